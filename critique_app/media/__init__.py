@@ -1,0 +1,1 @@
+"""Video through PyAV/FFmpeg: probe, exact frame server, fingerprints, shots, clip cutting."""

@@ -1,0 +1,1 @@
+"""Playback engines behind one protocol: VLC, exact-frame (PyAV) and a fake clock for tests."""

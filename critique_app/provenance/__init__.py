@@ -1,0 +1,1 @@
+"""C2PA reading and trust, plain metadata, the AI-signal rubric, the reference library and matching."""

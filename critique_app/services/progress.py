@@ -1,0 +1,77 @@
+"""One way to run long work: a plain function taking a `Progress`.
+
+The function calls `progress.update(done, total, message)` now and then; that
+call raises `Cancelled` once the user has asked to stop. The GUI wraps it in a
+worker with a progress bar and Cancel; the command line prints a bar on stderr.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from collections.abc import Callable
+from typing import TextIO
+
+from critique_app.errors import Cancelled
+
+ProgressCallback = Callable[[int, int, str], None]
+
+
+class Progress:
+    """Progress report plus cancel token, passed into long-running functions."""
+
+    def __init__(self, callback: ProgressCallback | None = None) -> None:
+        self._callback = callback
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def check(self) -> None:
+        """Raise `Cancelled` if the user asked to stop."""
+        if self._cancel.is_set():
+            raise Cancelled()
+
+    def update(self, done: int, total: int, message: str = "") -> None:
+        self.check()
+        if self._callback is not None:
+            self._callback(done, total, message)
+
+
+NO_PROGRESS = Progress()
+
+
+class TerminalProgress(Progress):
+    """A bar on stderr for the command line, redrawn at most ten times a second."""
+
+    def __init__(self, label: str, stream: TextIO | None = None) -> None:
+        super().__init__(self._draw)
+        self._label = label
+        self._stream = stream if stream is not None else sys.stderr
+        self._last = 0.0
+        self._shown = False
+
+    def _draw(self, done: int, total: int, message: str) -> None:
+        now = time.monotonic()
+        if now - self._last < 0.1 and done < total:
+            return
+        self._last = now
+        if not self._stream.isatty():
+            return
+        width = 30
+        filled = int(width * done / total) if total else 0
+        pct = f"{100 * done / total:5.1f}%" if total else "     "
+        text = f"\r{self._label} [{'#' * filled}{'.' * (width - filled)}] {pct} {message[:40]:<40}"
+        self._stream.write(text)
+        self._stream.flush()
+        self._shown = True
+
+    def finish(self) -> None:
+        if self._shown:
+            self._stream.write("\n")
+            self._stream.flush()

@@ -1,0 +1,1 @@
+"""Projects as SQLite files through sqlite-utils: connection, migrations, repository."""

@@ -1,0 +1,1 @@
+"""Plain resource files (vocabularies, trust lists, templates, icons); see critique_app.paths."""

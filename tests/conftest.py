@@ -1,0 +1,33 @@
+"""Shared test set-up: Qt offscreen, a private data folder, the real provenance corpus."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Before any Qt import: widgets render offscreen unless a test runs its own X server.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = Path(os.environ.get("CRITIQUE_SHARED", REPO.parent / "shared")) / "fixtures" / "provenance"
+
+
+@pytest.fixture(autouse=True)
+def _private_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never touch the developer's own ~/.local/share/critique from a test."""
+    monkeypatch.setenv("CRITIQUE_DATA_DIR", str(tmp_path_factory.mktemp("critique-data")))
+
+
+@pytest.fixture(scope="session")
+def provenance_corpus() -> Path:
+    """../shared/fixtures/provenance: required in CI, skipped with a reason elsewhere."""
+    if (CORPUS / "MANIFEST.txt").is_file():
+        return CORPUS
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI must have the real provenance corpus at {CORPUS}, and it is missing.")
+    pytest.skip(
+        f"the real provenance corpus is not beside this clone ({CORPUS}); "
+        "tests on generated media still ran"
+    )
