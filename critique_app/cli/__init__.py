@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
 import logging
 import sys
 import traceback
@@ -36,15 +37,11 @@ COMMANDS: dict[str, str] = {
 
 def available_commands() -> dict[str, str]:
     """Commands whose module exists (features land issue by issue)."""
-    found = {}
-    for name, module in COMMANDS.items():
-        try:
-            importlib.util.find_spec(f"critique_app.cli.{module}")
-        except ModuleNotFoundError:
-            continue
-        if importlib.util.find_spec(f"critique_app.cli.{module}") is not None:
-            found[name] = module
-    return found
+    return {
+        name: module
+        for name, module in COMMANDS.items()
+        if importlib.util.find_spec(f"critique_app.cli.{module}") is not None
+    }
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,62 @@
+# Sourced by ./run-app and ./run-tests: installs what Critique needs, once.
+#   ensure_debian_packages app|test   Debian packages (installed when root, else one clear sentence)
+#   ensure_venv                       .venv with the Python packages (re-run when pyproject.toml changes)
+# Works on Debian/Ubuntu; elsewhere it only sets up the venv (see README for macOS/Windows).
+
+APP_DEBS="libvlc5 vlc-plugin-base vlc-plugin-video-output libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1 libdbus-1-3"
+TEST_DEBS="xvfb xauth poppler-utils"
+
+missing_debs() {
+  local pkg missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  echo "${missing[@]:-}"
+}
+
+ensure_debian_packages() {
+  command -v dpkg-query >/dev/null 2>&1 || return 0   # not Debian/Ubuntu: see README
+  local wanted="$APP_DEBS"
+  [ "${1:-app}" = test ] && wanted="$APP_DEBS $TEST_DEBS"
+  local venv_deb=""
+  python3 -c 'import ensurepip' >/dev/null 2>&1 || venv_deb="python3-venv"
+  # shellcheck disable=SC2086
+  local missing; missing="$(missing_debs $wanted) $venv_deb"
+  missing="$(echo $missing)"
+  [ -z "$missing" ] && return 0
+  if [ "$(id -u)" = 0 ]; then
+    echo "Installing Debian packages: $missing"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    # shellcheck disable=SC2086
+    apt-get install -y -qq --no-install-recommends $missing >/dev/null
+  else
+    echo "Critique needs these Debian packages, which are not installed: $missing." >&2
+    echo "Install them with: sudo apt-get install --no-install-recommends $missing" >&2
+    if [ "${1:-app}" = test ]; then exit 1; fi
+    case " $missing " in
+      *" python3-venv "*) exit 1 ;;
+    esac
+    echo "(Starting anyway: without libvlc Critique plays video from exact frames, without sound.)" >&2
+  fi
+}
+
+ensure_venv() {
+  local extra="${1:-}"
+  local py="${PYTHON:-python3}"
+  if ! "$py" -c 'import sys; sys.exit(sys.version_info < (3, 10))'; then
+    echo "Critique needs Python 3.10 or newer; $("$py" --version 2>&1) was found." >&2
+    exit 1
+  fi
+  [ -x .venv/bin/python ] || "$py" -m venv .venv
+  local stamp=".venv/.critique-installed$extra"
+  if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+    echo "Installing Python packages into .venv (first run takes about a minute)…"
+    .venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v "is ignored" || true
+    local spec="."
+    [ -n "$extra" ] && spec=".[$extra]"
+    .venv/bin/python -m pip install -q -e "$spec" 2>&1 | grep -v -e "is ignored" -e "^\s*$" || true
+    .venv/bin/python -c 'import critique_app, PyQt6, av, c2pa' || { echo "The Python packages did not install; see the messages above." >&2; exit 1; }
+    touch "$stamp"
+  fi
+}
