@@ -1,0 +1,228 @@
+"""libvlc plays the film at speed, with sound, into a native window. The ONLY module importing vlc.
+
+VLC is the projector, not the source of truth: its clock moves in ~250 ms steps and its seeks
+land a few frames off, so positions it reports are approximate and the window replaces the
+picture with the exact frame whenever playback stops. libvlc calls our event handlers on its
+own threads; they only forward plain numbers to the listener (never call libvlc back).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from fractions import Fraction
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from critique_app.player.engine import EngineListener, EngineState, EngineUnavailable
+
+if TYPE_CHECKING:
+    from critique_app.media.probe import MediaInfo
+
+_ARGS = ["--no-osd", "--no-snapshot-preview", "--quiet", "--no-video-title-show"]
+
+
+def _make_instance() -> Any:
+    """A libvlc instance, or EngineUnavailable with a sentence saying what to install."""
+    if os.environ.get("CRITIQUE_NO_VLC") == "1":
+        raise EngineUnavailable("VLC playback is turned off (CRITIQUE_NO_VLC=1).")
+    try:
+        import vlc
+    except Exception as err:  # python-vlc itself missing
+        raise EngineUnavailable(f"python-vlc is not installed ({err}).") from err
+    args = list(_ARGS)
+    if os.environ.get("CRITIQUE_VLC_AOUT") == "dummy":
+        args.append("--aout=dummy")
+    try:
+        # `import vlc` succeeds without libvlc; the failure shows only here (NameError or None)
+        instance = vlc.Instance(args)
+    except Exception as err:
+        instance = None
+        reason = str(err)
+    else:
+        reason = "libvlc returned no instance (VLC plugins missing?)"
+    if instance is None:
+        raise EngineUnavailable(
+            f"libvlc is not available ({reason}); install VLC (Debian: libvlc5 "
+            "vlc-plugin-base vlc-plugin-video-output) for playback with sound."
+        )
+    return instance
+
+
+def vlc_available() -> tuple[bool, str]:
+    """Whether libvlc can play here, and if not, the sentence to show in the status bar."""
+    try:
+        instance = _make_instance()
+    except EngineUnavailable as err:
+        return False, str(err)
+    instance.release()
+    return True, ""
+
+
+class VlcEngine:
+    name = "vlc"
+    plays_audio = True
+    draws_itself = True
+
+    def __init__(self) -> None:
+        import vlc
+
+        self._vlc = vlc
+        self._instance = _make_instance()
+        self._player = self._instance.media_player_new()
+        self._player.video_set_mouse_input(False)
+        self._player.video_set_key_input(False)
+        self._listener = EngineListener()
+        self._path: Path | None = None
+        self._rate_fps = Fraction(24)
+        self._frame_count = 0
+        self._rate = 1.0
+        self._state = EngineState.STOPPED
+        self._started = False  # VLC has a decoded stream (seek/set_pause work)
+        self._want_frame = 0
+        # last time VLC reported, and when: positions in between are interpolated
+        self._lock = threading.Lock()
+        self._last_ms = 0
+        self._last_clock = time.monotonic()
+        events = self._player.event_manager()
+        et = vlc.EventType
+        events.event_attach(et.MediaPlayerTimeChanged, self._on_time)
+        events.event_attach(et.MediaPlayerEndReached, self._on_end)
+        events.event_attach(et.MediaPlayerEncounteredError, self._on_error)
+        self._events = events
+
+    # -- libvlc callbacks (libvlc's threads): plain data out, no libvlc calls ----------------
+    def _on_time(self, event: Any) -> None:
+        ms = int(event.u.new_time)
+        with self._lock:
+            self._last_ms = ms
+            self._last_clock = time.monotonic()
+        if self._state is EngineState.PLAYING:
+            self._listener.on_position(self.position_frame)
+
+    def _on_end(self, event: Any) -> None:
+        self._state = EngineState.ENDED
+        self._started = False
+        with self._lock:
+            self._last_ms = int(1000 * self._frame_count / self._rate_fps)
+        self._listener.on_state(EngineState.ENDED)
+        self._listener.on_end()
+
+    def _on_error(self, event: Any) -> None:
+        self._state = EngineState.PAUSED
+        self._listener.on_error(f"VLC could not play {self._path}.")
+        self._listener.on_state(EngineState.PAUSED)
+
+    # -- protocol ---------------------------------------------------------------------
+    def set_listener(self, listener: EngineListener) -> None:
+        self._listener = listener
+
+    def load(self, path: str | Path, info: MediaInfo | None = None) -> None:
+        if info is None:
+            from critique_app.media.probe import probe
+
+            info = probe(path)
+        self._path = Path(path)
+        self._rate_fps = Fraction(info.rate)
+        self._frame_count = info.frame_count
+        self._player.stop()
+        self._player.set_media(self._instance.media_new(str(self._path)))
+        self._started = False
+        self._want_frame = 0
+        self._state = EngineState.PAUSED
+
+    def attach(self, window_id: int) -> None:
+        if sys.platform.startswith("linux"):
+            self._player.set_xwindow(int(window_id))
+        elif sys.platform == "win32":
+            self._player.set_hwnd(int(window_id))
+        elif sys.platform == "darwin":
+            self._player.set_nsobject(int(window_id))
+
+    def _ms_of(self, index: int) -> int:
+        # the middle of the frame's display interval, so rounding cannot land on the one before
+        return int((Fraction(index) + Fraction(1, 2)) * 1000 / self._rate_fps)
+
+    def play(self) -> None:
+        ms = self._ms_of(self._want_frame)
+        if self._started:
+            self._player.set_time(ms)
+            self._player.set_pause(0)
+        else:
+            media = self._instance.media_new(str(self._path))
+            media.add_option(f":start-time={ms / 1000:.3f}")
+            self._player.set_media(media)
+            self._player.play()
+            self._player.set_rate(self._rate)
+            self._started = True
+        with self._lock:
+            self._last_ms = ms
+            self._last_clock = time.monotonic()
+        self._state = EngineState.PLAYING
+        self._listener.on_state(EngineState.PLAYING)
+
+    def pause(self) -> None:
+        if self._state is not EngineState.PLAYING:
+            return
+        self._want_frame = self.position_frame
+        self._state = EngineState.PAUSED
+        self._player.set_pause(1)
+        self._listener.on_state(EngineState.PAUSED)
+
+    @property
+    def is_playing(self) -> bool:
+        return self._state is EngineState.PLAYING
+
+    def set_rate(self, rate: float) -> None:
+        if rate <= 0:
+            raise ValueError("VLC cannot play backwards; the exact-frame engine does that.")
+        with self._lock:  # re-anchor the interpolation at the old rate before switching
+            now = time.monotonic()
+            self._last_ms += (
+                int((now - self._last_clock) * 1000 * self._rate) if self.is_playing else 0
+            )
+            self._last_clock = now
+        self._rate = float(rate)
+        self._player.set_rate(self._rate)
+
+    @property
+    def rate(self) -> float:
+        return self._rate
+
+    def seek_frame(self, index: int) -> None:
+        self._want_frame = max(0, min(int(index), self._frame_count - 1))
+        with self._lock:
+            self._last_ms = self._ms_of(self._want_frame)
+            self._last_clock = time.monotonic()
+        if self._state is EngineState.PLAYING:
+            self._player.set_time(self._last_ms)
+
+    @property
+    def position_frame(self) -> int:
+        if self._state is not EngineState.PLAYING:
+            return self._want_frame
+        with self._lock:
+            ms = self._last_ms + (time.monotonic() - self._last_clock) * 1000 * self._rate
+        index = int(Fraction(ms).limit_denominator(1000) * self._rate_fps / 1000)
+        return max(0, min(index, self._frame_count - 1))
+
+    def set_volume(self, volume: int) -> None:
+        self._player.audio_set_volume(max(0, min(100, int(volume))))
+
+    def set_mute(self, mute: bool) -> None:
+        self._player.audio_set_mute(bool(mute))
+
+    def close(self) -> None:
+        et = self._vlc.EventType
+        for kind in (
+            et.MediaPlayerTimeChanged,
+            et.MediaPlayerEndReached,
+            et.MediaPlayerEncounteredError,
+        ):
+            self._events.event_detach(kind)
+        self._player.stop()
+        self._player.release()
+        self._instance.release()
+        self._state = EngineState.STOPPED
