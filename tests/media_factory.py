@@ -219,12 +219,15 @@ def make_coded_clip(
     audio: bool = False,
     pix_fmt: str = "yuv420p",
     options: Mapping[str, str] | None = None,
+    faststart: bool = False,
+    rotation: int = 0,
 ) -> Path:
     """Write a clip of `frames` coded frames and return its path.
 
     `container` is an FFmpeg format name (default: from the suffix). `vfr` gives irregular
     presentation times (in 1/90000 s); `start_timecode` ('01:00:00;00') is written as the
-    container's timecode (a tmcd track in MOV/MP4).
+    container's timecode (a tmcd track in MOV/MP4). `faststart` puts the MP4/MOV index first
+    (so a truncated copy keeps it); `rotation` stores a display matrix (degrees, counter-clockwise).
     """
     path = Path(path)
     rate = Fraction(rate)
@@ -235,7 +238,8 @@ def make_coded_clip(
     ticks = _vfr_ticks(frames, rate, 90000) if vfr else list(range(frames))
     scene = _Scene(*size)
     fmt = container or _FORMAT_BY_SUFFIX.get(suffix)
-    with av.open(str(path), "w", format=fmt) as out:
+    muxer_options = {"movflags": "+faststart"} if faststart else {}
+    with av.open(str(path), "w", format=fmt, options=muxer_options) as out:
         if start_timecode:
             out.metadata["timecode"] = start_timecode
         video = _video_stream(
@@ -252,6 +256,8 @@ def make_coded_clip(
         )
         if start_timecode:
             video.metadata["timecode"] = start_timecode
+        if rotation:
+            video.set_display_rotation(rotation)
         sound = _audio_stream(out, suffix) if audio else None
         samples_done = 0
         for index in range(frames):

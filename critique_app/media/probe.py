@@ -1,0 +1,234 @@
+"""What a media file is: container, codec, size, exact frame count, rational rate, start timecode,
+variable frame rate — read by demuxing (no decoding beyond the first frame).
+
+Bad input (missing, empty, not media, no video, cut short) gets one sentence naming the file.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import av
+
+from critique_app.domain.timecode import is_drop_frame_rate, parse_rate, smpte_to_frame
+from critique_app.errors import UserError
+from critique_app.media import packets
+
+_FRIENDLY_FORMATS = {"matroska": "mkv", "mpegts": "ts", "mpeg": "mpg"}
+
+
+@dataclass(frozen=True)
+class MediaInfo:
+    """The facts about a film the rest of the app relies on."""
+
+    path: Path
+    container: str
+    codec: str
+    width: int
+    height: int
+    rotation: int  # degrees, counter-clockwise, from the display matrix (0, 90, 180, 270)
+    frame_count: int  # exact, counted from the stream's packets (presentation order)
+    rate: Fraction  # rational frame rate (average for VFR)
+    time_base: Fraction
+    duration: float  # seconds
+    start_timecode: str | None  # from metadata (tmcd track / 'timecode' tag), else None
+    start_frame: int  # start_timecode as a frame count (0 when none)
+    drop_frame: bool
+    has_audio: bool
+    vfr: bool  # variable frame rate: indices follow the file's timestamps, not rate x time
+    problem: str | None = None  # the file is cut short or damaged: a sentence saying how
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": str(self.path),
+            "container": self.container,
+            "codec": self.codec,
+            "width": self.width,
+            "height": self.height,
+            "rotation": self.rotation,
+            "frame_count": self.frame_count,
+            "rate": f"{self.rate.numerator}/{self.rate.denominator}",
+            "fps": round(float(self.rate), 6),
+            "time_base": f"{self.time_base.numerator}/{self.time_base.denominator}",
+            "duration": round(self.duration, 6),
+            "start_timecode": self.start_timecode,
+            "start_frame": self.start_frame,
+            "drop_frame": self.drop_frame,
+            "has_audio": self.has_audio,
+            "vfr": self.vfr,
+            "problem": self.problem,
+        }
+
+
+def probe(path: str | Path) -> MediaInfo:
+    """Read a film's facts; UserError with one sentence when it is not a readable video."""
+    path = Path(path)
+    _check_file(path)
+    try:
+        table = packets.scan(path)
+        with av.open(str(path), metadata_errors="ignore") as container:
+            return _describe(path, container, table)
+    except LookupError:
+        raise UserError(f"{path} has no video stream (it holds no pictures to show).") from None
+    except av.error.FFmpegError as err:
+        raise UserError(_why_unreadable(path, err)) from None
+
+
+def _check_file(path: Path) -> None:
+    if not path.exists():
+        raise UserError(f"{path} does not exist.")
+    if path.is_dir():
+        raise UserError(f"{path} is a folder, not a media file.")
+    if not os.access(path, os.R_OK):
+        raise UserError(f"{path} cannot be read (permission denied).")
+    if path.stat().st_size == 0:
+        raise UserError(f"{path} is empty (0 bytes), so it holds no video.")
+
+
+def _describe(
+    path: Path, container: av.container.InputContainer, table: packets.PacketTable
+) -> MediaInfo:
+    stream = container.streams.video[0]
+    if not table.pts:
+        reason = f": {table.ended_early}" if table.ended_early else ""
+        raise UserError(f"{path} has a video stream but not one readable frame{reason}.")
+    tb = table.time_base
+    deltas = [b - a for a, b in zip(table.pts, table.pts[1:], strict=False)]
+    vfr = _is_variable(deltas)
+    rate = _frame_rate(stream, deltas, tb, vfr)
+    last_duration = table.durations[-1] if table.durations and table.durations[-1] > 0 else 0
+    if not last_duration:
+        last_duration = int(statistics.median(deltas)) if deltas else 0
+    duration = (
+        float((table.pts[-1] - table.pts[0] + last_duration) * tb) if deltas else float(1 / rate)
+    )
+    timecode = _start_timecode(container)
+    start_frame, drop_frame = 0, is_drop_frame_rate(rate)
+    if timecode is not None:
+        drop_frame = ";" in timecode or "." in timecode
+        try:
+            start_frame = smpte_to_frame(timecode, rate, drop_frame=drop_frame)
+        except ValueError:  # a label that does not fit this rate: better none than a wrong one
+            timecode, drop_frame = None, is_drop_frame_rate(rate)
+    ctx = stream.codec_context
+    problem = None
+    if table.ended_early:
+        problem = (
+            f"{path} is cut short or damaged ({table.ended_early}): only its first "
+            f"{len(table.pts)}"
+            + (f" of {table.declared_frames}" if table.declared_frames else "")
+            + " frames can be read."
+        )
+    return MediaInfo(
+        path=path,
+        container=_container_name(path, container),
+        codec=ctx.name,
+        width=ctx.width,
+        height=ctx.height,
+        rotation=_rotation(container, stream),
+        frame_count=len(table.pts),
+        rate=rate,
+        time_base=tb,
+        duration=duration,
+        start_timecode=timecode,
+        start_frame=start_frame,
+        drop_frame=drop_frame,
+        has_audio=bool(container.streams.audio),
+        vfr=vfr,
+        problem=problem,
+    )
+
+
+def _is_variable(deltas: list[int]) -> bool:
+    """True when frame durations really differ, not just by the rounding of a coarse time base
+    (Matroska's 1 ms ticks give 41/42 ms at 23.976)."""
+    if len(deltas) < 2:
+        return False
+    typical = statistics.median(deltas)
+    tolerance = max(1.5, 0.02 * typical)
+    return any(abs(delta - typical) > tolerance for delta in deltas)
+
+
+def _frame_rate(stream: av.VideoStream, deltas: list[int], tb: Fraction, vfr: bool) -> Fraction:
+    measured = None
+    if deltas and sum(deltas) > 0:
+        measured = Fraction(len(deltas)) / (sum(deltas) * tb)
+    declared = stream.average_rate or stream.guessed_rate
+    if not vfr and declared and declared > 0:
+        declared = Fraction(declared)
+        if measured is None or abs(declared - measured) / measured < Fraction(1, 200):
+            return parse_rate(declared.limit_denominator(100000))
+    if measured is None:
+        return parse_rate(Fraction(declared)) if declared else Fraction(25)
+    # an average over irregular durations: keep it readable, it is only a display hint
+    return parse_rate(measured.limit_denominator(1001 if vfr else 100000))
+
+
+def _start_timecode(container: av.container.InputContainer) -> str | None:
+    """The source timecode: on the video stream (MOV tmcd), the container (MXF) or a data track."""
+    places = [container.streams.video[0].metadata, container.metadata]
+    places += [s.metadata for s in container.streams if s.type not in ("video", "audio")]
+    for metadata in places:
+        value = metadata.get("timecode")
+        if value:
+            return str(value).strip()
+    return None
+
+
+def _rotation(container: av.container.InputContainer, stream: av.VideoStream) -> int:
+    """The display matrix reaches decoded frames as side data; PyAV has no stream getter."""
+    try:
+        for frame in container.decode(stream):
+            return int(round(frame.rotation)) % 360
+    except av.error.FFmpegError:
+        pass  # an undecodable first frame is the frame server's to report
+    return 0
+
+
+def _container_name(path: Path, container: av.container.InputContainer) -> str:
+    names = container.format.name.split(",")
+    suffix = path.suffix.lower().lstrip(".")
+    if suffix in names:
+        return suffix
+    if "mov" in names:  # the MOV/MP4 family shares one demuxer: QuickTime files say 'qt  '
+        brand = str(container.metadata.get("major_brand", "")).strip()
+        return "mov" if brand == "qt" else "mp4"
+    return _FRIENDLY_FORMATS.get(names[0], names[0])
+
+
+def _why_unreadable(path: Path, err: av.error.FFmpegError) -> str:
+    if _iso_media_without_index(path):
+        return (
+            f"{path} is cut short or damaged: its index (the MP4 'moov' box) is missing, "
+            "so not one frame can be read."
+        )
+    if isinstance(err, av.error.InvalidDataError):
+        return f"{path} is not a video file that can be read (no known media format in it)."
+    return f"{path} cannot be read as video ({err.strerror})."
+
+
+def _iso_media_without_index(path: Path) -> bool:
+    """An MP4/MOV (starts with an 'ftyp' box) whose top-level boxes lack 'moov': a file cut
+    before the index the muxer writes at the end."""
+    boxes: list[bytes] = []
+    size = path.stat().st_size
+    with open(path, "rb") as f:
+        offset = 0
+        while offset + 8 <= size and len(boxes) < 1000:
+            f.seek(offset)
+            header = f.read(16)
+            box_size, kind = int.from_bytes(header[:4], "big"), header[4:8]
+            if box_size == 1 and len(header) == 16:
+                box_size = int.from_bytes(header[8:16], "big")
+            elif box_size == 0:
+                box_size = size - offset
+            if box_size < 8:
+                break
+            boxes.append(kind)
+            offset += box_size
+    return bool(boxes) and boxes[0] == b"ftyp" and b"moov" not in boxes
