@@ -1,0 +1,265 @@
+"""Read C2PA Content Credentials with c2pa-python and turn them into plain report data.
+
+The only module (with c2pa_signer.py) that imports c2pa. Offline settings; one Context per
+trust set-up and thread (sharing a native handle across threads can free it mid-call). Every
+manifest and ingredient is walked: AI disclosure often sits only in an ingredient's manifest.
+Call it through critique_app.provenance.isolation for untrusted files.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import threading
+from typing import Any
+
+import c2pa
+
+from critique_app.provenance.report import (
+    Action,
+    C2paFinding,
+    Ingredient,
+    Manifest,
+    Signature,
+)
+from critique_app.provenance.trust import TrustList
+from critique_app.provenance.vocab import normalise_source_type
+
+_local = threading.local()
+MAX_THUMBNAIL = 2 * 1024 * 1024  # bigger "thumbnails" are not worth carrying across processes
+SUCCESS_SUFFIXES = (".validated", ".match", ".trusted", ".insideValidity", ".notRevoked")
+
+
+def versions() -> dict[str, str]:
+    return {"c2pa-python": str(getattr(c2pa, "__version__", "?")), "c2pa-rs": c2pa.sdk_version()}
+
+
+def _context(trust: TrustList) -> Any:
+    """One Context per trust set-up, per thread."""
+    cache = getattr(_local, "contexts", None)
+    if cache is None:
+        cache = _local.contexts = {}
+    ctx = cache.get(trust.key)
+    if ctx is None:
+        ctx = c2pa.Context(settings=c2pa.Settings.from_dict(trust.settings()))
+        cache[trust.key] = ctx
+    return ctx
+
+
+def read_c2pa(
+    path: str,
+    mime: str | None,
+    trust: TrustList,
+    fragments: list[str] | None = None,
+    thumbnails: bool = True,
+) -> C2paFinding:
+    """What the library says about `path` under `trust`; never raises for a bad file."""
+    ctx = _context(trust)
+    try:
+        with open(path, "rb") as fh:
+            reader = c2pa.Reader(mime, fh, None, ctx)
+            try:
+                for frag in fragments or []:
+                    # Each fragment is hashed against the init segment's BMFF hash.
+                    with open(path, "rb") as init, open(frag, "rb") as fr:
+                        reader.with_fragment(mime, init, fr)
+                return _finding(reader, thumbnails)
+            finally:
+                reader.close()
+    except c2pa.C2paError as err:
+        return _error_finding(err)
+    except OSError as err:
+        return C2paFinding(error=f"cannot open the file ({err.strerror})", error_kind="unreadable")
+
+
+def _error_finding(err: Exception) -> C2paFinding:
+    msg = str(err).strip()
+    if type(err).__name__.endswith("ManifestNotFound") or msg.startswith("ManifestNotFound"):
+        return C2paFinding(error=msg, error_kind="no_manifest")
+    if msg.startswith("Remote") or "remote manifest" in msg.lower():
+        url = msg.split("url ", 1)[1].strip() if "url " in msg else None
+        return C2paFinding(present=True, error=msg, error_kind="remote", remote_url=url)
+    return C2paFinding(error=msg or type(err).__name__, error_kind="unreadable")
+
+
+def _codes(entries: list[dict] | None) -> list[str]:
+    return [e.get("code", "") for e in entries or [] if e.get("code")]
+
+
+def _finding(reader: Any, thumbnails: bool) -> C2paFinding:
+    raw = reader.json()
+    store = json.loads(raw)
+    cr = json.loads(reader.crjson())
+    results = reader.get_validation_results() or {}
+    active = results.get("activeManifest") or {}
+    failures = _codes(active.get("failure"))
+    ingredient_failures: list[str] = []
+    untrusted = [
+        e.get("url", "")
+        for e in active.get("failure") or []
+        if e.get("code") == "signingCredential.untrusted"
+    ]
+    for delta in results.get("ingredientDeltas") or []:
+        fails = (delta.get("validationDeltas") or {}).get("failure") or []
+        ingredient_failures += _codes(fails)
+        untrusted += [
+            e.get("url", "") for e in fails if e.get("code") == "signingCredential.untrusted"
+        ]
+    if not results:  # old manifests: a flat status list only
+        status = store.get("validation_status") or []
+        failures = [c for c in _codes(status) if not c.endswith(SUCCESS_SUFFIXES)]
+    sigs = {m.get("label"): m for m in cr.get("manifests", [])}
+    manifests: dict[str, Manifest] = {}
+    for label, data in (store.get("manifests") or {}).items():
+        manifests[label] = _manifest(label, data, sigs.get(label, {}), reader, thumbnails)
+    return C2paFinding(
+        present=True,
+        state=reader.get_validation_state(),
+        active_label=store.get("active_manifest"),
+        manifests=manifests,
+        failures=failures,
+        ingredient_failures=ingredient_failures,
+        untrusted_urls=untrusted,
+        informational=_codes(active.get("informational")),
+        raw_json=raw,
+    )
+
+
+def _name(dn: dict | None) -> str | None:
+    if not dn:
+        return None
+    return dn.get("CN") or dn.get("O") or None
+
+
+def _signature(info: dict, cr: dict) -> Signature:
+    sig = cr.get("signature") or {}
+    cert = sig.get("certificateInfo") or {}
+    subject = cert.get("subject") or {}
+    validity = cert.get("validity") or {}
+    tsa = sig.get("timeStampInfo") or {}
+    tsa_name = _name((tsa.get("certificateInfo") or {}).get("subject"))
+    signed_at = tsa.get("timestamp") or info.get("time")
+    return Signature(
+        organisation=subject.get("O") or info.get("issuer"),
+        common_name=subject.get("CN") or info.get("common_name"),
+        issuer=_name(cert.get("issuer")),
+        algorithm=(sig.get("algorithm") or info.get("alg") or "").lower() or None,
+        signed_at=signed_at,
+        timestamped=bool(tsa) or bool(info.get("time")),
+        timestamp_authority=tsa_name,
+        valid_from=validity.get("notBefore"),
+        valid_until=validity.get("notAfter"),
+        serial=cert.get("serialNumber") or info.get("cert_serial_number"),
+    )
+
+
+def _generator(data: dict) -> str | None:
+    infos = data.get("claim_generator_info") or []
+    if infos and isinstance(infos[0], dict) and infos[0].get("name"):
+        first = infos[0]
+        return f"{first['name']} {first.get('version', '')}".strip()
+    return data.get("claim_generator")
+
+
+def _agent(value: Any) -> str | None:
+    if isinstance(value, dict):
+        return f"{value.get('name', '')} {value.get('version', '')}".strip() or None
+    return str(value).strip() if value else None
+
+
+def _action(entry: dict) -> Action:
+    params = dict(entry.get("parameters") or {})
+    params.pop("ingredients", None)  # hashed links, noise for a jury
+    dst = (
+        entry.get("digitalSourceType")
+        or params.get("com.adobe.digitalSourceType")
+        or params.get("digitalSourceType")
+    )
+    return Action(
+        action=str(entry.get("action", "")).strip(),
+        when=entry.get("when"),
+        software_agent=_agent(entry.get("softwareAgent")),
+        digital_source_type=normalise_source_type(dst) if isinstance(dst, str) else None,
+        description=entry.get("description") or params.get("description"),
+        parameters={k: v for k, v in params.items() if isinstance(v, (str, int, float, bool))},
+    )
+
+
+def _thumbnail(reader: Any, ref: dict | None) -> tuple[bytes | None, str | None]:
+    if not ref or not ref.get("identifier"):
+        return None, None
+    buf = io.BytesIO()
+    try:
+        size = reader.resource_to_stream(ref["identifier"], buf)
+    except c2pa.C2paError:
+        return None, None
+    if not size or size > MAX_THUMBNAIL:
+        return None, None
+    return buf.getvalue(), ref.get("format")
+
+
+def _manifest(label: str, data: dict, cr: dict, reader: Any, thumbnails: bool) -> Manifest:
+    m = Manifest(
+        label=label,
+        generator=_generator(data),
+        generator_info=list(data.get("claim_generator_info") or []),
+        title=data.get("title"),
+        format=data.get("format"),
+        signature=_signature(data.get("signature_info") or {}, cr),
+    )
+    for assertion in data.get("assertions") or []:
+        name = str(assertion.get("label", ""))
+        body = assertion.get("data") or {}
+        m.assertion_labels.append(name)
+        if name.startswith("c2pa.actions"):
+            m.actions += [_action(a) for a in body.get("actions") or [] if isinstance(a, dict)]
+        elif "training-mining" in name:
+            for key, entry in (body.get("entries") or body).items():
+                if isinstance(entry, dict):
+                    m.permissions.append({"assertion": name, "permission": key, **entry})
+        elif name.startswith("cawg.identity"):
+            m.identities.append(_identity(body))
+        elif name.startswith("stds.schema-org.CreativeWork"):
+            for author in body.get("author") or []:
+                if isinstance(author, dict) and author.get("name"):
+                    m.identities.append({"kind": "author (CreativeWork)", "name": author["name"]})
+        elif name.startswith("c2pa.soft-binding") or name.startswith("c2pa.watermark"):
+            m.watermarks.append({"assertion": name, "alg": body.get("alg")})
+    for a in m.actions:
+        if a.action == "c2pa.watermarked":
+            m.watermarks.append({"action": a.action, "alg": a.software_agent})
+    # The manifest's own validation (crJSON keeps it per manifest): an ingredient's verdict.
+    m.failures = _codes((cr.get("validationResults") or {}).get("failure"))
+    for ing in data.get("ingredients") or []:
+        m.ingredients.append(_ingredient(ing, reader, thumbnails))
+    return m
+
+
+def _identity(body: dict) -> dict:
+    info = body.get("signature_info") or {}
+    payload = body.get("signer_payload") or {}
+    return {
+        "kind": "cawg.identity",
+        "sig_type": payload.get("sig_type"),
+        "name": info.get("common_name") or info.get("issuer"),
+        "issuer": info.get("issuer"),
+    }
+
+
+def _ingredient(ing: dict, reader: Any, thumbnails: bool) -> Ingredient:
+    res = ing.get("validation_results") or {}
+    failures = _codes((res.get("activeManifest") or {}).get("failure"))
+    for delta in res.get("ingredientDeltas") or []:
+        failures += _codes((delta.get("validationDeltas") or {}).get("failure"))
+    status = ing.get("validation_status") or []
+    failures += [c for c in _codes(status) if not c.endswith(SUCCESS_SUFFIXES)]
+    thumb, thumb_fmt = _thumbnail(reader, ing.get("thumbnail")) if thumbnails else (None, None)
+    return Ingredient(
+        title=ing.get("title"),
+        format=ing.get("format"),
+        relationship=ing.get("relationship"),
+        manifest_label=ing.get("active_manifest"),
+        failures=sorted(set(failures)),
+        thumbnail=thumb,
+        thumbnail_format=thumb_fmt,
+    )

@@ -1,0 +1,191 @@
+"""Read untrusted files in a warm child process with a time and memory limit.
+
+The native C2PA reader (and FFmpeg) have had crash and denial-of-service bugs on crafted
+files. A long-lived worker process (critique_app/provenance/worker.py) does the reading, so
+the cost is one pipe round trip per file; when it crashes, hangs past the time limit or runs
+out of memory it is killed, a fresh one starts for the next file, and the file gets
+`unreadable` with a sentence. A plain subprocess rather than multiprocessing: it never
+re-imports the caller's main script and never forks a threaded (Qt) parent.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import queue
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import IO, Any
+
+from critique_app.provenance.examine import Examination, Request, examine
+from critique_app.provenance.report import C2paFinding
+
+DEFAULT_TIME_LIMIT = 20.0  # seconds for a small file; more is allowed per size
+DEFAULT_MEMORY_LIMIT = 3 * 1024**3  # bytes of address space for the child
+SECONDS_PER_GB = 15.0  # hashing and reading big films takes longer
+_EOF = object()
+
+
+def write_message(stream: IO[bytes], obj: Any) -> None:
+    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(len(data).to_bytes(8, "little") + data)
+    stream.flush()
+
+
+def read_message(stream: IO[bytes]) -> Any:
+    """One framed object, or _EOF when the other side has gone."""
+    head = stream.read(8)
+    if len(head) < 8:
+        return _EOF
+    size = int.from_bytes(head, "little")
+    data = stream.read(size)
+    if len(data) < size:
+        return _EOF
+    return pickle.loads(data)  # only from our own child process
+
+
+def worker_command(memory_limit: int) -> list[str]:
+    if getattr(sys, "frozen", False):  # the bundled app starts itself in worker mode
+        return [sys.executable, "--provenance-worker", str(memory_limit)]
+    return [sys.executable, "-m", "critique_app.provenance.worker", str(memory_limit)]
+
+
+class IsolatedReader:
+    """A warm worker process; thread-safe (requests are served one at a time)."""
+
+    def __init__(
+        self,
+        time_limit: float = DEFAULT_TIME_LIMIT,
+        memory_limit: int = DEFAULT_MEMORY_LIMIT,
+        command: list[str] | None = None,
+    ) -> None:
+        self.time_limit = time_limit
+        self.memory_limit = memory_limit
+        self.command = command or worker_command(memory_limit)
+        self._lock = threading.Lock()
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._answers: queue.Queue[Any] = queue.Queue()
+        self.restarts = 0
+
+    def _start(self) -> None:
+        env = dict(os.environ)
+        root = str(Path(__file__).resolve().parents[2])
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+        self._proc = subprocess.Popen(
+            self.command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=env,
+        )
+        answers: queue.Queue[Any] = queue.Queue()
+        self._answers = answers
+        stdout = self._proc.stdout
+        assert stdout is not None
+
+        def pump() -> None:  # blocking reads on a thread so waits can time out anywhere
+            while True:
+                msg = read_message(stdout)
+                answers.put(msg)
+                if msg is _EOF:
+                    return
+
+        threading.Thread(target=pump, name="critique-reader-pipe", daemon=True).start()
+
+    def _stop(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return
+        if proc.poll() is None:
+            proc.kill()
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            pass
+        for stream in (proc.stdin, proc.stdout):
+            try:
+                if stream:
+                    stream.close()
+            except OSError:
+                pass
+
+    def close(self) -> None:
+        with self._lock:
+            if self._proc is not None and self._proc.poll() is None and self._proc.stdin:
+                try:
+                    write_message(self._proc.stdin, None)
+                    self._proc.wait(2)
+                except (OSError, subprocess.TimeoutExpired):
+                    pass
+            self._stop()
+
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc is not None else None
+
+    def examine(self, req: Request, time_limit: float | None = None) -> Examination:
+        limit = time_limit if time_limit is not None else self._limit_for(req.path)
+        with self._lock:
+            if self._proc is None or self._proc.poll() is not None:
+                if self._proc is not None:
+                    self.restarts += 1
+                self._stop()
+                self._start()
+            proc = self._proc
+            assert proc is not None and proc.stdin is not None
+            try:
+                write_message(proc.stdin, req)
+                result = self._answers.get(timeout=limit)
+            except queue.Empty:
+                self._stop()  # hung: kill it; a fresh worker serves the next file
+                self.restarts += 1
+                return _failed(
+                    req,
+                    f"the reader took longer than {limit:g} s and was stopped "
+                    "(a damaged or crafted file?)",
+                )
+            except OSError:
+                result = _EOF
+            if result is _EOF:
+                try:
+                    code = proc.wait(5)
+                except subprocess.TimeoutExpired:
+                    code = None
+                self._stop()
+                self.restarts += 1
+                how = f"signal {-code}" if code is not None and code < 0 else f"status {code}"
+                return _failed(req, f"the reader crashed on this file ({how})")
+        if isinstance(result, str):
+            return _failed(req, result)
+        return result
+
+    def _limit_for(self, path: str) -> float:
+        try:
+            size = os.stat(path).st_size
+        except OSError:
+            size = 0
+        return self.time_limit + SECONDS_PER_GB * size / 1e9
+
+
+def _failed(req: Request, sentence: str) -> Examination:
+    return Examination(path=req.path, finding=C2paFinding(error=sentence, error_kind="unreadable"))
+
+
+def examine_in_process(req: Request) -> Examination:
+    """No isolation: for benchmarks and for callers that already run in a sandbox."""
+    return examine(req)
+
+
+_shared: IsolatedReader | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_reader() -> IsolatedReader:
+    """The app's one warm worker, started on first use."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = IsolatedReader()
+        return _shared

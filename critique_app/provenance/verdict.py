@@ -1,0 +1,215 @@
+"""The verdict a jury reads: the library's state plus a reason to act on, and the AI signal.
+
+Pure functions over the plain report data. Tampering (a hash or signature mismatch) is kept
+apart from an expired credential without a timestamp, an untrusted signer, a remote-only
+manifest and a missing manifest (which proves nothing).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from critique_app.provenance.report import C2paFinding, Ingredient, Manifest
+from critique_app.provenance.vocab import AI_SIGNALS, rubric, stronger
+
+SENTENCES = {
+    "ok": "Content Credentials intact and signed by a signer on {list}.",
+    "untrusted_signer": "Content Credentials intact, but the signer is not on any trust list "
+    "used here: the file is unchanged since signing, not vouched for.",
+    "tampered": "Content Credentials invalid: the file or its manifest changed after signing "
+    "({codes}).",
+    "expired_credential": "Content Credentials invalid because the signing certificate has "
+    "expired and no trusted timestamp proves it was signed in time; this is not tampering.",
+    "revoked": "Content Credentials invalid: the signing certificate was revoked.",
+    "ingredient_invalid": "The file's own credentials are intact, but an ingredient's "
+    "credentials are invalid ({codes}).",
+    "remote_manifest": "The file points to Content Credentials stored online ({url}); Critique "
+    "works offline and did not fetch them, so nothing was checked.",
+    "unreadable": "The file could not be read for Content Credentials: {error}.",
+    "no_manifest": "No Content Credentials. This proves nothing: most tools and platforms "
+    "strip them, and most files never had any.",
+}
+
+
+def _tolerated(code: str) -> bool:
+    """Failures the library itself tolerates for a Valid state."""
+    return code == "signingCredential.untrusted" or code.startswith("cawg.")
+
+
+def _tampered(code: str) -> bool:
+    return (
+        code.endswith(".mismatch")
+        or code.endswith(".missing")
+        or code.startswith("claimSignature.")
+        and not code.endswith("outsideValidity")
+        or code.startswith("assertion.")
+        or code.startswith("manifest.")
+        or code.startswith("hardBindings")
+    )
+
+
+def reason_for_codes(codes: list[str]) -> str | None:
+    """The strongest reason among failure codes, or None if all are tolerated."""
+    hard = [c for c in codes if not _tolerated(c)]
+    if any(_tampered(c) for c in hard):
+        return "tampered"
+    if "signingCredential.revoked" in hard:
+        return "revoked"
+    if any(c in ("signingCredential.expired", "claimSignature.outsideValidity") for c in hard):
+        return "expired_credential"
+    if any(c.startswith("signingCredential.") for c in hard):
+        return "untrusted_signer"  # e.g. an unacceptable certificate: nobody vouches for it
+    if hard:
+        return "tampered"
+    return None
+
+
+def classify(finding: C2paFinding, trust_list: str | None) -> tuple[str | None, str, str]:
+    """(state, reason, sentence) for the file as a whole."""
+    if finding.error_kind == "no_manifest" or (not finding.present and not finding.error):
+        return None, "no_manifest", SENTENCES["no_manifest"]
+    if finding.error_kind == "remote":
+        return None, "remote_manifest", SENTENCES["remote_manifest"].format(url=finding.remote_url)
+    if finding.error_kind == "unreadable" or finding.error:
+        error = (finding.error or "unknown error").rstrip(".")
+        return None, "unreadable", SENTENCES["unreadable"].format(error=error)
+    state = finding.state
+    hard = [c for c in finding.failures if not _tolerated(c)]
+    reason = reason_for_codes(finding.failures)
+    if reason is None and [c for c in finding.ingredient_failures if not _tolerated(c)]:
+        reason = "ingredient_invalid"
+        hard = [c for c in finding.ingredient_failures if not _tolerated(c)]
+    if reason is None:
+        reason = "ok" if state == "Trusted" else "untrusted_signer"
+    if reason == "ok" and state != "Trusted":
+        reason = "untrusted_signer"
+    codes = ", ".join(sorted(set(hard))) or "no detail from the library"
+    sentence = SENTENCES[reason].format(codes=codes, list=trust_list or "a trust list")
+    return state, reason, sentence
+
+
+def ingredient_verdict(ing: Ingredient, manifests: dict[str, Manifest]) -> tuple[str | None, str]:
+    """An ingredient's own state and reason, from its validation and its manifest's."""
+    m = manifests.get(ing.manifest_label or "")
+    if m is None:
+        return None, "no_manifest"
+    codes = sorted(set(ing.failures) | set(m.failures))
+    reason = reason_for_codes(codes)
+    if reason is not None:
+        return "Invalid", reason
+    if "signingCredential.untrusted" in codes:
+        return "Valid", "untrusted_signer"
+    return "Trusted", "ok"
+
+
+def _own_signal(m: Manifest) -> str | None:
+    best: str | None = None
+    for a in m.actions:
+        sig = rubric(a.digital_source_type)
+        if sig is None:
+            continue
+        # AI material placed or edited into something is partial; created from it is full.
+        if sig == "fully_genai" and a.action not in ("c2pa.created", "c2pa.opened"):
+            sig = "partly_genai"
+        best = sig if best is None else stronger(best, sig)
+    return best
+
+
+def signal_of(
+    label: str, manifests: dict[str, Manifest], seen: frozenset[str] = frozenset()
+) -> tuple[str, str | None]:
+    """(AI signal, label of the manifest that said it) for a manifest and everything under it."""
+    m = manifests.get(label)
+    if m is None or label in seen:
+        return "none_declared", None
+    seen = seen | {label}
+    own = _own_signal(m)
+    result, source = (own, label) if own else (None, None)
+    if own == "fully_genai":
+        return own, label
+    for ing in m.ingredients:
+        if not ing.manifest_label or ing.manifest_label not in manifests:
+            continue
+        sub, sub_source = signal_of(ing.manifest_label, manifests, seen)
+        if sub == "none_declared":
+            continue
+        if own is None and ing.relationship == "parentOf" and result is None:
+            # A manifest that only re-signs its parent (ChatGPT's outer 'opened') inherits it.
+            result, source = sub, sub_source
+            continue
+        if sub in AI_SIGNALS:
+            sub = "partly_genai"  # an AI ingredient inside something else
+        if result is None or stronger(sub, result) == sub and sub != result:
+            result, source = sub, sub_source
+    return (result, source) if result else ("none_declared", None)
+
+
+def ai_signal(finding: C2paFinding) -> tuple[str, str | None, str]:
+    """(signal, source manifest label, sentence) over every manifest of the file."""
+    if not finding.present or not finding.active_label or finding.error:
+        return "unknown", None, "No readable Content Credentials, so no declared AI signal."
+    signal, source = signal_of(finding.active_label, finding.manifests)
+    where = ""
+    if source and source != finding.active_label:
+        where = f" in an ingredient's manifest ({_manifest_name(finding.manifests, source)})"
+    elif source:
+        where = " in the file's own (active) manifest"
+    text = {
+        "fully_genai": "Declared as created by generative AI (trainedAlgorithmicMedia)",
+        "partly_genai": "Declared as partly made with generative AI",
+        "may_contain_genai": "Declared as a composite that may contain generative AI",
+        "captured": "Declared as captured by a camera or recorder",
+        "non_genai_creation": "Declared as a digital creation without generative AI",
+        "none_declared": "No manifest declares how the content was made",
+    }[signal]
+    if finding.state == "Invalid":
+        where += "; the credentials are invalid, so treat this declaration with care"
+    return signal, source, text + where + "."
+
+
+def _manifest_name(manifests: dict[str, Manifest], label: str) -> str:
+    m = manifests[label]
+    return m.generator or m.title or label
+
+
+def manifest_to_json(
+    ing: Ingredient, manifests: dict[str, Manifest], seen: set[str]
+) -> dict[str, Any]:
+    """An ingredient and, recursively, its own ingredients, in the shape of `c2pa`."""
+    state, reason = ingredient_verdict(ing, manifests)
+    m = manifests.get(ing.manifest_label or "")
+    out: dict[str, Any] = {
+        "title": ing.title,
+        "format": ing.format,
+        "relationship": ing.relationship,
+        "active_manifest": ing.manifest_label,
+        "present": m is not None,
+        "state": state,
+        "reason": reason,
+        "failures": sorted(set(ing.failures) | set(m.failures if m else [])),
+        "thumbnail": {"format": ing.thumbnail_format, "bytes": len(ing.thumbnail)}
+        if ing.thumbnail
+        else None,
+    }
+    if m is None or m.label in seen:
+        out.update(ai_signal="unknown", ingredients=[])
+        return out
+    signal, source = signal_of(m.label, manifests)
+    out.update(
+        ai_signal=signal,
+        ai_signal_source=source,
+        digital_source_types=sorted(
+            {a.digital_source_type for a in m.actions if a.digital_source_type}
+        ),
+        generator=m.generator,
+        signer=asdict(m.signature),
+        signed_at=m.signature.signed_at,
+        timestamped=m.signature.timestamped,
+        actions=[asdict(a) for a in m.actions],
+        permissions=m.permissions,
+        identities=m.identities,
+        watermarks=m.watermarks,
+        ingredients=[manifest_to_json(i, manifests, seen | {m.label}) for i in m.ingredients],
+    )
+    return out

@@ -1,0 +1,156 @@
+"""Verify files for a jury: C2PA verdict, AI signal and plain metadata, one report per file.
+
+Shared by `critique-app verify` and the provenance panel. Reading happens in the isolated
+worker (critique_app.provenance.isolation) unless a caller asks for in-process reading.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable
+from datetime import datetime, timezone
+from pathlib import Path
+
+from critique_app import __version__
+from critique_app.errors import UserError
+from critique_app.provenance import verdict as verdicts
+from critique_app.provenance.examine import Examination, Request
+from critique_app.provenance.formats import detect_format, is_media_file
+from critique_app.provenance.isolation import IsolatedReader, examine_in_process, shared_reader
+from critique_app.provenance.report import ProvenanceReport, Verdict
+from critique_app.provenance.trust import lists_for, trust_dates
+from critique_app.services.progress import NO_PROGRESS, Progress
+
+INIT_ALONE = (
+    " This is only the init segment of a fragmented MP4: its hashes cover the media "
+    "fragments, so verify it together with them."
+)
+FRAGMENT_ALONE = "this is a fragment of a fragmented MP4; verify it together with its init segment"
+
+
+def verify_file(
+    path: str | Path,
+    trust: str = "all",
+    fragments: Iterable[str | Path] = (),
+    reader: IsolatedReader | None = None,
+    isolated: bool = True,
+    thumbnails: bool = True,
+) -> ProvenanceReport:
+    """The full report for one file. Raises UserError only for a bad trust setting."""
+    lists = lists_for(trust)
+    req = Request(str(path), lists, [str(f) for f in fragments], thumbnails)
+    if isolated:
+        exam = (reader or shared_reader()).examine(req)
+    else:
+        exam = examine_in_process(req)
+    return build_report(exam, trust, isolated)
+
+
+def build_report(exam: Examination, trust: str, isolated: bool = True) -> ProvenanceReport:
+    if not exam.sha256:
+        _fill_identity(exam)  # the worker died before it could say
+    vouched = exam.vouched_by
+    names = {t.key: t.name for t in lists_for(trust)}
+    finding = exam.finding
+    if exam.format == "mp4-fragment" and finding.error_kind == "unreadable":
+        finding.error = f"{FRAGMENT_ALONE} ({finding.error})"
+    state, reason, sentence = verdicts.classify(finding, names.get(vouched or ""))
+    if exam.format == "mp4-init" and not finding.error and reason == "tampered":
+        sentence += INIT_ALONE
+    signal, source, signal_sentence = verdicts.ai_signal(finding)
+    verdict = Verdict(
+        state=state,
+        reason=reason,
+        sentence=sentence,
+        trust_list=vouched,
+        ai_signal=signal,
+        ai_signal_source=source,
+        ai_signal_sentence=signal_sentence,
+    )
+    return ProvenanceReport(
+        path=str(Path(exam.path).resolve()) if exam.path else exam.path,
+        sha256=exam.sha256,
+        size=exam.size,
+        format=exam.format or "unknown",
+        mime=exam.mime,
+        trust=trust,
+        c2pa=finding,
+        verdict=verdict,
+        metadata=exam.metadata,
+        fragments=[],
+        checked_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        tool_versions={**exam.versions, "critique": __version__},
+        trust_dates=trust_dates(trust),
+        isolated=isolated,
+    )
+
+
+def _fill_identity(exam: Examination) -> None:
+    p = Path(exam.path)
+    try:
+        if not p.is_file():
+            return
+        digest = hashlib.sha256()
+        with open(p, "rb") as fh:
+            while chunk := fh.read(1 << 20):
+                digest.update(chunk)
+        exam.sha256 = digest.hexdigest()
+        exam.size = p.stat().st_size
+        exam.format = detect_format(p)
+    except OSError:
+        pass
+
+
+def collect(paths: Iterable[str | Path]) -> list[tuple[Path, list[Path]]]:
+    """The files to verify, folders expanded, each fragmented-MP4 init paired with its fragments.
+
+    A fragment sits in the same folder as its init segment and shares the part of the init's
+    name before 'init' (dashinit.mp4 + dash1.m4s, video_init.mp4 + video_001.m4s).
+    """
+    files: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            files += sorted(f for f in p.rglob("*") if is_media_file(f))
+        elif p.exists() or os.path.lexists(p):
+            files.append(p)
+        else:
+            raise UserError(f"{p} does not exist.")
+    formats = {f: _safe_format(f) for f in files}
+    inits = [f for f in files if formats[f] == "mp4-init"]
+    paired: dict[Path, list[Path]] = {i: [] for i in inits}
+    for frag in (f for f in files if formats[f] == "mp4-fragment"):
+        for init in inits:
+            stem = init.stem.lower().split("init")[0].rstrip("_-. ")
+            if frag.parent == init.parent and stem and frag.stem.lower().startswith(stem):
+                paired[init].append(frag)
+                break
+    used = {f for frags in paired.values() for f in frags}
+    return [(f, sorted(paired.get(f, []))) for f in files if f not in used]
+
+
+def _safe_format(path: Path) -> str | None:
+    try:
+        return detect_format(path) if path.is_file() else None
+    except OSError:
+        return None
+
+
+def verify_paths(
+    paths: Iterable[str | Path],
+    trust: str = "all",
+    progress: Progress = NO_PROGRESS,
+    reader: IsolatedReader | None = None,
+) -> list[ProvenanceReport]:
+    """Reports for every file (folders expanded), in order, with progress and cancel."""
+    lists_for(trust)  # a bad setting fails before any work
+    jobs = collect(paths)
+    reports = []
+    for done, (path, frags) in enumerate(jobs):
+        progress.update(done, len(jobs), path.name)
+        report = verify_file(path, trust, frags, reader=reader)
+        report.fragments = [str(f.resolve()) for f in frags]
+        reports.append(report)
+    progress.update(len(jobs), len(jobs), "done")
+    return reports
