@@ -1,0 +1,120 @@
+"""`critique-app verify FILE... [--json] [--trust all|c2pa|interim|none|PEM]`: provenance for juries.
+
+One block per file (or a JSON list, docs/verify-json.md); a folder verifies every media file
+in it with a progress bar on stderr. Exit 1 when a file could not be processed at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+BADGES = {
+    "ok": "TRUSTED",
+    "untrusted_signer": "VALID, signer not on a trust list",
+    "tampered": "INVALID: tampered",
+    "expired_credential": "INVALID: expired credential",
+    "revoked": "INVALID: revoked certificate",
+    "ingredient_invalid": "INGREDIENT INVALID",
+    "remote_manifest": "REMOTE MANIFEST (not fetched)",
+    "unreadable": "UNREADABLE",
+    "no_manifest": "NO CREDENTIALS",
+}
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "verify",
+        help="check C2PA Content Credentials, trust, AI disclosure and plain metadata",
+        description="Check C2PA Content Credentials (intact? signer trusted, by which list? "
+        "generator, actions, ingredients, declared AI) and plain metadata, offline. "
+        "A missing manifest proves nothing.",
+    )
+    p.add_argument("files", nargs="+", metavar="FILE", help="media files or folders")
+    p.add_argument("--json", action="store_true", help="a JSON list on stdout, one object a file")
+    p.add_argument(
+        "--trust",
+        default="all",
+        metavar="all|c2pa|interim|none|PEM",
+        help="trust lists: all (default; each shipped list checked separately), c2pa, "
+        "interim, none, or a PEM file of your own anchors",
+    )
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from critique_app.services.progress import NO_PROGRESS, TerminalProgress
+    from critique_app.services.verify import verify_paths
+
+    many = len(args.files) > 1 or any(Path(f).is_dir() for f in args.files)
+    progress = TerminalProgress("verify") if many else NO_PROGRESS
+    try:
+        reports = verify_paths(args.files, args.trust, progress)
+    finally:
+        if isinstance(progress, TerminalProgress):
+            progress.finish()
+    if args.json:
+        json.dump([r.to_json() for r in reports], sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        for r in reports:
+            print(human_block(r.to_json()))
+    failed = [r for r in reports if r.verdict.reason == "unreadable"]
+    for r in failed:
+        print(f"critique-app: {r.path}: {r.verdict.sentence}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def human_block(j: dict) -> str:
+    c, m = j["c2pa"], j["metadata"]
+    lines = [
+        f"{j['path']}",
+        f"  format {j['format']}, {j['size']:,} bytes, sha256 {j['sha256'][:16]}…",
+        f"  Content Credentials: {BADGES.get(c['reason'], c['reason'])}"
+        + (f" (state {c['state']})" if c["state"] else ""),
+        f"    {c['summary']}",
+    ]
+    if c["trust_list"]:
+        lines.append(f"    vouched for by: {c['trust_list']}")
+    lines.append(f"  AI signal: {c['ai_signal']} — {c['ai_signal_summary']}")
+    if c["present"] and c["signer"]:
+        s = c["signer"]
+        when = c["signed_at"] or "time unknown"
+        ts = "timestamped" if c["timestamped"] else "no timestamp"
+        lines.append(
+            f"  Signer: {s.get('organisation') or '?'} / {s.get('common_name') or '?'}, "
+            f"issued by {s.get('issuer') or '?'}; signed {when} ({ts}); {s.get('algorithm')}"
+        )
+        lines.append(f"  Generator: {c['generator'] or 'not stated'}")
+    for a in c["actions"]:
+        extra = ", ".join(
+            x for x in (a.get("when"), a.get("software_agent"), a.get("digital_source_type")) if x
+        )
+        lines.append(f"    action {a['action']}" + (f" ({extra})" if extra else ""))
+    for p in c["permissions"]:
+        lines.append(f"    permission (not an AI disclosure): {p['permission']} = {p.get('use')}")
+    lines += _ingredient_lines(c["ingredients"], 2)
+    if c["failures"]:
+        lines.append(f"  Status codes: {', '.join(c['failures'])}")
+    n = len(m["fields"])
+    lines.append(f"  Plain metadata (unsigned, easy to forge): {n} field{'s' * (n != 1)}")
+    for hint in m["ai_hints"]:
+        lines.append(f"    hint: {hint}")
+    return "\n".join(lines) + "\n"
+
+
+def _ingredient_lines(ingredients: list[dict], depth: int) -> list[str]:
+    out = []
+    for ing in ingredients:
+        pad = "  " * depth
+        verdict = BADGES.get(ing["reason"], ing["reason"])
+        out.append(
+            f"{pad}ingredient '{ing['title']}' ({ing['relationship']}): {verdict}; "
+            f"AI signal {ing.get('ai_signal', 'unknown')}"
+        )
+        out += _ingredient_lines(ing.get("ingredients", []), depth + 1)
+    return out
