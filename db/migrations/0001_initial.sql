@@ -197,5 +197,28 @@ CREATE TABLE settings (                 -- per-project settings (last frame, dis
     value TEXT NOT NULL
 );
 
--- Full-text search over notes and tags (kept in sync by triggers).
-CREATE VIRTUAL TABLE annotations_fts USING fts5(note, tags, content='', tokenize='unicode61 remove_diacritics 2');
+-- Full-text search over notes and tags (rowid = annotations.id), kept in sync by triggers.
+-- An ordinary (not contentless) FTS5 table, so rows can be updated and deleted by rowid.
+CREATE VIRTUAL TABLE annotations_fts USING fts5(note, tags, tokenize='unicode61 remove_diacritics 2');
+
+CREATE TRIGGER annotations_fts_insert AFTER INSERT ON annotations BEGIN
+    INSERT INTO annotations_fts(rowid, note, tags) VALUES (new.id, new.note, '');
+END;
+CREATE TRIGGER annotations_fts_note AFTER UPDATE OF note ON annotations BEGIN
+    UPDATE annotations_fts SET note = new.note WHERE rowid = new.id;
+END;
+CREATE TRIGGER annotations_fts_delete AFTER DELETE ON annotations BEGIN
+    DELETE FROM annotations_fts WHERE rowid = old.id;
+END;
+CREATE TRIGGER annotation_tags_fts_insert AFTER INSERT ON annotation_tags BEGIN
+    UPDATE annotations_fts
+    SET tags = (SELECT coalesce(group_concat(tag, ' '), '') FROM annotation_tags
+                WHERE annotation_id = new.annotation_id)
+    WHERE rowid = new.annotation_id;
+END;
+CREATE TRIGGER annotation_tags_fts_delete AFTER DELETE ON annotation_tags BEGIN
+    UPDATE annotations_fts
+    SET tags = (SELECT coalesce(group_concat(tag, ' '), '') FROM annotation_tags
+                WHERE annotation_id = old.annotation_id)
+    WHERE rowid = old.annotation_id;
+END;

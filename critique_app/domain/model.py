@@ -1,0 +1,398 @@
+"""What a project holds, as plain immutable values: films, tiers, vocabularies, annotations.
+
+Frame indices are the truth (0-based, presentation order, ranges inclusive); regions use
+coordinates normalised to 0..1 so they survive another resolution of the same film.
+Edits make new values with `dataclasses.replace`, which keeps undo simple and honest.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid as uuid_module
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from fractions import Fraction
+
+from critique_app.domain.timecode import frame_to_smpte, smpte_to_frame
+
+STATUSES = ("declared", "observed", "contested")
+CONFIDENCES = ("low", "medium", "high")
+SHAPES = ("rectangle", "ellipse", "polygon", "freehand")
+
+# Relation kinds a user picks from, with the wording seen from the other annotation.
+RELATION_KINDS: dict[str, str] = {
+    "counter-reading of": "has counter-reading",
+    "same generator as": "same generator as",
+    "continues": "continued by",
+    "contradicts": "contradicts",
+    "source of": "derived from",
+    "same passage as": "same passage as",
+}
+
+Point = tuple[float, float]
+
+
+def now_iso() -> str:
+    """The current time as ISO 8601 UTC with seconds, as stored in projects."""
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def new_uuid() -> str:
+    return str(uuid_module.uuid4())
+
+
+@dataclass(frozen=True, order=True)
+class FrameRange:
+    """An inclusive range of frame indices; start == end is a single frame."""
+
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if self.start < 0:
+            raise ValueError(f"A range cannot start before frame 0 (got {self.start}).")
+        if self.end < self.start:
+            raise ValueError(
+                f"A range must end on or after its first frame (got {self.start}-{self.end})."
+            )
+
+    @classmethod
+    def single(cls, frame: int) -> FrameRange:
+        return cls(frame, frame)
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start + 1
+
+    @property
+    def middle(self) -> int:
+        return (self.start + self.end) // 2
+
+    @property
+    def is_single_frame(self) -> bool:
+        return self.start == self.end
+
+    def __contains__(self, frame: object) -> bool:
+        return isinstance(frame, int) and self.start <= frame <= self.end
+
+    def overlaps(self, other: FrameRange) -> bool:
+        return self.start <= other.end and other.start <= self.end
+
+
+@dataclass(frozen=True)
+class Film:
+    """A film referenced by path and by content (SHA-256), with what the probe found."""
+
+    id: int | None
+    title: str
+    path: str
+    sha256: str
+    size: int
+    rate: Fraction
+    frame_count: int
+    container: str | None = None
+    codec: str | None = None
+    width: int | None = None
+    height: int | None = None
+    rotation: int = 0
+    duration: float | None = None
+    start_timecode: str | None = None
+    drop_frame: bool = False
+    vfr: bool = False
+    has_audio: bool = False
+    probe_json: str | None = None
+    added_at: str = field(default_factory=now_iso)
+
+    @property
+    def start_frame(self) -> int:
+        """The source start timecode as a frame count (0 when the file has none)."""
+        if not self.start_timecode:
+            return 0
+        try:
+            return smpte_to_frame(self.start_timecode, self.rate, drop_frame=self.drop_frame)
+        except ValueError:
+            return 0
+
+    def timecode(self, frame: int) -> str:
+        return frame_to_smpte(frame, self.rate, drop_frame=self.drop_frame, start=self.start_frame)
+
+
+@dataclass(frozen=True)
+class Tier:
+    """An ELAN-style layer of annotations, per author or per theme."""
+
+    id: int | None
+    name: str
+    author: str | None = None
+    color: str = "#4f8cc9"
+    visible: bool = True
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class Category:
+    """One entry of a vocabulary: a level, a type or a value (parent_key links them)."""
+
+    key: str
+    label_en: str
+    label_fr: str | None = None
+    definition_en: str | None = None
+    definition_fr: str | None = None
+    parent_key: str | None = None
+    color: str | None = None
+    position: int = 0
+    id: int | None = None
+    vocabulary_id: int | None = None
+
+    def label(self, language: str = "en") -> str:
+        return (self.label_fr if language == "fr" and self.label_fr else None) or self.label_en
+
+    def definition(self, language: str = "en") -> str:
+        text = self.definition_fr if language == "fr" else self.definition_en
+        return text or self.definition_en or ""
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """A controlled vocabulary: levels -> types -> values, as in the AdA film ontology."""
+
+    key: str
+    name: str
+    version: str | None = None
+    description: str | None = None
+    categories: tuple[Category, ...] = ()
+    id: int | None = None
+    metadata: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
+
+    def category(self, key: str) -> Category | None:
+        return next((c for c in self.categories if c.key == key), None)
+
+    def children(self, parent_key: str | None) -> list[Category]:
+        return sorted(
+            (c for c in self.categories if c.parent_key == parent_key), key=lambda c: c.position
+        )
+
+
+@dataclass(frozen=True)
+class Keyframe:
+    """The region's points at one frame (normalised 0..1 coordinates)."""
+
+    frame: int
+    points: tuple[Point, ...]
+
+
+@dataclass(frozen=True)
+class Region:
+    """A spatial region on the picture, keyframed over the annotation's range.
+
+    rectangle and ellipse: two points (opposite corners of the box); polygon and freehand:
+    the outline. Between keyframes the points move linearly; outside them they hold.
+    """
+
+    shape: str
+    keyframes: tuple[Keyframe, ...]
+    label: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.shape not in SHAPES:
+            raise ValueError(f"'{self.shape}' is not a region shape ({', '.join(SHAPES)}).")
+        if not self.keyframes:
+            raise ValueError("A region needs at least one keyframe.")
+        frames = [k.frame for k in self.keyframes]
+        if frames != sorted(set(frames)):
+            raise ValueError("A region's keyframes must be on distinct frames, in order.")
+        need = 2 if self.shape in ("rectangle", "ellipse") else 3
+        if self.shape == "freehand":
+            need = 2
+        for key in self.keyframes:
+            if len(key.points) < need:
+                raise ValueError(f"A {self.shape} needs at least {need} points.")
+            if self.shape in ("rectangle", "ellipse") and len(key.points) != 2:
+                raise ValueError(f"A {self.shape} is given by exactly two opposite corners.")
+            for x, y in key.points:
+                if not (0.0 <= x <= 1.0 and 0.0 <= y <= 1.0):
+                    raise ValueError(
+                        "Region coordinates are fractions of the picture, from 0 to 1 "
+                        f"(got {x:g}, {y:g})."
+                    )
+
+    @classmethod
+    def still(
+        cls,
+        shape: str,
+        points: list[Point] | tuple[Point, ...],
+        frame: int = 0,
+        label: str | None = None,
+    ) -> Region:
+        """A region that does not move: one keyframe."""
+        pts = tuple((float(x), float(y)) for x, y in points)
+        return cls(shape, (Keyframe(frame, pts),), label)
+
+    def interpolate(self, frame: int) -> tuple[Point, ...]:
+        """The region's points at `frame`, linear between keyframes, held outside them."""
+        keys = self.keyframes
+        if frame <= keys[0].frame:
+            return keys[0].points
+        if frame >= keys[-1].frame:
+            return keys[-1].points
+        for before, after in zip(keys, keys[1:], strict=False):
+            if before.frame <= frame <= after.frame:
+                if len(before.points) != len(after.points):
+                    # Outlines with different point counts cannot be blended: hold the shape.
+                    return before.points
+                t = (frame - before.frame) / (after.frame - before.frame)
+                return tuple(
+                    (ax + (bx - ax) * t, ay + (by - ay) * t)
+                    for (ax, ay), (bx, by) in zip(before.points, after.points, strict=True)
+                )
+        return keys[-1].points  # unreachable: keyframes are sorted
+
+    def bounds(self, frame: int) -> tuple[float, float, float, float]:
+        """(left, top, right, bottom) at `frame`, normalised."""
+        pts = self.interpolate(frame)
+        xs = [p[0] for p in pts]
+        ys = [p[1] for p in pts]
+        return min(xs), min(ys), max(xs), max(ys)
+
+    def to_pixels(self, frame: int, width: int, height: int) -> list[tuple[float, float]]:
+        return [(x * width, y * height) for x, y in self.interpolate(frame)]
+
+    def to_json(self) -> list[dict[str, object]]:
+        return [{"frame": k.frame, "points": [[x, y] for x, y in k.points]} for k in self.keyframes]
+
+    @classmethod
+    def from_json(
+        cls, shape: str, keyframes: list[dict[str, object]], label: str | None = None
+    ) -> Region:
+        keys = []
+        for item in keyframes:
+            pts = item["points"]
+            assert isinstance(pts, list)
+            frame = item["frame"]
+            assert isinstance(frame, int)
+            keys.append(Keyframe(frame, tuple((float(x), float(y)) for x, y in pts)))
+        return cls(shape, tuple(keys), label)
+
+
+def normalise_tags(tags: object) -> tuple[str, ...]:
+    """Tags as a sorted tuple of distinct, trimmed, non-empty strings."""
+    if isinstance(tags, str):
+        tags = [tags]
+    assert isinstance(tags, (list, tuple, set, frozenset))
+    return tuple(sorted({str(t).strip() for t in tags if str(t).strip()}))
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """A critical remark anchored on an exact frame range of one film, in one tier."""
+
+    id: int | None
+    uuid: str
+    film_id: int
+    tier_id: int
+    range: FrameRange
+    category_id: int | None = None
+    tags: tuple[str, ...] = ()
+    note: str = ""
+    status: str = "observed"
+    confidence: str = "medium"
+    evidence: str | None = None
+    author: str = ""
+    created_at: str = field(default_factory=now_iso)
+    modified_at: str = field(default_factory=now_iso)
+    regions: tuple[Region, ...] = ()
+    anchor_hashes: tuple[int, ...] | None = None
+    start_pts: Fraction | None = None
+    end_pts: Fraction | None = None
+    conflict_of: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.status not in STATUSES:
+            raise ValueError(f"'{self.status}' is not a status ({', '.join(STATUSES)}).")
+        if self.confidence not in CONFIDENCES:
+            raise ValueError(f"'{self.confidence}' is not a confidence ({', '.join(CONFIDENCES)}).")
+        if self.tags != normalise_tags(self.tags):
+            object.__setattr__(self, "tags", normalise_tags(self.tags))
+
+    @classmethod
+    def create(cls, film_id: int, tier_id: int, frames: FrameRange, **fields: object) -> Annotation:
+        """A new annotation with a fresh uuid and timestamps."""
+        return cls(
+            id=None,
+            uuid=new_uuid(),
+            film_id=film_id,
+            tier_id=tier_id,
+            range=frames,
+            **fields,  # type: ignore[arg-type]
+        )
+
+    def content(self) -> tuple[object, ...]:
+        """What a user wrote, without row ids or times: equal content = same annotation."""
+        return (
+            self.uuid,
+            self.range,
+            self.tags,
+            self.note,
+            self.status,
+            self.confidence,
+            self.evidence,
+            self.author,
+            self.regions,
+            self.start_pts,
+            self.end_pts,
+        )
+
+    def with_changes(self, **changes: object) -> Annotation:
+        return dataclasses.replace(self, modified_at=now_iso(), **changes)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A typed link between two annotations; listed on both."""
+
+    id: int | None
+    source_id: int
+    target_id: int
+    kind: str
+
+    def other(self, annotation_id: int) -> int:
+        return self.target_id if annotation_id == self.source_id else self.source_id
+
+    def label_from(self, annotation_id: int) -> str:
+        """The relation as read from one side: 'continues' / 'continued by'."""
+        if annotation_id == self.source_id:
+            return self.kind
+        return RELATION_KINDS.get(self.kind, f"{self.kind} (inverse)")
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A plain timeline marker (M key), not an annotation."""
+
+    id: int | None
+    film_id: int
+    frame: int
+    label: str = ""
+    color: str | None = None
+
+
+@dataclass(frozen=True)
+class Seminar:
+    """A teacher's selection of passages, in order, with prompts for discussion."""
+
+    id: int | None
+    name: str
+    description: str = ""
+    created_at: str = field(default_factory=now_iso)
+
+
+@dataclass(frozen=True)
+class SeminarItem:
+    id: int | None
+    seminar_id: int
+    position: int
+    film_id: int
+    range: FrameRange
+    annotation_id: int | None = None
+    prompt: str = ""
+    notes: str = ""

@@ -1,0 +1,417 @@
+"""Annotations with their tags, regions and relations, and full-text search (SQLite FTS5).
+
+Every write runs inside `db.atomic()`: one edit, one transaction, committed at once.
+Reads return domain objects; filters load tags and regions in one query each.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import struct
+from collections.abc import Iterable, Sequence
+from fractions import Fraction
+from typing import Any
+
+from sqlite_utils import Database
+
+from critique_app.domain.model import Annotation, FrameRange, Region, Relation
+from critique_app.errors import UserError
+
+_COLUMNS = (
+    "id, uuid, film_id, tier_id, category_id, start_frame, end_frame, start_pts_num, "
+    "start_pts_den, end_pts_num, end_pts_den, note, status, confidence, evidence, author, "
+    "created_at, modified_at, anchor_hashes, conflict_of"
+)
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def fts_query(text: str) -> str | None:
+    """A safe FTS5 query from what a user types: every word must appear (as a prefix)."""
+    words = _WORD.findall(text)
+    if not words:
+        return None
+    return " AND ".join(f'"{word}"*' for word in words)
+
+
+def _pack_hashes(hashes: tuple[int, ...] | None) -> bytes | None:
+    if hashes is None:
+        return None
+    return struct.pack(f"<{len(hashes)}Q", *(h & 0xFFFFFFFFFFFFFFFF for h in hashes))
+
+
+def _unpack_hashes(blob: bytes | None) -> tuple[int, ...] | None:
+    if blob is None:
+        return None
+    return struct.unpack(f"<{len(blob) // 8}Q", blob)
+
+
+def _fraction(num: int | None, den: int | None) -> Fraction | None:
+    return None if num is None or not den else Fraction(num, den)
+
+
+class AnnotationStore:
+    """Annotations, tags, regions, relations; the part of the repository edited for hours."""
+
+    db: Database
+
+    # ---- writing ---------------------------------------------------------------------
+
+    def _row(self, a: Annotation) -> dict[str, Any]:
+        row: dict[str, Any] = {
+            "uuid": a.uuid,
+            "film_id": a.film_id,
+            "tier_id": a.tier_id,
+            "category_id": a.category_id,
+            "start_frame": a.range.start,
+            "end_frame": a.range.end,
+            "start_pts_num": a.start_pts.numerator if a.start_pts is not None else None,
+            "start_pts_den": a.start_pts.denominator if a.start_pts is not None else None,
+            "end_pts_num": a.end_pts.numerator if a.end_pts is not None else None,
+            "end_pts_den": a.end_pts.denominator if a.end_pts is not None else None,
+            "note": a.note,
+            "status": a.status,
+            "confidence": a.confidence,
+            "evidence": a.evidence,
+            "author": a.author,
+            "created_at": a.created_at,
+            "modified_at": a.modified_at,
+            "anchor_hashes": _pack_hashes(a.anchor_hashes),
+            "conflict_of": a.conflict_of,
+        }
+        return row
+
+    def _write_children(self, annotation_id: int, a: Annotation) -> None:
+        conn = self.db.conn
+        conn.executemany(
+            "INSERT INTO annotation_tags (annotation_id, tag) VALUES (?, ?)",
+            [(annotation_id, tag) for tag in a.tags],
+        )
+        conn.executemany(
+            "INSERT INTO regions (annotation_id, shape, keyframes_json, label) VALUES (?, ?, ?, ?)",
+            [(annotation_id, r.shape, json.dumps(r.to_json()), r.label) for r in a.regions],
+        )
+
+    def add_annotation(self, a: Annotation) -> Annotation:
+        """Store a new annotation (or restore a deleted one with its old id); returns it stored."""
+        row = self._row(a)
+        if a.id is not None:
+            row["id"] = a.id
+        names = ", ".join(row)
+        marks = ", ".join("?" for _ in row)
+        try:
+            with self.db.atomic():
+                cursor = self.db.conn.execute(
+                    f"INSERT INTO annotations ({names}) VALUES ({marks})", list(row.values())
+                )
+                new_id = int(cursor.lastrowid or 0)
+                self._write_children(new_id, a)
+        except sqlite3.IntegrityError as err:
+            raise UserError(_integrity_sentence(err, a)) from None
+        return self.get_annotation(new_id)
+
+    def update_annotation(self, a: Annotation) -> Annotation:
+        """Save every field of an existing annotation (tags and regions replaced)."""
+        if a.id is None:
+            raise ValueError("update_annotation needs a stored annotation (id is None).")
+        row = self._row(a)
+        assignments = ", ".join(f"{name} = ?" for name in row)
+        try:
+            with self.db.atomic():
+                cursor = self.db.conn.execute(
+                    f"UPDATE annotations SET {assignments} WHERE id = ?", [*row.values(), a.id]
+                )
+                if cursor.rowcount == 0:
+                    raise UserError(f"Annotation {a.id} no longer exists in this project.")
+                old_tags = {
+                    r[0]
+                    for r in self.db.conn.execute(
+                        "SELECT tag FROM annotation_tags WHERE annotation_id = ?", [a.id]
+                    )
+                }
+                # Only touch tags that changed: each insert/delete also updates the FTS row.
+                self.db.conn.executemany(
+                    "DELETE FROM annotation_tags WHERE annotation_id = ? AND tag = ?",
+                    [(a.id, t) for t in old_tags - set(a.tags)],
+                )
+                self.db.conn.executemany(
+                    "INSERT INTO annotation_tags (annotation_id, tag) VALUES (?, ?)",
+                    [(a.id, t) for t in sorted(set(a.tags) - old_tags)],
+                )
+                self.db.conn.execute("DELETE FROM regions WHERE annotation_id = ?", [a.id])
+                self.db.conn.executemany(
+                    "INSERT INTO regions (annotation_id, shape, keyframes_json, label) "
+                    "VALUES (?, ?, ?, ?)",
+                    [(a.id, r.shape, json.dumps(r.to_json()), r.label) for r in a.regions],
+                )
+        except sqlite3.IntegrityError as err:
+            raise UserError(_integrity_sentence(err, a)) from None
+        return self.get_annotation(a.id)
+
+    def delete_annotation(self, annotation_id: int) -> None:
+        """Delete an annotation; its tags, regions and relations go with it."""
+        with self.db.atomic():
+            self.db.conn.execute("DELETE FROM annotations WHERE id = ?", [annotation_id])
+
+    # ---- reading ---------------------------------------------------------------------
+
+    def _build(
+        self,
+        rows: Iterable[Sequence[Any]],
+        tags: dict[int, list[str]],
+        regions: dict[int, list[Region]],
+    ) -> list[Annotation]:
+        result = []
+        for r in rows:
+            ident = int(r[0])
+            result.append(
+                Annotation(
+                    id=ident,
+                    uuid=r[1],
+                    film_id=r[2],
+                    tier_id=r[3],
+                    category_id=r[4],
+                    range=FrameRange(r[5], r[6]),
+                    start_pts=_fraction(r[7], r[8]),
+                    end_pts=_fraction(r[9], r[10]),
+                    note=r[11],
+                    status=r[12],
+                    confidence=r[13],
+                    evidence=r[14],
+                    author=r[15],
+                    created_at=r[16],
+                    modified_at=r[17],
+                    anchor_hashes=_unpack_hashes(r[18]),
+                    conflict_of=r[19],
+                    tags=tuple(tags.get(ident, ())),
+                    regions=tuple(regions.get(ident, ())),
+                )
+            )
+        return result
+
+    def _query(
+        self,
+        where: str,
+        params: list[Any],
+        order: str = "a.film_id, a.start_frame, a.id",
+        limit: int | None = None,
+    ) -> list[Annotation]:
+        tail = f" ORDER BY {order}" + (f" LIMIT {int(limit)}" if limit is not None else "")
+        rows = self.db.conn.execute(
+            f"SELECT {', '.join('a.' + c.strip() for c in _COLUMNS.split(','))} "
+            f"FROM annotations a WHERE {where}{tail}",
+            params,
+        ).fetchall()
+        if not rows:
+            return []
+        if limit is not None or len(rows) < 500:
+            ids = [r[0] for r in rows]
+            marks = ",".join("?" for _ in ids)
+            sub, sub_params = f"a.id IN ({marks})", ids
+        else:
+            sub, sub_params = where, params
+        tags: dict[int, list[str]] = {}
+        for aid, tag in self.db.conn.execute(
+            f"SELECT t.annotation_id, t.tag FROM annotation_tags t JOIN annotations a "
+            f"ON a.id = t.annotation_id WHERE {sub} ORDER BY t.tag",
+            sub_params,
+        ):
+            tags.setdefault(aid, []).append(tag)
+        regions: dict[int, list[Region]] = {}
+        for aid, shape, keyframes, label in self.db.conn.execute(
+            f"SELECT g.annotation_id, g.shape, g.keyframes_json, g.label FROM regions g "
+            f"JOIN annotations a ON a.id = g.annotation_id WHERE {sub} ORDER BY g.id",
+            sub_params,
+        ):
+            regions.setdefault(aid, []).append(
+                Region.from_json(shape, json.loads(keyframes), label)
+            )
+        return self._build(rows, tags, regions)
+
+    def get_annotation(self, annotation_id: int) -> Annotation:
+        found = self._query("a.id = ?", [annotation_id])
+        if not found:
+            raise UserError(f"Annotation {annotation_id} does not exist in this project.")
+        return found[0]
+
+    def find_annotation(self, annotation_id: int) -> Annotation | None:
+        found = self._query("a.id = ?", [annotation_id])
+        return found[0] if found else None
+
+    def annotation_by_uuid(self, uuid: str) -> Annotation | None:
+        found = self._query("a.uuid = ?", [uuid])
+        return found[0] if found else None
+
+    def _filters(
+        self,
+        film_id: int | None,
+        tier_ids: Iterable[int] | None,
+        category_ids: Iterable[int] | None,
+        authors: Iterable[str] | None,
+        statuses: Iterable[str] | None,
+        search: str | None,
+        conflicts_only: bool,
+    ) -> tuple[str, list[Any]] | None:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if film_id is not None:
+            clauses.append("a.film_id = ?")
+            params.append(film_id)
+        for column, values in (
+            ("a.tier_id", tier_ids),
+            ("a.category_id", category_ids),
+            ("a.author", authors),
+            ("a.status", statuses),
+        ):
+            if values is not None:
+                chosen: list[Any] = list(values)
+                if not chosen:
+                    return None  # an empty selection matches nothing
+                clauses.append(f"{column} IN ({','.join('?' for _ in chosen)})")
+                params.extend(chosen)
+        if search is not None and search.strip():
+            query = fts_query(search)
+            if query is None:
+                return None
+            clauses.append(
+                "a.id IN (SELECT rowid FROM annotations_fts WHERE annotations_fts MATCH ?)"
+            )
+            params.append(query)
+        if conflicts_only:
+            clauses.append("a.conflict_of IS NOT NULL")
+        return (" AND ".join(clauses) or "1", params)
+
+    def annotations(
+        self,
+        *,
+        film_id: int | None = None,
+        tier_ids: Iterable[int] | None = None,
+        category_ids: Iterable[int] | None = None,
+        authors: Iterable[str] | None = None,
+        statuses: Iterable[str] | None = None,
+        search: str | None = None,
+        conflicts_only: bool = False,
+        limit: int | None = None,
+    ) -> list[Annotation]:
+        """Annotations in film and frame order, narrowed by any of the filters given."""
+        built = self._filters(
+            film_id, tier_ids, category_ids, authors, statuses, search, conflicts_only
+        )
+        if built is None:
+            return []
+        return self._query(built[0], built[1], limit=limit)
+
+    def annotation_ids(
+        self,
+        *,
+        film_id: int | None = None,
+        tier_ids: Iterable[int] | None = None,
+        category_ids: Iterable[int] | None = None,
+        authors: Iterable[str] | None = None,
+        statuses: Iterable[str] | None = None,
+        search: str | None = None,
+        conflicts_only: bool = False,
+    ) -> list[int]:
+        """Ids only, in film and frame order: what a table or timeline needs to filter fast."""
+        built = self._filters(
+            film_id, tier_ids, category_ids, authors, statuses, search, conflicts_only
+        )
+        if built is None:
+            return []
+        return [
+            r[0]
+            for r in self.db.conn.execute(
+                f"SELECT a.id FROM annotations a WHERE {built[0]} "
+                "ORDER BY a.film_id, a.start_frame, a.id",
+                built[1],
+            )
+        ]
+
+    def search(self, text: str, limit: int = 200) -> list[int]:
+        """Annotation ids whose note or tags contain every word typed, best match first."""
+        query = fts_query(text)
+        if query is None:
+            return []
+        return [
+            r[0]
+            for r in self.db.conn.execute(
+                "SELECT rowid FROM annotations_fts WHERE annotations_fts MATCH ? ORDER BY rank LIMIT ?",
+                [query, limit],
+            )
+        ]
+
+    def count_annotations(self, film_id: int | None = None) -> int:
+        if film_id is None:
+            return int(self.db.conn.execute("SELECT count(*) FROM annotations").fetchone()[0])
+        return int(
+            self.db.conn.execute(
+                "SELECT count(*) FROM annotations WHERE film_id = ?", [film_id]
+            ).fetchone()[0]
+        )
+
+    def authors(self) -> list[str]:
+        return [
+            r[0]
+            for r in self.db.conn.execute("SELECT DISTINCT author FROM annotations ORDER BY author")
+        ]
+
+    def all_tags(self) -> list[tuple[str, int]]:
+        """Every tag in use with how many annotations carry it (for completion)."""
+        return [
+            (r[0], r[1])
+            for r in self.db.conn.execute(
+                "SELECT tag, count(*) FROM annotation_tags GROUP BY tag ORDER BY count(*) DESC, tag"
+            )
+        ]
+
+    # ---- relations -------------------------------------------------------------------
+
+    def add_relation(
+        self, source_id: int, target_id: int, kind: str, relation_id: int | None = None
+    ) -> Relation:
+        if source_id == target_id:
+            raise UserError("An annotation cannot be related to itself.")
+        kind = kind.strip()
+        if not kind:
+            raise UserError("A relation needs a kind, e.g. 'continues'.")
+        try:
+            with self.db.atomic():
+                cursor = self.db.conn.execute(
+                    "INSERT INTO relations (id, source_id, target_id, kind) VALUES (?, ?, ?, ?)",
+                    [relation_id, source_id, target_id, kind],
+                )
+        except sqlite3.IntegrityError as err:
+            if "UNIQUE" in str(err):
+                raise UserError(f"These two annotations are already related as '{kind}'.") from None
+            raise UserError("A relation can only link two annotations of this project.") from None
+        return Relation(int(cursor.lastrowid or 0), source_id, target_id, kind)
+
+    def delete_relation(self, relation_id: int) -> None:
+        with self.db.atomic():
+            self.db.conn.execute("DELETE FROM relations WHERE id = ?", [relation_id])
+
+    def relations(self, annotation_id: int | None = None) -> list[Relation]:
+        """Relations of one annotation, both directions (or every relation)."""
+        if annotation_id is None:
+            rows = self.db.conn.execute(
+                "SELECT id, source_id, target_id, kind FROM relations ORDER BY id"
+            )
+        else:
+            rows = self.db.conn.execute(
+                "SELECT id, source_id, target_id, kind FROM relations "
+                "WHERE source_id = ? OR target_id = ? ORDER BY id",
+                [annotation_id, annotation_id],
+            )
+        return [Relation(*r) for r in rows]
+
+
+def _integrity_sentence(err: sqlite3.IntegrityError, a: Annotation) -> str:
+    text = str(err)
+    if "uuid" in text:
+        return f"An annotation with the identifier {a.uuid} is already in this project."
+    if "FOREIGN KEY" in text:
+        return "The annotation refers to a film, tier or category that is not in this project."
+    if "CHECK" in text:
+        return f"The annotation's values are not valid ({text})."
+    return f"The annotation could not be saved: {text}."

@@ -1,0 +1,160 @@
+"""Open (or create) a project file: one SQLite file per project, ready to edit.
+
+WAL so the GUI can read while a worker writes, foreign keys on, a busy timeout, and the
+migrations this version knows. Every way a file can be unusable ends in one UserError
+sentence that names the file.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from types import TracebackType
+
+from sqlite_utils import Database
+
+from critique_app.errors import UserError
+from db.repository import Repository
+from db.schema import latest_version, migrate, schema_version
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+OUR_TABLES = {"films", "annotations", "tiers"}
+
+
+class Project:
+    """An open project: `db` is the sqlite_utils.Database, `repo` returns domain objects."""
+
+    def __init__(self, db: Database, path: Path | None) -> None:
+        self.db = db
+        self.path = path
+        self.repo = Repository(db)
+
+    @property
+    def schema_version(self) -> int:
+        return schema_version(self.db.conn)
+
+    def close(self) -> None:
+        try:
+            # Fold the WAL back into the file so a copied .critique is complete on its own.
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error:
+            pass
+        self.db.close()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Project({str(self.path) if self.path else ':memory:'})"
+
+
+def _configure(db: Database, timeout: float) -> None:
+    db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+    db.execute("PRAGMA foreign_keys = ON")
+
+
+def _seed(project: Project) -> None:
+    from db.defaults import install_default_vocabulary
+
+    install_default_vocabulary(project.repo)
+
+
+def open_project(
+    path: str | Path, *, timeout: float = 5.0, default_vocabulary: bool = True
+) -> Project:
+    """Open a `*.critique` project, creating an empty one when the file does not exist yet."""
+    path = Path(path).expanduser()
+    name = path.name
+    if path.is_dir():
+        raise UserError(f"{path} is a folder, not a project file (*.critique).")
+    if not path.parent.is_dir():
+        raise UserError(
+            f"Cannot create the project {name}: the folder {path.parent} does not exist."
+        )
+    is_new = not path.exists() or path.stat().st_size == 0
+    if not is_new:
+        try:
+            with path.open("rb") as handle:
+                header = handle.read(len(SQLITE_HEADER))
+        except OSError as err:
+            raise UserError(f"Cannot read the project {path}: {err.strerror}.") from None
+        if header != SQLITE_HEADER:
+            raise UserError(f"{path} is not a Critique project: it is not an SQLite database file.")
+    db: Database | None = None
+    try:
+        db = Database(path)
+        _configure(db, timeout)
+        version = schema_version(db.conn)
+        tables = set(db.table_names())
+        if version > latest_version():
+            raise UserError(
+                f"{path} was saved by a newer version of Critique (project format {version}; "
+                f"this version reads up to {latest_version()}). Update Critique to open it."
+            )
+        if version == 0 and tables:
+            raise UserError(
+                f"{path} is an SQLite database but not a Critique project "
+                f"(it holds the tables {', '.join(sorted(tables)[:5])})."
+            )
+        if version > 0 and not tables >= OUR_TABLES:
+            raise UserError(f"{path} is damaged: tables of the project are missing.")
+        if db.conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+            db.enable_wal()
+        migrate(db.conn)
+        # Fail now, not at the first edit, when another program holds the write lock.
+        db.execute("BEGIN IMMEDIATE")
+        db.execute("ROLLBACK")
+        check = db.execute("PRAGMA quick_check(1)").fetchone()[0]
+        if check != "ok":
+            raise UserError(
+                f"{path} is damaged (SQLite reports: {check}); open a backup copy instead."
+            )
+        project = Project(db, path)
+        if is_new and default_vocabulary:
+            _seed(project)
+        return project
+    except UserError:
+        if db is not None:
+            db.close()
+        raise
+    except sqlite3.DatabaseError as err:
+        if db is not None:
+            db.close()
+        raise UserError(_explain(path, err)) from None
+
+
+def _explain(path: Path, err: sqlite3.DatabaseError) -> str:
+    text = str(err).lower()
+    if "locked" in text or "busy" in text:
+        return (
+            f"{path} is locked by another program (another Critique window or a sync tool); "
+            "close it there and try again."
+        )
+    if "readonly" in text or "read-only" in text:
+        return f"{path} cannot be written (read-only file or folder); copy it somewhere writable."
+    if "not a database" in text:
+        return f"{path} is not a Critique project: it is not an SQLite database file."
+    if "malformed" in text or "corrupt" in text:
+        return f"{path} is damaged (the database structure is corrupt); open a backup copy instead."
+    if "unable to open" in text:
+        return f"Cannot open the project {path}: the file or its folder is not accessible."
+    return f"Cannot open the project {path}: {err}."
+
+
+def memory_project(*, default_vocabulary: bool = False) -> Project:
+    """A throw-away project in memory (tests, previews), with the full schema."""
+    db = Database(memory=True)
+    _configure(db, 1.0)
+    migrate(db.conn)
+    project = Project(db, None)
+    if default_vocabulary:
+        _seed(project)
+    return project
