@@ -1,0 +1,52 @@
+"""`critique-app open PATH` and plain `critique-app`: open the GUI on a project or a film.
+
+Without a command the last project opens, else the demo (built once). Qt is imported only
+inside these functions, through critique_app.gui.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from critique_app.errors import UserError
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "open",
+        help="open a project (*.critique) or a film in the GUI",
+        description="Open a project (*.critique, created when missing) or a media file in the GUI.",
+    )
+    parser.add_argument("path", metavar="PATH", help="a project file or a film")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    path = Path(args.path).expanduser()
+    if path.suffix != ".critique" and not path.exists():
+        raise UserError(f"{path} does not exist.")
+    if path.suffix != ".critique" and not path.is_file():
+        raise UserError(f"{path} is not a file.")
+    return open_gui(path)
+
+
+def open_gui(path: Path | None) -> int:
+    """Run the window on `path` (the demo command calls this too)."""
+    from critique_app.gui.app import run_gui
+
+    return run_gui(path)
+
+
+def run_default() -> int:
+    """`critique-app` alone: the last project, else the demo, else an empty window."""
+    from critique_app.gui.app import last_project
+
+    path = last_project()
+    if path is not None:
+        return open_gui(path)
+    try:
+        from critique_app.cli import demo
+    except ImportError:
+        return open_gui(None)
+    return int(demo.run(argparse.Namespace(no_gui=False, dir=None)) or 0)

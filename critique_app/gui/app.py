@@ -1,0 +1,53 @@
+"""Starting the GUI: the QApplication, the dark theme, the main window on a project or film."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PyQt6.QtGui import QFont, QFontDatabase
+from PyQt6.QtWidgets import QApplication
+
+from critique_app.paths import resource
+
+
+def make_app(argv: list[str] | None = None) -> QApplication:
+    """The QApplication (the existing one in tests), styled with the NLE-like dark theme."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationName("Critique")
+    app.setOrganizationName("Critique")
+    app.setStyle("Fusion")
+    apply_theme(app)
+    return app
+
+
+def apply_theme(app: QApplication) -> None:
+    qss = resource("qss", "dark.qss")
+    if qss.is_file():
+        app.setStyleSheet(qss.read_text(encoding="utf-8"))
+    font = QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont)
+    font.setPointSizeF(max(9.0, font.pointSizeF()))
+    app.setFont(QFont(font))
+
+
+def run_gui(path: Path | None = None) -> int:
+    """Open the window (on `path` when given) and run until it is closed."""
+    from critique_app.gui.main_window import MainWindow
+
+    app = make_app()
+    window = MainWindow()
+    window.show()
+    if path is not None:
+        window.open_path(path)
+    return app.exec()
+
+
+def last_project() -> Path | None:
+    """The project open when the app last closed, if it still exists."""
+    from critique_app.gui.settings import Settings
+
+    make_app()
+    path = Settings().last_project
+    return path if path is not None and path.is_file() else None

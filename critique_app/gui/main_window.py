@@ -1,0 +1,268 @@
+"""The main window: assembles the picture, transport, timeline and panels, and wires the actions.
+
+No logic of its own beyond wiring: the controller plays, the session loads, widgets draw.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PyQt6.QtCore import QEvent, QObject, Qt
+from PyQt6.QtGui import QCloseEvent, QKeyEvent
+from PyQt6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from critique_app.errors import UserError
+from critique_app.gui.actions import MENUS, ActionCollection
+from critique_app.gui.player_controller import PlayerController
+from critique_app.gui.project_session import ProjectSession
+from critique_app.gui.settings import TIMECODE_MODES, Settings
+from critique_app.gui.timeline import Timeline
+from critique_app.gui.transport_bar import TransportBar
+from critique_app.gui.video_view import VideoView
+from critique_app.gui.worker import TaskBar
+from critique_app.player.engine import EngineUnavailable, PlayerEngine
+
+
+def default_engines() -> tuple[PlayerEngine, PlayerEngine, str]:
+    """VLC forwards (with sound) and exact frames backwards; exact frames only without libvlc."""
+    from critique_app.player.exact_engine import ExactEngine
+
+    try:
+        from critique_app.player.vlc_engine import VlcEngine
+
+        return VlcEngine(), ExactEngine(), ""
+    except EngineUnavailable as err:
+        exact = ExactEngine()
+        return exact, exact, f"{err} Playing exact frames instead: video only, no sound."
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        engines: tuple[PlayerEngine, PlayerEngine | None] | None = None,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("MainWindow")
+        self.setWindowTitle("Critique")
+        self.settings = settings or Settings()
+        if engines is None:
+            forward, reverse, engine_note = default_engines()
+        else:
+            (forward, reverse), engine_note = engines, ""
+        self.actions = ActionCollection(self)
+        self.controller = PlayerController(forward, reverse, self)
+        self.video = VideoView()
+        self.transport = TransportBar(self.actions)
+        self.timeline = Timeline()
+        self.taskbar = TaskBar()
+        self.session = ProjectSession(self.controller, self.timeline, self.taskbar, self)
+        self._build_layout()
+        self._build_menus()
+        self.engine_note = QLabel(engine_note)
+        self.engine_note.setObjectName("EngineNote")
+        self.statusBar().addPermanentWidget(self.taskbar)  # type: ignore[union-attr]
+        if engine_note:
+            self.statusBar().addWidget(self.engine_note)  # type: ignore[union-attr]
+        self._wire()
+        self._restore()
+        if forward.draws_itself or (reverse is not None and reverse.draws_itself):
+            self.controller.attach(self.video.native_window_id())
+        self.video.setFocus()
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)  # K release: hold K + J/L steps one frame
+
+    # -- assembly ---------------------------------------------------------------------------
+    def _build_layout(self) -> None:
+        top = QWidget()
+        column = QVBoxLayout(top)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.video, 1)
+        column.addWidget(self.transport)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(top)
+        self.splitter.addWidget(self.timeline)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        self.setCentralWidget(self.splitter)
+        self.resize(1280, 800)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        assert bar is not None
+        for title in MENUS:
+            menu = bar.addMenu(f"&{title}")
+            assert menu is not None
+            for action in self.actions.in_menu(title):
+                menu.addAction(action)
+        self.panels_menu = bar.addMenu("&Panels")
+        for action in self.actions.all():
+            self.addAction(action)  # shortcuts work even with the menu bar hidden (full screen)
+
+    def add_panel(
+        self,
+        title: str,
+        widget: QWidget,
+        area: Qt.DockWidgetArea = Qt.DockWidgetArea.RightDockWidgetArea,
+    ) -> QDockWidget:
+        """Later features (annotation editor, provenance) plug in here."""
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"panel:{title}")
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        if self.panels_menu is not None:
+            self.panels_menu.addAction(dock.toggleViewAction())
+        return dock
+
+    def _wire(self) -> None:
+        a, c, t = self.actions, self.controller, self.transport
+        a["open"].triggered.connect(self.ask_open)
+        a["quit"].triggered.connect(self.close)
+        a["play_pause"].triggered.connect(c.toggle_play)
+        a["shuttle_back"].triggered.connect(c.shuttle_j)
+        a["shuttle_stop"].triggered.connect(c.shuttle_k)
+        a["shuttle_forward"].triggered.connect(c.shuttle_l)
+        a["frame_back"].triggered.connect(lambda: c.step(-1))
+        a["frame_forward"].triggered.connect(lambda: c.step(1))
+        a["second_back"].triggered.connect(lambda: c.step_seconds(-1))
+        a["second_forward"].triggered.connect(lambda: c.step_seconds(1))
+        a["go_start"].triggered.connect(c.go_home)
+        a["go_end"].triggered.connect(c.go_end)
+        a["previous_mark"].triggered.connect(c.previous_mark)
+        a["next_mark"].triggered.connect(c.next_mark)
+        a["go_to"].triggered.connect(lambda: (t.goto.setFocus(), t.goto.selectAll()))
+        a["slower"].triggered.connect(c.slower)
+        a["faster"].triggered.connect(c.faster)
+        a["mute"].toggled.connect(c.set_mute)
+        a["volume_up"].triggered.connect(lambda: c.set_volume(c.volume + 10))
+        a["volume_down"].triggered.connect(lambda: c.set_volume(c.volume - 10))
+        a["set_in"].triggered.connect(c.set_in)
+        a["set_out"].triggered.connect(c.set_out)
+        a["go_in"].triggered.connect(c.go_in)
+        a["go_out"].triggered.connect(c.go_out)
+        a["clear_marks"].triggered.connect(c.clear_marks)
+        a["loop"].toggled.connect(c.set_loop)
+        a["fullscreen"].toggled.connect(self.set_full_screen)
+        a["leave_fullscreen"].triggered.connect(lambda: a["fullscreen"].setChecked(False))
+        a["timecode_mode"].triggered.connect(self.cycle_timecode_mode)
+        canvas = self.timeline.canvas
+        a["zoom_in"].triggered.connect(lambda: canvas.zoom(1.5))
+        a["zoom_out"].triggered.connect(lambda: canvas.zoom(1 / 1.5))
+        a["zoom_fit"].triggered.connect(canvas.zoom_fit)
+        a["thumbnails"].triggered.connect(lambda: self.session.generate_thumbnails())
+
+        c.frame_changed.connect(t.show_index)
+        c.picture.connect(self.video.show_frame)
+        c.picture_hint_ready.connect(lambda image, index: self.video.picture.set_image(image, None))
+        c.native_video.connect(self.video.show_native)
+        c.mode_changed.connect(t.set_mode)
+        c.playing_changed.connect(t.set_playing)
+        c.film_opened.connect(t.set_film)
+        c.marks_changed.connect(t.set_marks)
+        c.rate_changed.connect(t.set_rate)
+        c.audio_changed.connect(self._audio_changed)
+        c.message.connect(self.show_message)
+        t.go_to.connect(c.show_frame)
+        t.rate_chosen.connect(c.set_play_rate)
+        t.volume_chosen.connect(c.set_volume)
+        t.mode_cycled.connect(self.cycle_timecode_mode)
+        t.message.connect(self.show_message)
+        self.session.message.connect(self.show_message)
+        self.session.title_changed.connect(lambda title: self.setWindowTitle(f"{title} — Critique"))
+
+    def _restore(self) -> None:
+        s = self.settings
+        self.transport.set_timecode_mode(s.timecode_mode)
+        self.controller.set_play_rate(s.play_rate)
+        self.controller.set_volume(s.volume)
+        self.actions["mute"].setChecked(s.muted)
+        geometry = s.window_geometry
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+
+    # -- behaviour the actions need ------------------------------------------------------------
+    def open_path(self, path: str | Path) -> bool:
+        try:
+            self.session.open_path(path)
+        except UserError as err:
+            self.show_message(str(err))
+            return False
+        if Path(path).suffix == ".critique":
+            self.settings.last_project = Path(path).resolve()
+        return True
+
+    def ask_open(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            "Open a project or a film",
+            "",
+            "Projects and films (*.critique *.mp4 *.mov *.mkv *.webm *.avi *.mxf);;All files (*)",
+        )
+        if path:
+            self.open_path(path)
+
+    def show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)  # type: ignore[union-attr]
+
+    def cycle_timecode_mode(self) -> None:
+        mode = TIMECODE_MODES[(TIMECODE_MODES.index(self.transport.mode) + 1) % len(TIMECODE_MODES)]
+        self.settings.timecode_mode = mode
+        self.transport.set_timecode_mode(mode)
+
+    def _audio_changed(self, volume: int, muted: bool) -> None:
+        self.transport.set_audio(volume, muted)
+        self.settings.volume, self.settings.muted = volume, muted
+
+    def set_full_screen(self, on: bool) -> None:
+        for widget in (self.timeline, self.menuBar(), self.statusBar()):
+            if widget is not None:
+                widget.setVisible(not on)
+        if on:
+            self.showFullScreen()
+        else:
+            self.showNormal()
+
+    def eventFilter(self, watched: QObject | None, event: QEvent | None) -> bool:  # noqa: N802
+        if (
+            event is not None
+            and event.type() == QEvent.Type.KeyRelease
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_K
+            and not event.isAutoRepeat()
+        ):
+            self.controller.release_k()
+        return False
+
+    def closeEvent(self, event: QCloseEvent | None) -> None:  # noqa: N802
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+        self.settings.window_geometry = self.saveGeometry()
+        self.settings.play_rate = self.controller.play_rate
+        self.settings.sync()
+        self.session.close()
+        self.controller.close()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Close for tests and scripts: same as the user closing the window."""
+        self.close()
+
+    @property
+    def current_frame(self) -> int:
+        return self.controller.current
+
+    def shown_picture_index(self) -> Any:
+        return self.video.picture.index

@@ -1,0 +1,413 @@
+"""The transport: which frame is current, who plays it, and every gesture of the player keys.
+
+The frame index here is the truth an annotation stores. Engines only play; whenever playback
+stops (pause, step, mark, scrub release) the controller asks the frame fetcher for the exact
+frame at that index and the view paints it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PyQt6.QtCore import QObject, pyqtSignal
+
+from critique_app.domain.timecode import nominal_fps
+from critique_app.gui.engine_bridge import QUEUED, EngineBridge
+from critique_app.gui.frame_fetcher import FrameFetcher
+from critique_app.player.engine import EngineState, PlayerEngine
+from critique_app.player.shuttle import Shuttle
+
+PLAY_RATES = (0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 4.0)
+
+
+class PlayerController(QObject):
+    frame_changed = pyqtSignal(int)  # the current index (approximate while playing)
+    picture = pyqtSignal(object)  # a Frame to paint
+    picture_hint_ready = pyqtSignal(object, int)  # a rough QImage (thumbnail) while scrubbing
+    mode_changed = pyqtSignal(str)  # 'exact' | 'loading' | 'playing' | 'scrubbing'
+    playing_changed = pyqtSignal(bool)
+    film_opened = pyqtSignal(object)  # MediaInfo
+    marks_changed = pyqtSignal(object, object)  # in, out (int or None)
+    rate_changed = pyqtSignal(float)
+    audio_changed = pyqtSignal(int, bool)  # volume, muted
+    message = pyqtSignal(str)  # a sentence for the status bar
+    native_video = pyqtSignal(bool)  # True: the engine draws into the native window
+
+    def __init__(
+        self,
+        forward: PlayerEngine,
+        reverse: PlayerEngine | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.forward = forward
+        self.reverse = reverse or forward
+        self.info: Any = None  # MediaInfo of the open film
+        self.path: Path | None = None
+        self.current = 0
+        self.shown_index: int | None = None  # index of the exact picture last handed to the view
+        self.playing = False
+        self.mode = "loading"
+        self.play_rate = 1.0
+        self.in_mark: int | None = None
+        self.out_mark: int | None = None
+        self.loop = False
+        self.volume = 80
+        self.muted = False
+        self.marks: list[int] = []  # annotation boundaries and markers for ↑/↓
+        self.limit: int | None = None  # decodable frames when the file breaks half-way
+        self.shuttle = Shuttle()
+        self._engine: PlayerEngine | None = None
+        self._bridge = EngineBridge(self)
+        self._bridge.position.connect(self._on_engine_position, QUEUED)
+        self._bridge.picture.connect(self._on_engine_picture, QUEUED)
+        self._bridge.state.connect(self._on_engine_state, QUEUED)
+        self._bridge.ended.connect(self._on_engine_end, QUEUED)
+        self._bridge.error.connect(self._on_engine_error, QUEUED)
+        for engine in {id(e): e for e in (self.forward, self.reverse)}.values():
+            engine.set_listener(self._bridge)
+        self.fetcher = FrameFetcher(self)
+        self.fetcher.opened.connect(self._on_opened, QUEUED)
+        self.fetcher.open_failed.connect(self.message, QUEUED)
+        self.fetcher.ready.connect(self._on_frame_ready, QUEUED)
+        self.fetcher.failed.connect(self._on_frame_failed, QUEUED)
+
+    # -- film ---------------------------------------------------------------------------
+    def open_film(self, path: str | Path, info: Any = None) -> None:
+        """Returns at once; the first frame appears when the worker has decoded it."""
+        self.stop()
+        self.path = Path(path)
+        self.info = None
+        self.current, self.shown_index, self.limit = 0, None, None
+        self.in_mark = self.out_mark = None
+        self._set_mode("loading")
+        self.fetcher.open(self.path, info)
+
+    def _on_opened(self, info: Any) -> None:
+        self.info = info
+        for engine in {id(e): e for e in (self.forward, self.reverse)}.values():
+            engine.load(self.path, info)
+        self.film_opened.emit(info)
+        self.marks_changed.emit(None, None)
+        self.frame_changed.emit(self.current)
+
+    def attach(self, window_id: int) -> None:
+        for engine in {id(e): e for e in (self.forward, self.reverse)}.values():
+            engine.attach(window_id)
+
+    def close(self) -> None:
+        self.stop()
+        self.fetcher.close()
+        for engine in {id(e): e for e in (self.forward, self.reverse)}.values():
+            engine.close()
+
+    @property
+    def last_frame(self) -> int:
+        if self.info is None:
+            return 0
+        end = (
+            self.info.frame_count if self.limit is None else min(self.limit, self.info.frame_count)
+        )
+        return max(0, end - 1)
+
+    # -- play / pause ---------------------------------------------------------------------
+    def toggle_play(self) -> None:
+        if self.playing:
+            self.pause()
+        else:
+            self.play(self.play_rate)
+
+    def play(self, rate: float) -> None:
+        if self.info is None:
+            return
+        engine = self.forward if rate > 0 else self.reverse
+        if self._engine is not None and self._engine is not engine and self._engine.is_playing:
+            self._engine.pause()
+        if self.loop and self._has_range() and not (self.in_mark <= self.current <= self.out_mark):  # type: ignore[operator]
+            self.current = self.in_mark  # type: ignore[assignment]
+        elif rate > 0 and self.current >= self.last_frame:
+            self.current = 0
+        self._engine = engine
+        engine.seek_frame(self.current)
+        engine.set_rate(rate)
+        engine.play()
+        self.playing = True
+        self.playing_changed.emit(True)
+        self.native_video.emit(engine.draws_itself)
+        self._set_mode("playing")
+
+    def pause(self) -> None:
+        self.shuttle.stop()
+        if not self.playing:
+            return
+        engine = self._engine
+        self.playing = False
+        index = self.current
+        if engine is not None:
+            engine.pause()
+            index = engine.position_frame
+        self.playing_changed.emit(False)
+        self.show_frame(index)
+
+    def stop(self) -> None:
+        if self._engine is not None and self._engine.is_playing:
+            self._engine.pause()
+        if self.playing:
+            self.playing = False
+            self.playing_changed.emit(False)
+        self.shuttle.stop()
+
+    # -- exact positioning ----------------------------------------------------------------
+    def show_frame(self, index: int) -> None:
+        """Land on `index` exactly: display it as current, fetch the exact picture."""
+        if self.info is None:
+            return
+        if self.playing:
+            self.stop()
+        index = max(0, min(int(index), self.info.frame_count - 1))
+        if self.limit is not None and index >= self.limit:
+            self.message.emit(
+                f"{self.path.name if self.path else 'The film'} cannot be decoded past frame "
+                f"{self.limit - 1}; frame {index} is out of reach."
+            )
+            index = self.limit - 1
+        self.current = index
+        self.frame_changed.emit(index)
+        self.native_video.emit(False)
+        if self.shown_index != index:
+            self._set_mode("loading")
+            self.fetcher.request(index)
+        else:
+            self._set_mode("exact")
+
+    def step(self, frames: int) -> None:
+        if self.info is None:
+            return
+        if self.playing:
+            self.pause()
+        target = self.current + frames
+        if target > self.last_frame:
+            if self.limit is not None:
+                self.message.emit(
+                    f"Stepping past frame {self.last_frame} is refused: "
+                    f"{self.path.name if self.path else 'the film'} stops decoding there."
+                )
+            else:
+                self.message.emit("Already at the last frame.")
+            target = self.last_frame
+        elif target < 0:
+            self.message.emit("Already at the first frame.")
+            target = 0
+        self.show_frame(target)
+
+    def step_seconds(self, seconds: int) -> None:
+        if self.info is not None:
+            self.step(seconds * nominal_fps(self.info.rate))
+
+    def go_home(self) -> None:
+        self.show_frame(0)
+
+    def go_end(self) -> None:
+        self.show_frame(self.last_frame)
+
+    def scrub(self, index: int) -> None:
+        """Playhead dragged: move fast, picture may lag; release() lands exactly."""
+        if self.info is None:
+            return
+        self.stop()
+        self.current = max(0, min(int(index), self.last_frame))
+        self.frame_changed.emit(self.current)
+        self.native_video.emit(False)
+        self._set_mode("scrubbing")
+        self.fetcher.request(self.current)
+
+    def picture_hint(self, image: object, index: int) -> None:
+        """While scrubbing: something to look at before the exact frame is decoded."""
+        if self.mode == "scrubbing":
+            self.picture_hint_ready.emit(image, index)
+
+    # -- J / K / L --------------------------------------------------------------------------
+    def shuttle_l(self) -> None:
+        self._apply_shuttle(self.shuttle.press_l())
+
+    def shuttle_j(self) -> None:
+        self._apply_shuttle(self.shuttle.press_j())
+
+    def shuttle_k(self) -> None:
+        self.shuttle.press_k()
+        self.pause()
+
+    def release_k(self) -> None:
+        self.shuttle.release_k()
+
+    def _apply_shuttle(self, result: float | int) -> None:
+        if isinstance(result, int):  # K held: one frame
+            self.step(result)
+            return
+        same_engine = self._engine is (self.forward if result > 0 else self.reverse)
+        if (
+            self.playing
+            and self._engine is not None
+            and same_engine
+            and ((result > 0) == (self._engine.rate > 0))
+        ):
+            self._engine.set_rate(result)
+            self.rate_changed.emit(result)
+            return
+        if self.playing:
+            self.stop()
+            self.current = self._engine.position_frame if self._engine else self.current
+        self.play(result)
+        self.rate_changed.emit(result)
+
+    def set_play_rate(self, rate: float) -> None:
+        self.play_rate = max(0.25, min(4.0, float(rate)))
+        if self.playing and self._engine is not None and self._engine.rate > 0:
+            self._engine.set_rate(self.play_rate)
+        self.rate_changed.emit(self.play_rate)
+
+    def faster(self) -> None:
+        bigger = [r for r in PLAY_RATES if r > self.play_rate + 1e-9]
+        self.set_play_rate(bigger[0] if bigger else PLAY_RATES[-1])
+
+    def slower(self) -> None:
+        smaller = [r for r in PLAY_RATES if r < self.play_rate - 1e-9]
+        self.set_play_rate(smaller[-1] if smaller else PLAY_RATES[0])
+
+    # -- marks --------------------------------------------------------------------------
+    def set_in(self) -> None:
+        self.in_mark = self._settled()
+        if self.out_mark is not None and self.out_mark < self.in_mark:
+            self.out_mark = None
+        self.marks_changed.emit(self.in_mark, self.out_mark)
+
+    def set_out(self) -> None:
+        self.out_mark = self._settled()
+        if self.in_mark is not None and self.in_mark > self.out_mark:
+            self.in_mark = None
+        self.marks_changed.emit(self.in_mark, self.out_mark)
+
+    def clear_marks(self) -> None:
+        self.in_mark = self.out_mark = None
+        self.marks_changed.emit(None, None)
+
+    def go_in(self) -> None:
+        if self.in_mark is None:
+            self.message.emit("No in point set (press I).")
+        else:
+            self.show_frame(self.in_mark)
+
+    def go_out(self) -> None:
+        if self.out_mark is None:
+            self.message.emit("No out point set (press O).")
+        else:
+            self.show_frame(self.out_mark)
+
+    def set_loop(self, on: bool) -> None:
+        self.loop = bool(on)
+
+    def set_marks(self, frames: list[int]) -> None:
+        """Annotation boundaries and markers the ↑/↓ keys visit."""
+        self.marks = sorted(set(frames))
+
+    def next_mark(self) -> None:
+        later = [f for f in self.marks if f > self.current]
+        if later:
+            self.show_frame(later[0])
+        else:
+            self.message.emit("No annotation or marker after this frame.")
+
+    def previous_mark(self) -> None:
+        earlier = [f for f in self.marks if f < self.current]
+        if earlier:
+            self.show_frame(earlier[-1])
+        else:
+            self.message.emit("No annotation or marker before this frame.")
+
+    # -- sound ----------------------------------------------------------------------------
+    def set_volume(self, volume: int) -> None:
+        self.volume = max(0, min(100, int(volume)))
+        for engine in {id(e): e for e in (self.forward, self.reverse)}.values():
+            engine.set_volume(self.volume)
+        self.audio_changed.emit(self.volume, self.muted)
+
+    def set_mute(self, muted: bool) -> None:
+        self.muted = bool(muted)
+        for engine in {id(e): e for e in (self.forward, self.reverse)}.values():
+            engine.set_mute(self.muted)
+        self.audio_changed.emit(self.volume, self.muted)
+
+    # -- events from engines and the fetcher (GUI thread) ---------------------------------
+    def _settled(self) -> int:
+        if self.playing and self._engine is not None:
+            return self._engine.position_frame
+        return self.current
+
+    def _has_range(self) -> bool:
+        return self.in_mark is not None and self.out_mark is not None
+
+    def _on_engine_position(self, index: int) -> None:
+        if not self.playing:
+            return
+        if self.limit is not None and index >= self.limit:
+            self.pause()
+            return
+        self.current = index
+        self.frame_changed.emit(index)
+        if self.loop and self._has_range() and self._engine is not None:
+            rate = self._engine.rate
+            if rate > 0 and index >= self.out_mark:  # type: ignore[operator]
+                self._engine.seek_frame(self.in_mark)  # type: ignore[arg-type]
+            elif rate < 0 and index <= self.in_mark:  # type: ignore[operator]
+                self._engine.seek_frame(self.out_mark)  # type: ignore[arg-type]
+
+    def _on_engine_picture(self, frame: Any) -> None:
+        if self.playing:
+            self.picture.emit(frame)
+
+    def _on_engine_state(self, state: EngineState) -> None:
+        if state is EngineState.ENDED:
+            self._on_engine_end()
+
+    def _on_engine_end(self) -> None:
+        if not self.playing:
+            return
+        engine = self._engine
+        index = engine.position_frame if engine is not None else self.current
+        self.playing = False
+        self.shuttle.stop()
+        self.playing_changed.emit(False)
+        self.show_frame(index)
+
+    def _on_engine_error(self, message: str) -> None:
+        self.message.emit(message)
+        if self.playing:
+            self.pause()
+
+    def _on_frame_ready(self, frame: Any) -> None:
+        if self.playing:
+            return
+        if self.mode == "scrubbing" or frame.index == self.current:
+            self.shown_index = frame.index
+            self.picture.emit(frame)
+            if frame.index == self.current and self.mode != "scrubbing":
+                self._set_mode("exact")
+
+    def _on_frame_failed(self, index: int, message: str) -> None:
+        server = self.fetcher.server
+        until = getattr(server, "decodable_until", None)
+        if until is not None:
+            self.limit = until
+            self.message.emit(
+                f"{message} The film plays up to frame {until - 1}; stepping past it is refused."
+            )
+            if index == self.current and until > 0:
+                self.show_frame(until - 1)
+        else:
+            self.message.emit(message)
+
+    def _set_mode(self, mode: str) -> None:
+        if mode != self.mode:
+            self.mode = mode
+        self.mode_changed.emit(mode)

@@ -1,0 +1,251 @@
+"""What the window has open: a project (or a bare film), the film on screen, and its timeline data.
+
+Bridges the project repository and the player/timeline widgets; the main window only wires it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import zlib
+from pathlib import Path
+from typing import Any
+
+from PyQt6.QtCore import QObject, pyqtSignal
+from PyQt6.QtGui import QImage
+
+from critique_app.errors import UserError
+from critique_app.gui.player_controller import PlayerController
+from critique_app.gui.timeline import Timeline, TimelineBar
+from critique_app.gui.worker import Task, TaskBar
+from critique_app.player import thumbnails
+
+PALETTE = ("#4f8cc9", "#d9822b", "#3fa46a", "#c0504d", "#8e6bbf", "#2aa1a8", "#c7a431", "#d0609a")
+PROJECT_SUFFIX = ".critique"
+
+
+def _colour_for(key: str) -> str:
+    return PALETTE[zlib.crc32(key.encode()) % len(PALETTE)]
+
+
+class _ThumbnailSink(QObject):
+    """Carries each new thumbnail from the worker thread to the GUI thread."""
+
+    arrived = pyqtSignal(int, bytes)
+
+
+class ProjectSession(QObject):
+    message = pyqtSignal(str)
+    title_changed = pyqtSignal(str)
+    project_opened = pyqtSignal(object)  # Project
+
+    def __init__(
+        self,
+        controller: PlayerController,
+        timeline: Timeline,
+        taskbar: TaskBar,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.timeline = timeline
+        self.taskbar = taskbar
+        self.project: Any = None
+        self.film: Any = None  # domain Film when a project is open
+        self.film_path: Path | None = None
+        self.thumb_task: Task | None = None
+        controller.film_opened.connect(self._on_film_opened)
+        canvas = timeline.canvas
+        canvas.seek.connect(controller.show_frame)
+        canvas.scrub.connect(self._scrub)
+        canvas.scrub_released.connect(controller.show_frame)
+        canvas.range_edited.connect(self.edit_range)
+        controller.frame_changed.connect(canvas.set_current)
+        controller.marks_changed.connect(canvas.set_marks)
+
+    # -- opening ------------------------------------------------------------------------
+    def open_path(self, path: str | Path) -> None:
+        """A `.critique` project or a media file; UserError with a sentence when it cannot be."""
+        path = Path(path)
+        if path.suffix != PROJECT_SUFFIX and not path.exists():
+            raise UserError(f"{path} does not exist.")
+        if path.suffix == PROJECT_SUFFIX:  # created when missing, as on the command line
+            self.open_project(path)
+        else:
+            self.close_project()
+            self.show_film_file(path)
+
+    def open_project(self, path: Path) -> None:
+        from db.project import open_project
+
+        self.close_project()
+        self.project = open_project(path)
+        self.project_opened.emit(self.project)
+        films = self.project.repo.films()
+        if not films:
+            self.title_changed.emit(path.stem)
+            self.message.emit(f"{path.name} has no film yet.")
+            return
+        last = self.project.repo.setting("gui.last_film_id")
+        film = next((f for f in films if f.id == last), films[0])
+        self.show_film(film)
+
+    def show_film(self, film: Any) -> None:
+        self.film = film
+        path = Path(film.path)
+        if not path.exists():
+            self.message.emit(
+                f"The film '{film.title}' is not at {path} any more; relink it by its content."
+            )
+            return
+        if self.project is not None:
+            self.project.repo.set_setting("gui.last_film_id", film.id)
+        self.title_changed.emit(f"{film.title} — {self.project.path.stem if self.project else ''}")
+        self.film_path = path
+        self.controller.open_film(path)
+
+    def show_film_file(self, path: Path) -> None:
+        self.film = None
+        self.film_path = path
+        self.title_changed.emit(path.name)
+        self.controller.open_film(path)
+
+    def close_project(self) -> None:
+        self.cancel_thumbnails()
+        if self.project is not None:
+            self.project.close()
+            self.project = None
+        self.film = None
+
+    def close(self) -> None:
+        self.close_project()
+
+    # -- the film on screen ----------------------------------------------------------------
+    def _on_film_opened(self, info: Any) -> None:
+        self.timeline.canvas.set_film(
+            info.frame_count, info.rate, info.start_frame, info.drop_frame
+        )
+        self.reload_tracks()
+        self.load_thumbnails(info)
+
+    def reload_tracks(self) -> None:
+        canvas = self.timeline.canvas
+        if self.project is None or self.film is None:
+            canvas.set_tracks([], [])
+            self.controller.set_marks([])
+            return
+        repo = self.project.repo
+        tiers = [t for t in repo.tiers() if t.visible]
+        categories = {c.id: c for c in repo.categories()}
+        bars = []
+        for a in repo.annotations(film_id=self.film.id):
+            cat = categories.get(a.category_id)
+            colour = (cat.color if cat and cat.color else None) or (
+                _colour_for(cat.key) if cat else "#6b7280"
+            )
+            label = cat.label_en if cat else (a.note.splitlines()[0] if a.note else "")
+            bars.append(TimelineBar(a.id, a.tier_id, a.range.start, a.range.end, colour, label))
+        canvas.set_tracks([(t.id, t.name, t.color) for t in tiers], bars)
+        markers = repo.markers(self.film.id)
+        canvas.set_lane(
+            "markers", [(m.frame, m.frame, m.color or "#ffd166", m.label) for m in markers]
+        )
+        self._load_lanes()
+        stops = {b.start for b in bars} | {b.end for b in bars} | {m.frame for m in markers}
+        self.controller.set_marks(sorted(stops))
+
+    def _load_lanes(self) -> None:
+        """Shot cuts and provenance matches, when the fingerprint tools have stored them."""
+        import json
+
+        db, film_id, canvas = self.project.db, self.film.id, self.timeline.canvas
+        row = db.execute("SELECT cuts_json FROM shots WHERE film_id = ?", [film_id]).fetchone()
+        canvas.set_shot_cuts(json.loads(row[0]) if row else [])
+        rows = db.execute(
+            "SELECT m.start_frame, m.end_frame, l.label FROM matches m "
+            "JOIN library_items l ON l.id = m.library_item_id WHERE m.film_id = ?",
+            [film_id],
+        ).fetchall()
+        canvas.set_matches([(s, e, label) for s, e, label in rows])
+
+    def edit_range(self, annotation_id: int, start: int, end: int) -> None:
+        if self.project is None:
+            return
+        from critique_app.domain.model import FrameRange
+
+        repo = self.project.repo
+        try:
+            annotation = repo.get_annotation(annotation_id)
+            repo.update_annotation(dataclasses.replace(annotation, range=FrameRange(start, end)))
+        except (UserError, ValueError) as err:
+            self.message.emit(str(err))
+        self.reload_tracks()
+
+    def _scrub(self, index: int) -> None:
+        self.controller.scrub(index)
+        canvas = self.timeline.canvas
+        frames = [f for f in sorted(canvas.thumbs) if f <= index]
+        if frames:  # the nearest thumbnail at once; the exact frame follows from the worker
+            self.controller.picture_hint(canvas.thumbs[frames[-1]], index)
+
+    # -- thumbnails ---------------------------------------------------------------------------
+    def load_thumbnails(self, info: Any) -> None:
+        self.cancel_thumbnails()
+        canvas = self.timeline.canvas
+        if self.project is not None and self.film is not None:
+            cached = thumbnails.load_cached(self.project.db, self.film.id)
+            if cached:
+                for frame, jpeg in cached.items():
+                    canvas.add_thumbnail(frame, QImage.fromData(jpeg, "JPEG"))
+                return
+        self.generate_thumbnails(info)
+
+    def generate_thumbnails(self, info: Any = None) -> None:
+        info = info or self.controller.info
+        if info is None or self.film_path is None:
+            return
+        self.cancel_thumbnails()
+        canvas = self.timeline.canvas
+        canvas.thumbs.clear()
+        canvas._thumb_frames.clear()
+        frames = thumbnails.sample_frames(info.frame_count, float(info.rate))
+        canvas.thumb_progress = 0.0
+        sink = _ThumbnailSink(self)
+        sink.arrived.connect(self._thumb_arrived)
+        task = Task(
+            "Thumbnails",
+            lambda progress, *args, **kw: thumbnails.generate_thumbnails(
+                *args, progress=progress, **kw
+            ),
+            self.film_path,
+            frames,
+            on_thumbnail=sink.arrived.emit,
+        )
+        task.progressed.connect(self._thumb_progress)
+        task.done.connect(self._thumbs_done)
+        task.finished.connect(self._thumbs_finished)
+        self.taskbar.follow(task)
+        self.thumb_task = task
+        task.start()
+
+    def _thumb_arrived(self, frame: int, jpeg: bytes) -> None:
+        self.timeline.canvas.add_thumbnail(frame, QImage.fromData(jpeg, "JPEG"))
+
+    def _thumb_progress(self, done: int, total: int, _message: str = "") -> None:
+        canvas = self.timeline.canvas
+        if total > 0:
+            canvas.thumb_progress = done / total
+            canvas.update()
+
+    def _thumbs_done(self, thumbs: dict[int, bytes]) -> None:
+        if self.project is not None and self.film is not None and thumbs:
+            thumbnails.store(self.project.db, self.film.id, thumbs)
+
+    def _thumbs_finished(self) -> None:
+        self.timeline.canvas.thumb_progress = None
+        self.timeline.canvas.update()
+
+    def cancel_thumbnails(self) -> None:
+        if self.thumb_task is not None and self.thumb_task.running:
+            self.thumb_task.cancel()
+            self.thumb_task.wait(5)
+        self.thumb_task = None

@@ -1,0 +1,84 @@
+"""Every user preference of the window, typed, in one place (one QSettings file in the data folder).
+
+No other module touches QSettings: they read and write these properties.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PyQt6.QtCore import QByteArray, QSettings
+
+from critique_app.paths import user_data_dir
+
+TIMECODE_MODES = ("smpte", "frames", "seconds")
+
+
+class Settings:
+    def __init__(self, path: Path | None = None) -> None:
+        file = path or user_data_dir() / "settings.ini"
+        self._q = QSettings(str(file), QSettings.Format.IniFormat)
+
+    def _get(self, key: str, default: object, kind: type) -> object:
+        value = self._q.value(key, default)
+        try:
+            if kind is bool and isinstance(value, str):
+                return value.lower() in ("1", "true", "yes")
+            return kind(value)
+        except (TypeError, ValueError):
+            return default
+
+    @property
+    def timecode_mode(self) -> str:
+        mode = str(self._get("player/timecode_mode", "smpte", str))
+        return mode if mode in TIMECODE_MODES else "smpte"
+
+    @timecode_mode.setter
+    def timecode_mode(self, mode: str) -> None:
+        self._q.setValue("player/timecode_mode", mode if mode in TIMECODE_MODES else "smpte")
+
+    @property
+    def volume(self) -> int:
+        return max(0, min(100, int(self._get("player/volume", 80, int))))  # type: ignore[call-overload]
+
+    @volume.setter
+    def volume(self, value: int) -> None:
+        self._q.setValue("player/volume", max(0, min(100, int(value))))
+
+    @property
+    def muted(self) -> bool:
+        return bool(self._get("player/muted", False, bool))
+
+    @muted.setter
+    def muted(self, value: bool) -> None:
+        self._q.setValue("player/muted", bool(value))
+
+    @property
+    def play_rate(self) -> float:
+        rate = float(self._get("player/play_rate", 1.0, float))  # type: ignore[arg-type]
+        return rate if 0.25 <= rate <= 4.0 else 1.0
+
+    @play_rate.setter
+    def play_rate(self, value: float) -> None:
+        self._q.setValue("player/play_rate", float(value))
+
+    @property
+    def last_project(self) -> Path | None:
+        value = str(self._get("files/last_project", "", str))
+        return Path(value) if value else None
+
+    @last_project.setter
+    def last_project(self, path: Path | None) -> None:
+        self._q.setValue("files/last_project", str(path) if path else "")
+
+    @property
+    def window_geometry(self) -> QByteArray | None:
+        value = self._q.value("window/geometry")
+        return value if isinstance(value, QByteArray) else None
+
+    @window_geometry.setter
+    def window_geometry(self, value: QByteArray) -> None:
+        self._q.setValue("window/geometry", value)
+
+    def sync(self) -> None:
+        self._q.sync()

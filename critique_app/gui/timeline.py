@@ -1,0 +1,517 @@
+"""The timeline: ruler, thumbnail strip, lanes (shots, provenance matches, markers) and one track
+per tier with annotations as bars. Custom painted; zooms from the whole film to single frames.
+
+It shows data and reports gestures (seek, scrub, edge drags); the window decides what they do.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from PyQt6.QtCore import QPointF, QRectF, Qt, pyqtSignal
+from PyQt6.QtGui import (
+    QColor,
+    QFont,
+    QImage,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QResizeEvent,
+    QWheelEvent,
+)
+from PyQt6.QtWidgets import QScrollBar, QVBoxLayout, QWidget
+
+from critique_app.domain.timecode import frame_to_smpte, nominal_fps
+
+HEADER = 116  # track names column
+RULER = 24
+THUMBS = 50
+LANE = 16
+TRACK = 24
+EDGE_GRAB = 5  # pixels either side of a bar edge that start an edge drag
+MAX_PX_PER_FRAME = 40.0
+
+BG = QColor("#1b1d21")
+HEADER_BG = QColor("#23262b")
+LINE = QColor("#33363d")
+TEXT = QColor("#c9ccd2")
+DIM = QColor("#80858f")
+PLAYHEAD = QColor("#ff5a36")
+IN_OUT = QColor(255, 196, 64, 46)
+IN_OUT_EDGE = QColor("#ffc440")
+
+
+@dataclass
+class TimelineBar:
+    """One annotation as the timeline draws it."""
+
+    id: int
+    tier_id: int
+    start: int
+    end: int  # inclusive
+    color: str
+    label: str = ""
+
+
+@dataclass
+class Lane:
+    key: str
+    title: str
+    spans: list[tuple[int, int, str, str]]  # start, end (inclusive), colour, label
+
+
+class TimelineCanvas(QWidget):
+    seek = pyqtSignal(int)  # click: land exactly here
+    scrub = pyqtSignal(int)  # dragging the playhead
+    scrub_released = pyqtSignal(int)
+    range_edited = pyqtSignal(int, int, int)  # annotation id, new start, new end
+    bar_clicked = pyqtSignal(int)
+    view_changed = pyqtSignal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("Timeline")
+        self.setMouseTracking(True)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys belong to the window's actions
+        self.frame_count = 0
+        self.rate = Fraction(24)
+        self.start_frame = 0
+        self.drop_frame = False
+        self.current = 0
+        self.in_mark: int | None = None
+        self.out_mark: int | None = None
+        self.tiers: list[tuple[int, str, str]] = []  # id, name, colour
+        self._bars: dict[int, list[TimelineBar]] = {}  # tier -> bars sorted by start
+        self._starts: dict[int, list[int]] = {}
+        self.lanes: dict[str, Lane] = {
+            "shots": Lane("shots", "Shots", []),
+            "matches": Lane("matches", "Provenance", []),
+            "markers": Lane("markers", "Markers", []),
+        }
+        self.thumbs: dict[int, QImage] = {}
+        self._thumb_frames: list[int] = []
+        self.thumb_progress: float | None = None  # 0..1 while generating
+        self.fpp = 1.0  # frames per pixel
+        self.offset = 0.0  # frame at the left edge of the tracks area
+        self._drag: tuple[str, Any] | None = None
+        self.setMinimumHeight(RULER + THUMBS + 3 * LANE + 2 * TRACK)
+
+    # -- data in ------------------------------------------------------------------------
+    def set_film(
+        self, frame_count: int, rate: Fraction, start_frame: int = 0, drop_frame: bool = False
+    ) -> None:
+        self.frame_count = max(0, frame_count)
+        self.rate, self.start_frame, self.drop_frame = Fraction(rate), start_frame, drop_frame
+        self.thumbs.clear()
+        self._thumb_frames = []
+        self.zoom_fit()
+
+    def set_tracks(self, tiers: list[tuple[int, str, str]], bars: list[TimelineBar]) -> None:
+        self.tiers = list(tiers)
+        self._bars = {tid: [] for tid, _n, _c in tiers}
+        for bar in sorted(bars, key=lambda b: (b.start, b.end)):
+            self._bars.setdefault(bar.tier_id, []).append(bar)
+        self._starts = {tid: [b.start for b in bs] for tid, bs in self._bars.items()}
+        self.setMinimumHeight(self._tracks_top() + TRACK * max(1, len(self.tiers)) + 4)
+        self.update()
+
+    def set_lane(
+        self, key: str, spans: list[tuple[int, int, str, str]], title: str | None = None
+    ) -> None:
+        """Fill a lane: 'shots' (cuts as zero-length spans), 'matches', 'markers' or a new one."""
+        lane = self.lanes.setdefault(key, Lane(key, title or key.title(), []))
+        if title:
+            lane.title = title
+        lane.spans = sorted(spans)
+        self.setMinimumHeight(self._tracks_top() + TRACK * max(1, len(self.tiers)) + 4)
+        self.update()
+
+    def set_shot_cuts(self, cuts: list[int]) -> None:
+        """Shot boundaries (first frame of each shot after the first) from the shots detector."""
+        self.set_lane("shots", [(c, c, "#9fb4ff", "cut") for c in cuts])
+
+    def set_matches(self, spans: list[tuple[int, int, str]]) -> None:
+        """Provenance matches: (start, end, label) frame ranges found in the reference library."""
+        self.set_lane("matches", [(s, e, "#e0637a", label) for s, e, label in spans])
+
+    def add_thumbnail(self, frame: int, image: QImage) -> None:
+        self.thumbs[frame] = image
+        bisect.insort(self._thumb_frames, frame)
+        self.update()
+
+    def set_current(self, index: int) -> None:
+        if index != self.current:
+            old = self.current
+            self.current = index
+            self._follow_playhead()
+            self._update_columns(old, index)
+
+    def set_marks(self, in_mark: int | None, out_mark: int | None) -> None:
+        self.in_mark, self.out_mark = in_mark, out_mark
+        self.update()
+
+    # -- geometry -------------------------------------------------------------------------
+    @property
+    def track_width(self) -> int:
+        return max(1, self.width() - HEADER)
+
+    def _tracks_top(self) -> int:
+        return RULER + THUMBS + LANE * len(self.lanes)
+
+    def x_of(self, frame: float) -> float:
+        return HEADER + (frame - self.offset) / self.fpp
+
+    def frame_at(self, x: float) -> int:
+        frame = int(self.offset + (x - HEADER) * self.fpp)
+        return max(0, min(frame, self.frame_count - 1))
+
+    def zoom_fit(self) -> None:
+        self.fpp = (
+            max(1.0 / MAX_PX_PER_FRAME, self.frame_count / self.track_width)
+            if self.frame_count
+            else 1.0
+        )
+        self.offset = 0.0
+        self._changed()
+
+    def zoom(self, factor: float, anchor_x: float | None = None) -> None:
+        """factor > 1 zooms in; the frame under `anchor_x` (default: the playhead) stays put."""
+        if not self.frame_count:
+            return
+        anchor = self.x_of(self.current) if anchor_x is None else anchor_x
+        anchor_frame = self.offset + (anchor - HEADER) * self.fpp
+        fit = max(1.0 / MAX_PX_PER_FRAME, self.frame_count / self.track_width)
+        self.fpp = min(fit, max(1.0 / MAX_PX_PER_FRAME, self.fpp / factor))
+        self.offset = anchor_frame - (anchor - HEADER) * self.fpp
+        self._clamp()
+        self._changed()
+
+    def scroll_to(self, offset: float) -> None:
+        self.offset = offset
+        self._clamp()
+        self._changed()
+
+    def visible_frames(self) -> float:
+        return self.track_width * self.fpp
+
+    def _clamp(self) -> None:
+        self.offset = max(0.0, min(self.offset, self.frame_count - self.visible_frames()))
+
+    def _follow_playhead(self) -> None:
+        # page along like an NLE when the playhead leaves the view
+        if self.frame_count and not (
+            self.offset <= self.current < self.offset + self.visible_frames()
+        ):
+            self.offset = self.current - self.visible_frames() * 0.1
+            self._clamp()
+            self._changed()
+
+    def _changed(self) -> None:
+        self.view_changed.emit()
+        self.update()
+
+    def _update_columns(self, *frames: int) -> None:
+        for f in frames:  # repaint only the playhead's old and new column
+            x = int(self.x_of(f))
+            self.update(x - 8, 0, 16 + int(1 / self.fpp) + 1, self.height())
+
+    def resizeEvent(self, event: QResizeEvent | None) -> None:  # noqa: N802
+        fit = self.frame_count / self.track_width if self.frame_count else 1.0
+        if self.fpp > fit or self.offset == 0.0:
+            self.fpp = max(1.0 / MAX_PX_PER_FRAME, fit) if self.fpp >= fit * 0.999 else self.fpp
+        self._clamp()
+        self.view_changed.emit()
+
+    # -- painting ---------------------------------------------------------------------------
+    def paintEvent(self, event: QPaintEvent | None) -> None:  # noqa: N802
+        p = QPainter(self)
+        p.fillRect(self.rect(), BG)
+        font = QFont(self.font())
+        font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
+        p.setFont(font)
+        if self.frame_count:
+            self._paint_in_out(p)
+            self._paint_ruler(p)
+            self._paint_thumbs(p)
+            self._paint_lanes(p)
+            self._paint_tracks(p)
+            self._paint_playhead(p)
+        self._paint_headers(p)
+        p.end()
+
+    def _paint_in_out(self, p: QPainter) -> None:
+        if self.in_mark is None and self.out_mark is None:
+            return
+        start = self.in_mark if self.in_mark is not None else 0
+        end = self.out_mark if self.out_mark is not None else self.frame_count - 1
+        x0, x1 = self.x_of(start), self.x_of(end + 1)
+        p.fillRect(QRectF(x0, 0, x1 - x0, self.height()), IN_OUT)
+        p.setPen(QPen(IN_OUT_EDGE, 1))
+        for mark, x in ((self.in_mark, x0), (self.out_mark, x1)):
+            if mark is not None:
+                p.drawLine(QPointF(x, 0), QPointF(x, self.height()))
+
+    def _tick_step(self) -> int:
+        fps = nominal_fps(self.rate)
+        for step in (
+            1,
+            2,
+            5,
+            10,
+            fps,
+            2 * fps,
+            5 * fps,
+            10 * fps,
+            30 * fps,
+            60 * fps,
+            120 * fps,
+            300 * fps,
+            600 * fps,
+            1800 * fps,
+            3600 * fps,
+        ):
+            if step / self.fpp >= 90:
+                return max(1, step)
+        return 3600 * fps
+
+    def _paint_ruler(self, p: QPainter) -> None:
+        p.fillRect(QRectF(HEADER, 0, self.track_width, RULER), QColor("#202329"))
+        step = self._tick_step()
+        first = int(self.offset // step) * step
+        p.setPen(DIM)
+        f = first
+        right = self.offset + self.visible_frames()
+        minor = max(1, step // 5)
+        while f <= right + step:
+            x = self.x_of(f)
+            if x >= HEADER:
+                p.drawLine(QPointF(x, RULER - 9), QPointF(x, RULER))
+                label = frame_to_smpte(
+                    f, self.rate, drop_frame=self.drop_frame, start=self.start_frame
+                )
+                if step < nominal_fps(self.rate):
+                    label = f"{label}  ({f})"
+                p.setPen(TEXT)
+                p.drawText(QPointF(x + 3, RULER - 11), label)
+                p.setPen(DIM)
+            for m in range(1, 5):
+                xm = self.x_of(f + m * minor)
+                if minor * m < step and xm >= HEADER:
+                    p.drawLine(QPointF(xm, RULER - 4), QPointF(xm, RULER))
+            f += step
+        p.setPen(LINE)
+        p.drawLine(HEADER, RULER, self.width(), RULER)
+
+    def _paint_thumbs(self, p: QPainter) -> None:
+        top = RULER + 1
+        if not self._thumb_frames:
+            p.setPen(DIM)
+            msg = (
+                "thumbnails: generating…"
+                if self.thumb_progress is not None
+                else "no thumbnails yet"
+            )
+            p.drawText(QRectF(HEADER + 8, top, 300, THUMBS), Qt.AlignmentFlag.AlignVCenter, msg)
+        else:
+            sample = self.thumbs[self._thumb_frames[0]]
+            tw = max(8, int(sample.width() * (THUMBS - 2) / max(1, sample.height())))
+            x = HEADER - (self.x_of(0) - HEADER) % tw if self.offset > 0 else HEADER
+            while x < self.width():
+                frame = self.frame_at(x + tw / 2)
+                i = bisect.bisect_right(self._thumb_frames, frame) - 1
+                key = self._thumb_frames[max(0, i)]
+                p.drawImage(QRectF(x, top, tw - 1, THUMBS - 2), self.thumbs[key])
+                x += tw
+        if self.thumb_progress is not None:
+            p.fillRect(
+                QRectF(HEADER, top + THUMBS - 4, self.track_width * self.thumb_progress, 3),
+                QColor("#4f8cc9"),
+            )
+        p.setPen(LINE)
+        p.drawLine(HEADER, RULER + THUMBS, self.width(), RULER + THUMBS)
+
+    def _paint_lanes(self, p: QPainter) -> None:
+        top = RULER + THUMBS
+        right = self.offset + self.visible_frames()
+        for lane in self.lanes.values():
+            for start, end, colour, _label in lane.spans:
+                if end < self.offset or start > right:
+                    continue
+                x0, x1 = self.x_of(start), self.x_of(end + 1)
+                if start == end or x1 - x0 < 2:
+                    p.fillRect(QRectF(x0 - 1, top + 2, 2, LANE - 4), QColor(colour))
+                else:
+                    p.fillRect(QRectF(x0, top + 3, x1 - x0, LANE - 6), QColor(colour))
+            top += LANE
+            p.setPen(LINE)
+            p.drawLine(HEADER, top, self.width(), top)
+
+    def _paint_tracks(self, p: QPainter) -> None:
+        top = self._tracks_top()
+        right = self.offset + self.visible_frames()
+        for tier_id, _name, _colour in self.tiers:
+            bars = self._bars.get(tier_id, [])
+            stop = bisect.bisect_right(self._starts.get(tier_id, []), right)
+            for bar in bars[:stop]:
+                if bar.end < self.offset:
+                    continue
+                x0, x1 = self.x_of(bar.start), self.x_of(bar.end + 1)
+                colour = QColor(bar.color)
+                if bar.start == bar.end and x1 - x0 < 6:  # a single-frame annotation: a tick
+                    p.fillRect(QRectF(x0 - 1, top + 3, 3, TRACK - 6), colour)
+                    continue
+                rect = QRectF(x0, top + 3, max(2.0, x1 - x0), TRACK - 6)
+                p.setPen(QPen(colour.lighter(140), 1))
+                p.setBrush(colour.darker(115))
+                p.drawRoundedRect(rect, 3, 3)
+                if rect.width() > 30 and bar.label:
+                    p.setPen(QColor("#f4f5f7"))
+                    p.drawText(rect.adjusted(5, 0, -3, 0), Qt.AlignmentFlag.AlignVCenter, bar.label)
+            top += TRACK
+            p.setPen(LINE)
+            p.drawLine(HEADER, top, self.width(), top)
+
+    def _paint_playhead(self, p: QPainter) -> None:
+        x = self.x_of(self.current)
+        width = max(1.0, 1 / self.fpp)
+        if width > 3:  # zoomed to single frames: show the frame's whole extent
+            p.fillRect(QRectF(x, RULER, width, self.height() - RULER), QColor(255, 90, 54, 50))
+        p.setPen(QPen(PLAYHEAD, 1.5))
+        p.drawLine(QPointF(x, 0), QPointF(x, self.height()))
+        p.setBrush(PLAYHEAD)
+        p.drawPolygon([QPointF(x - 6, 0), QPointF(x + 6, 0), QPointF(x, 9)])
+
+    def _paint_headers(self, p: QPainter) -> None:
+        p.fillRect(QRectF(0, 0, HEADER, self.height()), HEADER_BG)
+        p.setPen(DIM)
+        p.drawText(
+            QRectF(8, RULER + 1, HEADER - 10, THUMBS), Qt.AlignmentFlag.AlignVCenter, "Picture"
+        )
+        top = RULER + THUMBS
+        for lane in self.lanes.values():
+            p.drawText(QRectF(8, top, HEADER - 10, LANE), Qt.AlignmentFlag.AlignVCenter, lane.title)
+            top += LANE
+        for _tid, name, colour in self.tiers:
+            p.fillRect(QRectF(0, top + 4, 4, TRACK - 8), QColor(colour))
+            p.setPen(TEXT)
+            p.drawText(QRectF(10, top, HEADER - 12, TRACK), Qt.AlignmentFlag.AlignVCenter, name)
+            top += TRACK
+        p.setPen(LINE)
+        p.drawLine(HEADER, 0, HEADER, self.height())
+
+    # -- mouse ------------------------------------------------------------------------------
+    def bar_at(self, x: float, y: float) -> tuple[TimelineBar, str] | None:
+        """The bar under the pointer and which part: 'start' edge, 'end' edge or 'body'."""
+        row = int((y - self._tracks_top()) // TRACK)
+        if y < self._tracks_top() or row >= len(self.tiers):
+            return None
+        for bar in self._bars.get(self.tiers[row][0], []):
+            x0, x1 = self.x_of(bar.start), self.x_of(bar.end + 1)
+            if x0 - EDGE_GRAB <= x <= x1 + EDGE_GRAB:
+                if abs(x - x0) <= EDGE_GRAB and x1 - x0 > 2 * EDGE_GRAB:
+                    return bar, "start"
+                if abs(x - x1) <= EDGE_GRAB:
+                    return bar, "end"
+                if x0 <= x <= x1:
+                    return bar, "body"
+        return None
+
+    def mousePressEvent(self, event: QMouseEvent | None) -> None:  # noqa: N802
+        if event is None or event.button() != Qt.MouseButton.LeftButton or not self.frame_count:
+            return
+        pos = event.position()
+        if pos.x() < HEADER:
+            return
+        hit = self.bar_at(pos.x(), pos.y())
+        if hit is not None and hit[1] in ("start", "end"):
+            bar, edge = hit
+            self._drag = ("edge", [bar, edge, bar.start, bar.end])
+            return
+        if hit is not None:
+            self.bar_clicked.emit(hit[0].id)
+            self.seek.emit(hit[0].start)
+            return
+        frame = self.frame_at(pos.x())
+        self._drag = ("playhead", frame)
+        self.current = frame
+        self.update()
+        self.scrub.emit(frame)
+
+    def mouseMoveEvent(self, event: QMouseEvent | None) -> None:  # noqa: N802
+        if event is None:
+            return
+        pos = event.position()
+        if self._drag is None:
+            hit = self.bar_at(pos.x(), pos.y()) if pos.x() >= HEADER else None
+            edge = hit is not None and hit[1] != "body"
+            self.setCursor(Qt.CursorShape.SizeHorCursor if edge else Qt.CursorShape.ArrowCursor)
+            return
+        kind, data = self._drag
+        frame = self.frame_at(pos.x())
+        if kind == "playhead":
+            if frame != data:
+                self._drag = ("playhead", frame)
+                self.current = frame
+                self.update()
+                self.scrub.emit(frame)
+        else:
+            bar, edge, _s, _e = data
+            snapped = int(round(self.offset + (pos.x() - HEADER) * self.fpp))  # nearest frame line
+            if edge == "start":
+                bar.start = max(0, min(snapped, bar.end))
+            else:
+                bar.end = max(bar.start, min(snapped - 1, self.frame_count - 1))
+            self.update()
+
+    def mouseReleaseEvent(self, event: QMouseEvent | None) -> None:  # noqa: N802
+        if self._drag is None:
+            return
+        kind, data = self._drag
+        self._drag = None
+        if kind == "playhead":
+            self.scrub_released.emit(data)
+        else:
+            bar, _edge, old_start, old_end = data
+            if (bar.start, bar.end) != (old_start, old_end):
+                self.range_edited.emit(bar.id, bar.start, bar.end)
+
+    def wheelEvent(self, event: QWheelEvent | None) -> None:  # noqa: N802
+        if event is None:
+            return
+        delta = event.angleDelta()
+        if delta.x() or event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            amount = delta.x() or delta.y()
+            self.scroll_to(self.offset - amount / 120 * self.visible_frames() * 0.1)
+        elif delta.y():
+            self.zoom(1.25 if delta.y() > 0 else 0.8, event.position().x())
+        event.accept()
+
+
+class Timeline(QWidget):
+    """The canvas with its horizontal scroll bar."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.canvas = TimelineCanvas(self)
+        self.scrollbar = QScrollBar(Qt.Orientation.Horizontal, self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.canvas, 1)
+        layout.addWidget(self.scrollbar)
+        self.canvas.view_changed.connect(self._sync_scrollbar)
+        self.scrollbar.valueChanged.connect(lambda v: self.canvas.scroll_to(float(v)))
+
+    def _sync_scrollbar(self) -> None:
+        c = self.canvas
+        visible = int(c.visible_frames())
+        self.scrollbar.blockSignals(True)
+        self.scrollbar.setRange(0, max(0, c.frame_count - visible))
+        self.scrollbar.setPageStep(max(1, visible))
+        self.scrollbar.setSingleStep(max(1, visible // 10))
+        self.scrollbar.setValue(int(c.offset))
+        self.scrollbar.blockSignals(False)

@@ -1,0 +1,201 @@
+"""The strip under the picture: buttons, timecode, the exact/approximate badge, go-to, speed, sound."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+from PyQt6.QtCore import QSize, Qt, pyqtSignal
+from PyQt6.QtGui import QAction, QIcon
+from PyQt6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSlider,
+    QToolButton,
+    QWidget,
+)
+
+from critique_app.domain.timecode import frame_to_seconds, frame_to_smpte, parse_position
+from critique_app.gui.player_controller import PLAY_RATES
+from critique_app.paths import resource
+
+
+def icon(name: str) -> QIcon:
+    return QIcon(str(resource("icons", f"{name}.svg")))
+
+
+BADGES = {
+    "exact": (
+        "EXACT",
+        "Paused on the exact decoded frame: this is the frame an annotation stores.",
+    ),
+    "loading": ("…", "Decoding the exact frame"),
+    "scrubbing": ("SCRUB", "Scrubbing: the picture catches up; release for the exact frame"),
+    "playing": ("PLAYING (approximate)", "Playing: the position is approximate until you pause"),
+}
+
+
+def format_position(index: int, info: Any, mode: str) -> str:
+    """The frame as the user chose to read it: SMPTE (with source start), frames or seconds."""
+    if info is None:
+        return "--:--:--:--"
+    rate = Fraction(info.rate)
+    if mode == "frames":
+        return f"{index}"
+    if mode == "seconds":
+        return f"{float(frame_to_seconds(index, rate)):.3f} s"
+    return frame_to_smpte(index, rate, drop_frame=info.drop_frame, start=info.start_frame)
+
+
+class TransportBar(QWidget):
+    go_to = pyqtSignal(int)
+    rate_chosen = pyqtSignal(float)
+    volume_chosen = pyqtSignal(int)
+    mode_cycled = pyqtSignal()
+    message = pyqtSignal(str)
+
+    def __init__(self, actions: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("TransportBar")
+        self.info: Any = None
+        self.mode = "smpte"
+        self.index = 0
+        row = QHBoxLayout(self)
+        row.setContentsMargins(8, 4, 8, 4)
+        row.setSpacing(4)
+        for name, icon_name in (
+            ("go_start", "go-start"),
+            ("frame_back", "frame-back"),
+            ("play_pause", "play"),
+            ("frame_forward", "frame-forward"),
+            ("go_end", "go-end"),
+        ):
+            button = self._button(actions[name], icon_name)
+            row.addWidget(button)
+            if name == "play_pause":
+                self.play_button = button
+        row.addSpacing(10)
+        self.timecode = QLabel("--:--:--:--")
+        self.timecode.setObjectName("Timecode")
+        self.timecode.setToolTip("Click to switch SMPTE / frames / seconds (Ctrl+T)")
+        self.timecode.mousePressEvent = lambda _e: self.mode_cycled.emit()  # type: ignore[assignment,method-assign]
+        row.addWidget(self.timecode)
+        self.detail = QLabel("")
+        self.detail.setObjectName("TimecodeDetail")
+        row.addWidget(self.detail)
+        self.badge = QLabel("")
+        self.badge.setObjectName("Badge")
+        row.addWidget(self.badge)
+        row.addStretch(1)
+        self.marks = QLabel("")
+        self.marks.setObjectName("Marks")
+        row.addWidget(self.marks)
+        self.goto = QLineEdit()
+        self.goto.setObjectName("GoTo")
+        self.goto.setPlaceholderText("Go to: 00:01:02:03 · 1234 · 83.5s")
+        self.goto.setClearButtonEnabled(True)
+        self.goto.setFixedWidth(210)
+        self.goto.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # Ctrl+G or a click; never by default
+        self.goto.returnPressed.connect(self._go)
+        row.addWidget(self.goto)
+        self.speed = QComboBox()
+        self.speed.setObjectName("Speed")
+        for rate in PLAY_RATES:
+            self.speed.addItem(f"{rate:g}×", rate)
+        self.speed.setCurrentIndex(PLAY_RATES.index(1.0))
+        self.speed.setToolTip("Playback speed (Ctrl+, slower / Ctrl+. faster)")
+        self.speed.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.speed.activated.connect(lambda i: self.rate_chosen.emit(float(self.speed.itemData(i))))
+        row.addWidget(self.speed)
+        row.addWidget(self._button(actions["loop"], "loop"))
+        self.mute_button = self._button(actions["mute"], "volume")
+        row.addWidget(self.mute_button)
+        self.volume = QSlider(Qt.Orientation.Horizontal)
+        self.volume.setObjectName("Volume")
+        self.volume.setRange(0, 100)
+        self.volume.setFixedWidth(80)
+        self.volume.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.volume.valueChanged.connect(self.volume_chosen)
+        row.addWidget(self.volume)
+        self.set_mode("loading")
+
+    def _button(self, action: QAction, icon_name: str) -> QToolButton:
+        button = QToolButton(self)
+        button.setDefaultAction(action)
+        button.setIcon(icon(icon_name))
+        button.setIconSize(QSize(18, 18))
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys stay with the window's shortcuts
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        return button
+
+    def _go(self) -> None:
+        text = self.goto.text().strip()
+        if not text or self.info is None:
+            return
+        try:
+            index = parse_position(
+                text,
+                Fraction(self.info.rate),
+                drop_frame=self.info.drop_frame,
+                start=self.info.start_frame,
+            )
+        except ValueError as err:
+            self.message.emit(str(err))
+            return
+        self.goto.clear()
+        self.goto.clearFocus()
+        self.go_to.emit(index)
+
+    # -- updates from the controller --------------------------------------------------------
+    def set_film(self, info: Any) -> None:
+        self.info = info
+        self.show_index(0)
+
+    def show_index(self, index: int) -> None:
+        self.index = index
+        self.timecode.setText(format_position(index, self.info, self.mode))
+        if self.info is None:
+            self.detail.setText("")
+            return
+        smpte = format_position(index, self.info, "smpte")
+        other = f"frame {index}" if self.mode != "frames" else smpte
+        self.detail.setText(f"{other}  /  {self.info.frame_count - 1}")
+
+    def set_timecode_mode(self, mode: str) -> None:
+        self.mode = mode
+        self.show_index(self.index)
+
+    def set_mode(self, mode: str) -> None:
+        text, tip = BADGES.get(mode, ("", ""))
+        self.badge.setText(text)
+        self.badge.setToolTip(tip)
+        self.badge.setProperty("mode", mode)
+        style = self.badge.style()
+        if style is not None:
+            style.unpolish(self.badge)
+            style.polish(self.badge)
+
+    def set_playing(self, playing: bool) -> None:
+        self.play_button.setIcon(icon("pause" if playing else "play"))
+
+    def set_marks(self, in_mark: int | None, out_mark: int | None) -> None:
+        if in_mark is None and out_mark is None:
+            self.marks.setText("")
+            return
+        parts = []
+        for label, mark in (("IN", in_mark), ("OUT", out_mark)):
+            if mark is not None:
+                parts.append(f"{label} {format_position(mark, self.info, self.mode)}")
+        self.marks.setText("   ".join(parts))
+
+    def set_rate(self, rate: float) -> None:
+        if rate in PLAY_RATES:
+            self.speed.setCurrentIndex(PLAY_RATES.index(rate))
+
+    def set_audio(self, volume: int, muted: bool) -> None:
+        self.mute_button.setIcon(icon("mute" if muted else "volume"))
+        self.volume.blockSignals(True)
+        self.volume.setValue(volume)
+        self.volume.blockSignals(False)
