@@ -1,0 +1,30 @@
+"""Fixtures for the provenance tests: a test CA and one warm isolated reader per session."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from critique_app.provenance.c2pa_signer import SigningIdentity
+from critique_app.provenance.isolation import IsolatedReader
+from tests.provenance.ca import signing_identity
+
+
+@pytest.fixture(scope="session")
+def identity() -> SigningIdentity:
+    return signing_identity()
+
+
+@pytest.fixture(scope="session")
+def isolated_reader() -> Iterator[IsolatedReader]:
+    reader = IsolatedReader()
+    yield reader
+    reader.close()
+
+
+@pytest.fixture(scope="session")
+def ca_pem(identity: SigningIdentity, tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = tmp_path_factory.mktemp("ca") / "ca.pem"
+    path.write_text(identity.ca_pem)
+    return str(path)

@@ -1,0 +1,84 @@
+"""Crafted, hanging and crashing files become `unreadable` with a sentence; the caller goes on."""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from critique_app.provenance.examine import Request
+from critique_app.provenance.isolation import IsolatedReader
+from critique_app.provenance.trust import NO_TRUST
+from critique_app.services.verify import verify_file
+from tests.provenance.ca import make_still
+
+
+def test_nested_moov_is_unreadable_and_the_worker_survives(
+    provenance_corpus: Path, isolated_reader: IsolatedReader, tmp_path: Path
+) -> None:
+    report = verify_file(provenance_corpus / "c2pa-rs/nested_moov_1000.mp4", "all",
+                         reader=isolated_reader)  # fmt: skip
+    assert report.verdict.reason == "unreadable"
+    assert "too deply nested" in report.verdict.sentence  # the library's own words
+    pid = isolated_reader.pid
+    after = verify_file(make_still(tmp_path / "ok.png"), "none", reader=isolated_reader)
+    assert after.verdict.reason == "no_manifest" and isolated_reader.pid == pid
+
+
+def test_a_reader_that_takes_too_long_is_stopped(tmp_path: Path) -> None:
+    reader = IsolatedReader()
+    try:
+        still = make_still(tmp_path / "s.png")
+        first = reader.examine(Request(str(still), [NO_TRUST]), time_limit=0.0001)
+        assert first.finding.error_kind == "unreadable"
+        assert "took longer than" in (first.finding.error or "")
+        assert reader.restarts == 1
+        again = reader.examine(Request(str(still), [NO_TRUST]))
+        assert again.finding.error_kind == "no_manifest"  # a fresh worker serves the next file
+    finally:
+        reader.close()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_file_that_never_ends_hangs_only_the_worker(tmp_path: Path) -> None:
+    """A named pipe nobody writes to blocks whoever opens it: here, only the child."""
+    fifo = tmp_path / "endless.mp4"
+    os.mkfifo(fifo)
+    reader = IsolatedReader(time_limit=1.0)
+    ticks = []
+    ticker = threading.Timer(0.2, lambda: ticks.append(1))  # the caller's thread stays free
+    ticker.start()
+    try:
+        report = verify_file(fifo, "none", reader=reader)
+    finally:
+        reader.close()
+    ticker.join()
+    assert report.verdict.reason == "unreadable" and "took longer" in report.verdict.sentence
+    assert ticks == [1]
+
+
+def test_a_crashing_reader_becomes_unreadable(tmp_path: Path) -> None:
+    # A worker that dies at once stands in for a native crash on a crafted file.
+    reader = IsolatedReader(command=[sys.executable, "-c", "import os; os.abort()"])
+    try:
+        report = verify_file(make_still(tmp_path / "s.png"), "none", reader=reader)
+    finally:
+        reader.close()
+    assert report.verdict.reason == "unreadable"
+    assert "crashed" in report.verdict.sentence
+    assert report.sha256  # still identified, computed outside the dead worker
+
+
+def test_the_worker_runs_with_a_memory_limit(
+    isolated_reader: IsolatedReader, tmp_path: Path
+) -> None:
+    verify_file(make_still(tmp_path / "s.png"), "none", reader=isolated_reader)
+    pid = isolated_reader.pid
+    limits = Path(f"/proc/{pid}/limits")
+    if not limits.exists():
+        pytest.skip("no /proc on this system")
+    line = next(x for x in limits.read_text().splitlines() if x.startswith("Max address space"))
+    assert str(isolated_reader.memory_limit) in line
