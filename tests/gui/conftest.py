@@ -1,0 +1,145 @@
+"""GUI test fixtures: generated coded clips, a window on the fake or real engines, a leak guard."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from PyQt6.QtCore import Qt
+from PyQt6.QtWidgets import QApplication
+
+from critique_app.gui.main_window import MainWindow
+from critique_app.gui.settings import Settings
+from critique_app.player.fake_engine import FakeEngine
+from tests.media_factory import make_coded_clip, read_frame_code
+
+
+@pytest.fixture(autouse=True)
+def no_leaked_windows(qapp: QApplication) -> Iterator[None]:
+    """Fail any test that leaves a top-level window open (they pile up and slow the suite)."""
+    before = {id(w) for w in qapp.topLevelWidgets() if w.isVisible()}
+    yield
+    qapp.processEvents()
+    leaked = [w for w in qapp.topLevelWidgets() if w.isVisible() and id(w) not in before]
+    for widget in leaked:
+        widget.close()
+    assert not leaked, f"test left windows open: {[type(w).__name__ for w in leaked]}"
+
+
+@pytest.fixture(scope="session")
+def clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """120 coded frames at 24 fps, H.264 with B-frames, GOP 12."""
+    return make_coded_clip(tmp_path_factory.mktemp("clips") / "coded.mp4", frames=120)
+
+
+@pytest.fixture(scope="session")
+def clip_2997(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """29.97 drop-frame MOV with a source start timecode."""
+    return make_coded_clip(
+        tmp_path_factory.mktemp("clips") / "ntsc.mov",
+        frames=90,
+        rate=Fraction(30000, 1001),
+        start_timecode="01:00:00;00",
+    )
+
+
+@pytest.fixture(scope="session")
+def broken_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A film whose data stops half-way (moov in front, mdat cut)."""
+    folder = tmp_path_factory.mktemp("clips")
+    whole = make_coded_clip(folder / "whole.mp4", frames=96, gop=12, faststart=True)
+    data = whole.read_bytes()
+    broken = folder / "broken.mp4"
+    broken.write_bytes(data[: len(data) * 55 // 100])
+    return broken
+
+
+class Harness:
+    """A shown main window plus helpers that drive it like a user and read what it shows."""
+
+    def __init__(self, qtbot: Any, window: MainWindow, fake: FakeEngine | None) -> None:
+        self.qtbot, self.window, self.fake = qtbot, window, fake
+        self.controller = window.controller
+
+    def key(
+        self, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier
+    ) -> None:
+        self.qtbot.keyClick(self.window.video, key, modifier)
+
+    def settle(self) -> int:
+        """Wait for the exact picture of the current frame; return the index shown."""
+        c = self.controller
+        self.qtbot.waitUntil(
+            lambda: (
+                not c.playing and c.mode == "exact" and self.window.video.picture.index == c.current
+            ),
+            timeout=5000,
+        )
+        return c.current
+
+    def screen_code(self) -> int:
+        """The frame code read back from the picture as painted on screen (widget grab)."""
+        picture = self.window.video.picture
+        image = (
+            picture.grab().toImage().convertToFormat(picture.grab().toImage().Format.Format_RGB888)
+        )
+        rect = picture.picture_rect().toRect()
+        image = image.copy(rect)
+        ptr = image.constBits()
+        assert ptr is not None
+        ptr.setsize(image.sizeInBytes())
+        array = np.frombuffer(ptr, np.uint8).reshape(image.height(), image.bytesPerLine())
+        array = array[:, : image.width() * 3].reshape(image.height(), image.width(), 3)
+        return read_frame_code(np.ascontiguousarray(array))
+
+    def at(self, index: int) -> None:
+        """Assert the app settled on `index` exactly: number shown and picture painted agree."""
+        shown = self.settle()
+        assert shown == index
+        assert self.screen_code() == index
+        assert self.window.transport.badge.text() == "EXACT"
+
+    def advance(self, ticks: int) -> None:
+        assert self.fake is not None
+        self.fake.advance(ticks)
+        self.qtbot.wait(20)  # engine events are queued to the GUI thread
+
+
+def _open(qtbot: Any, path: Path | None, engines: Any, fake: FakeEngine | None) -> Harness:
+    window = MainWindow(settings=Settings(), engines=engines)
+    qtbot.addWidget(window)
+    window.resize(900, 640)
+    window.show()
+    window.activateWindow()
+    qtbot.waitExposed(window)
+    harness = Harness(qtbot, window, fake)
+    if path is not None:
+        window.open_path(path)
+        harness.settle()
+    return harness
+
+
+@pytest.fixture
+def open_window(qtbot: Any) -> Iterator[Any]:
+    """`open_window(path, engine="fake"|"exact")` -> Harness; closed after the test."""
+    made: list[Harness] = []
+
+    def factory(path: Path | None, engine: str = "fake") -> Harness:
+        if engine == "fake":
+            fake = FakeEngine()
+            harness = _open(qtbot, path, (fake, None), fake)
+        else:
+            from critique_app.player.exact_engine import ExactEngine
+
+            exact = ExactEngine()
+            harness = _open(qtbot, path, (exact, exact), None)
+        made.append(harness)
+        return harness
+
+    yield factory
+    for harness in made:
+        harness.window.close()
