@@ -505,6 +505,22 @@ class Repository(AnnotationStore):
             new_id, seminar_id, position, film_id, frames, annotation_id, prompt, notes
         )
 
+    def seminar_links(self, annotation_id: int) -> list[int]:
+        """Seminar items that show this annotation (deleting it unlinks them)."""
+        return [
+            r[0]
+            for r in self.db.conn.execute(
+                "SELECT id FROM seminar_items WHERE annotation_id = ? ORDER BY id", [annotation_id]
+            )
+        ]
+
+    def link_seminar_items(self, item_ids: list[int], annotation_id: int) -> None:
+        with self.db.atomic():
+            self.db.conn.executemany(
+                "UPDATE seminar_items SET annotation_id = ? WHERE id = ?",
+                [(annotation_id, i) for i in item_ids],
+            )
+
     def seminar_items(self, seminar_id: int) -> list[SeminarItem]:
         return [
             SeminarItem(r[0], r[1], r[2], r[3], FrameRange(r[4], r[5]), r[6], r[7], r[8])
