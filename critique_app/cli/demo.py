@@ -1,0 +1,50 @@
+"""`critique-app demo [--no-gui] [--dir D]`: build (once) and open the demo project.
+
+The demo is what `critique-app` opens the first time: a generated film imitating AI visual
+regimes, signed with a local "Critique demo" certificate, annotated, with a seminar.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "demo",
+        help="build (once) and open the demo project",
+        description="Build the demo project once (a 40-second generated film whose passages "
+        "imitate AI visual regimes, signed with Content Credentials by a local 'Critique demo' "
+        "certificate, with example annotations, reference stills and a seminar), then open it.",
+    )
+    parser.add_argument("--no-gui", action="store_true", help="build only; print the paths")
+    parser.add_argument("--dir", metavar="D", help="build into folder D (default: user data)")
+    parser.add_argument("--rebuild", action="store_true", help="build again even if present")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from critique_app.paths import demo_dir
+    from critique_app.services.demo import build_demo, demo_paths, is_built
+    from critique_app.services.progress import TerminalProgress
+
+    folder = Path(args.dir).expanduser().resolve() if args.dir else demo_dir()
+    if getattr(args, "rebuild", False) or not is_built(folder):
+        print(f"Building the demo project in {folder} (once; about a minute)…", file=sys.stderr)
+        progress = TerminalProgress("demo")
+        try:
+            build_demo(folder, progress)
+        finally:
+            progress.finish()
+    demo = demo_paths(folder)
+    if args.no_gui:
+        print(f"project: {demo.project}")
+        print(f"film:    {demo.film}")
+        print(f"stills:  {demo.stills[0].parent}")
+        print(f"demo CA: {demo.ca}  (critique-app verify --trust {demo.ca} FILE)")
+        return 0
+    from critique_app.cli.open_cmd import open_gui
+
+    return open_gui(demo.project)
