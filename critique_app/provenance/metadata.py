@@ -72,8 +72,11 @@ def read_metadata(path: str | Path, fmt: str | None) -> Metadata:
 
 def _exif(path: Path, meta: Metadata) -> None:
     try:
+        import logging
+
         import exifread
 
+        logging.getLogger("exifread").setLevel(logging.ERROR)  # "no exif data" is not news
         with open(path, "rb") as fh:
             tags = exifread.process_file(fh, details=False)
     except Exception as err:  # exifread raises many kinds on odd files
