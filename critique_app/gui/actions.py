@@ -24,6 +24,8 @@ class ActionSpec:
 SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("open", "&Open project or film…", ("Ctrl+O",), "File"),
     ActionSpec("quit", "&Quit", ("Ctrl+Q",), "File"),
+    ActionSpec("undo", "&Undo", ("Ctrl+Z",), "Edit"),
+    ActionSpec("redo", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Edit"),
     ActionSpec("play_pause", "Play / pause", ("Space",), "Playback"),
     ActionSpec("shuttle_back", "Play backwards (J, again: faster)", ("J",), "Playback"),
     ActionSpec("shuttle_stop", "Stop (K; hold K + J/L: one frame)", ("K",), "Playback"),
@@ -59,7 +61,7 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("thumbnails", "Generate timeline thumbnails", ("Ctrl+Shift+T",), "View"),
 )
 
-MENUS = ("File", "Playback", "Marks", "View")
+MENUS = ("File", "Edit", "Playback", "Marks", "View")
 
 
 class ActionCollection:

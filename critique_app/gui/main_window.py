@@ -130,6 +130,8 @@ class MainWindow(QMainWindow):
         a, c, t = self.actions, self.controller, self.transport
         a["open"].triggered.connect(self.ask_open)
         a["quit"].triggered.connect(self.close)
+        a["undo"].triggered.connect(self.session.undo)
+        a["redo"].triggered.connect(self.session.redo)
         a["play_pause"].triggered.connect(c.toggle_play)
         a["shuttle_back"].triggered.connect(c.shuttle_j)
         a["shuttle_stop"].triggered.connect(c.shuttle_k)

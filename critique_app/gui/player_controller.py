@@ -381,6 +381,12 @@ class PlayerController(QObject):
         self.show_frame(index)
 
     def _on_engine_error(self, message: str) -> None:
+        until = getattr(self._engine, "decodable_until", None)
+        if until is not None:  # the exact engine ran into a damaged stretch of the file
+            self.limit = until if self.limit is None else min(self.limit, until)
+            message = (
+                f"{message} The film plays up to frame {until - 1}; stepping past it is refused."
+            )
         self.message.emit(message)
         if self.playing:
             self.pause()

@@ -5,7 +5,6 @@ Bridges the project repository and the player/timeline widgets; the main window 
 
 from __future__ import annotations
 
-import dataclasses
 import zlib
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ from typing import Any
 from PyQt6.QtCore import QObject, pyqtSignal
 from PyQt6.QtGui import QImage
 
+from critique_app.domain.commands import UndoStack
 from critique_app.errors import UserError
 from critique_app.gui.player_controller import PlayerController
 from critique_app.gui.timeline import Timeline, TimelineBar
@@ -53,6 +53,7 @@ class ProjectSession(QObject):
         self.film: Any = None  # domain Film when a project is open
         self.film_path: Path | None = None
         self.thumb_task: Task | None = None
+        self.undo_stack: UndoStack | None = None  # shared with later panels (annotation editor)
         controller.film_opened.connect(self._on_film_opened)
         canvas = timeline.canvas
         canvas.seek.connect(controller.show_frame)
@@ -79,6 +80,8 @@ class ProjectSession(QObject):
 
         self.close_project()
         self.project = open_project(path)
+        self.undo_stack = UndoStack(self.project.repo)
+        self.undo_stack.subscribe(lambda _change: self.reload_tracks())
         self.project_opened.emit(self.project)
         films = self.project.repo.films()
         if not films:
@@ -114,6 +117,7 @@ class ProjectSession(QObject):
         if self.project is not None:
             self.project.close()
             self.project = None
+            self.undo_stack = None
         self.film = None
 
     def close(self) -> None:
@@ -168,17 +172,29 @@ class ProjectSession(QObject):
         canvas.set_matches([(s, e, label) for s, e, label in rows])
 
     def edit_range(self, annotation_id: int, start: int, end: int) -> None:
-        if self.project is None:
+        """A bar's edge dragged on the timeline: one undoable command (Ctrl+Z puts it back)."""
+        if self.undo_stack is None:
             return
+        from critique_app.domain.commands import change_range
         from critique_app.domain.model import FrameRange
 
-        repo = self.project.repo
+        pts = {}
+        server = self.controller.fetcher.server
+        if server is not None:  # the exact PTS of both ends, as annotations store them
+            pts = {"start_pts": server.time_of(start), "end_pts": server.time_of(end)}
         try:
-            annotation = repo.get_annotation(annotation_id)
-            repo.update_annotation(dataclasses.replace(annotation, range=FrameRange(start, end)))
+            self.undo_stack.push(change_range(annotation_id, FrameRange(start, end), **pts))
         except (UserError, ValueError) as err:
             self.message.emit(str(err))
-        self.reload_tracks()
+            self.reload_tracks()
+
+    def undo(self) -> None:
+        if self.undo_stack is not None and self.undo_stack.undo() is None:
+            self.message.emit("Nothing to undo.")
+
+    def redo(self) -> None:
+        if self.undo_stack is not None and self.undo_stack.redo() is None:
+            self.message.emit("Nothing to redo.")
 
     def _scrub(self, index: int) -> None:
         self.controller.scrub(index)

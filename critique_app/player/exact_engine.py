@@ -37,16 +37,18 @@ class ExactEngine:
         self._quit = False
         self._thread: threading.Thread | None = None
         self._shown_gen: int | None = None
+        self._path: Path | None = None
+        self._info: MediaInfo | None = None
 
     # -- protocol ---------------------------------------------------------------------
     def set_listener(self, listener: EngineListener) -> None:
         self._listener = listener
 
     def load(self, path: str | Path, info: MediaInfo | None = None) -> None:
-        from critique_app.media.frame_server import FrameServer
-
+        """Cheap: the worker thread opens the file, so a slow disk never blocks the caller."""
         self.close()
-        self._server = FrameServer(path, info)
+        self._path = Path(path)
+        self._info = info
         self._quit = False
         self._pos = 0
         self._state = EngineState.PAUSED
@@ -58,7 +60,7 @@ class ExactEngine:
 
     def play(self) -> None:
         with self._lock:
-            if self._server is None:
+            if self._path is None:
                 return
             if self._rate > 0 and self._pos >= self._last():
                 self._pos = 0  # like every player: Play at the end starts over
@@ -102,6 +104,11 @@ class ExactEngine:
     def position_frame(self) -> int:
         return self._pos
 
+    @property
+    def decodable_until(self) -> int | None:
+        """Set once playback ran into the point where the file stops decoding."""
+        return self._server.decodable_until if self._server is not None else None
+
     def set_volume(self, volume: int) -> None:
         """Video only: no sound to set."""
 
@@ -123,7 +130,7 @@ class ExactEngine:
     # -- worker -----------------------------------------------------------------------
     def _last(self) -> int:
         if self._server is None:
-            return 0
+            return max(0, self._info.frame_count - 1) if self._info is not None else 0
         end = self._server.info.frame_count
         if self._server.decodable_until is not None:
             end = min(end, self._server.decodable_until)
@@ -135,8 +142,14 @@ class ExactEngine:
         self._generation += 1
 
     def _run(self) -> None:
-        server = self._server
-        assert server is not None
+        from critique_app.media.frame_server import FrameServer
+
+        assert self._path is not None
+        try:
+            server = self._server = FrameServer(self._path, self._info)
+        except UserError as err:
+            self._listener.on_error(str(err))
+            return
         fps = float(server.info.rate)
         while True:
             with self._lock:

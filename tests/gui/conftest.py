@@ -49,12 +49,15 @@ def clip_2997(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def broken_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A film whose data stops half-way (moov in front, mdat cut)."""
+    """A film whose data turns to garbage after ~55 % (a damaged copy): the index is intact."""
     folder = tmp_path_factory.mktemp("clips")
     whole = make_coded_clip(folder / "whole.mp4", frames=96, gop=12, faststart=True)
-    data = whole.read_bytes()
+    data = bytearray(whole.read_bytes())
+    noise = np.random.default_rng(1).integers(0, 256, len(data), dtype=np.uint8).tobytes()
+    cut = len(data) * 55 // 100
+    data[cut:] = noise[cut:]
     broken = folder / "broken.mp4"
-    broken.write_bytes(data[: len(data) * 55 // 100])
+    broken.write_bytes(bytes(data))
     return broken
 
 
