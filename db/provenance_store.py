@@ -56,7 +56,7 @@ def save_report(
         table = db[TABLE]
         assert isinstance(table, sqlite_utils.db.Table)
         table.insert(row)
-        return int(table.last_pk)
+        return int(table.last_pk or 0)
 
 
 def _stored(row: dict[str, Any]) -> StoredReport:

@@ -177,7 +177,7 @@ def sign_file(
     actions: list[dict] = []
     if parent is not None:
         actions.append({"action": "c2pa.opened", "parameters": {"ingredientIds": ["parent"]}})
-        main = {"action": action or "c2pa.edited"}
+        main: dict[str, object] = {"action": action or "c2pa.edited"}
     else:
         main = {"action": action or "c2pa.created"}
     if dst_uri:

@@ -57,7 +57,7 @@ _FTYP_BRANDS = {
 
 def _boxes(head: bytes) -> list[tuple[bytes, int, int]]:
     """Top-level ISO-BMFF boxes found in the head: (type, start, size)."""
-    out = []
+    out: list[tuple[bytes, int, int]] = []
     pos = 0
     while pos + 8 <= len(head) and len(out) < 16:
         size = int.from_bytes(head[pos : pos + 4], "big")
