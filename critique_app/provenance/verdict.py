@@ -38,15 +38,12 @@ def _tolerated(code: str) -> bool:
 
 
 def _tampered(code: str) -> bool:
-    return (
-        code.endswith(".mismatch")
-        or code.endswith(".missing")
-        or code.startswith("claimSignature.")
-        and not code.endswith("outsideValidity")
-        or code.startswith("assertion.")
-        or code.startswith("manifest.")
-        or code.startswith("hardBindings")
-    )
+    """Hash, hashed-URI or signature mismatches and missing parts: the content changed."""
+    if code.endswith((".mismatch", ".missing")):
+        return True
+    if code.startswith("claimSignature.") and not code.endswith("outsideValidity"):
+        return True
+    return code.startswith(("assertion.", "manifest.", "hardBindings"))
 
 
 def reason_for_codes(codes: list[str]) -> str | None:
