@@ -157,8 +157,9 @@ def _hints(meta: Metadata) -> None:
         if key.endswith("DigitalSourceType"):
             signal = rubric(value)
             label = value.strip().rstrip("/").rsplit("/", 1)[-1]
-            if signal in ("fully_genai", "partly_genai", "may_contain_genai") or signal:
-                hints.append(f"IPTC digital source type '{label}' ({signal}) in {key}")
+            hints.append(
+                f"IPTC digital source type '{label}' ({signal or 'unknown term'}) in {key}"
+            )
         elif key.endswith(("AISystemUsed", "AIPromptInformation", "AISystemVersionUsed")):
             hints.append(f"IPTC AI field {key.split(':')[-1]}: {value[:120]}")
     params = f.get("PNG parameters", "")
