@@ -20,7 +20,8 @@ from critique_app.errors import UserError
 FORMAT = "critique-vocabulary"
 FORMAT_VERSION = 1
 _CHILDREN = ("levels", "types", "values")  # the name of the child list at each depth
-_KEY = re.compile(r"^[a-z][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)*$")
+# Dotted keys; camelCase allowed so IPTC terms keep their spelling (…trainedAlgorithmicMedia).
+_KEY = re.compile(r"^[a-z][A-Za-z0-9_-]*(\.[A-Za-z0-9][A-Za-z0-9_-]*)*$")
 _ELAN_LANGS = {
     "en": ("eng", "English (eng)", "http://cdb.iso.org/lg/CDB-00138502-001"),
     "fr": ("fra", "French (fra)", "http://cdb.iso.org/lg/CDB-00138580-001"),
@@ -87,7 +88,7 @@ def parse_vocabulary(text: str, source: str = "The vocabulary file") -> Vocabula
             if not isinstance(ckey, str) or not _KEY.match(ckey):
                 raise UserError(
                     f"{source}: entry {position + 1} of {where_list} has no valid "
-                    '"key" (lower-case letters, digits, dashes, dots).'
+                    '"key" (letters, digits, dashes and dots, starting with a lower-case letter).'
                 )
             if ckey in seen:
                 raise UserError(f"{source}: the key '{ckey}' is used twice.")

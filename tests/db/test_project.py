@@ -20,6 +20,8 @@ def test_a_missing_file_becomes_a_new_project(tmp_path: Path) -> None:
         assert project.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert project.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert project.db.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
+        vocab = project.repo.vocabulary_by_key("ai-visual-regimes")
+        assert vocab is not None, "a new project starts with the default vocabulary"
     assert path.is_file()
 
 
