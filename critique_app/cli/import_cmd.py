@@ -1,0 +1,39 @@
+"""`critique-app import P FILE`: annotations from ELAN, W3C JSON, VTT/SRT or Critique CSV."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "import",
+        help="import annotations (ELAN .eaf, W3C .json, .vtt/.srt, Critique .csv)",
+        description="Import annotations into project P from FILE: an ELAN file (.eaf), W3C Web "
+        "Annotations (.json), WebVTT or SubRip subtitles (.vtt, .srt) or a table exported by "
+        "Critique (.csv). Films are matched by content (SHA-256); annotations already in the "
+        "project (same identifier) are skipped, so importing twice adds nothing.",
+    )
+    parser.add_argument("project", metavar="P", help="the project file (*.critique)")
+    parser.add_argument("file", metavar="FILE", help="the file to import")
+    parser.add_argument("--film", metavar="F", help="the film the annotations belong to, when "
+                        "the file does not say (title, file name, id or SHA-256 prefix)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from critique_app.services.import_annotations import import_file
+    from critique_app.services.progress import TerminalProgress
+    from db.project import open_project
+
+    with open_project(args.project) as project:
+        progress = TerminalProgress("import")
+        try:
+            summary = import_file(project, args.file, film=args.film, progress=progress)
+        finally:
+            progress.finish()
+    print(summary.sentence(Path(args.file).name), file=sys.stderr)
+    return 0

@@ -1,0 +1,218 @@
+"""Export use-cases: build the document (a seminar, a film's annotations, a selection), then
+let the format's exporter write it — to a temporary file that replaces the target only when
+complete, so a cancelled or failed export never leaves half a file where a good one was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import exporters
+from critique_app.domain.model import Annotation, Category, Film, Tier, Vocabulary
+from critique_app.errors import Cancelled, UserError
+from critique_app.services.progress import NO_PROGRESS, Progress
+from exporters.document import (
+    ExportContext,
+    ExportDocument,
+    ExportItem,
+    ProvenanceSummary,
+    safe_name,
+)
+
+
+class _Lookup:
+    """Films, tiers and categories of a project, each read once per export."""
+
+    def __init__(self, repo: Any) -> None:
+        self.repo = repo
+        self.films: dict[int, Film] = {f.id: f for f in repo.films()}
+        self.tiers: dict[int, Tier] = {t.id: t for t in repo.tiers()}
+        self.categories: dict[int, Category] = {c.id: c for c in repo.categories()}
+
+    def item(self, position: int, a: Annotation | None, film_id: int, frames: Any,
+             prompt: str = "", notes: str = "") -> ExportItem:
+        return ExportItem(
+            position=position, film=self.films[film_id], range=frames, annotation=a,
+            category=self.categories.get(a.category_id) if a and a.category_id else None,
+            tier=self.tiers.get(a.tier_id) if a else None, prompt=prompt, notes=notes,
+        )
+
+    def vocabulary(self, items: Iterable[ExportItem]) -> Vocabulary | None:
+        """The vocabulary the items' categories come from (else the project's first one)."""
+        used = {i.category.vocabulary_id for i in items if i.category}
+        vocabularies = self.repo.vocabularies()
+        for vocab in vocabularies:
+            if vocab.id in used:
+                return self.repo.get_vocabulary(vocab.id)
+        return self.repo.get_vocabulary(vocabularies[0].id) if vocabularies else None
+
+
+def provenance_summaries(project: Any, films: Iterable[Film]) -> dict[int, ProvenanceSummary]:
+    """The latest stored provenance report of each film, as one line for a handout."""
+    from db import provenance_store
+
+    found: dict[int, ProvenanceSummary] = {}
+    for film in films:
+        report = provenance_store.latest(project.db, film_id=film.id) or provenance_store.latest(
+            project.db, sha256=film.sha256)
+        if report is None or film.id is None:
+            continue
+        c2pa = report.report.get("c2pa", {})
+        signer = c2pa.get("signer") or c2pa.get("issuer")
+        found[film.id] = ProvenanceSummary(
+            state=str(c2pa.get("state") or "no manifest"), reason=str(c2pa.get("reason") or ""),
+            ai_signal=c2pa.get("ai_signal"), trust_list=c2pa.get("trust_list"),
+            checked_at=str(report.checked_at)[:10],
+            signer=signer if isinstance(signer, str) else None)
+    return found
+
+
+def _document(project: Any, look: _Lookup, title: str, items: list[ExportItem], kind: str,
+              description: str = "") -> ExportDocument:
+    films = {i.film.id: i.film for i in items}
+    return ExportDocument(
+        title=title, description=description, kind=kind, items=tuple(items),
+        vocabulary=look.vocabulary(items), tiers=tuple(look.tiers.values()),
+        provenance=provenance_summaries(project, films.values()),
+    )
+
+
+def seminar_document(project: Any, seminar: str | int) -> ExportDocument:
+    from critique_app.services.seminars import Seminars
+
+    found = Seminars(project).find(seminar)
+    look = _Lookup(project.repo)
+    items = []
+    for n, entry in enumerate(project.repo.seminar_items(found.id), start=1):
+        a = project.repo.find_annotation(entry.annotation_id) if entry.annotation_id else None
+        items.append(look.item(n, a, entry.film_id, entry.range, entry.prompt, entry.notes))
+    return _document(project, look, found.name, items, "seminar", found.description)
+
+
+def film_document(project: Any, film: str | int, **filters: Any) -> ExportDocument:
+    """Every annotation of one film (narrowed by the repository's filters), in frame order."""
+    look = _Lookup(project.repo)
+    chosen = find_film(project, film)
+    annotations = project.repo.annotations(film_id=chosen.id, **filters)
+    items = [look.item(n, a, a.film_id, a.range) for n, a in enumerate(annotations, start=1)]
+    return _document(project, look, chosen.title, items, "film")
+
+
+def selection_document(project: Any, annotation_ids: Iterable[int],
+                       title: str = "Selected annotations") -> ExportDocument:
+    look = _Lookup(project.repo)
+    items = []
+    for n, ident in enumerate(annotation_ids, start=1):
+        a = project.repo.get_annotation(ident)
+        items.append(look.item(n, a, a.film_id, a.range))
+    return _document(project, look, title, items, "selection")
+
+
+def find_film(project: Any, film: str | int) -> Film:
+    """A film by id, title, file name or SHA-256 prefix; one sentence when not found."""
+    films = project.repo.films()
+    text = str(film)
+    for f in films:
+        if (text.isdigit() and f.id == int(text)) or text in (f.title, Path(f.path).name):
+            return f
+    by_hash = [f for f in films if len(text) >= 8 and f.sha256.startswith(text.lower())]
+    if len(by_hash) == 1:
+        return by_hash[0]
+    names = ", ".join(f"'{f.title}'" for f in films) or "none"
+    raise UserError(f"There is no film '{film}' in this project (films: {names}).")
+
+
+class C2paClipSigner:
+    """Signs exported clips with the configured certificate; the source film is the parent."""
+
+    def __init__(self, identity_dir: str | Path) -> None:
+        from critique_app.provenance.c2pa_signer import SigningIdentity
+
+        self.identity = SigningIdentity.load(identity_dir)
+
+    def sign_clip(self, clip: str, parent: str, title: str) -> None:
+        from critique_app.provenance.c2pa_signer import sign_file
+
+        sign_file(clip, clip, self.identity, title=title, parent=parent, action="c2pa.edited",
+                  digital_source_type=None, description="Excerpt exported by Critique")
+
+
+SIGNING_SETTING = "export.signing_identity_dir"
+
+
+def configured_signer(project: Any, override: str | Path | None = None) -> C2paClipSigner | None:
+    """The signer from `--sign-with DIR`, else the project setting, else none."""
+    folder = override or project.repo.setting(SIGNING_SETTING)
+    return C2paClipSigner(folder) if folder else None
+
+
+def _replace_folder(new: Path, target: Path) -> None:
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}.old-{os.getpid()}")
+        os.replace(target, old)
+    os.replace(new, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def export(doc: ExportDocument, fmt: str, out: str | Path, progress: Progress = NO_PROGRESS,
+           *, signer: Any = None, language: str = "en") -> Path:
+    """Write `doc` in format `fmt` to `out`; on failure or cancel, `out` is as it was before."""
+    try:
+        exporter = exporters.get(fmt)
+    except KeyError as err:
+        raise UserError(str(err.args[0])) from None
+    target = Path(out).expanduser()
+    if exporter.extension and target.suffix == "" and not target.is_dir():
+        target = target.with_suffix(exporter.extension)
+    if target.is_dir() and not exporter.writes_folder:
+        target = target / f"{safe_name(doc.title)}{exporter.extension}"
+    if not target.parent.is_dir():
+        raise UserError(f"Cannot write {target}: the folder {target.parent} does not exist.")
+    if not doc.items:
+        raise UserError(f"'{doc.title}' has nothing to export (no passages or annotations).")
+    from exporters.stills import FilmStills
+
+    stills = FilmStills()
+    ctx = ExportContext(stills=stills, progress=progress, signer=signer, language=language)
+    write = exporter.load()
+    if exporter.writes_folder:
+        temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
+    else:
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.partial-", suffix=exporter.extension,
+                                    dir=target.parent)
+        os.close(fd)
+        temp = Path(name)
+    try:
+        write(doc, temp, ctx)
+        progress.check()
+        if exporter.writes_folder:
+            _replace_folder(temp, target)
+        else:
+            os.chmod(temp, 0o644)
+            os.replace(temp, target)
+    except (Cancelled, UserError, KeyboardInterrupt):
+        _discard(temp)
+        raise
+    except OSError as err:
+        _discard(temp)
+        raise UserError(f"Cannot write {target}: {err.strerror or err}.") from None
+    except BaseException:
+        _discard(temp)
+        raise
+    finally:
+        stills.close()
+    return target
+
+
+def _discard(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)
+    elif path.exists():
+        path.unlink()

@@ -1,0 +1,193 @@
+"""What every exporter receives: a seminar (or a film's annotations) as plain values.
+
+Services build an `ExportDocument` from a project; exporters only format it, so each format
+can be tested without a database and no exporter ever runs SQL.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import TYPE_CHECKING, Protocol
+
+from critique_app.domain.model import (
+    Annotation,
+    Category,
+    Film,
+    FrameRange,
+    Tier,
+    Vocabulary,
+    now_iso,
+)
+from critique_app.domain.timecode import frame_to_seconds
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+
+class ProgressLike(Protocol):
+    """The part of services.progress.Progress an exporter uses (raises Cancelled)."""
+
+    def update(self, done: int, total: int, message: str = "") -> None: ...
+
+    def check(self) -> None: ...
+
+
+class _Silent:
+    def update(self, done: int, total: int, message: str = "") -> None:
+        return None
+
+    def check(self) -> None:
+        return None
+
+
+SILENT: ProgressLike = _Silent()
+
+
+@dataclass(frozen=True)
+class ProvenanceSummary:
+    """One line a reader of a handout needs about a film's Content Credentials."""
+
+    state: str  # e.g. 'Trusted', 'Valid', 'Invalid', 'no manifest'
+    reason: str = ""
+    ai_signal: str | None = None
+    trust_list: str | None = None
+    checked_at: str = ""
+    signer: str | None = None
+
+
+@dataclass(frozen=True)
+class ExportItem:
+    """One passage: a frame range of a film, usually an annotation, with a prompt."""
+
+    position: int  # 1-based, as printed in the handout
+    film: Film
+    range: FrameRange
+    annotation: Annotation | None = None
+    category: Category | None = None
+    tier: Tier | None = None
+    prompt: str = ""
+    notes: str = ""
+
+    @property
+    def still_frame(self) -> int:
+        """The frame shown as the item's still: the middle of the range."""
+        return self.range.middle
+
+    @property
+    def in_tc(self) -> str:
+        return self.film.timecode(self.range.start)
+
+    @property
+    def out_tc(self) -> str:
+        return self.film.timecode(self.range.end)
+
+    @property
+    def start_seconds(self) -> Fraction:
+        return frame_to_seconds(self.range.start, self.film.rate)
+
+    @property
+    def end_seconds(self) -> Fraction:
+        """End of the last frame (exclusive end), in seconds."""
+        return frame_to_seconds(self.range.end + 1, self.film.rate)
+
+    @property
+    def category_label(self) -> str:
+        return self.category.label() if self.category else ""
+
+    @property
+    def text(self) -> str:
+        """The note of the annotation, else the item's own notes."""
+        if self.annotation is not None and self.annotation.note:
+            return self.annotation.note
+        return self.notes
+
+
+@dataclass(frozen=True)
+class ExportDocument:
+    """A titled, ordered list of items plus what the formats need around them."""
+
+    title: str
+    items: tuple[ExportItem, ...]
+    description: str = ""
+    kind: str = "seminar"  # 'seminar', 'film' or 'selection'
+    vocabulary: Vocabulary | None = None
+    tiers: tuple[Tier, ...] = ()
+    provenance: dict[int, ProvenanceSummary] = field(default_factory=dict)
+    created_at: str = field(default_factory=now_iso)
+
+    @property
+    def films(self) -> list[Film]:
+        """Films in order of first appearance."""
+        seen: dict[int | None, Film] = {}
+        for item in self.items:
+            seen.setdefault(item.film.id, item.film)
+        return list(seen.values())
+
+    @property
+    def annotated_items(self) -> list[ExportItem]:
+        return [i for i in self.items if i.annotation is not None]
+
+
+StillProvider = Callable[[ExportItem, int], "Image.Image"]
+
+
+class ClipSigner(Protocol):
+    """Signs an exported clip with a C2PA manifest naming its source film as parent."""
+
+    def sign_clip(self, clip: str, parent: str, title: str) -> None: ...
+
+
+@dataclass
+class ExportContext:
+    """What an export run needs besides the document: stills, progress, an optional signer."""
+
+    stills: StillProvider | None = None
+    progress: ProgressLike = SILENT
+    signer: ClipSigner | None = None
+    language: str = "en"
+    options: dict[str, object] = field(default_factory=dict)
+
+    def still(self, item: ExportItem, max_width: int = 960) -> Image.Image:
+        if self.stills is None:
+            raise RuntimeError("This export needs stills but no still provider was given.")
+        return self.stills(item, max_width)
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def safe_name(text: str, limit: int = 48) -> str:
+    """A file-name part made of ASCII letters, digits, '.', '_' and '-' only.
+
+    Titles and categories are user text: anything else (slashes, '..', quotes, markup)
+    would let a name escape its folder or confuse a shell, so it becomes '-'.
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    cleaned = _UNSAFE.sub("-", ascii_text).strip("-._")
+    cleaned = re.sub(r"\.{2,}", ".", cleaned)[:limit].strip("-._")
+    return cleaned or "untitled"
+
+
+@dataclass(frozen=True)
+class Imported:
+    """An annotation read from a file, before it is matched to a project's film, tier, category.
+
+    `annotation` carries film_id/tier_id 0 and category_id None: the import service fills them
+    from `film_sha256`/`film_title`, `tier` and `category_key`/`category_label`.
+    """
+
+    annotation: Annotation
+    tier: str
+    film_sha256: str | None = None
+    film_title: str | None = None
+    category_key: str | None = None
+    category_label: str | None = None
+    tier_author: str | None = None
+
+
+def item_category_key(item: ExportItem) -> str:
+    return item.category.key if item.category else ""

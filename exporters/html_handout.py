@@ -1,0 +1,41 @@
+"""The handout as ONE self-contained HTML file: stills inside as data: URIs, nothing fetched."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from critique_app import __version__
+from exporters.document import ExportContext, ExportDocument
+from exporters.safe_text import markdown_html
+from exporters.stills import data_uri
+from exporters.views import KIND_LABELS, film_views, item_view, templates
+
+STILL_WIDTH = 880
+
+
+def render(doc: ExportDocument, ctx: ExportContext) -> str:
+    total = len(doc.items)
+    items = []
+    for done, item in enumerate(doc.items):
+        ctx.progress.update(done, total, f"still {done + 1} of {total}")
+        view = dataclasses.asdict(item_view(item, ctx.language))
+        still = ctx.still(item, STILL_WIDTH) if ctx.stills is not None else None
+        view["still"] = data_uri(still) if still is not None else ""
+        view["still_w"], view["still_h"] = (still.size if still is not None else (0, 0))
+        view["note"] = markdown_html(view.pop("note_markdown"))
+        items.append(view)
+    ctx.progress.update(total, total, "writing the page")
+    return templates().get_template("handout.html.j2").render(
+        doc=doc,
+        items=items,
+        films=film_views(doc),
+        kind_label=KIND_LABELS.get(doc.kind, "Seminar"),
+        created=doc.created_at[:10],
+        language=ctx.language,
+        version=__version__,
+    )
+
+
+def write(doc: ExportDocument, out: Path, ctx: ExportContext) -> None:
+    out.write_text(render(doc, ctx), encoding="utf-8")

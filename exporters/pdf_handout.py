@@ -1,0 +1,264 @@
+"""The handout as a designed PDF (reportlab, no Qt): cover, stills grid, contents, one card per item.
+
+Every user string goes through `safe_text` before it reaches reportlab's paragraph markup, and
+no link annotation is ever created, so the PDF neither runs nor points to anything.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Frame,
+    Image,
+    KeepTogether,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+from reportlab.platypus.tableofcontents import TableOfContents
+
+from critique_app import __version__
+from exporters.document import ExportContext, ExportDocument
+from exporters.safe_text import markdown_paragraphs, plain
+from exporters.stills import jpeg_bytes
+from exporters.views import KIND_LABELS, film_views, item_view
+
+INK = colors.HexColor("#1d1d1f")
+MUTED = colors.HexColor("#5f6368")
+ACCENT = colors.HexColor("#8a3b12")
+RULE = colors.HexColor("#d9d6cf")
+PROMPT_BG = colors.HexColor("#f4eee6")
+TOC_FROM = 8  # items: a contents page only helps for longer seminars
+STILL_WIDTH = 640
+FONT_DIRS = [Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"),
+             Path("/Library/Fonts"), Path("C:/Windows/Fonts")]
+
+
+def _fonts() -> tuple[str, str, str, str, str]:
+    """(serif, serif bold, serif italic, sans, mono): DejaVu when present (covers accents, Greek,
+    Cyrillic), else the PDF base fonts (Latin-1 only)."""
+    wanted = {"Serif": "DejaVuSerif.ttf", "Serif-Bold": "DejaVuSerif-Bold.ttf",
+              "Serif-Italic": "DejaVuSerif-Italic.ttf", "Sans": "DejaVuSans.ttf",
+              "Sans-Bold": "DejaVuSans-Bold.ttf", "Mono": "DejaVuSansMono.ttf"}
+    for folder in FONT_DIRS:
+        if all((folder / f).is_file() for f in wanted.values()):
+            for name, file in wanted.items():
+                if name not in pdfmetrics.getRegisteredFontNames():
+                    pdfmetrics.registerFont(TTFont(name, str(folder / file)))
+            pdfmetrics.registerFontFamily("Serif", normal="Serif", bold="Serif-Bold",
+                                          italic="Serif-Italic", boldItalic="Serif-Bold")
+            pdfmetrics.registerFontFamily("Sans", normal="Sans", bold="Sans-Bold",
+                                          italic="Sans", boldItalic="Sans-Bold")
+            return "Serif", "Serif-Bold", "Serif-Italic", "Sans", "Mono"
+    return "Times-Roman", "Times-Bold", "Times-Italic", "Helvetica", "Courier"
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    serif, bold, italic, sans, mono = _fonts()
+    base = ParagraphStyle("body", fontName=serif, fontSize=10, leading=14, textColor=INK)
+    return {
+        "body": base,
+        "kicker": ParagraphStyle("kicker", fontName=sans, fontSize=7.5, leading=10,
+                                 textColor=ACCENT, spaceAfter=3),
+        "title": ParagraphStyle("title", fontName=bold, fontSize=26, leading=31, spaceAfter=8),
+        "lede": ParagraphStyle("lede", parent=base, fontSize=12, leading=17, spaceAfter=8),
+        "meta": ParagraphStyle("meta", fontName=sans, fontSize=8.5, leading=12, textColor=MUTED),
+        "h2": ParagraphStyle("h2", fontName=sans, fontSize=8, leading=11, textColor=MUTED,
+                             spaceBefore=12, spaceAfter=4),
+        "item": ParagraphStyle("item", fontName=bold, fontSize=14, leading=18, spaceAfter=4),
+        "fact": ParagraphStyle("fact", fontName=sans, fontSize=8, leading=11, textColor=INK),
+        "factlabel": ParagraphStyle("factlabel", fontName=sans, fontSize=8, leading=11,
+                                    textColor=MUTED),
+        "definition": ParagraphStyle("definition", parent=base, fontName=italic, fontSize=9.5,
+                                     leading=13, textColor=colors.HexColor("#444444"),
+                                     spaceBefore=4, spaceAfter=4),
+        "note": ParagraphStyle("note", parent=base, spaceAfter=4),
+        "bullet": ParagraphStyle("bullet", parent=base, leftIndent=12, bulletIndent=2,
+                                 spaceAfter=2),
+        "quote": ParagraphStyle("quote", parent=base, leftIndent=12, textColor=MUTED),
+        "code": ParagraphStyle("code", parent=base, fontName=mono, fontSize=8.5, leading=11,
+                               backColor=colors.HexColor("#f1eee7")),
+        "prompt": ParagraphStyle("prompt", parent=base, fontSize=10.5, leading=15),
+        "caption": ParagraphStyle("caption", fontName=sans, fontSize=7, leading=9,
+                                  textColor=MUTED, alignment=TA_CENTER),
+        "toc": ParagraphStyle("toc", fontName=serif, fontSize=10, leading=15),
+    }
+
+
+class _Handout(BaseDocTemplate):
+    """Page frame, running footer with page numbers, contents entries from item headings."""
+
+    def __init__(self, target: Any, title: str, sans: str) -> None:
+        super().__init__(target, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm,
+                         topMargin=18 * mm, bottomMargin=20 * mm, title=title,
+                         author="Critique", creator=f"Critique {__version__}",
+                         subject="Seminar handout")
+        self._running_title = title
+        self._sans = sans
+        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body")
+        self.addPageTemplates([PageTemplate("page", [frame], onPage=self._footer)])
+
+    def _footer(self, canvas: Any, doc: Any) -> None:
+        canvas.saveState()
+        canvas.setFont(self._sans, 7.5)
+        canvas.setFillColor(MUTED)
+        canvas.setStrokeColor(RULE)
+        y = 12 * mm
+        canvas.line(self.leftMargin, y + 4 * mm, A4[0] - self.rightMargin, y + 4 * mm)
+        canvas.drawString(self.leftMargin, y, self._running_title[:90])  # plain text, no markup
+        canvas.drawRightString(A4[0] - self.rightMargin, y, f"page {doc.page}")
+        canvas.restoreState()
+
+    def afterFlowable(self, flowable: Any) -> None:
+        key = getattr(flowable, "_toc_key", None)
+        if key is not None:
+            self.notify("TOCEntry", (0, flowable._toc_text, self.page, key))
+
+
+def _image(jpeg: bytes, width: float) -> Image:
+    reader = ImageReader(io.BytesIO(jpeg))
+    w, h = reader.getSize()
+    return Image(io.BytesIO(jpeg), width=width, height=width * h / w)
+
+
+def build_story(doc: ExportDocument, ctx: ExportContext, s: dict[str, ParagraphStyle],
+                width: float) -> list[Any]:
+    story: list[Any] = [
+        Paragraph(plain(KIND_LABELS.get(doc.kind, "Seminar").upper()), s["kicker"]),
+        Paragraph(plain(doc.title), s["title"]),
+    ]
+    if doc.description:
+        story.append(Paragraph(plain(doc.description), s["lede"]))
+    films = film_views(doc)
+    n = len(doc.items)
+    story.append(Paragraph(
+        f"{n} passage{'s' if n != 1 else ''} from {len(films)} film{'s' if len(films) != 1 else ''}"
+        f" · prepared {plain(doc.created_at[:10])}", s["meta"]))
+    story.append(Paragraph("FILMS", s["h2"]))
+    for f in films:
+        line = f"<b>{plain(f.title)}</b> — {plain(f.rate)} fps, {f.frames} frames"
+        if f.provenance:
+            p = f.provenance
+            line += f"<br/><font color='#8a3b12'>Content Credentials: {plain(p.state)}</font>"
+            for extra in (p.ai_signal, p.signer and f"signed by {p.signer}", p.reason):
+                if extra:
+                    line += f" · {plain(extra)}"
+        story.append(Paragraph(line, s["fact"]))
+    stills: list[bytes] = []
+    for done, item in enumerate(doc.items):
+        ctx.progress.update(done, n, f"still {done + 1} of {n}")
+        stills.append(jpeg_bytes(ctx.still(item, STILL_WIDTH), 80) if ctx.stills else b"")
+    if n > 1 and any(stills):
+        story.append(Paragraph("PASSAGES AT A GLANCE", s["h2"]))
+        columns = 4
+        cell = (width - (columns - 1) * 3 * mm) / columns
+        cells = [[_image(j, cell) if j else Spacer(cell, 1),
+                  Paragraph(f"{i.position}. {plain(i.category_label or i.film.title)[:40]}",
+                            s["caption"])] for i, j in zip(doc.items, stills, strict=True)]
+        rows = [cells[k:k + columns] for k in range(0, len(cells), columns)]
+        rows[-1] += [[Spacer(1, 1)]] * (columns - len(rows[-1]))
+        grid = Table(rows, colWidths=[cell + 3 * mm] * columns, hAlign="LEFT")
+        grid.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                  ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                  ("RIGHTPADDING", (0, 0), (-1, -1), 3 * mm),
+                                  ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
+        story.append(grid)
+    if n >= TOC_FROM:
+        toc = TableOfContents()
+        toc.levelStyles = [s["toc"]]
+        toc.dotsMinLevel = 0
+        story += [PageBreak(), Paragraph("CONTENTS", s["h2"]), toc]
+    story.append(PageBreak())
+    for item, jpeg in zip(doc.items, stills, strict=True):
+        story += _item(item, jpeg, ctx, s, width)
+    story.append(Spacer(1, 8 * mm))
+    story.append(Paragraph(
+        f"Made with Critique {__version__}. Stills are exact frames; timecodes are SMPTE from "
+        "each film's start timecode; frame numbers count from 0.", s["meta"]))
+    return story
+
+
+def _item(item: Any, jpeg: bytes, ctx: ExportContext, s: dict[str, ParagraphStyle],
+          width: float) -> list[Any]:
+    v = item_view(item, ctx.language)
+    heading = Paragraph(f"<font color='#8a3b12'>{v.position}</font>  {plain(v.heading)}", s["item"])
+    heading._toc_key = f"item-{v.position}"  # type: ignore[attr-defined]
+    heading._toc_text = f"{v.position}. {plain(v.heading)} — {plain(v.film)}"  # type: ignore[attr-defined]
+    facts = [("Film", v.film), ("In", f"{v.in_tc} · frame {v.in_frame}"),
+             ("Out", f"{v.out_tc} · frame {v.out_frame}"),
+             ("Length", f"{v.length} frames, {v.duration}"), ("Category", v.category),
+             ("Status", f"{v.status} · confidence {v.confidence}" if v.status else ""),
+             ("Author", f"{v.author}" + (f" · tier {v.tier}" if v.tier else "")),
+             ("Tags", ", ".join(v.tags)), ("Evidence", v.evidence)]
+    fact_rows = [[Paragraph(k, s["factlabel"]), Paragraph(plain(val), s["fact"])]
+                 for k, val in facts if val]
+    still_w = width * 0.52
+    picture: list[Any] = []
+    if jpeg:
+        picture = [_image(jpeg, still_w), Paragraph(
+            f"Still: frame {v.still_frame} ({plain(v.still_tc)})"
+            + (f" · {v.regions} region{'s' if v.regions != 1 else ''} outlined" if v.regions else ""),
+            s["caption"])]
+    facts_table = Table(fact_rows, colWidths=[16 * mm, width - still_w - 22 * mm])
+    facts_table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                     ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+                                     ("TOPPADDING", (0, 0), (-1, -1), 0)]))
+    top = Table([[picture or "", facts_table]], colWidths=[still_w + 5 * mm, width - still_w - 5 * mm])
+    top.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                             ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                             ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+    block: list[Any] = [heading, top]
+    if v.definition:
+        block.append(Paragraph(plain(v.definition), s["definition"]))
+    for kind, markup in markdown_paragraphs(v.note_markdown):
+        style = {"bullet": "bullet", "quote": "quote", "code": "code", "heading": "note"}.get(kind, "note")
+        text = f"<b>{markup}</b>" if kind == "heading" else markup
+        block.append(Paragraph(text, s[style], bulletText="•" if kind == "bullet" else None))
+    if v.item_notes:
+        block.append(Paragraph(plain(v.item_notes), s["quote"]))
+    if v.prompt:
+        prompt = Table([[Paragraph("FOR DISCUSSION", s["kicker"])],
+                        [Paragraph(plain(v.prompt), s["prompt"])]], colWidths=[width])
+        prompt.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, -1), PROMPT_BG),
+                                    ("LINEBEFORE", (0, 0), (0, -1), 3, ACCENT),
+                                    ("LEFTPADDING", (0, 0), (-1, -1), 8),
+                                    ("TOPPADDING", (0, 0), (-1, 0), 6),
+                                    ("BOTTOMPADDING", (0, -1), (-1, -1), 7)]))
+        block.append(Spacer(1, 3 * mm))
+        block.append(prompt)
+    return [CondPageBreak(90 * mm), KeepTogether(block[:2]), *block[2:],
+            Spacer(1, 5 * mm), _rule(width), Spacer(1, 5 * mm)]
+
+
+def _rule(width: float) -> Table:
+    line = Table([[""]], colWidths=[width], rowHeights=[1])
+    line.setStyle(TableStyle([("LINEABOVE", (0, 0), (-1, -1), 0.5, RULE)]))
+    return line
+
+
+def write(doc: ExportDocument, out: Path, ctx: ExportContext) -> None:
+    styles = _styles()
+    template = _Handout(str(out), doc.title, styles["meta"].fontName)
+    story = build_story(doc, ctx, styles, template.width)
+    ctx.progress.update(len(doc.items), len(doc.items), "laying out pages")
+    if len(doc.items) >= TOC_FROM:
+        template.multiBuild(story)
+    else:
+        template.build(story)

@@ -1,0 +1,113 @@
+"""An editing timeline of the passages: OpenTimelineIO, and CMX 3600 EDL through OTIO's adapter.
+
+Each item is a clip whose media reference is the film itself; source ranges are exact frames
+at the film's own rate, offset by its start timecode (so an editor's timecodes match the
+handout's). A marker on each clip carries the category, the note and the prompt.
+"""
+
+from __future__ import annotations
+
+import zlib
+from pathlib import Path
+from typing import Any
+
+import opentimelineio as otio
+
+from critique_app.errors import UserError
+from exporters.document import ExportContext, ExportDocument, ExportItem
+
+MARKER_COLOURS = ["RED", "ORANGE", "YELLOW", "GREEN", "CYAN", "BLUE", "PURPLE", "MAGENTA", "PINK"]
+
+
+def one_line(text: str, limit: int = 120) -> str:
+    """EDL comments and clip names are one line each: no newlines, no control characters."""
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())[:limit]
+
+
+def film_reference(item: ExportItem, target: str | None = None) -> otio.schema.ExternalReference:
+    film = item.film
+    rate = float(film.rate)
+    path = Path(film.path)
+    url = target or (path.resolve().as_uri() if path.is_absolute() else film.path)
+    return otio.schema.ExternalReference(
+        target_url=url,
+        available_range=otio.opentime.TimeRange(
+            otio.opentime.RationalTime(film.start_frame, rate),
+            otio.opentime.RationalTime(film.frame_count, rate),
+        ),
+        metadata={"critique": {"sha256": film.sha256, "rate": str(film.rate),
+                               "title": film.title}},
+    )
+
+
+def source_range(item: ExportItem, offset: int | None = None) -> otio.opentime.TimeRange:
+    rate = float(item.film.rate)
+    first = item.film.start_frame + item.range.start if offset is None else offset
+    return otio.opentime.TimeRange(
+        otio.opentime.RationalTime(first, rate),
+        otio.opentime.RationalTime(item.range.length, rate),
+    )
+
+
+def clip_for(item: ExportItem, reference: otio.schema.ExternalReference | None = None,
+             offset: int | None = None) -> otio.schema.Clip:
+    """A clip of the item; `reference`/`offset` point it at an exported clip file instead."""
+    a = item.annotation
+    rng = source_range(item, offset)
+    meta: dict[str, Any] = {
+        "frames": {"in": item.range.start, "out": item.range.end},
+        "timecode": {"in": item.in_tc, "out": item.out_tc},
+        "prompt": item.prompt, "notes": item.notes,
+    }
+    if a:
+        meta.update(uuid=a.uuid, note=a.note, tags=list(a.tags), status=a.status, author=a.author)
+    name = f"{item.position:02d} {item.category_label or item.film.title}"
+    clip = otio.schema.Clip(name=one_line(name, 60), media_reference=reference or film_reference(item),
+                            source_range=rng, metadata={"critique": meta})
+    colour_index = zlib.crc32(item.category.key.encode()) if item.category else 0
+    colour_index %= len(MARKER_COLOURS)
+    clip.markers.append(otio.schema.Marker(
+        name=one_line(item.category_label or f"Passage {item.position}", 60),
+        marked_range=rng,
+        color=getattr(otio.schema.MarkerColor, MARKER_COLOURS[colour_index]),
+        metadata={"critique": {"category": item.category_label,
+                               "category_key": item.category.key if item.category else None,
+                               "definition": item.category.definition() if item.category else "",
+                               "note": item.text, "prompt": item.prompt}},
+    ))
+    return clip
+
+
+def build_timeline(doc: ExportDocument, clips: list[otio.schema.Clip] | None = None) -> otio.schema.Timeline:
+    timeline = otio.schema.Timeline(name=one_line(doc.title) or "Seminar",
+                                    metadata={"critique": {"description": doc.description}})
+    track = otio.schema.Track(name="Passages", kind=otio.schema.TrackKind.Video)
+    for clip in clips if clips is not None else [clip_for(i) for i in doc.items]:
+        track.append(clip)
+    timeline.tracks.append(track)
+    if doc.items:
+        first = doc.items[0].film
+        timeline.global_start_time = otio.opentime.RationalTime(0, float(first.rate))
+    return timeline
+
+
+def write_otio(doc: ExportDocument, out: Path, ctx: ExportContext) -> None:
+    otio.adapters.write_to_file(build_timeline(doc), str(out), adapter_name="otio_json")
+
+
+def write_edl(doc: ExportDocument, out: Path, ctx: ExportContext) -> None:
+    rates = {i.film.rate for i in doc.items}
+    if len(rates) > 1:
+        raise UserError(
+            "An EDL runs at one frame rate and these films have several "
+            f"({', '.join(str(float(r)) for r in sorted(rates))} fps): export an OTIO timeline instead."
+        )
+    timeline = build_timeline(doc)
+    for clip in timeline.find_clips():
+        # CMX 3600 reels are at most 8 characters; the clip name keeps the full title.
+        clip.media_reference.name = Path(clip.media_reference.target_url).stem
+    try:
+        text = otio.adapters.write_to_string(timeline, adapter_name="cmx_3600")
+    except otio.exceptions.OTIOError as err:
+        raise UserError(f"The EDL cannot be written: {err}.") from None
+    out.write_text(text, encoding="utf-8")

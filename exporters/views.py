@@ -1,0 +1,117 @@
+"""What a handout shows about each item and film, computed once for HTML, PDF and Markdown."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from critique_app.paths import resource
+from exporters.document import ExportDocument, ExportItem, ProvenanceSummary
+
+KIND_LABELS = {"seminar": "Seminar", "film": "Annotations of a film", "selection": "Selection"}
+
+
+def rate_text(rate: Fraction) -> str:
+    return str(rate.numerator) if rate.denominator == 1 else f"{float(rate):.3f}".rstrip("0")
+
+
+def duration_text(seconds: Fraction) -> str:
+    value = float(seconds)
+    if value < 60:
+        return f"{value:.2f} s"
+    minutes, rest = divmod(value, 60)
+    return f"{int(minutes)} min {rest:04.1f} s"
+
+
+@dataclass(frozen=True)
+class FilmView:
+    title: str
+    rate: str
+    frames: int
+    size: str
+    provenance: ProvenanceSummary | None
+
+
+@dataclass(frozen=True)
+class ItemView:
+    position: int
+    heading: str
+    film: str
+    in_tc: str
+    out_tc: str
+    in_frame: int
+    out_frame: int
+    length: int
+    duration: str
+    still_frame: int
+    still_tc: str
+    category: str
+    definition: str
+    status: str
+    confidence: str
+    author: str
+    tier: str
+    evidence: str
+    tags: tuple[str, ...]
+    note_markdown: str
+    item_notes: str
+    prompt: str
+    regions: int
+
+
+def item_view(item: ExportItem, language: str = "en") -> ItemView:
+    a = item.annotation
+    category = item.category.label(language) if item.category else ""
+    heading = category or (a.note.strip().splitlines()[0][:80] if a and a.note.strip() else "")
+    return ItemView(
+        position=item.position,
+        heading=heading or f"{item.film.title}, {item.in_tc}",
+        film=item.film.title,
+        in_tc=item.in_tc,
+        out_tc=item.out_tc,
+        in_frame=item.range.start,
+        out_frame=item.range.end,
+        length=item.range.length,
+        duration=duration_text(item.end_seconds - item.start_seconds),
+        still_frame=item.still_frame,
+        still_tc=item.film.timecode(item.still_frame),
+        category=category,
+        definition=item.category.definition(language) if item.category else "",
+        status=a.status if a else "",
+        confidence=a.confidence if a else "",
+        author=a.author if a else "",
+        tier=item.tier.name if item.tier else "",
+        evidence=(a.evidence or "") if a else "",
+        tags=a.tags if a else (),
+        note_markdown=a.note if a else "",
+        item_notes=item.notes,
+        prompt=item.prompt,
+        regions=len(a.regions) if a else 0,
+    )
+
+
+def film_views(doc: ExportDocument) -> list[FilmView]:
+    views = []
+    for film in doc.films:
+        size = f"{film.width}×{film.height}" if film.width and film.height else ""
+        views.append(FilmView(film.title, rate_text(film.rate), film.frame_count, size,
+                              doc.provenance.get(film.id) if film.id is not None else None))
+    return views
+
+
+_ENV: Environment | None = None
+
+
+def templates() -> Environment:
+    """Jinja2 over resources/templates, autoescape ON for every template."""
+    global _ENV
+    if _ENV is None:
+        _ENV = Environment(
+            loader=FileSystemLoader(str(resource("templates"))),
+            autoescape=select_autoescape(default=True, default_for_string=True),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+    return _ENV
