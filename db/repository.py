@@ -455,6 +455,18 @@ class Repository(AnnotationStore):
         row = self.db.conn.execute("SELECT id FROM seminars WHERE name = ?", [name]).fetchone()
         return self.get_seminar(row[0]) if row else None
 
+    def rename_seminar(self, seminar_id: int, name: str, description: str | None = None) -> Seminar:
+        """New name (and description, when given) for a seminar; names stay unique."""
+        name = name.strip()
+        if not name:
+            raise UserError("A seminar needs a name.")
+        try:
+            self._write("UPDATE seminars SET name = ?, description = coalesce(?, description) "
+                        "WHERE id = ?", [name, description, seminar_id])
+        except sqlite3.IntegrityError:
+            raise UserError(f"There is already a seminar named '{name}'.") from None
+        return self.get_seminar(seminar_id)
+
     def delete_seminar(self, seminar_id: int) -> None:
         self._write("DELETE FROM seminars WHERE id = ?", [seminar_id])
 
