@@ -15,7 +15,9 @@ CORPUS = Path(os.environ.get("CRITIQUE_SHARED", REPO.parent / "shared")) / "fixt
 
 
 @pytest.fixture(autouse=True)
-def _private_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _private_data_dir(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Never touch the developer's own ~/.local/share/critique from a test."""
     monkeypatch.setenv("CRITIQUE_DATA_DIR", str(tmp_path_factory.mktemp("critique-data")))
 
@@ -31,3 +33,11 @@ def provenance_corpus() -> Path:
         f"the real provenance corpus is not beside this clone ({CORPUS}); "
         "tests on generated media still ran"
     )
+
+
+@pytest.fixture(scope="session")
+def demo_project(tmp_path_factory: pytest.TempPathFactory):  # -> DemoProject
+    """The real demo project, built once per test session (about a minute)."""
+    from critique_app.services.demo import ensure_demo
+
+    return ensure_demo(tmp_path_factory.mktemp("demo"))
