@@ -94,9 +94,9 @@ class TransportBar(QWidget):
         row.addWidget(self.marks)
         self.goto = QLineEdit()
         self.goto.setObjectName("GoTo")
-        self.goto.setPlaceholderText("Go to: 00:01:02:03 · 1234 · 83.5s")
+        self.goto.setPlaceholderText("Go to  TC · frame · 83.5s")
         self.goto.setClearButtonEnabled(True)
-        self.goto.setFixedWidth(210)
+        self.goto.setFixedWidth(180)
         self.goto.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # Ctrl+G or a click; never by default
         self.goto.returnPressed.connect(self._go)
         row.addWidget(self.goto)

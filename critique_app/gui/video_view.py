@@ -46,14 +46,15 @@ class FramePicture(QWidget):
         self.index = None
         self.update()
 
-    def picture_rect(self) -> QRectF:
-        """Where the frame lands inside the widget (letterboxed)."""
+    def picture_rect(self, area: QSize | None = None) -> QRectF:
+        """Where the frame lands inside the widget (or an `area` of that size), letterboxed."""
+        area = area if area is not None else self.size()
         if self._image is None or self._image.width() == 0:
-            return QRectF(self.rect())
+            return QRectF(0, 0, area.width(), area.height())
         size = QSize(self._image.width(), self._image.height())
-        size.scale(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
-        x = (self.width() - size.width()) / 2
-        y = (self.height() - size.height()) / 2
+        size.scale(area, Qt.AspectRatioMode.KeepAspectRatio)
+        x = (area.width() - size.width()) / 2
+        y = (area.height() - size.height()) / 2
         return QRectF(x, y, size.width(), size.height())
 
     def paintEvent(self, event: QPaintEvent | None) -> None:  # noqa: N802 (Qt name)
@@ -98,3 +99,7 @@ class VideoView(QWidget):
 
     def show_frame(self, frame: Any) -> None:
         self.picture.set_frame(frame)
+
+    def picture_rect(self) -> QRectF:
+        """Where the film's picture sits in this view, whichever page shows it (VLC fits alike)."""
+        return self.picture.picture_rect(self.size())

@@ -97,7 +97,7 @@ class Harness:
         ptr.setsize(image.sizeInBytes())
         array = np.frombuffer(ptr, np.uint8).reshape(image.height(), image.bytesPerLine())
         array = array[:, : image.width() * 3].reshape(image.height(), image.width(), 3)
-        return read_frame_code(np.ascontiguousarray(array))
+        return read_frame_code(array.copy())
 
     def at(self, index: int) -> None:
         """Assert the app settled on `index` exactly: number shown and picture painted agree."""

@@ -1,0 +1,172 @@
+"""Scenarios run in a real X window (subprocess under Xvfb): drive keys, grab the screen, report.
+
+`python -m tests.xvfb.scenarios NAME CLIP OUT.json`. Every check records the frame the app says
+it shows, the frame code read from an X11 screenshot of the picture, and how close that
+screenshot is to the exact decoded frame (and to its neighbours, which must be farther).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image
+from PyQt6.QtCore import Qt
+from PyQt6.QtGui import QImage
+from PyQt6.QtTest import QTest
+from PyQt6.QtWidgets import QApplication
+
+from critique_app.gui.app import make_app
+from critique_app.gui.main_window import MainWindow
+from critique_app.media.frame_server import FrameServer
+from tests.media_factory import read_frame_code
+
+
+def code_of(image: np.ndarray) -> int:
+    """The frame code in a picture, or -1 when none can be read (black, mid-transition...)."""
+    try:
+        return read_frame_code(image)
+    except ValueError:
+        return -1
+
+
+def pump(app: QApplication, seconds: float) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.005)
+
+
+def wait_for(app: QApplication, condition: Any, timeout: float = 10.0) -> None:
+    end = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > end:
+            raise TimeoutError("the window did not settle")
+        app.processEvents()
+        time.sleep(0.005)
+
+
+def to_array(image: QImage) -> np.ndarray:
+    image = image.convertToFormat(QImage.Format.Format_RGB888)
+    ptr = image.constBits()
+    assert ptr is not None
+    ptr.setsize(image.sizeInBytes())
+    rows = np.frombuffer(ptr, np.uint8).reshape(image.height(), image.bytesPerLine())
+    # copy: `rows` views memory of a QImage freed when this function returns
+    return rows[:, : image.width() * 3].reshape(image.height(), image.width(), 3).copy()
+
+
+def screenshot_of_picture(window: MainWindow) -> np.ndarray:
+    """An X11 screenshot (root window) of the area where the picture is displayed."""
+    rect = window.video.picture_rect().toRect()
+    top_left = window.video.mapToGlobal(rect.topLeft())
+    screen = QApplication.primaryScreen()
+    assert screen is not None
+    grab = screen.grabWindow(0, top_left.x(), top_left.y(), rect.width(), rect.height())
+    return to_array(grab.toImage())
+
+
+def difference(screen: np.ndarray, frame: np.ndarray) -> float:
+    h, w = screen.shape[:2]
+    scaled = np.asarray(Image.fromarray(frame).resize((w, h), Image.Resampling.BILINEAR))
+    return float(np.abs(screen.astype(np.int16) - scaled.astype(np.int16)).mean())
+
+
+def check(app: QApplication, window: MainWindow, server: FrameServer, label: str) -> dict[str, Any]:
+    c = window.controller
+    wait_for(
+        app, lambda: not c.playing and c.mode == "exact" and window.video.picture.index == c.current
+    )
+    pump(app, 0.3)  # let the X server show what Qt painted
+    shown = c.current
+    screen = screenshot_of_picture(window)
+    if os.environ.get("CRITIQUE_SCENARIO_SHOTS"):  # for a human to look at
+        folder = Path(os.environ["CRITIQUE_SCENARIO_SHOTS"])
+        Image.fromarray(screen).save(folder / f"{label.replace(' ', '_')}-screen.png")
+        Image.fromarray(server.frame(shown).image).save(
+            folder / f"{label.replace(' ', '_')}-exact.png"
+        )
+    neighbours = [i for i in (shown - 1, shown + 1) if 0 <= i < server.info.frame_count]
+    return {
+        "label": label,
+        "displayed_index": shown,
+        "displayed_timecode": window.transport.timecode.text(),
+        "badge": window.transport.badge.text(),
+        "native_visible": window.video.showing_native,
+        "screen_code": code_of(screen),
+        "decoded_code": code_of(server.frame(shown).image),
+        "diff_to_exact": difference(screen, server.frame(shown).image),
+        "diff_to_neighbours": [difference(screen, server.frame(i).image) for i in neighbours],
+    }
+
+
+def press(window: MainWindow, key: Qt.Key, times: int = 1) -> None:
+    for _ in range(times):
+        QTest.keyClick(window.video, key)
+
+
+def main(name: str, clip: str, out: str) -> int:
+    app = make_app()
+    window = MainWindow()
+    window.resize(960, 680)
+    window.show()
+    window.activateWindow()
+    window.raise_()
+    pump(app, 0.5)
+    window.open_path(clip)
+    server = FrameServer(clip)
+    c = window.controller
+    wait_for(app, lambda: c.info is not None and c.mode == "exact")
+    result: dict[str, Any] = {"engine": c.forward.name, "engine_note": window.engine_note.text()}
+    checks = []
+    if name == "pause_and_step_back":  # issue 2
+        press(window, Qt.Key.Key_Space)
+        pump(app, 1.0)
+        press(window, Qt.Key.Key_Space)
+        checks.append(check(app, window, server, "paused"))
+        press(window, Qt.Key.Key_Left, 3)
+        checks.append(check(app, window, server, "after 3 x left"))
+    elif name == "vlc_play_pause_steps":  # issue 3, real libvlc
+        press(window, Qt.Key.Key_Space)
+        playing_samples = []
+        end = time.monotonic() + 2.0
+        while time.monotonic() < end:
+            pump(app, 0.25)
+            if window.video.showing_native:
+                shot = screenshot_of_picture(window)
+                if os.environ.get("CRITIQUE_SCENARIO_SHOTS"):
+                    n = len(playing_samples)
+                    Image.fromarray(shot).save(
+                        Path(os.environ["CRITIQUE_SCENARIO_SHOTS"]) / f"play{n}.png"
+                    )
+                playing_samples.append(
+                    {
+                        "app_index": c.current,
+                        "screen_code": code_of(shot),
+                        "mean_level": float(shot.mean()),
+                    }
+                )
+        result["playing_samples"] = playing_samples
+        result["badge_while_playing"] = window.transport.badge.text()
+        press(window, Qt.Key.Key_Space)
+        checks.append(check(app, window, server, "paused after 2 s"))
+        press(window, Qt.Key.Key_Left, 10)
+        checks.append(check(app, window, server, "after 10 x left"))
+        press(window, Qt.Key.Key_Right, 10)
+        checks.append(check(app, window, server, "after 10 x right"))
+    else:
+        raise SystemExit(f"unknown scenario {name}")
+    result["checks"] = checks
+    Path(out).write_text(json.dumps(result, indent=2))
+    server.close()
+    window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(*sys.argv[1:4]))

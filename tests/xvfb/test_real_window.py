@@ -1,0 +1,53 @@
+"""In a real X window under Xvfb, the picture on screen is the exact frame the app says it shows:
+after pausing and stepping back (issue 2), and after real libvlc playback then steps (issue 3)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.media_factory import make_coded_clip
+
+pytestmark = pytest.mark.xvfb
+
+
+@pytest.fixture(scope="module")
+def clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    # B-frames: where VLC's own seeks land a few frames off
+    return make_coded_clip(tmp_path_factory.mktemp("xvfb") / "coded.mp4", frames=144, bframes=2)
+
+
+def assert_exact_on_screen(check: dict[str, Any]) -> None:
+    label = check["label"]
+    assert check["badge"] == "EXACT", label
+    assert not check["native_visible"], label
+    assert check["screen_code"] == check["displayed_index"] == check["decoded_code"], check
+    assert check["diff_to_exact"] < 6.0, check  # scaled on screen, so not bit-identical
+    assert all(check["diff_to_exact"] < d for d in check["diff_to_neighbours"]), check
+
+
+def test_pause_then_three_steps_back_shows_the_exact_frame(run_scenario: Any, clip: Path) -> None:
+    result = run_scenario("pause_and_step_back", clip)
+    paused, stepped = result["checks"]
+    assert paused["displayed_index"] > 0  # it did play
+    assert stepped["displayed_index"] == paused["displayed_index"] - 3
+    for check in result["checks"]:
+        assert_exact_on_screen(check)
+
+
+def test_real_libvlc_play_pause_and_steps(run_scenario: Any, clip: Path) -> None:
+    result = run_scenario("vlc_play_pause_steps", clip)
+    assert result["engine"] == "vlc", result["engine_note"]
+    assert result["badge_while_playing"] == "PLAYING (approximate)"
+    # VLC really drew into the embedded window: readable frame codes near the app's estimate
+    drawn = [s for s in result["playing_samples"] if s["screen_code"] >= 0]
+    assert len(drawn) >= 2, result["playing_samples"]
+    assert all(abs(s["screen_code"] - s["app_index"]) <= 12 for s in drawn), drawn
+    paused, back, forward = result["checks"]
+    assert 24 <= paused["displayed_index"] <= 96  # about 2 s at 24 fps
+    assert back["displayed_index"] == paused["displayed_index"] - 10
+    assert forward["displayed_index"] == paused["displayed_index"]
+    for check in result["checks"]:
+        assert_exact_on_screen(check)
