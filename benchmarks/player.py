@@ -1,0 +1,169 @@
+"""Player benchmark: keypress-to-painted-frame latency for → and ← at 1080p, and thumbnail-strip
+throughput against plain decoding of the same film with the same sampling, in the same run.
+
+Goals (issue 3): → median <= 40 ms, ← median <= 60 ms; thumbnails >= 0.8x the decode-only rate.
+Usage: .venv/bin/python benchmarks/player.py [--steps 60]   (prints, writes results/player.json)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+RESULTS = REPO / "benchmarks" / "results"
+
+
+def film_1080p() -> Path:
+    """A 10 s 1080p H.264 film (GOP 48, B-frames), generated once."""
+    from tests.media_factory import make_coded_clip
+
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / "player-1080p.mp4"
+    if not path.exists():
+        print("generating the 1080p film once…", file=sys.stderr)
+        make_coded_clip(path.with_suffix(".tmp.mp4"), frames=240, size=(1920, 1080), gop=48)
+        path.with_suffix(".tmp.mp4").rename(path)
+    return path
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def key_latency(film: Path, steps: int) -> dict[str, dict[str, float]]:
+    from PyQt6.QtCore import Qt
+    from PyQt6.QtTest import QTest
+
+    from critique_app.gui.app import make_app
+    from critique_app.gui.main_window import MainWindow
+    from critique_app.player.fake_engine import FakeEngine
+
+    app = make_app()
+    window = MainWindow(engines=(FakeEngine(), None))
+    window.resize(1280, 800)
+    window.show()
+    window.activateWindow()
+    window.open_path(film)
+    c, picture = window.controller, window.video.picture
+
+    def wait_painted(index: int, painted_before: int) -> None:
+        deadline = time.monotonic() + 10
+        while not (picture.index == index and picture.paint_count > painted_before):
+            app.processEvents()
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"frame {index} never painted")
+
+    wait_painted(0, -1)
+    c.show_frame(60)
+    wait_painted(60, picture.paint_count - 1)
+    figures: dict[str, dict[str, float]] = {}
+    for name, key, delta in (("right", Qt.Key.Key_Right, 1), ("left", Qt.Key.Key_Left, -1)):
+        times = []
+        for _ in range(steps):
+            target, painted = c.current + delta, picture.paint_count
+            start = time.perf_counter()
+            QTest.keyClick(window.video, key)
+            wait_painted(target, painted)
+            times.append((time.perf_counter() - start) * 1000)
+        figures[name] = {
+            "median_ms": round(statistics.median(times), 2),
+            "p95_ms": round(percentile(times, 0.95), 2),
+            "steps": steps,
+        }
+    window.close()
+    return figures
+
+
+def thumbnail_throughput(film: Path, rounds: int = 3) -> dict[str, float]:
+    from critique_app.media.probe import probe
+    from critique_app.player import thumbnails
+
+    info = probe(film)
+    frames = thumbnails.sample_frames(info.frame_count, float(info.rate))
+    decode, thumbs = [], []
+    for _ in range(rounds):  # alternate so both see the same cache and CPU state
+        start = time.perf_counter()
+        thumbnails.decode_only(film, frames)
+        decode.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        made = thumbnails.generate_thumbnails(film, frames)
+        thumbs.append(time.perf_counter() - start)
+        assert len(made) == len(frames)
+    decode_s, thumbs_s = min(decode), min(thumbs)
+    return {
+        "sampled_frames": len(frames),
+        "film_frames": info.frame_count,
+        "decode_only_s": round(decode_s, 3),
+        "thumbnails_s": round(thumbs_s, 3),
+        "decode_only_fps": round(info.frame_count / decode_s, 1),
+        "thumbnails_fps": round(info.frame_count / thumbs_s, 1),
+        "ratio_vs_decode": round(decode_s / thumbs_s, 3),
+    }
+
+
+def machine() -> dict[str, str | int]:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "cpu": model or platform.processor(),
+        "cores": os.cpu_count() or 0,
+        "python": platform.python_version(),
+        "system": platform.platform(),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--steps", type=int, default=60)
+    args = parser.parse_args()
+    film = film_1080p()
+    latency = key_latency(film, args.steps)
+    thumbs = thumbnail_throughput(film)
+    result = {
+        "machine": machine(),
+        "film": "1920x1080 H.264 GOP 48 with B-frames, 240 frames, 24 fps",
+        "key_to_painted_frame": latency,
+        "thumbnail_strip": thumbs,
+        "goals": {
+            "right_median_ms<=40": latency["right"]["median_ms"] <= 40,
+            "left_median_ms<=60": latency["left"]["median_ms"] <= 60,
+            "thumbnails>=0.8x_decode": thumbs["ratio_vs_decode"] >= 0.8,
+        },
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "player.json").write_text(json.dumps(result, indent=2))
+    print(f"machine: {result['machine']['cpu']} ({result['machine']['cores']} cores)")
+    for name in ("right", "left"):
+        f = latency[name]
+        print(
+            f"{name:>5} key → painted frame: median {f['median_ms']:.1f} ms, p95 {f['p95_ms']:.1f} ms"
+        )
+    print(
+        f"thumbnail strip ({thumbs['sampled_frames']} of {thumbs['film_frames']} frames): "
+        f"{thumbs['thumbnails_fps']} fps vs decode-only {thumbs['decode_only_fps']} fps "
+        f"= {thumbs['ratio_vs_decode']:.2f}x"
+    )
+    print(
+        "goals:", ", ".join(f"{k}: {'met' if v else 'MISSED'}" for k, v in result["goals"].items())
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
