@@ -1,0 +1,90 @@
+"""`critique-app fingerprint MEDIA --project P`: per-frame hashes and shot cuts into a project.
+
+Resumes an interrupted run where it stopped; progress on stderr; Ctrl-C keeps what was done.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "fingerprint",
+        help="hash every frame of a film (pHash, mirrored pHash, dHash) and find its shots",
+        description="Hash every frame of a film into the project (letterbox removed first) and "
+        "find its shot cuts from the same decode. An interrupted run resumes where it stopped.",
+    )
+    p.add_argument("media", metavar="MEDIA", help="the film")
+    p.add_argument(
+        "--project",
+        required=True,
+        metavar="P",
+        help="project file (*.critique); created when missing",
+    )
+    p.add_argument(
+        "--restart", action="store_true", help="forget earlier fingerprints of this film"
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="decoding processes (default: 2 on 2+ cores)",
+    )
+    p.add_argument("--json", action="store_true", help="machine-readable summary on stdout")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from critique_app.errors import Cancelled
+    from critique_app.services.fingerprinting import fingerprint_film
+    from critique_app.services.progress import TerminalProgress
+    from db.project import open_project
+
+    progress = TerminalProgress("fingerprint")
+    with open_project(args.project) as project:
+        try:
+            s = fingerprint_film(
+                project, args.media, progress, workers=args.workers, restart=args.restart
+            )
+        except (Cancelled, KeyboardInterrupt):
+            progress.finish()
+            print(
+                "critique-app: stopped; the frames hashed so far are kept and the next run resumes.",
+                file=sys.stderr,
+            )
+            return 130
+        finally:
+            progress.finish()
+        film = project.repo.get_film(s.film_id)
+    out = {
+        "film": film.path,
+        "frame_count": s.frame_count,
+        "hashed": s.hashed,
+        "resumed_from": s.resumed_from,
+        "crop": s.crop.to_json() if s.crop else None,
+        "cuts": s.cuts,
+        "complete": s.complete,
+        "problem": s.problem,
+    }
+    if args.json:
+        json.dump(out, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        crop = (
+            f", bars removed (picture {s.crop.width}x{s.crop.height} at {s.crop.x},{s.crop.y})"
+            if s.crop
+            else ""
+        )
+        resumed = f", resumed at frame {s.resumed_from}" if s.resumed_from else ""
+        print(
+            f"{film.title}: {s.hashed} of {s.frame_count} frames fingerprinted{resumed}{crop}; {len(s.cuts) + 1} shots."
+        )
+    if s.problem:
+        print(f"critique-app: {s.problem}", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,89 @@
+"""`critique-app library add PROJECT PATH... [--label L] [--note N]` and `library list PROJECT`.
+
+Reference material to match films against: known AI-generated stills and clips, each with a
+label and a note on its source, hashed once and kept in the project.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "library",
+        help="reference stills and clips (known AI material) to match films against",
+        description="Manage the project's reference library of known AI-generated stills and clips.",
+    )
+    sub = p.add_subparsers(dest="library_command", metavar="ACTION", required=True)
+    add = sub.add_parser(
+        "add",
+        help="hash stills and clips (folders too) into the library",
+        description="Hash stills and clips (folders: every file inside) into the "
+        "project's library. A PROJECT that does not exist is created. Files that are "
+        "not images or videos are reported and skipped.",
+    )
+    add.add_argument("project", metavar="PROJECT", help="project file (*.critique)")
+    add.add_argument("paths", nargs="+", metavar="PATH", help="images, videos or folders")
+    add.add_argument("--label", metavar="L", help="label (default: the file name)")
+    add.add_argument("--note", default="", metavar="N", help="where the material comes from")
+    add.set_defaults(func=run_add)
+    ls = sub.add_parser(
+        "list", help="list the library", description="List the project's library items."
+    )
+    ls.add_argument("project", metavar="PROJECT", help="project file (*.critique)")
+    ls.add_argument("--json", action="store_true", help="machine-readable list on stdout")
+    ls.set_defaults(func=run_list)
+
+
+def _item_json(item: Any) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "label": item.label,
+        "source_note": item.source_note,
+        "path": item.path,
+        "sha256": item.sha256,
+        "kind": item.kind,
+        "frames": item.frame_count,
+    }
+
+
+def run_add(args: argparse.Namespace) -> int:
+    from critique_app.services.fingerprinting import add_to_library
+    from critique_app.services.progress import TerminalProgress
+    from db.project import open_project
+
+    progress = TerminalProgress("library")
+    with open_project(args.project) as project:
+        try:
+            report = add_to_library(
+                project, args.paths, label=args.label, note=args.note, progress=progress
+            )
+        finally:
+            progress.finish()
+    for item in report.added:
+        what = "still" if item.kind == "still" else f"clip, {item.frame_count} frames"
+        print(f"added #{item.id} {item.label} ({what})")
+    for item in report.already:
+        print(f"already in the library: #{item.id} {item.label} ({item.path})")
+    for sentence in report.problems + report.skipped:
+        print(f"critique-app: {sentence}", file=sys.stderr)
+    return 1 if report.skipped else 0
+
+
+def run_list(args: argparse.Namespace) -> int:
+    from db.fingerprint_store import library_items
+    from db.project import open_project
+
+    with open_project(args.project) as project:
+        items = library_items(project.db)
+    if args.json:
+        json.dump([_item_json(i) for i in items], sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        for i in items:
+            print(f"#{i.id} {i.label} [{i.kind}, {i.frame_count} frames] {i.path}  {i.source_note}")
+    return 0

@@ -1,0 +1,61 @@
+"""`critique-app match MEDIA --project P [--json]`: passages of a film matching the library.
+
+Fingerprints the film first when the project has no (complete) fingerprints for it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "match",
+        help="find passages of a film that match the project's reference library",
+        description="Find segments of a film whose frames match library items (perceptual hash, "
+        "plain or mirrored; dark and flat frames ignored; several consecutive frames needed).",
+    )
+    p.add_argument("media", metavar="MEDIA", help="the film")
+    p.add_argument(
+        "--project", required=True, metavar="P", help="project file (*.critique) with the library"
+    )
+    p.add_argument("--json", action="store_true", help="machine-readable result on stdout")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from critique_app.services.fingerprinting import match_film
+    from critique_app.services.progress import TerminalProgress
+    from db.project import open_project
+
+    progress = TerminalProgress("match")
+    with open_project(args.project) as project:
+        try:
+            report = match_film(project, args.media, progress)
+        finally:
+            progress.finish()
+    data = report.to_json()
+    if args.json:
+        json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        t = data["thresholds"]
+        print(
+            f"{report.film.title}: {len(report.segments)} matching passage(s) against "
+            f"{report.library_items} library items (frame distance <= {t['frame']}, "
+            f"median <= {t['median']}, at least {t['min_frames']} frames)."
+        )
+        for m in data["matches"]:
+            flip = ", mirrored" if m["variant"] == "mirror" else ""
+            print(
+                f"  {m['start_timecode']} - {m['end_timecode']}  frames {m['start_frame']}-{m['end_frame']}"
+                f"  = {m['label']} frames {m['item_start']}-{m['item_end']}{flip}"
+                f"  (median {m['median_distance']:g}, worst {m['worst_distance']})"
+            )
+    if report.fingerprints.problem:
+        print(f"critique-app: {report.fingerprints.problem}", file=sys.stderr)
+        return 1
+    return 0

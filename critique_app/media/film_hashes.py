@@ -1,0 +1,163 @@
+"""Fingerprint a film's frames in order, in this process or split over worker processes.
+
+Work comes back as `HashedRun`s in frame order (a batch in this process, a chunk from a
+worker), so the caller can store each one at once: an interrupted run keeps every frame
+before the interruption. Two processes, each decoding its own keyframe-aligned chunk,
+keep both cores busy while the other process hashes.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from multiprocessing.sharedctypes import Synchronized
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from critique_app.media.fingerprint import FrameHashes, hash_frames
+from critique_app.media.grey_frames import Crop, DecodingStopped, StreamLayout, grey_batches
+from critique_app.media.shots import frame_differences
+
+CHUNK_FRAMES = 2400  # per worker task: ~20 s of 1080p, so start-up cost stays negligible
+PARALLEL_MIN_FRAMES = 2 * CHUNK_FRAMES
+
+
+@dataclass
+class HashedRun:
+    """Hashes of frames start..start+len-1, and what shot detection needs of them."""
+
+    start: int
+    hashes: FrameHashes
+    diffs: NDArray[np.float32]  # diffs[0] compares with the frame before `start` when known
+    first_grey: NDArray[np.uint8]
+    last_grey: NDArray[np.uint8]
+    stopped: str | None = None  # the decoding problem that ended the film early, if any
+
+    def __len__(self) -> int:
+        return len(self.diffs)
+
+
+def _concat(runs: list[HashedRun], start: int, stopped: str | None) -> HashedRun:
+    h = [r.hashes for r in runs]
+    return HashedRun(
+        start,
+        FrameHashes(
+            np.concatenate([x.phash for x in h]),
+            np.concatenate([x.phash_mirror for x in h]),
+            np.concatenate([x.dhash for x in h]),
+            np.concatenate([x.contrast for x in h]),
+        ),
+        np.concatenate([r.diffs for r in runs]),
+        runs[0].first_grey,
+        runs[-1].last_grey,
+        stopped,
+    )
+
+
+def hash_batches(
+    path: Path,
+    start: int,
+    stop: int | None,
+    crop: Crop | None,
+    layout: StreamLayout,
+    counter: Synchronized | None = None,
+) -> Iterator[HashedRun]:
+    """Decode frames start..stop-1 and hash them, one HashedRun per decoded batch."""
+    previous: NDArray[np.uint8] | None = None
+    try:
+        for first, grey in grey_batches(path, start=start, stop=stop, crop=crop, layout=layout):
+            yield HashedRun(
+                first, hash_frames(grey), frame_differences(grey, previous), grey[0], grey[-1]
+            )
+            previous = grey[-1]
+            if counter is not None:
+                with counter.get_lock():
+                    counter.value += len(grey)
+    except DecodingStopped as err:
+        empty = np.zeros((0, 64, 64), np.uint8)
+        grey0 = previous if previous is not None else np.zeros((64, 64), np.uint8)
+        yield HashedRun(
+            err.frames_done, hash_frames(empty), np.zeros(0, np.float32), grey0, grey0, str(err)
+        )
+
+
+def _hash_chunk(
+    path: Path, start: int, stop: int, crop: Crop | None, layout: StreamLayout
+) -> HashedRun:
+    runs = list(hash_batches(path, start, stop, crop, layout, _COUNTER))
+    stopped = runs[-1].stopped if runs else None
+    runs = [r for r in runs if len(r)] or runs
+    return _concat(runs, start, stopped)
+
+
+_COUNTER: Synchronized | None = None
+
+
+def _init_worker(counter: Synchronized) -> None:
+    global _COUNTER
+    _COUNTER = counter
+
+
+def plan_chunks(
+    layout: StreamLayout, start: int, size: int = CHUNK_FRAMES
+) -> list[tuple[int, int]]:
+    """Split frames start..end into runs that each begin on a keyframe (after the first)."""
+    bounds = [start]
+    for key in layout.keyframes:
+        if key - bounds[-1] >= size and layout.frame_count - key >= size // 4:
+            bounds.append(key)
+    bounds.append(layout.frame_count)
+    return list(zip(bounds[:-1], bounds[1:], strict=True))
+
+
+def default_workers() -> int:
+    return min(2, os.cpu_count() or 1)
+
+
+def hash_film(
+    path: Path,
+    layout: StreamLayout,
+    *,
+    start: int = 0,
+    crop: Crop | None = None,
+    workers: int | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> Iterator[HashedRun]:
+    """HashedRuns covering frames start..end in order; the last one may report `stopped`.
+
+    `on_progress(frames_done)` is called often; raising in it (Cancel) stops the workers.
+    """
+    workers = default_workers() if workers is None else workers
+    chunks = plan_chunks(layout, start)
+    if (
+        workers < 2
+        or len(chunks) < 2
+        or layout.pts is None
+        or layout.frame_count - start < PARALLEL_MIN_FRAMES
+    ):
+        for run in hash_batches(path, start, None, crop, layout):
+            yield run
+            if on_progress is not None:
+                on_progress(run.start + len(run))
+        return
+    counter: Synchronized = multiprocessing.get_context("spawn").Value("q", 0)
+    # spawn, not fork: the GUI process has threads (Qt, libvlc) that fork would copy broken.
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(workers, initializer=_init_worker, initargs=(counter,)) as pool:
+        pending = [pool.apply_async(_hash_chunk, (path, a, b, crop, layout)) for a, b in chunks]
+        try:
+            for result in pending:
+                while not result.ready():
+                    result.wait(0.2)
+                    if on_progress is not None:
+                        on_progress(start + counter.value)
+                run = result.get()
+                yield run
+                if run.stopped:
+                    break
+        finally:
+            pool.terminate()

@@ -1,0 +1,196 @@
+"""Perceptual hashes of many small grey frames at once (pHash, mirrored pHash, dHash).
+
+The input is what FFmpeg produced for each frame: a 32x32 (or 64x64, pooled to 32x32)
+grey uint8 image. `imagehash` is the reference: on the same 32x32 grey input, `phash_batch`
+gives bit-identical hashes to `imagehash.phash` and `dhash_batch` to `imagehash.dhash`.
+A 64-bit hash is a NumPy uint64 whose most significant bit is the first bit imagehash prints.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+HASH_SIZE = 8
+GREY_SIZE = 32  # imagehash.phash: hash_size * highfreq_factor
+
+U64 = NDArray[np.uint64]
+GreyStack = NDArray[np.uint8]  # N x 32 x 32
+
+
+def _dct_matrix(n: int = GREY_SIZE, keep: int = HASH_SIZE) -> NDArray[np.float64]:
+    """Rows of scipy.fftpack's unnormalised DCT-II: y[k] = 2 sum x[n] cos(pi k (2n+1) / 2N)."""
+    k = np.arange(keep)[:, None]
+    i = np.arange(n)[None, :]
+    return 2.0 * np.cos(np.pi * k * (2 * i + 1) / (2 * n))
+
+
+_C8 = _dct_matrix()
+# Low 8x8 block of the separable 2-D DCT as ONE matrix product: (N, 1024) @ (1024, 64).
+_KRON = np.kron(_C8, _C8).T.copy()
+# Mirroring the picture left-right flips the sign of odd horizontal frequencies.
+_MIRROR_SIGNS = np.tile((-1.0) ** np.arange(HASH_SIZE), HASH_SIZE)
+# Below this margin (relative to the block's magnitude) a bit could differ from scipy's
+# FFT-based DCT by rounding alone; such frames are recomputed exactly as imagehash does.
+_TIE_MARGIN = 1e-9
+
+
+def pack_bits(bits: NDArray[np.bool_]) -> U64:
+    """N x 64 booleans (imagehash order: row-major, first bit most significant) -> N uint64."""
+    packed = np.packbits(bits.reshape(len(bits), 64), axis=1)
+    return packed.view(">u8").reshape(-1).astype(np.uint64)
+
+
+def _bits_above_median(low: NDArray[np.float64]) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    med = np.median(low, axis=1, keepdims=True)
+    scale = np.abs(low).max(axis=1, keepdims=True) + 1.0
+    unsure = (np.abs(low - med) <= _TIE_MARGIN * scale).any(axis=1)
+    return low > med, unsure
+
+
+def _reference_phash_bits(grey: NDArray[np.uint8]) -> NDArray[np.bool_]:
+    """imagehash.phash on one 32x32 grey image, step by step (used only for near ties)."""
+    import scipy.fftpack  # imagehash's own DCT; scipy comes with imagehash
+
+    pixels = np.asarray(grey)
+    dct = scipy.fftpack.dct(scipy.fftpack.dct(pixels, axis=0), axis=1)
+    low = dct[:HASH_SIZE, :HASH_SIZE]
+    return np.asarray(low > np.median(low)).reshape(64)
+
+
+def phash_batch(grey: GreyStack, *, mirror: bool = True) -> tuple[U64, U64 | None]:
+    """pHash of every 32x32 grey frame; with `mirror`, also the hash of each frame flipped
+    left-right, derived from the same DCT."""
+    grey = np.ascontiguousarray(grey, dtype=np.uint8)
+    if grey.ndim != 3 or grey.shape[1:] != (GREY_SIZE, GREY_SIZE):
+        raise ValueError(f"expected N x {GREY_SIZE} x {GREY_SIZE} grey frames, got {grey.shape}")
+    n = len(grey)
+    low = grey.reshape(n, -1).astype(np.float64) @ _KRON
+    bits, unsure = _bits_above_median(low)
+    for i in np.flatnonzero(unsure):
+        bits[i] = _reference_phash_bits(grey[i])
+    plain = pack_bits(bits)
+    if not mirror:
+        return plain, None
+    mbits, munsure = _bits_above_median(low * _MIRROR_SIGNS)
+    for i in np.flatnonzero(munsure):
+        mbits[i] = _reference_phash_bits(grey[i, :, ::-1])
+    return plain, pack_bits(mbits)
+
+
+# -- dHash: imagehash resizes to 9x8 with PIL's LANCZOS; we replay PIL's fixed-point resampler.
+
+_PRECISION_BITS = 32 - 8 - 2
+
+
+def _lanczos(x: float) -> float:
+    def sinc(v: float) -> float:
+        if v == 0.0:
+            return 1.0
+        v = v * math.pi
+        return math.sin(v) / v
+
+    return sinc(x) * sinc(x / 3) if -3.0 <= x < 3.0 else 0.0
+
+
+def _pil_coefficients(in_size: int, out_size: int) -> NDArray[np.int64]:
+    """PIL's `precompute_coeffs` + `normalize_coeffs_8bpc` (Resample.c) as a dense matrix."""
+    scale = filterscale = in_size / out_size
+    filterscale = max(filterscale, 1.0)
+    support = 3.0 * filterscale
+    matrix = np.zeros((out_size, in_size), dtype=np.int64)
+    for xx in range(out_size):
+        center = (xx + 0.5) * scale
+        xmin = max(int(center - support + 0.5), 0)
+        xmax = min(int(center + support + 0.5), in_size) - xmin
+        weights = [_lanczos((x + xmin - center + 0.5) / filterscale) for x in range(xmax)]
+        total = sum(weights)
+        for x, w in enumerate(weights):
+            w = w / total if total != 0.0 else w
+            fixed = (
+                int(-0.5 + w * (1 << _PRECISION_BITS))
+                if w < 0
+                else int(0.5 + w * (1 << _PRECISION_BITS))
+            )
+            matrix[xx, x + xmin] = fixed
+    return matrix
+
+
+def _clip8(acc: NDArray[np.int64]) -> NDArray[np.int64]:
+    return np.clip((acc + (1 << (_PRECISION_BITS - 1))) >> _PRECISION_BITS, 0, 255)
+
+
+_DH_H = _pil_coefficients(GREY_SIZE, HASH_SIZE + 1)  # 9 x 32, horizontal pass first
+_DH_V = _pil_coefficients(GREY_SIZE, HASH_SIZE)  # 8 x 32
+
+
+def dhash_batch(grey: GreyStack) -> U64:
+    """dHash of every 32x32 grey frame, bit-identical to imagehash.dhash on the same input."""
+    g = np.asarray(grey, dtype=np.int64)
+    rows = _clip8(g @ _DH_H.T)  # N x 32 x 9
+    small = _clip8(np.einsum("vy,nyx->nvx", _DH_V, rows))  # N x 8 x 9
+    return pack_bits(small[:, :, 1:] > small[:, :, :-1])
+
+
+# -- Helpers shared by the film, still and matching code.
+
+
+def pool_to_32(grey64: NDArray[np.uint8]) -> GreyStack:
+    """N x 64 x 64 -> N x 32 x 32 by 2x2 averaging (rounded), the pHash input."""
+    g = grey64.reshape(len(grey64), 32, 2, 32, 2).astype(np.uint16).sum(axis=(2, 4))
+    return ((g + 2) >> 2).astype(np.uint8)
+
+
+def contrast(grey: NDArray[np.uint8]) -> NDArray[np.float32]:
+    """Standard deviation of each small grey frame: dark or flat frames hash to noise."""
+    flat = grey.reshape(len(grey), -1).astype(np.float32)
+    return flat.std(axis=1)
+
+
+@dataclass(frozen=True)
+class FrameHashes:
+    """Hashes of a run of frames, all arrays of the same length."""
+
+    phash: U64
+    phash_mirror: U64
+    dhash: U64
+    contrast: NDArray[np.float32]
+
+
+def hash_frames(grey: NDArray[np.uint8]) -> FrameHashes:
+    """All hashes for N small grey frames (32x32, or 64x64 pooled first)."""
+    if grey.shape[1:] == (64, 64):
+        grey = pool_to_32(grey)
+    plain, mirrored = phash_batch(grey)
+    assert mirrored is not None
+    return FrameHashes(plain, mirrored, dhash_batch(grey), contrast(grey))
+
+
+def hamming(a: U64, b: U64) -> NDArray[np.uint8]:
+    """Bitwise distance between hashes (broadcasting)."""
+    x = np.bitwise_xor(a, b)
+    if hasattr(np, "bitwise_count"):
+        return np.bitwise_count(x)
+    return _popcount_table(x)
+
+
+_BYTE_COUNTS = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint8)
+
+
+def _popcount_table(x: U64) -> NDArray[np.uint8]:
+    """Popcount through a byte lookup table, for NumPy older than 2.0."""
+    as_bytes = np.ascontiguousarray(x).view(np.uint8).reshape(*np.shape(x), 8)
+    return _BYTE_COUNTS[as_bytes].sum(axis=-1, dtype=np.uint8)
+
+
+def to_hex(value: int | np.uint64) -> str:
+    """The 16 hex digits imagehash prints for the same hash."""
+    return f"{int(value):016x}"
+
+
+def to_signed(values: U64) -> NDArray[np.int64]:
+    """uint64 -> int64 with the same bits (SQLite INTEGER is signed)."""
+    return np.asarray(values, dtype=np.uint64).view(np.int64)

@@ -1,0 +1,202 @@
+"""Decode a film into small grey frames, fast: the input of fingerprints and shot detection.
+
+FFmpeg does the heavy lifting (multi-threaded decode, letterbox crop by a zero-copy `crop`
+filter, area scaling to 64x64 grey); Python only collects the results into NumPy batches.
+Frames are numbered by presentation order through the stream's packet timestamps, so a
+decode that starts at a keyframe in the middle still knows which frame it holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+from numpy.typing import NDArray
+
+from critique_app.errors import UserError
+
+GREY_SIDE = 64  # shots compare 64x64 frames; pHash uses them pooled to 32x32
+SCALER = "AREA"  # never FAST_BILINEAR: it aliases and moves pHash by up to 16 bits
+TEXT_FORMATS = {"tty"}
+TEXT_CODECS = {"ansi", "bintext", "xbin", "idf"}
+
+
+@dataclass(frozen=True)
+class Crop:
+    """The picture inside letterbox/pillarbox bars, in pixels of the decoded frame."""
+
+    x: int
+    y: int
+    width: int
+    height: int
+
+    def to_json(self) -> list[int]:
+        return [self.x, self.y, self.width, self.height]
+
+    @classmethod
+    def from_json(cls, value: list[int] | None) -> Crop | None:
+        return cls(*value) if value else None
+
+
+@dataclass(frozen=True)
+class StreamLayout:
+    """What demuxing alone tells about a video stream (no decoding)."""
+
+    pts: list[int] | None  # presentation order; None when the container gives no timestamps
+    keyframes: list[int]  # frame indices where decoding can start
+    frame_count: int
+    width: int
+    height: int
+    rate: Fraction
+
+    def index_of(self) -> dict[int, int]:
+        return {p: i for i, p in enumerate(self.pts or [])}
+
+
+class DecodingStopped(Exception):
+    """The file stopped decoding before its end; `frames_done` frames were delivered."""
+
+    def __init__(self, path: Path, frames_done: int, reason: str) -> None:
+        super().__init__(
+            f"{path.name} stopped decoding at frame {frames_done} ({reason}); "
+            f"the frames before it were kept."
+        )
+        self.frames_done = frames_done
+
+
+def open_video(path: str | Path) -> tuple[av.container.InputContainer, av.VideoStream]:
+    """Open a file's first video stream, or raise a UserError naming the problem."""
+    path = Path(path)
+    if not path.is_file():
+        raise UserError(f"{path} does not exist.")
+    try:
+        container = av.open(str(path))
+    except av.FFmpegError as err:
+        raise UserError(f"{path.name} is not a readable image or video ({err.strerror}).") from err
+    if not container.streams.video:
+        container.close()
+        raise UserError(f"{path.name} has no video stream.")
+    stream = container.streams.video[0]
+    # FFmpeg renders plain text files (.txt, .nfo) as "ANSI art" video: that is not a picture.
+    if container.format.name in TEXT_FORMATS or stream.codec_context.name in TEXT_CODECS:
+        container.close()
+        raise UserError(f"{path.name} is a text file, not an image or a video.")
+    return container, stream
+
+
+def read_layout(path: str | Path) -> StreamLayout:
+    """Packet timestamps in presentation order and keyframe positions, by demuxing only."""
+    container, stream = open_video(path)
+    try:
+        pts: list[int] = []
+        key_pts: set[int] = set()
+        missing = False
+        count = 0
+        for packet in container.demux(stream):
+            if packet.size == 0 or packet.is_discard:
+                continue
+            count += 1
+            if packet.pts is None:
+                missing = True
+                continue
+            pts.append(packet.pts)
+            if packet.is_keyframe:
+                key_pts.add(packet.pts)
+        rate = stream.average_rate or stream.guessed_rate or Fraction(25)
+        width, height = stream.codec_context.width, stream.codec_context.height
+    except av.FFmpegError:
+        count = len(pts)  # a damaged tail: keep what was readable
+        missing = missing or not pts
+        rate, width, height = Fraction(25), stream.codec_context.width, stream.codec_context.height
+    finally:
+        container.close()
+    if missing:
+        return StreamLayout(None, [0], count, width, height, Fraction(rate))
+    pts.sort()
+    keyframes = [i for i, p in enumerate(pts) if p in key_pts] or [0]
+    return StreamLayout(pts, keyframes, len(pts), width, height, Fraction(rate))
+
+
+def _cropper(stream: av.VideoStream, crop: Crop | None) -> av.filter.Graph | None:
+    """A filter graph that only moves plane pointers (FFmpeg's `crop` copies nothing)."""
+    if crop is None:
+        return None
+    graph = av.filter.Graph()
+    ctx = stream.codec_context
+    src = graph.add_buffer(
+        width=ctx.width, height=ctx.height, format=ctx.format, time_base=stream.time_base
+    )
+    cut = graph.add("crop", f"{crop.width}:{crop.height}:{crop.x}:{crop.y}:exact=1")
+    sink = graph.add("buffersink")
+    src.link_to(cut)
+    cut.link_to(sink)
+    graph.configure()
+    return graph
+
+
+def grey_batches(
+    path: str | Path,
+    *,
+    start: int = 0,
+    stop: int | None = None,
+    crop: Crop | None = None,
+    layout: StreamLayout | None = None,
+    batch: int = 256,
+) -> Iterator[tuple[int, NDArray[np.uint8]]]:
+    """Yield (first frame index, N x 64 x 64 grey frames) for frames start..stop-1 in order.
+
+    Raises DecodingStopped after the last good batch when the file breaks off early.
+    """
+    path = Path(path)
+    layout = layout or read_layout(path)
+    stop = layout.frame_count if stop is None else min(stop, layout.frame_count)
+    index_of = layout.index_of()
+    container, stream = open_video(path)
+    stream.thread_type = "AUTO"  # the default (SLICE) does not parallelise ordinary H.264
+    graph = _cropper(stream, crop)
+    buf = np.empty((batch, GREY_SIDE, GREY_SIDE), dtype=np.uint8)
+    filled, first, expected = 0, start, start
+    try:
+        if start > 0 and layout.pts is not None:
+            key = max(k for k in layout.keyframes if k <= start)
+            container.seek(layout.pts[key], stream=stream, backward=True)
+            expected = key
+        elif start > 0:
+            raise ValueError("cannot start in the middle of a file without timestamps")
+        try:
+            for frame in container.decode(stream):
+                index = index_of.get(frame.pts, expected) if frame.pts is not None else expected
+                expected = index + 1
+                if index < start:
+                    continue
+                if index >= stop:
+                    break
+                if index < first + filled:  # a repeated timestamp: keep the first picture
+                    continue
+                if graph is not None:
+                    graph.vpush(frame)
+                    frame = graph.vpull()
+                small = frame.reformat(
+                    GREY_SIDE, GREY_SIDE, "gray", interpolation=SCALER, threads=1
+                )
+                # A frame the decoder dropped (damaged packet) is replaced by the next picture.
+                for _ in range(index - (first + filled) + 1):
+                    buf[filled] = small.to_ndarray()
+                    filled += 1
+                    if filled == batch:
+                        yield first, buf.copy()
+                        first, filled = first + filled, 0
+        except av.FFmpegError as err:
+            if filled:
+                yield first, buf[:filled].copy()
+            raise DecodingStopped(path, first + filled, err.strerror or "decoding error") from err
+        if filled:
+            yield first, buf[:filled].copy()
+        if first + filled < stop:
+            raise DecodingStopped(path, first + filled, "the file ends early")
+    finally:
+        container.close()

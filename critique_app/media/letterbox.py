@@ -1,0 +1,109 @@
+"""Find letterbox (top/bottom) and pillarbox (left/right) bars, so hashes see only the picture.
+
+Bars move a 64-bit pHash by 12-30 bits; cropped away, the same picture hashes within a few
+bits. Bars are found on a few frames spread over the film: a row or column is a bar when it
+is black in every sampled frame that is not black as a whole (fades do not count).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import av
+import numpy as np
+from numpy.typing import NDArray
+
+from critique_app.media.grey_frames import Crop, StreamLayout, open_video, read_layout
+
+DARK_MEAN = 24  # grey level (0-255, full range) a bar row stays under on average...
+DARK_MAX = 56  # ...and everywhere, allowing for compression ringing at the edge
+MIN_BAR = 0.01  # bars thinner than 1% of the side are encoder padding, not letterbox
+MIN_PICTURE = 0.4  # never crop to less than 40% of a side
+
+
+def _dark_lines(grey: NDArray[np.uint8], axis: int) -> NDArray[np.bool_]:
+    return (grey.mean(axis=axis) <= DARK_MEAN) & (grey.max(axis=axis) <= DARK_MAX)
+
+
+def _leading(flags: NDArray[np.bool_]) -> int:
+    """How many True values the array starts with."""
+    false = np.flatnonzero(~flags)
+    return int(false[0]) if len(false) else len(flags)
+
+
+def detect_bars(frames: Sequence[NDArray[np.uint8]]) -> Crop | None:
+    """The crop that removes bars common to all full-resolution grey frames, else None."""
+    if not frames:
+        return None
+    height, width = frames[0].shape
+    top = bottom = left = right = None
+    for grey in frames:
+        rows, cols = _dark_lines(grey, 1), _dark_lines(grey, 0)
+        if rows.all() or cols.all():  # a black frame says nothing about bars
+            continue
+        t, b = _leading(rows), _leading(rows[::-1])
+        lf, r = _leading(cols), _leading(cols[::-1])
+        top = t if top is None else min(top, t)
+        bottom = b if bottom is None else min(bottom, b)
+        left = lf if left is None else min(left, lf)
+        right = r if right is None else min(right, r)
+    if top is None or bottom is None or left is None or right is None:
+        return None
+    top, bottom = (v if v >= MIN_BAR * height else 0 for v in (top, bottom))
+    left, right = (v if v >= MIN_BAR * width else 0 for v in (left, right))
+    # Even edges keep chroma planes aligned for the crop filter; rounding inward drops any
+    # half-dark line at the bar's edge.
+    top, left = top + top % 2, left + left % 2
+    bottom, right = bottom + bottom % 2, right + right % 2
+    w, h = width - left - right, height - top - bottom
+    if (
+        (top, bottom, left, right) == (0, 0, 0, 0)
+        or w < MIN_PICTURE * width
+        or h < MIN_PICTURE * height
+    ):
+        return None
+    return Crop(left, top, w, h)
+
+
+def sample_frames(
+    path: str | Path, layout: StreamLayout | None = None, count: int = 9
+) -> list[NDArray[np.uint8]]:
+    """Full-resolution grey pictures of up to `count` frames spread over the film.
+
+    Keyframes are used where there are enough of them (a seek lands there without decoding a
+    whole group of pictures); otherwise frames from the first few seconds."""
+    layout = layout or read_layout(path)
+    container, stream = open_video(path)
+    stream.thread_type = "AUTO"
+    frames: list[NDArray[np.uint8]] = []
+    try:
+        keys = layout.keyframes
+        if layout.pts is not None and len(keys) >= count:
+            picks = [keys[round(i * (len(keys) - 1) / (count - 1))] for i in range(count)]
+            for index in dict.fromkeys(picks):
+                container.seek(layout.pts[index], stream=stream, backward=True)
+                frame = next(container.decode(stream), None)
+                if frame is not None:
+                    frames.append(_grey(frame))
+        else:
+            every = max(1, min(layout.frame_count, 400) // count)
+            for i, frame in enumerate(container.decode(stream)):
+                if i % every == 0:
+                    frames.append(_grey(frame))
+                if len(frames) >= count:
+                    break
+    except (av.FFmpegError, StopIteration):
+        pass  # a damaged file: decide on what was readable
+    finally:
+        container.close()
+    return frames
+
+
+def _grey(frame: av.VideoFrame) -> NDArray[np.uint8]:
+    return np.asarray(frame.reformat(format="gray").to_ndarray(), dtype=np.uint8)
+
+
+def detect_film_bars(path: str | Path, layout: StreamLayout | None = None) -> Crop | None:
+    """Letterbox/pillarbox crop of a film (None when it has no bars)."""
+    return detect_bars(sample_frames(path, layout))

@@ -1,0 +1,72 @@
+"""Shot boundaries from the same small grey frames the fingerprints use (no second decode).
+
+A cut is a frame whose mean absolute difference from the previous 64x64 grey frame stands
+out from the differences around it: at least CUT_FACTOR times their median and never below
+CUT_FLOOR, the strongest within a few frames. Fast pans raise the local median, so they do
+not cut; a flash makes one cut, not two.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+CUT_FLOOR = 12.0  # grey levels: below this no change is a cut, however still the shot around it
+CUT_FACTOR = 3.0  # a cut stands this many times above the local median difference
+WINDOW = 12  # frames each side for the local median
+MIN_SHOT = 4  # frames: closer candidates are one event (flash, dissolve); keep the strongest
+METHOD = f"mad64 floor={CUT_FLOOR:g} factor={CUT_FACTOR:g} window={WINDOW} min_shot={MIN_SHOT}"
+
+
+def frame_differences(
+    grey: NDArray[np.uint8], previous: NDArray[np.uint8] | None = None
+) -> NDArray[np.float32]:
+    """Mean absolute difference of each frame from the one before (0 for the very first)."""
+    g = grey.astype(np.int16)
+    out = np.empty(len(g), dtype=np.float32)
+    if len(g) == 0:
+        return out
+    out[0] = 0.0 if previous is None else np.abs(g[0] - previous.astype(np.int16)).mean()
+    if len(g) > 1:
+        out[1:] = np.abs(np.diff(g, axis=0)).reshape(len(g) - 1, -1).mean(axis=1)
+    return out
+
+
+def _local_median(diffs: NDArray[np.float32]) -> NDArray[np.float32]:
+    """Median of the WINDOW differences before and after each frame (itself excluded)."""
+    n = len(diffs)
+    padded = np.pad(diffs, WINDOW, mode="reflect" if n > WINDOW else "edge")
+    windows = np.lib.stride_tricks.sliding_window_view(padded, 2 * WINDOW + 1)
+    around = np.delete(windows, WINDOW, axis=1)
+    return np.median(around, axis=1).astype(np.float32)
+
+
+def find_cuts(diffs: NDArray[np.float32]) -> list[int]:
+    """First frame of every shot after the first, from the frame differences."""
+    if len(diffs) < 2:
+        return []
+    diffs = np.asarray(diffs, dtype=np.float32).copy()
+    diffs[0] = 0.0
+    threshold = np.maximum(CUT_FLOOR, CUT_FACTOR * _local_median(diffs))
+    candidates = np.flatnonzero(diffs >= threshold)
+    cuts: list[int] = []
+    for i in candidates[np.argsort(-diffs[candidates], kind="stable")]:
+        if all(abs(int(i) - c) >= MIN_SHOT for c in cuts):
+            cuts.append(int(i))
+    return sorted(cuts)
+
+
+class ShotDetector:
+    """Collects frame differences batch by batch, in frame order."""
+
+    def __init__(self) -> None:
+        self.diffs: list[NDArray[np.float32]] = []
+        self.last: NDArray[np.uint8] | None = None
+
+    def feed(self, grey: NDArray[np.uint8]) -> None:
+        if len(grey):
+            self.diffs.append(frame_differences(grey, self.last))
+            self.last = grey[-1].copy()
+
+    def cuts(self) -> list[int]:
+        return find_cuts(np.concatenate(self.diffs)) if self.diffs else []

@@ -1,0 +1,141 @@
+"""Reference material (known AI-generated stills and clips) turned into per-frame pHashes.
+
+Stills go through the same FFmpeg scaler as film frames, after their EXIF orientation is
+applied and bars are removed, so a still and the film frame it became hash alike. Anything
+that is neither an image nor a video gets one sentence and is skipped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+from numpy.typing import NDArray
+
+from critique_app.errors import UserError
+from critique_app.media.fingerprint import phash_batch, pool_to_32
+from critique_app.media.grey_frames import (
+    GREY_SIDE,
+    SCALER,
+    Crop,
+    DecodingStopped,
+    grey_batches,
+    read_layout,
+)
+from critique_app.media.letterbox import detect_bars, detect_film_bars
+
+IMAGE_SUFFIXES = {
+    ".jpg",
+    ".jpeg",
+    ".png",
+    ".webp",
+    ".bmp",
+    ".tif",
+    ".tiff",
+    ".gif",
+    ".heic",
+    ".avif",
+}
+
+
+@dataclass(frozen=True)
+class ReferenceHashes:
+    path: Path
+    sha256: str
+    kind: str  # 'still' or 'clip'
+    hashes: NDArray[np.uint64]
+    rate: Fraction | None
+    crop: Crop | None
+    problem: str | None = None  # a clip that stopped decoding early: what was kept
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files as given, folders replaced by the files inside them (recursively, sorted)."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out += sorted(f for f in p.rglob("*") if f.is_file() and not f.name.startswith("."))
+        else:
+            out.append(p)
+    return out
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _open_image(path: Path) -> NDArray[np.uint8] | None:
+    """The image as RGB pixels, upright; None when PIL does not read it as an image."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as opened:
+            upright = ImageOps.exif_transpose(opened)
+            return np.asarray(upright.convert("RGB"))
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        return None
+
+
+def grey_still(rgb: NDArray[np.uint8]) -> NDArray[np.uint8]:
+    """64x64 grey of a still, bars removed, through the scaler film frames go through."""
+    frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb), format="rgb24")
+    full = np.asarray(frame.reformat(format="gray").to_ndarray(), dtype=np.uint8)
+    crop = detect_bars([full])
+    if crop is not None:
+        rgb = rgb[crop.y : crop.y + crop.height, crop.x : crop.x + crop.width]
+        frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb), format="rgb24")
+    small = frame.reformat(GREY_SIDE, GREY_SIDE, "gray", interpolation=SCALER)
+    return np.asarray(small.to_ndarray(), dtype=np.uint8)
+
+
+def hash_still(rgb: NDArray[np.uint8]) -> NDArray[np.uint64]:
+    plain, _ = phash_batch(pool_to_32(grey_still(rgb)[None]), mirror=False)
+    return plain
+
+
+def hash_reference(
+    path: str | Path, on_frames: Callable[[int, int], None] | None = None
+) -> ReferenceHashes:
+    """pHash of a still (one hash) or of every frame of a clip; UserError when it is neither."""
+    path = Path(path)
+    if not path.is_file():
+        raise UserError(f"{path} does not exist.")
+    sha = file_sha256(path)
+    rgb = _open_image(path) if path.suffix.lower() in IMAGE_SUFFIXES else None
+    if rgb is not None:
+        return ReferenceHashes(path, sha, "still", hash_still(rgb), None, None)
+    try:
+        layout = read_layout(path)
+    except UserError:
+        layout = None
+    if layout is None or layout.frame_count == 0:
+        rgb = _open_image(path)  # an image with an unusual suffix
+        if rgb is not None:
+            return ReferenceHashes(path, sha, "still", hash_still(rgb), None, None)
+        raise UserError(f"{path.name} is not an image or a video; it was skipped.")
+    if layout.frame_count == 1:  # an image FFmpeg reads (and PIL does not)
+        only = next(grey_batches(path, layout=layout))[1]
+        plain, _ = phash_batch(pool_to_32(only), mirror=False)
+        return ReferenceHashes(path, sha, "still", plain, None, None)
+    crop = detect_film_bars(path, layout)
+    parts: list[NDArray[np.uint64]] = []
+    problem = None
+    try:
+        for first, grey in grey_batches(path, crop=crop, layout=layout):
+            parts.append(phash_batch(pool_to_32(grey), mirror=False)[0])
+            if on_frames is not None:
+                on_frames(first + len(grey), layout.frame_count)
+    except DecodingStopped as err:
+        problem = str(err)
+    if not parts:
+        raise UserError(f"{path.name} has no decodable frame; it was skipped.")
+    return ReferenceHashes(path, sha, "clip", np.concatenate(parts), layout.rate, crop, problem)

@@ -1,0 +1,313 @@
+"""Fingerprint a film into its project: per-frame hashes and shot cuts from one decode.
+
+Used by `critique-app fingerprint` and by the GUI worker. Work is stored every few seconds,
+so Cancel or a crash loses little and the next run resumes at the first missing frame.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from critique_app.domain.model import Film
+from critique_app.errors import Cancelled
+from critique_app.media.film_hashes import HashedRun, hash_film
+from critique_app.media.grey_frames import Crop, StreamLayout, grey_batches, read_layout
+from critique_app.media.letterbox import detect_film_bars
+from critique_app.media.shots import METHOD, ShotDetector, find_cuts
+from critique_app.provenance.matching import (
+    MatchSegment,
+    ReferenceItem,
+    ReferenceLibrary,
+    find_segments,
+)
+from critique_app.services.films import add_film
+from critique_app.services.progress import NO_PROGRESS, Progress
+from db import fingerprint_store as store
+from db.project import Project
+
+FLUSH_SECONDS = 3.0
+
+
+@dataclass
+class FingerprintSummary:
+    film_id: int
+    frame_count: int  # frames of the film
+    hashed: int  # frames with fingerprints now
+    resumed_from: int  # 0 for a fresh run
+    crop: Crop | None
+    cuts: list[int] = field(default_factory=list)
+    complete: bool = False
+    problem: str | None = None  # the film stopped decoding early: a sentence
+
+
+def _values(runs: list[HashedRun]) -> dict[str, np.ndarray]:
+    return {
+        "phash": np.concatenate([r.hashes.phash for r in runs]),
+        "phash_mirror": np.concatenate([r.hashes.phash_mirror for r in runs]),
+        "dhash": np.concatenate([r.hashes.dhash for r in runs]),
+        "contrast": np.concatenate([r.hashes.contrast for r in runs]),
+        "frame_diff": np.concatenate([r.diffs for r in runs]),
+    }
+
+
+def fingerprint_film(
+    project: Project,
+    path: str | Path,
+    progress: Progress = NO_PROGRESS,
+    *,
+    workers: int | None = None,
+    restart: bool = False,
+) -> FingerprintSummary:
+    """Add the film to the project if needed, then hash every frame and find its shots."""
+    path = Path(path)
+    film = add_film(project, path, progress)
+    film_id = film.id or 0
+    db = project.db
+    layout = read_layout(path)
+    total = layout.frame_count
+    known = store.load_fingerprints(db, film_id)
+    if known is not None and known.complete and not restart:
+        cuts = store.load_shots(db, film_id) or []
+        return FingerprintSummary(
+            film_id,
+            total,
+            known.frame_count,
+            known.frame_count,
+            Crop.from_json(known.crop),
+            cuts,
+            True,
+        )
+    if known is not None and not restart and 0 < known.frame_count < total:
+        start, crop = known.frame_count, Crop.from_json(known.crop)
+    else:
+        progress.update(0, total, f"Looking for letterbox bars in {path.name}")
+        start, crop = 0, detect_film_bars(path, layout)
+        store.start_fingerprints(db, film_id, crop=crop.to_json() if crop else None)
+    summary = FingerprintSummary(film_id, total, start, start, crop)
+    pending: list[HashedRun] = []
+    last_grey: np.ndarray | None = None
+    last_flush = time.monotonic()
+
+    def flush() -> None:
+        nonlocal pending, last_flush
+        if pending:
+            summary.hashed = store.append_fingerprints(
+                db, film_id, summary.hashed, _values(pending)
+            )
+            pending = []
+        last_flush = time.monotonic()
+
+    def report(done: int) -> None:
+        progress.update(done, total, f"Fingerprinting {path.name}")
+
+    try:
+        for run in hash_film(
+            path, layout, start=start, crop=crop, workers=workers, on_progress=report
+        ):
+            if len(run):
+                if last_grey is not None:  # the first difference of a run looks across its start
+                    run.diffs[0] = np.abs(run.first_grey.astype(np.int16) - last_grey).mean()
+                last_grey = run.last_grey.astype(np.int16)
+                pending.append(run)
+            if run.stopped:
+                summary.problem = run.stopped
+            if time.monotonic() - last_flush >= FLUSH_SECONDS:
+                flush()
+    except Cancelled:
+        flush()
+        raise
+    flush()
+    summary.complete = summary.hashed >= total or summary.problem is not None
+    if summary.complete:
+        store.mark_complete(db, film_id)
+        stored = store.load_fingerprints(db, film_id)
+        assert stored is not None
+        summary.cuts = find_cuts(stored.frame_diff)
+        store.save_shots(db, film_id, summary.cuts, METHOD)
+    return summary
+
+
+@dataclass
+class ShotList:
+    path: Path
+    frame_count: int
+    cuts: list[int]
+    crop: Crop | None
+    problem: str | None = None
+
+
+def detect_shots(path: str | Path, progress: Progress = NO_PROGRESS) -> ShotList:
+    """Shot cuts of a film on its own (no project): one decode to 64x64 grey frames."""
+    from critique_app.media.grey_frames import DecodingStopped
+
+    path = Path(path)
+    layout: StreamLayout = read_layout(path)
+    crop = detect_film_bars(path, layout)
+    detector = ShotDetector()
+    problem = None
+    try:
+        for first, grey in grey_batches(path, crop=crop, layout=layout):
+            detector.feed(grey)
+            progress.update(first + len(grey), layout.frame_count, f"Finding shots in {path.name}")
+    except DecodingStopped as err:
+        problem = str(err)
+    return ShotList(path, layout.frame_count, detector.cuts(), crop, problem)
+
+
+# ---- reference library and matching -------------------------------------------------
+
+
+@dataclass
+class LibraryAddReport:
+    added: list[store.LibraryItem] = field(default_factory=list)
+    already: list[store.LibraryItem] = field(default_factory=list)  # same content known
+    skipped: list[str] = field(default_factory=list)  # one sentence per file not taken
+    problems: list[str] = field(default_factory=list)  # taken, with a caveat
+
+
+def add_to_library(
+    project: Project,
+    paths: list[str | Path],
+    *,
+    label: str | None = None,
+    note: str = "",
+    progress: Progress = NO_PROGRESS,
+) -> LibraryAddReport:
+    """Hash stills and clips (folders too) once and keep them in the project's library."""
+    from critique_app.errors import UserError
+    from critique_app.provenance.reference_library import expand_paths, file_sha256, hash_reference
+
+    files = expand_paths(paths)
+    report = LibraryAddReport()
+    for n, path in enumerate(files):
+        progress.update(n, len(files), f"Hashing {path.name}")
+        if not path.is_file():
+            report.skipped.append(f"{path} does not exist; it was skipped.")
+            continue
+        try:
+            known = store.library_item_by_sha256(project.db, file_sha256(path))
+            if known is not None:
+                report.already.append(known)
+                continue
+            ref = hash_reference(path, lambda done, total: progress.check())
+        except UserError as err:
+            report.skipped.append(str(err))
+            continue
+        except OSError as err:
+            report.skipped.append(f"{path} cannot be read ({err.strerror}); it was skipped.")
+            continue
+        if ref.problem:
+            report.problems.append(ref.problem)
+        name = path.stem if not label else label if len(files) == 1 else f"{label}: {path.name}"
+        report.added.append(
+            store.add_library_item(
+                project.db,
+                label=name,
+                source_note=note,
+                path=str(path.resolve()),
+                sha256=ref.sha256,
+                kind=ref.kind,
+                hashes=ref.hashes,
+                rate=ref.rate,
+            )
+        )
+    progress.update(len(files), len(files), "Library updated")
+    return report
+
+
+def load_library(project: Project, max_distance: int | None = None) -> ReferenceLibrary:
+    from critique_app.provenance.matching import FRAME_THRESHOLD
+
+    items = [
+        ReferenceItem(i.id, i.label, i.hashes, i.rate) for i in store.library_items(project.db)
+    ]
+    return ReferenceLibrary(items, FRAME_THRESHOLD if max_distance is None else max_distance)
+
+
+@dataclass
+class MatchReport:
+    film: Film
+    fingerprints: FingerprintSummary
+    segments: list[MatchSegment]
+    library_items: int
+    library_hashes: int
+
+    def to_json(self) -> dict[str, object]:
+        from critique_app.provenance import matching
+
+        film = self.film
+        return {
+            "film": {
+                "path": film.path,
+                "sha256": film.sha256,
+                "frame_count": film.frame_count,
+                "rate": f"{film.rate.numerator}/{film.rate.denominator}",
+            },
+            "library": {"items": self.library_items, "hashes": self.library_hashes},
+            "thresholds": {
+                "frame": matching.FRAME_THRESHOLD,
+                "median": matching.MEDIAN_THRESHOLD,
+                "min_frames": matching.MIN_FRAMES,
+                "max_gap": matching.MAX_GAP,
+                "min_contrast": matching.MIN_CONTRAST,
+            },
+            "problem": self.fingerprints.problem,
+            "matches": [
+                {
+                    **s.to_row(),
+                    "label": s.label,
+                    "matched_frames": s.matched_frames,
+                    "start_timecode": film.timecode(s.start),
+                    "end_timecode": film.timecode(s.end),
+                }
+                for s in self.segments
+            ],
+        }
+
+
+def match_film(
+    project: Project,
+    path: str | Path,
+    progress: Progress = NO_PROGRESS,
+    *,
+    workers: int | None = None,
+) -> MatchReport:
+    """Fingerprint the film if needed, then find and store its segments matching the library."""
+    summary = fingerprint_film(project, path, progress, workers=workers)
+    film = project.repo.get_film(summary.film_id)
+    prints = store.load_fingerprints(project.db, summary.film_id)
+    assert prints is not None
+    library = load_library(project)
+    progress.update(0, 1, f"Matching {Path(path).name} against {len(library.items)} library items")
+    segments = find_segments(
+        prints.phash,
+        prints.phash_mirror,
+        prints.contrast,
+        library,
+        step=prints.step,
+        film_rate=film.rate,
+    )
+    store.replace_matches(project.db, summary.film_id, [s.to_row() for s in segments])
+    return MatchReport(film, summary, segments, len(library.items), len(library))
+
+
+def match_annotation_fields(segment: MatchSegment) -> dict[str, object]:
+    """What one click on a match puts into a new annotation (the GUI adds tier and category)."""
+    mirrored = " (mirrored)" if segment.variant == "mirror" else ""
+    return {
+        "start": segment.start,
+        "end": segment.end,
+        "evidence": "perceptual match",
+        "status": "observed",
+        "confidence": "high" if segment.median_distance <= 4 else "medium",
+        "note": (
+            f"Matches library item “{segment.label}”{mirrored}, item frames "
+            f"{segment.item_start}–{segment.item_end}: median pHash distance "
+            f"{segment.median_distance:g}, worst {segment.worst_distance} "
+            f"(threshold {segment.threshold}) over {segment.matched_frames} frames."
+        ),
+    }

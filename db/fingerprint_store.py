@@ -1,0 +1,240 @@
+"""Fingerprints, shots, the reference library and matches in a project file.
+
+Per-frame values are stored per film and kind as one BLOB of little-endian uint64 (a 2-hour
+film is 1.4 MB per kind, loaded in milliseconds), never a row per frame. Work in progress is
+appended in SQL (`CAST(hashes || ? AS BLOB)`: `||` alone yields TEXT) and `frame_count` says where to resume.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from sqlite_utils import Database
+
+from critique_app.domain.model import now_iso
+
+HASH_KINDS = ("phash", "phash_mirror", "dhash")
+# Per-frame measures kept beside the hashes, as fixed-point uint64 (value * SCALE).
+MEASURE_KINDS = {"contrast": 100.0, "frame_diff": 1000.0}
+KINDS = HASH_KINDS + tuple(MEASURE_KINDS)
+
+
+def to_blob(values: NDArray[Any]) -> bytes:
+    return np.ascontiguousarray(values, dtype="<u8").tobytes()
+
+
+def from_blob(blob: bytes | None) -> NDArray[np.uint64]:
+    return np.frombuffer(blob or b"", dtype="<u8").astype(np.uint64)
+
+
+@dataclass
+class FilmFingerprints:
+    """Everything stored for one film, arrays indexed by sampled frame (frame = i * step)."""
+
+    film_id: int
+    step: int
+    frame_count: int
+    complete: bool
+    crop: list[int] | None
+    phash: NDArray[np.uint64]
+    phash_mirror: NDArray[np.uint64]
+    dhash: NDArray[np.uint64]
+    contrast: NDArray[np.float32]
+    frame_diff: NDArray[np.float32]
+
+
+def load_fingerprints(db: Database, film_id: int) -> FilmFingerprints | None:
+    rows = {
+        r[0]: r
+        for r in db.execute(
+            "SELECT kind, step, frame_count, complete, crop_json, hashes FROM fingerprints "
+            "WHERE film_id = ?",
+            [film_id],
+        ).fetchall()
+    }
+    if "phash" not in rows:
+        return None
+    count = min(rows[k][2] for k in rows)  # a crash between kinds: trust the shortest
+    arrays: dict[str, Any] = {}
+    for kind in KINDS:
+        values = from_blob(rows[kind][5])[:count] if kind in rows else np.zeros(0, np.uint64)
+        if kind in MEASURE_KINDS:
+            arrays[kind] = (values.astype(np.float64) / MEASURE_KINDS[kind]).astype(np.float32)
+        else:
+            arrays[kind] = values
+    head = rows["phash"]
+    crop = json.loads(head[4]) if head[4] else None
+    return FilmFingerprints(film_id, head[1], count, bool(head[3]), crop, **arrays)
+
+
+def start_fingerprints(
+    db: Database, film_id: int, *, crop: list[int] | None, step: int = 1
+) -> None:
+    """Forget earlier fingerprints of the film and begin empty ones."""
+    with db.atomic():
+        db.execute("DELETE FROM fingerprints WHERE film_id = ?", [film_id])
+        for kind in KINDS:
+            db.execute(
+                "INSERT INTO fingerprints (film_id, kind, step, frame_count, complete, crop_json, "
+                "hashes, updated_at) VALUES (?, ?, ?, 0, 0, ?, ?, ?)",
+                [film_id, kind, step, json.dumps(crop) if crop else None, b"", now_iso()],
+            )
+
+
+def append_fingerprints(
+    db: Database,
+    film_id: int,
+    start: int,
+    values: dict[str, NDArray[Any]],
+    *,
+    complete: bool = False,
+) -> int:
+    """Append per-frame values for frames start.. (all kinds, same length); returns the count."""
+    n = len(values["phash"])
+    with db.atomic():
+        for kind in KINDS:
+            data = values[kind]
+            if kind in MEASURE_KINDS:
+                data = np.round(np.asarray(data, np.float64) * MEASURE_KINDS[kind]).astype(
+                    np.uint64
+                )
+            changed = db.execute(
+                "UPDATE fingerprints SET hashes = CAST(hashes || ? AS BLOB), frame_count = frame_count + ?, "
+                "complete = ?, updated_at = ? WHERE film_id = ? AND kind = ? AND frame_count = ?",
+                [to_blob(data), n, int(complete), now_iso(), film_id, kind, start],
+            ).rowcount
+            if changed != 1:
+                raise RuntimeError(f"fingerprints of film {film_id} do not end at frame {start}")
+    return start + n
+
+
+def mark_complete(db: Database, film_id: int) -> None:
+    with db.atomic():
+        db.execute("UPDATE fingerprints SET complete = 1 WHERE film_id = ?", [film_id])
+
+
+def save_shots(db: Database, film_id: int, cuts: list[int], method: str) -> None:
+    with db.atomic():
+        db.execute(
+            "INSERT OR REPLACE INTO shots (film_id, cuts_json, method, updated_at) VALUES (?, ?, ?, ?)",
+            [film_id, json.dumps(cuts), method, now_iso()],
+        )
+
+
+def load_shots(db: Database, film_id: int) -> list[int] | None:
+    row = db.execute("SELECT cuts_json FROM shots WHERE film_id = ?", [film_id]).fetchone()
+    return json.loads(row[0]) if row else None
+
+
+# ---- reference library ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LibraryItem:
+    id: int
+    label: str
+    source_note: str
+    path: str
+    sha256: str
+    kind: str  # 'still' or 'clip'
+    frame_count: int
+    rate: Fraction | None
+    hashes: NDArray[np.uint64]
+    added_at: str
+
+
+_ITEM_COLUMNS = (
+    "id, label, source_note, path, sha256, kind, frame_count, rate_num, rate_den, hashes, added_at"
+)
+
+
+def _item(r: Any) -> LibraryItem:
+    rate = Fraction(r[7], r[8]) if r[7] and r[8] else None
+    return LibraryItem(r[0], r[1], r[2], r[3], r[4], r[5], r[6], rate, from_blob(r[9]), r[10])
+
+
+def library_item_by_sha256(db: Database, sha256: str) -> LibraryItem | None:
+    row = db.execute(
+        f"SELECT {_ITEM_COLUMNS} FROM library_items WHERE sha256 = ?", [sha256]
+    ).fetchone()
+    return _item(row) if row else None
+
+
+def add_library_item(
+    db: Database,
+    *,
+    label: str,
+    source_note: str,
+    path: str,
+    sha256: str,
+    kind: str,
+    hashes: NDArray[np.uint64],
+    rate: Fraction | None = None,
+) -> LibraryItem:
+    rate_num, rate_den = (rate.numerator, rate.denominator) if rate else (None, None)
+    with db.atomic():
+        cur = db.execute(
+            f"INSERT INTO library_items ({_ITEM_COLUMNS}) VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                label,
+                source_note,
+                path,
+                sha256,
+                kind,
+                len(hashes),
+                rate_num,
+                rate_den,
+                to_blob(hashes),
+                now_iso(),
+            ],
+        )
+        item_id = int(cur.lastrowid or 0)
+    return get_library_item(db, item_id)
+
+
+def get_library_item(db: Database, item_id: int) -> LibraryItem:
+    row = db.execute(
+        f"SELECT {_ITEM_COLUMNS} FROM library_items WHERE id = ?", [item_id]
+    ).fetchone()
+    if row is None:
+        raise KeyError(item_id)
+    return _item(row)
+
+
+def library_items(db: Database) -> list[LibraryItem]:
+    return [_item(r) for r in db.execute(f"SELECT {_ITEM_COLUMNS} FROM library_items ORDER BY id")]
+
+
+# ---- matches ----------------------------------------------------------------------------
+
+_MATCH_COLUMNS = (
+    "library_item_id, start_frame, end_frame, item_start, item_end, median_distance, "
+    "worst_distance, threshold, variant"
+)
+
+
+def replace_matches(db: Database, film_id: int, rows: list[dict[str, Any]]) -> None:
+    """The film's matches as found by the latest run (earlier ones are replaced)."""
+    with db.atomic():
+        db.execute("DELETE FROM matches WHERE film_id = ?", [film_id])
+        found = now_iso()
+        for r in rows:
+            db.execute(
+                f"INSERT INTO matches (film_id, {_MATCH_COLUMNS}, found_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [film_id, *(r[c.strip()] for c in _MATCH_COLUMNS.split(",")), found],
+            )
+
+
+def load_matches(db: Database, film_id: int) -> list[dict[str, Any]]:
+    cur = db.execute(
+        f"SELECT id, {_MATCH_COLUMNS}, found_at FROM matches WHERE film_id = ? ORDER BY start_frame",
+        [film_id],
+    )
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
