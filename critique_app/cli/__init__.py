@@ -60,6 +60,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list[:1] == ["--provenance-worker"]:
+        # The bundled app has no `python -m`: it re-runs itself as the isolated C2PA reader.
+        from critique_app.provenance.worker import serve
+
+        serve(int(args_list[1]))
+        return 0
     parser = build_parser()
     try:
         args = parser.parse_args(args_list)
