@@ -7,10 +7,11 @@ leading apostrophe is always doubled, so reading strips exactly one and loses no
 from __future__ import annotations
 
 import csv
+import json
 from fractions import Fraction
 from pathlib import Path
 
-from critique_app.domain.model import Annotation, FrameRange, now_iso
+from critique_app.domain.model import Annotation, FrameRange, Region, now_iso
 from critique_app.errors import UserError
 from exporters.document import ExportContext, ExportDocument, Imported
 
@@ -18,7 +19,7 @@ COLUMNS = [
     "item", "uuid", "film", "film_sha256", "rate", "tier", "tier_author", "category_key",
     "category", "in_timecode", "out_timecode", "in_frame", "out_frame", "frames", "in_seconds",
     "out_seconds", "status", "confidence", "author", "tags", "note", "evidence", "prompt",
-    "created_at", "modified_at",
+    "created_at", "modified_at", "regions",
 ]
 _FORMULA = ("=", "+", "-", "@", "\t", "\r", "'")
 
@@ -47,6 +48,8 @@ def write(doc: ExportDocument, out: Path, ctx: ExportContext) -> None:
                 f"{float(item.start_seconds):.6f}", f"{float(item.end_seconds):.6f}", a.status,
                 a.confidence, a.author, "; ".join(a.tags), a.note, a.evidence or "", item.prompt,
                 a.created_at, a.modified_at,
+                json.dumps([{"shape": r.shape, "label": r.label, "keyframes": r.to_json()}
+                            for r in a.regions]) if a.regions else "",
             ]
             writer.writerow([_cell(v) for v in row])
 
@@ -74,9 +77,11 @@ def read(path: Path) -> list[Imported]:
                     evidence=row.get("evidence") or None, author=row.get("author", ""),
                     created_at=row.get("created_at") or now_iso(),
                     modified_at=row.get("modified_at") or now_iso(),
+                    regions=tuple(Region.from_json(r["shape"], r["keyframes"], r.get("label"))
+                                  for r in json.loads(row.get("regions") or "[]")),
                 )
                 Fraction(row.get("rate") or "1")
-            except (ValueError, KeyError) as err:
+            except (ValueError, KeyError, TypeError) as err:
                 raise UserError(f"{path.name}, line {line}: {err}") from None
             found.append(Imported(
                 annotation, row["tier"], row.get("film_sha256") or None, row.get("film") or None,

@@ -24,8 +24,8 @@ _SAFE_ENTRY = re.compile(r"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$")
 def safe_entry(name: str) -> str:
     """Refuse any zip entry name that could land outside the folder it is unpacked into."""
     path = PurePosixPath(name)
-    if (not _SAFE_ENTRY.match(name) or path.is_absolute() or ".." in path.parts
-            or any(part.startswith(".") for part in path.parts)):
+    if (not _SAFE_ENTRY.match(name) or path.is_absolute()
+            or any(part.startswith(".") for part in name.split("/"))):
         raise ValueError(f"unsafe zip entry name {name!r}")
     return name
 

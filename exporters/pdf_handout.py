@@ -128,6 +128,9 @@ class _Handout(BaseDocTemplate):
     def afterFlowable(self, flowable: Any) -> None:
         key = getattr(flowable, "_toc_key", None)
         if key is not None:
+            # An internal destination (GoTo), for the contents page and the reader's outline.
+            self.canv.bookmarkPage(key)
+            self.canv.addOutlineEntry(flowable._toc_plain, key, level=0)
             self.notify("TOCEntry", (0, flowable._toc_text, self.page, key))
 
 
@@ -200,6 +203,7 @@ def _item(item: Any, jpeg: bytes, ctx: ExportContext, s: dict[str, ParagraphStyl
     heading = Paragraph(f"<font color='#8a3b12'>{v.position}</font>  {plain(v.heading)}", s["item"])
     heading._toc_key = f"item-{v.position}"  # type: ignore[attr-defined]
     heading._toc_text = f"{v.position}. {plain(v.heading)} — {plain(v.film)}"  # type: ignore[attr-defined]
+    heading._toc_plain = f"{v.position}. {v.heading}"[:120]  # type: ignore[attr-defined]
     facts = [("Film", v.film), ("In", f"{v.in_tc} · frame {v.in_frame}"),
              ("Out", f"{v.out_tc} · frame {v.out_frame}"),
              ("Length", f"{v.length} frames, {v.duration}"), ("Category", v.category),

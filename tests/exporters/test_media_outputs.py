@@ -1,0 +1,167 @@
+"""Outputs a user looks at or plays: PDF pages (rasterised), clips (decoded), the VLC playlist."""
+
+from __future__ import annotations
+
+import ctypes
+import dataclasses
+import json
+import subprocess
+import time
+import zipfile
+from pathlib import Path
+
+import av
+import c2pa
+import numpy as np
+import vlc
+from PIL import Image
+
+from critique_app.provenance.c2pa_signer import make_test_ca
+from critique_app.services import export as service
+from tests.media_factory import read_frame_code
+
+
+def _decoded_codes(path: Path) -> list[int]:
+    with av.open(str(path)) as container:
+        return [read_frame_code(f.to_ndarray(format="rgb24")) for f in container.decode(video=0)]
+
+
+def _still_box(page: np.ndarray) -> tuple[int, int, int, int]:
+    """The first still on a page: the coded frames' bottom half is the only colourful texture."""
+    rgb = page.astype(int)
+    colourful = (rgb.max(axis=2) - rgb.min(axis=2)) > 60
+    rows = np.flatnonzero(colourful.sum(axis=1) > 40)
+    run_end = rows[0]
+    while run_end + 1 in set(rows.tolist()):
+        run_end += 1
+    band = colourful[rows[0]:run_end + 1]
+    cols = np.flatnonzero(band.sum(axis=0) > (run_end - rows[0]) // 2)
+    height = run_end + 1 - rows[0]
+    return int(cols[0]), int(rows[0] - height), int(cols[-1] + 1), int(run_end + 1)
+
+
+def test_pdf_pages_show_the_exact_stills(sample, tmp_path: Path) -> None:
+    doc = service.seminar_document(sample.project, sample.seminar_id)
+    # items without regions drawn over the frame code: the still must read as its frame
+    plain = tuple(dataclasses.replace(i, position=n) for n, i in enumerate(
+        (i for i in doc.items if not (i.annotation and i.annotation.regions)), start=1))
+    doc = dataclasses.replace(doc, items=plain)
+    out = service.export(doc, "pdf", tmp_path / "handout.pdf")
+    subprocess.run(["pdftoppm", "-r", "150", "-f", "2", "-l", "2", "-png", str(out),
+                    str(tmp_path / "page")], check=True)
+    page = np.asarray(Image.open(next(tmp_path.glob("page*.png"))).convert("RGB"))
+    x0, y0, x1, y1 = _still_box(page)
+    assert x1 - x0 > page.shape[1] * 0.3  # a real picture, not a thumbnail
+    still = np.asarray(Image.fromarray(page[y0:y1, x0:x1]).resize((320, 240)))
+    assert read_frame_code(still) == plain[0].still_frame
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
+    assert plain[0].in_tc in text and "page 2" in text
+
+
+def test_clips_cut_at_the_exact_frames_with_sidecars(sample, tmp_path: Path) -> None:
+    doc = service.seminar_document(sample.project, sample.seminar_id)
+    folder = service.export(doc, "clips", tmp_path / "clips")
+    clips = sorted(folder.glob("*.mp4"))
+    assert len(clips) == len(doc.items)
+    for clip, item in zip(clips, doc.items, strict=True):
+        codes = _decoded_codes(clip)
+        assert codes == list(range(item.range.start, item.range.end + 1)), clip.name
+        assert clip.name.startswith(f"{item.position:03d}_")
+        side = json.loads(clip.with_suffix(".json").read_text())
+        assert side["source"]["sha256"] == item.film.sha256
+        assert side["source"]["frames"] == {"in": item.range.start, "out": item.range.end}
+        assert side["annotation"]["type"] == "Annotation"
+
+
+def test_signed_clip_names_its_source_film_as_parent(sample, tmp_path: Path) -> None:
+    identity = make_test_ca("Critique test school")
+    signer = service.C2paClipSigner(identity.save(tmp_path / "cert")["chain"].parent)
+    doc = service.seminar_document(sample.project, sample.seminar_id)
+    doc = dataclasses.replace(doc, items=doc.items[:1])
+    folder = service.export(doc, "clips", tmp_path / "signed", signer=signer)
+    clip = next(folder.glob("*.mp4"))
+    with c2pa.Reader(str(clip)) as reader:
+        store = json.loads(reader.json())
+    active = store["manifests"][store["active_manifest"]]
+    parents = [i for i in active["ingredients"] if i["relationship"] == "parentOf"]
+    assert [p["title"] for p in parents] == [Path(doc.items[0].film.path).name]
+    assert _decoded_codes(clip)[0] == doc.items[0].range.start  # signing kept the frames
+    side = json.loads(clip.with_suffix(".json").read_text())
+    assert side["clip"]["sha256"] == service_sha(clip)
+
+
+def service_sha(path: Path) -> str:
+    from exporters.clips import file_sha256
+
+    return file_sha256(path)
+
+
+class _Screen:
+    """libvlc renders into memory; every picture shown is read back as its frame code."""
+
+    W, H = 320, 240
+
+    def __init__(self, player: vlc.MediaPlayer) -> None:
+        self.buffer = (ctypes.c_ubyte * (self.W * self.H * 4))()
+        self.shown: list[tuple[str, int]] = []
+        self.player = player
+
+        @vlc.CallbackDecorators.VideoLockCb
+        def lock(opaque, planes):  # type: ignore[no-untyped-def]
+            planes[0] = ctypes.cast(self.buffer, ctypes.c_void_p)
+
+        @vlc.CallbackDecorators.VideoUnlockCb
+        def unlock(opaque, picture, planes):  # type: ignore[no-untyped-def]
+            return None
+
+        @vlc.CallbackDecorators.VideoDisplayCb
+        def display(opaque, picture):  # type: ignore[no-untyped-def]
+            bgra = np.frombuffer(self.buffer, dtype=np.uint8).reshape(self.H, self.W, 4)
+            media = self.player.get_media()
+            self.shown.append((media.get_mrl() if media else "", read_frame_code(bgra[:, :, 2::-1])))
+
+        self._callbacks = (lock, unlock, display)  # keep the ctypes callbacks alive
+        player.video_set_callbacks(lock, unlock, display, None)
+        player.video_set_format("RV32", self.W, self.H, self.W * 4)
+
+
+def _play(playlist: Path, seconds: float) -> list[tuple[str, int]]:
+    instance = vlc.Instance(["--aout=dummy", "--no-osd", "--quiet", "--no-video-title-show"])
+    items = instance.media_list_new()
+    items.add_media(instance.media_new(str(playlist)))
+    player = instance.media_list_player_new()
+    player.set_media_list(items)
+    screen = _Screen(player.get_media_player())
+    player.play()
+    time.sleep(seconds)
+    player.stop()
+    instance.release()
+    return screen.shown
+
+
+def test_vlc_plays_the_pack_playlist_from_each_in_frame(sample, tmp_path: Path) -> None:
+    doc = service.seminar_document(sample.project, sample.seminar_id)
+    # a 24 fps passage, then a 29.97 one (renumbered: clip names start with the position)
+    doc = dataclasses.replace(doc, items=(dataclasses.replace(doc.items[0], position=1),
+                                          dataclasses.replace(doc.items[2], position=2)))
+    pack = service.export(doc, "pack", tmp_path / "pack.zip")
+    with zipfile.ZipFile(pack) as archive:
+        archive.extractall(tmp_path / "unpacked")
+    playlist = next((tmp_path / "unpacked").rglob("playlist.xspf"))
+    shown = _play(playlist, 4.0)
+    for item in doc.items:
+        codes = [code for mrl, code in shown if f"/{item.position:03d}_" in mrl]
+        assert codes and codes[0] == item.range.start
+        assert max(codes) == item.range.end
+
+
+def test_vlc_opens_the_film_playlist_near_each_in_frame(sample, tmp_path: Path) -> None:
+    """Over whole films libvlc seeks with its own precision (NOTES.md: -3..+1 frames on H.264
+    with B-frames): the playlist asks for the in-frame; the clips above are the exact route."""
+    doc = service.seminar_document(sample.project, sample.seminar_id)
+    out = service.export(doc, "xspf", tmp_path / "films.xspf")
+    shown = _play(out, 2.0)
+    first_film = [code for mrl, code in shown if mrl.endswith("drift.mp4")]
+    start = doc.items[0].range.start
+    assert first_film and abs(first_film[0] - start) <= 3
+    assert max(first_film[: doc.items[0].range.length]) <= doc.items[0].range.end + 12
