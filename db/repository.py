@@ -422,14 +422,16 @@ class Repository(AnnotationStore):
 
     # ---- seminars --------------------------------------------------------------------
 
-    def add_seminar(self, name: str, description: str = "") -> Seminar:
+    def add_seminar(
+        self, name: str, description: str = "", seminar_id: int | None = None
+    ) -> Seminar:
         name = name.strip()
         if not name:
             raise UserError("A seminar needs a name.")
         try:
             new_id = self._insert(
-                "INSERT INTO seminars (name, description, created_at) VALUES (?, ?, ?)",
-                [name, description, now_iso()],
+                "INSERT INTO seminars (id, name, description, created_at) VALUES (?, ?, ?, ?)",
+                [seminar_id, name, description, now_iso()],
             )
         except sqlite3.IntegrityError:
             raise UserError(f"There is already a seminar named '{name}'.") from None
@@ -480,8 +482,12 @@ class Repository(AnnotationStore):
         prompt: str = "",
         notes: str = "",
         position: int | None = None,
+        item_id: int | None = None,
     ) -> SeminarItem:
-        """Add a passage to a seminar, at the end unless a position is given."""
+        """Add a passage to a seminar, at the end unless a position is given.
+
+        `item_id` restores a removed item under its old id (undo keeps later commands valid).
+        """
         with self.db.atomic():
             if position is None:
                 position = int(
@@ -498,9 +504,10 @@ class Repository(AnnotationStore):
                 )
             new_id = int(
                 self.db.conn.execute(
-                    "INSERT INTO seminar_items (seminar_id, position, annotation_id, film_id, "
-                    "start_frame, end_frame, prompt, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO seminar_items (id, seminar_id, position, annotation_id, film_id, "
+                    "start_frame, end_frame, prompt, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [
+                        item_id,
                         seminar_id,
                         position,
                         annotation_id,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from critique_app.domain.model import Annotation, FrameRange, Keyframe, Region
 from critique_app.errors import UserError
@@ -18,9 +19,12 @@ from critique_app.media import demo_film
 from critique_app.paths import demo_dir
 from critique_app.services.progress import NO_PROGRESS, Progress
 
+if TYPE_CHECKING:
+    from db.project import Project
+
 PROJECT_NAME = "Critique demo.critique"
 FILM_NAME = "Nouveaux regimes - demo film.mp4"
-DEMO_VERSION = "1"  # bump when the recipe changes: an older demo is rebuilt
+DEMO_VERSION = "2"  # bump when the recipe changes: an older demo is rebuilt
 
 
 @dataclass(frozen=True)
@@ -94,8 +98,7 @@ def build_demo(folder: Path, progress: Progress = NO_PROGRESS) -> DemoProject:
     # 3. reference stills: the "published generator outputs" of the AI-like passages, each
     #    signed as created by a trained algorithm; they become the film's ingredients.
     demo.stills[0].parent.mkdir(parents=True, exist_ok=True)
-    ai_passages = [p for p in demo_film.PASSAGES if p.key != "street"]
-    for passage, still in zip(ai_passages, demo.stills, strict=True):
+    for passage, still in zip(_AI_PASSAGES, demo.stills, strict=True):
         plain = still.with_suffix(".unsigned.png")
         demo_film.still((passage.start + passage.end) // 2).save(plain)
         sign_file(
@@ -107,7 +110,7 @@ def build_demo(folder: Path, progress: Progress = NO_PROGRESS) -> DemoProject:
         )
         plain.unlink()
 
-    listed = "; ".join(f"frames {p.start}-{p.end}: {p.title}" for p in ai_passages)
+    listed = "; ".join(f"frames {p.start}-{p.end}: {p.title}" for p in _AI_PASSAGES)
     sign_file(
         raw,
         demo.film,
@@ -196,10 +199,22 @@ def _fill_project(demo: DemoProject, progress: Progress) -> None:
 
 
 def _provenance_and_library(
-    project: object, demo: DemoProject, film_id: int, progress: Progress
+    project: Project, demo: DemoProject, film_id: int, progress: Progress
 ) -> None:
-    """Store the film's provenance report; put the stills in the reference library."""
-    return None
+    """Store the film's provenance report; put the stills in the library; match the film."""
+    from critique_app.services.fingerprinting import add_to_library, match_film
+    from critique_app.services.verify import verify_file
+    from db.provenance_store import save_report
+
+    save_report(project.db, verify_file(demo.film).to_json(), film_id=film_id)
+    for passage, still in zip(_AI_PASSAGES, demo.stills, strict=True):
+        add_to_library(
+            project,
+            [still],
+            label=passage.title,
+            note="Demo generator output (signed by the local 'Critique demo' certificate).",
+        )
+    match_film(project, demo.film)
 
 
 def remove_demo(folder: Path | None = None) -> None:
@@ -208,7 +223,8 @@ def remove_demo(folder: Path | None = None) -> None:
         shutil.rmtree(folder)
 
 
-_EYES_CATEGORY = "anatomy.eyes-and-teeth"
+_AI_PASSAGES = tuple(p for p in demo_film.PASSAGES if p.key != "street")
+_EYES_CATEGORY = "anatomy.eyes-teeth"
 _TAGS: dict[str, tuple[str, ...]] = {
     "street": ("reference", "parallax"),
     "morph": ("morphing", "face", "no cut"),

@@ -121,6 +121,11 @@ def fingerprint_film(
         flush()
         raise
     flush()
+    if summary.problem is None and layout.cut_short:
+        summary.problem = (
+            f"{path.name} is cut short: {layout.declared} frames are announced but only "
+            f"{layout.frame_count} could be read; those were fingerprinted and kept."
+        )
     summary.complete = summary.hashed >= total or summary.problem is not None
     if summary.complete:
         store.mark_complete(db, film_id)

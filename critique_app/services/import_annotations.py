@@ -105,7 +105,7 @@ def import_file(project: Any, path: str | Path, *, film: str | int | None = None
         if category is None and (entry.category_key or entry.category_label):
             summary.unknown_categories.add(entry.category_key or entry.category_label or "")
         repo.add_annotation(dataclasses.replace(
-            entry.annotation, film_id=target.id, tier_id=tier.id,
+            entry.annotation, film_id=target.id or 0, tier_id=tier.id or 0,
             category_id=category.id if category else None))
         summary.added += 1
     progress.update(len(found), len(found), "done")

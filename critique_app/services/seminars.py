@@ -18,10 +18,12 @@ def _item_ref(item_id: int | None) -> tuple[str, int]:
     return ("seminar_item", item_id or 0)
 
 
-def _restore_item(repo: Any, item: SeminarItem) -> SeminarItem:
+def _restore_item(repo: Any, item: SeminarItem, same_id: bool = True) -> SeminarItem:
+    """Put an item back (under its old id, so later commands in the history still find it)."""
     return repo.add_seminar_item(item.seminar_id, item.film_id, item.range,
                                  annotation_id=item.annotation_id, prompt=item.prompt,
-                                 notes=item.notes, position=item.position)
+                                 notes=item.notes, position=item.position,
+                                 item_id=item.id if same_id else None)
 
 
 @dataclass
@@ -33,10 +35,11 @@ class CreateSeminar(Command):
     seminar_id: int | None = None
 
     def do(self, repo: Any) -> Change:
-        seminar = repo.add_seminar(self.name, self.description)
+        redo = self.seminar_id is not None
+        seminar = repo.add_seminar(self.name, self.description, self.seminar_id)
         self.seminar_id = seminar.id
-        for item in self.items:
-            _restore_item(repo, replace(item, seminar_id=seminar.id))
+        self.items = [_restore_item(repo, replace(item, seminar_id=seminar.id), same_id=redo)
+                      for item in self.items]
         return Change(self.label, added=(("seminar", seminar.id),))
 
     def undo(self, repo: Any) -> Change:
@@ -58,9 +61,9 @@ class DeleteSeminar(Command):
     def undo(self, repo: Any) -> Change:
         assert self._saved is not None
         seminar, items = self._saved
-        self.seminar_id = repo.add_seminar(seminar.name, seminar.description).id
+        repo.add_seminar(seminar.name, seminar.description, self.seminar_id)
         for item in items:
-            _restore_item(repo, replace(item, seminar_id=self.seminar_id))
+            _restore_item(repo, item)
         return Change(self.label, added=(("seminar", self.seminar_id),))
 
 
@@ -93,7 +96,7 @@ class AddItem(Command):
         stored = repo.add_seminar_item(self.item.seminar_id, self.item.film_id, self.item.range,
                                        annotation_id=self.item.annotation_id,
                                        prompt=self.item.prompt, notes=self.item.notes,
-                                       position=position)
+                                       position=position, item_id=self.item.id)
         self.item = replace(self.item, id=stored.id, position=stored.position)
         return Change(self.label, added=(_item_ref(stored.id),))
 
@@ -114,7 +117,7 @@ class RemoveItem(Command):
         return Change(self.label, removed=(_item_ref(self.item.id),))
 
     def undo(self, repo: Any) -> Change:
-        self.item = replace(self.item, id=_restore_item(repo, self.item).id)
+        _restore_item(repo, self.item)
         return Change(self.label, added=(_item_ref(self.item.id),))
 
 
