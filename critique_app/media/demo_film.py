@@ -41,7 +41,7 @@ PASSAGES: tuple[Passage, ...] = (
         "Street, a plain pan",
         0,
         167,
-        "provenance.source.digital-capture",
+        "provenance.source-type.digitalCapture",
         "Reference shot: layers move with consistent parallax, as a real pan would.",
     ),
     Passage(
@@ -49,7 +49,7 @@ PASSAGES: tuple[Passage, ...] = (
         "A head becomes a vase",
         168,
         359,
-        "temporal.morphing-without-cut",
+        "temporal.morphing",
         "The silhouette turns into a vase **without a cut**: no edit point, the form itself "
         "slides between two probable shapes.",
     ),
@@ -75,7 +75,7 @@ PASSAGES: tuple[Passage, ...] = (
         "Impossible dolly",
         744,
         959,
-        "generative.synthetic-camera-motion",
+        "operation.synthetic-camera",
         "Foreground grows while the background slides the wrong way and the horizon tilts: "
         "a camera move no lens and dolly could make.",
     ),
