@@ -1,0 +1,449 @@
+"""Annotating in the window: the keys that create annotations and pick drawing tools, and the
+workbench that ties the table, the editor, the region overlay and the timeline to one project.
+
+Every edit goes through the project's domain UndoStack (the window's Ctrl+Z / Ctrl+Shift+Z
+undo and redo it) and is written to the project file at once. `install_annotation_tools(window)`
+is the one hook the main window calls.
+"""
+
+from __future__ import annotations
+
+import getpass
+from typing import Any
+
+from PyQt6.QtCore import QObject, Qt
+from PyQt6.QtGui import QAction, QActionGroup, QKeySequence
+
+from critique_app.domain import commands as cmd
+from critique_app.domain.model import Annotation, FrameRange, Keyframe, Region
+from critique_app.errors import UserError
+from critique_app.gui.actions import ActionSpec
+from critique_app.gui.annotation_editor import AnnotationEditor
+from critique_app.gui.annotation_table import AnnotationTable
+from critique_app.gui.region_overlay import TOOLS, RegionOverlay, ShownRegion
+
+MENU = "Annotate"
+SPECS: tuple[ActionSpec, ...] = (
+    ActionSpec("annotate_range", "New annotation from in → out", ("N",), MENU),
+    ActionSpec("annotate_frame", "New annotation on this frame", ("Shift+N",), MENU),
+    ActionSpec("delete_annotation", "Delete the selected annotation", ("Delete",), MENU),
+    ActionSpec("tool_select", "Select and move regions", ("V",), MENU, checkable=True),
+    ActionSpec("tool_rectangle", "Draw a rectangle", ("R",), MENU, checkable=True),
+    ActionSpec("tool_ellipse", "Draw an ellipse", ("E",), MENU, checkable=True),
+    ActionSpec("tool_polygon", "Draw a polygon (double-click closes)", ("P",), MENU, True),
+    ActionSpec("tool_freehand", "Draw freehand", ("D",), MENU, checkable=True),
+    ActionSpec("find_annotations", "Search annotations…", ("Ctrl+F",), MENU),
+    ActionSpec("edit_vocabulary", "Edit vocabularies…", (), MENU),
+    ActionSpec("merge_projects", "Merge students' projects…", (), MENU),
+)
+TOOL_LABELS = {"select": "▸", "rectangle": "▭", "ellipse": "◯", "polygon": "⬠", "freehand": "✎"}
+NOT_EXACT = "Pause first: regions are drawn on the exact frame (the badge says EXACT)."
+FALLBACK_COLOUR = "#ffd166"
+
+
+def shortcut_table() -> list[tuple[str, str]]:
+    """(keys, what they do) for the README, like gui.actions.shortcut_table."""
+    return [(" / ".join(s.shortcuts), s.text) for s in SPECS if s.shortcuts]
+
+
+def keyframed(region: Region, frame: int, points: tuple[tuple[float, float], ...]) -> Region:
+    """The region with its shape at `frame` set to `points` (a new keyframe, or the one there)."""
+    keys = [k for k in region.keyframes if k.frame != frame]
+    keys.append(Keyframe(frame, tuple((float(x), float(y)) for x, y in points)))
+    return Region(region.shape, tuple(sorted(keys, key=lambda k: k.frame)), region.label)
+
+
+class AnnotationWorkbench(QObject):
+    """One project's annotations in the window: create, select, edit, draw, undo."""
+
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self.window = window
+        self.session = window.session
+        self.controller = window.controller
+        self.canvas = window.timeline.canvas
+        self.repo: Any = None
+        self.selected_id: int | None = None
+        self._with_regions: list[Annotation] = []  # the film's annotations that have regions
+        self._pending_jump: int | None = None
+        self._colours: dict[int, str] = {}
+        self.actions = self._make_actions()
+        self.table = AnnotationTable()
+        self.editor = AnnotationEditor()
+        self.overlay = RegionOverlay(window.video.picture)
+        self.overlay.drawing_refused = self._drawing_refused
+        self.overlay.show()
+        self.editor.add_tool_actions([self.actions[f"tool_{t}"] for t in ("select", *TOOLS)])
+        self.editor_dock = window.add_panel("Annotation", self.editor)
+        self.table_dock = window.add_panel(
+            "Annotations", self.table, Qt.DockWidgetArea.BottomDockWidgetArea
+        )
+        # A comfortable editor column and a short table: the picture keeps most of the room.
+        window.resizeDocks([self.editor_dock], [400], Qt.Orientation.Horizontal)
+        window.resizeDocks([self.table_dock], [190], Qt.Orientation.Vertical)
+        self._build_menu()
+        self._wire()
+
+    # -- actions and menu ----------------------------------------------------------------------
+    def _make_actions(self) -> dict[str, QAction]:
+        actions: dict[str, QAction] = {}
+        tools = QActionGroup(self)
+        tools.setExclusive(True)
+        for spec in SPECS:
+            action = QAction(spec.text, self.window)
+            action.setObjectName(spec.name)
+            action.setShortcuts([QKeySequence(s) for s in spec.shortcuts])
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.setCheckable(spec.checkable)
+            keys = " / ".join(spec.shortcuts)
+            action.setToolTip(f"{spec.text} ({keys})" if keys else spec.text)
+            action.setAutoRepeat(False)
+            if spec.name.startswith("tool_"):
+                tools.addAction(action)
+                action.setIconText(TOOL_LABELS[spec.name[5:]])
+            actions[spec.name] = action
+            self.window.addAction(action)
+        actions["tool_select"].setChecked(True)
+        return actions
+
+    def _build_menu(self) -> None:
+        bar = self.window.menuBar()
+        menu = bar.addMenu(f"&{MENU}")
+        panels = self.window.panels_menu
+        if panels is not None:  # keep Panels last
+            bar.insertMenu(panels.menuAction(), menu)
+        for spec in SPECS:
+            if spec.name in ("tool_select", "find_annotations", "edit_vocabulary"):
+                menu.addSeparator()
+            menu.addAction(self.actions[spec.name])
+
+    def _wire(self) -> None:
+        a = self.actions
+        a["annotate_range"].triggered.connect(self.annotate_range)
+        a["annotate_frame"].triggered.connect(self.annotate_frame)
+        a["delete_annotation"].triggered.connect(self.delete_selected)
+        for tool in ("select", *TOOLS):
+            a[f"tool_{tool}"].triggered.connect(lambda _c=False, t=tool: self.set_tool(t))
+        a["find_annotations"].triggered.connect(self._focus_search)
+        a["edit_vocabulary"].triggered.connect(self.open_vocabulary_editor)
+        a["merge_projects"].triggered.connect(self.open_merge_dialog)
+        self.session.project_opened.connect(self._project_opened)
+        self.controller.film_opened.connect(self._film_opened)
+        self.controller.frame_changed.connect(lambda _i: self.update_overlay())
+        self.controller.mode_changed.connect(lambda _m: self.update_overlay())
+        self.canvas.bar_clicked.connect(lambda ident: self.select(ident, source="timeline"))
+        self.table.selected.connect(lambda ident: self.select(ident, source="table"))
+        self.table.activated.connect(self.jump_to)
+        self.editor.open_annotation.connect(self.jump_to)
+        self.editor.go_to_frame.connect(self.controller.show_frame)
+        self.editor.delete_requested.connect(self.delete)
+        self.editor.message.connect(self.window.show_message)
+        self.overlay.drawn.connect(self._region_drawn)
+        self.overlay.edited.connect(self._region_edited)
+        self.overlay.picked.connect(lambda ident: self.select(ident, source="picture"))
+        self.overlay.refused.connect(self.window.show_message)
+
+    # -- project and film ------------------------------------------------------------------------
+    def _project_opened(self, project: Any) -> None:
+        self.repo = project.repo
+        self.selected_id = None
+        stack = self.session.undo_stack
+        if stack is not None:
+            stack.subscribe(self._changed)
+        self._colours = {}
+        self.table.bind(self.repo, self.colour_of)
+        self.editor.bind(self.repo, self.push)
+
+    def _film_opened(self, _info: Any) -> None:
+        if self.session.project is None:  # a bare film: nothing to annotate into
+            self.repo = None
+            self.table.bind(None)
+            self.editor.bind(None, self.push)
+            self._with_regions = []
+        film = self.session.film
+        self.table.set_film(film.id if film is not None else None)
+        self._load_regions()
+        if self._pending_jump is not None:
+            frame, self._pending_jump = self._pending_jump, None
+            self.controller.show_frame(frame)
+
+    def colour_of(self, category: Any) -> str:
+        from critique_app.gui.project_session import _colour_for  # the timeline's colours
+
+        if category is None:
+            return FALLBACK_COLOUR
+        return str(category.color or _colour_for(category.key))
+
+    @property
+    def annotator(self) -> str:
+        """Who is annotating: the project's 'annotator' setting, else the login name."""
+        name = self.repo.setting("annotator") if self.repo is not None else None
+        return str(name or getpass.getuser())
+
+    # -- pushing edits ---------------------------------------------------------------------------
+    def push(self, command: cmd.Command) -> bool:
+        """Run one edit on the undo stack; a user's mistake becomes a status-bar sentence."""
+        stack = self.session.undo_stack
+        if stack is None:
+            self.window.show_message("Open or create a project (*.critique) to annotate.")
+            return False
+        try:
+            stack.push(command)
+        except (UserError, ValueError) as err:
+            self.window.show_message(str(err))
+            return False
+        return True
+
+    def _changed(self, change: cmd.Change) -> None:
+        """After every do/undo/redo: redraw what it touched."""
+        kinds = {kind for kind, _ident in change.refs()}
+        touched = {ident for kind, ident in change.modified if kind == "annotation"}
+        self.table.refresh(touched, names="tier" in kinds)
+        if "tier" in kinds:
+            self.editor.reload_lists()
+        self._load_regions()
+        removed = {ident for kind, ident in change.removed if kind == "annotation"}
+        if self.selected_id in removed:
+            self.select(None)
+        else:
+            self.editor.show_annotation(self.selected_id)
+            self.canvas_select(self.selected_id)
+        self.update_overlay()
+
+    def project_content_changed(self) -> None:
+        """Vocabulary edited or projects merged: re-read names, rows and tracks."""
+        self._colours = {}
+        if self.repo is not None:
+            self.table.bind(self.repo, self.colour_of)
+            self.table.set_film(self.session.film.id if self.session.film else None)
+            self.editor.reload_lists()
+        self.session.reload_tracks()
+        self._load_regions()
+        self.update_overlay()
+
+    # -- creating and deleting ---------------------------------------------------------------------
+    def annotate_range(self) -> None:
+        c = self.controller
+        if c.in_mark is None or c.out_mark is None:
+            self.window.show_message(
+                "Set an in point (I) and an out point (O) first — or press Shift+N "
+                "to annotate the frame on screen."
+            )
+            return
+        self.create(FrameRange(c.in_mark, c.out_mark))
+
+    def annotate_frame(self) -> None:
+        if self.controller.playing:
+            self.controller.pause()
+        self.create(FrameRange.single(self.controller.current))
+
+    def create(self, frames: FrameRange, regions: tuple[Region, ...] = ()) -> int | None:
+        """A new annotation on the film on screen, in the current tier; selected once made."""
+        film = self.session.film
+        if self.repo is None or film is None:
+            self.window.show_message("Open a project with a film to annotate it.")
+            return None
+        tier_id = self._tier_for_new()
+        if tier_id is None:
+            return None
+        pts: dict[str, Any] = {}
+        server = self.controller.fetcher.server
+        if server is not None:  # exact presentation times, as annotations store them
+            try:
+                pts = {
+                    "start_pts": server.time_of(frames.start),
+                    "end_pts": server.time_of(frames.end),
+                }
+            except (IndexError, UserError):
+                pts = {}
+        annotation = Annotation.create(
+            film.id, tier_id, frames, author=self.annotator, regions=regions, **pts
+        )
+        command = cmd.CreateAnnotation(annotation)
+        if not self.push(command):
+            return None
+        ident = command.annotation_id
+        self.select(ident)
+        where = film.timecode(frames.start)
+        if not frames.is_single_frame:
+            where += f" – {film.timecode(frames.end)}"
+        self.window.show_message(
+            f"Annotation #{ident} created at {where}; describe it on the right."
+        )
+        return ident
+
+    def _tier_for_new(self) -> int | None:
+        """The selected annotation's tier, else the annotator's own, else the first; else a new one."""
+        tiers = [t for t in self.repo.tiers() if t.visible]
+        chosen = self.repo.find_annotation(self.selected_id) if self.selected_id else None
+        if chosen is not None and any(t.id == chosen.tier_id for t in tiers):
+            return int(chosen.tier_id)
+        mine = [t for t in tiers if t.author == self.annotator or t.name == self.annotator]
+        if mine or tiers:
+            return int((mine or tiers)[0].id)
+        make = cmd.CreateTier(self.annotator, author=self.annotator)
+        return make.tier_id if self.push(make) else None
+
+    def delete_selected(self) -> None:
+        if self.selected_id is None:
+            self.window.show_message("Select the annotation to delete first.")
+            return
+        self.delete(self.selected_id)
+
+    def delete(self, annotation_id: int) -> None:
+        if self.push(cmd.DeleteAnnotation(annotation_id)):
+            self.window.show_message(
+                f"Annotation #{annotation_id} deleted (Ctrl+Z brings it back)."
+            )
+
+    # -- selection and jumping -------------------------------------------------------------------
+    def select(self, annotation_id: int | None, source: str = "") -> None:
+        """One selection for table, timeline, editor and picture."""
+        self.selected_id = annotation_id
+        if source != "table":
+            self.table.select(annotation_id, quiet=True)
+        self.canvas_select(annotation_id)
+        self.editor.show_annotation(annotation_id)
+        self.update_overlay()
+
+    def canvas_select(self, annotation_id: int | None) -> None:
+        setter = getattr(self.canvas, "set_selected", None)
+        if setter is not None:
+            setter(annotation_id)
+
+    def jump_to(self, annotation_id: int) -> None:
+        """Show the annotation's first frame exactly (opening its film when it is another one)."""
+        if self.repo is None:
+            return
+        a = self.repo.find_annotation(annotation_id)
+        if a is None:
+            return
+        self.select(annotation_id)
+        film = self.session.film
+        if film is None or film.id != a.film_id:
+            self._pending_jump = a.range.start
+            self.session.show_film(self.repo.get_film(a.film_id))
+            return
+        self.controller.show_frame(a.range.start)
+
+    def _focus_search(self) -> None:
+        self.table_dock.show()
+        self.table.search.setFocus()
+        self.table.search.selectAll()
+
+    # -- regions on the picture ------------------------------------------------------------------
+    def set_tool(self, tool: str) -> None:
+        self.actions[f"tool_{tool}"].setChecked(True)
+        self.overlay.set_tool(None if tool == "select" else tool)
+        if tool != "select":
+            refusal = self._drawing_refused()
+            self.window.show_message(refusal or f"Drag on the picture to draw a {tool}.")
+
+    def _drawing_refused(self) -> str | None:
+        c = self.controller
+        if self.repo is None or self.session.film is None:
+            return "Open a project with a film to draw regions."
+        if c.playing or c.mode != "exact" or self.window.video.picture.index != c.current:
+            return NOT_EXACT
+        return None
+
+    def _load_regions(self) -> None:
+        film = self.session.film
+        if self.repo is None or film is None:
+            self._with_regions = []
+            return
+        self._with_regions = list(
+            self.repo._query(
+                "a.film_id = ? AND a.id IN (SELECT annotation_id FROM regions)", [film.id]
+            )
+        )
+
+    def update_overlay(self) -> None:
+        """Show the regions of every annotation whose range holds the current frame."""
+        frame = self.controller.current
+        hidden = {t.id for t in self.repo.tiers() if not t.visible} if self.repo else set()
+        shown: list[ShownRegion] = []
+        for a in self._with_regions:
+            if frame not in a.range or a.tier_id in hidden:
+                continue
+            cat = self.repo.get_category(a.category_id) if a.category_id else None
+            colour = self.colour_of(cat)
+            label = cat.label_en if cat else f"#{a.id}"
+            for i, region in enumerate(a.regions):
+                shown.append(
+                    ShownRegion(
+                        a.id or 0,
+                        i,
+                        region.shape,
+                        region.interpolate(frame),
+                        colour,
+                        region.label or label,
+                        a.id == self.selected_id,
+                        any(k.frame == frame for k in region.keyframes),
+                    )
+                )
+        self.overlay.set_regions(shown)
+
+    def _region_drawn(self, shape: str, points: tuple[tuple[float, float], ...]) -> None:
+        frame = self.controller.current
+        region = Region.still(shape, list(points), frame)
+        chosen = self.repo.find_annotation(self.selected_id) if self.selected_id else None
+        film = self.session.film
+        if (
+            chosen is not None
+            and film is not None
+            and chosen.film_id == film.id
+            and frame in chosen.range
+        ):
+            self.push(cmd.set_regions(chosen.id or 0, (*chosen.regions, region), "Draw region"))
+            self.window.show_message(f"{shape.title()} added to annotation #{chosen.id}.")
+            return
+        c = self.controller
+        marks = (
+            c.in_mark is not None and c.out_mark is not None and c.in_mark <= frame <= c.out_mark
+        )
+        frames = FrameRange(c.in_mark, c.out_mark) if marks else FrameRange.single(frame)  # type: ignore[arg-type]
+        self.create(frames, (region,))
+
+    def _region_edited(self, annotation_id: int, index: int, points: Any) -> None:
+        a = self.repo.find_annotation(annotation_id)
+        if a is None or index >= len(a.regions):
+            return
+        frame = self.controller.current
+        region = a.regions[index]
+        new_key = all(k.frame != frame for k in region.keyframes)
+        regions = list(a.regions)
+        regions[index] = keyframed(region, frame, tuple(points))
+        label = "Keyframe region" if new_key else "Move region"
+        if self.push(cmd.set_regions(annotation_id, regions, label)) and new_key:
+            self.window.show_message(
+                f"Keyframe added at frame {frame}: the region moves in between."
+            )
+
+    # -- dialogs -----------------------------------------------------------------------------------
+    def open_vocabulary_editor(self) -> None:
+        if self.repo is None:
+            self.window.show_message("Open a project to edit its vocabularies.")
+            return
+        from critique_app.gui.vocabulary_editor import VocabularyEditor
+
+        dialog = VocabularyEditor(self.repo, self.window)
+        dialog.changed.connect(self.project_content_changed)
+        dialog.show()
+        self.vocabulary_dialog = dialog
+
+    def open_merge_dialog(self) -> None:
+        if self.session.project is None:
+            self.window.show_message("Open the teacher's project first, then merge into it.")
+            return
+        from critique_app.gui.merge_dialog import MergeDialog
+
+        dialog = MergeDialog(self.session.project, self.window)
+        dialog.merged.connect(lambda _summary: self.project_content_changed())
+        dialog.show()
+        self.merge_dialog = dialog
+
+
+def install_annotation_tools(window: Any) -> AnnotationWorkbench:
+    """Add the annotation panels, keys and drawing tools to the main window."""
+    return AnnotationWorkbench(window)

@@ -1,0 +1,498 @@
+"""The annotation editor beside the picture: category, tags, note, status, confidence, tier,
+author, regions and relations of the selected annotation.
+
+Every change is pushed at once as a named command on the project's UndoStack (the workbench
+passes `push`), so it is saved immediately and Ctrl+Z takes it back; typing in the note folds
+into one undo step. The editor re-reads the annotation whenever the stack reports a change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PyQt6.QtCore import QEvent, QObject, Qt, pyqtSignal
+from PyQt6.QtGui import QAction, QFont, QKeyEvent, QKeySequence
+from PyQt6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QCompleter,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QStackedWidget,
+    QTextBrowser,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from critique_app.domain import commands as cmd
+from critique_app.domain.model import CONFIDENCES, RELATION_KINDS, STATUSES, Annotation, Film
+
+EMPTY_HINT = (
+    "No annotation selected.\n\n"
+    "Set an in point (I) and an out point (O), then press N to annotate the passage, "
+    "or Shift+N to annotate the frame on screen.\n\n"
+    "Pick one in the table or on the timeline to edit it."
+)
+STYLE = """
+#AnnotationEditor QLabel#EditorTitle { font-size: 14px; font-weight: 600; color: #f2f3f5; }
+#AnnotationEditor QLabel#EditorRange { font-family: "DejaVu Sans Mono", monospace; color: #9aa0a9; }
+#AnnotationEditor QLabel#Hint, #AnnotationEditor QLabel#Definition { color: #8c929c; }
+#AnnotationEditor QToolButton {
+    background: #2d3137; border: 1px solid #3a3f47; border-radius: 4px; padding: 3px 8px;
+}
+#AnnotationEditor QToolButton:checked { background: #3b6ea8; border-color: #4f86c6; color: white; }
+#AnnotationEditor QPlainTextEdit, #AnnotationEditor QListWidget, #AnnotationEditor QTextBrowser {
+    background: #15171a; border: 1px solid #363a41; border-radius: 4px;
+}
+#AnnotationEditor QPushButton#Delete { color: #f5a3a3; }
+"""
+
+
+class _UndoToWindow(QObject):
+    """Let Ctrl+Z / Ctrl+Shift+Z reach the window's Undo/Redo (the domain stack) from text fields,
+    instead of the field's private undo that the project would never hear about."""
+
+    def eventFilter(self, watched: QObject | None, event: QEvent | None) -> bool:  # noqa: N802
+        if (
+            event is not None
+            and event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and (
+                event.matches(QKeySequence.StandardKey.Undo)
+                or event.matches(QKeySequence.StandardKey.Redo)
+                or (
+                    event.key() == Qt.Key.Key_Z
+                    and event.modifiers()
+                    == (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+                )
+            )
+        ):
+            event.ignore()  # not overridden: the shortcut fires
+            return True
+        return False
+
+
+class _LazyCombo(QComboBox):
+    """A combo filled only when opened (the list of other annotations can be long)."""
+
+    about_to_open = pyqtSignal()
+
+    def showPopup(self) -> None:  # noqa: N802
+        self.about_to_open.emit()
+        super().showPopup()
+
+
+def _segmented(values: tuple[str, ...]) -> tuple[QWidget, QButtonGroup]:
+    box = QWidget()
+    row = QHBoxLayout(box)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.setSpacing(2)
+    group = QButtonGroup(box)
+    group.setExclusive(True)
+    for value in values:
+        button = QToolButton()
+        button.setText(value)
+        button.setCheckable(True)
+        button.setObjectName(f"choice:{value}")
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        group.addButton(button)
+        row.addWidget(button)
+    row.addStretch(1)
+    return box, group
+
+
+class AnnotationEditor(QWidget):
+    message = pyqtSignal(str)
+    open_annotation = pyqtSignal(int)  # a related annotation was double-clicked
+    go_to_frame = pyqtSignal(int)
+    delete_requested = pyqtSignal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("AnnotationEditor")
+        self.setStyleSheet(STYLE)
+        self.repo: Any = None
+        self.push: Callable[[cmd.Command], bool] = lambda _c: False
+        self.annotation: Annotation | None = None
+        self.film: Film | None = None
+        self._loading = False
+        self._undo_filter = _UndoToWindow(self)
+        self.pages = QStackedWidget()
+        empty = QLabel(EMPTY_HINT)
+        empty.setObjectName("Hint")
+        empty.setWordWrap(True)
+        empty.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        empty.setContentsMargins(12, 12, 12, 12)
+        self.pages.addWidget(empty)
+        self.pages.addWidget(self._build_form())
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.pages)
+        self.setMinimumWidth(330)
+
+    # -- building ------------------------------------------------------------------------------
+    def _build_form(self) -> QWidget:
+        self.title = QLabel()
+        self.title.setObjectName("EditorTitle")
+        self.range_label = QLabel()
+        self.range_label.setObjectName("EditorRange")
+        self.go_in = QToolButton()
+        self.go_in.setText("Go to in")
+        self.go_in.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.category = QComboBox()
+        self.category.setMaxVisibleItems(24)
+        self.definition = QLabel()
+        self.definition.setObjectName("Definition")
+        self.definition.setWordWrap(True)
+        self.tags = QLineEdit()
+        self.tags.setPlaceholderText("free tags, separated by commas")
+        status_box, self.status = _segmented(STATUSES)
+        confidence_box, self.confidence = _segmented(CONFIDENCES)
+        self.tier = QComboBox()
+        self.author = QLineEdit()
+        self.note = QPlainTextEdit()
+        self.note.setPlaceholderText("Your note (Markdown: **bold**, *italic*, - lists, # titles)")
+        self.note.setMinimumHeight(90)
+        self.note.setMaximumHeight(170)
+        self.preview = QTextBrowser()
+        self.preview.setOpenExternalLinks(True)
+        self.preview.setMaximumHeight(170)
+        self.note_pages = QStackedWidget()
+        self.note_pages.addWidget(self.note)
+        self.note_pages.addWidget(self.preview)
+        self.preview_button = QToolButton()
+        self.preview_button.setText("Preview")
+        self.preview_button.setCheckable(True)
+        self.preview_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.tool_row = QHBoxLayout()
+        self.tool_row.setSpacing(2)
+        self.regions = QListWidget()
+        self.regions.setMaximumHeight(70)
+        self.remove_region = QToolButton()
+        self.remove_region.setText("Remove region")
+        self.relations = QListWidget()
+        self.relations.setMaximumHeight(90)
+        self.relation_kind = QComboBox()
+        for kind in RELATION_KINDS:
+            self.relation_kind.addItem(kind, kind)
+        self.relation_target = _LazyCombo()
+        self.relation_target.setSizePolicy(
+            QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred
+        )
+        self.relation_target.setPlaceholderText("choose an annotation…")
+        self.add_relation_button = QToolButton()
+        self.add_relation_button.setText("Add")
+        self.remove_relation = QToolButton()
+        self.remove_relation.setText("Remove relation")
+        self.delete_button = QPushButton("Delete annotation")
+        self.delete_button.setObjectName("Delete")
+
+        head = QHBoxLayout()
+        head.addWidget(self.title, 1)
+        head.addWidget(self.go_in)
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        form.setHorizontalSpacing(8)
+        form.addRow("Category", self.category)
+        form.addRow("", self.definition)
+        form.addRow("Tags", self.tags)
+        form.addRow("Status", status_box)
+        form.addRow("Confidence", confidence_box)
+        form.addRow("Tier", self.tier)
+        form.addRow("Author", self.author)
+        note_head = QHBoxLayout()
+        note_head.addWidget(QLabel("Note"))
+        note_head.addStretch(1)
+        note_head.addWidget(self.preview_button)
+        region_buttons = QHBoxLayout()
+        region_buttons.addLayout(self.tool_row)
+        region_buttons.addStretch(1)
+        region_buttons.addWidget(self.remove_region)
+        relation_add = QHBoxLayout()
+        relation_add.addWidget(self.relation_kind)
+        relation_add.addWidget(self.relation_target, 1)
+        relation_add.addWidget(self.add_relation_button)
+
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.setContentsMargins(10, 8, 10, 8)
+        column.addLayout(head)
+        column.addWidget(self.range_label)
+        column.addLayout(form)
+        column.addLayout(note_head)
+        column.addWidget(self.note_pages)
+        column.addWidget(self._section("Regions on the picture"))
+        column.addLayout(region_buttons)
+        column.addWidget(self.regions)
+        column.addWidget(self._section("Relations"))
+        column.addWidget(self.relations)
+        column.addLayout(relation_add)
+        row = QHBoxLayout()
+        row.addWidget(self.remove_relation)
+        row.addStretch(1)
+        row.addWidget(self.delete_button)
+        column.addLayout(row)
+        column.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        for combo in (self.category, self.tier, self.relation_kind, self.relation_target):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(10)
+        scroll.setWidget(body)
+
+        for field in (self.note, self.tags, self.author):
+            field.installEventFilter(self._undo_filter)
+        self.category.currentIndexChanged.connect(self._category_chosen)
+        self.tags.editingFinished.connect(self._tags_edited)
+        self.status.buttonClicked.connect(lambda b: self._choice("status", b.text()))
+        self.confidence.buttonClicked.connect(lambda b: self._choice("confidence", b.text()))
+        self.tier.currentIndexChanged.connect(self._tier_chosen)
+        self.author.editingFinished.connect(self._author_edited)
+        self.note.textChanged.connect(self._note_typed)
+        self.preview_button.toggled.connect(self._toggle_preview)
+        self.go_in.clicked.connect(self._go_in)
+        self.remove_region.clicked.connect(self._remove_region)
+        self.relation_target.about_to_open.connect(self._fill_targets)
+        self.add_relation_button.clicked.connect(self._add_relation_clicked)
+        self.remove_relation.clicked.connect(self._remove_relation)
+        self.relations.itemDoubleClicked.connect(
+            lambda item: self.open_annotation.emit(int(item.data(Qt.ItemDataRole.UserRole + 1)))
+        )
+        self.delete_button.clicked.connect(
+            lambda: self.annotation and self.delete_requested.emit(self.annotation.id or 0)
+        )
+        return scroll
+
+    @staticmethod
+    def _section(text: str) -> QLabel:
+        label = QLabel(text.upper())
+        font = QFont(label.font())
+        font.setPointSizeF(max(7.0, font.pointSizeF() * 0.8))
+        font.setBold(True)
+        label.setFont(font)
+        label.setStyleSheet("color: #80858f; padding-top: 6px;")
+        return label
+
+    def add_tool_actions(self, actions: list[QAction]) -> None:
+        """The drawing tools (the workbench owns the actions and their keys)."""
+        for action in actions:
+            button = QToolButton()
+            button.setDefaultAction(action)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            self.tool_row.addWidget(button)
+
+    # -- project and annotation in -----------------------------------------------------------
+    def bind(self, repo: Any, push: Callable[[cmd.Command], bool]) -> None:
+        self.repo, self.push = repo, push
+        self.reload_lists()
+        self.show_annotation(None)
+
+    def reload_lists(self) -> None:
+        """Categories and tiers changed (vocabulary edited, tier added)."""
+        self._loading = True
+        try:
+            self.category.clear()
+            self.tier.clear()
+            if self.repo is None:
+                return
+            self.category.addItem("— no category —", None)
+            depth: dict[str, int] = {}
+            for cat in self.repo.categories():
+                depth[cat.key] = depth[cat.parent_key] + 1 if cat.parent_key in depth else 0
+                self.category.addItem("    " * depth[cat.key] + cat.label_en, cat.id)
+                i = self.category.count() - 1
+                self.category.setItemData(i, cat.definition(), Qt.ItemDataRole.ToolTipRole)
+                if depth[cat.key] == 0:
+                    font = QFont(self.category.font())
+                    font.setBold(True)
+                    self.category.setItemData(i, font, Qt.ItemDataRole.FontRole)
+            for tier in self.repo.tiers():
+                self.tier.addItem(tier.name, tier.id)
+            completer = QCompleter([t for t, _n in self.repo.all_tags()], self.tags)
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            self.tags.setCompleter(completer)
+        finally:
+            self._loading = False
+        if self.annotation is not None:
+            self.show_annotation(self.annotation.id)
+
+    def show_annotation(self, annotation_id: int | None) -> None:
+        """Show (or re-read after a change) one annotation; None shows the hint."""
+        found = None
+        if annotation_id is not None and self.repo is not None:
+            found = self.repo.find_annotation(annotation_id)
+        self.annotation = found
+        if found is None:
+            self.pages.setCurrentIndex(0)
+            return
+        if self.film is None or self.film.id != found.film_id:
+            self.film = self.repo.get_film(found.film_id)
+        self._loading = True
+        try:
+            self._fill(found)
+        finally:
+            self._loading = False
+        self.pages.setCurrentIndex(1)
+
+    def _fill(self, a: Annotation) -> None:
+        assert self.film is not None
+        cat = self.repo.get_category(a.category_id) if a.category_id else None
+        self.title.setText(f"#{a.id}  {cat.label_en if cat else 'Annotation'}")
+        length = "1 frame" if a.range.is_single_frame else f"{a.range.length} frames"
+        self.range_label.setText(
+            f"{self.film.timecode(a.range.start)} → {self.film.timecode(a.range.end)}  ·  {length}"
+        )
+        self.category.setCurrentIndex(max(0, self.category.findData(a.category_id)))
+        self.definition.setText(cat.definition() if cat else "")
+        self.definition.setVisible(bool(cat and cat.definition()))
+        if not self.tags.hasFocus():
+            self.tags.setText(", ".join(a.tags))
+        for group, value in ((self.status, a.status), (self.confidence, a.confidence)):
+            for button in group.buttons():
+                button.setChecked(button.text() == value)
+        self.tier.setCurrentIndex(max(0, self.tier.findData(a.tier_id)))
+        if not self.author.hasFocus():
+            self.author.setText(a.author)
+        if self.note.toPlainText() != a.note:
+            self.note.setPlainText(a.note)
+        self.preview.setMarkdown(a.note)
+        self.regions.clear()
+        for i, region in enumerate(a.regions):
+            keys = len(region.keyframes)
+            where = (
+                f"keyframes at {', '.join(str(k.frame) for k in region.keyframes[:6])}"
+                if keys > 1
+                else f"drawn on frame {region.keyframes[0].frame}"
+            )
+            item = QListWidgetItem(
+                f"{region.shape}{' · ' + region.label if region.label else ''}  —  {where}"
+            )
+            item.setData(Qt.ItemDataRole.UserRole, i)
+            self.regions.addItem(item)
+        self.remove_region.setEnabled(bool(a.regions))
+        self._fill_relations(a)
+
+    def _summary(self, other: Annotation) -> str:
+        cat = self.repo.get_category(other.category_id) if other.category_id else None
+        film = self.film if self.film and self.film.id == other.film_id else None
+        film = film or self.repo.get_film(other.film_id)
+        label = cat.label_en if cat else (other.note.strip().splitlines() or ["annotation"])[0]
+        return f"#{other.id} {label[:40]} ({film.timecode(other.range.start)})"
+
+    def _fill_relations(self, a: Annotation) -> None:
+        self.relations.clear()
+        for rel in self.repo.relations(a.id):
+            other = self.repo.find_annotation(rel.other(a.id or 0))
+            if other is None:
+                continue
+            arrow = "→" if rel.source_id == a.id else "←"
+            item = QListWidgetItem(f"{arrow} {rel.label_from(a.id or 0)}: {self._summary(other)}")
+            item.setData(Qt.ItemDataRole.UserRole, rel)
+            item.setData(Qt.ItemDataRole.UserRole + 1, other.id)
+            item.setToolTip("Double-click to open it")
+            self.relations.addItem(item)
+        self.remove_relation.setEnabled(self.relations.count() > 0)
+        self.relation_target.clear()
+
+    def _fill_targets(self) -> None:
+        a = self.annotation
+        if a is None or self.relation_target.count():
+            return
+        for other in self.repo.annotations(film_id=a.film_id):
+            if other.id != a.id:
+                self.relation_target.addItem(self._summary(other), other.id)
+
+    # -- edits out -------------------------------------------------------------------------------
+    def _edit(self, command: cmd.Command) -> None:
+        if not self._loading and self.annotation is not None:
+            self.push(command)
+
+    def _category_chosen(self, _index: int) -> None:
+        a = self.annotation
+        if a is not None and not self._loading and self.category.currentData() != a.category_id:
+            self._edit(cmd.set_category(a.id or 0, self.category.currentData()))
+
+    def _tags_edited(self) -> None:
+        a = self.annotation
+        if a is None:
+            return
+        tags = [t.strip() for t in self.tags.text().split(",") if t.strip()]
+        if tuple(sorted(set(tags))) != a.tags:
+            self._edit(cmd.set_tags(a.id or 0, tags))
+
+    def _choice(self, field: str, value: str) -> None:
+        a = self.annotation
+        if a is None or getattr(a, field) == value:
+            return
+        make = cmd.set_status if field == "status" else cmd.set_confidence
+        self._edit(make(a.id or 0, value))
+
+    def _tier_chosen(self, _index: int) -> None:
+        a = self.annotation
+        if a is not None and not self._loading and self.tier.currentData() not in (None, a.tier_id):
+            self._edit(cmd.move_to_tier(a.id or 0, self.tier.currentData()))
+
+    def _author_edited(self) -> None:
+        a = self.annotation
+        if a is not None and self.author.text().strip() != a.author:
+            self._edit(
+                cmd.EditAnnotation(
+                    a.id or 0, {"author": self.author.text().strip()}, "Change author"
+                )
+            )
+
+    def _note_typed(self) -> None:
+        a = self.annotation
+        if a is not None and not self._loading and self.note.toPlainText() != a.note:
+            # saved at once; consecutive keystrokes fold into one undo step
+            self._edit(cmd.set_note(a.id or 0, self.note.toPlainText(), typing=True))
+
+    def _toggle_preview(self, on: bool) -> None:
+        if on:
+            self.preview.setMarkdown(self.note.toPlainText())
+        self.note_pages.setCurrentIndex(1 if on else 0)
+
+    def _go_in(self) -> None:
+        if self.annotation is not None:
+            self.go_to_frame.emit(self.annotation.range.start)
+
+    def _remove_region(self) -> None:
+        a = self.annotation
+        item = self.regions.currentItem() or (self.regions.item(0) if a and a.regions else None)
+        if a is None or item is None:
+            return
+        index = int(item.data(Qt.ItemDataRole.UserRole))
+        kept = [r for i, r in enumerate(a.regions) if i != index]
+        self._edit(cmd.set_regions(a.id or 0, kept, "Remove region"))
+
+    def add_relation(self, kind: str, target_id: int) -> None:
+        """Relate the shown annotation to another one (also what the Add button does)."""
+        if self.annotation is not None:
+            self._edit(cmd.AddRelation(self.annotation.id or 0, target_id, kind))
+
+    def _add_relation_clicked(self) -> None:
+        self._fill_targets()
+        target = self.relation_target.currentData()
+        if target is None:
+            self.message.emit("Choose the annotation to relate this one to.")
+            return
+        self.add_relation(self.relation_kind.currentData(), int(target))
+
+    def _remove_relation(self) -> None:
+        item = self.relations.currentItem() or self.relations.item(0)
+        if item is not None:
+            self._edit(cmd.RemoveRelation(item.data(Qt.ItemDataRole.UserRole)))

@@ -1,0 +1,461 @@
+"""The annotation table: a QAbstractTableModel over the project's annotations, with filters.
+
+The model holds only the ids the repository returns for the current filters (tier, category,
+author, status, full-text search over notes and tags through SQLite FTS5) and reads rows in
+pages as the view scrolls, so 100,000 annotations open at once. Double-click asks the window
+to jump to the annotation's first frame; selection is reported so the timeline follows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from PyQt6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, pyqtSignal
+from PyQt6.QtGui import QColor, QFont, QIcon, QPixmap
+from PyQt6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from critique_app.domain.model import STATUSES, Annotation, Category, Film
+
+PAGE = 200  # rows read from the project at a time
+COLUMNS = ("In", "Out", "Film", "Tier", "Category", "Status", "Conf.", "Author", "Tags", "Note")
+STATUS_COLOURS = {"declared": "#7fb2e5", "observed": "#9fd3a8", "contested": "#f0a35a"}
+_MONO = QFont("DejaVu Sans Mono")
+_MONO.setStyleHint(QFont.StyleHint.Monospace)
+
+
+@dataclass(frozen=True)
+class TableFilters:
+    """What the table shows; None means 'any'."""
+
+    film_id: int | None = None
+    tier_ids: tuple[int, ...] | None = None
+    category_ids: tuple[int, ...] | None = None
+    authors: tuple[str, ...] | None = None
+    statuses: tuple[str, ...] | None = None
+    search: str = ""
+
+
+def category_branch(categories: list[Category], category_id: int) -> tuple[int, ...]:
+    """A category and everything under it: filtering on a level shows all its values."""
+    by_key = {c.key: c for c in categories}
+    chosen = next((c for c in categories if c.id == category_id), None)
+    if chosen is None:
+        return (category_id,)
+    ids = []
+    for cat in categories:
+        node: Category | None = cat
+        while node is not None:
+            if node.key == chosen.key and node.vocabulary_id == chosen.vocabulary_id:
+                ids.append(cat.id or 0)
+                break
+            node = by_key.get(node.parent_key) if node.parent_key else None
+    return tuple(ids)
+
+
+def colour_swatch(colour: str, size: int = 10) -> QIcon:
+    pixmap = QPixmap(size, size)
+    pixmap.fill(QColor(colour))
+    return QIcon(pixmap)
+
+
+def read_annotations(repo: Any, ids: list[int]) -> list[Annotation]:
+    """Annotations by id in one query (tags and regions included)."""
+    if not ids:
+        return []
+    # The repository's filtered reader, narrowed to these ids (no public by-ids read yet).
+    return list(repo._query(f"a.id IN ({','.join('?' for _ in ids)})", list(ids)))
+
+
+class AnnotationTableModel(QAbstractTableModel):
+    """Rows = annotation ids for the filters; columns = what a student scans for."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.repo: Any = None
+        self.filters = TableFilters()
+        self.ids: list[int] = []
+        self._rows: dict[int, Annotation] = {}
+        self.films: dict[int, Film] = {}
+        self.tiers: dict[int, Any] = {}
+        self.categories: dict[int, Category] = {}
+        self.colours: dict[int, str] = {}  # category id -> colour (the timeline's colours)
+
+    # -- data in -------------------------------------------------------------------------------
+    def bind(self, repo: Any, colour_of: Any = None) -> None:
+        """A project was opened (or closed: repo None)."""
+        self.beginResetModel()
+        self.repo = repo
+        self._rows.clear()
+        self.ids = []
+        if repo is not None:
+            self._load_names(colour_of)
+            self.ids = self._query_ids()
+        self.endResetModel()
+
+    def _load_names(self, colour_of: Any = None) -> None:
+        repo = self.repo
+        self.films = {f.id: f for f in repo.films()}
+        self.tiers = {t.id: t for t in repo.tiers()}
+        cats = repo.categories()
+        self.categories = {c.id: c for c in cats}
+        if colour_of is not None:
+            self.colours = {c.id: colour_of(c) for c in cats}
+
+    def set_filters(self, filters: TableFilters) -> None:
+        if filters != self.filters:
+            self.filters = filters
+            self.refresh()
+
+    def _query_ids(self) -> list[int]:
+        f = self.filters
+        ids: list[int] = self.repo.annotation_ids(
+            film_id=f.film_id,
+            tier_ids=f.tier_ids,
+            category_ids=f.category_ids,
+            authors=f.authors,
+            statuses=f.statuses,
+            search=f.search or None,
+        )
+        return ids
+
+    def refresh(self, modified: set[int] | None = None, names: bool = False) -> None:
+        """Re-run the filters; rows whose content changed are re-read."""
+        if self.repo is None:
+            return
+        if names:
+            self._load_names()
+        for ident in modified or set(self._rows):
+            self._rows.pop(ident, None)
+        ids = self._query_ids()
+        if ids == self.ids:
+            if modified:
+                for ident in modified:
+                    row = self.row_of(ident)
+                    if row is not None:
+                        self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+            return
+        self.beginResetModel()
+        self.ids = ids
+        self.endResetModel()
+
+    # -- reading -------------------------------------------------------------------------------
+    def annotation(self, row: int) -> Annotation | None:
+        if not 0 <= row < len(self.ids) or self.repo is None:
+            return None
+        ident = self.ids[row]
+        if ident not in self._rows:
+            first = row - row % PAGE
+            page = [i for i in self.ids[first : first + PAGE] if i not in self._rows]
+            for a in read_annotations(self.repo, page):
+                self._rows[a.id or 0] = a
+            if len(self._rows) > 20 * PAGE:  # keep memory flat while scrolling 100k rows
+                keep = set(self.ids[max(0, first - PAGE) : first + 2 * PAGE])
+                self._rows = {k: v for k, v in self._rows.items() if k in keep}
+        return self._rows.get(ident)
+
+    def row_of(self, annotation_id: int) -> int | None:
+        try:
+            return self.ids.index(annotation_id)
+        except ValueError:
+            return None
+
+    def rowCount(self, parent: QModelIndex | None = None) -> int:  # noqa: N802
+        if parent is not None and parent.isValid():
+            return 0
+        return len(self.ids)
+
+    def columnCount(self, parent: QModelIndex | None = None) -> int:  # noqa: N802
+        if parent is not None and parent.isValid():
+            return 0
+        return len(COLUMNS)
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return COLUMNS[section]
+        elif orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+            return section + 1
+        return None
+
+    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.column() >= len(COLUMNS):
+            return None
+        a = self.annotation(index.row())
+        if a is None:
+            return None
+        column = COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(a, column)
+        if role == Qt.ItemDataRole.UserRole:
+            return a.id
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(a, column)
+        if role == Qt.ItemDataRole.FontRole and column in ("In", "Out"):
+            return _MONO
+        if role == Qt.ItemDataRole.DecorationRole and column == "Category" and a.category_id:
+            return colour_swatch(self.colours.get(a.category_id, "#6b7280"))
+        if role == Qt.ItemDataRole.ForegroundRole and column == "Status":
+            return QColor(STATUS_COLOURS.get(a.status, "#d5d8dd"))
+        if role == Qt.ItemDataRole.ForegroundRole and a.conflict_of:
+            return QColor("#f07178")  # a merged conflict stays visible until resolved
+        return None
+
+    def _timecode(self, a: Annotation, frame: int) -> str:
+        film = self.films.get(a.film_id)
+        return film.timecode(frame) if film is not None else str(frame)
+
+    def _text(self, a: Annotation, column: str) -> str:
+        if column == "In":
+            return self._timecode(a, a.range.start)
+        if column == "Out":
+            return self._timecode(a, a.range.end)
+        if column == "Film":
+            film = self.films.get(a.film_id)
+            return film.title if film else f"film {a.film_id}"
+        if column == "Tier":
+            tier = self.tiers.get(a.tier_id)
+            return tier.name if tier else ""
+        if column == "Category":
+            cat = self.categories.get(a.category_id or -1)
+            return cat.label_en if cat else "—"
+        if column == "Status":
+            return a.status + (" · conflict" if a.conflict_of else "")
+        if column == "Conf.":
+            return a.confidence
+        if column == "Author":
+            return a.author
+        if column == "Tags":
+            return ", ".join(a.tags)
+        first = a.note.strip().splitlines()[0] if a.note.strip() else ""
+        return first.lstrip("# ")[:160]
+
+    def _tooltip(self, a: Annotation, column: str) -> str:
+        if column in ("In", "Out"):
+            return f"frames {a.range.start}–{a.range.end} ({a.range.length} frames)"
+        if column == "Category":
+            cat = self.categories.get(a.category_id or -1)
+            return cat.definition() if cat else ""
+        return a.note[:800]
+
+
+class AnnotationTable(QWidget):
+    """The filter bar and the table; reports selection and double-clicks."""
+
+    selected = pyqtSignal(object)  # annotation id or None
+    activated = pyqtSignal(int)  # double-click: jump to this annotation
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("AnnotationTable")
+        self.model = AnnotationTableModel(self)
+        self.current_film_id: int | None = None
+        self._quiet = False  # selecting from elsewhere (timeline, picture): do not echo it
+        self._categories: list[Category] = []
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search notes and tags…")
+        self.search.setClearButtonEnabled(True)
+        self.tier_box = QComboBox()
+        self.category_box = QComboBox()
+        self.category_box.setMinimumContentsLength(14)
+        self.author_box = QComboBox()
+        self.status_box = QComboBox()
+        self.all_films = QCheckBox("All films")
+        self.all_films.setToolTip(
+            "Show annotations of every film in the project, not only this one"
+        )
+        self.count = QLabel()
+        self.count.setObjectName("TableCount")
+        bar = QHBoxLayout()
+        bar.setContentsMargins(6, 4, 6, 4)
+        bar.addWidget(self.search, 3)
+        for box, tip in (
+            (self.tier_box, "Tier"),
+            (self.category_box, "Category (a level shows everything under it)"),
+            (self.author_box, "Author"),
+            (self.status_box, "Status"),
+        ):
+            box.setToolTip(tip)
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            bar.addWidget(box, 1)
+        bar.addWidget(self.all_films)
+        bar.addWidget(self.count)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setAlternatingRowColors(True)
+        self.view.setShowGrid(False)
+        self.view.setWordWrap(False)
+        self.view.verticalHeader().setVisible(False)  # type: ignore[union-attr]
+        self.view.verticalHeader().setDefaultSectionSize(22)  # type: ignore[union-attr]
+        header = self.view.horizontalHeader()
+        assert header is not None
+        header.setStretchLastSection(True)
+        header.setHighlightSections(False)
+        from PyQt6.QtGui import QFontMetrics
+
+        timecode = QFontMetrics(_MONO).horizontalAdvance("00:00:00:00") + 18
+        for i, width in enumerate((timecode, timecode, 130, 110, 190, 90, 70, 90, 130)):
+            header.resizeSection(i, width)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.view.setStyleSheet(
+            "QTableView { background: #17191c; alternate-background-color: #1c1f23; "
+            "border: none; gridline-color: #2b2e34; }"
+            "QTableView::item { padding: 0 6px; }"
+            "QTableView::item:selected { background: #3b6ea8; color: white; }"
+            "QHeaderView::section { background: #23262b; color: #9aa0a9; border: none; "
+            "border-right: 1px solid #2b2e34; padding: 3px 6px; }"
+        )
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addLayout(bar)
+        layout.addWidget(self.view, 1)
+        self.search.textChanged.connect(self._apply)
+        for box in (self.tier_box, self.category_box, self.author_box, self.status_box):
+            box.currentIndexChanged.connect(self._apply)
+        self.all_films.toggled.connect(self._apply)
+        self.view.doubleClicked.connect(self._double_clicked)
+        selection = self.view.selectionModel()
+        assert selection is not None
+        selection.currentRowChanged.connect(self._row_changed)
+        self.model.modelReset.connect(self._update_count)
+        self._fill_boxes()
+
+    # -- project ---------------------------------------------------------------------------------
+    def bind(self, repo: Any, colour_of: Any = None) -> None:
+        self.model.bind(repo, colour_of)
+        self._fill_boxes()
+        self._apply()
+
+    def set_film(self, film_id: int | None) -> None:
+        self.current_film_id = film_id
+        self._apply()
+
+    def refresh(self, modified: set[int] | None = None, names: bool = False) -> None:
+        keep = self.selected_id()
+        if names:
+            self.model.refresh(modified, names=True)
+            self._fill_boxes()
+        else:
+            self.model.refresh(modified)
+        self._update_count()
+        if keep is not None:
+            self.select(keep, quiet=True)
+
+    def _fill_boxes(self) -> None:
+        repo = self.model.repo
+        keep = {
+            box: box.currentData()
+            for box in (self.tier_box, self.category_box, self.author_box, self.status_box)
+        }
+        for box in keep:
+            box.blockSignals(True)
+            box.clear()
+        self.tier_box.addItem("All tiers", None)
+        self.category_box.addItem("All categories", None)
+        self.author_box.addItem("All authors", None)
+        self.status_box.addItem("Any status", None)
+        for status in STATUSES:
+            self.status_box.addItem(status, status)
+        if repo is not None:
+            for tier in repo.tiers():
+                self.tier_box.addItem(colour_swatch(tier.color), tier.name, tier.id)
+            self._categories = repo.categories()
+            depth: dict[str, int] = {}
+            for cat in self._categories:
+                depth[cat.key] = depth.get(cat.parent_key or "", -1) + 1 if cat.parent_key else 0
+                self.category_box.addItem("    " * depth[cat.key] + cat.label_en, cat.id)
+            for author in repo.authors():
+                if author:
+                    self.author_box.addItem(author, author)
+        for box, data in keep.items():
+            found = box.findData(data)
+            box.setCurrentIndex(max(0, found))
+            box.blockSignals(False)
+
+    # -- filters ---------------------------------------------------------------------------------
+    def filters(self) -> TableFilters:
+        tier = self.tier_box.currentData()
+        cat = self.category_box.currentData()
+        author = self.author_box.currentData()
+        status = self.status_box.currentData()
+        return TableFilters(
+            film_id=None if self.all_films.isChecked() else self.current_film_id,
+            tier_ids=None if tier is None else (tier,),
+            category_ids=None if cat is None else category_branch(self._categories, cat),
+            authors=None if author is None else (author,),
+            statuses=None if status is None else (status,),
+            search=self.search.text().strip(),
+        )
+
+    def _apply(self, *_args: object) -> None:
+        keep = self.selected_id()
+        filters = self.filters()
+        if self.current_film_id is None and not self.all_films.isChecked():
+            filters = replace(filters, film_id=-1)  # no film on screen yet: nothing to list
+        self.model.set_filters(filters)
+        self.view.setColumnHidden(COLUMNS.index("Film"), not self.all_films.isChecked())
+        self._update_count()
+        if keep is not None:
+            self.select(keep, quiet=True)
+
+    def _update_count(self) -> None:
+        total = self.model.repo.count_annotations() if self.model.repo is not None else 0
+        shown = self.model.rowCount()
+        self.count.setText(f"{shown:,} of {total:,}" if shown != total else f"{total:,}")
+
+    # -- selection -------------------------------------------------------------------------------
+    def selected_id(self) -> int | None:
+        index = self.view.currentIndex()
+        if not index.isValid() or not self.view.selectionModel().isSelected(index):  # type: ignore[union-attr]
+            return None
+        return self.model.ids[index.row()] if index.row() < len(self.model.ids) else None
+
+    def select(self, annotation_id: int | None, quiet: bool = False) -> bool:
+        """Select and show a row (from the timeline or the picture); False when filtered out."""
+        row = self.model.row_of(annotation_id) if annotation_id is not None else None
+        self._quiet = quiet
+        try:
+            if row is None:
+                self.view.clearSelection()
+                self.view.setCurrentIndex(self.model.index(-1, -1))
+                return False
+            index = self.model.index(row, 0)
+            self.view.setCurrentIndex(index)
+            self.view.selectRow(row)
+            self.view.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
+            return True
+        finally:
+            self._quiet = False
+
+    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._quiet:
+            return
+        if current.isValid() and current.row() < len(self.model.ids):
+            self.selected.emit(self.model.ids[current.row()])
+        else:
+            self.selected.emit(None)
+
+    def _double_clicked(self, index: QModelIndex) -> None:
+        if index.isValid() and index.row() < len(self.model.ids):
+            self.activated.emit(self.model.ids[index.row()])

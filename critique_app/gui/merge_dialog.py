@@ -1,0 +1,150 @@
+"""The teacher merges students' project files into the open project, on a worker thread.
+
+critique_app.services.merge reads and checks every file before the project changes and does
+the whole merge in one transaction, so a malformed or newer file ends in one sentence here and
+nothing merged. The merge uses its own connection on the worker (SQLite connections stay on
+their thread); the window re-reads the project when it is done.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PyQt6.QtCore import Qt, pyqtSignal
+from PyQt6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from critique_app.gui.worker import Task, TaskBar, run_task
+from critique_app.services.progress import Progress
+
+INTRO = (
+    "Choose the project files (*.critique) your students annotated. Films are matched by "
+    "content, authors are kept, exact duplicates are recognised, and two different edits of "
+    "the same annotation are both kept and flagged as a conflict. Nothing is lost."
+)
+
+
+def _merge(progress: Progress, target: Path, sources: list[Path]) -> Any:
+    from critique_app.services.merge import merge_files
+
+    return merge_files(target, [str(s) for s in sources], progress)
+
+
+class MergeDialog(QDialog):
+    merged = pyqtSignal(object)  # MergeSummary
+
+    def __init__(self, project: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Merge students' projects")
+        self.setObjectName("MergeDialog")
+        self.resize(620, 420)
+        self.project = project
+        self.task: Task | None = None
+        self.summary: Any = None
+        intro = QLabel(INTRO)
+        intro.setWordWrap(True)
+        self.files = QListWidget()
+        self.files.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.add_button = QPushButton("Add files…")
+        self.remove_button = QPushButton("Remove")
+        self.merge_button = QPushButton(f"Merge into {Path(project.path).name}")
+        self.merge_button.setDefault(True)
+        self.close_button = QPushButton("Close")
+        self.taskbar = TaskBar()
+        self.result = QLabel()
+        self.result.setObjectName("MergeResult")
+        self.result.setWordWrap(True)
+        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        row = QHBoxLayout()
+        row.addWidget(self.add_button)
+        row.addWidget(self.remove_button)
+        row.addStretch(1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.taskbar, 1)
+        bottom.addWidget(self.merge_button)
+        bottom.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.files, 1)
+        layout.addLayout(row)
+        layout.addWidget(self.result)
+        layout.addLayout(bottom)
+        self.add_button.clicked.connect(self._ask_files)
+        self.remove_button.clicked.connect(self._remove_selected)
+        self.merge_button.clicked.connect(self.start)
+        self.close_button.clicked.connect(self.close)
+
+    def add_files(self, paths: list[str | Path]) -> None:
+        known = {self.files.item(i).text() for i in range(self.files.count())}  # type: ignore[union-attr]
+        for path in paths:
+            if str(path) not in known:
+                self.files.addItem(str(path))
+
+    def sources(self) -> list[Path]:
+        return [Path(self.files.item(i).text()) for i in range(self.files.count())]  # type: ignore[union-attr]
+
+    def _ask_files(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, "Students' projects", "", "Critique projects (*.critique);;All files (*)"
+        )
+        self.add_files(paths)
+
+    def _remove_selected(self) -> None:
+        for item in self.files.selectedItems():
+            self.files.takeItem(self.files.row(item))
+
+    def start(self) -> Task | None:
+        """Merge on a worker with progress and Cancel; the summary or the reason shows here."""
+        if not self.sources():
+            self._say("Add at least one student's project file first.", error=True)
+            return None
+        self._busy(True)
+        self.result.clear()
+        self.task = run_task(
+            "Merging",
+            _merge,
+            Path(self.project.path),
+            self.sources(),
+            on_done=self._done,
+            on_error=lambda text: self._failed(text),
+            bar=self.taskbar,
+        )
+        self.task.cancelled.connect(
+            lambda: self._failed("Merge cancelled."),
+            Qt.ConnectionType.QueuedConnection,
+        )
+        return self.task
+
+    def _busy(self, busy: bool) -> None:
+        for widget in (self.merge_button, self.add_button, self.remove_button, self.close_button):
+            widget.setEnabled(not busy)
+
+    def _say(self, text: str, error: bool = False) -> None:
+        self.result.setText(text)
+        self.result.setStyleSheet(f"color: {'#f07178' if error else '#9fd3a8'};")
+
+    def _done(self, summary: Any) -> None:
+        self._busy(False)
+        self.summary = summary
+        self._say(summary.sentence())
+        self.merged.emit(summary)
+
+    def _failed(self, text: str) -> None:
+        self._busy(False)
+        self._say(f"{text} Nothing was merged.", error=True)
+
+    def closeEvent(self, event: Any) -> None:  # noqa: N802
+        if self.task is not None and self.task.running:
+            self.task.cancel()
+            self.task.wait(10)
+        super().closeEvent(event)

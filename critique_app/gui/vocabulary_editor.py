@@ -1,0 +1,362 @@
+"""Edit the project's vocabularies in the app; import and export them (JSON, ELAN .ecv).
+
+Each edit is saved to the project at once. A file that is malformed or from a newer version
+of Critique is refused with the domain's one-sentence reason, shown in the dialog, and the
+project is left exactly as it was (the file is parsed completely before anything is written).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from PyQt6.QtCore import Qt, pyqtSignal
+from PyQt6.QtGui import QColor
+from PyQt6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from critique_app.domain.model import Category, Vocabulary
+from critique_app.domain.vocabulary import (
+    parse_ecv,
+    parse_vocabulary,
+    vocabulary_to_ecv,
+    vocabulary_to_json,
+)
+from critique_app.errors import UserError
+
+FILE_FILTER = "Vocabularies (*.json *.ecv);;Critique vocabulary (*.json);;ELAN vocabulary (*.ecv)"
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def read_vocabulary_file(path: str | Path) -> tuple[Vocabulary, str | None]:
+    """Parse a vocabulary file completely (JSON, or ELAN .ecv by its suffix); UserError if not."""
+    path = Path(path)
+    try:
+        text = path.read_text("utf-8")
+    except FileNotFoundError:
+        raise UserError(f"{path} does not exist.") from None
+    except UnicodeDecodeError:
+        raise UserError(f"{path} is not a text file (a vocabulary is JSON or ELAN XML).") from None
+    except OSError as err:
+        raise UserError(f"{path} cannot be read ({err.strerror}).") from None
+    if path.suffix.lower() == ".ecv":
+        return parse_ecv(text, str(path), name=path.stem), None
+    return parse_vocabulary(text, str(path)), text
+
+
+def _slug(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug if slug and slug[0].isalpha() else f"c-{slug or 'new'}"
+
+
+class VocabularyEditor(QDialog):
+    changed = pyqtSignal()  # the project's vocabularies changed (names, colours, entries)
+
+    def __init__(self, repo: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Vocabularies")
+        self.setObjectName("VocabularyEditor")
+        self.resize(820, 560)
+        self.repo = repo
+        self.vocabulary: Vocabulary | None = None
+        self._loading = False
+        self.chooser = QComboBox()
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels(["Entry", "Français"])
+        self.tree.setColumnWidth(0, 260)
+        self.key = QLabel()
+        self.key.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.label_en = QLineEdit()
+        self.label_fr = QLineEdit()
+        self.definition_en = QPlainTextEdit()
+        self.definition_fr = QPlainTextEdit()
+        for box in (self.definition_en, self.definition_fr):
+            box.setMaximumHeight(80)
+        self.colour = QLineEdit()
+        self.colour.setPlaceholderText("#4f8cc9 (empty: the parent's or an automatic colour)")
+        self.message = QLabel()
+        self.message.setObjectName("VocabularyMessage")
+        self.message.setWordWrap(True)
+        self.add_level = QPushButton("Add level")
+        self.add_child = QPushButton("Add entry under")
+        self.remove = QPushButton("Remove")
+        self.import_button = QPushButton("Import…")
+        self.export_json = QPushButton("Export JSON…")
+        self.export_ecv = QPushButton("Export ELAN .ecv…")
+        close = QPushButton("Close")
+
+        form = QFormLayout()
+        form.addRow("Key", self.key)
+        form.addRow("Label (English)", self.label_en)
+        form.addRow("Label (français)", self.label_fr)
+        form.addRow("Definition", self.definition_en)
+        form.addRow("Définition", self.definition_fr)
+        form.addRow("Colour", self.colour)
+        details = QWidget()
+        details.setLayout(form)
+        left = QWidget()
+        left_column = QVBoxLayout(left)
+        left_column.setContentsMargins(0, 0, 0, 0)
+        left_column.addWidget(self.chooser)
+        left_column.addWidget(self.tree, 1)
+        tree_buttons = QHBoxLayout()
+        for button in (self.add_level, self.add_child, self.remove):
+            tree_buttons.addWidget(button)
+        left_column.addLayout(tree_buttons)
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(details)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        bottom = QHBoxLayout()
+        for button in (self.import_button, self.export_json, self.export_ecv):
+            bottom.addWidget(button)
+        bottom.addStretch(1)
+        bottom.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(split, 1)
+        layout.addWidget(self.message)
+        layout.addLayout(bottom)
+
+        self.chooser.currentIndexChanged.connect(self._vocabulary_chosen)
+        self.tree.currentItemChanged.connect(self._entry_chosen)
+        for field in (self.label_en, self.label_fr, self.colour):
+            field.editingFinished.connect(self._save_entry)
+        for box in (self.definition_en, self.definition_fr):
+            box.textChanged.connect(self._save_entry)
+        self.add_level.clicked.connect(lambda: self.add_entry(None))
+        self.add_child.clicked.connect(self._add_under_current)
+        self.remove.clicked.connect(self._remove_current)
+        self.import_button.clicked.connect(self._ask_import)
+        self.export_json.clicked.connect(lambda: self._ask_export("json"))
+        self.export_ecv.clicked.connect(lambda: self._ask_export("ecv"))
+        close.clicked.connect(self.close)
+        self._fill_chooser()
+
+    # -- showing ----------------------------------------------------------------------------------
+    def say(self, text: str, error: bool = False) -> None:
+        self.message.setText(text)
+        self.message.setStyleSheet(f"color: {'#f07178' if error else '#9fd3a8'};")
+
+    def _fill_chooser(self, key: str | None = None) -> None:
+        self._loading = True
+        self.chooser.clear()
+        for vocab in self.repo.vocabularies():
+            self.chooser.addItem(f"{vocab.name} ({len(vocab.categories)} entries)", vocab.key)
+        self._loading = False
+        index = self.chooser.findData(key) if key else 0
+        self.chooser.setCurrentIndex(max(0, index))
+        self._vocabulary_chosen()
+
+    def _vocabulary_chosen(self, *_args: object) -> None:
+        if self._loading:
+            return
+        key = self.chooser.currentData()
+        self.vocabulary = self.repo.vocabulary_by_key(key) if key else None
+        self._fill_tree()
+
+    def _fill_tree(self, select: str | None = None) -> None:
+        self._loading = True
+        self.tree.clear()
+        items: dict[str, QTreeWidgetItem] = {}
+        chosen = None
+        for cat in self.vocabulary.categories if self.vocabulary else ():
+            parent = items.get(cat.parent_key or "")
+            item = QTreeWidgetItem([cat.label_en, cat.label_fr or ""])
+            item.setData(0, Qt.ItemDataRole.UserRole, cat.key)
+            item.setToolTip(0, cat.definition())
+            if cat.color:
+                item.setForeground(0, QColor(cat.color))
+            if parent is None:
+                self.tree.addTopLevelItem(item)
+            else:
+                parent.addChild(item)
+            items[cat.key] = item
+            if cat.key == select:
+                chosen = item
+        self.tree.expandToDepth(0)
+        self._loading = False
+        if chosen is not None:
+            self.tree.setCurrentItem(chosen)
+            self.tree.scrollToItem(chosen)
+        self._entry_chosen()
+
+    def current_category(self) -> Category | None:
+        item = self.tree.currentItem()
+        if item is None or self.vocabulary is None:
+            return None
+        return self.vocabulary.category(item.data(0, Qt.ItemDataRole.UserRole))
+
+    def _entry_chosen(self, *_args: object) -> None:
+        cat = self.current_category()
+        self._loading = True
+        self.key.setText(cat.key if cat else "")
+        self.label_en.setText(cat.label_en if cat else "")
+        self.label_fr.setText(cat.label_fr or "" if cat else "")
+        self.definition_en.setPlainText(cat.definition_en or "" if cat else "")
+        self.definition_fr.setPlainText(cat.definition_fr or "" if cat else "")
+        self.colour.setText(cat.color or "" if cat else "")
+        for field in (self.label_en, self.label_fr, self.definition_en, self.definition_fr):
+            field.setEnabled(cat is not None)
+        self.colour.setEnabled(cat is not None)
+        self.remove.setEnabled(cat is not None)
+        self.add_child.setEnabled(cat is not None)
+        self._loading = False
+
+    # -- editing (saved at once) --------------------------------------------------------------------
+    def _store(self, vocabulary: Vocabulary, select: str | None = None) -> bool:
+        try:
+            self.vocabulary = self.repo.save_vocabulary(vocabulary)
+        except (UserError, ValueError) as err:
+            self.say(str(err), error=True)
+            return False
+        self._fill_tree(select)
+        self.changed.emit()
+        return True
+
+    def _save_entry(self) -> None:
+        cat = self.current_category()
+        if self._loading or cat is None or self.vocabulary is None:
+            return
+        colour = self.colour.text().strip() or None
+        if colour and not _COLOUR.match(colour):
+            self.say(f"'{colour}' is not a colour: write it like #4f8cc9.", error=True)
+            return
+        label = self.label_en.text().strip()
+        if not label:
+            self.say("An entry needs an English label.", error=True)
+            return
+        updated = replace(
+            cat,
+            label_en=label,
+            label_fr=self.label_fr.text().strip() or None,
+            definition_en=self.definition_en.toPlainText().strip() or None,
+            definition_fr=self.definition_fr.toPlainText().strip() or None,
+            color=colour,
+        )
+        if updated == cat:
+            return
+        cats = tuple(updated if c.key == cat.key else c for c in self.vocabulary.categories)
+        if self._store(replace(self.vocabulary, categories=cats), select=cat.key):
+            self.say(f"Saved '{label}'.")
+
+    def add_entry(self, parent_key: str | None, label: str = "New entry") -> str | None:
+        """A new level (parent None) or an entry under `parent_key`; returns its key."""
+        if self.vocabulary is None:
+            self.say("This project has no vocabulary yet: import one first.", error=True)
+            return None
+        keys = {c.key for c in self.vocabulary.categories}
+        base = f"{parent_key}.{_slug(label)}" if parent_key else _slug(label)
+        key, n = base, 2
+        while key in keys:
+            key, n = f"{base}-{n}", n + 1
+        siblings = self.vocabulary.children(parent_key)
+        new = Category(key=key, label_en=label, parent_key=parent_key, position=len(siblings))
+        cats = list(self.vocabulary.categories)
+        # keep parents before children: insert after the parent's last descendant
+        at = len(cats)
+        if parent_key is not None:
+            idx = [
+                i
+                for i, c in enumerate(cats)
+                if c.key == parent_key or c.key.startswith(parent_key + ".")
+            ]
+            at = (idx[-1] + 1) if idx else len(cats)
+        cats.insert(at, new)
+        if self._store(replace(self.vocabulary, categories=tuple(cats)), select=key):
+            self.say("New entry added: give it a label and a definition.")
+            self.label_en.setFocus()
+            self.label_en.selectAll()
+            return key
+        return None
+
+    def _add_under_current(self) -> None:
+        cat = self.current_category()
+        if cat is not None:
+            self.add_entry(cat.key)
+
+    def _remove_current(self) -> None:
+        cat = self.current_category()
+        if cat is None or self.vocabulary is None:
+            return
+        branch = [
+            c
+            for c in self.vocabulary.categories
+            if c.key == cat.key or c.key.startswith(cat.key + ".")
+        ]
+        used = len(self.repo.annotation_ids(category_ids=[c.id for c in branch if c.id]))
+        if used:
+            self.say(
+                f"'{cat.label_en}' is used by {used} annotation{'s' if used > 1 else ''}: "
+                "give them another category first; nothing was removed.",
+                error=True,
+            )
+            return
+        gone = {c.key for c in branch}
+        cats = tuple(c for c in self.vocabulary.categories if c.key not in gone)
+        if not cats:
+            self.say("A vocabulary keeps at least one entry.", error=True)
+            return
+        if self._store(replace(self.vocabulary, categories=cats), select=cat.parent_key):
+            self.say(f"Removed '{cat.label_en}'.")
+
+    # -- files ------------------------------------------------------------------------------------
+    def import_file(self, path: str | Path) -> bool:
+        """Add or update a vocabulary from a file; a bad file changes nothing and says why."""
+        try:
+            vocabulary, source = read_vocabulary_file(path)
+            stored = self.repo.save_vocabulary(vocabulary, source_json=source)
+        except UserError as err:
+            self.say(str(err), error=True)
+            return False
+        self._fill_chooser(stored.key)
+        self.changed.emit()
+        self.say(
+            f"Imported '{stored.name}' from {Path(path).name}: {len(stored.categories)} entries."
+        )
+        return True
+
+    def export_file(self, path: str | Path, fmt: str) -> bool:
+        if self.vocabulary is None:
+            self.say("There is no vocabulary to export.", error=True)
+            return False
+        text = (
+            vocabulary_to_ecv(self.vocabulary)
+            if fmt == "ecv"
+            else vocabulary_to_json(self.vocabulary)
+        )
+        try:
+            Path(path).write_text(text, "utf-8")
+        except OSError as err:
+            self.say(f"Cannot write {path} ({err.strerror}).", error=True)
+            return False
+        self.say(f"Exported to {path}.")
+        return True
+
+    def _ask_import(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import a vocabulary", "", FILE_FILTER)
+        if path:
+            self.import_file(path)
+
+    def _ask_export(self, fmt: str) -> None:
+        suffix = ".ecv" if fmt == "ecv" else ".json"
+        name = (self.vocabulary.key if self.vocabulary else "vocabulary") + suffix
+        path, _ = QFileDialog.getSaveFileName(self, "Export the vocabulary", name, FILE_FILTER)
+        if path:
+            self.export_file(path, fmt)
