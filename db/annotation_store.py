@@ -28,11 +28,14 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def fts_query(text: str) -> str | None:
-    """A safe FTS5 query from what a user types: every word must appear (as a prefix)."""
+    """A safe FTS5 query from what a user types: every word must appear, the last one as a
+    prefix (the user may still be typing it). Punctuation never becomes query syntax."""
     words = _WORD.findall(text)
     if not words:
         return None
-    return " AND ".join(f'"{word}"*' for word in words)
+    terms = [f'"{word}"' for word in words]
+    terms[-1] += "*"
+    return " AND ".join(terms)
 
 
 def _pack_hashes(hashes: tuple[int, ...] | None) -> bytes | None:
@@ -329,14 +332,18 @@ class AnnotationStore:
         ]
 
     def search(self, text: str, limit: int = 200) -> list[int]:
-        """Annotation ids whose note or tags contain every word typed, best match first."""
+        """Ids of annotations whose note or tags contain every word typed (oldest first).
+
+        Not ranked: ranking scores every match before the first row comes back, and the
+        table shows results in film order anyway.
+        """
         query = fts_query(text)
         if query is None:
             return []
         return [
             r[0]
             for r in self.db.conn.execute(
-                "SELECT rowid FROM annotations_fts WHERE annotations_fts MATCH ? ORDER BY rank LIMIT ?",
+                "SELECT rowid FROM annotations_fts WHERE annotations_fts MATCH ? LIMIT ?",
                 [query, limit],
             )
         ]

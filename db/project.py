@@ -67,10 +67,21 @@ def _seed(project: Project) -> None:
     install_default_vocabulary(project.repo)
 
 
+QUICK_CHECK_LIMIT = 48 * 1024 * 1024
+
+
 def open_project(
-    path: str | Path, *, timeout: float = 5.0, default_vocabulary: bool = True
+    path: str | Path,
+    *,
+    timeout: float = 5.0,
+    default_vocabulary: bool = True,
+    check_limit: int = QUICK_CHECK_LIMIT,
 ) -> Project:
-    """Open a `*.critique` project, creating an empty one when the file does not exist yet."""
+    """Open a `*.critique` project, creating an empty one when the file does not exist yet.
+
+    Files up to `check_limit` bytes get SQLite's quick_check (a damaged file is refused at
+    once); above that it would cost more than a second, so damage shows on first access.
+    """
     path = Path(path).expanduser()
     name = path.name
     if path.is_dir():
@@ -112,7 +123,9 @@ def open_project(
         # Fail now, not at the first edit, when another program holds the write lock.
         db.execute("BEGIN IMMEDIATE")
         db.execute("ROLLBACK")
-        check = db.execute("PRAGMA quick_check(1)").fetchone()[0]
+        check = "ok"
+        if path.stat().st_size <= check_limit:
+            check = db.execute("PRAGMA quick_check(1)").fetchone()[0]
         if check != "ok":
             raise UserError(
                 f"{path} is damaged (SQLite reports: {check}); open a backup copy instead."

@@ -463,8 +463,10 @@ class Repository(AnnotationStore):
         if not name:
             raise UserError("A seminar needs a name.")
         try:
-            self._write("UPDATE seminars SET name = ?, description = coalesce(?, description) "
-                        "WHERE id = ?", [name, description, seminar_id])
+            self._write(
+                "UPDATE seminars SET name = ?, description = coalesce(?, description) WHERE id = ?",
+                [name, description, seminar_id],
+            )
         except sqlite3.IntegrityError:
             raise UserError(f"There is already a seminar named '{name}'.") from None
         return self.get_seminar(seminar_id)
