@@ -13,6 +13,7 @@ from types import TracebackType
 
 from sqlite_utils import Database
 
+from critique_app.domain.commands import UndoStack
 from critique_app.errors import UserError
 from db.repository import Repository
 from db.schema import latest_version, migrate, schema_version
@@ -22,12 +23,14 @@ OUR_TABLES = {"films", "annotations", "tiers"}
 
 
 class Project:
-    """An open project: `db` is the sqlite_utils.Database, `repo` returns domain objects."""
+    """An open project: `db` is the sqlite_utils.Database, `repo` returns domain objects,
+    `undo` is the project's one undo/redo history (push commands from domain.commands)."""
 
     def __init__(self, db: Database, path: Path | None) -> None:
         self.db = db
         self.path = path
         self.repo = Repository(db)
+        self.undo = UndoStack(self.repo)
 
     @property
     def schema_version(self) -> int:

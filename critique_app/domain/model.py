@@ -282,6 +282,15 @@ def normalise_tags(tags: object) -> tuple[str, ...]:
     return tuple(sorted({str(t).strip() for t in tags if str(t).strip()}))
 
 
+def _is_normalised(tags: object) -> bool:
+    # Cheap check first: tags read from a project are already sorted, distinct and trimmed.
+    return (
+        isinstance(tags, tuple)
+        and all(isinstance(t, str) and t and t == t.strip() for t in tags)
+        and all(a < b for a, b in zip(tags, tags[1:], strict=False))
+    )
+
+
 @dataclass(frozen=True)
 class Annotation:
     """A critical remark anchored on an exact frame range of one film, in one tier."""
@@ -311,7 +320,7 @@ class Annotation:
             raise ValueError(f"'{self.status}' is not a status ({', '.join(STATUSES)}).")
         if self.confidence not in CONFIDENCES:
             raise ValueError(f"'{self.confidence}' is not a confidence ({', '.join(CONFIDENCES)}).")
-        if self.tags != normalise_tags(self.tags):
+        if not _is_normalised(self.tags):
             object.__setattr__(self, "tags", normalise_tags(self.tags))
 
     @classmethod

@@ -227,3 +227,26 @@ def test_a_refused_edit_is_not_remembered() -> None:
     with pytest.raises(UserError):
         stack.push(c.AddRelation(a.id or 0, a.id or 0, "continues"))
     assert not stack.can_undo
+
+
+def test_a_project_file_carries_its_undo_history(tmp_path) -> None:
+    from db.project import open_project
+
+    with open_project(tmp_path / "p.critique") as project:
+        f = project.repo.add_film(
+            "/f.mp4", sha256="a" * 64, size=1, rate=Fraction(24), frame_count=9
+        )
+        created = c.CreateTier("Lea")
+        project.undo.push(created)
+        project.undo.push(
+            c.CreateAnnotation(Annotation.create(f.id or 0, created.tier_id or 0, FrameRange(1, 2)))
+        )
+        assert len(project.repo.annotations()) == 1
+        project.undo.undo()
+        project.undo.undo()
+        assert project.repo.tiers() == [] and project.repo.annotations() == []
+        project.undo.redo()
+        project.undo.redo()
+        assert [t.name for t in project.repo.tiers()] == ["Lea"]
+    with open_project(tmp_path / "p.critique") as again:  # every step was saved at once
+        assert len(again.repo.annotations()) == 1
