@@ -111,7 +111,7 @@ def read_source(path: str | Path) -> SourceProject:
         copy = Path(tmp) / "source.critique"
         try:
             # The backup API copies a consistent snapshot, WAL content included.
-            src = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            src = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
             try:
                 version = int(src.execute("PRAGMA user_version").fetchone()[0])
                 if version > latest_version():
