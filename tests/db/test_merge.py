@@ -86,7 +86,9 @@ def test_class_merge(tmp_path: Path) -> None:
     theo.close()
 
     with open_project(tmp_path / "teacher.critique") as teacher:
-        summary = merge_projects(teacher, [tmp_path / "lea.critique", tmp_path / "Théo projet #2.critique"])
+        summary = merge_projects(
+            teacher, [tmp_path / "lea.critique", tmp_path / "Théo projet #2.critique"]
+        )
         assert summary.films_added == 1 and summary.films_matched == 1
         assert summary.authors == ["Lea", "Theo"]
         # Seed: added from Lea (her edit), Theo's unedited seed differs -> both kept, flagged.
@@ -110,7 +112,9 @@ def test_class_merge(tmp_path: Path) -> None:
         assert repo.annotation_ids(conflicts_only=True) == [flagged.id]
 
         # Merging the same files again: everything recognised, nothing added.
-        again = merge_projects(teacher, [tmp_path / "lea.critique", tmp_path / "Théo projet #2.critique"])
+        again = merge_projects(
+            teacher, [tmp_path / "lea.critique", tmp_path / "Théo projet #2.critique"]
+        )
         assert again.annotations_added == 0 and again.conflicts == 0
         assert again.duplicates == 5 and len(again.already_merged) == 2
         assert len(repo.annotations()) == 5
