@@ -297,8 +297,10 @@ class RegionOverlay(QWidget):
     def mouseDoubleClickEvent(self, event: QMouseEvent | None) -> None:  # noqa: N802
         if self.tool != "polygon":
             return
-        points = self._draft
-        # the double click's first press already added its point: drop exact repeats
+        points = list(self._draft)
+        if event is not None and self.picture_rect().contains(event.position()):
+            points.append(self.to_normalised(event.position()))
+        # the double click's own press usually added this point already: drop exact repeats
         unique = [pt for i, pt in enumerate(points) if i == 0 or pt != points[i - 1]]
         self._draft, self._hover = [], None
         self.update()

@@ -56,7 +56,7 @@ def read_vocabulary_file(path: str | Path) -> tuple[Vocabulary, str | None]:
     except OSError as err:
         raise UserError(f"{path} cannot be read ({err.strerror}).") from None
     if path.suffix.lower() == ".ecv":
-        return parse_ecv(text, str(path), name=path.stem), None
+        return parse_ecv(text, str(path)), None
     return parse_vocabulary(text, str(path)), text
 
 
@@ -321,15 +321,23 @@ class VocabularyEditor(QDialog):
         """Add or update a vocabulary from a file; a bad file changes nothing and says why."""
         try:
             vocabulary, source = read_vocabulary_file(path)
+            existing = self.repo.vocabulary_by_key(vocabulary.key)
+            if existing is not None and source is None:
+                # ELAN files carry no display name: keep the one the project knows
+                vocabulary = replace(
+                    vocabulary,
+                    name=existing.name,
+                    description=vocabulary.description or existing.description,
+                )
             stored = self.repo.save_vocabulary(vocabulary, source_json=source)
         except UserError as err:
             self.say(str(err), error=True)
             return False
         self._fill_chooser(stored.key)
         self.changed.emit()
-        self.say(
-            f"Imported '{stored.name}' from {Path(path).name}: {len(stored.categories)} entries."
-        )
+        verb = "Updated" if existing is not None else "Imported"
+        count = len(stored.categories)
+        self.say(f"{verb} '{stored.name}' from {Path(path).name}: {count} entries.")
         return True
 
     def export_file(self, path: str | Path, fmt: str) -> bool:

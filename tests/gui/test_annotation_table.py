@@ -109,7 +109,11 @@ def test_selection_is_shared_with_timeline_and_editor(
     # timeline -> table: click the bar of the 'hands' annotation (tier row 1, frames 45-80)
     y = int(canvas._tracks_top() + 24 * 1 + 12)
     h.qtbot.mouseClick(canvas, LEFT, pos=QPoint(int(canvas.x_of(60)), y))
-    hands = next(i for i in table.model.ids if table.model.annotation(table.model.row_of(i)).range.start == 45)
+    hands = next(
+        i
+        for i in table.model.ids
+        if table.model.annotation(table.model.row_of(i)).range.start == 45
+    )
     assert table.selected_id() == hands
     assert canvas.selected == hands
     assert bench.editor.title.text().endswith("Hands")
