@@ -40,6 +40,18 @@ class HashedRun:
     def __len__(self) -> int:
         return len(self.diffs)
 
+    def without_first(self, k: int) -> HashedRun:
+        """The same run minus its first k frames (already known to the caller)."""
+        h = self.hashes
+        return HashedRun(
+            self.start + k,
+            FrameHashes(h.phash[k:], h.phash_mirror[k:], h.dhash[k:], h.contrast[k:]),
+            self.diffs[k:],
+            self.first_grey,  # approximate once trimmed; only used across run borders
+            self.last_grey,
+            self.stopped,
+        )
+
 
 def _concat(runs: list[HashedRun], start: int, stopped: str | None) -> HashedRun:
     h = [r.hashes for r in runs]
@@ -102,10 +114,9 @@ def _init_worker(counter: Synchronized) -> None:
     _COUNTER = counter
 
 
-def plan_chunks(
-    layout: StreamLayout, start: int, size: int = CHUNK_FRAMES
-) -> list[tuple[int, int]]:
+def plan_chunks(layout: StreamLayout, start: int, size: int | None = None) -> list[tuple[int, int]]:
     """Split frames start..end into runs that each begin on a keyframe (after the first)."""
+    size = size or CHUNK_FRAMES
     bounds = [start]
     for key in layout.keyframes:
         if key - bounds[-1] >= size and layout.frame_count - key >= size // 4:

@@ -68,7 +68,7 @@ def phash_batch(grey: GreyStack, *, mirror: bool = True) -> tuple[U64, U64 | Non
     if grey.ndim != 3 or grey.shape[1:] != (GREY_SIZE, GREY_SIZE):
         raise ValueError(f"expected N x {GREY_SIZE} x {GREY_SIZE} grey frames, got {grey.shape}")
     n = len(grey)
-    low = grey.reshape(n, -1).astype(np.float64) @ _KRON
+    low = grey.reshape(n, GREY_SIZE * GREY_SIZE).astype(np.float64) @ _KRON
     bits, unsure = _bits_above_median(low)
     for i in np.flatnonzero(unsure):
         bits[i] = _reference_phash_bits(grey[i])
@@ -146,7 +146,7 @@ def pool_to_32(grey64: NDArray[np.uint8]) -> GreyStack:
 
 def contrast(grey: NDArray[np.uint8]) -> NDArray[np.float32]:
     """Standard deviation of each small grey frame: dark or flat frames hash to noise."""
-    flat = grey.reshape(len(grey), -1).astype(np.float32)
+    flat = grey.reshape(len(grey), grey.shape[1] * grey.shape[2]).astype(np.float32)
     return flat.std(axis=1)
 
 

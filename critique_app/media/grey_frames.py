@@ -21,6 +21,7 @@ from critique_app.errors import UserError
 
 GREY_SIDE = 64  # shots compare 64x64 frames; pHash uses them pooled to 32x32
 SCALER = "AREA"  # never FAST_BILINEAR: it aliases and moves pHash by up to 16 bits
+BATCH = 256  # frames hashed together: large enough for NumPy, small enough for progress
 TEXT_FORMATS = {"tty"}
 TEXT_CODECS = {"ansi", "bintext", "xbin", "idf"}
 
@@ -52,6 +53,11 @@ class StreamLayout:
     width: int
     height: int
     rate: Fraction
+    declared: int = 0  # frames the container's index announces (0: unknown)
+
+    @property
+    def cut_short(self) -> bool:
+        return self.declared > self.frame_count
 
     def index_of(self) -> dict[int, int]:
         return {p: i for i, p in enumerate(self.pts or [])}
@@ -108,17 +114,19 @@ def read_layout(path: str | Path) -> StreamLayout:
                 key_pts.add(packet.pts)
         rate = stream.average_rate or stream.guessed_rate or Fraction(25)
         width, height = stream.codec_context.width, stream.codec_context.height
+        declared = stream.frames or 0
     except av.FFmpegError:
         count = len(pts)  # a damaged tail: keep what was readable
         missing = missing or not pts
         rate, width, height = Fraction(25), stream.codec_context.width, stream.codec_context.height
+        declared = stream.frames or 0
     finally:
         container.close()
     if missing:
-        return StreamLayout(None, [0], count, width, height, Fraction(rate))
+        return StreamLayout(None, [0], count, width, height, Fraction(rate), declared)
     pts.sort()
     keyframes = [i for i, p in enumerate(pts) if p in key_pts] or [0]
-    return StreamLayout(pts, keyframes, len(pts), width, height, Fraction(rate))
+    return StreamLayout(pts, keyframes, len(pts), width, height, Fraction(rate), declared)
 
 
 def _cropper(stream: av.VideoStream, crop: Crop | None) -> av.filter.Graph | None:
@@ -145,7 +153,7 @@ def grey_batches(
     stop: int | None = None,
     crop: Crop | None = None,
     layout: StreamLayout | None = None,
-    batch: int = 256,
+    batch: int | None = None,
 ) -> Iterator[tuple[int, NDArray[np.uint8]]]:
     """Yield (first frame index, N x 64 x 64 grey frames) for frames start..stop-1 in order.
 
@@ -158,6 +166,7 @@ def grey_batches(
     container, stream = open_video(path)
     stream.thread_type = "AUTO"  # the default (SLICE) does not parallelise ordinary H.264
     graph = _cropper(stream, crop)
+    batch = batch or BATCH
     buf = np.empty((batch, GREY_SIDE, GREY_SIDE), dtype=np.uint8)
     filled, first, expected = 0, start, start
     try:

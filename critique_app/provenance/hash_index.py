@@ -89,6 +89,8 @@ class HashIndex:
         self._tables: list[
             tuple[int, int, NDArray[np.int32], NDArray[np.int32], NDArray[np.int64]]
         ] = []
+        if m and max(_band_bits(m)) > MAX_BAND_BITS:
+            raise ValueError(f"{m} bands of 64 bits make tables too large; use at least 3")
         if m:
             shift = 0
             radius = max_distance // m

@@ -104,10 +104,16 @@ def fingerprint_film(
     def report(done: int) -> None:
         progress.update(done, total, f"Fingerprinting {path.name}")
 
+    # A resumed run decodes one stored frame again, so that the first new frame's difference
+    # (a cut exactly where the last run stopped) is measured against its real predecessor.
+    overlap = 1 if start > 0 else 0
     try:
-        for run in hash_film(
-            path, layout, start=start, crop=crop, workers=workers, on_progress=report
-        ):
+        runs = hash_film(
+            path, layout, start=start - overlap, crop=crop, workers=workers, on_progress=report
+        )
+        for run in runs:
+            if overlap and len(run):
+                run, overlap = run.without_first(overlap), 0
             if len(run):
                 if last_grey is not None:  # the first difference of a run looks across its start
                     run.diffs[0] = np.abs(run.first_grey.astype(np.int16) - last_grey).mean()

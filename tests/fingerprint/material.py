@@ -122,23 +122,25 @@ def write_clip(
     crf: int = 20,
     bitrate: int | None = None,
     gop: int = 24,
+    faststart: bool = False,
 ) -> Path:
     """Encode RGB pictures as H.264 (frame threads: one slice per frame, as real files)."""
     path = Path(path)
     frames = iter(frames)
     first = next(frames)
     h, w = first.shape[:2]
-    with av.open(str(path), "w") as out:
+    options = {"movflags": "+faststart"} if faststart else {}
+    with av.open(str(path), "w", options=options) as out:
         stream = out.add_stream("libx264", rate=Fraction(rate))
         stream.width, stream.height, stream.pix_fmt = w, h, "yuv420p"
         stream.codec_context.thread_type = "FRAME"
         stream.codec_context.gop_size = gop
-        options = {"preset": "veryfast"}
+        codec_options = {"preset": "veryfast"}
         if bitrate:
             stream.codec_context.bit_rate = bitrate
         else:
-            options["crf"] = str(crf)
-        stream.options = options
+            codec_options["crf"] = str(crf)
+        stream.options = codec_options
         for img in (first, *frames):
             out.mux(stream.encode(av.VideoFrame.from_ndarray(img, format="rgb24")))
         out.mux(stream.encode(None))

@@ -1,0 +1,96 @@
+"""The reference library: stills and clips hashed once; anything else reported and skipped."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import imagehash
+import numpy as np
+from PIL import Image
+
+from critique_app.cli import main
+from critique_app.media.fingerprint import hamming
+from critique_app.provenance.reference_library import hash_reference
+from critique_app.services.fingerprinting import add_to_library, match_film
+from db.fingerprint_store import library_items
+from db.project import open_project
+from tests.fingerprint import material as m
+
+
+def test_folder_added_and_a_non_media_file_skipped_with_one_sentence(
+    tmp_path: Path, capsys
+) -> None:
+    folder = tmp_path / "assets"
+    folder.mkdir()
+    m.write_still(folder / "a.png", m.shot(1, 1)[0])
+    m.write_still(folder / "b.jpg", m.shot(2, 1)[0])
+    m.write_clip(folder / "c.mp4", m.shot(3, 30))
+    (folder / "readme.txt").write_text("where these come from\n" * 50)
+    project = tmp_path / "new" / "lib.critique"
+    project.parent.mkdir()
+    code = main(
+        [
+            "library",
+            "add",
+            str(project),
+            str(folder),
+            "--label",
+            "Firefly set",
+            "--note",
+            "declared",
+        ]
+    )
+    out, err = capsys.readouterr()
+    assert code == 1  # one file could not be processed...
+    assert err.strip().splitlines() == [
+        "critique-app: readme.txt is not an image or a video; it was skipped."
+    ]
+    assert "Traceback" not in err
+    with open_project(project) as p:  # ...and what was hashed is kept
+        items = library_items(p.db)
+    assert [(i.label, i.kind, i.frame_count) for i in items] == [
+        ("Firefly set: a.png", "still", 1),
+        ("Firefly set: b.jpg", "still", 1),
+        ("Firefly set: c.mp4", "clip", 30),
+    ]
+    assert {i.source_note for i in items} == {"declared"}
+    # hashed once: adding the same files again hashes nothing new
+    assert main(["library", "add", str(project), str(folder / "a.png")]) == 0
+    assert "already in the library" in capsys.readouterr().out
+    assert main(["library", "list", str(project), "--json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)) == 3
+
+
+def test_still_hash_matches_imagehash_on_the_picture(tmp_path: Path) -> None:
+    picture = m.shot(9, 1, (400, 300))[0]
+    path = m.write_still(tmp_path / "still.png", picture)
+    ours = hash_reference(path).hashes[0]
+    reference = int(str(imagehash.phash(Image.fromarray(picture))), 16)
+    assert (
+        int(hamming(np.uint64(ours), np.uint64(reference))) <= 6
+    )  # different scalers, same picture
+
+
+def test_stripped_credentials_still_match_by_perceptual_hash(
+    provenance_corpus: Path, tmp_path: Path
+) -> None:
+    assets = provenance_corpus / "example-assets"
+    signed = hash_reference(assets / "crater-lake-cr.jpg").hashes
+    stripped = hash_reference(assets / "crater-lake.jpeg").hashes
+    assert int(hamming(signed[0], stripped[0])) <= 4
+    other = hash_reference(assets / "Firefly_tabby_cat.jpg").hashes
+    assert int(hamming(signed[0], other[0])) > 16
+
+    videos = provenance_corpus / "c2pa-rs"
+    with open_project(tmp_path / "p.critique") as project:
+        report = add_to_library(project, [videos / "video1.mp4"], note="signed original")
+        assert [i.kind for i in report.added] == ["clip"]
+        film = tmp_path / "copy.mp4"
+        shutil.copy(videos / "video1_no_manifest.mp4", film)
+        result = match_film(project, film, workers=1)
+    assert result.segments, "the unsigned copy must match its signed original"
+    seg = max(result.segments, key=lambda s: s.end - s.start)
+    assert seg.median_distance <= 2 and seg.variant == "plain"
+    assert seg.end - seg.start + 1 >= 0.8 * result.film.frame_count

@@ -1,0 +1,107 @@
+"""Matching: every transformed copy of a library clip found at the right frames, nothing else."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from critique_app.cli import main
+from critique_app.provenance.hash_index import HashIndex, brute_force
+from critique_app.provenance.matching import ReferenceItem, ReferenceLibrary, find_segments
+from tests.fingerprint.conftest import TRANSFORMS, MatchMaterial
+
+
+@pytest.fixture(scope="module")
+def library_project(
+    match_material: MatchMaterial, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    project = tmp_path_factory.mktemp("lib") / "jury.critique"
+    code = main(
+        [
+            "library",
+            "add",
+            str(project),
+            str(match_material.source),
+            str(match_material.still),
+            "--note",
+            "generated test material",
+        ]
+    )
+    assert code == 0 and project.exists()  # created as a new project
+    return project
+
+
+@pytest.mark.parametrize("transform", list(TRANSFORMS))
+def test_transformed_copy_found_at_the_right_frames(
+    transform: str, match_material: MatchMaterial, library_project: Path, capsys
+) -> None:
+    film = match_material.films[transform]
+    assert main(["match", str(film), "--project", str(library_project), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    matches = result["matches"]
+    assert len(matches) == 1, matches
+    (hit,) = matches
+    first, last = match_material.first, match_material.first + match_material.source_frames - 1
+    assert abs(hit["start_frame"] - first) <= 1 and abs(hit["end_frame"] - last) <= 1
+    assert abs(hit["item_start"] - 0) <= 1
+    assert abs(hit["item_end"] - (match_material.source_frames - 1)) <= 1
+    assert hit["label"] == "source"
+    assert hit["variant"] == ("mirror" if transform == "mirror" else "plain")
+    assert hit["median_distance"] <= hit["threshold"] and hit["worst_distance"] <= hit["threshold"]
+    assert hit["start_timecode"] == "00:00:01:12"  # frame 36 at 24 fps
+
+
+def test_no_match_on_unrelated_footage(
+    match_material: MatchMaterial, library_project: Path, capsys
+) -> None:
+    assert (
+        main(["match", str(match_material.unrelated), "--project", str(library_project), "--json"])
+        == 0
+    )
+    assert json.loads(capsys.readouterr().out)["matches"] == []
+
+
+def _clustered(rng: np.random.Generator, centres: int, per: int, spread: int) -> np.ndarray:
+    base = rng.integers(0, 2**63, centres, dtype=np.int64).view(np.uint64) << np.uint64(1)
+    out = np.repeat(base, per)
+    flips = (
+        rng.random((len(out), 64)).argsort(axis=1) < rng.integers(0, spread + 1, len(out))[:, None]
+    )
+    return out ^ np.packbits(flips, axis=1).view(">u8").ravel().astype(np.uint64)
+
+
+@pytest.mark.parametrize("distance", [0, 3, 8, 12])
+def test_multi_index_gives_exactly_the_brute_force_hits(distance: int) -> None:
+    rng = np.random.default_rng(distance)
+    library = _clustered(rng, 3000, 20, 8)
+    queries = np.concatenate(
+        [_clustered(rng, 150, 2, 14), library[rng.integers(0, len(library), 300)]]
+    )
+    expected = brute_force(queries, library, distance)
+    # 3 bands at distance 12 probe 9,000 keys each: correct but slow for a unit test
+    for bands in sorted({3 if distance <= 8 else 4, 4, 6, max(4, distance + 1)}):
+        index = HashIndex(library, distance, bands=bands)
+        got = index.search(queries)
+        assert got.query.tolist() == expected.query.tolist(), bands
+        assert got.entry.tolist() == expected.entry.tolist(), bands
+        assert got.distance.tolist() == expected.distance.tolist(), bands
+    assert HashIndex(library, distance).search(queries).entry.tolist() == expected.entry.tolist()
+
+
+def test_one_accidental_frame_or_flat_frames_raise_no_flag() -> None:
+    rng = np.random.default_rng(3)
+    item = rng.integers(0, 2**63, 40, dtype=np.int64).view(np.uint64)
+    library = ReferenceLibrary([ReferenceItem(1, "clip", item)])
+    film = rng.integers(0, 2**63, 200, dtype=np.int64).view(np.uint64)
+    contrast = np.full(200, 30.0, np.float32)
+    film[50] = item[7]  # one frame identical to the item: not a passage
+    film[100:110] = item[10:20]  # ten frames, but flat or black: hashes of nothing
+    contrast[100:110] = 1.0
+    assert find_segments(film, film, contrast, library) == []
+    film[150:160] = item[20:30]
+    (seg,) = find_segments(film, film, contrast, library)
+    assert (seg.start, seg.end, seg.item_start, seg.item_end) == (150, 159, 20, 29)
+    assert seg.median_distance == 0 and seg.variant == "plain"
