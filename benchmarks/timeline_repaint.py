@@ -1,0 +1,151 @@
+"""Timeline repaint time with a big class project: the GUI part of benchmarks/annotations.py.
+
+`measure(project, film_id)` loads the film's tracks exactly as the window does (the project
+session's reload) into the real timeline widget, offscreen, and times full repaints (median,
+p95) at three zooms: whole film, one minute, ten seconds. The baseline measured in the same
+run is the same widget painting with no annotation tracks, so the ratio says what the bars cost.
+Goal: <= 30 ms for a full repaint.
+
+    .venv/bin/python benchmarks/timeline_repaint.py [--annotations 100000] [--films 20]
+
+Standalone it builds (or reuses) the project of benchmarks/annotations.py, prints the figures
+and writes benchmarks/results/timeline_repaint.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+RESULTS = REPO / "benchmarks" / "results"
+
+
+def _paint_times(canvas: Any, repeats: int) -> dict[str, float]:
+    from PyQt6.QtGui import QImage, QPainter
+
+    image = QImage(canvas.size(), QImage.Format.Format_ARGB32_Premultiplied)
+    times = []
+    for _ in range(repeats):
+        painter = QPainter(image)
+        start = time.perf_counter()
+        canvas.render(painter)  # the widget's own paintEvent, as on screen
+        times.append((time.perf_counter() - start) * 1000)
+        painter.end()
+    times.sort()
+    return {
+        "median_ms": round(statistics.median(times), 2),
+        "p95_ms": round(times[min(len(times) - 1, int(0.95 * len(times)))], 2),
+    }
+
+
+def measure(project: Any, film_id: int, repeats: int = 40, width: int = 1600) -> dict[str, Any]:
+    """Repaint figures for one film of an open project (the hook benchmarks/annotations.py calls)."""
+    from PyQt6.QtWidgets import QApplication
+
+    from critique_app.gui.project_session import ProjectSession
+    from critique_app.gui.timeline import Timeline
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    film = project.repo.get_film(film_id)
+    timeline = Timeline()
+    canvas = timeline.canvas
+    timeline.resize(width, 360)
+    canvas.resize(width, 340)
+    canvas.set_film(film.frame_count, film.rate)
+
+    class _Stub:  # the session's reload reads only these from the window's objects
+        def __init__(self) -> None:
+            self.marks: list[int] = []
+
+        def set_marks(self, marks: list[int]) -> None:
+            self.marks = marks
+
+    session = ProjectSession.__new__(ProjectSession)
+    session.project, session.film, session.timeline = project, film, timeline
+    session.controller = _Stub()  # type: ignore[assignment]
+    started = time.perf_counter()
+    ProjectSession.reload_tracks(session)
+    load_ms = (time.perf_counter() - started) * 1000
+    bars = sum(len(b) for b in canvas._bars.values())
+    canvas.resize(width, max(340, canvas.minimumHeight()))
+    app.processEvents()
+
+    figures: dict[str, Any] = {
+        "film_annotations": bars,
+        "tracks": len(canvas.tiers),
+        "widget": f"{canvas.width()}x{canvas.height()}",
+        "load_tracks_ms": round(load_ms, 1),
+    }
+    fps = float(film.rate)
+    canvas.current = film.frame_count // 2
+    for name, frames in (("whole_film", None), ("one_minute", 60 * fps), ("ten_seconds", 10 * fps)):
+        if frames is None:
+            canvas.zoom_fit()
+        else:
+            canvas.fpp = frames / canvas.track_width
+            canvas.scroll_to(canvas.current - frames / 2)
+        figures[name] = _paint_times(canvas, repeats)
+    tiers = list(canvas.tiers)
+    saved = [bar for row in canvas._bars.values() for bar in row]
+    canvas.set_tracks(tiers, [])  # the baseline: same widget and tracks, no annotations
+    canvas.zoom_fit()
+    figures["baseline_no_bars"] = _paint_times(canvas, repeats)
+    canvas.set_tracks(tiers, saved)
+    worst = max(figures[k]["median_ms"] for k in ("whole_film", "one_minute", "ten_seconds"))
+    figures["median_ms"] = worst  # the slowest zoom, what annotations.py reports
+    figures["p95_ms"] = max(figures[k]["p95_ms"] for k in ("whole_film", "one_minute", "ten_seconds"))
+    figures["ratio_whole_film_vs_no_bars"] = round(
+        figures["whole_film"]["median_ms"] / max(0.01, figures["baseline_no_bars"]["median_ms"]), 2
+    )
+    figures["goal_le_30_ms"] = worst <= 30
+    timeline.deleteLater()
+    return figures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--annotations", type=int, default=100_000)
+    parser.add_argument("--films", type=int, default=20)
+    parser.add_argument("--repeats", type=int, default=40)
+    args = parser.parse_args()
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    import annotations as bench  # benchmarks/annotations.py builds the shared project
+
+    from db.project import open_project
+
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"annotations_{args.annotations}_{args.films}.critique"
+    if not path.exists():
+        bench.build(path, args.annotations, args.films)
+    with open_project(path) as project:
+        films = project.repo.films()
+        busiest = max(films, key=lambda f: project.repo.count_annotations(f.id))
+        figures = measure(project, busiest.id or 0, args.repeats)
+    report = {
+        "benchmark": "timeline_repaint",
+        "annotations": args.annotations,
+        "films": args.films,
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "qpa": os.environ.get("QT_QPA_PLATFORM"),
+        "figures": figures,
+    }
+    print(json.dumps(report, indent=2))
+    out = RESULTS / "timeline_repaint.json"
+    out.write_text(json.dumps(report, indent=2) + "\n", "utf-8")
+    print(f"written to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
