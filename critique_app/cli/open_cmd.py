@@ -18,11 +18,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="open a project (*.critique) or a film in the GUI",
         description="Open a project (*.critique, created when missing) or a media file in the GUI.",
     )
-    parser.add_argument("path", metavar="PATH", help="a project file or a film")
+    # optional: the desktop entry runs `critique-app open %f`, and %f is empty from the menu
+    parser.add_argument("path", metavar="PATH", nargs="?", help="a project file or a film")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.path is None:
+        return run_default()
     path = Path(args.path).expanduser()
     if path.suffix != ".critique" and not path.exists():
         raise UserError(f"{path} does not exist.")
