@@ -17,13 +17,19 @@ rm -rf dist/critique-app build/pyinstaller
 .venv/bin/python -m PyInstaller --noconfirm --clean --log-level WARN \
   --distpath dist --workpath build/pyinstaller build.spec
 
-# A clip whose frames show their own index (tests/media_factory.py): the smoke test asks the
-# bundle for one exact frame and reads back which one it got.
+# Clips whose frames show their own index (tests/media_factory.py): the smoke test asks the
+# bundle for one exact frame and reads back which one it got; the long tiny one is enough
+# frames for fingerprinting to split the work over worker processes.
 mkdir -p build/smoke
 .venv/bin/python - <<'EOF'
+from pathlib import Path
+
 from tests.media_factory import make_coded_clip
 
-make_coded_clip("build/smoke/coded.mp4", frames=48, size=(320, 240), gop=12, bframes=2)
+if not Path("build/smoke/coded.mp4").is_file():
+    make_coded_clip("build/smoke/coded.mp4", frames=48, size=(320, 240), gop=12, bframes=2)
+if not Path("build/smoke/long.mp4").is_file():
+    make_coded_clip("build/smoke/long.mp4", frames=5000, size=(96, 64), gop=48, bframes=2)
 EOF
 
 echo "Built dist/critique-app/ in $(( $(date +%s) - started )) s: $(du -sh dist/critique-app | cut -f1)"

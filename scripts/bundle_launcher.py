@@ -75,6 +75,21 @@ def _vlc_check(clip: str | None) -> dict[str, Any]:
     return report
 
 
+def _spawn_check() -> dict[str, Any]:
+    """Worker processes of the frozen app start and answer (fingerprinting uses 'spawn')."""
+    import os
+
+    report: dict[str, Any] = {}
+    for method in ("spawn", "forkserver"):
+        try:
+            with multiprocessing.get_context(method).Pool(1) as pool:
+                child = pool.apply(os.getpid)
+            report[method] = child != os.getpid()
+        except Exception as err:  # reported, not raised: the smoke test says which one broke
+            report[method] = f"{type(err).__name__}: {err}"
+    return report
+
+
 def bundle_check(clip: str | None) -> int:
     import json
 
@@ -94,6 +109,7 @@ def bundle_check(clip: str | None) -> int:
     from critique_app.provenance import c2pa_reader  # loads libc2pa_c through ctypes
 
     report["c2pa"] = {"module": c2pa_reader.__name__, "library": _loaded_library("libc2pa_c")}
+    report["multiprocessing"] = _spawn_check()
     report["vlc"] = _vlc_check(clip)
     from PyQt6.QtCore import QLibraryInfo
 
@@ -105,12 +121,39 @@ def bundle_check(clip: str | None) -> int:
     return 0
 
 
+def _quit_later(delay_ms: int) -> None:
+    """Close every window `delay_ms` after the GUI starts, as if the user did (smoke test).
+
+    Set by CRITIQUE_SMOKE_QUIT_MS. The close is queued into Qt's event loop from a helper
+    thread, so it runs after the window has opened its project and goes through the same
+    closeEvent (settings saved, engines and workers stopped) as a user closing the window.
+    """
+    import threading
+
+    def close_when_running() -> None:
+        from PyQt6.QtCore import QMetaObject, Qt
+        from PyQt6.QtWidgets import QApplication
+
+        while QApplication.instance() is None:
+            time.sleep(0.05)
+        time.sleep(delay_ms / 1000)
+        app = QApplication.instance()
+        if app is not None:
+            QMetaObject.invokeMethod(app, "closeAllWindows", Qt.ConnectionType.QueuedConnection)
+
+    threading.Thread(target=close_when_running, name="smoke-quit", daemon=True).start()
+
+
 def main() -> int:
     # A 'spawn'/'forkserver' child of the frozen app runs its task inside this call and exits;
     # in the parent (and unfrozen) it does nothing.
     multiprocessing.freeze_support()
     if len(sys.argv) > 1 and sys.argv[1] == "--bundle-check":
         return bundle_check(sys.argv[2] if len(sys.argv) > 2 else None)
+    import os
+
+    if os.environ.get("CRITIQUE_SMOKE_QUIT_MS", "").isdigit():
+        _quit_later(int(os.environ["CRITIQUE_SMOKE_QUIT_MS"]))
     # also serves `--provenance-worker N`: the frozen app re-running itself as the C2PA reader
     from critique_app.cli import main as cli_main
 
