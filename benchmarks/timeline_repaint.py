@@ -103,7 +103,9 @@ def measure(project: Any, film_id: int, repeats: int = 40, width: int = 1600) ->
     canvas.set_tracks(tiers, saved)
     worst = max(figures[k]["median_ms"] for k in ("whole_film", "one_minute", "ten_seconds"))
     figures["median_ms"] = worst  # the slowest zoom, what annotations.py reports
-    figures["p95_ms"] = max(figures[k]["p95_ms"] for k in ("whole_film", "one_minute", "ten_seconds"))
+    figures["p95_ms"] = max(
+        figures[k]["p95_ms"] for k in ("whole_film", "one_minute", "ten_seconds")
+    )
     figures["ratio_whole_film_vs_no_bars"] = round(
         figures["whole_film"]["median_ms"] / max(0.01, figures["baseline_no_bars"]["median_ms"]), 2
     )

@@ -8,6 +8,7 @@ to jump to the annotation's first frame; selection is reported so the timeline f
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -28,6 +29,7 @@ from PyQt6.QtWidgets import (
 
 from critique_app.domain.model import STATUSES, Annotation, Category, Film
 
+_MARKUP = re.compile(r"^#+\s*|[*_`]+")
 PAGE = 200  # rows read from the project at a time
 COLUMNS = ("In", "Out", "Film", "Tier", "Category", "Status", "Conf.", "Author", "Tags", "Note")
 STATUS_COLOURS = {"declared": "#7fb2e5", "observed": "#9fd3a8", "contested": "#f0a35a"}
@@ -246,7 +248,7 @@ class AnnotationTableModel(QAbstractTableModel):
         if column == "Tags":
             return ", ".join(a.tags)
         first = a.note.strip().splitlines()[0] if a.note.strip() else ""
-        return first.lstrip("# ")[:160]
+        return _MARKUP.sub("", first).strip()[:160]  # the words, not the Markdown signs
 
     def _tooltip(self, a: Annotation, column: str) -> str:
         if column in ("In", "Out"):

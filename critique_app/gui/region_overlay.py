@@ -162,9 +162,14 @@ class RegionOverlay(QWidget):
         pen = QPen(
             colour.lighter(125) if shown.selected else colour, 2.5 if shown.selected else 1.6
         )
+        path = self._path(shown.shape, shown.points)
+        # a dark halo under the coloured line keeps it readable on any picture
+        p.setPen(QPen(QColor(0, 0, 0, 150), pen.widthF() + 2.5))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawPath(path)
         p.setPen(pen)
         p.setBrush(QBrush(fill))
-        p.drawPath(self._path(shown.shape, shown.points))
+        p.drawPath(path)
         if shown.label:
             self._paint_label(p, shown, colour)
         if shown.selected:

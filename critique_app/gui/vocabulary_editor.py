@@ -109,7 +109,9 @@ class VocabularyEditor(QDialog):
         form.addRow("Définition", self.definition_fr)
         form.addRow("Colour", self.colour)
         details = QWidget()
-        details.setLayout(form)
+        details_column = QVBoxLayout(details)
+        details_column.addLayout(form)
+        details_column.addStretch(1)  # the fields at the top, not spread over the height
         left = QWidget()
         left_column = QVBoxLayout(left)
         left_column.setContentsMargins(0, 0, 0, 0)
