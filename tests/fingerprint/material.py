@@ -8,7 +8,8 @@ cropping, mirroring.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
 from fractions import Fraction
 from pathlib import Path
 
@@ -42,25 +43,31 @@ def texture(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
     return 0.08 + 0.84 * out  # never black: bars must stay the only black in a picture
 
 
-def shot(seed: int, frames: int, size: Size = (320, 180)) -> list[np.ndarray]:
+def shot_frames(
+    seed: int, frames: int, size: Size = (320, 180), grain: float = 0.0, speed: float = 1.0
+) -> Iterator[np.ndarray]:
     """A shot of `frames` RGB uint8 pictures: a pan over a texture with a drifting blob."""
     w, h = size
     rng = np.random.default_rng(seed)
     margin_x, margin_y = w // 2, h // 2
     tex = texture(rng, h + 2 * margin_y, w + 2 * margin_x)
-    vx, vy = rng.uniform(-1.2, 1.2, 2) * w / 320
+    vx, vy = rng.uniform(-1.2, 1.2, 2) * w / 320 * speed
     bx, by = rng.uniform(0.2, 0.8) * w, rng.uniform(0.2, 0.8) * h
     bvx, bvy = rng.uniform(-2, 2, 2) * w / 320
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
-    out = []
+    yy, xx = np.ogrid[0:h, 0:w]
     for i in range(frames):
         x = int(np.clip(margin_x + vx * i, 0, 2 * margin_x))
         y = int(np.clip(margin_y + vy * i, 0, 2 * margin_y))
         view = tex[y : y + h, x : x + w].copy()
-        blob = np.exp(-(((xx - bx - bvx * i) ** 2 + (yy - by - bvy * i) ** 2) / (0.02 * w * w)))
-        view += 0.35 * blob[..., None]
-        out.append((np.clip(view, 0, 1) * 255).astype(np.uint8))
-    return out
+        blob = np.exp(-((xx - bx - bvx * i) ** 2 + (yy - by - bvy * i) ** 2) / (0.02 * w * w))
+        view += 0.35 * blob[..., None].astype(np.float32)
+        if grain:
+            view += rng.standard_normal((h, w, 1), dtype=np.float32) * grain
+        yield (np.clip(view, 0, 1) * 255).astype(np.uint8)
+
+
+def shot(seed: int, frames: int, size: Size = (320, 180)) -> list[np.ndarray]:
+    return list(shot_frames(seed, frames, size))
 
 
 def footage(
@@ -141,7 +148,7 @@ def write_clip(
         else:
             codec_options["crf"] = str(crf)
         stream.options = codec_options
-        for img in (first, *frames):
+        for img in itertools.chain([first], frames):  # streamed: 1080p films do not fit in memory
             out.mux(stream.encode(av.VideoFrame.from_ndarray(img, format="rgb24")))
         out.mux(stream.encode(None))
     return path

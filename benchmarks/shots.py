@@ -1,0 +1,114 @@
+"""Shot cuts: the app's detector against PySceneDetect's ContentDetector, same clips, one run.
+
+Generated 640x360 clips with known hard cuts: calm pans; fast pans with one-frame flashes
+(which are not cuts); short shots. For each detector: precision and recall against the
+known cuts (a cut found within +-1 frame counts), agreement between the two detectors, and
+speed (frames per second of the whole detection, decoding included). Prints and writes
+benchmarks/results/shots.json.
+
+    .venv/bin/python benchmarks/shots.py
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from critique_app.services.fingerprinting import detect_shots  # noqa: E402
+from tests.fingerprint import material  # noqa: E402
+
+RESULTS = REPO / "benchmarks" / "results"
+SIZE = (640, 360)
+
+
+def clip(name: str, seed: int, shots: int, speed: float, flashes: int) -> tuple[Path, list[int]]:
+    """A clip and its true cuts (first frame of every shot after the first)."""
+    rng = np.random.default_rng(seed)
+    lengths = rng.integers(8, 60, shots).tolist()
+    frames: list[np.ndarray] = []
+    for n, length in enumerate(lengths):
+        frames += list(material.shot_frames(seed * 100 + n, length, SIZE, speed=speed))
+    for at in rng.choice(np.arange(5, len(frames) - 5), flashes, replace=False):
+        frames[at] = np.clip(frames[at].astype(np.int16) + 90, 0, 255).astype(np.uint8)
+    cuts = np.cumsum(lengths)[:-1].tolist()
+    path = RESULTS / f"shots_{name}.mp4"
+    if not path.exists():
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        material.write_clip(path, frames)
+    return path, cuts
+
+
+def scenedetect_cuts(path: Path) -> list[int]:
+    from scenedetect import ContentDetector, detect
+
+    scenes = detect(str(path), ContentDetector())
+    return [start.get_frames() for start, _ in scenes[1:]]
+
+
+def score(found: list[int], truth: list[int], tolerance: int = 1) -> dict:
+    hits = sum(1 for t in truth if any(abs(f - t) <= tolerance for f in found))
+    right = sum(1 for f in found if any(abs(f - t) <= tolerance for t in truth))
+    return {
+        "found": len(found),
+        "precision": round(right / len(found), 3) if found else 1.0,
+        "recall": round(hits / len(truth), 3) if truth else 1.0,
+    }
+
+
+def main() -> int:
+    clips = {
+        "calm": clip("calm", 1, 20, 1.0, 0),
+        "fast_pans_flashes": clip("fast", 2, 20, 6.0, 4),
+        "short_shots": clip("short", 3, 40, 2.0, 2),
+    }
+    result: dict = {"clips": {}}
+    totals = {"app": [0.0, 0], "scenedetect": [0.0, 0]}
+    for name, (path, truth) in clips.items():
+        t = time.perf_counter()
+        shots = detect_shots(path)
+        app_seconds = time.perf_counter() - t
+        t = time.perf_counter()
+        theirs = scenedetect_cuts(path)
+        sd_seconds = time.perf_counter() - t
+        frames = shots.frame_count
+        totals["app"][0] += app_seconds
+        totals["scenedetect"][0] += sd_seconds
+        totals["app"][1] += frames
+        totals["scenedetect"][1] += frames
+        entry = {
+            "frames": frames,
+            "true_cuts": len(truth),
+            "app": {**score(shots.cuts, truth), "fps": round(frames / app_seconds, 1)},
+            "scenedetect": {**score(theirs, truth), "fps": round(frames / sd_seconds, 1)},
+            "agreement": score(shots.cuts, theirs),  # app's cuts measured against ContentDetector's
+        }
+        result["clips"][name] = entry
+        print(
+            f"{name:>18}: {len(truth)} cuts | app P={entry['app']['precision']} "
+            f"R={entry['app']['recall']} {entry['app']['fps']} fps | ContentDetector "
+            f"P={entry['scenedetect']['precision']} R={entry['scenedetect']['recall']} "
+            f"{entry['scenedetect']['fps']} fps | agreement P={entry['agreement']['precision']} "
+            f"R={entry['agreement']['recall']}"
+        )
+    result["fps_overall"] = {k: round(v[1] / v[0], 1) for k, v in totals.items()}
+    result["app_speed_vs_scenedetect"] = round(
+        result["fps_overall"]["app"] / result["fps_overall"]["scenedetect"], 2
+    )
+    print(
+        f"overall: app {result['fps_overall']['app']} fps, ContentDetector "
+        f"{result['fps_overall']['scenedetect']} fps ({result['app_speed_vs_scenedetect']}x)"
+    )
+    (RESULTS / "shots.json").write_text(json.dumps(result, indent=2))
+    print(f"written {RESULTS / 'shots.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
