@@ -99,9 +99,16 @@ def read_frame_code(image: np.ndarray) -> int:
 class _Scene:
     """The moving lower half: a panning smooth-noise texture and a bouncing box."""
 
-    def __init__(self, width: int, height: int, seed: int = 7) -> None:
+    def __init__(self, width: int, height: int, seed: int = 7, grain: int = 0) -> None:
         self.width, self.lower = width, height - height // 2
         rng = np.random.default_rng(seed)
+        # film grain that changes every frame (a shifted window of one noise field): it makes
+        # P- and B-frames cost what they cost on real footage, not a free copy of a pan
+        self.grain = (
+            rng.integers(-grain, grain + 1, (height + 32, width + 32, 1)).astype(np.int16)
+            if grain
+            else None
+        )
         tex_h, tex_w = self.lower + 64, width + 96
         coarse = rng.integers(0, 256, (tex_h // 8 + 2, tex_w // 8 + 2, 3)).astype(np.float32)
         fine = rng.integers(-24, 25, (tex_h, tex_w, 3)).astype(np.float32)
@@ -125,14 +132,23 @@ class _Scene:
         by = by if by < span_y else 2 * span_y - by
         lower[by : by + box, bx : bx + box] = (250, 200, 40)
 
+    def add_grain(self, image: np.ndarray, index: int) -> np.ndarray:
+        if self.grain is None:
+            return image
+        height, width = image.shape[:2]
+        oy, ox = (index * 7919) % 32, (index * 104729) % 32
+        noisy = image + self.grain[oy : oy + height, ox : ox + width]
+        return np.clip(noisy, 0, 255).astype(np.uint8)
+
 
 def coded_frame(index: int, size: tuple[int, int], scene: _Scene | None = None) -> np.ndarray:
     """The RGB picture of frame `index` (what the decoder should give back, up to lossy coding)."""
     width, height = size
     image = np.empty((height, width, 3), np.uint8)
-    (scene or _Scene(width, height)).draw(image, index)
+    scene = scene or _Scene(width, height)
+    scene.draw(image, index)
     draw_frame_code(image, index)
-    return image
+    return scene.add_grain(image, index)
 
 
 def _vfr_ticks(frames: int, rate: Fraction, ticks_per_second: int) -> list[int]:
@@ -221,13 +237,15 @@ def make_coded_clip(
     options: Mapping[str, str] | None = None,
     faststart: bool = False,
     rotation: int = 0,
+    grain: int = 0,
 ) -> Path:
     """Write a clip of `frames` coded frames and return its path.
 
     `container` is an FFmpeg format name (default: from the suffix). `vfr` gives irregular
     presentation times (in 1/90000 s); `start_timecode` ('01:00:00;00') is written as the
     container's timecode (a tmcd track in MOV/MP4). `faststart` puts the MP4/MOV index first
-    (so a truncated copy keeps it); `rotation` stores a display matrix (degrees, counter-clockwise).
+    (so a truncated copy keeps it); `rotation` stores a display matrix (degrees, counter-clockwise);
+    `grain` adds film grain of that amplitude (grey levels), new on every frame.
     """
     path = Path(path)
     rate = Fraction(rate)
@@ -236,7 +254,7 @@ def make_coded_clip(
         pix_fmt = _CODEC_DEFAULTS[codec][1]
     time_base = Fraction(1, 90000) if vfr else 1 / rate
     ticks = _vfr_ticks(frames, rate, 90000) if vfr else list(range(frames))
-    scene = _Scene(*size)
+    scene = _Scene(*size, grain=grain)
     fmt = container or _FORMAT_BY_SUFFIX.get(suffix)
     muxer_options = {"movflags": "+faststart"} if faststart else {}
     with av.open(str(path), "w", format=fmt, options=muxer_options) as out:
