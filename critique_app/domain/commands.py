@@ -179,7 +179,10 @@ class EditAnnotation(Command):
 
 def change_range(annotation_id: int, frames: FrameRange, **pts: Any) -> EditAnnotation:
     """New in/out frames (and their exact PTS, when known: start_pts=..., end_pts=...)."""
-    return EditAnnotation(annotation_id, {"range": frames, **pts}, "Change range")
+    # the anchor fingerprints belong to the old in/middle/out frames: recomputed later
+    return EditAnnotation(
+        annotation_id, {"range": frames, "anchor_hashes": None, **pts}, "Change range"
+    )
 
 
 def set_tags(annotation_id: int, tags: Iterable[str]) -> EditAnnotation:

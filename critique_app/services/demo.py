@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 PROJECT_NAME = "Critique demo.critique"
 FILM_NAME = "Nouveaux regimes - demo film.mp4"
-DEMO_VERSION = "2"  # bump when the recipe changes: an older demo is rebuilt
+DEMO_VERSION = "3"  # bump when the recipe changes: an older demo is rebuilt
 
 
 @dataclass(frozen=True)
@@ -128,6 +128,7 @@ def build_demo(folder: Path, progress: Progress = NO_PROGRESS) -> DemoProject:
 
 
 def _fill_project(demo: DemoProject, progress: Progress) -> None:
+    from critique_app.services.anchors import fill_missing_anchors
     from critique_app.services.films import add_film
     from db.project import open_project
 
@@ -194,6 +195,7 @@ def _fill_project(demo: DemoProject, progress: Progress) -> None:
                 annotation_id=a.id,
                 prompt=prompt,
             )
+        fill_missing_anchors(project, film_id)
         _provenance_and_library(project, demo, film_id, progress)
         repo.set_setting("demo_version", DEMO_VERSION)
 

@@ -35,6 +35,7 @@ def test_demo_project_has_annotations_tiers_seminar(demo_project) -> None:
         annotations = repo.annotations()
         assert len(annotations) == 6
         assert all(a.category_id is not None for a in annotations), "every category resolves"
+        assert all(a.anchor_hashes and len(a.anchor_hashes) == 3 for a in annotations)
         assert any(a.range.is_single_frame for a in annotations)
         assert any(len(r.keyframes) > 1 for a in annotations for r in a.regions)
         seminar = repo.seminar_by_name("Nouveaux régimes visuels")

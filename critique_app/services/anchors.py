@@ -1,0 +1,79 @@
+"""Anchor fingerprints: pHash of an annotation's first, middle and last frame.
+
+Stored with the annotation so that the passage can be found again in another copy of the
+film (screener, festival copy, web version) even when frame numbers no longer agree.
+Hashing reads exact frames and may run on a worker; storing happens where the project lives.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from critique_app.domain.model import Annotation, FrameRange
+from critique_app.services.progress import NO_PROGRESS, Progress
+
+if TYPE_CHECKING:
+    from db.project import Project
+    from db.repository import Repository
+
+AnchorHashes = tuple[int, int, int]
+
+
+def anchor_frames(frames: FrameRange) -> tuple[int, int, int]:
+    return frames.start, frames.middle, frames.end
+
+
+def compute_anchor_hashes(
+    film_path: str | Path, ranges: Mapping[int, FrameRange], progress: Progress = NO_PROGRESS
+) -> dict[int, AnchorHashes]:
+    """annotation id -> hashes of its three anchor frames; touches no project (worker-safe)."""
+    from critique_app.media.frame_server import FrameServer
+    from critique_app.provenance.reference_library import hash_still
+
+    server = FrameServer(film_path)  # its own decoder: never moves the player's playhead
+    cache: dict[int, int] = {}
+    out: dict[int, AnchorHashes] = {}
+    try:
+        # in film order, so consecutive anchors reuse the decoder instead of seeking
+        for done, (ident, frames) in enumerate(sorted(ranges.items(), key=lambda r: r[1].start)):
+            progress.update(done, len(ranges), "fingerprinting annotation anchors")
+            for index in anchor_frames(frames):
+                if index not in cache:
+                    cache[index] = int(hash_still(server.frame(index).image)[0])
+            a, b, c = (cache[i] for i in anchor_frames(frames))
+            out[ident] = (a, b, c)
+    finally:
+        server.close()
+    return out
+
+
+def missing_anchors(annotations: list[Annotation]) -> dict[int, FrameRange]:
+    return {a.id: a.range for a in annotations if a.id is not None and not a.anchor_hashes}
+
+
+def store_anchor_hashes(
+    repo: Repository, hashes: Mapping[int, AnchorHashes], ranges: Mapping[int, FrameRange]
+) -> int:
+    """Save hashes for annotations whose range is still the one that was hashed."""
+    stored = 0
+    for ident, value in hashes.items():
+        current = repo.find_annotation(ident)
+        if current is None or current.range != ranges[ident]:
+            continue  # deleted or moved meanwhile: the next pass hashes the new range
+        # derived data, not a user's edit: modified_at stays as the annotator left it
+        repo.update_annotation(dataclasses.replace(current, anchor_hashes=value))
+        stored += 1
+    return stored
+
+
+def fill_missing_anchors(project: Project, film_id: int, progress: Progress = NO_PROGRESS) -> int:
+    """Compute and store anchors for every annotation of the film that has none yet."""
+    repo = project.repo
+    film = repo.get_film(film_id)
+    todo = missing_anchors(repo.annotations(film_id=film_id))
+    if not todo:
+        return 0
+    return store_anchor_hashes(repo, compute_anchor_hashes(film.path, todo, progress), todo)
