@@ -64,24 +64,44 @@ def all_exporters() -> list[Exporter]:
 
 
 for _exporter in (
-    Exporter("html", ".html", "handout: one self-contained web page with stills", "html_handout",
-             needs_stills=True),
-    Exporter("pdf", ".pdf", "handout: a printable PDF with stills and a table of contents",
-             "pdf_handout", needs_stills=True),
+    Exporter(
+        "html",
+        ".html",
+        "handout: one self-contained web page with stills",
+        "html_handout",
+        needs_stills=True,
+    ),
+    Exporter(
+        "pdf",
+        ".pdf",
+        "handout: a printable PDF with stills and a table of contents",
+        "pdf_handout",
+        needs_stills=True,
+    ),
     Exporter("md", ".md", "Markdown text of the seminar (no stills)", "markdown_doc"),
-    Exporter("csv", ".csv", "table: one row per annotation, SMPTE timecodes and frames",
-             "csv_table"),
+    Exporter(
+        "csv", ".csv", "table: one row per annotation, SMPTE timecodes and frames", "csv_table"
+    ),
     Exporter("json", ".json", "W3C Web Annotation JSON-LD (media fragments)", "w3c"),
     Exporter("vtt", ".vtt", "WebVTT subtitles: the annotations as cues", "subtitles", "write_vtt"),
     Exporter("srt", ".srt", "SubRip subtitles: the annotations as cues", "subtitles", "write_srt"),
-    Exporter("otio", ".otio", "OpenTimelineIO timeline of the passages", "timeline",
-             "write_otio"),
-    Exporter("edl", ".edl", "CMX 3600 edit decision list (through OpenTimelineIO)", "timeline",
-             "write_edl"),
+    Exporter("otio", ".otio", "OpenTimelineIO timeline of the passages", "timeline", "write_otio"),
+    Exporter(
+        "edl",
+        ".edl",
+        "CMX 3600 edit decision list (through OpenTimelineIO)",
+        "timeline",
+        "write_edl",
+    ),
     Exporter("eaf", ".eaf", "ELAN annotation file: tiers and controlled vocabulary", "elan"),
     Exporter("xspf", ".xspf", "playlist VLC opens, each item from its in to its out", "xspf"),
     Exporter("clips", "", "one frame-exact clip per item, with a sidecar JSON", "clips"),
-    Exporter("pack", ".zip", "zip: handouts, clips, playlist, timeline, annotations, README",
-             "pack", needs_stills=True),
+    Exporter(
+        "pack",
+        ".zip",
+        "zip: handouts, clips, playlist, timeline, annotations, README",
+        "pack",
+        needs_stills=True,
+    ),
 ):
     register(_exporter)

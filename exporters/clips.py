@@ -81,20 +81,34 @@ class FilmCutter:
         raise UserError(f"{self.path.name}: frame {start} cannot be reached by seeking.")
 
 
-def encode(frames: Any, out: Path, rate: Fraction, count: int, progress: ProgressLike,
-           done: int, total: int) -> int:
+def encode(
+    frames: Any,
+    out: Path,
+    rate: Fraction,
+    count: int,
+    progress: ProgressLike,
+    done: int,
+    total: int,
+) -> int:
     """Encode frames to H.264 MP4 at `rate`, one output frame per input frame."""
     with av.open(str(out), "w", format="mp4", options={"movflags": "+faststart"}) as container:
         stream: Any = None
         for n, frame in enumerate(frames):
             if stream is None:
                 stream = container.add_stream("libx264", rate=rate)
-                stream.width, stream.height = frame.width - frame.width % 2, frame.height - frame.height % 2
+                stream.width, stream.height = (
+                    frame.width - frame.width % 2,
+                    frame.height - frame.height % 2,
+                )
                 stream.pix_fmt = "yuv420p"
                 stream.time_base = 1 / rate
                 stream.codec_context.thread_type = "FRAME"
                 stream.options = {"crf": CRF, "preset": PRESET}
-            if frame.format.name != "yuv420p" or frame.width != stream.width or frame.height != stream.height:
+            if (
+                frame.format.name != "yuv420p"
+                or frame.width != stream.width
+                or frame.height != stream.height
+            ):
                 frame = frame.reformat(width=stream.width, height=stream.height, format="yuv420p")
             frame.pts, frame.time_base = n, 1 / rate
             frame.pict_type = av.video.frame.PictureType.NONE  # let x264 choose
@@ -109,11 +123,19 @@ def encode(frames: Any, out: Path, rate: Fraction, count: int, progress: Progres
 def sidecar(item: ExportItem, clip: Path) -> dict[str, Any]:
     film = item.film
     return {
-        "clip": {"file": clip.name, "sha256": file_sha256(clip), "frames": item.range.length,
-                 "rate": str(film.rate)},
-        "source": {"title": film.title, "file": Path(film.path).name, "sha256": film.sha256,
-                   "frames": {"in": item.range.start, "out": item.range.end},
-                   "timecode": {"in": item.in_tc, "out": item.out_tc}},
+        "clip": {
+            "file": clip.name,
+            "sha256": file_sha256(clip),
+            "frames": item.range.length,
+            "rate": str(film.rate),
+        },
+        "source": {
+            "title": film.title,
+            "file": Path(film.path).name,
+            "sha256": film.sha256,
+            "frames": {"in": item.range.start, "out": item.range.end},
+            "timecode": {"in": item.in_tc, "out": item.out_tc},
+        },
         "annotation": annotation_json(item),
     }
 
@@ -127,14 +149,24 @@ def export_clips(doc: ExportDocument, folder: Path, ctx: ExportContext) -> list[
     written = []
     for item in doc.items:
         ctx.progress.check()
-        cutter = cutters.get(item.film.path) or cutters.setdefault(item.film.path, FilmCutter(item.film.path))
+        cutter = cutters.get(item.film.path) or cutters.setdefault(
+            item.film.path, FilmCutter(item.film.path)
+        )
         clip = folder / clip_name(item)
-        done = encode(cutter.frames(item.range.start, item.range.end), clip, item.film.rate,
-                      item.range.length, ctx.progress, done, total)
+        done = encode(
+            cutter.frames(item.range.start, item.range.end),
+            clip,
+            item.film.rate,
+            item.range.length,
+            ctx.progress,
+            done,
+            total,
+        )
         if ctx.signer is not None:
             ctx.signer.sign_clip(str(clip), item.film.path, clip.stem)
         clip.with_suffix(".json").write_text(
-            json.dumps(sidecar(item, clip), ensure_ascii=False, indent=2), encoding="utf-8")
+            json.dumps(sidecar(item, clip), ensure_ascii=False, indent=2), encoding="utf-8"
+        )
         written.append(clip)
     ctx.progress.update(total, total, "clips written")
     return written

@@ -8,7 +8,7 @@ from pathlib import Path
 from critique_app import __version__
 from exporters.document import ExportContext, ExportDocument
 from exporters.safe_text import markdown_html
-from exporters.stills import data_uri
+from exporters.stills import data_uri, stills_in_decode_order
 from exporters.views import KIND_LABELS, film_views, item_view, templates
 
 STILL_WIDTH = 880
@@ -16,24 +16,29 @@ STILL_WIDTH = 880
 
 def render(doc: ExportDocument, ctx: ExportContext) -> str:
     total = len(doc.items)
+    stills = stills_in_decode_order(ctx, doc.items, STILL_WIDTH) if ctx.stills else {}
     items = []
-    for done, item in enumerate(doc.items):
-        ctx.progress.update(done, total, f"still {done + 1} of {total}")
+    for item in doc.items:
         view = dataclasses.asdict(item_view(item, ctx.language))
-        still = ctx.still(item, STILL_WIDTH) if ctx.stills is not None else None
+        still = stills.get(item.position)
         view["still"] = data_uri(still) if still is not None else ""
-        view["still_w"], view["still_h"] = (still.size if still is not None else (0, 0))
+        view["still_w"], view["still_h"] = still.size if still is not None else (0, 0)
         view["note"] = markdown_html(view.pop("note_markdown"))
+        view["prompt_html"] = markdown_html(view["prompt"])
         items.append(view)
     ctx.progress.update(total, total, "writing the page")
-    return templates().get_template("handout.html.j2").render(
-        doc=doc,
-        items=items,
-        films=film_views(doc),
-        kind_label=KIND_LABELS.get(doc.kind, "Seminar"),
-        created=doc.created_at[:10],
-        language=ctx.language,
-        version=__version__,
+    return (
+        templates()
+        .get_template("handout.html.j2")
+        .render(
+            doc=doc,
+            items=items,
+            films=film_views(doc),
+            kind_label=KIND_LABELS.get(doc.kind, "Seminar"),
+            created=doc.created_at[:10],
+            language=ctx.language,
+            version=__version__,
+        )
     )
 
 

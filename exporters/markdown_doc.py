@@ -24,11 +24,19 @@ def render(doc: ExportDocument, language: str = "en") -> str:
     for item in doc.items:
         v = item_view(item, language)
         lines += [f"## {v.position}. {v.heading}", ""]
-        lines.append(f"*{v.film}* · {v.in_tc} – {v.out_tc} (frames {v.in_frame}–{v.out_frame}, "
-                     f"{v.duration})")
-        facts = [f"**{k}:** {val}" for k, val in (
-            ("Category", v.category), ("Status", v.status), ("Author", v.author),
-            ("Tags", ", ".join(v.tags))) if val]
+        lines.append(
+            f"*{v.film}* · {v.in_tc} – {v.out_tc} (frames {v.in_frame}–{v.out_frame}, {v.duration})"
+        )
+        facts = [
+            f"**{k}:** {val}"
+            for k, val in (
+                ("Category", v.category),
+                ("Status", v.status),
+                ("Author", v.author),
+                ("Tags", ", ".join(v.tags)),
+            )
+            if val
+        ]
         if facts:
             lines += ["", " · ".join(facts)]
         if v.definition:

@@ -24,8 +24,11 @@ _SAFE_ENTRY = re.compile(r"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$")
 def safe_entry(name: str) -> str:
     """Refuse any zip entry name that could land outside the folder it is unpacked into."""
     path = PurePosixPath(name)
-    if (not _SAFE_ENTRY.match(name) or path.is_absolute()
-            or any(part.startswith(".") for part in name.split("/"))):
+    if (
+        not _SAFE_ENTRY.match(name)
+        or path.is_absolute()
+        or any(part.startswith(".") for part in name.split("/"))
+    ):
         raise ValueError(f"unsafe zip entry name {name!r}")
     return name
 
@@ -64,18 +67,26 @@ def write(doc: ExportDocument, out: Path, ctx: ExportContext) -> None:
         pdf_handout.write(doc, work / "handout.pdf", ctx)
         names = [f"clips/{c.name}" for c in clips]
         build_playlist(doc, locations=names, first_frames=[0] * len(names)).write(
-            work / "playlist.xspf", encoding="UTF-8", xml_declaration=True)
+            work / "playlist.xspf", encoding="UTF-8", xml_declaration=True
+        )
         timeline_clips = []
         for item, name in zip(doc.items, names, strict=True):
             reference = otio.schema.ExternalReference(
-                target_url=name, available_range=otio.opentime.TimeRange(
+                target_url=name,
+                available_range=otio.opentime.TimeRange(
                     otio.opentime.RationalTime(0, float(item.film.rate)),
-                    otio.opentime.RationalTime(item.range.length, float(item.film.rate))))
+                    otio.opentime.RationalTime(item.range.length, float(item.film.rate)),
+                ),
+            )
             timeline_clips.append(clip_for(item, reference, offset=0))
-        otio.adapters.write_to_file(build_timeline(doc, timeline_clips), str(work / "timeline.otio"),
-                                    adapter_name="otio_json")
+        otio.adapters.write_to_file(
+            build_timeline(doc, timeline_clips),
+            str(work / "timeline.otio"),
+            adapter_name="otio_json",
+        )
         (work / "annotations.json").write_text(
-            json.dumps(collection_json(doc), ensure_ascii=False, indent=2), encoding="utf-8")
+            json.dumps(collection_json(doc), ensure_ascii=False, indent=2), encoding="utf-8"
+        )
         (work / "README.txt").write_text(readme(doc, [c.name for c in clips]), encoding="utf-8")
         folder = safe_name(doc.title, 40)
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -83,5 +94,8 @@ def write(doc: ExportDocument, out: Path, ctx: ExportContext) -> None:
                 if path.is_file():
                     entry = safe_entry(f"{folder}/{path.relative_to(work).as_posix()}")
                     stored = path.suffix in (".mp4", ".jpg", ".png", ".pdf")
-                    archive.write(path, entry,
-                                  compress_type=zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED)
+                    archive.write(
+                        path,
+                        entry,
+                        compress_type=zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED,
+                    )

@@ -61,6 +61,19 @@ def data_uri(image: Image.Image, quality: int = 82) -> str:
     return "data:image/jpeg;base64," + base64.b64encode(jpeg_bytes(image, quality)).decode()
 
 
+def stills_in_decode_order(
+    ctx: object, items: tuple[ExportItem, ...] | list[ExportItem], max_width: int
+) -> dict[int, Image.Image]:
+    """Every item's still, fetched film by film in frame order (the decoder mostly moves
+    forward instead of seeking back for each item); keyed by item position."""
+    order = sorted(items, key=lambda i: (i.film.path, i.still_frame))
+    found: dict[int, Image.Image] = {}
+    for done, item in enumerate(order):
+        ctx.progress.update(done, len(order), f"still {done + 1} of {len(order)}")  # type: ignore[attr-defined]
+        found[item.position] = ctx.still(item, max_width)  # type: ignore[attr-defined]
+    return found
+
+
 class FilmStills:
     """A still provider over the project's films (one FrameServer per film, kept open).
 

@@ -12,6 +12,7 @@ import re
 from fractions import Fraction
 from html import escape, unescape
 from pathlib import Path
+from typing import Any
 
 from critique_app.domain.model import Annotation, FrameRange, Region, new_uuid, now_iso
 from critique_app.errors import UserError
@@ -59,13 +60,24 @@ def _meta(item: ExportItem) -> str:
     a = item.annotation
     assert a is not None
     data = {
-        "uuid": a.uuid, "start": a.range.start, "end": a.range.end, "tier": item.tier.name if item.tier else "",
+        "uuid": a.uuid,
+        "start": a.range.start,
+        "end": a.range.end,
+        "tier": item.tier.name if item.tier else "",
         "tier_author": item.tier.author if item.tier else None,
         "category_key": item.category.key if item.category else None,
-        "category": item.category_label or None, "tags": list(a.tags), "note": a.note,
-        "status": a.status, "confidence": a.confidence, "evidence": a.evidence,
-        "author": a.author, "created_at": a.created_at, "modified_at": a.modified_at,
-        "regions": [{"shape": r.shape, "label": r.label, "keyframes": r.to_json()} for r in a.regions],
+        "category": item.category_label or None,
+        "tags": list(a.tags),
+        "note": a.note,
+        "status": a.status,
+        "confidence": a.confidence,
+        "evidence": a.evidence,
+        "author": a.author,
+        "created_at": a.created_at,
+        "modified_at": a.modified_at,
+        "regions": [
+            {"shape": r.shape, "label": r.label, "keyframes": r.to_json()} for r in a.regions
+        ],
     }
     # ASCII-only JSON with '<', '>' and '&' escaped: a NOTE may not contain '-->'.
     text = json.dumps(data, ensure_ascii=True, separators=(",", ":"))
@@ -78,15 +90,21 @@ def write_vtt(doc: ExportDocument, out: Path, ctx: ExportContext) -> None:
     films = doc.films
     if films:
         film = films[0]
-        parts.append("NOTE critique-film " + json.dumps(
-            {"sha256": film.sha256, "title": film.title, "rate": str(film.rate)}, ensure_ascii=True
-        ).replace(">", "\\u003e"))
+        parts.append(
+            "NOTE critique-film "
+            + json.dumps(
+                {"sha256": film.sha256, "title": film.title, "rate": str(film.rate)},
+                ensure_ascii=True,
+            ).replace(">", "\\u003e")
+        )
     for item in sorted(doc.items, key=lambda i: (i.range.start, i.position)):
         if item.annotation is not None:
             parts.append("NOTE critique " + _meta(item))
         ident = item.annotation.uuid if item.annotation else f"item-{item.position}"
         text = "\n".join(escape(line, quote=False) for line in _cue_lines(item))
-        parts.append(f"{ident}\n{_stamp(item.start_seconds)} --> {_stamp(item.end_seconds)}\n{text}")
+        parts.append(
+            f"{ident}\n{_stamp(item.start_seconds)} --> {_stamp(item.end_seconds)}\n{text}"
+        )
     out.write_text("\n\n".join(parts) + "\n", encoding="utf-8")
 
 
@@ -114,14 +132,14 @@ def read(path: Path, rate: Fraction | None = None) -> list[Imported]:
     blocks = [b.strip("\n") for b in re.split(r"\n{2,}", text) if b.strip()]
     is_vtt = bool(blocks) and blocks[0].startswith("WEBVTT")
     film: dict[str, str] = {}
-    pending: dict[str, object] | None = None
+    pending: dict[str, Any] | None = None
     found: list[Imported] = []
-    for block in blocks[1 if is_vtt else 0:]:
+    for block in blocks[1 if is_vtt else 0 :]:
         if block.startswith("NOTE critique-film "):
-            film = json.loads(block[len("NOTE critique-film "):])
+            film = json.loads(block[len("NOTE critique-film ") :])
             continue
         if block.startswith("NOTE critique "):
-            pending = json.loads(block[len("NOTE critique "):])
+            pending = json.loads(block[len("NOTE critique ") :])
             continue
         if block.startswith(("NOTE", "STYLE", "REGION")):
             continue
@@ -133,32 +151,51 @@ def read(path: Path, rate: Fraction | None = None) -> list[Imported]:
             start_s, end_s = (_seconds(p.split()[0]) for p in lines[timing].split("-->"))
         except ValueError as err:
             raise UserError(f"{path.name}: {err}.") from None
-        cue = [unescape(re.sub(r"<[^>]*>", "", ln)) for ln in lines[timing + 1:]]
+        cue = [unescape(re.sub(r"<[^>]*>", "", ln)) for ln in lines[timing + 1 :]]
         found.append(_imported(pending, cue, start_s, end_s, film, rate, path))
         pending = None
     return found
 
 
-def _imported(meta: dict[str, object] | None, cue: list[str], start_s: Fraction, end_s: Fraction,
-              film: dict[str, str], rate: Fraction | None, path: Path) -> Imported:
+def _imported(
+    meta: dict[str, Any] | None,
+    cue: list[str],
+    start_s: Fraction,
+    end_s: Fraction,
+    film: dict[str, str],
+    rate: Fraction | None,
+    path: Path,
+) -> Imported:
     if meta is not None:
         m = meta
         annotation = Annotation(
-            id=None, uuid=str(m["uuid"]), film_id=0, tier_id=0,
+            id=None,
+            uuid=str(m["uuid"]),
+            film_id=0,
+            tier_id=0,
             range=FrameRange(int(m["start"]), int(m["end"])),  # type: ignore[call-overload]
-            tags=tuple(m.get("tags") or ()), note=str(m.get("note") or ""),  # type: ignore[arg-type]
+            tags=tuple(m.get("tags") or ()),
+            note=str(m.get("note") or ""),  # type: ignore[arg-type]
             status=str(m.get("status") or "observed"),
             confidence=str(m.get("confidence") or "medium"),
             evidence=m.get("evidence"),  # type: ignore[arg-type]
             author=str(m.get("author") or ""),
             created_at=str(m.get("created_at") or now_iso()),
             modified_at=str(m.get("modified_at") or now_iso()),
-            regions=tuple(Region.from_json(r["shape"], r["keyframes"], r.get("label"))
-                          for r in m.get("regions") or ()),  # type: ignore[attr-defined]
+            regions=tuple(
+                Region.from_json(r["shape"], r["keyframes"], r.get("label"))
+                for r in m.get("regions") or ()
+            ),  # type: ignore[attr-defined]
         )
-        return Imported(annotation, str(m.get("tier") or "Imported"), film.get("sha256"),
-                        film.get("title"), m.get("category_key"), m.get("category"),  # type: ignore[arg-type]
-                        m.get("tier_author"))  # type: ignore[arg-type]
+        return Imported(
+            annotation,
+            str(m.get("tier") or "Imported"),
+            film.get("sha256"),
+            film.get("title"),
+            m.get("category_key"),
+            m.get("category"),  # type: ignore[arg-type]
+            m.get("tier_author"),
+        )  # type: ignore[arg-type]
     file_rate = rate or (Fraction(film["rate"]) if "rate" in film else None)
     if file_rate is None:
         raise UserError(
@@ -166,7 +203,11 @@ def _imported(meta: dict[str, object] | None, cue: list[str], start_s: Fraction,
             "film of the project (--film)."
         )
     annotation = Annotation(
-        id=None, uuid=new_uuid(), film_id=0, tier_id=0,
-        range=_frames(start_s, end_s, file_rate), note="\n".join(cue).strip(),
+        id=None,
+        uuid=new_uuid(),
+        film_id=0,
+        tier_id=0,
+        range=_frames(start_s, end_s, file_rate),
+        note="\n".join(cue).strip(),
     )
     return Imported(annotation, "Imported subtitles", film.get("sha256"), film.get("title"))

@@ -35,8 +35,7 @@ def film_reference(item: ExportItem, target: str | None = None) -> otio.schema.E
             otio.opentime.RationalTime(film.start_frame, rate),
             otio.opentime.RationalTime(film.frame_count, rate),
         ),
-        metadata={"critique": {"sha256": film.sha256, "rate": str(film.rate),
-                               "title": film.title}},
+        metadata={"critique": {"sha256": film.sha256, "rate": str(film.rate), "title": film.title}},
     )
 
 
@@ -49,38 +48,57 @@ def source_range(item: ExportItem, offset: int | None = None) -> otio.opentime.T
     )
 
 
-def clip_for(item: ExportItem, reference: otio.schema.ExternalReference | None = None,
-             offset: int | None = None) -> otio.schema.Clip:
+def clip_for(
+    item: ExportItem,
+    reference: otio.schema.ExternalReference | None = None,
+    offset: int | None = None,
+) -> otio.schema.Clip:
     """A clip of the item; `reference`/`offset` point it at an exported clip file instead."""
     a = item.annotation
     rng = source_range(item, offset)
     meta: dict[str, Any] = {
         "frames": {"in": item.range.start, "out": item.range.end},
         "timecode": {"in": item.in_tc, "out": item.out_tc},
-        "prompt": item.prompt, "notes": item.notes,
+        "prompt": item.prompt,
+        "notes": item.notes,
     }
     if a:
         meta.update(uuid=a.uuid, note=a.note, tags=list(a.tags), status=a.status, author=a.author)
     name = f"{item.position:02d} {item.category_label or item.film.title}"
-    clip = otio.schema.Clip(name=one_line(name, 60), media_reference=reference or film_reference(item),
-                            source_range=rng, metadata={"critique": meta})
+    clip = otio.schema.Clip(
+        name=one_line(name, 60),
+        media_reference=reference or film_reference(item),
+        source_range=rng,
+        metadata={"critique": meta},
+    )
     colour_index = zlib.crc32(item.category.key.encode()) if item.category else 0
     colour_index %= len(MARKER_COLOURS)
-    clip.markers.append(otio.schema.Marker(
-        name=one_line(item.category_label or f"Passage {item.position}", 60),
-        marked_range=rng,
-        color=getattr(otio.schema.MarkerColor, MARKER_COLOURS[colour_index]),
-        metadata={"critique": {"category": item.category_label,
-                               "category_key": item.category.key if item.category else None,
-                               "definition": item.category.definition() if item.category else "",
-                               "note": item.text, "prompt": item.prompt}},
-    ))
+    clip.markers.append(
+        otio.schema.Marker(
+            name=one_line(item.category_label or f"Passage {item.position}", 60),
+            marked_range=rng,
+            color=getattr(otio.schema.MarkerColor, MARKER_COLOURS[colour_index]),
+            metadata={
+                "critique": {
+                    "category": item.category_label,
+                    "category_key": item.category.key if item.category else None,
+                    "definition": item.category.definition() if item.category else "",
+                    "note": item.text,
+                    "prompt": item.prompt,
+                }
+            },
+        )
+    )
     return clip
 
 
-def build_timeline(doc: ExportDocument, clips: list[otio.schema.Clip] | None = None) -> otio.schema.Timeline:
-    timeline = otio.schema.Timeline(name=one_line(doc.title) or "Seminar",
-                                    metadata={"critique": {"description": doc.description}})
+def build_timeline(
+    doc: ExportDocument, clips: list[otio.schema.Clip] | None = None
+) -> otio.schema.Timeline:
+    timeline = otio.schema.Timeline(
+        name=one_line(doc.title) or "Seminar",
+        metadata={"critique": {"description": doc.description}},
+    )
     track = otio.schema.Track(name="Passages", kind=otio.schema.TrackKind.Video)
     for clip in clips if clips is not None else [clip_for(i) for i in doc.items]:
         track.append(clip)

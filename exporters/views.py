@@ -96,8 +96,15 @@ def film_views(doc: ExportDocument) -> list[FilmView]:
     views = []
     for film in doc.films:
         size = f"{film.width}×{film.height}" if film.width and film.height else ""
-        views.append(FilmView(film.title, rate_text(film.rate), film.frame_count, size,
-                              doc.provenance.get(film.id) if film.id is not None else None))
+        views.append(
+            FilmView(
+                film.title,
+                rate_text(film.rate),
+                film.frame_count,
+                size,
+                doc.provenance.get(film.id) if film.id is not None else None,
+            )
+        )
     return views
 
 

@@ -28,13 +28,18 @@ def region_selector(region: Region, frame: int) -> dict[str, Any]:
     """xywh=percent for a rectangle, an SVG shape (viewBox in percent) otherwise."""
     if region.shape == "rectangle":
         x0, y0, x1, y1 = region.bounds(frame)
-        return {"type": "FragmentSelector", "conformsTo": MEDIA_FRAGMENTS,
-                "value": f"xywh=percent:{_pct(x0)},{_pct(y0)},{_pct(x1 - x0)},{_pct(y1 - y0)}"}
+        return {
+            "type": "FragmentSelector",
+            "conformsTo": MEDIA_FRAGMENTS,
+            "value": f"xywh=percent:{_pct(x0)},{_pct(y0)},{_pct(x1 - x0)},{_pct(y1 - y0)}",
+        }
     pts = region.interpolate(frame)
     if region.shape == "ellipse":
         (ax, ay), (bx, by) = pts
-        shape = (f'<ellipse cx="{_pct((ax + bx) / 2)}" cy="{_pct((ay + by) / 2)}" '
-                 f'rx="{_pct(abs(bx - ax) / 2)}" ry="{_pct(abs(by - ay) / 2)}"/>')
+        shape = (
+            f'<ellipse cx="{_pct((ax + bx) / 2)}" cy="{_pct((ay + by) / 2)}" '
+            f'rx="{_pct(abs(bx - ax) / 2)}" ry="{_pct(abs(by - ay) / 2)}"/>'
+        )
     else:
         tag = "polygon" if region.shape == "polygon" else "polyline"
         shape = f'<{tag} points="{" ".join(f"{_pct(x)},{_pct(y)}" for x, y in pts)}"/>'
@@ -48,7 +53,9 @@ def annotation_json(item: ExportItem, source: str | None = None) -> dict[str, An
     film = item.film
     start, end = float(item.start_seconds), float(item.end_seconds)
     time_selector: dict[str, Any] = {
-        "type": "FragmentSelector", "conformsTo": MEDIA_FRAGMENTS, "value": f"t={start:.6f},{end:.6f}",
+        "type": "FragmentSelector",
+        "conformsTo": MEDIA_FRAGMENTS,
+        "value": f"t={start:.6f},{end:.6f}",
     }
     regions = a.regions if a else ()
     if regions:
@@ -56,11 +63,23 @@ def annotation_json(item: ExportItem, source: str | None = None) -> dict[str, An
         time_selector["refinedBy"] = refined[0] if len(refined) == 1 else refined
     body: list[dict[str, Any]] = []
     if item.text:
-        body.append({"type": "TextualBody", "purpose": "commenting", "format": "text/markdown",
-                     "value": item.text})
+        body.append(
+            {
+                "type": "TextualBody",
+                "purpose": "commenting",
+                "format": "text/markdown",
+                "value": item.text,
+            }
+        )
     if item.category:
-        body.append({"type": "TextualBody", "purpose": "classifying", "value": item.category.label(),
-                     "critique:categoryKey": item.category.key})
+        body.append(
+            {
+                "type": "TextualBody",
+                "purpose": "classifying",
+                "value": item.category.label(),
+                "critique:categoryKey": item.category.key,
+            }
+        )
     for tag in a.tags if a else ():
         body.append({"type": "TextualBody", "purpose": "tagging", "value": tag})
     result: dict[str, Any] = {
@@ -76,20 +95,30 @@ def annotation_json(item: ExportItem, source: str | None = None) -> dict[str, An
             "critique:sha256": film.sha256,
             "selector": time_selector,
         },
-        "critique:frames": {"start": item.range.start, "end": item.range.end, "rate": str(film.rate)},
+        "critique:frames": {
+            "start": item.range.start,
+            "end": item.range.end,
+            "rate": str(film.rate),
+        },
         "critique:timecode": {"in": item.in_tc, "out": item.out_tc},
     }
     if a:
-        result.update({
-            "creator": {"type": "Person", "name": a.author},
-            "created": a.created_at, "modified": a.modified_at,
-            "critique:status": a.status, "critique:confidence": a.confidence,
-            "critique:evidence": a.evidence,
-            "critique:tier": item.tier.name if item.tier else "",
-            "critique:tierAuthor": item.tier.author if item.tier else None,
-            "critique:regions": [{"shape": r.shape, "label": r.label, "keyframes": r.to_json()}
-                                 for r in a.regions],
-        })
+        result.update(
+            {
+                "creator": {"type": "Person", "name": a.author},
+                "created": a.created_at,
+                "modified": a.modified_at,
+                "critique:status": a.status,
+                "critique:confidence": a.confidence,
+                "critique:evidence": a.evidence,
+                "critique:tier": item.tier.name if item.tier else "",
+                "critique:tierAuthor": item.tier.author if item.tier else None,
+                "critique:regions": [
+                    {"shape": r.shape, "label": r.label, "keyframes": r.to_json()}
+                    for r in a.regions
+                ],
+            }
+        )
     if item.prompt:
         result["critique:prompt"] = item.prompt
     return result
@@ -140,22 +169,34 @@ def _one(entry: dict[str, Any]) -> Imported | None:
     )
     creator = entry.get("creator") or {}
     annotation = Annotation(
-        id=None, uuid=entry["id"].removeprefix("urn:uuid:"), film_id=0, tier_id=0,
-        range=_frames(entry), tags=tags, note=note,
+        id=None,
+        uuid=entry["id"].removeprefix("urn:uuid:"),
+        film_id=0,
+        tier_id=0,
+        range=_frames(entry),
+        tags=tags,
+        note=note,
         status=entry.get("critique:status", "observed"),
         confidence=entry.get("critique:confidence", "medium"),
         evidence=entry.get("critique:evidence"),
         author=creator.get("name", "") if isinstance(creator, dict) else str(creator),
-        created_at=entry.get("created") or now_iso(), modified_at=entry.get("modified") or now_iso(),
+        created_at=entry.get("created") or now_iso(),
+        modified_at=entry.get("modified") or now_iso(),
         regions=regions,
     )
     target = entry.get("target", {})
     source = str(target.get("source", ""))
-    sha = target.get("critique:sha256") or (source[10:] if source.startswith("urn:sha256:") else None)
+    sha = target.get("critique:sha256") or (
+        source[10:] if source.startswith("urn:sha256:") else None
+    )
     return Imported(
-        annotation, entry.get("critique:tier") or annotation.author or "Imported", sha,
-        target.get("critique:title"), cat.get("critique:categoryKey") if cat else None,
-        cat.get("value") if cat else None, entry.get("critique:tierAuthor"),
+        annotation,
+        entry.get("critique:tier") or annotation.author or "Imported",
+        sha,
+        target.get("critique:title"),
+        cat.get("critique:categoryKey") if cat else None,
+        cat.get("value") if cat else None,
+        entry.get("critique:tierAuthor"),
     )
 
 

@@ -28,8 +28,9 @@ def stop_time(item: ExportItem, first_frame: int | None = None) -> Fraction:
     return frame_to_seconds(frame + 1, item.film.rate)
 
 
-def build(doc: ExportDocument, locations: list[str] | None = None,
-          first_frames: list[int] | None = None) -> ET.ElementTree:
+def build(
+    doc: ExportDocument, locations: list[str] | None = None, first_frames: list[int] | None = None
+) -> ET.ElementTree:
     """`locations`/`first_frames` point the tracks at exported clips (a pack) instead of films."""
     ET.register_namespace("", XSPF_NS)
     ET.register_namespace("vlc", VLC_NS)

@@ -9,9 +9,7 @@ import exporters
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    formats = "\n".join(
-        f"  {e.name:<6} {e.description}" for e in exporters.all_exporters()
-    )
+    formats = "\n".join(f"  {e.name:<6} {e.description}" for e in exporters.all_exporters())
     parser = subparsers.add_parser(
         "export",
         help="export a seminar or a film's annotations (handout, clips, timeline...)",
@@ -21,20 +19,45 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("project", metavar="P", help="the project file (*.critique)")
-    parser.add_argument("--format", "-f", required=True, choices=exporters.names(),
-                        metavar="FMT", help="one of: " + ", ".join(exporters.names()))
+    parser.add_argument(
+        "--format",
+        "-f",
+        required=True,
+        choices=exporters.names(),
+        metavar="FMT",
+        help="one of: " + ", ".join(exporters.names()),
+    )
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--seminar", metavar="NAME", help="the seminar to export (name or id)")
-    which.add_argument("--film", metavar="F", help="export all annotations of this film "
-                       "(title, file name, id or SHA-256 prefix)")
-    parser.add_argument("--search", metavar="TEXT", help="with --film: only annotations whose "
-                        "note or tags contain these words")
-    parser.add_argument("-o", "--output", required=True, metavar="OUT",
-                        help="file to write (a folder for --format clips)")
-    parser.add_argument("--sign-with", metavar="DIR", help="clips: sign each clip with the "
-                        "certificate in DIR (chain.pem, key.pem); default: the project setting")
-    parser.add_argument("--language", choices=["en", "fr"], default="en",
-                        help="language of category labels and definitions")
+    which.add_argument(
+        "--film",
+        metavar="F",
+        help="export all annotations of this film (title, file name, id or SHA-256 prefix)",
+    )
+    parser.add_argument(
+        "--search",
+        metavar="TEXT",
+        help="with --film: only annotations whose note or tags contain these words",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="OUT",
+        help="file to write (a folder for --format clips)",
+    )
+    parser.add_argument(
+        "--sign-with",
+        metavar="DIR",
+        help="clips: sign each clip with the "
+        "certificate in DIR (chain.pem, key.pem); default: the project setting",
+    )
+    parser.add_argument(
+        "--language",
+        choices=["en", "fr"],
+        default="en",
+        help="language of category labels and definitions",
+    )
     parser.set_defaults(func=run)
 
 
@@ -56,16 +79,18 @@ def run(args: argparse.Namespace) -> int:
             seminars = project.repo.seminars()
             if args.seminar is None and len(seminars) != 1:
                 names = ", ".join(f"'{s.name}'" for s in seminars) or "none"
-                raise UserError(f"Choose what to export with --seminar NAME or --film F "
-                                f"(seminars: {names}).")
+                raise UserError(
+                    f"Choose what to export with --seminar NAME or --film F (seminars: {names})."
+                )
             doc = service.seminar_document(project, args.seminar or seminars[0].id)
         signer = None
         if args.format in ("clips", "pack"):
             signer = service.configured_signer(project, args.sign_with)
         progress = TerminalProgress(f"export {args.format}")
         try:
-            out = service.export(doc, args.format, args.output, progress, signer=signer,
-                                 language=args.language)
+            out = service.export(
+                doc, args.format, args.output, progress, signer=signer, language=args.language
+            )
         finally:
             progress.finish()
     print(f"wrote {out}", file=sys.stderr)

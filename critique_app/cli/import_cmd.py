@@ -17,8 +17,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("project", metavar="P", help="the project file (*.critique)")
     parser.add_argument("file", metavar="FILE", help="the file to import")
-    parser.add_argument("--film", metavar="F", help="the film the annotations belong to, when "
-                        "the file does not say (title, file name, id or SHA-256 prefix)")
+    parser.add_argument(
+        "--film",
+        metavar="F",
+        help="the film the annotations belong to, when "
+        "the file does not say (title, file name, id or SHA-256 prefix)",
+    )
     parser.set_defaults(func=run)
 
 

@@ -268,8 +268,9 @@ class SeminarPanel(QWidget):
         item = self.current_item()
         if self._loading or item is None or item.id is None:
             return
-        self.seminars.edit(item.id, prompt=self.prompt.toPlainText(),
-                           notes=self.notes.toPlainText())
+        self.seminars.edit(
+            item.id, prompt=self.prompt.toPlainText(), notes=self.notes.toPlainText()
+        )
         entry = self.items.currentItem()
         if entry is not None:
             entry.setText(self._label(self.items.currentRow() + 1, self.current_item() or item))
@@ -287,8 +288,11 @@ class SeminarPanel(QWidget):
             path = QFileDialog.getExistingDirectory(self, "Export clips into")
         else:
             path, _ = QFileDialog.getSaveFileName(
-                self, "Export", f"{self.chooser.currentText()}{exporter.extension}",
-                f"{fmt} (*{exporter.extension})")
+                self,
+                "Export",
+                f"{self.chooser.currentText()}{exporter.extension}",
+                f"{fmt} (*{exporter.extension})",
+            )
         if path:
             self.export(fmt, Path(path))
 
@@ -298,13 +302,24 @@ class SeminarPanel(QWidget):
             return None
         try:  # reading the project happens here, on the GUI thread that owns the connection
             doc = export_service.seminar_document(self.project, self.seminar_id)
-            signer = export_service.configured_signer(self.project) if fmt in ("clips", "pack") else None
+            signer = (
+                export_service.configured_signer(self.project) if fmt in ("clips", "pack") else None
+            )
         except Exception as err:  # a UserError sentence, shown in place
             self._failed(str(err))
             return None
         self.export_button.setEnabled(False)
-        self.task = run_task(f"Export {fmt}", _export_job, doc, fmt, out, signer,
-                             on_done=self._done, on_error=self._failed, bar=self.task_bar)
+        self.task = run_task(
+            f"Export {fmt}",
+            _export_job,
+            doc,
+            fmt,
+            out,
+            signer,
+            on_done=self._done,
+            on_error=self._failed,
+            bar=self.task_bar,
+        )
         self.task.cancelled.connect(self._cancelled, Qt.ConnectionType.QueuedConnection)
         return self.task
 

@@ -34,12 +34,24 @@ class _Lookup:
         self.tiers: dict[int, Tier] = {t.id: t for t in repo.tiers()}
         self.categories: dict[int, Category] = {c.id: c for c in repo.categories()}
 
-    def item(self, position: int, a: Annotation | None, film_id: int, frames: Any,
-             prompt: str = "", notes: str = "") -> ExportItem:
+    def item(
+        self,
+        position: int,
+        a: Annotation | None,
+        film_id: int,
+        frames: Any,
+        prompt: str = "",
+        notes: str = "",
+    ) -> ExportItem:
         return ExportItem(
-            position=position, film=self.films[film_id], range=frames, annotation=a,
+            position=position,
+            film=self.films[film_id],
+            range=frames,
+            annotation=a,
             category=self.categories.get(a.category_id) if a and a.category_id else None,
-            tier=self.tiers.get(a.tier_id) if a else None, prompt=prompt, notes=notes,
+            tier=self.tiers.get(a.tier_id) if a else None,
+            prompt=prompt,
+            notes=notes,
         )
 
     def vocabulary(self, items: Iterable[ExportItem]) -> Vocabulary | None:
@@ -59,25 +71,39 @@ def provenance_summaries(project: Any, films: Iterable[Film]) -> dict[int, Prove
     found: dict[int, ProvenanceSummary] = {}
     for film in films:
         report = provenance_store.latest(project.db, film_id=film.id) or provenance_store.latest(
-            project.db, sha256=film.sha256)
+            project.db, sha256=film.sha256
+        )
         if report is None or film.id is None:
             continue
         c2pa = report.report.get("c2pa", {})
         signer = c2pa.get("signer") or c2pa.get("issuer")
         found[film.id] = ProvenanceSummary(
-            state=str(c2pa.get("state") or "no manifest"), reason=str(c2pa.get("reason") or ""),
-            ai_signal=c2pa.get("ai_signal"), trust_list=c2pa.get("trust_list"),
+            state=str(c2pa.get("state") or "no manifest"),
+            reason=str(c2pa.get("reason") or ""),
+            ai_signal=c2pa.get("ai_signal"),
+            trust_list=c2pa.get("trust_list"),
             checked_at=str(report.checked_at)[:10],
-            signer=signer if isinstance(signer, str) else None)
+            signer=signer if isinstance(signer, str) else None,
+        )
     return found
 
 
-def _document(project: Any, look: _Lookup, title: str, items: list[ExportItem], kind: str,
-              description: str = "") -> ExportDocument:
+def _document(
+    project: Any,
+    look: _Lookup,
+    title: str,
+    items: list[ExportItem],
+    kind: str,
+    description: str = "",
+) -> ExportDocument:
     films = {i.film.id: i.film for i in items}
     return ExportDocument(
-        title=title, description=description, kind=kind, items=tuple(items),
-        vocabulary=look.vocabulary(items), tiers=tuple(look.tiers.values()),
+        title=title,
+        description=description,
+        kind=kind,
+        items=tuple(items),
+        vocabulary=look.vocabulary(items),
+        tiers=tuple(look.tiers.values()),
         provenance=provenance_summaries(project, films.values()),
     )
 
@@ -103,8 +129,9 @@ def film_document(project: Any, film: str | int, **filters: Any) -> ExportDocume
     return _document(project, look, chosen.title, items, "film")
 
 
-def selection_document(project: Any, annotation_ids: Iterable[int],
-                       title: str = "Selected annotations") -> ExportDocument:
+def selection_document(
+    project: Any, annotation_ids: Iterable[int], title: str = "Selected annotations"
+) -> ExportDocument:
     look = _Lookup(project.repo)
     items = []
     for n, ident in enumerate(annotation_ids, start=1):
@@ -138,8 +165,16 @@ class C2paClipSigner:
     def sign_clip(self, clip: str, parent: str, title: str) -> None:
         from critique_app.provenance.c2pa_signer import sign_file
 
-        sign_file(clip, clip, self.identity, title=title, parent=parent, action="c2pa.edited",
-                  digital_source_type=None, description="Excerpt exported by Critique")
+        sign_file(
+            clip,
+            clip,
+            self.identity,
+            title=title,
+            parent=parent,
+            action="c2pa.edited",
+            digital_source_type=None,
+            description="Excerpt exported by Critique",
+        )
 
 
 SIGNING_SETTING = "export.signing_identity_dir"
@@ -161,8 +196,15 @@ def _replace_folder(new: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def export(doc: ExportDocument, fmt: str, out: str | Path, progress: Progress = NO_PROGRESS,
-           *, signer: Any = None, language: str = "en") -> Path:
+def export(
+    doc: ExportDocument,
+    fmt: str,
+    out: str | Path,
+    progress: Progress = NO_PROGRESS,
+    *,
+    signer: Any = None,
+    language: str = "en",
+) -> Path:
     """Write `doc` in format `fmt` to `out`; on failure or cancel, `out` is as it was before."""
     try:
         exporter = exporters.get(fmt)
@@ -185,8 +227,9 @@ def export(doc: ExportDocument, fmt: str, out: str | Path, progress: Progress = 
     if exporter.writes_folder:
         temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
     else:
-        fd, name = tempfile.mkstemp(prefix=f".{target.name}.partial-", suffix=exporter.extension,
-                                    dir=target.parent)
+        fd, name = tempfile.mkstemp(
+            prefix=f".{target.name}.partial-", suffix=exporter.extension, dir=target.parent
+        )
         os.close(fd)
         temp = Path(name)
     try:

@@ -17,8 +17,14 @@ from critique_app.errors import UserError
 from critique_app.services.progress import NO_PROGRESS, Progress
 from exporters.document import Imported
 
-READERS = {".eaf": "elan", ".json": "w3c", ".jsonld": "w3c", ".vtt": "subtitles",
-           ".srt": "subtitles", ".csv": "csv_table"}
+READERS = {
+    ".eaf": "elan",
+    ".json": "w3c",
+    ".jsonld": "w3c",
+    ".vtt": "subtitles",
+    ".srt": "subtitles",
+    ".csv": "csv_table",
+}
 
 
 @dataclass
@@ -38,8 +44,9 @@ class ImportSummary:
         if self.new_tiers:
             parts.append("new tiers: " + ", ".join(self.new_tiers))
         if self.unknown_categories:
-            parts.append("categories not in the vocabulary: "
-                         + ", ".join(sorted(self.unknown_categories)))
+            parts.append(
+                "categories not in the vocabulary: " + ", ".join(sorted(self.unknown_categories))
+            )
         return "; ".join(parts) + "."
 
 
@@ -52,16 +59,19 @@ def read_file(path: str | Path, film: Film | None = None) -> list[Imported]:
         raise UserError(f"{path} does not exist.")
     module_name = READERS.get(path.suffix.lower())
     if module_name is None:
-        raise UserError(f"{path.name}: Critique imports {', '.join(sorted(READERS))} files, "
-                        f"not '{path.suffix or 'files without extension'}'.")
+        raise UserError(
+            f"{path.name}: Critique imports {', '.join(sorted(READERS))} files, "
+            f"not '{path.suffix or 'files without extension'}'."
+        )
     module = importlib.import_module(f"exporters.{module_name}")
     if module_name in ("elan", "subtitles"):
         return list(module.read(path, film.rate if film else None))
     return list(module.read(path))
 
 
-def _film_for(project: Any, found: Imported, default: Film | None, films: list[Film],
-              name: str) -> Film:
+def _film_for(
+    project: Any, found: Imported, default: Film | None, films: list[Film], name: str
+) -> Film:
     if found.film_sha256:
         match = project.repo.film_by_sha256(found.film_sha256)
         if match is not None:
@@ -71,12 +81,19 @@ def _film_for(project: Any, found: Imported, default: Film | None, films: list[F
     if len(films) == 1:
         return films[0]
     title = found.film_title or "its film"
-    raise UserError(f"{name}: {title} is not in this project; add the film, or choose the film "
-                    "to import onto with --film.")
+    raise UserError(
+        f"{name}: {title} is not in this project; add the film, or choose the film "
+        "to import onto with --film."
+    )
 
 
-def import_file(project: Any, path: str | Path, *, film: str | int | None = None,
-                progress: Progress = NO_PROGRESS) -> ImportSummary:
+def import_file(
+    project: Any,
+    path: str | Path,
+    *,
+    film: str | int | None = None,
+    progress: Progress = NO_PROGRESS,
+) -> ImportSummary:
     from critique_app.services.export import find_film
 
     path = Path(path)
@@ -100,13 +117,20 @@ def import_file(project: Any, path: str | Path, *, film: str | int | None = None
             summary.new_tiers.append(entry.tier)
         category = repo.category_by_key(entry.category_key) if entry.category_key else None
         if category is None and entry.category_label:
-            category = next((c for c in repo.categories()
-                             if entry.category_label in (c.label_en, c.label_fr)), None)
+            category = next(
+                (c for c in repo.categories() if entry.category_label in (c.label_en, c.label_fr)),
+                None,
+            )
         if category is None and (entry.category_key or entry.category_label):
             summary.unknown_categories.add(entry.category_key or entry.category_label or "")
-        repo.add_annotation(dataclasses.replace(
-            entry.annotation, film_id=target.id or 0, tier_id=tier.id or 0,
-            category_id=category.id if category else None))
+        repo.add_annotation(
+            dataclasses.replace(
+                entry.annotation,
+                film_id=target.id or 0,
+                tier_id=tier.id or 0,
+                category_id=category.id if category else None,
+            )
+        )
         summary.added += 1
     progress.update(len(found), len(found), "done")
     return summary

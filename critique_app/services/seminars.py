@@ -20,10 +20,16 @@ def _item_ref(item_id: int | None) -> tuple[str, int]:
 
 def _restore_item(repo: Any, item: SeminarItem, same_id: bool = True) -> SeminarItem:
     """Put an item back (under its old id, so later commands in the history still find it)."""
-    return repo.add_seminar_item(item.seminar_id, item.film_id, item.range,
-                                 annotation_id=item.annotation_id, prompt=item.prompt,
-                                 notes=item.notes, position=item.position,
-                                 item_id=item.id if same_id else None)
+    return repo.add_seminar_item(
+        item.seminar_id,
+        item.film_id,
+        item.range,
+        annotation_id=item.annotation_id,
+        prompt=item.prompt,
+        notes=item.notes,
+        position=item.position,
+        item_id=item.id if same_id else None,
+    )
 
 
 @dataclass
@@ -38,8 +44,10 @@ class CreateSeminar(Command):
         redo = self.seminar_id is not None
         seminar = repo.add_seminar(self.name, self.description, self.seminar_id)
         self.seminar_id = seminar.id
-        self.items = [_restore_item(repo, replace(item, seminar_id=seminar.id), same_id=redo)
-                      for item in self.items]
+        self.items = [
+            _restore_item(repo, replace(item, seminar_id=seminar.id), same_id=redo)
+            for item in self.items
+        ]
         return Change(self.label, added=(("seminar", seminar.id),))
 
     def undo(self, repo: Any) -> Change:
@@ -93,10 +101,16 @@ class AddItem(Command):
 
     def do(self, repo: Any) -> Change:
         position = None if self.item.position < 0 else self.item.position
-        stored = repo.add_seminar_item(self.item.seminar_id, self.item.film_id, self.item.range,
-                                       annotation_id=self.item.annotation_id,
-                                       prompt=self.item.prompt, notes=self.item.notes,
-                                       position=position, item_id=self.item.id)
+        stored = repo.add_seminar_item(
+            self.item.seminar_id,
+            self.item.film_id,
+            self.item.range,
+            annotation_id=self.item.annotation_id,
+            prompt=self.item.prompt,
+            notes=self.item.notes,
+            position=position,
+            item_id=self.item.id,
+        )
         self.item = replace(self.item, id=stored.id, position=stored.position)
         return Change(self.label, added=(_item_ref(stored.id),))
 
@@ -165,8 +179,9 @@ class EditItem(Command):
 
 
 def _seminar_of(repo: Any, item_id: int) -> int:
-    row = repo.db.conn.execute("SELECT seminar_id FROM seminar_items WHERE id = ?",
-                               [item_id]).fetchone()
+    row = repo.db.conn.execute(
+        "SELECT seminar_id FROM seminar_items WHERE id = ?", [item_id]
+    ).fetchone()
     if row is None:
         raise UserError(f"Seminar item {item_id} is not in this project.")
     return int(row[0])
@@ -226,25 +241,62 @@ class Seminars:
             name, n = f"{original.name} (copy)", 2
             while name in taken:
                 name, n = f"{original.name} (copy {n})", n + 1
-        command = CreateSeminar(name, original.description, self.items(seminar_id),
-                                label="Duplicate seminar")
+        command = CreateSeminar(
+            name, original.description, self.items(seminar_id), label="Duplicate seminar"
+        )
         self.stack.push(command)
         return self.repo.get_seminar(command.seminar_id)
 
-    def add_annotation(self, seminar_id: int, annotation_id: int, *, prompt: str = "",
-                       notes: str = "", position: int | None = None) -> SeminarItem:
+    def add_annotation(
+        self,
+        seminar_id: int,
+        annotation_id: int,
+        *,
+        prompt: str = "",
+        notes: str = "",
+        position: int | None = None,
+    ) -> SeminarItem:
         a = self.repo.get_annotation(annotation_id)
-        return self._add(SeminarItem(None, seminar_id, -1 if position is None else position,
-                                     a.film_id, a.range, a.id, prompt, notes))
+        return self._add(
+            SeminarItem(
+                None,
+                seminar_id,
+                -1 if position is None else position,
+                a.film_id,
+                a.range,
+                a.id,
+                prompt,
+                notes,
+            )
+        )
 
-    def add_range(self, seminar_id: int, film_id: int, frames: FrameRange, *, prompt: str = "",
-                  notes: str = "", position: int | None = None) -> SeminarItem:
+    def add_range(
+        self,
+        seminar_id: int,
+        film_id: int,
+        frames: FrameRange,
+        *,
+        prompt: str = "",
+        notes: str = "",
+        position: int | None = None,
+    ) -> SeminarItem:
         film = self.repo.get_film(film_id)
         if frames.end >= film.frame_count:
-            raise UserError(f"{film.title} has {film.frame_count} frames: frame {frames.end} "
-                            "does not exist.")
-        return self._add(SeminarItem(None, seminar_id, -1 if position is None else position,
-                                     film_id, frames, None, prompt, notes))
+            raise UserError(
+                f"{film.title} has {film.frame_count} frames: frame {frames.end} does not exist."
+            )
+        return self._add(
+            SeminarItem(
+                None,
+                seminar_id,
+                -1 if position is None else position,
+                film_id,
+                frames,
+                None,
+                prompt,
+                notes,
+            )
+        )
 
     def _add(self, item: SeminarItem) -> SeminarItem:
         command = AddItem(item)
@@ -260,12 +312,21 @@ class Seminars:
         self.stack.push(MoveItem(item_id, position))
         return self.items(_seminar_of(self.repo, item_id))
 
-    def edit(self, item_id: int, *, prompt: str | None = None, notes: str | None = None,
-             frames: FrameRange | None = None) -> SeminarItem:
+    def edit(
+        self,
+        item_id: int,
+        *,
+        prompt: str | None = None,
+        notes: str | None = None,
+        frames: FrameRange | None = None,
+    ) -> SeminarItem:
         seminar_id = _seminar_of(self.repo, item_id)
         item = next(i for i in self.items(seminar_id) if i.id == item_id)
-        changed = replace(item, prompt=item.prompt if prompt is None else prompt,
-                          notes=item.notes if notes is None else notes,
-                          range=frames or item.range)
+        changed = replace(
+            item,
+            prompt=item.prompt if prompt is None else prompt,
+            notes=item.notes if notes is None else notes,
+            range=frames or item.range,
+        )
         self.stack.push(EditItem(changed))
         return changed

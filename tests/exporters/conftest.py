@@ -24,15 +24,27 @@ class Sample:
     seminar_id: int
 
 
-def build_sample(folder: Path, *, notes: list[str] | None = None, titles: tuple[str, str] = (
-        "Morning Drift", "Le mur qui respire"), seminar_name: str = "New visual regimes",
-        tags: tuple[str, ...] = ("morph", "wall")) -> Sample:
+def build_sample(
+    folder: Path,
+    *,
+    notes: list[str] | None = None,
+    titles: tuple[str, str] = ("Morning Drift", "Le mur qui respire"),
+    seminar_name: str = "New visual regimes",
+    tags: tuple[str, ...] = ("morph", "wall"),
+) -> Sample:
     folder.mkdir(parents=True, exist_ok=True)
-    clip_a = make_coded_clip(folder / "drift.mp4", frames=72, size=(320, 240), rate=Fraction(24),
-                             gop=12, bframes=2)
-    clip_b = make_coded_clip(folder / "wall.mov", frames=90, size=(320, 240),
-                             rate=Fraction(30000, 1001), gop=15, bframes=2,
-                             start_timecode="01:00:00;00")
+    clip_a = make_coded_clip(
+        folder / "drift.mp4", frames=72, size=(320, 240), rate=Fraction(24), gop=12, bframes=2
+    )
+    clip_b = make_coded_clip(
+        folder / "wall.mov",
+        frames=90,
+        size=(320, 240),
+        rate=Fraction(30000, 1001),
+        gop=15,
+        bframes=2,
+        start_timecode="01:00:00;00",
+    )
     project = open_project(folder / "sample.critique")
     film_a = add_film(project, clip_a, title=titles[0])
     film_b = add_film(project, clip_b, title=titles[1])
@@ -48,29 +60,65 @@ def build_sample(folder: Path, *, notes: list[str] | None = None, titles: tuple[
         "Impossible dolly through the window.",
     ]
     specs = [
-        (film_a, alice, FrameRange(10, 33), leaves[0], notes[0 % len(notes)],
-         (Region.still("rectangle", [(0.1, 0.2), (0.5, 0.6)]),), "observed"),
+        (
+            film_a,
+            alice,
+            FrameRange(10, 33),
+            leaves[0],
+            notes[0 % len(notes)],
+            (Region.still("rectangle", [(0.1, 0.2), (0.5, 0.6)]),),
+            "observed",
+        ),
         (film_a, theme, FrameRange(20, 20), leaves[1], notes[1 % len(notes)], (), "contested"),
-        (film_b, alice, FrameRange(5, 47), leaves[2], notes[2 % len(notes)],
-         (Region.still("ellipse", [(0.3, 0.3), (0.7, 0.8)]),
-          Region("polygon", (Region.still("polygon", [(0.1, 0.1), (0.4, 0.1), (0.2, 0.5)]).keyframes[0],
-                             ))), "declared"),
+        (
+            film_b,
+            alice,
+            FrameRange(5, 47),
+            leaves[2],
+            notes[2 % len(notes)],
+            (
+                Region.still("ellipse", [(0.3, 0.3), (0.7, 0.8)]),
+                Region(
+                    "polygon",
+                    (Region.still("polygon", [(0.1, 0.1), (0.4, 0.1), (0.2, 0.5)]).keyframes[0],),
+                ),
+            ),
+            "declared",
+        ),
         (film_b, theme, FrameRange(40, 89), leaves[3], notes[3 % len(notes)], (), "observed"),
     ]
     annotations = []
     for n, (film, tier, frames, cat, note, regions, status) in enumerate(specs):
-        a = Annotation.create(film.id, tier.id, frames, category_id=cat.id, note=note,
-                              tags=(tags[n % len(tags)], "seminar"), status=status,
-                              author=tier.author, regions=regions, evidence="visual inference")
+        a = Annotation.create(
+            film.id,
+            tier.id,
+            frames,
+            category_id=cat.id,
+            note=note,
+            tags=(tags[n % len(tags)], "seminar"),
+            status=status,
+            author=tier.author,
+            regions=regions,
+            evidence="visual inference",
+        )
         annotations.append(repo.add_annotation(a))
     seminars = Seminars(project)
     seminar = seminars.create(seminar_name, "Passages where the generator shows.")
-    prompts = ["What does the morph do to the *face* as evidence?", "", "Who wrote this sign?",
-               "Where is the camera?"]
+    prompts = [
+        "What does the morph do to the *face* as evidence?",
+        "",
+        "Who wrote this sign?",
+        "Where is the camera?",
+    ]
     for a, prompt in zip(annotations, prompts, strict=True):
         seminars.add_annotation(seminar.id, a.id, prompt=prompt)
-    seminars.add_range(seminar.id, film_a.id, FrameRange(60, 71), prompt="A plain range.",
-                       notes="No annotation here.")
+    seminars.add_range(
+        seminar.id,
+        film_a.id,
+        FrameRange(60, 71),
+        prompt="A plain range.",
+        notes="No annotation here.",
+    )
     return Sample(project, folder, [film_a, film_b], annotations, seminar.id)
 
 

@@ -55,13 +55,15 @@ def test_eaf_read_by_pympi_with_tiers_times_and_vocabulary(sample, tmp_path: Pat
     eaf = pympi.Elan.Eaf(str(out))
     assert {"Alice", "Regimes", "Alice · note", "Regimes · note"} <= set(eaf.get_tier_names())
     assert eaf.get_parameters_for_tier("Alice")["PARTICIPANT"] == "Alice Martin"
-    (start, end, value), = eaf.get_annotation_data_for_tier("Alice")
+    ((start, end, value),) = eaf.get_annotation_data_for_tier("Alice")
     alice = next(i for i in doc.items if i.tier.name == "Alice")
     # ELAN counts milliseconds: in-frame start and out-frame end, at 24 fps
-    assert (start, end) == (round(alice.range.start * 1000 / 24),
-                            round((alice.range.end + 1) * 1000 / 24))
+    assert (start, end) == (
+        round(alice.range.start * 1000 / 24),
+        round((alice.range.end + 1) * 1000 / 24),
+    )
     assert value == alice.category.label_en
-    note, = eaf.get_ref_annotation_data_for_tier("Alice · note")
+    (note,) = eaf.get_ref_annotation_data_for_tier("Alice · note")
     assert note[2] == alice.annotation.note
     assert list(eaf.get_controlled_vocabulary_names()) == [doc.vocabulary.key]
     entries = eaf.get_cv_entries(doc.vocabulary.key)

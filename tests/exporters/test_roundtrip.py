@@ -17,8 +17,17 @@ def _essence(project, annotations) -> set:
     cats = {c.id: c.key for c in project.repo.categories()}
     tiers = {t.id: (t.name, t.author) for t in project.repo.tiers()}
     films = {f.id: f.sha256 for f in project.repo.films()}
-    return {(a.content(), a.created_at, a.modified_at, cats.get(a.category_id),
-             tiers[a.tier_id], films[a.film_id]) for a in annotations}
+    return {
+        (
+            a.content(),
+            a.created_at,
+            a.modified_at,
+            cats.get(a.category_id),
+            tiers[a.tier_id],
+            films[a.film_id],
+        )
+        for a in annotations
+    }
 
 
 @pytest.mark.parametrize("fmt", ["eaf", "json", "vtt", "csv"])
@@ -46,7 +55,8 @@ def test_seminar_json_and_csv_carry_every_film(sample, tmp_path: Path) -> None:
                 add_film(fresh, film.path)
             assert import_file(fresh, out).added == 4
             assert _essence(fresh, fresh.repo.annotations()) == _essence(
-                sample.project, sample.project.repo.annotations())
+                sample.project, sample.project.repo.annotations()
+            )
 
 
 def test_bad_files_get_one_sentence(sample, tmp_path: Path) -> None:

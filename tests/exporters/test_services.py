@@ -98,12 +98,44 @@ def test_export_and_import_commands(fresh, tmp_path: Path, capsys) -> None:
     fresh.project.close()
     assert main(["export", project, "--format", "html", "-o", str(tmp_path / "h")]) == 0
     assert (tmp_path / "h.html").stat().st_size > 5000
-    assert main(["export", project, "-f", "vtt", "--film", "Morning Drift",
-                 "-o", str(tmp_path / "drift.vtt")]) == 0
+    assert (
+        main(
+            [
+                "export",
+                project,
+                "-f",
+                "vtt",
+                "--film",
+                "Morning Drift",
+                "-o",
+                str(tmp_path / "drift.vtt"),
+            ]
+        )
+        == 0
+    )
     assert main(["import", project, str(tmp_path / "drift.vtt")]) == 0
-    assert "0 annotations imported from drift.vtt; 2 already in the project" in capsys.readouterr().err
-    assert main(["export", project, "-f", "md", "--seminar", "nope", "-o", str(tmp_path / "m")]) == 1
+    assert (
+        "0 annotations imported from drift.vtt; 2 already in the project" in capsys.readouterr().err
+    )
+    assert (
+        main(["export", project, "-f", "md", "--seminar", "nope", "-o", str(tmp_path / "m")]) == 1
+    )
     assert "There is no seminar 'nope'" in capsys.readouterr().err
-    assert main(["export", project, "-f", "pdf", "--film", "Le mur qui respire", "--search",
-                 "sign", "-o", str(tmp_path / "sign.pdf")]) == 0
+    assert (
+        main(
+            [
+                "export",
+                project,
+                "-f",
+                "pdf",
+                "--film",
+                "Le mur qui respire",
+                "--search",
+                "sign",
+                "-o",
+                str(tmp_path / "sign.pdf"),
+            ]
+        )
+        == 0
+    )
     assert main(["export", project, "-f", "wav", "-o", "x"]) == 2

@@ -25,10 +25,17 @@ def panel(qtbot, tmp_path: Path):
 
 
 def _drop(widget: SeminarPanel, mime, row: int) -> None:
-    rect = widget.items.visualItemRect(widget.items.item(row)) if row < widget.items.count() else None
+    rect = (
+        widget.items.visualItemRect(widget.items.item(row)) if row < widget.items.count() else None
+    )
     point = QPointF(rect.center()) if rect is not None else QPointF(5, widget.items.height() - 2)
-    event = QDropEvent(point, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                       Qt.KeyboardModifier.NoModifier)
+    event = QDropEvent(
+        point,
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     widget.items.dropEvent(event)
 
 
@@ -38,8 +45,10 @@ def test_lists_the_seminar_and_accepts_dropped_annotations(panel) -> None:
     assert widget.items.count() == 5
     _drop(widget, annotation_mime([sample.annotations[3].id, sample.annotations[1].id]), 1)
     items = widget.current_items()
-    assert [i.annotation_id for i in items[1:3]] == [sample.annotations[3].id,
-                                                     sample.annotations[1].id]
+    assert [i.annotation_id for i in items[1:3]] == [
+        sample.annotations[3].id,
+        sample.annotations[1].id,
+    ]
     assert widget.items.count() == 7 and "Le mur qui respire" in widget.items.item(1).text()
 
 
