@@ -18,6 +18,7 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
@@ -137,6 +138,19 @@ def _styles() -> dict[str, ParagraphStyle]:
         ),
         "toc": ParagraphStyle("toc", fontName=serif, fontSize=10, leading=15),
     }
+
+
+class _LayoutCanvas(Canvas):
+    """For the page-counting pass: lays out like the real canvas, draws nothing costly."""
+
+    def drawImage(self, *args: Any, **kwargs: Any) -> Any:  # noqa: N802 (reportlab's name)
+        return None
+
+    def drawText(self, *args: Any, **kwargs: Any) -> None:  # noqa: N802
+        return None
+
+    def save(self) -> None:
+        return None
 
 
 class _Handout(BaseDocTemplate):
@@ -407,7 +421,10 @@ def write(doc: ExportDocument, out: Path, ctx: ExportContext) -> None:
         # to learn on which page each item lands; the second pass prints them.
         probe = _Handout(io.BytesIO(), doc.title, styles["meta"].fontName)
         probe.build(
-            build_story(doc, ctx, styles, probe.width, stills, thumbs, [0] * len(doc.items))
+            canvasmaker=_LayoutCanvas,
+            flowables=build_story(
+                doc, ctx, styles, probe.width, stills, thumbs, [0] * len(doc.items)
+            ),
         )
         toc = probe.item_pages
         ctx.progress.check()
