@@ -49,7 +49,7 @@ def scenedetect_cuts(path: Path) -> list[int]:
     from scenedetect import ContentDetector, detect
 
     scenes = detect(str(path), ContentDetector())
-    return [start.get_frames() for start, _ in scenes[1:]]
+    return [start.frame_num for start, _ in scenes[1:]]
 
 
 def score(found: list[int], truth: list[int], tolerance: int = 1) -> dict:

@@ -11,11 +11,17 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from critique_app.media.fingerprint import hamming
+
 CUT_FLOOR = 12.0  # grey levels: below this no change is a cut, however still the shot around it
 CUT_FACTOR = 3.0  # a cut stands this many times above the local median difference
 WINDOW = 12  # frames each side for the local median
 MIN_SHOT = 4  # frames: closer candidates are one event (flash, dissolve); keep the strongest
-METHOD = f"mad64 floor={CUT_FLOOR:g} factor={CUT_FACTOR:g} window={WINDOW} min_shot={MIN_SHOT}"
+FLASH_BITS = 8  # pHash distance under which the pictures around a short change are one shot
+METHOD = (
+    f"mad64 floor={CUT_FLOOR:g} factor={CUT_FACTOR:g} window={WINDOW} min_shot={MIN_SHOT} "
+    f"flash_bits={FLASH_BITS}"
+)
 
 
 def frame_differences(
@@ -41,14 +47,28 @@ def _local_median(diffs: NDArray[np.float32]) -> NDArray[np.float32]:
     return np.median(around, axis=1).astype(np.float32)
 
 
-def find_cuts(diffs: NDArray[np.float32]) -> list[int]:
-    """First frame of every shot after the first, from the frame differences."""
+def _is_flash(cut: int, phash: NDArray[np.uint64]) -> bool:
+    """The picture after a one- or two-frame change is the picture before it: a flash."""
+    n = len(phash)
+    for before, after in ((cut - 1, cut + 1), (cut - 2, cut), (cut - 1, cut + 2), (cut - 3, cut)):
+        if before >= 0 and after < n and int(hamming(phash[before], phash[after])) <= FLASH_BITS:
+            return True
+    return False
+
+
+def find_cuts(diffs: NDArray[np.float32], phash: NDArray[np.uint64] | None = None) -> list[int]:
+    """First frame of every shot after the first, from the frame differences.
+
+    With the frames' pHashes, changes that last one or two frames (flashes, lightning, a
+    camera flash) are recognised because the same picture comes back, and are not cuts."""
     if len(diffs) < 2:
         return []
     diffs = np.asarray(diffs, dtype=np.float32).copy()
     diffs[0] = 0.0
     threshold = np.maximum(CUT_FLOOR, CUT_FACTOR * _local_median(diffs))
     candidates = np.flatnonzero(diffs >= threshold)
+    if phash is not None:
+        candidates = np.array([c for c in candidates if not _is_flash(int(c), phash)], np.int64)
     cuts: list[int] = []
     for i in candidates[np.argsort(-diffs[candidates], kind="stable")]:
         if all(abs(int(i) - c) >= MIN_SHOT for c in cuts):
@@ -57,16 +77,22 @@ def find_cuts(diffs: NDArray[np.float32]) -> list[int]:
 
 
 class ShotDetector:
-    """Collects frame differences batch by batch, in frame order."""
+    """Collects frame differences (and pHashes, for flashes) batch by batch, in frame order."""
 
     def __init__(self) -> None:
         self.diffs: list[NDArray[np.float32]] = []
+        self.hashes: list[NDArray[np.uint64]] = []
         self.last: NDArray[np.uint8] | None = None
 
     def feed(self, grey: NDArray[np.uint8]) -> None:
+        from critique_app.media.fingerprint import phash_batch, pool_to_32
+
         if len(grey):
             self.diffs.append(frame_differences(grey, self.last))
+            self.hashes.append(phash_batch(pool_to_32(grey), mirror=False)[0])
             self.last = grey[-1].copy()
 
     def cuts(self) -> list[int]:
-        return find_cuts(np.concatenate(self.diffs)) if self.diffs else []
+        if not self.diffs:
+            return []
+        return find_cuts(np.concatenate(self.diffs), np.concatenate(self.hashes))

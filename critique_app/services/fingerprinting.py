@@ -123,7 +123,7 @@ def fingerprint_film(
                 summary.problem = run.stopped
             if time.monotonic() - last_flush >= FLUSH_SECONDS:
                 flush()
-    except Cancelled:
+    except (Cancelled, KeyboardInterrupt):  # Cancel in the GUI, Ctrl-C on the terminal
         flush()
         raise
     flush()
@@ -137,7 +137,7 @@ def fingerprint_film(
         store.mark_complete(db, film_id)
         stored = store.load_fingerprints(db, film_id)
         assert stored is not None
-        summary.cuts = find_cuts(stored.frame_diff)
+        summary.cuts = find_cuts(stored.frame_diff, stored.phash)
         store.save_shots(db, film_id, summary.cuts, METHOD)
     return summary
 

@@ -14,9 +14,11 @@ from critique_app.services.fingerprinting import detect_shots
 from tests.fingerprint import material as m
 
 
-def test_cuts_found_exactly_and_pans_do_not_cut(tmp_path: Path) -> None:
+def test_cuts_found_exactly_and_pans_and_flashes_do_not_cut(tmp_path: Path) -> None:
     lengths = [30, 18, 40, 25, 31]
-    film = m.write_clip(tmp_path / "film.mp4", m.footage([11, 12, 13, 14, 15], lengths))
+    frames = m.footage([11, 12, 13, 14, 15], lengths)
+    frames[60] = np.clip(frames[60].astype(np.int16) + 90, 0, 255).astype(np.uint8)  # a flash
+    film = m.write_clip(tmp_path / "film.mp4", frames)
     assert detect_shots(film).cuts == list(np.cumsum(lengths)[:-1])
 
 
