@@ -28,7 +28,11 @@ _RGB_KEPT = 4  # converted pictures kept for repeated asks (GUI and a worker on 
 
 @dataclass(frozen=True)
 class Frame:
-    """One decoded picture and where it sits in the film."""
+    """One decoded picture and where it sits in the film.
+
+    `image` is shared with the server's small cache of recent pictures: copy it before drawing
+    on it. It is not rotated: apply `MediaInfo.rotation` when showing it.
+    """
 
     index: int
     pts: int
