@@ -23,6 +23,7 @@ from PyQt6.QtWidgets import (
 
 from critique_app.errors import UserError
 from critique_app.gui.actions import MENUS, ActionCollection
+from critique_app.gui.annotation_actions import install_annotation_tools
 from critique_app.gui.player_controller import PlayerController
 from critique_app.gui.project_session import ProjectSession
 from critique_app.gui.settings import TIMECODE_MODES, Settings
@@ -75,6 +76,9 @@ class MainWindow(QMainWindow):
         if engine_note:
             self.statusBar().addWidget(self.engine_note)  # type: ignore[union-attr]
         self._wire()
+        self._install_panels()
+        # Annotation table, editor, drawing tools and their keys (issue 4): one hook.
+        self.annotations = install_annotation_tools(self)
         self._restore()
         if forward.draws_itself or (reverse is not None and reverse.draws_itself):
             self.controller.attach(self.video.native_window_id())
@@ -125,6 +129,27 @@ class MainWindow(QMainWindow):
         if self.panels_menu is not None:
             self.panels_menu.addAction(dock.toggleViewAction())
         return dock
+
+    def _install_panels(self) -> None:
+        """Docks built when first shown (nothing heavy runs for a panel nobody looks at)."""
+        self.provenance_panel: Any = None
+        self.provenance_dock = self.add_panel("Provenance", QWidget())
+        self.provenance_dock.hide()
+        self.provenance_dock.visibilityChanged.connect(self._check_provenance)
+        self.controller.film_opened.connect(lambda _info: self._check_provenance(True))
+
+    def _check_provenance(self, visible: bool) -> None:
+        if not visible or not self.provenance_dock.isVisible():
+            return
+        if self.provenance_panel is None:
+            from critique_app.gui.provenance_panel import ProvenancePanel
+
+            self.provenance_panel = ProvenancePanel()
+            self.provenance_dock.setWidget(self.provenance_panel)
+        path = self.session.film_path
+        if path is not None and getattr(self, "_provenance_of", None) != path:
+            self._provenance_of = path
+            self.provenance_panel.verify(path)
 
     def _wire(self) -> None:
         a, c, t = self.actions, self.controller, self.transport

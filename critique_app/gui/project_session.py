@@ -23,6 +23,11 @@ PALETTE = ("#4f8cc9", "#d9822b", "#3fa46a", "#c0504d", "#8e6bbf", "#2aa1a8", "#c
 PROJECT_SUFFIX = ".critique"
 
 
+def _plain(markdown: str) -> str:
+    """A note's first line without Markdown emphasis marks, for a bar label."""
+    return markdown.translate(str.maketrans("", "", "*_`#>")).strip()
+
+
 def _colour_for(key: str) -> str:
     return PALETTE[zlib.crc32(key.encode()) % len(PALETTE)]
 
@@ -146,7 +151,7 @@ class ProjectSession(QObject):
             colour = (cat.color if cat and cat.color else None) or (
                 _colour_for(cat.key) if cat else "#6b7280"
             )
-            label = cat.label_en if cat else (a.note.splitlines()[0] if a.note else "")
+            label = cat.label_en if cat else _plain(a.note.splitlines()[0] if a.note else "")
             bars.append(TimelineBar(a.id, a.tier_id, a.range.start, a.range.end, colour, label))
         canvas.set_tracks([(t.id, t.name, t.color) for t in tiers], bars)
         markers = repo.markers(self.film.id)

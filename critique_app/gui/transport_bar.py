@@ -12,6 +12,7 @@ from PyQt6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QSizePolicy,
     QSlider,
     QToolButton,
     QWidget,
@@ -91,6 +92,9 @@ class TransportBar(QWidget):
         row.addStretch(1)
         self.marks = QLabel("")
         self.marks.setObjectName("Marks")
+        # the in/out read-out gives way first when the window is narrow (frame number never)
+        self.marks.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.marks.setMinimumWidth(40)
         row.addWidget(self.marks)
         self.goto = QLineEdit()
         self.goto.setObjectName("GoTo")
