@@ -68,6 +68,20 @@ class FrameFetcher(QObject):
                 self._do_open(*arg)
             else:
                 self._do_frame(arg)
+                self._prefetch(arg + 1)
+
+    def _prefetch(self, index: int) -> None:
+        """While idle, decode the next frame ahead: the usual next key is → (a cache hit then)."""
+        with self._cond:
+            if self._pending is not None or self._quit:
+                return
+        server = self.server
+        if server is None or not 0 <= index < server.info.frame_count:
+            return
+        try:
+            server.frame(index)
+        except Exception:  # a damaged frame: reported when it is really asked for
+            pass
 
     def _do_open(self, path: Path, info: Any, then: int = 0) -> None:
         from critique_app.media.frame_server import FrameServer
