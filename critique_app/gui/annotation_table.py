@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from PyQt6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, pyqtSignal
+from PyQt6.QtCore import QAbstractTableModel, QMimeData, QModelIndex, QObject, Qt, pyqtSignal
 from PyQt6.QtGui import QColor, QFont, QIcon, QPixmap
 from PyQt6.QtWidgets import (
     QAbstractItemView,
@@ -196,7 +196,26 @@ class AnnotationTableModel(QAbstractTableModel):
     def flags(self, index: QModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemIsDragEnabled  # into a seminar
+        )
+
+    def mimeTypes(self) -> list[str]:  # noqa: N802
+        from critique_app.gui.seminar_panel import ANNOTATION_MIME
+
+        return [ANNOTATION_MIME]
+
+    def mimeData(self, indexes: Any) -> QMimeData:  # noqa: N802
+        """The dragged rows' annotation ids, in the form the seminar panel accepts."""
+        from critique_app.gui.seminar_panel import annotation_mime
+
+        rows = sorted({i.row() for i in indexes if i.isValid() and i.row() < len(self.ids)})
+        return annotation_mime([self.ids[r] for r in rows])
+
+    def supportedDragActions(self) -> Qt.DropAction:  # noqa: N802
+        return Qt.DropAction.CopyAction
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.column() >= len(COLUMNS):
@@ -306,6 +325,8 @@ class AnnotationTable(QWidget):
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setAlternatingRowColors(True)
         self.view.setShowGrid(False)
+        self.view.setDragEnabled(True)  # drag a row onto the seminar panel
+        self.view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.view.setWordWrap(False)
         self.view.verticalHeader().setVisible(False)  # type: ignore[union-attr]
         self.view.verticalHeader().setDefaultSectionSize(22)  # type: ignore[union-attr]

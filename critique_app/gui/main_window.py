@@ -26,6 +26,7 @@ from critique_app.gui.actions import MENUS, ActionCollection
 from critique_app.gui.annotation_actions import install_annotation_tools
 from critique_app.gui.player_controller import PlayerController
 from critique_app.gui.project_session import ProjectSession
+from critique_app.gui.seminar_dock import install_seminar_dock
 from critique_app.gui.settings import TIMECODE_MODES, Settings
 from critique_app.gui.timeline import Timeline
 from critique_app.gui.transport_bar import TransportBar
@@ -79,6 +80,7 @@ class MainWindow(QMainWindow):
         self._install_panels()
         # Annotation table, editor, drawing tools and their keys (issue 4): one hook.
         self.annotations = install_annotation_tools(self)
+        self.seminars = install_seminar_dock(self)
         self._restore()
         if forward.draws_itself or (reverse is not None and reverse.draws_itself):
             self.controller.attach(self.video.native_window_id())

@@ -288,6 +288,11 @@ class PlayerController(QObject):
             self.in_mark = None
         self.marks_changed.emit(self.in_mark, self.out_mark)
 
+    def mark_range(self, first: int, last: int) -> None:
+        """In and out at once (a seminar passage previewed, a match looked at)."""
+        self.in_mark, self.out_mark = min(first, last), max(first, last)
+        self.marks_changed.emit(self.in_mark, self.out_mark)
+
     def clear_marks(self) -> None:
         self.in_mark = self.out_mark = None
         self.marks_changed.emit(None, None)

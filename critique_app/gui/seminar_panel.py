@@ -166,6 +166,12 @@ class SeminarPanel(QWidget):
         column.addWidget(self.task_bar)
         column.addWidget(self.status)
 
+    def bind(self, project: Any, stack: Any = None) -> None:
+        """Another project was opened in the window: show its seminars."""
+        self.project = project
+        self.seminars = Seminars(project, stack)
+        self.refresh()
+
     # -- reading ----------------------------------------------------------------------------
     @property
     def seminar_id(self) -> int | None:
@@ -219,8 +225,10 @@ class SeminarPanel(QWidget):
     def _show_item(self) -> None:
         item = self.current_item()
         self._loading = True
-        self.prompt.setPlainText(item.prompt if item else "")
-        self.notes.setPlainText(item.notes if item else "")
+        for box, text in ((self.prompt, item.prompt if item else ""),
+                          (self.notes, item.notes if item else "")):  # fmt: skip
+            if box.toPlainText() != text:  # unchanged text keeps the cursor where one types
+                box.setPlainText(text)
         self._loading = False
         for widget in (self.prompt, self.notes, self.preview_button, self.remove_button):
             widget.setEnabled(item is not None)
