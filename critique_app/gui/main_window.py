@@ -23,6 +23,7 @@ from PyQt6.QtWidgets import (
 
 from critique_app.errors import UserError
 from critique_app.gui.actions import MENUS, ActionCollection
+from critique_app.gui.anchor_keeper import install_anchor_keeper
 from critique_app.gui.annotation_actions import install_annotation_tools
 from critique_app.gui.player_controller import PlayerController
 from critique_app.gui.project_session import ProjectSession
@@ -81,6 +82,7 @@ class MainWindow(QMainWindow):
         # Annotation table, editor, drawing tools and their keys (issue 4): one hook.
         self.annotations = install_annotation_tools(self)
         self.seminars = install_seminar_dock(self)
+        self.anchor_keeper = install_anchor_keeper(self)
         self._restore()
         if forward.draws_itself or (reverse is not None and reverse.draws_itself):
             self.controller.attach(self.video.native_window_id())
@@ -281,6 +283,7 @@ class MainWindow(QMainWindow):
         self.settings.window_geometry = self.saveGeometry()
         self.settings.play_rate = self.controller.play_rate
         self.settings.sync()
+        self.anchor_keeper.close()
         self.session.close()
         self.controller.close()
         super().closeEvent(event)

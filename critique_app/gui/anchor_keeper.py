@@ -1,0 +1,103 @@
+"""Keeps anchor fingerprints up to date while annotating: after an edit leaves annotations of
+the film on screen without anchors (created, range dragged, undone, redone), a worker hashes
+their first/middle/last exact frames and the GUI thread stores them in the project.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PyQt6.QtCore import QObject, Qt, QTimer, pyqtSignal
+
+from critique_app.domain.commands import Change
+from critique_app.domain.model import FrameRange
+from critique_app.gui.worker import Task
+from critique_app.services.anchors import (
+    compute_anchor_hashes,
+    missing_anchors,
+    store_anchor_hashes,
+)
+from critique_app.services.progress import Progress
+
+_QUEUED = Qt.ConnectionType.QueuedConnection
+SETTLE_MS = 250  # a burst of edits (typing, several undos) starts one pass, not one per edit
+
+
+def _hash_anchors(progress: Progress, film: Path, ranges: dict[int, FrameRange]) -> Any:
+    return compute_anchor_hashes(film, ranges, progress)
+
+
+class AnchorKeeper(QObject):
+    """One background pass at a time; a newer edit cancels the pass before it."""
+
+    stored = pyqtSignal(int)  # how many annotations got their anchors
+
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self.window = window
+        self.session = window.session
+        self.task: Task | None = None
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SETTLE_MS)
+        self._timer.timeout.connect(self.start)
+        self.session.project_opened.connect(self._project_opened)
+
+    def _project_opened(self, _project: Any) -> None:
+        self.cancel()
+        stack = self.session.undo_stack
+        if stack is not None:
+            stack.subscribe(self._changed)
+
+    def _changed(self, change: Change) -> None:
+        refs = (*change.added, *change.modified)
+        if any(kind == "annotation" for kind, _ident in refs):
+            self._timer.start()
+
+    def _todo(self) -> dict[int, FrameRange]:
+        project, film = self.session.project, self.session.film
+        if project is None or film is None or self.session.film_path is None:
+            return {}
+        return missing_anchors(project.repo.annotations(film_id=film.id))
+
+    def start(self) -> Task | None:
+        """Hash the anchors the film on screen still lacks (cancelling an older pass)."""
+        self.cancel()
+        todo = self._todo()
+        if not todo:
+            return None
+        path, project = self.session.film_path, self.session.project
+        task = Task("Anchor fingerprints", _hash_anchors, path, todo)
+        task.done.connect(lambda hashes: self._arrived(task, project, hashes, todo), _QUEUED)
+        task.failed.connect(self.window.show_message, _QUEUED)
+        self.task = task
+        return task.start()
+
+    def _arrived(self, task: Task, project: Any, hashes: Any, todo: dict[int, FrameRange]) -> None:
+        if task is not self.task or project is not self.session.project:
+            return  # a newer pass or another project: these results are not wanted
+        self.task = None
+        # Here, on the GUI thread: the project's SQLite connection belongs to it.
+        self.stored.emit(store_anchor_hashes(project.repo, hashes, todo))
+
+    @property
+    def busy(self) -> bool:
+        return self._timer.isActive() or (self.task is not None and self.task.running)
+
+    def cancel(self) -> None:
+        self._timer.stop()
+        if self.task is not None:
+            self.task.cancel()  # it stops at its next frame; its result is ignored
+            self.task = None
+
+    def close(self) -> None:
+        """The window closes: stop and let the worker release its film."""
+        task = self.task
+        self.cancel()
+        if task is not None:
+            task.wait(5)
+
+
+def install_anchor_keeper(window: Any) -> AnchorKeeper:
+    return AnchorKeeper(window)
