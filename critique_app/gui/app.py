@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PyQt6.QtGui import QFont, QFontDatabase
+from PyQt6.QtGui import QFont, QFontDatabase, QIcon
 from PyQt6.QtWidgets import QApplication
 
 from critique_app.paths import resource
@@ -18,6 +18,11 @@ def make_app(argv: list[str] | None = None) -> QApplication:
         app = QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName("Critique")
     app.setOrganizationName("Critique")
+    # the .desktop file's name: Wayland and docks match the window to its entry and icon
+    app.setDesktopFileName("critique")
+    icon = resource("icons", "critique.svg")
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
     app.setStyle("Fusion")
     apply_theme(app)
     return app
