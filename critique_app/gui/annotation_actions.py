@@ -237,8 +237,16 @@ class AnnotationWorkbench(QObject):
             self.controller.pause()
         self.create(FrameRange.single(self.controller.current))
 
-    def create(self, frames: FrameRange, regions: tuple[Region, ...] = ()) -> int | None:
-        """A new annotation on the film on screen, in the current tier; selected once made."""
+    def create(
+        self,
+        frames: FrameRange,
+        regions: tuple[Region, ...] = (),
+        label: str = "New annotation",
+        **fields: Any,
+    ) -> int | None:
+        """A new annotation on the film on screen, in the current tier; selected once made.
+
+        `fields` fill it in at once (category, note, evidence... of a match taken over)."""
         film = self.session.film
         if self.repo is None or film is None:
             self.window.show_message("Open a project with a film to annotate it.")
@@ -257,9 +265,9 @@ class AnnotationWorkbench(QObject):
             except (IndexError, UserError):
                 pts = {}
         annotation = Annotation.create(
-            film.id, tier_id, frames, author=self.annotator, regions=regions, **pts
+            film.id, tier_id, frames, author=self.annotator, regions=regions, **pts, **fields
         )
-        command = cmd.CreateAnnotation(annotation)
+        command = cmd.CreateAnnotation(annotation, label)
         if not self.push(command):
             return None
         ident = command.annotation_id

@@ -71,6 +71,7 @@ class TimelineCanvas(QWidget):
     scrub_released = pyqtSignal(int)
     range_edited = pyqtSignal(int, int, int)  # annotation id, new start, new end
     bar_clicked = pyqtSignal(int)
+    lane_clicked = pyqtSignal(str, int, int)  # lane key, first and last frame of the span
     view_changed = pyqtSignal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -446,6 +447,17 @@ class TimelineCanvas(QWidget):
                     return bar, "body"
         return None
 
+    def span_at(self, x: float, y: float) -> tuple[str, int, int] | None:
+        """The lane span (a match, a marker, a cut) under the pointer: key, start, end."""
+        top = RULER + THUMBS
+        if not top <= y < self._tracks_top():
+            return None
+        lane = list(self.lanes.values())[int((y - top) // LANE)]
+        for start, end, _colour, _label in lane.spans:
+            if self.x_of(start) - 3 <= x <= self.x_of(end + 1) + 3:  # thin spans: a little slack
+                return lane.key, start, end
+        return None
+
     def mousePressEvent(self, event: QMouseEvent | None) -> None:  # noqa: N802
         if event is None or event.button() != Qt.MouseButton.LeftButton or not self.frame_count:
             return
@@ -460,6 +472,11 @@ class TimelineCanvas(QWidget):
         if hit is not None:
             self.bar_clicked.emit(hit[0].id)
             self.seek.emit(hit[0].start)
+            return
+        span = self.span_at(pos.x(), pos.y())
+        if span is not None and span[0] != "shots":  # a cut is a place to scrub from, not a span
+            self.seek.emit(span[1])
+            self.lane_clicked.emit(*span)
             return
         frame = self.frame_at(pos.x())
         self._drag = ("playhead", frame)

@@ -1,0 +1,315 @@
+"""Perceptual matches in the window: the Provenance menu (find matches, grow the reference
+library), the Matches dock beside the provenance panel, the timeline's match lane, and a match
+turned into an undoable annotation. Fingerprinting and matching run on a worker with Cancel.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PyQt6.QtCore import QObject, Qt
+from PyQt6.QtGui import QAction
+from PyQt6.QtWidgets import QDockWidget, QFileDialog, QLabel
+
+from critique_app.domain.commands import Change
+from critique_app.domain.model import FrameRange
+from critique_app.gui.worker import Task, run_task
+from critique_app.services.stored_matches import (
+    StoredMatch,
+    find_and_read_matches,
+    read_stored_matches,
+)
+
+MENU = "Provenance"
+EVIDENCE = "perceptual match"
+_QUEUED = Qt.ConnectionType.QueuedConnection
+
+
+def match_category(categories: list[Any]) -> int | None:
+    """The vocabulary's 'perceptual match' evidence, else its provenance level, else none."""
+    for wanted in (
+        lambda k: k == "provenance.evidence.perceptual-match",
+        lambda k: k.startswith("provenance") and k.endswith("perceptual-match"),
+        lambda k: k == "provenance",
+    ):
+        found = next((c for c in categories if wanted(c.key)), None)
+        if found is not None:
+            return int(found.id)
+    return None
+
+
+def _add_to_library(progress: Any, project_path: Path, paths: list[str]) -> Any:
+    from critique_app.services.fingerprinting import add_to_library
+    from db.project import open_project
+
+    with open_project(project_path) as project:  # a worker's own connection
+        return add_to_library(project, list(paths), progress=progress)
+
+
+class MatchesDock(QObject):
+    """Owns the Matches dock, the Provenance menu and the running match task."""
+
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self.window = window
+        self.session = window.session
+        self.controller = window.controller
+        self.panel: Any = None  # MatchesPanel once the dock is first shown
+        self.matches: list[StoredMatch] = []
+        self.task: Task | None = None
+        self._loaded_for: int | None = None  # film id whose matches the panel shows
+        self.actions = self._make_menu()
+        placeholder = QLabel("Open a project with a film to see its matches.")
+        placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.dock: QDockWidget = window.add_panel("Matches", placeholder)
+        window.tabifyDockWidget(window.provenance_dock, self.dock)
+        self.dock.hide()
+        self.dock.visibilityChanged.connect(self._shown)
+        self.controller.film_opened.connect(self._film_opened)
+        self.session.project_opened.connect(self._project_opened)
+        window.timeline.canvas.lane_clicked.connect(self._lane_clicked)
+
+    def _make_menu(self) -> dict[str, QAction]:
+        w = self.window
+        actions = {
+            "find_matches": QAction("Find matches in this film", w),
+            "add_library": QAction("Add stills or clips to the reference library…", w),
+            "show_matches": QAction("Show the film's matches", w),
+            "check_provenance": QAction("Check the film's Content Credentials", w),
+        }
+        actions["find_matches"].triggered.connect(self.find_matches)
+        actions["add_library"].triggered.connect(self.ask_add_to_library)
+        actions["show_matches"].triggered.connect(lambda: self._raise(self.dock))
+        actions["check_provenance"].triggered.connect(lambda: self._raise(w.provenance_dock))
+        bar = w.menuBar()
+        menu = bar.addMenu(f"&{MENU}")
+        bar.insertMenu(w.panels_menu.menuAction(), menu)  # Panels stays last
+        for name in ("check_provenance", "show_matches", "find_matches", "add_library"):
+            menu.addAction(actions[name])
+        return actions
+
+    @staticmethod
+    def _raise(dock: QDockWidget) -> None:
+        dock.show()
+        dock.raise_()
+
+    # -- the panel -----------------------------------------------------------------------------
+    def _shown(self, visible: bool) -> None:
+        if visible and self.dock.isVisible():
+            self.ensure_panel()
+            self.load()
+
+    def ensure_panel(self) -> Any:
+        if self.panel is None:
+            from critique_app.gui.matches_panel import MatchesPanel
+
+            self.panel = MatchesPanel()
+            self.panel.find_requested.connect(self.find_matches)
+            self.panel.look_requested.connect(self.look_at)
+            self.panel.annotate_requested.connect(self.annotate)
+            self.dock.setWidget(self.panel)
+        return self.panel
+
+    def _project_opened(self, _project: Any) -> None:
+        self.cancel()
+        self._loaded_for = None
+        stack = self.session.undo_stack
+        if stack is not None:
+            stack.subscribe(self._changed)
+
+    def _film_opened(self, _info: Any) -> None:
+        if self.panel is not None and self.dock.isVisible():
+            self.load()
+
+    def load(self) -> None:
+        """Read the film's stored matches (on a worker: re-deriving counts reads fingerprints)."""
+        project, film = self.session.project, self.session.film
+        if self.panel is None or project is None or film is None or project.path is None:
+            return
+        if self._loaded_for == film.id:
+            return
+        self._loaded_for = film.id
+        run_task(
+            "Reading matches",
+            read_stored_matches,
+            project.path,
+            film.id,
+            on_done=lambda found, fid=film.id: self._show(fid, found),
+            on_error=self.window.show_message,
+        )
+
+    def _show(self, film_id: int, found: list[StoredMatch]) -> None:
+        film = self.session.film
+        if film is None or film.id != film_id or self.session.project is None:
+            return  # another film came meanwhile
+        self.matches = found
+        if self.panel is not None:
+            from db import fingerprint_store as store
+
+            size = len(store.library_items(self.session.project.db))
+            self.panel.set_matches(found, film, size)
+            self._update_annotated()
+
+    def _changed(self, change: Change) -> None:
+        if self.panel is not None and any(kind == "annotation" for kind, _i in change.refs()):
+            self._update_annotated()
+
+    def _update_annotated(self) -> None:
+        """Which matches already have their annotation (so one is not made twice)."""
+        project, film = self.session.project, self.session.film
+        if self.panel is None or project is None or film is None:
+            return
+        self.panel.set_annotated(
+            {
+                (a.range.start, a.range.end): a.id
+                for a in project.repo.annotations(film_id=film.id)
+                if a.evidence == EVIDENCE
+            }
+        )
+
+    # -- looking and annotating --------------------------------------------------------------
+    def look_at(self, first: int, last: int) -> None:
+        self.controller.mark_range(first, last)
+        self.controller.show_frame(first)
+
+    def _lane_clicked(self, key: str, first: int, last: int) -> None:
+        if key != "matches":
+            return
+        self.look_at(first, last)
+        match = next(
+            (m for m in self.matches if (m.segment.start, m.segment.end) == (first, last)), None
+        )
+        if self.panel is not None:
+            self.panel.select_span(first, last)
+        label = match.segment.label if match else None
+        if label is None:  # the panel was never opened: the lane carries the label
+            spans = self.window.timeline.canvas.lanes["matches"].spans
+            label = next((lbl for s, e, _c, lbl in spans if (s, e) == (first, last)), "?")
+        self.window.show_message(
+            f"Frames {first}–{last} match library item “{label}” "
+            "(Provenance ▸ Show the film's matches for the distances)."
+        )
+
+    def annotate(self, match: StoredMatch) -> int | None:
+        """One undoable annotation on the matched frames (Ctrl+Z removes it)."""
+        from critique_app.services.fingerprinting import match_annotation_fields
+
+        project, film = self.session.project, self.session.film
+        if project is None or film is None:
+            return None
+        fields = match_annotation_fields(match.segment)
+        del fields["start"], fields["end"]  # the segment's own frames, below
+        return self.window.annotations.create(
+            FrameRange(match.segment.start, match.segment.end),
+            label="Annotate a match",
+            category_id=match_category(project.repo.categories()),
+            **fields,
+        )
+
+    # -- long work -----------------------------------------------------------------------------
+    def find_matches(self) -> Task | None:
+        """Fingerprint (resuming) and match the film on a worker; the status bar has Cancel."""
+        project, path = self.session.project, self.session.film_path
+        if project is None or self.session.film is None or path is None:
+            self.window.show_message("Open a project with a film to look for matches.")
+            return None
+        from db import fingerprint_store as store
+
+        if not store.library_items(project.db):
+            self.window.show_message(
+                "The reference library is empty: Provenance ▸ Add stills or clips first."
+            )
+            return None
+        if self.task is not None and self.task.running:
+            return self.task
+        self.actions["find_matches"].setEnabled(False)
+        if self.panel is not None:
+            self.panel.find_button.setEnabled(False)
+        task = Task("Finding matches", find_and_read_matches, project.path, path)
+        task.done.connect(lambda result: self._found(project, *result), _QUEUED)
+        task.failed.connect(self.window.show_message, _QUEUED)
+        task.cancelled.connect(
+            lambda: self.window.show_message(
+                "Matching cancelled; the fingerprints made so far are kept for next time."
+            ),
+            _QUEUED,
+        )
+        task.finished.connect(self._task_finished, _QUEUED)
+        self.window.taskbar.follow(task)
+        self.task = task
+        return task.start()
+
+    def _found(self, project: Any, film_id: int, found: list[StoredMatch]) -> None:
+        if project is not self.session.project:
+            return
+        self.session.reload_tracks()  # the matches and shots lanes
+        film = self.session.film
+        if film is not None and film.id == film_id:
+            self._loaded_for = film_id
+            self.matches = found
+            self.ensure_panel()
+            self._raise(self.dock)
+            self._show(film_id, found)
+        n = len(found)
+        self.window.show_message(
+            f"{n} matching passage{'s' if n != 1 else ''} found."
+            if n
+            else "No passage matches the reference library (which proves nothing)."
+        )
+
+    def _task_finished(self) -> None:
+        self.actions["find_matches"].setEnabled(True)
+        if self.panel is not None:
+            self.panel.find_button.setEnabled(True)
+
+    def ask_add_to_library(self) -> None:
+        project = self.session.project
+        if project is None or project.path is None:
+            self.window.show_message("Open a project first: the library lives in it.")
+            return
+        paths, _ = QFileDialog.getOpenFileNames(
+            self.window,
+            "Reference stills or clips (known AI-generated material)",
+            "",
+            "Pictures and clips (*.png *.jpg *.jpeg *.webp *.tif *.tiff *.mp4 *.mov *.mkv "
+            "*.webm);;All files (*)",
+        )
+        if paths:
+            self.add_to_library(paths)
+
+    def add_to_library(self, paths: list[str]) -> Task | None:
+        project = self.session.project
+        if project is None or project.path is None:
+            return None
+        return run_task(
+            "Adding to the library",
+            _add_to_library,
+            project.path,
+            paths,
+            on_done=self._library_added,
+            on_error=self.window.show_message,
+            bar=self.window.taskbar,
+        )
+
+    def _library_added(self, report: Any) -> None:
+        parts = [f"{len(report.added)} added to the reference library"]
+        if report.already:
+            parts.append(f"{len(report.already)} already there")
+        parts += report.skipped[:1] + report.problems[:1]
+        self.window.show_message("; ".join(parts) + ". Provenance ▸ Find matches looks for them.")
+
+    def cancel(self) -> None:
+        if self.task is not None and self.task.running:
+            self.task.cancel()
+
+    def close(self) -> None:
+        task = self.task
+        self.cancel()
+        if task is not None:
+            task.wait(10)
+
+
+def install_matches(window: Any) -> MatchesDock:
+    """Add the Provenance menu and the Matches dock to the main window."""
+    return MatchesDock(window)

@@ -1,0 +1,172 @@
+"""The matches list: passages of the film on screen that look like items of the reference
+library (perceptual hashes), with the numbers a jury checks, and one click to annotate one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PyQt6.QtCore import pyqtSignal
+from PyQt6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from critique_app.services.stored_matches import StoredMatch
+
+COLUMNS = ("Library item", "In", "Out", "Item range", "Median", "Worst", "Threshold", "Variant")
+CAVEAT = (
+    "A match means frames of this film look like a known item (pHash distance). "
+    "No match proves nothing: material may be new, or changed past recognition."
+)
+
+
+def item_range(match: StoredMatch) -> str:
+    """Where in the library item: a still is one picture; a clip has frames (and a time)."""
+    s = match.segment
+    if match.kind == "still":
+        return "still"
+    if match.item_rate:
+        a, b = float(s.item_start / match.item_rate), float(s.item_end / match.item_rate)
+        return f"frames {s.item_start}–{s.item_end} ({a:.2f}–{b:.2f} s)"
+    return f"frames {s.item_start}–{s.item_end}"
+
+
+class MatchesPanel(QWidget):
+    """Rows = matches of one film; selecting one asks to look at it, the button annotates it."""
+
+    look_requested = pyqtSignal(int, int)  # first and last frame of the film
+    annotate_requested = pyqtSignal(object)  # StoredMatch
+    find_requested = pyqtSignal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("MatchesPanel")
+        self.matches: list[StoredMatch] = []
+        self.annotated: dict[tuple[int, int], int] = {}  # (in, out) -> annotation id
+        self._quiet = False
+        self.summary = QLabel("Open a project with a film, then Find matches.")
+        self.summary.setWordWrap(True)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)  # type: ignore[union-attr]
+        header = self.table.horizontalHeader()
+        assert header is not None
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.find_button = QPushButton("Find matches")
+        self.find_button.setToolTip("Fingerprint this film and match it against the library")
+        self.annotate_button = QPushButton("Annotate this match")
+        self.annotate_button.setToolTip(
+            "A new annotation on the matched frames: evidence 'perceptual match' "
+            "(double-click a row does the same)"
+        )
+        self.annotate_button.setEnabled(False)
+        caveat = QLabel(CAVEAT)
+        caveat.setWordWrap(True)
+        caveat.setStyleSheet("color: #9aa0a9;")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.find_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.annotate_button)
+        column = QVBoxLayout(self)
+        column.addWidget(self.summary)
+        column.addWidget(self.table, 1)
+        column.addLayout(buttons)
+        column.addWidget(caveat)
+        self.find_button.clicked.connect(self.find_requested)
+        self.annotate_button.clicked.connect(self._annotate_current)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.table.cellDoubleClicked.connect(lambda row, _col: self._annotate(row))
+
+    # -- showing ---------------------------------------------------------------------------
+    def set_matches(self, matches: list[StoredMatch], film: Any, library_size: int) -> None:
+        """The film's matches; `film` gives timecodes, `library_size` the summary's words."""
+        self.matches = sorted(matches, key=lambda m: (m.segment.start, m.segment.item_id))
+        self.table.setRowCount(len(self.matches))
+        for row, match in enumerate(self.matches):
+            s = match.segment
+            cells = (
+                s.label,
+                film.timecode(s.start),
+                film.timecode(s.end),
+                item_range(match),
+                f"{s.median_distance:g}",
+                str(s.worst_distance),
+                f"≤ {s.threshold}",
+                "mirrored" if s.variant == "mirror" else "as is",
+            )
+            for col, text in enumerate(cells):
+                cell = QTableWidgetItem(text)
+                cell.setToolTip(
+                    f"film frames {s.start}–{s.end}, {s.matched_frames} frames matched; "
+                    f"library file {match.item_path}"
+                )
+                self.table.setItem(row, col, cell)
+        self._mark_annotated()
+        if not library_size:
+            self.summary.setText("The reference library is empty: add stills or clips first.")
+        elif not self.matches:
+            self.summary.setText(
+                f"No passage of {film.title} matches the {library_size} library items."
+            )
+        else:
+            self.summary.setText(
+                f"{len(self.matches)} passage{'s' if len(self.matches) > 1 else ''} of "
+                f"{film.title} match the reference library."
+            )
+        self._selection_changed()
+
+    def set_annotated(self, annotated: dict[tuple[int, int], int]) -> None:
+        self.annotated = annotated
+        self._mark_annotated()
+        self._selection_changed()
+
+    def _mark_annotated(self) -> None:
+        for row, match in enumerate(self.matches):
+            ident = self.annotated.get((match.segment.start, match.segment.end))
+            cell = self.table.item(row, 0)
+            if cell is not None:
+                cell.setText(match.segment.label + (f"  · annotation #{ident}" if ident else ""))
+
+    # -- selecting -----------------------------------------------------------------------------
+    def current(self) -> StoredMatch | None:
+        row = self.table.currentRow()
+        rows = self.table.selectionModel().selectedRows()  # type: ignore[union-attr]
+        return self.matches[row] if rows and 0 <= row < len(self.matches) else None
+
+    def select_span(self, start: int, end: int) -> bool:
+        """Select the match covering these frames (clicked on the timeline) without echo."""
+        for row, match in enumerate(self.matches):
+            if (match.segment.start, match.segment.end) == (start, end):
+                self._quiet = True
+                try:
+                    self.table.selectRow(row)
+                finally:
+                    self._quiet = False
+                return True
+        return False
+
+    def _selection_changed(self) -> None:
+        match = self.current()
+        taken = match is not None and (match.segment.start, match.segment.end) in self.annotated
+        self.annotate_button.setEnabled(match is not None and not taken)
+        if match is not None and not self._quiet:
+            self.look_requested.emit(match.segment.start, match.segment.end)
+
+    def _annotate_current(self) -> None:
+        self._annotate(self.table.currentRow())
+
+    def _annotate(self, row: int) -> None:
+        if 0 <= row < len(self.matches):
+            self.annotate_requested.emit(self.matches[row])

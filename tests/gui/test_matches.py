@@ -1,0 +1,113 @@
+"""Perceptual matches in the window, on a real project: a still taken from a generated film
+goes into the reference library, Find matches (on a worker) finds the passage, the timeline's
+match lane and the Matches list show it, a click on the lane lands on its first frame, one
+click turns it into an annotation (evidence "perceptual match"), Ctrl+Z takes it away, and a
+reopened project shows the stored match again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PyQt6.QtCore import QPoint, Qt
+
+from critique_app.gui.timeline import LANE, RULER, THUMBS
+from critique_app.media.frame_server import FrameServer
+from critique_app.services.films import add_film
+from db.fingerprint_store import library_items
+from db.project import open_project
+from tests.fingerprint import material as m
+
+K = Qt.Key
+LEFT = Qt.MouseButton.LeftButton
+SHOT = (20, 43)  # the frames of the middle shot, the one the still comes from
+
+
+@pytest.fixture(scope="module")
+def film_and_still(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Three shots (64 frames, 320x180); the still is the exact frame 31 of the middle one."""
+    folder = tmp_path_factory.mktemp("matches")
+    frames = m.shot(201, 20) + list(m.shot_frames(100, 24, speed=0.3)) + m.shot(203, 20)
+    film = m.write_clip(folder / "festival copy.mp4", frames)
+    server = FrameServer(film)
+    try:
+        still = m.write_still(folder / "generator output.png", server.frame(31).image)
+    finally:
+        server.close()
+    return film, still
+
+
+def annotations_on_disk(path: Path) -> list[tuple[int, int, str | None, str | None, str]]:
+    with open_project(path) as project:
+        cats = {c.id: c.key for c in project.repo.categories()}
+        return [
+            (a.range.start, a.range.end, a.evidence, cats.get(a.category_id or -1), a.note)
+            for a in project.repo.annotations()
+        ]
+
+
+def test_find_look_annotate_undo_and_reopen(
+    open_window: Any, film_and_still: tuple[Path, Path], tmp_path: Path
+) -> None:
+    film, still = film_and_still
+    path = tmp_path / "jury.critique"
+    with open_project(path) as project:
+        add_film(project, film, title="Festival copy")
+    h = open_window(path)
+    window, dock = h.window, h.window.matches
+
+    assert dock.find_matches() is None  # nothing to match against yet: said, not attempted
+    assert "library is empty" in window.statusBar().currentMessage()
+    added = dock.add_to_library([str(still)])
+    h.qtbot.waitUntil(lambda: not added.running, timeout=20_000)
+    with open_project(path) as project:
+        assert [i.label for i in library_items(project.db)] == ["generator output"]
+
+    task = dock.find_matches()
+    assert task is not None and window.taskbar.isVisible()  # progress and Cancel while it runs
+    h.qtbot.waitUntil(lambda: not task.running, timeout=60_000)
+    h.qtbot.waitUntil(lambda: dock.panel is not None and dock.panel.table.rowCount() == 1)
+    panel = dock.panel
+    (match,) = dock.matches
+    start, end = match.segment.start, match.segment.end
+    assert SHOT[0] <= start <= 31 <= end <= SHOT[1] and end - start >= 15
+    assert window.timeline.canvas.lanes["matches"].spans == [
+        (start, end, "#e0637a", "generator output")
+    ]
+    row = [panel.table.item(0, c).text() for c in range(panel.table.columnCount())]
+    assert row[0] == "generator output" and row[3] == "still" and row[7] == "as is"
+    assert row[1] == "00:00:00:20" and int(row[5]) <= match.segment.threshold == int(row[6][2:])
+
+    # a click on the match lane lands exactly on the match's first frame, marked in -> out
+    canvas = window.timeline.canvas
+    lane_y = RULER + THUMBS + LANE * list(canvas.lanes).index("matches") + LANE // 2
+    h.qtbot.mouseClick(canvas, LEFT, pos=QPoint(round(canvas.x_of((start + end) / 2)), lane_y))
+    assert h.settle() == start and window.shown_picture_index() == start  # the exact frame
+    assert (h.controller.in_mark, h.controller.out_mark) == (start, end)
+    assert "generator output" in window.statusBar().currentMessage()
+    assert panel.table.currentRow() == 0
+
+    # one click: an annotation on exactly those frames, evidence and category from provenance
+    assert panel.annotate_button.isEnabled()
+    h.qtbot.mouseClick(panel.annotate_button, LEFT)
+    ((a_start, a_end, evidence, category, note),) = annotations_on_disk(path)
+    assert (a_start, a_end, evidence) == (start, end, "perceptual match")
+    assert category == "provenance.evidence.perceptual-match"
+    assert "generator output" in note and f"{match.segment.matched_frames} frames" in note
+    assert not panel.annotate_button.isEnabled()  # not twice
+    assert "annotation #" in panel.table.item(0, 0).text()
+    assert window.annotations.table.model.rowCount() == 1
+
+    h.key(K.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert annotations_on_disk(path) == []
+    assert panel.annotate_button.isEnabled()
+    assert panel.table.item(0, 0).text() == "generator output"
+    window.close()
+
+    # the stored match comes back with the project: lane at once, list with the same numbers
+    again = open_window(path)
+    assert again.window.timeline.canvas.lanes["matches"].spans[0][:2] == (start, end)
+    again.window.matches.actions["show_matches"].trigger()
+    h.qtbot.waitUntil(lambda: len(again.window.matches.matches) == 1, timeout=10_000)
+    assert again.window.matches.matches[0].segment == match.segment
