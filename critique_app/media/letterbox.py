@@ -20,6 +20,7 @@ DARK_MEAN = 24  # grey level (0-255, full range) a bar row stays under on averag
 DARK_MAX = 56  # ...and everywhere, allowing for compression ringing at the edge
 MIN_BAR = 0.01  # bars thinner than 1% of the side are encoder padding, not letterbox
 MIN_PICTURE = 0.4  # never crop to less than 40% of a side
+SAMPLE_WIDTH = 480  # bars are looked for on pictures reduced to about this width
 
 
 def _dark_lines(grey: NDArray[np.uint8], axis: int) -> NDArray[np.bool_]:
@@ -69,28 +70,38 @@ def detect_bars(frames: Sequence[NDArray[np.uint8]]) -> Crop | None:
 def sample_frames(
     path: str | Path, layout: StreamLayout | None = None, count: int = 9
 ) -> list[NDArray[np.uint8]]:
-    """Full-resolution grey pictures of up to `count` frames spread over the film.
+    """Grey pictures (at most SAMPLE_WIDTH wide) of up to `count` frames spread over the film.
 
     Keyframes are used where there are enough of them (a seek lands there without decoding a
     whole group of pictures); otherwise frames from the first few seconds."""
     layout = layout or read_layout(path)
     container, stream = open_video(path)
-    stream.thread_type = "AUTO"
+    factor = _factor(layout.width)
     frames: list[NDArray[np.uint8]] = []
     try:
         keys = layout.keyframes
         if layout.pts is not None and len(keys) >= count:
+            # One frame per seek: frame threads would make each seek decode several frames.
+            stream.thread_type = "SLICE"
             picks = [keys[round(i * (len(keys) - 1) / (count - 1))] for i in range(count)]
             for index in dict.fromkeys(picks):
                 container.seek(layout.pts[index], stream=stream, backward=True)
-                frame = next(container.decode(stream), None)
-                if frame is not None:
-                    frames.append(_grey(frame))
+                # Decode the keyframe's packet alone and drain: no waiting for the packets
+                # a decoder with B-frame delay would otherwise want first.
+                packet = next((p for p in container.demux(stream) if p.size), None)
+                if packet is None:
+                    continue
+                ctx = stream.codec_context
+                decoded = [*ctx.decode(packet), *ctx.decode(None)]
+                ctx.flush_buffers()
+                if decoded:
+                    frames.append(_grey(decoded[0], factor))
         else:
+            stream.thread_type = "AUTO"
             every = max(1, min(layout.frame_count, 400) // count)
             for i, frame in enumerate(container.decode(stream)):
                 if i % every == 0:
-                    frames.append(_grey(frame))
+                    frames.append(_grey(frame, factor))
                 if len(frames) >= count:
                     break
     except (av.FFmpegError, StopIteration):
@@ -100,10 +111,28 @@ def sample_frames(
     return frames
 
 
-def _grey(frame: av.VideoFrame) -> NDArray[np.uint8]:
-    return np.asarray(frame.reformat(format="gray").to_ndarray(), dtype=np.uint8)
+def _factor(width: int) -> int:
+    return max(1, width // SAMPLE_WIDTH)
+
+
+def _grey(frame: av.VideoFrame, factor: int) -> NDArray[np.uint8]:
+    small = frame.reformat(
+        frame.width // factor, frame.height // factor, "gray", interpolation="AREA"
+    )
+    return np.asarray(small.to_ndarray(), dtype=np.uint8)
 
 
 def detect_film_bars(path: str | Path, layout: StreamLayout | None = None) -> Crop | None:
-    """Letterbox/pillarbox crop of a film (None when it has no bars)."""
-    return detect_bars(sample_frames(path, layout))
+    """Letterbox/pillarbox crop of a film (None when it has no bars), in the film's pixels.
+
+    Found on reduced pictures: a row half bar, half picture is not dark there, so the crop
+    errs on keeping up to `factor - 1` dark lines, never on cutting picture."""
+    layout = layout or read_layout(path)
+    found = detect_bars(sample_frames(path, layout))
+    f = _factor(layout.width)
+    if found is None or f == 1:
+        return found
+    right = (layout.width // f - found.x - found.width) * f
+    bottom = (layout.height // f - found.y - found.height) * f
+    x, y = found.x * f, found.y * f
+    return Crop(x, y, layout.width - x - right, layout.height - y - bottom)
