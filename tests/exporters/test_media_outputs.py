@@ -135,7 +135,17 @@ class _Screen:
 
 def _play(playlist: Path, done, timeout: float = 30.0) -> list[tuple[str, int]]:
     """Play until `done(shown)` holds (the machine may be busy: no fixed sleep)."""
-    instance = vlc.Instance(["--aout=dummy", "--no-osd", "--quiet", "--no-video-title-show"])
+    # a test checks which pictures are shown: a busy machine must not make VLC drop any
+    instance = vlc.Instance(
+        [
+            "--aout=dummy",
+            "--no-osd",
+            "--quiet",
+            "--no-video-title-show",
+            "--no-drop-late-frames",
+            "--no-skip-frames",
+        ]
+    )
     items = instance.media_list_new()
     items.add_media(instance.media_new(str(playlist)))
     player = instance.media_list_player_new()
@@ -171,11 +181,17 @@ def test_vlc_plays_the_pack_playlist_from_each_in_frame(sample, tmp_path: Path) 
             f"/{last.position:03d}_" in m and c >= last.range.end - 3 for m, c in seen
         ),
     )
-    for item in doc.items:
+    for number, item in enumerate(doc.items):
         codes = [code for mrl, code in shown if f"/{item.position:03d}_" in mrl]
-        # the first picture is the in-frame; a loaded machine may drop a late picture after it
-        assert codes and codes[0] == item.range.start
-        assert set(codes) <= set(range(item.range.start, item.range.end + 1))
+        inside = set(range(item.range.start, item.range.end + 1))
+        if number == 0:  # the playlist opens on the first item's in-frame, exactly
+            assert codes and codes[0] == item.range.start
+        else:
+            # at a change of item the display callback may still name the previous item for
+            # one picture (it reads the current media when called): allow that one
+            assert codes and codes[0] - item.range.start in (0, 1)
+        outside = [c for c in codes if c not in inside]
+        assert len(outside) <= 1, f"pictures outside the passage {item.range}: {outside}"
 
 
 def test_vlc_opens_the_film_playlist_near_each_in_frame(sample, tmp_path: Path) -> None:
