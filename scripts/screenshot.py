@@ -24,6 +24,9 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshot-main.png")
     parser.add_argument("--size", default="1440x900", help="window size, WxH")
     parser.add_argument("--provenance", action="store_true", help="show the provenance panel")
+    parser.add_argument(
+        "--seminars", action="store_true", help="the Seminars tab in front of the editor's"
+    )
     args = parser.parse_args()
 
     from critique_app.gui.app import make_app
@@ -65,6 +68,12 @@ def main() -> int:
         c.show_frame(bar.end)
         c.set_out()
         c.show_frame((bar.start + bar.end) // 2)
+        window.annotations.select(bar.id)  # its editor filled in, its bar outlined
+    window.seminars.show()  # its tab beside the editor's; in front only with --seminars
+    pump_until(lambda: window.seminars.panel is not None)
+    window.seminars.panel.items.setCurrentRow(0)
+    if not args.seminars:
+        window.annotations.editor_dock.raise_()
     pump_until(lambda: c.mode == "exact" and window.video.picture.index == c.current)
     if args.provenance:
         window.provenance_dock.show()

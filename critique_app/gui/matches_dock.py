@@ -66,6 +66,10 @@ class MatchesDock(QObject):
         window.tabifyDockWidget(window.provenance_dock, self.dock)
         self.dock.hide()
         self.dock.visibilityChanged.connect(self._shown)
+        # chosen in the Panels menu: in front of the tab it shares, not hidden behind it
+        self.dock.toggleViewAction().triggered.connect(
+            lambda checked: self.dock.raise_() if checked else None
+        )
         self.controller.film_opened.connect(self._film_opened)
         self.session.project_opened.connect(self._project_opened)
         window.timeline.canvas.lane_clicked.connect(self._lane_clicked)

@@ -32,8 +32,17 @@ class SeminarDock(QObject):
         placeholder.setWordWrap(True)
         placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.dock: QDockWidget = window.add_panel("Seminars", placeholder)
+        editor = getattr(getattr(window, "annotations", None), "editor_dock", None)
+        if editor is not None:
+            # A tab beside the editor: a third column would squeeze the picture and timeline,
+            # and rows drag from the table at the bottom into the tab when it is in front.
+            window.tabifyDockWidget(editor, self.dock)
         self.dock.hide()
         self.dock.visibilityChanged.connect(self._shown)
+        # chosen in the Panels menu: in front of the tab it shares, not hidden behind it
+        self.dock.toggleViewAction().triggered.connect(
+            lambda checked: self.dock.raise_() if checked else None
+        )
         self.session.project_opened.connect(self._project_opened)
         self.controller.film_opened.connect(self._film_opened)
         # Undo/redo may touch seminars; the panel's own edits refresh the panel themselves.
@@ -44,6 +53,11 @@ class SeminarDock(QObject):
     def _shown(self, visible: bool) -> None:
         if visible and self.dock.isVisible():
             self.ensure_panel()
+
+    def show(self) -> None:
+        """Bring the Seminars tab to the front (Panels ▸ Seminars does the same)."""
+        self.dock.show()
+        self.dock.raise_()
 
     def ensure_panel(self) -> Any:
         """The panel for the open project (None without a project)."""

@@ -127,6 +127,15 @@ class SeminarPanel(QWidget):
         for exporter in exporters.all_exporters():
             self.format.addItem(f"{exporter.name} — {exporter.description}", exporter.name)
         self.export_button = QPushButton("Export…")
+        for box in (self.chooser, self.format):  # long names must not widen the whole window
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            box.setMinimumContentsLength(12)
+            box.setToolTip("")
+        self.format.currentIndexChanged.connect(
+            lambda _i: self.format.setToolTip(self.format.currentText())
+        )
         self.task_bar = TaskBar(self)
         self.status = QLabel()
         self._layout()

@@ -91,7 +91,7 @@ class TimelineCanvas(QWidget):
         self._starts: dict[int, list[int]] = {}
         self.lanes: dict[str, Lane] = {
             "shots": Lane("shots", "Shots", []),
-            "matches": Lane("matches", "Provenance", []),
+            "matches": Lane("matches", "Matches", []),
             "markers": Lane("markers", "Markers", []),
         }
         self.thumbs: dict[int, QImage] = {}
@@ -458,6 +458,19 @@ class TimelineCanvas(QWidget):
                 return lane.key, start, end
         return None
 
+    def _tip_at(self, x: float, y: float) -> str:
+        """What a lane mark is, in words (a red bar alone says nothing)."""
+        span = self.span_at(x, y) if x >= HEADER else None
+        if span is None:
+            return ""
+        key, start, end = span
+        label = next((lbl for s, e, _c, lbl in self.lanes[key].spans if (s, e) == (start, end)), "")
+        if key == "matches":
+            return f"Frames {start}–{end} look like library item “{label}” (click: go there)"
+        if key == "shots":
+            return f"Cut: a new shot starts at frame {start}"
+        return f"{label} — frame {start}" if start == end else f"{label} — frames {start}–{end}"
+
     def mousePressEvent(self, event: QMouseEvent | None) -> None:  # noqa: N802
         if event is None or event.button() != Qt.MouseButton.LeftButton or not self.frame_count:
             return
@@ -492,6 +505,7 @@ class TimelineCanvas(QWidget):
             hit = self.bar_at(pos.x(), pos.y()) if pos.x() >= HEADER else None
             edge = hit is not None and hit[1] != "body"
             self.setCursor(Qt.CursorShape.SizeHorCursor if edge else Qt.CursorShape.ArrowCursor)
+            self.setToolTip(self._tip_at(pos.x(), pos.y()) if hit is None else "")
             return
         kind, data = self._drag
         frame = self.frame_at(pos.x())

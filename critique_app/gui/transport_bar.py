@@ -19,6 +19,7 @@ from PyQt6.QtWidgets import (
 )
 
 from critique_app.domain.timecode import frame_to_seconds, frame_to_smpte, parse_position
+from critique_app.gui.fitting_label import FittingLabel
 from critique_app.gui.player_controller import PLAY_RATES
 from critique_app.paths import resource
 
@@ -90,17 +91,19 @@ class TransportBar(QWidget):
         self.badge.setObjectName("Badge")
         row.addWidget(self.badge)
         row.addStretch(1)
-        self.marks = QLabel("")
+        self.marks = FittingLabel()
         self.marks.setObjectName("Marks")
         # the in/out read-out gives way first when the window is narrow (frame number never)
         self.marks.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
-        self.marks.setMinimumWidth(40)
+        self.marks.setMinimumWidth(64)  # room for the shortest wording, '192 f'
         row.addWidget(self.marks)
         self.goto = QLineEdit()
         self.goto.setObjectName("GoTo")
         self.goto.setPlaceholderText("Go to  TC · frame · 83.5s")
         self.goto.setClearButtonEnabled(True)
-        self.goto.setFixedWidth(180)
+        # gives way down to 120 px so the editor column keeps its width at 1440 px
+        self.goto.setMinimumWidth(120)
+        self.goto.setMaximumWidth(180)
         self.goto.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # Ctrl+G or a click; never by default
         self.goto.returnPressed.connect(self._go)
         row.addWidget(self.goto)
@@ -119,7 +122,8 @@ class TransportBar(QWidget):
         self.volume = QSlider(Qt.Orientation.Horizontal)
         self.volume.setObjectName("Volume")
         self.volume.setRange(0, 100)
-        self.volume.setFixedWidth(80)
+        self.volume.setMinimumWidth(50)
+        self.volume.setMaximumWidth(80)
         self.volume.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.volume.valueChanged.connect(self.volume_chosen)
         row.addWidget(self.volume)
@@ -185,14 +189,17 @@ class TransportBar(QWidget):
         self.play_button.setIcon(icon("pause" if playing else "play"))
 
     def set_marks(self, in_mark: int | None, out_mark: int | None) -> None:
-        if in_mark is None and out_mark is None:
-            self.marks.setText("")
-            return
         parts = []
         for label, mark in (("IN", in_mark), ("OUT", out_mark)):
             if mark is not None:
                 parts.append(f"{label} {format_position(mark, self.info, self.mode)}")
-        self.marks.setText("   ".join(parts))
+        variants = ["   ".join(parts)]
+        if in_mark is not None and out_mark is not None:  # narrow window: say how long instead
+            frames = out_mark - in_mark + 1
+            variants += [f"IN→OUT {frames} frames", f"IN→OUT {frames} f", f"{frames} f"]
+        elif parts:
+            variants.append("IN" if in_mark is not None else "OUT")
+        self.marks.set_variants(variants)
 
     def set_rate(self, rate: float) -> None:
         if rate in PLAY_RATES:

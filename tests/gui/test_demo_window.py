@@ -59,7 +59,7 @@ def test_demo_project_opens_shows_and_closes_cleanly(
     assert canvas.lanes["matches"].spans, "the demo's film matches its reference stills"
 
     # the seminar panel lists the demo's seminar
-    window.seminars.dock.show()
+    window.seminars.show()
     h.qtbot.waitUntil(lambda: window.seminars.panel is not None)
     assert window.seminars.panel.chooser.currentText() == "Nouveaux régimes visuels"
     assert window.seminars.panel.items.count() == 5

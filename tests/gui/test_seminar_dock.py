@@ -61,7 +61,7 @@ def test_drag_from_table_into_seminar_then_preview_exact(
     window = h.window
     docked = window.seminars
     assert docked.panel is None  # nothing built for a dock nobody opened
-    docked.dock.show()
+    docked.show()
     h.qtbot.waitUntil(lambda: docked.panel is not None)
     panel = docked.panel
     assert panel.chooser.currentText() == "Week 3: morphing"
@@ -108,7 +108,7 @@ def test_deleting_an_annotation_keeps_its_passage_as_a_plain_range(
     path = seminar_project(tmp_path, clip, clip_2997)
     h = open_window(path)
     window = h.window
-    window.seminars.dock.show()
+    window.seminars.dock.toggleViewAction().trigger()  # Panels ▸ Seminars: its tab in front
     h.qtbot.waitUntil(lambda: window.seminars.panel is not None)
     panel = window.seminars.panel
     morph = window.annotations.table.model.ids[0]  # 10-30, "Morphing without a cut"
