@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
     "fingerprint": "fingerprint",
     "library": "library",
     "match": "match",
+    "reanchor": "reanchor",
     "shots": "shots",
     "export": "export",
     "import": "import_cmd",

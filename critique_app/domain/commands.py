@@ -140,6 +140,55 @@ class CreateAnnotation(Command):
 
 
 @dataclass
+class CreateAnnotations(Command):
+    """Several new annotations and the relations between them as one step (annotations moved
+    onto another copy of a film); undo removes them all. `links` index into `annotations`."""
+
+    annotations: list[Annotation]
+    links: list[tuple[int, int, str]] = field(default_factory=list)
+    label: str = "New annotations"
+    created: list[Annotation] = field(default_factory=list, repr=False)
+    _relations: list[Relation] = field(default_factory=list, repr=False)
+
+    def do(self, repo: EditableProject) -> Change:
+        # Redo re-creates them with the same ids, so later commands still find them.
+        todo = self.created or self.annotations
+        old = {(r.source_id, r.target_id, r.kind): r.id for r in self._relations}
+        self.created, self._relations = [], []
+        try:
+            for a in todo:
+                self.created.append(repo.add_annotation(a))
+            for i, j, kind in self.links:
+                s, t = self.created[i].id or 0, self.created[j].id or 0
+                self._relations.append(
+                    repo.add_relation(s, t, kind, relation_id=old.get((s, t, kind)))
+                )
+        except Exception:  # all or nothing: take back what was already made
+            for made in reversed(self.created):
+                repo.delete_annotation(made.id or 0)
+            self.created = [] if todo is self.annotations else list(todo)
+            raise
+        return Change(
+            self.label,
+            added=(
+                *(("annotation", a.id or 0) for a in self.created),
+                *(("relation", r.id or 0) for r in self._relations),
+            ),
+        )
+
+    def undo(self, repo: EditableProject) -> Change:
+        for a in reversed(self.created):
+            repo.delete_annotation(a.id or 0)  # their relations go with them
+        return Change(
+            self.label,
+            removed=(
+                *(("annotation", a.id or 0) for a in self.created),
+                *(("relation", r.id or 0) for r in self._relations),
+            ),
+        )
+
+
+@dataclass
 class EditAnnotation(Command):
     """Change some fields of one annotation (range, tags, note, status, category, regions...)."""
 

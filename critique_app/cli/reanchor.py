@@ -1,0 +1,85 @@
+"""`critique-app reanchor PROJECT COPY --film SOURCE [--json]`: annotations onto another copy.
+
+Aligns the copy with the annotated film by fingerprints and moves every annotation it can
+place; the passages it cannot place are listed with the reason, never guessed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "reanchor",
+        help="move a film's annotations onto another copy of it",
+        description="Align another copy of a film (re-encoded, rescaled, letterboxed, graded, "
+        "mirrored, a few seconds more or less at the head) with the annotated film by their "
+        "fingerprints, and create on it every annotation (with its regions and relations) that "
+        "lands on the same pictures. Passages that cannot be placed are listed, not guessed. "
+        "Exit status 1 when nothing could be placed.",
+    )
+    p.add_argument("project", metavar="PROJECT", help="project file (*.critique)")
+    p.add_argument("copy", metavar="COPY", help="the other copy of the film (a video file)")
+    p.add_argument(
+        "--film",
+        required=True,
+        metavar="SOURCE",
+        help="the annotated film in the project: its id, title, file name or path",
+    )
+    p.add_argument("--json", action="store_true", help="machine-readable result on stdout")
+    p.set_defaults(func=run)
+
+
+def _source(project: Any, text: str) -> Any:
+    from critique_app.services.export import find_film
+
+    path = Path(text).expanduser()
+    if path.is_file():  # a path: the film at that place, else the one with that name
+        where = path.resolve()
+        for film in project.repo.films():
+            if Path(film.path).resolve() == where:
+                return film
+    return find_film(project, path.name if path.is_file() else text)
+
+
+def run(args: argparse.Namespace) -> int:
+    from critique_app.errors import UserError
+    from critique_app.services.copies import move_annotations_to_copy
+    from critique_app.services.progress import TerminalProgress
+    from db.project import open_project
+
+    if not Path(args.project).is_file():
+        raise UserError(f"{args.project} does not exist: there are no annotations to move.")
+    progress = TerminalProgress("reanchor")
+    with open_project(args.project) as project:
+        source = _source(project, args.film)
+        try:
+            result = move_annotations_to_copy(project, source.id, args.copy, progress)
+        finally:
+            progress.finish()
+    if args.json:
+        json.dump(result.to_json(), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        print(result.sentence())
+        copy = result.copy_film
+        if result.unplaced:
+            print("These passages were not placed:")
+        for u in result.unplaced:
+            where = f"{source.timecode(u.start)} - {source.timecode(u.end)}"
+            print(f"  frames {u.start}-{u.end} ({where})  {u.note or '(no note)'}: {u.reason}")
+        if result.created:
+            print(f"Open {args.project} and choose the film '{copy.title}' to see them.")
+    if not result.created and not result.already:
+        print(
+            f"critique-app: nothing could be placed on {Path(args.copy).name}; "
+            "no annotation was moved.",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
