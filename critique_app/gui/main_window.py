@@ -25,6 +25,7 @@ from critique_app.errors import UserError
 from critique_app.gui.actions import MENUS, ActionCollection
 from critique_app.gui.anchor_keeper import install_anchor_keeper
 from critique_app.gui.annotation_actions import install_annotation_tools
+from critique_app.gui.copy_dialog import install_copy_mover
 from critique_app.gui.matches_dock import install_matches
 from critique_app.gui.player_controller import PlayerController
 from critique_app.gui.project_session import ProjectSession
@@ -85,6 +86,7 @@ class MainWindow(QMainWindow):
         self.seminars = install_seminar_dock(self)
         self.anchor_keeper = install_anchor_keeper(self)
         self.matches = install_matches(self)
+        self.copies = install_copy_mover(self)  # Provenance ▸ Move annotations onto another copy
         self._restore()
         if forward.draws_itself or (reverse is not None and reverse.draws_itself):
             self.controller.attach(self.video.native_window_id())
