@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from critique_app.cli import main
-from critique_app.domain.model import Annotation, FrameRange, Region
+from critique_app.domain.model import Annotation, FrameRange, Keyframe, Region
 from critique_app.errors import UserError
 from critique_app.media.frame_server import FrameServer
 from critique_app.services.copies import move_annotations_to_copy
@@ -251,3 +251,34 @@ def test_cli_moves_lists_the_unplaced_and_says_when_nothing_fits(
     assert code == 1 and "does not look like another copy" in err and "Traceback" not in err
     assert main(["reanchor", str(project_path), str(copies.web), "--film", "nope"]) == 1
     assert "no film 'nope'" in capsys.readouterr().err
+
+
+def test_regions_follow_bars_mirror_and_a_slower_copy() -> None:
+    """No media: a region keyframed on three frames, onto a mirrored, pillarboxed copy at half
+    the frame numbers (two keyframes meet on one frame: the first holds), points on the
+    original's bar kept on the copy's picture edge."""
+    from critique_app.services.alignment import FrameMapping, Picture
+    from critique_app.services.copies import map_region
+
+    mapping = FrameMapping(
+        Fraction(1, 2),
+        (10.0,),
+        "mirror",
+        0.9,
+        2.0,
+        Picture(320, 240, (0, 30, 320, 180)),  # letterboxed original
+        Picture(400, 180, (40, 0, 320, 180)),  # pillarboxed copy
+        100,
+    )
+    keys = (
+        Keyframe(4, ((0.0, 0.0), (0.25, 0.5))),
+        Keyframe(5, ((0.5, 0.5), (0.75, 0.875))),
+        Keyframe(20, ((0.1, 0.2), (0.3, 0.4))),
+    )
+    region = Region("rectangle", keys, "a face")
+    moved = map_region(region, mapping, 10.0, 99)
+    assert [k.frame for k in moved.keyframes] == [12, 20]
+    (a, b), _ = (k.points for k in moved.keyframes)
+    assert a == pytest.approx(((40 + 320) / 400, 0.0))  # on the bar above: the picture's edge
+    assert b == pytest.approx(((40 + 0.75 * 320) / 400, (120 - 30) / 180))  # mirrored
+    assert moved.label == "a face" and moved.shape == "rectangle"
