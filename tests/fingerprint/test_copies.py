@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 
@@ -16,6 +16,7 @@ from critique_app.domain.model import Annotation, FrameRange, Keyframe, Region
 from critique_app.errors import UserError
 from critique_app.media.frame_server import FrameServer
 from critique_app.services.copies import move_annotations_to_copy
+from critique_app.services.films import add_film
 from critique_app.services.fingerprinting import fingerprint_film
 from critique_app.services.progress import Progress
 from db.project import Project, open_project
@@ -282,3 +283,23 @@ def test_regions_follow_bars_mirror_and_a_slower_copy() -> None:
     assert a == pytest.approx(((40 + 320) / 400, 0.0))  # on the bar above: the picture's edge
     assert b == pytest.approx(((40 + 0.75 * 320) / 400, (120 - 30) / 180))  # mirrored
     assert moved.label == "a face" and moved.shape == "rectangle"
+
+
+def test_create_annotations_is_all_or_nothing(tmp_path: Path, copies: Copies) -> None:
+    """One of the batch cannot be stored (its identifier is taken): none of them stays."""
+    from critique_app.domain.commands import CreateAnnotations
+
+    with open_project(tmp_path / "p.critique") as project:
+        film_id = add_film(project, copies.screener).id or 0
+        tier = project.repo.add_tier("T")
+        taken = project.repo.add_annotation(
+            Annotation.create(film_id, tier.id or 0, RANGES["morph"])
+        )
+        batch = [
+            Annotation.create(film_id, tier.id or 0, RANGES["opening"]),
+            replace(taken, id=None),  # the same uuid again
+        ]
+        with pytest.raises(UserError, match="identifier"):
+            project.undo.push(CreateAnnotations(batch, [(0, 1, "continues")]))
+        assert [a.id for a in project.repo.annotations()] == [taken.id]
+        assert not project.undo.can_undo
