@@ -190,15 +190,9 @@ def map_region(region: Region, mapping: FrameMapping, offset: float, last: int) 
     return Region(region.shape, tuple(keys), region.label)
 
 
-def _same(a: Annotation, b: Annotation) -> bool:
-    """b is a copy of a that an earlier move already made (same content, same place)."""
-    return (a.tier_id, a.category_id, a.tags, a.note, a.range) == (
-        b.tier_id,
-        b.category_id,
-        b.tags,
-        b.note,
-        b.range,
-    )
+def _content_key(a: Annotation) -> tuple[object, ...]:
+    """What an earlier move onto the same copy would have made alike (so not made twice)."""
+    return (a.tier_id, a.category_id, a.tags, a.note, a.range, a.regions)
 
 
 def _edited(now: Annotation, then: Annotation) -> bool:
@@ -264,6 +258,8 @@ def plan_copy(
     copy_path = Path(copy_path)
     if copy_path.resolve() == Path(source.path).resolve():
         raise UserError(f"{copy_path.name} is the very film these annotations are on.")
+    if repo.count_annotations(source_film_id) == 0:
+        raise UserError(f"'{source.title}' has no annotations to move onto another copy.")
     original, copy_prints, copy = _fingerprints(project, source, copy_path, progress)
     progress.update(0, 1, f"Aligning {copy_path.name} with '{source.title}'")
     mapping = align(
@@ -275,10 +271,10 @@ def plan_copy(
         picture_copy=Picture(copy.width or 1, copy.height or 1, _crop(copy_prints)),
     )
     if mapping is None or mapping.confidence < MIN_CONFIDENCE:
-        found = f"only {mapping.confidence:.0%} of" if mapping else "none of"
+        found = f"only {mapping.confidence:.0%}" if mapping else "none"
         raise UserError(
             f"{copy_path.name} does not look like another copy of '{source.title}': {found} "
-            f"its pictures were found in it (at least {MIN_CONFIDENCE:.0%} needed); "
+            f"of that film's pictures were found in it (at least {MIN_CONFIDENCE:.0%} needed); "
             "no annotation was moved."
         )
     annotations = repo.annotations(film_id=source_film_id)
@@ -291,7 +287,7 @@ def plan_copy(
         plan.unplaced.append(
             UnplacedAnnotation(a.id or 0, u.start, u.end, u.reason, _first_line(a.note))
         )
-    on_copy = repo.annotations(film_id=copy.id)
+    on_copy = {_content_key(b) for b in repo.annotations(film_id=copy.id)}
     last = mapping.copy_frames - 1
     with _copy_times(copy_path) as server:
         for n, placed in enumerate(result.placed):
@@ -322,7 +318,7 @@ def plan_copy(
                 author=a.author,
                 regions=tuple(map_region(r, mapping, offset, last) for r in a.regions),
             )
-            if any(_same(new, b) for b in on_copy):
+            if _content_key(new) in on_copy:
                 plan.already.append(a.id or 0)
                 continue
             if server is not None:

@@ -216,6 +216,9 @@ def test_an_unrelated_film_is_refused_and_nothing_is_created(
         assert project.repo.count_annotations() == 6 and not project.undo.can_undo
         with pytest.raises(UserError, match="very film"):
             move_annotations_to_copy(project, source.id or 0, copies.screener)
+        bare = add_film(project, copies.festival)
+        with pytest.raises(UserError, match="'festival' has no annotations to move"):
+            move_annotations_to_copy(project, bare.id or 0, copies.screener)
 
 
 def test_cli_moves_lists_the_unplaced_and_says_when_nothing_fits(
