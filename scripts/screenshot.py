@@ -76,7 +76,7 @@ def main() -> int:
         window.annotations.editor_dock.raise_()
     pump_until(lambda: c.mode == "exact" and window.video.picture.index == c.current)
     if args.provenance:
-        window.provenance_dock.show()
+        window.matches.actions["check_provenance"].trigger()  # its tab in front
         pump_until(
             lambda: window.provenance_panel is not None and not window.provenance_panel.busy_now
         )

@@ -63,8 +63,20 @@ class MatchesDock(QObject):
         placeholder = QLabel("Open a project with a film to see its matches.")
         placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.dock: QDockWidget = window.add_panel("Matches", placeholder)
+        # Tabs of the right column, each at full height (stacked, a list gets two rows):
+        # Annotation | Seminars | Provenance | Matches.
+        provenance_hidden = window.provenance_dock.isHidden()
+        editor = getattr(getattr(window, "annotations", None), "editor_dock", None)
+        if editor is not None:
+            window.tabifyDockWidget(editor, window.provenance_dock)
         window.tabifyDockWidget(window.provenance_dock, self.dock)
+        if provenance_hidden:
+            window.provenance_dock.hide()
         self.dock.hide()
+        provenance_toggle = window.provenance_dock.toggleViewAction()
+        provenance_toggle.triggered.connect(  # Panels ▸ Provenance: in front of its tab group
+            lambda checked: window.provenance_dock.raise_() if checked else None
+        )
         self.dock.visibilityChanged.connect(self._shown)
         # chosen in the Panels menu: in front of the tab it shares, not hidden behind it
         self.dock.toggleViewAction().triggered.connect(

@@ -21,7 +21,14 @@ from PyQt6.QtWidgets import (
 
 from critique_app.services.stored_matches import StoredMatch
 
-COLUMNS = ("Library item", "In", "Out", "Item range", "Median", "Worst", "Threshold", "Variant")
+COLUMNS = ("Library item", "Film in – out", "Distance", "Item range", "Variant")
+HEADER_TIPS = (
+    "The reference item these frames look like",
+    "The matched passage of this film (SMPTE timecode)",
+    "pHash distance in bits: median / worst over the matched frames (≤ the frame threshold)",
+    "Where in the library item: a still, or the clip's frames",
+    "'mirrored': the film shows the item flipped left-right",
+)
 CAVEAT = (
     "A match means frames of this film look like a known item (pHash distance). "
     "No match proves nothing: material may be new, or changed past recognition."
@@ -56,6 +63,10 @@ class MatchesPanel(QWidget):
         self.summary.setWordWrap(True)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
+        for col, tip in enumerate(HEADER_TIPS):
+            header_item = self.table.horizontalHeaderItem(col)
+            if header_item is not None:
+                header_item.setToolTip(tip)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -96,14 +107,11 @@ class MatchesPanel(QWidget):
         self.table.setRowCount(len(self.matches))
         for row, match in enumerate(self.matches):
             s = match.segment
-            cells = (
+            cells = (  # narrow: the dock shares the right column with the editor
                 s.label,
-                film.timecode(s.start),
-                film.timecode(s.end),
+                f"{film.timecode(s.start)} – {film.timecode(s.end)}",
+                f"{s.median_distance:g} / {s.worst_distance} (≤ {s.threshold})",
                 item_range(match),
-                f"{s.median_distance:g}",
-                str(s.worst_distance),
-                f"≤ {s.threshold}",
                 "mirrored" if s.variant == "mirror" else "as is",
             )
             for col, text in enumerate(cells):

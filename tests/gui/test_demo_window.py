@@ -65,7 +65,7 @@ def test_demo_project_opens_shows_and_closes_cleanly(
     assert window.seminars.panel.items.count() == 5
 
     # provenance: intact Content Credentials, but the demo signer is on no trust list
-    window.provenance_dock.show()
+    window.matches.actions["check_provenance"].trigger()  # Provenance ▸ Check…: tab in front
     h.qtbot.waitUntil(lambda: window.provenance_panel is not None)
     panel = window.provenance_panel
     h.qtbot.waitUntil(lambda: panel.report is not None, timeout=60_000)

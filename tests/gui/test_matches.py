@@ -76,8 +76,13 @@ def test_find_look_annotate_undo_and_reopen(
         (start, end, "#e0637a", "generator output")
     ]
     row = [panel.table.item(0, c).text() for c in range(panel.table.columnCount())]
-    assert row[0] == "generator output" and row[3] == "still" and row[7] == "as is"
-    assert row[1] == "00:00:00:20" and int(row[5]) <= match.segment.threshold == int(row[6][2:])
+    assert row[0] == "generator output" and row[3] == "still" and row[4] == "as is"
+    shown_film = window.session.film
+    assert row[1] == f"{shown_film.timecode(start)} – {shown_film.timecode(end)}"
+    assert row[1].startswith("00:00:00:20")  # the SMPTE of frame 20 at 24 fps
+    s = match.segment
+    assert row[2] == f"{s.median_distance:g} / {s.worst_distance} (≤ {s.threshold})"
+    assert s.median_distance <= s.worst_distance <= s.threshold
 
     # a click on the match lane lands exactly on the match's first frame, marked in -> out
     canvas = window.timeline.canvas
