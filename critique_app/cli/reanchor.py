@@ -67,14 +67,11 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     else:
         print(result.sentence())
-        copy = result.copy_film
         if result.unplaced:
             print("These passages were not placed:")
         for u in result.unplaced:
             where = f"{source.timecode(u.start)} - {source.timecode(u.end)}"
             print(f"  frames {u.start}-{u.end} ({where})  {u.note or '(no note)'}: {u.reason}")
-        if result.created:
-            print(f"Open {args.project} and choose the film '{copy.title}' to see them.")
     if not result.created and not result.already:
         print(
             f"critique-app: nothing could be placed on {Path(args.copy).name}; "

@@ -76,7 +76,7 @@ class CopyResult:
         parts = [
             f"frame N of '{self.source_film.title}' is frame "
             f"{_linear(m.ratio, m.offset)} of '{self.copy_film.title}' "
-            f"({shift:+.2f} s at the head)"
+            f"({abs(shift):.2f} s {'more' if shift >= 0 else 'less'} at the head)"
         ]
         if m.ratio != 1:
             parts.append(f"frame-rate ratio {m.ratio}")

@@ -135,7 +135,7 @@ def test_every_annotation_lands_on_the_same_picture(copies: Copies, project_path
     assert result.unplaced == [] and len(result.created) == len(RANGES) == len(moved)
     assert any("Fingerprinting festival.mp4" in r for r in reports)
     assert "6 annotations moved onto 'festival'" in result.sentence()
-    assert "+ 60" in result.sentence() and "+2.50 s" in result.sentence()
+    assert "+ 60" in result.sentence() and "2.50 s more at the head" in result.sentence()
     new_of = dict(result.created)
     with FrameServer(copies.festival) as server:
         for source_id, new_id in result.created:

@@ -87,7 +87,8 @@ def test_move_onto_a_copy_from_the_window(
     summary = mover.summary
     assert summary.isVisible()
     assert "3 annotations moved onto 'festival'" in summary.sentence.text()
-    assert "N + 36" in summary.sentence.text() and "+1.50 s" in summary.sentence.text()
+    text = summary.sentence.text()
+    assert "N + 36" in text and "1.50 s more at the head" in text
     assert summary.confidence.text().startswith("Confidence 100%")
     assert summary.unplaced.rowCount() == 0
     assert "3 annotations moved" in window.statusBar().currentMessage()
