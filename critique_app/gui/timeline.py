@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from PyQt6.QtCore import QPointF, QRectF, Qt, pyqtSignal
+from PyQt6.QtCore import QEvent, QPointF, QRectF, Qt, pyqtSignal
 from PyQt6.QtGui import (
     QColor,
     QFont,
     QImage,
     QMouseEvent,
+    QNativeGestureEvent,
     QPainter,
     QPaintEvent,
     QPen,
@@ -547,6 +548,17 @@ class TimelineCanvas(QWidget):
         elif delta.y():
             self.zoom(1.25 if delta.y() > 0 else 0.8, event.position().x())
         event.accept()
+
+    def event(self, event: QEvent | None) -> bool:
+        # a trackpad pinch (macOS, Wayland, X11 with libinput) zooms around the fingers
+        if (
+            isinstance(event, QNativeGestureEvent)
+            and event.gestureType() == Qt.NativeGestureType.ZoomNativeGesture
+        ):
+            self.zoom(1.0 + event.value(), event.position().x())
+            event.accept()
+            return True
+        return super().event(event)
 
 
 class Timeline(QWidget):

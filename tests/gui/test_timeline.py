@@ -6,7 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PyQt6.QtCore import QPoint, Qt
+import pytest
+from PyQt6.QtCore import QPoint, QPointF, Qt
+from PyQt6.QtGui import QNativeGestureEvent, QPointingDevice
+from PyQt6.QtWidgets import QApplication
 
 from critique_app.domain.model import Annotation, FrameRange
 from critique_app.gui.timeline import TRACK
@@ -113,6 +116,26 @@ def test_zoom_from_whole_film_to_single_frames(open_window: Any, clip: Path) -> 
     h.at(78)
     h.key(K.Key_0, Qt.KeyboardModifier.ControlModifier)
     assert canvas.visible_frames() >= 119
+
+
+def test_pinch_zooms_around_the_fingers(open_window: Any, clip: Path) -> None:
+    h = open_window(clip)
+    canvas = h.window.timeline.canvas
+    x = canvas.x_of(60)
+    pinch = QNativeGestureEvent(
+        Qt.NativeGestureType.ZoomNativeGesture,
+        QPointingDevice.primaryPointingDevice(),
+        2,
+        QPointF(x, 8),
+        QPointF(x, 8),
+        QPointF(canvas.mapToGlobal(QPoint(int(x), 8))),
+        1.0,  # fingers apart: twice as many pixels per frame
+        QPointF(0, 0),
+    )
+    before = canvas.fpp
+    QApplication.sendEvent(canvas, pinch)
+    assert canvas.fpp == pytest.approx(before / 2)
+    assert abs(canvas.x_of(60) - x) < 1 / canvas.fpp  # the frame under the fingers stays there
 
 
 def test_thumbnails_in_background_cached_in_project(
