@@ -144,8 +144,14 @@ def test_region_keyframed_by_editing_and_interpolated(
     assert x0 == pytest.approx(0.4, abs=0.01) and x1 == pytest.approx(0.6, abs=0.01)
     h.controller.show_frame(107)  # half-way between the keyframes
     h.at(107)
-    shown = overlay.pixel_rect(a.id)
-    assert (shown.left() - pic.left()) / pic.width() == pytest.approx(0.3, abs=0.01)
+
+    def left_fraction() -> float:
+        shown = overlay.pixel_rect(a.id)
+        return -1.0 if shown is None else (shown.left() - pic.left()) / pic.width()
+
+    # the overlay follows the picture shown, which a busy machine delivers a little later
+    h.qtbot.waitUntil(lambda: abs(left_fraction() - 0.3) < 0.01)
+    assert left_fraction() == pytest.approx(0.3, abs=0.01)
     h.controller.show_frame(90)  # outside the annotation: nothing drawn
     h.at(90)
     assert overlay.pixel_rect(a.id) is None
