@@ -35,10 +35,15 @@ def read_vocabulary_file(path: str | Path) -> tuple[Vocabulary, str]:
     return parse_vocabulary(text, str(path)), text
 
 
+def read_vocabulary_source(path: str | Path) -> tuple[Vocabulary, str | None]:
+    """The vocabulary and the JSON text to keep for round trips (None for ELAN files)."""
+    vocabulary, text = read_vocabulary_file(path)
+    return vocabulary, (text if Path(path).suffix.lower() != ".ecv" else None)
+
+
 def import_vocabulary_file(repo: Repository, path: str | Path) -> Vocabulary:
     """Add or update a vocabulary from a file (categories in use are never removed)."""
-    vocabulary, text = read_vocabulary_file(path)
-    source = text if Path(path).suffix.lower() != ".ecv" else None
+    vocabulary, source = read_vocabulary_source(path)
     return repo.save_vocabulary(vocabulary, source_json=source)
 
 

@@ -33,31 +33,14 @@ from PyQt6.QtWidgets import (
 
 from critique_app.domain.model import Category, Vocabulary
 from critique_app.domain.vocabulary import (
-    parse_ecv,
-    parse_vocabulary,
     vocabulary_to_ecv,
     vocabulary_to_json,
 )
 from critique_app.errors import UserError
+from db.vocabulary_files import read_vocabulary_source
 
 FILE_FILTER = "Vocabularies (*.json *.ecv);;Critique vocabulary (*.json);;ELAN vocabulary (*.ecv)"
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
-
-
-def read_vocabulary_file(path: str | Path) -> tuple[Vocabulary, str | None]:
-    """Parse a vocabulary file completely (JSON, or ELAN .ecv by its suffix); UserError if not."""
-    path = Path(path)
-    try:
-        text = path.read_text("utf-8")
-    except FileNotFoundError:
-        raise UserError(f"{path} does not exist.") from None
-    except UnicodeDecodeError:
-        raise UserError(f"{path} is not a text file (a vocabulary is JSON or ELAN XML).") from None
-    except OSError as err:
-        raise UserError(f"{path} cannot be read ({err.strerror}).") from None
-    if path.suffix.lower() == ".ecv":
-        return parse_ecv(text, str(path)), None
-    return parse_vocabulary(text, str(path)), text
 
 
 def _slug(text: str) -> str:
@@ -322,7 +305,7 @@ class VocabularyEditor(QDialog):
     def import_file(self, path: str | Path) -> bool:
         """Add or update a vocabulary from a file; a bad file changes nothing and says why."""
         try:
-            vocabulary, source = read_vocabulary_file(path)
+            vocabulary, source = read_vocabulary_source(path)
             existing = self.repo.vocabulary_by_key(vocabulary.key)
             if existing is not None and source is None:
                 # ELAN files carry no display name: keep the one the project knows
