@@ -9,7 +9,6 @@ manifest naming the source film as its parent ingredient.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from fractions import Fraction
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any
 
 import av
 
+from critique_app.digest import sha256_file
 from critique_app.errors import UserError
 from critique_app.media import packets
 from exporters.document import ExportContext, ExportDocument, ExportItem, ProgressLike, safe_name
@@ -34,11 +34,7 @@ def clip_name(item: ExportItem) -> str:
 
 
 def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    return sha256_file(path)
 
 
 class FilmCutter:

@@ -7,7 +7,6 @@ that is neither an image nor a video gets one sentence and is skipped.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -17,6 +16,7 @@ import av
 import numpy as np
 from numpy.typing import NDArray
 
+from critique_app.digest import sha256_file
 from critique_app.errors import UserError
 from critique_app.media.fingerprint import phash_batch, pool_to_32
 from critique_app.media.grey_frames import (
@@ -66,11 +66,7 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
+    return sha256_file(path)
 
 
 def _open_image(path: Path) -> NDArray[np.uint8] | None:

@@ -6,39 +6,31 @@ folder the user points to. Sizes are compared first so that only likely candidat
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from critique_app.digest import sha256_file as sha256_file_digest
 from critique_app.domain.model import Film
 from critique_app.errors import UserError
 from critique_app.services.progress import NO_PROGRESS, Progress
 from db.project import Project
-
-CHUNK = 1 << 20  # 1 MiB: large enough to be fast, small enough to keep Cancel responsive
 
 
 def sha256_file(path: str | Path, progress: Progress = NO_PROGRESS) -> str:
     """SHA-256 of a file read in chunks (films can be tens of gigabytes), with progress."""
     path = Path(path)
     try:
-        total = path.stat().st_size
-        digest = hashlib.sha256()
-        done = 0
-        with path.open("rb") as handle:
-            while chunk := handle.read(CHUNK):
-                digest.update(chunk)
-                done += len(chunk)
-                progress.update(done, total, f"Checking {path.name}")
+        return sha256_file_digest(
+            path, lambda done, total: progress.update(done, total, f"Checking {path.name}")
+        )
     except FileNotFoundError:
         raise UserError(f"{path} does not exist.") from None
     except IsADirectoryError:
         raise UserError(f"{path} is a folder, not a film file.") from None
     except PermissionError:
         raise UserError(f"{path} cannot be read (permission denied).") from None
-    return digest.hexdigest()
 
 
 def add_film(

@@ -9,7 +9,6 @@ target changes, and the whole merge is one transaction.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 import tempfile
@@ -17,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from critique_app.digest import sha256_file
 from critique_app.domain.model import (
     Annotation,
     Category,
@@ -91,14 +91,6 @@ class MergeSummary:
         return text
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def read_source(path: str | Path) -> SourceProject:
     """Read a student's project without touching it; UserError when it cannot be merged."""
     path = Path(path)
@@ -138,7 +130,7 @@ def read_source(path: str | Path) -> SourceProject:
             films = repo.films()
             return SourceProject(
                 path=path,
-                sha256=_sha256(path),
+                sha256=sha256_file(path),
                 films=films,
                 tiers=repo.tiers(),
                 vocabularies=repo.vocabularies(),

@@ -6,13 +6,13 @@ worker (critique_app.provenance.isolation) unless a caller asks for in-process r
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 
 from critique_app import __version__
+from critique_app.digest import sha256_file
 from critique_app.errors import UserError
 from critique_app.provenance import verdict as verdicts
 from critique_app.provenance.examine import Examination, Request
@@ -91,11 +91,7 @@ def _fill_identity(exam: Examination) -> None:
     try:
         if not p.is_file():
             return
-        digest = hashlib.sha256()
-        with open(p, "rb") as fh:
-            while chunk := fh.read(1 << 20):
-                digest.update(chunk)
-        exam.sha256 = digest.hexdigest()
+        exam.sha256 = sha256_file(p)
         exam.size = p.stat().st_size
         exam.format = detect_format(p)
     except OSError:
