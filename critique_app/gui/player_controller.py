@@ -395,6 +395,10 @@ class PlayerController(QObject):
         self.message.emit(message)
         if self.playing:
             self.pause()
+            if until is not None and until > 0:
+                # played up to the break (a busy machine may have skipped the last frames
+                # before it): stand on the last frame that decodes
+                self.show_frame(until - 1)
 
     def _on_frame_ready(self, frame: Any) -> None:
         if self.playing:
