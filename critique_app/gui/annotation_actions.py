@@ -369,6 +369,8 @@ class AnnotationWorkbench(QObject):
     def update_overlay(self) -> None:
         """Show the regions of every annotation whose range holds the current frame."""
         frame = self.controller.current
+        if self.session.project is None:  # closed (a late picture after the window closed)
+            self.repo = None
         hidden = {t.id for t in self.repo.tiers() if not t.visible} if self.repo else set()
         shown: list[ShownRegion] = []
         for a in self._with_regions:

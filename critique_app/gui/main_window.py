@@ -162,6 +162,7 @@ class MainWindow(QMainWindow):
     def _wire(self) -> None:
         a, c, t = self.actions, self.controller, self.transport
         a["open"].triggered.connect(self.ask_open)
+        a["add_film"].triggered.connect(self.ask_add_film)
         a["quit"].triggered.connect(self.close)
         a["undo"].triggered.connect(self.session.undo)
         a["redo"].triggered.connect(self.session.redo)
@@ -247,6 +248,24 @@ class MainWindow(QMainWindow):
         )
         if path:
             self.open_path(path)
+
+    def ask_add_film(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            "Add a film to the project (a new project beside it when none is open)",
+            "",
+            "Films (*.mp4 *.mov *.mkv *.webm *.avi *.mxf *.m4v);;All files (*)",
+        )
+        if path:
+            self.add_film(path)
+
+    def add_film(self, path: str | Path) -> bool:
+        try:
+            self.session.add_film_file(path)
+        except UserError as err:
+            self.show_message(str(err))
+            return False
+        return True
 
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)  # type: ignore[union-attr]

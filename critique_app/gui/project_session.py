@@ -9,7 +9,7 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-from PyQt6.QtCore import QObject, pyqtSignal
+from PyQt6.QtCore import QObject, Qt, pyqtSignal
 from PyQt6.QtGui import QImage
 
 from critique_app.domain.commands import UndoStack
@@ -59,6 +59,7 @@ class ProjectSession(QObject):
         self.film_path: Path | None = None
         self.thumb_task: Task | None = None
         self.undo_stack: UndoStack | None = None  # shared with later panels (annotation editor)
+        self.adding_film: Task | None = None
         controller.film_opened.connect(self._on_film_opened)
         canvas = timeline.canvas
         canvas.seek.connect(controller.show_frame)
@@ -79,6 +80,52 @@ class ProjectSession(QObject):
         else:
             self.close_project()
             self.show_film_file(path)
+
+    def add_film_file(self, path: str | Path) -> None:
+        """Add a film to the open project (else to a project beside it) and show it.
+
+        The picture shows at once; probing and the SHA-256 run on a worker.
+        """
+        from critique_app.services.film_projects import project_for_film
+
+        path = Path(path).resolve()
+        if not path.is_file():
+            raise UserError(f"{path} does not exist.")
+        if self.project is None or self.project.path is None:
+            self.open_project(project_for_film(path))
+        known = next((f for f in self.project.repo.films() if Path(f.path) == path), None)
+        if known is not None:
+            self.show_film(known)
+            return
+        self.show_film_file(path)
+        self._add_film_in_background(path)
+
+    def _add_film_in_background(self, path: Path) -> None:
+        from critique_app.services.film_projects import add_film_to_project_file
+
+        project = self.project
+        task = Task("Adding the film", add_film_to_project_file, project.path, path)
+        self.adding_film = task
+
+        def added(film_id: object) -> None:
+            if self.project is not project:  # another project was opened meanwhile
+                return
+            film = self.project.repo.get_film(int(film_id))  # type: ignore[call-overload]
+            self.project.repo.set_setting("gui.last_film_id", film.id)
+            if self.film_path == path:  # already on screen: keep the playhead where it is
+                self.film = film
+                self.title_changed.emit(f"{film.title} — {self.project.path.stem}")
+            self.project_opened.emit(self.project)  # panels re-read: the new film is there
+            if self.film is not film:
+                self.show_film(film)
+            else:
+                self.reload_tracks()
+            self.message.emit(f"{path.name} is in {self.project.path.name}: annotate away.")
+
+        task.done.connect(added, Qt.ConnectionType.QueuedConnection)
+        task.failed.connect(self.message.emit, Qt.ConnectionType.QueuedConnection)
+        self.taskbar.follow(task)
+        task.start()
 
     def open_project(self, path: Path) -> None:
         from db.project import open_project
