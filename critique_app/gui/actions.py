@@ -24,6 +24,7 @@ class ActionSpec:
 SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("open", "&Open project or film…", ("Ctrl+O",), "File"),
     ActionSpec("add_film", "&Add a film to the project…", ("Ctrl+Shift+O",), "File"),
+    ActionSpec("relink", "Find moved films by their content…", (), "File"),
     ActionSpec("quit", "&Quit", ("Ctrl+Q",), "File"),
     ActionSpec("undo", "&Undo", ("Ctrl+Z",), "Edit"),
     ActionSpec("redo", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Edit"),

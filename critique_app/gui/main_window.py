@@ -163,6 +163,7 @@ class MainWindow(QMainWindow):
         a, c, t = self.actions, self.controller, self.transport
         a["open"].triggered.connect(self.ask_open)
         a["add_film"].triggered.connect(self.ask_add_film)
+        a["relink"].triggered.connect(self.ask_relink)
         a["quit"].triggered.connect(self.close)
         a["undo"].triggered.connect(self.session.undo)
         a["redo"].triggered.connect(self.session.redo)
@@ -266,6 +267,11 @@ class MainWindow(QMainWindow):
             self.show_message(str(err))
             return False
         return True
+
+    def ask_relink(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Where are the moved films?")
+        if folder:
+            self.session.relink(folder)
 
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)  # type: ignore[union-attr]

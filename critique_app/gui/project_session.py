@@ -60,6 +60,7 @@ class ProjectSession(QObject):
         self.thumb_task: Task | None = None
         self.undo_stack: UndoStack | None = None  # shared with later panels (annotation editor)
         self.adding_film: Task | None = None
+        self.relinking: Task | None = None
         controller.film_opened.connect(self._on_film_opened)
         canvas = timeline.canvas
         canvas.seek.connect(controller.show_frame)
@@ -123,6 +124,27 @@ class ProjectSession(QObject):
             self.message.emit(f"{path.name} is in {self.project.path.name}: annotate away.")
 
         task.done.connect(added, Qt.ConnectionType.QueuedConnection)
+        task.failed.connect(self.message.emit, Qt.ConnectionType.QueuedConnection)
+        self.taskbar.follow(task)
+        task.start()
+
+    def relink(self, folder: str | Path) -> None:
+        """Look for the project's moved or renamed films in `folder`, by content, on a worker."""
+        from critique_app.services.film_projects import relink_project_file
+
+        if self.project is None or self.project.path is None:
+            self.message.emit("Open a project first: moved films are found for a project.")
+            return
+        project = self.project
+        task = Task("Finding moved films", relink_project_file, project.path, folder)
+        self.relinking = task
+
+        def found(sentence: object) -> None:
+            self.message.emit(str(sentence))
+            if self.project is project and project.path is not None:
+                self.open_project(project.path)  # re-read paths; the film shows if found
+
+        task.done.connect(found, Qt.ConnectionType.QueuedConnection)
         task.failed.connect(self.message.emit, Qt.ConnectionType.QueuedConnection)
         self.taskbar.follow(task)
         task.start()

@@ -31,3 +31,12 @@ def add_film_to_project_file(progress: Progress, project_path: str | Path, film:
 
     with open_project(project_path) as project:
         return add_film(project, film, progress or NO_PROGRESS).id or 0
+
+
+def relink_project_file(progress: Progress, project_path: str | Path, folder: str | Path) -> str:
+    """Find the project's moved films in `folder` (own connection: safe on a worker)."""
+    from critique_app.services.films import relink
+    from db.project import open_project
+
+    with open_project(project_path) as project:
+        return relink(project, folder, progress).sentence()

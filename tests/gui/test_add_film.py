@@ -52,3 +52,24 @@ def test_a_missing_film_is_one_sentence(open_window: Any, tmp_path: Path) -> Non
     h = open_window(None)
     assert not h.window.add_film(tmp_path / "nowhere.mp4")
     assert "does not exist" in h.window.statusBar().currentMessage()
+
+
+def test_a_moved_film_is_found_again_from_the_window(
+    open_window: Any, clip: Path, tmp_path: Path
+) -> None:
+    film = tmp_path / "screener.mp4"
+    shutil.copy(clip, film)
+    h = open_window(None)
+    h.window.add_film(film)
+    h.qtbot.waitUntil(lambda: h.window.session.film is not None)
+    project_path = h.window.session.project.path
+    moved = tmp_path / "elsewhere" / "renamed.mp4"
+    moved.parent.mkdir()
+    film.rename(moved)
+    h.window.session.open_project(project_path)
+    assert "not at" in h.window.statusBar().currentMessage()  # says the film is gone
+    h.window.session.relink(tmp_path / "elsewhere")
+    h.qtbot.waitUntil(lambda: "Found 1 film again" in h.window.statusBar().currentMessage())
+    h.qtbot.waitUntil(lambda: h.window.session.film_path == moved.resolve())
+    with open_project(project_path) as project:
+        assert Path(project.repo.films()[0].path) == moved.resolve()
