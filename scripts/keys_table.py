@@ -21,7 +21,7 @@ def rows() -> list[tuple[str, str]]:
 
 def markdown() -> str:
     lines = ["| Keys | What they do |", "|---|---|"]
-    lines += [f"| {keys} | {text.replace('&', '')} |" for keys, text in rows()]
+    lines += [f"| {keys} | {text.replace('&', '')} |" for keys, text in rows() if keys]
     return "\n".join(lines)
 
 
