@@ -102,6 +102,11 @@ def service_sha(path: Path) -> str:
     return file_sha256(path)
 
 
+# libvlc's video thread may still call a callback after stop: a freed ctypes thunk would crash
+# the interpreter, so every screen (and its callbacks) lives until the process ends
+_NEVER_FREED: list[object] = []
+
+
 class _Screen:
     """libvlc renders into memory; every picture shown is read back as its frame code."""
 
@@ -111,6 +116,7 @@ class _Screen:
         self.buffer = (ctypes.c_ubyte * (self.W * self.H * 4))()
         self.shown: list[tuple[str, int]] = []
         self.player = player
+        self.closed = False
 
         @vlc.CallbackDecorators.VideoLockCb
         def lock(opaque, planes):  # type: ignore[no-untyped-def]
@@ -122,13 +128,16 @@ class _Screen:
 
         @vlc.CallbackDecorators.VideoDisplayCb
         def display(opaque, picture):  # type: ignore[no-untyped-def]
+            if self.closed:
+                return
             bgra = np.frombuffer(self.buffer, dtype=np.uint8).reshape(self.H, self.W, 4)
             media = self.player.get_media()
             self.shown.append(
                 (media.get_mrl() if media else "", read_frame_code(bgra[:, :, 2::-1]))
             )
 
-        self._callbacks = (lock, unlock, display)  # keep the ctypes callbacks alive
+        self._callbacks = (lock, unlock, display)
+        _NEVER_FREED.append(self)
         player.video_set_callbacks(lock, unlock, display, None)
         player.video_set_format("RV32", self.W, self.H, self.W * 4)
 
@@ -148,16 +157,27 @@ def _play(playlist: Path, done, timeout: float = 30.0) -> list[tuple[str, int]]:
     )
     items = instance.media_list_new()
     items.add_media(instance.media_new(str(playlist)))
+    # our own media player, so its release (which joins the video thread) is ours to make
+    media_player = instance.media_player_new()
+    screen = _Screen(media_player)
     player = instance.media_list_player_new()
+    player.set_media_player(media_player)
     player.set_media_list(items)
-    screen = _Screen(player.get_media_player())
     player.play()
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and not done(list(screen.shown)):
-        time.sleep(0.05)
-    player.stop()
-    instance.release()
-    return screen.shown
+    try:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and not done(list(screen.shown)):
+            time.sleep(0.05)
+    finally:
+        shown = list(screen.shown)
+        screen.closed = True
+        player.stop()
+        media_player.stop()  # synchronous in libvlc 3: no new picture after it
+        player.release()
+        media_player.release()
+        items.release()
+        instance.release()
+    return shown
 
 
 def test_vlc_plays_the_pack_playlist_from_each_in_frame(sample, tmp_path: Path) -> None:
