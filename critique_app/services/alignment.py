@@ -98,6 +98,7 @@ class PlacedSpan:
     new_end: int
     checked: int  # usable frames compared
     matched: int  # of which matched
+    offset: float = 0.0  # the mapping's offset that placed it (a moved passage has its own)
 
 
 @dataclass(frozen=True)
@@ -274,11 +275,56 @@ def reanchor(
             result.unplaced.append(
                 UnplacedSpan(key, start, end, "the copy is too short for this passage")
             )
+        elif j > 0 and _shown_elsewhere(mapping, original, copy, new_start, new_end, j):
+            result.unplaced.append(
+                UnplacedSpan(
+                    key,
+                    start,
+                    end,
+                    "the copy shows other frames of the film there (cut from this copy?)",
+                )
+            )
         else:
             result.placed.append(
-                PlacedSpan(key, start, end, new_start, new_end, len(checked), int(matched[j]))
+                PlacedSpan(
+                    key,
+                    start,
+                    end,
+                    new_start,
+                    new_end,
+                    len(checked),
+                    int(matched[j]),
+                    mapping.offsets[j],
+                )
             )
     return result
+
+
+def _shown_elsewhere(
+    mapping: FrameMapping,
+    original: FilmFingerprints,
+    copy: FilmFingerprints,
+    new_start: int,
+    new_end: int,
+    j: int,
+) -> bool:
+    """True when a passage placed by a secondary offset lands on copy frames that the main
+    offset explains better: those frames show other pictures of the film, not this passage.
+
+    A copy cut short (or missing a passage) otherwise lets the frames just before the cut,
+    alike in a slow shot, pass for the missing passage "moved" a few frames away."""
+    hashes = original.phash_mirror if mapping.variant == "mirror" else original.phash
+    b = np.arange(new_start, new_end + 1)
+    ratio = float(mapping.ratio)
+    here = np.round((b - mapping.offsets[j]) / ratio).astype(np.int64)
+    here = np.clip(here, 0, original.frame_count - 1)
+    main = np.round((b - mapping.offset) / ratio).astype(np.int64)
+    inside = (main >= 0) & (main < original.frame_count)
+    if not inside.any():
+        return False
+    d_here = hamming(hashes[here[inside]], copy.phash[b[inside]]).astype(int)
+    d_main = hamming(hashes[main[inside]], copy.phash[b[inside]]).astype(int)
+    return int((d_main < d_here).sum()) * 2 > len(b)
 
 
 def map_points(

@@ -16,16 +16,12 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from critique_app.domain.commands import CreateAnnotations, UndoStack
 from critique_app.domain.model import Annotation, Film, FrameRange, Keyframe, Region
 from critique_app.errors import UserError
-from critique_app.media.fingerprint import hamming
 from critique_app.services.alignment import (
     FrameMapping,
     Picture,
-    PlacedSpan,
     align,
     reanchor,
 )
@@ -138,41 +134,6 @@ def _linear(ratio: Fraction, offset: float) -> str:
 
 def _first_line(note: str) -> str:
     return note.strip().splitlines()[0][:80] if note.strip() else ""
-
-
-def _offset_of(mapping: FrameMapping, placed: PlacedSpan) -> float:
-    """Which of the mapping's offsets placed this passage (a moved passage has its own)."""
-    for offset in mapping.offsets:
-        if mapping.map_range(placed.start, placed.end, offset) == (
-            placed.new_start,
-            placed.new_end,
-        ):
-            return offset
-    return mapping.offset
-
-
-def _shown_elsewhere(
-    mapping: FrameMapping, original: FilmFingerprints, copy: FilmFingerprints, placed: PlacedSpan
-) -> bool:
-    """True when a passage placed by a secondary offset lands on copy frames that the main
-    offset explains better: those frames show other pictures of the film, not this passage.
-
-    A copy cut short (or missing a passage) otherwise lets the frames just before the cut,
-    alike in a slow shot, pass for the missing passage "moved" a few frames away."""
-    offset = _offset_of(mapping, placed)
-    if offset == mapping.offset:
-        return False
-    hashes = original.phash_mirror if mapping.variant == "mirror" else original.phash
-    b = np.arange(placed.new_start, placed.new_end + 1)
-    ratio = float(mapping.ratio)
-    here = np.clip(np.round((b - offset) / ratio).astype(np.int64), 0, original.frame_count - 1)
-    main = np.round((b - mapping.offset) / ratio).astype(np.int64)
-    inside = (main >= 0) & (main < original.frame_count)
-    if not inside.any():
-        return False
-    d_here = hamming(hashes[here[inside]], copy.phash[b[inside]]).astype(int)
-    d_main = hamming(hashes[main[inside]], copy.phash[b[inside]]).astype(int)
-    return int((d_main < d_here).sum()) * 2 > len(b)
 
 
 def map_region(region: Region, mapping: FrameMapping, offset: float, last: int) -> Region:
@@ -293,18 +254,7 @@ def plan_copy(
         for n, placed in enumerate(result.placed):
             progress.update(n, len(result.placed), f"Placing annotations on {copy_path.name}")
             a = by_id[placed.key]  # type: ignore[index]
-            if _shown_elsewhere(mapping, original, copy_prints, placed):
-                plan.unplaced.append(
-                    UnplacedAnnotation(
-                        a.id or 0,
-                        a.range.start,
-                        a.range.end,
-                        "the copy shows other frames of the film there (cut from this copy?)",
-                        _first_line(a.note),
-                    )
-                )
-                continue
-            offset = _offset_of(mapping, placed)
+            offset = placed.offset
             new = Annotation.create(
                 copy.id or 0,
                 a.tier_id,

@@ -38,6 +38,7 @@ def copies(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             bitrate=500_000,
         ),
         "mirror": m.write_clip(folder / "web.mp4", [m.mirror(f) for f in original[20:]]),
+        "cut": m.write_clip(folder / "cut.mp4", head + original[:110]),  # stops in a shot
         "unrelated": m.write_clip(folder / "other.mp4", m.footage([41, 42], [60, 60])),
         "folder": folder,
     }
@@ -83,3 +84,17 @@ def test_an_unrelated_film_places_nothing(copies: dict[str, Path]) -> None:
     result = reanchor(aligned.mapping, aligned.original, aligned.copy, ANNOTATIONS.items())
     assert result.placed == []
     assert len(result.unplaced) == len(ANNOTATIONS)
+
+
+def test_a_passage_cut_from_the_copy_is_listed_not_guessed(copies: dict[str, Path]) -> None:
+    """The frames just before the cut look alike (a slow shot): they must not pass for the
+    missing passage "moved" a few frames away."""
+    with open_project(copies["folder"] / "cut.critique") as project:
+        aligned = align_films(project, copies["original"], copies["cut"])
+    assert aligned.mapping is not None and aligned.mapping.offset == 60
+    spans = {"before the cut": FrameRange(90, 99), "after the cut": FrameRange(112, 119)}
+    result = reanchor(aligned.mapping, aligned.original, aligned.copy, spans.items())
+    assert [(p.key, p.new_start, p.new_end) for p in result.placed] == [
+        ("before the cut", 150, 159)
+    ]
+    assert [u.key for u in result.unplaced] == ["after the cut"]
