@@ -9,7 +9,7 @@ encoders see real motion and never just repeat a frame.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from fractions import Fraction
 from pathlib import Path
 
@@ -233,6 +233,7 @@ def make_coded_clip(
     vfr: bool = False,
     start_timecode: str | None = None,
     audio: bool = False,
+    beeps: Collection[int] = (),
     pix_fmt: str = "yuv420p",
     options: Mapping[str, str] | None = None,
     faststart: bool = False,
@@ -245,7 +246,9 @@ def make_coded_clip(
     presentation times (in 1/90000 s); `start_timecode` ('01:00:00;00') is written as the
     container's timecode (a tmcd track in MOV/MP4). `faststart` puts the MP4/MOV index first
     (so a truncated copy keeps it); `rotation` stores a display matrix (degrees, counter-clockwise);
-    `grain` adds film grain of that amplitude (grey levels), new on every frame.
+    `grain` adds film grain of that amplitude (grey levels), new on every frame. `beeps`
+    (frame indices, constant rate only) makes the sound silent except a 1 kHz beep exactly
+    under those frames, so a test can hear which frame a sound goes with.
     """
     path = Path(path)
     rate = Fraction(rate)
@@ -276,7 +279,9 @@ def make_coded_clip(
             video.metadata["timecode"] = start_timecode
         if rotation:
             video.set_display_rotation(rotation)
-        sound = _audio_stream(out, suffix) if audio else None
+        sound = _audio_stream(out, suffix) if audio or beeps else None
+        if beeps and vfr:
+            raise ValueError("beeps are placed by a constant frame rate")
         samples_done = 0
         for index in range(frames):
             frame = av.VideoFrame.from_ndarray(coded_frame(index, size, scene), format="rgb24")
@@ -284,7 +289,7 @@ def make_coded_clip(
             out.mux(video.encode(frame))
             if sound is not None:
                 until = int((frame.pts + (1 if not vfr else 0)) * time_base * 48000)
-                samples_done = _write_audio(out, sound, samples_done, until)
+                samples_done = _write_audio(out, sound, samples_done, until, beeps=beeps, rate=rate)
         out.mux(video.encode(None))
         if sound is not None:
             out.mux(sound.encode(None))
@@ -298,14 +303,27 @@ def _audio_stream(out: av.container.OutputContainer, suffix: str) -> av.AudioStr
 
 
 def _write_audio(
-    out: av.container.OutputContainer, stream: av.AudioStream, done: int, until: int
+    out: av.container.OutputContainer,
+    stream: av.AudioStream,
+    done: int,
+    until: int,
+    *,
+    beeps: Collection[int] = (),
+    rate: Fraction = Fraction(24),
 ) -> int:
-    """A 440 Hz tone up to sample `until`, in 960-sample chunks (fits AAC and Opus framing)."""
+    """A 440 Hz tone (or silence with 1 kHz beeps under the frames `beeps`) up to sample
+    `until`, in 960-sample chunks (fits AAC and Opus framing)."""
     fmt = "s16" if stream.codec_context.name == "pcm_s16le" else "fltp"
     chunk = 960
     while done + chunk <= until:
-        t = (np.arange(done, done + chunk) / 48000.0).astype(np.float32)
-        wave = 0.2 * np.sin(2 * np.pi * 440 * t, dtype=np.float32)
+        samples = np.arange(done, done + chunk)
+        t = (samples / 48000.0).astype(np.float32)
+        if beeps:
+            frame_of = samples * rate.numerator // (48000 * rate.denominator)
+            on = np.isin(frame_of, np.fromiter(beeps, dtype=np.int64))
+            wave = (0.5 * np.sin(2 * np.pi * 1000 * t) * on).astype(np.float32)
+        else:
+            wave = 0.2 * np.sin(2 * np.pi * 440 * t, dtype=np.float32)
         data = (wave * 32767).astype(np.int16) if fmt == "s16" else wave
         frame = av.AudioFrame.from_ndarray(data.reshape(1, -1), format=fmt, layout="mono")
         frame.sample_rate, frame.pts = 48000, done

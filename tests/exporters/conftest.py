@@ -24,6 +24,10 @@ class Sample:
     seminar_id: int
 
 
+# frames under which the films' sound beeps (silent elsewhere): clips must keep them in step
+BEEPS = {"drift.mp4": (14, 20, 65), "wall.mov": (8, 45, 70)}
+
+
 def build_sample(
     folder: Path,
     *,
@@ -34,7 +38,13 @@ def build_sample(
 ) -> Sample:
     folder.mkdir(parents=True, exist_ok=True)
     clip_a = make_coded_clip(
-        folder / "drift.mp4", frames=72, size=(320, 240), rate=Fraction(24), gop=12, bframes=2
+        folder / "drift.mp4",
+        frames=72,
+        size=(320, 240),
+        rate=Fraction(24),
+        gop=12,
+        bframes=2,
+        beeps=BEEPS["drift.mp4"],
     )
     clip_b = make_coded_clip(
         folder / "wall.mov",
@@ -44,6 +54,7 @@ def build_sample(
         gop=15,
         bframes=2,
         start_timecode="01:00:00;00",
+        beeps=BEEPS["wall.mov"],
     )
     project = open_project(folder / "sample.critique")
     film_a = add_film(project, clip_a, title=titles[0])

@@ -79,6 +79,45 @@ def test_clips_cut_at_the_exact_frames_with_sidecars(sample, tmp_path: Path) -> 
         assert side["annotation"]["type"] == "Annotation"
 
 
+def _beep_onsets(clip: Path) -> tuple[list[float], float]:
+    """Seconds at which each beep starts in the clip's sound, and the sound's length."""
+    with av.open(str(clip)) as container:
+        assert container.streams.audio, f"{clip.name} has no sound"
+        rate = container.streams.audio[0].rate
+        chunks = [f.to_ndarray()[0] for f in container.decode(audio=0)]
+    wave = np.concatenate(chunks)
+    block = rate // 1000  # 1 ms: a 1 kHz beep peaks in every block
+    blocks = np.abs(wave[: len(wave) // block * block]).reshape(-1, block).max(axis=1)
+    loud = blocks > 0.25
+    onsets = np.flatnonzero(loud & ~np.r_[False, loud[:-1]]) * block
+    return [s / rate for s in onsets], len(wave) / rate
+
+
+def test_clips_keep_the_films_sound_in_step_with_the_picture(sample, tmp_path: Path) -> None:
+    """The sound under the in-frame opens the clip: a beep under frame F of the film is heard
+    at (F - in) / rate in the clip, for a 24 fps MP4 and a 29.97 fps MOV alike."""
+    from tests.exporters.conftest import BEEPS
+
+    doc = service.seminar_document(sample.project, sample.seminar_id)
+    folder = service.export(doc, "clips", tmp_path / "clips")
+    for clip, item in zip(sorted(folder.glob("*.mp4")), doc.items, strict=True):
+        rate = float(item.film.rate)
+        onsets, length = _beep_onsets(clip)
+        inside = [
+            f for f in BEEPS[Path(item.film.path).name] if item.range.start <= f <= item.range.end
+        ]
+        expected = [(f - item.range.start) / rate for f in inside]
+        assert len(onsets) == len(expected), (clip.name, onsets, expected)
+        for heard, wanted in zip(onsets, expected, strict=True):
+            assert abs(heard - wanted) < 0.006, (
+                f"{clip.name}: beep at {heard:.4f} s, not {wanted:.4f}"
+            )
+        # as long as its pictures, give or take one AAC frame of padding
+        assert abs(length - item.range.length / rate) <= 1024 / 48000 + 1e-6, clip.name
+        side = json.loads(clip.with_suffix(".json").read_text())
+        assert side["clip"]["sound"] is True
+
+
 def test_signed_clip_names_its_source_film_as_parent(sample, tmp_path: Path) -> None:
     identity = make_test_ca("Critique test school")
     signer = service.C2paClipSigner(identity.save(tmp_path / "cert")["chain"].parent)
