@@ -74,9 +74,9 @@ def classify(finding: C2paFinding, trust_list: str | None) -> tuple[str | None, 
     state = finding.state
     hard = [c for c in finding.failures if not _tolerated(c)]
     reason = reason_for_codes(finding.failures)
-    if reason is None and [c for c in finding.ingredient_failures if not _tolerated(c)]:
-        reason = "ingredient_invalid"
-        hard = [c for c in finding.ingredient_failures if not _tolerated(c)]
+    broken = _broken_ingredients(finding) if reason is None else []
+    if broken:
+        reason, hard = "ingredient_invalid", broken
     if reason is None:
         reason = "ok" if state == "Trusted" else "untrusted_signer"
     if reason == "ok" and state != "Trusted":
@@ -84,6 +84,30 @@ def classify(finding: C2paFinding, trust_list: str | None) -> tuple[str | None, 
     codes = ", ".join(sorted(set(hard))) or "no detail from the library"
     sentence = SENTENCES[reason].format(codes=codes, list=trust_list or "a trust list")
     return state, reason, sentence
+
+
+def _broken_ingredients(finding: C2paFinding) -> list[str]:
+    """Hard failure codes of the ingredients under the active manifest, at any depth: those
+    the library found since signing (deltas) and those recorded when each was placed (a
+    parent signature vouches that it recorded a broken ingredient, not that it is sound)."""
+    codes = [c for c in finding.ingredient_failures if not _tolerated(c)]
+    seen: set[str] = set()
+    todo = [finding.active_label or ""]
+    while todo:
+        label = todo.pop()
+        m = finding.manifests.get(label)
+        if m is None or label in seen:
+            continue
+        seen.add(label)
+        for ing in m.ingredients:
+            _state, reason = ingredient_verdict(ing, finding.manifests)
+            if reason not in ("ok", "untrusted_signer", "no_manifest"):
+                mine = finding.manifests.get(ing.manifest_label or "")
+                found = set(ing.failures) | set(mine.failures if mine else [])
+                codes += [c for c in sorted(found) if not _tolerated(c)]
+            if ing.manifest_label:
+                todo.append(ing.manifest_label)
+    return sorted(set(codes))
 
 
 def ingredient_verdict(ing: Ingredient, manifests: dict[str, Manifest]) -> tuple[str | None, str]:

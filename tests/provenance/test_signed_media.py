@@ -125,6 +125,34 @@ def test_ai_ingredient_under_a_clean_parent_is_partly_genai(
     assert "ingredient" in c["ai_signal_summary"]
 
 
+def test_a_parent_signed_over_a_tampered_ingredient_says_ingredient_invalid(
+    identity: SigningIdentity, tmp_path: Path, ca_pem: str, isolated_reader: IsolatedReader
+) -> None:
+    """The parent's signature is sound and trusted, but it recorded an ingredient whose own
+    credentials were broken when it was placed: a jury must not read that as plain "ok"."""
+    still = sign_file(make_still(tmp_path / "a.jpg", (10, 200, 10)), tmp_path / "gen.jpg", identity)
+    broken = tmp_path / "gen-flipped.jpg"
+    _flip_byte_in_media(still, broken)
+    collage = sign_file(
+        make_still(tmp_path / "b.jpg"), tmp_path / "collage.jpg", identity,
+        digital_source_type="digitalCreation", ingredients=[IngredientSpec(broken, "componentOf")],
+    )  # fmt: skip
+    c = verify_file(collage, ca_pem, reader=isolated_reader).to_json()["c2pa"]
+    assert (c["state"], c["reason"]) == ("Trusted", "ingredient_invalid")
+    assert c["failures"] == []  # the file's own credentials are intact
+    assert "own credentials are intact" in c["summary"]
+    assert "assertion.dataHash.mismatch" in c["summary"]
+    (ing,) = c["ingredients"]
+    assert (ing["title"], ing["state"], ing["reason"]) == ("gen-flipped.jpg", "Invalid", "tampered")
+    # the same collage over the intact still is simply trusted
+    sound = sign_file(
+        make_still(tmp_path / "b.jpg"), tmp_path / "sound.jpg", identity,
+        digital_source_type="digitalCreation", ingredients=[IngredientSpec(still, "componentOf")],
+    )  # fmt: skip
+    ok = verify_file(sound, ca_pem, reader=isolated_reader).to_json()["c2pa"]
+    assert (ok["state"], ok["reason"]) == ("Trusted", "ok")
+
+
 def test_excerpt_keeps_its_source_film_as_parent(
     identity: SigningIdentity, ai_clip: Path, tmp_path: Path, isolated_reader: IsolatedReader
 ) -> None:
