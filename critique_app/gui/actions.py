@@ -25,6 +25,9 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("open", "&Open project or film…", ("Ctrl+O",), "File"),
     ActionSpec("add_film", "&Add a film to the project…", ("Ctrl+Shift+O",), "File"),
     ActionSpec("relink", "Find moved films by their content…", (), "File"),
+    ActionSpec(
+        "import_annotations", "&Import annotations (ELAN, W3C JSON, VTT/SRT, CSV)…", (), "File"
+    ),
     ActionSpec("quit", "&Quit", ("Ctrl+Q",), "File"),
     ActionSpec("undo", "&Undo", ("Ctrl+Z",), "Edit"),
     ActionSpec("redo", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Edit"),

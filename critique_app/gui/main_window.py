@@ -164,6 +164,7 @@ class MainWindow(QMainWindow):
         a["open"].triggered.connect(self.ask_open)
         a["add_film"].triggered.connect(self.ask_add_film)
         a["relink"].triggered.connect(self.ask_relink)
+        a["import_annotations"].triggered.connect(self.ask_import)
         a["quit"].triggered.connect(self.close)
         a["undo"].triggered.connect(self.session.undo)
         a["redo"].triggered.connect(self.session.redo)
@@ -272,6 +273,16 @@ class MainWindow(QMainWindow):
         folder = QFileDialog.getExistingDirectory(self, "Where are the moved films?")
         if folder:
             self.session.relink(folder)
+
+    def ask_import(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            "Import annotations (onto the film on screen when the file does not name one)",
+            "",
+            "Annotations (*.eaf *.json *.jsonld *.vtt *.srt *.csv);;All files (*)",
+        )
+        if path:
+            self.session.import_annotations(path)
 
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)  # type: ignore[union-attr]

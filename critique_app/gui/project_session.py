@@ -61,6 +61,7 @@ class ProjectSession(QObject):
         self.undo_stack: UndoStack | None = None  # shared with later panels (annotation editor)
         self.adding_film: Task | None = None
         self.relinking: Task | None = None
+        self.importing: Task | None = None
         controller.film_opened.connect(self._on_film_opened)
         canvas = timeline.canvas
         canvas.seek.connect(controller.show_frame)
@@ -148,6 +149,47 @@ class ProjectSession(QObject):
         task.failed.connect(self.message.emit, Qt.ConnectionType.QueuedConnection)
         self.taskbar.follow(task)
         task.start()
+
+    def import_annotations(self, path: str | Path) -> Task | None:
+        """Read an ELAN / W3C / VTT / SRT / CSV file on a worker, then add its annotations here
+        as one undoable step (the undo stack and the connection belong to this thread)."""
+        from critique_app.services.import_annotations import read_file
+
+        if self.project is None:
+            self.message.emit("Open a project first: annotations are imported into a project.")
+            return None
+        project, film, path = self.project, self.film, Path(path)
+        task = Task("Reading annotations", lambda _progress: read_file(path, film))
+        self.importing = task
+
+        def read(found: object) -> None:
+            from critique_app.services.import_annotations import import_entries
+
+            if self.project is not project or self.undo_stack is None:
+                return  # another project was opened meanwhile
+            try:
+                entries: Any = found
+                summary = import_entries(
+                    project, list(entries), path.name, default=film, stack=self.undo_stack
+                )
+            except UserError as err:
+                self.message.emit(str(err))
+                return
+            if summary.new_tiers:
+                self.project_opened.emit(project)  # panels re-read: new tiers are there
+            if summary.film_ids and (self.film is None or self.film.id not in summary.film_ids):
+                self.show_film(project.repo.get_film(summary.film_ids[0]))
+            else:
+                self.reload_tracks()
+            sentence = summary.sentence(path.name)
+            if summary.added:
+                sentence = sentence.rstrip(".") + "; Ctrl+Z takes them back."
+            self.message.emit(sentence)
+
+        task.done.connect(read, Qt.ConnectionType.QueuedConnection)
+        task.failed.connect(self.message.emit, Qt.ConnectionType.QueuedConnection)
+        self.taskbar.follow(task)
+        return task.start()
 
     def open_project(self, path: Path) -> None:
         from db.project import open_project

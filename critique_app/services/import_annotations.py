@@ -3,16 +3,21 @@
 Films are matched by SHA-256 (else the film named with --film, else the project's only film),
 tiers by name (created when missing), categories by key then label. An annotation whose uuid
 is already in the project is skipped, so importing the same file twice adds nothing.
+
+All of a file's annotations are created in one transaction; given the window's undo stack they
+are one command, so one Ctrl+Z takes the whole import back (tiers it created stay, empty).
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from critique_app.domain.model import Film
+from critique_app.domain.commands import CreateAnnotations, UndoStack
+from critique_app.domain.model import Annotation, Film
 from critique_app.errors import UserError
 from critique_app.services.progress import NO_PROGRESS, Progress
 from exporters.document import Imported
@@ -34,6 +39,7 @@ class ImportSummary:
     outside_film: int = 0
     new_tiers: list[str] = field(default_factory=list)
     unknown_categories: set[str] = field(default_factory=set)
+    film_ids: list[int] = field(default_factory=list)  # the films annotations went onto
 
     def sentence(self, name: str) -> str:
         parts = [f"{self.added} annotation{'s' if self.added != 1 else ''} imported from {name}"]
@@ -93,6 +99,7 @@ def import_file(
     *,
     film: str | int | None = None,
     progress: Progress = NO_PROGRESS,
+    stack: UndoStack | None = None,
 ) -> ImportSummary:
     from critique_app.services.export import find_film
 
@@ -100,14 +107,33 @@ def import_file(
     default = find_film(project, film) if film is not None else None
     films = project.repo.films()
     found = read_file(path, default or (films[0] if len(films) == 1 else None))
+    return import_entries(
+        project, found, path.name, default=default, progress=progress, stack=stack
+    )
+
+
+def import_entries(
+    project: Any,
+    found: list[Imported],
+    name: str,
+    *,
+    default: Film | None = None,
+    progress: Progress = NO_PROGRESS,
+    stack: UndoStack | None = None,
+) -> ImportSummary:
+    """Add what `read_file` found; through `stack` (one undoable step) when given."""
     summary = ImportSummary()
     repo = project.repo
+    films = repo.films()
+    new: list[Annotation] = []
+    seen: set[str] = set()
     for n, entry in enumerate(found):
         progress.update(n, len(found), entry.annotation.uuid)
-        if repo.annotation_by_uuid(entry.annotation.uuid) is not None:
+        uuid = entry.annotation.uuid
+        if uuid in seen or repo.annotation_by_uuid(uuid) is not None:
             summary.already_present += 1
             continue
-        target = _film_for(project, entry, default, films, path.name)
+        target = _film_for(project, entry, default, films, name)
         if entry.annotation.range.end >= target.frame_count:
             summary.outside_film += 1
             continue
@@ -123,7 +149,8 @@ def import_file(
             )
         if category is None and (entry.category_key or entry.category_label):
             summary.unknown_categories.add(entry.category_key or entry.category_label or "")
-        repo.add_annotation(
+        seen.add(uuid)
+        new.append(
             dataclasses.replace(
                 entry.annotation,
                 film_id=target.id or 0,
@@ -131,6 +158,22 @@ def import_file(
                 category_id=category.id if category else None,
             )
         )
-        summary.added += 1
+        if target.id not in summary.film_ids:
+            summary.film_ids.append(target.id or 0)
+    db = getattr(repo, "db", None)
+    if new:
+        # one transaction: all of them or none (and one disk sync, not one per annotation)
+        with db.atomic() if db is not None else contextlib.nullcontext():
+            if stack is not None:
+                n = len(new)
+                stack.push(
+                    CreateAnnotations(
+                        new, label=f"Import {n} annotation{'s' if n != 1 else ''} from {name}"
+                    )
+                )
+            else:
+                for a in new:
+                    repo.add_annotation(a)
+    summary.added = len(new)
     progress.update(len(found), len(found), "done")
     return summary

@@ -1,0 +1,82 @@
+"""File ▸ Import annotations: a class's ELAN or W3C file lands on the film, one Ctrl+Z undoes it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from PyQt6.QtCore import Qt
+
+from critique_app.domain.model import Annotation, FrameRange
+from critique_app.services import export as service
+from critique_app.services.films import add_film
+from db.project import open_project
+
+K, CTRL, SHIFT = Qt.Key, Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
+
+
+def _exported_by_a_classmate(clip: Path, folder: Path, fmt: str) -> Path:
+    """Another student's project on the same film, exported for exchange."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with open_project(folder / "classmate.critique") as project:
+        film = add_film(project, clip, title="Their copy")
+        tier = project.repo.add_tier("Léa", author="Léa")
+        for start, end, note in ((5, 9, "the hand melts"), (40, 40, "one frame of a logo")):
+            project.repo.add_annotation(
+                Annotation.create(film.id, tier.id, FrameRange(start, end), note=note, author="Léa")
+            )
+        doc = service.film_document(project, film.id)
+        return service.export(doc, fmt, folder / f"lea.{fmt}")
+
+
+def test_an_elan_file_lands_on_the_film_and_one_undo_takes_it_back(
+    open_window: Any, clip: Path, tmp_path: Path
+) -> None:
+    film = tmp_path / "film.mp4"
+    shutil.copy(clip, film)
+    mine = tmp_path / "mine.critique"
+    with open_project(mine) as project:
+        add_film(project, film, title="Seminar copy")
+    eaf = _exported_by_a_classmate(film, tmp_path / "lea", "eaf")
+    h = open_window(mine)
+    session = h.window.session
+    task = session.import_annotations(eaf)
+    h.qtbot.waitUntil(lambda: len(session.project.repo.annotations()) == 2)
+    task.wait(10)
+    status = h.window.statusBar()
+    h.qtbot.waitUntil(lambda: "2 annotations imported from lea.eaf" in status.currentMessage())
+    assert "new tiers: Léa" in status.currentMessage()
+    with open_project(mine) as on_disk:  # saved at once
+        stored = sorted(on_disk.repo.annotations(), key=lambda a: a.range.start)
+    assert [(a.range.start, a.range.end, a.note) for a in stored] == [
+        (5, 9, "the hand melts"),
+        (40, 40, "one frame of a logo"),
+    ]
+    # the timeline shows them on the classmate's tier
+    h.key(K.Key_Home)
+    h.key(K.Key_Down)  # next annotation: the in-frame of the first imported passage
+    assert h.settle() == 5
+    h.qtbot.keyClick(h.window.video, K.Key_Z, CTRL)  # one step takes the whole import back
+    assert session.project.repo.annotations() == []
+    h.qtbot.keyClick(h.window.video, K.Key_Z, CTRL | SHIFT)
+    assert len(session.project.repo.annotations()) == 2
+    session.import_annotations(eaf).wait(10)  # the same file again adds nothing
+    h.qtbot.waitUntil(lambda: "2 already in the project" in status.currentMessage())
+    assert len(session.project.repo.annotations()) == 2
+
+
+def test_a_file_that_is_not_annotations_is_one_sentence(
+    open_window: Any, clip: Path, tmp_path: Path
+) -> None:
+    mine = tmp_path / "mine.critique"
+    with open_project(mine) as project:
+        add_film(project, clip, title="Seminar copy")
+    bad = tmp_path / "notes.json"
+    bad.write_text("{ this is not JSON")
+    h = open_window(mine)
+    h.window.session.import_annotations(bad).wait(10)
+    status = h.window.statusBar()
+    h.qtbot.waitUntil(lambda: "notes.json" in status.currentMessage())
+    assert "Traceback" not in status.currentMessage()
+    assert h.window.session.project.repo.annotations() == []
