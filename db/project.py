@@ -78,13 +78,16 @@ def open_project(
     *,
     timeout: float = 5.0,
     default_vocabulary: bool = True,
-    check_limit: int = QUICK_CHECK_LIMIT,
+    check_limit: int | None = None,
 ) -> Project:
     """Open a `*.critique` project, creating an empty one when the file does not exist yet.
 
-    Files up to `check_limit` bytes get SQLite's quick_check (a damaged file is refused at
-    once); above that it would cost more than a second, so damage shows on first access.
+    Files up to `check_limit` bytes (default QUICK_CHECK_LIMIT) get SQLite's quick_check (a
+    damaged file is refused at once); above that it would cost more than a second at open, so
+    the window runs `check_integrity` on a worker instead.
     """
+    if check_limit is None:
+        check_limit = QUICK_CHECK_LIMIT
     path = Path(path).expanduser()
     name = path.name
     if path.is_dir():
@@ -147,7 +150,37 @@ def open_project(
         raise UserError(_explain(path, err)) from None
 
 
-def _explain(path: Path, err: sqlite3.DatabaseError) -> str:
+def needs_background_check(path: str | Path) -> bool:
+    """True for a project too large to be checked at open (see open_project)."""
+    try:
+        return Path(path).stat().st_size > QUICK_CHECK_LIMIT
+    except OSError:
+        return False
+
+
+def check_integrity(path: str | Path) -> str | None:
+    """None when SQLite's quick_check finds the project sound, else a sentence saying what to
+    do. Reads through its own read-only connection, so it can run beside the open project."""
+    path = Path(path)
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+    except sqlite3.Error as err:
+        return _explain(path, err)
+    try:
+        check = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+    except sqlite3.DatabaseError as err:
+        return _explain(path, err)
+    finally:
+        conn.close()
+    if check == "ok":
+        return None
+    return (
+        f"{path.name} is damaged (SQLite reports: {check}). What you see was read before the "
+        "damaged part; save nothing more here and open a backup copy."
+    )
+
+
+def _explain(path: Path, err: sqlite3.Error) -> str:
     text = str(err).lower()
     if "locked" in text or "busy" in text:
         return (

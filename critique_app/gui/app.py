@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 import sys
+import traceback
+from collections.abc import Callable
 from pathlib import Path
+from types import TracebackType
+from typing import Any
 
 from PyQt6.QtGui import QFont, QFontDatabase, QIcon
 from PyQt6.QtWidgets import QApplication
@@ -43,6 +49,7 @@ def run_gui(path: Path | None = None) -> int:
 
     app = make_app()
     window = MainWindow()
+    sys.excepthook = error_hook(window)
     window.show()
     if path is not None:
         window.open_path(path)
@@ -56,3 +63,40 @@ def last_project() -> Path | None:
     make_app()
     path = Settings().last_project
     return path if path is not None and path.is_file() else None
+
+
+Hook = Callable[[type[BaseException], BaseException, TracebackType | None], None]
+
+
+def error_hook(window: Any, log_path: Path | None = None) -> Hook:
+    """What an unexpected error in the window does: one sentence in the status bar, the
+    traceback in the log, and the app keeps running (PyQt would otherwise abort on an error
+    in a slot). Every edit is already on disk, so nothing saved is lost."""
+    from critique_app.paths import log_file
+
+    path = log_path or log_file()
+
+    def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, value, tb)
+            return
+        text = "".join(traceback.format_exception(kind, value, tb))
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("a", encoding="utf-8") as log:
+                log.write(f"unexpected error\n{text}\n")
+        except OSError:
+            logging.getLogger("critique").error("unexpected error\n%s", text)
+        if isinstance(value, sqlite3.DatabaseError):
+            sentence = (
+                f"The project could not be read or written ({value}). Edits made before "
+                "are on disk; if this repeats, the file may be damaged: open a backup copy."
+            )
+        else:
+            sentence = (
+                f"Something went wrong ({kind.__name__}: {value}); Critique keeps running and "
+                f"your saved annotations are intact. Details: {path}"
+            )
+        window.show_message(sentence)
+
+    return hook

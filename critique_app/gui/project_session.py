@@ -62,6 +62,7 @@ class ProjectSession(QObject):
         self.adding_film: Task | None = None
         self.relinking: Task | None = None
         self.importing: Task | None = None
+        self.checking: Task | None = None
         controller.film_opened.connect(self._on_film_opened)
         canvas = timeline.canvas
         canvas.seek.connect(controller.show_frame)
@@ -191,11 +192,31 @@ class ProjectSession(QObject):
         self.taskbar.follow(task)
         return task.start()
 
+    def _check_in_background(self, path: Path) -> None:
+        """A large project is opened without SQLite's integrity check (it would take seconds);
+        the check runs here on a worker and says so if the file is damaged."""
+        from db.project import check_integrity, needs_background_check
+
+        self.checking = None
+        if not needs_background_check(path):
+            return
+        task = Task("Checking the project", lambda _progress: check_integrity(path))
+        self.checking = task
+
+        def checked(problem: object) -> None:
+            if problem:
+                self.message.emit(str(problem))
+
+        task.done.connect(checked, Qt.ConnectionType.QueuedConnection)
+        self.taskbar.follow(task)
+        task.start()
+
     def open_project(self, path: Path) -> None:
         from db.project import open_project
 
         self.close_project()
         self.project = open_project(path)
+        self._check_in_background(path)
         self.undo_stack = UndoStack(self.project.repo)
         self.undo_stack.subscribe(lambda _change: self.reload_tracks())
         self.project_opened.emit(self.project)

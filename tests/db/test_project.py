@@ -126,3 +126,36 @@ def test_folder_and_missing_parent(tmp_path: Path) -> None:
         open_project(tmp_path)
     with pytest.raises(UserError, match="does not exist"):
         open_project(tmp_path / "nope" / "p.critique")
+
+
+def _project_with_notes(path: Path, count: int = 300) -> None:
+    from critique_app.domain.model import Annotation, FrameRange
+
+    with open_project(path) as project:
+        f = film(project.repo)
+        t = tier(project.repo)
+        for i in range(count):
+            project.repo.add_annotation(
+                Annotation.create(f.id or 0, t.id or 0, FrameRange(i, i + 5), note=f"note {i}" * 20)
+            )
+
+
+def test_a_large_project_is_checked_apart_and_damage_gets_a_sentence(tmp_path: Path) -> None:
+    """Above the size checked at open, `check_integrity` (run by the window on a worker) is
+    what finds the damage; it reads only, so the file stays as it was."""
+    from db.project import check_integrity
+
+    path = tmp_path / "big.critique"
+    _project_with_notes(path)
+    assert check_integrity(path) is None
+    data = bytearray(path.read_bytes())
+    last = len(data) - 4096  # one page of annotation data, far from the schema
+    data[last + 8 : last + 4096] = b"\xff" * (4096 - 8)
+    path.write_bytes(bytes(data))
+    before = path.read_bytes()
+    with open_project(path, check_limit=0) as project:  # too big to check at open: it opens
+        assert project.repo.films()
+    problem = check_integrity(path)
+    assert problem is not None and "big.critique is damaged" in problem
+    assert "backup copy" in problem
+    assert path.read_bytes() == before
