@@ -96,14 +96,22 @@ class FilmCutter:
 
 
 def _audio_format(path: Path) -> tuple[int, str] | tuple[()]:
-    """The first audio track's sample rate and channel layout; () when the film is silent."""
-    with av.open(str(path), metadata_errors="ignore") as container:
-        if not container.streams.audio:
-            return ()
-        context = container.streams.audio[0].codec_context
-        if not context.sample_rate:
-            return ()
-        return int(context.sample_rate), (context.layout.name if context.layout else "stereo")
+    """The clip's sample rate and layout for the film's first audio track; () when the film
+    is silent or its sound cannot be read (the clip is then written without it).
+
+    Mono stays mono; anything else becomes stereo (surround is down-mixed): what a lecture
+    hall plays, and a layout every AAC encoder takes."""
+    try:
+        with av.open(str(path), metadata_errors="ignore") as container:
+            if not container.streams.audio:
+                return ()
+            context = container.streams.audio[0].codec_context
+            rate, channels = int(context.sample_rate or 0), int(context.channels or 0)
+    except (av.FFmpegError, OSError):
+        return ()
+    if not rate or not channels:
+        return ()
+    return rate, "mono" if channels == 1 else "stereo"
 
 
 class Sound:

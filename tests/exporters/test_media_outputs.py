@@ -263,3 +263,45 @@ def test_vlc_opens_the_film_playlist_near_each_in_frame(sample, tmp_path: Path) 
     start = doc.items[0].range.start
     assert first_film and abs(first_film[0] - start) <= 3
     assert max(first_film[: doc.items[0].range.length]) <= doc.items[0].range.end + 12
+
+
+def test_a_surround_film_gives_stereo_clips(tmp_path: Path) -> None:
+    """A 5.1 film's sound is down-mixed to stereo in its clips (what a lecture hall plays)."""
+    from fractions import Fraction
+
+    from exporters.clips import FilmCutter, encode
+
+    film = tmp_path / "surround.mkv"
+    with av.open(str(film), "w") as out:
+        video = out.add_stream("libx264", rate=24)
+        video.width, video.height, video.pix_fmt = 64, 48, "yuv420p"
+        sound = out.add_stream("aac", rate=48000, layout="5.1")
+        for n in range(48):
+            picture = av.VideoFrame.from_ndarray(np.full((48, 64, 3), n * 4, np.uint8), "rgb24")
+            picture.pts = n
+            out.mux(video.encode(picture))
+        for n in range(0, 96000, 1024):
+            chunk = np.full((6, 1024), 0.1, np.float32)
+            frame = av.AudioFrame.from_ndarray(chunk, format="fltp", layout="5.1")
+            frame.sample_rate, frame.pts = 48000, n
+            out.mux(sound.encode(frame))
+        out.mux(video.encode(None))
+        out.mux(sound.encode(None))
+    cutter = FilmCutter(film)
+    clip = tmp_path / "clip.mp4"
+    part = cutter.sound(12, 24, Fraction(24))
+    assert part is not None and part.layout == "stereo"
+    encode(cutter.frames(12, 35), clip, Fraction(24), 24, _NoProgress(), 0, 24, part)
+    with av.open(str(clip)) as container:
+        (audio,) = container.streams.audio
+        assert audio.codec_context.channels == 2
+        samples = sum(f.samples for f in container.decode(audio=0))
+    assert abs(samples - 48000) <= 1024  # one second, as long as its 24 pictures
+
+
+class _NoProgress:
+    def update(self, done: int, total: int, message: str = "") -> None:
+        pass
+
+    def check(self) -> None:
+        pass
