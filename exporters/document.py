@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 
 class ProgressLike(Protocol):
-    """The part of services.progress.Progress an exporter uses (raises Cancelled)."""
+    """The part of critique_app.progress.Progress an exporter uses (raises Cancelled)."""
 
     def update(self, done: int, total: int, message: str = "") -> None: ...
 

@@ -32,7 +32,7 @@ def main() -> int:
     from critique_app.gui.app import make_app
     from critique_app.gui.main_window import MainWindow
     from critique_app.player.exact_engine import ExactEngine
-    from critique_app.services.progress import TerminalProgress
+    from critique_app.progress import TerminalProgress
 
     project = args.project
     if project is None:

@@ -27,8 +27,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from critique_app.paths import demo_dir
+    from critique_app.progress import TerminalProgress
     from critique_app.services.demo import build_demo, demo_paths, is_built
-    from critique_app.services.progress import TerminalProgress
 
     folder = Path(args.dir).expanduser().resolve() if args.dir else demo_dir()
     if getattr(args, "rebuild", False) or not is_built(folder):

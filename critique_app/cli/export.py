@@ -65,8 +65,8 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from critique_app.errors import UserError
+    from critique_app.progress import TerminalProgress
     from critique_app.services import export as service
-    from critique_app.services.progress import TerminalProgress
     from db.project import open_project
 
     if not Path(args.project).is_file():

@@ -41,8 +41,8 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from critique_app.errors import Cancelled
+    from critique_app.progress import TerminalProgress
     from critique_app.services.fingerprinting import fingerprint_film
-    from critique_app.services.progress import TerminalProgress
     from db.project import open_project
 
     progress = TerminalProgress("fingerprint")

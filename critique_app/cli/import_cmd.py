@@ -29,8 +29,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from critique_app.progress import TerminalProgress
     from critique_app.services.import_annotations import import_file
-    from critique_app.services.progress import TerminalProgress
     from db.project import open_project
 
     with open_project(args.project) as project:

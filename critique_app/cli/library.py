@@ -52,8 +52,8 @@ def _item_json(item: Any) -> dict[str, Any]:
 
 
 def run_add(args: argparse.Namespace) -> int:
+    from critique_app.progress import TerminalProgress
     from critique_app.services.fingerprinting import add_to_library
-    from critique_app.services.progress import TerminalProgress
     from db.project import open_project
 
     progress = TerminalProgress("library")

@@ -27,8 +27,8 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from critique_app.progress import TerminalProgress
     from critique_app.services.fingerprinting import match_film
-    from critique_app.services.progress import TerminalProgress
     from db.project import open_project
 
     progress = TerminalProgress("match")

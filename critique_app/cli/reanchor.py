@@ -49,8 +49,8 @@ def _source(project: Any, text: str) -> Any:
 
 def run(args: argparse.Namespace) -> int:
     from critique_app.errors import UserError
+    from critique_app.progress import TerminalProgress
     from critique_app.services.copies import move_annotations_to_copy
-    from critique_app.services.progress import TerminalProgress
     from db.project import open_project
 
     if not Path(args.project).is_file():

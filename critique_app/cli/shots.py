@@ -24,8 +24,8 @@ def run(args: argparse.Namespace) -> int:
     from critique_app.domain.timecode import frame_to_smpte
     from critique_app.media.probe import probe
     from critique_app.media.shots import METHOD
+    from critique_app.progress import TerminalProgress
     from critique_app.services.fingerprinting import detect_shots
-    from critique_app.services.progress import TerminalProgress
 
     info = probe(args.media)
     progress = TerminalProgress("shots")

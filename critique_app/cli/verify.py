@@ -47,7 +47,7 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from critique_app.services.progress import NO_PROGRESS, TerminalProgress
+    from critique_app.progress import NO_PROGRESS, TerminalProgress
     from critique_app.services.verify import verify_paths
 
     many = len(args.files) > 1 or any(Path(f).is_dir() for f in args.files)

@@ -13,12 +13,12 @@ from PyQt6.QtCore import QObject, Qt, QTimer, pyqtSignal
 from critique_app.domain.commands import Change
 from critique_app.domain.model import FrameRange
 from critique_app.gui.worker import Task
+from critique_app.progress import Progress
 from critique_app.services.anchors import (
     compute_anchor_hashes,
     missing_anchors,
     store_anchor_hashes,
 )
-from critique_app.services.progress import Progress
 
 _QUEUED = Qt.ConnectionType.QueuedConnection
 SETTLE_MS = 250  # a burst of edits (typing, several undos) starts one pass, not one per edit

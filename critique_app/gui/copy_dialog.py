@@ -30,7 +30,7 @@ from PyQt6.QtWidgets import (
 
 from critique_app.errors import UserError
 from critique_app.gui.worker import Task
-from critique_app.services.progress import Progress
+from critique_app.progress import Progress
 
 ACTION_TEXT = "Move annotations onto another copy of this film…"
 FILMS = "Films (*.mp4 *.mov *.mkv *.webm *.avi *.mxf *.m4v);;All files (*)"

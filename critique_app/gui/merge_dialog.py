@@ -25,7 +25,7 @@ from PyQt6.QtWidgets import (
 )
 
 from critique_app.gui.worker import Task, TaskBar, run_task
-from critique_app.services.progress import Progress
+from critique_app.progress import Progress
 
 INTRO = (
     "Choose the project files (*.critique) your students annotated. Films are matched by "

@@ -16,7 +16,7 @@ from PyQt6.QtCore import QObject, Qt, pyqtSignal
 from PyQt6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from critique_app.errors import Cancelled, UserError
-from critique_app.services.progress import Progress
+from critique_app.progress import Progress
 
 _QUEUED = Qt.ConnectionType.QueuedConnection
 log = logging.getLogger("critique.worker")

@@ -17,7 +17,7 @@ import av
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from critique_app.services.progress import NO_PROGRESS, Progress
+from critique_app.progress import NO_PROGRESS, Progress
 
 WIDTH, HEIGHT = 1280, 720
 RATE = Fraction(24)

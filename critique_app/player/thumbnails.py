@@ -16,7 +16,7 @@ import av
 from PIL import Image
 
 from critique_app.errors import UserError
-from critique_app.services.progress import NO_PROGRESS, Progress
+from critique_app.progress import NO_PROGRESS, Progress
 
 THUMB_HEIGHT = 54
 

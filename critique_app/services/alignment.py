@@ -20,9 +20,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from critique_app.media.fingerprint import hamming
+from critique_app.progress import NO_PROGRESS, Progress
 from critique_app.provenance.hash_index import HashIndex
 from critique_app.provenance.matching import MIN_CONTRAST
-from critique_app.services.progress import NO_PROGRESS, Progress
 from db.fingerprint_store import FilmFingerprints, load_fingerprints
 from db.project import Project
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from critique_app.domain.model import Annotation, FrameRange
-from critique_app.services.progress import NO_PROGRESS, Progress
+from critique_app.progress import NO_PROGRESS, Progress
 
 if TYPE_CHECKING:
     from db.project import Project

@@ -19,13 +19,13 @@ from typing import Any
 from critique_app.domain.commands import CreateAnnotations, UndoStack
 from critique_app.domain.model import Annotation, Film, FrameRange, Keyframe, Region
 from critique_app.errors import UserError
+from critique_app.progress import NO_PROGRESS, Progress
 from critique_app.services.alignment import (
     FrameMapping,
     Picture,
     align,
     reanchor,
 )
-from critique_app.services.progress import NO_PROGRESS, Progress
 from db.fingerprint_store import FilmFingerprints, load_fingerprints
 from db.project import Project
 

@@ -17,7 +17,7 @@ from critique_app.domain.model import Annotation, FrameRange, Keyframe, Region
 from critique_app.errors import UserError
 from critique_app.media import demo_film
 from critique_app.paths import demo_dir
-from critique_app.services.progress import NO_PROGRESS, Progress
+from critique_app.progress import NO_PROGRESS, Progress
 
 if TYPE_CHECKING:
     from db.project import Project

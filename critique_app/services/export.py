@@ -15,7 +15,7 @@ from typing import Any
 import exporters
 from critique_app.domain.model import Annotation, Category, Film, Tier, Vocabulary
 from critique_app.errors import Cancelled, UserError
-from critique_app.services.progress import NO_PROGRESS, Progress
+from critique_app.progress import NO_PROGRESS, Progress
 from exporters.document import (
     ExportContext,
     ExportDocument,

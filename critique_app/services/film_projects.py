@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 from critique_app.paths import user_data_dir
-from critique_app.services.progress import NO_PROGRESS, Progress
+from critique_app.progress import NO_PROGRESS, Progress
 
 
 def project_for_film(film: str | Path) -> Path:

@@ -14,7 +14,7 @@ from pathlib import Path
 from critique_app.digest import sha256_file as sha256_file_digest
 from critique_app.domain.model import Film
 from critique_app.errors import UserError
-from critique_app.services.progress import NO_PROGRESS, Progress
+from critique_app.progress import NO_PROGRESS, Progress
 from db.project import Project
 
 

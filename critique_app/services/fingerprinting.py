@@ -18,6 +18,7 @@ from critique_app.media.film_hashes import HashedRun, hash_film
 from critique_app.media.grey_frames import Crop, StreamLayout, grey_batches, read_layout
 from critique_app.media.letterbox import detect_film_bars
 from critique_app.media.shots import METHOD, ShotDetector, find_cuts
+from critique_app.progress import NO_PROGRESS, Progress
 from critique_app.provenance.matching import (
     MatchSegment,
     ReferenceItem,
@@ -25,7 +26,6 @@ from critique_app.provenance.matching import (
     find_segments,
 )
 from critique_app.services.films import add_film
-from critique_app.services.progress import NO_PROGRESS, Progress
 from db import fingerprint_store as store
 from db.project import Project
 

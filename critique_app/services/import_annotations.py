@@ -19,7 +19,7 @@ from typing import Any
 from critique_app.domain.commands import CreateAnnotations, UndoStack
 from critique_app.domain.model import Annotation, Film
 from critique_app.errors import UserError
-from critique_app.services.progress import NO_PROGRESS, Progress
+from critique_app.progress import NO_PROGRESS, Progress
 from exporters.document import Imported
 
 READERS = {

@@ -31,7 +31,7 @@ from critique_app.domain.model import (
     now_iso,
 )
 from critique_app.errors import UserError
-from critique_app.services.progress import NO_PROGRESS, Progress
+from critique_app.progress import NO_PROGRESS, Progress
 from db.project import SQLITE_HEADER, Project, open_project
 from db.schema import latest_version
 

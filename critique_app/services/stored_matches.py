@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
+from critique_app.progress import NO_PROGRESS, Progress
 from critique_app.provenance.matching import MatchSegment, ReferenceItem, ReferenceLibrary
-from critique_app.services.progress import NO_PROGRESS, Progress
 from db import fingerprint_store as store
 from db.project import Project, open_project
 

@@ -14,13 +14,13 @@ from pathlib import Path
 from critique_app import __version__
 from critique_app.digest import sha256_file
 from critique_app.errors import UserError
+from critique_app.progress import NO_PROGRESS, Progress
 from critique_app.provenance import verdict as verdicts
 from critique_app.provenance.examine import Examination, Request
 from critique_app.provenance.formats import detect_format, is_media_file
 from critique_app.provenance.isolation import IsolatedReader, examine_in_process, shared_reader
 from critique_app.provenance.report import ProvenanceReport, Verdict
 from critique_app.provenance.trust import lists_for, trust_dates
-from critique_app.services.progress import NO_PROGRESS, Progress
 
 INIT_ALONE = (
     " This is only the init segment of a fragmented MP4: its hashes cover the media "

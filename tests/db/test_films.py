@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from critique_app.errors import Cancelled, UserError
+from critique_app.progress import Progress
 from critique_app.services.films import add_film, missing_films, relink, sha256_file
-from critique_app.services.progress import Progress
 from db.project import open_project
 from tests.media_factory import make_coded_clip
 

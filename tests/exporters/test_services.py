@@ -9,8 +9,8 @@ import pytest
 from critique_app.cli import main
 from critique_app.domain.model import FrameRange
 from critique_app.errors import Cancelled, UserError
+from critique_app.progress import Progress
 from critique_app.services import export as service
-from critique_app.services.progress import Progress
 from critique_app.services.seminars import Seminars
 from tests.exporters.conftest import build_sample
 

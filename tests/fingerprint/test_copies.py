@@ -15,10 +15,10 @@ from critique_app.cli import main
 from critique_app.domain.model import Annotation, FrameRange, Keyframe, Region
 from critique_app.errors import UserError
 from critique_app.media.frame_server import FrameServer
+from critique_app.progress import Progress
 from critique_app.services.copies import move_annotations_to_copy
 from critique_app.services.films import add_film
 from critique_app.services.fingerprinting import fingerprint_film
-from critique_app.services.progress import Progress
 from db.project import Project, open_project
 from tests.fingerprint import material as m
 from tests.media_factory import draw_frame_code, read_frame_code

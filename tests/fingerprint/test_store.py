@@ -10,8 +10,8 @@ from sqlite_utils import Database
 
 from critique_app.errors import Cancelled
 from critique_app.media import film_hashes, grey_frames
+from critique_app.progress import Progress
 from critique_app.services.fingerprinting import fingerprint_film
-from critique_app.services.progress import Progress
 from db import fingerprint_store as store
 from db.project import open_project
 from tests.fingerprint import material as m

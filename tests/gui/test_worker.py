@@ -12,7 +12,7 @@ from PyQt6.QtWidgets import QApplication
 
 from critique_app.errors import UserError
 from critique_app.gui.worker import TaskBar, run_task
-from critique_app.services.progress import Progress
+from critique_app.progress import Progress
 
 
 def count_to(progress: Progress, n: int, delay: float = 0.0) -> int:
