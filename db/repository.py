@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from contextlib import AbstractContextManager
 from fractions import Fraction
 from typing import Any
 
@@ -61,6 +62,10 @@ def _film(r: Any) -> Film:
 class Repository(AnnotationStore):
     def __init__(self, db: Database) -> None:
         self.db = db
+
+    def atomic(self) -> AbstractContextManager[object]:
+        """One transaction (a savepoint when nested): the undo stack wraps every edit in one."""
+        return self.db.atomic()
 
     def _insert(self, sql: str, params: list[Any]) -> int:
         with self.db.atomic():

@@ -8,6 +8,7 @@ undo history. Each do/undo returns a `Change`: what to redraw, nothing more.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
@@ -51,6 +52,9 @@ class EditableProject(Protocol):
     ) -> Tier: ...
     def update_tier(self, tier: Tier) -> Tier: ...
     def delete_tier(self, tier_id: int) -> None: ...
+    def atomic(self) -> AbstractContextManager[object]:
+        """One transaction: committed when the block ends, rolled back when it raises."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -451,7 +455,8 @@ class UndoStack:
 
     def push(self, command: Command) -> Change:
         """Run a new edit and remember it. If it fails, nothing is remembered."""
-        change = command.do(self.repo)
+        with self.repo.atomic():  # one edit, one commit: an import of 20,000 cues included
+            change = command.do(self.repo)
         self._undone.clear()
         if not (self._done and self._done[-1].merge(command)):
             self._done.append(command)
@@ -461,16 +466,20 @@ class UndoStack:
     def undo(self) -> Change | None:
         if not self._done:
             return None
-        command = self._done.pop()
-        change = command.undo(self.repo)
+        command = self._done[-1]
+        with self.repo.atomic():
+            change = command.undo(self.repo)
+        self._done.pop()  # only once undone: a failed undo keeps its place in the history
         self._undone.append(command)
         return self._emit(change)
 
     def redo(self) -> Change | None:
         if not self._undone:
             return None
-        command = self._undone.pop()
-        change = command.do(self.repo)
+        command = self._undone[-1]
+        with self.repo.atomic():
+            change = command.do(self.repo)
+        self._undone.pop()
         self._done.append(command)
         return self._emit(change)
 
