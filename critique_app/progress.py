@@ -11,7 +11,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from typing import TextIO
+from typing import Any, TextIO
 
 from critique_app.errors import Cancelled
 
@@ -19,14 +19,37 @@ ProgressCallback = Callable[[int, int, str], None]
 
 
 class Progress:
-    """Progress report plus cancel token, passed into long-running functions."""
+    """Progress report plus cancel token, passed into long-running functions.
 
-    def __init__(self, callback: ProgressCallback | None = None) -> None:
+    `publish(item)` hands a partial result (a thumbnail, a decoded frame) to whoever runs the
+    work; `on_cancel(wake)` lets a worker that sleeps on its own condition be woken by Cancel.
+    """
+
+    def __init__(
+        self,
+        callback: ProgressCallback | None = None,
+        on_partial: Callable[[Any], None] | None = None,
+    ) -> None:
         self._callback = callback
+        self._on_partial = on_partial
         self._cancel = threading.Event()
+        self._wakers: list[Callable[[], None]] = []
 
     def cancel(self) -> None:
         self._cancel.set()
+        for wake in list(self._wakers):
+            wake()
+
+    def on_cancel(self, wake: Callable[[], None]) -> None:
+        """Call `wake` when cancelled (at once when that already happened)."""
+        self._wakers.append(wake)
+        if self._cancel.is_set():
+            wake()
+
+    def publish(self, item: Any) -> None:
+        """A partial result; dropped when nobody listens."""
+        if self._on_partial is not None:
+            self._on_partial(item)
 
     @property
     def cancelled(self) -> bool:
@@ -44,6 +67,35 @@ class Progress:
 
 
 NO_PROGRESS = Progress()
+
+
+class Background:
+    """Work on a plain thread, for code without a window (the command line, tests).
+
+    In the window the task runner plays this part (same `cancel`, `wait` and `running`), so
+    engines written against it never start threads the window does not own.
+    """
+
+    def __init__(self, label: str, fn: Callable[[Progress], object]) -> None:
+        self.label = label
+        self.progress = Progress()
+        self._thread = threading.Thread(target=fn, args=(self.progress,), name=label, daemon=True)
+        self._thread.start()
+
+    def cancel(self) -> None:
+        self.progress.cancel()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
+
+    @property
+    def running(self) -> bool:
+        return self._thread.is_alive()
+
+
+Spawn = Callable[[str, Callable[[Progress], object]], Any]
+"""Starts `fn(progress)` in the background; returns something with cancel/wait/running."""
 
 
 class TerminalProgress(Progress):

@@ -193,6 +193,18 @@ class AnnotationStore:
             )
         return result
 
+    def annotations_by_id(self, ids: list[int]) -> list[Annotation]:
+        """These annotations in one query (tags and regions included), in listing order."""
+        if not ids:
+            return []
+        return self._query(f"a.id IN ({','.join('?' for _ in ids)})", list(ids))
+
+    def annotations_with_regions(self, film_id: int) -> list[Annotation]:
+        """The film's annotations that have a drawn region (the picture overlay shows them)."""
+        return self._query(
+            "a.film_id = ? AND a.id IN (SELECT annotation_id FROM regions)", [film_id]
+        )
+
     def _query(
         self,
         where: str,

@@ -55,9 +55,9 @@ def main() -> int:
     if not window.open_path(project):
         print(window.statusBar().currentMessage(), file=sys.stderr)
         return 1
-    c, session = window.controller, window.session
+    c, tracks = window.controller, window.tracks
     pump_until(lambda: c.info is not None and c.mode == "exact")
-    pump_until(lambda: session.thumb_task is None or not session.thumb_task.running)
+    pump_until(lambda: tracks.thumb_task is None or not tracks.thumb_task.running)
     bars = sorted(
         (b for bars in window.timeline.canvas._bars.values() for b in bars), key=lambda b: b.start
     )

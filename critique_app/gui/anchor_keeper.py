@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PyQt6.QtCore import QObject, Qt, QTimer, pyqtSignal
+from PyQt6.QtCore import QObject, QTimer, pyqtSignal
 
 from critique_app.domain.commands import Change
 from critique_app.domain.model import FrameRange
@@ -20,7 +20,6 @@ from critique_app.services.anchors import (
     store_anchor_hashes,
 )
 
-_QUEUED = Qt.ConnectionType.QueuedConnection
 SETTLE_MS = 250  # a burst of edits (typing, several undos) starts one pass, not one per edit
 
 
@@ -42,13 +41,8 @@ class AnchorKeeper(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(SETTLE_MS)
         self._timer.timeout.connect(self.start)
-        self.session.project_opened.connect(self._project_opened)
-
-    def _project_opened(self, _project: Any) -> None:
-        self.cancel()
-        stack = self.session.undo_stack
-        if stack is not None:
-            stack.subscribe(self._changed)
+        self.session.project_opened.connect(lambda _project: self.cancel())
+        self.session.changed.connect(self._changed)
 
     def _changed(self, change: Change) -> None:
         refs = (*change.added, *change.modified)
@@ -68,11 +62,17 @@ class AnchorKeeper(QObject):
         if not todo:
             return None
         path, project = self.session.film_path, self.session.project
-        task = Task("Anchor fingerprints", _hash_anchors, path, todo)
-        task.done.connect(lambda hashes: self._arrived(task, project, hashes, todo), _QUEUED)
-        task.failed.connect(self.window.show_message, _QUEUED)
+        task = self.window.tasks.run(
+            "Anchor fingerprints",
+            _hash_anchors,
+            path,
+            todo,
+            scope="film",
+            on_error=self.window.show_message,
+        )
+        task.done.connect(lambda hashes: self._arrived(task, project, hashes, todo))
         self.task = task
-        return task.start()
+        return task
 
     def _arrived(self, task: Task, project: Any, hashes: Any, todo: dict[int, FrameRange]) -> None:
         if task is not self.task or project is not self.session.project:
@@ -88,15 +88,12 @@ class AnchorKeeper(QObject):
     def cancel(self) -> None:
         self._timer.stop()
         if self.task is not None:
-            self.task.cancel()  # it stops at its next frame; its result is ignored
+            self.task.drop()  # it stops at its next frame; its result is ignored
             self.task = None
 
     def close(self) -> None:
-        """The window closes: stop and let the worker release its film."""
-        task = self.task
+        """The window closes (its runner has already joined the worker)."""
         self.cancel()
-        if task is not None:
-            task.wait(5)
 
 
 def install_anchor_keeper(window: Any) -> AnchorKeeper:

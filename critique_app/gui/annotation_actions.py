@@ -128,6 +128,9 @@ class AnnotationWorkbench(QObject):
         a["edit_vocabulary"].triggered.connect(self.open_vocabulary_editor)
         a["merge_projects"].triggered.connect(self.open_merge_dialog)
         self.session.project_opened.connect(self._project_opened)
+        self.session.changed.connect(self._changed)
+        self.session.content_changed.connect(self.project_content_changed)
+        self.session.project_closed.connect(self._project_closed)
         self.controller.film_opened.connect(self._film_opened)
         self.controller.frame_changed.connect(lambda _i: self.update_overlay())
         self.controller.mode_changed.connect(lambda _m: self.update_overlay())
@@ -147,12 +150,16 @@ class AnnotationWorkbench(QObject):
     def _project_opened(self, project: Any) -> None:
         self.repo = project.repo
         self.selected_id = None
-        stack = self.session.undo_stack
-        if stack is not None:
-            stack.subscribe(self._changed)
         self._colours = {}
         self.table.bind(self.repo, self.colour_of)
         self.editor.bind(self.repo, self.push)
+
+    def _project_closed(self) -> None:
+        self.repo = None
+        self.selected_id = None
+        self.table.bind(None)
+        self.editor.bind(None, self.push)
+        self._with_regions = []
 
     def _film_opened(self, _info: Any) -> None:
         if self.session.project is None:  # a bare film: nothing to annotate into
@@ -168,11 +175,11 @@ class AnnotationWorkbench(QObject):
             self.controller.show_frame(frame)
 
     def colour_of(self, category: Any) -> str:
-        from critique_app.gui.project_session import _colour_for  # the timeline's colours
+        from critique_app.gui.timeline_presenter import colour_for  # the timeline's colours
 
         if category is None:
             return FALLBACK_COLOUR
-        return str(category.color or _colour_for(category.key))
+        return str(category.color or colour_for(category.key))
 
     @property
     def annotator(self) -> str:
@@ -217,7 +224,7 @@ class AnnotationWorkbench(QObject):
             self.table.bind(self.repo, self.colour_of)
             self.table.set_film(self.session.film.id if self.session.film else None)
             self.editor.reload_lists()
-        self.session.reload_tracks()
+        self.window.tracks.reload()
         self._load_regions()
         self.update_overlay()
 
@@ -360,11 +367,7 @@ class AnnotationWorkbench(QObject):
         if self.repo is None or film is None:
             self._with_regions = []
             return
-        self._with_regions = list(
-            self.repo._query(
-                "a.film_id = ? AND a.id IN (SELECT annotation_id FROM regions)", [film.id]
-            )
-        )
+        self._with_regions = self.repo.annotations_with_regions(film.id)
 
     def update_overlay(self) -> None:
         """Show the regions of every annotation whose range holds the current frame."""
@@ -448,7 +451,7 @@ class AnnotationWorkbench(QObject):
             return
         from critique_app.gui.merge_dialog import MergeDialog
 
-        dialog = MergeDialog(self.session.project, self.window)
+        dialog = MergeDialog(self.session.project, self.window, runner=self.window.tasks)
         dialog.merged.connect(lambda _summary: self.project_content_changed())
         dialog.show()
         self.merge_dialog = dialog

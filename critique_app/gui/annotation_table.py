@@ -74,10 +74,7 @@ def colour_swatch(colour: str, size: int = 10) -> QIcon:
 
 def read_annotations(repo: Any, ids: list[int]) -> list[Annotation]:
     """Annotations by id in one query (tags and regions included)."""
-    if not ids:
-        return []
-    # The repository's filtered reader, narrowed to these ids (no public by-ids read yet).
-    return list(repo._query(f"a.id IN ({','.join('?' for _ in ids)})", list(ids)))
+    return list(repo.annotations_by_id(list(ids)))
 
 
 class AnnotationTableModel(QAbstractTableModel):

@@ -34,7 +34,6 @@ from critique_app.progress import Progress
 
 ACTION_TEXT = "Move annotations onto another copy of this film…"
 FILMS = "Films (*.mp4 *.mov *.mkv *.webm *.avi *.mxf *.m4v);;All files (*)"
-_QUEUED = Qt.ConnectionType.QueuedConnection
 
 
 def _plan(progress: Progress, project_path: Path, film_id: int, copy_path: str) -> Any:
@@ -134,19 +133,22 @@ class CopyMover(QObject):
         if self.task is not None and self.task.running:
             return self.task
         self.action.setEnabled(False)
-        task = Task("Moving annotations", _plan, project.path, film.id, str(copy_path))
-        task.done.connect(lambda plan: self._planned(project, plan), _QUEUED)
-        task.failed.connect(self.window.show_message, _QUEUED)
-        task.cancelled.connect(
-            lambda: self.window.show_message(
+        task = self.window.tasks.run(
+            "Moving annotations",
+            _plan,
+            project.path,
+            film.id,
+            str(copy_path),
+            scope="project",
+            on_done=lambda plan: self._planned(project, plan),
+            on_error=self.window.show_message,
+            on_cancelled=lambda: self.window.show_message(
                 "Moving cancelled: no annotation was created (fingerprints made are kept)."
             ),
-            _QUEUED,
+            on_finished=lambda: self.action.setEnabled(True),
         )
-        task.finished.connect(lambda: self.action.setEnabled(True), _QUEUED)
-        self.window.taskbar.follow(task)
         self.task = task
-        return task.start()
+        return task
 
     def _planned(self, project: Any, plan: Any) -> None:
         from critique_app.services.copies import apply_copy_plan
@@ -166,10 +168,9 @@ class CopyMover(QObject):
         self.summary.show()
 
     def close(self) -> None:
-        task = self.task
-        if task is not None and task.running:
-            task.cancel()
-            task.wait(10)
+        """The window closes: the runner cancels and joins the worker itself."""
+        if self.task is not None:
+            self.task.drop()
 
     def eventFilter(self, watched: QObject | None, event: QEvent | None) -> bool:  # noqa: N802
         if watched is self.window and event is not None and event.type() == QEvent.Type.Close:

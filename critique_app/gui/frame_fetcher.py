@@ -1,7 +1,8 @@
-"""Exact frames for the window, fetched on a worker thread: the latest request wins.
+"""Exact frames for the window, fetched by a task of the window's runner: the latest request wins.
 
 Holding → queues nothing: while one frame decodes, newer requests replace the waiting one, so
 the picture always catches up with the last key press and the window never waits on PyAV.
+Every open starts a new generation; what the worker sends for an older film is dropped here.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from typing import Any
 from PyQt6.QtCore import QObject, pyqtSignal
 
 from critique_app.errors import UserError
+from critique_app.gui.worker import Task, TaskRunner
+from critique_app.progress import Progress
 
 
 class FrameFetcher(QObject):
@@ -21,59 +24,84 @@ class FrameFetcher(QObject):
     ready = pyqtSignal(object)  # media.frame_server.Frame
     failed = pyqtSignal(int, str)  # index, sentence
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, runner: TaskRunner, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._cond = threading.Condition()
-        self._pending: tuple[str, Any] | None = None
-        self._quit = False
+        self._pending: tuple[str, int, Any] | None = None
+        self._generation = 0  # of the film asked for last (GUI thread)
         self.server: Any = None  # media.frame_server.FrameServer once opened
-        self._thread = threading.Thread(target=self._run, name="frame-fetcher", daemon=True)
-        self._thread.start()
+        self._task: Task | None = runner.spawn("Exact frames", self._run)
+        self._task.partial.connect(self._arrived)
 
+    # -- the GUI thread ------------------------------------------------------------------
     def open(self, path: str | Path, info: Any = None) -> None:
-        self._submit(("open", (Path(path), info)))
+        self._generation += 1
+        self._submit(("open", self._generation, (Path(path), info)))
 
     def request(self, index: int) -> None:
-        self._submit(("frame", int(index)))
+        self._submit(("frame", self._generation, int(index)))
 
-    def _submit(self, job: tuple[str, Any]) -> None:
+    def _submit(self, job: tuple[str, int, Any]) -> None:
         with self._cond:
             # an open must not be overtaken by a frame request: merge them
-            if self._pending is not None and self._pending[0] == "open" and job[0] == "frame":
-                path, info = self._pending[1]
-                self._pending = ("open", (path, info, job[1]))
+            pending = self._pending
+            if pending is not None and pending[0] == "open" and job[0] == "frame":
+                path, info = pending[2][:2]
+                self._pending = ("open", pending[1], (path, info, job[2]))
             else:
                 self._pending = job
             self._cond.notify()
 
     def close(self) -> None:
+        """Stop the worker and let it release the film (joined: it stops within one frame)."""
+        task, self._task = self._task, None
+        if task is not None:
+            task.drop()
+            task.wait(2.0)
+
+    def _arrived(self, event: object) -> None:
+        kind, generation, payload = event  # type: ignore[misc]
+        if generation != self._generation or self._task is None:
+            return  # for a film that is no longer asked for
+        if kind == "opened":
+            self.opened.emit(payload)
+        elif kind == "open_failed":
+            self.open_failed.emit(payload)
+        elif kind == "ready":
+            self.ready.emit(payload)
+        elif kind == "failed":
+            self.failed.emit(*payload)
+
+    # -- the worker -------------------------------------------------------------------------
+    def _wake(self) -> None:
         with self._cond:
-            self._quit = True
-            self._cond.notify()
-        self._thread.join(timeout=5)
-        if self.server is not None:
-            self.server.close()
-            self.server = None
+            self._cond.notify_all()
 
-    def _run(self) -> None:
-        while True:
-            with self._cond:
-                while self._pending is None and not self._quit:
-                    self._cond.wait()
-                if self._quit:
-                    return
-                kind, arg = self._pending  # type: ignore[misc]
-                self._pending = None
-            if kind == "open":
-                self._do_open(*arg)
-            else:
-                self._do_frame(arg)
-                self._prefetch(arg + 1)
+    def _run(self, progress: Progress) -> None:
+        progress.on_cancel(self._wake)
+        try:
+            while True:
+                with self._cond:
+                    while self._pending is None and not progress.cancelled:
+                        self._cond.wait()
+                    if progress.cancelled:
+                        return
+                    kind, generation, arg = self._pending  # type: ignore[misc]
+                    self._pending = None
+                if kind == "open":
+                    self._do_open(progress, generation, *arg)
+                else:
+                    self._do_frame(progress, generation, arg)
+                    self._prefetch(progress, arg + 1)
+        finally:
+            if self.server is not None:
+                self.server.close()
+                self.server = None
 
-    def _prefetch(self, index: int) -> None:
+    def _prefetch(self, progress: Progress, index: int) -> None:
         """While idle, decode the next frame ahead: the usual next key is → (a cache hit then)."""
         with self._cond:
-            if self._pending is not None or self._quit:
+            if self._pending is not None or progress.cancelled:
                 return
         server = self.server
         if server is None or not 0 <= index < server.info.frame_count:
@@ -83,7 +111,9 @@ class FrameFetcher(QObject):
         except Exception:  # a damaged frame: reported when it is really asked for
             pass
 
-    def _do_open(self, path: Path, info: Any, then: int = 0) -> None:
+    def _do_open(
+        self, progress: Progress, generation: int, path: Path, info: Any, then: int = 0
+    ) -> None:
         from critique_app.media.frame_server import FrameServer
 
         if self.server is not None:
@@ -92,23 +122,27 @@ class FrameFetcher(QObject):
         try:
             self.server = FrameServer(path, info)
         except UserError as err:
-            self.open_failed.emit(str(err))
+            progress.publish(("open_failed", generation, str(err)))
             return
         except Exception as err:  # a file PyAV chokes on is still the user's file problem
-            self.open_failed.emit(f"{path.name} could not be opened: {err}.")
+            progress.publish(
+                ("open_failed", generation, f"{path.name} could not be opened: {err}.")
+            )
             return
-        self.opened.emit(self.server.info)
-        self._do_frame(then)
+        progress.publish(("opened", generation, self.server.info))
+        self._do_frame(progress, generation, then)
 
-    def _do_frame(self, index: int) -> None:
+    def _do_frame(self, progress: Progress, generation: int, index: int) -> None:
         if self.server is None:
             return
         try:
             frame = self.server.frame(index)
         except UserError as err:
-            self.failed.emit(index, str(err))
+            progress.publish(("failed", generation, (index, str(err))))
             return
         except Exception as err:
-            self.failed.emit(index, f"Frame {index} could not be decoded: {err}.")
+            progress.publish(
+                ("failed", generation, (index, f"Frame {index} could not be decoded: {err}."))
+            )
             return
-        self.ready.emit(frame)
+        progress.publish(("ready", generation, frame))

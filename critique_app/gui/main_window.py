@@ -32,10 +32,12 @@ from critique_app.gui.project_session import ProjectSession
 from critique_app.gui.seminar_dock import install_seminar_dock
 from critique_app.gui.settings import TIMECODE_MODES, Settings
 from critique_app.gui.timeline import Timeline
+from critique_app.gui.timeline_presenter import TimelinePresenter
 from critique_app.gui.transport_bar import TransportBar
 from critique_app.gui.video_view import VideoView
-from critique_app.gui.worker import TaskBar
+from critique_app.gui.worker import TaskBar, TaskRunner
 from critique_app.player.engine import EngineUnavailable, PlayerEngine
+from critique_app.provenance.isolation import close_shared_reader
 
 
 def default_engines() -> tuple[PlayerEngine, PlayerEngine, str]:
@@ -66,12 +68,17 @@ class MainWindow(QMainWindow):
         else:
             (forward, reverse), engine_note = engines, ""
         self.actions = ActionCollection(self)
-        self.controller = PlayerController(forward, reverse, self)
+        # The one owner of background work, for the window's whole life (shut down first).
+        self.tasks = TaskRunner(self)
+        self.controller = PlayerController(forward, reverse, self, runner=self.tasks)
         self.video = VideoView()
         self.transport = TransportBar(self.actions)
         self.timeline = Timeline()
-        self.taskbar = TaskBar()
-        self.session = ProjectSession(self.controller, self.timeline, self.taskbar, self)
+        self.taskbar = TaskBar(self.tasks)
+        self.session = ProjectSession(self.controller, self.tasks, self)
+        self.tracks = TimelinePresenter(
+            self.session, self.controller, self.timeline, self.tasks, self
+        )
         self._build_layout()
         self._build_menus()
         self.engine_note = QLabel(engine_note)
@@ -152,7 +159,7 @@ class MainWindow(QMainWindow):
         if self.provenance_panel is None:
             from critique_app.gui.provenance_panel import ProvenancePanel
 
-            self.provenance_panel = ProvenancePanel()
+            self.provenance_panel = ProvenancePanel(runner=self.tasks)
             self.provenance_dock.setWidget(self.provenance_panel)
         path = self.session.film_path
         if path is not None and getattr(self, "_provenance_of", None) != path:
@@ -199,7 +206,7 @@ class MainWindow(QMainWindow):
         a["zoom_in"].triggered.connect(lambda: canvas.zoom(1.5))
         a["zoom_out"].triggered.connect(lambda: canvas.zoom(1 / 1.5))
         a["zoom_fit"].triggered.connect(canvas.zoom_fit)
-        a["thumbnails"].triggered.connect(lambda: self.session.generate_thumbnails())
+        a["thumbnails"].triggered.connect(lambda: self.tracks.generate_thumbnails())
 
         c.frame_changed.connect(t.show_index)
         c.picture.connect(self.video.show_frame)
@@ -317,6 +324,8 @@ class MainWindow(QMainWindow):
         return False
 
     def closeEvent(self, event: QCloseEvent | None) -> None:  # noqa: N802
+        # First: every worker is cancelled and joined before any object it reports to goes.
+        self.tasks.shutdown()
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
@@ -327,6 +336,7 @@ class MainWindow(QMainWindow):
         self.matches.close()
         self.session.close()
         self.controller.close()
+        close_shared_reader()  # the warm C2PA reader this window may have started
         super().closeEvent(event)
 
     def shutdown(self) -> None:

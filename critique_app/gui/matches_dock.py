@@ -14,7 +14,7 @@ from PyQt6.QtWidgets import QDockWidget, QFileDialog, QLabel
 
 from critique_app.domain.commands import Change
 from critique_app.domain.model import FrameRange
-from critique_app.gui.worker import Task, run_task
+from critique_app.gui.worker import Task
 from critique_app.services.stored_matches import (
     StoredMatch,
     find_and_read_matches,
@@ -23,7 +23,6 @@ from critique_app.services.stored_matches import (
 
 MENU = "Provenance"
 EVIDENCE = "perceptual match"
-_QUEUED = Qt.ConnectionType.QueuedConnection
 
 
 def match_category(categories: list[Any]) -> int | None:
@@ -84,6 +83,7 @@ class MatchesDock(QObject):
         )
         self.controller.film_opened.connect(self._film_opened)
         self.session.project_opened.connect(self._project_opened)
+        self.session.changed.connect(self._changed)
         window.timeline.canvas.lane_clicked.connect(self._lane_clicked)
 
     def _make_menu(self) -> dict[str, QAction]:
@@ -130,9 +130,6 @@ class MatchesDock(QObject):
     def _project_opened(self, _project: Any) -> None:
         self.cancel()
         self._loaded_for = None
-        stack = self.session.undo_stack
-        if stack is not None:
-            stack.subscribe(self._changed)
 
     def _film_opened(self, _info: Any) -> None:
         if self.panel is not None and self.dock.isVisible():
@@ -146,11 +143,13 @@ class MatchesDock(QObject):
         if self._loaded_for == film.id:
             return
         self._loaded_for = film.id
-        run_task(
+        self.window.tasks.run(
             "Reading matches",
             read_stored_matches,
             project.path,
             film.id,
+            scope="film",
+            visible=False,
             on_done=lambda found, fid=film.id: self._show(fid, found),
             on_error=self.window.show_message,
         )
@@ -242,24 +241,26 @@ class MatchesDock(QObject):
         self.actions["find_matches"].setEnabled(False)
         if self.panel is not None:
             self.panel.find_button.setEnabled(False)
-        task = Task("Finding matches", find_and_read_matches, project.path, path)
-        task.done.connect(lambda result: self._found(project, *result), _QUEUED)
-        task.failed.connect(self.window.show_message, _QUEUED)
-        task.cancelled.connect(
-            lambda: self.window.show_message(
+        task = self.window.tasks.run(
+            "Finding matches",
+            find_and_read_matches,
+            project.path,
+            path,
+            scope="film",
+            on_done=lambda result: self._found(project, *result),
+            on_error=self.window.show_message,
+            on_cancelled=lambda: self.window.show_message(
                 "Matching cancelled; the fingerprints made so far are kept for next time."
             ),
-            _QUEUED,
+            on_finished=self._task_finished,
         )
-        task.finished.connect(self._task_finished, _QUEUED)
-        self.window.taskbar.follow(task)
         self.task = task
-        return task.start()
+        return task
 
     def _found(self, project: Any, film_id: int, found: list[StoredMatch]) -> None:
         if project is not self.session.project:
             return
-        self.session.reload_tracks()  # the matches and shots lanes
+        self.window.tracks.reload()  # the matches and shots lanes
         film = self.session.film
         if film is not None and film.id == film_id:
             self._loaded_for = film_id
@@ -298,14 +299,14 @@ class MatchesDock(QObject):
         project = self.session.project
         if project is None or project.path is None:
             return None
-        return run_task(
+        return self.window.tasks.run(
             "Adding to the library",
             _add_to_library,
             project.path,
             paths,
+            scope="project",
             on_done=self._library_added,
             on_error=self.window.show_message,
-            bar=self.window.taskbar,
         )
 
     def _library_added(self, report: Any) -> None:
@@ -317,13 +318,12 @@ class MatchesDock(QObject):
 
     def cancel(self) -> None:
         if self.task is not None and self.task.running:
-            self.task.cancel()
+            self.task.drop()
+        self._task_finished()
 
     def close(self) -> None:
-        task = self.task
+        """The window closes (its runner has already joined the worker)."""
         self.cancel()
-        if task is not None:
-            task.wait(10)
 
 
 def install_matches(window: Any) -> MatchesDock:

@@ -24,7 +24,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from critique_app.gui.worker import Task, TaskBar, run_task
+from critique_app.gui.worker import Task, TaskBar, TaskRunner
 from critique_app.progress import Progress
 
 INTRO = (
@@ -43,8 +43,11 @@ def _merge(progress: Progress, target: Path, sources: list[Path]) -> Any:
 class MergeDialog(QDialog):
     merged = pyqtSignal(object)  # MergeSummary
 
-    def __init__(self, project: Any, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, project: Any, parent: QWidget | None = None, runner: TaskRunner | None = None
+    ) -> None:
         super().__init__(parent)
+        self.runner = runner if runner is not None else TaskRunner(self)
         self.setWindowTitle("Merge students' projects")
         self.setObjectName("MergeDialog")
         self.resize(620, 420)
@@ -110,19 +113,18 @@ class MergeDialog(QDialog):
             return None
         self._busy(True)
         self.result.clear()
-        self.task = run_task(
+        self.task = self.runner.run(
             "Merging",
             _merge,
             Path(self.project.path),
             self.sources(),
+            scope="project",
+            visible=False,  # the dialog's own bar shows it
             on_done=self._done,
-            on_error=lambda text: self._failed(text),
-            bar=self.taskbar,
+            on_error=self._failed,
+            on_cancelled=lambda: self._failed("Merge cancelled."),
         )
-        self.task.cancelled.connect(
-            lambda: self._failed("Merge cancelled."),
-            Qt.ConnectionType.QueuedConnection,
-        )
+        self.taskbar.follow(self.task)
         return self.task
 
     def _busy(self, busy: bool) -> None:
@@ -145,6 +147,6 @@ class MergeDialog(QDialog):
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802
         if self.task is not None and self.task.running:
-            self.task.cancel()
-            self.task.wait(10)
+            self.task.cancel()  # the merge is one transaction: cancelled, nothing is merged
+            self.task.wait(2.0)
         super().closeEvent(event)

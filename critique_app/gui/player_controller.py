@@ -15,6 +15,7 @@ from PyQt6.QtCore import QObject, pyqtSignal
 from critique_app.domain.timecode import nominal_fps
 from critique_app.gui.engine_bridge import QUEUED, EngineBridge
 from critique_app.gui.frame_fetcher import FrameFetcher
+from critique_app.gui.worker import TaskRunner
 from critique_app.player.engine import EngineState, PlayerEngine
 from critique_app.player.shuttle import Shuttle
 
@@ -39,8 +40,11 @@ class PlayerController(QObject):
         forward: PlayerEngine,
         reverse: PlayerEngine | None = None,
         parent: QObject | None = None,
+        runner: TaskRunner | None = None,
     ) -> None:
         super().__init__(parent)
+        self.runner = runner if runner is not None else TaskRunner(self)
+        self.closed = False  # after close(): late callbacks and gestures do nothing
         self.forward = forward
         self.reverse = reverse or forward
         self.info: Any = None  # MediaInfo of the open film
@@ -59,23 +63,33 @@ class PlayerController(QObject):
         self.limit: int | None = None  # decodable frames when the file breaks half-way
         self.shuttle = Shuttle()
         self._engine: PlayerEngine | None = None
-        self._bridge = EngineBridge(self)
+        # Engines call the bridge from their own threads (VLC's, the exact loop): the runner
+        # keeps it alive, never a widget that Qt may delete under them.
+        self._bridge = self.runner.adopt(EngineBridge())
         self._bridge.position.connect(self._on_engine_position, QUEUED)
         self._bridge.picture.connect(self._on_engine_picture, QUEUED)
         self._bridge.state.connect(self._on_engine_state, QUEUED)
         self._bridge.ended.connect(self._on_engine_end, QUEUED)
         self._bridge.error.connect(self._on_engine_error, QUEUED)
-        for engine in {id(e): e for e in (self.forward, self.reverse)}.values():
+        for engine in self._engines():
             engine.set_listener(self._bridge)
-        self.fetcher = FrameFetcher(self)
+            set_spawn = getattr(engine, "set_spawn", None)
+            if set_spawn is not None:  # engines with a thread of their own run it as a task
+                set_spawn(self.runner.spawn)
+        self.fetcher = FrameFetcher(self.runner, self)
         self.fetcher.opened.connect(self._on_opened, QUEUED)
         self.fetcher.open_failed.connect(self.message, QUEUED)
         self.fetcher.ready.connect(self._on_frame_ready, QUEUED)
         self.fetcher.failed.connect(self._on_frame_failed, QUEUED)
 
     # -- film ---------------------------------------------------------------------------
+    def _engines(self) -> list[PlayerEngine]:
+        return list({id(e): e for e in (self.forward, self.reverse)}.values())
+
     def open_film(self, path: str | Path, info: Any = None) -> None:
         """Returns at once; the first frame appears when the worker has decoded it."""
+        if self.closed:
+            return
         self.stop()
         self.path = Path(path)
         self.info = None
@@ -85,21 +99,28 @@ class PlayerController(QObject):
         self.fetcher.open(self.path, info)
 
     def _on_opened(self, info: Any) -> None:
+        if self.closed:  # queued before close(): the film is not wanted any more
+            return
         self.info = info
-        for engine in {id(e): e for e in (self.forward, self.reverse)}.values():
+        for engine in self._engines():
             engine.load(self.path, info)
         self.film_opened.emit(info)
         self.marks_changed.emit(None, None)
         self.frame_changed.emit(self.current)
 
     def attach(self, window_id: int) -> None:
-        for engine in {id(e): e for e in (self.forward, self.reverse)}.values():
+        for engine in self._engines():
             engine.attach(window_id)
 
     def close(self) -> None:
+        """Closed for good: the fetcher and engines stop, late callbacks are ignored."""
+        if self.closed:
+            return
         self.stop()
+        self.closed = True
+        self.info = None
         self.fetcher.close()
-        for engine in {id(e): e for e in (self.forward, self.reverse)}.values():
+        for engine in self._engines():
             engine.close()
 
     @property
@@ -333,13 +354,13 @@ class PlayerController(QObject):
     # -- sound ----------------------------------------------------------------------------
     def set_volume(self, volume: int) -> None:
         self.volume = max(0, min(100, int(volume)))
-        for engine in {id(e): e for e in (self.forward, self.reverse)}.values():
+        for engine in self._engines():
             engine.set_volume(self.volume)
         self.audio_changed.emit(self.volume, self.muted)
 
     def set_mute(self, muted: bool) -> None:
         self.muted = bool(muted)
-        for engine in {id(e): e for e in (self.forward, self.reverse)}.values():
+        for engine in self._engines():
             engine.set_mute(self.muted)
         self.audio_changed.emit(self.volume, self.muted)
 
@@ -353,6 +374,8 @@ class PlayerController(QObject):
         return self.in_mark is not None and self.out_mark is not None
 
     def _on_engine_position(self, index: int) -> None:
+        if self.closed:
+            return
         if not self.playing:
             return
         if self.limit is not None and index >= self.limit:
@@ -368,15 +391,19 @@ class PlayerController(QObject):
                 self._engine.seek_frame(self.out_mark)  # type: ignore[arg-type]
 
     def _on_engine_picture(self, frame: Any) -> None:
+        if self.closed:
+            return
         if self.playing:
             self.picture.emit(frame)
 
     def _on_engine_state(self, state: EngineState) -> None:
+        if self.closed:
+            return
         if state is EngineState.ENDED:
             self._on_engine_end()
 
     def _on_engine_end(self) -> None:
-        if not self.playing:
+        if self.closed or not self.playing:
             return
         engine = self._engine
         index = engine.position_frame if engine is not None else self.current
@@ -386,6 +413,8 @@ class PlayerController(QObject):
         self.show_frame(index)
 
     def _on_engine_error(self, message: str) -> None:
+        if self.closed:
+            return
         until = getattr(self._engine, "decodable_until", None)
         if until is not None:  # the exact engine ran into a damaged stretch of the file
             self.limit = until if self.limit is None else min(self.limit, until)
@@ -401,6 +430,8 @@ class PlayerController(QObject):
                 self.show_frame(until - 1)
 
     def _on_frame_ready(self, frame: Any) -> None:
+        if self.closed:
+            return
         if self.playing:
             return
         if self.mode == "scrubbing" or frame.index == self.current:
@@ -410,6 +441,8 @@ class PlayerController(QObject):
                 self._set_mode("exact")
 
     def _on_frame_failed(self, index: int, message: str) -> None:
+        if self.closed:
+            return
         server = self.fetcher.server
         until = getattr(server, "decodable_until", None)
         if until is not None:

@@ -28,7 +28,9 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from critique_app.gui.worker import run_task
+from critique_app.gui.worker import TaskRunner
+from critique_app.progress import Progress
+from critique_app.provenance.isolation import interrupt_shared_reader
 from critique_app.provenance.report import ProvenanceReport
 
 # reason -> (words on the badge, colour)
@@ -69,9 +71,14 @@ class ProvenancePanel(QWidget):
     failed = pyqtSignal(str)
 
     def __init__(
-        self, parent: QWidget | None = None, verify_fn: VerifyFn | None = None, trust: str = "all"
+        self,
+        parent: QWidget | None = None,
+        verify_fn: VerifyFn | None = None,
+        trust: str = "all",
+        runner: TaskRunner | None = None,
     ) -> None:
         super().__init__(parent)
+        self.runner = runner if runner is not None else TaskRunner(self)
         self.setObjectName("ProvenancePanel")
         self.setAcceptDrops(True)
         self.trust = trust
@@ -129,16 +136,31 @@ class ProvenancePanel(QWidget):
         self.busy.show()
         fn = self._verify_fn
         trust = self.trust
-        self._task = run_task(
+
+        def check(progress: Progress) -> ProvenanceReport:
+            progress.on_cancel(interrupt_shared_reader)  # the child reading it is stopped
+            report = fn(str(path), trust)
+            progress.check()  # a report cut short by Cancel is not a verdict
+            return report
+
+        if self._task is not None:
+            self._task.drop()  # an older check: its verdict is for another file
+        self._task = self.runner.run(
             "Checking provenance",
-            lambda _progress: fn(str(path), trust),
+            check,
+            scope="film",
             on_done=self._arrived,
             on_error=self._failed,
+            on_finished=self._check_ended,
         )
 
     @property
     def busy_now(self) -> bool:
         return self.busy.isVisible() or (self._task is not None and self._task.running)
+
+    def _check_ended(self) -> None:
+        if self._task is None or not self._task.running:
+            self.busy.hide()
 
     def _arrived(self, report: ProvenanceReport) -> None:
         self.busy.hide()

@@ -44,6 +44,7 @@ class SeminarDock(QObject):
             lambda checked: self.dock.raise_() if checked else None
         )
         self.session.project_opened.connect(self._project_opened)
+        self.session.changed.connect(self._changed)
         self.controller.film_opened.connect(self._film_opened)
         # Undo/redo may touch seminars; the panel's own edits refresh the panel themselves.
         window.actions["undo"].triggered.connect(self._schedule_refresh)
@@ -67,7 +68,7 @@ class SeminarDock(QObject):
         if self.panel is None:
             from critique_app.gui.seminar_panel import SeminarPanel
 
-            self.panel = SeminarPanel(project, self.session.undo_stack)
+            self.panel = SeminarPanel(project, self.session.undo_stack, runner=self.window.tasks)
             self.panel.setObjectName("SeminarPanel")
             self.panel.preview_requested.connect(self.preview)
             self.panel.export_finished.connect(
@@ -78,11 +79,8 @@ class SeminarDock(QObject):
         return self.panel
 
     def _project_opened(self, project: Any) -> None:
-        stack = self.session.undo_stack
-        if stack is not None:
-            stack.subscribe(self._changed)
         if self.panel is not None:
-            self.panel.bind(project, stack)
+            self.panel.bind(project, self.session.undo_stack)
 
     def _changed(self, change: Change) -> None:
         """Annotation edits change a passage's label; deleting one removes its passages."""

@@ -30,7 +30,7 @@ from PyQt6.QtWidgets import (
 
 import exporters
 from critique_app.domain.model import SeminarItem
-from critique_app.gui.worker import Task, TaskBar, run_task
+from critique_app.gui.worker import Task, TaskBar, TaskRunner
 from critique_app.services import export as export_service
 from critique_app.services.seminars import Seminars
 
@@ -105,8 +105,15 @@ class SeminarPanel(QWidget):
     export_finished = pyqtSignal(str)  # the path written
     export_failed = pyqtSignal(str)  # one sentence
 
-    def __init__(self, project: Any, stack: Any = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        project: Any,
+        stack: Any = None,
+        parent: QWidget | None = None,
+        runner: TaskRunner | None = None,
+    ) -> None:
         super().__init__(parent)
+        self.runner = runner if runner is not None else TaskRunner(self)
         self.project = project
         self.seminars = Seminars(project, stack)
         self.task: Task | None = None
@@ -136,7 +143,7 @@ class SeminarPanel(QWidget):
         self.format.currentIndexChanged.connect(
             lambda _i: self.format.setToolTip(self.format.currentText())
         )
-        self.task_bar = TaskBar(self)
+        self.task_bar = TaskBar(parent=self)
         self.status = QLabel()
         self._layout()
         self.chooser.currentIndexChanged.connect(lambda _i: self.show_items())
@@ -326,18 +333,21 @@ class SeminarPanel(QWidget):
             self._failed(str(err))
             return None
         self.export_button.setEnabled(False)
-        self.task = run_task(
+        self.task = self.runner.run(
             f"Export {fmt}",
             _export_job,
             doc,
             fmt,
             out,
             signer,
+            scope="project",
+            visible=False,  # its bar is the panel's own
             on_done=self._done,
             on_error=self._failed,
-            bar=self.task_bar,
+            on_cancelled=self._cancelled,
+            on_finished=lambda: self.export_button.setEnabled(True),
         )
-        self.task.cancelled.connect(self._cancelled, Qt.ConnectionType.QueuedConnection)
+        self.task_bar.follow(self.task)
         return self.task
 
     def _done(self, path: object) -> None:

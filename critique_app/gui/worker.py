@@ -1,16 +1,21 @@
-"""One way to run long work from the window: a plain function taking a Progress, on a thread.
+"""The window's one owner of background work: every worker thread starts, reports and ends here.
 
-`run_task(fn, *args)` starts `fn(progress, *args)` on a worker thread; progress, the result and
-errors come back as signals on the GUI thread. `TaskBar` shows a label, a bar and Cancel.
+Like Anki's TaskManager: `TaskRunner.run(label, fn, *args)` starts `fn(progress, *args)` on a
+thread. The worker only ever emits on a relay that the task itself keeps alive (never on a
+panel's object), and the runner re-emits on the GUI thread, dropping what a cancelled task
+still sends. Tasks belong to a scope: "film" work is cancelled when another film opens,
+"project" work when the project closes, and `shutdown()` cancels and joins everything before
+the window's objects go.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 import traceback
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from PyQt6.QtCore import QObject, Qt, pyqtSignal
 from PyQt6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
@@ -20,32 +25,72 @@ from critique_app.progress import Progress
 
 _QUEUED = Qt.ConnectionType.QueuedConnection
 log = logging.getLogger("critique.worker")
+PROGRESS_EVERY_S = 0.05  # a bar redrawn 20 times a second is smooth; per frame floods the queue
+SCOPES = ("window", "project", "film")
+Q = TypeVar("Q", bound=QObject)
+
+
+class _Relay(QObject):
+    """What a worker thread emits on. Parentless and held by its task: Qt never deletes it
+    under a running thread."""
+
+    progressed = pyqtSignal(int, int, str)
+    partial = pyqtSignal(object)
+    ended = pyqtSignal(str, object)  # "done" | "failed" | "cancelled", result or sentence
 
 
 class Task(QObject):
+    """One piece of background work. Its signals are emitted on the GUI thread only, and not at
+    all once the task was cancelled from the window (its results belong to nobody)."""
+
     progressed = pyqtSignal(int, int, str)
+    partial = pyqtSignal(object)
     done = pyqtSignal(object)  # the function's result
     failed = pyqtSignal(str)  # a sentence (UserError) or a bug summary
     cancelled = pyqtSignal()
-    finished = pyqtSignal()  # after any of the three above
+    finished = pyqtSignal()  # after any of the three above, always (even when dropped)
 
-    def __init__(self, label: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        label: str,
+        fn: Callable[..., Any],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        scope: str = "window",
+    ) -> None:
         super().__init__()
-        self.label = label
-        self.progress = Progress(self._report)
+        self.label, self.scope = label, scope
+        self._relay = _Relay()
+        self._relay.progressed.connect(self._on_progress, _QUEUED)
+        self._relay.partial.connect(self._on_partial, _QUEUED)
+        self._relay.ended.connect(self._on_ended, _QUEUED)
+        self.progress = Progress(self._report, self._relay.partial.emit)
         self._fn, self._args, self._kwargs = fn, args, kwargs
         self._thread = threading.Thread(target=self._run, name=f"task:{label}", daemon=True)
+        self._last_report = 0.0
+        self.dropped = False  # cancelled from the window: nothing more reaches the GUI
+        self.delivered = False  # `finished` has run on the GUI thread
         self.result: Any = None
         self.error: str | None = None
 
+    # -- the GUI thread ----------------------------------------------------------------------
     def start(self) -> Task:
         self._thread.start()
         return self
 
     def cancel(self) -> None:
+        """The user's Cancel: stop at the next frame; `cancelled` follows."""
+        self.progress.cancel()
+
+    def drop(self) -> None:
+        """Stale work (another film, another project, the window closing): stop at the next
+        frame, and nothing it still produces reaches the GUI."""
+        self.dropped = True
         self.progress.cancel()
 
     def wait(self, timeout: float | None = None) -> bool:
+        if self._thread.ident is None:
+            return True
         self._thread.join(timeout)
         return not self._thread.is_alive()
 
@@ -53,50 +98,154 @@ class Task(QObject):
     def running(self) -> bool:
         return self._thread.is_alive()
 
+    def _on_progress(self, done: int, total: int, message: str) -> None:
+        if not self.dropped:
+            self.progressed.emit(done, total, message)
+
+    def _on_partial(self, item: object) -> None:
+        if not self.dropped:
+            self.partial.emit(item)
+
+    def _on_ended(self, how: str, value: object) -> None:
+        if not self.dropped:
+            if how == "done":
+                self.done.emit(value)
+            elif how == "failed":
+                self.failed.emit(str(value))
+            else:
+                self.cancelled.emit()
+        self.delivered = True
+        self.finished.emit()
+
+    # -- the worker thread -------------------------------------------------------------------
     def _report(self, done: int, total: int, message: str) -> None:
-        self.progressed.emit(done, total, message)
+        now = time.monotonic()
+        if now - self._last_report >= PROGRESS_EVERY_S or done >= total:
+            self._last_report = now
+            self._relay.progressed.emit(done, total, message)
 
     def _run(self) -> None:
         try:
             self.result = self._fn(self.progress, *self._args, **self._kwargs)
         except Cancelled:
-            self.cancelled.emit()
+            self._relay.ended.emit("cancelled", None)
         except UserError as err:
             self.error = str(err)
-            self.failed.emit(self.error)
+            self._relay.ended.emit("failed", self.error)
         except Exception as err:  # a bug: keep the traceback in the log, show one line
             log.error("%s failed\n%s", self.label, traceback.format_exc())
             self.error = f"{self.label} failed unexpectedly: {err!r}"
-            self.failed.emit(self.error)
+            self._relay.ended.emit("failed", self.error)
         else:
-            self.done.emit(self.result)
-        self.finished.emit()
+            if self.progress.cancelled:
+                self._relay.ended.emit("cancelled", None)
+            else:
+                self._relay.ended.emit("done", self.result)
 
 
-def run_task(
-    label: str,
-    fn: Callable[..., Any],
-    *args: Any,
-    on_done: Callable[[Any], None] | None = None,
-    on_error: Callable[[str], None] | None = None,
-    bar: TaskBar | None = None,
-    **kwargs: Any,
-) -> Task:
-    """Start `fn(progress, *args, **kwargs)`; callbacks run on the GUI thread."""
-    task = Task(label, fn, *args, **kwargs)
-    if on_done is not None:
-        task.done.connect(on_done, _QUEUED)
-    if on_error is not None:
-        task.failed.connect(on_error, _QUEUED)
-    if bar is not None:
-        bar.follow(task)
-    return task.start()
+class TaskRunner(QObject):
+    """Owned by the main window for its whole life; the only place the window starts threads."""
+
+    started = pyqtSignal(object)  # Task, shown by the TaskBar when it is visible work
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._tasks: list[Task] = []  # kept until `finished` has been delivered
+        self._adopted: list[QObject] = []
+        self.closed = False
+
+    def adopt(self, relay: Q) -> Q:
+        """Keep a parentless object that threads outside the runner emit on (libvlc's event
+        threads call the engine bridge) alive as long as the runner itself."""
+        self._adopted.append(relay)
+        return relay
+
+    def run(
+        self,
+        label: str,
+        fn: Callable[..., Any],
+        *args: Any,
+        scope: str = "window",
+        visible: bool = True,
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[str], None] | None = None,
+        on_partial: Callable[[Any], None] | None = None,
+        on_cancelled: Callable[[], None] | None = None,
+        on_finished: Callable[[], None] | None = None,
+        **kwargs: Any,
+    ) -> Task:
+        """Start `fn(progress, *args, **kwargs)`; the callbacks run on the GUI thread."""
+        if scope not in SCOPES:
+            raise ValueError(f"'{scope}' is not a task scope ({', '.join(SCOPES)}).")
+        task = Task(label, fn, args, kwargs, scope)
+        for signal, slot in (
+            (task.done, on_done),
+            (task.failed, on_error),
+            (task.partial, on_partial),
+            (task.cancelled, on_cancelled),
+            (task.finished, on_finished),
+        ):
+            if slot is not None:
+                signal.connect(slot)
+        task.finished.connect(lambda: self._forget(task))
+        if self.closed:  # the window is going: nothing new starts, nothing will be shown
+            log.info("%s not started: the window is closing", label)
+            task.dropped = True
+            return task
+        self._tasks.append(task)
+        if visible:
+            self.started.emit(task)
+        return task.start()
+
+    def spawn(self, label: str, fn: Callable[[Progress], object]) -> Task:
+        """A long-lived loop (exact frames, exact playback) as an invisible window task; it
+        ends when cancelled (Progress.on_cancel wakes it)."""
+        return self.run(label, fn, visible=False)
+
+    def _forget(self, task: Task) -> None:
+        if task in self._tasks and not task.running:
+            self._tasks.remove(task)
+
+    def tasks(self, scope: str | None = None) -> list[Task]:
+        """Tasks whose thread still runs or whose end has not reached the GUI yet."""
+        self._tasks = [t for t in self._tasks if t.running or not t.delivered]
+        return [t for t in self._tasks if scope is None or t.scope == scope]
+
+    @property
+    def idle(self) -> bool:
+        return not any(t.running for t in self.tasks())
+
+    def cancel(self, *scopes: str, timeout: float = 1.0) -> list[Task]:
+        """Cancel (and join, up to `timeout` in all) the tasks of these scopes; returns those
+        still running after it. Their results are dropped either way."""
+        doomed = [t for t in self.tasks() if t.scope in scopes]
+        for task in doomed:
+            task.drop()
+        return self._join(doomed, timeout)
+
+    def shutdown(self, timeout: float = 2.0) -> list[Task]:
+        """Cancel everything and join it: the first thing the window does when it closes."""
+        self.closed = True
+        doomed = self.tasks()
+        for task in doomed:
+            task.drop()
+        late = self._join(doomed, timeout)
+        for task in late:
+            log.warning("%s did not stop within %.1f s of Cancel", task.label, timeout)
+        return late
+
+    @staticmethod
+    def _join(tasks: list[Task], timeout: float) -> list[Task]:
+        deadline = time.monotonic() + timeout
+        for task in tasks:
+            task.wait(max(0.0, deadline - time.monotonic()))
+        return [t for t in tasks if t.running]
 
 
 class TaskBar(QWidget):
-    """Label + progress bar + Cancel for the task it follows; hidden when idle."""
+    """Label + progress bar + Cancel for the newest visible task; hidden when none runs."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, runner: TaskRunner | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("TaskBar")
         row = QHBoxLayout(self)
@@ -111,28 +260,45 @@ class TaskBar(QWidget):
         row.addWidget(self.bar)
         row.addWidget(self.cancel_button)
         self.task: Task | None = None
+        self._shown: list[Task] = []
+        self._state: dict[int, tuple[int, int, str]] = {}
         self.cancel_button.clicked.connect(self._cancel)
+        if runner is not None:
+            runner.started.connect(self.follow)
         self.hide()
 
     def follow(self, task: Task) -> None:
+        self._shown.append(task)
+        task.progressed.connect(lambda d, t, m: self._progress(task, d, t, m))
+        task.finished.connect(lambda: self._finished(task))
+        self._show(task)
+
+    def _show(self, task: Task) -> None:
         self.task = task
-        self.label.setText(task.label)
-        self.bar.setRange(0, 0)
-        task.progressed.connect(self._progress, _QUEUED)
-        task.finished.connect(self._finished, _QUEUED)
+        done, total, message = self._state.get(id(task), (0, 0, ""))
+        self.label.setText(f"{task.label}: {message}" if message else task.label)
+        self.bar.setRange(0, total if total > 0 else 0)
+        if total > 0:
+            self.bar.setValue(done)
         self.show()
 
-    def _progress(self, done: int, total: int, message: str) -> None:
-        if total > 0:
-            self.bar.setRange(0, total)
-            self.bar.setValue(done)
-        if message:
-            self.label.setText(f"{self.task.label if self.task else ''}: {message}")
+    def _progress(self, task: Task, done: int, total: int, message: str) -> None:
+        self._state[id(task)] = (done, total, message)
+        if task is self.task:
+            self._show(task)
 
     def _cancel(self) -> None:
         if self.task is not None:
             self.task.cancel()
+            self._finished(self.task)
 
-    def _finished(self) -> None:
-        if self.task is not None and not self.task.running:
-            self.hide()
+    def _finished(self, task: Task) -> None:
+        self._state.pop(id(task), None)
+        if task in self._shown:
+            self._shown.remove(task)
+        if task is self.task:
+            self.task = None
+            if self._shown:
+                self._show(self._shown[-1])
+            else:
+                self.hide()

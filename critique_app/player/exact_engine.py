@@ -9,10 +9,11 @@ from __future__ import annotations
 import threading
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from critique_app.errors import UserError
 from critique_app.player.engine import EngineListener, EngineState
+from critique_app.progress import Background, Progress, Spawn
 
 if TYPE_CHECKING:
     from critique_app.media.frame_server import FrameServer
@@ -34,8 +35,8 @@ class ExactEngine:
         self._anchor_index = 0  # frame and wall-clock instant the current run started from
         self._anchor_clock = 0.0
         self._generation = 0  # bumped on every seek/rate/play so the worker restarts its clock
-        self._quit = False
-        self._thread: threading.Thread | None = None
+        self._spawn: Spawn = Background
+        self._worker: Any = None  # the playback loop, as the window's task runner started it
         self._shown_gen: int | None = None
         self._path: Path | None = None
         self._info: MediaInfo | None = None
@@ -44,16 +45,18 @@ class ExactEngine:
     def set_listener(self, listener: EngineListener) -> None:
         self._listener = listener
 
+    def set_spawn(self, spawn: Spawn) -> None:
+        """Who starts the playback loop: the window's task runner, so the window owns it."""
+        self._spawn = spawn
+
     def load(self, path: str | Path, info: MediaInfo | None = None) -> None:
         """Cheap: the worker thread opens the file, so a slow disk never blocks the caller."""
         self.close()
         self._path = Path(path)
         self._info = info
-        self._quit = False
         self._pos = 0
         self._state = EngineState.PAUSED
-        self._thread = threading.Thread(target=self._run, name="exact-engine", daemon=True)
-        self._thread.start()
+        self._worker = self._spawn("Exact-frame playback", self._run)
 
     def attach(self, window_id: int) -> None:
         """Nothing to attach: pictures go to the listener."""
@@ -116,16 +119,16 @@ class ExactEngine:
         """Video only: no sound to mute."""
 
     def close(self) -> None:
-        with self._lock:
-            self._quit = True
-            self._lock.notify_all()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-        if self._server is not None:
-            self._server.close()
-            self._server = None
+        """Stop the loop; it releases the film itself (never closed under a decoding thread)."""
+        worker, self._worker = self._worker, None
+        if worker is not None:
+            worker.cancel()
+            worker.wait(2.0)  # it stops within one frame
         self._state = EngineState.STOPPED
+
+    def _wake_to_quit(self) -> None:
+        with self._lock:
+            self._lock.notify_all()
 
     # -- worker -----------------------------------------------------------------------
     def _last(self) -> int:
@@ -141,21 +144,31 @@ class ExactEngine:
         self._anchor_clock = time.monotonic()
         self._generation += 1
 
-    def _run(self) -> None:
+    def _run(self, progress: Progress) -> None:
         from critique_app.media.frame_server import FrameServer
 
+        progress.on_cancel(self._wake_to_quit)
         assert self._path is not None
         try:
             server = self._server = FrameServer(self._path, self._info)
         except UserError as err:
             self._listener.on_error(str(err))
             return
+        try:
+            self._play(server, progress)
+        finally:
+            with self._lock:
+                if self._server is server:  # a newer load may have opened its own already
+                    self._server = None
+            server.close()
+
+    def _play(self, server: FrameServer, progress: Progress) -> None:
         fps = float(server.info.rate)
         while True:
             with self._lock:
-                while not self._quit and self._state is not EngineState.PLAYING:
+                while not progress.cancelled and self._state is not EngineState.PLAYING:
                     self._lock.wait()
-                if self._quit:
+                if progress.cancelled:  # this loop's own flag: a newer load has its own
                     return
                 generation = self._generation
                 elapsed = time.monotonic() - self._anchor_clock

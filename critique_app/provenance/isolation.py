@@ -121,6 +121,13 @@ class IsolatedReader:
                     pass
             self._stop()
 
+    def interrupt(self) -> None:
+        """Stop the file being read now (a Cancel, a window closing): the child is killed, the
+        waiting `examine` returns at once, and a fresh child serves the next file."""
+        proc = self._proc
+        if proc is not None and proc.poll() is None:
+            proc.kill()
+
     @property
     def pid(self) -> int | None:
         return self._proc.pid if self._proc is not None else None
@@ -180,6 +187,22 @@ def examine_in_process(req: Request) -> Examination:
 
 _shared: IsolatedReader | None = None
 _shared_lock = threading.Lock()
+
+
+def interrupt_shared_reader() -> None:
+    """Cancel whatever the app's warm worker is reading (nothing when it never started)."""
+    reader = _shared
+    if reader is not None:
+        reader.interrupt()
+
+
+def close_shared_reader() -> None:
+    """The window closes: the warm worker and its pipe thread go with it."""
+    global _shared
+    with _shared_lock:
+        reader, _shared = _shared, None
+    if reader is not None:
+        reader.close()
 
 
 def shared_reader() -> IsolatedReader:

@@ -15,6 +15,7 @@ from PyQt6.QtWidgets import QApplication
 from critique_app.gui.main_window import MainWindow
 from critique_app.gui.settings import Settings
 from critique_app.player.fake_engine import FakeEngine
+from tests.conftest import FRAME_WAIT_MS
 from tests.media_factory import make_coded_clip, read_frame_code
 
 
@@ -80,7 +81,7 @@ class Harness:
             lambda: (
                 not c.playing and c.mode == "exact" and self.window.video.picture.index == c.current
             ),
-            timeout=5000,
+            timeout=FRAME_WAIT_MS,
         )
         return c.current
 

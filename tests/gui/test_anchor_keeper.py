@@ -13,6 +13,7 @@ from critique_app.domain.model import FrameRange
 from critique_app.gui.timeline import TRACK
 from critique_app.services.anchors import compute_anchor_hashes
 from db.project import open_project
+from tests.conftest import FRAME_WAIT_MS
 from tests.gui.annotation_projects import make_project
 
 K = Qt.Key
@@ -85,4 +86,4 @@ def test_a_newer_edit_cancels_the_pass_before_it(
     assert second is not None and keeper.task is second
     h.qtbot.waitUntil(lambda: not first.running and not second.running, timeout=20_000)
     assert first.progress.cancelled and not second.progress.cancelled
-    h.qtbot.waitUntil(lambda: all(anchors_on_disk(path).values()), timeout=5_000)
+    h.qtbot.waitUntil(lambda: all(anchors_on_disk(path).values()), timeout=FRAME_WAIT_MS)

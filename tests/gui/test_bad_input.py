@@ -8,6 +8,8 @@ from typing import Any
 
 from PyQt6.QtCore import Qt
 
+from tests.conftest import FRAME_WAIT_MS
+
 K = Qt.Key
 
 
@@ -47,7 +49,9 @@ def test_unreadable_file_is_one_sentence(open_window: Any, tmp_path: Path) -> No
     junk.write_bytes(b"\x00\x01not a film" * 100)
     h = open_window(None)
     h.window.open_path(junk)
-    h.qtbot.waitUntil(lambda: "holiday.mp4" in h.window.statusBar().currentMessage(), timeout=5000)
+    h.qtbot.waitUntil(
+        lambda: "holiday.mp4" in h.window.statusBar().currentMessage(), timeout=FRAME_WAIT_MS
+    )
     assert "Traceback" not in h.window.statusBar().currentMessage()
     h.window.open_path(tmp_path / "missing.mov")
     assert "does not exist" in h.window.statusBar().currentMessage()

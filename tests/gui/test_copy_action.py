@@ -16,6 +16,7 @@ from critique_app.domain.model import Annotation, FrameRange, Region
 from critique_app.gui import copy_dialog
 from critique_app.services.films import add_film
 from db.project import open_project
+from tests.conftest import FRAME_WAIT_MS
 from tests.fingerprint import material as m
 from tests.media_factory import draw_frame_code
 
@@ -82,7 +83,7 @@ def test_move_onto_a_copy_from_the_window(
     # the copy is now the film on screen, with the three annotations in the table
     assert window.session.film.title == "festival"
     table = window.annotations.table.model
-    h.qtbot.waitUntil(lambda: table.rowCount() == 3, timeout=5000)
+    h.qtbot.waitUntil(lambda: table.rowCount() == 3, timeout=FRAME_WAIT_MS)
     assert on_disk(path, "festival") == [(f.start + HEAD, f.end + HEAD, 1) for f in RANGES]
     summary = mover.summary
     assert summary.isVisible()
@@ -98,7 +99,7 @@ def test_move_onto_a_copy_from_the_window(
     window.activateWindow()  # back from the summary, as a window manager does
     h.qtbot.waitUntil(window.isActiveWindow)
     h.key(Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    h.qtbot.waitUntil(lambda: table.rowCount() == 0, timeout=5000)
+    h.qtbot.waitUntil(lambda: table.rowCount() == 0, timeout=FRAME_WAIT_MS)
     assert on_disk(path, "festival") == []
     assert len(on_disk(path, "screener")) == 3
 
@@ -112,7 +113,7 @@ def test_move_onto_a_copy_from_the_window(
     h.qtbot.waitUntil(lambda: not mover.task.running, timeout=60_000)
     h.qtbot.waitUntil(
         lambda: "does not look like another copy" in window.statusBar().currentMessage(),
-        timeout=5000,
+        timeout=FRAME_WAIT_MS,
     )
     assert mover.summary is None and on_disk(path, "holiday") == []
     assert mover.action.isEnabled() and mover.action.text() == copy_dialog.ACTION_TEXT
@@ -130,7 +131,7 @@ def test_cancel_creates_nothing(open_window: Any, films: dict[str, Path], tmp_pa
     assert task is not None
     task.cancel()
     h.qtbot.waitUntil(lambda: not task.running, timeout=30_000)
-    h.qtbot.waitUntil(lambda: "cancelled" in h.window.statusBar().currentMessage(), timeout=5000)
+    h.qtbot.waitUntil(lambda: "cancelled" in h.window.statusBar().currentMessage(), timeout=FRAME_WAIT_MS)
     assert mover.summary is None
     with open_project(path) as project:
         assert project.repo.count_annotations() == 1

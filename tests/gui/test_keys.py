@@ -8,6 +8,8 @@ from typing import Any
 
 from PyQt6.QtCore import Qt
 
+from tests.conftest import FRAME_WAIT_MS
+
 NO = Qt.KeyboardModifier.NoModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 K = Qt.Key
@@ -212,12 +214,12 @@ def test_reverse_play_with_exact_frames_then_k(open_window: Any, clip: Path) -> 
     h.controller.show_frame(100)
     h.at(100)
     h.key(K.Key_J)
-    h.qtbot.waitUntil(lambda: h.controller.current <= 90, timeout=5000)
+    h.qtbot.waitUntil(lambda: h.controller.current <= 90, timeout=FRAME_WAIT_MS)
     h.key(K.Key_K)
     index = h.settle()
     assert index < 100
     h.at(index)
     h.key(K.Key_L)  # forwards on the same engine (no libvlc in this window)
-    h.qtbot.waitUntil(lambda: h.controller.current >= index + 5, timeout=5000)
+    h.qtbot.waitUntil(lambda: h.controller.current >= index + 5, timeout=FRAME_WAIT_MS)
     h.key(K.Key_K)
     h.at(h.settle())

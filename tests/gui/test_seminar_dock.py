@@ -14,6 +14,7 @@ from critique_app.domain.model import FrameRange
 from critique_app.gui.seminar_panel import ANNOTATION_MIME
 from critique_app.services.films import add_film
 from db.project import open_project
+from tests.conftest import FRAME_WAIT_MS
 from tests.gui.annotation_projects import make_project
 
 
@@ -89,7 +90,7 @@ def test_drag_from_table_into_seminar_then_preview_exact(
     # preview the passage of the other film: it opens, marks in/out, stands on the in-frame
     panel.items.setCurrentRow(0)
     panel.preview_button.click()
-    h.qtbot.waitUntil(lambda: window.session.film.title == "NTSC copy", timeout=5000)
+    h.qtbot.waitUntil(lambda: window.session.film.title == "NTSC copy", timeout=FRAME_WAIT_MS)
     h.at(37)
     assert (h.controller.in_mark, h.controller.out_mark) == (37, 52)
 
@@ -97,7 +98,7 @@ def test_drag_from_table_into_seminar_then_preview_exact(
     where = panel.items.visualItemRect(panel.items.item(1)).center()
     h.qtbot.mouseClick(panel.items.viewport(), Qt.MouseButton.LeftButton, pos=where)
     h.qtbot.mouseDClick(panel.items.viewport(), Qt.MouseButton.LeftButton, pos=where)
-    h.qtbot.waitUntil(lambda: window.session.film.title == "Coded clip", timeout=5000)
+    h.qtbot.waitUntil(lambda: window.session.film.title == "Coded clip", timeout=FRAME_WAIT_MS)
     h.at(45)
     assert (h.controller.in_mark, h.controller.out_mark) == (45, 80)
 

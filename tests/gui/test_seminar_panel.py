@@ -9,6 +9,7 @@ from PyQt6.QtCore import QPointF, Qt
 from PyQt6.QtGui import QDropEvent
 
 from critique_app.gui.seminar_panel import ITEM_MIME, SeminarPanel, annotation_mime
+from tests.conftest import FRAME_WAIT_MS
 from tests.exporters.conftest import build_sample
 
 
@@ -91,6 +92,6 @@ def test_export_runs_on_a_worker_and_can_be_cancelled(panel, qtbot, tmp_path: Pa
     assert task is not None and widget.task_bar.isVisible()
     widget.task_bar.cancel_button.click()
     qtbot.waitUntil(lambda: not task.running, timeout=60_000)
-    qtbot.waitUntil(lambda: widget.export_button.isEnabled(), timeout=5_000)
+    qtbot.waitUntil(lambda: widget.export_button.isEnabled(), timeout=FRAME_WAIT_MS)
     assert not target.exists()
     assert "cancelled" in widget.status.text()

@@ -16,6 +16,7 @@ from critique_app.gui.timeline import TRACK
 from critique_app.player import thumbnails
 from critique_app.services.films import add_film
 from db.project import open_project
+from tests.conftest import FRAME_WAIT_MS
 
 K = Qt.Key
 LEFT = Qt.MouseButton.LeftButton
@@ -146,7 +147,7 @@ def test_thumbnails_in_background_cached_in_project(
     canvas = h.window.timeline.canvas
     expected = thumbnails.sample_frames(120, 24.0)
     h.qtbot.waitUntil(lambda: len(canvas.thumbs) == len(expected), timeout=10000)
-    h.qtbot.waitUntil(lambda: not h.window.taskbar.isVisible(), timeout=5000)
+    h.qtbot.waitUntil(lambda: not h.window.taskbar.isVisible(), timeout=FRAME_WAIT_MS)
     with open_project(project) as p:
         film_id = p.repo.films()[0].id
         assert sorted(thumbnails.load_cached(p.db, film_id)) == expected
@@ -154,4 +155,4 @@ def test_thumbnails_in_background_cached_in_project(
     again = open_window(project)
     # from the cache: all there at once, no background task
     assert len(again.window.timeline.canvas.thumbs) == len(expected)
-    assert again.window.session.thumb_task is None
+    assert again.window.tracks.thumb_task is None

@@ -1,5 +1,5 @@
-"""The worker helper: a plain function with a Progress on a thread; results, errors and Cancel
-come back on the GUI thread, with a bar the user sees."""
+"""The window's task runner: a plain function with a Progress on a thread; results, partial
+results, errors and Cancel come back on the GUI thread; stale work is dropped and joined."""
 
 from __future__ import annotations
 
@@ -11,42 +11,96 @@ import pytest
 from PyQt6.QtWidgets import QApplication
 
 from critique_app.errors import UserError
-from critique_app.gui.worker import TaskBar, run_task
+from critique_app.gui.worker import TaskBar, TaskRunner
 from critique_app.progress import Progress
+from tests.conftest import FRAME_WAIT_MS
 
 
 def count_to(progress: Progress, n: int, delay: float = 0.0) -> int:
     for i in range(n):
         progress.update(i + 1, n, f"step {i + 1}")
+        progress.publish(i)
         time.sleep(delay)
     return threading.get_ident()
 
 
-def test_result_and_progress_come_back_on_the_gui_thread(qtbot: Any) -> None:
-    bar = TaskBar()
+@pytest.fixture
+def runner(qtbot: Any) -> Any:
+    made = TaskRunner()
+    yield made
+    made.shutdown()
+
+
+def test_result_partials_and_progress_come_back_on_the_gui_thread(
+    qtbot: Any, runner: TaskRunner
+) -> None:
+    bar = TaskBar(runner)
     qtbot.addWidget(bar)
     got: list[Any] = []
-    task = run_task(
-        "Counting", count_to, 20, on_done=lambda r: got.append((r, threading.get_ident())), bar=bar
+    partial_threads: set[int] = set()
+    task = runner.run(
+        "Counting",
+        count_to,
+        20,
+        on_done=lambda r: got.append((r, threading.get_ident())),
+        on_partial=lambda _i: partial_threads.add(threading.get_ident()),
     )
-    qtbot.waitUntil(lambda: bool(got), timeout=5000)
+    qtbot.waitUntil(lambda: bool(got), timeout=FRAME_WAIT_MS)
     worker_thread, called_on = got[0]
     assert worker_thread != threading.get_ident()
     assert called_on == threading.get_ident()
-    qtbot.waitUntil(lambda: bar.bar.value() == 20)
+    assert partial_threads == {threading.get_ident()}
     assert task.result == worker_thread
+    qtbot.waitUntil(lambda: runner.idle and not bar.isVisible())
 
 
-def test_cancel_stops_the_work(qtbot: Any) -> None:
-    bar = TaskBar()
+def test_cancel_from_the_bar_stops_the_work(qtbot: Any, runner: TaskRunner) -> None:
+    bar = TaskBar(runner)
     qtbot.addWidget(bar)
-    bar.show()
-    task = run_task("Slow", count_to, 10_000, 0.001, bar=bar)
-    qtbot.waitUntil(lambda: bar.bar.value() > 0, timeout=5000)
-    with qtbot.waitSignal(task.cancelled, timeout=5000):
+    task = runner.run("Slow", count_to, 100_000, 0.001)
+    qtbot.waitUntil(lambda: bar.isVisible() and bar.bar.value() > 0, timeout=FRAME_WAIT_MS)
+    with qtbot.waitSignal(task.cancelled, timeout=FRAME_WAIT_MS):
         bar.cancel_button.click()
     assert task.wait(2)
     qtbot.waitUntil(lambda: not bar.isVisible())
+
+
+def test_dropped_work_reports_nothing_and_is_joined(qtbot: Any, runner: TaskRunner) -> None:
+    seen: list[object] = []
+    film_a = runner.run(
+        "Thumbnails of film A",
+        count_to,
+        100_000,
+        0.001,
+        scope="film",
+        on_partial=seen.append,
+        on_done=seen.append,
+        on_cancelled=lambda: seen.append("cancelled"),
+    )
+    qtbot.waitUntil(lambda: len(seen) > 3)
+    late = runner.cancel("film")  # another film opens
+    assert late == [] and not film_a.running
+    count = len(seen)
+    qtbot.wait(100)  # whatever was queued before the drop is not delivered either
+    assert len(seen) == count and "cancelled" not in seen
+    assert runner.tasks("film") == []
+
+
+def test_each_scope_is_cancelled_on_its_own(qtbot: Any, runner: TaskRunner) -> None:
+    film = runner.run("Film work", count_to, 100_000, 0.001, scope="film")
+    project = runner.run("Project work", count_to, 100_000, 0.001, scope="project")
+    runner.cancel("film")
+    assert not film.running and project.running
+    runner.cancel("project")
+    assert not project.running
+
+
+def test_shutdown_joins_everything_at_once(qtbot: Any, runner: TaskRunner) -> None:
+    tasks = [runner.run(f"Work {i}", count_to, 1_000_000, 0.001) for i in range(4)]
+    assert runner.shutdown() == []  # every task stopped within its Cancel and was joined
+    assert not any(t.running for t in tasks)
+    after = runner.run("Too late", count_to, 10)
+    assert not after.running and after.dropped  # nothing starts in a closing window
 
 
 @pytest.mark.parametrize(
@@ -56,12 +110,14 @@ def test_cancel_stops_the_work(qtbot: Any) -> None:
         (ZeroDivisionError("division by zero"), "failed unexpectedly"),
     ],
 )
-def test_errors_arrive_as_sentences(qtbot: Any, error: Exception, expected: str) -> None:
+def test_errors_arrive_as_sentences(
+    qtbot: Any, runner: TaskRunner, error: Exception, expected: str
+) -> None:
     def boom(progress: Progress) -> None:
         raise error
 
     messages: list[str] = []
-    run_task("Import", boom, on_error=messages.append)
-    qtbot.waitUntil(lambda: bool(messages), timeout=5000)
+    runner.run("Import", boom, on_error=messages.append)
+    qtbot.waitUntil(lambda: bool(messages), timeout=FRAME_WAIT_MS)
     assert expected in messages[0]
     QApplication.processEvents()

@@ -1,0 +1,210 @@
+"""What the timeline shows of the open project: tier tracks, lanes, the thumbnail strip.
+
+Apart from the session (which opens and closes projects): this module only draws, and its
+thumbnail work runs on the window's task runner in the "film" scope, so thumbnails made for one
+film can never land on another.
+"""
+
+from __future__ import annotations
+
+import zlib
+from typing import Any
+
+from PyQt6.QtCore import QObject
+from PyQt6.QtGui import QImage
+
+from critique_app.domain.commands import Change
+from critique_app.errors import UserError
+from critique_app.gui.player_controller import PlayerController
+from critique_app.gui.project_session import ProjectSession
+from critique_app.gui.timeline import Timeline, TimelineBar
+from critique_app.gui.worker import Task, TaskRunner
+from critique_app.player import thumbnails
+from critique_app.progress import Progress
+from db.timeline_lanes import match_spans, shot_cuts
+
+PALETTE = ("#4f8cc9", "#d9822b", "#3fa46a", "#c0504d", "#8e6bbf", "#2aa1a8", "#c7a431", "#d0609a")
+
+
+def plain(markdown: str) -> str:
+    """A note's first line without Markdown emphasis marks, for a bar label."""
+    return markdown.translate(str.maketrans("", "", "*_`#>")).strip()
+
+
+def colour_for(key: str) -> str:
+    return PALETTE[zlib.crc32(key.encode()) % len(PALETTE)]
+
+
+def _thumbnails(progress: Progress, path: Any, frames: list[int]) -> dict[int, bytes]:
+    return thumbnails.generate_thumbnails(
+        path, frames, progress=progress, on_thumbnail=lambda i, jpeg: progress.publish((i, jpeg))
+    )
+
+
+class TimelinePresenter(QObject):
+    def __init__(
+        self,
+        session: ProjectSession,
+        controller: PlayerController,
+        timeline: Timeline,
+        runner: TaskRunner,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.session, self.controller, self.timeline, self.runner = (
+            session,
+            controller,
+            timeline,
+            runner,
+        )
+        self.thumb_task: Task | None = None
+        canvas = timeline.canvas
+        canvas.seek.connect(controller.show_frame)
+        canvas.scrub.connect(self._scrub)
+        canvas.scrub_released.connect(controller.show_frame)
+        canvas.range_edited.connect(self.edit_range)
+        controller.frame_changed.connect(canvas.set_current)
+        controller.marks_changed.connect(canvas.set_marks)
+        controller.film_opened.connect(self._film_opened)
+        session.changed.connect(self._changed)
+        session.content_changed.connect(self.reload)
+        session.project_closed.connect(self.reload)
+
+    def _film_opened(self, info: Any) -> None:
+        self.timeline.canvas.set_film(
+            info.frame_count, info.rate, info.start_frame, info.drop_frame
+        )
+        self.reload()
+        self.load_thumbnails(info)
+
+    def _changed(self, _change: Change) -> None:
+        self.reload()
+
+    # -- tracks and lanes ---------------------------------------------------------------------
+    def reload(self) -> None:
+        canvas = self.timeline.canvas
+        project, film = self.session.project, self.session.film
+        if project is None or film is None:
+            canvas.set_tracks([], [])
+            canvas.set_lane("markers", [])
+            canvas.set_shot_cuts([])
+            canvas.set_matches([])
+            self.controller.set_marks([])
+            return
+        repo = project.repo
+        tiers = [t for t in repo.tiers() if t.visible]
+        categories = {c.id: c for c in repo.categories()}
+        bars = []
+        for a in repo.annotations(film_id=film.id):
+            cat = categories.get(a.category_id)
+            colour = (cat.color if cat and cat.color else None) or (
+                colour_for(cat.key) if cat else "#6b7280"
+            )
+            label = cat.label_en if cat else plain(a.note.splitlines()[0] if a.note else "")
+            bars.append(TimelineBar(a.id, a.tier_id, a.range.start, a.range.end, colour, label))
+        canvas.set_tracks([(t.id, t.name, t.color) for t in tiers], bars)
+        markers = repo.markers(film.id)
+        canvas.set_lane(
+            "markers", [(m.frame, m.frame, m.color or "#ffd166", m.label) for m in markers]
+        )
+        canvas.set_shot_cuts(shot_cuts(project.db, film.id))
+        canvas.set_matches(match_spans(project.db, film.id))
+        stops = {b.start for b in bars} | {b.end for b in bars} | {m.frame for m in markers}
+        self.controller.set_marks(sorted(stops))
+
+    def edit_range(self, annotation_id: int, start: int, end: int) -> None:
+        """A bar's edge dragged on the timeline: one undoable command (Ctrl+Z puts it back)."""
+        stack = self.session.undo_stack
+        if stack is None:
+            return
+        from critique_app.domain.commands import change_range
+        from critique_app.domain.model import FrameRange
+
+        pts = {}
+        server = self.controller.fetcher.server
+        if server is not None:  # the exact PTS of both ends, as annotations store them
+            pts = {"start_pts": server.time_of(start), "end_pts": server.time_of(end)}
+        try:
+            stack.push(change_range(annotation_id, FrameRange(start, end), **pts))
+        except (UserError, ValueError) as err:
+            self.session.message.emit(str(err))
+            self.reload()
+
+    def _scrub(self, index: int) -> None:
+        self.controller.scrub(index)
+        canvas = self.timeline.canvas
+        frames = [f for f in sorted(canvas.thumbs) if f <= index]
+        if frames:  # the nearest thumbnail at once; the exact frame follows from the worker
+            self.controller.picture_hint(canvas.thumbs[frames[-1]], index)
+
+    # -- thumbnails ---------------------------------------------------------------------------
+    def load_thumbnails(self, info: Any) -> None:
+        self.cancel_thumbnails()
+        canvas = self.timeline.canvas
+        project, film = self.session.project, self.session.film
+        if project is not None and film is not None:
+            cached = thumbnails.load_cached(project.db, film.id)
+            if cached:
+                for frame, jpeg in cached.items():
+                    canvas.add_thumbnail(frame, QImage.fromData(jpeg, "JPEG"))
+                return
+        self.generate_thumbnails(info)
+
+    def generate_thumbnails(self, info: Any = None) -> Task | None:
+        info = info or self.controller.info
+        path = self.session.film_path
+        if info is None or path is None:
+            return None
+        self.cancel_thumbnails()
+        canvas = self.timeline.canvas
+        canvas.thumbs.clear()
+        canvas._thumb_frames.clear()
+        canvas.thumb_progress = 0.0
+        project, film = self.session.project, self.session.film
+        film_id = film.id if film is not None else None
+
+        def wanted() -> bool:  # still the project and film these thumbnails were made for
+            now = self.session.film
+            return self.session.project is project and (now.id if now else None) == film_id
+
+        def arrived(item: Any) -> None:
+            frame, jpeg = item
+            if wanted():
+                canvas.add_thumbnail(frame, QImage.fromData(jpeg, "JPEG"))
+
+        def done(thumbs: dict[int, bytes]) -> None:
+            if wanted() and project is not None and film_id is not None and thumbs:
+                thumbnails.store(project.db, film_id, thumbs)
+
+        task = self.runner.run(
+            "Thumbnails",
+            _thumbnails,
+            path,
+            thumbnails.sample_frames(info.frame_count, float(info.rate)),
+            scope="film",
+            on_partial=arrived,
+            on_done=done,
+        )
+        task.progressed.connect(self._thumb_progress)
+        task.finished.connect(lambda: self._thumbs_finished(task))
+        self.thumb_task = task
+        return task
+
+    def _thumb_progress(self, done: int, total: int, _message: str = "") -> None:
+        canvas = self.timeline.canvas
+        if total > 0:
+            canvas.thumb_progress = done / total
+            canvas.update()
+
+    def _thumbs_finished(self, task: Task) -> None:
+        if task is not self.thumb_task:
+            return  # an older strip, dropped: the newer one draws its own progress
+        self.thumb_task = None
+        self.timeline.canvas.thumb_progress = None
+        self.timeline.canvas.update()
+
+    def cancel_thumbnails(self) -> None:
+        task, self.thumb_task = self.thumb_task, None
+        if task is not None and task.running:
+            task.drop()
+            task.wait(1.0)
