@@ -15,6 +15,7 @@ from sqlite_utils import Database
 
 from critique_app.domain.commands import UndoStack
 from critique_app.errors import UserError
+from critique_app.progress import NO_PROGRESS, Progress
 from db.repository import Repository
 from db.schema import latest_version, migrate, schema_version
 
@@ -158,17 +159,20 @@ def needs_background_check(path: str | Path) -> bool:
         return False
 
 
-def check_integrity(path: str | Path) -> str | None:
+def check_integrity(path: str | Path, progress: Progress = NO_PROGRESS) -> str | None:
     """None when SQLite's quick_check finds the project sound, else a sentence saying what to
-    do. Reads through its own read-only connection, so it can run beside the open project."""
+    do. Reads through its own read-only connection, so it can run beside the open project.
+    A Cancel interrupts SQLite itself (raises Cancelled): closing the window never waits."""
     path = Path(path)
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
     except sqlite3.Error as err:
         return _explain(path, err)
+    conn.set_progress_handler(lambda: int(progress.cancelled), 10_000)
     try:
         check = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
     except sqlite3.DatabaseError as err:
+        progress.check()  # "interrupted" because of a Cancel
         return _explain(path, err)
     finally:
         conn.close()

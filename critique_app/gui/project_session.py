@@ -184,7 +184,7 @@ class ProjectSession(QObject):
 
         self.runner.run(
             "Checking the project",
-            lambda _progress: check_integrity(path),
+            lambda progress: check_integrity(path, progress),
             scope="project",
             on_done=checked,
         )

@@ -77,11 +77,14 @@ def hash_batches(
     crop: Crop | None,
     layout: StreamLayout,
     counter: Synchronized | None = None,
+    check: Callable[[], None] | None = None,
 ) -> Iterator[HashedRun]:
     """Decode frames start..stop-1 and hash them, one HashedRun per decoded batch."""
     previous: NDArray[np.uint8] | None = None
     try:
-        for first, grey in grey_batches(path, start=start, stop=stop, crop=crop, layout=layout):
+        for first, grey in grey_batches(
+            path, start=start, stop=stop, crop=crop, layout=layout, check=check
+        ):
             yield HashedRun(
                 first, hash_frames(grey), frame_differences(grey, previous), grey[0], grey[-1]
             )
@@ -137,10 +140,12 @@ def hash_film(
     crop: Crop | None = None,
     workers: int | None = None,
     on_progress: Callable[[int], None] | None = None,
+    check: Callable[[], None] | None = None,
 ) -> Iterator[HashedRun]:
     """HashedRuns covering frames start..end in order; the last one may report `stopped`.
 
     `on_progress(frames_done)` is called often; raising in it (Cancel) stops the workers.
+    `check()` is called for every frame decoded here (raising in it stops at once).
     """
     workers = default_workers() if workers is None else workers
     chunks = plan_chunks(layout, start)
@@ -150,7 +155,7 @@ def hash_film(
         or layout.pts is None
         or layout.frame_count - start < PARALLEL_MIN_FRAMES
     ):
-        for run in hash_batches(path, start, None, crop, layout):
+        for run in hash_batches(path, start, None, crop, layout, check=check):
             yield run
             if on_progress is not None:
                 on_progress(run.start + len(run))
@@ -163,9 +168,11 @@ def hash_film(
         try:
             for result in pending:
                 while not result.ready():
-                    result.wait(0.2)
+                    result.wait(0.05)  # a Cancel raised by on_progress stops the pool promptly
                     if on_progress is not None:
                         on_progress(start + counter.value)
+                    if check is not None:
+                        check()
                 run = result.get()
                 yield run
                 if run.stopped:

@@ -8,7 +8,7 @@ decode that starts at a keyframe in the middle still knows which frame it holds.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -154,10 +154,13 @@ def grey_batches(
     crop: Crop | None = None,
     layout: StreamLayout | None = None,
     batch: int | None = None,
+    check: Callable[[], None] | None = None,
 ) -> Iterator[tuple[int, NDArray[np.uint8]]]:
     """Yield (first frame index, N x 64 x 64 grey frames) for frames start..stop-1 in order.
 
     Raises DecodingStopped after the last good batch when the file breaks off early.
+    `check()` runs after every decoded frame (a Cancel raises there: a 2-hour film stops at
+    once, not at the end of a batch).
     """
     path = Path(path)
     layout = layout or read_layout(path)
@@ -178,6 +181,8 @@ def grey_batches(
             raise ValueError("cannot start in the middle of a file without timestamps")
         try:
             for frame in container.decode(stream):
+                if check is not None:
+                    check()
                 index = index_of.get(frame.pts, expected) if frame.pts is not None else expected
                 expected = index + 1
                 if index < start:

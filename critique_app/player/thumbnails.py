@@ -51,6 +51,7 @@ def _walk(
     index = -1
     try:
         for frame in container.decode(stream):
+            progress.check()  # every frame: a Cancel on a 2-hour film stops at once
             index += 1
             if index in targets:
                 take(index, frame)

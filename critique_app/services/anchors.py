@@ -42,6 +42,7 @@ def compute_anchor_hashes(
             progress.update(done, len(ranges), "fingerprinting annotation anchors")
             for index in anchor_frames(frames):
                 if index not in cache:
+                    progress.check()  # before every exact frame: Cancel stops within one
                     cache[index] = int(hash_still(server.frame(index).image)[0])
             a, b, c = (cache[i] for i in anchor_frames(frames))
             out[ident] = (a, b, c)

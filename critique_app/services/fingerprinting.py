@@ -109,7 +109,13 @@ def fingerprint_film(
     overlap = 1 if start > 0 else 0
     try:
         runs = hash_film(
-            path, layout, start=start - overlap, crop=crop, workers=workers, on_progress=report
+            path,
+            layout,
+            start=start - overlap,
+            crop=crop,
+            workers=workers,
+            on_progress=report,
+            check=progress.check,
         )
         for run in runs:
             if overlap and len(run):
@@ -161,7 +167,7 @@ def detect_shots(path: str | Path, progress: Progress = NO_PROGRESS) -> ShotList
     detector = ShotDetector()
     problem = None
     try:
-        for first, grey in grey_batches(path, crop=crop, layout=layout):
+        for first, grey in grey_batches(path, crop=crop, layout=layout, check=progress.check):
             detector.feed(grey)
             progress.update(first + len(grey), layout.frame_count, f"Finding shots in {path.name}")
     except DecodingStopped as err:
