@@ -111,7 +111,12 @@ class IsolatedReader:
             except OSError:
                 pass
 
-    def close(self) -> None:
+    def close(self, graceful: bool = True) -> None:
+        """Stop the worker; `graceful=False` kills it at once (a window quitting must not wait
+        for a child interpreter to tear down: it holds nothing that needs saving)."""
+        if not graceful:
+            self._stop()
+            return
         with self._lock:
             if self._proc is not None and self._proc.poll() is None and self._proc.stdin:
                 try:
@@ -202,7 +207,7 @@ def close_shared_reader() -> None:
     with _shared_lock:
         reader, _shared = _shared, None
     if reader is not None:
-        reader.close()
+        reader.close(graceful=False)
 
 
 def shared_reader() -> IsolatedReader:

@@ -16,12 +16,12 @@ from typing import Any
 
 import numpy as np
 from PIL import Image
-from PyQt6.QtCore import Qt
+from PyQt6.QtCore import Qt, QTimer
 from PyQt6.QtGui import QImage
 from PyQt6.QtTest import QTest
 from PyQt6.QtWidgets import QApplication
 
-from critique_app.gui.app import make_app
+from critique_app.gui.app import leave, make_app
 from critique_app.gui.main_window import MainWindow
 from critique_app.media.frame_server import FrameServer
 from tests.media_factory import read_frame_code
@@ -110,8 +110,57 @@ def press(window: MainWindow, key: Qt.Key, times: int = 1) -> None:
         QTest.keyClick(window.video, key)
 
 
+def churn_scenario(app: QApplication, project: str, out: str, cycles: int) -> int:
+    """The offscreen stress churn, in a real X window with libvlc playing the films."""
+    from tests.stress.churn import churn
+
+    def new_window() -> MainWindow:
+        window = MainWindow()
+        window.resize(960, 680)
+        window.show()
+        return window
+
+    tally = churn(app, new_window, Path(project), cycles)
+    Path(out).write_text(json.dumps({"engine": "vlc", **tally.__dict__}))
+    return 0
+
+
+def quit_scenario(app: QApplication, project: str, out: str) -> int:
+    """Ctrl+Q while thumbnails, matching, anchors and a provenance check run on a long film.
+    Writes the instant of the key press; the test times the process's exit from it."""
+    from tests.stress.churn import Tally, start_everything
+
+    window = MainWindow()
+    window.resize(960, 680)
+    window.show()
+    window.activateWindow()
+    pump(app, 0.3)
+    window.open_path(project)
+    c = window.controller
+    wait_for(app, lambda: c.info is not None and c.mode == "exact", timeout=30)
+    tally = Tally()
+    start_everything(window, tally)
+    pump(app, 0.3)
+    running = sorted(t.label for t in window.tasks.tasks() if t.running)
+
+    def press_ctrl_q() -> None:
+        Path(out).write_text(json.dumps({"running": running, "pressed_at": time.time()}))
+        QTest.keyClick(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+
+    QTimer.singleShot(0, press_ctrl_q)
+    code = app.exec()  # as run_gui ends: the event loop returns when the window has closed
+    report = json.loads(Path(out).read_text())
+    Path(out).write_text(json.dumps({**report, "loop_ended_at": time.time()}))
+    leave(code)
+    return 3  # not reached
+
+
 def main(name: str, clip: str, out: str) -> int:
     app = make_app()
+    if name.startswith("churn"):
+        return churn_scenario(app, clip, out, int(name.partition(":")[2] or 200))
+    if name == "quit_while_working":
+        return quit_scenario(app, clip, out)
     window = MainWindow()
     window.resize(960, 680)
     window.show()

@@ -3,12 +3,18 @@ after pausing and stepping back (issue 2), and after real libvlc playback then s
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.media_factory import make_coded_clip
+from tests.xvfb.conftest import REPO
 
 pytestmark = pytest.mark.xvfb
 
@@ -51,3 +57,61 @@ def test_real_libvlc_play_pause_and_steps(run_scenario: Any, clip: Path) -> None
     assert forward["displayed_index"] == paused["displayed_index"]
     for check in result["checks"]:
         assert_exact_on_screen(check)
+
+
+@pytest.fixture(scope="module")
+def festival(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.stress.churn import make_project
+
+    return make_project(tmp_path_factory.mktemp("festival"))
+
+
+@pytest.mark.slow
+def test_two_hundred_hurried_cycles_with_real_libvlc(run_scenario: Any, festival: Path) -> None:
+    result = run_scenario("churn:200", festival, timeout=600)
+    assert result["cycles"] == 200
+    assert min(result["switches"], result["closes"], result["quits"]) > 10
+    assert set(result["started"]) == {"thumbnails", "matching", "anchors", "provenance"}
+
+
+def test_quitting_while_work_runs_returns_in_under_a_second(
+    xvfb_display: str, festival: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "quit.json"
+    env = dict(os.environ)
+    env.update(
+        QT_QPA_PLATFORM="xcb",
+        DISPLAY=xvfb_display,
+        CRITIQUE_VLC_AOUT="dummy",
+        CRITIQUE_DATA_DIR=str(tmp_path / "data"),
+        PYTHONPATH=str(REPO),
+    )
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tests.xvfb.scenarios",
+            "quit_while_working",
+            str(festival),
+            str(out),
+        ],
+        cwd=REPO,
+        env=env,
+    )
+    try:
+        code = proc.wait(120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    exited_at = time.time()
+    report = json.loads(out.read_text())
+    assert code == 0
+    assert {"Thumbnails", "Finding matches"} <= set(report["running"]), report
+    # The issue's bar, measured from the key press to the process being gone.
+    took = exited_at - report["pressed_at"]
+    print(
+        f"quit with {report['running']} running: window closed and loop ended "
+        f"{report['loop_ended_at'] - report['pressed_at']:.3f} s after Ctrl+Q, "
+        f"process gone after {took:.3f} s"
+    )
+    assert took < 1.0
