@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from critique_app.domain.model import (
@@ -150,6 +151,23 @@ class ExportContext:
     signer: ClipSigner | None = None
     language: str = "en"
     options: dict[str, object] = field(default_factory=dict)
+    # Where the export will land (the writer's `out` is a temporary file beside it).
+    target: Path | None = None
+    # Sentences for the user about what the export did (a split, a cut), shown after it.
+    notes: list[str] = field(default_factory=list)
+    # Further files written beside `out`, each renamed to the target's stem + suffix.
+    companions: list[tuple[str, Path]] = field(default_factory=list)
+
+    def companion(self, out: Path, suffix: str) -> Path:
+        """A further file beside `out`; it lands as `<target stem><suffix><extension>`."""
+        path = out.with_name(f"{out.stem}{suffix}{out.suffix}")
+        self.companions.append((suffix, path))
+        return path
+
+    def final_name(self, out: Path, suffix: str = "") -> str:
+        """The file name the user will see for `out` (or for its companion with `suffix`)."""
+        base = self.target or out
+        return f"{base.stem}{suffix}{base.suffix}"
 
     def still(self, item: ExportItem, max_width: int = 960) -> Image.Image:
         if self.stills is None:

@@ -1,10 +1,15 @@
-"""The seminar as Markdown text (no stills): for a wiki, an e-mail, a course page."""
+"""The seminar as Markdown text (no stills): for a wiki, an e-mail, a course page.
+
+Notes and prompts stay Markdown (bold, lists, code); raw HTML in any user string is escaped so
+that it shows as text in whatever renders the file (see `safe_text.inert_markdown`).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from exporters.document import ExportContext, ExportDocument
+from exporters.safe_text import inert_markdown
 from exporters.views import film_views, item_view
 
 
@@ -13,22 +18,24 @@ def _quote(text: str) -> str:
 
 
 def render(doc: ExportDocument, language: str = "en") -> str:
-    lines = [f"# {doc.title}", ""]
+    md = inert_markdown  # every user string: notes and prompts stay Markdown, minus raw HTML
+    lines = [f"# {md(doc.title)}", ""]
     if doc.description:
-        lines += [doc.description, ""]
+        lines += [md(doc.description), ""]
     lines += ["## Films", ""]
     for f in film_views(doc):
-        extra = f" — Content Credentials: {f.provenance.state}" if f.provenance else ""
-        lines.append(f"- **{f.title}** ({f.rate} fps, {f.frames} frames){extra}")
+        extra = f" — Content Credentials: {md(f.provenance.state)}" if f.provenance else ""
+        lines.append(f"- **{md(f.title)}** ({f.rate} fps, {f.frames} frames){extra}")
     lines.append("")
     for item in doc.items:
         v = item_view(item, language)
-        lines += [f"## {v.position}. {v.heading}", ""]
+        lines += [f"## {v.position}. {md(v.heading)}", ""]
         lines.append(
-            f"*{v.film}* · {v.in_tc} – {v.out_tc} (frames {v.in_frame}–{v.out_frame}, {v.duration})"
+            f"*{md(v.film)}* · {v.in_tc} – {v.out_tc} "
+            f"(frames {v.in_frame}–{v.out_frame}, {v.duration})"
         )
         facts = [
-            f"**{k}:** {val}"
+            f"**{k}:** {md(val)}"
             for k, val in (
                 ("Category", v.category),
                 ("Status", v.status),
@@ -40,13 +47,13 @@ def render(doc: ExportDocument, language: str = "en") -> str:
         if facts:
             lines += ["", " · ".join(facts)]
         if v.definition:
-            lines += ["", f"*{v.definition}*"]
+            lines += ["", f"*{md(v.definition)}*"]
         if v.note_markdown:
-            lines += ["", v.note_markdown.strip()]
+            lines += ["", md(v.note_markdown.strip())]
         if v.item_notes:
-            lines += ["", v.item_notes.strip()]
+            lines += ["", md(v.item_notes.strip())]
         if v.prompt:
-            lines += ["", _quote("**For discussion:** " + v.prompt.strip())]
+            lines += ["", _quote("**For discussion:** " + md(v.prompt.strip()))]
         lines.append("")
     return "\n".join(lines)
 

@@ -6,6 +6,7 @@ images (a handout must not point outside itself), so whatever they contain comes
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from markdown_it import MarkdownIt
@@ -75,6 +76,20 @@ def markdown_paragraphs(text: str) -> list[tuple[str, str]]:
             else:
                 out.append(("p", _inline(tok.children or [])))
     return out
+
+
+# What opens raw HTML in Markdown: a tag, closing tag, comment, declaration or instruction.
+_TAG_OPEN = re.compile(r"<(?=[A-Za-z/!?])")
+
+
+def inert_markdown(text: str) -> str:
+    """Markdown whose raw HTML shows as text in any renderer: '<' before a letter, '/', '!'
+    or '?' becomes '&lt;', which renders as '<'. Everything else stays Markdown.
+
+    Code is not spared: a renderer that knows no fences (Markdown.pl) would pass HTML in one
+    through, so inside `code` such a '<' shows as '&lt;'.
+    """
+    return _TAG_OPEN.sub("&lt;", text or "")
 
 
 def plain(text: str) -> str:

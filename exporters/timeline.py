@@ -1,4 +1,5 @@
-"""An editing timeline of the passages: OpenTimelineIO, and CMX 3600 EDL through OTIO's adapter.
+"""An editing timeline of the passages as OpenTimelineIO objects: the OTIO export, and the
+base of the pack's timeline and of the FCP 7 XML / FCPXML exports.
 
 Each item is a clip whose media reference is the film itself; source ranges are exact frames
 at the film's own rate, offset by its start timecode (so an editor's timecodes match the
@@ -7,21 +8,13 @@ handout's). A marker on each clip carries the category, the note and the prompt.
 
 from __future__ import annotations
 
-import zlib
 from pathlib import Path
 from typing import Any
 
 import opentimelineio as otio
 
-from critique_app.errors import UserError
 from exporters.document import ExportContext, ExportDocument, ExportItem
-
-MARKER_COLOURS = ["RED", "ORANGE", "YELLOW", "GREEN", "CYAN", "BLUE", "PURPLE", "MAGENTA", "PINK"]
-
-
-def one_line(text: str, limit: int = 120) -> str:
-    """EDL comments and clip names are one line each: no newlines, no control characters."""
-    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())[:limit]
+from exporters.markers import item_marker_text, marker_colour, one_line
 
 
 def film_reference(item: ExportItem, target: str | None = None) -> otio.schema.ExternalReference:
@@ -71,13 +64,11 @@ def clip_for(
         source_range=rng,
         metadata={"critique": meta},
     )
-    colour_index = zlib.crc32(item.category.key.encode()) if item.category else 0
-    colour_index %= len(MARKER_COLOURS)
     clip.markers.append(
         otio.schema.Marker(
-            name=one_line(item.category_label or f"Passage {item.position}", 60),
+            name=item_marker_text(item),
             marked_range=rng,
-            color=getattr(otio.schema.MarkerColor, MARKER_COLOURS[colour_index]),
+            color=getattr(otio.schema.MarkerColor, marker_colour(item).otio),
             metadata={
                 "critique": {
                     "category": item.category_label,
@@ -111,21 +102,3 @@ def build_timeline(
 
 def write_otio(doc: ExportDocument, out: Path, ctx: ExportContext) -> None:
     otio.adapters.write_to_file(build_timeline(doc), str(out), adapter_name="otio_json")
-
-
-def write_edl(doc: ExportDocument, out: Path, ctx: ExportContext) -> None:
-    rates = {i.film.rate for i in doc.items}
-    if len(rates) > 1:
-        raise UserError(
-            "An EDL runs at one frame rate and these films have several "
-            f"({', '.join(str(float(r)) for r in sorted(rates))} fps): export an OTIO timeline instead."
-        )
-    timeline = build_timeline(doc)
-    for clip in timeline.find_clips():
-        # CMX 3600 reels are at most 8 characters; the clip name keeps the full title.
-        clip.media_reference.name = Path(clip.media_reference.target_url).stem
-    try:
-        text = otio.adapters.write_to_string(timeline, adapter_name="cmx_3600")
-    except otio.exceptions.OTIOError as err:
-        raise UserError(f"The EDL cannot be written: {err}.") from None
-    out.write_text(text, encoding="utf-8")

@@ -88,10 +88,13 @@ def run(args: argparse.Namespace) -> int:
             signer = service.configured_signer(project, args.sign_with)
         progress = TerminalProgress(f"export {args.format}")
         try:
-            out = service.export(
+            done = service.export_files(
                 doc, args.format, args.output, progress, signer=signer, language=args.language
             )
         finally:
             progress.finish()
-    print(f"wrote {out}", file=sys.stderr)
+    for note in done.notes:
+        print(note, file=sys.stderr)
+    for path in done.files:
+        print(f"wrote {path}", file=sys.stderr)
     return 0

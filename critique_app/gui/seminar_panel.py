@@ -350,9 +350,11 @@ class SeminarPanel(QWidget):
         self.task_bar.follow(self.task)
         return self.task
 
-    def _done(self, path: object) -> None:
+    def _done(self, done: object) -> None:
         self.export_button.setEnabled(True)
-        self.status.setText(f"Exported {path}")
+        path = getattr(done, "path", done)
+        notes = " ".join(getattr(done, "notes", ()))  # e.g. a long EDL split into several
+        self.status.setText(f"Exported {path}" + (f". {notes}" if notes else ""))
         self.export_finished.emit(str(path))
 
     def _failed(self, sentence: str) -> None:
@@ -373,5 +375,7 @@ class SeminarPanel(QWidget):
             self.status.setText(str(err))
 
 
-def _export_job(progress: Any, doc: Any, fmt: str, out: Path, signer: Any) -> Path:
-    return export_service.export(doc, fmt, out, progress, signer=signer)
+def _export_job(
+    progress: Any, doc: Any, fmt: str, out: Path, signer: Any
+) -> export_service.Exported:
+    return export_service.export_files(doc, fmt, out, progress, signer=signer)

@@ -9,6 +9,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -196,6 +197,15 @@ def _replace_folder(new: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+@dataclass(frozen=True)
+class Exported:
+    """What an export wrote: its main file, every file, and sentences for the user."""
+
+    path: Path
+    files: tuple[Path, ...]
+    notes: tuple[str, ...] = ()
+
+
 def export(
     doc: ExportDocument,
     fmt: str,
@@ -206,6 +216,19 @@ def export(
     language: str = "en",
 ) -> Path:
     """Write `doc` in format `fmt` to `out`; on failure or cancel, `out` is as it was before."""
+    return export_files(doc, fmt, out, progress, signer=signer, language=language).path
+
+
+def export_files(
+    doc: ExportDocument,
+    fmt: str,
+    out: str | Path,
+    progress: Progress = NO_PROGRESS,
+    *,
+    signer: Any = None,
+    language: str = "en",
+) -> Exported:
+    """As `export`, also naming every file written (a long EDL is split) and what to tell the user."""
     try:
         exporter = exporters.get(fmt)
     except KeyError as err:
@@ -222,7 +245,9 @@ def export(
     from exporters.stills import FilmStills
 
     stills = FilmStills()
-    ctx = ExportContext(stills=stills, progress=progress, signer=signer, language=language)
+    ctx = ExportContext(
+        stills=stills, progress=progress, signer=signer, language=language, target=target
+    )
     write = exporter.load()
     if exporter.writes_folder:
         temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
@@ -232,6 +257,7 @@ def export(
         )
         os.close(fd)
         temp = Path(name)
+    files = [target]
     try:
         write(doc, temp, ctx)
         progress.check()
@@ -240,22 +266,28 @@ def export(
         else:
             os.chmod(temp, 0o644)
             os.replace(temp, target)
+            for suffix, written in ctx.companions:
+                landed = target.with_name(f"{target.stem}{suffix}{target.suffix}")
+                os.chmod(written, 0o644)
+                os.replace(written, landed)
+                files.append(landed)
     except (Cancelled, UserError, KeyboardInterrupt):
-        _discard(temp)
+        _discard(temp, ctx)
         raise
     except OSError as err:
-        _discard(temp)
+        _discard(temp, ctx)
         raise UserError(f"Cannot write {target}: {err.strerror or err}.") from None
     except BaseException:
-        _discard(temp)
+        _discard(temp, ctx)
         raise
     finally:
         stills.close()
-    return target
+    return Exported(target, tuple(files), tuple(ctx.notes))
 
 
-def _discard(path: Path) -> None:
-    if path.is_dir():
-        shutil.rmtree(path, ignore_errors=True)
-    elif path.exists():
-        path.unlink()
+def _discard(path: Path, ctx: ExportContext | None = None) -> None:
+    for written in [path, *(p for _, p in (ctx.companions if ctx else []))]:
+        if written.is_dir():
+            shutil.rmtree(written, ignore_errors=True)
+        elif written.exists():
+            written.unlink()

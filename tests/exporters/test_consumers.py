@@ -10,6 +10,7 @@ import pympi
 import webvtt
 
 from critique_app.services import export as service
+from exporters.markers import item_marker_text
 
 
 def test_otio_source_ranges_match_frames_at_the_films_rate(sample, tmp_path: Path) -> None:
@@ -25,7 +26,8 @@ def test_otio_source_ranges_match_frames_at_the_films_rate(sample, tmp_path: Pat
         assert (first, first + rng.duration.to_frames() - 1) == (item.range.start, item.range.end)
         assert clip.media_reference.target_url == Path(item.film.path).as_uri()
         marker = clip.markers[0]
-        assert marker.name == (item.category_label or f"Passage {item.position}")
+        assert marker.name == item_marker_text(item)
+        assert marker.name != f"Passage {item.position}" or not (item.text or item.prompt)
         assert marker.metadata["critique"]["note"] == item.text
         assert marker.metadata["critique"]["prompt"] == item.prompt
     # the 29.97 film starts at 01:00:00;00: editors see the film's own timecode

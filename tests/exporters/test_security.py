@@ -211,3 +211,43 @@ def test_no_report_points_outside_itself(hostile) -> None:
     for _tag, _name, value in page.attrs:
         assert not any(u in value for u in urls if not value.startswith("data:"))
     assert Path(folder / "h2.html").stat().st_size > 10_000
+
+
+def test_markdown_keeps_raw_html_inert(hostile) -> None:
+    """Every payload (as title, note, tag, author, prompt) stays text in the .md, and
+    markdown-it-py with raw HTML allowed (as most Markdown renderers) makes no tag of it."""
+    from markdown_it import MarkdownIt
+
+    folder, doc = hostile
+    text = service.export(doc, "md", folder / "seminar.md").read_text(encoding="utf-8")
+    assert not re.search(r"<[A-Za-z!/?]", text)  # no tag, comment or declaration opens
+    renderer = MarkdownIt("commonmark")  # html: True
+    tokens = renderer.parse(text)
+    assert not [t for t in tokens if t.type == "html_block"]
+    assert not [c for t in tokens for c in t.children or [] if c.type == "html_inline"]
+    page = _Inspector()
+    page.feed(renderer.render(text))
+    allowed = {"h1", "h2", "p", "ul", "ol", "li", "em", "strong", "code", "pre", "blockquote"}
+    allowed |= {"a", "img", "br", "hr"}  # a student's own Markdown links and images
+    assert set(page.tags) <= allowed, set(page.tags) - allowed
+    for tag, name, value in page.attrs:
+        assert name in {"href", "src", "alt", "title"}, (tag, name)
+        if name in URL_ATTRS:
+            assert value.startswith(("http://", "https://", "#")), (tag, value)
+    shown = "".join(page.text)
+    for payload in PAYLOADS[:12]:  # the reader sees the payload's text, not nothing
+        assert payload.splitlines()[0].replace("\t", "") in shown.replace("\t", "") or (
+            payload.split("<")[0] in shown
+        )
+    assert "<script>alert(1)</script>" in shown
+
+
+def test_markdown_keeps_ordinary_notes_as_written() -> None:
+    from exporters.safe_text import inert_markdown
+
+    note = "The face **morphs**; 2<3 and `x < y` stay.\n\n- eyes drift\n\n> quoted"
+    assert inert_markdown(note) == note
+    assert (
+        inert_markdown("x <b>bold</b> <!-- c --> <?php")
+        == "x &lt;b>bold&lt;/b> &lt;!-- c --> &lt;?php"
+    )

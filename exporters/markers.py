@@ -1,0 +1,71 @@
+"""What a marker handed to an editor says and which colour it wears, the same in every format.
+
+EDL, FCP 7 XML, FCPXML and OTIO markers all name a passage by its category and the text the
+annotator wrote, so an editor in Resolve, Premiere or Final Cut reads the same words.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+from typing import Any
+
+from exporters.document import ExportItem
+
+
+def one_line(text: str, limit: int = 120) -> str:
+    """EDL comments and marker names are one line each: no newlines, no control characters."""
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())[:limit]
+
+
+def marker_text(annotation: Any, category_label: str) -> str:
+    """'Category: value' for an annotation; the value falls back to the note's first line.
+
+    `value` (the text the annotator wrote) is read with getattr so that this works whether or
+    not the model has the field yet.
+    """
+    value = str(getattr(annotation, "value", "") or "").strip() if annotation else ""
+    if not value and annotation is not None:
+        note = (annotation.note or "").strip()
+        value = note.splitlines()[0].strip() if note else ""
+    value = one_line(value)
+    if category_label and value:
+        return f"{category_label}: {value}"
+    return category_label or value
+
+
+def item_marker_text(item: ExportItem) -> str:
+    """The marker text of an item; a plain range falls back to its notes, its prompt, 'Passage n'."""
+    text = marker_text(item.annotation, item.category_label)
+    if not text:
+        for extra in (item.notes, item.prompt):
+            if extra.strip():
+                text = one_line(extra.strip().splitlines()[0])
+                break
+    return text or f"Passage {item.position}"
+
+
+@dataclass(frozen=True)
+class MarkerColour:
+    """One colour under the names each consumer knows (OTIO/Avid LOC, Resolve)."""
+
+    otio: str
+    resolve: str
+
+
+# Avid's locator colours, which OTIO's EDL reader knows, each with Resolve's name for it.
+PALETTE = (
+    MarkerColour("BLUE", "Blue"),
+    MarkerColour("RED", "Red"),
+    MarkerColour("GREEN", "Green"),
+    MarkerColour("CYAN", "Cyan"),
+    MarkerColour("MAGENTA", "Fuchsia"),
+    MarkerColour("YELLOW", "Yellow"),
+)
+
+
+def marker_colour(item: ExportItem) -> MarkerColour:
+    """A stable colour per category (blue when there is none), the same on every export."""
+    if item.category is None:
+        return PALETTE[0]
+    return PALETTE[zlib.crc32(item.category.key.encode()) % len(PALETTE)]
