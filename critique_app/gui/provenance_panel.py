@@ -30,7 +30,6 @@ from PyQt6.QtWidgets import (
 
 from critique_app.gui.worker import TaskRunner
 from critique_app.progress import Progress
-from critique_app.provenance.isolation import interrupt_shared_reader
 from critique_app.provenance.report import ProvenanceReport
 
 # reason -> (words on the badge, colour)
@@ -55,13 +54,13 @@ AI_WORDS = {
     "unknown": "Unknown (no readable credentials)",
 }
 
-VerifyFn = Callable[[str, str], ProvenanceReport]
+VerifyFn = Callable[[str, str, Progress], ProvenanceReport]
 
 
-def _default_verify(path: str, trust: str) -> ProvenanceReport:
+def _default_verify(path: str, trust: str, progress: Progress) -> ProvenanceReport:
     from critique_app.services.verify import verify_file
 
-    return verify_file(path, trust)
+    return verify_file(path, trust, progress=progress)
 
 
 class ProvenancePanel(QWidget):
@@ -138,8 +137,7 @@ class ProvenancePanel(QWidget):
         trust = self.trust
 
         def check(progress: Progress) -> ProvenanceReport:
-            progress.on_cancel(interrupt_shared_reader)  # the child reading it is stopped
-            report = fn(str(path), trust)
+            report = fn(str(path), trust, progress)  # Cancel stops the child reading it
             progress.check()  # a report cut short by Cancel is not a verdict
             return report
 

@@ -16,9 +16,12 @@ import queue
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import IO, Any
 
+from critique_app.errors import Cancelled
+from critique_app.progress import NO_PROGRESS, Progress
 from critique_app.provenance.examine import Examination, Request, examine
 from critique_app.provenance.report import C2paFinding
 
@@ -137,9 +140,15 @@ class IsolatedReader:
     def pid(self) -> int | None:
         return self._proc.pid if self._proc is not None else None
 
-    def examine(self, req: Request, time_limit: float | None = None) -> Examination:
+    def examine(
+        self, req: Request, time_limit: float | None = None, progress: Progress = NO_PROGRESS
+    ) -> Examination:
+        """The child's examination of one file; a Cancel (progress) kills the child and
+        raises Cancelled at once, whatever it was doing."""
         limit = time_limit if time_limit is not None else self._limit_for(req.path)
+        progress.check()
         with self._lock:
+            progress.check()  # cancelled while another file was being read
             if self._proc is None or self._proc.poll() is not None:
                 if self._proc is not None:
                     self.restarts += 1
@@ -149,7 +158,7 @@ class IsolatedReader:
             assert proc is not None and proc.stdin is not None
             try:
                 write_message(proc.stdin, req)
-                result = self._answers.get(timeout=limit)
+                result = self._answer(limit, progress)
             except queue.Empty:
                 self._stop()  # hung: kill it; a fresh worker serves the next file
                 self.restarts += 1
@@ -172,6 +181,19 @@ class IsolatedReader:
         if isinstance(result, str):
             return _failed(req, result)
         return result
+
+    def _answer(self, limit: float, progress: Progress) -> Any:
+        """Wait for the child's answer, looking at Cancel twenty times a second."""
+        deadline = time.monotonic() + limit
+        while True:
+            try:
+                return self._answers.get(timeout=max(0.0, min(0.05, deadline - time.monotonic())))
+            except queue.Empty:
+                if progress.cancelled:
+                    self._stop()  # a fresh child serves the next file
+                    raise Cancelled() from None
+                if time.monotonic() >= deadline:
+                    raise
 
     def _limit_for(self, path: str) -> float:
         try:

@@ -36,14 +36,17 @@ def verify_file(
     reader: IsolatedReader | None = None,
     isolated: bool = True,
     thumbnails: bool = True,
+    progress: Progress = NO_PROGRESS,
 ) -> ProvenanceReport:
-    """The full report for one file. Raises UserError only for a bad trust setting."""
+    """The full report for one file. Raises UserError only for a bad trust setting (and
+    Cancelled when `progress` is cancelled: the child reading the file is stopped)."""
     lists = lists_for(trust)
     req = Request(str(path), lists, [str(f) for f in fragments], thumbnails)
     if isolated:
-        exam = (reader or shared_reader()).examine(req)
+        exam = (reader or shared_reader()).examine(req, progress=progress)
     else:
         exam = examine_in_process(req)
+    progress.check()
     return build_report(exam, trust, isolated)
 
 

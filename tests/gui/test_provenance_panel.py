@@ -11,6 +11,7 @@ from PyQt6.QtGui import QDropEvent
 from pytestqt.qtbot import QtBot
 
 from critique_app.gui.provenance_panel import ProvenancePanel
+from critique_app.progress import Progress
 from critique_app.provenance.c2pa_signer import IngredientSpec, sign_file
 from critique_app.provenance.report import ProvenanceReport
 from critique_app.services.verify import verify_file
@@ -30,9 +31,9 @@ def collage(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_panel_verifies_on_a_worker_and_shows_the_report(qtbot: QtBot, collage: Path) -> None:
     threads: list[int] = []
 
-    def verify(path: str, trust: str) -> ProvenanceReport:
+    def verify(path: str, trust: str, progress: Progress) -> ProvenanceReport:
         threads.append(threading.get_ident())
-        return verify_file(path, trust)
+        return verify_file(path, trust, progress=progress)
 
     panel = ProvenancePanel(verify_fn=verify, trust="none")
     qtbot.addWidget(panel)

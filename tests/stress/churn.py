@@ -160,19 +160,25 @@ def churn(
             tally.switches += 1
             films = window.session.project.repo.films()
             other = next(f for f in films if f.id != window.session.film.id)
+            old = window.tasks.tasks("film")
             window.session.show_film(other)
-            assert not _running(window, "film"), "film work outlived its film"
+            assert all(t.dropped for t in old), "film work was not dropped with its film"
+            _ends(old, wait)
             settle(window)
         elif action == "close":
             tally.closes += 1
+            old = window.tasks.tasks("film") + window.tasks.tasks("project")
             window.session.close_project()
-            assert not _running(window, "film", "project"), "work outlived its project"
+            assert all(t.dropped for t in old), "project work was not dropped with its project"
+            _ends(old, wait)
             window.open_path(project)
             settle(window)
         else:
             tally.quits += 1
+            old = window.tasks.tasks()
             window.close()
-            assert not _running(window, "film", "project", "window"), "work outlived the window"
+            assert all(t.dropped for t in old), "work was not dropped with its window"
+            _ends(old, wait)
             assert window.controller.closed
             late = [t.name for t in threading.enumerate() if t.name.startswith("task:")]
             assert late == [], f"cycle {n}: threads left after quitting: {late}"
@@ -182,6 +188,17 @@ def churn(
             settle(window)
     window.close()
     return tally
+
+
+def _ends(tasks: list[Any], wait: Callable[[float], None], timeout: float = 10.0) -> None:
+    """Dropped work stops (at its next frame, or when its file is open): nothing hangs."""
+    end = time.monotonic() + timeout
+    while any(t.running for t in tasks):
+        if time.monotonic() > end:
+            raise AssertionError(
+                f"still running {timeout} s after Cancel: {[t.label for t in tasks if t.running]}"
+            )
+        wait(0.01)
 
 
 def _running(window: Any, *scopes: str) -> list[str]:
