@@ -84,7 +84,7 @@ def examine(req: Request) -> Examination:
                 req.path, out.mime, trust, req.fragments, req.thumbnails
             )
             out.finding = finding
-            if finding.state == "Trusted":
+            if finding.signer_trusted:
                 out.vouched_by = trust.key
                 break
             # Another list can only change the outcome when the signer was the problem.
