@@ -42,10 +42,10 @@ def _context(trust: TrustList) -> Any:
     cache = getattr(_local, "contexts", None)
     if cache is None:
         cache = _local.contexts = {}
-    ctx = cache.get(trust.key)
+    ctx = cache.get(trust.cache_key)
     if ctx is None:
         ctx = c2pa.Context(settings=c2pa.Settings.from_dict(trust.settings()))
-        cache[trust.key] = ctx
+        cache[trust.cache_key] = ctx
     return ctx
 
 
@@ -55,12 +55,18 @@ def read_c2pa(
     trust: TrustList,
     fragments: list[str] | None = None,
     thumbnails: bool = True,
+    sidecar: str | None = None,
 ) -> C2paFinding:
-    """What the library says about `path` under `trust`; never raises for a bad file."""
+    """What the library says about `path` under `trust`; never raises for a bad file.
+    `sidecar`: a `.c2pa` manifest store kept beside the asset instead of inside it."""
     ctx = _context(trust)
     try:
+        manifest_data = None
+        if sidecar:
+            with open(sidecar, "rb") as side:
+                manifest_data = side.read()
         with open(path, "rb") as fh:
-            reader = c2pa.Reader(mime, fh, None, ctx)
+            reader = c2pa.Reader(mime, fh, manifest_data, ctx)
             try:
                 for frag in fragments or []:
                     # Each fragment is hashed against the init segment's BMFF hash.

@@ -128,7 +128,7 @@ class C2paFinding:
     untrusted_urls: list[str] = field(default_factory=list)  # signatures the library did not trust
     informational: list[str] = field(default_factory=list)
     error: str | None = None  # the library's message when it could not read
-    error_kind: str | None = None  # 'remote' | 'no_manifest' | 'unreadable'
+    error_kind: str | None = None  # remote | no_manifest | unreadable | sidecar_without_asset
     remote_url: str | None = None
     raw_json: str | None = None  # the manifest store as the library printed it
     trust_key: str | None = None  # the trust list this reading used ('none' never vouches)
@@ -176,9 +176,12 @@ class ProvenanceReport:
     verdict: Verdict
     metadata: Metadata
     fragments: list[str] = field(default_factory=list)
+    sidecar: str | None = None  # the `.c2pa` manifest store verified with the asset
     checked_at: str = ""
     tool_versions: dict[str, str] = field(default_factory=dict)
     trust_dates: dict[str, str] = field(default_factory=dict)
+    trust_files: list[dict[str, Any]] = field(default_factory=list)  # every trust file used
+    cawg_trust: str = "installed"  # the CAWG identity trust setting
     isolated: bool = True
 
     def to_json(self) -> dict[str, Any]:
@@ -207,6 +210,7 @@ class ProvenanceReport:
             "format": self.format,
             "mime": self.mime,
             "fragments": self.fragments,
+            "sidecar": self.sidecar,
             "checked_at": self.checked_at,
             "trust_setting": self.trust,
             "c2pa": {
@@ -250,5 +254,7 @@ class ProvenanceReport:
             },
             "tool_versions": self.tool_versions,
             "trust_dates": self.trust_dates,
+            "trust_files": self.trust_files,
+            "cawg_trust_setting": self.cawg_trust,
             "isolated": self.isolated,
         }

@@ -30,7 +30,8 @@ SENTENCES = {
     "remote_manifest": "The file points to Content Credentials stored online ({url}); Critique "
     "works offline and did not fetch them, so nothing was checked.",
     "sidecar_without_asset": "A sidecar manifest without its asset: there are no pictures to "
-    "check it against. Verify it next to its asset (ASSET --manifest {name}).",
+    "check it against. Put it beside its asset with the same name, or verify ASSET "
+    "--manifest THIS.c2pa.",
     "unreadable": "The file could not be read for Content Credentials: {error}.",
     "no_manifest": "No Content Credentials. This proves nothing: most tools and platforms "
     "strip them, and most files never had any.",
@@ -53,6 +54,8 @@ def classify(finding: C2paFinding, trust_list: str | None) -> tuple[str | None, 
     """(state, reason, sentence) for the file as a whole."""
     if finding.error_kind == "no_manifest" or (not finding.present and not finding.error):
         return None, "no_manifest", SENTENCES["no_manifest"]
+    if finding.error_kind == "sidecar_without_asset":
+        return None, "sidecar_without_asset", SENTENCES["sidecar_without_asset"]
     if finding.error_kind == "remote":
         return None, "remote_manifest", SENTENCES["remote_manifest"].format(url=finding.remote_url)
     if finding.error_kind == "unreadable" or finding.error:
