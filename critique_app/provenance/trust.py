@@ -51,7 +51,9 @@ class TrustList:
 
     @property
     def cache_key(self) -> str:
-        return self.key + ("|cawg:" + self.cawg.key + (self.cawg.date or "") if self.cawg else "")
+        """Names the exact material: a list updated in place must not reuse a stale Context."""
+        own = self.key + ":" + ",".join(f.sha256[:16] for f in self.files)
+        return own + ("|cawg:" + self.cawg.cache_key if self.cawg else "")
 
     def with_cawg(self, cawg: TrustList | None) -> TrustList:
         from dataclasses import replace
