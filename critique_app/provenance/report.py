@@ -191,6 +191,7 @@ class ProvenanceReport:
             identity_sentence,
             manifest_to_json,
         )
+        from critique_app.provenance.vocab import category_key_for
 
         c2pa = self.c2pa
         active = c2pa.manifests.get(c2pa.active_label or "")
@@ -222,6 +223,7 @@ class ProvenanceReport:
                 "ai_signal": self.verdict.ai_signal,
                 "ai_signal_source": self.verdict.ai_signal_source,
                 "ai_signal_summary": self.verdict.ai_signal_sentence,
+                "ai_signal_category": category_key_for(self.verdict.ai_signal, dsts),
                 "digital_source_types": dsts,
                 "generator": active.generator if active else None,
                 "signer": asdict(sig) if sig else None,
