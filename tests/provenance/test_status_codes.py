@@ -123,3 +123,38 @@ def test_a_declared_signal_becomes_the_category_in_one_undoable_step(tmp_path: P
         assert changed.category_id == found.category_id and changed.evidence == "C2PA"
         project.undo.undo()
         assert repo.get_annotation(note.id).category_id is None
+
+
+def test_every_json_field_is_documented() -> None:
+    from critique_app.provenance.report import (
+        C2paFinding,
+        Ingredient,
+        Manifest,
+        Metadata,
+        ProvenanceReport,
+        Verdict,
+    )
+    from critique_app.provenance.verdict import manifest_to_json
+
+    inner = Manifest(label="urn:c2pa:inner")
+    outer = Manifest(label="urn:c2pa:outer",
+                     ingredients=[Ingredient("a.jpg", "image/jpeg", "componentOf", inner.label)])  # fmt: skip
+    finding = C2paFinding(present=True, active_label=outer.label,
+                          manifests={m.label: m for m in (inner, outer)})  # fmt: skip
+    report = ProvenanceReport("p", "0" * 64, 1, "jpeg", "image/jpeg", "none", finding,
+                              Verdict(None, "untrusted_signer", ""), Metadata())  # fmt: skip
+    j = report.to_json()
+    ing = manifest_to_json(outer.ingredients[0], finding.manifests, set())
+    doc = (ROOT / "docs" / "verify-json.md").read_text(encoding="utf-8")
+    for key in [*j, *j["c2pa"], *j["metadata"]]:
+        assert f"`{key}`" in doc, key
+    row = doc.split("| `ingredients` |", 1)[1].split("\n", 1)[0]
+    listed = row.split("{", 1)[1].split("}", 1)[0]
+    for key in ing:
+        assert key in listed, key
+    from dataclasses import fields
+
+    from critique_app.provenance.report import Identity
+
+    for f in fields(Identity):
+        assert f.name in doc.split("| `identities` |", 1)[1].split("\n", 1)[0], f.name
