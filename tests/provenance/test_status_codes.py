@@ -149,7 +149,7 @@ def test_every_json_field_is_documented() -> None:
     for key in [*j, *j["c2pa"], *j["metadata"]]:
         assert f"`{key}`" in doc, key
     row = doc.split("| `ingredients` |", 1)[1].split("\n", 1)[0]
-    listed = row.split("{", 1)[1].split("}", 1)[0]
+    listed = row.split("`{", 1)[1].split("}`", 1)[0]
     for key in ing:
         assert key in listed, key
     from dataclasses import fields
