@@ -62,6 +62,18 @@ def test_x509_identity_with_an_untrusted_certificate_leaves_the_reason_ok(
         "cawg.x509.signature.validated",
     ]
     assert "Jane Doe" in c["identities_summary"] and "does not change" in c["identities_summary"]
+    # A handout shows the identity beside the verdict, from the stored report.
+    from critique_app.services.export import provenance_summaries
+    from db.project import open_project
+    from db.provenance_store import save_report
+    from tests.db.helpers import film
+
+    with open_project(tmp_path / "jury.critique") as project:
+        f = film(project.repo, sha=j["sha256"])
+        save_report(project.db, j, film_id=f.id)
+        line = provenance_summaries(project, [f])[f.id or 0]
+    assert line.reason == "ok" and line.signer == "Critique test CA"
+    assert line.identities == "Jane Doe (cawg.x509, untrusted)"
     # The CAWG list is a setting of its own, recorded with its file. (c2pa-python 0.38 /
     # c2pa-rs 0.91.3 did not honour `cawg_trust` anchors in any form tried: the status stays
     # what the SDK says, and the C2PA reason is untouched either way.)
