@@ -174,6 +174,7 @@ def sign_file(
     actions: list[dict] | None = None,
     check_after_signing: bool = True,
     sidecar: str | Path | None = None,
+    trust_anchors: str | None = None,
 ) -> Path:
     """Write `dest`: `source` with a signed manifest.
 
@@ -186,7 +187,8 @@ def sign_file(
     SDK's `cawg_x509_signer` setting). `actions` replaces the actions as given (tests break
     them on purpose, with `check_after_signing=False` so the SDK does not refuse). `sidecar`
     writes the manifest to that `.c2pa` file instead of embedding it; `dest` is then a copy
-    of the asset without credentials.
+    of the asset without credentials. `trust_anchors` (PEM) is what the signing tool trusts
+    when it records its ingredients' validation results.
     """
     src, out = Path(source), Path(dest)
     mime = _mime(src)
@@ -220,6 +222,8 @@ def sign_file(
             "verify_after_sign": check_after_signing,
         },
     }
+    if trust_anchors:
+        settings["trust"] = {"trust_anchors": trust_anchors}
     if identity_signer is not None:
         # The SDK signs a CAWG identity only with a signer taken from the settings, both
         # certificates side by side (c2patool docs/cawg_x509_signing.md).

@@ -115,15 +115,16 @@ def test_identity_claims_aggregation_that_cannot_be_resolved_is_unverifiable_off
 
 @pytest.fixture(scope="module")
 def chain(identity: SigningIdentity, tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    """camera still -> edit -> export: three levels of manifests."""
+    """camera still -> edit -> export: three levels of manifests. The editing tools trusted
+    the test root, so each ingredient's results recorded when placed say "trusted"."""
     d = tmp_path_factory.mktemp("chain")
     camera = sign_file(make_still(d / "a.jpg", (10, 200, 10)), d / "camera.jpg", identity,
                        digital_source_type="digitalCapture")  # fmt: skip
     edit = sign_file(make_still(d / "b.jpg", (30, 30, 200)), d / "edit.jpg", identity,
-                     digital_source_type="digitalCreation",
+                     digital_source_type="digitalCreation", trust_anchors=identity.ca_pem,
                      ingredients=[IngredientSpec(camera, "componentOf")])  # fmt: skip
     export = sign_file(make_still(d / "c.jpg"), d / "export.jpg", identity,
-                       digital_source_type="digitalCreation",
+                       digital_source_type="digitalCreation", trust_anchors=identity.ca_pem,
                        ingredients=[IngredientSpec(edit, "componentOf")])  # fmt: skip
     return [camera, edit, export]
 
@@ -137,7 +138,9 @@ def test_three_level_chain_under_no_trust_has_nothing_trusted(
     assert '"Trusted"' not in text and '"reason": "ok"' not in text
     ings = _walk(j["c2pa"]["ingredients"])
     assert [i["title"] for i in ings] == ["edit.jpg", "camera.jpg"]
-    assert all(i["state"] != "Trusted" for i in ings)
+    # What was recorded when placed (under someone else's trust list) is not evidence now.
+    assert all("signingCredential.trusted" in i["recorded_codes"] for i in ings)
+    assert all(i["state"] != "Trusted" and i["signer_trust"] != "trusted" for i in ings)
     # Under the test root the same chain is trusted at every level, on the SDK's evidence.
     trusted = verify_file(export, ca_pem, reader=isolated_reader).to_json()["c2pa"]
     assert trusted["reason"] == "ok"
