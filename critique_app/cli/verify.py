@@ -94,7 +94,12 @@ def human_block(j: dict) -> str:
         f"{j['path']}",
         f"  format {j['format']}, {j['size']:,} bytes, sha256 {j['sha256'][:16]}…",
         f"  Content Credentials: {BADGES.get(c['reason'], c['reason'])}"
-        + (f" (state {c['state']})" if c["state"] else ""),
+        + (f" (state {c['state']})" if c["state"] else "")
+        + (
+            " — the library's state is lowered by identity codes only"
+            if c["reason"] == "ok" and c["state"] != "Trusted"
+            else ""
+        ),
         f"    {c['summary']}",
     ]
     if c["trust_list"]:
@@ -131,11 +136,12 @@ def human_block(j: dict) -> str:
     lines += _ingredient_lines(c["ingredients"], 2)
     if c["failures"]:
         lines.append(f"  Status codes: {', '.join(c['failures'])}")
-    for f in j.get("trust_files", []):
-        lines.append(
-            f"  Trust file: {f['list']} {f['file']} ({f['role']}, dated {f['date'] or 'no date'}, "
-            f"{f['anchors']} certificates, sha256 {f['sha256'][:16]}…, {f['origin']})"
-        )
+    files = [
+        f"{f['file']} ({f['anchors']} cert., sha256 {f['sha256'][:12]}…, {f['origin']})"
+        for f in j.get("trust_files", [])
+    ]
+    if files:
+        lines.append(f"  Trust files used: {'; '.join(files)}")
     n = len(m["fields"])
     lines.append(f"  Plain metadata (unsigned, easy to forge): {n} field{'s' * (n != 1)}")
     for hint in m["ai_hints"]:

@@ -190,7 +190,7 @@ def ai_signal(finding: C2paFinding) -> tuple[str, str | None, str]:
         "non_genai_creation": "Declared as a digital creation without generative AI",
         "none_declared": "No manifest declares how the content was made",
     }[signal]
-    if finding.state == "Invalid":
+    if reason_for_codes(finding.failures) is not None:  # CAWG identity codes do not count
         where += "; the credentials are invalid, so treat this declaration with care"
     return signal, source, text + where + "."
 
