@@ -75,8 +75,8 @@ def test_x509_identity_with_an_untrusted_certificate_leaves_the_reason_ok(
     assert line.reason == "ok" and line.signer == "Critique test CA"
     assert line.identities == "Jane Doe (cawg.x509, untrusted)"
     # The CAWG list is a setting of its own, recorded with its file. (c2pa-python 0.38 /
-    # c2pa-rs 0.91.3 did not honour `cawg_trust` anchors in any form tried: the status stays
-    # what the SDK says, and the C2PA reason is untouched either way.)
+    # c2pa-rs 0.91.3 has no `cawg_trust` setting yet, so the status stays what the SDK says;
+    # the C2PA reason is untouched either way.)
     cawg = tmp_path / "cawg.pem"
     cawg.write_text(person.ca_pem)
     both = verify_file(still, ca_pem, reader=isolated_reader, cawg_trust=str(cawg)).to_json()
