@@ -27,8 +27,9 @@ GOAL = 1.3
 
 def one_pass(jobs: list, isolated: bool, reader: IsolatedReader | None) -> float:
     start = time.perf_counter()
-    for path, frags in jobs:
-        verify_file(path, "all", frags, reader=reader, isolated=isolated)
+    for job in jobs:
+        verify_file(job.path, "all", job.fragments, reader=reader, isolated=isolated,
+                    sidecar=job.sidecar)  # fmt: skip
     return time.perf_counter() - start
 
 
@@ -38,14 +39,14 @@ def main() -> int:
     parser.add_argument("folder", nargs="?", default=str(default))
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
-    jobs = [(p, f) for p, f in collect([args.folder]) if p.parent.name != "trust"]
+    jobs = [j for j in collect([args.folder]) if j.path.parent.name != "trust"]
     if not jobs:
         print(f"no media files in {args.folder}", file=sys.stderr)
         return 1
-    size = sum(p.stat().st_size for p, _ in jobs)
+    size = sum(j.path.stat().st_size for j in jobs)
     reader = IsolatedReader()
     cold_start = time.perf_counter()
-    verify_file(jobs[0][0], "all", reader=reader)  # start the worker (measured separately)
+    verify_file(jobs[0].path, "all", reader=reader)  # start the worker (measured separately)
     cold = time.perf_counter() - cold_start
     one_pass(jobs, False, None)  # warm caches and the in-process contexts
     isolated_times, inproc_times = [], []

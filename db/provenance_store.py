@@ -100,6 +100,8 @@ FIELDS = (
     ("ingredient failures", ("c2pa", "ingredient_failures")),
     ("metadata AI hints", ("metadata", "ai_hints")),
     ("trust lists", ("trust_dates",)),
+    ("trust files", ("trust_files",)),
+    ("identities", ("c2pa", "identities")),
     ("tool versions", ("tool_versions",)),
 )
 

@@ -58,6 +58,7 @@ class ProvenanceSummary:
     trust_list: str | None = None
     checked_at: str = ""
     signer: str | None = None
+    identities: str | None = None  # CAWG identities, beside the verdict (never changing it)
 
 
 @dataclass(frozen=True)

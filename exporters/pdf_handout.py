@@ -231,7 +231,8 @@ def build_story(
         if f.provenance:
             p = f.provenance
             line += f"<br/><font color='#8a3b12'>Content Credentials: {plain(p.state)}</font>"
-            for extra in (p.ai_signal, p.signer and f"signed by {p.signer}", p.reason):
+            identities = p.identities and f"identity: {p.identities}"
+            for extra in (p.ai_signal, p.signer and f"signed by {p.signer}", p.reason, identities):
                 if extra:
                     line += f" · {plain(extra)}"
         story.append(Paragraph(line, s["fact"]))

@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "probe": "probe",
     "frame": "frame",
     "verify": "verify",
+    "trust": "trust_cmd",
     "fingerprint": "fingerprint",
     "library": "library",
     "match": "match",

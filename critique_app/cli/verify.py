@@ -17,7 +17,11 @@ BADGES = {
     "tampered": "INVALID: tampered",
     "expired_credential": "INVALID: expired credential",
     "revoked": "INVALID: revoked certificate",
+    "malformed": "INVALID: malformed manifest (not a sign of changed pictures)",
     "ingredient_invalid": "INGREDIENT INVALID",
+    "sidecar_without_asset": "SIDECAR WITHOUT ITS ASSET",
+    "not_revalidated": "NOT RE-VALIDATED (codes recorded when placed)",
+    "manifest_missing": "MANIFEST MISSING",
     "remote_manifest": "REMOTE MANIFEST (not fetched)",
     "unreadable": "UNREADABLE",
     "no_manifest": "NO CREDENTIALS",
@@ -41,6 +45,19 @@ def register(subparsers: Any) -> None:
         help="trust lists: all (default; each shipped list checked separately), c2pa, "
         "interim, none, or a PEM file of your own anchors",
     )
+    p.add_argument(
+        "--cawg-trust",
+        default="installed",
+        metavar="installed|none|PEM",
+        help="trust list for CAWG identities, apart from the C2PA lists: installed (the "
+        "CAWG list installed with `trust update`, if any), none, or a PEM file",
+    )
+    p.add_argument(
+        "--manifest",
+        metavar="SIDECAR.c2pa",
+        help="a sidecar manifest store to verify the one FILE against (a folder scan pairs "
+        "name.c2pa with name.ext by itself)",
+    )
     p.set_defaults(func=run)
 
 
@@ -53,7 +70,9 @@ def run(args: argparse.Namespace) -> int:
     many = len(args.files) > 1 or any(Path(f).is_dir() for f in args.files)
     progress = TerminalProgress("verify") if many else NO_PROGRESS
     try:
-        reports = verify_paths(args.files, args.trust, progress)
+        reports = verify_paths(
+            args.files, args.trust, progress, manifest=args.manifest, cawg_trust=args.cawg_trust
+        )
     finally:
         if isinstance(progress, TerminalProgress):
             progress.finish()
@@ -63,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         for r in reports:
             print(human_block(r.to_json()))
-    failed = [r for r in reports if r.verdict.reason == "unreadable"]
+    failed = [r for r in reports if r.verdict.reason in ("unreadable", "sidecar_without_asset")]
     for r in failed:
         print(f"critique-app: {r.path}: {r.verdict.sentence}", file=sys.stderr)
     return 1 if failed else 0
@@ -75,11 +94,28 @@ def human_block(j: dict) -> str:
         f"{j['path']}",
         f"  format {j['format']}, {j['size']:,} bytes, sha256 {j['sha256'][:16]}…",
         f"  Content Credentials: {BADGES.get(c['reason'], c['reason'])}"
-        + (f" (state {c['state']})" if c["state"] else ""),
+        + (f" (state {c['state']})" if c["state"] else "")
+        + (
+            " — the library's state is lowered by identity codes only"
+            if c["reason"] == "ok" and c["state"] != "Trusted"
+            else ""
+        ),
         f"    {c['summary']}",
     ]
     if c["trust_list"]:
         lines.append(f"    vouched for by: {c['trust_list']}")
+    if j.get("sidecar"):
+        lines.append(f"    manifest from the sidecar {j['sidecar']}")
+    if c.get("remote_url"):
+        lines.append(f"    remote manifest (not fetched): {c['remote_url']}")
+    for ident in c.get("identities", []):
+        who = ident.get("name") or "unnamed"
+        lines.append(
+            f"  Identity ({ident.get('type') or 'unknown'}): {who}"
+            + (f", issued by {ident['issuer']}" if ident.get("issuer") else "")
+            + f" — {ident['status']}"
+            + (f" ({', '.join(ident['codes'])})" if ident.get("codes") else "")
+        )
     lines.append(f"  AI signal: {c['ai_signal']} — {c['ai_signal_summary']}")
     if c["present"] and c["signer"]:
         s = c["signer"]
@@ -100,6 +136,12 @@ def human_block(j: dict) -> str:
     lines += _ingredient_lines(c["ingredients"], 2)
     if c["failures"]:
         lines.append(f"  Status codes: {', '.join(c['failures'])}")
+    files = [
+        f"{f['file']} ({f['anchors']} cert., sha256 {f['sha256'][:12]}…, {f['origin']})"
+        for f in j.get("trust_files", [])
+    ]
+    if files:
+        lines.append(f"  Trust files used: {'; '.join(files)}")
     n = len(m["fields"])
     lines.append(f"  Plain metadata (unsigned, easy to forge): {n} field{'s' * (n != 1)}")
     for hint in m["ai_hints"]:

@@ -19,6 +19,7 @@ from PyQt6.QtWidgets import (
     QListWidget,
     QPlainTextEdit,
     QProgressBar,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -39,7 +40,11 @@ BADGES: dict[str, tuple[str, str]] = {
     "tampered": ("Invalid: tampered", "#c62828"),
     "expired_credential": ("Invalid: expired credential", "#d84315"),
     "revoked": ("Invalid: revoked certificate", "#c62828"),
+    "malformed": ("Invalid: malformed manifest (not changed pictures)", "#8e24aa"),
     "ingredient_invalid": ("Invalid ingredient", "#ef6c00"),
+    "sidecar_without_asset": ("Sidecar manifest without its asset", "#616161"),
+    "not_revalidated": ("Not re-validated (codes recorded when placed)", "#78909c"),
+    "manifest_missing": ("Manifest missing", "#ef6c00"),
     "remote_manifest": ("Remote credentials, not checked offline", "#546e7a"),
     "unreadable": ("Unreadable", "#616161"),
     "no_manifest": ("No credentials", "#757575"),
@@ -68,6 +73,9 @@ class ProvenancePanel(QWidget):
 
     report_shown = pyqtSignal(object)  # the ProvenanceReport now on screen
     failed = pyqtSignal(str)
+    # "Use as category": the report's JSON; the window applies it to the selected annotation
+    # with services.declared_category.apply_declared_signal (one undoable edit).
+    category_requested = pyqtSignal(object)
 
     def __init__(
         self,
@@ -100,9 +108,18 @@ class ProvenancePanel(QWidget):
         self.ai_label.setWordWrap(True)
         self.signer_label = QLabel()
         self.signer_label.setWordWrap(True)
+        self.use_category = QPushButton("Use as category")
+        self.use_category.setToolTip(
+            "Set the declared AI signal as the selected annotation's category (evidence: C2PA)"
+        )
+        self.use_category.setEnabled(False)
+        self.use_category.clicked.connect(self._request_category)
+        self.identities_label = QLabel()
+        self.identities_label.setWordWrap(True)
         self.generator_label = QLabel()
-        for w in (self.file_label, self.busy, self.badge, self.summary, self.ai_label,
-                  self.signer_label, self.generator_label):  # fmt: skip
+        for w in (self.file_label, self.busy, self.badge, self.summary, self.identities_label,
+                  self.ai_label, self.use_category, self.signer_label,
+                  self.generator_label):  # fmt: skip
             layout.addWidget(w)
         self.tabs = QTabWidget()
         self.actions_list = QListWidget()
@@ -198,6 +215,14 @@ class ProvenancePanel(QWidget):
             f"background:{colour}; color:white; font-weight:bold; padding:6px; border-radius:4px"
         )
         self.summary.setText(c["summary"])
+        # Identities sit beside the verdict and never change it.
+        self.identities_label.setText(c.get("identities_summary") or "")
+        self.identities_label.setVisible(bool(c.get("identities")))
+        key = c.get("ai_signal_category")
+        self.use_category.setEnabled(bool(key))
+        self.use_category.setText(
+            f"Use as category: {key.rsplit('.', 1)[-1]}" if key else "Use as category"
+        )
         self.ai_label.setText(
             f"AI signal: {AI_WORDS.get(c['ai_signal'], c['ai_signal'])}. {c['ai_signal_summary']}"
         )
@@ -218,6 +243,10 @@ class ProvenancePanel(QWidget):
         raw = report.c2pa.raw_json
         self.raw.setPlainText(json.dumps(json.loads(raw), indent=2) if raw else c["error"] or "")
         self.report_shown.emit(report)
+
+    def _request_category(self) -> None:
+        if self.report is not None:
+            self.category_requested.emit(self.report.to_json())
 
     def _fill_actions(self, actions: list[dict]) -> None:
         self.actions_list.clear()

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import threading
 from typing import Any
 
 import c2pa
 
+from critique_app.provenance.reasons import IDENTITY_STATUSES, identity_status
 from critique_app.provenance.report import (
     Action,
     C2paFinding,
+    Identity,
     Ingredient,
     Manifest,
     Signature,
@@ -39,10 +42,10 @@ def _context(trust: TrustList) -> Any:
     cache = getattr(_local, "contexts", None)
     if cache is None:
         cache = _local.contexts = {}
-    ctx = cache.get(trust.key)
+    ctx = cache.get(trust.cache_key)
     if ctx is None:
         ctx = c2pa.Context(settings=c2pa.Settings.from_dict(trust.settings()))
-        cache[trust.key] = ctx
+        cache[trust.cache_key] = ctx
     return ctx
 
 
@@ -52,18 +55,24 @@ def read_c2pa(
     trust: TrustList,
     fragments: list[str] | None = None,
     thumbnails: bool = True,
+    sidecar: str | None = None,
 ) -> C2paFinding:
-    """What the library says about `path` under `trust`; never raises for a bad file."""
+    """What the library says about `path` under `trust`; never raises for a bad file.
+    `sidecar`: a `.c2pa` manifest store kept beside the asset instead of inside it."""
     ctx = _context(trust)
     try:
+        manifest_data = None
+        if sidecar:
+            with open(sidecar, "rb") as side:
+                manifest_data = side.read()
         with open(path, "rb") as fh:
-            reader = c2pa.Reader(mime, fh, None, ctx)
+            reader = c2pa.Reader(mime, fh, manifest_data, ctx)
             try:
                 for frag in fragments or []:
                     # Each fragment is hashed against the init segment's BMFF hash.
                     with open(path, "rb") as init, open(frag, "rb") as fr:
                         reader.with_fragment(mime, init, fr)
-                return _finding(reader, thumbnails)
+                return _finding(reader, thumbnails, trust)
             finally:
                 reader.close()
     except c2pa.C2paError as err:
@@ -86,13 +95,53 @@ def _codes(entries: list[dict] | None) -> list[str]:
     return [e.get("code", "") for e in entries or [] if e.get("code")]
 
 
-def _finding(reader: Any, thumbnails: bool) -> C2paFinding:
+_LABEL = re.compile(r"/c2pa/([^/]+)(?:/c2pa\.assertions/([^/?#]+))?")
+
+
+def _where(url: str | None, default: str) -> tuple[str, str | None]:
+    """(manifest label, assertion label) a status entry's URL points at."""
+    m = _LABEL.search(url or "")
+    if m:
+        return m.group(1), m.group(2)
+    if url and url.startswith("urn:"):
+        return url, None
+    return default, None
+
+
+class _Codes:
+    """Every status entry of this reading, filed by the manifest (and assertion) it is about:
+    the SDK puts an ingredient's codes in the active manifest's lists with the ingredient's
+    URL, in the ingredient deltas, and in crJSON per manifest."""
+
+    def __init__(self) -> None:
+        self.by_label: dict[str, dict[str, set[str]]] = {}
+        self.by_assertion: dict[tuple[str, str], set[str]] = {}
+
+    def add(self, results: dict | None, default: str) -> None:
+        for kind in ("success", "informational", "failure"):
+            for e in (results or {}).get(kind) or []:
+                code = e.get("code")
+                if not code:
+                    continue
+                label, assertion = _where(e.get("url"), default)
+                self.by_label.setdefault(label, {}).setdefault(kind, set()).add(code)
+                if assertion:
+                    self.by_assertion.setdefault((label, assertion), set()).add(code)
+
+    def of(self, label: str, kind: str) -> list[str]:
+        return sorted(self.by_label.get(label, {}).get(kind, set()))
+
+
+def _finding(reader: Any, thumbnails: bool, trust: TrustList) -> C2paFinding:
     raw = reader.json()
     store = json.loads(raw)
     cr = json.loads(reader.crjson())
     results = reader.get_validation_results() or {}
+    active_label = store.get("active_manifest") or ""
     active = results.get("activeManifest") or {}
     failures = _codes(active.get("failure"))
+    codes = _Codes()
+    codes.add(active, active_label)
     ingredient_failures: list[str] = []
     untrusted = [
         e.get("url", "")
@@ -100,18 +149,35 @@ def _finding(reader: Any, thumbnails: bool) -> C2paFinding:
         if e.get("code") == "signingCredential.untrusted"
     ]
     for delta in results.get("ingredientDeltas") or []:
-        fails = (delta.get("validationDeltas") or {}).get("failure") or []
+        found = delta.get("validationDeltas") or {}
+        codes.add(found, "")
+        fails = found.get("failure") or []
         ingredient_failures += _codes(fails)
         untrusted += [
             e.get("url", "") for e in fails if e.get("code") == "signingCredential.untrusted"
         ]
+    for m in cr.get("manifests", []):
+        codes.add(m.get("validationResults"), m.get("label") or "")
     if not results:  # old manifests: a flat status list only
         status = store.get("validation_status") or []
         failures = [c for c in _codes(status) if not c.endswith(SUCCESS_SUFFIXES)]
+        codes.add({"failure": [e for e in status if e.get("code") in failures],
+                   "success": [e for e in status if e.get("code") not in failures]},
+                  active_label)  # fmt: skip
     sigs = {m.get("label"): m for m in cr.get("manifests", [])}
     manifests: dict[str, Manifest] = {}
     for label, data in (store.get("manifests") or {}).items():
-        manifests[label] = _manifest(label, data, sigs.get(label, {}), reader, thumbnails)
+        manifests[label] = _manifest(label, data, sigs.get(label, {}), reader, thumbnails, codes)
+        m = manifests[label]
+        m.signer_trust = _trust(m.successes, m.failures, trust)
+    # An ingredient's codes recorded when it was placed stand for this reading too when they
+    # hold a trust code: the SDK re-checks them under the current list and reports only what
+    # differs (ingredientDeltas). Recorded signature and hash codes alone say nothing of trust.
+    for m in manifests.values():
+        for ing in m.ingredients:
+            target = manifests.get(ing.manifest_label or "")
+            if target is not None and target.signer_trust is None:
+                target.signer_trust = _trust(ing.recorded, ing.recorded, trust)
     return C2paFinding(
         present=True,
         state=reader.get_validation_state(),
@@ -122,7 +188,16 @@ def _finding(reader: Any, thumbnails: bool) -> C2paFinding:
         untrusted_urls=untrusted,
         informational=_codes(active.get("informational")),
         raw_json=raw,
+        trust_key=trust.key,
     )
+
+
+def _trust(successes: list[str], failures: list[str], trust: TrustList) -> str | None:
+    if "signingCredential.untrusted" in failures:
+        return "untrusted"
+    if "signingCredential.trusted" in successes:
+        return "untrusted" if trust.key == "none" else "trusted"
+    return None
 
 
 def _name(dn: dict | None) -> str | None:
@@ -198,7 +273,9 @@ def _thumbnail(reader: Any, ref: dict | None) -> tuple[bytes | None, str | None]
     return buf.getvalue(), ref.get("format")
 
 
-def _manifest(label: str, data: dict, cr: dict, reader: Any, thumbnails: bool) -> Manifest:
+def _manifest(
+    label: str, data: dict, cr: dict, reader: Any, thumbnails: bool, codes: _Codes
+) -> Manifest:
     m = Manifest(
         label=label,
         generator=_generator(data),
@@ -218,32 +295,78 @@ def _manifest(label: str, data: dict, cr: dict, reader: Any, thumbnails: bool) -
                 if isinstance(entry, dict):
                     m.permissions.append({"assertion": name, "permission": key, **entry})
         elif name.startswith("cawg.identity"):
-            m.identities.append(_identity(body))
+            m.identities.append(_identity(label, name, body, codes))
         elif name.startswith("stds.schema-org.CreativeWork"):
             for author in body.get("author") or []:
                 if isinstance(author, dict) and author.get("name"):
-                    m.identities.append({"kind": "author (CreativeWork)", "name": author["name"]})
+                    m.authors.append({"kind": "author (CreativeWork)", "name": author["name"]})
         elif name.startswith("c2pa.soft-binding") or name.startswith("c2pa.watermark"):
             m.watermarks.append({"assertion": name, "alg": body.get("alg")})
     for a in m.actions:
         if a.action == "c2pa.watermarked":
             m.watermarks.append({"action": a.action, "alg": a.software_agent})
-    # The manifest's own validation (crJSON keeps it per manifest): an ingredient's verdict.
-    m.failures = _codes((cr.get("validationResults") or {}).get("failure"))
+    # The manifest's own validation in this reading, wherever the SDK filed it.
+    m.failures = codes.of(label, "failure")
+    m.successes = codes.of(label, "success")
     for ing in data.get("ingredients") or []:
         m.ingredients.append(_ingredient(ing, reader, thumbnails))
     return m
 
 
-def _identity(body: dict) -> dict:
-    info = body.get("signature_info") or {}
-    payload = body.get("signer_payload") or {}
-    return {
-        "kind": "cawg.identity",
-        "sig_type": payload.get("sig_type"),
-        "name": info.get("common_name") or info.get("issuer"),
-        "issuer": info.get("issuer"),
+def _identity(label: str, assertion: str, body: dict, codes: _Codes) -> Identity:
+    """A CAWG identity assertion as the reader decodes it: X.509 (signer_payload +
+    signature_info) or an identity claims aggregation (the verifiable credential itself)."""
+    payload = body.get("signer_payload") or body.get("c2paAsset") or {}
+    sig_type = str(payload.get("sig_type") or "")
+    found = sorted(c for c in codes.by_assertion.get((label, assertion), set())
+                   if c.startswith("cawg."))  # fmt: skip
+    statuses = {s for s in (identity_status(c) for c in found) if s}
+    status = next((s for s in IDENTITY_STATUSES if s in statuses), "not_checked")
+    roles = [str(r) for r in payload.get("role") or payload.get("roles") or []]
+    if "x509" in sig_type:
+        info = body.get("signature_info") or {}
+        return Identity(
+            type="cawg.x509", status=status, name=info.get("common_name"),
+            issuer=info.get("issuer"), manifest_label=label, assertion=assertion,
+            codes=found, roles=roles,
+            identifiers=[{"type": "x509.certificate", "serial": info.get("cert_serial_number")}]
+            if info.get("cert_serial_number") else [],
+        )  # fmt: skip
+    if "claims_aggregation" in sig_type or "IdentityClaimsAggregationCredential" in str(
+        body.get("type")
+    ):
+        ids = [_verified_identity(v) for v in body.get("verifiedIdentities") or []]
+        names = [
+            i.get("name") or i.get("username") for i in ids if i.get("name") or i.get("username")
+        ]
+        issuer = body.get("issuer")
+        if isinstance(issuer, dict):
+            issuer = issuer.get("id")
+        return Identity(
+            type="cawg.ica", status=status, name=names[0] if names else None,
+            issuer=str(issuer) if issuer else None, identifiers=ids, manifest_label=label,
+            assertion=assertion, codes=found, roles=roles,
+        )  # fmt: skip
+    return Identity(type=None, status=status, manifest_label=label, assertion=assertion,
+                    codes=found, roles=roles)  # fmt: skip
+
+
+def _verified_identity(entry: Any) -> dict:
+    if not isinstance(entry, dict):
+        return {"value": str(entry)}
+    provider = entry.get("provider") or {}
+    out = {
+        "type": entry.get("type"),
+        "name": entry.get("name"),
+        "username": entry.get("username"),
+        "uri": entry.get("uri"),
+        "address": entry.get("address"),
+        "provider": provider.get("name") or provider.get("id")
+        if isinstance(provider, dict)
+        else None,
+        "verified_at": entry.get("verifiedAt"),
     }
+    return {k: v for k, v in out.items() if v}
 
 
 def _ingredient(ing: dict, reader: Any, thumbnails: bool) -> Ingredient:
@@ -253,6 +376,8 @@ def _ingredient(ing: dict, reader: Any, thumbnails: bool) -> Ingredient:
         failures += _codes((delta.get("validationDeltas") or {}).get("failure"))
     status = ing.get("validation_status") or []
     failures += [c for c in _codes(status) if not c.endswith(SUCCESS_SUFFIXES)]
+    recorded = _codes((res.get("activeManifest") or {}).get("success")) + _codes(status)
+    recorded += _codes((res.get("activeManifest") or {}).get("failure"))
     thumb, thumb_fmt = _thumbnail(reader, ing.get("thumbnail")) if thumbnails else (None, None)
     return Ingredient(
         title=ing.get("title"),
@@ -260,6 +385,7 @@ def _ingredient(ing: dict, reader: Any, thumbnails: bool) -> Ingredient:
         relationship=ing.get("relationship"),
         manifest_label=ing.get("active_manifest"),
         failures=sorted(set(failures)),
+        recorded=sorted(set(recorded)),
         thumbnail=thumb,
         thumbnail_format=thumb_fmt,
     )

@@ -134,6 +134,13 @@ def make_test_ca(
     )
 
 
+def _local_signer(identity: SigningIdentity, tsa_url: str | None) -> dict:
+    entry = {"alg": "es256", "sign_cert": identity.chain_pem, "private_key": identity.key_pem}
+    if tsa_url:
+        entry["tsa_url"] = tsa_url
+    return entry
+
+
 @dataclass
 class IngredientSpec:
     path: Path
@@ -163,6 +170,11 @@ def sign_file(
     ingredients: Sequence[IngredientSpec] = (),
     remote_url: str | None = None,
     tsa_url: str | None = None,
+    identity_signer: SigningIdentity | None = None,
+    actions: list[dict] | None = None,
+    check_after_signing: bool = True,
+    sidecar: str | Path | None = None,
+    trust_anchors: str | None = None,
 ) -> Path:
     """Write `dest`: `source` with a signed manifest.
 
@@ -170,11 +182,19 @@ def sign_file(
     trainedAlgorithmicMedia); with a parent (e.g. the source film of an excerpt) it is
     `c2pa.opened` of that parent plus `action` (default `c2pa.edited`). `remote_url` writes a
     remote-only manifest: the file carries just the link, the manifest is not embedded.
+
+    `identity_signer` adds a CAWG X.509 identity assertion signed with that certificate (the
+    SDK's `cawg_x509_signer` setting). `actions` replaces the actions as given (tests break
+    them on purpose, with `check_after_signing=False` so the SDK does not refuse). `sidecar`
+    writes the manifest to that `.c2pa` file instead of embedding it; `dest` is then a copy
+    of the asset without credentials. `trust_anchors` (PEM) is what the signing tool trusts
+    when it records its ingredients' validation results.
     """
     src, out = Path(source), Path(dest)
     mime = _mime(src)
     dst_uri = IPTC_PREFIX + digital_source_type if digital_source_type else None
-    actions: list[dict] = []
+    actions_override = actions
+    actions = []
     if parent is not None:
         actions.append({"action": "c2pa.opened", "parameters": {"ingredientIds": ["parent"]}})
         main: dict[str, object] = {"action": action or "c2pa.edited"}
@@ -186,16 +206,29 @@ def sign_file(
         main["description"] = description
     main["softwareAgent"] = {"name": software_agent or generator[0], "version": generator[1]}
     actions.append(main)
+    if actions_override is not None:
+        actions = actions_override
     manifest = {
         "claim_generator_info": [{"name": generator[0], "version": generator[1]}],
         "title": title or out.name,
         "format": mime,
         "assertions": [{"label": "c2pa.actions", "data": {"actions": actions}}],
     }
-    settings = {
+    settings: dict = {
         "builder": {"thumbnail": {"enabled": False}},  # 461 KB -> 3 KB per file
-        "verify": {"remote_manifest_fetch": False, "ocsp_fetch": False},
+        "verify": {
+            "remote_manifest_fetch": False,
+            "ocsp_fetch": False,
+            "verify_after_sign": check_after_signing,
+        },
     }
+    if trust_anchors:
+        settings["trust"] = {"trust_anchors": trust_anchors}
+    if identity_signer is not None:
+        # The SDK signs a CAWG identity only with a signer taken from the settings, both
+        # certificates side by side (c2patool docs/cawg_x509_signing.md).
+        settings["signer"] = {"local": _local_signer(identity, tsa_url)}
+        settings["cawg_x509_signer"] = {"local": _local_signer(identity_signer, None)}
     ctx = c2pa.Context(settings=c2pa.Settings.from_dict(settings))
     alg = c2pa.C2paSigningAlg.ES256
     info = c2pa.C2paSignerInfo(alg, identity.chain_pem.encode(), identity.key_pem.encode(), tsa_url)
@@ -227,8 +260,19 @@ def sign_file(
             if remote_url:
                 builder.set_no_embed()
                 builder.set_remote_url(remote_url)
+            if sidecar is not None:
+                builder.set_no_embed()
             with open(src, "rb") as fin, open(tmp_name, "w+b") as fout:
-                builder.sign(signer, mime, fin, fout)
+                if identity_signer is not None:
+                    # c2pa-python 0.38 only offers the context's signer when the Context
+                    # was given a Signer object; the settings' signer is the one that can
+                    # add the identity, so the builder is told to use it.
+                    builder._has_context_signer = True
+                    manifest_bytes = builder.sign(mime, fin, fout)
+                else:
+                    manifest_bytes = builder.sign(signer, mime, fin, fout)
+        if sidecar is not None:
+            Path(sidecar).write_bytes(manifest_bytes)
         os.replace(tmp_name, out)
     except c2pa.C2paError as err:
         raise UserError(f"Signing {src.name} failed: {err}.") from None

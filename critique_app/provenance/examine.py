@@ -27,6 +27,7 @@ class Request:
     trust_lists: list[TrustList]
     fragments: list[str] = field(default_factory=list)
     thumbnails: bool = True
+    sidecar: str | None = None  # a `.c2pa` manifest store beside the asset
 
 
 @dataclass
@@ -69,7 +70,13 @@ def examine(req: Request) -> Examination:
         return out
     out.format = detect_format_bytes(head, Path(req.path).suffix.lower())
     out.mime = mime_for(out.format)
-    if out.size == 0:
+    if out.format == "c2pa" and not req.sidecar:
+        out.finding = C2paFinding(
+            present=True,
+            error="a sidecar manifest without its asset",
+            error_kind="sidecar_without_asset",
+        )
+    elif out.size == 0:
         out.finding = C2paFinding(error="the file is empty", error_kind="unreadable")
     elif out.format not in C2PA_FORMATS:
         out.finding = C2paFinding(
@@ -81,10 +88,10 @@ def examine(req: Request) -> Examination:
     else:
         for trust in req.trust_lists:
             finding = c2pa_reader.read_c2pa(
-                req.path, out.mime, trust, req.fragments, req.thumbnails
+                req.path, out.mime, trust, req.fragments, req.thumbnails, req.sidecar
             )
             out.finding = finding
-            if finding.state == "Trusted":
+            if finding.signer_trusted:
                 out.vouched_by = trust.key
                 break
             # Another list can only change the outcome when the signer was the problem.

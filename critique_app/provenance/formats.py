@@ -99,6 +99,8 @@ def detect_format_bytes(head: bytes, suffix: str = "") -> str | None:
         return "dng" if tag in head[:4096] or suffix == ".dng" else "tiff"
     if head.startswith(b"\xff\x0a") or head.startswith(b"\x00\x00\x00\x0cJXL "):
         return "jxl"
+    if head[4:8] == b"jumb":
+        return "c2pa"  # a JUMBF manifest store on its own: a sidecar `.c2pa`
     if head.startswith(b"%PDF"):
         return "pdf"
     if head.startswith(b"fLaC"):

@@ -18,11 +18,15 @@ REASONS = (
     "tampered",
     "expired_credential",
     "revoked",
+    "malformed",
     "ingredient_invalid",
     "remote_manifest",
+    "sidecar_without_asset",
     "unreadable",
     "no_manifest",
 )
+# An ingredient's own reason can also be one of these.
+INGREDIENT_REASONS = ("not_revalidated", "manifest_missing")
 AI_SIGNALS = (
     "fully_genai",
     "partly_genai",
@@ -61,6 +65,21 @@ class Signature:
 
 
 @dataclass
+class Identity:
+    """One CAWG identity assertion: who the assertion says took part, and how far it holds."""
+
+    type: str | None  # 'cawg.x509' | 'cawg.ica' | None when the sig_type is unknown
+    status: str  # verified | untrusted | unverifiable_offline | invalid | not_checked
+    name: str | None = None
+    issuer: str | None = None  # the certificate's issuer, or the credential issuer's DID
+    identifiers: list[dict[str, Any]] = field(default_factory=list)  # verified identities
+    manifest_label: str = ""
+    assertion: str = ""  # e.g. 'cawg.identity' or 'cawg.identity__1'
+    codes: list[str] = field(default_factory=list)  # the SDK's cawg.* codes for it
+    roles: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Manifest:
     """One C2PA manifest (the active one or one carried by an ingredient)."""
 
@@ -72,10 +91,15 @@ class Manifest:
     signature: Signature = field(default_factory=Signature)
     actions: list[Action] = field(default_factory=list)
     permissions: list[dict[str, Any]] = field(default_factory=list)  # training-and-mining
-    identities: list[dict[str, Any]] = field(default_factory=list)  # cawg.identity, authors
+    identities: list[Identity] = field(default_factory=list)  # CAWG identity assertions
+    authors: list[dict[str, Any]] = field(default_factory=list)  # schema.org CreativeWork
     watermarks: list[dict[str, Any]] = field(default_factory=list)  # soft bindings, watermarked
     ingredients: list[Ingredient] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)  # this manifest's own validation failures
+    successes: list[str] = field(default_factory=list)  # success codes of this reading
+    # What this reading says of the signer: 'trusted' (signingCredential.trusted under a
+    # trust list), 'untrusted', or None when the SDK did not re-validate the signature now.
+    signer_trust: str | None = None
     assertion_labels: list[str] = field(default_factory=list)
 
 
@@ -86,6 +110,7 @@ class Ingredient:
     relationship: str | None  # parentOf | componentOf | inputTo
     manifest_label: str | None  # the ingredient's own manifest, when it carries one
     failures: list[str] = field(default_factory=list)  # its own validation failure codes
+    recorded: list[str] = field(default_factory=list)  # codes recorded when it was placed
     thumbnail: bytes | None = None
     thumbnail_format: str | None = None
 
@@ -103,9 +128,20 @@ class C2paFinding:
     untrusted_urls: list[str] = field(default_factory=list)  # signatures the library did not trust
     informational: list[str] = field(default_factory=list)
     error: str | None = None  # the library's message when it could not read
-    error_kind: str | None = None  # 'remote' | 'no_manifest' | 'unreadable'
+    error_kind: str | None = None  # remote | no_manifest | unreadable | sidecar_without_asset
     remote_url: str | None = None
     raw_json: str | None = None  # the manifest store as the library printed it
+    trust_key: str | None = None  # the trust list this reading used ('none' never vouches)
+
+    @property
+    def signer_trusted(self) -> bool:
+        """The active manifest's signer is trusted under the list used, by the SDK's own
+        codes. CAWG identity failures make the SDK's state Invalid or Valid; they do not
+        touch the signer's trust."""
+        active = self.manifests.get(self.active_label or "")
+        if self.trust_key == "none" or active is None:
+            return False
+        return self.state == "Trusted" or active.signer_trust == "trusted"
 
 
 @dataclass
@@ -140,14 +176,22 @@ class ProvenanceReport:
     verdict: Verdict
     metadata: Metadata
     fragments: list[str] = field(default_factory=list)
+    sidecar: str | None = None  # the `.c2pa` manifest store verified with the asset
     checked_at: str = ""
     tool_versions: dict[str, str] = field(default_factory=dict)
     trust_dates: dict[str, str] = field(default_factory=dict)
+    trust_files: list[dict[str, Any]] = field(default_factory=list)  # every trust file used
+    cawg_trust: str = "installed"  # the CAWG identity trust setting
     isolated: bool = True
 
     def to_json(self) -> dict[str, Any]:
         """The object `verify --json` prints for this file (documented in docs/verify-json.md)."""
-        from critique_app.provenance.verdict import manifest_to_json
+        from critique_app.provenance.verdict import (
+            all_identities,
+            identity_sentence,
+            manifest_to_json,
+        )
+        from critique_app.provenance.vocab import category_key_for
 
         c2pa = self.c2pa
         active = c2pa.manifests.get(c2pa.active_label or "")
@@ -167,6 +211,7 @@ class ProvenanceReport:
             "format": self.format,
             "mime": self.mime,
             "fragments": self.fragments,
+            "sidecar": self.sidecar,
             "checked_at": self.checked_at,
             "trust_setting": self.trust,
             "c2pa": {
@@ -178,6 +223,7 @@ class ProvenanceReport:
                 "ai_signal": self.verdict.ai_signal,
                 "ai_signal_source": self.verdict.ai_signal_source,
                 "ai_signal_summary": self.verdict.ai_signal_sentence,
+                "ai_signal_category": category_key_for(self.verdict.ai_signal, dsts),
                 "digital_source_types": dsts,
                 "generator": active.generator if active else None,
                 "signer": asdict(sig) if sig else None,
@@ -187,7 +233,9 @@ class ProvenanceReport:
                 "manifest_count": len(c2pa.manifests),
                 "actions": [asdict(a) for a in active.actions] if active else [],
                 "permissions": active.permissions if active else [],
-                "identities": active.identities if active else [],
+                "identities": [asdict(i) for i in all_identities(c2pa)],
+                "identities_summary": identity_sentence(all_identities(c2pa)),
+                "authors": active.authors if active else [],
                 "watermarks": active.watermarks if active else [],
                 "ingredients": [
                     manifest_to_json(i, c2pa.manifests, set()) for i in active.ingredients
@@ -208,5 +256,7 @@ class ProvenanceReport:
             },
             "tool_versions": self.tool_versions,
             "trust_dates": self.trust_dates,
+            "trust_files": self.trust_files,
+            "cawg_trust_setting": self.cawg_trust,
             "isolated": self.isolated,
         }

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from critique_app.provenance.report import C2paFinding, Ingredient, Manifest
+from critique_app.provenance import reasons
+from critique_app.provenance.report import C2paFinding, Identity, Ingredient, Manifest
 from critique_app.provenance.vocab import AI_SIGNALS, rubric, stronger
 
 SENTENCES = {
@@ -19,6 +20,8 @@ SENTENCES = {
     "used here: the file is unchanged since signing, not vouched for.",
     "tampered": "Content Credentials invalid: the file or its manifest changed after signing "
     "({codes}).",
+    "malformed": "Content Credentials invalid: the manifest breaks the C2PA rules ({codes}); "
+    "this says nothing about whether the pictures were changed.",
     "expired_credential": "Content Credentials invalid because the signing certificate has "
     "expired and no trusted timestamp proves it was signed in time; this is not tampering.",
     "revoked": "Content Credentials invalid: the signing certificate was revoked.",
@@ -26,6 +29,9 @@ SENTENCES = {
     "credentials are invalid ({codes}).",
     "remote_manifest": "The file points to Content Credentials stored online ({url}); Critique "
     "works offline and did not fetch them, so nothing was checked.",
+    "sidecar_without_asset": "A sidecar manifest without its asset: there are no pictures to "
+    "check it against. Put it beside its asset with the same name, or verify ASSET "
+    "--manifest THIS.c2pa.",
     "unreadable": "The file could not be read for Content Credentials: {error}.",
     "no_manifest": "No Content Credentials. This proves nothing: most tools and platforms "
     "strip them, and most files never had any.",
@@ -33,39 +39,23 @@ SENTENCES = {
 
 
 def _tolerated(code: str) -> bool:
-    """Failures the library itself tolerates for a Valid state."""
-    return code == "signingCredential.untrusted" or code.startswith("cawg.")
-
-
-def _tampered(code: str) -> bool:
-    """Hash, hashed-URI or signature mismatches and missing parts: the content changed."""
-    if code.endswith((".mismatch", ".missing")):
-        return True
-    if code.startswith("claimSignature.") and not code.endswith("outsideValidity"):
-        return True
-    return code.startswith(("assertion.", "manifest.", "hardBindings"))
+    """Failures that leave the credentials intact: an untrusted signer (the reason says so
+    separately) and CAWG identity codes (shown beside the reason, never changing it)."""
+    return code == "signingCredential.untrusted" or reasons.is_identity(code)
 
 
 def reason_for_codes(codes: list[str]) -> str | None:
     """The strongest reason among failure codes, or None if all are tolerated."""
-    hard = [c for c in codes if not _tolerated(c)]
-    if any(_tampered(c) for c in hard):
-        return "tampered"
-    if "signingCredential.revoked" in hard:
-        return "revoked"
-    if any(c in ("signingCredential.expired", "claimSignature.outsideValidity") for c in hard):
-        return "expired_credential"
-    if any(c.startswith("signingCredential.") for c in hard):
-        return "untrusted_signer"  # e.g. an unacceptable certificate: nobody vouches for it
-    if hard:
-        return "tampered"
-    return None
+    found = [reasons.reason_for_code(c) for c in codes if not _tolerated(c)]
+    return reasons.strongest([r for r in found if r])
 
 
 def classify(finding: C2paFinding, trust_list: str | None) -> tuple[str | None, str, str]:
     """(state, reason, sentence) for the file as a whole."""
     if finding.error_kind == "no_manifest" or (not finding.present and not finding.error):
         return None, "no_manifest", SENTENCES["no_manifest"]
+    if finding.error_kind == "sidecar_without_asset":
+        return None, "sidecar_without_asset", SENTENCES["sidecar_without_asset"]
     if finding.error_kind == "remote":
         return None, "remote_manifest", SENTENCES["remote_manifest"].format(url=finding.remote_url)
     if finding.error_kind == "unreadable" or finding.error:
@@ -74,13 +64,13 @@ def classify(finding: C2paFinding, trust_list: str | None) -> tuple[str | None, 
     state = finding.state
     hard = [c for c in finding.failures if not _tolerated(c)]
     reason = reason_for_codes(finding.failures)
+    if reason == "ingredient_invalid":
+        hard = [c for c in hard if reasons.reason_for_code(c) == "ingredient_invalid"]
     broken = _broken_ingredients(finding) if reason is None else []
     if broken:
         reason, hard = "ingredient_invalid", broken
     if reason is None:
-        reason = "ok" if state == "Trusted" else "untrusted_signer"
-    if reason == "ok" and state != "Trusted":
-        reason = "untrusted_signer"
+        reason = "ok" if finding.signer_trusted else "untrusted_signer"
     codes = ", ".join(sorted(set(hard))) or "no detail from the library"
     sentence = SENTENCES[reason].format(codes=codes, list=trust_list or "a trust list")
     return state, reason, sentence
@@ -101,7 +91,7 @@ def _broken_ingredients(finding: C2paFinding) -> list[str]:
         seen.add(label)
         for ing in m.ingredients:
             _state, reason = ingredient_verdict(ing, finding.manifests)
-            if reason not in ("ok", "untrusted_signer", "no_manifest"):
+            if reason not in QUIET_INGREDIENT_REASONS:
                 mine = finding.manifests.get(ing.manifest_label or "")
                 found = set(ing.failures) | set(mine.failures if mine else [])
                 codes += [c for c in sorted(found) if not _tolerated(c)]
@@ -110,18 +100,34 @@ def _broken_ingredients(finding: C2paFinding) -> list[str]:
     return sorted(set(codes))
 
 
+# Ingredient reasons that do not make the file's reason `ingredient_invalid`.
+QUIET_INGREDIENT_REASONS = ("ok", "untrusted_signer", "no_manifest", "not_revalidated")
+
+
 def ingredient_verdict(ing: Ingredient, manifests: dict[str, Manifest]) -> tuple[str | None, str]:
-    """An ingredient's own state and reason, from its validation and its manifest's."""
+    """An ingredient's own state and reason, from evidence only.
+
+    Trusted only when this reading's codes say its signer is trusted under the list used
+    (the reader never sets that under `--trust none`); `not_revalidated` when the SDK only
+    checked that the ingredient's manifest is the one recorded (its codes were written when
+    it was placed, under someone else's trust settings); `manifest_missing` when the
+    ingredient points to a manifest the file no longer holds.
+    """
     m = manifests.get(ing.manifest_label or "")
+    if "ingredient.manifest.missing" in ing.failures or (ing.manifest_label and m is None):
+        return None, "manifest_missing"
     if m is None:
         return None, "no_manifest"
     codes = sorted(set(ing.failures) | set(m.failures))
+    codes = [c for c in codes if c != "ingredient.manifest.missing"]
     reason = reason_for_codes(codes)
     if reason is not None:
         return "Invalid", reason
-    if "signingCredential.untrusted" in codes:
+    if m.signer_trust == "trusted":
+        return "Trusted", "ok"
+    if m.signer_trust == "untrusted":
         return "Valid", "untrusted_signer"
-    return "Trusted", "ok"
+    return None, "not_revalidated"
 
 
 def _own_signal(m: Manifest) -> str | None:
@@ -184,7 +190,7 @@ def ai_signal(finding: C2paFinding) -> tuple[str, str | None, str]:
         "non_genai_creation": "Declared as a digital creation without generative AI",
         "none_declared": "No manifest declares how the content was made",
     }[signal]
-    if finding.state == "Invalid":
+    if reason_for_codes(finding.failures) is not None:  # CAWG identity codes do not count
         where += "; the credentials are invalid, so treat this declaration with care"
     return signal, source, text + where + "."
 
@@ -209,6 +215,8 @@ def manifest_to_json(
         "state": state,
         "reason": reason,
         "failures": sorted(set(ing.failures) | set(m.failures if m else [])),
+        "recorded_codes": ing.recorded,
+        "signer_trust": m.signer_trust if m else None,
         "thumbnail": {"format": ing.thumbnail_format, "bytes": len(ing.thumbnail)}
         if ing.thumbnail
         else None,
@@ -229,8 +237,49 @@ def manifest_to_json(
         timestamped=m.signature.timestamped,
         actions=[asdict(a) for a in m.actions],
         permissions=m.permissions,
-        identities=m.identities,
+        identities=[asdict(i) for i in m.identities],
+        authors=m.authors,
         watermarks=m.watermarks,
         ingredients=[manifest_to_json(i, manifests, seen | {m.label}) for i in m.ingredients],
     )
     return out
+
+
+def all_identities(finding: C2paFinding) -> list[Identity]:
+    """Every identity assertion under the active manifest, at any depth, active first."""
+    out: list[Identity] = []
+    seen: set[str] = set()
+    todo = [finding.active_label or ""]
+    while todo:
+        label = todo.pop(0)
+        m = finding.manifests.get(label)
+        if m is None or label in seen:
+            continue
+        seen.add(label)
+        out += m.identities
+        todo += [i.manifest_label for i in m.ingredients if i.manifest_label]
+    return out
+
+
+IDENTITY_WORDS = {
+    "verified": "verified",
+    "untrusted": "not on any CAWG trust list used here",
+    "unverifiable_offline": "cannot be checked offline",
+    "invalid": "invalid",
+    "not_checked": "not checked by the library",
+}
+
+
+def identity_sentence(identities: list[Identity]) -> str:
+    """One sentence on the identities, shown beside the C2PA reason (never changing it)."""
+    if not identities:
+        return ""
+    parts = []
+    for i in identities:
+        who = i.name or (i.identifiers[0].get("uri") if i.identifiers else None) or "unnamed"
+        kind = {"cawg.x509": "X.509 certificate", "cawg.ica": "identity claims aggregation"}
+        parts.append(f"{who} ({kind.get(i.type or '', 'unknown kind')}): "
+                     f"{IDENTITY_WORDS.get(i.status, i.status)}")  # fmt: skip
+    n = len(identities)
+    return (f"{n} identit{'y' if n == 1 else 'ies'} apart from the signer: " + "; ".join(parts)
+            + ". This does not change the verdict on the credentials.")  # fmt: skip

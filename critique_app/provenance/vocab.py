@@ -63,3 +63,32 @@ def rubric(term: str | None) -> str | None:
 
 def stronger(a: str, b: str) -> str:
     return a if STRENGTH.index(a) <= STRENGTH.index(b) else b
+
+
+# The AI-visual-regimes vocabulary (resources/vocabularies/ai_visual_regimes.json) has one
+# value per IPTC term under `provenance.source-type`; a declared signal becomes that category.
+VOCABULARY_KEY = "ai-visual-regimes"
+SOURCE_TYPE_PREFIX = "provenance.source-type."
+# The vocabulary's value for a term the vocabulary names differently (older IPTC names).
+TERM_ALIASES = {"digitalArt": "digitalCreation"}
+# Each rubric signal -> the vocabulary value that stands for it when no term says more.
+SIGNAL_CATEGORY = {
+    "fully_genai": SOURCE_TYPE_PREFIX + "trainedAlgorithmicMedia",
+    "partly_genai": SOURCE_TYPE_PREFIX + "compositeWithTrainedAlgorithmicMedia",
+    "may_contain_genai": SOURCE_TYPE_PREFIX + "composite",
+    "captured": SOURCE_TYPE_PREFIX + "digitalCapture",
+    "non_genai_creation": SOURCE_TYPE_PREFIX + "digitalCreation",
+}
+
+
+def category_key_for(signal: str, declared_terms: list[str] | tuple[str, ...] = ()) -> str | None:
+    """The vocabulary value a declared AI signal becomes: the exact IPTC term that gave the
+    signal when one did (e.g. computationalCapture rather than digitalCapture), else the
+    signal's own value. None for `none_declared` and `unknown`: nothing was declared."""
+    if signal not in SIGNAL_CATEGORY:
+        return None
+    for raw in declared_terms:
+        term = normalise_source_type(raw)
+        if RUBRIC.get(term) == signal:
+            return SOURCE_TYPE_PREFIX + TERM_ALIASES.get(term, term)
+    return SIGNAL_CATEGORY[signal]

@@ -78,6 +78,13 @@ def provenance_summaries(project: Any, films: Iterable[Film]) -> dict[int, Prove
             continue
         c2pa = report.report.get("c2pa", {})
         signer = c2pa.get("signer") or c2pa.get("issuer")
+        if isinstance(signer, dict):  # verify --json keeps the certificate's fields
+            signer = signer.get("organisation") or signer.get("common_name")
+        idents = [
+            f"{i.get('name') or 'unnamed'} ({i.get('type') or '?'}, {i.get('status')})"
+            for i in c2pa.get("identities") or []
+            if isinstance(i, dict)
+        ]
         found[film.id] = ProvenanceSummary(
             state=str(c2pa.get("state") or "no manifest"),
             reason=str(c2pa.get("reason") or ""),
@@ -85,6 +92,7 @@ def provenance_summaries(project: Any, films: Iterable[Film]) -> dict[int, Prove
             trust_list=c2pa.get("trust_list"),
             checked_at=str(report.checked_at)[:10],
             signer=signer if isinstance(signer, str) else None,
+            identities="; ".join(idents) or None,
         )
     return found
 

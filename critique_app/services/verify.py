@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from critique_app.provenance.examine import Examination, Request
 from critique_app.provenance.formats import detect_format, is_media_file
 from critique_app.provenance.isolation import IsolatedReader, examine_in_process, shared_reader
 from critique_app.provenance.report import ProvenanceReport, Verdict
-from critique_app.provenance.trust import lists_for, trust_dates
+from critique_app.provenance.trust import lists_for, trust_dates, trust_files
 
 INIT_ALONE = (
     " This is only the init segment of a fragmented MP4: its hashes cover the media "
@@ -36,21 +37,31 @@ def verify_file(
     reader: IsolatedReader | None = None,
     isolated: bool = True,
     thumbnails: bool = True,
+    sidecar: str | Path | None = None,
+    cawg_trust: str | None = None,
     progress: Progress = NO_PROGRESS,
 ) -> ProvenanceReport:
-    """The full report for one file. Raises UserError only for a bad trust setting (and
-    Cancelled when `progress` is cancelled: the child reading the file is stopped)."""
-    lists = lists_for(trust)
-    req = Request(str(path), lists, [str(f) for f in fragments], thumbnails)
+    """The full report for one file (with its `.c2pa` sidecar manifest when given).
+    Raises UserError only for a bad trust setting or a sidecar that does not exist, and
+    Cancelled when `progress` is cancelled (the child reading the file is stopped)."""
+    lists = lists_for(trust, cawg_trust)
+    if sidecar is not None and not Path(sidecar).is_file():
+        raise UserError(f"The sidecar manifest {sidecar} does not exist.")
+    side = str(sidecar) if sidecar is not None else None
+    req = Request(str(path), lists, [str(f) for f in fragments], thumbnails, side)
     if isolated:
         exam = (reader or shared_reader()).examine(req, progress=progress)
     else:
         exam = examine_in_process(req)
     progress.check()
-    return build_report(exam, trust, isolated)
+    report = build_report(exam, trust, isolated, cawg_trust)
+    report.sidecar = str(Path(sidecar).resolve()) if sidecar is not None else None
+    return report
 
 
-def build_report(exam: Examination, trust: str, isolated: bool = True) -> ProvenanceReport:
+def build_report(
+    exam: Examination, trust: str, isolated: bool = True, cawg_trust: str | None = None
+) -> ProvenanceReport:
     if not exam.sha256:
         _fill_identity(exam)  # the worker died before it could say
     vouched = exam.vouched_by
@@ -85,6 +96,8 @@ def build_report(exam: Examination, trust: str, isolated: bool = True) -> Proven
         checked_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         tool_versions={**exam.versions, "critique": __version__},
         trust_dates=trust_dates(trust),
+        trust_files=[asdict(f) for f in trust_files(trust, cawg_trust)],
+        cawg_trust=cawg_trust or "installed",
         isolated=isolated,
     )
 
@@ -101,11 +114,22 @@ def _fill_identity(exam: Examination) -> None:
         pass
 
 
-def collect(paths: Iterable[str | Path]) -> list[tuple[Path, list[Path]]]:
-    """The files to verify, folders expanded, each fragmented-MP4 init paired with its fragments.
+@dataclass
+class Job:
+    """One file to verify, with what belongs to it."""
+
+    path: Path
+    fragments: list[Path] = field(default_factory=list)
+    sidecar: Path | None = None
+
+
+def collect(paths: Iterable[str | Path]) -> list[Job]:
+    """The files to verify, folders expanded; each fragmented-MP4 init paired with its
+    fragments, and each `name.c2pa` sidecar with the `name.ext` asset beside it.
 
     A fragment sits in the same folder as its init segment and shares the part of the init's
-    name before 'init' (dashinit.mp4 + dash1.m4s, video_init.mp4 + video_001.m4s).
+    name before 'init' (dashinit.mp4 + dash1.m4s, video_init.mp4 + video_001.m4s). A sidecar
+    with no asset of its name stays in the list alone and is reported as such.
     """
     files: list[Path] = []
     for raw in paths:
@@ -125,8 +149,13 @@ def collect(paths: Iterable[str | Path]) -> list[tuple[Path, list[Path]]]:
             if frag.parent == init.parent and stem and frag.stem.lower().startswith(stem):
                 paired[init].append(frag)
                 break
-    used = {f for frags in paired.values() for f in frags}
-    return [(f, sorted(paired.get(f, []))) for f in files if f not in used]
+    sidecars: dict[Path, Path] = {}
+    for side in (f for f in files if f.suffix.lower() == ".c2pa"):
+        assets = [f for f in files if f.parent == side.parent and f.stem == side.stem and f != side]
+        if assets:
+            sidecars[assets[0]] = side
+    used = {f for frags in paired.values() for f in frags} | set(sidecars.values())
+    return [Job(f, sorted(paired.get(f, [])), sidecars.get(f)) for f in files if f not in used]
 
 
 def _safe_format(path: Path) -> str | None:
@@ -141,15 +170,25 @@ def verify_paths(
     trust: str = "all",
     progress: Progress = NO_PROGRESS,
     reader: IsolatedReader | None = None,
+    manifest: str | Path | None = None,
+    cawg_trust: str | None = None,
 ) -> list[ProvenanceReport]:
-    """Reports for every file (folders expanded), in order, with progress and cancel."""
-    lists_for(trust)  # a bad setting fails before any work
+    """Reports for every file (folders expanded), in order, with progress and cancel.
+    `manifest`: a sidecar `.c2pa` for the one asset given."""
+    lists_for(trust, cawg_trust)  # a bad setting fails before any work
     jobs = collect(paths)
+    if manifest is not None:
+        if len(jobs) != 1:
+            raise UserError("--manifest goes with exactly one asset.")
+        jobs[0].sidecar = Path(manifest)
     reports = []
-    for done, (path, frags) in enumerate(jobs):
-        progress.update(done, len(jobs), path.name)
-        report = verify_file(path, trust, frags, reader=reader)
-        report.fragments = [str(f.resolve()) for f in frags]
+    for done, job in enumerate(jobs):
+        progress.update(done, len(jobs), job.path.name)
+        report = verify_file(
+            job.path, trust, job.fragments, reader=reader, sidecar=job.sidecar,
+            cawg_trust=cawg_trust,
+        )  # fmt: skip
+        report.fragments = [str(f.resolve()) for f in job.fragments]
         reports.append(report)
     progress.update(len(jobs), len(jobs), "done")
     return reports

@@ -81,3 +81,23 @@ def test_dropping_a_file_verifies_it(qtbot: QtBot, collage: Path) -> None:
     with qtbot.waitSignal(panel.report_shown, timeout=30000):
         panel.dropEvent(event)
     assert panel.report is not None and Path(panel.report.path).name == "collage.jpg"
+
+
+def test_identity_beside_the_verdict_and_use_as_category(qtbot: QtBot, tmp_path: Path) -> None:
+    from critique_app.provenance.c2pa_signer import make_test_ca
+
+    person = make_test_ca("Identity CA nobody lists", "Jane Doe")
+    still = sign_file(make_still(tmp_path / "s.jpg"), tmp_path / "jane.jpg",
+                      signing_identity(), identity_signer=person)  # fmt: skip
+    panel = ProvenancePanel(trust="none")
+    qtbot.addWidget(panel)
+    panel.show_report(verify_file(still, "none", isolated=False))
+    assert panel.badge.text() == "Valid, but unrecognised signer"  # the signer's verdict
+    assert "Jane Doe" in panel.identities_label.text()
+    assert "not on any CAWG trust list" in panel.identities_label.text()
+    assert panel.use_category.isEnabled()
+    with qtbot.waitSignal(panel.category_requested) as got:
+        panel.use_category.click()
+    assert got.args[0]["c2pa"]["ai_signal_category"] == (
+        "provenance.source-type.trainedAlgorithmicMedia"
+    )

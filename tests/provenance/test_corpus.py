@@ -146,7 +146,12 @@ def test_real_files_say_who_and_what(
     assert sony["signer"]["organisation"] == "European Broadcasting Union"
     assert {p["permission"] for p in sony["permissions"]} >= {"c2pa.ai_training"}
     assert any(w.get("alg") == "tv.kinetiq.watercast.48.1" for w in sony["watermarks"])
-    assert any(i["kind"] == "cawg.identity" for i in sony["identities"])
+    # The EBU publisher's CAWG X.509 identity: reported on its own, not as the signer.
+    (ebu,) = sony["identities"]
+    assert (ebu["type"], ebu["status"]) == ("cawg.x509", "untrusted")
+    assert ebu["manifest_label"] == sony["active_manifest"] and ebu["name"]
+    assert "cawg.x509.credential.untrusted" in ebu["codes"]
+    assert sony["reason"] == "untrusted_signer"  # the identity never changes the reason
     parent = sony["ingredients"][0]
     assert parent["relationship"] == "parentOf" and parent["generator"] == "SONY_CAMERA"
     assert parent["digital_source_types"] == ["digitalCapture"]

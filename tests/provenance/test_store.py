@@ -30,7 +30,14 @@ def test_store_and_recheck_shows_what_changed(
     assert rows[0].report["tool_versions"]["c2pa-rs"] and rows[0].report["trust_dates"] == {
         "c2pa": "2026-11-22", "interim": "2026-01-01"}  # fmt: skip
     changes = {c.field: c for c in diff(rows[0].report, rows[1].report)}
-    assert set(changes) == {"state", "reason", "trust list", "trust lists", "failures"}
+    assert set(changes) == {
+        "state",
+        "reason",
+        "trust list",
+        "trust lists",
+        "trust files",
+        "failures",
+    }
     assert changes["failures"].before == ["signingCredential.untrusted"]
     assert (changes["state"].before, changes["state"].after) == ("Valid", "Trusted")
     assert "Valid" in changes["state"].sentence()

@@ -1,0 +1,75 @@
+"""`critique-app trust list [--json]` and `critique-app trust update FILE... [--list L] [--date D]`.
+
+Which trust files verification uses (list, date, SHA-256, number of certificates, shipped or
+installed) and the history of changes; `update` installs newer lists the user brings, keeps
+the old ones, and records the change so a re-check of a file shows a different list.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "trust",
+        help="the trust lists verification uses: list them, install newer ones",
+        description="Show or update the trust lists used by `verify` (C2PA, CAI interim, and "
+        "the CAWG identity list). Offline: newer lists are files you bring.",
+    )
+    sub = p.add_subparsers(dest="trust_command", metavar="ACTION", required=True)
+    ls = sub.add_parser(
+        "list",
+        help="every trust file in use, with date, SHA-256 and number of certificates",
+        description="Print every trust file in use (list, file, role, date, SHA-256, number "
+        "of certificates, shipped or installed) and the history of updates.",
+    )
+    ls.add_argument("--json", action="store_true", help="machine-readable output on stdout")
+    ls.set_defaults(func=run_list)
+    up = sub.add_parser(
+        "update",
+        help="install newer trust lists you bring (the old ones are kept)",
+        description="Install PEM (or .cfg) files as the newer version of their list. The list "
+        "is told by the file name (C2PA-TRUST-LIST…, C2PA-TSA-TRUST-LIST…, cai-interim-…, "
+        "cawg…) unless --list says it. Files of the list not given again stay in use.",
+    )
+    up.add_argument("files", nargs="+", metavar="FILE", help="PEM files (or a .cfg of EKUs)")
+    up.add_argument("--list", choices=("c2pa", "interim", "cawg"), help="the list they update")
+    up.add_argument(
+        "--date", metavar="YYYY-MM-DD", help="the lists' own date (default: today, UTC)"
+    )
+    up.set_defaults(func=run_update)
+
+
+def run_list(args: argparse.Namespace) -> int:
+    from critique_app.provenance.trust_store import file_json, listing
+
+    files, history = listing()
+    if args.json:
+        out = {"files": [file_json(f) for f in files], "history": history}
+        json.dump(out, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    for f in files:
+        print(
+            f"{f.list:8} {f.file}  {f.role}, dated {f.date or '—'}, {f.anchors} certificates, "
+            f"sha256 {f.sha256}, {f.origin}"
+        )
+    if history:
+        print("Updates:")
+    for h in history:
+        before = h.get("before") or {}
+        after = h.get("after") or {}
+        print(f"  {h['when']}  {h['list']}: {before.get('date', 'none')} → {after.get('date')}")
+    return 0
+
+
+def run_update(args: argparse.Namespace) -> int:
+    from critique_app.provenance.trust_store import update
+
+    for sentence in update(args.files, args.list, args.date):
+        print(sentence)
+    return 0

@@ -1,0 +1,199 @@
+"""`critique-app trust update`: install newer trust lists the user brings, keep the old ones.
+
+Files go to the user data folder (trust/), renamed with their date, never over an older
+file; `installed.json` says which files make each list now and keeps a history of every
+change (before and after: date, files, SHA-256), so `trust list` can show it and a re-check
+of a file shows that its report used a different list.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from dataclasses import asdict
+from datetime import date as Date
+from datetime import datetime, timezone
+from pathlib import Path
+
+from critique_app.errors import UserError
+from critique_app.provenance.trust import (
+    TrustFile,
+    count_certificates,
+    current_entry,
+    describe,
+    installed_dir,
+    installed_index,
+)
+
+LIST_NAMES = {
+    "c2pa": "C2PA trust list",
+    "interim": "CAI interim known-certificate list",
+    "cawg": "CAWG identity trust list",
+}
+_DATED = re.compile(r"[._-]?\d{4}-\d{2}-\d{2}$")
+
+
+def list_of(path: Path) -> str:
+    """Which list a file belongs to, from its name (C2PA-TRUST-LIST.pem, cai-interim-…)."""
+    name = path.name.lower()
+    if "cawg" in name or "iptc" in name or "smime" in name:
+        return "cawg"
+    if "interim" in name or name.startswith("cai-"):
+        return "interim"
+    return "c2pa"
+
+
+def role_of(path: Path) -> str:
+    name = path.name.lower()
+    if path.suffix.lower() == ".cfg":
+        return "config"
+    return "allowed" if "allowed" in name or "end-entity" in name else "anchors"
+
+
+def _base(name: str) -> str:
+    """'C2PA-TRUST-LIST.2026-11-22.pem' -> 'c2pa-trust-list' (what a newer copy replaces)."""
+    stem = Path(name).stem
+    return _DATED.sub("", stem).lower()
+
+
+def _check(path: Path, role: str) -> None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise UserError(f"The trust file {path} cannot be read ({err}).") from None
+    if role != "config" and count_certificates(text) == 0:
+        raise UserError(f"The trust file {path} holds no PEM certificate.")
+
+
+def _install_copy(src: Path, when: str) -> str:
+    folder = installed_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = _DATED.sub("", src.stem)
+    name = f"{stem}.{when}{src.suffix}"
+    n = 1
+    while (folder / name).exists():  # never over an older file
+        if (folder / name).read_bytes() == src.read_bytes():
+            return name
+        n += 1
+        name = f"{stem}.{when}-{n}{src.suffix}"
+    shutil.copyfile(src, folder / name)
+    return name
+
+
+def _snapshot(key: str) -> dict | None:
+    found = current_entry(key)
+    if found is None:
+        return None
+    entry, folder, origin = found
+    names = list(entry["anchors"]) + list(entry.get("allowed", []))
+    names += [entry["config"]] if entry.get("config") else []
+    return {
+        "date": entry["date"],
+        "origin": origin,
+        "files": [
+            {"file": n, "sha256": describe(folder / n, key, "anchors", None, origin).sha256}
+            for n in names
+        ],  # fmt: skip
+    }
+
+
+def update(
+    files: list[str | Path], list_key: str | None = None, when: str | None = None
+) -> list[str]:
+    """Install the files as the newer version of their lists; sentences saying what changed."""
+    day = when or datetime.now(timezone.utc).date().isoformat()
+    try:
+        Date.fromisoformat(day)
+    except ValueError:
+        raise UserError(f"The date '{day}' is not a date (use YYYY-MM-DD).") from None
+    paths = [Path(f) for f in files]
+    for p in paths:
+        if not p.is_file():
+            raise UserError(f"{p} does not exist.")
+        if list_key is not None and list_key not in LIST_NAMES:
+            raise UserError(f"Unknown list '{list_key}': use c2pa, interim or cawg.")
+        _check(p, role_of(p))
+    groups: dict[str, list[Path]] = {}
+    for p in paths:
+        groups.setdefault(list_key or list_of(p), []).append(p)
+    index = installed_index()
+    said: list[str] = []
+    for key, group in groups.items():
+        found = current_entry(key)
+        old = dict(found[0]) if found else {"name": LIST_NAMES[key], "anchors": [], "allowed": []}
+        if found and day < found[0]["date"]:
+            raise UserError(
+                f"The {LIST_NAMES[key]} in use is dated {found[0]['date']}; {day} is older. "
+                "Give the date of the newer list with --date."
+            )
+        before = _snapshot(key)
+        entry = {"name": old.get("name", LIST_NAMES[key]), "date": day,
+                 "anchors": [], "allowed": [], "config": None}  # fmt: skip
+        # Files not brought again stay (e.g. a new C2PA list keeps the TSA list in use), so
+        # they are copied next to the new ones under their own names.
+        kept = {role: list(old.get(role) or []) for role in ("anchors", "allowed")}
+        if old.get("config"):
+            kept["config"] = [old["config"]]
+        brought = {(role_of(p), _base(p.name)) for p in group}
+        source = found[1] if found else installed_dir()
+        for role, names in kept.items():
+            for n in names:
+                if (role, _base(n)) in brought:
+                    continue
+                src = source / n
+                copied = (
+                    n
+                    if source == installed_dir()
+                    else _install_copy(src, found[0]["date"] if found else day)
+                )
+                _put(entry, role, copied)
+        for p in group:
+            _put(entry, role_of(p), _install_copy(p, day))
+        if not entry["anchors"]:
+            raise UserError(f"The {LIST_NAMES[key]} needs at least one file of anchors.")
+        index["lists"][key] = entry
+        _save(index)
+        after = _snapshot(key)
+        if before and after and before["files"] == after["files"]:
+            said.append(f"{LIST_NAMES[key]}: already in use, nothing changed.")
+            continue
+        index["history"].append({
+            "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "list": key, "before": before, "after": after,
+        })  # fmt: skip
+        _save(index)
+        was = f"dated {before['date']} ({before['origin']})" if before else "none before"
+        said.append(f"{LIST_NAMES[key]}: now dated {day}, {len(after['files']) if after else 0} "
+                    f"file(s); was {was}. The old files are kept.")  # fmt: skip
+    return said
+
+
+def _put(entry: dict, role: str, name: str) -> None:
+    if role == "config":
+        entry["config"] = name
+    else:
+        entry[role].append(name)
+
+
+def _save(index: dict) -> None:
+    folder = installed_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / "installed.json.tmp"
+    tmp.write_text(json.dumps(index, indent=2) + "\n", encoding="utf-8")
+    tmp.replace(folder / "installed.json")
+
+
+def listing() -> tuple[list[TrustFile], list[dict]]:
+    """(every file of every list in use, the history of changes) for `trust list`."""
+    from critique_app.provenance.trust import shipped_list
+
+    files: list[TrustFile] = []
+    for key in LIST_NAMES:
+        if current_entry(key) is not None:
+            files += list(shipped_list(key).files)
+    return files, list(installed_index().get("history", []))
+
+
+def file_json(f: TrustFile) -> dict:
+    return asdict(f)
