@@ -1,113 +1,26 @@
-"""The timeline's thumbnail strip: small JPEG stills sampled over a film, cached in the project.
+"""Moved: decoding is in `critique_app.media.thumbnails`, storage in `db.thumbnail_store`.
 
-One sequential decode of the film (decoding is the cost; scaling a sampled frame with FFmpeg
-and a small JPEG are cheap), so the strip comes at nearly plain decode speed.
+Kept only until gui/timeline_presenter.py imports those two (issue 11); then delete this file.
 """
 
 from __future__ import annotations
 
-import io
-import math
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any
+from sqlite_utils import Database
 
-import av
-from PIL import Image
+from critique_app.media.thumbnails import (
+    THUMB_HEIGHT,
+    decode_only,
+    generate_thumbnails,
+    sample_frames,
+)
+from db.thumbnail_store import load_thumbnails, store_thumbnails
 
-from critique_app.errors import UserError
-from critique_app.progress import NO_PROGRESS, Progress
-
-THUMB_HEIGHT = 54
+__all__ = ["THUMB_HEIGHT", "decode_only", "generate_thumbnails", "sample_frames"]
 
 
-def sample_frames(frame_count: int, rate: float, max_count: int = 400) -> list[int]:
-    """Frames to show in the strip: one per second, fewer on long films (at most `max_count`)."""
-    if frame_count <= 0:
-        return []
-    step = max(1, round(rate), math.ceil(frame_count / max_count))
-    return list(range(0, frame_count, step))
+def load_cached(db: Database, film_id: int, height: int = THUMB_HEIGHT) -> dict[int, bytes]:
+    return load_thumbnails(db, film_id, height)
 
 
-def _open(path: Path) -> Any:
-    try:
-        container = av.open(str(path))
-    except (av.error.FFmpegError, OSError) as err:
-        raise UserError(f"{path.name} could not be opened for thumbnails: {err}.") from err
-    stream = container.streams.video[0]
-    stream.thread_type = "AUTO"
-    return container, stream
-
-
-def _walk(
-    path: Path, wanted: list[int], progress: Progress, take: Callable[[int, Any], None]
-) -> int:
-    """Decode `path` in order, calling `take(index, frame)` for each wanted index."""
-    container, stream = _open(path)
-    targets = set(wanted)
-    last = max(wanted) if wanted else -1
-    total = len(wanted)
-    done = 0
-    index = -1
-    try:
-        for frame in container.decode(stream):
-            progress.check()  # every frame: a Cancel on a 2-hour film stops at once
-            index += 1
-            if index in targets:
-                take(index, frame)
-                done += 1
-                if done % 8 == 0 or done == total:
-                    progress.update(done, total, f"frame {index}")
-            if index >= last:
-                break
-    except av.error.FFmpegError:
-        pass  # a damaged tail: keep the thumbnails decoded so far
-    finally:
-        container.close()
-    return done
-
-
-def generate_thumbnails(
-    path: str | Path,
-    frames: list[int],
-    *,
-    height: int = THUMB_HEIGHT,
-    progress: Progress = NO_PROGRESS,
-    on_thumbnail: Callable[[int, bytes], None] | None = None,
-) -> dict[int, bytes]:
-    """JPEG bytes per sampled frame index; `on_thumbnail` sees each one as soon as it exists."""
-    out: dict[int, bytes] = {}
-
-    def take(index: int, frame: Any) -> None:
-        width = max(2, round(frame.width * height / frame.height / 2) * 2)
-        small = frame.reformat(width=width, height=height, format="rgb24", interpolation="AREA")
-        buf = io.BytesIO()
-        Image.fromarray(small.to_ndarray()).save(buf, "JPEG", quality=80)
-        out[index] = buf.getvalue()
-        if on_thumbnail is not None:
-            on_thumbnail(index, out[index])
-
-    _walk(Path(path), frames, progress, take)
-    return out
-
-
-def decode_only(path: str | Path, frames: list[int], progress: Progress = NO_PROGRESS) -> int:
-    """The baseline the benchmark compares with: the same decode, no thumbnail work."""
-    return _walk(Path(path), frames, progress, lambda _i, _f: None)
-
-
-def load_cached(db: Any, film_id: int, height: int = THUMB_HEIGHT) -> dict[int, bytes]:
-    """Thumbnails already in the project's `thumbnails` table."""
-    rows = db.execute(
-        "SELECT frame, image FROM thumbnails WHERE film_id = ? AND height = ? ORDER BY frame",
-        [film_id, height],
-    ).fetchall()
-    return {int(frame): bytes(image) for frame, image in rows}
-
-
-def store(db: Any, film_id: int, thumbs: dict[int, bytes], height: int = THUMB_HEIGHT) -> None:
-    with db.conn:
-        db.conn.executemany(
-            "INSERT OR REPLACE INTO thumbnails (film_id, frame, height, image) VALUES (?, ?, ?, ?)",
-            [(film_id, frame, height, image) for frame, image in thumbs.items()],
-        )
+def store(db: Database, film_id: int, thumbs: dict[int, bytes], height: int = THUMB_HEIGHT) -> None:
+    store_thumbnails(db, film_id, thumbs, height)
