@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from critique_app.provenance.report import C2paFinding, Ingredient, Manifest
+from critique_app.provenance.manifests import C2paFinding, Ingredient, Manifest
 from critique_app.provenance.vocab import AI_SIGNALS, rubric, stronger
 
 SENTENCES = {
