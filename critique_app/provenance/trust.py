@@ -14,8 +14,6 @@ from pathlib import Path
 from critique_app.errors import UserError
 from critique_app.paths import resource
 
-SETTINGS = ("all", "c2pa", "interim", "none")
-
 
 @dataclass(frozen=True)
 class TrustList:
