@@ -238,14 +238,3 @@ def load_matches(db: Database, film_id: int) -> list[dict[str, Any]]:
     )
     names = [d[0] for d in cur.description]
     return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
-
-
-def match_spans(db: Database, film_id: int) -> list[tuple[int, int, str]]:
-    """The film's matches as the timeline's lane draws them: first and last frame, item label."""
-    rows = db.execute(
-        "SELECT m.start_frame, m.end_frame, l.label FROM matches m "
-        "JOIN library_items l ON l.id = m.library_item_id WHERE m.film_id = ? "
-        "ORDER BY m.start_frame",
-        [film_id],
-    ).fetchall()
-    return [(int(start), int(end), str(label)) for start, end, label in rows]

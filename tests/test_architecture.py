@@ -93,8 +93,6 @@ SQL = re.compile(
     r"\b(FROM|INTO|TABLE|INDEX|SET|user_version|integrity_check|quick_check)\b",
     re.DOTALL,
 )
-# Until gui/project_session.py reads its lanes through db.fingerprint_store (issue 11, the lead).
-SQL_ELSEWHERE_FOR_NOW = {"critique_app/gui/project_session.py"}
 # A merge checks a student's file format through SQLite's backup API before opening it.
 SQL_ELSEWHERE = {"critique_app/services/merge.py": {"PRAGMA user_version"}}
 
@@ -113,8 +111,6 @@ def test_sql_is_written_only_in_db() -> None:
     for root in ("critique_app", "exporters"):
         for path in sorted((REPO / root).rglob("*.py")):
             name = path.relative_to(REPO).as_posix()
-            if name in SQL_ELSEWHERE_FOR_NOW:
-                continue
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
                 text = _text_of(node)
                 known = SQL_ELSEWHERE.get(name, set())
