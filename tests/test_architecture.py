@@ -78,12 +78,21 @@ def test_the_root_package_imports_nothing_of_the_project() -> None:
     assert [n for n in imported if n == "." or n.split(".")[0] in ROOT_PACKAGES] == []
 
 
+def _sources_of(contract_name: str) -> set[str]:
+    (contract,) = [c for c in _contracts() if c["name"] == contract_name]
+    return set(contract["source_modules"])
+
+
 def test_every_layer_under_the_gui_is_kept_from_qt() -> None:
     layers = _layers()
     gui = next(i for i, row in enumerate(layers) if "critique_app.gui" in row)
     below_gui = {name for row in layers[gui + 1 :] for name in row}
-    (qt,) = [c for c in _contracts() if c["name"] == "Only the GUI imports Qt"]
-    assert sorted(below_gui - set(qt["source_modules"])) == []
+    assert sorted(below_gui - _sources_of("Only the GUI imports Qt")) == []
+
+
+def test_every_layer_but_db_is_kept_from_sqlite() -> None:
+    others = {name for row in _layers() for name in row} - {"db"}
+    assert sorted(others - _sources_of("Only db talks to SQLite")) == []
 
 
 # An SQL statement as this code base writes them (keywords in capitals): a verb first, then the
