@@ -85,8 +85,8 @@ def key_latency(film: Path, steps: int) -> dict[str, dict[str, float]]:
 
 
 def thumbnail_throughput(film: Path, rounds: int = 3) -> dict[str, float]:
+    from critique_app.media import thumbnails
     from critique_app.media.probe import probe
-    from critique_app.player import thumbnails
 
     info = probe(film)
     frames = thumbnails.sample_frames(info.frame_count, float(info.rate))

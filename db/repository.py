@@ -547,6 +547,15 @@ class Repository(AnnotationStore):
                 [(annotation_id, i) for i in item_ids],
             )
 
+    def seminar_of_item(self, item_id: int) -> int:
+        """The id of the seminar that holds this item."""
+        row = self.db.conn.execute(
+            "SELECT seminar_id FROM seminar_items WHERE id = ?", [item_id]
+        ).fetchone()
+        if row is None:
+            raise UserError(f"Seminar item {item_id} is not in this project.")
+        return int(row[0])
+
     def seminar_items(self, seminar_id: int) -> list[SeminarItem]:
         return [
             SeminarItem(r[0], r[1], r[2], r[3], FrameRange(r[4], r[5]), r[6], r[7], r[8])

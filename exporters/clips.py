@@ -141,7 +141,8 @@ class Sound:
                     if decoded.pts is None:
                         continue
                     at = round(
-                        (Fraction(decoded.pts) * decoded.time_base - self.begin) * self.sample_rate
+                        (Fraction(decoded.pts) * (decoded.time_base or tb) - self.begin)
+                        * self.sample_rate
                     )
                     for frame in resampler.resample(decoded):
                         data = frame.to_ndarray()

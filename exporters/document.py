@@ -206,7 +206,3 @@ class Imported:
     category_key: str | None = None
     category_label: str | None = None
     tier_author: str | None = None
-
-
-def item_category_key(item: ExportItem) -> str:
-    return item.category.key if item.category else ""

@@ -7,7 +7,6 @@ regimes, signed with a local "Critique demo" certificate, annotated, with a semi
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 
@@ -26,25 +25,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from critique_app.cli.window import ensure_demo, open_gui
     from critique_app.paths import demo_dir
-    from critique_app.progress import TerminalProgress
-    from critique_app.services.demo import build_demo, demo_paths, is_built
 
     folder = Path(args.dir).expanduser().resolve() if args.dir else demo_dir()
-    if getattr(args, "rebuild", False) or not is_built(folder):
-        print(f"Building the demo project in {folder} (once; about a minute)…", file=sys.stderr)
-        progress = TerminalProgress("demo")
-        try:
-            build_demo(folder, progress)
-        finally:
-            progress.finish()
-    demo = demo_paths(folder)
+    demo = ensure_demo(folder, rebuild=getattr(args, "rebuild", False))
     if args.no_gui:
         print(f"project: {demo.project}")
         print(f"film:    {demo.film}")
         print(f"stills:  {demo.stills[0].parent}")
         print(f"demo CA: {demo.ca}  (critique-app verify --trust {demo.ca} FILE)")
         return 0
-    from critique_app.cli.open_cmd import open_gui
-
     return open_gui(demo.project)

@@ -82,7 +82,8 @@ def run(args: argparse.Namespace) -> int:
                 raise UserError(
                     f"Choose what to export with --seminar NAME or --film F (seminars: {names})."
                 )
-            doc = service.seminar_document(project, args.seminar or seminars[0].id)
+            # the only seminar, when none is named: its name finds it
+            doc = service.seminar_document(project, args.seminar or seminars[0].name)
         signer = None
         if args.format in ("clips", "pack"):
             signer = service.configured_signer(project, args.sign_with)

@@ -1,7 +1,7 @@
 """`critique-app open PATH` and plain `critique-app`: open the GUI on a project or a film.
 
 Without a command the last project opens, else the demo (built once). Qt is imported only
-inside these functions, through critique_app.gui.
+when the window opens (critique_app.cli.window).
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from critique_app.cli.window import ensure_demo, open_gui
 from critique_app.errors import UserError
 
 
@@ -34,22 +35,12 @@ def run(args: argparse.Namespace) -> int:
     return open_gui(path)
 
 
-def open_gui(path: Path | None) -> int:
-    """Run the window on `path` (the demo command calls this too)."""
-    from critique_app.gui.app import run_gui
-
-    return run_gui(path)
-
-
 def run_default() -> int:
-    """`critique-app` alone: the last project, else the demo, else an empty window."""
+    """`critique-app` alone: the last project, else the demo (built once)."""
     from critique_app.gui.app import last_project
+    from critique_app.paths import demo_dir
 
     path = last_project()
-    if path is not None:
-        return open_gui(path)
-    try:
-        from critique_app.cli import demo
-    except ImportError:
-        return open_gui(None)
-    return int(demo.run(argparse.Namespace(no_gui=False, dir=None)) or 0)
+    if path is None:
+        path = ensure_demo(demo_dir()).project
+    return open_gui(path)

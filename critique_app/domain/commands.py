@@ -259,10 +259,6 @@ def set_category(annotation_id: int, category_id: int | None) -> EditAnnotation:
     return EditAnnotation(annotation_id, {"category_id": category_id}, "Change category")
 
 
-def set_evidence(annotation_id: int, evidence: str | None) -> EditAnnotation:
-    return EditAnnotation(annotation_id, {"evidence": evidence}, "Change evidence")
-
-
 def set_regions(
     annotation_id: int, regions: Iterable[Region], label: str = "Change regions"
 ) -> EditAnnotation:

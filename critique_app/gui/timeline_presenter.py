@@ -19,8 +19,9 @@ from critique_app.gui.player_controller import PlayerController
 from critique_app.gui.project_session import ProjectSession
 from critique_app.gui.timeline import Timeline, TimelineBar
 from critique_app.gui.worker import Task, TaskRunner
-from critique_app.player import thumbnails
+from critique_app.media.thumbnails import THUMB_HEIGHT, generate_thumbnails, sample_frames
 from critique_app.progress import Progress
+from db.thumbnail_store import load_thumbnails, store_thumbnails
 from db.timeline_lanes import match_spans, shot_cuts
 
 PALETTE = ("#4f8cc9", "#d9822b", "#3fa46a", "#c0504d", "#8e6bbf", "#2aa1a8", "#c7a431", "#d0609a")
@@ -36,7 +37,7 @@ def colour_for(key: str) -> str:
 
 
 def _thumbnails(progress: Progress, path: Any, frames: list[int]) -> dict[int, bytes]:
-    return thumbnails.generate_thumbnails(
+    return generate_thumbnails(
         path, frames, progress=progress, on_thumbnail=lambda i, jpeg: progress.publish((i, jpeg))
     )
 
@@ -143,7 +144,7 @@ class TimelinePresenter(QObject):
         canvas = self.timeline.canvas
         project, film = self.session.project, self.session.film
         if project is not None and film is not None:
-            cached = thumbnails.load_cached(project.db, film.id)
+            cached = load_thumbnails(project.db, film.id, THUMB_HEIGHT)
             if cached:
                 for frame, jpeg in cached.items():
                     canvas.add_thumbnail(frame, QImage.fromData(jpeg, "JPEG"))
@@ -174,13 +175,13 @@ class TimelinePresenter(QObject):
 
         def done(thumbs: dict[int, bytes]) -> None:
             if wanted() and project is not None and film_id is not None and thumbs:
-                thumbnails.store(project.db, film_id, thumbs)
+                store_thumbnails(project.db, film_id, thumbs, THUMB_HEIGHT)
 
         task = self.runner.run(
             "Thumbnails",
             _thumbnails,
             path,
-            thumbnails.sample_frames(info.frame_count, float(info.rate)),
+            sample_frames(info.frame_count, float(info.rate)),
             scope="film",
             on_partial=arrived,
             on_done=done,

@@ -15,9 +15,6 @@ if TYPE_CHECKING:
     from critique_app.media.frame_server import Frame
     from critique_app.media.probe import MediaInfo
 
-MIN_RATE = 0.25
-MAX_RATE = 8.0
-
 
 class EngineState(enum.Enum):
     STOPPED = "stopped"

@@ -19,7 +19,6 @@ from pathlib import Path
 from critique_app.errors import UserError
 from critique_app.paths import resource, user_data_dir
 
-SETTINGS = ("all", "c2pa", "interim", "none")
 CAWG_SETTINGS = ("installed", "none")
 
 

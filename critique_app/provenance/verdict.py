@@ -11,7 +11,7 @@ from dataclasses import asdict
 from typing import Any
 
 from critique_app.provenance import reasons
-from critique_app.provenance.report import C2paFinding, Identity, Ingredient, Manifest
+from critique_app.provenance.manifests import C2paFinding, Identity, Ingredient, Manifest
 from critique_app.provenance.vocab import AI_SIGNALS, rubric, stronger
 
 SENTENCES = {

@@ -8,7 +8,6 @@ provenance report — everything the app shows, on material that ships with it.
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -217,12 +216,6 @@ def _provenance_and_library(
             note="Demo generator output (signed by the local 'Critique demo' certificate).",
         )
     match_film(project, demo.film)
-
-
-def remove_demo(folder: Path | None = None) -> None:
-    folder = Path(folder) if folder is not None else demo_dir()
-    if folder.exists():
-        shutil.rmtree(folder)
 
 
 _AI_PASSAGES = tuple(p for p in demo_film.PASSAGES if p.key != "street")

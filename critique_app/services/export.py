@@ -138,17 +138,6 @@ def film_document(project: Any, film: str | int, **filters: Any) -> ExportDocume
     return _document(project, look, chosen.title, items, "film")
 
 
-def selection_document(
-    project: Any, annotation_ids: Iterable[int], title: str = "Selected annotations"
-) -> ExportDocument:
-    look = _Lookup(project.repo)
-    items = []
-    for n, ident in enumerate(annotation_ids, start=1):
-        a = project.repo.get_annotation(ident)
-        items.append(look.item(n, a, a.film_id, a.range))
-    return _document(project, look, title, items, "selection")
-
-
 def find_film(project: Any, film: str | int) -> Film:
     """A film by id, title, file name or SHA-256 prefix; one sentence when not found."""
     films = project.repo.films()

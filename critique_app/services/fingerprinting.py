@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -253,7 +254,7 @@ class MatchReport:
     library_items: int
     library_hashes: int
 
-    def to_json(self) -> dict[str, object]:
+    def to_json(self) -> dict[str, Any]:
         from critique_app.provenance import matching
 
         film = self.film

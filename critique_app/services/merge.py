@@ -9,7 +9,6 @@ target changes, and the whole merge is one transaction.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import tempfile
 from dataclasses import dataclass, field, replace
@@ -28,10 +27,10 @@ from critique_app.domain.model import (
     Tier,
     Vocabulary,
     new_uuid,
-    now_iso,
 )
 from critique_app.errors import UserError
 from critique_app.progress import NO_PROGRESS, Progress
+from db.merge_log import merged_at, record_merge
 from db.project import SQLITE_HEADER, Project, open_project
 from db.schema import latest_version
 
@@ -361,22 +360,12 @@ def merge_projects(
     with target.db.atomic():
         for number, source in enumerate(loaded):
             progress.update(len(sources) + number, len(sources) * 2, f"Merging {source.path.name}")
-            row = target.db.execute(
-                "SELECT merged_at FROM merges WHERE source_sha256 = ?", [source.sha256]
-            ).fetchone()
-            if row:
-                summary.already_merged.append(f"{source.path.name} ({row[0]})")
+            when = merged_at(target.db, source.sha256)
+            if when is not None:
+                summary.already_merged.append(f"{source.path.name} ({when})")
             merger.merge(source)
-            target.db.execute(
-                "INSERT INTO merges (source_path, source_sha256, authors, summary_json, merged_at) "
-                "VALUES (?, ?, ?, ?, ?)",
-                [
-                    str(source.path),
-                    source.sha256,
-                    ", ".join(source.authors),
-                    json.dumps(summary.to_json()),
-                    now_iso(),
-                ],
+            record_merge(
+                target.db, str(source.path), source.sha256, source.authors, summary.to_json()
             )
     summary.authors = sorted({a for s in loaded for a in s.authors})
     progress.update(len(sources) * 2, len(sources) * 2, "Merged")

@@ -143,7 +143,7 @@ class MoveItem(Command):
     _before: int | None = None
 
     def do(self, repo: Any) -> Change:
-        seminar_id = _seminar_of(repo, self.item_id)
+        seminar_id = repo.seminar_of_item(self.item_id)
         order = [i.id for i in repo.seminar_items(seminar_id)]
         self._before = order.index(self.item_id)
         repo.move_seminar_item(self.item_id, self.position)
@@ -176,15 +176,6 @@ class EditItem(Command):
             self.item = newer.item
             return True
         return False
-
-
-def _seminar_of(repo: Any, item_id: int) -> int:
-    row = repo.db.conn.execute(
-        "SELECT seminar_id FROM seminar_items WHERE id = ?", [item_id]
-    ).fetchone()
-    if row is None:
-        raise UserError(f"Seminar item {item_id} is not in this project.")
-    return int(row[0])
 
 
 def _renumber(repo: Any, seminar_id: int) -> None:
@@ -304,13 +295,13 @@ class Seminars:
         return command.item
 
     def remove(self, item_id: int) -> None:
-        seminar_id = _seminar_of(self.repo, item_id)
+        seminar_id = self.repo.seminar_of_item(item_id)
         item = next(i for i in self.items(seminar_id) if i.id == item_id)
         self.stack.push(RemoveItem(item))
 
     def move(self, item_id: int, position: int) -> list[SeminarItem]:
         self.stack.push(MoveItem(item_id, position))
-        return self.items(_seminar_of(self.repo, item_id))
+        return self.items(self.repo.seminar_of_item(item_id))
 
     def edit(
         self,
@@ -320,7 +311,7 @@ class Seminars:
         notes: str | None = None,
         frames: FrameRange | None = None,
     ) -> SeminarItem:
-        seminar_id = _seminar_of(self.repo, item_id)
+        seminar_id = self.repo.seminar_of_item(item_id)
         item = next(i for i in self.items(seminar_id) if i.id == item_id)
         changed = replace(
             item,

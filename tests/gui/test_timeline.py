@@ -13,9 +13,10 @@ from PyQt6.QtWidgets import QApplication
 
 from critique_app.domain.model import Annotation, FrameRange
 from critique_app.gui.timeline import TRACK
-from critique_app.player import thumbnails
+from critique_app.media.thumbnails import THUMB_HEIGHT, sample_frames
 from critique_app.services.films import add_film
 from db.project import open_project
+from db.thumbnail_store import load_thumbnails
 from tests.conftest import FRAME_WAIT_MS
 
 K = Qt.Key
@@ -145,12 +146,12 @@ def test_thumbnails_in_background_cached_in_project(
     project = make_project(tmp_path, clip)
     h = open_window(project)
     canvas = h.window.timeline.canvas
-    expected = thumbnails.sample_frames(120, 24.0)
+    expected = sample_frames(120, 24.0)
     h.qtbot.waitUntil(lambda: len(canvas.thumbs) == len(expected), timeout=10000)
     h.qtbot.waitUntil(lambda: not h.window.taskbar.isVisible(), timeout=FRAME_WAIT_MS)
     with open_project(project) as p:
         film_id = p.repo.films()[0].id
-        assert sorted(thumbnails.load_cached(p.db, film_id)) == expected
+        assert sorted(load_thumbnails(p.db, film_id, THUMB_HEIGHT)) == expected
     h.window.close()
     again = open_window(project)
     # from the cache: all there at once, no background task

@@ -216,7 +216,8 @@ def _image_layout(image: Any) -> str:
 
 def check_stored(project: Path) -> dict[str, int]:
     """Every thumbnail and anchor stored under a film is that film's; returns the counts."""
-    from critique_app.player import thumbnails
+    from critique_app.media.thumbnails import THUMB_HEIGHT
+    from db.thumbnail_store import load_thumbnails
     from critique_app.services.anchors import compute_anchor_hashes
     from db.project import open_project
 
@@ -224,7 +225,7 @@ def check_stored(project: Path) -> dict[str, int]:
     with open_project(project) as p:
         for film in p.repo.films():
             kind = film.title[-1]
-            for _frame, jpeg in thumbnails.load_cached(p.db, film.id or 0).items():
+            for _frame, jpeg in load_thumbnails(p.db, film.id or 0, THUMB_HEIGHT).items():
                 assert layout_of(jpeg) == kind, f"a thumbnail of the other film is under {kind}"
                 counts["thumbnails"] += 1
             anchored = {a.id: a for a in p.repo.annotations(film_id=film.id) if a.anchor_hashes}

@@ -1,7 +1,8 @@
-"""The timeline's thumbnail strip: small JPEG stills sampled over a film, cached in the project.
+"""The timeline's thumbnail strip: small JPEG stills sampled over a film.
 
 One sequential decode of the film (decoding is the cost; scaling a sampled frame with FFmpeg
 and a small JPEG are cheap), so the strip comes at nearly plain decode speed.
+`db.thumbnail_store` keeps them in the project.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ def _walk(
     index = -1
     try:
         for frame in container.decode(stream):
-            progress.check()  # every frame: a Cancel on a 2-hour film stops at once
+            progress.check()  # every frame: sampled frames can be thousands apart on a long film
             index += 1
             if index in targets:
                 take(index, frame)
@@ -94,20 +95,3 @@ def generate_thumbnails(
 def decode_only(path: str | Path, frames: list[int], progress: Progress = NO_PROGRESS) -> int:
     """The baseline the benchmark compares with: the same decode, no thumbnail work."""
     return _walk(Path(path), frames, progress, lambda _i, _f: None)
-
-
-def load_cached(db: Any, film_id: int, height: int = THUMB_HEIGHT) -> dict[int, bytes]:
-    """Thumbnails already in the project's `thumbnails` table."""
-    rows = db.execute(
-        "SELECT frame, image FROM thumbnails WHERE film_id = ? AND height = ? ORDER BY frame",
-        [film_id, height],
-    ).fetchall()
-    return {int(frame): bytes(image) for frame, image in rows}
-
-
-def store(db: Any, film_id: int, thumbs: dict[int, bytes], height: int = THUMB_HEIGHT) -> None:
-    with db.conn:
-        db.conn.executemany(
-            "INSERT OR REPLACE INTO thumbnails (film_id, frame, height, image) VALUES (?, ?, ?, ?)",
-            [(film_id, frame, height, image) for frame, image in thumbs.items()],
-        )

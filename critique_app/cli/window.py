@@ -1,0 +1,35 @@
+"""Opening the window from the command line: shared by `open`, `demo` and plain `critique-app`.
+
+Qt is imported only inside these functions, through critique_app.gui, so `--help` stays instant.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from critique_app.services.demo import DemoProject
+
+
+def open_gui(path: Path | None) -> int:
+    """Run the window on `path` (a project or a film; None: an empty window)."""
+    from critique_app.gui.app import run_gui
+
+    return run_gui(path)
+
+
+def ensure_demo(folder: Path, *, rebuild: bool = False) -> DemoProject:
+    """The demo project in `folder`, built first (about a minute) when missing or asked for."""
+    from critique_app.progress import TerminalProgress
+    from critique_app.services.demo import build_demo, demo_paths, is_built
+
+    if rebuild or not is_built(folder):
+        print(f"Building the demo project in {folder} (once; about a minute)…", file=sys.stderr)
+        progress = TerminalProgress("demo")
+        try:
+            build_demo(folder, progress)
+        finally:
+            progress.finish()
+    return demo_paths(folder)
