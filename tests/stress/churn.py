@@ -217,9 +217,9 @@ def _image_layout(image: Any) -> str:
 def check_stored(project: Path) -> dict[str, int]:
     """Every thumbnail and anchor stored under a film is that film's; returns the counts."""
     from critique_app.media.thumbnails import THUMB_HEIGHT
-    from db.thumbnail_store import load_thumbnails
     from critique_app.services.anchors import compute_anchor_hashes
     from db.project import open_project
+    from db.thumbnail_store import load_thumbnails
 
     counts = {"thumbnails": 0, "anchors": 0}
     with open_project(project) as p:
