@@ -2,7 +2,11 @@
 throughput against plain decoding of the same film with the same sampling, in the same run.
 
 Goals (issue 3): → median <= 40 ms, ← median <= 60 ms; thumbnails >= 0.8x the decode-only rate.
-Usage: .venv/bin/python benchmarks/player.py [--steps 60]   (prints, writes results/player.json)
+Issue 11 (no regression): with `--against REV` (default: the commit before the window's task
+runner) the same benchmark of that commit runs in a git worktree, alternating with this tree in
+the same run, and the figures are compared as ratios (this tree / REV; <= 1.1 is no regression).
+Usage: .venv/bin/python benchmarks/player.py [--steps 60] [--against REV | --alone]
+(prints, writes results/player.json)
 """
 
 from __future__ import annotations
@@ -128,10 +132,71 @@ def machine() -> dict[str, str | int]:
     }
 
 
+BEFORE_TASK_RUNNER = "4a18ca2"  # main just before issue 11's task runner
+FIGURES = (
+    ("right key median ms", ("key_to_painted_frame", "right", "median_ms")),
+    ("left key median ms", ("key_to_painted_frame", "left", "median_ms")),
+    ("thumbnail strip s", ("thumbnail_strip", "thumbnails_s")),
+)
+
+
+def _figure(result: dict, path: tuple[str, ...]) -> float:
+    for key in path:
+        result = result[key]
+    return float(result)  # type: ignore[arg-type]
+
+
+def against(rev: str, steps: int, rounds: int = 2) -> int:
+    """This tree and REV, alternately, each in its own process; best of `rounds` each."""
+    import subprocess
+    import tempfile
+
+    tree = Path(tempfile.mkdtemp(prefix="critique-baseline-")) / "tree"
+    subprocess.run(
+        ["git", "-C", str(REPO), "worktree", "add", "--detach", str(tree), rev],
+        check=True,
+        capture_output=True,
+    )
+    runs: dict[str, list[dict]] = {"this tree": [], rev: []}
+    try:
+        for _ in range(rounds):
+            for label, root in ((rev, tree), ("this tree", REPO)):
+                subprocess.run(
+                    [sys.executable, str(root / "benchmarks" / "player.py"), "--steps",
+                     str(steps), "--alone"] if root == REPO else
+                    [sys.executable, str(root / "benchmarks" / "player.py"), "--steps", str(steps)],
+                    check=True, capture_output=True, cwd=root,
+                )  # fmt: skip
+                runs[label].append(
+                    json.loads((root / "benchmarks" / "results" / "player.json").read_text())
+                )
+    finally:
+        subprocess.run(
+            ["git", "-C", str(REPO), "worktree", "remove", "--force", str(tree)],
+            capture_output=True,
+        )
+    comparison = {}
+    print(f"this tree against {rev} (best of {rounds} alternating runs each):")
+    for name, path in FIGURES:
+        now = min(_figure(r, path) for r in runs["this tree"])
+        before = min(_figure(r, path) for r in runs[rev])
+        ratio = now / before if before else float("inf")
+        comparison[name] = {"this_tree": now, rev: before, "ratio": round(ratio, 3)}
+        verdict = "no regression" if ratio <= 1.1 else "REGRESSION"
+        print(f"  {name:<22} {now:8.2f} vs {before:8.2f}  ratio {ratio:.2f}  {verdict}")
+    out = RESULTS / "player-regression.json"
+    out.write_text(json.dumps({"against": rev, "rounds": rounds, "figures": comparison}, indent=2))
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--steps", type=int, default=60)
+    parser.add_argument("--against", default=BEFORE_TASK_RUNNER, help="a git revision")
+    parser.add_argument("--alone", action="store_true", help="this tree only, no comparison")
     args = parser.parse_args()
+    if not args.alone:
+        return against(args.against, args.steps)
     film = film_1080p()
     latency = key_latency(film, args.steps)
     thumbs = thumbnail_throughput(film)

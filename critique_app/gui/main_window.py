@@ -160,11 +160,32 @@ class MainWindow(QMainWindow):
             from critique_app.gui.provenance_panel import ProvenancePanel
 
             self.provenance_panel = ProvenancePanel(runner=self.tasks)
+            self.provenance_panel.category_requested.connect(self.use_declared_category)
             self.provenance_dock.setWidget(self.provenance_panel)
         path = self.session.film_path
         if path is not None and getattr(self, "_provenance_of", None) != path:
             self._provenance_of = path
             self.provenance_panel.verify(path)
+
+    def use_declared_category(self, report_json: dict[str, Any]) -> None:
+        """The provenance panel's "Use as category": the signal the credentials declare
+        becomes the selected annotation's category (one undoable edit)."""
+        from critique_app.services.declared_category import apply_declared_signal
+
+        project, selected = self.session.project, self.annotations.selected_id
+        if project is None or selected is None:
+            self.show_message(
+                "Select an annotation first: the declared signal becomes its category."
+            )
+            return
+        try:
+            change = apply_declared_signal(
+                project, selected, report_json, stack=self.session.undo_stack
+            )
+        except UserError as err:
+            self.show_message(str(err))
+            return
+        self.show_message(f"{change.label}; Ctrl+Z takes it back.")
 
     def _wire(self) -> None:
         a, c, t = self.actions, self.controller, self.transport

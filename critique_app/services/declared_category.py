@@ -35,8 +35,11 @@ def declared_category(project: Any, report_json: dict[str, Any]) -> DeclaredCate
     return DeclaredCategory(key, cat.id if cat else None, str(label), signal)
 
 
-def apply_declared_signal(project: Any, annotation_id: int, report_json: dict[str, Any]) -> Change:
-    """Set the annotation's category from the report, with evidence "C2PA"; undoable."""
+def apply_declared_signal(
+    project: Any, annotation_id: int, report_json: dict[str, Any], stack: Any = None
+) -> Change:
+    """Set the annotation's category from the report, with evidence "C2PA"; undoable (on
+    `stack`, the window's undo stack, else the project's own)."""
     found = declared_category(project, report_json)
     if found is None:
         raise UserError("The Content Credentials declare nothing about how this was made.")
@@ -49,4 +52,4 @@ def apply_declared_signal(project: Any, annotation_id: int, report_json: dict[st
         {"category_id": found.category_id, "evidence": "C2PA"},
         "Category from Content Credentials",
     )
-    return project.undo.push(edit)
+    return (stack if stack is not None else project.undo).push(edit)

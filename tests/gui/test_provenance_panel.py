@@ -101,3 +101,33 @@ def test_identity_beside_the_verdict_and_use_as_category(qtbot: QtBot, tmp_path:
     assert got.args[0]["c2pa"]["ai_signal_category"] == (
         "provenance.source-type.trainedAlgorithmicMedia"
     )
+
+
+def test_use_as_category_in_the_window_sets_the_selected_annotation(
+    open_window: object, tmp_path: Path, clip: Path
+) -> None:
+    from critique_app.domain.model import Annotation, FrameRange
+    from critique_app.gui.main_window import MainWindow
+    from critique_app.services.films import add_film
+    from db.project import open_project
+
+    still = sign_file(make_still(tmp_path / "s.jpg"), tmp_path / "ai.jpg", signing_identity())
+    report = verify_file(still, "none", isolated=False).to_json()
+    path = tmp_path / "jury.critique"
+    with open_project(path) as project:  # the shipped vocabulary of AI visual regimes
+        film = add_film(project, clip)
+        tier = project.repo.add_tier("Jury")
+        project.repo.add_annotation(Annotation.create(film.id, tier.id, FrameRange(5, 9)))
+    h = open_window(path)  # type: ignore[operator]
+    window: MainWindow = h.window
+    window.use_declared_category(report)
+    assert "Select an annotation first" in window.statusBar().currentMessage()
+    first = window.session.project.repo.annotations()[0]
+    window.annotations.select(first.id)
+    window.use_declared_category(report)
+    changed = window.session.project.repo.get_annotation(first.id)
+    category = window.session.project.repo.get_category(changed.category_id)
+    assert category.key == "provenance.source-type.trainedAlgorithmicMedia"
+    assert changed.evidence == "C2PA"
+    window.session.undo()  # one undoable edit, on the window's own stack
+    assert window.session.project.repo.get_annotation(first.id).category_id == first.category_id
