@@ -544,6 +544,25 @@ def read(path: Path, rate: Fraction | None = None) -> ImportedList:
                 f"{path.name}: {_where(raw, a.ident)} on tier {a.tier} refers to the parent "
                 f"annotation {a.parent}, which is not in the file."
             )
+    # A CV kept in an external file (.ecv) has no entries here: its entries are made from the
+    # references the annotations hold (entry id -> the value written), so they survive.
+    external: dict[str, dict[str, str]] = {}
+    for a in anns.values():
+        cv = tiers[a.tier].vocabulary_key
+        if a.cve_ref and cv and cv not in cv_keys:
+            external.setdefault(cv, {}).setdefault(a.cve_ref, a.value.strip() or a.cve_ref)
+    for cv, entries in external.items():
+        vocab = Vocabulary(
+            key=cv,
+            name=cv,
+            description=f"{cv} (entries found in {path.name}; the full list is in an external file)",
+            categories=tuple(
+                Category(key=k, label_en=label, position=n)
+                for n, (k, label) in enumerate(entries.items())
+            ),
+        )
+        info.vocabularies.append(vocab)
+        cv_keys[cv] = vocab
     info.tiers = _parents_first(list(tiers.values()))
     times = _interpolate(list(anns.values()), slots, order)
     _place_children(anns, times, tiers)
