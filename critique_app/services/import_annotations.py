@@ -53,7 +53,6 @@ class ImportSummary:
 
     def sentence(self, name: str) -> str:
         parts = [f"{self.added} annotation{'s' if self.added != 1 else ''} imported from {name}"]
-        parts += self.notes
         if self.skipped:
             what = self.skipped_what if self.skipped != 1 else self.skipped_what.rstrip("s")
             example = f" ({self.skipped_examples[0]})" if self.skipped_examples else ""
@@ -72,6 +71,7 @@ class ImportSummary:
             parts.append(
                 "categories not in the vocabulary: " + ", ".join(sorted(self.unknown_categories))
             )
+        parts += self.notes
         return "; ".join(parts) + "."
 
 

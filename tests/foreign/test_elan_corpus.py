@@ -117,7 +117,11 @@ def _value_of(eaf: pympi.Elan.Eaf, ident: str) -> str:
 
 @pytest.mark.parametrize(
     "path",
-    [p for p in EAF_FILES if p.name in {"pympi_sample_3.0.eaf", "poio_turkish_2.6.eaf", "speach_fables_3.0.eaf"}],
+    [
+        p
+        for p in EAF_FILES
+        if p.name in {"pympi_sample_3.0.eaf", "poio_turkish_2.6.eaf", "speach_fables_3.0.eaf"}
+    ],
     ids=lambda p: p.name,
 )
 def test_eaf_to_critique_to_eaf_keeps_values_tiers_parents_types_and_cv_refs(

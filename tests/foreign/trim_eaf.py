@@ -19,7 +19,11 @@ def trim(source: str, target: str, cut_ms: int) -> None:
     assert order is not None
     slots = list(order)
     cut = next(
-        (n for n, s in enumerate(slots) if s.get("TIME_VALUE") and int(s.get("TIME_VALUE") or 0) >= cut_ms),
+        (
+            n
+            for n, s in enumerate(slots)
+            if s.get("TIME_VALUE") and int(s.get("TIME_VALUE") or 0) >= cut_ms
+        ),
         len(slots),
     )
     keep_slots = {s.get("TIME_SLOT_ID") for s in slots[:cut]}
