@@ -214,6 +214,8 @@ class Imported:
     vocabulary_key: str | None = None
     seconds: tuple[Fraction, Fraction] | None = None
     film_names: tuple[str, ...] = ()
+    whole_film: bool = False  # no time given: the annotation is about the whole film
+    pixel_box: tuple[float, ...] | None = None  # xywh in the film's pixels, for the service
     # The file it came from (tiers, vocabularies, what was skipped): shared by every entry of
     # one file, so a plain list of entries still carries it.
     source: ImportedFile | None = field(default=None, compare=False, repr=False)

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from critique_app.domain.commands import CreateAnnotations, UndoStack
-from critique_app.domain.model import Annotation, Category, Film, FrameRange
+from critique_app.domain.model import Annotation, Category, Film, FrameRange, Region
 from critique_app.errors import UserError
 from critique_app.progress import NO_PROGRESS, Progress
 from exporters.document import Imported, ImportedFile
@@ -50,6 +50,7 @@ class ImportSummary:
     skipped_examples: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # e.g. 'read as Windows-1252'
     new_vocabularies: list[str] = field(default_factory=list)
+    regions_without_size: int = 0  # xywh= in pixels on a film whose size is unknown
 
     def sentence(self, name: str) -> str:
         parts = [f"{self.added} annotation{'s' if self.added != 1 else ''} imported from {name}"]
@@ -70,6 +71,11 @@ class ImportSummary:
         if self.unknown_categories:
             parts.append(
                 "categories not in the vocabulary: " + ", ".join(sorted(self.unknown_categories))
+            )
+        if self.regions_without_size:
+            parts.append(
+                f"{self.regions_without_size} region{'s' if self.regions_without_size != 1 else ''}"
+                " in pixels left out (the film's picture size is unknown)"
             )
         parts += self.notes
         return "; ".join(parts) + "."
@@ -136,6 +142,29 @@ def frames_of(seconds: tuple[Fraction, Fraction], rate: Fraction) -> FrameRange:
     """Seconds [start, end) as the inclusive frame range at the film's exact rate."""
     first = round(max(Fraction(0), seconds[0]) * rate)
     return FrameRange(first, max(first, round(seconds[1] * rate) - 1))
+
+
+def _pixel_region(box: tuple[float, ...], film: Film) -> Region | None:
+    if not film.width or not film.height:
+        return None
+    x, y, w, h = box
+
+    def clamp(v: float) -> float:
+        return min(1.0, max(0.0, v))
+
+    return Region.still(
+        "rectangle",
+        [
+            (clamp(x / film.width), clamp(y / film.height)),
+            (clamp((x + w) / film.width), clamp((y + h) / film.height)),
+        ],
+    )
+
+
+def _moved(region: Region, frame: int) -> Region:
+    if len(region.keyframes) != 1 or region.keyframes[0].frame == frame:
+        return region
+    return Region.still(region.shape, region.keyframes[0].points, frame, region.label)
 
 
 def import_file(
@@ -267,6 +296,22 @@ def import_entries(
             if entry.seconds is not None:
                 annotation = dataclasses.replace(
                     annotation, range=frames_of(entry.seconds, target.rate)
+                )
+            elif entry.whole_film:
+                annotation = dataclasses.replace(
+                    annotation, range=FrameRange(0, max(0, target.frame_count - 1))
+                )
+            if entry.pixel_box is not None:
+                region = _pixel_region(entry.pixel_box, target)
+                if region is None:
+                    summary.regions_without_size += 1
+                else:
+                    annotation = dataclasses.replace(annotation, regions=(region,))
+            if annotation.regions and entry.seconds is not None:
+                # a region read from xywh= holds still from the annotation's first frame
+                annotation = dataclasses.replace(
+                    annotation,
+                    regions=tuple(_moved(r, annotation.range.start) for r in annotation.regions),
                 )
             if annotation.range.end >= target.frame_count:
                 summary.outside_film += 1
