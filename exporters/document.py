@@ -215,6 +215,10 @@ class Imported:
     seconds: tuple[Fraction, Fraction] | None = None
     film_names: tuple[str, ...] = ()
     whole_film: bool = False  # no time given: the annotation is about the whole film
+    # in and out as a person typed them (SMPTE timecode, frames or seconds), inclusive:
+    # the service reads them with the film's rate and start timecode
+    timecodes: tuple[str, str] | None = None
+    line: int | None = None  # where the entry is in its file, for sentences
     pixel_box: tuple[float, ...] | None = None  # xywh in the film's pixels, for the service
     # The file it came from (tiers, vocabularies, what was skipped): shared by every entry of
     # one file, so a plain list of entries still carries it.

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -142,6 +143,36 @@ def frames_of(seconds: tuple[Fraction, Fraction], rate: Fraction) -> FrameRange:
     """Seconds [start, end) as the inclusive frame range at the film's exact rate."""
     first = round(max(Fraction(0), seconds[0]) * rate)
     return FrameRange(first, max(first, round(seconds[1] * rate) - 1))
+
+
+def typed_point(text: str, film: Film) -> int:
+    """A frame from what a person types: frames ('1234'), SMPTE timecode ('01:00:02:12',
+    read against the film's start timecode when it has one) or seconds ('62.5', '00:01:02.5')."""
+    from critique_app.domain.timecode import smpte_to_frame
+
+    text = text.strip()
+    if text.isdigit():
+        return int(text)
+    if re.fullmatch(r"\d+:\d{2}:\d{2}[:;]\d{1,2}", text):
+        frame = smpte_to_frame(text, film.rate, drop_frame=None if ";" in text else film.drop_frame)
+        start = film.start_frame
+        return frame - start if start and frame >= start else frame
+    match = re.fullmatch(r"(?:(\d+):)?(?:(\d+):)?(\d+(?:[.,]\d+)?)", text)
+    if match:
+        total = Fraction(0)
+        for part in match.groups()[:2]:
+            if part is not None:
+                total = total * 60 + int(part)
+        seconds = total * 60 + Fraction(match.group(3).replace(",", "."))
+        return round(seconds * film.rate)
+    raise ValueError(f"'{text}' is not a frame number, a timecode (HH:MM:SS:FF) or seconds")
+
+
+def typed_range(typed: tuple[str, str], film: Film) -> FrameRange:
+    start, end = typed_point(typed[0], film), typed_point(typed[1], film)
+    if end < start:
+        raise ValueError(f"the out point {typed[1]} comes before the in point {typed[0]}")
+    return FrameRange(start, end)
 
 
 def _pixel_region(box: tuple[float, ...], film: Film) -> Region | None:
@@ -297,6 +328,16 @@ def import_entries(
                 annotation = dataclasses.replace(
                     annotation, range=frames_of(entry.seconds, target.rate)
                 )
+            elif entry.timecodes is not None:
+                try:
+                    frames = typed_range(entry.timecodes, target)
+                except ValueError as err:
+                    if info is not None:
+                        summary.skipped += 1
+                        if len(summary.skipped_examples) < 3:
+                            summary.skipped_examples.append(f"line {entry.line}: {err}")
+                    continue
+                annotation = dataclasses.replace(annotation, range=frames)
             elif entry.whole_film:
                 annotation = dataclasses.replace(
                     annotation, range=FrameRange(0, max(0, target.frame_count - 1))
@@ -324,6 +365,9 @@ def import_entries(
             category = vocabularies.find(entry)
             if category is None and (entry.category_key or entry.category_label):
                 summary.unknown_categories.add(entry.category_key or entry.category_label or "")
+                if not annotation.value and entry.category_label:
+                    # nothing lost: a category the project lacks stays as the value
+                    annotation = dataclasses.replace(annotation, value=entry.category_label)
             seen.add(uuid)
             new.append(
                 dataclasses.replace(
