@@ -37,11 +37,11 @@ COLUMNS = (
     "Film",
     "Tier",
     "Category",
-    "Value",
     "Status",
     "Conf.",
     "Author",
     "Tags",
+    "Value",
     "Note",
 )
 STATUS_COLOURS = {"declared": "#7fb2e5", "observed": "#9fd3a8", "contested": "#f0a35a"}

@@ -13,10 +13,16 @@ from db.project import memory_project
 def test_a_typed_spreadsheet_imports_without_uuids(tmp_path: Path) -> None:
     with memory_project(default_vocabulary=True) as project:
         film = project.repo.add_film(
-            "/films/Les Ondes.mov", sha256="a" * 64, size=1, rate=Fraction(25), frame_count=9000,
+            "/films/Les Ondes.mov",
+            sha256="a" * 64,
+            size=1,
+            rate=Fraction(25),
+            frame_count=9000,
             start_timecode="01:00:00:00",
         )
-        project.repo.add_film("/films/other.mp4", sha256="b" * 64, size=1, rate=Fraction(24), frame_count=100)
+        project.repo.add_film(
+            "/films/other.mp4", sha256="b" * 64, size=1, rate=Fraction(24), frame_count=100
+        )
         label = project.repo.categories()[-1].label_en
         sheet = tmp_path / "class notes.csv"
         # as LibreOffice saves it for a French locale: ';' between cells, Windows-1252
