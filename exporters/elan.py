@@ -570,6 +570,7 @@ def read(path: Path, rate: Fraction | None = None) -> ImportedList:
     uuids = {
         a.ident: str(uuid_module.uuid5(_NAMESPACE, f"{base}#{a.ident}")) for a in anns.values()
     }
+    bad_refs: list[str] = []
     for a in anns.values():
         extra = refs.get(a.ident, {})
         if "record" in extra:
@@ -587,6 +588,12 @@ def read(path: Path, rate: Fraction | None = None) -> ImportedList:
         spec = tiers[a.tier]
         vocab = cv_keys.get(spec.vocabulary_key or "")
         key = a.cve_ref
+        if key is not None and vocab is not None and vocab.category(key) is None:
+            bad_refs.append(
+                f"{_where(raw, a.ident)} refers to the entry {key}, which is not in the "
+                f"controlled vocabulary {vocab.key}: its value is kept without a category"
+            )
+            key = None
         if key is None and vocab is not None:  # EAF 2.7 and older: the value is the entry
             key = next((c.key for c in vocab.categories if a.value.strip() == c.label_en), None)
         parent_uuid = None
@@ -615,6 +622,12 @@ def read(path: Path, rate: Fraction | None = None) -> ImportedList:
                 seconds=(a.start / 1000, max(a.start, a.end) / 1000),
                 film_names=media,
             )
+        )
+    if bad_refs:
+        more = len(bad_refs) - 2
+        info.notes.append(
+            "; ".join(bad_refs[:2])
+            + (f" (and {more} more wrong CV references)" if more > 0 else "")
         )
     return ImportedList(info)
 

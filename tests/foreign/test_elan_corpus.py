@@ -6,6 +6,7 @@ pympi-ling, and the export validated against ELAN's EAFv3.0.xsd)."""
 from __future__ import annotations
 
 import functools
+import re
 import warnings
 from collections import Counter
 from fractions import Fraction
@@ -194,6 +195,18 @@ def test_a_broken_reference_names_the_annotation_and_its_line(project, tmp_path:
     with pytest.raises(UserError, match=r"orphan\.eaf: annotation a\d+ \(line \d+\).*a424242"):
         import_file(project, orphan)
     assert project.repo.count_annotations() == 0  # nothing half-imported
+    wrong = tmp_path / "wrong.eaf"
+    first_ref = source.index('CVE_REF="') + len('CVE_REF="')
+    wrong.write_text(
+        source[:first_ref] + "cveid_nowhere" + source[source.index('"', first_ref) :], "utf-8"
+    )
+    summary = import_file(project, wrong)
+    assert summary.added == 43
+    assert re.search(
+        r"annotation a\d+ \(line \d+\) refers to the entry cveid_nowhere, which is not in the "
+        r"controlled vocabulary Languages: its value is kept",
+        summary.sentence(wrong.name),
+    )
 
 
 @pytest.mark.parametrize(

@@ -58,3 +58,48 @@ def test_plain_string_targets_are_not_a_python_message(tmp_path: Path) -> None:
         odd.write_text(json.dumps({"type": "Annotation", "id": 7, "target": 12, "body": [None, 3]}))
         summary = import_file(project, odd)
         assert summary.added == 1  # whole film, nothing to read in the bodies
+
+
+def test_media_descriptors_choose_the_film_and_a_merge_keeps_the_elan_structure(
+    tmp_path: Path,
+) -> None:
+    from critique_app.services.merge import merge_projects
+
+    student = tmp_path / "student.critique"
+    with open_project(student, default_vocabulary=False) as project:
+        project.repo.add_film(
+            "/x/other.mp4", sha256="4" * 64, size=1, rate=Fraction(25), frame_count=10**5
+        )
+        wav = project.repo.add_film(
+            "/y/turkish.wav", sha256="5" * 64, size=1, rate=Fraction(25), frame_count=10**5
+        )
+        import_file(project, HERE / "elan" / "poio_turkish_2.6.eaf")  # names turkish.wav
+        before = project.repo.annotations()
+        assert {a.film_id for a in before} == {wav.id}
+        tiers = {t.id: t for t in project.repo.tiers()}
+        shape = {(tiers[a.tier_id].name, a.value, a.parent_uuid, a.range) for a in before}
+        hierarchy = {
+            (
+                t.name,
+                tiers[t.parent_id].name if t.parent_id else None,
+                t.linguistic_type,
+                t.constraint,
+            )
+            for t in tiers.values()
+        }
+    with open_project(tmp_path / "teacher.critique", default_vocabulary=False) as teacher:
+        merge_projects(teacher, [student])
+        tiers = {t.id: t for t in teacher.repo.tiers()}
+        assert {
+            (tiers[a.tier_id].name, a.value, a.parent_uuid, a.range)
+            for a in teacher.repo.annotations()
+        } == shape
+        assert {
+            (
+                t.name,
+                tiers[t.parent_id].name if t.parent_id else None,
+                t.linguistic_type,
+                t.constraint,
+            )
+            for t in tiers.values()
+        } == hierarchy
