@@ -183,8 +183,12 @@ def write(doc: ExportDocument, out: Path, ctx: ExportContext) -> None:
         name = item.tier.name if item.tier else "Annotations"
         by_tier.setdefault(name, []).append(item)
         tier_of[name] = item.tier
-    # Parents are written too (even empty) and before their children.
+    # Parents are written too (even empty) and before their children; so are ELAN tiers
+    # without annotations (an EAF comes back with all of its tiers).
     known = {t.id: t for t in doc.tiers}
+    for t in doc.tiers:
+        if t.linguistic_type is not None:
+            tier_of.setdefault(t.name, t)
     for name in list(tier_of):
         up = tier_of[name]
         while up is not None and up.parent_id in known:

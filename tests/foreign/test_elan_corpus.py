@@ -127,11 +127,7 @@ def _value_of(eaf: pympi.Elan.Eaf, ident: str) -> str:
 
 @pytest.mark.parametrize(
     "path",
-    [
-        p
-        for p in EAF_FILES
-        if p.name in {"pympi_sample_3.0.eaf", "poio_turkish_2.6.eaf", "speach_fables_3.0.eaf"}
-    ],
+    EAF_FILES,
     ids=lambda p: p.name,
 )
 def test_eaf_to_critique_to_eaf_keeps_values_tiers_parents_types_and_cv_refs(
@@ -159,7 +155,8 @@ def test_eaf_to_critique_to_eaf_keeps_values_tiers_parents_types_and_cv_refs(
     # CV references: the same entry ids on the same values
     refs_before = _cve_refs(path)
     refs_after = _cve_refs(out)
-    assert refs_before == refs_after
+    # every reference kept (files older than EAF 2.8 gain CVE_REFs: their values are entries)
+    assert not refs_before - refs_after
     # and importing the export again into a fresh project gives the same values and parents
     with memory_project() as fresh:
         fresh.repo.add_film(
