@@ -167,61 +167,55 @@ def test_time_forms_regions_and_plain_targets(project, tmp_path: Path) -> None:
     )
 
 
-def test_iiif_export_validates_and_round_trips_every_value(project, tmp_path: Path) -> None:
+def _film(project) -> None:
+    project.repo.add_film(
+        "/films/recording.mp4",
+        sha256="e" * 64,
+        size=1,
+        rate=RATE,
+        frame_count=10**6,
+        width=1920,
+        height=1080,
+    )
+
+
+@pytest.mark.parametrize("path", JSON_FILES, ids=[f"{p.parent.name}/{p.name}" for p in JSON_FILES])
+def test_iiif_export_validates_and_round_trips_every_value(path: Path, tmp_path: Path) -> None:
     from iiif_prezi3 import Manifest
 
-    for name in (
-        "0103-poetry-reading-annotations_manifest.json",
-        "0064-opera-one-canvas_manifest.json",
-        "anno18.json",
-    ):
-        path = next(p for p in JSON_FILES if p.name == name)
-        with memory_project() as mine:
-            mine.repo.add_film(
-                "/films/recording.mp4",
-                sha256="e" * 64,
-                size=1,
-                rate=RATE,
-                frame_count=10**6,
-                width=1920,
-                height=1080,
+    with memory_project() as mine:
+        _film(mine)
+        import_file(mine, path)
+        before = sorted(
+            (a.value, a.tags, a.range, a.parent_uuid, a.regions) for a in mine.repo.annotations()
+        )
+        if not before:
+            assert not _annotations(json.loads(path.read_text("utf-8")))  # only painting
+            return
+        out = service.export(service.film_document(mine, 1), "iiif", tmp_path / "m.json")
+    data = json.loads(out.read_text("utf-8"))
+    Manifest(**data)  # raises when the manifest does not follow IIIF Presentation 3
+    broken = json.loads(json.dumps(data))
+    broken["items"][0]["duration"] = "long"
+    with pytest.raises(ValueError):  # the validation is not vacuous
+        Manifest(**broken)
+    canvas = data["items"][0]
+    assert canvas["duration"] > 0 and canvas["items"][0]["items"][0]["motivation"] == "painting"
+    exported = Counter(
+        b["value"]
+        for anno in _annotations(data)
+        for b in _bodies(anno)
+        if b.get("critique:field") == "value"
+    )
+    assert exported == Counter(v for v, *_ in before if v)
+    assert all("#t=" in anno["target"] for anno in _annotations(data))
+    with memory_project() as fresh:
+        _film(fresh)
+        import_file(fresh, out)
+        assert (
+            sorted(
+                (a.value, a.tags, a.range, a.parent_uuid, a.regions)
+                for a in fresh.repo.annotations()
             )
-            import_file(mine, path)
-            before = sorted(
-                (a.value, a.tags, a.range, a.parent_uuid) for a in mine.repo.annotations()
-            )
-            out = service.export(service.film_document(mine, 1), "iiif", tmp_path / f"m-{name}")
-            data = json.loads(out.read_text("utf-8"))
-            Manifest(**data)  # raises when the manifest does not follow IIIF Presentation 3
-            broken = json.loads(json.dumps(data))
-            broken["items"][0]["duration"] = "long"
-            with pytest.raises(ValueError):  # the validation is not vacuous
-                Manifest(**broken)
-            canvas = data["items"][0]
-            assert (
-                canvas["duration"] > 0
-                and canvas["items"][0]["items"][0]["motivation"] == "painting"
-            )
-            exported = Counter(
-                b["value"]
-                for anno in _annotations(data)
-                for b in _bodies(anno)
-                if b.get("critique:field") == "value"
-            )
-            assert exported == Counter(v for v, *_ in before if v)
-            assert all("#t=" in anno["target"] for anno in _annotations(data))
-        with memory_project() as fresh:
-            fresh.repo.add_film(
-                "/films/recording.mp4",
-                sha256="e" * 64,
-                size=1,
-                rate=RATE,
-                frame_count=10**6,
-                width=1920,
-                height=1080,
-            )
-            import_file(fresh, out)
-            assert (
-                sorted((a.value, a.tags, a.range, a.parent_uuid) for a in fresh.repo.annotations())
-                == before
-            )
+            == before
+        )
