@@ -276,7 +276,8 @@ class AnnotationTableModel(QAbstractTableModel):
         if column == "Tags":
             return ", ".join(a.tags)
         if column == "Value":  # the annotator's words (ELAN value, subtitle text)
-            return " ".join(a.value.split())[:160]
+            words = " ".join(a.value.split())[:160]
+            return f"↳ {words}" if a.parent_uuid else words  # a child of another annotation
         first = a.note.strip().splitlines()[0] if a.note.strip() else ""
         return _MARKUP.sub("", first).strip()[:160]  # the words, not the Markdown signs
 
@@ -287,7 +288,12 @@ class AnnotationTableModel(QAbstractTableModel):
             cat = self.categories.get(a.category_id or -1)
             return cat.definition() if cat else ""
         if column == "Value":
-            return a.value[:800]
+            parent = self.repo.annotation_by_uuid(a.parent_uuid) if a.parent_uuid else None
+            if parent is None:
+                return a.value[:800]
+            tier = self.tiers.get(parent.tier_id)
+            said = " ".join(parent.value.split())[:120] or f"#{parent.id}"
+            return f"{a.value[:800]}\n\npart of: {said} ({tier.name if tier else 'tier'})"
         return a.note[:800]
 
 

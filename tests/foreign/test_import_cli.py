@@ -103,3 +103,24 @@ def test_media_descriptors_choose_the_film_and_a_merge_keeps_the_elan_structure(
             )
             for t in tiers.values()
         } == hierarchy
+
+
+def test_the_table_shows_values_and_which_annotation_a_child_belongs_to(qtbot) -> None:
+    from PyQt6.QtCore import Qt
+
+    from critique_app.gui.annotation_table import COLUMNS, AnnotationTableModel
+
+    with memory_project() as project:
+        project.repo.add_film(
+            "/t.wav", sha256="6" * 64, size=1, rate=Fraction(25), frame_count=10**5
+        )
+        import_file(project, HERE / "elan" / "poio_turkish_2.6.eaf")
+        model = AnnotationTableModel()
+        model.bind(project.repo)
+        value = COLUMNS.index("Value")
+        texts = [model.data(model.index(r, value)) for r in range(model.rowCount())]
+        assert len(texts) == 340 and all(texts)
+        child = next(r for r, t in enumerate(texts) if t.startswith("↳ "))
+        tip = model.data(model.index(child, value), Qt.ItemDataRole.ToolTipRole)
+        assert "part of: " in tip
+        model.bind(None)
