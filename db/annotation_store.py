@@ -22,7 +22,7 @@ from critique_app.errors import UserError
 _COLUMNS = (
     "id, uuid, film_id, tier_id, category_id, start_frame, end_frame, start_pts_num, "
     "start_pts_den, end_pts_num, end_pts_den, note, status, confidence, evidence, author, "
-    "created_at, modified_at, anchor_hashes, conflict_of"
+    "created_at, modified_at, anchor_hashes, conflict_of, value, parent_uuid"
 )
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -82,6 +82,8 @@ class AnnotationStore:
             "modified_at": a.modified_at,
             "anchor_hashes": _pack_hashes(a.anchor_hashes),
             "conflict_of": a.conflict_of,
+            "value": a.value,
+            "parent_uuid": a.parent_uuid,
         }
         return row
 
@@ -187,6 +189,8 @@ class AnnotationStore:
                     modified_at=r[17],
                     anchor_hashes=_unpack_hashes(r[18]),
                     conflict_of=r[19],
+                    value=r[20],
+                    parent_uuid=r[21],
                     tags=tuple(tags.get(ident, ())),
                     regions=tuple(regions.get(ident, ())),
                 )
@@ -344,7 +348,7 @@ class AnnotationStore:
         ]
 
     def search(self, text: str, limit: int = 200) -> list[int]:
-        """Ids of annotations whose note or tags contain every word typed (oldest first).
+        """Ids of annotations whose note, value or tags contain every word typed (oldest first).
 
         Not ranked: ranking scores every match before the first row comes back, and the
         table shows results in film order anyway.
@@ -359,6 +363,10 @@ class AnnotationStore:
                 [query, limit],
             )
         ]
+
+    def annotation_uuids(self) -> set[str]:
+        """Every annotation's uuid (an import skips those already here, in one query)."""
+        return {r[0] for r in self.db.conn.execute("SELECT uuid FROM annotations")}
 
     def count_annotations(self, film_id: int | None = None) -> int:
         if film_id is None:

@@ -35,6 +35,27 @@ _FILM_COLUMNS = (
 )
 
 
+_TIER_COLUMNS = (
+    "name, author, color, visible, position, parent_id, linguistic_type, constraint_kind, "
+    "vocabulary_key"
+)
+
+
+def _tier(r: Any) -> Tier:
+    return Tier(
+        id=r[0],
+        name=r[1],
+        author=r[2],
+        color=r[3],
+        visible=bool(r[4]),
+        position=r[5],
+        parent_id=r[6],
+        linguistic_type=r[7],
+        constraint=r[8],
+        vocabulary_key=r[9],
+    )
+
+
 def _film(r: Any) -> Film:
     return Film(
         id=r[0],
@@ -173,6 +194,10 @@ class Repository(AnnotationStore):
         visible: bool = True,
         position: int | None = None,
         tier_id: int | None = None,
+        parent_id: int | None = None,
+        linguistic_type: str | None = None,
+        constraint: str | None = None,
+        vocabulary_key: str | None = None,
     ) -> Tier:
         name = name.strip()
         if not name:
@@ -185,9 +210,19 @@ class Repository(AnnotationStore):
             )
         try:
             new_id = self._insert(
-                "INSERT INTO tiers (id, name, author, color, visible, position) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                [tier_id, name, author, color, int(visible), position],
+                f"INSERT INTO tiers (id, {_TIER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    tier_id,
+                    name,
+                    author,
+                    color,
+                    int(visible),
+                    position,
+                    parent_id,
+                    linguistic_type,
+                    constraint,
+                    vocabulary_key,
+                ],
             )
         except sqlite3.IntegrityError:
             raise UserError(f"There is already a tier named '{name}'.") from None
@@ -195,19 +230,19 @@ class Repository(AnnotationStore):
 
     def tiers(self) -> list[Tier]:
         return [
-            Tier(r[0], r[1], r[2], r[3], bool(r[4]), r[5])
+            _tier(r)
             for r in self.db.conn.execute(
-                "SELECT id, name, author, color, visible, position FROM tiers ORDER BY position, id"
+                f"SELECT id, {_TIER_COLUMNS} FROM tiers ORDER BY position, id"
             )
         ]
 
     def get_tier(self, tier_id: int) -> Tier:
         row = self.db.conn.execute(
-            "SELECT id, name, author, color, visible, position FROM tiers WHERE id = ?", [tier_id]
+            f"SELECT id, {_TIER_COLUMNS} FROM tiers WHERE id = ?", [tier_id]
         ).fetchone()
         if row is None:
             raise UserError(f"Tier {tier_id} is not in this project.")
-        return Tier(row[0], row[1], row[2], row[3], bool(row[4]), row[5])
+        return _tier(row)
 
     def tier_by_name(self, name: str) -> Tier | None:
         row = self.db.conn.execute("SELECT id FROM tiers WHERE name = ?", [name]).fetchone()
@@ -218,9 +253,21 @@ class Repository(AnnotationStore):
             raise ValueError("update_tier needs a stored tier.")
         try:
             self._write(
-                "UPDATE tiers SET name = ?, author = ?, color = ?, visible = ?, position = ? "
+                "UPDATE tiers SET name = ?, author = ?, color = ?, visible = ?, position = ?, "
+                "parent_id = ?, linguistic_type = ?, constraint_kind = ?, vocabulary_key = ? "
                 "WHERE id = ?",
-                [tier.name, tier.author, tier.color, int(tier.visible), tier.position, tier.id],
+                [
+                    tier.name,
+                    tier.author,
+                    tier.color,
+                    int(tier.visible),
+                    tier.position,
+                    tier.parent_id,
+                    tier.linguistic_type,
+                    tier.constraint,
+                    tier.vocabulary_key,
+                    tier.id,
+                ],
             )
         except sqlite3.IntegrityError:
             raise UserError(f"There is already a tier named '{tier.name}'.") from None

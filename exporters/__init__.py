@@ -83,6 +83,12 @@ for _exporter in (
         "csv", ".csv", "table: one row per annotation, SMPTE timecodes and frames", "csv_table"
     ),
     Exporter("json", ".json", "W3C Web Annotation JSON-LD (media fragments)", "w3c"),
+    Exporter(
+        "iiif",
+        ".json",
+        "IIIF Presentation 3 manifest: an AV canvas per film with its annotations",
+        "iiif",
+    ),
     Exporter("vtt", ".vtt", "WebVTT subtitles: the annotations as cues", "subtitles", "write_vtt"),
     Exporter("srt", ".srt", "SubRip subtitles: the annotations as cues", "subtitles", "write_srt"),
     Exporter("otio", ".otio", "OpenTimelineIO timeline of the passages", "timeline", "write_otio"),

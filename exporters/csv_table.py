@@ -1,4 +1,5 @@
-"""A table of annotations (one row each) with SMPTE timecodes and frame numbers; read back too.
+"""A table of annotations (one row each) with SMPTE timecodes and frame numbers; read back too,
+as are spreadsheets a person typed (film, in, out, value or category, tier, author).
 
 Cells a spreadsheet would run as a formula (=, +, -, @ first) get a leading apostrophe; a
 leading apostrophe is always doubled, so reading strips exactly one and loses nothing.
@@ -7,13 +8,16 @@ leading apostrophe is always doubled, so reading strips exactly one and loses no
 from __future__ import annotations
 
 import csv
+import io
 import json
+import re
+import uuid as uuid_module
 from fractions import Fraction
 from pathlib import Path
 
 from critique_app.domain.model import Annotation, FrameRange, Region, now_iso
 from critique_app.errors import UserError
-from exporters.document import ExportContext, ExportDocument, Imported
+from exporters.document import ExportContext, ExportDocument, Imported, ImportedFile, ImportedList
 
 COLUMNS = [
     "item",
@@ -37,6 +41,8 @@ COLUMNS = [
     "author",
     "tags",
     "note",
+    "value",
+    "parent_uuid",
     "evidence",
     "prompt",
     "created_at",
@@ -84,6 +90,8 @@ def write(doc: ExportDocument, out: Path, ctx: ExportContext) -> None:
                 a.author,
                 "; ".join(a.tags),
                 a.note,
+                a.value,
+                a.parent_uuid or "",
                 a.evidence or "",
                 item.prompt,
                 a.created_at,
@@ -100,51 +108,140 @@ def write(doc: ExportDocument, out: Path, ctx: ExportContext) -> None:
             writer.writerow([_cell(v) for v in row])
 
 
-def read(path: Path) -> list[Imported]:
+# What people type as column names in a spreadsheet (lower case, spaces and '_' ignored).
+_ALIASES = {
+    "film": ("film", "filmname", "film_name", "title", "movie", "video", "file"),
+    "in": ("in", "intimecode", "inframe", "start", "startframe", "starttimecode", "tcin", "from"),
+    "out": ("out", "outtimecode", "outframe", "end", "endframe", "endtimecode", "tcout", "to"),
+    "value": ("value", "text", "annotation", "transcription", "words", "comment"),
+    "category": ("category", "categorykey", "type", "code"),
+    "tier": ("tier", "layer", "track"),
+    "author": ("author", "annotator", "who", "by"),
+    "note": ("note", "notes", "remark"),
+    "tags": ("tags", "tag", "keywords"),
+}
+_NAMESPACE = uuid_module.UUID("3c5a9e0d-7b21-4f6e-9d84-2a1b0c9e7f53")
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[\s_\-]+", "", name.strip().lower())
+
+
+def read(path: Path) -> ImportedList:
+    """A Critique table (with uuids: every field restored), or a spreadsheet with only the
+    columns a person types: film, in, out (timecode or frames), category or value, tier,
+    author. Rows that cannot be read are skipped and counted with their line."""
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise UserError(f"{path.name} cannot be read ({err.strerror}).") from None
+    from exporters.subtitles import decode
+
+    text, encoding = decode(raw, path.name)
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel  # type: ignore[assignment]
+    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
+    names = [n for n in reader.fieldnames or [] if n]
+    if {"uuid", "in_frame", "out_frame", "tier"} <= set(names):
+        return _critique_table(reader, path)
+    columns: dict[str, str] = {}
+    for name in names:
+        for field_name, aliases in _ALIASES.items():
+            if _key(name) in {_key(a) for a in aliases} and field_name not in columns:
+                columns[field_name] = name
+    missing = [c for c in ("in", "out") if c not in columns]
+    if missing or not ({"value", "category"} & set(columns)):
+        raise UserError(
+            f"{path.name} is not a Critique annotation table nor a spreadsheet Critique "
+            "understands: it needs columns for in and out (timecode or frame), and value or "
+            f"category (it has {', '.join(names[:8]) or 'no header'})."
+        )
+    info = ImportedFile([], skipped_what="rows")
+    if encoding != "UTF-8":
+        info.notes.append(f"read as {encoding}")
+    for line, raw_row in enumerate(reader, start=2):
+        row = {k: _uncell(v or "").strip() for k, v in raw_row.items() if k}
+
+        def cell(field_name: str, row: dict[str, str] = row) -> str:
+            return row.get(columns.get(field_name, ""), "")
+
+        if not any(row.values()):
+            continue  # an empty line of the spreadsheet
+        start, end = cell("in"), cell("out") or cell("in")
+        if not start:
+            info.skip(f"line {line} has no in point")
+            continue
+        key = f"{path.name}|{line}|{start}|{end}|{cell('value')}|{cell('category')}"
+        annotation = Annotation(
+            id=None,
+            uuid=str(uuid_module.uuid5(_NAMESPACE, key)),
+            film_id=0,
+            tier_id=0,
+            range=FrameRange(0, 0),
+            value=cell("value"),
+            note=cell("note"),
+            author=cell("author"),
+            tags=tuple(t.strip() for t in re.split(r"[;,]", cell("tags")) if t.strip()),
+        )
+        film = cell("film") or None
+        info.add(
+            Imported(
+                annotation,
+                cell("tier") or cell("author") or "Spreadsheet",
+                None,
+                film,
+                cell("category") or None,
+                cell("category") or None,
+                cell("author") or None,
+                timecodes=(start, end),
+                film_names=(film,) if film else (),
+                line=line,
+            )
+        )
+    return ImportedList(info)
+
+
+def _critique_table(reader: csv.DictReader[str], path: Path) -> ImportedList:
     """Rows written by `write` back into annotations (frames are the truth, not timecodes)."""
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        missing = {"uuid", "in_frame", "out_frame", "tier"} - set(reader.fieldnames or [])
-        if missing:
-            raise UserError(
-                f"{path.name} is not a Critique annotation table: the columns "
-                f"{', '.join(sorted(missing))} are missing."
+    info = ImportedFile([], skipped_what="rows")
+    for line, raw in enumerate(reader, start=2):
+        row = {k: _uncell(v or "") for k, v in raw.items() if k}
+        try:
+            annotation = Annotation(
+                id=None,
+                uuid=row["uuid"],
+                film_id=0,
+                tier_id=0,
+                range=FrameRange(int(row["in_frame"]), int(row["out_frame"])),
+                tags=tuple(t for t in row.get("tags", "").split("; ") if t),
+                note=row.get("note", ""),
+                status=row.get("status") or "observed",
+                confidence=row.get("confidence") or "medium",
+                evidence=row.get("evidence") or None,
+                author=row.get("author", ""),
+                created_at=row.get("created_at") or now_iso(),
+                modified_at=row.get("modified_at") or now_iso(),
+                regions=tuple(
+                    Region.from_json(r["shape"], r["keyframes"], r.get("label"))
+                    for r in json.loads(row.get("regions") or "[]")
+                ),
+                value=row.get("value", ""),
+                parent_uuid=row.get("parent_uuid") or None,
             )
-        found = []
-        for line, raw in enumerate(reader, start=2):
-            row = {k: _uncell(v or "") for k, v in raw.items() if k}
-            try:
-                annotation = Annotation(
-                    id=None,
-                    uuid=row["uuid"],
-                    film_id=0,
-                    tier_id=0,
-                    range=FrameRange(int(row["in_frame"]), int(row["out_frame"])),
-                    tags=tuple(t for t in row.get("tags", "").split("; ") if t),
-                    note=row.get("note", ""),
-                    status=row.get("status") or "observed",
-                    confidence=row.get("confidence") or "medium",
-                    evidence=row.get("evidence") or None,
-                    author=row.get("author", ""),
-                    created_at=row.get("created_at") or now_iso(),
-                    modified_at=row.get("modified_at") or now_iso(),
-                    regions=tuple(
-                        Region.from_json(r["shape"], r["keyframes"], r.get("label"))
-                        for r in json.loads(row.get("regions") or "[]")
-                    ),
-                )
-                Fraction(row.get("rate") or "1")
-            except (ValueError, KeyError, TypeError) as err:
-                raise UserError(f"{path.name}, line {line}: {err}") from None
-            found.append(
-                Imported(
-                    annotation,
-                    row["tier"],
-                    row.get("film_sha256") or None,
-                    row.get("film") or None,
-                    row.get("category_key") or None,
-                    row.get("category") or None,
-                    row.get("tier_author") or None,
-                )
+            Fraction(row.get("rate") or "1")
+        except (ValueError, KeyError, TypeError) as err:
+            raise UserError(f"{path.name}, line {line}: {err}") from None
+        info.add(
+            Imported(
+                annotation,
+                row["tier"],
+                row.get("film_sha256") or None,
+                row.get("film") or None,
+                row.get("category_key") or None,
+                row.get("category") or None,
+                row.get("tier_author") or None,
             )
-        return found
+        )
+    return ImportedList(info)

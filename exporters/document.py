@@ -6,6 +6,7 @@ can be tested without a database and no exporter ever runs SQL.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from collections.abc import Callable
@@ -120,6 +121,8 @@ class ExportDocument:
     tiers: tuple[Tier, ...] = ()
     provenance: dict[int, ProvenanceSummary] = field(default_factory=dict)
     created_at: str = field(default_factory=now_iso)
+    # Every vocabulary the items' categories or the tiers' types use (ELAN writes them all).
+    vocabularies: tuple[Vocabulary, ...] = ()
 
     @property
     def films(self) -> list[Film]:
@@ -196,7 +199,9 @@ class Imported:
     """An annotation read from a file, before it is matched to a project's film, tier, category.
 
     `annotation` carries film_id/tier_id 0 and category_id None: the import service fills them
-    from `film_sha256`/`film_title`, `tier` and `category_key`/`category_label`.
+    from `film_sha256`/`film_title`/`film_names`, `tier` and `category_key`/`category_label`
+    (looked up in `vocabulary_key` when given). When `seconds` is given, the annotation's range
+    is a placeholder: the service turns the times into frames with the chosen film's own rate.
     """
 
     annotation: Annotation
@@ -206,3 +211,58 @@ class Imported:
     category_key: str | None = None
     category_label: str | None = None
     tier_author: str | None = None
+    vocabulary_key: str | None = None
+    seconds: tuple[Fraction, Fraction] | None = None
+    film_names: tuple[str, ...] = ()
+    whole_film: bool = False  # no time given: the annotation is about the whole film
+    # in and out as a person typed them (SMPTE timecode, frames or seconds), inclusive:
+    # the service reads them with the film's rate and start timecode
+    timecodes: tuple[str, str] | None = None
+    line: int | None = None  # where the entry is in its file, for sentences
+    pixel_box: tuple[float, ...] | None = None  # xywh in the film's pixels, for the service
+    # The file it came from (tiers, vocabularies, what was skipped): shared by every entry of
+    # one file, so a plain list of entries still carries it.
+    source: ImportedFile | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class TierSpec:
+    """A tier as a foreign file describes it (ELAN: parent, linguistic type, constraint)."""
+
+    name: str
+    author: str | None = None
+    parent: str | None = None
+    linguistic_type: str | None = None
+    constraint: str | None = None
+    vocabulary_key: str | None = None
+
+
+@dataclass
+class ImportedFile:
+    """What a reader found in a file: annotations, plus what a project needs around them, and
+    what it had to leave out (counted and named, so nothing is lost silently)."""
+
+    entries: list[Imported]
+    tiers: list[TierSpec] = field(default_factory=list)
+    vocabularies: list[Vocabulary] = field(default_factory=list)
+    skipped: int = 0
+    skipped_what: str = "blocks"  # 'cues', 'annotations'...
+    skipped_examples: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # e.g. 'read as Windows-1252'
+
+    def skip(self, why: str) -> None:
+        self.skipped += 1
+        if len(self.skipped_examples) < 3:
+            self.skipped_examples.append(why)
+
+    def add(self, entry: Imported) -> None:
+        self.entries.append(dataclasses.replace(entry, source=self))
+
+
+class ImportedList(list["Imported"]):
+    """The entries of one file as a list, with the file's `info` beside them."""
+
+    def __init__(self, info: ImportedFile) -> None:
+        super().__init__(info.entries)
+        self.info = info
+

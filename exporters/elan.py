@@ -1,21 +1,47 @@
-"""ELAN annotation files (EAF 3.0): tiers to tiers, the vocabulary to a controlled vocabulary.
+"""ELAN annotation files (EAF): tiers with their hierarchy, values, controlled vocabularies.
 
-Each Critique tier becomes an ELAN tier whose values come from the controlled vocabulary
-(the category), with two dependent tiers: the note, and a record (JSON) of what ELAN has no
-field for (uuid, tags, status, regions), so Critique reads its own EAF back without loss.
-ELAN forbids overlaps within a tier, so overlapping annotations spill into 'Tier (2)'...
+Reading keeps what ELAN users wrote: every annotation's text becomes its value, child tiers
+keep their parent, linguistic type and constraint, child annotations their parent, unaligned
+time slots are placed as ELAN places them, and CV entries become vocabulary entries.
+
+Writing gives each Critique tier an ELAN tier (its own linguistic type and parent when it came
+from ELAN), with two dependent tiers: the note, and a record (JSON) of what ELAN has no field
+for (uuid, tags, status, regions), so Critique reads its own EAF back without loss. ELAN
+forbids overlaps within a tier, so overlapping annotations of a tier without children spill
+into 'Tier (2)'...
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
+import uuid as uuid_module
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-from critique_app.domain.model import Annotation, FrameRange, Region, new_uuid, now_iso
+from critique_app.domain.model import (
+    Annotation,
+    Category,
+    FrameRange,
+    Region,
+    Tier,
+    Vocabulary,
+    now_iso,
+)
 from critique_app.errors import UserError
-from exporters.document import ExportContext, ExportDocument, ExportItem, Imported, safe_name
+from exporters.document import (
+    ExportContext,
+    ExportDocument,
+    ExportItem,
+    Imported,
+    ImportedFile,
+    ImportedList,
+    TierSpec,
+    safe_name,
+)
 from exporters.subtitles import _one_film
 
 CATEGORY_TYPE = "critique-category"
@@ -39,8 +65,13 @@ def ms(frame: int, rate: Fraction) -> int:
     return round(Fraction(frame) / rate * 1000)
 
 
+_XML_ID = re.compile(r"[A-Za-z_][\w.\-]*")
+
+
 def _cve_id(key: str) -> str:
-    return "cve-" + safe_name(key, 120)
+    """An entry id from a category key: the key itself when XML allows it (ELAN's own ids such
+    as 'cveid0' come back unchanged), else a safe 'cve-' form."""
+    return key if _XML_ID.fullmatch(key) else "cve-" + safe_name(key, 120)
 
 
 def _lanes(items: list[ExportItem]) -> list[list[ExportItem]]:
@@ -56,7 +87,7 @@ def _lanes(items: list[ExportItem]) -> list[list[ExportItem]]:
     return lanes
 
 
-def _record(item: ExportItem) -> str:
+def _record(item: ExportItem, vocab_of: dict[int | None, Vocabulary]) -> str:
     a = item.annotation
     assert a is not None
     return json.dumps(
@@ -67,6 +98,11 @@ def _record(item: ExportItem) -> str:
             "tier": item.tier.name if item.tier else "",
             "tier_author": item.tier.author if item.tier else None,
             "category_key": item.category.key if item.category else None,
+            "vocabulary_key": vocab_of[item.category.id].key
+            if item.category and item.category.id in vocab_of
+            else None,
+            "value": a.value,
+            "parent_uuid": a.parent_uuid,
             "tags": list(a.tags),
             "status": a.status,
             "confidence": a.confidence,
@@ -84,6 +120,9 @@ def _record(item: ExportItem) -> str:
 
 
 def write(doc: ExportDocument, out: Path, ctx: ExportContext) -> None:
+    """One EAF 3.0: Critique's tiers with their ELAN hierarchy (parent, linguistic type,
+    constraint), values as annotation values, child annotations as REF_ANNOTATIONs of their
+    parent, every vocabulary used as a controlled vocabulary with its entry ids."""
     _one_film(doc, "ELAN")
     root = ET.Element(
         "ANNOTATION_DOCUMENT",
@@ -118,8 +157,7 @@ def write(doc: ExportDocument, out: Path, ctx: ExportContext) -> None:
         ):
             ET.SubElement(header, "PROPERTY", {"NAME": name}).text = value
     time_order = ET.SubElement(root, "TIME_ORDER")
-    tiers: list[ET.Element] = []
-    counter = {"ts": 0, "a": 0}
+    counter = {"ts": 0}
 
     def slot(value: int) -> str:
         counter["ts"] += 1
@@ -130,75 +168,114 @@ def write(doc: ExportDocument, out: Path, ctx: ExportContext) -> None:
         )
         return f"ts{counter['ts']}"
 
-    def ann_id() -> str:
-        counter["a"] += 1
-        return f"a{counter['a']}"
-
-    by_tier: dict[str, list[ExportItem]] = {}
-    for item in doc.annotated_items:
-        by_tier.setdefault(item.tier.name if item.tier else "Annotations", []).append(item)
-    for name, items in by_tier.items():
-        participant = (items[0].tier.author if items[0].tier else None) or ""
-        for number, lane in enumerate(_lanes(items), start=1):
-            tier_id = name if number == 1 else f"{name} ({number})"
-            main = ET.Element(
-                "TIER",
-                {
-                    "LINGUISTIC_TYPE_REF": CATEGORY_TYPE,
-                    "PARTICIPANT": participant,
-                    "TIER_ID": tier_id,
-                },
-            )
-            note = ET.Element(
-                "TIER",
-                {
-                    "LINGUISTIC_TYPE_REF": TEXT_TYPE,
-                    "PARENT_REF": tier_id,
-                    "PARTICIPANT": participant,
-                    "TIER_ID": tier_id + NOTE_SUFFIX,
-                },
-            )
-            record = ET.Element(
-                "TIER",
-                {
-                    "LINGUISTIC_TYPE_REF": TEXT_TYPE,
-                    "PARENT_REF": tier_id,
-                    "PARTICIPANT": participant,
-                    "TIER_ID": tier_id + RECORD_SUFFIX,
-                },
-            )
-            for item in lane:
-                rate = item.film.rate
-                attrs = {
-                    "ANNOTATION_ID": ann_id(),
-                    "TIME_SLOT_REF1": slot(ms(item.range.start, rate)),
-                    "TIME_SLOT_REF2": slot(ms(item.range.end + 1, rate)),
-                }
-                if item.category:
-                    attrs["CVE_REF"] = _cve_id(item.category.key)
-                aligned = ET.SubElement(
-                    ET.SubElement(main, "ANNOTATION"), "ALIGNABLE_ANNOTATION", attrs
-                )
-                ET.SubElement(aligned, "ANNOTATION_VALUE").text = item.category_label
-                for tier, value in ((note, item.text), (record, _record(item))):
-                    ref = ET.SubElement(
-                        ET.SubElement(tier, "ANNOTATION"),
-                        "REF_ANNOTATION",
-                        {"ANNOTATION_ID": ann_id(), "ANNOTATION_REF": attrs["ANNOTATION_ID"]},
-                    )
-                    ET.SubElement(ref, "ANNOTATION_VALUE").text = value
-            tiers += [main, note, record]
-    ET.SubElement(header, "PROPERTY", {"NAME": "lastUsedAnnotationId"}).text = str(counter["a"])
-    root.extend(tiers)
-    vocab = doc.vocabulary
-    lt = {
-        "GRAPHIC_REFERENCES": "false",
-        "LINGUISTIC_TYPE_ID": CATEGORY_TYPE,
-        "TIME_ALIGNABLE": "true",
+    vocabularies = {
+        v.key: v for v in (doc.vocabularies or ((doc.vocabulary,) if doc.vocabulary else ()))
     }
-    if vocab is not None:
-        lt["CONTROLLED_VOCABULARY_REF"] = vocab.key
-    ET.SubElement(root, "LINGUISTIC_TYPE", lt)
+    vocab_of = {c.id: v for v in vocabularies.values() for c in v.categories}
+    items = doc.annotated_items
+    ids = {
+        item.annotation.uuid: f"a{n}" for n, item in enumerate(items, start=1) if item.annotation
+    }
+    last_id = len(ids)
+    by_tier: dict[str, list[ExportItem]] = {}
+    tier_of: dict[str, Tier | None] = {}
+    for item in items:
+        name = item.tier.name if item.tier else "Annotations"
+        by_tier.setdefault(name, []).append(item)
+        tier_of[name] = item.tier
+    # Parents are written too (even empty) and before their children; so are ELAN tiers
+    # without annotations (an EAF comes back with all of its tiers).
+    known = {t.id: t for t in doc.tiers}
+    for t in doc.tiers:
+        if t.linguistic_type is not None:
+            tier_of.setdefault(t.name, t)
+    for name in list(tier_of):
+        up = tier_of[name]
+        while up is not None and up.parent_id in known:
+            parent = known[up.parent_id]
+            tier_of.setdefault(parent.name, parent)
+            up = parent
+    has_children = {known[t.parent_id].name for t in tier_of.values() if t and t.parent_id in known}
+    order = sorted(tier_of, key=lambda n: _depth(tier_of[n], known))
+    tiers: list[ET.Element] = []
+    types: dict[str, Tier | None] = {}
+    for name in order:
+        tier = tier_of[name]
+        entries = by_tier.get(name, [])
+        participant = (tier.author if tier else None) or ""
+        parent_name = known[tier.parent_id].name if tier and tier.parent_id in known else None
+        lt = (tier.linguistic_type if tier else None) or CATEGORY_TYPE
+        types.setdefault(lt, tier if tier and tier.linguistic_type else None)
+        symbolic = bool(tier and tier.constraint in _SYMBOLIC)
+        lanes = [entries] if (symbolic or name in has_children) else _lanes(entries) or [[]]
+        for number, lane in enumerate(lanes, start=1):
+            tier_id = name if number == 1 else f"{name} ({number})"
+            attrs = {"LINGUISTIC_TYPE_REF": lt, "PARTICIPANT": participant, "TIER_ID": tier_id}
+            if parent_name:
+                attrs["PARENT_REF"] = parent_name
+            main = ET.Element("TIER", attrs)
+            children = {
+                kind: ET.Element(
+                    "TIER",
+                    {
+                        "LINGUISTIC_TYPE_REF": TEXT_TYPE,
+                        "PARENT_REF": tier_id,
+                        "PARTICIPANT": participant,
+                        "TIER_ID": tier_id + suffix,
+                    },
+                )
+                for kind, suffix in (("note", NOTE_SUFFIX), ("record", RECORD_SUFFIX))
+            }
+            previous: dict[str, str] = {}
+            for item in sorted(lane, key=lambda i: (i.range.start, i.range.end, i.position)):
+                a = item.annotation
+                assert a is not None
+                ident = ids[a.uuid]
+                value = a.value or (item.category_label if lt == CATEGORY_TYPE else "")
+                attrs = {"ANNOTATION_ID": ident}
+                if symbolic and a.parent_uuid in ids:
+                    parent_id = ids[a.parent_uuid or ""]
+                    attrs["ANNOTATION_REF"] = parent_id
+                    if tier and tier.constraint == "Symbolic_Subdivision" and parent_id in previous:
+                        attrs["PREVIOUS_ANNOTATION"] = previous[parent_id]
+                    previous[parent_id] = ident
+                    tag = "REF_ANNOTATION"
+                else:
+                    rate = item.film.rate
+                    attrs["TIME_SLOT_REF1"] = slot(ms(item.range.start, rate))
+                    attrs["TIME_SLOT_REF2"] = slot(ms(item.range.end + 1, rate))
+                    tag = "ALIGNABLE_ANNOTATION"
+                if item.category and item.category.id in vocab_of:
+                    attrs["CVE_REF"] = _cve_id(item.category.key)
+                element = ET.SubElement(ET.SubElement(main, "ANNOTATION"), tag, attrs)
+                ET.SubElement(element, "ANNOTATION_VALUE").text = value
+                for kind, text in (("note", item.text), ("record", _record(item, vocab_of))):
+                    if kind == "note" and not text and tier and tier.linguistic_type:
+                        continue  # an ELAN tier gets a note child only where there are notes
+                    last_id += 1
+                    ref = ET.SubElement(
+                        ET.SubElement(children[kind], "ANNOTATION"),
+                        "REF_ANNOTATION",
+                        {"ANNOTATION_ID": f"a{last_id}", "ANNOTATION_REF": ident},
+                    )
+                    ET.SubElement(ref, "ANNOTATION_VALUE").text = text
+            tiers.append(main)
+            tiers += [t for t in children.values() if len(t) or not (tier and tier.linguistic_type)]
+    ET.SubElement(header, "PROPERTY", {"NAME": "lastUsedAnnotationId"}).text = str(last_id)
+    root.extend(tiers)
+    default_vocab = (
+        doc.vocabulary.key if doc.vocabulary and doc.vocabulary.key in vocabularies else None
+    )
+    for lt, tier in types.items():
+        attrs = {"GRAPHIC_REFERENCES": "false", "LINGUISTIC_TYPE_ID": lt, "TIME_ALIGNABLE": "true"}
+        cv = default_vocab if tier is None else tier.vocabulary_key
+        if tier is not None and tier.constraint:
+            attrs["CONSTRAINTS"] = tier.constraint
+            if tier.constraint in _SYMBOLIC:
+                attrs["TIME_ALIGNABLE"] = "false"
+        if cv in vocabularies:
+            attrs["CONTROLLED_VOCABULARY_REF"] = cv or ""
+        ET.SubElement(root, "LINGUISTIC_TYPE", dict(sorted(attrs.items())))
     ET.SubElement(
         root,
         "LINGUISTIC_TYPE",
@@ -215,11 +292,13 @@ def write(doc: ExportDocument, out: Path, ctx: ExportContext) -> None:
         )
     for stereotype, description in _CONSTRAINTS.items():
         ET.SubElement(root, "CONSTRAINT", {"DESCRIPTION": description, "STEREOTYPE": stereotype})
-    if vocab is not None:
-        cv = ET.SubElement(root, "CONTROLLED_VOCABULARY", {"CV_ID": vocab.key})
-        ET.SubElement(cv, "DESCRIPTION", {"LANG_REF": "eng"}).text = vocab.description or vocab.name
+    for vocab in vocabularies.values():
+        cv_element = ET.SubElement(root, "CONTROLLED_VOCABULARY", {"CV_ID": vocab.key})
+        ET.SubElement(cv_element, "DESCRIPTION", {"LANG_REF": "eng"}).text = (
+            vocab.description or vocab.name
+        )
         for cat in vocab.categories:
-            entry = ET.SubElement(cv, "CV_ENTRY_ML", {"CVE_ID": _cve_id(cat.key)})
+            entry = ET.SubElement(cv_element, "CV_ENTRY_ML", {"CVE_ID": _cve_id(cat.key)})
             ET.SubElement(
                 entry, "CVE_VALUE", {"DESCRIPTION": cat.definition_en or "", "LANG_REF": "eng"}
             ).text = cat.label_en
@@ -231,113 +310,449 @@ def write(doc: ExportDocument, out: Path, ctx: ExportContext) -> None:
     ET.ElementTree(root).write(out, encoding="UTF-8", xml_declaration=True)
 
 
-def read(path: Path, rate: Fraction | None = None) -> list[Imported]:
-    """Annotations of an EAF: Critique's own restore every field; others get category + note."""
-    try:
-        root = ET.parse(path).getroot()
-    except (ET.ParseError, OSError) as err:
-        raise UserError(f"{path.name} is not a readable ELAN file ({err}).") from None
-    if root.tag != "ANNOTATION_DOCUMENT":
-        raise UserError(f"{path.name} is not an ELAN file (no ANNOTATION_DOCUMENT).")
-    props = {p.get("NAME"): p.text or "" for p in root.iterfind("HEADER/PROPERTY")}
-    if rate is None and props.get("critique:rate"):
-        rate = Fraction(props["critique:rate"])
-    slots = {
-        s.get("TIME_SLOT_ID"): int(s.get("TIME_VALUE") or 0)
-        for s in root.iterfind("TIME_ORDER/TIME_SLOT")
-    }
-    cve_keys = {
-        e.get("CVE_ID"): (e.get("CVE_ID") or "").removeprefix("cve-")
-        for e in root.iterfind("CONTROLLED_VOCABULARY/CV_ENTRY_ML")
-    }
-    refs: dict[str, dict[str, str]] = {}
-    for tier in root.iterfind("TIER"):
-        suffix = next(
-            (s for s in (NOTE_SUFFIX, RECORD_SUFFIX) if (tier.get("TIER_ID") or "").endswith(s)),
-            None,
-        )
-        for ref in tier.iterfind("ANNOTATION/REF_ANNOTATION"):
-            kind = "record" if suffix == RECORD_SUFFIX else "note"
-            refs.setdefault(ref.get("ANNOTATION_REF") or "", {})[kind] = (
-                ref.findtext("ANNOTATION_VALUE") or ""
+def _depth(tier: Tier | None, known: dict[int | None, Tier]) -> int:
+    n, seen = 0, set()
+    while tier is not None and tier.parent_id in known and tier.id not in seen:
+        seen.add(tier.id)
+        tier = known[tier.parent_id]
+        n += 1
+    return n
+
+
+# ---- reading -------------------------------------------------------------------------------
+
+# ELAN files never declare a DTD or entities; a file that does is refused before parsing, which
+# shuts out entity expansion ("billion laughs") and external-entity file reading at once.
+_DANGEROUS = (b"<!DOCTYPE", b"<!ENTITY", b"<!doctype", b"<!entity")
+_SYMBOLIC = ("Symbolic_Association", "Symbolic_Subdivision")
+# Deterministic identifiers for a foreign file's annotations: importing it twice adds nothing.
+_NAMESPACE = uuid_module.UUID("6f1c2a8e-5d0b-4c1e-9a55-1e0c7a0e1a7f")
+
+
+@dataclass
+class _Ann:
+    ident: str
+    tier: str
+    value: str
+    line_hint: str
+    ref1: str | None = None
+    ref2: str | None = None
+    parent: str | None = None  # ANNOTATION_REF of a REF_ANNOTATION
+    previous: str | None = None  # PREVIOUS_ANNOTATION (symbolic subdivision order)
+    cve_ref: str | None = None
+    start: Fraction | None = None  # milliseconds, once resolved
+    end: Fraction | None = None
+
+
+def _line(raw: bytes, ident: str) -> int | None:
+    """The line of an annotation in the file (only looked up to write an error sentence)."""
+    at = raw.find(f'ANNOTATION_ID="{ident}"'.encode())
+    return raw.count(b"\n", 0, at) + 1 if at >= 0 else None
+
+
+def _where(raw: bytes, ident: str) -> str:
+    line = _line(raw, ident)
+    return f"annotation {ident}" + (f" (line {line})" if line else "")
+
+
+def _vocabularies(root: ET.Element) -> list[Vocabulary]:
+    """CONTROLLED_VOCABULARY elements (EAF 2.7 CV_ENTRY and 2.8+ CV_ENTRY_ML) as vocabularies;
+    each entry id (CVE_ID) becomes a category key, so CVE_REFs find their entry again."""
+    langs = {lang.get("LANG_ID"): lang.get("LANG_ID") for lang in root.iterfind("LANGUAGE")}
+    found = []
+    for cv in root.iterfind("CONTROLLED_VOCABULARY"):
+        key = cv.get("CV_ID") or ""
+        description = cv.get("DESCRIPTION") or cv.findtext("DESCRIPTION") or None
+        cats = []
+        for n, entry in enumerate(cv.iterfind("CV_ENTRY")):  # EAF 2.7 and older
+            value = (entry.text or "").strip()
+            cats.append(
+                Category(
+                    key=entry.get("CVE_ID") or value,
+                    label_en=value or (entry.get("CVE_ID") or "?"),
+                    definition_en=entry.get("DESCRIPTION") or None,
+                    position=n,
+                )
             )
-    found: list[Imported] = []
-    for tier in root.iterfind("TIER"):
-        for ann in tier.iterfind("ANNOTATION/ALIGNABLE_ANNOTATION"):
-            extra = refs.get(ann.get("ANNOTATION_ID") or "", {})
-            label = ann.findtext("ANNOTATION_VALUE") or ""
-            try:
-                found.append(_imported(tier, ann, extra, label, slots, cve_keys, rate, props, path))
-            except (KeyError, ValueError, TypeError) as err:
-                raise UserError(f"{path.name}: an annotation cannot be read ({err}).") from None
+        for n, entry in enumerate(cv.iterfind("CV_ENTRY_ML")):  # EAF 2.8 and 3.0
+            values = {
+                langs.get(v.get("LANG_REF"), v.get("LANG_REF")): (
+                    (v.text or "").strip(),
+                    v.get("DESCRIPTION") or None,
+                )
+                for v in entry.iterfind("CVE_VALUE")
+            }
+            en = values.get("eng") or next(iter(values.values()), ("", None))
+            fr = values.get("fra") or values.get("fre")
+            ident = entry.get("CVE_ID") or en[0]
+            cats.append(
+                Category(
+                    key=ident,
+                    label_en=en[0] or ident,
+                    label_fr=fr[0] if fr else None,
+                    definition_en=en[1],
+                    definition_fr=fr[1] if fr else None,
+                    position=n,
+                )
+            )
+        if key and cats:
+            found.append(
+                Vocabulary(key=key, name=key, description=description, categories=tuple(cats))
+            )
     return found
 
 
-def _imported(
-    tier: ET.Element,
-    ann: ET.Element,
-    extra: dict[str, str],
-    label: str,
-    slots: dict[str | None, int],
-    cve_keys: dict[str | None, str],
-    rate: Fraction | None,
-    props: dict[str | None, str],
-    path: Path,
-) -> Imported:
+def _interpolate(
+    anns: list[_Ann], slots: dict[str, int | None], order: dict[str, int]
+) -> dict[str, Fraction]:
+    """Times of every slot, as ELAN places unaligned ones: spread evenly between the aligned
+    slots before and after them on the same tier (slots are taken in time order)."""
+    times: dict[str, Fraction] = {k: Fraction(v) for k, v in slots.items() if v is not None}
+    by_tier: dict[str, list[_Ann]] = {}
+    for a in anns:
+        if a.ref1 is not None:
+            by_tier.setdefault(a.tier, []).append(a)
+    for tier_anns in by_tier.values():
+        chain: list[str] = []
+        for a in sorted(
+            tier_anns, key=lambda a: (order.get(a.ref1 or "", 0), order.get(a.ref2 or "", 0))
+        ):
+            for ref in (a.ref1, a.ref2):
+                if ref is not None and (not chain or chain[-1] != ref):
+                    chain.append(ref)
+        n = 0
+        while n < len(chain):
+            if chain[n] in times:
+                n += 1
+                continue
+            run_end = n
+            while run_end < len(chain) and chain[run_end] not in times:
+                run_end += 1
+            before = times.get(chain[n - 1]) if n > 0 else None
+            after = times.get(chain[run_end]) if run_end < len(chain) else None
+            if before is None and after is None:
+                n = run_end
+                continue
+            lo = before if before is not None else after
+            hi = after if after is not None else before
+            assert lo is not None and hi is not None
+            steps = run_end - n + 1
+            for k in range(n, run_end):
+                times[chain[k]] = lo + (hi - lo) * (k - n + 1) / steps
+            n = run_end
+    return times
+
+
+def read(path: Path, rate: Fraction | None = None) -> ImportedList:
+    """Every annotation of an EAF, its text as the value, with ELAN's tier hierarchy.
+
+    Critique's own files restore every field from their record tier. Times stay seconds
+    until the import service knows the film (and its exact rate).
+    """
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise UserError(f"{path.name} cannot be read ({err.strerror}).") from None
+    if any(marker in raw for marker in _DANGEROUS):
+        raise UserError(
+            f"{path.name} declares a DTD or XML entities, which ELAN files never do: Critique "
+            "does not read it (such declarations are how XML entity attacks work)."
+        )
+    try:
+        root = ET.fromstring(raw)
+    except ET.ParseError as err:
+        raise UserError(f"{path.name} is not a readable ELAN file ({err}).") from None
+    if root.tag != "ANNOTATION_DOCUMENT":
+        raise UserError(f"{path.name} is not an ELAN file (no ANNOTATION_DOCUMENT).")
+    info = ImportedFile([], skipped_what="annotations")
+    props = {p.get("NAME"): p.text or "" for p in root.iterfind("HEADER/PROPERTY")}
+    own_rate = Fraction(props["critique:rate"]) if props.get("critique:rate") else None
+    media = tuple(
+        name
+        for d in root.iterfind("HEADER/MEDIA_DESCRIPTOR")
+        for name in (_media_name(d.get("MEDIA_URL")), _media_name(d.get("RELATIVE_MEDIA_URL")))
+        if name
+    )
     film_sha, film_title = props.get("critique:film_sha256"), props.get("critique:film_title")
-    if "record" in extra:
-        m = json.loads(extra["record"])
-        annotation = Annotation(
-            id=None,
-            uuid=m["uuid"],
-            film_id=0,
-            tier_id=0,
-            range=FrameRange(m["start"], m["end"]),
-            tags=tuple(m.get("tags") or ()),
-            note=extra.get("note", ""),
-            status=m["status"],
-            confidence=m["confidence"],
-            evidence=m.get("evidence"),
-            author=m.get("author") or "",
-            created_at=m.get("created_at") or now_iso(),
-            modified_at=m.get("modified_at") or now_iso(),
-            regions=tuple(
-                Region.from_json(r["shape"], r["keyframes"], r.get("label"))
-                for r in m.get("regions") or ()
+    slots: dict[str, int | None] = {}
+    order: dict[str, int] = {}
+    for n, slot in enumerate(root.iterfind("TIME_ORDER/TIME_SLOT")):
+        ident = slot.get("TIME_SLOT_ID") or ""
+        value = slot.get("TIME_VALUE")
+        try:
+            slots[ident] = int(value) if value not in (None, "") else None
+        except ValueError:
+            raise UserError(
+                f"{path.name}: the time slot {ident} has the time '{value}', not milliseconds."
+            ) from None
+        order[ident] = n
+    types = {
+        lt.get("LINGUISTIC_TYPE_ID"): (
+            lt.get("CONSTRAINTS") or None,
+            lt.get("CONTROLLED_VOCABULARY_REF") or None,
+        )
+        for lt in root.iterfind("LINGUISTIC_TYPE")
+    }
+    info.vocabularies = _vocabularies(root)
+    cv_keys = {v.key: v for v in info.vocabularies}
+    tiers: dict[str, TierSpec] = {}
+    anns: dict[str, _Ann] = {}
+    refs: dict[str, dict[str, str]] = {}  # Critique's own note and record, by parent id
+    for tier in root.iterfind("TIER"):
+        name = tier.get("TIER_ID") or "ELAN"
+        suffix = next((s for s in (NOTE_SUFFIX, RECORD_SUFFIX) if name.endswith(s)), None)
+        if suffix is not None and own_rate is not None:
+            kind = "record" if suffix == RECORD_SUFFIX else "note"
+            for ref in tier.iterfind("ANNOTATION/REF_ANNOTATION"):
+                refs.setdefault(ref.get("ANNOTATION_REF") or "", {})[kind] = (
+                    ref.findtext("ANNOTATION_VALUE") or ""
+                )
+            continue
+        lt = tier.get("LINGUISTIC_TYPE_REF")
+        constraint, cv = types.get(lt, (None, None))
+        tiers[name] = TierSpec(
+            name=name,
+            author=tier.get("PARTICIPANT") or tier.get("ANNOTATOR") or None,
+            parent=tier.get("PARENT_REF") or None,
+            linguistic_type=lt if lt not in (None, CATEGORY_TYPE) else None,
+            constraint=constraint,
+            vocabulary_key=cv,
+        )
+        for ann in tier.iterfind("ANNOTATION/*"):
+            ident = ann.get("ANNOTATION_ID") or ""
+            item = _Ann(ident, name, ann.findtext("ANNOTATION_VALUE") or "", ident)
+            item.cve_ref = ann.get("CVE_REF") or None
+            if ann.tag == "ALIGNABLE_ANNOTATION":
+                item.ref1, item.ref2 = ann.get("TIME_SLOT_REF1"), ann.get("TIME_SLOT_REF2")
+                for slot_id in (item.ref1, item.ref2):
+                    if slot_id not in slots:
+                        raise UserError(
+                            f"{path.name}: {_where(raw, ident)} on tier {name} refers to the "
+                            f"time slot {slot_id or '(none)'}, which is not in the file's TIME_ORDER."
+                        )
+            elif ann.tag == "REF_ANNOTATION":
+                item.parent = ann.get("ANNOTATION_REF")
+                item.previous = ann.get("PREVIOUS_ANNOTATION") or None
+            else:
+                continue
+            anns[ident] = item
+    for name, spec in tiers.items():
+        if spec.parent is not None and spec.parent not in tiers:
+            raise UserError(
+                f"{path.name}: the tier {name} names the parent tier {spec.parent}, which is not "
+                "in the file."
+            )
+    for a in anns.values():
+        if a.parent is not None and a.parent not in anns and a.parent not in refs:
+            raise UserError(
+                f"{path.name}: {_where(raw, a.ident)} on tier {a.tier} refers to the parent "
+                f"annotation {a.parent}, which is not in the file."
+            )
+    # A CV kept in an external file (.ecv) has no entries here: its entries are made from the
+    # references the annotations hold (entry id -> the value written), so they survive.
+    external: dict[str, dict[str, str]] = {}
+    for a in anns.values():
+        cv = tiers[a.tier].vocabulary_key
+        if a.cve_ref and cv and cv not in cv_keys:
+            external.setdefault(cv, {}).setdefault(a.cve_ref, a.value.strip() or a.cve_ref)
+    for cv, entries in external.items():
+        vocab = Vocabulary(
+            key=cv,
+            name=cv,
+            description=f"{cv} (entries found in {path.name}; the full list is in an external file)",
+            categories=tuple(
+                Category(key=k, label_en=label, position=n)
+                for n, (k, label) in enumerate(entries.items())
             ),
         )
-        return Imported(
-            annotation,
-            m.get("tier") or tier.get("TIER_ID") or "ELAN",
-            film_sha,
-            film_title,
-            m.get("category_key"),
-            label or None,
-            m.get("tier_author"),
+        info.vocabularies.append(vocab)
+        cv_keys[cv] = vocab
+    info.tiers = _parents_first(list(tiers.values()))
+    times = _interpolate(list(anns.values()), slots, order)
+    _place_children(anns, times, tiers)
+    base = props.get("URN") or hashlib.sha256(raw).hexdigest()
+    uuids = {
+        a.ident: str(uuid_module.uuid5(_NAMESPACE, f"{base}#{a.ident}")) for a in anns.values()
+    }
+    bad_refs: list[str] = []
+    for a in anns.values():
+        extra = refs.get(a.ident, {})
+        if "record" in extra:
+            try:
+                info.add(_restored(extra, a.value, a.tier, film_sha, film_title))
+            except (KeyError, ValueError, TypeError) as err:
+                raise UserError(
+                    f"{path.name}: the Critique record of {_where(raw, a.ident)} cannot be read "
+                    f"({err})."
+                ) from None
+            continue
+        if a.start is None or a.end is None:
+            info.skip(f"{_where(raw, a.ident)} on tier {a.tier} has no time ELAN could place")
+            continue
+        spec = tiers[a.tier]
+        tier_cv = cv_keys.get(spec.vocabulary_key or "")
+        key = a.cve_ref
+        if key is not None and tier_cv is not None and tier_cv.category(key) is None:
+            bad_refs.append(
+                f"{_where(raw, a.ident)} refers to the entry {key}, which is not in the "
+                f"controlled vocabulary {tier_cv.key}: its value is kept without a category"
+            )
+            key = None
+        if key is None and tier_cv is not None:  # EAF 2.7 and older: the value is the entry
+            key = next((c.key for c in tier_cv.categories if a.value.strip() == c.label_en), None)
+        parent_uuid = None
+        if a.parent is not None:
+            parent_uuid = uuids.get(a.parent) or _record_uuid(refs.get(a.parent, {}))
+        annotation = Annotation(
+            id=None,
+            uuid=uuids[a.ident],
+            film_id=0,
+            tier_id=0,
+            range=FrameRange(0, 0),
+            author=spec.author or "",
+            value=a.value,
+            parent_uuid=parent_uuid,
         )
-    if rate is None:
-        raise UserError(
-            f"{path.name} is in milliseconds: import it onto a film (--film) so "
-            "its times can become frames."
+        info.add(
+            Imported(
+                annotation,
+                a.tier,
+                film_sha,
+                film_title,
+                key,
+                None,
+                spec.author,
+                vocabulary_key=spec.vocabulary_key if key else None,
+                seconds=(a.start / 1000, max(a.start, a.end) / 1000),
+                film_names=media,
+            )
         )
-    start = round(Fraction(slots[ann.get("TIME_SLOT_REF1")], 1000) * rate)
-    end = max(start, round(Fraction(slots[ann.get("TIME_SLOT_REF2")], 1000) * rate) - 1)
+    if bad_refs:
+        more = len(bad_refs) - 2
+        info.notes.append(
+            "; ".join(bad_refs[:2])
+            + (f" (and {more} more wrong CV references)" if more > 0 else "")
+        )
+    return ImportedList(info)
+
+
+def _media_name(url: str | None) -> str | None:
+    if not url:
+        return None
+    name = url.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+    return name or None
+
+
+def _record_uuid(extra: dict[str, str]) -> str | None:
+    if "record" not in extra:
+        return None
+    try:
+        return str(json.loads(extra["record"])["uuid"])
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _parents_first(specs: list[TierSpec]) -> list[TierSpec]:
+    by_name = {s.name: s for s in specs}
+
+    def depth(spec: TierSpec) -> int:
+        seen, n, up = {spec.name}, 0, spec.parent
+        while up is not None and up in by_name and up not in seen:
+            seen.add(up)
+            n += 1
+            up = by_name[up].parent
+        return n
+
+    return sorted(specs, key=depth)
+
+
+def _place_children(
+    anns: dict[str, _Ann], times: dict[str, Fraction], tiers: dict[str, TierSpec]
+) -> None:
+    """Times of every annotation: aligned ones from their slots; a REF_ANNOTATION takes its
+    parent's span, and symbolic subdivisions share it evenly in PREVIOUS_ANNOTATION order."""
+    for a in anns.values():
+        if a.ref1 is not None:
+            a.start, a.end = times.get(a.ref1), times.get(a.ref2 or "")
+    siblings: dict[str, list[_Ann]] = {}
+    for a in anns.values():
+        if a.parent is not None:
+            siblings.setdefault(a.parent, []).append(a)
+    done: set[str] = set()
+
+    def place(a: _Ann, depth: int = 0) -> None:
+        if a.ident in done or a.parent is None or depth > 64:
+            return
+        parent = anns.get(a.parent)
+        if parent is None:
+            done.add(a.ident)
+            return
+        place(parent, depth + 1)
+        group = [s for s in siblings.get(a.parent, []) if s.tier == a.tier]
+        ordered = _chain(group)
+        if parent.start is None or parent.end is None:
+            done.update(s.ident for s in ordered)
+            return
+        constraint = tiers[a.tier].constraint
+        count = len(ordered) if constraint == "Symbolic_Subdivision" else 1
+        span = parent.end - parent.start
+        for n, s in enumerate(ordered):
+            k = n if count > 1 else 0
+            s.start = parent.start + span * k / count
+            s.end = parent.start + span * (k + 1) / count
+            done.add(s.ident)
+
+    for a in anns.values():
+        place(a)
+
+
+def _chain(group: list[_Ann]) -> list[_Ann]:
+    """Siblings in ELAN's order: follow PREVIOUS_ANNOTATION links from the first."""
+    if len(group) < 2:
+        return group
+    by_prev = {s.previous: s for s in group}
+    first = by_prev.get(None)
+    if first is None:
+        return group
+    ordered, seen = [first], {first.ident}
+    while (nxt := by_prev.get(ordered[-1].ident)) is not None and nxt.ident not in seen:
+        ordered.append(nxt)
+        seen.add(nxt.ident)
+    return ordered + [s for s in group if s.ident not in seen]
+
+
+def _restored(
+    extra: dict[str, str], label: str, tier: str, film_sha: str | None, film_title: str | None
+) -> Imported:
+    m = json.loads(extra["record"])
     annotation = Annotation(
         id=None,
-        uuid=new_uuid(),
+        uuid=m["uuid"],
         film_id=0,
         tier_id=0,
-        range=FrameRange(start, end),
+        range=FrameRange(m["start"], m["end"]),
+        tags=tuple(m.get("tags") or ()),
         note=extra.get("note", ""),
-        author=tier.get("PARTICIPANT") or "",
+        status=m["status"],
+        confidence=m["confidence"],
+        evidence=m.get("evidence"),
+        author=m.get("author") or "",
+        created_at=m.get("created_at") or now_iso(),
+        modified_at=m.get("modified_at") or now_iso(),
+        regions=tuple(
+            Region.from_json(r["shape"], r["keyframes"], r.get("label"))
+            for r in m.get("regions") or ()
+        ),
+        value=m.get("value") or "",
+        parent_uuid=m.get("parent_uuid"),
     )
-    key = cve_keys.get(ann.get("CVE_REF")) if ann.get("CVE_REF") else None
     return Imported(
         annotation,
-        tier.get("TIER_ID") or "ELAN",
+        m.get("tier") or tier,
         film_sha,
         film_title,
-        key,
-        label or None,
-        tier.get("PARTICIPANT") or None,
+        m.get("category_key"),
+        label if not m.get("value") and label else None,
+        m.get("tier_author"),
+        vocabulary_key=m.get("vocabulary_key"),
     )

@@ -7,18 +7,27 @@ annotation's full record in a NOTE block, so Critique reads its own VTT back wit
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
+import uuid as uuid_module
+from collections.abc import Callable
+from dataclasses import dataclass
 from fractions import Fraction
 from html import escape, unescape
 from pathlib import Path
 from typing import Any
 
-from critique_app.domain.model import Annotation, FrameRange, Region, new_uuid, now_iso
+from critique_app.domain.model import Annotation, FrameRange, Region, now_iso
 from critique_app.errors import UserError
-from exporters.document import ExportContext, ExportDocument, ExportItem, Imported
-
-_TIME = re.compile(r"(?:(\d+):)?(\d{2}):(\d{2})[.,](\d{3})")
+from exporters.document import (
+    ExportContext,
+    ExportDocument,
+    ExportItem,
+    Imported,
+    ImportedFile,
+    ImportedList,
+)
 
 
 def _stamp(seconds: Fraction, comma: bool = False) -> str:
@@ -29,14 +38,6 @@ def _stamp(seconds: Fraction, comma: bool = False) -> str:
     return f"{h:02d}:{m:02d}:{s:02d}{',' if comma else '.'}{ms:03d}"
 
 
-def _seconds(text: str) -> Fraction:
-    match = _TIME.fullmatch(text.strip())
-    if not match:
-        raise ValueError(f"'{text}' is not a cue time")
-    h, m, s, ms = (int(g or 0) for g in match.groups())
-    return Fraction(h * 3600 + m * 60 + s) + Fraction(ms, 1000)
-
-
 def _one_film(doc: ExportDocument, fmt: str) -> None:
     if len(doc.films) > 1:
         raise UserError(
@@ -45,15 +46,40 @@ def _one_film(doc: ExportDocument, fmt: str) -> None:
         )
 
 
-def _cue_lines(item: ExportItem) -> list[str]:
+_MARKDOWN = re.compile(r"(\*\*|\*)(?=\S)(.+?)(?<=\S)\1", re.DOTALL)
+
+
+def _special(tag: str) -> bool:
+    return tag.startswith((ID_TAG, SETTINGS_TAG, VOICE_TAG))
+
+
+def _cue_text(item: ExportItem, markup: bool) -> str:
+    """The cue's words: the value when there is one (Markdown italics and bold as <i>, <b>;
+    one voice as <v Name>); else the category, tags and note. Nothing at all gives an empty
+    cue, never a placeholder that would come back as text."""
     a = item.annotation
-    head = item.category_label
-    if a and a.tags:
-        head = f"{head} · {', '.join(a.tags)}" if head else ", ".join(a.tags)
-    lines = [head] if head else []
+    if a is not None and a.value:
+        lines = a.value.split("\n")
+        voices = [t[len(VOICE_TAG) :] for t in a.tags if t.startswith(VOICE_TAG)]
+    else:
+        head = item.category_label
+        tags = [t for t in a.tags if not _special(t)] if a else []
+        if tags:
+            head = f"{head} · {', '.join(tags)}" if head else ", ".join(tags)
+        lines = ([head] if head else []) + item.text.splitlines()
+        voices = []
     # A blank line ends a cue and '-->' starts a timing line: neither may reach the file.
-    lines += [ln.replace("-->", "→") for ln in item.text.splitlines() if ln.strip()]
-    return lines or ["(no note)"]
+    lines = [ln.replace("-->", "→") for ln in lines if ln.strip()]
+    text = "\n".join(escape(ln, quote=False) if markup else ln for ln in lines)
+    text = _MARKDOWN.sub(
+        lambda m: (
+            f"<{'b' if m.group(1) == '**' else 'i'}>{m.group(2)}</{'b' if m.group(1) == '**' else 'i'}>"
+        ),
+        text,
+    )
+    if markup and len(voices) == 1 and text:
+        text = f"<v {escape(voices[0], quote=False)}>{text}"
+    return text
 
 
 def _meta(item: ExportItem) -> str:
@@ -69,6 +95,8 @@ def _meta(item: ExportItem) -> str:
         "category": item.category_label or None,
         "tags": list(a.tags),
         "note": a.note,
+        "value": a.value,
+        "parent_uuid": a.parent_uuid,
         "status": a.status,
         "confidence": a.confidence,
         "evidence": a.evidence,
@@ -98,13 +126,24 @@ def write_vtt(doc: ExportDocument, out: Path, ctx: ExportContext) -> None:
             ).replace(">", "\\u003e")
         )
     for item in sorted(doc.items, key=lambda i: (i.range.start, i.position)):
-        if item.annotation is not None:
+        a = item.annotation
+        if a is not None:
             parts.append("NOTE critique " + _meta(item))
-        ident = item.annotation.uuid if item.annotation else f"item-{item.position}"
-        text = "\n".join(escape(line, quote=False) for line in _cue_lines(item))
-        parts.append(
-            f"{ident}\n{_stamp(item.start_seconds)} --> {_stamp(item.end_seconds)}\n{text}"
+        ident = (
+            next((t[len(ID_TAG) :] for t in a.tags if t.startswith(ID_TAG)), None) if a else None
         )
+        ident = (
+            ident if ident and "-->" not in ident else (a.uuid if a else f"item-{item.position}")
+        )
+        settings = (
+            next((t[len(SETTINGS_TAG) :] for t in a.tags if t.startswith(SETTINGS_TAG)), "")
+            if a
+            else ""
+        )
+        timing = f"{_stamp(item.start_seconds)} --> {_stamp(item.end_seconds)}"
+        if settings and "-->" not in settings:
+            timing += " " + settings
+        parts.append(f"{ident}\n{timing}\n{_cue_text(item, markup=True)}".rstrip("\n"))
     out.write_text("\n\n".join(parts) + "\n", encoding="utf-8")
 
 
@@ -114,57 +153,293 @@ def write_srt(doc: ExportDocument, out: Path, ctx: ExportContext) -> None:
     ordered = sorted(doc.items, key=lambda i: (i.range.start, i.position))
     for number, item in enumerate(ordered, start=1):
         times = f"{_stamp(item.start_seconds, True)} --> {_stamp(item.end_seconds, True)}"
-        parts.append(f"{number}\n{times}\n" + "\n".join(_cue_lines(item)))
+        parts.append(f"{number}\n{times}\n{_cue_text(item, markup=False)}")
     out.write_text("\n\n".join(parts) + "\n", encoding="utf-8")
 
 
-def _frames(start: Fraction, end: Fraction, rate: Fraction) -> FrameRange:
-    first = round(start * rate)
-    return FrameRange(first, max(first, round(end * rate) - 1))
+# ---- reading -------------------------------------------------------------------------------
+
+_VTT_TIME = re.compile(r"(?:(\d{2,}):)?([0-5]\d):([0-5]\d)\.(\d{3})")
+_SRT_TIME = re.compile(r"(\d{1,}):([0-5]?\d):([0-5]?\d)[,.](\d{1,3})")
+_TIMING = re.compile(r"^\s*(\S+)[ \t]+-->[ \t]+(\S+)(.*)$")
+# The cue-text tags of the WebVTT spec (and what SRT files use); anything else after '<' is
+# text: '2<3,5>1' stays as written.
+_TAG = re.compile(
+    r"<(/?)(c|i|b|u|v|lang|ruby|rt|font)((?:\.[^\s.<>]+)*)(?:[ \t]([^<>]*))?>"
+    r"|<(\d+:)?\d{2}:\d{2}\.\d{3}>",
+    re.IGNORECASE,
+)
+_ENTITY = re.compile(r"&(amp|lt|gt|nbsp|lrm|rlm|quot|apos|#\d+|#x[0-9a-fA-F]+);")
+_ASS = re.compile(r"\{\\[^{}]*\}")  # ASS/SSA override tags such as {\an8}, {\i1}
+ID_TAG = "vtt-id:"
+SETTINGS_TAG = "vtt-settings:"
+VOICE_TAG = "voice:"
 
 
-def read(path: Path, rate: Fraction | None = None) -> list[Imported]:
-    """Cues of a VTT or SRT file; Critique's own VTT restores every field from its NOTEs."""
+def decode(raw: bytes, name: str) -> tuple[str, str]:
+    """The text of a subtitle file and the encoding used, said in words: a byte-order mark
+    first, then UTF-8, then charset-normalizer's best guess (Windows-1252, Latin-1, UTF-16...)."""
+    for bom, codec, label in (
+        (codecs.BOM_UTF8, "utf-8", "UTF-8 (with a byte-order mark)"),
+        (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16 (little-endian)"),
+        (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16 (big-endian)"),
+    ):
+        if raw.startswith(bom):
+            return raw[len(bom) :].decode(codec, errors="replace"), label
     try:
-        text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
-    except (OSError, UnicodeDecodeError) as err:
-        raise UserError(f"{path.name} cannot be read as subtitles ({err}).") from None
-    blocks = [b.strip("\n") for b in re.split(r"\n{2,}", text) if b.strip()]
-    is_vtt = bool(blocks) and blocks[0].startswith("WEBVTT")
-    film: dict[str, str] = {}
-    pending: dict[str, Any] | None = None
-    found: list[Imported] = []
-    for block in blocks[1 if is_vtt else 0 :]:
-        if block.startswith("NOTE critique-film "):
-            film = json.loads(block[len("NOTE critique-film ") :])
+        return raw.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    western = _western(raw)
+    if western is not None:
+        return western
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(raw).best()
+    if best is None:
+        raise UserError(
+            f"{name} is not text in any encoding Critique recognises (UTF-8, UTF-16, "
+            "Windows-1252, Latin-1...)."
+        )
+    return str(best), _ENCODING_NAMES.get(best.encoding, best.encoding.replace("_", "-"))
+
+
+# Letters and signs of Western European subtitles (French, Spanish, German, Italian...): short
+# files are where statistical detectors mistake Windows-1252 for Mac or Central European pages.
+_WESTERN = set("àâäáãåæçéèêëíìîïñóòôöõøœùúûüÿßÀÂÄÁÃÅÆÇÉÈÊËÍÌÎÏÑÓÒÔÖÕØŒÙÚÛÜŸ«»‘’“”…–—€°ºª¡¿·×\u00a0")
+
+
+def _western(raw: bytes) -> tuple[str, str] | None:
+    """Windows-1252 (or plain Latin-1) when every non-ASCII character it gives is Western."""
+    try:
+        text = raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    if all(ch in _WESTERN for ch in text if ord(ch) > 127):
+        latin1 = not any(0x80 <= b <= 0x9F for b in raw)
+        return text, "Windows-1252 (also valid Latin-1)" if latin1 else "Windows-1252"
+    return None
+
+
+_ENCODING_NAMES = {
+    "cp1252": "Windows-1252",
+    "latin_1": "Latin-1 (ISO-8859-1)",
+    "iso8859_15": "Latin-9 (ISO-8859-15)",
+    "utf_16": "UTF-16",
+    "utf_16_le": "UTF-16 (little-endian)",
+    "utf_16_be": "UTF-16 (big-endian)",
+    "cp1250": "Windows-1250",
+    "cp1251": "Windows-1251",
+    "gb2312": "GB2312",
+    "gb18030": "GB18030",
+    "big5": "Big5",
+    "shift_jis": "Shift JIS",
+    "mac_roman": "Mac Roman",
+}
+
+
+def _vtt_seconds(text: str) -> Fraction | None:
+    match = _VTT_TIME.fullmatch(text)
+    if not match:
+        return None
+    h, m, s, ms = (int(g or 0) for g in match.groups())
+    return Fraction(h * 3600 + m * 60 + s) + Fraction(ms, 1000)
+
+
+def _srt_seconds(text: str) -> Fraction | None:
+    match = _SRT_TIME.fullmatch(text)
+    if not match:
+        return _vtt_seconds(text)
+    h, m, s, ms = match.groups()
+    return Fraction(int(h) * 3600 + int(m) * 60 + int(s)) + Fraction(int(ms.ljust(3, "0")), 1000)
+
+
+@dataclass
+class Cue:
+    """One cue as the file gives it: identifier, times, settings and the raw text."""
+
+    ident: str
+    start: Fraction
+    end: Fraction
+    settings: str
+    text: str
+
+
+def cue_value(text: str) -> tuple[str, list[str]]:
+    """Cue text as a value in Markdown, and the voices it names.
+
+    <i> and <b> become *…* and **…**, <v Name> a voice, other tags (class, lang, ruby,
+    timestamps, font) go; entities are decoded; '<' and '&' that are not tags stay literal;
+    ASS override tags ({\\an8}) are dropped."""
+    voices: list[str] = []
+
+    def tag(match: re.Match[str]) -> str:
+        if match.group(2) is None:
+            return ""  # a karaoke timestamp
+        closing, name, annotation = match.group(1), match.group(2).lower(), match.group(4)
+        if name == "i":
+            return "*"
+        if name == "b":
+            return "**"
+        if name == "v" and not closing and annotation and annotation.strip():
+            voices.append(annotation.strip())
+        return ""
+
+    text = _ASS.sub("", text)
+    text = _TAG.sub(tag, text)
+    text = _ENTITY.sub(lambda m: unescape(m.group(0)).replace("\u00a0", " "), text)
+    return text.strip("\n"), voices
+
+
+def _collect_vtt(text: str, info: ImportedFile) -> list[tuple[str, object]]:
+    """The WebVTT parsing algorithm (W3C WebVTT, section 6.1) over lines: header, then blocks;
+    a cue ends at a blank line or at a second timing line, so cues without a blank line
+    between them stay apart. Returns ('cue', Cue) and ('note', text) items; blocks that are
+    neither (no timing line, bad timings) are counted as skipped."""
+    lines = text.split("\n")
+    found: list[tuple[str, object]] = []
+    n = 1
+    # the header: lines after the signature up to a blank line, or up to a timing line
+    while n < len(lines) and lines[n] != "" and "-->" not in lines[n]:
+        n += 1
+    while n < len(lines):
+        while n < len(lines) and lines[n] == "":
+            n += 1
+        if n >= len(lines):
+            break
+        buffer: list[str] = []
+        cue: Cue | None = None
+        bad = False
+        count = 0
+        while n < len(lines):
+            line = lines[n]
+            count += 1
+            if "-->" in line:
+                if count == 1 or (count == 2 and cue is None and not bad):
+                    n += 1
+                    parsed = _timing(line, _vtt_seconds)
+                    if parsed is None:
+                        bad = True
+                        info.skip(f"bad cue timing '{line.strip()[:40]}'")
+                    else:
+                        cue = Cue("\n".join(buffer), *parsed, text="")
+                    buffer = []
+                    continue
+                break  # a timing line inside a cue starts the next cue
+            if line == "":
+                break
+            buffer.append(line)
+            n += 1
+        body = "\n".join(buffer)
+        if cue is not None:
+            cue.text = body
+            found.append(("cue", cue))
+        elif bad:
             continue
-        if block.startswith("NOTE critique "):
-            pending = json.loads(block[len("NOTE critique ") :])
-            continue
-        if block.startswith(("NOTE", "STYLE", "REGION")):
-            continue
-        lines = block.split("\n")
-        timing = next((i for i, ln in enumerate(lines) if "-->" in ln), None)
-        if timing is None:
-            raise UserError(f"{path.name}: a cue has no timing line ('{lines[0][:40]}').")
-        try:
-            start_s, end_s = (_seconds(p.split()[0]) for p in lines[timing].split("-->"))
-        except ValueError as err:
-            raise UserError(f"{path.name}: {err}.") from None
-        cue = [unescape(re.sub(r"<[^>]*>", "", ln)) for ln in lines[timing + 1 :]]
-        found.append(_imported(pending, cue, start_s, end_s, film, rate, path))
-        pending = None
+        elif body.startswith("NOTE") and body[4:5] in ("", " ", "\t", "\n"):
+            found.append(("note", body))
+        elif not body.startswith(("STYLE", "REGION")):
+            info.skip(f"text without a timing line: '{body.splitlines()[0][:40]}'")
     return found
 
 
+def _timing(
+    line: str, seconds: Callable[[str], Fraction | None]
+) -> tuple[Fraction, Fraction, str] | None:
+    match = _TIMING.match(line)
+    if not match:
+        return None
+    start, end = seconds(match.group(1)), seconds(match.group(2))
+    if start is None or end is None or end < start:
+        return None
+    return start, end, match.group(3).strip()
+
+
+def _collect_srt(text: str, info: ImportedFile) -> list[tuple[str, object]]:
+    """SubRip: [number] / timing / text blocks. A timing line inside a block starts a new cue
+    (the number just before it goes with it); blocks without timing are counted as skipped."""
+    found: list[tuple[str, object]] = []
+    for block in re.split(r"\n[ \t]*\n", text):
+        lines = [ln for ln in block.split("\n")]
+        while lines and not lines[0].strip():
+            lines.pop(0)
+        if not lines:
+            continue
+        cue: Cue | None = None
+        buffer: list[str] = []
+        for line in lines:
+            if "-->" in line:
+                if buffer and buffer[-1].strip().isdigit():
+                    buffer.pop()  # SubRip's running number: not kept, export renumbers
+                if cue is not None:
+                    cue.text = "\n".join(buffer)
+                    found.append(("cue", cue))
+                elif buffer:
+                    info.skip(f"text without a timing line: '{buffer[0][:40]}'")
+                buffer = []
+                parsed = _timing(line, _srt_seconds)
+                if parsed is None:
+                    info.skip(f"bad cue timing '{line.strip()[:40]}'")
+                    cue = None
+                    buffer = ["\x00bad"]
+                    continue
+                cue = Cue("", *parsed, text="")
+                continue
+            buffer.append(line)
+        if buffer and buffer[0] == "\x00bad":
+            continue
+        if cue is not None:
+            cue.text = "\n".join(buffer)
+            found.append(("cue", cue))
+        elif buffer:
+            words = [ln.strip() for ln in buffer if ln.strip() and not ln.strip().isdigit()]
+            info.skip(f"text without a timing line: '{(words or buffer)[0].strip()[:40]}'")
+    return found
+
+
+def read(path: Path, rate: Fraction | None = None) -> ImportedList:
+    """Cues of a WebVTT or SubRip file, each cue's text as the value (italics and bold as
+    Markdown, voices as tags, identifier and settings kept as tags); Critique's own VTT
+    restores every field from its NOTEs. Bad blocks are skipped and counted."""
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise UserError(f"{path.name} cannot be read ({err.strerror}).") from None
+    text, encoding = decode(raw, path.name)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "\ufffd")
+    info = ImportedFile([], skipped_what="blocks", notes=[f"read as {encoding}"])
+    first = text.split("\n", 1)[0]
+    is_vtt = first.startswith("WEBVTT") and first[6:7] in ("", " ", "\t")
+    if path.suffix.lower() == ".vtt" and not is_vtt:
+        raise UserError(
+            f"{path.name} is not a WebVTT file: its first line must be 'WEBVTT' "
+            f"(it is '{first[:40]}')."
+        )
+    items = _collect_vtt(text, info) if is_vtt else _collect_srt(text, info)
+    film: dict[str, str] = {}
+    pending: dict[str, Any] | None = None
+    for kind, item in items:
+        if kind == "note":
+            assert isinstance(item, str)
+            try:
+                if item.startswith("NOTE critique-film "):
+                    film = json.loads(item[len("NOTE critique-film ") :])
+                elif item.startswith("NOTE critique "):
+                    pending = json.loads(item[len("NOTE critique ") :])
+            except ValueError:
+                info.skip("a Critique NOTE that is not readable JSON")
+            continue
+        assert isinstance(item, Cue)
+        try:
+            info.add(_imported(pending, item, film, path, len(info.entries)))
+        except (KeyError, ValueError, TypeError) as err:
+            raise UserError(f"{path.name}: a Critique record cannot be read ({err}).") from None
+        pending = None
+    return ImportedList(info)
+
+
 def _imported(
-    meta: dict[str, Any] | None,
-    cue: list[str],
-    start_s: Fraction,
-    end_s: Fraction,
-    film: dict[str, str],
-    rate: Fraction | None,
-    path: Path,
+    meta: dict[str, Any] | None, cue: Cue, film: dict[str, str], path: Path, number: int
 ) -> Imported:
     if meta is not None:
         m = meta
@@ -173,19 +448,21 @@ def _imported(
             uuid=str(m["uuid"]),
             film_id=0,
             tier_id=0,
-            range=FrameRange(int(m["start"]), int(m["end"])),  # type: ignore[call-overload]
+            range=FrameRange(int(m["start"]), int(m["end"])),
             tags=tuple(m.get("tags") or ()),
-            note=str(m.get("note") or ""),  # type: ignore[arg-type]
+            note=str(m.get("note") or ""),
             status=str(m.get("status") or "observed"),
             confidence=str(m.get("confidence") or "medium"),
-            evidence=m.get("evidence"),  # type: ignore[arg-type]
+            evidence=m.get("evidence"),
             author=str(m.get("author") or ""),
             created_at=str(m.get("created_at") or now_iso()),
             modified_at=str(m.get("modified_at") or now_iso()),
             regions=tuple(
                 Region.from_json(r["shape"], r["keyframes"], r.get("label"))
                 for r in m.get("regions") or ()
-            ),  # type: ignore[attr-defined]
+            ),
+            value=str(m.get("value") or ""),
+            parent_uuid=m.get("parent_uuid"),
         )
         return Imported(
             annotation,
@@ -193,21 +470,35 @@ def _imported(
             film.get("sha256"),
             film.get("title"),
             m.get("category_key"),
-            m.get("category"),  # type: ignore[arg-type]
+            m.get("category"),
             m.get("tier_author"),
-        )  # type: ignore[arg-type]
-    file_rate = rate or (Fraction(film["rate"]) if "rate" in film else None)
-    if file_rate is None:
-        raise UserError(
-            f"{path.name} does not say which frame rate its times are in: import it onto a "
-            "film of the project (--film)."
+            vocabulary_key=m.get("vocabulary_key"),
         )
+    value, voices = cue_value(cue.text)
+    tags = [VOICE_TAG + v for v in voices]
+    if cue.ident.strip():
+        tags.append(ID_TAG + cue.ident.strip())
+    if cue.settings:
+        tags.append(SETTINGS_TAG + cue.settings)
+    # A stable uuid from the file and the cue: importing the same file twice adds nothing.
+    key = f"{path.name}|{number}|{cue.ident}|{cue.start}|{cue.end}|{cue.text}"
     annotation = Annotation(
         id=None,
-        uuid=new_uuid(),
+        uuid=str(uuid_module.uuid5(_NAMESPACE, key)),
         film_id=0,
         tier_id=0,
-        range=_frames(start_s, end_s, file_rate),
-        note="\n".join(cue).strip(),
+        range=FrameRange(0, 0),
+        tags=tuple(tags),
+        value=value,
     )
-    return Imported(annotation, "Imported subtitles", film.get("sha256"), film.get("title"))
+    return Imported(
+        annotation,
+        "Imported subtitles",
+        film.get("sha256"),
+        film.get("title"),
+        seconds=(cue.start, cue.end),
+        film_names=(path.stem,),
+    )
+
+
+_NAMESPACE = uuid_module.UUID("0d7f6a52-3e1b-4a57-8f0e-52b9f1c1e7a4")

@@ -8,13 +8,23 @@ understand the standard part.
 from __future__ import annotations
 
 import json
+import re
+import uuid as uuid_module
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 from critique_app.domain.model import Annotation, FrameRange, Region, now_iso
 from critique_app.errors import UserError
-from exporters.document import ExportContext, ExportDocument, ExportItem, Imported
+from exporters.document import (
+    ExportContext,
+    ExportDocument,
+    ExportItem,
+    Imported,
+    ImportedFile,
+    ImportedList,
+)
 
 CONTEXT: list[Any] = ["http://www.w3.org/ns/anno.jsonld", {"critique": "urn:critique:"}]
 MEDIA_FRAGMENTS = "http://www.w3.org/TR/media-frags/"
@@ -62,6 +72,15 @@ def annotation_json(item: ExportItem, source: str | None = None) -> dict[str, An
         refined = [region_selector(r, item.still_frame) for r in regions]
         time_selector["refinedBy"] = refined[0] if len(refined) == 1 else refined
     body: list[dict[str, Any]] = []
+    if a and a.value:
+        body.append(
+            {
+                "type": "TextualBody",
+                "purpose": "describing",
+                "value": a.value,
+                "critique:field": "value",
+            }
+        )
     if item.text:
         body.append(
             {
@@ -69,6 +88,7 @@ def annotation_json(item: ExportItem, source: str | None = None) -> dict[str, An
                 "purpose": "commenting",
                 "format": "text/markdown",
                 "value": item.text,
+                "critique:field": "note",
             }
         )
     if item.category:
@@ -113,6 +133,7 @@ def annotation_json(item: ExportItem, source: str | None = None) -> dict[str, An
                 "critique:evidence": a.evidence,
                 "critique:tier": item.tier.name if item.tier else "",
                 "critique:tierAuthor": item.tier.author if item.tier else None,
+                "critique:parent": a.parent_uuid,
                 "critique:regions": [
                     {"shape": r.shape, "label": r.label, "keyframes": r.to_json()}
                     for r in a.regions
@@ -142,78 +163,389 @@ def write(doc: ExportDocument, out: Path, ctx: ExportContext) -> None:
     out.write_text(json.dumps(collection_json(doc), ensure_ascii=False, indent=2), encoding="utf-8")
 
 
-def _frames(entry: dict[str, Any]) -> FrameRange:
-    frames = entry.get("critique:frames")
-    if isinstance(frames, dict):
-        return FrameRange(int(frames["start"]), int(frames["end"]))
-    # Another tool's annotation: only seconds and (maybe) a rate.
-    selector = entry["target"]["selector"]
-    value = selector["value"] if isinstance(selector, dict) else selector[0]["value"]
-    t = value.split("t=", 1)[1].split("&", 1)[0]
-    start_s, end_s = (Fraction(x) for x in t.replace("npt:", "").split(","))
-    rate = Fraction(entry.get("critique:rate", "25"))
-    return FrameRange(round(start_s * rate), max(round(start_s * rate), round(end_s * rate) - 1))
+# ---- reading -------------------------------------------------------------------------------
+
+_NAMESPACE = uuid_module.UUID("9b3e7c1a-2f4d-4e8b-a6c5-3d1f0e9b8a72")
+_CLOCK = re.compile(r"(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d+)?)")
+_MEDIA = {"Video", "Sound", "Audio", "Image", "dctypes:MovingImage", "dctypes:Sound"}
 
 
-def _one(entry: dict[str, Any]) -> Imported | None:
-    if entry.get("type") != "Annotation" or not str(entry.get("id", "")).startswith("urn:uuid:"):
-        return None  # bookmarks of plain ranges are seminar items, not annotations
-    bodies = entry.get("body", [])
-    bodies = bodies if isinstance(bodies, list) else [bodies]
-    note = next((b.get("value", "") for b in bodies if b.get("purpose") == "commenting"), "")
-    tags = tuple(b["value"] for b in bodies if b.get("purpose") == "tagging")
-    cat = next((b for b in bodies if b.get("purpose") == "classifying"), None)
-    regions = tuple(
-        Region.from_json(r["shape"], r["keyframes"], r.get("label"))
-        for r in entry.get("critique:regions", [])
-    )
+@dataclass
+class _Canvas:
+    """What a IIIF canvas tells about its annotations' target: size, length, media names."""
+
+    ident: str = ""
+    duration: Fraction | None = None
+    width: int | None = None
+    height: int | None = None
+    names: tuple[str, ...] = ()
+    sha256: str | None = None
+    title: str | None = None
+
+
+def fragment_seconds(text: str) -> Fraction:
+    """A media-fragment time: seconds ('12.5'), npt seconds or clock ('00:01:02.500')."""
+    text = text.strip().removeprefix("npt:")
+    match = _CLOCK.fullmatch(text)
+    if match:
+        h, m, sec = match.groups()
+        return Fraction(int(h or 0) * 3600 + int(m) * 60) + Fraction(sec)
+    return Fraction(text)
+
+
+def _fragment(fragment: str) -> tuple[tuple[Fraction, Fraction | None] | None, str | None]:
+    """The t= and xywh= parts of a media fragment ('t=1,2&xywh=percent:0,0,50,50')."""
+    times, box = None, None
+    for part in fragment.lstrip("#").split("&"):
+        key, _, value = part.partition("=")
+        if key == "t" and value:
+            start, _, end = value.partition(",")
+            first = fragment_seconds(start) if start.strip().removeprefix("npt:") else Fraction(0)
+            times = (first, fragment_seconds(end) if end.strip() else None)
+        elif key == "xywh" and value:
+            box = value
+    return times, box
+
+
+def _region(box: str, canvas: _Canvas) -> tuple[Region | None, tuple[float, ...] | None]:
+    """A rectangle from xywh= (percent: or pixels). Pixels need a size: the canvas's, else
+    the film's (the import service finishes those: returned as pixels)."""
+    unit, _, numbers = box.rpartition(":")
+    x, y, w, h = (float(v) for v in numbers.split(","))
+    if unit == "percent":
+        x, y, w, h = x / 100, y / 100, w / 100, h / 100
+    elif canvas.width and canvas.height:
+        x, y, w, h = x / canvas.width, y / canvas.height, w / canvas.width, h / canvas.height
+    else:
+        return None, (x, y, w, h)
+
+    def clamp(v: float) -> float:
+        return min(1.0, max(0.0, v))
+
+    return Region.still("rectangle", [(clamp(x), clamp(y)), (clamp(x + w), clamp(y + h))]), None
+
+
+def _text(value: Any) -> str:
+    """A IIIF language map ({"en": ["..."]}) or a plain string as text."""
+    if isinstance(value, dict):
+        return "\n".join(
+            str(v) for vs in value.values() for v in (vs if isinstance(vs, list) else [vs])
+        )
+    if isinstance(value, list):
+        return "\n".join(_text(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def _name(uri: str) -> str | None:
+    path = uri.split("#", 1)[0].split("?", 1)[0].rstrip("/")
+    name = path.rsplit("/", 1)[-1]
+    return name or None
+
+
+def _bodies(entry: dict[str, Any]) -> list[Any]:
+    found: list[Any] = []
+    if "bodyValue" in entry:
+        found.append({"type": "TextualBody", "value": entry["bodyValue"]})
+    body = entry.get("body")
+    stack = list(body) if isinstance(body, list) else ([body] if body is not None else [])
+    while stack:
+        b = stack.pop(0)
+        if isinstance(b, dict) and b.get("type") in ("Choice", "Composite", "List", "Independents"):
+            stack[:0] = list(b.get("items") or [])
+            continue
+        found.append(b)
+    return found
+
+
+def _target(entry: dict[str, Any], canvases: dict[str, _Canvas]) -> tuple[str, str, list[str]]:
+    """(source, fragment, notes) of an annotation's first target; selectors and refinedBy are
+    followed for t= and xywh=."""
+    target = entry.get("target")
+    notes: list[str] = []
+    if isinstance(target, list):
+        if len(target) > 1:
+            notes.append(f"{len(target)} targets; the first is used")
+        target = target[0] if target else ""
+    if isinstance(target, dict) and target.get("type") in ("Composite", "List", "Independents"):
+        items = target.get("items") or [""]
+        target = items[0]
+    if isinstance(target, str):
+        source, _, fragment = target.partition("#")
+        return source, fragment, notes
+    if not isinstance(target, dict):
+        return "", "", notes
+    found: Any = target.get("source", target.get("id", ""))
+    if isinstance(found, dict):
+        found = found.get("id", "")
+    source = str(found)
+    source, _, fragment = source.partition("#")
+    parts = [fragment] if fragment else []
+    selectors = target.get("selector")
+    queue = list(selectors) if isinstance(selectors, list) else ([selectors] if selectors else [])
+    while queue:
+        sel = queue.pop(0)
+        if isinstance(sel, dict):
+            if sel.get("type") in ("FragmentSelector", None) and isinstance(sel.get("value"), str):
+                parts.append(sel["value"])
+            elif sel.get("type") == "PointSelector" and "t" in sel:
+                parts.append(f"t={sel['t']}")
+            refined = sel.get("refinedBy")
+            queue += refined if isinstance(refined, list) else ([refined] if refined else [])
+    return source, "&".join(parts), notes
+
+
+def _walk(
+    data: Any,
+    canvas: _Canvas,
+    canvases: dict[str, _Canvas],
+    out: list[tuple[dict[str, Any], _Canvas]],
+) -> None:
+    """Annotations anywhere in a W3C / IIIF document, with the canvas they belong to."""
+    if isinstance(data, list):
+        for item in data:
+            _walk(item, canvas, canvases, out)
+        return
+    if not isinstance(data, dict):
+        return
+    kind = data.get("type") or data.get("@type")
+    if kind in ("Annotation", "oa:Annotation"):
+        out.append((data, canvas))
+    elif kind == "AnnotationCollection":
+        for key in ("first", "items"):
+            _walk(data.get(key), canvas, canvases, out)
+    elif kind == "AnnotationPage":
+        _walk(data.get("items"), canvas, canvases, out)
+        if isinstance(data.get("next"), dict):
+            _walk(data["next"], canvas, canvases, out)
+    elif kind == "Manifest":
+        _walk(data.get("items"), canvas, canvases, out)
+        _walk(data.get("annotations"), canvas, canvases, out)
+        for entry in _ranges(data.get("structures"), None):
+            source = str(entry["target"]).split("#", 1)[0]
+            out.append((entry, canvases.get(source, canvas)))
+    elif kind == "Canvas":
+        here = _Canvas(
+            ident=str(data.get("id", "")),
+            duration=Fraction(str(data["duration"])) if data.get("duration") is not None else None,
+            width=data.get("width"),
+            height=data.get("height"),
+            sha256=data.get("critique:sha256"),
+            title=data.get("critique:title") or _text(data.get("label")) or None,
+        )
+        painted: list[tuple[dict[str, Any], _Canvas]] = []
+        _walk(data.get("items"), here, canvases, painted)
+        names = []
+        for anno, _c in painted:
+            for body in _bodies(anno):
+                uri = body.get("id") if isinstance(body, dict) else body
+                if isinstance(uri, str) and _name(uri):
+                    names.append(_name(uri) or "")
+        here.names = tuple(names)
+        canvases[here.ident] = here
+        out += [(a, here) for a, _c in painted if a.get("motivation") != "painting"]
+        _walk(data.get("annotations"), here, canvases, out)
+
+
+def _ranges(structures: Any, parent: str | None) -> list[dict[str, Any]]:
+    """IIIF Ranges (a table of contents: acts, scenes, chapters) as annotations: the label is
+    the value, the span covers the canvas fragments inside, a sub-range's parent is its range."""
+    found: list[dict[str, Any]] = []
+    for rng in structures if isinstance(structures, list) else []:
+        if not isinstance(rng, dict) or rng.get("type") != "Range":
+            continue
+        spans: list[tuple[str, Fraction, Fraction]] = []
+        stack = list(rng.get("items") or [])
+        while stack:
+            item = stack.pop(0)
+            if isinstance(item, dict) and item.get("type") == "Range":
+                stack += list(item.get("items") or [])
+                continue
+            if isinstance(item, dict) and item.get("type") == "SpecificResource":
+                item = item.get("source") or ""
+            ident = item.get("id", "") if isinstance(item, dict) else str(item)
+            source, _, fragment = ident.partition("#")
+            times, _box = _fragment(fragment)
+            if times is not None:
+                spans.append((source, times[0], times[1] if times[1] is not None else times[0]))
+        ident = str(rng.get("id", ""))
+        if spans:
+            source = spans[0][0]
+            start = min(s for c, s, _e in spans if c == source)
+            end = max(e for c, _s, e in spans if c == source)
+            found.append(
+                {
+                    "id": ident,
+                    "type": "Annotation",
+                    "motivation": "describing",
+                    "body": {"type": "TextualBody", "value": _text(rng.get("label"))},
+                    "target": f"{source}#t={start},{end}",
+                    "critique:tier": "IIIF ranges",
+                    "critique:parent": str(uuid_module.uuid5(_NAMESPACE, parent))
+                    if parent
+                    else None,
+                }
+            )
+        found += _ranges(
+            [i for i in rng.get("items") or [] if isinstance(i, dict)], ident or parent
+        )
+    return found
+
+
+def read(path: Path) -> ImportedList:
+    """Web Annotations from W3C JSON-LD (Annotation, AnnotationCollection with its pages) or
+    IIIF Presentation 3 (AnnotationPage, Manifest with AV canvases); any id."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise UserError(f"{path.name} is not readable JSON ({err}).") from None
+    found: list[tuple[dict[str, Any], _Canvas]] = []
+    canvases: dict[str, _Canvas] = {}
+    _walk(data, _Canvas(), canvases, found)
+    kind = data.get("type") if isinstance(data, dict) else None
+    if not found and kind not in ("AnnotationCollection", "AnnotationPage", "Manifest"):
+        raise UserError(
+            f"{path.name} is not a W3C Web Annotation or IIIF file (no Annotation, "
+            "AnnotationCollection, AnnotationPage or Manifest inside)."
+        )
+    info = ImportedFile([], skipped_what="annotations")
+    bookmarks = 0
+    for n, (entry, canvas) in enumerate(found):
+        if str(entry.get("id", "")).startswith("urn:critique:item:"):
+            bookmarks += 1  # a seminar's plain passage, not an annotation
+            continue
+        try:
+            one = _one(entry, canvas, canvases, path, n)
+        except (KeyError, TypeError, ValueError, IndexError, ZeroDivisionError) as err:
+            ident = entry.get("id", f"number {n + 1}")
+            info.skip(f"annotation {ident}: {type(err).__name__} {err}"[:120])
+            continue
+        if one is None:
+            info.skip(f"annotation {entry.get('id', n + 1)} has no time Critique can use")
+            continue
+        info.add(one)
+    if bookmarks:
+        info.notes.append(
+            f"{bookmarks} seminar passage{'s' if bookmarks != 1 else ''} without annotation "
+            "not imported (they are bookmarks)"
+        )
+    return ImportedList(info)
+
+
+def _one(
+    entry: dict[str, Any], canvas: _Canvas, canvases: dict[str, _Canvas], path: Path, n: int
+) -> Imported | None:
+    ident = str(entry.get("id") or entry.get("@id") or "")
+    source, fragment, notes = _target(entry, canvases)
+    canvas = canvases.get(source, canvas)
+    times, box = _fragment(fragment)
+    if times is not None and times[1] is not None and fragment.count("t=") > 1:
+        notes.append("several time fragments; the first is used")
+    bodies = _bodies(entry)
+    values, note_lines, tags = [], [], []
+    category_key = category_label = None
+    motivation = entry.get("motivation")
+    motivation = motivation[0] if isinstance(motivation, list) and motivation else motivation
+    for b in bodies:
+        if isinstance(b, str):
+            note_lines.append(f"Body: {b}")
+            continue
+        if not isinstance(b, dict):
+            continue
+        purpose = b.get("purpose") or motivation
+        purpose = purpose[0] if isinstance(purpose, list) and purpose else purpose
+        if "value" not in b:
+            uri = (
+                b.get("id")
+                or (b.get("source", {}) if isinstance(b.get("source"), dict) else {}).get("id")
+                or b.get("source")
+            )
+            if uri:
+                note_lines.append(f"{b.get('type', 'Body')}: {uri}")
+            continue
+        text = _text(b["value"])
+        field_role = b.get("critique:field")
+        if purpose == "tagging":
+            tags.append(text)
+        elif purpose == "classifying":
+            category_label = text
+            category_key = b.get("critique:categoryKey")
+        elif field_role == "note" or (
+            purpose == "commenting" and "critique:frames" in entry and field_role != "value"
+        ):
+            note_lines.append(text)
+        else:
+            values.append(text)
+    own = entry.get("critique:frames")
     creator = entry.get("creator") or {}
+    if isinstance(creator, list):
+        creator = creator[0] if creator else {}
+    author = creator.get("name", "") if isinstance(creator, dict) else str(creator)
+    if ident.startswith("urn:uuid:"):
+        uuid = ident.removeprefix("urn:uuid:")
+    else:
+        key = ident or f"{path.name}#{n}:{json.dumps(entry, sort_keys=True)[:2000]}"
+        uuid = str(uuid_module.uuid5(_NAMESPACE, key))
+    regions: tuple[Region, ...] = ()
+    pixel_box = None
+    if entry.get("critique:regions"):
+        regions = tuple(
+            Region.from_json(r["shape"], r["keyframes"], r.get("label"))
+            for r in entry["critique:regions"]
+        )
+    elif box:
+        region, pixel_box = _region(box, canvas)
+        regions = (region,) if region is not None else ()
+    seconds = None
+    frames = FrameRange(0, 0)
+    whole = False
+    if isinstance(own, dict):
+        frames = FrameRange(int(own["start"]), int(own["end"]))
+    elif times is not None:
+        start, end = times
+        if end is None:
+            end = canvas.duration if canvas.duration is not None else start
+        seconds = (start, max(start, end))
+    else:
+        whole = True  # no time fragment: the annotation is about the whole film
+        if notes == []:
+            notes.append("no time given: the whole film")
+    target = entry.get("target")
+    target_dict = target if isinstance(target, dict) else {}
+    sha = (
+        target_dict.get("critique:sha256")
+        or canvas.sha256
+        or (source[len("urn:sha256:") :] if source.startswith("urn:sha256:") else None)
+    )
+    names = canvas.names if canvas.names and canvas.ident == source else (_name(source) or "",)
+    names = tuple(n for n in names if n)
     annotation = Annotation(
         id=None,
-        uuid=entry["id"].removeprefix("urn:uuid:"),
+        uuid=uuid,
         film_id=0,
         tier_id=0,
-        range=_frames(entry),
-        tags=tags,
-        note=note,
+        range=frames,
+        tags=tuple(tags),
+        note="\n\n".join(note_lines),
         status=entry.get("critique:status", "observed"),
         confidence=entry.get("critique:confidence", "medium"),
         evidence=entry.get("critique:evidence"),
-        author=creator.get("name", "") if isinstance(creator, dict) else str(creator),
-        created_at=entry.get("created") or now_iso(),
-        modified_at=entry.get("modified") or now_iso(),
+        author=author,
+        created_at=str(entry.get("created") or now_iso()),
+        modified_at=str(entry.get("modified") or entry.get("created") or now_iso()),
         regions=regions,
-    )
-    target = entry.get("target", {})
-    source = str(target.get("source", ""))
-    sha = target.get("critique:sha256") or (
-        source[10:] if source.startswith("urn:sha256:") else None
+        value="\n\n".join(values),
+        parent_uuid=entry.get("critique:parent"),
     )
     return Imported(
         annotation,
-        entry.get("critique:tier") or annotation.author or "Imported",
+        entry.get("critique:tier") or "Web annotations",
         sha,
-        target.get("critique:title"),
-        cat.get("critique:categoryKey") if cat else None,
-        cat.get("value") if cat else None,
+        target_dict.get("critique:title") or canvas.title,
+        category_key,
+        category_label,
         entry.get("critique:tierAuthor"),
+        seconds=seconds,
+        film_names=names,
+        whole_film=whole,
+        pixel_box=pixel_box,
     )
-
-
-def read(path: Path) -> list[Imported]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise UserError(f"{path.name} is not readable JSON ({err}).") from None
-    if isinstance(data, dict) and data.get("type") == "AnnotationCollection":
-        entries = data.get("first", {}).get("items", [])
-    elif isinstance(data, dict) and data.get("type") == "Annotation":
-        entries = [data]
-    elif isinstance(data, list):
-        entries = data
-    else:
-        raise UserError(f"{path.name} is not a W3C Web Annotation file (no Annotation inside).")
-    try:
-        return [found for found in (_one(e) for e in entries) if found is not None]
-    except (KeyError, TypeError, ValueError, IndexError) as err:
-        raise UserError(f"{path.name} holds an annotation Critique cannot read ({err}).") from None

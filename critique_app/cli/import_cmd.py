@@ -9,11 +9,13 @@ import sys
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "import",
-        help="import annotations (ELAN .eaf, W3C .json, .vtt/.srt, Critique .csv)",
+        help="import annotations (ELAN .eaf, W3C/IIIF .json, .vtt/.srt, .csv)",
         description="Import annotations into project P from FILE: an ELAN file (.eaf), W3C Web "
-        "Annotations (.json), WebVTT or SubRip subtitles (.vtt, .srt) or a table exported by "
-        "Critique (.csv). Films are matched by content (SHA-256); annotations already in the "
-        "project (same identifier) are skipped, so importing twice adds nothing.",
+        "Annotations or a IIIF manifest (.json), WebVTT or SubRip subtitles (.vtt, .srt) or a "
+        "table (.csv: Critique's own, or a spreadsheet with film, in, out, value or category, "
+        "tier, author columns). Films are matched by content (SHA-256), then by name; "
+        "annotations already in the project (same identifier) are skipped, so importing twice "
+        "adds nothing. The whole file is added in one transaction, or nothing is.",
     )
     parser.add_argument("project", metavar="P", help="the project file (*.critique)")
     parser.add_argument("file", metavar="FILE", help="the file to import")
@@ -36,7 +38,13 @@ def run(args: argparse.Namespace) -> int:
     with open_project(args.project) as project:
         progress = TerminalProgress("import")
         try:
-            summary = import_file(project, args.file, film=args.film, progress=progress)
+            summary = import_file(
+                project,
+                args.file,
+                film=args.film,
+                progress=progress,
+                announce=lambda text: print(text, file=sys.stderr),
+            )
         finally:
             progress.finish()
     print(summary.sentence(Path(args.file).name), file=sys.stderr)

@@ -49,6 +49,10 @@ class EditableProject(Protocol):
         visible: bool = True,
         position: int | None = None,
         tier_id: int | None = None,
+        parent_id: int | None = None,
+        linguistic_type: str | None = None,
+        constraint: str | None = None,
+        vocabulary_key: str | None = None,
     ) -> Tier: ...
     def update_tier(self, tier: Tier) -> Tier: ...
     def delete_tier(self, tier_id: int) -> None: ...
@@ -360,6 +364,10 @@ class CreateTier(Command):
                 visible=t.visible,
                 position=t.position,
                 tier_id=t.id,
+                parent_id=t.parent_id,
+                linguistic_type=t.linguistic_type,
+                constraint=t.constraint,
+                vocabulary_key=t.vocabulary_key,
             )
         return Change(self.label, added=(("tier", self._tier.id or 0),))
 
@@ -422,6 +430,10 @@ class DeleteTier(Command):
             visible=t.visible,
             position=t.position,
             tier_id=t.id,
+            parent_id=t.parent_id,
+            linguistic_type=t.linguistic_type,
+            constraint=t.constraint,
+            vocabulary_key=t.vocabulary_key,
         )
         _restore(repo, self._removed)
         back = tuple(("annotation", r.annotation.id or 0) for r in self._removed)

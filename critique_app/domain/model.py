@@ -127,6 +127,13 @@ class Tier:
     color: str = "#4f8cc9"
     visible: bool = True
     position: int = 0
+    # ELAN's tier hierarchy, kept so that an EAF comes back whole: the parent tier, the
+    # linguistic type, its constraint (Symbolic_Association, Symbolic_Subdivision,
+    # Time_Subdivision, Included_In; None for an independent tier) and its vocabulary key.
+    parent_id: int | None = None
+    linguistic_type: str | None = None
+    constraint: str | None = None
+    vocabulary_key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -314,6 +321,12 @@ class Annotation:
     start_pts: Fraction | None = None
     end_pts: Fraction | None = None
     conflict_of: str | None = None
+    # The text an annotator wrote (an ELAN annotation value, a subtitle's words), apart from
+    # the category and the note (the critique about it).
+    value: str = ""
+    # The annotation this one depends on (ELAN child tiers): by uuid, which survives merges,
+    # exports and re-imports where row ids do not.
+    parent_uuid: str | None = None
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
@@ -349,6 +362,8 @@ class Annotation:
             self.regions,
             self.start_pts,
             self.end_pts,
+            self.value,
+            self.parent_uuid,
         )
 
     def with_changes(self, **changes: object) -> Annotation:

@@ -31,7 +31,19 @@ from critique_app.domain.model import STATUSES, Annotation, Category, Film
 
 _MARKUP = re.compile(r"^#+\s*|[*_`]+")
 PAGE = 200  # rows read from the project at a time
-COLUMNS = ("In", "Out", "Film", "Tier", "Category", "Status", "Conf.", "Author", "Tags", "Note")
+COLUMNS = (
+    "In",
+    "Out",
+    "Film",
+    "Tier",
+    "Category",
+    "Status",
+    "Conf.",
+    "Author",
+    "Tags",
+    "Value",
+    "Note",
+)
 STATUS_COLOURS = {"declared": "#7fb2e5", "observed": "#9fd3a8", "contested": "#f0a35a"}
 _MONO = QFont("DejaVu Sans Mono")
 _MONO.setStyleHint(QFont.StyleHint.Monospace)
@@ -263,6 +275,9 @@ class AnnotationTableModel(QAbstractTableModel):
             return a.author
         if column == "Tags":
             return ", ".join(a.tags)
+        if column == "Value":  # the annotator's words (ELAN value, subtitle text)
+            words = " ".join(a.value.split())[:160]
+            return f"↳ {words}" if a.parent_uuid else words  # a child of another annotation
         first = a.note.strip().splitlines()[0] if a.note.strip() else ""
         return _MARKUP.sub("", first).strip()[:160]  # the words, not the Markdown signs
 
@@ -272,6 +287,13 @@ class AnnotationTableModel(QAbstractTableModel):
         if column == "Category":
             cat = self.categories.get(a.category_id or -1)
             return cat.definition() if cat else ""
+        if column == "Value":
+            parent = self.repo.annotation_by_uuid(a.parent_uuid) if a.parent_uuid else None
+            if parent is None:
+                return a.value[:800]
+            tier = self.tiers.get(parent.tier_id)
+            said = " ".join(parent.value.split())[:120] or f"#{parent.id}"
+            return f"{a.value[:800]}\n\npart of: {said} ({tier.name if tier else 'tier'})"
         return a.note[:800]
 
 
@@ -289,7 +311,7 @@ class AnnotationTable(QWidget):
         self._quiet = False  # selecting from elsewhere (timeline, picture): do not echo it
         self._categories: list[Category] = []
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search notes and tags…")
+        self.search.setPlaceholderText("Search notes, values and tags…")
         self.search.setClearButtonEnabled(True)
         self.tier_box = QComboBox()
         self.category_box = QComboBox()

@@ -101,7 +101,13 @@ class TimelinePresenter(QObject):
             colour = (cat.color if cat and cat.color else None) or (
                 colour_for(cat.key) if cat else "#6b7280"
             )
-            label = cat.label_en if cat else plain(a.note.splitlines()[0] if a.note else "")
+            label = (
+                plain(a.value.strip().splitlines()[0])
+                if a.value.strip()
+                else cat.label_en
+                if cat
+                else plain(a.note.splitlines()[0] if a.note else "")
+            )
             bars.append(TimelineBar(a.id, a.tier_id, a.range.start, a.range.end, colour, label))
         canvas.set_tracks([(t.id, t.name, t.color) for t in tiers], bars)
         markers = repo.markers(film.id)

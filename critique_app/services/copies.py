@@ -153,7 +153,7 @@ def map_region(region: Region, mapping: FrameMapping, offset: float, last: int) 
 
 def _content_key(a: Annotation) -> tuple[object, ...]:
     """What an earlier move onto the same copy would have made alike (so not made twice)."""
-    return (a.tier_id, a.category_id, a.tags, a.note, a.range, a.regions)
+    return (a.tier_id, a.category_id, a.tags, a.note, a.value, a.range, a.regions)
 
 
 def _edited(now: Annotation, then: Annotation) -> bool:
@@ -262,6 +262,7 @@ def plan_copy(
                 category_id=a.category_id,
                 tags=a.tags,
                 note=a.note,
+                value=a.value,
                 status=a.status,
                 confidence=a.confidence,
                 evidence=a.evidence,

@@ -64,6 +64,17 @@ class _Lookup:
                 return self.repo.get_vocabulary(vocab.id)
         return self.repo.get_vocabulary(vocabularies[0].id) if vocabularies else None
 
+    def vocabularies(self, items: Iterable[ExportItem]) -> tuple[Vocabulary, ...]:
+        """Every vocabulary the items' categories or their tiers' ELAN types use."""
+        items = list(items)
+        used = {i.category.vocabulary_id for i in items if i.category}
+        keys = {t.vocabulary_key for t in self.tiers.values() if t.vocabulary_key}
+        return tuple(
+            self.repo.get_vocabulary(v.id)
+            for v in self.repo.vocabularies()
+            if v.id in used or v.key in keys
+        )
+
 
 def provenance_summaries(project: Any, films: Iterable[Film]) -> dict[int, ProvenanceSummary]:
     """The latest stored provenance report of each film, as one line for a handout."""
@@ -112,6 +123,7 @@ def _document(
         kind=kind,
         items=tuple(items),
         vocabulary=look.vocabulary(items),
+        vocabularies=look.vocabularies(items),
         tiers=tuple(look.tiers.values()),
         provenance=provenance_summaries(project, films.values()),
     )

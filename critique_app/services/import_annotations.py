@@ -1,8 +1,11 @@
-"""`critique-app import`: annotations from ELAN, W3C JSON, WebVTT/SRT or this app's CSV.
+"""`critique-app import`: annotations from ELAN, W3C / IIIF JSON, WebVTT/SRT or a CSV table.
 
-Films are matched by SHA-256 (else the film named with --film, else the project's only film),
-tiers by name (created when missing), categories by key then label. An annotation whose uuid
-is already in the project is skipped, so importing the same file twice adds nothing.
+Films are matched by SHA-256, else by the media names the file gives (ELAN media descriptors,
+IIIF canvases), else the film chosen with --film, else the project's only film. Times a file
+gives in seconds become frames with that film's own rational rate. Tiers are matched by name
+(created when missing, with their ELAN parent, type and constraint), vocabularies by key,
+categories by key then label. An annotation whose uuid is already in the project is skipped,
+so importing the same file twice adds nothing.
 
 All of a file's annotations are created in one transaction; given the window's undo stack they
 are one command, so one Ctrl+Z takes the whole import back (tiers it created stay, empty).
@@ -12,15 +15,17 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import re
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 from critique_app.domain.commands import CreateAnnotations, UndoStack
-from critique_app.domain.model import Annotation, Film
+from critique_app.domain.model import Annotation, Category, Film, FrameRange, Region
 from critique_app.errors import UserError
 from critique_app.progress import NO_PROGRESS, Progress
-from exporters.document import Imported
+from exporters.document import Imported, ImportedFile
 
 READERS = {
     ".eaf": "elan",
@@ -30,6 +35,7 @@ READERS = {
     ".srt": "subtitles",
     ".csv": "csv_table",
 }
+LARGE_IMPORT = 1000  # above this many annotations the command line says the size first
 
 
 @dataclass
@@ -40,24 +46,47 @@ class ImportSummary:
     new_tiers: list[str] = field(default_factory=list)
     unknown_categories: set[str] = field(default_factory=set)
     film_ids: list[int] = field(default_factory=list)  # the films annotations went onto
+    skipped: int = 0  # blocks, cues or annotations the reader could not use
+    skipped_what: str = "blocks"
+    skipped_examples: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # e.g. 'read as Windows-1252'
+    new_vocabularies: list[str] = field(default_factory=list)
+    regions_without_size: int = 0  # xywh= in pixels on a film whose size is unknown
 
     def sentence(self, name: str) -> str:
         parts = [f"{self.added} annotation{'s' if self.added != 1 else ''} imported from {name}"]
+        if self.skipped:
+            what = self.skipped_what if self.skipped != 1 else self.skipped_what.rstrip("s")
+            example = f" ({self.skipped_examples[0]})" if self.skipped_examples else ""
+            parts.append(f"{self.skipped} {what} skipped{example}")
         if self.already_present:
             parts.append(f"{self.already_present} already in the project")
         if self.outside_film:
             parts.append(f"{self.outside_film} skipped (beyond the end of the film)")
         if self.new_tiers:
-            parts.append("new tiers: " + ", ".join(self.new_tiers))
+            shown = ", ".join(self.new_tiers[:12])
+            more = len(self.new_tiers) - 12
+            parts.append("new tiers: " + shown + (f" and {more} more" if more > 0 else ""))
+        if self.new_vocabularies:
+            parts.append("controlled vocabularies: " + ", ".join(self.new_vocabularies))
         if self.unknown_categories:
             parts.append(
                 "categories not in the vocabulary: " + ", ".join(sorted(self.unknown_categories))
             )
+        if self.regions_without_size:
+            parts.append(
+                f"{self.regions_without_size} region{'s' if self.regions_without_size != 1 else ''}"
+                " in pixels left out (the film's picture size is unknown)"
+            )
+        parts += self.notes
         return "; ".join(parts) + "."
 
 
 def read_file(path: str | Path, film: Film | None = None) -> list[Imported]:
-    """Parse a file by its extension; one sentence for unknown or unreadable files."""
+    """Parse a file by its extension; one sentence for unknown or unreadable files.
+
+    The entries carry their file's `ImportedFile` (`entry.source`): tiers, vocabularies and
+    what was skipped."""
     import importlib
 
     path = Path(path)
@@ -71,8 +100,21 @@ def read_file(path: str | Path, film: Film | None = None) -> list[Imported]:
         )
     module = importlib.import_module(f"exporters.{module_name}")
     if module_name in ("elan", "subtitles"):
-        return list(module.read(path, film.rate if film else None))
-    return list(module.read(path))
+        return module.read(path, film.rate if film else None)  # type: ignore[no-any-return]
+    return module.read(path)  # type: ignore[no-any-return]
+
+
+def file_info(found: list[Imported]) -> ImportedFile | None:
+    """The file-wide part of what a reader found (None for a reader that gives entries only)."""
+    info = getattr(found, "info", None)
+    if isinstance(info, ImportedFile):
+        return info
+    return next((e.source for e in found if e.source is not None), None)
+
+
+def _same_name(a: str, b: str) -> bool:
+    a, b = a.strip().lower(), b.strip().lower()
+    return a == b or Path(a).stem == Path(b).stem
 
 
 def _film_for(
@@ -82,15 +124,78 @@ def _film_for(
         match = project.repo.film_by_sha256(found.film_sha256)
         if match is not None:
             return match  # type: ignore[no-any-return]
+    names = [n for n in (*found.film_names, found.film_title or "") if n]
+    for film in films:
+        if any(_same_name(n, film.title) or _same_name(n, Path(film.path).name) for n in names):
+            return film
     if default is not None:
         return default
     if len(films) == 1:
         return films[0]
-    title = found.film_title or "its film"
+    title = found.film_title or (found.film_names[0] if found.film_names else "its film")
     raise UserError(
         f"{name}: {title} is not in this project; add the film, or choose the film "
         "to import onto with --film."
     )
+
+
+def frames_of(seconds: tuple[Fraction, Fraction], rate: Fraction) -> FrameRange:
+    """Seconds [start, end) as the inclusive frame range at the film's exact rate."""
+    first = round(max(Fraction(0), seconds[0]) * rate)
+    return FrameRange(first, max(first, round(seconds[1] * rate) - 1))
+
+
+def typed_point(text: str, film: Film) -> int:
+    """A frame from what a person types: frames ('1234'), SMPTE timecode ('01:00:02:12',
+    read against the film's start timecode when it has one) or seconds ('62.5', '00:01:02.5')."""
+    from critique_app.domain.timecode import smpte_to_frame
+
+    text = text.strip()
+    if text.isdigit():
+        return int(text)
+    if re.fullmatch(r"\d+:\d{2}:\d{2}[:;]\d{1,2}", text):
+        frame = smpte_to_frame(text, film.rate, drop_frame=None if ";" in text else film.drop_frame)
+        start = film.start_frame
+        return frame - start if start and frame >= start else frame
+    match = re.fullmatch(r"(?:(\d+):)?(?:(\d+):)?(\d+(?:[.,]\d+)?)", text)
+    if match:
+        total = Fraction(0)
+        for part in match.groups()[:2]:
+            if part is not None:
+                total = total * 60 + int(part)
+        seconds = total * 60 + Fraction(match.group(3).replace(",", "."))
+        return round(seconds * film.rate)
+    raise ValueError(f"'{text}' is not a frame number, a timecode (HH:MM:SS:FF) or seconds")
+
+
+def typed_range(typed: tuple[str, str], film: Film) -> FrameRange:
+    start, end = typed_point(typed[0], film), typed_point(typed[1], film)
+    if end < start:
+        raise ValueError(f"the out point {typed[1]} comes before the in point {typed[0]}")
+    return FrameRange(start, end)
+
+
+def _pixel_region(box: tuple[float, ...], film: Film) -> Region | None:
+    if not film.width or not film.height:
+        return None
+    x, y, w, h = box
+
+    def clamp(v: float) -> float:
+        return min(1.0, max(0.0, v))
+
+    return Region.still(
+        "rectangle",
+        [
+            (clamp(x / film.width), clamp(y / film.height)),
+            (clamp((x + w) / film.width), clamp((y + h) / film.height)),
+        ],
+    )
+
+
+def _moved(region: Region, frame: int) -> Region:
+    if len(region.keyframes) != 1 or region.keyframes[0].frame == frame:
+        return region
+    return Region.still(region.shape, region.keyframes[0].points, frame, region.label)
 
 
 def import_file(
@@ -100,16 +205,80 @@ def import_file(
     film: str | int | None = None,
     progress: Progress = NO_PROGRESS,
     stack: UndoStack | None = None,
+    announce: Any = None,
 ) -> ImportSummary:
+    """Read and add a file; `announce(sentence)` is told the size of a long import first."""
     from critique_app.services.export import find_film
 
     path = Path(path)
     default = find_film(project, film) if film is not None else None
     films = project.repo.films()
     found = read_file(path, default or (films[0] if len(films) == 1 else None))
+    if announce is not None and len(found) > LARGE_IMPORT:
+        announce(f"{path.name} holds {len(found):,} annotations; importing them…")
     return import_entries(
         project, found, path.name, default=default, progress=progress, stack=stack
     )
+
+
+class _Vocabularies:
+    """Categories by (vocabulary key, key) and by key or label, read once per import."""
+
+    def __init__(self, repo: Any) -> None:
+        self.repo = repo
+        self.reload()
+
+    def reload(self) -> None:
+        vocab_keys = {v.id: v.key for v in self.repo.vocabularies()}
+        self.all: list[Category] = self.repo.categories()
+        self.by_vocab = {(vocab_keys.get(c.vocabulary_id), c.key): c for c in self.all}
+        self.by_key: dict[str, Category] = {}
+        for c in self.all:
+            self.by_key.setdefault(c.key, c)
+
+    def find(self, entry: Imported) -> Category | None:
+        if entry.category_key and entry.vocabulary_key:
+            found = self.by_vocab.get((entry.vocabulary_key, entry.category_key))
+            if found is not None:
+                return found
+        if entry.category_key and entry.category_key in self.by_key:
+            return self.by_key[entry.category_key]
+        if entry.category_label:
+            return next(
+                (c for c in self.all if entry.category_label in (c.label_en, c.label_fr)), None
+            )
+        return None
+
+
+def _tiers(project: Any, info: ImportedFile | None, summary: ImportSummary) -> None:
+    """The file's tiers, parents first, with ELAN's hierarchy (existing tiers are kept as they
+    are, only given the ELAN fields they lack)."""
+    if info is None:
+        return
+    repo = project.repo
+    for spec in info.tiers:
+        parent = repo.tier_by_name(spec.parent) if spec.parent else None
+        tier = repo.tier_by_name(spec.name)
+        if tier is None:
+            repo.add_tier(
+                spec.name,
+                author=spec.author,
+                parent_id=parent.id if parent else None,
+                linguistic_type=spec.linguistic_type,
+                constraint=spec.constraint,
+                vocabulary_key=spec.vocabulary_key,
+            )
+            summary.new_tiers.append(spec.name)
+        elif tier.linguistic_type is None and spec.linguistic_type is not None:
+            repo.update_tier(
+                dataclasses.replace(
+                    tier,
+                    parent_id=parent.id if parent else tier.parent_id,
+                    linguistic_type=spec.linguistic_type,
+                    constraint=spec.constraint,
+                    vocabulary_key=spec.vocabulary_key,
+                )
+            )
 
 
 def import_entries(
@@ -121,59 +290,108 @@ def import_entries(
     progress: Progress = NO_PROGRESS,
     stack: UndoStack | None = None,
 ) -> ImportSummary:
-    """Add what `read_file` found; through `stack` (one undoable step) when given."""
+    """Add what `read_file` found, all or nothing; through `stack` (one undoable step) when
+    given. Tiers and vocabularies the file brings are created in the same transaction."""
     summary = ImportSummary()
+    info = file_info(found)
+    if info is not None:
+        summary.skipped = info.skipped
+        summary.skipped_what = info.skipped_what
+        summary.skipped_examples = list(info.skipped_examples)
+        summary.notes = list(info.notes)
     repo = project.repo
-    films = repo.films()
-    new: list[Annotation] = []
-    seen: set[str] = set()
-    for n, entry in enumerate(found):
-        progress.update(n, len(found), entry.annotation.uuid)
-        uuid = entry.annotation.uuid
-        if uuid in seen or repo.annotation_by_uuid(uuid) is not None:
-            summary.already_present += 1
-            continue
-        target = _film_for(project, entry, default, films, name)
-        if entry.annotation.range.end >= target.frame_count:
-            summary.outside_film += 1
-            continue
-        tier = repo.tier_by_name(entry.tier)
-        if tier is None:
-            tier = repo.add_tier(entry.tier, author=entry.tier_author)
-            summary.new_tiers.append(entry.tier)
-        category = repo.category_by_key(entry.category_key) if entry.category_key else None
-        if category is None and entry.category_label:
-            category = next(
-                (c for c in repo.categories() if entry.category_label in (c.label_en, c.label_fr)),
-                None,
-            )
-        if category is None and (entry.category_key or entry.category_label):
-            summary.unknown_categories.add(entry.category_key or entry.category_label or "")
-        seen.add(uuid)
-        new.append(
-            dataclasses.replace(
-                entry.annotation,
-                film_id=target.id or 0,
-                tier_id=tier.id or 0,
-                category_id=category.id if category else None,
-            )
-        )
-        if target.id not in summary.film_ids:
-            summary.film_ids.append(target.id or 0)
     db = getattr(repo, "db", None)
-    if new:
-        # one transaction: all of them or none (and one disk sync, not one per annotation)
-        with db.atomic() if db is not None else contextlib.nullcontext():
+    films = repo.films()
+    total = len(found)
+    with db.atomic() if db is not None else contextlib.nullcontext():
+        if info is not None:
+            for vocab in info.vocabularies:
+                if repo.vocabulary_by_key(vocab.key) is None:
+                    summary.new_vocabularies.append(vocab.key)
+                repo.save_vocabulary(vocab)
+        _tiers(project, info, summary)
+        vocabularies = _Vocabularies(repo)
+        tiers = {t.name: t for t in repo.tiers()}
+        known: set[str] = repo.annotation_uuids()
+        new: list[Annotation] = []
+        seen: set[str] = set()
+        for n, entry in enumerate(found):
+            if n % 256 == 0:
+                progress.update(n, total, f"{n:,} of {total:,} annotations")
+            uuid = entry.annotation.uuid
+            if uuid in seen or uuid in known:
+                summary.already_present += 1
+                continue
+            target = _film_for(project, entry, default, films, name)
+            annotation = entry.annotation
+            if entry.seconds is not None:
+                annotation = dataclasses.replace(
+                    annotation, range=frames_of(entry.seconds, target.rate)
+                )
+            elif entry.timecodes is not None:
+                try:
+                    frames = typed_range(entry.timecodes, target)
+                except ValueError as err:
+                    if info is not None:
+                        summary.skipped += 1
+                        if len(summary.skipped_examples) < 3:
+                            summary.skipped_examples.append(f"line {entry.line}: {err}")
+                    continue
+                annotation = dataclasses.replace(annotation, range=frames)
+            elif entry.whole_film:
+                annotation = dataclasses.replace(
+                    annotation, range=FrameRange(0, max(0, target.frame_count - 1))
+                )
+            if entry.pixel_box is not None:
+                region = _pixel_region(entry.pixel_box, target)
+                if region is None:
+                    summary.regions_without_size += 1
+                else:
+                    annotation = dataclasses.replace(annotation, regions=(region,))
+            if annotation.regions and entry.seconds is not None:
+                # a region read from xywh= holds still from the annotation's first frame
+                annotation = dataclasses.replace(
+                    annotation,
+                    regions=tuple(_moved(r, annotation.range.start) for r in annotation.regions),
+                )
+            if annotation.range.end >= target.frame_count:
+                summary.outside_film += 1
+                continue
+            tier = tiers.get(entry.tier)
+            if tier is None:
+                tier = repo.add_tier(entry.tier, author=entry.tier_author)
+                tiers[tier.name] = tier
+                summary.new_tiers.append(entry.tier)
+            category = vocabularies.find(entry)
+            if category is None and (entry.category_key or entry.category_label):
+                summary.unknown_categories.add(entry.category_key or entry.category_label or "")
+                if not annotation.value and entry.category_label:
+                    # nothing lost: a category the project lacks stays as the value
+                    annotation = dataclasses.replace(annotation, value=entry.category_label)
+            seen.add(uuid)
+            new.append(
+                dataclasses.replace(
+                    annotation,
+                    film_id=target.id or 0,
+                    tier_id=tier.id or 0,
+                    category_id=category.id if category else None,
+                )
+            )
+            if target.id not in summary.film_ids:
+                summary.film_ids.append(target.id or 0)
+        if new:
+            # one transaction: all of them or none (and one disk sync, not one per annotation)
             if stack is not None:
-                n = len(new)
+                count = len(new)
                 stack.push(
                     CreateAnnotations(
-                        new, label=f"Import {n} annotation{'s' if n != 1 else ''} from {name}"
+                        new,
+                        label=f"Import {count} annotation{'s' if count != 1 else ''} from {name}",
                     )
                 )
             else:
                 for a in new:
                     repo.add_annotation(a)
     summary.added = len(new)
-    progress.update(len(found), len(found), "done")
+    progress.update(total, total, "done")
     return summary

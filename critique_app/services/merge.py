@@ -164,6 +164,8 @@ class _Merger:
             a.anchor_hashes,
             a.start_pts,
             a.end_pts,
+            a.value,
+            a.parent_uuid,
             film_sha,
             tier_name,
             category,
@@ -211,11 +213,27 @@ class _Merger:
                 film_map[film.id or 0] = added.id or 0
         tier_map: dict[int, int] = {}
         tier_name = {t.id: t.name for t in source.tiers}
-        for tier in source.tiers:
+        # Parents before children (ELAN hierarchy), so a child's parent is already mapped.
+        depth = {t.id: 0 for t in source.tiers}
+        parents = {t.id: t.parent_id for t in source.tiers}
+        for t in source.tiers:
+            seen, up = {t.id}, parents.get(t.id)
+            while up is not None and up not in seen:
+                depth[t.id] += 1
+                seen.add(up)
+                up = parents.get(up)
+        for tier in sorted(source.tiers, key=lambda t: depth[t.id]):
             known_tier = self.repo.tier_by_name(tier.name)
             if known_tier is None:
                 known_tier = self.repo.add_tier(
-                    tier.name, author=tier.author, color=tier.color, visible=tier.visible
+                    tier.name,
+                    author=tier.author,
+                    color=tier.color,
+                    visible=tier.visible,
+                    parent_id=tier_map.get(tier.parent_id or -1),
+                    linguistic_type=tier.linguistic_type,
+                    constraint=tier.constraint,
+                    vocabulary_key=tier.vocabulary_key,
                 )
                 s.tiers_added += 1
             tier_map[tier.id or 0] = known_tier.id or 0
