@@ -491,6 +491,20 @@ class UndoStack:
         self._done.append(command)
         return self._emit(change)
 
+    def record(self, command: Command, change: Change) -> Change:
+        """An edit already made elsewhere, in its own transaction (a long import run by a worker
+        on its own connection): remembered here so Ctrl+Z takes it back, and heard by the
+        listeners as if it had been pushed."""
+        self._undone.clear()
+        self._done.append(command)
+        del self._done[: -self.limit]
+        return self._emit(change)
+
+    @property
+    def last(self) -> Command | None:
+        """The edit Ctrl+Z would take back."""
+        return self._done[-1] if self._done else None
+
     def clear(self) -> None:
         self._done.clear()
         self._undone.clear()

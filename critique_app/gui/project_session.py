@@ -131,29 +131,23 @@ class ProjectSession(QObject):
         )
 
     def import_annotations(self, path: str | Path) -> Task | None:
-        """Read an ELAN / W3C / VTT / SRT / CSV file on a worker, then add its annotations here
-        as one undoable step (the undo stack and the connection belong to this thread)."""
-        from critique_app.services.import_annotations import read_file
+        """Import an ELAN / W3C / IIIF / VTT / SRT / CSV file on a worker with progress and Cancel:
+        it reads and adds in one transaction on a connection of its own, then the step joins
+        this window's undo stack (Ctrl+Z takes the annotations back)."""
+        from critique_app.services.import_annotations import BackgroundImport, import_in_background
 
-        if self.project is None:
+        if self.project is None or self.project.path is None:
             self.message.emit("Open a project first: annotations are imported into a project.")
             return None
         project, film, path = self.project, self.film, Path(path)
 
-        def read(found: object) -> None:
-            from critique_app.services.import_annotations import import_entries
-
+        def imported(result: BackgroundImport) -> None:
             if self.project is not project or self.undo_stack is None:
                 return  # another project was opened meanwhile
-            try:
-                entries: Any = found
-                summary = import_entries(
-                    project, list(entries), path.name, default=film, stack=self.undo_stack
-                )
-            except UserError as err:
-                self.message.emit(str(err))
-                return
-            if summary.new_tiers:
+            summary = result.summary
+            if result.command is not None:
+                self.undo_stack.record(result.command, result.change)
+            if summary.new_tiers or summary.new_vocabularies:
                 self.content_changed.emit()  # panels re-read: new tiers are there
             if summary.film_ids and (self.film is None or self.film.id not in summary.film_ids):
                 self.show_film(project.repo.get_film(summary.film_ids[0]))
@@ -163,11 +157,18 @@ class ProjectSession(QObject):
             self.message.emit(sentence)
 
         return self.runner.run(
-            "Reading annotations",
-            lambda _progress: read_file(path, film),
+            "Importing annotations",
+            import_in_background,
+            project.path,
+            path,
+            film.id if film is not None else None,
             scope="project",
-            on_done=read,
+            on_partial=self.message.emit,  # "x.eaf holds 20,000 annotations; importing them…"
+            on_done=imported,
             on_error=self.message.emit,
+            on_cancelled=lambda: self.message.emit(
+                f"Import of {path.name} cancelled: nothing added."
+            ),
         )
 
     def _check_in_background(self, path: Path) -> None:

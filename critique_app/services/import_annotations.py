@@ -221,6 +221,40 @@ def import_file(
     )
 
 
+@dataclass
+class BackgroundImport:
+    """What a worker's import made: the summary, and the undoable step to hand to the window's
+    undo stack (None when nothing was added)."""
+
+    summary: ImportSummary
+    command: Any = None
+    change: Any = None
+
+
+def import_in_background(
+    progress: Progress, project_path: str | Path, path: str | Path, film_id: int | None
+) -> BackgroundImport:
+    """The window's import: read and add on a worker, through a connection of its own, in one
+    transaction (a Cancel rolls it all back). A long file's size is published first."""
+    from db.project import open_project
+
+    path = Path(path)
+    with open_project(project_path) as project:
+        changes: list[Any] = []
+        project.undo.subscribe(changes.append)
+        summary = import_file(
+            project,
+            path,
+            film=film_id,
+            progress=progress,
+            stack=project.undo,
+            announce=progress.publish,
+        )
+        if not changes:
+            return BackgroundImport(summary)
+        return BackgroundImport(summary, project.undo.last, changes[-1])
+
+
 class _Vocabularies:
     """Categories by (vocabulary key, key) and by key or label, read once per import."""
 

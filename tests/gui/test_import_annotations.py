@@ -80,3 +80,38 @@ def test_a_file_that_is_not_annotations_is_one_sentence(
     h.qtbot.waitUntil(lambda: "notes.json" in status.currentMessage())
     assert "Traceback" not in status.currentMessage()
     assert h.window.session.project.repo.annotations() == []
+
+
+def _long_vtt(path: Path, cues: int) -> Path:
+    lines = ["WEBVTT", ""]
+    for i in range(cues):  # overlapping cues, all within a 5 s film
+        start = (i % 100) / 24
+        lines += [f"00:00:{start:06.3f} --> 00:00:{start + 0.08:06.3f}", f"cue {i}", ""]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def test_a_long_import_says_its_size_shows_progress_and_can_be_cancelled(
+    open_window: Any, clip: Path, tmp_path: Path
+) -> None:
+    mine = tmp_path / "mine.critique"
+    with open_project(mine) as project:
+        add_film(project, clip, title="Seminar copy")  # 120 frames at 24 fps: 5 s
+    vtt = _long_vtt(tmp_path / "dense.vtt", 1_200)  # every 3 frames, within the film
+    h = open_window(mine)
+    session, messages, bars = h.window.session, [], []
+    session.message.connect(messages.append)
+    task = session.import_annotations(vtt)
+    task.progressed.connect(lambda done, total, _m: bars.append((done, total)))
+    h.qtbot.waitUntil(lambda: task.delivered, timeout=60_000)
+    assert any("dense.vtt holds 1,200 annotations; importing them" in m for m in messages), messages
+    assert bars and bars[-1][1] == 1_200  # the status bar followed it
+    assert len(session.project.repo.annotations()) == 1_200
+    session.undo()  # one step, on the window's stack
+    assert session.project.repo.annotations() == []
+
+    task = session.import_annotations(vtt)
+    task.cancel()  # as the status bar's Cancel does
+    h.qtbot.waitUntil(lambda: task.delivered, timeout=60_000)
+    assert any("cancelled: nothing added" in m for m in messages)
+    assert session.project.repo.annotations() == []
