@@ -251,6 +251,11 @@ def set_note(annotation_id: int, note: str, *, typing: bool = False) -> EditAnno
     return EditAnnotation(annotation_id, {"note": note}, "Edit note", mergeable=typing)
 
 
+def set_value(annotation_id: int, value: str, *, typing: bool = False) -> EditAnnotation:
+    """A new value (the annotator's own text, as in ELAN); typing folds into one step."""
+    return EditAnnotation(annotation_id, {"value": value}, "Edit value", mergeable=typing)
+
+
 def set_status(annotation_id: int, status: str) -> EditAnnotation:
     return EditAnnotation(annotation_id, {"status": status}, "Change status")
 

@@ -154,6 +154,8 @@ class AnnotationEditor(QWidget):
         self.definition = QLabel()
         self.definition.setObjectName("Definition")
         self.definition.setWordWrap(True)
+        self.value = QLineEdit()
+        self.value.setPlaceholderText("the annotation's text (ELAN's value, a subtitle's words)")
         self.tags = QLineEdit()
         self.tags.setPlaceholderText("free tags, separated by commas")
         status_box, self.status = _segmented(STATUSES)
@@ -203,6 +205,7 @@ class AnnotationEditor(QWidget):
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         form.setHorizontalSpacing(8)
+        form.addRow("Value", self.value)
         form.addRow("Category", self.category)
         form.addRow("", self.definition)
         form.addRow("Tags", self.tags)
@@ -254,8 +257,9 @@ class AnnotationEditor(QWidget):
             combo.setMinimumContentsLength(10)
         scroll.setWidget(body)
 
-        for field in (self.note, self.tags, self.author):
+        for field in (self.note, self.value, self.tags, self.author):
             field.installEventFilter(self._undo_filter)
+        self.value.textEdited.connect(self._value_typed)
         self.category.currentIndexChanged.connect(self._category_chosen)
         self.tags.editingFinished.connect(self._tags_edited)
         self.status.buttonClicked.connect(lambda b: self._choice("status", b.text()))
@@ -361,6 +365,8 @@ class AnnotationEditor(QWidget):
         self.definition.setVisible(bool(cat and cat.definition()))
         if not self.tags.hasFocus():
             self.tags.setText(", ".join(a.tags))
+        if self.value.text() != a.value:
+            self.value.setText(a.value)
         for group, value in ((self.status, a.status), (self.confidence, a.confidence)):
             for button in group.buttons():
                 button.setChecked(button.text() == value)
@@ -460,6 +466,11 @@ class AnnotationEditor(QWidget):
         if a is not None and not self._loading and self.note.toPlainText() != a.note:
             # saved at once; consecutive keystrokes fold into one undo step
             self._edit(cmd.set_note(a.id or 0, self.note.toPlainText(), typing=True))
+
+    def _value_typed(self, text: str) -> None:
+        a = self.annotation
+        if a is not None and not self._loading and text != a.value:
+            self._edit(cmd.set_value(a.id or 0, text, typing=True))  # saved at once
 
     def _toggle_preview(self, on: bool) -> None:
         if on:

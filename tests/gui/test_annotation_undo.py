@@ -122,3 +122,22 @@ def test_ctrl_z_inside_the_note_undoes_in_the_project(
     assert editor.note.toPlainText() == "The **door** melts into a window without any cut."
     h.qtbot.keyClick(editor.note, K.Key_Z, CTRL | SHIFT)
     assert editor.note.toPlainText().endswith("Seen twice.")
+
+
+def test_the_value_is_typed_in_the_editor_searched_and_undone(
+    open_window: Any, clip: Path, tmp_path: Path
+) -> None:
+    path = make_project(tmp_path, clip)
+    h = open_window(path)
+    bench = h.window.annotations
+    bench.table.view.selectRow(0)
+    editor = bench.editor
+    ident = editor.annotation.id
+    editor.value.setFocus()
+    h.qtbot.keyClicks(editor.value, "porte-fenetre")  # QTest types ASCII only
+    repo = h.window.session.project.repo
+    assert repo.get_annotation(ident).value == "porte-fenetre"  # saved at once
+    assert ident in repo.search("fenetre")  # the value is searchable
+    h.qtbot.keyClick(editor.value, K.Key_Z, CTRL)  # the typing is one undo step
+    assert repo.get_annotation(ident).value == ""
+    assert editor.value.text() == ""
