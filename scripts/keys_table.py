@@ -14,14 +14,14 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 def rows() -> list[tuple[str, str]]:
-    from critique_app.gui import actions, annotation_actions
+    from critique_app.gui import actions
 
-    return actions.shortcut_table() + annotation_actions.shortcut_table()
+    return actions.shortcut_table()
 
 
 def markdown() -> str:
     lines = ["| Keys | What they do |", "|---|---|"]
-    lines += [f"| {keys} | {text.replace('&', '')} |" for keys, text in rows() if keys]
+    lines += [f"| {keys} | {text.replace('&', '')} |" for keys, text in rows()]
     return "\n".join(lines)
 
 

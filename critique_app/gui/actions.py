@@ -1,6 +1,7 @@
 """Every window action with its shortcut, in one table: menus, the README and tests read it here.
 
-The main window connects `triggered` to the panel that does the work; nothing else defines keys.
+The main window connects `triggered` to the panel that does the work (the annotation workbench
+wires the Annotate menu's); nothing else defines keys.
 """
 
 from __future__ import annotations
@@ -19,7 +20,10 @@ class ActionSpec:
     menu: str
     checkable: bool = False
     tip: str = ""
+    repeats: bool = True  # held down, the key triggers again (stepping frames, zooming)
 
+
+ANNOTATE = "Annotate"
 
 SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("open", "&Open project or film…", ("Ctrl+O",), "File"),
@@ -31,9 +35,11 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("quit", "&Quit", ("Ctrl+Q",), "File"),
     ActionSpec("undo", "&Undo", ("Ctrl+Z",), "Edit"),
     ActionSpec("redo", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Edit"),
-    ActionSpec("play_pause", "Play / pause", ("Space",), "Playback"),
+    ActionSpec("play_pause", "Play / pause", ("Space",), "Playback", repeats=False),
     ActionSpec("shuttle_back", "Play backwards (J, again: faster)", ("J",), "Playback"),
-    ActionSpec("shuttle_stop", "Stop (K; hold K + J/L: one frame)", ("K",), "Playback"),
+    ActionSpec(
+        "shuttle_stop", "Stop (K; hold K + J/L: one frame)", ("K",), "Playback", repeats=False
+    ),
     ActionSpec("shuttle_forward", "Play forwards (L, again: 2×, 4×, 8×)", ("L",), "Playback"),
     ActionSpec("frame_back", "Previous frame", ("Left",), "Playback"),
     ActionSpec("frame_forward", "Next frame", ("Right",), "Playback"),
@@ -55,7 +61,7 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("go_out", "Go to out point", ("Shift+O",), "Marks"),
     ActionSpec("clear_marks", "Clear in and out", ("Alt+X",), "Marks"),
     ActionSpec("loop", "Loop in → out", ("Ctrl+L",), "Marks", checkable=True),
-    ActionSpec("fullscreen", "Full screen", ("F",), "View", checkable=True),
+    ActionSpec("fullscreen", "Full screen", ("F",), "View", checkable=True, repeats=False),
     ActionSpec("leave_fullscreen", "Leave full screen", ("Esc",), "View"),
     ActionSpec(
         "timecode_mode", "Cycle timecode display (SMPTE / frames / seconds)", ("Ctrl+T",), "View"
@@ -64,9 +70,32 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("zoom_out", "Zoom timeline out", ("-",), "View"),
     ActionSpec("zoom_fit", "Fit whole film in timeline", ("Ctrl+0",), "View"),
     ActionSpec("thumbnails", "Generate timeline thumbnails", ("Ctrl+Shift+T",), "View"),
+    # The Annotate menu: built and wired by gui/annotation_actions.py (the tools form a group).
+    ActionSpec("annotate_range", "New annotation from in → out", ("N",), ANNOTATE, repeats=False),
+    ActionSpec(
+        "annotate_frame", "New annotation on this frame", ("Shift+N",), ANNOTATE, repeats=False
+    ),
+    ActionSpec(
+        "delete_annotation", "Delete the selected annotation", ("Delete",), ANNOTATE, repeats=False
+    ),
+    ActionSpec("tool_select", "Select and move regions", ("V",), ANNOTATE, True, repeats=False),
+    ActionSpec("tool_rectangle", "Draw a rectangle", ("R",), ANNOTATE, True, repeats=False),
+    ActionSpec("tool_ellipse", "Draw an ellipse", ("E",), ANNOTATE, True, repeats=False),
+    ActionSpec(
+        "tool_polygon",
+        "Draw a polygon (double-click closes)",
+        ("P",),
+        ANNOTATE,
+        True,
+        repeats=False,
+    ),
+    ActionSpec("tool_freehand", "Draw freehand", ("D",), ANNOTATE, True, repeats=False),
+    ActionSpec("find_annotations", "Search annotations…", ("Ctrl+F",), ANNOTATE, repeats=False),
+    ActionSpec("edit_vocabulary", "Edit vocabularies…", (), ANNOTATE, repeats=False),
+    ActionSpec("merge_projects", "Merge students' projects…", (), ANNOTATE, repeats=False),
 )
 
-MENUS = ("File", "Edit", "Playback", "Marks", "View")
+MENUS = ("File", "Edit", "Playback", "Marks", "View")  # the main window's; Annotate is added later
 
 
 class ActionCollection:
@@ -80,8 +109,9 @@ class ActionCollection:
             action.setShortcuts([QKeySequence(s) for s in spec.shortcuts])
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             action.setCheckable(spec.checkable)
-            action.setToolTip(f"{spec.text} ({' / '.join(spec.shortcuts)})")
-            action.setAutoRepeat(spec.name not in {"play_pause", "fullscreen", "shuttle_stop"})
+            keys = " / ".join(spec.shortcuts)
+            action.setToolTip(f"{spec.text} ({keys})" if keys else spec.text)
+            action.setAutoRepeat(spec.repeats)
             self._actions[spec.name] = action
 
     def __getitem__(self, name: str) -> QAction:
@@ -95,5 +125,5 @@ class ActionCollection:
 
 
 def shortcut_table() -> list[tuple[str, str]]:
-    """(keys, what they do) for the README and the Help menu."""
-    return [(" / ".join(s.shortcuts), s.text) for s in SPECS]
+    """(keys, what they do) for the README and the Help menu, actions without keys left out."""
+    return [(" / ".join(s.shortcuts), s.text) for s in SPECS if s.shortcuts]

@@ -12,6 +12,7 @@ from PyQt6.QtCore import QObject, QTimer, pyqtSignal
 
 from critique_app.domain.commands import Change
 from critique_app.domain.model import FrameRange
+from critique_app.gui.window_context import WindowContext
 from critique_app.gui.worker import Task
 from critique_app.progress import Progress
 from critique_app.services.anchors import (
@@ -32,8 +33,8 @@ class AnchorKeeper(QObject):
 
     stored = pyqtSignal(int)  # how many annotations got their anchors
 
-    def __init__(self, window: Any) -> None:
-        super().__init__(window)
+    def __init__(self, window: WindowContext) -> None:
+        super().__init__(window.as_widget())
         self.window = window
         self.session = window.session
         self.task: Task | None = None
@@ -96,5 +97,5 @@ class AnchorKeeper(QObject):
         self.cancel()
 
 
-def install_anchor_keeper(window: Any) -> AnchorKeeper:
+def install_anchor_keeper(window: WindowContext) -> AnchorKeeper:
     return AnchorKeeper(window)

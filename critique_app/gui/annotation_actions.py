@@ -1,4 +1,4 @@
-"""Annotating in the window: the keys that create annotations and pick drawing tools, and the
+"""Annotating in the window: the Annotate menu (its keys are in gui/actions.py's one table) and the
 workbench that ties the table, the editor, the region overlay and the timeline to one project.
 
 Every edit goes through the project's domain UndoStack (the window's Ctrl+Z / Ctrl+Shift+Z
@@ -12,38 +12,20 @@ import getpass
 from typing import Any
 
 from PyQt6.QtCore import QObject, Qt
-from PyQt6.QtGui import QAction, QActionGroup, QKeySequence
+from PyQt6.QtGui import QAction, QActionGroup
 
 from critique_app.domain import commands as cmd
 from critique_app.domain.model import Annotation, FrameRange, Keyframe, Region
 from critique_app.errors import UserError
-from critique_app.gui.actions import ActionSpec
+from critique_app.gui.actions import ANNOTATE, SPECS
 from critique_app.gui.annotation_editor import AnnotationEditor
 from critique_app.gui.annotation_table import AnnotationTable
 from critique_app.gui.region_overlay import TOOLS, RegionOverlay, ShownRegion
+from critique_app.gui.window_context import WindowContext
 
-MENU = "Annotate"
-SPECS: tuple[ActionSpec, ...] = (
-    ActionSpec("annotate_range", "New annotation from in → out", ("N",), MENU),
-    ActionSpec("annotate_frame", "New annotation on this frame", ("Shift+N",), MENU),
-    ActionSpec("delete_annotation", "Delete the selected annotation", ("Delete",), MENU),
-    ActionSpec("tool_select", "Select and move regions", ("V",), MENU, checkable=True),
-    ActionSpec("tool_rectangle", "Draw a rectangle", ("R",), MENU, checkable=True),
-    ActionSpec("tool_ellipse", "Draw an ellipse", ("E",), MENU, checkable=True),
-    ActionSpec("tool_polygon", "Draw a polygon (double-click closes)", ("P",), MENU, True),
-    ActionSpec("tool_freehand", "Draw freehand", ("D",), MENU, checkable=True),
-    ActionSpec("find_annotations", "Search annotations…", ("Ctrl+F",), MENU),
-    ActionSpec("edit_vocabulary", "Edit vocabularies…", (), MENU),
-    ActionSpec("merge_projects", "Merge students' projects…", (), MENU),
-)
 TOOL_LABELS = {"select": "▸", "rectangle": "▭", "ellipse": "◯", "polygon": "⬠", "freehand": "✎"}
 NOT_EXACT = "Pause first: regions are drawn on the exact frame (the badge says EXACT)."
 FALLBACK_COLOUR = "#ffd166"
-
-
-def shortcut_table() -> list[tuple[str, str]]:
-    """(keys, what they do) for the README, like gui.actions.shortcut_table."""
-    return [(" / ".join(s.shortcuts), s.text) for s in SPECS if s.shortcuts]
 
 
 def keyframed(region: Region, frame: int, points: tuple[tuple[float, float], ...]) -> Region:
@@ -56,8 +38,8 @@ def keyframed(region: Region, frame: int, points: tuple[tuple[float, float], ...
 class AnnotationWorkbench(QObject):
     """One project's annotations in the window: create, select, edit, draw, undo."""
 
-    def __init__(self, window: Any) -> None:
-        super().__init__(window)
+    def __init__(self, window: WindowContext) -> None:
+        super().__init__(window.as_widget())
         self.window = window
         self.session = window.session
         self.controller = window.controller
@@ -86,36 +68,32 @@ class AnnotationWorkbench(QObject):
 
     # -- actions and menu ----------------------------------------------------------------------
     def _make_actions(self) -> dict[str, QAction]:
-        actions: dict[str, QAction] = {}
+        """The Annotate menu's actions (window-owned, from the one table): tools form a group."""
+        actions = {
+            spec.name: self.window.action_table[spec.name]
+            for spec in SPECS
+            if spec.menu == ANNOTATE
+        }
         tools = QActionGroup(self)
         tools.setExclusive(True)
-        for spec in SPECS:
-            action = QAction(spec.text, self.window)
-            action.setObjectName(spec.name)
-            action.setShortcuts([QKeySequence(s) for s in spec.shortcuts])
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            action.setCheckable(spec.checkable)
-            keys = " / ".join(spec.shortcuts)
-            action.setToolTip(f"{spec.text} ({keys})" if keys else spec.text)
-            action.setAutoRepeat(False)
-            if spec.name.startswith("tool_"):
-                tools.addAction(action)
-                action.setIconText(TOOL_LABELS[spec.name[5:]])
-            actions[spec.name] = action
-            self.window.addAction(action)
+        for tool, label in TOOL_LABELS.items():
+            tools.addAction(actions[f"tool_{tool}"])
+            actions[f"tool_{tool}"].setIconText(label)
         actions["tool_select"].setChecked(True)
         return actions
 
     def _build_menu(self) -> None:
         bar = self.window.menuBar()
-        menu = bar.addMenu(f"&{MENU}")
+        assert bar is not None
+        menu = bar.addMenu(f"&{ANNOTATE}")
+        assert menu is not None
         panels = self.window.panels_menu
         if panels is not None:  # keep Panels last
             bar.insertMenu(panels.menuAction(), menu)
-        for spec in SPECS:
-            if spec.name in ("tool_select", "find_annotations", "edit_vocabulary"):
+        for name, action in self.actions.items():
+            if name in ("tool_select", "find_annotations", "edit_vocabulary"):
                 menu.addSeparator()
-            menu.addAction(self.actions[spec.name])
+            menu.addAction(action)
 
     def _wire(self) -> None:
         a = self.actions
@@ -440,7 +418,7 @@ class AnnotationWorkbench(QObject):
             return
         from critique_app.gui.vocabulary_editor import VocabularyEditor
 
-        dialog = VocabularyEditor(self.repo, self.window)
+        dialog = VocabularyEditor(self.repo, self.window.as_widget())
         dialog.changed.connect(self.project_content_changed)
         dialog.show()
         self.vocabulary_dialog = dialog
@@ -451,12 +429,14 @@ class AnnotationWorkbench(QObject):
             return
         from critique_app.gui.merge_dialog import MergeDialog
 
-        dialog = MergeDialog(self.session.project, self.window, runner=self.window.tasks)
+        dialog = MergeDialog(
+            self.session.project, self.window.as_widget(), runner=self.window.tasks
+        )
         dialog.merged.connect(lambda _summary: self.project_content_changed())
         dialog.show()
         self.merge_dialog = dialog
 
 
-def install_annotation_tools(window: Any) -> AnnotationWorkbench:
+def install_annotation_tools(window: WindowContext) -> AnnotationWorkbench:
     """Add the annotation panels, keys and drawing tools to the main window."""
     return AnnotationWorkbench(window)

@@ -276,9 +276,7 @@ class AnnotationEditor(QWidget):
         self.relations.itemDoubleClicked.connect(
             lambda item: self.open_annotation.emit(int(item.data(Qt.ItemDataRole.UserRole + 1)))
         )
-        self.delete_button.clicked.connect(
-            lambda: self.annotation and self.delete_requested.emit(self.annotation.id or 0)
-        )
+        self.delete_button.clicked.connect(self._delete_clicked)
         return scroll
 
     @staticmethod
@@ -494,6 +492,10 @@ class AnnotationEditor(QWidget):
         """Relate the shown annotation to another one (also what the Add button does)."""
         if self.annotation is not None:
             self._edit(cmd.AddRelation(self.annotation.id or 0, target_id, kind))
+
+    def _delete_clicked(self) -> None:
+        if self.annotation:
+            self.delete_requested.emit(self.annotation.id or 0)
 
     def _add_relation_clicked(self) -> None:
         self._fill_targets()

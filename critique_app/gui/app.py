@@ -10,11 +10,11 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
-from typing import Any
 
 from PyQt6.QtGui import QFont, QFontDatabase, QIcon
 from PyQt6.QtWidgets import QApplication
 
+from critique_app.gui.window_context import WindowContext
 from critique_app.paths import resource
 
 
@@ -84,7 +84,7 @@ def last_project() -> Path | None:
 Hook = Callable[[type[BaseException], BaseException, TracebackType | None], None]
 
 
-def error_hook(window: Any, log_path: Path | None = None) -> Hook:
+def error_hook(window: WindowContext, log_path: Path | None = None) -> Hook:
     """What an unexpected error in the window does: one sentence in the status bar, the
     traceback in the log, and the app keeps running (PyQt would otherwise abort on an error
     in a slot). Every edit is already on disk, so nothing saved is lost."""

@@ -29,6 +29,7 @@ from PyQt6.QtWidgets import (
 )
 
 from critique_app.errors import UserError
+from critique_app.gui.window_context import WindowContext
 from critique_app.gui.worker import Task
 from critique_app.progress import Progress
 
@@ -91,35 +92,39 @@ class CopySummary(QDialog):
 class CopyMover(QObject):
     """Owns the menu action and the running task; one move at a time."""
 
-    def __init__(self, window: Any) -> None:
-        super().__init__(window)
+    def __init__(self, window: WindowContext) -> None:
+        super().__init__(window.as_widget())
         self.window = window
         self.session = window.session
         self.task: Task | None = None
         self.result: Any = None  # the last CopyResult
         self.summary: CopySummary | None = None
-        self.action = QAction(ACTION_TEXT, window)
+        self.action = QAction(ACTION_TEXT, window.as_widget())
         self.action.setObjectName("move_to_copy")
         self.action.triggered.connect(self.ask)
         self._menu().addAction(self.action)
-        window.installEventFilter(self)  # stop the worker when the window closes
+        window.as_widget().installEventFilter(self)  # stop the worker when the window closes
 
     def _menu(self) -> QMenu:
         """The Provenance menu (the other copies of a film are a provenance question)."""
         bar = self.window.menuBar()
-        for action in bar.actions():
-            menu = action.menu()
-            if isinstance(menu, QMenu) and action.text().replace("&", "") == "Provenance":
-                menu.addSeparator()
-                return menu
-        return next(a.menu() for a in bar.actions() if a.text().replace("&", "") == "File")
+        assert bar is not None
+        menus = {
+            action.text().replace("&", ""): menu
+            for action in bar.actions()
+            if isinstance(menu := action.menu(), QMenu)
+        }
+        if "Provenance" in menus:
+            menus["Provenance"].addSeparator()
+            return menus["Provenance"]
+        return menus["File"]
 
     def ask(self) -> None:
         if self.session.project is None or self.session.film is None:
             self.window.show_message("Open a project with an annotated film first.")
             return
         path, _ = QFileDialog.getOpenFileName(
-            self.window, f"Another copy of '{self.session.film.title}'", "", FILMS
+            self.window.as_widget(), f"Another copy of '{self.session.film.title}'", "", FILMS
         )
         if path:
             self.start(path)
@@ -164,7 +169,7 @@ class CopyMover(QObject):
         if self.result.created:  # show them: the copy becomes the film on screen
             self.session.show_film(project.repo.get_film(plan.copy_film.id))
         self.window.show_message(self.result.sentence())
-        self.summary = CopySummary(self.result, self.window)
+        self.summary = CopySummary(self.result, self.window.as_widget())
         self.summary.show()
 
     def close(self) -> None:
@@ -173,11 +178,15 @@ class CopyMover(QObject):
             self.task.drop()
 
     def eventFilter(self, watched: QObject | None, event: QEvent | None) -> bool:  # noqa: N802
-        if watched is self.window and event is not None and event.type() == QEvent.Type.Close:
+        if (
+            watched is self.window.as_widget()
+            and event is not None
+            and event.type() == QEvent.Type.Close
+        ):
             self.close()
         return False
 
 
-def install_copy_mover(window: Any) -> CopyMover:
+def install_copy_mover(window: WindowContext) -> CopyMover:
     """Add 'Move annotations onto another copy of this film…' to the Provenance menu."""
     return CopyMover(window)

@@ -59,8 +59,8 @@ class FrameFetcher(QObject):
             task.drop()
             task.wait(2.0)
 
-    def _arrived(self, event: object) -> None:
-        kind, generation, payload = event  # type: ignore[misc]
+    def _arrived(self, event: tuple[str, int, Any]) -> None:
+        kind, generation, payload = event
         if generation != self._generation or self._task is None:
             return  # for a film that is no longer asked for
         if kind == "opened":

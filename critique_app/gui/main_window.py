@@ -63,16 +63,17 @@ class MainWindow(QMainWindow):
         self.setObjectName("MainWindow")
         self.setWindowTitle("Critique")
         self.settings = settings or Settings()
+        reverse: PlayerEngine | None
         if engines is None:
             forward, reverse, engine_note = default_engines()
         else:
             (forward, reverse), engine_note = engines, ""
-        self.actions = ActionCollection(self)
+        self.action_table = ActionCollection(self)
         # The one owner of background work, for the window's whole life (shut down first).
         self.tasks = TaskRunner(self)
         self.controller = PlayerController(forward, reverse, self, runner=self.tasks)
         self.video = VideoView()
-        self.transport = TransportBar(self.actions)
+        self.transport = TransportBar(self.action_table)
         self.timeline = Timeline()
         self.taskbar = TaskBar(self.tasks)
         self.session = ProjectSession(self.controller, self.tasks, self)
@@ -124,10 +125,10 @@ class MainWindow(QMainWindow):
         for title in MENUS:
             menu = bar.addMenu(f"&{title}")
             assert menu is not None
-            for action in self.actions.in_menu(title):
+            for action in self.action_table.in_menu(title):
                 menu.addAction(action)
         self.panels_menu = bar.addMenu("&Panels")
-        for action in self.actions.all():
+        for action in self.action_table.all():
             self.addAction(action)  # shortcuts work even with the menu bar hidden (full screen)
 
     def add_panel(
@@ -188,7 +189,7 @@ class MainWindow(QMainWindow):
         self.show_message(f"{change.label}; Ctrl+Z takes it back.")
 
     def _wire(self) -> None:
-        a, c, t = self.actions, self.controller, self.transport
+        a, c, t = self.action_table, self.controller, self.transport
         a["open"].triggered.connect(self.ask_open)
         a["add_film"].triggered.connect(self.ask_add_film)
         a["relink"].triggered.connect(self.ask_relink)
@@ -208,7 +209,7 @@ class MainWindow(QMainWindow):
         a["go_end"].triggered.connect(c.go_end)
         a["previous_mark"].triggered.connect(c.previous_mark)
         a["next_mark"].triggered.connect(c.next_mark)
-        a["go_to"].triggered.connect(lambda: (t.goto.setFocus(), t.goto.selectAll()))
+        a["go_to"].triggered.connect(self._focus_go_to)
         a["slower"].triggered.connect(c.slower)
         a["faster"].triggered.connect(c.faster)
         a["mute"].toggled.connect(c.set_mute)
@@ -253,7 +254,7 @@ class MainWindow(QMainWindow):
         self.transport.set_timecode_mode(s.timecode_mode)
         self.controller.set_play_rate(s.play_rate)
         self.controller.set_volume(s.volume)
-        self.actions["mute"].setChecked(s.muted)
+        self.action_table["mute"].setChecked(s.muted)
         geometry = s.window_geometry
         if geometry is not None:
             self.restoreGeometry(geometry)
@@ -311,6 +312,14 @@ class MainWindow(QMainWindow):
         )
         if path:
             self.session.import_annotations(path)
+
+    def _focus_go_to(self) -> None:
+        self.transport.goto.setFocus()
+        self.transport.goto.selectAll()
+
+    def as_widget(self) -> QMainWindow:
+        """The window as a Qt object (for plug-ins typed against `WindowContext`)."""
+        return self
 
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)  # type: ignore[union-attr]

@@ -5,6 +5,7 @@ turned into an undoable annotation. Fingerprinting and matching run on a worker 
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from PyQt6.QtWidgets import QDockWidget, QFileDialog, QLabel
 
 from critique_app.domain.commands import Change
 from critique_app.domain.model import FrameRange
+from critique_app.gui.window_context import WindowContext
 from critique_app.gui.worker import Task
 from critique_app.services.stored_matches import (
     StoredMatch,
@@ -49,8 +51,8 @@ def _add_to_library(progress: Any, project_path: Path, paths: list[str]) -> Any:
 class MatchesDock(QObject):
     """Owns the Matches dock, the Provenance menu and the running match task."""
 
-    def __init__(self, window: Any) -> None:
-        super().__init__(window)
+    def __init__(self, window: WindowContext) -> None:
+        super().__init__(window.as_widget())
         self.window = window
         self.session = window.session
         self.controller = window.controller
@@ -73,14 +75,15 @@ class MatchesDock(QObject):
             window.provenance_dock.hide()
         self.dock.hide()
         provenance_toggle = window.provenance_dock.toggleViewAction()
+        assert provenance_toggle is not None
         provenance_toggle.triggered.connect(  # Panels ▸ Provenance: in front of its tab group
             lambda checked: window.provenance_dock.raise_() if checked else None
         )
         self.dock.visibilityChanged.connect(self._shown)
         # chosen in the Panels menu: in front of the tab it shares, not hidden behind it
-        self.dock.toggleViewAction().triggered.connect(
-            lambda checked: self.dock.raise_() if checked else None
-        )
+        toggle = self.dock.toggleViewAction()
+        assert toggle is not None  # a dock always has one
+        toggle.triggered.connect(lambda checked: self.dock.raise_() if checked else None)
         self.controller.film_opened.connect(self._film_opened)
         self.session.project_opened.connect(self._project_opened)
         self.session.changed.connect(self._changed)
@@ -88,19 +91,23 @@ class MatchesDock(QObject):
 
     def _make_menu(self) -> dict[str, QAction]:
         w = self.window
+        owner = w.as_widget()
         actions = {
-            "find_matches": QAction("Find matches in this film", w),
-            "add_library": QAction("Add stills or clips to the reference library…", w),
-            "show_matches": QAction("Show the film's matches", w),
-            "check_provenance": QAction("Check the film's Content Credentials", w),
+            "find_matches": QAction("Find matches in this film", owner),
+            "add_library": QAction("Add stills or clips to the reference library…", owner),
+            "show_matches": QAction("Show the film's matches", owner),
+            "check_provenance": QAction("Check the film's Content Credentials", owner),
         }
         actions["find_matches"].triggered.connect(self.find_matches)
         actions["add_library"].triggered.connect(self.ask_add_to_library)
         actions["show_matches"].triggered.connect(lambda: self._raise(self.dock))
         actions["check_provenance"].triggered.connect(lambda: self._raise(w.provenance_dock))
         bar = w.menuBar()
+        assert bar is not None
         menu = bar.addMenu(f"&{MENU}")
-        bar.insertMenu(w.panels_menu.menuAction(), menu)  # Panels stays last
+        assert menu is not None
+        if w.panels_menu is not None:  # Panels stays last
+            bar.insertMenu(w.panels_menu.menuAction(), menu)
         for name in ("check_provenance", "show_matches", "find_matches", "add_library"):
             menu.addAction(actions[name])
         return actions
@@ -150,7 +157,7 @@ class MatchesDock(QObject):
             film.id,
             scope="film",
             visible=False,
-            on_done=lambda found, fid=film.id: self._show(fid, found),
+            on_done=partial(self._show, film.id),
             on_error=self.window.show_message,
         )
 
@@ -213,7 +220,7 @@ class MatchesDock(QObject):
         project, film = self.session.project, self.session.film
         if project is None or film is None:
             return None
-        fields = match_annotation_fields(match.segment)
+        fields: dict[str, Any] = match_annotation_fields(match.segment)
         del fields["start"], fields["end"]  # the segment's own frames, below
         return self.window.annotations.create(
             FrameRange(match.segment.start, match.segment.end),
@@ -286,7 +293,7 @@ class MatchesDock(QObject):
             self.window.show_message("Open a project first: the library lives in it.")
             return
         paths, _ = QFileDialog.getOpenFileNames(
-            self.window,
+            self.window.as_widget(),
             "Reference stills or clips (known AI-generated material)",
             "",
             "Pictures and clips (*.png *.jpg *.jpeg *.webp *.tif *.tiff *.mp4 *.mov *.mkv "
@@ -326,6 +333,6 @@ class MatchesDock(QObject):
         self.cancel()
 
 
-def install_matches(window: Any) -> MatchesDock:
+def install_matches(window: WindowContext) -> MatchesDock:
     """Add the Provenance menu and the Matches dock to the main window."""
     return MatchesDock(window)

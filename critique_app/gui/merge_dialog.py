@@ -8,6 +8,7 @@ their thread); the window re-reads the project when it is done.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -64,10 +65,10 @@ class MergeDialog(QDialog):
         self.merge_button.setDefault(True)
         self.close_button = QPushButton("Close")
         self.taskbar = TaskBar()
-        self.result = QLabel()
-        self.result.setObjectName("MergeResult")
-        self.result.setWordWrap(True)
-        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.outcome = QLabel()
+        self.outcome.setObjectName("MergeResult")
+        self.outcome.setWordWrap(True)
+        self.outcome.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         row = QHBoxLayout()
         row.addWidget(self.add_button)
         row.addWidget(self.remove_button)
@@ -80,14 +81,14 @@ class MergeDialog(QDialog):
         layout.addWidget(intro)
         layout.addWidget(self.files, 1)
         layout.addLayout(row)
-        layout.addWidget(self.result)
+        layout.addWidget(self.outcome)
         layout.addLayout(bottom)
         self.add_button.clicked.connect(self._ask_files)
         self.remove_button.clicked.connect(self._remove_selected)
         self.merge_button.clicked.connect(self.start)
         self.close_button.clicked.connect(self.close)
 
-    def add_files(self, paths: list[str | Path]) -> None:
+    def add_files(self, paths: Sequence[str | Path]) -> None:
         known = {self.files.item(i).text() for i in range(self.files.count())}  # type: ignore[union-attr]
         for path in paths:
             if str(path) not in known:
@@ -112,7 +113,7 @@ class MergeDialog(QDialog):
             self._say("Add at least one student's project file first.", error=True)
             return None
         self._busy(True)
-        self.result.clear()
+        self.outcome.clear()
         self.task = self.runner.run(
             "Merging",
             _merge,
@@ -132,8 +133,8 @@ class MergeDialog(QDialog):
             widget.setEnabled(not busy)
 
     def _say(self, text: str, error: bool = False) -> None:
-        self.result.setText(text)
-        self.result.setStyleSheet(f"color: {'#f07178' if error else '#9fd3a8'};")
+        self.outcome.setText(text)
+        self.outcome.setStyleSheet(f"color: {'#f07178' if error else '#9fd3a8'};")
 
     def _done(self, summary: Any) -> None:
         self._busy(False)

@@ -66,21 +66,21 @@ class PlayerController(QObject):
         # Engines call the bridge from their own threads (VLC's, the exact loop): the runner
         # keeps it alive, never a widget that Qt may delete under them.
         self._bridge = self.runner.adopt(EngineBridge())
-        self._bridge.position.connect(self._on_engine_position, QUEUED)
-        self._bridge.picture.connect(self._on_engine_picture, QUEUED)
-        self._bridge.state.connect(self._on_engine_state, QUEUED)
-        self._bridge.ended.connect(self._on_engine_end, QUEUED)
-        self._bridge.error.connect(self._on_engine_error, QUEUED)
+        self._bridge.position.connect(self._on_engine_position, QUEUED)  # type: ignore[call-arg]  # stubs lack the connection type
+        self._bridge.picture.connect(self._on_engine_picture, QUEUED)  # type: ignore[call-arg]  # stubs lack the connection type
+        self._bridge.state.connect(self._on_engine_state, QUEUED)  # type: ignore[call-arg]  # stubs lack the connection type
+        self._bridge.ended.connect(self._on_engine_end, QUEUED)  # type: ignore[call-arg]  # stubs lack the connection type
+        self._bridge.error.connect(self._on_engine_error, QUEUED)  # type: ignore[call-arg]  # stubs lack the connection type
         for engine in self._engines():
             engine.set_listener(self._bridge)
             set_spawn = getattr(engine, "set_spawn", None)
             if set_spawn is not None:  # engines with a thread of their own run it as a task
                 set_spawn(self.runner.spawn)
         self.fetcher = FrameFetcher(self.runner, self)
-        self.fetcher.opened.connect(self._on_opened, QUEUED)
-        self.fetcher.open_failed.connect(self.message, QUEUED)
-        self.fetcher.ready.connect(self._on_frame_ready, QUEUED)
-        self.fetcher.failed.connect(self._on_frame_failed, QUEUED)
+        self.fetcher.opened.connect(self._on_opened, QUEUED)  # type: ignore[call-arg]  # stubs lack the connection type
+        self.fetcher.open_failed.connect(self.message, QUEUED)  # type: ignore[call-arg]  # stubs lack the connection type
+        self.fetcher.ready.connect(self._on_frame_ready, QUEUED)  # type: ignore[call-arg]  # stubs lack the connection type
+        self.fetcher.failed.connect(self._on_frame_failed, QUEUED)  # type: ignore[call-arg]  # stubs lack the connection type
 
     # -- film ---------------------------------------------------------------------------
     def _engines(self) -> list[PlayerEngine]:
@@ -99,7 +99,7 @@ class PlayerController(QObject):
         self.fetcher.open(self.path, info)
 
     def _on_opened(self, info: Any) -> None:
-        if self.closed:  # queued before close(): the film is not wanted any more
+        if self.closed or self.path is None:  # queued before close(): not wanted any more
             return
         self.info = info
         for engine in self._engines():

@@ -188,13 +188,15 @@ class ProvenancePanel(QWidget):
 
     # ---- drag and drop ----------------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent | None) -> None:
-        if event is not None and event.mimeData() and event.mimeData().hasUrls():
+        mime = event.mimeData() if event is not None else None
+        if event is not None and mime and mime.hasUrls():
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent | None) -> None:
-        if event is None or not event.mimeData():
+        mime = event.mimeData() if event is not None else None
+        if event is None or not mime:
             return
-        files = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        files = [u.toLocalFile() for u in mime.urls() if u.isLocalFile()]
         if files:
             event.acceptProposedAction()
             self.verify(files[0])

@@ -229,7 +229,8 @@ class RegionOverlay(QWidget):
     def mousePressEvent(self, event: QMouseEvent | None) -> None:  # noqa: N802
         if event is None:
             return
-        focus = self.parentWidget().parentWidget() if self.parentWidget() else None
+        parent = self.parentWidget()
+        focus = parent.parentWidget() if parent is not None else None
         if focus is not None:
             focus.setFocus()  # the player keys keep working after a click on the picture
         pos = event.position()

@@ -10,6 +10,7 @@ from PyQt6.QtCore import QObject, Qt, QTimer
 from PyQt6.QtWidgets import QDockWidget, QLabel
 
 from critique_app.domain.commands import Change
+from critique_app.gui.window_context import WindowContext
 
 NO_PROJECT = "Open a project (*.critique) to gather passages into seminars."
 _SEMINAR_KINDS = {"seminar", "seminar_item"}
@@ -18,8 +19,8 @@ _SEMINAR_KINDS = {"seminar", "seminar_item"}
 class SeminarDock(QObject):
     """Owns the 'Seminars' dock; the panel inside exists once somebody looks at it."""
 
-    def __init__(self, window: Any) -> None:
-        super().__init__(window)
+    def __init__(self, window: WindowContext) -> None:
+        super().__init__(window.as_widget())
         self.window = window
         self.session = window.session
         self.controller = window.controller
@@ -40,15 +41,15 @@ class SeminarDock(QObject):
         self.dock.hide()
         self.dock.visibilityChanged.connect(self._shown)
         # chosen in the Panels menu: in front of the tab it shares, not hidden behind it
-        self.dock.toggleViewAction().triggered.connect(
-            lambda checked: self.dock.raise_() if checked else None
-        )
+        toggle = self.dock.toggleViewAction()
+        assert toggle is not None  # a dock always has one
+        toggle.triggered.connect(lambda checked: self.dock.raise_() if checked else None)
         self.session.project_opened.connect(self._project_opened)
         self.session.changed.connect(self._changed)
         self.controller.film_opened.connect(self._film_opened)
         # Undo/redo may touch seminars; the panel's own edits refresh the panel themselves.
-        window.actions["undo"].triggered.connect(self._schedule_refresh)
-        window.actions["redo"].triggered.connect(self._schedule_refresh)
+        window.action_table["undo"].triggered.connect(self._schedule_refresh)
+        window.action_table["redo"].triggered.connect(self._schedule_refresh)
 
     # -- building and binding ----------------------------------------------------------------
     def _shown(self, visible: bool) -> None:
@@ -127,6 +128,6 @@ class SeminarDock(QObject):
         )
 
 
-def install_seminar_dock(window: Any) -> SeminarDock:
+def install_seminar_dock(window: WindowContext) -> SeminarDock:
     """Add the Seminars dock (Panels menu) to the main window."""
     return SeminarDock(window)

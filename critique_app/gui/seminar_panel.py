@@ -90,9 +90,9 @@ class _PassageList(QListWidget):
         assert mime is not None
         row = self.drop_row(event)
         if mime.hasFormat(ITEM_MIME):
-            self.panel.move_item(int(json.loads(bytes(mime.data(ITEM_MIME)).decode())), row)
+            self.panel.move_item(int(json.loads(mime.data(ITEM_MIME).data().decode())), row)
         else:
-            ids = json.loads(bytes(mime.data(ANNOTATION_MIME)).decode())
+            ids = json.loads(mime.data(ANNOTATION_MIME).data().decode())
             self.panel.add_annotations([int(i) for i in ids], row)
         event.setDropAction(Qt.DropAction.CopyAction)  # we moved it ourselves
         event.accept()
@@ -134,12 +134,12 @@ class SeminarPanel(QWidget):
         for exporter in exporters.all_exporters():
             self.format.addItem(f"{exporter.name} — {exporter.description}", exporter.name)
         self.export_button = QPushButton("Export…")
-        for box in (self.chooser, self.format):  # long names must not widen the whole window
-            box.setSizeAdjustPolicy(
+        for combo in (self.chooser, self.format):  # long names must not widen the whole window
+            combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
-            box.setMinimumContentsLength(12)
-            box.setToolTip("")
+            combo.setMinimumContentsLength(12)
+            combo.setToolTip("")
         self.format.currentIndexChanged.connect(
             lambda _i: self.format.setToolTip(self.format.currentText())
         )
@@ -250,7 +250,7 @@ class SeminarPanel(QWidget):
             widget.setEnabled(item is not None)
 
     # -- editing ----------------------------------------------------------------------------
-    def create(self, name: str) -> int:
+    def create_seminar(self, name: str) -> int:
         seminar = self.seminars.create(name)
         self.refresh(select=seminar.id)
         return seminar.id or 0
@@ -258,7 +258,7 @@ class SeminarPanel(QWidget):
     def _ask_new(self) -> None:
         name, ok = QInputDialog.getText(self, "New seminar", "Name of the seminar:")
         if ok and name.strip():
-            self._guard(lambda: self.create(name))
+            self._guard(lambda: self.create_seminar(name))
 
     def duplicate(self) -> None:
         if self.seminar_id is not None:
@@ -267,7 +267,7 @@ class SeminarPanel(QWidget):
 
     def add_annotations(self, ids: list[int], row: int | None = None) -> None:
         if self.seminar_id is None:
-            self.create("Seminar")
+            self.create_seminar("Seminar")
         position = self.items.count() if row is None else row
         for offset, ident in enumerate(ids):
             self.seminars.add_annotation(self.seminar_id or 0, ident, position=position + offset)

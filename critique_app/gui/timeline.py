@@ -21,6 +21,7 @@ from PyQt6.QtGui import (
     QPainter,
     QPaintEvent,
     QPen,
+    QPolygonF,
     QResizeEvent,
     QWheelEvent,
 )
@@ -122,7 +123,7 @@ class TimelineCanvas(QWidget):
         for bar in sorted(bars, key=lambda b: (b.start, b.end)):
             self._bars.setdefault(bar.tier_id, []).append(bar)
         self._starts = {tid: [b.start for b in bs] for tid, bs in self._bars.items()}
-        self._dense: DenseTracks | None = None  # rebuilt at the next paint
+        self._dense = None  # rebuilt at the next paint
         self.setMinimumHeight(self._tracks_top() + TRACK * max(1, len(self.tiers)) + 4)
         self.update()
 
@@ -411,7 +412,7 @@ class TimelineCanvas(QWidget):
         p.setPen(QPen(PLAYHEAD, 1.5))
         p.drawLine(QPointF(x, 0), QPointF(x, self.height()))
         p.setBrush(PLAYHEAD)
-        p.drawPolygon([QPointF(x - 6, 0), QPointF(x + 6, 0), QPointF(x, 9)])
+        p.drawPolygon(QPolygonF([QPointF(x - 6, 0), QPointF(x + 6, 0), QPointF(x, 9)]))
 
     def _paint_headers(self, p: QPainter) -> None:
         p.fillRect(QRectF(0, 0, HEADER, self.height()), HEADER_BG)

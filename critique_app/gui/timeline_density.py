@@ -88,7 +88,8 @@ class DenseTracks:
             line[pixels] = colours[narrow][which]  # bars are sorted by start: later ones win
             rgba = np.ascontiguousarray(self.palette[line])
             self._lines.append(rgba)  # Qt reads the pixels during drawImage
-            image = QImage(rgba.data, width, 1, width * 4, QImage.Format.Format_RGBA8888)
+            # PyQt6's stubs say bytes; Qt takes any buffer and reads it in place (kept in _lines).
+            image = QImage(rgba.data, width, 1, width * 4, QImage.Format.Format_RGBA8888)  # type: ignore[call-overload]
             # one row of pixels stretched to the bar height: one call per track
             p.drawImage(QRectF(left, top + row * track + 3, width, track - 6), image)
         return wide

@@ -19,6 +19,7 @@ from PyQt6.QtWidgets import (
 )
 
 from critique_app.domain.timecode import frame_to_seconds, frame_to_smpte, parse_position
+from critique_app.gui.actions import ActionCollection
 from critique_app.gui.fitting_label import FittingLabel
 from critique_app.gui.player_controller import PLAY_RATES
 from critique_app.paths import resource
@@ -58,7 +59,7 @@ class TransportBar(QWidget):
     mode_cycled = pyqtSignal()
     message = pyqtSignal(str)
 
-    def __init__(self, actions: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, actions: ActionCollection, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("TransportBar")
         self.info: Any = None

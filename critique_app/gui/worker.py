@@ -61,9 +61,9 @@ class Task(QObject):
         super().__init__()
         self.label, self.scope = label, scope
         self._relay = _Relay()
-        self._relay.progressed.connect(self._on_progress, _QUEUED)
-        self._relay.partial.connect(self._on_partial, _QUEUED)
-        self._relay.ended.connect(self._on_ended, _QUEUED)
+        self._relay.progressed.connect(self._on_progress, _QUEUED)  # type: ignore[call-arg]  # stubs lack the connection type
+        self._relay.partial.connect(self._on_partial, _QUEUED)  # type: ignore[call-arg]  # stubs lack the connection type
+        self._relay.ended.connect(self._on_ended, _QUEUED)  # type: ignore[call-arg]  # stubs lack the connection type
         self.progress = Progress(self._report, self._relay.partial.emit)
         self._fn, self._args, self._kwargs = fn, args, kwargs
         self._thread = threading.Thread(target=self._run, name=f"task:{label}", daemon=True)

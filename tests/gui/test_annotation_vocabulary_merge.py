@@ -129,8 +129,8 @@ def test_merge_from_the_window(open_window: Any, clip: Path, tmp_path: Path) -> 
     bad.write_text("this is not a project", "utf-8")
     dialog.add_files([chloe, bad])
     dialog.start()
-    h.qtbot.waitUntil(lambda: "Nothing was merged" in dialog.result.text(), timeout=10000)
-    assert "bad.critique" in dialog.result.text()
+    h.qtbot.waitUntil(lambda: "Nothing was merged" in dialog.outcome.text(), timeout=10000)
+    assert "bad.critique" in dialog.outcome.text()
     assert annotations(teacher) == before
     newer = tmp_path / "newer.critique"
     shutil.copy(malik, newer)
@@ -139,7 +139,7 @@ def test_merge_from_the_window(open_window: Any, clip: Path, tmp_path: Path) -> 
     dialog.files.clear()
     dialog.add_files([newer])
     dialog.start()
-    h.qtbot.waitUntil(lambda: "newer version" in dialog.result.text(), timeout=10000)
+    h.qtbot.waitUntil(lambda: "newer version" in dialog.outcome.text(), timeout=10000)
     assert annotations(teacher) == before
 
     # the two students' files: everything comes in, the summary says so, the table shows it
@@ -148,7 +148,7 @@ def test_merge_from_the_window(open_window: Any, clip: Path, tmp_path: Path) -> 
     dialog.start()
     h.qtbot.waitUntil(lambda: dialog.summary is not None, timeout=15000)
     assert dialog.summary.annotations_added == 3
-    assert "Chloé" in dialog.result.text() and "Malik" in dialog.result.text()
+    assert "Chloé" in dialog.outcome.text() and "Malik" in dialog.outcome.text()
     assert len(annotations(teacher)) == 7
     h.qtbot.waitUntil(lambda: bench.table.model.rowCount() == 7)
     assert bench.table.author_box.findText("Malik") >= 0

@@ -81,10 +81,10 @@ def test_drag_from_table_into_seminar_then_preview_exact(
     assert panel.items.count() == 2 and "Hands" in panel.items.item(1).text()
 
     # Ctrl+Z in the window takes the passage out, in the file and on screen; redo puts it back
-    window.actions["undo"].trigger()
+    window.action_table["undo"].trigger()
     assert [i[0] for i in items_on_disk(path)] == [None]
     h.qtbot.waitUntil(lambda: panel.items.count() == 1)
-    window.actions["redo"].trigger()
+    window.action_table["redo"].trigger()
     h.qtbot.waitUntil(lambda: panel.items.count() == 2)
 
     # preview the passage of the other film: it opens, marks in/out, stands on the in-frame
@@ -118,6 +118,6 @@ def test_deleting_an_annotation_keeps_its_passage_as_a_plain_range(
     window.annotations.delete(morph)  # the passage stays, as frames 10-30 of the film
     h.qtbot.waitUntil(lambda: "Morphing" not in panel.items.item(1).text())
     assert items_on_disk(path)[1] == (None, 10, 30)
-    window.actions["undo"].trigger()  # and is linked to the annotation again
+    window.action_table["undo"].trigger()  # and is linked to the annotation again
     h.qtbot.waitUntil(lambda: "Morphing without a cut" in panel.items.item(1).text())
     assert items_on_disk(path)[1] == (morph, 10, 30)
