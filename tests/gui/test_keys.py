@@ -223,3 +223,23 @@ def test_reverse_play_with_exact_frames_then_k(open_window: Any, clip: Path) -> 
     h.qtbot.waitUntil(lambda: h.controller.current >= index + 5, timeout=FRAME_WAIT_MS)
     h.key(K.Key_K)
     h.at(h.settle())
+
+
+def test_every_key_of_the_window_comes_from_the_one_action_table(open_window: Any) -> None:
+    """gui/actions.py is the only table of keys (the README's is printed from it): no panel
+    defines a shortcut of its own, and every one in the table is live in the window."""
+    from PyQt6.QtGui import QAction, QKeySequence
+
+    from critique_app.gui.actions import SPECS
+
+    window = open_window(None).window
+    live = {
+        a.objectName(): tuple(k.toString() for k in a.shortcuts())
+        for a in window.findChildren(QAction)
+        if a.shortcuts()
+    }
+    table = {
+        s.name: tuple(QKeySequence(k).toString() for k in s.shortcuts) for s in SPECS if s.shortcuts
+    }
+    assert live == table
+    assert set(window.actions()) >= {window.action_table[s.name] for s in SPECS}
