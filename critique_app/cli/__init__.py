@@ -30,6 +30,7 @@ COMMANDS: dict[str, str] = {
     "fingerprint": "fingerprint",
     "library": "library",
     "match": "match",
+    "screen": "screen",
     "reanchor": "reanchor",
     "shots": "shots",
     "export": "export",

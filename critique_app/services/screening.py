@@ -1,0 +1,441 @@
+"""A jury's screening of submissions, one pure task per file: SHA-256, verify, fingerprint, match.
+
+`screen_file` is a pure function of (submission, library snapshot, settings) that returns plain
+JSON-able data and never touches the project: it runs unchanged in this process, on a Dask
+worker of this machine or on another machine. The Dask side (scheduling, retries, progress)
+is services/screening_cluster.py; storing results is the client's job (db/screening_store.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import socket
+import time
+from dataclasses import asdict, dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from critique_app import __version__
+from critique_app.provenance import matching
+
+# Bump when a task's result would change for the same file and settings.
+TASK_VERSION = 1
+
+# Formats (critique_app.provenance.formats names) a jury screens.
+PICTURE_FORMATS = {"jpeg", "png", "gif", "webp", "avif", "heic", "tiff", "dng", "jxl"}
+FILM_FORMATS = {"mp4", "m4v", "mov", "avi", "matroska", "mp4-init", "mpeg-ts", "mpeg-ps"}
+SOUND_FORMATS = {"wav", "mp3", "flac", "m4a"}
+MEDIA_FORMATS = PICTURE_FORMATS | FILM_FORMATS | SOUND_FORMATS | {"svg", "mp4-fragment"}
+SIDECAR_SUFFIX = ".c2pa"
+
+SIDECAR_NOT_READ = (
+    "a C2PA sidecar manifest was found beside the file but not checked: this version of "
+    "`verify` reads only manifests embedded in the file"
+)
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One file to screen, with what belongs to it (plain data: it travels to workers)."""
+
+    path: str
+    format: str
+    sidecar: str | None = None  # a .c2pa manifest beside the file
+    fragments: tuple[str, ...] = ()  # media segments of a fragmented MP4 init
+    size: int = 0
+    mtime_ns: int = 0
+
+
+@dataclass
+class Discovery:
+    submissions: list[Submission] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # one sentence per file not screened
+
+
+@dataclass(frozen=True)
+class ScreeningSettings:
+    """Everything besides the file's bytes that a result depends on (part of the result key)."""
+
+    trust: str = "all"
+    frame_threshold: int = matching.FRAME_THRESHOLD
+    median_threshold: int = matching.MEDIAN_THRESHOLD
+    min_frames: int = matching.MIN_FRAMES
+    library_digest: str = ""
+    task_version: int = TASK_VERSION
+
+    def key(self) -> str:
+        text = json.dumps(asdict(self), sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class LibrarySnapshot:
+    """The project's reference library as plain data, sent to every worker once."""
+
+    items: tuple[tuple[int, str, str, bytes, str | None], ...]  # id, label, kind, hashes, rate
+    digest: str
+
+    @staticmethod
+    def of(items: list[tuple[int, str, str, bytes, str | None]]) -> LibrarySnapshot:
+        h = hashlib.sha256()
+        for item_id, label, kind, blob, rate in items:
+            h.update(f"{item_id}|{label}|{kind}|{rate}|".encode())
+            h.update(hashlib.sha256(blob).digest())
+        return LibrarySnapshot(tuple(items), h.hexdigest()[:16])
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+# ---- finding submissions by their content -------------------------------------------------
+
+
+def _extra_format(head: bytes) -> str | None:
+    """Film containers the provenance detector does not name (no C2PA there, but pictures)."""
+    if len(head) >= 377 and head[0] == 0x47 and head[188] == 0x47 and head[376] == 0x47:
+        return "mpeg-ts"
+    if head.startswith(b"\x00\x00\x01\xba"):
+        return "mpeg-ps"
+    return None
+
+
+def content_format(path: Path) -> str | None:
+    """The format by the file's first bytes (never by its name); None when not media."""
+    from critique_app.provenance.formats import detect_format_bytes
+
+    with path.open("rb") as fh:
+        head = fh.read(65536)
+    fmt = detect_format_bytes(head, path.suffix.lower()) or _extra_format(head)
+    if fmt == "matroska" or fmt is None:
+        return fmt or _probe_format(path, head)
+    return fmt
+
+
+def _probe_format(path: Path, head: bytes) -> str | None:
+    """Unknown magic bytes: ask FFmpeg whether it sees a video stream (e.g. raw .h264)."""
+    if not head or head[:1] in (b"{", b"<", b"#") or head.isascii():
+        return None  # text files: JSON, XML, notes, subtitles
+    import av
+
+    try:
+        with av.open(str(path), timeout=5) as container:
+            if container.streams.video and container.format.name not in ("image2", "tty"):
+                return "film"
+    except (av.error.FFmpegError, OSError, ValueError):
+        return None
+    return None
+
+
+def find_submissions(folders: list[str | Path]) -> Discovery:
+    """Every media file under the folders (recursively), by content; sidecars and fragments
+    paired with their file. Anything else is named in `skipped`, never dropped silently."""
+    from critique_app.errors import UserError
+
+    found = Discovery()
+    files: list[Path] = []
+    for raw in folders:
+        p = Path(raw)
+        if p.is_dir():
+            files += sorted(f for f in p.rglob("*") if f.is_file() or f.is_symlink())
+        elif p.is_file():
+            files.append(p)
+        else:
+            raise UserError(f"{p} does not exist.")
+    sidecars = {f for f in files if f.suffix.lower() == SIDECAR_SUFFIX}
+    formats: dict[Path, str] = {}
+    for f in files:
+        if f in sidecars:
+            continue
+        if f.name.startswith("."):
+            found.skipped.append(f"{f} is hidden; it was not screened.")
+            continue
+        try:
+            fmt = content_format(f)
+        except OSError as err:
+            found.skipped.append(f"{f} cannot be read ({err.strerror}); it was not screened.")
+            continue
+        if fmt is None or fmt not in MEDIA_FORMATS | {"film"}:
+            what = f"a {fmt.upper()} document" if fmt else "not a picture, film or sound"
+            found.skipped.append(f"{f} is {what} by its content; it was not screened.")
+            continue
+        formats[f] = fmt
+    fragments = _pair_fragments(formats)
+    used_sidecars: set[Path] = set()
+    in_fragments = {x for frags in fragments.values() for x in frags}
+    for f, fmt in formats.items():
+        if f in in_fragments:
+            continue
+        sidecar = _sidecar_for(f, sidecars)
+        if sidecar is not None:
+            used_sidecars.add(sidecar)
+        st = f.stat()
+        found.submissions.append(
+            Submission(
+                str(f.resolve()),
+                fmt,
+                str(sidecar.resolve()) if sidecar else None,
+                tuple(str(x.resolve()) for x in fragments.get(f, [])),
+                st.st_size,
+                st.st_mtime_ns,
+            )
+        )
+    for s in sorted(sidecars - used_sidecars):
+        found.skipped.append(
+            f"{s} is a C2PA sidecar manifest with no media file of the same name beside it; "
+            "it was not screened."
+        )
+    return found
+
+
+def _sidecar_for(path: Path, sidecars: set[Path]) -> Path | None:
+    """film.mp4 takes film.c2pa or film.mp4.c2pa from the same folder."""
+    for name in (path.stem + SIDECAR_SUFFIX, path.name + SIDECAR_SUFFIX):
+        for s in sidecars:
+            if s.parent == path.parent and s.name.lower() == name.lower():
+                return s
+    return None
+
+
+def _pair_fragments(formats: dict[Path, str]) -> dict[Path, list[Path]]:
+    """Fragmented MP4: the init segment takes the fragments whose name starts like its own
+    (dashinit.mp4 + dash1.m4s), as `verify` pairs them."""
+    inits = [f for f, fmt in formats.items() if fmt == "mp4-init"]
+    paired: dict[Path, list[Path]] = {}
+    for frag in (f for f, fmt in formats.items() if fmt == "mp4-fragment"):
+        for init in inits:
+            stem = init.stem.lower().split("init")[0].rstrip("_-. ")
+            if frag.parent == init.parent and stem and frag.stem.lower().startswith(stem):
+                paired.setdefault(init, []).append(frag)
+                break
+    return {k: sorted(v) for k, v in paired.items()}
+
+
+# ---- the task --------------------------------------------------------------------------------
+
+_LIBRARIES: dict[str, matching.ReferenceLibrary] = {}
+
+
+def _library(snapshot: LibrarySnapshot, max_distance: int) -> matching.ReferenceLibrary:
+    """The matching index, built once per worker process and snapshot (not once per file)."""
+    key = f"{snapshot.digest}/{max_distance}"
+    if key not in _LIBRARIES:
+        items = [
+            matching.ReferenceItem(
+                item_id,
+                label,
+                np.frombuffer(blob, dtype="<u8").astype(np.uint64),
+                Fraction(rate) if rate else None,
+            )
+            for item_id, label, _kind, blob, rate in snapshot.items
+        ]
+        _LIBRARIES.clear()
+        _LIBRARIES[key] = matching.ReferenceLibrary(items, max_distance)
+    return _LIBRARIES[key]
+
+
+def screen_file(
+    submission: Submission,
+    library: LibrarySnapshot,
+    settings: ScreeningSettings,
+    known: frozenset[str] = frozenset(),
+) -> dict[str, Any]:
+    """Screen one file: plain data, never an exception for a bad file (a reason instead).
+
+    `known` holds the SHA-256 of contents already screened with these settings (a file moved
+    or copied since): for those only the digest is computed and `already_screened` is set.
+    """
+    started, cpu0 = time.perf_counter(), time.process_time()
+    path = Path(submission.path)
+    result: dict[str, Any] = {
+        "path": submission.path,
+        "format": submission.format,
+        "sidecar": submission.sidecar,
+        "fragments": list(submission.fragments),
+        "settings_key": settings.key(),
+        "sha256": None,
+        "size": None,
+        "problem": None,
+        "visible": True,
+        "already_screened": False,
+        "verify": None,
+        "picture": None,
+        "matches": [],
+        "worker": socket.gethostname(),
+    }
+    if not path.exists():
+        result["visible"] = False
+        result["problem"] = (
+            f"the worker on {socket.gethostname()} cannot see {path}: workers read submissions "
+            "from a shared path, so that folder must be mounted at the same place on every "
+            "machine of the cluster."
+        )
+        return _timed(result, started, cpu0)
+    try:
+        from critique_app.digest import sha256_file
+
+        result["size"] = path.stat().st_size
+        result["sha256"] = sha256_file(path)
+    except OSError as err:
+        result["problem"] = f"{path.name} cannot be read ({err.strerror}); nothing was checked."
+        return _timed(result, started, cpu0)
+    if result["sha256"] in known:
+        result["already_screened"] = True
+        return _timed(result, started, cpu0)
+    result["verify"] = _verify(submission, settings.trust, sidecar=submission.sidecar)
+    if submission.sidecar:
+        result["sidecar_note"] = SIDECAR_NOT_READ
+    try:
+        picture, matches = _fingerprint_and_match(submission, library, settings)
+        result["picture"], result["matches"] = picture, matches
+        if picture.get("problem"):
+            result["problem"] = picture["problem"]
+    except Exception as err:  # a hostile or damaged file: a reason, never a failed run
+        result["problem"] = f"{path.name} could not be fingerprinted: {_sentence(err)}"
+    return _timed(result, started, cpu0)
+
+
+def _timed(result: dict[str, Any], started: float, cpu0: float) -> dict[str, Any]:
+    result["seconds"] = round(time.perf_counter() - started, 3)
+    result["cpu_seconds"] = round(time.process_time() - cpu0, 3)
+    result["screened_by"] = f"critique {__version__}, pid {os.getpid()}"
+    return result
+
+
+def _sentence(err: BaseException) -> str:
+    text = str(err).strip() or type(err).__name__
+    return text if text.endswith(".") else text + "."
+
+
+def _verify(submission: Submission, trust: str, *, sidecar: str | None = None) -> dict[str, Any]:
+    """The same report as `critique-app verify`, read in the isolated child process.
+
+    `sidecar` is accepted and ignored: `verify` does not read sidecar manifests yet."""
+    from critique_app.services.verify import verify_file
+
+    del sidecar
+    report = verify_file(submission.path, trust, submission.fragments, thumbnails=False)
+    report.fragments = list(submission.fragments)
+    return report.to_json()
+
+
+def _fingerprint_and_match(
+    submission: Submission, snapshot: LibrarySnapshot, settings: ScreeningSettings
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    fmt = submission.format
+    if fmt in SOUND_FORMATS or fmt in ("svg", "mp4-init"):
+        why = "a sound file" if fmt in SOUND_FORMATS else f"{fmt}: no decodable picture here"
+        return {"kind": "none", "frames": 0, "note": f"not fingerprinted ({why})"}, []
+    if fmt in PICTURE_FORMATS:
+        hashes, rate, kind, crop, problem = _hash_still(Path(submission.path))
+    else:
+        hashes, rate, kind, crop, problem = _hash_film(Path(submission.path))
+    if hashes is None:
+        return {"kind": kind, "frames": 0, "problem": problem}, []
+    phash, mirror, contrast = hashes
+    library = _library(snapshot, settings.frame_threshold)
+    segments = (
+        matching.find_segments(
+            phash,
+            mirror,
+            contrast,
+            library,
+            frame_threshold=settings.frame_threshold,
+            median_threshold=settings.median_threshold,
+            min_frames=1 if kind == "still" else settings.min_frames,
+            film_rate=rate,
+        )
+        if len(library)
+        else []
+    )
+    picture = {
+        "kind": kind,
+        "frames": int(len(phash)),
+        "rate": f"{rate.numerator}/{rate.denominator}" if rate else None,
+        "crop": crop,
+        "usable_frames": int(matching.usable_frames(contrast).sum()),
+        "problem": problem,
+    }
+    kinds = {item_id: k for item_id, _l, k, _b, _r in snapshot.items}
+    return picture, [_match_json(s, rate, kinds.get(s.item_id, "")) for s in segments]
+
+
+def _match_json(s: matching.MatchSegment, rate: Fraction | None, kind: str) -> dict[str, Any]:
+    from critique_app.domain.timecode import frame_to_smpte
+
+    row = {**s.to_row(), "label": s.label, "item_kind": kind, "matched_frames": s.matched_frames}
+    row["start_timecode"] = frame_to_smpte(s.start, rate) if rate else None
+    row["end_timecode"] = frame_to_smpte(s.end, rate) if rate else None
+    return row
+
+
+Hashes = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def _hash_still(path: Path) -> tuple[Hashes | None, None, str, list[int] | None, str | None]:
+    from critique_app.media.fingerprint import hash_frames
+    from critique_app.provenance.reference_library import _open_image, grey_still
+
+    rgb = _open_image(path)
+    if rgb is None:
+        return None, None, "still", None, f"{path.name} does not decode as a picture."
+    h = hash_frames(grey_still(rgb)[None])
+    return (h.phash, h.phash_mirror, h.contrast), None, "still", None, None
+
+
+def _hash_film(
+    path: Path,
+) -> tuple[Hashes | None, Fraction | None, str, list[int] | None, str | None]:
+    """Every frame hashed in this process: Dask spreads files over cores, not frames."""
+    from critique_app.errors import UserError
+    from critique_app.media.film_hashes import hash_batches
+    from critique_app.media.grey_frames import read_layout
+    from critique_app.media.letterbox import detect_film_bars
+
+    try:
+        layout = read_layout(path)
+    except UserError as err:
+        return None, None, "film", None, str(err)
+    if layout.frame_count == 0:
+        return None, layout.rate, "film", None, f"{path.name} has no decodable frame."
+    crop = detect_film_bars(path, layout)
+    runs = [r for r in hash_batches(path, 0, None, crop, layout)]
+    problem = next((r.stopped for r in runs if r.stopped), None)
+    if layout.cut_short and problem is None:
+        problem = (
+            f"{path.name} is cut short: {layout.declared} frames are announced but only "
+            f"{layout.frame_count} could be read; those were fingerprinted."
+        )
+    runs = [r for r in runs if len(r)]
+    if not runs:
+        return None, layout.rate, "film", None, problem or f"{path.name} has no decodable frame."
+    cat = np.concatenate
+    hashes = (
+        cat([r.hashes.phash for r in runs]),
+        cat([r.hashes.phash_mirror for r in runs]),
+        cat([r.hashes.contrast for r in runs]),
+    )
+    return hashes, layout.rate, "film", crop.to_json() if crop else None, problem
+
+
+def unexpected_failure(submission: Submission, settings: ScreeningSettings, why: str) -> dict:
+    """The result for a task that never came back (its worker died on every try)."""
+    return {
+        "path": submission.path,
+        "format": submission.format,
+        "sidecar": submission.sidecar,
+        "fragments": list(submission.fragments),
+        "settings_key": settings.key(),
+        "sha256": None,
+        "size": submission.size,
+        "problem": why,
+        "visible": True,
+        "already_screened": False,
+        "verify": None,
+        "picture": None,
+        "matches": [],
+    }

@@ -1,0 +1,346 @@
+"""Run a screening on Dask distributed: a LocalCluster of this machine, or a cluster by address.
+
+The only module that imports Dask. The client plans the work (files not screened yet with
+these settings), sends the library to every worker once, submits one task per file and stores
+each result as it arrives, one transaction per file: it is the only writer to the project.
+A worker that dies mid-file has its task retried elsewhere by Dask; a client that dies leaves
+every stored file done, and the next run skips them.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import os
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from critique_app.errors import UserError
+from critique_app.progress import NO_PROGRESS, Progress
+from critique_app.services.screening import (
+    LibrarySnapshot,
+    ScreeningSettings,
+    Submission,
+    find_submissions,
+    screen_file,
+    unexpected_failure,
+)
+from critique_app.services.screening_table import rank_of
+from db import screening_store as store
+from db.project import Project
+
+RETRIES = 2  # a task that raised is tried again this many times (a worker's death: Dask's own)
+CONNECT_TIMEOUT = "20s"
+
+
+@dataclass
+class RunStatus:
+    """What a person follows while it runs."""
+
+    done: int
+    total: int
+    failures: int
+    started: float
+    dashboard: str | None = None
+
+    @property
+    def rate(self) -> float:
+        elapsed = time.monotonic() - self.started
+        return self.done / elapsed if elapsed > 0 and self.done else 0.0
+
+    @property
+    def eta_seconds(self) -> float | None:
+        return (self.total - self.done) / self.rate if self.rate else None
+
+    def line(self) -> str:
+        eta = self.eta_seconds
+        left = (
+            f"{int(eta // 60)}:{int(eta % 60):02d} left" if eta is not None else "time left unknown"
+        )
+        failed = f", {self.failures} failed" if self.failures else ""
+        return f"{self.done}/{self.total} files, {self.rate:.2f} files/s, {left}{failed}"
+
+
+@dataclass
+class ScreeningSummary:
+    settings_key: str
+    found: int  # media files found
+    skipped: list[str] = field(default_factory=list)  # not media, hidden, unpaired sidecars
+    already_done: int = 0  # skipped: screened earlier with the same settings
+    moved: int = 0  # content screened earlier, found at a new path (only hashed)
+    screened: int = 0  # screened in this run and stored
+    failed: list[str] = field(default_factory=list)  # stored with a problem: one sentence each
+    not_seen: list[str] = field(default_factory=list)  # a worker could not see the file
+    workers: int = 0
+    dashboard: str | None = None
+    seconds: float = 0.0
+
+    def sentences(self) -> list[str]:
+        found = f"{self.found} media file{'s' * (self.found != 1)} found; "
+        if self.workers:
+            found += (
+                f"{self.screened} screened in this run on {self.workers} worker"
+                f"{'s' * (self.workers != 1)} in {self.seconds:.1f} s."
+            )
+        else:
+            found += "nothing left to screen."
+        out = [found]
+        if self.already_done:
+            out.append(
+                f"{self.already_done} file{'s were' if self.already_done != 1 else ' was'} "
+                "already screened with the same settings and library, and skipped."
+            )
+        if self.moved:
+            out.append(
+                f"{self.moved} file{'s' * (self.moved != 1)} had been screened at another path "
+                "(same content): only hashed, the stored result now points here."
+            )
+        if self.skipped:
+            out.append(f"{len(self.skipped)} file{'s' * (len(self.skipped) != 1)} not screened:")
+            out += [f"  {s}" for s in self.skipped]
+        if self.not_seen:
+            out.append(
+                f"{len(self.not_seen)} file{'s' * (len(self.not_seen) != 1)} could not be seen "
+                "by a worker (not stored; run again once the folder is shared):"
+            )
+            out += [f"  {s}" for s in self.not_seen]
+        return out
+
+
+def library_snapshot(project: Project) -> LibrarySnapshot:
+    from db import fingerprint_store
+
+    items = [
+        (
+            item.id,
+            item.label,
+            item.kind,
+            fingerprint_store.to_blob(item.hashes),
+            f"{item.rate.numerator}/{item.rate.denominator}" if item.rate else None,
+        )
+        for item in fingerprint_store.library_items(project.db)
+    ]
+    return LibrarySnapshot.of(items)
+
+
+def has_dashboard() -> bool:
+    """Dask's dashboard needs bokeh, an optional extra."""
+    return importlib.util.find_spec("bokeh") is not None
+
+
+def quiet_dask() -> None:
+    """Keep Dask's own log lines (worker start, shutdown chatter) off the terminal."""
+    for name in ("distributed", "dask", "tornado", "bokeh"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
+def run_screening(
+    project: Project,
+    folders: Iterable[str | Path],
+    *,
+    trust: str = "all",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: Progress = NO_PROGRESS,
+    on_status: Callable[[RunStatus], None] | None = None,
+    on_client: Callable[[Any], None] | None = None,
+) -> ScreeningSummary:
+    """Screen every media file under the folders into the project; return what happened.
+
+    `workers` processes on a LocalCluster started and stopped here (default: one per core),
+    or the existing cluster at `scheduler`. `on_client(client)` lets a caller (tests) look
+    at the cluster while it runs. Raises `Cancelled` when progress is cancelled: every file
+    stored by then stays stored.
+    """
+    from critique_app.provenance.trust import lists_for
+
+    lists_for(trust)  # a bad trust setting fails before any work
+    if workers is not None and workers < 1:
+        raise UserError("--workers must be 1 or more.")
+    started = time.monotonic()
+    found = find_submissions(list(folders))
+    snapshot = library_snapshot(project)
+    settings = ScreeningSettings(trust=trust, library_digest=snapshot.digest)
+    key = settings.key()
+    summary = ScreeningSummary(key, len(found.submissions), skipped=list(found.skipped))
+    done = store.done_files(project.db, key)
+    pending = [s for s in found.submissions if (s.path, s.size, s.mtime_ns) not in done]
+    summary.already_done = len(found.submissions) - len(pending)
+    if pending:
+        _run_on_dask(
+            project, pending, snapshot, settings, summary, workers, scheduler, progress,
+            on_status, on_client, started,
+        )  # fmt: skip
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _run_on_dask(
+    project: Project,
+    pending: list[Submission],
+    snapshot: LibrarySnapshot,
+    settings: ScreeningSettings,
+    summary: ScreeningSummary,
+    workers: int | None,
+    scheduler: str | None,
+    progress: Progress,
+    on_status: Callable[[RunStatus], None] | None,
+    on_client: Callable[[Any], None] | None,
+    started: float,
+) -> None:
+    import dask
+    from distributed import Client, LocalCluster, as_completed
+
+    quiet_dask()
+    cluster = None
+    client = None
+    futures: list[Any] = []
+    total = len(pending)
+    status = RunStatus(0, total, 0, started)
+    progress.update(0, total, "Starting the workers")
+    with dask.config.set(
+        {
+            "distributed.scheduler.allowed-failures": 3,
+            "distributed.comm.timeouts.connect": CONNECT_TIMEOUT,
+        }
+    ):
+        try:
+            if scheduler:
+                try:
+                    client = Client(scheduler, timeout=CONNECT_TIMEOUT)
+                except (OSError, TimeoutError) as err:
+                    raise UserError(
+                        f"No Dask scheduler answered at {scheduler} ({err}); start one with "
+                        "`dask scheduler` and its workers with `dask worker ADDRESS`."
+                    ) from None
+                summary.workers = len(client.scheduler_info().get("workers", {}))
+                if summary.workers == 0:
+                    client.wait_for_workers(1, timeout=60)
+                    summary.workers = len(client.scheduler_info().get("workers", {}))
+            else:
+                n = workers or os.cpu_count() or 1
+                cluster = LocalCluster(
+                    n_workers=n,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=":0" if has_dashboard() else None,
+                    silence_logs=logging.CRITICAL,
+                    host="127.0.0.1",
+                )
+                client = Client(cluster)
+                summary.workers = n
+            summary.dashboard = _dashboard(client, local=cluster is not None)
+            status.dashboard = summary.dashboard
+            if on_client is not None:
+                on_client(client)
+            # The library goes to every worker once, not with every task.
+            # (in a list: scatter spreads a bare collection item by item)
+            library, known = client.scatter(
+                [snapshot, store.done_digests(project.db, settings.key())],
+                broadcast=True,
+                hash=False,
+            )
+            run = uuid.uuid4().hex[:8]
+            futures = client.map(
+                screen_file,
+                pending,
+                library=library,
+                settings=settings,
+                known=known,
+                retries=RETRIES,
+                pure=False,
+                key=[f"screen-{run}-{i}-{Path(s.path).name[:40]}" for i, s in enumerate(pending)],
+            )
+            by_key = {f.key: s for f, s in zip(futures, pending, strict=True)}
+            progress.update(0, total, status.line())
+            for future in as_completed(futures):
+                sub = by_key[future.key]
+                result = _result_of(future, sub, settings)
+                future.release()
+                _keep(project, result, sub, summary)
+                status.done += 1
+                status.failures = len(summary.failed) + len(summary.not_seen)
+                if on_status is not None:
+                    on_status(status)
+                progress.update(status.done, total, status.line())
+        finally:
+            for f in futures:
+                f.cancel()
+            if client is not None:
+                _quietly(client.close, timeout=10)
+            if cluster is not None:
+                _quietly(cluster.close, timeout=20)
+
+
+def _quietly(close: Callable[..., Any], **kw: Any) -> None:
+    try:
+        close(**kw)
+    except Exception:  # shutting down a cluster that is already going: nothing to keep
+        pass
+
+
+def _dashboard(client: Any, local: bool) -> str | None:
+    """The link when a dashboard really runs (without bokeh, the page only says it's missing)."""
+    if local and not has_dashboard():
+        return None
+    try:
+        services = client.scheduler_info().get("services", {})
+    except Exception:
+        return None
+    return str(client.dashboard_link) if "dashboard" in services else None
+
+
+def _result_of(future: Any, sub: Submission, settings: ScreeningSettings) -> dict[str, Any]:
+    """The task's result; a task that never came back becomes a result with a reason."""
+    from distributed import KilledWorker
+
+    try:
+        return dict(future.result())
+    except KilledWorker:
+        why = (
+            f"{Path(sub.path).name}: the worker process died on this file on every try "
+            "(a crash or out of memory while reading it); nothing was checked."
+        )
+    except Exception as err:  # a bug or a resource problem on the worker: say it, carry on
+        why = (
+            f"{Path(sub.path).name}: screening failed on the worker ({type(err).__name__}: {err})."
+        )
+    return unexpected_failure(sub, settings, why)
+
+
+def _keep(
+    project: Project, result: dict[str, Any], sub: Submission, summary: ScreeningSummary
+) -> None:
+    """Store one result in its own transaction (the client is the only writer)."""
+    if not result.get("visible", True):
+        summary.not_seen.append(str(result["problem"]))
+        return
+    if result.get("already_screened"):
+        store.move_result(
+            project.db, result["sha256"], result["settings_key"], sub.path, sub.size, sub.mtime_ns
+        )
+        summary.moved += 1
+        return
+    if result.get("sha256") is None:
+        result["sha256"] = _client_digest(sub.path)
+    if result.get("problem"):
+        summary.failed.append(str(result["problem"]))
+    if result["sha256"] is None:  # not even the client can read it: nothing to key it by
+        summary.failed.append(f"{sub.path} cannot be read; it was not stored.")
+        return
+    rank, why = rank_of(result)
+    store.store_result(project.db, result, rank=rank, rank_reason=why, mtime_ns=sub.mtime_ns)
+    summary.screened += 1
+
+
+def _client_digest(path: str) -> str | None:
+    from critique_app.digest import sha256_file
+
+    try:
+        return sha256_file(path)
+    except OSError:
+        return None

@@ -1,0 +1,218 @@
+"""The jury's table: one row per submission, ranked so what needs a human eye comes first.
+
+Qt-free: the report (HTML, CSV, JSON), the command line and the window's Screening panel
+all read the same rows, ranking and filters from here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+GENAI = {"fully_genai", "partly_genai", "may_contain_genai"}
+INVALID = {"tampered", "revoked", "ingredient_invalid"}
+
+# rank -> why a row sits there (0 first)
+RANKS: dict[int, str] = {
+    0: "invalid or tampered credentials",
+    1: "expired credential (invalid, not tampering)",
+    2: "AI declared in the credentials",
+    3: "matches known AI material, no AI declared",
+    4: "could not be checked",
+    5: "credentials not verifiable (signer not trusted, or remote manifest)",
+    6: "nothing to flag",
+}
+NEEDS_EYE = 5  # ranks below this need a human eye (nothing checked counts too)
+
+BADGES = {
+    "ok": "trusted",
+    "untrusted_signer": "valid, signer not trusted",
+    "tampered": "TAMPERED",
+    "expired_credential": "expired credential",
+    "revoked": "REVOKED",
+    "ingredient_invalid": "INGREDIENT INVALID",
+    "remote_manifest": "remote manifest",
+    "unreadable": "unreadable",
+    "no_manifest": "no credentials",
+}
+
+
+def rank_of(result: dict[str, Any]) -> tuple[int, str]:
+    """Where a task's result goes in the table, and the sentence that says why."""
+    verify = result.get("verify") or {}
+    c2pa = verify.get("c2pa") or {}
+    reason, signal = c2pa.get("reason"), c2pa.get("ai_signal")
+    if reason in INVALID:
+        return 0, RANKS[0]
+    if reason == "expired_credential":
+        return 1, RANKS[1]
+    if signal in GENAI:
+        return 2, RANKS[2]
+    if result.get("matches"):
+        return 3, RANKS[3]
+    if not verify or reason == "unreadable" or result.get("problem"):
+        return 4, RANKS[4]
+    if reason in ("untrusted_signer", "remote_manifest"):
+        return 5, RANKS[5]
+    return 6, RANKS[6]
+
+
+@dataclass
+class ScreeningRow:
+    rank: int
+    rank_reason: str
+    path: str
+    name: str
+    sha256: str
+    verdict: str  # the badge a jury reads
+    reason: str  # verify's reason code ('' when verify did not run)
+    ai_signal: str
+    signer: str
+    generator: str
+    match_count: int
+    matches: list[str] = field(default_factory=list)  # "label, 00:00:01:02–00:00:03:00"
+    first_match_frame: int | None = None  # where a double click opens the film
+    recovered_by_content: str = ""  # credentials found again by content (verify --project)
+    problem: str = ""
+    sidecar: str = ""
+
+    @property
+    def needs_eye(self) -> bool:
+        return self.rank < NEEDS_EYE
+
+    def to_json(self) -> dict[str, Any]:
+        return {**asdict(self), "needs_eye": self.needs_eye}
+
+
+# (key, header) in the order the table shows them
+COLUMNS: list[tuple[str, str]] = [
+    ("rank_reason", "Why"),
+    ("name", "Submission"),
+    ("verdict", "Credentials"),
+    ("ai_signal", "AI signal"),
+    ("matches", "Matches"),
+    ("recovered_by_content", "Recovered by content"),
+    ("signer", "Signer"),
+    ("problem", "Problem"),
+]
+
+
+def row_of(result: dict[str, Any]) -> ScreeningRow:
+    verify = result.get("verify") or {}
+    c2pa = verify.get("c2pa") or {}
+    rank, why = rank_of(result)
+    reason = c2pa.get("reason") or ""
+    signer = c2pa.get("signer") or {}
+    matches = result.get("matches") or []
+    recovered = verify.get("recovered_by_content") or c2pa.get("recovered_by_content") or ""
+    if isinstance(recovered, dict | list):
+        recovered = _describe_recovered(recovered)
+    return ScreeningRow(
+        rank=rank,
+        rank_reason=why,
+        path=str(result.get("path") or ""),
+        name=Path(str(result.get("path") or "")).name,
+        sha256=str(result.get("sha256") or ""),
+        verdict=BADGES.get(reason, reason) if reason else "not checked",
+        reason=reason,
+        ai_signal=c2pa.get("ai_signal") or "",
+        signer=", ".join(x for x in (signer.get("organisation"), signer.get("common_name")) if x),
+        generator=c2pa.get("generator") or "",
+        match_count=len(matches),
+        matches=[_describe_match(m) for m in matches],
+        first_match_frame=min((int(m["start_frame"]) for m in matches), default=None),
+        recovered_by_content=str(recovered),
+        problem=str(result.get("problem") or ""),
+        sidecar=str(result.get("sidecar") or ""),
+    )
+
+
+def _describe_match(m: dict[str, Any]) -> str:
+    where = (
+        f"{m['start_timecode']}–{m['end_timecode']}"
+        if m.get("start_timecode")
+        else f"frames {m['start_frame']}–{m['end_frame']}"
+    )
+    mirrored = ", mirrored" if m.get("variant") == "mirror" else ""
+    return f"{m['label']}, {where}{mirrored} (median distance {m['median_distance']:g})"
+
+
+def _describe_recovered(value: dict[str, Any] | list[Any]) -> str:
+    items = value if isinstance(value, list) else [value]
+    return "; ".join(
+        str(v.get("path") or v.get("label") or v) if isinstance(v, dict) else str(v) for v in items
+    )
+
+
+def ranked(rows: Iterable[ScreeningRow]) -> list[ScreeningRow]:
+    """Rank first, then more matches first, then by path (stable for ties)."""
+    return sorted(rows, key=lambda r: (r.rank, -r.match_count, r.path))
+
+
+def filter_rows(
+    rows: Sequence[ScreeningRow],
+    *,
+    text: str = "",
+    needs_eye: bool = False,
+    reasons: Iterable[str] | None = None,
+    ai_signals: Iterable[str] | None = None,
+    with_matches: bool = False,
+) -> list[ScreeningRow]:
+    """The rows a jury asked for: free text (name, path, signer, generator, matches,
+    problem), only those needing an eye, some verdict reasons or AI signals, or matched."""
+    words = text.lower().split()
+    wanted_reasons = set(reasons) if reasons is not None else None
+    wanted_signals = set(ai_signals) if ai_signals is not None else None
+    out = []
+    for r in rows:
+        if needs_eye and not r.needs_eye:
+            continue
+        if wanted_reasons is not None and r.reason not in wanted_reasons:
+            continue
+        if wanted_signals is not None and r.ai_signal not in wanted_signals:
+            continue
+        if with_matches and not r.match_count:
+            continue
+        if words:
+            hay = " ".join(
+                [r.path, r.signer, r.generator, r.verdict, r.ai_signal, r.problem, *r.matches]
+            ).lower()
+            if not all(w in hay for w in words):
+                continue
+        out.append(r)
+    return out
+
+
+def sort_rows(
+    rows: Sequence[ScreeningRow], column: str, descending: bool = False
+) -> list[ScreeningRow]:
+    """Sort by one column of COLUMNS ('rank_reason' sorts by rank); ties keep the ranking."""
+    base = ranked(rows)
+    if column == "rank_reason":
+        return list(reversed(base)) if descending else base
+
+    def key(r: ScreeningRow) -> Any:
+        if column == "matches":
+            return r.match_count
+        return str(getattr(r, column)).lower()
+
+    return sorted(base, key=key, reverse=descending)
+
+
+def cell_text(row: ScreeningRow, column: str) -> str:
+    """What a table cell shows."""
+    if column == "matches":
+        return "\n".join(row.matches) if row.matches else ""
+    return str(getattr(row, column))
+
+
+def csv_rows(rows: Sequence[ScreeningRow]) -> list[dict[str, Any]]:
+    """Flat rows for a CSV file (matches joined with ' | ')."""
+    out = []
+    for r in rows:
+        j = r.to_json()
+        j["matches"] = " | ".join(r.matches)
+        out.append(j)
+    return out

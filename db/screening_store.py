@@ -1,0 +1,109 @@
+"""Screening results in the project (table screenings), keyed by file content and settings.
+
+Only the client that runs `screen` writes here, one transaction per file, so an interrupted
+run keeps every file already screened and the next run skips them.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlite_utils import Database
+
+from critique_app.domain.model import now_iso
+
+TABLE = "screenings"
+
+
+def store_result(
+    db: Database,
+    result: dict[str, Any],
+    *,
+    rank: int,
+    rank_reason: str,
+    mtime_ns: int | None,
+) -> None:
+    """Keep one file's result (replacing an earlier one for the same content and settings)."""
+    verify = result.get("verify") or {}
+    c2pa = verify.get("c2pa") or {}
+    with db.atomic():
+        db.execute(
+            "INSERT OR REPLACE INTO screenings (sha256, settings_key, path, size, mtime_ns, "
+            "sidecar, rank, rank_reason, reason, ai_signal, match_count, problem, result_json, "
+            "screened_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                result["sha256"],
+                result["settings_key"],
+                result["path"],
+                result.get("size"),
+                mtime_ns,
+                result.get("sidecar"),
+                rank,
+                rank_reason,
+                c2pa.get("reason"),
+                c2pa.get("ai_signal"),
+                len(result.get("matches") or []),
+                result.get("problem"),
+                json.dumps(result, ensure_ascii=False, sort_keys=True),
+                now_iso(),
+            ],
+        )
+
+
+def move_result(
+    db: Database, sha256: str, settings_key: str, path: str, size: int, mtime_ns: int
+) -> None:
+    """The same content found at another path (moved or copied): remember where it is now."""
+    with db.atomic():
+        row = db.execute(
+            "SELECT result_json FROM screenings WHERE sha256 = ? AND settings_key = ?",
+            [sha256, settings_key],
+        ).fetchone()
+        if row is None:
+            return
+        result = json.loads(row[0])
+        result["path"] = path
+        db.execute(
+            "UPDATE screenings SET path = ?, size = ?, mtime_ns = ?, result_json = ? "
+            "WHERE sha256 = ? AND settings_key = ?",
+            [
+                path,
+                size,
+                mtime_ns,
+                json.dumps(result, ensure_ascii=False, sort_keys=True),
+                sha256,
+                settings_key,
+            ],
+        )
+
+
+def done_files(db: Database, settings_key: str) -> set[tuple[str, int, int]]:
+    """(path, size, mtime_ns) of files screened with these settings: skipped without reading."""
+    return {
+        (r[0], r[1], r[2])
+        for r in db.execute(
+            "SELECT path, size, mtime_ns FROM screenings WHERE settings_key = ?", [settings_key]
+        ).fetchall()
+    }
+
+
+def done_digests(db: Database, settings_key: str) -> frozenset[str]:
+    rows = db.execute("SELECT sha256 FROM screenings WHERE settings_key = ?", [settings_key])
+    return frozenset(r[0] for r in rows.fetchall())
+
+
+def results(db: Database, settings_key: str | None = None) -> list[dict[str, Any]]:
+    """Stored results in rank order (all settings, or one)."""
+    where, args = ("WHERE settings_key = ?", [settings_key]) if settings_key else ("", [])
+    rows = db.execute(
+        f"SELECT result_json FROM screenings {where} ORDER BY rank, match_count DESC, path", args
+    ).fetchall()
+    return [json.loads(r[0]) for r in rows]
+
+
+def latest_settings_key(db: Database) -> str | None:
+    row = db.execute(
+        "SELECT settings_key FROM screenings ORDER BY screened_at DESC LIMIT 1"
+    ).fetchone()
+    return row[0] if row else None
