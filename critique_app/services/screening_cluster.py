@@ -227,7 +227,7 @@ def _run_on_dask(
                     n_workers=n,
                     threads_per_worker=1,
                     processes=True,
-                    dashboard_address=":0" if has_dashboard() else None,
+                    dashboard_address=":0",  # a free port: never "8787 is already in use"
                     silence_logs=logging.CRITICAL,
                     host="127.0.0.1",
                 )

@@ -42,9 +42,9 @@ def reencode(src: Path, dst: Path, size: tuple[int, int], crf: int = 30) -> Path
         stream = out.add_stream("libx264", rate=Fraction(24), options={"crf": str(crf)})
         stream.width, stream.height = size
         stream.pix_fmt = "yuv420p"
-        for frame in inp.decode(video=0):
+        for i, frame in enumerate(inp.decode(video=0)):
             small = frame.reformat(size[0], size[1], "yuv420p")
-            small.pts = None
+            small.pts, small.time_base = i, Fraction(1, 24)
             out.mux(stream.encode(small))
         out.mux(stream.encode(None))
     return dst
@@ -115,13 +115,18 @@ def _nothing_left_behind() -> Iterator[None]:
     """No child process and no new non-daemon thread may outlive a screening test."""
     me = psutil.Process()
     before = {t.ident for t in threading.enumerate()}
+    earlier = {c.pid for c in me.children(recursive=True)}
     yield
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         children = [
             c
             for c in me.children(recursive=True)
-            if c.is_running() and c.status() != psutil.STATUS_ZOMBIE
+            if c.pid not in earlier
+            and not _owned_by(c, earlier)
+            and c.is_running()
+            and c.status() != psutil.STATUS_ZOMBIE
+            and not _session_helper(c)
         ]
         threads = [
             t
@@ -136,6 +141,22 @@ def _nothing_left_behind() -> Iterator[None]:
     pytest.fail(
         f"left behind: processes {[c.pid for c in children]}, threads {[t.name for t in threads]}"
     )
+
+
+def _owned_by(proc: psutil.Process, owners: set[int]) -> bool:
+    """A process started by one that outlives the test on purpose (a module's cluster)."""
+    try:
+        return any(p.pid in owners for p in proc.parents())
+    except psutil.Error:
+        return False
+
+
+def _session_helper(proc: psutil.Process) -> bool:
+    """multiprocessing's resource tracker: one per test session by design, not a leak."""
+    try:
+        return "resource_tracker" in " ".join(proc.cmdline())
+    except psutil.Error:
+        return False
 
 
 def free_port() -> int:
