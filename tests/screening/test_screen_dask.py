@@ -194,7 +194,7 @@ def test_a_cluster_started_apart_gives_the_same_results(
         for _ in range(2):
             procs.append(
                 subprocess.Popen(
-                    [*dask_cli, address, "--nthreads", "1", "--nworkers", "1", "--no-dashboard",
+                    [*dask_cli, address, "--nthreads", "1", "--no-nanny", "--no-dashboard",
                      "--host", "127.0.0.1", "--death-timeout", "30"],
                     cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                 )
