@@ -219,8 +219,15 @@ def _run_on_dask(
                     ) from None
                 summary.workers = len(client.scheduler_info().get("workers", {}))
                 if summary.workers == 0:
-                    client.wait_for_workers(1, timeout=60)
+                    try:
+                        client.wait_for_workers(1, timeout=60)
+                    except TimeoutError:
+                        raise UserError(
+                            f"The Dask scheduler at {scheduler} has no workers; start them with "
+                            f"`dask worker {scheduler}` on each machine."
+                        ) from None
                     summary.workers = len(client.scheduler_info().get("workers", {}))
+                _check_workers(client)
             else:
                 n = workers or os.cpu_count() or 1
                 cluster = LocalCluster(
@@ -274,6 +281,30 @@ def _run_on_dask(
                 _quietly(client.close, timeout=10)
             if cluster is not None:
                 _quietly(cluster.close, timeout=20)
+
+
+def _worker_version() -> str | None:
+    try:
+        from critique_app import __version__ as version
+    except ImportError:
+        return None
+    return version
+
+
+def _check_workers(client: Any) -> None:
+    """Workers of a cluster must run the same Critique: say which do not, before any work."""
+    from critique_app import __version__
+
+    try:
+        versions = client.run(_worker_version)
+    except Exception:  # the function itself could not be loaded there: no Critique at all
+        versions = {"a worker": None}
+    wrong = sorted(w for w, v in versions.items() if v != __version__)
+    if wrong:
+        raise UserError(
+            f"{len(wrong)} Dask worker(s) ({', '.join(wrong[:3])}) do not run Critique "
+            f"{__version__}: install the same version on every worker machine."
+        )
 
 
 def _quietly(close: Callable[..., Any], **kw: Any) -> None:

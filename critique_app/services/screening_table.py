@@ -216,3 +216,13 @@ def csv_rows(rows: Sequence[ScreeningRow]) -> list[dict[str, Any]]:
         j["matches"] = " | ".join(r.matches)
         out.append(j)
     return out
+
+
+def stored_rows(project: Any, settings_key: str | None = None) -> list[ScreeningRow]:
+    """The ranked rows of the project's last screening (or of the given settings)."""
+    from db import screening_store
+
+    key = settings_key or screening_store.latest_settings_key(project.db)
+    if key is None:
+        return []
+    return ranked(row_of(r) for r in screening_store.results(project.db, key))
