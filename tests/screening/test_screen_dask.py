@@ -3,6 +3,7 @@ started apart (`dask scheduler` + `dask worker`), with generated media and real 
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -15,6 +16,7 @@ from typing import Any
 import psutil
 import pytest
 
+from critique_app.cli import main
 from critique_app.services.screening_cluster import ScreeningSummary, run_screening
 from db import screening_store
 from db.project import open_project
@@ -178,8 +180,12 @@ def _kill_session(sid: int) -> None:
 
 
 def test_a_cluster_started_apart_gives_the_same_results(
-    serial: dict, screening_material: dict[str, Path], fresh_project: Path
+    serial: dict,
+    screening_material: dict[str, Path],
+    fresh_project: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
+    """The --scheduler path, through the command line: `dask scheduler` + 2 `dask worker`."""
     port = free_port()
     address = f"tcp://127.0.0.1:{port}"
     dask_cli = [sys.executable, "-m", "distributed.cli.dask_worker"]
@@ -199,11 +205,22 @@ def test_a_cluster_started_apart_gives_the_same_results(
                     cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                 )
             )  # fmt: skip
-        summary, results = screen(
-            fresh_project, screening_material["submissions"], scheduler=address
-        )
-        assert summary.workers >= 1 and summary.screened == summary.found
-        assert by_path(results) == serial["results"]
+        from distributed import Client
+
+        with Client(address, timeout="30s") as waiting:
+            waiting.wait_for_workers(2, timeout=60)
+        report = fresh_project.parent / "jury.html"
+        code = main(["screen", str(screening_material["submissions"]), "--project",
+                     str(fresh_project), "--scheduler", address, "--json", "--report", str(report)])  # fmt: skip
+        captured = capsys.readouterr()
+        out = json.loads(captured.out)
+        assert code == 1  # broken.mp4 and nested_moov_1000.mp4 could not be read: named
+        assert "broken.mp4" in captured.err and "Traceback" not in captured.err
+        assert out["workers"] == 2 and out["screened"] == out["found"] == 11
+        assert by_path(out["results"]) == serial["results"]
+        assert [r["path"] for r in out["rows"]] == [r["path"] for r in serial["raw"]]
+        assert report.is_file() and report.with_suffix(".csv").is_file()
+        assert json.loads(report.with_suffix(".json").read_text())[0]["reason"] == "tampered"
     finally:
         for p in reversed(procs):
             p.send_signal(signal.SIGTERM)
