@@ -139,7 +139,7 @@ def test_the_client_killed_and_restarted_resumes(
         cmd, cwd=REPO, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
     try:
-        wait_for(lambda: _stored(fresh_project) >= 2 or proc.poll() is not None, 60, "2 results")
+        wait_for(lambda: _stored(fresh_project) >= 2 or proc.poll() is not None, 120, "2 results")
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(10)
         # its workers notice their parent is gone and leave by themselves
