@@ -49,33 +49,34 @@ def store_result(
                 now_iso(),
             ],
         )
+        if mtime_ns is not None and result.get("size") is not None:
+            _remember_path(
+                db,
+                result["path"],
+                result["settings_key"],
+                result["size"],
+                mtime_ns,
+                result["sha256"],
+            )
 
 
-def move_result(
+def _remember_path(
+    db: Database, path: str, settings_key: str, size: int, mtime_ns: int, sha256: str
+) -> None:
+    db.execute(
+        "INSERT OR REPLACE INTO screening_paths (path, settings_key, size, mtime_ns, sha256) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [path, settings_key, size, mtime_ns, sha256],
+    )
+
+
+def same_content(
     db: Database, sha256: str, settings_key: str, path: str, size: int, mtime_ns: int
 ) -> None:
-    """The same content found at another path (moved or copied): remember where it is now."""
+    """A file whose content was screened already under another name (moved or copied): its
+    path is remembered as done, the stored result (first path) stays as it is."""
     with db.atomic():
-        row = db.execute(
-            "SELECT result_json FROM screenings WHERE sha256 = ? AND settings_key = ?",
-            [sha256, settings_key],
-        ).fetchone()
-        if row is None:
-            return
-        result = json.loads(row[0])
-        result["path"] = path
-        db.execute(
-            "UPDATE screenings SET path = ?, size = ?, mtime_ns = ?, result_json = ? "
-            "WHERE sha256 = ? AND settings_key = ?",
-            [
-                path,
-                size,
-                mtime_ns,
-                json.dumps(result, ensure_ascii=False, sort_keys=True),
-                sha256,
-                settings_key,
-            ],
-        )
+        _remember_path(db, path, settings_key, size, mtime_ns, sha256)
 
 
 def done_files(db: Database, settings_key: str) -> set[tuple[str, int, int]]:
@@ -83,7 +84,8 @@ def done_files(db: Database, settings_key: str) -> set[tuple[str, int, int]]:
     return {
         (r[0], r[1], r[2])
         for r in db.execute(
-            "SELECT path, size, mtime_ns FROM screenings WHERE settings_key = ?", [settings_key]
+            "SELECT path, size, mtime_ns FROM screening_paths WHERE settings_key = ?",
+            [settings_key],
         ).fetchall()
     }
 

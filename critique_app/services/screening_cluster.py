@@ -71,7 +71,7 @@ class ScreeningSummary:
     found: int  # media files found
     skipped: list[str] = field(default_factory=list)  # not media, hidden, unpaired sidecars
     already_done: int = 0  # skipped: screened earlier with the same settings
-    moved: int = 0  # content screened earlier, found at a new path (only hashed)
+    moved: int = 0  # content screened earlier under another name (only hashed)
     screened: int = 0  # screened in this run and stored
     failed: list[str] = field(default_factory=list)  # stored with a problem: one sentence each
     not_seen: list[str] = field(default_factory=list)  # a worker could not see the file
@@ -96,8 +96,9 @@ class ScreeningSummary:
             )
         if self.moved:
             out.append(
-                f"{self.moved} file{'s' * (self.moved != 1)} had been screened at another path "
-                "(same content): only hashed, the stored result now points here."
+                f"{self.moved} file{'s' * (self.moved != 1)} had the same content as a file "
+                "screened before under another name (moved or copied): only hashed, and listed "
+                "under the first name."
             )
         if self.skipped:
             out.append(f"{len(self.skipped)} file{'s' * (len(self.skipped) != 1)} not screened:")
@@ -351,7 +352,7 @@ def _keep(
         summary.not_seen.append(str(result["problem"]))
         return
     if result.get("already_screened"):
-        store.move_result(
+        store.same_content(
             project.db, result["sha256"], result["settings_key"], sub.path, sub.size, sub.mtime_ns
         )
         summary.moved += 1

@@ -23,3 +23,14 @@ CREATE TABLE screenings (
 );
 CREATE INDEX screenings_path ON screenings(path, size, mtime_ns, settings_key);
 CREATE INDEX screenings_rank ON screenings(settings_key, rank, path);
+
+-- Every path screened with given settings and what content it held then: a later run skips
+-- these files without reading them, and two names for the same content are both known.
+CREATE TABLE screening_paths (
+    path TEXT NOT NULL,
+    settings_key TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    PRIMARY KEY (path, settings_key)
+);

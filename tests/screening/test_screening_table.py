@@ -118,3 +118,21 @@ def test_a_missing_folder_is_one_sentence(tmp_path: Path) -> None:
 
     with pytest.raises(UserError, match="does not exist"):
         find_submissions([tmp_path / "nowhere"])
+
+
+def test_stored_results_skip_by_path_and_know_copies_by_content() -> None:
+    from critique_app.services.screening_table import stored_rows
+    from db import screening_store as store
+    from db.project import memory_project
+
+    project = memory_project()
+    first = {**result("film.mp4", "tampered"), "settings_key": "k", "size": 10}
+    store.store_result(project.db, first, rank=0, rank_reason="why", mtime_ns=5)
+    store.same_content(project.db, "film.mp4", "k", "/subs/copy.mp4", 10, 7)
+    assert store.done_files(project.db, "k") == {
+        ("/subs/film.mp4", 10, 5),
+        ("/subs/copy.mp4", 10, 7),
+    }
+    assert store.done_digests(project.db, "k") == frozenset({"film.mp4"})
+    assert [r.path for r in stored_rows(project)] == ["/subs/film.mp4"]
+    assert store.done_files(project.db, "other settings") == set()
