@@ -376,3 +376,21 @@ def _client_digest(path: str) -> str | None:
         return sha256_file(path)
     except OSError:
         return None
+
+
+def screen_folders(
+    progress: Progress,
+    project_path: str | Path,
+    folders: list[str | Path],
+    workers: int | None = None,
+    scheduler: str | None = None,
+) -> ScreeningSummary:
+    """`run_screening` on a connection of its own, for the window's task runner (a worker
+    thread: the window's own connection stays on the GUI thread). Cancel stops the cluster;
+    files stored by then stay stored."""
+    from db.project import open_project
+
+    with open_project(project_path) as project:
+        return run_screening(
+            project, folders, workers=workers, scheduler=scheduler, progress=progress
+        )
