@@ -29,7 +29,7 @@ def register(subparsers: Any) -> None:
     )
     where = p.add_mutually_exclusive_group()
     where.add_argument(
-        "--workers", type=int, default=None, metavar="N",
+        "--workers", type=_positive, default=None, metavar="N",
         help="worker processes of a local Dask cluster (default: one per core)",
     )  # fmt: skip
     where.add_argument(
@@ -49,6 +49,16 @@ def register(subparsers: Any) -> None:
         help="write an HTML report of the table, with OUT.csv and OUT.json beside it",
     )  # fmt: skip
     p.set_defaults(func=run)
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of 1 or more, not {text!r}")
+    return value
 
 
 class _Bar:
