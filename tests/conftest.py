@@ -86,8 +86,9 @@ def _frame_wait_default() -> Iterator[None]:
 
 def _process_wide(thread: threading.Thread) -> bool:
     """Threads that belong to the process, not to a test: the app's one warm C2PA reader
-    (started on first use, closed with the window or at exit)."""
-    return thread.name == "critique-reader-pipe"
+    (started on first use, closed with the window or at exit), and Dask's offload executor
+    (one per process, shared by every Dask client that process ever makes)."""
+    return thread.name == "critique-reader-pipe" or thread.name.startswith("Dask-Offload")
 
 
 @pytest.fixture(autouse=True)
