@@ -30,8 +30,12 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("add_film", "&Add a film to the project…", ("Ctrl+Shift+O",), "File"),
     ActionSpec("relink", "Find moved films by their content…", (), "File"),
     ActionSpec(
-        "import_annotations", "&Import annotations (ELAN, W3C JSON, VTT/SRT, CSV)…", (), "File"
+        "import_annotations",
+        "&Import annotations (ELAN, W3C/IIIF JSON, VTT/SRT, CSV)…",
+        (),
+        "File",
     ),
+    ActionSpec("screen_folder", "&Screen a folder of submissions…", (), "File"),
     ActionSpec("quit", "&Quit", ("Ctrl+Q",), "File"),
     ActionSpec("undo", "&Undo", ("Ctrl+Z",), "Edit"),
     ActionSpec("redo", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Edit"),

@@ -29,6 +29,7 @@ from critique_app.gui.copy_dialog import install_copy_mover
 from critique_app.gui.matches_dock import install_matches
 from critique_app.gui.player_controller import PlayerController
 from critique_app.gui.project_session import ProjectSession
+from critique_app.gui.screening_dock import install_screening
 from critique_app.gui.seminar_dock import install_seminar_dock
 from critique_app.gui.settings import TIMECODE_MODES, Settings
 from critique_app.gui.timeline import Timeline
@@ -95,6 +96,7 @@ class MainWindow(QMainWindow):
         self.anchor_keeper = install_anchor_keeper(self)
         self.matches = install_matches(self)
         self.copies = install_copy_mover(self)  # Provenance ▸ Move annotations onto another copy
+        self.screening = install_screening(self)  # File ▸ Screen a folder…, the Screening panel
         self._restore()
         if forward.draws_itself or (reverse is not None and reverse.draws_itself):
             self.controller.attach(self.video.native_window_id())

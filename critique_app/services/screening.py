@@ -24,7 +24,7 @@ from critique_app import __version__
 from critique_app.provenance import matching
 
 # Bump when a task's result would change for the same file and settings.
-TASK_VERSION = 1
+TASK_VERSION = 2  # 2: sidecar manifests are read
 
 # Formats (critique_app.provenance.formats names) a jury screens.
 PICTURE_FORMATS = {"jpeg", "png", "gif", "webp", "avif", "heic", "tiff", "dng", "jxl"}
@@ -32,11 +32,6 @@ FILM_FORMATS = {"mp4", "m4v", "mov", "avi", "matroska", "mp4-init", "mpeg-ts", "
 SOUND_FORMATS = {"wav", "mp3", "flac", "m4a"}
 MEDIA_FORMATS = PICTURE_FORMATS | FILM_FORMATS | SOUND_FORMATS | {"svg", "mp4-fragment"}
 SIDECAR_SUFFIX = ".c2pa"
-
-SIDECAR_NOT_READ = (
-    "a C2PA sidecar manifest was found beside the file but not checked: this version of "
-    "`verify` reads only manifests embedded in the file"
-)
 
 
 @dataclass(frozen=True)
@@ -287,8 +282,6 @@ def screen_file(
         result["already_screened"] = True
         return _timed(result, started, cpu0)
     result["verify"] = _verify(submission, settings.trust, sidecar=submission.sidecar)
-    if submission.sidecar:
-        result["sidecar_note"] = SIDECAR_NOT_READ
     try:
         picture, matches = _fingerprint_and_match(submission, library, settings)
         result["picture"], result["matches"] = picture, matches
@@ -312,13 +305,13 @@ def _sentence(err: BaseException) -> str:
 
 
 def _verify(submission: Submission, trust: str, *, sidecar: str | None = None) -> dict[str, Any]:
-    """The same report as `critique-app verify`, read in the isolated child process.
-
-    `sidecar` is accepted and ignored: `verify` does not read sidecar manifests yet."""
+    """The same report as `critique-app verify` (with the `.c2pa` sidecar beside the file when
+    there is one), read in the isolated child process."""
     from critique_app.services.verify import verify_file
 
-    del sidecar
-    report = verify_file(submission.path, trust, submission.fragments, thumbnails=False)
+    report = verify_file(
+        submission.path, trust, submission.fragments, thumbnails=False, sidecar=sidecar
+    )
     report.fragments = list(submission.fragments)
     return report.to_json()
 
