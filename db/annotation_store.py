@@ -382,7 +382,7 @@ class AnnotationStore:
             chosen = list(tier_ids)
             sql += f" AND tier_id IN ({','.join('?' for _ in chosen)})"
             params += chosen
-        return [tuple(r) for r in self.db.conn.execute(sql + " ORDER BY id", params)]
+        return self.db.conn.execute(sql + " ORDER BY id", params).fetchall()
 
     def count_annotations(self, film_id: int | None = None) -> int:
         if film_id is None:

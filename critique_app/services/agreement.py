@@ -155,38 +155,42 @@ def _tier_ids(project: Any, tiers: Sequence[str] | None) -> list[int] | None:
 
 def _rows(project: Any, film: Film, by: str, tier_ids: list[int] | None) -> _Rows:
     repo = project.repo
-    tiers = {t.id: t for t in repo.tiers()}
+    tiers = repo.tiers()
     categories = {c.id: c for c in repo.categories()}
     rows = repo.annotation_spans(film.id or 0, tier_ids)
-    names: dict[str, int] = {}
-    if by == "tier" and tier_ids is not None:  # a chosen tier counts even when left empty
-        for t in tier_ids:
-            names.setdefault(tiers[t].name, len(names))
-    codes: dict[int | None, int] = {}
-    labels: list[tuple[str, str]] = []
-    table = []
-    uncategorised = clipped = 0
+    columns = list(zip(*rows, strict=True)) if rows else [()] * 6
+    # Coders: tiers in their order (a chosen tier counts even when empty), authors by name.
+    if by == "tier":
+        present = set(columns[1]) | set(tier_ids or ())
+        names = [t.name for t in tiers if t.id in present]
+        code = {t.id: names.index(t.name) for t in tiers if t.id in present}
+        coder = np.fromiter((code[t] for t in columns[1]), np.int64, len(rows))
+    else:
+        authors = [a or NO_AUTHOR for a in columns[2]]
+        names = sorted(set(authors))
+        code = {n: i for i, n in enumerate(names)}
+        coder = np.fromiter((code[a] for a in authors), np.int64, len(rows))
+    category = np.fromiter((c if c in categories else 0 for c in columns[3]), np.int64, len(rows))
+    used, value = np.unique(category, return_inverse=True)
+    labels = [
+        (categories[c].key, categories[c].label()) if c else (UNCATEGORISED_KEY, "(no category)")
+        for c in used.tolist()
+    ]
+    start = np.asarray(columns[4], np.int64)
+    end = np.asarray(columns[5], np.int64)
     last = film.frame_count - 1
-    for _ident, tier_id, author, category_id, start, end in rows:
-        who = tiers[tier_id].name if by == "tier" else (author or NO_AUTHOR)
-        coder = names.setdefault(who, len(names))
-        if category_id is None or category_id not in categories:
-            uncategorised += 1
-            category_id = None
-        if category_id not in codes:
-            codes[category_id] = len(codes) + 1
-            cat = categories.get(category_id)
-            labels.append((cat.key, cat.label()) if cat else (UNCATEGORISED_KEY, "(no category)"))
-        if last >= 0 and end > last:
-            clipped += 1
-            if start > last:
-                continue
-            end = last
-        table.append((coder, start, end, codes[category_id]))
-    per_coder = [0] * len(names)
-    for coder, *_ in table:
-        per_coder[coder] += 1
-    return _Rows(list(names), measures.Spans.of(table), labels, uncategorised, clipped, per_coder)
+    outside = end > last if last >= 0 else np.zeros(len(rows), bool)
+    keep = start <= last if last >= 0 else np.ones(len(rows), bool)
+    end = np.minimum(end, last) if last >= 0 else end
+    spans = measures.Spans(coder[keep], start[keep], end[keep] + 1, value.reshape(-1)[keep] + 1)
+    return _Rows(
+        names,
+        spans,
+        labels,
+        int((category == 0).sum()),
+        int(outside.sum()),
+        np.bincount(spans.coder, minlength=len(names)).tolist(),
+    )
 
 
 def film_agreement(
@@ -225,28 +229,28 @@ def measure(film: Film, by: str, rows: _Rows, limit: int = 10) -> FilmAgreement:
             f"{n_coders} with annotations here."
         )
         return report
-    per_frame = measures.frame_counts(counts, length)
-    report.alpha = measures.nominal_alpha(per_frame)
+    report.alpha = measures.nominal_alpha(counts, length)
     keys = [NONE_KEY] + [k for k, _ in rows.labels]
     for v, (key, label) in enumerate(rows.labels, start=1):
         report.categories.append(
             CategoryAgreement(
                 key,
                 label,
-                measures.nominal_alpha(measures.one_against_rest(per_frame, v)),
+                measures.nominal_alpha(measures.one_against_rest(counts, v), length),
                 int(length[counts[:, v] > 0].sum()),
             )
         )
-    for a in range(n_coders):
+    tables = measures.PairTables(values, length, n_values)
+    for a in range(n_coders - 1):
         for b in range(a + 1, n_coders):
-            table = measures.confusion(values, length, a, b, n_values)
+            kappa, frames, iou = tables.pair(a, b)
             report.pairs.append(
                 PairAgreement(
                     rows.coder_names[a],
                     rows.coder_names[b],
-                    measures.cohen_kappa(table),
-                    int(table.sum()),
-                    {keys[v]: measures.category_iou(table, v) for v in range(1, n_values)},
+                    kappa,
+                    frames,
+                    {keys[v]: iou[v] for v in range(1, n_values)},
                 )
             )
     unit_seg = measures.Segments(seg.start[unit], length, values, 0, 0)

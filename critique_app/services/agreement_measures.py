@@ -68,52 +68,68 @@ def segment_values(spans: Spans, coders: int, reviewed: Spans | None = None) -> 
     cuts = [spans.start, spans.stop]
     if reviewed is not None:
         cuts += [reviewed.start, reviewed.stop]
-    bounds = np.unique(np.concatenate(cuts)) if len(spans.start) or reviewed else np.zeros(0)
+    bounds = np.sort(np.concatenate(cuts)).astype(np.int64)
+    bounds = bounds[np.r_[True, bounds[1:] != bounds[:-1]]] if len(bounds) else bounds
     n = max(len(bounds) - 1, 0)
-    values = np.zeros((n, coders), dtype=np.int32)
-    seg_start = bounds[:-1].astype(np.int64)
-    length = np.diff(bounds).astype(np.int64)
+    grid = np.zeros((coders, n), dtype=np.int32)  # coder-major: one coder's run is contiguous
     overlapped = painted = 0
     if n and len(spans.start):
         first = np.searchsorted(bounds, spans.start)
         last = np.searchsorted(bounds, spans.stop)  # exclusive segment index
-        cover = _per_segment(first, last, spans.coder, np.ones_like(spans.coder), n, coders)
-        # Where one interval alone covers a cell, the sum of covering ids names it.
-        ident = np.arange(1, len(first) + 1, dtype=np.int64)
-        who = _per_segment(first, last, spans.coder, ident, n, coders)
-        single = cover == 1
-        values[single] = spans.value[who[single] - 1]
+        cover = _per_segment(first, last, spans.coder, None, n, coders)
         crowded = cover >= 2
-        if crowded.any():
-            # Intervals touching a crowded cell: paint them longest first, so the shortest
-            # covering interval is the one left on every cell.
-            seen = np.zeros((n + 1, coders), dtype=np.int64)
-            seen[1:] = np.cumsum(crowded, axis=0)
-            involved = np.flatnonzero(seen[last, spans.coder] - seen[first, spans.coder] > 0)
-            overlapped = len(involved)
-            # Equal lengths: the interval given first (the older annotation) wins.
+        seen = np.zeros((coders, n + 1), dtype=np.int32)
+        np.cumsum(crowded, axis=1, out=seen[:, 1:])
+        involved = np.flatnonzero(seen[spans.coder, last] - seen[spans.coder, first] > 0)
+        overlapped = len(involved)
+        if overlapped * 2 < len(first):
+            # Where one interval alone covers a cell, the sum of covering ids names it.
+            ident = np.arange(1, len(first) + 1, dtype=np.float64)
+            who = _per_segment(first, last, spans.coder, ident, n, coders)
+            single = cover == 1
+            grid[single] = spans.value[who[single] - 1]
+        else:  # overlaps everywhere: painting every interval is cheaper than naming them
+            involved = np.arange(len(first))
+        if len(involved):
+            # Paint longest first, so the shortest covering interval is the one left on
+            # every cell (one slice per interval, never a loop over frames). Equal lengths:
+            # the interval given first (the older annotation) wins.
             order = involved[np.lexsort((-involved, -(spans.stop - spans.start)[involved]))]
-            for i in order.tolist():
-                values[first[i] : last[i], spans.coder[i]] = spans.value[i]
+            rows, lo, hi, vals = (
+                spans.coder[order].tolist(),
+                first[order].tolist(),
+                last[order].tolist(),
+                spans.value[order].tolist(),
+            )
+            for c, a, b, v in zip(rows, lo, hi, vals, strict=True):
+                grid[c, a:b] = v
             painted = len(order)
     if reviewed is not None and n:
         first = np.searchsorted(bounds, reviewed.start)
         last = np.searchsorted(bounds, reviewed.stop)
-        seen_cover = _per_segment(
-            first, last, reviewed.coder, np.ones_like(reviewed.coder), n, coders
-        )
-        values[seen_cover == 0] = MISSING
-    return Segments(seg_start, length, values, overlapped, painted)
+        grid[_per_segment(first, last, reviewed.coder, None, n, coders) == 0] = MISSING
+    values = np.ascontiguousarray(grid.T)
+    return Segments(bounds[:-1], np.diff(bounds), values, overlapped, painted)
 
 
 def _per_segment(
-    first: IntArray, last: IntArray, coder: IntArray, weight: IntArray, n: int, coders: int
+    first: IntArray,
+    last: IntArray,
+    coder: IntArray,
+    weight: NDArray[np.float64] | None,
+    n: int,
+    coders: int,
 ) -> IntArray:
-    """Sum of `weight` over the intervals covering each (segment, coder) cell."""
-    size = (n + 1) * coders
-    delta = np.bincount(first * coders + coder, weights=weight, minlength=size)
-    delta -= np.bincount(last * coders + coder, weights=weight, minlength=size)
-    return np.cumsum(delta.reshape(n + 1, coders)[:n], axis=0).round().astype(np.int64)
+    """Sum of `weight` (1 when None) over the intervals covering each (coder, segment) cell."""
+    if weight is None:
+        delta = np.zeros((coders, n + 1), np.int32)
+        np.add.at(delta, (coder, first), 1)
+        np.add.at(delta, (coder, last), -1)
+        return np.cumsum(delta[:, :n], axis=1, dtype=np.int32)
+    size = coders * (n + 1)
+    flat = np.bincount(coder * (n + 1) + first, weights=weight, minlength=size)
+    flat -= np.bincount(coder * (n + 1) + last, weights=weight, minlength=size)
+    return np.cumsum(flat.reshape(coders, n + 1)[:, :n], axis=1).round().astype(np.int64)
 
 
 def value_counts(values: NDArray[np.int32], n_values: int) -> IntArray:
@@ -129,16 +145,47 @@ def frame_counts(counts: IntArray, length: IntArray) -> IntArray:
     return np.repeat(counts[pairable], length[pairable], axis=0)
 
 
-def nominal_alpha(counts: IntArray) -> float | None:
-    """Krippendorff's alpha (nominal) of a unit x value count matrix; None when undefined
-    (no unit with two values, or a single value used throughout)."""
-    used = counts.sum(axis=0) > 0
-    counts = counts[:, used]
-    counts = counts[counts.sum(axis=1) >= 2]
+# The package's coincidence step (krippendorff 0.9.0) holds units x values x values numbers in
+# memory at once (its issue #38, fixed on its main branch, not yet released): 172,800 unit
+# frames x 14 values take seconds. Above this many cells the same coincidence matrix is summed
+# from the segments, weighted by their length, with one matrix product; a test holds both
+# paths equal to 1e-12 and both equal to a matrix written out by hand.
+PACKAGE_CELLS = 250_000
+
+
+def nominal_alpha(counts: IntArray, length: IntArray | None = None) -> float | None:
+    """Krippendorff's alpha (nominal) of units x value counts, each row standing for
+    `length` identical units (1 when not given); None when undefined (no unit with two
+    values, or a single value used throughout)."""
+    weights = np.ones(len(counts), np.int64) if length is None else np.asarray(length)
+    pairable = counts.sum(axis=1) >= 2
+    counts, weights = counts[pairable], weights[pairable]
+    counts = counts[:, counts.sum(axis=0) > 0]
     if counts.shape[1] < 2 or len(counts) == 0:
         return None
-    value = float(krippendorff.alpha(value_counts=counts, level_of_measurement="nominal"))
+    if int(weights.sum()) * counts.shape[1] ** 2 <= PACKAGE_CELLS:
+        rows = np.repeat(counts, weights, axis=0)
+        value = float(krippendorff.alpha(value_counts=rows, level_of_measurement="nominal"))
+    else:
+        value = alpha_from_coincidences(coincidences(counts, weights))
     return None if np.isnan(value) else value
+
+
+def coincidences(counts: IntArray, weights: IntArray) -> NDArray[np.float64]:
+    """Krippendorff's coincidence matrix: sum over units of (n n' - diag n) / (m - 1)."""
+    c = counts.astype(np.float64)
+    scale = weights / (c.sum(axis=1) - 1.0)
+    return (c * scale[:, None]).T @ c - np.diag((c * scale[:, None]).sum(axis=0))
+
+
+def alpha_from_coincidences(o: NDArray[np.float64]) -> float:
+    """Nominal alpha = 1 - (n - 1) * (off-diagonal coincidences) / (sum of n_c n_k, c != k)."""
+    n_c = o.sum(axis=1)
+    n = n_c.sum()
+    expected = n * n - (n_c * n_c).sum()
+    if expected == 0:
+        return float("nan")
+    return float(1.0 - (n - 1.0) * (o.sum() - np.trace(o)) / expected)
 
 
 def one_against_rest(counts: IntArray, value: int) -> IntArray:
@@ -147,34 +194,109 @@ def one_against_rest(counts: IntArray, value: int) -> IntArray:
     return np.stack([chosen, counts.sum(axis=1) - chosen], axis=1)
 
 
-def confusion(
-    values: NDArray[np.int32], length: IntArray, a: int, b: int, n_values: int
-) -> NDArray[np.int64]:
-    """Frames where coder a gave value i and coder b value j (both reviewed), as [i, j]."""
-    va, vb = values[:, a], values[:, b]
-    both = (va >= 0) & (vb >= 0)
-    flat = va[both].astype(np.int64) * n_values + vb[both]
-    table = np.bincount(flat, weights=length[both], minlength=n_values * n_values)
-    return table.round().astype(np.int64).reshape(n_values, n_values)
+class PairTables:
+    """What Cohen's kappa and the frame IoU of every pair of coders need, by interval
+    arithmetic: each coder's values become runs on the axis of unit frames, and a pair's
+    agreement is the overlap of their runs (shifted by value, so that only equal values can
+    overlap). Cost per pair: the two coders' runs, never the frames.
+
+    agree(a, b)[v]: frames where a and b both gave v; given(a, b)[v]: frames where a gave v
+    and b reviewed the frame; both(a, b): frames both reviewed."""
+
+    def __init__(self, values: NDArray[np.int32], length: IntArray, n_values: int) -> None:
+        self.n_values = n_values
+        stop = np.cumsum(length)
+        start = stop - length
+        self.total = int(stop[-1]) if len(stop) else 0
+        self.runs = [_runs(values[:, c], start, stop) for c in range(values.shape[1])]
+        self.reviewed = [_Runs(r.start, r.stop, np.zeros_like(r.value)) for r in self.runs]
+        self.reviewed = [_merge(r) for r in self.reviewed]
+        self.shifted = [r.shifted(self.total + 1) for r in self.runs]
+        self.all_reviewed = bool((values >= 0).all())
+
+    def agree(self, a: int, b: int) -> NDArray[np.float64]:
+        ra = self.shifted[a]
+        return np.bincount(ra.value, _overlap(ra, self.shifted[b]), minlength=self.n_values)
+
+    def given(self, a: int, b: int) -> NDArray[np.float64]:
+        ra = self.runs[a]
+        weights = (
+            (ra.stop - ra.start).astype(np.float64)
+            if self.all_reviewed
+            else _overlap(ra, self.reviewed[b])
+        )
+        return np.bincount(ra.value, weights, minlength=self.n_values)
+
+    def both(self, a: int, b: int) -> int:
+        if self.all_reviewed:
+            return self.total
+        return int(_overlap(self.reviewed[a], self.reviewed[b]).sum())
+
+    def pair(self, a: int, b: int) -> tuple[float | None, int, list[float | None]]:
+        """(Cohen's kappa, frames both reviewed, IoU per value) of coders a and b; kappa is
+        None when chance agreement is total, an IoU None when neither gave that value."""
+        total = self.both(a, b)
+        agree, ga, gb = self.agree(a, b), self.given(a, b), self.given(b, a)
+        either = ga + gb - agree
+        iou = [None if either[v] == 0 else float(agree[v] / either[v]) for v in range(len(agree))]
+        if total == 0:
+            return None, 0, iou
+        observed = float(agree.sum()) / total
+        expected = float((ga * gb).sum()) / float(total) ** 2
+        kappa = None if expected >= 1.0 else (observed - expected) / (1.0 - expected)
+        return kappa, total, iou
 
 
-def cohen_kappa(table: NDArray[np.int64]) -> float | None:
-    """Cohen's kappa of a confusion table; None when chance agreement is total (undefined)."""
-    total = table.sum()
-    if total == 0:
-        return None
-    observed = np.trace(table) / total
-    expected = float((table.sum(axis=1) * table.sum(axis=0)).sum()) / float(total) ** 2
-    if expected >= 1.0:
-        return None
-    return float((observed - expected) / (1.0 - expected))
+@dataclass(frozen=True)
+class _Runs:
+    """Disjoint runs [start, stop) sorted by start, each with one value."""
+
+    start: IntArray
+    stop: IntArray
+    value: IntArray
+
+    def shifted(self, offset: int) -> _Runs:
+        """The runs moved by value x offset: runs of different values can no longer meet."""
+        order = np.argsort(self.value * offset + self.start, kind="stable")
+        shift = self.value[order] * offset
+        return _Runs(self.start[order] + shift, self.stop[order] + shift, self.value[order])
 
 
-def category_iou(table: NDArray[np.int64], value: int) -> float | None:
-    """Frames both gave `value` over frames either gave it; None when neither did."""
-    both = int(table[value, value])
-    either = int(table[value, :].sum() + table[:, value].sum()) - both
-    return None if either == 0 else both / either
+def _runs(column: NDArray[np.int32], start: IntArray, stop: IntArray) -> _Runs:
+    """One coder's values over consecutive units as runs of equal value (MISSING left out)."""
+    if len(column) == 0:
+        empty = np.zeros(0, np.int64)
+        return _Runs(empty, empty, empty)
+    first = np.flatnonzero(np.r_[True, column[1:] != column[:-1]])
+    last = np.r_[first[1:] - 1, len(column) - 1]
+    value = column[first].astype(np.int64)
+    keep = value >= 0
+    return _Runs(start[first][keep], stop[last][keep], value[keep])
+
+
+def _merge(runs: _Runs) -> _Runs:
+    """Touching runs joined (the reviewed frames of a coder, whatever the values)."""
+    if len(runs.start) == 0:
+        return runs
+    new = np.r_[True, runs.start[1:] != runs.stop[:-1]]
+    first = np.flatnonzero(new)
+    last = np.r_[first[1:] - 1, len(runs.start) - 1]
+    return _Runs(runs.start[first], runs.stop[last], runs.value[first])
+
+
+def _overlap(a: _Runs, b: _Runs) -> NDArray[np.float64]:
+    """For each run of a, how many of its frames lie in runs of b (b disjoint and sorted)."""
+    if len(b.start) == 0 or len(a.start) == 0:
+        return np.zeros(len(a.start), np.float64)
+    size = b.stop - b.start
+    below = np.r_[0, np.cumsum(size)]
+
+    def covered(x: IntArray) -> IntArray:  # frames of b before position x
+        k = np.searchsorted(b.start, x, side="right") - 1
+        inside = np.clip(x - b.start[np.maximum(k, 0)], 0, size[np.maximum(k, 0)])
+        return np.where(k >= 0, below[np.maximum(k, 0)] + inside, 0)
+
+    return (covered(a.stop) - covered(a.start)).astype(np.float64)
 
 
 def unit_disagreement(counts: IntArray) -> NDArray[np.float64]:
