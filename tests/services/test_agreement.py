@@ -330,3 +330,27 @@ def test_vectorised_segments_equal_frame_by_frame_on_random_classes() -> None:
         for s, n, vals in zip(seg.start, seg.length, seg.values, strict=True):
             expanded[s : s + n] = vals
         assert (expanded == painted).all()
+
+
+def test_big_classes_sum_the_same_coincidences_as_the_package(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Above PACKAGE_CELLS the coincidence matrix is summed from weighted segments: the same
+    alpha as the package on the expanded frames, and on the reference example."""
+    rng = np.random.default_rng(8)
+    counts = rng.multinomial(5, [0.5, 0.2, 0.2, 0.1], size=300)
+    counts[::7, 0] += 1  # units with another number of coders
+    length = rng.integers(1, 20, size=300)
+    reference = measures.value_counts(
+        np.array(
+            [[-1 if math.isnan(v) else int(v) for v in col] for col in zip(*REFERENCE, strict=True)]
+        ),
+        5,
+    )
+    expected = [measures.nominal_alpha(c, w) for c, w in ((counts, length), (reference, None))]
+    expected.append(measures.nominal_alpha(measures.one_against_rest(counts, 1), length))
+    monkeypatch.setattr(measures, "PACKAGE_CELLS", 0)
+    got = [measures.nominal_alpha(c, w) for c, w in ((counts, length), (reference, None))]
+    got.append(measures.nominal_alpha(measures.one_against_rest(counts, 1), length))
+    assert got == pytest.approx(expected, abs=1e-12)
+    assert round(got[1], 6) == 0.691358
