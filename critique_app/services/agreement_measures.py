@@ -216,7 +216,8 @@ class PairTables:
 
     def agree(self, a: int, b: int) -> NDArray[np.float64]:
         ra = self.shifted[a]
-        return np.bincount(ra.value, _overlap(ra, self.shifted[b]), minlength=self.n_values)
+        counts = np.bincount(ra.value, _overlap(ra, self.shifted[b]), minlength=self.n_values)
+        return counts.astype(np.float64)
 
     def given(self, a: int, b: int) -> NDArray[np.float64]:
         ra = self.runs[a]
@@ -225,7 +226,7 @@ class PairTables:
             if self.all_reviewed
             else _overlap(ra, self.reviewed[b])
         )
-        return np.bincount(ra.value, weights, minlength=self.n_values)
+        return np.bincount(ra.value, weights, minlength=self.n_values).astype(np.float64)
 
     def both(self, a: int, b: int) -> int:
         if self.all_reviewed:

@@ -276,9 +276,17 @@ def _choose_offsets(
         inside = (b >= 0) & (b < fb.frame_count)
         dist[inside, j] = hamming(hashes[inside], fb.phash[b[inside]])
     matched = dist <= FRAME_THRESHOLD
+    if len(mapping.offsets) > 1:
+        # A frame of B shows one frame of A: where frames of A claim the same frame of B
+        # under different offsets (a removed passage inside a slow shot), the closest wins.
+        b_all = np.round(frames[:, None] * float(mapping.ratio) + np.asarray(mapping.offsets))
+        b_all = np.clip(b_all.astype(np.int64), 0, max(fb.frame_count - 1, 0))
+        best = np.full(fb.frame_count, 64, np.int64)
+        np.minimum.at(best, b_all[matched], dist[matched])
+        matched &= dist <= best[b_all]
     count = matched.sum(axis=1)
     usable = np.asarray(fa.contrast) >= MIN_CONTRAST
-    choice = np.where(count == 0, -1, np.argmin(dist, axis=1))
+    choice = np.where(count == 0, -1, np.argmin(np.where(matched, dist, 99), axis=1))
     decided = usable & (count <= 1)
     if decided.any() and not decided.all():
         idx = np.where(decided, frames, -1)
