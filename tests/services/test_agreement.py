@@ -9,6 +9,7 @@ import math
 import shutil
 from collections import Counter
 from fractions import Fraction
+from html.parser import HTMLParser
 from itertools import combinations, permutations
 from pathlib import Path
 
@@ -354,3 +355,58 @@ def test_big_classes_sum_the_same_coincidences_as_the_package(
     got.append(measures.nominal_alpha(measures.one_against_rest(counts, 1), length))
     assert got == pytest.approx(expected, abs=1e-12)
     assert round(got[1], 6) == 0.691358
+
+
+def test_handouts_carry_an_agreement_section(
+    project_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """html, pdf and md with --agreement: the same alpha and passages, read back by a browser's
+    parser, pdftotext and as text."""
+    import subprocess
+
+    from tests.media_factory import make_coded_clip
+
+    film = make_coded_clip(tmp_path / "ondes.mp4", frames=FRAMES, size=(96, 64))
+    with open_project(project_path) as project:
+        project.repo.set_film_path(1, str(film))
+        (report,) = class_agreement(project)
+    alpha = f"{report.alpha:.3f}"
+    texts = {}
+    for fmt in ("md", "html", "pdf"):
+        out = tmp_path / f"handout.{fmt}"
+        args = ["export", str(project_path), "--format", fmt, "--film", "ondes", "-o", str(out)]
+        assert main([*args, "--agreement"]) == 0, capsys.readouterr().err
+        if fmt == "pdf":
+            texts[fmt] = subprocess.run(
+                ["pdftotext", str(out), "-"], capture_output=True, text=True, check=True
+            ).stdout
+        elif fmt == "html":
+            reader = _TextOf()
+            reader.feed(out.read_text("utf-8"))
+            texts[fmt] = " ".join(reader.chunks)
+        else:
+            texts[fmt] = out.read_text("utf-8")
+    for fmt, text in texts.items():
+        flat = " ".join(text.split())
+        assert "Agreement of the class" in flat or "AGREEMENT OF THE CLASS" in flat, fmt
+        assert f"Krippendorff's alpha (nominal) {alpha}" in flat.replace("**", ""), fmt
+        assert report.passages[0].in_tc in flat, fmt
+        assert "ana / ben" in flat, fmt
+    # Without the option, no section.
+    plain = tmp_path / "plain.md"
+    assert (
+        main(["export", str(project_path), "--format", "md", "--film", "ondes", "-o", str(plain)])
+        == 0
+    )
+    assert "Agreement of the class" not in plain.read_text("utf-8")
+
+
+class _TextOf(HTMLParser):
+    """The text a browser shows of a page (tags dropped, entities decoded)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.chunks: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.chunks.append(data)
