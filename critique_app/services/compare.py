@@ -72,6 +72,7 @@ class Comparison:
     distance: NDArray[np.int64]  # pHash bits between A's frame and b_of_a (64: none)
     passages: list[Passage] = field(default_factory=list)
     shots: list[ShotDifference] = field(default_factory=list)
+    _a_of_b: NDArray[np.int64] | None = field(default=None, repr=False)
 
     def map_frame(self, frame: int) -> int | None:
         """B's frame corresponding to A's `frame` (a changed passage maps onto B's version of
@@ -80,6 +81,29 @@ class Comparison:
             return None
         b = int(self.b_of_a[frame])
         return None if b < 0 else b
+
+    def map_frame_back(self, frame: int) -> int | None:
+        """A's frame that B's `frame` shows (or replaces, in a changed passage); None where
+        B's frame is inserted material or outside B."""
+        if self._a_of_b is None:
+            self._a_of_b = np.full(self.film_b.frame_count, -1, np.int64)
+            has = (self.b_of_a >= 0) & (self.b_of_a < len(self._a_of_b))
+            frames = np.flatnonzero(has)
+            # Several frames of A on one of B (a slower copy): the first keeps it.
+            self._a_of_b[self.b_of_a[frames][::-1]] = frames[::-1]
+        if not 0 <= frame < len(self._a_of_b):
+            return None
+        a = int(self._a_of_b[frame])
+        return None if a < 0 else a
+
+    def differing_runs(self, bits: int = FRAME_THRESHOLD) -> list[tuple[int, int]]:
+        """Runs of A's frames (inclusive) whose picture in B is farther than `bits` or
+        missing: what a timeline lane marks."""
+        far = self.distance > bits
+        if not far.any():
+            return []
+        edges = np.flatnonzero(np.diff(np.r_[0, far.astype(np.int8), 0]))
+        return [(int(a), int(b) - 1) for a, b in zip(edges[::2], edges[1::2], strict=True)]
 
     def frame_status(self, frame: int) -> str:
         """'same', 'changed' or 'removed' (B lacks it) for A's `frame`."""

@@ -123,6 +123,12 @@ def test_each_frame_maps_to_the_frame_showing_it(edited: Edited, comparison: Com
     assert comparison.map_frame(210) is None and comparison.frame_status(210) == "removed"
     assert comparison.frame_status(160) == "changed"
     assert comparison.map_frame(160) == 160 + HEAD + INSERTED
+    # And back, from B: inserted material has no frame of A.
+    assert comparison.map_frame_back(HEAD + 57) == 57
+    assert comparison.map_frame_back(5) is None and comparison.map_frame_back(140) is None
+    runs = comparison.differing_runs()
+    assert any(a <= 160 <= b for a, b in runs) and any(a <= 210 <= b for a, b in runs)
+    assert not any(a <= 57 <= b for a, b in runs)
 
 
 def test_a_clean_copy_differs_nowhere_and_an_unrelated_film_is_refused(edited: Edited) -> None:
