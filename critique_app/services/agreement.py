@@ -85,14 +85,15 @@ class FilmAgreement:
     notes: list[str] = field(default_factory=list)  # what was decided or left out, in sentences
 
     def sentence(self) -> str:
+        who = f"{len(self.coders)} {self.by}{'' if len(self.coders) == 1 else 's'}"
         if self.alpha is None:
             return (
                 f"{self.film.title}: Krippendorff's alpha cannot be computed "
-                f"({len(self.coders)} {self.by}s, {self.units} frames marked)."
+                f"({who}, {self.units} frames marked)."
             )
         return (
             f"{self.film.title}: Krippendorff's alpha {self.alpha:.3f} between "
-            f"{len(self.coders)} {self.by}s over {self.units} marked frames."
+            f"{who} over {self.units} marked frames."
         )
 
     def to_json(self) -> dict[str, Any]:

@@ -189,6 +189,21 @@ class Comparison:
         }
 
 
+def map_unrelated(
+    frame: int, film_a: Film, film_b: Film, *, offset: int = 0, by: str = "frame"
+) -> int | None:
+    """B's frame for A's `frame` when the films are not copies (no alignment): the same frame
+    number, or (by='timecode') the same time from the start, plus a user's offset in B's
+    frames; None outside B."""
+    if by == "timecode":
+        b = round(frame * film_b.rate / film_a.rate) + offset
+    elif by == "frame":
+        b = frame + offset
+    else:
+        raise UserError(f"Unrelated films are locked by 'frame' or 'timecode', not '{by}'.")
+    return b if 0 <= b < film_b.frame_count else None
+
+
 def _rate(film: Film) -> str:
     r = film.rate
     return str(r.numerator) if r.denominator == 1 else f"{float(r):.3f}"

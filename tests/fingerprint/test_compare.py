@@ -5,7 +5,8 @@ within 2 frames; each frame of A maps to the B frame that shows it (read off fra
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +16,7 @@ from PIL import Image
 from critique_app.cli import main
 from critique_app.errors import UserError
 from critique_app.media.frame_server import FrameServer
-from critique_app.services.compare import Comparison, compare_files
+from critique_app.services.compare import Comparison, compare_files, map_unrelated
 from tests.fingerprint import material as m
 from tests.media_factory import draw_frame_code, read_frame_code
 
@@ -137,6 +138,11 @@ def test_a_clean_copy_differs_nowhere_and_an_unrelated_film_is_refused(edited: E
     assert max(s.score for s in clean.shots) < 0.15
     with pytest.raises(UserError, match="is not a copy of screener.mp4"):
         compare_files(edited.a, edited.other)
+    # Unrelated films lock by frame number or by time, with a user's offset.
+    a, b = clean.film_a, replace(clean.film_b, rate=Fraction(25), frame_count=320)
+    assert map_unrelated(48, a, b) == 48 and map_unrelated(48, a, b, offset=-3) == 45
+    assert map_unrelated(48, a, b, by="timecode") == 50  # 2 s in at 25 fps
+    assert map_unrelated(310, a, b, offset=20) is None
 
 
 def test_stills_side_by_side_and_wipe(
