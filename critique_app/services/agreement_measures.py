@@ -134,9 +134,10 @@ def _per_segment(
 
 def value_counts(values: NDArray[np.int32], n_values: int) -> IntArray:
     """Per segment, how many coders gave each value 0..n_values-1 (MISSING not counted)."""
-    rows, cols = np.nonzero(values >= 0)
-    flat = rows * n_values + values[rows, cols]
-    return np.bincount(flat, minlength=len(values) * n_values).reshape(len(values), n_values)
+    width = n_values + 1  # column 0 collects MISSING, dropped
+    flat = (np.arange(len(values), dtype=np.int64)[:, None] * width + (values + 1)).ravel()
+    counts = np.bincount(flat, minlength=len(values) * width).reshape(len(values), width)
+    return counts[:, 1:]
 
 
 def frame_counts(counts: IntArray, length: IntArray) -> IntArray:
@@ -148,9 +149,9 @@ def frame_counts(counts: IntArray, length: IntArray) -> IntArray:
 # The package's coincidence step (krippendorff 0.9.0) holds units x values x values numbers in
 # memory at once (its issue #38, fixed on its main branch, not yet released): 172,800 unit
 # frames x 14 values take seconds. Above this many cells the same coincidence matrix is summed
-# from the segments, weighted by their length, with one matrix product; a test holds both
+# from the segments, weighted by their length, in one pass; a test holds both
 # paths equal to 1e-12 and both equal to a matrix written out by hand.
-PACKAGE_CELLS = 250_000
+PACKAGE_CELLS = 2_000_000
 
 
 def nominal_alpha(counts: IntArray, length: IntArray | None = None) -> float | None:
@@ -174,8 +175,9 @@ def nominal_alpha(counts: IntArray, length: IntArray | None = None) -> float | N
 def coincidences(counts: IntArray, weights: IntArray) -> NDArray[np.float64]:
     """Krippendorff's coincidence matrix: sum over units of (n n' - diag n) / (m - 1)."""
     c = counts.astype(np.float64)
-    scale = weights / (c.sum(axis=1) - 1.0)
-    return (c * scale[:, None]).T @ c - np.diag((c * scale[:, None]).sum(axis=0))
+    scaled = c * (weights / (c.sum(axis=1) - 1.0))[:, None]
+    # einsum's own loop, not BLAS: a threaded BLAS stalls on a busy 2-core machine.
+    return np.einsum("si,sj->ij", scaled, c) - np.diag(scaled.sum(axis=0))
 
 
 def alpha_from_coincidences(o: NDArray[np.float64]) -> float:
