@@ -58,7 +58,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         const="author",
         choices=["author", "tier"],
         metavar="BY",
-        help="html, pdf, md: add the class's agreement on each film (alpha, kappa, passages "
+        help="html, pdf, md, pack: add the class's agreement on each film (alpha, kappa, passages "
         "of disagreement), by author (default) or by tier",
     )
     parser.add_argument(
@@ -94,6 +94,11 @@ def run(args: argparse.Namespace) -> int:
             # the only seminar, when none is named: its name finds it
             doc = service.seminar_document(project, args.seminar or seminars[0].name)
         if args.agreement:
+            if args.format not in ("html", "pdf", "md", "pack"):
+                raise UserError(
+                    "--agreement adds a section to the html, pdf and md handouts (and to the "
+                    f"pack's); the {args.format} format has no place for it."
+                )
             doc = service.with_agreement(project, doc, args.agreement)
         signer = None
         if args.format in ("clips", "pack"):

@@ -392,6 +392,10 @@ def test_handouts_carry_an_agreement_section(
         assert f"Krippendorff's alpha (nominal) {alpha}" in flat.replace("**", ""), fmt
         assert report.passages[0].in_tc in flat, fmt
         assert "ana / ben" in flat, fmt
+    csv = tmp_path / "x.csv"
+    args = ["export", str(project_path), "--format", "csv", "--film", "ondes", "-o", str(csv)]
+    assert main([*args, "--agreement"]) == 1 and not csv.exists()
+    assert "has no place for it" in capsys.readouterr().err
     # Without the option, no section.
     plain = tmp_path / "plain.md"
     assert (
