@@ -126,7 +126,9 @@ class Comparison:
         text = f"Frame N of '{self.film_a.title}' is frame {_linear(m)} of '{self.film_b.title}'"
         if m.variant == "mirror":
             text += ", mirrored left-right"
-        if self.film_a.rate != self.film_b.rate:
+        if m.ratio != 1:
+            text += f", converted from {_rate(self.film_a)} to {_rate(self.film_b)} fps"
+        elif self.film_a.rate != self.film_b.rate:
             text += f", {_rate(self.film_a)} fps played at {_rate(self.film_b)} fps"
         text += f" ({m.confidence:.0%} of A's pictures found). "
         if not self.passages:
@@ -273,16 +275,14 @@ def compare(
         if all(abs(offset - k) > GHOST for k in kept):
             kept.append(offset)
     mapping = replace(mapping, offsets=tuple(kept))
-    choice, dist = _choose_offsets(mapping, fa, fb)
+    choice, dist, b_at = _choose_offsets(mapping, fa, fb)
     runs = _runs(choice, dist)
-    passages = _passages(runs, mapping, n, fb.frame_count)
+    passages = _passages(runs, mapping, b_at, n, fb.frame_count)
     b_of_a = np.full(n, -1, np.int64)
     status = np.full(n, REMOVED, np.int8)
     frames = np.arange(n)
     for a0, a1, j in runs:
-        b_of_a[a0 : a1 + 1] = np.round(
-            frames[a0 : a1 + 1] * float(mapping.ratio) + mapping.offsets[j]
-        )
+        b_of_a[a0 : a1 + 1] = b_at[a0 : a1 + 1, j]
         status[a0 : a1 + 1] = SAME
     for p in passages:
         if p.kind == "changed" and p.a is not None and p.b is not None:
@@ -301,8 +301,9 @@ def compare(
 
 def _choose_offsets(
     mapping: FrameMapping, fa: FilmFingerprints, fb: FilmFingerprints
-) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """Per frame of A, the index of the mapping offset under which B shows it (-1: none).
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """Per frame of A, the index of the mapping offset under which B shows it (-1: none),
+    with the distance and B's frame under each offset.
 
     A frame matching under several offsets (a still shot) and a frame too dark or flat to
     judge take the choice of the frames around them."""
@@ -310,16 +311,24 @@ def _choose_offsets(
     hashes = fa.phash_mirror if mapping.variant == "mirror" else fa.phash
     frames = np.arange(n)
     dist = np.full((n, len(mapping.offsets)), 64, np.int64)
+    b_at = np.zeros((n, len(mapping.offsets)), np.int64)
+    # Another frame rate (a conversion repeating frames) puts some frames one off the line.
+    steps = (0,) if mapping.ratio == 1 else (0, -1, 1)
     for j, offset in enumerate(mapping.offsets):
-        b = np.round(frames * float(mapping.ratio) + offset).astype(np.int64)
-        inside = (b >= 0) & (b < fb.frame_count)
-        dist[inside, j] = hamming(hashes[inside], fb.phash[b[inside]])
+        line = np.round(frames * float(mapping.ratio) + offset).astype(np.int64)
+        b_at[:, j] = line
+        for step in steps:
+            b = line + step
+            inside = (b >= 0) & (b < fb.frame_count)
+            d = np.full(n, 64, np.int64)
+            d[inside] = hamming(hashes[inside], fb.phash[b[inside]])
+            closer = d < dist[:, j]
+            dist[closer, j], b_at[closer, j] = d[closer], b[closer]
     matched = dist <= FRAME_THRESHOLD
     if len(mapping.offsets) > 1:
         # A frame of B shows one frame of A: where frames of A claim the same frame of B
         # under different offsets (a removed passage inside a slow shot), the closest wins.
-        b_all = np.round(frames[:, None] * float(mapping.ratio) + np.asarray(mapping.offsets))
-        b_all = np.clip(b_all.astype(np.int64), 0, max(fb.frame_count - 1, 0))
+        b_all = np.clip(b_at, 0, max(fb.frame_count - 1, 0))
         best = np.full(fb.frame_count, 64, np.int64)
         np.minimum.at(best, b_all[matched], dist[matched])
         matched &= dist <= best[b_all]
@@ -341,7 +350,7 @@ def _choose_offsets(
         choice = np.where(ambiguous, np.where(ok, fill, choice), choice)
         flat = ~usable
         choice = np.where(flat, np.where(prev_choice == next_choice, prev_choice, fill), choice)
-    return choice.astype(np.int64), dist
+    return choice.astype(np.int64), dist, b_at
 
 
 def _runs(choice: NDArray[np.int64], dist: NDArray[np.int64]) -> list[tuple[int, int, int]]:
@@ -366,7 +375,11 @@ def _runs(choice: NDArray[np.int64], dist: NDArray[np.int64]) -> list[tuple[int,
 
 
 def _passages(
-    runs: list[tuple[int, int, int]], mapping: FrameMapping, n_a: int, n_b: int
+    runs: list[tuple[int, int, int]],
+    mapping: FrameMapping,
+    b_at: NDArray[np.int64],
+    n_a: int,
+    n_b: int,
 ) -> list[Passage]:
     """Gaps between the runs found in B, on each side, paired into passages."""
     out: list[Passage] = []
@@ -384,7 +397,9 @@ def _passages(
             out.append(Passage("inserted", None, b_span, max(prev_a + 1, 0), b_next))
 
     for a0, a1, j in runs:
-        b0, b1 = mapping.map_range(a0, a1, mapping.offsets[j])
+        # A's last frame may be shown twice or more by a faster copy (repeated frames).
+        b0 = int(b_at[a0, j])
+        b1 = max(int(b_at[a1, j]), mapping.map_range(a1, a1, mapping.offsets[j])[1])
         b0, b1 = max(b0, 0), min(b1, n_b - 1)
         gap(a0, b0)
         prev_a, prev_b = a1, max(prev_b, b1)

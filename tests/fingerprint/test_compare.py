@@ -38,6 +38,7 @@ class Edited:
     a: Path
     b: Path  # head, 25 fps conform, letterbox, mirror, inserted/changed/removed passages
     clean: Path  # the same film re-encoded small and soft: nothing differs
+    converted: Path  # 20 frames more at the head, converted to 25 fps (a frame repeated a second)
     other: Path  # an unrelated film
 
 
@@ -62,10 +63,14 @@ def edited(tmp_path_factory: pytest.TempPathFactory) -> Edited:
         + a[REMOVED[1] + 1 :]
     )
     festival = [m.mirror(m.letterbox(m.rescale(f, (480, 270)), bar=45)) for f in b]
+    converted = m.footage([22], [20])
+    for i, picture in enumerate(a):
+        converted += [picture, picture] if i % 24 == 23 else [picture]
     return Edited(
         m.write_clip(folder / "screener.mp4", a),
         m.write_clip(folder / "festival.mp4", festival, rate=25, bitrate=500_000),
         m.write_clip(folder / "web.mp4", [m.rescale(f, (256, 144)) for f in a], crf=28),
+        m.write_clip(folder / "pal.mp4", converted, rate=25),
         m.write_clip(folder / "other.mp4", m.footage([41, 42], [60, 60])),
     )
 
@@ -138,6 +143,14 @@ def test_a_clean_copy_differs_nowhere_and_an_unrelated_film_is_refused(edited: E
     assert max(s.score for s in clean.shots) < 0.15
     with pytest.raises(UserError, match="is not a copy of screener.mp4"):
         compare_files(edited.a, edited.other)
+    converted = compare_files(edited.a, edited.converted)
+    assert converted.mapping.ratio == Fraction(25, 24)
+    assert [(p.kind, p.b) for p in converted.passages] == [("inserted", (0, 19))]
+    with FrameServer(edited.converted) as server:
+        for a_frame in (0, 23, 24, 150, 299):  # around the repeated frames too
+            b_frame = converted.map_frame(a_frame)
+            assert b_frame is not None and 0 <= b_frame - (20 + a_frame + a_frame // 24) <= 1
+            assert read_frame_code(server.frame(b_frame).image[:72, :144]) == a_frame
     # Unrelated films lock by frame number or by time, with a user's offset.
     a, b = clean.film_a, replace(clean.film_b, rate=Fraction(25), frame_count=320)
     assert map_unrelated(48, a, b) == 48 and map_unrelated(48, a, b, offset=-3) == 45
