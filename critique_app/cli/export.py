@@ -99,7 +99,9 @@ def run(args: argparse.Namespace) -> int:
                     "--agreement adds a section to the html, pdf and md handouts (and to the "
                     f"pack's); the {args.format} format has no place for it."
                 )
-            doc = service.with_agreement(project, doc, args.agreement)
+            from critique_app.services.agreement import with_agreement
+
+            doc = with_agreement(project, doc, args.agreement)
         signer = None
         if args.format in ("clips", "pack"):
             signer = service.configured_signer(project, args.sign_with)

@@ -25,7 +25,7 @@ from critique_app.domain.model import Film, FrameRange, Seminar, SeminarItem
 from critique_app.errors import UserError
 from critique_app.progress import NO_PROGRESS, Progress
 from critique_app.services import agreement_measures as measures
-from exporters.document import AgreementSummary
+from exporters.document import AgreementSummary, ExportDocument
 
 NONE_KEY = "none"
 UNCATEGORISED_KEY = "uncategorised"
@@ -342,6 +342,15 @@ def add_disagreements_to_seminar(
         for film, p in chosen
     ]
     return service.add_many(seminar, items, label="Add passages of disagreement")
+
+
+def with_agreement(project: Any, doc: ExportDocument, by: str = "author") -> ExportDocument:
+    """A handout document with an agreement section: the class's agreement on each of its
+    films (films with fewer than two annotators say so in the section's notes)."""
+    from dataclasses import replace
+
+    summaries = tuple(handout_summary(film_agreement(project, f, by=by)) for f in doc.films)
+    return replace(doc, agreement=summaries)
 
 
 def handout_summary(report: FilmAgreement) -> AgreementSummary:

@@ -150,17 +150,6 @@ def film_document(project: Any, film: str | int, **filters: Any) -> ExportDocume
     return _document(project, look, chosen.title, items, "film")
 
 
-def with_agreement(project: Any, doc: ExportDocument, by: str = "author") -> ExportDocument:
-    """The document with an agreement section: the class's agreement on each of its films
-    (films with fewer than two annotators say so in the section's notes)."""
-    from dataclasses import replace
-
-    from critique_app.services.agreement import film_agreement, handout_summary
-
-    summaries = tuple(handout_summary(film_agreement(project, f, by=by)) for f in doc.films)
-    return replace(doc, agreement=summaries)
-
-
 def find_film(project: Any, film: str | int) -> Film:
     """A film by id, title, file name or SHA-256 prefix; one sentence when not found."""
     films = project.repo.films()
