@@ -368,6 +368,26 @@ class AnnotationStore:
         """Every annotation's uuid (an import skips those already here, in one query)."""
         return {r[0] for r in self.db.conn.execute("SELECT uuid FROM annotations")}
 
+    def annotation_spans(
+        self, film_id: int, tier_ids: Iterable[int] | None = None
+    ) -> list[tuple[int, int, str, int | None, int, int]]:
+        """(id, tier id, author, category id, start frame, end frame) of a film's annotations,
+        by id: what agreement measures need, without building 100,000 domain objects."""
+        # The listing index lacks end_frame: for a film holding most of the project's
+        # annotations, one pass over the table beats a table lookup per indexed row.
+        share = self.count_annotations(film_id) / max(1, self.count_annotations())
+        sql = (
+            "SELECT id, tier_id, author, category_id, start_frame, end_frame FROM annotations "
+            + ("NOT INDEXED " if share > 0.25 else "")
+            + "WHERE film_id = ?"
+        )
+        params: list[Any] = [film_id]
+        if tier_ids is not None:
+            chosen = list(tier_ids)
+            sql += f" AND tier_id IN ({','.join('?' for _ in chosen)})"
+            params += chosen
+        return self.db.conn.execute(sql + " ORDER BY id", params).fetchall()
+
     def count_annotations(self, film_id: int | None = None) -> int:
         if film_id is None:
             return int(self.db.conn.execute("SELECT count(*) FROM annotations").fetchone()[0])

@@ -63,6 +63,22 @@ class ProvenanceSummary:
 
 
 @dataclass(frozen=True)
+class AgreementSummary:
+    """How far a class agrees on one film, as rows a handout prints (numbers already text)."""
+
+    film: str
+    by: str  # 'author' or 'tier'
+    coders: tuple[str, ...]
+    units: int  # frames at least one coder marked
+    alpha: str
+    categories: tuple[tuple[str, str, int], ...] = ()  # label, alpha, frames
+    pairs: tuple[tuple[str, str, str], ...] = ()  # coder, coder, kappa
+    # in, out, frames, share of differing pairs, who said what
+    passages: tuple[tuple[str, str, int, str, str], ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ExportItem:
     """One passage: a frame range of a film, usually an annotation, with a prompt."""
 
@@ -123,6 +139,7 @@ class ExportDocument:
     created_at: str = field(default_factory=now_iso)
     # Every vocabulary the items' categories or the tiers' types use (ELAN writes them all).
     vocabularies: tuple[Vocabulary, ...] = ()
+    agreement: tuple[AgreementSummary, ...] = ()  # optional section: the class's agreement
 
     @property
     def films(self) -> list[Film]:

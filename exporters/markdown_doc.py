@@ -55,7 +55,48 @@ def render(doc: ExportDocument, language: str = "en") -> str:
         if v.prompt:
             lines += ["", _quote("**For discussion:** " + md(v.prompt.strip()))]
         lines.append("")
+    lines += agreement_markdown(doc)
     return "\n".join(lines)
+
+
+def agreement_markdown(doc: ExportDocument) -> list[str]:
+    """The optional section on how far the class agrees, one table per film."""
+    if not doc.agreement:
+        return []
+    lines = ["## Agreement of the class", ""]
+    for a in doc.agreement:
+        lines += [
+            f"### {a.film}",
+            "",
+            f"Krippendorff's alpha (nominal) **{a.alpha}** between {len(a.coders)} "
+            f"{a.by}s ({', '.join(a.coders)}) over {a.units} marked frames.",
+            "",
+        ]
+        if a.categories:
+            lines += ["| Category | Alpha (against the rest) | Frames |", "|---|---|---|"]
+            lines += [f"| {_cell(c)} | {al} | {n} |" for c, al, n in a.categories]
+            lines.append("")
+        if a.pairs:
+            lines += ["| Pair | Cohen's kappa |", "|---|---|"]
+            lines += [f"| {_cell(x)} / {_cell(y)} | {k} |" for x, y, k in a.pairs]
+            lines.append("")
+        if a.passages:
+            lines += [
+                "| In | Out | Frames | Pairs differing | Who saw what |",
+                "|---|---|---|---|---|",
+            ]
+            lines += [
+                f"| {i} | {o} | {n} | {share} | {_cell(said)} |"
+                for i, o, n, share, said in a.passages
+            ]
+            lines.append("")
+        lines += [f"*{note}*" for note in a.notes]
+        lines.append("")
+    return lines
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def write(doc: ExportDocument, out: Path, ctx: ExportContext) -> None:

@@ -268,6 +268,7 @@ def build_story(
     story.append(PageBreak())
     for item, jpeg in zip(doc.items, stills, strict=True):
         story += _item(item, jpeg, ctx, s, width)
+    story += _agreement(doc, s, width)
     story.append(Spacer(1, 8 * mm))
     story.append(
         Paragraph(
@@ -365,6 +366,68 @@ def _item(
         _rule(width),
         Spacer(1, 5 * mm),
     ]
+
+
+def _agreement(doc: ExportDocument, s: dict[str, ParagraphStyle], width: float) -> list[Any]:
+    """The optional section on how far the class agrees: one block of tables per film."""
+    if not doc.agreement:
+        return []
+    story: list[Any] = [CondPageBreak(80 * mm), Paragraph("AGREEMENT OF THE CLASS", s["h2"])]
+
+    def table(head: list[str], rows: list[list[str]], widths: list[float]) -> Table:
+        cells = [[Paragraph(plain(h), s["factlabel"]) for h in head]]
+        cells += [[Paragraph(plain(str(c)), s["fact"]) for c in row] for row in rows]
+        t = Table(cells, colWidths=widths, repeatRows=1, hAlign="LEFT")
+        t.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ]
+            )
+        )
+        return t
+
+    for a in doc.agreement:
+        story.append(Paragraph(f"<b>{plain(a.film)}</b>", s["item"]))
+        story.append(
+            Paragraph(
+                f"Krippendorff's alpha (nominal) <b>{plain(a.alpha)}</b> between "
+                f"{len(a.coders)} {plain(a.by)}s ({plain(', '.join(a.coders))}) over "
+                f"{a.units} marked frames.",
+                s["note"],
+            )
+        )
+        if a.categories:
+            story.append(
+                table(
+                    ["Category", "Alpha (against the rest)", "Frames"],
+                    [[c, al, str(n)] for c, al, n in a.categories],
+                    [width * 0.55, width * 0.3, width * 0.15],
+                )
+            )
+        if a.pairs:
+            story.append(Spacer(1, 3 * mm))
+            story.append(
+                table(
+                    ["Pair", "Cohen's kappa"],
+                    [[f"{x} / {y}", k] for x, y, k in a.pairs],
+                    [width * 0.7, width * 0.3],
+                )
+            )
+        if a.passages:
+            story.append(Spacer(1, 3 * mm))
+            story.append(
+                table(
+                    ["In", "Out", "Frames", "Differing", "Who saw what"],
+                    [[i, o, str(n), share, said] for i, o, n, share, said in a.passages],
+                    [width * 0.15, width * 0.15, width * 0.1, width * 0.12, width * 0.48],
+                )
+            )
+        story += [Paragraph(plain(note), s["meta"]) for note in a.notes]
+        story.append(Spacer(1, 5 * mm))
+    return story
 
 
 def _rule(width: float) -> Table:

@@ -35,6 +35,8 @@ COMMANDS: dict[str, str] = {
     "shots": "shots",
     "export": "export",
     "import": "import_cmd",
+    "agreement": "agreement",
+    "compare": "compare",
 }
 
 

@@ -53,6 +53,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "certificate in DIR (chain.pem, key.pem); default: the project setting",
     )
     parser.add_argument(
+        "--agreement",
+        nargs="?",
+        const="author",
+        choices=["author", "tier"],
+        metavar="BY",
+        help="html, pdf, md, pack: add the class's agreement on each film (alpha, kappa, passages "
+        "of disagreement), by author (default) or by tier",
+    )
+    parser.add_argument(
         "--language",
         choices=["en", "fr"],
         default="en",
@@ -84,6 +93,15 @@ def run(args: argparse.Namespace) -> int:
                 )
             # the only seminar, when none is named: its name finds it
             doc = service.seminar_document(project, args.seminar or seminars[0].name)
+        if args.agreement:
+            if args.format not in ("html", "pdf", "md", "pack"):
+                raise UserError(
+                    "--agreement adds a section to the html, pdf and md handouts (and to the "
+                    f"pack's); the {args.format} format has no place for it."
+                )
+            from critique_app.services.agreement import with_agreement
+
+            doc = with_agreement(project, doc, args.agreement)
         signer = None
         if args.format in ("clips", "pack"):
             signer = service.configured_signer(project, args.sign_with)

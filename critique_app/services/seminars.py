@@ -121,6 +121,36 @@ class AddItem(Command):
 
 
 @dataclass
+class AddItems(Command):
+    """Several passages added at the end of a seminar as one step (ids kept for redo)."""
+
+    seminar_id: int
+    items: list[SeminarItem]
+    label: str = "Add to seminar"
+
+    def do(self, repo: Any) -> Change:
+        self.items = [
+            repo.add_seminar_item(
+                self.seminar_id,
+                item.film_id,
+                item.range,
+                annotation_id=item.annotation_id,
+                prompt=item.prompt,
+                notes=item.notes,
+                item_id=item.id,  # None the first time; the same ids again on redo
+            )
+            for item in self.items
+        ]
+        return Change(self.label, added=tuple(_item_ref(i.id) for i in self.items))
+
+    def undo(self, repo: Any) -> Change:
+        for item in self.items:
+            repo.delete_seminar_item(item.id)
+        _renumber(repo, self.seminar_id)
+        return Change(self.label, removed=tuple(_item_ref(i.id) for i in self.items))
+
+
+@dataclass
 class RemoveItem(Command):
     item: SeminarItem
     label: str = "Remove from seminar"
@@ -288,6 +318,22 @@ class Seminars:
                 notes,
             )
         )
+
+    def add_many(
+        self, seminar: str, items: list[SeminarItem], *, label: str = "Add to seminar"
+    ) -> tuple[Seminar, list[SeminarItem]]:
+        """Passages (their seminar_id ignored) at the end of the seminar named `seminar`,
+        created with them when it does not exist yet: one undoable step either way."""
+        found = self.repo.seminar_by_name(seminar.strip())
+        if found is None:
+            ordered = [replace(item, position=n) for n, item in enumerate(items)]
+            create = CreateSeminar(seminar, items=ordered, label=label)
+            self.stack.push(create)
+            created = self.repo.get_seminar(create.seminar_id)
+            return created, self.items(created.id)
+        command = AddItems(found.id, items, label)
+        self.stack.push(command)
+        return found, command.items
 
     def _add(self, item: SeminarItem) -> SeminarItem:
         command = AddItem(item)

@@ -1,0 +1,107 @@
+"""`critique-app agreement P [--film F] [--tiers T...] [--by author|tier] [--json] [--seminar NAME]`.
+
+How far a class's annotations of a film agree: Krippendorff's alpha overall and per category,
+Cohen's kappa and frame IoU per pair, and the passages of most disagreement (which --seminar
+adds to a seminar, created when needed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "agreement",
+        help="how far a class's annotations of a film agree (alpha, kappa, IoU)",
+        description="Measure the agreement of the annotators (authors, or tiers) of a film: "
+        "Krippendorff's alpha (nominal) over the category labels, overall and per category "
+        "against the rest; Cohen's kappa and the frame overlap (IoU) per category for each "
+        "pair; the passages with the most disagreement, with timecodes. Units are the frames "
+        "that at least one annotator marked; unmarked frames count as 'none'. An annotation "
+        "without category counts as 'uncategorised'; where one annotator's annotations "
+        "overlap, the shortest gives the value.",
+    )
+    p.add_argument("project", metavar="P", help="project file (*.critique), e.g. a merged class")
+    p.add_argument(
+        "--film", metavar="F", help="the film (title, file name, id); default: every annotated film"
+    )
+    p.add_argument(
+        "--tiers", nargs="+", metavar="TIER", help="only annotations in these tiers (names)"
+    )
+    p.add_argument(
+        "--by",
+        choices=["author", "tier"],
+        default="author",
+        help="who is an annotator: each author (default) or each tier",
+    )
+    p.add_argument(
+        "--passages", type=int, default=10, metavar="N", help="passages of disagreement listed"
+    )
+    p.add_argument(
+        "--seminar",
+        metavar="NAME",
+        help="add the passages of most disagreement to this seminar (created if needed)",
+    )
+    p.add_argument("--json", action="store_true", help="machine-readable result on stdout")
+    p.set_defaults(func=run)
+
+
+def _number(x: float | None) -> str:
+    return "n/a" if x is None else f"{x:.3f}"
+
+
+def _print(report: Any) -> None:
+    print(report.sentence())
+    for note in report.notes:
+        print(f"  note: {note}")
+    if report.categories:
+        print("  per category (against the rest):")
+        for c in report.categories:
+            print(f"    {c.label:<40} alpha {_number(c.alpha):>7}  {c.frames} frames")
+    if report.pairs:
+        print("  pairs:")
+        for p in report.pairs:
+            print(f"    {p.a} / {p.b}: kappa {_number(p.kappa)}")
+    if report.passages:
+        print("  passages with the most disagreement:")
+        for d in report.passages:
+            print(
+                f"    {d.in_tc} - {d.out_tc} (frames {d.range.start}-{d.range.end}, "
+                f"{d.disagreement:.0%} of pairs differ): "
+                + "; ".join(f"{k}: {v}" for k, v in d.said.items())
+            )
+
+
+def run(args: argparse.Namespace) -> int:
+    from critique_app.errors import UserError
+    from critique_app.services.agreement import add_disagreements_to_seminar, class_agreement
+    from db.project import open_project
+
+    if not Path(args.project).is_file():
+        raise UserError(f"{args.project} does not exist: there are no annotations to compare.")
+    if args.passages < 0:
+        raise UserError("--passages must be 0 or more.")
+    with open_project(args.project) as project:
+        reports = class_agreement(
+            project, film=args.film, by=args.by, tiers=args.tiers, passages=args.passages
+        )
+        added = None
+        if args.seminar:
+            added = add_disagreements_to_seminar(project, reports, args.seminar)
+    if args.json:
+        out: dict[str, Any] = {"films": [r.to_json() for r in reports]}
+        if added is not None:
+            out["seminar"] = {"name": added[0].name, "items_added": len(added[1])}
+        json.dump(out, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        for report in reports:
+            _print(report)
+        if added is not None:
+            print(f"{len(added[1])} passages added to the seminar '{added[0].name}'.")
+    return 0
