@@ -87,6 +87,7 @@ class AgreementPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("AgreementPanel")
         self.project: Any = None
+        self.stack: Any = None  # the window's undo stack (else the project's own)
         self.report: FilmAgreement | None = None
         self.summary = QLabel("Merge the class's projects, then measure their agreement.")
         self.summary.setWordWrap(True)
@@ -168,7 +169,7 @@ class AgreementPanel(QWidget):
             return
         try:
             seminar, items = add_disagreements_to_seminar(
-                self.project, [self.report], self.seminar_name.text()
+                self.project, [self.report], self.seminar_name.text(), stack=self.stack
             )
         except UserError as err:
             self.notes.setText(str(err))

@@ -429,8 +429,13 @@ class AnnotationWorkbench(QObject):
             return
         from critique_app.gui.merge_dialog import MergeDialog
 
+        film = self.session.film
         dialog = MergeDialog(
-            self.session.project, self.window.as_widget(), runner=self.window.tasks
+            self.session.project,
+            self.window.as_widget(),
+            runner=self.window.tasks,
+            film_id=film.id if film is not None else None,
+            stack=self.session.undo_stack,
         )
         dialog.merged.connect(lambda _summary: self.project_content_changed())
         dialog.show()

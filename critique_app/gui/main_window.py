@@ -23,6 +23,7 @@ from PyQt6.QtWidgets import (
 
 from critique_app.errors import UserError
 from critique_app.gui.actions import MENUS, ActionCollection
+from critique_app.gui.agreement_dock import install_agreement
 from critique_app.gui.anchor_keeper import install_anchor_keeper
 from critique_app.gui.annotation_actions import install_annotation_tools
 from critique_app.gui.copy_dialog import install_copy_mover
@@ -97,6 +98,7 @@ class MainWindow(QMainWindow):
         self.matches = install_matches(self)
         self.copies = install_copy_mover(self)  # Provenance ▸ Move annotations onto another copy
         self.screening = install_screening(self)  # File ▸ Screen a folder…, the Screening panel
+        self.agreement = install_agreement(self)  # Panels ▸ Agreement: where a class differs
         self._restore()
         if forward.draws_itself or (reverse is not None and reverse.draws_itself):
             self.controller.attach(self.video.native_window_id())

@@ -45,7 +45,12 @@ class MergeDialog(QDialog):
     merged = pyqtSignal(object)  # MergeSummary
 
     def __init__(
-        self, project: Any, parent: QWidget | None = None, runner: TaskRunner | None = None
+        self,
+        project: Any,
+        parent: QWidget | None = None,
+        runner: TaskRunner | None = None,
+        film_id: int | None = None,
+        stack: Any = None,
     ) -> None:
         super().__init__(parent)
         self.runner = runner if runner is not None else TaskRunner(self)
@@ -53,7 +58,13 @@ class MergeDialog(QDialog):
         self.setObjectName("MergeDialog")
         self.resize(620, 420)
         self.project = project
+        self.film_id = film_id  # the film whose agreement shows once the class is merged
         self.task: Task | None = None
+        from critique_app.gui.agreement_panel import AgreementPanel
+
+        self.agreement = AgreementPanel()
+        self.agreement.stack = stack
+        self.agreement.hide()
         self.summary: Any = None
         intro = QLabel(INTRO)
         intro.setWordWrap(True)
@@ -82,6 +93,7 @@ class MergeDialog(QDialog):
         layout.addWidget(self.files, 1)
         layout.addLayout(row)
         layout.addWidget(self.outcome)
+        layout.addWidget(self.agreement, 2)
         layout.addLayout(bottom)
         self.add_button.clicked.connect(self._ask_files)
         self.remove_button.clicked.connect(self._remove_selected)
@@ -141,6 +153,29 @@ class MergeDialog(QDialog):
         self.summary = summary
         self._say(summary.sentence())
         self.merged.emit(summary)
+        self.measure_agreement()
+
+    def measure_agreement(self) -> Task | None:
+        """Where the merged class agrees and differs on the film, in a table below."""
+        from critique_app.gui.agreement_dock import measure
+
+        if self.film_id is None:
+            return None
+        self.resize(max(self.width(), 760), max(self.height(), 640))
+        return self.runner.run(
+            "Measuring agreement",
+            measure,
+            Path(self.project.path),
+            self.film_id,
+            scope="project",
+            visible=False,
+            on_done=self._agreement_arrived,
+            on_error=lambda text: self._say(text, error=True),
+        )
+
+    def _agreement_arrived(self, report: Any) -> None:
+        self.agreement.show_report(report, self.project)
+        self.agreement.show()
 
     def _failed(self, text: str) -> None:
         self._busy(False)

@@ -152,4 +152,19 @@ def test_merge_from_the_window(open_window: Any, clip: Path, tmp_path: Path) -> 
     assert len(annotations(teacher)) == 7
     h.qtbot.waitUntil(lambda: bench.table.model.rowCount() == 7)
     assert bench.table.author_box.findText("Malik") >= 0
+    # and where the class agrees: the agreement table of the film on screen, in the dialog
+    h.qtbot.waitUntil(lambda: dialog.agreement.isVisible(), timeout=30_000)
+    report = dialog.agreement.report
+    assert report is not None and {c.name for c in report.coders} >= {"Chloé", "Malik"}
+    assert dialog.agreement.pairs.rowCount() >= 1
     dialog.close()
+
+    # the Agreement panel measures the same film on the window's task runner
+    h.window.agreement.show()
+    dock = h.window.agreement
+    h.qtbot.waitUntil(lambda: dock.panel is not None and dock.panel.report is not None)
+    assert dock.panel.report.sentence() == report.sentence()
+    if dock.panel.report.passages:  # a double click marks the passage in → out
+        first = dock.panel.report.passages[0].range
+        dock.panel.passage_view.doubleClicked.emit(dock.panel.passages.index(0, 0))
+        assert (h.controller.in_mark, h.controller.out_mark) == (first.start, first.end)
