@@ -239,7 +239,9 @@ def import_in_background(
     from db.project import open_project
 
     path = Path(path)
-    with open_project(project_path) as project:
+    # The window writes to the same file now and then (thumbnails, anchors, an undo of 20,000
+    # annotations): a worker in no hurry waits for those rather than failing after 5 s.
+    with open_project(project_path, timeout=120.0) as project:
         changes: list[Any] = []
         project.undo.subscribe(changes.append)
         summary = import_file(

@@ -106,7 +106,7 @@ def test_a_long_import_says_its_size_shows_progress_and_can_be_cancelled(
     h.qtbot.waitUntil(lambda: task.delivered, timeout=60_000)
     assert any("dense.vtt holds 1,200 annotations; importing them" in m for m in messages), messages
     assert bars and bars[-1][1] == 1_200  # the status bar followed it
-    assert len(session.project.repo.annotations()) == 1_200
+    assert len(session.project.repo.annotations()) == 1_200, messages
     session.undo()  # one step, on the window's stack
     assert session.project.repo.annotations() == []
 
