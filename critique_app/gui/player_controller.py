@@ -77,10 +77,12 @@ class PlayerController(QObject):
             if set_spawn is not None:  # engines with a thread of their own run it as a task
                 set_spawn(self.runner.spawn)
         self.fetcher = FrameFetcher(self.runner, self)
-        self.fetcher.opened.connect(self._on_opened, QUEUED)  # type: ignore[call-arg]  # stubs lack the connection type
-        self.fetcher.open_failed.connect(self.message, QUEUED)  # type: ignore[call-arg]  # stubs lack the connection type
-        self.fetcher.ready.connect(self._on_frame_ready, QUEUED)  # type: ignore[call-arg]  # stubs lack the connection type
-        self.fetcher.failed.connect(self._on_frame_failed, QUEUED)  # type: ignore[call-arg]  # stubs lack the connection type
+        # The fetcher emits on the GUI thread (its worker's results arrive through the runner's
+        # relay, one queued hop): direct calls here, no second trip through the event loop.
+        self.fetcher.opened.connect(self._on_opened)
+        self.fetcher.open_failed.connect(self.message)
+        self.fetcher.ready.connect(self._on_frame_ready)
+        self.fetcher.failed.connect(self._on_frame_failed)
 
     # -- film ---------------------------------------------------------------------------
     def _engines(self) -> list[PlayerEngine]:
