@@ -387,24 +387,24 @@ def _engine_problems(path: Path, frame_count: int) -> list[str]:
     engine = ExactEngine()
     engine.set_listener(Listener())
     engine.load(path)
-    worker = engine._thread
+    worker = engine._worker  # its playback loop (a plain thread outside the window)
     engine.play()
-    time.sleep(0.08)
+    time.sleep(0.05)
     engine.seek_frame(max(0, frame_count // 2))
-    time.sleep(0.02)
+    time.sleep(0.01)
     engine.seek_frame(max(0, frame_count - 1))
     engine.play()
-    time.sleep(0.02)
+    time.sleep(0.01)
     engine.pause()
     engine.close()
-    if worker is not None and worker.is_alive():
-        problems.append("exact engine: its thread still runs after close()")
+    if worker is not None and worker.running:
+        problems.append("exact engine: its playback loop still runs after close()")
     return problems
 
 
 def _thumbnail_problems(path: Path, frame_count: int, rate: float) -> list[str]:
     from critique_app.errors import UserError
-    from critique_app.player.thumbnails import generate_thumbnails, sample_frames
+    from critique_app.media.thumbnails import generate_thumbnails, sample_frames
 
     wanted = sample_frames(frame_count, rate) if frame_count else list(range(0, 48, 6))
     try:
@@ -522,8 +522,8 @@ def main(argv: list[str] | None = None) -> int:
         app = QApplication.instance() or QApplication([])
     # Imported before the first mutant, so that its time limit measures the work alone.
     import critique_app.cli as cli
+    import critique_app.media.thumbnails
     import critique_app.player.exact_engine
-    import critique_app.player.thumbnails
     import critique_app.services.fingerprinting  # noqa: F401
 
     # One parser for every command line this process runs: building it (argparse, gettext)

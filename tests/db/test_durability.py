@@ -34,10 +34,10 @@ KILLS = 20  # per operation
 MAX_ROUNDS = 60  # rounds that finish before the kill do not count; stop trying after this
 SEED = int(os.environ.get("DURABILITY_SEED", "11"))
 FRAMES = 240  # 10 s at 24 fps
-ANNOTATIONS = 600  # on the film, to export and to re-anchor
-CUES = 1000  # in the file imported
-STUDENT_NOTES = 200  # per student project merged
-LONG_FRAMES = 1300  # fingerprinting stores its work per batch of 256 frames: 6 batches
+ANNOTATIONS = 400  # on the film, to export and to re-anchor
+CUES = 400  # in the file imported
+STUDENT_NOTES = 100  # per student project merged
+LONG_FRAMES = 800  # fingerprinting stores its work per batch of 256 frames: 4 batches
 
 
 class Zygote:
