@@ -488,6 +488,7 @@ def window_problems(path: Path, app: Any) -> list[str]:
 
     problems: list[str] = []
     faults = _Faults()
+    threads_before = set(threading.enumerate())
     with faults.watching():
         window = MainWindow(settings=Settings(), engines=(ExactEngine(), None))
         window.show()
@@ -506,6 +507,18 @@ def window_problems(path: Path, app: Any) -> list[str]:
             window.close()
             window.deleteLater()
             app.processEvents()
+    until = time.monotonic() + 3.0  # closing the window ends its work; give it a moment
+    while True:
+        left = [
+            t.name
+            for t in threading.enumerate()
+            if t not in threads_before and t.is_alive() and t.name != "critique-reader-pipe"
+        ]
+        if not left or time.monotonic() > until:
+            break
+        time.sleep(0.02)
+    if left:
+        problems.append(f"window: threads still running after close: {sorted(left)}")
     return problems + [f"window: {f}" for f in faults.seen]
 
 
