@@ -418,3 +418,25 @@ def test_the_kill_driver_really_kills(zygote: Zygote) -> None:
     started = time.monotonic()
     result = zygote.run(0.2, call="time:sleep", args=[30])
     assert result["killed"] and time.monotonic() - started < 10
+
+
+def test_a_stop_between_complete_and_shots_never_loses_the_shots(
+    material: Material, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The narrowest window of the kill loop, hit on purpose: the run dies while saving shots."""
+    from critique_app.services.fingerprinting import fingerprint_film
+    from db import fingerprint_store as store
+    from db.project import open_project
+
+    def dies(*_args: Any) -> None:
+        raise KeyboardInterrupt  # what a kill looks like from inside: nothing after this runs
+
+    with open_project(tmp_path / "p.critique") as project:
+        with monkeypatch.context() as patch:
+            patch.setattr(store, "save_shots", dies)
+            with pytest.raises(KeyboardInterrupt):
+                fingerprint_film(project, material.film, workers=1)
+        stored = store.load_fingerprints(project.db, 1)
+        assert stored is not None and not stored.complete  # not "complete" without its shots
+        again = fingerprint_film(project, material.film, workers=1)
+        assert again.complete and store.load_shots(project.db, 1) == again.cuts
