@@ -2,14 +2,19 @@
 
 WAL so the GUI can read while a worker writes, foreign keys on, a busy timeout, and the
 migrations this version knows. Every way a file can be unusable ends in one UserError
-sentence that names the file.
+sentence that names the file, and so does every write that a full, read-only or failing
+disk refuses (the transaction is rolled back: what was saved before is kept).
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
+from collections.abc import Generator
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -23,13 +28,64 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 OUR_TABLES = {"films", "annotations", "tiers"}
 
 
+class ProjectDatabase(Database):
+    """The project's sqlite_utils.Database: a write the disk refuses (full, read-only, I/O
+    error) is rolled back and raised as one UserError sentence naming the project."""
+
+    def __init__(self, path: Path | None = None, *, read_only: bool = False, **kw: Any) -> None:
+        self.path = path
+        if path is None:
+            super().__init__(**kw)
+        elif read_only:
+            # WAL needs a -shm file beside the project; on a read-only disk it cannot be made.
+            # With no pending -wal the file is complete, and SQLite may read it as immutable.
+            wal = Path(f"{path}-wal")
+            whole = not wal.exists() or wal.stat().st_size == 0
+            uri = f"{path.resolve().as_uri()}?mode=ro{'&immutable=1' if whole else ''}"
+            super().__init__(sqlite3.connect(uri, uri=True), **kw)
+        else:
+            super().__init__(path, **kw)
+
+    @contextlib.contextmanager
+    def atomic(self) -> Generator[Database, None, None]:
+        try:
+            with super().atomic():  # rolls back first, then the error reaches us
+                yield self
+        except sqlite3.Error as err:
+            sentence = write_problem(self.path, err)
+            if sentence is None:
+                raise
+            raise UserError(sentence) from None
+
+    def execute(self, sql: str, parameters: Any = None) -> sqlite3.Cursor:
+        try:
+            return super().execute(sql, parameters)
+        except sqlite3.Error as err:
+            sentence = write_problem(self.path, err)
+            if sentence is None:
+                raise
+            if self.conn.in_transaction and not _in_savepoint(sql):
+                with contextlib.suppress(sqlite3.Error):
+                    self.conn.rollback()
+            raise UserError(sentence) from None
+
+
+def _in_savepoint(sql: str) -> bool:
+    # atomic() runs SAVEPOINT/RELEASE/COMMIT through execute and rolls back itself
+    return sql.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK", "COMMIT"))
+
+
 class Project:
     """An open project: `db` is the sqlite_utils.Database, `repo` returns domain objects,
-    `undo` is the project's one undo/redo history (push commands from domain.commands)."""
+    `undo` is the project's one undo/redo history (push commands from domain.commands).
 
-    def __init__(self, db: Database, path: Path | None) -> None:
+    `read_only` is None, or the sentence saying why edits cannot be saved (a project on a
+    read-only disk opens for reading; every edit then fails with that sentence)."""
+
+    def __init__(self, db: Database, path: Path | None, read_only: str | None = None) -> None:
         self.db = db
         self.path = path
+        self.read_only = read_only
         self.repo = Repository(db)
         self.undo = UndoStack(self.repo)
 
@@ -38,11 +94,11 @@ class Project:
         return schema_version(self.db.conn)
 
     def close(self) -> None:
-        try:
-            # Fold the WAL back into the file so a copied .critique is complete on its own.
-            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        except sqlite3.Error:
-            pass
+        if self.read_only is None:
+            # Fold the WAL back into the file so a copied .critique is complete on its own;
+            # on a full disk it stays in the -wal file, where SQLite finds it next time.
+            with contextlib.suppress(sqlite3.Error, UserError):
+                self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self.db.close()
 
     def __enter__(self) -> Project:
@@ -106,9 +162,12 @@ def open_project(
             raise UserError(f"Cannot read the project {path}: {err.strerror}.") from None
         if header != SQLITE_HEADER:
             raise UserError(f"{path} is not a Critique project: it is not an SQLite database file.")
+    read_only = write_problem(path, _READ_ONLY) if _cannot_write(path) else None
+    if read_only is not None and is_new:
+        raise UserError(read_only)
     db: Database | None = None
     try:
-        db = Database(path)
+        db = ProjectDatabase(path, read_only=read_only is not None)
         _configure(db, timeout)
         version = schema_version(db.conn)
         tables = set(db.table_names())
@@ -124,12 +183,19 @@ def open_project(
             )
         if version > 0 and not tables >= OUR_TABLES:
             raise UserError(f"{path} is damaged: tables of the project are missing.")
-        if db.conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
-            db.enable_wal()
-        migrate(db.conn)
-        # Fail now, not at the first edit, when another program holds the write lock.
-        db.execute("BEGIN IMMEDIATE")
-        db.execute("ROLLBACK")
+        if read_only is not None:
+            # Readable, never writable: open it to read; every edit says why it is not saved.
+            if version < latest_version():
+                raise UserError(
+                    f"{read_only} (It also needs updating to this version's project format.)"
+                )
+        else:
+            if db.conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                db.enable_wal()
+            migrate(db.conn)
+            # Fail now, not at the first edit, when another program holds the write lock.
+            db.conn.execute("BEGIN IMMEDIATE")
+            db.conn.execute("ROLLBACK")
         check = "ok"
         if path.stat().st_size <= check_limit:
             check = db.execute("PRAGMA quick_check(1)").fetchone()[0]
@@ -137,7 +203,7 @@ def open_project(
             raise UserError(
                 f"{path} is damaged (SQLite reports: {check}); open a backup copy instead."
             )
-        project = Project(db, path)
+        project = Project(db, path, read_only)
         if is_new and default_vocabulary:
             _seed(project)
         return project
@@ -184,15 +250,76 @@ def check_integrity(path: str | Path, progress: Progress = NO_PROGRESS) -> str |
     )
 
 
+_READ_ONLY = sqlite3.OperationalError("attempt to write a readonly database")
+
+
+def _disk_is_read_only(path: Path) -> bool:
+    """The project's folder is on a file system mounted read-only."""
+    try:
+        return bool(os.statvfs(path.parent).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
+
+
+def _cannot_write(path: Path) -> bool:
+    """A read-only disk, or a file or folder (WAL writes beside the file) we may not write."""
+    if _disk_is_read_only(path):
+        return True
+    if path.exists() and not os.access(path, os.W_OK):
+        return True
+    return not os.access(path.parent, os.W_OK | os.X_OK)
+
+
+def _disk_is_full(path: Path) -> bool:
+    try:
+        stats = os.statvfs(path.parent)
+    except OSError:
+        return False
+    return stats.f_bavail * stats.f_frsize < 64 * 1024
+
+
+def write_problem(path: Path | None, err: sqlite3.Error) -> str | None:
+    """The sentence for a write the disk refused (full, read-only, I/O error), else None."""
+    text = str(err).lower()
+    name = path.name if path is not None else "The project"
+    where = f" ({path.parent})" if path is not None else ""
+    full = "disk is full" in text or "database or disk is full" in text
+    io_error = "disk i/o error" in text
+    if full or (io_error and path is not None and _disk_is_full(path)):
+        return (
+            f"The disk holding {name}{where} is full: this change was not saved, and what "
+            "was saved before is kept. Free some space on that disk and try again."
+        )
+    if (
+        "readonly" in text
+        or "read-only" in text
+        or (
+            path is not None and _disk_is_read_only(path) and ("unable to open" in text or io_error)
+        )
+    ):
+        return (
+            f"{name} is on a read-only disk or cannot be written{where}: nothing was changed. "
+            "Copy the project to a folder you can write to, and edit the copy."
+        )
+    if io_error:
+        return (
+            f"The disk holding {name}{where} failed while writing (disk I/O error): this "
+            "change was not saved, and what was saved before is kept. Check the disk, or copy "
+            "the project somewhere else."
+        )
+    return None
+
+
 def _explain(path: Path, err: sqlite3.Error) -> str:
+    problem = write_problem(path, err)
+    if problem is not None:
+        return problem
     text = str(err).lower()
     if "locked" in text or "busy" in text:
         return (
             f"{path} is locked by another program (another Critique window or a sync tool); "
             "close it there and try again."
         )
-    if "readonly" in text or "read-only" in text:
-        return f"{path} cannot be written (read-only file or folder); copy it somewhere writable."
     if "not a database" in text:
         return f"{path} is not a Critique project: it is not an SQLite database file."
     if "malformed" in text or "corrupt" in text:
@@ -204,7 +331,7 @@ def _explain(path: Path, err: sqlite3.Error) -> str:
 
 def memory_project(*, default_vocabulary: bool = False) -> Project:
     """A throw-away project in memory (tests, previews), with the full schema."""
-    db = Database(memory=True)
+    db = ProjectDatabase(memory=True)
     _configure(db, 1.0)
     migrate(db.conn)
     project = Project(db, None)

@@ -10,6 +10,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# CI (CI=true) replays the same examples every run, so a red CI is a regression and never luck;
+# deadlines are off there because a busy 2-core runner can make any one example slow. Locally
+# the default profile keeps exploring new examples.
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+if os.environ.get("CI") == "true":
+    settings.load_profile("ci")
 
 # Before any Qt import: widgets render offscreen unless a test runs its own X server.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

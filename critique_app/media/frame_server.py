@@ -185,7 +185,16 @@ class FrameServer:
         position = bisect.bisect_left(self._keys, key)
         while True:
             start_key = self._keys[position]
-            self._container.seek(self.pts[start_key], backward=True, stream=self._stream)
+            try:
+                self._container.seek(self.pts[start_key], backward=True, stream=self._stream)
+            except av.error.FFmpegError:
+                # A damaged index can refuse a seek (EPERM, EINVAL): try an earlier keyframe,
+                # and at the first one read the file again from its start.
+                if position > 0:
+                    position -= 1
+                    continue
+                self._reopen()
+                ctx = self._stream.codec_context
             ctx.flush_buffers()
             packets_in = self._container.demux(self._stream)
             first = next((p for p in packets_in if p.size), None)
@@ -201,6 +210,16 @@ class FrameServer:
         if position == 0 and rank is None:
             valid_from = self.pts[0]
         yield from self._decode_packets(first, packets_in, valid_from)
+
+    def _reopen(self) -> None:
+        """A fresh demuxer at the start of the file, for when seeking to its start fails."""
+        self._container.close()
+        try:
+            self._container = av.open(str(self.path), metadata_errors="ignore")
+        except av.error.FFmpegError as err:
+            raise UserError(f"{self.path} can no longer be read ({err.strerror}).") from None
+        self._stream = self._container.streams.video[0]
+        self._stream.thread_type = "AUTO"
 
     def _decode_packets(
         self, first: av.Packet, rest: Iterator[av.Packet], valid_from: int

@@ -80,7 +80,8 @@ def open_video(path: str | Path) -> tuple[av.container.InputContainer, av.VideoS
     if not path.is_file():
         raise UserError(f"{path} does not exist.")
     try:
-        container = av.open(str(path))
+        # a damaged file's tags may not be UTF-8: drop them rather than fail on them
+        container = av.open(str(path), metadata_errors="ignore")
     except av.FFmpegError as err:
         raise UserError(f"{path.name} is not a readable image or video ({err.strerror}).") from err
     if not container.streams.video:

@@ -100,7 +100,14 @@ def _describe(
     tb = table.time_base
     deltas = [b - a for a, b in zip(table.pts, table.pts[1:], strict=False)]
     vfr = _is_variable(deltas)
-    rate = _frame_rate(stream, deltas, tb, vfr)
+    try:
+        rate = _frame_rate(stream, deltas, tb, vfr)
+    except ValueError as err:  # timestamps a damaged or odd muxer wrote, e.g. 5760 fps
+        reason = str(err).rstrip(".")
+        raise UserError(
+            f"{path} cannot be shown frame by frame: its timestamps give no usable frame rate "
+            f"({reason})."
+        ) from None
     last_duration = table.durations[-1] if table.durations and table.durations[-1] > 0 else 0
     if not last_duration:
         last_duration = int(statistics.median(deltas)) if deltas else 0

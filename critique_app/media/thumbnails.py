@@ -32,9 +32,14 @@ def sample_frames(frame_count: int, rate: float, max_count: int = 400) -> list[i
 
 def _open(path: Path) -> Any:
     try:
-        container = av.open(str(path))
+        # a damaged file's tags may not be UTF-8: drop them rather than fail on them
+        container = av.open(str(path), metadata_errors="ignore")
     except (av.error.FFmpegError, OSError) as err:
-        raise UserError(f"{path.name} could not be opened for thumbnails: {err}.") from err
+        reason = getattr(err, "strerror", None) or err
+        raise UserError(f"{path.name} could not be opened for thumbnails ({reason}).") from err
+    if not container.streams.video:
+        container.close()
+        raise UserError(f"{path.name} has no video stream to make thumbnails from.")
     stream = container.streams.video[0]
     stream.thread_type = "AUTO"
     return container, stream

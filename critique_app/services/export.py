@@ -5,6 +5,7 @@ complete, so a cancelled or failed export never leaves half a file where a good 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -258,12 +259,12 @@ def export_files(
         stills=stills, progress=progress, signer=signer, language=language, target=target
     )
     write = exporter.load()
+    _discard_abandoned(target)
+    prefix = f"{_partial_prefix(target)}{os.getpid()}-"
     if exporter.writes_folder:
-        temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
+        temp = Path(tempfile.mkdtemp(prefix=prefix, dir=target.parent))
     else:
-        fd, name = tempfile.mkstemp(
-            prefix=f".{target.name}.partial-", suffix=exporter.extension, dir=target.parent
-        )
+        fd, name = tempfile.mkstemp(prefix=prefix, suffix=exporter.extension, dir=target.parent)
         os.close(fd)
         temp = Path(name)
     files = [target]
@@ -292,6 +293,36 @@ def export_files(
     finally:
         stills.close()
     return Exported(target, tuple(files), tuple(ctx.notes))
+
+
+def _partial_prefix(target: Path) -> str:
+    return f".{target.name}.partial-"
+
+
+def _discard_abandoned(target: Path) -> None:
+    """Remove half-written files of earlier exports to `target` whose process is gone (killed,
+    or the machine lost power): the export is whole or absent, and leaves no litter."""
+    prefix = _partial_prefix(target)
+    try:
+        leftovers = [p for p in target.parent.iterdir() if p.name.startswith(prefix)]
+    except OSError:
+        return
+    for path in leftovers:
+        pid = path.name[len(prefix) :].split("-", 1)[0]
+        if pid.isdigit() and _running(int(pid)):
+            continue  # another export to the same place is under way
+        with contextlib.suppress(OSError):
+            _discard(path)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by someone else
+        return True
+    return True
 
 
 def _discard(path: Path, ctx: ExportContext | None = None) -> None:

@@ -72,7 +72,10 @@ def fingerprint_film(
     total = layout.frame_count
     known = store.load_fingerprints(db, film_id)
     if known is not None and known.complete and not restart:
-        cuts = store.load_shots(db, film_id) or []
+        cuts = store.load_shots(db, film_id)
+        if cuts is None:  # stored by an earlier version, which could stop between the two
+            cuts = find_cuts(known.frame_diff, known.phash)
+            store.save_shots(db, film_id, cuts, METHOD)
         return FingerprintSummary(
             film_id,
             total,
@@ -141,11 +144,14 @@ def fingerprint_film(
         )
     summary.complete = summary.hashed >= total or summary.problem is not None
     if summary.complete:
-        store.mark_complete(db, film_id)
         stored = store.load_fingerprints(db, film_id)
         assert stored is not None
         summary.cuts = find_cuts(stored.frame_diff, stored.phash)
-        store.save_shots(db, film_id, summary.cuts, METHOD)
+        # complete and its shots in one transaction: a crash between them would leave a film
+        # marked complete whose shots are never found
+        with db.atomic():
+            store.mark_complete(db, film_id)
+            store.save_shots(db, film_id, summary.cuts, METHOD)
     return summary
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from critique_app.domain.timecode import (
@@ -165,14 +165,39 @@ def test_non_drop_round_trip_at_ntsc_rates(frame: int, rate: Fraction, start: in
     assert smpte_to_frame(text, rate, drop_frame=False, start=start) == frame
 
 
-@given(frame=frames, rate=st.sampled_from([NTSC30, NTSC60]))
-def test_drop_frame_timecode_tracks_wall_clock(frame: int, rate: Fraction) -> None:
-    # Drop-frame exists so that the label stays within ~2 frames of real elapsed time.
-    text = frame_to_smpte(frame, rate)
+def _label_seconds(text: str, rate: Fraction) -> Fraction:
     hh, mm, rest = text.split(":")
     ss, ff = rest.split(";")
-    label_seconds = int(hh) * 3600 + int(mm) * 60 + int(ss) + Fraction(int(ff), nominal_fps(rate))
-    assert abs(label_seconds - frame_to_seconds(frame, rate)) < Fraction(1, 5)
+    return int(hh) * 3600 + int(mm) * 60 + int(ss) + Fraction(int(ff), nominal_fps(rate))
+
+
+def _ten_minute_cycle(rate: Fraction) -> int:
+    """Frames in one 10-minute drop-frame cycle: 9 of its 10 minutes drop 2 (at 60p: 4) labels."""
+    nominal = nominal_fps(rate)
+    return nominal * 600 - 9 * 2 * (nominal // 30)
+
+
+def test_drop_frame_drift_is_86_ms_a_day() -> None:
+    # A 10-minute label cycle is 17,982 real frames = 599.9994 s: the label runs 0.6 ms ahead
+    # per cycle, 144 cycles a day, 86.4 ms a day; SMPTE's scheme cannot do better.
+    for rate in (NTSC30, NTSC60):
+        cycle = _ten_minute_cycle(rate)
+        assert frame_to_smpte(cycle, rate) == "00:10:00;00"
+        per_cycle = 600 - frame_to_seconds(cycle, rate)
+        assert per_cycle == Fraction(3, 5000)
+        assert per_cycle * 144 == Fraction(864, 10000)
+
+
+@given(frame=frames, rate=st.sampled_from([NTSC30, NTSC60]))
+@example(frame=4907288, rate=NTSC30)  # 45:29:00;02, where a flat "within 0.2 s" failed
+def test_drop_frame_timecode_tracks_wall_clock(frame: int, rate: Fraction) -> None:
+    # Drop-frame keeps the label near real elapsed time: off by the 0.6 ms a 10-minute cycle
+    # accumulates (86.4 ms a day), plus at most 2 frames inside a cycle.
+    cycle = _ten_minute_cycle(rate)
+    label = _label_seconds(frame_to_smpte(frame, rate), rate)
+    real = frame_to_seconds(frame, rate)
+    drift = (frame // cycle) * (600 - frame_to_seconds(cycle, rate))
+    assert abs(label - real - drift) <= Fraction(2, 30)
 
 
 @given(frame=frames, rate=rates)
