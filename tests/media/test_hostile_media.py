@@ -68,3 +68,22 @@ def test_a_crash_or_a_hang_names_its_mutant_and_the_rest_still_run(
     outcome = run_drivers(few, tmp_path, 1, limit=4.0)
     assert outcome.problems == {1: ["signal SIGSEGV"], 3: ["hang: no answer within 4 s"]}
     assert sorted(outcome.seconds) == [0, 2]
+
+
+WINDOW_STRIDE = 6  # every sixth mutant also opens in the window (all 308: ~200 s, run by hand)
+
+
+def test_the_window_opens_damaged_films_with_a_sentence(
+    mutants: list[Mutant], tmp_path: Path
+) -> None:
+    """The main window (offscreen, exact-frame engine) opens each, shows a sentence or the
+    picture, closes with no thread left behind; `python -m tests.hostile_media LIST --window`
+    runs the whole set."""
+    chosen = mutants[::WINDOW_STRIDE]
+    outcome = run_drivers(chosen, tmp_path, DRIVERS, window=True)
+    report = [
+        f"{chosen[i].describe()}:\n    " + "\n    ".join(p[:600] for p in problems)
+        for i, problems in sorted(outcome.problems.items())
+    ]
+    assert not report, "\n".join(report)
+    assert len(outcome.seconds) == len(chosen)
