@@ -199,6 +199,8 @@ class ProjectSession(QObject):
         self.undo_stack = UndoStack(self.project.repo)
         self.undo_stack.subscribe(self.changed.emit)  # once per project; panels listen once
         self.project_opened.emit(self.project)
+        if self.project.read_only is not None:  # e.g. a write-protected USB stick: read only
+            self.message.emit(self.project.read_only)
         films = self.project.repo.films()
         if not films:
             self.title_changed.emit(path.stem)
