@@ -26,6 +26,7 @@ from critique_app.gui.actions import MENUS, ActionCollection
 from critique_app.gui.agreement_dock import install_agreement
 from critique_app.gui.anchor_keeper import install_anchor_keeper
 from critique_app.gui.annotation_actions import install_annotation_tools
+from critique_app.gui.compare_dock import install_compare
 from critique_app.gui.copy_dialog import install_copy_mover
 from critique_app.gui.matches_dock import install_matches
 from critique_app.gui.player_controller import PlayerController
@@ -99,6 +100,7 @@ class MainWindow(QMainWindow):
         self.copies = install_copy_mover(self)  # Provenance ▸ Move annotations onto another copy
         self.screening = install_screening(self)  # File ▸ Screen a folder…, the Screening panel
         self.agreement = install_agreement(self)  # Panels ▸ Agreement: where a class differs
+        self.compare = install_compare(self)  # View ▸ Compare with…, the Compare dock
         self._restore()
         if forward.draws_itself or (reverse is not None and reverse.draws_itself):
             self.controller.attach(self.video.native_window_id())
@@ -368,6 +370,7 @@ class MainWindow(QMainWindow):
         self.settings.sync()
         self.anchor_keeper.close()
         self.matches.close()
+        self.compare.close()
         self.session.close()
         self.controller.close()
         close_shared_reader()  # the warm C2PA reader this window may have started
