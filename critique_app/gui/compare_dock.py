@@ -1,7 +1,9 @@
 """View ▸ Compare with…: a second film beside the one on screen, locked to it frame by frame.
 
-The compared film's exact frames come from a second frame fetcher on the window's task runner;
-the film on screen keeps its own (its pictures arrive through the controller). When the second
+The compare panel takes the place of the window's picture (it shows the film on screen as its
+pane A) until it is closed. The compared film's exact frames come from a second frame fetcher
+on the window's task runner; the film on screen keeps its own (its pictures arrive through the
+controller, or, while a self-drawing engine such as VLC plays, from a third fetcher). When the second
 film is a copy, the comparison service's mapping (fingerprints of both films: a "film" task
 with progress and Cancel) says which of its frames shows the current one, or that it lacks
 the passage; any other film is locked by frame number or time, with an offset Alt+←/→ nudges.
@@ -128,8 +130,9 @@ class CompareDock(QObject):
         self.window = window
         self.controller = window.controller
         self.panel: ComparePanel | None = None
-        self.dock: Any = None
-        self.fetcher: FrameFetcher | None = None
+        self.fetcher: FrameFetcher | None = None  # the compared film's frames
+        self.fetcher_a: FrameFetcher | None = None  # the film on screen's, while VLC draws it
+        self.native = False  # the engine draws the film on screen itself (no pictures come)
         self.task: Task | None = None
         self.comparison: Any = None  # services.compare.Comparison once the mapping is known
         self.unrelated: str | None = None  # why the films are locked by frame or time
@@ -149,6 +152,7 @@ class CompareDock(QObject):
         self.controller.frame_changed.connect(self._follow)
         self.controller.picture.connect(self._picture_a)
         self.controller.film_opened.connect(self._film_opened)
+        self.controller.native_video.connect(self._native_video)
         window.session.changed.connect(lambda _c: self._load_annotations())
 
     @property
@@ -209,13 +213,14 @@ class CompareDock(QObject):
         # film is matched in memory, so comparing never adds a film to the project.
         in_project = project is not None and project.path is not None and self.b_film_id
         in_project = in_project and str(a_path.resolve()) in ids
+        panel.lock.hide()  # until the films turn out not to be copies
         panel.view.clear()
-        panel.view.set_normalisation(None, None, False)
+        panel.view.set_normalisation(None, None, False, overlap=False)
         panel.view.set_message("b", MATCHING)
         panel.summary.setText(f"Comparing with {b_path.name}: {MATCHING}")
         self._show_offset()
-        self.dock.show()
-        self.dock.raise_()
+        self.window.replace_picture(panel)
+        panel.view.setFocus()
         self.fetcher = FrameFetcher(self.window.tasks, self)
         self.fetcher.opened.connect(self._opened_b)
         self.fetcher.open_failed.connect(self._failed_b)
@@ -233,6 +238,9 @@ class CompareDock(QObject):
             on_error=self._compare_failed,
             on_cancelled=lambda: self._compare_failed("Comparing cancelled."),
         )
+        shown = self.window.video.picture  # the frame on screen before the view opened
+        if shown.pixels is not None and shown.index is not None:
+            panel.view.set_frame("a", shown.pixels, shown.index, self._caption_a(shown.index))
         self._load_annotations()
         return self.task
 
@@ -241,10 +249,6 @@ class CompareDock(QObject):
             self.panel = ComparePanel()
             self.panel.close_button.clicked.connect(self.close_view)
             self.panel.lock.currentIndexChanged.connect(lambda _i: self._follow())
-            self.dock = self.window.add_panel("Compare", self.panel)
-            self.dock.visibilityChanged.connect(self._visibility)
-            w = self.window.as_widget().width()
-            self.window.resizeDocks([self.dock], [w * 3 // 5], Qt.Orientation.Horizontal)
         return self.panel
 
     @staticmethod
@@ -267,21 +271,20 @@ class CompareDock(QObject):
         task, self.task = self.task, None
         if task is not None:
             task.drop()
-        fetcher, self.fetcher = self.fetcher, None
-        if fetcher is not None:
-            fetcher.close()
-            fetcher.deleteLater()
+        for fetcher in (self.fetcher, self.fetcher_a):
+            if fetcher is not None:
+                fetcher.close()
+                fetcher.deleteLater()
+        self.fetcher = self.fetcher_a = None
         self.comparison, self.unrelated, self.film_b, self.wanted_b = None, None, None, None
         self.window.timeline.canvas.remove_lane(LANE)
 
     def close_view(self) -> None:
+        """The panel's Close: the film's picture comes back in its place."""
         self.close()
-        if self.dock is not None:
-            self.dock.hide()
-
-    def _visibility(self, visible: bool) -> None:
-        if not visible and self.dock is not None and not self.dock.isVisible():
-            self.close()  # the dock's own close button: the same as Close
+        if self.panel is not None:
+            self.window.replace_picture(None)
+            self.window.video.setFocus()
 
     def _film_opened(self, info: Any) -> None:
         a = self.film_a
@@ -312,7 +315,7 @@ class CompareDock(QObject):
             return
         if isinstance(result, str):  # not a copy: locked by frame or time
             self.unrelated = result
-            panel.lock.setEnabled(True)
+            panel.lock.show()
             panel.summary.setText(
                 f"{result} Locked by {'time' if self._lock_by() == 'timecode' else 'frame number'}"
                 " with an offset: Alt+← / Alt+→ nudge it."
@@ -320,7 +323,7 @@ class CompareDock(QObject):
         else:
             self.comparison = result
             m = result.mapping
-            panel.lock.setEnabled(False)
+            panel.lock.hide()  # a copy is locked by its pictures
             panel.view.set_normalisation(m.original.crop, m.copy.crop, m.variant == "mirror")
             panel.summary.setText(result.sentence())
             self.film_a, self.film_b = result.film_a, result.film_b
@@ -337,6 +340,8 @@ class CompareDock(QObject):
                 f"{text} Locked by frame number until the copies are matched."
             )
         self.unrelated = text
+        if self.panel is not None:
+            self.panel.lock.show()
         self._follow()
 
     def _set_lane(self) -> None:
@@ -408,7 +413,24 @@ class CompareDock(QObject):
             view.set_message("b", self.missing_sentence(frame), self._caption_b(None))
         elif self.fetcher is not None:
             self.fetcher.request(b)
+        if self.native and self.controller.playing:
+            self._fetch_a(frame)
         self._show_regions()
+
+    def _native_video(self, native: bool) -> None:
+        self.native = native
+        if native and self.active:
+            self._fetch_a(self.controller.current)
+
+    def _fetch_a(self, frame: int) -> None:
+        """While VLC draws the film on screen, its pane's frames are decoded here."""
+        if self.fetcher_a is None:
+            if self.controller.path is None:
+                return
+            self.fetcher_a = FrameFetcher(self.window.tasks, self)
+            self.fetcher_a.ready.connect(self._picture_a_fetched)
+            self.fetcher_a.open(self.controller.path, self.controller.info)
+        self.fetcher_a.request(frame)
 
     def nudge(self, frames: int) -> None:
         """Alt+←/→: shift B by one frame against the film on screen."""
@@ -444,6 +466,11 @@ class CompareDock(QObject):
     def _picture_a(self, frame: Any) -> None:
         if self.active and self.panel is not None:
             self.panel.view.set_frame("a", frame.image, frame.index, self._caption_a(frame.index))
+
+    def _picture_a_fetched(self, frame: Any) -> None:
+        c = self.controller
+        if c.playing or frame.index == c.current:  # not a late one after the pause
+            self._picture_a(frame)
 
     def _picture_b(self, frame: Any) -> None:
         if self.panel is None or frame.index != self.wanted_b:
@@ -494,5 +521,5 @@ class CompareDock(QObject):
 
 
 def install_compare(window: WindowContext) -> CompareDock:
-    """View ▸ Compare with…, Alt+←/→ and the Compare dock (Panels menu)."""
+    """View ▸ Compare with…, Alt+←/→ and the compare panel shown in place of the picture."""
     return CompareDock(window)

@@ -84,8 +84,10 @@ class CompareView(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setMinimumSize(320, 180)
         self.setMouseTracking(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # stands in for the picture: keys start here
         self.a, self.b = _Pane(), _Pane()
         self.mode = "side"
+        self.overlap = True  # B scaled onto A's picture (copies); False: B letterboxed
         self.wipe = 0.5
         self.vertical = False  # False: the wipe line is upright and moves across
         self.gain = 4.0
@@ -122,9 +124,13 @@ class CompareView(QWidget):
         self.gain = max(1.0, float(gain))
         self.update()
 
-    def set_normalisation(self, crop_a: Crop, crop_b: Crop, mirror_b: bool) -> None:
-        """How B's picture is brought onto A's (from the comparison's mapping)."""
+    def set_normalisation(
+        self, crop_a: Crop, crop_b: Crop, mirror_b: bool, overlap: bool = True
+    ) -> None:
+        """How B's picture is brought onto A's (from the comparison's mapping). Without a
+        mapping (`overlap` False: films that are not copies) B keeps its own shape."""
         self.a.crop, self.b.crop, self.b.mirror = crop_a, crop_b, bool(mirror_b)
+        self.overlap = overlap
 
     def set_frame(self, pane: str, image: Any, index: int, caption: str = "") -> None:
         """An exact frame (H x W x 3 RGB) for pane 'a' or 'b'."""
@@ -148,7 +154,7 @@ class CompareView(QWidget):
         self.update()
 
     def clear(self) -> None:
-        crops = (self.a.crop, self.b.crop, self.b.mirror)
+        crops = (self.a.crop, self.b.crop, self.b.mirror, self.overlap)
         self.a, self.b = _Pane(), _Pane()
         self.set_normalisation(*crops)
         self._difference = None
@@ -185,6 +191,22 @@ class CompareView(QWidget):
         left = 0.0 if pane == "a" else half + GAP
         return self._fit(QRectF(left, 0, half, h))
 
+    def picture_rect(self, pane: str) -> QRectF:
+        """Where the pane's picture itself lands: its pane's rectangle, or for B when it does
+        not overlap A (not a copy), B's own shape letterboxed inside it."""
+        rect = self.pane_rect(pane)
+        image = self.b.image
+        if pane == "a" or self.overlap or image is None or image.width() == 0:
+            return rect
+        size = QSize(image.width(), image.height())
+        size.scale(QSize(int(rect.width()), int(rect.height())), Qt.AspectRatioMode.KeepAspectRatio)
+        return QRectF(
+            rect.x() + (rect.width() - size.width()) / 2,
+            rect.y() + (rect.height() - size.height()) / 2,
+            size.width(),
+            size.height(),
+        )
+
     def handle_position(self) -> QPointF:
         """The wipe handle's centre in widget pixels."""
         r = self.pane_rect("a")
@@ -201,7 +223,7 @@ class CompareView(QWidget):
             self._draw_pane(p, self.a, self.pane_rect("a"))
             self._draw_pane(p, self.b, self.pane_rect("b"))
             self._draw_regions(p, self.a, self.pane_rect("a"))
-            self._draw_regions(p, self.b, self.pane_rect("b"))
+            self._draw_regions(p, self.b, self.picture_rect("b"))
         else:
             rect = self.pane_rect("a")
             if self.mode == "wipe":
@@ -212,12 +234,12 @@ class CompareView(QWidget):
                 self._draw_pane(p, self.a, rect)
                 if self.b.image is not None:
                     p.setOpacity(0.5)
-                    p.drawImage(rect, self.b.image)
+                    p.drawImage(self.picture_rect("b"), self.b.image)
                     p.setOpacity(1.0)
                 else:
                     self._draw_message(p, self.b, rect)
             self._draw_regions(p, self.a, rect)
-            self._draw_regions(p, self.b, rect, dashed=True)
+            self._draw_regions(p, self.b, self.picture_rect("b"), dashed=True)
         self._draw_captions(p)
         p.end()
         self.paint_count += 1
@@ -225,6 +247,9 @@ class CompareView(QWidget):
 
     def _draw_pane(self, p: QPainter, pane: _Pane, rect: QRectF) -> None:
         if pane.image is not None:
+            if pane is self.b and not self.overlap:
+                p.fillRect(rect, QColor(0, 0, 0))
+                rect = self.picture_rect("b")
             p.drawImage(rect, pane.image)
         else:
             self._draw_message(p, pane, rect)
@@ -389,7 +414,7 @@ class CompareView(QWidget):
     # -- what the panes show, for tests and screenshots ---------------------------------------
     def pane_pixels(self, pane: str) -> Any:
         """The pane's picture as painted on screen (H x W x 3 RGB), from a grab of the widget."""
-        rect = self.pane_rect(pane).toRect()
+        rect = self.picture_rect(pane).toRect()
         return rgb_pixels(self.grab().toImage().copy(rect))
 
 

@@ -117,6 +117,8 @@ class MainWindow(QMainWindow):
         column.setSpacing(0)
         column.addWidget(self.video, 1)
         column.addWidget(self.transport)
+        self._picture_column = column
+        self._stand_in: QWidget | None = None  # shown instead of the picture (compare view)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(top)
         self.splitter.addWidget(self.timeline)
@@ -151,6 +153,21 @@ class MainWindow(QMainWindow):
         if self.panels_menu is not None:
             self.panels_menu.addAction(dock.toggleViewAction())
         return dock
+
+    def replace_picture(self, widget: QWidget | None) -> None:
+        """Show `widget` (the compare view) where the film's picture is, above the transport;
+        None puts the picture back. The widget stays the caller's (hidden, not deleted)."""
+        column, old = self._picture_column, self._stand_in
+        if old is widget:
+            return
+        if old is not None:
+            column.removeWidget(old)
+            old.hide()
+        self._stand_in = widget
+        if widget is not None:
+            column.insertWidget(0, widget, 1)
+            widget.show()
+        self.video.setVisible(widget is None)
 
     def _install_panels(self) -> None:
         """Docks built when first shown (nothing heavy runs for a panel nobody looks at)."""

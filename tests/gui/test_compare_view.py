@@ -77,7 +77,7 @@ def test_locked_steps_show_corresponding_frames(open_window: Any, films: dict[st
     h.settle()
     shown_b(h, dock)
     for _ in range(20):  # across the cut at frame 70
-        h.key(Qt.Key.Key_Right)
+        h.qtbot.keyClick(view, Qt.Key.Key_Right)  # the panel stands in for the picture
         frame = h.settle()
         shown_b(h, dock)
         assert dock.wanted_b == frame + HEAD
@@ -96,12 +96,14 @@ def test_locked_steps_show_corresponding_frames(open_window: Any, films: dict[st
     shown_b(h, dock)
     assert dock.wanted_b == 120 + HEAD - (REMOVED[1] - REMOVED[0] + 1)
     assert code(view.pane_pixels("b")) == 120
-    h.key(Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    h.qtbot.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
     shown_b(h, dock)
     assert dock.offset == 1 and code(view.pane_pixels("b")) == 121
     # Closing drops the compared film's work and its lane.
+    assert not h.window.video.isVisible() and dock.panel.isVisible()  # in the picture's place
     dock.close_view()
     assert not dock.active and "compare" not in h.window.timeline.canvas.lanes
+    assert h.window.video.isVisible() and not dock.panel.isVisible()
 
 
 def test_wipe_handle_follows_the_mouse(open_window: Any, films: dict[str, Path]) -> None:
@@ -132,3 +134,77 @@ def test_wipe_handle_follows_the_mouse(open_window: Any, films: dict[str, Path])
     difference = view.difference_image()
     assert difference is not None
     assert np.asarray(view.pane_pixels("a"), np.float32).mean() < 40
+
+
+def test_project_copies_regions_and_an_unrelated_film(
+    open_window: Any,
+    films: dict[str, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from PyQt6.QtWidgets import QFileDialog, QInputDialog
+
+    from critique_app.domain.model import Annotation, FrameRange, Region
+    from critique_app.services.films import add_film
+    from db.project import open_project
+    from tests.media_factory import make_coded_clip
+
+    other = make_coded_clip(tmp_path / "holiday.mp4", frames=90, rate=30)
+    path = tmp_path / "jury.critique"
+    box = [(0.55, 0.5), (0.8, 0.9)]  # on the screener's picture
+    # The same place on the festival copy: scaled into 480x270, bars of 45 above, mirrored.
+    on_copy = [(1 - x, (45 + y * 270) / 360) for x, y in box]
+    with open_project(path) as project:
+        tier = project.repo.add_tier("Jury", author="ines")
+        for name, points in (("screener", box), ("festival", on_copy)):
+            film = add_film(project, films[name])
+            project.repo.add_annotation(
+                Annotation.create(
+                    film.id or 0,
+                    tier.id or 0,
+                    FrameRange(40, 130),
+                    note=name,
+                    regions=(Region.still("rectangle", points, 40),),
+                )
+            )
+    h = open_window(path)
+    h.window.resize(1400, 760)
+    asked: list[list[str]] = []
+
+    def pick(_parent: Any, _title: str, _label: str, items: list[str], *_a: Any) -> Any:
+        asked.append(items)
+        return items[0], True
+
+    monkeypatch.setattr(QInputDialog, "getItem", staticmethod(pick))
+    dock = h.window.compare
+    assert dock.action in h.window.action_table.in_menu("View")
+    dock.action.trigger()  # View ▸ Compare with…: the project's other copy, or a file
+    assert asked == [["festival (festival.mp4)", "A film file…"]]
+    h.qtbot.waitUntil(lambda: dock.comparison is not None, timeout=60_000)
+    h.controller.show_frame(60)
+    h.settle()
+    shown_b(h, dock)
+    view = dock.panel.view
+    assert [r.color for r in view.a.regions] and len(view.b.regions) == 1
+    # Both regions land on the same place of their normalised pictures.
+    rect_a, rect_b = view.pane_rect("a"), view.pane_rect("b")
+    for pa, pb in zip(view.a.regions[0].points, view.b.regions[0].points, strict=True):
+        qa = view._to_pane(view.a, rect_a, pa) - rect_a.topLeft()
+        qb = view._to_pane(view.b, rect_b, pb) - rect_b.topLeft()
+        assert abs(qa.x() - qb.x()) < 3 and abs(qa.y() - qb.y()) < 3
+    # A film that is not a copy: locked by time (its rate differs), nudged by Alt+←.
+    monkeypatch.setattr(QInputDialog, "getItem", staticmethod(lambda *a: ("A film file…", True)))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a: (str(other), "")))
+    dock.action.trigger()
+    h.qtbot.waitUntil(lambda: dock.unrelated is not None, timeout=60_000)
+    assert "is not a copy" in dock.unrelated and dock.panel.lock.currentData() == "timecode"
+    h.controller.show_frame(40)
+    h.settle()
+    shown_b(h, dock)
+    assert dock.wanted_b == 50 and read_frame_code(view.pane_pixels("b")) == 50  # 40/24 s at 30
+    h.qtbot.keyClick(view, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    shown_b(h, dock)
+    assert read_frame_code(view.pane_pixels("b")) == 49
+    dock.panel.lock.setCurrentIndex(0)  # by frame number
+    shown_b(h, dock)
+    assert read_frame_code(view.pane_pixels("b")) == 39
