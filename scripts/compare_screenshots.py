@@ -8,7 +8,8 @@ QT_QPA_PLATFORM=xcb and grabs the X screen. The material: the demo project's fil
 conformed to 25 fps, letterboxed, mirrored, two seconds cut, and a patch of wall smoothed over
 by a "restorer" (what the difference view is for). The copy is added to a scratch copy of the
 demo project, with an annotation of its own, so both panes carry regions.
-Writes docs/compare-side.png, -wipe.png, -difference.png, -blend.png (palette PNGs, small).
+Writes docs/compare-side.png, -wipe.png, -difference.png, -blend.png and -missing.png (a
+passage the copy lacks), palette PNGs well under 300 KB each.
 """
 
 from __future__ import annotations
@@ -134,15 +135,16 @@ def inside(out: Path) -> int:
     dock.compare_with(copy)
     pump(lambda: dock.comparison is not None, timeout=600)
     view = dock.panel.view
-    shots = {"side": AT, "wipe": AT, "difference": AT, "blend": AT + 40}
+    shots = [("side", AT, "side"), ("wipe", AT, "wipe"), ("difference", AT, "difference")]
+    shots += [("blend", AT + 40, "blend"), ("side", (CUT[0] + CUT[1]) // 2, "missing")]
     out.mkdir(parents=True, exist_ok=True)
-    for mode, frame in shots.items():
+    for mode, frame, name in shots:
         dock.panel.set_mode(mode)
         if mode == "wipe":
             view.set_wipe(0.45)
         c.show_frame(frame)
-        pump(lambda f=frame: c.mode == "exact" and view.b.index == dock.wanted_b  # type: ignore[misc]
-             and view.a.index == f)  # fmt: skip
+        pump(lambda f=frame: c.mode == "exact" and view.a.index == f  # type: ignore[misc]
+             and (view.b.index == dock.wanted_b or view.b.message != ""))  # fmt: skip
         window.show_message(
             f"Compare: {dock.panel.mode.currentText()} — ← → step both films, "
             "Alt+← / Alt+→ nudge the copy"
@@ -150,7 +152,7 @@ def inside(out: Path) -> int:
         pump()
         screen = app.primaryScreen()
         assert screen is not None
-        save_small(screen.grabWindow(0).toImage(), out / f"compare-{mode}.png")
+        save_small(screen.grabWindow(0).toImage(), out / f"compare-{name}.png")
     window.close()
     return 0
 

@@ -32,7 +32,13 @@ from PyQt6.QtWidgets import (
 )
 
 from critique_app.domain.model import Film
-from critique_app.gui.compare_view import MODE_NAMES, MODES, CompareView, PaneRegion
+from critique_app.gui.compare_view import (
+    MODE_NAMES,
+    MODES,
+    CompareView,
+    PaneRegion,
+    fit_crop,
+)
 from critique_app.gui.frame_fetcher import FrameFetcher
 from critique_app.gui.window_context import WindowContext
 from critique_app.gui.worker import Task
@@ -324,7 +330,10 @@ class CompareDock(QObject):
             self.comparison = result
             m = result.mapping
             panel.lock.hide()  # a copy is locked by its pictures
-            panel.view.set_normalisation(m.original.crop, m.copy.crop, m.variant == "mirror")
+            a, b = result.film_a, result.film_b
+            box_a = m.original.crop or (0, 0, a.width or 1, a.height or 1)
+            crop_b = fit_crop(m.copy.crop, box_a[2] / box_a[3], (b.width or 1, b.height or 1))
+            panel.view.set_normalisation(m.original.crop, crop_b, m.variant == "mirror")
             panel.summary.setText(result.sentence())
             self.film_a, self.film_b = result.film_a, result.film_b
             self._set_lane()

@@ -60,6 +60,26 @@ class _Pane:
     regions: tuple[PaneRegion, ...] = ()
 
 
+def fit_crop(crop: Crop, aspect: float, full: tuple[int, int], slack: float = 0.03) -> Crop:
+    """A copy's picture box grown about its centre to the original's aspect when they differ
+    by under `slack`: bar detection trims a row or two of the encoder's blur at the edges,
+    and that small a scale error is already a visible shift in a difference view."""
+    if crop is None or aspect <= 0:
+        return crop
+    x, y, w, h = crop
+    if w <= 0 or h <= 0 or abs(w / h / aspect - 1) > slack:
+        return crop
+    if w / h > aspect:
+        grown = min(full[1], round(w / aspect))
+        y = max(0, min(full[1] - grown, y - (grown - h) // 2))
+        h = grown
+    else:
+        grown = min(full[0], round(h * aspect))
+        x = max(0, min(full[0] - grown, x - (grown - w) // 2))
+        w = grown
+    return (x, y, w, h)
+
+
 def _normalise(image: Any, crop: Crop, mirror: bool) -> Any:
     """The picture without its bars, mirroring undone: contiguous RGB for a QImage."""
     if crop is not None:
@@ -84,13 +104,15 @@ class CompareView(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setMinimumSize(320, 180)
         self.setMouseTracking(True)
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # stands in for the picture: keys start here
+        self.setFocusPolicy(
+            Qt.FocusPolicy.StrongFocus
+        )  # stands in for the picture: keys start here
         self.a, self.b = _Pane(), _Pane()
         self.mode = "side"
         self.overlap = True  # B scaled onto A's picture (copies); False: B letterboxed
         self.wipe = 0.5
         self.vertical = False  # False: the wipe line is upright and moves across
-        self.gain = 4.0
+        self.gain = 3.0
         self._dragging = False
         self._difference: tuple[tuple[int, float], Any, QImage] | None = None
         self.paint_count = 0  # tests and the benchmark watch this to know a frame was painted
@@ -292,21 +314,27 @@ class CompareView(QWidget):
         )
 
     def difference_image(self) -> QImage | None:
-        """|A − B| × gain at A's resolution (None while either picture is missing)."""
+        """|A − B| × gain (None while either picture is missing), at the smaller picture's
+        resolution: a copy's lost detail is not what the view is for, its changed content is."""
         a, b = self.a, self.b
         if a.image is None or b.image is None:
             return None
         key = (self._version, self.gain)
         if self._difference is not None and self._difference[0] == key:
             return self._difference[2]
-        scaled = b.image.scaled(
-            a.image.width(),
-            a.image.height(),
-            Qt.AspectRatioMode.IgnoreAspectRatio,
-            Qt.TransformationMode.SmoothTransformation,
-        )
-        b_pixels = rgb_pixels(scaled)
-        diff = np.abs(a.array.astype(np.int16) - b_pixels.astype(np.int16))
+        small = min((a.image, b.image), key=lambda i: i.width() * i.height())
+        w, h = small.width(), small.height()
+        while w >= 640:  # halved: re-encoding noise and edges fade, changed content stays
+            w, h = w // 2, h // 2
+
+        def scaled(image: QImage) -> Any:
+            if image.width() == w and image.height() == h:
+                return rgb_pixels(image).astype(np.int16)
+            smooth = Qt.TransformationMode.SmoothTransformation
+            fitted = image.scaled(w, h, Qt.AspectRatioMode.IgnoreAspectRatio, smooth)
+            return rgb_pixels(fitted).astype(np.int16)
+
+        diff = np.abs(scaled(a.image) - scaled(b.image))
         out = np.ascontiguousarray(np.minimum(diff * self.gain, 255).astype(np.uint8))
         image = _qimage(out)
         self._difference = (key, out, image)
@@ -335,7 +363,7 @@ class CompareView(QWidget):
             text = self._pane(name).caption
             if not text:
                 continue
-            width = min(rect.width() - 8, metrics.horizontalAdvance(text) + 12)
+            width = min(rect.width() - 8, metrics.horizontalAdvance(text) + 16)
             height = metrics.height() + 6
             y = rect.bottom() - height - 4
             x = rect.right() - width - 4 if right else rect.x() + 4
@@ -358,6 +386,9 @@ class CompareView(QWidget):
     def _draw_regions(self, p: QPainter, pane: _Pane, rect: QRectF, dashed: bool = False) -> None:
         if pane.image is None:
             return
+        font = QFont(self.font())
+        font.setPointSizeF(9.0)
+        p.setFont(font)
         for region in pane.regions:
             points = [self._to_pane(pane, rect, pt) for pt in region.points]
             if not points:
@@ -381,8 +412,11 @@ class CompareView(QWidget):
                 else:
                     p.drawPolyline(polygon)
                 corner = polygon.boundingRect().topLeft()
-            if region.label:
-                p.drawText(corner + QPointF(2, -4), region.label)
+            if region.label:  # on a dark band: a coloured word on a busy picture is unreadable
+                at = corner + QPointF(0, -4)
+                band = QRectF(p.fontMetrics().boundingRect(region.label)).translated(at)
+                p.fillRect(band.adjusted(-3, -1, 3, 1), QColor(0, 0, 0, 170))
+                p.drawText(at, region.label)
 
     # -- the wipe handle ----------------------------------------------------------------------
     def _position_at(self, pos: QPointF) -> float:
