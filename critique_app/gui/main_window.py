@@ -100,7 +100,7 @@ class MainWindow(QMainWindow):
         self.copies = install_copy_mover(self)  # Provenance ▸ Move annotations onto another copy
         self.screening = install_screening(self)  # File ▸ Screen a folder…, the Screening panel
         self.agreement = install_agreement(self)  # Panels ▸ Agreement: where a class differs
-        self.compare = install_compare(self)  # View ▸ Compare with…, the Compare dock
+        self.compare = install_compare(self)  # View ▸ Compare with…, the compare panel
         self._restore()
         if forward.draws_itself or (reverse is not None and reverse.draws_itself):
             self.controller.attach(self.video.native_window_id())

@@ -208,3 +208,17 @@ def test_project_copies_regions_and_an_unrelated_film(
     dock.panel.lock.setCurrentIndex(0)  # by frame number
     shown_b(h, dock)
     assert read_frame_code(view.pane_pixels("b")) == 39
+    # Another film on screen: the compared film's work stops, the picture comes back.
+    session = h.window.session
+    festival = next(f for f in session.project.repo.films() if f.title == "festival")
+    session.show_film(festival)
+    h.qtbot.waitUntil(lambda: not dock.active, timeout=FRAME_WAIT_MS)
+    assert h.window.video.isVisible() and "Compare closed" in h.window.statusBar().currentMessage()
+    h.qtbot.waitUntil(
+        lambda: (
+            not any(t.running for t in h.window.tasks.tasks() if t.label == "Exact frames")
+            or len([t for t in h.window.tasks.tasks() if t.running and t.label == "Exact frames"])
+            == 1
+        ),  # the window's own fetcher only
+        timeout=FRAME_WAIT_MS,
+    )
