@@ -214,11 +214,8 @@ def test_project_copies_regions_and_an_unrelated_film(
     session.show_film(festival)
     h.qtbot.waitUntil(lambda: not dock.active, timeout=FRAME_WAIT_MS)
     assert h.window.video.isVisible() and "Compare closed" in h.window.statusBar().currentMessage()
-    h.qtbot.waitUntil(
-        lambda: (
-            not any(t.running for t in h.window.tasks.tasks() if t.label == "Exact frames")
-            or len([t for t in h.window.tasks.tasks() if t.running and t.label == "Exact frames"])
-            == 1
-        ),  # the window's own fetcher only
-        timeout=FRAME_WAIT_MS,
-    )
+
+    def fetchers() -> int:
+        return sum(t.running and t.label == "Exact frames" for t in h.window.tasks.tasks())
+
+    h.qtbot.waitUntil(lambda: fetchers() == 1, timeout=FRAME_WAIT_MS)  # the window's own only
