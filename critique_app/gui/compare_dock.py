@@ -130,7 +130,9 @@ class ComparePanel(QWidget):
         self.gain_label.setText(f"Gain {value}×")
 
 
-class CompareDock(QObject):
+class Comparer(QObject):
+    """The compare panel in the window: the second film, its lock, its lane (one per window)."""
+
     def __init__(self, window: WindowContext) -> None:
         super().__init__(window.as_widget())
         self.window = window
@@ -529,6 +531,6 @@ class CompareDock(QObject):
         return tuple(out)
 
 
-def install_compare(window: WindowContext) -> CompareDock:
+def install_compare(window: WindowContext) -> Comparer:
     """View ▸ Compare with…, Alt+←/→ and the compare panel shown in place of the picture."""
-    return CompareDock(window)
+    return Comparer(window)
