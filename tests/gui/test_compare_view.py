@@ -83,6 +83,21 @@ def test_locked_steps_show_corresponding_frames(open_window: Any, films: dict[st
         assert dock.wanted_b == frame + HEAD
         assert code(view.pane_pixels("a")) == frame
         assert code(view.pane_pixels("b")) == frame  # the copy's picture of the same frame
+    # Playing (an engine drawing the film itself, as VLC does): both panes keep up.
+    h.qtbot.keyClick(view, Qt.Key.Key_L)
+    assert h.controller.playing
+    for _ in range(3):
+        h.advance(4)
+        playing_at = h.controller.current
+        h.qtbot.waitUntil(
+            lambda: view.a.index == h.controller.current and view.b.index == dock.wanted_b,
+            timeout=FRAME_WAIT_MS,
+        )
+        view.repaint()
+        assert code(view.pane_pixels("a")) == code(view.pane_pixels("b")) == playing_at
+    assert dock.fetcher_a is not None  # pane A's frames decoded for it while the engine draws
+    h.qtbot.keyClick(view, Qt.Key.Key_K)
+    h.settle()
     # Go to a frame the copy lacks: a sentence, not a wrong picture.
     h.controller.show_frame(100)
     h.settle()
