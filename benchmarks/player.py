@@ -5,6 +5,8 @@ Goals (issue 3): → median <= 40 ms, ← median <= 60 ms; thumbnails >= 0.8x th
 Issue 11 (no regression): with `--against REV` (default: the commit before the window's task
 runner) the same benchmark of that commit runs in a git worktree, alternating with this tree in
 the same run, and the figures are compared as ratios (this tree / REV; <= 1.1 is no regression).
+Issue 16: the locked compare view (a second 1080p copy of the film beside it, matched by the
+comparison service) must step at <= 1.5x the time of the single pane, measured in the same run.
 Usage: .venv/bin/python benchmarks/player.py [--steps 60] [--against REV | --alone]
 (prints, writes results/player.json)
 """
@@ -35,6 +37,18 @@ def film_1080p() -> Path:
     if not path.exists():
         print("generating the 1080p film once…", file=sys.stderr)
         make_coded_clip(path.with_suffix(".tmp.mp4"), frames=240, size=(1920, 1080), gop=48)
+        path.with_suffix(".tmp.mp4").rename(path)
+    return path
+
+
+def copy_1080p() -> Path:
+    """The same pictures encoded again (other GOP): a second copy to compare with."""
+    from tests.media_factory import make_coded_clip
+
+    path = RESULTS / "player-1080p-copy.mp4"
+    if not path.exists():
+        print("generating the 1080p copy once…", file=sys.stderr)
+        make_coded_clip(path.with_suffix(".tmp.mp4"), frames=240, size=(1920, 1080), gop=24)
         path.with_suffix(".tmp.mp4").rename(path)
     return path
 
@@ -84,8 +98,59 @@ def key_latency(film: Path, steps: int) -> dict[str, dict[str, float]]:
             "p95_ms": round(percentile(times, 0.95), 2),
             "steps": steps,
         }
+    figures["compare_right"] = compare_latency(window, copy_1080p(), steps)
+    figures["compare_right"]["ratio_to_single"] = round(
+        figures["compare_right"]["median_ms"] / figures["right"]["median_ms"], 3
+    )
     window.close()
     return figures
+
+
+def compare_latency(window, copy: Path, steps: int) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """→ with View ▸ Compare with… locked to a second copy: until both panes show the frame
+    (the compare panel stands in for the window's picture: its pane A is the film on screen)."""
+    from PyQt6.QtCore import Qt
+    from PyQt6.QtTest import QTest
+    from PyQt6.QtWidgets import QApplication
+
+    app, c, dock = QApplication.instance(), window.controller, window.compare
+    dock.compare_with(copy)
+    deadline = time.monotonic() + 300
+    while dock.comparison is None and dock.unrelated is None:
+        app.processEvents()  # type: ignore[union-attr]
+        if time.monotonic() > deadline:
+            raise TimeoutError("the copies were never matched")
+    view = dock.panel.view
+    # Frames the single-pane runs did not decode (the frame server caches recent pictures).
+    first = min(60 + steps + 30, c.last_frame - steps - 1)
+    c.show_frame(first)
+
+    def both_painted(index: int, painted_before: int) -> None:
+        end = time.monotonic() + 10
+        while not (
+            view.a.index == index
+            and dock.wanted_b is not None
+            and view.painted_b == dock.wanted_b
+            and view.paint_count > painted_before
+        ):
+            app.processEvents()  # type: ignore[union-attr]
+            if time.monotonic() > end:
+                raise TimeoutError(f"frame {index} never painted in both panes")
+
+    both_painted(first, -1)
+    times = []
+    for _ in range(steps):
+        target, painted = c.current + 1, view.paint_count
+        start = time.perf_counter()
+        QTest.keyClick(view, Qt.Key.Key_Right)
+        both_painted(target, painted)
+        times.append((time.perf_counter() - start) * 1000)
+    return {
+        "median_ms": round(statistics.median(times), 2),
+        "p95_ms": round(percentile(times, 0.95), 2),
+        "steps": steps,
+        "locked_by": "mapping" if dock.comparison is not None else "frame number",
+    }
 
 
 def thumbnail_throughput(film: Path, rounds: int = 3) -> dict[str, float]:
@@ -137,6 +202,7 @@ FIGURES = (
     ("right key median ms", ("key_to_painted_frame", "right", "median_ms")),
     ("left key median ms", ("key_to_painted_frame", "left", "median_ms")),
     ("thumbnail strip s", ("thumbnail_strip", "thumbnails_s")),
+    ("compare right median ms", ("key_to_painted_frame", "compare_right", "median_ms")),
 )
 
 
@@ -178,8 +244,12 @@ def against(rev: str, steps: int, rounds: int = 2) -> int:
     comparison = {}
     print(f"this tree against {rev} (best of {rounds} alternating runs each):")
     for name, path in FIGURES:
-        now = min(_figure(r, path) for r in runs["this tree"])
-        before = min(_figure(r, path) for r in runs[rev])
+        try:
+            now = min(_figure(r, path) for r in runs["this tree"])
+            before = min(_figure(r, path) for r in runs[rev])
+        except KeyError:  # a figure one of the trees does not measure (older: no compare view)
+            print(f"  {name:<22} not measured by both trees: not compared")
+            continue
         ratio = now / before if before else float("inf")
         comparison[name] = {"this_tree": now, rev: before, "ratio": round(ratio, 3)}
         verdict = "no regression" if ratio <= 1.1 else "REGRESSION"
@@ -209,6 +279,7 @@ def main() -> int:
             "right_median_ms<=40": latency["right"]["median_ms"] <= 40,
             "left_median_ms<=60": latency["left"]["median_ms"] <= 60,
             "thumbnails>=0.8x_decode": thumbs["ratio_vs_decode"] >= 0.8,
+            "compare_step<=1.5x_single": latency["compare_right"]["ratio_to_single"] <= 1.5,
         },
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -219,6 +290,11 @@ def main() -> int:
         print(
             f"{name:>5} key → painted frame: median {f['median_ms']:.1f} ms, p95 {f['p95_ms']:.1f} ms"
         )
+    f = latency["compare_right"]
+    print(
+        f"compare → both panes painted: median {f['median_ms']:.1f} ms, p95 {f['p95_ms']:.1f} ms"
+        f" = {f['ratio_to_single']:.2f}x the single pane (locked by {f['locked_by']})"
+    )
     print(
         f"thumbnail strip ({thumbs['sampled_frames']} of {thumbs['film_frames']} frames): "
         f"{thumbs['thumbnails_fps']} fps vs decode-only {thumbs['decode_only_fps']} fps "

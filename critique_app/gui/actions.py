@@ -74,6 +74,11 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("zoom_out", "Zoom timeline out", ("-",), "View"),
     ActionSpec("zoom_fit", "Fit whole film in timeline", ("Ctrl+0",), "View"),
     ActionSpec("thumbnails", "Generate timeline thumbnails", ("Ctrl+Shift+T",), "View"),
+    ActionSpec("compare_with", "Compare with…", (), "View", repeats=False),
+    ActionSpec("nudge_back", "Nudge the compared film one frame back", ("Alt+Left",), "View"),
+    ActionSpec(
+        "nudge_forward", "Nudge the compared film one frame forward", ("Alt+Right",), "View"
+    ),
     # The Annotate menu: built and wired by gui/annotation_actions.py (the tools form a group).
     ActionSpec("annotate_range", "New annotation from in → out", ("N",), ANNOTATE, repeats=False),
     ActionSpec(

@@ -26,6 +26,7 @@ from critique_app.gui.actions import MENUS, ActionCollection
 from critique_app.gui.agreement_dock import install_agreement
 from critique_app.gui.anchor_keeper import install_anchor_keeper
 from critique_app.gui.annotation_actions import install_annotation_tools
+from critique_app.gui.compare_dock import install_compare
 from critique_app.gui.copy_dialog import install_copy_mover
 from critique_app.gui.matches_dock import install_matches
 from critique_app.gui.player_controller import PlayerController
@@ -99,6 +100,7 @@ class MainWindow(QMainWindow):
         self.copies = install_copy_mover(self)  # Provenance ▸ Move annotations onto another copy
         self.screening = install_screening(self)  # File ▸ Screen a folder…, the Screening panel
         self.agreement = install_agreement(self)  # Panels ▸ Agreement: where a class differs
+        self.compare = install_compare(self)  # View ▸ Compare with…, the compare panel
         self._restore()
         if forward.draws_itself or (reverse is not None and reverse.draws_itself):
             self.controller.attach(self.video.native_window_id())
@@ -115,6 +117,8 @@ class MainWindow(QMainWindow):
         column.setSpacing(0)
         column.addWidget(self.video, 1)
         column.addWidget(self.transport)
+        self._picture_column = column
+        self._stand_in: QWidget | None = None  # shown instead of the picture (compare view)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(top)
         self.splitter.addWidget(self.timeline)
@@ -149,6 +153,21 @@ class MainWindow(QMainWindow):
         if self.panels_menu is not None:
             self.panels_menu.addAction(dock.toggleViewAction())
         return dock
+
+    def replace_picture(self, widget: QWidget | None) -> None:
+        """Show `widget` (the compare view) where the film's picture is, above the transport;
+        None puts the picture back. The widget stays the caller's (hidden, not deleted)."""
+        column, old = self._picture_column, self._stand_in
+        if old is widget:
+            return
+        if old is not None:
+            column.removeWidget(old)
+            old.hide()
+        self._stand_in = widget
+        if widget is not None:
+            column.insertWidget(0, widget, 1)
+            widget.show()
+        self.video.setVisible(widget is None)
 
     def _install_panels(self) -> None:
         """Docks built when first shown (nothing heavy runs for a panel nobody looks at)."""
@@ -368,6 +387,7 @@ class MainWindow(QMainWindow):
         self.settings.sync()
         self.anchor_keeper.close()
         self.matches.close()
+        self.compare.close()
         self.session.close()
         self.controller.close()
         close_shared_reader()  # the warm C2PA reader this window may have started

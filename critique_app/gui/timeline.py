@@ -138,6 +138,12 @@ class TimelineCanvas(QWidget):
         self.setMinimumHeight(self._tracks_top() + TRACK * max(1, len(self.tiers)) + 4)
         self.update()
 
+    def remove_lane(self, key: str) -> None:
+        """A lane that means nothing any more (the compared film closed)."""
+        if self.lanes.pop(key, None) is not None:
+            self.setMinimumHeight(self._tracks_top() + TRACK * max(1, len(self.tiers)) + 4)
+            self.update()
+
     def set_shot_cuts(self, cuts: list[int]) -> None:
         """Shot boundaries (first frame of each shot after the first) from the shots detector."""
         self.set_lane("shots", [(c, c, "#9fb4ff", "cut") for c in cuts])

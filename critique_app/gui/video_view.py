@@ -37,6 +37,11 @@ class FramePicture(QWidget):
         self.index = frame.index
         self.update()
 
+    @property
+    def pixels(self) -> Any:
+        """The exact frame on screen (H x W x 3 RGB), None while a rough hint is shown."""
+        return self._array
+
     def set_image(self, image: QImage, index: int | None = None) -> None:
         self._array, self._image, self.index = None, image, index
         self.update()

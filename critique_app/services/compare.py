@@ -38,6 +38,10 @@ SAME, CHANGED, REMOVED = 0, 1, 2
 STATUS_NAMES = {SAME: "same", CHANGED: "changed", REMOVED: "removed"}
 
 
+class NotACopy(UserError):
+    """B's pictures are not A's: the two can only be locked by frame or time (map_unrelated)."""
+
+
 @dataclass(frozen=True)
 class Passage:
     """A difference: `kind` is 'inserted' (only in B), 'removed' (only in A) or 'changed'.
@@ -253,7 +257,7 @@ def compare_files(
     mapping = aligned.mapping
     if mapping is None or mapping.confidence < MIN_CONFIDENCE:
         found = 0.0 if mapping is None else mapping.confidence
-        raise UserError(
+        raise NotACopy(
             f"{Path(b).name} is not a copy of {Path(a).name}: only {found:.0%} of its pictures "
             "were found, so no frame can be matched to another."
         )
