@@ -18,7 +18,9 @@ from sqlite_utils import Database
 
 from critique_app.domain.model import now_iso
 
-HASH_KINDS = ("phash", "phash_mirror", "dhash")
+HASH_KINDS = ("phash", "phash_mirror", "dhash", "inset", "inset_mirror")
+# Kinds added later: films fingerprinted before them have no row (read as "no inset").
+OPTIONAL_KINDS = ("inset", "inset_mirror")
 # Per-frame measures kept beside the hashes, as fixed-point uint64 (value * SCALE).
 MEASURE_KINDS = {"contrast": 100.0, "frame_diff": 1000.0}
 KINDS = HASH_KINDS + tuple(MEASURE_KINDS)
@@ -46,6 +48,8 @@ class FilmFingerprints:
     dhash: NDArray[np.uint64]
     contrast: NDArray[np.float32]
     frame_diff: NDArray[np.float32]
+    inset: NDArray[np.uint64]  # pHash of a picture inside the picture, 0 where there is none
+    inset_mirror: NDArray[np.uint64]
 
 
 def load_fingerprints(db: Database, film_id: int) -> FilmFingerprints | None:
@@ -62,6 +66,9 @@ def load_fingerprints(db: Database, film_id: int) -> FilmFingerprints | None:
     count = min(rows[k][2] for k in rows)  # a crash between kinds: trust the shortest
     arrays: dict[str, Any] = {}
     for kind in KINDS:
+        if kind not in rows and kind in OPTIONAL_KINDS:
+            arrays[kind] = np.zeros(count, np.uint64)
+            continue
         values = from_blob(rows[kind][5])[:count] if kind in rows else np.zeros(0, np.uint64)
         if kind in MEASURE_KINDS:
             arrays[kind] = (values.astype(np.float64) / MEASURE_KINDS[kind]).astype(np.float32)
@@ -97,7 +104,13 @@ def append_fingerprints(
     """Append per-frame values for frames start.. (all kinds, same length); returns the count."""
     n = len(values["phash"])
     with db.atomic():
+        present = {
+            r[0]
+            for r in db.execute("SELECT kind FROM fingerprints WHERE film_id = ?", [film_id])
+        }
         for kind in KINDS:
+            if kind in OPTIONAL_KINDS and kind not in present:
+                continue  # resuming a run started before this kind existed
             data = values[kind]
             if kind in MEASURE_KINDS:
                 data = np.round(np.asarray(data, np.float64) * MEASURE_KINDS[kind]).astype(
@@ -146,16 +159,28 @@ class LibraryItem:
     rate: Fraction | None
     hashes: NDArray[np.uint64]
     added_at: str
+    variants: NDArray[np.uint64] | None = None  # K x N: the same frames as copies alter them
+    variant_names: tuple[str, ...] = ()
+    credentials: dict[str, Any] | None = None  # the added file's Content Credentials summary
 
 
 _ITEM_COLUMNS = (
-    "id, label, source_note, path, sha256, kind, frame_count, rate_num, rate_den, hashes, added_at"
+    "id, label, source_note, path, sha256, kind, frame_count, rate_num, rate_den, hashes, added_at, "
+    "variant_hashes, variant_names, credentials_json"
 )
 
 
 def _item(r: Any) -> LibraryItem:
     rate = Fraction(r[7], r[8]) if r[7] and r[8] else None
-    return LibraryItem(r[0], r[1], r[2], r[3], r[4], r[5], r[6], rate, from_blob(r[9]), r[10])
+    hashes = from_blob(r[9])
+    names = tuple(json.loads(r[12])) if r[12] else ()
+    variants = None
+    if r[11] and names and len(hashes):
+        variants = from_blob(r[11]).reshape(len(names), len(hashes))
+    credentials = json.loads(r[13]) if r[13] else None
+    return LibraryItem(
+        r[0], r[1], r[2], r[3], r[4], r[5], r[6], rate, hashes, r[10], variants, names, credentials
+    )
 
 
 def library_item_by_sha256(db: Database, sha256: str) -> LibraryItem | None:
@@ -175,11 +200,17 @@ def add_library_item(
     kind: str,
     hashes: NDArray[np.uint64],
     rate: Fraction | None = None,
+    variants: NDArray[np.uint64] | None = None,
+    variant_names: tuple[str, ...] = (),
+    credentials: dict[str, Any] | None = None,
 ) -> LibraryItem:
     rate_num, rate_den = (rate.numerator, rate.denominator) if rate else (None, None)
+    if variants is not None and (len(variant_names) != len(variants)):
+        raise ValueError("one name per variant row")
     with db.atomic():
         cur = db.execute(
-            f"INSERT INTO library_items ({_ITEM_COLUMNS}) VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO library_items ({_ITEM_COLUMNS}) "
+            "VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 label,
                 source_note,
@@ -191,6 +222,9 @@ def add_library_item(
                 rate_den,
                 to_blob(hashes),
                 now_iso(),
+                to_blob(np.asarray(variants).reshape(-1)) if variants is not None else None,
+                json.dumps(list(variant_names)) if variants is not None else None,
+                json.dumps(credentials) if credentials else None,
             ],
         )
         item_id = int(cur.lastrowid or 0)

@@ -58,6 +58,12 @@ def register(subparsers: Any) -> None:
         help="a sidecar manifest store to verify the one FILE against (a folder scan pairs "
         "name.c2pa with name.ext by itself)",
     )
+    p.add_argument(
+        "--project",
+        metavar="P",
+        help="a project whose reference library may hold the signed original of a copy that "
+        "lost its credentials (recovered by content; not cryptographically bound)",
+    )
     p.set_defaults(func=run)
 
 
@@ -76,16 +82,44 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if isinstance(progress, TerminalProgress):
             progress.finish()
+    blocks = [r.to_json() for r in reports]
+    recovered = _recover(args, blocks)
     if args.json:
-        json.dump([r.to_json() for r in reports], sys.stdout, indent=2, ensure_ascii=False)
+        json.dump(blocks, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
-        for r in reports:
-            print(human_block(r.to_json()))
+        from critique_app.services.recovered_credentials import recovered_lines
+
+        for j in blocks:
+            extra = recovered_lines(j["c2pa"].get("recovered_by_content", []))
+            print(human_block(j) + "".join(line + "\n" for line in extra))
+    if recovered is not None:
+        print(f"critique-app: {recovered}", file=sys.stderr)
     failed = [r for r in reports if r.verdict.reason in ("unreadable", "sidecar_without_asset")]
     for r in failed:
         print(f"critique-app: {r.path}: {r.verdict.sentence}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _recover(args: argparse.Namespace, blocks: list[dict]) -> str | None:
+    """With --project: add `c2pa.recovered_by_content` to files whose own credentials do not
+    stand. Returns a sentence when a file could not be matched (its report is kept)."""
+    if not getattr(args, "project", None):
+        return None
+    from pathlib import Path
+
+    from critique_app.errors import UserError
+    from critique_app.services.recovered_credentials import needs_recovery, recover_by_content
+
+    if not Path(args.project).is_file():
+        raise UserError(f"{args.project} does not exist: --project needs an existing project.")
+    for j in blocks:
+        if needs_recovery(j) and j.get("path"):
+            try:
+                j["c2pa"]["recovered_by_content"] = recover_by_content(args.project, j["path"])
+            except UserError as err:
+                return f"{j['path']}: not matched against the library ({err})"
+    return None
 
 
 def human_block(j: dict) -> str:

@@ -27,12 +27,35 @@ HEADER_TIPS = (
     "The matched passage of this film (SMPTE timecode)",
     "pHash distance in bits: median / worst over the matched frames (≤ the frame threshold)",
     "Where in the library item: a still, or the clip's frames",
-    "'mirrored': the film shows the item flipped left-right",
+    "'mirrored': the film shows the item flipped left-right; 'inset': shown smaller inside "
+    "the picture (picture-in-picture)",
 )
+VARIANTS = {
+    "plain": "as is",
+    "mirror": "mirrored",
+    "inset": "inset",
+    "inset-mirror": "inset, mirrored",
+}
 CAVEAT = (
     "A match means frames of this film look like a known item (pHash distance). "
     "No match proves nothing: material may be new, or changed past recognition."
 )
+
+
+def original_text(match: StoredMatch | None) -> str:
+    """The library original's Content Credentials, said as what they are: an inference."""
+    from critique_app.services.recovered_credentials import RECOVERED_WORDING
+
+    o = match.original_credentials if match is not None else None
+    if not o:
+        return ""
+    signer = o.get("signer") or {}
+    who = signer.get("organisation") or signer.get("common_name") or "unknown signer"
+    return (
+        f"Original's Content Credentials ({RECOVERED_WORDING}) {o.get('reason')}; signer "
+        f"{who}; trust list {o.get('trust_list') or 'none'}; AI signal {o.get('ai_signal')}; "
+        f"manifest {o.get('manifest_label')}."
+    )
 
 
 def item_range(match: StoredMatch) -> str:
@@ -83,6 +106,10 @@ class MatchesPanel(QWidget):
             "(double-click a row does the same)"
         )
         self.annotate_button.setEnabled(False)
+        self.original = QLabel("")
+        self.original.setObjectName("MatchOriginalCredentials")
+        self.original.setWordWrap(True)
+        self.original.setVisible(False)
         caveat = QLabel(CAVEAT)
         caveat.setWordWrap(True)
         caveat.setStyleSheet("color: #9aa0a9;")
@@ -93,6 +120,7 @@ class MatchesPanel(QWidget):
         column = QVBoxLayout(self)
         column.addWidget(self.summary)
         column.addWidget(self.table, 1)
+        column.addWidget(self.original)
         column.addLayout(buttons)
         column.addWidget(caveat)
         self.find_button.clicked.connect(self.find_requested)
@@ -112,7 +140,7 @@ class MatchesPanel(QWidget):
                 f"{film.timecode(s.start)} – {film.timecode(s.end)}",
                 f"{s.median_distance:g} / {s.worst_distance} (≤ {s.threshold})",
                 item_range(match),
-                "mirrored" if s.variant == "mirror" else "as is",
+                VARIANTS.get(s.variant, s.variant),
             )
             for col, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
@@ -169,6 +197,8 @@ class MatchesPanel(QWidget):
         match = self.current()
         taken = match is not None and (match.segment.start, match.segment.end) in self.annotated
         self.annotate_button.setEnabled(match is not None and not taken)
+        self.original.setText(original_text(match))
+        self.original.setVisible(bool(self.original.text()))
         if match is not None and not self._quiet:
             self.look_requested.emit(match.segment.start, match.segment.end)
 

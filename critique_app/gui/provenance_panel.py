@@ -15,6 +15,7 @@ from typing import Any
 from PyQt6.QtCore import QSize, Qt, pyqtSignal
 from PyQt6.QtGui import QDragEnterEvent, QDropEvent, QIcon, QPixmap
 from PyQt6.QtWidgets import (
+    QGroupBox,
     QLabel,
     QListWidget,
     QPlainTextEdit,
@@ -144,6 +145,7 @@ class ProvenancePanel(QWidget):
         self.tabs.addTab(meta_box, "Unsigned metadata")
         self.tabs.addTab(self.raw, "Raw manifest")
         layout.addWidget(self.tabs, 1)
+        self._build_recovered_section(layout)
 
     # ---- verification on a worker thread -------------------------------------------------
     def verify(self, path: str | Path) -> None:
@@ -300,3 +302,43 @@ class ProvenancePanel(QWidget):
         for row, (key, value) in enumerate(sorted(fields.items())):
             self.metadata.setItem(row, 0, QTableWidgetItem(key))
             self.metadata.setItem(row, 1, QTableWidgetItem(value))
+
+    # ---- credentials recovered by content (issue 13) -----------------------------------------
+    def _build_recovered_section(self, layout: QVBoxLayout) -> None:
+        """A section of its own for what a perceptual match to a signed library original
+        suggests about a copy without credentials; hidden until there is something to show."""
+        self.recovered = QGroupBox("Credentials recovered by content")
+        self.recovered.setObjectName("RecoveredCredentials")
+        box = QVBoxLayout(self.recovered)
+        self.recovered_note = QLabel()
+        self.recovered_note.setWordWrap(True)
+        self.recovered_list = QListWidget()
+        box.addWidget(self.recovered_note)
+        box.addWidget(self.recovered_list)
+        self.recovered.hide()
+        layout.addWidget(self.recovered)
+        self.report_shown.connect(lambda _report: self.show_recovered([]))
+
+    def show_recovered(self, entries: list[dict]) -> None:
+        """Entries of `c2pa.recovered_by_content` (services.recovered_credentials)."""
+        from critique_app.services.recovered_credentials import RECOVERED_WORDING
+
+        self.recovered_list.clear()
+        self.recovered.setVisible(bool(entries))
+        if not entries:
+            return
+        self.recovered_note.setText(
+            f"This copy matches signed library originals; what follows is {RECOVERED_WORDING}"
+        )
+        for e in entries:
+            o, item = e["original"], e["item"]
+            signer = o.get("signer") or {}
+            who = signer.get("organisation") or signer.get("common_name") or "?"
+            frames = ", ".join(f"{x['start_frame']}–{x['end_frame']}" for x in e["segments"])
+            self.recovered_list.addItem(
+                f"{item['label']}: frames {frames}, median distance {e['median_distance']:g}. "
+                f"Original: {BADGES.get(o.get('reason'), (o.get('reason'), ''))[0]}; signer "
+                f"{who}; trust list {o.get('trust_list') or 'none'}; AI signal "
+                f"{AI_WORDS.get(o.get('ai_signal'), o.get('ai_signal'))}; manifest "
+                f"{o.get('manifest_label')}"
+            )

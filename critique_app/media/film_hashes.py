@@ -18,9 +18,10 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from critique_app.media.fingerprint import FrameHashes, hash_frames
+from critique_app.media.fingerprint import FrameHashes, hash_frames, hash_pictures
 from critique_app.media.grey_frames import Crop, DecodingStopped, StreamLayout, grey_batches
-from critique_app.media.shots import frame_differences
+from critique_app.media.regions import frame_pictures
+from critique_app.media.shots import find_cuts, frame_differences
 
 CHUNK_FRAMES = 2400  # per worker task: ~20 s of 1080p, so start-up cost stays negligible
 PARALLEL_MIN_FRAMES = 2 * CHUNK_FRAMES
@@ -42,10 +43,9 @@ class HashedRun:
 
     def without_first(self, k: int) -> HashedRun:
         """The same run minus its first k frames (already known to the caller)."""
-        h = self.hashes
         return HashedRun(
             self.start + k,
-            FrameHashes(h.phash[k:], h.phash_mirror[k:], h.dhash[k:], h.contrast[k:]),
+            self.hashes.part(k),
             self.diffs[k:],
             self.first_grey,  # approximate once trimmed; only used across run borders
             self.last_grey,
@@ -54,15 +54,9 @@ class HashedRun:
 
 
 def _concat(runs: list[HashedRun], start: int, stopped: str | None) -> HashedRun:
-    h = [r.hashes for r in runs]
     return HashedRun(
         start,
-        FrameHashes(
-            np.concatenate([x.phash for x in h]),
-            np.concatenate([x.phash_mirror for x in h]),
-            np.concatenate([x.dhash for x in h]),
-            np.concatenate([x.contrast for x in h]),
-        ),
+        FrameHashes.joined([r.hashes for r in runs]),
         np.concatenate([r.diffs for r in runs]),
         runs[0].first_grey,
         runs[-1].last_grey,
@@ -85,9 +79,8 @@ def hash_batches(
         for first, grey in grey_batches(
             path, start=start, stop=stop, crop=crop, layout=layout, check=check
         ):
-            yield HashedRun(
-                first, hash_frames(grey), frame_differences(grey, previous), grey[0], grey[-1]
-            )
+            diffs = frame_differences(grey, previous)
+            yield HashedRun(first, hash_grey(grey, diffs), diffs, grey[0], grey[-1])
             previous = grey[-1]
             if counter is not None:
                 with counter.get_lock():
@@ -98,6 +91,14 @@ def hash_batches(
         yield HashedRun(
             err.frames_done, hash_frames(empty), np.zeros(0, np.float32), grey0, grey0, str(err)
         )
+
+
+def hash_grey(grey: NDArray[np.uint8], diffs: NDArray[np.float32]) -> FrameHashes:
+    """Hashes of a batch of 64x64 grey frames, each without the bars of its run of frames,
+    with the inset of runs that show a picture inside the picture. Runs end at the cuts
+    found in this batch's own differences (the film's shots are found later, once)."""
+    pictures = frame_pictures(grey, find_cuts(diffs))
+    return hash_pictures(pictures.picture, pictures.inset, pictures.has_inset)
 
 
 def _hash_chunk(

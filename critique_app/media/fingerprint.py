@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -161,15 +162,66 @@ class FrameHashes:
     phash_mirror: U64
     dhash: U64
     contrast: NDArray[np.float32]
+    # pHash of a picture shown smaller inside the frame (picture-in-picture), 0 where none
+    inset: U64 | None = None
+    inset_mirror: U64 | None = None
+
+    def __post_init__(self) -> None:
+        if self.inset is None:
+            object.__setattr__(self, "inset", np.zeros(len(self.phash), np.uint64))
+        if self.inset_mirror is None:
+            object.__setattr__(self, "inset_mirror", np.zeros(len(self.phash), np.uint64))
+
+    def part(self, lo: int, hi: int | None = None) -> FrameHashes:
+        """The hashes of frames lo..hi-1."""
+        assert self.inset is not None and self.inset_mirror is not None
+        return FrameHashes(
+            self.phash[lo:hi],
+            self.phash_mirror[lo:hi],
+            self.dhash[lo:hi],
+            self.contrast[lo:hi],
+            self.inset[lo:hi],
+            self.inset_mirror[lo:hi],
+        )
+
+    @staticmethod
+    def joined(parts: list[FrameHashes]) -> FrameHashes:
+        def cat(name: str) -> Any:
+            return np.concatenate([getattr(p, name) for p in parts])
+
+        return FrameHashes(
+            cat("phash"),
+            cat("phash_mirror"),
+            cat("dhash"),
+            cat("contrast"),
+            cat("inset"),
+            cat("inset_mirror"),
+        )
 
 
 def hash_frames(grey: NDArray[np.uint8]) -> FrameHashes:
-    """All hashes for N small grey frames (32x32, or 64x64 pooled first)."""
+    """All hashes for N small grey frames (32x32, or 64x64 pooled first), whole frames."""
     if grey.shape[1:] == (64, 64):
         grey = pool_to_32(grey)
     plain, mirrored = phash_batch(grey)
     assert mirrored is not None
     return FrameHashes(plain, mirrored, dhash_batch(grey), contrast(grey))
+
+
+def hash_pictures(
+    picture: GreyStack, inset: GreyStack, has_inset: NDArray[np.bool_]
+) -> FrameHashes:
+    """Hashes of 32x32 pictures (bars removed) and of their insets where they have one."""
+    whole = hash_frames(picture)
+    plain = np.zeros(len(picture), np.uint64)
+    mirrored = np.zeros(len(picture), np.uint64)
+    if has_inset.any():
+        p, m = phash_batch(inset[has_inset])
+        assert m is not None
+        plain[has_inset], mirrored[has_inset] = p, m
+    return FrameHashes(
+        whole.phash, whole.phash_mirror, whole.dhash, whole.contrast, plain, mirrored
+    )
 
 
 def hamming(a: U64, b: U64) -> NDArray[np.uint8]:

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from critique_app.media.fingerprint import hamming
 from critique_app.provenance.hash_index import HashIndex
 
 FRAME_THRESHOLD = 12  # bits: a frame "matches" an item frame at this pHash distance or less
@@ -32,22 +34,109 @@ class ReferenceItem:
     label: str
     hashes: NDArray[np.uint64]
     rate: Fraction | None = None  # clips only
+    # K x N hashes of the same frames, altered as copies alter them (centre crops): found
+    # by the same search, they count as the frame they come from.
+    variants: NDArray[np.uint64] | None = None
+    provenance: dict[str, Any] | None = None  # the original's Content Credentials summary
 
 
 class ReferenceLibrary:
-    """All items' hashes in one array, with where each hash comes from."""
+    """All items' hashes (and their variants) in one array, with where each hash comes from."""
 
-    def __init__(self, items: list[ReferenceItem], max_distance: int = FRAME_THRESHOLD) -> None:
+    def __init__(
+        self,
+        items: list[ReferenceItem],
+        max_distance: int = FRAME_THRESHOLD,
+        seed_distance: int = MEDIAN_THRESHOLD,
+    ) -> None:
         self.items = {item.id: item for item in items}
-        sizes = [len(item.hashes) for item in items]
-        self.hashes = (
-            np.concatenate([item.hashes for item in items]) if items else np.zeros(0, np.uint64)
-        )
-        self.item_of = np.repeat(np.array([i.id for i in items], np.int64), sizes)
-        self.frame_of = (
-            np.concatenate([np.arange(n) for n in sizes]) if items else np.zeros(0, np.int64)
-        )
-        self.index = HashIndex(self.hashes, max_distance)
+        parts: list[NDArray[np.uint64]] = []
+        item_of: list[NDArray[np.int64]] = []
+        frame_of: list[NDArray[np.int64]] = []
+        for item in items:
+            n = len(item.hashes)
+            rows = [item.hashes]
+            if item.variants is not None and item.variants.size:
+                rows += [v for v in np.asarray(item.variants).reshape(-1, n)]
+            for row in rows:
+                parts.append(np.asarray(row, np.uint64))
+                item_of.append(np.full(n, item.id, np.int64))
+                frame_of.append(np.arange(n, dtype=np.int64))
+        self.hashes = np.concatenate(parts) if parts else np.zeros(0, np.uint64)
+        self.item_of = np.concatenate(item_of) if item_of else np.zeros(0, np.int64)
+        self.frame_of = np.concatenate(frame_of) if frame_of else np.zeros(0, np.int64)
+        self.frames = sum(len(item.hashes) for item in items)
+        self.max_distance = max_distance
+        bounds = np.cumsum([0] + [len(p) for p in parts])
+        self.slices: dict[int, slice] = {}
+        for k, ids in enumerate(item_of):
+            if len(ids):
+                i = int(ids[0])
+                a = self.slices[i].start if i in self.slices else int(bounds[k])
+                self.slices[i] = slice(a, int(bounds[k + 1]))
+        # Searched in two steps (see `hits`): the index only needs the seed distance.
+        self.index = HashIndex(self.hashes, min(max_distance, seed_distance))
+
+    def hits(
+        self,
+        pictures: list[NDArray[np.uint64]],
+        frames: NDArray[np.int64],
+        frame_threshold: int,
+        seed_threshold: int,
+        max_gap: int,
+    ) -> FrameHits:
+        """Every (film frame, item frame) pair within `frame_threshold` that can belong to a
+        segment, for several pictures per frame (whole frame, inset; 0 = no picture).
+
+        A segment's median is at most `seed_threshold`, so at least half of its frames are
+        that close: those seeds are found with the index (fast, at a small distance). From
+        them, each seeded item is compared frame by frame with the film's usable frames
+        next to a hit (within max_gap + 1), growing until no new frame matches: the same
+        segments as a search of everything at `frame_threshold`, at a fraction of the cost."""
+        if frame_threshold > self.max_distance:
+            raise ValueError(f"the library was prepared for distances up to {self.max_distance}")
+        seed_threshold = min(seed_threshold, frame_threshold, self.index.max_distance)
+        n = len(frames)
+        seeds: dict[int, NDArray[np.bool_]] = {}
+        for hashes in pictures:
+            found = self.index.search(hashes, seed_threshold)
+            present = hashes[found.query] != 0
+            for item_id in np.unique(self.item_of[found.entry[present]]):
+                mask = seeds.setdefault(int(item_id), np.zeros(n, bool))
+                mask[found.query[present][self.item_of[found.entry[present]] == item_id]] = True
+        reach = max_gap + 1
+        out: list[FrameHits] = []
+        for item_id, seeded in seeds.items():
+            part = self.slices[item_id]
+            item_hashes, item_frames = self.hashes[part], self.frame_of[part]
+            done = np.zeros(n, bool)
+            todo = seeded
+            while todo.any():
+                at = np.flatnonzero(todo)
+                done[at] = True
+                hit_now = np.zeros(n, bool)
+                for source, hashes in enumerate(pictures):
+                    q = hashes[at]
+                    dist = hamming(q[:, None], item_hashes[None, :])
+                    dist[q == 0] = 255
+                    qi, ei = np.nonzero(dist <= frame_threshold)
+                    if len(qi):
+                        out.append(
+                            FrameHits(
+                                frames[at[qi]],
+                                np.full(len(qi), item_id, np.int64),
+                                item_frames[ei],
+                                dist[qi, ei].astype(np.int64),
+                                np.full(len(qi), source, np.int64),
+                            )
+                        )
+                        hit_now[at[qi]] = True
+                grown = np.convolve(hit_now, np.ones(2 * reach + 1), mode="same") > 0
+                todo = grown & ~done
+        if not out:
+            empty = np.zeros(0, np.int64)
+            return FrameHits(empty, empty, empty, empty, empty)
+        return FrameHits(*(np.concatenate([getattr(h, k) for h in out]) for k in FrameHits.FIELDS))
 
     def __len__(self) -> int:
         return len(self.hashes)
@@ -57,7 +146,7 @@ class ReferenceLibrary:
 class MatchSegment:
     item_id: int
     label: str
-    variant: str  # 'plain' or 'mirror' (the film shows the item flipped left-right)
+    variant: str  # 'plain', 'mirror' (flipped left-right), 'inset', 'inset-mirror' (shown smaller)
     start: int  # film frames, inclusive
     end: int
     item_start: int  # frames of the library item (0 for a still)
@@ -88,15 +177,87 @@ def usable_frames(
     return np.asarray(contrast) >= min_contrast
 
 
-def _best_per_frame(
-    frames: NDArray[np.int64], item_frames: NDArray[np.int64], dist: NDArray[np.uint8]
-) -> tuple[NDArray[np.int64], ...]:
-    """One hit per film frame: the closest item frame (ties: the earliest)."""
-    order = np.lexsort((item_frames, dist, frames))
-    frames, item_frames, dist = frames[order], item_frames[order], dist[order]
-    first = np.ones(len(frames), bool)
-    first[1:] = frames[1:] != frames[:-1]
-    return frames[first], item_frames[first], dist[first].astype(np.int64)
+@dataclass(frozen=True)
+class FrameHits:
+    """Film frames (by position among usable frames) close to frames of library items."""
+
+    frame: NDArray[np.int64]  # index into the film's hash arrays
+    item: NDArray[np.int64]
+    item_frame: NDArray[np.int64]
+    distance: NDArray[np.int64]
+    source: NDArray[np.int64]  # which query picture matched: 0 whole frame, 1 inset
+
+    FIELDS = ("frame", "item", "item_frame", "distance", "source")
+
+
+def _best_per_frame(hits: FrameHits) -> FrameHits:
+    """One hit per film frame: the closest item frame (ties: the whole frame, the earliest)."""
+    order = np.lexsort((hits.item_frame, hits.source, hits.distance, hits.frame))
+    f = hits.frame[order]
+    first = np.ones(len(f), bool)
+    first[1:] = f[1:] != f[:-1]
+    keep = order[first]
+    return FrameHits(
+        hits.frame[keep],
+        hits.item[keep],
+        hits.item_frame[keep],
+        hits.distance[keep],
+        hits.source[keep],
+    )
+
+
+def segments_from_hits(
+    hits: FrameHits,
+    usable: NDArray[np.bool_],
+    library_items: dict[int, ReferenceItem],
+    variant: str,
+    *,
+    frame_threshold: int,
+    median_threshold: float,
+    min_frames: int = MIN_FRAMES,
+    max_gap: int = MAX_GAP,
+    step: int = 1,
+    film_rate: Fraction | None = None,
+) -> list[MatchSegment]:
+    """Runs of film frames matching one item each: the segment logic, for any hash kind."""
+    rank = np.cumsum(usable) - 1
+    out: list[MatchSegment] = []
+    for item_id in np.unique(hits.item):
+        sel = hits.item == item_id
+        h = _best_per_frame(
+            FrameHits(
+                *(
+                    getattr(hits, k)[sel]
+                    for k in ("frame", "item", "item_frame", "distance", "source")
+                )
+            )
+        )
+        f, itf, d = h.frame, h.item_frame, h.distance
+        breaks = np.flatnonzero(np.diff(rank[f]) > max_gap + 1) + 1
+        for lo, hi in zip(np.r_[0, breaks], np.r_[breaks, len(f)], strict=True):
+            if hi - lo < min_frames or np.median(d[lo:hi]) > median_threshold:
+                continue
+            item = library_items[int(item_id)]
+            a, b = int(f[lo]) * step, int(f[hi - 1]) * step
+            item_a, item_b = _item_range(item, a, b, f[lo:hi] * step, itf[lo:hi], film_rate)
+            inset = np.mean(h.source[lo:hi] == 1) > 0.5
+            name = ("inset-" + variant if variant != "plain" else "inset") if inset else variant
+            out.append(
+                MatchSegment(
+                    item.id,
+                    item.label,
+                    name,
+                    a,
+                    b,
+                    item_a,
+                    item_b,
+                    float(np.median(d[lo:hi])),
+                    int(d[lo:hi].max()),
+                    frame_threshold,
+                    int(hi - lo),
+                )
+            )
+    return out
 
 
 def find_segments(
@@ -105,6 +266,8 @@ def find_segments(
     contrast: NDArray[np.float32],
     library: ReferenceLibrary,
     *,
+    inset: NDArray[np.uint64] | None = None,
+    inset_mirror: NDArray[np.uint64] | None = None,
     frame_threshold: int = FRAME_THRESHOLD,
     median_threshold: int = MEDIAN_THRESHOLD,
     min_frames: int = MIN_FRAMES,
@@ -112,46 +275,32 @@ def find_segments(
     step: int = 1,
     film_rate: Fraction | None = None,
 ) -> list[MatchSegment]:
-    """Segments of the film (per-frame hashes, every `step`-th frame) matching library items."""
+    """Segments of the film (per-frame hashes, every `step`-th frame) matching library items.
+
+    `inset`/`inset_mirror` hold, per frame, the hash of a picture shown smaller inside the
+    frame (0 where there is none); a frame matches through its whole picture or its inset."""
     usable = usable_frames(contrast)
     frames = np.flatnonzero(usable)
-    # Position among usable frames: gaps are counted in usable frames, so a fade to black
-    # inside a matching passage does not split it.
-    rank = np.cumsum(usable) - 1
     segments: list[MatchSegment] = []
-    for variant, hashes in (("plain", phash), ("mirror", phash_mirror)):
-        hits = library.index.search(hashes[frames], frame_threshold)
-        if not len(hits):
+    for variant, whole, part in (("plain", phash, inset), ("mirror", phash_mirror, inset_mirror)):
+        pictures = [np.asarray(whole)[frames]]
+        if part is not None and len(part) == len(whole):
+            pictures.append(np.asarray(part)[frames])
+        hits = library.hits(pictures, frames, frame_threshold, median_threshold, max_gap)
+        if not len(hits.frame):
             continue
-        film_frame = frames[hits.query]
-        items = library.item_of[hits.entry]
-        for item_id in np.unique(items):
-            sel = items == item_id
-            f, itf, d = _best_per_frame(
-                film_frame[sel], library.frame_of[hits.entry[sel]], hits.distance[sel]
-            )
-            breaks = np.flatnonzero(np.diff(rank[f]) > max_gap + 1) + 1
-            for lo, hi in zip(np.r_[0, breaks], np.r_[breaks, len(f)], strict=True):
-                if hi - lo < min_frames or np.median(d[lo:hi]) > median_threshold:
-                    continue
-                item = library.items[int(item_id)]
-                a, b = int(f[lo]) * step, int(f[hi - 1]) * step
-                item_a, item_b = _item_range(item, a, b, f[lo:hi] * step, itf[lo:hi], film_rate)
-                segments.append(
-                    MatchSegment(
-                        item.id,
-                        item.label,
-                        variant,
-                        a,
-                        b,
-                        item_a,
-                        item_b,
-                        float(np.median(d[lo:hi])),
-                        int(d[lo:hi].max()),
-                        frame_threshold,
-                        int(hi - lo),
-                    )
-                )
+        segments += segments_from_hits(
+            hits,
+            usable,
+            library.items,
+            variant,
+            frame_threshold=frame_threshold,
+            median_threshold=median_threshold,
+            min_frames=min_frames,
+            max_gap=max_gap,
+            step=step,
+            film_rate=film_rate,
+        )
     return _drop_mirror_echoes(sorted(segments, key=lambda s: (s.start, s.item_id)))
 
 
@@ -163,13 +312,20 @@ def _item_range(
     item_frames: NDArray[np.int64],
     film_rate: Fraction | None,
 ) -> tuple[int, int]:
-    """The item frames the film's start..end shows: one offset fitted to all matched frames.
+    """The item frames the film's start..end shows: a line fitted to all matched frames.
 
-    Per-frame nearest item frames wander inside slow or static passages; the offset (with
-    the rate ratio when the item and film rates differ) is stable."""
+    Per-frame nearest item frames wander inside slow or static passages; a line through the
+    medians of the first and last third is stable, and its slope follows a copy played
+    faster or slower (0.5x-2x) or conformed to another rate."""
     if len(item.hashes) == 1:
         return 0, 0
     ratio = float(item.rate / film_rate) if item.rate and film_rate else 1.0
+    third = max(1, len(frames) // 3)
+    span = float(np.median(frames[-third:]) - np.median(frames[:third]))
+    if span >= 6:  # enough film frames to measure the speed
+        slope = float(np.median(item_frames[-third:]) - np.median(item_frames[:third])) / span
+        if 0.4 * ratio <= slope <= 2.5 * ratio:
+            ratio = slope
     offset = float(np.median(item_frames - frames * ratio))
     last = len(item.hashes) - 1
     return (
@@ -187,7 +343,7 @@ def _drop_mirror_echoes(segments: list[MatchSegment]) -> list[MatchSegment]:
                 k
                 for k in kept
                 if k.item_id == seg.item_id
-                and k.variant != seg.variant
+                and k.variant.endswith("mirror") != seg.variant.endswith("mirror")
                 and k.start <= seg.end
                 and seg.start <= k.end
             ),

@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 
 from critique_app.digest import sha256_file
 from critique_app.errors import UserError
-from critique_app.media.fingerprint import phash_batch, pool_to_32
+from critique_app.media.fingerprint import GREY_SIZE, phash_batch, pool_to_32
 from critique_app.media.grey_frames import (
     GREY_SIDE,
     SCALER,
@@ -28,6 +28,8 @@ from critique_app.media.grey_frames import (
     read_layout,
 )
 from critique_app.media.letterbox import detect_bars, detect_film_bars
+from critique_app.media.regions import library_pictures
+from critique_app.media.shots import find_cuts, frame_differences
 
 IMAGE_SUFFIXES = {
     ".jpg",
@@ -52,6 +54,7 @@ class ReferenceHashes:
     rate: Fraction | None
     crop: Crop | None
     problem: str | None = None  # a clip that stopped decoding early: what was kept
+    variants: NDArray[np.uint64] | None = None  # K x N: the frames as copies alter them
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
@@ -98,6 +101,22 @@ def hash_still(rgb: NDArray[np.uint8]) -> NDArray[np.uint64]:
     return plain
 
 
+def hash_library_frames(
+    grey: NDArray[np.uint8], cuts: list[int]
+) -> tuple[NDArray[np.uint64], NDArray[np.uint64]]:
+    """pHash of 64x64 grey library frames without their bars, and of their variants (K x N)."""
+    picture, variants = library_pictures(grey, cuts)
+    plain = phash_batch(picture, mirror=False)[0]
+    k, n = variants.shape[:2]
+    extra = phash_batch(variants.reshape(k * n, GREY_SIZE, GREY_SIZE), mirror=False)[0]
+    return plain, extra.reshape(k, n)
+
+
+def _still(path: Path, sha: str, grey: NDArray[np.uint8]) -> ReferenceHashes:
+    plain, extra = hash_library_frames(grey[None], [])
+    return ReferenceHashes(path, sha, "still", plain, None, None, variants=extra)
+
+
 def hash_reference(
     path: str | Path, on_frames: Callable[[int, int], None] | None = None
 ) -> ReferenceHashes:
@@ -108,7 +127,7 @@ def hash_reference(
     sha = file_sha256(path)
     rgb = _open_image(path) if path.suffix.lower() in IMAGE_SUFFIXES else None
     if rgb is not None:
-        return ReferenceHashes(path, sha, "still", hash_still(rgb), None, None)
+        return _still(path, sha, grey_still(rgb))
     try:
         layout = read_layout(path)
     except UserError:
@@ -116,22 +135,36 @@ def hash_reference(
     if layout is None or layout.frame_count == 0:
         rgb = _open_image(path)  # an image with an unusual suffix
         if rgb is not None:
-            return ReferenceHashes(path, sha, "still", hash_still(rgb), None, None)
+            return _still(path, sha, grey_still(rgb))
         raise UserError(f"{path.name} is not an image or a video; it was skipped.")
     if layout.frame_count == 1:  # an image FFmpeg reads (and PIL does not)
         only = next(grey_batches(path, layout=layout))[1]
-        plain, _ = phash_batch(pool_to_32(only), mirror=False)
-        return ReferenceHashes(path, sha, "still", plain, None, None)
+        return _still(path, sha, only[0])
     crop = detect_film_bars(path, layout)
     parts: list[NDArray[np.uint64]] = []
+    extras: list[NDArray[np.uint64]] = []
     problem = None
+    previous = None
     try:
         for first, grey in grey_batches(path, crop=crop, layout=layout):
-            parts.append(phash_batch(pool_to_32(grey), mirror=False)[0])
+            diffs = frame_differences(grey, previous)
+            previous = grey[-1]
+            plain, extra = hash_library_frames(grey, find_cuts(diffs))
+            parts.append(plain)
+            extras.append(extra)
             if on_frames is not None:
                 on_frames(first + len(grey), layout.frame_count)
     except DecodingStopped as err:
         problem = str(err)
     if not parts:
         raise UserError(f"{path.name} has no decodable frame; it was skipped.")
-    return ReferenceHashes(path, sha, "clip", np.concatenate(parts), layout.rate, crop, problem)
+    return ReferenceHashes(
+        path,
+        sha,
+        "clip",
+        np.concatenate(parts),
+        layout.rate,
+        crop,
+        problem,
+        np.concatenate(extras, axis=1),
+    )

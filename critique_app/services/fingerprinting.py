@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from critique_app.media.grey_frames import Crop, StreamLayout, grey_batches, rea
 from critique_app.media.letterbox import detect_film_bars
 from critique_app.media.shots import METHOD, ShotDetector, find_cuts
 from critique_app.progress import NO_PROGRESS, Progress
+from critique_app.provenance.isolation import IsolatedReader
 from critique_app.provenance.matching import (
     MatchSegment,
     ReferenceItem,
@@ -50,6 +52,8 @@ def _values(runs: list[HashedRun]) -> dict[str, np.ndarray]:
         "phash": np.concatenate([r.hashes.phash for r in runs]),
         "phash_mirror": np.concatenate([r.hashes.phash_mirror for r in runs]),
         "dhash": np.concatenate([r.hashes.dhash for r in runs]),
+        "inset": np.concatenate([r.hashes.inset for r in runs]),  # type: ignore[misc]
+        "inset_mirror": np.concatenate([r.hashes.inset_mirror for r in runs]),  # type: ignore[misc]
         "contrast": np.concatenate([r.hashes.contrast for r in runs]),
         "frame_diff": np.concatenate([r.diffs for r in runs]),
     }
@@ -200,10 +204,14 @@ def add_to_library(
     label: str | None = None,
     note: str = "",
     progress: Progress = NO_PROGRESS,
+    reader: IsolatedReader | None = None,
 ) -> LibraryAddReport:
-    """Hash stills and clips (folders too) once and keep them in the project's library."""
+    """Hash stills and clips (folders too) once and keep them in the project's library, with
+    the summary of their Content Credentials when they carry any (read offline, isolated)."""
     from critique_app.errors import UserError
+    from critique_app.media.regions import LIBRARY_VARIANTS
     from critique_app.provenance.reference_library import expand_paths, file_sha256, hash_reference
+    from critique_app.services.recovered_credentials import read_credentials
 
     files = expand_paths(paths)
     report = LibraryAddReport()
@@ -226,6 +234,7 @@ def add_to_library(
             continue
         if ref.problem:
             report.problems.append(ref.problem)
+        credentials = read_credentials(path, reader)
         name = path.stem if not label else label if len(files) == 1 else f"{label}: {path.name}"
         report.added.append(
             store.add_library_item(
@@ -237,6 +246,11 @@ def add_to_library(
                 kind=ref.kind,
                 hashes=ref.hashes,
                 rate=ref.rate,
+                variants=ref.variants,
+                variant_names=LIBRARY_VARIANTS
+                if ref.variants is not None
+                else (),
+                credentials=credentials,
             )
         )
     progress.update(len(files), len(files), "Library updated")
@@ -247,7 +261,8 @@ def load_library(project: Project, max_distance: int | None = None) -> Reference
     from critique_app.provenance.matching import FRAME_THRESHOLD
 
     items = [
-        ReferenceItem(i.id, i.label, i.hashes, i.rate) for i in store.library_items(project.db)
+        ReferenceItem(i.id, i.label, i.hashes, i.rate, i.variants, i.credentials)
+        for i in store.library_items(project.db)
     ]
     return ReferenceLibrary(items, FRAME_THRESHOLD if max_distance is None else max_distance)
 
@@ -259,6 +274,7 @@ class MatchReport:
     segments: list[MatchSegment]
     library_items: int
     library_hashes: int
+    credentials: dict[int, dict[str, Any]] = field(default_factory=dict)  # item id -> summary
 
     def to_json(self) -> dict[str, Any]:
         from critique_app.provenance import matching
@@ -287,10 +303,64 @@ class MatchReport:
                     "matched_frames": s.matched_frames,
                     "start_timecode": film.timecode(s.start),
                     "end_timecode": film.timecode(s.end),
+                    **_original(self.credentials.get(s.item_id)),
                 }
                 for s in self.segments
             ],
         }
+
+
+def _original(credentials: dict[str, Any] | None) -> dict[str, Any]:
+    """A match's `original_provenance`: the library original's credentials, as an inference."""
+    from critique_app.services.recovered_credentials import RECOVERED_WORDING
+
+    if credentials is None:
+        return {"original_provenance": None}
+    return {"original_provenance": {**credentials, "note": RECOVERED_WORDING}}
+
+
+def _segments(
+    prints: store.FilmFingerprints | HashedRun, library: ReferenceLibrary, film_rate: Fraction
+) -> list[MatchSegment]:
+    h = prints.hashes if isinstance(prints, HashedRun) else prints
+    return find_segments(
+        h.phash,
+        h.phash_mirror,
+        h.contrast,
+        library,
+        inset=h.inset,
+        inset_mirror=h.inset_mirror,
+        step=prints.step if isinstance(prints, store.FilmFingerprints) else 1,
+        film_rate=film_rate,
+    )
+
+
+def segments_of_file(
+    project: Project, path: str | Path, progress: Progress = NO_PROGRESS
+) -> list[MatchSegment]:
+    """Segments of any file matching the project's library, hashed in memory: the project
+    is not changed (verify uses it on copies that are not the project's films)."""
+    from critique_app.media.film_hashes import _concat
+
+    path = Path(path)
+    library = load_library(project)
+    if not len(library):
+        return []
+    layout = read_layout(path)
+    crop = detect_film_bars(path, layout)
+    runs = [
+        r
+        for r in hash_film(
+            path,
+            layout,
+            crop=crop,
+            on_progress=lambda done: progress.update(done, layout.frame_count, path.name),
+        )
+        if len(r)
+    ]
+    if not runs:
+        return []
+    return _segments(_concat(runs, 0, None), library, layout.rate)
 
 
 def match_film(
@@ -307,16 +377,12 @@ def match_film(
     assert prints is not None
     library = load_library(project)
     progress.update(0, 1, f"Matching {Path(path).name} against {len(library.items)} library items")
-    segments = find_segments(
-        prints.phash,
-        prints.phash_mirror,
-        prints.contrast,
-        library,
-        step=prints.step,
-        film_rate=film.rate,
-    )
+    segments = _segments(prints, library, film.rate)
     store.replace_matches(project.db, summary.film_id, [s.to_row() for s in segments])
-    return MatchReport(film, summary, segments, len(library.items), len(library))
+    credentials = {
+        i: item.provenance for i, item in library.items.items() if item.provenance is not None
+    }
+    return MatchReport(film, summary, segments, len(library.items), library.frames, credentials)
 
 
 def match_annotation_fields(segment: MatchSegment) -> dict[str, object]:

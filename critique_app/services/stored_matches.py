@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 from critique_app.progress import NO_PROGRESS, Progress
 from critique_app.provenance.matching import MatchSegment, ReferenceItem, ReferenceLibrary
@@ -25,6 +26,8 @@ class StoredMatch:
     kind: str  # 'still' or 'clip'
     item_rate: Fraction | None  # clips: to show the item's range as a timecode
     item_path: str
+    # the library original's Content Credentials summary (recovered by content), if any
+    original_credentials: dict[str, Any] | None = None
 
 
 def stored_matches(project: Project, film_id: int) -> list[StoredMatch]:
@@ -42,12 +45,16 @@ def stored_matches(project: Project, film_id: int) -> list[StoredMatch]:
         item = items[item_id] = store.get_library_item(project.db, item_id)
         if prints is None:
             continue
-        library = ReferenceLibrary([ReferenceItem(item.id, item.label, item.hashes, item.rate)])
+        library = ReferenceLibrary(
+            [ReferenceItem(item.id, item.label, item.hashes, item.rate, item.variants)]
+        )
         for s in find_segments(
             prints.phash,
             prints.phash_mirror,
             prints.contrast,
             library,
+            inset=prints.inset,
+            inset_mirror=prints.inset_mirror,
             step=prints.step,
             film_rate=film.rate,
         ):
@@ -71,7 +78,7 @@ def stored_matches(project: Project, film_id: int) -> list[StoredMatch]:
             # fingerprints gone or thresholds changed since: every sampled frame, at most
             (key[2] - key[1]) // step + 1,
         )
-        out.append(StoredMatch(segment, item.kind, item.rate, item.path))
+        out.append(StoredMatch(segment, item.kind, item.rate, item.path, item.credentials))
     return out
 
 

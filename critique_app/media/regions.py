@@ -1,0 +1,319 @@
+"""Where the picture is inside each small grey frame: bars per run of frames, and an inset.
+
+The film-wide crop (letterbox.py) removes bars that every frame has. Festival copies and
+video essays also bring material with bars of its own: an AI insert letterboxed only inside
+the insert, a 4:3 shot pillarboxed in a 16:9 film, a picture shown smaller on another
+background (picture-in-picture). Both are found here on the 64x64 grey frames the decode
+pass already makes (no second decode), per run of frames: a run ends at a cut found in the
+same batch, and long shots are split every RUN_FRAMES frames, so bars that come and go
+inside a shot are followed.
+
+- Bars: rows and columns at the edges that are dark in every usable frame of the run.
+- Inset: the rectangle whose four sides are strong edges in most frames of the run (the
+  border between the inset and its background). Its picture is hashed as a second region.
+
+A region is resampled to 32x32 (area average, or linear when it is smaller than 32 pixels:
+pHash keeps only the lowest 8x8 frequencies, which a 20-pixel inset still holds).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from critique_app.media.fingerprint import GREY_SIZE, pool_to_32
+
+SIDE = 64  # the grey frames' side
+RUN_FRAMES = 48  # a long shot is looked at in runs of this many frames
+DARK_MEAN = 24  # the same bar test as letterbox.py, on the small frames
+DARK_MAX = 56
+MIN_BAR = 2  # pixels of 64 (3%): thinner dark edges are not bars
+MIN_PICTURE = 0.4  # never keep less than 40% of a side
+INSET_MIN, INSET_MAX = 18, 52  # inset sides in pixels of 64 (28%-81% of the frame)
+INSET_ASPECT = 1.2  # inset width/height (in frame-relative units) within 1/1.2..1.2
+INSET_EDGE = 5.0  # grey levels three sides must stand above their surroundings, on average
+INSET_MARGIN = 0  # pixels dropped inside the found border (its blurred edge)
+DARK_FRAME = 16.0  # mean grey under which a frame says nothing about bars
+
+
+@dataclass(frozen=True)
+class Box:
+    """A rectangle of the 64x64 grey frame: columns x0..x1-1, rows y0..y1-1."""
+
+    x0: int
+    y0: int
+    x1: int
+    y1: int
+
+    @property
+    def full(self) -> bool:
+        return (self.x0, self.y0, self.x1, self.y1) == (0, 0, SIDE, SIDE)
+
+
+FULL = Box(0, 0, SIDE, SIDE)
+
+
+def _leading(flags: NDArray[np.bool_]) -> NDArray[np.int64]:
+    """How many True values each row of an N x L array starts with."""
+    return np.where(flags.all(axis=1), flags.shape[1], np.argmin(flags, axis=1))
+
+
+def run_bars(grey: NDArray[np.uint8]) -> Box:
+    """The picture inside the bars common to a run of 64x64 grey frames (FULL without bars)."""
+    g = grey.astype(np.int16)
+    lit = g.reshape(len(g), -1).mean(axis=1) > DARK_FRAME
+    if not lit.any():
+        return FULL
+    g = g[lit]
+    rows = (g.mean(axis=2) <= DARK_MEAN) & (g.max(axis=2) <= DARK_MAX)  # N x 64
+    cols = (g.mean(axis=1) <= DARK_MEAN) & (g.max(axis=1) <= DARK_MAX)
+    top, bottom = int(_leading(rows).min()), int(_leading(rows[:, ::-1]).min())
+    left, right = int(_leading(cols).min()), int(_leading(cols[:, ::-1]).min())
+    top, bottom, left, right = (v if v >= MIN_BAR else 0 for v in (top, bottom, left, right))
+    if SIDE - top - bottom < MIN_PICTURE * SIDE or SIDE - left - right < MIN_PICTURE * SIDE:
+        return FULL
+    return Box(left, top, SIDE - right, SIDE - bottom)
+
+
+def _ridge(d: NDArray[np.float32], axis: int) -> NDArray[np.float32]:
+    """How much each boundary (or the one after it) stands above the boundaries two away."""
+    pad = np.pad(d, ((0, 0), (3, 3)), mode="edge")
+    here = np.maximum(pad[:, 3:-3], pad[:, 4:-2])
+    around = np.maximum(pad[:, 1:-5], pad[:, 5:-1])
+    return np.clip(here - around, 0, None).astype(np.float32)
+
+
+def _side_sums(edge: NDArray[np.float32], axis: int) -> NDArray[np.float32]:
+    """Cumulative sums along `axis` with a leading zero, for sums over any interval."""
+    c = np.cumsum(edge, axis=axis, dtype=np.float32)
+    pad = [(0, 0), (0, 0)]
+    pad[axis] = (1, 0)
+    return np.pad(c, pad)
+
+
+def run_inset(grey: NDArray[np.uint8]) -> Box | None:
+    """The rectangle framed by strong edges on all four sides in most frames of the run."""
+    g = grey.astype(np.float32)
+    # Mean step between neighbouring columns (rows) over the run, at each boundary b (between
+    # pixels b and b+1). Moving content averages to a smooth field; the border between an
+    # inset and its background stays a ridge, one or two boundaries wide (area scaling).
+    dx = np.abs(np.diff(g, axis=2)).mean(axis=0)  # 64 x 63
+    dy = np.abs(np.diff(g, axis=1)).mean(axis=0)  # 63 x 64
+    vx = _ridge(dx, 1)
+    hy = _ridge(dy.T, 1).T
+    cv = _side_sums(vx, 0)  # 65 x 63: cv[y, b] = sum of vx[:y, b]
+    ch = _side_sums(hy, 1)  # 63 x 65
+    # A side at least INSET_MIN long that is an edge on average has a stretch of INSET_MIN
+    # pixels that nearly is: only boundaries with such a stretch can be sides.
+    k = INSET_MIN
+    cols = np.flatnonzero(((cv[k:] - cv[:-k]) / k).max(axis=0) >= 0.9 * INSET_EDGE)
+    rows = np.flatnonzero(((ch[:, k:] - ch[:, :-k]) / k).max(axis=1) >= 0.9 * INSET_EDGE)
+    if len(cols) < 2 or len(rows) < 2:
+        return None
+    # boundary b lies between pixels b and b+1: a box starts at b+1 and ends after b'
+    lb, rb = np.meshgrid(cols, cols, indexing="ij")
+    w = rb - lb
+    ok = (w >= INSET_MIN) & (w <= INSET_MAX)
+    lb, rb, w = lb[ok], rb[ok], w[ok]
+    tb, bb = np.meshgrid(rows, rows, indexing="ij")
+    h = bb - tb
+    ok = (h >= INSET_MIN) & (h <= INSET_MAX)
+    tb, bb, h = tb[ok], bb[ok], h[ok]
+    if not len(w) or not len(h):
+        return None
+    x0, x1, wc = (lb + 1)[None, :], (rb + 1)[None, :], w[None, :]
+    y0, y1, hc = (tb + 1)[:, None], (bb + 1)[:, None], h[:, None]
+    left = (cv[y1, lb[None, :]] - cv[y0, lb[None, :]]) / hc
+    right = (cv[y1, rb[None, :]] - cv[y0, rb[None, :]]) / hc
+    top = (ch[tb[:, None], x1] - ch[tb[:, None], x0]) / wc
+    bottom = (ch[bb[:, None], x1] - ch[bb[:, None], x0]) / wc
+    # Three sides must stand out; the fourth may fade where inset and background happen to
+    # be alike (the aspect limit keeps the box honest).
+    sides = np.stack([left, right, top, bottom])
+    valid = np.sort(sides, axis=0)[1] >= INSET_EDGE
+    valid &= (wc <= hc * INSET_ASPECT) & (hc <= wc * INSET_ASPECT)
+    if not valid.any():
+        return None
+    # Among the boxes that qualify, the one whose four sides stand out most.
+    score = np.where(valid, sides.sum(axis=0), -1.0)
+    i, j = np.unravel_index(int(np.argmax(score)), score.shape)
+    best_box = Box(int(lb[j]) + 1, int(tb[i]) + 1, int(rb[j]) + 1, int(bb[i]) + 1)
+    m = INSET_MARGIN
+    return Box(best_box.x0 + m, best_box.y0 + m, best_box.x1 - m, best_box.y1 - m)
+
+
+def _resample_matrix(lo: int, hi: int, out: int = GREY_SIZE) -> NDArray[np.float64]:
+    """out x SIDE weights taking pixels lo..hi-1 to `out` pixels (area, or linear upscaling)."""
+    n = hi - lo
+    m = np.zeros((out, SIDE), np.float64)
+    if n >= out:
+        edges = lo + np.arange(out + 1) * n / out
+        for j in range(out):
+            a, b = edges[j], edges[j + 1]
+            for p in range(int(np.floor(a)), int(np.ceil(b))):
+                m[j, p] = min(b, p + 1) - max(a, p)
+            m[j] /= m[j].sum()
+    else:
+        centres = lo - 0.5 + (np.arange(out) + 0.5) * n / out
+        centres = np.clip(centres, lo, hi - 1)
+        left = np.floor(centres).astype(int)
+        frac = centres - left
+        right = np.minimum(left + 1, hi - 1)
+        m[np.arange(out), left] += 1 - frac
+        m[np.arange(out), right] += frac
+    return m
+
+
+def crop_to_32(grey: NDArray[np.uint8], box: Box) -> NDArray[np.uint8]:
+    """N x 64 x 64 frames -> N x 32 x 32 pictures of the box (pool_to_32 when it is FULL)."""
+    if box.full:
+        return pool_to_32(grey)
+    ry = _resample_matrix(box.y0, box.y1)
+    rx = _resample_matrix(box.x0, box.x1)
+    out = np.einsum("iy,nyx,jx->nij", ry, grey.astype(np.float64), rx, optimize=True)
+    return np.clip(np.rint(out), 0, 255).astype(np.uint8)
+
+
+def run_bounds(count: int, cuts: list[int], run: int = RUN_FRAMES) -> list[tuple[int, int]]:
+    """Runs [a, b) covering 0..count: split at every cut and every `run` frames in between."""
+    edges = sorted({0, count, *(c for c in cuts if 0 < c < count)})
+    out = []
+    for a, b in zip(edges[:-1], edges[1:], strict=True):
+        pieces = max(1, round((b - a) / run))
+        bounds = [a + round(i * (b - a) / pieces) for i in range(pieces + 1)]
+        out += list(zip(bounds[:-1], bounds[1:], strict=True))
+    return out
+
+
+@dataclass(frozen=True)
+class FramePictures:
+    """What each frame's hashes are taken from."""
+
+    picture: NDArray[np.uint8]  # N x 32 x 32, bars removed
+    inset: NDArray[np.uint8]  # N x 32 x 32, the inset's picture (zeros where none)
+    has_inset: NDArray[np.bool_]
+
+
+def frame_pictures(
+    grey: NDArray[np.uint8], cuts: list[int], *, insets: bool = True
+) -> FramePictures:
+    """Bars removed per run, and the inset of each run where one is framed by edges."""
+    n = len(grey)
+    picture = np.empty((n, GREY_SIZE, GREY_SIZE), np.uint8)
+    inset = np.zeros((n, GREY_SIZE, GREY_SIZE), np.uint8)
+    has = np.zeros(n, bool)
+    for a, b in run_bounds(n, cuts):
+        run = grey[a:b]
+        box = run_bars(run)
+        picture[a:b] = crop_to_32(run, box)
+        if insets:
+            found = run_inset(run)
+            if found is not None and not _same(found, box):
+                inset[a:b] = crop_to_32(run, found)
+                has[a:b] = True
+    return FramePictures(picture, inset, has)
+
+
+def _same(a: Box, b: Box, slack: int = 3) -> bool:
+    """An inset that is just the picture inside bars adds nothing."""
+    return all(
+        abs(p - q) <= slack
+        for p, q in zip((a.x0, a.y0, a.x1, a.y1), (b.x0, b.y0, b.x1, b.y1), strict=True)
+    )
+
+
+# Library-side variants: a copy cropped by 5-20% (anywhere in the frame, zoomed back or
+# stretched) lies close to one of these windows; a copy turned by a few degrees (black
+# corners, as editors' tools leave them) close to one of the rotations.
+CROP_KEEPS = (0.9, 0.8)
+CROP_PLACES = (0.0, 0.5, 1.0)
+ROTATIONS = (-4.0, 4.0)
+LIBRARY_VARIANTS: tuple[str, ...] = (
+    *(
+        f"crop{round((1 - k) * 100)}@{px:g},{py:g}"
+        for k in CROP_KEEPS
+        for py in CROP_PLACES
+        for px in CROP_PLACES
+    ),
+    *(f"rotate{a:+g}" for a in ROTATIONS),
+)
+
+
+def _window(box: Box, keep: float, px: float, py: float) -> Box:
+    w, h = box.x1 - box.x0, box.y1 - box.y0
+    cw, ch = round(w * keep), round(h * keep)
+    x, y = box.x0 + round(px * (w - cw)), box.y0 + round(py * (h - ch))
+    return Box(x, y, x + cw, y + ch)
+
+
+def _rotation_taps(angle: float) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
+    """Bilinear taps (4 source pixels and weights per output pixel) turning a 64x64 frame
+    by `angle` degrees about its centre, black outside (an index of SIDE*SIDE)."""
+    t = np.deg2rad(angle)
+    c = (SIDE - 1) / 2
+    yy, xx = np.mgrid[0:SIDE, 0:SIDE].astype(np.float64)
+    # The frame is shown 16:9: turn in display proportions, not in the square grid.
+    aspect = 16 / 9
+    dx, dy = (xx - c) * aspect, yy - c
+    sx = (np.cos(t) * dx - np.sin(t) * dy) / aspect + c
+    sy = np.sin(t) * dx + np.cos(t) * dy + c
+    x0, y0 = np.floor(sx).astype(np.int64), np.floor(sy).astype(np.int64)
+    fx, fy = sx - x0, sy - y0
+    index, weight = [], []
+    for ox, oy, w in ((0, 0, (1 - fx) * (1 - fy)), (1, 0, fx * (1 - fy)),
+                      (0, 1, (1 - fx) * fy), (1, 1, fx * fy)):  # fmt: skip
+        x, y = x0 + ox, y0 + oy
+        inside = (x >= 0) & (x < SIDE) & (y >= 0) & (y < SIDE)
+        index.append(np.where(inside, y * SIDE + x, SIDE * SIDE).ravel())
+        weight.append(w.ravel().astype(np.float32))
+    return np.stack(index), np.stack(weight)
+
+
+_TAPS = {a: _rotation_taps(a) for a in ROTATIONS}
+
+
+def rotate_64(grey: NDArray[np.uint8], angle: float) -> NDArray[np.uint8]:
+    """N x 64 x 64 frames turned by one of ROTATIONS (black corners)."""
+    index, weight = _TAPS[angle]
+    flat = np.concatenate(
+        [grey.reshape(len(grey), -1).astype(np.float32), np.zeros((len(grey), 1), np.float32)],
+        axis=1,
+    )
+    out = (flat[:, index] * weight[None]).sum(axis=1)
+    return np.clip(np.rint(out), 0, 255).astype(np.uint8).reshape(len(grey), SIDE, SIDE)
+
+
+def library_pictures(
+    grey: NDArray[np.uint8], cuts: list[int]
+) -> tuple[NDArray[np.uint8], NDArray[np.uint8]]:
+    """Library frames (64x64 grey) as 32x32 pictures without their bars, and K x N x 32 x 32
+    variants (LIBRARY_VARIANTS), paid once when material is added so that a crop or a slight
+    rotation costs the query nothing."""
+    n = len(grey)
+    picture = np.empty((n, GREY_SIZE, GREY_SIZE), np.uint8)
+    variants = np.empty((len(LIBRARY_VARIANTS), n, GREY_SIZE, GREY_SIZE), np.uint8)
+    for a, b in run_bounds(n, cuts):
+        run = grey[a:b]
+        box = run_bars(run)
+        picture[a:b] = crop_to_32(run, box)
+        k = 0
+        for keep in CROP_KEEPS:
+            for py in CROP_PLACES:
+                for px in CROP_PLACES:
+                    variants[k, a:b] = crop_to_32(run, _window(box, keep, px, py))
+                    k += 1
+        inner = run if box.full else _to_64(run, box)
+        for angle in ROTATIONS:
+            variants[k, a:b] = pool_to_32(rotate_64(inner, angle))
+            k += 1
+    return picture, variants
+
+
+def _to_64(grey: NDArray[np.uint8], box: Box) -> NDArray[np.uint8]:
+    """The box's picture resampled to 64x64."""
+    ry = _resample_matrix(box.y0, box.y1, SIDE)
+    rx = _resample_matrix(box.x0, box.x1, SIDE)
+    out = np.einsum("iy,nyx,jx->nij", ry, grey.astype(np.float64), rx, optimize=True)
+    return np.clip(np.rint(out), 0, 255).astype(np.uint8)
