@@ -111,7 +111,7 @@ def append_fingerprints(
         for kind in KINDS:
             if kind in OPTIONAL_KINDS and kind not in present:
                 continue  # resuming a run started before this kind existed
-            data = values[kind]
+            data = values[kind] if kind in values else np.zeros(n, np.uint64)
             if kind in MEASURE_KINDS:
                 data = np.round(np.asarray(data, np.float64) * MEASURE_KINDS[kind]).astype(
                     np.uint64
