@@ -105,8 +105,7 @@ def append_fingerprints(
     n = len(values["phash"])
     with db.atomic():
         present = {
-            r[0]
-            for r in db.execute("SELECT kind FROM fingerprints WHERE film_id = ?", [film_id])
+            r[0] for r in db.execute("SELECT kind FROM fingerprints WHERE film_id = ?", [film_id])
         }
         for kind in KINDS:
             if kind in OPTIONAL_KINDS and kind not in present:

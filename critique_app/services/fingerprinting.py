@@ -247,9 +247,7 @@ def add_to_library(
                 hashes=ref.hashes,
                 rate=ref.rate,
                 variants=ref.variants,
-                variant_names=LIBRARY_VARIANTS
-                if ref.variants is not None
-                else (),
+                variant_names=LIBRARY_VARIANTS if ref.variants is not None else (),
                 credentials=credentials,
             )
         )
