@@ -180,7 +180,13 @@ def fast_shot(
 class Source:
     name: str
     path: Path
-    frames: list[np.ndarray]
+
+    @property
+    def frames(self) -> list[np.ndarray]:
+        """The source's pictures, decoded again when needed (22 sources would not fit in
+        memory as pictures; one decode of 240 frames is a fraction of a second)."""
+        with av.open(str(self.path)) as container:
+            return [f.to_ndarray(format="rgb24") for f in container.decode(video=0)]
 
 
 def make_sources(count: int) -> list[Source]:
@@ -188,22 +194,23 @@ def make_sources(count: int) -> list[Source]:
     reals = real_pictures()[: max(0, min(6, count - count * 2 // 3))]
     out = []
     for k in range(count - len(reals)):
-        rng = np.random.default_rng(7000 + k)
-        frames = list(
-            fast_shot(
+        path = WORK / f"src-gen{k}.mp4"
+        if not path.exists():
+            rng = np.random.default_rng(7000 + k)
+            frames = fast_shot(
                 7000 + k,
                 n,
                 SRC_SIZE,
                 grain=float(rng.choice([0.0, 0.0, 0.01])),
                 speed=float(rng.uniform(0.5, 2.0)),
             )
-        )
-        out.append(Source(f"generated-{k}", WORK / f"src-gen{k}.mp4", frames))
+            material.write_clip(path, frames, rate=RATE, crf=18)
+        out.append(Source(f"generated-{k}", path))
     for k, (name, img) in enumerate(reals):
-        out.append(Source(f"photo:{name}", WORK / f"src-real{k}.mp4", list(ken_burns(img, n, k))))
-    for s in out:
-        if not s.path.exists():
-            material.write_clip(s.path, s.frames, rate=RATE, crf=18)
+        path = WORK / f"src-real{k}.mp4"
+        if not path.exists():
+            material.write_clip(path, ken_burns(img, n, k), rate=RATE, crf=18)
+        out.append(Source(f"photo:{name}", path))
     return out
 
 
@@ -429,16 +436,24 @@ def make_film(family_index: int, sources: list[Source]) -> tuple[Path, list[Pass
     filler = unrelated(family_index)
     background = unrelated(50 + family_index)  # what picture-in-picture sits on
     passages: list[Passage] = []
-    frames: list[np.ndarray] = []
-    for k, src in enumerate(sources):
-        frames += [next(filler) for _ in range(GAP_SECONDS * RATE)]
-        plan = plan_for(family, rng, background)
-        start = len(frames)
-        frames += [plan.picture(src.frames[f], i) for i, f in enumerate(plan.source_frames)]
-        passages.append(Passage(k, start, len(frames) - 1, plan.detail))
-    frames += [next(filler) for _ in range(GAP_SECONDS * RATE)]
+
+    def frames() -> Iterator[np.ndarray]:  # streamed to the encoder: an hour does not fit
+        at = 0
+        for k, src in enumerate(sources):
+            for _ in range(GAP_SECONDS * RATE):
+                yield next(filler)
+            at += GAP_SECONDS * RATE
+            plan = plan_for(family, rng, background)
+            pictures = src.frames
+            for i, f in enumerate(plan.source_frames):
+                yield plan.picture(pictures[f], i)
+            passages.append(Passage(k, at, at + len(plan.source_frames) - 1, plan.detail))
+            at += len(plan.source_frames)
+        for _ in range(GAP_SECONDS * RATE):
+            yield next(filler)
+
     crf = 30 if family == "blur/noise/jpeg" else 23
-    material.write_clip(path, frames, rate=RATE, crf=crf, gop=48)
+    material.write_clip(path, frames(), rate=RATE, crf=crf, gop=48)
     meta.write_text(json.dumps([p.__dict__ for p in passages]))
     return path, passages
 
@@ -597,7 +612,9 @@ def main() -> int:
         for (_path, passages), h in zip(films, app_prints, strict=True):
             segs = matching.find_segments(
                 h.phash, h.phash_mirror, h.contrast, library, inset=h.inset,
-                inset_mirror=h.inset_mirror, frame_threshold=frame_t,
+                inset_mirror=h.inset_mirror,
+        centre=h.centre,
+        centre_mirror=h.centre_mirror, frame_threshold=frame_t,
                 median_threshold=median_t,
             )  # fmt: skip
             rows.append(score(segs, passages, GAP_SECONDS * (len(sources) + 1)))

@@ -18,9 +18,9 @@ from sqlite_utils import Database
 
 from critique_app.domain.model import now_iso
 
-HASH_KINDS = ("phash", "phash_mirror", "dhash", "inset", "inset_mirror")
+HASH_KINDS = ("phash", "phash_mirror", "dhash", "inset", "inset_mirror", "centre", "centre_mirror")
 # Kinds added later: films fingerprinted before them have no row (read as "no inset").
-OPTIONAL_KINDS = ("inset", "inset_mirror")
+OPTIONAL_KINDS = ("inset", "inset_mirror", "centre", "centre_mirror")
 # Per-frame measures kept beside the hashes, as fixed-point uint64 (value * SCALE).
 MEASURE_KINDS = {"contrast": 100.0, "frame_diff": 1000.0}
 KINDS = HASH_KINDS + tuple(MEASURE_KINDS)
@@ -50,6 +50,8 @@ class FilmFingerprints:
     frame_diff: NDArray[np.float32]
     inset: NDArray[np.uint64]  # pHash of a picture inside the picture, 0 where there is none
     inset_mirror: NDArray[np.uint64]
+    centre: NDArray[np.uint64]  # pHash of the middle of the picture (0: not computed)
+    centre_mirror: NDArray[np.uint64]
 
 
 def load_fingerprints(db: Database, film_id: int) -> FilmFingerprints | None:

@@ -98,7 +98,7 @@ def hash_grey(grey: NDArray[np.uint8], diffs: NDArray[np.float32]) -> FrameHashe
     with the inset of runs that show a picture inside the picture. Runs end at the cuts
     found in this batch's own differences (the film's shots are found later, once)."""
     pictures = frame_pictures(grey, find_cuts(diffs))
-    return hash_pictures(pictures.picture, pictures.inset, pictures.has_inset)
+    return hash_pictures(pictures.picture, pictures.inset, pictures.has_inset, pictures.centre)
 
 
 def _hash_chunk(

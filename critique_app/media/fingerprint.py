@@ -165,38 +165,37 @@ class FrameHashes:
     # pHash of a picture shown smaller inside the frame (picture-in-picture), 0 where none
     inset: U64 | None = None
     inset_mirror: U64 | None = None
+    # pHash of the frame's centre (away from subtitles, logos, timecode in the corners)
+    centre: U64 | None = None
+    centre_mirror: U64 | None = None
 
     def __post_init__(self) -> None:
-        if self.inset is None:
-            object.__setattr__(self, "inset", np.zeros(len(self.phash), np.uint64))
-        if self.inset_mirror is None:
-            object.__setattr__(self, "inset_mirror", np.zeros(len(self.phash), np.uint64))
+        for name in ("inset", "inset_mirror", "centre", "centre_mirror"):
+            if getattr(self, name) is None:
+                object.__setattr__(self, name, np.zeros(len(self.phash), np.uint64))
 
     def part(self, lo: int, hi: int | None = None) -> FrameHashes:
         """The hashes of frames lo..hi-1."""
-        assert self.inset is not None and self.inset_mirror is not None
-        return FrameHashes(
-            self.phash[lo:hi],
-            self.phash_mirror[lo:hi],
-            self.dhash[lo:hi],
-            self.contrast[lo:hi],
-            self.inset[lo:hi],
-            self.inset_mirror[lo:hi],
-        )
+        return FrameHashes(*(getattr(self, name)[lo:hi] for name in FRAME_HASH_FIELDS))
 
     @staticmethod
     def joined(parts: list[FrameHashes]) -> FrameHashes:
         def cat(name: str) -> Any:
             return np.concatenate([getattr(p, name) for p in parts])
 
-        return FrameHashes(
-            cat("phash"),
-            cat("phash_mirror"),
-            cat("dhash"),
-            cat("contrast"),
-            cat("inset"),
-            cat("inset_mirror"),
-        )
+        return FrameHashes(*(cat(name) for name in FRAME_HASH_FIELDS))
+
+
+FRAME_HASH_FIELDS = (
+    "phash",
+    "phash_mirror",
+    "dhash",
+    "contrast",
+    "inset",
+    "inset_mirror",
+    "centre",
+    "centre_mirror",
+)
 
 
 def hash_frames(grey: NDArray[np.uint8]) -> FrameHashes:
@@ -209,10 +208,12 @@ def hash_frames(grey: NDArray[np.uint8]) -> FrameHashes:
 
 
 def hash_pictures(
-    picture: GreyStack, inset: GreyStack, has_inset: NDArray[np.bool_]
+    picture: GreyStack, inset: GreyStack, has_inset: NDArray[np.bool_], centre: GreyStack
 ) -> FrameHashes:
-    """Hashes of 32x32 pictures (bars removed) and of their insets where they have one."""
+    """Hashes of 32x32 pictures (bars removed), of their insets where they have one, and of
+    their centres."""
     whole = hash_frames(picture)
+    middle, middle_mirror = phash_batch(centre)
     plain = np.zeros(len(picture), np.uint64)
     mirrored = np.zeros(len(picture), np.uint64)
     if has_inset.any():
@@ -220,7 +221,14 @@ def hash_pictures(
         assert m is not None
         plain[has_inset], mirrored[has_inset] = p, m
     return FrameHashes(
-        whole.phash, whole.phash_mirror, whole.dhash, whole.contrast, plain, mirrored
+        whole.phash,
+        whole.phash_mirror,
+        whole.dhash,
+        whole.contrast,
+        plain,
+        mirrored,
+        middle,
+        middle_mirror,
     )
 
 

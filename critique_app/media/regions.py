@@ -194,6 +194,7 @@ class FramePictures:
     picture: NDArray[np.uint8]  # N x 32 x 32, bars removed
     inset: NDArray[np.uint8]  # N x 32 x 32, the inset's picture (zeros where none)
     has_inset: NDArray[np.bool_]
+    centre: NDArray[np.uint8]  # N x 32 x 32, the middle of the picture (CENTRE)
 
 
 def frame_pictures(
@@ -203,17 +204,35 @@ def frame_pictures(
     n = len(grey)
     picture = np.empty((n, GREY_SIZE, GREY_SIZE), np.uint8)
     inset = np.zeros((n, GREY_SIZE, GREY_SIZE), np.uint8)
+    centre = np.empty((n, GREY_SIZE, GREY_SIZE), np.uint8)
     has = np.zeros(n, bool)
     for a, b in run_bounds(n, cuts):
         run = grey[a:b]
         box = run_bars(run)
         picture[a:b] = crop_to_32(run, box)
+        centre[a:b] = crop_to_32(run, centre_of(box))
         if insets:
             found = run_inset(run)
             if found is not None and not _same(found, box):
                 inset[a:b] = crop_to_32(run, found)
                 has[a:b] = True
-    return FramePictures(picture, inset, has)
+    return FramePictures(picture, inset, has, centre)
+
+
+# The middle of a picture, clear of what copies burn in: subtitles (bottom fifth), logos and
+# timecode (corners), a channel's bug. Hashed on both sides (film frames and library frames).
+CENTRE = (0.14, 0.14, 0.86, 0.80)
+
+
+def centre_of(box: Box) -> Box:
+    w, h = box.x1 - box.x0, box.y1 - box.y0
+    x0, y0, x1, y1 = CENTRE
+    return Box(
+        box.x0 + round(w * x0),
+        box.y0 + round(h * y0),
+        box.x0 + round(w * x1),
+        box.y0 + round(h * y1),
+    )
 
 
 def _same(a: Box, b: Box, slack: int = 3) -> bool:
@@ -230,6 +249,7 @@ def _same(a: Box, b: Box, slack: int = 3) -> bool:
 CROP_KEEPS = (0.9, 0.8)
 CROP_PLACES = (0.0, 0.5, 1.0)
 ROTATIONS = (-4.0, 4.0)
+CENTRE_CROP = 0.86  # the centre of copies cropped off-centre (subtitles burned in after)
 LIBRARY_VARIANTS: tuple[str, ...] = (
     *(
         f"crop{round((1 - k) * 100)}@{px:g},{py:g}"
@@ -238,6 +258,13 @@ LIBRARY_VARIANTS: tuple[str, ...] = (
         for px in CROP_PLACES
     ),
     *(f"rotate{a:+g}" for a in ROTATIONS),
+    *(f"centre-of-crop{round((1 - k) * 100)}" for k in (1.0, *CROP_KEEPS)),
+    *(
+        f"centre-of-crop{round((1 - CENTRE_CROP) * 100)}@{px:g},{py:g}"
+        for py in CROP_PLACES
+        for px in CROP_PLACES
+        if (px, py) != (0.5, 0.5)
+    ),
 )
 
 
@@ -308,6 +335,15 @@ def library_pictures(
         for angle in ROTATIONS:
             variants[k, a:b] = pool_to_32(rotate_64(inner, angle))
             k += 1
+        for keep in (1.0, *CROP_KEEPS):  # what a copy's centre shows, uncropped or cropped
+            variants[k, a:b] = crop_to_32(run, centre_of(_window(box, keep, 0.5, 0.5)))
+            k += 1
+        for py in CROP_PLACES:
+            for px in CROP_PLACES:
+                if (px, py) != (0.5, 0.5):
+                    window = _window(box, CENTRE_CROP, px, py)
+                    variants[k, a:b] = crop_to_32(run, centre_of(window))
+                    k += 1
     return picture, variants
 
 

@@ -268,6 +268,8 @@ def find_segments(
     *,
     inset: NDArray[np.uint64] | None = None,
     inset_mirror: NDArray[np.uint64] | None = None,
+    centre: NDArray[np.uint64] | None = None,
+    centre_mirror: NDArray[np.uint64] | None = None,
     frame_threshold: int = FRAME_THRESHOLD,
     median_threshold: int = MEDIAN_THRESHOLD,
     min_frames: int = MIN_FRAMES,
@@ -278,14 +280,20 @@ def find_segments(
     """Segments of the film (per-frame hashes, every `step`-th frame) matching library items.
 
     `inset`/`inset_mirror` hold, per frame, the hash of a picture shown smaller inside the
-    frame (0 where there is none); a frame matches through its whole picture or its inset."""
+    frame (0 where there is none), `centre`/`centre_mirror` the hash of the middle of the
+    picture (clear of subtitles and logos); a frame matches through any of them."""
     usable = usable_frames(contrast)
     frames = np.flatnonzero(usable)
     segments: list[MatchSegment] = []
-    for variant, whole, part in (("plain", phash, inset), ("mirror", phash_mirror, inset_mirror)):
+    families = (
+        ("plain", phash, inset, centre),
+        ("mirror", phash_mirror, inset_mirror, centre_mirror),
+    )
+    for variant, whole, part, middle in families:
         pictures = [np.asarray(whole)[frames]]
-        if part is not None and len(part) == len(whole):
-            pictures.append(np.asarray(part)[frames])
+        for extra in (part, middle):  # sources 1 (inset) and 2 (centre)
+            ok = extra is not None and len(extra) == len(whole)
+            pictures.append(np.asarray(extra)[frames] if ok else np.zeros(len(frames), np.uint64))
         hits = library.hits(pictures, frames, frame_threshold, median_threshold, max_gap)
         if not len(hits.frame):
             continue

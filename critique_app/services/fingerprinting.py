@@ -54,6 +54,8 @@ def _values(runs: list[HashedRun]) -> dict[str, np.ndarray]:
         "dhash": np.concatenate([r.hashes.dhash for r in runs]),
         "inset": np.concatenate([r.hashes.inset for r in runs]),  # type: ignore[misc]
         "inset_mirror": np.concatenate([r.hashes.inset_mirror for r in runs]),  # type: ignore[misc]
+        "centre": np.concatenate([r.hashes.centre for r in runs]),  # type: ignore[misc]
+        "centre_mirror": np.concatenate([r.hashes.centre_mirror for r in runs]),  # type: ignore[misc]
         "contrast": np.concatenate([r.hashes.contrast for r in runs]),
         "frame_diff": np.concatenate([r.diffs for r in runs]),
     }
@@ -328,6 +330,8 @@ def _segments(
         library,
         inset=h.inset,
         inset_mirror=h.inset_mirror,
+        centre=h.centre,
+        centre_mirror=h.centre_mirror,
         step=prints.step if isinstance(prints, store.FilmFingerprints) else 1,
         film_rate=film_rate,
     )

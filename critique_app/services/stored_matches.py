@@ -55,6 +55,8 @@ def stored_matches(project: Project, film_id: int) -> list[StoredMatch]:
             library,
             inset=prints.inset,
             inset_mirror=prints.inset_mirror,
+            centre=prints.centre,
+            centre_mirror=prints.centre_mirror,
             step=prints.step,
             film_rate=film.rate,
         ):

@@ -61,8 +61,8 @@ def _overlays(img: np.ndarray, i: int) -> np.ndarray:
     d = ImageDraw.Draw(pil, "RGBA")
     d.rectangle((4, 4, 90, 18), fill=(0, 0, 0, 170))
     d.text((8, 5), f"01:00:{i // 24:02d}:{i % 24:02d}", fill=(255, 255, 255))  # timecode
-    d.rounded_rectangle((SIZE[0] - 56, 6, SIZE[0] - 6, 26), 4, fill=(255, 255, 255, 140))  # logo
-    d.ellipse((180, 80, 210, 110), fill=(255, 204, 0))  # an emoji-like sticker
+    d.rounded_rectangle((SIZE[0] - 50, 6, SIZE[0] - 6, 19), 4, fill=(255, 255, 255, 140))  # logo
+    d.ellipse((212, 100, 242, 130), fill=(255, 204, 0))  # an emoji-like sticker
     return np.asarray(pil)
 
 
@@ -169,6 +169,8 @@ def match_file(path: Path, library: ReferenceLibrary) -> list[MatchSegment]:
         library,
         inset=h.inset,
         inset_mirror=h.inset_mirror,
+        centre=h.centre,
+        centre_mirror=h.centre_mirror,
         film_rate=layout.rate,
     )
 
