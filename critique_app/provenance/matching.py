@@ -24,6 +24,7 @@ MEDIAN_THRESHOLD = 8  # bits: a segment's median distance must not exceed this
 MIN_FRAMES = 5  # usable frames a segment needs, so one accidental frame raises no flag
 MAX_GAP = 3  # usable frames without a match that a segment may bridge (a flash, a glitch)
 MIN_CONTRAST = 6.0  # grey-level standard deviation under which a frame is flat or dark
+ITEM_REACH = 96  # item frames around a matched one that the frames next to it are compared with
 
 
 @dataclass(frozen=True)
@@ -85,61 +86,129 @@ class ReferenceLibrary:
         seed_threshold: int,
         max_gap: int,
     ) -> FrameHits:
-        """Every (film frame, item frame) pair within `frame_threshold` that can belong to a
-        segment, for several pictures per frame (whole frame, inset; 0 = no picture).
+        """Film frames close to frames of library items, for several pictures per frame
+        (whole frame, inset, centre; 0 = the frame has no such picture).
 
         A segment's median is at most `seed_threshold`, so at least half of its frames are
         that close: those seeds are found with the index (fast, at a small distance). From
-        them, each seeded item is compared frame by frame with the film's usable frames
-        next to a hit (within max_gap + 1), growing until no new frame matches: the same
-        segments as a search of everything at `frame_threshold`, at a fraction of the cost."""
+        them a segment grows: each usable frame next to a hit (within max_gap + 1) is
+        compared with the item frames around the ones its neighbour matched (a copy shows
+        an item in order, at 0.5x-2x: ITEM_REACH frames plus twice the distance), at
+        `frame_threshold`, until no new frame matches. A full search at `frame_threshold`
+        would cost a hundred times more for the same segments."""
         if frame_threshold > self.max_distance:
             raise ValueError(f"the library was prepared for distances up to {self.max_distance}")
         seed_threshold = min(seed_threshold, frame_threshold, self.index.max_distance)
         n = len(frames)
-        seeds: dict[int, NDArray[np.bool_]] = {}
-        for hashes in pictures:
-            found = self.index.search(hashes, seed_threshold)
-            present = hashes[found.query] != 0
-            for item_id in np.unique(self.item_of[found.entry[present]]):
-                mask = seeds.setdefault(int(item_id), np.zeros(n, bool))
-                mask[found.query[present][self.item_of[found.entry[present]] == item_id]] = True
+        found_parts: list[FrameHits] = []
+        for source, hashes in enumerate(pictures):
+            present = np.flatnonzero(hashes != 0)
+            found = self.index.search(hashes[present], seed_threshold)
+            found_parts.append(
+                FrameHits(
+                    present[found.query],
+                    self.item_of[found.entry],
+                    self.frame_of[found.entry],
+                    found.distance.astype(np.int64),
+                    np.full(len(found), source, np.int64),
+                )
+            )
+        seeds = FrameHits(
+            *(np.concatenate([getattr(h, k) for h in found_parts]) for k in FrameHits.FIELDS)
+        )
+        out = [seeds]
         reach = max_gap + 1
-        out: list[FrameHits] = []
-        for item_id, seeded in seeds.items():
-            part = self.slices[item_id]
-            item_hashes, item_frames = self.hashes[part], self.frame_of[part]
-            done = np.zeros(n, bool)
-            todo = seeded
-            while todo.any():
+        for item_id in np.unique(seeds.item):
+            mine = _best_per_frame(
+                FrameHits(*(getattr(seeds, k)[seeds.item == item_id] for k in FrameHits.FIELDS))
+            )
+            part = self.slices[int(item_id)]
+            n_item = int(self.frame_of[part].max()) + 1
+            grid = self.hashes[part].reshape(-1, n_item)  # rows: the frame, then its variants
+            matched = np.full(n, -1, np.int64)  # item frame each film position matched
+            matched[mine.frame] = mine.item_frame
+            done = matched >= 0
+            while True:
+                hit = matched >= 0
+                todo = (np.convolve(hit, np.ones(2 * reach + 1), mode="same") > 0) & ~done
+                if not todo.any():
+                    break
                 at = np.flatnonzero(todo)
                 done[at] = True
-                hit_now = np.zeros(n, bool)
-                for source, hashes in enumerate(pictures):
-                    q = hashes[at]
-                    dist = hamming(q[:, None], item_hashes[None, :])
-                    dist[q == 0] = 255
-                    qi, ei = np.nonzero(dist <= frame_threshold)
-                    if len(qi):
-                        out.append(
-                            FrameHits(
-                                frames[at[qi]],
-                                np.full(len(qi), item_id, np.int64),
-                                item_frames[ei],
-                                dist[qi, ei].astype(np.int64),
-                                np.full(len(qi), source, np.int64),
-                            )
-                        )
-                        hit_now[at[qi]] = True
-                grown = np.convolve(hit_now, np.ones(2 * reach + 1), mode="same") > 0
-                todo = grown & ~done
-        if not out:
-            empty = np.zeros(0, np.int64)
-            return FrameHits(empty, empty, empty, empty, empty)
-        return FrameHits(*(np.concatenate([getattr(h, k) for h in out]) for k in FrameHits.FIELDS))
+                best_d, best_f, best_s = _closest_near(
+                    pictures, at, frames, matched, grid, hit, frame_threshold
+                )
+                ok = best_d <= frame_threshold
+                if not ok.any():
+                    break
+                matched[at[ok]] = best_f[ok]
+                out.append(
+                    FrameHits(
+                        frames[at[ok]],
+                        np.full(int(ok.sum()), item_id, np.int64),
+                        best_f[ok],
+                        best_d[ok],
+                        best_s[ok],
+                    )
+                )
+        result = FrameHits(
+            *(np.concatenate([getattr(h, k) for h in out]) for k in FrameHits.FIELDS)
+        )
+        # seeds are positions among usable frames; grown hits are film frames already
+        result = FrameHits(
+            np.concatenate([frames[seeds.frame], *(h.frame for h in out[1:])]),
+            result.item,
+            result.item_frame,
+            result.distance,
+            result.source,
+        )
+        return result
 
     def __len__(self) -> int:
         return len(self.hashes)
+
+
+def _closest_near(
+    pictures: list[NDArray[np.uint64]],
+    at: NDArray[np.int64],
+    frames: NDArray[np.int64],
+    matched: NDArray[np.int64],
+    grid: NDArray[np.uint64],
+    hit: NDArray[np.bool_],
+    frame_threshold: int,
+    block: int = 256,
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """For film positions `at`, the closest item frame (distance, frame, picture) among the
+    item frames around what the nearest matched position matched."""
+    n_item = grid.shape[1]
+    where = np.flatnonzero(hit)
+    best_d = np.full(len(at), 255, np.int64)
+    best_f = np.zeros(len(at), np.int64)
+    best_s = np.zeros(len(at), np.int64)
+    offsets = np.arange(-ITEM_REACH, ITEM_REACH + 1)
+    for lo in range(0, len(at), block):
+        a = at[lo : lo + block]
+        k = np.clip(np.searchsorted(where, a), 1, len(where)) - 1
+        right = np.minimum(k + 1, len(where) - 1)
+        closer = np.abs(where[right] - a) < np.abs(where[k] - a)
+        anchor = np.where(closer, where[right], where[k])
+        radius = np.minimum(ITEM_REACH, 2 * np.abs(frames[a] - frames[anchor]) + 2)
+        cols = matched[anchor][:, None] + offsets[None, :]  # block x window
+        valid = (np.abs(offsets)[None, :] <= radius[:, None]) & (cols >= 0) & (cols < n_item)
+        cols = np.clip(cols, 0, n_item - 1)
+        rows = np.arange(len(a))
+        for source, hashes in enumerate(pictures):
+            q = hashes[a]
+            dist = hamming(q[None, :, None], grid[:, cols])  # variants x block x window
+            dist = np.where(valid[None] & (q != 0)[None, :, None], dist, 255)
+            flat = dist.transpose(1, 0, 2).reshape(len(a), -1)
+            j = flat.argmin(axis=1)
+            d = flat[rows, j].astype(np.int64)
+            better = d < best_d[lo : lo + block]
+            best_d[lo : lo + block][better] = d[better]
+            best_f[lo : lo + block][better] = cols[rows, j % cols.shape[1]][better]
+            best_s[lo : lo + block][better] = source
+    return best_d, best_f, best_s
 
 
 @dataclass(frozen=True)
