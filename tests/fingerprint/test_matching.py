@@ -105,3 +105,54 @@ def test_one_accidental_frame_or_flat_frames_raise_no_flag() -> None:
     (seg,) = find_segments(film, film, contrast, library)
     assert (seg.start, seg.end, seg.item_start, seg.item_end) == (150, 159, 20, 29)
     assert seg.median_distance == 0 and seg.variant == "plain"
+
+
+def _flip(rng: np.random.Generator, hashes: np.ndarray, most: int) -> np.ndarray:
+    """Each hash with up to `most` random bits flipped."""
+    bits = (
+        rng.random((len(hashes), 64)).argsort(axis=1)
+        < rng.integers(0, most + 1, len(hashes))[:, None]
+    )
+    return hashes ^ np.packbits(bits, axis=1).view(">u8").ravel().astype(np.uint64)
+
+
+def test_the_two_step_search_finds_the_segments_of_a_full_search() -> None:
+    """Seeds through the index at the median threshold, then growth among nearby item
+    frames: the same passages as comparing every frame with every library hash at the
+    frame threshold (brute force), on copies at several speeds with noisy frames."""
+    from critique_app.provenance.matching import (
+        FRAME_THRESHOLD,
+        MEDIAN_THRESHOLD,
+        FrameHits,
+        segments_from_hits,
+        usable_frames,
+    )
+
+    rng = np.random.default_rng(13)
+    items = [
+        ReferenceItem(k + 1, f"item{k}", rng.integers(0, 2**63, 300, dtype=np.int64).view(np.uint64),
+                      variants=rng.integers(0, 2**63, (3, 300), dtype=np.int64).view(np.uint64))
+        for k in range(4)
+    ]  # fmt: skip
+    library = ReferenceLibrary(items)
+    film = rng.integers(0, 2**63, 2000, dtype=np.int64).view(np.uint64)
+    for k, (at, speed, length) in enumerate(((100, 1.0, 120), (600, 2.0, 80), (1200, 0.5, 150))):
+        item = items[k]
+        picks = (40 + np.arange(length) * speed).astype(int)
+        film[at : at + length] = _flip(rng, item.hashes[picks], 12)
+    contrast = np.full(len(film), 30.0, np.float32)
+    got = find_segments(film, np.zeros_like(film), contrast, library)
+    usable = usable_frames(contrast)
+    full = brute_force(film, library.hashes, FRAME_THRESHOLD)
+    hits = FrameHits(
+        full.query, library.item_of[full.entry], library.frame_of[full.entry],
+        full.distance.astype(np.int64), np.zeros(len(full), np.int64),
+    )  # fmt: skip
+    expected = segments_from_hits(
+        hits, usable, library.items, "plain",
+        frame_threshold=FRAME_THRESHOLD, median_threshold=MEDIAN_THRESHOLD,
+    )  # fmt: skip
+    assert [(s.item_id, s.start, s.end) for s in got] == [
+        (s.item_id, s.start, s.end) for s in sorted(expected, key=lambda s: s.start)
+    ]
+    assert len(got) == 3
