@@ -103,7 +103,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _recover(args: argparse.Namespace, blocks: list[dict]) -> str | None:
     """With --project: add `c2pa.recovered_by_content` to files whose own credentials do not
-    stand. Returns a sentence when a file could not be matched (its report is kept)."""
+    stand. Returns a sentence naming the files whose pictures could not be read for matching
+    (their reports are kept, without the key)."""
     if not getattr(args, "project", None):
         return None
     from pathlib import Path
@@ -113,13 +114,14 @@ def _recover(args: argparse.Namespace, blocks: list[dict]) -> str | None:
 
     if not Path(args.project).is_file():
         raise UserError(f"{args.project} does not exist: --project needs an existing project.")
+    problems = []
     for j in blocks:
         if needs_recovery(j) and j.get("path"):
             try:
                 j["c2pa"]["recovered_by_content"] = recover_by_content(args.project, j["path"])
             except UserError as err:
-                return f"{j['path']}: not matched against the library ({err})"
-    return None
+                problems.append(f"{j['path']}: not matched against the library ({err})")
+    return " ".join(problems) or None
 
 
 def human_block(j: dict) -> str:

@@ -135,9 +135,7 @@ class ReferenceLibrary:
                     break
                 at = np.flatnonzero(todo)
                 done[at] = True
-                best_d, best_f, best_s = _closest_near(
-                    pictures, at, frames, matched, grid, hit, frame_threshold
-                )
+                best_d, best_f, best_s = _closest_near(pictures, at, frames, matched, grid, hit)
                 ok = best_d <= frame_threshold
                 if not ok.any():
                     break
@@ -175,7 +173,6 @@ def _closest_near(
     matched: NDArray[np.int64],
     grid: NDArray[np.uint64],
     hit: NDArray[np.bool_],
-    frame_threshold: int,
     block: int = 256,
 ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
     """For film positions `at`, the closest item frame (distance, frame, picture) among the
