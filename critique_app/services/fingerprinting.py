@@ -212,8 +212,9 @@ def add_to_library(
     the summary of their Content Credentials when they carry any (read offline, isolated)."""
     from critique_app.errors import UserError
     from critique_app.media.regions import LIBRARY_VARIANTS
+    from critique_app.provenance.recovered import credentials_summary
     from critique_app.provenance.reference_library import expand_paths, file_sha256, hash_reference
-    from critique_app.services.recovered_credentials import read_credentials
+    from critique_app.services.verify import verify_file
 
     files = expand_paths(paths)
     report = LibraryAddReport()
@@ -236,7 +237,10 @@ def add_to_library(
             continue
         if ref.problem:
             report.problems.append(ref.problem)
-        credentials = read_credentials(path, reader)
+        # what the file's own Content Credentials say, kept for copies that lose them
+        credentials = credentials_summary(
+            verify_file(path, "all", reader=reader, thumbnails=False).to_json()
+        )
         name = path.stem if not label else label if len(files) == 1 else f"{label}: {path.name}"
         report.added.append(
             store.add_library_item(
@@ -312,7 +316,7 @@ class MatchReport:
 
 def _original(credentials: dict[str, Any] | None) -> dict[str, Any]:
     """A match's `original_provenance`: the library original's credentials, as an inference."""
-    from critique_app.services.recovered_credentials import RECOVERED_WORDING
+    from critique_app.provenance.recovered import RECOVERED_WORDING
 
     if credentials is None:
         return {"original_provenance": None}

@@ -16,46 +16,12 @@ from statistics import median
 from typing import Any
 
 from critique_app.progress import NO_PROGRESS, Progress
-from critique_app.provenance.isolation import IsolatedReader
 from critique_app.provenance.matching import MatchSegment
-
-RECOVERED_WORDING = (
-    "inferred by perceptual match to a signed original; not cryptographically bound to this copy."
+from critique_app.provenance.recovered import (
+    OWN_CREDENTIALS_STAND,
+    RECOVERED_WORDING,
 )
-# Verify states under which a file's own credentials stand: otherwise recovery is looked for.
-OWN_CREDENTIALS_STAND = {"Valid", "Trusted"}
-
-
-def credentials_summary(report_json: dict[str, Any]) -> dict[str, Any] | None:
-    """What a jury needs from a verify report (None when the file has no manifest)."""
-    c = report_json["c2pa"]
-    if not c.get("present"):
-        return None
-    signer = c.get("signer") or {}
-    return {
-        "reason": c.get("reason"),
-        "state": c.get("state"),
-        "summary": c.get("summary"),
-        "signer": {k: signer.get(k) for k in ("organisation", "common_name", "issuer")},
-        "trust_list": c.get("trust_list"),
-        "ai_signal": c.get("ai_signal"),
-        "ai_signal_summary": c.get("ai_signal_summary"),
-        "digital_source_types": c.get("digital_source_types", []),
-        "generator": c.get("generator"),
-        "manifest_label": c.get("active_manifest"),
-        "sha256": report_json.get("sha256"),
-        "checked_at": report_json.get("checked_at"),
-        "trust_setting": report_json.get("trust_setting"),
-    }
-
-
-def read_credentials(
-    path: str | Path, reader: IsolatedReader | None = None, trust: str = "all"
-) -> dict[str, Any] | None:
-    """The summary of a file's own Content Credentials, read in the isolated worker."""
-    from critique_app.services.verify import verify_file
-
-    return credentials_summary(verify_file(path, trust, reader=reader, thumbnails=False).to_json())
+from critique_app.services.fingerprinting import segments_of_file
 
 
 def needs_recovery(report_json: dict[str, Any]) -> bool:
@@ -108,7 +74,6 @@ def recover_by_content(
     project_path: str | Path, path: str | Path, progress: Progress = NO_PROGRESS
 ) -> list[dict[str, Any]]:
     """Signed library originals whose pictures the file shows (the project is only read)."""
-    from critique_app.services.fingerprinting import segments_of_file
     from db import fingerprint_store as store
     from db.project import open_project
 
