@@ -170,10 +170,20 @@ def crop_to_32(grey: NDArray[np.uint8], box: Box) -> NDArray[np.uint8]:
     """N x 64 x 64 frames -> N x 32 x 32 pictures of the box (pool_to_32 when it is FULL)."""
     if box.full:
         return pool_to_32(grey)
-    ry = _resample_matrix(box.y0, box.y1)
-    rx = _resample_matrix(box.x0, box.x1)
-    out = np.einsum("iy,nyx,jx->nij", ry, grey.astype(np.float64), rx, optimize=True)
+    ry = _matrix(box.y0, box.y1, GREY_SIZE)
+    rx = _matrix(box.x0, box.x1, GREY_SIZE)
+    out = np.matmul(np.matmul(ry, grey.astype(np.float32)), rx.T)  # two small BLAS products
     return np.clip(np.rint(out), 0, 255).astype(np.uint8)
+
+
+_MATRICES: dict[tuple[int, int, int], NDArray[np.float32]] = {}
+
+
+def _matrix(lo: int, hi: int, out: int) -> NDArray[np.float32]:
+    key = (lo, hi, out)
+    if key not in _MATRICES:
+        _MATRICES[key] = _resample_matrix(lo, hi, out).astype(np.float32)
+    return _MATRICES[key]
 
 
 def run_bounds(count: int, cuts: list[int], run: int = RUN_FRAMES) -> list[tuple[int, int]]:
@@ -349,7 +359,6 @@ def library_pictures(
 
 def _to_64(grey: NDArray[np.uint8], box: Box) -> NDArray[np.uint8]:
     """The box's picture resampled to 64x64."""
-    ry = _resample_matrix(box.y0, box.y1, SIDE)
-    rx = _resample_matrix(box.x0, box.x1, SIDE)
-    out = np.einsum("iy,nyx,jx->nij", ry, grey.astype(np.float64), rx, optimize=True)
+    out = np.matmul(np.matmul(_matrix(box.y0, box.y1, SIDE), grey.astype(np.float32)),
+                    _matrix(box.x0, box.x1, SIDE).T)  # fmt: skip
     return np.clip(np.rint(out), 0, 255).astype(np.uint8)
