@@ -55,6 +55,14 @@ def run(args: argparse.Namespace) -> int:
                 f"  = {m['label']} frames {m['item_start']}-{m['item_end']}{flip}"
                 f"  (median {m['median_distance']:g}, worst {m['worst_distance']})"
             )
+            o = m.get("original_provenance")
+            if o:
+                signer = o.get("signer") or {}
+                print(
+                    f"    original's Content Credentials ({o['note']}) {o.get('reason')}, "
+                    f"signer {signer.get('organisation') or signer.get('common_name') or '?'}, "
+                    f"AI signal {o.get('ai_signal')}, manifest {o.get('manifest_label')}"
+                )
     if report.fingerprints.problem:
         print(f"critique-app: {report.fingerprints.problem}", file=sys.stderr)
         return 1
