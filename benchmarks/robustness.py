@@ -516,26 +516,40 @@ def pdq_hits(queries: np.ndarray, library: np.ndarray, threshold: int) -> tuple[
     return np.concatenate(qs), np.concatenate(es), np.concatenate(ds).astype(np.int64)
 
 
-def pdq_segments(
+def pdq_film_hits(
     film: tuple[np.ndarray, np.ndarray, np.ndarray],
     lib: np.ndarray,
     lib_item: np.ndarray,
     lib_frame: np.ndarray,
+    threshold: int,
+) -> dict[str, matching.FrameHits]:
+    """Every (frame, library frame) pair within `threshold`, plain and flipped, computed once
+    and filtered for each point of the curve."""
+    plain, flipped, quality = film
+    frames = np.flatnonzero(quality >= 50)
+    out = {}
+    for variant, hashes in (("plain", plain), ("mirror", flipped)):
+        q, e, d = pdq_hits(hashes[frames], lib, threshold)
+        out[variant] = matching.FrameHits(
+            frames[q], lib_item[e], lib_frame[e], d, np.zeros(len(q), np.int64)
+        )
+    return out
+
+
+def pdq_segments(
+    hits: dict[str, matching.FrameHits],
+    quality: np.ndarray,
     items: dict[int, matching.ReferenceItem],
     frame_t: int,
     median_t: float,
 ) -> list[matching.MatchSegment]:
-    plain, flipped, quality = film
     usable = quality >= 50
-    frames = np.flatnonzero(usable)
     out: list[matching.MatchSegment] = []
-    for variant, hashes in (("plain", plain), ("mirror", flipped)):
-        q, e, d = pdq_hits(hashes[frames], lib, frame_t)
-        hits = matching.FrameHits(
-            frames[q], lib_item[e], lib_frame[e], d, np.zeros(len(q), np.int64)
-        )
+    for variant, h in hits.items():
+        keep = h.distance <= frame_t
+        part = matching.FrameHits(*(getattr(h, k)[keep] for k in matching.FrameHits.FIELDS))
         out += matching.segments_from_hits(
-            hits, usable, items, variant, frame_threshold=frame_t, median_threshold=median_t
+            part, usable, items, variant, frame_threshold=frame_t, median_threshold=median_t
         )
     return out
 
@@ -670,10 +684,16 @@ def main() -> int:
         matching.ReferenceItem(k + 1, s.name, r.hashes, r.rate, r.variants)
         for k, (s, r) in enumerate(zip(sources, refs, strict=True))
     ]
-    curve_t = [8, 10, 12, 14, 16]
-    library = matching.ReferenceLibrary(
-        items, max_distance=max(curve_t), seed_distance=max(curve_t) - 2
-    )
+    # The curve: (frame threshold, median threshold). Seeds are looked up at the median
+    # threshold, so each median gets its library index.
+    curve = [(10, 8), (12, 8), (14, 8), (12, 10), (14, 10), (16, 10)]
+    libraries = {
+        m: matching.ReferenceLibrary(
+            items, max_distance=max(f for f, mm in curve if mm == m), seed_distance=m
+        )
+        for m in sorted({m for _, m in curve})
+    }
+    library = libraries[matching.MEDIAN_THRESHOLD]
     print(f"library: {library.frames} frames, {len(library)} hashes with variants "
           f"({time.perf_counter() - t:.0f} s)", flush=True)  # fmt: skip
     app_prints = []
@@ -685,6 +705,7 @@ def main() -> int:
     print(f"app fingerprints: {frames_total} frames in {app_seconds:.0f} s", flush=True)
 
     def app_run(frame_t: int, median_t: int) -> list[dict]:
+        library = libraries[median_t]
         rows = []
         for (_path, passages), h in zip(films, app_prints, strict=True):
             segs = matching.find_segments(
@@ -720,15 +741,15 @@ def main() -> int:
         "fingerprint_seconds": round(app_seconds, 1),
         "match_seconds": round(match_seconds, 2),
     }
-    curve = {}
-    for ft in curve_t:
-        for mt in (ft - 4, ft - 2):
-            rows = app_run(ft, mt)
-            curve[f"{ft}/{mt}"] = {
-                "recall": {f: r["recall"] for f, r in zip(FAMILIES, rows, strict=True)},
-                "false_segments": sum(r["false_segments"] for r in rows),
-            }
-    result["app_curve"] = curve
+    points = {}
+    for ft, mt in curve:
+        rows = app_run(ft, mt)
+        points[f"{ft}/{mt}"] = {
+            "recall": {f: r["recall"] for f, r in zip(FAMILIES, rows, strict=True)},
+            "false_segments": sum(r["false_segments"] for r in rows),
+        }
+        print(f"  curve {ft}/{mt}: false {points[f'{ft}/{mt}']['false_segments']}", flush=True)
+    result["app_curve"] = points
 
     if not args.no_baseline:
         t = time.perf_counter()
@@ -740,15 +761,20 @@ def main() -> int:
         pdq_seconds = time.perf_counter() - t
         print(f"PDQ hashes in {pdq_seconds:.0f} s", flush=True)
         base_items = {i.id: i for i in items}
+        points_pdq = ((31, 24), (40, 31), (48, 36), (56, 44), (64, 52))
+        film_hits = [
+            pdq_film_hits(fp, lib, lib_item, lib_frame, max(f for f, _ in points_pdq))
+            for fp in film_pdq
+        ]
         pdq_curve = {}
-        for ft, mt in ((31, 24), (40, 31), (48, 36), (56, 44), (64, 52)):
+        for ft, mt in points_pdq:
             rows = [
                 score(
-                    pdq_segments(fp, lib, lib_item, lib_frame, base_items, ft, mt),
+                    pdq_segments(fh, fp[2], base_items, ft, mt),
                     passages,
                     GAP_SECONDS * (len(sources) + 1),
                 )
-                for fp, (_, passages) in zip(film_pdq, films, strict=True)
+                for fh, fp, (_, passages) in zip(film_hits, film_pdq, films, strict=True)
             ]
             pdq_curve[f"{ft}/{mt}"] = dict(zip(FAMILIES, rows, strict=True))
         result["pdq_baseline"] = {"curve": pdq_curve, "hash_seconds": round(pdq_seconds, 1)}
