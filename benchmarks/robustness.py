@@ -549,8 +549,9 @@ def pdq_segments(
         keep = h.distance <= frame_t
         part = matching.FrameHits(*(getattr(h, k)[keep] for k in matching.FrameHits.FIELDS))
         out += matching.segments_from_hits(
-            part, usable, items, variant, frame_threshold=frame_t, median_threshold=median_t
-        )
+            part, usable, items, variant, frame_threshold=frame_t, median_threshold=median_t,
+            strict_median=0.75 * median_t,  # the app's 6 of 8, on PDQ's scale
+        )  # fmt: skip
     return out
 
 
@@ -686,7 +687,7 @@ def main() -> int:
     ]
     # The curve: (frame threshold, median threshold). Seeds are looked up at the median
     # threshold, so each median gets its library index.
-    curve = [(10, 8), (12, 8), (14, 8), (12, 10), (14, 10), (16, 10)]
+    curve = [(10, 8), (12, 8), (14, 8), (16, 10)]
     libraries = {
         m: matching.ReferenceLibrary(
             items, max_distance=max(f for f, mm in curve if mm == m), seed_distance=m

@@ -20,7 +20,9 @@ from critique_app.media.fingerprint import hamming
 from critique_app.provenance.hash_index import HashIndex
 
 FRAME_THRESHOLD = 12  # bits: a frame "matches" an item frame at this pHash distance or less
-MEDIAN_THRESHOLD = 8  # bits: a segment's median distance must not exceed this
+MEDIAN_THRESHOLD = 8  # bits: a segment's median distance must not exceed this...
+STRICT_MEDIAN = 6  # ...and this unless it is long: on 34.5 min of unrelated footage, three
+LONG_FRAMES = 36  # false segments (9-28 frames) had median 8; true passages last seconds
 MIN_FRAMES = 5  # usable frames a segment needs, so one accidental frame raises no flag
 MAX_GAP = 3  # usable frames without a match that a segment may bridge (a flash, a glitch)
 MIN_CONTRAST = 6.0  # grey-level standard deviation under which a frame is flat or dark
@@ -284,8 +286,13 @@ def segments_from_hits(
     max_gap: int = MAX_GAP,
     step: int = 1,
     film_rate: Fraction | None = None,
+    strict_median: float = STRICT_MEDIAN,
+    long_frames: int = LONG_FRAMES,
 ) -> list[MatchSegment]:
-    """Runs of film frames matching one item each: the segment logic, for any hash kind."""
+    """Runs of film frames matching one item each: the segment logic, for any hash kind.
+
+    A run is a segment when it has at least `min_frames` frames and a median distance of at
+    most `strict_median`, or of at most `median_threshold` over at least `long_frames`."""
     rank = np.cumsum(usable) - 1
     out: list[MatchSegment] = []
     for item_id in np.unique(hits.item):
@@ -301,7 +308,10 @@ def segments_from_hits(
         f, itf, d = h.frame, h.item_frame, h.distance
         breaks = np.flatnonzero(np.diff(rank[f]) > max_gap + 1) + 1
         for lo, hi in zip(np.r_[0, breaks], np.r_[breaks, len(f)], strict=True):
-            if hi - lo < min_frames or np.median(d[lo:hi]) > median_threshold:
+            med = float(np.median(d[lo:hi]))
+            if hi - lo < min_frames or med > median_threshold:
+                continue
+            if med > min(strict_median, median_threshold) and hi - lo < long_frames:
                 continue
             item = library_items[int(item_id)]
             a, b = int(f[lo]) * step, int(f[hi - 1]) * step

@@ -295,6 +295,8 @@ class MatchReport:
             "thresholds": {
                 "frame": matching.FRAME_THRESHOLD,
                 "median": matching.MEDIAN_THRESHOLD,
+                "strict_median": matching.STRICT_MEDIAN,
+                "long_frames": matching.LONG_FRAMES,
                 "min_frames": matching.MIN_FRAMES,
                 "max_gap": matching.MAX_GAP,
                 "min_contrast": matching.MIN_CONTRAST,
