@@ -1,4 +1,4 @@
--- Critique project schema, version 4.
+-- Critique project schema, version 5.
 -- Library items keep, beside their per-frame pHash, the hashes of the same frames as copies
 -- alter them (centre crops, computed once when the item is added), and the summary of the
 -- Content Credentials the added file carried, so a copy stripped of its manifest can be
