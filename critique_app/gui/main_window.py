@@ -185,11 +185,40 @@ class MainWindow(QMainWindow):
 
             self.provenance_panel = ProvenancePanel(runner=self.tasks)
             self.provenance_panel.category_requested.connect(self.use_declared_category)
+            self.provenance_panel.report_shown.connect(self.recover_credentials)
             self.provenance_dock.setWidget(self.provenance_panel)
         path = self.session.film_path
         if path is not None and getattr(self, "_provenance_of", None) != path:
             self._provenance_of = path
             self.provenance_panel.verify(path)
+
+    def recover_credentials(self, report: Any) -> Any:
+        """A copy without credentials of its own (or with broken ones): look, on the task
+        runner, for signed originals in the project's library whose pictures it shows."""
+        from critique_app.services.recovered_credentials import (
+            needs_recovery,
+            recover_by_content,
+        )
+
+        project, panel = self.session.project, self.provenance_panel
+        if project is None or project.path is None or panel is None:
+            return None
+        if not needs_recovery(report.to_json()):
+            return None
+        path = report.path
+
+        def found(entries: list[dict[str, Any]]) -> None:
+            shown = panel.report
+            if project is self.session.project and shown is not None and shown.path == path:
+                panel.show_recovered(entries)
+
+        return self.tasks.run(
+            "Looking for the signed original",
+            lambda progress: recover_by_content(project.path, path, progress),
+            scope="film",
+            on_done=found,
+            on_error=self.show_message,
+        )
 
     def use_declared_category(self, report_json: dict[str, Any]) -> None:
         """The provenance panel's "Use as category": the signal the credentials declare

@@ -8,6 +8,7 @@ import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import av
 import numpy as np
@@ -130,3 +131,33 @@ def test_match_json_carries_the_original_provenance(
     original = match["original_provenance"]
     assert original["ai_signal"] == "fully_genai" and original["note"] == RECOVERED_WORDING
     assert original["manifest_label"] and original["trust_list"] is None
+
+
+def test_the_window_shows_credentials_recovered_for_the_film_on_screen(
+    case: Case, qtbot: Any, tmp_path: Path
+) -> None:
+    """Provenance panel open on a festival copy without credentials: the window looks for the
+    signed original on its task runner and shows it in the panel's own section."""
+    import shutil
+
+    from critique_app.gui.main_window import MainWindow
+    from critique_app.gui.settings import Settings
+    from critique_app.player.fake_engine import FakeEngine
+    from critique_app.services.films import add_film
+
+    project = tmp_path / "jury.critique"
+    shutil.copy(case.project, project)
+    with open_project(project) as p:
+        add_film(p, case.copy, title="Festival copy")
+    fake = FakeEngine()
+    window = MainWindow(settings=Settings(), engines=(fake, None))
+    qtbot.addWidget(window)
+    window.show()
+    window.open_path(project)
+    window.provenance_dock.show()
+    qtbot.waitUntil(lambda: window.provenance_panel is not None)
+    panel = window.provenance_panel
+    qtbot.waitUntil(lambda: panel.recovered.isVisibleTo(panel), timeout=120_000)
+    assert RECOVERED_WORDING in panel.recovered_note.text()
+    assert "generated" in panel.recovered_list.item(0).text()
+    window.close()
