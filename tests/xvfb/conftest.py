@@ -62,20 +62,26 @@ def xvfb_display() -> Iterator[str]:
             proc.kill()
 
 
+def scenario_env(display: str, tmp_path: Path) -> dict[str, str]:
+    """The environment of a scenario process: a real X window on `display`, silent VLC."""
+    env = dict(os.environ)
+    env.update(
+        QT_QPA_PLATFORM="xcb",
+        DISPLAY=display,
+        CRITIQUE_VLC_AOUT="dummy",
+        CRITIQUE_DATA_DIR=str(tmp_path / "data"),
+        PYTHONPATH=str(REPO),
+    )
+    return env
+
+
 @pytest.fixture
 def run_scenario(xvfb_display: str, tmp_path: Path) -> Any:
     """`run_scenario(name, clip)` -> the JSON the scenario wrote (its checks, as data)."""
 
     def run(name: str, clip: Path, timeout: float = 90) -> dict[str, Any]:
         out = tmp_path / f"{name}.json"
-        env = dict(os.environ)
-        env.update(
-            QT_QPA_PLATFORM="xcb",
-            DISPLAY=xvfb_display,
-            CRITIQUE_VLC_AOUT="dummy",
-            CRITIQUE_DATA_DIR=str(tmp_path / "data"),
-            PYTHONPATH=str(REPO),
-        )
+        env = scenario_env(xvfb_display, tmp_path)
         done = subprocess.run(
             [sys.executable, "-m", "tests.xvfb.scenarios", name, str(clip), str(out)],
             cwd=REPO,

@@ -4,7 +4,6 @@ after pausing and stepping back (issue 2), and after real libvlc playback then s
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -14,7 +13,7 @@ from typing import Any
 import pytest
 
 from tests.media_factory import make_coded_clip
-from tests.xvfb.conftest import REPO
+from tests.xvfb.conftest import REPO, scenario_env
 
 pytestmark = pytest.mark.xvfb
 
@@ -78,14 +77,7 @@ def test_quitting_while_work_runs_returns_in_under_a_second(
     xvfb_display: str, festival: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "quit.json"
-    env = dict(os.environ)
-    env.update(
-        QT_QPA_PLATFORM="xcb",
-        DISPLAY=xvfb_display,
-        CRITIQUE_VLC_AOUT="dummy",
-        CRITIQUE_DATA_DIR=str(tmp_path / "data"),
-        PYTHONPATH=str(REPO),
-    )
+    env = scenario_env(xvfb_display, tmp_path)
     proc = subprocess.Popen(
         [
             sys.executable,
