@@ -34,6 +34,7 @@ from db import screening_store as store
 from db.project import Project
 
 RETRIES = 2  # a task that raised is tried again this many times (a worker's death: Dask's own)
+RESUBMITS = 2  # a result lost to the cluster itself (not to the file): screened again
 CONNECT_TIMEOUT = "20s"
 
 
@@ -265,9 +266,32 @@ def _run_on_dask(
             )
             by_key = {f.key: s for f, s in zip(futures, pending, strict=True)}
             progress.update(0, total, status.line())
-            for future in as_completed(futures):
+            arriving = as_completed(futures)
+            again: dict[str, int] = {}
+            for future in arriving:
                 sub = by_key[future.key]
-                result = _result_of(future, sub, settings)
+                tries = again.get(sub.path, 0)
+                result = _result_of(future, sub, settings, lost=tries < RESUBMITS)
+                if result is None:
+                    # screen_file turns every problem of the file into a reason, so an error
+                    # here is the cluster's (a worker killed mid-transfer, a restart race):
+                    # the file is screened again, not reported as failed
+                    again[sub.path] = tries + 1
+                    retry = client.submit(
+                        screen_file,
+                        sub,
+                        library=library,
+                        settings=settings,
+                        known=known,
+                        retries=RETRIES,
+                        pure=False,
+                        key=f"{future.key}-again-{tries + 1}",
+                    )
+                    by_key[retry.key] = sub
+                    futures.append(retry)
+                    arriving.add(retry)
+                    future.release()
+                    continue
                 future.release()
                 _keep(project, result, sub, summary)
                 status.done += 1
@@ -326,8 +350,12 @@ def _dashboard(client: Any, local: bool) -> str | None:
     return str(client.dashboard_link) if "dashboard" in services else None
 
 
-def _result_of(future: Any, sub: Submission, settings: ScreeningSettings) -> dict[str, Any]:
-    """The task's result; a task that never came back becomes a result with a reason."""
+def _result_of(
+    future: Any, sub: Submission, settings: ScreeningSettings, lost: bool = False
+) -> dict[str, Any] | None:
+    """The task's result; a task that never came back becomes a result with a reason. With
+    `lost`, an error of the cluster's (not KilledWorker: the file killed its workers) gives
+    None instead, and the caller screens the file again."""
     from distributed import KilledWorker
 
     try:
@@ -338,6 +366,8 @@ def _result_of(future: Any, sub: Submission, settings: ScreeningSettings) -> dic
             "(a crash or out of memory while reading it); nothing was checked."
         )
     except Exception as err:  # a bug or a resource problem on the worker: say it, carry on
+        if lost:
+            return None
         why = (
             f"{Path(sub.path).name}: screening failed on the worker ({type(err).__name__}: {err})."
         )
