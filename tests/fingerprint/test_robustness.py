@@ -19,9 +19,9 @@ from critique_app.provenance.matching import (
     MatchSegment,
     ReferenceItem,
     ReferenceLibrary,
-    find_segments,
 )
 from critique_app.provenance.reference_library import hash_reference
+from critique_app.services.fingerprinting import _segments
 from tests.fingerprint import material as m
 
 SIZE = (256, 144)  # 16:9
@@ -161,18 +161,7 @@ def robust(tmp_path_factory: pytest.TempPathFactory) -> Material:
 def match_file(path: Path, library: ReferenceLibrary) -> list[MatchSegment]:
     layout = read_layout(path)
     runs = [r for r in hash_film(path, layout, crop=detect_film_bars(path, layout)) if len(r)]
-    h = _concat(runs, 0, None).hashes
-    return find_segments(
-        h.phash,
-        h.phash_mirror,
-        h.contrast,
-        library,
-        inset=h.inset,
-        inset_mirror=h.inset_mirror,
-        centre=h.centre,
-        centre_mirror=h.centre_mirror,
-        film_rate=layout.rate,
-    )
+    return _segments(_concat(runs, 0, None), library, layout.rate)  # as the app matches
 
 
 @pytest.mark.parametrize("name", list(CASES))
