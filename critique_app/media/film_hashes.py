@@ -72,12 +72,14 @@ def hash_batches(
     layout: StreamLayout,
     counter: Synchronized | None = None,
     check: Callable[[], None] | None = None,
+    threads: int | None = None,
 ) -> Iterator[HashedRun]:
-    """Decode frames start..stop-1 and hash them, one HashedRun per decoded batch."""
+    """Decode frames start..stop-1 and hash them, one HashedRun per decoded batch
+    (`threads`: FFmpeg's decoding threads, None for as many as it likes)."""
     previous: NDArray[np.uint8] | None = None
     try:
         for first, grey in grey_batches(
-            path, start=start, stop=stop, crop=crop, layout=layout, check=check
+            path, start=start, stop=stop, crop=crop, layout=layout, check=check, threads=threads
         ):
             diffs = frame_differences(grey, previous)
             yield HashedRun(first, hash_grey(grey, diffs), diffs, grey[0], grey[-1])

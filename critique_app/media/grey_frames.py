@@ -156,6 +156,7 @@ def grey_batches(
     layout: StreamLayout | None = None,
     batch: int | None = None,
     check: Callable[[], None] | None = None,
+    threads: int | None = None,
 ) -> Iterator[tuple[int, NDArray[np.uint8]]]:
     """Yield (first frame index, N x 64 x 64 grey frames) for frames start..stop-1 in order.
 
@@ -169,6 +170,8 @@ def grey_batches(
     index_of = layout.index_of()
     container, stream = open_video(path)
     stream.thread_type = "AUTO"  # the default (SLICE) does not parallelise ordinary H.264
+    if threads is not None:
+        stream.codec_context.thread_count = threads
     graph = _cropper(stream, crop)
     batch = batch or BATCH
     buf = np.empty((batch, GREY_SIDE, GREY_SIDE), dtype=np.uint8)

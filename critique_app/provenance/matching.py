@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
@@ -386,6 +386,55 @@ def find_segments(
             film_rate=film_rate,
         )
     return _drop_mirror_echoes(sorted(segments, key=lambda s: (s.start, s.item_id)))
+
+
+class PerFrameHashes(Protocol):
+    """What a film's frames were hashed into (media.fingerprint.FrameHashes, or the stored
+    db.fingerprint_store.FilmFingerprints)."""
+
+    @property
+    def phash(self) -> NDArray[np.uint64]: ...
+    @property
+    def phash_mirror(self) -> NDArray[np.uint64]: ...
+    @property
+    def contrast(self) -> NDArray[np.float32]: ...
+    @property
+    def inset(self) -> NDArray[np.uint64] | None: ...
+    @property
+    def inset_mirror(self) -> NDArray[np.uint64] | None: ...
+    @property
+    def centre(self) -> NDArray[np.uint64] | None: ...
+    @property
+    def centre_mirror(self) -> NDArray[np.uint64] | None: ...
+
+
+def segments_of_hashes(
+    h: PerFrameHashes,
+    library: ReferenceLibrary,
+    *,
+    step: int = 1,
+    film_rate: Fraction | None = None,
+    frame_threshold: int = FRAME_THRESHOLD,
+    median_threshold: int = MEDIAN_THRESHOLD,
+    min_frames: int = MIN_FRAMES,
+) -> list[MatchSegment]:
+    """find_segments over every hash a frame has (whole, inset, centre; plain and mirrored):
+    the one call `match`, `verify --project` and `screen` share, so they find the same."""
+    return find_segments(
+        h.phash,
+        h.phash_mirror,
+        h.contrast,
+        library,
+        inset=h.inset,
+        inset_mirror=h.inset_mirror,
+        centre=h.centre,
+        centre_mirror=h.centre_mirror,
+        step=step,
+        film_rate=film_rate,
+        frame_threshold=frame_threshold,
+        median_threshold=median_threshold,
+        min_frames=min_frames,
+    )
 
 
 def _item_range(

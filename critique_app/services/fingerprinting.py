@@ -26,7 +26,7 @@ from critique_app.provenance.matching import (
     MatchSegment,
     ReferenceItem,
     ReferenceLibrary,
-    find_segments,
+    segments_of_hashes,
 )
 from critique_app.services.films import add_film
 from db import fingerprint_store as store
@@ -329,18 +329,8 @@ def _segments(
     prints: store.FilmFingerprints | HashedRun, library: ReferenceLibrary, film_rate: Fraction
 ) -> list[MatchSegment]:
     h = prints.hashes if isinstance(prints, HashedRun) else prints
-    return find_segments(
-        h.phash,
-        h.phash_mirror,
-        h.contrast,
-        library,
-        inset=h.inset,
-        inset_mirror=h.inset_mirror,
-        centre=h.centre,
-        centre_mirror=h.centre_mirror,
-        step=prints.step if isinstance(prints, store.FilmFingerprints) else 1,
-        film_rate=film_rate,
-    )
+    step = prints.step if isinstance(prints, store.FilmFingerprints) else 1
+    return segments_of_hashes(h, library, step=step, film_rate=film_rate)
 
 
 def segments_of_file(

@@ -21,10 +21,11 @@ from typing import Any
 import numpy as np
 
 from critique_app import __version__
+from critique_app.media.fingerprint import FrameHashes
 from critique_app.provenance import matching
 
 # Bump when a task's result would change for the same file and settings.
-TASK_VERSION = 2  # 2: sidecar manifests are read
+TASK_VERSION = 3  # 2: sidecar manifests are read; 3: insets, centres, variants, recovery
 
 # Formats (critique_app.provenance.formats names) a jury screens.
 PICTURE_FORMATS = {"jpeg", "png", "gif", "webp", "avif", "heic", "tiff", "dng", "jxl"}
@@ -69,22 +70,43 @@ class ScreeningSettings:
 
 
 @dataclass(frozen=True)
+class SnapshotItem:
+    """One library item as plain bytes: its frames' hashes and the variants `library add`
+    computed (crops, rotations, centres), so workers match exactly as `match` does."""
+
+    id: int
+    label: str
+    kind: str
+    hashes: bytes  # N little-endian uint64
+    rate: str | None
+    variants: bytes | None = None  # K x N little-endian uint64, row by row
+    credentials: str | None = None  # the original's Content Credentials summary, JSON
+
+    def digest_into(self, h: Any) -> None:
+        h.update(f"{self.id}|{self.label}|{self.kind}|{self.rate}|".encode())
+        for blob in (self.hashes, self.variants or b"", (self.credentials or "").encode()):
+            h.update(hashlib.sha256(blob).digest())
+
+
+@dataclass(frozen=True)
 class LibrarySnapshot:
     """The project's reference library as plain data, sent to every worker once."""
 
-    items: tuple[tuple[int, str, str, bytes, str | None], ...]  # id, label, kind, hashes, rate
+    items: tuple[SnapshotItem, ...]
     digest: str
 
     @staticmethod
-    def of(items: list[tuple[int, str, str, bytes, str | None]]) -> LibrarySnapshot:
+    def of(items: list[SnapshotItem]) -> LibrarySnapshot:
         h = hashlib.sha256()
-        for item_id, label, kind, blob, rate in items:
-            h.update(f"{item_id}|{label}|{kind}|{rate}|".encode())
-            h.update(hashlib.sha256(blob).digest())
+        for item in items:
+            item.digest_into(h)
         return LibrarySnapshot(tuple(items), h.hexdigest()[:16])
 
     def __len__(self) -> int:
         return len(self.items)
+
+    def credentials(self) -> dict[int, dict[str, Any]]:
+        return {i.id: json.loads(i.credentials) for i in self.items if i.credentials}
 
 
 # ---- finding submissions by their content -------------------------------------------------
@@ -219,15 +241,15 @@ def _library(snapshot: LibrarySnapshot, max_distance: int) -> matching.Reference
     """The matching index, built once per worker process and snapshot (not once per file)."""
     key = f"{snapshot.digest}/{max_distance}"
     if key not in _LIBRARIES:
-        items = [
-            matching.ReferenceItem(
-                item_id,
-                label,
-                np.frombuffer(blob, dtype="<u8").astype(np.uint64),
-                Fraction(rate) if rate else None,
-            )
-            for item_id, label, _kind, blob, rate in snapshot.items
-        ]
+        items = []
+        for item in snapshot.items:
+            hashes = np.frombuffer(item.hashes, dtype="<u8").astype(np.uint64)
+            variants = None
+            if item.variants and len(hashes):
+                variants = np.frombuffer(item.variants, dtype="<u8").astype(np.uint64)
+                variants = variants.reshape(-1, len(hashes))
+            rate = Fraction(item.rate) if item.rate else None
+            items.append(matching.ReferenceItem(item.id, item.label, hashes, rate, variants))
         _LIBRARIES.clear()
         _LIBRARIES[key] = matching.ReferenceLibrary(items, max_distance)
     return _LIBRARIES[key]
@@ -283,8 +305,13 @@ def screen_file(
         return _timed(result, started, cpu0)
     result["verify"] = _verify(submission, settings.trust, sidecar=submission.sidecar)
     try:
-        picture, matches = _fingerprint_and_match(submission, library, settings)
-        result["picture"], result["matches"] = picture, matches
+        picture, segments, rate = _fingerprint_and_match(submission, library, settings)
+        kinds = {item.id: item.kind for item in library.items}
+        result["picture"] = picture
+        result["matches"] = [_match_json(s, rate, kinds.get(s.item_id, "")) for s in segments]
+        recovered = _recovered(result["verify"], segments, library)
+        if recovered:
+            result["verify"]["c2pa"]["recovered_by_content"] = recovered
         if picture.get("problem"):
             result["problem"] = picture["problem"]
     except Exception as err:  # a hostile or damaged file: a reason, never a failed run
@@ -318,24 +345,22 @@ def _verify(submission: Submission, trust: str, *, sidecar: str | None = None) -
 
 def _fingerprint_and_match(
     submission: Submission, snapshot: LibrarySnapshot, settings: ScreeningSettings
-) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+) -> tuple[dict[str, Any], list[matching.MatchSegment], Fraction | None]:
+    """What the file's pictures are, the segments matching the library, the film's rate."""
     fmt = submission.format
     if fmt in SOUND_FORMATS or fmt in ("svg", "mp4-init"):
         why = "a sound file" if fmt in SOUND_FORMATS else f"{fmt}: no decodable picture here"
-        return {"kind": "none", "frames": 0, "note": f"not fingerprinted ({why})"}, []
+        return {"kind": "none", "frames": 0, "note": f"not fingerprinted ({why})"}, [], None
     if fmt in PICTURE_FORMATS:
         hashes, rate, kind, crop, problem = _hash_still(Path(submission.path))
     else:
         hashes, rate, kind, crop, problem = _hash_film(Path(submission.path))
     if hashes is None:
-        return {"kind": kind, "frames": 0, "problem": problem}, []
-    phash, mirror, contrast = hashes
+        return {"kind": kind, "frames": 0, "problem": problem}, [], rate
     library = _library(snapshot, settings.frame_threshold)
     segments = (
-        matching.find_segments(
-            phash,
-            mirror,
-            contrast,
+        matching.segments_of_hashes(
+            hashes,
             library,
             frame_threshold=settings.frame_threshold,
             median_threshold=settings.median_threshold,
@@ -347,14 +372,33 @@ def _fingerprint_and_match(
     )
     picture = {
         "kind": kind,
-        "frames": int(len(phash)),
+        "frames": int(len(hashes.phash)),
         "rate": f"{rate.numerator}/{rate.denominator}" if rate else None,
         "crop": crop,
-        "usable_frames": int(matching.usable_frames(contrast).sum()),
+        "usable_frames": int(matching.usable_frames(hashes.contrast).sum()),
         "problem": problem,
     }
-    kinds = {item_id: k for item_id, _l, k, _b, _r in snapshot.items}
-    return picture, [_match_json(s, rate, kinds.get(s.item_id, "")) for s in segments]
+    return picture, segments, rate
+
+
+def _recovered(
+    verify: dict[str, Any] | None,
+    segments: list[matching.MatchSegment],
+    snapshot: LibrarySnapshot,
+) -> list[dict[str, Any]]:
+    """`verify --project`'s `c2pa.recovered_by_content` for a submission without standing
+    credentials of its own whose pictures match signed library originals."""
+    from critique_app.services.recovered_credentials import needs_recovery, recovered_entries
+
+    if not verify or not segments or not needs_recovery(verify):
+        return []
+    credentials = snapshot.credentials()
+    labels = {item.id: (item.label, item.kind) for item in snapshot.items}
+    return recovered_entries(
+        segments,
+        credentials.get,
+        lambda i: {"id": i, "label": labels[i][0], "kind": labels[i][1]},
+    )
 
 
 def _match_json(s: matching.MatchSegment, rate: Fraction | None, kind: str) -> dict[str, Any]:
@@ -366,26 +410,25 @@ def _match_json(s: matching.MatchSegment, rate: Fraction | None, kind: str) -> d
     return row
 
 
-Hashes = tuple[np.ndarray, np.ndarray, np.ndarray]
-
-
-def _hash_still(path: Path) -> tuple[Hashes | None, None, str, list[int] | None, str | None]:
+def _hash_still(
+    path: Path,
+) -> tuple[FrameHashes | None, None, str, list[int] | None, str | None]:
     from critique_app.media.fingerprint import hash_frames
     from critique_app.provenance.reference_library import _open_image, grey_still
 
     rgb = _open_image(path)
     if rgb is None:
         return None, None, "still", None, f"{path.name} does not decode as a picture."
-    h = hash_frames(grey_still(rgb)[None])
-    return (h.phash, h.phash_mirror, h.contrast), None, "still", None, None
+    return hash_frames(grey_still(rgb)[None]), None, "still", None, None
 
 
 def _hash_film(
     path: Path,
-) -> tuple[Hashes | None, Fraction | None, str, list[int] | None, str | None]:
-    """Every frame hashed in this process: Dask spreads files over cores, not frames."""
+) -> tuple[FrameHashes | None, Fraction | None, str, list[int] | None, str | None]:
+    """Every frame hashed in this process, by one decoding thread: Dask spreads files over
+    the cores (one worker process per core), so FFmpeg's own threads would only compete."""
     from critique_app.errors import UserError
-    from critique_app.media.film_hashes import hash_batches
+    from critique_app.media.film_hashes import _concat, hash_batches
     from critique_app.media.grey_frames import read_layout
     from critique_app.media.letterbox import detect_film_bars
 
@@ -396,7 +439,7 @@ def _hash_film(
     if layout.frame_count == 0:
         return None, layout.rate, "film", None, f"{path.name} has no decodable frame."
     crop = detect_film_bars(path, layout)
-    runs = [r for r in hash_batches(path, 0, None, crop, layout)]
+    runs = list(hash_batches(path, 0, None, crop, layout, threads=1))
     problem = next((r.stopped for r in runs if r.stopped), None)
     if layout.cut_short and problem is None:
         problem = (
@@ -406,12 +449,7 @@ def _hash_film(
     runs = [r for r in runs if len(r)]
     if not runs:
         return None, layout.rate, "film", None, problem or f"{path.name} has no decodable frame."
-    cat = np.concatenate
-    hashes = (
-        cat([r.hashes.phash for r in runs]),
-        cat([r.hashes.phash_mirror for r in runs]),
-        cat([r.hashes.contrast for r in runs]),
-    )
+    hashes = _concat(runs, 0, None).hashes
     return hashes, layout.rate, "film", crop.to_json() if crop else None, problem
 
 

@@ -24,6 +24,7 @@ from critique_app.progress import NO_PROGRESS, Progress
 from critique_app.services.screening import (
     LibrarySnapshot,
     ScreeningSettings,
+    SnapshotItem,
     Submission,
     find_submissions,
     screen_file,
@@ -114,15 +115,23 @@ class ScreeningSummary:
 
 
 def library_snapshot(project: Project) -> LibrarySnapshot:
+    """The library as workers need it: hashes, the variants `library add` computed, and the
+    originals' credentials (for `recovered_by_content`)."""
+    import json
+
     from db import fingerprint_store
 
     items = [
-        (
+        SnapshotItem(
             item.id,
             item.label,
             item.kind,
             fingerprint_store.to_blob(item.hashes),
             f"{item.rate.numerator}/{item.rate.denominator}" if item.rate else None,
+            fingerprint_store.to_blob(item.variants.reshape(-1))
+            if item.variants is not None
+            else None,
+            json.dumps(item.credentials, sort_keys=True) if item.credentials else None,
         )
         for item in fingerprint_store.library_items(project.db)
     ]

@@ -63,4 +63,3 @@ def test_a_failed_edit_leaves_nothing_half_done(project: Project) -> None:
         stack.push(CreateAnnotations([first, clash]))
     assert repo.annotations(film_id=f.id) == []
     assert not stack.can_undo
-

@@ -131,7 +131,9 @@ def test_cancel_creates_nothing(open_window: Any, films: dict[str, Path], tmp_pa
     assert task is not None
     task.cancel()
     h.qtbot.waitUntil(lambda: not task.running, timeout=30_000)
-    h.qtbot.waitUntil(lambda: "cancelled" in h.window.statusBar().currentMessage(), timeout=FRAME_WAIT_MS)
+    h.qtbot.waitUntil(
+        lambda: "cancelled" in h.window.statusBar().currentMessage(), timeout=FRAME_WAIT_MS
+    )
     assert mover.summary is None
     with open_project(path) as project:
         assert project.repo.count_annotations() == 1

@@ -1,7 +1,8 @@
 """Submissions for screening tests: generated films and stills, real C2PA files, junk.
 
 A library clip and still (stand-ins for known AI material), a festival copy of the clip
-re-encoded at another size, a JPEG copy of the still, a still signed with an AI declaration,
+re-encoded at another size, a JPEG copy of the still, a signed AI clip in the library and a
+trailer that shows it cropped by 10% with its manifest stripped (recovered by content), a still signed with an AI declaration,
 real files from ../shared/fixtures/provenance (tampered, hostile, fragmented MP4, WebP), a film
 with a misleading name, a paired .c2pa sidecar, and files that are not media at all.
 """
@@ -71,6 +72,8 @@ def screening_material(
                 frame.to_image().save(lib / "ai_still.png")
                 break
     reencode(ai_clip, sub / "films" / "festival_copy.mp4", (224, 168))
+    signed = _signed_ai_clip(lib, root / "raw_generated.mp4")
+    _trailer(signed, sub / "films" / "trailer_crop.mp4")
     Image.open(lib / "ai_still.png").resize((200, 150)).save(
         sub / "stills" / "still_copy.jpg", quality=80
     )
@@ -87,8 +90,28 @@ def screening_material(
     project = root / "template.critique"
     with open_project(project) as p:
         report = add_to_library(p, [lib])
-        assert len(report.added) == 2, report.skipped
+        assert len(report.added) == 3, report.skipped
     return {"root": root, "submissions": sub, "library": lib, "project": project}
+
+
+def _signed_ai_clip(folder: Path, raw: Path) -> Path:
+    """A generated clip signed by the tests' CA as trainedAlgorithmicMedia."""
+    from critique_app.provenance.c2pa_signer import sign_file
+    from tests.fingerprint import material as m
+    from tests.provenance.ca import signing_identity
+
+    m.write_clip(raw, m.shot_frames(920, 72, (256, 144)))
+    return sign_file(raw, folder / "generated_ai.mp4", signing_identity(), title="Generated")
+
+
+def _trailer(signed: Path, dest: Path) -> Path:
+    """A trailer: other shots around the signed clip cropped by 10%, re-encoded (no manifest)."""
+    from tests.fingerprint import material as m
+
+    with av.open(str(signed)) as c:
+        shown = [m.crop(f.to_ndarray(format="rgb24"), 0.10) for f in c.decode(video=0)]
+    head, tail = m.shot_frames(921, 30, (256, 144)), m.shot_frames(922, 24, (256, 144))
+    return m.write_clip(dest, [*head, *shown, *tail])
 
 
 @pytest.fixture

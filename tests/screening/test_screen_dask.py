@@ -17,6 +17,7 @@ import psutil
 import pytest
 
 from critique_app.cli import main
+from critique_app.provenance.recovered import RECOVERED_WORDING
 from critique_app.services.screening_cluster import ScreeningSummary, run_screening
 from db import screening_store
 from db.project import open_project
@@ -69,7 +70,7 @@ def test_two_workers_equal_one_field_by_field(
     assert set(names) == {
         "festival_copy.mp4", "misnamed.dat", "own_film.mp4", "broken.mp4", "nested_moov_1000.mp4",
         "dashinit.mp4", "still_copy.jpg", "declared_ai.jpg", "adobe-20220124-E-sig-CA.jpg",
-        "C.jpg", "sample1.webp",
+        "C.jpg", "sample1.webp", "trailer_crop.mp4",
     }  # fmt: skip
     order = [Path(r["path"]).name for r in serial["raw"]]
     assert order[0] == "adobe-20220124-E-sig-CA.jpg"  # tampered first
@@ -79,6 +80,16 @@ def test_two_workers_equal_one_field_by_field(
     assert copy["matches"][0]["start_timecode"] == "00:00:00:00"
     assert {m["label"] for m in names["still_copy.jpg"]["matches"]} == {"ai_still", "ai_clip"}
     assert not names["own_film.mp4"]["matches"]
+    # a cropped copy whose manifest was stripped: matched through the library's crop variants,
+    # and the signed original's credentials recovered by content, worded as an inference
+    trailer = names["trailer_crop.mp4"]
+    assert [m["label"] for m in trailer["matches"]] == ["generated_ai"]
+    assert 25 <= trailer["matches"][0]["start_frame"] <= 35
+    recovered = trailer["verify"]["c2pa"]["recovered_by_content"]
+    assert [r["item"]["label"] for r in recovered] == ["generated_ai"]
+    assert recovered[0]["original"]["ai_signal"] == "fully_genai"
+    assert recovered[0]["note"] == RECOVERED_WORDING
+    assert "recovered_by_content" not in names["festival_copy.mp4"]["verify"]["c2pa"]
     assert names["own_film.mp4"]["sidecar"].endswith("own_film.c2pa")
     assert names["dashinit.mp4"]["fragments"][0].endswith("dash1.m4s")
     assert names["dashinit.mp4"]["verify"]["c2pa"]["reason"] == "untrusted_signer"
@@ -214,7 +225,7 @@ def test_a_cluster_started_apart_gives_the_same_results(
         out = json.loads(captured.out)
         assert code == 1  # broken.mp4 and nested_moov_1000.mp4 could not be read: named
         assert "broken.mp4" in captured.err and "Traceback" not in captured.err
-        assert out["workers"] == 2 and out["screened"] == out["found"] == 11
+        assert out["workers"] == 2 and out["screened"] == out["found"] == 12
         assert by_path(out["results"]) == serial["results"]
         assert [r["path"] for r in out["rows"]] == [r["path"] for r in serial["raw"]]
         assert report.is_file() and report.with_suffix(".csv").is_file()
