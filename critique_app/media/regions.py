@@ -34,7 +34,6 @@ MIN_PICTURE = 0.4  # never keep less than 40% of a side
 INSET_MIN, INSET_MAX = 18, 52  # inset sides in pixels of 64 (28%-81% of the frame)
 INSET_ASPECT = 1.2  # inset width/height (in frame-relative units) within 1/1.2..1.2
 INSET_EDGE = 5.0  # grey levels three sides must stand above their surroundings, on average
-INSET_MARGIN = 0  # pixels dropped inside the found border (its blurred edge)
 DARK_FRAME = 16.0  # mean grey under which a frame says nothing about bars
 
 
@@ -42,10 +41,10 @@ DARK_FRAME = 16.0  # mean grey under which a frame says nothing about bars
 class Box:
     """A rectangle of the 64x64 grey frame: columns x0..x1-1, rows y0..y1-1."""
 
-    x0: int
-    y0: int
-    x1: int
-    y1: int
+    x0: float  # whole pixels, except an inset's sides (found to a tenth of a pixel)
+    y0: float
+    x1: float
+    y1: float
 
     @property
     def full(self) -> bool:
@@ -79,7 +78,7 @@ def run_bars(grey: NDArray[np.uint8]) -> Box:
 
 def _ridge(d: NDArray[np.float32], axis: int) -> NDArray[np.float32]:
     """How much each boundary (or the one after it) stands above the boundaries two away."""
-    pad = np.pad(d, ((0, 0), (3, 3)), mode="edge")
+    pad = np.pad(d, ((0, 0), (3, 3)))  # zeros: a border a pixel from the frame's edge counts
     here = np.maximum(pad[:, 3:-3], pad[:, 4:-2])
     around = np.maximum(pad[:, 1:-5], pad[:, 5:-1])
     return np.clip(here - around, 0, None).astype(np.float32)
@@ -94,17 +93,23 @@ def _side_sums(edge: NDArray[np.float32], axis: int) -> NDArray[np.float32]:
 
 
 def run_inset(grey: NDArray[np.uint8]) -> Box | None:
-    """The rectangle framed by strong edges on all four sides in most frames of the run."""
+    """The rectangle framed by strong edges in most frames of the run, to a tenth of a pixel.
+
+    An inset away from the frame's edges needs three strong sides (the fourth may fade where
+    inset and background happen to be alike). An inset that touches one or two edges of the
+    frame (a corner, as trailers and video essays place them) needs every other side strong."""
     g = grey.astype(np.float32)
     # Mean step between neighbouring columns (rows) over the run, at each boundary b (between
     # pixels b and b+1). Moving content averages to a smooth field; the border between an
     # inset and its background stays a ridge, one or two boundaries wide (area scaling).
     dx = np.abs(np.diff(g, axis=2)).mean(axis=0)  # 64 x 63
     dy = np.abs(np.diff(g, axis=1)).mean(axis=0)  # 63 x 64
-    vx = _ridge(dx, 1)
-    hy = _ridge(dy.T, 1).T
-    cv = _side_sums(vx, 0)  # 65 x 63: cv[y, b] = sum of vx[:y, b]
-    ch = _side_sums(hy, 1)  # 63 x 65
+    # The frame's own edges are boundaries -1 and 63: sides an inset may lean on. They are
+    # given exactly INSET_EDGE, so that they count as present but never outscore real edges.
+    vx = _with_borders(_ridge(dx, 1), axis=1)  # 64 x 65: column j is boundary j-1
+    hy = _with_borders(_ridge(dy.T, 1).T, axis=0)  # 65 x 64
+    cv = _side_sums(vx, 0)  # 65 x 65: cv[y, j] = sum of vx[:y, j]
+    ch = _side_sums(hy, 1)  # 65 x 65
     # A side at least INSET_MIN long that is an edge on average has a stretch of INSET_MIN
     # pixels that nearly is: only boundaries with such a stretch can be sides.
     k = INSET_MIN
@@ -112,7 +117,7 @@ def run_inset(grey: NDArray[np.uint8]) -> Box | None:
     rows = np.flatnonzero(((ch[:, k:] - ch[:, :-k]) / k).max(axis=1) >= 0.9 * INSET_EDGE)
     if len(cols) < 2 or len(rows) < 2:
         return None
-    # boundary b lies between pixels b and b+1: a box starts at b+1 and ends after b'
+    # index j = boundary j-1: a box starts at pixel j and ends before pixel j'
     lb, rb = np.meshgrid(cols, cols, indexing="ij")
     w = rb - lb
     ok = (w >= INSET_MIN) & (w <= INSET_MAX)
@@ -123,44 +128,75 @@ def run_inset(grey: NDArray[np.uint8]) -> Box | None:
     tb, bb, h = tb[ok], bb[ok], h[ok]
     if not len(w) or not len(h):
         return None
-    x0, x1, wc = (lb + 1)[None, :], (rb + 1)[None, :], w[None, :]
-    y0, y1, hc = (tb + 1)[:, None], (bb + 1)[:, None], h[:, None]
-    left = (cv[y1, lb[None, :]] - cv[y0, lb[None, :]]) / hc
-    right = (cv[y1, rb[None, :]] - cv[y0, rb[None, :]]) / hc
-    top = (ch[tb[:, None], x1] - ch[tb[:, None], x0]) / wc
-    bottom = (ch[bb[:, None], x1] - ch[bb[:, None], x0]) / wc
-    # Three sides must stand out; the fourth may fade where inset and background happen to
-    # be alike (the aspect limit keeps the box honest).
+    x0, x1, wc = lb[None, :], rb[None, :], w[None, :]
+    y0, y1, hc = tb[:, None], bb[:, None], h[:, None]
+    left = (cv[y1, x0] - cv[y0, x0]) / hc
+    right = (cv[y1, x1] - cv[y0, x1]) / hc
+    top = (ch[y0, x1] - ch[y0, x0]) / wc
+    bottom = (ch[y1, x1] - ch[y1, x0]) / wc
     sides = np.stack([left, right, top, bottom])
-    valid = np.sort(sides, axis=0)[1] >= INSET_EDGE
+    borders = (x0 == 0).astype(int) + (x1 == SIDE) + (y0 == 0) + (y1 == SIDE)
+    ranked = np.sort(sides, axis=0)
+    valid = np.where(borders == 0, ranked[1] >= INSET_EDGE, ranked[0] >= INSET_EDGE)
+    valid &= borders <= 2
     valid &= (wc <= hc * INSET_ASPECT) & (hc <= wc * INSET_ASPECT)
     if not valid.any():
         return None
     # Among the boxes that qualify, the one whose four sides stand out most.
     score = np.where(valid, sides.sum(axis=0), -1.0)
     i, j = np.unravel_index(int(np.argmax(score)), score.shape)
-    best_box = Box(int(lb[j]) + 1, int(tb[i]) + 1, int(rb[j]) + 1, int(bb[i]) + 1)
-    m = INSET_MARGIN
-    return Box(best_box.x0 + m, best_box.y0 + m, best_box.x1 - m, best_box.y1 - m)
+    bx0, bx1, by0, by1 = int(lb[j]), int(rb[j]), int(tb[i]), int(bb[i])
+    # Each side where the step really is, to a tenth of a pixel: an inset of 20 pixels placed
+    # half a pixel off gives another pHash.
+    return Box(
+        _edge(dx[by0:by1].mean(axis=0), bx0),
+        _edge(dy[:, bx0:bx1].mean(axis=1), by0),
+        _edge(dx[by0:by1].mean(axis=0), bx1),
+        _edge(dy[:, bx0:bx1].mean(axis=1), by1),
+    )
 
 
-def _resample_matrix(lo: int, hi: int, out: int = GREY_SIZE) -> NDArray[np.float64]:
-    """out x SIDE weights taking pixels lo..hi-1 to `out` pixels (area, or linear upscaling)."""
+def _with_borders(ridge: NDArray[np.float32], axis: int) -> NDArray[np.float32]:
+    pad = [(0, 0), (0, 0)]
+    pad[axis] = (1, 1)
+    return np.pad(ridge, pad, constant_values=INSET_EDGE)
+
+
+def _edge(profile: NDArray[np.float32], at: int) -> float:
+    """Where a step lies near pixel position `at` (0 and SIDE are the frame's own edges):
+    the centroid of the steps at the boundaries around it, above their surroundings. A pixel
+    that is part inset, part background splits the step between its two boundaries."""
+    if at <= 0 or at >= SIDE:
+        return float(at)
+    near = np.arange(at - 2, at + 2)  # boundaries b (position b+1) around position `at`
+    near = near[(near >= 0) & (near < len(profile))]
+    far = np.array([at - 4, at - 3, at + 2, at + 3])
+    far = far[(far >= 0) & (far < len(profile))]
+    base = float(np.median(profile[far])) if len(far) else 0.0
+    weight = np.clip(profile[near] - base, 0, None)
+    if weight.sum() <= 1e-6:
+        return float(at)
+    return round(float((weight * (near + 1)).sum() / weight.sum()), 1)
+
+
+def _resample_matrix(lo: float, hi: float, out: int = GREY_SIZE) -> NDArray[np.float64]:
+    """out x SIDE weights taking the span lo..hi (pixel p covers p..p+1) to `out` pixels
+    (area, or linear upscaling)."""
     n = hi - lo
     m = np.zeros((out, SIDE), np.float64)
     if n >= out:
         edges = lo + np.arange(out + 1) * n / out
         for j in range(out):
             a, b = edges[j], edges[j + 1]
-            for p in range(int(np.floor(a)), int(np.ceil(b))):
+            for p in range(int(np.floor(a)), min(int(np.ceil(b)), SIDE)):
                 m[j, p] = min(b, p + 1) - max(a, p)
             m[j] /= m[j].sum()
     else:
         centres = lo - 0.5 + (np.arange(out) + 0.5) * n / out
-        centres = np.clip(centres, lo, hi - 1)
+        centres = np.clip(centres, max(lo - 0.5, 0), min(hi - 0.5, SIDE - 1))
         left = np.floor(centres).astype(int)
         frac = centres - left
-        right = np.minimum(left + 1, hi - 1)
+        right = np.minimum(left + 1, SIDE - 1)
         m[np.arange(out), left] += 1 - frac
         m[np.arange(out), right] += frac
     return m
@@ -176,10 +212,10 @@ def crop_to_32(grey: NDArray[np.uint8], box: Box) -> NDArray[np.uint8]:
     return np.clip(np.rint(out), 0, 255).astype(np.uint8)
 
 
-_MATRICES: dict[tuple[int, int, int], NDArray[np.float32]] = {}
+_MATRICES: dict[tuple[float, float, int], NDArray[np.float32]] = {}
 
 
-def _matrix(lo: int, hi: int, out: int) -> NDArray[np.float32]:
+def _matrix(lo: float, hi: float, out: int) -> NDArray[np.float32]:
     key = (lo, hi, out)
     if key not in _MATRICES:
         _MATRICES[key] = _resample_matrix(lo, hi, out).astype(np.float32)

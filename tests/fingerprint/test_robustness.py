@@ -92,10 +92,19 @@ class Case:
     options: tuple[tuple[str, int], ...] = ()  # encoder options of the copy
 
 
-def _pip(img: np.ndarray, i: int, bg: list[np.ndarray]) -> np.ndarray:
+# Where the picture-in-picture cases put the inset: (scale, x, y) in pixels of SIZE.
+PIP_PLACES = {
+    "picture-in-picture-50%": (0.5, 100, 24),
+    "picture-in-picture-40%-in-a-corner": (0.4, 256 - 102, 144 - 58),  # touches two edges
+    "picture-in-picture-60%-on-the-left-edge": (0.6, 0, 30),  # touches one edge
+}
+
+
+def _pip(img: np.ndarray, i: int, bg: list[np.ndarray], name: str) -> np.ndarray:
     out = bg[i % len(bg)].copy()
-    pw, ph = 128, 72  # 50% of the frame
-    out[24 : 24 + ph, 100 : 100 + pw] = _resize(img, (pw, ph))
+    scale, x, y = PIP_PLACES[name]
+    pw, ph = round(SIZE[0] * scale), round(SIZE[1] * scale)
+    out[y : y + ph, x : x + pw] = _resize(img, (pw, ph))
     return out
 
 
@@ -107,7 +116,10 @@ CASES: dict[str, Case] = {
     "windowbox": Case(lambda f, i: _boxed(f, (204, 114))),
     "crop-12%-with-subtitles": Case(lambda f, i: _subtitled(_crop(f, 0.12, 0.12), i)),
     "crop-20%-and-stretch": Case(lambda f, i: _crop(f, 0.2, 0.08, 0.8, 0.2)),
-    "picture-in-picture-50%": Case(lambda f, i: f, variant="inset"),  # picture set below
+    # pictures set below (PIP_PLACES)
+    "picture-in-picture-50%": Case(lambda f, i: f, variant="inset"),
+    "picture-in-picture-40%-in-a-corner": Case(lambda f, i: f, variant="inset"),
+    "picture-in-picture-60%-on-the-left-edge": Case(lambda f, i: f, variant="inset"),
     "overlays-timecode-logo-emoji": Case(_overlays),
     "blur-noise-low-bitrate": Case(_blur_noise, options=(("bitrate", 90_000),)),
     "grayscale-gamma": Case(lambda f, i: _grey_gamma(f)),
@@ -147,7 +159,7 @@ def robust(tmp_path_factory: pytest.TempPathFactory) -> Material:
         if name.startswith("conform"):
             picks = [p for j, p in enumerate(picks) if j % 9 != 4]  # dropped frames
         if name.startswith("picture"):
-            shown = [_pip(src[p], j, background) for j, p in enumerate(picks)]
+            shown = [_pip(src[p], j, background, name) for j, p in enumerate(picks)]
         else:
             shown = [case.picture(_resize(src[p], SIZE), j) for j, p in enumerate(picks)]
         path = m.write_clip(folder / f"{name}.mp4", [*head, *shown, *tail], **dict(case.options))
