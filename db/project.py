@@ -34,6 +34,7 @@ class ProjectDatabase(Database):
 
     def __init__(self, path: Path | None = None, *, read_only: bool = False, **kw: Any) -> None:
         self.path = path
+        self.read_only = read_only
         if path is None:
             super().__init__(**kw)
         elif read_only:
@@ -49,13 +50,37 @@ class ProjectDatabase(Database):
     @contextlib.contextmanager
     def atomic(self) -> Generator[Database, None, None]:
         try:
-            with super().atomic():  # rolls back first, then the error reaches us
-                yield self
+            if self.conn.in_transaction or self.read_only:
+                with super().atomic():  # a savepoint; rolls back first, then the error reaches us
+                    yield self
+            else:
+                with self._immediate():
+                    yield self
         except sqlite3.Error as err:
             sentence = write_problem(self.path, err)
             if sentence is None:
                 raise
             raise UserError(sentence) from None
+
+    @contextlib.contextmanager
+    def _immediate(self) -> Generator[None, None, None]:
+        """A transaction that takes the write lock when it begins, waiting up to the busy
+        timeout for another writer. A deferred BEGIN that reads first and writes later cannot
+        wait: when another connection (the window, a worker) committed in between, SQLite
+        refuses the write at once with "database is locked" (SQLITE_BUSY_SNAPSHOT)."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.rollback()
+            raise
+        try:
+            self.conn.execute("COMMIT")
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.rollback()
+            raise
 
     def execute(self, sql: str, parameters: Any = None) -> sqlite3.Cursor:
         try:
