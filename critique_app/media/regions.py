@@ -9,8 +9,13 @@ same batch, and long shots are split every RUN_FRAMES frames, so bars that come 
 inside a shot are followed.
 
 - Bars: rows and columns at the edges that are dark in every usable frame of the run.
-- Inset: the rectangle whose four sides are strong edges in most frames of the run (the
-  border between the inset and its background). Its picture is hashed as a second region.
+- Inset: the rectangle framed by strong edges in most frames of the run (the border between
+  the inset and its background; the frame's own edge may be one or two of its sides). Its
+  picture is hashed as a second region.
+- Centre: the middle of the picture, clear of subtitles, logos and timecode at the edges. When
+  something is burned into the middle itself (static sharp detail over moving pictures: a
+  translucent "PRESS COPY", a sticker), the whole picture with it painted over is hashed
+  there instead.
 
 A region is resampled to 32x32 (area average, or linear when it is smaller than 32 pixels:
 pHash keeps only the lowest 8x8 frequencies, which a 20-pixel inset still holds).
@@ -240,7 +245,8 @@ class FramePictures:
     picture: NDArray[np.uint8]  # N x 32 x 32, bars removed
     inset: NDArray[np.uint8]  # N x 32 x 32, the inset's picture (zeros where none)
     has_inset: NDArray[np.bool_]
-    centre: NDArray[np.uint8]  # N x 32 x 32, the middle of the picture (CENTRE)
+    centre: NDArray[np.uint8]  # N x 32 x 32, the middle (CENTRE), or the picture cleaned of
+    # what is burned into its middle (without_overlays)
 
 
 def frame_pictures(
@@ -256,7 +262,10 @@ def frame_pictures(
         run = grey[a:b]
         box = run_bars(run)
         picture[a:b] = crop_to_32(run, box)
-        centre[a:b] = crop_to_32(run, centre_of(box))
+        cleaned = without_overlays(run, box)
+        centre[a:b] = (
+            crop_to_32(run, centre_of(box)) if cleaned is None else crop_to_32(cleaned, box)
+        )
         if insets:
             found = run_inset(run)
             if found is not None and not _same(found, box):
@@ -268,6 +277,66 @@ def frame_pictures(
 # The middle of a picture, clear of what copies burn in: subtitles (bottom fifth), logos and
 # timecode (corners), a channel's bug. Hashed on both sides (film frames and library frames).
 CENTRE = (0.14, 0.14, 0.86, 0.80)
+
+
+OVERLAY_ENERGY = 4.0  # grey levels of static sharpness from which a pixel is burned in
+OVERLAY_MAX = 0.4  # more of the picture than this "burned in": a still shot, not an overlay
+OVERLAY_IN_CENTRE = 0.02  # share of the centre an overlay must cover to be removed
+
+
+def overlay_energy(grey: NDArray[np.uint8]) -> NDArray[np.float32]:
+    """Where a run has sharp detail that does not move: burned-in text, logos, stickers.
+
+    Detail of moving pictures averages out in the run's mean picture; what is burned in stays
+    sharp there. The energy is that sharpness, minus half of what single frames have anyway,
+    so that a still shot does not look burned in everywhere."""
+    g = grey.astype(np.float32)
+    mean = g.mean(axis=0)
+    static = np.abs(mean - _blur(mean[None], 2)[0])
+    each = np.abs(g - _blur(g, 2)).mean(axis=0)
+    return np.clip(static - 0.5 * each, 0, None)
+
+
+def without_overlays(grey: NDArray[np.uint8], box: Box) -> NDArray[np.uint8] | None:
+    """The run with what is burned into the middle of its picture (a translucent "PRESS
+    COPY", a sticker) painted over from the pixels around it, or None when there is nothing
+    there. Its whole picture is then hashed into the frames' "centre" slot: the centre
+    window cannot step around an overlay that sits in the centre, and at pHash's 8x8
+    frequencies the painted picture is close to the original's."""
+    if len(grey) < 8:  # too few frames to tell burned-in from filmed
+        return None
+    energy = overlay_energy(grey)
+    inside = np.zeros(energy.shape, bool)  # the picture, not its bars' edges
+    x0, y0, x1, y1 = (int(round(v)) for v in (box.x0, box.y0, box.x1, box.y1))
+    inside[y0 + 1 : y1 - 1, x0 + 1 : x1 - 1] = True
+    burned = (energy > max(OVERLAY_ENERGY, 3 * float(np.median(energy[inside])))) & inside
+    burned = (_blur(burned[None].astype(np.float32), 1)[0] > 0) & inside  # their soft edges
+    share = burned[inside].mean()
+    c = centre_of(box)
+    middle = burned[int(c.y0) : int(c.y1), int(c.x0) : int(c.x1)].mean()
+    if share > OVERLAY_MAX or middle < OVERLAY_IN_CENTRE:
+        return None
+    g = grey.astype(np.float32)
+    keep = np.broadcast_to((~burned).astype(np.float32), g.shape).copy()
+    out, done = g.copy(), np.zeros(burned.shape, bool)
+    for r in (2, 4, 8, 16):  # nearest first: a wider ring only where a narrow one is empty
+        weight = _blur(keep, r)
+        fill = burned & ~done & (weight[0] > 0.3)
+        out[:, fill] = (_blur(g * keep, r) / np.maximum(weight, 1e-3))[:, fill]
+        done |= fill
+    return np.clip(np.rint(out), 0, 255).astype(np.uint8)
+
+
+def _blur(x: NDArray[np.float32], r: int) -> NDArray[np.float32]:
+    """Mean of N x H x W pictures over a (2r+1)^2 window (at the edges, of its part inside)."""
+    k = 2 * r + 1
+
+    def window_sums(a: NDArray[np.float32]) -> NDArray[np.float32]:
+        c = np.pad(a, ((0, 0), (r + 1, r), (r + 1, r))).cumsum(1).cumsum(2)
+        return c[:, k:, k:] - c[:, :-k, k:] - c[:, k:, :-k] + c[:, :-k, :-k]
+
+    count = window_sums(np.ones((1, *x.shape[1:]), np.float32))
+    return (window_sums(x) / count).astype(np.float32)
 
 
 def centre_of(box: Box) -> Box:

@@ -66,6 +66,18 @@ def _overlays(img: np.ndarray, i: int) -> np.ndarray:
     return np.asarray(pil)
 
 
+def _press_copy(img: np.ndarray, i: int) -> np.ndarray:
+    """A screener's burned-in words across the middle (translucent) and a sticker."""
+    from PIL import ImageFont
+
+    pil = Image.fromarray(img)
+    d = ImageDraw.Draw(pil, "RGBA")
+    font = ImageFont.load_default(size=22)  # Pillow's own scalable font: same on every machine
+    d.text((40, SIZE[1] // 2 - 12), "PRESS COPY", font=font, fill=(255, 255, 255, 120))
+    d.ellipse((190, 84, 222, 116), fill=(255, 204, 0), outline=(90, 60, 0))  # a sticker
+    return np.asarray(pil)
+
+
 def _grey_gamma(img: np.ndarray) -> np.ndarray:
     x = (img.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)) / 255
     return (np.repeat(x[..., None] ** 1.4, 3, axis=2) * 255).astype(np.uint8)
@@ -121,6 +133,7 @@ CASES: dict[str, Case] = {
     "picture-in-picture-40%-in-a-corner": Case(lambda f, i: f, variant="inset"),
     "picture-in-picture-60%-on-the-left-edge": Case(lambda f, i: f, variant="inset"),
     "overlays-timecode-logo-emoji": Case(_overlays),
+    "overlays-press-copy-across-the-middle": Case(_press_copy),
     "blur-noise-low-bitrate": Case(_blur_noise, options=(("bitrate", 90_000),)),
     "grayscale-gamma": Case(lambda f, i: _grey_gamma(f)),
     "hflip": Case(lambda f, i: np.ascontiguousarray(f[:, ::-1]), variant="mirror"),
