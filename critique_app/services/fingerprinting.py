@@ -328,9 +328,13 @@ def _original(credentials: dict[str, Any] | None) -> dict[str, Any]:
 def _segments(
     prints: store.FilmFingerprints | HashedRun, library: ReferenceLibrary, film_rate: Fraction
 ) -> list[MatchSegment]:
+    from critique_app.provenance.matching import MIN_FRAMES
+
     h = prints.hashes if isinstance(prints, HashedRun) else prints
     step = prints.step if isinstance(prints, store.FilmFingerprints) else 1
-    return segments_of_hashes(h, library, step=step, film_rate=film_rate)
+    # a still (one picture) is a segment of one frame when it matches
+    min_frames = 1 if len(h.phash) == 1 else MIN_FRAMES
+    return segments_of_hashes(h, library, step=step, film_rate=film_rate, min_frames=min_frames)
 
 
 def segments_of_file(

@@ -95,6 +95,26 @@ def test_verify_with_the_project_names_the_signed_original(
     assert seg["item_end"] - seg["item_start"] > 1.3 * (seg["end_frame"] - seg["start_frame"])
 
 
+def test_a_still_copy_names_its_signed_original(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A generated still, signed, in the library; a smaller JPEG of it (its manifest lost)."""
+    from PIL import Image
+
+    frame = next(m.shot_frames(930, 1, (320, 180)))
+    Image.fromarray(frame).save(tmp_path / "raw.jpg", quality=95)
+    signed = sign_file(tmp_path / "raw.jpg", tmp_path / "generated.jpg", signing_identity())
+    project = tmp_path / "stills.critique"
+    with open_project(project) as p:
+        assert len(add_to_library(p, [signed]).added) == 1
+    Image.open(signed).resize((200, 112)).save(tmp_path / "copy.jpg", quality=70)
+    assert main(["verify", "--json", "--project", str(project), str(tmp_path / "copy.jpg")]) == 0
+    (out,) = json.loads(capsys.readouterr().out)
+    (found,) = out["c2pa"]["recovered_by_content"]
+    assert found["item"]["label"] == "generated" and found["note"] == RECOVERED_WORDING
+    assert found["original"]["ai_signal"] == "fully_genai"
+
+
 def test_verify_text_says_it_is_not_cryptographically_bound(
     case: Case, capsys: pytest.CaptureFixture[str]
 ) -> None:
