@@ -140,10 +140,25 @@ def _describe_match(m: dict[str, Any]) -> str:
 
 
 def _describe_recovered(value: dict[str, Any] | list[Any]) -> str:
+    """`c2pa.recovered_by_content` in a sentence: each signed original, what it declared and
+    who signed it, then the words that say it is an inference."""
+    from critique_app.provenance.recovered import RECOVERED_WORDING
+
     items = value if isinstance(value, list) else [value]
-    return "; ".join(
-        str(v.get("path") or v.get("label") or v) if isinstance(v, dict) else str(v) for v in items
-    )
+    parts = []
+    for v in items:
+        if not isinstance(v, dict):
+            parts.append(str(v))
+            continue
+        item, original = v.get("item") or {}, v.get("original") or {}
+        signer = original.get("signer") or {}
+        who = signer.get("organisation") or signer.get("common_name") or "an unknown signer"
+        parts.append(
+            f"{item.get('label') or item.get('path') or '?'}: original "
+            f"{original.get('reason') or '?'}, AI signal {original.get('ai_signal') or 'none'}, "
+            f"signed by {who}"
+        )
+    return f"{'; '.join(parts)} ({RECOVERED_WORDING})" if parts else ""
 
 
 def ranked(rows: Iterable[ScreeningRow]) -> list[ScreeningRow]:

@@ -19,6 +19,7 @@ import pytest
 from critique_app.cli import main
 from critique_app.provenance.recovered import RECOVERED_WORDING
 from critique_app.services.screening_cluster import ScreeningSummary, run_screening
+from critique_app.services.screening_table import row_of
 from db import screening_store
 from db.project import open_project
 from tests.screening.conftest import by_path, free_port, wait_for
@@ -90,6 +91,10 @@ def test_two_workers_equal_one_field_by_field(
     assert recovered[0]["original"]["ai_signal"] == "fully_genai"
     assert recovered[0]["note"] == RECOVERED_WORDING
     assert "recovered_by_content" not in names["festival_copy.mp4"]["verify"]["c2pa"]
+    row = row_of(next(r for r in serial["raw"] if r["path"].endswith("trailer_crop.mp4")))
+    assert row.recovered_by_content.startswith("generated_ai: original untrusted_signer")
+    assert "AI signal fully_genai" in row.recovered_by_content
+    assert row.recovered_by_content.endswith(f"({RECOVERED_WORDING})")
     assert names["own_film.mp4"]["sidecar"].endswith("own_film.c2pa")
     assert names["dashinit.mp4"]["fragments"][0].endswith("dash1.m4s")
     assert names["dashinit.mp4"]["verify"]["c2pa"]["reason"] == "untrusted_signer"
