@@ -2,7 +2,8 @@
 
 Generates (once, cached in --dir) 24 films of 1–3 min at 720p and 50 stills, and a project whose
 library holds a few of them. In the same run it times: the same task function called in a plain
-loop in this process (the baseline), `run_screening` with 1 worker, then with 2. Goals: 2 workers
+loop (the baseline: a process set up as Dask sets up a worker, one BLAS thread), `run_screening`
+with 1 worker, then with 2. Goals: 2 workers
 ≥ 1.7× faster than 1 on 2 cores; the engine's per-file overhead against the loop ≤ 10 %.
 Also measures CPU seconds per minute of film (720p here, and one 1080p film) and each worker's
 peak memory. Prints the figures and writes benchmarks/results/screen.json.
@@ -117,6 +118,33 @@ def plain_loop(folder: Path, project_path: Path) -> dict[str, Any]:
     }
 
 
+def plain_loop_like_a_worker(folder: Path, project_path: Path) -> dict[str, Any]:
+    """The plain loop in a fresh process set up as Dask sets up its worker processes (one
+    BLAS/OpenMP thread: distributed.nanny.pre-spawn-environ), so that the engine is compared
+    with the same functions under the same conditions. In this process numpy would use every
+    core for its matrix products, which a worker deliberately does not (one worker per core)."""
+    import subprocess
+    import tempfile
+
+    import dask
+    import distributed  # noqa: F401  (loads distributed's config defaults)
+
+    from critique_app.services.screening_cluster import WORKER_CONFIG
+
+    env = dict(os.environ)
+    with dask.config.set(WORKER_CONFIG):  # as run_screening starts its workers
+        worker_env = dask.config.get("distributed.nanny.pre-spawn-environ")
+    env.update({k: str(v) for k, v in worker_env.items() if v is not None})
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "loop.json"
+        subprocess.run(
+            [sys.executable, __file__, "--loop-only", str(folder), str(project_path), str(out)],
+            env=env,
+            check=True,
+        )
+        return json.loads(out.read_text())
+
+
 def per_minute(results: list[dict[str, Any]]) -> float:
     """CPU seconds of the task per minute of film (films only)."""
     cpu = frames = 0.0
@@ -133,7 +161,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="6 films of 8-16 s, 20 stills")
     parser.add_argument("--dir", default=str(REPO / "benchmarks" / "results" / "screen-media"))
+    parser.add_argument("--loop-only", nargs=3, metavar=("FOLDER", "PROJECT", "OUT"),
+                        help=argparse.SUPPRESS)  # fmt: skip
     args = parser.parse_args()
+    if args.loop_only:
+        folder, project, out = (Path(a) for a in args.loop_only)
+        out.write_text(json.dumps(plain_loop(folder, project)))
+        return 0
     films, stills, secs = (6, 20, (8, 16)) if args.quick else (24, 50, (60, 180))
     base = Path(args.dir) / ("quick" if args.quick else "full")
     media = base / "submissions"
@@ -152,13 +186,15 @@ def main() -> int:
     if not template.exists():
         with open_project(template) as project:  # known material: two stills and one film
             add_to_library(project, [paths[0], paths[films], paths[films + 1]])
-    loop = plain_loop(media, fresh_project(template, base / "loop.critique"))
-    print(f"plain loop: {loop['wall_s']} s for {loop['files']} files")
+    loop = plain_loop_like_a_worker(media, fresh_project(template, base / "loop.critique"))
+    print(
+        f"plain loop (one BLAS thread, as in a worker): {loop['wall_s']} s for {loop['files']} files"
+    )
     one = timed_run(fresh_project(template, base / "one.critique"), media, 1)
     print(f"1 worker:   {one['wall_s']} s")
     two = timed_run(fresh_project(template, base / "two.critique"), media, 2)
     print(f"2 workers:  {two['wall_s']} s")
-    hd_loop = plain_loop(hd.parent, fresh_project(template, base / "hd.critique"))
+    hd_loop = plain_loop_like_a_worker(hd.parent, fresh_project(template, base / "hd.critique"))
     speedup = one["wall_s"] / two["wall_s"]
     overhead = (one["wall_s"] - loop["wall_s"]) / loop["wall_s"]
     figures = {
