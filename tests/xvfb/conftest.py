@@ -71,6 +71,7 @@ def scenario_env(display: str, tmp_path: Path) -> dict[str, str]:
         CRITIQUE_VLC_AOUT="dummy",
         CRITIQUE_DATA_DIR=str(tmp_path / "data"),
         PYTHONPATH=str(REPO),
+        PYTHONFAULTHANDLER="1",  # a crash prints its Python stack in the failure
     )
     return env
 

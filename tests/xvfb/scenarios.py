@@ -218,4 +218,9 @@ def main(name: str, clip: str, out: str) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(*sys.argv[1:4]))
+    # End as the app ends (critique_app.gui.app.leave: flush, then os._exit), not through the
+    # interpreter's teardown: freeing main()'s window, QApplication and libvlc player in
+    # whatever order Python picks segfaulted about one scenario in six, after its checks.
+    from critique_app.gui.app import leave
+
+    leave(main(*sys.argv[1:4]))
