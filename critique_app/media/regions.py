@@ -23,6 +23,7 @@ pHash keeps only the lowest 8x8 frequencies, which a 20-pixel inset still holds)
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -217,14 +218,10 @@ def crop_to_32(grey: NDArray[np.uint8], box: Box) -> NDArray[np.uint8]:
     return np.clip(np.rint(out), 0, 255).astype(np.uint8)
 
 
-_MATRICES: dict[tuple[float, float, int], NDArray[np.float32]] = {}
-
-
+@functools.lru_cache(maxsize=1024)
 def _matrix(lo: float, hi: float, out: int) -> NDArray[np.float32]:
-    key = (lo, hi, out)
-    if key not in _MATRICES:
-        _MATRICES[key] = _resample_matrix(lo, hi, out).astype(np.float32)
-    return _MATRICES[key]
+    # Bounded: inset sides fall on tenths of a pixel, so a long film meets thousands of spans.
+    return _resample_matrix(lo, hi, out).astype(np.float32)
 
 
 def run_bounds(count: int, cuts: list[int], run: int = RUN_FRAMES) -> list[tuple[int, int]]:

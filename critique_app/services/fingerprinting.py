@@ -325,9 +325,10 @@ def _original(credentials: dict[str, Any] | None) -> dict[str, Any]:
     return {"original_provenance": {**credentials, "note": RECOVERED_WORDING}}
 
 
-def _segments(
+def segments_of_prints(
     prints: store.FilmFingerprints | HashedRun, library: ReferenceLibrary, film_rate: Fraction
 ) -> list[MatchSegment]:
+    """A film's (or a still's) segments matching the library, as `match` stores them."""
     from critique_app.provenance.matching import MIN_FRAMES
 
     h = prints.hashes if isinstance(prints, HashedRun) else prints
@@ -362,7 +363,7 @@ def segments_of_file(
     ]
     if not runs:
         return []
-    return _segments(_concat(runs, 0, None), library, layout.rate)
+    return segments_of_prints(_concat(runs, 0, None), library, layout.rate)
 
 
 def match_film(
@@ -379,7 +380,7 @@ def match_film(
     assert prints is not None
     library = load_library(project)
     progress.update(0, 1, f"Matching {Path(path).name} against {len(library.items)} library items")
-    segments = _segments(prints, library, film.rate)
+    segments = segments_of_prints(prints, library, film.rate)
     store.replace_matches(project.db, summary.film_id, [s.to_row() for s in segments])
     credentials = {
         i: item.provenance for i, item in library.items.items() if item.provenance is not None

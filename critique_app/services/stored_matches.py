@@ -32,7 +32,7 @@ class StoredMatch:
 
 def stored_matches(project: Project, film_id: int) -> list[StoredMatch]:
     """The film's matches in film order (empty when it was never matched)."""
-    from critique_app.provenance.matching import find_segments
+    from critique_app.services.fingerprinting import segments_of_prints
 
     rows = store.load_matches(project.db, film_id)
     if not rows:
@@ -48,18 +48,7 @@ def stored_matches(project: Project, film_id: int) -> list[StoredMatch]:
         library = ReferenceLibrary(
             [ReferenceItem(item.id, item.label, item.hashes, item.rate, item.variants)]
         )
-        for s in find_segments(
-            prints.phash,
-            prints.phash_mirror,
-            prints.contrast,
-            library,
-            inset=prints.inset,
-            inset_mirror=prints.inset_mirror,
-            centre=prints.centre,
-            centre_mirror=prints.centre_mirror,
-            step=prints.step,
-            film_rate=film.rate,
-        ):
+        for s in segments_of_prints(prints, library, film.rate):  # as match_film found them
             found[(s.item_id, s.start, s.end, s.variant)] = s
     out = []
     step = prints.step if prints is not None else 1

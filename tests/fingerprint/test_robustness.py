@@ -21,7 +21,7 @@ from critique_app.provenance.matching import (
     ReferenceLibrary,
 )
 from critique_app.provenance.reference_library import hash_reference
-from critique_app.services.fingerprinting import _segments
+from critique_app.services.fingerprinting import segments_of_prints
 from tests.fingerprint import material as m
 
 SIZE = (256, 144)  # 16:9
@@ -186,7 +186,7 @@ def robust(tmp_path_factory: pytest.TempPathFactory) -> Material:
 def match_file(path: Path, library: ReferenceLibrary) -> list[MatchSegment]:
     layout = read_layout(path)
     runs = [r for r in hash_film(path, layout, crop=detect_film_bars(path, layout)) if len(r)]
-    return _segments(_concat(runs, 0, None), library, layout.rate)  # as the app matches
+    return segments_of_prints(_concat(runs, 0, None), library, layout.rate)  # as the app matches
 
 
 @pytest.mark.parametrize("name", list(CASES))
