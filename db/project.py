@@ -120,10 +120,12 @@ class Project:
 
     def close(self) -> None:
         if self.read_only is None:
-            # Fold the WAL back into the file so a copied .critique is complete on its own;
-            # on a full disk it stays in the -wal file, where SQLite finds it next time.
+            # Fold what the WAL holds into the file as far as no reader needs it (PASSIVE:
+            # never waits, never truncates). Another process (a window, a terminal command)
+            # may still read this project: only SQLite's own close of the last connection
+            # removes the -wal and -shm, after folding them in completely.
             with contextlib.suppress(sqlite3.Error, UserError):
-                self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                self.db.execute("PRAGMA wal_checkpoint(PASSIVE)")
         self.db.close()
 
     def __enter__(self) -> Project:
@@ -179,14 +181,13 @@ def open_project(
             f"Cannot create the project {name}: the folder {path.parent} does not exist."
         )
     is_new = not path.exists() or path.stat().st_size == 0
-    if not is_new:
-        try:
-            with path.open("rb") as handle:
-                header = handle.read(len(SQLITE_HEADER))
-        except OSError as err:
-            raise UserError(f"Cannot read the project {path}: {err.strerror}.") from None
-        if header != SQLITE_HEADER:
-            raise UserError(f"{path} is not a Critique project: it is not an SQLite database file.")
+    # The header is read by SQLite itself, never by opening the file here: closing any other
+    # descriptor on the project drops every POSIX lock this process holds on it (the window's
+    # own connection included). Another process closing last would then believe nobody reads
+    # the project, fold and delete its -wal and -shm, and the window's next edit would be
+    # written into the deleted WAL and lost.
+    if not is_new and not os.access(path, os.R_OK):
+        raise UserError(f"Cannot read the project {path}: permission denied.")
     read_only = write_problem(path, _READ_ONLY) if _cannot_write(path) else None
     if read_only is not None and is_new:
         raise UserError(read_only)

@@ -31,7 +31,7 @@ from critique_app.domain.model import (
 from critique_app.errors import UserError
 from critique_app.progress import NO_PROGRESS, Progress
 from db.merge_log import merged_at, record_merge
-from db.project import SQLITE_HEADER, Project, open_project
+from db.project import Project, open_project
 from db.schema import latest_version
 
 
@@ -95,9 +95,6 @@ def read_source(path: str | Path) -> SourceProject:
     path = Path(path)
     if not path.is_file():
         raise UserError(f"{path} does not exist or is not a file.")
-    with path.open("rb") as handle:
-        if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
-            raise UserError(f"{path} is not a Critique project: it is not an SQLite database file.")
     with tempfile.TemporaryDirectory(prefix="critique-merge-") as tmp:
         copy = Path(tmp) / "source.critique"
         try:
@@ -117,6 +114,12 @@ def read_source(path: str | Path) -> SourceProject:
             finally:
                 src.close()
         except sqlite3.DatabaseError as err:
+            # SQLite reads the header itself: opening the file here could drop this process's
+            # locks on it (see db.project.open_project).
+            if "not a database" in str(err):
+                raise UserError(
+                    f"{path} is not a Critique project: it is not an SQLite database file."
+                ) from None
             raise UserError(
                 f"{path} cannot be merged: it is damaged or not a project ({err})."
             ) from None
