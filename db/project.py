@@ -118,6 +118,19 @@ class Project:
     def schema_version(self) -> int:
         return schema_version(self.db.conn)
 
+    def data_version(self) -> int:
+        """Changes whenever another connection (another process, a worker) committed."""
+        return int(self.db.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def edit_counts(self) -> dict[str, int]:
+        """How often each topic was written (annotations, structure, library, screening), by
+        any process: the difference tells what another writer changed."""
+        try:
+            rows = self.db.conn.execute("SELECT topic, n FROM edit_counters").fetchall()
+        except sqlite3.OperationalError:  # an older project opened read-only: no counters
+            return {}
+        return {str(topic): int(n) for topic, n in rows}
+
     def close(self) -> None:
         if self.read_only is None:
             # Fold what the WAL holds into the file as far as no reader needs it (PASSIVE:

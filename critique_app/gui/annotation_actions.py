@@ -201,6 +201,8 @@ class AnnotationWorkbench(QObject):
         if self.repo is not None:
             self.table.bind(self.repo, self.colour_of)
             self.table.set_film(self.session.film.id if self.session.film else None)
+            if self.selected_id is not None:  # re-read rows, same selection
+                self.table.select(self.selected_id, quiet=True)
             self.editor.reload_lists()
         self.window.tracks.reload()
         self._load_regions()

@@ -29,6 +29,7 @@ from critique_app.gui.annotation_actions import install_annotation_tools
 from critique_app.gui.compare_dock import install_compare
 from critique_app.gui.copy_dialog import install_copy_mover
 from critique_app.gui.matches_dock import install_matches
+from critique_app.gui.outside_changes import OutsideChanges
 from critique_app.gui.player_controller import PlayerController
 from critique_app.gui.project_session import ProjectSession
 from critique_app.gui.screening_dock import install_screening
@@ -101,6 +102,9 @@ class MainWindow(QMainWindow):
         self.screening = install_screening(self)  # File ▸ Screen a folder…, the Screening panel
         self.agreement = install_agreement(self)  # Panels ▸ Agreement: where a class differs
         self.compare = install_compare(self)  # View ▸ Compare with…, the compare panel
+        # What a terminal command or another process wrote into this project shows here.
+        self.outside = OutsideChanges(self.session, self)
+        self.outside.changed.connect(self._show_outside_changes)
         self._restore()
         if forward.draws_itself or (reverse is not None and reverse.draws_itself):
             self.controller.attach(self.video.native_window_id())
@@ -405,9 +409,24 @@ class MainWindow(QMainWindow):
             self.controller.release_k()
         return False
 
+    def _show_outside_changes(self, topics: frozenset[str]) -> None:
+        """Another process wrote into the project: the panels concerned re-read it (the
+        selection and a note being typed are kept: the editor never overwrites a field that
+        has the focus or already holds the stored text)."""
+        if topics & {"annotations", "structure"}:
+            self.session.content_changed.emit()
+        if "structure" in topics:
+            self.seminars.refresh()
+        if "library" in topics and self.matches.panel is not None and self.matches.dock.isVisible():
+            self.matches.load()
+        if "screening" in topics:
+            self.screening.refresh()
+        self.show_message("This project was changed by another program: the window shows it now.")
+
     def closeEvent(self, event: QCloseEvent | None) -> None:  # noqa: N802
         # First: every worker is cancelled and joined before any object it reports to goes.
         self.tasks.shutdown()
+        self.outside.stop()
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)

@@ -1,0 +1,69 @@
+"""What another process wrote into the open project: the window shows it within a second.
+
+A jury member runs `critique-app match` or `screen` in a terminal while the window is open on
+the same project; a teacher imports a class's files. SQLite's `PRAGMA data_version` moves
+when another connection commits (it costs a few microseconds: a read of shared memory, so a
+timer on the GUI thread is cheaper than a round trip through the task runner). The project's
+edit counters then say what moved, and only those panels re-read.
+
+The window's own edits move the counters too, but not data_version: after each of them the
+counters are taken again as the new baseline, so an own edit never triggers a re-read.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PyQt6.QtCore import QObject, QTimer, pyqtSignal
+
+POLL_MS = 400  # "within a second", with room for the re-read itself
+
+
+class OutsideChanges(QObject):
+    """Emits `changed(frozenset of topics)` when another process wrote into the project."""
+
+    changed = pyqtSignal(object)  # frozenset[str]: "annotations", "structure", "library"…
+
+    def __init__(self, session: Any, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self._version: int | None = None
+        self._counts: dict[str, int] = {}
+        self._timer = QTimer(self)
+        self._timer.setInterval(POLL_MS)
+        self._timer.timeout.connect(self.poll)
+        session.project_opened.connect(self._opened)
+        session.project_closed.connect(self._closed)
+        session.changed.connect(lambda _change: self._look(own_edit=True))  # new baseline
+
+    def _opened(self, project: Any) -> None:
+        self._version = project.data_version()
+        self._counts = project.edit_counts()
+        self._timer.start()
+
+    def _closed(self) -> None:
+        self._timer.stop()
+        self._version, self._counts = None, {}
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    def poll(self) -> None:
+        self._look(own_edit=False)
+
+    def _look(self, *, own_edit: bool) -> None:
+        project = self.session.project
+        if project is None or self._version is None:
+            return
+        try:
+            version = project.data_version()
+            if version == self._version and not own_edit:
+                return  # nobody else wrote: nothing to read
+            counts = project.edit_counts()
+        except Exception:  # noqa: BLE001 - a closing or failing project: the next open resets
+            return
+        moved = frozenset(t for t, n in counts.items() if self._counts.get(t) != n)
+        outside = version != self._version
+        self._version, self._counts = version, counts
+        if outside and moved:  # may include our own edit's topic: one harmless extra re-read
+            self.changed.emit(moved)
