@@ -50,7 +50,9 @@ def test_the_window_shows_what_another_process_wrote(
 
     h.qtbot.waitUntil(lambda: bench.table.model.rowCount() == rows_before + 1, timeout=10_000)
     assert "Terminal tier" in [t.name for t in h.window.session.project.repo.tiers()]
-    assert "Terminal tier" in [bench.editor.tier.itemText(i) for i in range(bench.editor.tier.count())]
+    assert "Terminal tier" in [
+        bench.editor.tier.itemText(i) for i in range(bench.editor.tier.count())
+    ]
     assert bench.selected_id == first and bench.table.selected_id() == first
     assert bench.editor.note.toPlainText() == typed
     assert "changed by another program" in h.window.statusBar().currentMessage()
