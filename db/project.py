@@ -32,16 +32,24 @@ class ProjectDatabase(Database):
     """The project's sqlite_utils.Database: a write the disk refuses (full, read-only, I/O
     error) is rolled back and raised as one UserError sentence naming the project."""
 
-    def __init__(self, path: Path | None = None, *, read_only: bool = False, **kw: Any) -> None:
+    def __init__(
+        self,
+        path: Path | None = None,
+        *,
+        read_only: bool = False,
+        shared: bool = False,
+        **kw: Any,
+    ) -> None:
         self.path = path
         self.read_only = read_only
         if path is None:
             super().__init__(**kw)
         elif read_only:
             # WAL needs a -shm file beside the project; on a read-only disk it cannot be made.
-            # With no pending -wal the file is complete, and SQLite may read it as immutable.
+            # With no pending -wal the file is complete, and SQLite may read it as immutable,
+            # unless another process writes it meanwhile (`shared`: a window holds it).
             wal = Path(f"{path}-wal")
-            whole = not wal.exists() or wal.stat().st_size == 0
+            whole = not shared and (not wal.exists() or wal.stat().st_size == 0)
             uri = f"{path.resolve().as_uri()}?mode=ro{'&immutable=1' if whole else ''}"
             super().__init__(sqlite3.connect(uri, uri=True), **kw)
         else:
@@ -176,8 +184,12 @@ def open_project(
     timeout: float = 5.0,
     default_vocabulary: bool = True,
     check_limit: int | None = None,
+    read_only_because: str | None = None,
 ) -> Project:
     """Open a `*.critique` project, creating an empty one when the file does not exist yet.
+
+    `read_only_because` opens an existing project for reading only, whatever the disk allows;
+    every edit then fails with that sentence.
 
     Files up to `check_limit` bytes (default QUICK_CHECK_LIMIT) get SQLite's quick_check (a
     damaged file is refused at once); above that it would cost more than a second at open, so
@@ -202,11 +214,17 @@ def open_project(
     if not is_new and not os.access(path, os.R_OK):
         raise UserError(f"Cannot read the project {path}: permission denied.")
     read_only = write_problem(path, _READ_ONLY) if _cannot_write(path) else None
+    if read_only_because is not None:  # e.g. another window holds the project and edits it
+        if is_new:
+            raise UserError(f"{path} does not exist.")
+        read_only = read_only_because
     if read_only is not None and is_new:
         raise UserError(read_only)
     db: Database | None = None
     try:
-        db = ProjectDatabase(path, read_only=read_only is not None)
+        db = ProjectDatabase(
+            path, read_only=read_only is not None, shared=read_only_because is not None
+        )
         _configure(db, timeout)
         version = schema_version(db.conn)
         tables = set(db.table_names())

@@ -7,10 +7,12 @@ when the window opens (critique_app.cli.window).
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from critique_app.cli.window import ensure_demo, open_gui
 from critique_app.errors import UserError
+from critique_app.services.window_presence import bring_forward, window_holds
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -21,6 +23,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     # optional: the desktop entry runs `critique-app open %f`, and %f is empty from the menu
     parser.add_argument("path", metavar="PATH", nargs="?", help="a project file or a film")
+    parser.add_argument(
+        "--read-only",
+        action="store_true",
+        help="when another window has the project open, open a second one that only reads it "
+        "(without this, the window that has it comes to the front)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -32,6 +40,16 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"{path} does not exist.")
     if path.suffix != ".critique" and not path.is_file():
         raise UserError(f"{path} is not a file.")
+    if path.suffix == ".critique" and window_holds(path):
+        if not args.read_only:
+            bring_forward(path)
+            print(
+                f"{path.name} is already open in a Critique window: it is in front now. "
+                "(--read-only opens a second window that only reads it.)",
+                file=sys.stderr,
+            )
+            return 0
+        return open_gui(path, read_only=True)
     return open_gui(path)
 
 
@@ -43,4 +61,10 @@ def run_default() -> int:
     path = last_project()
     if path is None:
         path = ensure_demo(demo_dir()).project
+    if bring_forward(path):  # the last project is open already: that window comes forward
+        print(
+            f"{path.name} is already open in a Critique window: it is in front now.",
+            file=sys.stderr,
+        )
+        return 0
     return open_gui(path)

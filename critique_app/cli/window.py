@@ -13,11 +13,12 @@ if TYPE_CHECKING:
     from critique_app.services.demo import DemoProject
 
 
-def open_gui(path: Path | None) -> int:
-    """Run the window on `path` (a project or a film; None: an empty window)."""
+def open_gui(path: Path | None, *, read_only: bool = False) -> int:
+    """Run the window on `path` (a project or a film; None: an empty window); `read_only`:
+    another window holds the project, this one only reads it."""
     from critique_app.gui.app import run_gui
 
-    return run_gui(path)
+    return run_gui(path, read_only=read_only)
 
 
 def ensure_demo(folder: Path, *, rebuild: bool = False) -> DemoProject:

@@ -44,7 +44,7 @@ def apply_theme(app: QApplication) -> None:
     app.setFont(QFont(font))
 
 
-def run_gui(path: Path | None = None) -> int:
+def run_gui(path: Path | None = None, *, read_only: bool = False) -> int:
     """Open the window (on `path` when given) and run until it is closed."""
     from critique_app.gui.main_window import MainWindow
 
@@ -53,7 +53,7 @@ def run_gui(path: Path | None = None) -> int:
     sys.excepthook = error_hook(window)
     window.show()
     if path is not None:
-        window.open_path(path)
+        window.open_path(path, read_only=read_only)
     leave(app.exec())
     return 0  # not reached
 

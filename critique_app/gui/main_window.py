@@ -31,6 +31,7 @@ from critique_app.gui.copy_dialog import install_copy_mover
 from critique_app.gui.matches_dock import install_matches
 from critique_app.gui.outside_changes import OutsideChanges
 from critique_app.gui.player_controller import PlayerController
+from critique_app.gui.project_presence import ProjectPresence
 from critique_app.gui.project_session import ProjectSession
 from critique_app.gui.screening_dock import install_screening
 from critique_app.gui.seminar_dock import install_seminar_dock
@@ -42,6 +43,7 @@ from critique_app.gui.video_view import VideoView
 from critique_app.gui.worker import TaskBar, TaskRunner
 from critique_app.player.engine import EngineUnavailable, PlayerEngine
 from critique_app.provenance.isolation import close_shared_reader
+from critique_app.services.window_presence import bring_forward
 
 
 def default_engines() -> tuple[PlayerEngine, PlayerEngine, str]:
@@ -105,6 +107,7 @@ class MainWindow(QMainWindow):
         # What a terminal command or another process wrote into this project shows here.
         self.outside = OutsideChanges(self.session, self)
         self.outside.changed.connect(self._show_outside_changes)
+        self.presence = ProjectPresence(self, self.session, self)  # one window per project
         self._restore()
         if forward.draws_itself or (reverse is not None and reverse.draws_itself):
             self.controller.attach(self.video.native_window_id())
@@ -316,9 +319,21 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
 
     # -- behaviour the actions need ------------------------------------------------------------
-    def open_path(self, path: str | Path) -> bool:
+    def open_path(self, path: str | Path, *, read_only: bool = False) -> bool:
+        """Open a project or a film. A project another window holds brings that window
+        forward instead, unless `read_only`: then it opens here for reading only, and says so."""
+        current = self.session.project
+        mine = current is not None and current.path is not None
+        mine = mine and Path(current.path).resolve() == Path(path).resolve()
+        if not mine and not read_only and self.presence.held_elsewhere(path):
+            bring_forward(path)
+            self.show_message(
+                f"{Path(path).name} is open in another Critique window: it is in front now. "
+                "(To read it here as well, open it read-only.)"
+            )
+            return False
         try:
-            self.session.open_path(path)
+            self.session.open_path(path, read_only=read_only)
         except UserError as err:
             self.show_message(str(err))
             return False
@@ -427,6 +442,7 @@ class MainWindow(QMainWindow):
         # First: every worker is cancelled and joined before any object it reports to goes.
         self.tasks.shutdown()
         self.outside.stop()
+        self.presence.stop()
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)

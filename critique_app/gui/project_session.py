@@ -48,13 +48,14 @@ class ProjectSession(QObject):
         self.undo_stack: UndoStack | None = None  # shared with the panels
 
     # -- opening ------------------------------------------------------------------------
-    def open_path(self, path: str | Path) -> None:
-        """A `.critique` project or a media file; UserError with a sentence when it cannot be."""
+    def open_path(self, path: str | Path, *, read_only: bool = False) -> None:
+        """A `.critique` project or a media file; UserError with a sentence when it cannot be.
+        `read_only`: another window holds the project; this one only reads it."""
         path = Path(path)
         if path.suffix != PROJECT_SUFFIX and not path.exists():
             raise UserError(f"{path} does not exist.")
         if path.suffix == PROJECT_SUFFIX:  # created when missing, as on the command line
-            self.open_project(path)
+            self.open_project(path, read_only=read_only)
         else:
             self.close_project()
             self.show_film_file(path)
@@ -190,11 +191,17 @@ class ProjectSession(QObject):
             on_done=checked,
         )
 
-    def open_project(self, path: Path) -> None:
+    def open_project(self, path: Path, *, read_only: bool = False) -> None:
         from db.project import open_project
 
+        because = None
+        if read_only:
+            because = (
+                f"{path.name} is open for reading only: another Critique window edits it. "
+                "Edits made there show here within a second."
+            )
         self.close_project()
-        self.project = open_project(path)
+        self.project = open_project(path, read_only_because=because)
         self._check_in_background(path)
         self.undo_stack = UndoStack(self.project.repo)
         self.undo_stack.subscribe(self.changed.emit)  # once per project; panels listen once
