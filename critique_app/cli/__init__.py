@@ -80,6 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from critique_app.cli.open_cmd import run_default
 
         return run_default()
+    _say_if_a_window_holds(args)
     try:
         return int(args.func(args) or 0)
     except UserError as err:
@@ -100,3 +101,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+
+
+def _say_if_a_window_holds(args: argparse.Namespace) -> None:
+    """A window open on the project this command uses will show its changes: say so, so
+    nobody wonders whether to close the window first (nothing needs closing)."""
+    project = getattr(args, "project", None)
+    if args.command == "open" or not project or not str(project).endswith(".critique"):
+        return
+    from critique_app.services.window_presence import notice_for_terminal
+
+    notice = notice_for_terminal(project)
+    if notice is not None:
+        print(notice, file=sys.stderr)
