@@ -73,6 +73,25 @@ def test_two_hundred_hurried_cycles_with_real_libvlc(run_scenario: Any, festival
     assert set(result["started"]) == {"thumbnails", "matching", "anchors", "provenance"}
 
 
+def test_fifty_windows_made_and_destroyed_in_one_process(run_scenario: Any, festival: Path) -> None:
+    """Real libvlc playing, thumbnails running, the compare view open in every third window,
+    each destroyed another way (close, deleteLater alone, shutdown twice, sip.delete, delete
+    on close, the app quitting with two open): the process then ends through the ordinary
+    interpreter teardown with exit 0 (run_scenario checks it), nothing left running."""
+    from tests.xvfb.scenarios import ORDERS
+
+    result = run_scenario("lifecycle:50", festival, timeout=900)
+    assert result["windows"] == 50
+    assert set(result["orders"]) == set(ORDERS), result["orders"]
+    assert result["vlc_playing"] == 50  # libvlc was playing in every window
+    assert result["thumbnails_running"] == 50
+    assert result["compare_open"] == 17
+    # every window shut down before Qt deleted it, and released its libvlc player
+    assert result["shut_down"] == result["released"] == 50
+    assert result["threads_left"] == []
+    assert result["windows_left"] == 0
+
+
 def test_quitting_while_work_runs_returns_in_under_a_second(
     xvfb_display: str, festival: Path, tmp_path: Path
 ) -> None:
