@@ -67,9 +67,7 @@ def main() -> int:
     (work / "festival").mkdir()
     festival = make_project(work / "festival")
     xvfb, display = start_xvfb()
-    hogs = [
-        subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(args.hog)
-    ]
+    hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(args.hog)]
     ends: dict[str, collections.Counter[str]] = {s: collections.Counter() for s in SCENARIOS}
     crashes: list[dict[str, object]] = []
     try:

@@ -127,10 +127,11 @@ def churn_scenario(app: QApplication, project: str, out: str, cycles: int) -> in
     return 0
 
 
-def quit_scenario(app: QApplication, project: str, out: str) -> int:
-    """Ctrl+Q while thumbnails, matching, anchors and a provenance check run on a long film,
-    then the end run_gui has (end_gui, return). Writes the instants of the key press and of the
-    event loop's end (benchmarks/quit_latency.py times the process's exit from them)."""
+def quit_scenario(app: QApplication, project: str, out: str, working: bool = True) -> int:
+    """Ctrl+Q while thumbnails, matching, anchors and a provenance check run on a long film
+    (`working`; otherwise once the film's and project's work has stopped), then the end
+    run_gui has (end_gui, return). Writes the instants of the key press and of the event
+    loop's end (benchmarks/quit_latency.py times the process's exit from them)."""
     from tests.stress.churn import Tally, start_everything
 
     window = MainWindow()
@@ -140,10 +141,13 @@ def quit_scenario(app: QApplication, project: str, out: str) -> int:
     pump(app, 0.3)
     window.open_path(project)
     c = window.controller
-    wait_for(app, lambda: c.info is not None and c.mode == "exact", timeout=30)
-    tally = Tally()
-    start_everything(window, tally)
-    pump(app, 0.3)
+    wait_for(app, lambda: c.info is not None and c.mode == "exact", timeout=60)
+    if working:
+        start_everything(window, Tally())
+        pump(app, 0.3)
+    else:
+        window.tasks.cancel("project", "film", timeout=60)
+        wait_for(app, lambda: not window.tasks.tasks("film") + window.tasks.tasks("project"))
     running = sorted(t.label for t in window.tasks.tasks() if t.running)
 
     def press_ctrl_q() -> None:
@@ -274,8 +278,8 @@ def main(name: str, clip: str, out: str) -> int:
         return churn_scenario(app, clip, out, int(name.partition(":")[2] or 200))
     if name.startswith("lifecycle"):
         return lifecycle_scenario(app, clip, out, int(name.partition(":")[2] or 50))
-    if name == "quit_while_working":
-        return quit_scenario(app, clip, out)
+    if name in ("quit_while_working", "quit_idle"):
+        return quit_scenario(app, clip, out, working=name == "quit_while_working")
     window = MainWindow()
     window.resize(960, 680)
     window.show()
