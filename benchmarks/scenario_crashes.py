@@ -55,6 +55,9 @@ def main() -> int:
     parser.add_argument("--hog", type=int, default=0, help="CPU hog processes to run beside")
     parser.add_argument("--repo", type=Path, default=REPO, help="the checkout whose scenarios run")
     parser.add_argument("--quick", action="store_true", help="2 rounds")
+    parser.add_argument(
+        "--scenarios", nargs="+", default=list(SCENARIOS), help="e.g. lifecycle:50 (this tree)"
+    )
     parser.add_argument("--out", type=Path, default=RESULTS / "scenario_crashes.json")
     args = parser.parse_args()
     rounds = 2 if args.quick else args.rounds
@@ -68,12 +71,15 @@ def main() -> int:
     festival = make_project(work / "festival")
     xvfb, display = start_xvfb()
     hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(args.hog)]
-    ends: dict[str, collections.Counter[str]] = {s: collections.Counter() for s in SCENARIOS}
+    names = args.scenarios
+    ends: dict[str, collections.Counter[str]] = {s: collections.Counter() for s in names}
     crashes: list[dict[str, object]] = []
     try:
         for n in range(rounds):
-            for name in SCENARIOS:
-                target = festival if name == "quit_while_working" else clip
+            for name in names:
+                target = (
+                    clip if name in ("pause_and_step_back", "vlc_play_pause_steps") else festival
+                )
                 env = dict(os.environ)
                 env.update(
                     QT_QPA_PLATFORM="xcb",
@@ -91,7 +97,7 @@ def main() -> int:
                         env=env,
                         capture_output=True,
                         text=True,
-                        timeout=180,
+                        timeout=900,
                     )
                     how = str(done.returncode)
                 except subprocess.TimeoutExpired:
