@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import sqlite3
 import sys
 import traceback
@@ -11,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
+from PyQt6.QtCore import QCoreApplication, QEvent
 from PyQt6.QtGui import QFont, QFontDatabase, QIcon
 from PyQt6.QtWidgets import QApplication
 
@@ -45,7 +45,7 @@ def apply_theme(app: QApplication) -> None:
 
 
 def run_gui(path: Path | None = None, *, read_only: bool = False) -> int:
-    """Open the window (on `path` when given) and run until it is closed."""
+    """Open the window (on `path` when given) and run until it is closed; the exit code."""
     from critique_app.gui.main_window import MainWindow
 
     app = make_app()
@@ -54,22 +54,25 @@ def run_gui(path: Path | None = None, *, read_only: bool = False) -> int:
     window.show()
     if path is not None:
         window.open_path(path, read_only=read_only)
-    leave(app.exec())
-    return 0  # not reached
+    code = app.exec()
+    sys.excepthook = sys.__excepthook__
+    del window
+    end_gui(app)
+    return code
 
 
-def leave(code: int) -> None:
-    """End the process as soon as the window has closed. By then its tasks are joined, the
-    project is closed (WAL folded back) and the settings are synced, so nothing is left to
-    save; the interpreter's own teardown of Qt, libvlc and FFmpeg would only add a second of
-    waiting to every quit."""
-    logging.shutdown()
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):
-            pass
-    os._exit(code)
+def end_gui(app: QApplication) -> None:
+    """After the event loop: every window shut down (its workers joined, the project closed,
+    libvlc released) and deleted while the QApplication still exists, so the interpreter's
+    own teardown that follows frees nothing Qt or libvlc still uses, in whatever order."""
+    from critique_app.gui.main_window import shutdown_all_windows
+
+    shutdown_all_windows()
+    for widget in app.topLevelWidgets():
+        if widget.parent() is None:
+            widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    QCoreApplication.processEvents()  # late queued events of the workers reach nobody
 
 
 def last_project() -> Path | None:

@@ -5,9 +5,12 @@ No logic of its own beyond wiring: the controller plays, the session loads, widg
 
 from __future__ import annotations
 
+import atexit
+import weakref
 from pathlib import Path
 from typing import Any
 
+from PyQt6 import sip
 from PyQt6.QtCore import QEvent, QObject, Qt
 from PyQt6.QtGui import QCloseEvent, QKeyEvent
 from PyQt6.QtWidgets import (
@@ -57,6 +60,22 @@ def default_engines() -> tuple[PlayerEngine, PlayerEngine, str]:
     except EngineUnavailable as err:
         exact = ExactEngine()
         return exact, exact, f"{err} Playing exact frames instead: video only, no sound."
+
+
+# Windows not shut down yet: the process's exit shuts them down (atexit) if nothing else did.
+_live_windows: weakref.WeakSet[MainWindow] = weakref.WeakSet()
+
+
+def shutdown_all_windows() -> None:
+    """Shut down every window still running (a script that quits without closing them)."""
+    for window in list(_live_windows):
+        if sip.isdeleted(window):  # Qt deleted it (and its children) without a word
+            continue
+        window.shutdown()
+        window.tasks.join()
+
+
+atexit.register(shutdown_all_windows)
 
 
 class MainWindow(QMainWindow):
@@ -112,9 +131,12 @@ class MainWindow(QMainWindow):
         if forward.draws_itself or (reverse is not None and reverse.draws_itself):
             self.controller.attach(self.video.native_window_id())
         self.video.setFocus()
+        self.is_shut_down = False
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)  # K release: hold K + J/L steps one frame
+            app.aboutToQuit.connect(self.shutdown)  # quitting with the window still open
+        _live_windows.add(self)
 
     # -- assembly ---------------------------------------------------------------------------
     def _build_layout(self) -> None:
@@ -439,27 +461,48 @@ class MainWindow(QMainWindow):
         self.show_message("This project was changed by another program: the window shows it now.")
 
     def closeEvent(self, event: QCloseEvent | None) -> None:  # noqa: N802
-        # First: every worker is cancelled and joined before any object it reports to goes.
+        self.shutdown()
+        super().closeEvent(event)
+
+    def __dtor__(self) -> None:
+        """sip calls this as the C++ window is destroyed, whoever destroys it (deleteLater,
+        sip.delete, a parent, the QApplication), before any of its children goes (the window
+        itself cannot be called any more): shut down first."""
+        self.shutdown()
+        self.tasks.join()
+
+    def shutdown(self) -> None:
+        """Release everything the window runs, before Qt deletes any of its widgets: the
+        closing window, the app quitting, deleteLater() and the process's exit come through
+        here, and a second call does nothing. In order: every worker is cancelled and joined
+        (nothing reports to an object that is about to go), the settings are saved, the
+        panels drop their work, the project closes, and the player stops and releases libvlc
+        (its native window detached). The widgets stay until Qt deletes them."""
+        if self.is_shut_down:
+            return
+        self.is_shut_down = True
+        _live_windows.discard(self)
         self.tasks.shutdown()
         self.outside.stop()
         self.presence.stop()
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self)
-        self.settings.window_geometry = self.saveGeometry()
+        if not sip.isdeleted(self):  # from __dtor__ the window itself is already gone
+            app = QApplication.instance()
+            if app is not None:
+                app.removeEventFilter(self)
+                try:
+                    app.aboutToQuit.disconnect(self.shutdown)
+                except TypeError:  # never connected (the window was made before the app)
+                    pass
+            self.settings.window_geometry = self.saveGeometry()
         self.settings.play_rate = self.controller.play_rate
         self.settings.sync()
         self.anchor_keeper.close()
         self.matches.close()
         self.compare.close()
         self.session.close()
-        self.controller.close()
+        self.controller.close()  # stops the engines: libvlc released, its window detached
         close_shared_reader()  # the warm C2PA reader this window may have started
-        super().closeEvent(event)
-
-    def shutdown(self) -> None:
-        """Close for tests and scripts: same as the user closing the window."""
-        self.close()
+        self.tasks.shutdown()  # anything the closing itself started
 
     @property
     def current_frame(self) -> int:

@@ -48,7 +48,7 @@ class Task(QObject):
     done = pyqtSignal(object)  # the function's result
     failed = pyqtSignal(str)  # a sentence (UserError) or a bug summary
     cancelled = pyqtSignal()
-    finished = pyqtSignal()  # after any of the three above, always (even when dropped)
+    finished = pyqtSignal()  # after any of the three above, even when dropped (not after shutdown)
 
     def __init__(
         self,
@@ -69,6 +69,7 @@ class Task(QObject):
         self._thread = threading.Thread(target=self._run, name=f"task:{label}", daemon=True)
         self._last_report = 0.0
         self.dropped = False  # cancelled from the window: nothing more reaches the GUI
+        self.silenced = False  # its window shut down: not even `finished` is emitted
         self.delivered = False  # `finished` has run on the GUI thread
         self.result: Any = None
         self.error: str | None = None
@@ -107,6 +108,9 @@ class Task(QObject):
             self.partial.emit(item)
 
     def _on_ended(self, how: str, value: object) -> None:
+        if self.silenced:  # whoever listened to `finished` may be deleted by now
+            self.delivered = True
+            return
         if not self.dropped:
             if how == "done":
                 self.done.emit(value)
@@ -224,14 +228,26 @@ class TaskRunner(QObject):
         return self._join(doomed, timeout)
 
     def shutdown(self, timeout: float = 2.0) -> list[Task]:
-        """Cancel everything and join it: the first thing the window does when it closes."""
+        """Cancel everything and join it: the first thing the window does when it closes. From
+        then on the runner's tasks emit nothing at all, not even `finished`: what they would
+        report to is about to be deleted."""
         self.closed = True
         doomed = self.tasks()
         for task in doomed:
             task.drop()
+            task.silenced = True  # the window's objects go next: nothing is emitted to them
         late = self._join(doomed, timeout)
         for task in late:
             log.warning("%s did not stop within %.1f s of Cancel", task.label, timeout)
+        return late
+
+    def join(self, timeout: float = 60.0) -> list[Task]:
+        """After shutdown(): wait for the threads that did not stop within its timeout (a
+        worker inside one long native call), so none outlives the objects it reports to or
+        the process. `timeout` only guards against a hang; returns those still running."""
+        late = self._join([t for t in self._tasks if t.running], timeout)
+        for task in late:
+            log.error("%s still runs %.0f s after the window closed", task.label, timeout)
         return late
 
     @staticmethod

@@ -214,7 +214,19 @@ class VlcEngine:
     def set_mute(self, mute: bool) -> None:
         self._player.audio_set_mute(bool(mute))
 
+    @property
+    def released(self) -> bool:
+        """close() has stopped and released the libvlc player."""
+        return isinstance(self._player, _Released)
+
     def close(self) -> None:
+        """Stop and release the player for good (a second call does nothing). In this order:
+        no more callbacks into Python, playback stopped (libvlc joins its decoder and video
+        threads), the native window detached (nothing draws into a window Qt may destroy
+        next), then the player and the instance released."""
+        player, self._player = self._player, _Released()
+        if isinstance(player, _Released):
+            return
         et = self._vlc.EventType
         for kind in (
             et.MediaPlayerTimeChanged,
@@ -222,7 +234,22 @@ class VlcEngine:
             et.MediaPlayerEncounteredError,
         ):
             self._events.event_detach(kind)
-        self._player.stop()
-        self._player.release()
+        player.stop()
+        if sys.platform.startswith("linux"):
+            player.set_xwindow(0)
+        elif sys.platform == "win32":
+            player.set_hwnd(None)
+        elif sys.platform == "darwin":
+            player.set_nsobject(None)
+        player.release()
         self._instance.release()
+        self._instance = _Released()
         self._state = EngineState.STOPPED
+
+
+class _Released:
+    """Stands in for a released libvlc object: a late call does nothing (calling the freed
+    one would be a use-after-free in libvlc)."""
+
+    def __getattr__(self, name: str) -> Any:
+        return lambda *args, **kwargs: None

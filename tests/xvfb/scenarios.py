@@ -10,18 +10,19 @@ from __future__ import annotations
 import json
 import os
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from PIL import Image
-from PyQt6.QtCore import Qt, QTimer
+from PyQt6.QtCore import QEventLoop, Qt, QTimer
 from PyQt6.QtGui import QImage
 from PyQt6.QtTest import QTest
 from PyQt6.QtWidgets import QApplication
 
-from critique_app.gui.app import leave, make_app
+from critique_app.gui.app import end_gui, make_app
 from critique_app.gui.main_window import MainWindow
 from critique_app.media.frame_server import FrameServer
 from tests.media_factory import read_frame_code
@@ -122,12 +123,15 @@ def churn_scenario(app: QApplication, project: str, out: str, cycles: int) -> in
 
     tally = churn(app, new_window, Path(project), cycles)
     Path(out).write_text(json.dumps({"engine": "vlc", **tally.__dict__}))
+    end_gui(app)
     return 0
 
 
-def quit_scenario(app: QApplication, project: str, out: str) -> int:
-    """Ctrl+Q while thumbnails, matching, anchors and a provenance check run on a long film.
-    Writes the instant of the key press; the test times the process's exit from it."""
+def quit_scenario(app: QApplication, project: str, out: str, working: bool = True) -> int:
+    """Ctrl+Q while thumbnails, matching, anchors and a provenance check run on a long film
+    (`working`; otherwise once the film's and project's work has stopped), then the end
+    run_gui has (end_gui, return). Writes the instants of the key press and of the event
+    loop's end (benchmarks/quit_latency.py times the process's exit from them)."""
     from tests.stress.churn import Tally, start_everything
 
     window = MainWindow()
@@ -137,10 +141,13 @@ def quit_scenario(app: QApplication, project: str, out: str) -> int:
     pump(app, 0.3)
     window.open_path(project)
     c = window.controller
-    wait_for(app, lambda: c.info is not None and c.mode == "exact", timeout=30)
-    tally = Tally()
-    start_everything(window, tally)
-    pump(app, 0.3)
+    wait_for(app, lambda: c.info is not None and c.mode == "exact", timeout=60)
+    if working:
+        start_everything(window, Tally())
+        pump(app, 0.3)
+    else:
+        window.tasks.cancel("project", "film", timeout=60)
+        wait_for(app, lambda: not window.tasks.tasks("film") + window.tasks.tasks("project"))
     running = sorted(t.label for t in window.tasks.tasks() if t.running)
 
     def press_ctrl_q() -> None:
@@ -151,16 +158,128 @@ def quit_scenario(app: QApplication, project: str, out: str) -> int:
     code = app.exec()  # as run_gui ends: the event loop returns when the window has closed
     report = json.loads(Path(out).read_text())
     Path(out).write_text(json.dumps({**report, "loop_ended_at": time.time()}))
-    leave(code)
-    return 3  # not reached
+    end_gui(app)
+    return code
+
+
+ORDERS = (
+    "close, deleteLater",
+    "deleteLater",
+    "shutdown twice, close",
+    "sip.delete",
+    "delete on close",
+    "app quit",
+)
+
+
+def lifecycle_scenario(app: QApplication, project: str, out: str, count: int) -> int:
+    """`count` windows made and destroyed in this one process, each with libvlc playing the
+    film, thumbnails running, and for every third one the compare view open on the other film,
+    destroyed in ORDERS in turn (app quit: two windows open when the event loop is quit).
+    Records what ran at the moment of destruction and what was left afterwards."""
+    from PyQt6 import sip
+    from PyQt6.QtCore import Qt as _Qt
+
+    other = str(Path(project).parent / "B.mp4")
+    report: dict[str, Any] = {
+        "windows": 0,
+        "orders": {},
+        "vlc_playing": 0,
+        "thumbnails_running": 0,
+        "compare_open": 0,
+        "released": 0,
+        "shut_down": 0,
+        "threads_left": [],
+        "windows_left": 0,
+    }
+
+    def made(n: int) -> tuple[MainWindow, Any]:
+        window = MainWindow()
+        window.resize(960, 680)
+        window.show()
+        window.open_path(project)
+        c = window.controller
+        wait_for(app, lambda: c.info is not None and c.mode == "exact", timeout=60)
+        c.toggle_play()
+        if n % 3 == 0:
+            window.compare.compare_with(other)
+        if window.tracks.generate_thumbnails() is None:
+            raise AssertionError(f"window {n}: thumbnails did not start")
+        pump(app, 0.1 + (n % 5) * 0.05)
+        report["windows"] += 1
+        report["vlc_playing"] += int(c.forward.name == "vlc" and c.playing and c.forward.is_playing)
+        report["thumbnails_running"] += int(
+            any(t.label == "Thumbnails" and t.running for t in window.tasks.tasks())
+        )
+        report["compare_open"] += int(window.compare.active)
+        return window, c.forward
+
+    def ended(engine: Any, shut: bool) -> None:
+        report["released"] += int(getattr(engine, "released", False))
+        report["shut_down"] += int(shut)
+
+    def spin(seconds: float) -> None:
+        loop = QEventLoop()
+        QTimer.singleShot(int(seconds * 1000), loop.quit)
+        loop.exec()
+
+    n = k = 0  # windows made, destructions done
+    while n < count:
+        order = ORDERS[k % len(ORDERS)]
+        report["orders"][order] = report["orders"].get(order, 0) + 1
+        if order == "app quit":
+            pair = [made(n), made(n + 1)] if n + 1 < count else [made(n)]
+            QTimer.singleShot(50, app.quit)
+            app.exec()  # returns once quit: aboutToQuit shut the open windows down
+            for window, _engine in pair:
+                window.deleteLater()
+            spin(0.05)
+            for window, engine in pair:
+                ended(engine, sip.isdeleted(window) and window.is_shut_down)
+            n += len(pair)
+            k += 1
+        else:
+            window, engine = made(n)
+            if order == "close, deleteLater":
+                window.close()
+                window.deleteLater()
+            elif order == "deleteLater":  # straight from playing: no close first
+                window.deleteLater()
+            elif order == "shutdown twice, close":
+                window.shutdown()
+                window.shutdown()
+                window.close()
+                window.deleteLater()
+            elif order == "sip.delete":  # the C++ window destroyed at once, no close
+                sip.delete(window)
+            else:
+                window.setAttribute(_Qt.WidgetAttribute.WA_DeleteOnClose)
+                window.close()
+            spin(0.05)  # an event loop: deferred deletes run, late queued events reach nobody
+            ended(engine, sip.isdeleted(window) and window.is_shut_down)
+            del window
+            n += 1
+            k += 1
+        report["threads_left"] += [
+            t.name for t in threading.enumerate() if t.name.startswith("task:")
+        ]
+    end_gui(app)
+    report["windows_left"] = sum(isinstance(w, MainWindow) for w in app.topLevelWidgets())
+    report["threads_left"] += [
+        t.name for t in threading.enumerate() if t is not threading.main_thread()
+    ]
+    Path(out).write_text(json.dumps(report, indent=2))
+    return 0
 
 
 def main(name: str, clip: str, out: str) -> int:
     app = make_app()
     if name.startswith("churn"):
         return churn_scenario(app, clip, out, int(name.partition(":")[2] or 200))
-    if name == "quit_while_working":
-        return quit_scenario(app, clip, out)
+    if name.startswith("lifecycle"):
+        return lifecycle_scenario(app, clip, out, int(name.partition(":")[2] or 50))
+    if name in ("quit_while_working", "quit_idle"):
+        return quit_scenario(app, clip, out, working=name == "quit_while_working")
     window = MainWindow()
     window.resize(960, 680)
     window.show()
@@ -214,13 +333,11 @@ def main(name: str, clip: str, out: str) -> int:
     Path(out).write_text(json.dumps(result, indent=2))
     server.close()
     window.close()
+    end_gui(app)
     return 0
 
 
 if __name__ == "__main__":
-    # End as the app ends (critique_app.gui.app.leave: flush, then os._exit), not through the
-    # interpreter's teardown: freeing main()'s window, QApplication and libvlc player in
-    # whatever order Python picks segfaulted about one scenario in six, after its checks.
-    from critique_app.gui.app import leave
-
-    leave(main(*sys.argv[1:4]))
+    # The process ends as the app does: main() shuts its windows down and deletes them while
+    # the QApplication exists (end_gui), then the interpreter's ordinary teardown.
+    sys.exit(main(*sys.argv[1:4]))

