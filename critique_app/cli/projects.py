@@ -75,13 +75,13 @@ class _Made:
         """Remove what the command made: the project file and its -wal/-shm."""
         for suffix in SIDECARS:
             if suffix not in self.sidecars:
-                with contextlib.suppress(FileNotFoundError):
+                with contextlib.suppress(OSError):  # absent, or on a read-only disk
                     Path(f"{self.path}{suffix}").unlink()
         if self.was_empty:
             with contextlib.suppress(OSError), self.path.open("wb"):
                 pass
         else:
-            with contextlib.suppress(FileNotFoundError):
+            with contextlib.suppress(OSError):
                 self.path.unlink()
 
 
