@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from critique_app.domain.model import Vocabulary
+from critique_app.domain.reading_limits import check_size, reading_limits
 from critique_app.domain.vocabulary import (
     parse_ecv,
     parse_vocabulary,
@@ -22,6 +23,7 @@ from db.repository import Repository
 def read_vocabulary_file(path: str | Path) -> tuple[Vocabulary, str]:
     """Parse a .json or .ecv vocabulary file; UserError naming the file when it is unusable."""
     path = Path(path)
+    check_size(path, str(path))
     try:
         text = path.read_text("utf-8")
     except FileNotFoundError:
@@ -30,9 +32,10 @@ def read_vocabulary_file(path: str | Path) -> tuple[Vocabulary, str]:
         raise UserError(f"{path} is not a text file (expected UTF-8 JSON or ELAN XML).") from None
     except OSError as err:
         raise UserError(f"Cannot read {path}: {err.strerror}.") from None
-    if path.suffix.lower() == ".ecv" or text.lstrip().startswith("<"):
-        return parse_ecv(text, str(path), name=path.stem), text
-    return parse_vocabulary(text, str(path)), text
+    with reading_limits(str(path)):
+        if path.suffix.lower() == ".ecv" or text.lstrip().startswith("<"):
+            return parse_ecv(text, str(path), name=path.stem), text
+        return parse_vocabulary(text, str(path)), text
 
 
 def read_vocabulary_source(path: str | Path) -> tuple[Vocabulary, str | None]:

@@ -127,7 +127,27 @@ def _key(name: str) -> str:
     return re.sub(r"[\s_\-]+", "", name.strip().lower())
 
 
+FIELD_LIMIT = 64 * 1024 * 1024  # one cell: a long note, a region drawn freehand on many frames
+
+
 def read(path: Path) -> ImportedList:
+    """`_read`, with cells up to FIELD_LIMIT characters (the csv module's default, 128 KB, is
+    less than a long freehand region); a larger cell or a broken quote is one sentence."""
+    before = csv.field_size_limit(FIELD_LIMIT)
+    try:
+        return _read(path)
+    except csv.Error as err:
+        if "field larger than field limit" in str(err):
+            raise UserError(
+                f"{path.name} has a cell longer than {FIELD_LIMIT // 1024 // 1024} MB of "
+                "text, more than any annotation holds: it is not read; nothing was changed."
+            ) from None
+        raise UserError(f"{path.name} is not a readable table ({err}).") from None
+    finally:
+        csv.field_size_limit(before)
+
+
+def _read(path: Path) -> ImportedList:
     """A Critique table (with uuids: every field restored), or a spreadsheet with only the
     columns a person types: film, in, out (timecode or frames), category or value, tier,
     author. Rows that cannot be read are skipped and counted with their line."""

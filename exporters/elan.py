@@ -31,6 +31,7 @@ from critique_app.domain.model import (
     Vocabulary,
     now_iso,
 )
+from critique_app.domain.reading_limits import parse_xml
 from critique_app.errors import UserError
 from exporters.document import (
     ExportContext,
@@ -459,7 +460,7 @@ def read(path: Path, rate: Fraction | None = None) -> ImportedList:
             "does not read it (such declarations are how XML entity attacks work)."
         )
     try:
-        root = ET.fromstring(raw)
+        root = parse_xml(raw, path.name)  # also refuses a DTD in any encoding
     except ET.ParseError as err:
         raise UserError(f"{path.name} is not a readable ELAN file ({err}).") from None
     if root.tag != "ANNOTATION_DOCUMENT":

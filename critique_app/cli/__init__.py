@@ -2,19 +2,25 @@
 
 Each sub-command lives in its own module of this package with two functions,
 `register(subparsers)` and `run(args) -> int`; heavy imports happen inside
-`run` so that `critique-app --help` stays instant. Exit status: 0 success,
-1 a file could not be processed (one sentence on stderr), 2 usage error.
+`run` so that `critique-app --help` stays instant. Exit status: 0 success (also when the
+reader of the output went away, as `| head` does), 1 a file could not be processed (one
+sentence on stderr), 2 usage error (a bad option, or a project that does not exist given to a
+command that needs one: see critique_app.cli.projects), 130 interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import importlib
 import importlib.util
 import logging
+import os
 import sys
 import traceback
 from collections.abc import Sequence
+from typing import TextIO
 
 from critique_app import __version__
 from critique_app.errors import UserError
@@ -64,6 +70,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; its exit status. Output into a closed pipe (`... | head -1`) ends the
+    command quietly with status 0, as Python's documentation advises for SIGPIPE."""
+    try:
+        status = _main(argv)
+        _flush(sys.stdout)  # a closed pipe shows here at the latest, not at interpreter exit
+        return status
+    except BrokenPipeError:
+        return _pipe_closed()
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    from critique_app.cli.projects import finish_command, say_if_a_window_holds
+
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list[:1] == ["--provenance-worker"]:
         # The bundled app has no `python -m`: it re-runs itself as the isolated C2PA reader.
@@ -80,16 +99,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         from critique_app.cli.open_cmd import run_default
 
         return run_default()
-    _say_if_a_window_holds(args)
+    say_if_a_window_holds(args)
+    status: int | None = None
     try:
-        return int(args.func(args) or 0)
+        status = int(args.func(args) or 0)
+        _flush(sys.stdout)
+        return status
+    except BrokenPipeError:
+        raise
     except UserError as err:
+        if _is_broken_pipe(err):
+            raise BrokenPipeError from err
         print(f"critique-app: {err}", file=sys.stderr)
-        return 1
+        return int(getattr(err, "exit_status", 1))
     except KeyboardInterrupt:
         print("critique-app: interrupted.", file=sys.stderr)
         return 130
-    except Exception:  # a bug: say so, keep the traceback in the log
+    except Exception as err:  # a bug: say so, keep the traceback in the log
+        if _is_broken_pipe(err):
+            raise BrokenPipeError from err
         from critique_app.paths import log_file
 
         path = log_file()
@@ -101,16 +129,34 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+    finally:
+        finish_command(status)
 
 
-def _say_if_a_window_holds(args: argparse.Namespace) -> None:
-    """A window open on the project this command uses will show its changes: say so, so
-    nobody wonders whether to close the window first (nothing needs closing)."""
-    project = getattr(args, "project", None)
-    if args.command == "open" or not project or not str(project).endswith(".critique"):
-        return
-    from critique_app.services.window_presence import notice_for_terminal
+def _flush(stream: TextIO) -> None:
+    with contextlib.suppress(ValueError):  # a stream already closed: nothing to flush
+        stream.flush()
 
-    notice = notice_for_terminal(project)
-    if notice is not None:
-        print(notice, file=sys.stderr)
+
+def _is_broken_pipe(err: BaseException | None) -> bool:
+    """A write into a closed pipe, even when a library wrapped it in another exception."""
+    seen = 0
+    while err is not None and seen < 10:
+        if isinstance(err, BrokenPipeError) or (
+            isinstance(err, OSError) and err.errno == errno.EPIPE
+        ):
+            return True
+        err = err.__cause__ or err.__context__
+        seen += 1
+    return False
+
+
+def _pipe_closed() -> int:
+    """The reader of stdout (or stderr) went away: point both at devnull, so that Python's
+    own flush at exit writes nowhere instead of failing, and end with status 0."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            os.dup2(devnull, stream.fileno())
+    os.close(devnull)
+    return 0

@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
 
@@ -78,15 +77,13 @@ def _print(report: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from critique_app.cli.projects import project_to_use
     from critique_app.errors import UserError
     from critique_app.services.agreement import add_disagreements_to_seminar, class_agreement
-    from db.project import open_project
 
-    if not Path(args.project).is_file():
-        raise UserError(f"{args.project} does not exist: there are no annotations to compare.")
     if args.passages < 0:
         raise UserError("--passages must be 0 or more.")
-    with open_project(args.project) as project:
+    with project_to_use(args.project, needs="there are no annotations to compare") as project:
         reports = class_agreement(
             project, film=args.film, by=args.by, tiers=args.tiers, passages=args.passages
         )

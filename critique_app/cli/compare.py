@@ -57,9 +57,10 @@ def run(args: argparse.Namespace) -> int:
     progress = TerminalProgress("compare")
     try:
         if args.project:
-            from db.project import open_project
+            from critique_app.cli.projects import project_to_use
 
-            with open_project(args.project) as project:
+            needs = "--project keeps fingerprints in an existing project"
+            with project_to_use(args.project, needs=needs) as project:
                 comparison = compare_files(args.a, args.b, project=project, progress=progress)
         else:
             comparison = compare_files(args.a, args.b, progress=progress)

@@ -71,16 +71,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
+    from critique_app.cli.projects import project_to_use
     from critique_app.errors import UserError
     from critique_app.progress import TerminalProgress
     from critique_app.services import export as service
-    from db.project import open_project
 
-    if not Path(args.project).is_file():
-        raise UserError(f"{args.project} does not exist: there is nothing to export.")
-    with open_project(args.project) as project:
+    with project_to_use(args.project, needs="there is nothing to export") as project:
         if args.film is not None:
             filters = {"search": args.search} if args.search else {}
             doc = service.film_document(project, args.film, **filters)

@@ -23,7 +23,7 @@ def register(subparsers: Any) -> None:
         "--project",
         required=True,
         metavar="P",
-        help="project file (*.critique); created when missing",
+        help="project file (*.critique); created when missing (says `created P`)",
     )
     p.add_argument(
         "--restart", action="store_true", help="forget earlier fingerprints of this film"
@@ -40,13 +40,13 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from critique_app.cli.projects import project_to_use
     from critique_app.errors import Cancelled
     from critique_app.progress import TerminalProgress
     from critique_app.services.fingerprinting import fingerprint_film
-    from db.project import open_project
 
     progress = TerminalProgress("fingerprint")
-    with open_project(args.project) as project:
+    with project_to_use(args.project) as project:
         try:
             s = fingerprint_film(
                 project, args.media, progress, workers=args.workers, restart=args.restart

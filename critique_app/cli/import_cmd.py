@@ -31,11 +31,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from critique_app.cli.projects import project_to_use
     from critique_app.progress import TerminalProgress
     from critique_app.services.import_annotations import import_file
-    from db.project import open_project
 
-    with open_project(args.project) as project:
+    # Annotations go onto films already in the project: a new project could take none.
+    needs = "annotations are imported onto the films of an existing project"
+    with project_to_use(args.project, needs=needs) as project:
         progress = TerminalProgress("import")
         try:
             summary = import_file(

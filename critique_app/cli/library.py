@@ -23,7 +23,7 @@ def register(subparsers: Any) -> None:
         "add",
         help="hash stills and clips (folders too) into the library",
         description="Hash stills and clips (folders: every file inside) into the "
-        "project's library. A PROJECT that does not exist is created. Files that are "
+        "project's library. A PROJECT that does not exist is created (`created P` on stderr). Files that are "
         "not images or videos are reported and skipped.",
     )
     add.add_argument("project", metavar="PROJECT", help="project file (*.critique)")
@@ -52,12 +52,12 @@ def _item_json(item: Any) -> dict[str, Any]:
 
 
 def run_add(args: argparse.Namespace) -> int:
+    from critique_app.cli.projects import project_to_use
     from critique_app.progress import TerminalProgress
     from critique_app.services.fingerprinting import add_to_library
-    from db.project import open_project
 
     progress = TerminalProgress("library")
-    with open_project(args.project) as project:
+    with project_to_use(args.project) as project:
         try:
             report = add_to_library(
                 project, args.paths, label=args.label, note=args.note, progress=progress
@@ -75,10 +75,10 @@ def run_add(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
+    from critique_app.cli.projects import project_to_use
     from db.fingerprint_store import library_items
-    from db.project import open_project
 
-    with open_project(args.project) as project:
+    with project_to_use(args.project, needs="it has no library to list") as project:
         items = library_items(project.db)
     if args.json:
         json.dump([_item_json(i) for i in items], sys.stdout, indent=2)

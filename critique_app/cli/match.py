@@ -27,12 +27,13 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from critique_app.cli.projects import project_to_use
     from critique_app.progress import TerminalProgress
     from critique_app.services.fingerprinting import match_film
-    from db.project import open_project
 
     progress = TerminalProgress("match")
-    with open_project(args.project) as project:
+    needs = "a film is matched against the library of an existing project"
+    with project_to_use(args.project, needs=needs) as project:
         try:
             report = match_film(project, args.media, progress)
         finally:

@@ -48,15 +48,12 @@ def _source(project: Any, text: str) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
-    from critique_app.errors import UserError
+    from critique_app.cli.projects import project_to_use
     from critique_app.progress import TerminalProgress
     from critique_app.services.copies import move_annotations_to_copy
-    from db.project import open_project
 
-    if not Path(args.project).is_file():
-        raise UserError(f"{args.project} does not exist: there are no annotations to move.")
     progress = TerminalProgress("reanchor")
-    with open_project(args.project) as project:
+    with project_to_use(args.project, needs="there are no annotations to move") as project:
         source = _source(project, args.film)
         try:
             result = move_annotations_to_copy(project, source.id, args.copy, progress)

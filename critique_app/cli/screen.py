@@ -25,7 +25,11 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("folders", nargs="+", metavar="FOLDER", help="folders (or files) to screen")
     p.add_argument(
-        "--project", required=True, metavar="P", help="project file (*.critique) with the library"
+        "--project",
+        required=True,
+        metavar="P",
+        help="project file (*.critique) with the library; the results are stored in it "
+        "(created when missing: says `created P`)",
     )
     where = p.add_mutually_exclusive_group()
     where.add_argument(
@@ -104,14 +108,14 @@ class _Bar:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from critique_app.cli.projects import project_to_use
     from critique_app.errors import Cancelled
     from critique_app.services.screening_cluster import run_screening
     from critique_app.services.screening_table import ranked, row_of
     from db import screening_store
-    from db.project import open_project
 
     bar = _Bar()
-    with open_project(args.project) as project:
+    with project_to_use(args.project) as project:
         try:
             summary = run_screening(
                 project,

@@ -70,9 +70,12 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from critique_app.cli.projects import existing_project
     from critique_app.progress import NO_PROGRESS, TerminalProgress
     from critique_app.services.verify import verify_paths
 
+    if args.project:  # before any work: a typo in P is said at once
+        existing_project(args.project, "--project needs an existing project")
     many = len(args.files) > 1 or any(Path(f).is_dir() for f in args.files)
     progress = TerminalProgress("verify") if many else NO_PROGRESS
     try:
@@ -107,13 +110,9 @@ def _recover(args: argparse.Namespace, blocks: list[dict]) -> str | None:
     (their reports are kept, without the key)."""
     if not getattr(args, "project", None):
         return None
-    from pathlib import Path
-
     from critique_app.errors import UserError
     from critique_app.services.recovered_credentials import needs_recovery, recover_by_content
 
-    if not Path(args.project).is_file():
-        raise UserError(f"{args.project} does not exist: --project needs an existing project.")
     problems = []
     for j in blocks:
         if needs_recovery(j) and j.get("path"):

@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from critique_app.domain.model import Category, Vocabulary
+from critique_app.domain.reading_limits import parse_xml, reading_limits
 from critique_app.errors import UserError
 
 FORMAT = "critique-vocabulary"
@@ -50,7 +51,8 @@ def _bilingual(
 def parse_vocabulary(text: str, source: str = "The vocabulary file") -> Vocabulary:
     """A vocabulary from JSON text; UserError naming `source` when it is malformed or newer."""
     try:
-        data = json.loads(text)
+        with reading_limits(source):
+            data = json.loads(text)
     except json.JSONDecodeError as err:
         raise UserError(
             f"{source} is not valid JSON (line {err.lineno}, column {err.colno}: {err.msg})."
@@ -226,7 +228,7 @@ def parse_ecv(
 ) -> Vocabulary:
     """A vocabulary from an ELAN .ecv file (the first controlled vocabulary in it)."""
     try:
-        root = ET.fromstring(text)
+        root = parse_xml(text, source)
     except ET.ParseError as err:
         raise UserError(f"{source} is not valid XML ({err}).") from None
     if root.tag != "CV_RESOURCE":

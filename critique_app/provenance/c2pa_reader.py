@@ -79,6 +79,11 @@ def read_c2pa(
         return _error_finding(err)
     except OSError as err:
         return C2paFinding(error=f"cannot open the file ({err.strerror})", error_kind="unreadable")
+    except (RecursionError, MemoryError):  # a hostile manifest store: a verdict, not a crash
+        return C2paFinding(
+            error="its Content Credentials are nested too deeply or too large to be read",
+            error_kind="unreadable",
+        )
 
 
 def _error_finding(err: Exception) -> C2paFinding:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from critique_app.domain.reading_limits import check_size
 from critique_app.errors import UserError
 from critique_app.paths import resource, user_data_dir
 
@@ -188,6 +189,7 @@ def shipped_list(key: str) -> TrustList:
 def pem_list(path: str | Path, list_key: str = "pem") -> TrustList:
     """The user's own anchors from a PEM file."""
     p = Path(path)
+    check_size(p, f"The trust file {p}")
     try:
         text = p.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:

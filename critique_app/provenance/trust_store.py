@@ -16,6 +16,7 @@ from datetime import date as Date
 from datetime import datetime, timezone
 from pathlib import Path
 
+from critique_app.domain.reading_limits import check_size
 from critique_app.errors import UserError
 from critique_app.provenance.trust import (
     TrustFile,
@@ -58,6 +59,7 @@ def _base(name: str) -> str:
 
 
 def _check(path: Path, role: str) -> None:
+    check_size(path, f"The trust file {path}")
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:

@@ -23,6 +23,7 @@ from typing import Any
 
 from critique_app.domain.commands import CreateAnnotations, UndoStack
 from critique_app.domain.model import Annotation, Category, Film, FrameRange, Region
+from critique_app.domain.reading_limits import check_size, reading_limits
 from critique_app.errors import UserError
 from critique_app.progress import NO_PROGRESS, Progress
 from exporters.document import Imported, ImportedFile
@@ -99,9 +100,13 @@ def read_file(path: str | Path, film: Film | None = None) -> list[Imported]:
             f"not '{path.suffix or 'files without extension'}'."
         )
     module = importlib.import_module(f"exporters.{module_name}")
-    if module_name in ("elan", "subtitles"):
-        return module.read(path, film.rate if film else None)  # type: ignore[no-any-return]
-    return module.read(path)  # type: ignore[no-any-return]
+    # Nesting, size and memory limits of a hostile or broken file end in a sentence naming
+    # it; nothing is stored before the whole file is read, so the project is untouched.
+    check_size(path)
+    with reading_limits(path.name):
+        if module_name in ("elan", "subtitles"):
+            return module.read(path, film.rate if film else None)  # type: ignore[no-any-return]
+        return module.read(path)  # type: ignore[no-any-return]
 
 
 def file_info(found: list[Imported]) -> ImportedFile | None:

@@ -45,7 +45,8 @@ def test_folder_added_and_a_non_media_file_skipped_with_one_sentence(
     out, err = capsys.readouterr()
     assert code == 1  # one file could not be processed...
     assert err.strip().splitlines() == [
-        "critique-app: readme.txt is not an image or a video; it was skipped."
+        "critique-app: readme.txt is not an image or a video; it was skipped.",
+        f"created {project}",  # what was hashed is kept: the new project stays, and is said
     ]
     assert "Traceback" not in err
     with open_project(project) as p:  # ...and what was hashed is kept

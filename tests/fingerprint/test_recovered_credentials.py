@@ -136,7 +136,7 @@ def test_a_file_whose_own_credentials_stand_is_not_looked_up(
 def test_verify_with_a_missing_project_is_one_sentence(
     case: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["verify", "--project", str(tmp_path / "none.critique"), str(case.copy)]) == 1
+    assert main(["verify", "--project", str(tmp_path / "none.critique"), str(case.copy)]) == 2
     err = capsys.readouterr().err
     assert "does not exist" in err and "Traceback" not in err
 

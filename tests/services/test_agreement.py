@@ -295,7 +295,7 @@ def test_cli_json_and_seminar(project_path: Path, capsys: pytest.CaptureFixture[
     text = capsys.readouterr().out
     assert "Krippendorff's alpha" in text and "Ana / Ben: kappa" in text
     assert (
-        main(["agreement", str(tmp_path_missing := project_path.with_name("nope.critique"))]) == 1
+        main(["agreement", str(tmp_path_missing := project_path.with_name("nope.critique"))]) == 2
     )
     assert not tmp_path_missing.exists()
     assert main(["agreement", str(project_path), "--film", "other"]) == 1
