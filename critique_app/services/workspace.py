@@ -19,6 +19,7 @@ from critique_app.domain.model import (
     Category,
     Film,
     FrameRange,
+    Marker,
     Relation,
     Tier,
     Vocabulary,
@@ -189,6 +190,9 @@ class ProjectWorkspace:
     def match_spans(self, film_id: int) -> list[tuple[int, int, str]]:
         """(first frame, last frame, library item label) of every stored match of the film."""
         return timeline_lanes.match_spans(self._project.db, film_id)
+
+    def markers(self, film_id: int) -> list[Marker]:
+        return self._project.repo.markers(film_id)
 
     # -- the reference library -------------------------------------------------------------------
     def library_size(self) -> int:
