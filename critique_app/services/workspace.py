@@ -41,9 +41,10 @@ class ProjectWorkspace:
         self._project = project
 
     @classmethod
-    def open(cls, path: str | Path) -> ProjectWorkspace:
-        """Open (or create) a `*.critique` project; UserError with a sentence when it cannot."""
-        return cls(open_project(path))
+    def open(cls, path: str | Path, *, read_only_because: str | None = None) -> ProjectWorkspace:
+        """Open (or create) a `*.critique` project; UserError with a sentence when it cannot.
+        With `read_only_because`, it opens for reading only and edits say that sentence."""
+        return cls(open_project(path, read_only_because=read_only_because))
 
     @property
     def project(self) -> Project:
