@@ -212,7 +212,7 @@ class MainWindow(QMainWindow):
             return None
         if not needs_recovery(report.to_json()):
             return None
-        path = report.path
+        path, project_path = report.path, project.path
 
         def found(entries: list[dict[str, Any]]) -> None:
             shown = panel.report
@@ -221,7 +221,7 @@ class MainWindow(QMainWindow):
 
         return self.tasks.run(
             "Looking for the signed original",
-            lambda progress: recover_by_content(project.path, path, progress),
+            lambda progress: recover_by_content(project_path, path, progress),
             scope="film",
             on_done=found,
             on_error=self.show_message,
@@ -240,7 +240,7 @@ class MainWindow(QMainWindow):
             return
         try:
             change = apply_declared_signal(
-                project, selected, report_json, stack=self.session.undo_stack
+                project.project, selected, report_json, stack=self.session.undo_stack
             )
         except UserError as err:
             self.show_message(str(err))

@@ -64,7 +64,7 @@ class ScreeningDock(QObject):
         project = self.session.project
         if project is None or not self.dock.isVisible():
             return
-        self.ensure_panel().show_rows(stored_rows(project))
+        self.ensure_panel().show_rows(stored_rows(project.project))
 
     def ask(self) -> None:
         if self.session.project is None:
