@@ -323,8 +323,11 @@ class MainWindow(QMainWindow):
         """Open a project or a film. A project another window holds brings that window
         forward instead, unless `read_only`: then it opens here for reading only, and says so."""
         current = self.session.project
-        mine = current is not None and current.path is not None
-        mine = mine and Path(current.path).resolve() == Path(path).resolve()
+        mine = (
+            current is not None
+            and current.path is not None
+            and Path(current.path).resolve() == Path(path).resolve()
+        )
         if not mine and not read_only and self.presence.held_elsewhere(path):
             bring_forward(path)
             self.show_message(

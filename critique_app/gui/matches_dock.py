@@ -22,6 +22,7 @@ from critique_app.services.stored_matches import (
     find_and_read_matches,
     read_stored_matches,
 )
+from critique_app.services.workspace import ProjectWorkspace
 
 MENU = "Provenance"
 EVIDENCE = "perceptual match"
@@ -260,7 +261,7 @@ class MatchesDock(QObject):
         self.task = task
         return task
 
-    def _found(self, project: Any, film_id: int, found: list[StoredMatch]) -> None:
+    def _found(self, project: ProjectWorkspace, film_id: int, found: list[StoredMatch]) -> None:
         if project is not self.session.project:
             return
         self.window.tracks.reload()  # the matches and shots lanes

@@ -66,6 +66,15 @@ class ProjectWorkspace:
     def __repr__(self) -> str:
         return f"ProjectWorkspace({self._project!r})"
 
+    # -- what other processes wrote -------------------------------------------------------------
+    def data_version(self) -> int:
+        """Changes whenever another connection (another process, a worker) committed."""
+        return self._project.data_version()
+
+    def edit_counts(self) -> dict[str, int]:
+        """How often each topic was written, by any process (what another writer changed)."""
+        return self._project.edit_counts()
+
     # -- undo ------------------------------------------------------------------------------
     def new_undo_stack(self) -> UndoStack:
         """A fresh undo/redo history over this project (one per window session)."""
