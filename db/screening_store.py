@@ -7,56 +7,55 @@ run keeps every file already screened and the next run skips them.
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from sqlite_utils import Database
 
 from critique_app.domain.model import now_iso
+from critique_app.domain.screening import ScreeningResult
 
 TABLE = "screenings"
 
 
 def store_result(
     db: Database,
-    result: dict[str, Any],
+    result: ScreeningResult,
     *,
     rank: int,
     rank_reason: str,
     mtime_ns: int | None,
 ) -> None:
     """Keep one file's result (replacing an earlier one for the same content and settings)."""
-    verify = result.get("verify") or {}
-    c2pa = verify.get("c2pa") or {}
+    c2pa = result.c2pa
     with db.atomic():
         db.execute(
             "INSERT OR REPLACE INTO screenings (sha256, settings_key, path, size, mtime_ns, "
             "sidecar, rank, rank_reason, reason, ai_signal, match_count, problem, result_json, "
             "screened_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                result["sha256"],
-                result["settings_key"],
-                result["path"],
-                result.get("size"),
+                result.sha256,
+                result.settings_key,
+                result.path,
+                result.size,
                 mtime_ns,
-                result.get("sidecar"),
+                result.sidecar,
                 rank,
                 rank_reason,
                 c2pa.get("reason"),
                 c2pa.get("ai_signal"),
-                len(result.get("matches") or []),
-                result.get("problem"),
-                json.dumps(result, ensure_ascii=False, sort_keys=True),
+                len(result.matches),
+                result.problem,
+                json.dumps(result.to_json(), ensure_ascii=False, sort_keys=True),
                 now_iso(),
             ],
         )
-        if mtime_ns is not None and result.get("size") is not None:
+        if mtime_ns is not None and result.size is not None:
             _remember_path(
                 db,
-                result["path"],
-                result["settings_key"],
-                result["size"],
+                result.path,
+                result.settings_key,
+                result.size,
                 mtime_ns,
-                result["sha256"],
+                str(result.sha256),
             )
 
 
@@ -95,13 +94,13 @@ def done_digests(db: Database, settings_key: str) -> frozenset[str]:
     return frozenset(r[0] for r in rows.fetchall())
 
 
-def results(db: Database, settings_key: str | None = None) -> list[dict[str, Any]]:
-    """Stored results in rank order (all settings, or one)."""
+def results(db: Database, settings_key: str | None = None) -> list[ScreeningResult]:
+    """Stored results in rank order (all settings, or one); rows of older versions too."""
     where, args = ("WHERE settings_key = ?", [settings_key]) if settings_key else ("", [])
     rows = db.execute(
         f"SELECT result_json FROM screenings {where} ORDER BY rank, match_count DESC, path", args
     ).fetchall()
-    return [json.loads(r[0]) for r in rows]
+    return [ScreeningResult.from_json(json.loads(r[0])) for r in rows]
 
 
 def latest_settings_key(db: Database) -> str | None:

@@ -26,6 +26,17 @@ def test_layer_contracts_hold() -> None:
     assert "broken" not in result.stdout.lower().replace("0 broken", "")
 
 
+def test_the_window_calls_no_repository() -> None:
+    """gui/ reads and edits a project through services.workspace.ProjectWorkspace, never
+    through the storage objects behind it (`project.repo`, `project.db`)."""
+    found = []
+    for path in sorted((REPO / "critique_app" / "gui").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr in ("repo", "db"):
+                found.append(f"{path.name}:{node.lineno} .{node.attr}")
+    assert found == [], f"use ProjectWorkspace methods instead: {found}"
+
+
 def _contracts() -> list[dict[str, Any]]:
     """The contracts as import-linter itself reads them from pyproject.toml."""
     return list(read_configuration(str(REPO / "pyproject.toml"))["contracts_options"])

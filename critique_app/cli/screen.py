@@ -138,7 +138,7 @@ def run(args: argparse.Namespace) -> int:
             bar.finish()
         results = screening_store.results(project.db, summary.settings_key)
     wanted = _paths_under(args.folders)
-    results = [r for r in results if _under(r["path"], wanted)]
+    results = [r for r in results if _under(r.path, wanted)]
     rows = ranked(row_of(r) for r in results)
     for sentence in summary.sentences():
         print(sentence, file=sys.stderr)
@@ -161,7 +161,7 @@ def run(args: argparse.Namespace) -> int:
             "not_seen": summary.not_seen,
             "workers": summary.workers,
             "rows": [r.to_json() for r in rows],
-            "results": results,
+            "results": [r.to_json() for r in results],
         }
         json.dump(out, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")

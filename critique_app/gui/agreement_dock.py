@@ -15,6 +15,7 @@ from PyQt6.QtWidgets import QLabel
 from critique_app.gui.window_context import WindowContext
 from critique_app.gui.worker import Task
 from critique_app.progress import Progress
+from critique_app.services.workspace import ProjectWorkspace
 
 SETTLE_MS = 400  # a burst of edits measures once
 NOTHING = "Merge the class's projects (Annotate ▸ Merge…), then see where the students agree."
@@ -23,9 +24,9 @@ NOTHING = "Merge the class's projects (Annotate ▸ Merge…), then see where th
 def measure(progress: Progress, project_path: Any, film_id: int) -> Any:
     """The agreement of the film's annotators, on a connection of the worker's own."""
     from critique_app.services.agreement import film_agreement
-    from db.project import open_project
+    from critique_app.services.workspace import worker_project
 
-    with open_project(project_path) as project:
+    with worker_project(project_path) as project:  # the worker's own connection
         return film_agreement(project, film_id, progress=progress)
 
 
@@ -82,7 +83,7 @@ class AgreementDock(QObject):
         )
         return self.task
 
-    def _arrived(self, project: Any, report: Any) -> None:
+    def _arrived(self, project: ProjectWorkspace | None, report: Any) -> None:
         if project is self.session.project and self.panel is not None:
             self.panel.show_report(report, project)
 

@@ -25,6 +25,7 @@ from PyQt6.QtWidgets import (
 )
 
 from critique_app.services.agreement import FilmAgreement
+from critique_app.services.workspace import ProjectWorkspace
 
 
 def _number(x: float | None) -> str:
@@ -86,7 +87,7 @@ class AgreementPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("AgreementPanel")
-        self.project: Any = None
+        self.project: ProjectWorkspace | None = None
         self.stack: Any = None  # the window's undo stack (else the project's own)
         self.report: FilmAgreement | None = None
         self.summary = QLabel("Merge the class's projects, then measure their agreement.")
@@ -119,15 +120,15 @@ class AgreementPanel(QWidget):
         self.seminar_button.clicked.connect(self.add_to_seminar)
         self.passage_view.doubleClicked.connect(self._look)
 
-    def show_project(self, project: Any, film: Any = None, by: str = "author") -> None:
+    def show_project(self, project: ProjectWorkspace, film: Any = None, by: str = "author") -> None:
         """Measure now (on this thread) and show: small projects and previews."""
         from critique_app.services.agreement import film_agreement
 
         self.project = project
-        chosen = film if film is not None else project.repo.films()[0].id
-        self.show_report(film_agreement(project, chosen, by=by), project)
+        chosen = film if film is not None else project.films()[0].id or 0
+        self.show_report(film_agreement(project.project, chosen, by=by), project)
 
-    def show_report(self, report: FilmAgreement, project: Any = None) -> None:
+    def show_report(self, report: FilmAgreement, project: ProjectWorkspace | None = None) -> None:
         self.report = report
         if project is not None:
             self.project = project
@@ -169,7 +170,7 @@ class AgreementPanel(QWidget):
             return
         try:
             seminar, items = add_disagreements_to_seminar(
-                self.project, [self.report], self.seminar_name.text(), stack=self.stack
+                self.project.project, [self.report], self.seminar_name.text(), stack=self.stack
             )
         except UserError as err:
             self.notes.setText(str(err))

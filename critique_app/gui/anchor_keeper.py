@@ -18,8 +18,8 @@ from critique_app.progress import Progress
 from critique_app.services.anchors import (
     compute_anchor_hashes,
     missing_anchors,
-    store_anchor_hashes,
 )
+from critique_app.services.workspace import ProjectWorkspace
 
 SETTLE_MS = 250  # a burst of edits (typing, several undos) starts one pass, not one per edit
 
@@ -54,7 +54,7 @@ class AnchorKeeper(QObject):
         project, film = self.session.project, self.session.film
         if project is None or film is None or self.session.film_path is None:
             return {}
-        return missing_anchors(project.repo.annotations(film_id=film.id))
+        return missing_anchors(project.annotations(film_id=film.id))
 
     def start(self) -> Task | None:
         """Hash the anchors the film on screen still lacks (cancelling an older pass)."""
@@ -75,12 +75,14 @@ class AnchorKeeper(QObject):
         self.task = task
         return task
 
-    def _arrived(self, task: Task, project: Any, hashes: Any, todo: dict[int, FrameRange]) -> None:
-        if task is not self.task or project is not self.session.project:
+    def _arrived(
+        self, task: Task, project: ProjectWorkspace | None, hashes: Any, todo: dict[int, FrameRange]
+    ) -> None:
+        if task is not self.task or project is None or project is not self.session.project:
             return  # a newer pass or another project: these results are not wanted
         self.task = None
         # Here, on the GUI thread: the project's SQLite connection belongs to it.
-        self.stored.emit(store_anchor_hashes(project.repo, hashes, todo))
+        self.stored.emit(project.store_anchors(hashes, todo))
 
     @property
     def busy(self) -> bool:

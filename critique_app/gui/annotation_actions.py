@@ -22,6 +22,7 @@ from critique_app.gui.annotation_editor import AnnotationEditor
 from critique_app.gui.annotation_table import AnnotationTable
 from critique_app.gui.region_overlay import TOOLS, RegionOverlay, ShownRegion
 from critique_app.gui.window_context import WindowContext
+from critique_app.services.workspace import ProjectWorkspace
 
 TOOL_LABELS = {"select": "▸", "rectangle": "▭", "ellipse": "◯", "polygon": "⬠", "freehand": "✎"}
 NOT_EXACT = "Pause first: regions are drawn on the exact frame (the badge says EXACT)."
@@ -44,7 +45,7 @@ class AnnotationWorkbench(QObject):
         self.session = window.session
         self.controller = window.controller
         self.canvas = window.timeline.canvas
-        self.repo: Any = None
+        self.workspace: ProjectWorkspace | None = None
         self.selected_id: int | None = None
         self._with_regions: list[Annotation] = []  # the film's annotations that have regions
         self._pending_jump: int | None = None
@@ -67,6 +68,13 @@ class AnnotationWorkbench(QObject):
         self._wire()
 
     # -- actions and menu ----------------------------------------------------------------------
+
+    @property
+    def bound(self) -> ProjectWorkspace:
+        """The project this is bound to, where the caller knows one is."""
+        assert self.workspace is not None
+        return self.workspace
+
     def _make_actions(self) -> dict[str, QAction]:
         """The Annotate menu's actions (window-owned, from the one table): tools form a group."""
         actions = {
@@ -125,15 +133,15 @@ class AnnotationWorkbench(QObject):
         self.overlay.refused.connect(self.window.show_message)
 
     # -- project and film ------------------------------------------------------------------------
-    def _project_opened(self, project: Any) -> None:
-        self.repo = project.repo
+    def _project_opened(self, project: ProjectWorkspace) -> None:
+        self.workspace = project
         self.selected_id = None
         self._colours = {}
-        self.table.bind(self.repo, self.colour_of)
-        self.editor.bind(self.repo, self.push)
+        self.table.bind(self.workspace, self.colour_of)
+        self.editor.bind(self.workspace, self.push)
 
     def _project_closed(self) -> None:
-        self.repo = None
+        self.workspace = None
         self.selected_id = None
         self.table.bind(None)
         self.editor.bind(None, self.push)
@@ -141,7 +149,7 @@ class AnnotationWorkbench(QObject):
 
     def _film_opened(self, _info: Any) -> None:
         if self.session.project is None:  # a bare film: nothing to annotate into
-            self.repo = None
+            self.workspace = None
             self.table.bind(None)
             self.editor.bind(None, self.push)
             self._with_regions = []
@@ -162,7 +170,7 @@ class AnnotationWorkbench(QObject):
     @property
     def annotator(self) -> str:
         """Who is annotating: the project's 'annotator' setting, else the login name."""
-        name = self.repo.setting("annotator") if self.repo is not None else None
+        name = self.bound.annotator() if self.workspace is not None else None
         return str(name or getpass.getuser())
 
     # -- pushing edits ---------------------------------------------------------------------------
@@ -198,8 +206,8 @@ class AnnotationWorkbench(QObject):
     def project_content_changed(self) -> None:
         """Vocabulary edited or projects merged: re-read names, rows and tracks."""
         self._colours = {}
-        if self.repo is not None:
-            self.table.bind(self.repo, self.colour_of)
+        if self.workspace is not None:
+            self.table.bind(self.workspace, self.colour_of)
             self.table.set_film(self.session.film.id if self.session.film else None)
             if self.selected_id is not None:  # re-read rows, same selection
                 self.table.select(self.selected_id, quiet=True)
@@ -235,7 +243,7 @@ class AnnotationWorkbench(QObject):
 
         `fields` fill it in at once (category, note, evidence... of a match taken over)."""
         film = self.session.film
-        if self.repo is None or film is None:
+        if self.workspace is None or film is None:
             self.window.show_message("Open a project with a film to annotate it.")
             return None
         tier_id = self._tier_for_new()
@@ -269,13 +277,13 @@ class AnnotationWorkbench(QObject):
 
     def _tier_for_new(self) -> int | None:
         """The selected annotation's tier, else the annotator's own, else the first; else a new one."""
-        tiers = [t for t in self.repo.tiers() if t.visible]
-        chosen = self.repo.find_annotation(self.selected_id) if self.selected_id else None
+        tiers = [t for t in self.bound.tiers() if t.visible]
+        chosen = self.bound.annotation(self.selected_id) if self.selected_id else None
         if chosen is not None and any(t.id == chosen.tier_id for t in tiers):
             return int(chosen.tier_id)
         mine = [t for t in tiers if t.author == self.annotator or t.name == self.annotator]
         if mine or tiers:
-            return int((mine or tiers)[0].id)
+            return int((mine or tiers)[0].id or 0)
         make = cmd.CreateTier(self.annotator, author=self.annotator)
         return make.tier_id if self.push(make) else None
 
@@ -308,16 +316,16 @@ class AnnotationWorkbench(QObject):
 
     def jump_to(self, annotation_id: int) -> None:
         """Show the annotation's first frame exactly (opening its film when it is another one)."""
-        if self.repo is None:
+        if self.workspace is None:
             return
-        a = self.repo.find_annotation(annotation_id)
+        a = self.bound.annotation(annotation_id)
         if a is None:
             return
         self.select(annotation_id)
         film = self.session.film
         if film is None or film.id != a.film_id:
             self._pending_jump = a.range.start
-            self.session.show_film(self.repo.get_film(a.film_id))
+            self.session.show_film(self.bound.film(a.film_id))
             return
         self.controller.show_frame(a.range.start)
 
@@ -336,7 +344,7 @@ class AnnotationWorkbench(QObject):
 
     def _drawing_refused(self) -> str | None:
         c = self.controller
-        if self.repo is None or self.session.film is None:
+        if self.workspace is None or self.session.film is None:
             return "Open a project with a film to draw regions."
         if c.playing or c.mode != "exact" or self.window.video.picture.index != c.current:
             return NOT_EXACT
@@ -344,22 +352,22 @@ class AnnotationWorkbench(QObject):
 
     def _load_regions(self) -> None:
         film = self.session.film
-        if self.repo is None or film is None:
+        if self.workspace is None or film is None:
             self._with_regions = []
             return
-        self._with_regions = self.repo.annotations_with_regions(film.id)
+        self._with_regions = self.bound.annotations_with_regions(film.id)
 
     def update_overlay(self) -> None:
         """Show the regions of every annotation whose range holds the current frame."""
         frame = self.controller.current
         if self.session.project is None:  # closed (a late picture after the window closed)
-            self.repo = None
-        hidden = {t.id for t in self.repo.tiers() if not t.visible} if self.repo else set()
+            self.workspace = None
+        hidden = {t.id for t in self.bound.tiers() if not t.visible} if self.workspace else set()
         shown: list[ShownRegion] = []
         for a in self._with_regions:
             if frame not in a.range or a.tier_id in hidden:
                 continue
-            cat = self.repo.get_category(a.category_id) if a.category_id else None
+            cat = self.bound.category(a.category_id) if a.category_id else None
             colour = self.colour_of(cat)
             label = cat.label_en if cat else f"#{a.id}"
             for i, region in enumerate(a.regions):
@@ -380,7 +388,7 @@ class AnnotationWorkbench(QObject):
     def _region_drawn(self, shape: str, points: tuple[tuple[float, float], ...]) -> None:
         frame = self.controller.current
         region = Region.still(shape, list(points), frame)
-        chosen = self.repo.find_annotation(self.selected_id) if self.selected_id else None
+        chosen = self.bound.annotation(self.selected_id) if self.selected_id else None
         film = self.session.film
         if (
             chosen is not None
@@ -399,7 +407,7 @@ class AnnotationWorkbench(QObject):
         self.create(frames, (region,))
 
     def _region_edited(self, annotation_id: int, index: int, points: Any) -> None:
-        a = self.repo.find_annotation(annotation_id)
+        a = self.bound.annotation(annotation_id)
         if a is None or index >= len(a.regions):
             return
         frame = self.controller.current
@@ -415,12 +423,12 @@ class AnnotationWorkbench(QObject):
 
     # -- dialogs -----------------------------------------------------------------------------------
     def open_vocabulary_editor(self) -> None:
-        if self.repo is None:
+        if self.workspace is None:
             self.window.show_message("Open a project to edit its vocabularies.")
             return
         from critique_app.gui.vocabulary_editor import VocabularyEditor
 
-        dialog = VocabularyEditor(self.repo, self.window.as_widget())
+        dialog = VocabularyEditor(self.workspace, self.window.as_widget())
         dialog.changed.connect(self.project_content_changed)
         dialog.show()
         self.vocabulary_dialog = dialog

@@ -9,7 +9,6 @@ into one undo step. The editor re-reads the annotation whenever the stack report
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from PyQt6.QtCore import QEvent, QObject, Qt, pyqtSignal
 from PyQt6.QtGui import QAction, QFont, QKeyEvent, QKeySequence
@@ -36,6 +35,7 @@ from PyQt6.QtWidgets import (
 
 from critique_app.domain import commands as cmd
 from critique_app.domain.model import CONFIDENCES, RELATION_KINDS, STATUSES, Annotation, Film
+from critique_app.services.workspace import ProjectWorkspace
 
 EMPTY_HINT = (
     "No annotation selected.\n\n"
@@ -121,7 +121,7 @@ class AnnotationEditor(QWidget):
         super().__init__(parent)
         self.setObjectName("AnnotationEditor")
         self.setStyleSheet(STYLE)
-        self.repo: Any = None
+        self.workspace: ProjectWorkspace | None = None
         self.push: Callable[[cmd.Command], bool] = lambda _c: False
         self.annotation: Annotation | None = None
         self.film: Film | None = None
@@ -141,6 +141,13 @@ class AnnotationEditor(QWidget):
         self.setMinimumWidth(330)
 
     # -- building ------------------------------------------------------------------------------
+
+    @property
+    def bound(self) -> ProjectWorkspace:
+        """The project this is bound to, where the caller knows one is."""
+        assert self.workspace is not None
+        return self.workspace
+
     def _build_form(self) -> QWidget:
         self.title = QLabel()
         self.title.setObjectName("EditorTitle")
@@ -298,8 +305,8 @@ class AnnotationEditor(QWidget):
             self.tool_row.addWidget(button)
 
     # -- project and annotation in -----------------------------------------------------------
-    def bind(self, repo: Any, push: Callable[[cmd.Command], bool]) -> None:
-        self.repo, self.push = repo, push
+    def bind(self, workspace: ProjectWorkspace | None, push: Callable[[cmd.Command], bool]) -> None:
+        self.workspace, self.push = workspace, push
         self.reload_lists()
         self.show_annotation(None)
 
@@ -309,11 +316,11 @@ class AnnotationEditor(QWidget):
         try:
             self.category.clear()
             self.tier.clear()
-            if self.repo is None:
+            if self.workspace is None:
                 return
             self.category.addItem("— no category —", None)
             depth: dict[str, int] = {}
-            for cat in self.repo.categories():
+            for cat in self.bound.categories():
                 depth[cat.key] = depth[cat.parent_key] + 1 if cat.parent_key in depth else 0
                 self.category.addItem("    " * depth[cat.key] + cat.label_en, cat.id)
                 i = self.category.count() - 1
@@ -322,9 +329,9 @@ class AnnotationEditor(QWidget):
                     font = QFont(self.category.font())
                     font.setBold(True)
                     self.category.setItemData(i, font, Qt.ItemDataRole.FontRole)
-            for tier in self.repo.tiers():
+            for tier in self.bound.tiers():
                 self.tier.addItem(tier.name, tier.id)
-            completer = QCompleter([t for t, _n in self.repo.all_tags()], self.tags)
+            completer = QCompleter([t for t, _n in self.bound.tags()], self.tags)
             completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
             self.tags.setCompleter(completer)
         finally:
@@ -335,14 +342,14 @@ class AnnotationEditor(QWidget):
     def show_annotation(self, annotation_id: int | None) -> None:
         """Show (or re-read after a change) one annotation; None shows the hint."""
         found = None
-        if annotation_id is not None and self.repo is not None:
-            found = self.repo.find_annotation(annotation_id)
+        if annotation_id is not None and self.workspace is not None:
+            found = self.bound.annotation(annotation_id)
         self.annotation = found
         if found is None:
             self.pages.setCurrentIndex(0)
             return
         if self.film is None or self.film.id != found.film_id:
-            self.film = self.repo.get_film(found.film_id)
+            self.film = self.bound.film(found.film_id)
         self._loading = True
         try:
             self._fill(found)
@@ -352,7 +359,7 @@ class AnnotationEditor(QWidget):
 
     def _fill(self, a: Annotation) -> None:
         assert self.film is not None
-        cat = self.repo.get_category(a.category_id) if a.category_id else None
+        cat = self.bound.category(a.category_id) if a.category_id else None
         self.title.setText(f"#{a.id}  {cat.label_en if cat else 'Annotation'}")
         length = "1 frame" if a.range.is_single_frame else f"{a.range.length} frames"
         self.range_label.setText(
@@ -391,16 +398,16 @@ class AnnotationEditor(QWidget):
         self._fill_relations(a)
 
     def _summary(self, other: Annotation) -> str:
-        cat = self.repo.get_category(other.category_id) if other.category_id else None
+        cat = self.bound.category(other.category_id) if other.category_id else None
         film = self.film if self.film and self.film.id == other.film_id else None
-        film = film or self.repo.get_film(other.film_id)
+        film = film or self.bound.film(other.film_id)
         label = cat.label_en if cat else (other.note.strip().splitlines() or ["annotation"])[0]
         return f"#{other.id} {label[:40]} ({film.timecode(other.range.start)})"
 
     def _fill_relations(self, a: Annotation) -> None:
         self.relations.clear()
-        for rel in self.repo.relations(a.id):
-            other = self.repo.find_annotation(rel.other(a.id or 0))
+        for rel in self.bound.relations(a.id or 0):
+            other = self.bound.annotation(rel.other(a.id or 0))
             if other is None:
                 continue
             arrow = "→" if rel.source_id == a.id else "←"
@@ -416,7 +423,7 @@ class AnnotationEditor(QWidget):
         a = self.annotation
         if a is None or self.relation_target.count():
             return
-        for other in self.repo.annotations(film_id=a.film_id):
+        for other in self.bound.annotations(film_id=a.film_id):
             if other.id != a.id:
                 self.relation_target.addItem(self._summary(other), other.id)
 

@@ -28,6 +28,7 @@ from PyQt6.QtWidgets import (
 )
 
 from critique_app.domain.model import STATUSES, Annotation, Category, Film
+from critique_app.services.workspace import ProjectWorkspace
 
 _MARKUP = re.compile(r"^#+\s*|[*_`]+")
 PAGE = 200  # rows read from the project at a time
@@ -84,9 +85,9 @@ def colour_swatch(colour: str, size: int = 10) -> QIcon:
     return QIcon(pixmap)
 
 
-def read_annotations(repo: Any, ids: list[int]) -> list[Annotation]:
+def read_annotations(workspace: ProjectWorkspace, ids: list[int]) -> list[Annotation]:
     """Annotations by id in one query (tags and regions included)."""
-    return list(repo.annotations_by_id(list(ids)))
+    return list(workspace.annotations_by_id(list(ids)))
 
 
 class AnnotationTableModel(QAbstractTableModel):
@@ -94,7 +95,7 @@ class AnnotationTableModel(QAbstractTableModel):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.repo: Any = None
+        self.workspace: ProjectWorkspace | None = None
         self.filters = TableFilters()
         self.ids: list[int] = []
         self._rows: dict[int, Annotation] = {}
@@ -104,25 +105,32 @@ class AnnotationTableModel(QAbstractTableModel):
         self.colours: dict[int, str] = {}  # category id -> colour (the timeline's colours)
 
     # -- data in -------------------------------------------------------------------------------
-    def bind(self, repo: Any, colour_of: Any = None) -> None:
-        """A project was opened (or closed: repo None)."""
+
+    @property
+    def bound(self) -> ProjectWorkspace:
+        """The project this is bound to, where the caller knows one is."""
+        assert self.workspace is not None
+        return self.workspace
+
+    def bind(self, workspace: ProjectWorkspace | None, colour_of: Any = None) -> None:
+        """A project was opened (or closed: workspace None)."""
         self.beginResetModel()
-        self.repo = repo
+        self.workspace = workspace
         self._rows.clear()
         self.ids = []
-        if repo is not None:
+        if workspace is not None:
             self._load_names(colour_of)
             self.ids = self._query_ids()
         self.endResetModel()
 
     def _load_names(self, colour_of: Any = None) -> None:
-        repo = self.repo
-        self.films = {f.id: f for f in repo.films()}
-        self.tiers = {t.id: t for t in repo.tiers()}
-        cats = repo.categories()
-        self.categories = {c.id: c for c in cats}
+        workspace = self.bound
+        self.films = {f.id or 0: f for f in workspace.films()}
+        self.tiers = {t.id or 0: t for t in workspace.tiers()}
+        cats = workspace.categories()
+        self.categories = {c.id or 0: c for c in cats}
         if colour_of is not None:
-            self.colours = {c.id: colour_of(c) for c in cats}
+            self.colours = {c.id or 0: colour_of(c) for c in cats}
 
     def set_filters(self, filters: TableFilters) -> None:
         if filters != self.filters:
@@ -131,7 +139,7 @@ class AnnotationTableModel(QAbstractTableModel):
 
     def _query_ids(self) -> list[int]:
         f = self.filters
-        ids: list[int] = self.repo.annotation_ids(
+        ids: list[int] = self.bound.annotation_ids(
             film_id=f.film_id,
             tier_ids=f.tier_ids,
             category_ids=f.category_ids,
@@ -143,7 +151,7 @@ class AnnotationTableModel(QAbstractTableModel):
 
     def refresh(self, modified: set[int] | None = None, names: bool = False) -> None:
         """Re-run the filters; rows whose content changed are re-read."""
-        if self.repo is None:
+        if self.workspace is None:
             return
         if names:
             self._load_names()
@@ -163,13 +171,13 @@ class AnnotationTableModel(QAbstractTableModel):
 
     # -- reading -------------------------------------------------------------------------------
     def annotation(self, row: int) -> Annotation | None:
-        if not 0 <= row < len(self.ids) or self.repo is None:
+        if not 0 <= row < len(self.ids) or self.workspace is None:
             return None
         ident = self.ids[row]
         if ident not in self._rows:
             first = row - row % PAGE
             page = [i for i in self.ids[first : first + PAGE] if i not in self._rows]
-            for a in read_annotations(self.repo, page):
+            for a in read_annotations(self.workspace, page):
                 self._rows[a.id or 0] = a
             if len(self._rows) > 20 * PAGE:  # keep memory flat while scrolling 100k rows
                 keep = set(self.ids[max(0, first - PAGE) : first + 2 * PAGE])
@@ -288,7 +296,7 @@ class AnnotationTableModel(QAbstractTableModel):
             cat = self.categories.get(a.category_id or -1)
             return cat.definition() if cat else ""
         if column == "Value":
-            parent = self.repo.annotation_by_uuid(a.parent_uuid) if a.parent_uuid else None
+            parent = self.bound.annotation_by_uuid(a.parent_uuid) if a.parent_uuid else None
             if parent is None:
                 return a.value[:800]
             tier = self.tiers.get(parent.tier_id)
@@ -384,8 +392,8 @@ class AnnotationTable(QWidget):
         self._fill_boxes()
 
     # -- project ---------------------------------------------------------------------------------
-    def bind(self, repo: Any, colour_of: Any = None) -> None:
-        self.model.bind(repo, colour_of)
+    def bind(self, workspace: ProjectWorkspace | None, colour_of: Any = None) -> None:
+        self.model.bind(workspace, colour_of)
         self._fill_boxes()
         self._apply()
 
@@ -405,7 +413,7 @@ class AnnotationTable(QWidget):
             self.select(keep, quiet=True)
 
     def _fill_boxes(self) -> None:
-        repo = self.model.repo
+        workspace = self.model.workspace
         keep = {
             box: box.currentData()
             for box in (self.tier_box, self.category_box, self.author_box, self.status_box)
@@ -419,15 +427,15 @@ class AnnotationTable(QWidget):
         self.status_box.addItem("Any status", None)
         for status in STATUSES:
             self.status_box.addItem(status, status)
-        if repo is not None:
-            for tier in repo.tiers():
+        if workspace is not None:
+            for tier in workspace.tiers():
                 self.tier_box.addItem(colour_swatch(tier.color), tier.name, tier.id)
-            self._categories = repo.categories()
+            self._categories = workspace.categories()
             depth: dict[str, int] = {}
             for cat in self._categories:
                 depth[cat.key] = depth.get(cat.parent_key or "", -1) + 1 if cat.parent_key else 0
                 self.category_box.addItem("    " * depth[cat.key] + cat.label_en, cat.id)
-            for author in repo.authors():
+            for author in workspace.authors():
                 if author:
                     self.author_box.addItem(author, author)
         for box, data in keep.items():
@@ -462,7 +470,7 @@ class AnnotationTable(QWidget):
             self.select(keep, quiet=True)
 
     def _update_count(self) -> None:
-        total = self.model.repo.count_annotations() if self.model.repo is not None else 0
+        total = self.model.workspace.count_annotations() if self.model.workspace is not None else 0
         shown = self.model.rowCount()
         self.count.setText(f"{shown:,} of {total:,}" if shown != total else f"{total:,}")
 

@@ -58,9 +58,9 @@ def _compare(progress: Progress, a: str, b: str, project_path: Path | None) -> A
     try:
         if project_path is None:
             return compare_files(a, b, progress=progress)
-        from db.project import open_project
+        from critique_app.services.workspace import worker_project
 
-        with open_project(project_path) as project:  # the worker's own connection
+        with worker_project(project_path) as project:  # the worker's own connection
             return compare_files(a, b, project=project, progress=progress)
     except NotACopy as err:
         return str(err)
@@ -176,7 +176,7 @@ class Comparer(QObject):
         project = self.window.session.project
         if project is not None:
             here = str(self.controller.path.resolve())
-            for film in project.repo.films():
+            for film in project.films():
                 if str(Path(film.path).resolve()) != here:
                     choices[f"{film.title} ({Path(film.path).name})"] = film.path
         path = ""
@@ -215,7 +215,7 @@ class Comparer(QObject):
         self.film_a = self._film_of(a_path, self.controller.info)
         self.film_b = None
         project = self.window.session.project
-        ids = {str(Path(f.path).resolve()): f.id for f in project.repo.films()} if project else {}
+        ids = {str(Path(f.path).resolve()): f.id for f in project.films()} if project else {}
         self.b_film_id = ids.get(str(b_path.resolve()))
         # The project's stored fingerprints are reused when both films are in it; any other
         # film is matched in memory, so comparing never adds a film to the project.
@@ -496,11 +496,10 @@ class Comparer(QObject):
         self._regions_a, self._regions_b = [], []
         if project is None or not self.active:
             return
-        repo = project.repo
         if film is not None and film.id is not None:
-            self._regions_a = repo.annotations_with_regions(film.id)
+            self._regions_a = project.annotations_with_regions(film.id)
         if self.b_film_id is not None:
-            self._regions_b = repo.annotations_with_regions(self.b_film_id)
+            self._regions_b = project.annotations_with_regions(self.b_film_id)
         self._show_regions()
 
     def _show_regions(self) -> None:
@@ -519,7 +518,7 @@ class Comparer(QObject):
         for a in annotations:
             if frame not in a.range:
                 continue
-            cat = project.repo.get_category(a.category_id) if project and a.category_id else None
+            cat = project.category(a.category_id) if project and a.category_id else None
             colour = str(cat.color or colour_for(cat.key)) if cat else "#f4f4f5"
             label = cat.label_en if cat else f"#{a.id}"
             for region in a.regions:

@@ -32,6 +32,7 @@ from critique_app.errors import UserError
 from critique_app.gui.window_context import WindowContext
 from critique_app.gui.worker import Task
 from critique_app.progress import Progress
+from critique_app.services.workspace import ProjectWorkspace
 
 ACTION_TEXT = "Move annotations onto another copy of this film…"
 FILMS = "Films (*.mp4 *.mov *.mkv *.webm *.avi *.mxf *.m4v);;All files (*)"
@@ -39,9 +40,9 @@ FILMS = "Films (*.mp4 *.mov *.mkv *.webm *.avi *.mxf *.m4v);;All files (*)"
 
 def _plan(progress: Progress, project_path: Path, film_id: int, copy_path: str) -> Any:
     from critique_app.services.copies import plan_copy
-    from db.project import open_project
+    from critique_app.services.workspace import worker_project
 
-    with open_project(project_path) as project:  # the worker's own connection
+    with worker_project(project_path) as project:  # the worker's own connection
         return plan_copy(project, film_id, copy_path, progress)
 
 
@@ -155,7 +156,7 @@ class CopyMover(QObject):
         self.task = task
         return task
 
-    def _planned(self, project: Any, plan: Any) -> None:
+    def _planned(self, project: ProjectWorkspace, plan: Any) -> None:
         from critique_app.services.copies import apply_copy_plan
 
         stack = self.session.undo_stack
@@ -167,7 +168,7 @@ class CopyMover(QObject):
             self.window.show_message(str(err))
             return
         if self.result.created:  # show them: the copy becomes the film on screen
-            self.session.show_film(project.repo.get_film(plan.copy_film.id))
+            self.session.show_film(project.film(plan.copy_film.id))
         self.window.show_message(self.result.sentence())
         self.summary = CopySummary(self.result, self.window.as_widget())
         self.summary.show()

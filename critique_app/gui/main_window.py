@@ -234,7 +234,7 @@ class MainWindow(QMainWindow):
             return None
         if not needs_recovery(report.to_json()):
             return None
-        path = report.path
+        path, project_path = report.path, project.path
 
         def found(entries: list[dict[str, Any]]) -> None:
             shown = panel.report
@@ -243,7 +243,7 @@ class MainWindow(QMainWindow):
 
         return self.tasks.run(
             "Looking for the signed original",
-            lambda progress: recover_by_content(project.path, path, progress),
+            lambda progress: recover_by_content(project_path, path, progress),
             scope="film",
             on_done=found,
             on_error=self.show_message,
@@ -262,7 +262,7 @@ class MainWindow(QMainWindow):
             return
         try:
             change = apply_declared_signal(
-                project, selected, report_json, stack=self.session.undo_stack
+                project.project, selected, report_json, stack=self.session.undo_stack
             )
         except UserError as err:
             self.show_message(str(err))
@@ -345,8 +345,11 @@ class MainWindow(QMainWindow):
         """Open a project or a film. A project another window holds brings that window
         forward instead, unless `read_only`: then it opens here for reading only, and says so."""
         current = self.session.project
-        mine = current is not None and current.path is not None
-        mine = mine and Path(current.path).resolve() == Path(path).resolve()
+        mine = (
+            current is not None
+            and current.path is not None
+            and Path(current.path).resolve() == Path(path).resolve()
+        )
         if not mine and not read_only and self.presence.held_elsewhere(path):
             bring_forward(path)
             self.show_message(

@@ -22,6 +22,7 @@ from critique_app.services.stored_matches import (
     find_and_read_matches,
     read_stored_matches,
 )
+from critique_app.services.workspace import ProjectWorkspace
 
 MENU = "Provenance"
 EVIDENCE = "perceptual match"
@@ -42,9 +43,9 @@ def match_category(categories: list[Any]) -> int | None:
 
 def _add_to_library(progress: Any, project_path: Path, paths: list[str]) -> Any:
     from critique_app.services.fingerprinting import add_to_library
-    from db.project import open_project
+    from critique_app.services.workspace import worker_project
 
-    with open_project(project_path) as project:  # a worker's own connection
+    with worker_project(project_path) as project:  # a worker's own connection
         return add_to_library(project, list(paths), progress=progress)
 
 
@@ -167,9 +168,7 @@ class MatchesDock(QObject):
             return  # another film came meanwhile
         self.matches = found
         if self.panel is not None:
-            from db import fingerprint_store as store
-
-            size = len(store.library_items(self.session.project.db))
+            size = self.session.project.library_size()
             self.panel.set_matches(found, film, size)
             self._update_annotated()
 
@@ -185,7 +184,7 @@ class MatchesDock(QObject):
         self.panel.set_annotated(
             {
                 (a.range.start, a.range.end): a.id
-                for a in project.repo.annotations(film_id=film.id)
+                for a in project.annotations(film_id=film.id)
                 if a.evidence == EVIDENCE
             }
         )
@@ -225,7 +224,7 @@ class MatchesDock(QObject):
         return self.window.annotations.create(
             FrameRange(match.segment.start, match.segment.end),
             label="Annotate a match",
-            category_id=match_category(project.repo.categories()),
+            category_id=match_category(project.categories()),
             **fields,
         )
 
@@ -236,9 +235,7 @@ class MatchesDock(QObject):
         if project is None or self.session.film is None or path is None:
             self.window.show_message("Open a project with a film to look for matches.")
             return None
-        from db import fingerprint_store as store
-
-        if not store.library_items(project.db):
+        if not project.library_size():
             self.window.show_message(
                 "The reference library is empty: Provenance ▸ Add stills or clips first."
             )
@@ -264,7 +261,7 @@ class MatchesDock(QObject):
         self.task = task
         return task
 
-    def _found(self, project: Any, film_id: int, found: list[StoredMatch]) -> None:
+    def _found(self, project: ProjectWorkspace, film_id: int, found: list[StoredMatch]) -> None:
         if project is not self.session.project:
             return
         self.window.tracks.reload()  # the matches and shots lanes

@@ -27,6 +27,7 @@ from PyQt6.QtWidgets import (
 
 from critique_app.gui.worker import Task, TaskBar, TaskRunner
 from critique_app.progress import Progress
+from critique_app.services.workspace import ProjectWorkspace
 
 INTRO = (
     "Choose the project files (*.critique) your students annotated. Films are matched by "
@@ -46,7 +47,7 @@ class MergeDialog(QDialog):
 
     def __init__(
         self,
-        project: Any,
+        project: ProjectWorkspace,
         parent: QWidget | None = None,
         runner: TaskRunner | None = None,
         film_id: int | None = None,
@@ -58,6 +59,8 @@ class MergeDialog(QDialog):
         self.setObjectName("MergeDialog")
         self.resize(620, 420)
         self.project = project
+        assert project.path is not None  # the window merges into a project file
+        self.project_path = project.path
         self.film_id = film_id  # the film whose agreement shows once the class is merged
         self.task: Task | None = None
         from critique_app.gui.agreement_panel import AgreementPanel
@@ -72,7 +75,7 @@ class MergeDialog(QDialog):
         self.files.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.add_button = QPushButton("Add files…")
         self.remove_button = QPushButton("Remove")
-        self.merge_button = QPushButton(f"Merge into {Path(project.path).name}")
+        self.merge_button = QPushButton(f"Merge into {self.project_path.name}")
         self.merge_button.setDefault(True)
         self.close_button = QPushButton("Close")
         self.taskbar = TaskBar()
@@ -129,7 +132,7 @@ class MergeDialog(QDialog):
         self.task = self.runner.run(
             "Merging",
             _merge,
-            Path(self.project.path),
+            self.project_path,
             self.sources(),
             scope="project",
             visible=False,  # the dialog's own bar shows it
@@ -165,7 +168,7 @@ class MergeDialog(QDialog):
         return self.runner.run(
             "Measuring agreement",
             measure,
-            Path(self.project.path),
+            self.project_path,
             self.film_id,
             scope="project",
             visible=False,

@@ -16,6 +16,8 @@ from typing import Any
 
 from PyQt6.QtCore import QObject, QTimer, pyqtSignal
 
+from critique_app.services.workspace import ProjectWorkspace
+
 POLL_MS = 400  # "within a second", with room for the re-read itself
 
 
@@ -36,7 +38,7 @@ class OutsideChanges(QObject):
         session.project_closed.connect(self._closed)
         session.changed.connect(lambda _change: self._look(own_edit=True))  # new baseline
 
-    def _opened(self, project: Any) -> None:
+    def _opened(self, project: ProjectWorkspace) -> None:
         self._version = project.data_version()
         self._counts = project.edit_counts()
         self._timer.start()

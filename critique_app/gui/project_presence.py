@@ -16,6 +16,7 @@ from PyQt6.QtCore import QObject, Qt
 from PyQt6.QtNetwork import QLocalServer, QLocalSocket
 
 from critique_app.services.window_presence import socket_path, window_holds
+from critique_app.services.workspace import ProjectWorkspace
 
 
 class ProjectPresence(QObject):
@@ -26,7 +27,7 @@ class ProjectPresence(QObject):
         session.project_opened.connect(self._opened)
         session.project_closed.connect(self.stop)
 
-    def _opened(self, project: Any) -> None:
+    def _opened(self, project: ProjectWorkspace) -> None:
         self.stop()
         if project.path is None or project.read_only is not None:
             return

@@ -14,6 +14,7 @@ from critique_app.domain.commands import UndoStack
 from critique_app.errors import UserError
 from critique_app.gui.player_controller import PlayerController
 from critique_app.gui.worker import Task, TaskRunner
+from critique_app.services.workspace import ProjectWorkspace
 
 PROJECT_SUFFIX = ".critique"
 
@@ -28,7 +29,7 @@ class ProjectSession(QObject):
 
     message = pyqtSignal(str)
     title_changed = pyqtSignal(str)
-    project_opened = pyqtSignal(object)  # Project
+    project_opened = pyqtSignal(object)  # ProjectWorkspace
     project_closed = pyqtSignal()
     changed = pyqtSignal(object)  # domain Change
     content_changed = pyqtSignal()
@@ -42,7 +43,7 @@ class ProjectSession(QObject):
         super().__init__(parent)
         self.controller = controller
         self.runner = runner
-        self.project: Any = None
+        self.project: ProjectWorkspace | None = None
         self.film: Any = None  # domain Film when a project is open
         self.film_path: Path | None = None
         self.undo_stack: UndoStack | None = None  # shared with the panels
@@ -72,7 +73,8 @@ class ProjectSession(QObject):
             raise UserError(f"{path} does not exist.")
         if self.project is None or self.project.path is None:
             self.open_project(project_for_film(path))
-        known = next((f for f in self.project.repo.films() if Path(f.path) == path), None)
+        assert self.project is not None  # open_project raises when it cannot open one
+        known = next((f for f in self.project.films() if Path(f.path) == path), None)
         if known is not None:
             self.show_film(known)
             return
@@ -83,19 +85,21 @@ class ProjectSession(QObject):
         from critique_app.services.film_projects import add_film_to_project_file
 
         project = self.project
+        assert project is not None and project.path is not None  # add_film_file opened it
+        project_path = project.path
 
         def added(film_id: object) -> None:
             if self.project is not project:  # another project was opened meanwhile
                 return
-            film = self.project.repo.get_film(int(film_id))  # type: ignore[call-overload]
-            self.project.repo.set_setting("gui.last_film_id", film.id)
+            film = project.film(int(film_id))  # type: ignore[call-overload]
+            project.remember_film(film.id)
             if self.film_path == path:  # already on screen: keep the playhead where it is
                 self.film = film
-                self.title_changed.emit(f"{film.title} — {self.project.path.stem}")
+                self.title_changed.emit(f"{film.title} — {project_path.stem}")
             self.content_changed.emit()  # panels re-read: the new film is there
             if self.film is not film:
                 self.show_film(film)
-            self.message.emit(f"{path.name} is in {self.project.path.name}: annotate away.")
+            self.message.emit(f"{path.name} is in {project_path.name}: annotate away.")
 
         self.runner.run(
             "Adding the film",
@@ -151,7 +155,7 @@ class ProjectSession(QObject):
             if summary.new_tiers or summary.new_vocabularies:
                 self.content_changed.emit()  # panels re-read: new tiers are there
             if summary.film_ids and (self.film is None or self.film.id not in summary.film_ids):
-                self.show_film(project.repo.get_film(summary.film_ids[0]))
+                self.show_film(project.film(summary.film_ids[0]))
             sentence = summary.sentence(path.name)
             if summary.added:
                 sentence = sentence.rstrip(".") + "; Ctrl+Z takes them back."
@@ -175,9 +179,9 @@ class ProjectSession(QObject):
     def _check_in_background(self, path: Path) -> None:
         """A large project is opened without SQLite's integrity check (it would take seconds);
         the check runs here on a worker and says so if the file is damaged."""
-        from db.project import check_integrity, needs_background_check
+        from critique_app.services.workspace import check_in_background, check_project
 
-        if not needs_background_check(path):
+        if not check_in_background(path):
             return
 
         def checked(problem: object) -> None:
@@ -186,14 +190,12 @@ class ProjectSession(QObject):
 
         self.runner.run(
             "Checking the project",
-            lambda progress: check_integrity(path, progress),
+            lambda progress: check_project(path, progress),
             scope="project",
             on_done=checked,
         )
 
     def open_project(self, path: Path, *, read_only: bool = False) -> None:
-        from db.project import open_project
-
         because = None
         if read_only:
             because = (
@@ -201,19 +203,19 @@ class ProjectSession(QObject):
                 "Edits made there show here within a second."
             )
         self.close_project()
-        self.project = open_project(path, read_only_because=because)
+        self.project = ProjectWorkspace.open(path, read_only_because=because)
         self._check_in_background(path)
-        self.undo_stack = UndoStack(self.project.repo)
+        self.undo_stack = self.project.new_undo_stack()
         self.undo_stack.subscribe(self.changed.emit)  # once per project; panels listen once
         self.project_opened.emit(self.project)
         if self.project.read_only is not None:  # e.g. a write-protected USB stick: read only
             self.message.emit(self.project.read_only)
-        films = self.project.repo.films()
+        films = self.project.films()
         if not films:
             self.title_changed.emit(path.stem)
             self.message.emit(f"{path.name} has no film yet.")
             return
-        last = self.project.repo.setting("gui.last_film_id")
+        last = self.project.last_film_id()
         film = next((f for f in films if f.id == last), films[0])
         self.show_film(film)
 
@@ -227,8 +229,9 @@ class ProjectSession(QObject):
             )
             return
         if self.project is not None:
-            self.project.repo.set_setting("gui.last_film_id", film.id)
-        self.title_changed.emit(f"{film.title} — {self.project.path.stem if self.project else ''}")
+            self.project.remember_film(film.id)
+        stem = self.project.path.stem if self.project and self.project.path else ""
+        self.title_changed.emit(f"{film.title} — {stem}")
         self.film_path = path
         self.controller.open_film(path)
 

@@ -17,6 +17,7 @@ from PyQt6.QtWidgets import QFileDialog, QLabel
 from critique_app.gui.window_context import WindowContext
 from critique_app.gui.worker import Task
 from critique_app.progress import Progress
+from critique_app.services.workspace import ProjectWorkspace
 
 NO_PROJECT = "Open a project, then File ▸ Screen a folder… checks every submission in it."
 
@@ -64,7 +65,7 @@ class ScreeningDock(QObject):
         project = self.session.project
         if project is None or not self.dock.isVisible():
             return
-        self.ensure_panel().show_rows(stored_rows(project))
+        self.ensure_panel().show_rows(stored_rows(project.project))
 
     def ask(self) -> None:
         if self.session.project is None:
@@ -100,7 +101,7 @@ class ScreeningDock(QObject):
         )
         return self.task
 
-    def _done(self, project: Any, summary: Any) -> None:
+    def _done(self, project: ProjectWorkspace, summary: Any) -> None:
         if project is not self.session.project:
             return
         self.dock.show()
@@ -108,7 +109,7 @@ class ScreeningDock(QObject):
         self.refresh()
         self.window.show_message(" ".join(summary.sentences()))
 
-    def _cancelled(self, project: Any) -> None:
+    def _cancelled(self, project: ProjectWorkspace) -> None:
         self.window.show_message("Screening cancelled; the files screened so far are kept.")
         if project is self.session.project:
             self.refresh()

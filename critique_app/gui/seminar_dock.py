@@ -11,6 +11,7 @@ from PyQt6.QtWidgets import QDockWidget, QLabel
 
 from critique_app.domain.commands import Change
 from critique_app.gui.window_context import WindowContext
+from critique_app.services.workspace import ProjectWorkspace
 
 NO_PROJECT = "Open a project (*.critique) to gather passages into seminars."
 _SEMINAR_KINDS = {"seminar", "seminar_item"}
@@ -79,7 +80,7 @@ class SeminarDock(QObject):
             self.dock.setWidget(self.panel)
         return self.panel
 
-    def _project_opened(self, project: Any) -> None:
+    def _project_opened(self, project: ProjectWorkspace) -> None:
         if self.panel is not None:
             self.panel.bind(project, self.session.undo_stack)
 
@@ -111,7 +112,7 @@ class SeminarDock(QObject):
             return
         if session.film is None or session.film.id != film_id:
             self._pending = (first, last)
-            session.show_film(session.project.repo.get_film(film_id))
+            session.show_film(session.project.film(film_id))
             return
         self._land(first, last)
 

@@ -33,6 +33,7 @@ from critique_app.domain.model import SeminarItem
 from critique_app.gui.worker import Task, TaskBar, TaskRunner
 from critique_app.services import export as export_service
 from critique_app.services.seminars import Seminars
+from critique_app.services.workspace import ProjectWorkspace
 
 ANNOTATION_MIME = "application/x-critique-annotation-ids"  # JSON list of annotation ids
 ITEM_MIME = "application/x-critique-seminar-item"  # JSON: the dragged item's id
@@ -107,7 +108,7 @@ class SeminarPanel(QWidget):
 
     def __init__(
         self,
-        project: Any,
+        project: ProjectWorkspace,
         stack: Any = None,
         parent: QWidget | None = None,
         runner: TaskRunner | None = None,
@@ -115,7 +116,7 @@ class SeminarPanel(QWidget):
         super().__init__(parent)
         self.runner = runner if runner is not None else TaskRunner(self)
         self.project = project
-        self.seminars = Seminars(project, stack)
+        self.seminars = Seminars(project.project, stack)
         self.task: Task | None = None
         self._loading = False
         self.chooser = QComboBox()
@@ -182,10 +183,10 @@ class SeminarPanel(QWidget):
         column.addWidget(self.task_bar)
         column.addWidget(self.status)
 
-    def bind(self, project: Any, stack: Any = None) -> None:
+    def bind(self, project: ProjectWorkspace, stack: Any = None) -> None:
         """Another project was opened in the window: show its seminars."""
         self.project = project
-        self.seminars = Seminars(project, stack)
+        self.seminars = Seminars(project.project, stack)
         self.refresh()
 
     # -- reading ----------------------------------------------------------------------------
@@ -209,11 +210,11 @@ class SeminarPanel(QWidget):
         return self.seminars.items(self.seminar_id) if self.seminar_id is not None else []
 
     def _label(self, n: int, item: SeminarItem) -> str:
-        film = self.project.repo.get_film(item.film_id)
+        film = self.project.film(item.film_id)
         what = "passage"
         if item.annotation_id is not None:
-            a = self.project.repo.find_annotation(item.annotation_id)
-            cat = self.project.repo.get_category(a.category_id) if a and a.category_id else None
+            a = self.project.annotation(item.annotation_id)
+            cat = self.project.category(a.category_id) if a and a.category_id else None
             what = cat.label() if cat else (a.note.splitlines()[0][:50] if a and a.note else what)
         tc_in, tc_out = film.timecode(item.range.start), film.timecode(item.range.end)
         prompt = f"\n   “{item.prompt.splitlines()[0][:70]}”" if item.prompt.strip() else ""
@@ -325,9 +326,11 @@ class SeminarPanel(QWidget):
         if self.seminar_id is None:
             return None
         try:  # reading the project happens here, on the GUI thread that owns the connection
-            doc = export_service.seminar_document(self.project, self.seminar_id)
+            doc = export_service.seminar_document(self.project.project, self.seminar_id)
             signer = (
-                export_service.configured_signer(self.project) if fmt in ("clips", "pack") else None
+                export_service.configured_signer(self.project.project)
+                if fmt in ("clips", "pack")
+                else None
             )
         except Exception as err:  # a UserError sentence, shown in place
             self._failed(str(err))

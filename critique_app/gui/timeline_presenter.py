@@ -21,8 +21,6 @@ from critique_app.gui.timeline import Timeline, TimelineBar
 from critique_app.gui.worker import Task, TaskRunner
 from critique_app.media.thumbnails import THUMB_HEIGHT, generate_thumbnails, sample_frames
 from critique_app.progress import Progress
-from db.thumbnail_store import load_thumbnails, store_thumbnails
-from db.timeline_lanes import match_spans, shot_cuts
 
 PALETTE = ("#4f8cc9", "#d9822b", "#3fa46a", "#c0504d", "#8e6bbf", "#2aa1a8", "#c7a431", "#d0609a")
 
@@ -92,11 +90,10 @@ class TimelinePresenter(QObject):
             canvas.set_matches([])
             self.controller.set_marks([])
             return
-        repo = project.repo
-        tiers = [t for t in repo.tiers() if t.visible]
-        categories = {c.id: c for c in repo.categories()}
+        tiers = [t for t in project.tiers() if t.visible]
+        categories = {c.id: c for c in project.categories()}
         bars = []
-        for a in repo.annotations(film_id=film.id):
+        for a in project.annotations(film_id=film.id):
             cat = categories.get(a.category_id)
             colour = (cat.color if cat and cat.color else None) or (
                 colour_for(cat.key) if cat else "#6b7280"
@@ -108,14 +105,16 @@ class TimelinePresenter(QObject):
                 if cat
                 else plain(a.note.splitlines()[0] if a.note else "")
             )
-            bars.append(TimelineBar(a.id, a.tier_id, a.range.start, a.range.end, colour, label))
-        canvas.set_tracks([(t.id, t.name, t.color) for t in tiers], bars)
-        markers = repo.markers(film.id)
+            bars.append(
+                TimelineBar(a.id or 0, a.tier_id, a.range.start, a.range.end, colour, label)
+            )
+        canvas.set_tracks([(t.id or 0, t.name, t.color) for t in tiers], bars)
+        markers = project.markers(film.id)
         canvas.set_lane(
             "markers", [(m.frame, m.frame, m.color or "#ffd166", m.label) for m in markers]
         )
-        canvas.set_shot_cuts(shot_cuts(project.db, film.id))
-        canvas.set_matches(match_spans(project.db, film.id))
+        canvas.set_shot_cuts(project.shot_cuts(film.id))
+        canvas.set_matches(project.match_spans(film.id))
         stops = {b.start for b in bars} | {b.end for b in bars} | {m.frame for m in markers}
         self.controller.set_marks(sorted(stops))
 
@@ -150,7 +149,7 @@ class TimelinePresenter(QObject):
         canvas = self.timeline.canvas
         project, film = self.session.project, self.session.film
         if project is not None and film is not None:
-            cached = load_thumbnails(project.db, film.id, THUMB_HEIGHT)
+            cached = project.thumbnails(film.id, THUMB_HEIGHT)
             if cached:
                 for frame, jpeg in cached.items():
                     canvas.add_thumbnail(frame, QImage.fromData(jpeg, "JPEG"))
@@ -181,7 +180,7 @@ class TimelinePresenter(QObject):
 
         def done(thumbs: dict[int, bytes]) -> None:
             if wanted() and project is not None and film_id is not None and thumbs:
-                store_thumbnails(project.db, film_id, thumbs, THUMB_HEIGHT)
+                project.keep_thumbnails(film_id, thumbs, THUMB_HEIGHT)
 
         task = self.runner.run(
             "Thumbnails",

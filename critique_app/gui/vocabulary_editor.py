@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from PyQt6.QtCore import Qt, pyqtSignal
 from PyQt6.QtGui import QColor
@@ -37,7 +36,7 @@ from critique_app.domain.vocabulary import (
     vocabulary_to_json,
 )
 from critique_app.errors import UserError
-from db.vocabulary_files import read_vocabulary_source
+from critique_app.services.workspace import ProjectWorkspace, read_vocabulary
 
 FILE_FILTER = "Vocabularies (*.json *.ecv);;Critique vocabulary (*.json);;ELAN vocabulary (*.ecv)"
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -51,12 +50,12 @@ def _slug(text: str) -> str:
 class VocabularyEditor(QDialog):
     changed = pyqtSignal()  # the project's vocabularies changed (names, colours, entries)
 
-    def __init__(self, repo: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: ProjectWorkspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Vocabularies")
         self.setObjectName("VocabularyEditor")
         self.resize(820, 560)
-        self.repo = repo
+        self.workspace = workspace
         self.vocabulary: Vocabulary | None = None
         self._loading = False
         self.chooser = QComboBox()
@@ -142,7 +141,7 @@ class VocabularyEditor(QDialog):
     def _fill_chooser(self, key: str | None = None) -> None:
         self._loading = True
         self.chooser.clear()
-        for vocab in self.repo.vocabularies():
+        for vocab in self.workspace.vocabularies():
             self.chooser.addItem(f"{vocab.name} ({len(vocab.categories)} entries)", vocab.key)
         self._loading = False
         index = self.chooser.findData(key) if key else 0
@@ -153,7 +152,7 @@ class VocabularyEditor(QDialog):
         if self._loading:
             return
         key = self.chooser.currentData()
-        self.vocabulary = self.repo.vocabulary_by_key(key) if key else None
+        self.vocabulary = self.workspace.vocabulary(key) if key else None
         self._fill_tree()
 
     def _fill_tree(self, select: str | None = None) -> None:
@@ -207,7 +206,7 @@ class VocabularyEditor(QDialog):
     # -- editing (saved at once) --------------------------------------------------------------------
     def _store(self, vocabulary: Vocabulary, select: str | None = None) -> bool:
         try:
-            self.vocabulary = self.repo.save_vocabulary(vocabulary)
+            self.vocabulary = self.workspace.save_vocabulary(vocabulary)
         except (UserError, ValueError) as err:
             self.say(str(err), error=True)
             return False
@@ -285,7 +284,7 @@ class VocabularyEditor(QDialog):
             for c in self.vocabulary.categories
             if c.key == cat.key or c.key.startswith(cat.key + ".")
         ]
-        used = len(self.repo.annotation_ids(category_ids=[c.id for c in branch if c.id]))
+        used = len(self.workspace.annotation_ids(category_ids=[c.id for c in branch if c.id]))
         if used:
             self.say(
                 f"'{cat.label_en}' is used by {used} annotation{'s' if used > 1 else ''}: "
@@ -305,8 +304,8 @@ class VocabularyEditor(QDialog):
     def import_file(self, path: str | Path) -> bool:
         """Add or update a vocabulary from a file; a bad file changes nothing and says why."""
         try:
-            vocabulary, source = read_vocabulary_source(path)
-            existing = self.repo.vocabulary_by_key(vocabulary.key)
+            vocabulary, source = read_vocabulary(path)
+            existing = self.workspace.vocabulary(vocabulary.key)
             if existing is not None and source is None:
                 # ELAN files carry no display name: keep the one the project knows
                 vocabulary = replace(
@@ -314,7 +313,7 @@ class VocabularyEditor(QDialog):
                     name=existing.name,
                     description=vocabulary.description or existing.description,
                 )
-            stored = self.repo.save_vocabulary(vocabulary, source_json=source)
+            stored = self.workspace.save_vocabulary(vocabulary, source_json=source)
         except UserError as err:
             self.say(str(err), error=True)
             return False

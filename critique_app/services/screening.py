@@ -1,7 +1,7 @@
 """A jury's screening of submissions, one pure task per file: SHA-256, verify, fingerprint, match.
 
-`screen_file` is a pure function of (submission, library snapshot, settings) that returns plain
-JSON-able data and never touches the project: it runs unchanged in this process, on a Dask
+`screen_file` is a pure function of (submission, library snapshot, settings) that returns a
+ScreeningResult (plain data) and never touches the project: it runs unchanged here, on a Dask
 worker of this machine or on another machine. The Dask side (scheduling, retries, progress)
 is services/screening_cluster.py; storing results is the client's job (db/screening_store.py).
 """
@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from critique_app import __version__
+from critique_app.domain.screening import ScreeningResult
 from critique_app.media.fingerprint import FrameHashes
 from critique_app.provenance import matching
 
@@ -260,7 +261,7 @@ def screen_file(
     library: LibrarySnapshot,
     settings: ScreeningSettings,
     known: frozenset[str] = frozenset(),
-) -> dict[str, Any]:
+) -> ScreeningResult:
     """Screen one file: plain data, never an exception for a bad file (a reason instead).
 
     `known` holds the SHA-256 of contents already screened with these settings (a file moved
@@ -268,62 +269,66 @@ def screen_file(
     """
     started, cpu0 = time.perf_counter(), time.process_time()
     path = Path(submission.path)
-    result: dict[str, Any] = {
-        "path": submission.path,
-        "format": submission.format,
-        "sidecar": submission.sidecar,
-        "fragments": list(submission.fragments),
-        "settings_key": settings.key(),
-        "sha256": None,
-        "size": None,
-        "problem": None,
-        "visible": True,
-        "already_screened": False,
-        "verify": None,
-        "picture": None,
-        "matches": [],
-        "worker": socket.gethostname(),
-    }
+    result = begin_result(submission, settings).with_(worker=socket.gethostname())
     if not path.exists():
-        result["visible"] = False
-        result["problem"] = (
-            f"the worker on {socket.gethostname()} cannot see {path}: workers read submissions "
-            "from a shared path, so that folder must be mounted at the same place on every "
-            "machine of the cluster."
+        result = result.with_(
+            visible=False,
+            problem=(
+                f"the worker on {socket.gethostname()} cannot see {path}: workers read "
+                "submissions from a shared path, so that folder must be mounted at the same "
+                "place on every machine of the cluster."
+            ),
         )
         return _timed(result, started, cpu0)
     try:
         from critique_app.digest import sha256_file
 
-        result["size"] = path.stat().st_size
-        result["sha256"] = sha256_file(path)
+        result = result.with_(size=path.stat().st_size)
+        result = result.with_(sha256=sha256_file(path))
     except OSError as err:
-        result["problem"] = f"{path.name} cannot be read ({err.strerror}); nothing was checked."
-        return _timed(result, started, cpu0)
-    if result["sha256"] in known:
-        result["already_screened"] = True
-        return _timed(result, started, cpu0)
-    result["verify"] = _verify(submission, settings.trust, sidecar=submission.sidecar)
+        problem = f"{path.name} cannot be read ({err.strerror}); nothing was checked."
+        return _timed(result.with_(problem=problem), started, cpu0)
+    if result.sha256 in known:
+        return _timed(result.with_(already_screened=True), started, cpu0)
+    verify = _verify(submission, settings.trust, sidecar=submission.sidecar)
+    result = result.with_(verify=verify)
     try:
         picture, segments, rate = _fingerprint_and_match(submission, library, settings)
         kinds = {item.id: item.kind for item in library.items}
-        result["picture"] = picture
-        result["matches"] = [_match_json(s, rate, kinds.get(s.item_id, "")) for s in segments]
-        recovered = _recovered(result["verify"], segments, library)
+        result = result.with_(
+            picture=picture,
+            matches=tuple(_match_json(s, rate, kinds.get(s.item_id, "")) for s in segments),
+        )
+        recovered = _recovered(verify, segments, library)
         if recovered:
-            result["verify"]["c2pa"]["recovered_by_content"] = recovered
+            verify["c2pa"]["recovered_by_content"] = recovered
         if picture.get("problem"):
-            result["problem"] = picture["problem"]
+            result = result.with_(problem=picture["problem"])
     except Exception as err:  # a hostile or damaged file: a reason, never a failed run
-        result["problem"] = f"{path.name} could not be fingerprinted: {_sentence(err)}"
+        result = result.with_(problem=f"{path.name} could not be fingerprinted: {_sentence(err)}")
     return _timed(result, started, cpu0)
 
 
-def _timed(result: dict[str, Any], started: float, cpu0: float) -> dict[str, Any]:
-    result["seconds"] = round(time.perf_counter() - started, 3)
-    result["cpu_seconds"] = round(time.process_time() - cpu0, 3)
-    result["screened_by"] = f"critique {__version__}, pid {os.getpid()}"
-    return result
+def begin_result(
+    submission: Submission, settings: ScreeningSettings, *, size: int | None = None
+) -> ScreeningResult:
+    """A file's result before anything was read: where it is, and with which settings."""
+    return ScreeningResult(
+        path=submission.path,
+        format=submission.format,
+        sidecar=submission.sidecar,
+        fragments=tuple(submission.fragments),
+        settings_key=settings.key(),
+        size=size,
+    )
+
+
+def _timed(result: ScreeningResult, started: float, cpu0: float) -> ScreeningResult:
+    return result.with_(
+        seconds=round(time.perf_counter() - started, 3),
+        cpu_seconds=round(time.process_time() - cpu0, 3),
+        screened_by=f"critique {__version__}, pid {os.getpid()}",
+    )
 
 
 def _sentence(err: BaseException) -> str:
@@ -453,20 +458,8 @@ def _hash_film(
     return hashes, layout.rate, "film", crop.to_json() if crop else None, problem
 
 
-def unexpected_failure(submission: Submission, settings: ScreeningSettings, why: str) -> dict:
+def unexpected_failure(
+    submission: Submission, settings: ScreeningSettings, why: str
+) -> ScreeningResult:
     """The result for a task that never came back (its worker died on every try)."""
-    return {
-        "path": submission.path,
-        "format": submission.format,
-        "sidecar": submission.sidecar,
-        "fragments": list(submission.fragments),
-        "settings_key": settings.key(),
-        "sha256": None,
-        "size": submission.size,
-        "problem": why,
-        "visible": True,
-        "already_screened": False,
-        "verify": None,
-        "picture": None,
-        "matches": [],
-    }
+    return begin_result(submission, settings, size=submission.size).with_(problem=why)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from critique_app.domain.screening import ScreeningResult
 from critique_app.errors import UserError
 from critique_app.progress import NO_PROGRESS, Progress
 from critique_app.services.screening import (
@@ -368,14 +369,15 @@ def _dashboard(client: Any, local: bool) -> str | None:
 
 def _result_of(
     future: Any, sub: Submission, settings: ScreeningSettings, lost: bool = False
-) -> dict[str, Any] | None:
+) -> ScreeningResult | None:
     """The task's result; a task that never came back becomes a result with a reason. With
     `lost`, an error of the cluster's (not KilledWorker: the file killed its workers) gives
     None instead, and the caller screens the file again."""
     from distributed import KilledWorker
 
     try:
-        return dict(future.result())
+        result: ScreeningResult = future.result()
+        return result
     except KilledWorker:
         why = (
             f"{Path(sub.path).name}: the worker process died on this file on every try "
@@ -391,23 +393,23 @@ def _result_of(
 
 
 def _keep(
-    project: Project, result: dict[str, Any], sub: Submission, summary: ScreeningSummary
+    project: Project, result: ScreeningResult, sub: Submission, summary: ScreeningSummary
 ) -> None:
     """Store one result in its own transaction (the client is the only writer)."""
-    if not result.get("visible", True):
-        summary.not_seen.append(str(result["problem"]))
+    if not result.visible:
+        summary.not_seen.append(str(result.problem))
         return
-    if result.get("already_screened"):
+    if result.already_screened:
         store.same_content(
-            project.db, result["sha256"], result["settings_key"], sub.path, sub.size, sub.mtime_ns
+            project.db, str(result.sha256), result.settings_key, sub.path, sub.size, sub.mtime_ns
         )
         summary.moved += 1
         return
-    if result.get("sha256") is None:
-        result["sha256"] = _client_digest(sub.path)
-    if result.get("problem"):
-        summary.failed.append(str(result["problem"]))
-    if result["sha256"] is None:  # not even the client can read it: nothing to key it by
+    if result.sha256 is None:
+        result = result.with_(sha256=_client_digest(sub.path))
+    if result.problem:
+        summary.failed.append(str(result.problem))
+    if result.sha256 is None:  # not even the client can read it: nothing to key it by
         summary.failed.append(f"{sub.path} cannot be read; it was not stored.")
         return
     rank, why = rank_of(result)

@@ -6,10 +6,12 @@ all read the same rows, ranking and filters from here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from critique_app.domain.screening import ScreeningResult
 
 GENAI = {"fully_genai", "partly_genai", "may_contain_genai"}
 INVALID = {"tampered", "revoked", "ingredient_invalid"}
@@ -39,10 +41,10 @@ BADGES = {
 }
 
 
-def rank_of(result: dict[str, Any]) -> tuple[int, str]:
+def rank_of(result: ScreeningResult) -> tuple[int, str]:
     """Where a task's result goes in the table, and the sentence that says why."""
-    verify = result.get("verify") or {}
-    c2pa = verify.get("c2pa") or {}
+    verify = result.verify or {}
+    c2pa = result.c2pa
     reason, signal = c2pa.get("reason"), c2pa.get("ai_signal")
     if reason in INVALID:
         return 0, RANKS[0]
@@ -50,9 +52,9 @@ def rank_of(result: dict[str, Any]) -> tuple[int, str]:
         return 1, RANKS[1]
     if signal in GENAI:
         return 2, RANKS[2]
-    if result.get("matches"):
+    if result.matches:
         return 3, RANKS[3]
-    if not verify or reason == "unreadable" or result.get("problem"):
+    if not verify or reason == "unreadable" or result.problem:
         return 4, RANKS[4]
     if reason in ("untrusted_signer", "remote_manifest"):
         return 5, RANKS[5]
@@ -99,22 +101,22 @@ COLUMNS: list[tuple[str, str]] = [
 ]
 
 
-def row_of(result: dict[str, Any]) -> ScreeningRow:
-    verify = result.get("verify") or {}
-    c2pa = verify.get("c2pa") or {}
+def row_of(result: ScreeningResult) -> ScreeningRow:
+    verify = result.verify or {}
+    c2pa = result.c2pa
     rank, why = rank_of(result)
     reason = c2pa.get("reason") or ""
     signer = c2pa.get("signer") or {}
-    matches = result.get("matches") or []
+    matches = result.matches
     recovered = verify.get("recovered_by_content") or c2pa.get("recovered_by_content") or ""
     if isinstance(recovered, dict | list):
         recovered = _describe_recovered(recovered)
     return ScreeningRow(
         rank=rank,
         rank_reason=why,
-        path=str(result.get("path") or ""),
-        name=Path(str(result.get("path") or "")).name,
-        sha256=str(result.get("sha256") or ""),
+        path=result.path,
+        name=Path(result.path).name,
+        sha256=str(result.sha256 or ""),
         verdict=BADGES.get(reason, reason) if reason else "not checked",
         reason=reason,
         ai_signal=c2pa.get("ai_signal") or "",
@@ -124,12 +126,12 @@ def row_of(result: dict[str, Any]) -> ScreeningRow:
         matches=[_describe_match(m) for m in matches],
         first_match_frame=min((int(m["start_frame"]) for m in matches), default=None),
         recovered_by_content=str(recovered),
-        problem=str(result.get("problem") or ""),
-        sidecar=str(result.get("sidecar") or ""),
+        problem=str(result.problem or ""),
+        sidecar=str(result.sidecar or ""),
     )
 
 
-def _describe_match(m: dict[str, Any]) -> str:
+def _describe_match(m: Mapping[str, Any]) -> str:
     where = (
         f"{m['start_timecode']}–{m['end_timecode']}"
         if m.get("start_timecode")

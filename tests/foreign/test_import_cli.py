@@ -11,6 +11,7 @@ import pytest
 from critique_app.cli import main
 from critique_app.errors import UserError
 from critique_app.services.import_annotations import import_file
+from critique_app.services.workspace import ProjectWorkspace
 from db.project import memory_project, open_project
 from tests.foreign.conftest import HERE
 
@@ -116,7 +117,7 @@ def test_the_table_shows_values_and_which_annotation_a_child_belongs_to(qtbot) -
         )
         import_file(project, HERE / "elan" / "poio_turkish_2.6.eaf")
         model = AnnotationTableModel()
-        model.bind(project.repo)
+        model.bind(ProjectWorkspace(project))
         value = COLUMNS.index("Value")
         texts = [model.data(model.index(r, value)) for r in range(model.rowCount())]
         assert len(texts) == 340 and all(texts)

@@ -45,7 +45,7 @@ def test_adding_the_same_film_again_reuses_it(open_window: Any, clip: Path, tmp_
     h.window.add_film(film)
     h.qtbot.waitUntil(lambda: h.window.session.film is not None)
     h.window.add_film(film)
-    assert len(h.window.session.project.repo.films()) == 1
+    assert len(h.window.session.project.project.repo.films()) == 1
 
 
 def test_a_missing_film_is_one_sentence(open_window: Any, tmp_path: Path) -> None:

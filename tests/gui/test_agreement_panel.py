@@ -11,6 +11,7 @@ from PyQt6.QtCore import Qt
 from critique_app.gui.agreement_panel import AgreementPanel
 from critique_app.services.agreement import film_agreement
 from critique_app.services.merge import merge_projects
+from critique_app.services.workspace import ProjectWorkspace
 from db.project import open_project
 from tests.services.test_agreement import STUDENTS, _student_file
 
@@ -25,7 +26,7 @@ def test_panel_shows_the_tables_and_makes_a_seminar(
         report = film_agreement(project, 1)
         panel = AgreementPanel()
         qtbot.addWidget(panel)
-        panel.show_project(project)
+        panel.show_project(ProjectWorkspace(project))
         for model in (panel.categories, panel.pairs, panel.passages):
             qtmodeltester.check(model)
         assert f"{report.alpha:.3f}" in panel.summary.text()

@@ -51,7 +51,7 @@ def test_created_and_dragged_annotations_get_their_anchors(
     # drag the new bar's end edge from 110 to 115 on the timeline
     canvas = h.window.timeline.canvas
     new = h.window.annotations.selected_id
-    tier = h.window.session.project.repo.get_annotation(new).tier_id
+    tier = h.window.session.project.project.repo.get_annotation(new).tier_id
     row = [t for t, _n, _c in canvas.tiers].index(tier)
     y = int(canvas._tracks_top() + TRACK * row + TRACK / 2)
     canvas.zoom(4, anchor_x=canvas.x_of(110))  # a few pixels per frame: frame-accurate drags

@@ -169,7 +169,7 @@ def test_polygon_and_freehand_and_refused_while_not_exact(
     bench = h.window.annotations
     h.controller.show_frame(20)  # inside the 'morphing' annotation (10-30): select it first
     h.at(20)
-    morph = next(a for a in bench.repo.annotations() if a.range.start == 10)
+    morph = next(a for a in bench.bound.annotations() if a.range.start == 10)
     bench.select(morph.id)
     h.key(K.Key_P)
     pic = overlay.picture_rect()

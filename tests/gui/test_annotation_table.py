@@ -10,6 +10,7 @@ from typing import Any
 from PyQt6.QtCore import QPoint, Qt
 
 from critique_app.gui.annotation_table import AnnotationTableModel, TableFilters
+from critique_app.services.workspace import ProjectWorkspace
 from db.project import open_project
 from tests.gui.annotation_projects import make_project
 
@@ -29,7 +30,7 @@ def choose(box: Any, text: str) -> None:
 def test_model_passes_qtmodeltester(qtmodeltester: Any, clip: Path, tmp_path: Path) -> None:
     with open_project(make_project(tmp_path, clip)) as project:
         model = AnnotationTableModel()
-        model.bind(project.repo)
+        model.bind(ProjectWorkspace(project))
         assert model.rowCount() == 4
         qtmodeltester.check(model)
         model.set_filters(TableFilters(search="window"))

@@ -50,7 +50,7 @@ def test_every_edit_saved_at_once_and_undone_and_redone(
     states.append(on_disk(path))
     assert len(states[-1]) == 5
     new = bench.selected_id
-    assert bench.repo.get_annotation(new).range.start == 100
+    assert bench.bound.annotation(new).range.start == 100
     assert bench.table.selected_id() == new  # the new row is selected in the table
 
     # edit: status with a click, a note typed in the editor (one undo step), tags
@@ -135,7 +135,7 @@ def test_the_value_is_typed_in_the_editor_searched_and_undone(
     ident = editor.annotation.id
     editor.value.setFocus()
     h.qtbot.keyClicks(editor.value, "porte-fenetre")  # QTest types ASCII only
-    repo = h.window.session.project.repo
+    repo = h.window.session.project.project.repo
     assert repo.get_annotation(ident).value == "porte-fenetre"  # saved at once
     assert ident in repo.search("fenetre")  # the value is searchable
     h.qtbot.keyClick(editor.value, K.Key_Z, CTRL)  # the typing is one undo step

@@ -13,6 +13,7 @@ from critique_app.domain.model import Annotation, FrameRange
 from critique_app.domain.vocabulary import parse_ecv, parse_vocabulary
 from critique_app.gui.merge_dialog import MergeDialog
 from critique_app.gui.vocabulary_editor import VocabularyEditor
+from critique_app.services.workspace import ProjectWorkspace
 from db.project import open_project
 from tests.gui.annotation_projects import VOCABULARY, make_project
 
@@ -39,7 +40,7 @@ def test_bad_vocabulary_files_change_nothing(qtbot: Any, clip: Path, tmp_path: P
     binary = tmp_path / "picture.json"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe\x00")
     with open_project(path) as project:
-        dialog = VocabularyEditor(project.repo)
+        dialog = VocabularyEditor(ProjectWorkspace(project))
         qtbot.addWidget(dialog)
         for bad, words in (
             (broken, "is not valid JSON"),
@@ -58,7 +59,7 @@ def test_edit_import_export_vocabulary(qtbot: Any, clip: Path, tmp_path: Path) -
     path = make_project(tmp_path, clip)
     with open_project(path) as project:
         repo = project.repo
-        dialog = VocabularyEditor(repo)
+        dialog = VocabularyEditor(ProjectWorkspace(project))
         qtbot.addWidget(dialog)
         changed: list[bool] = []
         dialog.changed.connect(lambda: changed.append(True))

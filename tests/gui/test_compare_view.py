@@ -225,7 +225,7 @@ def test_project_copies_regions_and_an_unrelated_film(
     assert read_frame_code(view.pane_pixels("b")) == 39
     # Another film on screen: the compared film's work stops, the picture comes back.
     session = h.window.session
-    festival = next(f for f in session.project.repo.films() if f.title == "festival")
+    festival = next(f for f in session.project.project.repo.films() if f.title == "festival")
     session.show_film(festival)
     h.qtbot.waitUntil(lambda: not dock.active, timeout=FRAME_WAIT_MS)
     assert h.window.video.isVisible() and "Compare closed" in h.window.statusBar().currentMessage()

@@ -104,7 +104,7 @@ def test_move_onto_a_copy_from_the_window(
     assert len(on_disk(path, "screener")) == 3
 
     # an unrelated film: one sentence, nothing created
-    window.session.show_film(window.session.project.repo.films()[0])
+    window.session.show_film(window.session.project.project.repo.films()[0])
     monkeypatch.setattr(
         QFileDialog, "getOpenFileName", staticmethod(lambda *a: (str(films["other"]), ""))
     )

@@ -42,7 +42,7 @@ def test_an_elan_file_lands_on_the_film_and_one_undo_takes_it_back(
     h = open_window(mine)
     session = h.window.session
     task = session.import_annotations(eaf)
-    h.qtbot.waitUntil(lambda: len(session.project.repo.annotations()) == 2)
+    h.qtbot.waitUntil(lambda: len(session.project.project.repo.annotations()) == 2)
     task.wait(10)
     status = h.window.statusBar()
     h.qtbot.waitUntil(lambda: "2 annotations imported from lea.eaf" in status.currentMessage())
@@ -58,12 +58,12 @@ def test_an_elan_file_lands_on_the_film_and_one_undo_takes_it_back(
     h.key(K.Key_Down)  # next annotation: the in-frame of the first imported passage
     assert h.settle() == 5
     h.qtbot.keyClick(h.window.video, K.Key_Z, CTRL)  # one step takes the whole import back
-    assert session.project.repo.annotations() == []
+    assert session.project.project.repo.annotations() == []
     h.qtbot.keyClick(h.window.video, K.Key_Z, CTRL | SHIFT)
-    assert len(session.project.repo.annotations()) == 2
+    assert len(session.project.project.repo.annotations()) == 2
     session.import_annotations(eaf).wait(10)  # the same file again adds nothing
     h.qtbot.waitUntil(lambda: "2 already in the project" in status.currentMessage())
-    assert len(session.project.repo.annotations()) == 2
+    assert len(session.project.project.repo.annotations()) == 2
 
 
 def test_a_file_that_is_not_annotations_is_one_sentence(
@@ -79,7 +79,7 @@ def test_a_file_that_is_not_annotations_is_one_sentence(
     status = h.window.statusBar()
     h.qtbot.waitUntil(lambda: "notes.json" in status.currentMessage())
     assert "Traceback" not in status.currentMessage()
-    assert h.window.session.project.repo.annotations() == []
+    assert h.window.session.project.project.repo.annotations() == []
 
 
 def _long_vtt(path: Path, cues: int) -> Path:
@@ -106,12 +106,12 @@ def test_a_long_import_says_its_size_shows_progress_and_can_be_cancelled(
     h.qtbot.waitUntil(lambda: task.delivered, timeout=60_000)
     assert any("dense.vtt holds 1,200 annotations; importing them" in m for m in messages), messages
     assert bars and bars[-1][1] == 1_200  # the status bar followed it
-    assert len(session.project.repo.annotations()) == 1_200, messages
+    assert len(session.project.project.repo.annotations()) == 1_200, messages
     session.undo()  # one step, on the window's stack
-    assert session.project.repo.annotations() == []
+    assert session.project.project.repo.annotations() == []
 
     task = session.import_annotations(vtt)
     task.cancel()  # as the status bar's Cancel does
     h.qtbot.waitUntil(lambda: task.delivered, timeout=60_000)
     assert any("cancelled: nothing added" in m for m in messages)
-    assert session.project.repo.annotations() == []
+    assert session.project.project.repo.annotations() == []

@@ -49,7 +49,7 @@ def test_the_window_shows_what_another_process_wrote(
     _terminal(path, "added from a terminal", "Terminal tier")
 
     h.qtbot.waitUntil(lambda: bench.table.model.rowCount() == rows_before + 1, timeout=10_000)
-    assert "Terminal tier" in [t.name for t in h.window.session.project.repo.tiers()]
+    assert "Terminal tier" in [t.name for t in h.window.session.project.tiers()]
     assert "Terminal tier" in [
         bench.editor.tier.itemText(i) for i in range(bench.editor.tier.count())
     ]

@@ -122,12 +122,15 @@ def test_use_as_category_in_the_window_sets_the_selected_annotation(
     window: MainWindow = h.window
     window.use_declared_category(report)
     assert "Select an annotation first" in window.statusBar().currentMessage()
-    first = window.session.project.repo.annotations()[0]
+    first = window.session.project.project.repo.annotations()[0]
     window.annotations.select(first.id)
     window.use_declared_category(report)
-    changed = window.session.project.repo.get_annotation(first.id)
-    category = window.session.project.repo.get_category(changed.category_id)
+    changed = window.session.project.project.repo.get_annotation(first.id)
+    category = window.session.project.project.repo.get_category(changed.category_id)
     assert category.key == "provenance.source-type.trainedAlgorithmicMedia"
     assert changed.evidence == "C2PA"
     window.session.undo()  # one undoable edit, on the window's own stack
-    assert window.session.project.repo.get_annotation(first.id).category_id == first.category_id
+    assert (
+        window.session.project.project.repo.get_annotation(first.id).category_id
+        == first.category_id
+    )

@@ -9,6 +9,7 @@ from PyQt6.QtCore import QPointF, Qt
 from PyQt6.QtGui import QDropEvent
 
 from critique_app.gui.seminar_panel import ITEM_MIME, SeminarPanel, annotation_mime
+from critique_app.services.workspace import ProjectWorkspace
 from tests.conftest import FRAME_WAIT_MS
 from tests.exporters.conftest import build_sample
 
@@ -16,7 +17,7 @@ from tests.exporters.conftest import build_sample
 @pytest.fixture()
 def panel(qtbot, tmp_path: Path):
     sample = build_sample(tmp_path / "p")
-    widget = SeminarPanel(sample.project)
+    widget = SeminarPanel(ProjectWorkspace(sample.project))
     qtbot.addWidget(widget)
     widget.show()
     yield widget, sample

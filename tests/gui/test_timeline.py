@@ -89,7 +89,7 @@ def test_dragging_a_bar_edge_changes_the_range_undoably(
     h.qtbot.mousePress(canvas, LEFT, pos=QPoint(round(canvas.x_of(31)), y))  # the end edge
     h.qtbot.mouseMove(canvas, QPoint(round(canvas.x_of(36) + 0.2 / canvas.fpp), y))
     h.qtbot.mouseRelease(canvas, LEFT, pos=QPoint(round(canvas.x_of(36) + 0.2 / canvas.fpp), y))
-    repo = h.window.session.project.repo
+    repo = h.window.session.project.project.repo
 
     def ranges() -> list[tuple[int, int]]:
         return sorted((a.range.start, a.range.end) for a in repo.annotations())

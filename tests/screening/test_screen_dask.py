@@ -17,6 +17,7 @@ import psutil
 import pytest
 
 from critique_app.cli import main
+from critique_app.domain.screening import ScreeningResult
 from critique_app.provenance.recovered import RECOVERED_WORDING
 from critique_app.services.screening_cluster import ScreeningSummary, run_screening
 from critique_app.services.screening_table import row_of
@@ -31,7 +32,7 @@ REPO = Path(__file__).resolve().parents[2]
 def screen(project: Path, folder: Path, **kw: Any) -> tuple[ScreeningSummary, list[dict]]:
     with open_project(project) as p:
         summary = run_screening(p, [folder], **kw)
-        return summary, screening_store.results(p.db, summary.settings_key)
+        return summary, [r.to_json() for r in screening_store.results(p.db, summary.settings_key)]
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +92,11 @@ def test_two_workers_equal_one_field_by_field(
     assert recovered[0]["original"]["ai_signal"] == "fully_genai"
     assert recovered[0]["note"] == RECOVERED_WORDING
     assert "recovered_by_content" not in names["festival_copy.mp4"]["verify"]["c2pa"]
-    row = row_of(next(r for r in serial["raw"] if r["path"].endswith("trailer_crop.mp4")))
+    row = row_of(
+        ScreeningResult.from_json(
+            next(r for r in serial["raw"] if r["path"].endswith("trailer_crop.mp4"))
+        )
+    )
     assert row.recovered_by_content.startswith("generated_ai: original untrusted_signer")
     assert "AI signal fully_genai" in row.recovered_by_content
     assert row.recovered_by_content.endswith(f"({RECOVERED_WORDING})")
@@ -261,5 +266,5 @@ def test_a_worker_that_cannot_see_the_files_says_so(tmp_path: Path) -> None:
         LibrarySnapshot.of([]),
         ScreeningSettings(),
     )
-    assert result["visible"] is False
-    assert "cannot see" in result["problem"] and "shared path" in result["problem"]
+    assert result.visible is False
+    assert result.problem and "cannot see" in result.problem and "shared path" in result.problem

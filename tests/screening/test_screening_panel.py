@@ -6,6 +6,7 @@ from typing import Any
 
 from PyQt6.QtCore import Qt
 
+from critique_app.domain.screening import ScreeningResult
 from critique_app.gui.screening_panel import ScreeningPanel
 from critique_app.services.screening_table import row_of
 from tests.screening.test_screening_table import RESULTS
@@ -14,7 +15,7 @@ from tests.screening.test_screening_table import RESULTS
 def test_model_sort_filter_and_double_click(qtbot: Any, qtmodeltester: Any) -> None:
     panel = ScreeningPanel()
     qtbot.addWidget(panel)
-    panel.show_rows([row_of(r) for r in RESULTS])
+    panel.show_rows([row_of(ScreeningResult.from_json(r)) for r in RESULTS])
     model = panel.model
     qtmodeltester.check(model)
     assert model.rowCount() == 7 and model.row_at(0).name == "tampered.jpg"

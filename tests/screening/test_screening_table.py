@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from critique_app.domain.screening import ScreeningResult
 from critique_app.services.screening import find_submissions
 from critique_app.services.screening_report import write_report
 from critique_app.services.screening_table import filter_rows, ranked, row_of, sort_rows
@@ -50,7 +51,7 @@ RESULTS = [
 
 
 def test_what_needs_an_eye_comes_first() -> None:
-    rows = ranked(row_of(r) for r in RESULTS)
+    rows = ranked(row_of(ScreeningResult.from_json(r)) for r in RESULTS)
     assert [r.name for r in rows] == [
         "tampered.jpg", "expired.jpg", "declared.jpg", "matched.mp4", "broken.mp4",
         "untrusted.jpg", "plain.mp4",
@@ -60,7 +61,7 @@ def test_what_needs_an_eye_comes_first() -> None:
 
 
 def test_filters_and_sorting() -> None:
-    rows = ranked(row_of(r) for r in RESULTS)
+    rows = ranked(row_of(ScreeningResult.from_json(r)) for r in RESULTS)
     assert [r.name for r in filter_rows(rows, with_matches=True)] == ["matched.mp4"]
     assert [r.name for r in filter_rows(rows, ai_signals={"fully_genai"})] == ["declared.jpg"]
     assert [r.name for r in filter_rows(rows, text="sora")] == ["matched.mp4"]
@@ -85,7 +86,7 @@ class _Cells(HTMLParser):
 
 def test_report_escapes_every_string_and_writes_csv_and_json(tmp_path: Path) -> None:
     hostile = result("<script>alert(1)</script>.mp4", "no_manifest", matches=1)
-    rows = ranked(row_of(r) for r in [*RESULTS, hostile])
+    rows = ranked(row_of(ScreeningResult.from_json(r)) for r in [*RESULTS, hostile])
     files = write_report(rows, tmp_path / "jury.html")
     parser = _Cells()
     parser.feed(files.html.read_text("utf-8"))
@@ -127,7 +128,9 @@ def test_stored_results_skip_by_path_and_know_copies_by_content() -> None:
 
     project = memory_project()
     first = {**result("film.mp4", "tampered"), "settings_key": "k", "size": 10}
-    store.store_result(project.db, first, rank=0, rank_reason="why", mtime_ns=5)
+    store.store_result(
+        project.db, ScreeningResult.from_json(first), rank=0, rank_reason="why", mtime_ns=5
+    )
     store.same_content(project.db, "film.mp4", "k", "/subs/copy.mp4", 10, 7)
     assert store.done_files(project.db, "k") == {
         ("/subs/film.mp4", 10, 5),
@@ -136,3 +139,17 @@ def test_stored_results_skip_by_path_and_know_copies_by_content() -> None:
     assert store.done_digests(project.db, "k") == frozenset({"film.mp4"})
     assert [r.path for r in stored_rows(project)] == ["/subs/film.mp4"]
     assert store.done_files(project.db, "other settings") == set()
+
+
+def test_a_result_reads_back_as_stored_and_older_rows_still_load() -> None:
+    from critique_app.services.screening import ScreeningSettings, Submission, unexpected_failure
+
+    failed = unexpected_failure(
+        Submission("/subs/a.mp4", "mp4", size=3), ScreeningSettings(), "why"
+    )
+    assert ScreeningResult.from_json(failed.to_json()) == failed
+    assert "worker" not in failed.to_json()  # as before: no worker came back
+    old = {"path": "/subs/b.mp4", "settings_key": "k", "sha256": "x", "matches": [{"a": 1}]}
+    loaded = ScreeningResult.from_json({**old, "from_a_newer_version": 1})
+    assert loaded.format is None and loaded.visible and loaded.matches == ({"a": 1},)
+    assert loaded.to_json()["from_a_newer_version"] == 1

@@ -158,7 +158,7 @@ def churn(
         action = rng.choices(("switch", "close", "quit"), weights=(5, 3, 2))[0]
         if action == "switch":
             tally.switches += 1
-            films = window.session.project.repo.films()
+            films = window.session.project.project.repo.films()
             other = next(f for f in films if f.id != window.session.film.id)
             old = window.tasks.tasks("film")
             window.session.show_film(other)

@@ -42,7 +42,9 @@ def test_two_hundred_hurried_cycles(qtbot: Any, qapp: Any, tmp_path: Path) -> No
     qtbot.waitUntil(lambda: window.tracks.thumb_task is None, timeout=60_000)
     anchors = window.anchor_keeper.start()  # and the film's anchors allowed to finish too
     qtbot.waitUntil(lambda: anchors is None or anchors.delivered, timeout=60_000)
-    other = next(f for f in window.session.project.repo.films() if f.id != window.session.film.id)
+    other = next(
+        f for f in window.session.project.project.repo.films() if f.id != window.session.film.id
+    )
     window.session.show_film(other)
     qtbot.waitUntil(
         lambda: window.controller.info is not None and window.tracks.thumb_task is not None
