@@ -148,9 +148,7 @@ def test_a_text_file_named_critique_changes_nothing(on_festival: Any, tmp_path: 
     assert "not a Critique project" in message
 
 
-def test_a_film_that_opens_switches_everything_at_once(
-    on_festival: Any, clip_2997: Path
-) -> None:
+def test_a_film_that_opens_switches_everything_at_once(on_festival: Any, clip_2997: Path) -> None:
     """The other half of all or nothing: a bare film that opens replaces title, picture,
     lanes and project together, and its first exact frame is on screen."""
     h = on_festival
