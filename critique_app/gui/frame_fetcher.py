@@ -36,21 +36,32 @@ class FrameFetcher(QObject):
     # -- the GUI thread ------------------------------------------------------------------
     def open(self, path: str | Path, info: Any = None) -> None:
         self._generation += 1
-        self._submit(("open", self._generation, (Path(path), info)))
+        self._submit(("open", self._generation, (Path(path), info, 0)))
+
+    def adopt(self, server: Any, then: int = 0) -> None:
+        """Serve frames from `server` (a FrameServer prepared elsewhere, see `prepare_film`)
+        from now on; the film served before is closed by the worker. Results still on their
+        way for the film before are dropped. `server` None: no film at all."""
+        self._generation += 1
+        self._submit(("adopt", self._generation, (server, int(then))))
 
     def request(self, index: int) -> None:
         self._submit(("frame", self._generation, int(index)))
 
     def _submit(self, job: tuple[str, int, Any]) -> None:
+        stale = None
         with self._cond:
-            # an open must not be overtaken by a frame request: merge them
+            # an open (or adopt) must not be overtaken by a frame request: merge them
             pending = self._pending
-            if pending is not None and pending[0] == "open" and job[0] == "frame":
-                path, info = pending[2][:2]
-                self._pending = ("open", pending[1], (path, info, job[2]))
+            if pending is not None and pending[0] in ("open", "adopt") and job[0] == "frame":
+                self._pending = (pending[0], pending[1], (*pending[2][:-1], job[2]))
             else:
+                if pending is not None and pending[0] == "adopt":
+                    stale = pending[2][0]  # a prepared film never served: nobody else has it
                 self._pending = job
             self._cond.notify()
+        if stale is not None:
+            stale.close()
 
     def close(self) -> None:
         """Stop the worker and let it release the film (joined: it stops within one frame)."""
@@ -90,10 +101,16 @@ class FrameFetcher(QObject):
                     self._pending = None
                 if kind == "open":
                     self._do_open(progress, generation, *arg)
+                elif kind == "adopt":
+                    self._do_adopt(progress, generation, *arg)
                 else:
                     self._do_frame(progress, generation, arg)
                     self._prefetch(progress, arg + 1)
         finally:
+            with self._cond:
+                pending, self._pending = self._pending, None
+            if pending is not None and pending[0] == "adopt" and pending[2][0] is not None:
+                pending[2][0].close()
             if self.server is not None:
                 self.server.close()
                 self.server = None
@@ -132,6 +149,14 @@ class FrameFetcher(QObject):
         progress.publish(("opened", generation, self.server.info))
         self._do_frame(progress, generation, then)
 
+    def _do_adopt(self, progress: Progress, generation: int, server: Any, then: int) -> None:
+        if self.server is not None and self.server is not server:
+            self.server.close()
+        self.server = server
+        if server is not None:
+            self._do_frame(progress, generation, then)  # a cache hit: it was decoded to prepare
+            self._prefetch(progress, then + 1)
+
     def _do_frame(self, progress: Progress, generation: int, index: int) -> None:
         if self.server is None:
             return
@@ -146,3 +171,52 @@ class FrameFetcher(QObject):
             )
             return
         progress.publish(("ready", generation, frame))
+
+
+class PreparedFilm:
+    """A film made ready off the GUI thread: probed, indexed, its first exact frame decoded.
+    Nothing on screen changed for it; `FrameFetcher.adopt` takes its server over, `close`
+    lets it go when the window stays where it was."""
+
+    def __init__(self, path: Path, server: Any, frame: Any) -> None:
+        self.path, self.server, self.frame = path, server, frame
+        self.info = server.info
+
+    def close(self) -> None:
+        if self.server is not None:
+            self.server.close()
+            self.server = None
+
+
+def prepare_film(progress: Progress, path: str | Path, then: int = 0) -> PreparedFilm:
+    """Probe `path` and decode frame `then` exactly (for a worker): UserError with a sentence
+    when the file cannot be shown, and then nothing is left open."""
+    from critique_app.media.frame_server import FrameServer
+
+    path = Path(path)
+    if not path.is_file():
+        raise UserError(f"{path} does not exist.")
+    try:
+        server = FrameServer(path)
+    except UserError:
+        raise
+    except Exception as err:  # a file PyAV chokes on is still the user's file problem
+        raise UserError(f"{path.name} could not be opened: {err}.") from None
+    try:
+        progress.check()
+        if server.info.frame_count <= 0:
+            raise UserError(f"{path.name} holds no frame that can be shown.")
+        then = max(0, min(int(then), server.info.frame_count - 1))
+        try:
+            frame = server.frame(then)
+        except UserError as err:
+            raise UserError(f"{path.name} cannot be shown: {err}") from None
+        except Exception as err:
+            raise UserError(
+                f"{path.name} cannot be shown: frame {then} could not be decoded ({err})."
+            ) from None
+        progress.check()
+    except BaseException:
+        server.close()
+        raise
+    return PreparedFilm(path, server, frame)

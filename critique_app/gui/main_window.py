@@ -318,6 +318,7 @@ class MainWindow(QMainWindow):
         c.mode_changed.connect(t.set_mode)
         c.playing_changed.connect(t.set_playing)
         c.film_opened.connect(t.set_film)
+        c.film_closed.connect(self._film_closed)
         c.marks_changed.connect(t.set_marks)
         c.rate_changed.connect(t.set_rate)
         c.audio_changed.connect(self._audio_changed)
@@ -328,6 +329,7 @@ class MainWindow(QMainWindow):
         t.mode_cycled.connect(self.cycle_timecode_mode)
         t.message.connect(self.show_message)
         self.session.message.connect(self.show_message)
+        self.session.project_switched.connect(self._project_switched)
         self.session.title_changed.connect(lambda title: self.setWindowTitle(f"{title} — Critique"))
 
     def _restore(self) -> None:
@@ -343,7 +345,9 @@ class MainWindow(QMainWindow):
     # -- behaviour the actions need ------------------------------------------------------------
     def open_path(self, path: str | Path, *, read_only: bool = False) -> bool:
         """Open a project or a film. A project another window holds brings that window
-        forward instead, unless `read_only`: then it opens here for reading only, and says so."""
+        forward instead, unless `read_only`: then it opens here for reading only, and says so.
+        The open is prepared on the task runner and switched to when all of it is ready;
+        False, with the window unchanged and a sentence, when it cannot start."""
         current = self.session.project
         mine = (
             current is not None
@@ -362,9 +366,14 @@ class MainWindow(QMainWindow):
         except UserError as err:
             self.show_message(str(err))
             return False
-        if Path(path).suffix == ".critique":
-            self.settings.last_project = Path(path).resolve()
         return True
+
+    def _project_switched(self, path: Path) -> None:
+        self.settings.last_project = Path(path).resolve()
+
+    def _film_closed(self) -> None:
+        self.video.picture.clear()
+        self.transport.set_film(None)
 
     def ask_open(self) -> None:
         path, _ = QFileDialog.getOpenFileName(

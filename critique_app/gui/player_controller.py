@@ -34,6 +34,7 @@ class PlayerController(QObject):
     audio_changed = pyqtSignal(int, bool)  # volume, muted
     message = pyqtSignal(str)  # a sentence for the status bar
     native_video = pyqtSignal(bool)  # True: the engine draws into the native window
+    film_closed = pyqtSignal()  # no film any more (unload)
 
     def __init__(
         self,
@@ -99,6 +100,39 @@ class PlayerController(QObject):
         self.in_mark = self.out_mark = None
         self._set_mode("loading")
         self.fetcher.open(self.path, info)
+
+    def adopt_film(self, prepared: Any) -> None:
+        """Switch to a film prepared off the GUI thread (frame_fetcher.PreparedFilm): at once,
+        with its first exact frame on screen. Nothing fails here that could leave the window
+        between two films: probing and decoding already succeeded."""
+        if self.closed:
+            prepared.close()
+            return
+        self.stop()
+        server, prepared.server = prepared.server, None  # the fetcher's from now on
+        frame = prepared.frame
+        self.path = Path(prepared.path)
+        self.info = None
+        self.current, self.shown_index, self.limit = frame.index, None, None
+        self.in_mark = self.out_mark = None
+        self._set_mode("loading")
+        self.fetcher.adopt(server, frame.index)
+        self._on_opened(prepared.info)
+        self._on_frame_ready(frame)
+
+    def unload(self) -> None:
+        """No film (a project whose films are all missing): nothing to show or step."""
+        if self.closed:
+            return
+        self.stop()
+        self.path, self.info = None, None
+        self.current, self.shown_index, self.limit = 0, None, None
+        self.in_mark = self.out_mark = None
+        self.fetcher.adopt(None)
+        self.film_closed.emit()
+        self.marks_changed.emit(None, None)
+        self.frame_changed.emit(0)
+        self._set_mode("loading")
 
     def _on_opened(self, info: Any) -> None:
         if self.closed or self.path is None:  # queued before close(): not wanted any more

@@ -5,6 +5,8 @@ Bridges the project repository and the player/timeline widgets; the main window 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -12,11 +14,67 @@ from PyQt6.QtCore import QObject, pyqtSignal
 
 from critique_app.domain.commands import UndoStack
 from critique_app.errors import UserError
+from critique_app.gui.frame_fetcher import PreparedFilm, prepare_film
 from critique_app.gui.player_controller import PlayerController
 from critique_app.gui.worker import Task, TaskRunner
+from critique_app.progress import Progress
 from critique_app.services.workspace import ProjectWorkspace
 
 PROJECT_SUFFIX = ".critique"
+
+
+@dataclass
+class PreparedOpen:
+    """A project made ready on a worker: checked (format, version, lock, damage), read, and
+    its film prepared. Nothing on screen changed for it yet."""
+
+    project_path: Path
+    because: str | None = None  # read only on purpose (another window edits it), and why
+    film_id: int | None = None
+    film: PreparedFilm | None = None
+    notes: list[str] = field(default_factory=list)  # said once switched
+
+    def close(self) -> None:
+        if self.film is not None:
+            self.film.close()
+            self.film = None
+
+
+def prepare_project(progress: Progress, path: Path, because: str | None = None) -> PreparedOpen:
+    """For a worker: open the project on a connection of its own (every refusal is a
+    UserError sentence), read what the lanes and panels show first, and prepare the film it
+    showed last (else the first that can be shown)."""
+    project = ProjectWorkspace.open(path, read_only_because=because)
+    try:
+        films = project.films()
+        last = project.last_film_id()
+        project.tiers()
+        project.categories()
+        read_only = project.read_only
+    finally:
+        project.close()
+    prepared = PreparedOpen(path, because)
+    if read_only is not None:  # opens all the same, for reading; it says so
+        prepared.notes.append(read_only)
+    if not films:
+        prepared.notes.append(f"{path.name} has no film yet.")
+    for film in sorted(films, key=lambda f: f.id != last):
+        progress.check()
+        if not Path(film.path).is_file():
+            if not prepared.notes or "relink" not in prepared.notes[-1]:
+                prepared.notes.append(
+                    f"The film '{film.title}' is not at {film.path} any more; "
+                    "relink it by its content."
+                )
+            continue
+        try:
+            prepared.film = prepare_film(progress, film.path)
+        except UserError as err:
+            prepared.notes.append(str(err))
+            continue
+        prepared.film_id = film.id
+        break
+    return prepared
 
 
 class ProjectSession(QObject):
@@ -29,7 +87,9 @@ class ProjectSession(QObject):
 
     message = pyqtSignal(str)
     title_changed = pyqtSignal(str)
-    project_opened = pyqtSignal(object)  # ProjectWorkspace
+    open_failed = pyqtSignal(str)  # a sentence: nothing was switched
+    project_switched = pyqtSignal(object)  # Path of the project now open
+    project_opened = pyqtSignal(object)  # Project
     project_closed = pyqtSignal()
     changed = pyqtSignal(object)  # domain Change
     content_changed = pyqtSignal()
@@ -47,24 +107,29 @@ class ProjectSession(QObject):
         self.film: Any = None  # domain Film when a project is open
         self.film_path: Path | None = None
         self.undo_stack: UndoStack | None = None  # shared with the panels
+        self.opening: Task | None = None  # the open being prepared, if any
 
-    # -- opening ------------------------------------------------------------------------
-    def open_path(self, path: str | Path, *, read_only: bool = False) -> None:
-        """A `.critique` project or a media file; UserError with a sentence when it cannot be.
+    # -- opening: prepared on a worker, switched in one go -----------------------------------
+    # Every open (project, film of the project, bare film) is made ready off the GUI thread:
+    # the project checked and read, the film probed and its first exact frame decoded. Only
+    # then does the window switch (title, picture, lanes, panels, undo stack) in one call on
+    # the GUI thread; when anything fails, the window stays exactly as it was and says why.
+
+    def open_path(self, path: str | Path, *, read_only: bool = False) -> Task | None:
+        """A `.critique` project or a media file; UserError with a sentence when it cannot be
+        (at once for a missing film; else `open_failed` when preparing it fails).
         `read_only`: another window holds the project; this one only reads it."""
         path = Path(path)
-        if path.suffix != PROJECT_SUFFIX and not path.exists():
+        if path.suffix != PROJECT_SUFFIX and not path.is_file():
             raise UserError(f"{path} does not exist.")
         if path.suffix == PROJECT_SUFFIX:  # created when missing, as on the command line
-            self.open_project(path, read_only=read_only)
-        else:
-            self.close_project()
-            self.show_film_file(path)
+            return self.open_project(path, read_only=read_only)
+        return self.show_film_file(path, leave_project=True)
 
     def add_film_file(self, path: str | Path) -> None:
         """Add a film to the open project (else to a project beside it) and show it.
 
-        The picture shows at once; probing and the SHA-256 run on a worker.
+        The picture shows as soon as it is decoded; probing and the SHA-256 run on workers.
         """
         from critique_app.services.film_projects import project_for_film
 
@@ -72,8 +137,13 @@ class ProjectSession(QObject):
         if not path.is_file():
             raise UserError(f"{path} does not exist.")
         if self.project is None or self.project.path is None:
-            self.open_project(project_for_film(path))
-        assert self.project is not None  # open_project raises when it cannot open one
+            self.open_project(project_for_film(path), then=lambda: self._add_film(path))
+            return
+        self._add_film(path)
+
+    def _add_film(self, path: Path) -> None:
+        if self.project is None:  # the project did not open: it said why
+            return
         known = next((f for f in self.project.films() if Path(f.path) == path), None)
         if known is not None:
             self.show_film(known)
@@ -85,21 +155,22 @@ class ProjectSession(QObject):
         from critique_app.services.film_projects import add_film_to_project_file
 
         project = self.project
-        assert project is not None and project.path is not None  # add_film_file opened it
-        project_path = project.path
+        if project is None or project.path is None:
+            return  # nothing to add it to: the film shows alone
 
         def added(film_id: object) -> None:
-            if self.project is not project:  # another project was opened meanwhile
+            if self.project is not project or project is None:  # another project opened
                 return
             film = project.film(int(film_id))  # type: ignore[call-overload]
             project.remember_film(film.id)
             if self.film_path == path:  # already on screen: keep the playhead where it is
                 self.film = film
-                self.title_changed.emit(f"{film.title} — {project_path.stem}")
+                self.title_changed.emit(self._title(film.title))
             self.content_changed.emit()  # panels re-read: the new film is there
             if self.film is not film:
                 self.show_film(film)
-            self.message.emit(f"{path.name} is in {project_path.name}: annotate away.")
+            name = project.path.name if project.path is not None else path.name
+            self.message.emit(f"{path.name} is in {name}: annotate away.")
 
         self.runner.run(
             "Adding the film",
@@ -195,52 +266,155 @@ class ProjectSession(QObject):
             on_done=checked,
         )
 
-    def open_project(self, path: Path, *, read_only: bool = False) -> None:
+    def open_project(
+        self, path: Path, *, read_only: bool = False, then: Callable[[], None] | None = None
+    ) -> Task | None:
+        """Check and read the project, prepare its film; switch when all of it succeeded.
+        `then` runs after the switch. `read_only`: another window holds it; only read it."""
+        path = Path(path)
         because = None
         if read_only:
             because = (
                 f"{path.name} is open for reading only: another Critique window edits it. "
                 "Edits made there show here within a second."
             )
-        self.close_project()
-        self.project = ProjectWorkspace.open(path, read_only_because=because)
-        self._check_in_background(path)
-        self.undo_stack = self.project.new_undo_stack()
-        self.undo_stack.subscribe(self.changed.emit)  # once per project; panels listen once
-        self.project_opened.emit(self.project)
-        if self.project.read_only is not None:  # e.g. a write-protected USB stick: read only
-            self.message.emit(self.project.read_only)
-        films = self.project.films()
-        if not films:
-            self.title_changed.emit(path.stem)
-            self.message.emit(f"{path.name} has no film yet.")
-            return
-        last = self.project.last_film_id()
-        film = next((f for f in films if f.id == last), films[0])
-        self.show_film(film)
 
-    def show_film(self, film: Any) -> None:
-        self.runner.cancel("film")  # thumbnails, anchors, matches of the film leaving
-        self.film = film
+        def ready(prepared: PreparedOpen) -> None:
+            self._switch_project(prepared)
+            if then is not None and self.project is not None and self.project.path == path:
+                then()
+
+        return self._prepare(f"Opening {path.name}", prepare_project, path, because, on_ready=ready)
+
+    def show_film(self, film: Any) -> Task | None:
+        """Show a film of the open project once its first exact frame is decoded; a film whose
+        file is gone (or does not decode) leaves the window on the film it shows."""
         path = Path(film.path)
-        if not path.exists():
+        if not path.is_file():
             self.message.emit(
                 f"The film '{film.title}' is not at {path} any more; relink it by its content."
             )
-            return
-        if self.project is not None:
-            self.project.remember_film(film.id)
-        stem = self.project.path.stem if self.project and self.project.path else ""
-        self.title_changed.emit(f"{film.title} — {stem}")
-        self.film_path = path
-        self.controller.open_film(path)
+            return None
+        project = self.project
 
-    def show_film_file(self, path: Path) -> None:
-        self.runner.cancel("film")
-        self.film = None
-        self.film_path = path
-        self.title_changed.emit(path.name)
-        self.controller.open_film(path)
+        def ready(prepared: PreparedFilm) -> None:
+            if self.project is not project:  # another project opened meanwhile
+                prepared.close()
+                return
+            self._show_prepared(film, prepared)
+
+        return self._prepare(f"Opening {film.title}", prepare_film, path, on_ready=ready)
+
+    def show_film_file(self, path: Path, leave_project: bool = False) -> Task | None:
+        """A film by its path: alone (`leave_project`: the project closes when it shows), or
+        while it is being added to the open project."""
+        path = Path(path)
+        project = self.project
+
+        def ready(prepared: PreparedFilm) -> None:
+            if leave_project:
+                self.close_project()
+            elif self.project is not project:
+                prepared.close()
+                return
+            self._show_prepared(None, prepared)
+
+        return self._prepare(f"Opening {path.name}", prepare_film, path, on_ready=ready)
+
+    def _prepare(
+        self,
+        label: str,
+        fn: Callable[..., Any],
+        *args: Any,
+        on_ready: Callable[[Any], None],
+    ) -> Task | None:
+        """Run `fn(progress, *args)` on the runner (one open at a time: a newer one replaces
+        it); `on_ready(result)` switches. What is not switched to is closed again."""
+        if self.opening is not None:
+            self.opening.drop()
+        task = self.runner.run(
+            label,
+            fn,
+            *args,
+            scope="window",  # survives the project and film it replaces
+            on_done=on_ready,
+            on_error=self._open_failed,
+            on_cancelled=lambda: self._open_failed(f"{label} cancelled."),
+        )
+        task.finished.connect(lambda: self._prepared_finished(task))
+        self.opening = task
+        if task.dropped:  # the window is closing
+            self.opening = None
+            return None
+        return task
+
+    def _prepared_finished(self, task: Task) -> None:
+        if self.opening is task:
+            self.opening = None
+        result = task.result
+        if isinstance(result, (PreparedFilm, PreparedOpen)):
+            result.close()  # nothing once switched to (the fetcher took the server over)
+
+    def _open_failed(self, sentence: str) -> None:
+        """Nothing changed: title, picture, lanes, keys, panels and undo stack are as before."""
+        still = self.film_path.name if self.film_path is not None else None
+        if still is not None and still not in sentence:
+            sentence = f"{sentence.rstrip()} Still showing {still}."
+        self.message.emit(sentence)
+        self.open_failed.emit(sentence)
+
+    def _switch_project(self, prepared: PreparedOpen) -> None:
+        """The one place a project replaces another: it was checked on the worker; opened here
+        again (quick: checked already) on the GUI thread's own connection, then swapped."""
+        path = prepared.project_path
+        project = film = None
+        try:
+            project = ProjectWorkspace.open(path, check_limit=0, read_only_because=prepared.because)
+            if prepared.film_id is not None:
+                film = project.film(prepared.film_id)
+        except Exception as err:  # changed since it was checked: stay where we are
+            if project is not None:
+                project.close()
+            prepared.close()
+            self._open_failed(str(err) if isinstance(err, UserError) else f"{path.name}: {err}")
+            return
+        # From here on nothing fails: the switch.
+        self.close_project()
+        self.project = project
+        self._check_in_background(path)
+        self.undo_stack = project.new_undo_stack()
+        self.undo_stack.subscribe(self.changed.emit)  # once per project; panels listen once
+        self.project_opened.emit(project)
+        if film is not None and prepared.film is not None:
+            film_ready, prepared.film = prepared.film, None
+            self._show_prepared(film, film_ready)
+        else:
+            self.film, self.film_path = None, None
+            self.title_changed.emit(self._title(None))
+            self.controller.unload()
+        for note in prepared.notes:
+            self.message.emit(note)
+        self.project_switched.emit(path)
+
+    def _show_prepared(self, film: Any, prepared: PreparedFilm) -> None:
+        self.runner.cancel("film")  # thumbnails, anchors, matches of the film leaving
+        self.film = film
+        self.film_path = prepared.path
+        project = self.project
+        if film is not None and project is not None and project.read_only is None:
+            try:
+                project.remember_film(film.id)
+            except UserError as err:  # a full disk: the film shows all the same
+                self.message.emit(str(err))
+        self.title_changed.emit(self._title(film.title if film is not None else prepared.path.name))
+        self.controller.adopt_film(prepared)
+
+    def _title(self, shown: str | None) -> str:
+        project = self.project
+        if project is None or project.path is None:
+            return shown or ""
+        name = project.path.stem + (" (read only)" if project.read_only is not None else "")
+        return f"{shown} — {name}" if shown else name
 
     def close_project(self) -> None:
         """The old project's work (and its film's) is cancelled and joined before it closes."""
@@ -253,6 +427,9 @@ class ProjectSession(QObject):
             self.project_closed.emit()
 
     def close(self) -> None:
+        task, self.opening = self.opening, None
+        if task is not None:
+            task.drop()
         self.close_project()
 
     def undo(self) -> None:

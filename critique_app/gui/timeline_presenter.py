@@ -180,7 +180,12 @@ class TimelinePresenter(QObject):
 
         def done(thumbs: dict[int, bytes]) -> None:
             if wanted() and project is not None and film_id is not None and thumbs:
-                project.keep_thumbnails(film_id, thumbs, THUMB_HEIGHT)
+                if project.read_only is not None:
+                    return  # a read-only project: shown, made again next time
+                try:
+                    project.keep_thumbnails(film_id, thumbs, THUMB_HEIGHT)
+                except UserError as err:  # a full disk: the strip is shown all the same
+                    self.session.message.emit(str(err))
 
         task = self.runner.run(
             "Thumbnails",

@@ -41,10 +41,18 @@ class ProjectWorkspace:
         self._project = project
 
     @classmethod
-    def open(cls, path: str | Path, *, read_only_because: str | None = None) -> ProjectWorkspace:
+    def open(
+        cls,
+        path: str | Path,
+        *,
+        read_only_because: str | None = None,
+        check_limit: int | None = None,
+    ) -> ProjectWorkspace:
         """Open (or create) a `*.critique` project; UserError with a sentence when it cannot.
-        With `read_only_because`, it opens for reading only and edits say that sentence."""
-        return cls(open_project(path, read_only_because=read_only_because))
+        With `read_only_because`, it opens for reading only and edits say that sentence;
+        `check_limit=0` skips the integrity check (a worker checked it a moment ago)."""
+        project = open_project(path, read_only_because=read_only_because, check_limit=check_limit)
+        return cls(project)
 
     @property
     def project(self) -> Project:

@@ -100,6 +100,10 @@ class Harness:
         array = array[:, : image.width() * 3].reshape(image.height(), image.width(), 3)
         return read_frame_code(array.copy())
 
+    def opened(self) -> None:
+        """Wait until the open being prepared has switched the window, or failed."""
+        self.qtbot.waitUntil(lambda: self.window.session.opening is None, timeout=FRAME_WAIT_MS)
+
     def at(self, index: int) -> None:
         """Assert the app settled on `index` exactly: number shown and picture painted agree."""
         shown = self.settle()

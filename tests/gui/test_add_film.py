@@ -67,6 +67,7 @@ def test_a_moved_film_is_found_again_from_the_window(
     moved.parent.mkdir()
     film.rename(moved)
     h.window.session.open_project(project_path)
+    h.opened()
     assert "not at" in h.window.statusBar().currentMessage()  # says the film is gone
     h.window.session.relink(tmp_path / "elsewhere")
     h.qtbot.waitUntil(lambda: "Found 1 film again" in h.window.statusBar().currentMessage())

@@ -81,6 +81,7 @@ def test_move_onto_a_copy_from_the_window(
     h.qtbot.waitUntil(lambda: mover.summary is not None, timeout=60_000)
 
     # the copy is now the film on screen, with the three annotations in the table
+    h.opened()  # the copy is prepared (probed, first frame) before it replaces the screener
     assert window.session.film.title == "festival"
     table = window.annotations.table.model
     h.qtbot.waitUntil(lambda: table.rowCount() == 3, timeout=FRAME_WAIT_MS)
@@ -105,6 +106,7 @@ def test_move_onto_a_copy_from_the_window(
 
     # an unrelated film: one sentence, nothing created
     window.session.show_film(window.session.project.project.repo.films()[0])
+    h.opened()
     monkeypatch.setattr(
         QFileDialog, "getOpenFileName", staticmethod(lambda *a: (str(films["other"]), ""))
     )

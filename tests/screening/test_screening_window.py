@@ -19,6 +19,7 @@ def test_screen_a_folder_from_the_window(
     qtbot.addWidget(window)
     window.show()
     window.open_path(fresh_project)
+    qtbot.waitUntil(lambda: window.session.opening is None)  # prepared, then switched to
     messages: list[str] = []
     window.session.message.connect(messages.append)
     task = window.screening.start(screening_material["submissions"])

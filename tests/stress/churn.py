@@ -139,7 +139,7 @@ def churn(
     def settle(window: Any, timeout: float = 30.0) -> None:
         end = time.monotonic() + timeout
         c = window.controller
-        while not (c.info is not None and c.mode == "exact"):
+        while not (window.session.opening is None and c.info is not None and c.mode == "exact"):
             if time.monotonic() > end:
                 raise AssertionError(f"cycle {tally.cycles}: the film did not open in {timeout} s")
             wait(0.01)
@@ -161,10 +161,10 @@ def churn(
             films = window.session.project.project.repo.films()
             other = next(f for f in films if f.id != window.session.film.id)
             old = window.tasks.tasks("film")
-            window.session.show_film(other)
-            assert all(t.dropped for t in old), "film work was not dropped with its film"
+            window.session.show_film(other)  # prepared first: the old film's work runs meanwhile
+            settle(window)  # switched: the old film's work ended while it showed, or was dropped
+            assert all(t.dropped or t.delivered for t in old), "film work outlived its film"
             _ends(old, wait)
-            settle(window)
         elif action == "close":
             tally.closes += 1
             old = window.tasks.tasks("film") + window.tasks.tasks("project")

@@ -80,7 +80,7 @@ def _window_id(display: str, *search: str) -> str:
         return bool(found)
 
     _wait(shown, "the window on screen")
-    return found[-1]
+    return found[0]
 
 
 def _press(display: str, wid: str, *keys: str) -> None:
@@ -125,9 +125,7 @@ def _terminal_commands(round_: int, project: Path, clip: Path, work: Path) -> li
     return commands
 
 
-def test_window_and_terminal_share_a_project_for_eight_rounds(
-    desktop: str, tmp_path: Path
-) -> None:
+def test_window_and_terminal_share_a_project_for_eight_rounds(desktop: str, tmp_path: Path) -> None:
     display = desktop
     work = tmp_path / "work"
     (work / "festival").mkdir(parents=True)
@@ -149,7 +147,7 @@ def test_window_and_terminal_share_a_project_for_eight_rounds(
     )
     try:
         _wait(lambda: window_holds(project), "the window holding the project")
-        wid = _window_id(display, "--pid", str(window.pid))
+        wid = _window_id(display, "--all", "--pid", str(window.pid), "--name", "Critique")
         outputs: list[str] = []
         for round_ in range(ROUNDS):
             terminal = subprocess.Popen(
