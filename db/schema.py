@@ -47,21 +47,49 @@ def migrate(conn: sqlite3.Connection, upto: int | None = None) -> list[int]:
     """Apply the missing migrations (up to `upto`), each in its own transaction.
 
     Returns the versions applied. A failing migration is rolled back entirely and the
-    file stays at the previous version.
+    file stays at the previous version. Each migration takes the write lock first (BEGIN
+    IMMEDIATE) and reads the version again under it: when the window and a terminal command
+    open an older project at the same moment, one of them migrates and the other waits, then
+    finds the work done, instead of running the same migration twice.
     """
     applied = []
-    current = schema_version(conn)
     for migration in migrations():
-        if migration.version <= current or (upto is not None and migration.version > upto):
+        if upto is not None and migration.version > upto:
+            break
+        if migration.version <= schema_version(conn):
             continue
-        # executescript() commits any open transaction first, then runs the text as-is:
-        # the explicit BEGIN/COMMIT makes the migration and its version bump one unit.
-        script = f"BEGIN;\n{migration.sql}\nPRAGMA user_version = {migration.version};\nCOMMIT;"
+        conn.execute("BEGIN IMMEDIATE")
         try:
-            conn.executescript(script)
+            if migration.version <= schema_version(conn):  # another process did it meanwhile
+                conn.execute("ROLLBACK")
+                continue
+            for statement in _statements(migration.sql):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {migration.version}")
+            conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
         applied.append(migration.version)
     return applied
+
+
+def _statements(sql: str) -> list[str]:
+    """A migration's text as single statements (a trigger body's semicolons stay inside its
+    statement: sqlite3.complete_statement knows where a CREATE TRIGGER ends)."""
+    statements: list[str] = []
+    pending = ""
+    for line in sql.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            if pending.strip().strip(";").strip():
+                statements.append(pending.strip())
+            pending = ""
+    if pending.strip() and not _only_comments(pending):
+        raise RuntimeError(f"A migration ends in an unfinished statement: {pending.strip()[:60]}")
+    return statements
+
+
+def _only_comments(text: str) -> bool:
+    return all(not line.strip() or line.strip().startswith("--") for line in text.splitlines())

@@ -71,3 +71,41 @@ def test_a_command_that_is_not_a_project_is_refused_without_touching_locks(tmp_p
     with pytest.raises(UserError, match="not an SQLite database file"):
         open_project(fake)
     assert fake.read_text().startswith("not a database")
+
+
+def test_processes_opening_an_older_project_at_once_migrate_it_once(tmp_path: Path) -> None:
+    """The window and terminal commands open a project from an older version at the same
+    moment: one of them migrates it, the others wait for the write lock and find it done."""
+    from db.schema import latest_version, migrate
+
+    path = tmp_path / "older.critique"
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA journal_mode=WAL")
+    migrate(conn, upto=2)
+    conn.close()
+    start = tmp_path / "go"
+    opener = (
+        "import sys, time, pathlib\n"
+        "from db.project import open_project\n"
+        f"go = pathlib.Path({str(start)!r})\n"
+        "while not go.exists(): time.sleep(0.005)\n"
+        f"with open_project({str(path)!r}, timeout=60) as p: print(p.repo.tiers() is not None)\n"
+    )
+    openers = [
+        subprocess.Popen(
+            [sys.executable, "-c", opener],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
+    start.touch()
+    results = [p.communicate(timeout=120) for p in openers]
+    assert [p.returncode for p in openers] == [0] * 4, results
+    check = sqlite3.connect(path)
+    try:
+        assert check.execute("PRAGMA user_version").fetchone()[0] == latest_version()
+        assert check.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        check.close()
