@@ -33,14 +33,9 @@ KINDS = ("quit_idle", "quit_while_working")
 
 def quit_once(kind: str, project: Path, display: str, work: Path) -> dict[str, float | list[str]]:
     out = work / f"{kind}.json"
-    env = dict(os.environ)
-    env.update(
-        QT_QPA_PLATFORM="xcb",
-        DISPLAY=display,
-        CRITIQUE_VLC_AOUT="dummy",
-        CRITIQUE_DATA_DIR=str(work / "data"),
-        PYTHONPATH=str(REPO),
-    )
+    from tests.xvfb.display import x_environment
+
+    env = x_environment(display, work / "data")
     proc = subprocess.Popen(
         [sys.executable, "-m", "tests.xvfb.scenarios", kind, str(project), str(out)],
         cwd=REPO,
@@ -65,14 +60,13 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="2 rounds")
     args = parser.parse_args()
     rounds = 2 if args.quick else args.rounds
-    from scenario_crashes import start_xvfb
-
     from tests.stress.churn import make_project
+    from tests.xvfb.display import start_xvfb
 
     work = Path(tempfile.mkdtemp(prefix="quit-latency-"))
     print("making the festival project (two 100 s films)…", file=sys.stderr)
     project = make_project(work)
-    xvfb, display = start_xvfb()
+    xvfb, display = start_xvfb(first=150)
     runs: dict[str, list[dict[str, float | list[str]]]] = {k: [] for k in KINDS}
     try:
         for n in range(rounds):

@@ -19,34 +19,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 RESULTS = REPO / "benchmarks" / "results"
 SCENARIOS = ("pause_and_step_back", "vlc_play_pause_steps", "quit_while_working")
-
-
-def start_xvfb() -> tuple[subprocess.Popen[bytes], str]:
-    xvfb = shutil.which("Xvfb")
-    if xvfb is None:
-        raise SystemExit("Xvfb is not installed (Debian: apt-get install xvfb xauth).")
-    for number in range(150, 400):
-        if Path(f"/tmp/.X{number}-lock").exists() or Path(f"/tmp/.X11-unix/X{number}").exists():
-            continue
-        proc = subprocess.Popen(
-            [xvfb, f":{number}", "-screen", "0", "1280x800x24", "-nolisten", "tcp", "-noreset"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and proc.poll() is None:
-            if Path(f"/tmp/.X11-unix/X{number}").exists():
-                return proc, f":{number}"
-            time.sleep(0.05)
-        proc.kill()
-    raise SystemExit("Xvfb did not start")
 
 
 def main() -> int:
@@ -69,7 +47,9 @@ def main() -> int:
     clip = make_coded_clip(work / "coded.mp4", frames=144, bframes=2)
     (work / "festival").mkdir()
     festival = make_project(work / "festival")
-    xvfb, display = start_xvfb()
+    from tests.xvfb.display import start_xvfb, x_environment
+
+    xvfb, display = start_xvfb(first=150)
     hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(args.hog)]
     names = args.scenarios
     ends: dict[str, collections.Counter[str]] = {s: collections.Counter() for s in names}
@@ -80,15 +60,7 @@ def main() -> int:
                 target = (
                     clip if name in ("pause_and_step_back", "vlc_play_pause_steps") else festival
                 )
-                env = dict(os.environ)
-                env.update(
-                    QT_QPA_PLATFORM="xcb",
-                    DISPLAY=display,
-                    CRITIQUE_VLC_AOUT="dummy",
-                    CRITIQUE_DATA_DIR=str(work / "data"),
-                    PYTHONPATH=str(repo),
-                    PYTHONFAULTHANDLER="1",
-                )
+                env = x_environment(display, work / "data", repo)
                 out = work / f"{name}.json"
                 try:
                     done = subprocess.run(

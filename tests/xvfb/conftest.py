@@ -11,69 +11,54 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-
-
-def _free_display() -> int:
-    for number in range(90, 400):
-        if (
-            not Path(f"/tmp/.X{number}-lock").exists()
-            and not Path(f"/tmp/.X11-unix/X{number}").exists()
-        ):
-            return number
-    raise RuntimeError("no free X display number between :90 and :399")
+from tests.xvfb.display import REPO, NoDisplay, start_xvfb, x_environment
 
 
 @pytest.fixture(scope="session")
 def xvfb_display() -> Iterator[str]:
-    xvfb = shutil.which("Xvfb")
-    if xvfb is None:  # a missing dependency fails: ./run-tests installs xvfb
-        pytest.fail("Xvfb is not installed (Debian: apt-get install xvfb xauth).")
-    for _attempt in range(5):
-        number = _free_display()
-        proc = subprocess.Popen(
-            [xvfb, f":{number}", "-screen", "0", "1280x800x24", "-nolisten", "tcp", "-noreset"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and proc.poll() is None:
-            if Path(f"/tmp/.X11-unix/X{number}").exists():
-                break
-            time.sleep(0.05)
-        if proc.poll() is None:
-            break  # running; otherwise another server took the number meanwhile: try the next
-    else:
-        pytest.fail("Xvfb did not start")
+    try:  # a missing dependency fails: ./run-tests installs xvfb
+        proc, display = start_xvfb()
+    except NoDisplay as err:
+        pytest.fail(str(err))
     try:
-        yield f":{number}"
+        yield display
     finally:
         proc.terminate()
         try:
             proc.wait(5)
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.wait()
+
+
+@pytest.fixture
+def window_manager(xvfb_display: str) -> Iterator[str]:
+    """openbox on the display: without a window manager, keys sent through XTEST (xdotool)
+    reach no window."""
+    if shutil.which("openbox") is None or shutil.which("xdotool") is None:
+        pytest.fail("openbox and xdotool are needed (./run-tests installs them).")
+    wm = subprocess.Popen(
+        ["openbox", "--sm-disable"],
+        env={**os.environ, "DISPLAY": xvfb_display},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        yield xvfb_display
+    finally:
+        wm.terminate()
+        wm.wait(10)
 
 
 def scenario_env(display: str, tmp_path: Path) -> dict[str, str]:
     """The environment of a scenario process: a real X window on `display`, silent VLC."""
-    env = dict(os.environ)
-    env.update(
-        QT_QPA_PLATFORM="xcb",
-        DISPLAY=display,
-        CRITIQUE_VLC_AOUT="dummy",
-        CRITIQUE_DATA_DIR=str(tmp_path / "data"),
-        PYTHONPATH=str(REPO),
-        PYTHONFAULTHANDLER="1",  # a crash prints its Python stack in the failure
-    )
-    return env
+    return x_environment(display, tmp_path / "data")
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from typing import Any
 
 from PyQt6.QtWidgets import QApplication
 
-from critique_app.gui.app import leave, make_app
+from critique_app.gui.app import end_gui, make_app
 from critique_app.gui.main_window import MainWindow
 from critique_app.media.frame_server import FrameServer
 from tests.xvfb.scenarios import check, pump, wait_for
@@ -75,8 +75,11 @@ def main(project: str, out: str, *bad: str) -> int:
     Path(out).write_text(json.dumps(result, indent=2))
     server.close()
     window.close()
+    end_gui(app)
     return 0
 
 
 if __name__ == "__main__":
-    leave(main(*sys.argv[1:]))
+    # ends as the app does: windows shut down while the QApplication exists, then the
+    # interpreter's ordinary teardown (no os._exit)
+    sys.exit(main(*sys.argv[1:]))

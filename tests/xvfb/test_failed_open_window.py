@@ -5,12 +5,9 @@ screen, read back from an X11 screenshot."""
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,24 +18,6 @@ from tests.xvfb.conftest import REPO, scenario_env
 from tests.xvfb.test_real_window import assert_exact_on_screen
 
 pytestmark = pytest.mark.xvfb
-
-
-@pytest.fixture
-def window_manager(xvfb_display: str) -> Iterator[str]:
-    """openbox on the display: without a window manager, XTEST keys reach no window."""
-    if shutil.which("openbox") is None or shutil.which("xdotool") is None:
-        pytest.fail("openbox and xdotool are needed (./run-tests installs them).")
-    wm = subprocess.Popen(
-        ["openbox", "--sm-disable"],
-        env={**os.environ, "DISPLAY": xvfb_display},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        yield xvfb_display
-    finally:
-        wm.terminate()
-        wm.wait(10)
 
 
 def test_failed_opens_leave_the_real_window_stepping_exact_frames(

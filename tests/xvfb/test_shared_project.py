@@ -17,11 +17,9 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
-import pytest
 from PIL import Image
 
 from critique_app.services.window_presence import window_holds
@@ -32,24 +30,6 @@ from tests.xvfb.conftest import REPO, scenario_env
 ROUNDS = 20
 SCREENING_ROUNDS = (3, 15)
 CLI = [sys.executable, "-m", "critique_app"]
-
-
-@pytest.fixture
-def desktop(xvfb_display: str) -> Iterator[str]:
-    """A window manager on the display: without one, keys sent through XTEST reach no window."""
-    if shutil.which("openbox") is None or shutil.which("xdotool") is None:
-        pytest.fail("openbox and xdotool are needed (./run-tests installs them).")
-    wm = subprocess.Popen(
-        ["openbox", "--sm-disable"],
-        env={**os.environ, "DISPLAY": xvfb_display},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        yield xvfb_display
-    finally:
-        wm.terminate()
-        wm.wait(10)
 
 
 def _xdotool(display: str, *args: str) -> str:
@@ -126,9 +106,9 @@ def _terminal_commands(round_: int, project: Path, clip: Path, work: Path) -> li
 
 
 def test_window_and_terminal_share_a_project_for_twenty_rounds(
-    desktop: str, tmp_path: Path
+    window_manager: str, tmp_path: Path
 ) -> None:
-    display = desktop
+    display = window_manager
     work = tmp_path / "work"
     (work / "festival").mkdir(parents=True)
     clip = make_coded_clip(work / "coded.mp4", frames=120)
