@@ -8,9 +8,11 @@ disk refuses (the transaction is rolled back: what was saved before is kept).
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import os
 import sqlite3
+import threading
 from collections.abc import Generator
 from pathlib import Path
 from types import TracebackType
@@ -28,6 +30,14 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 OUR_TABLES = {"films", "annotations", "tiers"}
 
 
+_commits_lock = threading.Lock()
+_commits_here: collections.Counter[str] = collections.Counter()  # by project file, this process
+
+
+def _file_key(path: Path | None) -> str:
+    return str(path.resolve()) if path is not None else ""
+
+
 class ProjectDatabase(Database):
     """The project's sqlite_utils.Database: a write the disk refuses (full, read-only, I/O
     error) is rolled back and raised as one UserError sentence naming the project."""
@@ -42,6 +52,7 @@ class ProjectDatabase(Database):
     ) -> None:
         self.path = path
         self.read_only = read_only
+        self.commits = 0  # transactions this connection committed
         if path is None:
             super().__init__(**kw)
         elif read_only:
@@ -89,6 +100,15 @@ class ProjectDatabase(Database):
             if self.conn.in_transaction:
                 self.conn.rollback()
             raise
+        self.commits += 1
+        with _commits_lock:
+            _commits_here[_file_key(self.path)] += 1
+
+    def commits_by_other_connections_here(self) -> int:
+        """How many transactions other connections of this process (the window's workers)
+        committed into this file: what moves data_version without another program."""
+        with _commits_lock:
+            return _commits_here[_file_key(self.path)] - self.commits
 
     def execute(self, sql: str, parameters: Any = None) -> sqlite3.Cursor:
         try:
@@ -129,6 +149,11 @@ class Project:
     def data_version(self) -> int:
         """Changes whenever another connection (another process, a worker) committed."""
         return int(self.db.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def background_commits(self) -> int:
+        """Transactions this process's other connections (workers) committed into the file."""
+        db = self.db
+        return db.commits_by_other_connections_here() if isinstance(db, ProjectDatabase) else 0
 
     def edit_counts(self) -> dict[str, int]:
         """How often each topic was written (annotations, structure, library, screening), by

@@ -250,12 +250,12 @@ class AnnotationWorkbench(QObject):
         if tier_id is None:
             return None
         pts: dict[str, Any] = {}
-        server = self.controller.fetcher.server
-        if server is not None:  # exact presentation times, as annotations store them
+        fetcher = self.controller.fetcher
+        if fetcher.timing is not None:  # exact presentation times, as annotations store them
             try:
                 pts = {
-                    "start_pts": server.time_of(frames.start),
-                    "end_pts": server.time_of(frames.end),
+                    "start_pts": fetcher.time_of(frames.start),
+                    "end_pts": fetcher.time_of(frames.end),
                 }
             except (IndexError, UserError):
                 pts = {}

@@ -8,6 +8,7 @@ Every open starts a new generation; what the worker sends for an older film is d
 from __future__ import annotations
 
 import threading
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -29,13 +30,17 @@ class FrameFetcher(QObject):
         self._cond = threading.Condition()
         self._pending: tuple[str, int, Any] | None = None
         self._generation = 0  # of the film asked for last (GUI thread)
-        self.server: Any = None  # media.frame_server.FrameServer once opened
+        self.server: Any = None  # media.frame_server.FrameServer once opened (worker's)
+        # The film on screen's frame times, for the GUI thread: set when the film is handed
+        # over (adopt) or reported open, never later than the film it belongs to.
+        self.timing: Any = None
         self._task: Task | None = runner.spawn("Exact frames", self._run)
         self._task.partial.connect(self._arrived)
 
     # -- the GUI thread ------------------------------------------------------------------
     def open(self, path: str | Path, info: Any = None) -> None:
         self._generation += 1
+        self.timing = None  # until the worker reports it open
         self._submit(("open", self._generation, (Path(path), info, 0)))
 
     def adopt(self, server: Any, then: int = 0) -> None:
@@ -43,7 +48,14 @@ class FrameFetcher(QObject):
         from now on; the film served before is closed by the worker. Results still on their
         way for the film before are dropped. `server` None: no film at all."""
         self._generation += 1
+        self.timing = server  # its frame index and times are read already: usable at once
         self._submit(("adopt", self._generation, (server, int(then))))
+
+    def time_of(self, index: int) -> Fraction | None:
+        """Seconds from the first frame to frame `index` of the film on screen (its real
+        presentation time), or None before a film is open."""
+        timing = self.timing
+        return None if timing is None else timing.time_of(index)
 
     def request(self, index: int) -> None:
         self._submit(("frame", self._generation, int(index)))
@@ -75,6 +87,7 @@ class FrameFetcher(QObject):
         if generation != self._generation or self._task is None:
             return  # for a film that is no longer asked for
         if kind == "opened":
+            self.timing = self.server  # set by the worker before it published "opened"
             self.opened.emit(payload)
         elif kind == "open_failed":
             self.open_failed.emit(payload)

@@ -458,7 +458,7 @@ class MainWindow(QMainWindow):
             self.controller.release_k()
         return False
 
-    def _show_outside_changes(self, topics: frozenset[str]) -> None:
+    def _show_outside_changes(self, topics: frozenset[str], by_another_program: bool) -> None:
         """Another process wrote into the project: the panels concerned re-read it (the
         selection and a note being typed are kept: the editor never overwrites a field that
         has the focus or already holds the stored text)."""
@@ -470,7 +470,10 @@ class MainWindow(QMainWindow):
             self.matches.load()
         if "screening" in topics:
             self.screening.refresh()
-        self.show_message("This project was changed by another program: the window shows it now.")
+        if by_another_program:  # the window's own background work says its own sentence
+            self.show_message(
+                "This project was changed by another program: the window shows it now."
+            )
 
     def closeEvent(self, event: QCloseEvent | None) -> None:  # noqa: N802
         self.shutdown()

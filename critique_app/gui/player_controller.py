@@ -479,8 +479,7 @@ class PlayerController(QObject):
     def _on_frame_failed(self, index: int, message: str) -> None:
         if self.closed:
             return
-        server = self.fetcher.server
-        until = getattr(server, "decodable_until", None)
+        until = getattr(self.fetcher.timing, "decodable_until", None)
         if until is not None:
             self.limit = until
             self.message.emit(

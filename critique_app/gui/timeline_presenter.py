@@ -127,9 +127,9 @@ class TimelinePresenter(QObject):
         from critique_app.domain.model import FrameRange
 
         pts = {}
-        server = self.controller.fetcher.server
-        if server is not None:  # the exact PTS of both ends, as annotations store them
-            pts = {"start_pts": server.time_of(start), "end_pts": server.time_of(end)}
+        fetcher = self.controller.fetcher
+        if fetcher.timing is not None:  # the exact PTS of both ends, as annotations store them
+            pts = {"start_pts": fetcher.time_of(start), "end_pts": fetcher.time_of(end)}
         try:
             stack.push(change_range(annotation_id, FrameRange(start, end), **pts))
         except (UserError, ValueError) as err:

@@ -79,6 +79,11 @@ class ProjectWorkspace:
         """Changes whenever another connection (another process, a worker) committed."""
         return self._project.data_version()
 
+    def background_commits(self) -> int:
+        """Transactions the window's own workers committed (on connections of their own):
+        they move data_version too, and are not another program's."""
+        return self._project.background_commits()
+
     def edit_counts(self) -> dict[str, int]:
         """How often each topic was written, by any process (what another writer changed)."""
         return self._project.edit_counts()

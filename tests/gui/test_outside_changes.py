@@ -68,9 +68,36 @@ def test_the_window_own_edits_do_not_count_as_outside_changes(
     path = make_project(tmp_path, clip)
     h = open_window(path)
     seen: list[object] = []
-    h.window.outside.changed.connect(seen.append)
+    h.window.outside.changed.connect(lambda topics, _other: seen.append(topics))
     bench = h.window.annotations
     bench.select(bench.table.model.ids[0])
     h.qtbot.keyClicks(bench.editor.note, " mine")
     h.qtbot.wait(1000)  # two polls
     assert seen == []
+
+
+def test_the_window_own_background_work_is_not_blamed_on_another_program(
+    open_window: Any, clip: Path, tmp_path: Path
+) -> None:
+    """An import runs on a worker with a connection of its own, which moves data_version as
+    another program would: the panels re-read, and the status bar keeps the import's sentence."""
+    path = make_project(tmp_path, clip)
+    h = open_window(path)
+    seen: list[tuple[object, bool]] = []
+    h.window.outside.changed.connect(lambda topics, other: seen.append((topics, other)))
+    srt = tmp_path / "class.srt"
+    srt.write_text(
+        "1\n00:00:00,500 --> 00:00:01,000\nfirst cue\n\n"
+        "2\n00:00:02,000 --> 00:00:02,500\nsecond cue\n",
+        encoding="utf-8",
+    )
+    bench = h.window.annotations
+    rows_before = bench.table.model.rowCount()
+    task = h.window.session.import_annotations(srt)
+    assert task is not None
+    h.qtbot.waitUntil(lambda: not task.running and task.delivered, timeout=60_000)
+    h.qtbot.waitUntil(lambda: bench.table.model.rowCount() == rows_before + 2, timeout=10_000)
+    h.qtbot.wait(1000)  # two polls after the import ended
+    message = h.window.statusBar().currentMessage()
+    assert "Ctrl+Z takes them back" in message, message
+    assert all(not other for _topics, other in seen), seen
