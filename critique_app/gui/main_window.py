@@ -482,7 +482,11 @@ class MainWindow(QMainWindow):
     def __dtor__(self) -> None:
         """sip calls this as the C++ window is destroyed, whoever destroys it (deleteLater,
         sip.delete, a parent, the QApplication), before any of its children goes (the window
-        itself cannot be called any more): shut down first."""
+        itself cannot be called any more): shut down first. A wrapper whose attributes
+        Python's cyclic garbage collector cleared first (a window caught in a reference
+        cycle) has nothing left to release: nothing to do then."""
+        if "is_shut_down" not in vars(self):
+            return
         self.shutdown()
         self.tasks.join()
 
