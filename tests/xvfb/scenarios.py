@@ -185,6 +185,7 @@ def lifecycle_scenario(app: QApplication, project: str, out: str, count: int) ->
         "windows": 0,
         "orders": {},
         "vlc_playing": 0,
+        "thumbnails_started": 0,
         "thumbnails_running": 0,
         "compare_open": 0,
         "released": 0,
@@ -205,6 +206,7 @@ def lifecycle_scenario(app: QApplication, project: str, out: str, count: int) ->
             window.compare.compare_with(other)
         if window.tracks.generate_thumbnails() is None:
             raise AssertionError(f"window {n}: thumbnails did not start")
+        report["thumbnails_started"] += 1
         pump(app, 0.1 + (n % 5) * 0.05)
         report["windows"] += 1
         report["vlc_playing"] += int(c.forward.name == "vlc" and c.playing and c.forward.is_playing)

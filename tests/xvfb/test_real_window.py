@@ -85,7 +85,11 @@ def test_fifty_windows_made_and_destroyed_in_one_process(run_scenario: Any, fest
     assert result["windows"] == 50
     assert set(result["orders"]) == set(ORDERS), result["orders"]
     assert result["vlc_playing"] == 50  # libvlc was playing in every window
-    assert result["thumbnails_running"] == 50
+    assert result["thumbnails_started"] == 50
+    # Still running when its window went: most of them. How many depends on the machine's
+    # speed (a quiet machine finished one window's strip first: 49 of 50), so the test
+    # only needs the case to have happened.
+    assert result["thumbnails_running"] >= 1, result
     assert result["compare_open"] == 17
     # every window shut down before Qt deleted it, and released its libvlc player
     assert result["shut_down"] == result["released"] == 50
