@@ -125,7 +125,9 @@ def test_quitting_while_work_runs_ends_the_process_and_loses_nothing(
             proc.kill()
     report = json.loads(out.read_text())
     assert code == 0
-    assert {"Thumbnails", "Finding matches"} <= set(report["running"]), report
+    # matching two 100 s films was still running at Ctrl+Q; the thumbnails, started with it,
+    # may already have finished on a quiet machine (they did once), so they are not required
+    assert "Finding matches" in report["running"], report
     assert "loop_ended_at" in report  # the event loop returned once the window had closed
     assert _annotations_and_integrity(festival) == before
     assert before[1] == "ok"
