@@ -53,6 +53,7 @@ class ProjectDatabase(Database):
         self.path = path
         self.read_only = read_only
         self.commits = 0  # transactions this connection committed
+        self._file = _file_key(path)  # resolved once: commits count per file, by this key
         if path is None:
             super().__init__(**kw)
         elif read_only:
@@ -102,13 +103,13 @@ class ProjectDatabase(Database):
             raise
         self.commits += 1
         with _commits_lock:
-            _commits_here[_file_key(self.path)] += 1
+            _commits_here[self._file] += 1
 
     def commits_by_other_connections_here(self) -> int:
         """How many transactions other connections of this process (the window's workers)
         committed into this file: what moves data_version without another program."""
         with _commits_lock:
-            return _commits_here[_file_key(self.path)] - self.commits
+            return _commits_here[self._file] - self.commits
 
     def execute(self, sql: str, parameters: Any = None) -> sqlite3.Cursor:
         try:
