@@ -26,7 +26,9 @@ class ActionSpec:
 ANNOTATE = "Annotate"
 
 SPECS: tuple[ActionSpec, ...] = (
+    ActionSpec("new_project", "&New project…", ("Ctrl+N",), "File"),
     ActionSpec("open", "&Open project or film…", ("Ctrl+O",), "File"),
+    ActionSpec("open_recent", "Open &Recent", (), "File"),  # a submenu (gui/project_commands.py)
     ActionSpec("add_film", "&Add a film to the project…", ("Ctrl+Shift+O",), "File"),
     ActionSpec("relink", "Find moved films by their content…", (), "File"),
     ActionSpec(
@@ -36,6 +38,8 @@ SPECS: tuple[ActionSpec, ...] = (
         "File",
     ),
     ActionSpec("screen_folder", "&Screen a folder of submissions…", (), "File"),
+    ActionSpec("save_copy", "Sa&ve a copy of the project as…", ("Ctrl+Shift+S",), "File"),
+    ActionSpec("close_project", "&Close project", ("Ctrl+W",), "File"),
     ActionSpec("quit", "&Quit", ("Ctrl+Q",), "File"),
     ActionSpec("undo", "&Undo", ("Ctrl+Z",), "Edit"),
     ActionSpec("redo", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Edit"),

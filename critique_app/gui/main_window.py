@@ -31,10 +31,12 @@ from critique_app.gui.anchor_keeper import install_anchor_keeper
 from critique_app.gui.annotation_actions import install_annotation_tools
 from critique_app.gui.compare_dock import install_compare
 from critique_app.gui.copy_dialog import install_copy_mover
+from critique_app.gui.films_dock import install_films
 from critique_app.gui.matches_dock import install_matches
 from critique_app.gui.outside_changes import OutsideChanges
 from critique_app.gui.player_controller import PlayerController
 from critique_app.gui.project_presence import ProjectPresence
+from critique_app.gui.project_commands import install_project_commands
 from critique_app.gui.project_session import ProjectSession
 from critique_app.gui.screening_dock import install_screening
 from critique_app.gui.seminar_dock import install_seminar_dock
@@ -123,6 +125,8 @@ class MainWindow(QMainWindow):
         self.screening = install_screening(self)  # File ▸ Screen a folder…, the Screening panel
         self.agreement = install_agreement(self)  # Panels ▸ Agreement: where a class differs
         self.compare = install_compare(self)  # View ▸ Compare with…, the compare panel
+        self.project_commands = install_project_commands(self)  # File ▸ New, Recent, Copy, Close
+        self.films = install_films(self)  # Panels ▸ Films: the project's films
         # What a terminal command or another process wrote into this project shows here.
         self.outside = OutsideChanges(self.session, self)
         self.outside.changed.connect(self._show_outside_changes)
@@ -330,7 +334,9 @@ class MainWindow(QMainWindow):
         t.message.connect(self.show_message)
         self.session.message.connect(self.show_message)
         self.session.project_switched.connect(self._project_switched)
-        self.session.title_changed.connect(lambda title: self.setWindowTitle(f"{title} — Critique"))
+        self.session.title_changed.connect(
+            lambda title: self.setWindowTitle(f"{title} — Critique" if title else "Critique")
+        )
 
     def _restore(self) -> None:
         s = self.settings
@@ -470,6 +476,8 @@ class MainWindow(QMainWindow):
             self.matches.load()
         if "screening" in topics:
             self.screening.refresh()
+        if "library" in topics:  # fingerprints were made (structure comes as content_changed)
+            self.films.schedule_refresh()
         if by_another_program:  # the window's own background work says its own sentence
             self.show_message(
                 "This project was changed by another program: the window shows it now."

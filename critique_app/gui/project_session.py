@@ -426,6 +426,21 @@ class ProjectSession(QObject):
             self.undo_stack = None
             self.project_closed.emit()
 
+    def leave_film(self) -> None:
+        """No film on screen any more (it left the project): its work stops, the picture goes."""
+        self.runner.cancel("film")
+        self.film, self.film_path = None, None
+        self.title_changed.emit(self._title(None))
+        self.controller.unload()
+
+    def close_everything(self) -> None:
+        """File ▸ Close project: the open being prepared, the project and the film on screen
+        all go; the window is as it was at start, with nothing open."""
+        self.close()
+        self.film_path = None
+        self.title_changed.emit("")
+        self.controller.unload()
+
     def close(self) -> None:
         task, self.opening = self.opening, None
         if task is not None:

@@ -12,6 +12,7 @@ from PyQt6.QtCore import QByteArray, QSettings
 from critique_app.paths import user_data_dir
 
 TIMECODE_MODES = ("smpte", "frames", "seconds")
+RECENT_LIMIT = 10  # File ▸ Open Recent
 
 
 class Settings:
@@ -70,6 +71,22 @@ class Settings:
     @last_project.setter
     def last_project(self, path: Path | None) -> None:
         self._q.setValue("files/last_project", str(path) if path else "")
+
+    @property
+    def recent_files(self) -> list[Path]:
+        """Projects and films opened last, newest first (File ▸ Open Recent)."""
+        value = self._q.value("files/recent", [])
+        names = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+        return [Path(str(name)) for name in names if name][:RECENT_LIMIT]
+
+    @recent_files.setter
+    def recent_files(self, paths: list[Path]) -> None:
+        self._q.setValue("files/recent", [str(p) for p in paths[:RECENT_LIMIT]])
+
+    def add_recent(self, path: Path) -> None:
+        """`path` first in Open Recent (once), the oldest falling off past the limit."""
+        path = Path(path).resolve()
+        self.recent_files = [path, *(p for p in self.recent_files if p != path)]
 
     @property
     def window_geometry(self) -> QByteArray | None:

@@ -1,0 +1,320 @@
+"""Panels ▸ Films: the project's films, listed on the task runner, kept in step with what is
+added, removed or relinked (here, by another window's worker, or by a terminal command), and
+what the panel's buttons and right-click menu do to one film.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Protocol
+
+from PyQt6.QtCore import QObject, QTimer, QUrl
+from PyQt6.QtGui import QDesktopServices
+from PyQt6.QtWidgets import QFileDialog, QLabel, QMessageBox
+
+from critique_app.domain.commands import Change
+from critique_app.errors import UserError
+from critique_app.gui.films_panel import NO_PROJECT, FilmsPanel
+from critique_app.gui.window_context import WindowContext
+from critique_app.gui.worker import Task
+from critique_app.services.film_list import (
+    FilmEntry,
+    annotations_on,
+    list_films,
+    relink_film,
+    remove_film,
+)
+from critique_app.services.project_files import safety_copy_path, save_copy
+from critique_app.services.workspace import ProjectWorkspace
+
+
+class FilmsWindow(WindowContext, Protocol):
+    """What the Films panel uses of the main window beyond its plug-in context."""
+
+    def ask_add_film(self) -> None: ...
+
+
+def removal_question(title: str, count: int, copy_name: str) -> tuple[str, str]:
+    """What the confirmation says before a film leaves the project, and its button."""
+    if count == 0:
+        return (
+            f"Remove the film '{title}' from the project? Its file stays where it is; its "
+            "fingerprints, thumbnails and markers in this project go with it.",
+            "Remove the film",
+        )
+    if count == 1:
+        text = (
+            f"The film '{title}' carries 1 annotation. Removing the film from the project "
+            "deletes it too, with the seminar passages taken from the film. A copy of the "
+            f"project as it is now is saved first as {copy_name}, beside the project: the "
+            "annotation stays there."
+        )
+    else:
+        text = (
+            f"The film '{title}' carries {count} annotations. Removing the film from the "
+            "project deletes them too, with the seminar passages taken from the film. A copy "
+            f"of the project as it is now is saved first as {copy_name}, beside the project: "
+            "the annotations stay there."
+        )
+    return text, "Remove the film and its annotations"
+
+
+def _ask_with_a_dialog(parent: Any) -> Callable[[str, str], bool]:
+    def ask(text: str, button: str) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, "Remove from project", text, parent=parent)
+        yes = box.addButton(button, QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        return box.clickedButton() is yes
+
+    return ask
+
+
+class FilmsDock(QObject):
+    """Owns the 'Films' dock; its panel is built when first shown."""
+
+    def __init__(self, window: FilmsWindow) -> None:
+        super().__init__(window.as_widget())
+        self.window = window
+        self.session = window.session
+        self.panel: FilmsPanel | None = None
+        self.task: Task | None = None
+        # Replaced in tests: a dialog that waits for a click, and the desktop's file manager.
+        self.confirm: Callable[[str, str], bool] = _ask_with_a_dialog(window.as_widget())
+        self.open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl
+        placeholder = QLabel(NO_PROJECT)
+        placeholder.setWordWrap(True)
+        self.dock = window.add_panel("Films", placeholder)
+        self.dock.hide()
+        self.dock.visibilityChanged.connect(self._shown)
+        toggle = self.dock.toggleViewAction()
+        assert toggle is not None  # a dock always has one
+        toggle.triggered.connect(lambda checked: self.dock.raise_() if checked else None)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)  # many changes in one event turn: one listing
+        self._timer.timeout.connect(self.refresh)
+        self.session.project_opened.connect(self._project_opened)
+        self.session.project_closed.connect(self._project_closed)
+        self.session.content_changed.connect(self.schedule_refresh)
+        window.controller.film_opened.connect(lambda _info: self._select_on_screen())
+
+    # -- building and listing -----------------------------------------------------------------
+    def _shown(self, visible: bool) -> None:
+        if visible and self.dock.isVisible():
+            self.ensure_panel()
+            self.refresh()
+
+    def show(self) -> None:
+        self.dock.show()
+        self.dock.raise_()
+
+    def ensure_panel(self) -> FilmsPanel:
+        if self.panel is None:
+            panel = FilmsPanel()
+            panel.add_requested.connect(self.window.ask_add_film)
+            panel.open_requested.connect(self.open_film)
+            panel.remove_requested.connect(self.remove)
+            panel.relink_requested.connect(self.ask_relink)
+            panel.reveal_requested.connect(self.reveal)
+            panel.set_project(self.session.project is not None)
+            self.dock.setWidget(panel)
+            self.panel = panel
+        return self.panel
+
+    def _project_opened(self, _project: ProjectWorkspace) -> None:
+        if self.panel is not None:
+            self.panel.set_project(True)
+        self.schedule_refresh()
+
+    def _project_closed(self) -> None:
+        if self.task is not None:
+            self.task.drop()
+            self.task = None
+        if self.panel is not None:
+            self.panel.set_project(False)
+
+    def schedule_refresh(self) -> None:
+        self._timer.start(0)
+
+    def refresh(self) -> Task | None:
+        """List the films again, on the task runner (nothing while the panel is hidden)."""
+        project = self.session.project
+        if project is None or project.path is None or not self.dock.isVisible():
+            return None
+        self.ensure_panel()
+        if self.task is not None:
+            self.task.drop()  # an older listing: something changed since it began
+
+        def listed(entries: list[FilmEntry]) -> None:
+            if self.session.project is project and self.panel is not None:
+                self.panel.show_entries(entries)
+                self._select_on_screen()
+
+        self.task = self.window.tasks.run(
+            "Listing the films",
+            list_films,
+            project.path,
+            scope="project",
+            visible=False,  # a moment: the rows appear when it is done
+            on_done=listed,
+            on_error=self.window.show_message,
+        )
+        return self.task
+
+    def _select_on_screen(self) -> None:
+        film = self.session.film
+        if self.panel is not None and film is not None and film.id is not None:
+            self.panel.select(film.id)
+
+    # -- what the panel asks for ----------------------------------------------------------------
+    def open_film(self, film_id: int) -> None:
+        project = self.session.project
+        if project is None:
+            return
+        try:
+            film = project.film(film_id)
+        except UserError as err:  # removed meanwhile by another program
+            self.window.show_message(str(err))
+            self.schedule_refresh()
+            return
+        if self.session.film is not None and self.session.film.id == film_id:
+            return  # already on screen
+        self.session.show_film(film)
+
+    def remove(self, film_id: int) -> Task | None:
+        """Ask first; keep a copy of the project when annotations would go; then remove."""
+        project = self.session.project
+        if project is None or project.path is None:
+            return None
+        if project.read_only is not None:
+            self.window.show_message(project.read_only)
+            return None
+        try:
+            title = project.film(film_id).title
+            count = annotations_on(project, film_id)
+        except UserError as err:
+            self.window.show_message(str(err))
+            return None
+        copy = safety_copy_path(project.path, title)
+        text, button = removal_question(title, count, copy.name)
+        if not self.confirm(text, button):
+            return None
+        if count == 0:
+            self._remove_now(project, film_id, title, count, None)
+            return None
+
+        def copied(path: object) -> None:
+            self._remove_now(project, film_id, title, count, Path(str(path)))
+
+        def not_copied(sentence: str) -> None:
+            self.window.show_message(
+                f"{sentence} The film '{title}' was not removed: no copy could be kept."
+            )
+
+        return self.window.tasks.run(
+            "Keeping a copy of the project",
+            save_copy,
+            project.path,
+            copy,
+            scope="project",
+            on_done=copied,
+            on_error=not_copied,
+            on_cancelled=lambda: self.window.show_message(
+                f"Cancelled: the film '{title}' is still in the project."
+            ),
+        )
+
+    def _remove_now(
+        self, project: ProjectWorkspace, film_id: int, title: str, count: int, copy: Path | None
+    ) -> None:
+        session = self.session
+        if session.project is not project:  # another project opened meanwhile
+            return
+        if session.film is not None and session.film.id == film_id:
+            session.leave_film()
+        try:
+            remove_film(project, film_id)
+        except UserError as err:
+            self.window.show_message(str(err))
+            return
+        if session.undo_stack is not None:
+            session.undo_stack.clear()  # its steps may name the film's annotations
+        session.content_changed.emit()
+        session.changed.emit(Change("Remove film", removed=(("film", film_id),)))
+        if copy is None:
+            self.window.show_message(
+                f"The film '{title}' is out of the project; its file is where it was."
+            )
+        elif count == 1:
+            self.window.show_message(
+                f"The film '{title}' is out of the project; its annotation is kept in {copy}."
+            )
+        else:
+            self.window.show_message(
+                f"The film '{title}' is out of the project; its {count} annotations are kept "
+                f"in {copy}."
+            )
+
+    def ask_relink(self, film_id: int) -> None:
+        project = self.session.project
+        if project is None:
+            return
+        film = project.film(film_id)
+        folder = Path(film.path).parent
+        chosen, _ = QFileDialog.getOpenFileName(
+            self.window.as_widget(),
+            f"Where is the film '{film.title}' now?",
+            str(folder) if folder.is_dir() else "",
+            "Films (*.mp4 *.mov *.mkv *.webm *.avi *.mxf *.m4v);;All files (*)",
+        )
+        if chosen:
+            self.relink(film_id, chosen)
+
+    def relink(self, film_id: int, new_path: str | Path) -> Task | None:
+        """Check by content, on the task runner, that `new_path` is the film; then use it."""
+        project = self.session.project
+        if project is None or project.path is None:
+            return None
+
+        def linked(sentence: object) -> None:
+            self.window.show_message(str(sentence))
+            if self.session.project is not project:
+                return
+            self.schedule_refresh()
+            if self.session.film is None:  # the window had nothing to show: now it has
+                self.open_film(film_id)
+
+        return self.window.tasks.run(
+            "Relinking the film",
+            relink_film,
+            project.path,
+            film_id,
+            new_path,
+            scope="project",
+            on_done=linked,
+            on_error=self.window.show_message,
+        )
+
+    def reveal(self, film_id: int) -> bool:
+        """Show the film's folder in the desktop's file manager."""
+        project = self.session.project
+        if project is None:
+            return False
+        film = project.film(film_id)
+        folder = Path(film.path).parent
+        if not folder.is_dir():
+            self.window.show_message(
+                f"The folder {folder} is not there any more: Relink… finds the film."
+            )
+            return False
+        if not self.open_url(QUrl.fromLocalFile(str(folder))):
+            self.window.show_message(f"No program could show the folder {folder}.")
+            return False
+        return True
+
+
+def install_films(window: FilmsWindow) -> FilmsDock:
+    """Add Panels ▸ Films to the main window."""
+    return FilmsDock(window)
