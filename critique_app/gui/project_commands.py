@@ -171,11 +171,15 @@ class ProjectCommands(QObject):
         if self.session.project is None and self.session.film_path is None:
             self.window.show_message("Nothing is open.")
             return
+        had_project = self.session.project is not None
         self.session.close_everything()
-        self.window.show_message(
-            "The project is closed; everything in it was already saved. "
-            "Open another with Ctrl+O or File ▸ Open Recent."
-        )
+        if had_project:
+            self.window.show_message(
+                "The project is closed; everything in it was already saved. "
+                "Open another with Ctrl+O or File ▸ Open Recent."
+            )
+        else:
+            self.window.show_message("The film is closed.")
 
     def _update_enabled(self) -> None:
         has_project = self.session.project is not None
