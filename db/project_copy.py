@@ -20,7 +20,9 @@ from db.project import write_problem
 PAGES_PER_STEP = 4096  # about 16 MB between progress reports (and chances to cancel)
 
 
-def backup_project(source: str | Path, target: str | Path, progress: Progress = NO_PROGRESS) -> Path:
+def backup_project(
+    source: str | Path, target: str | Path, progress: Progress = NO_PROGRESS
+) -> Path:
     """Copy the project `source` to `target` (replaced only once the copy is whole); the
     copy's path. A Cancel stops it with nothing left behind; every failure is a UserError
     sentence that names the file."""
@@ -41,9 +43,7 @@ def backup_project(source: str | Path, target: str | Path, progress: Progress = 
         os.replace(partial, target)
     except sqlite3.Error as err:
         problem = write_problem(target, err)
-        raise UserError(
-            problem or f"Could not copy {source.name} to {target}: {err}."
-        ) from None
+        raise UserError(problem or f"Could not copy {source.name} to {target}: {err}.") from None
     except OSError as err:
         raise UserError(f"Could not write the copy {target}: {err.strerror or err}.") from None
     finally:
@@ -51,7 +51,10 @@ def backup_project(source: str | Path, target: str | Path, progress: Progress = 
             dst.close()
         if src is not None:
             src.close()
-        for leftover in (partial, *(Path(f"{partial}{end}") for end in ("-journal", "-wal", "-shm"))):
+        for leftover in (
+            partial,
+            *(Path(f"{partial}{end}") for end in ("-journal", "-wal", "-shm")),
+        ):
             with contextlib.suppress(OSError):
                 leftover.unlink()
     return target

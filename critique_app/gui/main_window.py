@@ -35,8 +35,8 @@ from critique_app.gui.films_dock import install_films
 from critique_app.gui.matches_dock import install_matches
 from critique_app.gui.outside_changes import OutsideChanges
 from critique_app.gui.player_controller import PlayerController
-from critique_app.gui.project_presence import ProjectPresence
 from critique_app.gui.project_commands import install_project_commands
+from critique_app.gui.project_presence import ProjectPresence
 from critique_app.gui.project_session import ProjectSession
 from critique_app.gui.screening_dock import install_screening
 from critique_app.gui.seminar_dock import install_seminar_dock

@@ -43,9 +43,7 @@ def copy_target(project: str | Path, chosen: str | Path) -> Path:
     source = Path(project).resolve()
     target = with_project_suffix(chosen).resolve()
     if target == source:
-        raise UserError(
-            f"{target.name} is the project itself: choose another name for the copy."
-        )
+        raise UserError(f"{target.name} is the project itself: choose another name for the copy.")
     if target.exists() and _in_use(target):
         raise UserError(
             f"{target.name} is open in Critique or another program: "

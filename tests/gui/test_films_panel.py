@@ -53,9 +53,7 @@ def test_the_panel_lists_each_film_in_words(
         save_report(project.db, verify_file(clip).to_json(), film_id=coded.id)
     h = open_window(two_films)
     panel = _films_panel(h, 2)
-    assert [panel.model.headerData(c, Qt.Orientation.Horizontal) for c in range(5)] == list(
-        COLUMNS
-    )
+    assert [panel.model.headerData(c, Qt.Orientation.Horizontal) for c in range(5)] == list(COLUMNS)
     assert _cells(panel) == [
         ["Coded clip", "00:00:05:00", "24 fps", BADGES["no_manifest"][0], "Not fingerprinted"],
         ["NTSC", "00:00:03;00", "29.97 fps", "Not checked yet", "Not fingerprinted"],
@@ -84,7 +82,9 @@ def test_double_click_opens_the_film(open_window: Any, two_films: Path) -> None:
     table = panel.table
     rect = table.visualRect(panel.model.index(1, 0))
     h.qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    h.qtbot.waitUntil(lambda: h.window.session.film is not None and h.window.session.film.id == ntsc)
+    h.qtbot.waitUntil(
+        lambda: h.window.session.film is not None and h.window.session.film.id == ntsc
+    )
     assert h.window.windowTitle() == "NTSC — study — Critique"
     assert panel.selected_id() == ntsc
 

@@ -28,7 +28,9 @@ def clips(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     )
 
 
-def test_each_film_with_its_length_rate_and_states(tmp_path: Path, clips: tuple[Path, Path]) -> None:
+def test_each_film_with_its_length_rate_and_states(
+    tmp_path: Path, clips: tuple[Path, Path]
+) -> None:
     coded, ntsc = clips
     path = make_project(tmp_path, coded)
     with open_project(path) as project:

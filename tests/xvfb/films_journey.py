@@ -77,12 +77,13 @@ def main(state: str) -> int:
     sys.excepthook = error_hook(window)
     window.show()
     out = Path(state)
+    alive = [window]  # emptied before the window goes
 
     def publish() -> None:
-        if window.is_shut_down:
+        if not alive or alive[0].is_shut_down:
             return
         partial = out.with_suffix(".partial")
-        partial.write_text(json.dumps(what_is_shown(window)), encoding="utf-8")
+        partial.write_text(json.dumps(what_is_shown(alive[0])), encoding="utf-8")
         os.replace(partial, out)  # the test never reads half a file
 
     timer = QTimer()
@@ -90,6 +91,7 @@ def main(state: str) -> int:
     timer.start(PUBLISH_MS)
     code = app.exec()
     timer.stop()
+    alive.clear()
     sys.excepthook = sys.__excepthook__
     del window
     end_gui(app)
