@@ -70,6 +70,7 @@ def test_open_recent_lists_projects_and_films_and_greys_a_missing_one(
     for path in (gone, first, film, second):
         h.window.open_path(path)
         h.opened()
+        h.settle()  # the film on screen (a film alone is remembered once it shows)
     gone.unlink()
     commands = h.window.project_commands
     commands.fill_recent()  # what showing the menu does
@@ -138,7 +139,7 @@ def test_close_project_returns_the_window_to_its_empty_state(
 ) -> None:
     study = make_project(tmp_path, clip)
     h = open_window(study)
-    assert window_holds(study)
+    assert h.window.presence.server is not None  # answers for the project
     h.window.action_table["close_project"].trigger()
     session = h.window.session
     assert session.project is None and session.film is None and session.film_path is None
@@ -146,7 +147,8 @@ def test_close_project_returns_the_window_to_its_empty_state(
     assert h.window.controller.path is None
     assert h.window.windowTitle() == "Critique"
     assert not h.window.tasks.tasks("project") and not h.window.tasks.tasks("film")
-    assert not window_holds(study)  # released: another window may take it
+    assert h.window.presence.server is None  # released: another window may take it
+    assert not window_holds(study)
     assert not h.window.action_table["save_copy"].isEnabled()
     assert "The project is closed" in h.window.statusBar().currentMessage()
     h.window.action_table["close_project"].trigger()
