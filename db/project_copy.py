@@ -20,6 +20,19 @@ from db.project import write_problem
 PAGES_PER_STEP = 4096  # about 16 MB between progress reports (and chances to cancel)
 
 
+def _reader(source: Path) -> sqlite3.Connection:
+    """A connection that only reads the project. Opened read-write where it may be (never
+    creating the file): the last connection to close folds and removes the -wal and -shm,
+    which a read-only one would leave beside a project nobody has open."""
+    uri = source.resolve().as_uri()
+    try:
+        conn = sqlite3.connect(f"{uri}?mode=rw", uri=True, timeout=30)
+        conn.execute("PRAGMA schema_version").fetchone()
+        return conn
+    except sqlite3.OperationalError:  # a read-only file or disk
+        return sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=30)
+
+
 def backup_project(
     source: str | Path, target: str | Path, progress: Progress = NO_PROGRESS
 ) -> Path:
@@ -30,7 +43,7 @@ def backup_project(
     partial = target.with_name(f".{target.name}.partial")
     src = dst = None
     try:
-        src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+        src = _reader(source)
         dst = sqlite3.connect(partial)
 
         def report(_status: int, remaining: int, total: int) -> None:

@@ -81,6 +81,8 @@ def test_double_click_opens_the_film(open_window: Any, two_films: Path) -> None:
     ntsc = panel.model.entries[1].id
     table = panel.table
     rect = table.visualRect(panel.model.index(1, 0))
+    # a double click as the mouse sends it: press and release, then the second press
+    h.qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     h.qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     h.qtbot.waitUntil(
         lambda: h.window.session.film is not None and h.window.session.film.id == ntsc

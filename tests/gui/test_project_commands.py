@@ -146,7 +146,9 @@ def test_close_project_returns_the_window_to_its_empty_state(
     assert session.undo_stack is None
     assert h.window.controller.path is None
     assert h.window.windowTitle() == "Critique"
-    assert not h.window.tasks.tasks("project") and not h.window.tasks.tasks("film")
+    tasks = h.window.tasks  # the project's and the film's work stopped (and is forgotten)
+    assert not any(t.running for t in tasks.tasks("project") + tasks.tasks("film"))
+    h.qtbot.waitUntil(lambda: not tasks.tasks("project") and not tasks.tasks("film"))
     assert h.window.presence.server is None  # released: another window may take it
     assert not window_holds(study)
     assert not h.window.action_table["save_copy"].isEnabled()
