@@ -138,6 +138,7 @@ class AnnotationMenus(QObject):
             menu.addAction(self.actions["delete_annotation"])
             menu.addSeparator()
         span = canvas.span_at(x, y)
+        tier: int | None
         if span is not None and span[1] != span[2]:
             frames = FrameRange(span[1], span[2])
             new = menu.addAction("New annotation on these frames")

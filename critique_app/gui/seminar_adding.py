@@ -105,8 +105,9 @@ class SeminarAdder(QObject):
     def _preferred(self, ids: list[int]) -> int:
         """The row to offer first: the seminar the panel shows, else the one used last."""
         panel = self.dock.panel
-        for wanted in (panel.seminar_id if panel is not None else None, self._last):
-            if wanted in ids:
+        shown: int | None = panel.seminar_id if panel is not None else None
+        for wanted in (shown, self._last):
+            if wanted is not None and wanted in ids:
                 return ids.index(wanted)
         return 0
 

@@ -60,7 +60,7 @@ def test_editor_button_adds_to_the_only_seminar_and_undo_takes_it_back(
     hands = annotation_at(window, 45)
     window.annotations.select(hands)
     button = window.annotations.editor.seminar_button
-    assert button.isVisible() and button.text() == "Add to seminar…"
+    assert button.isVisible() and button.text().startswith("Add to seminar")
     assert "Ctrl+Shift+A" in button.toolTip()
     h.qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert seminars_on_disk(path) == {"Week 3: morphing": [hands]}

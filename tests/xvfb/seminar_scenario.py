@@ -97,6 +97,9 @@ def main(project: str, out: str) -> int:
     result["after_menu"] = message(window)
 
     # 2. right-click the hands row, then click Add to seminar… in the menu that opened there
+    status = window.statusBar()
+    assert status is not None
+    status.clearMessage()  # the same sentence comes again: wait for it to reappear
     result["clicks"].append(click(app, *row_point(window, hands), button=3))
     menus = window.annotations.menus
     wait_for(app, lambda: menus.menu is not None and menus.menu.isVisible())
@@ -107,7 +110,7 @@ def main(project: str, out: str) -> int:
     result["context_entries"] = [a.text() for a in menu.actions() if not a.isSeparator()]
     result["context_keys"] = [a.shortcut().toString() for a in menu.actions() if a is action]
     result["clicks"].append(click(app, menu, menu.actionGeometry(action).center()))
-    wait_for(app, lambda: not menu.isVisible() and message(window) != result["after_menu"])
+    wait_for(app, lambda: bool(message(window)))
     result["after_right_click"] = message(window)
     geometry = window.frameGeometry()
     result["window"] = [geometry.x(), geometry.y(), geometry.width(), geometry.height()]
