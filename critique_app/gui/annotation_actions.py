@@ -244,13 +244,14 @@ class AnnotationWorkbench(QObject):
         tier_id: int | None = None,
         **fields: Any,
     ) -> int | None:
-        """A new annotation on the film on screen, in `tier_id` or the current tier; selected
-        once made. `fields` fill it in at once (category, note, evidence... of a match)."""
+        """A new annotation on the film on screen, in the current tier; selected once made.
+
+        `fields` fill it in at once (category, note, evidence... of a match taken over)."""
         film = self.session.film
         if self.workspace is None or film is None:
             self.window.show_message("Open a project with a film to annotate it.")
             return None
-        if tier_id is None:
+        if tier_id is None:  # not a tier the user pointed at (a right click on its track)
             tier_id = self._tier_for_new()
         if tier_id is None:
             return None
