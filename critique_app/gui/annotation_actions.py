@@ -19,6 +19,7 @@ from critique_app.domain.model import Annotation, FrameRange, Keyframe, Region
 from critique_app.errors import UserError
 from critique_app.gui.actions import ANNOTATE, SPECS
 from critique_app.gui.annotation_editor import AnnotationEditor
+from critique_app.gui.annotation_menus import AnnotationMenus
 from critique_app.gui.annotation_table import AnnotationTable
 from critique_app.gui.region_overlay import TOOLS, RegionOverlay, ShownRegion
 from critique_app.gui.window_context import WindowContext
@@ -57,6 +58,7 @@ class AnnotationWorkbench(QObject):
         self.overlay.drawing_refused = self._drawing_refused
         self.overlay.show()
         self.editor.add_tool_actions([self.actions[f"tool_{t}"] for t in ("select", *TOOLS)])
+        self.editor.set_seminar_action(self.actions["add_to_seminar"])  # the seminar dock acts
         self.editor_dock = window.add_panel("Annotation", self.editor)
         self.table_dock = window.add_panel(
             "Annotations", self.table, Qt.DockWidgetArea.BottomDockWidgetArea
@@ -66,6 +68,8 @@ class AnnotationWorkbench(QObject):
         window.resizeDocks([self.table_dock], [190], Qt.Orientation.Vertical)
         self._build_menu()
         self._wire()
+        # right-click menus on the table, the timeline and the regions: the same actions
+        self.menus = AnnotationMenus(self)
 
     # -- actions and menu ----------------------------------------------------------------------
 
@@ -237,6 +241,7 @@ class AnnotationWorkbench(QObject):
         frames: FrameRange,
         regions: tuple[Region, ...] = (),
         label: str = "New annotation",
+        tier_id: int | None = None,
         **fields: Any,
     ) -> int | None:
         """A new annotation on the film on screen, in the current tier; selected once made.
@@ -246,7 +251,8 @@ class AnnotationWorkbench(QObject):
         if self.workspace is None or film is None:
             self.window.show_message("Open a project with a film to annotate it.")
             return None
-        tier_id = self._tier_for_new()
+        if tier_id is None:  # not a tier the user pointed at (a right click on its track)
+            tier_id = self._tier_for_new()
         if tier_id is None:
             return None
         pts: dict[str, Any] = {}

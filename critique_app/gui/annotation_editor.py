@@ -203,6 +203,11 @@ class AnnotationEditor(QWidget):
         self.add_relation_button.setText("Add")
         self.remove_relation = QToolButton()
         self.remove_relation.setText("Remove relation")
+        # Add to seminar: the window's action (its key shows in the tooltip), set by the workbench
+        self.seminar_button = QToolButton()
+        self.seminar_button.setObjectName("AddToSeminar")
+        self.seminar_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.seminar_button.hide()
         self.delete_button = QPushButton("Delete annotation")
         self.delete_button.setObjectName("Delete")
 
@@ -250,6 +255,7 @@ class AnnotationEditor(QWidget):
         row = QHBoxLayout()
         row.addWidget(self.remove_relation)
         row.addStretch(1)
+        row.addWidget(self.seminar_button)
         row.addWidget(self.delete_button)
         column.addLayout(row)
         column.addStretch(1)
@@ -303,6 +309,11 @@ class AnnotationEditor(QWidget):
             button.setDefaultAction(action)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             self.tool_row.addWidget(button)
+
+    def set_seminar_action(self, action: QAction) -> None:
+        """The Add to seminar button triggers the window's action (one command, one key)."""
+        self.seminar_button.setDefaultAction(action)
+        self.seminar_button.show()
 
     # -- project and annotation in -----------------------------------------------------------
     def bind(self, workspace: ProjectWorkspace | None, push: Callable[[cmd.Command], bool]) -> None:

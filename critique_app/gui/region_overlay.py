@@ -16,6 +16,7 @@ from PyQt6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, pyqtSignal
 from PyQt6.QtGui import (
     QBrush,
     QColor,
+    QContextMenuEvent,
     QFont,
     QMouseEvent,
     QPainter,
@@ -66,6 +67,8 @@ class RegionOverlay(QWidget):
     edited = pyqtSignal(int, int, object)  # annotation id, region index, new normalised points
     picked = pyqtSignal(int)  # a region of this annotation was clicked
     refused = pyqtSignal(str)  # why drawing is not possible now (a sentence)
+    # right click on regions: the regions under the pointer (topmost first), global position
+    menu_requested = pyqtSignal(object, object)  # list[ShownRegion], QPoint
 
     def __init__(self, picture: QWidget) -> None:
         super().__init__(picture)
@@ -82,6 +85,7 @@ class RegionOverlay(QWidget):
         self._press: QPointF | None = None
         self._hover: Point | None = None
         self._drag: tuple[ShownRegion, int | None, Point, list[Point]] | None = None
+        self._took_back = False  # the last right click removed a polygon point
         self.setGeometry(picture.rect())
         picture.installEventFilter(self)
 
@@ -234,8 +238,10 @@ class RegionOverlay(QWidget):
         if focus is not None:
             focus.setFocus()  # the player keys keep working after a click on the picture
         pos = event.position()
-        if event.button() == Qt.MouseButton.RightButton and self.tool == "polygon":
+        self._took_back = False
+        if event.button() == Qt.MouseButton.RightButton and self.tool == "polygon" and self._draft:
             self._draft = self._draft[:-1]  # right click takes back the last point
+            self._took_back = True  # and opens no menu
             self.update()
             return
         if event.button() != Qt.MouseButton.LeftButton:
@@ -337,6 +343,24 @@ class RegionOverlay(QWidget):
                     return
                 self._begin_drag(shown, None, pos)
                 return
+
+    def regions_at(self, pos: QPointF) -> list[ShownRegion]:
+        """The shown regions under a point of the widget, the selected ones first."""
+        return [
+            shown
+            for shown in sorted(self.regions, key=lambda s: not s.selected)
+            if self._path(shown.shape, shown.points).contains(pos)
+        ]
+
+    def contextMenuEvent(self, event: QContextMenuEvent | None) -> None:  # noqa: N802
+        if event is None:
+            return
+        under = self.regions_at(QPointF(event.pos()))
+        if self._took_back or not under:
+            event.ignore()  # a polygon being drawn: the right click took back a point
+            return
+        event.accept()
+        self.menu_requested.emit(under, event.globalPos())
 
     def _begin_drag(self, shown: ShownRegion, handle: int | None, pos: QPointF) -> None:
         reason = self._refusal()

@@ -10,6 +10,7 @@ from PyQt6.QtCore import QObject, Qt, QTimer
 from PyQt6.QtWidgets import QDockWidget, QLabel
 
 from critique_app.domain.commands import Change
+from critique_app.gui.seminar_adding import SeminarAdder
 from critique_app.gui.window_context import WindowContext
 from critique_app.services.workspace import ProjectWorkspace
 
@@ -51,6 +52,8 @@ class SeminarDock(QObject):
         # Undo/redo may touch seminars; the panel's own edits refresh the panel themselves.
         window.action_table["undo"].triggered.connect(self._schedule_refresh)
         window.action_table["redo"].triggered.connect(self._schedule_refresh)
+        # Annotate ▸ Add to seminar… (the editor's button and the right-click menus trigger it)
+        self.adder = SeminarAdder(window, self)
 
     # -- building and binding ----------------------------------------------------------------
     def _shown(self, visible: bool) -> None:

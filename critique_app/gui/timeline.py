@@ -455,6 +455,13 @@ class TimelineCanvas(QWidget):
                     return bar, "body"
         return None
 
+    def tier_at(self, y: float) -> int | None:
+        """The id of the tier whose track is at height `y` (None above or below the tracks)."""
+        row = int((y - self._tracks_top()) // TRACK)
+        if y < self._tracks_top() or row >= len(self.tiers):
+            return None
+        return self.tiers[row][0]
+
     def span_at(self, x: float, y: float) -> tuple[str, int, int] | None:
         """The lane span (a match, a marker, a cut) under the pointer: key, start, end."""
         top = RULER + THUMBS

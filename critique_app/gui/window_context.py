@@ -30,12 +30,14 @@ class AnnotationTools(Protocol):
     here would make the two modules import each other."""
 
     editor_dock: QDockWidget
+    selected_id: int | None  # the annotation selected in the table, timeline or picture
 
     def create(
         self,
         frames: FrameRange,
         regions: tuple[Region, ...] = ...,
         label: str = ...,
+        tier_id: int | None = ...,
         **fields: Any,
     ) -> int | None: ...
 
