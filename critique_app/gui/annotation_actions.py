@@ -17,7 +17,7 @@ from PyQt6.QtGui import QAction, QActionGroup
 from critique_app.domain import commands as cmd
 from critique_app.domain.model import Annotation, FrameRange, Keyframe, Region
 from critique_app.errors import UserError
-from critique_app.gui.actions import ANNOTATE, SPECS
+from critique_app.gui.actions import ANNOTATE, SPECS, menu_title
 from critique_app.gui.annotation_editor import AnnotationEditor
 from critique_app.gui.annotation_table import AnnotationTable
 from critique_app.gui.region_overlay import TOOLS, RegionOverlay, ShownRegion
@@ -93,7 +93,7 @@ class AnnotationWorkbench(QObject):
     def _build_menu(self) -> None:
         bar = self.window.menuBar()
         assert bar is not None
-        menu = bar.addMenu(f"&{ANNOTATE}")
+        menu = bar.addMenu(menu_title(ANNOTATE))
         assert menu is not None
         panels = self.window.panels_menu
         if panels is not None:  # keep Panels last
@@ -246,9 +246,11 @@ class AnnotationWorkbench(QObject):
         if self.workspace is None or film is None:
             self.window.show_message("Open a project with a film to annotate it.")
             return None
+        tiers_before = len(self.bound.tiers())
         tier_id = self._tier_for_new()
         if tier_id is None:
             return None
+        new_tier = len(self.bound.tiers()) > tiers_before  # the first: named after the annotator
         pts: dict[str, Any] = {}
         fetcher = self.controller.fetcher
         if fetcher.timing is not None:  # exact presentation times, as annotations store them
@@ -270,9 +272,15 @@ class AnnotationWorkbench(QObject):
         where = film.timecode(frames.start)
         if not frames.is_single_frame:
             where += f" – {film.timecode(frames.end)}"
-        self.window.show_message(
-            f"Annotation #{ident} created at {where}; describe it on the right."
-        )
+        if new_tier:
+            self.window.show_message(
+                f"Annotation #{ident} created at {where} in a new tier, “{self.annotator}”, "
+                "made for your annotations; describe it on the right."
+            )
+        else:
+            self.window.show_message(
+                f"Annotation #{ident} created at {where}; describe it on the right."
+            )
         return ident
 
     def _tier_for_new(self) -> int | None:
