@@ -85,8 +85,8 @@ class FocusRules:
         """True (and the event accepted) when a single key must stay the widget's own: Qt then
         fires no shortcut and delivers the key to that widget as typing.
 
-        Qt asks the focused widget, then each of its parents in turn while none accepts; the
-        focused widget (or the one a test addresses) decides, and its parents have no say."""
+        Qt asks the focused widget first, then each of its parents in turn while none accepts:
+        the guard answers for the focused widget only (its parents have no say)."""
         if (
             event is None
             or event.type() != QEvent.Type.ShortcutOverride
@@ -96,10 +96,7 @@ class FocusRules:
             or not self._in_window(receiver)
         ):
             return False
-        focus = QApplication.focusWidget()
-        if focus is not None and receiver is not focus and receiver.isAncestorOf(focus):
-            return False  # asked on the way up from the focused widget, which let it through
-        if single_keys_act_on(receiver):
+        if receiver is not QApplication.focusWidget() or single_keys_act_on(receiver):
             return False
         event.accept()
         return True

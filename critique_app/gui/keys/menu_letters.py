@@ -69,7 +69,8 @@ def _hook(menu: QMenu) -> None:
     give_letters(menu)
 
 
-def letter_every_menu(bar: QMenuBar) -> None:
+def letter_every_menu(bar: QMenuBar | None) -> None:
     """Letters for the bar's menus and their items now, and again each time a menu opens
     (what was added since gets its letter before anyone can look for it)."""
-    give_letters(bar)
+    if bar is not None:
+        give_letters(bar)
