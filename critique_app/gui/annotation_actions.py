@@ -243,6 +243,11 @@ class AnnotationWorkbench(QObject):
 
         `fields` fill it in at once (category, note, evidence... of a match taken over)."""
         film = self.session.film
+        if self.workspace is not None and film is None and self.session.film_path is not None:
+            self.window.show_message(
+                "The film on screen is still being added to the project: annotate it in a moment."
+            )
+            return None
         if self.workspace is None or film is None:
             self.window.show_message("Open a project with a film to annotate it.")
             return None
