@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PyQt6.QtCore import QObject, Qt
+from PyQt6.QtCore import QKeyCombination, QObject, Qt
 from PyQt6.QtGui import QAction, QKeySequence
 
 
@@ -24,13 +24,14 @@ class ActionSpec:
 
 
 ANNOTATE = "Annotate"
+HELP = "Help"
 
 SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("new_project", "&New project…", ("Ctrl+N",), "File"),
     ActionSpec("open", "&Open project or film…", ("Ctrl+O",), "File"),
     ActionSpec("open_recent", "Open &Recent", (), "File"),  # a submenu (gui/project_commands.py)
     ActionSpec("add_film", "&Add a film to the project…", ("Ctrl+Shift+O",), "File"),
-    ActionSpec("relink", "Find moved films by their content…", (), "File"),
+    ActionSpec("relink", "&Find moved films by their content…", (), "File"),
     ActionSpec(
         "import_annotations",
         "&Import annotations (ELAN, W3C/IIIF JSON, VTT/SRT, CSV)…",
@@ -43,74 +44,128 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("quit", "&Quit", ("Ctrl+Q",), "File"),
     ActionSpec("undo", "&Undo", ("Ctrl+Z",), "Edit"),
     ActionSpec("redo", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Edit"),
-    ActionSpec("play_pause", "Play / pause", ("Space",), "Playback", repeats=False),
-    ActionSpec("shuttle_back", "Play backwards (J, again: faster)", ("J",), "Playback"),
+    ActionSpec("play_pause", "&Play / pause", ("Space",), "Playback", repeats=False),
+    ActionSpec("shuttle_back", "Play &backwards (J, again: faster)", ("J",), "Playback"),
     ActionSpec(
-        "shuttle_stop", "Stop (K; hold K + J/L: one frame)", ("K",), "Playback", repeats=False
+        "shuttle_stop", "&Stop (K; hold K + J/L: one frame)", ("K",), "Playback", repeats=False
     ),
-    ActionSpec("shuttle_forward", "Play forwards (L, again: 2×, 4×, 8×)", ("L",), "Playback"),
-    ActionSpec("frame_back", "Previous frame", ("Left",), "Playback"),
-    ActionSpec("frame_forward", "Next frame", ("Right",), "Playback"),
-    ActionSpec("second_back", "Back one second", ("Shift+Left",), "Playback"),
-    ActionSpec("second_forward", "Forward one second", ("Shift+Right",), "Playback"),
-    ActionSpec("go_start", "Go to start", ("Home",), "Playback"),
-    ActionSpec("go_end", "Go to end", ("End",), "Playback"),
-    ActionSpec("previous_mark", "Previous annotation or marker", ("Up",), "Playback"),
-    ActionSpec("next_mark", "Next annotation or marker", ("Down",), "Playback"),
-    ActionSpec("go_to", "Go to timecode, frame or seconds…", ("Ctrl+G",), "Playback"),
-    ActionSpec("slower", "Slower", ("Ctrl+,",), "Playback"),
-    ActionSpec("faster", "Faster", ("Ctrl+.",), "Playback"),
-    ActionSpec("mute", "Mute", ("Ctrl+M",), "Playback", checkable=True),
-    ActionSpec("volume_up", "Volume up", ("Ctrl+Up",), "Playback"),
-    ActionSpec("volume_down", "Volume down", ("Ctrl+Down",), "Playback"),
-    ActionSpec("set_in", "Set in point", ("I",), "Marks"),
-    ActionSpec("set_out", "Set out point", ("O",), "Marks"),
-    ActionSpec("go_in", "Go to in point", ("Shift+I",), "Marks"),
-    ActionSpec("go_out", "Go to out point", ("Shift+O",), "Marks"),
-    ActionSpec("clear_marks", "Clear in and out", ("Alt+X",), "Marks"),
-    ActionSpec("loop", "Loop in → out", ("Ctrl+L",), "Marks", checkable=True),
-    ActionSpec("fullscreen", "Full screen", ("F",), "View", checkable=True, repeats=False),
-    ActionSpec("leave_fullscreen", "Leave full screen", ("Esc",), "View"),
+    ActionSpec("shuttle_forward", "Play &forwards (L, again: 2×, 4×, 8×)", ("L",), "Playback"),
+    ActionSpec("frame_back", "Pre&vious frame", ("Left",), "Playback"),
+    ActionSpec("frame_forward", "&Next frame", ("Right",), "Playback"),
+    ActionSpec("second_back", "Back &one second", ("Shift+Left",), "Playback"),
+    ActionSpec("second_forward", "Forward one se&cond", ("Shift+Right",), "Playback"),
+    ActionSpec("go_start", "Go to s&tart", ("Home",), "Playback"),
+    ActionSpec("go_end", "Go to &end", ("End",), "Playback"),
+    ActionSpec("previous_mark", "Previous &annotation or marker", ("Up",), "Playback"),
+    ActionSpec("next_mark", "Ne&xt annotation or marker", ("Down",), "Playback"),
+    ActionSpec("go_to", "&Go to timecode, frame or seconds…", ("Ctrl+G",), "Playback"),
+    ActionSpec("slower", "S&lower", ("Ctrl+,",), "Playback"),
+    ActionSpec("faster", "Faste&r", ("Ctrl+.",), "Playback"),
+    ActionSpec("mute", "&Mute", ("Ctrl+M",), "Playback", checkable=True),
+    ActionSpec("volume_up", "Vol&ume up", ("Ctrl+Up",), "Playback"),
+    ActionSpec("volume_down", "Volume &down", ("Ctrl+Down",), "Playback"),
+    ActionSpec("set_in", "Set &in point", ("I",), "Marks"),
+    ActionSpec("set_out", "Set &out point", ("O",), "Marks"),
+    ActionSpec("go_in", "&Go to in point", ("Shift+I",), "Marks"),
+    ActionSpec("go_out", "Go to o&ut point", ("Shift+O",), "Marks"),
+    ActionSpec("clear_marks", "&Clear in and out", ("Alt+X",), "Marks"),
+    ActionSpec("loop", "&Loop in → out", ("Ctrl+L",), "Marks", checkable=True),
+    ActionSpec("fullscreen", "&Full screen", ("F",), "View", checkable=True, repeats=False),
+    # Esc brings the keys back to the picture from any field (and leaves full screen).
     ActionSpec(
-        "timecode_mode", "Cycle timecode display (SMPTE / frames / seconds)", ("Ctrl+T",), "View"
+        "back_to_picture", "Back to the &picture (and out of full screen)", ("Esc",), "View"
     ),
-    ActionSpec("zoom_in", "Zoom timeline in", ("+", "="), "View"),
-    ActionSpec("zoom_out", "Zoom timeline out", ("-",), "View"),
-    ActionSpec("zoom_fit", "Fit whole film in timeline", ("Ctrl+0",), "View"),
-    ActionSpec("thumbnails", "Generate timeline thumbnails", ("Ctrl+Shift+T",), "View"),
-    ActionSpec("compare_with", "Compare with…", (), "View", repeats=False),
-    ActionSpec("nudge_back", "Nudge the compared film one frame back", ("Alt+Left",), "View"),
     ActionSpec(
-        "nudge_forward", "Nudge the compared film one frame forward", ("Alt+Right",), "View"
+        "timecode_mode", "Cycle &timecode display (SMPTE / frames / seconds)", ("Ctrl+T",), "View"
+    ),
+    ActionSpec("zoom_in", "Zoom timeline &in", ("+", "="), "View"),
+    ActionSpec("zoom_out", "Zoom timeline &out", ("-",), "View"),
+    ActionSpec("zoom_fit", "Fit &whole film in timeline", ("Ctrl+0",), "View"),
+    ActionSpec("thumbnails", "Generate timeline t&humbnails", ("Ctrl+Shift+T",), "View"),
+    ActionSpec("compare_with", "&Compare with…", (), "View", repeats=False),
+    ActionSpec("nudge_back", "Nudge the compared film one frame &back", ("Alt+Left",), "View"),
+    ActionSpec(
+        "nudge_forward", "Nudge the compared film one frame forw&ard", ("Alt+Right",), "View"
     ),
     # The Annotate menu: built and wired by gui/annotation_actions.py (the tools form a group).
-    ActionSpec("annotate_range", "New annotation from in → out", ("N",), ANNOTATE, repeats=False),
+    ActionSpec("annotate_range", "&New annotation from in → out", ("N",), ANNOTATE, repeats=False),
     ActionSpec(
-        "annotate_frame", "New annotation on this frame", ("Shift+N",), ANNOTATE, repeats=False
+        "annotate_frame", "New annotation on this &frame", ("Shift+N",), ANNOTATE, repeats=False
     ),
     ActionSpec(
-        "delete_annotation", "Delete the selected annotation", ("Delete",), ANNOTATE, repeats=False
+        "delete_annotation", "&Delete the selected annotation", ("Delete",), ANNOTATE, repeats=False
     ),
     # Ctrl+Shift+S is left for File ▸ Save a copy as…, as in most applications.
-    ActionSpec("add_to_seminar", "Add to seminar…", ("Ctrl+Shift+A",), ANNOTATE, repeats=False),
-    ActionSpec("tool_select", "Select and move regions", ("V",), ANNOTATE, True, repeats=False),
-    ActionSpec("tool_rectangle", "Draw a rectangle", ("R",), ANNOTATE, True, repeats=False),
-    ActionSpec("tool_ellipse", "Draw an ellipse", ("E",), ANNOTATE, True, repeats=False),
+    ActionSpec("add_to_seminar", "Add "Add to se&minar…"to seminar…", ("Ctrl+Shift+A",), ANNOTATE, repeats=False),
+    ActionSpec("tool_select", "&Select and move regions", ("V",), ANNOTATE, True, repeats=False),
+    ActionSpec("tool_rectangle", "Draw a &rectangle", ("R",), ANNOTATE, True, repeats=False),
+    ActionSpec("tool_ellipse", "Draw an &ellipse", ("E",), ANNOTATE, True, repeats=False),
     ActionSpec(
         "tool_polygon",
-        "Draw a polygon (double-click closes)",
+        "Draw a &polygon (double-click closes)",
         ("P",),
         ANNOTATE,
         True,
         repeats=False,
     ),
-    ActionSpec("tool_freehand", "Draw freehand", ("D",), ANNOTATE, True, repeats=False),
-    ActionSpec("find_annotations", "Search annotations…", ("Ctrl+F",), ANNOTATE, repeats=False),
-    ActionSpec("edit_vocabulary", "Edit vocabularies…", (), ANNOTATE, repeats=False),
-    ActionSpec("merge_projects", "Merge students' projects…", (), ANNOTATE, repeats=False),
+    ActionSpec("tool_freehand", "Draw free&hand", ("D",), ANNOTATE, True, repeats=False),
+    ActionSpec("find_annotations", "Se&arch annotations…", ("Ctrl+F",), ANNOTATE, repeats=False),
+    ActionSpec("edit_vocabulary", "Edit &vocabularies…", (), ANNOTATE, repeats=False),
+    ActionSpec("merge_projects", "&Merge students' projects…", (), ANNOTATE, repeats=False),
+    # The Help menu (gui/keys/help_menu.py): the last of the menu bar.
+    ActionSpec("keyboard_shortcuts", "&Keyboard shortcuts", ("F1",), HELP, repeats=False),
+    ActionSpec("about", "&About Critique", (), HELP, repeats=False),
 )
 
 MENUS = ("File", "Edit", "Playback", "Marks", "View")  # the main window's; Annotate is added later
+
+# Each menu of the bar opens with its own Alt letter (Playback, Provenance and Panels all start
+# with P); the items of every menu have theirs too, written in the texts above.
+MENU_TITLES = {
+    "File": "&File",
+    "Edit": "&Edit",
+    "Playback": "&Playback",
+    "Marks": "&Marks",
+    "View": "&View",
+    ANNOTATE: "&Annotate",
+    "Provenance": "P&rovenance",
+    "Panels": "Pa&nels",
+    HELP: "&Help",
+}
+
+
+def menu_title(menu: str) -> str:
+    """The menu's title as the menu bar shows it, with its Alt letter."""
+    return MENU_TITLES.get(menu, f"&{menu}")
+
+
+def plain(text: str) -> str:
+    """An action's text without its Alt letter marker (for tooltips and tables)."""
+    return text.replace("&&", "\x00").replace("&", "").replace("\x00", "&")
+
+
+# A single key (a letter, Space, an arrow, Home/End, Delete, + or -, with or without Shift) is a
+# command only where the focus is on the picture, the timeline or the annotation table: anywhere
+# else it is typing (gui/keys/focus_rules.py enforces it). Keys with Ctrl, Alt or Meta, the
+# F-keys and Esc act wherever the focus is in the window.
+_ANYWHERE_MODIFIERS = (
+    Qt.KeyboardModifier.ControlModifier
+    | Qt.KeyboardModifier.AltModifier
+    | Qt.KeyboardModifier.MetaModifier
+)
+
+
+def acts_everywhere(combination: QKeyCombination) -> bool:
+    """True for a key that acts wherever the focus is; False for a single key."""
+    if combination.keyboardModifiers() & _ANYWHERE_MODIFIERS:
+        return True
+    key = combination.key()
+    return key == Qt.Key.Key_Escape or Qt.Key.Key_F1.value <= key.value <= Qt.Key.Key_F35.value
+
+
+def is_single_key(shortcut: str) -> bool:
+    """A shortcut of the table that acts only on the picture, the timeline or the table."""
+    return not acts_everywhere(QKeySequence(shortcut)[0])
 
 
 class ActionCollection:
@@ -125,7 +180,7 @@ class ActionCollection:
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             action.setCheckable(spec.checkable)
             keys = " / ".join(spec.shortcuts)
-            action.setToolTip(f"{spec.text} ({keys})" if keys else spec.text)
+            action.setToolTip(f"{plain(spec.text)} ({keys})" if keys else plain(spec.text))
             action.setAutoRepeat(spec.repeats)
             self._actions[spec.name] = action
 
@@ -139,6 +194,16 @@ class ActionCollection:
         return list(self._actions.values())
 
 
-def shortcut_table() -> list[tuple[str, str]]:
-    """(keys, what they do) for the README and the Help menu, actions without keys left out."""
-    return [(" / ".join(s.shortcuts), s.text) for s in SPECS if s.shortcuts]
+def shortcut_table(menu: str | None = None) -> list[tuple[str, str]]:
+    """(keys, what they do) for the README and Help ▸ Keyboard shortcuts (one menu's when
+    `menu` is given), actions without keys left out."""
+    return [
+        (" / ".join(s.shortcuts), s.text)
+        for s in SPECS
+        if s.shortcuts and (menu is None or s.menu == menu)
+    ]
+
+
+def shortcut_menus() -> list[str]:
+    """The menus that hold keyed actions, in the table's order (the sheet's sections)."""
+    return list(dict.fromkeys(s.menu for s in SPECS if s.shortcuts))

@@ -17,7 +17,7 @@ from PyQt6.QtGui import QAction, QActionGroup
 from critique_app.domain import commands as cmd
 from critique_app.domain.model import Annotation, FrameRange, Keyframe, Region
 from critique_app.errors import UserError
-from critique_app.gui.actions import ANNOTATE, SPECS
+from critique_app.gui.actions import ANNOTATE, SPECS, menu_title
 from critique_app.gui.annotation_editor import AnnotationEditor
 from critique_app.gui.annotation_menus import AnnotationMenus
 from critique_app.gui.annotation_table import AnnotationTable
@@ -97,7 +97,7 @@ class AnnotationWorkbench(QObject):
     def _build_menu(self) -> None:
         bar = self.window.menuBar()
         assert bar is not None
-        menu = bar.addMenu(f"&{ANNOTATE}")
+        menu = bar.addMenu(menu_title(ANNOTATE))
         assert menu is not None
         panels = self.window.panels_menu
         if panels is not None:  # keep Panels last
@@ -248,13 +248,20 @@ class AnnotationWorkbench(QObject):
 
         `fields` fill it in at once (category, note, evidence... of a match taken over)."""
         film = self.session.film
+        if self.workspace is not None and film is None and self.session.film_path is not None:
+            self.window.show_message(
+                "The film on screen is still being added to the project: annotate it in a moment."
+            )
+            return None
         if self.workspace is None or film is None:
             self.window.show_message("Open a project with a film to annotate it.")
             return None
+        tiers_before = len(self.bound.tiers())
         if tier_id is None:  # not a tier the user pointed at (a right click on its track)
             tier_id = self._tier_for_new()
         if tier_id is None:
             return None
+        new_tier = len(self.bound.tiers()) > tiers_before  # the first: named after the annotator
         pts: dict[str, Any] = {}
         fetcher = self.controller.fetcher
         if fetcher.timing is not None:  # exact presentation times, as annotations store them
@@ -276,9 +283,15 @@ class AnnotationWorkbench(QObject):
         where = film.timecode(frames.start)
         if not frames.is_single_frame:
             where += f" – {film.timecode(frames.end)}"
-        self.window.show_message(
-            f"Annotation #{ident} created at {where}; describe it on the right."
-        )
+        if new_tier:
+            self.window.show_message(
+                f"Annotation #{ident} created at {where} in a new tier, “{self.annotator}”, "
+                "made for your annotations; describe it on the right."
+            )
+        else:
+            self.window.show_message(
+                f"Annotation #{ident} created at {where}; describe it on the right."
+            )
         return ident
 
     def _tier_for_new(self) -> int | None:

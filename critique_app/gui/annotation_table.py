@@ -28,6 +28,7 @@ from PyQt6.QtWidgets import (
 )
 
 from critique_app.domain.model import STATUSES, Annotation, Category, Film
+from critique_app.gui.keys.focus_rules import take_single_keys
 from critique_app.services.workspace import ProjectWorkspace
 
 _MARKUP = re.compile(r"^#+\s*|[*_`]+")
@@ -347,6 +348,7 @@ class AnnotationTable(QWidget):
         bar.addWidget(self.all_films)
         bar.addWidget(self.count)
         self.view = QTableView()
+        take_single_keys(self.view)  # N, Delete, J/K/L... act on the selected row's film
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

@@ -26,6 +26,8 @@ from PyQt6.QtGui import (
 )
 from PyQt6.QtWidgets import QWidget
 
+from critique_app.gui.keys.focus_rules import take_single_keys
+
 MODES = ("side", "wipe", "difference", "blend")
 MODE_NAMES = {
     "side": "Side by side",
@@ -107,6 +109,7 @@ class CompareView(QWidget):
         self.setFocusPolicy(
             Qt.FocusPolicy.StrongFocus
         )  # stands in for the picture: keys start here
+        take_single_keys(self)
         self.a, self.b = _Pane(), _Pane()
         self.mode = "side"
         self.overlap = True  # B scaled onto A's picture (copies); False: B letterboxed

@@ -34,7 +34,7 @@ from critique_app.gui.worker import Task
 from critique_app.progress import Progress
 from critique_app.services.workspace import ProjectWorkspace
 
-ACTION_TEXT = "Move annotations onto another copy of this film…"
+ACTION_TEXT = "&Move annotations onto another copy of this film…"
 FILMS = "Films (*.mp4 *.mov *.mkv *.webm *.avi *.mxf *.m4v);;All files (*)"
 
 

@@ -25,13 +25,16 @@ from PyQt6.QtWidgets import (
 )
 
 from critique_app.errors import UserError
-from critique_app.gui.actions import MENUS, ActionCollection
+from critique_app.gui.actions import MENUS, ActionCollection, menu_title
 from critique_app.gui.agreement_dock import install_agreement
 from critique_app.gui.anchor_keeper import install_anchor_keeper
 from critique_app.gui.annotation_actions import install_annotation_tools
 from critique_app.gui.compare_dock import install_compare
 from critique_app.gui.copy_dialog import install_copy_mover
 from critique_app.gui.films_dock import install_films
+from critique_app.gui.keys.focus_rules import FocusRules
+from critique_app.gui.keys.help_menu import install_help
+from critique_app.gui.keys.menu_letters import letter_every_menu
 from critique_app.gui.matches_dock import install_matches
 from critique_app.gui.outside_changes import OutsideChanges
 from critique_app.gui.player_controller import PlayerController
@@ -96,6 +99,9 @@ class MainWindow(QMainWindow):
         else:
             (forward, reverse), engine_note = engines, ""
         self.action_table = ActionCollection(self)
+        # Single keys are commands only on the picture, the timeline and the table (the guard
+        # sits in eventFilter below; gui/keys/focus_rules.py says why a guard).
+        self.focus_rules = FocusRules(self)
         # The one owner of background work, for the window's whole life (shut down first).
         self.tasks = TaskRunner(self)
         self.controller = PlayerController(forward, reverse, self, runner=self.tasks)
@@ -131,6 +137,7 @@ class MainWindow(QMainWindow):
         self.outside = OutsideChanges(self.session, self)
         self.outside.changed.connect(self._show_outside_changes)
         self.presence = ProjectPresence(self, self.session, self)  # one window per project
+        letter_every_menu(self.menuBar())  # Alt letters for what the panels added without one
         self._restore()
         if forward.draws_itself or (reverse is not None and reverse.draws_itself):
             self.controller.attach(self.video.native_window_id())
@@ -164,11 +171,12 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         assert bar is not None
         for title in MENUS:
-            menu = bar.addMenu(f"&{title}")
+            menu = bar.addMenu(menu_title(title))
             assert menu is not None
             for action in self.action_table.in_menu(title):
                 menu.addAction(action)
-        self.panels_menu = bar.addMenu("&Panels")
+        self.panels_menu = bar.addMenu(menu_title("Panels"))
+        self.help_menu = install_help(self, self.action_table)  # last: others go before Panels
         for action in self.action_table.all():
             self.addAction(action)  # shortcuts work even with the menu bar hidden (full screen)
 
@@ -307,7 +315,7 @@ class MainWindow(QMainWindow):
         a["clear_marks"].triggered.connect(c.clear_marks)
         a["loop"].toggled.connect(c.set_loop)
         a["fullscreen"].toggled.connect(self.set_full_screen)
-        a["leave_fullscreen"].triggered.connect(lambda: a["fullscreen"].setChecked(False))
+        a["back_to_picture"].triggered.connect(self.back_to_picture)
         a["timecode_mode"].triggered.connect(self.cycle_timecode_mode)
         canvas = self.timeline.canvas
         a["zoom_in"].triggered.connect(lambda: canvas.zoom(1.5))
@@ -444,6 +452,12 @@ class MainWindow(QMainWindow):
         self.transport.set_audio(volume, muted)
         self.settings.volume, self.settings.muted = volume, muted
 
+    def back_to_picture(self) -> None:
+        """Esc: the keys go to the picture again (the compare view when it stands in for it),
+        from whatever field had them; out of full screen too."""
+        self.action_table["fullscreen"].setChecked(False)
+        (self._stand_in or self.video).setFocus(Qt.FocusReason.ShortcutFocusReason)
+
     def set_full_screen(self, on: bool) -> None:
         for widget in (self.timeline, self.menuBar(), self.statusBar()):
             if widget is not None:
@@ -454,6 +468,8 @@ class MainWindow(QMainWindow):
             self.showNormal()
 
     def eventFilter(self, watched: QObject | None, event: QEvent | None) -> bool:  # noqa: N802
+        if self.focus_rules.keeps_typing(watched, event):
+            return True  # a single key typed off the picture, the timeline and the table
         if (
             event is not None
             and event.type() == QEvent.Type.KeyRelease

@@ -15,6 +15,7 @@ from PyQt6.QtWidgets import QDockWidget, QFileDialog, QLabel
 
 from critique_app.domain.commands import Change
 from critique_app.domain.model import FrameRange
+from critique_app.gui.actions import menu_title
 from critique_app.gui.window_context import WindowContext
 from critique_app.gui.worker import Task
 from critique_app.services.stored_matches import (
@@ -94,10 +95,10 @@ class MatchesDock(QObject):
         w = self.window
         owner = w.as_widget()
         actions = {
-            "find_matches": QAction("Find matches in this film", owner),
-            "add_library": QAction("Add stills or clips to the reference library…", owner),
-            "show_matches": QAction("Show the film's matches", owner),
-            "check_provenance": QAction("Check the film's Content Credentials", owner),
+            "find_matches": QAction("&Find matches in this film", owner),
+            "add_library": QAction("&Add stills or clips to the reference library…", owner),
+            "show_matches": QAction("&Show the film's matches", owner),
+            "check_provenance": QAction("&Check the film's Content Credentials", owner),
         }
         actions["find_matches"].triggered.connect(self.find_matches)
         actions["add_library"].triggered.connect(self.ask_add_to_library)
@@ -105,7 +106,7 @@ class MatchesDock(QObject):
         actions["check_provenance"].triggered.connect(lambda: self._raise(w.provenance_dock))
         bar = w.menuBar()
         assert bar is not None
-        menu = bar.addMenu(f"&{MENU}")
+        menu = bar.addMenu(menu_title(MENU))
         assert menu is not None
         if w.panels_menu is not None:  # Panels stays last
             bar.insertMenu(w.panels_menu.menuAction(), menu)

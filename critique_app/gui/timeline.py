@@ -28,6 +28,7 @@ from PyQt6.QtGui import (
 from PyQt6.QtWidgets import QScrollBar, QVBoxLayout, QWidget
 
 from critique_app.domain.timecode import frame_to_smpte, nominal_fps
+from critique_app.gui.keys.focus_rules import take_single_keys
 from critique_app.gui.timeline_density import DenseTracks
 
 HEADER = 116  # track names column
@@ -80,7 +81,8 @@ class TimelineCanvas(QWidget):
         super().__init__(parent)
         self.setObjectName("Timeline")
         self.setMouseTracking(True)
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys belong to the window's actions
+        # a click takes the focus (out of a text field) so the window's single keys act here
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.frame_count = 0
         self.rate = Fraction(24)
         self.start_frame = 0
@@ -581,6 +583,7 @@ class Timeline(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.canvas = TimelineCanvas(self)
+        take_single_keys(self)
         self.scrollbar = QScrollBar(Qt.Orientation.Horizontal, self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -12,6 +12,8 @@ from PyQt6.QtCore import QRectF, QSize, Qt
 from PyQt6.QtGui import QColor, QImage, QPainter, QPaintEvent
 from PyQt6.QtWidgets import QFrame, QStackedLayout, QWidget
 
+from critique_app.gui.keys.focus_rules import take_single_keys
+
 
 def frame_to_qimage(image: Any) -> QImage:
     """Wrap an H x W x 3 uint8 RGB array without copying (the caller keeps the array alive)."""
@@ -80,6 +82,7 @@ class VideoView(QWidget):
         self.setObjectName("VideoView")
         self.setMinimumSize(320, 180)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # the window's keys start here
+        take_single_keys(self)
         self.native = QFrame(self)
         self.native.setObjectName("VlcSurface")
         self.native.setAttribute(Qt.WidgetAttribute.WA_NativeWindow)
