@@ -32,6 +32,11 @@ _ARGS = [
     "--no-video-title-show",
     "--no-stats",
 ]
+# Per film: no hardware decoding. libvlc probes VA-API and VDPAU drivers at every film (and
+# libvdpau prints "Failed to open VDPAU backend" itself where there is none); VLC here only
+# projects (exact frames are decoded by FFmpeg), and software decoding plays HD at speed.
+# As an instance option libvlc 3.0 ignores it: only the media option is heard.
+MEDIA_OPTIONS = (":avcodec-hw=none",)
 LIBVLC_ERROR = 4  # libvlc's log levels: debug 0, notice 2, warning 3, error 4
 
 
@@ -166,10 +171,16 @@ class VlcEngine:
         self._rate_fps = Fraction(info.rate)
         self._frame_count = info.frame_count
         self._player.stop()
-        self._player.set_media(self._instance.media_new(str(self._path)))
+        self._player.set_media(self._media())
         self._started = False
         self._want_frame = 0
         self._state = EngineState.PAUSED
+
+    def _media(self) -> Any:
+        media = self._instance.media_new(str(self._path))
+        for option in MEDIA_OPTIONS:
+            media.add_option(option)
+        return media
 
     def attach(self, window_id: int) -> None:
         if sys.platform.startswith("linux"):
@@ -189,7 +200,7 @@ class VlcEngine:
             self._player.set_time(ms)
             self._player.set_pause(0)
         else:
-            media = self._instance.media_new(str(self._path))
+            media = self._media()
             media.add_option(f":start-time={ms / 1000:.3f}")
             self._player.set_media(media)
             self._player.play()

@@ -79,7 +79,7 @@ def test_overlapping_bars_stack_and_each_is_seen_and_clicked(qtbot: Any) -> None
         assert rect is not None
         with qtbot.waitSignals([canvas.bar_clicked, canvas.seek]) as blocker:
             qtbot.mouseClick(canvas, LEFT, pos=centre(rect))
-        assert blocker.all_signals_and_args[0].args == [ident]
+        assert list(blocker.all_signals_and_args[0].args) == [ident]
 
 
 def test_dragging_the_edge_of_a_stacked_bar_edits_that_annotation(qtbot: Any) -> None:
