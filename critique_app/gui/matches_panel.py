@@ -142,7 +142,7 @@ class MatchesPanel(QWidget):
 
     def set_matches(self, matches: list[StoredMatch], film: Any, library_size: int) -> None:
         """The film's matches; `film` gives timecodes, `library_size` the summary's words."""
-        self.film_id = film.id
+        self.film_id = getattr(film, "id", None)
         self.matches = sorted(matches, key=lambda m: (m.segment.start, m.segment.item_id))
         self.table.setRowCount(len(self.matches))
         for row, match in enumerate(self.matches):
