@@ -18,21 +18,22 @@ def pack_rows(spans: Sequence[tuple[int, int]]) -> list[int]:
     the busiest frame needs (the most spans covering one frame), and two spans share a sub-row
     only when they share no frame.
     """
-    order = sorted(range(len(spans)), key=lambda i: (spans[i][0], spans[i][1], i))
+    order = sorted(range(len(spans)), key=spans.__getitem__)  # stable: ties keep their order
     rows = [0] * len(spans)
     busy: list[tuple[int, int]] = []  # (last frame, sub-row) of the sub-rows in use
     free: list[int] = []  # sub-rows whose last span has ended, lowest first
+    push, pop = heapq.heappush, heapq.heappop
     count = 0
     for i in order:
         start, end = spans[i]
         while busy and busy[0][0] < start:
-            heapq.heappush(free, heapq.heappop(busy)[1])
+            push(free, pop(busy)[1])
         if free:
-            row = heapq.heappop(free)
+            row = pop(free)
         else:
             row, count = count, count + 1
         rows[i] = row
-        heapq.heappush(busy, (max(start, end), row))
+        push(busy, (end if end > start else start, row))
     return rows
 
 
