@@ -8,6 +8,10 @@ Goals: open <= 1 s, search <= 50 ms median. The timeline repaint (goal <= 30 ms)
 the GUI: see `timeline_repaint` below, the hook where it plugs in.
 
     .venv/bin/python benchmarks/annotations.py [--annotations 100000] [--films 20] [--rebuild]
+                                               [--quick] [--out FILE.json]
+
+`--quick` (2,000 annotations over 2 films, 5 repeats) only shows that it still runs and
+writes its JSON, in a few seconds; its figures mean nothing.
 
 Prints figures and writes benchmarks/results/annotations.json; the generated project is cached
 in benchmarks/results/ (git-ignored).
@@ -220,7 +224,7 @@ def timed(fn: Callable[[], Any], repeats: int) -> dict[str, float]:
     }
 
 
-def timeline_repaint(project: Project, film_id: int) -> dict[str, float] | None:
+def timeline_repaint(project: Project, film_id: int, repeats: int = 40) -> dict[str, float] | None:
     """HOOK for the GUI engineer: time repainting the timeline of `film_id` (goal <= 30 ms).
 
     Return {"median_ms": ..., "p95_ms": ...} measured offscreen with the real timeline widget
@@ -228,7 +232,7 @@ def timeline_repaint(project: Project, film_id: int) -> dict[str, float] | None:
     """
     from timeline_repaint import measure  # benchmarks/timeline_repaint.py (the GUI part)
 
-    return measure(project, film_id)
+    return measure(project, film_id, repeats=repeats)
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
@@ -308,7 +312,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         ).fetchall()
 
     figures["search_baseline_like_scan"] = timed(like_scan, args.repeats)
-    repaint = timeline_repaint(project, film_ids[0])
+    repaint = timeline_repaint(project, film_ids[0], repeats=args.repeats)
     figures["timeline_repaint"] = repaint if repaint is not None else "not measured (GUI hook)"
     project.close()
 
@@ -327,6 +331,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "benchmark": "annotations",
         "annotations": args.annotations,
         "films": args.films,
+        "quick": args.quick,
         "corpus": "notes of 6-30 words drawn with Zipf frequencies from 3,000 words; searches "
         "for 1-2 of the 40 analysis terms placed among the frequent words, last one half typed",
         "file_mb": round(path.stat().st_size / 1e6, 1),
@@ -343,10 +348,15 @@ def main() -> int:
     parser.add_argument("--films", type=int, default=20)
     parser.add_argument("--repeats", type=int, default=60)
     parser.add_argument("--rebuild", action="store_true", help="build the project again")
+    parser.add_argument("--quick", action="store_true", help="a small project, a few repeats")
+    parser.add_argument("--out", type=Path, default=RESULTS / "annotations.json")
     args = parser.parse_args()
+    if args.quick:
+        args.annotations, args.films, args.repeats = 2_000, 2, 5
     report = run(args)
     print(json.dumps(report, indent=2, ensure_ascii=False))
-    out = RESULTS / "annotations.json"
+    out = args.out
+    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", "utf-8")
     print(f"written to {out}")
     return 0

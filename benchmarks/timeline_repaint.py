@@ -6,7 +6,10 @@ p95) at three zooms: whole film, one minute, ten seconds. The baseline measured 
 run is the same widget painting with no annotation tracks, so the ratio says what the bars cost.
 Goal: <= 30 ms for a full repaint.
 
-    .venv/bin/python benchmarks/timeline_repaint.py [--annotations 100000] [--films 20]
+    .venv/bin/python benchmarks/timeline_repaint.py [--annotations 100000] [--films 20] [--quick]
+
+`--quick` (2,000 annotations over 2 films, 5 repaints a zoom) only shows that it still runs
+and writes its JSON, in a few seconds; its figures mean nothing.
 
 Standalone it builds (or reuses) the project of benchmarks/annotations.py, prints the figures
 and writes benchmarks/results/timeline_repaint.json.
@@ -52,8 +55,9 @@ def measure(project: Any, film_id: int, repeats: int = 40, width: int = 1600) ->
     """Repaint figures for one film of an open project (the hook benchmarks/annotations.py calls)."""
     from PyQt6.QtWidgets import QApplication
 
-    from critique_app.gui.project_session import ProjectSession
     from critique_app.gui.timeline import Timeline
+    from critique_app.gui.timeline_presenter import load_tracks
+    from critique_app.services.workspace import ProjectWorkspace
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     film = project.repo.get_film(film_id)
@@ -62,27 +66,18 @@ def measure(project: Any, film_id: int, repeats: int = 40, width: int = 1600) ->
     timeline.resize(width, 360)
     canvas.resize(width, 340)
     canvas.set_film(film.frame_count, film.rate)
-
-    class _Stub:  # the session's reload reads only these from the window's objects
-        def __init__(self) -> None:
-            self.marks: list[int] = []
-
-        def set_marks(self, marks: list[int]) -> None:
-            self.marks = marks
-
-    session = ProjectSession.__new__(ProjectSession)
-    session.project, session.film, session.timeline = project, film, timeline
-    session.controller = _Stub()  # type: ignore[assignment]
     started = time.perf_counter()
-    ProjectSession.reload_tracks(session)
+    load_tracks(canvas, ProjectWorkspace(project), film)  # what the window's reload does
     load_ms = (time.perf_counter() - started) * 1000
     bars = sum(len(b) for b in canvas._bars.values())
-    canvas.resize(width, max(340, canvas.minimumHeight()))
+    # tall enough for every tier and sub-row: the repaint draws all of them
+    canvas.resize(width, max(340, canvas._tracks_top() + canvas.tracks_content_height()))
     app.processEvents()
 
     figures: dict[str, Any] = {
         "film_annotations": bars,
         "tracks": len(canvas.tiers),
+        "sub_rows": len(canvas._lines),  # overlapping annotations stacked in their tier
         "widget": f"{canvas.width()}x{canvas.height()}",
         "load_tracks_ms": round(load_ms, 1),
     }
@@ -119,7 +114,11 @@ def main() -> int:
     parser.add_argument("--annotations", type=int, default=100_000)
     parser.add_argument("--films", type=int, default=20)
     parser.add_argument("--repeats", type=int, default=40)
+    parser.add_argument("--quick", action="store_true", help="a small project, a few repaints")
+    parser.add_argument("--out", type=Path, default=RESULTS / "timeline_repaint.json")
     args = parser.parse_args()
+    if args.quick:
+        args.annotations, args.films, args.repeats = 2_000, 2, 5
     sys.path.insert(0, str(REPO / "benchmarks"))
     import annotations as bench  # benchmarks/annotations.py builds the shared project
 
@@ -137,13 +136,15 @@ def main() -> int:
         "benchmark": "timeline_repaint",
         "annotations": args.annotations,
         "films": args.films,
+        "quick": args.quick,
         "python": platform.python_version(),
         "machine": platform.machine(),
         "qpa": os.environ.get("QT_QPA_PLATFORM"),
         "figures": figures,
     }
     print(json.dumps(report, indent=2))
-    out = RESULTS / "timeline_repaint.json"
+    out = args.out
+    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2) + "\n", "utf-8")
     print(f"written to {out}")
     return 0

@@ -61,7 +61,8 @@ def default_engines() -> tuple[PlayerEngine, PlayerEngine, str]:
     try:
         from critique_app.player.vlc_engine import VlcEngine
 
-        return VlcEngine(), ExactEngine(), ""
+        vlc = VlcEngine()
+        return vlc, ExactEngine(), vlc.audio_note  # no sound device: said once, here
     except EngineUnavailable as err:
         exact = ExactEngine()
         return exact, exact, f"{err} Playing exact frames instead: video only, no sound."

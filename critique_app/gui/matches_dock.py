@@ -62,6 +62,7 @@ class MatchesDock(QObject):
         self.matches: list[StoredMatch] = []
         self.task: Task | None = None
         self._loaded_for: int | None = None  # film id whose matches the panel shows
+        self._reading: Task | None = None  # reading them, until it finishes
         self.actions = self._make_menu()
         placeholder = QLabel("Open a project with a film to see its matches.")
         placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -88,6 +89,7 @@ class MatchesDock(QObject):
         toggle.triggered.connect(lambda checked: self.dock.raise_() if checked else None)
         self.controller.film_opened.connect(self._film_opened)
         self.session.project_opened.connect(self._project_opened)
+        self.session.project_closed.connect(self._project_closed)
         self.session.changed.connect(self._changed)
         window.timeline.canvas.lane_clicked.connect(self._lane_clicked)
 
@@ -140,19 +142,39 @@ class MatchesDock(QObject):
         self.cancel()
         self._loaded_for = None
 
+    def _project_closed(self) -> None:
+        self._forget("Open a project with a film to see its matches.")
+
     def _film_opened(self, _info: Any) -> None:
+        """The panel follows the film on screen: the previous film's list goes at once (even
+        with the panel hidden), the new one is read now if the panel shows, else when shown."""
+        project, film = self.session.project, self.session.film
+        if project is None or film is None or project.path is None:
+            self._forget("Matches are kept in a project: add this film to a project first.")
+            return
+        if self._has(film.id):
+            return
+        self._forget(f"Reading the matches of {film.title}…", film.id)
         if self.panel is not None and self.dock.isVisible():
             self.load()
+
+    def _forget(self, sentence: str, film_id: int | None = None) -> None:
+        self._loaded_for = None
+        self.matches = []
+        if self.panel is not None:
+            self.panel.clear(sentence, film_id)
 
     def load(self) -> None:
         """Read the film's stored matches (on a worker: re-deriving counts reads fingerprints)."""
         project, film = self.session.project, self.session.film
         if self.panel is None or project is None or film is None or project.path is None:
             return
-        if self._loaded_for == film.id:
+        if self._has(film.id):
             return
         self._loaded_for = film.id
-        self.window.tasks.run(
+        if self.panel.film_id != film.id:
+            self.panel.clear(f"Reading the matches of {film.title}…", film.id)
+        self._reading = task = self.window.tasks.run(
             "Reading matches",
             read_stored_matches,
             project.path,
@@ -160,8 +182,26 @@ class MatchesDock(QObject):
             scope="film",
             visible=False,
             on_done=partial(self._show, film.id),
-            on_error=self.window.show_message,
+            on_error=partial(self._not_read, film.id),
         )
+        task.finished.connect(partial(self._read_finished, task))
+
+    def _has(self, film_id: int) -> bool:
+        """The panel lists (or is reading) this film's matches; a read dropped by a film
+        switch does not count."""
+        reading = self._reading
+        return self._loaded_for == film_id and (reading is None or not reading.dropped)
+
+    def _read_finished(self, task: Task) -> None:
+        if self._reading is task:
+            self._reading = None
+            if task.dropped:  # stopped by a switch: read again when this film shows
+                self._loaded_for = None
+
+    def _not_read(self, film_id: int, sentence: str) -> None:
+        if self._loaded_for == film_id:
+            self._loaded_for = None  # read again the next time the panel shows
+        self.window.show_message(sentence)
 
     def _show(self, film_id: int, found: list[StoredMatch]) -> None:
         film = self.session.film

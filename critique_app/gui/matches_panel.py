@@ -80,6 +80,7 @@ class MatchesPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("MatchesPanel")
         self.matches: list[StoredMatch] = []
+        self.film_id: int | None = None  # the film whose matches are listed (None: none yet)
         self.annotated: dict[tuple[int, int], int] = {}  # (in, out) -> annotation id
         self._quiet = False
         self.summary = QLabel("Open a project with a film, then Find matches.")
@@ -129,8 +130,19 @@ class MatchesPanel(QWidget):
         self.table.cellDoubleClicked.connect(lambda row, _col: self._annotate(row))
 
     # -- showing ---------------------------------------------------------------------------
+    def clear(self, sentence: str, film_id: int | None = None) -> None:
+        """No match listed (a film switch, no project): `sentence` says why; a list of the
+        previous film never stays beside another film's picture."""
+        self.film_id = film_id
+        self.matches = []
+        self.annotated = {}
+        self.table.setRowCount(0)
+        self.summary.setText(sentence)
+        self._selection_changed()
+
     def set_matches(self, matches: list[StoredMatch], film: Any, library_size: int) -> None:
         """The film's matches; `film` gives timecodes, `library_size` the summary's words."""
+        self.film_id = getattr(film, "id", None)
         self.matches = sorted(matches, key=lambda m: (m.segment.start, m.segment.item_id))
         self.table.setRowCount(len(self.matches))
         for row, match in enumerate(self.matches):
@@ -151,7 +163,9 @@ class MatchesPanel(QWidget):
                 self.table.setItem(row, col, cell)
         self._mark_annotated()
         if not library_size:
-            self.summary.setText("The reference library is empty: add stills or clips first.")
+            self.summary.setText(
+                f"{film.title}: the reference library is empty, add stills or clips first."
+            )
         elif not self.matches:
             self.summary.setText(
                 f"No passage of {film.title} matches the {library_size} library items."

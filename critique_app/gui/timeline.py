@@ -25,17 +25,20 @@ from PyQt6.QtGui import (
     QResizeEvent,
     QWheelEvent,
 )
-from PyQt6.QtWidgets import QScrollBar, QVBoxLayout, QWidget
+from PyQt6.QtWidgets import QGridLayout, QScrollBar, QWidget
 
 from critique_app.domain.timecode import frame_to_smpte, nominal_fps
 from critique_app.gui.keys.focus_rules import take_single_keys
 from critique_app.gui.timeline_density import DenseTracks
+from critique_app.gui.timeline_rows import pack_rows, row_count
 
 HEADER = 116  # track names column
 RULER = 24
 THUMBS = 50
 LANE = 16
-TRACK = 24
+TRACK = 24  # a tier's track when none of its annotations overlap
+SUB_ROW = 18  # each sub-row of a track whose annotations overlap (stacked, never hidden)
+TRACKS_ASKED = 6 * TRACK  # the tracks area asks for at most this height; the rest scrolls
 EDGE_GRAB = 5  # pixels either side of a bar edge that start an edge drag
 MAX_PX_PER_FRAME = 40.0
 
@@ -59,6 +62,19 @@ class TimelineBar:
     end: int  # inclusive
     color: str
     label: str = ""
+    row: int = 0  # sub-row in its tier's track: overlapping annotations stack
+
+
+def track_height(rows: int) -> int:
+    """The height of a tier's track with `rows` sub-rows (one sub-row: TRACK)."""
+    return 6 + rows * SUB_ROW
+
+
+def sub_row_band(top: float, rows: int, row: int) -> tuple[float, float]:
+    """Top and height of the bars of sub-row `row` in a track starting at `top`."""
+    if rows <= 1:
+        return top + 3, TRACK - 6
+    return top + 4 + row * SUB_ROW, SUB_ROW - 2
 
 
 @dataclass
@@ -92,7 +108,13 @@ class TimelineCanvas(QWidget):
         self.out_mark: int | None = None
         self.tiers: list[tuple[int, str, str]] = []  # id, name, colour
         self._bars: dict[int, list[TimelineBar]] = {}  # tier -> bars sorted by start
-        self._starts: dict[int, list[int]] = {}
+        # Packed once per set_tracks (never per paint): per tier its top in the tracks area,
+        # its sub-rows and its first line; per line (tier, sub-row) its band and its bars.
+        self._tracks: list[tuple[int, int, int, int]] = []  # tier, top, sub-rows, first line
+        self._lines: list[tuple[int, float, float, list[TimelineBar]]] = []
+        self._band_of: dict[int, tuple[float, float]] = {}  # annotation id -> top, height
+        self._content_height = 0
+        self.v_scroll = 0.0  # pixels of the tracks area scrolled up (many tiers, many sub-rows)
         self.lanes: dict[str, Lane] = {
             "shots": Lane("shots", "Shots", []),
             "matches": Lane("matches", "Matches", []),
@@ -124,10 +146,37 @@ class TimelineCanvas(QWidget):
         self._bars = {tid: [] for tid, _n, _c in tiers}
         for bar in sorted(bars, key=lambda b: (b.start, b.end)):
             self._bars.setdefault(bar.tier_id, []).append(bar)
-        self._starts = {tid: [b.start for b in bs] for tid, bs in self._bars.items()}
+        self._pack()
         self._dense = None  # rebuilt at the next paint
-        self.setMinimumHeight(self._tracks_top() + TRACK * max(1, len(self.tiers)) + 4)
+        self._fit_height()
         self.update()
+
+    def _pack(self) -> None:
+        """Stack each tier's overlapping annotations in sub-rows (once per data change)."""
+        self._tracks, self._lines, self._band_of = [], [], {}
+        top = 0
+        for tier_id, _name, _colour in self.tiers:
+            bars = self._bars.get(tier_id, [])
+            rows = pack_rows([(b.start, b.end) for b in bars])
+            count = row_count(rows)
+            per_row: list[list[TimelineBar]] = [[] for _ in range(count)]
+            for bar, row in zip(bars, rows, strict=True):
+                bar.row = row
+                per_row[row].append(bar)  # stays sorted by start
+            self._tracks.append((tier_id, top, count, len(self._lines)))
+            for row, row_bars in enumerate(per_row):
+                y, h = sub_row_band(top, count, row)
+                self._lines.append((tier_id, y, h, row_bars))
+                for bar in row_bars:
+                    self._band_of[bar.id] = (y, h)
+            top += track_height(count)
+        self._content_height = top
+
+    def _fit_height(self) -> None:
+        asked = max(TRACK, min(self._content_height, TRACKS_ASKED))
+        self.setMinimumHeight(self._tracks_top() + asked + 4)
+        self._clamp_v()
+        self.view_changed.emit()  # the tracks' scroll bar follows
 
     def set_lane(
         self, key: str, spans: list[tuple[int, int, str, str]], title: str | None = None
@@ -137,13 +186,13 @@ class TimelineCanvas(QWidget):
         if title:
             lane.title = title
         lane.spans = sorted(spans)
-        self.setMinimumHeight(self._tracks_top() + TRACK * max(1, len(self.tiers)) + 4)
+        self._fit_height()
         self.update()
 
     def remove_lane(self, key: str) -> None:
         """A lane that means nothing any more (the compared film closed)."""
         if self.lanes.pop(key, None) is not None:
-            self.setMinimumHeight(self._tracks_top() + TRACK * max(1, len(self.tiers)) + 4)
+            self._fit_height()
             self.update()
 
     def set_shot_cuts(self, cuts: list[int]) -> None:
@@ -170,6 +219,11 @@ class TimelineCanvas(QWidget):
         """Outline the bar of the annotation selected elsewhere (annotation table, editor)."""
         if annotation_id != self.selected:
             self.selected = annotation_id
+            band = self._band_of.get(annotation_id) if annotation_id is not None else None
+            if band is not None:  # scrolled out of the tracks area: bring its sub-row in
+                y, h = band
+                if y < self.v_scroll or y + h > self.v_scroll + self.tracks_view_height():
+                    self.scroll_tracks_to(y - 3)
             self.update()
 
     def set_marks(self, in_mark: int | None, out_mark: int | None) -> None:
@@ -183,6 +237,34 @@ class TimelineCanvas(QWidget):
 
     def _tracks_top(self) -> int:
         return RULER + THUMBS + LANE * len(self.lanes)
+
+    def tracks_view_height(self) -> int:
+        """The height of the tracks area on screen (below the lanes)."""
+        return max(0, self.height() - self._tracks_top())
+
+    def tracks_content_height(self) -> int:
+        """The height every tier's track needs, sub-rows included."""
+        return self._content_height + 4
+
+    def scroll_tracks_to(self, y: float) -> None:
+        """Scroll the tracks area (ruler, thumbnails and lanes stay put)."""
+        self.v_scroll = y
+        self._clamp_v()
+        self._changed()
+
+    def _clamp_v(self) -> None:
+        top = max(0, self.tracks_content_height() - self.tracks_view_height())
+        self.v_scroll = max(0.0, min(self.v_scroll, float(top)))
+
+    def bar_rect(self, annotation_id: int) -> QRectF | None:
+        """Where an annotation's bar is drawn on the widget (None: not on this film's tracks)."""
+        band = self._band_of.get(annotation_id)
+        bar = next((b for bars in self._bars.values() for b in bars if b.id == annotation_id), None)
+        if band is None or bar is None:
+            return None
+        x0, x1 = self.x_of(bar.start), self.x_of(bar.end + 1)
+        y = self._tracks_top() - self.v_scroll + band[0]
+        return QRectF(x0, y, max(2.0, x1 - x0), band[1])
 
     def x_of(self, frame: float) -> float:
         return HEADER + (frame - self.offset) / self.fpp
@@ -244,6 +326,7 @@ class TimelineCanvas(QWidget):
             self.update(x - 8, 0, 16 + int(1 / self.fpp) + 1, self.height())
 
     def resizeEvent(self, event: QResizeEvent | None) -> None:  # noqa: N802
+        self._clamp_v()
         if self._fit:
             self.zoom_fit()
         else:
@@ -375,9 +458,12 @@ class TimelineCanvas(QWidget):
             p.drawLine(HEADER, top, self.width(), top)
 
     def _paint_tracks(self, p: QPainter) -> None:
-        top = self._tracks_top()
+        area = self._tracks_top()
+        top = area - self.v_scroll  # where the first track would start, scrolled
+        p.save()
+        p.setClipRect(QRectF(HEADER, area, self.track_width, self.tracks_view_height()))
         if self._dense is None:
-            self._dense = DenseTracks(self.tiers, self._bars)
+            self._dense = DenseTracks([(y, h, bars) for _t, y, h, bars in self._lines])
         # Slivers of crowded tracks go in one NumPy-drawn image (100,000 annotations: repaint
         # <= 30 ms); only bars wide enough for an outline or a label are painted one by one.
         wide = self._dense.paint(
@@ -385,22 +471,21 @@ class TimelineCanvas(QWidget):
             left=HEADER,
             top=top,
             width=self.track_width,
-            track=TRACK,
             offset=self.offset,
             fpp=self.fpp,
             selected=self.selected,
+            shown=(self.v_scroll, self.v_scroll + self.tracks_view_height()),
         )
-        for tier_id, _name, _colour in self.tiers:
-            bars = self._bars.get(tier_id, [])
-            for i in wide.get(tier_id, ()):
+        for (_tier, y, h, bars), indices in zip(self._lines, wide, strict=True):
+            for i in indices:
                 bar = bars[i]
                 x0, x1 = self.x_of(bar.start), self.x_of(bar.end + 1)
                 colour = QColor(bar.color)
                 if bar.start == bar.end and x1 - x0 < 6:  # a single-frame annotation: a tick
                     tick = QColor("#ffffff") if bar.id == self.selected else colour
-                    p.fillRect(QRectF(x0 - 1, top + 3, 3, TRACK - 6), tick)
+                    p.fillRect(QRectF(x0 - 1, top + y, 3, h), tick)
                     continue
-                rect = QRectF(x0, top + 3, max(2.0, x1 - x0), TRACK - 6)
+                rect = QRectF(x0, top + y, max(2.0, x1 - x0), h)
                 chosen = bar.id == self.selected
                 p.setPen(QPen(QColor("#ffffff"), 2) if chosen else QPen(colour.lighter(140), 1))
                 p.setBrush(colour.darker(115))
@@ -408,9 +493,11 @@ class TimelineCanvas(QWidget):
                 if rect.width() > 30 and bar.label:
                     p.setPen(QColor("#f4f5f7"))
                     p.drawText(rect.adjusted(5, 0, -3, 0), Qt.AlignmentFlag.AlignVCenter, bar.label)
-            top += TRACK
-            p.setPen(LINE)
-            p.drawLine(HEADER, top, self.width(), top)
+        p.setPen(LINE)
+        for _tier, track_top, rows, _first in self._tracks:
+            y = top + track_top + track_height(rows)
+            p.drawLine(QPointF(HEADER, y), QPointF(self.width(), y))
+        p.restore()
 
     def _paint_playhead(self, p: QPainter) -> None:
         x = self.x_of(self.current)
@@ -432,21 +519,37 @@ class TimelineCanvas(QWidget):
         for lane in self.lanes.values():
             p.drawText(QRectF(8, top, HEADER - 10, LANE), Qt.AlignmentFlag.AlignVCenter, lane.title)
             top += LANE
-        for _tid, name, colour in self.tiers:
-            p.fillRect(QRectF(0, top + 4, 4, TRACK - 8), QColor(colour))
+        p.save()
+        p.setClipRect(QRectF(0, top, HEADER, self.tracks_view_height()))
+        names = {tid: (name, colour) for tid, name, colour in self.tiers}
+        for tier_id, track_top, rows, _first in self._tracks:
+            y = top - self.v_scroll + track_top
+            name, colour = names[tier_id]
+            p.fillRect(QRectF(0, y + 4, 4, track_height(rows) - 8), QColor(colour))
             p.setPen(TEXT)
-            p.drawText(QRectF(10, top, HEADER - 12, TRACK), Qt.AlignmentFlag.AlignVCenter, name)
-            top += TRACK
+            p.drawText(QRectF(10, y, HEADER - 12, TRACK), Qt.AlignmentFlag.AlignVCenter, name)
+        p.restore()
         p.setPen(LINE)
         p.drawLine(HEADER, 0, HEADER, self.height())
 
     # -- mouse ------------------------------------------------------------------------------
     def bar_at(self, x: float, y: float) -> tuple[TimelineBar, str] | None:
-        """The bar under the pointer and which part: 'start' edge, 'end' edge or 'body'."""
-        row = int((y - self._tracks_top()) // TRACK)
-        if y < self._tracks_top() or row >= len(self.tiers):
+        """The bar under the pointer and which part: 'start' edge, 'end' edge or 'body'.
+
+        Only the sub-row under the pointer is searched: overlapping bars are stacked, so the
+        one clicked is the one seen."""
+        if y < self._tracks_top():
             return None
-        for bar in self._bars.get(self.tiers[row][0], []):
+        inside = y - self._tracks_top() + self.v_scroll
+        line = None
+        for _tier, top, rows, first in self._tracks:
+            if top <= inside < top + track_height(rows):
+                row = 0 if rows == 1 else int((inside - top - 4) // SUB_ROW)
+                line = first + max(0, min(row, rows - 1))
+                break
+        if line is None:
+            return None
+        for bar in self._lines[line][3]:
             x0, x1 = self.x_of(bar.start), self.x_of(bar.end + 1)
             if x0 - EDGE_GRAB <= x <= x1 + EDGE_GRAB:
                 if abs(x - x0) <= EDGE_GRAB and x1 - x0 > 2 * EDGE_GRAB:
@@ -558,7 +661,10 @@ class TimelineCanvas(QWidget):
         if event is None:
             return
         delta = event.angleDelta()
-        if delta.x() or event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+        pos = event.position()
+        if pos.x() < HEADER and pos.y() >= self._tracks_top() and delta.y() and not delta.x():
+            self.scroll_tracks_to(self.v_scroll - delta.y() / 120 * TRACK)  # over the tier names
+        elif delta.x() or event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
             amount = delta.x() or delta.y()
             self.scroll_to(self.offset - amount / 120 * self.visible_frames() * 0.1)
         elif delta.y():
@@ -578,20 +684,25 @@ class TimelineCanvas(QWidget):
 
 
 class Timeline(QWidget):
-    """The canvas with its horizontal scroll bar."""
+    """The canvas with its horizontal scroll bar, and a vertical one for the tracks when
+    the tiers and their sub-rows need more height than the window gives them."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.canvas = TimelineCanvas(self)
         take_single_keys(self)
         self.scrollbar = QScrollBar(Qt.Orientation.Horizontal, self)
-        layout = QVBoxLayout(self)
+        self.tracks_scrollbar = QScrollBar(Qt.Orientation.Vertical, self)
+        self.tracks_scrollbar.hide()
+        layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addWidget(self.canvas, 1)
-        layout.addWidget(self.scrollbar)
+        layout.addWidget(self.canvas, 0, 0)
+        layout.addWidget(self.tracks_scrollbar, 0, 1)
+        layout.addWidget(self.scrollbar, 1, 0)
         self.canvas.view_changed.connect(self._sync_scrollbar)
         self.scrollbar.valueChanged.connect(lambda v: self.canvas.scroll_to(float(v)))
+        self.tracks_scrollbar.valueChanged.connect(lambda v: self.canvas.scroll_tracks_to(float(v)))
 
     def _sync_scrollbar(self) -> None:
         c = self.canvas
@@ -602,3 +713,12 @@ class Timeline(QWidget):
         self.scrollbar.setSingleStep(max(1, visible // 10))
         self.scrollbar.setValue(int(c.offset))
         self.scrollbar.blockSignals(False)
+        view, hidden = c.tracks_view_height(), c.tracks_content_height() - c.tracks_view_height()
+        bar = self.tracks_scrollbar
+        bar.blockSignals(True)
+        bar.setRange(0, max(0, hidden))
+        bar.setPageStep(max(1, view))
+        bar.setSingleStep(TRACK)
+        bar.setValue(int(c.v_scroll))
+        bar.blockSignals(False)
+        bar.setVisible(hidden > 0)

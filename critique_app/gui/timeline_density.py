@@ -3,8 +3,9 @@
 A class project can hold 5,000 annotations on one film. Zoomed out, almost every bar is a
 sliver of one or two pixels, and painting each one through QPainter from Python costs about
 100 ms per repaint. Here the slivers of every track are written into one RGBA strip (later bars
-over earlier ones, as the painter would) and drawn with a single drawImage; only bars wide
-enough to show an outline or a label go back to the timeline's own painting.
+over earlier ones, as the painter would) and drawn with a single drawImage per line (a tier's
+sub-row); only bars wide enough to show an outline or a label go back to the timeline's own
+painting.
 """
 
 from __future__ import annotations
@@ -20,16 +21,17 @@ NARROW = 4.0  # pixels: narrower bars are slivers, painted here
 
 
 class DenseTracks:
-    """Per track: start, end, colour and id of every bar as arrays, built once per data change."""
+    """Per line (a tier's sub-row): its band and the start, end, colour and id of every bar as
+    arrays, built once per data change."""
 
-    def __init__(self, tiers: Sequence[tuple[int, str, str]], bars: dict[int, list[Any]]) -> None:
+    def __init__(self, lines: Sequence[tuple[float, float, Sequence[Any]]]) -> None:
         colours: dict[str, int] = {}
-        self.tracks: list[tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
-        for tier_id, _name, _colour in tiers:
-            row = bars.get(tier_id, [])
-            self.tracks.append(
+        self.lines: list[tuple[float, float, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+        for y, height, row in lines:
+            self.lines.append(
                 (
-                    tier_id,
+                    y,
+                    height,
                     np.fromiter((b.start for b in row), np.float64, len(row)),
                     np.fromiter((b.end for b in row), np.float64, len(row)),
                     np.fromiter(
@@ -46,7 +48,7 @@ class DenseTracks:
         for name, index in colours.items():
             c = QColor(name).lighter(120)
             self.palette[index] = (c.red(), c.green(), c.blue(), 255)
-        self._lines: list[np.ndarray] = []  # keeps the pixels alive while Qt draws them
+        self._pixels: list[np.ndarray] = []  # keeps the pixels alive while Qt draws them
 
     def paint(
         self,
@@ -55,22 +57,27 @@ class DenseTracks:
         left: float,
         top: float,
         width: int,
-        track: int,
         offset: float,
         fpp: float,
         selected: int | None,
-    ) -> dict[int, np.ndarray]:
-        """Draw every visible sliver; return, per tier, the indices of the bars left to draw."""
-        if not self.tracks or width <= 0:
-            return {}
-        wide: dict[int, np.ndarray] = {}
-        self._lines = []
-        for row, (tier_id, starts, ends, colours, ids) in enumerate(self.tracks):
+        shown: tuple[float, float],
+    ) -> list[np.ndarray]:
+        """Draw every visible sliver of the lines within `shown` (first and last pixel of the
+        tracks area on screen); return, per line, the indices of the bars left to draw."""
+        nothing = np.zeros(0, np.int64)
+        if width <= 0:
+            return [nothing for _ in self.lines]
+        wide: list[np.ndarray] = []
+        self._pixels = []
+        for y, height, starts, ends, colours, ids in self.lines:
+            if y + height < shown[0] or y > shown[1]:  # scrolled out of the tracks area
+                wide.append(nothing)
+                continue
             x0 = (starts - offset) / fpp
             x1 = (ends + 1 - offset) / fpp
             visible = (x1 >= 0) & (x0 < width)
             narrow = visible & (x1 - x0 < NARROW) & (ids != (selected if selected else -1))
-            wide[tier_id] = np.nonzero(visible & ~narrow)[0]
+            wide.append(np.nonzero(visible & ~narrow)[0])
             if not narrow.any():
                 continue
             single = (starts == ends)[narrow]
@@ -87,9 +94,9 @@ class DenseTracks:
             line = np.zeros(width, np.int32)
             line[pixels] = colours[narrow][which]  # bars are sorted by start: later ones win
             rgba = np.ascontiguousarray(self.palette[line])
-            self._lines.append(rgba)  # Qt reads the pixels during drawImage
-            # PyQt6's stubs say bytes; Qt takes any buffer and reads it in place (kept in _lines).
+            self._pixels.append(rgba)  # Qt reads the pixels during drawImage
+            # PyQt6's stubs say bytes; Qt takes any buffer and reads it in place (kept alive).
             image = QImage(rgba.data, width, 1, width * 4, QImage.Format.Format_RGBA8888)  # type: ignore[call-overload]
-            # one row of pixels stretched to the bar height: one call per track
-            p.drawImage(QRectF(left, top + row * track + 3, width, track - 6), image)
+            # one row of pixels stretched to the bar height: one call per line
+            p.drawImage(QRectF(left, top + y, width, height), image)
         return wide

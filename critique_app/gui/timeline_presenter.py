@@ -14,13 +14,15 @@ from PyQt6.QtCore import QObject
 from PyQt6.QtGui import QImage
 
 from critique_app.domain.commands import Change
+from critique_app.domain.model import Film
 from critique_app.errors import UserError
 from critique_app.gui.player_controller import PlayerController
 from critique_app.gui.project_session import ProjectSession
-from critique_app.gui.timeline import Timeline, TimelineBar
+from critique_app.gui.timeline import Timeline, TimelineBar, TimelineCanvas
 from critique_app.gui.worker import Task, TaskRunner
 from critique_app.media.thumbnails import THUMB_HEIGHT, generate_thumbnails, sample_frames
 from critique_app.progress import Progress
+from critique_app.services.workspace import ProjectWorkspace
 
 PALETTE = ("#4f8cc9", "#d9822b", "#3fa46a", "#c0504d", "#8e6bbf", "#2aa1a8", "#c7a431", "#d0609a")
 
@@ -38,6 +40,34 @@ def _thumbnails(progress: Progress, path: Any, frames: list[int]) -> dict[int, b
     return generate_thumbnails(
         path, frames, progress=progress, on_thumbnail=lambda i, jpeg: progress.publish((i, jpeg))
     )
+
+
+def load_tracks(canvas: TimelineCanvas, project: ProjectWorkspace, film: Film) -> list[int]:
+    """Fill the timeline with a film's tracks and lanes (overlapping annotations are packed
+    into sub-rows here, once, not at each paint); return the frames ↑/↓ stop at."""
+    tiers = [t for t in project.tiers() if t.visible]
+    categories = {c.id: c for c in project.categories()}
+    bars = []
+    for a in project.annotations(film_id=film.id):
+        cat = categories.get(a.category_id)
+        colour = (cat.color if cat and cat.color else None) or (
+            colour_for(cat.key) if cat else "#6b7280"
+        )
+        label = (
+            plain(a.value.strip().splitlines()[0])
+            if a.value.strip()
+            else cat.label_en
+            if cat
+            else plain(a.note.splitlines()[0] if a.note else "")
+        )
+        bars.append(TimelineBar(a.id or 0, a.tier_id, a.range.start, a.range.end, colour, label))
+    canvas.set_tracks([(t.id or 0, t.name, t.color) for t in tiers], bars)
+    markers = project.markers(film.id or 0)
+    canvas.set_lane("markers", [(m.frame, m.frame, m.color or "#ffd166", m.label) for m in markers])
+    canvas.set_shot_cuts(project.shot_cuts(film.id or 0))
+    canvas.set_matches(project.match_spans(film.id or 0))
+    stops = {b.start for b in bars} | {b.end for b in bars} | {m.frame for m in markers}
+    return sorted(stops)
 
 
 class TimelinePresenter(QObject):
@@ -90,33 +120,7 @@ class TimelinePresenter(QObject):
             canvas.set_matches([])
             self.controller.set_marks([])
             return
-        tiers = [t for t in project.tiers() if t.visible]
-        categories = {c.id: c for c in project.categories()}
-        bars = []
-        for a in project.annotations(film_id=film.id):
-            cat = categories.get(a.category_id)
-            colour = (cat.color if cat and cat.color else None) or (
-                colour_for(cat.key) if cat else "#6b7280"
-            )
-            label = (
-                plain(a.value.strip().splitlines()[0])
-                if a.value.strip()
-                else cat.label_en
-                if cat
-                else plain(a.note.splitlines()[0] if a.note else "")
-            )
-            bars.append(
-                TimelineBar(a.id or 0, a.tier_id, a.range.start, a.range.end, colour, label)
-            )
-        canvas.set_tracks([(t.id or 0, t.name, t.color) for t in tiers], bars)
-        markers = project.markers(film.id)
-        canvas.set_lane(
-            "markers", [(m.frame, m.frame, m.color or "#ffd166", m.label) for m in markers]
-        )
-        canvas.set_shot_cuts(project.shot_cuts(film.id))
-        canvas.set_matches(project.match_spans(film.id))
-        stops = {b.start for b in bars} | {b.end for b in bars} | {m.frame for m in markers}
-        self.controller.set_marks(sorted(stops))
+        self.controller.set_marks(load_tracks(canvas, project, film))
 
     def edit_range(self, annotation_id: int, start: int, end: int) -> None:
         """A bar's edge dragged on the timeline: one undoable command (Ctrl+Z puts it back)."""

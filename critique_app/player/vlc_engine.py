@@ -8,23 +8,44 @@ own threads; they only forward plain numbers to the listener (never call libvlc 
 
 from __future__ import annotations
 
+import collections
 import os
 import sys
 import threading
 import time
+from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from critique_app.player.engine import EngineListener, EngineState, EngineUnavailable
+from critique_app.player.sound_devices import NO_SOUND, silence_alsa_lib, sound_output_found
 
 if TYPE_CHECKING:
     from critique_app.media.probe import MediaInfo
 
-_ARGS = ["--no-osd", "--no-snapshot-preview", "--quiet", "--no-video-title-show"]
+_ARGS = [
+    "--no-osd",
+    "--no-snapshot-preview",
+    "--quiet",
+    "--verbose=-1",
+    "--no-video-title-show",
+    "--no-stats",
+]
+# Per film: no hardware decoding. libvlc probes VA-API and VDPAU drivers at every film (and
+# libvdpau prints "Failed to open VDPAU backend" itself where there is none); VLC here only
+# projects (exact frames are decoded by FFmpeg), and software decoding plays HD at speed.
+# As an instance option libvlc 3.0 ignores it: only the media option is heard.
+MEDIA_OPTIONS = (":avcodec-hw=none",)
+LIBVLC_ERROR = 4  # libvlc's log levels: debug 0, notice 2, warning 3, error 4
 
 
-def _make_instance() -> Any:
+def _silent_audio() -> bool:
+    """Play without sound: asked for (tests), or nothing here can play it."""
+    return os.environ.get("CRITIQUE_VLC_AOUT") == "dummy" or not sound_output_found()
+
+
+def _make_instance(silent_audio: bool | None = None) -> Any:
     """A libvlc instance, or EngineUnavailable with a sentence saying what to install."""
     if os.environ.get("CRITIQUE_NO_VLC") == "1":
         raise EngineUnavailable("VLC playback is turned off (CRITIQUE_NO_VLC=1).")
@@ -33,7 +54,8 @@ def _make_instance() -> Any:
     except Exception as err:  # python-vlc itself missing
         raise EngineUnavailable(f"python-vlc is not installed ({err}).") from err
     args = list(_ARGS)
-    if os.environ.get("CRITIQUE_VLC_AOUT") == "dummy":
+    silence_alsa_lib()  # its lines go to the terminal whatever libvlc's verbosity
+    if _silent_audio() if silent_audio is None else silent_audio:
         args.append("--aout=dummy")
     try:
         # `import vlc` succeeds without libvlc; the failure shows only here (NameError or None)
@@ -51,10 +73,25 @@ def _make_instance() -> Any:
     return instance
 
 
+class VlcLog:
+    """libvlc's messages, kept instead of printed: the last errors (their message templates,
+    enough for a bug report), never the terminal. Called on libvlc's threads: it only
+    appends to a bounded deque."""
+
+    def __init__(self, vlc: Any) -> None:
+        self.errors: collections.deque[str] = collections.deque(maxlen=50)
+        decorate: Callable[[Any], Any] = vlc.CallbackDecorators.LogCb
+        self.callback = decorate(self._log)  # kept alive as long as libvlc may call it
+
+    def _log(self, _data: Any, level: int, _ctx: Any, fmt: bytes | None, _args: Any) -> None:
+        if level >= LIBVLC_ERROR and fmt:
+            self.errors.append(fmt.decode("utf-8", "replace"))
+
+
 def vlc_available() -> tuple[bool, str]:
     """Whether libvlc can play here, and if not, the sentence to show in the status bar."""
     try:
-        instance = _make_instance()
+        instance = _make_instance(silent_audio=True)
     except EngineUnavailable as err:
         return False, str(err)
     instance.release()
@@ -70,7 +107,13 @@ class VlcEngine:
         import vlc
 
         self._vlc = vlc
-        self._instance = _make_instance()
+        silent = _silent_audio()
+        self._instance = _make_instance(silent)
+        self.log = VlcLog(vlc)
+        self._instance.log_set(self.log.callback, None)
+        self.plays_audio = not silent
+        # said once, in the window's status bar (not at every film); empty when asked for
+        self.audio_note = NO_SOUND if silent and not os.environ.get("CRITIQUE_VLC_AOUT") else ""
         self._player = self._instance.media_player_new()
         self._player.video_set_mouse_input(False)
         self._player.video_set_key_input(False)
@@ -128,10 +171,16 @@ class VlcEngine:
         self._rate_fps = Fraction(info.rate)
         self._frame_count = info.frame_count
         self._player.stop()
-        self._player.set_media(self._instance.media_new(str(self._path)))
+        self._player.set_media(self._media())
         self._started = False
         self._want_frame = 0
         self._state = EngineState.PAUSED
+
+    def _media(self) -> Any:
+        media = self._instance.media_new(str(self._path))
+        for option in MEDIA_OPTIONS:
+            media.add_option(option)
+        return media
 
     def attach(self, window_id: int) -> None:
         if sys.platform.startswith("linux"):
@@ -151,7 +200,7 @@ class VlcEngine:
             self._player.set_time(ms)
             self._player.set_pause(0)
         else:
-            media = self._instance.media_new(str(self._path))
+            media = self._media()
             media.add_option(f":start-time={ms / 1000:.3f}")
             self._player.set_media(media)
             self._player.play()
@@ -242,6 +291,7 @@ class VlcEngine:
         elif sys.platform == "darwin":
             player.set_nsobject(None)
         player.release()
+        self._instance.log_unset()  # no more calls into Python once released
         self._instance.release()
         self._instance = _Released()
         self._state = EngineState.STOPPED
