@@ -562,10 +562,13 @@ class TimelineCanvas(QWidget):
 
     def tier_at(self, y: float) -> int | None:
         """The id of the tier whose track is at height `y` (None above or below the tracks)."""
-        row = int((y - self._tracks_top()) // TRACK)
-        if y < self._tracks_top() or row >= len(self.tiers):
+        if y < self._tracks_top():
             return None
-        return self.tiers[row][0]
+        inside = y - self._tracks_top() + self.v_scroll  # tracks grow with their sub-rows
+        for tier_id, track_top, rows, _first in self._tracks:
+            if track_top <= inside < track_top + track_height(rows):
+                return tier_id
+        return None
 
     def span_at(self, x: float, y: float) -> tuple[str, int, int] | None:
         """The lane span (a match, a marker, a cut) under the pointer: key, start, end."""
