@@ -96,7 +96,7 @@ SPECS: tuple[ActionSpec, ...] = (
         "delete_annotation", "&Delete the selected annotation", ("Delete",), ANNOTATE, repeats=False
     ),
     # Ctrl+Shift+S is left for File ▸ Save a copy as…, as in most applications.
-    ActionSpec("add_to_seminar", "Add "Add to se&minar…"to seminar…", ("Ctrl+Shift+A",), ANNOTATE, repeats=False),
+    ActionSpec("add_to_seminar", "Add &to seminar…", ("Ctrl+Shift+A",), ANNOTATE, repeats=False),
     ActionSpec("tool_select", "&Select and move regions", ("V",), ANNOTATE, True, repeats=False),
     ActionSpec("tool_rectangle", "Draw a &rectangle", ("R",), ANNOTATE, True, repeats=False),
     ActionSpec("tool_ellipse", "Draw an &ellipse", ("E",), ANNOTATE, True, repeats=False),
