@@ -232,10 +232,12 @@ class AnnotationEditor(QWidget):
         region_buttons = QWidget()
         self.tool_row = FlowLayout(region_buttons, spacing=2)  # drawing tools, then Remove region
         self.tool_row.addWidget(self.remove_region)
-        relation_add = QHBoxLayout()
+        relation_add = QVBoxLayout()  # two lines: one would be wider than a laptop's column
         relation_add.addWidget(self.relation_kind)
-        relation_add.addWidget(self.relation_target, 1)
-        relation_add.addWidget(self.add_relation_button)
+        relation_target_row = QHBoxLayout()
+        relation_target_row.addWidget(self.relation_target, 1)
+        relation_target_row.addWidget(self.add_relation_button)
+        relation_add.addLayout(relation_target_row)
 
         body = QWidget()
         column = QVBoxLayout(body)
@@ -259,7 +261,7 @@ class AnnotationEditor(QWidget):
         column.addStretch(1)
         # Scrolls down, never sideways: every row above wraps to the column's width.
         scroll = QScrollArea()
-        self.scroll = scroll
+        self.form_scroll = scroll  # (QWidget.scroll is a method)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)

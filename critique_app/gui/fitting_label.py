@@ -15,9 +15,14 @@ from PyQt6.QtWidgets import QLabel, QWidget
 
 
 class FittingLabel(QLabel):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        side: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignRight,
+    ) -> None:
         super().__init__(parent)
         self.variants: list[str] = []
+        self.side = side  # the edge the shown wording keeps to
 
     def set_variants(self, variants: list[str]) -> None:
         """Wordings from the fullest to the shortest; the full one is also the tooltip."""
@@ -39,7 +44,7 @@ class FittingLabel(QLabel):
         painter = QPainter(self)
         painter.setPen(self.palette().color(self.foregroundRole()))
         painter.setFont(self.font())
-        align = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight
+        align = Qt.AlignmentFlag.AlignVCenter | self.side
         painter.drawText(self.contentsRect(), align, self.shown_text())
         painter.end()
 

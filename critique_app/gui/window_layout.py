@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from PyQt6.QtCore import QMargins, QObject, QRect, QSize, Qt
 from PyQt6.QtGui import QGuiApplication
-from PyQt6.QtWidgets import QDockWidget, QHeaderView, QMainWindow, QSplitter, QWidget
+from PyQt6.QtWidgets import QDockWidget, QHeaderView, QLabel, QMainWindow, QSplitter, QWidget
 
 from critique_app.gui.settings import Settings
 
@@ -104,6 +104,10 @@ class WindowLayout(QObject):
                 dock.setMinimumSize(width, height)
         for title in RIGHT_TABS:
             dock = self.dock(title)
+            placeholder = dock.widget() if dock is not None else None
+            if isinstance(placeholder, QLabel):
+                # "Open a project…" on one line made the column (and the window) as wide as it
+                placeholder.setWordWrap(True)
             toggle = dock.toggleViewAction() if dock is not None else None
             if dock is not None and toggle is not None:
                 # Panels ▸ a tab: in front of the tabs it shares, not hidden behind them

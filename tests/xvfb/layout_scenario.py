@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from PyQt6.QtCore import QPoint, QRect
-from PyQt6.QtWidgets import QApplication, QWidget
+from PyQt6.QtWidgets import QApplication, QDockWidget, QScrollArea, QWidget
 
 from critique_app.gui.app import end_gui, make_app
 from critique_app.gui.main_window import MainWindow
@@ -27,6 +27,13 @@ def rect(r: QRect) -> list[int]:
 
 def on_screen(widget: QWidget) -> QRect:
     return QRect(widget.mapToGlobal(QPoint(0, 0)), widget.size())
+
+
+def scroll_to(scroll: QScrollArea, widget: QWidget) -> None:
+    """Scroll until the whole widget shows (ensureWidgetVisible shows a line edit's cursor only)."""
+    where = widget.mapTo(scroll.widget(), QPoint(0, 0))
+    half_w, half_h = widget.width() // 2, widget.height() // 2
+    scroll.ensureVisible(where.x() + half_w, where.y() + half_h, half_w + 1, half_h + 1)
 
 
 def main(project: str, out_dir: str) -> int:
@@ -60,16 +67,17 @@ def main(project: str, out_dir: str) -> int:
         for button in group.buttons():
             named[button.text()] = button
     controls: dict[str, Any] = {}
-    viewport = editor.scroll.viewport()
+    viewport = editor.form_scroll.viewport()
     for name, widget in named.items():
-        editor.scroll.ensureWidgetVisible(widget, 0, 0)
+        scroll_to(editor.form_scroll, widget)
         pump(app, 0.05)
         controls[name] = {
             "visible": widget.isVisible(),
             "screen_rect": rect(on_screen(widget)),
             "inside_editor": on_screen(viewport).contains(on_screen(widget)),
+            "editor_rect": rect(on_screen(viewport)),
         }
-    editor.scroll.verticalScrollBar().setValue(0)
+    editor.form_scroll.verticalScrollBar().setValue(0)
     pump(app, 0.3)
     screen = QApplication.primaryScreen()
     assert screen is not None
@@ -80,6 +88,21 @@ def main(project: str, out_dir: str) -> int:
         "frame": rect(window.frameGeometry()),
         "geometry": rect(window.geometry()),
         "editor_visible": not editor.visibleRegion().isEmpty(),
+        "minimum": [window.minimumSizeHint().width(), window.minimumSizeHint().height()],
+        "minimum_widths": {  # what makes the window as wide as it is, when it is too wide
+            "transport": window.transport.minimumSizeHint().width(),
+            "timeline": window.timeline.minimumSizeHint().width(),
+            **{
+                f"transport {type(c).__name__} {c.objectName()}": c.minimumSizeHint().width()
+                for c in window.transport.findChildren(QWidget)
+                if c.isVisible() and c.parentWidget() is window.transport
+            },
+            **{
+                d.objectName(): d.minimumSizeHint().width()
+                for d in window.findChildren(QDockWidget)
+                if d.isVisible()
+            },
+        },
         "controls": controls,
     }
     (out / "layout.json").write_text(json.dumps(report, indent=2))
