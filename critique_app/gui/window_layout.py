@@ -186,6 +186,9 @@ class WindowLayout(QObject):
         state = s.window_layout
         if state is not None and not w.restoreState(state, LAYOUT_VERSION):
             self.arrange_default()  # another version's arrangement: not half of it
+        for dock in w.findChildren(QDockWidget):
+            if dock.isFloating():
+                fit_to_screen(dock)  # a panel left floating on a screen unplugged since
         splitter = s.window_splitter
         if splitter is not None:
             self.splitter.restoreState(splitter)

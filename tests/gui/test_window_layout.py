@@ -124,8 +124,9 @@ def test_the_window_opens_inside_the_screen_and_uses_it(new_window: Any, tmp_pat
     frame = window.frameGeometry()
     assert room().contains(frame), (frame, room())
     assert frame.width() >= 1200 and frame.height() >= 700  # the laptop's room, not a corner
-    hint = window.minimumSizeHint()  # and it could be smaller still
+    hint = window.minimumSizeHint()  # and it could be smaller still, down to 1280×720
     assert hint.width() <= window.width() and hint.height() <= window.height()
+    assert hint.width() <= 1280 - 12 and hint.height() <= 720 - 60, hint
 
 
 def test_a_saved_geometry_too_large_or_off_screen_comes_back_inside(
@@ -284,6 +285,8 @@ def test_panels_are_tabs_on_the_right_with_usable_sizes(
         assert room().contains(window.frameGeometry())
     table = dock(window, "Annotations")
     assert table.height() >= table.minimumHeight() >= 150
+    hint = window.minimumSizeHint()  # every panel shown: still fits a 1280×720 screen
+    assert hint.width() <= 1280 - 12 and hint.height() <= 720 - 60, hint
 
 
 def test_reset_layout_puts_the_default_back(new_window: Any, tmp_path: Path) -> None:
@@ -347,3 +350,21 @@ def test_a_layout_saved_by_another_version_is_ignored(new_window: Any, tmp_path:
     second = new_window(settings_file)
     assert second.dockWidgetArea(dock(second, "Annotations")) == BOTTOM
     assert dock(second, "Annotation").isVisible()
+
+
+def test_a_panel_left_floating_off_screen_comes_back_inside(
+    new_window: Any, tmp_path: Path
+) -> None:
+    settings_file = tmp_path / "settings.ini"
+    first = new_window(settings_file)
+    seminars = dock(first, "Seminars")
+    seminars.toggleViewAction().trigger()
+    seminars.setFloating(True)
+    seminars.move(2500, 1800)  # on a second screen, unplugged before the next start
+    QApplication.processEvents()
+    first.close()
+
+    second = new_window(settings_file)
+    again = dock(second, "Seminars")
+    assert again.isFloating() and again.isVisible()
+    assert room().contains(again.frameGeometry()), again.frameGeometry()
