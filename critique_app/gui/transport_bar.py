@@ -85,11 +85,11 @@ class TransportBar(QWidget):
         self.timecode.setToolTip("Click to switch SMPTE / frames / seconds (Ctrl+T)")
         self.timecode.mousePressEvent = lambda _e: self.mode_cycled.emit()  # type: ignore[assignment,method-assign]
         row.addWidget(self.timecode)
-        # "frame 12  /  47" gives way too, then goes: on a 1280-pixel laptop the transport
-        # bar beside the editor column was wider than the screen.
+        # "frame 12  /  47" gives way to "frame 12", then to the bare number (kept): on a
+        # 1280-pixel laptop the transport bar beside the editor was wider than the screen.
         self.detail = FittingLabel(side=Qt.AlignmentFlag.AlignLeft)
         self.detail.setObjectName("TimecodeDetail")
-        self.detail.setMinimumWidth(1)
+        self.detail.setMinimumWidth(self.detail.fontMetrics().horizontalAdvance("0000000"))
         row.addWidget(self.detail)
         self.badge = QLabel("")
         self.badge.setObjectName("Badge")
@@ -174,7 +174,8 @@ class TransportBar(QWidget):
         smpte = format_position(index, self.info, "smpte")
         other = f"frame {index}" if self.mode != "frames" else smpte
         last = self.info.frame_count - 1
-        self.detail.set_variants([f"{other}  /  {last}", other])
+        short = str(index) if self.mode != "frames" else ""  # frames mode: the number is shown
+        self.detail.set_variants([f"{other}  /  {last}", other, short])
 
     def set_timecode_mode(self, mode: str) -> None:
         self.mode = mode
