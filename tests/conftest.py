@@ -25,10 +25,13 @@ settings.register_profile(
 if os.environ.get("CI") == "true":
     settings.load_profile("ci")
 
-# Before any Qt import: widgets render offscreen unless a test runs its own X server.
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
 REPO = Path(__file__).resolve().parents[1]
+
+# Before any Qt import: widgets render offscreen, on one 1280×800 screen (the laptop the window
+# must fit, issue 21), unless a test runs its own X server.
+os.environ.setdefault(
+    "QT_QPA_PLATFORM", f"offscreen:configfile={REPO / 'tests' / 'laptop_screen.json'}"
+)
 CORPUS = Path(os.environ.get("CRITIQUE_SHARED", REPO.parent / "shared")) / "fixtures" / "provenance"
 
 

@@ -35,6 +35,8 @@ from PyQt6.QtWidgets import (
 
 from critique_app.domain import commands as cmd
 from critique_app.domain.model import CONFIDENCES, RELATION_KINDS, STATUSES, Annotation, Film
+from critique_app.gui.fitting_label import ElidedLabel
+from critique_app.gui.flow_layout import FlowLayout
 from critique_app.services.workspace import ProjectWorkspace
 
 EMPTY_HINT = (
@@ -43,6 +45,8 @@ EMPTY_HINT = (
     "or Shift+N to annotate the frame on screen.\n\n"
     "Pick one in the table or on the timeline to edit it."
 )
+NO_DEFINITION = "Choose a category: its definition shows here."
+NO_DEFINITION_YET = "This category has no definition yet (Annotate ▸ Edit vocabularies… adds one)."
 STYLE = """
 #AnnotationEditor QLabel#EditorTitle { font-size: 14px; font-weight: 600; color: #f2f3f5; }
 #AnnotationEditor QLabel#EditorRange { font-family: "DejaVu Sans Mono", monospace; color: #9aa0a9; }
@@ -93,10 +97,9 @@ class _LazyCombo(QComboBox):
 
 
 def _segmented(values: tuple[str, ...]) -> tuple[QWidget, QButtonGroup]:
+    """Choice buttons that wrap onto a second line in a narrow column (never cut off)."""
     box = QWidget()
-    row = QHBoxLayout(box)
-    row.setContentsMargins(0, 0, 0, 0)
-    row.setSpacing(2)
+    row = FlowLayout(box, spacing=2)
     group = QButtonGroup(box)
     group.setExclusive(True)
     for value in values:
@@ -107,7 +110,6 @@ def _segmented(values: tuple[str, ...]) -> tuple[QWidget, QButtonGroup]:
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         group.addButton(button)
         row.addWidget(button)
-    row.addStretch(1)
     return box, group
 
 
@@ -149,18 +151,22 @@ class AnnotationEditor(QWidget):
         return self.workspace
 
     def _build_form(self) -> QWidget:
-        self.title = QLabel()
+        # One line whatever the category's name ("…", the whole name in the tooltip): a name
+        # that wrapped would widen the form or move the fields when another one is chosen.
+        self.title = ElidedLabel(lines=1)
         self.title.setObjectName("EditorTitle")
         self.range_label = QLabel()
         self.range_label.setObjectName("EditorRange")
+        self.range_label.setWordWrap(True)
         self.go_in = QToolButton()
         self.go_in.setText("Go to in")
         self.go_in.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.category = QComboBox()
         self.category.setMaxVisibleItems(24)
-        self.definition = QLabel()
+        # Always two lines, in the same place: choosing a category never moves the fields below
+        # (a paragraph appearing above them moved the next click onto a label).
+        self.definition = ElidedLabel(lines=2)
         self.definition.setObjectName("Definition")
-        self.definition.setWordWrap(True)
         self.value = QLineEdit()
         self.value.setPlaceholderText("the annotation's text (ELAN's value, a subtitle's words)")
         self.tags = QLineEdit()
@@ -183,8 +189,6 @@ class AnnotationEditor(QWidget):
         self.preview_button.setText("Preview")
         self.preview_button.setCheckable(True)
         self.preview_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.tool_row = QHBoxLayout()
-        self.tool_row.setSpacing(2)
         self.regions = QListWidget()
         self.regions.setMaximumHeight(70)
         self.remove_region = QToolButton()
@@ -217,6 +221,7 @@ class AnnotationEditor(QWidget):
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         form.setHorizontalSpacing(8)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # narrow: field below label
         form.addRow("Value", self.value)
         form.addRow("Category", self.category)
         form.addRow("", self.definition)
@@ -229,14 +234,15 @@ class AnnotationEditor(QWidget):
         note_head.addWidget(QLabel("Note"))
         note_head.addStretch(1)
         note_head.addWidget(self.preview_button)
-        region_buttons = QHBoxLayout()
-        region_buttons.addLayout(self.tool_row)
-        region_buttons.addStretch(1)
-        region_buttons.addWidget(self.remove_region)
-        relation_add = QHBoxLayout()
+        region_buttons = QWidget()
+        self.tool_row = FlowLayout(region_buttons, spacing=2)  # drawing tools, then Remove region
+        self.tool_row.addWidget(self.remove_region)
+        relation_add = QVBoxLayout()  # two lines: one would be wider than a laptop's column
         relation_add.addWidget(self.relation_kind)
-        relation_add.addWidget(self.relation_target, 1)
-        relation_add.addWidget(self.add_relation_button)
+        relation_target_row = QHBoxLayout()
+        relation_target_row.addWidget(self.relation_target, 1)
+        relation_target_row.addWidget(self.add_relation_button)
+        relation_add.addLayout(relation_target_row)
 
         body = QWidget()
         column = QVBoxLayout(body)
@@ -247,19 +253,21 @@ class AnnotationEditor(QWidget):
         column.addLayout(note_head)
         column.addWidget(self.note_pages)
         column.addWidget(self._section("Regions on the picture"))
-        column.addLayout(region_buttons)
+        column.addWidget(region_buttons)
         column.addWidget(self.regions)
         column.addWidget(self._section("Relations"))
         column.addWidget(self.relations)
         column.addLayout(relation_add)
-        row = QHBoxLayout()
+        last = QWidget()
+        row = FlowLayout(last, spacing=8)
         row.addWidget(self.remove_relation)
-        row.addStretch(1)
         row.addWidget(self.seminar_button)
         row.addWidget(self.delete_button)
-        column.addLayout(row)
+        column.addWidget(last)
         column.addStretch(1)
+        # Scrolls down, never sideways: every row above wraps to the column's width.
         scroll = QScrollArea()
+        self.form_scroll = scroll  # (QWidget.scroll is a method)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -308,7 +316,7 @@ class AnnotationEditor(QWidget):
             button = QToolButton()
             button.setDefaultAction(action)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            self.tool_row.addWidget(button)
+            self.tool_row.insertWidget(self.tool_row.count() - 1, button)  # before Remove region
 
     def set_seminar_action(self, action: QAction) -> None:
         """The Add to seminar button triggers the window's action (one command, one key)."""
@@ -377,8 +385,10 @@ class AnnotationEditor(QWidget):
             f"{self.film.timecode(a.range.start)} → {self.film.timecode(a.range.end)}  ·  {length}"
         )
         self.category.setCurrentIndex(max(0, self.category.findData(a.category_id)))
-        self.definition.setText(cat.definition() if cat else "")
-        self.definition.setVisible(bool(cat and cat.definition()))
+        if cat is None:
+            self.definition.setText(NO_DEFINITION)
+        else:
+            self.definition.setText(cat.definition() or NO_DEFINITION_YET)
         if not self.tags.hasFocus():
             self.tags.setText(", ".join(a.tags))
         if self.value.text() != a.value:

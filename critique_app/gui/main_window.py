@@ -48,6 +48,7 @@ from critique_app.gui.timeline import Timeline
 from critique_app.gui.timeline_presenter import TimelinePresenter
 from critique_app.gui.transport_bar import TransportBar
 from critique_app.gui.video_view import VideoView
+from critique_app.gui.window_layout import install_window_layout
 from critique_app.gui.worker import TaskBar, TaskRunner
 from critique_app.player.engine import EngineUnavailable, PlayerEngine
 from critique_app.provenance.isolation import close_shared_reader
@@ -353,9 +354,11 @@ class MainWindow(QMainWindow):
         self.controller.set_play_rate(s.play_rate)
         self.controller.set_volume(s.volume)
         self.action_table["mute"].setChecked(s.muted)
-        geometry = s.window_geometry
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+        # Inside the screen, panels where they were left (or the default): issue 21.
+        header = self.annotations.table.view.horizontalHeader()
+        assert header is not None  # a table view always has one
+        self.window_layout = install_window_layout(self, s, self.splitter, header)
+        self.action_table["reset_layout"].triggered.connect(self.window_layout.reset)
 
     # -- behaviour the actions need ------------------------------------------------------------
     def open_path(self, path: str | Path, *, read_only: bool = False) -> bool:
@@ -537,7 +540,7 @@ class MainWindow(QMainWindow):
                     app.aboutToQuit.disconnect(self.shutdown)
                 except TypeError:  # never connected (the window was made before the app)
                     pass
-            self.settings.window_geometry = self.saveGeometry()
+            self.window_layout.save()  # geometry, docks, splitter, column widths
         self.settings.play_rate = self.controller.play_rate
         self.settings.sync()
         self.anchor_keeper.close()

@@ -123,6 +123,7 @@ class ProvenancePanel(QWidget):
                   self.generator_label):  # fmt: skip
             layout.addWidget(w)
         self.tabs = QTabWidget()
+        self.tabs.setUsesScrollButtons(True)  # four tabs in a laptop's narrow right column
         self.actions_list = QListWidget()
         self.ingredients = QTreeWidget()
         self.ingredients.setHeaderLabels(["Ingredient", "Relationship", "Own verdict", "AI signal"])
@@ -132,6 +133,7 @@ class ProvenancePanel(QWidget):
         self.metadata_note = QLabel(
             "Plain metadata is unsigned: anyone can write, change or remove it. Hints only."
         )
+        self.metadata_note.setWordWrap(True)  # on one line it widened the whole right column
         meta_box = QWidget()
         meta_layout = QVBoxLayout(meta_box)
         meta_layout.addWidget(self.metadata_note)

@@ -97,5 +97,40 @@ class Settings:
     def window_geometry(self, value: QByteArray) -> None:
         self._q.setValue("window/geometry", value)
 
+    @property
+    def window_layout(self) -> QByteArray | None:
+        """The docks as QMainWindow.saveState wrote them (with the layout's version inside)."""
+        value = self._q.value("window/layout")
+        return value if isinstance(value, QByteArray) else None
+
+    @window_layout.setter
+    def window_layout(self, value: QByteArray) -> None:
+        self._q.setValue("window/layout", value)
+
+    @property
+    def window_splitter(self) -> QByteArray | None:
+        """Picture above, timeline below: where the line between them was left."""
+        value = self._q.value("window/splitter")
+        return value if isinstance(value, QByteArray) else None
+
+    @window_splitter.setter
+    def window_splitter(self, value: QByteArray) -> None:
+        self._q.setValue("window/splitter", value)
+
+    @property
+    def table_column_widths(self) -> dict[str, int]:
+        """The annotation table's column widths by column title ("In:98;Category:130")."""
+        widths: dict[str, int] = {}
+        for pair in str(self._get("window/table_columns", "", str)).split(";"):
+            name, _colon, width = pair.rpartition(":")
+            if name and width.isdigit():
+                widths[name] = int(width)
+        return widths
+
+    @table_column_widths.setter
+    def table_column_widths(self, widths: dict[str, int]) -> None:
+        text = ";".join(f"{name}:{int(width)}" for name, width in widths.items() if ";" not in name)
+        self._q.setValue("window/table_columns", text)
+
     def sync(self) -> None:
         self._q.sync()

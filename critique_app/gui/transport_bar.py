@@ -85,8 +85,11 @@ class TransportBar(QWidget):
         self.timecode.setToolTip("Click to switch SMPTE / frames / seconds (Ctrl+T)")
         self.timecode.mousePressEvent = lambda _e: self.mode_cycled.emit()  # type: ignore[assignment,method-assign]
         row.addWidget(self.timecode)
-        self.detail = QLabel("")
+        # "frame 12  /  47" gives way to "frame 12", then to the bare number (kept): on a
+        # 1280-pixel laptop the transport bar beside the editor was wider than the screen.
+        self.detail = FittingLabel(side=Qt.AlignmentFlag.AlignLeft)
         self.detail.setObjectName("TimecodeDetail")
+        self.detail.setMinimumWidth(self.detail.fontMetrics().horizontalAdvance("0000000"))
         row.addWidget(self.detail)
         self.badge = QLabel("")
         self.badge.setObjectName("Badge")
@@ -166,11 +169,13 @@ class TransportBar(QWidget):
         self.index = index
         self.timecode.setText(format_position(index, self.info, self.mode))
         if self.info is None:
-            self.detail.setText("")
+            self.detail.set_variants([])
             return
         smpte = format_position(index, self.info, "smpte")
         other = f"frame {index}" if self.mode != "frames" else smpte
-        self.detail.setText(f"{other}  /  {self.info.frame_count - 1}")
+        last = self.info.frame_count - 1
+        short = str(index) if self.mode != "frames" else ""  # frames mode: the number is shown
+        self.detail.set_variants([f"{other}  /  {last}", other, short])
 
     def set_timecode_mode(self, mode: str) -> None:
         self.mode = mode
