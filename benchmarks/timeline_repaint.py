@@ -53,7 +53,7 @@ def measure(project: Any, film_id: int, repeats: int = 40, width: int = 1600) ->
     from PyQt6.QtWidgets import QApplication
 
     from critique_app.gui.project_session import ProjectSession
-    from critique_app.gui.timeline import Timeline
+    from critique_app.gui.timeline.timeline import Timeline
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     film = project.repo.get_film(film_id)

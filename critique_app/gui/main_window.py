@@ -26,23 +26,23 @@ from PyQt6.QtWidgets import (
 
 from critique_app.errors import UserError
 from critique_app.gui.actions import MENUS, ActionCollection
-from critique_app.gui.agreement_dock import install_agreement
-from critique_app.gui.anchor_keeper import install_anchor_keeper
-from critique_app.gui.annotation_actions import install_annotation_tools
-from critique_app.gui.compare_dock import install_compare
-from critique_app.gui.copy_dialog import install_copy_mover
-from critique_app.gui.matches_dock import install_matches
+from critique_app.gui.annotate.anchor_keeper import install_anchor_keeper
+from critique_app.gui.annotate.annotation_actions import install_annotation_tools
 from critique_app.gui.outside_changes import OutsideChanges
-from critique_app.gui.player_controller import PlayerController
+from critique_app.gui.panels.agreement.agreement_dock import install_agreement
+from critique_app.gui.panels.compare.compare_dock import install_compare
+from critique_app.gui.panels.copies.copy_dialog import install_copy_mover
+from critique_app.gui.panels.matches.matches_dock import install_matches
+from critique_app.gui.panels.screening.screening_dock import install_screening
+from critique_app.gui.panels.seminars.seminar_dock import install_seminar_dock
+from critique_app.gui.player.player_controller import PlayerController
+from critique_app.gui.player.transport_bar import TransportBar
+from critique_app.gui.player.video_view import VideoView
 from critique_app.gui.project_presence import ProjectPresence
 from critique_app.gui.project_session import ProjectSession
-from critique_app.gui.screening_dock import install_screening
-from critique_app.gui.seminar_dock import install_seminar_dock
 from critique_app.gui.settings import TIMECODE_MODES, Settings
-from critique_app.gui.timeline import Timeline
-from critique_app.gui.timeline_presenter import TimelinePresenter
-from critique_app.gui.transport_bar import TransportBar
-from critique_app.gui.video_view import VideoView
+from critique_app.gui.timeline.timeline import Timeline
+from critique_app.gui.timeline.timeline_presenter import TimelinePresenter
 from critique_app.gui.worker import TaskBar, TaskRunner
 from critique_app.player.engine import EngineUnavailable, PlayerEngine
 from critique_app.provenance.isolation import close_shared_reader
@@ -210,7 +210,7 @@ class MainWindow(QMainWindow):
         if not visible or not self.provenance_dock.isVisible():
             return
         if self.provenance_panel is None:
-            from critique_app.gui.provenance_panel import ProvenancePanel
+            from critique_app.gui.panels.provenance.provenance_panel import ProvenancePanel
 
             self.provenance_panel = ProvenancePanel(runner=self.tasks)
             self.provenance_panel.category_requested.connect(self.use_declared_category)

@@ -13,8 +13,8 @@ from typing import Any
 from PyQt6.QtCore import QObject, pyqtSignal
 
 from critique_app.domain.timecode import nominal_fps
-from critique_app.gui.engine_bridge import QUEUED, EngineBridge
-from critique_app.gui.frame_fetcher import FrameFetcher
+from critique_app.gui.player.engine_bridge import QUEUED, EngineBridge
+from critique_app.gui.player.frame_fetcher import FrameFetcher
 from critique_app.gui.worker import TaskRunner
 from critique_app.player.engine import EngineState, PlayerEngine
 from critique_app.player.shuttle import Shuttle

@@ -28,7 +28,7 @@ from PyQt6.QtGui import (
 from PyQt6.QtWidgets import QScrollBar, QVBoxLayout, QWidget
 
 from critique_app.domain.timecode import frame_to_smpte, nominal_fps
-from critique_app.gui.timeline_density import DenseTracks
+from critique_app.gui.timeline.timeline_density import DenseTracks
 
 HEADER = 116  # track names column
 RULER = 24

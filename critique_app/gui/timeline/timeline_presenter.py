@@ -15,9 +15,9 @@ from PyQt6.QtGui import QImage
 
 from critique_app.domain.commands import Change
 from critique_app.errors import UserError
-from critique_app.gui.player_controller import PlayerController
+from critique_app.gui.player.player_controller import PlayerController
 from critique_app.gui.project_session import ProjectSession
-from critique_app.gui.timeline import Timeline, TimelineBar
+from critique_app.gui.timeline.timeline import Timeline, TimelineBar
 from critique_app.gui.worker import Task, TaskRunner
 from critique_app.media.thumbnails import THUMB_HEIGHT, generate_thumbnails, sample_frames
 from critique_app.progress import Progress

@@ -54,7 +54,7 @@ class AgreementDock(QObject):
 
     def ensure_panel(self) -> Any:
         if self.panel is None:
-            from critique_app.gui.agreement_panel import AgreementPanel
+            from critique_app.gui.panels.agreement.agreement_panel import AgreementPanel
 
             self.panel = AgreementPanel()
             self.panel.look_requested.connect(self.look_at)

@@ -126,7 +126,7 @@ class MatchesDock(QObject):
 
     def ensure_panel(self) -> Any:
         if self.panel is None:
-            from critique_app.gui.matches_panel import MatchesPanel
+            from critique_app.gui.panels.matches.matches_panel import MatchesPanel
 
             self.panel = MatchesPanel()
             self.panel.find_requested.connect(self.find_matches)

@@ -68,7 +68,7 @@ class SeminarDock(QObject):
         if project is None:
             return None
         if self.panel is None:
-            from critique_app.gui.seminar_panel import SeminarPanel
+            from critique_app.gui.panels.seminars.seminar_panel import SeminarPanel
 
             self.panel = SeminarPanel(project, self.session.undo_stack, runner=self.window.tasks)
             self.panel.setObjectName("SeminarPanel")
