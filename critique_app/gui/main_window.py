@@ -8,7 +8,7 @@ from __future__ import annotations
 import atexit
 import weakref
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PyQt6 import sip
 from PyQt6.QtCore import QEvent, QObject, Qt
@@ -26,18 +26,11 @@ from PyQt6.QtWidgets import (
 
 from critique_app.errors import UserError
 from critique_app.gui.actions import MENUS, ActionCollection
-from critique_app.gui.annotate.anchor_keeper import install_anchor_keeper
-from critique_app.gui.annotate.annotation_actions import install_annotation_tools
 from critique_app.gui.outside_changes import OutsideChanges
-from critique_app.gui.panels.agreement.agreement_dock import install_agreement
-from critique_app.gui.panels.compare.compare_dock import install_compare
-from critique_app.gui.panels.copies.copy_dialog import install_copy_mover
-from critique_app.gui.panels.matches.matches_dock import install_matches
-from critique_app.gui.panels.screening.screening_dock import install_screening
-from critique_app.gui.panels.seminars.seminar_dock import install_seminar_dock
 from critique_app.gui.player.player_controller import PlayerController
 from critique_app.gui.player.transport_bar import TransportBar
 from critique_app.gui.player.video_view import VideoView
+from critique_app.gui.plug_ins import PLUG_INS
 from critique_app.gui.project_presence import ProjectPresence
 from critique_app.gui.project_session import ProjectSession
 from critique_app.gui.settings import TIMECODE_MODES, Settings
@@ -47,6 +40,16 @@ from critique_app.gui.worker import TaskBar, TaskRunner
 from critique_app.player.engine import EngineUnavailable, PlayerEngine
 from critique_app.provenance.isolation import close_shared_reader
 from critique_app.services.window_presence import bring_forward
+
+if TYPE_CHECKING:  # what the plug-ins' installers return (gui/plug_ins.py)
+    from critique_app.gui.annotate.anchor_keeper import AnchorKeeper
+    from critique_app.gui.annotate.annotation_actions import AnnotationWorkbench
+    from critique_app.gui.panels.agreement.agreement_dock import AgreementDock
+    from critique_app.gui.panels.compare.compare_dock import Comparer
+    from critique_app.gui.panels.copies.copy_dialog import CopyMover
+    from critique_app.gui.panels.matches.matches_dock import MatchesDock
+    from critique_app.gui.panels.screening.screening_dock import ScreeningDock
+    from critique_app.gui.panels.seminars.seminar_dock import SeminarDock
 
 
 def default_engines() -> tuple[PlayerEngine, PlayerEngine, str]:
@@ -79,6 +82,16 @@ atexit.register(shutdown_all_windows)
 
 
 class MainWindow(QMainWindow):
+    # Set by the loop over PLUG_INS (gui/plug_ins.py), each under its entry's attribute.
+    annotations: AnnotationWorkbench
+    seminars: SeminarDock
+    anchor_keeper: AnchorKeeper
+    matches: MatchesDock
+    copies: CopyMover
+    screening: ScreeningDock
+    agreement: AgreementDock
+    compare: Comparer
+
     def __init__(
         self,
         settings: Settings | None = None,
@@ -114,15 +127,8 @@ class MainWindow(QMainWindow):
             self.statusBar().addWidget(self.engine_note)  # type: ignore[union-attr]
         self._wire()
         self._install_panels()
-        # Annotation table, editor, drawing tools and their keys (issue 4): one hook.
-        self.annotations = install_annotation_tools(self)
-        self.seminars = install_seminar_dock(self)
-        self.anchor_keeper = install_anchor_keeper(self)
-        self.matches = install_matches(self)
-        self.copies = install_copy_mover(self)  # Provenance ▸ Move annotations onto another copy
-        self.screening = install_screening(self)  # File ▸ Screen a folder…, the Screening panel
-        self.agreement = install_agreement(self)  # Panels ▸ Agreement: where a class differs
-        self.compare = install_compare(self)  # View ▸ Compare with…, the compare panel
+        for plug_in in PLUG_INS:  # the annotation workbench first, then every panel
+            setattr(self, plug_in.attribute, plug_in.install(self))
         # What a terminal command or another process wrote into this project shows here.
         self.outside = OutsideChanges(self.session, self)
         self.outside.changed.connect(self._show_outside_changes)
@@ -515,9 +521,10 @@ class MainWindow(QMainWindow):
             self.settings.window_geometry = self.saveGeometry()
         self.settings.play_rate = self.controller.play_rate
         self.settings.sync()
-        self.anchor_keeper.close()
-        self.matches.close()
-        self.compare.close()
+        for plug_in in reversed(PLUG_INS):  # those that hold work drop it
+            close = getattr(getattr(self, plug_in.attribute), "close", None)
+            if close is not None:
+                close()
         self.session.close()
         self.controller.close()  # stops the engines: libvlc released, its window detached
         close_shared_reader()  # the warm C2PA reader this window may have started
