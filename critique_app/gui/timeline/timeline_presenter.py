@@ -63,7 +63,7 @@ class TimelinePresenter(QObject):
         canvas.scrub_released.connect(controller.show_frame)
         canvas.range_edited.connect(self.edit_range)
         controller.frame_changed.connect(canvas.set_current)
-        controller.marks_changed.connect(canvas.set_marks)
+        controller.marks.changed.connect(canvas.set_marks)
         controller.film_opened.connect(self._film_opened)
         session.changed.connect(self._changed)
         session.content_changed.connect(self.reload)
@@ -88,7 +88,7 @@ class TimelinePresenter(QObject):
             canvas.set_lane("markers", [])
             canvas.set_shot_cuts([])
             canvas.set_matches([])
-            self.controller.set_marks([])
+            self.controller.marks.set_stops([])
             return
         tiers = [t for t in project.tiers() if t.visible]
         categories = {c.id: c for c in project.categories()}
@@ -116,7 +116,7 @@ class TimelinePresenter(QObject):
         canvas.set_shot_cuts(project.shot_cuts(film.id))
         canvas.set_matches(project.match_spans(film.id))
         stops = {b.start for b in bars} | {b.end for b in bars} | {m.frame for m in markers}
-        self.controller.set_marks(sorted(stops))
+        self.controller.marks.set_stops(sorted(stops))
 
     def edit_range(self, annotation_id: int, start: int, end: int) -> None:
         """A bar's edge dragged on the timeline: one undoable command (Ctrl+Z puts it back)."""

@@ -92,7 +92,7 @@ class AgreementDock(QObject):
         if film is None or film.id != film_id:
             return
         controller = self.window.controller
-        controller.mark_range(first, last)
+        controller.marks.mark_range(first, last)
         controller.show_frame(first)
 
     def _seminar_added(self, _seminar_id: int, count: int) -> None:

@@ -191,7 +191,7 @@ class MatchesDock(QObject):
 
     # -- looking and annotating --------------------------------------------------------------
     def look_at(self, first: int, last: int) -> None:
-        self.controller.mark_range(first, last)
+        self.controller.marks.mark_range(first, last)
         self.controller.show_frame(first)
 
     def _lane_clicked(self, key: str, first: int, last: int) -> None:

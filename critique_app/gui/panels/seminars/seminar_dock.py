@@ -122,7 +122,7 @@ class SeminarDock(QObject):
             self._land(*pending)
 
     def _land(self, first: int, last: int) -> None:
-        self.controller.mark_range(first, last)
+        self.controller.marks.mark_range(first, last)
         self.controller.show_frame(first)
         self.window.show_message(
             "Passage marked in → out; Space plays it (Ctrl+L loops between the marks)."
