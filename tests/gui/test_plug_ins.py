@@ -22,4 +22,3 @@ def test_the_window_holds_what_each_installer_returned(open_window: Any) -> None
     for plug_in in PLUG_INS:
         installed = getattr(window, plug_in.attribute)
         assert type(installed).__name__ == plug_in.install.__annotations__["return"]
-    assert window.annotations.editor_dock in window.findChildren(type(window.provenance_dock))
