@@ -55,8 +55,8 @@ def measure(project: Any, film_id: int, repeats: int = 40, width: int = 1600) ->
     """Repaint figures for one film of an open project (the hook benchmarks/annotations.py calls)."""
     from PyQt6.QtWidgets import QApplication
 
-    from critique_app.gui.timeline import Timeline
-    from critique_app.gui.timeline_presenter import load_tracks
+    from critique_app.gui.timeline.timeline import Timeline
+    from critique_app.gui.timeline.timeline_presenter import load_tracks
     from critique_app.services.workspace import ProjectWorkspace
 
     app = QApplication.instance() or QApplication(sys.argv[:1])

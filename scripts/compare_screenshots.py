@@ -161,7 +161,7 @@ def save_small(image: object, path: Path) -> None:
     """A palette PNG: screenshots of films stay well under 300 KB."""
     from PIL import Image
 
-    from critique_app.gui.compare_view import rgb_pixels
+    from critique_app.gui.panels.compare.compare_view import rgb_pixels
 
     picture = Image.fromarray(rgb_pixels(image))  # type: ignore[arg-type]
     picture.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(

@@ -64,9 +64,9 @@ def main() -> int:
     if bars:  # stop inside an annotated passage, with its range marked in and out
         bar = bars[len(bars) // 2]
         c.show_frame(bar.start)
-        c.set_in()
+        c.marks.set_in()
         c.show_frame(bar.end)
-        c.set_out()
+        c.marks.set_out()
         c.show_frame((bar.start + bar.end) // 2)
         window.annotations.select(bar.id)  # its editor filled in, its bar outlined
     window.seminars.show()  # its tab beside the editor's; in front only with --seminars

@@ -88,7 +88,7 @@ SPECS: tuple[ActionSpec, ...] = (
         "nudge_forward", "Nudge the compared film one frame forw&ard", ("Alt+Right",), "View"
     ),
     ActionSpec("reset_layout", "Reset layout", (), "View", repeats=False),
-    # The Annotate menu: built and wired by gui/annotation_actions.py (the tools form a group).
+    # The Annotate menu: built and wired by gui/annotate/annotation_actions.py (the tools form a group).
     ActionSpec("annotate_range", "&New annotation from in → out", ("N",), ANNOTATE, repeats=False),
     ActionSpec(
         "annotate_frame", "New annotation on this &frame", ("Shift+N",), ANNOTATE, repeats=False

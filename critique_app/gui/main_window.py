@@ -8,7 +8,7 @@ from __future__ import annotations
 import atexit
 import weakref
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PyQt6 import sip
 from PyQt6.QtCore import QEvent, QObject, Qt
@@ -26,33 +26,36 @@ from PyQt6.QtWidgets import (
 
 from critique_app.errors import UserError
 from critique_app.gui.actions import MENUS, ActionCollection, menu_title
-from critique_app.gui.agreement_dock import install_agreement
-from critique_app.gui.anchor_keeper import install_anchor_keeper
-from critique_app.gui.annotation_actions import install_annotation_tools
-from critique_app.gui.compare_dock import install_compare
-from critique_app.gui.copy_dialog import install_copy_mover
-from critique_app.gui.films_dock import install_films
 from critique_app.gui.keys.focus_rules import FocusRules
 from critique_app.gui.keys.help_menu import install_help
 from critique_app.gui.keys.menu_letters import letter_every_menu
-from critique_app.gui.matches_dock import install_matches
 from critique_app.gui.outside_changes import OutsideChanges
-from critique_app.gui.player_controller import PlayerController
-from critique_app.gui.project_commands import install_project_commands
+from critique_app.gui.player.player_controller import PlayerController
+from critique_app.gui.player.transport_bar import TransportBar
+from critique_app.gui.player.video_view import VideoView
+from critique_app.gui.plug_ins import PLUG_INS
 from critique_app.gui.project_presence import ProjectPresence
 from critique_app.gui.project_session import ProjectSession
-from critique_app.gui.screening_dock import install_screening
-from critique_app.gui.seminar_dock import install_seminar_dock
 from critique_app.gui.settings import TIMECODE_MODES, Settings
-from critique_app.gui.timeline import Timeline
-from critique_app.gui.timeline_presenter import TimelinePresenter
-from critique_app.gui.transport_bar import TransportBar
-from critique_app.gui.video_view import VideoView
+from critique_app.gui.timeline.timeline import Timeline
+from critique_app.gui.timeline.timeline_presenter import TimelinePresenter
 from critique_app.gui.window_layout import install_window_layout
 from critique_app.gui.worker import TaskBar, TaskRunner
 from critique_app.player.engine import EngineUnavailable, PlayerEngine
 from critique_app.provenance.isolation import close_shared_reader
 from critique_app.services.window_presence import bring_forward
+
+if TYPE_CHECKING:  # what the plug-ins' installers return (gui/plug_ins.py)
+    from critique_app.gui.annotate.anchor_keeper import AnchorKeeper
+    from critique_app.gui.annotate.annotation_actions import AnnotationWorkbench
+    from critique_app.gui.panels.agreement.agreement_dock import AgreementDock
+    from critique_app.gui.panels.compare.compare_dock import Comparer
+    from critique_app.gui.panels.copies.copy_dialog import CopyMover
+    from critique_app.gui.panels.films.films_dock import FilmsDock
+    from critique_app.gui.panels.matches.matches_dock import MatchesDock
+    from critique_app.gui.panels.screening.screening_dock import ScreeningDock
+    from critique_app.gui.panels.seminars.seminar_dock import SeminarDock
+    from critique_app.gui.project_commands import ProjectCommands
 
 
 def default_engines() -> tuple[PlayerEngine, PlayerEngine, str]:
@@ -86,6 +89,18 @@ atexit.register(shutdown_all_windows)
 
 
 class MainWindow(QMainWindow):
+    # Set by the loop over PLUG_INS (gui/plug_ins.py), each under its entry's attribute.
+    annotations: AnnotationWorkbench
+    seminars: SeminarDock
+    anchor_keeper: AnchorKeeper
+    matches: MatchesDock
+    copies: CopyMover
+    screening: ScreeningDock
+    agreement: AgreementDock
+    compare: Comparer
+    project_commands: ProjectCommands
+    films: FilmsDock
+
     def __init__(
         self,
         settings: Settings | None = None,
@@ -124,17 +139,8 @@ class MainWindow(QMainWindow):
             self.statusBar().addWidget(self.engine_note)  # type: ignore[union-attr]
         self._wire()
         self._install_panels()
-        # Annotation table, editor, drawing tools and their keys (issue 4): one hook.
-        self.annotations = install_annotation_tools(self)
-        self.seminars = install_seminar_dock(self)
-        self.anchor_keeper = install_anchor_keeper(self)
-        self.matches = install_matches(self)
-        self.copies = install_copy_mover(self)  # Provenance ▸ Move annotations onto another copy
-        self.screening = install_screening(self)  # File ▸ Screen a folder…, the Screening panel
-        self.agreement = install_agreement(self)  # Panels ▸ Agreement: where a class differs
-        self.compare = install_compare(self)  # View ▸ Compare with…, the compare panel
-        self.project_commands = install_project_commands(self)  # File ▸ New, Recent, Copy, Close
-        self.films = install_films(self)  # Panels ▸ Films: the project's films
+        for plug_in in PLUG_INS:  # the annotation workbench first, then every panel
+            setattr(self, plug_in.attribute, plug_in.install(self))
         # What a terminal command or another process wrote into this project shows here.
         self.outside = OutsideChanges(self.session, self)
         self.outside.changed.connect(self._show_outside_changes)
@@ -224,7 +230,7 @@ class MainWindow(QMainWindow):
         if not visible or not self.provenance_dock.isVisible():
             return
         if self.provenance_panel is None:
-            from critique_app.gui.provenance_panel import ProvenancePanel
+            from critique_app.gui.panels.provenance.provenance_panel import ProvenancePanel
 
             self.provenance_panel = ProvenancePanel(runner=self.tasks)
             self.provenance_panel.category_requested.connect(self.use_declared_category)
@@ -302,20 +308,20 @@ class MainWindow(QMainWindow):
         a["second_forward"].triggered.connect(lambda: c.step_seconds(1))
         a["go_start"].triggered.connect(c.go_home)
         a["go_end"].triggered.connect(c.go_end)
-        a["previous_mark"].triggered.connect(c.previous_mark)
-        a["next_mark"].triggered.connect(c.next_mark)
+        a["previous_mark"].triggered.connect(c.marks.previous_stop)
+        a["next_mark"].triggered.connect(c.marks.next_stop)
         a["go_to"].triggered.connect(self._focus_go_to)
         a["slower"].triggered.connect(c.slower)
         a["faster"].triggered.connect(c.faster)
-        a["mute"].toggled.connect(c.set_mute)
-        a["volume_up"].triggered.connect(lambda: c.set_volume(c.volume + 10))
-        a["volume_down"].triggered.connect(lambda: c.set_volume(c.volume - 10))
-        a["set_in"].triggered.connect(c.set_in)
-        a["set_out"].triggered.connect(c.set_out)
-        a["go_in"].triggered.connect(c.go_in)
-        a["go_out"].triggered.connect(c.go_out)
-        a["clear_marks"].triggered.connect(c.clear_marks)
-        a["loop"].toggled.connect(c.set_loop)
+        a["mute"].toggled.connect(c.sound.set_mute)
+        a["volume_up"].triggered.connect(lambda: c.sound.set_volume(c.sound.volume + 10))
+        a["volume_down"].triggered.connect(lambda: c.sound.set_volume(c.sound.volume - 10))
+        a["set_in"].triggered.connect(c.marks.set_in)
+        a["set_out"].triggered.connect(c.marks.set_out)
+        a["go_in"].triggered.connect(c.marks.go_in)
+        a["go_out"].triggered.connect(c.marks.go_out)
+        a["clear_marks"].triggered.connect(c.marks.clear)
+        a["loop"].toggled.connect(c.marks.set_loop)
         a["fullscreen"].toggled.connect(self.set_full_screen)
         a["back_to_picture"].triggered.connect(self.back_to_picture)
         a["timecode_mode"].triggered.connect(self.cycle_timecode_mode)
@@ -333,13 +339,13 @@ class MainWindow(QMainWindow):
         c.playing_changed.connect(t.set_playing)
         c.film_opened.connect(t.set_film)
         c.film_closed.connect(self._film_closed)
-        c.marks_changed.connect(t.set_marks)
+        c.marks.changed.connect(t.set_marks)
         c.rate_changed.connect(t.set_rate)
-        c.audio_changed.connect(self._audio_changed)
+        c.sound.changed.connect(self._audio_changed)
         c.message.connect(self.show_message)
         t.go_to.connect(c.show_frame)
         t.rate_chosen.connect(c.set_play_rate)
-        t.volume_chosen.connect(c.set_volume)
+        t.volume_chosen.connect(c.sound.set_volume)
         t.mode_cycled.connect(self.cycle_timecode_mode)
         t.message.connect(self.show_message)
         self.session.message.connect(self.show_message)
@@ -352,7 +358,7 @@ class MainWindow(QMainWindow):
         s = self.settings
         self.transport.set_timecode_mode(s.timecode_mode)
         self.controller.set_play_rate(s.play_rate)
-        self.controller.set_volume(s.volume)
+        self.controller.sound.set_volume(s.volume)
         self.action_table["mute"].setChecked(s.muted)
         # Inside the screen, panels where they were left (or the default): issue 21.
         header = self.annotations.table.view.horizontalHeader()
@@ -543,9 +549,10 @@ class MainWindow(QMainWindow):
             self.window_layout.save()  # geometry, docks, splitter, column widths
         self.settings.play_rate = self.controller.play_rate
         self.settings.sync()
-        self.anchor_keeper.close()
-        self.matches.close()
-        self.compare.close()
+        for plug_in in reversed(PLUG_INS):  # those that hold work drop it
+            close = getattr(getattr(self, plug_in.attribute), "close", None)
+            if close is not None:
+                close()
         self.session.close()
         self.controller.close()  # stops the engines: libvlc released, its window detached
         close_shared_reader()  # the warm C2PA reader this window may have started

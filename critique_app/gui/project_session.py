@@ -14,8 +14,8 @@ from PyQt6.QtCore import QObject, pyqtSignal
 
 from critique_app.domain.commands import UndoStack
 from critique_app.errors import UserError
-from critique_app.gui.frame_fetcher import PreparedFilm, prepare_film
-from critique_app.gui.player_controller import PlayerController
+from critique_app.gui.player.frame_fetcher import PreparedFilm, prepare_film
+from critique_app.gui.player.player_controller import PlayerController
 from critique_app.gui.worker import Task, TaskRunner
 from critique_app.progress import Progress
 from critique_app.services.workspace import ProjectWorkspace

@@ -15,16 +15,16 @@ from critique_app.domain.model import FrameRange, Region
 
 if TYPE_CHECKING:  # names for mypy only: importing this module loads none of the window
     from critique_app.gui.actions import ActionCollection
-    from critique_app.gui.player_controller import PlayerController
+    from critique_app.gui.player.player_controller import PlayerController
+    from critique_app.gui.player.video_view import VideoView
     from critique_app.gui.project_session import ProjectSession
-    from critique_app.gui.timeline import Timeline
-    from critique_app.gui.timeline_presenter import TimelinePresenter
-    from critique_app.gui.video_view import VideoView
+    from critique_app.gui.timeline.timeline import Timeline
+    from critique_app.gui.timeline.timeline_presenter import TimelinePresenter
     from critique_app.gui.worker import TaskRunner
 
 
 class AnnotationTools(Protocol):
-    """The annotation workbench (gui/annotation_actions.py), as plug-ins installed after it use it.
+    """The annotation workbench (gui/annotate/annotation_actions.py), as plug-ins installed after it use it.
 
     A Protocol of its own: the workbench is typed against WindowContext, so naming its class
     here would make the two modules import each other."""

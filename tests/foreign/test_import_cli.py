@@ -109,7 +109,7 @@ def test_media_descriptors_choose_the_film_and_a_merge_keeps_the_elan_structure(
 def test_the_table_shows_values_and_which_annotation_a_child_belongs_to(qtbot) -> None:
     from PyQt6.QtCore import Qt
 
-    from critique_app.gui.annotation_table import COLUMNS, AnnotationTableModel
+    from critique_app.gui.annotate.annotation_table import COLUMNS, AnnotationTableModel
 
     with memory_project() as project:
         project.repo.add_film(

@@ -8,7 +8,7 @@ from typing import Any
 
 from PyQt6.QtCore import Qt
 
-from critique_app.gui.agreement_panel import AgreementPanel
+from critique_app.gui.panels.agreement.agreement_panel import AgreementPanel
 from critique_app.services.agreement import film_agreement
 from critique_app.services.merge import merge_projects
 from critique_app.services.workspace import ProjectWorkspace

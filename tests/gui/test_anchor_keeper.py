@@ -10,7 +10,7 @@ from typing import Any
 from PyQt6.QtCore import QPoint, Qt
 
 from critique_app.domain.model import FrameRange
-from critique_app.gui.timeline import TRACK
+from critique_app.gui.timeline.timeline import TRACK
 from critique_app.services.anchors import compute_anchor_hashes
 from db.project import open_project
 from tests.conftest import FRAME_WAIT_MS

@@ -9,7 +9,7 @@ from typing import Any
 
 from PyQt6.QtCore import QPoint, Qt
 
-from critique_app.gui.annotation_table import AnnotationTableModel, TableFilters
+from critique_app.gui.annotate.annotation_table import AnnotationTableModel, TableFilters
 from critique_app.services.workspace import ProjectWorkspace
 from db.project import open_project
 from tests.gui.annotation_projects import make_project

@@ -11,8 +11,8 @@ from typing import Any
 
 from critique_app.domain.model import Annotation, FrameRange
 from critique_app.domain.vocabulary import parse_ecv, parse_vocabulary
-from critique_app.gui.merge_dialog import MergeDialog
-from critique_app.gui.vocabulary_editor import VocabularyEditor
+from critique_app.gui.annotate.vocabulary_editor import VocabularyEditor
+from critique_app.gui.panels.merge.merge_dialog import MergeDialog
 from critique_app.services.workspace import ProjectWorkspace
 from db.project import open_project
 from tests.gui.annotation_projects import VOCABULARY, make_project

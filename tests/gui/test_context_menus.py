@@ -12,7 +12,7 @@ from PyQt6.QtGui import QContextMenuEvent
 from PyQt6.QtWidgets import QApplication, QMenu, QWidget
 
 from critique_app.domain.model import FrameRange, Region
-from critique_app.gui.timeline import TRACK
+from critique_app.gui.timeline.timeline import TRACK
 from tests.gui.test_add_to_seminar import annotation_at, project_with, seminars_on_disk
 
 

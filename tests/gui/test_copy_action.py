@@ -13,7 +13,7 @@ from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import QFileDialog
 
 from critique_app.domain.model import Annotation, FrameRange, Region
-from critique_app.gui import copy_dialog
+from critique_app.gui.panels.copies import copy_dialog
 from critique_app.services.films import add_film
 from db.project import open_project
 from tests.conftest import FRAME_WAIT_MS

@@ -14,7 +14,7 @@ from typing import Any
 import av
 import numpy as np
 
-from critique_app.gui.provenance_panel import BADGES
+from critique_app.gui.panels.provenance.provenance_panel import BADGES
 from db.project import open_project
 
 

@@ -12,8 +12,8 @@ import pytest
 from PyQt6.QtCore import Qt, QUrl
 from PyQt6.QtWidgets import QFileDialog
 
-from critique_app.gui.films_panel import COLUMNS, FilmsModel
-from critique_app.gui.provenance_panel import BADGES
+from critique_app.gui.panels.films.films_panel import COLUMNS, FilmsModel
+from critique_app.gui.panels.provenance.provenance_panel import BADGES
 from critique_app.services.films import add_film
 from critique_app.services.verify import verify_file
 from db.project import open_project

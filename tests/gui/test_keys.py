@@ -142,7 +142,7 @@ def test_in_out_marks_go_to_them_clear_and_loop(open_window: Any, clip: Path) ->
     h.at(40)
     # loop in -> out: playing past the out point jumps back to the in point
     h.key(K.Key_L, Qt.KeyboardModifier.ControlModifier)
-    assert h.controller.loop
+    assert h.controller.marks.loop
     h.key(K.Key_Space)  # at the out point: playing starts from there and wraps
     h.advance(1)
     h.qtbot.waitUntil(lambda: h.fake.position_frame == 12)

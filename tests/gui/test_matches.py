@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from PyQt6.QtCore import QPoint, Qt
 
-from critique_app.gui.timeline import LANE, RULER, THUMBS
+from critique_app.gui.timeline.timeline import LANE, RULER, THUMBS
 from critique_app.media.frame_server import FrameServer
 from critique_app.services.films import add_film
 from db.fingerprint_store import library_items

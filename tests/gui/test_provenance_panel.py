@@ -10,7 +10,7 @@ from PyQt6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PyQt6.QtGui import QDropEvent
 from pytestqt.qtbot import QtBot
 
-from critique_app.gui.provenance_panel import ProvenancePanel
+from critique_app.gui.panels.provenance.provenance_panel import ProvenancePanel
 from critique_app.progress import Progress
 from critique_app.provenance.c2pa_signer import IngredientSpec, sign_file
 from critique_app.provenance.report import ProvenanceReport

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from critique_app.gui.matches_panel import MatchesPanel
-from critique_app.gui.provenance_panel import ProvenancePanel
+from critique_app.gui.panels.matches.matches_panel import MatchesPanel
+from critique_app.gui.panels.provenance.provenance_panel import ProvenancePanel
 from critique_app.provenance.matching import MatchSegment
 from critique_app.services.recovered_credentials import RECOVERED_WORDING, recovered_entries
 from critique_app.services.stored_matches import StoredMatch

@@ -11,7 +11,7 @@ from PyQt6.QtCore import QPointF, Qt
 from PyQt6.QtGui import QDropEvent
 
 from critique_app.domain.model import FrameRange
-from critique_app.gui.seminar_panel import ANNOTATION_MIME
+from critique_app.gui.panels.seminars.seminar_panel import ANNOTATION_MIME
 from critique_app.services.films import add_film
 from db.project import open_project
 from tests.conftest import FRAME_WAIT_MS

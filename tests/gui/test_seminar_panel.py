@@ -8,7 +8,7 @@ import pytest
 from PyQt6.QtCore import QPointF, Qt
 from PyQt6.QtGui import QDropEvent
 
-from critique_app.gui.seminar_panel import ITEM_MIME, SeminarPanel, annotation_mime
+from critique_app.gui.panels.seminars.seminar_panel import ITEM_MIME, SeminarPanel, annotation_mime
 from critique_app.services.workspace import ProjectWorkspace
 from tests.conftest import FRAME_WAIT_MS
 from tests.exporters.conftest import build_sample

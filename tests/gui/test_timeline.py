@@ -12,7 +12,7 @@ from PyQt6.QtGui import QNativeGestureEvent, QPointingDevice
 from PyQt6.QtWidgets import QApplication
 
 from critique_app.domain.model import Annotation, FrameRange
-from critique_app.gui.timeline import TRACK
+from critique_app.gui.timeline.timeline import TRACK
 from critique_app.media.thumbnails import THUMB_HEIGHT, sample_frames
 from critique_app.services.films import add_film
 from db.project import open_project

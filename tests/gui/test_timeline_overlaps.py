@@ -12,7 +12,7 @@ from PyQt6.QtCore import QPoint, QRectF, Qt
 from PyQt6.QtGui import QColor
 
 from critique_app.domain.model import Annotation, FrameRange
-from critique_app.gui.timeline import TRACK, Timeline, TimelineBar
+from critique_app.gui.timeline.timeline import TRACK, Timeline, TimelineBar
 from critique_app.services.films import add_film
 from db.project import open_project
 

@@ -8,7 +8,7 @@ from collections import Counter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from critique_app.gui.timeline_rows import pack_rows, row_count
+from critique_app.gui.timeline.timeline_rows import pack_rows, row_count
 
 spans_strategy = st.lists(
     st.tuples(st.integers(0, 300), st.integers(0, 60)).map(lambda t: (t[0], t[0] + t[1])),

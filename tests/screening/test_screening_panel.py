@@ -7,7 +7,7 @@ from typing import Any
 from PyQt6.QtCore import Qt
 
 from critique_app.domain.screening import ScreeningResult
-from critique_app.gui.screening_panel import ScreeningPanel
+from critique_app.gui.panels.screening.screening_panel import ScreeningPanel
 from critique_app.services.screening_table import row_of
 from tests.screening.test_screening_table import RESULTS
 

@@ -15,7 +15,7 @@ from PyQt6.QtWidgets import QFileDialog, QLabel, QMessageBox
 
 from critique_app.domain.commands import Change
 from critique_app.errors import UserError
-from critique_app.gui.films_panel import NO_PROJECT, FilmsPanel
+from critique_app.gui.panels.films.films_panel import NO_PROJECT, FilmsPanel
 from critique_app.gui.window_context import WindowContext
 from critique_app.gui.worker import Task
 from critique_app.services.film_list import (

@@ -2,7 +2,7 @@
 
 A thin view over services/screening_table.py (rows, ranking, filters are there, Qt-free).
 Sortable by any column, filtered by text and "needs an eye"; a double click asks the window to
-open the film at its first match. File ▸ Screen a folder… fills it (gui/screening_dock.py).
+open the film at its first match. File ▸ Screen a folder… fills it (gui/panels/screening/screening_dock.py).
 """
 
 from __future__ import annotations

@@ -18,10 +18,10 @@ from critique_app.domain import commands as cmd
 from critique_app.domain.model import Annotation, FrameRange, Keyframe, Region
 from critique_app.errors import UserError
 from critique_app.gui.actions import ANNOTATE, SPECS, menu_title
-from critique_app.gui.annotation_editor import AnnotationEditor
-from critique_app.gui.annotation_menus import AnnotationMenus
-from critique_app.gui.annotation_table import AnnotationTable
-from critique_app.gui.region_overlay import TOOLS, RegionOverlay, ShownRegion
+from critique_app.gui.annotate.annotation_editor import AnnotationEditor
+from critique_app.gui.annotate.annotation_menus import AnnotationMenus
+from critique_app.gui.annotate.annotation_table import AnnotationTable
+from critique_app.gui.annotate.region_overlay import TOOLS, RegionOverlay, ShownRegion
 from critique_app.gui.window_context import WindowContext
 from critique_app.services.workspace import ProjectWorkspace
 
@@ -165,7 +165,9 @@ class AnnotationWorkbench(QObject):
             self.controller.show_frame(frame)
 
     def colour_of(self, category: Any) -> str:
-        from critique_app.gui.timeline_presenter import colour_for  # the timeline's colours
+        from critique_app.gui.timeline.timeline_presenter import (
+            colour_for,  # the timeline's colours
+        )
 
         if category is None:
             return FALLBACK_COLOUR
@@ -445,7 +447,7 @@ class AnnotationWorkbench(QObject):
         if self.workspace is None:
             self.window.show_message("Open a project to edit its vocabularies.")
             return
-        from critique_app.gui.vocabulary_editor import VocabularyEditor
+        from critique_app.gui.annotate.vocabulary_editor import VocabularyEditor
 
         dialog = VocabularyEditor(self.workspace, self.window.as_widget())
         dialog.changed.connect(self.project_content_changed)
@@ -456,7 +458,7 @@ class AnnotationWorkbench(QObject):
         if self.session.project is None:
             self.window.show_message("Open the teacher's project first, then merge into it.")
             return
-        from critique_app.gui.merge_dialog import MergeDialog
+        from critique_app.gui.panels.merge.merge_dialog import MergeDialog
 
         film = self.session.film
         dialog = MergeDialog(

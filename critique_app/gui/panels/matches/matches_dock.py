@@ -129,7 +129,7 @@ class MatchesDock(QObject):
 
     def ensure_panel(self) -> Any:
         if self.panel is None:
-            from critique_app.gui.matches_panel import MatchesPanel
+            from critique_app.gui.panels.matches.matches_panel import MatchesPanel
 
             self.panel = MatchesPanel()
             self.panel.find_requested.connect(self.find_matches)
@@ -232,7 +232,7 @@ class MatchesDock(QObject):
 
     # -- looking and annotating --------------------------------------------------------------
     def look_at(self, first: int, last: int) -> None:
-        self.controller.mark_range(first, last)
+        self.controller.marks.mark_range(first, last)
         self.controller.show_frame(first)
 
     def _lane_clicked(self, key: str, first: int, last: int) -> None:

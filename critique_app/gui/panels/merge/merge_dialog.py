@@ -63,7 +63,7 @@ class MergeDialog(QDialog):
         self.project_path = project.path
         self.film_id = film_id  # the film whose agreement shows once the class is merged
         self.task: Task | None = None
-        from critique_app.gui.agreement_panel import AgreementPanel
+        from critique_app.gui.panels.agreement.agreement_panel import AgreementPanel
 
         self.agreement = AgreementPanel()
         self.agreement.stack = stack
@@ -160,7 +160,7 @@ class MergeDialog(QDialog):
 
     def measure_agreement(self) -> Task | None:
         """Where the merged class agrees and differs on the film, in a table below."""
-        from critique_app.gui.agreement_dock import measure
+        from critique_app.gui.panels.agreement.agreement_dock import measure
 
         if self.film_id is None:
             return None

@@ -21,7 +21,7 @@ from PyQt6.QtWidgets import (
 from critique_app.domain.timecode import frame_to_seconds, frame_to_smpte, parse_position
 from critique_app.gui.actions import ActionCollection
 from critique_app.gui.fitting_label import FittingLabel
-from critique_app.gui.player_controller import PLAY_RATES
+from critique_app.gui.player.player_controller import PLAY_RATES
 from critique_app.paths import resource
 
 

@@ -32,14 +32,14 @@ from PyQt6.QtWidgets import (
 )
 
 from critique_app.domain.model import Film
-from critique_app.gui.compare_view import (
+from critique_app.gui.panels.compare.compare_view import (
     MODE_NAMES,
     MODES,
     CompareView,
     PaneRegion,
     fit_crop,
 )
-from critique_app.gui.frame_fetcher import FrameFetcher
+from critique_app.gui.player.frame_fetcher import FrameFetcher
 from critique_app.gui.window_context import WindowContext
 from critique_app.gui.worker import Task
 from critique_app.progress import Progress
@@ -511,7 +511,9 @@ class Comparer(QObject):
         view.set_regions("b", () if b is None else self._regions_at(self._regions_b, b))
 
     def _regions_at(self, annotations: list[Any], frame: int) -> tuple[PaneRegion, ...]:
-        from critique_app.gui.timeline_presenter import colour_for  # the timeline's colours
+        from critique_app.gui.timeline.timeline_presenter import (
+            colour_for,  # the timeline's colours
+        )
 
         project = self.window.session.project
         out: list[PaneRegion] = []

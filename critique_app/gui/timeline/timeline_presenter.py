@@ -16,9 +16,9 @@ from PyQt6.QtGui import QImage
 from critique_app.domain.commands import Change
 from critique_app.domain.model import Film
 from critique_app.errors import UserError
-from critique_app.gui.player_controller import PlayerController
+from critique_app.gui.player.player_controller import PlayerController
 from critique_app.gui.project_session import ProjectSession
-from critique_app.gui.timeline import Timeline, TimelineBar, TimelineCanvas
+from critique_app.gui.timeline.timeline import Timeline, TimelineBar, TimelineCanvas
 from critique_app.gui.worker import Task, TaskRunner
 from critique_app.media.thumbnails import THUMB_HEIGHT, generate_thumbnails, sample_frames
 from critique_app.progress import Progress
@@ -93,7 +93,7 @@ class TimelinePresenter(QObject):
         canvas.scrub_released.connect(controller.show_frame)
         canvas.range_edited.connect(self.edit_range)
         controller.frame_changed.connect(canvas.set_current)
-        controller.marks_changed.connect(canvas.set_marks)
+        controller.marks.changed.connect(canvas.set_marks)
         controller.film_opened.connect(self._film_opened)
         session.changed.connect(self._changed)
         session.content_changed.connect(self.reload)
@@ -118,9 +118,9 @@ class TimelinePresenter(QObject):
             canvas.set_lane("markers", [])
             canvas.set_shot_cuts([])
             canvas.set_matches([])
-            self.controller.set_marks([])
+            self.controller.marks.set_stops([])
             return
-        self.controller.set_marks(load_tracks(canvas, project, film))
+        self.controller.marks.set_stops(load_tracks(canvas, project, film))
 
     def edit_range(self, annotation_id: int, start: int, end: int) -> None:
         """A bar's edge dragged on the timeline: one undoable command (Ctrl+Z puts it back)."""

@@ -10,7 +10,7 @@ from PyQt6.QtCore import QObject, Qt, QTimer
 from PyQt6.QtWidgets import QDockWidget, QLabel
 
 from critique_app.domain.commands import Change
-from critique_app.gui.seminar_adding import SeminarAdder
+from critique_app.gui.panels.seminars.seminar_adding import SeminarAdder
 from critique_app.gui.window_context import WindowContext
 from critique_app.services.workspace import ProjectWorkspace
 
@@ -71,7 +71,7 @@ class SeminarDock(QObject):
         if project is None:
             return None
         if self.panel is None:
-            from critique_app.gui.seminar_panel import SeminarPanel
+            from critique_app.gui.panels.seminars.seminar_panel import SeminarPanel
 
             self.panel = SeminarPanel(project, self.session.undo_stack, runner=self.window.tasks)
             self.panel.setObjectName("SeminarPanel")
@@ -125,7 +125,7 @@ class SeminarDock(QObject):
             self._land(*pending)
 
     def _land(self, first: int, last: int) -> None:
-        self.controller.mark_range(first, last)
+        self.controller.marks.mark_range(first, last)
         self.controller.show_frame(first)
         self.window.show_message(
             "Passage marked in → out; Space plays it (Ctrl+L loops between the marks)."

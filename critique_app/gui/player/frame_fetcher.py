@@ -8,6 +8,7 @@ Every open starts a new generation; what the worker sends for an older film is d
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,61 @@ from PyQt6.QtCore import QObject, pyqtSignal
 from critique_app.errors import UserError
 from critique_app.gui.worker import Task, TaskRunner
 from critique_app.progress import Progress
+
+# What the GUI thread asks of the worker, and what the worker reports back. Each names the
+# generation (the film asked for) it belongs to, so what comes for an older film is dropped.
+
+
+@dataclass(frozen=True)
+class OpenFilm:
+    generation: int
+    path: Path
+    info: Any  # media.probe.MediaInfo when the caller has probed already, else None
+    then: int = 0  # the frame to show first
+
+
+@dataclass(frozen=True)
+class AdoptFilm:
+    generation: int
+    server: Any  # a FrameServer prepared elsewhere (prepare_film), or None: no film at all
+    then: int = 0
+
+
+@dataclass(frozen=True)
+class FetchFrame:
+    generation: int
+    index: int
+
+
+Job = OpenFilm | AdoptFilm | FetchFrame
+
+
+@dataclass(frozen=True)
+class FilmOpened:
+    generation: int
+    info: Any  # media.probe.MediaInfo
+
+
+@dataclass(frozen=True)
+class FilmOpenFailed:
+    generation: int
+    sentence: str
+
+
+@dataclass(frozen=True)
+class FrameReady:
+    generation: int
+    frame: Any  # media.frame_server.Frame
+
+
+@dataclass(frozen=True)
+class FrameFailed:
+    generation: int
+    index: int
+    sentence: str
+
+
+FetcherEvent = FilmOpened | FilmOpenFailed | FrameReady | FrameFailed
 
 
 class FrameFetcher(QObject):
@@ -28,7 +84,7 @@ class FrameFetcher(QObject):
     def __init__(self, runner: TaskRunner, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._cond = threading.Condition()
-        self._pending: tuple[str, int, Any] | None = None
+        self._pending: Job | None = None
         self._generation = 0  # of the film asked for last (GUI thread)
         self.server: Any = None  # media.frame_server.FrameServer once opened (worker's)
         # The film on screen's frame times, for the GUI thread: set when the film is handed
@@ -41,7 +97,7 @@ class FrameFetcher(QObject):
     def open(self, path: str | Path, info: Any = None) -> None:
         self._generation += 1
         self.timing = None  # until the worker reports it open
-        self._submit(("open", self._generation, (Path(path), info, 0)))
+        self._submit(OpenFilm(self._generation, Path(path), info))
 
     def adopt(self, server: Any, then: int = 0) -> None:
         """Serve frames from `server` (a FrameServer prepared elsewhere, see `prepare_film`)
@@ -49,7 +105,7 @@ class FrameFetcher(QObject):
         way for the film before are dropped. `server` None: no film at all."""
         self._generation += 1
         self.timing = server  # its frame index and times are read already: usable at once
-        self._submit(("adopt", self._generation, (server, int(then))))
+        self._submit(AdoptFilm(self._generation, server, int(then)))
 
     def time_of(self, index: int) -> Fraction | None:
         """Seconds from the first frame to frame `index` of the film on screen (its real
@@ -58,18 +114,18 @@ class FrameFetcher(QObject):
         return None if timing is None else timing.time_of(index)
 
     def request(self, index: int) -> None:
-        self._submit(("frame", self._generation, int(index)))
+        self._submit(FetchFrame(self._generation, int(index)))
 
-    def _submit(self, job: tuple[str, int, Any]) -> None:
+    def _submit(self, job: Job) -> None:
         stale = None
         with self._cond:
             # an open (or adopt) must not be overtaken by a frame request: merge them
             pending = self._pending
-            if pending is not None and pending[0] in ("open", "adopt") and job[0] == "frame":
-                self._pending = (pending[0], pending[1], (*pending[2][:-1], job[2]))
+            if isinstance(pending, (OpenFilm, AdoptFilm)) and isinstance(job, FetchFrame):
+                self._pending = replace(pending, then=job.index)
             else:
-                if pending is not None and pending[0] == "adopt":
-                    stale = pending[2][0]  # a prepared film never served: nobody else has it
+                if isinstance(pending, AdoptFilm):
+                    stale = pending.server  # a prepared film never served: nobody else has it
                 self._pending = job
             self._cond.notify()
         if stale is not None:
@@ -82,19 +138,18 @@ class FrameFetcher(QObject):
             task.drop()
             task.wait(2.0)
 
-    def _arrived(self, event: tuple[str, int, Any]) -> None:
-        kind, generation, payload = event
-        if generation != self._generation or self._task is None:
+    def _arrived(self, event: FetcherEvent) -> None:
+        if event.generation != self._generation or self._task is None:
             return  # for a film that is no longer asked for
-        if kind == "opened":
-            self.timing = self.server  # set by the worker before it published "opened"
-            self.opened.emit(payload)
-        elif kind == "open_failed":
-            self.open_failed.emit(payload)
-        elif kind == "ready":
-            self.ready.emit(payload)
-        elif kind == "failed":
-            self.failed.emit(*payload)
+        if isinstance(event, FilmOpened):
+            self.timing = self.server  # set by the worker before it published FilmOpened
+            self.opened.emit(event.info)
+        elif isinstance(event, FilmOpenFailed):
+            self.open_failed.emit(event.sentence)
+        elif isinstance(event, FrameReady):
+            self.ready.emit(event.frame)
+        else:
+            self.failed.emit(event.index, event.sentence)
 
     # -- the worker -------------------------------------------------------------------------
     def _wake(self) -> None:
@@ -110,20 +165,19 @@ class FrameFetcher(QObject):
                         self._cond.wait()
                     if progress.cancelled:
                         return
-                    kind, generation, arg = self._pending  # type: ignore[misc]
-                    self._pending = None
-                if kind == "open":
-                    self._do_open(progress, generation, *arg)
-                elif kind == "adopt":
-                    self._do_adopt(progress, generation, *arg)
-                else:
-                    self._do_frame(progress, generation, arg)
-                    self._prefetch(progress, arg + 1)
+                    job, self._pending = self._pending, None
+                if isinstance(job, OpenFilm):
+                    self._do_open(progress, job.generation, job.path, job.info, job.then)
+                elif isinstance(job, AdoptFilm):
+                    self._do_adopt(progress, job.generation, job.server, job.then)
+                elif job is not None:
+                    self._do_frame(progress, job.generation, job.index)
+                    self._prefetch(progress, job.index + 1)
         finally:
             with self._cond:
                 pending, self._pending = self._pending, None
-            if pending is not None and pending[0] == "adopt" and pending[2][0] is not None:
-                pending[2][0].close()
+            if isinstance(pending, AdoptFilm) and pending.server is not None:
+                pending.server.close()
             if self.server is not None:
                 self.server.close()
                 self.server = None
@@ -152,14 +206,12 @@ class FrameFetcher(QObject):
         try:
             self.server = FrameServer(path, info)
         except UserError as err:
-            progress.publish(("open_failed", generation, str(err)))
+            progress.publish(FilmOpenFailed(generation, str(err)))
             return
         except Exception as err:  # a file PyAV chokes on is still the user's file problem
-            progress.publish(
-                ("open_failed", generation, f"{path.name} could not be opened: {err}.")
-            )
+            progress.publish(FilmOpenFailed(generation, f"{path.name} could not be opened: {err}."))
             return
-        progress.publish(("opened", generation, self.server.info))
+        progress.publish(FilmOpened(generation, self.server.info))
         self._do_frame(progress, generation, then)
 
     def _do_adopt(self, progress: Progress, generation: int, server: Any, then: int) -> None:
@@ -176,14 +228,14 @@ class FrameFetcher(QObject):
         try:
             frame = self.server.frame(index)
         except UserError as err:
-            progress.publish(("failed", generation, (index, str(err))))
+            progress.publish(FrameFailed(generation, index, str(err)))
             return
         except Exception as err:
             progress.publish(
-                ("failed", generation, (index, f"Frame {index} could not be decoded: {err}."))
+                FrameFailed(generation, index, f"Frame {index} could not be decoded: {err}.")
             )
             return
-        progress.publish(("ready", generation, frame))
+        progress.publish(FrameReady(generation, frame))
 
 
 class PreparedFilm:

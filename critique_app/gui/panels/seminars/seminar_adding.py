@@ -25,7 +25,7 @@ WHICH = "Add the passage to which seminar? Choose one, or type the name of a new
 
 
 class SeminarDockView(Protocol):
-    """The seminar dock (gui/seminar_dock.py, which owns the adder) as the adder uses it."""
+    """The seminar dock (gui/panels/seminars/seminar_dock.py, which owns the adder) as the adder uses it."""
 
     panel: Any  # the SeminarPanel once somebody looked at it, else None
 

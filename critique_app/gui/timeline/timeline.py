@@ -29,8 +29,8 @@ from PyQt6.QtWidgets import QGridLayout, QScrollBar, QWidget
 
 from critique_app.domain.timecode import frame_to_smpte, nominal_fps
 from critique_app.gui.keys.focus_rules import take_single_keys
-from critique_app.gui.timeline_density import DenseTracks
-from critique_app.gui.timeline_rows import pack_rows, row_count
+from critique_app.gui.timeline.timeline_density import DenseTracks
+from critique_app.gui.timeline.timeline_rows import pack_rows, row_count
 
 HEADER = 116  # track names column
 RULER = 24

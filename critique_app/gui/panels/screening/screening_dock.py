@@ -51,7 +51,7 @@ class ScreeningDock(QObject):
 
     def ensure_panel(self) -> Any:
         if self.panel is None:
-            from critique_app.gui.screening_panel import ScreeningPanel
+            from critique_app.gui.panels.screening.screening_panel import ScreeningPanel
 
             self.panel = ScreeningPanel()
             self.panel.open_film_requested.connect(self.open_submission)

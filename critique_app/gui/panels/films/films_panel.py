@@ -2,7 +2,7 @@
 fingerprints), with buttons and a right-click menu for what can be done to one film.
 
 A thin view: it shows the rows it is given and asks, by signals, for the work to be done
-(gui/films_dock.py does it through services).
+(gui/panels/films/films_dock.py does it through services).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from critique_app.gui.provenance_panel import BADGES
+from critique_app.gui.panels.provenance.provenance_panel import BADGES
 from critique_app.services.film_list import FilmEntry
 
 COLUMNS = ("Title", "Length", "Rate", "Credentials", "Fingerprints")

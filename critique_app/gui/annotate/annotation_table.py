@@ -221,13 +221,13 @@ class AnnotationTableModel(QAbstractTableModel):
         )
 
     def mimeTypes(self) -> list[str]:  # noqa: N802
-        from critique_app.gui.seminar_panel import ANNOTATION_MIME
+        from critique_app.gui.panels.seminars.seminar_panel import ANNOTATION_MIME
 
         return [ANNOTATION_MIME]
 
     def mimeData(self, indexes: Any) -> QMimeData:  # noqa: N802
         """The dragged rows' annotation ids, in the form the seminar panel accepts."""
-        from critique_app.gui.seminar_panel import annotation_mime
+        from critique_app.gui.panels.seminars.seminar_panel import annotation_mime
 
         rows = sorted({i.row() for i in indexes if i.isValid() and i.row() < len(self.ids)})
         return annotation_mime([self.ids[r] for r in rows])

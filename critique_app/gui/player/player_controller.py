@@ -3,6 +3,9 @@
 The frame index here is the truth an annotation stores. Engines only play; whenever playback
 stops (pause, step, mark, scrub release) the controller asks the frame fetcher for the exact
 frame at that index and the view paints it.
+
+In and out points with the ↑/↓ stops (`controller.marks`, gui/player/marks.py) and the sound
+(`controller.sound`, gui/player/sound.py) are parts of their own; the window wires their keys.
 """
 
 from __future__ import annotations
@@ -13,8 +16,10 @@ from typing import Any
 from PyQt6.QtCore import QObject, pyqtSignal
 
 from critique_app.domain.timecode import nominal_fps
-from critique_app.gui.engine_bridge import QUEUED, EngineBridge
-from critique_app.gui.frame_fetcher import FrameFetcher
+from critique_app.gui.player.engine_bridge import QUEUED, EngineBridge
+from critique_app.gui.player.frame_fetcher import FrameFetcher
+from critique_app.gui.player.marks import Marks
+from critique_app.gui.player.sound import Sound
 from critique_app.gui.worker import TaskRunner
 from critique_app.player.engine import EngineState, PlayerEngine
 from critique_app.player.shuttle import Shuttle
@@ -29,9 +34,7 @@ class PlayerController(QObject):
     mode_changed = pyqtSignal(str)  # 'exact' | 'loading' | 'playing' | 'scrubbing'
     playing_changed = pyqtSignal(bool)
     film_opened = pyqtSignal(object)  # MediaInfo
-    marks_changed = pyqtSignal(object, object)  # in, out (int or None)
     rate_changed = pyqtSignal(float)
-    audio_changed = pyqtSignal(int, bool)  # volume, muted
     message = pyqtSignal(str)  # a sentence for the status bar
     native_video = pyqtSignal(bool)  # True: the engine draws into the native window
     film_closed = pyqtSignal()  # no film any more (unload)
@@ -55,12 +58,9 @@ class PlayerController(QObject):
         self.playing = False
         self.mode = "loading"
         self.play_rate = 1.0
-        self.in_mark: int | None = None
-        self.out_mark: int | None = None
-        self.loop = False
-        self.volume = 80
-        self.muted = False
-        self.marks: list[int] = []  # annotation boundaries and markers for ↑/↓
+        self.marks = Marks(self, self)  # in, out, loop, the ↑/↓ stops
+        self.marks.message.connect(self.message)
+        self.sound = Sound(self._engines, self)  # one volume and mute for every engine
         self.limit: int | None = None  # decodable frames when the file breaks half-way
         self.shuttle = Shuttle()
         self._engine: PlayerEngine | None = None
@@ -97,7 +97,7 @@ class PlayerController(QObject):
         self.path = Path(path)
         self.info = None
         self.current, self.shown_index, self.limit = 0, None, None
-        self.in_mark = self.out_mark = None
+        self.marks.forget()
         self._set_mode("loading")
         self.fetcher.open(self.path, info)
 
@@ -114,7 +114,7 @@ class PlayerController(QObject):
         self.path = Path(prepared.path)
         self.info = None
         self.current, self.shown_index, self.limit = frame.index, None, None
-        self.in_mark = self.out_mark = None
+        self.marks.forget()
         self._set_mode("loading")
         self.fetcher.adopt(server, frame.index)
         self._on_opened(prepared.info)
@@ -127,10 +127,10 @@ class PlayerController(QObject):
         self.stop()
         self.path, self.info = None, None
         self.current, self.shown_index, self.limit = 0, None, None
-        self.in_mark = self.out_mark = None
+        self.marks.forget()
         self.fetcher.adopt(None)
         self.film_closed.emit()
-        self.marks_changed.emit(None, None)
+        self.marks.changed.emit(None, None)
         self.frame_changed.emit(0)
         self._set_mode("loading")
 
@@ -141,7 +141,7 @@ class PlayerController(QObject):
         for engine in self._engines():
             engine.load(self.path, info)
         self.film_opened.emit(info)
-        self.marks_changed.emit(None, None)
+        self.marks.changed.emit(None, None)
         self.frame_changed.emit(self.current)
 
     def attach(self, window_id: int) -> None:
@@ -181,8 +181,14 @@ class PlayerController(QObject):
         engine = self.forward if rate > 0 else self.reverse
         if self._engine is not None and self._engine is not engine and self._engine.is_playing:
             self._engine.pause()
-        if self.loop and self._has_range() and not (self.in_mark <= self.current <= self.out_mark):  # type: ignore[operator]
-            self.current = self.in_mark  # type: ignore[assignment]
+        first, last = self.marks.in_mark, self.marks.out_mark
+        if (
+            self.marks.loop
+            and first is not None
+            and last is not None
+            and not first <= self.current <= last
+        ):
+            self.current = first
         elif rate > 0 and self.current >= self.last_frame:
             self.current = 0
         self._engine = engine
@@ -332,82 +338,21 @@ class PlayerController(QObject):
         smaller = [r for r in PLAY_RATES if r < self.play_rate - 1e-9]
         self.set_play_rate(smaller[-1] if smaller else PLAY_RATES[0])
 
-    # -- marks --------------------------------------------------------------------------
-    def set_in(self) -> None:
-        self.in_mark = self._settled()
-        if self.out_mark is not None and self.out_mark < self.in_mark:
-            self.out_mark = None
-        self.marks_changed.emit(self.in_mark, self.out_mark)
+    # -- in and out (their part owns them; read here as often as the frame is) -----------
+    @property
+    def in_mark(self) -> int | None:
+        return self.marks.in_mark
 
-    def set_out(self) -> None:
-        self.out_mark = self._settled()
-        if self.in_mark is not None and self.in_mark > self.out_mark:
-            self.in_mark = None
-        self.marks_changed.emit(self.in_mark, self.out_mark)
-
-    def mark_range(self, first: int, last: int) -> None:
-        """In and out at once (a seminar passage previewed, a match looked at)."""
-        self.in_mark, self.out_mark = min(first, last), max(first, last)
-        self.marks_changed.emit(self.in_mark, self.out_mark)
-
-    def clear_marks(self) -> None:
-        self.in_mark = self.out_mark = None
-        self.marks_changed.emit(None, None)
-
-    def go_in(self) -> None:
-        if self.in_mark is None:
-            self.message.emit("No in point set (press I).")
-        else:
-            self.show_frame(self.in_mark)
-
-    def go_out(self) -> None:
-        if self.out_mark is None:
-            self.message.emit("No out point set (press O).")
-        else:
-            self.show_frame(self.out_mark)
-
-    def set_loop(self, on: bool) -> None:
-        self.loop = bool(on)
-
-    def set_marks(self, frames: list[int]) -> None:
-        """Annotation boundaries and markers the ↑/↓ keys visit."""
-        self.marks = sorted(set(frames))
-
-    def next_mark(self) -> None:
-        later = [f for f in self.marks if f > self.current]
-        if later:
-            self.show_frame(later[0])
-        else:
-            self.message.emit("No annotation or marker after this frame.")
-
-    def previous_mark(self) -> None:
-        earlier = [f for f in self.marks if f < self.current]
-        if earlier:
-            self.show_frame(earlier[-1])
-        else:
-            self.message.emit("No annotation or marker before this frame.")
-
-    # -- sound ----------------------------------------------------------------------------
-    def set_volume(self, volume: int) -> None:
-        self.volume = max(0, min(100, int(volume)))
-        for engine in self._engines():
-            engine.set_volume(self.volume)
-        self.audio_changed.emit(self.volume, self.muted)
-
-    def set_mute(self, muted: bool) -> None:
-        self.muted = bool(muted)
-        for engine in self._engines():
-            engine.set_mute(self.muted)
-        self.audio_changed.emit(self.volume, self.muted)
+    @property
+    def out_mark(self) -> int | None:
+        return self.marks.out_mark
 
     # -- events from engines and the fetcher (GUI thread) ---------------------------------
-    def _settled(self) -> int:
+    def settled(self) -> int:
+        """The frame under the playhead now: the engine's while playing."""
         if self.playing and self._engine is not None:
             return self._engine.position_frame
         return self.current
-
-    def _has_range(self) -> bool:
-        return self.in_mark is not None and self.out_mark is not None
 
     def _on_engine_position(self, index: int) -> None:
         if self.closed:
@@ -419,12 +364,13 @@ class PlayerController(QObject):
             return
         self.current = index
         self.frame_changed.emit(index)
-        if self.loop and self._has_range() and self._engine is not None:
+        first, last = self.marks.in_mark, self.marks.out_mark
+        if self.marks.loop and first is not None and last is not None and self._engine is not None:
             rate = self._engine.rate
-            if rate > 0 and index >= self.out_mark:  # type: ignore[operator]
-                self._engine.seek_frame(self.in_mark)  # type: ignore[arg-type]
-            elif rate < 0 and index <= self.in_mark:  # type: ignore[operator]
-                self._engine.seek_frame(self.out_mark)  # type: ignore[arg-type]
+            if rate > 0 and index >= last:
+                self._engine.seek_frame(first)
+            elif rate < 0 and index <= first:
+                self._engine.seek_frame(last)
 
     def _on_engine_picture(self, frame: Any) -> None:
         if self.closed:

@@ -54,7 +54,7 @@ class AgreementDock(QObject):
 
     def ensure_panel(self) -> Any:
         if self.panel is None:
-            from critique_app.gui.agreement_panel import AgreementPanel
+            from critique_app.gui.panels.agreement.agreement_panel import AgreementPanel
 
             self.panel = AgreementPanel()
             self.panel.look_requested.connect(self.look_at)
@@ -92,7 +92,7 @@ class AgreementDock(QObject):
         if film is None or film.id != film_id:
             return
         controller = self.window.controller
-        controller.mark_range(first, last)
+        controller.marks.mark_range(first, last)
         controller.show_frame(first)
 
     def _seminar_added(self, _seminar_id: int, count: int) -> None:

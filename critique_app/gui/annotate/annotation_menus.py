@@ -18,18 +18,18 @@ from PyQt6.QtWidgets import QApplication, QMenu
 
 from critique_app.domain import commands as cmd
 from critique_app.domain.model import FrameRange, Region
-from critique_app.gui.annotation_table import AnnotationTable
-from critique_app.gui.region_overlay import RegionOverlay, ShownRegion
-from critique_app.gui.timeline import HEADER, TimelineCanvas
+from critique_app.gui.annotate.annotation_table import AnnotationTable
+from critique_app.gui.annotate.region_overlay import RegionOverlay, ShownRegion
+from critique_app.gui.timeline.timeline import HEADER, TimelineCanvas
 from critique_app.gui.window_context import WindowContext
 from critique_app.services.workspace import ProjectWorkspace
 
 if TYPE_CHECKING:  # names for mypy only
-    from critique_app.gui.player_controller import PlayerController
+    from critique_app.gui.player.player_controller import PlayerController
 
 
 class Workbench(Protocol):
-    """The annotation workbench (gui/annotation_actions.py, which builds these menus) as they
+    """The annotation workbench (gui/annotate/annotation_actions.py, which builds these menus) as they
     use it; naming its class here would make the two modules import each other."""
 
     window: WindowContext

@@ -1,0 +1,1 @@
+"""The window's docked panels, one sub-package per feature."""

@@ -1,0 +1,1 @@
+"""Panels ▸ Agreement: where annotators differ on a class."""

@@ -1,0 +1,1 @@
+"""Provenance ▸ Move annotations onto another copy of the film."""

@@ -1,0 +1,1 @@
+"""The Films panel: the project's films, added, removed, relinked, opened."""

@@ -1,0 +1,1 @@
+"""The Matches panel: the film's frames found in the reference library."""

@@ -1,0 +1,1 @@
+"""Merging a student's project into this one."""

@@ -1,0 +1,1 @@
+"""The Provenance panel: the film's Content Credentials, metadata and AI signals."""

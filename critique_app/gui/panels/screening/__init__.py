@@ -1,0 +1,1 @@
+"""File ▸ Screen a folder… and the Screening panel."""

@@ -1,0 +1,1 @@
+"""The Seminars panel: passages gathered from several films, with prompts."""

@@ -1,0 +1,50 @@
+"""Everything plugged into the main window, in one list: a new panel joins the window here.
+
+The window installs them in this order (the annotation workbench first: the others use it)
+and keeps what each installer returns under the entry's attribute (`window.matches`…). At
+shutdown it closes, last installed first, those that hold work (they have a `close()`).
+Picard's extension points and Anki's operations are the model: no hand call per panel in
+main_window.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from critique_app.gui.annotate.anchor_keeper import install_anchor_keeper
+from critique_app.gui.annotate.annotation_actions import install_annotation_tools
+from critique_app.gui.panels.agreement.agreement_dock import install_agreement
+from critique_app.gui.panels.compare.compare_dock import install_compare
+from critique_app.gui.panels.copies.copy_dialog import install_copy_mover
+from critique_app.gui.panels.films.films_dock import install_films
+from critique_app.gui.panels.matches.matches_dock import install_matches
+from critique_app.gui.panels.screening.screening_dock import install_screening
+from critique_app.gui.panels.seminars.seminar_dock import install_seminar_dock
+from critique_app.gui.project_commands import install_project_commands
+
+if TYPE_CHECKING:
+    from critique_app.gui.main_window import MainWindow
+
+
+@dataclass(frozen=True)
+class PlugIn:
+    attribute: str  # the window attribute that keeps what `install` returns
+    # Each installer states the part of the window it needs (a Protocol such as
+    # WindowContext); the main window offers them all, and mypy checks it here.
+    install: Callable[[MainWindow], object]
+
+
+PLUG_INS: tuple[PlugIn, ...] = (
+    PlugIn("annotations", install_annotation_tools),  # table, editor, drawing tools, their keys
+    PlugIn("seminars", install_seminar_dock),
+    PlugIn("anchor_keeper", install_anchor_keeper),  # annotations kept on a changed film
+    PlugIn("matches", install_matches),
+    PlugIn("copies", install_copy_mover),  # Provenance ▸ Move annotations onto another copy
+    PlugIn("screening", install_screening),  # File ▸ Screen a folder…, the Screening panel
+    PlugIn("agreement", install_agreement),  # Panels ▸ Agreement: where a class differs
+    PlugIn("compare", install_compare),  # View ▸ Compare with…, the compare panel
+    PlugIn("project_commands", install_project_commands),  # File ▸ New, Recent, Copy, Close
+    PlugIn("films", install_films),  # Panels ▸ Films: the project's films
+)

@@ -1,0 +1,1 @@
+"""The timeline under the picture: tiers, annotations, marks, thumbnails and density lanes."""
