@@ -24,6 +24,7 @@ class ActionSpec:
 
 
 ANNOTATE = "Annotate"
+PROVENANCE = "Provenance"
 
 SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("open", "&Open project or film…", ("Ctrl+O",), "File"),
@@ -102,6 +103,15 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("find_annotations", "Search annotations…", ("Ctrl+F",), ANNOTATE, repeats=False),
     ActionSpec("edit_vocabulary", "Edit vocabularies…", (), ANNOTATE, repeats=False),
     ActionSpec("merge_projects", "Merge students' projects…", (), ANNOTATE, repeats=False),
+    # The Provenance menu: built by gui/matches_dock.py; Check a file… is wired by the window.
+    ActionSpec(
+        "check_file",
+        "Check a &file…",
+        (),
+        PROVENANCE,
+        tip="Check the Content Credentials of any still or film in the provenance panel",
+        repeats=False,
+    ),
 )
 
 MENUS = ("File", "Edit", "Playback", "Marks", "View")  # the main window's; Annotate is added later
