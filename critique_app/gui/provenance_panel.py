@@ -285,7 +285,7 @@ class ProvenancePanel(QWidget):
                     ing.relationship or "",
                     verdict_words(j["reason"]),
                     ai_signal_words(signal),
-                ]  # fmt: skip
+                ]
             )
             item.setToolTip(2, f"C2PA reason code: {j['reason']}")
             item.setToolTip(3, f"C2PA AI signal code: {signal}")

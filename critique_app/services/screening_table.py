@@ -196,7 +196,7 @@ def filter_rows(
                     r.ai_signal_words,
                     r.problem,
                     *r.matches,
-                ]  # fmt: skip
+                ]
             ).lower()
             if not all(w in hay for w in words):
                 continue
