@@ -38,10 +38,12 @@ from critique_app.domain.provenance_words import (
     signer_trust,
     trust_list_words,
     verdict_words,
+    without_codes,
 )
 from critique_app.gui import colours
 from critique_app.gui.worker import TaskRunner
 from critique_app.progress import Progress
+from critique_app.provenance.reasons import sdk_codes
 from critique_app.provenance.report import ProvenanceReport
 
 # reason -> (words on the badge, colour): the words are the domain's, the colours the theme's
@@ -215,7 +217,11 @@ class ProvenancePanel(QWidget):
             f"background:{colour}; color:{colours.BADGE_TEXT}; font-weight:bold; padding:6px; "
             "border-radius:4px"
         )
-        self.summary.setText(c["summary"])
+        # the status codes a verdict cites are for experts: in the tooltip, not the sentence
+        codes = sorted({*c["failures"], *c["ingredient_failures"], *sdk_codes()})
+        self.summary.setText(without_codes(c["summary"], codes))
+        failures = ", ".join(sorted({*c["failures"], *c["ingredient_failures"]}))
+        self.summary.setToolTip(f"C2PA status codes: {failures}" if failures else "")
         # Identities sit beside the verdict and never change it.
         self.identities_label.setText(c.get("identities_summary") or "")
         self.identities_label.setVisible(bool(c.get("identities")))

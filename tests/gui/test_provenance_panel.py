@@ -73,6 +73,10 @@ def test_badges_for_tampered_and_missing_credentials(qtbot: QtBot, collage: Path
     panel.show_report(verify_file(bad, "none"))
     assert panel.badge.text() == "Invalid: changed after signing"
     assert BADGE_COLOURS["tampered"] in panel.badge.styleSheet()
+    failures = panel.report.c2pa.failures
+    assert failures and "changed after signing" in panel.summary.text()
+    assert not [code for code in failures if code in panel.summary.text()]  # codes: tooltip
+    assert all(code in panel.summary.toolTip() for code in failures)
     plain = make_still(tmp_path / "plain.png")
     panel.show_report(verify_file(plain, "none"))
     assert panel.badge.text() == "No credentials"
