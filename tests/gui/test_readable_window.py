@@ -17,7 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PyQt6.QtCore import QAbstractItemModel, QModelIndex, Qt
+from PyQt6.QtCore import (
+    QAbstractItemModel,
+    QAbstractListModel,
+    QAbstractTableModel,
+    QModelIndex,
+    Qt,
+)
 from PyQt6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -60,17 +66,20 @@ def model_texts(model: QAbstractItemModel, parent: QModelIndex | None = None) ->
     """Every DisplayRole text of a model, headers and nested rows (trees) included."""
     parent = parent if parent is not None else QModelIndex()
     out: list[str] = []
+    # lists and tables are flat (PyQt hides their hasChildren; a list's columnCount too)
+    flat = isinstance(model, QAbstractListModel | QAbstractTableModel)
+    columns = 1 if isinstance(model, QAbstractListModel) else model.columnCount(parent)
     if not parent.isValid():
-        for section in range(model.columnCount()):
+        for section in range(columns):
             out.append(str(model.headerData(section, Qt.Orientation.Horizontal, DISPLAY) or ""))
     for row in range(model.rowCount(parent)):
-        for column in range(model.columnCount(parent)):
+        for column in range(columns):
             index = model.index(row, column, parent)
             value = model.data(index, DISPLAY)
             if value is not None:
                 out.append(str(value))
         first = model.index(row, 0, parent)
-        if model.hasChildren(first):
+        if not flat and model.hasChildren(first):
             out += model_texts(model, first)
     return out
 
