@@ -14,6 +14,7 @@ from typing import Any
 from critique_app.domain.provenance_words import (
     action_words,
     ai_signal_words,
+    identity_kind_words,
     identity_words,
     lists_consulted,
     signer_name,
@@ -145,7 +146,7 @@ def human_block(j: dict) -> str:
     for ident in c.get("identities", []):
         who = ident.get("name") or "unnamed"
         lines.append(
-            f"  Identity ({ident.get('type') or 'unknown'}): {who}"
+            f"  Identity ({with_code(identity_kind_words, ident.get('type'))}): {who}"
             + (f", issued by {ident['issuer']}" if ident.get("issuer") else "")
             + f" — {with_code(identity_words, ident['status'])}"
             + (f" ({', '.join(ident['codes'])})" if ident.get("codes") else "")

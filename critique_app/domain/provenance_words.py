@@ -51,6 +51,9 @@ IDENTITY_WORDS = {
     "not_checked": "not checked by the library",
 }
 
+# kinds of CAWG identity assertion
+IDENTITY_KINDS = {"cawg.x509": "X.509 certificate", "cawg.ica": "identity claims aggregation"}
+
 # C2PA actions (the specification's standard actions; others are said in letters)
 ACTION_WORDS = {
     "c2pa.created": "Created",
@@ -118,6 +121,11 @@ def action_words(action: str | None) -> str:
         return ACTION_WORDS["c2pa.unknown"]
     known = ACTION_WORDS.get(action)
     return known or _plain(action.removeprefix("c2pa."))
+
+
+def identity_kind_words(kind: str | None) -> str:
+    """What kind of CAWG identity assertion: 'cawg.x509' -> 'X.509 certificate'."""
+    return IDENTITY_KINDS.get(kind or "", "unknown kind")
 
 
 def trust_list_words(key: str | None) -> str:

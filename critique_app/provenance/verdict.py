@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from critique_app.domain.provenance_words import identity_words
+from critique_app.domain.provenance_words import identity_kind_words, identity_words
 from critique_app.provenance import reasons
 from critique_app.provenance.manifests import C2paFinding, Identity, Ingredient, Manifest
 from critique_app.provenance.vocab import AI_SIGNALS, rubric, stronger
@@ -269,8 +269,7 @@ def identity_sentence(identities: list[Identity]) -> str:
     parts = []
     for i in identities:
         who = i.name or (i.identifiers[0].get("uri") if i.identifiers else None) or "unnamed"
-        kind = {"cawg.x509": "X.509 certificate", "cawg.ica": "identity claims aggregation"}
-        parts.append(f"{who} ({kind.get(i.type or '', 'unknown kind')}): "
+        parts.append(f"{who} ({identity_kind_words(i.type)}): "
                      f"{identity_words(i.status)}")  # fmt: skip
     n = len(identities)
     return (f"{n} identit{'y' if n == 1 else 'ies'} apart from the signer: " + "; ".join(parts)
