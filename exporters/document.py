@@ -15,6 +15,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from critique_app.domain import provenance_words as words
 from critique_app.domain.model import (
     Annotation,
     Category,
@@ -60,6 +61,19 @@ class ProvenanceSummary:
     checked_at: str = ""
     signer: str | None = None
     identities: str | None = None  # CAWG identities, beside the verdict (never changing it)
+
+    # What a reader of a handout sees: words, never the codes (domain.provenance_words).
+    @property
+    def verdict_words(self) -> str:
+        return words.verdict_words(self.reason) if self.reason else self.state
+
+    @property
+    def ai_signal_words(self) -> str:
+        return words.ai_signal_words(self.ai_signal) if self.ai_signal else ""
+
+    @property
+    def trust_list_words(self) -> str:
+        return words.trust_list_words(self.trust_list) if self.trust_list else ""
 
 
 @dataclass(frozen=True)

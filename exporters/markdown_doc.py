@@ -24,7 +24,7 @@ def render(doc: ExportDocument, language: str = "en") -> str:
         lines += [md(doc.description), ""]
     lines += ["## Films", ""]
     for f in film_views(doc):
-        extra = f" — Content Credentials: {md(f.provenance.state)}" if f.provenance else ""
+        extra = f" — Content Credentials: {md(f.provenance.verdict_words)}" if f.provenance else ""
         lines.append(f"- **{md(f.title)}** ({f.rate} fps, {f.frames} frames){extra}")
     lines.append("")
     for item in doc.items:

@@ -230,9 +230,13 @@ def build_story(
         line = f"<b>{plain(f.title)}</b> — {plain(f.rate)} fps, {f.frames} frames"
         if f.provenance:
             p = f.provenance
-            line += f"<br/><font color='#8a3b12'>Content Credentials: {plain(p.state)}</font>"
+            line += (
+                f"<br/><font color='#8a3b12'>Content Credentials: {plain(p.verdict_words)}</font>"
+            )
             identities = p.identities and f"identity: {p.identities}"
-            for extra in (p.ai_signal, p.signer and f"signed by {p.signer}", p.reason, identities):
+            vouched = p.trust_list and f"vouched for by {p.trust_list_words}"
+            signer = p.signer and f"signed by {p.signer}"
+            for extra in (p.ai_signal_words, signer, vouched, identities):
                 if extra:
                     line += f" · {plain(extra)}"
         story.append(Paragraph(line, s["fact"]))

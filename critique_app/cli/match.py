@@ -10,6 +10,13 @@ import json
 import sys
 from typing import Any
 
+from critique_app.domain.provenance_words import (
+    ai_signal_words,
+    signer_name,
+    verdict_words,
+    with_code,
+)
+
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
@@ -58,11 +65,12 @@ def run(args: argparse.Namespace) -> int:
             )
             o = m.get("original_provenance")
             if o:
-                signer = o.get("signer") or {}
                 print(
-                    f"    original's Content Credentials ({o['note']}) {o.get('reason')}, "
-                    f"signer {signer.get('organisation') or signer.get('common_name') or '?'}, "
-                    f"AI signal {o.get('ai_signal')}, manifest {o.get('manifest_label')}"
+                    f"    original's Content Credentials ({o['note']}) "
+                    f"{with_code(verdict_words, o.get('reason'))}, "
+                    f"signed by {signer_name(o.get('signer'))}, "
+                    f"AI signal {with_code(ai_signal_words, o.get('ai_signal'))}, "
+                    f"manifest {o.get('manifest_label')}"
                 )
     if report.fingerprints.problem:
         print(f"critique-app: {report.fingerprints.problem}", file=sys.stderr)

@@ -172,7 +172,7 @@ def run(args: argparse.Namespace) -> int:
             flag = "!" if r.needs_eye else " "
             extra = f"; {r.match_count} match(es)" if r.match_count else ""
             print(
-                f"{flag} {r.name}  [{r.verdict}, AI signal {r.ai_signal or '—'}{extra}]  {r.rank_reason}"
+                f"{flag} {r.name}  [{r.verdict}, AI signal {r.ai_signal_words or 'not checked'}{extra}]  {r.rank_reason}"
             )
     for sentence in summary.failed:
         print(f"critique-app: {sentence}", file=sys.stderr)

@@ -11,21 +11,18 @@ import json
 import sys
 from typing import Any
 
-BADGES = {
-    "ok": "TRUSTED",
-    "untrusted_signer": "VALID, signer not on a trust list",
-    "tampered": "INVALID: tampered",
-    "expired_credential": "INVALID: expired credential",
-    "revoked": "INVALID: revoked certificate",
-    "malformed": "INVALID: malformed manifest (not a sign of changed pictures)",
-    "ingredient_invalid": "INGREDIENT INVALID",
-    "sidecar_without_asset": "SIDECAR WITHOUT ITS ASSET",
-    "not_revalidated": "NOT RE-VALIDATED (codes recorded when placed)",
-    "manifest_missing": "MANIFEST MISSING",
-    "remote_manifest": "REMOTE MANIFEST (not fetched)",
-    "unreadable": "UNREADABLE",
-    "no_manifest": "NO CREDENTIALS",
-}
+from critique_app.domain.provenance_words import (
+    action_words,
+    ai_signal_words,
+    identity_kind_words,
+    identity_words,
+    lists_consulted,
+    signer_name,
+    signer_trust,
+    trust_list_words,
+    verdict_words,
+    with_code,
+)
 
 
 def register(subparsers: Any) -> None:
@@ -128,7 +125,7 @@ def human_block(j: dict) -> str:
     lines = [
         f"{j['path']}",
         f"  format {j['format']}, {j['size']:,} bytes, sha256 {j['sha256'][:16]}…",
-        f"  Content Credentials: {BADGES.get(c['reason'], c['reason'])}"
+        f"  Content Credentials: {with_code(verdict_words, c['reason'])}"
         + (f" (state {c['state']})" if c["state"] else "")
         + (
             " — the library's state is lowered by identity codes only"
@@ -138,7 +135,10 @@ def human_block(j: dict) -> str:
         f"    {c['summary']}",
     ]
     if c["trust_list"]:
-        lines.append(f"    vouched for by: {c['trust_list']}")
+        lines.append(f"    vouched for by: {trust_list_words(c['trust_list'])}")
+    if signer_trust(c["reason"], c["trust_list"]):
+        lines.append(f"    {signer_trust(c['reason'], c['trust_list'])}")
+        lines.append(f"    {lists_consulted(j.get('trust_dates'))}")
     if j.get("sidecar"):
         lines.append(f"    manifest from the sidecar {j['sidecar']}")
     if c.get("remote_url"):
@@ -146,26 +146,31 @@ def human_block(j: dict) -> str:
     for ident in c.get("identities", []):
         who = ident.get("name") or "unnamed"
         lines.append(
-            f"  Identity ({ident.get('type') or 'unknown'}): {who}"
+            f"  Identity ({with_code(identity_kind_words, ident.get('type'))}): {who}"
             + (f", issued by {ident['issuer']}" if ident.get("issuer") else "")
-            + f" — {ident['status']}"
+            + f" — {with_code(identity_words, ident['status'])}"
             + (f" ({', '.join(ident['codes'])})" if ident.get("codes") else "")
         )
-    lines.append(f"  AI signal: {c['ai_signal']} — {c['ai_signal_summary']}")
+    lines.append(
+        f"  AI signal: {with_code(ai_signal_words, c['ai_signal'])} — {c['ai_signal_summary']}"
+    )
     if c["present"] and c["signer"]:
         s = c["signer"]
         when = c["signed_at"] or "time unknown"
         ts = "timestamped" if c["timestamped"] else "no timestamp"
         lines.append(
-            f"  Signer: {s.get('organisation') or '?'} / {s.get('common_name') or '?'}, "
-            f"issued by {s.get('issuer') or '?'}; signed {when} ({ts}); {s.get('algorithm')}"
+            f"  Signer: {signer_name(s)}, certificate issued by "
+            f"{s.get('issuer') or 'an issuer it does not name'}; signed {when} ({ts}); "
+            f"{s.get('algorithm') or 'algorithm not stated'}"
         )
         lines.append(f"  Generator: {c['generator'] or 'not stated'}")
     for a in c["actions"]:
         extra = ", ".join(
             x for x in (a.get("when"), a.get("software_agent"), a.get("digital_source_type")) if x
         )
-        lines.append(f"    action {a['action']}" + (f" ({extra})" if extra else ""))
+        lines.append(
+            f"    action {with_code(action_words, a['action'])}" + (f": {extra}" if extra else "")
+        )
     for p in c["permissions"]:
         lines.append(f"    permission (not an AI disclosure): {p['permission']} = {p.get('use')}")
     lines += _ingredient_lines(c["ingredients"], 2)
@@ -188,10 +193,10 @@ def _ingredient_lines(ingredients: list[dict], depth: int) -> list[str]:
     out = []
     for ing in ingredients:
         pad = "  " * depth
-        verdict = BADGES.get(ing["reason"], ing["reason"])
         out.append(
-            f"{pad}ingredient '{ing['title']}' ({ing['relationship']}): {verdict}; "
-            f"AI signal {ing.get('ai_signal', 'unknown')}"
+            f"{pad}ingredient '{ing['title']}' ({ing['relationship']}): "
+            f"{with_code(verdict_words, ing['reason'])}; "
+            f"AI signal {with_code(ai_signal_words, ing.get('ai_signal', 'unknown'))}"
         )
         out += _ingredient_lines(ing.get("ingredients", []), depth + 1)
     return out

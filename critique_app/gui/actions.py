@@ -25,6 +25,7 @@ class ActionSpec:
 
 ANNOTATE = "Annotate"
 HELP = "Help"
+PROVENANCE = "Provenance"
 
 SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("new_project", "&New project…", ("Ctrl+N",), "File"),
@@ -116,6 +117,15 @@ SPECS: tuple[ActionSpec, ...] = (
     # The Help menu (gui/keys/help_menu.py): the last of the menu bar.
     ActionSpec("keyboard_shortcuts", "&Keyboard shortcuts", ("F1",), HELP, repeats=False),
     ActionSpec("about", "&About Critique", (), HELP, repeats=False),
+    # The Provenance menu: built by gui/panels/matches/matches_dock.py; Check a file… is wired by the window.
+    ActionSpec(
+        "check_file",
+        "Check a &file…",
+        (),
+        PROVENANCE,
+        tip="Check the Content Credentials of any still or film in the provenance panel",
+        repeats=False,
+    ),
 )
 
 MENUS = ("File", "Edit", "Playback", "Marks", "View")  # the main window's; Annotate is added later

@@ -226,9 +226,7 @@ class MainWindow(QMainWindow):
         self.provenance_dock.visibilityChanged.connect(self._check_provenance)
         self.controller.film_opened.connect(lambda _info: self._check_provenance(True))
 
-    def _check_provenance(self, visible: bool) -> None:
-        if not visible or not self.provenance_dock.isVisible():
-            return
+    def _provenance_panel(self) -> Any:
         if self.provenance_panel is None:
             from critique_app.gui.panels.provenance.provenance_panel import ProvenancePanel
 
@@ -236,6 +234,27 @@ class MainWindow(QMainWindow):
             self.provenance_panel.category_requested.connect(self.use_declared_category)
             self.provenance_panel.report_shown.connect(self.recover_credentials)
             self.provenance_dock.setWidget(self.provenance_panel)
+        return self.provenance_panel
+
+    def ask_check_file(self) -> None:
+        """Provenance ▸ Check a file…: any still or film, not only the film on screen."""
+        from critique_app.gui.panels.provenance.provenance_check import choose_file
+
+        path = choose_file(self)
+        if path:
+            self.check_file(path)
+
+    def check_file(self, path: str | Path) -> None:
+        """Show the provenance panel in front and check `path` in it."""
+        self.provenance_dock.show()
+        self.provenance_dock.raise_()
+        self._check_provenance(True)  # the film's own check first, if it was never made
+        self._provenance_panel().verify(path)  # then this file's: the newer check wins
+
+    def _check_provenance(self, visible: bool) -> None:
+        if not visible or not self.provenance_dock.isVisible():
+            return
+        self._provenance_panel()
         path = self.session.film_path
         if path is not None and getattr(self, "_provenance_of", None) != path:
             self._provenance_of = path
@@ -294,6 +313,7 @@ class MainWindow(QMainWindow):
         a["open"].triggered.connect(self.ask_open)
         a["add_film"].triggered.connect(self.ask_add_film)
         a["relink"].triggered.connect(self.ask_relink)
+        a["check_file"].triggered.connect(self.ask_check_file)
         a["import_annotations"].triggered.connect(self.ask_import)
         a["quit"].triggered.connect(self.close)
         a["undo"].triggered.connect(self.session.undo)

@@ -11,29 +11,29 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from critique_app.gui.annotate.anchor_keeper import install_anchor_keeper
 from critique_app.gui.annotate.annotation_actions import install_annotation_tools
 from critique_app.gui.panels.agreement.agreement_dock import install_agreement
 from critique_app.gui.panels.compare.compare_dock import install_compare
 from critique_app.gui.panels.copies.copy_dialog import install_copy_mover
-from critique_app.gui.panels.films.films_dock import install_films
+from critique_app.gui.panels.films.films_dock import FilmsWindow, install_films
 from critique_app.gui.panels.matches.matches_dock import install_matches
 from critique_app.gui.panels.screening.screening_dock import install_screening
 from critique_app.gui.panels.seminars.seminar_dock import install_seminar_dock
-from critique_app.gui.project_commands import install_project_commands
+from critique_app.gui.project_commands import ProjectWindow, install_project_commands
 
-if TYPE_CHECKING:
-    from critique_app.gui.main_window import MainWindow
+
+class PlugInHost(ProjectWindow, FilmsWindow, Protocol):
+    """Every part of the window some installer needs (the main window offers them all: mypy
+    checks it where the window loops over the list)."""
 
 
 @dataclass(frozen=True)
 class PlugIn:
     attribute: str  # the window attribute that keeps what `install` returns
-    # Each installer states the part of the window it needs (a Protocol such as
-    # WindowContext); the main window offers them all, and mypy checks it here.
-    install: Callable[[MainWindow], object]
+    install: Callable[[PlugInHost], object]  # each takes the part of the window it needs
 
 
 PLUG_INS: tuple[PlugIn, ...] = (

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+from critique_app.domain.provenance_words import identity_kind_words, identity_words
 from critique_app.provenance import reasons
 from critique_app.provenance.manifests import C2paFinding, Identity, Ingredient, Manifest
 from critique_app.provenance.vocab import AI_SIGNALS, rubric, stronger
@@ -261,15 +262,6 @@ def all_identities(finding: C2paFinding) -> list[Identity]:
     return out
 
 
-IDENTITY_WORDS = {
-    "verified": "verified",
-    "untrusted": "not on any CAWG trust list used here",
-    "unverifiable_offline": "cannot be checked offline",
-    "invalid": "invalid",
-    "not_checked": "not checked by the library",
-}
-
-
 def identity_sentence(identities: list[Identity]) -> str:
     """One sentence on the identities, shown beside the C2PA reason (never changing it)."""
     if not identities:
@@ -277,9 +269,8 @@ def identity_sentence(identities: list[Identity]) -> str:
     parts = []
     for i in identities:
         who = i.name or (i.identifiers[0].get("uri") if i.identifiers else None) or "unnamed"
-        kind = {"cawg.x509": "X.509 certificate", "cawg.ica": "identity claims aggregation"}
-        parts.append(f"{who} ({kind.get(i.type or '', 'unknown kind')}): "
-                     f"{IDENTITY_WORDS.get(i.status, i.status)}")  # fmt: skip
+        parts.append(f"{who} ({identity_kind_words(i.type)}): "
+                     f"{identity_words(i.status)}")  # fmt: skip
     n = len(identities)
     return (f"{n} identit{'y' if n == 1 else 'ies'} apart from the signer: " + "; ".join(parts)
             + ". This does not change the verdict on the credentials.")  # fmt: skip

@@ -16,6 +16,7 @@ from typing import Any
 
 import exporters
 from critique_app.domain.model import Annotation, Category, Film, Tier, Vocabulary
+from critique_app.domain.provenance_words import identity_kind_words, identity_words
 from critique_app.errors import Cancelled, UserError
 from critique_app.progress import NO_PROGRESS, Progress
 from exporters.document import (
@@ -93,7 +94,8 @@ def provenance_summaries(project: Any, films: Iterable[Film]) -> dict[int, Prove
         if isinstance(signer, dict):  # verify --json keeps the certificate's fields
             signer = signer.get("organisation") or signer.get("common_name")
         idents = [
-            f"{i.get('name') or 'unnamed'} ({i.get('type') or '?'}, {i.get('status')})"
+            f"{i.get('name') or 'unnamed'} ({identity_kind_words(i.get('type'))}, "
+            f"{identity_words(i.get('status'))})"
             for i in c2pa.get("identities") or []
             if isinstance(i, dict)
         ]

@@ -15,6 +15,13 @@ from pathlib import Path
 from statistics import median
 from typing import Any
 
+from critique_app.domain.provenance_words import (
+    ai_signal_words,
+    signer_name,
+    trust_list_words,
+    verdict_words,
+    with_code,
+)
 from critique_app.progress import NO_PROGRESS, Progress
 from critique_app.provenance.matching import MatchSegment
 from critique_app.provenance.recovered import (
@@ -102,13 +109,12 @@ def recovered_lines(entries: list[dict[str, Any]]) -> list[str]:
     lines = [f"  Credentials recovered by content ({RECOVERED_WORDING})"]
     for e in entries:
         o, item = e["original"], e["item"]
-        signer = o.get("signer") or {}
-        who = signer.get("organisation") or signer.get("common_name") or "?"
         frames = ", ".join(f"{s['start_frame']}-{s['end_frame']}" for s in e["segments"])
         lines.append(
             f"    matches library item '{item['label']}' (frames {frames}, median distance "
-            f"{e['median_distance']:g}): original {o.get('reason')}, signer {who}, "
-            f"trust list {o.get('trust_list') or 'none'}, AI signal {o.get('ai_signal')}, "
-            f"manifest {o.get('manifest_label')}"
+            f"{e['median_distance']:g}): original {with_code(verdict_words, o.get('reason'))}, "
+            f"signed by {signer_name(o.get('signer'))}, vouched for by "
+            f"{trust_list_words(o.get('trust_list'))}, AI signal "
+            f"{with_code(ai_signal_words, o.get('ai_signal'))}, manifest {o.get('manifest_label')}"
         )
     return lines

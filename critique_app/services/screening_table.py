@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from critique_app.domain.provenance_words import ai_signal_words, signer_name, verdict_words
 from critique_app.domain.screening import ScreeningResult
 
 GENAI = {"fully_genai", "partly_genai", "may_contain_genai"}
@@ -27,18 +28,6 @@ RANKS: dict[int, str] = {
     6: "nothing to flag",
 }
 NEEDS_EYE = 5  # ranks below this need a human eye (nothing checked counts too)
-
-BADGES = {
-    "ok": "trusted",
-    "untrusted_signer": "valid, signer not trusted",
-    "tampered": "TAMPERED",
-    "expired_credential": "expired credential",
-    "revoked": "REVOKED",
-    "ingredient_invalid": "INGREDIENT INVALID",
-    "remote_manifest": "remote manifest",
-    "unreadable": "unreadable",
-    "no_manifest": "no credentials",
-}
 
 
 def rank_of(result: ScreeningResult) -> tuple[int, str]:
@@ -68,9 +57,9 @@ class ScreeningRow:
     path: str
     name: str
     sha256: str
-    verdict: str  # the badge a jury reads
+    verdict: str  # the badge a jury reads (domain.provenance_words)
     reason: str  # verify's reason code ('' when verify did not run)
-    ai_signal: str
+    ai_signal: str  # the code (filters, JSON); the table and the report show `ai_signal_words`
     signer: str
     generator: str
     match_count: int
@@ -83,6 +72,11 @@ class ScreeningRow:
     @property
     def needs_eye(self) -> bool:
         return self.rank < NEEDS_EYE
+
+    @property
+    def ai_signal_words(self) -> str:
+        """The AI signal as a jury reads it ('' when nothing was checked)."""
+        return ai_signal_words(self.ai_signal) if self.ai_signal else ""
 
     def to_json(self) -> dict[str, Any]:
         return {**asdict(self), "needs_eye": self.needs_eye}
@@ -117,10 +111,10 @@ def row_of(result: ScreeningResult) -> ScreeningRow:
         path=result.path,
         name=Path(result.path).name,
         sha256=str(result.sha256 or ""),
-        verdict=BADGES.get(reason, reason) if reason else "not checked",
+        verdict=verdict_words(reason),
         reason=reason,
         ai_signal=c2pa.get("ai_signal") or "",
-        signer=", ".join(x for x in (signer.get("organisation"), signer.get("common_name")) if x),
+        signer=signer_name(signer) if signer else "",
         generator=c2pa.get("generator") or "",
         match_count=len(matches),
         matches=[_describe_match(m) for m in matches],
@@ -154,11 +148,10 @@ def _describe_recovered(value: dict[str, Any] | list[Any]) -> str:
             continue
         item, original = v.get("item") or {}, v.get("original") or {}
         signer = original.get("signer") or {}
-        who = signer.get("organisation") or signer.get("common_name") or "an unknown signer"
         parts.append(
-            f"{item.get('label') or item.get('path') or '?'}: original "
-            f"{original.get('reason') or '?'}, AI signal {original.get('ai_signal') or 'none'}, "
-            f"signed by {who}"
+            f"{item.get('label') or item.get('path') or 'a library item'}: original "
+            f"{verdict_words(original.get('reason'))}; "
+            f"{ai_signal_words(original.get('ai_signal'))}; signed by {signer_name(signer)}"
         )
     return f"{'; '.join(parts)} ({RECOVERED_WORDING})" if parts else ""
 
@@ -194,7 +187,16 @@ def filter_rows(
             continue
         if words:
             hay = " ".join(
-                [r.path, r.signer, r.generator, r.verdict, r.ai_signal, r.problem, *r.matches]
+                [
+                    r.path,
+                    r.signer,
+                    r.generator,
+                    r.verdict,
+                    r.ai_signal,
+                    r.ai_signal_words,
+                    r.problem,
+                    *r.matches,
+                ]
             ).lower()
             if not all(w in hay for w in words):
                 continue
@@ -222,7 +224,20 @@ def cell_text(row: ScreeningRow, column: str) -> str:
     """What a table cell shows."""
     if column == "matches":
         return "\n".join(row.matches) if row.matches else ""
+    if column == "ai_signal":
+        return row.ai_signal_words
     return str(getattr(row, column))
+
+
+def cell_tip(row: ScreeningRow, column: str) -> str:
+    """What a cell's tooltip says: the words again, with the code for experts."""
+    if column == "name":
+        return row.path
+    if column == "verdict" and row.reason:
+        return f"{row.verdict} (C2PA reason code: {row.reason})"
+    if column == "ai_signal" and row.ai_signal:
+        return f"{row.ai_signal_words} (C2PA AI signal code: {row.ai_signal})"
+    return cell_text(row, column)
 
 
 def csv_rows(rows: Sequence[ScreeningRow]) -> list[dict[str, Any]]:

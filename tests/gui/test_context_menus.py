@@ -109,7 +109,7 @@ def test_timeline_menus_on_a_bar_and_on_an_empty_place(
     h.at(110)
 
     # with in and out marked, the menu also offers N's own command
-    h.controller.mark_range(20, 24)
+    h.controller.marks.mark_range(20, 24)
     right_click(canvas, QPoint(int(canvas.x_of(5.5)), int(top + TRACK * 0.5)))
     menu = opened(window)
     assert actions["annotate_range"] in menu.actions()

@@ -111,7 +111,7 @@ def test_save_a_copy_keeps_the_window_on_the_original(
 ) -> None:
     study = make_project(tmp_path, clip)
     h = open_window(study)
-    h.window.controller.set_in()
+    h.window.controller.marks.set_in()
     h.window.action_table["annotate_frame"].trigger()  # an edit still in the -wal
     target = tmp_path / "handed in.critique"
     _answer_dialogs(monkeypatch, target)

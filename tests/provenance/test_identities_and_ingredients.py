@@ -73,7 +73,7 @@ def test_x509_identity_with_an_untrusted_certificate_leaves_the_reason_ok(
         save_report(project.db, j, film_id=f.id)
         line = provenance_summaries(project, [f])[f.id or 0]
     assert line.reason == "ok" and line.signer == "Critique test CA"
-    assert line.identities == "Jane Doe (cawg.x509, untrusted)"
+    assert line.identities == "Jane Doe (X.509 certificate, not on any CAWG trust list used here)"
     # The CAWG list is a setting of its own, recorded with its file. (c2pa-python 0.38 /
     # c2pa-rs 0.91.3 has no `cawg_trust` setting yet, so the status stays what the SDK says;
     # the C2PA reason is untouched either way.)

@@ -47,18 +47,11 @@ EMPTY_HINT = (
 )
 NO_DEFINITION = "Choose a category: its definition shows here."
 NO_DEFINITION_YET = "This category has no definition yet (Annotate ▸ Edit vocabularies… adds one)."
+# Shapes only: the colours are the theme's (resources/qss), so each theme keeps them readable.
 STYLE = """
-#AnnotationEditor QLabel#EditorTitle { font-size: 14px; font-weight: 600; color: #f2f3f5; }
-#AnnotationEditor QLabel#EditorRange { font-family: "DejaVu Sans Mono", monospace; color: #9aa0a9; }
-#AnnotationEditor QLabel#Hint, #AnnotationEditor QLabel#Definition { color: #8c929c; }
-#AnnotationEditor QToolButton {
-    background: #2d3137; border: 1px solid #3a3f47; border-radius: 4px; padding: 3px 8px;
-}
-#AnnotationEditor QToolButton:checked { background: #3b6ea8; border-color: #4f86c6; color: white; }
-#AnnotationEditor QPlainTextEdit, #AnnotationEditor QListWidget, #AnnotationEditor QTextBrowser {
-    background: #15171a; border: 1px solid #363a41; border-radius: 4px;
-}
-#AnnotationEditor QPushButton#Delete { color: #f5a3a3; }
+#AnnotationEditor QLabel#EditorTitle { font-size: 14px; font-weight: 600; }
+#AnnotationEditor QLabel#EditorRange { font-family: "DejaVu Sans Mono", monospace; }
+#AnnotationEditor QLabel#Section { padding-top: 6px; }
 """
 
 
@@ -307,7 +300,7 @@ class AnnotationEditor(QWidget):
         font.setPointSizeF(max(7.0, font.pointSizeF() * 0.8))
         font.setBold(True)
         label.setFont(font)
-        label.setStyleSheet("color: #80858f; padding-top: 6px;")
+        label.setObjectName("Section")
         return label
 
     def add_tool_actions(self, actions: list[QAction]) -> None:

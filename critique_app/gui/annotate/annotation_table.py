@@ -28,6 +28,7 @@ from PyQt6.QtWidgets import (
 )
 
 from critique_app.domain.model import STATUSES, Annotation, Category, Film
+from critique_app.gui import colours
 from critique_app.gui.keys.focus_rules import take_single_keys
 from critique_app.services.workspace import ProjectWorkspace
 
@@ -46,7 +47,6 @@ COLUMNS = (
     "Value",
     "Note",
 )
-STATUS_COLOURS = {"declared": "#7fb2e5", "observed": "#9fd3a8", "contested": "#f0a35a"}
 _MONO = QFont("DejaVu Sans Mono")
 _MONO.setStyleHint(QFont.StyleHint.Monospace)
 
@@ -253,9 +253,10 @@ class AnnotationTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DecorationRole and column == "Category" and a.category_id:
             return colour_swatch(self.colours.get(a.category_id, "#6b7280"))
         if role == Qt.ItemDataRole.ForegroundRole and column == "Status":
-            return QColor(STATUS_COLOURS.get(a.status, "#d5d8dd"))
+            palette = colours.current()
+            return QColor(palette.status.get(a.status, palette.text))
         if role == Qt.ItemDataRole.ForegroundRole and a.conflict_of:
-            return QColor("#f07178")  # a merged conflict stays visible until resolved
+            return QColor(colours.current().conflict)  # a merged conflict stays visible
         return None
 
     def _timecode(self, a: Annotation, frame: int) -> str:
@@ -369,14 +370,9 @@ class AnnotationTable(QWidget):
         for i, width in enumerate((timecode, timecode, 130, 110, 190, 90, 70, 90, 130)):
             header.resizeSection(i, width)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.view.setStyleSheet(
-            "QTableView { background: #17191c; alternate-background-color: #1c1f23; "
-            "border: none; gridline-color: #2b2e34; }"
-            "QTableView::item { padding: 0 6px; }"
-            "QTableView::item:selected { background: #3b6ea8; color: white; }"
-            "QHeaderView::section { background: #23262b; color: #9aa0a9; border: none; "
-            "border-right: 1px solid #2b2e34; padding: 3px 6px; }"
-        )
+        # Colours come from the theme (resources/qss: QTableView#AnnotationTableView).
+        self.view.setObjectName("AnnotationTableView")
+        self.view.setStyleSheet("QTableView::item { padding: 0 6px; }")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)

@@ -27,6 +27,8 @@ from PyQt6.QtGui import (
 )
 from PyQt6.QtWidgets import QWidget
 
+from critique_app.gui import colours
+
 Point = tuple[float, float]
 TOOLS = ("rectangle", "ellipse", "polygon", "freehand")
 HANDLE = 5.0  # half size of a corner/vertex handle, in pixels
@@ -198,7 +200,7 @@ class RegionOverlay(QWidget):
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(back)
         p.drawRoundedRect(box, 3, 3)
-        p.setPen(QColor("#f4f5f7"))
+        p.setPen(QColor(colours.label_on(colour.darker(160).name())))
         p.drawText(box, Qt.AlignmentFlag.AlignCenter, shown.label)
 
     def _paint_draft(self, p: QPainter) -> None:

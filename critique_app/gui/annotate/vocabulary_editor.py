@@ -36,6 +36,7 @@ from critique_app.domain.vocabulary import (
     vocabulary_to_json,
 )
 from critique_app.errors import UserError
+from critique_app.gui import colours
 from critique_app.services.workspace import ProjectWorkspace, read_vocabulary
 
 FILE_FILTER = "Vocabularies (*.json *.ecv);;Critique vocabulary (*.json);;ELAN vocabulary (*.ecv)"
@@ -136,7 +137,8 @@ class VocabularyEditor(QDialog):
     # -- showing ----------------------------------------------------------------------------------
     def say(self, text: str, error: bool = False) -> None:
         self.message.setText(text)
-        self.message.setStyleSheet(f"color: {'#f07178' if error else '#9fd3a8'};")
+        palette = colours.current()
+        self.message.setStyleSheet(f"color: {palette.error if error else palette.success};")
 
     def _fill_chooser(self, key: str | None = None) -> None:
         self._loading = True

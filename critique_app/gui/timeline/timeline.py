@@ -28,6 +28,7 @@ from PyQt6.QtGui import (
 from PyQt6.QtWidgets import QGridLayout, QScrollBar, QWidget
 
 from critique_app.domain.timecode import frame_to_smpte, nominal_fps
+from critique_app.gui import colours
 from critique_app.gui.keys.focus_rules import take_single_keys
 from critique_app.gui.timeline.timeline_density import DenseTracks
 from critique_app.gui.timeline.timeline_rows import pack_rows, row_count
@@ -42,11 +43,11 @@ TRACKS_ASKED = 6 * TRACK  # the tracks area asks for at most this height; the re
 EDGE_GRAB = 5  # pixels either side of a bar edge that start an edge drag
 MAX_PX_PER_FRAME = 40.0
 
-BG = QColor("#1b1d21")
-HEADER_BG = QColor("#23262b")
+BG = QColor(colours.TIMELINE_BACKGROUND)  # every text colour here is checked against these
+HEADER_BG = QColor(colours.TIMELINE_HEADER)
 LINE = QColor("#33363d")
-TEXT = QColor("#c9ccd2")
-DIM = QColor("#80858f")
+TEXT = QColor(colours.TIMELINE_TEXT)
+DIM = QColor(colours.TIMELINE_DIM)
 PLAYHEAD = QColor("#ff5a36")
 IN_OUT = QColor(255, 196, 64, 46)
 IN_OUT_EDGE = QColor("#ffc440")
@@ -386,7 +387,7 @@ class TimelineCanvas(QWidget):
         return 3600 * fps
 
     def _paint_ruler(self, p: QPainter) -> None:
-        p.fillRect(QRectF(HEADER, 0, self.track_width, RULER), QColor("#202329"))
+        p.fillRect(QRectF(HEADER, 0, self.track_width, RULER), QColor(colours.TIMELINE_RULER))
         step = self._tick_step()
         first = int(self.offset // step) * step
         p.setPen(DIM)
@@ -491,7 +492,7 @@ class TimelineCanvas(QWidget):
                 p.setBrush(colour.darker(115))
                 p.drawRoundedRect(rect, 3, 3)
                 if rect.width() > 30 and bar.label:
-                    p.setPen(QColor("#f4f5f7"))
+                    p.setPen(QColor(colours.label_on(colour.darker(115).name())))
                     p.drawText(rect.adjusted(5, 0, -3, 0), Qt.AlignmentFlag.AlignVCenter, bar.label)
         p.setPen(LINE)
         for _tier, track_top, rows, _first in self._tracks:

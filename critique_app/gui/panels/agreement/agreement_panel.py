@@ -94,7 +94,7 @@ class AgreementPanel(QWidget):
         self.summary.setWordWrap(True)
         self.notes = QLabel("")
         self.notes.setWordWrap(True)
-        self.notes.setStyleSheet("color: #9aa0a9;")
+        self.notes.setObjectName("Muted")  # the theme colours it (resources/qss)
         self.categories = RowsModel(["Category", "Alpha (against the rest)", "Frames"])
         self.pairs = RowsModel(["Annotator", "Annotator", "Cohen's kappa", "Frames"])
         self.passages = RowsModel(["In", "Out", "Frames", "Pairs differing", "Who saw what"])

@@ -112,7 +112,9 @@ class MatchesDock(QObject):
         assert menu is not None
         if w.panels_menu is not None:  # Panels stays last
             bar.insertMenu(w.panels_menu.menuAction(), menu)
-        for name in ("check_provenance", "show_matches", "find_matches", "add_library"):
+        menu.addAction(actions["check_provenance"])
+        menu.addActions(w.action_table.in_menu(MENU))  # Check a file… (gui/actions.py)
+        for name in ("show_matches", "find_matches", "add_library"):
             menu.addAction(actions[name])
         return actions
 

@@ -19,6 +19,12 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from critique_app.domain.provenance_words import (
+    ai_signal_words,
+    signer_name,
+    trust_list_words,
+    verdict_words,
+)
 from critique_app.services.stored_matches import StoredMatch
 
 COLUMNS = ("Library item", "Film in – out", "Distance", "Item range", "Variant")
@@ -49,13 +55,20 @@ def original_text(match: StoredMatch | None) -> str:
     o = match.original_credentials if match is not None else None
     if not o:
         return ""
-    signer = o.get("signer") or {}
-    who = signer.get("organisation") or signer.get("common_name") or "unknown signer"
     return (
-        f"Original's Content Credentials ({RECOVERED_WORDING}) {o.get('reason')}; signer "
-        f"{who}; trust list {o.get('trust_list') or 'none'}; AI signal {o.get('ai_signal')}; "
-        f"manifest {o.get('manifest_label')}."
+        f"Original's Content Credentials ({RECOVERED_WORDING}) {verdict_words(o.get('reason'))}; "
+        f"signed by {signer_name(o.get('signer'))}; vouched for by "
+        f"{trust_list_words(o.get('trust_list'))}; AI signal "
+        f"{ai_signal_words(o.get('ai_signal'))}; manifest {o.get('manifest_label')}."
     )
+
+
+def original_codes(match: StoredMatch | None) -> str:
+    """The same credentials' codes, for experts (the label's tooltip)."""
+    o = match.original_credentials if match is not None else None
+    if not o:
+        return ""
+    return f"C2PA codes: reason {o.get('reason')}, AI signal {o.get('ai_signal')}"
 
 
 def item_range(match: StoredMatch) -> str:
@@ -113,7 +126,7 @@ class MatchesPanel(QWidget):
         self.original.setVisible(False)
         caveat = QLabel(CAVEAT)
         caveat.setWordWrap(True)
-        caveat.setStyleSheet("color: #9aa0a9;")
+        caveat.setObjectName("Muted")  # the theme colours it (resources/qss)
         buttons = QHBoxLayout()
         buttons.addWidget(self.find_button)
         buttons.addStretch(1)
@@ -212,6 +225,7 @@ class MatchesPanel(QWidget):
         taken = match is not None and (match.segment.start, match.segment.end) in self.annotated
         self.annotate_button.setEnabled(match is not None and not taken)
         self.original.setText(original_text(match))
+        self.original.setToolTip(original_codes(match))
         self.original.setVisible(bool(self.original.text()))
         if match is not None and not self._quiet:
             self.look_requested.emit(match.segment.start, match.segment.end)

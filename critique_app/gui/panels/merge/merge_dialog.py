@@ -25,6 +25,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from critique_app.gui import colours
 from critique_app.gui.worker import Task, TaskBar, TaskRunner
 from critique_app.progress import Progress
 from critique_app.services.workspace import ProjectWorkspace
@@ -149,7 +150,8 @@ class MergeDialog(QDialog):
 
     def _say(self, text: str, error: bool = False) -> None:
         self.outcome.setText(text)
-        self.outcome.setStyleSheet(f"color: {'#f07178' if error else '#9fd3a8'};")
+        palette = colours.current()
+        self.outcome.setStyleSheet(f"color: {palette.error if error else palette.success};")
 
     def _done(self, summary: Any) -> None:
         self._busy(False)

@@ -23,17 +23,18 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from critique_app.gui import colours
 from critique_app.services.screening_table import (
     COLUMNS,
     ScreeningRow,
     cell_text,
+    cell_tip,
     filter_rows,
     ranked,
     sort_rows,
 )
 
 Index = QModelIndex | QPersistentModelIndex
-TINTS = {0: "#fbd5d5", 1: "#fbd5d5", 2: "#fde8c8", 3: "#fde8c8", 4: "#e6e6e6"}
 
 
 class ScreeningModel(QAbstractTableModel):
@@ -76,13 +77,16 @@ class ScreeningModel(QAbstractTableModel):
         if not index.isValid() or not 0 <= index.row() < len(self._shown):
             return None
         row, key = self._shown[index.row()], COLUMNS[index.column()][0]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            text = cell_text(row, key)
-            if role == Qt.ItemDataRole.ToolTipRole and key == "name":
-                return row.path
-            return text
-        if role == Qt.ItemDataRole.BackgroundRole and key == "rank_reason" and row.rank in TINTS:
-            return QColor(TINTS[row.rank])
+        if role == Qt.ItemDataRole.DisplayRole:
+            return cell_text(row, key)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return cell_tip(row, key)
+        # the "Why" column: tinted by rank, with its own text colour so it reads in every theme
+        why = colours.current().why.get(row.rank) if key == "rank_reason" else None
+        if role == Qt.ItemDataRole.BackgroundRole and why is not None:
+            return QColor(why[0])
+        if role == Qt.ItemDataRole.ForegroundRole and why is not None:
+            return QColor(why[1])
         if role == Qt.ItemDataRole.UserRole:
             return row
         return None

@@ -1,0 +1,23 @@
+"""Provenance ▸ Check a file…: the dialog that picks any still or film to check.
+
+The window shows the chosen file's report in the provenance panel (MainWindow.check_file),
+exactly as a file dropped on the panel; the film on screen stays where it is.
+"""
+
+from __future__ import annotations
+
+from PyQt6.QtWidgets import QFileDialog, QWidget
+
+from critique_app.provenance.formats import MEDIA_SUFFIXES
+
+# Every kind of file the reader knows, then anything (the bytes decide the format).
+FILTER = (
+    "Stills and films (" + " ".join(f"*{s}" for s in sorted(MEDIA_SUFFIXES)) + ");;All files (*)"
+)
+TITLE = "Check the Content Credentials of a still or a film"
+
+
+def choose_file(parent: QWidget | None, folder: str = "") -> str | None:
+    """The file the user chose, or None when they cancelled."""
+    path, _kind = QFileDialog.getOpenFileName(parent, TITLE, folder, FILTER)
+    return path or None
