@@ -194,7 +194,7 @@ def test_check_a_file_says_the_signer_is_not_trusted_and_which_lists(
 ) -> None:
     """C.jpg (c2pa-rs, MANIFEST.txt): signed with the C2PA test certificate, Valid but
     untrusted under no list, the C2PA list and the interim list alike."""
-    from critique_app.gui import provenance_check
+    from critique_app.gui.panels.provenance import provenance_check
     from critique_app.provenance.trust import trust_dates
 
     still = provenance_corpus / "c2pa-rs" / "C.jpg"

@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PyQt6.QtCore import QEvent, QObject, Qt
+from PyQt6.QtCore import QObject, Qt
 from PyQt6.QtGui import QAction
 from PyQt6.QtWidgets import (
     QDialog,
@@ -104,7 +104,7 @@ class CopyMover(QObject):
         self.action.setObjectName("move_to_copy")
         self.action.triggered.connect(self.ask)
         self._menu().addAction(self.action)
-        window.as_widget().installEventFilter(self)  # stop the worker when the window closes
+        # No event filter on the window: its shutdown closes every plug-in (gui/plug_ins.py).
 
     def _menu(self) -> QMenu:
         """The Provenance menu (the other copies of a film are a provenance question)."""
@@ -177,15 +177,6 @@ class CopyMover(QObject):
         """The window closes: the runner cancels and joins the worker itself."""
         if self.task is not None:
             self.task.drop()
-
-    def eventFilter(self, watched: QObject | None, event: QEvent | None) -> bool:  # noqa: N802
-        if (
-            watched is self.window.as_widget()
-            and event is not None
-            and event.type() == QEvent.Type.Close
-        ):
-            self.close()
-        return False
 
 
 def install_copy_mover(window: WindowContext) -> CopyMover:
