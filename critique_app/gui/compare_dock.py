@@ -21,7 +21,6 @@ from PyQt6.QtCore import QObject, Qt
 from PyQt6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -39,6 +38,7 @@ from critique_app.gui.compare_view import (
     PaneRegion,
     fit_crop,
 )
+from critique_app.gui.file_dialogs import open_file
 from critique_app.gui.frame_fetcher import FrameFetcher
 from critique_app.gui.window_context import WindowContext
 from critique_app.gui.worker import Task
@@ -193,9 +193,10 @@ class Comparer(QObject):
                 return
             path = choices.get(item, "")
         if not path:
-            path, _ = QFileDialog.getOpenFileName(
-                self.window.as_widget(), "Compare the film on screen with…", "", FILMS
+            chosen = open_file(
+                self.window.as_widget(), "compare", "Compare the film on screen with…", FILMS
             )
+            path = str(chosen) if chosen is not None else ""
         if path:
             self.compare_with(path)
 
