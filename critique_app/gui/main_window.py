@@ -16,7 +16,6 @@ from PyQt6.QtGui import QCloseEvent, QKeyEvent
 from PyQt6.QtWidgets import (
     QApplication,
     QDockWidget,
-    QFileDialog,
     QLabel,
     QMainWindow,
     QSplitter,
@@ -25,6 +24,7 @@ from PyQt6.QtWidgets import (
 )
 
 from critique_app.errors import UserError
+from critique_app.gui import file_dialogs
 from critique_app.gui.actions import MENUS, ActionCollection
 from critique_app.gui.agreement_dock import install_agreement
 from critique_app.gui.anchor_keeper import install_anchor_keeper
@@ -34,6 +34,7 @@ from critique_app.gui.copy_dialog import install_copy_mover
 from critique_app.gui.matches_dock import install_matches
 from critique_app.gui.outside_changes import OutsideChanges
 from critique_app.gui.player_controller import PlayerController
+from critique_app.gui.preferences import install_preferences
 from critique_app.gui.project_presence import ProjectPresence
 from critique_app.gui.project_session import ProjectSession
 from critique_app.gui.screening_dock import install_screening
@@ -42,6 +43,7 @@ from critique_app.gui.settings import TIMECODE_MODES, Settings
 from critique_app.gui.timeline import Timeline
 from critique_app.gui.timeline_presenter import TimelinePresenter
 from critique_app.gui.transport_bar import TransportBar
+from critique_app.gui.undo_history import install_undo_history
 from critique_app.gui.video_view import VideoView
 from critique_app.gui.worker import TaskBar, TaskRunner
 from critique_app.player.engine import EngineUnavailable, PlayerEngine
@@ -123,6 +125,8 @@ class MainWindow(QMainWindow):
         self.screening = install_screening(self)  # File ▸ Screen a folder…, the Screening panel
         self.agreement = install_agreement(self)  # Panels ▸ Agreement: where a class differs
         self.compare = install_compare(self)  # View ▸ Compare with…, the compare panel
+        self.preferences = install_preferences(self)  # Edit ▸ Preferences…
+        self.history = install_undo_history(self)  # named Undo/Redo, Panels ▸ Undo history
         # What a terminal command or another process wrote into this project shows here.
         self.outside = OutsideChanges(self.session, self)
         self.outside.changed.connect(self._show_outside_changes)
@@ -376,23 +380,23 @@ class MainWindow(QMainWindow):
         self.transport.set_film(None)
 
     def ask_open(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
+        path = file_dialogs.open_file(
             self,
+            "open",
             "Open a project or a film",
-            "",
             "Projects and films (*.critique *.mp4 *.mov *.mkv *.webm *.avi *.mxf);;All files (*)",
         )
-        if path:
+        if path is not None:
             self.open_path(path)
 
     def ask_add_film(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
+        path = file_dialogs.open_file(
             self,
+            "film",
             "Add a film to the project (a new project beside it when none is open)",
-            "",
             "Films (*.mp4 *.mov *.mkv *.webm *.avi *.mxf *.m4v);;All files (*)",
         )
-        if path:
+        if path is not None:
             self.add_film(path)
 
     def add_film(self, path: str | Path) -> bool:
@@ -404,18 +408,18 @@ class MainWindow(QMainWindow):
         return True
 
     def ask_relink(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Where are the moved films?")
-        if folder:
+        folder = file_dialogs.choose_folder(self, "relink", "Where are the moved films?")
+        if folder is not None:
             self.session.relink(folder)
 
     def ask_import(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
+        path = file_dialogs.open_file(
             self,
+            "import",
             "Import annotations (onto the film on screen when the file does not name one)",
-            "",
             "Annotations (*.eaf *.json *.jsonld *.vtt *.srt *.csv);;All files (*)",
         )
-        if path:
+        if path is not None:
             self.session.import_annotations(path)
 
     def _focus_go_to(self) -> None:
