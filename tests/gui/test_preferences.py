@@ -60,14 +60,14 @@ def test_the_name_in_preferences_is_the_author_of_a_new_annotation(
     window.action_table["preferences"].trigger()
     dialog = window.preferences.dialog
     assert dialog is not None and dialog.isVisible()
-    h.qtbot.keyClicks(dialog.fields.name, "Agnès Varda")
+    h.qtbot.keyClicks(dialog.fields.name, "Agnes Varda")
     assert dialog.fields.initials.text() == "AV"  # suggested while the name is typed
     ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
     h.qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
     assert not dialog.isVisible()
-    assert window.settings.user_name == "Agnès Varda"
+    assert window.settings.user_name == "Agnes Varda"
     assert window.settings.user_initials == "AV"
-    assert "Agnès Varda" in window.statusBar().currentMessage()
+    assert "Agnes Varda" in window.statusBar().currentMessage()
 
     window.activateWindow()  # back from the dialog: the window's keys work again
     h.qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
@@ -77,7 +77,7 @@ def test_the_name_in_preferences_is_the_author_of_a_new_annotation(
     new = window.annotations.selected_id
     assert new is not None
     # the tier N makes on a project without tiers is named after the user too
-    assert authors_on_disk(path)[new] == ("Agnès Varda", "Agnès Varda")
+    assert authors_on_disk(path)[new] == ("Agnes Varda", "Agnes Varda")
 
 
 def test_preferences_beat_the_project_setting_which_beats_the_login_name(
@@ -167,18 +167,22 @@ def test_later_stores_nothing_and_own_initials_are_kept(qtbot: Any, tmp_path: Pa
     dialog = WelcomeDialog(settings)
     qtbot.addWidget(dialog)
     dialog.show()
-    qtbot.keyClicks(dialog.fields.name, "Agnès")
+    qtbot.keyClicks(dialog.fields.name, "Agnes")
     dialog.reject()
     assert settings.user_name == ""
     dialog = WelcomeDialog(settings)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.keyClicks(dialog.fields.initials, "AgV")
-    qtbot.keyClicks(dialog.fields.name, "Agnès Varda")
+    qtbot.keyClicks(dialog.fields.name, "Agnes Varda")
     assert dialog.fields.initials.text() == "AgV"  # typed initials are never overwritten
     dialog.accept()
-    assert (settings.user_name, settings.user_initials) == ("Agnès Varda", "AgV")
+    assert (settings.user_name, settings.user_initials) == ("Agnes Varda", "AgV")
     assert suggest_initials("  ") == ""
+    assert suggest_initials("Agnès Varda") == "AV"
+    settings.user_name = "Agnès Varda"  # any alphabet, kept as typed
+    settings.sync()
+    assert Settings(tmp_path / "settings.ini").user_name == "Agnès Varda"
 
 
 def test_windows_made_by_tests_and_scripts_ask_nothing(
