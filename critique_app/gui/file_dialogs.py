@@ -53,7 +53,7 @@ def start_folder(settings: Settings, purpose: str) -> Path:
     return documents_folder()
 
 
-def _ask(
+def ask_user(
     parent: QWidget | None,
     purpose: str,
     title: str,
@@ -63,6 +63,8 @@ def _ask(
     save: bool = False,
     name: str = "",
 ) -> list[Path]:
+    """Show the dialog and return what the user chose (nothing: cancelled). Every dialog of
+    the window comes through here: a test replaces this one function to answer them all."""
     settings = settings_for(parent)
     dialog = QFileDialog(parent, title, str(start_folder(settings, purpose)), filters)
     dialog.setObjectName(f"FileDialog:{purpose}")
@@ -89,20 +91,20 @@ def _ask(
 
 def open_file(parent: QWidget | None, purpose: str, title: str, filters: str) -> Path | None:
     """One existing file, or None when the user cancelled."""
-    chosen = _ask(parent, purpose, title, filters, QFileDialog.FileMode.ExistingFile)
+    chosen = ask_user(parent, purpose, title, filters, QFileDialog.FileMode.ExistingFile)
     return chosen[0] if chosen else None
 
 
 def open_files(parent: QWidget | None, purpose: str, title: str, filters: str) -> list[Path]:
     """Existing files (none when the user cancelled)."""
-    return _ask(parent, purpose, title, filters, QFileDialog.FileMode.ExistingFiles)
+    return ask_user(parent, purpose, title, filters, QFileDialog.FileMode.ExistingFiles)
 
 
 def save_file(
     parent: QWidget | None, purpose: str, title: str, filters: str, name: str = ""
 ) -> Path | None:
     """Where to write a new file (`name` proposed), or None when the user cancelled."""
-    chosen = _ask(
+    chosen = ask_user(
         parent, purpose, title, filters, QFileDialog.FileMode.AnyFile, save=True, name=name
     )
     return chosen[0] if chosen else None
@@ -110,5 +112,5 @@ def save_file(
 
 def choose_folder(parent: QWidget | None, purpose: str, title: str) -> Path | None:
     """An existing folder, or None when the user cancelled."""
-    chosen = _ask(parent, purpose, title, "", QFileDialog.FileMode.Directory)
+    chosen = ask_user(parent, purpose, title, "", QFileDialog.FileMode.Directory)
     return chosen[0] if chosen else None
