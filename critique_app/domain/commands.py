@@ -530,5 +530,11 @@ class UndoStack:
     def redo_label(self) -> str | None:
         return self._undone[-1].label if self._undone else None
 
+    @property
+    def steps(self) -> tuple[str, ...]:
+        """Every step's label, oldest first: the done ones (there are `len(self)`), then the
+        undone ones in the order Redo would bring them back (an undo history lists them)."""
+        return tuple(c.label for c in self._done) + tuple(c.label for c in reversed(self._undone))
+
     def __len__(self) -> int:
         return len(self._done)

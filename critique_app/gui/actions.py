@@ -45,6 +45,8 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("quit", "&Quit", ("Ctrl+Q",), "File"),
     ActionSpec("undo", "&Undo", ("Ctrl+Z",), "Edit"),
     ActionSpec("redo", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Edit"),
+    # no key: Ctrl+, (the usual one) is Slower, next to Ctrl+. Faster
+    ActionSpec("preferences", "&Preferences…", (), "Edit"),
     ActionSpec("play_pause", "&Play / pause", ("Space",), "Playback", repeats=False),
     ActionSpec("shuttle_back", "Play &backwards (J, again: faster)", ("J",), "Playback"),
     ActionSpec(

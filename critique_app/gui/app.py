@@ -1,4 +1,4 @@
-"""Starting the GUI: the QApplication, the dark theme, the main window on a project or film."""
+"""Starting the GUI: the QApplication, its theme, the main window on a project or film."""
 
 from __future__ import annotations
 
@@ -14,12 +14,16 @@ from PyQt6.QtCore import QCoreApplication, QEvent
 from PyQt6.QtGui import QFont, QFontDatabase, QIcon
 from PyQt6.QtWidgets import QApplication
 
+from critique_app.gui import theme as themes
+from critique_app.gui.settings import Settings
+from critique_app.gui.welcome import ask_name_on_first_run
 from critique_app.gui.window_context import WindowContext
 from critique_app.paths import resource
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:
-    """The QApplication (the existing one in tests), styled with the NLE-like dark theme."""
+    """The QApplication (the existing one in tests), styled with the theme of Preferences
+    (the NLE-like dark one unless the user chose another)."""
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         app = QApplication(argv if argv is not None else sys.argv[:1])
@@ -35,10 +39,9 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def apply_theme(app: QApplication) -> None:
-    qss = resource("qss", "dark.qss")
-    if qss.is_file():
-        app.setStyleSheet(qss.read_text(encoding="utf-8"))
+def apply_theme(app: QApplication, theme: str | None = None) -> None:
+    """The stylesheet of `theme` (else the one in the Settings) and a readable font size."""
+    themes.apply_theme(app, theme if theme is not None else Settings().theme)
     font = QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont)
     font.setPointSizeF(max(9.0, font.pointSizeF()))
     app.setFont(QFont(font))
@@ -54,6 +57,9 @@ def run_gui(path: Path | None = None, *, read_only: bool = False) -> int:
     window.show()
     if path is not None:
         window.open_path(path, read_only=read_only)
+    # Only here, in the real app: windows made by tests and scripts never ask (a name stored
+    # in the Settings file skips it too).
+    ask_name_on_first_run(window, window.settings)
     code = app.exec()
     sys.excepthook = sys.__excepthook__
     del window
@@ -77,8 +83,6 @@ def end_gui(app: QApplication) -> None:
 
 def last_project() -> Path | None:
     """The project open when the app last closed, if it still exists."""
-    from critique_app.gui.settings import Settings
-
     make_app()
     path = Settings().last_project
     return path if path is not None and path.is_file() else None

@@ -16,7 +16,6 @@ from PyQt6.QtGui import QCloseEvent, QKeyEvent
 from PyQt6.QtWidgets import (
     QApplication,
     QDockWidget,
-    QFileDialog,
     QLabel,
     QMainWindow,
     QSplitter,
@@ -25,6 +24,7 @@ from PyQt6.QtWidgets import (
 )
 
 from critique_app.errors import UserError
+from critique_app.gui import file_dialogs
 from critique_app.gui.actions import MENUS, ActionCollection, menu_title
 from critique_app.gui.keys.focus_rules import FocusRules
 from critique_app.gui.keys.help_menu import install_help
@@ -55,7 +55,9 @@ if TYPE_CHECKING:  # what the plug-ins' installers return (gui/plug_ins.py)
     from critique_app.gui.panels.matches.matches_dock import MatchesDock
     from critique_app.gui.panels.screening.screening_dock import ScreeningDock
     from critique_app.gui.panels.seminars.seminar_dock import SeminarDock
+    from critique_app.gui.preferences import Preferences
     from critique_app.gui.project_commands import ProjectCommands
+    from critique_app.gui.undo_history import UndoHistory
 
 
 def default_engines() -> tuple[PlayerEngine, PlayerEngine, str]:
@@ -100,6 +102,8 @@ class MainWindow(QMainWindow):
     compare: Comparer
     project_commands: ProjectCommands
     films: FilmsDock
+    preferences: Preferences
+    history: UndoHistory
 
     def __init__(
         self,
@@ -420,23 +424,23 @@ class MainWindow(QMainWindow):
         self.transport.set_film(None)
 
     def ask_open(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
+        path = file_dialogs.open_file(
             self,
+            "open",
             "Open a project or a film",
-            "",
             "Projects and films (*.critique *.mp4 *.mov *.mkv *.webm *.avi *.mxf);;All files (*)",
         )
-        if path:
+        if path is not None:
             self.open_path(path)
 
     def ask_add_film(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
+        path = file_dialogs.open_file(
             self,
+            "film",
             "Add a film to the project (a new project beside it when none is open)",
-            "",
             "Films (*.mp4 *.mov *.mkv *.webm *.avi *.mxf *.m4v);;All files (*)",
         )
-        if path:
+        if path is not None:
             self.add_film(path)
 
     def add_film(self, path: str | Path) -> bool:
@@ -448,18 +452,18 @@ class MainWindow(QMainWindow):
         return True
 
     def ask_relink(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Where are the moved films?")
-        if folder:
+        folder = file_dialogs.choose_folder(self, "relink", "Where are the moved films?")
+        if folder is not None:
             self.session.relink(folder)
 
     def ask_import(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
+        path = file_dialogs.open_file(
             self,
+            "import",
             "Import annotations (onto the film on screen when the file does not name one)",
-            "",
             "Annotations (*.eaf *.json *.jsonld *.vtt *.srt *.csv);;All files (*)",
         )
-        if path:
+        if path is not None:
             self.session.import_annotations(path)
 
     def _focus_go_to(self) -> None:

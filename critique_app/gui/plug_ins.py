@@ -22,7 +22,9 @@ from critique_app.gui.panels.films.films_dock import FilmsWindow, install_films
 from critique_app.gui.panels.matches.matches_dock import install_matches
 from critique_app.gui.panels.screening.screening_dock import install_screening
 from critique_app.gui.panels.seminars.seminar_dock import install_seminar_dock
+from critique_app.gui.preferences import install_preferences
 from critique_app.gui.project_commands import ProjectWindow, install_project_commands
+from critique_app.gui.undo_history import install_undo_history
 
 
 class PlugInHost(ProjectWindow, FilmsWindow, Protocol):
@@ -47,4 +49,6 @@ PLUG_INS: tuple[PlugIn, ...] = (
     PlugIn("compare", install_compare),  # View ▸ Compare with…, the compare panel
     PlugIn("project_commands", install_project_commands),  # File ▸ New, Recent, Copy, Close
     PlugIn("films", install_films),  # Panels ▸ Films: the project's films
+    PlugIn("preferences", install_preferences),  # Edit ▸ Preferences…
+    PlugIn("history", install_undo_history),  # named Undo/Redo, Panels ▸ Undo history
 )

@@ -13,6 +13,8 @@ from critique_app.paths import user_data_dir
 
 TIMECODE_MODES = ("smpte", "frames", "seconds")
 RECENT_LIMIT = 10  # File ▸ Open Recent
+LANGUAGES = ("system", "en", "fr")  # "system": the computer's language
+THEMES = ("dark", "light", "system")  # "system": the computer's light or dark scheme
 
 
 class Settings:
@@ -131,6 +133,69 @@ class Settings:
     def table_column_widths(self, widths: dict[str, int]) -> None:
         text = ";".join(f"{name}:{int(width)}" for name, width in widths.items() if ";" not in name)
         self._q.setValue("window/table_columns", text)
+    # -- the person at the keyboard, and how the window looks (Edit ▸ Preferences) ----------
+    @property
+    def user_name(self) -> str:
+        """The name new annotations carry as their author ('' until the user gave one)."""
+        return str(self._get("user/name", "", str)).strip()
+
+    @user_name.setter
+    def user_name(self, name: str) -> None:
+        self._q.setValue("user/name", name.strip())
+
+    @property
+    def user_initials(self) -> str:
+        return str(self._get("user/initials", "", str)).strip()
+
+    @user_initials.setter
+    def user_initials(self, initials: str) -> None:
+        self._q.setValue("user/initials", initials.strip())
+
+    @property
+    def language(self) -> str:
+        language = str(self._get("user/language", "system", str))
+        return language if language in LANGUAGES else "system"
+
+    @language.setter
+    def language(self, language: str) -> None:
+        self._q.setValue("user/language", language if language in LANGUAGES else "system")
+
+    @property
+    def theme(self) -> str:
+        theme = str(self._get("view/theme", "dark", str))
+        return theme if theme in THEMES else "dark"
+
+    @theme.setter
+    def theme(self, theme: str) -> None:
+        self._q.setValue("view/theme", theme if theme in THEMES else "dark")
+
+    @property
+    def films_folder(self) -> Path | None:
+        """Where file dialogs for films start when none was used yet."""
+        value = str(self._get("folders/films", "", str))
+        return Path(value) if value else None
+
+    @films_folder.setter
+    def films_folder(self, folder: Path | None) -> None:
+        self._q.setValue("folders/films", str(folder) if folder else "")
+
+    @property
+    def exports_folder(self) -> Path | None:
+        """Where file dialogs for exports start when none was used yet."""
+        value = str(self._get("folders/exports", "", str))
+        return Path(value) if value else None
+
+    @exports_folder.setter
+    def exports_folder(self, folder: Path | None) -> None:
+        self._q.setValue("folders/exports", str(folder) if folder else "")
+
+    def last_folder(self, purpose: str) -> Path | None:
+        """The folder the file dialog for `purpose` ("open", "film", "export"...) was last in."""
+        value = str(self._get(f"folders/last_{purpose}", "", str))
+        return Path(value) if value else None
+
+    def remember_folder(self, purpose: str, folder: Path) -> None:
+        self._q.setValue(f"folders/last_{purpose}", str(folder))
 
     def sync(self) -> None:
         self._q.sync()

@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # names for mypy only: importing this module loads none of th
     from critique_app.gui.player.player_controller import PlayerController
     from critique_app.gui.player.video_view import VideoView
     from critique_app.gui.project_session import ProjectSession
+    from critique_app.gui.settings import Settings
     from critique_app.gui.timeline.timeline import Timeline
     from critique_app.gui.timeline.timeline_presenter import TimelinePresenter
     from critique_app.gui.worker import TaskRunner
@@ -51,6 +52,7 @@ class WindowContext(Protocol):
     tasks: TaskRunner  # the one owner of background work
     tracks: TimelinePresenter  # the timeline's tracks, reloaded after edits
     action_table: ActionCollection  # every keyed action (gui/actions.py)
+    settings: Settings  # the user's preferences (gui/settings.py)
     timeline: Timeline
     video: VideoView
     panels_menu: QMenu | None  # stays the last menu: others are inserted before it

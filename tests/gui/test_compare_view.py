@@ -157,9 +157,10 @@ def test_project_copies_regions_and_an_unrelated_film(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from PyQt6.QtWidgets import QFileDialog, QInputDialog
+    from PyQt6.QtWidgets import QInputDialog
 
     from critique_app.domain.model import Annotation, FrameRange, Region
+    from critique_app.gui import file_dialogs
     from critique_app.services.films import add_film
     from db.project import open_project
     from tests.media_factory import make_coded_clip
@@ -209,7 +210,7 @@ def test_project_copies_regions_and_an_unrelated_film(
         assert abs(qa.x() - qb.x()) < 3 and abs(qa.y() - qb.y()) < 3
     # A film that is not a copy: locked by time (its rate differs), nudged by Alt+←.
     monkeypatch.setattr(QInputDialog, "getItem", staticmethod(lambda *a: ("A film file…", True)))
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a: (str(other), "")))
+    monkeypatch.setattr(file_dialogs, "ask_user", lambda *a, **k: [Path(other)])
     dock.action.trigger()
     h.qtbot.waitUntil(lambda: dock.unrelated is not None, timeout=60_000)
     assert "is not a copy" in dock.unrelated and dock.panel.lock.currentData() == "timecode"

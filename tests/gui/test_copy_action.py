@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 from PyQt6.QtCore import Qt
-from PyQt6.QtWidgets import QFileDialog
 
 from critique_app.domain.model import Annotation, FrameRange, Region
+from critique_app.gui import file_dialogs
 from critique_app.gui.panels.copies import copy_dialog
 from critique_app.services.films import add_film
 from db.project import open_project
@@ -71,11 +71,11 @@ def test_move_onto_a_copy_from_the_window(
     assert mover.action in provenance.actions()
     asked: list[str] = []
 
-    def choose(parent: Any, caption: str, *_args: Any) -> tuple[str, str]:
+    def choose(parent: Any, purpose: str, caption: str, *_args: Any, **_kw: Any) -> list[Path]:
         asked.append(caption)
-        return str(films["festival"]), ""
+        return [Path(films["festival"])]
 
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(choose))
+    monkeypatch.setattr(file_dialogs, "ask_user", choose)
     mover.action.trigger()
     assert asked == ["Another copy of 'screener'"]
     task = mover.task
@@ -109,9 +109,7 @@ def test_move_onto_a_copy_from_the_window(
     # an unrelated film: one sentence, nothing created
     window.session.show_film(window.session.project.project.repo.films()[0])
     h.opened()
-    monkeypatch.setattr(
-        QFileDialog, "getOpenFileName", staticmethod(lambda *a: (str(films["other"]), ""))
-    )
+    monkeypatch.setattr(file_dialogs, "ask_user", lambda *a, **k: [Path(films["other"])])
     mover.summary = None
     mover.action.trigger()
     h.qtbot.waitUntil(lambda: not mover.task.running, timeout=60_000)

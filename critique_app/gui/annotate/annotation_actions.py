@@ -175,7 +175,16 @@ class AnnotationWorkbench(QObject):
 
     @property
     def annotator(self) -> str:
-        """Who is annotating: the project's 'annotator' setting, else the login name."""
+        """Who is annotating: the name in Preferences, else the project's 'annotator'
+        setting, else the login name.
+
+        In that order because the name in Preferences is the person at this keyboard, who
+        said so; a project file travels (a teacher hands one project to a class, students
+        hand theirs back to be merged), so its setting names who set it up, which is only a
+        better guess than the login name, often "root" or a shared account on lab machines."""
+        preferred = self.window.settings.user_name
+        if preferred:
+            return preferred
         name = self.bound.annotator() if self.workspace is not None else None
         return str(name or getpass.getuser())
 

@@ -16,7 +16,6 @@ from PyQt6.QtGui import QColor
 from PyQt6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -37,6 +36,7 @@ from critique_app.domain.vocabulary import (
 )
 from critique_app.errors import UserError
 from critique_app.gui import colours
+from critique_app.gui.file_dialogs import open_file, save_file
 from critique_app.services.workspace import ProjectWorkspace, read_vocabulary
 
 FILE_FILTER = "Vocabularies (*.json *.ecv);;Critique vocabulary (*.json);;ELAN vocabulary (*.ecv)"
@@ -344,13 +344,13 @@ class VocabularyEditor(QDialog):
         return True
 
     def _ask_import(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import a vocabulary", "", FILE_FILTER)
-        if path:
+        path = open_file(self, "vocabulary", "Import a vocabulary", FILE_FILTER)
+        if path is not None:
             self.import_file(path)
 
     def _ask_export(self, fmt: str) -> None:
         suffix = ".ecv" if fmt == "ecv" else ".json"
         name = (self.vocabulary.key if self.vocabulary else "vocabulary") + suffix
-        path, _ = QFileDialog.getSaveFileName(self, "Export the vocabulary", name, FILE_FILTER)
-        if path:
+        path = save_file(self, "vocabulary", "Export the vocabulary", FILE_FILTER, name)
+        if path is not None:
             self.export_file(path, fmt)

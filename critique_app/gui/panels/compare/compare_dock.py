@@ -21,7 +21,6 @@ from PyQt6.QtCore import QObject, Qt
 from PyQt6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -32,6 +31,7 @@ from PyQt6.QtWidgets import (
 )
 
 from critique_app.domain.model import Film
+from critique_app.gui.file_dialogs import open_file
 from critique_app.gui.panels.compare.compare_view import (
     MODE_NAMES,
     MODES,
@@ -193,9 +193,10 @@ class Comparer(QObject):
                 return
             path = choices.get(item, "")
         if not path:
-            path, _ = QFileDialog.getOpenFileName(
-                self.window.as_widget(), "Compare the film on screen with…", "", FILMS
+            chosen = open_file(
+                self.window.as_widget(), "compare", "Compare the film on screen with…", FILMS
             )
+            path = str(chosen) if chosen is not None else ""
         if path:
             self.compare_with(path)
 

@@ -19,7 +19,6 @@ from PyQt6.QtGui import QAction
 from PyQt6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QLabel,
     QMenu,
     QTableWidget,
@@ -29,6 +28,7 @@ from PyQt6.QtWidgets import (
 )
 
 from critique_app.errors import UserError
+from critique_app.gui.file_dialogs import open_file
 from critique_app.gui.window_context import WindowContext
 from critique_app.gui.worker import Task
 from critique_app.progress import Progress
@@ -124,10 +124,10 @@ class CopyMover(QObject):
         if self.session.project is None or self.session.film is None:
             self.window.show_message("Open a project with an annotated film first.")
             return
-        path, _ = QFileDialog.getOpenFileName(
-            self.window.as_widget(), f"Another copy of '{self.session.film.title}'", "", FILMS
+        path = open_file(
+            self.window.as_widget(), "copy", f"Another copy of '{self.session.film.title}'", FILMS
         )
-        if path:
+        if path is not None:
             self.start(path)
 
     def start(self, copy_path: str | Path) -> Task | None:

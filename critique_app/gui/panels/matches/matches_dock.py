@@ -11,11 +11,12 @@ from typing import Any
 
 from PyQt6.QtCore import QObject, Qt
 from PyQt6.QtGui import QAction
-from PyQt6.QtWidgets import QDockWidget, QFileDialog, QLabel
+from PyQt6.QtWidgets import QDockWidget, QLabel
 
 from critique_app.domain.commands import Change
 from critique_app.domain.model import FrameRange
 from critique_app.gui.actions import menu_title
+from critique_app.gui.file_dialogs import open_files
 from critique_app.gui.window_context import WindowContext
 from critique_app.gui.worker import Task
 from critique_app.services.stored_matches import (
@@ -332,15 +333,15 @@ class MatchesDock(QObject):
         if project is None or project.path is None:
             self.window.show_message("Open a project first: the library lives in it.")
             return
-        paths, _ = QFileDialog.getOpenFileNames(
+        paths = open_files(
             self.window.as_widget(),
+            "library",
             "Reference stills or clips (known AI-generated material)",
-            "",
             "Pictures and clips (*.png *.jpg *.jpeg *.webp *.tif *.tiff *.mp4 *.mov *.mkv "
             "*.webm);;All files (*)",
         )
         if paths:
-            self.add_to_library(paths)
+            self.add_to_library([str(p) for p in paths])
 
     def add_to_library(self, paths: list[str]) -> Task | None:
         project = self.session.project

@@ -16,7 +16,6 @@ from PyQt6.QtCore import Qt, pyqtSignal
 from PyQt6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -26,6 +25,7 @@ from PyQt6.QtWidgets import (
 )
 
 from critique_app.gui import colours
+from critique_app.gui.file_dialogs import open_files
 from critique_app.gui.worker import Task, TaskBar, TaskRunner
 from critique_app.progress import Progress
 from critique_app.services.workspace import ProjectWorkspace
@@ -114,8 +114,8 @@ class MergeDialog(QDialog):
         return [Path(self.files.item(i).text()) for i in range(self.files.count())]  # type: ignore[union-attr]
 
     def _ask_files(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(
-            self, "Students' projects", "", "Critique projects (*.critique);;All files (*)"
+        paths = open_files(
+            self, "merge", "Students' projects", "Critique projects (*.critique);;All files (*)"
         )
         self.add_files(paths)
 

@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from PyQt6.QtCore import QObject
-from PyQt6.QtWidgets import QFileDialog, QLabel
+from PyQt6.QtWidgets import QLabel
 
+from critique_app.gui.file_dialogs import choose_folder
 from critique_app.gui.window_context import WindowContext
 from critique_app.gui.worker import Task
 from critique_app.progress import Progress
@@ -71,10 +72,10 @@ class ScreeningDock(QObject):
         if self.session.project is None:
             self.window.show_message(NO_PROJECT)
             return
-        folder = QFileDialog.getExistingDirectory(
-            self.window.as_widget(), "Screen every film and still in this folder"
+        folder = choose_folder(
+            self.window.as_widget(), "screening", "Screen every film and still in this folder"
         )
-        if folder:
+        if folder is not None:
             self.start(folder)
 
     def start(self, folder: str | Path) -> Task | None:

@@ -4,12 +4,14 @@ project, kept in step with undo/redo, and its Preview landing on the passage's e
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PyQt6.QtCore import QObject, Qt, QTimer
 from PyQt6.QtWidgets import QDockWidget, QLabel
 
 from critique_app.domain.commands import Change
+from critique_app.gui.export_offer import offer_exported
 from critique_app.gui.panels.seminars.seminar_adding import SeminarAdder
 from critique_app.gui.window_context import WindowContext
 from critique_app.services.workspace import ProjectWorkspace
@@ -76,12 +78,16 @@ class SeminarDock(QObject):
             self.panel = SeminarPanel(project, self.session.undo_stack, runner=self.window.tasks)
             self.panel.setObjectName("SeminarPanel")
             self.panel.preview_requested.connect(self.preview)
-            self.panel.export_finished.connect(
-                lambda path: self.window.show_message(f"Seminar exported to {path}")
-            )
+            self.panel.export_finished.connect(self._exported)
             self.panel.export_failed.connect(self.window.show_message)
             self.dock.setWidget(self.panel)
         return self.panel
+
+    def _exported(self, path: str) -> None:
+        """Open and Show in folder beside the sentence: the next step is looking at it."""
+        self.window.show_message(f"Seminar exported to {path}")
+        name = Path(path).name
+        offer_exported(self.window.as_widget(), path, f"The seminar is exported to {name}.")
 
     def _project_opened(self, project: ProjectWorkspace) -> None:
         if self.panel is not None:

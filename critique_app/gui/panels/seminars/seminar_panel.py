@@ -15,7 +15,6 @@ from PyQt6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PyQt6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QInputDialog,
@@ -30,6 +29,7 @@ from PyQt6.QtWidgets import (
 
 import exporters
 from critique_app.domain.model import SeminarItem
+from critique_app.gui.file_dialogs import choose_folder, save_file
 from critique_app.gui.worker import Task, TaskBar, TaskRunner
 from critique_app.services import export as export_service
 from critique_app.services.seminars import Seminars
@@ -310,16 +310,17 @@ class SeminarPanel(QWidget):
         fmt = self.format.currentData()
         exporter = exporters.get(fmt)
         if exporter.writes_folder:
-            path = QFileDialog.getExistingDirectory(self, "Export clips into")
+            path = choose_folder(self, "export", "Export clips into")
         else:
-            path, _ = QFileDialog.getSaveFileName(
+            path = save_file(
                 self,
+                "export",
                 "Export",
-                f"{self.chooser.currentText()}{exporter.extension}",
                 f"{fmt} (*{exporter.extension})",
+                f"{self.chooser.currentText()}{exporter.extension}",
             )
-        if path:
-            self.export(fmt, Path(path))
+        if path is not None:
+            self.export(fmt, path)
 
     def export(self, fmt: str, out: Path) -> Task | None:
         """Start exporting the current seminar on a worker; signals report the outcome."""

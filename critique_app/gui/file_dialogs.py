@@ -1,0 +1,116 @@
+"""Every file dialog of the window: Qt's own dialog, styled by the app's theme, starting in the
+folder last used for the same purpose (else the default folder of Preferences, else Documents).
+
+Qt's own dialog rather than the desktop's: a native one ignores the app's stylesheet and shows
+a light window in the dark app. Each purpose ("open", "film", "import", "export", "screening"…)
+remembers its own folder in the Settings, so an export does not start where films are.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PyQt6.QtCore import QStandardPaths
+from PyQt6.QtWidgets import QDialog, QFileDialog, QWidget
+
+from critique_app.gui.settings import Settings
+
+# Purposes whose first dialog starts in a default folder of Preferences (else Documents).
+FILM_PURPOSES = frozenset({"open", "film", "compare", "copy", "relink"})
+EXPORT_PURPOSES = frozenset({"export", "vocabulary"})
+
+
+def documents_folder() -> Path:
+    """The user's Documents folder (their home when the system names none that exists)."""
+    found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    if found and Path(found).is_dir():
+        return Path(found)
+    return Path.home()
+
+
+def settings_for(widget: QWidget | None) -> Settings:
+    """The Settings of the window `widget` sits in (a panel, a dialog over the window); the
+    default Settings file when it sits in none (the same file a window uses by default)."""
+    while widget is not None:
+        found = getattr(widget, "settings", None)
+        if isinstance(found, Settings):
+            return found
+        widget = widget.parentWidget()
+    return Settings()
+
+
+def start_folder(settings: Settings, purpose: str) -> Path:
+    """Where the dialog for `purpose` opens: the folder last used for it if it still exists,
+    else the default folder for films or exports, else Documents."""
+    candidates = [settings.last_folder(purpose)]
+    if purpose in FILM_PURPOSES:
+        candidates.append(settings.films_folder)
+    if purpose in EXPORT_PURPOSES:
+        candidates.append(settings.exports_folder)
+    for folder in candidates:
+        if folder is not None and folder.is_dir():
+            return folder
+    return documents_folder()
+
+
+def ask_user(
+    parent: QWidget | None,
+    purpose: str,
+    title: str,
+    filters: str,
+    mode: QFileDialog.FileMode,
+    *,
+    save: bool = False,
+    name: str = "",
+) -> list[Path]:
+    """Show the dialog and return what the user chose (nothing: cancelled). Every dialog of
+    the window comes through here: a test replaces this one function to answer them all."""
+    settings = settings_for(parent)
+    dialog = QFileDialog(parent, title, str(start_folder(settings, purpose)), filters)
+    dialog.setObjectName(f"FileDialog:{purpose}")
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+    dialog.setFileMode(mode)
+    if mode == QFileDialog.FileMode.Directory:
+        dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
+    if save:
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        if name:
+            dialog.selectFile(name)
+    try:
+        if dialog.exec() != QDialog.DialogCode.Accepted.value:
+            return []
+        chosen = [Path(p) for p in dialog.selectedFiles() if p]
+    finally:
+        dialog.deleteLater()
+    if chosen:
+        first = chosen[0]
+        folder = first if mode == QFileDialog.FileMode.Directory else first.parent
+        settings.remember_folder(purpose, folder)
+    return chosen
+
+
+def open_file(parent: QWidget | None, purpose: str, title: str, filters: str) -> Path | None:
+    """One existing file, or None when the user cancelled."""
+    chosen = ask_user(parent, purpose, title, filters, QFileDialog.FileMode.ExistingFile)
+    return chosen[0] if chosen else None
+
+
+def open_files(parent: QWidget | None, purpose: str, title: str, filters: str) -> list[Path]:
+    """Existing files (none when the user cancelled)."""
+    return ask_user(parent, purpose, title, filters, QFileDialog.FileMode.ExistingFiles)
+
+
+def save_file(
+    parent: QWidget | None, purpose: str, title: str, filters: str, name: str = ""
+) -> Path | None:
+    """Where to write a new file (`name` proposed), or None when the user cancelled."""
+    chosen = ask_user(
+        parent, purpose, title, filters, QFileDialog.FileMode.AnyFile, save=True, name=name
+    )
+    return chosen[0] if chosen else None
+
+
+def choose_folder(parent: QWidget | None, purpose: str, title: str) -> Path | None:
+    """An existing folder, or None when the user cancelled."""
+    chosen = ask_user(parent, purpose, title, "", QFileDialog.FileMode.Directory)
+    return chosen[0] if chosen else None
