@@ -62,6 +62,7 @@ def ask_user(
     *,
     save: bool = False,
     name: str = "",
+    ask_overwrite: bool = True,
 ) -> list[Path]:
     """Show the dialog and return what the user chose (nothing: cancelled). Every dialog of
     the window comes through here: a test replaces this one function to answer them all."""
@@ -74,6 +75,7 @@ def ask_user(
         dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
     if save:
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setOption(QFileDialog.Option.DontConfirmOverwrite, not ask_overwrite)
         if name:
             dialog.selectFile(name)
     try:
@@ -101,11 +103,25 @@ def open_files(parent: QWidget | None, purpose: str, title: str, filters: str) -
 
 
 def save_file(
-    parent: QWidget | None, purpose: str, title: str, filters: str, name: str = ""
+    parent: QWidget | None,
+    purpose: str,
+    title: str,
+    filters: str,
+    name: str = "",
+    *,
+    ask_overwrite: bool = True,
 ) -> Path | None:
-    """Where to write a new file (`name` proposed), or None when the user cancelled."""
+    """Where to write a new file (`name` proposed), or None when the user cancelled.
+    `ask_overwrite=False` when the caller refuses an existing file itself (a new project)."""
     chosen = ask_user(
-        parent, purpose, title, filters, QFileDialog.FileMode.AnyFile, save=True, name=name
+        parent,
+        purpose,
+        title,
+        filters,
+        QFileDialog.FileMode.AnyFile,
+        save=True,
+        name=name,
+        ask_overwrite=ask_overwrite,
     )
     return chosen[0] if chosen else None
 

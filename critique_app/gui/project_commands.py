@@ -12,9 +12,10 @@ from typing import Protocol
 
 from PyQt6.QtCore import QObject
 from PyQt6.QtGui import QAction
-from PyQt6.QtWidgets import QFileDialog, QMenu
+from PyQt6.QtWidgets import QMenu
 
 from critique_app.errors import UserError
+from critique_app.gui import file_dialogs
 from critique_app.gui.settings import Settings
 from critique_app.gui.window_context import WindowContext
 from critique_app.gui.worker import Task
@@ -54,12 +55,12 @@ class ProjectCommands(QObject):
 
     # -- New project… -------------------------------------------------------------------------
     def ask_new_project(self) -> None:
-        chosen, _ = QFileDialog.getSaveFileName(
+        chosen = file_dialogs.save_file(
             self.window.as_widget(),
+            "project",
             "New project",
-            "",
             PROJECTS,
-            options=QFileDialog.Option.DontConfirmOverwrite,  # an existing file is refused
+            ask_overwrite=False,  # an existing file is refused with a sentence
         )
         if chosen:
             self.new_project(chosen)
@@ -134,8 +135,12 @@ class ProjectCommands(QObject):
             self.window.show_message("Open a project first: there is no project to copy.")
             return
         suggested = project.path.with_name(f"{project.path.stem} copy.critique")
-        chosen, _ = QFileDialog.getSaveFileName(
-            self.window.as_widget(), "Save a copy of the project as", str(suggested), PROJECTS
+        chosen = file_dialogs.save_file(
+            self.window.as_widget(),
+            "project",
+            "Save a copy of the project as",
+            PROJECTS,
+            name=str(suggested),
         )
         if chosen:
             self.save_copy(chosen)

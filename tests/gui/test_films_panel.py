@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 from PyQt6.QtCore import Qt, QUrl
-from PyQt6.QtWidgets import QFileDialog
 
+from critique_app.gui import file_dialogs
 from critique_app.gui.panels.films.films_panel import COLUMNS, FilmsModel
 from critique_app.gui.panels.provenance.provenance_panel import BADGES
 from critique_app.services.films import add_film
@@ -69,7 +69,7 @@ def test_add_a_film_from_the_panel(
 ) -> None:
     h = open_window(make_project(tmp_path, clip))
     panel = _films_panel(h, 1)
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a, **_k: (str(clip_2997), ""))
+    monkeypatch.setattr(file_dialogs, "ask_user", lambda *_a, **_k: [clip_2997])
     h.qtbot.mouseClick(panel.add_button, Qt.MouseButton.LeftButton)
     h.qtbot.waitUntil(lambda: panel.model.rowCount() == 2)
     assert _cells(panel)[1][0] == "ntsc"

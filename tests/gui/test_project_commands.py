@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PyQt6.QtWidgets import QFileDialog
 
+from critique_app.gui import file_dialogs
 from critique_app.services.window_presence import window_holds
 from db.project import open_project
 from tests.gui.annotation_projects import make_project
@@ -19,12 +19,11 @@ def _answer_dialogs(monkeypatch: pytest.MonkeyPatch, path: Path) -> list[str]:
     """The file dialogs answer `path` (a user typing it); the titles they showed."""
     titles: list[str] = []
 
-    def answer(_parent: Any, title: str, *_args: Any, **_kw: Any) -> tuple[str, str]:
+    def answer(_parent: Any, _purpose: str, title: str, *_args: Any, **_kw: Any) -> list[Path]:
         titles.append(title)
-        return str(path), ""
+        return [path]
 
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", answer)
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", answer)
+    monkeypatch.setattr(file_dialogs, "ask_user", answer)
     return titles
 
 

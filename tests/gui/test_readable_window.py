@@ -199,7 +199,7 @@ def test_check_a_file_says_the_signer_is_not_trusted_and_which_lists(
 
     still = provenance_corpus / "c2pa-rs" / "C.jpg"
     assert still.is_file(), f"{still} is listed in MANIFEST.txt"
-    monkeypatch.setattr(provenance_check, "choose_file", lambda _parent, _folder="": str(still))
+    monkeypatch.setattr(provenance_check, "choose_file", lambda _parent: str(still))
     h = open_window(None)  # no project, no film: any file can still be checked
     window, qtbot = h.window, h.qtbot
     action = window.action_table["check_file"]

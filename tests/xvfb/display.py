@@ -42,9 +42,17 @@ def start_xvfb(first: int = 90) -> tuple[subprocess.Popen[bytes], str]:
     raise NoDisplay("Xvfb did not start on any display number up to :399.")
 
 
-def x_environment(display: str, data_dir: Path, repo: Path = REPO) -> dict[str, str]:
+def x_environment(
+    display: str, data_dir: Path, repo: Path = REPO, *, user: str | None = "Camille Test"
+) -> dict[str, str]:
     """The environment of a process with real X windows on `display`: silent VLC, its own
-    data folder, this checkout's code, and a Python stack printed on a crash."""
+    data folder, this checkout's code, and a Python stack printed on a crash. `user` is the
+    name stored in its settings, as after a first run (None: a first run, the app asks)."""
+    if user is not None:
+        settings = data_dir / "settings.ini"
+        if not settings.exists():
+            data_dir.mkdir(parents=True, exist_ok=True)
+            settings.write_text(f"[user]\nname={user}\n", encoding="utf-8")
     env = dict(os.environ)
     env.update(
         QT_QPA_PLATFORM="xcb",

@@ -16,7 +16,8 @@ import pytest
 from critique_app.services.films import add_film
 from db.project import open_project
 from tests.media_factory import make_coded_clip
-from tests.xvfb.conftest import REPO, scenario_env
+from tests.xvfb.conftest import REPO
+from tests.xvfb.display import x_environment
 
 pytestmark = pytest.mark.xvfb
 
@@ -66,7 +67,7 @@ def test_first_run_asks_the_name_and_the_new_annotation_carries_it(
     project = tmp_path / "first.critique"
     with open_project(project) as p:  # a student's first project: one film, no tier
         add_film(p, clip, title="Coded clip")
-    env = scenario_env(display, tmp_path)
+    env = x_environment(display, tmp_path / "data", user=None)  # nobody has said who they are
     settings = Path(env["CRITIQUE_DATA_DIR"]) / "settings.ini"
     assert not settings.exists()  # a first run: no name stored anywhere
 

@@ -11,10 +11,11 @@ from typing import Any, Protocol
 
 from PyQt6.QtCore import QObject, QTimer, QUrl
 from PyQt6.QtGui import QDesktopServices
-from PyQt6.QtWidgets import QFileDialog, QLabel, QMessageBox
+from PyQt6.QtWidgets import QLabel, QMessageBox
 
 from critique_app.domain.commands import Change
 from critique_app.errors import UserError
+from critique_app.gui import file_dialogs
 from critique_app.gui.panels.films.films_panel import NO_PROJECT, FilmsPanel
 from critique_app.gui.window_context import WindowContext
 from critique_app.gui.worker import Task
@@ -262,11 +263,10 @@ class FilmsDock(QObject):
         if project is None:
             return
         film = project.film(film_id)
-        folder = Path(film.path).parent
-        chosen, _ = QFileDialog.getOpenFileName(
+        chosen = file_dialogs.open_file(
             self.window.as_widget(),
+            "relink",
             f"Where is the film '{film.title}' now?",
-            str(folder) if folder.is_dir() else "",
             "Films (*.mp4 *.mov *.mkv *.webm *.avi *.mxf *.m4v);;All files (*)",
         )
         if chosen:

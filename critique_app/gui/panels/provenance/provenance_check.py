@@ -6,8 +6,9 @@ exactly as a file dropped on the panel; the film on screen stays where it is.
 
 from __future__ import annotations
 
-from PyQt6.QtWidgets import QFileDialog, QWidget
+from PyQt6.QtWidgets import QWidget
 
+from critique_app.gui import file_dialogs
 from critique_app.provenance.formats import MEDIA_SUFFIXES
 
 # Every kind of file the reader knows, then anything (the bytes decide the format).
@@ -17,7 +18,7 @@ FILTER = (
 TITLE = "Check the Content Credentials of a still or a film"
 
 
-def choose_file(parent: QWidget | None, folder: str = "") -> str | None:
+def choose_file(parent: QWidget | None) -> str | None:
     """The file the user chose, or None when they cancelled."""
-    path, _kind = QFileDialog.getOpenFileName(parent, TITLE, folder, FILTER)
-    return path or None
+    path = file_dialogs.open_file(parent, "check", TITLE, FILTER)
+    return str(path) if path is not None else None
