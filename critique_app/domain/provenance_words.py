@@ -92,6 +92,42 @@ def _plain(code: str) -> str:
     return code.replace("_", " ").replace(".", " ").strip().capitalize() or "Not stated"
 
 
+# IPTC digital source types (cv.iptc.org/newscodes/digitalsourcetype), in IPTC's own words.
+SOURCE_TYPE_WORDS = {
+    "trainedAlgorithmicMedia": "Trained algorithmic media (made by generative AI)",
+    "compositeWithTrainedAlgorithmicMedia": "Composite with generative AI elements",
+    "compositeSynthetic": "Composite including synthetic elements",
+    "composite": "Composite",
+    "digitalCapture": "Original digital capture",
+    "computationalCapture": "Computational capture",
+    "compositeCapture": "Composite capture",
+    "screenCapture": "Screen capture",
+    "negativeFilm": "Digitised from a film negative",
+    "positiveFilm": "Digitised from a film positive",
+    "print": "Digitised from a print",
+    "virtualRecording": "Virtual recording",
+    "humanEdits": "Edited by people",
+    "minorHumanEdits": "Minor edits by people",
+    "digitalCreation": "Digital creation",
+    "digitalArt": "Digital creation",
+    "algorithmicMedia": "Pure algorithmic media (no training data)",
+    "dataDrivenMedia": "Data-driven media",
+    "algorithmicallyEnhanced": "Algorithmically enhanced",
+}
+
+
+def source_type_words(term: str | None) -> str:
+    """An IPTC digital source type in words, e.g. 'compositeWithTrainedAlgorithmicMedia' ->
+    'Composite with generative AI elements' (a URI or a bare term; unknown ones spelt out)."""
+    if not term:
+        return "Not stated"
+    bare = term.rstrip("/").rsplit("/", 1)[-1].rsplit(".", 1)[-1].strip()
+    if bare in SOURCE_TYPE_WORDS:
+        return SOURCE_TYPE_WORDS[bare]
+    spaced = "".join(f" {ch.lower()}" if ch.isupper() else ch for ch in bare).strip()
+    return spaced.capitalize() or "Not stated"
+
+
 def verdict_words(reason: str | None) -> str:
     """What a verdict reason means, e.g. 'untrusted_signer' -> 'Valid, but the signer is not
     on a trust list'. No reason (nothing was checked) -> 'Not checked'."""

@@ -17,12 +17,21 @@ from critique_app.gui.settings import Settings
 
 # Saved arrangements carry this number; one saved by another number (docks renamed or added,
 # another default) is ignored and the default is used instead.
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2  # 2: Films and Undo history joined the tabs
 PREFERRED_SIZE = QSize(1600, 1000)  # on a larger screen; a smaller one gets all its room
 # Room the window manager's frame (title bar, borders) may take before the window is shown and
 # its real frame is known: the frame, not only the inside, must lie on the screen.
 FRAME_ALLOWANCE = QMargins(6, 38, 6, 6)
-RIGHT_TABS = ("Annotation", "Seminars", "Provenance", "Matches", "Screening", "Agreement")
+RIGHT_TABS = (
+    "Annotation",
+    "Seminars",
+    "Provenance",
+    "Matches",
+    "Screening",
+    "Agreement",
+    "Films",
+    "Undo history",
+)
 BOTTOM = "Annotations"
 EDITOR_WIDTH = 400
 TABLE_HEIGHT = 190
@@ -35,6 +44,8 @@ MINIMUM_SIZES: dict[str, tuple[int, int]] = {
     "Matches": (300, 300),
     "Screening": (340, 320),
     "Agreement": (340, 320),
+    "Films": (300, 260),
+    "Undo history": (260, 200),
 }
 
 

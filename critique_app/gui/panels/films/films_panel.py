@@ -13,7 +13,6 @@ from PyQt6.QtCore import QAbstractTableModel, QModelIndex, QPoint, Qt, pyqtSigna
 from PyQt6.QtGui import QBrush, QColor, QFont
 from PyQt6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMenu,
@@ -23,6 +22,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from critique_app.gui.flow_layout import FlowLayout
 from critique_app.gui.panels.provenance.provenance_panel import BADGES
 from critique_app.services.film_list import FilmEntry
 
@@ -166,15 +166,15 @@ class FilmsPanel(QWidget):
         self.remove_button.clicked.connect(lambda: self._ask(self.remove_requested))
         self.relink_button.clicked.connect(lambda: self._ask(self.relink_requested))
         self.reveal_button.clicked.connect(lambda: self._ask(self.reveal_requested))
-        buttons = QHBoxLayout()
+        row = QWidget()  # the buttons wrap: the panel must fit a laptop's right column
+        buttons = FlowLayout(row, spacing=6)
         for button in (self.add_button, self.remove_button, self.relink_button, self.reveal_button):
             buttons.addWidget(button)
-        buttons.addStretch(1)
         column = QVBoxLayout(self)
         column.setContentsMargins(4, 4, 4, 4)
         column.addWidget(self.note)
         column.addWidget(self.table, 1)
-        column.addLayout(buttons)
+        column.addWidget(row)
         self.set_project(False)
 
     # -- what it shows ------------------------------------------------------------------------

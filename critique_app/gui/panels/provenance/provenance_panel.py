@@ -36,6 +36,7 @@ from critique_app.domain.provenance_words import (
     lists_consulted,
     signer_name,
     signer_trust,
+    source_type_words,
     trust_list_words,
     verdict_words,
     without_codes,
@@ -229,8 +230,13 @@ class ProvenancePanel(QWidget):
         self.identities_label.setVisible(bool(c.get("identities")))
         key = c.get("ai_signal_category")
         self.use_category.setEnabled(bool(key))
-        self.use_category.setText(
-            f"Use as category: {key.rsplit('.', 1)[-1]}" if key else "Use as category"
+        # The button stays short (the panel must fit a laptop's column); what it applies is
+        # in words in its tooltip, with the IPTC term for experts.
+        self.use_category.setToolTip(
+            f"Make “{source_type_words(key)}” (IPTC: {key.rsplit('.', 1)[-1]}) the selected "
+            "annotation's category."
+            if key
+            else "The credentials declare no AI signal to use as a category."
         )
         self.ai_label.setText(
             f"AI signal: {ai_signal_words(c['ai_signal'])}. {c['ai_signal_summary']}"
@@ -267,13 +273,19 @@ class ProvenancePanel(QWidget):
         self.actions_list.clear()
         for a in actions:
             parts = [a.get("when") or "time not stated", action_words(a["action"])]
-            parts += [x for x in (a.get("software_agent"), a.get("digital_source_type")) if x]
+            parts += [a["software_agent"]] if a.get("software_agent") else []
+            if a.get("digital_source_type"):
+                parts.append(source_type_words(a["digital_source_type"]))
             if a.get("description"):
                 parts.append(a["description"])
             self.actions_list.addItem(" — ".join(parts))
             item = self.actions_list.item(self.actions_list.count() - 1)
             if item is not None:
-                item.setToolTip(f"C2PA action code: {a['action']}")
+                term = a.get("digital_source_type")
+                item.setToolTip(
+                    f"C2PA action code: {a['action']}"
+                    + (f"; IPTC digital source type: {term}" if term else "")
+                )
 
     def _fill_ingredients(self, report: ProvenanceReport) -> None:
         from critique_app.provenance.verdict import manifest_to_json
