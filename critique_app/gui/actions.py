@@ -122,7 +122,7 @@ SPECS: tuple[ActionSpec, ...] = (
     # The Provenance menu: built by gui/panels/matches/matches_dock.py; Check a file… is wired by the window.
     ActionSpec(
         "check_file",
-        "Check &a file…",
+        "Check a fi&le…",
         (),
         PROVENANCE,
         tip="Check the Content Credentials of any still or film in the provenance panel",

@@ -26,9 +26,10 @@ SHIFT = Qt.KeyboardModifier.ShiftModifier
 @pytest.fixture
 def app_look(qapp: QApplication) -> Iterator[QApplication]:
     """The shared QApplication's stylesheet put back after a test that changes the theme."""
-    sheet = qapp.styleSheet()
+    sheet, theme = qapp.styleSheet(), qapp.property("critique_theme")
     yield qapp
     qapp.setStyleSheet(sheet)
+    qapp.setProperty("critique_theme", theme)
     hints = qapp.styleHints()
     if hints is not None and hasattr(hints, "unsetColorScheme"):
         hints.unsetColorScheme()
@@ -125,7 +126,10 @@ def test_the_theme_applies_at_once_and_cancel_puts_the_old_one_back(
     assert lightness() > 180
 
 
-def test_language_and_default_folders_are_kept(open_window: Any, tmp_path: Path) -> None:
+def test_language_and_default_folders_are_kept(
+    open_window: Any, tmp_path: Path, app_look: QApplication
+) -> None:
+    """(OK applies the theme too: `app_look` puts the shared app's look back afterwards.)"""
     h = open_window(None)
     dialog = h.window.preferences.open()
     assert "after a restart" in dialog.language_note.text()

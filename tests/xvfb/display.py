@@ -42,8 +42,11 @@ def start_xvfb(first: int = 90) -> tuple[subprocess.Popen[bytes], str]:
     raise NoDisplay("Xvfb did not start on any display number up to :399.")
 
 
+WINDOW_USER = "Camille Test"  # the name a scenario's user gave at the first run
+
+
 def x_environment(
-    display: str, data_dir: Path, repo: Path = REPO, *, user: str | None = "Camille Test"
+    display: str, data_dir: Path, repo: Path = REPO, *, user: str | None = WINDOW_USER
 ) -> dict[str, str]:
     """The environment of a process with real X windows on `display`: silent VLC, its own
     data folder, this checkout's code, and a Python stack printed on a crash. `user` is the

@@ -35,12 +35,12 @@ def test_add_to_seminar_from_the_menu_and_from_a_right_click(
     )
     assert done.returncode == 0, f"{done.stdout}\n{done.stderr}"
     result = json.loads(out.read_text())
-    assert result["menu_entry"] == "Add to seminar…"
+    assert result["menu_entry"].replace("&", "") == "Add to seminar…"  # its Alt letter aside
     assert result["menu_keys"] == "Ctrl+Shift+A"
     assert "no seminar yet" in result["question"]
     assert result["after_menu"] == "Added to seminar “Week 3”."
     assert result["selected_by_right_click"] == result["hands"]
-    assert "Add to seminar…" in result["context_entries"]
+    assert "Add to seminar…" in [e.replace("&", "") for e in result["context_entries"]]
     assert result["context_keys"] == ["Ctrl+Shift+A"]  # the same command, the same key
     assert result["after_right_click"] == "Added to seminar “Week 3”."
     with open_project(project) as opened:

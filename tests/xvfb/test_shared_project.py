@@ -10,7 +10,6 @@ forward instead of opening a second one.
 
 from __future__ import annotations
 
-import getpass
 import os
 import shutil
 import sqlite3
@@ -26,6 +25,7 @@ from critique_app.services.window_presence import window_holds
 from tests.gui.annotation_projects import make_project
 from tests.media_factory import make_coded_clip
 from tests.xvfb.conftest import REPO, scenario_env
+from tests.xvfb.display import WINDOW_USER
 
 ROUNDS = 20
 SCREENING_ROUNDS = (3, 15)
@@ -196,7 +196,7 @@ def test_window_and_terminal_share_a_project_for_twenty_rounds(
         printed = conn.execute("SELECT count(*) FROM fingerprints").fetchone()[0]
     finally:
         conn.close()
-    mine = [r for r in rows if r[0] == getpass.getuser() and not r[1] and not r[2]]
+    mine = [r for r in rows if r[0] == WINDOW_USER and not r[1] and not r[2]]
     imported = {r[1] for r in rows if (r[1] or "").startswith("round ")}
     assert len(mine) == ROUNDS, rows  # every key-made annotation of the window
     assert sorted(r[3] for r in mine) == list(range(1, ROUNDS + 1))  # one frame on each round
