@@ -152,14 +152,22 @@ class _Screen:
     W, H = 320, 240
 
     def __init__(self, player: vlc.MediaPlayer) -> None:
-        self.buffer = (ctypes.c_ubyte * (self.W * self.H * 4))()
+        # One buffer per picture in flight: libvlc renders the next picture (lock) before it
+        # shows the current one (display), so with a single buffer display() could read the
+        # following frame (the pack's first picture read 11, not 10, 2 runs in 9).
+        size = self.W * self.H * 4
+        self.buffers = [(ctypes.c_ubyte * size)() for _ in range(16)]
+        self.next = 0
         self.shown: list[tuple[str, int]] = []
         self.player = player
         self.closed = False
 
         @vlc.CallbackDecorators.VideoLockCb
         def lock(opaque, planes):  # type: ignore[no-untyped-def]
-            planes[0] = ctypes.cast(self.buffer, ctypes.c_void_p)
+            index = self.next
+            self.next = (self.next + 1) % len(self.buffers)
+            planes[0] = ctypes.cast(self.buffers[index], ctypes.c_void_p)
+            return index + 1  # the picture's id, handed back to display() (never NULL)
 
         @vlc.CallbackDecorators.VideoUnlockCb
         def unlock(opaque, picture, planes):  # type: ignore[no-untyped-def]
@@ -167,9 +175,10 @@ class _Screen:
 
         @vlc.CallbackDecorators.VideoDisplayCb
         def display(opaque, picture):  # type: ignore[no-untyped-def]
-            if self.closed:
+            if self.closed or not picture:
                 return
-            bgra = np.frombuffer(self.buffer, dtype=np.uint8).reshape(self.H, self.W, 4)
+            buffer = self.buffers[int(picture) - 1]
+            bgra = np.frombuffer(buffer, dtype=np.uint8).reshape(self.H, self.W, 4)
             media = self.player.get_media()
             self.shown.append(
                 (media.get_mrl() if media else "", read_frame_code(bgra[:, :, 2::-1]))
