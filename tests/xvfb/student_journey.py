@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from PyQt6.QtCore import QRect, QTimer
+from PyQt6.QtCore import QPoint, QRect, QTimer
 from PyQt6.QtWidgets import QApplication, QLineEdit, QMenu, QWidget
 
 from critique_app.gui.app import end_gui, error_hook, make_app
@@ -29,14 +29,18 @@ PUBLISH_MS = 150
 
 
 def _on_screen(widget: QWidget) -> list[int] | None:
-    """Where the visible part of `widget` is on the screen (None when none of it shows)."""
+    """Where the part of `widget` not clipped away (by the editor's scroll area, by the
+    window's edge) is on the screen; None when none of it shows."""
     if not widget.isVisible():
         return None
-    seen: QRect = widget.visibleRegion().boundingRect()
+    seen = QRect(widget.mapToGlobal(QPoint(0, 0)), widget.size())
+    parent = widget.parentWidget()
+    while parent is not None:
+        seen = seen.intersected(QRect(parent.mapToGlobal(QPoint(0, 0)), parent.size()))
+        parent = None if parent.isWindow() else parent.parentWidget()
     if seen.isEmpty():
         return None
-    top_left = widget.mapToGlobal(seen.topLeft())
-    return [top_left.x(), top_left.y(), seen.width(), seen.height()]
+    return [seen.x(), seen.y(), seen.width(), seen.height()]
 
 
 def _annotations(window: MainWindow) -> list[dict[str, Any]]:

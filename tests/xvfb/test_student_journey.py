@@ -162,7 +162,9 @@ def test_first_run_annotate_find_a_category_type_a_note_draw_and_undo_by_name(
         assert app.shown()["user_name"] == NAME
 
         # 2. The film on screen: I, three frames on, O, N.
-        shown = app.wait("the film's exact picture", lambda s: s["film"] == "Coded clip" and s["exact"])
+        shown = app.wait(
+            "the film's exact picture", lambda s: s["film"] == "Coded clip" and s["exact"]
+        )
         assert shown["screen"] == [1280, 800]
         assert shown["frame_geometry"][0] <= 1280 and shown["frame_geometry"][1] <= 800
         app.in_front(shown["title"])
@@ -173,7 +175,9 @@ def test_first_run_annotate_find_a_category_type_a_note_draw_and_undo_by_name(
         app.wait("the in point", lambda s: s["marks"][0] == start)
         for step in range(1, 4):
             app.keys("Right")
-            app.wait(f"frame {start + step}", lambda s, f=start + step: s["frame"] == f and s["exact"])
+            app.wait(
+                f"frame {start + step}", lambda s, f=start + step: s["frame"] == f and s["exact"]
+            )
         app.keys("o")
         app.wait("the out point", lambda s: s["marks"] == [start, start + 3])
         app.keys("n")
@@ -183,7 +187,9 @@ def test_first_run_annotate_find_a_category_type_a_note_draw_and_undo_by_name(
         assert made["tier"] == NAME  # a tier made for the student, named after them
         assert made["range"] == [start, start + 3]
         assert made["category"] is None
-        shown = app.wait("the editor on it", lambda s: s["selected"] == made["id"] and s["category"])
+        shown = app.wait(
+            "the editor on it", lambda s: s["selected"] == made["id"] and s["category"]
+        )
         assert "new tier" in shown["message"] and NAME in shown["message"]
 
         # 3. The category found by typing part of its name.
@@ -200,7 +206,9 @@ def test_first_run_annotate_find_a_category_type_a_note_draw_and_undo_by_name(
         app.keys("Down")
         app.wait("the name highlighted", lambda s: (s["highlighted"] or "").strip() == MORPHING)
         app.keys("Return")
-        shown = app.wait("the category stored", lambda s: the_annotation(s).get("category") == MORPHING)
+        shown = app.wait(
+            "the category stored", lambda s: the_annotation(s).get("category") == MORPHING
+        )
         shown = app.wait("the list closed", lambda s: s["found"] is None)
         assert shown["category_text"] == MORPHING
         assert shown["editor_title"].endswith(MORPHING)
@@ -256,7 +264,9 @@ def test_first_run_annotate_find_a_category_type_a_note_draw_and_undo_by_name(
         app.close_menu()
         app.keys("ctrl+z")
         shown = app.wait("the region gone", lambda s: the_annotation(s).get("regions") == [])
-        assert the_annotation(shown)["note"] == NOTE and the_annotation(shown)["category"] == MORPHING
+        assert (
+            the_annotation(shown)["note"] == NOTE and the_annotation(shown)["category"] == MORPHING
+        )
         edit = next(e for e in shown["menubar"] if _plain(e["text"]) == "Edit")
         app.click(edit["rect"])
         entries = app.menu_entries("Edit")

@@ -314,8 +314,10 @@ class AnnotationEditor(QWidget):
         assert category_line is not None  # editable
         category_line.returnPressed.connect(self._category_typed)
         category_line.editingFinished.connect(self._category_left)
-        # after the combo's own slot has made the highlighted name the current one
-        self.category_finder.activated[str].connect(lambda _name: self._show_category_name())
+        # once the completer has written the highlighted name, indented, into the field
+        self.category_finder.activated[str].connect(
+            lambda _name: QTimer.singleShot(0, self._show_category_name)
+        )
         self.tags.editingFinished.connect(self._tags_edited)
         self.status.buttonClicked.connect(lambda b: self._choice("status", b.text()))
         self.confidence.buttonClicked.connect(lambda b: self._choice("confidence", b.text()))
