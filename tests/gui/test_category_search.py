@@ -97,3 +97,15 @@ def test_a_name_found_nowhere_changes_nothing_and_says_so(
     editor.note.setFocus()
     h.qtbot.waitUntil(lambda: editor.category.lineEdit().text() == "— no category —")
     assert category_of(h, ident) is None and len(stack) == steps
+
+
+def test_the_lists_of_names_found_go_with_their_fields(
+    open_window: Any, clip: Path, tmp_path: Path
+) -> None:
+    """Quitting deletes every window without a parent: a completer's list left without one was
+    deleted twice (a crash on quit once it had been shown)."""
+    h, _ident = on_plain_annotation(open_window, clip, tmp_path)
+    editor = h.window.annotations.editor
+    assert editor.category_finder.popup().parent() is editor.category
+    assert editor.tags.completer().popup().parent() is editor.tags
+    assert editor.tag_names.stringList()  # the project's tags, offered while typing

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PyQt6.QtCore import QEvent, QObject, Qt, QTimer, pyqtSignal
+from PyQt6.QtCore import QEvent, QObject, QStringListModel, Qt, QTimer, pyqtSignal
 from PyQt6.QtGui import QAction, QFocusEvent, QFont, QKeyEvent, QKeySequence
 from PyQt6.QtWidgets import (
     QButtonGroup,
@@ -96,6 +96,17 @@ class _SelectAllOnFocus(QObject):
                 # after the click that gave the focus has placed the cursor
                 QTimer.singleShot(0, line.selectAll)
         return False
+
+
+def _owned_popup(completer: QCompleter, field: QWidget) -> QCompleter:
+    """The completer's list made a child of its field, as a combo's own list is. Qt leaves it
+    without a parent (a top-level window the completer deletes); on quitting, the app deletes
+    every top-level window without a parent (gui/app.py `end_gui`), and the completer then
+    deleted that list a second time: a crash on quit once the list had been shown."""
+    popup = completer.popup()
+    assert popup is not None  # made on first asking
+    popup.setParent(field, popup.windowFlags())  # still a popup window of its own
+    return completer
 
 
 class _LazyCombo(QComboBox):
@@ -187,7 +198,7 @@ class AnnotationEditor(QWidget):
         finder.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         finder.setMaxVisibleItems(12)
         self.category.setCompleter(finder)
-        self.category_finder = finder
+        self.category_finder = _owned_popup(finder, self.category)
         # Always two lines, in the same place: choosing a category never moves the fields below
         # (a paragraph appearing above them moved the next click onto a label).
         self.definition = ElidedLabel(lines=2)
@@ -196,6 +207,10 @@ class AnnotationEditor(QWidget):
         self.value.setPlaceholderText("the annotation's text (ELAN's value, a subtitle's words)")
         self.tags = QLineEdit()
         self.tags.setPlaceholderText("free tags, separated by commas")
+        self.tag_names = QStringListModel(self)  # the project's tags, re-read with the lists
+        tag_finder = QCompleter(self.tag_names, self.tags)
+        tag_finder.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.tags.setCompleter(_owned_popup(tag_finder, self.tags))
         status_box, self.status = _segmented(STATUSES)
         confidence_box, self.confidence = _segmented(CONFIDENCES)
         self.tier = QComboBox()
@@ -386,9 +401,7 @@ class AnnotationEditor(QWidget):
                     self.category.setItemData(i, font, Qt.ItemDataRole.FontRole)
             for tier in self.bound.tiers():
                 self.tier.addItem(tier.name, tier.id)
-            completer = QCompleter([t for t, _n in self.bound.tags()], self.tags)
-            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-            self.tags.setCompleter(completer)
+            self.tag_names.setStringList([t for t, _n in self.bound.tags()])
         finally:
             self._loading = False
         if self.annotation is not None:
