@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PyQt6.QtCore import QEvent, QObject, Qt, pyqtSignal
-from PyQt6.QtGui import QAction, QFont, QKeyEvent, QKeySequence
+from PyQt6.QtCore import QEvent, QObject, QStringListModel, Qt, QTimer, pyqtSignal
+from PyQt6.QtGui import QAction, QFocusEvent, QFont, QKeyEvent, QKeySequence
 from PyQt6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -79,6 +79,36 @@ class _UndoToWindow(QObject):
         return False
 
 
+class _SelectAllOnFocus(QObject):
+    """A click in the Category field selects its text, so what is typed next replaces the name
+    shown and searches, as in a search box (Tab already selects it). Only a click: the focus
+    also comes back when the list of names found closes, in the middle of the typing."""
+
+    def eventFilter(self, watched: QObject | None, event: QEvent | None) -> bool:  # noqa: N802
+        if (
+            isinstance(event, QFocusEvent)
+            and event.type() == QEvent.Type.FocusIn
+            and event.reason() == Qt.FocusReason.MouseFocusReason
+            and isinstance(watched, QComboBox)
+        ):
+            line = watched.lineEdit()
+            if line is not None:
+                # after the click that gave the focus has placed the cursor
+                QTimer.singleShot(0, line.selectAll)
+        return False
+
+
+def _owned_popup(completer: QCompleter, field: QWidget) -> QCompleter:
+    """The completer's list made a child of its field, as a combo's own list is. Qt leaves it
+    without a parent (a top-level window the completer deletes); on quitting, the app deletes
+    every top-level window without a parent (gui/app.py `end_gui`), and the completer then
+    deleted that list a second time: a crash on quit once the list had been shown."""
+    popup = completer.popup()
+    assert popup is not None  # made on first asking
+    popup.setParent(field, popup.windowFlags())  # still a popup window of its own
+    return completer
+
+
 class _LazyCombo(QComboBox):
     """A combo filled only when opened (the list of other annotations can be long)."""
 
@@ -122,6 +152,7 @@ class AnnotationEditor(QWidget):
         self.film: Film | None = None
         self._loading = False
         self._undo_filter = _UndoToWindow(self)
+        self._select_on_focus = _SelectAllOnFocus(self)
         self.pages = QStackedWidget()
         empty = QLabel(EMPTY_HINT)
         empty.setObjectName("Hint")
@@ -155,7 +186,19 @@ class AnnotationEditor(QWidget):
         self.go_in.setText("Go to in")
         self.go_in.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.category = QComboBox()
+        self.category.setObjectName("Category")
         self.category.setMaxVisibleItems(24)
+        # Found by typing part of its name ("morph" → Morphing without a cut): a vocabulary has
+        # dozens of categories, and scrolling a list of them breaks the flow of annotating.
+        self.category.setEditable(True)
+        self.category.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)  # a search, not a new one
+        finder = QCompleter(self.category.model(), self.category)
+        finder.setFilterMode(Qt.MatchFlag.MatchContains)
+        finder.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        finder.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        finder.setMaxVisibleItems(12)
+        self.category.setCompleter(finder)
+        self.category_finder = _owned_popup(finder, self.category)
         # Always two lines, in the same place: choosing a category never moves the fields below
         # (a paragraph appearing above them moved the next click onto a label).
         self.definition = ElidedLabel(lines=2)
@@ -164,6 +207,10 @@ class AnnotationEditor(QWidget):
         self.value.setPlaceholderText("the annotation's text (ELAN's value, a subtitle's words)")
         self.tags = QLineEdit()
         self.tags.setPlaceholderText("free tags, separated by commas")
+        self.tag_names = QStringListModel(self)  # the project's tags, re-read with the lists
+        tag_finder = QCompleter(self.tag_names, self.tags)
+        tag_finder.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.tags.setCompleter(_owned_popup(tag_finder, self.tags))
         status_box, self.status = _segmented(STATUSES)
         confidence_box, self.confidence = _segmented(CONFIDENCES)
         self.tier = QComboBox()
@@ -271,10 +318,21 @@ class AnnotationEditor(QWidget):
             combo.setMinimumContentsLength(10)
         scroll.setWidget(body)
 
-        for field in (self.note, self.value, self.tags, self.author):
+        # (the category field's keys reach its line edit through the combo: filtered there)
+        for field in (self.note, self.value, self.tags, self.author, self.category):
             field.installEventFilter(self._undo_filter)
         self.value.textEdited.connect(self._value_typed)
+        self.category.currentIndexChanged.connect(self._show_category_name)
         self.category.currentIndexChanged.connect(self._category_chosen)
+        self.category.installEventFilter(self._select_on_focus)
+        category_line = self.category.lineEdit()
+        assert category_line is not None  # editable
+        category_line.returnPressed.connect(self._category_typed)
+        category_line.editingFinished.connect(self._category_left)
+        # once the completer has written the highlighted name, indented, into the field
+        self.category_finder.activated[str].connect(
+            lambda _name: QTimer.singleShot(0, self._show_category_name)
+        )
         self.tags.editingFinished.connect(self._tags_edited)
         self.status.buttonClicked.connect(lambda b: self._choice("status", b.text()))
         self.confidence.buttonClicked.connect(lambda b: self._choice("confidence", b.text()))
@@ -343,9 +401,7 @@ class AnnotationEditor(QWidget):
                     self.category.setItemData(i, font, Qt.ItemDataRole.FontRole)
             for tier in self.bound.tiers():
                 self.tier.addItem(tier.name, tier.id)
-            completer = QCompleter([t for t, _n in self.bound.tags()], self.tags)
-            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-            self.tags.setCompleter(completer)
+            self.tag_names.setStringList([t for t, _n in self.bound.tags()])
         finally:
             self._loading = False
         if self.annotation is not None:
@@ -377,7 +433,11 @@ class AnnotationEditor(QWidget):
         self.range_label.setText(
             f"{self.film.timecode(a.range.start)} → {self.film.timecode(a.range.end)}  ·  {length}"
         )
-        self.category.setCurrentIndex(max(0, self.category.findData(a.category_id)))
+        row = max(0, self.category.findData(a.category_id))
+        # never under the user's typing: a search in progress stays until Return or leaving
+        if row != self.category.currentIndex() or not self.category.hasFocus():
+            self.category.setCurrentIndex(row)
+            self._show_category_name()
         if cat is None:
             self.definition.setText(NO_DEFINITION)
         else:
@@ -450,6 +510,53 @@ class AnnotationEditor(QWidget):
         a = self.annotation
         if a is not None and not self._loading and self.category.currentData() != a.category_id:
             self._edit(cmd.set_category(a.id or 0, self.category.currentData()))
+
+    def find_category(self, typed: str) -> int:
+        """The row of the category named `typed`, else of the first whose name contains it
+        (case aside); -1 when none does."""
+        wanted = typed.strip().casefold()
+        names = [self.category.itemText(i).strip().casefold() for i in range(self.category.count())]
+        if wanted in names:
+            return names.index(wanted)
+        return next((i for i, name in enumerate(names) if wanted and wanted in name), -1)
+
+    def _finder_open(self) -> bool:
+        """The list of names found is open with one highlighted: Return takes that one (the
+        completer does, just after the line edit has heard Return)."""
+        popup = self.category_finder.popup()
+        if popup is None or not popup.isVisible():
+            return False
+        model = popup.selectionModel()
+        return model is not None and popup.currentIndex() in model.selectedIndexes()
+
+    def _show_category_name(self) -> None:
+        """The chosen category's name in the field, without the list's indentation."""
+        line = self.category.lineEdit()
+        if line is not None:
+            line.setText(self.category.itemText(self.category.currentIndex()).strip())
+
+    def _category_typed(self) -> None:
+        """Return in the Category field: the category whose name holds what was typed."""
+        if self._finder_open():
+            return
+        line = self.category.lineEdit()
+        assert line is not None
+        typed = line.text().strip()
+        if typed == self.category.itemText(self.category.currentIndex()).strip():
+            return
+        row = self.find_category(typed)
+        if row < 0:
+            self._show_category_name()
+            self.message.emit(f"No category's name contains “{typed}”: the category is unchanged.")
+            return
+        self.category.setCurrentIndex(row)
+        self._show_category_name()
+
+    def _category_left(self) -> None:
+        """Leaving the field without choosing (Tab, Esc, a click elsewhere): the category is
+        the one it was, and the field says so again."""
+        if not self._finder_open():
+            self._show_category_name()
 
     def _tags_edited(self) -> None:
         a = self.annotation
