@@ -115,8 +115,11 @@ def test_export_the_handout_open_it_and_find_the_layout_again(
         assert "data:image/" in page  # the passage's still inside: one self-contained page
 
         morning.click(shown["offer"]["open"])
-        morning.wait("the desktop given the handout", lambda _s: given.is_file())
-        (argument,) = given.read_text(encoding="utf-8").split()
+        morning.wait(
+            "the desktop given the handout",
+            lambda _s: given.is_file() and given.read_text(encoding="utf-8").endswith("\n"),
+        )
+        (argument,) = given.read_text(encoding="utf-8").splitlines()
         assert as_path(argument) == handout
 
         # the panels arranged: Films shown, the Seminars tab clicked back to the front

@@ -24,6 +24,7 @@ from PyQt6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QDockWidget,
+    QStyledItemDelegate,
     QStyleOptionViewItem,
     QTabBar,
     QWidget,
@@ -35,6 +36,7 @@ from critique_app.gui.main_window import MainWindow
 from tests.xvfb.films_journey import PUBLISH_MS, what_is_shown
 
 TEXT, BASE = QPalette.ColorRole.Text, QPalette.ColorRole.Base
+_STYLED: list[QStyledItemDelegate] = []  # made once the application exists
 
 
 def _rect(widget: QWidget) -> list[int]:
@@ -119,6 +121,12 @@ def splitter(window: MainWindow) -> dict[str, Any]:
     }
 
 
+def _styled() -> QStyledItemDelegate:
+    if not _STYLED:
+        _STYLED.append(QStyledItemDelegate())
+    return _STYLED[0]
+
+
 def painted(view: QAbstractItemView, index: QModelIndex) -> tuple[str, str]:
     """(text, background) colours of a cell as the view's delegate paints it: the model's
     ForegroundRole/BackgroundRole when it gives them, else the view's palette (the theme's
@@ -127,8 +135,12 @@ def painted(view: QAbstractItemView, index: QModelIndex) -> tuple[str, str]:
     view.initViewItemOption(option)
     option.index = index
     delegate = view.itemDelegateForIndex(index)
-    if delegate is not None:
-        delegate.initStyleOption(option, index)  # type: ignore[attr-defined]
+    if type(delegate) is QStyledItemDelegate:
+        # the view's own delegate was made by Qt, whose protected methods PyQt cannot call:
+        # one of the same class made here sets up the same option
+        delegate = _styled()
+    if isinstance(delegate, QStyledItemDelegate):
+        delegate.initStyleOption(option, index)
     palette = option.palette
     selection = view.selectionModel()
     if selection is not None and selection.isSelected(index):
