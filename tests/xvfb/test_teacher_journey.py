@@ -25,6 +25,7 @@ from tests.xvfb.journey_driver import Journey, Shown
 
 pytestmark = pytest.mark.xvfb
 
+SCREEN = (1280, 800)
 PROMPT = "Where does the door become a window?"
 
 
@@ -73,6 +74,11 @@ def layout(shown: Shown) -> dict[str, Any]:
     }
 
 
+def on_screen(rect: list[int]) -> bool:
+    x, y, w, h = rect
+    return x >= 0 and y >= 0 and x + w <= SCREEN[0] and y + h <= SCREEN[1]
+
+
 def tab_rect(shown: Shown, title: str) -> list[int] | None:
     for bar in shown["tab_bars"]:
         if title in bar["tabs"]:
@@ -108,6 +114,8 @@ def test_export_the_handout_open_it_and_find_the_layout_again(
         morning.click(panel["export_button"])
         morning.answer_file_dialog("Export", handout, replace=True)
         shown = morning.wait("the export offer", lambda s: s["offer"] is not None)
+        assert on_screen(shown["frame"]), shown["frame"]  # the offer did not widen the window
+        assert on_screen(shown["offer"]["open"]), shown["offer"]
         assert shown["offer"]["path"] == str(handout)
         assert shown["offer"]["sentence"] == "The seminar is exported to week three.html."
         page = handout.read_text(encoding="utf-8")

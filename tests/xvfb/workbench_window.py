@@ -191,7 +191,13 @@ def screening(window: MainWindow) -> dict[str, Any] | None:
     }
 
 
+def _frame(window: MainWindow) -> list[int]:
+    frame = window.frameGeometry()
+    return [frame.x(), frame.y(), frame.width(), frame.height()]
+
+
 def what_the_workbench_shows(window: MainWindow) -> dict[str, Any]:
+    status = window.statusBar()
     shown = what_is_shown(window)
     shown.update(
         offer=export_offer(window),
@@ -201,6 +207,9 @@ def what_the_workbench_shows(window: MainWindow) -> dict[str, Any]:
         splitter=splitter(window),
         screening=screening(window),
         focus=type(QApplication.focusWidget()).__name__,
+        frame=_frame(window),
+        minimum_width=window.minimumSizeHint().width(),
+        status_minimum_width=status.minimumSizeHint().width() if status is not None else 0,
     )
     return shown
 
