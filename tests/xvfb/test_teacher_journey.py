@@ -114,7 +114,7 @@ def test_export_the_handout_open_it_and_find_the_layout_again(
         morning.click(panel["export_button"])
         morning.answer_file_dialog("Export", handout, replace=True)
         shown = morning.wait("the export offer", lambda s: s["offer"] is not None)
-        assert on_screen(shown["frame"]), shown["frame"]  # the offer did not widen the window
+        assert on_screen(shown["frame"]), shown["frame"]  # the export did not widen the window
         assert on_screen(shown["offer"]["open"]), shown["offer"]
         assert shown["offer"]["path"] == str(handout)
         assert shown["offer"]["sentence"] == "The seminar is exported to week three.html."

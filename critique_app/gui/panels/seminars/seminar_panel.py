@@ -151,6 +151,7 @@ class SeminarPanel(QWidget):
         # 1280-pixel screen: the sentence wraps and never asks for more width than it is given
         self.status.setWordWrap(True)
         self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.status.setMinimumWidth(1)  # a path is one long word: wrapping alone keeps it wide
         self._layout()
         self.chooser.currentIndexChanged.connect(lambda _i: self.show_items())
         self.new_button.clicked.connect(self._ask_new)
@@ -364,6 +365,7 @@ class SeminarPanel(QWidget):
         path = getattr(done, "path", done)
         notes = " ".join(getattr(done, "notes", ()))  # e.g. a long EDL split into several
         self.status.setText(f"Exported {path}" + (f". {notes}" if notes else ""))
+        self.status.setToolTip(str(path))  # the whole path, when the panel is narrower
         self.export_finished.emit(str(path))
 
     def _failed(self, sentence: str) -> None:
