@@ -18,7 +18,14 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from PyQt6.QtCore import QObject, Qt, pyqtSignal
-from PyQt6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+from PyQt6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QWidget,
+)
 
 from critique_app.errors import Cancelled, UserError
 from critique_app.progress import Progress
@@ -267,6 +274,10 @@ class TaskBar(QWidget):
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         self.label = QLabel()
+        # a long step ("Export html: writing the page") must not widen the panel, and with it
+        # the window, past the screen while the task runs: the label takes the room left
+        self.label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.label.setMinimumWidth(1)
         self.bar = QProgressBar()
         self.bar.setFixedWidth(160)
         self.bar.setTextVisible(True)
@@ -293,6 +304,7 @@ class TaskBar(QWidget):
         self.task = task
         done, total, message = self._state.get(id(task), (0, 0, ""))
         self.label.setText(f"{task.label}: {message}" if message else task.label)
+        self.label.setToolTip(self.label.text())  # the whole step when the label is cut
         self.bar.setRange(0, total if total > 0 else 0)
         if total > 0:
             self.bar.setValue(done)

@@ -92,6 +92,9 @@ class SeminarDock(QObject):
     def _project_opened(self, project: ProjectWorkspace) -> None:
         if self.panel is not None:
             self.panel.bind(project, self.session.undo_stack)
+        elif self.dock.isVisible():
+            # left in front at the last quit, it was shown before any project was open
+            self.ensure_panel()
 
     def _changed(self, change: Change) -> None:
         """Annotation edits change a passage's label; deleting one removes its passages."""

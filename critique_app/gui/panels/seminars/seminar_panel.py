@@ -23,6 +23,7 @@ from PyQt6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -146,6 +147,11 @@ class SeminarPanel(QWidget):
         )
         self.task_bar = TaskBar(parent=self)
         self.status = QLabel()
+        # "Exported /a/long/path…" on one line made the dock, and the window, wider than a
+        # 1280-pixel screen: the sentence wraps and never asks for more width than it is given
+        self.status.setWordWrap(True)
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.status.setMinimumWidth(1)  # a path is one long word: wrapping alone keeps it wide
         self._layout()
         self.chooser.currentIndexChanged.connect(lambda _i: self.show_items())
         self.new_button.clicked.connect(self._ask_new)
@@ -359,6 +365,7 @@ class SeminarPanel(QWidget):
         path = getattr(done, "path", done)
         notes = " ".join(getattr(done, "notes", ()))  # e.g. a long EDL split into several
         self.status.setText(f"Exported {path}" + (f". {notes}" if notes else ""))
+        self.status.setToolTip(str(path))  # the whole path, when the panel is narrower
         self.export_finished.emit(str(path))
 
     def _failed(self, sentence: str) -> None:

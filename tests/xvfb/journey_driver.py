@@ -1,0 +1,140 @@
+"""Driving a real window through the X server as a user does, for the journey tests: the window
+runs in its own process (tests/xvfb/workbench_window.py) and publishes what it shows in a small
+JSON; the test presses real keys and clicks with xdotool where that JSON says things are.
+The same pattern as tests/xvfb/test_films_journey.py, for journeys with more on screen.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from tests.xvfb.conftest import REPO, scenario_env
+
+Shown = dict[str, Any]
+HANG_GUARD = 180.0  # seconds; generous: the checks are that things happen, never how fast
+
+
+def xdotool(display: str, *args: str) -> None:
+    subprocess.run(
+        ["xdotool", *args],
+        env={**os.environ, "DISPLAY": display},
+        capture_output=True,
+        timeout=60,
+        check=True,
+    )
+
+
+def same_entry(entry: Shown, text: str) -> bool:
+    """Menu entries match Alt letters aside: they are the menus' own."""
+    return bool(entry["text"].replace("&", "") == text.replace("&", ""))
+
+
+class Journey:
+    """One run of the window; `shown()` is what it last said it shows."""
+
+    def __init__(
+        self,
+        display: str,
+        tmp_path: Path,
+        run: int,
+        env: dict[str, str] | None = None,
+        module: str = "tests.xvfb.workbench_window",
+    ) -> None:
+        self.display = display
+        self.state = tmp_path / f"shown{run}.json"
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", module, str(self.state)],
+            cwd=REPO,
+            # the same data folder for every run of a test: its settings are kept
+            env={**scenario_env(display, tmp_path), **(env or {})},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+
+    def shown(self) -> Shown:
+        try:
+            return dict(json.loads(self.state.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            return {}
+
+    def wait(
+        self, what: str, condition: Callable[[Shown], Any], limit: float = HANG_GUARD
+    ) -> Shown:
+        end = time.monotonic() + limit
+        while True:
+            shown = self.shown()
+            if shown and condition(shown):
+                return shown
+            if self.proc.poll() is not None or time.monotonic() > end:
+                out = self.proc.communicate()[0] if self.proc.poll() is not None else ""
+                raise AssertionError(f"never happened: {what}\nlast shown: {shown}\n{out}")
+            time.sleep(0.1)
+
+    def keys(self, *keys: str) -> None:
+        for key in keys:
+            xdotool(self.display, "key", "--clearmodifiers", key)
+
+    def click(self, rect: list[int]) -> None:
+        x, y, w, h = rect
+        xdotool(self.display, "mousemove", "--sync", str(x + w // 2), str(y + h // 2))
+        xdotool(self.display, "click", "1")
+
+    def drag(self, rect: list[int], dy: int) -> None:
+        """Press in the middle of `rect`, move `dy` pixels down in small steps, release."""
+        x, y, w, h = rect
+        x, y = x + w // 2, y + h // 2
+        xdotool(self.display, "mousemove", "--sync", str(x), str(y))
+        xdotool(self.display, "mousedown", "1")
+        step = 1 if dy > 0 else -1
+        for moved in range(step * 10, dy + step, step * 10):
+            xdotool(self.display, "mousemove", "--sync", str(x), str(y + moved))
+        xdotool(self.display, "mousemove", "--sync", str(x), str(y + dy))
+        xdotool(self.display, "mouseup", "1")
+
+    def click_entry(self, where: str, text: str) -> None:
+        """Click the entry `text` of the menu bar ("menubar") or of the menu open ("popup")."""
+        shown = self.wait(
+            f"{text!r} in the {where}",
+            lambda s: any(same_entry(e, text) for e in s.get(where) or []),
+        )
+        self.click(next(e["rect"] for e in shown[where] if same_entry(e, text)))
+
+    def menu(self, *path: str) -> None:
+        """Menu bar ▸ entry ▸ entry…, each clicked."""
+        self.click_entry("menubar", path[0])
+        for entry in path[1:]:
+            self.click_entry("popup", entry)
+
+    def answer_file_dialog(self, title_start: str, path: Path, replace: bool = False) -> None:
+        """Type the path into the file dialog, as a user does, and press Return (`replace`:
+        first select the name the dialog proposes, so the typing replaces it)."""
+        self.wait(
+            f"the dialog {title_start!r}", lambda s: (s["modal"] or "").startswith(title_start)
+        )
+        if replace:
+            self.keys("ctrl+a")
+        xdotool(self.display, "type", "--delay", "20", str(path))
+        end = time.monotonic() + HANG_GUARD
+        while (self.shown().get("modal") or "").startswith(title_start):
+            # the first Return may only close the name completer's list
+            self.keys("Return")
+            time.sleep(1.0)
+            assert time.monotonic() < end, "the file dialog never took the path"
+
+    def quit(self) -> None:
+        self.keys("ctrl+q")
+        out, _ = self.proc.communicate(timeout=HANG_GUARD)
+        assert self.proc.returncode == 0, out
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.communicate()
