@@ -18,6 +18,7 @@ from typing import Any
 from tests.xvfb.conftest import REPO, scenario_env
 
 Shown = dict[str, Any]
+RETURNS = 5  # Returns pressed into a file dialog before only waiting for it
 HANG_GUARD = 180.0  # seconds; generous: the checks are that things happen, never how fast
 
 
@@ -122,12 +123,18 @@ class Journey:
         if replace:
             self.keys("ctrl+a")
         xdotool(self.display, "type", "--delay", "20", str(path))
-        end = time.monotonic() + HANG_GUARD
-        while (self.shown().get("modal") or "").startswith(title_start):
-            # the first Return may only close the name completer's list
+
+        def taken(shown: Shown) -> bool:
+            return not (shown.get("modal") or "").startswith(title_start)
+
+        # A few Returns (the first may only close the name completer's list), then the same
+        # hang guard as every wait: the check is that the dialog takes the path, not how fast.
+        for _press in range(RETURNS):
+            if taken(self.shown()):
+                return
             self.keys("Return")
-            time.sleep(1.0)
-            assert time.monotonic() < end, "the file dialog never took the path"
+            time.sleep(1.0)  # pacing: let the dialog react before looking again
+        self.wait("the file dialog took the path", taken)
 
     def quit(self) -> None:
         self.keys("ctrl+q")
