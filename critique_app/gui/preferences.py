@@ -29,6 +29,7 @@ from critique_app.gui.file_dialogs import choose_folder
 from critique_app.gui.settings import Settings
 from critique_app.gui.welcome import NameFields
 from critique_app.gui.window_context import WindowContext
+from critique_app.gui.you_badge import YouBadge
 
 LANGUAGE_NAMES = {"system": "Same as the computer", "en": "English", "fr": "Français"}
 THEME_NAMES = {"dark": "Dark", "light": "Light", "system": "Same as the computer"}
@@ -146,6 +147,13 @@ class Preferences(QObject):
         self.window = window
         self.dialog: PreferencesDialog | None = None
         window.action_table["preferences"].triggered.connect(self.open)
+        bar = window.as_widget().statusBar()
+        assert bar is not None  # a QMainWindow always makes one
+        self.badge = YouBadge(lambda: window.annotations.annotator, window.settings, bar)
+        self.badge.clicked.connect(self.open)
+        # the project's own 'annotator' setting counts when Preferences hold no name
+        window.session.project_switched.connect(lambda _path: self.badge.refresh())
+        window.session.project_closed.connect(self.badge.refresh)
 
     def open(self) -> PreferencesDialog:
         if self.dialog is not None and self.dialog.isVisible():
@@ -164,6 +172,7 @@ class Preferences(QObject):
             self.dialog = None
 
     def _saved(self) -> None:
+        self.badge.refresh()
         name = self.window.settings.user_name
         if name:
             self.window.show_message(f"Preferences saved: new annotations are by {name}.")

@@ -33,6 +33,11 @@ class AnnotationTools(Protocol):
     editor_dock: QDockWidget
     selected_id: int | None  # the annotation selected in the table, timeline or picture
 
+    @property
+    def annotator(self) -> str:
+        """Who new annotations are by (the name in Preferences first)."""
+        ...
+
     def create(
         self,
         frames: FrameRange,

@@ -69,6 +69,9 @@ def test_the_name_in_preferences_is_the_author_of_a_new_annotation(
     assert window.settings.user_name == "Agnes Varda"
     assert window.settings.user_initials == "AV"
     assert "Agnes Varda" in window.statusBar().currentMessage()
+    badge = window.preferences.badge  # the initials say who is annotating, at all times
+    assert badge.isVisible() and badge.text() == "AV"
+    assert "Agnes Varda" in badge.toolTip()
 
     window.activateWindow()  # back from the dialog: the window's keys work again
     h.qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
@@ -94,6 +97,23 @@ def test_preferences_beat_the_project_setting_which_beats_the_login_name(
     assert bench.annotator == "Lab machine 4"
     h.window.settings.user_name = "Chantal Akerman"
     assert bench.annotator == "Chantal Akerman"
+
+
+def test_the_badge_shows_own_initials_and_opens_preferences(
+    open_window: Any, clip: Path, tmp_path: Path, app_look: QApplication
+) -> None:
+    h = open_window(make_project(tmp_path, clip))
+    window = h.window
+    window.settings.user_name, window.settings.user_initials = "Jean-Luc Godard", "JLuG"
+    badge = window.preferences.badge
+    badge.refresh()
+    assert badge.text() == "JLuG"  # the initials the user chose, not suggested ones
+    h.qtbot.mouseClick(badge, Qt.MouseButton.LeftButton)
+    dialog = window.preferences.dialog
+    assert dialog is not None and dialog.isVisible()
+    dialog.fields.initials.setText("JLG")
+    dialog.accept()
+    assert badge.text() == "JLG" and "Jean-Luc Godard" in badge.toolTip()
 
 
 def test_the_theme_applies_at_once_and_cancel_puts_the_old_one_back(
