@@ -219,6 +219,29 @@ def test_a_film_added_by_another_program_shows_in_the_panel(
     assert _cells(panel)[1][0] == "From the terminal"
 
 
+def test_fingerprints_made_in_a_terminal_show_in_the_panel(
+    open_window: Any, clip: Path, tmp_path: Path
+) -> None:
+    """`critique-app fingerprint` in a terminal on the project the window has open: the
+    Films panel's fingerprint column follows without a reload."""
+    import subprocess
+    import sys
+
+    study = make_project(tmp_path, clip)
+    h = open_window(study)
+    panel = _films_panel(h, 1)
+    assert _cells(panel)[0][-1] == "Not fingerprinted"
+    command = [sys.executable, "-m", "critique_app", "fingerprint", str(clip)]
+    done = subprocess.run(
+        [*command, "--project", str(study), "--workers", "1"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    h.qtbot.waitUntil(lambda: _cells(panel)[0][-1] == "Fingerprinted", timeout=10_000)
+
+
 def test_without_a_project_the_panel_says_how_to_get_one(open_window: Any) -> None:
     h = open_window(None)
     h.window.films.show()
