@@ -259,3 +259,33 @@ def test_every_text_on_its_background_in_the_light_theme_passes_aa() -> None:
         if sel_fg and sel_bg:
             assert contrast(sel_fg, sel_bg) >= 4.5
     assert checked > 15
+
+
+def test_a_live_theme_switch_repaints_the_colours_the_table_paints_itself(
+    open_window: Any, clip: Path, tmp_path: Path, app_look: QApplication
+) -> None:
+    """Status words in the annotation table are painted from gui/colours.py, not the
+    stylesheet: after Dark → Light they are drawn in the light palette at once."""
+    from PyQt6.QtGui import QColor
+
+    from critique_app.gui import colours, theme
+
+    def painted(widget: Any) -> set[str]:
+        image = widget.grab().toImage()
+        return {
+            QColor(image.pixel(x, y)).name()
+            for x in range(image.width())
+            for y in range(0, image.height(), 2)
+        }
+
+    h = open_window(make_project(tmp_path, clip))
+    viewport = h.window.annotations.table.view.viewport()
+    theme.apply_theme(app_look, "dark")
+    dark = painted(viewport)
+    assert colours.DARK.view in dark and colours.DARK.status["declared"] in dark
+    theme.apply_theme(app_look, "light")
+    light = painted(viewport)
+    assert colours.LIGHT.view in light and colours.DARK.view not in light
+    for status in ("declared", "contested"):  # the words the demo annotations carry
+        assert colours.LIGHT.status[status] in light
+        assert colours.DARK.status[status] not in light
