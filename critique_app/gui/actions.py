@@ -39,6 +39,8 @@ SPECS: tuple[ActionSpec, ...] = (
         (),
         "File",
     ),
+    # wired by gui/panels/exports/annotation_export.py; enabled while a film is on screen
+    ActionSpec("export_annotations", "&Export annotations…", (), "File"),
     ActionSpec("screen_folder", "&Screen a folder of submissions…", (), "File"),
     ActionSpec("save_copy", "Sa&ve a copy of the project as…", ("Ctrl+Shift+S",), "File"),
     ActionSpec("close_project", "&Close project", ("Ctrl+W",), "File"),

@@ -51,6 +51,7 @@ if TYPE_CHECKING:  # what the plug-ins' installers return (gui/plug_ins.py)
     from critique_app.gui.panels.agreement.agreement_dock import AgreementDock
     from critique_app.gui.panels.compare.compare_dock import Comparer
     from critique_app.gui.panels.copies.copy_dialog import CopyMover
+    from critique_app.gui.panels.exports.annotation_export import AnnotationExport
     from critique_app.gui.panels.films.films_dock import FilmsDock
     from critique_app.gui.panels.matches.matches_dock import MatchesDock
     from critique_app.gui.panels.screening.screening_dock import ScreeningDock
@@ -97,6 +98,7 @@ class MainWindow(QMainWindow):
     anchor_keeper: AnchorKeeper
     matches: MatchesDock
     copies: CopyMover
+    annotation_export: AnnotationExport
     screening: ScreeningDock
     agreement: AgreementDock
     compare: Comparer

@@ -18,6 +18,7 @@ from critique_app.gui.annotate.annotation_actions import install_annotation_tool
 from critique_app.gui.panels.agreement.agreement_dock import install_agreement
 from critique_app.gui.panels.compare.compare_dock import install_compare
 from critique_app.gui.panels.copies.copy_dialog import install_copy_mover
+from critique_app.gui.panels.exports.annotation_export import install_annotation_export
 from critique_app.gui.panels.films.films_dock import FilmsWindow, install_films
 from critique_app.gui.panels.matches.matches_dock import install_matches
 from critique_app.gui.panels.screening.screening_dock import install_screening
@@ -51,4 +52,5 @@ PLUG_INS: tuple[PlugIn, ...] = (
     PlugIn("films", install_films),  # Panels ▸ Films: the project's films
     PlugIn("preferences", install_preferences),  # Edit ▸ Preferences…
     PlugIn("history", install_undo_history),  # named Undo/Redo, Panels ▸ Undo history
+    PlugIn("annotation_export", install_annotation_export),  # File ▸ Export annotations…
 )

@@ -20,6 +20,7 @@ from PyQt6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMainWindow,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -36,6 +37,7 @@ from critique_app.domain.vocabulary import (
 )
 from critique_app.errors import UserError
 from critique_app.gui import colours
+from critique_app.gui.export_offer import offer_exported
 from critique_app.gui.file_dialogs import open_file, save_file
 from critique_app.services.workspace import ProjectWorkspace, read_vocabulary
 
@@ -341,6 +343,10 @@ class VocabularyEditor(QDialog):
             self.say(f"Cannot write {path} ({err.strerror}).", error=True)
             return False
         self.say(f"Exported to {path}.")
+        window = self.parentWidget()
+        if isinstance(window, QMainWindow):  # run from the window: its status bar offers the file
+            name = Path(path).name
+            offer_exported(window, path, f"The vocabulary is exported to {name}.")
         return True
 
     def _ask_import(self) -> None:

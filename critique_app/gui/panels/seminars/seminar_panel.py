@@ -30,7 +30,7 @@ from PyQt6.QtWidgets import (
 
 import exporters
 from critique_app.domain.model import SeminarItem
-from critique_app.gui.file_dialogs import choose_folder, save_file
+from critique_app.gui.export_run import ask_target, format_label, notes_of, signer_for, start_export
 from critique_app.gui.worker import Task, TaskBar, TaskRunner
 from critique_app.services import export as export_service
 from critique_app.services.seminars import Seminars
@@ -134,7 +134,7 @@ class SeminarPanel(QWidget):
         self.remove_button = QPushButton("Remove")
         self.format = QComboBox()
         for exporter in exporters.all_exporters():
-            self.format.addItem(f"{exporter.name} — {exporter.description}", exporter.name)
+            self.format.addItem(format_label(exporter), exporter.name)
         self.export_button = QPushButton("Export…")
         for combo in (self.chooser, self.format):  # long names must not widen the whole window
             combo.setSizeAdjustPolicy(
@@ -314,17 +314,7 @@ class SeminarPanel(QWidget):
     # -- export -----------------------------------------------------------------------------
     def _ask_export(self) -> None:
         fmt = self.format.currentData()
-        exporter = exporters.get(fmt)
-        if exporter.writes_folder:
-            path = choose_folder(self, "export", "Export clips into")
-        else:
-            path = save_file(
-                self,
-                "export",
-                "Export",
-                f"{fmt} (*{exporter.extension})",
-                f"{self.chooser.currentText()}{exporter.extension}",
-            )
+        path = ask_target(self, fmt, self.chooser.currentText())
         if path is not None:
             self.export(fmt, path)
 
@@ -334,23 +324,17 @@ class SeminarPanel(QWidget):
             return None
         try:  # reading the project happens here, on the GUI thread that owns the connection
             doc = export_service.seminar_document(self.project.project, self.seminar_id)
-            signer = (
-                export_service.configured_signer(self.project.project)
-                if fmt in ("clips", "pack")
-                else None
-            )
+            signer = signer_for(self.project.project, fmt)
         except Exception as err:  # a UserError sentence, shown in place
             self._failed(str(err))
             return None
         self.export_button.setEnabled(False)
-        self.task = self.runner.run(
-            f"Export {fmt}",
-            _export_job,
+        self.task = start_export(
+            self.runner,
             doc,
             fmt,
             out,
             signer,
-            scope="project",
             visible=False,  # its bar is the panel's own
             on_done=self._done,
             on_error=self._failed,
@@ -363,7 +347,7 @@ class SeminarPanel(QWidget):
     def _done(self, done: object) -> None:
         self.export_button.setEnabled(True)
         path = getattr(done, "path", done)
-        notes = " ".join(getattr(done, "notes", ()))  # e.g. a long EDL split into several
+        notes = notes_of(done)  # e.g. a long EDL split into several
         self.status.setText(f"Exported {path}" + (f". {notes}" if notes else ""))
         self.status.setToolTip(str(path))  # the whole path, when the panel is narrower
         self.export_finished.emit(str(path))
@@ -384,9 +368,3 @@ class SeminarPanel(QWidget):
             action()
         except UserError as err:
             self.status.setText(str(err))
-
-
-def _export_job(
-    progress: Any, doc: Any, fmt: str, out: Path, signer: Any
-) -> export_service.Exported:
-    return export_service.export_files(doc, fmt, out, progress, signer=signer)

@@ -1,0 +1,1 @@
+"""File ▸ Export annotations…: the film on screen's annotations, in any export format."""
