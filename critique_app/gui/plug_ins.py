@@ -1,10 +1,10 @@
 """Everything plugged into the main window, in one list: a new panel joins the window here.
 
 The window installs them in this order (the Provenance dock, then the annotation workbench:
-the others use both) and keeps what each installer returns under the entry's attribute (`window.matches`…). At
-shutdown it closes, last installed first, those that hold work (they have a `close()`).
-Picard's extension points and Anki's operations are the model: no hand call per panel in
-main_window.py.
+the others use both) and keeps what each installer returns under the entry's attribute
+(`window.matches`…). At shutdown it closes, last installed first, those that hold work (they
+have a `close()`). Picard's extension points and Anki's operations are the model: no hand call
+per panel in main_window.py.
 """
 
 from __future__ import annotations
