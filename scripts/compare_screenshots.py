@@ -126,7 +126,7 @@ def inside(out: Path) -> int:
         return 1
     c = window.controller
     pump(lambda: c.info is not None and c.mode == "exact")
-    for dock in window.findChildren(type(window.provenance_dock)):
+    for dock in window.findChildren(type(window.provenance.dock)):
         dock.hide()  # the compare view takes the right side
     window.annotations.editor_dock.hide()
     dock = window.compare

@@ -90,7 +90,7 @@ def main() -> int:
             dock.show()
             dock.raise_()
             settle()
-            panel = getattr(window, "provenance_panel", None)
+            panel = window.provenance.panel
             if title.replace("&", "") == "Provenance" and panel is not None:
                 pump_until(lambda p=panel: not p.busy_now)  # type: ignore[misc]
                 settle()

@@ -78,7 +78,7 @@ def main() -> int:
     if args.provenance:
         window.matches.actions["check_provenance"].trigger()  # its tab in front
         pump_until(
-            lambda: window.provenance_panel is not None and not window.provenance_panel.busy_now
+            lambda: window.provenance.panel is not None and not window.provenance.panel.busy_now
         )
     window.show_message("Paused on the exact frame — ← → step, J K L shuttle, I O mark in and out")
     for _ in range(20):

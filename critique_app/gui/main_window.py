@@ -54,6 +54,7 @@ if TYPE_CHECKING:  # what the plug-ins' installers return (gui/plug_ins.py)
     from critique_app.gui.panels.exports.annotation_export import AnnotationExport
     from critique_app.gui.panels.films.films_dock import FilmsDock
     from critique_app.gui.panels.matches.matches_dock import MatchesDock
+    from critique_app.gui.panels.provenance.provenance_dock import ProvenanceDock
     from critique_app.gui.panels.screening.screening_dock import ScreeningDock
     from critique_app.gui.panels.seminars.seminar_dock import SeminarDock
     from critique_app.gui.preferences import Preferences
@@ -93,6 +94,7 @@ atexit.register(shutdown_all_windows)
 
 class MainWindow(QMainWindow):
     # Set by the loop over PLUG_INS (gui/plug_ins.py), each under its entry's attribute.
+    provenance: ProvenanceDock
     annotations: AnnotationWorkbench
     seminars: SeminarDock
     anchor_keeper: AnchorKeeper
@@ -144,8 +146,7 @@ class MainWindow(QMainWindow):
         if engine_note:
             self.statusBar().addWidget(self.engine_note)  # type: ignore[union-attr]
         self._wire()
-        self._install_panels()
-        for plug_in in PLUG_INS:  # the annotation workbench first, then every panel
+        for plug_in in PLUG_INS:  # provenance's dock, the annotation workbench, every panel
             setattr(self, plug_in.attribute, plug_in.install(self))
         # What a terminal command or another process wrote into this project shows here.
         self.outside = OutsideChanges(self.session, self)
@@ -224,102 +225,11 @@ class MainWindow(QMainWindow):
             widget.show()
         self.video.setVisible(widget is None)
 
-    def _install_panels(self) -> None:
-        """Docks built when first shown (nothing heavy runs for a panel nobody looks at)."""
-        self.provenance_panel: Any = None
-        self.provenance_dock = self.add_panel("Provenance", QWidget())
-        self.provenance_dock.hide()
-        self.provenance_dock.visibilityChanged.connect(self._check_provenance)
-        self.controller.film_opened.connect(lambda _info: self._check_provenance(True))
-
-    def _provenance_panel(self) -> Any:
-        if self.provenance_panel is None:
-            from critique_app.gui.panels.provenance.provenance_panel import ProvenancePanel
-
-            self.provenance_panel = ProvenancePanel(runner=self.tasks)
-            self.provenance_panel.category_requested.connect(self.use_declared_category)
-            self.provenance_panel.report_shown.connect(self.recover_credentials)
-            self.provenance_dock.setWidget(self.provenance_panel)
-        return self.provenance_panel
-
-    def ask_check_file(self) -> None:
-        """Provenance ▸ Check a file…: any still or film, not only the film on screen."""
-        from critique_app.gui.panels.provenance.provenance_check import choose_file
-
-        path = choose_file(self)
-        if path:
-            self.check_file(path)
-
-    def check_file(self, path: str | Path) -> None:
-        """Show the provenance panel in front and check `path` in it."""
-        self.provenance_dock.show()
-        self.provenance_dock.raise_()
-        self._check_provenance(True)  # the film's own check first, if it was never made
-        self._provenance_panel().verify(path)  # then this file's: the newer check wins
-
-    def _check_provenance(self, visible: bool) -> None:
-        if not visible or not self.provenance_dock.isVisible():
-            return
-        self._provenance_panel()
-        path = self.session.film_path
-        if path is not None and getattr(self, "_provenance_of", None) != path:
-            self._provenance_of = path
-            self.provenance_panel.verify(path)
-
-    def recover_credentials(self, report: Any) -> Any:
-        """A copy without credentials of its own (or with broken ones): look, on the task
-        runner, for signed originals in the project's library whose pictures it shows."""
-        from critique_app.services.recovered_credentials import (
-            needs_recovery,
-            recover_by_content,
-        )
-
-        project, panel = self.session.project, self.provenance_panel
-        if project is None or project.path is None or panel is None:
-            return None
-        if not needs_recovery(report.to_json()):
-            return None
-        path, project_path = report.path, project.path
-
-        def found(entries: list[dict[str, Any]]) -> None:
-            shown = panel.report
-            if project is self.session.project and shown is not None and shown.path == path:
-                panel.show_recovered(entries)
-
-        return self.tasks.run(
-            "Looking for the signed original",
-            lambda progress: recover_by_content(project_path, path, progress),
-            scope="film",
-            on_done=found,
-            on_error=self.show_message,
-        )
-
-    def use_declared_category(self, report_json: dict[str, Any]) -> None:
-        """The provenance panel's "Use as category": the signal the credentials declare
-        becomes the selected annotation's category (one undoable edit)."""
-        from critique_app.services.declared_category import apply_declared_signal
-
-        project, selected = self.session.project, self.annotations.selected_id
-        if project is None or selected is None:
-            self.show_message(
-                "Select an annotation first: the declared signal becomes its category."
-            )
-            return
-        try:
-            change = apply_declared_signal(
-                project.project, selected, report_json, stack=self.session.undo_stack
-            )
-        except UserError as err:
-            self.show_message(str(err))
-            return
-        self.show_message(f"{change.label}; Ctrl+Z takes it back.")
-
     def _wire(self) -> None:
         a, c, t = self.action_table, self.controller, self.transport
         a["open"].triggered.connect(self.ask_open)
         a["add_film"].triggered.connect(self.ask_add_film)
         a["relink"].triggered.connect(self.ask_relink)
-        a["check_file"].triggered.connect(self.ask_check_file)
         a["import_annotations"].triggered.connect(self.ask_import)
         a["quit"].triggered.connect(self.close)
         a["undo"].triggered.connect(self.session.undo)
@@ -581,7 +491,8 @@ class MainWindow(QMainWindow):
                 close()
         self.session.close()
         self.controller.close()  # stops the engines: libvlc released, its window detached
-        close_shared_reader()  # the warm C2PA reader this window may have started
+        # the warm C2PA reader the provenance panel, screening or the library may have started
+        close_shared_reader()
         self.tasks.shutdown()  # anything the closing itself started
 
     @property

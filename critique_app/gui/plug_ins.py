@@ -1,10 +1,10 @@
 """Everything plugged into the main window, in one list: a new panel joins the window here.
 
-The window installs them in this order (the annotation workbench first: the others use it)
-and keeps what each installer returns under the entry's attribute (`window.matches`…). At
-shutdown it closes, last installed first, those that hold work (they have a `close()`).
-Picard's extension points and Anki's operations are the model: no hand call per panel in
-main_window.py.
+The window installs them in this order (the Provenance dock, then the annotation workbench:
+the others use both) and keeps what each installer returns under the entry's attribute
+(`window.matches`…). At shutdown it closes, last installed first, those that hold work (they
+have a `close()`). Picard's extension points and Anki's operations are the model: no hand call
+per panel in main_window.py.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from critique_app.gui.panels.compare.compare_dock import install_compare
 from critique_app.gui.panels.copies.copy_dialog import install_copy_mover
 from critique_app.gui.panels.exports.annotation_export import install_annotation_export
 from critique_app.gui.panels.films.films_dock import FilmsWindow, install_films
-from critique_app.gui.panels.matches.matches_dock import install_matches
+from critique_app.gui.panels.matches.matches_dock import MatchesWindow, install_matches
+from critique_app.gui.panels.provenance.provenance_dock import install_provenance
 from critique_app.gui.panels.screening.screening_dock import install_screening
 from critique_app.gui.panels.seminars.seminar_dock import install_seminar_dock
 from critique_app.gui.preferences import install_preferences
@@ -28,7 +29,7 @@ from critique_app.gui.project_commands import ProjectWindow, install_project_com
 from critique_app.gui.undo_history import install_undo_history
 
 
-class PlugInHost(ProjectWindow, FilmsWindow, Protocol):
+class PlugInHost(ProjectWindow, FilmsWindow, MatchesWindow, Protocol):
     """Every part of the window some installer needs (the main window offers them all: mypy
     checks it where the window loops over the list)."""
 
@@ -40,6 +41,9 @@ class PlugIn:
 
 
 PLUG_INS: tuple[PlugIn, ...] = (
+    # Panels ▸ Provenance, Provenance ▸ Check a file…: first, so its dock heads the Panels menu
+    # as it always has (the Matches tab joins it); it needs the annotations only when clicked
+    PlugIn("provenance", install_provenance),
     PlugIn("annotations", install_annotation_tools),  # table, editor, drawing tools, their keys
     PlugIn("seminars", install_seminar_dock),
     PlugIn("anchor_keeper", install_anchor_keeper),  # annotations kept on a changed film

@@ -61,7 +61,6 @@ class WindowContext(Protocol):
     timeline: Timeline
     video: VideoView
     panels_menu: QMenu | None  # stays the last menu: others are inserted before it
-    provenance_dock: QDockWidget
 
     @property
     def annotations(self) -> AnnotationTools:

@@ -174,9 +174,9 @@ def test_the_window_shows_credentials_recovered_for_the_film_on_screen(
     qtbot.addWidget(window)
     window.show()
     window.open_path(project)
-    window.provenance_dock.show()
-    qtbot.waitUntil(lambda: window.provenance_panel is not None)
-    panel = window.provenance_panel
+    window.provenance.dock.show()
+    qtbot.waitUntil(lambda: window.provenance.panel is not None)
+    panel = window.provenance.panel
     qtbot.waitUntil(lambda: panel.recovered.isVisibleTo(panel), timeout=120_000)
     assert RECOVERED_WORDING in panel.recovered_note.text()
     assert "generated" in panel.recovered_list.item(0).text()

@@ -66,8 +66,8 @@ def test_demo_project_opens_shows_and_closes_cleanly(
 
     # provenance: intact Content Credentials, but the demo signer is on no trust list
     window.matches.actions["check_provenance"].trigger()  # Provenance ▸ Check…: tab in front
-    h.qtbot.waitUntil(lambda: window.provenance_panel is not None)
-    panel = window.provenance_panel
+    h.qtbot.waitUntil(lambda: window.provenance.panel is not None)
+    panel = window.provenance.panel
     h.qtbot.waitUntil(lambda: panel.report is not None, timeout=60_000)
     assert panel.badge.text() == BADGES["untrusted_signer"][0]
     assert "not on any trust list" in panel.summary.text()

@@ -38,11 +38,16 @@ def test_panel_verifies_on_a_worker_and_shows_the_report(qtbot: QtBot, collage: 
 
     panel = ProvenancePanel(verify_fn=verify, trust="none")
     qtbot.addWidget(panel)
+    # The busy indicator is on as the check starts, whether the worker is quick or slow: it
+    # goes only when the report reaches the GUI thread (the panel itself is never shown, so
+    # its widgets are asked whether they were hidden, not whether they are on screen).
+    busy_at_start: list[bool] = []
+    panel.runner.started.connect(lambda _task: busy_at_start.append(not panel.busy.isHidden()))
     with qtbot.waitSignal(panel.report_shown, timeout=30000):
         panel.verify(collage)
-        assert panel.busy_now  # the busy indicator shows while the worker reads
+    assert busy_at_start == [True]
     assert threads and threads[0] != threading.get_ident()  # never on the GUI thread
-    assert not panel.busy.isVisible()
+    assert panel.busy.isHidden()  # the report is on screen: the indicator went with it
     assert panel.badge.text() == "Valid, but the signer is not on a trust list"
     assert BADGE_COLOURS["untrusted_signer"] in panel.badge.styleSheet()
     assert "untrusted_signer" in panel.badge.toolTip()  # the code, for experts
@@ -133,11 +138,11 @@ def test_use_as_category_in_the_window_sets_the_selected_annotation(
         project.repo.add_annotation(Annotation.create(film.id, tier.id, FrameRange(5, 9)))
     h = open_window(path)  # type: ignore[operator]
     window: MainWindow = h.window
-    window.use_declared_category(report)
+    window.provenance.use_declared_category(report)
     assert "Select an annotation first" in window.statusBar().currentMessage()
     first = window.session.project.project.repo.annotations()[0]
     window.annotations.select(first.id)
-    window.use_declared_category(report)
+    window.provenance.use_declared_category(report)
     changed = window.session.project.project.repo.get_annotation(first.id)
     category = window.session.project.project.repo.get_category(changed.category_id)
     assert category.key == "provenance.source-type.trainedAlgorithmicMedia"
@@ -147,3 +152,21 @@ def test_use_as_category_in_the_window_sets_the_selected_annotation(
         window.session.project.project.repo.get_annotation(first.id).category_id
         == first.category_id
     )
+
+
+def test_the_window_checks_the_film_once_its_provenance_dock_shows(
+    open_window: object, clip: Path
+) -> None:
+    """Nothing is built or read for a dock nobody looks at; shown, it checks the film."""
+    h = open_window(clip)  # type: ignore[operator]
+    provenance = h.window.provenance
+    assert provenance.dock.isHidden() and provenance.panel is None
+    toggle = provenance.dock.toggleViewAction()
+    assert toggle is not None
+    toggle.trigger()  # Panels ▸ Provenance
+    h.qtbot.waitUntil(
+        lambda: provenance.panel is not None and provenance.panel.report is not None,
+        timeout=30000,
+    )
+    assert provenance.dock.widget() is provenance.panel
+    assert Path(provenance.panel.report.path).name == clip.name  # the film on screen

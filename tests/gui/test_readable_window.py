@@ -142,15 +142,15 @@ def test_the_demo_panels_show_no_internal_code(
 
     # provenance: the demo film's own credentials (signed by the demo's certificate)
     window.matches.actions["check_provenance"].trigger()
-    qtbot.waitUntil(lambda: window.provenance_panel is not None)
-    panel = window.provenance_panel
+    qtbot.waitUntil(lambda: window.provenance.panel is not None)
+    panel = window.provenance.panel
     qtbot.waitUntil(lambda: panel.report is not None, timeout=60_000)
     report = panel.report.to_json()
     assert panel.badge.text() == verdict_words("untrusted_signer")
     assert "not on any trust list consulted" in panel.trust_label.text()
-    seen += visible_texts(window.provenance_dock)
+    seen += visible_texts(window.provenance.dock)
     panel.tabs.setCurrentWidget(panel.ingredients)
-    seen += visible_texts(window.provenance_dock)
+    seen += visible_texts(window.provenance.dock)
 
     # screening: a row made of the same report, in the real table model
     window.screening.dock.show()
@@ -208,13 +208,13 @@ def test_check_a_file_says_the_signer_is_not_trusted_and_which_lists(
     )
     assert action in provenance_menu.actions()
     action.trigger()
-    qtbot.waitUntil(lambda: window.provenance_panel is not None)
-    panel = window.provenance_panel
+    qtbot.waitUntil(lambda: window.provenance.panel is not None)
+    panel = window.provenance.panel
     qtbot.waitUntil(
         lambda: panel.report is not None and Path(panel.report.path).name == "C.jpg",
         timeout=60_000,
     )
-    assert window.provenance_dock.isVisible()
+    assert window.provenance.dock.isVisible()
     assert panel.badge.text() == verdict_words("untrusted_signer")
     said = panel.trust_label.text()
     assert panel.trust_label.isVisible()
@@ -224,6 +224,6 @@ def test_check_a_file_says_the_signer_is_not_trusted_and_which_lists(
     assert "?" not in panel.signer_label.text() and "C2PA Test Signing Cert" in (
         panel.signer_label.text()
     )
-    leaks = codes_in(visible_texts(window.provenance_dock), internal_codes(panel.report.to_json()))
+    leaks = codes_in(visible_texts(window.provenance.dock), internal_codes(panel.report.to_json()))
     assert not leaks, leaks
     window.close()

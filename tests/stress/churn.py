@@ -104,8 +104,8 @@ def start_everything(window: Any, tally: Tally) -> None:
         "matching": window.matches.find_matches(),
         "anchors": window.anchor_keeper.start(),
     }
-    window.provenance_dock.show()  # the panel checks the film on screen
-    panel = window.provenance_panel
+    window.provenance.dock.show()  # the panel checks the film on screen
+    panel = window.provenance.panel
     if panel is not None and window.session.film_path is not None:
         panel.verify(window.session.film_path)
         started["provenance"] = panel._task

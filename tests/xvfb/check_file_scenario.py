@@ -70,10 +70,10 @@ def main(still: str, out: str) -> int:
     wait_for(app, lambda: typist.poll() is not None, timeout=120)
     wait_for(
         app,
-        lambda: window.provenance_panel is not None and window.provenance_panel.report is not None,
+        lambda: window.provenance.panel is not None and window.provenance.panel.report is not None,
         timeout=120,
     )
-    panel = window.provenance_panel
+    panel = window.provenance.panel
     pump(app, 0.3)
     screen = app.primaryScreen()
     assert screen is not None

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from PyQt6.QtCore import QObject, Qt
 from PyQt6.QtGui import QAction
@@ -17,6 +17,7 @@ from critique_app.domain.commands import Change
 from critique_app.domain.model import FrameRange
 from critique_app.gui.actions import menu_title
 from critique_app.gui.file_dialogs import open_files
+from critique_app.gui.panels.provenance.provenance_dock import ProvenanceDock
 from critique_app.gui.window_context import WindowContext
 from critique_app.gui.worker import Task
 from critique_app.services.stored_matches import (
@@ -43,6 +44,15 @@ def match_category(categories: list[Any]) -> int | None:
     return None
 
 
+class MatchesWindow(WindowContext, Protocol):
+    """What the matches use of the main window beyond its plug-in context."""
+
+    @property
+    def provenance(self) -> ProvenanceDock:
+        """Installed before the matches: their tab sits beside its dock."""
+        ...
+
+
 def _add_to_library(progress: Any, project_path: Path, paths: list[str]) -> Any:
     from critique_app.services.fingerprinting import add_to_library
     from critique_app.services.workspace import worker_project
@@ -54,7 +64,7 @@ def _add_to_library(progress: Any, project_path: Path, paths: list[str]) -> Any:
 class MatchesDock(QObject):
     """Owns the Matches dock, the Provenance menu and the running match task."""
 
-    def __init__(self, window: WindowContext) -> None:
+    def __init__(self, window: MatchesWindow) -> None:
         super().__init__(window.as_widget())
         self.window = window
         self.session = window.session
@@ -70,18 +80,19 @@ class MatchesDock(QObject):
         self.dock: QDockWidget = window.add_panel("Matches", placeholder)
         # Tabs of the right column, each at full height (stacked, a list gets two rows):
         # Annotation | Seminars | Provenance | Matches.
-        provenance_hidden = window.provenance_dock.isHidden()
+        provenance = window.provenance.dock
+        provenance_hidden = provenance.isHidden()
         editor = getattr(getattr(window, "annotations", None), "editor_dock", None)
         if editor is not None:
-            window.tabifyDockWidget(editor, window.provenance_dock)
-        window.tabifyDockWidget(window.provenance_dock, self.dock)
+            window.tabifyDockWidget(editor, provenance)
+        window.tabifyDockWidget(provenance, self.dock)
         if provenance_hidden:
-            window.provenance_dock.hide()
+            provenance.hide()
         self.dock.hide()
-        provenance_toggle = window.provenance_dock.toggleViewAction()
+        provenance_toggle = provenance.toggleViewAction()
         assert provenance_toggle is not None
         provenance_toggle.triggered.connect(  # Panels ▸ Provenance: in front of its tab group
-            lambda checked: window.provenance_dock.raise_() if checked else None
+            lambda checked: provenance.raise_() if checked else None
         )
         self.dock.visibilityChanged.connect(self._shown)
         # chosen in the Panels menu: in front of the tab it shares, not hidden behind it
@@ -106,7 +117,7 @@ class MatchesDock(QObject):
         actions["find_matches"].triggered.connect(self.find_matches)
         actions["add_library"].triggered.connect(self.ask_add_to_library)
         actions["show_matches"].triggered.connect(lambda: self._raise(self.dock))
-        actions["check_provenance"].triggered.connect(lambda: self._raise(w.provenance_dock))
+        actions["check_provenance"].triggered.connect(lambda: self._raise(w.provenance.dock))
         bar = w.menuBar()
         assert bar is not None
         menu = bar.addMenu(menu_title(MENU))
@@ -374,6 +385,6 @@ class MatchesDock(QObject):
         self.cancel()
 
 
-def install_matches(window: WindowContext) -> MatchesDock:
+def install_matches(window: MatchesWindow) -> MatchesDock:
     """Add the Provenance menu and the Matches dock to the main window."""
     return MatchesDock(window)

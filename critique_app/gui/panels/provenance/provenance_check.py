@@ -1,6 +1,6 @@
 """Provenance ▸ Check a file…: the dialog that picks any still or film to check.
 
-The window shows the chosen file's report in the provenance panel (MainWindow.check_file),
+The window shows the chosen file's report in the provenance panel (ProvenanceDock.check_file),
 exactly as a file dropped on the panel; the film on screen stays where it is.
 """
 
