@@ -1,24 +1,16 @@
-"""The real window for the Films journey (tests/xvfb/test_films_journey.py), started empty as
-`critique-app` starts without a project, telling what it shows.
-
-`python -m tests.xvfb.films_journey STATE.json`: the app runs as `run_gui(None)` does; a
-timer writes, several times a second, what is on screen (title, status bar, the dialog or menu
-open and where its entries are, the Films panel's rows) so the test, which drives the window
-with real keys and clicks through xdotool, knows what to press and can check what it sees.
+"""What every journey's window tells about itself (the Films panel's rows first, hence the
+name): title, status bar, the dialog or menu open and where its entries are, the Films panel's
+rows and where they are. The teacher's and the jury's window (tests/xvfb/workbench_window.py)
+publishes this and more; the student's (tests/xvfb/student_journey.py) takes its menus.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import sys
-from pathlib import Path
 from typing import Any
 
-from PyQt6.QtCore import QRect, QTimer
+from PyQt6.QtCore import QRect
 from PyQt6.QtWidgets import QApplication, QMenu, QWidget
 
-from critique_app.gui.app import end_gui, error_hook, make_app
 from critique_app.gui.main_window import MainWindow
 
 PUBLISH_MS = 150
@@ -34,6 +26,7 @@ def _menu_entries(menu: Any) -> list[dict[str, Any]]:
         {
             "text": action.text(),
             "enabled": action.isEnabled(),
+            "keys": action.shortcut().toString(),  # what the menu shows beside the entry
             "rect": _global(menu, menu.actionGeometry(action)),
         }
         for action in menu.actions()
@@ -60,6 +53,7 @@ def what_is_shown(window: MainWindow) -> dict[str, Any]:
         "films_visible": films.dock.isVisible(),
         "films": None,
         "add_button": None,
+        "film_rows": [],
     }
     if panel is not None and films.dock.isVisible():
         model = panel.model
@@ -68,35 +62,10 @@ def what_is_shown(window: MainWindow) -> dict[str, Any]:
             for r in range(model.rowCount())
         ]
         shown["add_button"] = _global(panel.add_button, panel.add_button.rect())
+        viewport = panel.table.viewport()
+        assert viewport is not None
+        shown["film_rows"] = [  # where each row's title is, to double-click it
+            _global(viewport, panel.table.visualRect(model.index(r, 0)))
+            for r in range(model.rowCount())
+        ]
     return shown
-
-
-def main(state: str) -> int:
-    app = make_app()
-    window = MainWindow()
-    sys.excepthook = error_hook(window)
-    window.show()
-    out = Path(state)
-    alive = [window]  # emptied before the window goes
-
-    def publish() -> None:
-        if not alive or alive[0].is_shut_down:
-            return
-        partial = out.with_suffix(".partial")
-        partial.write_text(json.dumps(what_is_shown(alive[0])), encoding="utf-8")
-        os.replace(partial, out)  # the test never reads half a file
-
-    timer = QTimer()
-    timer.timeout.connect(publish)
-    timer.start(PUBLISH_MS)
-    code = app.exec()
-    timer.stop()
-    alive.clear()
-    sys.excepthook = sys.__excepthook__
-    del window
-    end_gui(app)
-    return code
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1]))

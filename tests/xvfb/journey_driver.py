@@ -1,7 +1,6 @@
 """Driving a real window through the X server as a user does, for the journey tests: the window
 runs in its own process (tests/xvfb/workbench_window.py) and publishes what it shows in a small
 JSON; the test presses real keys and clicks with xdotool where that JSON says things are.
-The same pattern as tests/xvfb/test_films_journey.py, for journeys with more on screen.
 """
 
 from __future__ import annotations
@@ -83,10 +82,14 @@ class Journey:
         for key in keys:
             xdotool(self.display, "key", "--clearmodifiers", key)
 
-    def click(self, rect: list[int]) -> None:
+    def type(self, text: str) -> None:
+        xdotool(self.display, "type", "--delay", "40", text)
+
+    def click(self, rect: list[int], button: int = 1, times: int = 1) -> None:
+        """Click the middle of `rect` (`button` 3: a right click; `times` 2: a double click)."""
         x, y, w, h = rect
         xdotool(self.display, "mousemove", "--sync", str(x + w // 2), str(y + h // 2))
-        xdotool(self.display, "click", "1")
+        xdotool(self.display, "click", "--repeat", str(times), str(button))
 
     def drag(self, rect: list[int], dy: int) -> None:
         """Press in the middle of `rect`, move `dy` pixels down in small steps, release."""
@@ -113,6 +116,12 @@ class Journey:
         self.click_entry("menubar", path[0])
         for entry in path[1:]:
             self.click_entry("popup", entry)
+
+    def open_films_panel(self) -> None:
+        """Panels ▸ Films unless it shows already (a second click would close it)."""
+        if not self.shown().get("films_visible"):
+            self.menu("&Panels", "Films")
+        self.wait("the Films panel", lambda s: s["films_visible"] and s["films"] is not None)
 
     def answer_file_dialog(self, title_start: str, path: Path, replace: bool = False) -> None:
         """Type the path into the file dialog, as a user does, and press Return (`replace`:

@@ -24,6 +24,7 @@ from critique_app.gui.app import end_gui, error_hook, make_app
 from critique_app.gui.main_window import MainWindow
 from critique_app.gui.welcome import ask_name_on_first_run
 from tests.xvfb.films_journey import _menu_entries
+from tests.xvfb.workbench_window import annotations_of
 
 PUBLISH_MS = 150
 
@@ -41,29 +42,6 @@ def _on_screen(widget: QWidget) -> list[int] | None:
     if seen.isEmpty():
         return None
     return [seen.x(), seen.y(), seen.width(), seen.height()]
-
-
-def _annotations(window: MainWindow) -> list[dict[str, Any]]:
-    bench = window.annotations
-    if bench.workspace is None:
-        return []
-    project = bench.bound
-    tiers = {t.id: t.name for t in project.tiers()}
-    found = []
-    for a in project.annotations():
-        category = project.category(a.category_id) if a.category_id else None
-        found.append(
-            {
-                "id": a.id,
-                "author": a.author,
-                "tier": tiers.get(a.tier_id),
-                "range": [a.range.start, a.range.end],
-                "category": category.label_en if category is not None else None,
-                "note": a.note,
-                "regions": [r.shape for r in a.regions],
-            }
-        )
-    return found
 
 
 def what_is_shown(window: MainWindow, witness: dict[str, list[bool]]) -> dict[str, Any]:
@@ -108,7 +86,7 @@ def what_is_shown(window: MainWindow, witness: dict[str, list[bool]]) -> dict[st
         "full_screen": window.isFullScreen(),
         "tool": bench.overlay.tool,
         "selected": bench.selected_id,
-        "annotations": _annotations(window),
+        "annotations": annotations_of(window),
         "editor_title": editor.title.text() if editor.pages.currentIndex() == 1 else None,
         "category": _on_screen(editor.category),
         "category_text": category_line.text() if category_line is not None else None,

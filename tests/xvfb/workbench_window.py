@@ -3,11 +3,13 @@ tests/xvfb/test_jury_journey.py), started empty as `critique-app` starts without
 telling what it shows.
 
 `python -m tests.xvfb.workbench_window STATE.json`: the app runs as `run_gui(None)` does; a
-timer writes, several times a second, what is on screen: what the Films journey's window tells
-(tests/xvfb/films_journey.py: title, status bar, dialog, menus) and besides it the export offer
-of the status bar, the Seminars panel, the docks and their tabs, the picture/timeline splitter,
-and every cell of the Screening table with the colours it is painted in. The tests drive the
-window with real keys and clicks through xdotool and read only this.
+timer writes, several times a second, what is on screen: what every journey's window tells
+(tests/xvfb/films_journey.py: title, status bar, dialog, menus, the Films panel's rows) and
+besides it every sentence the status bar said, its export offer, the question of a dialog open,
+the frame and marks, the project's annotations and where their rows are in the table, the
+Seminars panel, the docks and their tabs, the picture/timeline splitter, and every cell of the
+Screening table with the colours it is painted in. The tests drive the window with real keys
+and clicks through xdotool and read only this.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from PyQt6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QDockWidget,
+    QInputDialog,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTabBar,
@@ -33,6 +36,7 @@ from PyQt6.QtWidgets import (
 from critique_app.gui.app import end_gui, error_hook, make_app
 from critique_app.gui.export_offer import ExportOffer
 from critique_app.gui.main_window import MainWindow
+from critique_app.gui.panels.exports.annotation_export import FormatChooser
 from tests.xvfb.films_journey import PUBLISH_MS, what_is_shown
 
 TEXT, BASE = QPalette.ColorRole.Text, QPalette.ColorRole.Base
@@ -42,6 +46,68 @@ _STYLED: list[QStyledItemDelegate] = []  # made once the application exists
 def _rect(widget: QWidget) -> list[int]:
     top_left = widget.mapToGlobal(widget.rect().topLeft())
     return [top_left.x(), top_left.y(), widget.width(), widget.height()]
+
+
+def annotations_of(window: MainWindow) -> list[dict[str, Any]]:
+    """The project's annotations (the workbench's, once a film is on screen): who made each,
+    in which tier, its frames, category, note and regions."""
+    bench = window.annotations
+    if bench.workspace is None:
+        return []
+    project = bench.bound
+    tiers = {t.id: t.name for t in project.tiers()}
+    found = []
+    for a in project.annotations():
+        category = project.category(a.category_id) if a.category_id else None
+        found.append(
+            {
+                "id": a.id,
+                "author": a.author,
+                "tier": tiers.get(a.tier_id),
+                "range": [a.range.start, a.range.end],
+                "category": category.label_en if category is not None else None,
+                "note": a.note,
+                "regions": [r.shape for r in a.regions],
+            }
+        )
+    return found
+
+
+def annotation_rows(window: MainWindow) -> dict[str, list[int]]:
+    """Where each annotation's row of the table shows its category (a place to click on a
+    row): {id: rect} for the rows on screen."""
+    table = window.annotations.table
+    viewport = table.view.viewport()
+    if viewport is None or not table.view.isVisible():
+        return {}
+    rows = {}
+    for row, ident in enumerate(table.model.ids):
+        rect = table.view.visualRect(table.model.index(row, 4))  # the Category column
+        if rect.isValid() and viewport.rect().contains(rect.center()):
+            top_left = viewport.mapToGlobal(rect.topLeft())
+            rows[str(ident)] = [top_left.x(), top_left.y(), rect.width(), rect.height()]
+    return rows
+
+
+def player(window: MainWindow) -> dict[str, Any]:
+    """The frame on screen, the marks, and whether the picture is the exact frame at rest."""
+    c = window.controller
+    return {
+        "position": c.current,
+        "marks": [c.in_mark, c.out_mark],
+        "exact": c.mode == "exact" and not c.playing and window.video.picture.index == c.current,
+    }
+
+
+def asked(window: MainWindow) -> dict[str, Any] | None:
+    """The question of the dialog open: Add to seminar's sentence, or the format list of
+    File ▸ Export annotations… and the format chosen in it."""
+    modal = QApplication.activeModalWidget()
+    if isinstance(modal, QInputDialog):
+        return {"question": modal.labelText(), "text": modal.textValue()}
+    if isinstance(modal, FormatChooser):
+        return {"chosen": modal.chosen(), "formats": modal.formats.count()}
+    return None
 
 
 def export_offer(window: MainWindow) -> dict[str, Any] | None:
@@ -67,6 +133,9 @@ def seminars(window: MainWindow) -> dict[str, Any] | None:
         "export_button": _rect(panel.export_button),
         "export_enabled": panel.export_button.isEnabled(),
         "status": panel.status.text(),
+        "labels": [panel.items.item(r).text() for r in range(panel.items.count())],  # type: ignore[union-attr]
+        "prompt": _rect(panel.prompt),
+        "prompt_text": panel.prompt.toPlainText(),
         "dock_visible": dock.isVisible(),
     }
 
@@ -206,6 +275,11 @@ def what_the_workbench_shows(window: MainWindow) -> dict[str, Any]:
         tab_bars=tab_bars(window),
         splitter=splitter(window),
         screening=screening(window),
+        annotations=annotations_of(window),
+        table_rows=annotation_rows(window),
+        selected=window.annotations.selected_id,
+        asked=asked(window),
+        **player(window),
         focus=type(QApplication.focusWidget()).__name__,
         frame=_frame(window),
         minimum_width=window.minimumSizeHint().width(),
@@ -221,12 +295,17 @@ def main(state: str) -> int:
     window.show()
     out = Path(state)
     alive = [window]  # emptied before the window goes
+    said: list[str] = []  # every sentence of the status bar: the same one may come twice
+    status = window.statusBar()
+    assert status is not None
+    status.messageChanged.connect(lambda text: said.append(text) if text else None)
 
     def publish() -> None:
         if not alive or alive[0].is_shut_down:
             return
+        shown = {**what_the_workbench_shows(alive[0]), "messages": said}
         partial = out.with_suffix(".partial")
-        partial.write_text(json.dumps(what_the_workbench_shows(alive[0])), encoding="utf-8")
+        partial.write_text(json.dumps(shown), encoding="utf-8")
         os.replace(partial, out)  # the test never reads half a file
 
     timer = QTimer()
