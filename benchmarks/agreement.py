@@ -6,6 +6,10 @@ naive way in the same run (a frames x coders matrix painted annotation by annota
 to `krippendorff.alpha` as reliability data) as the baseline ratio. Goal: <= 2 s.
 
     .venv/bin/python benchmarks/agreement.py [--annotations 100000] [--authors 30] [--rebuild]
+                                             [--quick] [--out FILE.json]
+
+`--quick` (2,000 annotations by 4 authors, 2 repeats) only shows that it still runs and writes
+its JSON, in a few seconds; its figures mean nothing.
 
 Prints figures and writes benchmarks/results/agreement.json; the generated project is cached
 in benchmarks/results/ (git-ignored).
@@ -162,10 +166,16 @@ def main() -> int:
     parser.add_argument("--authors", type=int, default=30)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--rebuild", action="store_true", help="build the project again")
+    parser.add_argument("--quick", action="store_true", help="a small class, a few repeats")
+    parser.add_argument("--out", type=Path, default=RESULTS / "agreement.json")
     args = parser.parse_args()
+    if args.quick:
+        args.annotations, args.authors, args.repeats = 2_000, 4, 2
     report = run(args)
+    report["quick"] = args.quick
     print(json.dumps(report, indent=2, ensure_ascii=False))
-    out = RESULTS / "agreement.json"
+    out = args.out
+    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", "utf-8")
     print(f"written to {out}")
     return 0
