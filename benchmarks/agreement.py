@@ -12,7 +12,7 @@ to `krippendorff.alpha` as reliability data) as the baseline ratio. Goal: <= 2 s
 its JSON, in a few seconds; its figures mean nothing.
 
 Prints figures and writes benchmarks/results/agreement.json; the generated project is cached
-in benchmarks/results/ (git-ignored).
+in benchmarks/results/ (git-ignored); a quick run builds its own beside its JSON.
 """
 
 from __future__ import annotations
@@ -112,8 +112,10 @@ def naive_alpha(project: Any, film_id: int) -> float:
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"agreement_{args.annotations}_{args.authors}.critique"
+    # a quick run builds its small project beside its JSON, a full run caches it in results/
+    folder = args.out.parent if args.quick else RESULTS
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"agreement_{args.annotations}_{args.authors}.critique"
     if args.rebuild or not path.exists():
         started = time.perf_counter()
         build(path, args.annotations, args.authors)
