@@ -6,9 +6,13 @@ naive way in the same run (a frames x coders matrix painted annotation by annota
 to `krippendorff.alpha` as reliability data) as the baseline ratio. Goal: <= 2 s.
 
     .venv/bin/python benchmarks/agreement.py [--annotations 100000] [--authors 30] [--rebuild]
+                                             [--quick] [--out FILE.json]
+
+`--quick` (2,000 annotations by 4 authors, 2 repeats) only shows that it still runs and writes
+its JSON, in a few seconds; its figures mean nothing.
 
 Prints figures and writes benchmarks/results/agreement.json; the generated project is cached
-in benchmarks/results/ (git-ignored).
+in benchmarks/results/ (git-ignored); a quick run builds its own beside its JSON.
 """
 
 from __future__ import annotations
@@ -108,8 +112,10 @@ def naive_alpha(project: Any, film_id: int) -> float:
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"agreement_{args.annotations}_{args.authors}.critique"
+    # a quick run builds its small project beside its JSON, a full run caches it in results/
+    folder = args.out.parent if args.quick else RESULTS
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"agreement_{args.annotations}_{args.authors}.critique"
     if args.rebuild or not path.exists():
         started = time.perf_counter()
         build(path, args.annotations, args.authors)
@@ -162,10 +168,16 @@ def main() -> int:
     parser.add_argument("--authors", type=int, default=30)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--rebuild", action="store_true", help="build the project again")
+    parser.add_argument("--quick", action="store_true", help="a small class, a few repeats")
+    parser.add_argument("--out", type=Path, default=RESULTS / "agreement.json")
     args = parser.parse_args()
+    if args.quick:
+        args.annotations, args.authors, args.repeats = 2_000, 4, 2
     report = run(args)
+    report["quick"] = args.quick
     print(json.dumps(report, indent=2, ensure_ascii=False))
-    out = RESULTS / "agreement.json"
+    out = args.out
+    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", "utf-8")
     print(f"written to {out}")
     return 0

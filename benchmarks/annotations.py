@@ -14,7 +14,7 @@ the GUI: see `timeline_repaint` below, the hook where it plugs in.
 writes its JSON, in a few seconds; its figures mean nothing.
 
 Prints figures and writes benchmarks/results/annotations.json; the generated project is cached
-in benchmarks/results/ (git-ignored).
+in benchmarks/results/ (git-ignored); a quick run builds its own beside its JSON.
 """
 
 from __future__ import annotations
@@ -236,8 +236,10 @@ def timeline_repaint(project: Project, film_id: int, repeats: int = 40) -> dict[
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"annotations_{args.annotations}_{args.films}.critique"
+    # a quick run builds its small project beside its JSON, a full run caches it in results/
+    folder = args.out.parent if args.quick else RESULTS
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"annotations_{args.annotations}_{args.films}.critique"
     if args.rebuild or not path.exists():
         started = time.perf_counter()
         build(path, args.annotations, args.films)

@@ -10,13 +10,17 @@ benchmarks/results/match_thresholds.json:
 - for unrelated frames, the share whose NEAREST library hash is <= t (false frame matches);
 - with the chosen thresholds, segments found on true passages and on unrelated footage.
 
-    .venv/bin/python benchmarks/match_thresholds.py [--sources 8]
+    .venv/bin/python benchmarks/match_thresholds.py [--sources 8] [--quick] [--out FILE.json]
+
+`--quick` (one source) only shows that it still runs and writes its JSON, in a few seconds;
+its figures mean nothing.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -54,8 +58,19 @@ def fingerprints(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sources", type=int, default=8)
+    parser.add_argument("--quick", action="store_true", help="one source")
+    parser.add_argument("--out", type=Path, default=RESULTS / "match_thresholds.json")
     args = parser.parse_args()
+    if args.quick:
+        args.sources = 1
     folder = Path(tempfile.mkdtemp(prefix="thresholds-"))
+    try:
+        return run(args, folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def run(args: argparse.Namespace, folder: Path) -> int:
     items, true_d, unrelated_frames, films = [], {t: [] for t in TRANSFORMS}, [], []
     for s in range(args.sources):
         source = m.shot(5000 + s, SOURCE_FRAMES)
@@ -100,6 +115,7 @@ def main() -> int:
         segments["found"][name] = segments["found"].get(name, 0) + (1 if right else 0)
         segments["false"] += len(found) - len(right)
     result = {
+        "quick": args.quick,
         "sources": args.sources,
         "frames_per_source": SOURCE_FRAMES,
         "unrelated_frames_checked": len(unrelated),
@@ -143,9 +159,9 @@ def main() -> int:
             indent=1,
         )
     )
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "match_thresholds.json").write_text(json.dumps(result, indent=2))
-    print(f"written {RESULTS / 'match_thresholds.json'}")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2))
+    print(f"written {args.out}")
     return 0
 
 

@@ -8,7 +8,10 @@ the same run, and the figures are compared as ratios (this tree / REV; <= 1.1 is
 Issue 16: the locked compare view (a second 1080p copy of the film beside it, matched by the
 comparison service) must step at <= 1.5x the time of the single pane, measured in the same run.
 Usage: .venv/bin/python benchmarks/player.py [--steps 60] [--against REV | --alone]
-(prints, writes results/player.json)
+       [--quick] [--out FILE.json]  (prints, writes results/player.json)
+`--quick` (this tree alone, 3 s films at 320x180 in a temporary folder, 3 steps, one thumbnail
+round) only shows that it still runs and writes its JSON, in a few seconds; its figures mean
+nothing.
 """
 
 from __future__ import annotations
@@ -29,15 +32,22 @@ sys.path.insert(0, str(REPO))
 RESULTS = REPO / "benchmarks" / "results"
 
 
+# Where the films are made and how: a quick run makes small ones in a temporary folder.
+MEDIA = {"folder": RESULTS, "frames": 240, "size": (1920, 1080), "name": "1080p"}
+
+
 def film_1080p() -> Path:
     """A 10 s 1080p H.264 film (GOP 48, B-frames), generated once."""
     from tests.media_factory import make_coded_clip
 
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / "player-1080p.mp4"
+    folder: Path = MEDIA["folder"]  # type: ignore[assignment]
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"player-{MEDIA['name']}.mp4"
     if not path.exists():
-        print("generating the 1080p film once…", file=sys.stderr)
-        make_coded_clip(path.with_suffix(".tmp.mp4"), frames=240, size=(1920, 1080), gop=48)
+        print(f"generating the {MEDIA['name']} film once…", file=sys.stderr)
+        make_coded_clip(
+            path.with_suffix(".tmp.mp4"), frames=MEDIA["frames"], size=MEDIA["size"], gop=48
+        )
         path.with_suffix(".tmp.mp4").rename(path)
     return path
 
@@ -46,10 +56,13 @@ def copy_1080p() -> Path:
     """The same pictures encoded again (other GOP): a second copy to compare with."""
     from tests.media_factory import make_coded_clip
 
-    path = RESULTS / "player-1080p-copy.mp4"
+    folder: Path = MEDIA["folder"]  # type: ignore[assignment]
+    path = folder / f"player-{MEDIA['name']}-copy.mp4"
     if not path.exists():
-        print("generating the 1080p copy once…", file=sys.stderr)
-        make_coded_clip(path.with_suffix(".tmp.mp4"), frames=240, size=(1920, 1080), gop=24)
+        print(f"generating the {MEDIA['name']} copy once…", file=sys.stderr)
+        make_coded_clip(
+            path.with_suffix(".tmp.mp4"), frames=MEDIA["frames"], size=MEDIA["size"], gop=24
+        )
         path.with_suffix(".tmp.mp4").rename(path)
     return path
 
@@ -271,15 +284,30 @@ def main() -> int:
     parser.add_argument("--steps", type=int, default=60)
     parser.add_argument("--against", default=BEFORE_TASK_RUNNER, help="a git revision")
     parser.add_argument("--alone", action="store_true", help="this tree only, no comparison")
+    parser.add_argument("--quick", action="store_true", help="this tree, tiny films, 3 steps")
+    parser.add_argument("--out", type=Path, default=RESULTS / "player.json")
     args = parser.parse_args()
+    if args.quick:
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="player-quick-") as tmp:
+            MEDIA.update(folder=Path(tmp), frames=72, size=(320, 180), name="320x180")
+            args.steps = 3
+            return alone(args, rounds=1)
     if not args.alone:
         return against(args.against, args.steps)
+    return alone(args)
+
+
+def alone(args: argparse.Namespace, rounds: int = 3) -> int:
     film = film_1080p()
     latency = key_latency(film, args.steps)
-    thumbs = thumbnail_throughput(film)
+    thumbs = thumbnail_throughput(film, rounds)
+    w, h = MEDIA["size"]  # type: ignore[misc]
     result = {
         "machine": machine(),
-        "film": "1920x1080 H.264 GOP 48 with B-frames, 240 frames, 24 fps",
+        "quick": args.quick,
+        "film": f"{w}x{h} H.264 GOP 48 with B-frames, {MEDIA['frames']} frames, 24 fps",
         "key_to_painted_frame": latency,
         "thumbnail_strip": thumbs,
         "goals": {
@@ -289,8 +317,8 @@ def main() -> int:
             "compare_step<=1.5x_single": latency["compare_right"]["ratio_to_single"] <= 1.5,
         },
     }
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "player.json").write_text(json.dumps(result, indent=2))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2))
     print(f"machine: {result['machine']['cpu']} ({result['machine']['cores']} cores)")
     for name in ("right", "left"):
         f = latency[name]

@@ -8,9 +8,11 @@ with 1 worker, then with 2. Goals: 2 workers
 Also measures CPU seconds per minute of film (720p here, and one 1080p film) and each worker's
 peak memory. Prints the figures and writes benchmarks/results/screen.json.
 
-    nice -n 15 .venv/bin/python benchmarks/screen.py [--quick] [--dir D]
+    nice -n 15 .venv/bin/python benchmarks/screen.py [--small] [--dir D] [--quick] [--out F]
 
-`--quick` (6 films of 8–16 s, 20 stills) keeps a run on a shared machine to a few minutes.
+`--small` (6 films of 8–16 s, 20 stills) keeps a run on a shared machine to a few minutes.
+`--quick` (2 films of 1–2 s and 2 stills at 320x180, a 1 s film for the "1080p" figure, made in
+a temporary folder) only shows that it still runs and writes its JSON; its figures mean nothing.
 On a machine other people are using, every figure is pessimistic and the speed-up most of all.
 """
 
@@ -86,7 +88,7 @@ def timed_run(project_path: Path, folder: Path, workers: int) -> dict[str, Any]:
             project, [folder], workers=workers, on_status=sample, on_client=clients.append
         )
         wall = time.perf_counter() - start
-        results = screening_store.results(project.db, summary.settings_key)
+        results = [r.to_json() for r in screening_store.results(project.db, summary.settings_key)]
     assert summary.screened == summary.found, summary.sentences()
     return {
         "workers": workers,
@@ -110,7 +112,7 @@ def plain_loop(folder: Path, project_path: Path) -> dict[str, Any]:
     settings = ScreeningSettings(library_digest=snapshot.digest)
     start = time.perf_counter()
     subs = find_submissions([folder]).submissions
-    results = [screen_file(s, snapshot, settings) for s in subs]
+    results = [screen_file(s, snapshot, settings).to_json() for s in subs]
     return {
         "wall_s": round(time.perf_counter() - start, 2),
         "files": len(results),
@@ -159,8 +161,10 @@ def per_minute(results: list[dict[str, Any]]) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="6 films of 8-16 s, 20 stills")
+    parser.add_argument("--small", action="store_true", help="6 films of 8-16 s, 20 stills")
     parser.add_argument("--dir", default=str(REPO / "benchmarks" / "results" / "screen-media"))
+    parser.add_argument("--quick", action="store_true", help="tiny media, a temporary folder")
+    parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results" / "screen.json")
     parser.add_argument("--loop-only", nargs=3, metavar=("FOLDER", "PROJECT", "OUT"),
                         help=argparse.SUPPRESS)  # fmt: skip
     args = parser.parse_args()
@@ -168,15 +172,32 @@ def main() -> int:
         folder, project, out = (Path(a) for a in args.loop_only)
         out.write_text(json.dumps(plain_loop(folder, project)))
         return 0
-    films, stills, secs = (6, 20, (8, 16)) if args.quick else (24, 50, (60, 180))
-    base = Path(args.dir) / ("quick" if args.quick else "full")
+    if args.quick:
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="screen-quick-") as tmp:
+            return run(args, Path(tmp), (2, 2, (1, 2)), (320, 180), (1, (640, 360)))
+    films_stills_secs = (6, 20, (8, 16)) if args.small else (24, 50, (60, 180))
+    base = Path(args.dir) / ("quick" if args.small else "full")
+    return run(args, base, films_stills_secs, (1280, 720), (20, (1920, 1080)))
+
+
+def run(
+    args: argparse.Namespace,
+    base: Path,
+    films_stills_secs: tuple[int, int, tuple[int, int]],
+    size: tuple[int, int],
+    hd_film: tuple[int, tuple[int, int]],
+) -> int:
+    films, stills, secs = films_stills_secs
     media = base / "submissions"
     t0 = time.perf_counter()
-    paths = make_media(media, films, stills, secs, (1280, 720))
-    hd = make_media(base / "hd", 1, 0, (20, 20), (1920, 1080))[0]
+    paths = make_media(media, films, stills, secs, size)
+    hd = make_media(base / "hd", 1, 0, (hd_film[0], hd_film[0]), hd_film[1])[0]
     made = time.perf_counter() - t0
     print(
-        f"media: {films} films ({secs[0]}-{secs[1]} s, 720p) and {stills} stills ready in {made:.0f} s"
+        f"media: {films} films ({secs[0]}-{secs[1]} s, {size[1]}p) and {stills} stills ready in "
+        f"{made:.0f} s"
     )
 
     from critique_app.services.fingerprinting import add_to_library
@@ -203,7 +224,13 @@ def main() -> int:
             "python": platform.python_version(),
             "load_average": os.getloadavg(),
         },  # fmt: skip
-        "media": {"films": films, "film_seconds": list(secs), "stills": stills, "size": "1280x720"},
+        "quick": args.quick,
+        "media": {
+            "films": films,
+            "film_seconds": list(secs),
+            "stills": stills,
+            "size": f"{size[0]}x{size[1]}",
+        },
         "plain_loop_s": loop["wall_s"],
         "one_worker_s": one["wall_s"],
         "two_workers_s": two["wall_s"],
@@ -232,7 +259,7 @@ def main() -> int:
         f"{100 * overhead:+.1f} % (goal <= 10 %). Load average {os.getloadavg()[0]:.1f} on "
         f"{os.cpu_count()} cores: on a shared machine these figures are pessimistic."
     )
-    out = REPO / "benchmarks" / "results" / "screen.json"
+    out = args.out
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(figures, indent=2))
     return 0

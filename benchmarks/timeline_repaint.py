@@ -124,8 +124,10 @@ def main() -> int:
 
     from db.project import open_project
 
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"annotations_{args.annotations}_{args.films}.critique"
+    # a quick run builds its small project beside its JSON, a full run caches it in results/
+    folder = args.out.parent if args.quick else RESULTS
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"annotations_{args.annotations}_{args.films}.critique"
     if not path.exists():
         bench.build(path, args.annotations, args.films)
     with open_project(path) as project:

@@ -4,13 +4,18 @@ Both modes run in the same process, same files, same trust setting (`all`), alte
 so the disk cache and CPU frequency treat them alike. Goal: isolation (warm worker) costs at
 most 1.3x in-process reading. Prints the figures and writes benchmarks/results/verify.json.
 
-    .venv/bin/python benchmarks/verify.py [FOLDER] [--rounds N]
+    .venv/bin/python benchmarks/verify.py [FOLDER] [--rounds N] [--quick] [--out FILE.json]
+
+FOLDER defaults to the shared corpus ($CRITIQUE_SHARED or ../shared, fixtures/provenance).
+`--quick` (6 files, one round) only shows that it still runs and writes its JSON, in a few
+seconds; its figures mean nothing.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
@@ -34,12 +39,17 @@ def one_pass(jobs: list, isolated: bool, reader: IsolatedReader | None) -> float
 
 
 def main() -> int:
-    default = REPO.parent / "shared" / "fixtures" / "provenance"
+    shared = Path(os.environ.get("CRITIQUE_SHARED", REPO.parent / "shared"))
+    default = shared / "fixtures" / "provenance"
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", nargs="?", default=str(default))
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--quick", action="store_true", help="6 files, one round")
+    parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results" / "verify.json")
     args = parser.parse_args()
     jobs = [j for j in collect([args.folder]) if j.path.parent.name != "trust"]
+    if args.quick:
+        jobs, args.rounds = jobs[:6], 1
     if not jobs:
         print(f"no media files in {args.folder}", file=sys.stderr)
         return 1
@@ -56,6 +66,7 @@ def main() -> int:
     reader.close()
     iso, inp = statistics.median(isolated_times), statistics.median(inproc_times)
     result = {
+        "quick": args.quick,
         "files": len(jobs),
         "bytes": size,
         "rounds": args.rounds,
@@ -76,7 +87,7 @@ def main() -> int:
     print(f"  overhead   : {result['isolation_overhead_ratio']:.3f}x (goal <= {GOAL}x) "
           f"{'OK' if result['meets_goal'] else 'MISSED'}")  # fmt: skip
     print(f"  worker cold start (first file): {cold:.3f} s")
-    out = REPO / "benchmarks" / "results" / "verify.json"
+    out = args.out
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2))
     print(f"  written to {out}")
