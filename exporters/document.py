@@ -296,4 +296,3 @@ class ImportedList(list["Imported"]):
     def __init__(self, info: ImportedFile) -> None:
         super().__init__(info.entries)
         self.info = info
-

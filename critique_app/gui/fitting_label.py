@@ -85,7 +85,9 @@ class ElidedLabel(QLabel):
             else:
                 high = middle - 1
         if low == 0:  # not even one word: cut the first one
-            return self.fontMetrics().elidedText(words[0], Qt.TextElideMode.ElideRight, room.width())
+            return self.fontMetrics().elidedText(
+                words[0], Qt.TextElideMode.ElideRight, room.width()
+            )
         return " ".join(words[:low]).rstrip(" ,;:") + "…"
 
     def _fits(self, text: str, room: QRect) -> bool:

@@ -62,7 +62,9 @@ class FlowLayout(QLayout):
             width += hint.width() + (self._spacing if width else 0)
             height = max(height, hint.height())
         margins = self.contentsMargins()
-        return QSize(width + margins.left() + margins.right(), height + margins.top() + margins.bottom())
+        return QSize(
+            width + margins.left() + margins.right(), height + margins.top() + margins.bottom()
+        )
 
     def minimumSize(self) -> QSize:  # noqa: N802
         """One item per line: as narrow as the widest item."""

@@ -133,6 +133,7 @@ class Settings:
     def table_column_widths(self, widths: dict[str, int]) -> None:
         text = ";".join(f"{name}:{int(width)}" for name, width in widths.items() if ";" not in name)
         self._q.setValue("window/table_columns", text)
+
     # -- the person at the keyboard, and how the window looks (Edit ▸ Preferences) ----------
     @property
     def user_name(self) -> str:

@@ -171,7 +171,9 @@ def editor_controls(editor: Any) -> dict[str, QWidget]:
         for button in group.buttons():
             controls[button.text()] = button
     tools = editor.tool_row.parentWidget()
-    for button in tools.findChildren(QToolButton, options=Qt.FindChildOption.FindDirectChildrenOnly):
+    for button in tools.findChildren(
+        QToolButton, options=Qt.FindChildOption.FindDirectChildrenOnly
+    ):
         if button is not editor.remove_region:
             controls[f"tool {button.text()}"] = button
     return controls
@@ -246,7 +248,11 @@ def test_choosing_a_category_never_moves_the_fields(
     assert shown.toolTip() == LONG_DEFINITION  # all of it, in the tooltip
     assert shown.shown_text().endswith("…") and len(shown.shown_text()) < len(LONG_DEFINITION)
     for label in ("Hands", "Morphing without a cut", "— no category —", LONG_LABEL):
-        index = next(i for i in range(editor.category.count()) if editor.category.itemText(i).strip() == label)
+        index = next(
+            i
+            for i in range(editor.category.count())
+            if editor.category.itemText(i).strip() == label
+        )
         editor.category.setCurrentIndex(index)  # as a click in the list does: one undoable edit
         assert fields_at() == where, label
     assert bench.bound.annotation(ident).category_id == editor.category.currentData()
