@@ -286,7 +286,8 @@ def _target(entry: dict[str, Any], canvases: dict[str, _Canvas]) -> tuple[str, s
         sel = queue.pop(0)
         if isinstance(sel, dict):
             if sel.get("type") in ("FragmentSelector", None) and isinstance(sel.get("value"), str):
-                parts.append(sel["value"])
+                # VIAN writes the media's name before the fragment ("trailer.mp4#t=0.0,13.6")
+                parts.append(sel["value"].rpartition("#")[2])
             elif sel.get("type") == "PointSelector" and "t" in sel:
                 parts.append(f"t={sel['t']}")
             refined = sel.get("refinedBy")
@@ -323,6 +324,10 @@ def _walk(
         for entry in _ranges(data.get("structures"), None):
             source = str(entry["target"]).split("#", 1)[0]
             out.append((entry, canvases.get(source, canvas)))
+    elif kind in (None, "ldp:Container", "ldp:BasicContainer", "BasicContainer", "Container"):
+        # an LDP container (Advene) or a JSON-LD graph holds its collections under these keys
+        for key in ("ldp:contains", "contains", "@graph"):
+            _walk(data.get(key), canvas, canvases, out)
     elif kind == "Canvas":
         here = _Canvas(
             ident=str(data.get("id", "")),
@@ -391,6 +396,73 @@ def _ranges(structures: Any, parent: str | None) -> list[dict[str, Any]]:
     return found
 
 
+# What a reference to an annotation holds: its id and type, nothing to import.
+_REFERENCE_KEYS = {"id", "@id", "type", "@type", "@context", "context"}
+
+
+def _ident(entry: dict[str, Any]) -> str:
+    return str(entry.get("id") or entry.get("@id") or "")
+
+
+def _is_reference(entry: dict[str, Any]) -> bool:
+    return bool(_ident(entry)) and set(entry) <= _REFERENCE_KEYS
+
+
+def _full_annotations(data: Any) -> dict[str, dict[str, Any]]:
+    """Every annotation with content anywhere in the document, by id (bodies and targets are
+    not searched: an annotation there is what is annotated, not one of the file's)."""
+    found: dict[str, dict[str, Any]] = {}
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack += item
+        elif isinstance(item, dict):
+            kind = item.get("type") or item.get("@type")
+            if kind in ("Annotation", "oa:Annotation") and not _is_reference(item):
+                found.setdefault(_ident(item), item)
+            stack += [v for k, v in item.items() if k not in ("body", "target")]
+    return found
+
+
+def _resolve_references(
+    data: Any, found: list[tuple[dict[str, Any], _Canvas]], info: ImportedFile
+) -> list[tuple[dict[str, Any], _Canvas]]:
+    """VIAN and CLARIAH list a collection's annotations as references ({"type": "Annotation",
+    "id": ...}) and write them in full further down the file: each reference is replaced by
+    its annotation, once; a reference to nothing in the file is counted and named, never
+    imported as an empty annotation about the whole film."""
+    full = _full_annotations(data)
+    listed = {_ident(e) for e, _c in found if not _is_reference(e)}
+    out: list[tuple[dict[str, Any], _Canvas]] = []
+    seen: set[int] = set()
+    missing: list[str] = []
+    for entry, canvas in found:
+        if _is_reference(entry):
+            ident = _ident(entry)
+            if ident in listed:
+                continue  # imported where it is written in full
+            if ident not in full:
+                if ident not in missing:
+                    missing.append(ident)
+                continue
+            entry = full[ident]
+            listed.add(ident)
+        if id(entry) not in seen:  # a page reached twice (as an item and as "next")
+            seen.add(id(entry))
+            out.append((entry, canvas))
+    if missing:
+        shown = ", ".join(missing[:5]) + (
+            f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+        )
+        many = len(missing) != 1
+        info.notes.append(
+            f"{len(missing)} reference{'s' if many else ''} to annotation{'s' if many else ''} "
+            f"not written in the file left out: {shown}"
+        )
+    return out
+
+
 def read(path: Path) -> ImportedList:
     """Web Annotations from W3C JSON-LD (Annotation, AnnotationCollection with its pages) or
     IIIF Presentation 3 (AnnotationPage, Manifest with AV canvases); any id."""
@@ -408,6 +480,7 @@ def read(path: Path) -> ImportedList:
             "AnnotationCollection, AnnotationPage or Manifest inside)."
         )
     info = ImportedFile([], skipped_what="annotations")
+    found = _resolve_references(data, found, info)
     bookmarks = 0
     for n, (entry, canvas) in enumerate(found):
         if str(entry.get("id", "")).startswith("urn:critique:item:"):
