@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import re
 import uuid as uuid_module
@@ -18,6 +19,7 @@ from pathlib import Path
 from critique_app.domain.model import Annotation, FrameRange, Region, now_iso
 from critique_app.errors import UserError
 from exporters.document import ExportContext, ExportDocument, Imported, ImportedFile, ImportedList
+from exporters.text_decoding import decode
 
 COLUMNS = [
     "item",
@@ -108,18 +110,71 @@ def write(doc: ExportDocument, out: Path, ctx: ExportContext) -> None:
             writer.writerow([_cell(v) for v in row])
 
 
-# What people type as column names in a spreadsheet (lower case, spaces and '_' ignored).
+# What people type as column names (lower case, spaces, '-' and '_' ignored): spreadsheets,
+# video-annotation tools and datasets name the same three things many ways.
 _ALIASES = {
-    "film": ("film", "filmname", "film_name", "title", "movie", "video", "file"),
-    "in": ("in", "intimecode", "inframe", "start", "startframe", "starttimecode", "tcin", "from"),
-    "out": ("out", "outtimecode", "outframe", "end", "endframe", "endtimecode", "tcout", "to"),
-    "value": ("value", "text", "annotation", "transcription", "words", "comment"),
-    "category": ("category", "categorykey", "type", "code"),
+    "film": ("film", "filmname", "film_name", "title", "movie", "video", "file", "videoname"),
+    "in": (
+        "in",
+        "intimecode",
+        "inframe",
+        "start",
+        "startframe",
+        "starttimecode",
+        "tcin",
+        "from",
+        "starttime",
+        "startseconds",
+        "startsec",
+        "begin",
+        "begintime",
+        "onset",
+        "timein",
+        "entrée",
+        "début",
+    ),
+    "out": (
+        "out",
+        "outtimecode",
+        "outframe",
+        "end",
+        "endframe",
+        "endtimecode",
+        "tcout",
+        "to",
+        "endtime",
+        "endseconds",
+        "endsec",
+        "stop",
+        "stoptime",
+        "timeout",
+        "sortie",
+        "fin",
+    ),
+    "value": (
+        "value",
+        "text",
+        "annotation",
+        "transcription",
+        "words",
+        "comment",
+        "label",
+        "description",
+        "caption",
+        "content",
+        "valeur",
+        "texte",
+    ),
+    "category": ("category", "categorykey", "type", "code", "class", "catégorie"),
     "tier": ("tier", "layer", "track"),
     "author": ("author", "annotator", "who", "by"),
     "note": ("note", "notes", "remark"),
     "tags": ("tags", "tag", "keywords"),
 }
+_CRITIQUE_COLUMNS = {"uuid", "in_frame", "out_frame", "tier"}
+# Spreadsheets save with ',' (English), ';' (French, German: the comma is the decimal
+# separator), a tab or '|'.
+_DELIMITERS = ",;\t|"
 _NAMESPACE = uuid_module.UUID("3c5a9e0d-7b21-4f6e-9d84-2a1b0c9e7f53")
 
 
@@ -127,15 +182,18 @@ def _key(name: str) -> str:
     return re.sub(r"[\s_\-]+", "", name.strip().lower())
 
 
+_KNOWN = {_key(alias): field for field, aliases in _ALIASES.items() for alias in aliases}
+
+
 FIELD_LIMIT = 64 * 1024 * 1024  # one cell: a long note, a region drawn freehand on many frames
 
 
-def read(path: Path) -> ImportedList:
+def read(path: Path, encoding: str | None = None) -> ImportedList:
     """`_read`, with cells up to FIELD_LIMIT characters (the csv module's default, 128 KB, is
     less than a long freehand region); a larger cell or a broken quote is one sentence."""
     before = csv.field_size_limit(FIELD_LIMIT)
     try:
-        return _read(path)
+        return _read(path, encoding)
     except csv.Error as err:
         if "field larger than field limit" in str(err):
             raise UserError(
@@ -147,7 +205,27 @@ def read(path: Path) -> ImportedList:
         csv.field_size_limit(before)
 
 
-def _read(path: Path) -> ImportedList:
+def _delimiter(text: str) -> str:
+    """The delimiter that splits the header into the most columns Critique knows, then gives
+    the most rows as long as the header: the csv sniffer gives up on quoted cells spanning
+    lines and on decimal commas, and ',' was then wrong for every French spreadsheet."""
+    best: tuple[tuple[int, int, int], str] | None = None
+    for delimiter in _DELIMITERS:
+        rows = list(
+            itertools.islice(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), 50)
+        )
+        if not rows or len(rows[0]) < 2:
+            continue
+        header = rows[0]
+        known = sum(1 for n in header if _key(n) in _KNOWN or n.strip() in _CRITIQUE_COLUMNS)
+        same = sum(1 for row in rows[1:] if len(row) == len(header))
+        score = (known, same, len(header))
+        if best is None or score > best[0]:
+            best = (score, delimiter)
+    return best[1] if best else ","
+
+
+def _read(path: Path, encoding: str | None = None) -> ImportedList:
     """A Critique table (with uuids: every field restored), or a spreadsheet with only the
     columns a person types: film, in, out (timecode or frames), category or value, tier,
     author. Rows that cannot be read are skipped and counted with their line."""
@@ -155,32 +233,31 @@ def _read(path: Path) -> ImportedList:
         raw = path.read_bytes()
     except OSError as err:
         raise UserError(f"{path.name} cannot be read ({err.strerror}).") from None
-    from exporters.subtitles import decode
-
-    text, encoding = decode(raw, path.name)
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel  # type: ignore[assignment]
-    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
+    text, used = decode(raw, path.name, encoding)
+    delimiter = _delimiter(text)
+    header = next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), [])
+    # 'start_time, end_time, label': a space after each delimiter is not part of the cell.
+    spaced = len(header) > 1 and all(n.startswith(" ") for n in header[1:])
+    reader = csv.DictReader(
+        io.StringIO(text, newline=""), delimiter=delimiter, skipinitialspace=spaced
+    )
     names = [n for n in reader.fieldnames or [] if n]
-    if {"uuid", "in_frame", "out_frame", "tier"} <= set(names):
-        return _critique_table(reader, path)
+    if set(names) >= _CRITIQUE_COLUMNS:
+        return _critique_table(reader, path, used)
     columns: dict[str, str] = {}
     for name in names:
-        for field_name, aliases in _ALIASES.items():
-            if _key(name) in {_key(a) for a in aliases} and field_name not in columns:
-                columns[field_name] = name
+        field_name = _KNOWN.get(_key(name))
+        if field_name is not None and field_name not in columns:
+            columns[field_name] = name
     missing = [c for c in ("in", "out") if c not in columns]
-    if missing or not ({"value", "category"} & set(columns)):
+    if missing or not ({"value", "category", "note"} & set(columns)):
         raise UserError(
             f"{path.name} is not a Critique annotation table nor a spreadsheet Critique "
-            "understands: it needs columns for in and out (timecode or frame), and value or "
-            f"category (it has {', '.join(names[:8]) or 'no header'})."
+            "understands: it needs columns for in and out (start, end: timecode, h:mm:ss "
+            "or frame), and value, label or category "
+            f"(it has {', '.join(names[:8]) or 'no header'})."
         )
-    info = ImportedFile([], skipped_what="rows")
-    if encoding != "UTF-8":
-        info.notes.append(f"read as {encoding}")
+    info = ImportedFile([], skipped_what="rows", notes=[f"read as {used}"])
     for line, raw_row in enumerate(reader, start=2):
         row = {k: _uncell(v or "").strip() for k, v in raw_row.items() if k}
 
@@ -223,9 +300,9 @@ def _read(path: Path) -> ImportedList:
     return ImportedList(info)
 
 
-def _critique_table(reader: csv.DictReader[str], path: Path) -> ImportedList:
+def _critique_table(reader: csv.DictReader[str], path: Path, used: str) -> ImportedList:
     """Rows written by `write` back into annotations (frames are the truth, not timecodes)."""
-    info = ImportedFile([], skipped_what="rows")
+    info = ImportedFile([], skipped_what="rows", notes=[f"read as {used}"])
     for line, raw in enumerate(reader, start=2):
         row = {k: _uncell(v or "") for k, v in raw.items() if k}
         try:

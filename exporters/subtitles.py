@@ -7,7 +7,6 @@ annotation's full record in a NOTE block, so Critique reads its own VTT back wit
 
 from __future__ import annotations
 
-import codecs
 import json
 import re
 import uuid as uuid_module
@@ -28,6 +27,7 @@ from exporters.document import (
     ImportedFile,
     ImportedList,
 )
+from exporters.text_decoding import decode
 
 
 def _stamp(seconds: Fraction, comma: bool = False) -> str:
@@ -174,68 +174,6 @@ _ASS = re.compile(r"\{\\[^{}]*\}")  # ASS/SSA override tags such as {\an8}, {\i1
 ID_TAG = "vtt-id:"
 SETTINGS_TAG = "vtt-settings:"
 VOICE_TAG = "voice:"
-
-
-def decode(raw: bytes, name: str) -> tuple[str, str]:
-    """The text of a subtitle file and the encoding used, said in words: a byte-order mark
-    first, then UTF-8, then charset-normalizer's best guess (Windows-1252, Latin-1, UTF-16...)."""
-    for bom, codec, label in (
-        (codecs.BOM_UTF8, "utf-8", "UTF-8 (with a byte-order mark)"),
-        (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16 (little-endian)"),
-        (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16 (big-endian)"),
-    ):
-        if raw.startswith(bom):
-            return raw[len(bom) :].decode(codec, errors="replace"), label
-    try:
-        return raw.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError:
-        pass
-    western = _western(raw)
-    if western is not None:
-        return western
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(raw).best()
-    if best is None:
-        raise UserError(
-            f"{name} is not text in any encoding Critique recognises (UTF-8, UTF-16, "
-            "Windows-1252, Latin-1...)."
-        )
-    return str(best), _ENCODING_NAMES.get(best.encoding, best.encoding.replace("_", "-"))
-
-
-# Letters and signs of Western European subtitles (French, Spanish, German, Italian...): short
-# files are where statistical detectors mistake Windows-1252 for Mac or Central European pages.
-_WESTERN = set("àâäáãåæçéèêëíìîïñóòôöõøœùúûüÿßÀÂÄÁÃÅÆÇÉÈÊËÍÌÎÏÑÓÒÔÖÕØŒÙÚÛÜŸ«»‘’“”…–—€°ºª¡¿·×\u00a0")
-
-
-def _western(raw: bytes) -> tuple[str, str] | None:
-    """Windows-1252 (or plain Latin-1) when every non-ASCII character it gives is Western."""
-    try:
-        text = raw.decode("cp1252")
-    except UnicodeDecodeError:
-        return None
-    if all(ch in _WESTERN for ch in text if ord(ch) > 127):
-        latin1 = not any(0x80 <= b <= 0x9F for b in raw)
-        return text, "Windows-1252 (also valid Latin-1)" if latin1 else "Windows-1252"
-    return None
-
-
-_ENCODING_NAMES = {
-    "cp1252": "Windows-1252",
-    "latin_1": "Latin-1 (ISO-8859-1)",
-    "iso8859_15": "Latin-9 (ISO-8859-15)",
-    "utf_16": "UTF-16",
-    "utf_16_le": "UTF-16 (little-endian)",
-    "utf_16_be": "UTF-16 (big-endian)",
-    "cp1250": "Windows-1250",
-    "cp1251": "Windows-1251",
-    "gb2312": "GB2312",
-    "gb18030": "GB18030",
-    "big5": "Big5",
-    "shift_jis": "Shift JIS",
-    "mac_roman": "Mac Roman",
-}
 
 
 def _vtt_seconds(text: str) -> Fraction | None:
@@ -397,7 +335,7 @@ def _collect_srt(text: str, info: ImportedFile) -> list[tuple[str, object]]:
     return found
 
 
-def read(path: Path, rate: Fraction | None = None) -> ImportedList:
+def read(path: Path, rate: Fraction | None = None, encoding: str | None = None) -> ImportedList:
     """Cues of a WebVTT or SubRip file, each cue's text as the value (italics and bold as
     Markdown, voices as tags, identifier and settings kept as tags); Critique's own VTT
     restores every field from its NOTEs. Bad blocks are skipped and counted."""
@@ -405,9 +343,10 @@ def read(path: Path, rate: Fraction | None = None) -> ImportedList:
         raw = path.read_bytes()
     except OSError as err:
         raise UserError(f"{path.name} cannot be read ({err.strerror}).") from None
-    text, encoding = decode(raw, path.name)
+    text, used = decode(raw, path.name, encoding)
+    # The WebVTT parser replaces every NUL with U+FFFD; SubRip readers do the same.
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "\ufffd")
-    info = ImportedFile([], skipped_what="blocks", notes=[f"read as {encoding}"])
+    info = ImportedFile([], skipped_what="blocks", notes=[f"read as {used}"])
     first = text.split("\n", 1)[0]
     is_vtt = first.startswith("WEBVTT") and first[6:7] in ("", " ", "\t")
     if path.suffix.lower() == ".vtt" and not is_vtt:

@@ -25,6 +25,7 @@ from exporters.document import (
     ImportedFile,
     ImportedList,
 )
+from exporters.text_decoding import decode
 
 CONTEXT: list[Any] = ["http://www.w3.org/ns/anno.jsonld", {"critique": "urn:critique:"}]
 MEDIA_FRAGMENTS = "http://www.w3.org/TR/media-frags/"
@@ -463,13 +464,21 @@ def _resolve_references(
     return out
 
 
-def read(path: Path) -> ImportedList:
+def read(path: Path, encoding: str | None = None) -> ImportedList:
     """Web Annotations from W3C JSON-LD (Annotation, AnnotationCollection with its pages) or
     IIIF Presentation 3 (AnnotationPage, Manifest with AV canvases); any id."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise UserError(f"{path.name} is not readable JSON ({err}).") from None
+        raw = path.read_bytes()
+    except OSError as err:
+        raise UserError(f"{path.name} cannot be read ({err.strerror}).") from None
+    text, used = decode(raw, path.name, encoding)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise UserError(
+            f"{path.name} is not readable JSON (line {err.lineno}, column {err.colno}: "
+            f"{err.msg.lower()})."
+        ) from None
     found: list[tuple[dict[str, Any], _Canvas]] = []
     canvases: dict[str, _Canvas] = {}
     _walk(data, _Canvas(), canvases, found)
@@ -479,7 +488,7 @@ def read(path: Path) -> ImportedList:
             f"{path.name} is not a W3C Web Annotation or IIIF file (no Annotation, "
             "AnnotationCollection, AnnotationPage or Manifest inside)."
         )
-    info = ImportedFile([], skipped_what="annotations")
+    info = ImportedFile([], skipped_what="annotations", notes=[f"read as {used}"])
     found = _resolve_references(data, found, info)
     bookmarks = 0
     for n, (entry, canvas) in enumerate(found):

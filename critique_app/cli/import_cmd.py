@@ -25,6 +25,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="the film the annotations belong to, when "
         "the file does not say (title, file name, id or SHA-256 prefix)",
     )
+    parser.add_argument(
+        "--encoding",
+        metavar="E",
+        help="the text encoding of FILE (for example utf-8, cp1252, shift_jis, utf-16-le), "
+        "when the one Critique detects is wrong; the summary always names the encoding used",
+    )
     parser.set_defaults(func=run)
 
 
@@ -44,6 +50,7 @@ def run(args: argparse.Namespace) -> int:
                 project,
                 args.file,
                 film=args.film,
+                encoding=args.encoding,
                 progress=progress,
                 announce=lambda text: print(text, file=sys.stderr),
             )

@@ -83,8 +83,11 @@ class ImportSummary:
         return "; ".join(parts) + "."
 
 
-def read_file(path: str | Path, film: Film | None = None) -> list[Imported]:
+def read_file(
+    path: str | Path, film: Film | None = None, encoding: str | None = None
+) -> list[Imported]:
     """Parse a file by its extension; one sentence for unknown or unreadable files.
+    `encoding` (a codec name) overrides the detection of text files' encoding.
 
     The entries carry their file's `ImportedFile` (`entry.source`): tiers, vocabularies and
     what was skipped."""
@@ -104,9 +107,13 @@ def read_file(path: str | Path, film: Film | None = None) -> list[Imported]:
     # it; nothing is stored before the whole file is read, so the project is untouched.
     check_size(path)
     with reading_limits(path.name):
-        if module_name in ("elan", "subtitles"):
+        if module_name == "elan":
+            # XML says its own encoding in its declaration; the parser follows it.
             return module.read(path, film.rate if film else None)  # type: ignore[no-any-return]
-        return module.read(path)  # type: ignore[no-any-return]
+        if module_name == "subtitles":
+            rate = film.rate if film else None
+            return module.read(path, rate, encoding=encoding)  # type: ignore[no-any-return]
+        return module.read(path, encoding=encoding)  # type: ignore[no-any-return]
 
 
 def file_info(found: list[Imported]) -> ImportedFile | None:
@@ -211,14 +218,16 @@ def import_file(
     progress: Progress = NO_PROGRESS,
     stack: UndoStack | None = None,
     announce: Any = None,
+    encoding: str | None = None,
 ) -> ImportSummary:
-    """Read and add a file; `announce(sentence)` is told the size of a long import first."""
+    """Read and add a file; `announce(sentence)` is told the size of a long import first;
+    `encoding` names the text encoding instead of detecting it."""
     from critique_app.services.export import find_film
 
     path = Path(path)
     default = find_film(project, film) if film is not None else None
     films = project.repo.films()
-    found = read_file(path, default or (films[0] if len(films) == 1 else None))
+    found = read_file(path, default or (films[0] if len(films) == 1 else None), encoding)
     if announce is not None and len(found) > LARGE_IMPORT:
         announce(f"{path.name} holds {len(found):,} annotations; importing them…")
     return import_entries(
