@@ -10,13 +10,16 @@ Each passage is a clip of its film with one marker over its whole range, named
 - The FCPXML writer knows no 29.97 or 23.976 frame duration (OTIO issue #903) and writes
   `frameDuration=""`: its rate table is given the films' exact rates first. Its output then
   gets three repairs: the project goes inside an event (FCPXML does not allow browser clips
-  and projects side by side at the top), formats get the film's size instead of an empty name,
-  and markers lose the to-do flag the adapter derives from red and green.
+  and projects side by side at the top), formats always get the film's size and a name Final
+  Cut defines (or none: a custom format), whatever ffprobe on the PATH made the adapter
+  write, and markers lose the to-do flag the adapter derives from red and green. Marker text
+  is plain text (`exporters.markers.plain_text`).
 """
 
 from __future__ import annotations
 
 import copy
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -25,7 +28,7 @@ from xml.etree import ElementTree as ET
 import opentimelineio as otio
 
 from exporters.document import ExportContext, ExportDocument
-from exporters.markers import one_line
+from exporters.markers import one_line, plain_text
 from exporters.timeline import build_timeline, clip_for
 
 
@@ -43,7 +46,8 @@ def write_fcp7(doc: ExportDocument, out: Path, ctx: ExportContext) -> None:
                 otio.opentime.RationalTime(item.range.length, rate),
             )
             if item.text.strip():
-                marker.metadata["fcp_xml"] = {"comment": one_line(item.text, 2000)}
+                comment = one_line(plain_text(item.text), 2000)
+                marker.metadata["fcp_xml"] = {"comment": comment}
         clip.media_reference.name = Path(item.film.path).name
         if item.film.drop_frame:
             clip.media_reference.metadata["fcp_xml"] = {"timecode": {"displayformat": "DF"}}
@@ -74,9 +78,10 @@ def write_fcpxml(doc: ExportDocument, out: Path, ctx: ExportContext) -> None:
     text = otio.adapters.write_to_string(timeline, adapter_name="fcpx_xml")
     root = ET.fromstring(text)
     frame_duration = _fcpx_module().FcpxOtio._framerate_to_frame_duration
-    sizes: dict[str, tuple[int | None, int | None]] = {}
+    sizes: dict[str, tuple[int | None, int | None, str | None]] = {}
     for film in doc.films:
-        sizes.setdefault(frame_duration(float(film.rate)), (film.width, film.height))
+        name = fcp_format_name(film.rate, film.width, film.height)
+        sizes.setdefault(frame_duration(float(film.rate)), (film.width, film.height, name))
     _repair(root, doc, sizes)
     body = ET.tostring(root, encoding="unicode")
     out.write_text(
@@ -85,18 +90,50 @@ def write_fcpxml(doc: ExportDocument, out: Path, ctx: ExportContext) -> None:
     )
 
 
+# The picture sizes and frame rates Final Cut Pro names in its video formats
+# ('FFVideoFormat1080p2997'); any other size is a custom format: width, height, frameDuration.
+_FCP_SIZES = {
+    (1920, 1080): "1080p",
+    (1280, 720): "720p",
+    (3840, 2160): "3840x2160p",
+    (4096, 2160): "4096x2160p",
+}
+_FCP_RATES = {
+    Fraction(24000, 1001): "2398",
+    Fraction(24): "24",
+    Fraction(25): "25",
+    Fraction(30000, 1001): "2997",
+    Fraction(30): "30",
+    Fraction(50): "50",
+    Fraction(60000, 1001): "5994",
+    Fraction(60): "60",
+}
+
+
+def fcp_format_name(rate: Fraction, width: int | None, height: int | None) -> str | None:
+    """Final Cut Pro's own name for a video format, or None for a custom one."""
+    size = _FCP_SIZES.get((width or 0, height or 0))
+    suffix = _FCP_RATES.get(Fraction(rate))
+    return f"FFVideoFormat{size}{suffix}" if size and suffix else None
+
+
 def _repair(
-    root: ET.Element, doc: ExportDocument, sizes: dict[str, tuple[int | None, int | None]]
+    root: ET.Element,
+    doc: ExportDocument,
+    sizes: dict[str, tuple[int | None, int | None, str | None]],
 ) -> None:
     """Make the adapter's FCPXML a valid one for Final Cut (see the module docstring)."""
     first = doc.items[0].film
     for fmt in root.iterfind("./resources/format"):
-        if not fmt.get("name"):
-            fmt.attrib.pop("name", None)
-            width, height = sizes.get(fmt.get("frameDuration", ""), (None, None))
-            if width and height:
-                fmt.set("width", str(width))
-                fmt.set("height", str(height))
+        # The adapter names a format from ffprobe when it is on the PATH, with names Final
+        # Cut does not define ('FFVideoFormat64x36p29.97002997002997'): ours replace it.
+        fmt.attrib.pop("name", None)
+        width, height, name = sizes.get(fmt.get("frameDuration", ""), (None, None, None))
+        if name:
+            fmt.set("name", name)
+        if width and height:
+            fmt.set("width", str(width))
+            fmt.set("height", str(height))
     for asset in root.iterfind("./resources/asset"):
         # the adapter names an asset after the first clip cut from it; editors expect the file
         asset.set("name", unquote(asset.get("src", "").rsplit("/", 1)[-1]) or asset.get("name", ""))

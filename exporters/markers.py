@@ -1,16 +1,47 @@
 """What a marker handed to an editor says and which colour it wears, the same in every format.
 
+Marker text is plain text: the Markdown annotators write is taken out, never escaped.
+
 EDL, FCP 7 XML, FCPXML and OTIO markers all name a passage by its category and the text the
 annotator wrote, so an editor in Resolve, Premiere or Final Cut reads the same words.
 """
 
 from __future__ import annotations
 
+import re
 import zlib
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
+from markdown_it import MarkdownIt
+
 from exporters.document import ExportItem
+
+# Heading and quote signs at the start of a line are Markdown's, not the annotator's words;
+# list numbers and bullets are kept (they are words an editor reads).
+_BLOCK_SIGN = re.compile(r"^\s{0,3}(?:#{1,6}[ \t]+|>[ \t]?)")
+
+
+@cache
+def _inline_parser() -> MarkdownIt:
+    return MarkdownIt("commonmark")
+
+
+def plain_text(text: str) -> str:
+    """Annotators write Markdown (`**without a cut**`, `*décor*`); an editor's marker shows
+    text as typed, so the signs are taken out (not escaped): the words stay, line by line."""
+    lines = []
+    for line in text.splitlines():
+        words: list[str] = []
+        for token in _inline_parser().parseInline(_BLOCK_SIGN.sub("", line)):
+            for child in token.children or ():
+                if child.type in ("text", "code_inline", "image"):
+                    words.append(child.content)
+                elif child.type in ("softbreak", "hardbreak"):
+                    words.append(" ")
+        lines.append("".join(words))
+    return "\n".join(lines)
 
 
 def one_line(text: str, limit: int = 120) -> str:
@@ -28,7 +59,7 @@ def marker_text(annotation: Any, category_label: str) -> str:
     if not value and annotation is not None:
         note = (annotation.note or "").strip()
         value = note.splitlines()[0].strip() if note else ""
-    value = one_line(value)
+    value = one_line(plain_text(value))
     if category_label and value:
         return f"{category_label}: {value}"
     return category_label or value
@@ -40,7 +71,7 @@ def item_marker_text(item: ExportItem) -> str:
     if not text:
         for extra in (item.notes, item.prompt):
             if extra.strip():
-                text = one_line(extra.strip().splitlines()[0])
+                text = one_line(plain_text(extra.strip().splitlines()[0]))
                 break
     return text or f"Passage {item.position}"
 
