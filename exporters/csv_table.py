@@ -113,7 +113,20 @@ def write(doc: ExportDocument, out: Path, ctx: ExportContext) -> None:
 # What people type as column names (lower case, spaces, '-' and '_' ignored): spreadsheets,
 # video-annotation tools and datasets name the same three things many ways.
 _ALIASES = {
-    "film": ("film", "filmname", "film_name", "title", "movie", "video", "file", "videoname"),
+    "film": (
+        "film",
+        "filmname",
+        "film_name",
+        "title",
+        "movie",
+        "video",
+        "file",
+        "videoname",
+        "videofile",
+        "filename",
+        "media",
+        "mediafile",
+    ),
     "in": (
         "in",
         "intimecode",
@@ -205,6 +218,14 @@ def read(path: Path, encoding: str | None = None) -> ImportedList:
         csv.field_size_limit(before)
 
 
+def _seconds_if_named(column: str, value: str) -> str:
+    """A whole number is a frame ('in', 'out', 'start frame'), except in a column named for
+    time in seconds ('start_time', 'end sec', 'onset'), where '3' is three seconds."""
+    key = _key(column)
+    timed = ("time" in key and "timecode" not in key) or "sec" in key or key == "onset"
+    return f"{value}.0" if timed and value.isdigit() else value
+
+
 def _delimiter(text: str) -> str:
     """The delimiter that splits the header into the most columns Critique knows, then gives
     the most rows as long as the header: the csv sniffer gives up on quoted cells spanning
@@ -259,7 +280,8 @@ def _read(path: Path, encoding: str | None = None) -> ImportedList:
         )
     info = ImportedFile([], skipped_what="rows", notes=[f"read as {used}"])
     for line, raw_row in enumerate(reader, start=2):
-        row = {k: _uncell(v or "").strip() for k, v in raw_row.items() if k}
+        # A cell over several lines keeps its line breaks as one newline each.
+        row = {k: _uncell(v or "").replace("\r\n", "\n").strip() for k, v in raw_row.items() if k}
 
         def cell(field_name: str, row: dict[str, str] = row) -> str:
             return row.get(columns.get(field_name, ""), "")
@@ -271,6 +293,7 @@ def _read(path: Path, encoding: str | None = None) -> ImportedList:
             info.skip(f"line {line} has no in point")
             continue
         key = f"{path.name}|{line}|{start}|{end}|{cell('value')}|{cell('category')}"
+        start, end = _seconds_if_named(columns["in"], start), _seconds_if_named(columns["out"], end)
         annotation = Annotation(
             id=None,
             uuid=str(uuid_module.uuid5(_NAMESPACE, key)),
