@@ -138,6 +138,7 @@ class TimelineCanvas(QWidget):
         self._fit = True  # showing the whole film: stays so when the widget is resized
         self.selected: int | None = None  # the annotation selected in the table/editor (outlined)
         self._dense: DenseTracks | None = None
+        self._dense_before: DenseTracks | None = None  # after an edit: its unchanged lines
         self.setMinimumHeight(RULER + THUMBS + 3 * LANE + 2 * TRACK)
 
     # -- data in ------------------------------------------------------------------------
@@ -157,7 +158,7 @@ class TimelineCanvas(QWidget):
             self._bars.setdefault(bar.tier_id, []).append(bar)
         self._bar_of = {bar.id: bar for bar in bars}
         self._pack()
-        self._dense = None  # rebuilt at the next paint
+        self._dense = self._dense_before = None  # rebuilt at the next paint
         self._fit_height()
         self.update()
 
@@ -177,7 +178,8 @@ class TimelineCanvas(QWidget):
             self._bar_of[bar.id] = bar
             touched.add(bar.tier_id)
         self._pack(touched)
-        self._dense = None  # rebuilt at the next paint
+        # rebuilt at the next paint, from the lines of untouched tiers as they are
+        self._dense_before, self._dense = self._dense or self._dense_before, None
         self._fit_height()
         self.update()
 
@@ -511,7 +513,8 @@ class TimelineCanvas(QWidget):
         p.save()
         p.setClipRect(QRectF(HEADER, area, self.track_width, self.tracks_view_height()))
         if self._dense is None:
-            self._dense = DenseTracks([(y, h, bars) for _t, y, h, bars in self._lines])
+            lines = [(y, h, bars) for _t, y, h, bars in self._lines]
+            self._dense, self._dense_before = DenseTracks(lines, self._dense_before), None
         # Slivers of crowded tracks go in one NumPy-drawn image (100,000 annotations: repaint
         # <= 30 ms); only bars wide enough for an outline or a label are painted one by one.
         wide = self._dense.paint(
@@ -689,7 +692,7 @@ class TimelineCanvas(QWidget):
         else:
             bar, edge, _s, _e = data
             snapped = int(round(self.offset + (pos.x() - HEADER) * self.fpp))  # nearest frame line
-            self._dense = None  # the dragged bar moved
+            self._dense = self._dense_before = None  # the dragged bar moved
             if edge == "start":
                 bar.start = max(0, min(snapped, bar.end))
             else:

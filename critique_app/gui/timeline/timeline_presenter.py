@@ -75,15 +75,18 @@ def load_tracks(canvas: TimelineCanvas, project: ProjectWorkspace, film: Film) -
     return sorted(stops)
 
 
-def stop_counts(canvas: TimelineCanvas) -> Counter[int]:
+def stop_counts(canvas: TimelineCanvas) -> tuple[Counter[int], dict[int, tuple[int, int]]]:
     """How many bar edges and markers stand at each ↑/↓ stop (bars of hidden tiers too, as
-    `load_tracks` counts them), so an edit can add and take away its own."""
+    `load_tracks` counts them), and each bar's counted edges, so an edit can take away its
+    own (the canvas's bar may already show a dragged edge)."""
     counts: Counter[int] = Counter(start for start, _end, _c, _l in canvas.lanes["markers"].spans)
+    edges = {}
     for bars in canvas.all_bars():
         for bar in bars:
             counts[bar.start] += 1
             counts[bar.end] += 1
-    return counts
+            edges[bar.id] = (bar.start, bar.end)
+    return counts, edges
 
 
 class TimelinePresenter(QObject):
@@ -104,6 +107,7 @@ class TimelinePresenter(QObject):
         )
         self.thumb_task: Task | None = None
         self._stops: Counter[int] | None = None  # ↑/↓ stops, counted: set by `reload`
+        self._edges: dict[int, tuple[int, int]] = {}  # annotation id -> its counted stops
         canvas = timeline.canvas
         canvas.seek.connect(controller.show_frame)
         canvas.scrub.connect(self._scrub)
@@ -147,12 +151,13 @@ class TimelinePresenter(QObject):
         found = project.annotations_by_id(sorted(ids))
         bars = [bar_for(a, categories) for a in found if a.film_id == film.id]
         for ident in ids:
-            old = canvas.bar_of(ident)
-            for edge in (old.start, old.end) if old is not None else ():
+            for edge in self._edges.pop(ident, ()):
                 stops[edge] -= 1
                 if stops[edge] <= 0:
                     del stops[edge]
-        stops.update(edge for bar in bars for edge in (bar.start, bar.end))
+        for bar in bars:
+            self._edges[bar.id] = (bar.start, bar.end)
+            stops.update((bar.start, bar.end))
         canvas.replace_bars(bars, ids - {b.id for b in bars})
         self.controller.marks.set_stops(list(stops))
 
@@ -169,7 +174,7 @@ class TimelinePresenter(QObject):
             self._stops = None
             return
         self.controller.marks.set_stops(load_tracks(canvas, project, film))
-        self._stops = stop_counts(canvas)
+        self._stops, self._edges = stop_counts(canvas)
 
     def edit_range(self, annotation_id: int, start: int, end: int) -> None:
         """A bar's edge dragged on the timeline: one undoable command (Ctrl+Z puts it back)."""
