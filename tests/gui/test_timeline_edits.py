@@ -136,3 +136,36 @@ def test_a_tier_change_still_reloads_everything(
     stack.undo()
     assert len(h.window.timeline.canvas.tiers) == before
     assert_as_reloaded(h)
+
+
+def test_the_picture_overlay_follows_region_edits_as_a_reload_does(
+    open_window: Any, clip: Path, tmp_path: Path
+) -> None:
+    """Regions of edited annotations only are re-read; the list is what a full read gives."""
+    from critique_app.domain.model import Region
+
+    h = open_window(make_project(tmp_path, clip))
+    tools, stack = h.window.annotations, h.window.session.undo_stack
+    tier = h.window.session.project.tiers()[0].id
+
+    def as_loaded() -> None:
+        edited = [(a.id, a.range, a.regions) for a in tools._with_regions]
+        tools._load_regions()
+        assert [(a.id, a.range, a.regions) for a in tools._with_regions] == edited
+
+    box = Region.still("rectangle", [(0.1, 0.1), (0.4, 0.4)], 50)
+    ids = [tools.create(FrameRange(s, s + 20), tier_id=tier) for s in (60, 20, 40)]
+    for ident in ids:
+        assert ident is not None
+        stack.push(cmd.set_regions(ident, [box], "Draw region"))
+        as_loaded()
+    assert len(tools._with_regions) == 3
+    stack.push(cmd.change_range(ids[0], FrameRange(5, 9)))  # now listed first
+    as_loaded()
+    stack.push(cmd.DeleteAnnotation(ids[1]))
+    as_loaded()
+    stack.undo()
+    as_loaded()
+    stack.push(cmd.set_regions(ids[2], [], "Erase region"))
+    as_loaded()
+    assert len(tools._with_regions) == 2
