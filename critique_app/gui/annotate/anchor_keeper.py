@@ -51,6 +51,7 @@ class AnchorKeeper(QObject):
         self._timer.timeout.connect(self.start)
         self.session.project_opened.connect(lambda _project: self._forget())
         self.session.content_changed.connect(self._forget_covered)  # merged, imported...
+        self.session.project_closed.connect(self._forget_covered)  # and let the project go
         self.session.changed.connect(self._changed)
 
     def _changed(self, change: Change) -> None:
