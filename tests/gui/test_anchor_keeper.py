@@ -9,7 +9,7 @@ from typing import Any
 
 from PyQt6.QtCore import QPoint, Qt
 
-from critique_app.domain.model import FrameRange
+from critique_app.domain.model import Annotation, FrameRange
 from critique_app.gui.timeline.timeline import TRACK
 from critique_app.services.anchors import compute_anchor_hashes
 from db.project import open_project
@@ -87,3 +87,33 @@ def test_a_newer_edit_cancels_the_pass_before_it(
     h.qtbot.waitUntil(lambda: not first.running and not second.running, timeout=20_000)
     assert first.progress.cancelled and not second.progress.cancelled
     h.qtbot.waitUntil(lambda: all(anchors_on_disk(path).values()), timeout=FRAME_WAIT_MS)
+
+
+def test_after_a_whole_pass_only_edited_annotations_are_read_again(
+    open_window: Any, clip: Path, tmp_path: Path
+) -> None:
+    """Issue 26: a pass after an edit reads the edited annotations, not the whole film; what
+    another program wrote (the window re-reads it) is looked at whole again."""
+    path = make_project(tmp_path, clip)
+    h = open_window(path)
+    keeper = h.window.anchor_keeper
+    first = keeper.start()  # the film seen whole: its four annotations without anchors
+    assert first is not None and len(keeper._todo_of_task) == 4
+    h.qtbot.waitUntil(lambda: all(anchors_on_disk(path).values()), timeout=20_000)
+    h.qtbot.waitUntil(lambda: not keeper.busy)
+
+    new = h.window.annotations.create(FrameRange(100, 110))
+    assert new is not None
+    h.qtbot.waitUntil(lambda: keeper.task is not None or not keeper.busy, timeout=5_000)
+    assert set(keeper._todo_of_task) == {new}
+    h.qtbot.waitUntil(lambda: all(anchors_on_disk(path).values()), timeout=20_000)
+    h.qtbot.waitUntil(lambda: not keeper.busy)
+
+    with open_project(path) as project:  # another program adds one without anchors
+        film = project.repo.films()[0]
+        tier = project.repo.tiers()[0]
+        project.repo.add_annotation(Annotation.create(film.id, tier.id, FrameRange(20, 24)))
+    h.window.session.content_changed.emit()  # what the window does when it notices
+    h.window.annotations.create(FrameRange(40, 44))
+    h.qtbot.waitUntil(lambda: all(anchors_on_disk(path).values()), timeout=20_000)
+    h.qtbot.waitUntil(lambda: not keeper.busy)

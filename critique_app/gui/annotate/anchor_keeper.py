@@ -29,7 +29,11 @@ def _hash_anchors(progress: Progress, film: Path, ranges: dict[int, FrameRange])
 
 
 class AnchorKeeper(QObject):
-    """One background pass at a time; a newer edit cancels the pass before it."""
+    """One background pass at a time; a newer edit cancels the pass before it.
+
+    The first pass on a film looks at every annotation of it; later passes only at the
+    annotations edits touched since (and at those a cancelled or failed pass left undone):
+    reading 100,000 annotations after every key press took seconds on the GUI thread."""
 
     stored = pyqtSignal(int)  # how many annotations got their anchors
 
@@ -38,28 +42,52 @@ class AnchorKeeper(QObject):
         self.window = window
         self.session = window.session
         self.task: Task | None = None
+        self._todo_of_task: dict[int, FrameRange] = {}
+        self._pending: set[int] = set()  # annotations edited since the last pass started
+        self._covered: tuple[ProjectWorkspace, int | None] | None = None  # film a pass saw whole
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(SETTLE_MS)
         self._timer.timeout.connect(self.start)
-        self.session.project_opened.connect(lambda _project: self.cancel())
+        self.session.project_opened.connect(lambda _project: self._forget())
+        self.session.content_changed.connect(self._forget_covered)  # merged, imported...
+        self.session.project_closed.connect(self._forget_covered)  # and let the project go
         self.session.changed.connect(self._changed)
 
     def _changed(self, change: Change) -> None:
         refs = (*change.added, *change.modified)
-        if any(kind == "annotation" for kind, _ident in refs):
+        edited = {ident for kind, ident in refs if kind == "annotation"}
+        if edited:
+            self._pending |= edited
             self._timer.start()
 
+    def _forget(self) -> None:
+        self.cancel()
+        self._pending.clear()
+        self._covered = None
+
+    def _forget_covered(self) -> None:
+        self._covered = None  # the next pass looks at the whole film again
+
     def _todo(self) -> dict[int, FrameRange]:
+        """What the next pass hashes: the film's annotations without anchors (all of them on
+        a film not yet seen whole, else only those edited since)."""
         project, film = self.session.project, self.session.film
         if project is None or film is None or self.session.film_path is None:
             return {}
-        return missing_anchors(project.annotations(film_id=film.id))
+        if self._covered != (project, film.id):
+            return missing_anchors(project.annotations(film_id=film.id))
+        edited = project.annotations_by_id(sorted(self._pending))
+        return missing_anchors([a for a in edited if a.film_id == film.id])
 
     def start(self) -> Task | None:
         """Hash the anchors the film on screen still lacks (cancelling an older pass)."""
         self.cancel()
+        project, film = self.session.project, self.session.film
+        if project is None or film is None or self.session.film_path is None:
+            return None
         todo = self._todo()
+        self._covered, self._pending = (project, film.id), set()
         if not todo:
             return None
         path, project = self.session.film_path, self.session.project
@@ -69,11 +97,16 @@ class AnchorKeeper(QObject):
             path,
             todo,
             scope="film",
-            on_error=self.window.show_message,
+            on_error=lambda message: self._failed(task, message),
         )
         task.done.connect(lambda hashes: self._arrived(task, project, hashes, todo))
-        self.task = task
+        self.task, self._todo_of_task = task, todo
         return task
+
+    def _failed(self, task: Task, message: str) -> None:
+        if task is self.task:
+            self._pending |= set(self._todo_of_task)  # the next pass tries them again
+        self.window.show_message(message)
 
     def _arrived(
         self, task: Task, project: ProjectWorkspace | None, hashes: Any, todo: dict[int, FrameRange]
@@ -93,6 +126,7 @@ class AnchorKeeper(QObject):
         if self.task is not None:
             self.task.drop()  # it stops at its next frame; its result is ignored
             self.task = None
+            self._pending |= set(self._todo_of_task)  # left undone: the next pass does them
 
     def close(self) -> None:
         """The window closes (its runner has already joined the worker)."""

@@ -209,7 +209,10 @@ class AnnotationWorkbench(QObject):
         self.table.refresh(touched, names="tier" in kinds)
         if "tier" in kinds:
             self.editor.reload_lists()
-        self._load_regions()
+        if kinds == {"annotation"}:
+            self._reload_regions_of({ident for _kind, ident in change.refs()})
+        else:
+            self._load_regions()
         removed = {ident for kind, ident in change.removed if kind == "annotation"}
         if self.selected_id in removed:
             self.select(None)
@@ -386,6 +389,21 @@ class AnnotationWorkbench(QObject):
             self._with_regions = []
             return
         self._with_regions = self.bound.annotations_with_regions(film.id)
+
+    def _reload_regions_of(self, ids: set[int]) -> None:
+        """After an edit of these annotations: re-read only them (not every annotation of the
+        film that has a region), in the order `_load_regions` lists them."""
+        film = self.session.film
+        if self.workspace is None or film is None:
+            self._with_regions = []
+            return
+        edited = [
+            a
+            for a in self.bound.annotations_by_id(sorted(ids))
+            if a.film_id == film.id and a.regions
+        ]
+        kept = [a for a in self._with_regions if a.id not in ids]
+        self._with_regions = sorted([*kept, *edited], key=lambda a: (a.range.start, a.id or 0))
 
     def update_overlay(self) -> None:
         """Show the regions of every annotation whose range holds the current frame."""

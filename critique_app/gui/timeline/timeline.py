@@ -66,6 +66,12 @@ class TimelineBar:
     row: int = 0  # sub-row in its tier's track: overlapping annotations stack
 
 
+def _bar_order(bar: TimelineBar) -> tuple[int, int, int]:
+    """Where an edited bar goes in its tier: by start and end, then in the order the project
+    lists annotations (start, then id), so an edit packs as a reload of everything does."""
+    return (bar.start, bar.end, bar.id)
+
+
 def track_height(rows: int) -> int:
     """The height of a tier's track with `rows` sub-rows (one sub-row: TRACK)."""
     return 6 + rows * SUB_ROW
@@ -114,6 +120,8 @@ class TimelineCanvas(QWidget):
         self._tracks: list[tuple[int, int, int, int]] = []  # tier, top, sub-rows, first line
         self._lines: list[tuple[int, float, float, list[TimelineBar]]] = []
         self._band_of: dict[int, tuple[float, float]] = {}  # annotation id -> top, height
+        self._rows: dict[int, list[list[TimelineBar]]] = {}  # tier -> its sub-rows' bars
+        self._bar_of: dict[int, TimelineBar] = {}  # annotation id -> its bar
         self._content_height = 0
         self.v_scroll = 0.0  # pixels of the tracks area scrolled up (many tiers, many sub-rows)
         self.lanes: dict[str, Lane] = {
@@ -130,6 +138,7 @@ class TimelineCanvas(QWidget):
         self._fit = True  # showing the whole film: stays so when the widget is resized
         self.selected: int | None = None  # the annotation selected in the table/editor (outlined)
         self._dense: DenseTracks | None = None
+        self._dense_before: DenseTracks | None = None  # after an edit: its unchanged lines
         self.setMinimumHeight(RULER + THUMBS + 3 * LANE + 2 * TRACK)
 
     # -- data in ------------------------------------------------------------------------
@@ -145,31 +154,71 @@ class TimelineCanvas(QWidget):
     def set_tracks(self, tiers: list[tuple[int, str, str]], bars: list[TimelineBar]) -> None:
         self.tiers = list(tiers)
         self._bars = {tid: [] for tid, _n, _c in tiers}
-        for bar in sorted(bars, key=lambda b: (b.start, b.end)):
+        for bar in sorted(bars, key=lambda b: (b.start, b.end)):  # stable: listing order
             self._bars.setdefault(bar.tier_id, []).append(bar)
+        self._bar_of = {bar.id: bar for bar in bars}
         self._pack()
-        self._dense = None  # rebuilt at the next paint
+        self._dense = self._dense_before = None  # rebuilt at the next paint
         self._fit_height()
         self.update()
 
-    def _pack(self) -> None:
-        """Stack each tier's overlapping annotations in sub-rows (once per data change)."""
-        self._tracks, self._lines, self._band_of = [], [], {}
+    def replace_bars(self, bars: list[TimelineBar], removed: set[int]) -> None:
+        """Some annotations were edited (a new one, a moved edge, an undo, a redo): put in
+        `bars` (new, or replacing the bar of the same id), take out the bars of `removed`, and
+        re-pack only the tiers they were or are in. The same bars, sub-rows and bands as a
+        `set_tracks` of everything, without re-reading 100,000 annotations per key press."""
+        gone = set(removed) | {b.id for b in bars}
+        touched = {self._bar_of.pop(i).tier_id for i in gone if i in self._bar_of}
+        for tier_id in touched:
+            self._bars[tier_id] = [b for b in self._bars.get(tier_id, []) if b.id not in gone]
+        for ident in gone:
+            self._band_of.pop(ident, None)
+        for bar in bars:
+            bisect.insort(self._bars.setdefault(bar.tier_id, []), bar, key=_bar_order)
+            self._bar_of[bar.id] = bar
+            touched.add(bar.tier_id)
+        self._pack(touched)
+        # rebuilt at the next paint, from the lines of untouched tiers as they are
+        self._dense_before, self._dense = self._dense or self._dense_before, None
+        self._fit_height()
+        self.update()
+
+    def all_bars(self) -> list[list[TimelineBar]]:
+        """Every tier's bars (hidden tiers' too), each list sorted by start."""
+        return list(self._bars.values())
+
+    def bar_of(self, annotation_id: int) -> TimelineBar | None:
+        """The bar drawn for an annotation (None when it has none)."""
+        return self._bar_of.get(annotation_id)
+
+    def _pack(self, tiers: set[int] | None = None) -> None:
+        """Stack each tier's overlapping annotations in sub-rows (once per data change): every
+        tier, or only `tiers` (the others keep their sub-rows; only their tops may move)."""
+        if tiers is None:
+            self._rows, self._band_of = {}, {}
+        old_tops = {tier_id: top for tier_id, top, _rows, _first in self._tracks}
+        self._tracks, self._lines = [], []
         top = 0
         for tier_id, _name, _colour in self.tiers:
-            bars = self._bars.get(tier_id, [])
-            rows = pack_rows([(b.start, b.end) for b in bars])
-            count = row_count(rows)
-            per_row: list[list[TimelineBar]] = [[] for _ in range(count)]
-            for bar, row in zip(bars, rows, strict=True):
-                bar.row = row
-                per_row[row].append(bar)  # stays sorted by start
+            repacked = tiers is None or tier_id in tiers or tier_id not in self._rows
+            if repacked:
+                bars = self._bars.get(tier_id, [])
+                rows = pack_rows([(b.start, b.end) for b in bars])
+                per_row: list[list[TimelineBar]] = [[] for _ in range(row_count(rows))]
+                for bar, row in zip(bars, rows, strict=True):
+                    bar.row = row
+                    per_row[row].append(bar)  # stays sorted by start
+                self._rows[tier_id] = per_row
+            per_row = self._rows[tier_id]
+            count = len(per_row)
             self._tracks.append((tier_id, top, count, len(self._lines)))
+            moved = repacked or old_tops.get(tier_id) != top
             for row, row_bars in enumerate(per_row):
                 y, h = sub_row_band(top, count, row)
                 self._lines.append((tier_id, y, h, row_bars))
-                for bar in row_bars:
-                    self._band_of[bar.id] = (y, h)
+                if moved:
+                    for bar in row_bars:
+                        self._band_of[bar.id] = (y, h)
             top += track_height(count)
         self._content_height = top
 
@@ -260,7 +309,7 @@ class TimelineCanvas(QWidget):
     def bar_rect(self, annotation_id: int) -> QRectF | None:
         """Where an annotation's bar is drawn on the widget (None: not on this film's tracks)."""
         band = self._band_of.get(annotation_id)
-        bar = next((b for bars in self._bars.values() for b in bars if b.id == annotation_id), None)
+        bar = self._bar_of.get(annotation_id)
         if band is None or bar is None:
             return None
         x0, x1 = self.x_of(bar.start), self.x_of(bar.end + 1)
@@ -464,7 +513,8 @@ class TimelineCanvas(QWidget):
         p.save()
         p.setClipRect(QRectF(HEADER, area, self.track_width, self.tracks_view_height()))
         if self._dense is None:
-            self._dense = DenseTracks([(y, h, bars) for _t, y, h, bars in self._lines])
+            lines = [(y, h, bars) for _t, y, h, bars in self._lines]
+            self._dense, self._dense_before = DenseTracks(lines, self._dense_before), None
         # Slivers of crowded tracks go in one NumPy-drawn image (100,000 annotations: repaint
         # <= 30 ms); only bars wide enough for an outline or a label are painted one by one.
         wide = self._dense.paint(
@@ -642,7 +692,7 @@ class TimelineCanvas(QWidget):
         else:
             bar, edge, _s, _e = data
             snapped = int(round(self.offset + (pos.x() - HEADER) * self.fpp))  # nearest frame line
-            self._dense = None  # the dragged bar moved
+            self._dense = self._dense_before = None  # the dragged bar moved
             if edge == "start":
                 bar.start = max(0, min(snapped, bar.end))
             else:

@@ -17,6 +17,7 @@ import numpy as np
 from PyQt6.QtCore import QRectF
 from PyQt6.QtGui import QColor, QImage, QPainter
 
+Arrays = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # starts, ends, colours, ids
 NARROW = 4.0  # pixels: narrower bars are slivers, painted here
 
 
@@ -24,14 +25,23 @@ class DenseTracks:
     """Per line (a tier's sub-row): its band and the start, end, colour and id of every bar as
     arrays, built once per data change."""
 
-    def __init__(self, lines: Sequence[tuple[float, float, Sequence[Any]]]) -> None:
-        colours: dict[str, int] = {}
+    def __init__(
+        self,
+        lines: Sequence[tuple[float, float, Sequence[Any]]],
+        previous: DenseTracks | None = None,
+    ) -> None:
+        """`previous`: the arrays of a line whose bars are the very same list are taken from
+        it (after an edit only the edited tiers' lines are new: 100,000 bars took ~0.4 s)."""
+        colours: dict[str, int] = dict(previous.colours) if previous is not None else {}
+        done = {id(row): arrays for row, arrays in previous.arrays} if previous else {}
+        self.colours: dict[str, int] = colours
         self.lines: list[tuple[float, float, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+        # (bars, arrays) per line: the list is kept alive here, so its id() stays its own
+        self.arrays: list[tuple[Sequence[Any], Arrays]] = []
         for y, height, row in lines:
-            self.lines.append(
-                (
-                    y,
-                    height,
+            arrays = done.get(id(row))
+            if arrays is None:
+                arrays = (
                     np.fromiter((b.start for b in row), np.float64, len(row)),
                     np.fromiter((b.end for b in row), np.float64, len(row)),
                     np.fromiter(
@@ -41,7 +51,8 @@ class DenseTracks:
                     ),
                     np.fromiter((b.id for b in row), np.int64, len(row)),
                 )
-            )
+            self.arrays.append((row, arrays))
+            self.lines.append((y, height, *arrays))
         # index 0 = transparent; the others are the bars' colours, slightly lightened like
         # the outline a wider bar gets
         self.palette = np.zeros((len(colours) + 1, 4), np.uint8)

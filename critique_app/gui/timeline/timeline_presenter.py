@@ -8,13 +8,14 @@ film can never land on another.
 from __future__ import annotations
 
 import zlib
+from collections import Counter
 from typing import Any
 
 from PyQt6.QtCore import QObject
 from PyQt6.QtGui import QImage
 
 from critique_app.domain.commands import Change
-from critique_app.domain.model import Film
+from critique_app.domain.model import Annotation, Category, Film
 from critique_app.errors import UserError
 from critique_app.gui.player.player_controller import PlayerController
 from critique_app.gui.project_session import ProjectSession
@@ -42,25 +43,29 @@ def _thumbnails(progress: Progress, path: Any, frames: list[int]) -> dict[int, b
     )
 
 
+def bar_for(annotation: Annotation, categories: dict[int | None, Category]) -> TimelineBar:
+    """How the timeline draws one annotation: its category's colour, its value or label."""
+    a = annotation
+    cat = categories.get(a.category_id)
+    colour = (cat.color if cat and cat.color else None) or (
+        colour_for(cat.key) if cat else "#6b7280"
+    )
+    label = (
+        plain(a.value.strip().splitlines()[0])
+        if a.value.strip()
+        else cat.label_en
+        if cat
+        else plain(a.note.splitlines()[0] if a.note else "")
+    )
+    return TimelineBar(a.id or 0, a.tier_id, a.range.start, a.range.end, colour, label)
+
+
 def load_tracks(canvas: TimelineCanvas, project: ProjectWorkspace, film: Film) -> list[int]:
     """Fill the timeline with a film's tracks and lanes (overlapping annotations are packed
     into sub-rows here, once, not at each paint); return the frames ↑/↓ stop at."""
     tiers = [t for t in project.tiers() if t.visible]
-    categories = {c.id: c for c in project.categories()}
-    bars = []
-    for a in project.annotations(film_id=film.id):
-        cat = categories.get(a.category_id)
-        colour = (cat.color if cat and cat.color else None) or (
-            colour_for(cat.key) if cat else "#6b7280"
-        )
-        label = (
-            plain(a.value.strip().splitlines()[0])
-            if a.value.strip()
-            else cat.label_en
-            if cat
-            else plain(a.note.splitlines()[0] if a.note else "")
-        )
-        bars.append(TimelineBar(a.id or 0, a.tier_id, a.range.start, a.range.end, colour, label))
+    categories: dict[int | None, Category] = {c.id: c for c in project.categories()}
+    bars = [bar_for(a, categories) for a in project.annotations(film_id=film.id)]
     canvas.set_tracks([(t.id or 0, t.name, t.color) for t in tiers], bars)
     markers = project.markers(film.id or 0)
     canvas.set_lane("markers", [(m.frame, m.frame, m.color or "#ffd166", m.label) for m in markers])
@@ -68,6 +73,20 @@ def load_tracks(canvas: TimelineCanvas, project: ProjectWorkspace, film: Film) -
     canvas.set_matches(project.match_spans(film.id or 0))
     stops = {b.start for b in bars} | {b.end for b in bars} | {m.frame for m in markers}
     return sorted(stops)
+
+
+def stop_counts(canvas: TimelineCanvas) -> tuple[Counter[int], dict[int, tuple[int, int]]]:
+    """How many bar edges and markers stand at each ↑/↓ stop (bars of hidden tiers too, as
+    `load_tracks` counts them), and each bar's counted edges, so an edit can take away its
+    own (the canvas's bar may already show a dragged edge)."""
+    counts: Counter[int] = Counter(start for start, _end, _c, _l in canvas.lanes["markers"].spans)
+    edges = {}
+    for bars in canvas.all_bars():
+        for bar in bars:
+            counts[bar.start] += 1
+            counts[bar.end] += 1
+            edges[bar.id] = (bar.start, bar.end)
+    return counts, edges
 
 
 class TimelinePresenter(QObject):
@@ -87,6 +106,8 @@ class TimelinePresenter(QObject):
             runner,
         )
         self.thumb_task: Task | None = None
+        self._stops: Counter[int] | None = None  # ↑/↓ stops, counted: set by `reload`
+        self._edges: dict[int, tuple[int, int]] = {}  # annotation id -> its counted stops
         canvas = timeline.canvas
         canvas.seek.connect(controller.show_frame)
         canvas.scrub.connect(self._scrub)
@@ -106,8 +127,39 @@ class TimelinePresenter(QObject):
         self.reload()
         self.load_thumbnails(info)
 
-    def _changed(self, _change: Change) -> None:
-        self.reload()
+    def _changed(self, change: Change) -> None:
+        """After an edit, its undo or redo. Annotations only (nearly every key press): just
+        their bars; tiers, categories or anything else: everything again (rare)."""
+        refs = change.refs()
+        project, film = self.session.project, self.session.film
+        if (
+            project is None
+            or film is None
+            or self._stops is None
+            or not refs
+            or any(kind != "annotation" for kind, _ident in refs)
+        ):
+            self.reload()
+            return
+        self.update_annotations(project, film, {ident for _kind, ident in refs})
+
+    def update_annotations(self, project: ProjectWorkspace, film: Film, ids: set[int]) -> None:
+        """Re-read just these annotations (by id) and redraw their bars, as `reload` would."""
+        canvas, stops = self.timeline.canvas, self._stops
+        assert stops is not None
+        categories: dict[int | None, Category] = {c.id: c for c in project.categories()}
+        found = project.annotations_by_id(sorted(ids))
+        bars = [bar_for(a, categories) for a in found if a.film_id == film.id]
+        for ident in ids:
+            for edge in self._edges.pop(ident, ()):
+                stops[edge] -= 1
+                if stops[edge] <= 0:
+                    del stops[edge]
+        for bar in bars:
+            self._edges[bar.id] = (bar.start, bar.end)
+            stops.update((bar.start, bar.end))
+        canvas.replace_bars(bars, ids - {b.id for b in bars})
+        self.controller.marks.set_stops(list(stops))
 
     # -- tracks and lanes ---------------------------------------------------------------------
     def reload(self) -> None:
@@ -119,8 +171,10 @@ class TimelinePresenter(QObject):
             canvas.set_shot_cuts([])
             canvas.set_matches([])
             self.controller.marks.set_stops([])
+            self._stops = None
             return
         self.controller.marks.set_stops(load_tracks(canvas, project, film))
+        self._stops, self._edges = stop_counts(canvas)
 
     def edit_range(self, annotation_id: int, start: int, end: int) -> None:
         """A bar's edge dragged on the timeline: one undoable command (Ctrl+Z puts it back)."""
