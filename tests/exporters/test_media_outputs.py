@@ -252,15 +252,17 @@ def test_vlc_plays_the_pack_playlist_from_each_in_frame(sample, tmp_path: Path) 
             f"/{last.position:03d}_" in m and c >= last.range.end - 3 for m, c in seen
         ),
     )
-    for number, item in enumerate(doc.items):
+    for item in doc.items:
+        # the pack's clip opens on the in-frame, exactly (read by PyAV, not by the player)
+        clip = next((tmp_path / "unpacked").rglob(f"{item.position:03d}_*.mp4"))
+        assert _decoded_codes(clip)[0] == item.range.start, clip.name
         codes = [code for mrl, code in shown if f"/{item.position:03d}_" in mrl]
         inside = set(range(item.range.start, item.range.end + 1))
-        if number == 0:  # the playlist opens on the first item's in-frame, exactly
-            assert codes and codes[0] == item.range.start
-        else:
-            # at a change of item the display callback may still name the previous item for
-            # one picture (it reads the current media when called): allow that one
-            assert codes and codes[0] - item.range.start in (0, 1)
+        # VLC shows the in-frame first, or the next one: on a busy machine libvlc 3 may not
+        # display a clip's very first picture (4 runs in 26 beside two suites and two CPU
+        # hogs showed 11, 12… for a clip whose first frame is 10), and at a change of item
+        # the display callback may still name the previous item for one picture
+        assert codes and codes[0] - item.range.start in (0, 1)
         outside = [c for c in codes if c not in inside]
         assert len(outside) <= 1, f"pictures outside the passage {item.range}: {outside}"
 
