@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from PyQt6.QtCore import QRect
-from PyQt6.QtWidgets import QApplication, QMenu, QWidget
+from PyQt6.QtWidgets import QApplication, QFileDialog, QLineEdit, QMenu, QWidget
 
 from critique_app.gui.main_window import MainWindow
 
@@ -54,7 +54,14 @@ def what_is_shown(window: MainWindow) -> dict[str, Any]:
         "films": None,
         "add_button": None,
         "film_rows": [],
+        "dialog_path": None,  # what the file dialog's name field holds
+        "dialog_ready": False,  # the dialog is the active window and its name field has the keys
     }
+    if isinstance(modal, QFileDialog):
+        field = modal.findChild(QLineEdit, "fileNameEdit")  # Qt's own dialog names it so
+        if field is not None:
+            shown["dialog_path"] = field.text()
+            shown["dialog_ready"] = modal.isActiveWindow() and field.hasFocus()
     if panel is not None and films.dock.isVisible():
         model = panel.model
         shown["films"] = [

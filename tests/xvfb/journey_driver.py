@@ -18,6 +18,8 @@ from tests.xvfb.conftest import REPO, scenario_env
 
 Shown = dict[str, Any]
 RETURNS = 5  # Returns pressed into a file dialog before only waiting for it
+TYPINGS = 3  # times a path is typed into a file dialog when the field does not show it
+LOOKS = 20  # looks at the name field (every half second) before typing the path again
 HANG_GUARD = 180.0  # seconds; generous: the checks are that things happen, never how fast
 
 
@@ -125,16 +127,31 @@ class Journey:
 
     def answer_file_dialog(self, title_start: str, path: Path, replace: bool = False) -> None:
         """Type the path into the file dialog, as a user does, and press Return (`replace`:
-        first select the name the dialog proposes, so the typing replaces it)."""
+        first select the name the dialog proposes, so the typing replaces it).
+
+        Like a user, it waits for the dialog to have the keyboard before typing, and looks at
+        the name field before pressing Return: on a busy machine keys typed while the window
+        manager was still handing the dialog the focus went nowhere (1 run in 5 beside two
+        CPU hogs: "the file dialog took the path" never happened)."""
         self.wait(
-            f"the dialog {title_start!r}", lambda s: (s["modal"] or "").startswith(title_start)
+            f"the dialog {title_start!r} with the keyboard",
+            lambda s: (s["modal"] or "").startswith(title_start) and s.get("dialog_ready"),
         )
-        if replace:
-            self.keys("ctrl+a")
-        xdotool(self.display, "type", "--delay", "20", str(path))
 
         def taken(shown: Shown) -> bool:
             return not (shown.get("modal") or "").startswith(title_start)
+
+        for attempt in range(TYPINGS):
+            if replace or attempt:
+                self.keys("ctrl+a")
+            xdotool(self.display, "type", "--delay", "20", str(path))
+            for _look in range(LOOKS):  # pacing: the field shows the last keys a little later
+                if self.shown().get("dialog_path") == str(path):
+                    break
+                time.sleep(0.5)
+            else:
+                continue  # a key was lost: select what is there and type the path again
+            break
 
         # A few Returns (the first may only close the name completer's list), then the same
         # hang guard as every wait: the check is that the dialog takes the path, not how fast.
