@@ -6,9 +6,14 @@ publishes this and more; the student's (tests/xvfb/student_journey.py) takes its
 
 from __future__ import annotations
 
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from PyQt6.QtCore import QRect
+from PyQt6.QtCore import QRect, QTimer
 from PyQt6.QtWidgets import QApplication, QFileDialog, QLineEdit, QMenu, QWidget
 
 from critique_app.gui.main_window import MainWindow
@@ -76,3 +81,31 @@ def what_is_shown(window: MainWindow) -> dict[str, Any]:
             for r in range(model.rowCount())
         ]
     return shown
+
+
+def publish_while_running(
+    app: QApplication, window: MainWindow, out: Path, shown: Callable[[MainWindow], Any]
+) -> int:
+    """Run the app, writing `shown(window)` to `out` every PUBLISH_MS, and end the GUI as the
+    app does: every journey's window publishes its state this one way."""
+    from critique_app.gui.app import end_gui
+
+    alive = [window]  # emptied before the window goes
+
+    def publish() -> None:
+        if not alive or alive[0].is_shut_down:
+            return
+        partial = out.with_suffix(".partial")
+        partial.write_text(json.dumps(shown(alive[0])), encoding="utf-8")
+        os.replace(partial, out)  # the test never reads half a file
+
+    timer = QTimer()
+    timer.timeout.connect(publish)
+    timer.start(PUBLISH_MS)
+    code = app.exec()
+    timer.stop()
+    alive.clear()
+    sys.excepthook = sys.__excepthook__
+    del window
+    end_gui(app)
+    return code

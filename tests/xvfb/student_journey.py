@@ -11,22 +11,19 @@ knows where to click and can check what it sees.
 
 from __future__ import annotations
 
-import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
-from PyQt6.QtCore import QPoint, QRect, QTimer
+from PyQt6.QtCore import QPoint, QRect
 from PyQt6.QtWidgets import QApplication, QLineEdit, QMenu, QWidget
 
-from critique_app.gui.app import end_gui, error_hook, make_app
+from critique_app.gui.app import error_hook, make_app
 from critique_app.gui.main_window import MainWindow
 from critique_app.gui.welcome import ask_name_on_first_run
-from tests.xvfb.films_journey import _menu_entries
+from tests.xvfb.films_journey import _menu_entries, publish_while_running
 from tests.xvfb.workbench_window import annotations_of
 
-PUBLISH_MS = 150
 
 
 def _on_screen(widget: QWidget) -> list[int] | None:
@@ -112,26 +109,9 @@ def main(project: str, state: str) -> int:
     witness: dict[str, list[bool]] = {"played": [], "full_screen": []}
     window.controller.playing_changed.connect(witness["played"].append)
     window.action_table["fullscreen"].toggled.connect(witness["full_screen"].append)
-    out = Path(state)
-    alive = [window]  # emptied before the window goes
-
-    def publish() -> None:
-        if not alive or alive[0].is_shut_down:
-            return
-        partial = out.with_suffix(".partial")
-        partial.write_text(json.dumps(what_is_shown(alive[0], witness)), encoding="utf-8")
-        os.replace(partial, out)  # the test never reads half a file
-
-    timer = QTimer()
-    timer.timeout.connect(publish)
-    timer.start(PUBLISH_MS)
-    code = app.exec()
-    timer.stop()
-    alive.clear()
-    sys.excepthook = sys.__excepthook__
-    del window
-    end_gui(app)
-    return code
+    return publish_while_running(
+        app, window, Path(state), lambda shown: what_is_shown(shown, witness)
+    )
 
 
 if __name__ == "__main__":

@@ -14,13 +14,11 @@ and clicks through xdotool and read only this.
 
 from __future__ import annotations
 
-import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
-from PyQt6.QtCore import QModelIndex, Qt, QTimer
+from PyQt6.QtCore import QModelIndex, Qt
 from PyQt6.QtGui import QBrush, QPalette
 from PyQt6.QtWidgets import (
     QAbstractItemView,
@@ -33,11 +31,11 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from critique_app.gui.app import end_gui, error_hook, make_app
+from critique_app.gui.app import error_hook, make_app
 from critique_app.gui.export_offer import ExportOffer
 from critique_app.gui.main_window import MainWindow
 from critique_app.gui.panels.exports.annotation_export import FormatChooser
-from tests.xvfb.films_journey import PUBLISH_MS, what_is_shown
+from tests.xvfb.films_journey import publish_while_running, what_is_shown
 
 TEXT, BASE = QPalette.ColorRole.Text, QPalette.ColorRole.Base
 _STYLED: list[QStyledItemDelegate] = []  # made once the application exists
@@ -293,31 +291,13 @@ def main(state: str) -> int:
     window = MainWindow()
     sys.excepthook = error_hook(window)
     window.show()
-    out = Path(state)
-    alive = [window]  # emptied before the window goes
     said: list[str] = []  # every sentence of the status bar: the same one may come twice
     status = window.statusBar()
     assert status is not None
     status.messageChanged.connect(lambda text: said.append(text) if text else None)
-
-    def publish() -> None:
-        if not alive or alive[0].is_shut_down:
-            return
-        shown = {**what_the_workbench_shows(alive[0]), "messages": said}
-        partial = out.with_suffix(".partial")
-        partial.write_text(json.dumps(shown), encoding="utf-8")
-        os.replace(partial, out)  # the test never reads half a file
-
-    timer = QTimer()
-    timer.timeout.connect(publish)
-    timer.start(PUBLISH_MS)
-    code = app.exec()
-    timer.stop()
-    alive.clear()
-    sys.excepthook = sys.__excepthook__
-    del window
-    end_gui(app)
-    return code
+    return publish_while_running(
+        app, window, Path(state), lambda w: {**what_the_workbench_shows(w), "messages": said}
+    )
 
 
 if __name__ == "__main__":
