@@ -25,7 +25,6 @@ from tests.xvfb.films_journey import _menu_entries, publish_while_running
 from tests.xvfb.workbench_window import annotations_of
 
 
-
 def _on_screen(widget: QWidget) -> list[int] | None:
     """Where the part of `widget` not clipped away (by the editor's scroll area, by the
     window's edge) is on the screen; None when none of it shows."""
