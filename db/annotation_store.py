@@ -366,8 +366,14 @@ class AnnotationStore:
         if after is not None:  # a listing key: (film id, first frame, id)
             where += " AND (a.film_id, a.start_frame, a.id) > (?, ?, ?)"
             params = [*params, *after]
+        # A window of search hits walks the listing index in order and stops at the limit,
+        # asking the full-text hits about each row: "m" matches most of 100,000 notes, and
+        # looking every hit up and sorting them all to keep 500 costs several times more.
+        # (A word matching nothing then reads the film's index once: some ms at 100,000.)
+        walk = "INDEXED BY annotations_listing " if limit is not None and search else ""
         sql = (
-            f"SELECT a.id FROM annotations a WHERE {where} ORDER BY a.film_id, a.start_frame, a.id"
+            f"SELECT a.id FROM annotations a {walk}WHERE {where} "
+            "ORDER BY a.film_id, a.start_frame, a.id"
         )
         if limit is not None:
             sql += " LIMIT ?"
