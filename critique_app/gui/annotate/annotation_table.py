@@ -189,10 +189,8 @@ class AnnotationTableModel(QAbstractTableModel):
             ids: list[int] = self.bound.annotation_ids(**self._filter_args())
             return ids, False, len(ids)
         size = max(WINDOW, at_least)
-        ids = self.bound.annotation_ids(**self._filter_args(), limit=size + 1)
-        if len(ids) <= size:
-            return ids, False, len(ids)
-        return ids[:size], True, self.bound.count_annotation_ids(**self._filter_args())
+        ids, matches = self.bound.first_hits(**self._filter_args(), limit=size + 1)
+        return ids[:size], len(ids) > size, matches
 
     def refresh(
         self, modified: set[int] | None = None, names: bool = False, *, new_filters: bool = False
