@@ -608,7 +608,7 @@ class AnnotationTable(QWidget):
             self._quiet = False
         self._update_count()
         if keep is not None:
-            self.select(keep, quiet=True)
+            self.select(keep, quiet=True, reveal=False)
 
     def refresh_edit(
         self, added: Iterable[int] = (), modified: Iterable[int] = (), removed: Iterable[int] = ()
@@ -622,7 +622,7 @@ class AnnotationTable(QWidget):
             self._quiet = False
         self._update_count()
         if keep is not None and keep != self.selected_id():
-            self.select(keep, quiet=True)
+            self.select(keep, quiet=True, reveal=False)
 
     def _fill_boxes(self) -> None:
         workspace = self.model.workspace
@@ -680,7 +680,7 @@ class AnnotationTable(QWidget):
         self.view.setColumnHidden(COLUMNS.index("Film"), not self.all_films.isChecked())
         self._update_count()
         if keep is not None:
-            self.select(keep, quiet=True)
+            self.select(keep, quiet=True, reveal=False)
 
     def _update_count(self, *_args: object) -> None:
         model = self.model
@@ -702,9 +702,16 @@ class AnnotationTable(QWidget):
             return None
         return self.model.ids[index.row()] if index.row() < len(self.model.ids) else None
 
-    def select(self, annotation_id: int | None, quiet: bool = False) -> bool:
-        """Select and show a row (from the timeline or the picture); False when filtered out."""
-        row = self.model.reveal(annotation_id) if annotation_id is not None else None
+    def select(self, annotation_id: int | None, quiet: bool = False, reveal: bool = True) -> bool:
+        """Select and show a row (from the timeline or the picture); False when filtered out.
+        A search hit not listed yet is listed first, unless `reveal` is False: the table
+        keeping its selection through a new search or an edit does not list every hit."""
+        if annotation_id is None:
+            row = None
+        elif reveal:
+            row = self.model.reveal(annotation_id)
+        else:
+            row = self.model.row_of(annotation_id)
         self._quiet = quiet
         try:
             if row is None:
