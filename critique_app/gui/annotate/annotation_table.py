@@ -46,7 +46,7 @@ from critique_app.services.workspace import ProjectWorkspace
 
 _MARKUP = re.compile(r"^#+\s*|[*_`]+")
 PAGE = 200  # rows read from the project at a time
-WINDOW = 500  # search hits listed at a time; more as the view scrolls to the end
+WINDOW = 500  # search hits listed first; more (as many again) as the view scrolls to the end
 SEARCH_PAUSE_MS = 150  # typing this fast is one search, not one per key
 COLUMNS = (
     "In",
@@ -329,7 +329,9 @@ class AnnotationTableModel(QAbstractTableModel):
 
     def fetchMore(self, parent: QModelIndex | None = None) -> None:  # noqa: N802
         if self.canFetchMore(parent):
-            self._fetch(WINDOW)
+            # Each window asks the full-text index again: one as long as the list so far
+            # keeps a long scroll to a few of them.
+            self._fetch(max(WINDOW, len(self.ids)))
 
     def _fetch(self, limit: int | None) -> None:
         """List the next `limit` hits behind the listed ones (None: all the rest)."""
