@@ -30,6 +30,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -43,8 +44,15 @@ TWO_HOURS = 2 * 60 * 60 * 24  # frames at 24 fps
 SMALL = 100
 
 
-def build(path: Path, clip: Path, annotations: int, seed: int = 7) -> None:
-    """A project on `clip` with 30 tiers and `annotations` bulk-inserted through SQL."""
+def build(
+    path: Path,
+    clip: Path,
+    annotations: int,
+    seed: int = 7,
+    note_of: Callable[[random.Random, int], str] | None = None,
+) -> None:
+    """A project on `clip` with 30 tiers and `annotations` bulk-inserted through SQL; each
+    note is `note_of(rng, n)` when given (words to search for), else "note n"."""
     from critique_app.services.films import add_film
     from db.project import open_project
 
@@ -68,7 +76,7 @@ def build(path: Path, clip: Path, annotations: int, seed: int = 7) -> None:
                     rng.choice(categories),
                     start,
                     start + rng.randint(0, 240),
-                    f"note {n}",
+                    note_of(rng, n) if note_of is not None else f"note {n}",
                     "observed",
                     AUTHORS[t],
                     "2026-01-01T00:00:00+00:00",

@@ -271,9 +271,17 @@ class AnnotationStore:
         statuses: Iterable[str] | None,
         search: str | None,
         conflicts_only: bool,
+        among: Iterable[int] | None = None,
     ) -> tuple[str, list[Any]] | None:
         clauses: list[str] = []
         params: list[Any] = []
+        chosen_ids: list[int] | None = None
+        if among is not None:
+            chosen_ids = list(among)
+            if not chosen_ids:
+                return None
+            clauses.append(f"a.id IN ({','.join('?' for _ in chosen_ids)})")
+            params.extend(chosen_ids)
         if film_id is not None:
             clauses.append("a.film_id = ?")
             params.append(film_id)
@@ -293,10 +301,19 @@ class AnnotationStore:
             query = fts_query(search)
             if query is None:
                 return None
-            clauses.append(
-                "a.id IN (SELECT rowid FROM annotations_fts WHERE annotations_fts MATCH ?)"
-            )
-            params.append(query)
+            if chosen_ids is None:
+                clauses.append(
+                    "a.id IN (SELECT rowid FROM annotations_fts WHERE annotations_fts MATCH ?)"
+                )
+                params.append(query)
+            else:  # a few rows after an edit: ask the index about them, not every match
+                marks = ",".join("?" for _ in chosen_ids)
+                clauses.append(
+                    "a.id IN (SELECT rowid FROM annotations_fts WHERE annotations_fts MATCH ? "
+                    f"AND rowid IN ({marks}))"
+                )
+                params.append(query)
+                params.extend(chosen_ids)
         if conflicts_only:
             clauses.append("a.conflict_of IS NOT NULL")
         return (" AND ".join(clauses) or "1", params)
@@ -331,21 +348,100 @@ class AnnotationStore:
         statuses: Iterable[str] | None = None,
         search: str | None = None,
         conflicts_only: bool = False,
+        among: Iterable[int] | None = None,
+        after: tuple[int, int, int] | None = None,
+        limit: int | None = None,
     ) -> list[int]:
-        """Ids only, in film and frame order: what a table or timeline needs to filter fast."""
+        """Ids only, in film and frame order: what a table or timeline needs to filter fast.
+
+        `among` keeps only these ids (is an edited annotation still listed?); `after` starts
+        behind this listing key (see `listing_keys`) and `limit` stops early, so a table reads
+        50,000 search hits a window at a time, sorted by SQLite, never all at once."""
         built = self._filters(
-            film_id, tier_ids, category_ids, authors, statuses, search, conflicts_only
+            film_id, tier_ids, category_ids, authors, statuses, search, conflicts_only, among
         )
         if built is None:
             return []
-        return [
-            r[0]
+        where, params = built
+        if after is not None:  # a listing key: (film id, first frame, id)
+            where += " AND (a.film_id, a.start_frame, a.id) > (?, ?, ?)"
+            params = [*params, *after]
+        # A window of search hits walks the listing index in order and stops at the limit,
+        # asking the full-text hits about each row: "m" matches most of 100,000 notes, and
+        # looking every hit up and sorting them all to keep 500 costs several times more.
+        # (A word matching nothing then reads the film's index once: some ms at 100,000.)
+        walk = "INDEXED BY annotations_listing " if limit is not None and search else ""
+        sql = (
+            f"SELECT a.id FROM annotations a {walk}WHERE {where} "
+            "ORDER BY a.film_id, a.start_frame, a.id"
+        )
+        if limit is not None:
+            sql += " LIMIT ?"
+            params = [*params, limit]
+        return [r[0] for r in self.db.conn.execute(sql, params)]
+
+    def count_annotation_ids(
+        self,
+        *,
+        film_id: int | None = None,
+        tier_ids: Iterable[int] | None = None,
+        category_ids: Iterable[int] | None = None,
+        authors: Iterable[str] | None = None,
+        statuses: Iterable[str] | None = None,
+        search: str | None = None,
+    ) -> int:
+        """How many annotations the filters keep (what `annotation_ids` would list in all)."""
+        built = self._filters(film_id, tier_ids, category_ids, authors, statuses, search, False)
+        if built is None:
+            return 0
+        sql = f"SELECT count(*) FROM annotations a WHERE {built[0]}"
+        return int(self.db.conn.execute(sql, built[1]).fetchone()[0])
+
+    def first_hits(
+        self,
+        *,
+        search: str,
+        limit: int,
+        film_id: int | None = None,
+        tier_ids: Iterable[int] | None = None,
+        category_ids: Iterable[int] | None = None,
+        authors: Iterable[str] | None = None,
+        statuses: Iterable[str] | None = None,
+    ) -> tuple[list[int], int]:
+        """The first `limit` search hits in listing order, and how many the filters keep in
+        all: one statement, so the full-text index is asked once for both (for "m" over
+        100,000 notes that lookup is most of the cost)."""
+        query = fts_query(search)
+        built = self._filters(film_id, tier_ids, category_ids, authors, statuses, None, False)
+        if query is None or built is None:
+            return [], 0
+        where, params = built
+        rows = self.db.conn.execute(
+            "WITH hits AS MATERIALIZED "
+            "(SELECT rowid AS id FROM annotations_fts WHERE annotations_fts MATCH ?) "
+            "SELECT NULL, (SELECT count(*) FROM hits JOIN annotations a ON a.id = hits.id "
+            f"WHERE {where}) "
+            "UNION ALL SELECT * FROM (SELECT a.id, 0 FROM annotations a "
+            f"INDEXED BY annotations_listing WHERE {where} AND a.id IN hits "
+            "ORDER BY a.film_id, a.start_frame, a.id LIMIT ?)",
+            [query, *params, *params, limit],
+        ).fetchall()
+        ids = [ident for ident, _count in rows if ident is not None]
+        return ids, next(count for ident, count in rows if ident is None)
+
+    def listing_keys(self, ids: Iterable[int]) -> dict[int, tuple[int, int, int]]:
+        """(film id, first frame, id) of these annotations: their place in the listing order,
+        for a table that puts one edited row where a fresh query would."""
+        chosen = list(ids)
+        if not chosen:
+            return {}
+        marks = ",".join("?" for _ in chosen)
+        return {
+            r[2]: (r[0], r[1], r[2])
             for r in self.db.conn.execute(
-                f"SELECT a.id FROM annotations a WHERE {built[0]} "
-                "ORDER BY a.film_id, a.start_frame, a.id",
-                built[1],
+                f"SELECT film_id, start_frame, id FROM annotations WHERE id IN ({marks})", chosen
             )
-        ]
+        }
 
     def search(self, text: str, limit: int = 200) -> list[int]:
         """Ids of annotations whose note, value or tags contain every word typed (oldest first).

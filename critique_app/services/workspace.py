@@ -168,8 +168,14 @@ class ProjectWorkspace:
         authors: Iterable[str] | None = None,
         statuses: Iterable[str] | None = None,
         search: str | None = None,
+        among: Iterable[int] | None = None,
+        after: tuple[int, int, int] | None = None,
+        limit: int | None = None,
     ) -> list[int]:
-        """Ids of the annotations the filters keep, in film and frame order."""
+        """Ids of the annotations the filters keep, in film and frame order. `among`: only
+        these ids; `after`: those listed behind this listing key (`listing_keys`); `limit`:
+        at most so many
+        (a table reads a window of search hits, sorted by the project, not all of them)."""
         return self._project.repo.annotation_ids(
             film_id=film_id,
             tier_ids=tier_ids,
@@ -177,7 +183,57 @@ class ProjectWorkspace:
             authors=authors,
             statuses=statuses,
             search=search,
+            among=among,
+            after=after,
+            limit=limit,
         )
+
+    def count_annotation_ids(
+        self,
+        *,
+        film_id: int | None = None,
+        tier_ids: Iterable[int] | None = None,
+        category_ids: Iterable[int] | None = None,
+        authors: Iterable[str] | None = None,
+        statuses: Iterable[str] | None = None,
+        search: str | None = None,
+    ) -> int:
+        """How many annotations the filters keep ("500 of 65,000 shown")."""
+        return self._project.repo.count_annotation_ids(
+            film_id=film_id,
+            tier_ids=tier_ids,
+            category_ids=category_ids,
+            authors=authors,
+            statuses=statuses,
+            search=search,
+        )
+
+    def first_hits(
+        self,
+        *,
+        search: str,
+        limit: int,
+        film_id: int | None = None,
+        tier_ids: Iterable[int] | None = None,
+        category_ids: Iterable[int] | None = None,
+        authors: Iterable[str] | None = None,
+        statuses: Iterable[str] | None = None,
+    ) -> tuple[list[int], int]:
+        """The first `limit` search hits in film and frame order, and how many there are
+        (what a table shows as its search is typed: "500 of 65,000 shown")."""
+        return self._project.repo.first_hits(
+            search=search,
+            limit=limit,
+            film_id=film_id,
+            tier_ids=tier_ids,
+            category_ids=category_ids,
+            authors=authors,
+            statuses=statuses,
+        )
+
+    def listing_keys(self, ids: Iterable[int]) -> dict[int, tuple[int, int, int]]:
+        """Each annotation's place in the listing order: (film id, first frame, id)."""
+        return self._project.repo.listing_keys(ids)
 
     def count_annotations(self) -> int:
         return self._project.repo.count_annotations()

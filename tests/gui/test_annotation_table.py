@@ -49,7 +49,11 @@ def test_filters_and_full_text_search_change_the_rows(
     table = h.window.annotations.table
     h.qtbot.waitUntil(lambda: table.model.rowCount() == 4)
     assert table.count.text() == "4"
+    resets: list[int] = []
+    table.model.modelReset.connect(lambda: resets.append(1))
     h.qtbot.keyClicks(table.search, "window")  # FTS5 over notes and tags, prefix matching
+    h.qtbot.waitUntil(lambda: table.model.rowCount() == 2)  # once typing pauses
+    assert len(resets) == 1  # six keys, one search
     assert sorted(notes(table)) == [
         "A window frame bends like rubber.",
         "The **door** melts into a window without any cut.",
@@ -57,9 +61,11 @@ def test_filters_and_full_text_search_change_the_rows(
     assert table.count.text() == "2 of 4"
     table.search.clear()
     h.qtbot.keyClicks(table.search, "morp")  # a half-typed tag
+    h.qtbot.waitUntil(lambda: table.model.rowCount() == 1)
     assert notes(table) == ["The **door** melts into a window without any cut."]
     table.search.clear()
     h.qtbot.keyClicks(table.search, "elephant")
+    h.qtbot.keyClick(table.search, Qt.Key.Key_Return)  # Enter searches without the pause
     assert notes(table) == []
     table.search.clear()
 

@@ -206,7 +206,14 @@ class AnnotationWorkbench(QObject):
         """After every do/undo/redo: redraw what it touched."""
         kinds = {kind for kind, _ident in change.refs()}
         touched = {ident for kind, ident in change.modified if kind == "annotation"}
-        self.table.refresh(touched, names="tier" in kinds)
+        if kinds and kinds <= {"annotation", "relation"}:  # the table lists no relations
+            self.table.refresh_edit(
+                added={i for kind, i in change.added if kind == "annotation"},
+                modified=touched,
+                removed={i for kind, i in change.removed if kind == "annotation"},
+            )
+        else:
+            self.table.refresh(touched, names="tier" in kinds)
         if "tier" in kinds:
             self.editor.reload_lists()
         if kinds == {"annotation"}:

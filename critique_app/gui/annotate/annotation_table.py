@@ -2,17 +2,29 @@
 
 The model holds only the ids the repository returns for the current filters (tier, category,
 author, status, full-text search over notes and tags through SQLite FTS5) and reads rows in
-pages as the view scrolls, so 100,000 annotations open at once. Double-click asks the window
-to jump to the annotation's first frame; selection is reported so the timeline follows.
+pages as the view scrolls, so 100,000 annotations open at once. A search lists its hits a
+window at a time, already in film order from SQLite, and fetches more as the view scrolls
+(the letter "m" matches most of a class's notes). An annotation edit moves, adds or removes
+only the rows it touched; other changes re-run the query. Double-click asks the window to
+jump to the annotation's first frame; selection is reported so the timeline follows.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from PyQt6.QtCore import QAbstractTableModel, QMimeData, QModelIndex, QObject, Qt, pyqtSignal
+from PyQt6.QtCore import (
+    QAbstractTableModel,
+    QMimeData,
+    QModelIndex,
+    QObject,
+    Qt,
+    QTimer,
+    pyqtSignal,
+)
 from PyQt6.QtGui import QColor, QFont, QIcon, QPixmap
 from PyQt6.QtWidgets import (
     QAbstractItemView,
@@ -34,6 +46,8 @@ from critique_app.services.workspace import ProjectWorkspace
 
 _MARKUP = re.compile(r"^#+\s*|[*_`]+")
 PAGE = 200  # rows read from the project at a time
+WINDOW = 500  # search hits listed first; more (as many again) as the view scrolls to the end
+SEARCH_PAUSE_MS = 150  # typing this fast is one search, not one per key
 COLUMNS = (
     "In",
     "Out",
@@ -91,6 +105,13 @@ def read_annotations(workspace: ProjectWorkspace, ids: list[int]) -> list[Annota
     return list(workspace.annotations_by_id(list(ids)))
 
 
+Key = tuple[int, int, int]  # an annotation's place in the listing: film id, first frame, id
+
+
+class _Stale(Exception):
+    """The listed rows no longer match the project (another program edited it)."""
+
+
 class AnnotationTableModel(QAbstractTableModel):
     """Rows = annotation ids for the filters; columns = what a student scans for."""
 
@@ -98,7 +119,12 @@ class AnnotationTableModel(QAbstractTableModel):
         super().__init__(parent)
         self.workspace: ProjectWorkspace | None = None
         self.filters = TableFilters()
-        self.ids: list[int] = []
+        self.ids: list[int] = []  # the rows listed so far, in listing order
+        self.matches = 0  # how many annotations the filters keep (listed or not yet)
+        self.in_project = 0  # how many annotations the project holds
+        self._more = False  # a search has hits beyond the listed window
+        self._edge: Key | None = None  # with more to fetch: the listed rows are the hits
+        # up to this listing key (the last one fetched), whatever was edited since
         self._rows: dict[int, Annotation] = {}
         self.films: dict[int, Film] = {}
         self.tiers: dict[int, Any] = {}
@@ -118,10 +144,12 @@ class AnnotationTableModel(QAbstractTableModel):
         self.beginResetModel()
         self.workspace = workspace
         self._rows.clear()
-        self.ids = []
+        self.ids, self._more, self.matches, self.in_project = [], False, 0, 0
         if workspace is not None:
             self._load_names(colour_of)
-            self.ids = self._query_ids()
+            self.ids, self._more, self.matches = self._query_ids()
+            self.in_project = workspace.count_annotations()
+            self._mark_edge()
         self.endResetModel()
 
     def _load_names(self, colour_of: Any = None) -> None:
@@ -136,39 +164,201 @@ class AnnotationTableModel(QAbstractTableModel):
     def set_filters(self, filters: TableFilters) -> None:
         if filters != self.filters:
             self.filters = filters
-            self.refresh()
+            self.refresh(new_filters=True)
 
-    def _query_ids(self) -> list[int]:
+    def _filter_args(self) -> dict[str, Any]:
         f = self.filters
-        ids: list[int] = self.bound.annotation_ids(
-            film_id=f.film_id,
-            tier_ids=f.tier_ids,
-            category_ids=f.category_ids,
-            authors=f.authors,
-            statuses=f.statuses,
-            search=f.search or None,
-        )
-        return ids
+        return {
+            "film_id": f.film_id,
+            "tier_ids": f.tier_ids,
+            "category_ids": f.category_ids,
+            "authors": f.authors,
+            "statuses": f.statuses,
+            "search": f.search or None,
+        }
 
-    def refresh(self, modified: set[int] | None = None, names: bool = False) -> None:
-        """Re-run the filters; rows whose content changed are re-read."""
+    @property
+    def windowed(self) -> bool:
+        """A search lists its hits a window at a time; the other filters list every row
+        (the timeline selects rows anywhere in the film, and those lists are cheap)."""
+        return bool(self.filters.search)
+
+    def _query_ids(self, at_least: int = 0) -> tuple[list[int], bool, int]:
+        """(ids listed now, more to fetch?, how many match) for the current filters."""
+        if not self.windowed:
+            ids: list[int] = self.bound.annotation_ids(**self._filter_args())
+            return ids, False, len(ids)
+        size = max(WINDOW, at_least)
+        ids, matches = self.bound.first_hits(**self._filter_args(), limit=size + 1)
+        return ids[:size], len(ids) > size, matches
+
+    def refresh(
+        self, modified: set[int] | None = None, names: bool = False, *, new_filters: bool = False
+    ) -> None:
+        """Re-run the filters; rows whose content changed are re-read. The same search keeps
+        as many hits listed as were (the view stays where it was); a new one lists a window."""
         if self.workspace is None:
             return
         if names:
             self._load_names()
         for ident in modified or set(self._rows):
             self._rows.pop(ident, None)
-        ids = self._query_ids()
+        ids, more, matches = self._query_ids(at_least=0 if new_filters else len(self.ids))
+        self._more, self.matches = more, matches
+        self.in_project = self.workspace.count_annotations()
         if ids == self.ids:
+            self._mark_edge()
             if modified:
                 for ident in modified:
                     row = self.row_of(ident)
                     if row is not None:
-                        self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+                        self._row_changed(row)
             return
         self.beginResetModel()
         self.ids = ids
+        self._mark_edge()
         self.endResetModel()
+
+    def _mark_edge(self) -> None:
+        """Remember where the listed hits end (only a search with more to fetch has one)."""
+        self._edge = None
+        if self._more and self.ids:
+            self._edge = self.bound.listing_keys([self.ids[-1]]).get(self.ids[-1])
+
+    def _listed(self, key: Key) -> bool:
+        """Whether a hit with this key belongs among the listed rows (not behind them)."""
+        return not self._more or (self._edge is not None and key <= self._edge)
+
+    def _row_changed(self, row: int) -> None:
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    # -- an annotation edit, row by row --------------------------------------------------------
+    def apply_edit(
+        self, added: Iterable[int] = (), modified: Iterable[int] = (), removed: Iterable[int] = ()
+    ) -> None:
+        """Annotations were added, changed or removed (and nothing else): put exactly those
+        rows where a fresh query would, without re-running it over the whole project.
+
+        Whether a touched annotation still passes the filters is asked of the project for
+        those ids only; its place is found by bisecting the listed rows on their listing
+        keys (film, first frame, id), read a few rows at a time."""
+        if self.workspace is None:
+            return
+        added, modified, removed = set(added), set(modified), set(removed)
+        touched = added | modified | removed
+        if not touched:
+            return
+        try:
+            self._apply_edit(added, modified, removed)
+        except _Stale:
+            self.refresh(touched)
+
+    def _apply_edit(self, added: set[int], modified: set[int], removed: set[int]) -> None:
+        touched = added | modified | removed
+        for ident in touched:
+            self._rows.pop(ident, None)
+        alive = touched - removed
+        kept = (
+            set(self.bound.annotation_ids(**self._filter_args(), among=alive)) if alive else set()
+        )
+        keys = self.bound.listing_keys(kept)
+        rows = {ident: row for ident in touched if (row := self.row_of(ident)) is not None}
+        if self._stays_in_place(rows, kept, keys):
+            for row in rows.values():
+                self._row_changed(row)
+            return
+        for row in sorted(rows.values(), reverse=True):
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self.ids[row]
+            self.endRemoveRows()
+        known = dict(keys)
+        for ident in sorted(kept, key=keys.__getitem__):
+            if not self._listed(keys[ident]):
+                continue  # behind the listed window: it comes with the next fetch
+            row = self._place_of(keys[ident], known)
+            self.beginInsertRows(QModelIndex(), row, row)
+            self.ids.insert(row, ident)
+            self.endInsertRows()
+        self.in_project += len(added) - len(removed)
+        if self._more:  # hits behind the window may have come or gone: count them again
+            self.matches = self.bound.count_annotation_ids(**self._filter_args())
+        else:
+            self.matches = len(self.ids)
+
+    def _stays_in_place(self, rows: dict[int, int], kept: set[int], keys: dict[int, Key]) -> bool:
+        """One listed row edited, still kept and still between its neighbours (a note or a
+        tag typed): the common edit, answered with a repaint of that row."""
+        if len(rows) != 1 or set(rows) != kept:
+            return False
+        ((ident, row),) = rows.items()
+        key = keys[ident]
+        around = [self.ids[r] for r in (row - 1, row + 1) if 0 <= r < len(self.ids)]
+        near = self.bound.listing_keys(around)
+        before = near.get(self.ids[row - 1]) if row > 0 else None
+        after = near.get(self.ids[row + 1]) if row + 1 < len(self.ids) else None
+        if (row > 0 and before is None) or (row + 1 < len(self.ids) and after is None):
+            return False  # a neighbour is gone (another program): place it the long way
+        return (
+            (before is None or before < key)
+            and (after is None or key < after)
+            and self._listed(key)
+        )
+
+    def _place_of(self, key: Key, known: dict[int, Key]) -> int:
+        """Where a row with this listing key goes among the listed rows (they are sorted):
+        a bisection that reads the keys it compares, some 17 rows of 100,000."""
+        low, high = 0, len(self.ids)
+        while low < high:
+            middle = (low + high) // 2
+            ident = self.ids[middle]
+            if ident not in known:
+                known.update(self.bound.listing_keys([ident]))
+            if ident not in known:
+                raise _Stale  # another program deleted a listed row: re-run the query
+            if known[ident] < key:
+                low = middle + 1
+            else:
+                high = middle
+        return low
+
+    # -- fetching more search hits as the view scrolls ------------------------------------------
+    def canFetchMore(self, parent: QModelIndex | None = None) -> bool:  # noqa: N802
+        if parent is not None and parent.isValid():
+            return False
+        return self._more and self.workspace is not None
+
+    def fetchMore(self, parent: QModelIndex | None = None) -> None:  # noqa: N802
+        if self.canFetchMore(parent):
+            # Each window asks the full-text index again: one as long as the list so far
+            # keeps a long scroll to a few of them.
+            self._fetch(max(WINDOW, len(self.ids)))
+
+    def _fetch(self, limit: int | None) -> None:
+        """List the next `limit` hits behind the listed ones (None: all the rest)."""
+        found = self.bound.annotation_ids(
+            **self._filter_args(), after=self._edge, limit=None if limit is None else limit + 1
+        )
+        more = limit is not None and len(found) > limit
+        found = found[:limit]
+        edge = self.bound.listing_keys(found[-1:]).get(found[-1]) if more else None
+        if not found:
+            self._more, self._edge = False, None
+            return
+        self.beginInsertRows(QModelIndex(), len(self.ids), len(self.ids) + len(found) - 1)
+        self.ids.extend(found)
+        self._more, self._edge = more, edge  # before the view hears of it: it may ask again
+        self.endInsertRows()
+
+    def reveal(self, annotation_id: int) -> int | None:
+        """The row of this annotation; when it is a search hit not listed yet (the timeline
+        selected it), the hits up to it are listed first. None when the filters hide it."""
+        row = self.row_of(annotation_id)
+        if row is not None or not self._more or self.workspace is None:
+            return row
+        if not self.bound.annotation_ids(**self._filter_args(), among=[annotation_id]):
+            return None
+        self._fetch(None)  # one query for the rest, not a window at a time
+        return self.row_of(annotation_id)
 
     # -- reading -------------------------------------------------------------------------------
     def annotation(self, row: int) -> Annotation | None:
@@ -378,7 +568,13 @@ class AnnotationTable(QWidget):
         layout.setSpacing(0)
         layout.addLayout(bar)
         layout.addWidget(self.view, 1)
-        self.search.textChanged.connect(self._apply)
+        # A burst of keys is one search: the query runs once typing pauses (or on Enter).
+        self._search_pause = QTimer(self)
+        self._search_pause.setSingleShot(True)
+        self._search_pause.setInterval(SEARCH_PAUSE_MS)
+        self._search_pause.timeout.connect(self._apply)
+        self.search.textChanged.connect(lambda _text: self._search_pause.start())
+        self.search.returnPressed.connect(self._apply)
         for box in (self.tier_box, self.category_box, self.author_box, self.status_box):
             box.currentIndexChanged.connect(self._apply)
         self.all_films.toggled.connect(self._apply)
@@ -387,6 +583,8 @@ class AnnotationTable(QWidget):
         assert selection is not None
         selection.currentRowChanged.connect(self._row_changed)
         self.model.modelReset.connect(self._update_count)
+        self.model.rowsInserted.connect(self._update_count)  # more hits fetched, a row added
+        self.model.rowsRemoved.connect(self._update_count)
         self._fill_boxes()
 
     # -- project ---------------------------------------------------------------------------------
@@ -401,14 +599,32 @@ class AnnotationTable(QWidget):
 
     def refresh(self, modified: set[int] | None = None, names: bool = False) -> None:
         keep = self.selected_id()
-        if names:
-            self.model.refresh(modified, names=True)
-            self._fill_boxes()
-        else:
-            self.model.refresh(modified)
+        self._quiet = True  # rows going away move Qt's current row: not the user's choice
+        try:
+            if names:
+                self.model.refresh(modified, names=True)
+                self._fill_boxes()
+            else:
+                self.model.refresh(modified)
+        finally:
+            self._quiet = False
         self._update_count()
         if keep is not None:
-            self.select(keep, quiet=True)
+            self.select(keep, quiet=True, reveal=False)
+
+    def refresh_edit(
+        self, added: Iterable[int] = (), modified: Iterable[int] = (), removed: Iterable[int] = ()
+    ) -> None:
+        """Only annotations changed: move, add or remove just their rows (no full query)."""
+        keep = self.selected_id()
+        self._quiet = True
+        try:
+            self.model.apply_edit(added, modified, removed)
+        finally:
+            self._quiet = False
+        self._update_count()
+        if keep is not None and keep != self.selected_id():
+            self.select(keep, quiet=True, reveal=False)
 
     def _fill_boxes(self) -> None:
         workspace = self.model.workspace
@@ -457,6 +673,7 @@ class AnnotationTable(QWidget):
         )
 
     def _apply(self, *_args: object) -> None:
+        self._search_pause.stop()
         keep = self.selected_id()
         filters = self.filters()
         if self.current_film_id is None and not self.all_films.isChecked():
@@ -465,12 +682,20 @@ class AnnotationTable(QWidget):
         self.view.setColumnHidden(COLUMNS.index("Film"), not self.all_films.isChecked())
         self._update_count()
         if keep is not None:
-            self.select(keep, quiet=True)
+            self.select(keep, quiet=True, reveal=False)
 
-    def _update_count(self) -> None:
-        total = self.model.workspace.count_annotations() if self.model.workspace is not None else 0
-        shown = self.model.rowCount()
+    def _update_count(self, *_args: object) -> None:
+        model = self.model
+        total, shown, matches = model.in_project, model.rowCount(), model.matches
+        if shown < matches:  # a search listed its first hits; scrolling lists more
+            self.count.setText(f"{shown:,} of {matches:,} shown")
+            self.count.setToolTip(
+                f"{matches:,} of the project's {total:,} annotations match; "
+                "scroll down to list more"
+            )
+            return
         self.count.setText(f"{shown:,} of {total:,}" if shown != total else f"{total:,}")
+        self.count.setToolTip("")
 
     # -- selection -------------------------------------------------------------------------------
     def selected_id(self) -> int | None:
@@ -479,9 +704,16 @@ class AnnotationTable(QWidget):
             return None
         return self.model.ids[index.row()] if index.row() < len(self.model.ids) else None
 
-    def select(self, annotation_id: int | None, quiet: bool = False) -> bool:
-        """Select and show a row (from the timeline or the picture); False when filtered out."""
-        row = self.model.row_of(annotation_id) if annotation_id is not None else None
+    def select(self, annotation_id: int | None, quiet: bool = False, reveal: bool = True) -> bool:
+        """Select and show a row (from the timeline or the picture); False when filtered out.
+        A search hit not listed yet is listed first, unless `reveal` is False: the table
+        keeping its selection through a new search or an edit does not list every hit."""
+        if annotation_id is None:
+            row = None
+        elif reveal:
+            row = self.model.reveal(annotation_id)
+        else:
+            row = self.model.row_of(annotation_id)
         self._quiet = quiet
         try:
             if row is None:
