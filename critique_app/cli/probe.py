@@ -7,18 +7,22 @@ import argparse
 import json
 import sys
 
+from critique_app.i18n import _
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "probe",
-        help="show a film's container, codec, size, exact frame count, rate and timecode",
-        description="Read a film's facts without decoding it: container, codec, size, rotation, "
-        "the exact number of frames (counted from the stream), the frame rate as a fraction, "
-        "duration, the source start timecode, audio, and whether the frame rate varies. "
-        "Exit status 1 when the file cannot be read or is cut short.",
+        help=_("show a film's container, codec, size, exact frame count, rate and timecode"),
+        description=_(
+            "Read a film's facts without decoding it: container, codec, size, rotation, "
+            "the exact number of frames (counted from the stream), the frame rate as a fraction, "
+            "duration, the source start timecode, audio, and whether the frame rate varies. "
+            "Exit status 1 when the file cannot be read or is cut short."
+        ),
     )
-    parser.add_argument("media", metavar="MEDIA", help="a video file")
-    parser.add_argument("--json", action="store_true", help="write JSON on stdout")
+    parser.add_argument("media", metavar="MEDIA", help=_("a video file"))
+    parser.add_argument("--json", action="store_true", help=_("write JSON on stdout"))
     parser.set_defaults(func=run)
 
 

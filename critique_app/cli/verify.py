@@ -23,43 +23,56 @@ from critique_app.domain.provenance_words import (
     verdict_words,
     with_code,
 )
+from critique_app.i18n import _
 
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "verify",
-        help="check C2PA Content Credentials, trust, AI disclosure and plain metadata",
-        description="Check C2PA Content Credentials (intact? signer trusted, by which list? "
-        "generator, actions, ingredients, declared AI) and plain metadata, offline. "
-        "A missing manifest proves nothing.",
+        help=_("check C2PA Content Credentials, trust, AI disclosure and plain metadata"),
+        description=_(
+            "Check C2PA Content Credentials (intact? signer trusted, by which list? "
+            "generator, actions, ingredients, declared AI) and plain metadata, offline. "
+            "A missing manifest proves nothing."
+        ),
     )
-    p.add_argument("files", nargs="+", metavar="FILE", help="media files or folders")
-    p.add_argument("--json", action="store_true", help="a JSON list on stdout, one object a file")
+    p.add_argument("files", nargs="+", metavar="FILE", help=_("media files or folders"))
+    p.add_argument(
+        "--json", action="store_true", help=_("a JSON list on stdout, one object a file")
+    )
     p.add_argument(
         "--trust",
         default="all",
         metavar="all|c2pa|interim|none|PEM",
-        help="trust lists: all (default; each shipped list checked separately), c2pa, "
-        "interim, none, or a PEM file of your own anchors",
+        help=_(
+            "trust lists: all (default; each shipped list checked separately), c2pa, "
+            "interim, none, or a PEM file of your own anchors"
+        ),
     )
     p.add_argument(
         "--cawg-trust",
         default="installed",
         metavar="installed|none|PEM",
-        help="trust list for CAWG identities, apart from the C2PA lists: installed (the "
-        "CAWG list installed with `trust update`, if any), none, or a PEM file",
+        help=_(
+            "trust list for CAWG identities, apart from the C2PA lists: installed (the "
+            "CAWG list installed with `trust update`, if any), none, or a PEM file"
+        ),
     )
     p.add_argument(
         "--manifest",
         metavar="SIDECAR.c2pa",
-        help="a sidecar manifest store to verify the one FILE against (a folder scan pairs "
-        "name.c2pa with name.ext by itself)",
+        help=_(
+            "a sidecar manifest store to verify the one FILE against (a folder scan pairs "
+            "name.c2pa with name.ext by itself)"
+        ),
     )
     p.add_argument(
         "--project",
         metavar="P",
-        help="a project whose reference library may hold the signed original of a copy that "
-        "lost its credentials (recovered by content; not cryptographically bound)",
+        help=_(
+            "a project whose reference library may hold the signed original of a copy that "
+            "lost its credentials (recovered by content; not cryptographically bound)"
+        ),
     )
     p.set_defaults(func=run)
 
@@ -72,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
     from critique_app.services.verify import verify_paths
 
     if args.project:  # before any work: a typo in P is said at once
-        existing_project(args.project, "--project needs an existing project")
+        existing_project(args.project, _("--project needs an existing project"))
     many = len(args.files) > 1 or any(Path(f).is_dir() for f in args.files)
     progress = TerminalProgress("verify") if many else NO_PROGRESS
     try:
@@ -97,7 +110,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"critique-app: {recovered}", file=sys.stderr)
     failed = [r for r in reports if r.verdict.reason in ("unreadable", "sidecar_without_asset")]
     for r in failed:
-        print(f"critique-app: {r.path}: {r.verdict.sentence}", file=sys.stderr)
+        print(
+            f"critique-app: {r.path}: {r.verdict.sentence}",
+            file=sys.stderr,
+        )
     return 1 if failed else 0
 
 
