@@ -14,17 +14,18 @@ PY="${PYTHON:-.venv/bin/python}"
 LOCALE=resources/locale
 POT="$LOCALE/critique.pot"
 
-pybabel() { "$PY" -m babel.messages.frontend "$@"; }
+# -q before the sub-command: pybabel logs each file it reads otherwise
+pybabel() { "$PY" -m babel.messages.frontend -q "$@"; }
 
 extract() {
   # file names without line numbers, strings grouped by file: a diff shows only real changes
-  pybabel extract -q -F babel.cfg -k N_ -c Translators: --add-location=file --sort-by-file \
+  pybabel extract -F babel.cfg -k N_ -c Translators: --add-location=file --sort-by-file \
     --project=Critique -w 100 -o "$POT" .
   echo "wrote $POT"
 }
 
 update() {
-  pybabel update -q -i "$POT" -d "$LOCALE" -D critique --previous -w 100 \
+  pybabel update -i "$POT" -d "$LOCALE" -D critique --previous -w 100 \
     --ignore-pot-creation-date
   echo "updated the catalogues of $LOCALE: translate the empty entries, check the fuzzy ones"
   echo "(then remove their '#, fuzzy' line) and delete the obsolete ones (#~)."
@@ -32,7 +33,7 @@ update() {
 
 compile() {
   # --use-fuzzy is never given: a fuzzy translation stays out of the .mo
-  pybabel compile -q -d "$LOCALE" -D critique --statistics
+  pybabel compile -d "$LOCALE" -D critique --statistics
 }
 
 case "${1:-}" in
