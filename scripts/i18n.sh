@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY="${PYTHON:-.venv/bin/python}"
 LOCALE=resources/locale
-POT="$LOCALE/critique.pot"
+POT="${CRITIQUE_POT:-$LOCALE/critique.pot}"  # tests extract into a file of their own
 
 # -q before the sub-command: pybabel logs each file it reads otherwise
 pybabel() { "$PY" -m babel.messages.frontend -q "$@"; }

@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
         Image.fromarray(frame.image, "RGB").save(out, format="PNG", compress_level=3)
     except OSError as err:
         raise UserError(
-            _("Cannot write {out}: {value}.").format(out=out, value=err.strerror or err)
+            _("Cannot write {out}: {reason}.").format(out=out, reason=err.strerror or err)
         ) from None
     timecode = frame_to_smpte(index, info.rate, drop_frame=info.drop_frame, start=info.start_frame)
     print(f"{out}: frame {index} ({timecode}) of {info.path}, {info.width}x{info.height}")

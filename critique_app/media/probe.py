@@ -98,11 +98,14 @@ def _describe(
 ) -> MediaInfo:
     stream = container.streams.video[0]
     if not table.pts:
-        reason = f": {table.ended_early}" if table.ended_early else ""
-        raise UserError(
-            _("{path} has a video stream but not one readable frame{reason}.").format(
-                path=path, reason=reason
+        if table.ended_early:
+            raise UserError(
+                _("{path} has a video stream but not one readable frame: {reason}.").format(
+                    path=path, reason=str(table.ended_early).rstrip(".")
+                )
             )
+        raise UserError(
+            _("{path} has a video stream but not one readable frame.").format(path=path)
         )
     tb = table.time_base
     deltas = [b - a for a, b in zip(table.pts, table.pts[1:], strict=False)]
