@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from PyQt6.QtCore import QKeyCombination, QObject, Qt
 from PyQt6.QtGui import QAction, QKeySequence
+from PyQt6.QtWidgets import QMenu, QMenuBar
 
 from critique_app.i18n import N_, _
 
@@ -175,6 +176,24 @@ MENU_TITLES = {
 def menu_title(menu: str) -> str:
     """The menu's title as the menu bar shows it, in the language in use, with its Alt letter."""
     return _(MENU_TITLES[menu]) if menu in MENU_TITLES else f"&{menu}"
+
+
+def add_menu(bar: QMenuBar, menu: str) -> QMenu:
+    """Menu `menu` ("File", ANNOTATE...) added to the bar with its title in the language in
+    use; its object name keeps the English key, so `find_menu` finds it in any language."""
+    added = bar.addMenu(menu_title(menu))
+    assert added is not None
+    added.setObjectName(f"menu_{menu}")
+    return added
+
+
+def find_menu(bar: QMenuBar, menu: str) -> QMenu | None:
+    """The bar's menu `menu` (a key of MENU_TITLES), whatever language its title is in."""
+    for action in bar.actions():
+        found = action.menu()
+        if isinstance(found, QMenu) and found.objectName() == f"menu_{menu}":
+            return found
+    return None
 
 
 def plain(text: str) -> str:
