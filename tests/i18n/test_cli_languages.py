@@ -155,19 +155,22 @@ def english_only_words() -> set[str]:
     return english - french
 
 
+def allowed_words() -> set[str]:
+    """The words of option names, metavars, choices and commands (`SIDECAR.c2pa`: sidecar)."""
+    return {w.lower() for token in not_text(build_parser()) for w in WORD.findall(token)}
+
+
 def test_help_is_french_under_lang_fr(tmp_path: Path) -> None:
     done = run_cli("--help", tmp_path=tmp_path, LANG="fr_FR.UTF-8")
     assert done.returncode == 0, done.stderr
     assert "utilisation" in done.stdout and "options" in done.stdout
-    allowed = {t.lower() for t in not_text(build_parser())}
-    english = english_only_words() - allowed
+    english = english_only_words() - allowed_words()
     shown = {w.lower() for w in WORD.findall(done.stdout)}
     assert shown & english == set(), done.stdout
 
 
 def test_every_subcommand_help_is_french_under_lang_fr(tmp_path: Path) -> None:
-    allowed = {t.lower() for t in not_text(build_parser())}
-    english = english_only_words() - allowed
+    english = english_only_words() - allowed_words()
     for command, _parser in parsers()[1:]:
         done = run_cli(*command.split(), "--help", tmp_path=tmp_path, LANG="fr_FR.UTF-8")
         assert done.returncode == 0, done.stderr

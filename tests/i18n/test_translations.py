@@ -92,7 +92,9 @@ def test_the_template_holds_exactly_the_strings_of_the_sources(tmp_path: Path) -
 def test_every_string_is_translated(po: Path, template: dict) -> None:
     catalog = messages(read(po))
     missing = [k[1] for k in template if k not in catalog]
-    assert not missing, f"{po.relative_to(REPO)}: run scripts/i18n.sh update; missing {missing[:10]}"
+    assert not missing, (
+        f"{po.relative_to(REPO)}: run scripts/i18n.sh update; missing {missing[:10]}"
+    )
     untranslated = [k[1] for k, m in catalog.items() if not all(s.strip() for s in forms(m))]
     assert not untranslated, f"{po.relative_to(REPO)}: not translated yet: {untranslated[:10]}"
 
