@@ -18,6 +18,7 @@ from PyQt6.QtWidgets import (
     QDockWidget,
     QLabel,
     QMainWindow,
+    QMenu,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -190,7 +191,8 @@ class MainWindow(QMainWindow):
             assert menu is not None
             for action in self.action_table.in_menu(title):
                 menu.addAction(action)
-        self.panels_menu = add_menu(bar, "Panels")
+        # QMenu | None as WindowContext declares it (the Protocol reads it as writable)
+        self.panels_menu: QMenu | None = add_menu(bar, "Panels")
         self.help_menu = install_help(self, self.action_table)  # last: others go before Panels
         for action in self.action_table.all():
             self.addAction(action)  # shortcuts work even with the menu bar hidden (full screen)
