@@ -20,11 +20,12 @@ No Qt here: the window adds Qt's own catalogue (dialog buttons) in critique_app/
 
 from __future__ import annotations
 
+import contextlib
 import gettext as _gettext
 import io
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from pathlib import Path
 
@@ -168,6 +169,18 @@ def use(language: str, *, explicit: bool = False) -> str:
     _State.language = found
     _State.explicit = explicit
     return found
+
+
+@contextlib.contextmanager
+def speaking(language: str) -> Iterator[str]:
+    """Every `_()` in `language` inside the block, then the language in use again: an export
+    in its own language (`export --language fr` from an English command line). Not for
+    threads that translate at the same time (the language is the process's)."""
+    before = (_State.language, _State.explicit, _State.translations)
+    try:
+        yield use(language, explicit=before[1])
+    finally:
+        _State.language, _State.explicit, _State.translations = before
 
 
 def current() -> str:

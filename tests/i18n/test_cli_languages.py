@@ -201,6 +201,13 @@ def test_choosing_the_language() -> None:
     assert i18n.choose("en", preference="fr", environ={"LANG": "fr_FR"}) == "en"
 
 
+def test_an_export_speaks_its_own_language_for_a_while() -> None:
+    i18n.use("en")
+    with i18n.speaking("fr") as language:
+        assert language == "fr" and i18n._("{path} does not exist.") == "{path} n’existe pas."
+    assert i18n.current() == "en" and i18n._("{path} does not exist.") == "{path} does not exist."
+
+
 def test_numbers_dates_and_plurals_follow_the_language() -> None:
     from datetime import date
 
