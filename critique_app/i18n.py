@@ -25,6 +25,7 @@ import gettext as _gettext
 import io
 import os
 import re
+import threading
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from pathlib import Path
@@ -160,6 +161,17 @@ class _State:
     translations: _gettext.NullTranslations = _gettext.NullTranslations()
 
 
+# An export in a language of its own (`speaking`) changes its own thread only: the window's
+# thread goes on in the window's language while an export runs on a worker thread.
+_thread = threading.local()
+
+
+def _in_use() -> tuple[str, _gettext.NullTranslations]:
+    """(language, translations) of this thread: its `speaking` block's, else the process's."""
+    spoken = getattr(_thread, "spoken", None)
+    return spoken if spoken is not None else (_State.language, _State.translations)
+
+
 def use(language: str, *, explicit: bool = False) -> str:
     """Make `language` ("en", "fr", "qps") the one every `_()` answers in, from now on; the
     language in use (English for one Critique does not have). `explicit`: chosen on the command
@@ -171,21 +183,28 @@ def use(language: str, *, explicit: bool = False) -> str:
     return found
 
 
+_loaded: dict[str, _gettext.NullTranslations] = {}
+
+
 @contextlib.contextmanager
 def speaking(language: str) -> Iterator[str]:
-    """Every `_()` in `language` inside the block, then the language in use again: an export
-    in its own language (`export --language fr` from an English command line). Not for
-    threads that translate at the same time (the language is the process's)."""
-    before = (_State.language, _State.explicit, _State.translations)
+    """Every `_()` of this thread in `language` inside the block, then the language in use
+    again: an export in its own language (`export --language fr` from an English command
+    line, or from the window on a worker thread). The language inside the block."""
+    found = normalise(language) or SOURCE
+    if found not in _loaded:
+        _loaded[found] = _gettext.NullTranslations() if found == SOURCE else _catalogue(found)
+    before = getattr(_thread, "spoken", None)
+    _thread.spoken = (found, _loaded[found])
     try:
-        yield use(language, explicit=before[1])
+        yield found
     finally:
-        _State.language, _State.explicit, _State.translations = before
+        _thread.spoken = before
 
 
 def current() -> str:
-    """The language in use: "en", "fr", or the pseudo-locale."""
-    return _State.language
+    """The language in use on this thread: "en", "fr", or the pseudo-locale."""
+    return _in_use()[0]
 
 
 def chosen_explicitly() -> bool:
@@ -195,18 +214,18 @@ def chosen_explicitly() -> bool:
 
 def _(message: str) -> str:
     """`message` in the language in use (the source text when it has no translation)."""
-    return _State.translations.gettext(message)
+    return _in_use()[1].gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The form of a sentence that counts `n` things, by the rules of the language in use
     (French: 0 and 1 take the singular)."""
-    return _State.translations.ngettext(singular, plural, n)
+    return _in_use()[1].ngettext(singular, plural, n)
 
 
 def pgettext(context: str, message: str) -> str:
     """`message` translated in `context`: for a short word that two places use differently."""
-    return _State.translations.pgettext(context, message)
+    return _in_use()[1].pgettext(context, message)
 
 
 def N_(message: str) -> str:
@@ -217,7 +236,8 @@ def N_(message: str) -> str:
 
 def babel_locale() -> str:
     """The Babel locale for numbers and dates (the pseudo-locale counts like English)."""
-    return "en" if _State.language == PSEUDO else _State.language
+    language = current()
+    return "en" if language == PSEUDO else language
 
 
 def format_number(number: float | int) -> str:
