@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from critique_app.i18n import N_, _
+
 if TYPE_CHECKING:
     from exporters.document import ExportContext, ExportDocument
 
@@ -24,7 +26,7 @@ class Exporter:
 
     name: str
     extension: str  # '' when the output is a folder
-    description: str
+    description: str  # marked with N_(): shown through _() (the catalogue's language)
     module: str
     function: str = "write"
     needs_stills: bool = False
@@ -51,7 +53,9 @@ def get(name: str) -> Exporter:
         return _REGISTRY[name]
     except KeyError:
         raise KeyError(
-            f"'{name}' is not an export format (choose from {', '.join(names())})."
+            _("'{name}' is not an export format (choose from {formats}).").format(
+                name=name, formats=", ".join(names())
+            )
         ) from None
 
 
@@ -67,58 +71,64 @@ for _exporter in (
     Exporter(
         "html",
         ".html",
-        "handout: one self-contained web page with stills",
+        N_("handout: one self-contained web page with stills"),
         "html_handout",
         needs_stills=True,
     ),
     Exporter(
         "pdf",
         ".pdf",
-        "handout: a printable PDF with stills and a table of contents",
+        N_("handout: a printable PDF with stills and a table of contents"),
         "pdf_handout",
         needs_stills=True,
     ),
-    Exporter("md", ".md", "Markdown text of the seminar (no stills)", "markdown_doc"),
+    Exporter("md", ".md", N_("Markdown text of the seminar (no stills)"), "markdown_doc"),
     Exporter(
-        "csv", ".csv", "table: one row per annotation, SMPTE timecodes and frames", "csv_table"
+        "csv", ".csv", N_("table: one row per annotation, SMPTE timecodes and frames"), "csv_table"
     ),
-    Exporter("json", ".json", "W3C Web Annotation JSON-LD (media fragments)", "w3c"),
+    Exporter("json", ".json", N_("W3C Web Annotation JSON-LD (media fragments)"), "w3c"),
     Exporter(
         "iiif",
         ".json",
-        "IIIF Presentation 3 manifest: an AV canvas per film with its annotations",
+        N_("IIIF Presentation 3 manifest: an AV canvas per film with its annotations"),
         "iiif",
     ),
-    Exporter("vtt", ".vtt", "WebVTT subtitles: the annotations as cues", "subtitles", "write_vtt"),
-    Exporter("srt", ".srt", "SubRip subtitles: the annotations as cues", "subtitles", "write_srt"),
-    Exporter("otio", ".otio", "OpenTimelineIO timeline of the passages", "timeline", "write_otio"),
+    Exporter(
+        "vtt", ".vtt", N_("WebVTT subtitles: the annotations as cues"), "subtitles", "write_vtt"
+    ),
+    Exporter(
+        "srt", ".srt", N_("SubRip subtitles: the annotations as cues"), "subtitles", "write_srt"
+    ),
+    Exporter(
+        "otio", ".otio", N_("OpenTimelineIO timeline of the passages"), "timeline", "write_otio"
+    ),
     Exporter(
         "edl",
         ".edl",
-        "CMX 3600 edit decision list with Avid and Resolve markers (split past 24 hours)",
+        N_("CMX 3600 edit decision list with Avid and Resolve markers (split past 24 hours)"),
         "edl",
     ),
     Exporter(
         "fcp7",
         ".xml",
-        "Final Cut Pro 7 XML timeline with markers, for Premiere and Resolve",
+        N_("Final Cut Pro 7 XML timeline with markers, for Premiere and Resolve"),
         "final_cut",
         "write_fcp7",
     ),
     Exporter(
         "fcpxml",
         ".fcpxml",
-        "FCPXML timeline with markers, for Final Cut Pro and Resolve",
+        N_("FCPXML timeline with markers, for Final Cut Pro and Resolve"),
         "final_cut",
         "write_fcpxml",
     ),
-    Exporter("eaf", ".eaf", "ELAN annotation file: tiers and controlled vocabulary", "elan"),
-    Exporter("xspf", ".xspf", "playlist VLC opens, each item from its in to its out", "xspf"),
-    Exporter("clips", "", "one frame-exact clip per item, with a sidecar JSON", "clips"),
+    Exporter("eaf", ".eaf", N_("ELAN annotation file: tiers and controlled vocabulary"), "elan"),
+    Exporter("xspf", ".xspf", N_("playlist VLC opens, each item from its in to its out"), "xspf"),
+    Exporter("clips", "", N_("one frame-exact clip per item, with a sidecar JSON"), "clips"),
     Exporter(
         "pack",
         ".zip",
-        "zip: handouts, clips, playlist, timeline, annotations, README",
+        N_("zip: handouts, clips, playlist, timeline, annotations, README"),
         "pack",
         needs_stills=True,
     ),

@@ -5,7 +5,8 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from critique_app import __version__
+from critique_app import __version__, i18n
+from critique_app.i18n import _
 from exporters.document import ExportContext, ExportDocument
 from exporters.safe_text import markdown_html
 from exporters.stills import data_uri, stills_in_decode_order
@@ -15,6 +16,13 @@ STILL_WIDTH = 880
 
 
 def render(doc: ExportDocument, ctx: ExportContext) -> str:
+    """The page, in the export's language (headings, captions, labels and the provenance
+    words; the project's own texts as they were written)."""
+    with i18n.speaking(ctx.language):
+        return _render(doc, ctx)
+
+
+def _render(doc: ExportDocument, ctx: ExportContext) -> str:
     total = len(doc.items)
     stills = stills_in_decode_order(ctx, doc.items, STILL_WIDTH) if ctx.stills else {}
     items = []
@@ -26,7 +34,7 @@ def render(doc: ExportDocument, ctx: ExportContext) -> str:
         view["note"] = markdown_html(view.pop("note_markdown"))
         view["prompt_html"] = markdown_html(view["prompt"])
         items.append(view)
-    ctx.progress.update(total, total, "writing the page")
+    ctx.progress.update(total, total, _("writing the page"))
     return (
         templates()
         .get_template("handout.html.j2")
@@ -34,7 +42,7 @@ def render(doc: ExportDocument, ctx: ExportContext) -> str:
             doc=doc,
             items=items,
             films=film_views(doc),
-            kind_label=KIND_LABELS.get(doc.kind, "Seminar"),
+            kind_label=_(KIND_LABELS.get(doc.kind, KIND_LABELS["seminar"])),
             created=doc.created_at[:10],
             language=ctx.language,
             version=__version__,

@@ -11,6 +11,8 @@ from pathlib import Path, PurePosixPath
 
 import opentimelineio as otio
 
+from critique_app import i18n
+from critique_app.i18n import N_, _
 from exporters.clips import export_clips
 from exporters.document import ExportContext, ExportDocument, safe_name
 from exporters.timeline import build_timeline, clip_for
@@ -33,26 +35,41 @@ def safe_entry(name: str) -> str:
     return name
 
 
-def readme(doc: ExportDocument, clip_names: list[str]) -> str:
-    lines = [doc.title, "=" * min(len(doc.title), 72), ""]
-    if doc.description:
-        lines += [doc.description, ""]
-    lines += [
-        "What is in this pack:",
-        "  handout.html      the handout; open it in any web browser (works offline)",
-        "  handout.pdf       the same handout, to print",
-        "  playlist.xspf     open in VLC: plays the passages in order",
-        "  timeline.otio     an OpenTimelineIO timeline of the clips, for an editor",
-        "  annotations.json  the annotations as W3C Web Annotations (JSON-LD)",
-        "  clips/            one frame-exact clip per passage, each with a .json sidecar",
-        "                    (its annotation, the source film's SHA-256 and frame range)",
-        "",
-        "Passages:",
-    ]
-    for item, name in zip(doc.items, clip_names, strict=True):
-        v = item_view(item)
-        lines.append(f"  {v.position:>3}. {v.heading} — {v.film}, {v.in_tc}-{v.out_tc}  ({name})")
-    lines += ["", "Made with Critique."]
+# The pack's files and what each is for (README.txt), in the export's language.
+CONTENTS = (
+    ("handout.html", N_("the handout; open it in any web browser (works offline)")),
+    ("handout.pdf", N_("the same handout, to print")),
+    ("playlist.xspf", N_("open in VLC: plays the passages in order")),
+    ("timeline.otio", N_("an OpenTimelineIO timeline of the clips, for an editor")),
+    ("annotations.json", N_("the annotations as W3C Web Annotations (JSON-LD)")),
+    (
+        "clips/",
+        N_(
+            "one frame-exact clip per passage, each with a .json sidecar\n"
+            "(its annotation, the source film's SHA-256 and frame range)"
+        ),
+    ),
+)
+
+
+def readme(doc: ExportDocument, clip_names: list[str], language: str = "en") -> str:
+    """README.txt of the pack, in `language` (the project's own texts as they were written)."""
+    with i18n.speaking(language):
+        lines = [doc.title, "=" * min(len(doc.title), 72), ""]
+        if doc.description:
+            lines += [doc.description, ""]
+        lines.append(_("What is in this pack:"))
+        for name, what in CONTENTS:
+            first, *more = _(what).splitlines()
+            lines.append(f"  {name:<18}{first}")
+            lines += [f"  {'':<18}{line}" for line in more]
+        lines += ["", _("Passages:")]
+        for item, name in zip(doc.items, clip_names, strict=True):
+            v = item_view(item, language)
+            lines.append(
+                f"  {v.position:>3}. {v.heading} — {v.film}, {v.in_tc}-{v.out_tc}  ({name})"
+            )
+        lines += ["", _("Made with Critique.")]
     return "\n".join(lines) + "\n"
 
 
@@ -62,7 +79,7 @@ def write(doc: ExportDocument, out: Path, ctx: ExportContext) -> None:
     with tempfile.TemporaryDirectory(prefix="critique-pack-") as tmp:
         work = Path(tmp)
         clips = export_clips(doc, work / "clips", ctx)
-        ctx.progress.update(0, 1, "handouts")
+        ctx.progress.update(0, 1, _("handouts"))
         (work / "handout.html").write_text(html_handout.render(doc, ctx), encoding="utf-8")
         pdf_handout.write(doc, work / "handout.pdf", ctx)
         names = [f"clips/{c.name}" for c in clips]
@@ -87,7 +104,8 @@ def write(doc: ExportDocument, out: Path, ctx: ExportContext) -> None:
         (work / "annotations.json").write_text(
             json.dumps(collection_json(doc), ensure_ascii=False, indent=2), encoding="utf-8"
         )
-        (work / "README.txt").write_text(readme(doc, [c.name for c in clips]), encoding="utf-8")
+        text = readme(doc, [c.name for c in clips], ctx.language)
+        (work / "README.txt").write_text(text, encoding="utf-8")
         folder = safe_name(doc.title, 40)
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
             for path in sorted(work.rglob("*")):

@@ -33,7 +33,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from critique_app import __version__
+from critique_app import __version__, i18n
+from critique_app.i18n import _, ngettext
 from exporters.document import ExportContext, ExportDocument
 from exporters.safe_text import markdown_paragraphs, plain
 from exporters.stills import fit_width, jpeg_bytes, stills_in_decode_order
@@ -167,7 +168,7 @@ class _Handout(BaseDocTemplate):
             title=title,
             author="Critique",
             creator=f"Critique {__version__}",
-            subject="Seminar handout",
+            subject=_("Seminar handout"),
         )
         self._running_title = title
         self.item_pages: list[int] = []
@@ -183,7 +184,9 @@ class _Handout(BaseDocTemplate):
         y = 12 * mm
         canvas.line(self.leftMargin, y + 4 * mm, A4[0] - self.rightMargin, y + 4 * mm)
         canvas.drawString(self.leftMargin, y, self._running_title[:90])  # plain text, no markup
-        canvas.drawRightString(A4[0] - self.rightMargin, y, f"page {doc.page}")
+        canvas.drawRightString(
+            A4[0] - self.rightMargin, y, _("page {number}").format(number=doc.page)
+        )
         canvas.restoreState()
 
     def afterFlowable(self, flowable: Any) -> None:
@@ -211,37 +214,44 @@ def build_story(
     toc_pages: list[int] | None,
 ) -> list[Any]:
     story: list[Any] = [
-        Paragraph(plain(KIND_LABELS.get(doc.kind, "Seminar").upper()), s["kicker"]),
+        Paragraph(plain(_(KIND_LABELS.get(doc.kind, KIND_LABELS["seminar"])).upper()), s["kicker"]),
         Paragraph(plain(doc.title), s["title"]),
     ]
     if doc.description:
         story.append(Paragraph(plain(doc.description), s["lede"]))
     films = film_views(doc)
     n = len(doc.items)
+    passages = ngettext("{count} passage", "{count} passages", n).format(count=n)
+    in_films = ngettext("{count} film", "{count} films", len(films)).format(count=len(films))
     story.append(
         Paragraph(
-            f"{n} passage{'s' if n != 1 else ''} from {len(films)} film{'s' if len(films) != 1 else ''}"
-            f" · prepared {plain(doc.created_at[:10])}",
+            plain(
+                _("{passages} from {films} · prepared {date}").format(
+                    passages=passages, films=in_films, date=doc.created_at[:10]
+                )
+            ),
             s["meta"],
         )
     )
-    story.append(Paragraph("FILMS", s["h2"]))
+    story.append(Paragraph(plain(_("Films").upper()), s["h2"]))
     for f in films:
-        line = f"<b>{plain(f.title)}</b> — {plain(f.rate)} fps, {f.frames} frames"
+        facts = ngettext("{rate} fps, {count} frame", "{rate} fps, {count} frames", f.frames)
+        line = f"<b>{plain(f.title)}</b> — {plain(facts.format(rate=f.rate, count=f.frames))}"
         if f.provenance:
             p = f.provenance
-            line += (
-                f"<br/><font color='#8a3b12'>Content Credentials: {plain(p.verdict_words)}</font>"
+            verdict = _("Content Credentials: {verdict}").format(verdict=p.verdict_words)
+            line += f"<br/><font color='#8a3b12'>{plain(verdict)}</font>"
+            identities = p.identities and _("identity: {identity}").format(identity=p.identities)
+            vouched = p.trust_list and _("vouched for by {trust_list}").format(
+                trust_list=p.trust_list_words
             )
-            identities = p.identities and f"identity: {p.identities}"
-            vouched = p.trust_list and f"vouched for by {p.trust_list_words}"
-            signer = p.signer and f"signed by {p.signer}"
+            signer = p.signer and _("signed by {signer}").format(signer=p.signer)
             for extra in (p.ai_signal_words, signer, vouched, identities):
                 if extra:
                     line += f" · {plain(extra)}"
         story.append(Paragraph(line, s["fact"]))
     if n > 1 and any(thumbs):
-        story.append(Paragraph("PASSAGES AT A GLANCE", s["h2"]))
+        story.append(Paragraph(plain(_("Passages at a glance").upper()), s["h2"]))
         columns = 4
         cell = (width - (columns - 1) * 3 * mm) / columns
         cells = [
@@ -268,7 +278,8 @@ def build_story(
         )
         story.append(grid)
     if toc_pages is not None:
-        story += [PageBreak(), Paragraph("CONTENTS", s["h2"]), _contents(doc, toc_pages, s, width)]
+        contents = Paragraph(plain(_("Contents").upper()), s["h2"])
+        story += [PageBreak(), contents, _contents(doc, toc_pages, s, width)]
     story.append(PageBreak())
     for item, jpeg in zip(doc.items, stills, strict=True):
         story += _item(item, jpeg, ctx, s, width)
@@ -276,8 +287,12 @@ def build_story(
     story.append(Spacer(1, 8 * mm))
     story.append(
         Paragraph(
-            f"Made with Critique {__version__}. Stills are exact frames; timecodes are SMPTE from "
-            "each film's start timecode; frame numbers count from 0.",
+            plain(
+                _(
+                    "Made with Critique {version}. Stills are exact frames; timecodes are SMPTE "
+                    "from each film's start timecode; frame numbers count from 0."
+                ).format(version=__version__)
+            ),
             s["meta"],
         )
     )
@@ -292,34 +307,29 @@ def _item(
     heading._toc_key = f"item-{v.position}"  # type: ignore[attr-defined]
     heading._toc_text = f"{v.position}. {plain(v.heading)} — {plain(v.film)}"  # type: ignore[attr-defined]
     heading._toc_plain = f"{v.position}. {v.heading}"[:120]  # type: ignore[attr-defined]
+    length = ngettext("{count} frame, {duration}", "{count} frames, {duration}", v.length)
+    status = f"{v.status} · " + _("confidence {confidence}").format(confidence=v.confidence)
+    tier = " · " + _("tier {tier}").format(tier=v.tier) if v.tier else ""
     facts = [
-        ("Film", v.film),
-        ("In", f"{v.in_tc} · frame {v.in_frame}"),
-        ("Out", f"{v.out_tc} · frame {v.out_frame}"),
-        ("Length", f"{v.length} frames, {v.duration}"),
-        ("Category", v.category),
-        ("Status", f"{v.status} · confidence {v.confidence}" if v.status else ""),
-        ("Author", f"{v.author}" + (f" · tier {v.tier}" if v.tier else "")),
-        ("Tags", ", ".join(v.tags)),
-        ("Evidence", v.evidence),
+        (_("Film"), v.film),
+        (_("In"), f"{v.in_tc} · " + _("frame {frame}").format(frame=v.in_frame)),
+        (_("Out"), f"{v.out_tc} · " + _("frame {frame}").format(frame=v.out_frame)),
+        (_("Length"), length.format(count=v.length, duration=v.duration)),
+        (_("Category"), v.category),
+        (_("Status"), status if v.status else ""),
+        (_("Author"), f"{v.author}{tier}"),
+        (_("Tags"), ", ".join(v.tags)),
+        (_("Evidence"), v.evidence),
     ]
     # One paragraph, not a table of paragraphs: 200 items lay out twice as fast.
-    lines = [f"<font color='#5f6368'>{k}</font>  {plain(val)}" for k, val in facts if val]
+    lines = [f"<font color='#5f6368'>{plain(k)}</font>  {plain(val)}" for k, val in facts if val]
     facts_table = Paragraph("<br/>".join(lines), s["fact"])
     still_w = width * 0.52
     picture: list[Any] = []
     if jpeg:
         picture = [
             _image(jpeg, still_w),
-            Paragraph(
-                f"Still: frame {v.still_frame} ({plain(v.still_tc)})"
-                + (
-                    f" · {v.regions} region{'s' if v.regions != 1 else ''} outlined"
-                    if v.regions
-                    else ""
-                ),
-                s["caption"],
-            ),
+            Paragraph(plain(_still_caption(v)), s["caption"]),
         ]
     top = Table(
         [[picture or "", facts_table]], colWidths=[still_w + 5 * mm, width - still_w - 5 * mm]
@@ -372,11 +382,23 @@ def _item(
     ]
 
 
+def _still_caption(v: Any) -> str:
+    """What the still under an item is: its frame and timecode, and the regions drawn on it."""
+    caption = _("Still: frame {frame} ({timecode})").format(
+        frame=v.still_frame, timecode=v.still_tc
+    )
+    if not v.regions:
+        return caption
+    regions = ngettext("{count} region outlined", "{count} regions outlined", v.regions)
+    return f"{caption} · {regions.format(count=v.regions)}"
+
+
 def _agreement(doc: ExportDocument, s: dict[str, ParagraphStyle], width: float) -> list[Any]:
     """The optional section on how far the class agrees: one block of tables per film."""
     if not doc.agreement:
         return []
-    story: list[Any] = [CondPageBreak(80 * mm), Paragraph("AGREEMENT OF THE CLASS", s["h2"])]
+    heading = Paragraph(plain(_("Agreement of the class").upper()), s["h2"])
+    story: list[Any] = [CondPageBreak(80 * mm), heading]
 
     def table(head: list[str], rows: list[list[str]], widths: list[float]) -> Table:
         cells = [[Paragraph(plain(h), s["factlabel"]) for h in head]]
@@ -395,18 +417,24 @@ def _agreement(doc: ExportDocument, s: dict[str, ParagraphStyle], width: float) 
 
     for a in doc.agreement:
         story.append(Paragraph(f"<b>{plain(a.film)}</b>", s["item"]))
-        story.append(
-            Paragraph(
-                f"Krippendorff's alpha (nominal) <b>{plain(a.alpha)}</b> between "
-                f"{len(a.coders)} {plain(a.by)}s ({plain(', '.join(a.coders))}) over "
-                f"{a.units} marked frames.",
-                s["note"],
-            )
+        n = len(a.coders)
+        coders = (
+            ngettext("{count} author", "{count} authors", n)
+            if a.by == "author"
+            else ngettext("{count} tier", "{count} tiers", n)
+        ).format(count=n)
+        # <b> around the alpha: the sentence is made plain first, then the value is bolded
+        sentence = plain(
+            _(
+                "Krippendorff's alpha (nominal) {alpha} between {coders} ({names}) over "
+                "{units} marked frames."
+            ).format(alpha="\x00", coders=coders, names=", ".join(a.coders), units=a.units)
         )
+        story.append(Paragraph(sentence.replace("\x00", f"<b>{plain(a.alpha)}</b>"), s["note"]))
         if a.categories:
             story.append(
                 table(
-                    ["Category", "Alpha (against the rest)", "Frames"],
+                    [_("Category"), _("Alpha (against the rest)"), _("Frames")],
                     [[c, al, str(n)] for c, al, n in a.categories],
                     [width * 0.55, width * 0.3, width * 0.15],
                 )
@@ -415,7 +443,7 @@ def _agreement(doc: ExportDocument, s: dict[str, ParagraphStyle], width: float) 
             story.append(Spacer(1, 3 * mm))
             story.append(
                 table(
-                    ["Pair", "Cohen's kappa"],
+                    [_("Pair"), _("Cohen's kappa")],
                     [[f"{x} / {y}", k] for x, y, k in a.pairs],
                     [width * 0.7, width * 0.3],
                 )
@@ -424,7 +452,7 @@ def _agreement(doc: ExportDocument, s: dict[str, ParagraphStyle], width: float) 
             story.append(Spacer(1, 3 * mm))
             story.append(
                 table(
-                    ["In", "Out", "Frames", "Differing", "Who saw what"],
+                    [_("In"), _("Out"), _("Frames"), _("Differing"), _("Who saw what")],
                     [[i, o, str(n), share, said] for i, o, n, share, said in a.passages],
                     [width * 0.15, width * 0.15, width * 0.1, width * 0.12, width * 0.48],
                 )
@@ -473,6 +501,12 @@ def _contents(
 
 
 def write(doc: ExportDocument, out: Path, ctx: ExportContext) -> None:
+    """The PDF, in the export's language (the project's own texts as they were written)."""
+    with i18n.speaking(ctx.language):
+        _write(doc, out, ctx)
+
+
+def _write(doc: ExportDocument, out: Path, ctx: ExportContext) -> None:
     styles = _styles()
     pictures = stills_in_decode_order(ctx, doc.items, STILL_WIDTH) if ctx.stills else {}
     stills = [
@@ -482,7 +516,7 @@ def write(doc: ExportDocument, out: Path, ctx: ExportContext) -> None:
         jpeg_bytes(fit_width(pictures[i.position], 220), 75) if i.position in pictures else b""
         for i in doc.items
     ]
-    ctx.progress.update(len(doc.items), len(doc.items), "laying out pages")
+    ctx.progress.update(len(doc.items), len(doc.items), _("laying out pages"))
     toc: list[int] | None = None
     if len(doc.items) >= TOC_FROM:
         # First pass with blank page numbers (same layout: the contents have fixed row heights)

@@ -7,10 +7,17 @@ from fractions import Fraction
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from critique_app import i18n
+from critique_app.i18n import N_
 from critique_app.paths import resource
 from exporters.document import ExportDocument, ExportItem, ProvenanceSummary
 
-KIND_LABELS = {"seminar": "Seminar", "film": "Annotations of a film", "selection": "Selection"}
+# shown through _() in the export's language
+KIND_LABELS = {
+    "seminar": N_("Seminar"),
+    "film": N_("Annotations of a film"),
+    "selection": N_("Selection"),
+}
 
 
 def rate_text(rate: Fraction) -> str:
@@ -112,7 +119,10 @@ _ENV: Environment | None = None
 
 
 def templates() -> Environment:
-    """Jinja2 over resources/templates, autoescape ON for every template."""
+    """Jinja2 over resources/templates, autoescape ON for every template. The templates
+    translate with `_()` and `ngettext()` (Jinja2's i18n extension, new-style: named
+    %(placeholders)s, `num` for the count) through critique_app.i18n, in the language in use
+    when they render (an exporter renders inside `i18n.speaking(ctx.language)`)."""
     global _ENV
     if _ENV is None:
         _ENV = Environment(
@@ -120,5 +130,12 @@ def templates() -> Environment:
             autoescape=select_autoescape(default=True, default_for_string=True),
             trim_blocks=True,
             lstrip_blocks=True,
+            extensions=["jinja2.ext.i18n"],
+        )
+        # looked up at each call, so the language can change between two renders
+        _ENV.install_gettext_callables(  # type: ignore[attr-defined]
+            lambda message: i18n._(message),
+            lambda singular, plural, n: i18n.ngettext(singular, plural, n),
+            newstyle=True,
         )
     return _ENV

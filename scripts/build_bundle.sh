@@ -7,6 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
 ensure_venv bundle
+compile_catalogues
 if ! .venv/bin/python -c 'import PyInstaller' 2>/dev/null; then
   echo "Installing PyInstaller into .venv…"
   .venv/bin/python -m pip install -q -e ".[bundle]"

@@ -1,6 +1,7 @@
 # Sourced by ./run-app and ./run-tests: installs what Critique needs, once.
 #   ensure_debian_packages app|test   Debian packages (installed when root, else one clear sentence)
 #   ensure_venv                       .venv with the Python packages (re-run when pyproject.toml changes)
+#   compile_catalogues                the translations (.mo) from their .po, when one changed
 # Works on Debian/Ubuntu; elsewhere it only sets up the venv (see README for macOS/Windows).
 
 APP_DEBS="libvlc5 vlc-plugin-base vlc-plugin-video-output libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1 libdbus-1-3"
@@ -66,5 +67,21 @@ ensure_venv() {
     fi
     .venv/bin/python -c 'import critique_app, PyQt6, av, c2pa' || { echo "The Python packages did not install; see $log." >&2; exit 1; }
     touch "$stamp"
+  fi
+}
+
+# The translations' compiled catalogues (resources/locale/*/LC_MESSAGES/critique.mo, never
+# committed) from their .po, when one is missing or older than its .po: docs/translation.md.
+compile_catalogues() {
+  local po mo stale=""
+  for po in resources/locale/*/LC_MESSAGES/critique.po; do
+    [ -f "$po" ] || continue
+    mo="${po%.po}.mo"
+    if [ ! -f "$mo" ] || [ "$po" -nt "$mo" ]; then stale=1; fi
+  done
+  [ -z "$stale" ] && return 0
+  if ! PYTHON=.venv/bin/python scripts/i18n.sh compile >/dev/null; then
+    echo "The translations did not compile: run scripts/i18n.sh compile to see why." >&2
+    exit 1
   fi
 }

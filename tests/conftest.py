@@ -32,6 +32,9 @@ REPO = Path(__file__).resolve().parents[1]
 os.environ.setdefault(
     "QT_QPA_PLATFORM", f"offscreen:configfile={REPO / 'tests' / 'laptop_screen.json'}"
 )
+# The tests read Critique's English sentences: a developer's French computer (LANG=fr_FR...)
+# must not change them. Translation tests choose their language themselves (tests/i18n/).
+os.environ["LANGUAGE"] = "en"
 CORPUS = Path(os.environ.get("CRITIQUE_SHARED", REPO.parent / "shared")) / "fixtures" / "provenance"
 
 

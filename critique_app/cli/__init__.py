@@ -6,6 +6,11 @@ Each sub-command lives in its own module of this package with two functions,
 reader of the output went away, as `| head` does), 1 a file could not be processed (one
 sentence on stderr), 2 usage error (a bad option, or a project that does not exist given to a
 command that needs one: see critique_app.cli.projects), 130 interrupted.
+
+Every sentence is in the language chosen by `--language`, else the computer's (LANG,
+LANGUAGE), through critique_app.i18n; argparse's own words ("usage:", "options"...) too
+(critique_app.cli.argparse_words). The language is chosen before the parser is built, since
+the help texts are translated as the sub-commands register them.
 """
 
 from __future__ import annotations
@@ -22,8 +27,10 @@ import traceback
 from collections.abc import Sequence
 from typing import TextIO
 
-from critique_app import __version__
+from critique_app import __version__, i18n
+from critique_app.cli.argparse_words import translate_argparse
 from critique_app.errors import UserError
+from critique_app.i18n import _
 
 # command name -> module in this package (order = order in --help)
 COMMANDS: dict[str, str] = {
@@ -56,13 +63,31 @@ def available_commands() -> dict[str, str]:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    translate_argparse()
     parser = argparse.ArgumentParser(
         prog="critique-app",
-        description="Annotate and critique AI-generated sequences in films, frame by frame; "
-        "check their provenance; turn annotations into seminar material. "
-        "Without a command, opens the GUI (last project, else the demo).",
+        description=_(
+            "Annotate and critique AI-generated sequences in films, frame by frame; "
+            "check their provenance; turn annotations into seminar material. "
+            "Without a command, opens the GUI (last project, else the demo)."
+        ),
     )
-    parser.add_argument("--version", action="version", version=f"critique-app {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"critique-app {__version__}",
+        help=_("show the version of Critique and exit"),
+    )
+    parser.add_argument(
+        "--language",
+        dest="interface_language",
+        choices=list(i18n.LANGUAGES),
+        metavar="LANG",
+        help=_(
+            "the language of the window, the messages and the exports: en or fr (default: "
+            "the one set in Preferences, else the computer's)"
+        ),
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in available_commands().values():
         importlib.import_module(f"critique_app.cli.{module}").register(sub)
@@ -90,6 +115,8 @@ def _main(argv: Sequence[str] | None) -> int:
 
         serve(int(args_list[1]))
         return 0
+    explicit = language_asked(args_list)
+    i18n.use(i18n.choose(explicit), explicit=explicit is not None)
     parser = build_parser()
     try:
         args = parser.parse_args(args_list)
@@ -113,7 +140,7 @@ def _main(argv: Sequence[str] | None) -> int:
         print(f"critique-app: {err}", file=sys.stderr)
         return int(getattr(err, "exit_status", 1))
     except KeyboardInterrupt:
-        print("critique-app: interrupted.", file=sys.stderr)
+        print("critique-app: " + _("interrupted."), file=sys.stderr)
         return 130
     except Exception as err:  # a bug: say so, keep the traceback in the log
         if _is_broken_pipe(err):
@@ -123,14 +150,31 @@ def _main(argv: Sequence[str] | None) -> int:
         path = log_file()
         logging.basicConfig(filename=path, level=logging.ERROR)
         logging.getLogger("critique").error("unexpected error\n%s", traceback.format_exc())
+        last_line = traceback.format_exc(limit=1).strip().splitlines()[-1]
         print(
-            f"critique-app: unexpected error (a bug); details in {path}:\n"
-            f"{traceback.format_exc(limit=1).strip().splitlines()[-1]}",
+            "critique-app: "
+            + _("unexpected error (a bug); details in {log}:").format(log=path)
+            + f"\n{last_line}",
             file=sys.stderr,
         )
         return 1
     finally:
         finish_command(status)
+
+
+def language_asked(args: Sequence[str]) -> str | None:
+    """The value of `--language` in the arguments (the last one when given twice), before
+    they are parsed: the help texts must be translated before the parser is built. The
+    export's own --language chooses the messages' language too, which is what one expects."""
+    found = None
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--language" and i + 1 < len(args):
+            found = args[i + 1]
+        elif arg.startswith("--language="):
+            found = arg.split("=", 1)[1]
+    return found
 
 
 def _flush(stream: TextIO) -> None:

@@ -12,41 +12,47 @@ import json
 import sys
 from typing import Any
 
+from critique_app.i18n import _
+
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "agreement",
-        help="how far a class's annotations of a film agree (alpha, kappa, IoU)",
-        description="Measure the agreement of the annotators (authors, or tiers) of a film: "
-        "Krippendorff's alpha (nominal) over the category labels, overall and per category "
-        "against the rest; Cohen's kappa and the frame overlap (IoU) per category for each "
-        "pair; the passages with the most disagreement, with timecodes. Units are the frames "
-        "that at least one annotator marked; unmarked frames count as 'none'. An annotation "
-        "without category counts as 'uncategorised'; where one annotator's annotations "
-        "overlap, the shortest gives the value.",
+        help=_("how far a class's annotations of a film agree (alpha, kappa, IoU)"),
+        description=_(
+            "Measure the agreement of the annotators (authors, or tiers) of a film: "
+            "Krippendorff's alpha (nominal) over the category labels, overall and per category "
+            "against the rest; Cohen's kappa and the frame overlap (IoU) per category for each "
+            "pair; the passages with the most disagreement, with timecodes. Units are the frames "
+            "that at least one annotator marked; unmarked frames count as 'none'. An annotation "
+            "without category counts as 'uncategorised'; where one annotator's annotations "
+            "overlap, the shortest gives the value."
+        ),
     )
-    p.add_argument("project", metavar="P", help="project file (*.critique), e.g. a merged class")
+    p.add_argument("project", metavar="P", help=_("project file (*.critique), e.g. a merged class"))
     p.add_argument(
-        "--film", metavar="F", help="the film (title, file name, id); default: every annotated film"
+        "--film",
+        metavar="F",
+        help=_("the film (title, file name, id); default: every annotated film"),
     )
     p.add_argument(
-        "--tiers", nargs="+", metavar="TIER", help="only annotations in these tiers (names)"
+        "--tiers", nargs="+", metavar="TIER", help=_("only annotations in these tiers (names)")
     )
     p.add_argument(
         "--by",
         choices=["author", "tier"],
         default="author",
-        help="who is an annotator: each author (default) or each tier",
+        help=_("who is an annotator: each author (default) or each tier"),
     )
     p.add_argument(
-        "--passages", type=int, default=10, metavar="N", help="passages of disagreement listed"
+        "--passages", type=int, default=10, metavar="N", help=_("passages of disagreement listed")
     )
     p.add_argument(
         "--seminar",
         metavar="NAME",
-        help="add the passages of most disagreement to this seminar (created if needed)",
+        help=_("add the passages of most disagreement to this seminar (created if needed)"),
     )
-    p.add_argument("--json", action="store_true", help="machine-readable result on stdout")
+    p.add_argument("--json", action="store_true", help=_("machine-readable result on stdout"))
     p.set_defaults(func=run)
 
 
@@ -82,8 +88,8 @@ def run(args: argparse.Namespace) -> int:
     from critique_app.services.agreement import add_disagreements_to_seminar, class_agreement
 
     if args.passages < 0:
-        raise UserError("--passages must be 0 or more.")
-    with project_to_use(args.project, needs="there are no annotations to compare") as project:
+        raise UserError(_("--passages must be 0 or more."))
+    with project_to_use(args.project, needs=_("there are no annotations to compare")) as project:
         reports = class_agreement(
             project, film=args.film, by=args.by, tiers=args.tiers, passages=args.passages
         )

@@ -11,32 +11,36 @@ import json
 import sys
 from typing import Any
 
+from critique_app.i18n import _
+
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "compare",
-        help="compare two copies of a film: mapping, passages inserted, removed, changed",
-        description="Align copy B with film A by their fingerprints (head offset, frame-rate "
-        "conform, letterbox, mirror) and report the frame mapping, the passages inserted in B, "
-        "removed from it and changed (B shows other pictures), with frame ranges and "
-        "timecodes, and a difference score per shot of A (0 same pictures, 1 nothing alike). "
-        "--still N writes frame N of A beside (or wiped with) its frame in B as a PNG.",
+        help=_("compare two copies of a film: mapping, passages inserted, removed, changed"),
+        description=_(
+            "Align copy B with film A by their fingerprints (head offset, frame-rate "
+            "conform, letterbox, mirror) and report the frame mapping, the passages inserted in B, "
+            "removed from it and changed (B shows other pictures), with frame ranges and "
+            "timecodes, and a difference score per shot of A (0 same pictures, 1 nothing alike). "
+            "--still N writes frame N of A beside (or wiped with) its frame in B as a PNG."
+        ),
     )
-    p.add_argument("a", metavar="A", help="the reference film (a video file)")
-    p.add_argument("b", metavar="B", help="the copy to compare with it")
-    p.add_argument("--json", action="store_true", help="machine-readable result on stdout")
-    p.add_argument("--still", type=int, metavar="N", help="write a still of frame N of A and B")
-    p.add_argument("-o", "--output", metavar="OUT.png", help="where --still writes its PNG")
+    p.add_argument("a", metavar="A", help=_("the reference film (a video file)"))
+    p.add_argument("b", metavar="B", help=_("the copy to compare with it"))
+    p.add_argument("--json", action="store_true", help=_("machine-readable result on stdout"))
+    p.add_argument("--still", type=int, metavar="N", help=_("write a still of frame N of A and B"))
+    p.add_argument("-o", "--output", metavar="OUT.png", help=_("where --still writes its PNG"))
     p.add_argument(
         "--mode",
         choices=["side", "wipe"],
         default="side",
-        help="the still: side by side (default) or a wipe (A left, B right)",
+        help=_("the still: side by side (default) or a wipe (A left, B right)"),
     )
     p.add_argument(
         "--project",
         metavar="P",
-        help="keep (and reuse) the fingerprints in this project file instead of recomputing",
+        help=_("keep (and reuse) the fingerprints in this project file instead of recomputing"),
     )
     p.set_defaults(func=run)
 
@@ -49,17 +53,17 @@ def run(args: argparse.Namespace) -> int:
     from critique_app.services.compare import compare_files, write_still
 
     if (args.still is None) != (args.output is None):
-        print("critique-app compare: --still N and -o OUT.png go together.", file=sys.stderr)
+        print(_("critique-app compare: --still N and -o OUT.png go together."), file=sys.stderr)
         return 2
     for path in (args.a, args.b):
         if not Path(path).is_file():
-            raise UserError(f"{path} does not exist.")
+            raise UserError(_("{path} does not exist.").format(path=path))
     progress = TerminalProgress("compare")
     try:
         if args.project:
             from critique_app.cli.projects import project_to_use
 
-            needs = "--project keeps fingerprints in an existing project"
+            needs = _("--project keeps fingerprints in an existing project")
             with project_to_use(args.project, needs=needs) as project:
                 comparison = compare_files(args.a, args.b, project=project, progress=progress)
         else:
@@ -68,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
         progress.finish()
     if args.still is not None:
         out = write_still(comparison, args.still, args.output, mode=args.mode)
-        print(f"wrote {out}", file=sys.stderr)
+        print(_("wrote {out}").format(out=out), file=sys.stderr)
     if args.json:
         json.dump(comparison.to_json(), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")

@@ -9,18 +9,22 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from critique_app.i18n import _
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "demo",
-        help="build (once) and open the demo project",
-        description="Build the demo project once (a 40-second generated film whose passages "
-        "imitate AI visual regimes, signed with Content Credentials by a local 'Critique demo' "
-        "certificate, with example annotations, reference stills and a seminar), then open it.",
+        help=_("build (once) and open the demo project"),
+        description=_(
+            "Build the demo project once (a 40-second generated film whose passages "
+            "imitate AI visual regimes, signed with Content Credentials by a local 'Critique demo' "
+            "certificate, with example annotations, reference stills and a seminar), then open it."
+        ),
     )
-    parser.add_argument("--no-gui", action="store_true", help="build only; print the paths")
-    parser.add_argument("--dir", metavar="D", help="build into folder D (default: user data)")
-    parser.add_argument("--rebuild", action="store_true", help="build again even if present")
+    parser.add_argument("--no-gui", action="store_true", help=_("build only; print the paths"))
+    parser.add_argument("--dir", metavar="D", help=_("build into folder D (default: user data)"))
+    parser.add_argument("--rebuild", action="store_true", help=_("build again even if present"))
     parser.set_defaults(func=run)
 
 

@@ -10,32 +10,36 @@ import json
 import sys
 from typing import Any
 
+from critique_app.i18n import _
+
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "fingerprint",
-        help="hash every frame of a film (pHash, mirrored pHash, dHash) and find its shots",
-        description="Hash every frame of a film into the project (letterbox removed first) and "
-        "find its shot cuts from the same decode. An interrupted run resumes where it stopped.",
+        help=_("hash every frame of a film (pHash, mirrored pHash, dHash) and find its shots"),
+        description=_(
+            "Hash every frame of a film into the project (letterbox removed first) and "
+            "find its shot cuts from the same decode. An interrupted run resumes where it stopped."
+        ),
     )
-    p.add_argument("media", metavar="MEDIA", help="the film")
+    p.add_argument("media", metavar="MEDIA", help=_("the film"))
     p.add_argument(
         "--project",
         required=True,
         metavar="P",
-        help="project file (*.critique); created when missing (says `created P`)",
+        help=_("project file (*.critique); created when missing (says `created P`)"),
     )
     p.add_argument(
-        "--restart", action="store_true", help="forget earlier fingerprints of this film"
+        "--restart", action="store_true", help=_("forget earlier fingerprints of this film")
     )
     p.add_argument(
         "--workers",
         type=int,
         default=None,
         metavar="N",
-        help="decoding processes (default: 2 on 2+ cores)",
+        help=_("decoding processes (default: 2 on 2+ cores)"),
     )
-    p.add_argument("--json", action="store_true", help="machine-readable summary on stdout")
+    p.add_argument("--json", action="store_true", help=_("machine-readable summary on stdout"))
     p.set_defaults(func=run)
 
 
@@ -54,7 +58,9 @@ def run(args: argparse.Namespace) -> int:
         except (Cancelled, KeyboardInterrupt):
             progress.finish()
             print(
-                "critique-app: stopped; the frames hashed so far are kept and the next run resumes.",
+                _(
+                    "critique-app: stopped; the frames hashed so far are kept and the next run resumes."
+                ),
                 file=sys.stderr,
             )
             return 130

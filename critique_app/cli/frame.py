@@ -6,21 +6,25 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from critique_app.i18n import _
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "frame",
-        help="save the exact frame at an index or timecode as a PNG",
-        description="Decode the exact frame (by its timestamp, never by rate x time) and save it "
-        "at full resolution as a lossless PNG. --tc takes a SMPTE timecode in the film's own "
-        "timecode (with its start timecode; ';' for drop-frame), or a frame number (1234f) "
-        "or seconds (83.5s).",
+        help=_("save the exact frame at an index or timecode as a PNG"),
+        description=_(
+            "Decode the exact frame (by its timestamp, never by rate x time) and save it "
+            "at full resolution as a lossless PNG. --tc takes a SMPTE timecode in the film's own "
+            "timecode (with its start timecode; ';' for drop-frame), or a frame number (1234f) "
+            "or seconds (83.5s)."
+        ),
     )
-    parser.add_argument("media", metavar="MEDIA", help="a video file")
+    parser.add_argument("media", metavar="MEDIA", help=_("a video file"))
     where = parser.add_mutually_exclusive_group(required=True)
-    where.add_argument("--index", type=int, metavar="N", help="frame index, 0 = first frame")
-    where.add_argument("--tc", metavar="TC", help="timecode HH:MM:SS:FF (or 1234f, 83.5s)")
-    parser.add_argument("-o", "--output", required=True, metavar="OUT.png", help="PNG to write")
+    where.add_argument("--index", type=int, metavar="N", help=_("frame index, 0 = first frame"))
+    where.add_argument("--tc", metavar="TC", help=_("timecode HH:MM:SS:FF (or 1234f, 83.5s)"))
+    parser.add_argument("-o", "--output", required=True, metavar="OUT.png", help=_("PNG to write"))
     parser.set_defaults(func=run)
 
 
@@ -34,7 +38,11 @@ def run(args: argparse.Namespace) -> int:
 
     out = Path(args.output)
     if not out.parent.is_dir():
-        raise UserError(f"Cannot write {out}: the folder {out.parent} does not exist.")
+        raise UserError(
+            _("Cannot write {out}: the folder {parent} does not exist.").format(
+                out=out, parent=out.parent
+            )
+        )
     info = probe(args.media)
     if args.tc is not None:
         try:
@@ -50,7 +58,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         Image.fromarray(frame.image, "RGB").save(out, format="PNG", compress_level=3)
     except OSError as err:
-        raise UserError(f"Cannot write {out}: {err.strerror or err}.") from None
+        raise UserError(
+            _("Cannot write {out}: {reason}.").format(out=out, reason=err.strerror or err)
+        ) from None
     timecode = frame_to_smpte(index, info.rate, drop_frame=info.drop_frame, start=info.start_frame)
     print(f"{out}: frame {index} ({timecode}) of {info.path}, {info.width}x{info.height}")
     return 0

@@ -5,31 +5,39 @@ from __future__ import annotations
 import argparse
 import sys
 
+from critique_app.i18n import _
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "import",
-        help="import annotations (ELAN .eaf, W3C/IIIF .json, .vtt/.srt, .csv)",
-        description="Import annotations into project P from FILE: an ELAN file (.eaf), W3C Web "
-        "Annotations or a IIIF manifest (.json), WebVTT or SubRip subtitles (.vtt, .srt) or a "
-        "table (.csv: Critique's own, or a spreadsheet with film, in, out, value or category, "
-        "tier, author columns). Films are matched by content (SHA-256), then by name; "
-        "annotations already in the project (same identifier) are skipped, so importing twice "
-        "adds nothing. The whole file is added in one transaction, or nothing is.",
+        help=_("import annotations (ELAN .eaf, W3C/IIIF .json, .vtt/.srt, .csv)"),
+        description=_(
+            "Import annotations into project P from FILE: an ELAN file (.eaf), W3C Web "
+            "Annotations or a IIIF manifest (.json), WebVTT or SubRip subtitles (.vtt, .srt) or a "
+            "table (.csv: Critique's own, or a spreadsheet with film, in, out, value or category, "
+            "tier, author columns). Films are matched by content (SHA-256), then by name; "
+            "annotations already in the project (same identifier) are skipped, so importing twice "
+            "adds nothing. The whole file is added in one transaction, or nothing is."
+        ),
     )
-    parser.add_argument("project", metavar="P", help="the project file (*.critique)")
-    parser.add_argument("file", metavar="FILE", help="the file to import")
+    parser.add_argument("project", metavar="P", help=_("the project file (*.critique)"))
+    parser.add_argument("file", metavar="FILE", help=_("the file to import"))
     parser.add_argument(
         "--film",
         metavar="F",
-        help="the film the annotations belong to, when "
-        "the file does not say (title, file name, id or SHA-256 prefix)",
+        help=_(
+            "the film the annotations belong to, when "
+            "the file does not say (title, file name, id or SHA-256 prefix)"
+        ),
     )
     parser.add_argument(
         "--encoding",
         metavar="E",
-        help="the text encoding of FILE (for example utf-8, cp1252, shift_jis, utf-16-le), "
-        "when the one Critique detects is wrong; the summary always names the encoding used",
+        help=_(
+            "the text encoding of FILE (for example utf-8, cp1252, shift_jis, utf-16-le), "
+            "when the one Critique detects is wrong; the summary always names the encoding used"
+        ),
     )
     parser.set_defaults(func=run)
 
@@ -42,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     from critique_app.services.import_annotations import import_file
 
     # Annotations go onto films already in the project: a new project could take none.
-    needs = "annotations are imported onto the films of an existing project"
+    needs = _("annotations are imported onto the films of an existing project")
     with project_to_use(args.project, needs=needs) as project:
         progress = TerminalProgress("import")
         try:

@@ -11,31 +11,37 @@ import json
 import sys
 from typing import Any
 
+from critique_app.i18n import _
+
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "library",
-        help="reference stills and clips (known AI material) to match films against",
-        description="Manage the project's reference library of known AI-generated stills and clips.",
+        help=_("reference stills and clips (known AI material) to match films against"),
+        description=_(
+            "Manage the project's reference library of known AI-generated stills and clips."
+        ),
     )
     sub = p.add_subparsers(dest="library_command", metavar="ACTION", required=True)
     add = sub.add_parser(
         "add",
-        help="hash stills and clips (folders too) into the library",
-        description="Hash stills and clips (folders: every file inside) into the "
-        "project's library. A PROJECT that does not exist is created (`created P` on stderr). Files that are "
-        "not images or videos are reported and skipped.",
+        help=_("hash stills and clips (folders too) into the library"),
+        description=_(
+            "Hash stills and clips (folders: every file inside) into the "
+            "project's library. A PROJECT that does not exist is created (`created P` on stderr). Files that are "
+            "not images or videos are reported and skipped."
+        ),
     )
-    add.add_argument("project", metavar="PROJECT", help="project file (*.critique)")
-    add.add_argument("paths", nargs="+", metavar="PATH", help="images, videos or folders")
-    add.add_argument("--label", metavar="L", help="label (default: the file name)")
-    add.add_argument("--note", default="", metavar="N", help="where the material comes from")
+    add.add_argument("project", metavar="PROJECT", help=_("project file (*.critique)"))
+    add.add_argument("paths", nargs="+", metavar="PATH", help=_("images, videos or folders"))
+    add.add_argument("--label", metavar="L", help=_("label (default: the file name)"))
+    add.add_argument("--note", default="", metavar="N", help=_("where the material comes from"))
     add.set_defaults(func=run_add)
     ls = sub.add_parser(
-        "list", help="list the library", description="List the project's library items."
+        "list", help=_("list the library"), description=_("List the project's library items.")
     )
-    ls.add_argument("project", metavar="PROJECT", help="project file (*.critique)")
-    ls.add_argument("--json", action="store_true", help="machine-readable list on stdout")
+    ls.add_argument("project", metavar="PROJECT", help=_("project file (*.critique)"))
+    ls.add_argument("--json", action="store_true", help=_("machine-readable list on stdout"))
     ls.set_defaults(func=run_list)
 
 
@@ -78,7 +84,7 @@ def run_list(args: argparse.Namespace) -> int:
     from critique_app.cli.projects import project_to_use
     from db.fingerprint_store import library_items
 
-    with project_to_use(args.project, needs="it has no library to list") as project:
+    with project_to_use(args.project, needs=_("it has no library to list")) as project:
         items = library_items(project.db)
     if args.json:
         json.dump([_item_json(i) for i in items], sys.stdout, indent=2)

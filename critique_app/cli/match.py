@@ -16,20 +16,26 @@ from critique_app.domain.provenance_words import (
     verdict_words,
     with_code,
 )
+from critique_app.i18n import _
 
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "match",
-        help="find passages of a film that match the project's reference library",
-        description="Find segments of a film whose frames match library items (perceptual hash, "
-        "plain or mirrored; dark and flat frames ignored; several consecutive frames needed).",
+        help=_("find passages of a film that match the project's reference library"),
+        description=_(
+            "Find segments of a film whose frames match library items (perceptual hash, "
+            "plain or mirrored; dark and flat frames ignored; several consecutive frames needed)."
+        ),
     )
-    p.add_argument("media", metavar="MEDIA", help="the film")
+    p.add_argument("media", metavar="MEDIA", help=_("the film"))
     p.add_argument(
-        "--project", required=True, metavar="P", help="project file (*.critique) with the library"
+        "--project",
+        required=True,
+        metavar="P",
+        help=_("project file (*.critique) with the library"),
     )
-    p.add_argument("--json", action="store_true", help="machine-readable result on stdout")
+    p.add_argument("--json", action="store_true", help=_("machine-readable result on stdout"))
     p.set_defaults(func=run)
 
 
@@ -39,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     from critique_app.services.fingerprinting import match_film
 
     progress = TerminalProgress("match")
-    needs = "a film is matched against the library of an existing project"
+    needs = _("a film is matched against the library of an existing project")
     with project_to_use(args.project, needs=needs) as project:
         try:
             report = match_film(project, args.media, progress)
@@ -73,6 +79,9 @@ def run(args: argparse.Namespace) -> int:
                     f"manifest {o.get('manifest_label')}"
                 )
     if report.fingerprints.problem:
-        print(f"critique-app: {report.fingerprints.problem}", file=sys.stderr)
+        print(
+            f"critique-app: {report.fingerprints.problem}",
+            file=sys.stderr,
+        )
         return 1
     return 0

@@ -12,22 +12,27 @@ from pathlib import Path
 
 from critique_app.cli.window import ensure_demo, open_gui
 from critique_app.errors import UserError
+from critique_app.i18n import _
 from critique_app.services.window_presence import bring_forward, window_holds
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "open",
-        help="open a project (*.critique) or a film in the GUI",
-        description="Open a project (*.critique, created when missing) or a media file in the GUI.",
+        help=_("open a project (*.critique) or a film in the GUI"),
+        description=_(
+            "Open a project (*.critique, created when missing) or a media file in the GUI."
+        ),
     )
     # optional: the desktop entry runs `critique-app open %f`, and %f is empty from the menu
-    parser.add_argument("path", metavar="PATH", nargs="?", help="a project file or a film")
+    parser.add_argument("path", metavar="PATH", nargs="?", help=_("a project file or a film"))
     parser.add_argument(
         "--read-only",
         action="store_true",
-        help="when another window has the project open, open a second one that only reads it "
-        "(without this, the window that has it comes to the front)",
+        help=_(
+            "when another window has the project open, open a second one that only reads it "
+            "(without this, the window that has it comes to the front)"
+        ),
     )
     parser.set_defaults(func=run)
 
@@ -37,15 +42,16 @@ def run(args: argparse.Namespace) -> int:
         return run_default()
     path = Path(args.path).expanduser()
     if path.suffix != ".critique" and not path.exists():
-        raise UserError(f"{path} does not exist.")
+        raise UserError(_("{path} does not exist.").format(path=path))
     if path.suffix != ".critique" and not path.is_file():
-        raise UserError(f"{path} is not a file.")
+        raise UserError(_("{path} is not a file.").format(path=path))
     if path.suffix == ".critique" and window_holds(path):
         if not args.read_only:
             bring_forward(path)
             print(
-                f"{path.name} is already open in a Critique window: it is in front now. "
-                "(--read-only opens a second window that only reads it.)",
+                _(
+                    "{name} is already open in a Critique window: it is in front now. (--read-only opens a second window that only reads it.)"
+                ).format(name=path.name),
                 file=sys.stderr,
             )
             return 0
@@ -63,7 +69,9 @@ def run_default() -> int:
         path = ensure_demo(demo_dir()).project
     if bring_forward(path):  # the last project is open already: that window comes forward
         print(
-            f"{path.name} is already open in a Critique window: it is in front now.",
+            _("{name} is already open in a Critique window: it is in front now.").format(
+                name=path.name
+            ),
             file=sys.stderr,
         )
         return 0

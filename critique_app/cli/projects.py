@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from critique_app.errors import UserError
+from critique_app.i18n import _
 
 if TYPE_CHECKING:
     from db.project import Project
@@ -43,11 +44,13 @@ def existing_project(path: str | Path, why: str) -> Path:
     needed the project for, e.g. "there is nothing to export"."""
     p = Path(path).expanduser()
     if p.is_dir():
-        raise UsageError(f"{p} is a folder, not a project file (*.critique).")
+        raise UsageError(_("{path} is a folder, not a project file (*.critique).").format(path=p))
     if not p.exists():
-        raise UsageError(f"{p} does not exist: {why}.")
+        raise UsageError(_("{path} does not exist: {why}.").format(path=p, why=why))
     if p.stat().st_size == 0:
-        raise UsageError(f"{p} is an empty file, not a Critique project: {why}.")
+        raise UsageError(
+            _("{path} is an empty file, not a Critique project: {why}.").format(path=p, why=why)
+        )
     return p
 
 

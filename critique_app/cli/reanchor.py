@@ -12,26 +12,30 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from critique_app.i18n import _
+
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "reanchor",
-        help="move a film's annotations onto another copy of it",
-        description="Align another copy of a film (re-encoded, rescaled, letterboxed, graded, "
-        "mirrored, a few seconds more or less at the head) with the annotated film by their "
-        "fingerprints, and create on it every annotation (with its regions and relations) that "
-        "lands on the same pictures. Passages that cannot be placed are listed, not guessed. "
-        "Exit status 1 when nothing could be placed.",
+        help=_("move a film's annotations onto another copy of it"),
+        description=_(
+            "Align another copy of a film (re-encoded, rescaled, letterboxed, graded, "
+            "mirrored, a few seconds more or less at the head) with the annotated film by their "
+            "fingerprints, and create on it every annotation (with its regions and relations) that "
+            "lands on the same pictures. Passages that cannot be placed are listed, not guessed. "
+            "Exit status 1 when nothing could be placed."
+        ),
     )
-    p.add_argument("project", metavar="PROJECT", help="project file (*.critique)")
-    p.add_argument("copy", metavar="COPY", help="the other copy of the film (a video file)")
+    p.add_argument("project", metavar="PROJECT", help=_("project file (*.critique)"))
+    p.add_argument("copy", metavar="COPY", help=_("the other copy of the film (a video file)"))
     p.add_argument(
         "--film",
         required=True,
         metavar="SOURCE",
-        help="the annotated film in the project: its id, title, file name or path",
+        help=_("the annotated film in the project: its id, title, file name or path"),
     )
-    p.add_argument("--json", action="store_true", help="machine-readable result on stdout")
+    p.add_argument("--json", action="store_true", help=_("machine-readable result on stdout"))
     p.set_defaults(func=run)
 
 
@@ -53,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     from critique_app.services.copies import move_annotations_to_copy
 
     progress = TerminalProgress("reanchor")
-    with project_to_use(args.project, needs="there are no annotations to move") as project:
+    with project_to_use(args.project, needs=_("there are no annotations to move")) as project:
         source = _source(project, args.film)
         try:
             result = move_annotations_to_copy(project, source.id, args.copy, progress)
@@ -71,8 +75,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"  frames {u.start}-{u.end} ({where})  {u.note or '(no note)'}: {u.reason}")
     if not result.created and not result.already:
         print(
-            f"critique-app: nothing could be placed on {Path(args.copy).name}; "
-            "no annotation was moved.",
+            _("critique-app: nothing could be placed on {name}; no annotation was moved.").format(
+                name=Path(args.copy).name
+            ),
             file=sys.stderr,
         )
         return 1

@@ -12,45 +12,51 @@ import json
 import sys
 from typing import Any
 
+from critique_app.i18n import _
+
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "screen",
-        help="screen folders of submissions on Dask: credentials, AI signal, library matches",
-        description="Screen every film and still under the folders (found by content; .c2pa "
-        "sidecars paired): SHA-256, Content Credentials (as `verify`), fingerprints and "
-        "matches against the project's library, one Dask task per file. Results go into the "
-        "project as they arrive; running again skips files already screened with the same "
-        "settings. The table is ranked so what needs a human eye comes first.",
+        help=_("screen folders of submissions on Dask: credentials, AI signal, library matches"),
+        description=_(
+            "Screen every film and still under the folders (found by content; .c2pa "
+            "sidecars paired): SHA-256, Content Credentials (as `verify`), fingerprints and "
+            "matches against the project's library, one Dask task per file. Results go into the "
+            "project as they arrive; running again skips files already screened with the same "
+            "settings. The table is ranked so what needs a human eye comes first."
+        ),
     )
-    p.add_argument("folders", nargs="+", metavar="FOLDER", help="folders (or files) to screen")
+    p.add_argument("folders", nargs="+", metavar="FOLDER", help=_("folders (or files) to screen"))
     p.add_argument(
         "--project",
         required=True,
         metavar="P",
-        help="project file (*.critique) with the library; the results are stored in it "
-        "(created when missing: says `created P`)",
+        help=_(
+            "project file (*.critique) with the library; the results are stored in it "
+            "(created when missing: says `created P`)"
+        ),
     )
     where = p.add_mutually_exclusive_group()
     where.add_argument(
         "--workers", type=_positive, default=None, metavar="N",
-        help="worker processes of a local Dask cluster (default: one per core)",
+        help=_("worker processes of a local Dask cluster (default: one per core)"),
     )  # fmt: skip
     where.add_argument(
         "--scheduler", default=None, metavar="ADDRESS",
-        help="use an existing Dask cluster, e.g. tcp://host:8786 (workers must see the files "
-        "at the same paths: shared storage)",
+        help=_("use an existing Dask cluster, e.g. tcp://host:8786 (workers must see the files "
+        "at the same paths: shared storage)"),
     )  # fmt: skip
     p.add_argument(
         "--trust", default="all", metavar="all|c2pa|interim|none|PEM",
-        help="trust lists for the credentials, as for `verify` (default: all)",
+        help=_("trust lists for the credentials, as for `verify` (default: all)"),
     )  # fmt: skip
     p.add_argument(
-        "--json", action="store_true", help="the ranked table and results as JSON on stdout"
+        "--json", action="store_true", help=_("the ranked table and results as JSON on stdout")
     )
     p.add_argument(
         "--report", default=None, metavar="OUT.html",
-        help="write an HTML report of the table, with OUT.csv and OUT.json beside it",
+        help=_("write an HTML report of the table, with OUT.csv and OUT.json beside it"),
     )  # fmt: skip
     p.set_defaults(func=run)
 
@@ -129,8 +135,10 @@ def run(args: argparse.Namespace) -> int:
         except (Cancelled, KeyboardInterrupt):
             bar.finish()
             print(
-                "critique-app: stopped; every file screened so far is stored in the project "
-                "and the next run resumes.",
+                _(
+                    "critique-app: stopped; every file screened so far is stored in the project "
+                    "and the next run resumes."
+                ),
                 file=sys.stderr,
             )
             return 130
@@ -147,7 +155,10 @@ def run(args: argparse.Namespace) -> int:
 
         files = write_report(rows, args.report, title=", ".join(Path(f).name for f in args.folders))
         print(
-            f"Report: {files.html} (with {files.csv.name} and {files.json.name})", file=sys.stderr
+            _("Report: {report} (with {table} and {data})").format(
+                report=files.html, table=files.csv.name, data=files.json.name
+            ),
+            file=sys.stderr,
         )
     if args.json:
         out = {

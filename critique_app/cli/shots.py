@@ -7,16 +7,20 @@ import json
 import sys
 from typing import Any
 
+from critique_app.i18n import _
+
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "shots",
-        help="list the shot cuts of a film",
-        description="Find shot cuts (mean absolute difference of consecutive 64x64 grey frames, "
-        "adaptive threshold). Prints the first frame and timecode of every shot.",
+        help=_("list the shot cuts of a film"),
+        description=_(
+            "Find shot cuts (mean absolute difference of consecutive 64x64 grey frames, "
+            "adaptive threshold). Prints the first frame and timecode of every shot."
+        ),
     )
-    p.add_argument("media", metavar="MEDIA", help="the film")
-    p.add_argument("--json", action="store_true", help="machine-readable list on stdout")
+    p.add_argument("media", metavar="MEDIA", help=_("the film"))
+    p.add_argument("--json", action="store_true", help=_("machine-readable list on stdout"))
     p.set_defaults(func=run)
 
 

@@ -12,34 +12,42 @@ import json
 import sys
 from typing import Any
 
+from critique_app.i18n import _
+
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "trust",
-        help="the trust lists verification uses: list them, install newer ones",
-        description="Show or update the trust lists used by `verify` (C2PA, CAI interim, and "
-        "the CAWG identity list). Offline: newer lists are files you bring.",
+        help=_("the trust lists verification uses: list them, install newer ones"),
+        description=_(
+            "Show or update the trust lists used by `verify` (C2PA, CAI interim, and "
+            "the CAWG identity list). Offline: newer lists are files you bring."
+        ),
     )
     sub = p.add_subparsers(dest="trust_command", metavar="ACTION", required=True)
     ls = sub.add_parser(
         "list",
-        help="every trust file in use, with date, SHA-256 and number of certificates",
-        description="Print every trust file in use (list, file, role, date, SHA-256, number "
-        "of certificates, shipped or installed) and the history of updates.",
+        help=_("every trust file in use, with date, SHA-256 and number of certificates"),
+        description=_(
+            "Print every trust file in use (list, file, role, date, SHA-256, number "
+            "of certificates, shipped or installed) and the history of updates."
+        ),
     )
-    ls.add_argument("--json", action="store_true", help="machine-readable output on stdout")
+    ls.add_argument("--json", action="store_true", help=_("machine-readable output on stdout"))
     ls.set_defaults(func=run_list)
     up = sub.add_parser(
         "update",
-        help="install newer trust lists you bring (the old ones are kept)",
-        description="Install PEM (or .cfg) files as the newer version of their list. The list "
-        "is told by the file name (C2PA-TRUST-LIST…, C2PA-TSA-TRUST-LIST…, cai-interim-…, "
-        "cawg…) unless --list says it. Files of the list not given again stay in use.",
+        help=_("install newer trust lists you bring (the old ones are kept)"),
+        description=_(
+            "Install PEM (or .cfg) files as the newer version of their list. The list "
+            "is told by the file name (C2PA-TRUST-LIST…, C2PA-TSA-TRUST-LIST…, cai-interim-…, "
+            "cawg…) unless --list says it. Files of the list not given again stay in use."
+        ),
     )
-    up.add_argument("files", nargs="+", metavar="FILE", help="PEM files (or a .cfg of EKUs)")
-    up.add_argument("--list", choices=("c2pa", "interim", "cawg"), help="the list they update")
+    up.add_argument("files", nargs="+", metavar="FILE", help=_("PEM files (or a .cfg of EKUs)"))
+    up.add_argument("--list", choices=("c2pa", "interim", "cawg"), help=_("the list they update"))
     up.add_argument(
-        "--date", metavar="YYYY-MM-DD", help="the lists' own date (default: today, UTC)"
+        "--date", metavar="YYYY-MM-DD", help=_("the lists' own date (default: today, UTC)")
     )
     up.set_defaults(func=run_update)
 

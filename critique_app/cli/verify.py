@@ -23,43 +23,56 @@ from critique_app.domain.provenance_words import (
     verdict_words,
     with_code,
 )
+from critique_app.i18n import _, format_number, ngettext
 
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "verify",
-        help="check C2PA Content Credentials, trust, AI disclosure and plain metadata",
-        description="Check C2PA Content Credentials (intact? signer trusted, by which list? "
-        "generator, actions, ingredients, declared AI) and plain metadata, offline. "
-        "A missing manifest proves nothing.",
+        help=_("check C2PA Content Credentials, trust, AI disclosure and plain metadata"),
+        description=_(
+            "Check C2PA Content Credentials (intact? signer trusted, by which list? "
+            "generator, actions, ingredients, declared AI) and plain metadata, offline. "
+            "A missing manifest proves nothing."
+        ),
     )
-    p.add_argument("files", nargs="+", metavar="FILE", help="media files or folders")
-    p.add_argument("--json", action="store_true", help="a JSON list on stdout, one object a file")
+    p.add_argument("files", nargs="+", metavar="FILE", help=_("media files or folders"))
+    p.add_argument(
+        "--json", action="store_true", help=_("a JSON list on stdout, one object a file")
+    )
     p.add_argument(
         "--trust",
         default="all",
         metavar="all|c2pa|interim|none|PEM",
-        help="trust lists: all (default; each shipped list checked separately), c2pa, "
-        "interim, none, or a PEM file of your own anchors",
+        help=_(
+            "trust lists: all (default; each shipped list checked separately), c2pa, "
+            "interim, none, or a PEM file of your own anchors"
+        ),
     )
     p.add_argument(
         "--cawg-trust",
         default="installed",
         metavar="installed|none|PEM",
-        help="trust list for CAWG identities, apart from the C2PA lists: installed (the "
-        "CAWG list installed with `trust update`, if any), none, or a PEM file",
+        help=_(
+            "trust list for CAWG identities, apart from the C2PA lists: installed (the "
+            "CAWG list installed with `trust update`, if any), none, or a PEM file"
+        ),
     )
     p.add_argument(
         "--manifest",
         metavar="SIDECAR.c2pa",
-        help="a sidecar manifest store to verify the one FILE against (a folder scan pairs "
-        "name.c2pa with name.ext by itself)",
+        help=_(
+            "a sidecar manifest store to verify the one FILE against (a folder scan pairs "
+            "name.c2pa with name.ext by itself)"
+        ),
     )
     p.add_argument(
         "--project",
         metavar="P",
-        help="a project whose reference library may hold the signed original of a copy that "
-        "lost its credentials (recovered by content; not cryptographically bound)",
+        help=_(
+            "a project whose reference library may hold the signed original of a copy that "
+            "lost its credentials (recovered by content; not cryptographically bound)"
+        ),
     )
     p.set_defaults(func=run)
 
@@ -72,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
     from critique_app.services.verify import verify_paths
 
     if args.project:  # before any work: a typo in P is said at once
-        existing_project(args.project, "--project needs an existing project")
+        existing_project(args.project, _("--project needs an existing project"))
     many = len(args.files) > 1 or any(Path(f).is_dir() for f in args.files)
     progress = TerminalProgress("verify") if many else NO_PROGRESS
     try:
@@ -97,7 +110,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"critique-app: {recovered}", file=sys.stderr)
     failed = [r for r in reports if r.verdict.reason in ("unreadable", "sidecar_without_asset")]
     for r in failed:
-        print(f"critique-app: {r.path}: {r.verdict.sentence}", file=sys.stderr)
+        print(
+            f"critique-app: {r.path}: {r.verdict.sentence}",
+            file=sys.stderr,
+        )
     return 1 if failed else 0
 
 
@@ -116,77 +132,139 @@ def _recover(args: argparse.Namespace, blocks: list[dict]) -> str | None:
             try:
                 j["c2pa"]["recovered_by_content"] = recover_by_content(args.project, j["path"])
             except UserError as err:
-                problems.append(f"{j['path']}: not matched against the library ({err})")
+                problems.append(
+                    _("{path}: not matched against the library ({error})").format(
+                        path=j["path"], error=err
+                    )
+                )
     return " ".join(problems) or None
 
 
 def human_block(j: dict) -> str:
+    """A file's report as a jury reads it, in the language of the messages (codes in brackets
+    stay as they are, for experts)."""
     c, m = j["c2pa"], j["metadata"]
+    n_bytes = int(j["size"] or 0)
     lines = [
         f"{j['path']}",
-        f"  format {j['format']}, {j['size']:,} bytes, sha256 {j['sha256'][:16]}…",
-        f"  Content Credentials: {with_code(verdict_words, c['reason'])}"
-        + (f" (state {c['state']})" if c["state"] else "")
-        + (
-            " — the library's state is lowered by identity codes only"
-            if c["reason"] == "ok" and c["state"] != "Trusted"
-            else ""
-        ),
+        "  "
+        + ngettext(
+            "format {format}, {size} byte, sha256 {digest}…",
+            "format {format}, {size} bytes, sha256 {digest}…",
+            n_bytes,
+        ).format(format=j["format"], size=format_number(n_bytes), digest=j["sha256"][:16]),
+        "  " + _credentials_line(c),
         f"    {c['summary']}",
     ]
     if c["trust_list"]:
-        lines.append(f"    vouched for by: {trust_list_words(c['trust_list'])}")
+        words = trust_list_words(c["trust_list"])
+        lines.append("    " + _("vouched for by: {trust_list}").format(trust_list=words))
     if signer_trust(c["reason"], c["trust_list"]):
         lines.append(f"    {signer_trust(c['reason'], c['trust_list'])}")
         lines.append(f"    {lists_consulted(j.get('trust_dates'))}")
     if j.get("sidecar"):
-        lines.append(f"    manifest from the sidecar {j['sidecar']}")
+        lines.append("    " + _("manifest from the sidecar {path}").format(path=j["sidecar"]))
     if c.get("remote_url"):
-        lines.append(f"    remote manifest (not fetched): {c['remote_url']}")
+        lines.append("    " + _("remote manifest (not fetched): {url}").format(url=c["remote_url"]))
     for ident in c.get("identities", []):
-        who = ident.get("name") or "unnamed"
-        lines.append(
-            f"  Identity ({with_code(identity_kind_words, ident.get('type'))}): {who}"
-            + (f", issued by {ident['issuer']}" if ident.get("issuer") else "")
-            + f" — {with_code(identity_words, ident['status'])}"
-            + (f" ({', '.join(ident['codes'])})" if ident.get("codes") else "")
-        )
+        lines.append("  " + _identity_line(ident))
+    signal = with_code(ai_signal_words, c["ai_signal"])
     lines.append(
-        f"  AI signal: {with_code(ai_signal_words, c['ai_signal'])} — {c['ai_signal_summary']}"
+        "  "
+        + _("AI signal: {signal} — {summary}").format(signal=signal, summary=c["ai_signal_summary"])
     )
     if c["present"] and c["signer"]:
         s = c["signer"]
-        when = c["signed_at"] or "time unknown"
-        ts = "timestamped" if c["timestamped"] else "no timestamp"
         lines.append(
-            f"  Signer: {signer_name(s)}, certificate issued by "
-            f"{s.get('issuer') or 'an issuer it does not name'}; signed {when} ({ts}); "
-            f"{s.get('algorithm') or 'algorithm not stated'}"
+            "  "
+            + _(
+                "Signer: {signer}, certificate issued by {issuer}; signed {when} ({timestamp}); "
+                "{algorithm}"
+            ).format(
+                signer=signer_name(s),
+                issuer=s.get("issuer") or _("an issuer it does not name"),
+                when=c["signed_at"] or _("time unknown"),
+                timestamp=_("timestamped") if c["timestamped"] else _("no timestamp"),
+                algorithm=s.get("algorithm") or _("algorithm not stated"),
+            )
         )
-        lines.append(f"  Generator: {c['generator'] or 'not stated'}")
+        generator = c["generator"] or _("not stated")
+        lines.append("  " + _("Generator: {generator}").format(generator=generator))
     for a in c["actions"]:
         extra = ", ".join(
             x for x in (a.get("when"), a.get("software_agent"), a.get("digital_source_type")) if x
         )
-        lines.append(
-            f"    action {with_code(action_words, a['action'])}" + (f": {extra}" if extra else "")
+        action = with_code(action_words, a["action"])
+        line = (
+            _("action {action}: {details}").format(action=action, details=extra)
+            if extra
+            else _("action {action}").format(action=action)
         )
+        lines.append(f"    {line}")
     for p in c["permissions"]:
-        lines.append(f"    permission (not an AI disclosure): {p['permission']} = {p.get('use')}")
+        lines.append(
+            "    "
+            + _("permission (not an AI disclosure): {permission} = {use}").format(
+                permission=p["permission"], use=p.get("use")
+            )
+        )
     lines += _ingredient_lines(c["ingredients"], 2)
     if c["failures"]:
-        lines.append(f"  Status codes: {', '.join(c['failures'])}")
+        lines.append("  " + _("Status codes: {codes}").format(codes=", ".join(c["failures"])))
     files = [
-        f"{f['file']} ({f['anchors']} cert., sha256 {f['sha256'][:12]}…, {f['origin']})"
+        _("{file} ({anchors} cert., sha256 {digest}…, {origin})").format(
+            file=f["file"], anchors=f["anchors"], digest=f["sha256"][:12], origin=f["origin"]
+        )
         for f in j.get("trust_files", [])
     ]
     if files:
-        lines.append(f"  Trust files used: {'; '.join(files)}")
+        lines.append("  " + _("Trust files used: {files}").format(files="; ".join(files)))
     n = len(m["fields"])
-    lines.append(f"  Plain metadata (unsigned, easy to forge): {n} field{'s' * (n != 1)}")
+    lines.append(
+        "  "
+        + ngettext(
+            "Plain metadata (unsigned, easy to forge): {count} field",
+            "Plain metadata (unsigned, easy to forge): {count} fields",
+            n,
+        ).format(count=n)
+    )
     for hint in m["ai_hints"]:
-        lines.append(f"    hint: {hint}")
+        lines.append("    " + _("hint: {hint}").format(hint=hint))
     return "\n".join(lines) + "\n"
+
+
+def _credentials_line(c: dict) -> str:
+    """The verdict on the Content Credentials, with the library's state when it has one."""
+    verdict = with_code(verdict_words, c["reason"])
+    lowered = c["reason"] == "ok" and c["state"] != "Trusted"
+    if c["state"] and lowered:
+        sentence = _(
+            "Content Credentials: {verdict} (state {state}) — the library's state is lowered "
+            "by identity codes only"
+        )
+    elif c["state"]:
+        sentence = _("Content Credentials: {verdict} (state {state})")
+    elif lowered:
+        sentence = _(
+            "Content Credentials: {verdict} — the library's state is lowered by identity codes only"
+        )
+    else:
+        sentence = _("Content Credentials: {verdict}")
+    return sentence.format(verdict=verdict, state=c["state"])
+
+
+def _identity_line(ident: dict) -> str:
+    """A CAWG identity: its kind, who, who issued it, its status (and codes, for experts)."""
+    kind = with_code(identity_kind_words, ident.get("type"))
+    who = ident.get("name") or _("unnamed")
+    status = with_code(identity_words, ident["status"])
+    if ident.get("issuer"):
+        line = _("Identity ({kind}): {who}, issued by {issuer} — {status}").format(
+            kind=kind, who=who, issuer=ident["issuer"], status=status
+        )
+    else:
+        line = _("Identity ({kind}): {who} — {status}").format(kind=kind, who=who, status=status)
+    return line + (f" ({', '.join(ident['codes'])})" if ident.get("codes") else "")
 
 
 def _ingredient_lines(ingredients: list[dict], depth: int) -> list[str]:
@@ -194,9 +272,13 @@ def _ingredient_lines(ingredients: list[dict], depth: int) -> list[str]:
     for ing in ingredients:
         pad = "  " * depth
         out.append(
-            f"{pad}ingredient '{ing['title']}' ({ing['relationship']}): "
-            f"{with_code(verdict_words, ing['reason'])}; "
-            f"AI signal {with_code(ai_signal_words, ing.get('ai_signal', 'unknown'))}"
+            pad
+            + _("ingredient '{title}' ({relationship}): {verdict}; AI signal {signal}").format(
+                title=ing["title"],
+                relationship=ing["relationship"],
+                verdict=with_code(verdict_words, ing["reason"]),
+                signal=with_code(ai_signal_words, ing.get("ai_signal", "unknown")),
+            )
         )
         out += _ingredient_lines(ing.get("ingredients", []), depth + 1)
     return out

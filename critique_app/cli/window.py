@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from critique_app.i18n import _
+
 if TYPE_CHECKING:
     from critique_app.services.demo import DemoProject
 
@@ -27,7 +29,12 @@ def ensure_demo(folder: Path, *, rebuild: bool = False) -> DemoProject:
     from critique_app.services.demo import build_demo, demo_paths, is_built
 
     if rebuild or not is_built(folder):
-        print(f"Building the demo project in {folder} (once; about a minute)…", file=sys.stderr)
+        print(
+            _("Building the demo project in {folder} (once; about a minute)…").format(
+                folder=folder
+            ),
+            file=sys.stderr,
+        )
         progress = TerminalProgress("demo")
         try:
             build_demo(folder, progress)

@@ -1,5 +1,9 @@
 """Every window action with its shortcut, in one table: menus, the README and tests read it here.
 
+The texts are marked with N_() and translated where they are shown (`_()` in ActionCollection,
+menu_title and shortcut_table), in the language chosen when the window starts; a translation
+writes its own Alt letter with `&`, one per menu (tests/gui/test_menus_and_help.py).
+
 The main window connects `triggered` to the panel that does the work (the annotation workbench
 wires the Annotate menu's); nothing else defines keys.
 """
@@ -10,6 +14,9 @@ from dataclasses import dataclass
 
 from PyQt6.QtCore import QKeyCombination, QObject, Qt
 from PyQt6.QtGui import QAction, QKeySequence
+from PyQt6.QtWidgets import QMenu, QMenuBar
+
+from critique_app.i18n import N_, _
 
 
 @dataclass(frozen=True)
@@ -28,106 +35,123 @@ HELP = "Help"
 PROVENANCE = "Provenance"
 
 SPECS: tuple[ActionSpec, ...] = (
-    ActionSpec("new_project", "&New project…", ("Ctrl+N",), "File"),
-    ActionSpec("open", "&Open project or film…", ("Ctrl+O",), "File"),
-    ActionSpec("open_recent", "Open &Recent", (), "File"),  # a submenu (gui/project_commands.py)
-    ActionSpec("add_film", "&Add a film to the project…", ("Ctrl+Shift+O",), "File"),
-    ActionSpec("relink", "&Find moved films by their content…", (), "File"),
+    ActionSpec("new_project", N_("&New project…"), ("Ctrl+N",), "File"),
+    ActionSpec("open", N_("&Open project or film…"), ("Ctrl+O",), "File"),
+    ActionSpec(
+        "open_recent", N_("Open &Recent"), (), "File"
+    ),  # a submenu (gui/project_commands.py)
+    ActionSpec("add_film", N_("&Add a film to the project…"), ("Ctrl+Shift+O",), "File"),
+    ActionSpec("relink", N_("&Find moved films by their content…"), (), "File"),
     ActionSpec(
         "import_annotations",
-        "&Import annotations (ELAN, W3C/IIIF JSON, VTT/SRT, CSV)…",
+        N_("&Import annotations (ELAN, W3C/IIIF JSON, VTT/SRT, CSV)…"),
         (),
         "File",
     ),
     # wired by gui/panels/exports/annotation_export.py; enabled while a film is on screen
-    ActionSpec("export_annotations", "&Export annotations…", (), "File"),
-    ActionSpec("screen_folder", "&Screen a folder of submissions…", (), "File"),
-    ActionSpec("save_copy", "Sa&ve a copy of the project as…", ("Ctrl+Shift+S",), "File"),
-    ActionSpec("close_project", "&Close project", ("Ctrl+W",), "File"),
-    ActionSpec("quit", "&Quit", ("Ctrl+Q",), "File"),
-    ActionSpec("undo", "&Undo", ("Ctrl+Z",), "Edit"),
-    ActionSpec("redo", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Edit"),
+    ActionSpec("export_annotations", N_("&Export annotations…"), (), "File"),
+    ActionSpec("screen_folder", N_("&Screen a folder of submissions…"), (), "File"),
+    ActionSpec("save_copy", N_("Sa&ve a copy of the project as…"), ("Ctrl+Shift+S",), "File"),
+    ActionSpec("close_project", N_("&Close project"), ("Ctrl+W",), "File"),
+    ActionSpec("quit", N_("&Quit"), ("Ctrl+Q",), "File"),
+    ActionSpec("undo", N_("&Undo"), ("Ctrl+Z",), "Edit"),
+    ActionSpec("redo", N_("&Redo"), ("Ctrl+Shift+Z", "Ctrl+Y"), "Edit"),
     # no key: Ctrl+, (the usual one) is Slower, next to Ctrl+. Faster
-    ActionSpec("preferences", "&Preferences…", (), "Edit"),
-    ActionSpec("play_pause", "&Play / pause", ("Space",), "Playback", repeats=False),
-    ActionSpec("shuttle_back", "Play &backwards (J, again: faster)", ("J",), "Playback"),
+    ActionSpec("preferences", N_("&Preferences…"), (), "Edit"),
+    ActionSpec("play_pause", N_("&Play / pause"), ("Space",), "Playback", repeats=False),
+    ActionSpec("shuttle_back", N_("Play &backwards (J, again: faster)"), ("J",), "Playback"),
     ActionSpec(
-        "shuttle_stop", "&Stop (K; hold K + J/L: one frame)", ("K",), "Playback", repeats=False
+        "shuttle_stop", N_("&Stop (K; hold K + J/L: one frame)"), ("K",), "Playback", repeats=False
     ),
-    ActionSpec("shuttle_forward", "Play &forwards (L, again: 2×, 4×, 8×)", ("L",), "Playback"),
-    ActionSpec("frame_back", "Pre&vious frame", ("Left",), "Playback"),
-    ActionSpec("frame_forward", "&Next frame", ("Right",), "Playback"),
-    ActionSpec("second_back", "Back &one second", ("Shift+Left",), "Playback"),
-    ActionSpec("second_forward", "Forward one se&cond", ("Shift+Right",), "Playback"),
-    ActionSpec("go_start", "Go to s&tart", ("Home",), "Playback"),
-    ActionSpec("go_end", "Go to &end", ("End",), "Playback"),
-    ActionSpec("previous_mark", "Previous &annotation or marker", ("Up",), "Playback"),
-    ActionSpec("next_mark", "Ne&xt annotation or marker", ("Down",), "Playback"),
-    ActionSpec("go_to", "&Go to timecode, frame or seconds…", ("Ctrl+G",), "Playback"),
-    ActionSpec("slower", "S&lower", ("Ctrl+,",), "Playback"),
-    ActionSpec("faster", "Faste&r", ("Ctrl+.",), "Playback"),
-    ActionSpec("mute", "&Mute", ("Ctrl+M",), "Playback", checkable=True),
-    ActionSpec("volume_up", "Vol&ume up", ("Ctrl+Up",), "Playback"),
-    ActionSpec("volume_down", "Volume &down", ("Ctrl+Down",), "Playback"),
-    ActionSpec("set_in", "Set &in point", ("I",), "Marks"),
-    ActionSpec("set_out", "Set &out point", ("O",), "Marks"),
-    ActionSpec("go_in", "&Go to in point", ("Shift+I",), "Marks"),
-    ActionSpec("go_out", "Go to o&ut point", ("Shift+O",), "Marks"),
-    ActionSpec("clear_marks", "&Clear in and out", ("Alt+X",), "Marks"),
-    ActionSpec("loop", "&Loop in → out", ("Ctrl+L",), "Marks", checkable=True),
-    ActionSpec("fullscreen", "&Full screen", ("F",), "View", checkable=True, repeats=False),
+    ActionSpec("shuttle_forward", N_("Play &forwards (L, again: 2×, 4×, 8×)"), ("L",), "Playback"),
+    ActionSpec("frame_back", N_("Pre&vious frame"), ("Left",), "Playback"),
+    ActionSpec("frame_forward", N_("&Next frame"), ("Right",), "Playback"),
+    ActionSpec("second_back", N_("Back &one second"), ("Shift+Left",), "Playback"),
+    ActionSpec("second_forward", N_("Forward one se&cond"), ("Shift+Right",), "Playback"),
+    ActionSpec("go_start", N_("Go to s&tart"), ("Home",), "Playback"),
+    ActionSpec("go_end", N_("Go to &end"), ("End",), "Playback"),
+    ActionSpec("previous_mark", N_("Previous &annotation or marker"), ("Up",), "Playback"),
+    ActionSpec("next_mark", N_("Ne&xt annotation or marker"), ("Down",), "Playback"),
+    ActionSpec("go_to", N_("&Go to timecode, frame or seconds…"), ("Ctrl+G",), "Playback"),
+    ActionSpec("slower", N_("S&lower"), ("Ctrl+,",), "Playback"),
+    ActionSpec("faster", N_("Faste&r"), ("Ctrl+.",), "Playback"),
+    ActionSpec("mute", N_("&Mute"), ("Ctrl+M",), "Playback", checkable=True),
+    ActionSpec("volume_up", N_("Vol&ume up"), ("Ctrl+Up",), "Playback"),
+    ActionSpec("volume_down", N_("Volume &down"), ("Ctrl+Down",), "Playback"),
+    ActionSpec("set_in", N_("Set &in point"), ("I",), "Marks"),
+    ActionSpec("set_out", N_("Set &out point"), ("O",), "Marks"),
+    ActionSpec("go_in", N_("&Go to in point"), ("Shift+I",), "Marks"),
+    ActionSpec("go_out", N_("Go to o&ut point"), ("Shift+O",), "Marks"),
+    ActionSpec("clear_marks", N_("&Clear in and out"), ("Alt+X",), "Marks"),
+    ActionSpec("loop", N_("&Loop in → out"), ("Ctrl+L",), "Marks", checkable=True),
+    ActionSpec("fullscreen", N_("&Full screen"), ("F",), "View", checkable=True, repeats=False),
     # Esc brings the keys back to the picture from any field (and leaves full screen).
     ActionSpec(
-        "back_to_picture", "Back to the &picture (and out of full screen)", ("Esc",), "View"
+        "back_to_picture", N_("Back to the &picture (and out of full screen)"), ("Esc",), "View"
     ),
     ActionSpec(
-        "timecode_mode", "Cycle &timecode display (SMPTE / frames / seconds)", ("Ctrl+T",), "View"
+        "timecode_mode",
+        N_("Cycle &timecode display (SMPTE / frames / seconds)"),
+        ("Ctrl+T",),
+        "View",
     ),
-    ActionSpec("zoom_in", "Zoom timeline &in", ("+", "="), "View"),
-    ActionSpec("zoom_out", "Zoom timeline &out", ("-",), "View"),
-    ActionSpec("zoom_fit", "Fit &whole film in timeline", ("Ctrl+0",), "View"),
-    ActionSpec("thumbnails", "Generate timeline t&humbnails", ("Ctrl+Shift+T",), "View"),
-    ActionSpec("compare_with", "&Compare with…", (), "View", repeats=False),
-    ActionSpec("nudge_back", "Nudge the compared film one frame &back", ("Alt+Left",), "View"),
+    ActionSpec("zoom_in", N_("Zoom timeline &in"), ("+", "="), "View"),
+    ActionSpec("zoom_out", N_("Zoom timeline &out"), ("-",), "View"),
+    ActionSpec("zoom_fit", N_("Fit &whole film in timeline"), ("Ctrl+0",), "View"),
+    ActionSpec("thumbnails", N_("Generate timeline t&humbnails"), ("Ctrl+Shift+T",), "View"),
+    ActionSpec("compare_with", N_("&Compare with…"), (), "View", repeats=False),
+    ActionSpec("nudge_back", N_("Nudge the compared film one frame &back"), ("Alt+Left",), "View"),
     ActionSpec(
-        "nudge_forward", "Nudge the compared film one frame forw&ard", ("Alt+Right",), "View"
+        "nudge_forward", N_("Nudge the compared film one frame forw&ard"), ("Alt+Right",), "View"
     ),
-    ActionSpec("reset_layout", "Reset layout", (), "View", repeats=False),
+    ActionSpec("reset_layout", N_("Reset layout"), (), "View", repeats=False),
     # The Annotate menu: built and wired by gui/annotate/annotation_actions.py (the tools form a group).
-    ActionSpec("annotate_range", "&New annotation from in → out", ("N",), ANNOTATE, repeats=False),
     ActionSpec(
-        "annotate_frame", "New annotation on this &frame", ("Shift+N",), ANNOTATE, repeats=False
+        "annotate_range", N_("&New annotation from in → out"), ("N",), ANNOTATE, repeats=False
     ),
     ActionSpec(
-        "delete_annotation", "&Delete the selected annotation", ("Delete",), ANNOTATE, repeats=False
+        "annotate_frame", N_("New annotation on this &frame"), ("Shift+N",), ANNOTATE, repeats=False
+    ),
+    ActionSpec(
+        "delete_annotation",
+        N_("&Delete the selected annotation"),
+        ("Delete",),
+        ANNOTATE,
+        repeats=False,
     ),
     # Ctrl+Shift+S is left for File ▸ Save a copy as…, as in most applications.
-    ActionSpec("add_to_seminar", "Add &to seminar…", ("Ctrl+Shift+A",), ANNOTATE, repeats=False),
-    ActionSpec("tool_select", "&Select and move regions", ("V",), ANNOTATE, True, repeats=False),
-    ActionSpec("tool_rectangle", "Draw a &rectangle", ("R",), ANNOTATE, True, repeats=False),
-    ActionSpec("tool_ellipse", "Draw an &ellipse", ("E",), ANNOTATE, True, repeats=False),
+    ActionSpec(
+        "add_to_seminar", N_("Add &to seminar…"), ("Ctrl+Shift+A",), ANNOTATE, repeats=False
+    ),
+    ActionSpec(
+        "tool_select", N_("&Select and move regions"), ("V",), ANNOTATE, True, repeats=False
+    ),
+    ActionSpec("tool_rectangle", N_("Draw a &rectangle"), ("R",), ANNOTATE, True, repeats=False),
+    ActionSpec("tool_ellipse", N_("Draw an &ellipse"), ("E",), ANNOTATE, True, repeats=False),
     ActionSpec(
         "tool_polygon",
-        "Draw a &polygon (double-click closes)",
+        N_("Draw a &polygon (double-click closes)"),
         ("P",),
         ANNOTATE,
         True,
         repeats=False,
     ),
-    ActionSpec("tool_freehand", "Draw free&hand", ("D",), ANNOTATE, True, repeats=False),
-    ActionSpec("find_annotations", "Se&arch annotations…", ("Ctrl+F",), ANNOTATE, repeats=False),
-    ActionSpec("edit_vocabulary", "Edit &vocabularies…", (), ANNOTATE, repeats=False),
-    ActionSpec("merge_projects", "&Merge students' projects…", (), ANNOTATE, repeats=False),
+    ActionSpec("tool_freehand", N_("Draw free&hand"), ("D",), ANNOTATE, True, repeats=False),
+    ActionSpec(
+        "find_annotations", N_("Se&arch annotations…"), ("Ctrl+F",), ANNOTATE, repeats=False
+    ),
+    ActionSpec("edit_vocabulary", N_("Edit &vocabularies…"), (), ANNOTATE, repeats=False),
+    ActionSpec("merge_projects", N_("&Merge students' projects…"), (), ANNOTATE, repeats=False),
     # The Help menu (gui/keys/help_menu.py): the last of the menu bar.
-    ActionSpec("keyboard_shortcuts", "&Keyboard shortcuts", ("F1",), HELP, repeats=False),
-    ActionSpec("about", "&About Critique", (), HELP, repeats=False),
+    ActionSpec("keyboard_shortcuts", N_("&Keyboard shortcuts"), ("F1",), HELP, repeats=False),
+    ActionSpec("about", N_("&About Critique"), (), HELP, repeats=False),
     # The Provenance menu: built by gui/panels/matches/matches_dock.py; Check a file… is wired by the window.
     ActionSpec(
         "check_file",
-        "Check a fi&le…",
+        N_("Check a fi&le…"),
         (),
         PROVENANCE,
-        tip="Check the Content Credentials of any still or film in the provenance panel",
+        tip=N_("Check the Content Credentials of any still or film in the provenance panel"),
         repeats=False,
     ),
 )
@@ -137,21 +161,39 @@ MENUS = ("File", "Edit", "Playback", "Marks", "View")  # the main window's; Anno
 # Each menu of the bar opens with its own Alt letter (Playback, Provenance and Panels all start
 # with P); the items of every menu have theirs too, written in the texts above.
 MENU_TITLES = {
-    "File": "&File",
-    "Edit": "&Edit",
-    "Playback": "&Playback",
-    "Marks": "&Marks",
-    "View": "&View",
-    ANNOTATE: "&Annotate",
-    "Provenance": "P&rovenance",
-    "Panels": "Pa&nels",
-    HELP: "&Help",
+    "File": N_("&File"),
+    "Edit": N_("&Edit"),
+    "Playback": N_("&Playback"),
+    "Marks": N_("&Marks"),
+    "View": N_("&View"),
+    ANNOTATE: N_("&Annotate"),
+    "Provenance": N_("P&rovenance"),
+    "Panels": N_("Pa&nels"),
+    HELP: N_("&Help"),
 }
 
 
 def menu_title(menu: str) -> str:
-    """The menu's title as the menu bar shows it, with its Alt letter."""
-    return MENU_TITLES.get(menu, f"&{menu}")
+    """The menu's title as the menu bar shows it, in the language in use, with its Alt letter."""
+    return _(MENU_TITLES[menu]) if menu in MENU_TITLES else f"&{menu}"
+
+
+def add_menu(bar: QMenuBar, menu: str) -> QMenu:
+    """Menu `menu` ("File", ANNOTATE...) added to the bar with its title in the language in
+    use; its object name keeps the English key, so `find_menu` finds it in any language."""
+    added = bar.addMenu(menu_title(menu))
+    assert added is not None
+    added.setObjectName(f"menu_{menu}")
+    return added
+
+
+def find_menu(bar: QMenuBar, menu: str) -> QMenu | None:
+    """The bar's menu `menu` (a key of MENU_TITLES), whatever language its title is in."""
+    for action in bar.actions():
+        found = action.menu()
+        if isinstance(found, QMenu) and found.objectName() == f"menu_{menu}":
+            return found
+    return None
 
 
 def plain(text: str) -> str:
@@ -189,13 +231,14 @@ class ActionCollection:
     def __init__(self, parent: QObject) -> None:
         self._actions: dict[str, QAction] = {}
         for spec in SPECS:
-            action = QAction(spec.text, parent)
+            text = _(spec.text)
+            action = QAction(text, parent)
             action.setObjectName(spec.name)
             action.setShortcuts([QKeySequence(s) for s in spec.shortcuts])
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             action.setCheckable(spec.checkable)
             keys = " / ".join(spec.shortcuts)
-            action.setToolTip(f"{plain(spec.text)} ({keys})" if keys else plain(spec.text))
+            action.setToolTip(f"{plain(text)} ({keys})" if keys else plain(text))
             action.setAutoRepeat(spec.repeats)
             self._actions[spec.name] = action
 
@@ -213,7 +256,7 @@ def shortcut_table(menu: str | None = None) -> list[tuple[str, str]]:
     """(keys, what they do) for the README and Help ▸ Keyboard shortcuts (one menu's when
     `menu` is given), actions without keys left out."""
     return [
-        (" / ".join(s.shortcuts), s.text)
+        (" / ".join(s.shortcuts), _(s.text))
         for s in SPECS
         if s.shortcuts and (menu is None or s.menu == menu)
     ]

@@ -16,6 +16,7 @@ from PyQt6.QtWidgets import QApplication
 
 from critique_app.gui import theme as themes
 from critique_app.gui.settings import Settings
+from critique_app.gui.translation import apply_language
 from critique_app.gui.welcome import ask_name_on_first_run
 from critique_app.gui.window_context import WindowContext
 from critique_app.paths import resource
@@ -36,6 +37,7 @@ def make_app(argv: list[str] | None = None) -> QApplication:
         app.setWindowIcon(QIcon(str(icon)))
     app.setStyle("Fusion")
     apply_theme(app)
+    apply_language(app, Settings().language)
     return app
 
 

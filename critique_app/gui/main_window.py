@@ -18,6 +18,7 @@ from PyQt6.QtWidgets import (
     QDockWidget,
     QLabel,
     QMainWindow,
+    QMenu,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -25,7 +26,7 @@ from PyQt6.QtWidgets import (
 
 from critique_app.errors import UserError
 from critique_app.gui import file_dialogs
-from critique_app.gui.actions import MENUS, ActionCollection, menu_title
+from critique_app.gui.actions import MENUS, ActionCollection, add_menu
 from critique_app.gui.keys.focus_rules import FocusRules
 from critique_app.gui.keys.help_menu import install_help
 from critique_app.gui.keys.menu_letters import letter_every_menu
@@ -186,11 +187,12 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         assert bar is not None
         for title in MENUS:
-            menu = bar.addMenu(menu_title(title))
+            menu = add_menu(bar, title)
             assert menu is not None
             for action in self.action_table.in_menu(title):
                 menu.addAction(action)
-        self.panels_menu = bar.addMenu(menu_title("Panels"))
+        # QMenu | None as WindowContext declares it (the Protocol reads it as writable)
+        self.panels_menu: QMenu | None = add_menu(bar, "Panels")
         self.help_menu = install_help(self, self.action_table)  # last: others go before Panels
         for action in self.action_table.all():
             self.addAction(action)  # shortcuts work even with the menu bar hidden (full screen)

@@ -30,8 +30,10 @@ from critique_app.gui.settings import Settings
 from critique_app.gui.welcome import NameFields
 from critique_app.gui.window_context import WindowContext
 from critique_app.gui.you_badge import YouBadge
+from critique_app.i18n import N_, _
 
-LANGUAGE_NAMES = {"system": "Same as the computer", "en": "English", "fr": "Français"}
+# each language by its own name, never translated; "system" in the language in use
+LANGUAGE_NAMES = {"system": N_("Same as the computer"), "en": "English", "fr": "Français"}
 THEME_NAMES = {"dark": "Dark", "light": "Light", "system": "Same as the computer"}
 
 
@@ -83,14 +85,14 @@ class PreferencesDialog(QDialog):
         you_form.addRow(QLabel("New annotations carry this name as their author."))
         column.addWidget(you)
 
-        look = QGroupBox("Language and look")
+        look = QGroupBox(_("Language and look"))
         look_form = QFormLayout(look)
         self.language = QComboBox()
         for key, text in LANGUAGE_NAMES.items():
-            self.language.addItem(text, key)
+            self.language.addItem(_(text) if key == "system" else text, key)
         self.language.setCurrentIndex(list(LANGUAGE_NAMES).index(settings.language))
-        look_form.addRow("Language:", self.language)
-        self.language_note = QLabel("A new language applies after a restart.")
+        look_form.addRow(_("Language:"), self.language)
+        self.language_note = QLabel(_("A new language applies after a restart."))
         look_form.addRow(self.language_note)
         self.theme = QComboBox()
         for key, text in THEME_NAMES.items():

@@ -11,6 +11,7 @@ from PyQt6.QtWidgets import QListWidget, QListWidgetItem
 
 from critique_app.domain.commands import UndoStack
 from critique_app.gui.window_context import WindowContext
+from critique_app.i18n import _
 
 START = "The project as it was opened"
 NO_PROJECT = "Open a project: its edits are listed here, and a click goes back to any of them."
@@ -53,10 +54,15 @@ class UndoHistory(QObject):
         stack = self.stack
         undo = stack.undo_label if stack is not None else None
         redo = stack.redo_label if stack is not None else None
-        self.undo_action.setText(f"&Undo {undo}" if undo else "&Undo")
-        self.redo_action.setText(f"&Redo {redo}" if redo else "&Redo")
-        self.undo_action.setToolTip(f"Undo {undo} (Ctrl+Z)" if undo else "Nothing to undo.")
-        self.redo_action.setToolTip(f"Redo {redo} (Ctrl+Shift+Z)" if redo else "Nothing to redo.")
+        # the step's name comes from the command that made it (critique_app.domain.commands)
+        self.undo_action.setText(_("&Undo {step}").format(step=undo) if undo else _("&Undo"))
+        self.redo_action.setText(_("&Redo {step}").format(step=redo) if redo else _("&Redo"))
+        self.undo_action.setToolTip(
+            _("Undo {step} (Ctrl+Z)").format(step=undo) if undo else _("Nothing to undo.")
+        )
+        self.redo_action.setToolTip(
+            _("Redo {step} (Ctrl+Shift+Z)").format(step=redo) if redo else _("Nothing to redo.")
+        )
         self._fill(stack)
 
     def _fill(self, stack: UndoStack | None) -> None:

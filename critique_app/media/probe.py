@@ -17,6 +17,7 @@ import av
 
 from critique_app.domain.timecode import is_drop_frame_rate, parse_rate, smpte_to_frame
 from critique_app.errors import UserError
+from critique_app.i18n import _
 from critique_app.media import packets
 
 _FRIENDLY_FORMATS = {"matroska": "mkv", "mpegts": "ts", "mpeg": "mpg"}
@@ -74,20 +75,22 @@ def probe(path: str | Path) -> MediaInfo:
         with av.open(str(path), metadata_errors="ignore") as container:
             return _describe(path, container, table)
     except LookupError:
-        raise UserError(f"{path} has no video stream (it holds no pictures to show).") from None
+        raise UserError(
+            _("{path} has no video stream (it holds no pictures to show).").format(path=path)
+        ) from None
     except av.error.FFmpegError as err:
         raise UserError(_why_unreadable(path, err)) from None
 
 
 def _check_file(path: Path) -> None:
     if not path.exists():
-        raise UserError(f"{path} does not exist.")
+        raise UserError(_("{path} does not exist.").format(path=path))
     if path.is_dir():
-        raise UserError(f"{path} is a folder, not a media file.")
+        raise UserError(_("{path} is a folder, not a media file.").format(path=path))
     if not os.access(path, os.R_OK):
-        raise UserError(f"{path} cannot be read (permission denied).")
+        raise UserError(_("{path} cannot be read (permission denied).").format(path=path))
     if path.stat().st_size == 0:
-        raise UserError(f"{path} is empty (0 bytes), so it holds no video.")
+        raise UserError(_("{path} is empty (0 bytes), so it holds no video.").format(path=path))
 
 
 def _describe(
@@ -95,8 +98,15 @@ def _describe(
 ) -> MediaInfo:
     stream = container.streams.video[0]
     if not table.pts:
-        reason = f": {table.ended_early}" if table.ended_early else ""
-        raise UserError(f"{path} has a video stream but not one readable frame{reason}.")
+        if table.ended_early:
+            raise UserError(
+                _("{path} has a video stream but not one readable frame: {reason}.").format(
+                    path=path, reason=str(table.ended_early).rstrip(".")
+                )
+            )
+        raise UserError(
+            _("{path} has a video stream but not one readable frame.").format(path=path)
+        )
     tb = table.time_base
     deltas = [b - a for a, b in zip(table.pts, table.pts[1:], strict=False)]
     vfr = _is_variable(deltas)
@@ -105,8 +115,9 @@ def _describe(
     except ValueError as err:  # timestamps a damaged or odd muxer wrote, e.g. 5760 fps
         reason = str(err).rstrip(".")
         raise UserError(
-            f"{path} cannot be shown frame by frame: its timestamps give no usable frame rate "
-            f"({reason})."
+            _(
+                "{path} cannot be shown frame by frame: its timestamps give no usable frame rate ({reason})."
+            ).format(path=path, reason=reason)
         ) from None
     last_duration = table.durations[-1] if table.durations and table.durations[-1] > 0 else 0
     if not last_duration:

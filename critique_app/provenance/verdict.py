@@ -11,31 +11,47 @@ from dataclasses import asdict
 from typing import Any
 
 from critique_app.domain.provenance_words import identity_kind_words, identity_words
+from critique_app.i18n import N_, _, ngettext
 from critique_app.provenance import reasons
 from critique_app.provenance.manifests import C2paFinding, Identity, Ingredient, Manifest
 from critique_app.provenance.vocab import AI_SIGNALS, rubric, stronger
 
 SENTENCES = {
-    "ok": "Content Credentials intact and signed by a signer on {list}.",
-    "untrusted_signer": "Content Credentials intact, but the signer is not on any trust list "
-    "used here: the file is unchanged since signing, not vouched for.",
-    "tampered": "Content Credentials invalid: the file or its manifest changed after signing "
-    "({codes}).",
-    "malformed": "Content Credentials invalid: the manifest breaks the C2PA rules ({codes}); "
-    "this says nothing about whether the pictures were changed.",
-    "expired_credential": "Content Credentials invalid because the signing certificate has "
-    "expired and no trusted timestamp proves it was signed in time; this is not tampering.",
-    "revoked": "Content Credentials invalid: the signing certificate was revoked.",
-    "ingredient_invalid": "The file's own credentials are intact, but an ingredient's "
-    "credentials are invalid ({codes}).",
-    "remote_manifest": "The file points to Content Credentials stored online ({url}); Critique "
-    "works offline and did not fetch them, so nothing was checked.",
-    "sidecar_without_asset": "A sidecar manifest without its asset: there are no pictures to "
-    "check it against. Put it beside its asset with the same name, or verify ASSET "
-    "--manifest THIS.c2pa.",
-    "unreadable": "The file could not be read for Content Credentials: {error}.",
-    "no_manifest": "No Content Credentials. This proves nothing: most tools and platforms "
-    "strip them, and most files never had any.",
+    "ok": N_("Content Credentials intact and signed by a signer on {list}."),
+    "untrusted_signer": N_(
+        "Content Credentials intact, but the signer is not on any trust list "
+        "used here: the file is unchanged since signing, not vouched for."
+    ),
+    "tampered": N_(
+        "Content Credentials invalid: the file or its manifest changed after signing ({codes})."
+    ),
+    "malformed": N_(
+        "Content Credentials invalid: the manifest breaks the C2PA rules ({codes}); "
+        "this says nothing about whether the pictures were changed."
+    ),
+    "expired_credential": N_(
+        "Content Credentials invalid because the signing certificate has "
+        "expired and no trusted timestamp proves it was signed in time; this is not tampering."
+    ),
+    "revoked": N_("Content Credentials invalid: the signing certificate was revoked."),
+    "ingredient_invalid": N_(
+        "The file's own credentials are intact, but an ingredient's "
+        "credentials are invalid ({codes})."
+    ),
+    "remote_manifest": N_(
+        "The file points to Content Credentials stored online ({url}); Critique "
+        "works offline and did not fetch them, so nothing was checked."
+    ),
+    "sidecar_without_asset": N_(
+        "A sidecar manifest without its asset: there are no pictures to "
+        "check it against. Put it beside its asset with the same name, or verify ASSET "
+        "--manifest THIS.c2pa."
+    ),
+    "unreadable": N_("The file could not be read for Content Credentials: {error}."),
+    "no_manifest": N_(
+        "No Content Credentials. This proves nothing: most tools and platforms "
+        "strip them, and most files never had any."
+    ),
 }
 
 
@@ -54,14 +70,15 @@ def reason_for_codes(codes: list[str]) -> str | None:
 def classify(finding: C2paFinding, trust_list: str | None) -> tuple[str | None, str, str]:
     """(state, reason, sentence) for the file as a whole."""
     if finding.error_kind == "no_manifest" or (not finding.present and not finding.error):
-        return None, "no_manifest", SENTENCES["no_manifest"]
+        return None, "no_manifest", _(SENTENCES["no_manifest"])
     if finding.error_kind == "sidecar_without_asset":
-        return None, "sidecar_without_asset", SENTENCES["sidecar_without_asset"]
+        return None, "sidecar_without_asset", _(SENTENCES["sidecar_without_asset"])
     if finding.error_kind == "remote":
-        return None, "remote_manifest", SENTENCES["remote_manifest"].format(url=finding.remote_url)
+        sentence = _(SENTENCES["remote_manifest"]).format(url=finding.remote_url)
+        return None, "remote_manifest", sentence
     if finding.error_kind == "unreadable" or finding.error:
-        error = (finding.error or "unknown error").rstrip(".")
-        return None, "unreadable", SENTENCES["unreadable"].format(error=error)
+        error = (finding.error or _("unknown error")).rstrip(".")
+        return None, "unreadable", _(SENTENCES["unreadable"]).format(error=error)
     state = finding.state
     hard = [c for c in finding.failures if not _tolerated(c)]
     reason = reason_for_codes(finding.failures)
@@ -72,8 +89,8 @@ def classify(finding: C2paFinding, trust_list: str | None) -> tuple[str | None, 
         reason, hard = "ingredient_invalid", broken
     if reason is None:
         reason = "ok" if finding.signer_trusted else "untrusted_signer"
-    codes = ", ".join(sorted(set(hard))) or "no detail from the library"
-    sentence = SENTENCES[reason].format(codes=codes, list=trust_list or "a trust list")
+    codes = ", ".join(sorted(set(hard))) or _("no detail from the library")
+    sentence = _(SENTENCES[reason]).format(codes=codes, list=trust_list or _("a trust list"))
     return state, reason, sentence
 
 
@@ -176,24 +193,35 @@ def signal_of(
 def ai_signal(finding: C2paFinding) -> tuple[str, str | None, str]:
     """(signal, source manifest label, sentence) over every manifest of the file."""
     if not finding.present or not finding.active_label or finding.error:
-        return "unknown", None, "No readable Content Credentials, so no declared AI signal."
+        return "unknown", None, _("No readable Content Credentials, so no declared AI signal.")
     signal, source = signal_of(finding.active_label, finding.manifests)
-    where = ""
+    # the declaration starts the sentence; where it sits and a warning may follow
+    text = _(DECLARATIONS[signal])
     if source and source != finding.active_label:
-        where = f" in an ingredient's manifest ({_manifest_name(finding.manifests, source)})"
+        name = _manifest_name(finding.manifests, source)
+        text = _("{declaration} in an ingredient's manifest ({manifest})").format(
+            declaration=text, manifest=name
+        )
     elif source:
-        where = " in the file's own (active) manifest"
-    text = {
-        "fully_genai": "Declared as created by generative AI (trainedAlgorithmicMedia)",
-        "partly_genai": "Declared as partly made with generative AI",
-        "may_contain_genai": "Declared as a composite that may contain generative AI",
-        "captured": "Declared as captured by a camera or recorder",
-        "non_genai_creation": "Declared as a digital creation without generative AI",
-        "none_declared": "No manifest declares how the content was made",
-    }[signal]
+        text = _("{declaration} in the file's own (active) manifest").format(declaration=text)
     if reason_for_codes(finding.failures) is not None:  # CAWG identity codes do not count
-        where += "; the credentials are invalid, so treat this declaration with care"
-    return signal, source, text + where + "."
+        text = _(
+            "{declaration}; the credentials are invalid, so treat this declaration with care"
+        ).format(declaration=text)
+    # Translators: the end of the sentence on the AI signal (its full stop, in your script)
+    return signal, source, _("{declaration}.").format(declaration=text)
+
+
+# What the manifests declare, by AI signal (the start of the sentence ai_signal makes).
+DECLARATIONS = {
+    # Translators: the start of a sentence, which may go on with where it was declared
+    "fully_genai": N_("Declared as created by generative AI (trainedAlgorithmicMedia)"),
+    "partly_genai": N_("Declared as partly made with generative AI"),
+    "may_contain_genai": N_("Declared as a composite that may contain generative AI"),
+    "captured": N_("Declared as captured by a camera or recorder"),
+    "non_genai_creation": N_("Declared as a digital creation without generative AI"),
+    "none_declared": N_("No manifest declares how the content was made"),
+}
 
 
 def _manifest_name(manifests: dict[str, Manifest], label: str) -> str:
@@ -268,9 +296,14 @@ def identity_sentence(identities: list[Identity]) -> str:
         return ""
     parts = []
     for i in identities:
-        who = i.name or (i.identifiers[0].get("uri") if i.identifiers else None) or "unnamed"
+        who = i.name or (i.identifiers[0].get("uri") if i.identifiers else None) or _("unnamed")
         parts.append(f"{who} ({identity_kind_words(i.type)}): "
                      f"{identity_words(i.status)}")  # fmt: skip
     n = len(identities)
-    return (f"{n} identit{'y' if n == 1 else 'ies'} apart from the signer: " + "; ".join(parts)
-            + ". This does not change the verdict on the credentials.")  # fmt: skip
+    said = ngettext(
+        "{count} identity apart from the signer: {identities}.",
+        "{count} identities apart from the signer: {identities}.",
+        n,
+    ).format(count=n, identities="; ".join(parts))
+    unchanged = _("This does not change the verdict on the credentials.")
+    return f"{said} {unchanged}"

@@ -14,6 +14,7 @@ from pathlib import Path
 from critique_app.digest import sha256_file as sha256_file_digest
 from critique_app.domain.model import Film
 from critique_app.errors import UserError
+from critique_app.i18n import _
 from critique_app.progress import NO_PROGRESS, Progress
 from db.project import Project
 
@@ -26,11 +27,11 @@ def sha256_file(path: str | Path, progress: Progress = NO_PROGRESS) -> str:
             path, lambda done, total: progress.update(done, total, f"Checking {path.name}")
         )
     except FileNotFoundError:
-        raise UserError(f"{path} does not exist.") from None
+        raise UserError(_("{path} does not exist.").format(path=path)) from None
     except IsADirectoryError:
-        raise UserError(f"{path} is a folder, not a film file.") from None
+        raise UserError(_("{path} is a folder, not a film file.").format(path=path)) from None
     except PermissionError:
-        raise UserError(f"{path} cannot be read (permission denied).") from None
+        raise UserError(_("{path} cannot be read (permission denied).").format(path=path)) from None
 
 
 def add_film(
@@ -103,7 +104,7 @@ def relink(
     """
     folder = Path(folder).expanduser()
     if not folder.is_dir():
-        raise UserError(f"{folder} is not a folder to look for films in.")
+        raise UserError(_("{folder} is not a folder to look for films in.").format(folder=folder))
     wanted = missing_films(project) if films is None else list(films)
     result = RelinkResult()
     if not wanted:

@@ -15,6 +15,7 @@ from pathlib import Path
 from critique_app import __version__
 from critique_app.digest import sha256_file
 from critique_app.errors import UserError
+from critique_app.i18n import _
 from critique_app.progress import NO_PROGRESS, Progress
 from critique_app.provenance import verdict as verdicts
 from critique_app.provenance.examine import Examination, Request
@@ -46,7 +47,7 @@ def verify_file(
     Cancelled when `progress` is cancelled (the child reading the file is stopped)."""
     lists = lists_for(trust, cawg_trust)
     if sidecar is not None and not Path(sidecar).is_file():
-        raise UserError(f"The sidecar manifest {sidecar} does not exist.")
+        raise UserError(_("The sidecar manifest {sidecar} does not exist.").format(sidecar=sidecar))
     side = str(sidecar) if sidecar is not None else None
     req = Request(str(path), lists, [str(f) for f in fragments], thumbnails, side)
     if isolated:
@@ -139,7 +140,7 @@ def collect(paths: Iterable[str | Path]) -> list[Job]:
         elif p.exists() or os.path.lexists(p):
             files.append(p)
         else:
-            raise UserError(f"{p} does not exist.")
+            raise UserError(_("{path} does not exist.").format(path=p))
     formats = {f: _safe_format(f) for f in files}
     inits = [f for f in files if formats[f] == "mp4-init"]
     paired: dict[Path, list[Path]] = {i: [] for i in inits}
@@ -179,7 +180,7 @@ def verify_paths(
     jobs = collect(paths)
     if manifest is not None:
         if len(jobs) != 1:
-            raise UserError("--manifest goes with exactly one asset.")
+            raise UserError(_("--manifest goes with exactly one asset."))
         jobs[0].sidecar = Path(manifest)
     reports = []
     for done, job in enumerate(jobs):

@@ -17,7 +17,7 @@ from PyQt6.QtGui import QAction, QActionGroup
 from critique_app.domain import commands as cmd
 from critique_app.domain.model import Annotation, FrameRange, Keyframe, Region
 from critique_app.errors import UserError
-from critique_app.gui.actions import ANNOTATE, SPECS, menu_title
+from critique_app.gui.actions import ANNOTATE, SPECS, add_menu
 from critique_app.gui.annotate.annotation_editor import AnnotationEditor
 from critique_app.gui.annotate.annotation_menus import AnnotationMenus
 from critique_app.gui.annotate.annotation_table import AnnotationTable
@@ -97,7 +97,7 @@ class AnnotationWorkbench(QObject):
     def _build_menu(self) -> None:
         bar = self.window.menuBar()
         assert bar is not None
-        menu = bar.addMenu(menu_title(ANNOTATE))
+        menu = add_menu(bar, ANNOTATE)
         assert menu is not None
         panels = self.window.panels_menu
         if panels is not None:  # keep Panels last

@@ -23,6 +23,7 @@ from critique_app import __version__
 from critique_app.gui.actions import (
     HELP,
     ActionCollection,
+    add_menu,
     menu_title,
     plain,
     shortcut_menus,
@@ -108,7 +109,7 @@ class HelpMenu:
         self.about_box: QMessageBox | None = None
         bar = window.menuBar()
         assert bar is not None
-        self.menu = bar.addMenu(menu_title(HELP))
+        self.menu = add_menu(bar, HELP)
         assert self.menu is not None
         for action in actions.in_menu(HELP):
             self.menu.addAction(action)

@@ -28,6 +28,7 @@ from PyQt6.QtWidgets import (
 )
 
 from critique_app.errors import UserError
+from critique_app.gui.actions import PROVENANCE, find_menu
 from critique_app.gui.file_dialogs import open_file
 from critique_app.gui.window_context import WindowContext
 from critique_app.gui.worker import Task
@@ -110,15 +111,13 @@ class CopyMover(QObject):
         """The Provenance menu (the other copies of a film are a provenance question)."""
         bar = self.window.menuBar()
         assert bar is not None
-        menus = {
-            action.text().replace("&", ""): menu
-            for action in bar.actions()
-            if isinstance(menu := action.menu(), QMenu)
-        }
-        if "Provenance" in menus:
-            menus["Provenance"].addSeparator()
-            return menus["Provenance"]
-        return menus["File"]
+        provenance = find_menu(bar, PROVENANCE)
+        if provenance is not None:
+            provenance.addSeparator()
+            return provenance
+        menu = find_menu(bar, "File")
+        assert menu is not None
+        return menu
 
     def ask(self) -> None:
         if self.session.project is None or self.session.film is None:

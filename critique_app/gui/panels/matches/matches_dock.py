@@ -15,7 +15,7 @@ from PyQt6.QtWidgets import QDockWidget, QLabel
 
 from critique_app.domain.commands import Change
 from critique_app.domain.model import FrameRange
-from critique_app.gui.actions import menu_title
+from critique_app.gui.actions import add_menu
 from critique_app.gui.file_dialogs import open_files
 from critique_app.gui.panels.provenance.provenance_dock import ProvenanceDock
 from critique_app.gui.window_context import WindowContext
@@ -120,7 +120,7 @@ class MatchesDock(QObject):
         actions["check_provenance"].triggered.connect(lambda: self._raise(w.provenance.dock))
         bar = w.menuBar()
         assert bar is not None
-        menu = bar.addMenu(menu_title(MENU))
+        menu = add_menu(bar, MENU)
         assert menu is not None
         if w.panels_menu is not None:  # Panels stays last
             bar.insertMenu(w.panels_menu.menuAction(), menu)
