@@ -121,9 +121,11 @@ def churn(
     cycles: int,
     seed: int = 7,
     pump: Callable[[float], None] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> Tally:
     """`cycles` times: open (if needed), start all the work, wait a random moment, then switch
-    film / close the project / quit. Raises AssertionError at the first thing out of place."""
+    film / close the project / quit. Raises AssertionError at the first thing out of place.
+    `progress(n)` hears of each cycle done (a scenario process tells its runner it is alive)."""
     rng = random.Random(seed)
     tally = Tally()
 
@@ -186,6 +188,8 @@ def churn(
             window = new_window()
             window.open_path(project)
             settle(window)
+        if progress is not None:
+            progress(n + 1)
     window.close()
     return tally
 

@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -61,22 +62,49 @@ def scenario_env(display: str, tmp_path: Path) -> dict[str, str]:
     return x_environment(display, tmp_path / "data")
 
 
+# A scenario that prints nothing new for this long is hung. Its whole length is never bounded:
+# fifty windows with libvlc take minutes on a quiet machine and far longer beside CPU hogs (a
+# 900 s bound on the whole failed three runs at load 14 while every window still came and went).
+STALL_SECONDS = 300.0
+
+
 @pytest.fixture
 def run_scenario(xvfb_display: str, tmp_path: Path) -> Any:
-    """`run_scenario(name, clip)` -> the JSON the scenario wrote (its checks, as data)."""
+    """`run_scenario(name, clip)` -> the JSON the scenario wrote (its checks, as data). The
+    scenario prints a line at each step (tests/xvfb/scenarios.py `step`); only a scenario that
+    makes no step for STALL_SECONDS is stopped, as hung."""
 
-    def run(name: str, clip: Path, timeout: float = 90) -> dict[str, Any]:
+    def run(name: str, clip: Path) -> dict[str, Any]:
         out = tmp_path / f"{name}.json"
+        log = tmp_path / f"{name}.log"
         env = scenario_env(xvfb_display, tmp_path)
-        done = subprocess.run(
-            [sys.executable, "-m", "tests.xvfb.scenarios", name, str(clip), str(out)],
-            cwd=REPO,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-        )
-        assert done.returncode == 0, f"scenario {name} failed:\n{done.stdout}\n{done.stderr}"
+        with log.open("w") as sink:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "tests.xvfb.scenarios", name, str(clip), str(out)],
+                cwd=REPO,
+                env=env,
+                stdout=sink,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+            size, quiet_since = 0, time.monotonic()
+            while proc.poll() is None:
+                try:
+                    proc.wait(timeout=1.0)
+                except subprocess.TimeoutExpired:
+                    pass
+                grown = log.stat().st_size
+                if grown != size:
+                    size, quiet_since = grown, time.monotonic()
+                elif time.monotonic() - quiet_since > STALL_SECONDS:
+                    proc.kill()
+                    proc.wait()
+                    pytest.fail(
+                        f"scenario {name} made no step in {STALL_SECONDS:.0f} s (hung):\n"
+                        + log.read_text()[-4000:]
+                    )
+        output = log.read_text()
+        assert proc.returncode == 0, f"scenario {name} failed:\n{output[-8000:]}"
         return json.loads(out.read_text())
 
     return run

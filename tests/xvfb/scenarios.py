@@ -79,6 +79,7 @@ def difference(screen: np.ndarray, frame: np.ndarray) -> float:
 
 
 def check(app: QApplication, window: MainWindow, server: FrameServer, label: str) -> dict[str, Any]:
+    step(label)
     c = window.controller
     wait_for(
         app, lambda: not c.playing and c.mode == "exact" and window.video.picture.index == c.current
@@ -106,6 +107,12 @@ def check(app: QApplication, window: MainWindow, server: FrameServer, label: str
     }
 
 
+def step(what: str) -> None:
+    """One line per step on stdout: the runner (tests/xvfb/conftest.py) stops only a scenario
+    that makes no step for minutes, however long the whole takes on a busy machine."""
+    print(f"step: {what}", flush=True)
+
+
 def press(window: MainWindow, key: Qt.Key, times: int = 1) -> None:
     for _ in range(times):
         QTest.keyClick(window.video, key)
@@ -121,7 +128,7 @@ def churn_scenario(app: QApplication, project: str, out: str, cycles: int) -> in
         window.show()
         return window
 
-    tally = churn(app, new_window, Path(project), cycles)
+    tally = churn(app, new_window, Path(project), cycles, progress=lambda n: step(f"cycle {n}"))
     Path(out).write_text(json.dumps({"engine": "vlc", **tally.__dict__}))
     end_gui(app)
     return 0
@@ -265,6 +272,7 @@ def lifecycle_scenario(app: QApplication, project: str, out: str, count: int) ->
         report["threads_left"] += [
             t.name for t in threading.enumerate() if t.name.startswith("task:")
         ]
+        step(f"{n} windows made and destroyed")
     end_gui(app)
     report["windows_left"] = sum(isinstance(w, MainWindow) for w in app.topLevelWidgets())
     report["threads_left"] += [

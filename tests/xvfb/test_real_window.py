@@ -68,7 +68,7 @@ def festival(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.slow
 def test_two_hundred_hurried_cycles_with_real_libvlc(run_scenario: Any, festival: Path) -> None:
-    result = run_scenario("churn:200", festival, timeout=600)
+    result = run_scenario("churn:200", festival)
     assert result["cycles"] == 200
     assert min(result["switches"], result["closes"], result["quits"]) > 10
     assert set(result["started"]) == {"thumbnails", "matching", "anchors", "provenance"}
@@ -81,7 +81,7 @@ def test_fifty_windows_made_and_destroyed_in_one_process(run_scenario: Any, fest
     interpreter teardown with exit 0 (run_scenario checks it), nothing left running."""
     from tests.xvfb.scenarios import ORDERS
 
-    result = run_scenario("lifecycle:50", festival, timeout=900)
+    result = run_scenario("lifecycle:50", festival)
     assert result["windows"] == 50
     assert set(result["orders"]) == set(ORDERS), result["orders"]
     assert result["vlc_playing"] == 50  # libvlc was playing in every window
