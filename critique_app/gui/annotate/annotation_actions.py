@@ -23,6 +23,7 @@ from critique_app.gui.annotate.annotation_menus import AnnotationMenus
 from critique_app.gui.annotate.annotation_table import AnnotationTable
 from critique_app.gui.annotate.region_overlay import TOOLS, RegionOverlay, ShownRegion
 from critique_app.gui.window_context import WindowContext
+from critique_app.i18n import N_
 from critique_app.services.workspace import ProjectWorkspace
 
 TOOL_LABELS = {"select": "▸", "rectangle": "▭", "ellipse": "◯", "polygon": "⬠", "freehand": "✎"}
@@ -59,9 +60,9 @@ class AnnotationWorkbench(QObject):
         self.overlay.show()
         self.editor.add_tool_actions([self.actions[f"tool_{t}"] for t in ("select", *TOOLS)])
         self.editor.set_seminar_action(self.actions["add_to_seminar"])  # the seminar dock acts
-        self.editor_dock = window.add_panel("Annotation", self.editor)
+        self.editor_dock = window.add_panel(N_("Annotation"), self.editor)
         self.table_dock = window.add_panel(
-            "Annotations", self.table, Qt.DockWidgetArea.BottomDockWidgetArea
+            N_("Annotations"), self.table, Qt.DockWidgetArea.BottomDockWidgetArea
         )
         # A comfortable editor column and a short table: the picture keeps most of the room.
         window.resizeDocks([self.editor_dock], [400], Qt.Orientation.Horizontal)

@@ -14,6 +14,7 @@ from PyQt6.QtWidgets import QLabel
 
 from critique_app.gui.window_context import WindowContext
 from critique_app.gui.worker import Task
+from critique_app.i18n import N_
 from critique_app.progress import Progress
 from critique_app.services.workspace import ProjectWorkspace
 
@@ -37,7 +38,7 @@ class AgreementDock(QObject):
         self.session = window.session
         self.panel: Any = None
         self.task: Task | None = None
-        self.dock = window.add_panel("Agreement", QLabel(NOTHING))
+        self.dock = window.add_panel(N_("Agreement"), QLabel(NOTHING))
         self.dock.hide()
         self.dock.visibilityChanged.connect(self._shown)
         self._timer = QTimer(self)

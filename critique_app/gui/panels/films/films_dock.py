@@ -19,6 +19,7 @@ from critique_app.gui import file_dialogs
 from critique_app.gui.panels.films.films_panel import NO_PROJECT, FilmsPanel
 from critique_app.gui.window_context import WindowContext
 from critique_app.gui.worker import Task
+from critique_app.i18n import N_
 from critique_app.services.film_list import (
     FilmEntry,
     annotations_on,
@@ -87,7 +88,7 @@ class FilmsDock(QObject):
         self.open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl
         placeholder = QLabel(NO_PROJECT)
         placeholder.setWordWrap(True)
-        self.dock = window.add_panel("Films", placeholder)
+        self.dock = window.add_panel(N_("Films"), placeholder)
         self.dock.hide()
         self.dock.visibilityChanged.connect(self._shown)
         toggle = self.dock.toggleViewAction()

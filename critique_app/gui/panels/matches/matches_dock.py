@@ -20,6 +20,7 @@ from critique_app.gui.file_dialogs import open_files
 from critique_app.gui.panels.provenance.provenance_dock import ProvenanceDock
 from critique_app.gui.window_context import WindowContext
 from critique_app.gui.worker import Task
+from critique_app.i18n import N_
 from critique_app.services.stored_matches import (
     StoredMatch,
     find_and_read_matches,
@@ -77,7 +78,7 @@ class MatchesDock(QObject):
         self.actions = self._make_menu()
         placeholder = QLabel("Open a project with a film to see its matches.")
         placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.dock: QDockWidget = window.add_panel("Matches", placeholder)
+        self.dock: QDockWidget = window.add_panel(N_("Matches"), placeholder)
         # Tabs of the right column, each at full height (stacked, a list gets two rows):
         # Annotation | Seminars | Provenance | Matches.
         provenance = window.provenance.dock

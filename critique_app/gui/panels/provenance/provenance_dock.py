@@ -20,6 +20,7 @@ from PyQt6.QtWidgets import QDockWidget, QWidget
 from critique_app.errors import UserError
 from critique_app.gui.window_context import WindowContext
 from critique_app.gui.worker import Task
+from critique_app.i18n import N_
 
 if TYPE_CHECKING:  # the panel's module is loaded only when the dock first shows
     from critique_app.gui.panels.provenance.provenance_panel import ProvenancePanel
@@ -35,7 +36,7 @@ class ProvenanceDock(QObject):
         self.session = window.session
         self.panel: ProvenancePanel | None = None  # built when the dock first shows
         self._checked_film: Path | None = None  # the film whose own check was asked for
-        self.dock: QDockWidget = window.add_panel("Provenance", QWidget())
+        self.dock: QDockWidget = window.add_panel(N_("Provenance"), QWidget())
         self.dock.hide()
         self.dock.visibilityChanged.connect(self._check_film)
         window.controller.film_opened.connect(lambda _info: self._check_film(True))

@@ -17,6 +17,7 @@ from PyQt6.QtWidgets import QLabel
 from critique_app.gui.file_dialogs import choose_folder
 from critique_app.gui.window_context import WindowContext
 from critique_app.gui.worker import Task
+from critique_app.i18n import N_
 from critique_app.progress import Progress
 from critique_app.services.workspace import ProjectWorkspace
 
@@ -37,7 +38,7 @@ class ScreeningDock(QObject):
         self.panel: Any = None
         self.task: Task | None = None
         self._pending_frame: int | None = None
-        self.dock = window.add_panel("Screening", QLabel(NO_PROJECT))
+        self.dock = window.add_panel(N_("Screening"), QLabel(NO_PROJECT))
         self.dock.hide()
         self.dock.visibilityChanged.connect(self._shown)
         self.action = window.action_table["screen_folder"]

@@ -14,6 +14,7 @@ from critique_app.domain.commands import Change
 from critique_app.gui.export_offer import offer_exported
 from critique_app.gui.panels.seminars.seminar_adding import SeminarAdder
 from critique_app.gui.window_context import WindowContext
+from critique_app.i18n import N_
 from critique_app.services.workspace import ProjectWorkspace
 
 NO_PROJECT = "Open a project (*.critique) to gather passages into seminars."
@@ -36,7 +37,7 @@ class SeminarDock(QObject):
         placeholder = QLabel(NO_PROJECT)
         placeholder.setWordWrap(True)
         placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.dock: QDockWidget = window.add_panel("Seminars", placeholder)
+        self.dock: QDockWidget = window.add_panel(N_("Seminars"), placeholder)
         editor = getattr(getattr(window, "annotations", None), "editor_dock", None)
         if editor is not None:
             # A tab beside the editor: a third column would squeeze the picture and timeline,
