@@ -279,7 +279,7 @@ class MatchesDock(QObject):
         del fields["start"], fields["end"]  # the segment's own frames, below
         return self.window.annotations.create(
             FrameRange(match.segment.start, match.segment.end),
-            label="Annotate a match",
+            label=N_("Annotate a match"),
             category_id=match_category(project.categories()),
             **fields,
         )
