@@ -13,6 +13,7 @@ from typing import Any
 
 from critique_app.domain.provenance_words import ai_signal_words, signer_name, verdict_words
 from critique_app.domain.screening import ScreeningResult
+from critique_app.i18n import N_, _
 
 GENAI = {"fully_genai", "partly_genai", "may_contain_genai"}
 INVALID = {"tampered", "revoked", "ingredient_invalid"}
@@ -82,16 +83,16 @@ class ScreeningRow:
         return {**asdict(self), "needs_eye": self.needs_eye}
 
 
-# (key, header) in the order the table shows them
+# (key, English header) in the order the table shows them; the window translates the header.
 COLUMNS: list[tuple[str, str]] = [
-    ("rank_reason", "Why"),
-    ("name", "Submission"),
-    ("verdict", "Credentials"),
-    ("ai_signal", "AI signal"),
-    ("matches", "Matches"),
-    ("recovered_by_content", "Recovered by content"),
-    ("signer", "Signer"),
-    ("problem", "Problem"),
+    ("rank_reason", N_("Why")),
+    ("name", N_("Submission")),
+    ("verdict", N_("Credentials")),
+    ("ai_signal", N_("AI signal")),
+    ("matches", N_("Matches")),
+    ("recovered_by_content", N_("Recovered by content")),
+    ("signer", N_("Signer")),
+    ("problem", N_("Problem")),
 ]
 
 
@@ -234,9 +235,13 @@ def cell_tip(row: ScreeningRow, column: str) -> str:
     if column == "name":
         return row.path
     if column == "verdict" and row.reason:
-        return f"{row.verdict} (C2PA reason code: {row.reason})"
+        return _("{verdict} (C2PA reason code: {code})").format(
+            verdict=row.verdict, code=row.reason
+        )
     if column == "ai_signal" and row.ai_signal:
-        return f"{row.ai_signal_words} (C2PA AI signal code: {row.ai_signal})"
+        return _("{signal} (C2PA AI signal code: {code})").format(
+            signal=row.ai_signal_words, code=row.ai_signal
+        )
     return cell_text(row, column)
 
 

@@ -20,7 +20,7 @@ from PyQt6.QtWidgets import QDockWidget, QWidget
 from critique_app.errors import UserError
 from critique_app.gui.window_context import WindowContext
 from critique_app.gui.worker import Task
-from critique_app.i18n import N_
+from critique_app.i18n import N_, _
 
 if TYPE_CHECKING:  # the panel's module is loaded only when the dock first shows
     from critique_app.gui.panels.provenance.provenance_panel import ProvenancePanel
@@ -102,7 +102,7 @@ class ProvenanceDock(QObject):
                 panel.show_recovered(entries)
 
         return self.window.tasks.run(
-            "Looking for the signed original",
+            _("Looking for the signed original"),
             lambda progress: recover_by_content(project_path, path, progress),
             scope="film",
             on_done=found,
@@ -117,7 +117,7 @@ class ProvenanceDock(QObject):
         project, selected = self.session.project, self.window.annotations.selected_id
         if project is None or selected is None:
             self.window.show_message(
-                "Select an annotation first: the declared signal becomes its category."
+                _("Select an annotation first: the declared signal becomes its category.")
             )
             return
         try:
@@ -127,7 +127,7 @@ class ProvenanceDock(QObject):
         except UserError as err:
             self.window.show_message(str(err))
             return
-        self.window.show_message(f"{change.label}; Ctrl+Z takes it back.")
+        self.window.show_message(_("{change}; Ctrl+Z takes it back.").format(change=change.label))
 
 
 def install_provenance(window: WindowContext) -> ProvenanceDock:
