@@ -26,7 +26,7 @@ SIGNED_FORMATS = ("clips", "pack")  # the formats that sign their clips (Content
 
 def format_label(exporter: exporters.Exporter) -> str:
     """How a format is listed to the user: its name and what it makes."""
-    return f"{exporter.name} — {exporter.description}"
+    return f"{exporter.name} — {_(exporter.description)}"
 
 
 def ask_target(parent: QWidget | None, fmt: str, name: str) -> Path | None:
