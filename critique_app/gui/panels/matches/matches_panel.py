@@ -9,7 +9,6 @@ from typing import Any
 from PyQt6.QtCore import pyqtSignal
 from PyQt6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -25,6 +24,7 @@ from critique_app.domain.provenance_words import (
     trust_list_words,
     verdict_words,
 )
+from critique_app.gui.flow_layout import FlowLayout
 from critique_app.i18n import N_, _, format_number, ngettext
 from critique_app.services.stored_matches import StoredMatch
 
@@ -150,15 +150,16 @@ class MatchesPanel(QWidget):
         caveat = QLabel(_(CAVEAT))
         caveat.setWordWrap(True)
         caveat.setObjectName("Muted")  # the theme colours it (resources/qss)
-        buttons = QHBoxLayout()
+        # the buttons wrap: side by side, their French words were wider than a laptop's column
+        buttons_row = QWidget()
+        buttons = FlowLayout(buttons_row, spacing=6)
         buttons.addWidget(self.find_button)
-        buttons.addStretch(1)
         buttons.addWidget(self.annotate_button)
         column = QVBoxLayout(self)
         column.addWidget(self.summary)
         column.addWidget(self.table, 1)
         column.addWidget(self.original)
-        column.addLayout(buttons)
+        column.addWidget(buttons_row)
         column.addWidget(caveat)
         self.find_button.clicked.connect(self.find_requested)
         self.annotate_button.clicked.connect(self._annotate_current)

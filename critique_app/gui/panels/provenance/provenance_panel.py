@@ -114,6 +114,9 @@ class ProvenancePanel(QWidget):
         self.badge = QLabel("—")
         self.badge.setObjectName("VerdictBadge")
         self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        # a verdict is longer in French ("Valide, mais le signataire n’est sur aucune liste de
+        # confiance"): on one line it widened the right column, and the window, past the screen
+        self.badge.setWordWrap(True)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.ai_label = QLabel()

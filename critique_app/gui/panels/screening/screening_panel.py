@@ -122,6 +122,7 @@ class ScreeningPanel(QWidget):
         self.setObjectName("ScreeningPanel")
         self.model = ScreeningModel(self)
         self.summary = QLabel(_("No screening yet: File ▸ Screen a folder…"))
+        self.summary.setWordWrap(True)  # a long sentence never widens the right column
         self.filter = QLineEdit()
         self.filter.setPlaceholderText(_("Filter: name, signer, generator, match…"))
         self.needs_eye = QCheckBox(_("Only what needs an eye"))
