@@ -18,15 +18,15 @@ from critique_app.i18n import N_, _
 GENAI = {"fully_genai", "partly_genai", "may_contain_genai"}
 INVALID = {"tampered", "revoked", "ingredient_invalid"}
 
-# rank -> why a row sits there (0 first)
+# rank -> why a row sits there (0 first); stored in English, shown through the catalogue
 RANKS: dict[int, str] = {
-    0: "invalid or tampered credentials",
-    1: "expired credential (invalid, not tampering)",
-    2: "AI declared in the credentials",
-    3: "matches known AI material, no AI declared",
-    4: "could not be checked",
-    5: "credentials not verifiable (signer not trusted, or remote manifest)",
-    6: "nothing to flag",
+    0: N_("invalid or tampered credentials"),
+    1: N_("expired credential (invalid, not tampering)"),
+    2: N_("AI declared in the credentials"),
+    3: N_("matches known AI material, no AI declared"),
+    4: N_("could not be checked"),
+    5: N_("credentials not verifiable (signer not trusted, or remote manifest)"),
+    6: N_("nothing to flag"),
 }
 NEEDS_EYE = 5  # ranks below this need a human eye (nothing checked counts too)
 
@@ -227,6 +227,8 @@ def cell_text(row: ScreeningRow, column: str) -> str:
         return "\n".join(row.matches) if row.matches else ""
     if column == "ai_signal":
         return row.ai_signal_words
+    if column == "rank_reason":
+        return _(row.rank_reason) if row.rank_reason else ""
     return str(getattr(row, column))
 
 

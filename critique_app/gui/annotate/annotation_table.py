@@ -531,7 +531,7 @@ class AnnotationTable(QWidget):
         self.search.setClearButtonEnabled(True)
         self.tier_box = QComboBox()
         self.category_box = QComboBox()
-        self.category_box.setMinimumContentsLength(14)
+        self.category_box.setMinimumContentsLength(11)
         self.author_box = QComboBox()
         self.status_box = QComboBox()
         self.all_films = QCheckBox(_("All films"))
@@ -550,7 +550,13 @@ class AnnotationTable(QWidget):
             (self.status_box, _("Status")),
         ):
             box.setToolTip(tip)
-            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            # as wide as a few letters at least, never as its longest entry: "Toutes les
+            # catégories" and a long category name widened the window past a laptop's screen
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            if box is not self.category_box:  # the categories keep their 11 letters
+                box.setMinimumContentsLength(3)
             bar.addWidget(box, 1)
         bar.addWidget(self.all_films)
         bar.addWidget(self.count)
