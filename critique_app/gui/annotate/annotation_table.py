@@ -531,7 +531,7 @@ class AnnotationTable(QWidget):
         self.search.setClearButtonEnabled(True)
         self.tier_box = QComboBox()
         self.category_box = QComboBox()
-        self.category_box.setMinimumContentsLength(11)
+        self.category_box.setMinimumContentsLength(14)
         self.author_box = QComboBox()
         self.status_box = QComboBox()
         self.all_films = QCheckBox(_("All films"))
@@ -542,7 +542,7 @@ class AnnotationTable(QWidget):
         self.count.setObjectName("TableCount")
         bar = QHBoxLayout()
         bar.setContentsMargins(6, 4, 6, 4)
-        bar.addWidget(self.search, 3)
+        bar.addWidget(self.search, 2)  # 3 squeezed the French filters ("Toutes les pistes")
         for box, tip in (
             (self.tier_box, _("Tier")),
             (self.category_box, _("Category (a level shows everything under it)")),
@@ -550,13 +550,17 @@ class AnnotationTable(QWidget):
             (self.status_box, _("Status")),
         ):
             box.setToolTip(tip)
-            # as wide as a few letters at least, never as its longest entry: "Toutes les
-            # catégories" and a long category name widened the window past a laptop's screen
+            # Its whole text when there is room, down to a few letters when there is not:
+            # as its minimum, its longest entry ("Toutes les catégories", a long category
+            # name) widened the window past a laptop's screen. The categories ask for their
+            # 14 letters only: a long name would squeeze the other filters.
             box.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+                if box is self.category_box
+                else QComboBox.SizeAdjustPolicy.AdjustToContents
             )
-            if box is not self.category_box:  # the categories keep their 11 letters
-                box.setMinimumContentsLength(3)
+            letters = 11 if box is self.category_box else 4
+            box.setMinimumWidth(box.fontMetrics().horizontalAdvance("M" * letters) + 30)
             bar.addWidget(box, 1)
         bar.addWidget(self.all_films)
         bar.addWidget(self.count)
