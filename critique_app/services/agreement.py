@@ -216,9 +216,9 @@ def film_agreement(
     if by not in BY_CHOICES:
         raise UserError(f"Agreement is measured by author or by tier, not by '{by}'.")
     chosen = _film(project, film)
-    progress.update(0, 3, f"Reading the annotations of {chosen.title}")
+    progress.update(0, 3, _("Reading the annotations of {title}").format(title=chosen.title))
     rows = _rows(project, chosen, by, _tier_ids(project, tiers))
-    progress.update(1, 3, "Measuring agreement")
+    progress.update(1, 3, _("Measuring agreement"))
     return measure(chosen, by, rows, passages)
 
 

@@ -243,7 +243,9 @@ def plan_copy(
     if repo.count_annotations(source_film_id) == 0:
         raise UserError(f"'{source.title}' has no annotations to move onto another copy.")
     original, copy_prints, copy = _fingerprints(project, source, copy_path, progress)
-    progress.update(0, 1, f"Aligning {copy_path.name} with '{source.title}'")
+    progress.update(
+        0, 1, _("Aligning {name} with '{title}'").format(name=copy_path.name, title=source.title)
+    )
     mapping = align(
         original,
         copy_prints,
@@ -261,7 +263,9 @@ def plan_copy(
         )
     annotations = repo.annotations(film_id=source_film_id)
     plan = CopyPlan(source, copy, mapping)
-    progress.update(0, len(annotations), f"Placing annotations on {copy_path.name}")
+    progress.update(
+        0, len(annotations), _("Placing annotations on {name}").format(name=copy_path.name)
+    )
     result = reanchor(mapping, original, copy_prints, [(a.id, a.range) for a in annotations])
     by_id = {a.id: a for a in annotations}
     for u in result.unplaced:
@@ -273,7 +277,11 @@ def plan_copy(
     last = mapping.copy_frames - 1
     with _copy_times(copy_path) as server:
         for n, placed in enumerate(result.placed):
-            progress.update(n, len(result.placed), f"Placing annotations on {copy_path.name}")
+            progress.update(
+                n,
+                len(result.placed),
+                _("Placing annotations on {name}").format(name=copy_path.name),
+            )
             a = by_id[placed.key]  # type: ignore[index]
             offset = placed.offset
             new = Annotation.create(

@@ -46,7 +46,7 @@ def list_films(progress: Progress, project_path: str | Path) -> list[FilmEntry]:
     with worker_project(project_path) as project:
         films = project.repo.films()
         for done, film in enumerate(films):
-            progress.update(done, len(films), "Listing the films")
+            progress.update(done, len(films), _("Listing the films"))
             if film.id is None:
                 continue
             facts = film_facts(project.db, film.id, film.sha256)

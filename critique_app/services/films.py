@@ -24,7 +24,10 @@ def sha256_file(path: str | Path, progress: Progress = NO_PROGRESS) -> str:
     path = Path(path)
     try:
         return sha256_file_digest(
-            path, lambda done, total: progress.update(done, total, f"Checking {path.name}")
+            path,
+            lambda done, total: progress.update(
+                done, total, _("Checking {name}").format(name=path.name)
+            ),
         )
     except FileNotFoundError:
         raise UserError(_("{path} does not exist.").format(path=path)) from None

@@ -25,7 +25,7 @@ from critique_app.domain.commands import CreateAnnotations, UndoStack
 from critique_app.domain.model import Annotation, Category, Film, FrameRange, Region
 from critique_app.domain.reading_limits import check_size, reading_limits
 from critique_app.errors import UserError
-from critique_app.i18n import _, ngettext
+from critique_app.i18n import _, format_number, ngettext
 from critique_app.progress import NO_PROGRESS, Progress
 from exporters.document import Imported, ImportedFile
 
@@ -418,7 +418,13 @@ def import_entries(
         seen: set[str] = set()
         for n, entry in enumerate(found):
             if n % 256 == 0:
-                progress.update(n, total, f"{n:,} of {total:,} annotations")
+                progress.update(
+                    n,
+                    total,
+                    ngettext(
+                        "{n} of {total} annotation", "{n} of {total} annotations", total
+                    ).format(n=format_number(n), total=format_number(total)),
+                )
             uuid = entry.annotation.uuid
             if uuid in seen or uuid in known:
                 summary.already_present += 1
@@ -494,5 +500,5 @@ def import_entries(
                 for a in new:
                     repo.add_annotation(a)
     summary.added = len(new)
-    progress.update(total, total, "done")
+    progress.update(total, total, _("done"))
     return summary

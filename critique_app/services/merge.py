@@ -407,7 +407,7 @@ def merge_projects(
         raise UserError("Choose at least one project file to merge.")
     loaded = []
     for number, path in enumerate(sources):
-        progress.update(number, len(sources) * 2, f"Reading {Path(path).name}")
+        progress.update(number, len(sources) * 2, _("Reading {name}").format(name=Path(path).name))
         if target.path is not None and Path(path).resolve() == target.path.resolve():
             raise UserError(f"{path} is the project being merged into; choose other files.")
         loaded.append(read_source(path))
@@ -415,7 +415,11 @@ def merge_projects(
     merger = _Merger(target, summary)
     with target.db.atomic():
         for number, source in enumerate(loaded):
-            progress.update(len(sources) + number, len(sources) * 2, f"Merging {source.path.name}")
+            progress.update(
+                len(sources) + number,
+                len(sources) * 2,
+                _("Merging {name}").format(name=source.path.name),
+            )
             when = merged_at(target.db, source.sha256)
             if when is not None:
                 summary.already_merged.append(f"{source.path.name} ({when})")
@@ -424,7 +428,7 @@ def merge_projects(
                 target.db, str(source.path), source.sha256, source.authors, summary.to_json()
             )
     summary.authors = sorted({a for s in loaded for a in s.authors})
-    progress.update(len(sources) * 2, len(sources) * 2, "Merged")
+    progress.update(len(sources) * 2, len(sources) * 2, _("Merged"))
     return summary
 
 

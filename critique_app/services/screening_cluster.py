@@ -243,7 +243,7 @@ def _run_on_dask(
     futures: list[Any] = []
     total = len(pending)
     status = RunStatus(0, total, 0, started)
-    progress.update(0, total, "Starting the workers")
+    progress.update(0, total, _("Starting the workers"))
     with dask.config.set(
         {
             "distributed.scheduler.allowed-failures": 3,
