@@ -377,7 +377,7 @@ def add_disagreements_to_seminar(
         SeminarItem(None, 0, -1, film.id or 0, p.range, None, p.prompt(), f"{p.in_tc} - {p.out_tc}")
         for film, p in chosen
     ]
-    return service.add_many(seminar, items, label="Add passages of disagreement")
+    return service.add_many(seminar, items, label=N_("Add passages of disagreement"))
 
 
 def with_agreement(project: Any, doc: ExportDocument, by: str = "author") -> ExportDocument:

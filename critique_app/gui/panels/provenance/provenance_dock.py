@@ -127,7 +127,9 @@ class ProvenanceDock(QObject):
         except UserError as err:
             self.window.show_message(str(err))
             return
-        self.window.show_message(_("{change}; Ctrl+Z takes it back.").format(change=change.label))
+        self.window.show_message(
+            _("{change}; Ctrl+Z takes it back.").format(change=_(change.label))
+        )
 
 
 def install_provenance(window: WindowContext) -> ProvenanceDock:
