@@ -1,10 +1,12 @@
 """Screenshots of the window at 1280×800 with each panel in front, for the README and docs/.
 
     .venv/bin/python scripts/panel_screenshots.py [--project P.critique] [--out docs/panels]
+        [--language fr]
 
 Renders offscreen on a 1280×800 screen (the one the tests use, tests/laptop_screen.json), with
 a settings file of its own (your preferences are neither read nor changed) on the demo project
-by default. One PNG per panel, named after it: what a student sees on a laptop.
+by default. One PNG per panel, named after it (its English name, in every language): what a
+student sees on a laptop. The language is the computer's (LANGUAGE=fr) unless --language says.
 """
 
 from __future__ import annotations
@@ -33,7 +35,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--project", type=Path, help="a .critique project (default: the demo)")
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "panels")
+    parser.add_argument("--language", help="en, fr (default: the computer's language)")
     args = parser.parse_args()
+    if args.language:
+        from critique_app import i18n
+
+        i18n.use(args.language, explicit=True)  # as `critique-app --language` does
 
     from PyQt6.QtWidgets import QDockWidget
 
@@ -86,15 +93,15 @@ def main() -> int:
         window.grab().save(str(args.out / "window.png"))
         print(f"wrote {args.out / 'window.png'} ({window.width()}×{window.height()})")
         for dock in window.findChildren(QDockWidget):
-            title = dock.windowTitle()
+            key = dock.objectName().removeprefix("panel:")  # the English name, in any language
             dock.show()
             dock.raise_()
             settle()
             panel = window.provenance.panel
-            if title.replace("&", "") == "Provenance" and panel is not None:
+            if key == "Provenance" and panel is not None:
                 pump_until(lambda p=panel: not p.busy_now)  # type: ignore[misc]
                 settle()
-            out = args.out / f"{slug(title)}.png"
+            out = args.out / f"{slug(key)}.png"
             window.grab().save(str(out))
             print(f"wrote {out}")
         window.close()

@@ -20,6 +20,7 @@ from critique_app.domain.model import (
     Tier,
     normalise_tags,
 )
+from critique_app.i18n import N_, _
 
 Ref = tuple[str, int]  # ("annotation", 12), ("tier", 3), ("relation", 5)
 
@@ -80,7 +81,7 @@ class Change:
 class Command:
     """One user edit. `do` runs it (again, for redo); `undo` puts everything back."""
 
-    label = "Edit"
+    label = N_("Edit")
 
     def do(self, repo: EditableProject) -> Change:
         raise NotImplementedError
@@ -129,7 +130,7 @@ def _restore(repo: EditableProject, removed: list[_Removed]) -> None:
 @dataclass
 class CreateAnnotation(Command):
     annotation: Annotation
-    label: str = "New annotation"
+    label: str = N_("New annotation")
     _stored: Annotation | None = field(default=None, repr=False)
 
     def do(self, repo: EditableProject) -> Change:
@@ -154,7 +155,7 @@ class CreateAnnotations(Command):
 
     annotations: list[Annotation]
     links: list[tuple[int, int, str]] = field(default_factory=list)
-    label: str = "New annotations"
+    label: str = N_("New annotations")
     created: list[Annotation] = field(default_factory=list, repr=False)
     _relations: list[Relation] = field(default_factory=list, repr=False)
 
@@ -202,7 +203,7 @@ class EditAnnotation(Command):
 
     annotation_id: int
     changes: dict[str, Any]
-    label: str = "Edit annotation"
+    label: str = N_("Edit annotation")
     mergeable: bool = False
     _before: Annotation | None = field(default=None, repr=False)
     _after: Annotation | None = field(default=None, repr=False)
@@ -238,50 +239,50 @@ def change_range(annotation_id: int, frames: FrameRange, **pts: Any) -> EditAnno
     """New in/out frames (and their exact PTS, when known: start_pts=..., end_pts=...)."""
     # the anchor fingerprints belong to the old in/middle/out frames: recomputed later
     return EditAnnotation(
-        annotation_id, {"range": frames, "anchor_hashes": None, **pts}, "Change range"
+        annotation_id, {"range": frames, "anchor_hashes": None, **pts}, N_("Change range")
     )
 
 
 def set_tags(annotation_id: int, tags: Iterable[str]) -> EditAnnotation:
-    return EditAnnotation(annotation_id, {"tags": normalise_tags(list(tags))}, "Change tags")
+    return EditAnnotation(annotation_id, {"tags": normalise_tags(list(tags))}, N_("Change tags"))
 
 
 def set_note(annotation_id: int, note: str, *, typing: bool = False) -> EditAnnotation:
     """A new note; `typing=True` folds consecutive keystrokes into one undo step."""
-    return EditAnnotation(annotation_id, {"note": note}, "Edit note", mergeable=typing)
+    return EditAnnotation(annotation_id, {"note": note}, N_("Edit note"), mergeable=typing)
 
 
 def set_value(annotation_id: int, value: str, *, typing: bool = False) -> EditAnnotation:
     """A new value (the annotator's own text, as in ELAN); typing folds into one step."""
-    return EditAnnotation(annotation_id, {"value": value}, "Edit value", mergeable=typing)
+    return EditAnnotation(annotation_id, {"value": value}, N_("Edit value"), mergeable=typing)
 
 
 def set_status(annotation_id: int, status: str) -> EditAnnotation:
-    return EditAnnotation(annotation_id, {"status": status}, "Change status")
+    return EditAnnotation(annotation_id, {"status": status}, N_("Change status"))
 
 
 def set_confidence(annotation_id: int, confidence: str) -> EditAnnotation:
-    return EditAnnotation(annotation_id, {"confidence": confidence}, "Change confidence")
+    return EditAnnotation(annotation_id, {"confidence": confidence}, N_("Change confidence"))
 
 
 def set_category(annotation_id: int, category_id: int | None) -> EditAnnotation:
-    return EditAnnotation(annotation_id, {"category_id": category_id}, "Change category")
+    return EditAnnotation(annotation_id, {"category_id": category_id}, N_("Change category"))
 
 
 def set_regions(
-    annotation_id: int, regions: Iterable[Region], label: str = "Change regions"
+    annotation_id: int, regions: Iterable[Region], label: str = N_("Change regions")
 ) -> EditAnnotation:
     return EditAnnotation(annotation_id, {"regions": tuple(regions)}, label)
 
 
 def move_to_tier(annotation_id: int, tier_id: int) -> EditAnnotation:
-    return EditAnnotation(annotation_id, {"tier_id": tier_id}, "Move to tier")
+    return EditAnnotation(annotation_id, {"tier_id": tier_id}, N_("Move to tier"))
 
 
 @dataclass
 class DeleteAnnotation(Command):
     annotation_id: int
-    label: str = "Delete annotation"
+    label: str = N_("Delete annotation")
     _removed: _Removed | None = field(default=None, repr=False)
 
     def do(self, repo: EditableProject) -> Change:
@@ -305,7 +306,7 @@ class AddRelation(Command):
     source_id: int
     target_id: int
     kind: str
-    label: str = "Relate annotations"
+    label: str = N_("Relate annotations")
     _relation: Relation | None = field(default=None, repr=False)
 
     def do(self, repo: EditableProject) -> Change:
@@ -334,7 +335,7 @@ class AddRelation(Command):
 @dataclass
 class RemoveRelation(Command):
     relation: Relation
-    label: str = "Remove relation"
+    label: str = N_("Remove relation")
 
     def do(self, repo: EditableProject) -> Change:
         repo.delete_relation(self.relation.id or 0)
@@ -354,7 +355,7 @@ class CreateTier(Command):
     name: str
     author: str | None = None
     color: str = "#4f8cc9"
-    label: str = "New tier"
+    label: str = N_("New tier")
     _tier: Tier | None = field(default=None, repr=False)
 
     def do(self, repo: EditableProject) -> Change:
@@ -392,7 +393,7 @@ class EditTier(Command):
 
     tier_id: int
     changes: dict[str, Any]
-    label: str = "Edit tier"
+    label: str = N_("Edit tier")
     _before: Tier | None = field(default=None, repr=False)
 
     def do(self, repo: EditableProject) -> Change:
@@ -412,7 +413,7 @@ class DeleteTier(Command):
     """Delete a tier with its annotations; undo brings all of them back, relations included."""
 
     tier_id: int
-    label: str = "Delete tier"
+    label: str = N_("Delete tier")
     _tier: Tier | None = field(default=None, repr=False)
     _removed: list[_Removed] = field(default_factory=list, repr=False)
 
@@ -446,6 +447,12 @@ class DeleteTier(Command):
 
 
 # ---- the stack ---------------------------------------------------------------------------
+
+
+def _shown(label: str) -> str:
+    """A step's name in the language in use: the names above are marked N_() (an empty one
+    stays empty: gettext would answer "" with the catalogue's header)."""
+    return _(label) if label else label
 
 
 class UndoStack:
@@ -524,17 +531,19 @@ class UndoStack:
 
     @property
     def undo_label(self) -> str | None:
-        return self._done[-1].label if self._done else None
+        return _shown(self._done[-1].label) if self._done else None
 
     @property
     def redo_label(self) -> str | None:
-        return self._undone[-1].label if self._undone else None
+        return _shown(self._undone[-1].label) if self._undone else None
 
     @property
     def steps(self) -> tuple[str, ...]:
         """Every step's label, oldest first: the done ones (there are `len(self)`), then the
         undone ones in the order Redo would bring them back (an undo history lists them)."""
-        return tuple(c.label for c in self._done) + tuple(c.label for c in reversed(self._undone))
+        return tuple(_shown(c.label) for c in self._done) + tuple(
+            _shown(c.label) for c in reversed(self._undone)
+        )
 
     def __len__(self) -> int:
         return len(self._done)

@@ -19,6 +19,7 @@ from critique_app.gui.settings import Settings
 from critique_app.gui.translation import apply_language
 from critique_app.gui.welcome import ask_name_on_first_run
 from critique_app.gui.window_context import WindowContext
+from critique_app.i18n import _
 from critique_app.paths import resource
 
 
@@ -113,15 +114,15 @@ def error_hook(window: WindowContext, log_path: Path | None = None) -> Hook:
         except OSError:
             logging.getLogger("critique").error("unexpected error\n%s", text)
         if isinstance(value, sqlite3.DatabaseError):
-            sentence = (
-                f"The project could not be read or written ({value}). Edits made before "
+            sentence = _(
+                "The project could not be read or written ({error}). Edits made before "
                 "are on disk; if this repeats, the file may be damaged: open a backup copy."
-            )
+            ).format(error=value)
         else:
-            sentence = (
-                f"Something went wrong ({kind.__name__}: {value}); Critique keeps running and "
-                f"your saved annotations are intact. Details: {path}"
-            )
+            sentence = _(
+                "Something went wrong ({kind}: {error}); Critique keeps running and "
+                "your saved annotations are intact. Details: {log}"
+            ).format(kind=kind.__name__, error=value, log=path)
         window.show_message(sentence)
 
     return hook

@@ -9,6 +9,8 @@ from PyQt6.QtCore import QUrl
 from PyQt6.QtGui import QDesktopServices
 from PyQt6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QPushButton, QWidget
 
+from critique_app.i18n import _
+
 
 def open_url(url: QUrl) -> bool:
     """Hand a file or folder to the desktop (tests replace this)."""
@@ -26,10 +28,10 @@ class ExportOffer(QWidget):
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         self.sentence = QLabel()
-        self.open_button = QPushButton("Open")
-        self.folder_button = QPushButton("Show in folder")
+        self.open_button = QPushButton(_("Open"))
+        self.folder_button = QPushButton(_("Show in folder"))
         close = QPushButton("×")
-        close.setToolTip("Dismiss")
+        close.setToolTip(_("Dismiss"))
         close.setFlat(True)
         row.addWidget(self.sentence)
         row.addWidget(self.open_button)

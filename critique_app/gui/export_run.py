@@ -17,6 +17,7 @@ from PyQt6.QtWidgets import QWidget
 import exporters
 from critique_app.gui.file_dialogs import choose_folder, save_file
 from critique_app.gui.worker import Task, TaskRunner
+from critique_app.i18n import _
 from critique_app.progress import Progress
 from critique_app.services import export as export_service
 
@@ -25,7 +26,7 @@ SIGNED_FORMATS = ("clips", "pack")  # the formats that sign their clips (Content
 
 def format_label(exporter: exporters.Exporter) -> str:
     """How a format is listed to the user: its name and what it makes."""
-    return f"{exporter.name} — {exporter.description}"
+    return f"{exporter.name} — {_(exporter.description)}"
 
 
 def ask_target(parent: QWidget | None, fmt: str, name: str) -> Path | None:
@@ -34,11 +35,11 @@ def ask_target(parent: QWidget | None, fmt: str, name: str) -> Path | None:
     dialog starts in the last export folder, else the Preferences exports folder."""
     exporter = exporters.get(fmt)
     if exporter.writes_folder:
-        return choose_folder(parent, "export", f"Export {fmt} into")
+        return choose_folder(parent, "export", _("Export {format} into").format(format=fmt))
     return save_file(
         parent,
         "export",
-        "Export",
+        _("Export"),
         f"{fmt} (*{exporter.extension})",
         f"{name}{exporter.extension}",
     )
@@ -71,7 +72,7 @@ def start_export(
     """Write `doc` in `fmt` to `out` on a worker (a "project" task: closing the project
     cancels it); `on_done` receives the service's `Exported` (its path, files and notes)."""
     return runner.run(
-        f"Export {fmt}",
+        _("Export {format}").format(format=fmt),
         _export_job,
         doc,
         fmt,

@@ -42,6 +42,7 @@ from critique_app.gui.timeline.timeline import Timeline
 from critique_app.gui.timeline.timeline_presenter import TimelinePresenter
 from critique_app.gui.window_layout import install_window_layout
 from critique_app.gui.worker import TaskBar, TaskRunner
+from critique_app.i18n import _
 from critique_app.player.engine import EngineUnavailable, PlayerEngine
 from critique_app.provenance.isolation import close_shared_reader
 from critique_app.services.window_presence import bring_forward
@@ -74,7 +75,11 @@ def default_engines() -> tuple[PlayerEngine, PlayerEngine, str]:
         return vlc, ExactEngine(), vlc.audio_note  # no sound device: said once, here
     except EngineUnavailable as err:
         exact = ExactEngine()
-        return exact, exact, f"{err} Playing exact frames instead: video only, no sound."
+        return (
+            exact,
+            exact,
+            _("{error} Playing exact frames instead: video only, no sound.").format(error=err),
+        )
 
 
 # Windows not shut down yet: the process's exit shuts them down (atexit) if nothing else did.
@@ -204,7 +209,9 @@ class MainWindow(QMainWindow):
         area: Qt.DockWidgetArea = Qt.DockWidgetArea.RightDockWidgetArea,
     ) -> QDockWidget:
         """Later features (annotation editor, provenance) plug in here."""
-        dock = QDockWidget(title, self)
+        # `title` is the panel's English name (N_ at the caller): its object name, whatever the
+        # language, so that the saved layout and the tests find it; the title shown is translated.
+        dock = QDockWidget(_(title), self)
         dock.setObjectName(f"panel:{title}")
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
@@ -289,7 +296,9 @@ class MainWindow(QMainWindow):
         self.session.message.connect(self.show_message)
         self.session.project_switched.connect(self._project_switched)
         self.session.title_changed.connect(
-            lambda title: self.setWindowTitle(f"{title} — Critique" if title else "Critique")
+            lambda title: self.setWindowTitle(
+                _("{title} — Critique").format(title=title) if title else "Critique"
+            )
         )
 
     def _restore(self) -> None:
@@ -319,8 +328,10 @@ class MainWindow(QMainWindow):
         if not mine and not read_only and self.presence.held_elsewhere(path):
             bring_forward(path)
             self.show_message(
-                f"{Path(path).name} is open in another Critique window: it is in front now. "
-                "(To read it here as well, open it read-only.)"
+                _(
+                    "{name} is open in another Critique window: it is in front now. "
+                    "(To read it here as well, open it read-only.)"
+                ).format(name=Path(path).name)
             )
             return False
         try:
@@ -341,8 +352,10 @@ class MainWindow(QMainWindow):
         path = file_dialogs.open_file(
             self,
             "open",
-            "Open a project or a film",
-            "Projects and films (*.critique *.mp4 *.mov *.mkv *.webm *.avi *.mxf);;All files (*)",
+            _("Open a project or a film"),
+            _(
+                "Projects and films (*.critique *.mp4 *.mov *.mkv *.webm *.avi *.mxf);;All files (*)"
+            ),
         )
         if path is not None:
             self.open_path(path)
@@ -351,8 +364,8 @@ class MainWindow(QMainWindow):
         path = file_dialogs.open_file(
             self,
             "film",
-            "Add a film to the project (a new project beside it when none is open)",
-            "Films (*.mp4 *.mov *.mkv *.webm *.avi *.mxf *.m4v);;All files (*)",
+            _("Add a film to the project (a new project beside it when none is open)"),
+            _("Films (*.mp4 *.mov *.mkv *.webm *.avi *.mxf *.m4v);;All files (*)"),
         )
         if path is not None:
             self.add_film(path)
@@ -366,7 +379,7 @@ class MainWindow(QMainWindow):
         return True
 
     def ask_relink(self) -> None:
-        folder = file_dialogs.choose_folder(self, "relink", "Where are the moved films?")
+        folder = file_dialogs.choose_folder(self, "relink", _("Where are the moved films?"))
         if folder is not None:
             self.session.relink(folder)
 
@@ -374,8 +387,8 @@ class MainWindow(QMainWindow):
         path = file_dialogs.open_file(
             self,
             "import",
-            "Import annotations (onto the film on screen when the file does not name one)",
-            "Annotations (*.eaf *.json *.jsonld *.vtt *.srt *.csv);;All files (*)",
+            _("Import annotations (onto the film on screen when the file does not name one)"),
+            _("Annotations (*.eaf *.json *.jsonld *.vtt *.srt *.csv);;All files (*)"),
         )
         if path is not None:
             self.session.import_annotations(path)
@@ -444,7 +457,7 @@ class MainWindow(QMainWindow):
             self.films.schedule_refresh()
         if by_another_program:  # the window's own background work says its own sentence
             self.show_message(
-                "This project was changed by another program: the window shows it now."
+                _("This project was changed by another program: the window shows it now.")
             )
 
     def closeEvent(self, event: QCloseEvent | None) -> None:  # noqa: N802

@@ -34,7 +34,7 @@ from critique_app.i18n import N_, _
 
 # each language by its own name, never translated; "system" in the language in use
 LANGUAGE_NAMES = {"system": N_("Same as the computer"), "en": "English", "fr": "Français"}
-THEME_NAMES = {"dark": "Dark", "light": "Light", "system": "Same as the computer"}
+THEME_NAMES = {"dark": N_("Dark"), "light": N_("Light"), "system": N_("Same as the computer")}
 
 
 def _apply(theme: str) -> None:
@@ -52,8 +52,8 @@ class FolderField(QWidget):
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         self.edit = QLineEdit(str(folder) if folder else "")
-        self.edit.setPlaceholderText("Documents")
-        choose = QPushButton("Choose…")
+        self.edit.setPlaceholderText(_("Documents"))
+        choose = QPushButton(_("Choose…"))
         choose.clicked.connect(self._choose)
         row.addWidget(self.edit, 1)
         row.addWidget(choose)
@@ -76,13 +76,13 @@ class PreferencesDialog(QDialog):
         self.settings = settings
         self._theme_before = settings.theme
         self.setObjectName("PreferencesDialog")
-        self.setWindowTitle("Preferences")
+        self.setWindowTitle(_("Preferences"))
         column = QVBoxLayout(self)
 
-        you = QGroupBox("You")
+        you = QGroupBox(_("You"))
         you_form = QFormLayout(you)
         self.fields = NameFields(you_form, settings.user_name, settings.user_initials)
-        you_form.addRow(QLabel("New annotations carry this name as their author."))
+        you_form.addRow(QLabel(_("New annotations carry this name as their author.")))
         column.addWidget(you)
 
         look = QGroupBox(_("Language and look"))
@@ -96,18 +96,18 @@ class PreferencesDialog(QDialog):
         look_form.addRow(self.language_note)
         self.theme = QComboBox()
         for key, text in THEME_NAMES.items():
-            self.theme.addItem(text, key)
+            self.theme.addItem(_(text), key)
         self.theme.setCurrentIndex(list(THEME_NAMES).index(settings.theme))
         self.theme.currentIndexChanged.connect(lambda _i: _apply(self.chosen_theme))
-        look_form.addRow("Theme:", self.theme)
+        look_form.addRow(_("Theme:"), self.theme)
         column.addWidget(look)
 
-        folders = QGroupBox("Default folders (file dialogs then remember the last one used)")
+        folders = QGroupBox(_("Default folders (file dialogs then remember the last one used)"))
         folders_form = QFormLayout(folders)
-        self.films = FolderField(settings.films_folder, "Where are your films?")
-        self.exports = FolderField(settings.exports_folder, "Where should exports go?")
-        folders_form.addRow("Films:", self.films)
-        folders_form.addRow("Exports:", self.exports)
+        self.films = FolderField(settings.films_folder, _("Where are your films?"))
+        self.exports = FolderField(settings.exports_folder, _("Where should exports go?"))
+        folders_form.addRow(_("Films:"), self.films)
+        folders_form.addRow(_("Exports:"), self.exports)
         column.addWidget(folders)
 
         buttons = QDialogButtonBox(
@@ -177,9 +177,11 @@ class Preferences(QObject):
         self.badge.refresh()
         name = self.window.settings.user_name
         if name:
-            self.window.show_message(f"Preferences saved: new annotations are by {name}.")
+            self.window.show_message(
+                _("Preferences saved: new annotations are by {name}.").format(name=name)
+            )
         else:
-            self.window.show_message("Preferences saved.")
+            self.window.show_message(_("Preferences saved."))
 
 
 def install_preferences(window: WindowContext) -> Preferences:

@@ -19,9 +19,13 @@ from critique_app.gui import file_dialogs
 from critique_app.gui.settings import Settings
 from critique_app.gui.window_context import WindowContext
 from critique_app.gui.worker import Task
+from critique_app.i18n import N_, _
 from critique_app.services.project_files import new_project_path, save_copy
 
-PROJECTS = "Projects (*.critique)"
+PROJECTS = N_("Projects (*.critique)")
+GONE = N_(
+    "{path} is not there any more: it was moved, renamed or deleted, or its disk is not connected."
+)
 
 
 class ProjectWindow(WindowContext, Protocol):
@@ -41,7 +45,7 @@ class ProjectCommands(QObject):
         actions["new_project"].triggered.connect(self.ask_new_project)
         actions["save_copy"].triggered.connect(self.ask_save_copy)
         actions["close_project"].triggered.connect(self.close_project)
-        self.recent_menu = QMenu("Open Recent", window.as_widget())
+        self.recent_menu = QMenu(_("Open Recent"), window.as_widget())
         self.recent_menu.setObjectName("OpenRecentMenu")
         self.recent_menu.setToolTipsVisible(True)  # a missing file's sentence
         self.recent_menu.aboutToShow.connect(self.fill_recent)
@@ -58,8 +62,8 @@ class ProjectCommands(QObject):
         chosen = file_dialogs.save_file(
             self.window.as_widget(),
             "project",
-            "New project",
-            PROJECTS,
+            _("New project"),
+            _(PROJECTS),
             ask_overwrite=False,  # an existing file is refused with a sentence
         )
         if chosen:
@@ -97,17 +101,14 @@ class ProjectCommands(QObject):
                 action.triggered.connect(lambda _checked=False, p=path: self.open_recent(p))
             else:
                 action.setEnabled(False)
-                action.setToolTip(
-                    f"{path} is not there any more: it was moved, renamed or deleted, "
-                    "or its disk is not connected."
-                )
+                action.setToolTip(_(GONE).format(path=path))
             menu.addAction(action)
         if not recent:
-            empty = menu.addAction("No recent projects or films")
+            empty = menu.addAction(_("No recent projects or films"))
             assert empty is not None
             empty.setEnabled(False)
         menu.addSeparator()
-        clear = menu.addAction("Clear the list")
+        clear = menu.addAction(_("Clear the list"))
         assert clear is not None
         clear.setObjectName("ClearRecent")
         clear.setEnabled(bool(recent))
@@ -115,10 +116,7 @@ class ProjectCommands(QObject):
 
     def open_recent(self, path: Path) -> bool:
         if not path.exists():  # gone since the menu was filled
-            self.window.show_message(
-                f"{path} is not there any more: it was moved, renamed or deleted, "
-                "or its disk is not connected."
-            )
+            self.window.show_message(_(GONE).format(path=path))
             self.fill_recent()
             return False
         return self.window.open_path(path)
@@ -126,20 +124,22 @@ class ProjectCommands(QObject):
     def clear_recent(self) -> None:
         self.window.settings.recent_files = []
         self.fill_recent()
-        self.window.show_message("The list of recent projects and films is empty now.")
+        self.window.show_message(_("The list of recent projects and films is empty now."))
 
     # -- Save a copy of the project as… ---------------------------------------------------------
     def ask_save_copy(self) -> None:
         project = self.session.project
         if project is None or project.path is None:
-            self.window.show_message("Open a project first: there is no project to copy.")
+            self.window.show_message(_("Open a project first: there is no project to copy."))
             return
-        suggested = project.path.with_name(f"{project.path.stem} copy.critique")
+        suggested = project.path.with_name(
+            _("{name} copy").format(name=project.path.stem) + ".critique"
+        )
         chosen = file_dialogs.save_file(
             self.window.as_widget(),
             "project",
-            "Save a copy of the project as",
-            PROJECTS,
+            _("Save a copy of the project as"),
+            _(PROJECTS),
             name=str(suggested),
         )
         if chosen:
@@ -149,17 +149,19 @@ class ProjectCommands(QObject):
         """Copy the open project to `chosen` on the task runner; the window stays on it."""
         project = self.session.project
         if project is None or project.path is None:
-            self.window.show_message("Open a project first: there is no project to copy.")
+            self.window.show_message(_("Open a project first: there is no project to copy."))
             return None
         name = project.path.name
 
         def saved(target: object) -> None:
             self.window.show_message(
-                f"A copy of {name} is saved as {target}; the window still shows {name}."
+                _("A copy of {name} is saved as {target}; the window still shows {name}.").format(
+                    name=name, target=target
+                )
             )
 
         return self.window.tasks.run(
-            "Saving a copy of the project",
+            _("Saving a copy of the project"),
             save_copy,
             project.path,
             chosen,
@@ -167,24 +169,26 @@ class ProjectCommands(QObject):
             on_done=saved,
             on_error=self.window.show_message,
             on_cancelled=lambda: self.window.show_message(
-                "Copy cancelled: nothing was written, and the project is unchanged."
+                _("Copy cancelled: nothing was written, and the project is unchanged.")
             ),
         )
 
     # -- Close project --------------------------------------------------------------------------
     def close_project(self) -> None:
         if self.session.project is None and self.session.film_path is None:
-            self.window.show_message("Nothing is open.")
+            self.window.show_message(_("Nothing is open."))
             return
         had_project = self.session.project is not None
         self.session.close_everything()
         if had_project:
             self.window.show_message(
-                "The project is closed; everything in it was already saved. "
-                "Open another with Ctrl+O or File ▸ Open Recent."
+                _(
+                    "The project is closed; everything in it was already saved. "
+                    "Open another with Ctrl+O or File ▸ Open Recent."
+                )
             )
         else:
-            self.window.show_message("The film is closed.")
+            self.window.show_message(_("The film is closed."))
 
     def _update_enabled(self) -> None:
         has_project = self.session.project is not None

@@ -15,6 +15,7 @@ from typing import Any
 from PyQt6.QtCore import QObject, Qt
 from PyQt6.QtNetwork import QLocalServer, QLocalSocket
 
+from critique_app.i18n import _
 from critique_app.services.window_presence import socket_path, window_holds
 from critique_app.services.workspace import ProjectWorkspace
 
@@ -70,7 +71,7 @@ class ProjectPresence(QObject):
         w.show()
         w.raise_()
         w.activateWindow()
-        w.show_message("This project is already open here, in this window.")
+        w.show_message(_("This project is already open here, in this window."))
 
     def stop(self) -> None:
         if self.server is not None:

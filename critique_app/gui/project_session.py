@@ -17,10 +17,12 @@ from critique_app.errors import UserError
 from critique_app.gui.player.frame_fetcher import PreparedFilm, prepare_film
 from critique_app.gui.player.player_controller import PlayerController
 from critique_app.gui.worker import Task, TaskRunner
+from critique_app.i18n import N_, _
 from critique_app.progress import Progress
 from critique_app.services.workspace import ProjectWorkspace
 
 PROJECT_SUFFIX = ".critique"
+NOT_THERE = N_("The film '{title}' is not at {path} any more; relink it by its content.")
 
 
 @dataclass
@@ -57,15 +59,14 @@ def prepare_project(progress: Progress, path: Path, because: str | None = None) 
     if read_only is not None:  # opens all the same, for reading; it says so
         prepared.notes.append(read_only)
     if not films:
-        prepared.notes.append(f"{path.name} has no film yet.")
+        prepared.notes.append(_("{name} has no film yet.").format(name=path.name))
+    said_missing = False  # one missing film is said; the others are found by relinking too
     for film in sorted(films, key=lambda f: f.id != last):
         progress.check()
         if not Path(film.path).is_file():
-            if not prepared.notes or "relink" not in prepared.notes[-1]:
-                prepared.notes.append(
-                    f"The film '{film.title}' is not at {film.path} any more; "
-                    "relink it by its content."
-                )
+            if not said_missing:
+                prepared.notes.append(_(NOT_THERE).format(title=film.title, path=film.path))
+                said_missing = True
             continue
         try:
             prepared.film = prepare_film(progress, film.path)
@@ -121,7 +122,7 @@ class ProjectSession(QObject):
         `read_only`: another window holds the project; this one only reads it."""
         path = Path(path)
         if path.suffix != PROJECT_SUFFIX and not path.is_file():
-            raise UserError(f"{path} does not exist.")
+            raise UserError(_("{path} does not exist.").format(path=path))
         if path.suffix == PROJECT_SUFFIX:  # created when missing, as on the command line
             return self.open_project(path, read_only=read_only)
         return self.show_film_file(path, leave_project=True)
@@ -135,7 +136,7 @@ class ProjectSession(QObject):
 
         path = Path(path).resolve()
         if not path.is_file():
-            raise UserError(f"{path} does not exist.")
+            raise UserError(_("{path} does not exist.").format(path=path))
         if self.project is None or self.project.path is None:
             self.open_project(project_for_film(path), then=lambda: self._add_film(path))
             return
@@ -170,10 +171,12 @@ class ProjectSession(QObject):
             if self.film is not film:
                 self.show_film(film)
             name = project.path.name if project.path is not None else path.name
-            self.message.emit(f"{path.name} is in {name}: annotate away.")
+            self.message.emit(
+                _("{film} is in {project}: annotate away.").format(film=path.name, project=name)
+            )
 
         self.runner.run(
-            "Adding the film",
+            _("Adding the film"),
             add_film_to_project_file,
             project.path,
             path,
@@ -187,7 +190,7 @@ class ProjectSession(QObject):
         from critique_app.services.film_projects import relink_project_file
 
         if self.project is None or self.project.path is None:
-            self.message.emit("Open a project first: moved films are found for a project.")
+            self.message.emit(_("Open a project first: moved films are found for a project."))
             return
         project = self.project
 
@@ -197,7 +200,7 @@ class ProjectSession(QObject):
                 self.open_project(project.path)  # re-read paths; the film shows if found
 
         self.runner.run(
-            "Finding moved films",
+            _("Finding moved films"),
             relink_project_file,
             project.path,
             folder,
@@ -213,7 +216,7 @@ class ProjectSession(QObject):
         from critique_app.services.import_annotations import BackgroundImport, import_in_background
 
         if self.project is None or self.project.path is None:
-            self.message.emit("Open a project first: annotations are imported into a project.")
+            self.message.emit(_("Open a project first: annotations are imported into a project."))
             return None
         project, film, path = self.project, self.film, Path(path)
 
@@ -229,11 +232,13 @@ class ProjectSession(QObject):
                 self.show_film(project.film(summary.film_ids[0]))
             sentence = summary.sentence(path.name)
             if summary.added:
-                sentence = sentence.rstrip(".") + "; Ctrl+Z takes them back."
+                sentence = _("{summary}; Ctrl+Z takes them back.").format(
+                    summary=sentence.rstrip(".")
+                )
             self.message.emit(sentence)
 
         return self.runner.run(
-            "Importing annotations",
+            _("Importing annotations"),
             import_in_background,
             project.path,
             path,
@@ -243,7 +248,7 @@ class ProjectSession(QObject):
             on_done=imported,
             on_error=self.message.emit,
             on_cancelled=lambda: self.message.emit(
-                f"Import of {path.name} cancelled: nothing added."
+                _("Import of {name} cancelled: nothing added.").format(name=path.name)
             ),
         )
 
@@ -260,7 +265,7 @@ class ProjectSession(QObject):
                 self.message.emit(str(problem))
 
         self.runner.run(
-            "Checking the project",
+            _("Checking the project"),
             lambda progress: check_project(path, progress),
             scope="project",
             on_done=checked,
@@ -274,26 +279,30 @@ class ProjectSession(QObject):
         path = Path(path)
         because = None
         if read_only:
-            because = (
-                f"{path.name} is open for reading only: another Critique window edits it. "
+            because = _(
+                "{name} is open for reading only: another Critique window edits it. "
                 "Edits made there show here within a second."
-            )
+            ).format(name=path.name)
 
         def ready(prepared: PreparedOpen) -> None:
             self._switch_project(prepared)
             if then is not None and self.project is not None and self.project.path == path:
                 then()
 
-        return self._prepare(f"Opening {path.name}", prepare_project, path, because, on_ready=ready)
+        return self._prepare(
+            _("Opening {name}").format(name=path.name),
+            prepare_project,
+            path,
+            because,
+            on_ready=ready,
+        )
 
     def show_film(self, film: Any) -> Task | None:
         """Show a film of the open project once its first exact frame is decoded; a film whose
         file is gone (or does not decode) leaves the window on the film it shows."""
         path = Path(film.path)
         if not path.is_file():
-            self.message.emit(
-                f"The film '{film.title}' is not at {path} any more; relink it by its content."
-            )
+            self.message.emit(_(NOT_THERE).format(title=film.title, path=path))
             return None
         project = self.project
 
@@ -303,7 +312,9 @@ class ProjectSession(QObject):
                 return
             self._show_prepared(film, prepared)
 
-        return self._prepare(f"Opening {film.title}", prepare_film, path, on_ready=ready)
+        return self._prepare(
+            _("Opening {name}").format(name=film.title), prepare_film, path, on_ready=ready
+        )
 
     def show_film_file(self, path: Path, leave_project: bool = False) -> Task | None:
         """A film by its path: alone (`leave_project`: the project closes when it shows), or
@@ -319,7 +330,9 @@ class ProjectSession(QObject):
                 return
             self._show_prepared(None, prepared)
 
-        return self._prepare(f"Opening {path.name}", prepare_film, path, on_ready=ready)
+        return self._prepare(
+            _("Opening {name}").format(name=path.name), prepare_film, path, on_ready=ready
+        )
 
     def _prepare(
         self,
@@ -339,7 +352,7 @@ class ProjectSession(QObject):
             scope="window",  # survives the project and film it replaces
             on_done=on_ready,
             on_error=self._open_failed,
-            on_cancelled=lambda: self._open_failed(f"{label} cancelled."),
+            on_cancelled=lambda: self._open_failed(_("{task} cancelled.").format(task=label)),
         )
         task.finished.connect(lambda: self._prepared_finished(task))
         self.opening = task
@@ -359,7 +372,9 @@ class ProjectSession(QObject):
         """Nothing changed: title, picture, lanes, keys, panels and undo stack are as before."""
         still = self.film_path.name if self.film_path is not None else None
         if still is not None and still not in sentence:
-            sentence = f"{sentence.rstrip()} Still showing {still}."
+            sentence = _("{reason} Still showing {name}.").format(
+                reason=sentence.rstrip(), name=still
+            )
         self.message.emit(sentence)
         self.open_failed.emit(sentence)
 
@@ -413,7 +428,9 @@ class ProjectSession(QObject):
         project = self.project
         if project is None or project.path is None:
             return shown or ""
-        name = project.path.stem + (" (read only)" if project.read_only is not None else "")
+        name = project.path.stem
+        if project.read_only is not None:
+            name = _("{name} (read only)").format(name=name)
         return f"{shown} — {name}" if shown else name
 
     def close_project(self) -> None:
@@ -449,8 +466,8 @@ class ProjectSession(QObject):
 
     def undo(self) -> None:
         if self.undo_stack is not None and self.undo_stack.undo() is None:
-            self.message.emit("Nothing to undo.")
+            self.message.emit(_("Nothing to undo."))
 
     def redo(self) -> None:
         if self.undo_stack is not None and self.undo_stack.redo() is None:
-            self.message.emit("Nothing to redo.")
+            self.message.emit(_("Nothing to redo."))

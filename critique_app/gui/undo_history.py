@@ -11,10 +11,10 @@ from PyQt6.QtWidgets import QListWidget, QListWidgetItem
 
 from critique_app.domain.commands import UndoStack
 from critique_app.gui.window_context import WindowContext
-from critique_app.i18n import _
+from critique_app.i18n import N_, _
 
-START = "The project as it was opened"
-NO_PROJECT = "Open a project: its edits are listed here, and a click goes back to any of them."
+START = N_("The project as it was opened")
+NO_PROJECT = N_("Open a project: its edits are listed here, and a click goes back to any of them.")
 
 
 class UndoHistory(QObject):
@@ -29,8 +29,8 @@ class UndoHistory(QObject):
         self._moving = False  # stepping through many edits: redraw once, at the end
         self.list = QListWidget()
         self.list.setObjectName("UndoHistory")
-        self.list.setToolTip("Click a step to undo or redo up to it.")
-        self.dock = window.add_panel("Undo history", self.list)
+        self.list.setToolTip(_("Click a step to undo or redo up to it."))
+        self.dock = window.add_panel(N_("Undo history"), self.list)
         # a tab beside the editor, as the Seminars: a third column would squeeze the picture
         window.tabifyDockWidget(window.annotations.editor_dock, self.dock)
         self.dock.hide()
@@ -68,7 +68,7 @@ class UndoHistory(QObject):
     def _fill(self, stack: UndoStack | None) -> None:
         """Rows changed in place (a click's own row is never deleted under it); rows are only
         added or dropped at the end, where new steps come and undone ones go."""
-        wanted = [START, *stack.steps] if stack is not None else [NO_PROJECT]
+        wanted = [_(START), *stack.steps] if stack is not None else [_(NO_PROJECT)]
         current = len(stack) if stack is not None else 0
         self.list.setEnabled(stack is not None)
         self.list.blockSignals(True)
@@ -85,12 +85,12 @@ class UndoHistory(QObject):
                 item.setToolTip("")
             elif row == current:
                 font.setBold(True)
-                item.setToolTip("This is where the project is now.")
+                item.setToolTip(_("This is where the project is now."))
             elif row > current:
                 font.setItalic(True)  # undone: Redo brings it back
-                item.setToolTip("Undone: click to redo up to this step.")
+                item.setToolTip(_("Undone: click to redo up to this step."))
             else:
-                item.setToolTip("Click to undo every step after this one.")
+                item.setToolTip(_("Click to undo every step after this one."))
             item.setFont(font)
         self.list.setCurrentRow(current)
         self.list.scrollToItem(self.list.currentItem())

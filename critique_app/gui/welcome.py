@@ -17,6 +17,7 @@ from PyQt6.QtWidgets import (
 )
 
 from critique_app.gui.settings import Settings
+from critique_app.i18n import _
 
 
 def suggest_initials(name: str) -> str:
@@ -32,14 +33,14 @@ class NameFields:
     def __init__(self, form: QFormLayout, name: str = "", initials: str = "") -> None:
         self.name = QLineEdit(name)
         self.name.setObjectName("UserName")
-        self.name.setPlaceholderText("First name and last name")
+        self.name.setPlaceholderText(_("First name and last name"))
         self.initials = QLineEdit(initials)
         self.initials.setObjectName("UserInitials")
         self.initials.setMaxLength(6)
-        self.initials.setPlaceholderText("For example AV")
+        self.initials.setPlaceholderText(_("For example AV"))
         self._own_initials = bool(initials) and initials != suggest_initials(name)
-        form.addRow("Your name:", self.name)
-        form.addRow("Initials:", self.initials)
+        form.addRow(_("Your name:"), self.name)
+        form.addRow(_("Initials:"), self.initials)
         self.name.textEdited.connect(self._name_typed)
         self.initials.textEdited.connect(self._initials_typed)
 
@@ -63,18 +64,20 @@ class WelcomeDialog(QDialog):
         super().__init__(parent)
         self.settings = settings
         self.setObjectName("WelcomeDialog")
-        self.setWindowTitle("Welcome to Critique")
+        self.setWindowTitle(_("Welcome to Critique"))
         column = QVBoxLayout(self)
         intro = QLabel(
-            "Who is annotating? Your name is written as the author of every annotation "
-            "you make, so that a teacher or a jury can tell the class's readings apart."
+            _(
+                "Who is annotating? Your name is written as the author of every annotation "
+                "you make, so that a teacher or a jury can tell the class's readings apart."
+            )
         )
         intro.setWordWrap(True)
         column.addWidget(intro)
         form = QFormLayout()
         self.fields = NameFields(form, settings.user_name, settings.user_initials)
         column.addLayout(form)
-        later = QLabel("You can change it at any time in Edit ▸ Preferences.")
+        later = QLabel(_("You can change it at any time in Edit ▸ Preferences."))
         later.setWordWrap(True)
         column.addWidget(later)
         buttons = QDialogButtonBox(
@@ -83,11 +86,11 @@ class WelcomeDialog(QDialog):
         ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
         assert ok is not None
         self.ok = ok
-        self.ok.setText("Start annotating")
+        self.ok.setText(_("Start annotating"))
         self.ok.setEnabled(bool(self.fields.name.text().strip()))
         later_button = buttons.button(QDialogButtonBox.StandardButton.Cancel)
         assert later_button is not None
-        later_button.setText("Later")
+        later_button.setText(_("Later"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         self.fields.name.textChanged.connect(lambda text: self.ok.setEnabled(bool(text.strip())))

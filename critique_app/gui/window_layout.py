@@ -9,7 +9,9 @@ rows and Agreement ten pixels); the annotation table below the picture and timel
 
 from __future__ import annotations
 
-from PyQt6.QtCore import QMargins, QObject, QRect, QSize, Qt
+from typing import Any
+
+from PyQt6.QtCore import QAbstractItemModel, QMargins, QObject, QRect, QSize, Qt
 from PyQt6.QtGui import QGuiApplication
 from PyQt6.QtWidgets import QDockWidget, QHeaderView, QLabel, QMainWindow, QSplitter, QWidget
 
@@ -47,6 +49,14 @@ MINIMUM_SIZES: dict[str, tuple[int, int]] = {
     "Films": (300, 260),
     "Undo history": (260, 200),
 }
+
+
+def _column_key(model: QAbstractItemModel, section: int) -> Any:
+    """A column's English title (its UserRole), whatever the language shown: the widths saved
+    in one language are found again in another."""
+    horizontal = Qt.Orientation.Horizontal
+    key = model.headerData(section, horizontal, Qt.ItemDataRole.UserRole)
+    return key if key is not None else model.headerData(section, horizontal)
 
 
 def frame_margins(window: QWidget) -> QMargins:
@@ -165,12 +175,12 @@ class WindowLayout(QObject):
 
     # -- column widths ---------------------------------------------------------------------
     def column_widths(self) -> dict[str, int]:
-        """Each column's width by its title (hidden columns left out)."""
+        """Each column's width by its English title (hidden columns left out)."""
         model, widths = self.header.model(), {}
         if model is None:
             return {}
         for i in range(self.header.count()):
-            name = model.headerData(i, Qt.Orientation.Horizontal)
+            name = _column_key(model, i)
             if name and not self.header.isSectionHidden(i) and self.header.sectionSize(i) > 0:
                 widths[str(name)] = self.header.sectionSize(i)
         return widths
@@ -180,7 +190,7 @@ class WindowLayout(QObject):
         if model is None:
             return
         for i in range(self.header.count()):
-            width = widths.get(str(model.headerData(i, Qt.Orientation.Horizontal)))
+            width = widths.get(str(_column_key(model, i)))
             if width is not None and width >= self.header.minimumSectionSize():
                 self.header.resizeSection(i, width)
 

@@ -28,6 +28,7 @@ from PyQt6.QtWidgets import (
 )
 
 from critique_app.errors import Cancelled, UserError
+from critique_app.i18n import _
 from critique_app.progress import Progress
 
 _QUEUED = Qt.ConnectionType.QueuedConnection
@@ -145,7 +146,9 @@ class Task(QObject):
             self._relay.ended.emit("failed", self.error)
         except Exception as err:  # a bug: keep the traceback in the log, show one line
             log.error("%s failed\n%s", self.label, traceback.format_exc())
-            self.error = f"{self.label} failed unexpectedly: {err!r}"
+            self.error = _("{task} failed unexpectedly: {error}").format(
+                task=self.label, error=repr(err)
+            )
             self._relay.ended.emit("failed", self.error)
         else:
             if self.progress.cancelled:
@@ -281,7 +284,7 @@ class TaskBar(QWidget):
         self.bar = QProgressBar()
         self.bar.setFixedWidth(160)
         self.bar.setTextVisible(True)
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(_("Cancel"))
         self.cancel_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         row.addWidget(self.label)
         row.addWidget(self.bar)
@@ -303,7 +306,9 @@ class TaskBar(QWidget):
     def _show(self, task: Task) -> None:
         self.task = task
         done, total, message = self._state.get(id(task), (0, 0, ""))
-        self.label.setText(f"{task.label}: {message}" if message else task.label)
+        self.label.setText(
+            _("{task}: {step}").format(task=task.label, step=message) if message else task.label
+        )
         self.label.setToolTip(self.label.text())  # the whole step when the label is cut
         self.bar.setRange(0, total if total > 0 else 0)
         if total > 0:

@@ -14,6 +14,7 @@ from PyQt6.QtWidgets import QStatusBar, QToolButton
 
 from critique_app.gui.settings import Settings
 from critique_app.gui.welcome import suggest_initials
+from critique_app.i18n import _
 
 
 def initials_of(name: str, settings: Settings) -> str:
@@ -38,8 +39,8 @@ class YouBadge(QToolButton):
         name = self._annotator()
         self.setText(initials_of(name, self._settings))
         if self._settings.user_name:
-            why = "the name set in Edit ▸ Preferences"
+            tip = _("New annotations are by {name} (the name set in Edit ▸ Preferences).")
         else:
-            why = "no name is set yet: click to give yours"
-        self.setToolTip(f"New annotations are by {name} ({why}).")
-        self.setAccessibleName(f"Annotating as {name}")
+            tip = _("New annotations are by {name} (no name is set yet: click to give yours).")
+        self.setToolTip(tip.format(name=name))
+        self.setAccessibleName(_("Annotating as {name}").format(name=name))

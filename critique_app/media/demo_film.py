@@ -17,6 +17,7 @@ import av
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from critique_app.i18n import _
 from critique_app.progress import NO_PROGRESS, Progress
 
 WIDTH, HEIGHT = 1280, 720
@@ -229,7 +230,7 @@ def write_demo_film(
         audio = out.add_stream("aac", rate=48000, layout="mono")
         samples_per_frame = 48000 // int(RATE)
         for n in range(frames):
-            progress.update(n, frames, "drawing and encoding the demo film")
+            progress.update(n, frames, _("drawing and encoding the demo film"))
             vf = av.VideoFrame.from_ndarray(painter.frame(n), format="rgb24")
             vf.pts = n
             vf.time_base = 1 / RATE

@@ -17,6 +17,7 @@ import av
 from PIL import Image
 
 from critique_app.errors import UserError
+from critique_app.i18n import _
 from critique_app.progress import NO_PROGRESS, Progress
 
 THUMB_HEIGHT = 54
@@ -63,7 +64,7 @@ def _walk(
                 take(index, frame)
                 done += 1
                 if done % 8 == 0 or done == total:
-                    progress.update(done, total, f"frame {index}")
+                    progress.update(done, total, _("frame {index}").format(index=index))
             if index >= last:
                 break
     except av.error.FFmpegError:

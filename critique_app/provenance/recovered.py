@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-RECOVERED_WORDING = (
+from critique_app.i18n import N_
+
+# Stored with a recovered summary as it is (English); the window shows it translated.
+RECOVERED_WORDING = N_(
     "inferred by perceptual match to a signed original; not cryptographically bound to this copy."
 )
 # Verify states under which a file's own credentials stand: otherwise recovery is looked for.

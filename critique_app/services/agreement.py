@@ -23,6 +23,7 @@ import numpy as np
 
 from critique_app.domain.model import Film, FrameRange, Seminar, SeminarItem
 from critique_app.errors import UserError
+from critique_app.i18n import N_, _, ngettext
 from critique_app.progress import NO_PROGRESS, Progress
 from critique_app.services import agreement_measures as measures
 from exporters.document import AgreementSummary, ExportDocument
@@ -69,7 +70,9 @@ class Disagreement:
 
     def prompt(self) -> str:
         views = "; ".join(f"{who}: {what}" for who, what in self.said.items())
-        return f"The class disagrees here ({self.disagreement:.0%} of pairs differ). {views}."
+        return _("The class disagrees here ({share} of pairs differ). {views}.").format(
+            share=f"{self.disagreement:.0%}", views=views
+        )
 
 
 @dataclass
@@ -85,16 +88,22 @@ class FilmAgreement:
     notes: list[str] = field(default_factory=list)  # what was decided or left out, in sentences
 
     def sentence(self) -> str:
-        who = f"{len(self.coders)} {self.by}{'' if len(self.coders) == 1 else 's'}"
+        n = len(self.coders)
+        if self.by == "tier":
+            who = ngettext("{count} tier", "{count} tiers", n).format(count=n)
+        else:
+            who = ngettext("{count} author", "{count} authors", n).format(count=n)
         if self.alpha is None:
-            return (
-                f"{self.film.title}: Krippendorff's alpha cannot be computed "
-                f"({who}, {self.units} frames marked)."
-            )
-        return (
-            f"{self.film.title}: Krippendorff's alpha {self.alpha:.3f} between "
-            f"{who} over {self.units} marked frames."
-        )
+            return ngettext(
+                "{title}: Krippendorff's alpha cannot be computed ({who}, {units} frame marked).",
+                "{title}: Krippendorff's alpha cannot be computed ({who}, {units} frames marked).",
+                self.units,
+            ).format(title=self.film.title, who=who, units=self.units)
+        return ngettext(
+            "{title}: Krippendorff's alpha {alpha} between {who} over {units} marked frame.",
+            "{title}: Krippendorff's alpha {alpha} between {who} over {units} marked frames.",
+            self.units,
+        ).format(title=self.film.title, alpha=f"{self.alpha:.3f}", who=who, units=self.units)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -207,9 +216,9 @@ def film_agreement(
     if by not in BY_CHOICES:
         raise UserError(f"Agreement is measured by author or by tier, not by '{by}'.")
     chosen = _film(project, film)
-    progress.update(0, 3, f"Reading the annotations of {chosen.title}")
+    progress.update(0, 3, _("Reading the annotations of {title}").format(title=chosen.title))
     rows = _rows(project, chosen, by, _tier_ids(project, tiers))
-    progress.update(1, 3, "Measuring agreement")
+    progress.update(1, 3, _("Measuring agreement"))
     return measure(chosen, by, rows, passages)
 
 
@@ -225,10 +234,14 @@ def measure(film: Film, by: str, rows: _Rows, limit: int = 10) -> FilmAgreement:
     notes = _notes(rows, seg, by)
     report = FilmAgreement(film, by, coders, int(length.sum()), None, [], [], [], notes)
     if n_coders < 2:
-        notes.append(
-            f"Agreement needs at least two {by}s; {film.title} has "
-            f"{n_coders} with annotations here."
+        needs = (
+            N_("Agreement needs at least two tiers; {title} has {count} with annotations here.")
+            if by == "tier"
+            else N_(
+                "Agreement needs at least two authors; {title} has {count} with annotations here."
+            )
         )
+        notes.append(_(needs).format(title=film.title, count=n_coders))
         return report
     report.alpha = measures.nominal_alpha(counts, length)
     keys = [NONE_KEY] + [k for k, _ in rows.labels]
@@ -278,18 +291,41 @@ def _notes(rows: _Rows, seg: measures.Segments, by: str) -> list[str]:
     notes = []
     if rows.uncategorised:
         notes.append(
-            f"{rows.uncategorised} annotation{'s have' if rows.uncategorised != 1 else ' has'} "
-            f"no category: counted as the value '{UNCATEGORISED_KEY}', not as unmarked."
+            ngettext(
+                "{count} annotation has no category: counted as the value '{value}', "
+                "not as unmarked.",
+                "{count} annotations have no category: counted as the value '{value}', "
+                "not as unmarked.",
+                rows.uncategorised,
+            ).format(count=rows.uncategorised, value=UNCATEGORISED_KEY)
         )
     if seg.overlapped:
-        notes.append(
-            f"{seg.overlapped} annotation{'s overlap' if seg.overlapped != 1 else ' overlaps'} "
-            f"another one by the same {by}: where they overlap, the shortest gives the value."
-        )
+        if by == "tier":
+            overlap = ngettext(
+                "{count} annotation overlaps another one in the same tier: where they overlap, "
+                "the shortest gives the value.",
+                "{count} annotations overlap another one in the same tier: where they overlap, "
+                "the shortest gives the value.",
+                seg.overlapped,
+            )
+        else:
+            overlap = ngettext(
+                "{count} annotation overlaps another one by the same author: where they "
+                "overlap, the shortest gives the value.",
+                "{count} annotations overlap another one by the same author: where they "
+                "overlap, the shortest gives the value.",
+                seg.overlapped,
+            )
+        notes.append(overlap.format(count=seg.overlapped))
     if rows.clipped:
         notes.append(
-            f"{rows.clipped} annotation{'s run' if rows.clipped != 1 else ' runs'} past the "
-            "film's last frame: only the frames inside the film were counted."
+            ngettext(
+                "{count} annotation runs past the film's last frame: only the frames inside "
+                "the film were counted.",
+                "{count} annotations run past the film's last frame: only the frames inside "
+                "the film were counted.",
+                rows.clipped,
+            ).format(count=rows.clipped)
         )
     return notes
 
@@ -341,7 +377,7 @@ def add_disagreements_to_seminar(
         SeminarItem(None, 0, -1, film.id or 0, p.range, None, p.prompt(), f"{p.in_tc} - {p.out_tc}")
         for film, p in chosen
     ]
-    return service.add_many(seminar, items, label="Add passages of disagreement")
+    return service.add_many(seminar, items, label=N_("Add passages of disagreement"))
 
 
 def with_agreement(project: Any, doc: ExportDocument, by: str = "author") -> ExportDocument:

@@ -19,6 +19,7 @@ from typing import Protocol
 import numpy as np
 from numpy.typing import NDArray
 
+from critique_app.i18n import _
 from critique_app.media.fingerprint import hamming
 from critique_app.progress import NO_PROGRESS, Progress
 from critique_app.provenance.hash_index import HashIndex
@@ -357,7 +358,7 @@ def align_films(
     fa, fb = load_fingerprints(project.db, sa.film_id), load_fingerprints(project.db, sb.film_id)
     assert fa is not None and fb is not None
     film_a, film_b = project.repo.get_film(sa.film_id), project.repo.get_film(sb.film_id)
-    progress.update(0, 1, "Aligning the copies")
+    progress.update(0, 1, _("Aligning the copies"))
     mapping = align(
         fa,
         fb,

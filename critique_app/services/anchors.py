@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from critique_app.domain.model import Annotation, FrameRange
+from critique_app.i18n import _
 from critique_app.progress import NO_PROGRESS, Progress
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ def compute_anchor_hashes(
     try:
         # in film order, so consecutive anchors reuse the decoder instead of seeking
         for done, (ident, frames) in enumerate(sorted(ranges.items(), key=lambda r: r[1].start)):
-            progress.update(done, len(ranges), "fingerprinting annotation anchors")
+            progress.update(done, len(ranges), _("fingerprinting annotation anchors"))
             for index in anchor_frames(frames):
                 if index not in cache:
                     progress.check()  # before every exact frame: Cancel stops within one

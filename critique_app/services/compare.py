@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 
 from critique_app.domain.model import Film
 from critique_app.errors import UserError
+from critique_app.i18n import _, ngettext
 from critique_app.media.fingerprint import hamming
 from critique_app.progress import NO_PROGRESS, Progress
 from critique_app.provenance.matching import MIN_CONTRAST
@@ -127,17 +128,30 @@ class Comparison:
         kinds = {
             k: sum(p.kind == k for p in self.passages) for k in ("inserted", "removed", "changed")
         }
-        text = f"Frame N of '{self.film_a.title}' is frame {_linear(m)} of '{self.film_b.title}'"
+        text = _("Frame N of '{a}' is frame {frame} of '{b}'").format(
+            a=self.film_a.title, frame=_linear(m), b=self.film_b.title
+        )
         if m.variant == "mirror":
-            text += ", mirrored left-right"
+            text += _(", mirrored left-right")
+        rates = {"a": _rate(self.film_a), "b": _rate(self.film_b)}
         if m.ratio != 1:
-            text += f", converted from {_rate(self.film_a)} to {_rate(self.film_b)} fps"
+            text += _(", converted from {a} to {b} fps").format(**rates)
         elif self.film_a.rate != self.film_b.rate:
-            text += f", {_rate(self.film_a)} fps played at {_rate(self.film_b)} fps"
-        text += f" ({m.confidence:.0%} of A's pictures found). "
+            text += _(", {a} fps played at {b} fps").format(**rates)
+        text += _(" ({share} of A's pictures found). ").format(share=f"{m.confidence:.0%}")
         if not self.passages:
-            return text + "No passage differs."
-        return text + ", ".join(f"{n} {k}" for k, n in kinds.items() if n) + "."
+            return text + _("No passage differs.")
+        said = []  # passages, each kind counted in words that agree with the number
+        if kinds["inserted"]:
+            n = kinds["inserted"]
+            said.append(ngettext("{count} inserted", "{count} inserted", n).format(count=n))
+        if kinds["removed"]:
+            n = kinds["removed"]
+            said.append(ngettext("{count} removed", "{count} removed", n).format(count=n))
+        if kinds["changed"]:
+            n = kinds["changed"]
+            said.append(ngettext("{count} changed", "{count} changed", n).format(count=n))
+        return text + ", ".join(said) + "."
 
     def to_json(self) -> dict[str, Any]:
         m = self.mapping

@@ -19,6 +19,7 @@ from typing import Any
 from critique_app.domain.commands import CreateAnnotations, UndoStack
 from critique_app.domain.model import Annotation, Film, FrameRange, Keyframe, Region
 from critique_app.errors import UserError
+from critique_app.i18n import N_, _, ngettext
 from critique_app.progress import NO_PROGRESS, Progress
 from critique_app.services.alignment import (
     FrameMapping,
@@ -69,30 +70,50 @@ class CopyResult:
     def describe_mapping(self) -> str:
         m = self.mapping
         shift = m.offset / float(self.source_film.rate)
+        head = (
+            N_("frame N of '{source}' is frame {frame} of '{copy}' ({shift} s more at the head)")
+            if shift >= 0
+            else N_(
+                "frame N of '{source}' is frame {frame} of '{copy}' ({shift} s less at the head)"
+            )
+        )
         parts = [
-            f"frame N of '{self.source_film.title}' is frame "
-            f"{_linear(m.ratio, m.offset)} of '{self.copy_film.title}' "
-            f"({abs(shift):.2f} s {'more' if shift >= 0 else 'less'} at the head)"
+            _(head).format(
+                source=self.source_film.title,
+                frame=_linear(m.ratio, m.offset),
+                copy=self.copy_film.title,
+                shift=f"{abs(shift):.2f}",
+            )
         ]
         if m.ratio != 1:
-            parts.append(f"frame-rate ratio {m.ratio}")
+            parts.append(_("frame-rate ratio {ratio}").format(ratio=m.ratio))
         if m.variant == "mirror":
-            parts.append("the copy is mirrored left-right")
-        parts.append(f"confidence {m.confidence:.0%}")
+            parts.append(_("the copy is mirrored left-right"))
+        parts.append(_("confidence {confidence}").format(confidence=f"{m.confidence:.0%}"))
         return "; ".join(parts)
 
     def sentence(self) -> str:
         n, u = len(self.created), len(self.unplaced)
-        text = (
-            f"{n} annotation{'s' if n != 1 else ''} moved onto '{self.copy_film.title}' "
-            f"({self.describe_mapping()})"
-        )
+        text = ngettext(
+            "{count} annotation moved onto '{title}' ({mapping})",
+            "{count} annotations moved onto '{title}' ({mapping})",
+            n,
+        ).format(count=n, title=self.copy_film.title, mapping=self.describe_mapping())
         if self.relations:
-            text += f", with {self.relations} relation{'s' if self.relations != 1 else ''}"
+            text += ngettext(
+                ", with {count} relation", ", with {count} relations", self.relations
+            ).format(count=self.relations)
         if self.already:
-            text += f"; {len(self.already)} were already there"
+            already = len(self.already)
+            text += ngettext(
+                "; {count} was already there", "; {count} were already there", already
+            ).format(count=already)
         if u:
-            text += f"; {u} could not be placed and {'was' if u == 1 else 'were'} not guessed"
+            text += ngettext(
+                "; {count} could not be placed and was not guessed",
+                "; {count} could not be placed and were not guessed",
+                u,
+            ).format(count=u)
         return text + "."
 
     def to_json(self) -> dict[str, object]:
@@ -222,7 +243,9 @@ def plan_copy(
     if repo.count_annotations(source_film_id) == 0:
         raise UserError(f"'{source.title}' has no annotations to move onto another copy.")
     original, copy_prints, copy = _fingerprints(project, source, copy_path, progress)
-    progress.update(0, 1, f"Aligning {copy_path.name} with '{source.title}'")
+    progress.update(
+        0, 1, _("Aligning {name} with '{title}'").format(name=copy_path.name, title=source.title)
+    )
     mapping = align(
         original,
         copy_prints,
@@ -240,7 +263,9 @@ def plan_copy(
         )
     annotations = repo.annotations(film_id=source_film_id)
     plan = CopyPlan(source, copy, mapping)
-    progress.update(0, len(annotations), f"Placing annotations on {copy_path.name}")
+    progress.update(
+        0, len(annotations), _("Placing annotations on {name}").format(name=copy_path.name)
+    )
     result = reanchor(mapping, original, copy_prints, [(a.id, a.range) for a in annotations])
     by_id = {a.id: a for a in annotations}
     for u in result.unplaced:
@@ -252,7 +277,11 @@ def plan_copy(
     last = mapping.copy_frames - 1
     with _copy_times(copy_path) as server:
         for n, placed in enumerate(result.placed):
-            progress.update(n, len(result.placed), f"Placing annotations on {copy_path.name}")
+            progress.update(
+                n,
+                len(result.placed),
+                _("Placing annotations on {name}").format(name=copy_path.name),
+            )
             a = by_id[placed.key]  # type: ignore[index]
             offset = placed.offset
             new = Annotation.create(

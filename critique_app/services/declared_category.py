@@ -12,6 +12,7 @@ from typing import Any
 
 from critique_app.domain.commands import Change, EditAnnotation
 from critique_app.errors import UserError
+from critique_app.i18n import N_, _
 from critique_app.provenance.vocab import VOCABULARY_KEY, category_key_for
 
 
@@ -42,14 +43,16 @@ def apply_declared_signal(
     `stack`, the window's undo stack, else the project's own)."""
     found = declared_category(project, report_json)
     if found is None:
-        raise UserError("The Content Credentials declare nothing about how this was made.")
+        raise UserError(_("The Content Credentials declare nothing about how this was made."))
     if found.category_id is None:
         raise UserError(
-            f"This project has no '{found.key}' category: add the AI visual regimes vocabulary."
+            _("This project has no '{key}' category: add the AI visual regimes vocabulary.").format(
+                key=found.key
+            )
         )
     edit = EditAnnotation(
         annotation_id,
         {"category_id": found.category_id, "evidence": "C2PA"},
-        "Category from Content Credentials",
+        N_("Category from Content Credentials"),  # a step's name, shown through _()
     )
     return (stack if stack is not None else project.undo).push(edit)

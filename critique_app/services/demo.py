@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from critique_app.domain.model import Annotation, FrameRange, Keyframe, Region
 from critique_app.errors import UserError
+from critique_app.i18n import _
 from critique_app.media import demo_film
 from critique_app.paths import demo_dir
 from critique_app.progress import NO_PROGRESS, Progress
@@ -88,7 +89,7 @@ def build_demo(folder: Path, progress: Progress = NO_PROGRESS) -> DemoProject:
     # 1. the film: most of the time goes here
     raw = folder / ".demo-film-unsigned.mp4"
     demo_film.write_demo_film(raw, Progress(film_progress))
-    progress.update(demo_film.FRAME_COUNT, total, "signing the film and its stills")
+    progress.update(demo_film.FRAME_COUNT, total, _("signing the film and its stills"))
 
     # 2. a local signing identity, so a jury sees a real (if untrusted) signature
     make_test_ca("Critique demo", "Critique demo signer").save(folder / "signing")
@@ -120,9 +121,9 @@ def build_demo(folder: Path, progress: Progress = NO_PROGRESS) -> DemoProject:
         ingredients=[IngredientSpec(s, "componentOf", s.stem) for s in demo.stills],
     )
     raw.unlink()
-    progress.update(demo_film.FRAME_COUNT + 20, total, "writing the project")
+    progress.update(demo_film.FRAME_COUNT + 20, total, _("writing the project"))
     _fill_project(demo, progress)
-    progress.update(total, total, "done")
+    progress.update(total, total, _("done"))
     return demo
 
 

@@ -18,6 +18,7 @@ import exporters
 from critique_app.domain.model import Annotation, Category, Film, Tier, Vocabulary
 from critique_app.domain.provenance_words import identity_kind_words, identity_words
 from critique_app.errors import Cancelled, UserError
+from critique_app.i18n import _
 from critique_app.progress import NO_PROGRESS, Progress
 from exporters.document import (
     ExportContext,
@@ -163,8 +164,12 @@ def find_film(project: Any, film: str | int) -> Film:
     by_hash = [f for f in films if len(text) >= 8 and f.sha256.startswith(text.lower())]
     if len(by_hash) == 1:
         return by_hash[0]
-    names = ", ".join(f"'{f.title}'" for f in films) or "none"
-    raise UserError(f"There is no film '{film}' in this project (films: {names}).")
+    names = ", ".join(f"'{f.title}'" for f in films) or _("none")
+    raise UserError(
+        _("There is no film '{film}' in this project (films: {names}).").format(
+            film=film, names=names
+        )
+    )
 
 
 class C2paClipSigner:
@@ -251,9 +256,17 @@ def export_files(
     if target.is_dir() and not exporter.writes_folder:
         target = target / f"{safe_name(doc.title)}{exporter.extension}"
     if not target.parent.is_dir():
-        raise UserError(f"Cannot write {target}: the folder {target.parent} does not exist.")
+        raise UserError(
+            _("Cannot write {out}: the folder {parent} does not exist.").format(
+                out=target, parent=target.parent
+            )
+        )
     if not doc.items:
-        raise UserError(f"'{doc.title}' has nothing to export (no passages or annotations).")
+        raise UserError(
+            _("'{title}' has nothing to export (no passages or annotations).").format(
+                title=doc.title
+            )
+        )
     from exporters.stills import FilmStills
 
     stills = FilmStills()
@@ -288,7 +301,9 @@ def export_files(
         raise
     except OSError as err:
         _discard(temp, ctx)
-        raise UserError(f"Cannot write {target}: {err.strerror or err}.") from None
+        raise UserError(
+            _("Cannot write {out}: {reason}.").format(out=target, reason=err.strerror or err)
+        ) from None
     except BaseException:
         _discard(temp, ctx)
         raise
@@ -328,7 +343,7 @@ def _running(pid: int) -> bool:
 
 
 def _discard(path: Path, ctx: ExportContext | None = None) -> None:
-    for written in [path, *(p for _, p in (ctx.companions if ctx else []))]:
+    for written in [path, *(p for _kind, p in (ctx.companions if ctx else []))]:
         if written.is_dir():
             shutil.rmtree(written, ignore_errors=True)
         elif written.exists():

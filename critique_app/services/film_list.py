@@ -10,6 +10,7 @@ from pathlib import Path
 
 from critique_app.domain.timecode import frame_to_smpte
 from critique_app.errors import UserError
+from critique_app.i18n import _, format_number
 from critique_app.progress import NO_PROGRESS, Progress
 from critique_app.services.films import sha256_file
 from critique_app.services.workspace import ProjectWorkspace, worker_project
@@ -33,9 +34,9 @@ class FilmEntry:
 
 
 def rate_words(rate: Fraction) -> str:
-    if rate.denominator == 1:
-        return f"{rate.numerator} fps"
-    return f"{float(rate):.3f}".rstrip("0").rstrip(".") + " fps"
+    shown = rate.numerator if rate.denominator == 1 else format_number(round(float(rate), 3))
+    # Translators: frames per second ("i/s", images par seconde, in French)
+    return _("{rate} fps").format(rate=shown)
 
 
 def list_films(progress: Progress, project_path: str | Path) -> list[FilmEntry]:
@@ -45,7 +46,7 @@ def list_films(progress: Progress, project_path: str | Path) -> list[FilmEntry]:
     with worker_project(project_path) as project:
         films = project.repo.films()
         for done, film in enumerate(films):
-            progress.update(done, len(films), "Listing the films")
+            progress.update(done, len(films), _("Listing the films"))
             if film.id is None:
                 continue
             facts = film_facts(project.db, film.id, film.sha256)

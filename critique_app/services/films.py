@@ -14,7 +14,7 @@ from pathlib import Path
 from critique_app.digest import sha256_file as sha256_file_digest
 from critique_app.domain.model import Film
 from critique_app.errors import UserError
-from critique_app.i18n import _
+from critique_app.i18n import _, ngettext
 from critique_app.progress import NO_PROGRESS, Progress
 from db.project import Project
 
@@ -24,7 +24,10 @@ def sha256_file(path: str | Path, progress: Progress = NO_PROGRESS) -> str:
     path = Path(path)
     try:
         return sha256_file_digest(
-            path, lambda done, total: progress.update(done, total, f"Checking {path.name}")
+            path,
+            lambda done, total: progress.update(
+                done, total, _("Checking {name}").format(name=path.name)
+            ),
         )
     except FileNotFoundError:
         raise UserError(_("{path} does not exist.").format(path=path)) from None
@@ -84,11 +87,18 @@ class RelinkResult:
     files_hashed: int = 0
 
     def sentence(self) -> str:
-        parts = [f"Found {len(self.found)} film{'s' if len(self.found) != 1 else ''} again"]
+        found = len(self.found)
+        parts = [ngettext("Found {count} film again", "Found {count} films again", found)]
+        parts[0] = parts[0].format(count=found)
         if self.still_missing:
             names = ", ".join(f.title for f in self.still_missing[:3])
             more = "…" if len(self.still_missing) > 3 else ""
-            parts.append(f"{len(self.still_missing)} still missing ({names}{more})")
+            missing = len(self.still_missing)
+            parts.append(
+                ngettext(
+                    "{count} still missing ({names})", "{count} still missing ({names})", missing
+                ).format(count=missing, names=names + more)
+            )
         return "; ".join(parts) + "."
 
 

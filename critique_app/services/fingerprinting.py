@@ -16,6 +16,7 @@ import numpy as np
 
 from critique_app.domain.model import Film
 from critique_app.errors import Cancelled
+from critique_app.i18n import _, ngettext
 from critique_app.media.film_hashes import HashedRun, hash_film
 from critique_app.media.grey_frames import Crop, StreamLayout, grey_batches, read_layout
 from critique_app.media.letterbox import detect_film_bars
@@ -94,7 +95,7 @@ def fingerprint_film(
     if known is not None and not restart and 0 < known.frame_count < total:
         start, crop = known.frame_count, Crop.from_json(known.crop)
     else:
-        progress.update(0, total, f"Looking for letterbox bars in {path.name}")
+        progress.update(0, total, _("Looking for letterbox bars in {name}").format(name=path.name))
         start, crop = 0, detect_film_bars(path, layout)
         store.start_fingerprints(db, film_id, crop=crop.to_json() if crop else None)
     summary = FingerprintSummary(film_id, total, start, start, crop)
@@ -112,7 +113,7 @@ def fingerprint_film(
         last_flush = time.monotonic()
 
     def report(done: int) -> None:
-        progress.update(done, total, f"Fingerprinting {path.name}")
+        progress.update(done, total, _("Fingerprinting {name}").format(name=path.name))
 
     # A resumed run decodes one stored frame again, so that the first new frame's difference
     # (a cut exactly where the last run stopped) is measured against its real predecessor.
@@ -182,7 +183,11 @@ def detect_shots(path: str | Path, progress: Progress = NO_PROGRESS) -> ShotList
     try:
         for first, grey in grey_batches(path, crop=crop, layout=layout, check=progress.check):
             detector.feed(grey)
-            progress.update(first + len(grey), layout.frame_count, f"Finding shots in {path.name}")
+            progress.update(
+                first + len(grey),
+                layout.frame_count,
+                _("Finding shots in {name}").format(name=path.name),
+            )
     except DecodingStopped as err:
         problem = str(err)
     return ShotList(path, layout.frame_count, detector.cuts(), crop, problem)
@@ -219,7 +224,7 @@ def add_to_library(
     files = expand_paths(paths)
     report = LibraryAddReport()
     for n, path in enumerate(files):
-        progress.update(n, len(files), f"Hashing {path.name}")
+        progress.update(n, len(files), _("Hashing {name}").format(name=path.name))
         if not path.is_file():
             report.skipped.append(f"{path} does not exist; it was skipped.")
             continue
@@ -257,7 +262,7 @@ def add_to_library(
                 credentials=credentials,
             )
         )
-    progress.update(len(files), len(files), "Library updated")
+    progress.update(len(files), len(files), _("Library updated"))
     return report
 
 
@@ -379,7 +384,15 @@ def match_film(
     prints = store.load_fingerprints(project.db, summary.film_id)
     assert prints is not None
     library = load_library(project)
-    progress.update(0, 1, f"Matching {Path(path).name} against {len(library.items)} library items")
+    progress.update(
+        0,
+        1,
+        ngettext(
+            "Matching {name} against {count} library item",
+            "Matching {name} against {count} library items",
+            len(library.items),
+        ).format(name=Path(path).name, count=len(library.items)),
+    )
     segments = segments_of_prints(prints, library, film.rate)
     store.replace_matches(project.db, summary.film_id, [s.to_row() for s in segments])
     credentials = {

@@ -25,6 +25,7 @@ from critique_app.domain.commands import CreateAnnotations, UndoStack
 from critique_app.domain.model import Annotation, Category, Film, FrameRange, Region
 from critique_app.domain.reading_limits import check_size, reading_limits
 from critique_app.errors import UserError
+from critique_app.i18n import _, format_number, ngettext
 from critique_app.progress import NO_PROGRESS, Progress
 from exporters.document import Imported, ImportedFile
 
@@ -37,6 +38,22 @@ READERS = {
     ".csv": "csv_table",
 }
 LARGE_IMPORT = 1000  # above this many annotations the command line says the size first
+
+
+def _skipped(what: str, count: int) -> str:
+    """What a reader could not use, by the word it gives (exporters' ImportedFile.skipped_what);
+    a word not known here is said as the reader gives it."""
+    if what == "blocks":
+        said = ngettext("{count} block skipped", "{count} blocks skipped", count)
+    elif what == "rows":
+        said = ngettext("{count} row skipped", "{count} rows skipped", count)
+    elif what == "cues":
+        said = ngettext("{count} cue skipped", "{count} cues skipped", count)
+    elif what == "annotations":
+        said = ngettext("{count} annotation skipped", "{count} annotations skipped", count)
+    else:
+        return f"{count} {what if count != 1 else what.rstrip('s')} skipped"
+    return said.format(count=count)
 
 
 @dataclass
@@ -55,29 +72,63 @@ class ImportSummary:
     regions_without_size: int = 0  # xywh= in pixels on a film whose size is unknown
 
     def sentence(self, name: str) -> str:
-        parts = [f"{self.added} annotation{'s' if self.added != 1 else ''} imported from {name}"]
+        """The import said in clauses, each whole in the language in use (the readers' own
+        notes, such as the encoding read, as they wrote them)."""
+        parts = [
+            ngettext(
+                "{count} annotation imported from {name}",
+                "{count} annotations imported from {name}",
+                self.added,
+            ).format(count=self.added, name=name)
+        ]
         if self.skipped:
-            what = self.skipped_what if self.skipped != 1 else self.skipped_what.rstrip("s")
-            example = f" ({self.skipped_examples[0]})" if self.skipped_examples else ""
-            parts.append(f"{self.skipped} {what} skipped{example}")
+            said = _skipped(self.skipped_what, self.skipped)
+            if self.skipped_examples:
+                said = _("{skipped} ({example})").format(
+                    skipped=said, example=self.skipped_examples[0]
+                )
+            parts.append(said)
         if self.already_present:
-            parts.append(f"{self.already_present} already in the project")
+            parts.append(
+                ngettext(
+                    "{count} already in the project",
+                    "{count} already in the project",
+                    self.already_present,
+                ).format(count=self.already_present)
+            )
         if self.outside_film:
-            parts.append(f"{self.outside_film} skipped (beyond the end of the film)")
+            parts.append(
+                ngettext(
+                    "{count} skipped (beyond the end of the film)",
+                    "{count} skipped (beyond the end of the film)",
+                    self.outside_film,
+                ).format(count=self.outside_film)
+            )
         if self.new_tiers:
             shown = ", ".join(self.new_tiers[:12])
             more = len(self.new_tiers) - 12
-            parts.append("new tiers: " + shown + (f" and {more} more" if more > 0 else ""))
+            parts.append(
+                _("new tiers: {names} and {more} more").format(names=shown, more=more)
+                if more > 0
+                else _("new tiers: {names}").format(names=shown)
+            )
         if self.new_vocabularies:
-            parts.append("controlled vocabularies: " + ", ".join(self.new_vocabularies))
+            parts.append(
+                _("controlled vocabularies: {names}").format(names=", ".join(self.new_vocabularies))
+            )
         if self.unknown_categories:
             parts.append(
-                "categories not in the vocabulary: " + ", ".join(sorted(self.unknown_categories))
+                _("categories not in the vocabulary: {names}").format(
+                    names=", ".join(sorted(self.unknown_categories))
+                )
             )
         if self.regions_without_size:
             parts.append(
-                f"{self.regions_without_size} region{'s' if self.regions_without_size != 1 else ''}"
-                " in pixels left out (the film's picture size is unknown)"
+                ngettext(
+                    "{count} region in pixels left out (the film's picture size is unknown)",
+                    "{count} regions in pixels left out (the film's picture size is unknown)",
+                    self.regions_without_size,
+                ).format(count=self.regions_without_size)
             )
         parts += self.notes
         return "; ".join(parts) + "."
@@ -367,7 +418,13 @@ def import_entries(
         seen: set[str] = set()
         for n, entry in enumerate(found):
             if n % 256 == 0:
-                progress.update(n, total, f"{n:,} of {total:,} annotations")
+                progress.update(
+                    n,
+                    total,
+                    ngettext(
+                        "{n} of {total} annotation", "{n} of {total} annotations", total
+                    ).format(n=format_number(n), total=format_number(total)),
+                )
             uuid = entry.annotation.uuid
             if uuid in seen or uuid in known:
                 summary.already_present += 1
@@ -443,5 +500,5 @@ def import_entries(
                 for a in new:
                     repo.add_annotation(a)
     summary.added = len(new)
-    progress.update(total, total, "done")
+    progress.update(total, total, _("done"))
     return summary

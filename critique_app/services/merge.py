@@ -29,6 +29,7 @@ from critique_app.domain.model import (
     new_uuid,
 )
 from critique_app.errors import UserError
+from critique_app.i18n import _, ngettext
 from critique_app.progress import NO_PROGRESS, Progress
 from db.merge_log import merged_at, record_merge
 from db.project import Project, open_project
@@ -74,19 +75,53 @@ class MergeSummary:
         return dict(self.__dict__)
 
     def sentence(self) -> str:
-        def n(count: int, word: str) -> str:
-            return f"{count} {word}{'' if count == 1 else 's'}"
-
-        who = f" (authors: {', '.join(self.authors)})" if self.authors else ""
-        text = (
-            f"Merged {n(self.sources, 'project')}{who}: {n(self.annotations_added, 'annotation')} "
-            f"added, {n(self.duplicates, 'exact duplicate')} recognised, "
-            f"{n(self.conflicts, 'conflicting edit')} kept side by side and flagged; "
-            f"{n(self.films_matched, 'film')} matched by content, {self.films_added} new; "
-            f"{n(self.relations_added, 'relation')}, {n(self.tiers_added, 'new tier')}."
+        # Each clause counts its own things (a language agrees each with its number).
+        projects = ngettext("Merged {count} project", "Merged {count} projects", self.sources)
+        projects = projects.format(count=self.sources)
+        if self.authors:
+            projects = _("{merged} (authors: {authors})").format(
+                merged=projects, authors=", ".join(self.authors)
+            )
+        clauses = (
+            ngettext(
+                "{count} annotation added", "{count} annotations added", self.annotations_added
+            ).format(count=self.annotations_added),
+            ngettext(
+                "{count} exact duplicate recognised",
+                "{count} exact duplicates recognised",
+                self.duplicates,
+            ).format(count=self.duplicates),
+            ngettext(
+                "{count} conflicting edit kept side by side and flagged",
+                "{count} conflicting edits kept side by side and flagged",
+                self.conflicts,
+            ).format(count=self.conflicts),
+            ngettext(
+                "{count} film matched by content, {new} new",
+                "{count} films matched by content, {new} new",
+                self.films_matched,
+            ).format(count=self.films_matched, new=self.films_added),
+            ngettext("{count} relation", "{count} relations", self.relations_added).format(
+                count=self.relations_added
+            ),
+            ngettext("{count} new tier", "{count} new tiers", self.tiers_added).format(
+                count=self.tiers_added
+            ),
+        )
+        text = _("{merged}: {added}, {duplicates}, {conflicts}; {films}; {relations}, {tiers}.")
+        text = text.format(
+            merged=projects,
+            added=clauses[0],
+            duplicates=clauses[1],
+            conflicts=clauses[2],
+            films=clauses[3],
+            relations=clauses[4],
+            tiers=clauses[5],
         )
         if self.already_merged:
-            text += f" Already merged before: {', '.join(self.already_merged)}."
+            text += " " + _("Already merged before: {names}.").format(
+                names=", ".join(self.already_merged)
+            )
         return text
 
 
@@ -372,7 +407,7 @@ def merge_projects(
         raise UserError("Choose at least one project file to merge.")
     loaded = []
     for number, path in enumerate(sources):
-        progress.update(number, len(sources) * 2, f"Reading {Path(path).name}")
+        progress.update(number, len(sources) * 2, _("Reading {name}").format(name=Path(path).name))
         if target.path is not None and Path(path).resolve() == target.path.resolve():
             raise UserError(f"{path} is the project being merged into; choose other files.")
         loaded.append(read_source(path))
@@ -380,7 +415,11 @@ def merge_projects(
     merger = _Merger(target, summary)
     with target.db.atomic():
         for number, source in enumerate(loaded):
-            progress.update(len(sources) + number, len(sources) * 2, f"Merging {source.path.name}")
+            progress.update(
+                len(sources) + number,
+                len(sources) * 2,
+                _("Merging {name}").format(name=source.path.name),
+            )
             when = merged_at(target.db, source.sha256)
             if when is not None:
                 summary.already_merged.append(f"{source.path.name} ({when})")
@@ -389,7 +428,7 @@ def merge_projects(
                 target.db, str(source.path), source.sha256, source.authors, summary.to_json()
             )
     summary.authors = sorted({a for s in loaded for a in s.authors})
-    progress.update(len(sources) * 2, len(sources) * 2, "Merged")
+    progress.update(len(sources) * 2, len(sources) * 2, _("Merged"))
     return summary
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from critique_app.errors import UserError
+from critique_app.i18n import N_, _
 from critique_app.progress import NO_PROGRESS, Progress
 from db.project_copy import backup_project
 
@@ -19,17 +20,22 @@ def with_project_suffix(path: str | Path) -> Path:
     return path if path.suffix == PROJECT_SUFFIX else path.with_name(path.name + PROJECT_SUFFIX)
 
 
+NO_FOLDER = N_("The folder {folder} does not exist: choose another folder.")
+
+
 def new_project_path(chosen: str | Path) -> Path:
     """Where File ▸ New project… makes the project; a sentence when it cannot be there.
     A new project never replaces a file: its annotations would be gone."""
     path = with_project_suffix(chosen)
     if path.exists():
         raise UserError(
-            f"{path.name} already exists, and a new project never replaces it: "
-            "open it with File ▸ Open…, or choose another name."
+            _(
+                "{name} already exists, and a new project never replaces it: "
+                "open it with File ▸ Open…, or choose another name."
+            ).format(name=path.name)
         )
     if not path.parent.is_dir():
-        raise UserError(f"The folder {path.parent} does not exist: choose another folder.")
+        raise UserError(_(NO_FOLDER).format(folder=path.parent))
     return path.resolve()
 
 
@@ -43,14 +49,19 @@ def copy_target(project: str | Path, chosen: str | Path) -> Path:
     source = Path(project).resolve()
     target = with_project_suffix(chosen).resolve()
     if target == source:
-        raise UserError(f"{target.name} is the project itself: choose another name for the copy.")
+        raise UserError(
+            _("{name} is the project itself: choose another name for the copy.").format(
+                name=target.name
+            )
+        )
     if target.exists() and _in_use(target):
         raise UserError(
-            f"{target.name} is open in Critique or another program: "
-            "choose another name for the copy."
+            _(
+                "{name} is open in Critique or another program: choose another name for the copy."
+            ).format(name=target.name)
         )
     if not target.parent.is_dir():
-        raise UserError(f"The folder {target.parent} does not exist: choose another folder.")
+        raise UserError(_(NO_FOLDER).format(folder=target.parent))
     return target
 
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from critique_app.domain.screening import ScreeningResult
 from critique_app.errors import UserError
+from critique_app.i18n import _, ngettext
 from critique_app.progress import NO_PROGRESS, Progress
 from critique_app.services.screening import (
     LibrarySnapshot,
@@ -89,33 +90,56 @@ class ScreeningSummary:
     seconds: float = 0.0
 
     def sentences(self) -> list[str]:
-        found = f"{self.found} media file{'s' * (self.found != 1)} found; "
+        found = ngettext(
+            "{count} media file found;", "{count} media files found;", self.found
+        ).format(count=self.found)
         if self.workers:
-            found += (
-                f"{self.screened} screened in this run on {self.workers} worker"
-                f"{'s' * (self.workers != 1)} in {self.seconds:.1f} s."
-            )
+            run = ngettext(
+                "{screened} screened in this run on {count} worker in {seconds} s.",
+                "{screened} screened in this run on {count} workers in {seconds} s.",
+                self.workers,
+            ).format(screened=self.screened, count=self.workers, seconds=f"{self.seconds:.1f}")
         else:
-            found += "nothing left to screen."
-        out = [found]
+            run = _("nothing left to screen.")
+        out = [f"{found} {run}"]
         if self.already_done:
             out.append(
-                f"{self.already_done} file{'s were' if self.already_done != 1 else ' was'} "
-                "already screened with the same settings and library, and skipped."
+                ngettext(
+                    "{count} file was already screened with the same settings and library, "
+                    "and skipped.",
+                    "{count} files were already screened with the same settings and library, "
+                    "and skipped.",
+                    self.already_done,
+                ).format(count=self.already_done)
             )
         if self.moved:
             out.append(
-                f"{self.moved} file{'s' * (self.moved != 1)} had the same content as a file "
-                "screened before under another name (moved or copied): only hashed, and listed "
-                "under the first name."
+                ngettext(
+                    "{count} file had the same content as a file screened before under another "
+                    "name (moved or copied): only hashed, and listed under the first name.",
+                    "{count} files had the same content as a file screened before under another "
+                    "name (moved or copied): only hashed, and listed under the first name.",
+                    self.moved,
+                ).format(count=self.moved)
             )
         if self.skipped:
-            out.append(f"{len(self.skipped)} file{'s' * (len(self.skipped) != 1)} not screened:")
+            count = len(self.skipped)
+            out.append(
+                ngettext("{count} file not screened:", "{count} files not screened:", count).format(
+                    count=count
+                )
+            )
             out += [f"  {s}" for s in self.skipped]
         if self.not_seen:
+            count = len(self.not_seen)
             out.append(
-                f"{len(self.not_seen)} file{'s' * (len(self.not_seen) != 1)} could not be seen "
-                "by a worker (not stored; run again once the folder is shared):"
+                ngettext(
+                    "{count} file could not be seen by a worker (not stored; run again once the "
+                    "folder is shared):",
+                    "{count} files could not be seen by a worker (not stored; run again once "
+                    "the folder is shared):",
+                    count,
+                ).format(count=count)
             )
             out += [f"  {s}" for s in self.not_seen]
         return out
@@ -219,7 +243,7 @@ def _run_on_dask(
     futures: list[Any] = []
     total = len(pending)
     status = RunStatus(0, total, 0, started)
-    progress.update(0, total, "Starting the workers")
+    progress.update(0, total, _("Starting the workers"))
     with dask.config.set(
         {
             "distributed.scheduler.allowed-failures": 3,

@@ -13,19 +13,20 @@ from typing import Any
 
 from critique_app.domain.provenance_words import ai_signal_words, signer_name, verdict_words
 from critique_app.domain.screening import ScreeningResult
+from critique_app.i18n import N_, _
 
 GENAI = {"fully_genai", "partly_genai", "may_contain_genai"}
 INVALID = {"tampered", "revoked", "ingredient_invalid"}
 
-# rank -> why a row sits there (0 first)
+# rank -> why a row sits there (0 first); stored in English, shown through the catalogue
 RANKS: dict[int, str] = {
-    0: "invalid or tampered credentials",
-    1: "expired credential (invalid, not tampering)",
-    2: "AI declared in the credentials",
-    3: "matches known AI material, no AI declared",
-    4: "could not be checked",
-    5: "credentials not verifiable (signer not trusted, or remote manifest)",
-    6: "nothing to flag",
+    0: N_("invalid or tampered credentials"),
+    1: N_("expired credential (invalid, not tampering)"),
+    2: N_("AI declared in the credentials"),
+    3: N_("matches known AI material, no AI declared"),
+    4: N_("could not be checked"),
+    5: N_("credentials not verifiable (signer not trusted, or remote manifest)"),
+    6: N_("nothing to flag"),
 }
 NEEDS_EYE = 5  # ranks below this need a human eye (nothing checked counts too)
 
@@ -82,16 +83,16 @@ class ScreeningRow:
         return {**asdict(self), "needs_eye": self.needs_eye}
 
 
-# (key, header) in the order the table shows them
+# (key, English header) in the order the table shows them; the window translates the header.
 COLUMNS: list[tuple[str, str]] = [
-    ("rank_reason", "Why"),
-    ("name", "Submission"),
-    ("verdict", "Credentials"),
-    ("ai_signal", "AI signal"),
-    ("matches", "Matches"),
-    ("recovered_by_content", "Recovered by content"),
-    ("signer", "Signer"),
-    ("problem", "Problem"),
+    ("rank_reason", N_("Why")),
+    ("name", N_("Submission")),
+    ("verdict", N_("Credentials")),
+    ("ai_signal", N_("AI signal")),
+    ("matches", N_("Matches")),
+    ("recovered_by_content", N_("Recovered by content")),
+    ("signer", N_("Signer")),
+    ("problem", N_("Problem")),
 ]
 
 
@@ -226,6 +227,8 @@ def cell_text(row: ScreeningRow, column: str) -> str:
         return "\n".join(row.matches) if row.matches else ""
     if column == "ai_signal":
         return row.ai_signal_words
+    if column == "rank_reason":
+        return _(row.rank_reason) if row.rank_reason else ""
     return str(getattr(row, column))
 
 
@@ -234,9 +237,13 @@ def cell_tip(row: ScreeningRow, column: str) -> str:
     if column == "name":
         return row.path
     if column == "verdict" and row.reason:
-        return f"{row.verdict} (C2PA reason code: {row.reason})"
+        return _("{verdict} (C2PA reason code: {code})").format(
+            verdict=row.verdict, code=row.reason
+        )
     if column == "ai_signal" and row.ai_signal:
-        return f"{row.ai_signal_words} (C2PA AI signal code: {row.ai_signal})"
+        return _("{signal} (C2PA AI signal code: {code})").format(
+            signal=row.ai_signal_words, code=row.ai_signal
+        )
     return cell_text(row, column)
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from critique_app.domain.commands import Change, Command, UndoStack
 from critique_app.domain.model import FrameRange, Seminar, SeminarItem
 from critique_app.errors import UserError
+from critique_app.i18n import N_, _, ngettext
 
 
 def _item_ref(item_id: int | None) -> tuple[str, int]:
@@ -37,7 +38,7 @@ class CreateSeminar(Command):
     name: str
     description: str = ""
     items: list[SeminarItem] = field(default_factory=list)  # copied in (duplicate)
-    label: str = "New seminar"
+    label: str = N_("New seminar")
     seminar_id: int | None = None
 
     def do(self, repo: Any) -> Change:
@@ -58,7 +59,7 @@ class CreateSeminar(Command):
 @dataclass
 class DeleteSeminar(Command):
     seminar_id: int
-    label: str = "Delete seminar"
+    label: str = N_("Delete seminar")
     _saved: tuple[Seminar, list[SeminarItem]] | None = None
 
     def do(self, repo: Any) -> Change:
@@ -80,7 +81,7 @@ class RenameSeminar(Command):
     seminar_id: int
     name: str
     description: str | None = None
-    label: str = "Rename seminar"
+    label: str = N_("Rename seminar")
     _before: Seminar | None = None
 
     def do(self, repo: Any) -> Change:
@@ -97,7 +98,7 @@ class RenameSeminar(Command):
 @dataclass
 class AddItem(Command):
     item: SeminarItem  # id None; position -1 = at the end
-    label: str = "Add to seminar"
+    label: str = N_("Add to seminar")
 
     def do(self, repo: Any) -> Change:
         position = None if self.item.position < 0 else self.item.position
@@ -126,7 +127,7 @@ class AddItems(Command):
 
     seminar_id: int
     items: list[SeminarItem]
-    label: str = "Add to seminar"
+    label: str = N_("Add to seminar")
 
     def do(self, repo: Any) -> Change:
         self.items = [
@@ -153,7 +154,7 @@ class AddItems(Command):
 @dataclass
 class RemoveItem(Command):
     item: SeminarItem
-    label: str = "Remove from seminar"
+    label: str = N_("Remove from seminar")
 
     def do(self, repo: Any) -> Change:
         repo.delete_seminar_item(self.item.id)
@@ -169,7 +170,7 @@ class RemoveItem(Command):
 class MoveItem(Command):
     item_id: int
     position: int
-    label: str = "Reorder seminar"
+    label: str = N_("Reorder seminar")
     _before: int | None = None
 
     def do(self, repo: Any) -> Change:
@@ -187,7 +188,7 @@ class MoveItem(Command):
 @dataclass
 class EditItem(Command):
     item: SeminarItem  # the item as it should become
-    label: str = "Edit seminar item"
+    label: str = N_("Edit seminar item")
     _before: SeminarItem | None = None
 
     def do(self, repo: Any) -> Change:
@@ -235,8 +236,12 @@ class Seminars:
                 pass
         found = self.repo.seminar_by_name(str(name_or_id))
         if found is None:
-            names = ", ".join(f"'{s.name}'" for s in self.all()) or "none yet"
-            raise UserError(f"There is no seminar '{name_or_id}' in this project ({names}).")
+            names = ", ".join(f"'{s.name}'" for s in self.all()) or _("none yet")
+            raise UserError(
+                _("There is no seminar '{name}' in this project ({names}).").format(
+                    name=name_or_id, names=names
+                )
+            )
         return found
 
     def items(self, seminar_id: int) -> list[SeminarItem]:
@@ -259,11 +264,11 @@ class Seminars:
         original = self.repo.get_seminar(seminar_id)
         taken = {s.name for s in self.all()}
         if name is None:
-            name, n = f"{original.name} (copy)", 2
+            name, n = _("{name} (copy)").format(name=original.name), 2
             while name in taken:
-                name, n = f"{original.name} (copy {n})", n + 1
+                name, n = _("{name} (copy {number})").format(name=original.name, number=n), n + 1
         command = CreateSeminar(
-            name, original.description, self.items(seminar_id), label="Duplicate seminar"
+            name, original.description, self.items(seminar_id), label=N_("Duplicate seminar")
         )
         self.stack.push(command)
         return self.repo.get_seminar(command.seminar_id)
@@ -304,7 +309,11 @@ class Seminars:
         film = self.repo.get_film(film_id)
         if frames.end >= film.frame_count:
             raise UserError(
-                f"{film.title} has {film.frame_count} frames: frame {frames.end} does not exist."
+                ngettext(
+                    "{title} has {count} frame: frame {frame} does not exist.",
+                    "{title} has {count} frames: frame {frame} does not exist.",
+                    film.frame_count,
+                ).format(title=film.title, count=film.frame_count, frame=frames.end)
             )
         return self._add(
             SeminarItem(
@@ -320,7 +329,7 @@ class Seminars:
         )
 
     def add_many(
-        self, seminar: str, items: list[SeminarItem], *, label: str = "Add to seminar"
+        self, seminar: str, items: list[SeminarItem], *, label: str = N_("Add to seminar")
     ) -> tuple[Seminar, list[SeminarItem]]:
         """Passages (their seminar_id ignored) at the end of the seminar named `seminar`,
         created with them when it does not exist yet: one undoable step either way."""

@@ -191,5 +191,5 @@ def verify_paths(
         )  # fmt: skip
         report.fragments = [str(f.resolve()) for f in job.fragments]
         reports.append(report)
-    progress.update(len(jobs), len(jobs), "done")
+    progress.update(len(jobs), len(jobs), _("done"))
     return reports

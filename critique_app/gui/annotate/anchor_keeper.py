@@ -14,6 +14,7 @@ from critique_app.domain.commands import Change
 from critique_app.domain.model import FrameRange
 from critique_app.gui.window_context import WindowContext
 from critique_app.gui.worker import Task
+from critique_app.i18n import _
 from critique_app.progress import Progress
 from critique_app.services.anchors import (
     compute_anchor_hashes,
@@ -92,7 +93,7 @@ class AnchorKeeper(QObject):
             return None
         path, project = self.session.film_path, self.session.project
         task = self.window.tasks.run(
-            "Anchor fingerprints",
+            _("Anchor fingerprints"),
             _hash_anchors,
             path,
             todo,

@@ -23,10 +23,24 @@ from critique_app.gui.annotate.annotation_menus import AnnotationMenus
 from critique_app.gui.annotate.annotation_table import AnnotationTable
 from critique_app.gui.annotate.region_overlay import TOOLS, RegionOverlay, ShownRegion
 from critique_app.gui.window_context import WindowContext
+from critique_app.i18n import N_, _
 from critique_app.services.workspace import ProjectWorkspace
 
 TOOL_LABELS = {"select": "▸", "rectangle": "▭", "ellipse": "◯", "polygon": "⬠", "freehand": "✎"}
-NOT_EXACT = "Pause first: regions are drawn on the exact frame (the badge says EXACT)."
+NOT_EXACT = N_("Pause first: regions are drawn on the exact frame (the badge says EXACT).")
+# One whole sentence per drawing tool: the shape's name changes its article in French.
+DRAW_HINTS = {
+    "rectangle": N_("Drag on the picture to draw a rectangle."),
+    "ellipse": N_("Drag on the picture to draw an ellipse."),
+    "polygon": N_("Click on the picture to draw a polygon (a double-click closes it)."),
+    "freehand": N_("Drag on the picture to draw freehand."),
+}
+ADDED = {
+    "rectangle": N_("Rectangle added to annotation #{id}."),
+    "ellipse": N_("Ellipse added to annotation #{id}."),
+    "polygon": N_("Polygon added to annotation #{id}."),
+    "freehand": N_("Freehand region added to annotation #{id}."),
+}
 FALLBACK_COLOUR = "#ffd166"
 
 
@@ -59,9 +73,9 @@ class AnnotationWorkbench(QObject):
         self.overlay.show()
         self.editor.add_tool_actions([self.actions[f"tool_{t}"] for t in ("select", *TOOLS)])
         self.editor.set_seminar_action(self.actions["add_to_seminar"])  # the seminar dock acts
-        self.editor_dock = window.add_panel("Annotation", self.editor)
+        self.editor_dock = window.add_panel(N_("Annotation"), self.editor)
         self.table_dock = window.add_panel(
-            "Annotations", self.table, Qt.DockWidgetArea.BottomDockWidgetArea
+            N_("Annotations"), self.table, Qt.DockWidgetArea.BottomDockWidgetArea
         )
         # A comfortable editor column and a short table: the picture keeps most of the room.
         window.resizeDocks([self.editor_dock], [400], Qt.Orientation.Horizontal)
@@ -193,7 +207,7 @@ class AnnotationWorkbench(QObject):
         """Run one edit on the undo stack; a user's mistake becomes a status-bar sentence."""
         stack = self.session.undo_stack
         if stack is None:
-            self.window.show_message("Open or create a project (*.critique) to annotate.")
+            self.window.show_message(_("Open or create a project (*.critique) to annotate."))
             return False
         try:
             stack.push(command)
@@ -246,8 +260,10 @@ class AnnotationWorkbench(QObject):
         c = self.controller
         if c.in_mark is None or c.out_mark is None:
             self.window.show_message(
-                "Set an in point (I) and an out point (O) first — or press Shift+N "
-                "to annotate the frame on screen."
+                _(
+                    "Set an in point (I) and an out point (O) first — or press Shift+N "
+                    "to annotate the frame on screen."
+                )
             )
             return
         self.create(FrameRange(c.in_mark, c.out_mark))
@@ -261,7 +277,7 @@ class AnnotationWorkbench(QObject):
         self,
         frames: FrameRange,
         regions: tuple[Region, ...] = (),
-        label: str = "New annotation",
+        label: str = N_("New annotation"),
         tier_id: int | None = None,
         **fields: Any,
     ) -> int | None:
@@ -271,11 +287,13 @@ class AnnotationWorkbench(QObject):
         film = self.session.film
         if self.workspace is not None and film is None and self.session.film_path is not None:
             self.window.show_message(
-                "The film on screen is still being added to the project: annotate it in a moment."
+                _(
+                    "The film on screen is still being added to the project: annotate it in a moment."
+                )
             )
             return None
         if self.workspace is None or film is None:
-            self.window.show_message("Open a project with a film to annotate it.")
+            self.window.show_message(_("Open a project with a film to annotate it."))
             return None
         tiers_before = len(self.bound.tiers())
         if tier_id is None:  # not a tier the user pointed at (a right click on its track)
@@ -296,7 +314,7 @@ class AnnotationWorkbench(QObject):
         annotation = Annotation.create(
             film.id, tier_id, frames, author=self.annotator, regions=regions, **pts, **fields
         )
-        command = cmd.CreateAnnotation(annotation, label)
+        command = cmd.CreateAnnotation(annotation, _(label))
         if not self.push(command):
             return None
         ident = command.annotation_id
@@ -306,12 +324,16 @@ class AnnotationWorkbench(QObject):
             where += f" – {film.timecode(frames.end)}"
         if new_tier:
             self.window.show_message(
-                f"Annotation #{ident} created at {where} in a new tier, “{self.annotator}”, "
-                "made for your annotations; describe it on the right."
+                _(
+                    "Annotation #{id} created at {where} in a new tier, “{tier}”, "
+                    "made for your annotations; describe it on the right."
+                ).format(id=ident, where=where, tier=self.annotator)
             )
         else:
             self.window.show_message(
-                f"Annotation #{ident} created at {where}; describe it on the right."
+                _("Annotation #{id} created at {where}; describe it on the right.").format(
+                    id=ident, where=where
+                )
             )
         return ident
 
@@ -329,14 +351,14 @@ class AnnotationWorkbench(QObject):
 
     def delete_selected(self) -> None:
         if self.selected_id is None:
-            self.window.show_message("Select the annotation to delete first.")
+            self.window.show_message(_("Select the annotation to delete first."))
             return
         self.delete(self.selected_id)
 
     def delete(self, annotation_id: int) -> None:
         if self.push(cmd.DeleteAnnotation(annotation_id)):
             self.window.show_message(
-                f"Annotation #{annotation_id} deleted (Ctrl+Z brings it back)."
+                _("Annotation #{id} deleted (Ctrl+Z brings it back).").format(id=annotation_id)
             )
 
     # -- selection and jumping -------------------------------------------------------------------
@@ -380,14 +402,14 @@ class AnnotationWorkbench(QObject):
         self.overlay.set_tool(None if tool == "select" else tool)
         if tool != "select":
             refusal = self._drawing_refused()
-            self.window.show_message(refusal or f"Drag on the picture to draw a {tool}.")
+            self.window.show_message(refusal or _(DRAW_HINTS[tool]))
 
     def _drawing_refused(self) -> str | None:
         c = self.controller
         if self.workspace is None or self.session.film is None:
-            return "Open a project with a film to draw regions."
+            return _("Open a project with a film to draw regions.")
         if c.playing or c.mode != "exact" or self.window.video.picture.index != c.current:
-            return NOT_EXACT
+            return _(NOT_EXACT)
         return None
 
     def _load_regions(self) -> None:
@@ -451,8 +473,9 @@ class AnnotationWorkbench(QObject):
             and chosen.film_id == film.id
             and frame in chosen.range
         ):
-            self.push(cmd.set_regions(chosen.id or 0, (*chosen.regions, region), "Draw region"))
-            self.window.show_message(f"{shape.title()} added to annotation #{chosen.id}.")
+            self.push(cmd.set_regions(chosen.id or 0, (*chosen.regions, region), _("Draw region")))
+            added = ADDED.get(shape, N_("Region added to annotation #{id}."))
+            self.window.show_message(_(added).format(id=chosen.id))
             return
         c = self.controller
         marks = (
@@ -470,16 +493,18 @@ class AnnotationWorkbench(QObject):
         new_key = all(k.frame != frame for k in region.keyframes)
         regions = list(a.regions)
         regions[index] = keyframed(region, frame, tuple(points))
-        label = "Keyframe region" if new_key else "Move region"
+        label = _("Keyframe region") if new_key else _("Move region")
         if self.push(cmd.set_regions(annotation_id, regions, label)) and new_key:
             self.window.show_message(
-                f"Keyframe added at frame {frame}: the region moves in between."
+                _("Keyframe added at frame {frame}: the region moves in between.").format(
+                    frame=frame
+                )
             )
 
     # -- dialogs -----------------------------------------------------------------------------------
     def open_vocabulary_editor(self) -> None:
         if self.workspace is None:
-            self.window.show_message("Open a project to edit its vocabularies.")
+            self.window.show_message(_("Open a project to edit its vocabularies."))
             return
         from critique_app.gui.annotate.vocabulary_editor import VocabularyEditor
 
@@ -490,7 +515,7 @@ class AnnotationWorkbench(QObject):
 
     def open_merge_dialog(self) -> None:
         if self.session.project is None:
-            self.window.show_message("Open the teacher's project first, then merge into it.")
+            self.window.show_message(_("Open the teacher's project first, then merge into it."))
             return
         from critique_app.gui.panels.merge.merge_dialog import MergeDialog
 

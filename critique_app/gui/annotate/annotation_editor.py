@@ -35,18 +35,27 @@ from PyQt6.QtWidgets import (
 
 from critique_app.domain import commands as cmd
 from critique_app.domain.model import CONFIDENCES, RELATION_KINDS, STATUSES, Annotation, Film
+from critique_app.gui.annotate.annotation_words import (
+    confidence_word,
+    relation_word,
+    shape_word,
+    status_word,
+)
 from critique_app.gui.fitting_label import ElidedLabel
 from critique_app.gui.flow_layout import FlowLayout
+from critique_app.i18n import N_, _, ngettext
 from critique_app.services.workspace import ProjectWorkspace
 
-EMPTY_HINT = (
+EMPTY_HINT = N_(
     "No annotation selected.\n\n"
     "Set an in point (I) and an out point (O), then press N to annotate the passage, "
     "or Shift+N to annotate the frame on screen.\n\n"
     "Pick one in the table or on the timeline to edit it."
 )
-NO_DEFINITION = "Choose a category: its definition shows here."
-NO_DEFINITION_YET = "This category has no definition yet (Annotate ▸ Edit vocabularies… adds one)."
+NO_DEFINITION = N_("Choose a category: its definition shows here.")
+NO_DEFINITION_YET = N_(
+    "This category has no definition yet (Annotate ▸ Edit vocabularies… adds one)."
+)
 # Shapes only: the colours are the theme's (resources/qss), so each theme keeps them readable.
 STYLE = """
 #AnnotationEditor QLabel#EditorTitle { font-size: 14px; font-weight: 600; }
@@ -119,7 +128,7 @@ class _LazyCombo(QComboBox):
         super().showPopup()
 
 
-def _segmented(values: tuple[str, ...]) -> tuple[QWidget, QButtonGroup]:
+def _segmented(values: tuple[str, ...], word: Callable[[str], str]) -> tuple[QWidget, QButtonGroup]:
     """Choice buttons that wrap onto a second line in a narrow column (never cut off)."""
     box = QWidget()
     row = FlowLayout(box, spacing=2)
@@ -127,7 +136,8 @@ def _segmented(values: tuple[str, ...]) -> tuple[QWidget, QButtonGroup]:
     group.setExclusive(True)
     for value in values:
         button = QToolButton()
-        button.setText(value)
+        button.setText(word(value))
+        button.setProperty("value", value)  # the stored code; the text is in the user's language
         button.setCheckable(True)
         button.setObjectName(f"choice:{value}")
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -154,7 +164,7 @@ class AnnotationEditor(QWidget):
         self._undo_filter = _UndoToWindow(self)
         self._select_on_focus = _SelectAllOnFocus(self)
         self.pages = QStackedWidget()
-        empty = QLabel(EMPTY_HINT)
+        empty = QLabel(_(EMPTY_HINT))
         empty.setObjectName("Hint")
         empty.setWordWrap(True)
         empty.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
@@ -183,7 +193,7 @@ class AnnotationEditor(QWidget):
         self.range_label.setObjectName("EditorRange")
         self.range_label.setWordWrap(True)
         self.go_in = QToolButton()
-        self.go_in.setText("Go to in")
+        self.go_in.setText(_("Go to in"))
         self.go_in.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.category = QComboBox()
         self.category.setObjectName("Category")
@@ -204,19 +214,21 @@ class AnnotationEditor(QWidget):
         self.definition = ElidedLabel(lines=2)
         self.definition.setObjectName("Definition")
         self.value = QLineEdit()
-        self.value.setPlaceholderText("the annotation's text (ELAN's value, a subtitle's words)")
+        self.value.setPlaceholderText(_("the annotation's text (ELAN's value, a subtitle's words)"))
         self.tags = QLineEdit()
-        self.tags.setPlaceholderText("free tags, separated by commas")
+        self.tags.setPlaceholderText(_("free tags, separated by commas"))
         self.tag_names = QStringListModel(self)  # the project's tags, re-read with the lists
         tag_finder = QCompleter(self.tag_names, self.tags)
         tag_finder.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.tags.setCompleter(_owned_popup(tag_finder, self.tags))
-        status_box, self.status = _segmented(STATUSES)
-        confidence_box, self.confidence = _segmented(CONFIDENCES)
+        status_box, self.status = _segmented(STATUSES, status_word)
+        confidence_box, self.confidence = _segmented(CONFIDENCES, confidence_word)
         self.tier = QComboBox()
         self.author = QLineEdit()
         self.note = QPlainTextEdit()
-        self.note.setPlaceholderText("Your note (Markdown: **bold**, *italic*, - lists, # titles)")
+        self.note.setPlaceholderText(
+            _("Your note (Markdown: **bold**, *italic*, - lists, # titles)")
+        )
         self.note.setMinimumHeight(90)
         self.note.setMaximumHeight(140)
         self.preview = QTextBrowser()
@@ -226,33 +238,33 @@ class AnnotationEditor(QWidget):
         self.note_pages.addWidget(self.note)
         self.note_pages.addWidget(self.preview)
         self.preview_button = QToolButton()
-        self.preview_button.setText("Preview")
+        self.preview_button.setText(_("Preview"))
         self.preview_button.setCheckable(True)
         self.preview_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.regions = QListWidget()
         self.regions.setMaximumHeight(70)
         self.remove_region = QToolButton()
-        self.remove_region.setText("Remove region")
+        self.remove_region.setText(_("Remove region"))
         self.relations = QListWidget()
         self.relations.setMaximumHeight(90)
         self.relation_kind = QComboBox()
         for kind in RELATION_KINDS:
-            self.relation_kind.addItem(kind, kind)
+            self.relation_kind.addItem(relation_word(kind), kind)
         self.relation_target = _LazyCombo()
         self.relation_target.setSizePolicy(
             QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred
         )
-        self.relation_target.setPlaceholderText("choose an annotation…")
+        self.relation_target.setPlaceholderText(_("choose an annotation…"))
         self.add_relation_button = QToolButton()
-        self.add_relation_button.setText("Add")
+        self.add_relation_button.setText(_("Add"))
         self.remove_relation = QToolButton()
-        self.remove_relation.setText("Remove relation")
+        self.remove_relation.setText(_("Remove relation"))
         # Add to seminar: the window's action (its key shows in the tooltip), set by the workbench
         self.seminar_button = QToolButton()
         self.seminar_button.setObjectName("AddToSeminar")
         self.seminar_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.seminar_button.hide()
-        self.delete_button = QPushButton("Delete annotation")
+        self.delete_button = QPushButton(_("Delete annotation"))
         self.delete_button.setObjectName("Delete")
 
         head = QHBoxLayout()
@@ -262,16 +274,16 @@ class AnnotationEditor(QWidget):
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         form.setHorizontalSpacing(8)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # narrow: field below label
-        form.addRow("Value", self.value)
-        form.addRow("Category", self.category)
+        form.addRow(_("Value"), self.value)
+        form.addRow(_("Category"), self.category)
         form.addRow("", self.definition)
-        form.addRow("Tags", self.tags)
-        form.addRow("Status", status_box)
-        form.addRow("Confidence", confidence_box)
-        form.addRow("Tier", self.tier)
-        form.addRow("Author", self.author)
+        form.addRow(_("Tags"), self.tags)
+        form.addRow(_("Status"), status_box)
+        form.addRow(_("Confidence"), confidence_box)
+        form.addRow(_("Tier"), self.tier)
+        form.addRow(_("Author"), self.author)
         note_head = QHBoxLayout()
-        note_head.addWidget(QLabel("Note"))
+        note_head.addWidget(QLabel(_("Note")))
         note_head.addStretch(1)
         note_head.addWidget(self.preview_button)
         region_buttons = QWidget()
@@ -292,10 +304,10 @@ class AnnotationEditor(QWidget):
         column.addLayout(form)
         column.addLayout(note_head)
         column.addWidget(self.note_pages)
-        column.addWidget(self._section("Regions on the picture"))
+        column.addWidget(self._section(_("Regions on the picture")))
         column.addWidget(region_buttons)
         column.addWidget(self.regions)
-        column.addWidget(self._section("Relations"))
+        column.addWidget(self._section(_("Relations")))
         column.addWidget(self.relations)
         column.addLayout(relation_add)
         last = QWidget()
@@ -334,8 +346,10 @@ class AnnotationEditor(QWidget):
             lambda _name: QTimer.singleShot(0, self._show_category_name)
         )
         self.tags.editingFinished.connect(self._tags_edited)
-        self.status.buttonClicked.connect(lambda b: self._choice("status", b.text()))
-        self.confidence.buttonClicked.connect(lambda b: self._choice("confidence", b.text()))
+        self.status.buttonClicked.connect(lambda b: self._choice("status", b.property("value")))
+        self.confidence.buttonClicked.connect(
+            lambda b: self._choice("confidence", b.property("value"))
+        )
         self.tier.currentIndexChanged.connect(self._tier_chosen)
         self.author.editingFinished.connect(self._author_edited)
         self.note.textChanged.connect(self._note_typed)
@@ -388,7 +402,7 @@ class AnnotationEditor(QWidget):
             self.tier.clear()
             if self.workspace is None:
                 return
-            self.category.addItem("— no category —", None)
+            self.category.addItem(_("— no category —"), None)
             depth: dict[str, int] = {}
             for cat in self.bound.categories():
                 depth[cat.key] = depth[cat.parent_key] + 1 if cat.parent_key in depth else 0
@@ -428,8 +442,10 @@ class AnnotationEditor(QWidget):
     def _fill(self, a: Annotation) -> None:
         assert self.film is not None
         cat = self.bound.category(a.category_id) if a.category_id else None
-        self.title.setText(f"#{a.id}  {cat.label_en if cat else 'Annotation'}")
-        length = "1 frame" if a.range.is_single_frame else f"{a.range.length} frames"
+        name = cat.label_en if cat else _("Annotation")
+        self.title.setText(f"#{a.id}  {name}")
+        count = a.range.length
+        length = ngettext("{count} frame", "{count} frames", count).format(count=count)
         self.range_label.setText(
             f"{self.film.timecode(a.range.start)} → {self.film.timecode(a.range.end)}  ·  {length}"
         )
@@ -439,16 +455,16 @@ class AnnotationEditor(QWidget):
             self.category.setCurrentIndex(row)
             self._show_category_name()
         if cat is None:
-            self.definition.setText(NO_DEFINITION)
+            self.definition.setText(_(NO_DEFINITION))
         else:
-            self.definition.setText(cat.definition() or NO_DEFINITION_YET)
+            self.definition.setText(cat.definition() or _(NO_DEFINITION_YET))
         if not self.tags.hasFocus():
             self.tags.setText(", ".join(a.tags))
         if self.value.text() != a.value:
             self.value.setText(a.value)
         for group, value in ((self.status, a.status), (self.confidence, a.confidence)):
             for button in group.buttons():
-                button.setChecked(button.text() == value)
+                button.setChecked(button.property("value") == value)
         self.tier.setCurrentIndex(max(0, self.tier.findData(a.tier_id)))
         if not self.author.hasFocus():
             self.author.setText(a.author)
@@ -459,12 +475,15 @@ class AnnotationEditor(QWidget):
         for i, region in enumerate(a.regions):
             keys = len(region.keyframes)
             where = (
-                f"keyframes at {', '.join(str(k.frame) for k in region.keyframes[:6])}"
+                _("keyframes at {frames}").format(
+                    frames=", ".join(str(k.frame) for k in region.keyframes[:6])
+                )
                 if keys > 1
-                else f"drawn on frame {region.keyframes[0].frame}"
+                else _("drawn on frame {frame}").format(frame=region.keyframes[0].frame)
             )
+            shape = shape_word(region.shape)
             item = QListWidgetItem(
-                f"{region.shape}{' · ' + region.label if region.label else ''}  —  {where}"
+                f"{shape}{' · ' + region.label if region.label else ''}  —  {where}"
             )
             item.setData(Qt.ItemDataRole.UserRole, i)
             self.regions.addItem(item)
@@ -475,7 +494,7 @@ class AnnotationEditor(QWidget):
         cat = self.bound.category(other.category_id) if other.category_id else None
         film = self.film if self.film and self.film.id == other.film_id else None
         film = film or self.bound.film(other.film_id)
-        label = cat.label_en if cat else (other.note.strip().splitlines() or ["annotation"])[0]
+        label = cat.label_en if cat else (other.note.strip().splitlines() or [_("annotation")])[0]
         return f"#{other.id} {label[:40]} ({film.timecode(other.range.start)})"
 
     def _fill_relations(self, a: Annotation) -> None:
@@ -485,10 +504,16 @@ class AnnotationEditor(QWidget):
             if other is None:
                 continue
             arrow = "→" if rel.source_id == a.id else "←"
-            item = QListWidgetItem(f"{arrow} {rel.label_from(a.id or 0)}: {self._summary(other)}")
+            item = QListWidgetItem(
+                _("{arrow} {relation}: {annotation}").format(
+                    arrow=arrow,
+                    relation=relation_word(rel.label_from(a.id or 0)),
+                    annotation=self._summary(other),
+                )
+            )
             item.setData(Qt.ItemDataRole.UserRole, rel)
             item.setData(Qt.ItemDataRole.UserRole + 1, other.id)
-            item.setToolTip("Double-click to open it")
+            item.setToolTip(_("Double-click to open it"))
             self.relations.addItem(item)
         self.remove_relation.setEnabled(self.relations.count() > 0)
         self.relation_target.clear()
@@ -547,7 +572,11 @@ class AnnotationEditor(QWidget):
         row = self.find_category(typed)
         if row < 0:
             self._show_category_name()
-            self.message.emit(f"No category's name contains “{typed}”: the category is unchanged.")
+            self.message.emit(
+                _("No category's name contains “{typed}”: the category is unchanged.").format(
+                    typed=typed
+                )
+            )
             return
         self.category.setCurrentIndex(row)
         self._show_category_name()
@@ -583,7 +612,7 @@ class AnnotationEditor(QWidget):
         if a is not None and self.author.text().strip() != a.author:
             self._edit(
                 cmd.EditAnnotation(
-                    a.id or 0, {"author": self.author.text().strip()}, "Change author"
+                    a.id or 0, {"author": self.author.text().strip()}, _("Change author")
                 )
             )
 
@@ -614,7 +643,7 @@ class AnnotationEditor(QWidget):
             return
         index = int(item.data(Qt.ItemDataRole.UserRole))
         kept = [r for i, r in enumerate(a.regions) if i != index]
-        self._edit(cmd.set_regions(a.id or 0, kept, "Remove region"))
+        self._edit(cmd.set_regions(a.id or 0, kept, _("Remove region")))
 
     def add_relation(self, kind: str, target_id: int) -> None:
         """Relate the shown annotation to another one (also what the Add button does)."""
@@ -629,7 +658,7 @@ class AnnotationEditor(QWidget):
         self._fill_targets()
         target = self.relation_target.currentData()
         if target is None:
-            self.message.emit("Choose the annotation to relate this one to.")
+            self.message.emit(_("Choose the annotation to relate this one to."))
             return
         self.add_relation(self.relation_kind.currentData(), int(target))
 

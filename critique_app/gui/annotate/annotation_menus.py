@@ -22,6 +22,7 @@ from critique_app.gui.annotate.annotation_table import AnnotationTable
 from critique_app.gui.annotate.region_overlay import RegionOverlay, ShownRegion
 from critique_app.gui.timeline.timeline import HEADER, TimelineCanvas
 from critique_app.gui.window_context import WindowContext
+from critique_app.i18n import _
 from critique_app.services.workspace import ProjectWorkspace
 
 if TYPE_CHECKING:  # names for mypy only
@@ -93,11 +94,11 @@ class AnnotationMenus(QObject):
         """Go to, Add to seminar, Copy timecode, Delete: for one row, selected first."""
         self.bench.select(annotation_id)
         menu = QMenu(self.bench.table)
-        go = menu.addAction("Go to its first frame")
+        go = menu.addAction(_("Go to its first frame"))
         assert go is not None
         go.triggered.connect(lambda: self.bench.jump_to(annotation_id))
         menu.addAction(self.actions["add_to_seminar"])
-        copy = menu.addAction("Copy timecode")
+        copy = menu.addAction(_("Copy timecode"))
         assert copy is not None
         copy.triggered.connect(lambda: self.copy_timecode(annotation_id))
         menu.addSeparator()
@@ -116,7 +117,9 @@ class AnnotationMenus(QObject):
         if not a.range.is_single_frame:
             text = f"{text} – {film.timecode(a.range.end)}"
         clipboard.setText(text)
-        self.bench.window.show_message(f"Copied {text} to the clipboard.")
+        self.bench.window.show_message(
+            _("Copied {timecode} to the clipboard.").format(timecode=text)
+        )
 
     # -- the timeline ---------------------------------------------------------------------------
     def _timeline_clicked(self, pos: QPoint) -> None:
@@ -141,11 +144,11 @@ class AnnotationMenus(QObject):
         tier: int | None
         if span is not None and span[1] != span[2]:
             frames = FrameRange(span[1], span[2])
-            new = menu.addAction("New annotation on these frames")
+            new = menu.addAction(_("New annotation on these frames"))
             tier = None
         else:
             frames = FrameRange.single(canvas.frame_at(x))
-            new = menu.addAction("New annotation here")
+            new = menu.addAction(_("New annotation here"))
             tier = canvas.tier_at(y)
         assert new is not None
         new.triggered.connect(lambda: self.new_annotation(frames, tier))
@@ -170,7 +173,7 @@ class AnnotationMenus(QObject):
         """Remove the region on top; select any annotation whose region is under the pointer."""
         top = under[0]
         menu = QMenu(self.bench.overlay)
-        remove = menu.addAction("Remove region")
+        remove = menu.addAction(_("Remove region"))
         assert remove is not None
         remove.triggered.connect(lambda: self.remove_region(top.annotation_id, top.index))
         menu.addSeparator()
@@ -182,9 +185,9 @@ class AnnotationMenus(QObject):
             seen.add(ident)
             named = shown.label and shown.label != f"#{ident}"
             pick = menu.addAction(
-                f"Select annotation #{ident}: {shown.label}"
+                _("Select annotation #{id}: {label}").format(id=ident, label=shown.label)
                 if named
-                else f"Select annotation #{ident}"
+                else _("Select annotation #{id}").format(id=ident)
             )
             assert pick is not None
             pick.triggered.connect(lambda _c=False, i=ident: self.bench.select(i, "picture"))
@@ -196,7 +199,9 @@ class AnnotationMenus(QObject):
         if a is None or index >= len(a.regions):
             return
         kept = [r for i, r in enumerate(a.regions) if i != index]
-        if self.bench.push(cmd.set_regions(annotation_id, kept, "Remove region")):
+        if self.bench.push(cmd.set_regions(annotation_id, kept, _("Remove region"))):
             self.bench.window.show_message(
-                f"Region removed from annotation #{annotation_id} (Ctrl+Z brings it back)."
+                _("Region removed from annotation #{id} (Ctrl+Z brings it back).").format(
+                    id=annotation_id
+                )
             )

@@ -41,25 +41,29 @@ from PyQt6.QtWidgets import (
 
 from critique_app.domain.model import STATUSES, Annotation, Category, Film
 from critique_app.gui import colours
+from critique_app.gui.annotate.annotation_words import confidence_word, status_word
 from critique_app.gui.keys.focus_rules import take_single_keys
+from critique_app.i18n import N_, _, format_number, ngettext
 from critique_app.services.workspace import ProjectWorkspace
 
 _MARKUP = re.compile(r"^#+\s*|[*_`]+")
 PAGE = 200  # rows read from the project at a time
 WINDOW = 500  # search hits listed first; more (as many again) as the view scrolls to the end
 SEARCH_PAUSE_MS = 150  # typing this fast is one search, not one per key
+# Each column's English title is its key (the code and the saved widths use it); the header
+# shows it translated.
 COLUMNS = (
-    "In",
-    "Out",
-    "Film",
-    "Tier",
-    "Category",
-    "Status",
-    "Conf.",
-    "Author",
-    "Tags",
-    "Value",
-    "Note",
+    N_("In"),
+    N_("Out"),
+    N_("Film"),
+    N_("Tier"),
+    N_("Category"),
+    N_("Status"),
+    N_("Conf."),
+    N_("Author"),
+    N_("Tags"),
+    N_("Value"),
+    N_("Note"),
 )
 _MONO = QFont("DejaVu Sans Mono")
 _MONO.setStyleHint(QFont.StyleHint.Monospace)
@@ -396,6 +400,8 @@ class AnnotationTableModel(QAbstractTableModel):
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
             if role == Qt.ItemDataRole.DisplayRole:
+                return _(COLUMNS[section])
+            if role == Qt.ItemDataRole.UserRole:
                 return COLUMNS[section]
         elif orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
             return section + 1
@@ -460,7 +466,7 @@ class AnnotationTableModel(QAbstractTableModel):
             return self._timecode(a, a.range.end)
         if column == "Film":
             film = self.films.get(a.film_id)
-            return film.title if film else f"film {a.film_id}"
+            return film.title if film else _("film {id}").format(id=a.film_id)
         if column == "Tier":
             tier = self.tiers.get(a.tier_id)
             return tier.name if tier else ""
@@ -468,9 +474,11 @@ class AnnotationTableModel(QAbstractTableModel):
             cat = self.categories.get(a.category_id or -1)
             return cat.label_en if cat else "—"
         if column == "Status":
-            return a.status + (" · conflict" if a.conflict_of else "")
+            if a.conflict_of:
+                return _("{status} · conflict").format(status=status_word(a.status))
+            return status_word(a.status)
         if column == "Conf.":
-            return a.confidence
+            return confidence_word(a.confidence)
         if column == "Author":
             return a.author
         if column == "Tags":
@@ -483,7 +491,12 @@ class AnnotationTableModel(QAbstractTableModel):
 
     def _tooltip(self, a: Annotation, column: str) -> str:
         if column in ("In", "Out"):
-            return f"frames {a.range.start}–{a.range.end} ({a.range.length} frames)"
+            count = a.range.length
+            return ngettext(
+                "frames {start}–{end} ({count} frame)",
+                "frames {start}–{end} ({count} frames)",
+                count,
+            ).format(start=a.range.start, end=a.range.end, count=count)
         if column == "Category":
             cat = self.categories.get(a.category_id or -1)
             return cat.definition() if cat else ""
@@ -493,7 +506,10 @@ class AnnotationTableModel(QAbstractTableModel):
                 return a.value[:800]
             tier = self.tiers.get(parent.tier_id)
             said = " ".join(parent.value.split())[:120] or f"#{parent.id}"
-            return f"{a.value[:800]}\n\npart of: {said} ({tier.name if tier else 'tier'})"
+            part_of = _("part of: {said} ({tier})").format(
+                said=said, tier=tier.name if tier else _("tier")
+            )
+            return f"{a.value[:800]}\n\n{part_of}"
         return a.note[:800]
 
 
@@ -511,30 +527,40 @@ class AnnotationTable(QWidget):
         self._quiet = False  # selecting from elsewhere (timeline, picture): do not echo it
         self._categories: list[Category] = []
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search notes, values and tags…")
+        self.search.setPlaceholderText(_("Search notes, values and tags…"))
         self.search.setClearButtonEnabled(True)
         self.tier_box = QComboBox()
         self.category_box = QComboBox()
         self.category_box.setMinimumContentsLength(14)
         self.author_box = QComboBox()
         self.status_box = QComboBox()
-        self.all_films = QCheckBox("All films")
+        self.all_films = QCheckBox(_("All films"))
         self.all_films.setToolTip(
-            "Show annotations of every film in the project, not only this one"
+            _("Show annotations of every film in the project, not only this one")
         )
         self.count = QLabel()
         self.count.setObjectName("TableCount")
         bar = QHBoxLayout()
         bar.setContentsMargins(6, 4, 6, 4)
-        bar.addWidget(self.search, 3)
+        bar.addWidget(self.search, 2)  # 3 squeezed the French filters ("Toutes les pistes")
         for box, tip in (
-            (self.tier_box, "Tier"),
-            (self.category_box, "Category (a level shows everything under it)"),
-            (self.author_box, "Author"),
-            (self.status_box, "Status"),
+            (self.tier_box, _("Tier")),
+            (self.category_box, _("Category (a level shows everything under it)")),
+            (self.author_box, _("Author")),
+            (self.status_box, _("Status")),
         ):
             box.setToolTip(tip)
-            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            # Its whole text when there is room, down to a few letters when there is not:
+            # as its minimum, its longest entry ("Toutes les catégories", a long category
+            # name) widened the window past a laptop's screen. The categories ask for their
+            # 14 letters only: a long name would squeeze the other filters.
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+                if box is self.category_box
+                else QComboBox.SizeAdjustPolicy.AdjustToContents
+            )
+            letters = 11 if box is self.category_box else 4
+            box.setMinimumWidth(box.fontMetrics().horizontalAdvance("M" * letters) + 30)
             bar.addWidget(box, 1)
         bar.addWidget(self.all_films)
         bar.addWidget(self.count)
@@ -635,12 +661,12 @@ class AnnotationTable(QWidget):
         for box in keep:
             box.blockSignals(True)
             box.clear()
-        self.tier_box.addItem("All tiers", None)
-        self.category_box.addItem("All categories", None)
-        self.author_box.addItem("All authors", None)
-        self.status_box.addItem("Any status", None)
+        self.tier_box.addItem(_("All tiers"), None)
+        self.category_box.addItem(_("All categories"), None)
+        self.author_box.addItem(_("All authors"), None)
+        self.status_box.addItem(_("Any status"), None)
         for status in STATUSES:
-            self.status_box.addItem(status, status)
+            self.status_box.addItem(status_word(status), status)
         if workspace is not None:
             for tier in workspace.tiers():
                 self.tier_box.addItem(colour_swatch(tier.color), tier.name, tier.id)
@@ -688,13 +714,25 @@ class AnnotationTable(QWidget):
         model = self.model
         total, shown, matches = model.in_project, model.rowCount(), model.matches
         if shown < matches:  # a search listed its first hits; scrolling lists more
-            self.count.setText(f"{shown:,} of {matches:,} shown")
+            self.count.setText(
+                _("{shown} of {matches} shown").format(
+                    shown=format_number(shown), matches=format_number(matches)
+                )
+            )
             self.count.setToolTip(
-                f"{matches:,} of the project's {total:,} annotations match; "
-                "scroll down to list more"
+                ngettext(
+                    "{matches} of the project's {total} annotation match; scroll down to list more",
+                    "{matches} of the project's {total} annotations match; "
+                    "scroll down to list more",
+                    total,
+                ).format(matches=format_number(matches), total=format_number(total))
             )
             return
-        self.count.setText(f"{shown:,} of {total:,}" if shown != total else f"{total:,}")
+        self.count.setText(
+            _("{shown} of {total}").format(shown=format_number(shown), total=format_number(total))
+            if shown != total
+            else format_number(total)
+        )
         self.count.setToolTip("")
 
     # -- selection -------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from PyQt6.QtGui import (
 from PyQt6.QtWidgets import QWidget
 
 from critique_app.gui import colours
+from critique_app.i18n import _
 
 Point = tuple[float, float]
 TOOLS = ("rectangle", "ellipse", "polygon", "freehand")
@@ -321,7 +322,7 @@ class RegionOverlay(QWidget):
         if len(unique) >= 3:
             self.drawn.emit("polygon", tuple(unique))
         else:
-            self.refused.emit("A polygon needs at least three points: click each corner.")
+            self.refused.emit(_("A polygon needs at least three points: click each corner."))
 
     def finish_polygon(self) -> None:
         """Close the polygon being drawn (Return)."""

@@ -39,9 +39,12 @@ from critique_app.errors import UserError
 from critique_app.gui import colours
 from critique_app.gui.export_offer import offer_exported
 from critique_app.gui.file_dialogs import open_file, save_file
+from critique_app.i18n import N_, _, ngettext
 from critique_app.services.workspace import ProjectWorkspace, read_vocabulary
 
-FILE_FILTER = "Vocabularies (*.json *.ecv);;Critique vocabulary (*.json);;ELAN vocabulary (*.ecv)"
+FILE_FILTER = N_(
+    "Vocabularies (*.json *.ecv);;Critique vocabulary (*.json);;ELAN vocabulary (*.ecv)"
+)
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
@@ -55,7 +58,7 @@ class VocabularyEditor(QDialog):
 
     def __init__(self, workspace: ProjectWorkspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Vocabularies")
+        self.setWindowTitle(_("Vocabularies"))
         self.setObjectName("VocabularyEditor")
         self.resize(820, 560)
         self.workspace = workspace
@@ -63,7 +66,7 @@ class VocabularyEditor(QDialog):
         self._loading = False
         self.chooser = QComboBox()
         self.tree = QTreeWidget()
-        self.tree.setHeaderLabels(["Entry", "Français"])
+        self.tree.setHeaderLabels([_("Entry"), _("French label")])
         self.tree.setColumnWidth(0, 260)
         self.key = QLabel()
         self.key.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -74,25 +77,25 @@ class VocabularyEditor(QDialog):
         for box in (self.definition_en, self.definition_fr):
             box.setMaximumHeight(80)
         self.colour = QLineEdit()
-        self.colour.setPlaceholderText("#4f8cc9 (empty: the parent's or an automatic colour)")
+        self.colour.setPlaceholderText(_("#4f8cc9 (empty: the parent's or an automatic colour)"))
         self.message = QLabel()
         self.message.setObjectName("VocabularyMessage")
         self.message.setWordWrap(True)
-        self.add_level = QPushButton("Add level")
-        self.add_child = QPushButton("Add entry under")
-        self.remove = QPushButton("Remove")
-        self.import_button = QPushButton("Import…")
-        self.export_json = QPushButton("Export JSON…")
-        self.export_ecv = QPushButton("Export ELAN .ecv…")
-        close = QPushButton("Close")
+        self.add_level = QPushButton(_("Add level"))
+        self.add_child = QPushButton(_("Add entry under"))
+        self.remove = QPushButton(_("Remove"))
+        self.import_button = QPushButton(_("Import…"))
+        self.export_json = QPushButton(_("Export JSON…"))
+        self.export_ecv = QPushButton(_("Export ELAN .ecv…"))
+        close = QPushButton(_("Close"))
 
         form = QFormLayout()
-        form.addRow("Key", self.key)
-        form.addRow("Label (English)", self.label_en)
-        form.addRow("Label (français)", self.label_fr)
-        form.addRow("Definition", self.definition_en)
-        form.addRow("Définition", self.definition_fr)
-        form.addRow("Colour", self.colour)
+        form.addRow(_("Key"), self.key)
+        form.addRow(_("Label (English)"), self.label_en)
+        form.addRow(_("Label (French)"), self.label_fr)
+        form.addRow(_("Definition (English)"), self.definition_en)
+        form.addRow(_("Definition (French)"), self.definition_fr)
+        form.addRow(_("Colour"), self.colour)
         details = QWidget()
         details_column = QVBoxLayout(details)
         details_column.addLayout(form)
@@ -146,7 +149,13 @@ class VocabularyEditor(QDialog):
         self._loading = True
         self.chooser.clear()
         for vocab in self.workspace.vocabularies():
-            self.chooser.addItem(f"{vocab.name} ({len(vocab.categories)} entries)", vocab.key)
+            count = len(vocab.categories)
+            self.chooser.addItem(
+                ngettext("{name} ({count} entry)", "{name} ({count} entries)", count).format(
+                    name=vocab.name, count=count
+                ),
+                vocab.key,
+            )
         self._loading = False
         index = self.chooser.findData(key) if key else 0
         self.chooser.setCurrentIndex(max(0, index))
@@ -224,11 +233,14 @@ class VocabularyEditor(QDialog):
             return
         colour = self.colour.text().strip() or None
         if colour and not _COLOUR.match(colour):
-            self.say(f"'{colour}' is not a colour: write it like #4f8cc9.", error=True)
+            self.say(
+                _("“{colour}” is not a colour: write it like #4f8cc9.").format(colour=colour),
+                error=True,
+            )
             return
         label = self.label_en.text().strip()
         if not label:
-            self.say("An entry needs an English label.", error=True)
+            self.say(_("An entry needs an English label."), error=True)
             return
         updated = replace(
             cat,
@@ -242,13 +254,15 @@ class VocabularyEditor(QDialog):
             return
         cats = tuple(updated if c.key == cat.key else c for c in self.vocabulary.categories)
         if self._store(replace(self.vocabulary, categories=cats), select=cat.key):
-            self.say(f"Saved '{label}'.")
+            self.say(_("Saved “{label}”.").format(label=label))
 
-    def add_entry(self, parent_key: str | None, label: str = "New entry") -> str | None:
+    def add_entry(self, parent_key: str | None, label: str | None = None) -> str | None:
         """A new level (parent None) or an entry under `parent_key`; returns its key."""
         if self.vocabulary is None:
-            self.say("This project has no vocabulary yet: import one first.", error=True)
+            self.say(_("This project has no vocabulary yet: import one first."), error=True)
             return None
+        # the label of a new entry is the user's to change: written in the window's language
+        label = label if label is not None else _("New entry")
         keys = {c.key for c in self.vocabulary.categories}
         base = f"{parent_key}.{_slug(label)}" if parent_key else _slug(label)
         key, n = base, 2
@@ -268,7 +282,7 @@ class VocabularyEditor(QDialog):
             at = (idx[-1] + 1) if idx else len(cats)
         cats.insert(at, new)
         if self._store(replace(self.vocabulary, categories=tuple(cats)), select=key):
-            self.say("New entry added: give it a label and a definition.")
+            self.say(_("New entry added: give it a label and a definition."))
             self.label_en.setFocus()
             self.label_en.selectAll()
             return key
@@ -291,18 +305,23 @@ class VocabularyEditor(QDialog):
         used = len(self.workspace.annotation_ids(category_ids=[c.id for c in branch if c.id]))
         if used:
             self.say(
-                f"'{cat.label_en}' is used by {used} annotation{'s' if used > 1 else ''}: "
-                "give them another category first; nothing was removed.",
+                ngettext(
+                    "“{category}” is used by {count} annotation: "
+                    "give it another category first; nothing was removed.",
+                    "“{category}” is used by {count} annotations: "
+                    "give them another category first; nothing was removed.",
+                    used,
+                ).format(category=cat.label_en, count=used),
                 error=True,
             )
             return
         gone = {c.key for c in branch}
         cats = tuple(c for c in self.vocabulary.categories if c.key not in gone)
         if not cats:
-            self.say("A vocabulary keeps at least one entry.", error=True)
+            self.say(_("A vocabulary keeps at least one entry."), error=True)
             return
         if self._store(replace(self.vocabulary, categories=cats), select=cat.parent_key):
-            self.say(f"Removed '{cat.label_en}'.")
+            self.say(_("Removed “{category}”.").format(category=cat.label_en))
 
     # -- files ------------------------------------------------------------------------------------
     def import_file(self, path: str | Path) -> bool:
@@ -323,14 +342,25 @@ class VocabularyEditor(QDialog):
             return False
         self._fill_chooser(stored.key)
         self.changed.emit()
-        verb = "Updated" if existing is not None else "Imported"
         count = len(stored.categories)
-        self.say(f"{verb} '{stored.name}' from {Path(path).name}: {count} entries.")
+        if existing is not None:
+            said = ngettext(
+                "Updated '{name}' from {file}: {count} entry.",
+                "Updated '{name}' from {file}: {count} entries.",
+                count,
+            )
+        else:
+            said = ngettext(
+                "Imported '{name}' from {file}: {count} entry.",
+                "Imported '{name}' from {file}: {count} entries.",
+                count,
+            )
+        self.say(said.format(name=stored.name, file=Path(path).name, count=count))
         return True
 
     def export_file(self, path: str | Path, fmt: str) -> bool:
         if self.vocabulary is None:
-            self.say("There is no vocabulary to export.", error=True)
+            self.say(_("There is no vocabulary to export."), error=True)
             return False
         text = (
             vocabulary_to_ecv(self.vocabulary)
@@ -340,23 +370,28 @@ class VocabularyEditor(QDialog):
         try:
             Path(path).write_text(text, "utf-8")
         except OSError as err:
-            self.say(f"Cannot write {path} ({err.strerror}).", error=True)
+            self.say(
+                _("Cannot write {path} ({reason}).").format(path=path, reason=err.strerror),
+                error=True,
+            )
             return False
-        self.say(f"Exported to {path}.")
+        self.say(_("Exported to {path}.").format(path=path))
         window = self.parentWidget()
         if isinstance(window, QMainWindow):  # run from the window: its status bar offers the file
             name = Path(path).name
-            offer_exported(window, path, f"The vocabulary is exported to {name}.")
+            offer_exported(
+                window, path, _("The vocabulary is exported to {name}.").format(name=name)
+            )
         return True
 
     def _ask_import(self) -> None:
-        path = open_file(self, "vocabulary", "Import a vocabulary", FILE_FILTER)
+        path = open_file(self, "vocabulary", _("Import a vocabulary"), _(FILE_FILTER))
         if path is not None:
             self.import_file(path)
 
     def _ask_export(self, fmt: str) -> None:
         suffix = ".ecv" if fmt == "ecv" else ".json"
         name = (self.vocabulary.key if self.vocabulary else "vocabulary") + suffix
-        path = save_file(self, "vocabulary", "Export the vocabulary", FILE_FILTER, name)
+        path = save_file(self, "vocabulary", _("Export the vocabulary"), _(FILE_FILTER), name)
         if path is not None:
             self.export_file(path, fmt)

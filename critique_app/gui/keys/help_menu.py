@@ -29,19 +29,20 @@ from critique_app.gui.actions import (
     shortcut_menus,
     shortcut_table,
 )
+from critique_app.i18n import N_, _
 
-FOCUS_RULE = (
+FOCUS_RULE = N_(
     "Single keys (letters, Space, arrows, Home, End, Delete) act when the picture, the "
     "timeline or the annotation table has the focus; in a text field they are typing. "
     "Esc brings the focus back to the picture. Keys with Ctrl or Alt, and F1, work everywhere."
 )
-ABOUT = (
-    "<h3>Critique {version}</h3>"
-    "<p>Annotate and critique AI-generated sequences in films, frame by frame; check their "
-    "provenance; turn annotations into seminar material.</p>"
-    "<p>Free software under the GNU General Public License, version 3 or later.</p>"
-    "<p>Qt {qt} · PyQt {pyqt}</p>"
+# The About box's sentences go to the catalogue without their markup (names and versions stay).
+ABOUT_WHAT = N_(
+    "Annotate and critique AI-generated sequences in films, frame by frame; check their "
+    "provenance; turn annotations into seminar material."
 )
+ABOUT_LICENCE = N_("Free software under the GNU General Public License, version 3 or later.")
+ABOUT = "<h3>Critique {version}</h3><p>{what}</p><p>{licence}</p><p>Qt {qt} · PyQt {pyqt}</p>"
 
 
 class ShortcutSheet(QDialog):
@@ -50,12 +51,12 @@ class ShortcutSheet(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("ShortcutSheet")
-        self.setWindowTitle("Keyboard shortcuts")
-        rule = QLabel(FOCUS_RULE)
+        self.setWindowTitle(_("Keyboard shortcuts"))
+        rule = QLabel(_(FOCUS_RULE))
         rule.setWordWrap(True)
         self.table = QTableWidget(0, 2)
         self.table.setObjectName("ShortcutTable")
-        self.table.setHorizontalHeaderLabels(["Keys", "What they do"])
+        self.table.setHorizontalHeaderLabels([_("Keys"), _("What they do")])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.table.setWordWrap(True)
@@ -127,9 +128,17 @@ class HelpMenu:
     def show_about(self) -> QMessageBox:
         if self.about_box is None:
             box = QMessageBox(self.window)
-            box.setWindowTitle("About Critique")
+            box.setWindowTitle(_("About Critique"))
             box.setTextFormat(Qt.TextFormat.RichText)
-            box.setText(ABOUT.format(version=__version__, qt=QT_VERSION_STR, pyqt=PYQT_VERSION_STR))
+            box.setText(
+                ABOUT.format(
+                    version=__version__,
+                    what=_(ABOUT_WHAT),
+                    licence=_(ABOUT_LICENCE),
+                    qt=QT_VERSION_STR,
+                    pyqt=PYQT_VERSION_STR,
+                )
+            )
             box.setStandardButtons(QMessageBox.StandardButton.Close)
             self.about_box = box
         self.about_box.open()  # not exec(): the window keeps running behind it

@@ -17,6 +17,7 @@ from PyQt6.QtCore import QObject, pyqtSignal
 
 from critique_app.errors import UserError
 from critique_app.gui.worker import Task, TaskRunner
+from critique_app.i18n import _
 from critique_app.progress import Progress
 
 # What the GUI thread asks of the worker, and what the worker reports back. Each names the
@@ -90,7 +91,7 @@ class FrameFetcher(QObject):
         # The film on screen's frame times, for the GUI thread: set when the film is handed
         # over (adopt) or reported open, never later than the film it belongs to.
         self.timing: Any = None
-        self._task: Task | None = runner.spawn("Exact frames", self._run)
+        self._task: Task | None = runner.spawn(_("Exact frames"), self._run)
         self._task.partial.connect(self._arrived)
 
     # -- the GUI thread ------------------------------------------------------------------
@@ -209,7 +210,12 @@ class FrameFetcher(QObject):
             progress.publish(FilmOpenFailed(generation, str(err)))
             return
         except Exception as err:  # a file PyAV chokes on is still the user's file problem
-            progress.publish(FilmOpenFailed(generation, f"{path.name} could not be opened: {err}."))
+            progress.publish(
+                FilmOpenFailed(
+                    generation,
+                    _("{name} could not be opened: {error}.").format(name=path.name, error=err),
+                )
+            )
             return
         progress.publish(FilmOpened(generation, self.server.info))
         self._do_frame(progress, generation, then)
@@ -232,7 +238,13 @@ class FrameFetcher(QObject):
             return
         except Exception as err:
             progress.publish(
-                FrameFailed(generation, index, f"Frame {index} could not be decoded: {err}.")
+                FrameFailed(
+                    generation,
+                    index,
+                    _("Frame {frame} could not be decoded: {error}.").format(
+                        frame=index, error=err
+                    ),
+                )
             )
             return
         progress.publish(FrameReady(generation, frame))
@@ -260,25 +272,31 @@ def prepare_film(progress: Progress, path: str | Path, then: int = 0) -> Prepare
 
     path = Path(path)
     if not path.is_file():
-        raise UserError(f"{path} does not exist.")
+        raise UserError(_("{path} does not exist.").format(path=path))
     try:
         server = FrameServer(path)
     except UserError:
         raise
     except Exception as err:  # a file PyAV chokes on is still the user's file problem
-        raise UserError(f"{path.name} could not be opened: {err}.") from None
+        raise UserError(
+            _("{name} could not be opened: {error}.").format(name=path.name, error=err)
+        ) from None
     try:
         progress.check()
         if server.info.frame_count <= 0:
-            raise UserError(f"{path.name} holds no frame that can be shown.")
+            raise UserError(_("{name} holds no frame that can be shown.").format(name=path.name))
         then = max(0, min(int(then), server.info.frame_count - 1))
         try:
             frame = server.frame(then)
         except UserError as err:
-            raise UserError(f"{path.name} cannot be shown: {err}") from None
+            raise UserError(
+                _("{name} cannot be shown: {reason}").format(name=path.name, reason=err)
+            ) from None
         except Exception as err:
             raise UserError(
-                f"{path.name} cannot be shown: frame {then} could not be decoded ({err})."
+                _("{name} cannot be shown: frame {frame} could not be decoded ({error}).").format(
+                    name=path.name, frame=then, error=err
+                )
             ) from None
         progress.check()
     except BaseException:

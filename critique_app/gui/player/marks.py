@@ -10,6 +10,8 @@ from typing import Protocol
 
 from PyQt6.QtCore import QObject, pyqtSignal
 
+from critique_app.i18n import _
+
 
 class Playhead(Protocol):
     """What the marks need of the transport: where it is, and landing on a frame."""
@@ -65,13 +67,13 @@ class Marks(QObject):
 
     def go_in(self) -> None:
         if self.in_mark is None:
-            self.message.emit("No in point set (press I).")
+            self.message.emit(_("No in point set (press I)."))
         else:
             self.playhead.show_frame(self.in_mark)
 
     def go_out(self) -> None:
         if self.out_mark is None:
-            self.message.emit("No out point set (press O).")
+            self.message.emit(_("No out point set (press O)."))
         else:
             self.playhead.show_frame(self.out_mark)
 
@@ -87,11 +89,11 @@ class Marks(QObject):
         if later:
             self.playhead.show_frame(later[0])
         else:
-            self.message.emit("No annotation or marker after this frame.")
+            self.message.emit(_("No annotation or marker after this frame."))
 
     def previous_stop(self) -> None:
         earlier = [f for f in self.stops if f < self.playhead.current]
         if earlier:
             self.playhead.show_frame(earlier[-1])
         else:
-            self.message.emit("No annotation or marker before this frame.")
+            self.message.emit(_("No annotation or marker before this frame."))

@@ -21,6 +21,7 @@ from critique_app.gui.player.frame_fetcher import FrameFetcher
 from critique_app.gui.player.marks import Marks
 from critique_app.gui.player.sound import Sound
 from critique_app.gui.worker import TaskRunner
+from critique_app.i18n import _
 from critique_app.player.engine import EngineState, PlayerEngine
 from critique_app.player.shuttle import Shuttle
 
@@ -231,8 +232,13 @@ class PlayerController(QObject):
         index = max(0, min(int(index), self.info.frame_count - 1))
         if self.limit is not None and index >= self.limit:
             self.message.emit(
-                f"{self.path.name if self.path else 'The film'} cannot be decoded past frame "
-                f"{self.limit - 1}; frame {index} is out of reach."
+                _(
+                    "{name} cannot be decoded past frame {last}; frame {frame} is out of reach."
+                ).format(
+                    name=self.path.name if self.path else _("The film"),
+                    last=self.limit - 1,
+                    frame=index,
+                )
             )
             index = self.limit - 1
         self.current = index
@@ -253,14 +259,17 @@ class PlayerController(QObject):
         if target > self.last_frame:
             if self.limit is not None:
                 self.message.emit(
-                    f"Stepping past frame {self.last_frame} is refused: "
-                    f"{self.path.name if self.path else 'the film'} stops decoding there."
+                    _(
+                        "Stepping past frame {frame} is refused: {name} stops decoding there."
+                    ).format(
+                        frame=self.last_frame, name=self.path.name if self.path else _("the film")
+                    )
                 )
             else:
-                self.message.emit("Already at the last frame.")
+                self.message.emit(_("Already at the last frame."))
             target = self.last_frame
         elif target < 0:
-            self.message.emit("Already at the first frame.")
+            self.message.emit(_("Already at the first frame."))
             target = 0
         self.show_frame(target)
 
@@ -400,9 +409,9 @@ class PlayerController(QObject):
         until = getattr(self._engine, "decodable_until", None)
         if until is not None:  # the exact engine ran into a damaged stretch of the file
             self.limit = until if self.limit is None else min(self.limit, until)
-            message = (
-                f"{message} The film plays up to frame {until - 1}; stepping past it is refused."
-            )
+            message = _(
+                "{reason} The film plays up to frame {last}; stepping past it is refused."
+            ).format(reason=message, last=until - 1)
         self.message.emit(message)
         if self.playing:
             self.pause()
@@ -429,7 +438,9 @@ class PlayerController(QObject):
         if until is not None:
             self.limit = until
             self.message.emit(
-                f"{message} The film plays up to frame {until - 1}; stepping past it is refused."
+                _(
+                    "{reason} The film plays up to frame {last}; stepping past it is refused."
+                ).format(reason=message, last=until - 1)
             )
             if index == self.current and until > 0:
                 self.show_frame(until - 1)

@@ -22,6 +22,7 @@ from critique_app.domain.timecode import frame_to_seconds, frame_to_smpte, parse
 from critique_app.gui.actions import ActionCollection
 from critique_app.gui.fitting_label import FittingLabel
 from critique_app.gui.player.player_controller import PLAY_RATES
+from critique_app.i18n import N_, _, ngettext
 from critique_app.paths import resource
 
 
@@ -29,14 +30,21 @@ def icon(name: str) -> QIcon:
     return QIcon(str(resource("icons", f"{name}.svg")))
 
 
+# (badge, tooltip) by mode, translated when shown.
 BADGES = {
     "exact": (
-        "EXACT",
-        "Paused on the exact decoded frame: this is the frame an annotation stores.",
+        N_("EXACT"),
+        N_("Paused on the exact decoded frame: this is the frame an annotation stores."),
     ),
-    "loading": ("…", "Decoding the exact frame"),
-    "scrubbing": ("SCRUB", "Scrubbing: the picture catches up; release for the exact frame"),
-    "playing": ("PLAYING (approximate)", "Playing: the position is approximate until you pause"),
+    "loading": ("…", N_("Decoding the exact frame")),
+    "scrubbing": (
+        N_("SCRUB"),
+        N_("Scrubbing: the picture catches up; release for the exact frame"),
+    ),
+    "playing": (
+        N_("PLAYING (approximate)"),
+        N_("Playing: the position is approximate until you pause"),
+    ),
 }
 
 
@@ -82,7 +90,7 @@ class TransportBar(QWidget):
         row.addSpacing(10)
         self.timecode = QLabel("--:--:--:--")
         self.timecode.setObjectName("Timecode")
-        self.timecode.setToolTip("Click to switch SMPTE / frames / seconds (Ctrl+T)")
+        self.timecode.setToolTip(_("Click to switch SMPTE / frames / seconds (Ctrl+T)"))
         self.timecode.mousePressEvent = lambda _e: self.mode_cycled.emit()  # type: ignore[assignment,method-assign]
         row.addWidget(self.timecode)
         # "frame 12  /  47" gives way to "frame 12", then to the bare number (kept): on a
@@ -103,7 +111,7 @@ class TransportBar(QWidget):
         row.addWidget(self.marks)
         self.goto = QLineEdit()
         self.goto.setObjectName("GoTo")
-        self.goto.setPlaceholderText("Go to  TC · frame · 83.5s")
+        self.goto.setPlaceholderText(_("Go to  TC · frame · 83.5s"))
         self.goto.setClearButtonEnabled(True)
         # gives way down to 120 px so the editor column keeps its width at 1440 px
         self.goto.setMinimumWidth(120)
@@ -116,7 +124,7 @@ class TransportBar(QWidget):
         for rate in PLAY_RATES:
             self.speed.addItem(f"{rate:g}×", rate)
         self.speed.setCurrentIndex(PLAY_RATES.index(1.0))
-        self.speed.setToolTip("Playback speed (Ctrl+, slower / Ctrl+. faster)")
+        self.speed.setToolTip(_("Playback speed (Ctrl+, slower / Ctrl+. faster)"))
         self.speed.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.speed.activated.connect(lambda i: self.rate_chosen.emit(float(self.speed.itemData(i))))
         row.addWidget(self.speed)
@@ -172,7 +180,7 @@ class TransportBar(QWidget):
             self.detail.set_variants([])
             return
         smpte = format_position(index, self.info, "smpte")
-        other = f"frame {index}" if self.mode != "frames" else smpte
+        other = _("frame {index}").format(index=index) if self.mode != "frames" else smpte
         last = self.info.frame_count - 1
         short = str(index) if self.mode != "frames" else ""  # frames mode: the number is shown
         self.detail.set_variants([f"{other}  /  {last}", other, short])
@@ -183,8 +191,8 @@ class TransportBar(QWidget):
 
     def set_mode(self, mode: str) -> None:
         text, tip = BADGES.get(mode, ("", ""))
-        self.badge.setText(text)
-        self.badge.setToolTip(tip)
+        self.badge.setText(_(text) if text else "")
+        self.badge.setToolTip(_(tip) if tip else "")
         self.badge.setProperty("mode", mode)
         style = self.badge.style()
         if style is not None:
@@ -196,15 +204,22 @@ class TransportBar(QWidget):
 
     def set_marks(self, in_mark: int | None, out_mark: int | None) -> None:
         parts = []
-        for label, mark in (("IN", in_mark), ("OUT", out_mark)):
+        for label, mark in ((_("IN"), in_mark), (_("OUT"), out_mark)):
             if mark is not None:
                 parts.append(f"{label} {format_position(mark, self.info, self.mode)}")
         variants = ["   ".join(parts)]
         if in_mark is not None and out_mark is not None:  # narrow window: say how long instead
             frames = out_mark - in_mark + 1
-            variants += [f"IN→OUT {frames} frames", f"IN→OUT {frames} f", f"{frames} f"]
+            variants += [
+                ngettext("IN→OUT {count} frame", "IN→OUT {count} frames", frames).format(
+                    count=frames
+                ),
+                # Translators: "f" is the short for frames ("i" for images in French)
+                _("IN→OUT {count} f").format(count=frames),
+                _("{count} f").format(count=frames),
+            ]
         elif parts:
-            variants.append("IN" if in_mark is not None else "OUT")
+            variants.append(_("IN") if in_mark is not None else _("OUT"))
         self.marks.set_variants(variants)
 
     def set_rate(self, rate: float) -> None:

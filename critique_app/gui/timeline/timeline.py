@@ -32,6 +32,7 @@ from critique_app.gui import colours
 from critique_app.gui.keys.focus_rules import take_single_keys
 from critique_app.gui.timeline.timeline_density import DenseTracks
 from critique_app.gui.timeline.timeline_rows import pack_rows, row_count
+from critique_app.i18n import _
 
 HEADER = 116  # track names column
 RULER = 24
@@ -125,9 +126,9 @@ class TimelineCanvas(QWidget):
         self._content_height = 0
         self.v_scroll = 0.0  # pixels of the tracks area scrolled up (many tiers, many sub-rows)
         self.lanes: dict[str, Lane] = {
-            "shots": Lane("shots", "Shots", []),
-            "matches": Lane("matches", "Matches", []),
-            "markers": Lane("markers", "Markers", []),
+            "shots": Lane("shots", _("Shots"), []),
+            "matches": Lane("matches", _("Matches"), []),
+            "markers": Lane("markers", _("Markers"), []),
         }
         self.thumbs: dict[int, QImage] = {}
         self._thumb_frames: list[int] = []
@@ -468,9 +469,9 @@ class TimelineCanvas(QWidget):
         if not self._thumb_frames:
             p.setPen(DIM)
             msg = (
-                "thumbnails: generating…"
+                _("thumbnails: generating…")
                 if self.thumb_progress is not None
-                else "no thumbnails yet"
+                else _("no thumbnails yet")
             )
             p.drawText(QRectF(HEADER + 8, top, 300, THUMBS), Qt.AlignmentFlag.AlignVCenter, msg)
         else:
@@ -564,7 +565,7 @@ class TimelineCanvas(QWidget):
         p.fillRect(QRectF(0, 0, HEADER, self.height()), HEADER_BG)
         p.setPen(DIM)
         p.drawText(
-            QRectF(8, RULER + 1, HEADER - 10, THUMBS), Qt.AlignmentFlag.AlignVCenter, "Picture"
+            QRectF(8, RULER + 1, HEADER - 10, THUMBS), Qt.AlignmentFlag.AlignVCenter, _("Picture")
         )
         top = RULER + THUMBS
         for lane in self.lanes.values():
@@ -640,10 +641,14 @@ class TimelineCanvas(QWidget):
         key, start, end = span
         label = next((lbl for s, e, _c, lbl in self.lanes[key].spans if (s, e) == (start, end)), "")
         if key == "matches":
-            return f"Frames {start}–{end} look like library item “{label}” (click: go there)"
+            return _(
+                "Frames {start}–{end} look like library item “{label}” (click: go there)"
+            ).format(start=start, end=end, label=label)
         if key == "shots":
-            return f"Cut: a new shot starts at frame {start}"
-        return f"{label} — frame {start}" if start == end else f"{label} — frames {start}–{end}"
+            return _("Cut: a new shot starts at frame {frame}").format(frame=start)
+        if start == end:
+            return _("{label} — frame {frame}").format(label=label, frame=start)
+        return _("{label} — frames {start}–{end}").format(label=label, start=start, end=end)
 
     def mousePressEvent(self, event: QMouseEvent | None) -> None:  # noqa: N802
         if event is None or event.button() != Qt.MouseButton.LeftButton or not self.frame_count:

@@ -21,6 +21,7 @@ from critique_app.gui.player.player_controller import PlayerController
 from critique_app.gui.project_session import ProjectSession
 from critique_app.gui.timeline.timeline import Timeline, TimelineBar, TimelineCanvas
 from critique_app.gui.worker import Task, TaskRunner
+from critique_app.i18n import _
 from critique_app.media.thumbnails import THUMB_HEIGHT, generate_thumbnails, sample_frames
 from critique_app.progress import Progress
 from critique_app.services.workspace import ProjectWorkspace
@@ -246,7 +247,7 @@ class TimelinePresenter(QObject):
                     self.session.message.emit(str(err))
 
         task = self.runner.run(
-            "Thumbnails",
+            _("Thumbnails"),
             _thumbnails,
             path,
             sample_frames(info.frame_count, float(info.rate)),

@@ -14,11 +14,12 @@ from PyQt6.QtWidgets import QLabel
 
 from critique_app.gui.window_context import WindowContext
 from critique_app.gui.worker import Task
+from critique_app.i18n import N_, _, ngettext
 from critique_app.progress import Progress
 from critique_app.services.workspace import ProjectWorkspace
 
 SETTLE_MS = 400  # a burst of edits measures once
-NOTHING = "Merge the class's projects (Annotate ▸ Merge…), then see where the students agree."
+NOTHING = N_("Merge the class's projects (Annotate ▸ Merge…), then see where the students agree.")
 
 
 def measure(progress: Progress, project_path: Any, film_id: int) -> Any:
@@ -37,7 +38,7 @@ class AgreementDock(QObject):
         self.session = window.session
         self.panel: Any = None
         self.task: Task | None = None
-        self.dock = window.add_panel("Agreement", QLabel(NOTHING))
+        self.dock = window.add_panel(N_("Agreement"), QLabel(_(NOTHING)))
         self.dock.hide()
         self.dock.visibilityChanged.connect(self._shown)
         self._timer = QTimer(self)
@@ -72,7 +73,7 @@ class AgreementDock(QObject):
         if self.task is not None:
             self.task.drop()  # an older measure: its film or its annotations changed
         self.task = self.window.tasks.run(
-            "Measuring agreement",
+            _("Measuring agreement"),
             measure,
             project.path,
             film.id,
@@ -97,8 +98,13 @@ class AgreementDock(QObject):
 
     def _seminar_added(self, _seminar_id: int, count: int) -> None:
         self.window.show_message(
-            f"{count} passages of disagreement added to a seminar (Panels ▸ Seminars; Ctrl+Z "
-            "takes them back)."
+            ngettext(
+                "{count} passage of disagreement added to a seminar (Panels ▸ Seminars; Ctrl+Z "
+                "takes it back).",
+                "{count} passages of disagreement added to a seminar (Panels ▸ Seminars; Ctrl+Z "
+                "takes them back).",
+                count,
+            ).format(count=count)
         )
 
     def show(self) -> None:

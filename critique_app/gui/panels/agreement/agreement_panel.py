@@ -24,6 +24,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from critique_app.i18n import _, ngettext
 from critique_app.services.agreement import FilmAgreement
 from critique_app.services.workspace import ProjectWorkspace
 
@@ -78,6 +79,10 @@ def _view(model: RowsModel) -> QTableView:
     return view
 
 
+def _pair_headers() -> list[str]:
+    return [_("Annotator"), _("Annotator"), _("Cohen's kappa"), _("Frames")]
+
+
 class AgreementPanel(QWidget):
     """Tables of one film's agreement; double-click a passage to look at it."""
 
@@ -90,23 +95,26 @@ class AgreementPanel(QWidget):
         self.project: ProjectWorkspace | None = None
         self.stack: Any = None  # the window's undo stack (else the project's own)
         self.report: FilmAgreement | None = None
-        self.summary = QLabel("Merge the class's projects, then measure their agreement.")
+        self.summary = QLabel(_("Merge the class's projects, then measure their agreement."))
         self.summary.setWordWrap(True)
         self.notes = QLabel("")
         self.notes.setWordWrap(True)
         self.notes.setObjectName("Muted")  # the theme colours it (resources/qss)
-        self.categories = RowsModel(["Category", "Alpha (against the rest)", "Frames"])
-        self.pairs = RowsModel(["Annotator", "Annotator", "Cohen's kappa", "Frames"])
-        self.passages = RowsModel(["In", "Out", "Frames", "Pairs differing", "Who saw what"])
+        self.categories = RowsModel([_("Category"), _("Alpha (against the rest)"), _("Frames")])
+        self.pairs = RowsModel(_pair_headers())
+        self.passages = RowsModel(
+            [_("In"), _("Out"), _("Frames"), _("Pairs differing"), _("Who saw what")]
+        )
         self.tabs = QTabWidget()
         self.passage_view = _view(self.passages)
-        for title, model in (("Categories", self.categories), ("Pairs", self.pairs)):
+        for title, model in ((_("Categories"), self.categories), (_("Pairs"), self.pairs)):
             self.tabs.addTab(_view(model), title)
-        self.tabs.addTab(self.passage_view, "Disagreements")
-        self.seminar_name = QLineEdit("Where the class differs")
-        self.seminar_button = QPushButton("Add these passages to the seminar")
+        self.tabs.addTab(self.passage_view, _("Disagreements"))
+        # the seminar's name is the user's to change; offered in the window's language
+        self.seminar_name = QLineEdit(_("Where the class differs"))
+        self.seminar_button = QPushButton(_("Add these passages to the seminar"))
         self.seminar_button.setToolTip(
-            "Each passage becomes a seminar item whose prompt says who saw what (one undo)"
+            _("Each passage becomes a seminar item whose prompt says who saw what (one undo)")
         )
         self.seminar_button.setEnabled(False)
         row = QHBoxLayout()
@@ -139,9 +147,9 @@ class AgreementPanel(QWidget):
             [(c.label, _number(c.alpha), str(c.frames)) for c in report.categories],
         )
         keys = [c.key for c in report.categories]
-        labels = [f"IoU {c.label}" for c in report.categories]
+        labels = [_("IoU {category}").format(category=c.label) for c in report.categories]
         self.pairs.set_rows(
-            ["Annotator", "Annotator", "Cohen's kappa", "Frames", *labels],
+            [*_pair_headers(), *labels],
             [
                 (p.a, p.b, _number(p.kappa), str(p.frames), *(_number(p.iou[k]) for k in keys))
                 for p in report.pairs
@@ -175,7 +183,14 @@ class AgreementPanel(QWidget):
         except UserError as err:
             self.notes.setText(str(err))
             return
-        self.notes.setText(f"{len(items)} passages added to the seminar '{seminar.name}'.")
+        count = len(items)
+        self.notes.setText(
+            ngettext(
+                "{count} passage added to the seminar '{name}'.",
+                "{count} passages added to the seminar '{name}'.",
+                count,
+            ).format(count=count, name=seminar.name)
+        )
         self.seminar_added.emit(seminar.id or 0, len(items))
 
     def _look(self, index: QModelIndex) -> None:

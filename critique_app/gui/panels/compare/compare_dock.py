@@ -42,13 +42,14 @@ from critique_app.gui.panels.compare.compare_view import (
 from critique_app.gui.player.frame_fetcher import FrameFetcher
 from critique_app.gui.window_context import WindowContext
 from critique_app.gui.worker import Task
+from critique_app.i18n import N_, _, format_number, ngettext
 from critique_app.progress import Progress
 
-FILMS = "Films (*.mp4 *.mov *.mkv *.webm *.avi *.mxf *.m4v);;All files (*)"
-A_FILE = "A film file…"
+FILMS = N_("Films (*.mp4 *.mov *.mkv *.webm *.avi *.mxf *.m4v);;All files (*)")
+A_FILE = N_("A film file…")
 LANE = "compare"
-MATCHING = "Matching the pictures of the two films… (progress in the status bar)"
-LOCKS = {"frame": "Lock by frame number", "timecode": "Lock by time"}
+MATCHING = N_("Matching the pictures of the two films… (progress in the status bar)")
+LOCKS = {"frame": N_("Lock by frame number"), "timecode": N_("Lock by time")}
 
 
 def _compare(progress: Progress, a: str, b: str, project_path: Path | None) -> Any:
@@ -75,19 +76,19 @@ class ComparePanel(QWidget):
         self.view = CompareView()
         self.mode = QComboBox()
         for mode in MODES:
-            self.mode.addItem(MODE_NAMES[mode], mode)
-        self.vertical = QCheckBox("Wipe top/bottom")
+            self.mode.addItem(_(MODE_NAMES[mode]), mode)
+        self.vertical = QCheckBox(_("Wipe top/bottom"))
         self.gain = QSlider(Qt.Orientation.Horizontal)
         self.gain.setRange(1, 16)
         self.gain.setValue(int(self.view.gain))
         self.gain.setFixedWidth(90)
-        self.gain.setToolTip("Difference gain: how much small differences are brightened")
-        self.gain_label = QLabel(f"Gain {self.view.gain:g}×")
+        self.gain.setToolTip(_("Difference gain: how much small differences are brightened"))
+        self.gain_label = QLabel(_("Gain {gain}×").format(gain=format_number(self.view.gain)))
         self.lock = QComboBox()
         for key, text in LOCKS.items():
-            self.lock.addItem(text, key)
+            self.lock.addItem(_(text), key)
         self.offset = QLabel()
-        self.close_button = QPushButton("Close")
+        self.close_button = QPushButton(_("Close"))
         row = QHBoxLayout()
         row.setContentsMargins(4, 2, 4, 2)
         for widget in (
@@ -127,7 +128,7 @@ class ComparePanel(QWidget):
 
     def _gain_changed(self, value: int) -> None:
         self.view.set_gain(value)
-        self.gain_label.setText(f"Gain {value}×")
+        self.gain_label.setText(_("Gain {gain}×").format(gain=value))
 
 
 class Comparer(QObject):
@@ -170,7 +171,7 @@ class Comparer(QObject):
     # -- choosing the second film -----------------------------------------------------------
     def ask(self) -> None:
         if self.controller.path is None:
-            self.window.show_message("Open a film first, then compare another copy with it.")
+            self.window.show_message(_("Open a film first, then compare another copy with it."))
             return
         choices: dict[str, str] = {}
         project = self.window.session.project
@@ -183,9 +184,9 @@ class Comparer(QObject):
         if choices:
             item, ok = QInputDialog.getItem(
                 self.window.as_widget(),
-                "Compare with…",
-                "Another copy in the project, or any film file:",
-                [*choices, A_FILE],
+                _("Compare with…"),
+                _("Another copy in the project, or any film file:"),
+                [*choices, _(A_FILE)],
                 0,
                 False,
             )
@@ -194,7 +195,7 @@ class Comparer(QObject):
             path = choices.get(item, "")
         if not path:
             chosen = open_file(
-                self.window.as_widget(), "compare", "Compare the film on screen with…", FILMS
+                self.window.as_widget(), "compare", _("Compare the film on screen with…"), _(FILMS)
             )
             path = str(chosen) if chosen is not None else ""
         if path:
@@ -204,11 +205,13 @@ class Comparer(QObject):
         """Open `path` in the compare view and start matching it with the film on screen."""
         a_path = self.controller.path
         if a_path is None or self.controller.info is None:
-            self.window.show_message("Open a film first, then compare another copy with it.")
+            self.window.show_message(_("Open a film first, then compare another copy with it."))
             return None
         b_path = Path(path).expanduser()
         if not b_path.is_file():
-            self.window.show_message(f"{b_path.name} is not at {b_path.parent}.")
+            self.window.show_message(
+                _("{name} is not at {folder}.").format(name=b_path.name, folder=b_path.parent)
+            )
             return None
         self.close()
         panel = self._ensure_panel()
@@ -225,8 +228,10 @@ class Comparer(QObject):
         panel.lock.hide()  # until the films turn out not to be copies
         panel.view.clear()
         panel.view.set_normalisation(None, None, False, overlap=False)
-        panel.view.set_message("b", MATCHING)
-        panel.summary.setText(f"Comparing with {b_path.name}: {MATCHING}")
+        panel.view.set_message("b", _(MATCHING))
+        panel.summary.setText(
+            _("Comparing with {name}: {matching}").format(name=b_path.name, matching=_(MATCHING))
+        )
         self._show_offset()
         self.window.replace_picture(panel)
         panel.view.setFocus()
@@ -237,7 +242,7 @@ class Comparer(QObject):
         self.fetcher.failed.connect(lambda _i, text: self.window.show_message(text))
         self.fetcher.open(b_path)
         self.task = self.window.tasks.run(
-            f"Comparing with {b_path.name}",
+            _("Comparing with {name}").format(name=b_path.name),
             _compare,
             str(a_path),
             str(b_path),
@@ -245,7 +250,7 @@ class Comparer(QObject):
             scope="film",  # another film opening drops it
             on_done=self._compared,
             on_error=self._compare_failed,
-            on_cancelled=lambda: self._compare_failed("Comparing cancelled."),
+            on_cancelled=lambda: self._compare_failed(_("Comparing cancelled.")),
         )
         shown = self.window.video.picture  # the frame on screen before the view opened
         if shown.pixels is not None and shown.index is not None:
@@ -300,7 +305,7 @@ class Comparer(QObject):
         if self.active and a is not None and Path(a.path) != self.controller.path:
             self.close_view()
             self.window.show_message(
-                "Compare closed: another film is on screen (View ▸ Compare with… again)."
+                _("Compare closed: another film is on screen (View ▸ Compare with… again).")
             )
 
     # -- the second film -----------------------------------------------------------------------
@@ -325,10 +330,12 @@ class Comparer(QObject):
         if isinstance(result, str):  # not a copy: locked by frame or time
             self.unrelated = result
             panel.lock.show()
-            panel.summary.setText(
-                f"{result} Locked by {'time' if self._lock_by() == 'timecode' else 'frame number'}"
-                " with an offset: Alt+← / Alt+→ nudge it."
+            locked = (
+                _("{reason} Locked by time with an offset: Alt+← / Alt+→ nudge it.")
+                if self._lock_by() == "timecode"
+                else _("{reason} Locked by frame number with an offset: Alt+← / Alt+→ nudge it.")
             )
+            panel.summary.setText(locked.format(reason=result))
         else:
             self.comparison = result
             m = result.mapping
@@ -349,7 +356,9 @@ class Comparer(QObject):
         self.window.show_message(text)
         if self.panel is not None:
             self.panel.summary.setText(
-                f"{text} Locked by frame number until the copies are matched."
+                _("{reason} Locked by frame number until the copies are matched.").format(
+                    reason=text
+                )
             )
         self.unrelated = text
         if self.panel is not None:
@@ -365,15 +374,22 @@ class Comparer(QObject):
         missing = {(p.a[0], p.a[1]) for p in c.passages if p.kind == "removed" and p.a}
         for start, end in c.differing_runs():
             if (start, end) not in missing:
-                spans.append((start, end, "#f59e0b", f"differs in {title_b}"))
+                spans.append((start, end, "#f59e0b", _("differs in {title}").format(title=title_b)))
         for p in c.passages:
             if p.kind == "removed" and p.a:
-                spans.append((p.a[0], p.a[1], "#e0637a", f"missing from {title_b}"))
+                spans.append(
+                    (p.a[0], p.a[1], "#e0637a", _("missing from {title}").format(title=title_b))
+                )
             elif p.kind == "inserted" and p.b:
                 n = p.b[1] - p.b[0] + 1
-                spans.append((p.a_at, p.a_at, "#38bdf8", f"{n} frames added in {title_b}"))
+                added = ngettext(
+                    "{count} frame added in {title}", "{count} frames added in {title}", n
+                ).format(count=n, title=title_b)
+                spans.append((p.a_at, p.a_at, "#38bdf8", added))
             elif p.kind == "changed" and p.a and (p.a[0], p.a[1]) not in {s[:2] for s in spans}:
-                spans.append((p.a[0], p.a[1], "#f59e0b", f"changed in {title_b}"))
+                spans.append(
+                    (p.a[0], p.a[1], "#f59e0b", _("changed in {title}").format(title=title_b))
+                )
         self.window.timeline.canvas.set_lane(LANE, spans, f"≠ {title_b}"[:24])
 
     # -- locking ------------------------------------------------------------------------------
@@ -398,20 +414,28 @@ class Comparer(QObject):
 
     def missing_sentence(self, frame: int) -> str:
         if self.comparison is None and self.unrelated is None:
-            return MATCHING
+            return _(MATCHING)
         b = self.film_b
-        title_b = b.title if b else "The compared film"
+        title_b = b.title if b else _("The compared film")
         c = self.comparison
         if c is not None:
             passage = c.passage_at(frame)
             if passage is not None and passage.a is not None:
-                return (
-                    f"'{title_b}' lacks this passage: frames {passage.a[0]}–{passage.a[1]} "
-                    f"of '{c.film_a.title}' are not in it."
+                return _(
+                    "'{title}' lacks this passage: frames {start}–{end} of '{original}' are not "
+                    "in it."
+                ).format(
+                    title=title_b, start=passage.a[0], end=passage.a[1], original=c.film_a.title
                 )
-            return f"'{title_b}' has no frame matching frame {frame} of '{c.film_a.title}'."
+            return _("'{title}' has no frame matching frame {frame} of '{original}'.").format(
+                title=title_b, frame=frame, original=c.film_a.title
+            )
         count = b.frame_count if b else 0
-        return f"'{title_b}' has no frame here (it has {count} frames; offset {self.offset:+d})."
+        return ngettext(
+            "'{title}' has no frame here (it has {count} frame; offset {offset}).",
+            "'{title}' has no frame here (it has {count} frames; offset {offset}).",
+            count,
+        ).format(title=title_b, count=count, offset=f"{self.offset:+d}")
 
     def _follow(self, frame: int | None = None) -> None:
         """The film on screen moved (a step, J/K/L, go to, scrubbing): move B with it."""
@@ -447,7 +471,9 @@ class Comparer(QObject):
     def nudge(self, frames: int) -> None:
         """Alt+←/→: shift B by one frame against the film on screen."""
         if not self.active:
-            self.window.show_message("Nothing to nudge: View ▸ Compare with… opens a second film.")
+            self.window.show_message(
+                _("Nothing to nudge: View ▸ Compare with… opens a second film.")
+            )
             return
         self.offset += frames
         self._show_offset()
@@ -455,7 +481,11 @@ class Comparer(QObject):
 
     def _show_offset(self) -> None:
         if self.panel is not None:
-            self.panel.offset.setText(f"Offset {self.offset:+d} frames")
+            self.panel.offset.setText(
+                ngettext(
+                    "Offset {offset} frame", "Offset {offset} frames", abs(self.offset)
+                ).format(offset=f"{self.offset:+d}")
+            )
 
     # -- pictures -------------------------------------------------------------------------------
     def _caption_a(self, index: int) -> str:
@@ -466,13 +496,13 @@ class Comparer(QObject):
         b = self.film_b
         name = b.title if b else (self.b_path.stem if self.b_path else "")
         if index is None:
-            return f"B · {name} · missing"
+            return _("B · {name} · missing").format(name=name)
         status = ""
         if (
             self.comparison is not None
             and self.comparison.frame_status(self.controller.current) == "changed"
         ):
-            status = " · changed"
+            status = _(" · changed")
         return f"B · {name} · {index} · {b.timecode(index) if b else index}{status}"
 
     def _picture_a(self, frame: Any) -> None:

@@ -27,13 +27,14 @@ from PyQt6.QtGui import (
 from PyQt6.QtWidgets import QWidget
 
 from critique_app.gui.keys.focus_rules import take_single_keys
+from critique_app.i18n import N_
 
 MODES = ("side", "wipe", "difference", "blend")
 MODE_NAMES = {
-    "side": "Side by side",
-    "wipe": "Wipe",
-    "difference": "Difference",
-    "blend": "Blend 50%",
+    "side": N_("Side by side"),
+    "wipe": N_("Wipe"),
+    "difference": N_("Difference"),
+    "blend": N_("Blend 50%"),
 }
 GAP = 6  # pixels between the panes side by side
 Crop = tuple[int, int, int, int] | None  # x, y, width, height of the picture inside the frame

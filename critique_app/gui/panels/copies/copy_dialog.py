@@ -32,11 +32,12 @@ from critique_app.gui.actions import PROVENANCE, find_menu
 from critique_app.gui.file_dialogs import open_file
 from critique_app.gui.window_context import WindowContext
 from critique_app.gui.worker import Task
+from critique_app.i18n import N_, _, format_number
 from critique_app.progress import Progress
 from critique_app.services.workspace import ProjectWorkspace
 
-ACTION_TEXT = "&Move annotations onto another copy of this film…"
-FILMS = "Films (*.mp4 *.mov *.mkv *.webm *.avi *.mxf *.m4v);;All files (*)"
+ACTION_TEXT = N_("&Move annotations onto another copy of this film…")
+FILMS = N_("Films (*.mp4 *.mov *.mkv *.webm *.avi *.mxf *.m4v);;All files (*)")
 
 
 def _plan(progress: Progress, project_path: Path, film_id: int, copy_path: str) -> Any:
@@ -53,21 +54,25 @@ class CopySummary(QDialog):
     def __init__(self, result: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("CopySummary")
-        self.setWindowTitle(f"Annotations on '{result.copy_film.title}'")
+        self.setWindowTitle(_("Annotations on '{title}'").format(title=result.copy_film.title))
         self.resize(640, 360)
         self.sentence = QLabel(result.sentence())
         self.sentence.setWordWrap(True)
         self.sentence.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         m = result.mapping
         self.confidence = QLabel(
-            f"Confidence {m.confidence:.0%}: share of the annotated film's pictures found at the "
-            f"mapped frame (median distance {m.median_distance:g} bits). Each placed passage "
-            "was checked on its own pictures."
+            _(
+                "Confidence {confidence}: share of the annotated film's pictures found at the "
+                "mapped frame (median distance {distance} bits). Each placed passage "
+                "was checked on its own pictures."
+            ).format(confidence=f"{m.confidence:.0%}", distance=format_number(m.median_distance))
         )
         self.confidence.setWordWrap(True)
         source = result.source_film
         self.unplaced = QTableWidget(len(result.unplaced), 3)
-        self.unplaced.setHorizontalHeaderLabels(["Passage", "Annotation", "Why not placed"])
+        self.unplaced.setHorizontalHeaderLabels(
+            [_("Passage"), _("Annotation"), _("Why not placed")]
+        )
         self.unplaced.verticalHeader().hide()  # type: ignore[union-attr]
         self.unplaced.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         for row, u in enumerate(result.unplaced):
@@ -84,7 +89,7 @@ class CopySummary(QDialog):
         column.addWidget(self.sentence)
         column.addWidget(self.confidence)
         if result.unplaced:
-            column.addWidget(QLabel("Not placed (nothing was guessed):"))
+            column.addWidget(QLabel(_("Not placed (nothing was guessed):")))
             column.addWidget(self.unplaced)
         else:
             self.unplaced.hide()
@@ -101,7 +106,7 @@ class CopyMover(QObject):
         self.task: Task | None = None
         self.result: Any = None  # the last CopyResult
         self.summary: CopySummary | None = None
-        self.action = QAction(ACTION_TEXT, window.as_widget())
+        self.action = QAction(_(ACTION_TEXT), window.as_widget())
         self.action.setObjectName("move_to_copy")
         self.action.triggered.connect(self.ask)
         self._menu().addAction(self.action)
@@ -121,10 +126,13 @@ class CopyMover(QObject):
 
     def ask(self) -> None:
         if self.session.project is None or self.session.film is None:
-            self.window.show_message("Open a project with an annotated film first.")
+            self.window.show_message(_("Open a project with an annotated film first."))
             return
         path = open_file(
-            self.window.as_widget(), "copy", f"Another copy of '{self.session.film.title}'", FILMS
+            self.window.as_widget(),
+            "copy",
+            _("Another copy of '{title}'").format(title=self.session.film.title),
+            _(FILMS),
         )
         if path is not None:
             self.start(path)
@@ -133,13 +141,13 @@ class CopyMover(QObject):
         """Align on a worker; the annotations are created when it is done (one undo step)."""
         project, film = self.session.project, self.session.film
         if project is None or film is None or project.path is None:
-            self.window.show_message("Open a project with an annotated film first.")
+            self.window.show_message(_("Open a project with an annotated film first."))
             return None
         if self.task is not None and self.task.running:
             return self.task
         self.action.setEnabled(False)
         task = self.window.tasks.run(
-            "Moving annotations",
+            _("Moving annotations"),
             _plan,
             project.path,
             film.id,
@@ -148,7 +156,7 @@ class CopyMover(QObject):
             on_done=lambda plan: self._planned(project, plan),
             on_error=self.window.show_message,
             on_cancelled=lambda: self.window.show_message(
-                "Moving cancelled: no annotation was created (fingerprints made are kept)."
+                _("Moving cancelled: no annotation was created (fingerprints made are kept).")
             ),
             on_finished=lambda: self.action.setEnabled(True),
         )

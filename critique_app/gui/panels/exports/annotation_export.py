@@ -32,10 +32,11 @@ from critique_app.gui.export_offer import offer_exported
 from critique_app.gui.export_run import ask_target, format_label, notes_of, signer_for, start_export
 from critique_app.gui.window_context import WindowContext
 from critique_app.gui.worker import Task
+from critique_app.i18n import N_, _
 from critique_app.services import export as export_service
 from exporters.document import safe_name
 
-NO_FILM = "Open a film first."
+NO_FILM = N_("Open a film first.")
 ROLE = Qt.ItemDataRole.UserRole  # a format line keeps its exporter's name
 FIRST_FORMAT = "eaf"  # annotations usually travel to ELAN first; then the last one chosen
 
@@ -46,9 +47,9 @@ class FormatChooser(QDialog):
     def __init__(self, title: str, chosen: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("ExportFormatChooser")
-        self.setWindowTitle("Export annotations")
+        self.setWindowTitle(_("Export annotations"))
         self.resize(620, 420)
-        sentence = QLabel(f"Export the annotations of '{title}' as:")
+        sentence = QLabel(_("Export the annotations of '{title}' as:").format(title=title))
         sentence.setWordWrap(True)
         self.formats = QListWidget()
         for exporter in exporters.all_exporters():
@@ -119,13 +120,15 @@ class AnnotationExport(QObject):
         film = self.film()
         self.action.setEnabled(film is not None and self.task is None)
         self.action.setStatusTip(
-            NO_FILM if film is None else f"Export every annotation of '{film.title}'"
+            _(NO_FILM)
+            if film is None
+            else _("Export every annotation of '{title}'").format(title=film.title)
         )
 
     def ask(self) -> None:
         film = self.film()
         if film is None:
-            self.window.show_message(NO_FILM)
+            self.window.show_message(_(NO_FILM))
             return
         parent = self.window.as_widget()
         fmt = choose_format(parent, film.title, self.last_format)
@@ -140,10 +143,10 @@ class AnnotationExport(QObject):
         """Start writing the film's annotations in `fmt` to `out` on the window's runner."""
         project, film = self.session.project, self.film()
         if project is None or film is None:
-            self.window.show_message(NO_FILM)
+            self.window.show_message(_(NO_FILM))
             return None
         if self.task is not None:
-            self.window.show_message("An export of the annotations is already under way.")
+            self.window.show_message(_("An export of the annotations is already under way."))
             return self.task
         try:  # the project is read here, on the GUI thread that owns its connection
             doc = export_service.film_document(project.project, film.id)
@@ -160,7 +163,9 @@ class AnnotationExport(QObject):
             signer,
             on_done=lambda done: self._done(title, done),
             on_error=self.window.show_message,
-            on_cancelled=lambda: self.window.show_message("Export cancelled; nothing was written."),
+            on_cancelled=lambda: self.window.show_message(
+                _("Export cancelled; nothing was written.")
+            ),
             on_finished=self._finished,
         )
         self.refresh()
@@ -172,7 +177,9 @@ class AnnotationExport(QObject):
 
     def _done(self, title: str, done: Any) -> None:
         notes = notes_of(done)  # e.g. a long EDL split into several files
-        sentence = f"The annotations of '{title}' are exported to {done.path.name}."
+        sentence = _("The annotations of '{title}' are exported to {name}.").format(
+            title=title, name=done.path.name
+        )
         self.window.show_message(f"{sentence} {notes}".strip())
         offer_exported(self.window.as_widget(), done.path, sentence)
 

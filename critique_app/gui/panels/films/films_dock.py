@@ -19,6 +19,7 @@ from critique_app.gui import file_dialogs
 from critique_app.gui.panels.films.films_panel import NO_PROJECT, FilmsPanel
 from critique_app.gui.window_context import WindowContext
 from critique_app.gui.worker import Task
+from critique_app.i18n import N_, _, ngettext
 from critique_app.services.film_list import (
     FilmEntry,
     annotations_on,
@@ -40,30 +41,29 @@ def removal_question(title: str, count: int, copy_name: str) -> tuple[str, str]:
     """What the confirmation says before a film leaves the project, and its button."""
     if count == 0:
         return (
-            f"Remove the film '{title}' from the project? Its file stays where it is; its "
-            "fingerprints, thumbnails and markers in this project go with it.",
-            "Remove the film",
+            _(
+                "Remove the film '{title}' from the project? Its file stays where it is; its "
+                "fingerprints, thumbnails and markers in this project go with it."
+            ).format(title=title),
+            _("Remove the film"),
         )
-    if count == 1:
-        text = (
-            f"The film '{title}' carries 1 annotation. Removing the film from the project "
-            "deletes it too, with the seminar passages taken from the film. A copy of the "
-            f"project as it is now is saved first as {copy_name}, beside the project: the "
-            "annotation stays there."
-        )
-    else:
-        text = (
-            f"The film '{title}' carries {count} annotations. Removing the film from the "
-            "project deletes them too, with the seminar passages taken from the film. A copy "
-            f"of the project as it is now is saved first as {copy_name}, beside the project: "
-            "the annotations stay there."
-        )
-    return text, "Remove the film and its annotations"
+    text = ngettext(
+        "The film '{title}' carries {count} annotation. Removing the film from the project "
+        "deletes it too, with the seminar passages taken from the film. A copy of the "
+        "project as it is now is saved first as {copy}, beside the project: the "
+        "annotation stays there.",
+        "The film '{title}' carries {count} annotations. Removing the film from the "
+        "project deletes them too, with the seminar passages taken from the film. A copy "
+        "of the project as it is now is saved first as {copy}, beside the project: "
+        "the annotations stay there.",
+        count,
+    ).format(title=title, count=count, copy=copy_name)
+    return text, _("Remove the film and its annotations")
 
 
 def _ask_with_a_dialog(parent: Any) -> Callable[[str, str], bool]:
     def ask(text: str, button: str) -> bool:
-        box = QMessageBox(QMessageBox.Icon.Question, "Remove from project", text, parent=parent)
+        box = QMessageBox(QMessageBox.Icon.Question, _("Remove from project"), text, parent=parent)
         yes = box.addButton(button, QMessageBox.ButtonRole.DestructiveRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
@@ -85,9 +85,9 @@ class FilmsDock(QObject):
         # Replaced in tests: a dialog that waits for a click, and the desktop's file manager.
         self.confirm: Callable[[str, str], bool] = _ask_with_a_dialog(window.as_widget())
         self.open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl
-        placeholder = QLabel(NO_PROJECT)
+        placeholder = QLabel(_(NO_PROJECT))
         placeholder.setWordWrap(True)
-        self.dock = window.add_panel("Films", placeholder)
+        self.dock = window.add_panel(N_("Films"), placeholder)
         self.dock.hide()
         self.dock.visibilityChanged.connect(self._shown)
         toggle = self.dock.toggleViewAction()
@@ -154,7 +154,7 @@ class FilmsDock(QObject):
                 self._select_on_screen()
 
         self.task = self.window.tasks.run(
-            "Listing the films",
+            _("Listing the films"),
             list_films,
             project.path,
             scope="project",
@@ -211,11 +211,13 @@ class FilmsDock(QObject):
 
         def not_copied(sentence: str) -> None:
             self.window.show_message(
-                f"{sentence} The film '{title}' was not removed: no copy could be kept."
+                _("{reason} The film '{title}' was not removed: no copy could be kept.").format(
+                    reason=sentence, title=title
+                )
             )
 
         return self.window.tasks.run(
-            "Keeping a copy of the project",
+            _("Keeping a copy of the project"),
             save_copy,
             project.path,
             copy,
@@ -223,7 +225,7 @@ class FilmsDock(QObject):
             on_done=copied,
             on_error=not_copied,
             on_cancelled=lambda: self.window.show_message(
-                f"Cancelled: the film '{title}' is still in the project."
+                _("Cancelled: the film '{title}' is still in the project.").format(title=title)
             ),
         )
 
@@ -246,16 +248,19 @@ class FilmsDock(QObject):
         session.changed.emit(Change("Remove film", removed=(("film", film_id),)))
         if copy is None:
             self.window.show_message(
-                f"The film '{title}' is out of the project; its file is where it was."
-            )
-        elif count == 1:
-            self.window.show_message(
-                f"The film '{title}' is out of the project; its annotation is kept in {copy}."
+                _("The film '{title}' is out of the project; its file is where it was.").format(
+                    title=title
+                )
             )
         else:
             self.window.show_message(
-                f"The film '{title}' is out of the project; its {count} annotations are kept "
-                f"in {copy}."
+                ngettext(
+                    "The film '{title}' is out of the project; its {count} annotation is kept "
+                    "in {copy}.",
+                    "The film '{title}' is out of the project; its {count} annotations are kept "
+                    "in {copy}.",
+                    count,
+                ).format(title=title, count=count, copy=copy)
             )
 
     def ask_relink(self, film_id: int) -> None:
@@ -266,8 +271,8 @@ class FilmsDock(QObject):
         chosen = file_dialogs.open_file(
             self.window.as_widget(),
             "relink",
-            f"Where is the film '{film.title}' now?",
-            "Films (*.mp4 *.mov *.mkv *.webm *.avi *.mxf *.m4v);;All files (*)",
+            _("Where is the film '{title}' now?").format(title=film.title),
+            _("Films (*.mp4 *.mov *.mkv *.webm *.avi *.mxf *.m4v);;All files (*)"),
         )
         if chosen:
             self.relink(film_id, chosen)
@@ -287,7 +292,7 @@ class FilmsDock(QObject):
                 self.open_film(film_id)
 
         return self.window.tasks.run(
-            "Relinking the film",
+            _("Relinking the film"),
             relink_film,
             project.path,
             film_id,
@@ -306,11 +311,15 @@ class FilmsDock(QObject):
         folder = Path(film.path).parent
         if not folder.is_dir():
             self.window.show_message(
-                f"The folder {folder} is not there any more: Relink… finds the film."
+                _("The folder {folder} is not there any more: Relink… finds the film.").format(
+                    folder=folder
+                )
             )
             return False
         if not self.open_url(QUrl.fromLocalFile(str(folder))):
-            self.window.show_message(f"No program could show the folder {folder}.")
+            self.window.show_message(
+                _("No program could show the folder {folder}.").format(folder=folder)
+            )
             return False
         return True
 

@@ -24,27 +24,30 @@ from PyQt6.QtWidgets import (
 
 from critique_app.gui.flow_layout import FlowLayout
 from critique_app.gui.panels.provenance.provenance_panel import BADGES
+from critique_app.i18n import N_, _
 from critique_app.services.film_list import FilmEntry
 
-COLUMNS = ("Title", "Length", "Rate", "Credentials", "Fingerprints")
+COLUMNS = (N_("Title"), N_("Length"), N_("Rate"), N_("Credentials"), N_("Fingerprints"))
 FINGERPRINT_WORDS = {
-    "complete": "Fingerprinted",
-    "partial": "Partly fingerprinted",
-    "none": "Not fingerprinted",
+    "complete": N_("Fingerprinted"),
+    "partial": N_("Partly fingerprinted"),
+    "none": N_("Not fingerprinted"),
 }
-NOT_CHECKED = "Not checked yet"
+NOT_CHECKED = N_("Not checked yet")
 MISSING_COLOUR = "#9e9e9e"
-NO_PROJECT = "Open or make a project (File ▸ New project…) to list its films here."
-NO_FILMS = "No film in this project yet: Add a film… puts one in."
+NO_PROJECT = N_("Open or make a project (File ▸ New project…) to list its films here.")
+NO_FILMS = N_("No film in this project yet: Add a film… puts one in.")
 
 
 def credentials_words(entry: FilmEntry) -> tuple[str, str | None]:
     """The verdict badge's words and colour, as the Provenance panel shows them."""
     if entry.credentials is None:
-        return NOT_CHECKED, None
-    words, colour = BADGES.get(entry.credentials, ("Checked, with an unusual verdict", "#757575"))
+        return _(NOT_CHECKED), None
+    words, colour = BADGES.get(
+        entry.credentials, (_("Checked, with an unusual verdict"), "#757575")
+    )
     if entry.credentials == "ok" and entry.trust_list:
-        words += f" (by the {entry.trust_list} list)"
+        words = _("{verdict} (by the {list} list)").format(verdict=words, list=entry.trust_list)
     return words, colour
 
 
@@ -74,6 +77,12 @@ class FilmsModel(QAbstractTableModel):
             and role == Qt.ItemDataRole.DisplayRole
             and 0 <= section < len(COLUMNS)
         ):
+            return _(COLUMNS[section])
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.UserRole
+            and 0 <= section < len(COLUMNS)
+        ):
             return COLUMNS[section]
         return None
 
@@ -91,12 +100,16 @@ class FilmsModel(QAbstractTableModel):
                 entry.length,
                 entry.rate,
                 None,
-                FINGERPRINT_WORDS.get(entry.fingerprint, entry.fingerprint),
+                _(FINGERPRINT_WORDS[entry.fingerprint])
+                if entry.fingerprint in FINGERPRINT_WORDS
+                else entry.fingerprint,
             )[column]
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
             if entry.present:
                 return entry.path
-            return f"The file is not at {entry.path} any more: Relink… finds it."
+            return _("The file is not at {path} any more: Relink… finds it.").format(
+                path=entry.path
+            )
         if role == Qt.ItemDataRole.ForegroundRole and not entry.present:
             return QBrush(QColor(MISSING_COLOUR))
         if role == Qt.ItemDataRole.FontRole and not entry.present and column == 0:
@@ -112,8 +125,10 @@ class FilmsModel(QAbstractTableModel):
             return words
         if role == Qt.ItemDataRole.ToolTipRole:
             if entry.credentials is None:
-                return "Show the Provenance panel on this film to check its Content Credentials."
-            return f"The latest check stored in this project says: {words}."
+                return _("Show the Provenance panel on this film to check its Content Credentials.")
+            return _("The latest check stored in this project says: {verdict}.").format(
+                verdict=words
+            )
         if colour is not None and role == Qt.ItemDataRole.BackgroundRole:
             return QBrush(QColor(colour))
         if colour is not None and role == Qt.ItemDataRole.ForegroundRole:
@@ -155,13 +170,13 @@ class FilmsPanel(QWidget):
         selection = self.table.selectionModel()
         assert selection is not None
         selection.selectionChanged.connect(lambda *_: self._update_buttons())
-        self.note = QLabel(NO_PROJECT)
+        self.note = QLabel(_(NO_PROJECT))
         self.note.setObjectName("FilmsNote")
         self.note.setWordWrap(True)
-        self.add_button = QPushButton("Add a film…")
-        self.remove_button = QPushButton("Remove from project…")
-        self.relink_button = QPushButton("Relink…")
-        self.reveal_button = QPushButton("Reveal in folder")
+        self.add_button = QPushButton(_("Add a film…"))
+        self.remove_button = QPushButton(_("Remove from project…"))
+        self.relink_button = QPushButton(_("Relink…"))
+        self.reveal_button = QPushButton(_("Reveal in folder"))
         self.add_button.clicked.connect(self.add_requested.emit)
         self.remove_button.clicked.connect(lambda: self._ask(self.remove_requested))
         self.relink_button.clicked.connect(lambda: self._ask(self.relink_requested))
@@ -183,7 +198,7 @@ class FilmsPanel(QWidget):
         self.has_project = open_
         if not open_:
             self.model.set_entries([])
-        self.note.setText(NO_PROJECT if not open_ else NO_FILMS)
+        self.note.setText(_(NO_PROJECT) if not open_ else _(NO_FILMS))
         self.note.setVisible(not open_ or not self.model.entries)
         self.add_button.setEnabled(open_)
         self._update_buttons()
@@ -234,16 +249,16 @@ class FilmsPanel(QWidget):
         if entry is not None:
             self.table.selectRow(row)
             for text, signal in (
-                ("Open in the window", self.open_requested),
-                ("Remove from project…", self.remove_requested),
-                ("Relink…", self.relink_requested),
-                ("Reveal in folder", self.reveal_requested),
+                (_("Open in the window"), self.open_requested),
+                (_("Remove from project…"), self.remove_requested),
+                (_("Relink…"), self.relink_requested),
+                (_("Reveal in folder"), self.reveal_requested),
             ):
                 action = menu.addAction(text)
                 assert action is not None
                 action.triggered.connect(lambda _c=False, s=signal, i=entry.id: s.emit(i))
             menu.addSeparator()
-        add = menu.addAction("Add a film…")
+        add = menu.addAction(_("Add a film…"))
         assert add is not None
         add.setEnabled(self.has_project)
         add.triggered.connect(self.add_requested.emit)

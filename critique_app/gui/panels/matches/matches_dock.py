@@ -20,6 +20,7 @@ from critique_app.gui.file_dialogs import open_files
 from critique_app.gui.panels.provenance.provenance_dock import ProvenanceDock
 from critique_app.gui.window_context import WindowContext
 from critique_app.gui.worker import Task
+from critique_app.i18n import N_, _, ngettext
 from critique_app.services.stored_matches import (
     StoredMatch,
     find_and_read_matches,
@@ -75,9 +76,9 @@ class MatchesDock(QObject):
         self._loaded_for: int | None = None  # film id whose matches the panel shows
         self._reading: Task | None = None  # reading them, until it finishes
         self.actions = self._make_menu()
-        placeholder = QLabel("Open a project with a film to see its matches.")
+        placeholder = QLabel(_("Open a project with a film to see its matches."))
         placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.dock: QDockWidget = window.add_panel("Matches", placeholder)
+        self.dock: QDockWidget = window.add_panel(N_("Matches"), placeholder)
         # Tabs of the right column, each at full height (stacked, a list gets two rows):
         # Annotation | Seminars | Provenance | Matches.
         provenance = window.provenance.dock
@@ -109,10 +110,10 @@ class MatchesDock(QObject):
         w = self.window
         owner = w.as_widget()
         actions = {
-            "find_matches": QAction("&Find matches in this film", owner),
-            "add_library": QAction("&Add stills or clips to the reference library…", owner),
-            "show_matches": QAction("&Show the film's matches", owner),
-            "check_provenance": QAction("&Check the film's Content Credentials", owner),
+            "find_matches": QAction(_("&Find matches in this film"), owner),
+            "add_library": QAction(_("&Add stills or clips to the reference library…"), owner),
+            "show_matches": QAction(_("&Show the film's matches"), owner),
+            "check_provenance": QAction(_("&Check the film's Content Credentials"), owner),
         }
         actions["find_matches"].triggered.connect(self.find_matches)
         actions["add_library"].triggered.connect(self.ask_add_to_library)
@@ -157,18 +158,18 @@ class MatchesDock(QObject):
         self._loaded_for = None
 
     def _project_closed(self) -> None:
-        self._forget("Open a project with a film to see its matches.")
+        self._forget(_("Open a project with a film to see its matches."))
 
     def _film_opened(self, _info: Any) -> None:
         """The panel follows the film on screen: the previous film's list goes at once (even
         with the panel hidden), the new one is read now if the panel shows, else when shown."""
         project, film = self.session.project, self.session.film
         if project is None or film is None or project.path is None:
-            self._forget("Matches are kept in a project: add this film to a project first.")
+            self._forget(_("Matches are kept in a project: add this film to a project first."))
             return
         if self._has(film.id):
             return
-        self._forget(f"Reading the matches of {film.title}…", film.id)
+        self._forget(_("Reading the matches of {title}…").format(title=film.title), film.id)
         if self.panel is not None and self.dock.isVisible():
             self.load()
 
@@ -187,9 +188,9 @@ class MatchesDock(QObject):
             return
         self._loaded_for = film.id
         if self.panel.film_id != film.id:
-            self.panel.clear(f"Reading the matches of {film.title}…", film.id)
+            self.panel.clear(_("Reading the matches of {title}…").format(title=film.title), film.id)
         self._reading = task = self.window.tasks.run(
-            "Reading matches",
+            _("Reading matches"),
             read_stored_matches,
             project.path,
             film.id,
@@ -263,8 +264,10 @@ class MatchesDock(QObject):
             spans = self.window.timeline.canvas.lanes["matches"].spans
             label = next((lbl for s, e, _c, lbl in spans if (s, e) == (first, last)), "?")
         self.window.show_message(
-            f"Frames {first}–{last} match library item “{label}” "
-            "(Provenance ▸ Show the film's matches for the distances)."
+            _(
+                "Frames {first}–{last} match library item “{label}” "
+                "(Provenance ▸ Show the film's matches for the distances)."
+            ).format(first=first, last=last, label=label)
         )
 
     def annotate(self, match: StoredMatch) -> int | None:
@@ -278,7 +281,7 @@ class MatchesDock(QObject):
         del fields["start"], fields["end"]  # the segment's own frames, below
         return self.window.annotations.create(
             FrameRange(match.segment.start, match.segment.end),
-            label="Annotate a match",
+            label=N_("Annotate a match"),
             category_id=match_category(project.categories()),
             **fields,
         )
@@ -288,11 +291,11 @@ class MatchesDock(QObject):
         """Fingerprint (resuming) and match the film on a worker; the status bar has Cancel."""
         project, path = self.session.project, self.session.film_path
         if project is None or self.session.film is None or path is None:
-            self.window.show_message("Open a project with a film to look for matches.")
+            self.window.show_message(_("Open a project with a film to look for matches."))
             return None
         if not project.library_size():
             self.window.show_message(
-                "The reference library is empty: Provenance ▸ Add stills or clips first."
+                _("The reference library is empty: Provenance ▸ Add stills or clips first.")
             )
             return None
         if self.task is not None and self.task.running:
@@ -301,7 +304,7 @@ class MatchesDock(QObject):
         if self.panel is not None:
             self.panel.find_button.setEnabled(False)
         task = self.window.tasks.run(
-            "Finding matches",
+            _("Finding matches"),
             find_and_read_matches,
             project.path,
             path,
@@ -309,7 +312,7 @@ class MatchesDock(QObject):
             on_done=lambda result: self._found(project, *result),
             on_error=self.window.show_message,
             on_cancelled=lambda: self.window.show_message(
-                "Matching cancelled; the fingerprints made so far are kept for next time."
+                _("Matching cancelled; the fingerprints made so far are kept for next time.")
             ),
             on_finished=self._task_finished,
         )
@@ -329,9 +332,11 @@ class MatchesDock(QObject):
             self._show(film_id, found)
         n = len(found)
         self.window.show_message(
-            f"{n} matching passage{'s' if n != 1 else ''} found."
+            ngettext(
+                "{count} matching passage found.", "{count} matching passages found.", n
+            ).format(count=n)
             if n
-            else "No passage matches the reference library (which proves nothing)."
+            else _("No passage matches the reference library (which proves nothing).")
         )
 
     def _task_finished(self) -> None:
@@ -342,14 +347,16 @@ class MatchesDock(QObject):
     def ask_add_to_library(self) -> None:
         project = self.session.project
         if project is None or project.path is None:
-            self.window.show_message("Open a project first: the library lives in it.")
+            self.window.show_message(_("Open a project first: the library lives in it."))
             return
         paths = open_files(
             self.window.as_widget(),
             "library",
-            "Reference stills or clips (known AI-generated material)",
-            "Pictures and clips (*.png *.jpg *.jpeg *.webp *.tif *.tiff *.mp4 *.mov *.mkv "
-            "*.webm);;All files (*)",
+            _("Reference stills or clips (known AI-generated material)"),
+            _(
+                "Pictures and clips (*.png *.jpg *.jpeg *.webp *.tif *.tiff *.mp4 *.mov *.mkv "
+                "*.webm);;All files (*)"
+            ),
         )
         if paths:
             self.add_to_library([str(p) for p in paths])
@@ -359,7 +366,7 @@ class MatchesDock(QObject):
         if project is None or project.path is None:
             return None
         return self.window.tasks.run(
-            "Adding to the library",
+            _("Adding to the library"),
             _add_to_library,
             project.path,
             paths,
@@ -369,11 +376,25 @@ class MatchesDock(QObject):
         )
 
     def _library_added(self, report: Any) -> None:
-        parts = [f"{len(report.added)} added to the reference library"]
+        added = len(report.added)
+        parts = [
+            ngettext(
+                "{count} added to the reference library",
+                "{count} added to the reference library",
+                added,
+            ).format(count=added)
+        ]
         if report.already:
-            parts.append(f"{len(report.already)} already there")
-        parts += report.skipped[:1] + report.problems[:1]
-        self.window.show_message("; ".join(parts) + ". Provenance ▸ Find matches looks for them.")
+            already = len(report.already)
+            parts.append(
+                ngettext("{count} already there", "{count} already there", already).format(
+                    count=already
+                )
+            )
+        parts += report.skipped[:1] + report.problems[:1]  # the service's own sentences
+        self.window.show_message(
+            _("{parts}. Provenance ▸ Find matches looks for them.").format(parts="; ".join(parts))
+        )
 
     def cancel(self) -> None:
         if self.task is not None and self.task.running:

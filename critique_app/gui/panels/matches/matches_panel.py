@@ -9,7 +9,6 @@ from typing import Any
 from PyQt6.QtCore import pyqtSignal
 from PyQt6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -25,24 +24,34 @@ from critique_app.domain.provenance_words import (
     trust_list_words,
     verdict_words,
 )
+from critique_app.gui.flow_layout import FlowLayout
+from critique_app.i18n import N_, _, format_number, ngettext
 from critique_app.services.stored_matches import StoredMatch
 
-COLUMNS = ("Library item", "Film in – out", "Distance", "Item range", "Variant")
+COLUMNS = (
+    N_("Library item"),
+    N_("Film in – out"),
+    N_("Distance"),
+    N_("Item range"),
+    N_("Variant"),
+)
 HEADER_TIPS = (
-    "The reference item these frames look like",
-    "The matched passage of this film (SMPTE timecode)",
-    "pHash distance in bits: median / worst over the matched frames (≤ the frame threshold)",
-    "Where in the library item: a still, or the clip's frames",
-    "'mirrored': the film shows the item flipped left-right; 'inset': shown smaller inside "
-    "the picture (picture-in-picture)",
+    N_("The reference item these frames look like"),
+    N_("The matched passage of this film (SMPTE timecode)"),
+    N_("pHash distance in bits: median / worst over the matched frames (≤ the frame threshold)"),
+    N_("Where in the library item: a still, or the clip's frames"),
+    N_(
+        "'mirrored': the film shows the item flipped left-right; 'inset': shown smaller inside "
+        "the picture (picture-in-picture)"
+    ),
 )
 VARIANTS = {
-    "plain": "as is",
-    "mirror": "mirrored",
-    "inset": "inset",
-    "inset-mirror": "inset, mirrored",
+    "plain": N_("as is"),
+    "mirror": N_("mirrored"),
+    "inset": N_("inset"),
+    "inset-mirror": N_("inset, mirrored"),
 }
-CAVEAT = (
+CAVEAT = N_(
     "A match means frames of this film look like a known item (pHash distance). "
     "No match proves nothing: material may be new, or changed past recognition."
 )
@@ -55,11 +64,16 @@ def original_text(match: StoredMatch | None) -> str:
     o = match.original_credentials if match is not None else None
     if not o:
         return ""
-    return (
-        f"Original's Content Credentials ({RECOVERED_WORDING}) {verdict_words(o.get('reason'))}; "
-        f"signed by {signer_name(o.get('signer'))}; vouched for by "
-        f"{trust_list_words(o.get('trust_list'))}; AI signal "
-        f"{ai_signal_words(o.get('ai_signal'))}; manifest {o.get('manifest_label')}."
+    return _(
+        "Original's Content Credentials ({recovered}) {verdict}; signed by {signer}; "
+        "vouched for by {trust_list}; AI signal {ai_signal}; manifest {manifest}."
+    ).format(
+        recovered=_(RECOVERED_WORDING),
+        verdict=verdict_words(o.get("reason")),
+        signer=signer_name(o.get("signer")),
+        trust_list=trust_list_words(o.get("trust_list")),
+        ai_signal=ai_signal_words(o.get("ai_signal")),
+        manifest=o.get("manifest_label"),
     )
 
 
@@ -68,18 +82,25 @@ def original_codes(match: StoredMatch | None) -> str:
     o = match.original_credentials if match is not None else None
     if not o:
         return ""
-    return f"C2PA codes: reason {o.get('reason')}, AI signal {o.get('ai_signal')}"
+    return _("C2PA codes: reason {reason}, AI signal {ai_signal}").format(
+        reason=o.get("reason"), ai_signal=o.get("ai_signal")
+    )
 
 
 def item_range(match: StoredMatch) -> str:
     """Where in the library item: a still is one picture; a clip has frames (and a time)."""
     s = match.segment
     if match.kind == "still":
-        return "still"
+        return _("still")
     if match.item_rate:
         a, b = float(s.item_start / match.item_rate), float(s.item_end / match.item_rate)
-        return f"frames {s.item_start}–{s.item_end} ({a:.2f}–{b:.2f} s)"
-    return f"frames {s.item_start}–{s.item_end}"
+        return _("frames {start}–{end} ({from_s}–{to_s} s)").format(
+            start=s.item_start,
+            end=s.item_end,
+            from_s=format_number(round(a, 2)),
+            to_s=format_number(round(b, 2)),
+        )
+    return _("frames {start}–{end}").format(start=s.item_start, end=s.item_end)
 
 
 class MatchesPanel(QWidget):
@@ -96,14 +117,14 @@ class MatchesPanel(QWidget):
         self.film_id: int | None = None  # the film whose matches are listed (None: none yet)
         self.annotated: dict[tuple[int, int], int] = {}  # (in, out) -> annotation id
         self._quiet = False
-        self.summary = QLabel("Open a project with a film, then Find matches.")
+        self.summary = QLabel(_("Open a project with a film, then Find matches."))
         self.summary.setWordWrap(True)
         self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setHorizontalHeaderLabels([_(c) for c in COLUMNS])
         for col, tip in enumerate(HEADER_TIPS):
             header_item = self.table.horizontalHeaderItem(col)
             if header_item is not None:
-                header_item.setToolTip(tip)
+                header_item.setToolTip(_(tip))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -112,30 +133,33 @@ class MatchesPanel(QWidget):
         assert header is not None
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
-        self.find_button = QPushButton("Find matches")
-        self.find_button.setToolTip("Fingerprint this film and match it against the library")
-        self.annotate_button = QPushButton("Annotate this match")
+        self.find_button = QPushButton(_("Find matches"))
+        self.find_button.setToolTip(_("Fingerprint this film and match it against the library"))
+        self.annotate_button = QPushButton(_("Annotate this match"))
         self.annotate_button.setToolTip(
-            "A new annotation on the matched frames: evidence 'perceptual match' "
-            "(double-click a row does the same)"
+            _(
+                "A new annotation on the matched frames: evidence 'perceptual match' "
+                "(double-click a row does the same)"
+            )
         )
         self.annotate_button.setEnabled(False)
         self.original = QLabel("")
         self.original.setObjectName("MatchOriginalCredentials")
         self.original.setWordWrap(True)
         self.original.setVisible(False)
-        caveat = QLabel(CAVEAT)
+        caveat = QLabel(_(CAVEAT))
         caveat.setWordWrap(True)
         caveat.setObjectName("Muted")  # the theme colours it (resources/qss)
-        buttons = QHBoxLayout()
+        # the buttons wrap: side by side, their French words were wider than a laptop's column
+        buttons_row = QWidget()
+        buttons = FlowLayout(buttons_row, spacing=6)
         buttons.addWidget(self.find_button)
-        buttons.addStretch(1)
         buttons.addWidget(self.annotate_button)
         column = QVBoxLayout(self)
         column.addWidget(self.summary)
         column.addWidget(self.table, 1)
         column.addWidget(self.original)
-        column.addLayout(buttons)
+        column.addWidget(buttons_row)
         column.addWidget(caveat)
         self.find_button.clicked.connect(self.find_requested)
         self.annotate_button.clicked.connect(self._annotate_current)
@@ -165,28 +189,41 @@ class MatchesPanel(QWidget):
                 f"{film.timecode(s.start)} – {film.timecode(s.end)}",
                 f"{s.median_distance:g} / {s.worst_distance} (≤ {s.threshold})",
                 item_range(match),
-                VARIANTS.get(s.variant, s.variant),
+                _(VARIANTS[s.variant]) if s.variant in VARIANTS else s.variant,
             )
             for col, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
                 cell.setToolTip(
-                    f"film frames {s.start}–{s.end}, {s.matched_frames} frames matched; "
-                    f"library file {match.item_path}"
+                    ngettext(
+                        "film frames {start}–{end}, {count} frame matched; library file {file}",
+                        "film frames {start}–{end}, {count} frames matched; library file {file}",
+                        s.matched_frames,
+                    ).format(start=s.start, end=s.end, count=s.matched_frames, file=match.item_path)
                 )
                 self.table.setItem(row, col, cell)
         self._mark_annotated()
         if not library_size:
             self.summary.setText(
-                f"{film.title}: the reference library is empty, add stills or clips first."
+                _("{title}: the reference library is empty, add stills or clips first.").format(
+                    title=film.title
+                )
             )
         elif not self.matches:
             self.summary.setText(
-                f"No passage of {film.title} matches the {library_size} library items."
+                ngettext(
+                    "No passage of {title} matches the {count} library item.",
+                    "No passage of {title} matches the {count} library items.",
+                    library_size,
+                ).format(title=film.title, count=library_size)
             )
         else:
+            count = len(self.matches)
             self.summary.setText(
-                f"{len(self.matches)} passage{'s' if len(self.matches) > 1 else ''} of "
-                f"{film.title} match the reference library."
+                ngettext(
+                    "{count} passage of {title} matches the reference library.",
+                    "{count} passages of {title} match the reference library.",
+                    count,
+                ).format(count=count, title=film.title)
             )
         self._selection_changed()
 
@@ -200,7 +237,8 @@ class MatchesPanel(QWidget):
             ident = self.annotated.get((match.segment.start, match.segment.end))
             cell = self.table.item(row, 0)
             if cell is not None:
-                cell.setText(match.segment.label + (f"  · annotation #{ident}" if ident else ""))
+                mark = _("  · annotation #{id}").format(id=ident) if ident else ""
+                cell.setText(match.segment.label + mark)
 
     # -- selecting -----------------------------------------------------------------------------
     def current(self) -> StoredMatch | None:

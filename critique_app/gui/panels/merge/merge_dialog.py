@@ -27,10 +27,11 @@ from PyQt6.QtWidgets import (
 from critique_app.gui import colours
 from critique_app.gui.file_dialogs import open_files
 from critique_app.gui.worker import Task, TaskBar, TaskRunner
+from critique_app.i18n import N_, _
 from critique_app.progress import Progress
 from critique_app.services.workspace import ProjectWorkspace
 
-INTRO = (
+INTRO = N_(
     "Choose the project files (*.critique) your students annotated. Films are matched by "
     "content, authors are kept, exact duplicates are recognised, and two different edits of "
     "the same annotation are both kept and flagged as a conflict. Nothing is lost."
@@ -56,7 +57,7 @@ class MergeDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.runner = runner if runner is not None else TaskRunner(self)
-        self.setWindowTitle("Merge students' projects")
+        self.setWindowTitle(_("Merge students' projects"))
         self.setObjectName("MergeDialog")
         self.resize(620, 420)
         self.project = project
@@ -70,15 +71,15 @@ class MergeDialog(QDialog):
         self.agreement.stack = stack
         self.agreement.hide()
         self.summary: Any = None
-        intro = QLabel(INTRO)
+        intro = QLabel(_(INTRO))
         intro.setWordWrap(True)
         self.files = QListWidget()
         self.files.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.add_button = QPushButton("Add files…")
-        self.remove_button = QPushButton("Remove")
-        self.merge_button = QPushButton(f"Merge into {self.project_path.name}")
+        self.add_button = QPushButton(_("Add files…"))
+        self.remove_button = QPushButton(_("Remove"))
+        self.merge_button = QPushButton(_("Merge into {name}").format(name=self.project_path.name))
         self.merge_button.setDefault(True)
-        self.close_button = QPushButton("Close")
+        self.close_button = QPushButton(_("Close"))
         self.taskbar = TaskBar()
         self.outcome = QLabel()
         self.outcome.setObjectName("MergeResult")
@@ -115,7 +116,10 @@ class MergeDialog(QDialog):
 
     def _ask_files(self) -> None:
         paths = open_files(
-            self, "merge", "Students' projects", "Critique projects (*.critique);;All files (*)"
+            self,
+            "merge",
+            _("Students' projects"),
+            _("Critique projects (*.critique);;All files (*)"),
         )
         self.add_files(paths)
 
@@ -126,12 +130,12 @@ class MergeDialog(QDialog):
     def start(self) -> Task | None:
         """Merge on a worker with progress and Cancel; the summary or the reason shows here."""
         if not self.sources():
-            self._say("Add at least one student's project file first.", error=True)
+            self._say(_("Add at least one student's project file first."), error=True)
             return None
         self._busy(True)
         self.outcome.clear()
         self.task = self.runner.run(
-            "Merging",
+            _("Merging"),
             _merge,
             self.project_path,
             self.sources(),
@@ -139,7 +143,7 @@ class MergeDialog(QDialog):
             visible=False,  # the dialog's own bar shows it
             on_done=self._done,
             on_error=self._failed,
-            on_cancelled=lambda: self._failed("Merge cancelled."),
+            on_cancelled=lambda: self._failed(_("Merge cancelled.")),
         )
         self.taskbar.follow(self.task)
         return self.task
@@ -168,7 +172,7 @@ class MergeDialog(QDialog):
             return None
         self.resize(max(self.width(), 760), max(self.height(), 640))
         return self.runner.run(
-            "Measuring agreement",
+            _("Measuring agreement"),
             measure,
             self.project_path,
             self.film_id,
@@ -184,7 +188,7 @@ class MergeDialog(QDialog):
 
     def _failed(self, text: str) -> None:
         self._busy(False)
-        self._say(f"{text} Nothing was merged.", error=True)
+        self._say(_("{reason} Nothing was merged.").format(reason=text), error=True)
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802
         if self.task is not None and self.task.running:

@@ -20,6 +20,7 @@ from PyQt6.QtWidgets import QDockWidget, QWidget
 from critique_app.errors import UserError
 from critique_app.gui.window_context import WindowContext
 from critique_app.gui.worker import Task
+from critique_app.i18n import N_, _
 
 if TYPE_CHECKING:  # the panel's module is loaded only when the dock first shows
     from critique_app.gui.panels.provenance.provenance_panel import ProvenancePanel
@@ -35,7 +36,7 @@ class ProvenanceDock(QObject):
         self.session = window.session
         self.panel: ProvenancePanel | None = None  # built when the dock first shows
         self._checked_film: Path | None = None  # the film whose own check was asked for
-        self.dock: QDockWidget = window.add_panel("Provenance", QWidget())
+        self.dock: QDockWidget = window.add_panel(N_("Provenance"), QWidget())
         self.dock.hide()
         self.dock.visibilityChanged.connect(self._check_film)
         window.controller.film_opened.connect(lambda _info: self._check_film(True))
@@ -101,7 +102,7 @@ class ProvenanceDock(QObject):
                 panel.show_recovered(entries)
 
         return self.window.tasks.run(
-            "Looking for the signed original",
+            _("Looking for the signed original"),
             lambda progress: recover_by_content(project_path, path, progress),
             scope="film",
             on_done=found,
@@ -116,7 +117,7 @@ class ProvenanceDock(QObject):
         project, selected = self.session.project, self.window.annotations.selected_id
         if project is None or selected is None:
             self.window.show_message(
-                "Select an annotation first: the declared signal becomes its category."
+                _("Select an annotation first: the declared signal becomes its category.")
             )
             return
         try:
@@ -126,7 +127,9 @@ class ProvenanceDock(QObject):
         except UserError as err:
             self.window.show_message(str(err))
             return
-        self.window.show_message(f"{change.label}; Ctrl+Z takes it back.")
+        self.window.show_message(
+            _("{change}; Ctrl+Z takes it back.").format(change=_(change.label))
+        )
 
 
 def install_provenance(window: WindowContext) -> ProvenanceDock:

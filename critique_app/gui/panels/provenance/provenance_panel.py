@@ -8,7 +8,7 @@ apart, and the raw manifest JSON. Verification runs on a worker thread; files ca
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -43,14 +43,28 @@ from critique_app.domain.provenance_words import (
 )
 from critique_app.gui import colours
 from critique_app.gui.worker import TaskRunner
+from critique_app.i18n import _, format_number
 from critique_app.progress import Progress
 from critique_app.provenance.reasons import sdk_codes
 from critique_app.provenance.report import ProvenanceReport
 
+
 # reason -> (words on the badge, colour): the words are the domain's, the colours the theme's
-BADGES: dict[str, tuple[str, str]] = {
-    reason: (verdict_words(reason), colour) for reason, colour in colours.BADGE_COLOURS.items()
-}
+class _Badges(Mapping[str, tuple[str, str]]):
+    """Each verdict's words and colour; the words made when asked for, in the language in
+    use then (a table made at import would keep the language of the import)."""
+
+    def __getitem__(self, reason: str) -> tuple[str, str]:
+        return verdict_words(reason), colours.BADGE_COLOURS[reason]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(colours.BADGE_COLOURS)
+
+    def __len__(self) -> int:
+        return len(colours.BADGE_COLOURS)
+
+
+BADGES = _Badges()
 
 VerifyFn = Callable[[str, str, Progress], ProvenanceReport]
 
@@ -87,8 +101,10 @@ class ProvenancePanel(QWidget):
         self.report: ProvenanceReport | None = None
         layout = QVBoxLayout(self)
         self.file_label = QLabel(
-            "Drop a film or a still here, or choose Provenance ▸ Check a file…, to check its "
-            "Content Credentials."
+            _(
+                "Drop a film or a still here, or choose Provenance ▸ Check a file…, to check its "
+                "Content Credentials."
+            )
         )
         self.file_label.setWordWrap(True)
         self.busy = QProgressBar()
@@ -98,6 +114,9 @@ class ProvenancePanel(QWidget):
         self.badge = QLabel("—")
         self.badge.setObjectName("VerdictBadge")
         self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        # a verdict is longer in French ("Valide, mais le signataire n’est sur aucune liste de
+        # confiance"): on one line it widened the right column, and the window, past the screen
+        self.badge.setWordWrap(True)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.ai_label = QLabel()
@@ -108,9 +127,9 @@ class ProvenancePanel(QWidget):
         self.trust_label = QLabel()
         self.trust_label.setObjectName("SignerTrust")
         self.trust_label.setWordWrap(True)
-        self.use_category = QPushButton("Use as category")
+        self.use_category = QPushButton(_("Use as category"))
         self.use_category.setToolTip(
-            "Set the declared AI signal as the selected annotation's category (evidence: C2PA)"
+            _("Set the declared AI signal as the selected annotation's category (evidence: C2PA)")
         )
         self.use_category.setEnabled(False)
         self.use_category.clicked.connect(self._request_category)
@@ -125,12 +144,14 @@ class ProvenancePanel(QWidget):
         self.tabs.setUsesScrollButtons(True)  # four tabs in a laptop's narrow right column
         self.actions_list = QListWidget()
         self.ingredients = QTreeWidget()
-        self.ingredients.setHeaderLabels(["Ingredient", "Relationship", "Own verdict", "AI signal"])
+        self.ingredients.setHeaderLabels(
+            [_("Ingredient"), _("Relationship"), _("Own verdict"), _("AI signal")]
+        )
         self.ingredients.setIconSize(QSize(48, 48))
         self.metadata = QTableWidget(0, 2)
-        self.metadata.setHorizontalHeaderLabels(["Field (unsigned)", "Value"])
+        self.metadata.setHorizontalHeaderLabels([_("Field (unsigned)"), _("Value")])
         self.metadata_note = QLabel(
-            "Plain metadata is unsigned: anyone can write, change or remove it. Hints only."
+            _("Plain metadata is unsigned: anyone can write, change or remove it. Hints only.")
         )
         self.metadata_note.setWordWrap(True)  # on one line it widened the whole right column
         meta_box = QWidget()
@@ -141,17 +162,17 @@ class ProvenancePanel(QWidget):
         meta_layout.addWidget(self.metadata)
         self.raw = QPlainTextEdit()
         self.raw.setReadOnly(True)
-        self.tabs.addTab(self.actions_list, "Actions")
-        self.tabs.addTab(self.ingredients, "Ingredients")
-        self.tabs.addTab(meta_box, "Unsigned metadata")
-        self.tabs.addTab(self.raw, "Raw manifest")
+        self.tabs.addTab(self.actions_list, _("Actions"))
+        self.tabs.addTab(self.ingredients, _("Ingredients"))
+        self.tabs.addTab(meta_box, _("Unsigned metadata"))
+        self.tabs.addTab(self.raw, _("Raw manifest"))
         layout.addWidget(self.tabs, 1)
         self._build_recovered_section(layout)
 
     # ---- verification on a worker thread -------------------------------------------------
     def verify(self, path: str | Path) -> None:
         """Check a file on a worker; the panel updates when the report arrives."""
-        self.file_label.setText(f"Checking {Path(path).name}…")
+        self.file_label.setText(_("Checking {name}…").format(name=Path(path).name))
         self.busy.show()
         fn = self._verify_fn
         trust = self.trust
@@ -164,7 +185,7 @@ class ProvenancePanel(QWidget):
         if self._task is not None:
             self._task.drop()  # an older check: its verdict is for another file
         self._task = self.runner.run(
-            "Checking provenance",
+            _("Checking provenance"),
             check,
             scope="film",
             on_done=self._arrived,
@@ -215,7 +236,7 @@ class ProvenancePanel(QWidget):
         reason = c["reason"]
         colour = colours.BADGE_COLOURS.get(reason, colours.BADGE_UNKNOWN)
         self.badge.setText(verdict_words(reason))
-        self.badge.setToolTip(f"C2PA reason code: {reason}")
+        self.badge.setToolTip(_("C2PA reason code: {code}").format(code=reason))
         self.badge.setStyleSheet(
             f"background:{colour}; color:{colours.BADGE_TEXT}; font-weight:bold; padding:6px; "
             "border-radius:4px"
@@ -224,7 +245,9 @@ class ProvenancePanel(QWidget):
         codes = sorted({*c["failures"], *c["ingredient_failures"], *sdk_codes()})
         self.summary.setText(without_codes(c["summary"], codes))
         failures = ", ".join(sorted({*c["failures"], *c["ingredient_failures"]}))
-        self.summary.setToolTip(f"C2PA status codes: {failures}" if failures else "")
+        self.summary.setToolTip(
+            _("C2PA status codes: {codes}").format(codes=failures) if failures else ""
+        )
         # Identities sit beside the verdict and never change it.
         self.identities_label.setText(c.get("identities_summary") or "")
         self.identities_label.setVisible(bool(c.get("identities")))
@@ -233,29 +256,37 @@ class ProvenancePanel(QWidget):
         # The button stays short (the panel must fit a laptop's column); what it applies is
         # in words in its tooltip, with the IPTC term for experts.
         self.use_category.setToolTip(
-            f"Make “{source_type_words(key)}” (IPTC: {key.rsplit('.', 1)[-1]}) the selected "
-            "annotation's category."
+            _("Make “{category}” (IPTC: {term}) the selected annotation's category.").format(
+                category=source_type_words(key), term=key.rsplit(".", 1)[-1]
+            )
             if key
-            else "The credentials declare no AI signal to use as a category."
+            else _("The credentials declare no AI signal to use as a category.")
         )
         self.ai_label.setText(
-            f"AI signal: {ai_signal_words(c['ai_signal'])}. {c['ai_signal_summary']}"
+            _("AI signal: {signal}. {summary}").format(
+                signal=ai_signal_words(c["ai_signal"]), summary=c["ai_signal_summary"]
+            )
         )
-        self.ai_label.setToolTip(f"C2PA AI signal code: {c['ai_signal']}")
+        self.ai_label.setToolTip(_("C2PA AI signal code: {code}").format(code=c["ai_signal"]))
         s = c["signer"] or {}
         if c["present"] and s:
             self.signer_label.setText(_signer_sentences(s, c["signed_at"]))
-            self.generator_label.setText(f"Generator: {c['generator'] or 'not stated'}")
+            self.generator_label.setText(
+                _("Generator: {generator}").format(generator=c["generator"])
+                if c["generator"]
+                else _("Generator: not stated.")
+            )
         else:
-            self.signer_label.setText("No signer: there are no readable credentials.")
-            self.generator_label.setText("Generator: not stated.")
+            self.signer_label.setText(_("No signer: there are no readable credentials."))
+            self.generator_label.setText(_("Generator: not stated."))
         trust = signer_trust(reason, c["trust_list"])
         self.trust_label.setText(
             f"{trust} {lists_consulted(j.get('trust_dates'))}" if trust else ""
         )
         self.trust_label.setToolTip(
-            f"Trust setting: {j.get('trust_setting')}; vouched for by: "
-            f"{trust_list_words(c['trust_list'])}"
+            _("Trust setting: {setting}; vouched for by: {lists}").format(
+                setting=j.get("trust_setting"), lists=trust_list_words(c["trust_list"])
+            )
         )
         self.trust_label.setVisible(bool(trust))
         self._fill_actions(c["actions"])
@@ -272,7 +303,7 @@ class ProvenancePanel(QWidget):
     def _fill_actions(self, actions: list[dict]) -> None:
         self.actions_list.clear()
         for a in actions:
-            parts = [a.get("when") or "time not stated", action_words(a["action"])]
+            parts = [a.get("when") or _("time not stated"), action_words(a["action"])]
             parts += [a["software_agent"]] if a.get("software_agent") else []
             if a.get("digital_source_type"):
                 parts.append(source_type_words(a["digital_source_type"]))
@@ -283,8 +314,11 @@ class ProvenancePanel(QWidget):
             if item is not None:
                 term = a.get("digital_source_type")
                 item.setToolTip(
-                    f"C2PA action code: {a['action']}"
-                    + (f"; IPTC digital source type: {term}" if term else "")
+                    _("C2PA action code: {code}; IPTC digital source type: {term}").format(
+                        code=a["action"], term=term
+                    )
+                    if term
+                    else _("C2PA action code: {code}").format(code=a["action"])
                 )
 
     def _fill_ingredients(self, report: ProvenanceReport) -> None:
@@ -301,14 +335,14 @@ class ProvenancePanel(QWidget):
             signal = j.get("ai_signal", "unknown")
             item = QTreeWidgetItem(
                 [
-                    ing.title or "untitled ingredient",
+                    ing.title or _("untitled ingredient"),
                     ing.relationship or "",
                     verdict_words(j["reason"]),
                     ai_signal_words(signal),
                 ]
             )
-            item.setToolTip(2, f"C2PA reason code: {j['reason']}")
-            item.setToolTip(3, f"C2PA AI signal code: {signal}")
+            item.setToolTip(2, _("C2PA reason code: {code}").format(code=j["reason"]))
+            item.setToolTip(3, _("C2PA AI signal code: {code}").format(code=signal))
             if ing.thumbnail:
                 pix = QPixmap()
                 if pix.loadFromData(ing.thumbnail):
@@ -329,7 +363,7 @@ class ProvenancePanel(QWidget):
     def _fill_metadata(self, meta: dict) -> None:
         self.hints.clear()
         for hint in meta["ai_hints"]:
-            self.hints.addItem(f"Hint (unsigned): {hint}")
+            self.hints.addItem(_("Hint (unsigned): {hint}").format(hint=hint))
         fields = meta["fields"]
         self.metadata.setRowCount(len(fields))
         for row, (key, value) in enumerate(sorted(fields.items())):
@@ -340,7 +374,7 @@ class ProvenancePanel(QWidget):
     def _build_recovered_section(self, layout: QVBoxLayout) -> None:
         """A section of its own for what a perceptual match to a signed library original
         suggests about a copy without credentials; hidden until there is something to show."""
-        self.recovered = QGroupBox("Credentials recovered by content")
+        self.recovered = QGroupBox(_("Credentials recovered by content"))
         self.recovered.setObjectName("RecoveredCredentials")
         box = QVBoxLayout(self.recovered)
         self.recovered_note = QLabel()
@@ -361,22 +395,35 @@ class ProvenancePanel(QWidget):
         if not entries:
             return
         self.recovered_note.setText(
-            f"This copy matches signed library originals; what follows is {RECOVERED_WORDING}"
+            _("This copy matches signed library originals; what follows is {wording}").format(
+                wording=_(RECOVERED_WORDING)
+            )
         )
         for e in entries:
             o, item = e["original"], e["item"]
             frames = ", ".join(f"{x['start_frame']}–{x['end_frame']}" for x in e["segments"])
             self.recovered_list.addItem(
-                f"{item['label']}: frames {frames}, median distance {e['median_distance']:g}. "
-                f"Original: {verdict_words(o.get('reason'))}; signed by "
-                f"{signer_name(o.get('signer'))}; vouched for by "
-                f"{trust_list_words(o.get('trust_list'))}; AI signal "
-                f"{ai_signal_words(o.get('ai_signal'))}; manifest {o.get('manifest_label')}"
+                _(
+                    "{item}: frames {frames}, median distance {distance}. Original: {verdict}; "
+                    "signed by {signer}; vouched for by {trust_list}; AI signal {ai_signal}; "
+                    "manifest {manifest}"
+                ).format(
+                    item=item["label"],
+                    frames=frames,
+                    distance=format_number(e["median_distance"]),
+                    verdict=verdict_words(o.get("reason")),
+                    signer=signer_name(o.get("signer")),
+                    trust_list=trust_list_words(o.get("trust_list")),
+                    ai_signal=ai_signal_words(o.get("ai_signal")),
+                    manifest=o.get("manifest_label"),
+                )
             )
             shown = self.recovered_list.item(self.recovered_list.count() - 1)
             if shown is not None:
                 shown.setToolTip(
-                    f"C2PA codes: reason {o.get('reason')}, AI signal {o.get('ai_signal')}"
+                    _("C2PA codes: reason {reason}, AI signal {ai_signal}").format(
+                        reason=o.get("reason"), ai_signal=o.get("ai_signal")
+                    )
                 )
 
 
@@ -385,13 +432,15 @@ def _signer_sentences(signer: dict[str, Any], signed_at: str | None) -> str:
     who = signer_name(signer)
     issuer = signer.get("issuer")
     first = (
-        f"Signed by {who}, with a certificate issued by {issuer}."
+        _("Signed by {signer}, with a certificate issued by {issuer}.").format(
+            signer=who, issuer=issuer
+        )
         if issuer
-        else f"Signed by {who}; the certificate does not name its issuer."
+        else _("Signed by {signer}; the certificate does not name its issuer.").format(signer=who)
     )
     when = (
-        f"Signed on {signed_at}."
+        _("Signed on {moment}.").format(moment=signed_at)
         if signed_at
-        else "The time of signing is not proven (no trusted timestamp)."
+        else _("The time of signing is not proven (no trusted timestamp).")
     )
     return f"{first} {when}"

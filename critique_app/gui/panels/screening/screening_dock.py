@@ -17,10 +17,11 @@ from PyQt6.QtWidgets import QLabel
 from critique_app.gui.file_dialogs import choose_folder
 from critique_app.gui.window_context import WindowContext
 from critique_app.gui.worker import Task
+from critique_app.i18n import N_, _
 from critique_app.progress import Progress
 from critique_app.services.workspace import ProjectWorkspace
 
-NO_PROJECT = "Open a project, then File ▸ Screen a folder… checks every submission in it."
+NO_PROJECT = N_("Open a project, then File ▸ Screen a folder… checks every submission in it.")
 
 
 def _screen(progress: Progress, project_path: Path, folder: str) -> Any:
@@ -37,7 +38,7 @@ class ScreeningDock(QObject):
         self.panel: Any = None
         self.task: Task | None = None
         self._pending_frame: int | None = None
-        self.dock = window.add_panel("Screening", QLabel(NO_PROJECT))
+        self.dock = window.add_panel(N_("Screening"), QLabel(_(NO_PROJECT)))
         self.dock.hide()
         self.dock.visibilityChanged.connect(self._shown)
         self.action = window.action_table["screen_folder"]
@@ -70,10 +71,10 @@ class ScreeningDock(QObject):
 
     def ask(self) -> None:
         if self.session.project is None:
-            self.window.show_message(NO_PROJECT)
+            self.window.show_message(_(NO_PROJECT))
             return
         folder = choose_folder(
-            self.window.as_widget(), "screening", "Screen every film and still in this folder"
+            self.window.as_widget(), "screening", _("Screen every film and still in this folder")
         )
         if folder is not None:
             self.start(folder)
@@ -81,16 +82,16 @@ class ScreeningDock(QObject):
     def start(self, folder: str | Path) -> Task | None:
         project = self.session.project
         if project is None or project.path is None:
-            self.window.show_message(NO_PROJECT)
+            self.window.show_message(_(NO_PROJECT))
             return None
         if self.task is not None and self.task.running:
             self.window.show_message(
-                "A screening is already running (Cancel it in the status bar)."
+                _("A screening is already running (Cancel it in the status bar).")
             )
             return self.task
         self.action.setEnabled(False)
         self.task = self.window.tasks.run(
-            "Screening",
+            _("Screening"),
             _screen,
             project.path,
             str(folder),
@@ -111,7 +112,7 @@ class ScreeningDock(QObject):
         self.window.show_message(" ".join(summary.sentences()))
 
     def _cancelled(self, project: ProjectWorkspace) -> None:
-        self.window.show_message("Screening cancelled; the files screened so far are kept.")
+        self.window.show_message(_("Screening cancelled; the files screened so far are kept."))
         if project is self.session.project:
             self.refresh()
 
@@ -119,7 +120,9 @@ class ScreeningDock(QObject):
         """Open a submission (added to the project when it is not in it) at its first match."""
         film = Path(path)
         if not film.is_file():
-            self.window.show_message(f"{film.name} is not at {film.parent} any more.")
+            self.window.show_message(
+                _("{name} is not at {folder} any more.").format(name=film.name, folder=film.parent)
+            )
             return
         self._pending_frame = frame
         try:

@@ -24,6 +24,7 @@ from PyQt6.QtWidgets import (
 )
 
 from critique_app.gui import colours
+from critique_app.i18n import _, ngettext
 from critique_app.services.screening_table import (
     COLUMNS,
     ScreeningRow,
@@ -99,7 +100,7 @@ class ScreeningModel(QAbstractTableModel):
             and orientation == Qt.Orientation.Horizontal
             and 0 <= section < len(COLUMNS)
         ):
-            return COLUMNS[section][1]
+            return _(COLUMNS[section][1])
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -120,10 +121,11 @@ class ScreeningPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("ScreeningPanel")
         self.model = ScreeningModel(self)
-        self.summary = QLabel("No screening yet: File ▸ Screen a folder…")
+        self.summary = QLabel(_("No screening yet: File ▸ Screen a folder…"))
+        self.summary.setWordWrap(True)  # a long sentence never widens the right column
         self.filter = QLineEdit()
-        self.filter.setPlaceholderText("Filter: name, signer, generator, match…")
-        self.needs_eye = QCheckBox("Only what needs an eye")
+        self.filter.setPlaceholderText(_("Filter: name, signer, generator, match…"))
+        self.needs_eye = QCheckBox(_("Only what needs an eye"))
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
@@ -148,7 +150,17 @@ class ScreeningPanel(QWidget):
     def show_rows(self, rows: list[ScreeningRow]) -> None:
         self.model.set_rows(rows)
         eye = sum(r.needs_eye for r in rows)
-        self.summary.setText(f"{len(rows)} submissions; {eye} need a human eye (listed first).")
+        count = len(rows)
+        submissions = ngettext("{count} submission", "{count} submissions", count).format(
+            count=count
+        )
+        self.summary.setText(
+            ngettext(
+                "{submissions}; {eye} needs a human eye (listed first).",
+                "{submissions}; {eye} need a human eye (listed first).",
+                eye,
+            ).format(submissions=submissions, eye=eye)
+        )
 
     def _filter_changed(self, *_: object) -> None:
         self.model.set_filter(self.filter.text(), self.needs_eye.isChecked())

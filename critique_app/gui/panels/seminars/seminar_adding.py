@@ -16,12 +16,13 @@ from PyQt6.QtWidgets import QInputDialog, QLineEdit
 from critique_app.domain.model import Annotation, SeminarItem
 from critique_app.errors import UserError
 from critique_app.gui.window_context import WindowContext
+from critique_app.i18n import N_, _
 from critique_app.services.seminars import Seminars
 from critique_app.services.workspace import ProjectWorkspace
 
-FIRST_NAME = "Seminar"
-NONE_YET = "This project has no seminar yet. Name a new seminar for this passage:"
-WHICH = "Add the passage to which seminar? Choose one, or type the name of a new seminar:"
+FIRST_NAME = N_("Seminar")  # the name offered for a first seminar (the user's to change)
+NONE_YET = N_("This project has no seminar yet. Name a new seminar for this passage:")
+WHICH = N_("Add the passage to which seminar? Choose one, or type the name of a new seminar:")
 
 
 class SeminarDockView(Protocol):
@@ -48,8 +49,10 @@ class SeminarAdder(QObject):
         ident = self.window.annotations.selected_id
         if ident is None:
             self.window.show_message(
-                "Select an annotation first (in the table, on the timeline or on the picture), "
-                "then add it to a seminar."
+                _(
+                    "Select an annotation first (in the table, on the timeline or on the picture), "
+                    "then add it to a seminar."
+                )
             )
             return
         self.add(ident)
@@ -59,7 +62,7 @@ class SeminarAdder(QObject):
         project, stack = self.session.project, self.session.undo_stack
         if project is None or stack is None:
             self.window.show_message(
-                "Open a project (*.critique) to gather passages into seminars."
+                _("Open a project (*.critique) to gather passages into seminars.")
             )
             return
         if project.read_only is not None:
@@ -80,20 +83,20 @@ class SeminarAdder(QObject):
             return
         dialog = QInputDialog(self.window.as_widget())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.setWindowTitle("Add to seminar")
-        dialog.setOkButtonText("Add")
+        dialog.setWindowTitle(_("Add to seminar"))
+        dialog.setOkButtonText(_("Add"))
         if seminars:
             names = [name for name, _id in seminars]
             dialog.setComboBoxItems(names)
             dialog.setComboBoxEditable(True)  # a name typed here makes a new seminar
-            dialog.setLabelText(WHICH)
+            dialog.setLabelText(_(WHICH))
             first = self._preferred([ident for _n, ident in seminars])
             dialog.setTextValue(names[first])
         else:
             dialog.setInputMode(QInputDialog.InputMode.TextInput)
             dialog.setTextEchoMode(QLineEdit.EchoMode.Normal)
-            dialog.setLabelText(NONE_YET)
-            dialog.setTextValue(FIRST_NAME)
+            dialog.setLabelText(_(NONE_YET))
+            dialog.setTextValue(_(FIRST_NAME))
         ids = dict(seminars)
         dialog.textValueSelected.connect(
             lambda name: self._chosen(project, annotation_id, name, ids)
@@ -121,7 +124,7 @@ class SeminarAdder(QObject):
             return  # another project was opened while the question was on screen
         name = name.strip()
         if not name:
-            self.window.show_message("A seminar needs a name: nothing was added.")
+            self.window.show_message(_("A seminar needs a name: nothing was added."))
             return
         self._add_to(project, annotation_id, name, ids.get(name))
 
@@ -133,7 +136,7 @@ class SeminarAdder(QObject):
         stack = self.session.undo_stack
         annotation = project.annotation(annotation_id)
         if annotation is None or stack is None:
-            self.window.show_message("That annotation no longer exists: nothing was added.")
+            self.window.show_message(_("That annotation no longer exists: nothing was added."))
             return
         seminars = Seminars(project.project, stack)
         try:
@@ -141,7 +144,9 @@ class SeminarAdder(QObject):
                 seminar, _items = seminars.add_many(name, [_passage(annotation)])
                 seminar_id = seminar.id or 0
             elif any(i.annotation_id == annotation_id for i in seminars.items(seminar_id)):
-                self.window.show_message(f"This annotation is already in seminar “{name}”.")
+                self.window.show_message(
+                    _("This annotation is already in seminar “{name}”.").format(name=name)
+                )
                 return
             else:
                 seminars.add_annotation(seminar_id, annotation_id)
@@ -152,7 +157,7 @@ class SeminarAdder(QObject):
         # The panel hears no seminar edit it did not make itself: show the passage there.
         if self.dock.panel is not None:
             self.dock.panel.refresh(select=seminar_id)
-        self.window.show_message(f"Added to seminar “{name}”.")
+        self.window.show_message(_("Added to seminar “{name}”.").format(name=name))
 
 
 def _passage(a: Annotation) -> SeminarItem:

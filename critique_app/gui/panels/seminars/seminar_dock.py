@@ -14,9 +14,10 @@ from critique_app.domain.commands import Change
 from critique_app.gui.export_offer import offer_exported
 from critique_app.gui.panels.seminars.seminar_adding import SeminarAdder
 from critique_app.gui.window_context import WindowContext
+from critique_app.i18n import N_, _
 from critique_app.services.workspace import ProjectWorkspace
 
-NO_PROJECT = "Open a project (*.critique) to gather passages into seminars."
+NO_PROJECT = N_("Open a project (*.critique) to gather passages into seminars.")
 _SEMINAR_KINDS = {"seminar", "seminar_item"}
 
 
@@ -33,10 +34,10 @@ class SeminarDock(QObject):
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)  # many changes in one event turn: one refresh
         self._refresh_timer.timeout.connect(self.refresh)
-        placeholder = QLabel(NO_PROJECT)
+        placeholder = QLabel(_(NO_PROJECT))
         placeholder.setWordWrap(True)
         placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.dock: QDockWidget = window.add_panel("Seminars", placeholder)
+        self.dock: QDockWidget = window.add_panel(N_("Seminars"), placeholder)
         editor = getattr(getattr(window, "annotations", None), "editor_dock", None)
         if editor is not None:
             # A tab beside the editor: a third column would squeeze the picture and timeline,
@@ -85,9 +86,13 @@ class SeminarDock(QObject):
 
     def _exported(self, path: str) -> None:
         """Open and Show in folder beside the sentence: the next step is looking at it."""
-        self.window.show_message(f"Seminar exported to {path}")
+        self.window.show_message(_("Seminar exported to {path}").format(path=path))
         name = Path(path).name
-        offer_exported(self.window.as_widget(), path, f"The seminar is exported to {name}.")
+        offer_exported(
+            self.window.as_widget(),
+            path,
+            _("The seminar is exported to {name}.").format(name=name),
+        )
 
     def _project_opened(self, project: ProjectWorkspace) -> None:
         if self.panel is not None:
@@ -137,7 +142,7 @@ class SeminarDock(QObject):
         self.controller.marks.mark_range(first, last)
         self.controller.show_frame(first)
         self.window.show_message(
-            "Passage marked in → out; Space plays it (Ctrl+L loops between the marks)."
+            _("Passage marked in → out; Space plays it (Ctrl+L loops between the marks).")
         )
 
 

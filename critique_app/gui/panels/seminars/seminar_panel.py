@@ -32,6 +32,7 @@ import exporters
 from critique_app.domain.model import SeminarItem
 from critique_app.gui.export_run import ask_target, format_label, notes_of, signer_for, start_export
 from critique_app.gui.worker import Task, TaskBar, TaskRunner
+from critique_app.i18n import _
 from critique_app.services import export as export_service
 from critique_app.services.seminars import Seminars
 from critique_app.services.workspace import ProjectWorkspace
@@ -121,21 +122,21 @@ class SeminarPanel(QWidget):
         self.task: Task | None = None
         self._loading = False
         self.chooser = QComboBox()
-        self.new_button = QPushButton("New…")
-        self.duplicate_button = QPushButton("Duplicate")
+        self.new_button = QPushButton(_("New…"))
+        self.duplicate_button = QPushButton(_("Duplicate"))
         self.items = _PassageList(self)
         self.prompt = QPlainTextEdit()
-        self.prompt.setPlaceholderText("A question for discussion")
+        self.prompt.setPlaceholderText(_("A question for discussion"))
         self.notes = QPlainTextEdit()
-        self.notes.setPlaceholderText("Your notes for this passage")
+        self.notes.setPlaceholderText(_("Your notes for this passage"))
         for box in (self.prompt, self.notes):
             box.setMaximumHeight(70)
-        self.preview_button = QPushButton("Preview")
-        self.remove_button = QPushButton("Remove")
+        self.preview_button = QPushButton(_("Preview"))
+        self.remove_button = QPushButton(_("Remove"))
         self.format = QComboBox()
         for exporter in exporters.all_exporters():
             self.format.addItem(format_label(exporter), exporter.name)
-        self.export_button = QPushButton("Export…")
+        self.export_button = QPushButton(_("Export…"))
         for combo in (self.chooser, self.format):  # long names must not widen the whole window
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
@@ -171,8 +172,8 @@ class SeminarPanel(QWidget):
         top.addWidget(self.new_button)
         top.addWidget(self.duplicate_button)
         form = QFormLayout()
-        form.addRow("Prompt", self.prompt)
-        form.addRow("Notes", self.notes)
+        form.addRow(_("Prompt"), self.prompt)
+        form.addRow(_("Notes"), self.notes)
         actions = QHBoxLayout()
         actions.addWidget(self.preview_button)
         actions.addWidget(self.remove_button)
@@ -263,7 +264,7 @@ class SeminarPanel(QWidget):
         return seminar.id or 0
 
     def _ask_new(self) -> None:
-        name, ok = QInputDialog.getText(self, "New seminar", "Name of the seminar:")
+        name, ok = QInputDialog.getText(self, _("New seminar"), _("Name of the seminar:"))
         if ok and name.strip():
             self._guard(lambda: self.create_seminar(name))
 
@@ -274,7 +275,7 @@ class SeminarPanel(QWidget):
 
     def add_annotations(self, ids: list[int], row: int | None = None) -> None:
         if self.seminar_id is None:
-            self.create_seminar("Seminar")
+            self.create_seminar(_("Seminar"))
         position = self.items.count() if row is None else row
         for offset, ident in enumerate(ids):
             self.seminars.add_annotation(self.seminar_id or 0, ident, position=position + offset)
@@ -348,7 +349,11 @@ class SeminarPanel(QWidget):
         self.export_button.setEnabled(True)
         path = getattr(done, "path", done)
         notes = notes_of(done)  # e.g. a long EDL split into several
-        self.status.setText(f"Exported {path}" + (f". {notes}" if notes else ""))
+        self.status.setText(
+            _("Exported {path}. {notes}").format(path=path, notes=notes)
+            if notes
+            else _("Exported {path}").format(path=path)
+        )
         self.status.setToolTip(str(path))  # the whole path, when the panel is narrower
         self.export_finished.emit(str(path))
 
@@ -359,7 +364,7 @@ class SeminarPanel(QWidget):
 
     def _cancelled(self) -> None:
         self.export_button.setEnabled(True)
-        self.status.setText("Export cancelled; nothing was changed.")
+        self.status.setText(_("Export cancelled; nothing was changed."))
 
     def _guard(self, action: Any) -> None:
         from critique_app.errors import UserError
