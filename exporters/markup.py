@@ -34,12 +34,13 @@ Node = str | Span
 Markup = tuple[Node, ...]
 
 # The cue-text tags of WebVTT, with what SubRip files and HTML bodies use for the same things.
+_TAG = r"<(/?)(c|i|b|u|s|v|lang|ruby|rt|font|em|strong)((?:\.[^\s.<>]+)*)(?:[ \t]([^<>]*))?>"
 _CUE_TAG = re.compile(
-    r"<(/?)(c|i|b|u|s|v|lang|ruby|rt|font|em|strong)((?:\.[^\s.<>]+)*)(?:[ \t]([^<>]*))?>"
-    r"|<(\d+:)?\d{2}:\d{2}\.\d{3}>"  # a karaoke timestamp: timing, not markup
+    _TAG + r"|<(\d+:)?\d{2}:\d{2}\.\d{3}>"  # a karaoke timestamp: timing, not markup
     r"|\{\\([^{}]*)\}",  # ASS/SSA override tags as SubRip files carry them: {\i1}, {\an8}
     re.IGNORECASE,
 )
+_KEPT_TAG = re.compile(_TAG, re.IGNORECASE)  # what a stored value keeps: tags only
 _SAME = {"em": "i", "strong": "b", "del": "s", "strike": "s", "ins": "u"}
 _ASS_STYLE = re.compile(r"\\([ibus])(\d+)")
 _ENTITY = re.compile(r"&(amp|lt|gt|nbsp|lrm|rlm|quot|apos|#\d+|#x[0-9a-fA-F]+);")
@@ -245,9 +246,7 @@ def _kept_tags(text: str) -> tuple[str, dict[str, re.Match[str]]]:
     parts: list[str] = []
     pos = 0
     spare = (chr(c) for c in range(0xE000, 0xF900) if chr(c) not in text)
-    for match in _CUE_TAG.finditer(text):
-        if match.group(2) is None:
-            continue  # timestamps and overrides are not kept in a value: they are text there
+    for match in _KEPT_TAG.finditer(text):
         slashes = len(text[: match.start()]) - len(text[: match.start()].rstrip("\\"))
         if slashes % 2:
             continue
@@ -264,6 +263,8 @@ def _kept_tags(text: str) -> tuple[str, dict[str, re.Match[str]]]:
 def from_markdown(text: str) -> Markup:
     """A stored value (or note) as a tree: Markdown's emphasis, strike, code and links, and the
     kept tags. Headings, lists and quotes are not read: a value is inline text."""
+    if _PLAIN.fullmatch(text):
+        return tidy((text,))  # nothing Markdown or a tag could mean: the words as they are
     source, kept = _kept_tags(text)
 
     def literal(content: str) -> str:
@@ -302,7 +303,7 @@ def _escape_md(text: str, everything: bool) -> str:
         return "".join(f"\\{c}" if c in _PUNCTUATION else c for c in text)
     out = []
     for n, c in enumerate(text):
-        tag = c == "<" and (_CUE_TAG.match(text, n) or _AUTOLINK.match(text, n))
+        tag = c == "<" and (_KEPT_TAG.match(text, n) or _AUTOLINK.match(text, n))
         entity = c == "&" and _MD_ENTITY.match(text, n)
         out.append(f"\\{c}" if c == "\\" or tag or entity else c)
     return "".join(out)
@@ -336,12 +337,34 @@ def _spans(nodes: Markup) -> Iterator[Span]:
 _PLAIN = re.compile(r"[^\\*_~`\[\]<&!]*")
 
 
+def _guess(nodes: Markup, parent: str, chosen: dict[int, str], count: list[int]) -> None:
+    """Markdown for every bold, italic and strike, the second delimiter where a span touches
+    the edge of a parent that uses the same sign (`**_x_**`): right for most cues at once."""
+    last = len(nodes) - 1
+    for n, node in enumerate(nodes):
+        if isinstance(node, str):
+            continue
+        number = count[0]
+        count[0] += 1
+        signs = _EMPHASIS.get(node.tag, ()) if not node.attrs else ()
+        if signs:
+            edge = parent and (n == 0 or n == last) and parent[0] == signs[0][0]
+            chosen[number] = signs[-1] if edge else signs[0]
+        _guess(node.children, chosen.get(number, ""), chosen, count)
+
+
 def to_markdown(nodes: Markup) -> str:
     """The tree as a stored value: Markdown for each bold, italic and strike that reads back as
     the same tree, a kept tag for the others, so that `from_markdown(to_markdown(t)) == t`."""
     nodes = tidy(nodes)
     if all(isinstance(n, str) for n in nodes) and _PLAIN.fullmatch("".join(nodes)):  # type: ignore[arg-type]
         return "".join(nodes)  # type: ignore[arg-type]
+    guess: dict[int, str] = {}
+    _guess(nodes, "", guess, [0])
+    written = _write_md(nodes, guess, False, [0])
+    if from_markdown(written) == nodes:
+        return written  # one parse for the usual cue
+    # Otherwise span by span, outermost first: Markdown where it reads back, a kept tag not.
     spans = list(_spans(nodes))
     for everything in (False, True):
         chosen: dict[int, str] = {}
