@@ -41,6 +41,7 @@ _CUE_TAG = re.compile(
     re.IGNORECASE,
 )
 _KEPT_TAG = re.compile(_TAG, re.IGNORECASE)  # what a stored value keeps: tags only
+_ANY_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9_-]*)(?:[.\s][^<>]*)?>")
 _SAME = {"em": "i", "strong": "b", "del": "s", "strike": "s", "ins": "u"}
 _ASS_STYLE = re.compile(r"\\([ibus])(\d+)")
 _ENTITY = re.compile(r"&(amp|lt|gt|nbsp|lrm|rlm|quot|apos|#\d+|#x[0-9a-fA-F]+);")
@@ -72,8 +73,9 @@ class _Open:
 
 class _Builder:
     """Opens and closes spans in reading order. A closing tag closes the innermost open span
-    of its name (and any opened inside it); one that matches nothing is ignored, and spans
-    still open at the end close there, as the WebVTT parser does."""
+    of its name (and any opened inside it); one that matches nothing is ignored (the reader
+    may show it instead), and spans still open at the end close there, as the WebVTT parser
+    does."""
 
     def __init__(self) -> None:
         self.stack = [_Open("", "")]
@@ -92,11 +94,12 @@ class _Builder:
         self.stack[-1].children.append(node)
         self.stack.append(node)
 
-    def close(self, tag: str) -> None:
+    def close(self, tag: str) -> bool:
         for depth in range(len(self.stack) - 1, 0, -1):
             if self.stack[depth].tag == tag:
                 del self.stack[depth:]
-                return
+                return True
+        return False
 
     def done(self) -> Markup:
         return self.stack[0].freeze()
@@ -152,9 +155,39 @@ def _decode(text: str) -> str:
     return _ENTITY.sub(lambda m: unescape(m.group(0)).replace("\u00a0", " "), text)
 
 
-def from_cue(text: str) -> Markup:
-    """A cue's text (WebVTT or SubRip, with `{\\i1}`-style overrides) as a tree; entities are
-    decoded, '<' and '&' that start no tag or entity stay as written."""
+def _without_unknown_tags(text: str, vtt: bool) -> str:
+    """A cue without the tags no subtitle reader knows (`<bad>`, `<invalid_tag par=5>`). The
+    WebVTT parser ignores every one of them and keeps the words; SubRip players (VLC, MPC) hide
+    one only when the cue closes it later, and show the others as typed, as Critique does."""
+    unknown = [m for m in _ANY_TAG.finditer(text) if not _KEPT_TAG.fullmatch(m.group(0))]
+    if not vtt:
+        paired: list[re.Match[str]] = []
+        for n, start in enumerate(unknown):
+            if start.group(1) or start in paired:
+                continue
+            end = next(
+                (
+                    m
+                    for m in unknown[n + 1 :]
+                    if m.group(1)
+                    and m not in paired
+                    and m.group(2).lower() == start.group(2).lower()
+                ),
+                None,
+            )
+            if end is not None:
+                paired += [start, end]
+        unknown = paired
+    for match in sorted(unknown, key=lambda m: m.start(), reverse=True):
+        text = text[: match.start()] + text[match.end() :]
+    return text
+
+
+def from_cue(text: str, vtt: bool = True) -> Markup:
+    """A cue's text (WebVTT, or SubRip with `{\\i1}`-style overrides) as a tree; entities are
+    decoded, '<' and '&' that start no tag or entity stay as written, tags no reader knows go
+    as the format's players drop them (`_without_unknown_tags`)."""
+    text = _without_unknown_tags(text, vtt)
     build = _Builder()
     pos = 0
     for match in _CUE_TAG.finditer(text):
@@ -166,7 +199,10 @@ def from_cue(text: str) -> Markup:
                 build.open(style) if value != "0" else build.close(style)
         elif name is not None:
             tag, attrs = _canonical(name, classes, annotation)
-            build.close(tag) if closing else build.open(tag, attrs)
+            if not closing:
+                build.open(tag, attrs)
+            elif not build.close(tag) and not vtt:
+                build.text(match.group(0))  # SubRip players show a tag closing nothing as text
     build.text(_decode(text[pos:]))
     return tidy(build.done())
 
@@ -240,8 +276,9 @@ def _markdown() -> MarkdownIt:
 
 
 def _kept_tags(text: str) -> tuple[str, dict[str, re.Match[str]]]:
-    """The text with each kept tag (one not escaped by a backslash) swapped for a character of
-    Unicode's private use area the text does not hold, so that Markdown parses around them."""
+    """The text with each kept tag (one not escaped by a backslash) swapped for '<', a character
+    of Unicode's private use area the text does not hold, and '>': Markdown parses around it as
+    around the tag (its emphasis rules look at the '<' and '>'), and no Markdown reads it."""
     found: dict[str, re.Match[str]] = {}
     parts: list[str] = []
     pos = 0
@@ -254,7 +291,7 @@ def _kept_tags(text: str) -> tuple[str, dict[str, re.Match[str]]]:
         if marker is None:
             break
         found[marker] = match
-        parts += [text[pos : match.start()], marker]
+        parts += [text[pos : match.start()], f"<{marker}>"]
         pos = match.end()
     parts.append(text[pos:])
     return "".join(parts), found
@@ -268,14 +305,16 @@ def from_markdown(text: str) -> Markup:
     source, kept = _kept_tags(text)
 
     def literal(content: str) -> str:
-        return "".join(kept[c].group(0) if c in kept else c for c in content)
+        if not kept:
+            return content
+        return re.sub(f"<([{''.join(kept)}])>", lambda m: kept[m.group(1)].group(0), content)
 
     build = _Builder()
     for token in _markdown().parseInline(source)[0].children or ():
         kind = token.type
         if kind == "text":
             for piece in (
-                re.split(f"([{''.join(kept)}])", token.content) if kept else [token.content]
+                re.split(f"<([{''.join(kept)}])>", token.content) if kept else [token.content]
             ):
                 match = kept.get(piece)
                 if match is None:
@@ -305,7 +344,11 @@ def _escape_md(text: str, everything: bool) -> str:
     for n, c in enumerate(text):
         tag = c == "<" and (_KEPT_TAG.match(text, n) or _AUTOLINK.match(text, n))
         entity = c == "&" and _MD_ENTITY.match(text, n)
-        out.append(f"\\{c}" if c == "\\" or tag or entity else c)
+        # a backslash escapes only punctuation or a line's end; '\h' is two characters
+        sign = c == "\\" and (
+            n + 1 == len(text) or text[n + 1] in _PUNCTUATION or text[n + 1] == "\n"
+        )
+        out.append(f"\\{c}" if sign or tag or entity else c)
     return "".join(out)
 
 
@@ -391,7 +434,7 @@ def _escape_cue(text: str, vtt: bool) -> str:
     # SubRip has no escapes of its own: only what Critique would read as a tag or an entity
     out = []
     for n, c in enumerate(text):
-        if c == "<" and _CUE_TAG.match(text, n):
+        if c == "<" and (_CUE_TAG.match(text, n) or _ANY_TAG.match(text, n)):
             out.append("&lt;")
         elif c == "&" and _ENTITY.match(text, n):
             out.append("&amp;")

@@ -188,14 +188,14 @@ class Cue:
     text: str
 
 
-def cue_value(text: str) -> tuple[str, list[str]]:
+def cue_value(text: str, vtt: bool = True) -> tuple[str, list[str]]:
     """Cue text as a value, and the voices it names.
 
     The markup is stored as `markup.to_markdown` writes it (bold, italics and strike as
     Markdown, other tags kept); a voice that speaks the whole cue is named in the annotation's
     tags instead. Entities are decoded; '<' and '&' that are not tags stay literal; ASS
     override tags other than {\\i1}, {\\b1}, {\\u1}, {\\s1} ({\\an8}) are dropped."""
-    tree = markup.from_cue(text)
+    tree = markup.from_cue(text, vtt)
     names = markup.voices(tree)
     whole = tree[0] if len(tree) == 1 and isinstance(tree[0], markup.Span) else None
     if whole is not None and whole.tag == "v" and whole.attrs.startswith(" "):
@@ -344,7 +344,7 @@ def read(path: Path, rate: Fraction | None = None, encoding: str | None = None) 
             continue
         assert isinstance(item, Cue)
         try:
-            info.add(_imported(pending, item, film, path, len(info.entries)))
+            info.add(_imported(pending, item, film, path, len(info.entries), is_vtt))
         except (KeyError, ValueError, TypeError) as err:
             raise UserError(f"{path.name}: a Critique record cannot be read ({err}).") from None
         pending = None
@@ -352,7 +352,12 @@ def read(path: Path, rate: Fraction | None = None, encoding: str | None = None) 
 
 
 def _imported(
-    meta: dict[str, Any] | None, cue: Cue, film: dict[str, str], path: Path, number: int
+    meta: dict[str, Any] | None,
+    cue: Cue,
+    film: dict[str, str],
+    path: Path,
+    number: int,
+    vtt: bool = True,
 ) -> Imported:
     if meta is not None:
         m = meta
@@ -387,7 +392,7 @@ def _imported(
             m.get("tier_author"),
             vocabulary_key=m.get("vocabulary_key"),
         )
-    value, voices = cue_value(cue.text)
+    value, voices = cue_value(cue.text, vtt)
     tags = [VOICE_TAG + v for v in voices]
     if cue.ident.strip():
         tags.append(ID_TAG + cue.ident.strip())
