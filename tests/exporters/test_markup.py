@@ -8,6 +8,7 @@ with Critique's subtitle reader, and written again with its subtitle writers.
 
 from __future__ import annotations
 
+import json
 import tempfile
 from fractions import Fraction
 from pathlib import Path
@@ -18,7 +19,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from critique_app.domain.model import Annotation, Film, FrameRange
-from exporters import subtitles
+from exporters import subtitles, w3c
 from exporters.document import ExportContext, ExportDocument, ExportItem
 from exporters.markers import plain_text
 from exporters.markup import from_cue, from_markdown, plain, to_markdown
@@ -160,3 +161,35 @@ def test_markers_give_the_words_of_the_same_tree() -> None:
     value = '**_x_** <u>under</u> <font color="red">red</font> ~~gone~~ <v A>Hi</v>'
     assert plain_text(value) == "x under red gone Hi"
     assert plain_text("## Title\n\\*not\\* `code`") == "Title\n*not* code"
+
+
+def test_an_html_body_keeps_its_emphasis_and_goes_out_as_cue_tags(tmp_path: Path) -> None:
+    """A W3C TextualBody in text/html (as the model's own example 5, with emphasis)."""
+    body = (
+        "<p>Le <em>décor</em> <strong>change <em>vite</em></strong> "
+        '<u>ici</u>, <s>pas là</s>, <font color="red">rouge</font></p><p>second<br>line &amp; co'
+        "<script>alert(1)</script></p>"
+    )
+    anno = {
+        "@context": "http://www.w3.org/ns/anno.jsonld",
+        "id": "http://example.org/anno5",
+        "type": "Annotation",
+        "body": {"type": "TextualBody", "value": body, "format": "text/html", "language": "fr"},
+        "target": "http://example.org/film.mp4#t=1,2",
+    }
+    source = tmp_path / "anno.json"
+    source.write_text(json.dumps(anno), "utf-8")
+    (entry,) = w3c.read(source)
+    value = entry.annotation.value
+    assert value == (
+        'Le *décor* **change _vite_** <u>ici</u>, ~~pas là~~, <font color="red">rouge</font>'
+        "\n\nsecond\nline & co"
+    )
+    item = ExportItem(1, FILM, FrameRange(25, 49), entry.annotation)
+    out = tmp_path / "out.vtt"
+    subtitles.write_vtt(ExportDocument("Cues", (item,)), out, ExportContext())
+    (caption,) = webvtt.read(str(out))
+    assert caption.raw_text == (
+        'Le <i>décor</i> <b>change <i>vite</i></b> <u>ici</u>, <s>pas là</s>, <font color="red">'
+        "rouge</font>\nsecond\nline &amp; co"
+    )
