@@ -187,6 +187,8 @@ def from_cue(text: str, vtt: bool = True) -> Markup:
     """A cue's text (WebVTT, or SubRip with `{\\i1}`-style overrides) as a tree; entities are
     decoded, '<' and '&' that start no tag or entity stay as written, tags no reader knows go
     as the format's players drop them (`_without_unknown_tags`)."""
+    if "<" not in text and "&" not in text and "{" not in text:
+        return tidy((text,))  # most cues: words only
     text = _without_unknown_tags(text, vtt)
     build = _Builder()
     pos = 0
@@ -338,6 +340,8 @@ def from_markdown(text: str) -> Markup:
 
 
 def _escape_md(text: str, everything: bool) -> str:
+    if _PLAIN.fullmatch(text):
+        return text
     if everything:
         return "".join(f"\\{c}" if c in _PUNCTUATION else c for c in text)
     out = []
@@ -396,6 +400,34 @@ def _guess(nodes: Markup, parent: str, chosen: dict[int, str], count: list[int])
         _guess(node.children, chosen.get(number, ""), chosen, count)
 
 
+def _surely_read_back(nodes: Markup, in_emphasis: bool) -> bool:
+    """Whether the first guess reads back without asking the parser: words with no sign
+    Markdown knows, and each bold, italic or strike with a letter or digit at both its inner
+    ends and words (never another emphasis) beside it. Then every delimiter run is one span's,
+    flanked as CommonMark wants, and nested runs of one sign are told apart by the rule of 3."""
+    for n, node in enumerate(nodes):
+        if isinstance(node, str):
+            if not _PLAIN.fullmatch(node):
+                return False
+            continue
+        if node.tag in _EMPHASIS and not node.attrs:
+            kids = node.children
+            first, last = (kids[0], kids[-1]) if kids else ("", "")
+            if not (isinstance(first, str) and first[:1].isalnum()):
+                return False
+            if not (isinstance(last, str) and last[-1:].isalnum()):
+                return False
+            for side in (n - 1, n + 1):
+                beside = nodes[side] if 0 <= side < len(nodes) else None
+                if isinstance(beside, Span) or (beside is None and in_emphasis):
+                    return False
+            if not _surely_read_back(kids, True):
+                return False
+        elif not _surely_read_back(node.children, False):
+            return False
+    return True
+
+
 def to_markdown(nodes: Markup) -> str:
     """The tree as a stored value: Markdown for each bold, italic and strike that reads back as
     the same tree, a kept tag for the others, so that `from_markdown(to_markdown(t)) == t`."""
@@ -405,8 +437,8 @@ def to_markdown(nodes: Markup) -> str:
     guess: dict[int, str] = {}
     _guess(nodes, "", guess, [0])
     written = _write_md(nodes, guess, False, [0])
-    if from_markdown(written) == nodes:
-        return written  # one parse for the usual cue
+    if _surely_read_back(nodes, False) or from_markdown(written) == nodes:
+        return written  # no parse, or one, for the usual cue
     # Otherwise span by span, outermost first: Markdown where it reads back, a kept tag not.
     spans = list(_spans(nodes))
     for everything in (False, True):
