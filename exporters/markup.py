@@ -53,10 +53,19 @@ _SRT_TAGS = frozenset({"b", "i", "u", "s", "font"})
 # What Markdown can say itself, each with the delimiters to try (the second where the first
 # would run into a neighbour: `**_x_**`, not `***x***`, for bold around italics).
 _EMPHASIS = {"b": ("**", "__"), "i": ("*", "_"), "s": ("~~",)}
-_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
-_AUTOLINK = re.compile(r"<[A-Za-z][A-Za-z0-9+.-]{1,31}:|<[^\s<>@]+@")
-_MD_ENTITY = re.compile(r"&(#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_EVERY_SIGN = re.compile(r"[!-/:-@\[-`{-~]")  # ASCII punctuation: each may be escaped
+_SOME_SIGNS = re.compile(
+    r"\\(?=[!-/:-@\[-`{-~\n]|\Z)"  # a backslash before punctuation or a line's end
+    r"|&(?=#\d{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)"
+    r"|<(?=" + _TAG[1:] + r"|[A-Za-z][A-Za-z0-9+.-]{1,31}:|[^\s<>@]+@)",
+    re.IGNORECASE,
+)
 _SPACED_BREAK = re.compile(r"[ \t]*\n[ \t]*")
+# Tags deeper than this are dropped (their words kept): every function here recurses.
+MAX_DEPTH = 40
+# Past these, a value is written without trying Markdown span by span (each try is a parse).
+LONG_VALUE = 100_000
+MANY_SPANS = 24
 
 
 @dataclass
@@ -79,6 +88,7 @@ class _Builder:
 
     def __init__(self) -> None:
         self.stack = [_Open("", "")]
+        self.too_deep: dict[str, int] = {}  # tags opened past MAX_DEPTH, by name
 
     def text(self, text: str) -> None:
         if not text:
@@ -90,11 +100,17 @@ class _Builder:
             children.append(text)
 
     def open(self, tag: str, attrs: str = "") -> None:
+        if len(self.stack) > MAX_DEPTH:  # a hostile file: no reader nests this deep
+            self.too_deep[tag] = self.too_deep.get(tag, 0) + 1
+            return
         node = _Open(tag, attrs)
         self.stack[-1].children.append(node)
         self.stack.append(node)
 
     def close(self, tag: str) -> bool:
+        if self.too_deep.get(tag):
+            self.too_deep[tag] -= 1
+            return True
         for depth in range(len(self.stack) - 1, 0, -1):
             if self.stack[depth].tag == tag:
                 del self.stack[depth:]
@@ -107,12 +123,12 @@ class _Builder:
 
 def tidy(nodes: Markup) -> Markup:
     """One form for one markup: neighbouring texts joined, empty texts gone, no spaces around a
-    line break (neither a cue nor Markdown shows them), no line break at either end."""
+    line break (neither a cue nor Markdown shows them), no space or line break at either end."""
     out = list(_joined(nodes))
     if out and isinstance(out[0], str):
-        out[0] = out[0].lstrip("\n")
+        out[0] = out[0].lstrip(" \t\n")
     if out and isinstance(out[-1], str):
-        out[-1] = out[-1].rstrip("\n")
+        out[-1] = out[-1].rstrip(" \t\n")
     return tuple(n for n in out if n != "")
 
 
@@ -160,27 +176,23 @@ def _without_unknown_tags(text: str, vtt: bool) -> str:
     WebVTT parser ignores every one of them and keeps the words; SubRip players (VLC, MPC) hide
     one only when the cue closes it later, and show the others as typed, as Critique does."""
     unknown = [m for m in _ANY_TAG.finditer(text) if not _KEPT_TAG.fullmatch(m.group(0))]
+    if not unknown:
+        return text
     if not vtt:
+        waiting: dict[str, list[re.Match[str]]] = {}
         paired: list[re.Match[str]] = []
-        for n, start in enumerate(unknown):
-            if start.group(1) or start in paired:
-                continue
-            end = next(
-                (
-                    m
-                    for m in unknown[n + 1 :]
-                    if m.group(1)
-                    and m not in paired
-                    and m.group(2).lower() == start.group(2).lower()
-                ),
-                None,
-            )
-            if end is not None:
-                paired += [start, end]
-        unknown = paired
-    for match in sorted(unknown, key=lambda m: m.start(), reverse=True):
-        text = text[: match.start()] + text[match.end() :]
-    return text
+        for match in unknown:
+            name = match.group(2).lower()
+            if not match.group(1):
+                waiting.setdefault(name, []).append(match)
+            elif waiting.get(name):
+                paired += [waiting[name].pop(), match]
+        unknown = sorted(paired, key=lambda m: m.start())
+    kept, pos = [], 0
+    for match in unknown:
+        kept.append(text[pos : match.start()])
+        pos = match.end()
+    return "".join(kept) + text[pos:]
 
 
 def from_cue(text: str, vtt: bool = True) -> Markup:
@@ -277,26 +289,29 @@ def _markdown() -> MarkdownIt:
     )
 
 
-def _kept_tags(text: str) -> tuple[str, dict[str, re.Match[str]]]:
+def _kept_tags(text: str) -> tuple[str, re.Pattern[str], list[re.Match[str]]]:
     """The text with each kept tag (one not escaped by a backslash) swapped for '<', a character
-    of Unicode's private use area the text does not hold, and '>': Markdown parses around it as
-    around the tag (its emphasis rules look at the '<' and '>'), and no Markdown reads it."""
-    found: dict[str, re.Match[str]] = {}
+    of Unicode's private use area the text does not hold, its number and '>': Markdown parses
+    around it as around the tag (its emphasis rules look at the '<' and '>'), and no Markdown
+    reads it. Also the pattern that finds them again, and the tags by number."""
+    present = set(text)
+    marker = next(
+        chr(c) for c in (*range(0xE000, 0xF900), *range(0xF0000, 0xFFFFE)) if chr(c) not in present
+    )
+    found: list[re.Match[str]] = []
     parts: list[str] = []
     pos = 0
-    spare = (chr(c) for c in range(0xE000, 0xF900) if chr(c) not in text)
     for match in _KEPT_TAG.finditer(text):
-        slashes = len(text[: match.start()]) - len(text[: match.start()].rstrip("\\"))
+        slashes = 0
+        while match.start() - slashes > 0 and text[match.start() - slashes - 1] == "\\":
+            slashes += 1
         if slashes % 2:
             continue
-        marker = next(spare, None)
-        if marker is None:
-            break
-        found[marker] = match
-        parts += [text[pos : match.start()], f"<{marker}>"]
+        parts += [text[pos : match.start()], f"<{marker}{len(found)}>"]
+        found.append(match)
         pos = match.end()
     parts.append(text[pos:])
-    return "".join(parts), found
+    return "".join(parts), re.compile(f"<{marker}(\\d+)>"), found
 
 
 def from_markdown(text: str) -> Markup:
@@ -304,24 +319,23 @@ def from_markdown(text: str) -> Markup:
     kept tags. Headings, lists and quotes are not read: a value is inline text."""
     if _PLAIN.fullmatch(text):
         return tidy((text,))  # nothing Markdown or a tag could mean: the words as they are
-    source, kept = _kept_tags(text)
+    source, placeholder, kept = _kept_tags(text)
 
     def literal(content: str) -> str:
-        if not kept:
-            return content
-        return re.sub(f"<([{''.join(kept)}])>", lambda m: kept[m.group(1)].group(0), content)
+        return (
+            placeholder.sub(lambda m: kept[int(m.group(1))].group(0), content) if kept else content
+        )
 
     build = _Builder()
     for token in _markdown().parseInline(source)[0].children or ():
         kind = token.type
         if kind == "text":
-            for piece in (
-                re.split(f"<([{''.join(kept)}])>", token.content) if kept else [token.content]
-            ):
-                match = kept.get(piece)
-                if match is None:
+            pieces = placeholder.split(token.content) if kept else [token.content]
+            for n, piece in enumerate(pieces):
+                if n % 2 == 0:  # words; between them, the numbers of kept tags
                     build.text(piece)
                     continue
+                match = kept[int(piece)]
                 tag, attrs = _canonical(match.group(2), match.group(3), match.group(4))
                 build.close(tag) if match.group(1) else build.open(tag, attrs)
         elif kind in ("softbreak", "hardbreak"):
@@ -340,20 +354,11 @@ def from_markdown(text: str) -> Markup:
 
 
 def _escape_md(text: str, everything: bool) -> str:
+    """Text Markdown reads back as the same words: every ASCII punctuation escaped, or (the
+    first try) only what would start a kept tag, an autolink, an entity or an escape."""
     if _PLAIN.fullmatch(text):
         return text
-    if everything:
-        return "".join(f"\\{c}" if c in _PUNCTUATION else c for c in text)
-    out = []
-    for n, c in enumerate(text):
-        tag = c == "<" and (_KEPT_TAG.match(text, n) or _AUTOLINK.match(text, n))
-        entity = c == "&" and _MD_ENTITY.match(text, n)
-        # a backslash escapes only punctuation or a line's end; '\h' is two characters
-        sign = c == "\\" and (
-            n + 1 == len(text) or text[n + 1] in _PUNCTUATION or text[n + 1] == "\n"
-        )
-        out.append(f"\\{c}" if sign or tag or entity else c)
-    return "".join(out)
+    return (_EVERY_SIGN if everything else _SOME_SIGNS).sub(r"\\\g<0>", text)
 
 
 def _write_md(nodes: Markup, chosen: dict[int, str], everything: bool, count: list[int]) -> str:
@@ -432,20 +437,27 @@ def to_markdown(nodes: Markup) -> str:
     """The tree as a stored value: Markdown for each bold, italic and strike that reads back as
     the same tree, a kept tag for the others, so that `from_markdown(to_markdown(t)) == t`."""
     nodes = tidy(nodes)
-    if all(isinstance(n, str) for n in nodes) and _PLAIN.fullmatch("".join(nodes)):  # type: ignore[arg-type]
-        return "".join(nodes)  # type: ignore[arg-type]
+    if all(isinstance(n, str) for n in nodes):
+        words = "".join(n for n in nodes if isinstance(n, str))
+        if _PLAIN.fullmatch(words):
+            return words
     guess: dict[int, str] = {}
     _guess(nodes, "", guess, [0])
     written = _write_md(nodes, guess, False, [0])
-    if _surely_read_back(nodes, False) or from_markdown(written) == nodes:
-        return written  # no parse, or one, for the usual cue
-    # Otherwise span by span, outermost first: Markdown where it reads back, a kept tag not.
+    if _surely_read_back(nodes, False):
+        return written  # no parse for the usual cue
+    if len(written) > LONG_VALUE:  # a whole file in one cue: no Markdown, every sign escaped
+        return _write_md(nodes, {}, True, [0])
+    if from_markdown(written) == nodes:
+        return written
+    # Otherwise span by span, outermost first: Markdown where it reads back, a kept tag not
+    # (with many spans, kept tags for all: each try is a parse).
     spans = list(_spans(nodes))
     for everything in (False, True):
         chosen: dict[int, str] = {}
         if from_markdown(_write_md(nodes, chosen, everything, [0])) != nodes:
             continue
-        for number, span in enumerate(spans):
+        for number, span in enumerate(spans if len(spans) <= MANY_SPANS else ()):
             if span.attrs or span.tag not in _EMPHASIS:
                 continue
             for delimiter in _EMPHASIS[span.tag]:

@@ -201,3 +201,16 @@ def test_an_html_body_keeps_its_emphasis_and_goes_out_as_cue_tags(tmp_path: Path
         'Le <i>décor</i> <b>change <i>vite</i></b> <u>ici</u>, <s>pas là</s>, <font color="red">'
         "rouge</font>\nsecond\nline &amp; co"
     )
+
+
+def test_hostile_cues_end_with_their_words(tmp_path: Path) -> None:
+    """Nesting no reader needs, thousands of spans and a whole file in one cue: read, stored
+    and written back without a crash (every function of the tree recurses), words kept."""
+    deep = "<i><b>" * 3000 + "deep" + "</b></i>" * 3000
+    many = " ".join(f"<i> x{n}</i><u>y</u>" for n in range(2000))
+    long = "<b>bold</b> " + "5 * 3 < 4 & [a](b) " * 6_000  # past LONG_VALUE once escaped
+    for cue in (deep, many, long):
+        for vtt in (True, False):
+            annotation, again = through_a_project(cue, vtt, tmp_path)
+            assert plain(from_cue(again, vtt)) == plain(from_cue(cue, vtt))
+            assert plain(from_markdown(annotation.value)) == plain(from_cue(cue, vtt))
