@@ -222,7 +222,10 @@ def from_cue(text: str, vtt: bool = True) -> Markup:
 
 
 class _HTMLReader(HTMLParser):
-    _BREAKS = {"br": "\n", "p": "\n\n", "div": "\n", "li": "\n", "tr": "\n"}
+    _BREAKS = {
+        **{"br": "\n", "p": "\n\n", "div": "\n", "li": "\n", "tr": "\n", "blockquote": "\n\n"},
+        **{f"h{n}": "\n\n" for n in range(1, 7)},
+    }
     _SKIPPED = {"script", "style", "head", "title"}
 
     def __init__(self) -> None:
@@ -245,7 +248,7 @@ class _HTMLReader(HTMLParser):
         tag = _SAME.get(tag, tag)
         if tag in self._SKIPPED:
             self.skipping = max(0, self.skipping - 1)
-        elif tag in ("p", "div"):
+        elif tag in self._BREAKS and tag not in ("br", "li", "tr"):  # a block ends: a line ends
             self.build.text(self._BREAKS[tag])
         else:
             self.build.close(tag)

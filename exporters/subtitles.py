@@ -310,9 +310,10 @@ def _collect_srt(text: str, info: ImportedFile) -> list[tuple[str, object]]:
 
 
 def read(path: Path, rate: Fraction | None = None, encoding: str | None = None) -> ImportedList:
-    """Cues of a WebVTT or SubRip file, each cue's text as the value (italics and bold as
-    Markdown, voices as tags, identifier and settings kept as tags); Critique's own VTT
-    restores every field from its NOTEs. Bad blocks are skipped and counted."""
+    """Cues of a WebVTT or SubRip file, each cue's text as the value (its markup in any
+    nesting, see `cue_value`; a voice speaking the whole cue, the identifier and the settings
+    kept as tags); Critique's own VTT restores every field from its NOTEs. Bad blocks are
+    skipped and counted."""
     try:
         raw = path.read_bytes()
     except OSError as err:
