@@ -66,6 +66,8 @@ MAX_DEPTH = 40
 # Past these, a value is written without trying Markdown span by span (each try is a parse).
 LONG_VALUE = 100_000
 MANY_SPANS = 24
+# Characters of Unicode's private use areas: one the text does not hold marks its kept tags.
+_SPARE = "".join(chr(c) for c in (*range(0xE000, 0xF900), *range(0xF0000, 0xFFFFE)))
 
 
 @dataclass
@@ -298,9 +300,7 @@ def _kept_tags(text: str) -> tuple[str, re.Pattern[str], list[re.Match[str]]]:
     around it as around the tag (its emphasis rules look at the '<' and '>'), and no Markdown
     reads it. Also the pattern that finds them again, and the tags by number."""
     present = set(text)
-    marker = next(
-        chr(c) for c in (*range(0xE000, 0xF900), *range(0xF0000, 0xFFFFE)) if chr(c) not in present
-    )
+    marker = next(c for c in _SPARE if c not in present)
     found: list[re.Match[str]] = []
     parts: list[str] = []
     pos = 0
