@@ -11,37 +11,22 @@ from __future__ import annotations
 import re
 import zlib
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
-from markdown_it import MarkdownIt
-
 from exporters.document import ExportItem
+from exporters.markup import from_markdown, plain
 
 # Heading and quote signs at the start of a line are Markdown's, not the annotator's words;
 # list numbers and bullets are kept (they are words an editor reads).
 _BLOCK_SIGN = re.compile(r"^\s{0,3}(?:#{1,6}[ \t]+|>[ \t]?)")
 
 
-@cache
-def _inline_parser() -> MarkdownIt:
-    return MarkdownIt("commonmark")
-
-
 def plain_text(text: str) -> str:
-    """Annotators write Markdown (`**without a cut**`, `*décor*`); an editor's marker shows
-    text as typed, so the signs are taken out (not escaped): the words stay, line by line."""
-    lines = []
-    for line in text.splitlines():
-        words: list[str] = []
-        for token in _inline_parser().parseInline(_BLOCK_SIGN.sub("", line)):
-            for child in token.children or ():
-                if child.type in ("text", "code_inline", "image"):
-                    words.append(child.content)
-                elif child.type in ("softbreak", "hardbreak"):
-                    words.append(" ")
-        lines.append("".join(words))
-    return "\n".join(lines)
+    """Annotators write Markdown (`**without a cut**`, `*décor*`) and values keep subtitle tags
+    (`<u>`, `<font color="red">`); an editor's marker shows text as typed, so the signs and
+    tags are taken out (not escaped) through the same tree as every other writer: the words
+    stay, line by line."""
+    return "\n".join(plain(from_markdown(_BLOCK_SIGN.sub("", line))) for line in text.splitlines())
 
 
 def one_line(text: str, limit: int = 120) -> str:

@@ -13,12 +13,12 @@ import uuid as uuid_module
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
-from html import escape, unescape
 from pathlib import Path
 from typing import Any
 
 from critique_app.domain.model import Annotation, FrameRange, Region, now_iso
 from critique_app.errors import UserError
+from exporters import markup
 from exporters.document import (
     ExportContext,
     ExportDocument,
@@ -46,40 +46,34 @@ def _one_film(doc: ExportDocument, fmt: str) -> None:
         )
 
 
-_MARKDOWN = re.compile(r"(\*\*|\*)(?=\S)(.+?)(?<=\S)\1", re.DOTALL)
-
-
 def _special(tag: str) -> bool:
     return tag.startswith((ID_TAG, SETTINGS_TAG, VOICE_TAG))
 
 
-def _cue_text(item: ExportItem, markup: bool) -> str:
-    """The cue's words: the value when there is one (Markdown italics and bold as <i>, <b>;
-    one voice as <v Name>); else the category, tags and note. Nothing at all gives an empty
-    cue, never a placeholder that would come back as text."""
+def _cue_text(item: ExportItem, vtt: bool) -> str:
+    """The cue's words: the value when there is one (its markup written back as cue tags, one
+    voice as <v Name>); else the category, tags and note. Nothing at all gives an empty cue,
+    never a placeholder that would come back as text."""
     a = item.annotation
     if a is not None and a.value:
-        lines = a.value.split("\n")
+        tree = markup.from_markdown(a.value)
         voices = [t[len(VOICE_TAG) :] for t in a.tags if t.startswith(VOICE_TAG)]
     else:
         head = item.category_label
         tags = [t for t in a.tags if not _special(t)] if a else []
         if tags:
             head = f"{head} · {', '.join(tags)}" if head else ", ".join(tags)
-        lines = ([head] if head else []) + item.text.splitlines()
+        tree = (
+            (f"{head}\n",) + markup.from_markdown(item.text)
+            if head
+            else markup.from_markdown(item.text)
+        )
         voices = []
+    if vtt and len(voices) == 1 and tree and not markup.voices(tree):
+        tree = (markup.Span("v", f" {voices[0]}", tree),)
     # A blank line ends a cue and '-->' starts a timing line: neither may reach the file.
-    lines = [ln.replace("-->", "→") for ln in lines if ln.strip()]
-    text = "\n".join(escape(ln, quote=False) if markup else ln for ln in lines)
-    text = _MARKDOWN.sub(
-        lambda m: (
-            f"<{'b' if m.group(1) == '**' else 'i'}>{m.group(2)}</{'b' if m.group(1) == '**' else 'i'}>"
-        ),
-        text,
-    )
-    if markup and len(voices) == 1 and text:
-        text = f"<v {escape(voices[0], quote=False)}>{text}"
-    return text
+    lines = markup.to_cue(tree, vtt).split("\n")
+    return "\n".join(ln.replace("-->", "→") for ln in lines if ln.strip())
 
 
 def _meta(item: ExportItem) -> str:
@@ -143,7 +137,7 @@ def write_vtt(doc: ExportDocument, out: Path, ctx: ExportContext) -> None:
         timing = f"{_stamp(item.start_seconds)} --> {_stamp(item.end_seconds)}"
         if settings and "-->" not in settings:
             timing += " " + settings
-        parts.append(f"{ident}\n{timing}\n{_cue_text(item, markup=True)}".rstrip("\n"))
+        parts.append(f"{ident}\n{timing}\n{_cue_text(item, vtt=True)}".rstrip("\n"))
     out.write_text("\n\n".join(parts) + "\n", encoding="utf-8")
 
 
@@ -153,7 +147,7 @@ def write_srt(doc: ExportDocument, out: Path, ctx: ExportContext) -> None:
     ordered = sorted(doc.items, key=lambda i: (i.range.start, i.position))
     for number, item in enumerate(ordered, start=1):
         times = f"{_stamp(item.start_seconds, True)} --> {_stamp(item.end_seconds, True)}"
-        parts.append(f"{number}\n{times}\n{_cue_text(item, markup=False)}")
+        parts.append(f"{number}\n{times}\n{_cue_text(item, vtt=False)}")
     out.write_text("\n\n".join(parts) + "\n", encoding="utf-8")
 
 
@@ -162,15 +156,6 @@ def write_srt(doc: ExportDocument, out: Path, ctx: ExportContext) -> None:
 _VTT_TIME = re.compile(r"(?:(\d{2,}):)?([0-5]\d):([0-5]\d)\.(\d{3})")
 _SRT_TIME = re.compile(r"(\d{1,}):([0-5]?\d):([0-5]?\d)[,.](\d{1,3})")
 _TIMING = re.compile(r"^\s*(\S+)[ \t]+-->[ \t]+(\S+)(.*)$")
-# The cue-text tags of the WebVTT spec (and what SRT files use); anything else after '<' is
-# text: '2<3,5>1' stays as written.
-_TAG = re.compile(
-    r"<(/?)(c|i|b|u|v|lang|ruby|rt|font)((?:\.[^\s.<>]+)*)(?:[ \t]([^<>]*))?>"
-    r"|<(\d+:)?\d{2}:\d{2}\.\d{3}>",
-    re.IGNORECASE,
-)
-_ENTITY = re.compile(r"&(amp|lt|gt|nbsp|lrm|rlm|quot|apos|#\d+|#x[0-9a-fA-F]+);")
-_ASS = re.compile(r"\{\\[^{}]*\}")  # ASS/SSA override tags such as {\an8}, {\i1}
 ID_TAG = "vtt-id:"
 SETTINGS_TAG = "vtt-settings:"
 VOICE_TAG = "voice:"
@@ -203,30 +188,19 @@ class Cue:
     text: str
 
 
-def cue_value(text: str) -> tuple[str, list[str]]:
-    """Cue text as a value in Markdown, and the voices it names.
+def cue_value(text: str, vtt: bool = True) -> tuple[str, list[str]]:
+    """Cue text as a value, and the voices it names.
 
-    <i> and <b> become *…* and **…**, <v Name> a voice, other tags (class, lang, ruby,
-    timestamps, font) go; entities are decoded; '<' and '&' that are not tags stay literal;
-    ASS override tags ({\\an8}) are dropped."""
-    voices: list[str] = []
-
-    def tag(match: re.Match[str]) -> str:
-        if match.group(2) is None:
-            return ""  # a karaoke timestamp
-        closing, name, annotation = match.group(1), match.group(2).lower(), match.group(4)
-        if name == "i":
-            return "*"
-        if name == "b":
-            return "**"
-        if name == "v" and not closing and annotation and annotation.strip():
-            voices.append(annotation.strip())
-        return ""
-
-    text = _ASS.sub("", text)
-    text = _TAG.sub(tag, text)
-    text = _ENTITY.sub(lambda m: unescape(m.group(0)).replace("\u00a0", " "), text)
-    return text.strip("\n"), voices
+    The markup is stored as `markup.to_markdown` writes it (bold, italics and strike as
+    Markdown, other tags kept); a voice that speaks the whole cue is named in the annotation's
+    tags instead. Entities are decoded; '<' and '&' that are not tags stay literal; ASS
+    override tags other than {\\i1}, {\\b1}, {\\u1}, {\\s1} ({\\an8}) are dropped."""
+    tree = markup.from_cue(text, vtt)
+    names = markup.voices(tree)
+    whole = tree[0] if len(tree) == 1 and isinstance(tree[0], markup.Span) else None
+    if whole is not None and whole.tag == "v" and whole.attrs.startswith(" "):
+        tree = whole.children  # one voice for the whole cue, without classes: a tag, as before
+    return markup.to_markdown(tree), names
 
 
 def _collect_vtt(text: str, info: ImportedFile) -> list[tuple[str, object]]:
@@ -336,9 +310,10 @@ def _collect_srt(text: str, info: ImportedFile) -> list[tuple[str, object]]:
 
 
 def read(path: Path, rate: Fraction | None = None, encoding: str | None = None) -> ImportedList:
-    """Cues of a WebVTT or SubRip file, each cue's text as the value (italics and bold as
-    Markdown, voices as tags, identifier and settings kept as tags); Critique's own VTT
-    restores every field from its NOTEs. Bad blocks are skipped and counted."""
+    """Cues of a WebVTT or SubRip file, each cue's text as the value (its markup in any
+    nesting, see `cue_value`; a voice speaking the whole cue, the identifier and the settings
+    kept as tags); Critique's own VTT restores every field from its NOTEs. Bad blocks are
+    skipped and counted."""
     try:
         raw = path.read_bytes()
     except OSError as err:
@@ -370,7 +345,7 @@ def read(path: Path, rate: Fraction | None = None, encoding: str | None = None) 
             continue
         assert isinstance(item, Cue)
         try:
-            info.add(_imported(pending, item, film, path, len(info.entries)))
+            info.add(_imported(pending, item, film, path, len(info.entries), is_vtt))
         except (KeyError, ValueError, TypeError) as err:
             raise UserError(f"{path.name}: a Critique record cannot be read ({err}).") from None
         pending = None
@@ -378,7 +353,12 @@ def read(path: Path, rate: Fraction | None = None, encoding: str | None = None) 
 
 
 def _imported(
-    meta: dict[str, Any] | None, cue: Cue, film: dict[str, str], path: Path, number: int
+    meta: dict[str, Any] | None,
+    cue: Cue,
+    film: dict[str, str],
+    path: Path,
+    number: int,
+    vtt: bool = True,
 ) -> Imported:
     if meta is not None:
         m = meta
@@ -413,7 +393,7 @@ def _imported(
             m.get("tier_author"),
             vocabulary_key=m.get("vocabulary_key"),
         )
-    value, voices = cue_value(cue.text)
+    value, voices = cue_value(cue.text, vtt)
     tags = [VOICE_TAG + v for v in voices]
     if cue.ident.strip():
         tags.append(ID_TAG + cue.ident.strip())

@@ -17,6 +17,7 @@ from typing import Any
 
 from critique_app.domain.model import Annotation, FrameRange, Region, now_iso
 from critique_app.errors import UserError
+from exporters import markup
 from exporters.document import (
     ExportContext,
     ExportDocument,
@@ -545,6 +546,9 @@ def _one(
                 note_lines.append(f"{b.get('type', 'Body')}: {uri}")
             continue
         text = _text(b["value"])
+        if str(b.get("format", "")).lower().startswith(("text/html", "application/xhtml")):
+            # HTML bodies: their emphasis kept as a value's Markdown and kept tags, like cues
+            text = markup.to_markdown(markup.from_html(text))
         field_role = b.get("critique:field")
         if purpose == "tagging":
             tags.append(text)

@@ -5,6 +5,7 @@ IIIF -> Critique -> IIIF keeps every value."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections import Counter
@@ -58,6 +59,15 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _words(body: dict[str, Any]) -> str:
+    """A body's text; an HTML body's words (tags out, entities decoded), as a browser shows
+    them: Critique keeps those and its markup, not the HTML source."""
+    text = _text(body["value"])
+    if str(body.get("format", "")).startswith("text/html"):
+        text = html.unescape(re.sub(r"<[^<>]*>", "", text)).strip()
+    return text
+
+
 def _expected(path: Path) -> tuple[Counter, Counter, list[tuple[Fraction, Fraction]]]:
     data = json.loads(path.read_text("utf-8"))
     values: Counter = Counter()
@@ -66,7 +76,7 @@ def _expected(path: Path) -> tuple[Counter, Counter, list[tuple[Fraction, Fracti
     for anno in _annotations(data):
         for b in _bodies(anno):
             purpose = b.get("purpose") or anno.get("motivation")
-            (tags if purpose == "tagging" else values)[_text(b["value"])] += (
+            (tags if purpose == "tagging" else values)[_words(b)] += (
                 1 if purpose != "classifying" else 0
             )
         target = anno.get("target")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import zlib
 from collections import Counter
+from functools import lru_cache
 from typing import Any
 
 from PyQt6.QtCore import QObject
@@ -25,13 +26,16 @@ from critique_app.i18n import _
 from critique_app.media.thumbnails import THUMB_HEIGHT, generate_thumbnails, sample_frames
 from critique_app.progress import Progress
 from critique_app.services.workspace import ProjectWorkspace
+from exporters.markers import plain_text
 
 PALETTE = ("#4f8cc9", "#d9822b", "#3fa46a", "#c0504d", "#8e6bbf", "#2aa1a8", "#c7a431", "#d0609a")
 
 
+@lru_cache(maxsize=4096)  # a film's labels are read again at every redraw of its tiers
 def plain(markdown: str) -> str:
-    """A note's first line without Markdown emphasis marks, for a bar label."""
-    return markdown.translate(str.maketrans("", "", "*_`#>")).strip()
+    """A value's or note's first line as words, for a bar label: Markdown signs and the
+    subtitle tags a value keeps (`<u>`, `<font color=…>`) taken out, as for editors' markers."""
+    return plain_text(markdown).strip()
 
 
 def colour_for(key: str) -> str:
