@@ -26,6 +26,7 @@ from critique_app.domain.model import Annotation, Category, Film, FrameRange, Re
 from critique_app.domain.reading_limits import check_size, reading_limits
 from critique_app.errors import UserError
 from critique_app.progress import NO_PROGRESS, Progress
+from critique_app.services.import_fit import PastTheEnd, Reattached, reattach
 from exporters.document import Imported, ImportedFile
 
 READERS = {
@@ -53,6 +54,8 @@ class ImportSummary:
     notes: list[str] = field(default_factory=list)  # e.g. 'read as Windows-1252'
     new_vocabularies: list[str] = field(default_factory=list)
     regions_without_size: int = 0  # xywh= in pixels on a film whose size is unknown
+    past_the_end: PastTheEnd = field(default_factory=PastTheEnd)  # cut at the film's end
+    reattached: Reattached = field(default_factory=Reattached)  # their parent left out
 
     def sentence(self, name: str) -> str:
         parts = [f"{self.added} annotation{'s' if self.added != 1 else ''} imported from {name}"]
@@ -64,6 +67,10 @@ class ImportSummary:
             parts.append(f"{self.already_present} already in the project")
         if self.outside_film:
             parts.append(f"{self.outside_film} skipped (beyond the end of the film)")
+        if self.past_the_end.count:
+            parts.append(self.past_the_end.sentence())
+        if self.reattached.count:
+            parts.append(self.reattached.sentence())
         if self.new_tiers:
             shown = ", ".join(self.new_tiers[:12])
             more = len(self.new_tiers) - 12
@@ -404,9 +411,12 @@ def import_entries(
                     annotation,
                     regions=tuple(_moved(r, annotation.range.start) for r in annotation.regions),
                 )
-            if annotation.range.end >= target.frame_count:
+            if annotation.range.start >= target.frame_count:
                 summary.outside_film += 1
                 continue
+            if annotation.range.end >= target.frame_count:
+                # begun inside the film: cut at its end, never dropped (nor its children)
+                annotation = summary.past_the_end.cut(annotation, entry, target)
             tier = tiers.get(entry.tier)
             if tier is None:
                 tier = repo.add_tier(entry.tier, author=entry.tier_author)
@@ -429,6 +439,7 @@ def import_entries(
             )
             if target.id not in summary.film_ids:
                 summary.film_ids.append(target.id or 0)
+        new = reattach(new, found, known, summary.reattached)
         if new:
             # one transaction: all of them or none (and one disk sync, not one per annotation)
             if stack is not None:

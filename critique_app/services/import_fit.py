@@ -1,0 +1,138 @@
+"""Fitting imported annotations to their film and to each other: a span that runs past the
+film's end is cut at the end (a IIIF range written to the next whole second, a chapter that
+holds it), and a child whose parent was left out hangs from its nearest kept ancestor, so no
+annotation keeps a parent that points nowhere. Both are said in the import's sentence."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from critique_app.domain.model import Annotation, Film, FrameRange
+from critique_app.i18n import _, ngettext
+from exporters.document import Imported
+
+SHOWN = 3  # examples named in a sentence
+
+
+def clock(seconds: Fraction) -> str:
+    """9:32.034, 2:01:18.422: a time as a person reads it in a sentence."""
+    millis = round(seconds * 1000)
+    hours, rest = divmod(millis, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    whole, millis = divmod(rest, 1000)
+    if hours:
+        return f"{hours}:{minutes:02d}:{whole:02d}.{millis:03d}"
+    return f"{minutes}:{whole:02d}.{millis:03d}"
+
+
+def _label(annotation: Annotation, tier: str) -> str:
+    text = annotation.value.strip().splitlines()[0] if annotation.value.strip() else ""
+    if not text:
+        return _("an annotation of {tier}").format(tier=tier)
+    return f"“{text[:40]}…”" if len(text) > 40 else f"“{text}”"
+
+
+def _more(shown: str, count: int) -> str:
+    more = count - SHOWN
+    if more <= 0:
+        return shown
+    return shown + ngettext(" and {count} more", " and {count} more", more).format(count=more)
+
+
+@dataclass
+class PastTheEnd:
+    """Annotations that started inside their film and ended past it, cut at its last frame."""
+
+    count: int = 0
+    examples: list[str] = field(default_factory=list)
+    film_ends: set[str] = field(default_factory=set)
+
+    def cut(self, annotation: Annotation, entry: Imported, film: Film) -> Annotation:
+        ended = (
+            entry.seconds[1]
+            if entry.seconds is not None
+            else Fraction(annotation.range.end + 1) / film.rate
+        )
+        self.count += 1
+        self.film_ends.add(clock(Fraction(film.frame_count) / film.rate))
+        if len(self.examples) < SHOWN:
+            self.examples.append(
+                _("{what} ended at {ended}").format(
+                    what=_label(annotation, entry.tier), ended=clock(ended)
+                )
+            )
+        last = film.frame_count - 1
+        return dataclasses.replace(annotation, range=FrameRange(annotation.range.start, last))
+
+    def sentence(self) -> str:
+        which = _more(", ".join(self.examples), self.count)
+        if len(self.film_ends) != 1:  # several films, several ends
+            return ngettext(
+                "{count} annotation ran past the end of its film and was cut at the end: {which}",
+                "{count} annotations ran past the end of their film and were cut at the end: "
+                "{which}",
+                self.count,
+            ).format(count=self.count, which=which)
+        return ngettext(
+            "{count} annotation ran past the end of the film and was cut at its end "
+            "({end}): {which}",
+            "{count} annotations ran past the end of the film and were cut at its end "
+            "({end}): {which}",
+            self.count,
+        ).format(count=self.count, end=next(iter(self.film_ends)), which=which)
+
+
+@dataclass
+class Reattached:
+    """Children whose parent was left out of the import (beyond the film, unreadable), now
+    under their nearest kept ancestor, or at the top when none was kept."""
+
+    count: int = 0
+    examples: list[str] = field(default_factory=list)
+
+    def sentence(self) -> str:
+        return ngettext(
+            "{count} annotation whose parent was left out now hangs from its nearest kept "
+            "ancestor: {which}",
+            "{count} annotations whose parent was left out now hang from their nearest kept "
+            "ancestor: {which}",
+            self.count,
+        ).format(count=self.count, which=_more(", ".join(self.examples), self.count))
+
+
+def reattach(
+    new: list[Annotation], found: Iterable[Imported], present: set[str], said: Reattached
+) -> list[Annotation]:
+    """`new` with every parent pointing at an annotation that exists: one of `new`, or one in
+    `present` (the project's); a missing parent gives way to its own parent in the file, and
+    so on up; none kept, the child goes to the top."""
+    parent_of: dict[str, str | None] = {}
+    names: dict[str, str] = {}
+    for entry in found:
+        parent_of.setdefault(entry.annotation.uuid, entry.annotation.parent_uuid)
+        names.setdefault(entry.annotation.uuid, _label(entry.annotation, entry.tier))
+    kept = present | {a.uuid for a in new}
+    out = []
+    for a in new:
+        up = a.parent_uuid
+        seen: set[str] = set()
+        while up is not None and up not in kept and up not in seen:
+            seen.add(up)
+            up = parent_of.get(up)
+        if up in seen:
+            up = None  # a loop of parents in the file, none of them kept
+        if up != a.parent_uuid:
+            said.count += 1
+            if len(said.examples) < SHOWN:
+                where = (
+                    _("now under {parent}").format(parent=names.get(up, up))
+                    if up is not None
+                    else _("now at the top")
+                )
+                said.examples.append(f"{names.get(a.uuid, a.uuid)} ({where})")
+            a = dataclasses.replace(a, parent_uuid=up)
+        out.append(a)
+    return out
