@@ -14,16 +14,29 @@ import bisect
 import dataclasses
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from fractions import Fraction
+from typing import Protocol, TypeVar
 
 from critique_app.domain.model import Vocabulary
 from critique_app.i18n import _, ngettext
 from exporters.document import TierSpec
 
-if TYPE_CHECKING:
-    from exporters.elan import _Ann
-
 TIME_CHILDREN = ("Time_Subdivision", "Included_In")
+
+
+class _Annotation(Protocol):
+    """An annotation as the EAF reader holds it (exporters.elan._Ann)."""
+
+    ident: str
+    tier: str
+    ref1: str | None  # time slots of an aligned annotation
+    ref2: str | None
+    parent: str | None  # the parent annotation's id
+    start: Fraction | None  # milliseconds, once placed
+    end: Fraction | None
+
+
+_Ann = TypeVar("_Ann", bound=_Annotation)
 
 
 def link_time_children(anns: dict[str, _Ann], tiers: dict[str, TierSpec]) -> list[_Ann]:
@@ -41,7 +54,7 @@ def link_time_children(anns: dict[str, _Ann], tiers: dict[str, TierSpec]) -> lis
         if spec.constraint not in TIME_CHILDREN or spec.parent is None:
             continue
         parents = placed.get(spec.parent, [])
-        starts = [p.start for p in parents]
+        starts = [p.start for p in parents if p.start is not None]  # all placed: all of them
         # ELAN makes a subdivision share its parent's first and last time slot
         by_slot = {slot: p for p in parents for slot in (p.ref1, p.ref2)}
         for child in placed.get(name, []):
@@ -58,12 +71,12 @@ def link_time_children(anns: dict[str, _Ann], tiers: dict[str, TierSpec]) -> lis
 
 
 def _holds(parent: _Ann, child: _Ann) -> bool:
-    if None in (parent.start, parent.end, child.start, child.end):
+    if parent.start is None or parent.end is None or child.start is None or child.end is None:
         return False
-    return parent.start <= child.start and child.end <= parent.end  # type: ignore[operator]
+    return parent.start <= child.start and child.end <= parent.end
 
 
-def _holder(child: _Ann, parents: list[_Ann], starts: list) -> _Ann | None:
+def _holder(child: _Ann, parents: list[_Ann], starts: list[Fraction]) -> _Ann | None:
     """The parent annotation whose span holds the child: among those starting at or before
     it, latest first (annotations of one ELAN tier do not overlap, so ends rise with starts)."""
     if child.start is None:
