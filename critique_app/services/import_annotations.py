@@ -26,7 +26,7 @@ from critique_app.domain.model import Annotation, Category, Film, FrameRange, Re
 from critique_app.domain.reading_limits import check_size, reading_limits
 from critique_app.errors import UserError
 from critique_app.progress import NO_PROGRESS, Progress
-from critique_app.services.import_fit import PastTheEnd, Reattached, reattach
+from critique_app.services.import_fit import AfterTheEnd, PastTheEnd, Reattached, reattach
 from exporters.document import Imported, ImportedFile
 
 READERS = {
@@ -44,7 +44,6 @@ LARGE_IMPORT = 1000  # above this many annotations the command line says the siz
 class ImportSummary:
     added: int = 0
     already_present: int = 0
-    outside_film: int = 0
     new_tiers: list[str] = field(default_factory=list)
     unknown_categories: set[str] = field(default_factory=set)
     film_ids: list[int] = field(default_factory=list)  # the films annotations went onto
@@ -55,7 +54,13 @@ class ImportSummary:
     new_vocabularies: list[str] = field(default_factory=list)
     regions_without_size: int = 0  # xywh= in pixels on a film whose size is unknown
     past_the_end: PastTheEnd = field(default_factory=PastTheEnd)  # cut at the film's end
+    after_the_end: AfterTheEnd = field(default_factory=AfterTheEnd)  # left out
     reattached: Reattached = field(default_factory=Reattached)  # their parent left out
+
+    @property
+    def outside_film(self) -> int:
+        """How many began after the end of their film (left out)."""
+        return self.after_the_end.count
 
     def sentence(self, name: str) -> str:
         parts = [f"{self.added} annotation{'s' if self.added != 1 else ''} imported from {name}"]
@@ -65,8 +70,8 @@ class ImportSummary:
             parts.append(f"{self.skipped} {what} skipped{example}")
         if self.already_present:
             parts.append(f"{self.already_present} already in the project")
-        if self.outside_film:
-            parts.append(f"{self.outside_film} skipped (beyond the end of the film)")
+        if self.after_the_end.count:
+            parts.append(self.after_the_end.sentence())
         if self.past_the_end.count:
             parts.append(self.past_the_end.sentence())
         if self.reattached.count:
@@ -412,7 +417,7 @@ def import_entries(
                     regions=tuple(_moved(r, annotation.range.start) for r in annotation.regions),
                 )
             if annotation.range.start >= target.frame_count:
-                summary.outside_film += 1
+                summary.after_the_end.leave_out(annotation, entry, target)
                 continue
             if annotation.range.end >= target.frame_count:
                 # begun inside the film: cut at its end, never dropped (nor its children)

@@ -43,12 +43,28 @@ def _more(shown: str, count: int) -> str:
 
 
 @dataclass
-class PastTheEnd:
-    """Annotations that started inside their film and ended past it, cut at its last frame."""
+class _AtTheEnd:
+    """Annotations of one kind at a film's end, counted, the first few named with a time."""
 
     count: int = 0
     examples: list[str] = field(default_factory=list)
     film_ends: set[str] = field(default_factory=set)
+
+    def _note(self, example: str, film: Film) -> None:
+        self.count += 1
+        self.film_ends.add(clock(Fraction(film.frame_count) / film.rate))
+        if len(self.examples) < SHOWN:
+            self.examples.append(example)
+
+    def _film_end(self) -> str | None:
+        return next(iter(self.film_ends)) if len(self.film_ends) == 1 else None  # else several
+
+    def _which(self) -> str:
+        return _more(", ".join(self.examples), self.count)
+
+
+class PastTheEnd(_AtTheEnd):
+    """Annotations that begin inside their film and end past it, cut at its last frame."""
 
     def cut(self, annotation: Annotation, entry: Imported, film: Film) -> Annotation:
         ended = (
@@ -56,33 +72,56 @@ class PastTheEnd:
             if entry.seconds is not None
             else Fraction(annotation.range.end + 1) / film.rate
         )
-        self.count += 1
-        self.film_ends.add(clock(Fraction(film.frame_count) / film.rate))
-        if len(self.examples) < SHOWN:
-            self.examples.append(
-                _("{what} ended at {ended}").format(
-                    what=_label(annotation, entry.tier), ended=clock(ended)
-                )
-            )
+        what = _label(annotation, entry.tier)
+        self._note(_("{what} ended at {ended}").format(what=what, ended=clock(ended)), film)
         last = film.frame_count - 1
         return dataclasses.replace(annotation, range=FrameRange(annotation.range.start, last))
 
     def sentence(self) -> str:
-        which = _more(", ".join(self.examples), self.count)
-        if len(self.film_ends) != 1:  # several films, several ends
+        end = self._film_end()
+        if end is None:
             return ngettext(
                 "{count} annotation ran past the end of its film and was cut at the end: {which}",
                 "{count} annotations ran past the end of their film and were cut at the end: "
                 "{which}",
                 self.count,
-            ).format(count=self.count, which=which)
+            ).format(count=self.count, which=self._which())
         return ngettext(
             "{count} annotation ran past the end of the film and was cut at its end "
             "({end}): {which}",
             "{count} annotations ran past the end of the film and were cut at its end "
             "({end}): {which}",
             self.count,
-        ).format(count=self.count, end=next(iter(self.film_ends)), which=which)
+        ).format(count=self.count, end=end, which=self._which())
+
+
+class AfterTheEnd(_AtTheEnd):
+    """Annotations that begin at or after their film's end: nothing of them is in the film,
+    so they are left out."""
+
+    def leave_out(self, annotation: Annotation, entry: Imported, film: Film) -> None:
+        began = (
+            entry.seconds[0]
+            if entry.seconds is not None
+            else Fraction(annotation.range.start) / film.rate
+        )
+        what = _label(annotation, entry.tier)
+        self._note(_("{what} began at {began}").format(what=what, began=clock(began)), film)
+
+    def sentence(self) -> str:
+        end = self._film_end()
+        if end is None:
+            return ngettext(
+                "{count} annotation began after the end of its film and was left out: {which}",
+                "{count} annotations began after the end of their film and were left out: {which}",
+                self.count,
+            ).format(count=self.count, which=self._which())
+        return ngettext(
+            "{count} annotation began after the end of the film ({end}) and was left out: {which}",
+            "{count} annotations began after the end of the film ({end}) and were left out: "
+            "{which}",
+            self.count,
+        ).format(count=self.count, end=end, which=self._which())
 
 
 @dataclass

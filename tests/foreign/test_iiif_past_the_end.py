@@ -86,7 +86,10 @@ def test_a_range_wholly_after_the_end_is_left_out_and_its_chapters_are_cut() -> 
         assert summary.past_the_end.count == 3
         assert got["Atto Primo"].parent_uuid == got["Gaetano Donizetti, L'Elisir D'Amore"].uuid
         _no_parent_points_nowhere(project)
-        assert "1 skipped (beyond the end of the film)" in summary.sentence(OPERA.name)
+        assert (
+            "1 annotation began after the end of the film (59:59.996) and was left out: "
+            "“Atto Secondo” began at 1:06:11.240"
+        ) in summary.sentence(OPERA.name)
 
 
 def _annotation(ident: str, text: str, target: str, parent: str | None = None) -> dict:
