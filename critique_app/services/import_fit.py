@@ -148,30 +148,42 @@ def reattach(
     """`new` with every parent pointing at an annotation that exists: one of `new`, or one in
     `present` (the project's); a missing parent gives way to its own parent in the file, and
     so on up; none kept, the child goes to the top."""
-    parent_of: dict[str, str | None] = {}
-    names: dict[str, str] = {}
-    for entry in found:
-        parent_of.setdefault(entry.annotation.uuid, entry.annotation.parent_uuid)
-        names.setdefault(entry.annotation.uuid, _label(entry.annotation, entry.tier))
-    kept = present | {a.uuid for a in new}
+    added = {a.uuid for a in new}
+
+    def kept(uuid: str) -> bool:
+        return uuid in added or uuid in present
+
+    if all(a.parent_uuid is None or kept(a.parent_uuid) for a in new):
+        return new  # the usual case: nothing to look up
+    entries: dict[str, Imported] = {}
+    for one in found:
+        entries.setdefault(one.annotation.uuid, one)
+
+    def name(uuid: str) -> str:
+        known = entries.get(uuid)
+        if known is None:
+            return _("an annotation already in the project")
+        return _label(known.annotation, known.tier)
+
     out = []
     for a in new:
         up = a.parent_uuid
         seen: set[str] = set()
-        while up is not None and up not in kept and up not in seen:
+        while up is not None and not kept(up) and up not in seen:
             seen.add(up)
-            up = parent_of.get(up)
+            above = entries.get(up)
+            up = above.annotation.parent_uuid if above is not None else None
         if up in seen:
             up = None  # a loop of parents in the file, none of them kept
         if up != a.parent_uuid:
             said.count += 1
             if len(said.examples) < SHOWN:
                 where = (
-                    _("now under {parent}").format(parent=names.get(up, up))
+                    _("now under {parent}").format(parent=name(up))
                     if up is not None
                     else _("now at the top")
                 )
-                said.examples.append(f"{names.get(a.uuid, a.uuid)} ({where})")
+                said.examples.append(f"{name(a.uuid)} ({where})")
             a = dataclasses.replace(a, parent_uuid=up)
         out.append(a)
     return out
