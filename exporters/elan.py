@@ -43,6 +43,7 @@ from exporters.document import (
     TierSpec,
     safe_name,
 )
+from exporters.elan_links import keep_empty_vocabularies, link_time_children, unplaced_sentence
 from exporters.subtitles import _one_film
 
 CATEGORY_TYPE = "critique-category"
@@ -200,6 +201,7 @@ def write(doc: ExportDocument, out: Path, ctx: ExportContext) -> None:
     order = sorted(tier_of, key=lambda n: _depth(tier_of[n], known))
     tiers: list[ET.Element] = []
     types: dict[str, Tier | None] = {}
+    slots_of: dict[str, dict[int, str]] = {}  # an aligned annotation's slots, by time
     for name in order:
         tier = tier_of[name]
         entries = by_tier.get(name, [])
@@ -208,6 +210,7 @@ def write(doc: ExportDocument, out: Path, ctx: ExportContext) -> None:
         lt = (tier.linguistic_type if tier else None) or CATEGORY_TYPE
         types.setdefault(lt, tier if tier and tier.linguistic_type else None)
         symbolic = bool(tier and tier.constraint in _SYMBOLIC)
+        subdivision = bool(tier and tier.constraint == "Time_Subdivision")
         lanes = [entries] if (symbolic or name in has_children) else _lanes(entries) or [[]]
         for number, lane in enumerate(lanes, start=1):
             tier_id = name if number == 1 else f"{name} ({number})"
@@ -243,8 +246,18 @@ def write(doc: ExportDocument, out: Path, ctx: ExportContext) -> None:
                     tag = "REF_ANNOTATION"
                 else:
                     rate = item.film.rate
-                    attrs["TIME_SLOT_REF1"] = slot(ms(item.range.start, rate))
-                    attrs["TIME_SLOT_REF2"] = slot(ms(item.range.end + 1, rate))
+                    times = (ms(item.range.start, rate), ms(item.range.end + 1, rate))
+                    # A time subdivision shares its parent's time slots (and its neighbours'),
+                    # as ELAN writes it: that is how ELAN and other readers find the parent.
+                    shared = slots_of.get(a.parent_uuid or "") if subdivision else None
+                    refs = []
+                    for at in times:
+                        if shared is None:
+                            refs.append(slot(at))
+                        else:
+                            refs.append(shared.get(at) or shared.setdefault(at, slot(at)))
+                    attrs["TIME_SLOT_REF1"], attrs["TIME_SLOT_REF2"] = refs
+                    slots_of[a.uuid] = {times[1]: refs[1], times[0]: refs[0]}
                     tag = "ALIGNABLE_ANNOTATION"
                 if item.category and item.category.id in vocab_of:
                     attrs["CVE_REF"] = _cve_id(item.category.key)
@@ -396,7 +409,7 @@ def _vocabularies(root: ET.Element) -> list[Vocabulary]:
                     position=n,
                 )
             )
-        if key and cats:
+        if key:  # an empty CV too: ELAN keeps it, and so does the project (elan_links)
             found.append(
                 Vocabulary(key=key, name=key, description=description, categories=tuple(cats))
             )
@@ -554,8 +567,9 @@ def read(path: Path, rate: Fraction | None = None) -> ImportedList:
     external: dict[str, dict[str, str]] = {}
     for a in anns.values():
         cv = tiers[a.tier].vocabulary_key
-        if a.cve_ref and cv and cv not in cv_keys:
+        if a.cve_ref and cv and (cv not in cv_keys or not cv_keys[cv].categories):
             external.setdefault(cv, {}).setdefault(a.cve_ref, a.value.strip() or a.cve_ref)
+    info.vocabularies = [v for v in info.vocabularies if v.key not in external]
     for cv, entries in external.items():
         vocab = Vocabulary(
             key=cv,
@@ -568,9 +582,15 @@ def read(path: Path, rate: Fraction | None = None) -> ImportedList:
         )
         info.vocabularies.append(vocab)
         cv_keys[cv] = vocab
+    info.vocabularies = keep_empty_vocabularies(root, info.vocabularies, info.notes)
     info.tiers = _parents_first(list(tiers.values()))
     times = _interpolate(list(anns.values()), slots, order)
     _place_children(anns, times, tiers)
+    # Time_Subdivision and Included_In children are aligned annotations: their parent is the
+    # annotation of the parent tier whose span holds them (ELAN writes no reference).
+    unplaced = link_time_children(anns, tiers)
+    if unplaced:
+        info.notes.append(unplaced_sentence(unplaced, lambda a: _where(raw, a.ident)))
     base = props.get("URN") or hashlib.sha256(raw).hexdigest()
     uuids = {
         a.ident: str(uuid_module.uuid5(_NAMESPACE, f"{base}#{a.ident}")) for a in anns.values()

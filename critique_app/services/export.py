@@ -68,14 +68,16 @@ class _Lookup:
         return self.repo.get_vocabulary(vocabularies[0].id) if vocabularies else None
 
     def vocabularies(self, items: Iterable[ExportItem]) -> tuple[Vocabulary, ...]:
-        """Every vocabulary the items' categories or their tiers' ELAN types use."""
+        """Every vocabulary the items' categories or their tiers' ELAN types use, and the
+        empty ones: only an ELAN file brings those (CVs kept in an external file, or never
+        filled), and an EAF export gives them back."""
         items = list(items)
         used = {i.category.vocabulary_id for i in items if i.category}
         keys = {t.vocabulary_key for t in self.tiers.values() if t.vocabulary_key}
         return tuple(
             self.repo.get_vocabulary(v.id)
             for v in self.repo.vocabularies()
-            if v.id in used or v.key in keys
+            if v.id in used or v.key in keys or not v.categories
         )
 
 

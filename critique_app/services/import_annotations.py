@@ -27,6 +27,7 @@ from critique_app.domain.reading_limits import check_size, reading_limits
 from critique_app.errors import UserError
 from critique_app.i18n import _, format_number, ngettext
 from critique_app.progress import NO_PROGRESS, Progress
+from critique_app.services.import_fit import AfterTheEnd, PastTheEnd, Reattached, reattach
 from exporters.document import Imported, ImportedFile
 
 READERS = {
@@ -60,7 +61,6 @@ def _skipped(what: str, count: int) -> str:
 class ImportSummary:
     added: int = 0
     already_present: int = 0
-    outside_film: int = 0
     new_tiers: list[str] = field(default_factory=list)
     unknown_categories: set[str] = field(default_factory=set)
     film_ids: list[int] = field(default_factory=list)  # the films annotations went onto
@@ -70,6 +70,14 @@ class ImportSummary:
     notes: list[str] = field(default_factory=list)  # e.g. 'read as Windows-1252'
     new_vocabularies: list[str] = field(default_factory=list)
     regions_without_size: int = 0  # xywh= in pixels on a film whose size is unknown
+    past_the_end: PastTheEnd = field(default_factory=PastTheEnd)  # cut at the film's end
+    after_the_end: AfterTheEnd = field(default_factory=AfterTheEnd)  # left out
+    reattached: Reattached = field(default_factory=Reattached)  # their parent left out
+
+    @property
+    def outside_film(self) -> int:
+        """How many began after the end of their film (left out)."""
+        return self.after_the_end.count
 
     def sentence(self, name: str) -> str:
         """The import said in clauses, each whole in the language in use (the readers' own
@@ -96,14 +104,12 @@ class ImportSummary:
                     self.already_present,
                 ).format(count=self.already_present)
             )
-        if self.outside_film:
-            parts.append(
-                ngettext(
-                    "{count} skipped (beyond the end of the film)",
-                    "{count} skipped (beyond the end of the film)",
-                    self.outside_film,
-                ).format(count=self.outside_film)
-            )
+        if self.after_the_end.count:
+            parts.append(self.after_the_end.sentence())
+        if self.past_the_end.count:
+            parts.append(self.past_the_end.sentence())
+        if self.reattached.count:
+            parts.append(self.reattached.sentence())
         if self.new_tiers:
             shown = ", ".join(self.new_tiers[:12])
             more = len(self.new_tiers) - 12
@@ -461,9 +467,12 @@ def import_entries(
                     annotation,
                     regions=tuple(_moved(r, annotation.range.start) for r in annotation.regions),
                 )
-            if annotation.range.end >= target.frame_count:
-                summary.outside_film += 1
+            if annotation.range.start >= target.frame_count:
+                summary.after_the_end.leave_out(annotation, entry, target)
                 continue
+            if annotation.range.end >= target.frame_count:
+                # begun inside the film: cut at its end, never dropped (nor its children)
+                annotation = summary.past_the_end.cut(annotation, entry, target)
             tier = tiers.get(entry.tier)
             if tier is None:
                 tier = repo.add_tier(entry.tier, author=entry.tier_author)
@@ -486,6 +495,7 @@ def import_entries(
             )
             if target.id not in summary.film_ids:
                 summary.film_ids.append(target.id or 0)
+        new = reattach(new, found, known, summary.reattached)
         if new:
             # one transaction: all of them or none (and one disk sync, not one per annotation)
             if stack is not None:
