@@ -86,8 +86,12 @@ class Window:
         self.window.show()
         self.window.activateWindow()
         self.c, self.picture = self.window.controller, self.window.video.picture
-        self.frames: list[Any] = []  # every exact frame handed to the view, checked at the end
-        self.c.picture.connect(self.frames.append)
+        # Every exact frame handed to the view is checked, while the user looks (checking a
+        # 1080p picture takes milliseconds that must not fall into a timed step), then let go.
+        self.frames: list[Any] = []
+        self.checked = 0
+        self.wrong: list[int] = []
+        self.c.picture.connect(lambda frame: self.frames.append(frame))
         self.kept_max = 0
         self.window.open_path(path)
         self.wait_painted(0, -1)
@@ -102,8 +106,14 @@ class Window:
         if server is not None:
             self.kept_max = max(self.kept_max, server.kept_bytes)
 
+    def check(self) -> None:
+        frames, self.frames = self.frames, []
+        self.checked += len(frames)
+        self.wrong += [f.index for f in frames if code(f.image) != f.index]
+
     def idle(self, seconds: float) -> None:
         end = time.monotonic() + seconds
+        self.check()
         while time.monotonic() < end:
             self.app.processEvents()
             time.sleep(0.002)
@@ -139,12 +149,20 @@ class Window:
         self.app.processEvents()
 
 
-def in_the_window(path: Path, keys: list[int], steps: int, dwell: float, tmp: Path) -> dict:
+def in_the_window(
+    path: Path, keys: list[int], rounds: int, steps: int, dwell: float, tmp: Path
+) -> dict:
     w = Window(path, tmp / "settings.ini")
-    across, back, forward, hurried, looks = [], [], [], [], []
+    across: list[float] = []
+    back: list[float] = []
+    forward: list[float] = []
+    hurried: list[float] = []
+    looks: list[float] = []
     ahead = min(5, steps // 2)  # the frame jumped to: the ← presses cross the keyframe midway
     try:
-        for key in keys:
+        # Round after round over the keyframes: back at a keyframe, its GOPs have long left
+        # the cache (the budget holds less than a GOP), so every crossing starts cold.
+        for key in [k for _round in range(rounds) for k in keys]:
             w.go(key + ahead)
             looks.append(w.look_behind_s(key))
             w.idle(dwell)
@@ -161,19 +179,20 @@ def in_the_window(path: Path, keys: list[int], steps: int, dwell: float, tmp: Pa
             for _ in range(steps):  # pressed again as soon as the frame shows
                 hurried.append(w.press(+1))
         budget = w.c.fetcher.server.cache_bytes
-        wrong = [f.index for f in w.frames if code(f.image) != f.index]
+        w.check()
     finally:
         w.close()
     return {
         "look_behind_s": [round(s, 3) for s in looks],
         "step_back_across_keyframe": figures(across),
+        "step_back_across_keyframe_ms": [round(s * 1000, 1) for s in across],
         "step_back_other": figures(back),
         "forward_step": figures(forward),
         "forward_step_no_pause": figures(hurried),
         "cache_budget_bytes": budget,
         "cache_kept_max_bytes": w.kept_max,
-        "frames_checked": len(w.frames),
-        "wrong_frames": wrong,
+        "frames_checked": w.checked,
+        "wrong_frames": w.wrong,
     }
 
 
@@ -216,6 +235,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--gops", type=int, default=4, help="GOPs of 250 frames in the film")
     parser.add_argument("--steps", type=int, default=10, help="presses each way per keyframe")
+    parser.add_argument("--rounds", type=int, default=2, help="visits of every keyframe")
     parser.add_argument("--dwell", type=float, default=0.2, help="seconds looked at a frame")
     parser.add_argument("--quick", action="store_true", help="a tiny film, a few steps")
     parser.add_argument("--out", type=Path, default=RESULTS / "step_back.json")
@@ -242,10 +262,11 @@ def run(
     import av
 
     keys = [gop * g for g in range(1, gops)]
-    window = in_the_window(path, keys, steps, dwell, tmp)
+    window = in_the_window(path, keys, 1 if args.quick else args.rounds, steps, dwell, tmp)
     alone = server_alone(path, keys)
     forward = window["forward_step"]["median_ms"]
     ratio = window["step_back_across_keyframe"]["max_ms"] / forward
+    typical = window["step_back_across_keyframe"]["median_ms"] / forward
     before = alone["step_back_across_keyframe"]["max_ms"] / alone["forward_step"]["median_ms"]
     result = {
         "film": {"path": path.name, "size": list(size), "gop": gop, "frames": gop * gops},
@@ -256,6 +277,7 @@ def run(
             "worst_step_back_across_keyframe_vs_forward_step": round(ratio, 3),
             "goal": GOAL,
             "met": ratio <= GOAL,
+            "median_step_back_across_keyframe_vs_forward_step": round(typical, 3),
             "before_worst_step_back_vs_forward_step": round(before, 1),
         },
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
@@ -289,6 +311,8 @@ def run(
         f"frame cache: budget {window['cache_budget_bytes'] / 2**20:.0f} MB, kept at most "
         f"{window['cache_kept_max_bytes'] / 2**20:.1f} MB; peak RSS {result['peak_rss_mb']} MB"
     )
+    print(f"steps back across a keyframe, each (ms): {window['step_back_across_keyframe_ms']}")
+    print(f"median step back across a keyframe / forward step: {typical:.2f}")
     verdict = "ok" if ratio <= GOAL else "MISSED"
     print(
         f"worst step back across a keyframe / forward step: {ratio:.2f} (goal <= {GOAL}) "
