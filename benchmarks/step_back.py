@@ -31,6 +31,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+import psutil
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -93,6 +95,8 @@ class Window:
         self.wrong: list[int] = []
         self.c.picture.connect(lambda frame: self.frames.append(frame))
         self.kept_max = 0
+        self.rss_max = 0  # the window's process, sampled at every painted frame
+        self.process = psutil.Process()
         self.window.open_path(path)
         self.wait_painted(0, -1)
 
@@ -105,6 +109,7 @@ class Window:
         server = self.c.fetcher.server
         if server is not None:
             self.kept_max = max(self.kept_max, server.kept_bytes)
+        self.rss_max = max(self.rss_max, self.process.memory_info().rss)
 
     def check(self) -> None:
         frames, self.frames = self.frames, []
@@ -191,6 +196,7 @@ def in_the_window(
         "forward_step_no_pause": figures(hurried),
         "cache_budget_bytes": budget,
         "cache_kept_max_bytes": w.kept_max,
+        "window_rss_max_mb": round(w.rss_max / 2**20, 1),
         "frames_checked": w.checked,
         "wrong_frames": w.wrong,
     }
@@ -309,7 +315,8 @@ def run(
         )
     print(
         f"frame cache: budget {window['cache_budget_bytes'] / 2**20:.0f} MB, kept at most "
-        f"{window['cache_kept_max_bytes'] / 2**20:.1f} MB; peak RSS {result['peak_rss_mb']} MB"
+        f"{window['cache_kept_max_bytes'] / 2**20:.1f} MB; window RSS at most "
+        f"{window['window_rss_max_mb']} MB; process peak RSS {result['peak_rss_mb']} MB"
     )
     print(f"steps back across a keyframe, each (ms): {window['step_back_across_keyframe_ms']}")
     print(f"median step back across a keyframe / forward step: {typical:.2f}")
