@@ -225,7 +225,10 @@ class FrameFetcher(QObject):
         def asked() -> bool:
             return self._pending is not None or progress.cancelled
 
-        server.look_behind(index, asked)
+        if server.look_behind(index, asked) and index > 0 and server.is_kept(index - 1):
+            # and its picture converted, as the one after it is: ← then costs what → does
+            # (only when decoded already: the playhead's decoder must stay where it stands)
+            self._prefetch(progress, index - 1)
 
     def _do_open(
         self, progress: Progress, generation: int, path: Path, info: Any, then: int = 0
