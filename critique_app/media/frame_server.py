@@ -149,9 +149,9 @@ class FrameServer:
         decoder of its own (a step forward still goes on with one frame's decode). Nothing is
         done while more than half of that stretch is kept already.
 
-        `stop` is asked between frames: True when it said stop first (a newer request; the
-        same call later goes on where this one stopped), else True once nothing is left to do.
-        A frame that cannot be decoded is left for when it is really asked for."""
+        `stop` is asked between frames. False when it said stop first (a newer request; the
+        same call later goes on where this one stopped), True once nothing is left to do. A
+        frame that cannot be decoded is left for when it is really asked for."""
         with self._lock:
             todo = self._behind_todo(index)
             if todo is None:
