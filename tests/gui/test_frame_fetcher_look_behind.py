@@ -129,3 +129,32 @@ def test_a_look_behind_stops_when_the_film_changes_and_nothing_of_it_arrives(
     assert all(f.image.shape[:2] == (240, 320) for f in shown), "nothing of the old film shown"
     if switch == "another film":
         assert fetcher.server is not server
+
+
+def test_the_window_gives_the_film_on_screen_the_budget_of_its_settings(
+    qtbot: Any, tmp_path: Path, films: dict[str, Path]
+) -> None:
+    from PyQt6.QtCore import QEvent
+    from PyQt6.QtWidgets import QApplication
+
+    from critique_app.gui.main_window import MainWindow
+    from critique_app.gui.settings import Settings
+    from critique_app.media.frame_cache import MB
+    from critique_app.player.fake_engine import FakeEngine
+
+    settings = Settings(tmp_path / "settings.ini")
+    assert settings.frame_cache_mb == 256  # the default
+    settings.frame_cache_mb = 5
+    assert settings.frame_cache_mb == 32  # too little to step back: the floor
+    settings.frame_cache_mb = 64
+    window = MainWindow(settings=settings, engines=(FakeEngine(), None))
+    try:
+        fetcher = window.controller.fetcher
+        assert fetcher.cache_bytes == 64 * MB
+        window.open_path(films["long"])
+        qtbot.waitUntil(lambda: window.controller.shown_index == 0, timeout=FRAME_WAIT_MS)
+        assert fetcher.server.cache_bytes == 64 * MB
+    finally:
+        window.close()
+        window.deleteLater()
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
