@@ -101,6 +101,20 @@ def test_a_look_behind_told_to_stop_stops_and_the_next_one_goes_on(long_gop: Pat
         )
 
 
+def test_a_step_back_pressed_before_the_look_is_done_joins_its_pass(
+    long_gop: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with FrameServer(long_gop) as server:
+        server.set_cache_bytes(budget_for(server, 40))
+        key = server._keys[2]
+        server.frame(key)
+        steps = iter(range(100))
+        assert server.look_behind(key, lambda: next(steps) >= 5) is False  # pressed meanwhile
+        runs = RunCounter(server, monkeypatch)
+        assert shown(server, key - 1) == key - 1
+        assert runs.count == 0, "went on with the look's pass, no new seek"
+
+
 def test_stepping_back_through_three_long_gops_is_exact_and_stays_in_budget(
     long_gop: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
