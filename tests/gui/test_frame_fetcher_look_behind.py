@@ -158,3 +158,21 @@ def test_the_window_gives_the_film_on_screen_the_budget_of_its_settings(
         window.close()
         window.deleteLater()
         QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+
+
+def test_preferences_set_the_memory_for_frames_of_the_film_on_screen(
+    open_window: Any, films: dict[str, Path]
+) -> None:
+    from critique_app.gui.settings import Settings
+    from critique_app.media.frame_cache import MB
+
+    h = open_window(films["long"])
+    dialog = h.window.preferences.open()
+    assert dialog.frame_memory.value() == 256
+    dialog.frame_memory.setValue(96)
+    dialog.accept()
+    assert Settings().frame_cache_mb == 96
+    fetcher = h.window.controller.fetcher
+    assert fetcher.cache_bytes == 96 * MB
+    h.window.controller.step(1)  # the film on screen takes it with its next frame
+    h.qtbot.waitUntil(lambda: fetcher.server.cache_bytes == 96 * MB, timeout=FRAME_WAIT_MS)
