@@ -33,6 +33,7 @@ def run(args: argparse.Namespace) -> int:
 
     from critique_app.domain.timecode import frame_to_smpte, parse_position
     from critique_app.errors import UserError
+    from critique_app.media.frame_cache import ONE_SHOT_CACHE_BYTES
     from critique_app.media.frame_server import FrameServer
     from critique_app.media.probe import probe
 
@@ -53,7 +54,8 @@ def run(args: argparse.Namespace) -> int:
             raise UserError(f"{info.path}: {err}") from None
     else:
         index = args.index
-    with FrameServer(info.path, info) as server:
+    # one frame wanted: the GOP decoded on the way to it need not be kept
+    with FrameServer(info.path, info, cache_bytes=ONE_SHOT_CACHE_BYTES) as server:
         frame = server.frame(index)
     try:
         Image.fromarray(frame.image, "RGB").save(out, format="PNG", compress_level=3)

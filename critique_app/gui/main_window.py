@@ -305,6 +305,7 @@ class MainWindow(QMainWindow):
         s = self.settings
         self.transport.set_timecode_mode(s.timecode_mode)
         self.controller.set_play_rate(s.play_rate)
+        self.controller.fetcher.set_cache_bytes(s.frame_cache_bytes)
         self.controller.sound.set_volume(s.volume)
         self.action_table["mute"].setChecked(s.muted)
         # Inside the screen, panels where they were left (or the default): issue 21.

@@ -1,4 +1,5 @@
-"""Edit ▸ Preferences: who is annotating, the language, the theme and the default folders.
+"""Edit ▸ Preferences: who is annotating, the language, the theme, the default folders and the
+memory for the frames of the film on screen.
 
 The theme applies at once (Cancel puts the previous one back); the language applies after a
 restart, because every window and panel is built in it.
@@ -20,13 +21,14 @@ from PyQt6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from critique_app.gui import theme as themes
 from critique_app.gui.file_dialogs import choose_folder
-from critique_app.gui.settings import Settings
+from critique_app.gui.settings import FRAME_CACHE_MB, Settings
 from critique_app.gui.welcome import NameFields
 from critique_app.gui.window_context import WindowContext
 from critique_app.gui.you_badge import YouBadge
@@ -110,6 +112,24 @@ class PreferencesDialog(QDialog):
         folders_form.addRow(_("Exports:"), self.exports)
         column.addWidget(folders)
 
+        playback = QGroupBox(_("Playback"))
+        playback_form = QFormLayout(playback)
+        self.frame_memory = QSpinBox()
+        self.frame_memory.setRange(*FRAME_CACHE_MB)
+        self.frame_memory.setSingleStep(64)
+        self.frame_memory.setSuffix(_(" MB"))
+        self.frame_memory.setValue(settings.frame_cache_mb)
+        playback_form.addRow(_("Memory for frames:"), self.frame_memory)
+        note = QLabel(
+            _(
+                "Frames kept decoded around the one on screen. More keeps stepping back "
+                "instant on films with long groups of pictures; less spares the computer."
+            )
+        )
+        note.setWordWrap(True)
+        playback_form.addRow(note)
+        column.addWidget(playback)
+
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -130,6 +150,7 @@ class PreferencesDialog(QDialog):
         s.theme = self.chosen_theme
         s.films_folder = self.films.folder()
         s.exports_folder = self.exports.folder()
+        s.frame_cache_mb = self.frame_memory.value()
         s.sync()
         _apply(s.theme)
         self.saved.emit()
@@ -175,6 +196,8 @@ class Preferences(QObject):
 
     def _saved(self) -> None:
         self.badge.refresh()
+        # the film on screen keeps frames within the new budget from its next frame on
+        self.window.controller.fetcher.set_cache_bytes(self.window.settings.frame_cache_bytes)
         name = self.window.settings.user_name
         if name:
             self.window.show_message(

@@ -9,12 +9,16 @@ from pathlib import Path
 
 from PyQt6.QtCore import QByteArray, QSettings
 
+from critique_app.media.frame_cache import MB, PLAYBACK_CACHE_BYTES
 from critique_app.paths import user_data_dir
 
 TIMECODE_MODES = ("smpte", "frames", "seconds")
 RECENT_LIMIT = 10  # File ▸ Open Recent
 LANGUAGES = ("system", "en", "fr")  # "system": the computer's language
 THEMES = ("dark", "light", "system")  # "system": the computer's light or dark scheme
+# Decoded pictures kept of the film on screen, in MB: below 32 a 1080p film keeps too few to
+# step back without decoding again; above 8 GB is a typing slip, not a wish.
+FRAME_CACHE_MB = (32, 8192)
 
 
 class Settings:
@@ -64,6 +68,22 @@ class Settings:
     @play_rate.setter
     def play_rate(self, value: float) -> None:
         self._q.setValue("player/play_rate", float(value))
+
+    @property
+    def frame_cache_mb(self) -> int:
+        """Memory for the decoded pictures of the film on screen (the frame cache), in MB."""
+        low, high = FRAME_CACHE_MB
+        size = int(self._get("player/frame_cache_mb", PLAYBACK_CACHE_BYTES // MB, int))  # type: ignore[call-overload]
+        return max(low, min(high, size))
+
+    @frame_cache_mb.setter
+    def frame_cache_mb(self, size: int) -> None:
+        low, high = FRAME_CACHE_MB
+        self._q.setValue("player/frame_cache_mb", max(low, min(high, int(size))))
+
+    @property
+    def frame_cache_bytes(self) -> int:
+        return self.frame_cache_mb * MB
 
     @property
     def last_project(self) -> Path | None:

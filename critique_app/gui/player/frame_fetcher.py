@@ -3,6 +3,9 @@
 Holding → queues nothing: while one frame decodes, newer requests replace the waiting one, so
 the picture always catches up with the last key press and the window never waits on PyAV.
 Every open starts a new generation; what the worker sends for an older film is dropped here.
+While nothing is asked, the worker looks behind the frame shown (FrameServer.look_behind), so
+a step back across a keyframe finds its picture decoded; any request, and any new film, stops
+that look between two frames.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from PyQt6.QtCore import QObject, pyqtSignal
 from critique_app.errors import UserError
 from critique_app.gui.worker import Task, TaskRunner
 from critique_app.i18n import _
+from critique_app.media.frame_cache import PLAYBACK_CACHE_BYTES
 from critique_app.progress import Progress
 
 # What the GUI thread asks of the worker, and what the worker reports back. Each names the
@@ -82,8 +86,16 @@ class FrameFetcher(QObject):
     ready = pyqtSignal(object)  # media.frame_server.Frame
     failed = pyqtSignal(int, str)  # index, sentence
 
-    def __init__(self, runner: TaskRunner, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        runner: TaskRunner,
+        parent: QObject | None = None,
+        cache_bytes: int = PLAYBACK_CACHE_BYTES,
+    ) -> None:
         super().__init__(parent)
+        # The budget for the pictures kept of the film on screen (Settings.frame_cache_mb);
+        # the worker hands it to every film it serves.
+        self.cache_bytes = int(cache_bytes)
         self._cond = threading.Condition()
         self._pending: Job | None = None
         self._generation = 0  # of the film asked for last (GUI thread)
@@ -113,6 +125,10 @@ class FrameFetcher(QObject):
         presentation time), or None before a film is open."""
         timing = self.timing
         return None if timing is None else timing.time_of(index)
+
+    def set_cache_bytes(self, budget: int) -> None:
+        """A new budget for the pictures kept: the worker applies it before its next frame."""
+        self.cache_bytes = int(budget)
 
     def request(self, index: int) -> None:
         self._submit(FetchFrame(self._generation, int(index)))
@@ -174,6 +190,7 @@ class FrameFetcher(QObject):
                 elif job is not None:
                     self._do_frame(progress, job.generation, job.index)
                     self._prefetch(progress, job.index + 1)
+                    self._look_behind(progress, job.index)
         finally:
             with self._cond:
                 pending, self._pending = self._pending, None
@@ -196,6 +213,24 @@ class FrameFetcher(QObject):
         except Exception:  # a damaged frame: reported when it is really asked for
             pass
 
+    def _look_behind(self, progress: Progress, index: int) -> None:
+        """While the user looks at frame `index`, decode the frames before it (the previous GOP
+        too): a step back across a keyframe is then a cached picture, not a GOP's decode. Stops
+        between two frames as soon as anything is asked (a frame, a film) or the window
+        quits; the next look goes on from there. Nothing is published: it only fills the
+        cache of the server it started on, which a new film closes."""
+        server = self.server
+        if server is None:
+            return
+
+        def asked() -> bool:
+            return self._pending is not None or progress.cancelled
+
+        if server.look_behind(index, asked) and index > 0 and server.is_kept(index - 1):
+            # and its picture converted, as the one after it is: ← then costs what → does
+            # (only when decoded already: the playhead's decoder must stay where it stands)
+            self._prefetch(progress, index - 1)
+
     def _do_open(
         self, progress: Progress, generation: int, path: Path, info: Any, then: int = 0
     ) -> None:
@@ -205,7 +240,7 @@ class FrameFetcher(QObject):
             self.server.close()
             self.server = None
         try:
-            self.server = FrameServer(path, info)
+            self.server = FrameServer(path, info, cache_bytes=self.cache_bytes)
         except UserError as err:
             progress.publish(FilmOpenFailed(generation, str(err)))
             return
@@ -219,18 +254,23 @@ class FrameFetcher(QObject):
             return
         progress.publish(FilmOpened(generation, self.server.info))
         self._do_frame(progress, generation, then)
+        self._look_behind(progress, then)
 
     def _do_adopt(self, progress: Progress, generation: int, server: Any, then: int) -> None:
         if self.server is not None and self.server is not server:
             self.server.close()
         self.server = server
         if server is not None:
+            server.set_cache_bytes(self.cache_bytes)  # prepared with the default budget
             self._do_frame(progress, generation, then)  # a cache hit: it was decoded to prepare
             self._prefetch(progress, then + 1)
+            self._look_behind(progress, then)
 
     def _do_frame(self, progress: Progress, generation: int, index: int) -> None:
         if self.server is None:
             return
+        if self.server.cache_bytes != self.cache_bytes:  # the budget changed meanwhile
+            self.server.set_cache_bytes(self.cache_bytes)
         try:
             frame = self.server.frame(index)
         except UserError as err:
