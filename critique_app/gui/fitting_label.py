@@ -49,6 +49,37 @@ class FittingLabel(QLabel):
         painter.end()
 
 
+class SteadyLabel(QLabel):
+    """As narrow as the widest of the texts it can show, whichever it shows now: a status badge
+    whose minimum grew from "EXACT" to "PLAYING" made the main window give the editor column
+    up to 30 px less at the next layout, and the editor's fields jumped under the pointer."""
+
+    def __init__(self, texts: list[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.texts = texts
+        self._steady: int | None = None  # measured again when the font or style changes
+        self._measuring = False
+
+    def changeEvent(self, event: QEvent | None) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event is not None and event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._steady = None
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        hint = super().minimumSizeHint()
+        if self._measuring:
+            return hint
+        if self._steady is None:
+            # each text measured as QLabel measures it (a style sheet's padding included)
+            self._measuring, shown, widths = True, self.text(), [hint.width()]
+            for text in self.texts:
+                super().setText(text)
+                widths.append(super().minimumSizeHint().width())
+            super().setText(shown)
+            self._measuring, self._steady = False, max(widths)
+        return QSize(self._steady, hint.height())
+
+
 class ElidedLabel(QLabel):
     """Always `lines` lines high, whatever the text: the widgets below it never move."""
 

@@ -31,6 +31,22 @@ def no_leaked_windows(qapp: QApplication) -> Iterator[None]:
     assert not leaked, f"test left windows open: {[type(w).__name__ for w in leaked]}"
 
 
+@pytest.fixture
+def real_look(qapp: QApplication) -> Iterator[QApplication]:
+    """The app's own dark stylesheet, as every user sees it (padding and fonts change sizes,
+    so layout tests measure under it), and the shared app's look put back afterwards."""
+    from critique_app.gui.theme import apply_theme
+
+    sheet, theme = qapp.styleSheet(), qapp.property("critique_theme")
+    apply_theme(qapp, "dark")
+    yield qapp
+    qapp.setStyleSheet(sheet)
+    qapp.setProperty("critique_theme", theme)
+    hints = qapp.styleHints()
+    if hints is not None and hasattr(hints, "unsetColorScheme"):
+        hints.unsetColorScheme()
+
+
 @pytest.fixture(scope="session")
 def clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """120 coded frames at 24 fps, H.264 with B-frames, GOP 12."""

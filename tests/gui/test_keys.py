@@ -54,7 +54,7 @@ def test_jkl_shuttle_at_several_speeds_then_k(open_window: Any, clip: Path) -> N
     fake = h.fake
     h.key(K.Key_L)
     assert h.controller.playing and fake.rate == 1.0
-    assert h.window.transport.badge.text() == "PLAYING (approximate)"
+    assert h.window.transport.badge.text() == "PLAYING"
     h.advance(10)
     h.key(K.Key_K)
     h.at(10)

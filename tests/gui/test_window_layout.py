@@ -230,8 +230,10 @@ def test_every_editor_control_is_reachable_at_1280_by_800(
 
 
 def test_choosing_a_category_never_moves_the_fields(
-    new_window: Any, tmp_path: Path, clip: Path
+    new_window: Any, tmp_path: Path, clip: Path, real_look: QApplication
 ) -> None:
+    """In the app's own look: without its stylesheet the transport bar was narrower and a
+    jump of the editor column (below) never showed."""
     project, ident = project_with_everything(tmp_path, clip)
     window = new_window(tmp_path / "settings.ini", project)
     bench = window.annotations
@@ -375,3 +377,29 @@ def test_a_panel_left_floating_off_screen_comes_back_inside(
     again = dock(second, "Seminars")
     assert again.isFloating() and again.isVisible()
     assert room().contains(again.frameGeometry()), again.frameGeometry()
+
+
+def test_what_the_transport_says_never_narrows_the_editor(
+    new_window: Any, tmp_path: Path, clip: Path, real_look: QApplication
+) -> None:
+    """The badge goes from nothing to EXACT, PLAYING, SCRUB: the window's minimum width stays
+    the same, so the main window never takes room from the editor at a later layout (its
+    fields wrapped and jumped 27 px when a category was chosen after a film opened)."""
+    project, ident = project_with_everything(tmp_path, clip)
+    window = new_window(tmp_path / "settings.ini", project)
+    window.annotations.select(ident)
+    editor_dock = dock(window, "Annotation")
+    transport = window.transport
+    QApplication.processEvents()
+    widths = set()
+    for mode in ("loading", "playing", "scrubbing", "exact", ""):
+        transport.set_mode(mode)
+        QApplication.processEvents()
+        layout = window.layout()
+        assert layout is not None
+        layout.invalidate()
+        layout.activate()  # what any later layout request does
+        QApplication.processEvents()
+        widths.add((transport.minimumSizeHint().width(), editor_dock.width()))
+        assert transport.badge.width() >= transport.badge.sizeHint().width(), mode  # never cut
+    assert len(widths) == 1, widths

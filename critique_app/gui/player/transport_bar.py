@@ -20,7 +20,7 @@ from PyQt6.QtWidgets import (
 
 from critique_app.domain.timecode import frame_to_seconds, frame_to_smpte, parse_position
 from critique_app.gui.actions import ActionCollection
-from critique_app.gui.fitting_label import FittingLabel
+from critique_app.gui.fitting_label import FittingLabel, SteadyLabel
 from critique_app.gui.player.player_controller import PLAY_RATES
 from critique_app.i18n import N_, _, ngettext
 from critique_app.paths import resource
@@ -41,10 +41,8 @@ BADGES = {
         N_("SCRUB"),
         N_("Scrubbing: the picture catches up; release for the exact frame"),
     ),
-    "playing": (
-        N_("PLAYING (approximate)"),
-        N_("Playing: the position is approximate until you pause"),
-    ),
+    # one short word (the tooltip says the rest): the badge's room is kept for its widest word
+    "playing": (N_("PLAYING"), N_("Playing: the position is approximate until you pause")),
 }
 
 
@@ -99,7 +97,7 @@ class TransportBar(QWidget):
         self.detail.setObjectName("TimecodeDetail")
         self.detail.setMinimumWidth(self.detail.fontMetrics().horizontalAdvance("0000000"))
         row.addWidget(self.detail)
-        self.badge = QLabel("")
+        self.badge = SteadyLabel([_(text) for text, _tip in BADGES.values()])
         self.badge.setObjectName("Badge")
         row.addWidget(self.badge)
         row.addStretch(1)
