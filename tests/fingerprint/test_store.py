@@ -19,7 +19,6 @@ from db.schema import migrate
 from tests.fingerprint import material as m
 
 
-
 def test_blob_arrays_round_trip_in_appended_chunks() -> None:
     db = Database(memory=True)
     migrate(db.conn)
@@ -107,9 +106,7 @@ def test_a_version_6_file_keeps_every_hash_in_chunks(tmp_path: Path) -> None:
         assert got.crop == [0, 10, 320, 160]
         for kind in store.HASH_KINDS:
             assert getattr(got, kind).tolist() == expected[kind].tolist(), kind
-        assert np.array_equal(
-            got.contrast, (expected["contrast"] / 100.0).astype(np.float32)
-        )
+        assert np.array_equal(got.contrast, (expected["contrast"] / 100.0).astype(np.float32))
         begun = store.stored_progress(project.db, 2)
         assert begun is not None and begun.frame_count == 0 and not begun.complete
         # the begun film goes on in chunks, and its optional kinds stay absent as before
