@@ -13,11 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import av
-import numpy as np
-
-# AVIndexEntry.flags is a 2-bit field: bit 0 keyframe, bit 1 "discard" (hidden by an edit
-# list). PyAV reads it as a signed value (-1 and -2 when the discard bit is set).
-_DISCARD = 2
 
 
 @dataclass(frozen=True)
@@ -46,22 +41,26 @@ def count_from_index(
     entries = stream.index_entries
     if declared <= 0 or not len(entries):
         return NoIndexCount("partial")  # fragmented MP4: the index grows while reading
-    # one pass over the entries (a two-hour film has 172,800 of them; about 0.2 s)
-    rows = np.array([(e.timestamp, e.flags, e.pos + e.size) for e in entries], dtype=np.int64)
-    stamps, flags, ends = rows[:, 0], rows[:, 1], rows[:, 2]
-    if np.any(flags & _DISCARD) or len(entries) < declared:
+    # one pass in plain Python (a two-hour film has 172,800 entries, about 0.2 s): NumPy
+    # would cost more to import than it saves here, and `probe` starts in a fresh process
+    rows = [(entry.timestamp, entry.is_discard, entry.pos + entry.size) for entry in entries]
+    stamps, discards, ends = zip(*rows, strict=True)
+    hidden, end = any(discards), max(ends)
+    if hidden or len(entries) < declared:
         # hidden frames, or samples before the edit's keyframe left out of the index: what is
         # shown is for the packets to say
         return NoIndexCount("edit_list")
     if len(entries) != declared:
         return NoIndexCount("partial")
-    if int(ends.max()) > file_size:
+    if end > file_size:
         return NoIndexCount("cut")
     if declared == 1:
         return IndexCount(1, 0, int(stream.duration or 0))
-    steps = np.diff(stamps)
-    typical = int(np.median(steps))
+    span = stamps[-1] - stamps[0]
+    steps = [b - a for a, b in zip(stamps, stamps[1:], strict=False)]
+    typical = span / (declared - 1)
     # the same tolerance as probe's: a coarse time base rounds a steady rate by one tick
-    if typical <= 0 or np.any(np.abs(steps - typical) > max(1.5, 0.02 * typical)):
+    tolerance = max(1.5, 0.02 * typical)
+    if typical <= 0 or max(steps) - typical > tolerance or typical - min(steps) > tolerance:
         return NoIndexCount("variable")
-    return IndexCount(declared, int(stamps[-1] - stamps[0]), typical)
+    return IndexCount(declared, span, round(typical))
