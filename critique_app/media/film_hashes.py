@@ -20,7 +20,6 @@ from numpy.typing import NDArray
 
 from critique_app.media.fingerprint import FrameHashes, hash_frames, hash_pictures
 from critique_app.media.grey_frames import Crop, DecodingStopped, StreamLayout, grey_batches
-from critique_app.media.read_ahead import read_ahead
 from critique_app.media.regions import frame_pictures
 from critique_app.media.shots import find_cuts, frame_differences
 
@@ -79,11 +78,9 @@ def hash_batches(
     (`threads`: FFmpeg's decoding threads, None for as many as it likes)."""
     previous: NDArray[np.uint8] | None = None
     try:
-        batches = grey_batches(
+        for first, grey in grey_batches(
             path, start=start, stop=stop, crop=crop, layout=layout, check=check, threads=threads
-        )
-        # decoded on a thread of its own: the decoder is fed while the previous batch hashes
-        for first, grey in read_ahead(batches):
+        ):
             diffs = frame_differences(grey, previous)
             yield HashedRun(first, hash_grey(grey, diffs), diffs, grey[0], grey[-1])
             previous = grey[-1]
