@@ -16,8 +16,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help=_("show a film's container, codec, size, exact frame count, rate and timecode"),
         description=_(
             "Read a film's facts without decoding it: container, codec, size, rotation, "
-            "the exact number of frames (from the file's index where it is exact, else by "
-            "reading every packet), the frame rate as a fraction, "
+            "the exact number of frames (counted from the stream), the frame rate as a fraction, "
             "duration, the source start timecode, audio, and whether the frame rate varies. "
             "Exit status 1 when the file cannot be read or is cut short."
         ),
