@@ -1,8 +1,11 @@
 """Fingerprints, shots, the reference library and matches in a project file.
 
-Per-frame values are stored per film and kind as one BLOB of little-endian uint64 (a 2-hour
-film is 1.4 MB per kind, loaded in milliseconds), never a row per frame. Work in progress is
-appended in SQL (`CAST(hashes || ? AS BLOB)`: `||` alone yields TEXT) and `frame_count` says where to resume.
+Per-frame values are stored per film and kind as little-endian uint64 BLOBs, never a row per
+frame: each flush of a fingerprint pass appends one chunk row per kind (`fingerprint_chunks`:
+its first frame and its values), read back in order as one array (a 2-hour film is 1.4 MB
+per kind, loaded in milliseconds). A chunk is never rewritten, so the last flush of a 10-hour
+film costs what the first did. `fingerprints` holds one row per film and kind: how many
+frames are stored (`frame_count` says where to resume), the step, the crop, complete or not.
 """
 
 from __future__ import annotations
@@ -58,7 +61,7 @@ def load_fingerprints(db: Database, film_id: int) -> FilmFingerprints | None:
     rows = {
         r[0]: r
         for r in db.execute(
-            "SELECT kind, step, frame_count, complete, crop_json, hashes FROM fingerprints "
+            "SELECT kind, step, frame_count, complete, crop_json FROM fingerprints "
             "WHERE film_id = ?",
             [film_id],
         ).fetchall()
@@ -66,12 +69,13 @@ def load_fingerprints(db: Database, film_id: int) -> FilmFingerprints | None:
     if "phash" not in rows:
         return None
     count = min(rows[k][2] for k in rows)  # a crash between kinds: trust the shortest
+    stored = _chunks(db, film_id)
     arrays: dict[str, Any] = {}
     for kind in KINDS:
         if kind not in rows and kind in OPTIONAL_KINDS:
             arrays[kind] = np.zeros(count, np.uint64)
             continue
-        values = from_blob(rows[kind][5])[:count] if kind in rows else np.zeros(0, np.uint64)
+        values = stored.get(kind, np.zeros(0, np.uint64))[:count]
         if kind in MEASURE_KINDS:
             arrays[kind] = (values.astype(np.float64) / MEASURE_KINDS[kind]).astype(np.float32)
         else:
@@ -81,17 +85,66 @@ def load_fingerprints(db: Database, film_id: int) -> FilmFingerprints | None:
     return FilmFingerprints(film_id, head[1], count, bool(head[3]), crop, **arrays)
 
 
+def _chunks(db: Database, film_id: int) -> dict[str, NDArray[np.uint64]]:
+    """Every kind's chunks joined in frame order: one copy into one array per kind."""
+    parts: dict[str, list[bytes]] = {}
+    ends: dict[str, int] = {}
+    for kind, first, blob in db.execute(
+        "SELECT kind, first_frame, hashes FROM fingerprint_chunks WHERE film_id = ? "
+        "ORDER BY kind, first_frame",
+        [film_id],
+    ):
+        if first != ends.get(kind, 0):  # append_fingerprints never leaves a gap or an overlap
+            raise RuntimeError(f"fingerprints of film {film_id} ({kind}) jump at frame {first}")
+        parts.setdefault(kind, []).append(blob)
+        ends[kind] = first + len(blob) // 8
+    return {kind: _joined(blobs, ends[kind]) for kind, blobs in parts.items()}
+
+
+def _joined(blobs: list[bytes], total: int) -> NDArray[np.uint64]:
+    """The chunks copied once into one writable array."""
+    out = np.empty(total, np.uint64)
+    at = 0
+    for blob in blobs:
+        n = len(blob) // 8
+        out[at : at + n] = np.frombuffer(blob, dtype="<u8", count=n)
+        at += n
+    return out
+
+
+@dataclass(frozen=True)
+class StoredProgress:
+    """How far a film's fingerprints got, read without loading them."""
+
+    frame_count: int  # where a resumed pass starts: just after the last chunk
+    complete: bool
+    crop: list[int] | None
+
+
+def stored_progress(db: Database, film_id: int) -> StoredProgress | None:
+    rows = db.execute(
+        "SELECT kind, frame_count, complete, crop_json FROM fingerprints WHERE film_id = ?",
+        [film_id],
+    ).fetchall()
+    head = next((r for r in rows if r[0] == "phash"), None)
+    if head is None:
+        return None
+    count = min(r[1] for r in rows)
+    return StoredProgress(count, bool(head[2]), json.loads(head[3]) if head[3] else None)
+
+
 def start_fingerprints(
     db: Database, film_id: int, *, crop: list[int] | None, step: int = 1
 ) -> None:
     """Forget earlier fingerprints of the film and begin empty ones."""
     with db.atomic():
+        db.execute("DELETE FROM fingerprint_chunks WHERE film_id = ?", [film_id])
         db.execute("DELETE FROM fingerprints WHERE film_id = ?", [film_id])
         for kind in KINDS:
             db.execute(
                 "INSERT INTO fingerprints (film_id, kind, step, frame_count, complete, crop_json, "
-                "hashes, updated_at) VALUES (?, ?, ?, 0, 0, ?, ?, ?)",
-                [film_id, kind, step, json.dumps(crop) if crop else None, b"", now_iso()],
+                "updated_at) VALUES (?, ?, ?, 0, 0, ?, ?)",
+                [film_id, kind, step, json.dumps(crop) if crop else None, now_iso()],
             )
 
 
@@ -103,12 +156,17 @@ def append_fingerprints(
     *,
     complete: bool = False,
 ) -> int:
-    """Append per-frame values for frames start.. (all kinds, same length); returns the count."""
+    """Append per-frame values for frames start.. (all kinds, same length); returns the count.
+
+    One new chunk row per kind and a small update of its count, in one transaction: the cost
+    does not grow with what is already stored.
+    """
     n = len(values["phash"])
     with db.atomic():
         present = {
             r[0] for r in db.execute("SELECT kind FROM fingerprints WHERE film_id = ?", [film_id])
         }
+        stamp = now_iso()
         for kind in KINDS:
             if kind in OPTIONAL_KINDS and kind not in present:
                 continue  # resuming a run started before this kind existed
@@ -117,13 +175,22 @@ def append_fingerprints(
                 data = np.round(np.asarray(data, np.float64) * MEASURE_KINDS[kind]).astype(
                     np.uint64
                 )
+            # the count moves only from where this chunk starts: a second writer (or a replay
+            # after a crash) that does not continue the stored frames changes nothing
             changed = db.execute(
-                "UPDATE fingerprints SET hashes = CAST(hashes || ? AS BLOB), frame_count = frame_count + ?, "
-                "complete = ?, updated_at = ? WHERE film_id = ? AND kind = ? AND frame_count = ?",
-                [to_blob(data), n, int(complete), now_iso(), film_id, kind, start],
+                "UPDATE fingerprints SET frame_count = frame_count + ?, complete = ?, "
+                "updated_at = ? WHERE film_id = ? AND kind = ? AND frame_count = ?",
+                [n, int(complete), stamp, film_id, kind, start],
             ).rowcount
             if changed != 1:
                 raise RuntimeError(f"fingerprints of film {film_id} do not end at frame {start}")
+            if n == 0:
+                continue
+            db.execute(
+                "INSERT INTO fingerprint_chunks (film_id, kind, first_frame, hashes) "
+                "VALUES (?, ?, ?, ?)",
+                [film_id, kind, start, to_blob(data)],
+            )
     return start + n
 
 

@@ -5,7 +5,7 @@
 # Works on Debian/Ubuntu; elsewhere it only sets up the venv (see README for macOS/Windows).
 
 APP_DEBS="libvlc5 vlc-plugin-base vlc-plugin-video-output libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1 libdbus-1-3"
-TEST_DEBS="xvfb xauth poppler-utils openbox xdotool x11-utils"
+TEST_DEBS="xvfb xauth poppler-utils openbox xdotool x11-utils ffmpeg"
 
 missing_debs() {
   local pkg missing=()

@@ -330,3 +330,22 @@ def _write_audio(
         out.mux(stream.encode(frame))
         done += chunk
     return done
+
+
+def make_edit_list_copy(source: str | Path, path: str | Path, *, skip_frames: int) -> Path:
+    """A copy of an MP4/MOV clip that starts `skip_frames` frames in, by an edit list (as
+    `ffmpeg -ss T -c copy` writes it): every packet is kept, shifted so the frames before the
+    cut have negative times; the muxer writes the edit list, readers hide those frames."""
+    path = Path(path)
+    with av.open(str(source)) as src, av.open(str(path), "w") as out:
+        stream = src.streams.video[0]
+        copy = out.add_stream_from_template(stream)
+        shift = int(skip_frames / (stream.average_rate * stream.time_base))
+        for packet in src.demux(stream):
+            if packet.dts is None:
+                continue  # the demuxer's end-of-stream marker
+            packet.pts -= shift
+            packet.dts -= shift
+            packet.stream = copy
+            out.mux(packet)
+    return path

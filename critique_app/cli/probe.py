@@ -58,10 +58,7 @@ def run(args: argparse.Namespace) -> int:
             (_("file:"), str(info.path)),
             (_("container:"), info.container),
             (_("video:"), video),
-            (
-                _("frames:"),
-                _("{count} (exact, counted from the stream)").format(count=info.frame_count),
-            ),
+            (_("frames:"), info.counting_sentence()),
             (_("rate:"), rate),
             (_("duration:"), f"{info.duration:.3f} s ({end})"),
             (_("timecode:"), timecode),

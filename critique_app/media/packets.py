@@ -35,6 +35,11 @@ _CACHE_LOCK = threading.Lock()
 
 def _demux(container: av.container.InputContainer, stream: av.VideoStream) -> PacketTable:
     rows: list[tuple[int, int | None, bool]] = []  # (pts, dts, keyframe) in decode order
+    declared = stream.frames or 0
+    if "mov" in container.format.name.split(",") and 0 < len(stream.index_entries) < declared:
+        # an edit list starting late: FFmpeg leaves out of the index the samples before the
+        # keyframe it needs, and never returns them; the header still counts them
+        declared = len(stream.index_entries)
     ended_early = None
     last_duration = 0
     seen = 0  # packets read, shown or not
@@ -56,7 +61,6 @@ def _demux(container: av.container.InputContainer, stream: av.VideoStream) -> Pa
     except av.error.FFmpegError as err:
         ended_early = f"reading stops with an error ({err.strerror})"
     pts_sorted = sorted({row[0] for row in rows})
-    declared = stream.frames or 0
     if ended_early is None and declared > seen:
         ended_early = "the file ends before the frames its header announces"
     if ended_early is None and len(pts_sorted) > 1:

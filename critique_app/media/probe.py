@@ -1,5 +1,6 @@
 """What a media file is: container, codec, size, exact frame count, rational rate, start timecode,
-variable frame rate — read by demuxing (no decoding beyond the first frame).
+variable frame rate — read from the container's index where it is exact (MP4/MOV at a steady
+rate), else by demuxing every packet; no decoding beyond the first frame.
 
 Bad input (missing, empty, not media, no video, cut short) gets one sentence naming the file.
 """
@@ -19,6 +20,7 @@ from critique_app.domain.timecode import is_drop_frame_rate, parse_rate, smpte_t
 from critique_app.errors import UserError
 from critique_app.i18n import _
 from critique_app.media import packets
+from critique_app.media.stream_index import IndexCount, NoIndexCount, count_from_index
 
 _FRIENDLY_FORMATS = {"matroska": "mkv", "mpegts": "ts", "mpeg": "mpg"}
 
@@ -33,7 +35,7 @@ class MediaInfo:
     width: int
     height: int
     rotation: int  # degrees, counter-clockwise, from the display matrix (0, 90, 180, 270)
-    frame_count: int  # exact, counted from the stream's packets (presentation order)
+    frame_count: int  # exact: shown frames, from the index or the packets (presentation order)
     rate: Fraction  # rational frame rate (average for VFR)
     time_base: Fraction
     duration: float  # seconds
@@ -43,6 +45,13 @@ class MediaInfo:
     has_audio: bool
     vfr: bool  # variable frame rate: indices follow the file's timestamps, not rate x time
     problem: str | None = None  # the file is cut short or damaged: a sentence saying how
+    counted_from: str = "packets"  # 'index' (the container's index) or 'packets' (read them all)
+    counted_why: str | None = None  # why every packet was read: a key of COUNTING_SENTENCES
+
+    def counting_sentence(self) -> str:
+        """How the frames were counted, for people ("120 (exact, counted from ...)")."""
+        key = "index" if self.counted_from == "index" else self.counted_why or "format"
+        return COUNTING_SENTENCES[key]().format(count=self.frame_count)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -63,7 +72,48 @@ class MediaInfo:
             "has_audio": self.has_audio,
             "vfr": self.vfr,
             "problem": self.problem,
+            "frames_counted_from": self.counted_from,
+            "frames_counted_why": self.counted_why,
         }
+
+
+# Built when asked (the user's language is chosen after import).
+COUNTING_SENTENCES = {
+    "index": lambda: _("{count} (exact, counted from the file's index)"),
+    "format": lambda: _(
+        "{count} (exact, counted by reading every packet: this kind of file does not "
+        "index every frame)"
+    ),
+    "partial": lambda: _(
+        "{count} (exact, counted by reading every packet: the file's index does not list "
+        "every frame)"
+    ),
+    "edit_list": lambda: _(
+        "{count} (exact, counted by reading every packet: the file's edit list hides some frames)"
+    ),
+    "variable": lambda: _(
+        "{count} (exact, counted by reading every packet: the frame rate varies)"
+    ),
+    "cut": lambda: _(
+        "{count} (exact, counted by reading every packet: the file's index points past its end)"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class _Timing:
+    """The stream's frames and times, from the index or from every packet (time-base units)."""
+
+    frames: int
+    span: int  # last shown frame's time minus the first one's
+    last_duration: int
+    vfr: bool
+    measured: Fraction | None  # frames per second the timestamps give
+    time_base: Fraction
+    counted_from: str
+    counted_why: str | None = None
+    ended_early: str | None = None
+    declared: int = 0
 
 
 def probe(path: str | Path) -> MediaInfo:
@@ -71,15 +121,71 @@ def probe(path: str | Path) -> MediaInfo:
     path = Path(path)
     _check_file(path)
     try:
-        table = packets.scan(path)
         with av.open(str(path), metadata_errors="ignore") as container:
-            return _describe(path, container, table)
+            if not container.streams.video:
+                raise LookupError("no video stream")
+            stream = container.streams.video[0]
+            found = count_from_index(container, stream, path.stat().st_size)
+            if isinstance(found, IndexCount):
+                timing = _from_index(found, Fraction(stream.time_base or Fraction(1, 1)))
+            else:
+                timing = _from_packets(path, packets.scan(path), found)
+            return _describe(path, container, timing)
     except LookupError:
         raise UserError(
             _("{path} has no video stream (it holds no pictures to show).").format(path=path)
         ) from None
     except av.error.FFmpegError as err:
         raise UserError(_why_unreadable(path, err)) from None
+
+
+def _from_index(found: IndexCount, tb: Fraction) -> _Timing:
+    measured = None
+    if found.frames > 1 and found.span > 0:
+        measured = Fraction(found.frames - 1) / (found.span * tb)
+    return _Timing(
+        frames=found.frames,
+        span=found.span,
+        last_duration=found.frame_duration,
+        vfr=False,
+        measured=measured,
+        time_base=tb,
+        counted_from="index",
+        declared=found.frames,
+    )
+
+
+def _from_packets(path: Path, table: packets.PacketTable, why: NoIndexCount) -> _Timing:
+    if not table.pts:
+        if table.ended_early:
+            raise UserError(
+                _("{path} has a video stream but not one readable frame: {reason}.").format(
+                    path=path, reason=str(table.ended_early).rstrip(".")
+                )
+            )
+        raise UserError(
+            _("{path} has a video stream but not one readable frame.").format(path=path)
+        )
+    tb = table.time_base
+    deltas = [b - a for a, b in zip(table.pts, table.pts[1:], strict=False)]
+    measured = None
+    if deltas and sum(deltas) > 0:
+        measured = Fraction(len(deltas)) / (sum(deltas) * tb)
+    last_duration = table.durations[-1] if table.durations and table.durations[-1] > 0 else 0
+    if not last_duration:
+        last_duration = int(statistics.median(deltas)) if deltas else 0
+    return _Timing(
+        frames=len(table.pts),
+        span=table.pts[-1] - table.pts[0],
+        last_duration=last_duration,
+        vfr=_is_variable(deltas),
+        measured=measured,
+        time_base=tb,
+        counted_from="packets",
+        counted_why=why.reason,
+        ended_early=table.ended_early,
+        declared=table.declared_frames,
+    )
 
 
 def _check_file(path: Path) -> None:
@@ -93,25 +199,11 @@ def _check_file(path: Path) -> None:
         raise UserError(_("{path} is empty (0 bytes), so it holds no video.").format(path=path))
 
 
-def _describe(
-    path: Path, container: av.container.InputContainer, table: packets.PacketTable
-) -> MediaInfo:
+def _describe(path: Path, container: av.container.InputContainer, timing: _Timing) -> MediaInfo:
     stream = container.streams.video[0]
-    if not table.pts:
-        if table.ended_early:
-            raise UserError(
-                _("{path} has a video stream but not one readable frame: {reason}.").format(
-                    path=path, reason=str(table.ended_early).rstrip(".")
-                )
-            )
-        raise UserError(
-            _("{path} has a video stream but not one readable frame.").format(path=path)
-        )
-    tb = table.time_base
-    deltas = [b - a for a, b in zip(table.pts, table.pts[1:], strict=False)]
-    vfr = _is_variable(deltas)
+    tb = timing.time_base
     try:
-        rate = _frame_rate(stream, deltas, tb, vfr)
+        rate = _frame_rate(stream, timing.measured, timing.vfr)
     except ValueError as err:  # timestamps a damaged or odd muxer wrote, e.g. 5760 fps
         reason = str(err).rstrip(".")
         raise UserError(
@@ -119,11 +211,8 @@ def _describe(
                 "{path} cannot be shown frame by frame: its timestamps give no usable frame rate ({reason})."
             ).format(path=path, reason=reason)
         ) from None
-    last_duration = table.durations[-1] if table.durations and table.durations[-1] > 0 else 0
-    if not last_duration:
-        last_duration = int(statistics.median(deltas)) if deltas else 0
     duration = (
-        float((table.pts[-1] - table.pts[0] + last_duration) * tb) if deltas else float(1 / rate)
+        float((timing.span + timing.last_duration) * tb) if timing.frames > 1 else float(1 / rate)
     )
     timecode = _start_timecode(container)
     start_frame, drop_frame = 0, is_drop_frame_rate(rate)
@@ -135,11 +224,11 @@ def _describe(
             timecode, drop_frame = None, is_drop_frame_rate(rate)
     ctx = stream.codec_context
     problem = None
-    if table.ended_early:
+    if timing.ended_early:
         problem = (
-            f"{path} is cut short or damaged ({table.ended_early}): only its first "
-            f"{len(table.pts)}"
-            + (f" of {table.declared_frames}" if table.declared_frames else "")
+            f"{path} is cut short or damaged ({timing.ended_early}): only its first "
+            f"{timing.frames}"
+            + (f" of {timing.declared}" if timing.declared else "")
             + " frames can be read."
         )
     return MediaInfo(
@@ -149,7 +238,7 @@ def _describe(
         width=ctx.width,
         height=ctx.height,
         rotation=_rotation(container, stream),
-        frame_count=len(table.pts),
+        frame_count=timing.frames,
         rate=rate,
         time_base=tb,
         duration=duration,
@@ -157,8 +246,10 @@ def _describe(
         start_frame=start_frame,
         drop_frame=drop_frame,
         has_audio=bool(container.streams.audio),
-        vfr=vfr,
+        vfr=timing.vfr,
         problem=problem,
+        counted_from=timing.counted_from,
+        counted_why=timing.counted_why,
     )
 
 
@@ -172,10 +263,7 @@ def _is_variable(deltas: list[int]) -> bool:
     return any(abs(delta - typical) > tolerance for delta in deltas)
 
 
-def _frame_rate(stream: av.VideoStream, deltas: list[int], tb: Fraction, vfr: bool) -> Fraction:
-    measured = None
-    if deltas and sum(deltas) > 0:
-        measured = Fraction(len(deltas)) / (sum(deltas) * tb)
+def _frame_rate(stream: av.VideoStream, measured: Fraction | None, vfr: bool) -> Fraction:
     declared = stream.average_rate or stream.guessed_rate
     if not vfr and declared and declared > 0:
         declared = Fraction(declared)

@@ -77,11 +77,14 @@ def fingerprint_film(
     db = project.db
     layout = read_layout(path)
     total = layout.frame_count
-    known = store.load_fingerprints(db, film_id)
+    # how far an earlier pass got, without loading its hashes (a 10-hour film has 60 MB)
+    known = store.stored_progress(db, film_id)
     if known is not None and known.complete and not restart:
         cuts = store.load_shots(db, film_id)
         if cuts is None:  # stored by an earlier version, which could stop between the two
-            cuts = find_cuts(known.frame_diff, known.phash)
+            prints = store.load_fingerprints(db, film_id)
+            assert prints is not None
+            cuts = find_cuts(prints.frame_diff, prints.phash)
             store.save_shots(db, film_id, cuts, METHOD)
         return FingerprintSummary(
             film_id,
@@ -93,6 +96,7 @@ def fingerprint_film(
             True,
         )
     if known is not None and not restart and 0 < known.frame_count < total:
+        # resume just after the last stored chunk
         start, crop = known.frame_count, Crop.from_json(known.crop)
     else:
         progress.update(0, total, _("Looking for letterbox bars in {name}").format(name=path.name))

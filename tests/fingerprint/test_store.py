@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import numpy as np
@@ -14,14 +15,13 @@ from critique_app.progress import Progress
 from critique_app.services.fingerprinting import fingerprint_film
 from db import fingerprint_store as store
 from db.project import open_project
+from db.schema import migrate
 from tests.fingerprint import material as m
 
-SCHEMA = Path(__file__).resolve().parents[2] / "db" / "migrations" / "0001_initial.sql"
 
-
-def test_blob_arrays_round_trip_and_append_in_sql() -> None:
+def test_blob_arrays_round_trip_in_appended_chunks() -> None:
     db = Database(memory=True)
-    db.executescript(SCHEMA.read_text())
+    migrate(db.conn)
     db.execute(
         "INSERT INTO films (id, title, path, sha256, size, rate_num, rate_den, frame_count, added_at) "
         "VALUES (1, 't', '/f', 'x', 1, 24, 1, 10, 'now')"
@@ -43,8 +43,79 @@ def test_blob_arrays_round_trip_and_append_in_sql() -> None:
     assert got.phash.tolist() == values["phash"].tolist() * 2
     assert got.crop == [0, 10, 320, 160]
     assert np.allclose(got.frame_diff[:4], values["frame_diff"], atol=1e-3)
-    (size,) = db.execute("SELECT length(hashes) FROM fingerprints WHERE kind = 'phash'").fetchone()
-    assert size == 8 * 8  # 8 bytes a frame, not a row a frame
+    chunks = db.execute(
+        "SELECT first_frame, length(hashes) FROM fingerprint_chunks WHERE kind = 'phash' "
+        "ORDER BY first_frame"
+    ).fetchall()
+    assert chunks == [(0, 4 * 8), (4, 4 * 8)]  # 8 bytes a frame, a row a flush
+
+
+def test_a_flush_adds_a_chunk_and_never_rewrites_the_earlier_ones() -> None:
+    db = Database(memory=True)
+    migrate(db.conn)
+    db.execute(
+        "INSERT INTO films (id, title, path, sha256, size, rate_num, rate_den, frame_count, added_at) "
+        "VALUES (1, 't', '/f', 'x', 1, 24, 1, 10, 'now')"
+    )
+    store.start_fingerprints(db, 1, crop=None)
+    values = {"phash": np.arange(3, dtype=np.uint64), "contrast": np.ones(3, np.float32)}
+    store.append_fingerprints(db, 1, 0, values)
+    first = db.execute("SELECT rowid, kind, hashes FROM fingerprint_chunks").fetchall()
+    store.append_fingerprints(db, 1, 3, values)
+    store.append_fingerprints(db, 1, 6, {"phash": np.zeros(0, np.uint64)})  # nothing new
+    rows = db.execute("SELECT rowid, kind, hashes FROM fingerprint_chunks").fetchall()
+    assert set(first) < set(rows) and len(rows) == 2 * len(first)
+    progress = store.stored_progress(db, 1)
+    assert progress is not None and (progress.frame_count, progress.complete) == (6, False)
+    got = store.load_fingerprints(db, 1)
+    assert got is not None and got.phash.tolist() == [0, 1, 2, 0, 1, 2]
+    got.phash[0] = 9  # the arrays are the caller's own, not views of SQLite's bytes
+
+
+def test_a_version_6_file_keeps_every_hash_in_chunks(tmp_path: Path) -> None:
+    """Fingerprints stored as one BLOB per kind (schema 6) read back the same after migration."""
+    path = tmp_path / "old.critique"
+    conn = sqlite3.connect(path)
+    migrate(conn, upto=6)
+    conn.execute(
+        "INSERT INTO films (id, title, path, sha256, size, rate_num, rate_den, frame_count, added_at) "
+        "VALUES (1, 't', '/f', 'x', 1, 24, 1, 1000, 'now'), (2, 'u', '/g', 'y', 1, 24, 1, 9, 'now')"
+    )
+    rng = np.random.default_rng(6)
+    expected = {}
+    for kind in store.KINDS:  # film 1: complete, 1,000 frames, values with NUL bytes and top bits
+        values = rng.integers(0, 2**63, 1000, dtype=np.int64).view(np.uint64) << np.uint64(1)
+        values[:3] = [0, 2**64 - 1, 255] if kind not in store.MEASURE_KINDS else [0, 100, 255]
+        expected[kind] = values
+        conn.execute(
+            "INSERT INTO fingerprints (film_id, kind, step, frame_count, complete, crop_json, "
+            "hashes, updated_at) VALUES (1, ?, 1, 1000, 1, '[0, 10, 320, 160]', ?, 'then')",
+            [kind, store.to_blob(values)],
+        )
+    for kind in ("phash", "phash_mirror", "dhash", "contrast", "frame_diff"):  # film 2: begun
+        conn.execute(
+            "INSERT INTO fingerprints (film_id, kind, step, frame_count, complete, crop_json, "
+            "hashes, updated_at) VALUES (2, ?, 1, 0, 0, NULL, ?, 'then')",
+            [kind, b""],
+        )
+    conn.commit()
+    conn.close()
+    with open_project(path) as project:
+        got = store.load_fingerprints(project.db, 1)
+        assert got is not None and got.complete and got.frame_count == 1000
+        assert got.crop == [0, 10, 320, 160]
+        for kind in store.HASH_KINDS:
+            assert getattr(got, kind).tolist() == expected[kind].tolist(), kind
+        assert np.array_equal(got.contrast, (expected["contrast"] / 100.0).astype(np.float32))
+        begun = store.stored_progress(project.db, 2)
+        assert begun is not None and begun.frame_count == 0 and not begun.complete
+        # the begun film goes on in chunks, and its optional kinds stay absent as before
+        store.append_fingerprints(project.db, 2, 0, {"phash": np.arange(9, dtype=np.uint64)})
+        again = store.load_fingerprints(project.db, 2)
+        assert again is not None and again.phash.tolist() == list(range(9))
+        assert again.inset.tolist() == [0] * 9
+        columns = [r[1] for r in project.db.execute("PRAGMA table_info(fingerprints)")]
+        assert "hashes" not in columns  # the old BLOBs are gone, not kept twice
 
 
 def test_cancel_keeps_work_and_the_next_run_resumes(tmp_path: Path, monkeypatch) -> None:
