@@ -51,8 +51,8 @@ class FittingLabel(QLabel):
 
 class SteadyLabel(QLabel):
     """As narrow as the widest of the texts it can show, whichever it shows now: a status badge
-    whose minimum grew from "EXACT" to "PLAYING" made the main window give the editor column
-    up to 30 px less at the next layout, and the editor's fields jumped under the pointer."""
+    whose minimum grew from nothing to "EXACT" once a film opened made the main window give the
+    editor column 30 px less at the next layout, and the editor's fields jumped under the pointer."""
 
     def __init__(self, texts: list[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)

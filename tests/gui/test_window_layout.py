@@ -15,6 +15,7 @@ import pytest
 from PyQt6.QtCore import QEvent, QPoint, QRect, Qt
 from PyQt6.QtWidgets import QApplication, QDockWidget, QScrollArea, QToolButton, QWidget
 
+from critique_app import i18n
 from critique_app.domain.model import Annotation, FrameRange, Region
 from critique_app.domain.vocabulary import parse_vocabulary
 from critique_app.gui.fitting_label import ElidedLabel
@@ -379,12 +380,21 @@ def test_a_panel_left_floating_off_screen_comes_back_inside(
     assert room().contains(again.frameGeometry()), again.frameGeometry()
 
 
+@pytest.fixture(params=["en", "fr"])
+def language(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The window built in English, then in French (whose words are longer: DÉFILEMENT)."""
+    i18n.use(request.param, explicit=True)
+    yield request.param
+    i18n.use(i18n.SOURCE)
+
+
 def test_what_the_transport_says_never_narrows_the_editor(
-    new_window: Any, tmp_path: Path, clip: Path, real_look: QApplication
+    new_window: Any, tmp_path: Path, clip: Path, real_look: QApplication, language: str
 ) -> None:
     """The badge goes from nothing to EXACT, PLAYING, SCRUB: the window's minimum width stays
     the same, so the main window never takes room from the editor at a later layout (its
-    fields wrapped and jumped 27 px when a category was chosen after a film opened)."""
+    fields wrapped and jumped 27 px when a category was chosen after a film opened). In French
+    too (at 1280×800: transport 951 px at least and editor 330 px, against 926 and 339)."""
     project, ident = project_with_everything(tmp_path, clip)
     window = new_window(tmp_path / "settings.ini", project)
     window.annotations.select(ident)
