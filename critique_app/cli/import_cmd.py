@@ -1,25 +1,38 @@
-"""`critique-app import P FILE`: annotations from ELAN, W3C JSON, VTT/SRT or Critique CSV."""
+"""`critique-app import P FILE`: annotations in any format the registry reads (exporters/formats.py)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 
+import exporters
 from critique_app.i18n import _
+from exporters import registry
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
+    # the formats come from the one registry the window's import dialog reads too
+    readers = "\n".join(f"  {' '.join(f.extensions):<14} {_(f.title)}" for f in exporters.readers())
     parser = subparsers.add_parser(
         "import",
-        help=_("import annotations (ELAN .eaf, W3C/IIIF .json, .vtt/.srt, .csv)"),
-        description=_(
-            "Import annotations into project P from FILE: an ELAN file (.eaf), W3C Web "
-            "Annotations or a IIIF manifest (.json), WebVTT or SubRip subtitles (.vtt, .srt) or a "
-            "table (.csv: Critique's own, or a spreadsheet with film, in, out, value or category, "
-            "tier, author columns). Films are matched by content (SHA-256), then by name; "
-            "annotations already in the project (same identifier) are skipped, so importing twice "
-            "adds nothing. The whole file is added in one transaction, or nothing is."
-        ),
+        help=_("import annotations ({formats})").format(formats=registry.reading_list()),
+        description=textwrap.fill(
+            _(
+                "Import annotations into project P from FILE, in one of the formats below (a "
+                "table may be Critique's own, or a spreadsheet with film, in, out, value or "
+                "category, tier, author columns). Films are matched by content (SHA-256), then by "
+                "name; annotations already in the project (same identifier) are skipped, so "
+                "importing twice adds nothing. The whole file is added in one transaction, or "
+                "nothing is."
+            ),
+            79,
+        )
+        + "\n\n"
+        + _("formats:")
+        + "\n"
+        + readers,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("project", metavar="P", help=_("the project file (*.critique)"))
     parser.add_argument("file", metavar="FILE", help=_("the file to import"))

@@ -16,6 +16,7 @@ from PyQt6.QtWidgets import QWidget
 
 import exporters
 from critique_app.gui.file_dialogs import choose_folder, save_file
+from critique_app.gui.format_filters import export_filter
 from critique_app.gui.worker import Task, TaskRunner
 from critique_app.i18n import _
 from critique_app.progress import Progress
@@ -40,7 +41,7 @@ def ask_target(parent: QWidget | None, fmt: str, name: str) -> Path | None:
         parent,
         "export",
         _("Export"),
-        f"{fmt} (*{exporter.extension})",
+        export_filter(exporter),
         f"{name}{exporter.extension}",
     )
 

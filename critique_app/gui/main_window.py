@@ -27,6 +27,7 @@ from PyQt6.QtWidgets import (
 from critique_app.errors import UserError
 from critique_app.gui import file_dialogs
 from critique_app.gui.actions import MENUS, ActionCollection, add_menu
+from critique_app.gui.format_filters import import_filter
 from critique_app.gui.keys.focus_rules import FocusRules
 from critique_app.gui.keys.help_menu import install_help
 from critique_app.gui.keys.menu_letters import letter_every_menu
@@ -389,7 +390,7 @@ class MainWindow(QMainWindow):
             self,
             "import",
             _("Import annotations (onto the film on screen when the file does not name one)"),
-            _("Annotations (*.eaf *.json *.jsonld *.vtt *.srt *.csv);;All files (*)"),
+            import_filter(),  # from the format registry, as `critique-app import` lists them
         )
         if path is not None:
             self.session.import_annotations(path)

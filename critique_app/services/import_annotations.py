@@ -28,16 +28,9 @@ from critique_app.errors import UserError
 from critique_app.i18n import _, format_number, ngettext
 from critique_app.progress import NO_PROGRESS, Progress
 from critique_app.services.import_fit import AfterTheEnd, PastTheEnd, Reattached, reattach
+from exporters import registry
 from exporters.document import Imported, ImportedFile
 
-READERS = {
-    ".eaf": "elan",
-    ".json": "w3c",
-    ".jsonld": "w3c",
-    ".vtt": "subtitles",
-    ".srt": "subtitles",
-    ".csv": "csv_table",
-}
 LARGE_IMPORT = 1000  # above this many annotations the command line says the size first
 
 
@@ -143,34 +136,29 @@ class ImportSummary:
 def read_file(
     path: str | Path, film: Film | None = None, encoding: str | None = None
 ) -> list[Imported]:
-    """Parse a file by its extension; one sentence for unknown or unreadable files.
-    `encoding` (a codec name) overrides the detection of text files' encoding.
+    """Parse a file in the format the registry gives for it (its extension, then its first
+    bytes); one sentence for unknown or unreadable files. `encoding` (a codec name) overrides
+    the detection of text files' encoding.
 
     The entries carry their file's `ImportedFile` (`entry.source`): tiers, vocabularies and
     what was skipped."""
-    import importlib
-
     path = Path(path)
     if not path.is_file():
         raise UserError(f"{path} does not exist.")
-    module_name = READERS.get(path.suffix.lower())
-    if module_name is None:
+    fmt = registry.reader_for(path)
+    if fmt is None:
         raise UserError(
-            f"{path.name}: Critique imports {', '.join(sorted(READERS))} files, "
-            f"not '{path.suffix or 'files without extension'}'."
+            _("{name}: Critique imports {extensions} files, not '{suffix}'.").format(
+                name=path.name,
+                extensions=", ".join(registry.reading_extensions()),
+                suffix=path.suffix or _("files without extension"),
+            )
         )
-    module = importlib.import_module(f"exporters.{module_name}")
     # Nesting, size and memory limits of a hostile or broken file end in a sentence naming
     # it; nothing is stored before the whole file is read, so the project is untouched.
     check_size(path)
     with reading_limits(path.name):
-        if module_name == "elan":
-            # XML says its own encoding in its declaration; the parser follows it.
-            return module.read(path, film.rate if film else None)  # type: ignore[no-any-return]
-        if module_name == "subtitles":
-            rate = film.rate if film else None
-            return module.read(path, rate, encoding=encoding)  # type: ignore[no-any-return]
-        return module.read(path, encoding=encoding)  # type: ignore[no-any-return]
+        return fmt.read(path, film.rate if film else None, encoding)
 
 
 def file_info(found: list[Imported]) -> ImportedFile | None:

@@ -81,7 +81,7 @@ def test_elan_export_holds_every_annotation_of_the_film(
     out.mkdir()
     target = out / "coded.eaf"
     asked = run_export(h, monkeypatch, "eaf", target)
-    assert asked == [("export", "eaf (*.eaf)", "Coded-clip.eaf", True)]
+    assert asked == [("export", "ELAN (*.eaf)", "Coded-clip.eaf", True)]
 
     rate, annotations = held(path)
     root = ET.parse(target).getroot()
@@ -124,7 +124,7 @@ def test_subrip_export_has_one_cue_per_annotation(
     h, path = open_film(open_window, tmp_path, clip)
     target = tmp_path / "cues.srt"
     asked = run_export(h, monkeypatch, "srt", target)
-    assert asked[0][:2] == ("export", "srt (*.srt)")
+    assert asked[0][:2] == ("export", "SubRip (*.srt)")
 
     rate, annotations = held(path)
 

@@ -1,0 +1,26 @@
+"""The file dialogs' filters for importing and exporting annotations, from the one format
+registry (exporters/registry.py): a format added there is offered here at once."""
+
+from __future__ import annotations
+
+import exporters
+from critique_app.i18n import _
+
+
+def _patterns(fmt: exporters.Format) -> str:
+    return " ".join(f"*{ext}" for ext in fmt.extensions)
+
+
+def import_filter() -> str:
+    """Every file Critique imports first, then each format alone, then all files."""
+    readers = exporters.readers()
+    every = " ".join(dict.fromkeys(f"*{ext}" for f in readers for ext in f.extensions))
+    lines = [_("Annotations ({patterns})").format(patterns=every)]
+    lines += [f"{_(f.title)} ({_patterns(f)})" for f in readers]
+    lines.append(_("All files (*)"))
+    return ";;".join(lines)
+
+
+def export_filter(fmt: exporters.Format) -> str:
+    """The one format a save dialog writes: 'ELAN (*.eaf)'."""
+    return f"{_(fmt.title)} ({_patterns(fmt)})"
