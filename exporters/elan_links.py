@@ -25,7 +25,7 @@ TIME_CHILDREN = ("Time_Subdivision", "Included_In")
 
 
 class _Annotation(Protocol):
-    """An annotation as the EAF reader holds it (exporters.elan._Ann)."""
+    """An annotation as the EAF reader holds it (exporters.elan_reader._Ann)."""
 
     ident: str
     tier: str
