@@ -2,7 +2,8 @@
 there is held to the same promises at once (after Picard's shared per-format tests).
 
 - Every writer writes the reference project; its words come out in UTF-8, whole.
-- Every format that reads and writes gives back what it wrote (every field, when it says so).
+- Every format that reads and writes gives back what it wrote (every field, when it says so),
+  and a cancelled import of it adds nothing, not even its tiers.
 - Every reader meets broken files (cut in the middle, random bytes, empty, another format's
   text) with one sentence, adds nothing from a file it refuses, and never crashes.
 - Every reader recognises a real file of its format, made by another tool, from its first
@@ -17,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from critique_app.errors import UserError
+from critique_app.errors import Cancelled, UserError
+from critique_app.progress import Progress
 from critique_app.services import export as service
 from critique_app.services.import_annotations import ImportSummary, import_file
 from exporters import registry
@@ -167,6 +169,20 @@ def test_round_trip_of_the_reference_project(
         assert any(a.note == NOTE for a in back)
     again = import_file(fresh, out)  # the same file twice adds nothing
     assert again.added == 0
+
+
+@pytest.mark.parametrize("fmt", BOTH, ids=_ids(BOTH))
+def test_a_cancelled_import_adds_nothing(
+    reference: Reference, fresh, tmp_path: Path, fmt: Format
+) -> None:
+    out = _written(reference, fmt, tmp_path)
+    tiers_before = [t.name for t in fresh.repo.tiers()]
+    progress = Progress()
+    progress.cancel()  # the user pressed Cancel while the file was being read
+    with pytest.raises(Cancelled):
+        import_file(fresh, out, progress=progress)
+    assert fresh.repo.annotations() == []
+    assert [t.name for t in fresh.repo.tiers()] == tiers_before  # the file's tiers too
 
 
 # -- hostile input --------------------------------------------------------------------------
