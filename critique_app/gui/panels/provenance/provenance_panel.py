@@ -136,9 +136,14 @@ class ProvenancePanel(QWidget):
         self.identities_label = QLabel()
         self.identities_label.setWordWrap(True)
         self.generator_label = QLabel()
+        # the watermarks and fingerprints the credentials declare: shown, never judged
+        self.soft_bindings_label = QLabel()
+        self.soft_bindings_label.setObjectName("SoftBindings")
+        self.soft_bindings_label.setWordWrap(True)
+        self.soft_bindings_label.hide()
         for w in (self.file_label, self.busy, self.badge, self.summary, self.identities_label,
                   self.ai_label, self.use_category, self.signer_label, self.trust_label,
-                  self.generator_label):  # fmt: skip
+                  self.generator_label, self.soft_bindings_label):  # fmt: skip
             layout.addWidget(w)
         self.tabs = QTabWidget()
         self.tabs.setUsesScrollButtons(True)  # four tabs in a laptop's narrow right column
@@ -289,6 +294,7 @@ class ProvenancePanel(QWidget):
             )
         )
         self.trust_label.setVisible(bool(trust))
+        self._fill_soft_bindings(c.get("soft_bindings") or [])
         self._fill_actions(c["actions"])
         self._fill_ingredients(report)
         self._fill_metadata(j["metadata"])
@@ -299,6 +305,27 @@ class ProvenancePanel(QWidget):
     def _request_category(self) -> None:
         if self.report is not None:
             self.category_requested.emit(self.report.to_json())
+
+    def _fill_soft_bindings(self, found: list[dict]) -> None:
+        """Each soft binding in a sentence, with what Critique cannot check about it; the
+        algorithm's code and the full value in the tooltip, for experts."""
+        from critique_app.provenance.soft_bindings import heading, sentence
+
+        self.soft_bindings_label.setVisible(bool(found))
+        if not found:
+            self.soft_bindings_label.setText("")
+            self.soft_bindings_label.setToolTip("")
+            return
+        notes = dict.fromkeys(sb["note"] for sb in found)  # each kind's note once, in order
+        lines = [heading(), *(f"• {sentence(sb)}" for sb in found), *notes]
+        self.soft_bindings_label.setText("\n".join(lines))
+        self.soft_bindings_label.setToolTip(
+            "\n".join(
+                _("{alg}: {value}").format(alg=sb["alg"], value=b["value"])
+                for sb in found
+                for b in sb["blocks"]
+            )
+        )
 
     def _fill_actions(self, actions: list[dict]) -> None:
         self.actions_list.clear()
