@@ -74,6 +74,8 @@ def _codes_sentences(
 def _file_words(f: Mapping[str, Any]) -> str:
     n = int(f.get("anchors") or 0)
     certificates = ngettext("{count} certificate", "{count} certificates", n).format(count=n)
+    if f.get("role") == "config":  # a list's settings, no certificate in it
+        certificates = _("its settings")
     return _("{file} ({trust_list}, dated {date}, {certificates})").format(
         file=f.get("file"),
         trust_list=trust_list_words(f.get("list")),

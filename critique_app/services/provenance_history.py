@@ -32,20 +32,20 @@ class CheckRecord:
     def to_json(self) -> dict[str, Any]:
         return {"since": self.previous_checked_at, "changes": self.changes}
 
+    def heading(self) -> str:
+        """One sentence before the changes (the whole story when nothing changed)."""
+        if self.previous_checked_at is None:
+            return _("First check of this file in the project: nothing to compare with.")
+        if not self.changes:
+            return _(
+                "Nothing changed since the check of {when}: same verdict, trust lists, "
+                "trust files and findings."
+            ).format(when=self.previous_checked_at)
+        return _("Changes since the check of {when}:").format(when=self.previous_checked_at)
+
     def lines(self) -> list[str]:
         """The command line's text, indented under the file's block."""
-        if self.previous_checked_at is None:
-            return ["  " + _("First check of this file in the project: nothing to compare with.")]
-        if not self.changes:
-            return [
-                "  "
-                + _(
-                    "Nothing changed since the check of {when}: same verdict, trust lists, "
-                    "trust files and findings."
-                ).format(when=self.previous_checked_at)
-            ]
-        head = "  " + _("Changes since the check of {when}:").format(when=self.previous_checked_at)
-        return [head] + [f"    - {s}" for s in self.sentences]
+        return ["  " + self.heading()] + [f"    - {s}" for s in self.sentences]
 
 
 def record_checks(project_path: str | Path, reports: list[dict[str, Any]]) -> list[CheckRecord]:

@@ -47,6 +47,7 @@ from critique_app.i18n import _, format_number
 from critique_app.progress import Progress
 from critique_app.provenance.reasons import sdk_codes
 from critique_app.provenance.report import ProvenanceReport
+from critique_app.services.provenance_history import CheckRecord
 
 
 # reason -> (words on the badge, colour): the words are the domain's, the colours the theme's
@@ -173,6 +174,7 @@ class ProvenancePanel(QWidget):
         self.tabs.addTab(self.raw, _("Raw manifest"))
         layout.addWidget(self.tabs, 1)
         self._build_recovered_section(layout)
+        self._build_changes_section(layout)
 
     # ---- verification on a worker thread -------------------------------------------------
     def verify(self, path: str | Path) -> None:
@@ -396,6 +398,30 @@ class ProvenancePanel(QWidget):
         for row, (key, value) in enumerate(sorted(fields.items())):
             self.metadata.setItem(row, 0, QTableWidgetItem(key))
             self.metadata.setItem(row, 1, QTableWidgetItem(value))
+
+    # ---- what changed since the file's last check kept in the project (issue 24) -------------
+    def _build_changes_section(self, layout: QVBoxLayout) -> None:
+        """The history a jury audits: the window keeps each check in the project and says here
+        what moved since the previous one; hidden until the comparison arrives."""
+        self.changes = QGroupBox(_("Since the last check"))
+        self.changes.setObjectName("ProvenanceChanges")
+        box = QVBoxLayout(self.changes)
+        self.changes_label = QLabel()
+        self.changes_label.setWordWrap(True)
+        box.addWidget(self.changes_label)
+        self.changes.hide()
+        layout.addWidget(self.changes)
+        self.report_shown.connect(lambda _report: self.show_changes(None))
+
+    def show_changes(self, record: CheckRecord | None) -> None:
+        """A services.provenance_history.CheckRecord for the report on screen (None: hide)."""
+        self.changes.setVisible(record is not None)
+        if record is None:
+            self.changes_label.setText("")
+            return
+        self.changes_label.setText(
+            "\n".join([record.heading(), *(f"• {s}" for s in record.sentences)])
+        )
 
     # ---- credentials recovered by content (issue 13) -----------------------------------------
     def _build_recovered_section(self, layout: QVBoxLayout) -> None:
