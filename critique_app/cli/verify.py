@@ -1,7 +1,10 @@
-"""`critique-app verify FILE... [--json] [--trust all|c2pa|interim|none|PEM]`: provenance for juries.
+"""`critique-app verify FILE... [--json] [--trust all|c2pa|interim|user|none|PEM] [--project P
+[--changes]]`: provenance for juries.
 
 One block per file (or a JSON list, docs/verify-json.md); a folder verifies every media file
-in it with a progress bar on stderr. Exit 1 when a file could not be processed at all.
+in it with a progress bar on stderr. With --project each report is kept in the project, and
+--changes says what changed since the file's previous check there. Exit 1 when a file could
+not be processed at all, 2 for a usage error (refused before any work).
 """
 
 from __future__ import annotations
