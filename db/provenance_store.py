@@ -71,20 +71,34 @@ def _stored(row: dict[str, Any]) -> StoredReport:
 
 
 def history(
-    db: sqlite_utils.Database, *, sha256: str | None = None, film_id: int | None = None
+    db: sqlite_utils.Database,
+    *,
+    sha256: str | None = None,
+    film_id: int | None = None,
+    path: str | None = None,
 ) -> list[StoredReport]:
-    """Reports for one file (by content) or one film, oldest first."""
-    if sha256 is None and film_id is None:
-        raise ValueError("give sha256 or film_id")
-    where, args = ("sha256 = ?", [sha256]) if sha256 else ("film_id = ?", [film_id])
+    """Reports for one file (by content, or by where it lies: a file changed since its last
+    check has new content at the same path) or one film, oldest first."""
+    if sha256 is None and film_id is None and path is None:
+        raise ValueError("give sha256, film_id or path")
+    if sha256:
+        where, args = "sha256 = ?", [sha256]
+    elif path:
+        where, args = "path = ?", [path]
+    else:
+        where, args = "film_id = ?", [film_id]
     rows = db[TABLE].rows_where(where, args, order_by="checked_at, id")
     return [_stored(r) for r in rows]
 
 
 def latest(
-    db: sqlite_utils.Database, *, sha256: str | None = None, film_id: int | None = None
+    db: sqlite_utils.Database,
+    *,
+    sha256: str | None = None,
+    film_id: int | None = None,
+    path: str | None = None,
 ) -> StoredReport | None:
-    found = history(db, sha256=sha256, film_id=film_id)
+    found = history(db, sha256=sha256, film_id=film_id, path=path)
     return found[-1] if found else None
 
 

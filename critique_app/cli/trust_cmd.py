@@ -1,4 +1,4 @@
-"""`critique-app trust list [--json]` and `critique-app trust update FILE... [--list L] [--date D]`.
+"""`critique-app trust list [--json]` and `critique-app trust update FILE... --list L [--date D]`.
 
 Which trust files verification uses (list, date, SHA-256, number of certificates, shipped or
 installed) and the history of changes; `update` installs newer lists the user brings, keeps
@@ -39,13 +39,18 @@ def register(subparsers: Any) -> None:
         "update",
         help=_("install newer trust lists you bring (the old ones are kept)"),
         description=_(
-            "Install PEM (or .cfg) files as the newer version of their list. The list "
-            "is told by the file name (C2PA-TRUST-LIST…, C2PA-TSA-TRUST-LIST…, cai-interim-…, "
-            "cawg…) unless --list says it. Files of the list not given again stay in use."
+            "Install PEM (or .cfg) files as the newer version of the list --list names: "
+            "user for certificates of your own (reports name it as your own trust list), or "
+            "c2pa, interim or cawg for a newer copy of that official list. Files of the list "
+            "not given again stay in use."
         ),
     )
     up.add_argument("files", nargs="+", metavar="FILE", help=_("PEM files (or a .cfg of EKUs)"))
-    up.add_argument("--list", choices=("c2pa", "interim", "cawg"), help=_("the list they update"))
+    up.add_argument(
+        "--list",
+        choices=("user", "c2pa", "interim", "cawg"),
+        help=_("the list they update (required): user, or an official list's newer copy"),
+    )
     up.add_argument(
         "--date", metavar="YYYY-MM-DD", help=_("the lists' own date (default: today, UTC)")
     )
@@ -76,8 +81,17 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_update(args: argparse.Namespace) -> int:
+    from critique_app.cli.projects import UsageError
     from critique_app.provenance.trust_store import update
 
+    if args.list is None:  # never guessed from a file name: an official list's name vouches
+        raise UsageError(
+            _(
+                "trust update needs --list: use --list user for certificates of your own "
+                "(reports name them as your own trust list, never as an official one), or "
+                "--list c2pa, interim or cawg only for a newer copy of that official list."
+            )
+        )
     for sentence in update(args.files, args.list, args.date):
         print(sentence)
     return 0

@@ -1,7 +1,10 @@
-"""`critique-app verify FILE... [--json] [--trust all|c2pa|interim|none|PEM]`: provenance for juries.
+"""`critique-app verify FILE... [--json] [--trust all|c2pa|interim|user|none|PEM] [--project P
+[--changes]]`: provenance for juries.
 
 One block per file (or a JSON list, docs/verify-json.md); a folder verifies every media file
-in it with a progress bar on stderr. Exit 1 when a file could not be processed at all.
+in it with a progress bar on stderr. With --project each report is kept in the project, and
+--changes says what changed since the file's previous check there. Exit 1 when a file could
+not be processed at all, 2 for a usage error (refused before any work).
 """
 
 from __future__ import annotations
@@ -43,10 +46,11 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--trust",
         default="all",
-        metavar="all|c2pa|interim|none|PEM",
+        metavar="all|c2pa|interim|user|none|PEM",
         help=_(
-            "trust lists: all (default; each shipped list checked separately), c2pa, "
-            "interim, none, or a PEM file of your own anchors"
+            "trust lists: all (default; each list checked separately, your own list from "
+            "`trust update --list user` last), c2pa, interim, user, none, or a PEM file of "
+            "your own anchors"
         ),
     )
     p.add_argument(
@@ -70,22 +74,56 @@ def register(subparsers: Any) -> None:
         "--project",
         metavar="P",
         help=_(
-            "a project whose reference library may hold the signed original of a copy that "
-            "lost its credentials (recovered by content; not cryptographically bound)"
+            "a project that keeps each report (so a later check can say what changed) and "
+            "whose reference library may hold the signed original of a copy that lost its "
+            "credentials (recovered by content; not cryptographically bound)"
+        ),
+    )
+    p.add_argument(
+        "--changes",
+        action="store_true",
+        help=_(
+            "with --project: say what changed since the file's last check kept in the "
+            "project (verdict, trust list, problems found, trust files)"
         ),
     )
     p.set_defaults(func=run)
 
 
+def _usage(args: argparse.Namespace) -> None:
+    """Refuse, before any work, what the command cannot use at all (exit status 2)."""
+    from pathlib import Path
+
+    from critique_app.cli.projects import UsageError, existing_project
+    from critique_app.errors import UserError
+    from critique_app.provenance.trust import lists_for
+
+    if args.changes and not args.project:
+        raise UsageError(
+            _("--changes compares with the checks kept in a project: add --project P.")
+        )
+    if args.project:  # a typo in P is said at once
+        existing_project(args.project, _("--project needs an existing project"))
+    if args.manifest is not None:
+        if len(args.files) != 1 or Path(args.files[0]).is_dir():
+            raise UsageError(_("--manifest goes with exactly one asset."))
+        if not Path(args.manifest).is_file():
+            raise UsageError(
+                _("The sidecar manifest {sidecar} does not exist.").format(sidecar=args.manifest)
+            )
+    try:
+        lists_for(args.trust, args.cawg_trust)
+    except UserError as err:
+        raise UsageError(str(err)) from None
+
+
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from critique_app.cli.projects import existing_project
     from critique_app.progress import NO_PROGRESS, TerminalProgress
     from critique_app.services.verify import verify_paths
 
-    if args.project:  # before any work: a typo in P is said at once
-        existing_project(args.project, _("--project needs an existing project"))
+    _usage(args)
     many = len(args.files) > 1 or any(Path(f).is_dir() for f in args.files)
     progress = TerminalProgress("verify") if many else NO_PROGRESS
     try:
@@ -97,14 +135,20 @@ def run(args: argparse.Namespace) -> int:
             progress.finish()
     blocks = [r.to_json() for r in reports]
     recovered = _recover(args, blocks)
+    records = _keep(args, blocks)
     if args.json:
+        if args.changes:
+            for j, record in zip(blocks, records, strict=True):
+                j["changes"] = record.to_json()
         json.dump(blocks, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
         from critique_app.services.recovered_credentials import recovered_lines
 
-        for j in blocks:
+        for i, j in enumerate(blocks):
             extra = recovered_lines(j["c2pa"].get("recovered_by_content", []))
+            if args.changes:
+                extra += records[i].lines()
             print(human_block(j) + "".join(line + "\n" for line in extra))
     if recovered is not None:
         print(f"critique-app: {recovered}", file=sys.stderr)
@@ -115,6 +159,16 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return 1 if failed else 0
+
+
+def _keep(args: argparse.Namespace, blocks: list[dict]) -> list[Any]:
+    """With --project: store each report in the project; how each compares with the file's
+    previous check there (services.provenance_history.CheckRecord)."""
+    if not args.project:
+        return []
+    from critique_app.services.provenance_history import record_checks
+
+    return record_checks(args.project, blocks)
 
 
 def _recover(args: argparse.Namespace, blocks: list[dict]) -> str | None:
@@ -162,8 +216,7 @@ def human_block(j: dict) -> str:
     if signer_trust(c["reason"], c["trust_list"]):
         lines.append(f"    {signer_trust(c['reason'], c['trust_list'])}")
         lines.append(f"    {lists_consulted(j.get('trust_dates'))}")
-    if j.get("sidecar"):
-        lines.append("    " + _("manifest from the sidecar {path}").format(path=j["sidecar"]))
+    lines += _manifest_source_lines(j)
     if c.get("remote_url"):
         lines.append("    " + _("remote manifest (not fetched): {url}").format(url=c["remote_url"]))
     for ident in c.get("identities", []):
@@ -209,6 +262,13 @@ def human_block(j: dict) -> str:
             )
         )
     lines += _ingredient_lines(c["ingredients"], 2)
+    if c.get("soft_bindings"):
+        from critique_app.provenance.soft_bindings import heading, sentence
+
+        lines.append("  " + heading())
+        for sb in c["soft_bindings"]:
+            lines.append("    " + sentence(sb))
+            lines.append("      " + sb["note"])
     if c["failures"]:
         lines.append("  " + _("Status codes: {codes}").format(codes=", ".join(c["failures"])))
     files = [
@@ -231,6 +291,33 @@ def human_block(j: dict) -> str:
     for hint in m["ai_hints"]:
         lines.append("    " + _("hint: {hint}").format(hint=hint))
     return "\n".join(lines) + "\n"
+
+
+def _manifest_source_lines(j: dict) -> list[str]:
+    """Where the manifest judged came from, and what the other one said when an asset has
+    both an embedded manifest and a sidecar."""
+    other = j.get("other_manifest")
+    if j.get("sidecar"):
+        out = [_("manifest from the sidecar {path}").format(path=j["sidecar"])]
+        if other:
+            out.append(
+                _(
+                    "The verdict above is about this sidecar. The manifest embedded in the file "
+                    "was checked too: {verdict}."
+                ).format(verdict=with_code(verdict_words, other["reason"]))
+            )
+        elif j.get("verdict_about") == "sidecar":
+            out.append(_("The file carries no manifest of its own: the verdict is the sidecar's."))
+        return ["    " + line for line in out]
+    if other:
+        return [
+            "    "
+            + _(
+                "The verdict above is about the manifest embedded in the file. The sidecar "
+                "{path} beside it was checked too: {verdict}."
+            ).format(path=other["path"], verdict=with_code(verdict_words, other["reason"]))
+        ]
+    return []
 
 
 def _credentials_line(c: dict) -> str:

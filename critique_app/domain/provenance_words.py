@@ -90,6 +90,8 @@ TRUST_LIST_WORDS = {
     "interim": N_("the CAI interim trust list"),
     "cawg": N_("the CAWG identity trust list"),
     "pem": N_("a trust file of your own"),
+    # installed with `trust update --list user`: never mistaken for an official list
+    "user": N_("your own trust list (not an official list)"),
 }
 
 
@@ -173,7 +175,9 @@ def identity_kind_words(kind: str | None) -> str:
 
 def trust_list_words(key: str | None) -> str:
     """The name of a trust list, e.g. 'interim' -> 'the CAI interim trust list'; a PEM file of
-    the user's own ('pem:/path/mine.pem') is named by its file."""
+    the user's own ('pem:/path/mine.pem') is named by its file, and the list installed with
+    `trust update --list user` as the user's own. The one function that names a trust list:
+    verdicts, panels, handouts and the changes report all go through it."""
     if not key or key == "none":
         return _("no trust list")
     if key.startswith("pem:"):

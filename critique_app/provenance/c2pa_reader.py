@@ -307,6 +307,8 @@ def _manifest(
                     m.authors.append({"kind": "author (CreativeWork)", "name": author["name"]})
         elif name.startswith("c2pa.soft-binding") or name.startswith("c2pa.watermark"):
             m.watermarks.append({"assertion": name, "alg": body.get("alg")})
+            if name.startswith("c2pa.soft-binding") and isinstance(body, dict):
+                m.soft_bindings.append(soft_binding(name, body))
     for a in m.actions:
         if a.action == "c2pa.watermarked":
             m.watermarks.append({"action": a.action, "alg": a.software_agent})
@@ -316,6 +318,26 @@ def _manifest(
     for ing in data.get("ingredients") or []:
         m.ingredients.append(_ingredient(ing, reader, thumbnails))
     return m
+
+
+def soft_binding(assertion: str, body: dict) -> dict[str, Any]:
+    """A c2pa.soft-binding assertion as plain data: its algorithm, its own name if any, and
+    each block's scope and value (bytes as hex, so the value crosses as text)."""
+
+    def text(value: Any) -> str:
+        if isinstance(value, (bytes, bytearray)):
+            return bytes(value).hex()
+        if isinstance(value, list) and all(isinstance(x, int) for x in value):
+            return bytes(x & 0xFF for x in value).hex()
+        return "" if value is None else str(value)
+
+    blocks = [
+        {"scope": dict(b.get("scope") or {}), "value": text(b.get("value"))}
+        for b in body.get("blocks") or []
+        if isinstance(b, dict)
+    ]
+    return {"assertion": assertion, "alg": body.get("alg"), "name": body.get("name"),
+            "blocks": blocks}  # fmt: skip
 
 
 def _identity(label: str, assertion: str, body: dict, codes: _Codes) -> Identity:

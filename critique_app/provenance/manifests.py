@@ -66,6 +66,9 @@ class Manifest:
     identities: list[Identity] = field(default_factory=list)  # CAWG identity assertions
     authors: list[dict[str, Any]] = field(default_factory=list)  # schema.org CreativeWork
     watermarks: list[dict[str, Any]] = field(default_factory=list)  # soft bindings, watermarked
+    # every c2pa.soft-binding assertion as found: {assertion, alg, name, blocks: [{scope,
+    # value}]}; named and said by provenance.soft_bindings
+    soft_bindings: list[dict[str, Any]] = field(default_factory=list)
     ingredients: list[Ingredient] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)  # this manifest's own validation failures
     successes: list[str] = field(default_factory=list)  # success codes of this reading

@@ -97,6 +97,10 @@ class ProvenanceReport:
     metadata: Metadata
     fragments: list[str] = field(default_factory=list)
     sidecar: str | None = None  # the `.c2pa` manifest store verified with the asset
+    # Which manifest the verdict is about when an asset has both: 'embedded' | 'sidecar'
+    # (None: only one source was looked at), and the other one's verdict in brief.
+    verdict_about: str | None = None
+    other_manifest: dict[str, Any] | None = None
     checked_at: str = ""
     tool_versions: dict[str, str] = field(default_factory=dict)
     trust_dates: dict[str, str] = field(default_factory=dict)
@@ -106,6 +110,7 @@ class ProvenanceReport:
 
     def to_json(self) -> dict[str, Any]:
         """The object `verify --json` prints for this file (documented in docs/verify-json.md)."""
+        from critique_app.provenance.soft_bindings import describe as soft_binding
         from critique_app.provenance.verdict import all_identities, identity_sentence
         from critique_app.provenance.vocab import category_key_for
 
@@ -128,6 +133,8 @@ class ProvenanceReport:
             "mime": self.mime,
             "fragments": self.fragments,
             "sidecar": self.sidecar,
+            "verdict_about": self.verdict_about,
+            "other_manifest": self.other_manifest,
             "checked_at": self.checked_at,
             "trust_setting": self.trust,
             "c2pa": {
@@ -153,6 +160,10 @@ class ProvenanceReport:
                 "identities_summary": identity_sentence(all_identities(c2pa)),
                 "authors": active.authors if active else [],
                 "watermarks": active.watermarks if active else [],
+                # shown, never judged: decoding them needs each vendor's decoder
+                "soft_bindings": [soft_binding(sb) for sb in active.soft_bindings]
+                if active
+                else [],
                 "ingredients": [
                     manifest_to_json(i, c2pa.manifests, set()) for i in active.ingredients
                 ]

@@ -1,7 +1,8 @@
 """Trust lists (shipped in resources/trust or installed by the user) and the trust settings.
 
 Setting `all` (default) checks each C2PA list separately so the report can name the one that
-vouched; `c2pa`, `interim`, `none`, or a PEM file of the user's own anchors. CAWG identities
+vouched (the user's own list, installed with `trust update --list user`, last); `c2pa`,
+`interim`, `user`, `none`, or a PEM file of the user's own anchors. CAWG identities
 have a trust setting of their own (`cawg_for`): the CAWG list the user installed, `none`, or
 a PEM file. Every file used is named in the report with its date, SHA-256 and number of
 certificates; `critique-app trust update` installs newer lists beside the old ones (see
@@ -27,7 +28,7 @@ CAWG_SETTINGS = ("installed", "none")
 class TrustFile:
     """One file of trust material, as a report records it."""
 
-    list: str  # 'c2pa' | 'interim' | 'cawg' | 'pem'
+    list: str  # 'c2pa' | 'interim' | 'cawg' | 'user' | 'pem'
     file: str  # the file name
     role: str  # anchors | allowed | config
     date: str | None
@@ -40,7 +41,7 @@ class TrustFile:
 class TrustList:
     """One set of trust material, as text the C2PA library takes in its settings."""
 
-    key: str  # 'c2pa' | 'interim' | 'pem:<path>' | 'none'
+    key: str  # 'c2pa' | 'interim' | 'user' | 'pem:<path>' | 'none'
     name: str
     date: str | None
     anchors: str = ""
@@ -221,7 +222,12 @@ def lists_for(setting: str, cawg: str | None = None) -> list[TrustList]:
     """The lists to try in order; the first one under which the signer is trusted vouched."""
     if setting == "all":
         found = [shipped_list("c2pa"), shipped_list("interim")]
-    elif setting in ("c2pa", "interim"):
+        # The user's own list (trust update --list user) comes last: an official list that
+        # vouches for a signer is named before it, and a signer only the user's list holds is
+        # reported as vouched for by "your own trust list", never by an official one.
+        if current_entry("user") is not None:
+            found.append(shipped_list("user"))
+    elif setting in ("c2pa", "interim", "user"):
         found = [shipped_list(setting)]
     elif setting == "none":
         found = [NO_TRUST]
@@ -229,7 +235,7 @@ def lists_for(setting: str, cawg: str | None = None) -> list[TrustList]:
         found = [pem_list(setting)]
     else:
         raise UserError(
-            f"Unknown trust setting '{setting}': use all, c2pa, interim, none or a PEM file."
+            f"Unknown trust setting '{setting}': use all, c2pa, interim, user, none or a PEM file."
         )
     identity = cawg_for(cawg)
     return [t.with_cawg(identity) for t in found]

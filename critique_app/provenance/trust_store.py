@@ -18,6 +18,7 @@ from pathlib import Path
 
 from critique_app.domain.reading_limits import check_size
 from critique_app.errors import UserError
+from critique_app.i18n import _
 from critique_app.provenance.trust import (
     TrustFile,
     count_certificates,
@@ -31,18 +32,13 @@ LIST_NAMES = {
     "c2pa": "C2PA trust list",
     "interim": "CAI interim known-certificate list",
     "cawg": "CAWG identity trust list",
+    "user": "your own trust list",
 }
+# The lists a body other than the user publishes: a file goes under one of these names only
+# when the user says so (--list), never because of its file name (issue 24: a test root once
+# joined "the C2PA trust list" that way and was reported as vouched for by it).
+OFFICIAL_LISTS = ("c2pa", "interim", "cawg")
 _DATED = re.compile(r"[._-]?\d{4}-\d{2}-\d{2}$")
-
-
-def list_of(path: Path) -> str:
-    """Which list a file belongs to, from its name (C2PA-TRUST-LIST.pem, cai-interim-…)."""
-    name = path.name.lower()
-    if "cawg" in name or "iptc" in name or "smime" in name:
-        return "cawg"
-    if "interim" in name or name.startswith("cai-"):
-        return "interim"
-    return "c2pa"
 
 
 def role_of(path: Path) -> str:
@@ -103,7 +99,18 @@ def _snapshot(key: str) -> dict | None:
 def update(
     files: list[str | Path], list_key: str | None = None, when: str | None = None
 ) -> list[str]:
-    """Install the files as the newer version of their lists; sentences saying what changed."""
+    """Install the files as the newer version of the list `list_key` names (c2pa, interim,
+    cawg, or user: the user's own list, always named as such in verdicts); sentences saying
+    what changed. Without a list nothing is installed: which list a file joins is the user's
+    statement, never a guess from its name."""
+    if list_key is None:
+        raise UserError(
+            _(
+                "Say which list these files join: --list user for certificates of your own "
+                "(reports will name them as your own trust list), or --list c2pa, interim or "
+                "cawg only for a newer copy of that official list."
+            )
+        )
     day = when or datetime.now(timezone.utc).date().isoformat()
     try:
         Date.fromisoformat(day)
@@ -113,12 +120,14 @@ def update(
     for p in paths:
         if not p.is_file():
             raise UserError(f"{p} does not exist.")
-        if list_key is not None and list_key not in LIST_NAMES:
-            raise UserError(f"Unknown list '{list_key}': use c2pa, interim or cawg.")
+        if list_key not in LIST_NAMES:
+            raise UserError(
+                _("Unknown list '{list}': use user, c2pa, interim or cawg.").format(list=list_key)
+            )
         _check(p, role_of(p))
     groups: dict[str, list[Path]] = {}
     for p in paths:
-        groups.setdefault(list_key or list_of(p), []).append(p)
+        groups.setdefault(list_key, []).append(p)
     index = installed_index()
     said: list[str] = []
     for key, group in groups.items():

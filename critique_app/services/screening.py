@@ -339,11 +339,14 @@ def _sentence(err: BaseException) -> str:
 def _verify(submission: Submission, trust: str, *, sidecar: str | None = None) -> dict[str, Any]:
     """The same report as `critique-app verify` (with the `.c2pa` sidecar beside the file when
     there is one), read in the isolated child process."""
-    from critique_app.services.verify import verify_file
+    from critique_app.services.verify import both_manifests, verify_file
 
     report = verify_file(
         submission.path, trust, submission.fragments, thumbnails=False, sidecar=sidecar
     )
+    if sidecar:  # the file's own manifest is checked too, and the report says which one speaks
+        own = verify_file(submission.path, trust, submission.fragments, thumbnails=False)
+        report = both_manifests(own, report, sidecar_asked=False)
     report.fragments = list(submission.fragments)
     return report.to_json()
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from critique_app import __version__
 from critique_app.digest import sha256_file
+from critique_app.domain.provenance_words import trust_list_words
 from critique_app.errors import UserError
 from critique_app.i18n import _
 from critique_app.progress import NO_PROGRESS, Progress
@@ -66,11 +67,13 @@ def build_report(
     if not exam.sha256:
         _fill_identity(exam)  # the worker died before it could say
     vouched = exam.vouched_by
-    names = {t.key: t.name for t in lists_for(trust)}
     finding = exam.finding
     if exam.format == "mp4-fragment" and finding.error_kind == "unreadable":
         finding.error = f"{FRAGMENT_ALONE} ({finding.error})"
-    state, reason, sentence = verdicts.classify(finding, names.get(vouched or ""))
+    # the list is named by the one function that names lists (a user's own list says so)
+    state, reason, sentence = verdicts.classify(
+        finding, trust_list_words(vouched) if vouched else None
+    )
     if exam.format == "mp4-init" and not finding.error and reason == "tampered":
         sentence += INIT_ALONE
     signal, source, signal_sentence = verdicts.ai_signal(finding)
@@ -159,6 +162,36 @@ def collect(paths: Iterable[str | Path]) -> list[Job]:
     return [Job(f, sorted(paired.get(f, [])), sidecars.get(f)) for f in files if f not in used]
 
 
+def _brief(report: ProvenanceReport, source: str, path: str | None) -> dict:
+    """The other manifest's verdict, as a report that is about one manifest mentions it."""
+    v = report.verdict
+    return {"source": source, "path": path, "state": v.state, "reason": v.reason,
+            "summary": v.sentence, "trust_list": v.trust_list}  # fmt: skip
+
+
+def both_manifests(
+    own: ProvenanceReport, with_sidecar: ProvenanceReport, sidecar_asked: bool
+) -> ProvenanceReport:
+    """One report for an asset checked twice: alone (its embedded manifest) and against the
+    `name.c2pa` beside it. Both are checked and the report says which one its verdict is about
+    (issue 24: a stray sidecar once made a scan say `tampered` while the file's own, valid
+    manifest went unmentioned). A sidecar given with --manifest is what the user asked about;
+    one a folder scan found beside an asset that carries its own manifest is the second
+    opinion, since the embedded manifest is the one the asset carries wherever it goes."""
+    embedded = own.c2pa.present or own.verdict.reason == "remote_manifest"
+    sidecar = with_sidecar.sidecar
+    if not embedded:
+        with_sidecar.verdict_about = "sidecar"
+        return with_sidecar
+    if sidecar_asked:
+        with_sidecar.verdict_about = "sidecar"
+        with_sidecar.other_manifest = _brief(own, "embedded", own.path)
+        return with_sidecar
+    own.verdict_about = "embedded"
+    own.other_manifest = _brief(with_sidecar, "sidecar", sidecar)
+    return own
+
+
 def _safe_format(path: Path) -> str | None:
     try:
         return detect_format(path) if path.is_file() else None
@@ -189,6 +222,9 @@ def verify_paths(
             job.path, trust, job.fragments, reader=reader, sidecar=job.sidecar,
             cawg_trust=cawg_trust,
         )  # fmt: skip
+        if job.sidecar is not None:
+            own = verify_file(job.path, trust, job.fragments, reader=reader, cawg_trust=cawg_trust)
+            report = both_manifests(own, report, sidecar_asked=manifest is not None)
         report.fragments = [str(f.resolve()) for f in job.fragments]
         reports.append(report)
     progress.update(len(jobs), len(jobs), _("done"))

@@ -73,7 +73,7 @@ def test_trust_pem_and_bad_settings(
     assert main(["verify", "--json", "--trust", str(pem), str(folder / "signed.jpg")]) == 0
     obj = json.loads(capsys.readouterr().out)[0]
     assert obj["c2pa"]["reason"] == "ok" and obj["c2pa"]["trust_list"] == f"pem:{pem}"
-    assert main(["verify", "--trust", "bogus", str(folder / "signed.jpg")]) == 1
+    assert main(["verify", "--trust", "bogus", str(folder / "signed.jpg")]) == 2  # usage
     assert "Unknown trust setting 'bogus'" in capsys.readouterr().err
     assert main(["verify", str(tmp_path / "missing.jpg")]) == 1
     assert "does not exist" in capsys.readouterr().err

@@ -170,3 +170,75 @@ def test_the_window_checks_the_film_once_its_provenance_dock_shows(
     )
     assert provenance.dock.widget() is provenance.panel
     assert Path(provenance.panel.report.path).name == clip.name  # the film on screen
+
+
+def test_soft_bindings_of_a_real_still_are_shown_never_judged(qtbot: QtBot, tmp_path: Path) -> None:
+    """Adobe Content Authenticity's cloudscape (tests/provenance/fixtures/SOURCES.md): a
+    TrustMark watermark and a dense fingerprint, named from the bundled C2PA list."""
+    still = Path(__file__).parents[1] / "provenance" / "fixtures" / "cloudscape-ACA-Cr.jpeg"
+    panel = ProvenancePanel(trust="interim")
+    qtbot.addWidget(panel)
+    panel.show_report(verify_file(still, "interim", isolated=False))
+    assert panel.badge.text() == "Trusted"
+    assert not panel.soft_bindings_label.isHidden()
+    text = panel.soft_bindings_label.text()
+    assert "Adobe Trustmark variant P, a watermark (com.adobe.trustmark.P)" in text
+    assert "Adobe Image Comparator Network Dense Fingerprint, a fingerprint" in text
+    assert "needs the vendor's decoder" in text and "never part of the verdict" in text
+    tip = panel.soft_bindings_label.toolTip()
+    assert "com.adobe.icn.dense: 000347ca21ad685addd78dca2b174161" in tip  # in full, for experts
+    # A file that declares none: the section goes, and says nothing of an absence.
+    panel.show_report(verify_file(make_still(tmp_path / "plain.jpg"), "none", isolated=False))
+    assert panel.soft_bindings_label.isHidden() and panel.soft_bindings_label.text() == ""
+
+
+def test_the_films_list_names_a_users_own_list_as_such() -> None:
+    from critique_app.gui.panels.films.films_panel import credentials_words
+    from critique_app.services.film_list import FilmEntry
+
+    entry = FilmEntry(1, "Film", "/f.mp4", "00:00:01:00", "24 fps", True, 0, "none", "ok", "user")
+    words, _colour = credentials_words(entry)
+    assert words == "Trusted, vouched for by your own trust list (not an official list)"
+
+
+def test_the_window_keeps_each_check_and_shows_what_changed(
+    open_window: object, tmp_path: Path, clip: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Provenance ▸ Check a file… on the real cloudscape still in a project: the check is kept
+    in the project, and a second check says what changed since the first (issue 24)."""
+    from critique_app.services.films import add_film
+    from db.project import open_project
+    from db.provenance_store import history
+
+    still = Path(__file__).parents[1] / "provenance" / "fixtures" / "cloudscape-ACA-Cr.jpeg"
+    path = tmp_path / "jury.critique"
+    with open_project(path) as project:
+        add_film(project, clip)
+    h = open_window(path)  # type: ignore[operator]
+    provenance = h.window.provenance
+    provenance.check_file(still)
+    panel = provenance.panel
+    assert panel is not None
+
+    def changes_for_the_still() -> bool:
+        return (
+            panel.report is not None
+            and Path(panel.report.path).name == still.name
+            and not panel.changes.isHidden()
+        )
+
+    h.qtbot.waitUntil(changes_for_the_still, timeout=60000)
+    assert panel.changes_label.text().startswith("First check of this file in the project")
+    panel.trust = "none"  # a jury checks again without any trust list
+    panel.verify(still)
+    h.qtbot.waitUntil(
+        lambda: changes_for_the_still() and "Changes since" in panel.changes_label.text(),
+        timeout=60000,
+    )
+    text = panel.changes_label.text()
+    assert "The verdict was “Trusted”; it is now “" in text  # no list: no longer vouched for
+    assert "No longer consulted: the CAI interim trust list" in text
+    with open_project(path) as project:
+        kept = history(project.db, path=str(still.resolve()))
+    assert [r.report["trust_setting"] for r in kept] == ["all", "none"] and kept[0].reason == "ok"
+    assert kept[1].reason != "ok"

@@ -101,7 +101,7 @@ def test_trust_update_keeps_the_old_list_and_a_recheck_shows_the_change(
     newer = tmp_path / "C2PA-TRUST-LIST.pem"
     newer.write_text(resource("trust", "C2PA-TRUST-LIST.2026-11-22.pem").read_text()
                      + identity.ca_pem)  # fmt: skip
-    assert main(["trust", "update", str(newer), "--date", "2026-12-01"]) == 0
+    assert main(["trust", "update", str(newer), "--list", "c2pa", "--date", "2026-12-01"]) == 0
     assert "now dated 2026-12-01" in capsys.readouterr().out
     after = verify_file(still, "c2pa", reader=isolated_reader).to_json()
     assert (after["c2pa"]["reason"], after["c2pa"]["trust_list"]) == ("ok", "c2pa")
@@ -120,5 +120,5 @@ def test_trust_update_keeps_the_old_list_and_a_recheck_shows_the_change(
     assert (change["list"], change["before"]["date"], change["after"]["date"]) == (
         "c2pa", "2026-11-22", "2026-12-01")  # fmt: skip
     # An older list is refused with a sentence; nothing changes.
-    assert main(["trust", "update", str(newer), "--date", "2026-11-01"]) == 1
+    assert main(["trust", "update", str(newer), "--list", "c2pa", "--date", "2026-11-01"]) == 1
     assert "is older" in capsys.readouterr().err

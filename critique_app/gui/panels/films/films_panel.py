@@ -22,6 +22,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from critique_app.domain.provenance_words import trust_list_words
 from critique_app.gui.flow_layout import FlowLayout
 from critique_app.gui.panels.provenance.provenance_panel import BADGES
 from critique_app.i18n import N_, _
@@ -47,7 +48,9 @@ def credentials_words(entry: FilmEntry) -> tuple[str, str | None]:
         entry.credentials, (_("Checked, with an unusual verdict"), "#757575")
     )
     if entry.credentials == "ok" and entry.trust_list:
-        words = _("{verdict} (by the {list} list)").format(verdict=words, list=entry.trust_list)
+        words = _("{verdict}, vouched for by {trust_list}").format(
+            verdict=words, trust_list=trust_list_words(entry.trust_list)
+        )
     return words, colour
 
 

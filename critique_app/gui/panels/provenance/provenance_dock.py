@@ -50,6 +50,7 @@ class ProvenanceDock(QObject):
             panel = ProvenancePanel(runner=self.window.tasks)
             panel.category_requested.connect(self.use_declared_category)
             panel.report_shown.connect(self.recover_credentials)
+            panel.report_shown.connect(self.keep_check)
             self.dock.setWidget(panel)
             self.panel = panel
         return self.panel
@@ -106,6 +107,31 @@ class ProvenanceDock(QObject):
             lambda progress: recover_by_content(project_path, path, progress),
             scope="film",
             on_done=found,
+            on_error=self.window.show_message,
+        )
+
+    def keep_check(self, report: ProvenanceReport) -> Task | None:
+        """Keep the check in the open project (on the task runner) and show, in the panel,
+        what changed since the file's previous check there: the history a jury audits."""
+        from critique_app.services.provenance_history import record_checks
+
+        project, panel = self.session.project, self.panel
+        if project is None or project.path is None or panel is None or project.read_only:
+            return None
+        if report.verdict.reason == "unreadable" and not report.sha256:
+            return None  # nothing was read: no check to keep
+        path, project_path, report_json = report.path, project.path, report.to_json()
+
+        def kept(records: list[Any]) -> None:
+            shown = panel.report
+            if project is self.session.project and shown is not None and shown.path == path:
+                panel.show_changes(records[0] if records else None)
+
+        return self.window.tasks.run(
+            _("Keeping the check in the project"),
+            lambda _progress: record_checks(project_path, [report_json]),
+            scope="film",
+            on_done=kept,
             on_error=self.window.show_message,
         )
 

@@ -47,6 +47,7 @@ from critique_app.i18n import _, format_number
 from critique_app.progress import Progress
 from critique_app.provenance.reasons import sdk_codes
 from critique_app.provenance.report import ProvenanceReport
+from critique_app.services.provenance_history import CheckRecord
 
 
 # reason -> (words on the badge, colour): the words are the domain's, the colours the theme's
@@ -136,9 +137,14 @@ class ProvenancePanel(QWidget):
         self.identities_label = QLabel()
         self.identities_label.setWordWrap(True)
         self.generator_label = QLabel()
+        # the watermarks and fingerprints the credentials declare: shown, never judged
+        self.soft_bindings_label = QLabel()
+        self.soft_bindings_label.setObjectName("SoftBindings")
+        self.soft_bindings_label.setWordWrap(True)
+        self.soft_bindings_label.hide()
         for w in (self.file_label, self.busy, self.badge, self.summary, self.identities_label,
                   self.ai_label, self.use_category, self.signer_label, self.trust_label,
-                  self.generator_label):  # fmt: skip
+                  self.generator_label, self.soft_bindings_label):  # fmt: skip
             layout.addWidget(w)
         self.tabs = QTabWidget()
         self.tabs.setUsesScrollButtons(True)  # four tabs in a laptop's narrow right column
@@ -168,6 +174,7 @@ class ProvenancePanel(QWidget):
         self.tabs.addTab(self.raw, _("Raw manifest"))
         layout.addWidget(self.tabs, 1)
         self._build_recovered_section(layout)
+        self._build_changes_section(layout)
 
     # ---- verification on a worker thread -------------------------------------------------
     def verify(self, path: str | Path) -> None:
@@ -289,6 +296,7 @@ class ProvenancePanel(QWidget):
             )
         )
         self.trust_label.setVisible(bool(trust))
+        self._fill_soft_bindings(c.get("soft_bindings") or [])
         self._fill_actions(c["actions"])
         self._fill_ingredients(report)
         self._fill_metadata(j["metadata"])
@@ -299,6 +307,27 @@ class ProvenancePanel(QWidget):
     def _request_category(self) -> None:
         if self.report is not None:
             self.category_requested.emit(self.report.to_json())
+
+    def _fill_soft_bindings(self, found: list[dict]) -> None:
+        """Each soft binding in a sentence, with what Critique cannot check about it; the
+        algorithm's code and the full value in the tooltip, for experts."""
+        from critique_app.provenance.soft_bindings import heading, sentence
+
+        self.soft_bindings_label.setVisible(bool(found))
+        if not found:
+            self.soft_bindings_label.setText("")
+            self.soft_bindings_label.setToolTip("")
+            return
+        notes = dict.fromkeys(sb["note"] for sb in found)  # each kind's note once, in order
+        lines = [heading(), *(f"• {sentence(sb)}" for sb in found), *notes]
+        self.soft_bindings_label.setText("\n".join(lines))
+        self.soft_bindings_label.setToolTip(
+            "\n".join(
+                _("{alg}: {value}").format(alg=sb["alg"], value=b["value"])
+                for sb in found
+                for b in sb["blocks"]
+            )
+        )
 
     def _fill_actions(self, actions: list[dict]) -> None:
         self.actions_list.clear()
@@ -369,6 +398,30 @@ class ProvenancePanel(QWidget):
         for row, (key, value) in enumerate(sorted(fields.items())):
             self.metadata.setItem(row, 0, QTableWidgetItem(key))
             self.metadata.setItem(row, 1, QTableWidgetItem(value))
+
+    # ---- what changed since the file's last check kept in the project (issue 24) -------------
+    def _build_changes_section(self, layout: QVBoxLayout) -> None:
+        """The history a jury audits: the window keeps each check in the project and says here
+        what moved since the previous one; hidden until the comparison arrives."""
+        self.changes = QGroupBox(_("Since the last check"))
+        self.changes.setObjectName("ProvenanceChanges")
+        box = QVBoxLayout(self.changes)
+        self.changes_label = QLabel()
+        self.changes_label.setWordWrap(True)
+        box.addWidget(self.changes_label)
+        self.changes.hide()
+        layout.addWidget(self.changes)
+        self.report_shown.connect(lambda _report: self.show_changes(None))
+
+    def show_changes(self, record: CheckRecord | None) -> None:
+        """A services.provenance_history.CheckRecord for the report on screen (None: hide)."""
+        self.changes.setVisible(record is not None)
+        if record is None:
+            self.changes_label.setText("")
+            return
+        self.changes_label.setText(
+            "\n".join([record.heading(), *(f"• {s}" for s in record.sentences)])
+        )
 
     # ---- credentials recovered by content (issue 13) -----------------------------------------
     def _build_recovered_section(self, layout: QVBoxLayout) -> None:
