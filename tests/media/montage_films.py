@@ -125,3 +125,99 @@ def make_montage_film(folder: Path) -> Path:
         check=True,
     )
     return out
+
+
+# Shorter films, one question each: (inputs as (seed or "wide", frames), filter graph, truth).
+# Truth read on the full-size frames as for TRUTH.
+def _still(n: int) -> str:
+    return f"[{n}]fps={RATE},format=yuv420p"
+
+
+def _pan(n: int) -> str:  # a camera panning right over a wide picture all through the shot
+    return f"[{n}]fps={RATE},crop=320:240:x='min(t*60\\,600)':y=100,format=yuv420p"
+
+
+SHORT_FILMS: dict[str, tuple[list[tuple[int | str, int]], str, list[tuple[str, int, int]]]] = {
+    "fade_through_white": (
+        [(20, 60), (21, 60)],
+        f"{_still(0)},fade=t=out:st=1.6:d=0.48:color=white[a];"
+        f"{_still(1)},fade=t=in:st=0:d=0.48:color=white[b];[a][b]concat=n=2[out]",
+        [("fade_out", 41, 52), ("fade_in", 61, 72)],
+    ),
+    "six_frame_dissolve": (
+        [(20, 60), (21, 60)],
+        f"{_still(0)}[a];{_still(1)}[b];[a][b]xfade=transition=fade:duration=0.24:offset=1.6[out]",
+        [("dissolve", 41, 46)],
+    ),
+    "sixty_frame_dissolve": (
+        [(20, 120), (21, 120)],
+        f"{_still(0)}[a];{_still(1)}[b];[a][b]xfade=transition=fade:duration=2.4:offset=2[out]",
+        [("dissolve", 50, 110)],
+    ),
+    "a_pan_then_a_cut": (
+        [("wide", 100), (22, 40)],
+        f"{_pan(0)}[a];{_still(1)}[b];[a][b]concat=n=2[out]",
+        [("cut", 100, 100)],
+    ),
+    "a_zoom_all_through_its_shot": (
+        [(23, 100), (22, 40)],
+        f"{_still(0)},zoompan=z='1+0.006*in':x='iw/2-iw/zoom/2':y='ih/2-ih/zoom/2':d=1:"
+        f"s=320x240:fps={RATE}[a];{_still(1)}[b];[a][b]concat=n=2[out]",
+        [("cut", 100, 100)],
+    ),
+}
+
+
+def wide(path: Path) -> Path:
+    """A picture of 24 x 12 blocks, 960x480: room for a camera to pan over."""
+    rng = np.random.default_rng(5)
+    coarse = rng.integers(20, 236, size=(12, 24, 3), dtype=np.uint8)
+    Image.fromarray(np.kron(coarse, np.ones((40, 40, 1), np.uint8))).save(path)
+    return path
+
+
+def make_short_film(folder: Path, name: str) -> Path:
+    """One of SHORT_FILMS, as H.264."""
+    stills, graph, _ = SHORT_FILMS[name]
+    inputs: list[str] = []
+    for seed, frames in stills:
+        picture = (
+            wide(folder / "wide.png")
+            if seed == "wide"
+            else blocks(int(seed), folder / f"p{seed}.png")
+        )
+        inputs += [
+            "-loop",
+            "1",
+            "-framerate",
+            str(RATE),
+            "-t",
+            f"{frames / RATE}",
+            "-i",
+            str(picture),
+        ]
+    out = folder / f"{name}.mp4"
+    subprocess.run(
+        [
+            ffmpeg(),
+            "-v",
+            "error",
+            "-y",
+            *inputs,
+            "-filter_complex",
+            graph,
+            "-map",
+            "[out]",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "veryfast",
+            "-crf",
+            "20",
+            "-g",
+            "50",
+            str(out),
+        ],
+        check=True,
+    )
+    return out

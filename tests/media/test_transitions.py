@@ -28,7 +28,14 @@ from critique_app.media.transitions import MIX_FIT, find_transitions, mix_residu
 from critique_app.services.fingerprinting import detect_shots
 from exporters.rhythm_plot import COLOURS
 from tests.fingerprint import material as m
-from tests.media.montage_films import FRAMES, SHOT_STARTS, TRUTH, make_montage_film
+from tests.media.montage_films import (
+    FRAMES,
+    SHORT_FILMS,
+    SHOT_STARTS,
+    TRUTH,
+    make_montage_film,
+    make_short_film,
+)
 
 TOLERANCE = 2  # frames, at each end of a gradual transition (the issue's "within 2 frames")
 
@@ -38,9 +45,9 @@ def montage_film(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_montage_film(tmp_path_factory.mktemp("montage"))
 
 
-def _matches(found: list[Transition]) -> None:
-    assert [t.kind for t in found] == [kind for kind, _, _ in TRUTH]
-    for t, (kind, start, end) in zip(found, TRUTH, strict=True):
+def _matches(found: list[Transition], truth: list[tuple[str, int, int]] = TRUTH) -> None:
+    assert [t.kind for t in found] == [kind for kind, _, _ in truth]
+    for t, (kind, start, end) in zip(found, truth, strict=True):
         if kind == "cut":
             assert (t.start_frame, t.end_frame) == (start, end)  # cuts to the frame
         else:
@@ -53,6 +60,13 @@ def test_every_transition_is_found_with_its_kind_and_frames(montage_film: Path) 
     assert found.frame_count == FRAMES and found.problem is None
     _matches(found.transitions)
     assert found.cuts == [s for kind, s, _ in TRUTH if kind == "cut"]
+
+
+@pytest.mark.parametrize("name", sorted(SHORT_FILMS))
+def test_one_question_films(name: str, tmp_path: Path) -> None:
+    """Fades through white, a 6-frame and a 60-frame dissolve; a pan and a zoom that last their
+    whole shot are no transition."""
+    _matches(detect_shots(make_short_film(tmp_path, name)).transitions, SHORT_FILMS[name][2])
 
 
 def test_shots_json_keeps_its_fields_and_adds_transitions_and_statistics(
