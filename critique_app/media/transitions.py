@@ -32,6 +32,7 @@ LOW_FACTOR = 2.0  # a passage's frames change this many times more than the quie
 QUIET_WINDOW = 48  # frames each side where the quiet level is measured...
 QUIET_QUANTILE = 25.0  # ...as their lower quartile: passages up to ~3 s leave it quiet
 GAP = 1  # a passage bridges this many quieter frames (a slow dissolve's codec noise)
+SMOOTH = 5  # frames of the running mean the second look sees the film through (grain / 5)
 MIN_PASSAGE = 4  # frames: shorter changes are left to the cut detector
 MIN_CHANGE = 12.0  # grey levels between the two ends (as shots.CUT_FLOOR): else nothing changed
 COVER_LEVEL = 10  # grey levels a 32x32 cell must change by to count as changed...
@@ -44,7 +45,7 @@ FLAT_STD = 4.0  # grey levels of standard deviation under which a frame is a fla
 MIX_FIT = 0.2  # unexplained RMS / RMS of the whole change: at most this, the middle is a mix
 METHOD = (
     f"passages low_floor={LOW_FLOOR:g} low_factor={LOW_FACTOR:g} quiet=q{QUIET_QUANTILE:g}"
-    f"±{QUIET_WINDOW} gap={GAP} min_passage={MIN_PASSAGE} min_change={MIN_CHANGE:g} "
+    f"±{QUIET_WINDOW} gap={GAP} smooth={SMOOTH} min_passage={MIN_PASSAGE} min_change={MIN_CHANGE:g} "
     f"cover={MIN_COVER:g}@{COVER_LEVEL} calm={CALM} jump={JUMP_SHARE:g} flat_std={FLAT_STD:g} "
     f"mix_fit={MIX_FIT:g}"
 )
@@ -61,6 +62,21 @@ def quiet_level(diffs: NDArray[np.float32]) -> NDArray[np.float32]:
         stop = min(n, start + 4096)
         view = np.lib.stride_tricks.sliding_window_view(padded[start : stop + width - 1], width)
         out[start:stop] = np.percentile(view, QUIET_QUANTILE, axis=1)
+    return out
+
+
+def smoothed_steps(small: NDArray[np.uint8]) -> NDArray[np.float32]:
+    """The change per frame of the film seen through a running mean of SMOOTH frames. The
+    difference of two consecutive means is (f[i + h] - f[i - h - 1]) / SMOOTH: grain that
+    changes every frame stays as large over five frames as over one and is divided by five,
+    while a dissolve's steady change adds up over the five and stays whole."""
+    n, h = len(small), SMOOTH // 2
+    out = np.zeros(n, dtype=np.float32)
+    for start in range(1, n, 4096):
+        i = np.arange(start, min(n, start + 4096))
+        later = small[np.minimum(i + h, n - 1)].astype(np.int16)
+        earlier = small[np.maximum(i - h - 1, 0)].astype(np.int16)
+        out[i] = np.abs(later - earlier).reshape(len(i), -1).mean(axis=1) / SMOOTH
     return out
 
 
@@ -98,12 +114,25 @@ class _Film:
     """The per-frame measures a passage is judged on."""
 
     def __init__(
-        self, diffs: NDArray[np.float32], small: NDArray[np.uint8], cuts: list[int]
+        self,
+        diffs: NDArray[np.float32],
+        steps: NDArray[np.float32],
+        small: NDArray[np.uint8],
+        cuts: list[int],
     ) -> None:
-        self.diffs = diffs
+        self.diffs = diffs  # frame against frame: where the cuts are
+        self.steps = steps  # the change per frame the passage is measured by (maybe smoothed)
         self.cuts = cuts
-        self.small = small.astype(np.float32)
-        self.flat = self.small.reshape(len(small), -1).std(axis=1) < FLAT_STD
+        self.small = small  # uint8, 1 KB a frame; floats only for the frames a passage reads
+        self.flat = np.concatenate(
+            [
+                small[i : i + 4096].reshape(-1, small[0].size).std(axis=1) < FLAT_STD
+                for i in range(0, len(small), 4096)
+            ]
+        )
+
+    def frames(self, a: int, b: int) -> NDArray[np.float32]:
+        return self.small[a:b].astype(np.float32)
 
     def passages(self, a: int, b: int) -> list[Transition]:
         """Transitions in the run of changing frames a..b (d[i] is frame i against i - 1)."""
@@ -118,7 +147,7 @@ class _Film:
                 return self.passages(a, a + int(inner[0])) + self.passages(
                     a + int(inner[-1]) + 1, b
                 )
-        first, last = self.small[a - 1], self.small[b]
+        first, last = self.frames(a - 1, a)[0], self.frames(b, b + 1)[0]
         change = np.abs(last - first)
         if float(change.mean()) < MIN_CHANGE or float((change > COVER_LEVEL).mean()) < MIN_COVER:
             return []
@@ -146,10 +175,10 @@ class _Film:
         each side change LOW_FACTOR times less (a cut among them, the film's edge, or a camera
         that moves all through its shot fails this). A side that is a flat colour is calm
         whatever follows it: a fade to black may be cut straight to the next shot."""
-        inside = float(self.diffs[a : b + 1].mean())
+        inside = float(self.steps[a : b + 1].mean())
         sides = (
-            (self.diffs[max(a - CALM, 1) : a], self.flat[a - 1]),
-            (self.diffs[b + 1 : b + 1 + CALM], self.flat[b]),
+            (self.steps[max(a - CALM, 1) : a], self.flat[a - 1]),
+            (self.steps[b + 1 : b + 1 + CALM], self.flat[b]),
         )
         for frames, flat in sides:
             if flat:
@@ -163,7 +192,8 @@ class _Film:
             return FADE_OUT
         if self.flat[a - 1] and not self.flat[b]:
             return FADE_IN
-        fit = mix_residual(self.small[a:b], self.small[a - 1], self.small[b])
+        ends = self.frames(a - 1, b + 1)
+        fit = mix_residual(ends[1:-1], ends[0], ends[-1])
         return DISSOLVE if fit <= MIX_FIT else MORPH
 
 
@@ -179,8 +209,15 @@ def find_transitions(
     d = np.asarray(diffs[:n], dtype=np.float32).copy()
     d[0] = 0.0
     active = d >= np.maximum(LOW_FLOOR, LOW_FACTOR * quiet_level(d))
-    film = _Film(d, small[:n], cuts)
+    film = _Film(d, d, small[:n], cuts)
     gradual = [t for a, b in _runs(active) for t in film.passages(a, b)]
+    # a second look through a running mean, for what grain hid: only where the first found nothing
+    steps = smoothed_steps(small[:n])
+    active = steps >= np.maximum(LOW_FLOOR, LOW_FACTOR * quiet_level(steps))
+    grainy = _Film(d, steps, small[:n], cuts)
+    for a, b in _runs(active):
+        if not any(a <= t.end_frame + SMOOTH and b >= t.start_frame - SMOOTH for t in gradual):
+            gradual += grainy.passages(a, b)
     inside = [(t.start_frame, t.end_frame) for t in gradual]
     found = gradual + [
         Transition(CUT, c, c) for c in cuts if not any(s <= c <= e for s, e in inside)

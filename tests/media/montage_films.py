@@ -154,6 +154,12 @@ SHORT_FILMS: dict[str, tuple[list[tuple[int | str, int]], str, list[tuple[str, i
         f"{_still(0)}[a];{_still(1)}[b];[a][b]xfade=transition=fade:duration=2.4:offset=2[out]",
         [("dissolve", 50, 110)],
     ),
+    "dissolve_under_heavy_grain": (  # grain as strong per frame as the dissolve's change
+        [(20, 60), (21, 60)],
+        f"{_still(0)},noise=alls=25:allf=t[a];{_still(1)},noise=alls=25:allf=t[b];"
+        "[a][b]xfade=transition=fade:duration=0.96:offset=1.4[out]",
+        [("dissolve", 36, 59)],  # read on the same film without the grain
+    ),
     "a_pan_then_a_cut": (
         [("wide", 100), (22, 40)],
         f"{_pan(0)}[a];{_still(1)}[b];[a][b]concat=n=2[out]",
