@@ -3,8 +3,10 @@
 Generated 640x360 clips with known hard cuts: calm pans; fast pans with one-frame flashes
 (which are not cuts); short shots. For each detector: precision and recall against the
 known cuts (a cut found within +-1 frame counts), agreement between the two detectors, and
-speed (frames per second of the whole detection, decoding included). Prints and writes
-benchmarks/results/shots.json.
+speed (frames per second of the whole detection, decoding included). The app's figures include
+the transitions' kinds (media/transitions.py): the share of its time they take, and the gradual
+transitions they report on clips that have none (pans and flashes must not become morphs).
+Prints and writes benchmarks/results/shots.json.
 
     .venv/bin/python benchmarks/shots.py [--quick] [--out FILE.json]
 
@@ -22,12 +24,14 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from critique_app.services import fingerprinting  # noqa: E402
 from critique_app.services.fingerprinting import detect_shots  # noqa: E402
 from tests.fingerprint import material  # noqa: E402
 
@@ -105,7 +109,24 @@ def main() -> int:
         return run(args, clips, theirs)
 
 
+class _Timed:
+    """Times every call of the transitions' step inside `detect_shots` (same run, same clip)."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self.step = fingerprinting.find_transitions
+
+    def __call__(self, *args: object) -> object:
+        t = time.perf_counter()
+        try:
+            return self.step(*args)  # type: ignore[arg-type]
+        finally:
+            self.seconds += time.perf_counter() - t
+
+
 def run(args: argparse.Namespace, clips: dict, peer: Callable[[Path], list[int]] | None) -> int:
+    timed = _Timed()
+    fingerprinting.find_transitions = timed  # type: ignore[assignment]
     measured = peer is not None
     if peer is None:
         print("PySceneDetect is not installed: the app alone", file=sys.stderr)
@@ -113,9 +134,11 @@ def run(args: argparse.Namespace, clips: dict, peer: Callable[[Path], list[int]]
     result: dict = {"quick": args.quick, "scenedetect_measured": measured, "clips": {}}
     totals = {"app": [0.0, 0], "scenedetect": [0.0, 0]}
     for name, (path, truth) in clips.items():
+        timed.seconds = 0.0
         t = time.perf_counter()
         shots = detect_shots(path)
         app_seconds = time.perf_counter() - t
+        kinds_seconds = timed.seconds
         t = time.perf_counter()
         theirs = peer(path)
         sd_seconds = max(time.perf_counter() - t, 1e-9)
@@ -124,12 +147,15 @@ def run(args: argparse.Namespace, clips: dict, peer: Callable[[Path], list[int]]
         totals["scenedetect"][0] += sd_seconds
         totals["app"][1] += frames
         totals["scenedetect"][1] += frames
-        entry = {
+        entry: dict[str, Any] = {
             "frames": frames,
             "true_cuts": len(truth),
             "app": {**score(shots.cuts, truth), "fps": round(frames / app_seconds, 1)},
             "scenedetect": {**score(theirs, truth), "fps": round(frames / sd_seconds, 1)},
             "agreement": score(shots.cuts, theirs),  # app's cuts measured against ContentDetector's
+            # the kinds' step as a share of the whole detection (issue 25: at most 15 %)
+            "transition_kinds_share": round(kinds_seconds / app_seconds, 4),
+            "gradual_transitions_found": sum(1 for t in shots.transitions if t.kind != "cut"),
         }
         result["clips"][name] = entry
         print(
@@ -137,7 +163,8 @@ def run(args: argparse.Namespace, clips: dict, peer: Callable[[Path], list[int]]
             f"R={entry['app']['recall']} {entry['app']['fps']} fps | ContentDetector "
             f"P={entry['scenedetect']['precision']} R={entry['scenedetect']['recall']} "
             f"{entry['scenedetect']['fps']} fps | agreement P={entry['agreement']['precision']} "
-            f"R={entry['agreement']['recall']}"
+            f"R={entry['agreement']['recall']} | kinds {100 * entry['transition_kinds_share']:.1f}% "
+            f"of the app's time, {entry['gradual_transitions_found']} gradual found (none true)"
         )
     result["fps_overall"] = {k: round(v[1] / v[0], 1) for k, v in totals.items()}
     result["app_speed_vs_scenedetect"] = round(

@@ -82,6 +82,8 @@ class ShotDetector:
     def __init__(self) -> None:
         self.diffs: list[NDArray[np.float32]] = []
         self.hashes: list[NDArray[np.uint64]] = []
+        # the 32x32 frames pHash is computed from, kept for the transitions' kinds (1 KB a frame)
+        self.small: list[NDArray[np.uint8]] = []
         self.last: NDArray[np.uint8] | None = None
 
     def feed(self, grey: NDArray[np.uint8]) -> None:
@@ -89,10 +91,20 @@ class ShotDetector:
 
         if len(grey):
             self.diffs.append(frame_differences(grey, self.last))
-            self.hashes.append(phash_batch(pool_to_32(grey), mirror=False)[0])
+            small = pool_to_32(grey)
+            self.hashes.append(phash_batch(small, mirror=False)[0])
+            self.small.append(small)
             self.last = grey[-1].copy()
 
     def cuts(self) -> list[int]:
         if not self.diffs:
             return []
         return find_cuts(np.concatenate(self.diffs), np.concatenate(self.hashes))
+
+    def differences(self) -> NDArray[np.float32]:
+        """Every frame's difference from the one before, in frame order."""
+        return np.concatenate(self.diffs) if self.diffs else np.zeros(0, np.float32)
+
+    def small_frames(self) -> NDArray[np.uint8]:
+        """Every frame at 32x32, in frame order (what transitions.find_transitions reads)."""
+        return np.concatenate(self.small) if self.small else np.zeros((0, 32, 32), np.uint8)

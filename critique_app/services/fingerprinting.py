@@ -15,12 +15,14 @@ from typing import Any
 import numpy as np
 
 from critique_app.domain.model import Film
+from critique_app.domain.rhythm import CUT, Transition
 from critique_app.errors import Cancelled
 from critique_app.i18n import _, ngettext
 from critique_app.media.film_hashes import HashedRun, hash_film
 from critique_app.media.grey_frames import Crop, StreamLayout, grey_batches, read_layout
 from critique_app.media.letterbox import detect_film_bars
 from critique_app.media.shots import METHOD, ShotDetector, find_cuts
+from critique_app.media.transitions import find_transitions
 from critique_app.progress import NO_PROGRESS, Progress
 from critique_app.provenance.isolation import IsolatedReader
 from critique_app.provenance.matching import (
@@ -173,6 +175,8 @@ class ShotList:
     cuts: list[int]
     crop: Crop | None
     problem: str | None = None
+    # every shot boundary with its kind (cuts too), in order: media/transitions.py
+    transitions: list[Transition] = field(default_factory=list)
 
 
 def detect_shots(path: str | Path, progress: Progress = NO_PROGRESS) -> ShotList:
@@ -194,7 +198,9 @@ def detect_shots(path: str | Path, progress: Progress = NO_PROGRESS) -> ShotList
             )
     except DecodingStopped as err:
         problem = str(err)
-    return ShotList(path, layout.frame_count, detector.cuts(), crop, problem)
+    transitions = find_transitions(detector.differences(), detector.small_frames(), detector.cuts())
+    cuts = [t.start_frame for t in transitions if t.kind == CUT]
+    return ShotList(path, layout.frame_count, cuts, crop, problem, transitions)
 
 
 # ---- reference library and matching -------------------------------------------------
