@@ -81,6 +81,7 @@ def history(
     check has new content at the same path) or one film, oldest first."""
     if sha256 is None and film_id is None and path is None:
         raise ValueError("give sha256, film_id or path")
+    args: list[str | int | None]
     if sha256:
         where, args = "sha256 = ?", [sha256]
     elif path:
