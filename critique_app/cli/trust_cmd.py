@@ -12,7 +12,15 @@ import json
 import sys
 from typing import Any
 
-from critique_app.i18n import _, ngettext
+from critique_app.i18n import N_, _, ngettext
+
+# a trust file's role is a code (`--json`, the record of installed lists); the listing says it
+# in words (its origin too: provenance.trust.origin_words)
+ROLE_WORDS = {
+    "anchors": N_("anchors"),
+    "allowed": N_("allowed certificates"),
+    "config": N_("configuration"),
+}
 
 
 def register(subparsers: Any) -> None:
@@ -53,6 +61,7 @@ def register(subparsers: Any) -> None:
 
 
 def run_list(args: argparse.Namespace) -> int:
+    from critique_app.provenance.trust import origin_words
     from critique_app.provenance.trust_store import file_json, listing
 
     files, history = listing()
@@ -72,11 +81,11 @@ def run_list(args: argparse.Namespace) -> int:
             ).format(
                 list=f"{f.list:8}",
                 file=f.file,
-                role=f.role,
+                role=_(ROLE_WORDS.get(f.role, f.role)),
                 date=f.date or "—",
                 count=f.anchors,
                 digest=f.sha256,
-                origin=f.origin,
+                origin=origin_words(f.origin),
             )
         )
     if history:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from critique_app.domain.reading_limits import check_size
 from critique_app.errors import UserError
-from critique_app.i18n import _
+from critique_app.i18n import N_, _
 from critique_app.paths import resource, user_data_dir
 
 CAWG_SETTINGS = ("installed", "none")
@@ -83,6 +83,19 @@ class TrustList:
                 cawg["trust_config"] = self.cawg.config
             out["cawg_trust"] = cawg
         return out
+
+
+# where a trust file comes from (a code, kept in the record of installed lists) in words
+_ORIGIN_WORDS = {
+    "shipped": N_("shipped with Critique"),
+    "installed": N_("installed by `trust update`"),
+    "user file": N_("your own file"),
+}
+
+
+def origin_words(origin: str | None) -> str:
+    """'shipped' -> "shipped with Critique", in the language in use (a code unknown: as it is)."""
+    return _(_ORIGIN_WORDS.get(origin or "", origin or ""))
 
 
 NO_TRUST = TrustList("none", "no trust list", None)

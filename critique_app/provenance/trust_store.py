@@ -26,6 +26,7 @@ from critique_app.provenance.trust import (
     describe,
     installed_dir,
     installed_index,
+    origin_words,
 )
 
 # stored in the record of installed lists as they are (English); sentences translate them
@@ -200,7 +201,7 @@ def update(
                 day=day,
                 count=count,
                 date=(before or {}).get("date"),
-                origin=(before or {}).get("origin"),
+                origin=origin_words((before or {}).get("origin")),
             )
         )
     return said
