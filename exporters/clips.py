@@ -23,6 +23,7 @@ import numpy as np
 
 from critique_app.digest import sha256_file
 from critique_app.errors import UserError
+from critique_app.i18n import _
 from critique_app.media import packets
 from exporters.document import ExportContext, ExportDocument, ExportItem, ProgressLike, safe_name
 from exporters.w3c import annotation_json
@@ -49,7 +50,11 @@ class FilmCutter:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         if not self.path.is_file():
-            raise UserError(f"The film {self.path} is missing: relink it before exporting clips.")
+            raise UserError(
+                _("The film {path} is missing: relink it before exporting clips.").format(
+                    path=self.path
+                )
+            )
         table = packets.scan(self.path)
         self.pts = list(table.pts)
         self.time_base = table.time_base
@@ -61,7 +66,9 @@ class FilmCutter:
         """Decoded frames start..end inclusive, in order (PyAV VideoFrames)."""
         if end >= len(self.pts):
             raise UserError(
-                f"{self.path.name} has {len(self.pts)} frames; frame {end} does not exist."
+                _("{name} has {count} frames; frame {end} does not exist.").format(
+                    name=self.path.name, count=len(self.pts), end=end
+                )
             )
         candidates = [k for k in self.keys if k <= start] or [0]
         for key in reversed(candidates):
@@ -81,8 +88,16 @@ class FilmCutter:
                     if wanted > end:
                         return
             if wanted > start:  # some frames came out, then the file broke off
-                raise UserError(f"{self.path.name}: frames {wanted}-{end} cannot be decoded.")
-        raise UserError(f"{self.path.name}: frame {start} cannot be reached by seeking.")
+                raise UserError(
+                    _("{name}: frames {wanted}-{end} cannot be decoded.").format(
+                        name=self.path.name, wanted=wanted, end=end
+                    )
+                )
+        raise UserError(
+            _("{name}: frame {start} cannot be reached by seeking.").format(
+                name=self.path.name, start=start
+            )
+        )
 
     def sound(self, start: int, count: int, rate: Fraction) -> Sound | None:
         """The film's first audio track under frames start..start+count-1, or None if silent."""
@@ -290,7 +305,7 @@ def export_clips(doc: ExportDocument, folder: Path, ctx: ExportContext) -> list[
             encoding="utf-8",
         )
         written.append(clip)
-    ctx.progress.update(total, total, "clips written")
+    ctx.progress.update(total, total, _("clips written"))
     return written
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from critique_app.domain.model import Annotation, FrameRange, Region, now_iso
 from critique_app.errors import UserError
+from critique_app.i18n import _
 from exporters.document import ExportContext, ExportDocument, Imported, ImportedFile, ImportedList
 from exporters.text_decoding import decode
 
@@ -210,10 +211,14 @@ def read(path: Path, encoding: str | None = None) -> ImportedList:
     except csv.Error as err:
         if "field larger than field limit" in str(err):
             raise UserError(
-                f"{path.name} has a cell longer than {FIELD_LIMIT // 1024 // 1024} MB of "
-                "text, more than any annotation holds: it is not read; nothing was changed."
+                _(
+                    "{name} has a cell longer than {megabytes} MB of text, more than any annotation holds: "
+                    "it is not read; nothing was changed."
+                ).format(name=path.name, megabytes=FIELD_LIMIT // 1024 // 1024)
             ) from None
-        raise UserError(f"{path.name} is not a readable table ({err}).") from None
+        raise UserError(
+            _("{name} is not a readable table ({reason}).").format(name=path.name, reason=err)
+        ) from None
     finally:
         csv.field_size_limit(before)
 
@@ -253,7 +258,9 @@ def _read(path: Path, encoding: str | None = None) -> ImportedList:
     try:
         raw = path.read_bytes()
     except OSError as err:
-        raise UserError(f"{path.name} cannot be read ({err.strerror}).") from None
+        raise UserError(
+            _("{name} cannot be read ({reason}).").format(name=path.name, reason=err.strerror)
+        ) from None
     text, used = decode(raw, path.name, encoding)
     delimiter = _delimiter(text)
     header = next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), [])
@@ -273,12 +280,13 @@ def _read(path: Path, encoding: str | None = None) -> ImportedList:
     missing = [c for c in ("in", "out") if c not in columns]
     if missing or not ({"value", "category", "note"} & set(columns)):
         raise UserError(
-            f"{path.name} is not a Critique annotation table nor a spreadsheet Critique "
-            "understands: it needs columns for in and out (start, end: timecode, h:mm:ss "
-            "or frame), and value, label or category "
-            f"(it has {', '.join(names[:8]) or 'no header'})."
+            _(
+                "{name} is not a Critique annotation table nor a spreadsheet Critique understands: "
+                "it needs columns for in and out (start, end: timecode, h:mm:ss or frame), and "
+                "value, label or category (it has {columns})."
+            ).format(name=path.name, columns=", ".join(names[:8]) or _("no header"))
         )
-    info = ImportedFile([], skipped_what="rows", notes=[f"read as {used}"])
+    info = ImportedFile([], skipped_what="rows", notes=[_("read as {used}").format(used=_(used))])
     for line, raw_row in enumerate(reader, start=2):
         # A cell over several lines keeps its line breaks as one newline each.
         row = {k: _uncell(v or "").replace("\r\n", "\n").strip() for k, v in raw_row.items() if k}
@@ -290,7 +298,7 @@ def _read(path: Path, encoding: str | None = None) -> ImportedList:
             continue  # an empty line of the spreadsheet
         start, end = cell("in"), cell("out") or cell("in")
         if not start:
-            info.skip(f"line {line} has no in point")
+            info.skip(_("line {line} has no in point").format(line=line))
             continue
         key = f"{path.name}|{line}|{start}|{end}|{cell('value')}|{cell('category')}"
         start, end = _seconds_if_named(columns["in"], start), _seconds_if_named(columns["out"], end)
@@ -325,7 +333,7 @@ def _read(path: Path, encoding: str | None = None) -> ImportedList:
 
 def _critique_table(reader: csv.DictReader[str], path: Path, used: str) -> ImportedList:
     """Rows written by `write` back into annotations (frames are the truth, not timecodes)."""
-    info = ImportedFile([], skipped_what="rows", notes=[f"read as {used}"])
+    info = ImportedFile([], skipped_what="rows", notes=[_("read as {used}").format(used=_(used))])
     for line, raw in enumerate(reader, start=2):
         row = {k: _uncell(v or "") for k, v in raw.items() if k}
         try:

@@ -15,6 +15,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from critique_app import i18n
 from critique_app.domain import provenance_words as words
 from critique_app.domain.model import (
     Annotation,
@@ -26,6 +27,7 @@ from critique_app.domain.model import (
     now_iso,
 )
 from critique_app.domain.timecode import frame_to_seconds
+from critique_app.i18n import _
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -129,7 +131,9 @@ class ExportItem:
 
     @property
     def category_label(self) -> str:
-        return self.category.label() if self.category else ""
+        # in the language the export speaks (markers, subtitles, tables); English where the
+        # vocabulary has no French label
+        return self.category.label(i18n.current()) if self.category else ""
 
     @property
     def text(self) -> str:
@@ -206,7 +210,7 @@ class ExportContext:
 
     def still(self, item: ExportItem, max_width: int = 960) -> Image.Image:
         if self.stills is None:
-            raise RuntimeError("This export needs stills but no still provider was given.")
+            raise RuntimeError(_("This export needs stills but no still provider was given."))
         return self.stills(item, max_width)
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from critique_app.domain.timecode import frame_to_smpte, is_drop_frame_rate, nominal_fps
 from critique_app.errors import UserError
+from critique_app.i18n import _
 from exporters.document import ExportContext, ExportDocument, ExportItem
 from exporters.markers import item_marker_text, marker_colour, one_line
 
@@ -87,7 +88,11 @@ def event_lines(number: int, event: Event, record_tc: str, record_out_tc: str) -
     src_out = film.timecode(first + event.length)
     text = item_marker_text(item)
     if event.length < item.range.length:
-        text = f"{text} (part from frame {first})" if event.offset else f"{text} (first part)"
+        text = (
+            _("{text} (part from frame {first})").format(text=text, first=first)
+            if event.offset
+            else _("{text} (first part)").format(text=text)
+        )
     colour = marker_colour(item)
     return [
         f"{number:03d}  {_reel(item):<8} V     C        {src_in} {src_out} {record_tc} {record_out_tc}",
@@ -100,7 +105,7 @@ def event_lines(number: int, event: Event, record_tc: str, record_out_tc: str) -
 
 def render(title: str, events: list[Event], rate: Fraction, drop_frame: bool) -> str:
     lines = [
-        f"TITLE: {one_line(title, 70) or 'Seminar'}",
+        f"TITLE: {one_line(title, 70) or _('Seminar')}",
         f"FCM: {'DROP FRAME' if drop_frame else 'NON-DROP FRAME'}",
         "",
     ]
@@ -120,9 +125,10 @@ def write(doc: ExportDocument, out: Path, ctx: ExportContext) -> None:
     rates = {i.film.rate for i in doc.items}
     if len(rates) > 1:
         raise UserError(
-            "An EDL runs at one frame rate and these films have several "
-            f"({', '.join(str(float(r)) for r in sorted(rates))} fps): export an OTIO, "
-            "FCP 7 XML or FCPXML timeline instead."
+            _(
+                "An EDL runs at one frame rate and these films have several ({rates} fps): export an "
+                "OTIO, FCP 7 XML or FCPXML timeline instead."
+            ).format(rates=", ".join(str(float(r)) for r in sorted(rates)))
         )
     (rate,) = rates
     drop_frame = _uses_drop_frame(doc, rate)
@@ -142,15 +148,24 @@ def write(doc: ExportDocument, out: Path, ctx: ExportContext) -> None:
             for name, p in zip(names, parts, strict=True)
         )
         ctx.notes.append(
-            f"The passages last {frame_to_smpte(total, rate, drop_frame=drop_frame)} in all "
-            f"({len(doc.items)} passages), more than one EDL can hold (record timecode stops "
-            f"at 24:00:00:00, events at {MAX_EVENTS}): they are split into {len(parts)} EDLs, "
-            f"each starting at 00:00:00:00: {spans}."
+            _(
+                "The passages last {duration} in all ({count} passages), more than one EDL can "
+                "hold (record timecode stops at 24:00:00:00, events at {events}): they are split "
+                "into {parts} EDLs, each starting at 00:00:00:00: {spans}."
+            ).format(
+                duration=frame_to_smpte(total, rate, drop_frame=drop_frame),
+                count=len(doc.items),
+                events=MAX_EVENTS,
+                parts=len(parts),
+                spans=spans,
+            )
         )
     for item in doc.items:
         pieces = sum(1 for p in parts for e in p if e.item is item)
         if pieces > 1:
             ctx.notes.append(
-                f"Passage {item.position} lasts more than 24 hours "
-                f"({item.range.length} frames): it is cut into {pieces} events."
+                _(
+                    "Passage {position} lasts more than 24 hours ({length} frames): it is cut into "
+                    "{pieces} events."
+                ).format(position=item.position, length=item.range.length, pieces=pieces)
             )

@@ -27,6 +27,7 @@ from critique_app.domain.model import (
 )
 from critique_app.domain.reading_limits import parse_xml
 from critique_app.errors import UserError
+from critique_app.i18n import _
 from exporters.document import Imported, ImportedFile, ImportedList, TierSpec
 from exporters.elan import CATEGORY_TYPE, NOTE_SUFFIX, RECORD_SUFFIX
 from exporters.elan_links import keep_empty_vocabularies, link_time_children, unplaced_sentence
@@ -161,18 +162,26 @@ def read(path: Path, rate: Fraction | None = None) -> ImportedList:
     try:
         raw = path.read_bytes()
     except OSError as err:
-        raise UserError(f"{path.name} cannot be read ({err.strerror}).") from None
+        raise UserError(
+            _("{name} cannot be read ({reason}).").format(name=path.name, reason=err.strerror)
+        ) from None
     if any(marker in raw for marker in _DANGEROUS):
         raise UserError(
-            f"{path.name} declares a DTD or XML entities, which ELAN files never do: Critique "
-            "does not read it (such declarations are how XML entity attacks work)."
+            _(
+                "{name} declares a DTD or XML entities, which ELAN files never do: Critique does not "
+                "read it (such declarations are how XML entity attacks work)."
+            ).format(name=path.name)
         )
     try:
         root = parse_xml(raw, path.name)  # also refuses a DTD in any encoding
     except ET.ParseError as err:
-        raise UserError(f"{path.name} is not a readable ELAN file ({err}).") from None
+        raise UserError(
+            _("{name} is not a readable ELAN file ({reason}).").format(name=path.name, reason=err)
+        ) from None
     if root.tag != "ANNOTATION_DOCUMENT":
-        raise UserError(f"{path.name} is not an ELAN file (no ANNOTATION_DOCUMENT).")
+        raise UserError(
+            _("{name} is not an ELAN file (no ANNOTATION_DOCUMENT).").format(name=path.name)
+        )
     info = ImportedFile([], skipped_what="annotations")
     props = {p.get("NAME"): p.text or "" for p in root.iterfind("HEADER/PROPERTY")}
     own_rate = Fraction(props["critique:rate"]) if props.get("critique:rate") else None
@@ -192,7 +201,9 @@ def read(path: Path, rate: Fraction | None = None) -> ImportedList:
             slots[ident] = int(value) if value not in (None, "") else None
         except ValueError:
             raise UserError(
-                f"{path.name}: the time slot {ident} has the time '{value}', not milliseconds."
+                _("{name}: the time slot {ident} has the time '{time}', not milliseconds.").format(
+                    name=path.name, ident=ident, time=value
+                )
             ) from None
         order[ident] = n
     types = {
@@ -236,8 +247,15 @@ def read(path: Path, rate: Fraction | None = None) -> ImportedList:
                 for slot_id in (item.ref1, item.ref2):
                     if slot_id not in slots:
                         raise UserError(
-                            f"{path.name}: {_where(raw, ident)} on tier {name} refers to the "
-                            f"time slot {slot_id or '(none)'}, which is not in the file's TIME_ORDER."
+                            _(
+                                "{name}: {where} on tier {tier} refers to the time slot {slot}, which is not in "
+                                "the file's TIME_ORDER."
+                            ).format(
+                                name=path.name,
+                                where=_where(raw, ident),
+                                tier=name,
+                                slot=slot_id or _("(none)"),
+                            )
                         )
             elif ann.tag == "REF_ANNOTATION":
                 item.parent = ann.get("ANNOTATION_REF")
@@ -248,14 +266,17 @@ def read(path: Path, rate: Fraction | None = None) -> ImportedList:
     for name, spec in tiers.items():
         if spec.parent is not None and spec.parent not in tiers:
             raise UserError(
-                f"{path.name}: the tier {name} names the parent tier {spec.parent}, which is not "
-                "in the file."
+                _(
+                    "{name}: the tier {tier} names the parent tier {parent}, which is not in the file."
+                ).format(name=path.name, tier=name, parent=spec.parent)
             )
     for a in anns.values():
         if a.parent is not None and a.parent not in anns and a.parent not in refs:
             raise UserError(
-                f"{path.name}: {_where(raw, a.ident)} on tier {a.tier} refers to the parent "
-                f"annotation {a.parent}, which is not in the file."
+                _(
+                    "{name}: {where} on tier {tier} refers to the parent annotation {parent}, which is "
+                    "not in the file."
+                ).format(name=path.name, where=_where(raw, a.ident), tier=a.tier, parent=a.parent)
             )
     # A CV kept in an external file (.ecv) has no entries here: its entries are made from the
     # references the annotations hold (entry id -> the value written), so they survive.
@@ -269,7 +290,9 @@ def read(path: Path, rate: Fraction | None = None) -> ImportedList:
         vocab = Vocabulary(
             key=cv,
             name=cv,
-            description=f"{cv} (entries found in {path.name}; the full list is in an external file)",
+            description=_(
+                "{cv} (entries found in {name}; the full list is in an external file)"
+            ).format(cv=cv, name=path.name),
             categories=tuple(
                 Category(key=k, label_en=label, position=n)
                 for n, (k, label) in enumerate(entries.items())
@@ -298,20 +321,27 @@ def read(path: Path, rate: Fraction | None = None) -> ImportedList:
                 info.add(_restored(extra, a.value, a.tier, film_sha, film_title))
             except (KeyError, ValueError, TypeError) as err:
                 raise UserError(
-                    f"{path.name}: the Critique record of {_where(raw, a.ident)} cannot be read "
-                    f"({err})."
+                    _("{name}: the Critique record of {where} cannot be read ({reason}).").format(
+                        name=path.name, where=_where(raw, a.ident), reason=err
+                    )
                 ) from None
             continue
         if a.start is None or a.end is None:
-            info.skip(f"{_where(raw, a.ident)} on tier {a.tier} has no time ELAN could place")
+            info.skip(
+                _("{where} on tier {tier} has no time ELAN could place").format(
+                    where=_where(raw, a.ident), tier=a.tier
+                )
+            )
             continue
         spec = tiers[a.tier]
         tier_cv = cv_keys.get(spec.vocabulary_key or "")
         key = a.cve_ref
         if key is not None and tier_cv is not None and tier_cv.category(key) is None:
             bad_refs.append(
-                f"{_where(raw, a.ident)} refers to the entry {key}, which is not in the "
-                f"controlled vocabulary {tier_cv.key}: its value is kept without a category"
+                _(
+                    "{where} refers to the entry {key}, which is not in the controlled vocabulary "
+                    "{vocabulary}: its value is kept without a category"
+                ).format(where=_where(raw, a.ident), key=key, vocabulary=tier_cv.key)
             )
             key = None
         if key is None and tier_cv is not None:  # EAF 2.7 and older: the value is the entry
@@ -347,7 +377,7 @@ def read(path: Path, rate: Fraction | None = None) -> ImportedList:
         more = len(bad_refs) - 2
         info.notes.append(
             "; ".join(bad_refs[:2])
-            + (f" (and {more} more wrong CV references)" if more > 0 else "")
+            + (_(" (and {more} more wrong CV references)").format(more=more) if more > 0 else "")
         )
     return ImportedList(info)
 

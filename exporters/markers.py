@@ -13,6 +13,7 @@ import zlib
 from dataclasses import dataclass
 from typing import Any
 
+from critique_app.i18n import _
 from exporters.document import ExportItem
 from exporters.markup import from_markdown, plain
 
@@ -58,7 +59,7 @@ def item_marker_text(item: ExportItem) -> str:
             if extra.strip():
                 text = one_line(plain_text(extra.strip().splitlines()[0]))
                 break
-    return text or f"Passage {item.position}"
+    return text or _("Passage {number}").format(number=item.position)
 
 
 @dataclass(frozen=True)

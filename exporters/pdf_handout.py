@@ -358,7 +358,9 @@ def _item(
         rows: list[list[Any]] = [
             [Paragraph(markup, s["prompt"])] for _k, markup in markdown_paragraphs(v.prompt)
         ]
-        prompt = Table([[Paragraph("FOR DISCUSSION", s["kicker"])], *rows], colWidths=[width])
+        prompt = Table(
+            [[Paragraph(plain(_("For discussion").upper()), s["kicker"])], *rows], colWidths=[width]
+        )
         prompt.setStyle(
             TableStyle(
                 [

@@ -15,6 +15,7 @@ from PIL import Image, ImageDraw
 
 from critique_app.domain.model import Region
 from critique_app.errors import UserError
+from critique_app.i18n import _
 from exporters.document import ExportItem
 
 REGION_COLOUR = (255, 204, 0)
@@ -69,7 +70,11 @@ def stills_in_decode_order(
     order = sorted(items, key=lambda i: (i.film.path, i.still_frame))
     found: dict[int, Image.Image] = {}
     for done, item in enumerate(order):
-        ctx.progress.update(done, len(order), f"still {done + 1} of {len(order)}")  # type: ignore[attr-defined]
+        ctx.progress.update(
+            done,
+            len(order),
+            _("still {number} of {count}").format(number=done + 1, count=len(order)),
+        )  # type: ignore[attr-defined]
         found[item.position] = ctx.still(item, max_width)  # type: ignore[attr-defined]
     return found
 
@@ -92,7 +97,9 @@ class FilmStills:
         if path not in self._servers:
             if not Path(path).is_file():
                 raise UserError(
-                    f"The film {path} is missing: relink it in the project before exporting."
+                    _(
+                        "The film {path} is missing: relink it in the project before exporting."
+                    ).format(path=path)
                 )
             self._servers[path] = FrameServer(path)
         return self._servers[path]

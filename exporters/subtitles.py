@@ -18,6 +18,7 @@ from typing import Any
 
 from critique_app.domain.model import Annotation, FrameRange, Region, now_iso
 from critique_app.errors import UserError
+from critique_app.i18n import _
 from exporters import markup
 from exporters.document import (
     ExportContext,
@@ -41,8 +42,10 @@ def _stamp(seconds: Fraction, comma: bool = False) -> str:
 def _one_film(doc: ExportDocument, fmt: str) -> None:
     if len(doc.films) > 1:
         raise UserError(
-            f"{fmt} subtitles follow one film, and this selection spans {len(doc.films)} films: "
-            "export one film at a time (--film)."
+            _(
+                "{format} subtitles follow one film, and this selection spans {count} films: export one "
+                "film at a time (--film)."
+            ).format(format=fmt, count=len(doc.films))
         )
 
 
@@ -232,7 +235,7 @@ def _collect_vtt(text: str, info: ImportedFile) -> list[tuple[str, object]]:
                     parsed = _timing(line, _vtt_seconds)
                     if parsed is None:
                         bad = True
-                        info.skip(f"bad cue timing '{line.strip()[:40]}'")
+                        info.skip(_("bad cue timing '{line}'").format(line=line.strip()[:40]))
                     else:
                         cue = Cue("\n".join(buffer), *parsed, text="")
                     buffer = []
@@ -251,7 +254,9 @@ def _collect_vtt(text: str, info: ImportedFile) -> list[tuple[str, object]]:
         elif body.startswith("NOTE") and body[4:5] in ("", " ", "\t", "\n"):
             found.append(("note", body))
         elif not body.startswith(("STYLE", "REGION")):
-            info.skip(f"text without a timing line: '{body.splitlines()[0][:40]}'")
+            info.skip(
+                _("text without a timing line: '{line}'").format(line=body.splitlines()[0][:40])
+            )
     return found
 
 
@@ -287,11 +292,11 @@ def _collect_srt(text: str, info: ImportedFile) -> list[tuple[str, object]]:
                     cue.text = "\n".join(buffer)
                     found.append(("cue", cue))
                 elif buffer:
-                    info.skip(f"text without a timing line: '{buffer[0][:40]}'")
+                    info.skip(_("text without a timing line: '{line}'").format(line=buffer[0][:40]))
                 buffer = []
                 parsed = _timing(line, _srt_seconds)
                 if parsed is None:
-                    info.skip(f"bad cue timing '{line.strip()[:40]}'")
+                    info.skip(_("bad cue timing '{line}'").format(line=line.strip()[:40]))
                     cue = None
                     buffer = ["\x00bad"]
                     continue
@@ -305,7 +310,11 @@ def _collect_srt(text: str, info: ImportedFile) -> list[tuple[str, object]]:
             found.append(("cue", cue))
         elif buffer:
             words = [ln.strip() for ln in buffer if ln.strip() and not ln.strip().isdigit()]
-            info.skip(f"text without a timing line: '{(words or buffer)[0].strip()[:40]}'")
+            info.skip(
+                _("text without a timing line: '{line}'").format(
+                    line=(words or buffer)[0].strip()[:40]
+                )
+            )
     return found
 
 
@@ -317,17 +326,20 @@ def read(path: Path, rate: Fraction | None = None, encoding: str | None = None) 
     try:
         raw = path.read_bytes()
     except OSError as err:
-        raise UserError(f"{path.name} cannot be read ({err.strerror}).") from None
+        raise UserError(
+            _("{name} cannot be read ({reason}).").format(name=path.name, reason=err.strerror)
+        ) from None
     text, used = decode(raw, path.name, encoding)
     # The WebVTT parser replaces every NUL with U+FFFD; SubRip readers do the same.
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "\ufffd")
-    info = ImportedFile([], skipped_what="blocks", notes=[f"read as {used}"])
+    info = ImportedFile([], skipped_what="blocks", notes=[_("read as {used}").format(used=_(used))])
     first = text.split("\n", 1)[0]
     is_vtt = first.startswith("WEBVTT") and first[6:7] in ("", " ", "\t")
     if path.suffix.lower() == ".vtt" and not is_vtt:
         raise UserError(
-            f"{path.name} is not a WebVTT file: its first line must be 'WEBVTT' "
-            f"(it is '{first[:40]}')."
+            _(
+                "{name} is not a WebVTT file: its first line must be 'WEBVTT' (it is '{line}')."
+            ).format(name=path.name, line=first[:40])
         )
     items = _collect_vtt(text, info) if is_vtt else _collect_srt(text, info)
     film: dict[str, str] = {}
@@ -341,13 +353,17 @@ def read(path: Path, rate: Fraction | None = None, encoding: str | None = None) 
                 elif item.startswith("NOTE critique "):
                     pending = json.loads(item[len("NOTE critique ") :])
             except ValueError:
-                info.skip("a Critique NOTE that is not readable JSON")
+                info.skip(_("a Critique NOTE that is not readable JSON"))
             continue
         assert isinstance(item, Cue)
         try:
             info.add(_imported(pending, item, film, path, len(info.entries), is_vtt))
         except (KeyError, ValueError, TypeError) as err:
-            raise UserError(f"{path.name}: a Critique record cannot be read ({err}).") from None
+            raise UserError(
+                _("{name}: a Critique record cannot be read ({reason}).").format(
+                    name=path.name, reason=err
+                )
+            ) from None
         pending = None
     return ImportedList(info)
 

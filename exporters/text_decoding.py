@@ -11,13 +11,14 @@ from __future__ import annotations
 import codecs
 
 from critique_app.errors import UserError
+from critique_app.i18n import N_, _
 
 _BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32 (little-endian)"),
-    (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32 (big-endian)"),
-    (codecs.BOM_UTF8, "utf-8", "UTF-8 (with a byte-order mark)"),
-    (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16 (little-endian)"),
-    (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16 (big-endian)"),
+    (codecs.BOM_UTF32_LE, "utf-32-le", N_("UTF-32 (little-endian)")),
+    (codecs.BOM_UTF32_BE, "utf-32-be", N_("UTF-32 (big-endian)")),
+    (codecs.BOM_UTF8, "utf-8", N_("UTF-8 (with a byte-order mark)")),
+    (codecs.BOM_UTF16_LE, "utf-16-le", N_("UTF-16 (little-endian)")),
+    (codecs.BOM_UTF16_BE, "utf-16-be", N_("UTF-16 (big-endian)")),
 )
 
 ENCODING_NAMES = {
@@ -27,10 +28,10 @@ ENCODING_NAMES = {
     "iso8859_1": "Latin-1 (ISO-8859-1)",
     "iso8859_15": "Latin-9 (ISO-8859-15)",
     "utf_16": "UTF-16",
-    "utf_16_le": "UTF-16 (little-endian)",
-    "utf_16_be": "UTF-16 (big-endian)",
-    "utf_32_le": "UTF-32 (little-endian)",
-    "utf_32_be": "UTF-32 (big-endian)",
+    "utf_16_le": N_("UTF-16 (little-endian)"),
+    "utf_16_be": N_("UTF-16 (big-endian)"),
+    "utf_32_le": N_("UTF-32 (little-endian)"),
+    "utf_32_be": N_("UTF-32 (big-endian)"),
     "cp1250": "Windows-1250",
     "cp1251": "Windows-1251",
     "gb2312": "GB2312",
@@ -38,10 +39,10 @@ ENCODING_NAMES = {
     "gbk": "GBK",
     "big5": "Big5",
     "shift_jis": "Shift JIS",
-    "cp932": "Shift JIS (Windows, CP932)",
+    "cp932": N_("Shift JIS (Windows, CP932)"),
     "euc_jp": "EUC-JP",
-    "cp949": "Korean (CP949)",
-    "euc_kr": "Korean (EUC-KR)",
+    "cp949": N_("Korean (CP949)"),
+    "euc_kr": N_("Korean (EUC-KR)"),
     "mac_roman": "Mac Roman",
 }
 
@@ -52,7 +53,7 @@ def encoding_name(codec: str) -> str:
         codec = codecs.lookup(codec).name.replace("-", "_")
     except LookupError:
         pass
-    return ENCODING_NAMES.get(codec, codec.replace("_", "-"))
+    return _(ENCODING_NAMES.get(codec, codec.replace("_", "-")))
 
 
 def decode(raw: bytes, name: str, encoding: str | None = None) -> tuple[str, str]:
@@ -80,9 +81,11 @@ def decode(raw: bytes, name: str, encoding: str | None = None) -> tuple[str, str
     best = from_bytes(raw).best()
     if best is None:
         raise UserError(
-            f"{name} is not text in any encoding Critique recognises (UTF-8, UTF-16, "
-            "Windows-1252, Latin-1, Shift JIS...); if you know its encoding, name it "
-            "(critique-app import --encoding ...). Nothing was imported."
+            _(
+                "{name} is not text in any encoding Critique recognises (UTF-8, UTF-16, "
+                "Windows-1252, Latin-1, Shift JIS...); if you know its encoding, name it "
+                "(critique-app import --encoding ...). Nothing was imported."
+            ).format(name=name)
         )
     return str(best), encoding_name(best.encoding)
 
@@ -95,13 +98,15 @@ def _chosen(raw: bytes, name: str, encoding: str) -> tuple[str, str]:
         codec = found.name
     except LookupError:
         raise UserError(
-            f"'{encoding}' is not an encoding Critique knows; try utf-8, utf-16, cp1252, "
-            "latin-1, shift_jis, cp949 or gb18030. Nothing was imported."
+            _(
+                "'{encoding}' is not an encoding Critique knows; try utf-8, utf-16, cp1252, latin-1, "
+                "shift_jis, cp949 or gb18030. Nothing was imported."
+            ).format(encoding=encoding)
         ) from None
     label = encoding_name(codec)
     if codec == "utf-8":
         codec = "utf-8-sig"  # a byte-order mark is not text
-    for bom, bom_codec, _ in _BOMS:
+    for bom, bom_codec, _label in _BOMS:
         if codec == bom_codec and raw.startswith(bom):
             raw = raw[len(bom) :]
     try:
@@ -109,8 +114,10 @@ def _chosen(raw: bytes, name: str, encoding: str) -> tuple[str, str]:
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
         raise UserError(
-            f"{name} is not {label} text: line {line} has bytes that {label} does not "
-            "allow. Choose another encoding, or let Critique detect it. Nothing was imported."
+            _(
+                "{name} is not {label} text: line {line} has bytes that {label} does not allow. "
+                "Choose another encoding, or let Critique detect it. Nothing was imported."
+            ).format(name=name, label=label, line=line)
         ) from None
 
 
@@ -124,8 +131,8 @@ def _utf16_without_bom(raw: bytes) -> tuple[str, str] | None:
     even = sum(1 for b in sample[0::2] if b == 0)
     odd = sum(1 for b in sample[1::2] if b == 0)
     for zeros, others, codec, label in (
-        (odd, even, "utf-16-le", "UTF-16 (little-endian, without a byte-order mark)"),
-        (even, odd, "utf-16-be", "UTF-16 (big-endian, without a byte-order mark)"),
+        (odd, even, "utf-16-le", N_("UTF-16 (little-endian, without a byte-order mark)")),
+        (even, odd, "utf-16-be", N_("UTF-16 (big-endian, without a byte-order mark)")),
     ):
         if zeros >= pairs * 0.4 and others <= pairs * 0.05:
             try:
@@ -148,7 +155,7 @@ def _western(raw: bytes) -> tuple[str, str] | None:
         return None
     if all(ch in _WESTERN for ch in text if ord(ch) > 127):
         latin1 = not any(0x80 <= b <= 0x9F for b in raw)
-        return text, "Windows-1252 (also valid Latin-1)" if latin1 else "Windows-1252"
+        return text, N_("Windows-1252 (also valid Latin-1)") if latin1 else "Windows-1252"
     return None
 
 
@@ -166,5 +173,5 @@ def _japanese(raw: bytes) -> tuple[str, str] | None:
         try:
             return raw.decode("shift_jis"), "Shift JIS"
         except UnicodeDecodeError:
-            return text, "Shift JIS (Windows, CP932)"
+            return text, N_("Shift JIS (Windows, CP932)")
     return None

@@ -17,6 +17,7 @@ from typing import Any
 
 from critique_app.domain.model import Annotation, FrameRange, Region, now_iso
 from critique_app.errors import UserError
+from critique_app.i18n import _, ngettext
 from exporters import markup
 from exporters.document import (
     ExportContext,
@@ -199,9 +200,9 @@ def _fragment(fragment: str) -> tuple[tuple[Fraction, Fraction | None] | None, s
     """The t= and xywh= parts of a media fragment ('t=1,2&xywh=percent:0,0,50,50')."""
     times, box = None, None
     for part in fragment.lstrip("#").split("&"):
-        key, _, value = part.partition("=")
+        key, _sep, value = part.partition("=")
         if key == "t" and value:
-            start, _, end = value.partition(",")
+            start, _sep, end = value.partition(",")
             first = fragment_seconds(start) if start.strip().removeprefix("npt:") else Fraction(0)
             times = (first, fragment_seconds(end) if end.strip() else None)
         elif key == "xywh" and value:
@@ -212,7 +213,7 @@ def _fragment(fragment: str) -> tuple[tuple[Fraction, Fraction | None] | None, s
 def _region(box: str, canvas: _Canvas) -> tuple[Region | None, tuple[float, ...] | None]:
     """A rectangle from xywh= (percent: or pixels). Pixels need a size: the canvas's, else
     the film's (the import service finishes those: returned as pixels)."""
-    unit, _, numbers = box.rpartition(":")
+    unit, _sep, numbers = box.rpartition(":")
     x, y, w, h = (float(v) for v in numbers.split(","))
     if unit == "percent":
         x, y, w, h = x / 100, y / 100, w / 100, h / 100
@@ -266,13 +267,13 @@ def _target(entry: dict[str, Any], canvases: dict[str, _Canvas]) -> tuple[str, s
     notes: list[str] = []
     if isinstance(target, list):
         if len(target) > 1:
-            notes.append(f"{len(target)} targets; the first is used")
+            notes.append(_("{count} targets; the first is used").format(count=len(target)))
         target = target[0] if target else ""
     if isinstance(target, dict) and target.get("type") in ("Composite", "List", "Independents"):
         items = target.get("items") or [""]
         target = items[0]
     if isinstance(target, str):
-        source, _, fragment = target.partition("#")
+        source, _sep, fragment = target.partition("#")
         return source, fragment, notes
     if not isinstance(target, dict):
         return "", "", notes
@@ -280,7 +281,7 @@ def _target(entry: dict[str, Any], canvases: dict[str, _Canvas]) -> tuple[str, s
     if isinstance(found, dict):
         found = found.get("id", "")
     source = str(found)
-    source, _, fragment = source.partition("#")
+    source, _sep, fragment = source.partition("#")
     parts = [fragment] if fragment else []
     selectors = target.get("selector")
     queue = list(selectors) if isinstance(selectors, list) else ([selectors] if selectors else [])
@@ -370,7 +371,7 @@ def _ranges(structures: Any, parent: str | None) -> list[dict[str, Any]]:
             if isinstance(item, dict) and item.get("type") == "SpecificResource":
                 item = item.get("source") or ""
             ident = item.get("id", "") if isinstance(item, dict) else str(item)
-            source, _, fragment = ident.partition("#")
+            source, _sep, fragment = ident.partition("#")
             times, _box = _fragment(fragment)
             if times is not None:
                 spans.append((source, times[0], times[1] if times[1] is not None else times[0]))
@@ -455,12 +456,14 @@ def _resolve_references(
             out.append((entry, canvas))
     if missing:
         shown = ", ".join(missing[:5]) + (
-            f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+            _(" and {count} more").format(count=len(missing) - 5) if len(missing) > 5 else ""
         )
-        many = len(missing) != 1
         info.notes.append(
-            f"{len(missing)} reference{'s' if many else ''} to annotation{'s' if many else ''} "
-            f"not written in the file left out: {shown}"
+            ngettext(
+                "{count} reference to an annotation not written in the file left out: {shown}",
+                "{count} references to annotations not written in the file left out: {shown}",
+                len(missing),
+            ).format(count=len(missing), shown=shown)
         )
     return out
 
@@ -471,14 +474,17 @@ def read(path: Path, encoding: str | None = None) -> ImportedList:
     try:
         raw = path.read_bytes()
     except OSError as err:
-        raise UserError(f"{path.name} cannot be read ({err.strerror}).") from None
+        raise UserError(
+            _("{name} cannot be read ({reason}).").format(name=path.name, reason=err.strerror)
+        ) from None
     text, used = decode(raw, path.name, encoding)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as err:
         raise UserError(
-            f"{path.name} is not readable JSON (line {err.lineno}, column {err.colno}: "
-            f"{err.msg.lower()})."
+            _("{name} is not readable JSON (line {line}, column {column}: {reason}).").format(
+                name=path.name, line=err.lineno, column=err.colno, reason=err.msg.lower()
+            )
         ) from None
     found: list[tuple[dict[str, Any], _Canvas]] = []
     canvases: dict[str, _Canvas] = {}
@@ -486,10 +492,14 @@ def read(path: Path, encoding: str | None = None) -> ImportedList:
     kind = data.get("type") if isinstance(data, dict) else None
     if not found and kind not in ("AnnotationCollection", "AnnotationPage", "Manifest"):
         raise UserError(
-            f"{path.name} is not a W3C Web Annotation or IIIF file (no Annotation, "
-            "AnnotationCollection, AnnotationPage or Manifest inside)."
+            _(
+                "{name} is not a W3C Web Annotation or IIIF file (no Annotation, "
+                "AnnotationCollection, AnnotationPage or Manifest inside)."
+            ).format(name=path.name)
         )
-    info = ImportedFile([], skipped_what="annotations", notes=[f"read as {used}"])
+    info = ImportedFile(
+        [], skipped_what="annotations", notes=[_("read as {used}").format(used=_(used))]
+    )
     found = _resolve_references(data, found, info)
     bookmarks = 0
     for n, (entry, canvas) in enumerate(found):
@@ -503,13 +513,20 @@ def read(path: Path, encoding: str | None = None) -> ImportedList:
             info.skip(f"annotation {ident}: {type(err).__name__} {err}"[:120])
             continue
         if one is None:
-            info.skip(f"annotation {entry.get('id', n + 1)} has no time Critique can use")
+            info.skip(
+                _("annotation {ident} has no time Critique can use").format(
+                    ident=entry.get("id", n + 1)
+                )
+            )
             continue
         info.add(one)
     if bookmarks:
         info.notes.append(
-            f"{bookmarks} seminar passage{'s' if bookmarks != 1 else ''} without annotation "
-            "not imported (they are bookmarks)"
+            ngettext(
+                "{count} seminar passage without annotation not imported (it is a bookmark)",
+                "{count} seminar passages without annotation not imported (they are bookmarks)",
+                bookmarks,
+            ).format(count=bookmarks)
         )
     return ImportedList(info)
 
@@ -522,7 +539,7 @@ def _one(
     canvas = canvases.get(source, canvas)
     times, box = _fragment(fragment)
     if times is not None and times[1] is not None and fragment.count("t=") > 1:
-        notes.append("several time fragments; the first is used")
+        notes.append(_("several time fragments; the first is used"))
     bodies = _bodies(entry)
     values, note_lines, tags = [], [], []
     category_key = category_label = None
@@ -594,7 +611,7 @@ def _one(
     else:
         whole = True  # no time fragment: the annotation is about the whole film
         if notes == []:
-            notes.append("no time given: the whole film")
+            notes.append(_("no time given: the whole film"))
     target = entry.get("target")
     target_dict = target if isinstance(target, dict) else {}
     sha = (

@@ -12,7 +12,7 @@ import json
 import sys
 from typing import Any
 
-from critique_app.i18n import _
+from critique_app.i18n import _, ngettext
 
 
 def register(subparsers: Any) -> None:
@@ -57,28 +57,37 @@ def register(subparsers: Any) -> None:
 
 
 def _number(x: float | None) -> str:
-    return "n/a" if x is None else f"{x:.3f}"
+    return _("n/a") if x is None else f"{x:.3f}"
 
 
 def _print(report: Any) -> None:
     print(report.sentence())
     for note in report.notes:
-        print(f"  note: {note}")
+        print("  " + _("note: {note}").format(note=note))
     if report.categories:
-        print("  per category (against the rest):")
+        print("  " + _("per category (against the rest):"))
         for c in report.categories:
-            print(f"    {c.label:<40} alpha {_number(c.alpha):>7}  {c.frames} frames")
+            frames = ngettext("{count} frame", "{count} frames", c.frames).format(count=c.frames)
+            print(f"    {c.label:<40} alpha {_number(c.alpha):>7}  {frames}")
     if report.pairs:
-        print("  pairs:")
+        print("  " + _("pairs:"))
         for p in report.pairs:
             print(f"    {p.a} / {p.b}: kappa {_number(p.kappa)}")
     if report.passages:
-        print("  passages with the most disagreement:")
+        print("  " + _("passages with the most disagreement:"))
         for d in report.passages:
             print(
-                f"    {d.in_tc} - {d.out_tc} (frames {d.range.start}-{d.range.end}, "
-                f"{d.disagreement:.0%} of pairs differ): "
-                + "; ".join(f"{k}: {v}" for k, v in d.said.items())
+                "    "
+                + _(
+                    "{start} - {end} (frames {first}-{last}, {share} of pairs differ): {said}"
+                ).format(
+                    start=d.in_tc,
+                    end=d.out_tc,
+                    first=d.range.start,
+                    last=d.range.end,
+                    share=f"{d.disagreement:.0%}",
+                    said="; ".join(f"{k}: {v}" for k, v in d.said.items()),
+                )
             )
 
 
@@ -106,5 +115,12 @@ def run(args: argparse.Namespace) -> int:
         for report in reports:
             _print(report)
         if added is not None:
-            print(f"{len(added[1])} passages added to the seminar '{added[0].name}'.")
+            n = len(added[1])
+            print(
+                ngettext(
+                    "{count} passage added to the seminar '{name}'.",
+                    "{count} passages added to the seminar '{name}'.",
+                    n,
+                ).format(count=n, name=added[0].name)
+            )
     return 0

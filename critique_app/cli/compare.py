@@ -11,7 +11,14 @@ import json
 import sys
 from typing import Any
 
-from critique_app.i18n import _
+from critique_app.i18n import N_, _
+
+# a passage's kind is a code (JSON, the window's colours); the listing says it in words
+PASSAGE_WORDS = {
+    "inserted": N_("inserted"),
+    "removed": N_("removed"),
+    "changed": N_("changed"),
+}
 
 
 def register(subparsers: Any) -> None:
@@ -83,5 +90,5 @@ def run(args: argparse.Namespace) -> int:
             a = f"A {p.a[0]}-{p.a[1]} ({fa.timecode(p.a[0])}-{fa.timecode(p.a[1])})" if p.a else ""
             b = f"B {p.b[0]}-{p.b[1]} ({fb.timecode(p.b[0])}-{fb.timecode(p.b[1])})" if p.b else ""
             where = " → ".join(x for x in (a, b) if x)
-            print(f"  {p.kind:<8} {where}")
+            print(f"  {_(PASSAGE_WORDS.get(p.kind, p.kind)):<8} {where}")
     return 0

@@ -35,9 +35,9 @@ def run(args: argparse.Namespace) -> int:
     folder = Path(args.dir).expanduser().resolve() if args.dir else demo_dir()
     demo = ensure_demo(folder, rebuild=getattr(args, "rebuild", False))
     if args.no_gui:
-        print(f"project: {demo.project}")
-        print(f"film:    {demo.film}")
-        print(f"stills:  {demo.stills[0].parent}")
-        print(f"demo CA: {demo.ca}  (critique-app verify --trust {demo.ca} FILE)")
+        print(_("project: {path}").format(path=demo.project))
+        print(_("film: {path}").format(path=demo.film))
+        print(_("stills: {path}").format(path=demo.stills[0].parent))
+        print(_("demo CA: {path}  (critique-app verify --trust {path} FILE)").format(path=demo.ca))
         return 0
     return open_gui(demo.project)

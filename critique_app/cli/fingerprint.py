@@ -10,7 +10,7 @@ import json
 import sys
 from typing import Any
 
-from critique_app.i18n import _
+from critique_app.i18n import _, ngettext
 
 
 def register(subparsers: Any) -> None:
@@ -81,15 +81,22 @@ def run(args: argparse.Namespace) -> int:
         json.dump(out, sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
-        crop = (
-            f", bars removed (picture {s.crop.width}x{s.crop.height} at {s.crop.x},{s.crop.y})"
-            if s.crop
-            else ""
-        )
-        resumed = f", resumed at frame {s.resumed_from}" if s.resumed_from else ""
         print(
-            f"{film.title}: {s.hashed} of {s.frame_count} frames fingerprinted{resumed}{crop}; {len(s.cuts) + 1} shots."
+            ngettext(
+                "{film}: {hashed} of {count} frame fingerprinted; {shots} shots.",
+                "{film}: {hashed} of {count} frames fingerprinted; {shots} shots.",
+                s.frame_count,
+            ).format(film=film.title, hashed=s.hashed, count=s.frame_count, shots=len(s.cuts) + 1)
         )
+        if s.resumed_from:
+            print("  " + _("resumed at frame {frame}").format(frame=s.resumed_from))
+        if s.crop:
+            print(
+                "  "
+                + _("black bars removed (picture {width}x{height} at {x},{y})").format(
+                    width=s.crop.width, height=s.crop.height, x=s.crop.x, y=s.crop.y
+                )
+            )
     if s.problem:
         print(f"critique-app: {s.problem}", file=sys.stderr)
         return 1

@@ -64,5 +64,14 @@ def run(args: argparse.Namespace) -> int:
             _("Cannot write {out}: {reason}.").format(out=out, reason=err.strerror or err)
         ) from None
     timecode = frame_to_smpte(index, info.rate, drop_frame=info.drop_frame, start=info.start_frame)
-    print(f"{out}: frame {index} ({timecode}) of {info.path}, {info.width}x{info.height}")
+    print(
+        _("{out}: frame {frame} ({timecode}) of {film}, {width}x{height}").format(
+            out=out,
+            frame=index,
+            timecode=timecode,
+            film=info.path,
+            width=info.width,
+            height=info.height,
+        )
+    )
     return 0

@@ -11,7 +11,7 @@ import json
 import sys
 from typing import Any
 
-from critique_app.i18n import _
+from critique_app.i18n import _, ngettext
 
 
 def register(subparsers: Any) -> None:
@@ -71,10 +71,21 @@ def run_add(args: argparse.Namespace) -> int:
         finally:
             progress.finish()
     for item in report.added:
-        what = "still" if item.kind == "still" else f"clip, {item.frame_count} frames"
-        print(f"added #{item.id} {item.label} ({what})")
+        if item.kind == "still":
+            line = _("added #{id} {label} (still)")
+        else:
+            line = ngettext(
+                "added #{id} {label} (clip, {count} frame)",
+                "added #{id} {label} (clip, {count} frames)",
+                item.frame_count,
+            )
+        print(line.format(id=item.id, label=item.label, count=item.frame_count))
     for item in report.already:
-        print(f"already in the library: #{item.id} {item.label} ({item.path})")
+        print(
+            _("already in the library: #{id} {label} ({path})").format(
+                id=item.id, label=item.label, path=item.path
+            )
+        )
     for sentence in report.problems + report.skipped:
         print(f"critique-app: {sentence}", file=sys.stderr)
     return 1 if report.skipped else 0
@@ -91,5 +102,20 @@ def run_list(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     else:
         for i in items:
-            print(f"#{i.id} {i.label} [{i.kind}, {i.frame_count} frames] {i.path}  {i.source_note}")
+            kind = _("still") if i.kind == "still" else _("clip")
+            line = ngettext(
+                "#{id} {label} [{kind}, {count} frame] {path}  {note}",
+                "#{id} {label} [{kind}, {count} frames] {path}  {note}",
+                i.frame_count,
+            )
+            print(
+                line.format(
+                    id=i.id,
+                    label=i.label,
+                    kind=kind,
+                    count=i.frame_count,
+                    path=i.path,
+                    note=i.source_note,
+                )
+            )
     return 0

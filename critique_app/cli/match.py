@@ -16,7 +16,7 @@ from critique_app.domain.provenance_words import (
     verdict_words,
     with_code,
 )
-from critique_app.i18n import _
+from critique_app.i18n import _, ngettext
 
 
 def register(subparsers: Any) -> None:
@@ -58,25 +58,59 @@ def run(args: argparse.Namespace) -> int:
     else:
         t = data["thresholds"]
         print(
-            f"{report.film.title}: {len(report.segments)} matching passage(s) against "
-            f"{report.library_items} library items (frame distance <= {t['frame']}, "
-            f"median <= {t['median']}, at least {t['min_frames']} frames)."
+            ngettext(
+                "{film}: {count} matching passage against {items} library items (frame "
+                "distance <= {frame}, median <= {median}, at least {min_frames} frames).",
+                "{film}: {count} matching passages against {items} library items (frame "
+                "distance <= {frame}, median <= {median}, at least {min_frames} frames).",
+                len(report.segments),
+            ).format(
+                film=report.film.title,
+                count=len(report.segments),
+                items=report.library_items,
+                frame=t["frame"],
+                median=t["median"],
+                min_frames=t["min_frames"],
+            )
         )
         for m in data["matches"]:
-            flip = ", mirrored" if m["variant"] == "mirror" else ""
+            if m["variant"] == "mirror":
+                line = _(
+                    "  {start} - {end}  frames {first}-{last}  = {label} frames "
+                    "{item_first}-{item_last}, mirrored  (median {median}, worst {worst})"
+                )
+            else:
+                line = _(
+                    "  {start} - {end}  frames {first}-{last}  = {label} frames "
+                    "{item_first}-{item_last}  (median {median}, worst {worst})"
+                )
             print(
-                f"  {m['start_timecode']} - {m['end_timecode']}  frames {m['start_frame']}-{m['end_frame']}"
-                f"  = {m['label']} frames {m['item_start']}-{m['item_end']}{flip}"
-                f"  (median {m['median_distance']:g}, worst {m['worst_distance']})"
+                line.format(
+                    start=m["start_timecode"],
+                    end=m["end_timecode"],
+                    first=m["start_frame"],
+                    last=m["end_frame"],
+                    label=m["label"],
+                    item_first=m["item_start"],
+                    item_last=m["item_end"],
+                    median=format(m["median_distance"], "g"),
+                    worst=m["worst_distance"],
+                )
             )
             o = m.get("original_provenance")
             if o:
                 print(
-                    f"    original's Content Credentials ({o['note']}) "
-                    f"{with_code(verdict_words, o.get('reason'))}, "
-                    f"signed by {signer_name(o.get('signer'))}, "
-                    f"AI signal {with_code(ai_signal_words, o.get('ai_signal'))}, "
-                    f"manifest {o.get('manifest_label')}"
+                    "    "
+                    + _(
+                        "original's Content Credentials ({note}) {verdict}, signed by "
+                        "{signer}, AI signal {signal}, manifest {manifest}"
+                    ).format(
+                        note=_(o["note"]),
+                        verdict=with_code(verdict_words, o.get("reason")),
+                        signer=signer_name(o.get("signer")),
+                        signal=with_code(ai_signal_words, o.get("ai_signal")),
+                        manifest=o.get("manifest_label"),
+                    )
                 )
     if report.fingerprints.problem:
         print(

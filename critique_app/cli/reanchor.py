@@ -69,10 +69,19 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(result.sentence())
         if result.unplaced:
-            print("These passages were not placed:")
+            print(_("These passages were not placed:"))
         for u in result.unplaced:
-            where = f"{source.timecode(u.start)} - {source.timecode(u.end)}"
-            print(f"  frames {u.start}-{u.end} ({where})  {u.note or '(no note)'}: {u.reason}")
+            print(
+                "  "
+                + _("frames {first}-{last} ({start} - {end})  {note}: {reason}").format(
+                    first=u.start,
+                    last=u.end,
+                    start=source.timecode(u.start),
+                    end=source.timecode(u.end),
+                    note=u.note or _("(no note)"),
+                    reason=u.reason,
+                )
+            )
     if not result.created and not result.already:
         print(
             _("critique-app: nothing could be placed on {name}; no annotation was moved.").format(

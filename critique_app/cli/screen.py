@@ -12,7 +12,7 @@ import json
 import sys
 from typing import Any
 
-from critique_app.i18n import _
+from critique_app.i18n import _, ngettext
 
 
 def register(subparsers: Any) -> None:
@@ -67,7 +67,9 @@ def _positive(text: str) -> int:
     except ValueError:
         value = 0
     if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number of 1 or more, not {text!r}")
+        raise argparse.ArgumentTypeError(
+            _("must be a whole number of 1 or more, not '{text}'").format(text=text)
+        )
     return value
 
 
@@ -81,7 +83,7 @@ class _Bar:
 
     def status(self, status: Any) -> None:
         if status.dashboard and not self.dashboard_said:
-            self.say(f"Dask dashboard: {status.dashboard}")
+            self.say(_("Dask dashboard: {link}").format(link=status.dashboard))
         if not self.tty:
             return
         width = 24
@@ -95,9 +97,9 @@ class _Bar:
 
         link = _dashboard(client, local=getattr(client, "cluster", None) is not None)
         if link:
-            self.say(f"Dask dashboard: {link}")
+            self.say(_("Dask dashboard: {link}").format(link=link))
         elif not has_dashboard():
-            self.say("No Dask dashboard: it needs bokeh (pip install bokeh).")
+            self.say(_("No Dask dashboard: it needs bokeh (pip install bokeh)."))
         self.dashboard_said = True
 
     def say(self, text: str) -> None:
@@ -178,12 +180,33 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     else:
         needs = [r for r in rows if r.needs_eye]
-        print(f"{len(rows)} submissions; {len(needs)} need a human eye:")
+        print(
+            ngettext(
+                "{count} submission; {needs} need a human eye:",
+                "{count} submissions; {needs} need a human eye:",
+                len(rows),
+            ).format(count=len(rows), needs=len(needs))
+        )
         for r in rows:
             flag = "!" if r.needs_eye else " "
-            extra = f"; {r.match_count} match(es)" if r.match_count else ""
+            signal = r.ai_signal_words or _("not checked")
+            if r.match_count:
+                line = ngettext(
+                    "{flag} {name}  [{verdict}, AI signal {signal}; {matches} match]  {reason}",
+                    "{flag} {name}  [{verdict}, AI signal {signal}; {matches} matches]  {reason}",
+                    r.match_count,
+                )
+            else:
+                line = _("{flag} {name}  [{verdict}, AI signal {signal}]  {reason}")
             print(
-                f"{flag} {r.name}  [{r.verdict}, AI signal {r.ai_signal_words or 'not checked'}{extra}]  {r.rank_reason}"
+                line.format(
+                    flag=flag,
+                    name=r.name,
+                    verdict=r.verdict,
+                    signal=signal,
+                    matches=r.match_count,
+                    reason=r.rank_reason,
+                )
             )
     for sentence in summary.failed:
         print(f"critique-app: {sentence}", file=sys.stderr)

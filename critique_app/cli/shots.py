@@ -101,7 +101,13 @@ def run(args: argparse.Namespace) -> int:
     else:
         for s in shots:
             print(
-                f"shot {s['shot']:>4}  {s['start_timecode']}  frames {s['start_frame']}-{s['end_frame']} ({s['frames']})"
+                _("shot {shot}  {timecode}  frames {first}-{last} ({count})").format(
+                    shot=f"{s['shot']:>4}",
+                    timecode=s["start_timecode"],
+                    first=s["start_frame"],
+                    last=s["end_frame"],
+                    count=s["frames"],
+                )
             )
         for line in describe(found.transitions, statistics, tc):
             print(line)

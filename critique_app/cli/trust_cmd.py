@@ -12,7 +12,15 @@ import json
 import sys
 from typing import Any
 
-from critique_app.i18n import _
+from critique_app.i18n import N_, _, ngettext
+
+# a trust file's role is a code (`--json`, the record of installed lists); the listing says it
+# in words (its origin too: provenance.trust.origin_words)
+ROLE_WORDS = {
+    "anchors": N_("anchors"),
+    "allowed": N_("allowed certificates"),
+    "config": N_("configuration"),
+}
 
 
 def register(subparsers: Any) -> None:
@@ -58,6 +66,7 @@ def register(subparsers: Any) -> None:
 
 
 def run_list(args: argparse.Namespace) -> int:
+    from critique_app.provenance.trust import origin_words
     from critique_app.provenance.trust_store import file_json, listing
 
     files, history = listing()
@@ -68,15 +77,35 @@ def run_list(args: argparse.Namespace) -> int:
         return 0
     for f in files:
         print(
-            f"{f.list:8} {f.file}  {f.role}, dated {f.date or '—'}, {f.anchors} certificates, "
-            f"sha256 {f.sha256}, {f.origin}"
+            ngettext(
+                "{list} {file}  {role}, dated {date}, {count} certificate, sha256 {digest}, "
+                "{origin}",
+                "{list} {file}  {role}, dated {date}, {count} certificates, sha256 {digest}, "
+                "{origin}",
+                f.anchors,
+            ).format(
+                list=f"{f.list:8}",
+                file=f.file,
+                role=_(ROLE_WORDS.get(f.role, f.role)),
+                date=f.date or "—",
+                count=f.anchors,
+                digest=f.sha256,
+                origin=origin_words(f.origin),
+            )
         )
     if history:
-        print("Updates:")
+        print(_("Updates:"))
     for h in history:
         before = h.get("before") or {}
         after = h.get("after") or {}
-        print(f"  {h['when']}  {h['list']}: {before.get('date', 'none')} → {after.get('date')}")
+        print(
+            _("  {when}  {list}: {before} → {after}").format(
+                when=h["when"],
+                list=h["list"],
+                before=before.get("date", _("none")),
+                after=after.get("date"),
+            )
+        )
     return 0
 
 

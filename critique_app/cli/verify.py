@@ -27,6 +27,7 @@ from critique_app.domain.provenance_words import (
     with_code,
 )
 from critique_app.i18n import _, format_number, ngettext
+from critique_app.provenance.trust import origin_words
 
 
 def register(subparsers: Any) -> None:
@@ -273,7 +274,10 @@ def human_block(j: dict) -> str:
         lines.append("  " + _("Status codes: {codes}").format(codes=", ".join(c["failures"])))
     files = [
         _("{file} ({anchors} cert., sha256 {digest}…, {origin})").format(
-            file=f["file"], anchors=f["anchors"], digest=f["sha256"][:12], origin=f["origin"]
+            file=f["file"],
+            anchors=f["anchors"],
+            digest=f["sha256"][:12],
+            origin=origin_words(f["origin"]),
         )
         for f in j.get("trust_files", [])
     ]

@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from fractions import Fraction
 
 from critique_app.domain.timecode import frame_to_smpte, smpte_to_frame
+from critique_app.i18n import _
 
 STATUSES = ("declared", "observed", "contested")
 CONFIDENCES = ("low", "medium", "high")
@@ -50,10 +51,14 @@ class FrameRange:
 
     def __post_init__(self) -> None:
         if self.start < 0:
-            raise ValueError(f"A range cannot start before frame 0 (got {self.start}).")
+            raise ValueError(
+                _("A range cannot start before frame 0 (got {start}).").format(start=self.start)
+            )
         if self.end < self.start:
             raise ValueError(
-                f"A range must end on or after its first frame (got {self.start}-{self.end})."
+                _("A range must end on or after its first frame (got {start}-{end}).").format(
+                    start=self.start, end=self.end
+                )
             )
 
     @classmethod
@@ -202,25 +207,38 @@ class Region:
 
     def __post_init__(self) -> None:
         if self.shape not in SHAPES:
-            raise ValueError(f"'{self.shape}' is not a region shape ({', '.join(SHAPES)}).")
+            raise ValueError(
+                _("'{shape}' is not a region shape ({choices}).").format(
+                    shape=self.shape, choices=", ".join(SHAPES)
+                )
+            )
         if not self.keyframes:
-            raise ValueError("A region needs at least one keyframe.")
+            raise ValueError(_("A region needs at least one keyframe."))
         frames = [k.frame for k in self.keyframes]
         if frames != sorted(set(frames)):
-            raise ValueError("A region's keyframes must be on distinct frames, in order.")
+            raise ValueError(_("A region's keyframes must be on distinct frames, in order."))
         need = 2 if self.shape in ("rectangle", "ellipse") else 3
         if self.shape == "freehand":
             need = 2
         for key in self.keyframes:
             if len(key.points) < need:
-                raise ValueError(f"A {self.shape} needs at least {need} points.")
+                raise ValueError(
+                    _("A {shape} needs at least {count} points.").format(
+                        shape=self.shape, count=need
+                    )
+                )
             if self.shape in ("rectangle", "ellipse") and len(key.points) != 2:
-                raise ValueError(f"A {self.shape} is given by exactly two opposite corners.")
+                raise ValueError(
+                    _("A {shape} is given by exactly two opposite corners.").format(
+                        shape=self.shape
+                    )
+                )
             for x, y in key.points:
                 if not (0.0 <= x <= 1.0 and 0.0 <= y <= 1.0):
                     raise ValueError(
-                        "Region coordinates are fractions of the picture, from 0 to 1 "
-                        f"(got {x:g}, {y:g})."
+                        _(
+                            "Region coordinates are fractions of the picture, from 0 to 1 (got {x}, {y})."
+                        ).format(x=format(x, "g"), y=format(y, "g"))
                     )
 
     @classmethod
@@ -330,9 +348,17 @@ class Annotation:
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
-            raise ValueError(f"'{self.status}' is not a status ({', '.join(STATUSES)}).")
+            raise ValueError(
+                _("'{status}' is not a status ({choices}).").format(
+                    status=self.status, choices=", ".join(STATUSES)
+                )
+            )
         if self.confidence not in CONFIDENCES:
-            raise ValueError(f"'{self.confidence}' is not a confidence ({', '.join(CONFIDENCES)}).")
+            raise ValueError(
+                _("'{confidence}' is not a confidence ({choices}).").format(
+                    confidence=self.confidence, choices=", ".join(CONFIDENCES)
+                )
+            )
         if not _is_normalised(self.tags):
             object.__setattr__(self, "tags", normalise_tags(self.tags))
 

@@ -22,23 +22,25 @@ from pathlib import Path
 from xml.parsers import expat
 
 from critique_app.errors import UserError
+from critique_app.i18n import _
 
 MAX_BYTES = 512 * 1024 * 1024  # no annotation, vocabulary or trust file comes near this
 
 
 def too_deep(source: str) -> str:
-    return (
-        f"{source} is nested too deeply to be read (lists, objects or elements inside one "
-        "another deeper than Critique can follow, which no real file needs); nothing was changed."
-    )
+    return _(
+        "{source} is nested too deeply to be read (lists, objects or elements inside one "
+        "another deeper than Critique can follow, which no real file needs); nothing was "
+        "changed."
+    ).format(source=source)
 
 
 def too_large(source: str, size: int | None = None) -> str:
     what = f" ({size / 1024 / 1024:.0f} MB)" if size else ""
-    return (
-        f"{source} is too large to be read{what}: it does not fit in the memory Critique may "
-        f"use for one file (at most {MAX_BYTES // 1024 // 1024} MB); nothing was changed."
-    )
+    return _(
+        "{source} is too large to be read{what}: it does not fit in the memory Critique may "
+        "use for one file (at most {limit} MB); nothing was changed."
+    ).format(source=source, what=what, limit=MAX_BYTES // 1024 // 1024)
 
 
 def check_size(path: Path, source: str | None = None) -> None:
@@ -95,7 +97,9 @@ def parse_xml(data: str | bytes, source: str) -> ET.Element:
     with reading_limits(source):
         if declares_dtd(data):
             raise UserError(
-                f"{source} declares a DTD or XML entities, which Critique does not read "
-                "(such declarations are how XML entity attacks work); nothing was changed."
+                _(
+                    "{source} declares a DTD or XML entities, which Critique does not read (such "
+                    "declarations are how XML entity attacks work); nothing was changed."
+                ).format(source=source)
             )
         return ET.fromstring(data)

@@ -11,6 +11,8 @@ import math
 import re
 from fractions import Fraction
 
+from critique_app.i18n import _
+
 # The NTSC family: nominal rate n is really n * 1000/1001.
 _NTSC_NOMINALS = (24, 30, 48, 60, 120)
 _DROP_FRAME_RATES = (Fraction(30000, 1001), Fraction(60000, 1001))
@@ -40,11 +42,15 @@ def parse_rate(value: str | int | float | Fraction) -> Fraction:
             rate = Fraction(str(value).strip().replace(",", "."))
     except (ValueError, ZeroDivisionError):
         raise ValueError(
-            f"'{value}' is not a frame rate (try 24, 25, 29.97 or 30000/1001)."
+            _("'{value}' is not a frame rate (try 24, 25, 29.97 or 30000/1001).").format(
+                value=value
+            )
         ) from None
     if rate <= 0 or rate > 1000:
         raise ValueError(
-            f"'{value}' is not a usable frame rate (it must be above 0 and at most 1000)."
+            _("'{value}' is not a usable frame rate (it must be above 0 and at most 1000).").format(
+                value=value
+            )
         )
     if rate.denominator == 1 or rate in (Fraction(n * 1000, 1001) for n in _NTSC_NOMINALS):
         return rate
@@ -72,8 +78,10 @@ def _use_drop_frame(rate: Fraction, drop_frame: bool | None) -> bool:
         return is_drop_frame_rate(rate)
     if drop_frame and not is_drop_frame_rate(rate):
         raise ValueError(
-            f"Drop-frame timecode exists only at 29.97 and 59.94 frames per second, "
-            f"not at {float(rate):g}."
+            _(
+                "Drop-frame timecode exists only at 29.97 and 59.94 frames per second, not at "
+                "{rate}."
+            ).format(rate=format(float(rate), "g"))
         )
     return drop_frame
 
@@ -92,7 +100,7 @@ def frame_to_smpte(
     """
     total = int(frame) + int(start)
     if total < 0:
-        raise ValueError(f"Frame {frame} lies before the start of the film.")
+        raise ValueError(_("Frame {frame} lies before the start of the film.").format(frame=frame))
     fps = nominal_fps(rate)
     drop = _use_drop_frame(rate, drop_frame)
     if drop:
@@ -119,43 +127,57 @@ def smpte_to_frame(
     raw = str(text).strip()
     match = _SMPTE_RE.match(raw)
     if not match:
-        raise ValueError(f"'{raw}' is not a timecode; write it as HH:MM:SS:FF, e.g. 01:02:03:04.")
+        raise ValueError(
+            _("'{raw}' is not a timecode; write it as HH:MM:SS:FF, e.g. 01:02:03:04.").format(
+                raw=raw
+            )
+        )
     hh, mm, ss, sep, ff = match.groups()
     h, m, s, f = int(hh), int(mm), int(ss), int(ff)
     fps = nominal_fps(rate)
     if drop_frame is None and sep == ";":
         if not is_drop_frame_rate(rate):
             raise ValueError(
-                f"'{raw}' is a drop-frame timecode (';'), but this film runs at "
-                f"{float(rate):g} frames per second, which has no drop-frame timecode."
+                _(
+                    "'{raw}' is a drop-frame timecode (';'), but this film runs at {rate} frames per "
+                    "second, which has no drop-frame timecode."
+                ).format(raw=raw, rate=format(float(rate), "g"))
             )
         drop = True
     else:
         drop = _use_drop_frame(rate, drop_frame)
     if sep == ";" and not drop:
         raise ValueError(
-            f"'{raw}' is written as drop-frame (';') but this film's timecode is non-drop; "
-            "use ':' before the frames."
+            _(
+                "'{raw}' is written as drop-frame (';') but this film's timecode is non-drop; use "
+                "':' before the frames."
+            ).format(raw=raw)
         )
     if m > 59 or s > 59:
-        raise ValueError(f"'{raw}' is not a timecode: minutes and seconds go from 00 to 59.")
+        raise ValueError(
+            _("'{raw}' is not a timecode: minutes and seconds go from 00 to 59.").format(raw=raw)
+        )
     if f >= fps:
         raise ValueError(
-            f"'{raw}' is not a timecode at this rate: frames go from 00 to {fps - 1:02d}."
+            _("'{raw}' is not a timecode at this rate: frames go from 00 to {last}.").format(
+                raw=raw, last=format(fps - 1, "02d")
+            )
         )
     total = (h * 3600 + m * 60 + s) * fps + f
     if drop:
         d = _dropped_per_minute(rate)
         if s == 0 and f < d and m % 10 != 0:
             raise ValueError(
-                f"'{raw}' does not exist in drop-frame timecode: frames 00 to {d - 1:02d} are "
-                f"skipped at the start of every minute except each tenth minute."
+                _(
+                    "'{raw}' does not exist in drop-frame timecode: frames 00 to {last} are skipped at "
+                    "the start of every minute except each tenth minute."
+                ).format(raw=raw, last=format(d - 1, "02d"))
             )
         minutes = h * 60 + m
         total -= d * (minutes - minutes // 10)
     frame = total - int(start)
     if frame < 0:
-        raise ValueError(f"'{raw}' lies before the film's start timecode.")
+        raise ValueError(_("'{raw}' lies before the film's start timecode.").format(raw=raw))
     return frame
 
 
@@ -167,10 +189,14 @@ def frame_to_seconds(frame: int, rate: Fraction) -> Fraction:
 def seconds_to_frame(seconds: Fraction | float, rate: Fraction) -> int:
     """The frame shown at that instant (floor of seconds x rate)."""
     if isinstance(seconds, float) and not math.isfinite(seconds):
-        raise ValueError(f"{seconds} is not a time in seconds.")
+        raise ValueError(_("{seconds} is not a time in seconds.").format(seconds=seconds))
     exact = Fraction(seconds)
     if exact < 0:
-        raise ValueError(f"{float(exact):g} s lies before the start of the film.")
+        raise ValueError(
+            _("{seconds} s lies before the start of the film.").format(
+                seconds=format(float(exact), "g")
+            )
+        )
     position = exact * Fraction(rate)
     if isinstance(seconds, float):
         # Floats carry binary noise: a frame's own start time computed in floats may fall a
@@ -193,7 +219,7 @@ def parse_position(
     raw = str(text).strip()
     if not raw:
         raise ValueError(
-            "Type a position: a timecode (01:02:03:04), a frame (1234) or seconds (83.5s)."
+            _("Type a position: a timecode (01:02:03:04), a frame (1234) or seconds (83.5s).")
         )
     if _SMPTE_RE.match(raw):
         return smpte_to_frame(raw, rate, drop_frame=drop_frame, start=start)
@@ -204,6 +230,8 @@ def parse_position(
     if match:
         return seconds_to_frame(Fraction(match.group(1).replace(",", ".")), rate)
     raise ValueError(
-        f"'{raw}' is not a position: type a timecode (01:02:03:04, or 01:02:03;04 for "
-        "drop-frame), a frame number (1234 or 1234f) or seconds (83.5s)."
+        _(
+            "'{raw}' is not a position: type a timecode (01:02:03:04, or 01:02:03;04 for "
+            "drop-frame), a frame number (1234 or 1234f) or seconds (83.5s)."
+        ).format(raw=raw)
     )

@@ -17,6 +17,7 @@ from typing import Any
 from critique_app.domain.model import Category, Vocabulary
 from critique_app.domain.reading_limits import parse_xml, reading_limits
 from critique_app.errors import UserError
+from critique_app.i18n import _
 
 FORMAT = "critique-vocabulary"
 FORMAT_VERSION = 1
@@ -35,65 +36,102 @@ def _bilingual(
     value = entry.get(name)
     if value is None:
         if required:
-            raise UserError(f"{source}: {where} has no {name}.")
+            raise UserError(
+                _("{source}: {where} has no {name}.").format(source=source, where=where, name=name)
+            )
         return None, None
     if isinstance(value, str):
         return value, None
     if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
         raise UserError(
-            f'{source}: the {name} of {where} must be text or {{"en": ..., "fr": ...}}.'
+            _('{source}: the {name} of {where} must be text or {{"en": ..., "fr": ...}}.').format(
+                source=source, name=name, where=where
+            )
         )
     if required and not value.get("en"):
-        raise UserError(f'{source}: {where} has no English {name} ("en").')
+        raise UserError(
+            _('{source}: {where} has no English {name} ("en").').format(
+                source=source, where=where, name=name
+            )
+        )
     return value.get("en"), value.get("fr")
 
 
-def parse_vocabulary(text: str, source: str = "The vocabulary file") -> Vocabulary:
+def parse_vocabulary(text: str, source: str | None = None) -> Vocabulary:
     """A vocabulary from JSON text; UserError naming `source` when it is malformed or newer."""
+    source = source or _("The vocabulary file")  # in the language in use when it is read
     try:
         with reading_limits(source):
             data = json.loads(text)
     except json.JSONDecodeError as err:
         raise UserError(
-            f"{source} is not valid JSON (line {err.lineno}, column {err.colno}: {err.msg})."
+            _("{source} is not valid JSON (line {line}, column {column}: {reason}).").format(
+                source=source, line=err.lineno, column=err.colno, reason=err.msg
+            )
         ) from None
     if not isinstance(data, dict):
-        raise UserError(f"{source} is not a Critique vocabulary (expected a JSON object).")
+        raise UserError(
+            _("{source} is not a Critique vocabulary (expected a JSON object).").format(
+                source=source
+            )
+        )
     if data.get("format") != FORMAT:
         raise UserError(
-            f'{source} is not a Critique vocabulary (its "format" should be "{FORMAT}").'
+            _('{source} is not a Critique vocabulary (its "format" should be "{format}").').format(
+                source=source, format=FORMAT
+            )
         )
     version = data.get("format_version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise UserError(f'{source} has no valid "format_version".')
+        raise UserError(_('{source} has no valid "format_version".').format(source=source))
     if version > FORMAT_VERSION:
         raise UserError(
-            f"{source} was written by a newer version of Critique (vocabulary format "
-            f"{version}; this version reads up to {FORMAT_VERSION}). Update Critique."
+            _(
+                "{source} was written by a newer version of Critique (vocabulary format {version}; "
+                "this version reads up to {latest}). Update Critique."
+            ).format(source=source, version=version, latest=FORMAT_VERSION)
         )
     key = data.get("key")
     if not isinstance(key, str) or not _KEY.match(key):
-        raise UserError(f'{source} needs a "key" of lower-case letters, digits and dashes.')
-    name_en, name_fr = _bilingual(data, "name", "the vocabulary", source, True)
-    desc_en, desc_fr = _bilingual(data, "description", "the vocabulary", source, False)
+        raise UserError(
+            _('{source} needs a "key" of lower-case letters, digits and dashes.').format(
+                source=source
+            )
+        )
+    name_en, name_fr = _bilingual(data, "name", _("the vocabulary"), source, True)
+    desc_en, desc_fr = _bilingual(data, "description", _("the vocabulary"), source, False)
     categories: list[Category] = []
     seen: set[str] = set()
 
     def walk(entries: Any, depth: int, parent: str | None) -> None:
-        where_list = f"the {_CHILDREN[min(depth, 2)]} of '{parent}'" if parent else '"levels"'
+        where_list = (
+            _("the {list} of '{parent}'").format(list=_CHILDREN[min(depth, 2)], parent=parent)
+            if parent
+            else _('"levels"')
+        )
         if not isinstance(entries, list):
-            raise UserError(f"{source}: {where_list} must be a list.")
+            raise UserError(
+                _("{source}: {where} must be a list.").format(source=source, where=where_list)
+            )
         for position, entry in enumerate(entries):
             if not isinstance(entry, dict):
-                raise UserError(f"{source}: entry {position + 1} of {where_list} is not an object.")
+                raise UserError(
+                    _("{source}: entry {number} of {where} is not an object.").format(
+                        source=source, number=position + 1, where=where_list
+                    )
+                )
             ckey = entry.get("key")
             if not isinstance(ckey, str) or not _KEY.match(ckey):
                 raise UserError(
-                    f"{source}: entry {position + 1} of {where_list} has no valid "
-                    '"key" (letters, digits, dashes and dots, starting with a lower-case letter).'
+                    _(
+                        '{source}: entry {number} of {where} has no valid "key" (letters, digits, dashes '
+                        "and dots, starting with a lower-case letter)."
+                    ).format(source=source, number=position + 1, where=where_list)
                 )
             if ckey in seen:
-                raise UserError(f"{source}: the key '{ckey}' is used twice.")
+                raise UserError(
+                    _("{source}: the key '{key}' is used twice.").format(source=source, key=ckey)
+                )
             seen.add(ckey)
             where = f"'{ckey}'"
             label_en, label_fr = _bilingual(entry, "label", where, source, True)
@@ -102,7 +140,11 @@ def parse_vocabulary(text: str, source: str = "The vocabulary file") -> Vocabula
             if color is not None and not (
                 isinstance(color, str) and re.match(r"^#[0-9a-fA-F]{6}$", color)
             ):
-                raise UserError(f"{source}: the colour of {where} must look like #4f8cc9.")
+                raise UserError(
+                    _("{source}: the colour of {where} must look like #4f8cc9.").format(
+                        source=source, where=where
+                    )
+                )
             categories.append(
                 Category(
                     key=ckey,
@@ -122,7 +164,9 @@ def parse_vocabulary(text: str, source: str = "The vocabulary file") -> Vocabula
 
     walk(data.get("levels"), 0, None)
     if not categories:
-        raise UserError(f'{source} defines no categories ("levels" is empty).')
+        raise UserError(
+            _('{source} defines no categories ("levels" is empty).').format(source=source)
+        )
     metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
     metadata = dict(metadata or {})
     if name_fr:
@@ -223,21 +267,26 @@ def vocabulary_to_ecv(vocabulary: Vocabulary) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
-def parse_ecv(
-    text: str, source: str = "The ELAN vocabulary file", *, name: str | None = None
-) -> Vocabulary:
+def parse_ecv(text: str, source: str | None = None, *, name: str | None = None) -> Vocabulary:
     """A vocabulary from an ELAN .ecv file (the first controlled vocabulary in it)."""
+    source = source or _("The ELAN vocabulary file")
     try:
         root = parse_xml(text, source)
     except ET.ParseError as err:
-        raise UserError(f"{source} is not valid XML ({err}).") from None
+        raise UserError(
+            _("{source} is not valid XML ({reason}).").format(source=source, reason=err)
+        ) from None
     if root.tag != "CV_RESOURCE":
-        raise UserError(f"{source} is not an ELAN controlled vocabulary (no CV_RESOURCE).")
+        raise UserError(
+            _("{source} is not an ELAN controlled vocabulary (no CV_RESOURCE).").format(
+                source=source
+            )
+        )
     langs = {e.get("LANG_ID"): e.get("LANG_DEF", "") for e in root.findall("LANGUAGE")}
     codes = {code: short for short, (code, _, _) in _ELAN_LANGS.items()}
     cv = root.find("CONTROLLED_VOCABULARY")
     if cv is None:
-        raise UserError(f"{source} holds no controlled vocabulary.")
+        raise UserError(_("{source} holds no controlled vocabulary.").format(source=source))
     key = (cv.get("CV_ID") or "").strip()
     norm_key = re.sub(r"[^a-z0-9-]+", "-", key.lower()).strip("-") or "elan-vocabulary"
     if not norm_key[0].isalpha():
@@ -257,7 +306,9 @@ def parse_ecv(
             ckey = f"entry-{position + 1}"
         raw.append((ckey, values))
     if not raw:
-        raise UserError(f"{source} holds a controlled vocabulary with no entries.")
+        raise UserError(
+            _("{source} holds a controlled vocabulary with no entries.").format(source=source)
+        )
     keys = {k for k, _ in raw}
     categories = []
     counters: dict[str | None, int] = {}

@@ -23,6 +23,7 @@ import numpy as np
 
 from critique_app.domain.timecode import frame_to_smpte
 from critique_app.errors import UserError
+from critique_app.i18n import _
 from critique_app.media import packets
 from critique_app.media.frame_cache import PLAYBACK_CACHE_BYTES, FrameCache
 from critique_app.media.probe import MediaInfo, probe
@@ -90,7 +91,11 @@ class _Decoder:
         try:
             self.container = av.open(str(self.path), metadata_errors="ignore")
         except av.error.FFmpegError as err:
-            raise UserError(f"{self.path} can no longer be read ({err.strerror}).") from None
+            raise UserError(
+                _("{path} can no longer be read ({reason}).").format(
+                    path=self.path, reason=err.strerror
+                )
+            ) from None
         self.stream = self.container.streams.video[0]
         self.stream.thread_type = "AUTO"
 
@@ -231,7 +236,9 @@ class FrameServer:
         count = len(self.pts)
         if not 0 <= index < count:
             raise UserError(
-                f"{self.path} has frames 0 to {count - 1}; frame {index} does not exist."
+                _("{path} has frames 0 to {last}; frame {index} does not exist.").format(
+                    path=self.path, last=count - 1, index=index
+                )
             )
         if self.decodable_until is not None and index >= self.decodable_until:
             raise UserError(self._broken_sentence(self.decodable_until))
@@ -241,10 +248,10 @@ class FrameServer:
         timecode = frame_to_smpte(
             index, info.rate, drop_frame=info.drop_frame, start=info.start_frame
         )
-        return (
-            f"{self.path} stops decoding at frame {index} ({timecode}); "
-            "the frames from there on cannot be shown."
-        )
+        return _(
+            "{path} stops decoding at frame {index} ({timecode}); the frames from there on "
+            "cannot be shown."
+        ).format(path=self.path, index=index, timecode=timecode)
 
     def _key_before(self, index: int) -> int:
         return self._keys[bisect.bisect_right(self._keys, index) - 1]
@@ -274,7 +281,11 @@ class FrameServer:
             decoder.run = None
             self.decodable_until = max(run.start, min(index, run.last + 1))
             raise UserError(self._broken_sentence(self.decodable_until))
-        raise UserError(f"{self.path}: frame {index} is damaged and cannot be decoded.")
+        raise UserError(
+            _("{path}: frame {index} is damaged and cannot be decoded.").format(
+                path=self.path, index=index
+            )
+        )
 
     def _start_run(self, key: int) -> _Run:
         """A new pass of the playhead's decoder from keyframe `key` (a seek)."""

@@ -18,6 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from critique_app.errors import UserError
+from critique_app.i18n import _
 
 GREY_SIDE = 64  # shots compare 64x64 frames; pHash uses them pooled to 32x32
 SCALER = "AREA"  # never FAST_BILINEAR: it aliases and moves pHash by up to 16 bits
@@ -68,8 +69,10 @@ class DecodingStopped(Exception):
 
     def __init__(self, path: Path, frames_done: int, reason: str) -> None:
         super().__init__(
-            f"{path.name} stopped decoding at frame {frames_done} ({reason}); "
-            f"the frames before it were kept."
+            _(
+                "{name} stopped decoding at frame {frame} ({reason}); the frames before it "
+                "were kept."
+            ).format(name=path.name, frame=frames_done, reason=reason)
         )
         self.frames_done = frames_done
 
@@ -78,20 +81,24 @@ def open_video(path: str | Path) -> tuple[av.container.InputContainer, av.VideoS
     """Open a file's first video stream, or raise a UserError naming the problem."""
     path = Path(path)
     if not path.is_file():
-        raise UserError(f"{path} does not exist.")
+        raise UserError(_("{path} does not exist.").format(path=path))
     try:
         # a damaged file's tags may not be UTF-8: drop them rather than fail on them
         container = av.open(str(path), metadata_errors="ignore")
     except av.FFmpegError as err:
-        raise UserError(f"{path.name} is not a readable image or video ({err.strerror}).") from err
+        raise UserError(
+            _("{name} is not a readable image or video ({reason}).").format(
+                name=path.name, reason=err.strerror
+            )
+        ) from err
     if not container.streams.video:
         container.close()
-        raise UserError(f"{path.name} has no video stream.")
+        raise UserError(_("{name} has no video stream.").format(name=path.name))
     stream = container.streams.video[0]
     # FFmpeg renders plain text files (.txt, .nfo) as "ANSI art" video: that is not a picture.
     if container.format.name in TEXT_FORMATS or stream.codec_context.name in TEXT_CODECS:
         container.close()
-        raise UserError(f"{path.name} is a text file, not an image or a video.")
+        raise UserError(_("{name} is a text file, not an image or a video.").format(name=path.name))
     return container, stream
 
 
@@ -182,7 +189,7 @@ def grey_batches(
             container.seek(layout.pts[key], stream=stream, backward=True)
             expected = key
         elif start > 0:
-            raise ValueError("cannot start in the middle of a file without timestamps")
+            raise ValueError(_("cannot start in the middle of a file without timestamps"))
         try:
             for frame in container.decode(stream):
                 if check is not None:
@@ -202,7 +209,7 @@ def grey_batches(
                     GREY_SIDE, GREY_SIDE, "gray", interpolation=SCALER, threads=1
                 )
                 # A frame the decoder dropped (damaged packet) is replaced by the next picture.
-                for _ in range(index - (first + filled) + 1):
+                for _repeat in range(index - (first + filled) + 1):
                     buf[filled] = small.to_ndarray()
                     filled += 1
                     if filled == batch:
@@ -211,10 +218,12 @@ def grey_batches(
         except av.FFmpegError as err:
             if filled:
                 yield first, buf[:filled].copy()
-            raise DecodingStopped(path, first + filled, err.strerror or "decoding error") from err
+            raise DecodingStopped(
+                path, first + filled, err.strerror or _("decoding error")
+            ) from err
         if filled:
             yield first, buf[:filled].copy()
         if first + filled < stop:
-            raise DecodingStopped(path, first + filled, "the file ends early")
+            raise DecodingStopped(path, first + filled, _("the file ends early"))
     finally:
         container.close()

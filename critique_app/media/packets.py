@@ -15,6 +15,8 @@ from pathlib import Path
 
 import av
 
+from critique_app.i18n import _
+
 
 @dataclass(frozen=True)
 class PacketTable:
@@ -48,7 +50,7 @@ def _demux(container: av.container.InputContainer, stream: av.VideoStream) -> Pa
             if packet.size == 0:
                 continue  # the demuxer's end-of-stream marker
             if packet.is_corrupt:
-                ended_early = "its last frame is cut off"
+                ended_early = _("its last frame is cut off")
                 break
             seen += 1
             if packet.is_discard:
@@ -59,10 +61,10 @@ def _demux(container: av.container.InputContainer, stream: av.VideoStream) -> Pa
             rows.append((pts, packet.dts, packet.is_keyframe))
             last_duration = packet.duration or 0
     except av.error.FFmpegError as err:
-        ended_early = f"reading stops with an error ({err.strerror})"
+        ended_early = _("reading stops with an error ({reason})").format(reason=err.strerror)
     pts_sorted = sorted({row[0] for row in rows})
     if ended_early is None and declared > seen:
-        ended_early = "the file ends before the frames its header announces"
+        ended_early = _("the file ends before the frames its header announces")
     if ended_early is None and len(pts_sorted) > 1:
         ended_early = _short_of_declared_duration(stream, pts_sorted)
     if ended_early is not None and rows:
@@ -91,7 +93,7 @@ def _short_of_declared_duration(stream: av.VideoStream, pts_sorted: list[int]) -
     step = (pts_sorted[-1] - pts_sorted[0]) / (len(pts_sorted) - 1) * tb
     covered = (pts_sorted[-1] - pts_sorted[0]) * tb + step
     if declared - covered > max(2 * step, 0.1):
-        return "the file ends before the duration its header announces"
+        return _("the file ends before the duration its header announces")
     return None
 
 
@@ -122,7 +124,7 @@ def scan(path: str | Path) -> PacketTable:
             return _CACHE[key]
     with av.open(str(path), metadata_errors="ignore") as container:
         if not container.streams.video:
-            raise LookupError("no video stream")
+            raise LookupError(_("no video stream"))
         table = _demux(container, container.streams.video[0])
     with _CACHE_LOCK:
         _CACHE[key] = table

@@ -18,7 +18,7 @@ import av
 
 from critique_app.domain.timecode import is_drop_frame_rate, parse_rate, smpte_to_frame
 from critique_app.errors import UserError
-from critique_app.i18n import _
+from critique_app.i18n import _, ngettext
 from critique_app.media import packets
 from critique_app.media.stream_index import IndexCount, NoIndexCount, count_from_index
 
@@ -123,7 +123,7 @@ def probe(path: str | Path) -> MediaInfo:
     try:
         with av.open(str(path), metadata_errors="ignore") as container:
             if not container.streams.video:
-                raise LookupError("no video stream")
+                raise LookupError(_("no video stream"))
             stream = container.streams.video[0]
             found = count_from_index(container, stream, path.stat().st_size)
             if isinstance(found, IndexCount):
@@ -225,11 +225,24 @@ def _describe(path: Path, container: av.container.InputContainer, timing: _Timin
     ctx = stream.codec_context
     problem = None
     if timing.ended_early:
-        problem = (
-            f"{path} is cut short or damaged ({timing.ended_early}): only its first "
-            f"{timing.frames}"
-            + (f" of {timing.declared}" if timing.declared else "")
-            + " frames can be read."
+        if timing.declared:
+            problem = ngettext(
+                "{path} is cut short or damaged ({reason}): only its first {count} of {declared} "
+                "frames can be read.",
+                "{path} is cut short or damaged ({reason}): only its first {count} of {declared} "
+                "frames can be read.",
+                timing.frames,
+            )
+        else:
+            problem = ngettext(
+                "{path} is cut short or damaged ({reason}): only its first {count} frame can be "
+                "read.",
+                "{path} is cut short or damaged ({reason}): only its first {count} frames can be "
+                "read.",
+                timing.frames,
+            )
+        problem = problem.format(
+            path=path, reason=timing.ended_early, count=timing.frames, declared=timing.declared
         )
     return MediaInfo(
         path=path,
@@ -309,13 +322,15 @@ def _container_name(path: Path, container: av.container.InputContainer) -> str:
 
 def _why_unreadable(path: Path, err: av.error.FFmpegError) -> str:
     if _iso_media_without_index(path):
-        return (
-            f"{path} is cut short or damaged: its index (the MP4 'moov' box) is missing, "
-            "so not one frame can be read."
-        )
+        return _(
+            "{path} is cut short or damaged: its index (the MP4 'moov' box) is missing, so not "
+            "one frame can be read."
+        ).format(path=path)
     if isinstance(err, av.error.InvalidDataError):
-        return f"{path} is not a video file that can be read (no known media format in it)."
-    return f"{path} cannot be read as video ({err.strerror})."
+        return _(
+            "{path} is not a video file that can be read (no known media format in it)."
+        ).format(path=path)
+    return _("{path} cannot be read as video ({reason}).").format(path=path, reason=err.strerror)
 
 
 def _iso_media_without_index(path: Path) -> bool:

@@ -37,10 +37,16 @@ def _open(path: Path) -> Any:
         container = av.open(str(path), metadata_errors="ignore")
     except (av.error.FFmpegError, OSError) as err:
         reason = getattr(err, "strerror", None) or err
-        raise UserError(f"{path.name} could not be opened for thumbnails ({reason}).") from err
+        raise UserError(
+            _("{name} could not be opened for thumbnails ({reason}).").format(
+                name=path.name, reason=reason
+            )
+        ) from err
     if not container.streams.video:
         container.close()
-        raise UserError(f"{path.name} has no video stream to make thumbnails from.")
+        raise UserError(
+            _("{name} has no video stream to make thumbnails from.").format(name=path.name)
+        )
     stream = container.streams.video[0]
     stream.thread_type = "AUTO"
     return container, stream

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from critique_app.errors import UserError
+from critique_app.i18n import _
 from critique_app.player.engine import EngineListener, EngineState
 from critique_app.progress import Background, Progress, Spawn
 
@@ -87,7 +88,7 @@ class ExactEngine:
 
     def set_rate(self, rate: float) -> None:
         if rate == 0:
-            raise ValueError("A playback rate of 0 is a pause.")
+            raise ValueError(_("A playback rate of 0 is a pause."))
         with self._lock:
             self._rate = float(rate)
             self._restart_clock()

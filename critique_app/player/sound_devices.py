@@ -14,7 +14,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-NO_SOUND = "No sound device was found: films play without sound."
+from critique_app.i18n import N_
+
+NO_SOUND = N_("No sound device was found: films play without sound.")  # shown through _()
 
 
 def sound_output_found() -> bool:

@@ -18,6 +18,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from critique_app.i18n import _
 from critique_app.player.engine import EngineListener, EngineState, EngineUnavailable
 from critique_app.player.sound_devices import NO_SOUND, silence_alsa_lib, sound_output_found
 
@@ -48,11 +49,13 @@ def _silent_audio() -> bool:
 def _make_instance(silent_audio: bool | None = None) -> Any:
     """A libvlc instance, or EngineUnavailable with a sentence saying what to install."""
     if os.environ.get("CRITIQUE_NO_VLC") == "1":
-        raise EngineUnavailable("VLC playback is turned off (CRITIQUE_NO_VLC=1).")
+        raise EngineUnavailable(_("VLC playback is turned off (CRITIQUE_NO_VLC=1)."))
     try:
         import vlc
     except Exception as err:  # python-vlc itself missing
-        raise EngineUnavailable(f"python-vlc is not installed ({err}).") from err
+        raise EngineUnavailable(
+            _("python-vlc is not installed ({reason}).").format(reason=err)
+        ) from err
     args = list(_ARGS)
     silence_alsa_lib()  # its lines go to the terminal whatever libvlc's verbosity
     if _silent_audio() if silent_audio is None else silent_audio:
@@ -64,11 +67,13 @@ def _make_instance(silent_audio: bool | None = None) -> Any:
         instance = None
         reason = str(err)
     else:
-        reason = "libvlc returned no instance (VLC plugins missing?)"
+        reason = _("libvlc returned no instance (VLC plugins missing?)")
     if instance is None:
         raise EngineUnavailable(
-            f"libvlc is not available ({reason}); install VLC (Debian: libvlc5 "
-            "vlc-plugin-base vlc-plugin-video-output) for playback with sound."
+            _(
+                "libvlc is not available ({reason}); install VLC (Debian: libvlc5 vlc-plugin-base "
+                "vlc-plugin-video-output) for playback with sound."
+            ).format(reason=reason)
         )
     return instance
 
@@ -113,7 +118,7 @@ class VlcEngine:
         self._instance.log_set(self.log.callback, None)
         self.plays_audio = not silent
         # said once, in the window's status bar (not at every film); empty when asked for
-        self.audio_note = NO_SOUND if silent and not os.environ.get("CRITIQUE_VLC_AOUT") else ""
+        self.audio_note = _(NO_SOUND) if silent and not os.environ.get("CRITIQUE_VLC_AOUT") else ""
         self._player = self._instance.media_player_new()
         self._player.video_set_mouse_input(False)
         self._player.video_set_key_input(False)
@@ -155,7 +160,7 @@ class VlcEngine:
 
     def _on_error(self, event: Any) -> None:
         self._state = EngineState.PAUSED
-        self._listener.on_error(f"VLC could not play {self._path}.")
+        self._listener.on_error(_("VLC could not play {path}.").format(path=self._path))
         self._listener.on_state(EngineState.PAUSED)
 
     # -- protocol ---------------------------------------------------------------------
@@ -226,7 +231,7 @@ class VlcEngine:
 
     def set_rate(self, rate: float) -> None:
         if rate <= 0:
-            raise ValueError("VLC cannot play backwards; the exact-frame engine does that.")
+            raise ValueError(_("VLC cannot play backwards; the exact-frame engine does that."))
         with self._lock:  # re-anchor the interpolation at the old rate before switching
             now = time.monotonic()
             self._last_ms += (

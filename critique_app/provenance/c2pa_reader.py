@@ -16,6 +16,7 @@ from typing import Any
 
 import c2pa
 
+from critique_app.i18n import _
 from critique_app.provenance.reasons import IDENTITY_STATUSES, identity_status
 from critique_app.provenance.report import (
     Action,
@@ -78,10 +79,13 @@ def read_c2pa(
     except c2pa.C2paError as err:
         return _error_finding(err)
     except OSError as err:
-        return C2paFinding(error=f"cannot open the file ({err.strerror})", error_kind="unreadable")
+        return C2paFinding(
+            error=_("cannot open the file ({reason})").format(reason=err.strerror),
+            error_kind="unreadable",
+        )
     except (RecursionError, MemoryError):  # a hostile manifest store: a verdict, not a crash
         return C2paFinding(
-            error="its Content Credentials are nested too deeply or too large to be read",
+            error=_("its Content Credentials are nested too deeply or too large to be read"),
             error_kind="unreadable",
         )
 

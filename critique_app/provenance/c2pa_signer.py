@@ -20,6 +20,7 @@ import c2pa
 
 from critique_app import __version__
 from critique_app.errors import UserError
+from critique_app.i18n import _
 from critique_app.provenance.formats import detect_format, mime_for
 from critique_app.provenance.vocab import IPTC_PREFIX
 
@@ -52,7 +53,11 @@ class SigningIdentity:
             key = (p / "key.pem").read_text()
             ca = (p / "ca.pem").read_text() if (p / "ca.pem").exists() else ""
         except OSError as err:
-            raise UserError(f"The signing certificate in {p} cannot be read ({err}).") from None
+            raise UserError(
+                _("The signing certificate in {path} cannot be read ({reason}).").format(
+                    path=p, reason=err
+                )
+            ) from None
         return cls(chain, key, ca, organisation="", common_name="")
 
 
@@ -151,7 +156,11 @@ class IngredientSpec:
 def _mime(path: Path) -> str:
     mime = mime_for(detect_format(path))
     if mime is None:
-        raise UserError(f"{path} is not an image or video format that can carry a C2PA manifest.")
+        raise UserError(
+            _("{path} is not an image or video format that can carry a C2PA manifest.").format(
+                path=path
+            )
+        )
     return mime
 
 
@@ -275,7 +284,9 @@ def sign_file(
             Path(sidecar).write_bytes(manifest_bytes)
         os.replace(tmp_name, out)
     except c2pa.C2paError as err:
-        raise UserError(f"Signing {src.name} failed: {err}.") from None
+        raise UserError(
+            _("Signing {name} failed: {reason}.").format(name=src.name, reason=err)
+        ) from None
     finally:
         if os.path.exists(tmp_name):
             os.unlink(tmp_name)

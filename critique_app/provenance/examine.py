@@ -10,6 +10,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from critique_app.i18n import _, speaking
 from critique_app.provenance.formats import detect_format_bytes, mime_for
 from critique_app.provenance.metadata import read_metadata
 from critique_app.provenance.report import C2paFinding, Metadata
@@ -28,6 +29,9 @@ class Request:
     fragments: list[str] = field(default_factory=list)
     thumbnails: bool = True
     sidecar: str | None = None  # a `.c2pa` manifest store beside the asset
+    # the reader runs in a process of its own, which never chose a language: its sentences
+    # (metadata hints, reasons a file cannot be read) are written in the asker's
+    language: str = "en"
 
 
 @dataclass
@@ -58,6 +62,11 @@ def _hash(path: str) -> tuple[str, int, bytes]:
 
 def examine(req: Request) -> Examination:
     """Read one file completely; never raises for a bad file (problems go in the result)."""
+    with speaking(req.language):
+        return _examine(req)
+
+
+def _examine(req: Request) -> Examination:
     from critique_app.provenance import c2pa_reader  # the only door to the native library
 
     out = Examination(path=req.path, versions=c2pa_reader.versions())
@@ -65,7 +74,10 @@ def examine(req: Request) -> Examination:
         out.sha256, out.size, head = _hash(req.path)
     except OSError as err:
         out.finding = C2paFinding(
-            error=f"cannot read {Path(req.path).name} ({err.strerror})", error_kind="unreadable"
+            error=_("cannot read {name} ({reason})").format(
+                name=Path(req.path).name, reason=err.strerror
+            ),
+            error_kind="unreadable",
         )
         return out
     out.format = detect_format_bytes(head, Path(req.path).suffix.lower())
@@ -73,16 +85,16 @@ def examine(req: Request) -> Examination:
     if out.format == "c2pa" and not req.sidecar:
         out.finding = C2paFinding(
             present=True,
-            error="a sidecar manifest without its asset",
+            error=_("a sidecar manifest without its asset"),
             error_kind="sidecar_without_asset",
         )
     elif out.size == 0:
-        out.finding = C2paFinding(error="the file is empty", error_kind="unreadable")
+        out.finding = C2paFinding(error=_("the file is empty"), error_kind="unreadable")
     elif out.format not in C2PA_FORMATS:
         out.finding = C2paFinding(
-            error="the format is not one that can carry Content Credentials"
+            error=_("the format is not one that can carry Content Credentials")
             if out.format
-            else "the bytes are not a known image, video or audio format",
+            else _("the bytes are not a known image, video or audio format"),
             error_kind="unreadable",
         )
     else:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from critique_app.errors import Cancelled
+from critique_app.i18n import _
 from critique_app.progress import NO_PROGRESS, Progress
 from critique_app.provenance.examine import Examination, Request, examine
 from critique_app.provenance.report import C2paFinding
@@ -164,8 +165,10 @@ class IsolatedReader:
                 self.restarts += 1
                 return _failed(
                     req,
-                    f"the reader took longer than {limit:g} s and was stopped "
-                    "(a damaged or crafted file?)",
+                    _(
+                        "the reader took longer than {seconds} s and was stopped "
+                        "(a damaged or crafted file?)"
+                    ).format(seconds=format(limit, "g")),
                 )
             except OSError:
                 result = _EOF
@@ -176,8 +179,11 @@ class IsolatedReader:
                     code = None
                 self._stop()
                 self.restarts += 1
-                how = f"signal {-code}" if code is not None and code < 0 else f"status {code}"
-                return _failed(req, f"the reader crashed on this file ({how})")
+                if code is not None and code < 0:
+                    crash = _("the reader crashed on this file (signal {signal})")
+                else:
+                    crash = _("the reader crashed on this file (status {status})")
+                return _failed(req, crash.format(signal=-(code or 0), status=code))
         if isinstance(result, str):
             return _failed(req, result)
         return result

@@ -10,6 +10,7 @@ import re
 import zlib
 from pathlib import Path
 
+from critique_app.i18n import _
 from critique_app.provenance.report import Metadata
 from critique_app.provenance.vocab import rubric
 
@@ -57,7 +58,7 @@ def read_metadata(path: str | Path, fmt: str | None) -> Metadata:
                 fh.seek(max(HEAD, size - HEAD))
                 tail = fh.read()
     except OSError as err:
-        meta.errors.append(f"cannot read the file ({err.strerror})")
+        meta.errors.append(_("cannot read the file ({reason})").format(reason=err.strerror))
         return meta
     if fmt in ("jpeg", "tiff", "dng", "heic", "webp", "png", "avif"):
         _exif(p, meta)
@@ -98,17 +99,17 @@ def _png_text(data: bytes, meta: Metadata) -> None:
         pos += 12 + length
         try:
             if kind == b"tEXt":
-                key, _, value = body.partition(b"\x00")
+                key, _sep, value = body.partition(b"\x00")
                 text = value.decode("latin-1")
             elif kind == b"zTXt":
-                key, _, rest = body.partition(b"\x00")
+                key, _sep, rest = body.partition(b"\x00")
                 text = zlib.decompress(rest[1:]).decode("latin-1")
             elif kind == b"iTXt":
-                key, _, rest = body.partition(b"\x00")
+                key, _sep, rest = body.partition(b"\x00")
                 compressed = rest[0] == 1
                 rest = rest[2:]
-                _lang, _, rest = rest.partition(b"\x00")
-                _tkey, _, value = rest.partition(b"\x00")
+                _lang, _sep, rest = rest.partition(b"\x00")
+                _tkey, _sep, value = rest.partition(b"\x00")
                 text = (zlib.decompress(value) if compressed else value).decode("utf-8", "replace")
             elif kind == b"IEND":
                 break
@@ -158,27 +159,44 @@ def _hints(meta: Metadata) -> None:
             signal = rubric(value)
             label = value.strip().rstrip("/").rsplit("/", 1)[-1]
             hints.append(
-                f"IPTC digital source type '{label}' ({signal or 'unknown term'}) in {key}"
+                _("IPTC digital source type '{label}' ({signal}) in {field}").format(
+                    label=label, signal=signal or _("unknown term"), field=key
+                )
             )
         elif key.endswith(("AISystemUsed", "AIPromptInformation", "AISystemVersionUsed")):
-            hints.append(f"IPTC AI field {key.split(':')[-1]}: {value[:120]}")
+            hints.append(
+                _("IPTC AI field {field}: {value}").format(
+                    field=key.split(":")[-1], value=value[:120]
+                )
+            )
     params = f.get("PNG parameters", "")
     if params and ("Steps:" in params or "Sampler:" in params or "Seed:" in params):
         model = re.search(r"Model: ([^,]+)", params)
-        hints.append(
-            "Stable Diffusion (AUTOMATIC1111-style) generation parameters in PNG text "
-            f"'parameters'{f', model {model.group(1)}' if model else ''}"
-        )
+        if model:
+            hint = _(
+                "Stable Diffusion (AUTOMATIC1111-style) generation parameters in PNG text "
+                "'parameters', model {model}"
+            ).format(model=model.group(1))
+        else:
+            hint = _(
+                "Stable Diffusion (AUTOMATIC1111-style) generation parameters in PNG text "
+                "'parameters'"
+            )
+        hints.append(hint)
     if "PNG prompt" in f or "PNG workflow" in f:
-        hints.append("ComfyUI node graph in PNG text 'prompt'/'workflow'")
+        hints.append(_("ComfyUI node graph in PNG text 'prompt'/'workflow'"))
     desc = f.get("PNG Description", "") + " " + f.get("XMP dc:description", "")
     job = re.search(r"Job ID: ?([0-9a-f-]{8,})", desc)
     if job:
-        hints.append(f"Midjourney Job ID {job.group(1)} in the description")
+        hints.append(_("Midjourney Job ID {job} in the description").format(job=job.group(1)))
     for key in ("EXIF Image Software", "XMP xmp:CreatorTool", "PNG Software", "XMP photoshop:Credit",
                 "container encoder", "container comment", "EXIF Image Make", "PNG Comment"):  # fmt: skip
         value = f.get(key, "").lower()
         for name in GENERATORS:
             if name in value:
-                hints.append(f"'{f[key][:80]}' in {key} names a generative AI tool")
+                hints.append(
+                    _("'{value}' in {field} names a generative AI tool").format(
+                        value=f[key][:80], field=key
+                    )
+                )
                 break

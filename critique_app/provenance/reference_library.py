@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 
 from critique_app.digest import sha256_file
 from critique_app.errors import UserError
+from critique_app.i18n import _
 from critique_app.media.fingerprint import GREY_SIZE, phash_batch, pool_to_32
 from critique_app.media.grey_frames import (
     GREY_SIDE,
@@ -97,7 +98,7 @@ def grey_still(rgb: NDArray[np.uint8]) -> NDArray[np.uint8]:
 
 
 def hash_still(rgb: NDArray[np.uint8]) -> NDArray[np.uint64]:
-    plain, _ = phash_batch(pool_to_32(grey_still(rgb)[None]), mirror=False)
+    plain, _mirrored = phash_batch(pool_to_32(grey_still(rgb)[None]), mirror=False)
     return plain
 
 
@@ -123,7 +124,7 @@ def hash_reference(
     """pHash of a still (one hash) or of every frame of a clip; UserError when it is neither."""
     path = Path(path)
     if not path.is_file():
-        raise UserError(f"{path} does not exist.")
+        raise UserError(_("{path} does not exist.").format(path=path))
     sha = file_sha256(path)
     rgb = _open_image(path) if path.suffix.lower() in IMAGE_SUFFIXES else None
     if rgb is not None:
@@ -136,7 +137,9 @@ def hash_reference(
         rgb = _open_image(path)  # an image with an unusual suffix
         if rgb is not None:
             return _still(path, sha, grey_still(rgb))
-        raise UserError(f"{path.name} is not an image or a video; it was skipped.")
+        raise UserError(
+            _("{name} is not an image or a video; it was skipped.").format(name=path.name)
+        )
     if layout.frame_count == 1:  # an image FFmpeg reads (and PIL does not)
         only = next(grey_batches(path, layout=layout))[1]
         return _still(path, sha, only[0])
@@ -157,7 +160,7 @@ def hash_reference(
     except DecodingStopped as err:
         problem = str(err)
     if not parts:
-        raise UserError(f"{path.name} has no decodable frame; it was skipped.")
+        raise UserError(_("{name} has no decodable frame; it was skipped.").format(name=path.name))
     return ReferenceHashes(
         path,
         sha,

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 # The manifests are re-exported: the reader and its callers build a report from this module.
+from critique_app.i18n import _
 from critique_app.provenance.manifests import (
     Action,
     C2paFinding,
@@ -176,7 +177,7 @@ class ProvenanceReport:
             },
             "metadata": {
                 "signed": False,
-                "note": "Plain metadata is unsigned: anyone can write or remove it.",
+                "note": _("Plain metadata is unsigned: anyone can write or remove it."),
                 "fields": self.metadata.fields,
                 "ai_hints": self.metadata.ai_hints,
                 "errors": self.metadata.errors,

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from critique_app.domain.reading_limits import check_size
 from critique_app.errors import UserError
+from critique_app.i18n import N_, _
 from critique_app.paths import resource, user_data_dir
 
 CAWG_SETTINGS = ("installed", "none")
@@ -85,6 +86,19 @@ class TrustList:
         return out
 
 
+# where a trust file comes from (a code, kept in the record of installed lists) in words
+_ORIGIN_WORDS = {
+    "shipped": N_("shipped with Critique"),
+    "installed": N_("installed by `trust update`"),
+    "user file": N_("your own file"),
+}
+
+
+def origin_words(origin: str | None) -> str:
+    """'shipped' -> "shipped with Critique", in the language in use (a code unknown: as it is)."""
+    return _(_ORIGIN_WORDS.get(origin or "", origin or ""))
+
+
 NO_TRUST = TrustList("none", "no trust list", None)
 
 
@@ -123,7 +137,11 @@ def installed_index() -> dict:
     try:
         return dict(json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError) as err:
-        raise UserError(f"The record of installed trust lists {path} is damaged ({err}).") from None
+        raise UserError(
+            _("The record of installed trust lists {path} is damaged ({reason}).").format(
+                path=path, reason=err
+            )
+        ) from None
 
 
 def _from_entry(key: str, entry: dict, folder: Path, origin: str) -> TrustList:
@@ -169,7 +187,11 @@ def current_entry(key: str) -> tuple[dict, Path, str] | None:
 def _list_cached(key: str, stamp: str) -> TrustList:
     found = current_entry(key)
     if found is None:
-        raise UserError(f"No '{key}' trust list is installed: see `critique-app trust update`.")
+        raise UserError(
+            _("No '{list}' trust list is installed: see `critique-app trust update`.").format(
+                list=key
+            )
+        )
     entry, folder, origin = found
     return _from_entry(key, entry, folder, origin)
 
@@ -190,13 +212,15 @@ def shipped_list(key: str) -> TrustList:
 def pem_list(path: str | Path, list_key: str = "pem") -> TrustList:
     """The user's own anchors from a PEM file."""
     p = Path(path)
-    check_size(p, f"The trust file {p}")
+    check_size(p, _("The trust file {path}").format(path=p))
     try:
         text = p.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
-        raise UserError(f"The trust file {p} cannot be read ({err}).") from None
+        raise UserError(
+            _("The trust file {path} cannot be read ({reason}).").format(path=p, reason=err)
+        ) from None
     if "-----BEGIN CERTIFICATE-----" not in text:
-        raise UserError(f"The trust file {p} holds no PEM certificate.")
+        raise UserError(_("The trust file {path} holds no PEM certificate.").format(path=p))
     return TrustList(
         key=f"pem:{p}",
         name=f"PEM file {p.name}",
@@ -215,7 +239,11 @@ def cawg_for(setting: str | None) -> TrustList:
         return NO_TRUST
     if setting.endswith(".pem") or Path(setting).is_file():
         return pem_list(setting, "cawg")
-    raise UserError(f"Unknown CAWG trust setting '{setting}': use installed, none or a PEM file.")
+    raise UserError(
+        _("Unknown CAWG trust setting '{setting}': use installed, none or a PEM file.").format(
+            setting=setting
+        )
+    )
 
 
 def lists_for(setting: str, cawg: str | None = None) -> list[TrustList]:
@@ -235,7 +263,9 @@ def lists_for(setting: str, cawg: str | None = None) -> list[TrustList]:
         found = [pem_list(setting)]
     else:
         raise UserError(
-            f"Unknown trust setting '{setting}': use all, c2pa, interim, user, none or a PEM file."
+            _(
+                "Unknown trust setting '{setting}': use all, c2pa, interim, user, none or a PEM file."
+            ).format(setting=setting)
         )
     identity = cawg_for(cawg)
     return [t.with_cawg(identity) for t in found]

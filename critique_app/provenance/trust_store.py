@@ -18,7 +18,7 @@ from pathlib import Path
 
 from critique_app.domain.reading_limits import check_size
 from critique_app.errors import UserError
-from critique_app.i18n import _
+from critique_app.i18n import N_, _, ngettext
 from critique_app.provenance.trust import (
     TrustFile,
     count_certificates,
@@ -26,13 +26,15 @@ from critique_app.provenance.trust import (
     describe,
     installed_dir,
     installed_index,
+    origin_words,
 )
 
+# stored in the record of installed lists as they are (English); sentences translate them
 LIST_NAMES = {
-    "c2pa": "C2PA trust list",
-    "interim": "CAI interim known-certificate list",
-    "cawg": "CAWG identity trust list",
-    "user": "your own trust list",
+    "c2pa": N_("C2PA trust list"),
+    "interim": N_("CAI interim known-certificate list"),
+    "cawg": N_("CAWG identity trust list"),
+    "user": N_("your own trust list"),
 }
 # The lists a body other than the user publishes: a file goes under one of these names only
 # when the user says so (--list), never because of its file name (issue 24: a test root once
@@ -55,13 +57,15 @@ def _base(name: str) -> str:
 
 
 def _check(path: Path, role: str) -> None:
-    check_size(path, f"The trust file {path}")
+    check_size(path, _("The trust file {path}").format(path=path))
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
-        raise UserError(f"The trust file {path} cannot be read ({err}).") from None
+        raise UserError(
+            _("The trust file {path} cannot be read ({reason}).").format(path=path, reason=err)
+        ) from None
     if role != "config" and count_certificates(text) == 0:
-        raise UserError(f"The trust file {path} holds no PEM certificate.")
+        raise UserError(_("The trust file {path} holds no PEM certificate.").format(path=path))
 
 
 def _install_copy(src: Path, when: str) -> str:
@@ -115,11 +119,13 @@ def update(
     try:
         Date.fromisoformat(day)
     except ValueError:
-        raise UserError(f"The date '{day}' is not a date (use YYYY-MM-DD).") from None
+        raise UserError(
+            _("The date '{day}' is not a date (use YYYY-MM-DD).").format(day=day)
+        ) from None
     paths = [Path(f) for f in files]
     for p in paths:
         if not p.is_file():
-            raise UserError(f"{p} does not exist.")
+            raise UserError(_("{path} does not exist.").format(path=p))
         if list_key not in LIST_NAMES:
             raise UserError(
                 _("Unknown list '{list}': use user, c2pa, interim or cawg.").format(list=list_key)
@@ -135,8 +141,10 @@ def update(
         old = dict(found[0]) if found else {"name": LIST_NAMES[key], "anchors": [], "allowed": []}
         if found and day < found[0]["date"]:
             raise UserError(
-                f"The {LIST_NAMES[key]} in use is dated {found[0]['date']}; {day} is older. "
-                "Give the date of the newer list with --date."
+                _(
+                    "The {list} in use is dated {date}; {day} is older. Give the date of the "
+                    "newer list with --date."
+                ).format(list=_(LIST_NAMES[key]), date=found[0]["date"], day=day)
             )
         before = _snapshot(key)
         entry = {"name": old.get("name", LIST_NAMES[key]), "date": day,
@@ -162,21 +170,46 @@ def update(
         for p in group:
             _put(entry, role_of(p), _install_copy(p, day))
         if not entry["anchors"]:
-            raise UserError(f"The {LIST_NAMES[key]} needs at least one file of anchors.")
+            raise UserError(
+                _("The {list} needs at least one file of anchors.").format(list=_(LIST_NAMES[key]))
+            )
         index["lists"][key] = entry
         _save(index)
         after = _snapshot(key)
         if before and after and before["files"] == after["files"]:
-            said.append(f"{LIST_NAMES[key]}: already in use, nothing changed.")
+            said.append(
+                _("{list}: already in use, nothing changed.").format(list=_(LIST_NAMES[key]))
+            )
             continue
         index["history"].append({
             "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "list": key, "before": before, "after": after,
         })  # fmt: skip
         _save(index)
-        was = f"dated {before['date']} ({before['origin']})" if before else "none before"
-        said.append(f"{LIST_NAMES[key]}: now dated {day}, {len(after['files']) if after else 0} "
-                    f"file(s); was {was}. The old files are kept.")  # fmt: skip
+        count = len(after["files"]) if after else 0
+        if before:
+            sentence = ngettext(
+                "{list}: now dated {day}, {count} file; was dated {date} ({origin}). The old "
+                "files are kept.",
+                "{list}: now dated {day}, {count} files; was dated {date} ({origin}). The old "
+                "files are kept.",
+                count,
+            )
+        else:
+            sentence = ngettext(
+                "{list}: now dated {day}, {count} file; none before.",
+                "{list}: now dated {day}, {count} files; none before.",
+                count,
+            )
+        said.append(
+            sentence.format(
+                list=_(LIST_NAMES[key]),
+                day=day,
+                count=count,
+                date=(before or {}).get("date"),
+                origin=origin_words((before or {}).get("origin")),
+            )
+        )
     return said
 
 

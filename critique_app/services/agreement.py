@@ -23,7 +23,7 @@ import numpy as np
 
 from critique_app.domain.model import Film, FrameRange, Seminar, SeminarItem
 from critique_app.errors import UserError
-from critique_app.i18n import N_, _, ngettext
+from critique_app.i18n import N_, _, current, ngettext
 from critique_app.progress import NO_PROGRESS, Progress
 from critique_app.services import agreement_measures as measures
 from exporters.document import AgreementSummary, ExportDocument
@@ -31,7 +31,7 @@ from exporters.document import AgreementSummary, ExportDocument
 NONE_KEY = "none"
 UNCATEGORISED_KEY = "uncategorised"
 BY_CHOICES = ("author", "tier")
-NO_AUTHOR = "(no author)"
+NO_AUTHOR = N_("(no author)")  # translated where the annotators are named
 
 
 @dataclass(frozen=True)
@@ -157,8 +157,9 @@ def _tier_ids(project: Any, tiers: Sequence[str] | None) -> list[int] | None:
     if missing:
         names = ", ".join(f"'{n}'" for n in known) or "none"
         raise UserError(
-            f"There is no tier {', '.join(repr(m) for m in missing)} in this project "
-            f"(tiers: {names})."
+            _("There is no tier {missing} in this project (tiers: {names}).").format(
+                missing=", ".join(repr(m) for m in missing), names=names
+            )
         )
     return [known[t].id or 0 for t in tiers]
 
@@ -176,14 +177,16 @@ def _rows(project: Any, film: Film, by: str, tier_ids: list[int] | None) -> _Row
         code = {t.id: names.index(t.name) for t in tiers if t.id in present}
         coder = np.fromiter((code[t] for t in columns[1]), np.int64, len(rows))
     else:
-        authors = [a or NO_AUTHOR for a in columns[2]]
+        authors = [a or _(NO_AUTHOR) for a in columns[2]]
         names = sorted(set(authors))
         code = {n: i for i, n in enumerate(names)}
         coder = np.fromiter((code[a] for a in authors), np.int64, len(rows))
     category = np.fromiter((c if c in categories else 0 for c in columns[3]), np.int64, len(rows))
     used, value = np.unique(category, return_inverse=True)
     labels = [
-        (categories[c].key, categories[c].label()) if c else (UNCATEGORISED_KEY, "(no category)")
+        (categories[c].key, categories[c].label(current()))
+        if c
+        else (UNCATEGORISED_KEY, _("(no category)"))
         for c in used.tolist()
     ]
     start = np.asarray(columns[4], np.int64)
@@ -214,7 +217,9 @@ def film_agreement(
 ) -> FilmAgreement:
     """The agreement of the coders who annotated `film` (see the module docstring)."""
     if by not in BY_CHOICES:
-        raise UserError(f"Agreement is measured by author or by tier, not by '{by}'.")
+        raise UserError(
+            _("Agreement is measured by author or by tier, not by '{by}'.").format(by=by)
+        )
     chosen = _film(project, film)
     progress.update(0, 3, _("Reading the annotations of {title}").format(title=chosen.title))
     rows = _rows(project, chosen, by, _tier_ids(project, tiers))
@@ -274,7 +279,7 @@ def measure(film: Film, by: str, rows: _Rows, limit: int = 10) -> FilmAgreement:
         for c, (value, _frames) in enumerate(
             measures.dominant_values(unit_seg, p.segments, n_values)
         ):
-            said[rows.coder_names[c]] = shown[value] if value >= 0 else "(not reviewed)"
+            said[rows.coder_names[c]] = shown[value] if value >= 0 else _("(not reviewed)")
         report.passages.append(
             Disagreement(
                 FrameRange(p.start, p.end),
@@ -346,7 +351,7 @@ def class_agreement(
         ]
     films = [f for f in project.repo.films() if project.repo.count_annotations(f.id)]
     if not films:
-        raise UserError("This project has no annotations: there is no agreement to measure.")
+        raise UserError(_("This project has no annotations: there is no agreement to measure."))
     return [
         film_agreement(project, f, by=by, tiers=tiers, passages=passages, progress=progress)
         for f in films
@@ -372,7 +377,7 @@ def add_disagreements_to_seminar(
     chosen.sort(key=lambda fp: -fp[1].disagreement * fp[1].range.length)
     chosen = chosen[:limit] if limit is not None else chosen
     if not chosen:
-        raise UserError("There is no passage of disagreement to add to a seminar.")
+        raise UserError(_("There is no passage of disagreement to add to a seminar."))
     items = [
         SeminarItem(None, 0, -1, film.id or 0, p.range, None, p.prompt(), f"{p.in_tc} - {p.out_tc}")
         for film, p in chosen

@@ -187,7 +187,7 @@ def align(
                     best = (support, ratio, variant, peaks)
     if best is None:
         return None
-    _, ratio, variant, peaks = best
+    _best_offset, ratio, variant, peaks = best
     mapping = FrameMapping(
         ratio, tuple(peaks), variant, 0.0, 0.0, picture_original, picture_copy, copy.frame_count
     )
@@ -245,7 +245,7 @@ def reanchor(
         start, end = span if isinstance(span, tuple) else (span.start, span.end)
         if mapping is None:
             result.unplaced.append(
-                UnplacedSpan(key, start, end, "the copy shares no pictures with the original")
+                UnplacedSpan(key, start, end, _("the copy shares no pictures with the original"))
             )
             continue
         frames = np.arange(start, end + 1)
@@ -259,7 +259,7 @@ def reanchor(
             checked = around[usable[around]]
         if len(checked) == 0:
             result.unplaced.append(
-                UnplacedSpan(key, start, end, "no usable picture in or around it (dark or flat)")
+                UnplacedSpan(key, start, end, _("no usable picture in or around it (dark or flat)"))
             )
             continue
         dist = _distances_under(mapping, original, copy, checked)
@@ -269,12 +269,17 @@ def reanchor(
         if matched[j] < PLACE_SHARE * len(checked):
             result.unplaced.append(
                 UnplacedSpan(
-                    key, start, end, f"only {matched[j]} of {len(checked)} frames found in the copy"
+                    key,
+                    start,
+                    end,
+                    _("only {found} of {count} frames found in the copy").format(
+                        found=matched[j], count=len(checked)
+                    ),
                 )
             )
         elif new_start < 0 or new_end >= copy.frame_count:
             result.unplaced.append(
-                UnplacedSpan(key, start, end, "the copy is too short for this passage")
+                UnplacedSpan(key, start, end, _("the copy is too short for this passage"))
             )
         elif j > 0 and _shown_elsewhere(mapping, original, copy, new_start, new_end, j):
             result.unplaced.append(
@@ -282,7 +287,7 @@ def reanchor(
                     key,
                     start,
                     end,
-                    "the copy shows other frames of the film there (cut from this copy?)",
+                    _("the copy shows other frames of the film there (cut from this copy?)"),
                 )
             )
         else:

@@ -220,7 +220,9 @@ def map_unrelated(
     elif by == "frame":
         b = frame + offset
     else:
-        raise UserError(f"Unrelated films are locked by 'frame' or 'timecode', not '{by}'.")
+        raise UserError(
+            _("Unrelated films are locked by 'frame' or 'timecode', not '{by}'.").format(by=by)
+        )
     return b if 0 <= b < film_b.frame_count else None
 
 
@@ -272,8 +274,10 @@ def compare_files(
     if mapping is None or mapping.confidence < MIN_CONFIDENCE:
         found = 0.0 if mapping is None else mapping.confidence
         raise NotACopy(
-            f"{Path(b).name} is not a copy of {Path(a).name}: only {found:.0%} of its pictures "
-            "were found, so no frame can be matched to another."
+            _(
+                "{copy} is not a copy of {original}: only {found} of its pictures were found, so no "
+                "frame can be matched to another."
+            ).format(copy=Path(b).name, original=Path(a).name, found=format(found, ".0%"))
         )
     return compare(film_a, film_b, mapping, aligned.original, aligned.copy, cuts)
 
@@ -462,13 +466,25 @@ def write_still(comparison: Comparison, frame: int, out: str | Path, *, mode: st
     from critique_app.media.frame_server import FrameServer
 
     if mode not in ("side", "wipe"):
-        raise UserError(f"A still is side by side ('side') or a wipe ('wipe'), not '{mode}'.")
+        raise UserError(
+            _("A still is side by side ('side') or a wipe ('wipe'), not '{mode}'.").format(
+                mode=mode
+            )
+        )
     fa, fb = comparison.film_a, comparison.film_b
     if not 0 <= frame < fa.frame_count:
-        raise UserError(f"{fa.title} has {fa.frame_count} frames: frame {frame} does not exist.")
+        raise UserError(
+            _("{title} has {count} frames: frame {frame} does not exist.").format(
+                title=fa.title, count=fa.frame_count, frame=frame
+            )
+        )
     out = Path(out).expanduser()
     if not out.parent.is_dir():
-        raise UserError(f"Cannot write {out}: the folder {out.parent} does not exist.")
+        raise UserError(
+            _("Cannot write {path}: the folder {parent} does not exist.").format(
+                path=out, parent=out.parent
+            )
+        )
     m = comparison.mapping
     with FrameServer(fa.path) as server:
         a = Image.fromarray(_picture(server.frame(frame).image, m.original.crop))
@@ -501,9 +517,13 @@ def write_still(comparison: Comparison, frame: int, out: str | Path, *, mode: st
         draw.line([(w // 2, 0), (w // 2, h)], fill=(255, 255, 255), width=max(2, w // 200))
     if b_frame is None:
         passage = comparison.passage_at(frame)
-        lines = [f"{fb.title} lacks this passage"]
+        lines = [_("{title} lacks this passage").format(title=fb.title)]
         if passage is not None and passage.a is not None:
-            lines.append(f"(frames {passage.a[0]}-{passage.a[1]} of {fa.title} are not in it)")
+            lines.append(
+                _("(frames {first}-{last} of {title} are not in it)").format(
+                    first=passage.a[0], last=passage.a[1], title=fa.title
+                )
+            )
         _centred(draw, lines, (b_left, 0, canvas.width if mode == "side" else w, h), font)
     a_text = f"A  {fa.title} · frame {frame} · {fa.timecode(frame)}"
     b_text = (

@@ -212,16 +212,20 @@ def _fingerprints(
     if original is None or not original.complete:
         if not Path(source.path).is_file():
             raise UserError(
-                f"The annotated film '{source.title}' is not at {source.path} any more and "
-                "was never fingerprinted; relink it before moving its annotations."
+                _(
+                    "The annotated film '{title}' is not at {path} any more and was never fingerprinted; "
+                    "relink it before moving its annotations."
+                ).format(title=source.title, path=source.path)
             )
         fingerprint_film(project, source.path, progress)
         original = load_fingerprints(project.db, source.id or 0)
     summary = fingerprint_film(project, copy_path, progress)
     if summary.film_id == source.id:
         raise UserError(
-            f"{copy_path.name} has the same content as '{source.title}': it is the very film "
-            "these annotations are on."
+            _(
+                "{name} has the same content as '{title}': it is the very film these annotations are "
+                "on."
+            ).format(name=copy_path.name, title=source.title)
         )
     copy_prints = load_fingerprints(project.db, summary.film_id)
     assert original is not None and copy_prints is not None
@@ -239,9 +243,13 @@ def plan_copy(
     source = repo.get_film(source_film_id)
     copy_path = Path(copy_path)
     if copy_path.resolve() == Path(source.path).resolve():
-        raise UserError(f"{copy_path.name} is the very film these annotations are on.")
+        raise UserError(
+            _("{name} is the very film these annotations are on.").format(name=copy_path.name)
+        )
     if repo.count_annotations(source_film_id) == 0:
-        raise UserError(f"'{source.title}' has no annotations to move onto another copy.")
+        raise UserError(
+            _("'{title}' has no annotations to move onto another copy.").format(title=source.title)
+        )
     original, copy_prints, copy = _fingerprints(project, source, copy_path, progress)
     progress.update(
         0, 1, _("Aligning {name} with '{title}'").format(name=copy_path.name, title=source.title)
@@ -257,9 +265,16 @@ def plan_copy(
     if mapping is None or mapping.confidence < MIN_CONFIDENCE:
         found = f"only {mapping.confidence:.0%}" if mapping else "none"
         raise UserError(
-            f"{copy_path.name} does not look like another copy of '{source.title}': {found} "
-            f"of that film's pictures were found in it (at least {MIN_CONFIDENCE:.0%} needed); "
-            "no annotation was moved."
+            _(
+                "{name} does not look like another copy of '{title}': {found} of that film's "
+                "pictures were found in it (at least {needed} needed); no annotation was "
+                "moved."
+            ).format(
+                name=copy_path.name,
+                title=source.title,
+                found=found,
+                needed=format(MIN_CONFIDENCE, ".0%"),
+            )
         )
     annotations = repo.annotations(film_id=source_film_id)
     plan = CopyPlan(source, copy, mapping)
@@ -332,7 +347,7 @@ def apply_copy_plan(plan: CopyPlan, stack: UndoStack) -> CopyResult:
                     source.id or 0,
                     source.range.start,
                     source.range.end,
-                    "changed while the copy was being aligned; move it again",
+                    _("changed while the copy was being aligned; move it again"),
                     _first_line(source.note),
                 )
             )
@@ -351,7 +366,11 @@ def apply_copy_plan(plan: CopyPlan, stack: UndoStack) -> CopyResult:
     command = CreateAnnotations(
         [new for _source, new in moves],
         links,
-        label=f"Move {n} annotation{'s' if n != 1 else ''} onto '{plan.copy_film.title}'",
+        label=ngettext(
+            "Move {count} annotation onto '{title}'",
+            "Move {count} annotations onto '{title}'",
+            n,
+        ).format(count=n, title=plan.copy_film.title),
     )
     db = getattr(repo, "db", None)
     # One transaction: all of them or none (and one disk sync instead of one per annotation).

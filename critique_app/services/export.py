@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import exporters
+from critique_app import i18n
 from critique_app.domain.model import Annotation, Category, Film, Tier, Vocabulary
 from critique_app.domain.provenance_words import identity_kind_words, identity_words
 from critique_app.errors import Cancelled, UserError
@@ -97,8 +98,11 @@ def provenance_summaries(project: Any, films: Iterable[Film]) -> dict[int, Prove
         if isinstance(signer, dict):  # verify --json keeps the certificate's fields
             signer = signer.get("organisation") or signer.get("common_name")
         idents = [
-            f"{i.get('name') or 'unnamed'} ({identity_kind_words(i.get('type'))}, "
-            f"{identity_words(i.get('status'))})"
+            _("{name} ({kind}, {status})").format(
+                name=i.get("name") or _("unnamed"),
+                kind=identity_kind_words(i.get("type")),
+                status=identity_words(i.get("status")),
+            )
             for i in c2pa.get("identities") or []
             if isinstance(i, dict)
         ]
@@ -286,7 +290,10 @@ def export_files(
         temp = Path(name)
     files = [target]
     try:
-        write(doc, temp, ctx)
+        # every writer in the export's language: marker words, subtitle and IIIF labels,
+        # captions (the handouts also ask for it themselves)
+        with i18n.speaking(language):
+            write(doc, temp, ctx)
         progress.check()
         if exporter.writes_folder:
             _replace_folder(temp, target)

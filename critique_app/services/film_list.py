@@ -95,13 +95,17 @@ def relink_film(
         film = project.repo.get_film(film_id)
         if new_path.is_file() and new_path.stat().st_size != film.size:
             raise UserError(
-                f"{new_path.name} is not the film '{film.title}': its size differs. "
-                "Choose the moved or renamed file itself."
+                _(
+                    "{name} is not the film '{title}': its size differs. Choose the moved or renamed "
+                    "file itself."
+                ).format(name=new_path.name, title=film.title)
             )
         if sha256_file(new_path, progress or NO_PROGRESS) != film.sha256:
             raise UserError(
-                f"{new_path.name} is not the film '{film.title}': its content differs. "
-                "Choose the moved or renamed file itself."
+                _(
+                    "{name} is not the film '{title}': its content differs. Choose the moved or renamed "
+                    "file itself."
+                ).format(name=new_path.name, title=film.title)
             )
         project.repo.set_film_path(film_id, str(new_path))
-    return f"The film '{film.title}' is linked to {new_path} now."
+    return _("The film '{title}' is linked to {path} now.").format(title=film.title, path=new_path)

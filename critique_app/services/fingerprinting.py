@@ -151,10 +151,10 @@ def fingerprint_film(
         raise
     flush()
     if summary.problem is None and layout.cut_short:
-        summary.problem = (
-            f"{path.name} is cut short: {layout.declared} frames are announced but only "
-            f"{layout.frame_count} could be read; those were fingerprinted and kept."
-        )
+        summary.problem = _(
+            "{name} is cut short: {declared} frames are announced but only {frame_count} could "
+            "be read; those were fingerprinted and kept."
+        ).format(name=path.name, declared=layout.declared, frame_count=layout.frame_count)
     summary.complete = summary.hashed >= total or summary.problem is not None
     if summary.complete:
         stored = store.load_fingerprints(db, film_id)
@@ -236,7 +236,7 @@ def add_to_library(
     for n, path in enumerate(files):
         progress.update(n, len(files), _("Hashing {name}").format(name=path.name))
         if not path.is_file():
-            report.skipped.append(f"{path} does not exist; it was skipped.")
+            report.skipped.append(_("{path} does not exist; it was skipped.").format(path=path))
             continue
         try:
             known = store.library_item_by_sha256(project.db, file_sha256(path))
@@ -248,7 +248,11 @@ def add_to_library(
             report.skipped.append(str(err))
             continue
         except OSError as err:
-            report.skipped.append(f"{path} cannot be read ({err.strerror}); it was skipped.")
+            report.skipped.append(
+                _("{path} cannot be read ({reason}); it was skipped.").format(
+                    path=path, reason=err.strerror
+                )
+            )
             continue
         if ref.problem:
             report.problems.append(ref.problem)
@@ -413,7 +417,7 @@ def match_film(
 
 def match_annotation_fields(segment: MatchSegment) -> dict[str, object]:
     """What one click on a match puts into a new annotation (the GUI adds tier and category)."""
-    mirrored = " (mirrored)" if segment.variant == "mirror" else ""
+    mirrored = _(" (mirrored)") if segment.variant == "mirror" else ""
     return {
         "start": segment.start,
         "end": segment.end,
@@ -421,9 +425,19 @@ def match_annotation_fields(segment: MatchSegment) -> dict[str, object]:
         "status": "observed",
         "confidence": "high" if segment.median_distance <= 4 else "medium",
         "note": (
-            f"Matches library item “{segment.label}”{mirrored}, item frames "
-            f"{segment.item_start}–{segment.item_end}: median pHash distance "
-            f"{segment.median_distance:g}, worst {segment.worst_distance} "
-            f"(threshold {segment.threshold}) over {segment.matched_frames} frames."
+            _(
+                "Matches library item “{label}”{mirrored}, item frames {item_start}–{item_end}: "
+                "median pHash distance {median}, worst {worst} (threshold "
+                "{threshold}) over {count} frames."
+            ).format(
+                label=segment.label,
+                mirrored=mirrored,
+                item_start=segment.item_start,
+                item_end=segment.item_end,
+                median=format(segment.median_distance, "g"),
+                worst=segment.worst_distance,
+                threshold=segment.threshold,
+                count=segment.matched_frames,
+            )
         ),
     }

@@ -46,7 +46,7 @@ def _skipped(what: str, count: int) -> str:
     elif what == "annotations":
         said = ngettext("{count} annotation skipped", "{count} annotations skipped", count)
     else:
-        return f"{count} {what if count != 1 else what.rstrip('s')} skipped"
+        return _("{count} {what} skipped").format(count=count, what=what)
     return said.format(count=count)
 
 
@@ -144,7 +144,7 @@ def read_file(
     what was skipped."""
     path = Path(path)
     if not path.is_file():
-        raise UserError(f"{path} does not exist.")
+        raise UserError(_("{path} does not exist.").format(path=path))
     fmt = registry.reader_for(path)
     if fmt is None:
         raise UserError(
@@ -189,10 +189,12 @@ def _film_for(
         return default
     if len(films) == 1:
         return films[0]
-    title = found.film_title or (found.film_names[0] if found.film_names else "its film")
+    title = found.film_title or (found.film_names[0] if found.film_names else _("its film"))
     raise UserError(
-        f"{name}: {title} is not in this project; add the film, or choose the film "
-        "to import onto with --film."
+        _(
+            "{name}: {title} is not in this project; add the film, or choose the film to import "
+            "onto with --film."
+        ).format(name=name, title=title)
     )
 
 
@@ -222,13 +224,19 @@ def typed_point(text: str, film: Film) -> int:
                 total = total * 60 + int(part)
         seconds = total * 60 + Fraction(match.group(3).replace(",", "."))
         return round(seconds * film.rate)
-    raise ValueError(f"'{text}' is not a frame number, a timecode (HH:MM:SS:FF) or seconds")
+    raise ValueError(
+        _("'{text}' is not a frame number, a timecode (HH:MM:SS:FF) or seconds").format(text=text)
+    )
 
 
 def typed_range(typed: tuple[str, str], film: Film) -> FrameRange:
     start, end = typed_point(typed[0], film), typed_point(typed[1], film)
     if end < start:
-        raise ValueError(f"the out point {typed[1]} comes before the in point {typed[0]}")
+        raise ValueError(
+            _("the out point {out} comes before the in point {in_point}").format(
+                out=typed[1], in_point=typed[0]
+            )
+        )
     return FrameRange(start, end)
 
 
@@ -274,7 +282,13 @@ def import_file(
     films = project.repo.films()
     found = read_file(path, default or (films[0] if len(films) == 1 else None), encoding)
     if announce is not None and len(found) > LARGE_IMPORT:
-        announce(f"{path.name} holds {len(found):,} annotations; importing them…")
+        announce(
+            ngettext(
+                "{name} holds {count} annotation; importing it…",
+                "{name} holds {count} annotations; importing them…",
+                len(found),
+            ).format(name=path.name, count=format_number(len(found)))
+        )
     return import_entries(
         project, found, path.name, default=default, progress=progress, stack=stack
     )
@@ -491,7 +505,11 @@ def import_entries(
                 stack.push(
                     CreateAnnotations(
                         new,
-                        label=f"Import {count} annotation{'s' if count != 1 else ''} from {name}",
+                        label=ngettext(
+                            "Import {count} annotation from {name}",
+                            "Import {count} annotations from {name}",
+                            count,
+                        ).format(count=count, name=name),
                     )
                 )
             else:

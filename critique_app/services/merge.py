@@ -129,7 +129,7 @@ def read_source(path: str | Path) -> SourceProject:
     """Read a student's project without touching it; UserError when it cannot be merged."""
     path = Path(path)
     if not path.is_file():
-        raise UserError(f"{path} does not exist or is not a file.")
+        raise UserError(_("{path} does not exist or is not a file.").format(path=path))
     with tempfile.TemporaryDirectory(prefix="critique-merge-") as tmp:
         copy = Path(tmp) / "source.critique"
         try:
@@ -139,9 +139,10 @@ def read_source(path: str | Path) -> SourceProject:
                 version = int(src.execute("PRAGMA user_version").fetchone()[0])
                 if version > latest_version():
                     raise UserError(
-                        f"{path} was saved by a newer version of Critique (project format "
-                        f"{version}; this version reads up to {latest_version()}). Update "
-                        "Critique to merge it."
+                        _(
+                            "{path} was saved by a newer version of Critique (project format {version}; this "
+                            "version reads up to {latest}). Update Critique to merge it."
+                        ).format(path=path, version=version, latest=latest_version())
                     )
                 dst = sqlite3.connect(copy)
                 src.backup(dst)
@@ -153,10 +154,14 @@ def read_source(path: str | Path) -> SourceProject:
             # locks on it (see db.project.open_project).
             if "not a database" in str(err):
                 raise UserError(
-                    f"{path} is not a Critique project: it is not an SQLite database file."
+                    _(
+                        "{path} is not a Critique project: it is not an SQLite database file."
+                    ).format(path=path)
                 ) from None
             raise UserError(
-                f"{path} cannot be merged: it is damaged or not a project ({err})."
+                _("{path} cannot be merged: it is damaged or not a project ({reason}).").format(
+                    path=path, reason=err
+                )
             ) from None
         try:
             project = open_project(copy, default_vocabulary=False)
@@ -404,12 +409,14 @@ def merge_projects(
 ) -> MergeSummary:
     """Merge students' project files into `target`; nothing changes unless all can be read."""
     if not sources:
-        raise UserError("Choose at least one project file to merge.")
+        raise UserError(_("Choose at least one project file to merge."))
     loaded = []
     for number, path in enumerate(sources):
         progress.update(number, len(sources) * 2, _("Reading {name}").format(name=Path(path).name))
         if target.path is not None and Path(path).resolve() == target.path.resolve():
-            raise UserError(f"{path} is the project being merged into; choose other files.")
+            raise UserError(
+                _("{path} is the project being merged into; choose other files.").format(path=path)
+            )
         loaded.append(read_source(path))
     summary = MergeSummary(sources=len(loaded))
     merger = _Merger(target, summary)

@@ -75,7 +75,7 @@ def safety_copy_path(project: str | Path, film_title: str) -> Path:
     """A free name beside the project for the copy kept before a film leaves it."""
     project = Path(project)
     safe = "".join(c if c.isalnum() or c in " -_" else "_" for c in film_title).strip() or "film"
-    base = f"{project.stem} (before removing {safe})"
+    base = _("{project} (before removing {removed})").format(project=project.stem, removed=safe)
     candidate = project.with_name(base + PROJECT_SUFFIX)
     number = 2
     while candidate.exists():

@@ -22,6 +22,7 @@ from critique_app.domain.provenance_words import (
     verdict_words,
     with_code,
 )
+from critique_app.i18n import _
 from critique_app.progress import NO_PROGRESS, Progress
 from critique_app.provenance.matching import MatchSegment
 from critique_app.provenance.recovered import (
@@ -106,15 +107,28 @@ def recovered_lines(entries: list[dict[str, Any]]) -> list[str]:
     """The CLI's text for recovered credentials (indented under a verify block)."""
     if not entries:
         return []
-    lines = [f"  Credentials recovered by content ({RECOVERED_WORDING})"]
+    lines = [
+        "  "
+        + _("Credentials recovered by content ({wording})").format(wording=_(RECOVERED_WORDING))
+    ]
     for e in entries:
         o, item = e["original"], e["item"]
         frames = ", ".join(f"{s['start_frame']}-{s['end_frame']}" for s in e["segments"])
         lines.append(
-            f"    matches library item '{item['label']}' (frames {frames}, median distance "
-            f"{e['median_distance']:g}): original {with_code(verdict_words, o.get('reason'))}, "
-            f"signed by {signer_name(o.get('signer'))}, vouched for by "
-            f"{trust_list_words(o.get('trust_list'))}, AI signal "
-            f"{with_code(ai_signal_words, o.get('ai_signal'))}, manifest {o.get('manifest_label')}"
+            "    "
+            + _(
+                "matches library item '{label}' (frames {frames}, median distance {median}): "
+                "original {verdict}, signed by {signer}, vouched for by {trust_list}, "
+                "AI signal {signal}, manifest {manifest}"
+            ).format(
+                label=item["label"],
+                frames=frames,
+                median=format(e["median_distance"], "g"),
+                verdict=with_code(verdict_words, o.get("reason")),
+                signer=signer_name(o.get("signer")),
+                trust_list=trust_list_words(o.get("trust_list")),
+                signal=with_code(ai_signal_words, o.get("ai_signal")),
+                manifest=o.get("manifest_label"),
+            )
         )
     return lines

@@ -22,6 +22,7 @@ import numpy as np
 
 from critique_app import __version__
 from critique_app.domain.screening import ScreeningResult
+from critique_app.i18n import _
 from critique_app.media.fingerprint import FrameHashes
 from critique_app.provenance import matching
 
@@ -163,23 +164,33 @@ def find_submissions(folders: list[str | Path]) -> Discovery:
         elif p.is_file():
             files.append(p)
         else:
-            raise UserError(f"{p} does not exist.")
+            raise UserError(_("{path} does not exist.").format(path=p))
     sidecars = {f for f in files if f.suffix.lower() == SIDECAR_SUFFIX}
     formats: dict[Path, str] = {}
     for f in files:
         if f in sidecars:
             continue
         if f.name.startswith("."):
-            found.skipped.append(f"{f} is hidden; it was not screened.")
+            found.skipped.append(_("{file} is hidden; it was not screened.").format(file=f))
             continue
         try:
             fmt = content_format(f)
         except OSError as err:
-            found.skipped.append(f"{f} cannot be read ({err.strerror}); it was not screened.")
+            found.skipped.append(
+                _("{file} cannot be read ({reason}); it was not screened.").format(
+                    file=f, reason=err.strerror
+                )
+            )
             continue
         if fmt is None or fmt not in MEDIA_FORMATS | {"film"}:
-            what = f"a {fmt.upper()} document" if fmt else "not a picture, film or sound"
-            found.skipped.append(f"{f} is {what} by its content; it was not screened.")
+            what = (
+                _("a {format} document").format(format=fmt.upper())
+                if fmt
+                else _("not a picture, film or sound")
+            )
+            found.skipped.append(
+                _("{file} is {what} by its content; it was not screened.").format(file=f, what=what)
+            )
             continue
         formats[f] = fmt
     fragments = _pair_fragments(formats)
@@ -204,8 +215,10 @@ def find_submissions(folders: list[str | Path]) -> Discovery:
         )
     for s in sorted(sidecars - used_sidecars):
         found.skipped.append(
-            f"{s} is a C2PA sidecar manifest with no media file of the same name beside it; "
-            "it was not screened."
+            _(
+                "{path} is a C2PA sidecar manifest with no media file of the same name beside it; it "
+                "was not screened."
+            ).format(path=s)
         )
     return found
 
@@ -274,9 +287,11 @@ def screen_file(
         result = result.with_(
             visible=False,
             problem=(
-                f"the worker on {socket.gethostname()} cannot see {path}: workers read "
-                "submissions from a shared path, so that folder must be mounted at the same "
-                "place on every machine of the cluster."
+                _(
+                    "the worker on {host} cannot see {path}: workers read submissions from a "
+                    "shared path, so that folder must be mounted at the same place on every machine of "
+                    "the cluster."
+                ).format(host=socket.gethostname(), path=path)
             ),
         )
         return _timed(result, started, cpu0)
@@ -286,7 +301,9 @@ def screen_file(
         result = result.with_(size=path.stat().st_size)
         result = result.with_(sha256=sha256_file(path))
     except OSError as err:
-        problem = f"{path.name} cannot be read ({err.strerror}); nothing was checked."
+        problem = _("{name} cannot be read ({reason}); nothing was checked.").format(
+            name=path.name, reason=err.strerror
+        )
         return _timed(result.with_(problem=problem), started, cpu0)
     if result.sha256 in known:
         return _timed(result.with_(already_screened=True), started, cpu0)
@@ -305,7 +322,11 @@ def screen_file(
         if picture.get("problem"):
             result = result.with_(problem=picture["problem"])
     except Exception as err:  # a hostile or damaged file: a reason, never a failed run
-        result = result.with_(problem=f"{path.name} could not be fingerprinted: {_sentence(err)}")
+        result = result.with_(
+            problem=_("{name} could not be fingerprinted: {sentence}").format(
+                name=path.name, sentence=_sentence(err)
+            )
+        )
     return _timed(result, started, cpu0)
 
 
@@ -357,8 +378,20 @@ def _fingerprint_and_match(
     """What the file's pictures are, the segments matching the library, the film's rate."""
     fmt = submission.format
     if fmt in SOUND_FORMATS or fmt in ("svg", "mp4-init"):
-        why = "a sound file" if fmt in SOUND_FORMATS else f"{fmt}: no decodable picture here"
-        return {"kind": "none", "frames": 0, "note": f"not fingerprinted ({why})"}, [], None
+        why = (
+            _("a sound file")
+            if fmt in SOUND_FORMATS
+            else _("{format}: no decodable picture here").format(format=fmt)
+        )
+        return (
+            {
+                "kind": "none",
+                "frames": 0,
+                "note": _("not fingerprinted ({reason})").format(reason=why),
+            },
+            [],
+            None,
+        )
     if fmt in PICTURE_FORMATS:
         hashes, rate, kind, crop, problem = _hash_still(Path(submission.path))
     else:
@@ -426,7 +459,13 @@ def _hash_still(
 
     rgb = _open_image(path)
     if rgb is None:
-        return None, None, "still", None, f"{path.name} does not decode as a picture."
+        return (
+            None,
+            None,
+            "still",
+            None,
+            _("{name} does not decode as a picture.").format(name=path.name),
+        )
     return hash_frames(grey_still(rgb)[None]), None, "still", None, None
 
 
@@ -445,18 +484,30 @@ def _hash_film(
     except UserError as err:
         return None, None, "film", None, str(err)
     if layout.frame_count == 0:
-        return None, layout.rate, "film", None, f"{path.name} has no decodable frame."
+        return (
+            None,
+            layout.rate,
+            "film",
+            None,
+            _("{name} has no decodable frame.").format(name=path.name),
+        )
     crop = detect_film_bars(path, layout)
     runs = list(hash_batches(path, 0, None, crop, layout, threads=1))
     problem = next((r.stopped for r in runs if r.stopped), None)
     if layout.cut_short and problem is None:
-        problem = (
-            f"{path.name} is cut short: {layout.declared} frames are announced but only "
-            f"{layout.frame_count} could be read; those were fingerprinted."
-        )
+        problem = _(
+            "{name} is cut short: {declared} frames are announced but only {frame_count} could "
+            "be read; those were fingerprinted."
+        ).format(name=path.name, declared=layout.declared, frame_count=layout.frame_count)
     runs = [r for r in runs if len(r)]
     if not runs:
-        return None, layout.rate, "film", None, problem or f"{path.name} has no decodable frame."
+        return (
+            None,
+            layout.rate,
+            "film",
+            None,
+            problem or _("{name} has no decodable frame.").format(name=path.name),
+        )
     hashes = _concat(runs, 0, None).hashes
     return hashes, layout.rate, "film", crop.to_json() if crop else None, problem
 

@@ -69,10 +69,20 @@ class RunStatus:
     def line(self) -> str:
         eta = self.eta_seconds
         left = (
-            f"{int(eta // 60)}:{int(eta % 60):02d} left" if eta is not None else "time left unknown"
+            _("{minutes}:{seconds} left").format(
+                minutes=int(eta // 60), seconds=f"{int(eta % 60):02d}"
+            )
+            if eta is not None
+            else _("time left unknown")
         )
-        failed = f", {self.failures} failed" if self.failures else ""
-        return f"{self.done}/{self.total} files, {self.rate:.2f} files/s, {left}{failed}"
+        line = _("{done}/{total} files, {rate} files/s, {left}").format(
+            done=self.done, total=self.total, rate=f"{self.rate:.2f}", left=left
+        )
+        if self.failures:
+            line += ", " + ngettext("{count} failed", "{count} failed", self.failures).format(
+                count=self.failures
+            )
+        return line
 
 
 @dataclass
@@ -202,7 +212,7 @@ def run_screening(
 
     lists_for(trust)  # a bad trust setting fails before any work
     if workers is not None and workers < 1:
-        raise UserError("--workers must be 1 or more.")
+        raise UserError(_("--workers must be 1 or more."))
     started = time.monotonic()
     found = find_submissions(list(folders))
     snapshot = library_snapshot(project)
@@ -257,8 +267,10 @@ def _run_on_dask(
                     client = Client(scheduler, timeout=CONNECT_TIMEOUT)
                 except (OSError, TimeoutError) as err:
                     raise UserError(
-                        f"No Dask scheduler answered at {scheduler} ({err}); start one with "
-                        "`dask scheduler` and its workers with `dask worker ADDRESS`."
+                        _(
+                            "No Dask scheduler answered at {scheduler} ({reason}); start one with `dask "
+                            "scheduler` and its workers with `dask worker ADDRESS`."
+                        ).format(scheduler=scheduler, reason=err)
                     ) from None
                 summary.workers = len(client.scheduler_info().get("workers", {}))
                 if summary.workers == 0:
@@ -266,8 +278,10 @@ def _run_on_dask(
                         client.wait_for_workers(1, timeout=60)
                     except TimeoutError:
                         raise UserError(
-                            f"The Dask scheduler at {scheduler} has no workers; start them with "
-                            f"`dask worker {scheduler}` on each machine."
+                            _(
+                                "The Dask scheduler at {scheduler} has no workers; start them with `dask worker "
+                                "{scheduler}` on each machine."
+                            ).format(scheduler=scheduler)
                         ) from None
                     summary.workers = len(client.scheduler_info().get("workers", {}))
                 _check_workers(client)
@@ -368,8 +382,13 @@ def _check_workers(client: Any) -> None:
     wrong = sorted(w for w, v in versions.items() if v != __version__)
     if wrong:
         raise UserError(
-            f"{len(wrong)} Dask worker(s) ({', '.join(wrong[:3])}) do not run Critique "
-            f"{__version__}: install the same version on every worker machine."
+            ngettext(
+                "{count} Dask worker ({names}) does not run Critique {version}: install the same "
+                "version on every worker machine.",
+                "{count} Dask workers ({names}) do not run Critique {version}: install the same "
+                "version on every worker machine.",
+                len(wrong),
+            ).format(count=len(wrong), names=", ".join(wrong[:3]), version=__version__)
         )
 
 
@@ -403,15 +422,15 @@ def _result_of(
         result: ScreeningResult = future.result()
         return result
     except KilledWorker:
-        why = (
-            f"{Path(sub.path).name}: the worker process died on this file on every try "
-            "(a crash or out of memory while reading it); nothing was checked."
-        )
+        why = _(
+            "{name}: the worker process died on this file on every try (a crash or out of memory "
+            "while reading it); nothing was checked."
+        ).format(name=Path(sub.path).name)
     except Exception as err:  # a bug or a resource problem on the worker: say it, carry on
         if lost:
             return None
-        why = (
-            f"{Path(sub.path).name}: screening failed on the worker ({type(err).__name__}: {err})."
+        why = _("{name}: screening failed on the worker ({error_type}: {reason}).").format(
+            name=Path(sub.path).name, error_type=type(err).__name__, reason=err
         )
     return unexpected_failure(sub, settings, why)
 
@@ -434,7 +453,7 @@ def _keep(
     if result.problem:
         summary.failed.append(str(result.problem))
     if result.sha256 is None:  # not even the client can read it: nothing to key it by
-        summary.failed.append(f"{sub.path} cannot be read; it was not stored.")
+        summary.failed.append(_("{path} cannot be read; it was not stored.").format(path=sub.path))
         return
     rank, why = rank_of(result)
     store.store_result(project.db, result, rank=rank, rank_reason=why, mtime_ns=sub.mtime_ns)

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment
 
-from critique_app import __version__
+from critique_app import __version__, i18n
 from critique_app.errors import UserError
-from critique_app.paths import resource
+from critique_app.i18n import _
 from critique_app.services.screening_table import ScreeningRow, csv_rows
 
 
@@ -28,12 +28,11 @@ class ReportFiles:
 
 
 def _env() -> Environment:
-    return Environment(
-        loader=FileSystemLoader(str(resource("templates"))),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    """The exports' templates (autoescape on, the catalogue's `_()`): the report is written
+    in the language of the messages."""
+    from exporters.views import templates
+
+    return templates()
 
 
 def write_report(rows: list[ScreeningRow], out: str | Path, title: str = "") -> ReportFiles:
@@ -42,7 +41,11 @@ def write_report(rows: list[ScreeningRow], out: str | Path, title: str = "") -> 
     if out.suffix.lower() not in (".html", ".htm"):
         out = out.with_suffix(out.suffix + ".html") if out.suffix else out.with_suffix(".html")
     if not out.parent.is_dir():
-        raise UserError(f"Cannot write the report: the folder {out.parent} does not exist.")
+        raise UserError(
+            _("Cannot write the report: the folder {parent} does not exist.").format(
+                parent=out.parent
+            )
+        )
     files = ReportFiles(out, out.with_suffix(".csv"), out.with_suffix(".json"))
     html = (
         _env()
@@ -53,6 +56,7 @@ def write_report(rows: list[ScreeningRow], out: str | Path, title: str = "") -> 
             needs_eye=sum(r.needs_eye for r in rows),
             written=datetime.now(timezone.utc).isoformat(timespec="seconds"),
             version=__version__,
+            language=i18n.babel_locale(),
         )
     )
     try:
@@ -67,5 +71,7 @@ def write_report(rows: list[ScreeningRow], out: str | Path, title: str = "") -> 
             json.dumps([r.to_json() for r in rows], indent=2, ensure_ascii=False), "utf-8"
         )
     except OSError as err:
-        raise UserError(f"Cannot write the report {out}: {err.strerror}.") from None
+        raise UserError(
+            _("Cannot write the report {path}: {reason}.").format(path=out, reason=err.strerror)
+        ) from None
     return files

@@ -130,10 +130,13 @@ def _describe_match(m: Mapping[str, Any]) -> str:
     where = (
         f"{m['start_timecode']}–{m['end_timecode']}"
         if m.get("start_timecode")
-        else f"frames {m['start_frame']}–{m['end_frame']}"
+        else _("frames {first}–{last}").format(first=m["start_frame"], last=m["end_frame"])
     )
-    mirrored = ", mirrored" if m.get("variant") == "mirror" else ""
-    return f"{m['label']}, {where}{mirrored} (median distance {m['median_distance']:g})"
+    if m.get("variant") == "mirror":
+        line = _("{label}, {where}, mirrored (median distance {median})")
+    else:
+        line = _("{label}, {where} (median distance {median})")
+    return line.format(label=m["label"], where=where, median=format(m["median_distance"], "g"))
 
 
 def _describe_recovered(value: dict[str, Any] | list[Any]) -> str:
@@ -150,11 +153,14 @@ def _describe_recovered(value: dict[str, Any] | list[Any]) -> str:
         item, original = v.get("item") or {}, v.get("original") or {}
         signer = original.get("signer") or {}
         parts.append(
-            f"{item.get('label') or item.get('path') or 'a library item'}: original "
-            f"{verdict_words(original.get('reason'))}; "
-            f"{ai_signal_words(original.get('ai_signal'))}; signed by {signer_name(signer)}"
+            _("{item}: original {verdict}; {signal}; signed by {signer}").format(
+                item=item.get("label") or item.get("path") or _("a library item"),
+                verdict=verdict_words(original.get("reason")),
+                signal=ai_signal_words(original.get("ai_signal")),
+                signer=signer_name(signer),
+            )
         )
-    return f"{'; '.join(parts)} ({RECOVERED_WORDING})" if parts else ""
+    return f"{'; '.join(parts)} ({_(RECOVERED_WORDING)})" if parts else ""
 
 
 def ranked(rows: Iterable[ScreeningRow]) -> list[ScreeningRow]:

@@ -16,7 +16,7 @@ from critique_app import __version__
 from critique_app.digest import sha256_file
 from critique_app.domain.provenance_words import trust_list_words
 from critique_app.errors import UserError
-from critique_app.i18n import _
+from critique_app.i18n import N_, _, current
 from critique_app.progress import NO_PROGRESS, Progress
 from critique_app.provenance import verdict as verdicts
 from critique_app.provenance.examine import Examination, Request
@@ -25,11 +25,13 @@ from critique_app.provenance.isolation import IsolatedReader, examine_in_process
 from critique_app.provenance.report import ProvenanceReport, Verdict
 from critique_app.provenance.trust import lists_for, trust_dates, trust_files
 
-INIT_ALONE = (
-    " This is only the init segment of a fragmented MP4: its hashes cover the media "
+INIT_ALONE = N_(
+    "{sentence} This is only the init segment of a fragmented MP4: its hashes cover the media "
     "fragments, so verify it together with them."
 )
-FRAGMENT_ALONE = "this is a fragment of a fragmented MP4; verify it together with its init segment"
+FRAGMENT_ALONE = N_(
+    "this is a fragment of a fragmented MP4; verify it together with its init segment ({error})"
+)
 
 
 def verify_file(
@@ -50,7 +52,9 @@ def verify_file(
     if sidecar is not None and not Path(sidecar).is_file():
         raise UserError(_("The sidecar manifest {sidecar} does not exist.").format(sidecar=sidecar))
     side = str(sidecar) if sidecar is not None else None
-    req = Request(str(path), lists, [str(f) for f in fragments], thumbnails, side)
+    req = Request(
+        str(path), lists, [str(f) for f in fragments], thumbnails, side, language=current()
+    )
     if isolated:
         exam = (reader or shared_reader()).examine(req, progress=progress)
     else:
@@ -69,13 +73,13 @@ def build_report(
     vouched = exam.vouched_by
     finding = exam.finding
     if exam.format == "mp4-fragment" and finding.error_kind == "unreadable":
-        finding.error = f"{FRAGMENT_ALONE} ({finding.error})"
+        finding.error = _(FRAGMENT_ALONE).format(error=finding.error)
     # the list is named by the one function that names lists (a user's own list says so)
     state, reason, sentence = verdicts.classify(
         finding, trust_list_words(vouched) if vouched else None
     )
     if exam.format == "mp4-init" and not finding.error and reason == "tampered":
-        sentence += INIT_ALONE
+        sentence = _(INIT_ALONE).format(sentence=sentence)
     signal, source, signal_sentence = verdicts.ai_signal(finding)
     verdict = Verdict(
         state=state,

@@ -18,6 +18,8 @@ import socket
 import tempfile
 from pathlib import Path
 
+from critique_app.i18n import _
+
 TIMEOUT = 2.0  # a live window answers at once; a hung one must not hang a terminal command
 
 
@@ -65,7 +67,6 @@ def notice_for_terminal(project: str | Path) -> str | None:
     """The sentence a terminal command prints when a window has its project open."""
     if not window_holds(project):
         return None
-    return (
-        f"A Critique window has {Path(project).name} open: it will show this command's "
-        "changes within a second."
-    )
+    return _(
+        "A Critique window has {name} open: it will show this command's changes within a second."
+    ).format(name=Path(project).name)

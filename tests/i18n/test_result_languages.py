@@ -1,0 +1,149 @@
+"""What the command line, the services, the readers and the exports say once the work is done,
+in the user's language (issue 22): an import's result line and its reader's note, a damaged
+film, a metadata hint of `verify` (written by the isolated reader process), a timecode typed
+wrong, and the words an export adds to the project's own (marker and subtitle labels in the
+export's language; the annotators' notes as they were written)."""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from critique_app import i18n
+from critique_app.domain.timecode import smpte_to_frame
+from critique_app.services import export as service
+from tests.exporters.conftest import Sample, build_sample
+from tests.i18n.test_cli_languages import run_cli
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sample]:
+    made = build_sample(tmp_path_factory.mktemp("sample"))
+    yield made
+    made.project.close()
+
+
+@pytest.fixture(autouse=True)
+def english_again() -> Iterator[None]:
+    yield
+    i18n.use(i18n.SOURCE)
+
+
+def test_import_says_its_result_and_its_readers_note_in_french(
+    sample: Sample, tmp_path: Path
+) -> None:
+    table = service.export(
+        service.seminar_document(sample.project, sample.seminar_id), "csv", tmp_path / "t.csv"
+    )
+    sample.project.close()  # the command opens the project itself
+    try:
+        done = run_cli(
+            "--language", "fr", "import", str(sample.folder / "sample.critique"), str(table),
+            tmp_path=tmp_path,
+        )  # fmt: skip
+    finally:
+        from db.project import open_project
+
+        sample.project = open_project(sample.folder / "sample.critique")
+    assert done.returncode == 0, done.stderr
+    said = done.stderr
+    assert "importée depuis t.csv" in said and "déjà dans le projet" in said, said
+    assert "lu en UTF-8" in said, said  # the CSV reader's note
+    for english in ("imported from", "already in the project", "read as"):
+        assert english not in said, said
+
+
+def test_a_film_cut_short_is_said_in_french(sample: Sample, tmp_path: Path) -> None:
+    whole = Path(sample.films[0].path).read_bytes()
+    cut = tmp_path / "coupé.mp4"
+    cut.write_bytes(whole[: len(whole) // 2])  # the MP4 index ('moov') is at the end
+    done = run_cli("--language", "fr", "probe", str(cut), tmp_path=tmp_path)
+    assert done.returncode == 1
+    assert "est tronqué ou endommagé" in done.stderr, done.stderr
+    assert "cut short" not in done.stderr
+
+
+def _png_with_text(path: Path, key: str, text: str) -> Path:
+    """A 1×1 PNG carrying one tEXt chunk (what Stable Diffusion front-ends write)."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body) & 0xFFFFFFFF
+        return len(body).to_bytes(4, "big") + kind + body + crc.to_bytes(4, "big")
+
+    header = (1).to_bytes(4, "big") * 2 + bytes([8, 2, 0, 0, 0])
+    pixels = zlib.compress(b"\x00\xff\x00\x00")
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"tEXt", key.encode("latin-1") + b"\x00" + text.encode("latin-1"))
+        + chunk(b"IDAT", pixels)
+        + chunk(b"IEND", b"")
+    )
+    return path
+
+
+def test_verify_gives_its_metadata_hints_in_french(tmp_path: Path) -> None:
+    """The hints are written by the reader's own process, which is told the language."""
+    png = _png_with_text(
+        tmp_path / "image.png", "parameters", "a vase, Steps: 20, Sampler: Euler, Model: sdxl"
+    )
+    done = run_cli("--language", "fr", "verify", str(png), tmp_path=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "paramètres de génération Stable Diffusion" in done.stdout, done.stdout
+    assert "modèle sdxl" in done.stdout, done.stdout
+    assert "generation parameters" not in done.stdout
+
+
+def test_a_timecode_typed_wrong_is_said_in_french() -> None:
+    i18n.use("fr")
+    with pytest.raises(ValueError) as said:
+        smpte_to_frame("01:02:75:00", 24)
+    assert "n’est pas un timecode" in str(said.value)
+
+
+def test_an_export_in_french_labels_its_markers_and_cues_in_french(
+    sample: Sample, tmp_path: Path
+) -> None:
+    # one film: an EDL runs at one frame rate
+    doc = service.film_document(sample.project, sample.films[0].id)
+    labelled = [i.category for i in doc.items if i.category and i.category.label_fr]
+    assert labelled, "the sample's categories have French labels"
+    french = {c.label("fr") for c in labelled}
+    english = {c.label("en") for c in labelled} - french
+    assert english, "the labels differ between the languages"
+    edl = service.export(doc, "edl", tmp_path / "montage.edl", language="fr").read_text()
+    assert all(label in edl for label in french), edl
+    assert not any(label in edl for label in english), edl
+    vtt = service.export(doc, "vtt", tmp_path / "film.vtt", language="fr").read_text()
+    assert all(label in vtt for label in french), vtt
+    # the same export in English keeps the English labels
+    again = service.export(doc, "edl", tmp_path / "edit.edl", language="en").read_text()
+    assert all(label in again for label in english), again
+
+
+def test_a_french_pdf_handout_asks_for_discussion_in_french(sample: Sample, tmp_path: Path) -> None:
+    import subprocess
+
+    doc = service.seminar_document(sample.project, sample.seminar_id)
+    if not any(i.prompt for i in doc.items):
+        pytest.skip("the sample seminar has no prompt")
+    pdf = service.export(doc, "pdf", tmp_path / "fiche.pdf", language="fr")
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "FOR DISCUSSION" not in text
+    assert "POUR LA DISCUSSION" in text
+
+
+def test_the_screening_report_is_written_in_the_language_of_the_messages(tmp_path: Path) -> None:
+    from critique_app.services.screening_report import write_report
+
+    i18n.use("fr")
+    html = write_report([], tmp_path / "jury.html", title="Jury 2026").html.read_text("utf-8")
+    assert '<html lang="fr">' in html
+    for english in ("Screening —", "need a human eye", "Why</th>", "Written "):
+        assert english not in html, english
+    assert "Jury 2026" in html  # the title as the jury gave it
