@@ -31,6 +31,7 @@ class DecorClip:
     letter: dict[int, Box] = field(default_factory=dict)  # frame -> where the letter is
     letter_changes: list[int] = field(default_factory=list)  # frames showing a new letter
     cut: int | None = None
+    mover: dict[int, Box] = field(default_factory=dict)  # frame -> where the moving square is
 
 
 def _smooth_texture(rng: np.random.Generator, height: int, width: int, cell: int) -> np.ndarray:
@@ -52,12 +53,14 @@ def make_decor_clip(
     letter: tuple[int, int] | None = None,
     letter_every: int = 8,
     cut: int | None = None,
+    mover: tuple[int, int] | None = None,
     seed: int = 5,
 ) -> DecorClip:
     """A pan of `pan` film pixels per frame over a still set. `boil` is a box of the *set*
     (its position on frame 0) whose texture is new on every frame; `letter` the top-left corner
     (on frame 0) of a letter on a plain plate, changed every `letter_every` frames; `cut` the
-    first frame of a second, different set."""
+    first frame of a second, different set; `mover` the motion (film pixels per frame) of a
+    textured square that crosses the picture in front of the set, like a walking figure."""
     path = Path(path)
     width, height = size
     rng = np.random.default_rng(seed)
@@ -67,6 +70,7 @@ def make_decor_clip(
         _smooth_texture(rng, height + margin_y, width + margin_x, 24),
     ]
     font = ImageFont.load_default(size=56)
+    thing = _smooth_texture(rng, 80, 80, 12)
     truth = DecorClip(path, size, frames, cut=cut)
     with av.open(str(path), "w", format="mp4") as out:
         video = _video_stream(
@@ -102,6 +106,10 @@ def make_decor_clip(
             if boil is not None:
                 truth.patch[index] = (boil[0] - ox, boil[1] - oy, boil[2], boil[3])
             picture = np.ascontiguousarray(scene[oy : oy + height, ox : ox + width])
+            if mover is not None:
+                mx, my = 40 + mover[0] * index, 120 + mover[1] * index
+                picture[my : my + 80, mx : mx + 80] = thing[: height - my, : width - mx]
+                truth.mover[index] = (mx, my, 80, 80)
             frame = av.VideoFrame.from_ndarray(picture, format="rgb24")
             frame.pts, frame.time_base = index, Fraction(1, 24)
             out.mux(video.encode(frame))

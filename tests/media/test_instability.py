@@ -44,6 +44,10 @@ def films(tmp_path_factory: pytest.TempPathFactory) -> dict[str, DecorClip]:
         "boil": make_decor_clip(folder / "boil.mp4", frames=FRAMES, boil=PATCH),
         "letter": make_decor_clip(folder / "letter.mp4", frames=FRAMES, letter=(400, 100)),
         "cut": make_decor_clip(folder / "cut.mp4", frames=FRAMES, boil=PATCH, cut=15),
+        "figure": make_decor_clip(folder / "figure.mp4", frames=FRAMES, mover=(6, 2)),
+        "figure_boil": make_decor_clip(
+            folder / "figure_boil.mp4", frames=FRAMES, mover=(6, 2), boil=PATCH
+        ),
     }
 
 
@@ -131,3 +135,22 @@ def test_regions_are_in_film_pixels(films: dict[str, DecorClip]) -> None:
     for region in result.regions:
         assert region.x >= 0 and region.x + region.width <= 640
         assert region.y >= 0 and region.y + region.height <= 360
+
+
+def test_a_figure_crossing_the_set_leaves_only_thin_bands_at_its_edges(
+    films: dict[str, DecorClip],
+) -> None:
+    """What a moving thing uncovers has no "before" (docs/decor-lens.md, limits): the lens may
+    heat its edges, never the set away from it, and a boiling patch stays the hottest."""
+    clip = films["figure"]
+    result = measured(clip)
+    assert max(result.scores.values()) < 2.0
+    for region in result.regions:
+        x, y, w, h = clip.mover[region.frame]
+        near = (x - 16, y - 16, w + 32, h + 32)
+        assert inside_share(region, near) >= 0.9, (region, near)
+    boiling = films["figure_boil"]
+    top = hottest(measured(boiling))
+    assert sorted(top) == list(range(1, FRAMES))
+    for frame, region in top.items():
+        assert iou(region, boiling.patch[frame]) >= 0.5, (frame, region)
