@@ -234,6 +234,17 @@ def measure_instability(
     return result
 
 
+def heat_colours(heat: NDArray[np.float32]) -> NDArray[np.uint8]:
+    """The heat as RGBA (working size): inferno colours where any frame was hot (dark purple
+    on few frames, yellow on nearly all; the rarest still shows), transparent elsewhere."""
+    level = np.clip(0.2 + 0.8 * heat, 0.0, 1.0)
+    colours = cv2.applyColorMap((level * 255).astype(np.uint8), cv2.COLORMAP_INFERNO)
+    rgba = np.empty((*heat.shape, 4), np.uint8)
+    rgba[..., :3] = colours[..., ::-1]
+    rgba[..., 3] = np.where(heat > 0.005, 255, 0)
+    return rgba
+
+
 def paint_heat(picture: NDArray[np.uint8], heat: NDArray[np.float32]) -> NDArray[np.uint8]:
     """The heat over a film picture (RGB, film size): the picture dimmed to grey so that colour
     means heat, and where any frame was hot the share of frames (inferno: dark red rare, yellow
