@@ -29,7 +29,7 @@ from PyQt6.QtWidgets import (
 from critique_app.domain.model import FrameRange, Keyframe, Region
 from critique_app.gui.window_context import WindowContext
 from critique_app.gui.worker import Task
-from critique_app.i18n import N_, _, format_number
+from critique_app.i18n import N_, _, format_number, ngettext
 from critique_app.progress import Progress
 
 PANEL = N_("Instability")
@@ -175,6 +175,8 @@ class InstabilityLens(QObject):
             self.panel.opacity.valueChanged.connect(lambda v: self.overlay.set_opacity(v / 100))
             self.panel.annotate_button.clicked.connect(self.annotate_hottest)
             self.dock = self.window.add_panel(PANEL, self.panel)
+            # a tab beside the annotation editor: the panel gets its height, not a sliver
+            self.window.tabifyDockWidget(self.window.annotations.editor_dock, self.dock)
         assert self.dock is not None
         self.dock.show()
         self.dock.raise_()
@@ -285,9 +287,11 @@ class InstabilityLens(QObject):
             self.panel.frame_line.setText(_("Frame {frame}: not measured.").format(frame=frame))
         else:
             self.panel.frame_line.setText(
-                _("Frame {frame}: {score}% of the picture, {regions} hot regions.").format(
-                    frame=frame, score=format_number(round(score, 2)), regions=len(regions)
-                )
+                ngettext(
+                    "Frame {frame}: {score}% of the picture, {regions} hot region.",
+                    "Frame {frame}: {score}% of the picture, {regions} hot regions.",
+                    len(regions),
+                ).format(frame=frame, score=format_number(round(score, 2)), regions=len(regions))
             )
         self.panel.annotate_button.setEnabled(bool(regions))
 
