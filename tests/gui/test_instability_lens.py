@@ -48,6 +48,12 @@ def test_the_heat_and_the_frames_hot_regions_show_over_the_picture(
     assert abs(x * 320 - px) < 12 and abs(y * 180 - py) < 12
     assert abs(w * 320 - pw) < 16 and abs(h_ * 180 - ph) < 16
     assert "Frame 30:" in lens.panel.frame_line.text()
+    # the score lane: the patch boils on every frame (4-5 % of the picture) until the pan
+    # carries it out of the picture (it leaves by frame 70)
+    spans = h.window.timeline.canvas.lanes["instability"].spans
+    covered = {f for start, end, _colour, _label in spans for f in range(start, end + 1)}
+    assert set(range(1, 51)) <= covered and not covered & set(range(70, 79))
+    assert {colour for start, _e, colour, _l in spans if start <= 50} <= {"#d4483b", "#f7a21b"}
     lens.panel.opacity.setValue(25)
     assert lens.overlay.opacity == pytest.approx(0.25)
     h.controller.show_frame(40)
@@ -86,3 +92,13 @@ def test_opening_another_film_drops_the_measure(
     h.opened()
     h.qtbot.waitUntil(lambda: lens.result is None, timeout=10_000)
     assert not lens.overlay.isVisible()
+    assert "instability" not in h.window.timeline.canvas.lanes
+
+
+def test_the_score_lane_colours_runs_of_frames_by_their_score() -> None:
+    from critique_app.gui.panels.lenses.instability_dock import lane_spans
+
+    spans = lane_spans({1: 0.0, 2: 0.2, 3: 5.0, 4: 6.0, 5: 0.1, 6: 1.0, 8: 1.2, 9: 30.0})
+    assert [(s, e) for s, e, _c, _l in spans] == [(3, 4), (6, 6), (8, 8), (9, 9)]
+    assert spans[0][2] == "#f7a21b" and "6" in spans[0][3]
+    assert spans[1][2] == spans[2][2] == "#7a1f6e"  # frame 7 unmeasured (a cut): two runs

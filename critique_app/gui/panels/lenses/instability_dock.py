@@ -33,7 +33,37 @@ from critique_app.i18n import N_, _, format_number, ngettext
 from critique_app.progress import Progress
 
 PANEL = N_("Instability")
+LANE = "instability"
 AROUND_SECONDS = 2  # each side of the frame on screen when no in → out passage is marked
+# The score lane: % of the picture hot -> colour (inferno's steps). Under BLANK_BELOW a frame is
+# left blank: a clean pan scores 0 %, a figure crossing the set 0.5-1 % (its edges: dim purple).
+BLANK_BELOW = 0.5
+LANE_STEPS = ((1.5, "#7a1f6e"), (4.0, "#d4483b"), (10.0, "#f7a21b"), (float("inf"), "#fcf3a0"))
+
+
+def lane_spans(scores: dict[int, float]) -> list[tuple[int, int, str, str]]:
+    """Runs of consecutive frames whose scores fall in one step, coloured by it, labelled with
+    their highest score."""
+    spans: list[tuple[int, int, str, str]] = []
+    run: list[Any] = []  # start, end, colour, highest
+
+    def close() -> None:
+        if run:
+            label = _("up to {score}% of the picture changes without moving").format(
+                score=format_number(round(run[3], 1))
+            )
+            spans.append((run[0], run[1], run[2], label))
+
+    for frame in sorted(scores):
+        score = scores[frame]
+        colour = "" if score < BLANK_BELOW else next(c for top, c in LANE_STEPS if score < top)
+        if run and colour == run[2] and frame == run[1] + 1:
+            run[1], run[3] = frame, max(run[3], score)
+            continue
+        close()
+        run = [frame, frame, colour, score] if colour else []
+    close()
+    return spans
 
 
 def _measure(progress: Progress, path: str, first: int, last: int) -> Any:
@@ -248,6 +278,7 @@ class InstabilityLens(QObject):
             )
         self.panel.summary.setText(text)
         self.overlay.show_heat(heat_image(result.heat) if result.heat is not None else None)
+        self.window.timeline.canvas.set_lane(LANE, lane_spans(scores), _(PANEL))
         self._follow(self.controller.current)
 
     def _failed(self, sentence: str) -> None:
@@ -261,6 +292,7 @@ class InstabilityLens(QObject):
         self.result = None
         self.overlay.show_heat(None)
         self.overlay.set_boxes([])
+        self.window.timeline.canvas.remove_lane(LANE)
         if self.panel is not None:
             self.panel.summary.setText(_("Nothing measured yet."))
             self.panel.frame_line.clear()
