@@ -46,6 +46,7 @@ COMMANDS: dict[str, str] = {
     "screen": "screen",
     "reanchor": "reanchor",
     "shots": "shots",
+    "lens": "lens",
     "export": "export",
     "import": "import_cmd",
     "agreement": "agreement",

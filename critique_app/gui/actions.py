@@ -104,6 +104,14 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "nudge_forward", N_("Nudge the compared film one frame forw&ard"), ("Alt+Right",), "View"
     ),
+    # wired by gui/panels/lenses/instability_dock.py: the décor lens's heat over the picture
+    ActionSpec(
+        "instability_lens",
+        N_("Instability &lens: where the picture changes without moving…"),
+        (),
+        "View",
+        repeats=False,
+    ),
     ActionSpec("reset_layout", N_("Reset layout"), (), "View", repeats=False),
     # The Annotate menu: built and wired by gui/annotate/annotation_actions.py (the tools form a group).
     ActionSpec(

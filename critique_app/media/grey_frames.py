@@ -164,8 +164,11 @@ def grey_batches(
     batch: int | None = None,
     check: Callable[[], None] | None = None,
     threads: int | None = None,
+    size: tuple[int, int] = (GREY_SIDE, GREY_SIDE),
 ) -> Iterator[tuple[int, NDArray[np.uint8]]]:
     """Yield (first frame index, N x 64 x 64 grey frames) for frames start..stop-1 in order.
+
+    `size` (width, height) asks for larger grey frames: the lenses work at about 480 px wide.
 
     Raises DecodingStopped after the last good batch when the file breaks off early.
     `check()` runs after every decoded frame (a Cancel raises there: a 2-hour film stops at
@@ -181,7 +184,8 @@ def grey_batches(
         stream.codec_context.thread_count = threads
     graph = _cropper(stream, crop)
     batch = batch or BATCH
-    buf = np.empty((batch, GREY_SIDE, GREY_SIDE), dtype=np.uint8)
+    width, height = size
+    buf = np.empty((batch, height, width), dtype=np.uint8)
     filled, first, expected = 0, start, start
     try:
         if start > 0 and layout.pts is not None:
@@ -205,9 +209,7 @@ def grey_batches(
                 if graph is not None:
                     graph.vpush(frame)
                     frame = graph.vpull()
-                small = frame.reformat(
-                    GREY_SIDE, GREY_SIDE, "gray", interpolation=SCALER, threads=1
-                )
+                small = frame.reformat(width, height, "gray", interpolation=SCALER, threads=1)
                 # A frame the decoder dropped (damaged packet) is replaced by the next picture.
                 for _repeat in range(index - (first + filled) + 1):
                     buf[filled] = small.to_ndarray()
