@@ -27,7 +27,7 @@ from PyQt6.QtWidgets import (
 from critique_app.errors import UserError
 from critique_app.gui import file_dialogs
 from critique_app.gui.actions import MENUS, ActionCollection, add_menu
-from critique_app.gui.format_filters import import_filter
+from critique_app.gui.format_filters import import_filter, import_tip
 from critique_app.gui.keys.focus_rules import FocusRules
 from critique_app.gui.keys.help_menu import install_help
 from critique_app.gui.keys.menu_letters import letter_every_menu
@@ -241,6 +241,8 @@ class MainWindow(QMainWindow):
         a["add_film"].triggered.connect(self.ask_add_film)
         a["relink"].triggered.connect(self.ask_relink)
         a["import_annotations"].triggered.connect(self.ask_import)
+        a["import_annotations"].setToolTip(import_tip())  # the formats, from the registry
+        a["import_annotations"].setStatusTip(import_tip())
         a["quit"].triggered.connect(self.close)
         a["undo"].triggered.connect(self.session.undo)
         a["redo"].triggered.connect(self.session.redo)
