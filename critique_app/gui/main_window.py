@@ -389,7 +389,7 @@ class MainWindow(QMainWindow):
 
     def ask_import(self) -> None:
         # Automatic each time: an encoding chosen for one odd file would misread the next one.
-        encoding = file_dialogs.Choice(_("Text encoding:"), import_encodings())
+        encoding = file_dialogs.Choice(_("Text &encoding:"), import_encodings())
         path = file_dialogs.open_file(
             self,
             "import",
