@@ -13,7 +13,7 @@ import pytest
 
 from critique_app.services import export as service
 from critique_app.services.import_annotations import import_file
-from db.project import Project, open_project
+from db.project import Project, memory_project, open_project
 from tests.foreign.conftest import HERE
 from tests.foreign.test_elan_corpus import _eaf, _schema
 
@@ -67,6 +67,13 @@ def test_one_ecv_shared_by_three_vocabularies_is_one_reference(
     assert [(r.get("TYPE"), r.get("VALUE")) for r in refs] == [
         ("ecv", "file:/Users/Shared/Temp/test_ecv_export.ecv")
     ]
+    with memory_project() as again:  # and Critique reads its own EAF back with them
+        again.repo.add_film(
+            "/films/recording.mp4", sha256="f" * 64, size=1, rate=film.rate, frame_count=10**6
+        )
+        import_file(again, out)
+        kept = {v.key: v.external_file for v in again.repo.vocabularies() if v.external_file}
+        assert kept == _external_cvs(path)
 
 
 def test_the_reference_is_kept_in_the_project_file(tmp_path: Path) -> None:
