@@ -292,14 +292,15 @@ class Repository(AnnotationStore):
             if row is None:
                 vocab_id = int(
                     self.db.conn.execute(
-                        "INSERT INTO vocabularies (key, name, version, description, source_json) "
-                        "VALUES (?, ?, ?, ?, ?)",
+                        "INSERT INTO vocabularies (key, name, version, description, source_json, "
+                        "external_file) VALUES (?, ?, ?, ?, ?, ?)",
                         [
                             vocabulary.key,
                             vocabulary.name,
                             vocabulary.version,
                             vocabulary.description,
                             source_json,
+                            vocabulary.external_file,
                         ],
                     ).lastrowid
                     or 0
@@ -308,12 +309,14 @@ class Repository(AnnotationStore):
                 vocab_id = int(row[0])
                 self.db.conn.execute(
                     "UPDATE vocabularies SET name = ?, version = ?, description = ?, "
-                    "source_json = coalesce(?, source_json) WHERE id = ?",
+                    "source_json = coalesce(?, source_json), "
+                    "external_file = coalesce(?, external_file) WHERE id = ?",
                     [
                         vocabulary.name,
                         vocabulary.version,
                         vocabulary.description,
                         source_json,
+                        vocabulary.external_file,
                         vocab_id,
                     ],
                 )
@@ -372,7 +375,8 @@ class Repository(AnnotationStore):
 
     def get_vocabulary(self, vocabulary_id: int) -> Vocabulary:
         row = self.db.conn.execute(
-            "SELECT id, key, name, version, description FROM vocabularies WHERE id = ?",
+            "SELECT id, key, name, version, description, external_file FROM vocabularies "
+            "WHERE id = ?",
             [vocabulary_id],
         ).fetchone()
         if row is None:
@@ -384,6 +388,7 @@ class Repository(AnnotationStore):
             description=row[4],
             categories=tuple(self.categories(vocabulary_id)),
             id=row[0],
+            external_file=row[5],
         )
 
     def vocabulary_source(self, vocabulary_id: int) -> str | None:

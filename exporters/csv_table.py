@@ -13,12 +13,14 @@ import itertools
 import json
 import re
 import uuid as uuid_module
+from collections.abc import Iterable
 from fractions import Fraction
 from pathlib import Path
 
 from critique_app.domain.model import Annotation, FrameRange, Region, now_iso
 from critique_app.errors import UserError
 from critique_app.i18n import _
+from exporters.csv_cut import all_but_last, cut_row
 from exporters.document import ExportContext, ExportDocument, Imported, ImportedFile, ImportedList
 from exporters.text_decoding import decode
 
@@ -270,8 +272,13 @@ def _read(path: Path, encoding: str | None = None) -> ImportedList:
         io.StringIO(text, newline=""), delimiter=delimiter, skipinitialspace=spaced
     )
     names = [n for n in reader.fieldnames or [] if n]
+    # A file that ends inside its last row: that row is left out and named, never taken
+    # with its note cut short (nor refused whole for a frame number it lost).
+    cut = cut_row(text, delimiter, spaced)
+    rows = all_but_last(reader) if cut else reader
+    notes = [_("read as {used}").format(used=_(used))] + ([cut.note()] if cut else [])
     if set(names) >= _CRITIQUE_COLUMNS:
-        return _critique_table(reader, path, used)
+        return _critique_table(rows, path, notes)
     columns: dict[str, str] = {}
     for name in names:
         field_name = _KNOWN.get(_key(name))
@@ -286,8 +293,8 @@ def _read(path: Path, encoding: str | None = None) -> ImportedList:
                 "value, label or category (it has {columns})."
             ).format(name=path.name, columns=", ".join(names[:8]) or _("no header"))
         )
-    info = ImportedFile([], skipped_what="rows", notes=[_("read as {used}").format(used=_(used))])
-    for line, raw_row in enumerate(reader, start=2):
+    info = ImportedFile([], skipped_what="rows", notes=notes)
+    for line, raw_row in enumerate(rows, start=2):
         # A cell over several lines keeps its line breaks as one newline each.
         row = {k: _uncell(v or "").replace("\r\n", "\n").strip() for k, v in raw_row.items() if k}
 
@@ -331,10 +338,10 @@ def _read(path: Path, encoding: str | None = None) -> ImportedList:
     return ImportedList(info)
 
 
-def _critique_table(reader: csv.DictReader[str], path: Path, used: str) -> ImportedList:
+def _critique_table(rows: Iterable[dict[str, str]], path: Path, notes: list[str]) -> ImportedList:
     """Rows written by `write` back into annotations (frames are the truth, not timecodes)."""
-    info = ImportedFile([], skipped_what="rows", notes=[_("read as {used}").format(used=_(used))])
-    for line, raw in enumerate(reader, start=2):
+    info = ImportedFile([], skipped_what="rows", notes=notes)
+    for line, raw in enumerate(rows, start=2):
         row = {k: _uncell(v or "") for k, v in raw.items() if k}
         try:
             annotation = Annotation(

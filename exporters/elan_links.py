@@ -109,7 +109,8 @@ def keep_empty_vocabularies(
     root: ET.Element, vocabularies: list[Vocabulary], notes: list[str]
 ) -> list[Vocabulary]:
     """The file's CVs, the empty ones described (where their entries are) and named in the
-    import's sentence, so an empty vocabulary in the project is no surprise."""
+    import's sentence, so an empty vocabulary in the project is no surprise; a CV whose
+    entries are in an external .ecv keeps that file's address."""
     external = {
         ref.get("EXT_REF_ID"): ref.get("VALUE") or ""
         for ref in root.iterfind("EXTERNAL_REF")
@@ -122,8 +123,10 @@ def keep_empty_vocabularies(
     kept: list[Vocabulary] = []
     empty: list[str] = []
     for vocab in vocabularies:
+        url = ext_of.get(vocab.key)
+        if url:  # kept, so that an EAF export refers to the .ecv again (elan_writer)
+            vocab = dataclasses.replace(vocab, external_file=url)
         if not vocab.categories:
-            url = ext_of.get(vocab.key)
             where = url.replace("\\", "/").rsplit("/", 1)[-1] if url else None
             if where:
                 empty.append(_("{name} (entries in {file})").format(name=vocab.key, file=where))

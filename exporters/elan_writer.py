@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable
 from fractions import Fraction
 from pathlib import Path
 
@@ -276,11 +277,17 @@ def write(doc: ExportDocument, out: Path, ctx: ExportContext) -> None:
         )
     for stereotype, description in _CONSTRAINTS.items():
         ET.SubElement(root, "CONSTRAINT", {"DESCRIPTION": description, "STEREOTYPE": stereotype})
+    external = _external_refs(vocabularies.values())
     for vocab in vocabularies.values():
         cv_element = ET.SubElement(root, "CONTROLLED_VOCABULARY", {"CV_ID": vocab.key})
         ET.SubElement(cv_element, "DESCRIPTION", {"LANG_REF": "eng"}).text = (
             vocab.description or vocab.name
         )
+        if vocab.external_file:
+            # ELAN reads the entries from the .ecv: the schema has the reference instead of
+            # entries, and the annotations' CVE_REFs name the .ecv's own entry ids.
+            cv_element.set("EXT_REF", external[vocab.external_file])
+            continue
         for cat in vocab.categories:
             entry = ET.SubElement(cv_element, "CV_ENTRY_ML", {"CVE_ID": _cve_id(cat.key)})
             ET.SubElement(
@@ -290,8 +297,20 @@ def write(doc: ExportDocument, out: Path, ctx: ExportContext) -> None:
                 ET.SubElement(
                     entry, "CVE_VALUE", {"DESCRIPTION": cat.definition_fr or "", "LANG_REF": "fra"}
                 ).text = cat.label_fr
+    for url, ident in external.items():  # last in the file, as the schema orders it
+        ET.SubElement(root, "EXTERNAL_REF", {"EXT_REF_ID": ident, "TYPE": "ecv", "VALUE": url})
     ET.indent(root)
     ET.ElementTree(root).write(out, encoding="UTF-8", xml_declaration=True)
+
+
+def _external_refs(vocabularies: Iterable[Vocabulary]) -> dict[str, str]:
+    """An EXTERNAL_REF id for each .ecv the vocabularies keep their entries in (one per file,
+    as ELAN writes them: several CVs of one .ecv share it)."""
+    found: dict[str, str] = {}
+    for vocab in vocabularies:
+        if vocab.external_file and vocab.external_file not in found:
+            found[vocab.external_file] = f"er{len(found) + 1}"
+    return found
 
 
 def _depth(tier: Tier | None, known: dict[int | None, Tier]) -> int:

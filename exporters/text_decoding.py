@@ -47,6 +47,28 @@ ENCODING_NAMES = {
 }
 
 
+# The encodings a person may choose in the window's import dialog (codec, words), as
+# `critique-app import --encoding` takes them: the ones subtitle and spreadsheet files come in.
+# Detection is right most of the time; these are for when it is not (a Latin-9 file with €
+# signs reads as Nordic Latin-6, a Mac file as Greek).
+ENCODING_CHOICES: tuple[tuple[str, str], ...] = (
+    ("utf-8", N_("UTF-8")),
+    ("utf-16-le", N_("UTF-16, little-endian (Windows)")),
+    ("utf-16-be", N_("UTF-16, big-endian")),
+    ("cp1252", N_("Windows-1252 (Western)")),
+    ("iso8859-15", N_("ISO-8859-15 (Western, with €)")),
+    ("latin-1", N_("ISO-8859-1 (Latin-1)")),
+    ("mac_roman", N_("Mac Roman (Western, older Macs)")),
+    ("cp1250", N_("Windows-1250 (Central European)")),
+    ("cp1251", N_("Windows-1251 (Cyrillic)")),
+    ("shift_jis", N_("Shift JIS (Japanese)")),
+    ("euc_jp", N_("EUC-JP (Japanese)")),
+    ("cp949", N_("CP949 (Korean)")),
+    ("gb18030", N_("GB18030 (Chinese, simplified)")),
+    ("big5", N_("Big5 (Chinese, traditional)")),
+)
+
+
 def encoding_name(codec: str) -> str:
     """A codec in the words the summary uses ('cp1252' -> 'Windows-1252')."""
     try:

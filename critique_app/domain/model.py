@@ -175,6 +175,8 @@ class Vocabulary:
     categories: tuple[Category, ...] = ()
     id: int | None = None
     metadata: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
+    # where the entries are kept when not here: an ELAN .ecv's address, written back on export
+    external_file: str | None = None
 
     def category(self, key: str) -> Category | None:
         return next((c for c in self.categories if c.key == key), None)

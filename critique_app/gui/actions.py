@@ -42,12 +42,8 @@ SPECS: tuple[ActionSpec, ...] = (
     ),  # a submenu (gui/project_commands.py)
     ActionSpec("add_film", N_("&Add a film to the project…"), ("Ctrl+Shift+O",), "File"),
     ActionSpec("relink", N_("&Find moved films by their content…"), (), "File"),
-    ActionSpec(
-        "import_annotations",
-        N_("&Import annotations (ELAN, W3C/IIIF JSON, VTT/SRT, CSV)…"),
-        (),
-        "File",
-    ),
+    # the formats it reads are in its tooltip, from the format registry (gui/format_filters.py)
+    ActionSpec("import_annotations", N_("&Import annotations…"), (), "File"),
     # wired by gui/panels/exports/annotation_export.py; enabled while a film is on screen
     ActionSpec("export_annotations", N_("&Export annotations…"), (), "File"),
     ActionSpec("screen_folder", N_("&Screen a folder of submissions…"), (), "File"),

@@ -8,10 +8,12 @@ remembers its own folder in the Settings, so an export does not start where film
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from PyQt6.QtCore import QStandardPaths
-from PyQt6.QtWidgets import QDialog, QFileDialog, QWidget
+from PyQt6.QtWidgets import QComboBox, QDialog, QFileDialog, QGridLayout, QLabel, QWidget
 
 from critique_app.gui.settings import Settings
 
@@ -53,6 +55,40 @@ def start_folder(settings: Settings, purpose: str) -> Path:
     return documents_folder()
 
 
+@dataclass
+class Choice:
+    """One more question asked in the dialog, under the file name (the text encoding of a
+    file to import): `options` are (value, words) pairs, the first one chosen at first;
+    `chosen` holds the value picked when the dialog is accepted."""
+
+    label: str
+    options: list[tuple[Any, str]]
+    chosen: Any = field(default=None)
+
+    def __post_init__(self) -> None:
+        if self.options and self.chosen is None:
+            self.chosen = self.options[0][0]
+
+
+def _add_choice(dialog: QFileDialog, choice: Choice) -> QComboBox | None:
+    """The choice as a labelled list in the rows of Qt's own dialog (a grid: look in, the
+    files, the file name, the file type); None when the dialog is laid out otherwise."""
+    grid = dialog.layout()
+    if not isinstance(grid, QGridLayout):
+        return None
+    combo = QComboBox(dialog)
+    combo.setObjectName("FileDialogChoice")
+    for value, words in choice.options:
+        combo.addItem(words, value)
+    combo.setCurrentIndex(max(0, combo.findData(choice.chosen)))
+    label = QLabel(choice.label, dialog)
+    label.setBuddy(combo)
+    row = grid.rowCount()
+    grid.addWidget(label, row, 0)
+    grid.addWidget(combo, row, 1)
+    return combo
+
+
 def ask_user(
     parent: QWidget | None,
     purpose: str,
@@ -63,13 +99,16 @@ def ask_user(
     save: bool = False,
     name: str = "",
     ask_overwrite: bool = True,
+    choice: Choice | None = None,
 ) -> list[Path]:
-    """Show the dialog and return what the user chose (nothing: cancelled). Every dialog of
-    the window comes through here: a test replaces this one function to answer them all."""
+    """Show the dialog and return what the user chose (nothing: cancelled); `choice`, when
+    given, is asked too and holds the answer. Every dialog of the window comes through here:
+    a test replaces this one function to answer them all."""
     settings = settings_for(parent)
     dialog = QFileDialog(parent, title, str(start_folder(settings, purpose)), filters)
     dialog.setObjectName(f"FileDialog:{purpose}")
     dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+    combo = _add_choice(dialog, choice) if choice is not None else None
     dialog.setFileMode(mode)
     if mode == QFileDialog.FileMode.Directory:
         dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
@@ -82,6 +121,8 @@ def ask_user(
         if dialog.exec() != QDialog.DialogCode.Accepted.value:
             return []
         chosen = [Path(p) for p in dialog.selectedFiles() if p]
+        if choice is not None and combo is not None:
+            choice.chosen = combo.currentData()
     finally:
         dialog.deleteLater()
     if chosen:
@@ -91,9 +132,12 @@ def ask_user(
     return chosen
 
 
-def open_file(parent: QWidget | None, purpose: str, title: str, filters: str) -> Path | None:
-    """One existing file, or None when the user cancelled."""
-    chosen = ask_user(parent, purpose, title, filters, QFileDialog.FileMode.ExistingFile)
+def open_file(
+    parent: QWidget | None, purpose: str, title: str, filters: str, choice: Choice | None = None
+) -> Path | None:
+    """One existing file, or None when the user cancelled; `choice` is asked beside it."""
+    mode = QFileDialog.FileMode.ExistingFile
+    chosen = ask_user(parent, purpose, title, filters, mode, choice=choice)
     return chosen[0] if chosen else None
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import exporters
 from critique_app.i18n import _
+from exporters import registry
+from exporters.text_decoding import ENCODING_CHOICES
 
 
 def _patterns(fmt: exporters.Format) -> str:
@@ -19,6 +21,20 @@ def import_filter() -> str:
     lines += [f"{_(f.title)} ({_patterns(f)})" for f in readers]
     lines.append(_("All files (*)"))
     return ";;".join(lines)
+
+
+def import_tip() -> str:
+    """What File ▸ Import annotations… reads, for its tooltip and status tip: the menu keeps a
+    short label, and the list of formats is the registry's, never a second one typed by hand."""
+    return _("Import annotations from {formats}").format(formats=registry.reading_list())
+
+
+def import_encodings() -> list[tuple[str | None, str]]:
+    """The import dialog's encodings: detected by default (None), else the one a person
+    names, given to the reader as `critique-app import --encoding` gives it."""
+    return [(None, _("Automatic (detected)"))] + [
+        (codec, _(words)) for codec, words in ENCODING_CHOICES
+    ]
 
 
 def export_filter(fmt: exporters.Format) -> str:

@@ -27,7 +27,7 @@ from PyQt6.QtWidgets import (
 from critique_app.errors import UserError
 from critique_app.gui import file_dialogs
 from critique_app.gui.actions import MENUS, ActionCollection, add_menu
-from critique_app.gui.format_filters import import_filter
+from critique_app.gui.format_filters import import_encodings, import_filter, import_tip
 from critique_app.gui.keys.focus_rules import FocusRules
 from critique_app.gui.keys.help_menu import install_help
 from critique_app.gui.keys.menu_letters import letter_every_menu
@@ -243,6 +243,8 @@ class MainWindow(QMainWindow):
         a["add_film"].triggered.connect(self.ask_add_film)
         a["relink"].triggered.connect(self.ask_relink)
         a["import_annotations"].triggered.connect(self.ask_import)
+        a["import_annotations"].setToolTip(import_tip())  # the formats, from the registry
+        a["import_annotations"].setStatusTip(import_tip())
         a["quit"].triggered.connect(self.close)
         a["undo"].triggered.connect(self.session.undo)
         a["redo"].triggered.connect(self.session.redo)
@@ -388,14 +390,17 @@ class MainWindow(QMainWindow):
             self.session.relink(folder)
 
     def ask_import(self) -> None:
+        # Automatic each time: an encoding chosen for one odd file would misread the next one.
+        encoding = file_dialogs.Choice(_("Text &encoding:"), import_encodings())
         path = file_dialogs.open_file(
             self,
             "import",
             _("Import annotations (onto the film on screen when the file does not name one)"),
             import_filter(),  # from the format registry, as `critique-app import` lists them
+            choice=encoding,
         )
         if path is not None:
-            self.session.import_annotations(path)
+            self.session.import_annotations(path, encoding=encoding.chosen)
 
     def _focus_go_to(self) -> None:
         self.transport.goto.setFocus()

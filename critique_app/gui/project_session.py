@@ -209,10 +209,11 @@ class ProjectSession(QObject):
             on_error=self.message.emit,
         )
 
-    def import_annotations(self, path: str | Path) -> Task | None:
+    def import_annotations(self, path: str | Path, encoding: str | None = None) -> Task | None:
         """Import an ELAN / W3C / IIIF / VTT / SRT / CSV file on a worker with progress and Cancel:
         it reads and adds in one transaction on a connection of its own, then the step joins
-        this window's undo stack (Ctrl+Z takes the annotations back)."""
+        this window's undo stack (Ctrl+Z takes the annotations back). `encoding` (a codec
+        name, None: detected) is the text encoding the dialog's choice names."""
         from critique_app.services.import_annotations import BackgroundImport, import_in_background
 
         if self.project is None or self.project.path is None:
@@ -243,6 +244,7 @@ class ProjectSession(QObject):
             project.path,
             path,
             film.id if film is not None else None,
+            encoding=encoding,
             scope="project",
             on_partial=self.message.emit,  # "x.eaf holds 20,000 annotations; importing them…"
             on_done=imported,

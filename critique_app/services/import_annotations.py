@@ -305,10 +305,15 @@ class BackgroundImport:
 
 
 def import_in_background(
-    progress: Progress, project_path: str | Path, path: str | Path, film_id: int | None
+    progress: Progress,
+    project_path: str | Path,
+    path: str | Path,
+    film_id: int | None,
+    encoding: str | None = None,
 ) -> BackgroundImport:
     """The window's import: read and add on a worker, through a connection of its own, in one
-    transaction (a Cancel rolls it all back). A long file's size is published first."""
+    transaction (a Cancel rolls it all back). A long file's size is published first;
+    `encoding` is the one chosen in the dialog (None: detected)."""
     from db.project import open_project
 
     path = Path(path)
@@ -324,6 +329,7 @@ def import_in_background(
             progress=progress,
             stack=project.undo,
             announce=progress.publish,
+            encoding=encoding,
         )
         if not changes:
             return BackgroundImport(summary)
