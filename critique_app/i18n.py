@@ -247,6 +247,15 @@ def format_number(number: float | int) -> str:
     return str(format_decimal(number, locale=babel_locale()))
 
 
+def format_percent(percent: float, digits: int = 2) -> str:
+    """A percentage as the language writes it: 12.5% in English, 12,5 % in French (a sentence
+    never writes "{x}%" itself, and gettext never mistakes "% o" for a conversion)."""
+    from babel.numbers import format_percent as babel_format_percent
+
+    pattern = "#,##0" + ("." + "#" * digits if digits else "") + "%"
+    return str(babel_format_percent(percent / 100, format=pattern, locale=babel_locale()))
+
+
 def format_date(day: date | datetime, style: str = "long") -> str:
     """A date as the language writes it: "4 December 2026", "4 décembre 2026"."""
     from babel.dates import format_date as babel_format_date

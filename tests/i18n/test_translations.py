@@ -20,9 +20,10 @@ POT = LOCALE / "critique.pot"
 CATALOGUES = sorted(LOCALE.glob("*/LC_MESSAGES/critique.po"))
 
 # %(name)s, %s, %r, %d… (argparse's words) and {name}, {name!r}, {count:,} (Critique's own);
-# %% and {{ }} are plain characters
+# %% and {{ }} are plain characters; printf's space flag is left out: "5% of" is a percentage
+# followed by a word, not a "% o" conversion (sentences take percentages from format_percent)
 PLACEHOLDER = re.compile(
-    r"%\([A-Za-z_]\w*\)[-#0 +]*\d*(?:\.\d+)?[a-zA-Z]|%[-#0 +]*\d*(?:\.\d+)?[a-zA-Z]|\{[^{}]*\}"
+    r"%\([A-Za-z_]\w*\)[-#0+]*\d*(?:\.\d+)?[a-zA-Z]|%[-#0+]*\d*(?:\.\d+)?[a-zA-Z]|\{[^{}]*\}"
 )
 
 

@@ -29,7 +29,7 @@ from PyQt6.QtWidgets import (
 from critique_app.domain.model import FrameRange, Keyframe, Region
 from critique_app.gui.window_context import WindowContext
 from critique_app.gui.worker import Task
-from critique_app.i18n import N_, _, format_number, ngettext
+from critique_app.i18n import N_, _, format_number, format_percent, ngettext
 from critique_app.progress import Progress
 
 PANEL = N_("Instability")
@@ -49,8 +49,8 @@ def lane_spans(scores: dict[int, float]) -> list[tuple[int, int, str, str]]:
 
     def close() -> None:
         if run:
-            label = _("up to {score}% of the picture changes without moving").format(
-                score=format_number(round(run[3], 1))
+            label = _("up to {share} of the picture changes without moving").format(
+                share=format_percent(run[3], 1)
             )
             spans.append((run[0], run[1], run[2], label))
 
@@ -259,14 +259,14 @@ class InstabilityLens(QObject):
         if scores:
             top = max(scores, key=scores.get)
             text = _(
-                "Frames {first} to {last}: on average {mean}% of the picture changes without "
-                "moving; most on frame {frame} ({score}%)."
+                "Frames {first} to {last}: on average {mean} of the picture changes without "
+                "moving; most on frame {frame} ({share})."
             ).format(
                 first=result.start,
                 last=result.stop - 1,
-                mean=format_number(round(sum(scores.values()) / len(scores), 2)),
+                mean=format_percent(sum(scores.values()) / len(scores)),
                 frame=top,
-                score=format_number(round(scores[top], 2)),
+                share=format_percent(scores[top]),
             )
         else:
             text = _("Frames {first} to {last}: no two frames in a shot to compare.").format(
@@ -320,10 +320,10 @@ class InstabilityLens(QObject):
         else:
             self.panel.frame_line.setText(
                 ngettext(
-                    "Frame {frame}: {score}% of the picture, {regions} hot region.",
-                    "Frame {frame}: {score}% of the picture, {regions} hot regions.",
+                    "Frame {frame}: {share} of the picture, {regions} hot region.",
+                    "Frame {frame}: {share} of the picture, {regions} hot regions.",
                     len(regions),
-                ).format(frame=frame, score=format_number(round(score, 2)), regions=len(regions))
+                ).format(frame=frame, share=format_percent(score), regions=len(regions))
             )
         self.panel.annotate_button.setEnabled(bool(regions))
 
