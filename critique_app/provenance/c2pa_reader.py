@@ -17,6 +17,7 @@ from typing import Any
 
 import c2pa
 
+from critique_app.provenance.one_read import Evidence
 from critique_app.provenance.reasons import IDENTITY_STATUSES, identity_status
 from critique_app.provenance.report import (
     Action,
@@ -68,12 +69,13 @@ def read_c2pa(
     fragments: list[str] | None = None,
     thumbnails: bool = True,
     sidecar: str | None = None,
-    explanations: list[str] | None = None,
+    evidence: Evidence | None = None,
 ) -> C2paFinding:
     """What the library says about `path` under `trust`; never raises for a bad file.
     `sidecar`: a `.c2pa` manifest store kept beside the asset instead of inside it.
-    `explanations`: when given, the library's explanation of every trust it granted is added
-    to it (they say where it found the certificate: provenance/one_read.py)."""
+    `evidence`: when given, filled with the library's explanation of every trust it granted
+    (they say where it found the certificate) and the active manifest's signature, which holds
+    the signer's certificate chain (provenance/one_read.py)."""
     ctx = _context(trust)
     try:
         manifest_data = None
@@ -87,7 +89,7 @@ def read_c2pa(
                     # Each fragment is hashed against the init segment's BMFF hash.
                     with open(path, "rb") as init, open(frag, "rb") as fr:
                         reader.with_fragment(mime, init, fr)
-                return _finding(reader, thumbnails, trust, explanations)
+                return _finding(reader, thumbnails, trust, evidence)
             finally:
                 reader.close()
     except c2pa.C2paError as err:
@@ -165,22 +167,34 @@ def _granted(found: Any, out: list[str]) -> None:
             _granted(value, out)
 
 
+def _gather(evidence: Evidence, reader: Any, store: dict, cr: dict, results: dict) -> None:
+    out = evidence.explanations
+    _granted(results, out)
+    _granted([m.get("validationResults") for m in cr.get("manifests", [])], out)
+    _granted(store.get("validation_results"), out)
+    _granted(store.get("validation_status"), out)
+    for data in (store.get("manifests") or {}).values():
+        for ing in data.get("ingredients") or []:
+            _granted([ing.get("validation_results"), ing.get("validation_status")], out)
+    label = store.get("active_manifest")
+    if label:
+        buf = io.BytesIO()
+        try:
+            reader.resource_to_stream(f"self#jumbf=/c2pa/{label}/c2pa.signature", buf)
+            evidence.signature = buf.getvalue() or None
+        except c2pa.C2paError:
+            evidence.signature = None
+
+
 def _finding(
-    reader: Any, thumbnails: bool, trust: TrustList, explanations: list[str] | None = None
+    reader: Any, thumbnails: bool, trust: TrustList, evidence: Evidence | None = None
 ) -> C2paFinding:
     raw = reader.json()
     store = json.loads(raw)
     cr = json.loads(reader.crjson())
     results = reader.get_validation_results() or {}
-    if explanations is not None:
-        _granted(results, explanations)
-        _granted([m.get("validationResults") for m in cr.get("manifests", [])], explanations)
-        _granted(store.get("validation_results"), explanations)
-        _granted(store.get("validation_status"), explanations)
-        for data in (store.get("manifests") or {}).values():
-            for ing in data.get("ingredients") or []:
-                _granted([ing.get("validation_results"), ing.get("validation_status")],
-                         explanations)  # fmt: skip
+    if evidence is not None:
+        _gather(evidence, reader, store, cr, results)
     active_label = store.get("active_manifest") or ""
     active = results.get("activeManifest") or {}
     failures = _codes(active.get("failure"))

@@ -143,9 +143,9 @@ def _c2pa(req: Request, out: Examination, size: int) -> tuple[C2paFinding, str |
             error_kind="unreadable",
         ), None
 
-    def read(trust: TrustList, explanations: list[str] | None) -> C2paFinding:
+    def read(trust: TrustList, evidence: one_read.Evidence | None) -> C2paFinding:
         return c2pa_reader.read_c2pa(req.path, out.mime, trust, req.fragments,
-                                     req.thumbnails, req.sidecar, explanations)  # fmt: skip
+                                     req.thumbnails, req.sidecar, evidence)  # fmt: skip
 
     how = one_read.per_list if req.per_list else one_read.read_once
     return how(read, req.trust_lists)

@@ -86,9 +86,9 @@ def _both_ways(path: Path, lists: list[TrustList]) -> tuple[tuple, tuple, int]:
     mime = mime_for(detect_format(path))
     reads = []
 
-    def read(trust: TrustList, explanations: list[str] | None) -> C2paFinding:
+    def read(trust: TrustList, evidence: one_read.Evidence | None) -> C2paFinding:
         reads.append(trust.key)
-        return c2pa_reader.read_c2pa(str(path), mime, trust, explanations=explanations)
+        return c2pa_reader.read_c2pa(str(path), mime, trust, evidence=evidence)
 
     old, old_by = one_read.per_list(read, lists)
     reads.clear()
@@ -130,3 +130,29 @@ def test_lists_one_read_cannot_tell_apart_are_read_one_by_one(cas: dict, signed:
     assert one_read.combined([a, other_ekus]) is None
     old, new, count = _both_ways(signed["by-b"], [a, b, c])
     assert new == old and new[1] == b.key and count == 2
+
+
+@pytest.mark.corpus
+def test_files_the_interim_list_vouches_for_are_read_once(provenance_corpus: Path) -> None:
+    """Their chain (read from the signature) meets no certificate of the C2PA list, so the
+    one reading stands for both lists."""
+    lists = lists_for("all")
+    for name in ("example-assets/Firefly_tabby_cat.jpg", "example-assets/car-es-Ps-Cr.jpg",
+                 "c2pa-rs/ocsp.jpg"):  # fmt: skip
+        old, new, count = _both_ways(provenance_corpus / name, lists)
+        assert new == old and new[1] == "interim" and count == 1, name
+
+
+def test_the_signers_chain_is_read_from_the_signature(cas: dict, signed: dict) -> None:
+    path = signed["by-a"]
+    evidence = one_read.Evidence()
+    lists = [_list("first", cas["B"]), _list("second", cas["A"])]
+    both = one_read.combined(lists)
+    assert both is not None
+    finding = c2pa_reader.read_c2pa(str(path), "image/jpeg", both, evidence=evidence)
+    assert evidence.signature and finding.active_label
+    chain = one_read.signer_chain(evidence.signature, finding.active_label)
+    assert chain is not None
+    assert chain[0].subject.rfc4514_string().startswith("CN=Signer A,")
+    assert one_read.signer_chain(b"\x00\x00\x00\x08jumb", finding.active_label) is None
+    assert one_read.signer_chain(evidence.signature[:200], finding.active_label) is None
