@@ -6,16 +6,19 @@ The per-list rule (`per_list`): read under each list in order; the first list un
 signer is trusted vouched; stop early when another list cannot change the outcome (no
 manifest, or nothing the library did not trust). Its final reading is the report's.
 
-The one read: the first list's anchors go where the C2PA library looks first (its
-`user_anchors`), the second list's where it looks next (`trust_anchors`). Every trust code the
-library gives in that reading names where it found the certificate ("found in [user_anchors]
-trust anchors", "trust list: system_anchors"), so each trusted chain is attributed to a list:
-`user_anchors` means the first list holds it, `system_anchors` that the second holds it and
-the first does not. When every trusted chain of the file belongs to the list the per-list rule
-ends on, the one reading *is* that list's reading (a smaller list can only trust less), and
-the rule's earlier steps are decided from it. Anything else (chains of both lists, an
-allowed-list hit the library does not attribute, an explanation this code does not know)
-falls back to reading under each list, so a verdict never depends on the shortcut.
+The one read: the first list's anchors go in the C2PA library's `user_anchors`, the second
+list's in its `trust_anchors`. Every trust code the library gives in that reading names where
+it found the certificate ("found in [user_anchors] trust anchors", "trust list:
+system_anchors"), so each trusted chain is attributed to a list. When every trusted chain of
+the file belongs to the list the per-list rule ends on, the one reading *is* that list's
+reading (a smaller list can only trust less), and the rule's earlier steps are decided from
+it. The library names only one place when both lists hold a chain (either comes back), so
+when it names the second list for the signer, the signer's certificate chain (read from the
+manifest's signature) is compared with the first list's certificates, and the first list is
+read too when it holds one of them or one of their issuers. Legacy time stamps are trusted
+under any list and count for none. Anything else (chains of both lists in one file, an
+allowed-list hit the library does not attribute, an explanation this code does not know,
+three lists) is read under each list, so a verdict never depends on the shortcut.
 """
 
 from __future__ import annotations
