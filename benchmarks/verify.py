@@ -1,8 +1,18 @@
-"""Benchmark `verify`: files per second over the provenance fixtures, isolated vs in-process.
+"""Benchmark `verify`: against a plain c2pa-python loop over the same files (issue 24), and
+isolated vs in-process reading.
 
-Both modes run in the same process, same files, same trust setting (`all`), alternating rounds
-so the disk cache and CPU frequency treat them alike. Goal: isolation (warm worker) costs at
-most 1.3x in-process reading. Prints the figures and writes benchmarks/results/verify.json.
+All modes run in one process, same files, same trust setting (`all`), alternating rounds so
+the disk cache and CPU frequency treat them alike:
+
+- `sdk`: a plain SDK loop, one `c2pa.Reader` per file (with its sidecar and fragments, the
+  same bytes `verify` reads) under one offline Context holding every shipped list's anchors,
+  reading the manifest store JSON and the validation state. What a script would do.
+- `verify`: `services.verify.verify_paths` as `critique-app verify` runs it (warm isolated
+  worker, full reports: SHA-256, per-list verdict, metadata, trust files).
+- `in-process`: the same reports read in this process (no isolation).
+
+Goals: verify at >= 0.8x the speed of the SDK loop (issue 24); isolation costs at most 1.3x
+in-process reading. Prints the figures and writes benchmarks/results/verify.json.
 
     .venv/bin/python benchmarks/verify.py [FOLDER] [--rounds N] [--quick] [--out FILE.json]
 
@@ -24,10 +34,77 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from critique_app.provenance.isolation import IsolatedReader  # noqa: E402
-from critique_app.services.verify import collect, verify_file  # noqa: E402
+import c2pa  # noqa: E402
+import psutil  # noqa: E402
 
-GOAL = 1.3
+from critique_app.provenance.formats import detect_format, mime_for  # noqa: E402
+from critique_app.provenance.isolation import IsolatedReader  # noqa: E402
+from critique_app.provenance.trust import lists_for  # noqa: E402
+from critique_app.services.verify import collect, verify_file, verify_paths  # noqa: E402
+
+GOAL = 1.3  # isolated / in-process, at most
+SDK_GOAL = 0.8  # verify's speed / the SDK loop's speed, at least
+
+
+def sdk_context() -> c2pa.Context:
+    """One Context with every list `all` uses, offline: the plain loop's fair set-up."""
+    lists = lists_for("all", "none")
+    trust = {
+        "trust_anchors": "\n".join(t.anchors for t in lists if t.anchors),
+        "allowed_list": "\n".join(t.allowed for t in lists if t.allowed),
+    }
+    settings = {"verify": {"remote_manifest_fetch": False, "ocsp_fetch": False},
+                "trust": {k: v for k, v in trust.items() if v}}  # fmt: skip
+    return c2pa.Context(settings=c2pa.Settings.from_dict(settings))
+
+
+def cpu_now(reader: IsolatedReader | None = None) -> float:
+    """CPU seconds used so far by this process and, when given, the reader's worker: on a busy
+    machine the ratio of CPU times is steadier than that of wall times."""
+    used = time.process_time()
+    if reader is not None and reader.pid is not None:
+        try:
+            times = psutil.Process(reader.pid).cpu_times()
+            used += times.user + times.system
+        except psutil.Error:
+            pass
+    return used
+
+
+def sdk_pass(jobs: list, ctx: c2pa.Context, cpu: list[float] | None = None) -> float:
+    """The plain loop: each file read once, its JSON and state taken, errors caught."""
+    cpu_start = cpu_now()
+    start = time.perf_counter()
+    for job in jobs:
+        mime = mime_for(detect_format(job.path)) or "application/octet-stream"
+        side = job.sidecar.read_bytes() if job.sidecar else None
+        try:
+            with open(job.path, "rb") as fh:
+                reader = c2pa.Reader(mime, fh, side, ctx)
+                try:
+                    for frag in job.fragments:
+                        with open(job.path, "rb") as init, open(frag, "rb") as fr:
+                            reader.with_fragment(mime, init, fr)
+                    json.loads(reader.json())
+                    reader.get_validation_state()
+                finally:
+                    reader.close()
+        except c2pa.C2paError:
+            pass
+    took = time.perf_counter() - start
+    if cpu is not None:
+        cpu.append(cpu_now() - cpu_start)
+    return took
+
+
+def verify_pass(paths: list[Path], reader: IsolatedReader, cpu: list[float] | None = None) -> float:
+    cpu_start = cpu_now(reader)
+    start = time.perf_counter()
+    verify_paths(paths, "all", reader=reader)
+    took = time.perf_counter() - start
+    if cpu is not None:
+        cpu.append(cpu_now(reader) - cpu_start)
+    return took
 
 
 def one_pass(jobs: list, isolated: bool, reader: IsolatedReader | None) -> float:
@@ -53,24 +130,47 @@ def main() -> int:
     if not jobs:
         print(f"no media files in {args.folder}", file=sys.stderr)
         return 1
-    size = sum(j.path.stat().st_size for j in jobs)
+    # verify_paths pairs fragments and sidecars itself: it is given the files the jobs hold
+    paths = [p for j in jobs for p in [j.path, *j.fragments, *([j.sidecar] if j.sidecar else [])]]
+    size = sum(p.stat().st_size for p in paths)
     reader = IsolatedReader()
     cold_start = time.perf_counter()
     verify_file(jobs[0].path, "all", reader=reader)  # start the worker (measured separately)
     cold = time.perf_counter() - cold_start
+    ctx = sdk_context()
     one_pass(jobs, False, None)  # warm caches and the in-process contexts
-    isolated_times, inproc_times = [], []
-    for _ in range(args.rounds):
-        inproc_times.append(one_pass(jobs, False, None))
-        isolated_times.append(one_pass(jobs, True, reader))
-    reader.close()
+    sdk_pass(jobs, ctx)
+    isolated_times, inproc_times, sdk_times, verify_times = [], [], [], []
+    sdk_cpu: list[float] = []
+    verify_cpu: list[float] = []
+    try:
+        for _ in range(args.rounds):
+            sdk_times.append(sdk_pass(jobs, ctx, sdk_cpu))
+            verify_times.append(verify_pass(paths, reader, verify_cpu))
+            inproc_times.append(one_pass(jobs, False, None))
+            isolated_times.append(one_pass(jobs, True, reader))
+    finally:
+        reader.close()
     iso, inp = statistics.median(isolated_times), statistics.median(inproc_times)
+    sdk, ver = statistics.median(sdk_times), statistics.median(verify_times)
+    speed_ratio = sdk / ver  # verify's files per second over the SDK loop's
+    cpu_sdk, cpu_ver = statistics.median(sdk_cpu), statistics.median(verify_cpu)
     result = {
         "quick": args.quick,
         "files": len(jobs),
         "bytes": size,
         "rounds": args.rounds,
         "trust": "all",
+        "sdk_loop_seconds_median": round(sdk, 4),
+        "verify_seconds_median": round(ver, 4),
+        "sdk_loop_seconds": [round(t, 4) for t in sdk_times],
+        "verify_seconds": [round(t, 4) for t in verify_times],
+        "verify_vs_sdk_speed_ratio": round(speed_ratio, 3),
+        "sdk_loop_cpu_seconds_median": round(cpu_sdk, 4),
+        "verify_cpu_seconds_median": round(cpu_ver, 4),
+        "verify_vs_sdk_cpu_ratio": round(cpu_sdk / cpu_ver, 3) if cpu_ver else None,
+        "sdk_goal_ratio": SDK_GOAL,
+        "meets_sdk_goal": speed_ratio >= SDK_GOAL,
         "isolated_seconds_median": round(iso, 4),
         "in_process_seconds_median": round(inp, 4),
         "isolated_files_per_second": round(len(jobs) / iso, 1),
@@ -82,6 +182,12 @@ def main() -> int:
     }
     print(f"verify over {len(jobs)} files ({size / 1e6:.1f} MB), trust 'all', "
           f"median of {args.rounds} rounds")  # fmt: skip
+    print(f"  plain SDK loop : {sdk:7.3f} s  ({len(jobs) / sdk:6.1f} files/s)")
+    print(f"  verify         : {ver:7.3f} s  ({len(jobs) / ver:6.1f} files/s, warm worker)")
+    print(f"  verify / SDK speed: {speed_ratio:.3f}x (goal >= {SDK_GOAL}x) "
+          f"{'OK' if result['meets_sdk_goal'] else 'MISSED'}")  # fmt: skip
+    print(f"  CPU seconds: SDK loop {cpu_sdk:.3f}, verify {cpu_ver:.3f} (parent + worker): "
+          f"{result['verify_vs_sdk_cpu_ratio']}x")  # fmt: skip
     print(f"  in-process : {result['in_process_files_per_second']:7.1f} files/s")
     print(f"  isolated   : {result['isolated_files_per_second']:7.1f} files/s (warm worker)")
     print(f"  overhead   : {result['isolation_overhead_ratio']:.3f}x (goal <= {GOAL}x) "

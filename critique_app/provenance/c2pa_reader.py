@@ -12,11 +12,13 @@ import io
 import json
 import re
 import threading
+from functools import lru_cache
 from typing import Any
 
 import c2pa
 
 from critique_app.i18n import _
+from critique_app.provenance.one_read import Evidence
 from critique_app.provenance.reasons import IDENTITY_STATUSES, identity_status
 from critique_app.provenance.report import (
     Action,
@@ -31,11 +33,22 @@ from critique_app.provenance.vocab import normalise_source_type
 
 _local = threading.local()
 MAX_THUMBNAIL = 2 * 1024 * 1024  # bigger "thumbnails" are not worth carrying across processes
+# Codes whose presence depends on the trust list used (their explanation says where the
+# library found the certificate).
+TRUST_GRANTED = {"signingCredential.trusted", "timeStamp.trusted"}
 SUCCESS_SUFFIXES = (".validated", ".match", ".trusted", ".insideValidity", ".notRevoked")
 
 
+@lru_cache(maxsize=1)
+def _versions() -> tuple[tuple[str, str], ...]:
+    return (
+        ("c2pa-python", str(getattr(c2pa, "__version__", "?"))),
+        ("c2pa-rs", c2pa.sdk_version()),
+    )
+
+
 def versions() -> dict[str, str]:
-    return {"c2pa-python": str(getattr(c2pa, "__version__", "?")), "c2pa-rs": c2pa.sdk_version()}
+    return dict(_versions())  # asked once per file: the library's answer does not change
 
 
 def _context(trust: TrustList) -> Any:
@@ -57,9 +70,13 @@ def read_c2pa(
     fragments: list[str] | None = None,
     thumbnails: bool = True,
     sidecar: str | None = None,
+    evidence: Evidence | None = None,
 ) -> C2paFinding:
     """What the library says about `path` under `trust`; never raises for a bad file.
-    `sidecar`: a `.c2pa` manifest store kept beside the asset instead of inside it."""
+    `sidecar`: a `.c2pa` manifest store kept beside the asset instead of inside it.
+    `evidence`: when given, filled with the library's explanation of every trust it granted
+    (they say where it found the certificate) and the active manifest's signature, which holds
+    the signer's certificate chain (provenance/one_read.py)."""
     ctx = _context(trust)
     try:
         manifest_data = None
@@ -73,7 +90,7 @@ def read_c2pa(
                     # Each fragment is hashed against the init segment's BMFF hash.
                     with open(path, "rb") as init, open(frag, "rb") as fr:
                         reader.with_fragment(mime, init, fr)
-                return _finding(reader, thumbnails, trust)
+                return _finding(reader, thumbnails, trust, evidence)
             finally:
                 reader.close()
     except c2pa.C2paError as err:
@@ -141,11 +158,47 @@ class _Codes:
         return sorted(self.by_label.get(label, {}).get(kind, set()))
 
 
-def _finding(reader: Any, thumbnails: bool, trust: TrustList) -> C2paFinding:
+def _granted(found: Any, out: list[str]) -> None:
+    """The explanations of the trust codes anywhere in a piece of validation output."""
+    if isinstance(found, dict):
+        if found.get("code") in TRUST_GRANTED:
+            out.append(str(found.get("explanation") or ""))
+        for value in found.values():
+            if isinstance(value, (dict, list)):
+                _granted(value, out)
+    elif isinstance(found, list):
+        for value in found:
+            _granted(value, out)
+
+
+def _gather(evidence: Evidence, reader: Any, store: dict, cr: dict, results: dict) -> None:
+    out = evidence.explanations
+    _granted(results, out)
+    _granted([m.get("validationResults") for m in cr.get("manifests", [])], out)
+    _granted(store.get("validation_results"), out)
+    _granted(store.get("validation_status"), out)
+    for data in (store.get("manifests") or {}).values():
+        for ing in data.get("ingredients") or []:
+            _granted([ing.get("validation_results"), ing.get("validation_status")], out)
+    label = store.get("active_manifest")
+    if label:
+        buf = io.BytesIO()
+        try:
+            reader.resource_to_stream(f"self#jumbf=/c2pa/{label}/c2pa.signature", buf)
+            evidence.signature = buf.getvalue() or None
+        except c2pa.C2paError:
+            evidence.signature = None
+
+
+def _finding(
+    reader: Any, thumbnails: bool, trust: TrustList, evidence: Evidence | None = None
+) -> C2paFinding:
     raw = reader.json()
     store = json.loads(raw)
     cr = json.loads(reader.crjson())
     results = reader.get_validation_results() or {}
+    if evidence is not None:
+        _gather(evidence, reader, store, cr, results)
     active_label = store.get("active_manifest") or ""
     active = results.get("activeManifest") or {}
     failures = _codes(active.get("failure"))

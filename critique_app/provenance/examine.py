@@ -1,16 +1,20 @@
 """Everything that touches an untrusted file's bytes, in one call that can run in a child process.
 
-Format from the magic numbers, SHA-256, C2PA under each trust list in turn (the first list
-under which the file is Trusted is the one that vouched), and plain metadata.
+Format from the magic numbers, SHA-256, C2PA under the trust lists (the first list under
+which the file is Trusted is the one that vouched; mostly found in one reading, see
+one_read.py), and plain metadata.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from critique_app.i18n import _, speaking
+from critique_app.provenance import one_read
 from critique_app.provenance.formats import detect_format_bytes, mime_for
 from critique_app.provenance.metadata import read_metadata
 from critique_app.provenance.report import C2paFinding, Metadata
@@ -32,6 +36,7 @@ class Request:
     # the reader runs in a process of its own, which never chose a language: its sentences
     # (metadata hints, reasons a file cannot be read) are written in the asker's
     language: str = "en"
+    per_list: bool = False  # read under each list in turn, never once for all (tests compare)
 
 
 @dataclass
@@ -60,6 +65,36 @@ def _hash(path: str) -> tuple[str, int, bytes]:
     return digest.hexdigest(), size, head
 
 
+def _head(path: str) -> tuple[bytes, int]:
+    with open(path, "rb") as fh:
+        return fh.read(65536), os.fstat(fh.fileno()).st_size
+
+
+class _Beside(threading.Thread):
+    """The SHA-256 and the plain metadata, read while the C2PA library reads the same file:
+    both libraries let go of the interpreter while they work, so a second core does this
+    (issue 24: PyAV opening a film took a fifth of a `verify` run). Always joined."""
+
+    def __init__(self, path: str, fmt: str | None, language: str) -> None:
+        super().__init__(name="critique-verify-beside", daemon=True)
+        self.path, self.fmt = path, fmt
+        self.language = language  # `speaking` is per thread: the hints in the asker's language
+        self.digest: tuple[str, int, bytes] | None = None
+        self.metadata: Metadata | None = None
+        self.error: OSError | None = None
+        self.failure: BaseException | None = None  # raised again by the caller, as before
+
+    def run(self) -> None:
+        try:
+            self.digest = _hash(self.path)
+            with speaking(self.language):
+                self.metadata = read_metadata(self.path, self.fmt)
+        except OSError as err:
+            self.error = err
+        except BaseException as err:  # MemoryError under the worker's limit, a bug
+            self.failure = err
+
+
 def examine(req: Request) -> Examination:
     """Read one file completely; never raises for a bad file (problems go in the result)."""
     with speaking(req.language):
@@ -71,43 +106,60 @@ def _examine(req: Request) -> Examination:
 
     out = Examination(path=req.path, versions=c2pa_reader.versions())
     try:
-        out.sha256, out.size, head = _hash(req.path)
+        head, size = _head(req.path)
     except OSError as err:
-        out.finding = C2paFinding(
-            error=_("cannot read {name} ({reason})").format(
-                name=Path(req.path).name, reason=err.strerror
-            ),
-            error_kind="unreadable",
-        )
+        out.finding = _cannot_read(req.path, err)
         return out
     out.format = detect_format_bytes(head, Path(req.path).suffix.lower())
     out.mime = mime_for(out.format)
+    beside = _Beside(req.path, out.format, req.language)
+    beside.start()
+    try:
+        out.finding, out.vouched_by = _c2pa(req, out, size)
+    finally:
+        beside.join()
+    if beside.failure is not None:
+        raise beside.failure
+    if beside.error is not None or beside.digest is None:
+        out.finding, out.vouched_by = _cannot_read(req.path, beside.error), None
+        return out
+    out.sha256, out.size, _ = beside.digest
+    if beside.metadata is not None:
+        out.metadata = beside.metadata
+    return out
+
+
+def _cannot_read(path: str, err: OSError | None) -> C2paFinding:
+    why = err.strerror if err is not None else None
+    return C2paFinding(
+        error=_("cannot read {name} ({reason})").format(name=Path(path).name, reason=why),
+        error_kind="unreadable",
+    )
+
+
+def _c2pa(req: Request, out: Examination, size: int) -> tuple[C2paFinding, str | None]:
+    """The C2PA finding and the list that vouched (None when none did)."""
+    from critique_app.provenance import c2pa_reader
+
     if out.format == "c2pa" and not req.sidecar:
-        out.finding = C2paFinding(
+        return C2paFinding(
             present=True,
             error=_("a sidecar manifest without its asset"),
             error_kind="sidecar_without_asset",
-        )
-    elif out.size == 0:
-        out.finding = C2paFinding(error=_("the file is empty"), error_kind="unreadable")
-    elif out.format not in C2PA_FORMATS:
-        out.finding = C2paFinding(
+        ), None
+    if size == 0:
+        return C2paFinding(error=_("the file is empty"), error_kind="unreadable"), None
+    if out.format not in C2PA_FORMATS:
+        return C2paFinding(
             error=_("the format is not one that can carry Content Credentials")
             if out.format
             else _("the bytes are not a known image, video or audio format"),
             error_kind="unreadable",
-        )
-    else:
-        for trust in req.trust_lists:
-            finding = c2pa_reader.read_c2pa(
-                req.path, out.mime, trust, req.fragments, req.thumbnails, req.sidecar
-            )
-            out.finding = finding
-            if finding.signer_trusted:
-                out.vouched_by = trust.key
-                break
-            # Another list can only change the outcome when the signer was the problem.
-            if not finding.present or not finding.untrusted_urls:
-                break
-    out.metadata = read_metadata(req.path, out.format)
-    return out
+        ), None
+
+    def read(trust: TrustList, evidence: one_read.Evidence | None) -> C2paFinding:
+        return c2pa_reader.read_c2pa(req.path, out.mime, trust, req.fragments,
+                                     req.thumbnails, req.sidecar, evidence)  # fmt: skip
+
+    how = one_read.per_list if req.per_list else one_read.read_once
+    return how(read, req.trust_lists)

@@ -49,6 +49,9 @@ class TrustList:
     allowed: str = ""
     config: str = ""
     files: tuple[TrustFile, ...] = ()
+    # Anchors the library looks at before `anchors` (its `user_anchors`): a one-read set-up of
+    # two lists (provenance/one_read.py), whose codes then say which of the two held a chain.
+    checked_first: str = ""
     cawg: TrustList | None = None  # the CAWG identity list read alongside, if any
 
     @property
@@ -67,6 +70,8 @@ class TrustList:
         trust: dict[str, str] = {}
         if self.anchors:
             trust["trust_anchors"] = self.anchors
+        if self.checked_first:
+            trust["user_anchors"] = self.checked_first
         if self.allowed:
             trust["allowed_list"] = self.allowed
         if self.config:
