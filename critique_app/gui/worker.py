@@ -11,6 +11,7 @@ the window's objects go.
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import time
 import traceback
@@ -81,6 +82,12 @@ class Task(QObject):
         self.delivered = False  # `finished` has run on the GUI thread
         self.result: Any = None
         self.error: str | None = None
+
+    def where(self) -> str:
+        """Where the task's thread is now (its innermost calls), for the log of a task that
+        did not stop when cancelled: the place that does not check for Cancel."""
+        frame = sys._current_frames().get(self._thread.ident or -1)
+        return "".join(traceback.format_stack(frame, limit=8)) if frame else "(ended)"
 
     # -- the GUI thread ----------------------------------------------------------------------
     def start(self) -> Task:
@@ -257,7 +264,12 @@ class TaskRunner(QObject):
         the process. `timeout` only guards against a hang; returns those still running."""
         late = self._join([t for t in self._tasks if t.running], timeout)
         for task in late:
-            log.error("%s still runs %.0f s after the window closed", task.label, timeout)
+            log.error(
+                "%s still runs %.0f s after the window closed, in:\n%s",
+                task.label,
+                timeout,
+                task.where(),
+            )
         return late
 
     @staticmethod

@@ -17,6 +17,7 @@ from babel.messages.pofile import read_po
 
 from critique_app import i18n
 from critique_app.cli import COMMANDS, build_parser, main
+from exporters import registry
 
 REPO = Path(__file__).resolve().parents[2]
 LOCALE = REPO / "resources" / "locale"
@@ -79,6 +80,8 @@ def not_text(parser: argparse.ArgumentParser) -> set[str]:
                     tokens.update(re.split(r"[|\s\[\]]+", str(value)))
             if action.choices:
                 tokens.update(str(c) for c in action.choices)
+    # file extensions, the same in every language (import's list of formats)
+    tokens.update(ext.lstrip(".") for f in registry.all_formats() for ext in f.extensions)
     return {t for t in tokens if t}
 
 
