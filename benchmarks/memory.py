@@ -142,11 +142,11 @@ def build_project(folder: Path, films: list[Path], items: int, seed: int = 7) ->
 
 
 def handout_figures(
-    films: list[Path], sizes: tuple[int, int], repeats: int, work: Path, env
+    films: list[Path], sizes: tuple[int, int], repeats: int, work: Path, env, formats: list[str]
 ) -> dict:
     projects = {n: build_project(work, films, n) for n in sizes}
     out: dict = {}
-    for fmt in ("html", "pdf"):
+    for fmt in formats:
         peaks: dict[int, list[float]] = {n: [] for n in sizes}
         written: dict[int, int] = {}
         for _ in range(repeats):
@@ -174,10 +174,14 @@ def main() -> int:
     parser.add_argument("--film", type=Path, help="a 1080p film (default: made once in /tmp)")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="a tiny film, 4 vs 12 items")
+    parser.add_argument(
+        "--only", choices=["frame", "html", "pdf"], action="append", help="measure only these"
+    )
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results" / "memory.json")
     args = parser.parse_args()
     repeats = 1 if args.quick else args.repeats
     sizes = (4, 12) if args.quick else (100, 300)
+    parts = args.only or ["frame", "html", "pdf"]
     env = dict(os.environ, PYTHONPATH=str(REPO))
     with tempfile.TemporaryDirectory(prefix="critique-bench-memory-") as tmp:
         work = Path(tmp)
@@ -211,17 +215,22 @@ def main() -> int:
             "load_before": os.getloadavg(),
             "machine": platform.platform(),
             "measured_with": "/usr/bin/time -v" if TIME.exists() else "wait4",
-            "frame": frame_figures(film, index, info.rate, repeats, work, env),
-            "handouts": handout_figures(copies, sizes, repeats, work, env),
+            "frame": frame_figures(film, index, info.rate, repeats, work, env)
+            if "frame" in parts
+            else None,
+            "handouts": handout_figures(
+                copies, sizes, repeats, work, env, [p for p in ("html", "pdf") if p in parts]
+            ),
             "goals": GOALS,
         }
         results["load_after"] = os.getloadavg()
     f = results["frame"]
-    print(
-        f"frame {f['frame_index']}: critique-app frame {statistics.median(f['critique_frame_mb']):.1f} MB, "
-        f"ffmpeg {statistics.median(f['ffmpeg_mb']):.1f} MB -> {f['frame_over_ffmpeg']:.2f}x "
-        f"(goal <= {GOALS['frame_over_ffmpeg']})"
-    )
+    if f:
+        ours, theirs = statistics.median(f["critique_frame_mb"]), statistics.median(f["ffmpeg_mb"])
+        print(
+            f"frame {f['frame_index']}: critique-app frame {ours:.1f} MB, ffmpeg {theirs:.1f} MB"
+            f" -> {f['frame_over_ffmpeg']:.2f}x (goal <= {GOALS['frame_over_ffmpeg']})"
+        )
     for fmt, h in results["handouts"].items():
         small, large = sizes
         print(
