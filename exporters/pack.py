@@ -80,7 +80,7 @@ def write(doc: ExportDocument, out: Path, ctx: ExportContext) -> None:
         work = Path(tmp)
         clips = export_clips(doc, work / "clips", ctx)
         ctx.progress.update(0, 1, _("handouts"))
-        (work / "handout.html").write_text(html_handout.render(doc, ctx), encoding="utf-8")
+        html_handout.write(doc, work / "handout.html", ctx)
         pdf_handout.write(doc, work / "handout.pdf", ctx)
         names = [f"clips/{c.name}" for c in clips]
         build_playlist(doc, locations=names, first_frames=[0] * len(names)).write(

@@ -15,7 +15,6 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
@@ -37,7 +36,7 @@ from critique_app import __version__, i18n
 from critique_app.i18n import _, ngettext
 from exporters.document import ExportContext, ExportDocument
 from exporters.safe_text import markdown_paragraphs, plain
-from exporters.stills import fit_width, jpeg_bytes, stills_in_decode_order
+from exporters.stills import SpooledStill, StillSpool, spool_in_decode_order
 from exporters.views import KIND_LABELS, film_views, item_view
 
 INK = colors.HexColor("#1d1d1f")
@@ -47,6 +46,7 @@ RULE = colors.HexColor("#d9d6cf")
 PROMPT_BG = colors.HexColor("#f4eee6")
 TOC_FROM = 8  # items: a contents page only helps for longer seminars
 STILL_WIDTH = 640
+THUMB_WIDTH = 220
 FONT_DIRS = [
     Path("/usr/share/fonts/truetype/dejavu"),
     Path("/usr/share/fonts/dejavu"),
@@ -198,10 +198,11 @@ class _Handout(BaseDocTemplate):
             self.item_pages.append(self.page)
 
 
-def _image(jpeg: bytes, width: float) -> Image:
-    reader = ImageReader(io.BytesIO(jpeg))
-    w, h = reader.getSize()
-    return Image(io.BytesIO(jpeg), width=width, height=width * h / w)
+def _image(still: SpooledStill, width: float) -> Image:
+    # By file name, read only while drawn (lazy=2): the story never holds every still's
+    # bytes (issue 26); the PDF being built still holds each JPEG once, until it is saved.
+    height = width * still.height / still.width
+    return Image(str(still.path), width=width, height=height, lazy=2)
 
 
 def build_story(
@@ -209,8 +210,8 @@ def build_story(
     ctx: ExportContext,
     s: dict[str, ParagraphStyle],
     width: float,
-    stills: list[bytes],
-    thumbs: list[bytes],
+    stills: list[SpooledStill | None],
+    thumbs: list[SpooledStill | None],
     toc_pages: list[int] | None,
 ) -> list[Any]:
     story: list[Any] = [
@@ -250,13 +251,13 @@ def build_story(
                 if extra:
                     line += f" · {plain(extra)}"
         story.append(Paragraph(line, s["fact"]))
-    if n > 1 and any(thumbs):
+    if n > 1 and any(t is not None for t in thumbs):
         story.append(Paragraph(plain(_("Passages at a glance").upper()), s["h2"]))
         columns = 4
         cell = (width - (columns - 1) * 3 * mm) / columns
         cells = [
             [
-                _image(j, cell) if j else Spacer(cell, 1),
+                _image(j, cell) if j is not None else Spacer(cell, 1),
                 Paragraph(
                     f"{i.position}. {plain((i.category_label or i.film.title)[:38])}", s["caption"]
                 ),
@@ -281,8 +282,8 @@ def build_story(
         contents = Paragraph(plain(_("Contents").upper()), s["h2"])
         story += [PageBreak(), contents, _contents(doc, toc_pages, s, width)]
     story.append(PageBreak())
-    for item, jpeg in zip(doc.items, stills, strict=True):
-        story += _item(item, jpeg, ctx, s, width)
+    for item, still in zip(doc.items, stills, strict=True):
+        story += _item(item, still, ctx, s, width)
     story += _agreement(doc, s, width)
     story.append(Spacer(1, 8 * mm))
     story.append(
@@ -300,7 +301,11 @@ def build_story(
 
 
 def _item(
-    item: Any, jpeg: bytes, ctx: ExportContext, s: dict[str, ParagraphStyle], width: float
+    item: Any,
+    still: SpooledStill | None,
+    ctx: ExportContext,
+    s: dict[str, ParagraphStyle],
+    width: float,
 ) -> list[Any]:
     v = item_view(item, ctx.language)
     heading = Paragraph(f"<font color='#8a3b12'>{v.position}</font>  {plain(v.heading)}", s["item"])
@@ -326,9 +331,9 @@ def _item(
     facts_table = Paragraph("<br/>".join(lines), s["fact"])
     still_w = width * 0.52
     picture: list[Any] = []
-    if jpeg:
+    if still is not None:
         picture = [
-            _image(jpeg, still_w),
+            _image(still, still_w),
             Paragraph(plain(_still_caption(v)), s["caption"]),
         ]
     top = Table(
@@ -504,20 +509,16 @@ def _contents(
 
 def write(doc: ExportDocument, out: Path, ctx: ExportContext) -> None:
     """The PDF, in the export's language (the project's own texts as they were written)."""
-    with i18n.speaking(ctx.language):
-        _write(doc, out, ctx)
+    with i18n.speaking(ctx.language), StillSpool() as spool:
+        _write(doc, out, ctx, spool)
 
 
-def _write(doc: ExportDocument, out: Path, ctx: ExportContext) -> None:
+def _write(doc: ExportDocument, out: Path, ctx: ExportContext, spool: StillSpool) -> None:
     styles = _styles()
-    pictures = stills_in_decode_order(ctx, doc.items, STILL_WIDTH) if ctx.stills else {}
-    stills = [
-        jpeg_bytes(pictures[i.position], 80) if i.position in pictures else b"" for i in doc.items
-    ]
-    thumbs = [
-        jpeg_bytes(fit_width(pictures[i.position], 220), 75) if i.position in pictures else b""
-        for i in doc.items
-    ]
+    versions = {"page": (STILL_WIDTH, 80), "thumb": (THUMB_WIDTH, 75)}
+    made = spool_in_decode_order(ctx, doc.items, spool, versions) if ctx.stills else {}
+    stills = [made[i.position]["page"] if i.position in made else None for i in doc.items]
+    thumbs = [made[i.position]["thumb"] if i.position in made else None for i in doc.items]
     ctx.progress.update(len(doc.items), len(doc.items), _("laying out pages"))
     toc: list[int] | None = None
     if len(doc.items) >= TOC_FROM:

@@ -1,14 +1,20 @@
 """Exact stills for handouts: the item's frame from the film, its regions drawn on it.
 
 Frames come from the media layer's FrameServer (exact by index, never a player snapshot);
-items are fetched film by film in frame order so the decoder mostly moves forward.
+items are fetched film by film in frame order so the decoder mostly moves forward. Each still
+is written to disk as a JPEG as soon as it is made (a StillSpool) and the picture dropped: an
+export holds one decoded picture at a time, whatever its number of items (issue 26: a handout
+of 278 items held 1.16 GB).
 """
 
 from __future__ import annotations
 
 import base64
-import io
+import shutil
+import tempfile
 import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageDraw
@@ -51,77 +57,125 @@ def fit_width(image: Image.Image, max_width: int) -> Image.Image:
     return image.resize((max_width, height), Image.Resampling.LANCZOS)
 
 
-def jpeg_bytes(image: Image.Image, quality: int = 82) -> bytes:
-    buffer = io.BytesIO()
-    image.convert("RGB").save(buffer, format="JPEG", quality=quality, optimize=True)
-    return buffer.getvalue()
+@dataclass(frozen=True)
+class SpooledStill:
+    """A still written to disk as a JPEG: where it is, and its size in pixels."""
+
+    path: Path
+    width: int
+    height: int
+
+    def jpeg(self) -> bytes:
+        return self.path.read_bytes()
+
+    def base64_chunks(self, chunk: int = 3 * 64 * 1024) -> Iterator[str]:
+        """The JPEG as base64, a piece at a time (pieces of a multiple of 3 bytes encode
+        to text that joins up): a page is written without the whole still in memory."""
+        with self.path.open("rb") as file:
+            while piece := file.read(chunk):
+                yield base64.b64encode(piece).decode("ascii")
 
 
-def data_uri(image: Image.Image, quality: int = 82) -> str:
-    """A JPEG data: URI, so a handout carries its pictures inside itself."""
-    return "data:image/jpeg;base64," + base64.b64encode(jpeg_bytes(image, quality)).decode()
+class StillSpool:
+    """A temporary folder for one export's stills, removed on close."""
+
+    def __init__(self) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="critique-stills-"))
+        self._count = 0
+
+    def write(self, image: Image.Image, quality: int) -> SpooledStill:
+        self._count += 1
+        path = self.folder / f"{self._count:06d}.jpg"
+        image.convert("RGB").save(path, format="JPEG", quality=quality, optimize=True)
+        return SpooledStill(path, image.width, image.height)
+
+    def close(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def __enter__(self) -> StillSpool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
-def stills_in_decode_order(
-    ctx: object, items: tuple[ExportItem, ...] | list[ExportItem], max_width: int
-) -> dict[int, Image.Image]:
-    """Every item's still, fetched film by film in frame order (the decoder mostly moves
-    forward instead of seeking back for each item); keyed by item position."""
+def spool_in_decode_order(
+    ctx: object,
+    items: tuple[ExportItem, ...] | list[ExportItem],
+    spool: StillSpool,
+    versions: dict[str, tuple[int, int]],
+) -> dict[int, dict[str, SpooledStill]]:
+    """Every item's still written to `spool`, one at a time, fetched film by film in frame
+    order (the decoder mostly moves forward instead of seeking back for each item); keyed by
+    item position, then by version. `versions` names each JPEG to write of a still as
+    (max width, JPEG quality); the picture is fetched once at the largest width."""
+    widest = max(width for width, _quality in versions.values())
     order = sorted(items, key=lambda i: (i.film.path, i.still_frame))
-    found: dict[int, Image.Image] = {}
+    found: dict[int, dict[str, SpooledStill]] = {}
     for done, item in enumerate(order):
-        ctx.progress.update(
+        ctx.progress.update(  # type: ignore[attr-defined]
             done,
             len(order),
             _("still {number} of {count}").format(number=done + 1, count=len(order)),
-        )  # type: ignore[attr-defined]
-        found[item.position] = ctx.still(item, max_width)  # type: ignore[attr-defined]
+        )
+        picture = ctx.still(item, widest)  # type: ignore[attr-defined]
+        found[item.position] = {
+            name: spool.write(fit_width(picture, width), quality)
+            for name, (width, quality) in versions.items()
+        }
+        del picture  # before the next is decoded: only one is ever held
     return found
 
 
 class FilmStills:
-    """A still provider over the project's films (one FrameServer per film, kept open).
+    """A still provider over the project's films: the film being read has a FrameServer open,
+    with a small frame cache.
 
-    Stills are cached by (film, frame, width) so an HTML and a PDF of the same seminar (a
-    pack) decode each frame once.
+    Nothing is kept between stills: an export writes each one to disk as it comes
+    (`spool_in_decode_order`), so memory stays flat in the number of items. Items come film by
+    film, so one server is open at a time (a decoder holds tens of MB at 1080p); asking for
+    another film closes the last one's.
     """
 
     def __init__(self) -> None:
-        self._servers: dict[str, object] = {}
-        self._cache: dict[tuple[str, int, int], Image.Image] = {}
+        self._path: str | None = None
+        self._server: object | None = None
         self._lock = threading.Lock()
 
-    def _server(self, path: str) -> object:
+    def _server_for(self, path: str) -> object:
+        from critique_app.media.frame_cache import ONE_SHOT_CACHE_BYTES
         from critique_app.media.frame_server import FrameServer
 
-        if path not in self._servers:
+        if path != self._path or self._server is None:
+            self._close_server()
             if not Path(path).is_file():
                 raise UserError(
                     _(
                         "The film {path} is missing: relink it in the project before exporting."
                     ).format(path=path)
                 )
-            self._servers[path] = FrameServer(path)
-        return self._servers[path]
+            # Stills come in frame order: the decoder goes on forward, and a frame asked for
+            # twice is near the last one; the playback budget (256 MB) would only fill up.
+            self._server = FrameServer(path, cache_bytes=ONE_SHOT_CACHE_BYTES)
+            self._path = path
+        return self._server
 
     def frame(self, path: str, index: int) -> Image.Image:
-        server = self._server(path)
+        server = self._server_for(path)
         return Image.fromarray(server.frame(index).image)  # type: ignore[attr-defined]
 
     def __call__(self, item: ExportItem, max_width: int) -> Image.Image:
-        key = (item.film.path, item.still_frame, max_width)
         with self._lock:
-            cached = self._cache.get(key)
-            if cached is None:
-                picture = self.frame(item.film.path, item.still_frame)
-                regions = item.annotation.regions if item.annotation else ()
-                # Draw at full size, then scale: lines keep their proportion to the picture.
-                cached = fit_width(draw_regions(picture, regions, item.still_frame), max_width)
-                self._cache[key] = cached
-            return cached
+            picture = self.frame(item.film.path, item.still_frame)
+            regions = item.annotation.regions if item.annotation else ()
+            # Draw at full size, then scale: lines keep their proportion to the picture.
+            return fit_width(draw_regions(picture, regions, item.still_frame), max_width)
+
+    def _close_server(self) -> None:
+        if self._server is not None:
+            self._server.close()  # type: ignore[attr-defined]
+        self._server, self._path = None, None
 
     def close(self) -> None:
-        for server in self._servers.values():
-            server.close()  # type: ignore[attr-defined]
-        self._servers.clear()
-        self._cache.clear()
+        with self._lock:
+            self._close_server()
