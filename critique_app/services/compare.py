@@ -264,6 +264,7 @@ def compare_files(
     project = memory_project() if own else project
     try:
         aligned = align_films(project, a, b, progress)
+        progress.check()  # cancelled while the copies were aligned: nothing more to do
         film_a = project.repo.get_film(aligned.original_film_id)
         film_b = project.repo.get_film(aligned.copy_film_id)
         cuts = load_shots(project.db, aligned.original_film_id) or []

@@ -14,6 +14,7 @@ from PyQt6.QtWidgets import QApplication, QComboBox, QFileDialog, QLineEdit
 
 from critique_app.services.films import add_film
 from db.project import open_project
+from tests.conftest import FRAME_WAIT_MS
 
 K = Qt.Key
 
@@ -70,7 +71,10 @@ def test_the_encoding_chosen_in_the_dialog_reads_the_file(
 
     _answer_with_keys(srt, None, seen)  # Automatic, as the dialog offers it
     window.action_table["import_annotations"].trigger()
-    h.qtbot.waitUntil(lambda: "2 annotations imported from billets.srt" in status.currentMessage())
+    h.qtbot.waitUntil(
+        lambda: "2 annotations imported from billets.srt" in status.currentMessage(),
+        timeout=FRAME_WAIT_MS,
+    )
     assert seen == ["Automatic (detected)"]
     assert "read as" in status.currentMessage()  # the summary names the encoding it guessed
     assert sorted(a.value for a in repo.annotations()) != sorted(LINES)  # and it was wrong
@@ -80,7 +84,10 @@ def test_the_encoding_chosen_in_the_dialog_reads_the_file(
     status.clearMessage()
     _answer_with_keys(srt, "ISO-8859-15", seen)
     window.action_table["import_annotations"].trigger()
-    h.qtbot.waitUntil(lambda: "2 annotations imported from billets.srt" in status.currentMessage())
+    h.qtbot.waitUntil(
+        lambda: "2 annotations imported from billets.srt" in status.currentMessage(),
+        timeout=FRAME_WAIT_MS,
+    )
     assert "read as Latin-9 (ISO-8859-15)" in status.currentMessage()
     assert sorted(a.value for a in repo.annotations()) == sorted(LINES)
     # each import starts from Automatic again; the keys picked the Latin-9 entry
@@ -99,7 +106,9 @@ def test_an_encoding_the_file_is_not_in_is_one_sentence(
     status = h.window.statusBar()
     _answer_with_keys(srt, "UTF-8", [])
     h.window.action_table["import_annotations"].trigger()
-    h.qtbot.waitUntil(lambda: "billets.srt is not UTF-8 text" in status.currentMessage())
+    h.qtbot.waitUntil(
+        lambda: "billets.srt is not UTF-8 text" in status.currentMessage(), timeout=FRAME_WAIT_MS
+    )
     assert "Nothing was imported" in status.currentMessage()
     assert h.window.session.project.project.repo.annotations() == []
 
