@@ -57,6 +57,18 @@ def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _english_again() -> Iterator[None]:
+    """Each test finds English, whatever the one before chose: Preferences' language applies
+    at once, and a window built after a French test measured 1 px too wide for a 1280×720
+    screen (the French transport bar is 25 px wider)."""
+    yield
+    from critique_app import i18n
+
+    if i18n.current() != i18n.SOURCE or i18n.chosen_explicitly():
+        i18n.use(i18n.SOURCE)
+
+
+@pytest.fixture(autouse=True)
 def _private_data_dir(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
