@@ -466,7 +466,8 @@ def import_entries(
         tiers = {t.name: t for t in repo.tiers()}
         known: set[str] = repo.annotation_uuids()
         seen: set[str] = set()
-        left_out: dict[str, Imported] = {}  # for children whose parent is one of them
+        # left out, with a parent: a child of theirs goes up to that parent (or further)
+        left_out: dict[str, Imported] = {}
         waiting: list[tuple[Annotation, Imported]] = []  # their parent not (yet) kept
         read = 0
         _moved_on(progress, stream, read, summary)
@@ -483,7 +484,8 @@ def import_entries(
                     continue
                 fitted = _fitted(entry, films.find(entry), info, summary)
                 if fitted is None:
-                    left_out.setdefault(uuid, entry)
+                    if entry.annotation.parent_uuid is not None:  # a link to walk up
+                        left_out.setdefault(uuid, entry)
                     continue
                 annotation, frames = fitted
                 target = films.find(entry)
