@@ -274,10 +274,12 @@ class TextStream:
                 partial.append(lines[0])
                 continue
             partial.append(lines[0])
-            yield "".join(partial)
+            line, partial = "".join(partial), []  # a 50 MB line is held once, not twice
+            yield line
             yield from lines[1:-1]
             partial = [lines[-1]]
         if carried_cr:
-            yield "".join(partial)
-            partial = []
-        yield "".join(partial)
+            line, partial = "".join(partial), []
+            yield line
+        line, partial = "".join(partial), []
+        yield line

@@ -225,7 +225,7 @@ def _film_for(
 
 def frames_of(seconds: tuple[Fraction, Fraction], rate: Fraction) -> FrameRange:
     """Seconds [start, end) as the inclusive frame range at the film's exact rate."""
-    first = round(max(Fraction(0), seconds[0]) * rate)
+    first = round(seconds[0] * rate) if seconds[0] > 0 else 0
     return FrameRange(first, max(first, round(seconds[1] * rate) - 1))
 
 

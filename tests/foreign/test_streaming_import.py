@@ -7,6 +7,7 @@ or memory is asserted here: benchmarks/import_size.py measures them."""
 from __future__ import annotations
 
 import random
+import uuid
 from fractions import Fraction
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from critique_app.services.import_annotations import BATCH, import_file, open_fi
 from db.project import Project, open_project
 from exporters import markup, text_decoding
 from exporters.markup.markdown_text import from_markdown, to_markdown
+from exporters.subtitles import _NAMESPACE, cue_uuid
 
 RATE = Fraction(25)
 # What subtitles say: italics ending on a question, bold, a voice, accents, two lines.
@@ -255,3 +257,11 @@ def test_the_quick_markdown_path_reads_back_as_the_parser_does() -> None:
     for _ in range(3000):
         tree = markup.from_cue(cue())
         assert from_markdown(to_markdown(tree)) == tree
+
+
+def test_a_cue_keeps_the_identifier_it_always_had() -> None:
+    """Hashed a piece at a time, a cue's uuid is still uuid5 of its key and text: a file
+    imported before is recognised (nothing added twice)."""
+    for text in ("", "Ça déménage", "→" * 700_000 + "fin"):
+        key = "long.vtt|3|c3|1|3/2|"
+        assert cue_uuid(key, text) == str(uuid.uuid5(_NAMESPACE, key + text))
