@@ -7,8 +7,10 @@ gives in seconds become frames with that film's own rational rate. Tiers are mat
 categories by key then label. An annotation whose uuid is already in the project is skipped,
 so importing the same file twice adds nothing.
 
-All of a file's annotations are created in one transaction; given the window's undo stack they
-are one command, so one Ctrl+Z takes the whole import back (tiers it created stay, empty).
+All of a file's annotations are created in one transaction, stored BATCH at a time as the file
+is read (a 50 MB subtitle file is never held whole), with progress and Cancel between batches;
+given the window's undo stack they are one command, so one Ctrl+Z takes the whole import back
+(tiers it created stay, empty).
 """
 
 from __future__ import annotations
