@@ -33,6 +33,7 @@ class Progress:
         self._callback = callback
         self._on_partial = on_partial
         self._cancel = threading.Event()
+        self._settled = False
         self._wakers: list[Callable[[], None]] = []
 
     def cancel(self) -> None:
@@ -53,11 +54,23 @@ class Progress:
 
     @property
     def cancelled(self) -> bool:
+        """Whether the work stops (or stopped) at the user's request: never once it is settled."""
+        return self._cancel.is_set() and not self._settled
+
+    @property
+    def asked_to_cancel(self) -> bool:
+        """Whether Cancel was pressed at all, even after the work was settled."""
         return self._cancel.is_set()
+
+    def settle(self) -> None:
+        """The work is done and kept (an import committed): a Cancel pressed from now on, or
+        between the last check and the commit, no longer makes it 'cancelled', so whoever ran
+        it reports what really happened."""
+        self._settled = True
 
     def check(self) -> None:
         """Raise `Cancelled` if the user asked to stop."""
-        if self._cancel.is_set():
+        if self.cancelled:
             raise Cancelled()
 
     def update(self, done: int, total: int, message: str = "") -> None:

@@ -89,14 +89,17 @@ class AnnotationStore:
 
     def _write_children(self, annotation_id: int, a: Annotation) -> None:
         conn = self.db.conn
-        conn.executemany(
-            "INSERT INTO annotation_tags (annotation_id, tag) VALUES (?, ?)",
-            [(annotation_id, tag) for tag in a.tags],
-        )
-        conn.executemany(
-            "INSERT INTO regions (annotation_id, shape, keyframes_json, label) VALUES (?, ?, ?, ?)",
-            [(annotation_id, r.shape, json.dumps(r.to_json()), r.label) for r in a.regions],
-        )
+        if a.tags:  # most annotations have none: no statement for nothing
+            conn.executemany(
+                "INSERT INTO annotation_tags (annotation_id, tag) VALUES (?, ?)",
+                [(annotation_id, tag) for tag in a.tags],
+            )
+        if a.regions:
+            conn.executemany(
+                "INSERT INTO regions (annotation_id, shape, keyframes_json, label) "
+                "VALUES (?, ?, ?, ?)",
+                [(annotation_id, r.shape, json.dumps(r.to_json()), r.label) for r in a.regions],
+            )
 
     def add_annotation(self, a: Annotation) -> Annotation:
         """Store a new annotation (or restore a deleted one with its old id); returns it stored."""
@@ -115,6 +118,37 @@ class AnnotationStore:
         except sqlite3.IntegrityError as err:
             raise UserError(_integrity_sentence(err, a)) from None
         return self.get_annotation(new_id)
+
+    def insert_annotations(self, annotations: Sequence[Annotation]) -> list[int]:
+        """Store new annotations in one savepoint without reading each one back (an import
+        stores 500,000 cues this way, a batch at a time); their ids, in order."""
+        ids: list[int] = []
+        if not annotations:
+            return ids
+        names = ", ".join(self._row(annotations[0]))
+        sql = (
+            f"INSERT INTO annotations ({names}) VALUES ({', '.join('?' * len(names.split(', ')))})"
+        )
+        conn = self.db.conn
+        # the batch's tags and regions in one statement each
+        tags: list[tuple[int, str]] = []
+        regions: list[tuple[int, str, str, str | None]] = []
+        with self.db.atomic():
+            for a in annotations:
+                try:
+                    new_id = int(conn.execute(sql, list(self._row(a).values())).lastrowid or 0)
+                except sqlite3.IntegrityError as err:
+                    raise UserError(_integrity_sentence(err, a)) from None
+                tags += ((new_id, tag) for tag in a.tags)
+                regions += ((new_id, r.shape, json.dumps(r.to_json()), r.label) for r in a.regions)
+                ids.append(new_id)
+            conn.executemany("INSERT INTO annotation_tags (annotation_id, tag) VALUES (?, ?)", tags)
+            conn.executemany(
+                "INSERT INTO regions (annotation_id, shape, keyframes_json, label) "
+                "VALUES (?, ?, ?, ?)",
+                regions,
+            )
+        return ids
 
     def update_annotation(self, a: Annotation) -> Annotation:
         """Save every field of an existing annotation (tags and regions replaced)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -300,3 +300,24 @@ class ImportedList(list["Imported"]):
     def __init__(self, info: ImportedFile) -> None:
         super().__init__(info.entries)
         self.info = info
+
+
+@dataclass
+class ImportedStream:
+    """The entries of one file as they are read, for an import that stores them in batches
+    (a 50 MB subtitle file is never held whole). `info` is the file's: its tiers, vocabularies
+    and notes are known at once, what was skipped only once `entries` is used up. `position()`
+    is how many of the file's `size` bytes were read, for a progress bar; `count` is the number
+    of entries when the whole file was read first, `expected` an estimate otherwise."""
+
+    info: ImportedFile | None
+    entries: Iterator[Imported]
+    size: int = 0
+    position: Callable[[], int] = field(default=lambda: 0)
+    count: int | None = None
+    expected: int | None = None  # about how many entries a file read as stored holds
+
+    @classmethod
+    def of(cls, found: list[Imported], info: ImportedFile | None) -> ImportedStream:
+        """A file read whole, as a stream."""
+        return cls(info, iter(found), len(found), lambda: len(found), len(found))

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from exporters.document import ExportContext, ExportDocument, ImportedList
+    from exporters.document import ExportContext, ExportDocument, ImportedList, ImportedStream
 
 WriteFunction = Callable[["ExportDocument", Path, "ExportContext"], None]
 
@@ -56,6 +56,9 @@ class Format:
     # the reader decodes text itself and takes a person's choice of encoding; ELAN's XML
     # names its own encoding in its declaration and the parser follows it
     reader_takes_encoding: bool = True
+    # 'module:function' that reads the file a piece at a time (subtitles): its entries are
+    # stored in batches as they come, never all held at once
+    streamer: str | None = None
     # reading what Critique wrote gives back every field (the contract tests hold it to that)
     round_trip_keeps_everything: bool = False
 
@@ -96,6 +99,25 @@ class Format:
         kwargs: dict[str, Any] = {}
         if self.reader_takes_encoding:
             kwargs["encoding"] = encoding
+        if self.reader_takes_rate:
+            return function(path, rate, **kwargs)  # type: ignore[no-any-return]
+        return function(path, **kwargs)  # type: ignore[no-any-return]
+
+    def stream(
+        self, path: Path, rate: Fraction | None = None, encoding: str | None = None
+    ) -> ImportedStream:
+        """The entries of the file at `path` as they are read (the streaming reader when the
+        format has one, else the whole file read first)."""
+        from exporters.document import ImportedFile, ImportedStream
+
+        if self.streamer is None:
+            found = self.read(path, rate, encoding)
+            info = getattr(found, "info", None)
+            if not isinstance(info, ImportedFile):
+                info = next((e.source for e in found if e.source is not None), None)
+            return ImportedStream.of(found, info)
+        function = _function(self.streamer)
+        kwargs: dict[str, Any] = {"encoding": encoding} if self.reader_takes_encoding else {}
         if self.reader_takes_rate:
             return function(path, rate, **kwargs)  # type: ignore[no-any-return]
         return function(path, **kwargs)  # type: ignore[no-any-return]

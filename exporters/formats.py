@@ -198,6 +198,7 @@ FORMATS: tuple[Format, ...] = (
         N_("WebVTT subtitles: the annotations as cues"),
         writer="subtitles:write_vtt",
         reader="subtitles:read",
+        streamer="subtitles:stream",
         sniffer=sniffing.webvtt,
         reader_takes_rate=True,
         round_trip_keeps_everything=True,
@@ -242,6 +243,7 @@ FORMATS: tuple[Format, ...] = (
         N_("SubRip subtitles: the annotations as cues"),
         writer="subtitles:write_srt",
         reader="subtitles:read",
+        streamer="subtitles:stream",
         sniffer=sniffing.subrip,
         reader_takes_rate=True,
         on_import=Kept(

@@ -7,10 +7,11 @@ annotation's full record in a NOTE block, so Critique reads its own VTT back wit
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import uuid as uuid_module
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -27,8 +28,9 @@ from exporters.document import (
     Imported,
     ImportedFile,
     ImportedList,
+    ImportedStream,
 )
-from exporters.text_decoding import decode
+from exporters.text_decoding import TextStream
 
 
 def _stamp(seconds: Fraction, comma: bool = False) -> str:
@@ -168,8 +170,9 @@ def _vtt_seconds(text: str) -> Fraction | None:
     match = _VTT_TIME.fullmatch(text)
     if not match:
         return None
-    h, m, s, ms = (int(g or 0) for g in match.groups())
-    return Fraction(h * 3600 + m * 60 + s) + Fraction(ms, 1000)
+    h, m, s, ms = match.groups()
+    # one Fraction, not a sum of two: half a million cues are read this way
+    return Fraction(((int(h or 0) * 60 + int(m)) * 60 + int(s)) * 1000 + int(ms), 1000)
 
 
 def _srt_seconds(text: str) -> Fraction | None:
@@ -206,32 +209,43 @@ def cue_value(text: str, vtt: bool = True) -> tuple[str, list[str]]:
     return markup.to_markdown(tree), names
 
 
-def _collect_vtt(text: str, info: ImportedFile) -> list[tuple[str, object]]:
+class _Lines:
+    """Lines one at a time, with a look at the next one before it is taken (a timing line
+    ends one cue and begins the next)."""
+
+    def __init__(self, lines: Iterator[str]) -> None:
+        self._lines = lines
+        self.next: str | None = next(lines, None)
+
+    def take(self) -> str | None:
+        line = self.next
+        self.next = next(self._lines, None)
+        return line
+
+
+def _collect_vtt(lines: _Lines, info: ImportedFile) -> Iterator[tuple[str, object]]:
     """The WebVTT parsing algorithm (W3C WebVTT, section 6.1) over lines: header, then blocks;
     a cue ends at a blank line or at a second timing line, so cues without a blank line
-    between them stay apart. Returns ('cue', Cue) and ('note', text) items; blocks that are
-    neither (no timing line, bad timings) are counted as skipped."""
-    lines = text.split("\n")
-    found: list[tuple[str, object]] = []
-    n = 1
+    between them stay apart. Gives ('cue', Cue) and ('note', text) items as they are read;
+    blocks that are neither (no timing line, bad timings) are counted as skipped."""
+    lines.take()  # the signature
     # the header: lines after the signature up to a blank line, or up to a timing line
-    while n < len(lines) and lines[n] != "" and "-->" not in lines[n]:
-        n += 1
-    while n < len(lines):
-        while n < len(lines) and lines[n] == "":
-            n += 1
-        if n >= len(lines):
-            break
+    while lines.next is not None and lines.next != "" and "-->" not in lines.next:
+        lines.take()
+    while True:
+        while lines.next == "":
+            lines.take()
+        if lines.next is None:
+            return
         buffer: list[str] = []
         cue: Cue | None = None
         bad = False
         count = 0
-        while n < len(lines):
-            line = lines[n]
+        while (line := lines.next) is not None:
             count += 1
             if "-->" in line:
                 if count == 1 or (count == 2 and cue is None and not bad):
-                    n += 1
+                    lines.take()
                     parsed = _timing(line, _vtt_seconds)
                     if parsed is None:
                         bad = True
@@ -244,20 +258,19 @@ def _collect_vtt(text: str, info: ImportedFile) -> list[tuple[str, object]]:
             if line == "":
                 break
             buffer.append(line)
-            n += 1
+            lines.take()
         body = "\n".join(buffer)
         if cue is not None:
             cue.text = body
-            found.append(("cue", cue))
+            yield ("cue", cue)
         elif bad:
             continue
         elif body.startswith("NOTE") and body[4:5] in ("", " ", "\t", "\n"):
-            found.append(("note", body))
+            yield ("note", body)
         elif not body.startswith(("STYLE", "REGION")):
             info.skip(
                 _("text without a timing line: '{line}'").format(line=body.splitlines()[0][:40])
             )
-    return found
 
 
 def _timing(
@@ -272,12 +285,23 @@ def _timing(
     return start, end, match.group(3).strip()
 
 
-def _collect_srt(text: str, info: ImportedFile) -> list[tuple[str, object]]:
+def _blocks(lines: _Lines) -> Iterator[list[str]]:
+    """SubRip's blocks: the lines between blank lines (spaces and tabs only), as splitting
+    the text at `\n[ \t]*\n` gives them (the file's last line, even blank, ends no block)."""
+    block: list[str] = []
+    while (line := lines.take()) is not None:
+        if lines.next is not None and not line.strip(" \t"):
+            yield block
+            block = []
+        else:
+            block.append(line)
+    yield block
+
+
+def _collect_srt(lines_read: _Lines, info: ImportedFile) -> Iterator[tuple[str, object]]:
     """SubRip: [number] / timing / text blocks. A timing line inside a block starts a new cue
     (the number just before it goes with it); blocks without timing are counted as skipped."""
-    found: list[tuple[str, object]] = []
-    for block in re.split(r"\n[ \t]*\n", text):
-        lines = [ln for ln in block.split("\n")]
+    for lines in _blocks(lines_read):
         while lines and not lines[0].strip():
             lines.pop(0)
         if not lines:
@@ -290,7 +314,7 @@ def _collect_srt(text: str, info: ImportedFile) -> list[tuple[str, object]]:
                     buffer.pop()  # SubRip's running number: not kept, export renumbers
                 if cue is not None:
                     cue.text = "\n".join(buffer)
-                    found.append(("cue", cue))
+                    yield ("cue", cue)
                 elif buffer:
                     info.skip(_("text without a timing line: '{line}'").format(line=buffer[0][:40]))
                 buffer = []
@@ -307,7 +331,7 @@ def _collect_srt(text: str, info: ImportedFile) -> list[tuple[str, object]]:
             continue
         if cue is not None:
             cue.text = "\n".join(buffer)
-            found.append(("cue", cue))
+            yield ("cue", cue)
         elif buffer:
             words = [ln.strip() for ln in buffer if ln.strip() and not ln.strip().isdigit()]
             info.skip(
@@ -315,25 +339,22 @@ def _collect_srt(text: str, info: ImportedFile) -> list[tuple[str, object]]:
                     line=(words or buffer)[0].strip()[:40]
                 )
             )
-    return found
 
 
-def read(path: Path, rate: Fraction | None = None, encoding: str | None = None) -> ImportedList:
-    """Cues of a WebVTT or SubRip file, each cue's text as the value (its markup in any
-    nesting, see `cue_value`; a voice speaking the whole cue, the identifier and the settings
-    kept as tags); Critique's own VTT restores every field from its NOTEs. Bad blocks are
-    skipped and counted."""
+def stream(path: Path, rate: Fraction | None = None, encoding: str | None = None) -> ImportedStream:
+    """Cues of a WebVTT or SubRip file as they are read, a megabyte of the file at a time (see
+    `read`); bad blocks are skipped and counted in the stream's `info` as they come."""
     try:
-        raw = path.read_bytes()
+        text = TextStream(path, path.name, encoding)
     except OSError as err:
         raise UserError(
             _("{name} cannot be read ({reason}).").format(name=path.name, reason=err.strerror)
         ) from None
-    text, used = decode(raw, path.name, encoding)
-    # The WebVTT parser replaces every NUL with U+FFFD; SubRip readers do the same.
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "\ufffd")
-    info = ImportedFile([], skipped_what="blocks", notes=[_("read as {used}").format(used=_(used))])
-    first = text.split("\n", 1)[0]
+    info = ImportedFile(
+        [], skipped_what="blocks", notes=[_("read as {used}").format(used=_(text.encoding))]
+    )
+    lines = _Lines(text.lines())
+    first = lines.next or ""
     is_vtt = first.startswith("WEBVTT") and first[6:7] in ("", " ", "\t")
     if path.suffix.lower() == ".vtt" and not is_vtt:
         raise UserError(
@@ -341,9 +362,23 @@ def read(path: Path, rate: Fraction | None = None, encoding: str | None = None) 
                 "{name} is not a WebVTT file: its first line must be 'WEBVTT' (it is '{line}')."
             ).format(name=path.name, line=first[:40])
         )
-    items = _collect_vtt(text, info) if is_vtt else _collect_srt(text, info)
+    items = _collect_vtt(lines, info) if is_vtt else _collect_srt(lines, info)
+    return ImportedStream(
+        info,
+        _entries(items, info, path, is_vtt),
+        text.size,
+        lambda: text.bytes_read,
+        expected=text.arrows,  # a timing line per cue
+    )
+
+
+def _entries(
+    items: Iterator[tuple[str, object]], info: ImportedFile, path: Path, is_vtt: bool
+) -> Iterator[Imported]:
     film: dict[str, str] = {}
     pending: dict[str, Any] | None = None
+    number = 0
+    now = now_iso()  # one import, one moment (to the second, as stored)
     for kind, item in items:
         if kind == "note":
             assert isinstance(item, str)
@@ -357,15 +392,27 @@ def read(path: Path, rate: Fraction | None = None, encoding: str | None = None) 
             continue
         assert isinstance(item, Cue)
         try:
-            info.add(_imported(pending, item, film, path, len(info.entries), is_vtt))
+            entry = _imported(pending, item, film, path, number, is_vtt, info, now)
         except (KeyError, ValueError, TypeError) as err:
             raise UserError(
                 _("{name}: a Critique record cannot be read ({reason}).").format(
                     name=path.name, reason=err
                 )
             ) from None
+        number += 1
         pending = None
-    return ImportedList(info)
+        yield entry
+
+
+def read(path: Path, rate: Fraction | None = None, encoding: str | None = None) -> ImportedList:
+    """Cues of a WebVTT or SubRip file, each cue's text as the value (its markup in any
+    nesting, see `cue_value`; a voice speaking the whole cue, the identifier and the settings
+    kept as tags); Critique's own VTT restores every field from its NOTEs. Bad blocks are
+    skipped and counted."""
+    found = stream(path, rate, encoding)
+    assert found.info is not None
+    found.info.entries = list(found.entries)
+    return ImportedList(found.info)
 
 
 def _imported(
@@ -375,6 +422,8 @@ def _imported(
     path: Path,
     number: int,
     vtt: bool = True,
+    info: ImportedFile | None = None,
+    now: str | None = None,
 ) -> Imported:
     if meta is not None:
         m = meta
@@ -408,6 +457,7 @@ def _imported(
             m.get("category"),
             m.get("tier_author"),
             vocabulary_key=m.get("vocabulary_key"),
+            source=info,
         )
     value, voices = cue_value(cue.text, vtt)
     tags = [VOICE_TAG + v for v in voices]
@@ -416,15 +466,17 @@ def _imported(
     if cue.settings:
         tags.append(SETTINGS_TAG + cue.settings)
     # A stable uuid from the file and the cue: importing the same file twice adds nothing.
-    key = f"{path.name}|{number}|{cue.ident}|{cue.start}|{cue.end}|{cue.text}"
+    key = f"{path.name}|{number}|{cue.ident}|{cue.start}|{cue.end}|"
     annotation = Annotation(
         id=None,
-        uuid=str(uuid_module.uuid5(_NAMESPACE, key)),
+        uuid=cue_uuid(key, cue.text),
         film_id=0,
         tier_id=0,
         range=FrameRange(0, 0),
         tags=tuple(tags),
         value=value,
+        created_at=now or now_iso(),
+        modified_at=now or now_iso(),
     )
     return Imported(
         annotation,
@@ -433,7 +485,18 @@ def _imported(
         film.get("title"),
         seconds=(cue.start, cue.end),
         film_names=(path.stem,),
+        source=info,
     )
 
 
 _NAMESPACE = uuid_module.UUID("0d7f6a52-3e1b-4a57-8f0e-52b9f1c1e7a4")
+
+
+def cue_uuid(key: str, text: str) -> str:
+    """uuid5(_NAMESPACE, key + text), the text hashed a megabyte at a time: a cue of one
+    50 MB line is not copied three times more (the key, its bytes, the bytes with the
+    namespace) just for its identifier."""
+    digest = hashlib.sha1(_NAMESPACE.bytes + key.encode("utf-8"), usedforsecurity=False)
+    for start in range(0, len(text), 1 << 20):
+        digest.update(text[start : start + (1 << 20)].encode("utf-8"))
+    return str(uuid_module.UUID(bytes=digest.digest()[:16], version=5))

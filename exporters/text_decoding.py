@@ -9,6 +9,8 @@ used is always returned in words, so that the import's summary can say it.
 from __future__ import annotations
 
 import codecs
+from collections.abc import Iterator
+from pathlib import Path
 
 from critique_app.errors import UserError
 from critique_app.i18n import N_, _
@@ -146,9 +148,20 @@ def _chosen(raw: bytes, name: str, encoding: str) -> tuple[str, str]:
 def _utf16_without_bom(raw: bytes) -> tuple[str, str] | None:
     """UTF-16 without a byte-order mark: text that is mostly ASCII (digits, arrows, Latin
     letters: subtitles and tables are) has a NUL in every other byte, the same side each time."""
-    sample = raw[:4096]
+    found = _utf16_pattern(raw[:4096], len(raw))
+    if found is None:
+        return None
+    codec, label = found
+    try:
+        return raw.decode(codec), label
+    except UnicodeDecodeError:
+        return None
+
+
+def _utf16_pattern(sample: bytes, size: int) -> tuple[str, str] | None:
+    """The UTF-16 codec (and its words) whose NUL pattern the first bytes show, if any."""
     pairs = len(sample) // 2
-    if pairs < 4 or len(raw) % 2:
+    if pairs < 4 or size % 2:
         return None
     even = sum(1 for b in sample[0::2] if b == 0)
     odd = sum(1 for b in sample[1::2] if b == 0)
@@ -157,10 +170,7 @@ def _utf16_without_bom(raw: bytes) -> tuple[str, str] | None:
         (even, odd, "utf-16-be", N_("UTF-16 (big-endian, without a byte-order mark)")),
     ):
         if zeros >= pairs * 0.4 and others <= pairs * 0.05:
-            try:
-                return raw.decode(codec), label
-            except UnicodeDecodeError:
-                return None
+            return codec, label
     return None
 
 
@@ -197,3 +207,108 @@ def _japanese(raw: bytes) -> tuple[str, str] | None:
         except UnicodeDecodeError:
             return text, N_("Shift JIS (Windows, CP932)")
     return None
+
+
+# ---- reading a large file a piece at a time ------------------------------------------------
+
+CHUNK = 1 << 20  # bytes read at a time: a 50 MB subtitle file never sits whole in memory
+
+
+class TextStream:
+    """A text file's lines, decoded a megabyte at a time, with the encoding in words (known
+    before the first line) and how many bytes have been read (for a progress bar)."""
+
+    def __init__(self, path: Path, name: str, encoding: str | None = None) -> None:
+        self.path = path
+        self.size = path.stat().st_size
+        self.bytes_read = 0
+        self._whole: str | None = None
+        self._codec: str | None = None
+        self.encoding = self._choose(name, encoding)
+        # how many times a cue's arrow '-->' occurs: about how many cues the file holds
+        self.arrows = self._whole.count("-->") if self._whole is not None else self._count()
+
+    def _choose(self, name: str, encoding: str | None) -> str:
+        """The encoding, chosen as `decode` chooses it. A byte-order mark, or UTF-8 valid from
+        the first byte to the last (checked in one pass that keeps nothing), is decoded piece
+        by piece; any other file (a person's choice, UTF-16 without a mark, legacy pages,
+        which come in small files) is decoded whole by `decode`, so it reads as before."""
+        with self.path.open("rb") as file:
+            head = file.read(4096)
+        if not encoding:
+            for bom, codec, label in _BOMS:
+                if head.startswith(bom):
+                    self._codec, self._skip = codec, len(bom)
+                    return label
+            # UTF-16 without a mark is valid UTF-8 too (its NULs are): it is told apart first
+            if _utf16_pattern(head, self.size) is None and self._utf8_throughout():
+                self._codec, self._skip = "utf-8", 0
+                return "UTF-8"
+        self._whole, label = decode(self.path.read_bytes(), name, encoding)
+        return label
+
+    def _utf8_throughout(self) -> bool:
+        check = codecs.getincrementaldecoder("utf-8")()
+        try:
+            with self.path.open("rb") as file:
+                while piece := file.read(CHUNK):
+                    check.decode(piece)
+                check.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return False
+        return True
+
+    def _count(self) -> int:
+        assert self._codec is not None
+        arrow = "-->".encode(self._codec)
+        count, tail = 0, b""
+        with self.path.open("rb") as file:
+            while piece := file.read(CHUNK):
+                count += (tail + piece).count(arrow)
+                tail = piece[-(len(arrow) - 1) :]
+        return count
+
+    def _pieces(self) -> Iterator[str]:
+        if self._whole is not None:
+            self.bytes_read = self.size
+            yield self._whole
+            return
+        assert self._codec is not None
+        decoder = codecs.getincrementaldecoder(self._codec)(errors="replace")
+        with self.path.open("rb") as file:
+            file.seek(self._skip)
+            self.bytes_read = self._skip
+            while piece := file.read(CHUNK):
+                self.bytes_read += len(piece)
+                yield decoder.decode(piece)
+            yield decoder.decode(b"", final=True)
+
+    def lines(self) -> Iterator[str]:
+        """The lines as `text.split('\\n')` gives them after CRLF and CR became LF and NUL
+        became U+FFFD (as the WebVTT parser does): the last one is '' when the file ends
+        with a line break. A line longer than a piece is joined once, not piece by piece."""
+        partial: list[str] = []
+        carried_cr = False
+        for piece in self._pieces():
+            if carried_cr:
+                piece = "\r" + piece
+                carried_cr = False
+            if piece.endswith("\r"):  # its LF may begin the next piece
+                piece, carried_cr = piece[:-1], True
+            if not piece:
+                continue
+            piece = piece.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "\ufffd")
+            lines = piece.split("\n")
+            if len(lines) == 1:
+                partial.append(lines[0])
+                continue
+            partial.append(lines[0])
+            line, partial = "".join(partial), []  # a 50 MB line is held once, not twice
+            yield line
+            yield from lines[1:-1]
+            partial = [lines[-1]]
+        if carried_cr:
+            line, partial = "".join(partial), []
+            yield line
+        line, partial = "".join(partial), []
+        yield line

@@ -7,7 +7,7 @@ undo history. Each do/undo returns a `Change`: what to redraw, nothing more.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
@@ -195,6 +195,34 @@ class CreateAnnotations(Command):
                 *(("relation", r.id or 0) for r in self._relations),
             ),
         )
+
+
+@dataclass
+class ImportedAnnotations(Command):
+    """Annotations an import has already stored, batch by batch in its own transaction (see
+    UndoStack.record), known by their ids only: the 500,000 cues of a large subtitle file held
+    for a redo would not fit in memory. Undo reads them back before removing them, so that
+    redo puts them back with the same ids."""
+
+    ids: Sequence[int]
+    label: str = N_("Import annotations")
+    _removed: list[Annotation] = field(default_factory=list, repr=False)
+
+    @property
+    def change(self) -> Change:
+        return Change(self.label, added=tuple(("annotation", i) for i in self.ids))
+
+    def do(self, repo: EditableProject) -> Change:
+        for a in self._removed:  # a redo: stored again with their ids
+            repo.add_annotation(a)
+        self._removed = []
+        return self.change
+
+    def undo(self, repo: EditableProject) -> Change:
+        self._removed = [repo.get_annotation(i) for i in self.ids]
+        for i in reversed(self.ids):
+            repo.delete_annotation(i)
+        return self.change.inverted()
 
 
 @dataclass

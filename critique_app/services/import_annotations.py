@@ -7,8 +7,10 @@ gives in seconds become frames with that film's own rational rate. Tiers are mat
 categories by key then label. An annotation whose uuid is already in the project is skipped,
 so importing the same file twice adds nothing.
 
-All of a file's annotations are created in one transaction; given the window's undo stack they
-are one command, so one Ctrl+Z takes the whole import back (tiers it created stay, empty).
+All of a file's annotations are created in one transaction, stored BATCH at a time as the file
+is read (a 50 MB subtitle file is never held whole), with progress and Cancel between batches;
+given the window's undo stack they are one command, so one Ctrl+Z takes the whole import back
+(tiers it created stay, empty).
 """
 
 from __future__ import annotations
@@ -16,12 +18,13 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import re
+from array import array
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from critique_app.domain.commands import CreateAnnotations, UndoStack
+from critique_app.domain.commands import ImportedAnnotations, UndoStack
 from critique_app.domain.model import Annotation, Category, Film, FrameRange, Region
 from critique_app.domain.reading_limits import check_size, reading_limits
 from critique_app.errors import UserError
@@ -29,9 +32,13 @@ from critique_app.i18n import _, format_number, ngettext
 from critique_app.progress import NO_PROGRESS, Progress
 from critique_app.services.import_fit import AfterTheEnd, PastTheEnd, Reattached, reattach
 from exporters import registry
-from exporters.document import Imported, ImportedFile
+from exporters.document import Imported, ImportedFile, ImportedStream
 
 LARGE_IMPORT = 1000  # above this many annotations the command line says the size first
+LARGE_FILE = 5_000_000  # bytes: a file read as it is stored (subtitles) says its size first
+# Annotations stored at a time: progress moves and Cancel is heard between batches, and a
+# 50 MB subtitle file never sits whole in memory (all batches are one transaction).
+BATCH = 2000
 
 
 def _skipped(what: str, count: int) -> str:
@@ -161,6 +168,28 @@ def read_file(
         return fmt.read(path, film.rate if film else None, encoding)
 
 
+def open_file(
+    path: str | Path, film: Film | None = None, encoding: str | None = None
+) -> ImportedStream:
+    """The file's entries as they are read (see `read_file`): subtitles a megabyte at a time,
+    other formats read whole first. Nothing is stored yet."""
+    path = Path(path)
+    if not path.is_file():
+        raise UserError(_("{path} does not exist.").format(path=path))
+    fmt = registry.reader_for(path)
+    if fmt is None:
+        raise UserError(
+            _("{name}: Critique imports {extensions} files, not '{suffix}'.").format(
+                name=path.name,
+                extensions=", ".join(registry.reading_extensions()),
+                suffix=path.suffix or _("files without extension"),
+            )
+        )
+    check_size(path)
+    with reading_limits(path.name):
+        return fmt.stream(path, film.rate if film else None, encoding)
+
+
 def file_info(found: list[Imported]) -> ImportedFile | None:
     """The file-wide part of what a reader found (None for a reader that gives entries only)."""
     info = getattr(found, "info", None)
@@ -200,7 +229,7 @@ def _film_for(
 
 def frames_of(seconds: tuple[Fraction, Fraction], rate: Fraction) -> FrameRange:
     """Seconds [start, end) as the inclusive frame range at the film's exact rate."""
-    first = round(max(Fraction(0), seconds[0]) * rate)
+    first = round(seconds[0] * rate) if seconds[0] > 0 else 0
     return FrameRange(first, max(first, round(seconds[1] * rate) - 1))
 
 
@@ -280,14 +309,21 @@ def import_file(
     path = Path(path)
     default = find_film(project, film) if film is not None else None
     films = project.repo.films()
-    found = read_file(path, default or (films[0] if len(films) == 1 else None), encoding)
-    if announce is not None and len(found) > LARGE_IMPORT:
+    found = open_file(path, default or (films[0] if len(films) == 1 else None), encoding)
+    size = found.count if found.count is not None else found.expected
+    if announce is not None and size is not None and size > LARGE_IMPORT:
         announce(
             ngettext(
                 "{name} holds {count} annotation; importing it…",
                 "{name} holds {count} annotations; importing them…",
-                len(found),
-            ).format(name=path.name, count=format_number(len(found)))
+                size,
+            ).format(name=path.name, count=format_number(size))
+        )
+    elif announce is not None and size is None and found.size > LARGE_FILE:
+        announce(
+            _("{name} is {size} MB; importing it…").format(
+                name=path.name, size=format_number(round(found.size / 1_000_000))
+            )
         )
     return import_entries(
         project, found, path.name, default=default, progress=progress, stack=stack
@@ -396,28 +432,51 @@ def _tiers(project: Any, info: ImportedFile | None, summary: ImportSummary) -> N
             )
 
 
+class _Films:
+    """The film each entry goes onto, looked up once per distinct film reference (a subtitle
+    file's 500,000 cues all name the same film)."""
+
+    def __init__(self, project: Any, default: Film | None, name: str) -> None:
+        self.project, self.default, self.name = project, default, name
+        self.films = project.repo.films()
+        self._found: dict[tuple[Any, ...], Film] = {}
+
+    def find(self, entry: Imported) -> Film:
+        key = (entry.film_sha256, entry.film_names, entry.film_title)
+        film = self._found.get(key)
+        if film is None:
+            film = _film_for(self.project, entry, self.default, self.films, self.name)
+            self._found[key] = film
+        return film
+
+
 def import_entries(
     project: Any,
-    found: list[Imported],
+    found: list[Imported] | ImportedStream,
     name: str,
     *,
     default: Film | None = None,
     progress: Progress = NO_PROGRESS,
     stack: UndoStack | None = None,
 ) -> ImportSummary:
-    """Add what `read_file` found, all or nothing; through `stack` (one undoable step) when
-    given. Tiers and vocabularies the file brings are created in the same transaction."""
+    """Add what `read_file` found (or `open_file` reads), all or nothing, in batches of BATCH
+    inside one transaction; through `stack` (one undoable step) when given. Tiers and
+    vocabularies the file brings are created in the same transaction.
+
+    A Cancel heard before the commit rolls everything back (`Cancelled`); once committed the
+    import is settled: a Cancel pressed then changes nothing, and the summary says so."""
+    stream = (
+        found if isinstance(found, ImportedStream) else ImportedStream.of(found, file_info(found))
+    )
     summary = ImportSummary()
-    info = file_info(found)
+    info = stream.info
     if info is not None:
-        summary.skipped = info.skipped
-        summary.skipped_what = info.skipped_what
-        summary.skipped_examples = list(info.skipped_examples)
         summary.notes = list(info.notes)
     repo = project.repo
     db = getattr(repo, "db", None)
-    films = repo.films()
-    total = len(found)
+    films = _Films(project, default, name)
+    batch = _Batch(repo, stack is not None)
+    command: ImportedAnnotations | None = None
     with db.atomic() if db is not None else contextlib.nullcontext():
         if info is not None:
             for vocab in info.vocabularies:
@@ -428,99 +487,196 @@ def import_entries(
         vocabularies = _Vocabularies(repo)
         tiers = {t.name: t for t in repo.tiers()}
         known: set[str] = repo.annotation_uuids()
-        new: list[Annotation] = []
         seen: set[str] = set()
-        for n, entry in enumerate(found):
-            if n % 256 == 0:
-                progress.update(
-                    n,
-                    total,
-                    ngettext(
-                        "{n} of {total} annotation", "{n} of {total} annotations", total
-                    ).format(n=format_number(n), total=format_number(total)),
-                )
-            uuid = entry.annotation.uuid
-            if uuid in seen or uuid in known:
-                summary.already_present += 1
-                continue
-            target = _film_for(project, entry, default, films, name)
-            annotation = entry.annotation
-            if entry.seconds is not None:
-                annotation = dataclasses.replace(
-                    annotation, range=frames_of(entry.seconds, target.rate)
-                )
-            elif entry.timecodes is not None:
-                try:
-                    frames = typed_range(entry.timecodes, target)
-                except ValueError as err:
-                    if info is not None:
-                        summary.skipped += 1
-                        if len(summary.skipped_examples) < 3:
-                            summary.skipped_examples.append(f"line {entry.line}: {err}")
+        # left out, with a parent: a child of theirs goes up to that parent (or further)
+        left_out: dict[str, Imported] = {}
+        waiting: list[tuple[Annotation, Imported]] = []  # their parent not (yet) kept
+        read = 0
+        _moved_on(progress, stream, read, summary)
+        with reading_limits(name):  # a subtitle file is read as it is stored: here
+            for entry in stream.entries:
+                if len(batch.pending) >= BATCH:
+                    batch.store()
+                if read % BATCH == 0 and read:  # also when every entry is already here
+                    _moved_on(progress, stream, read, summary)
+                read += 1
+                uuid = entry.annotation.uuid
+                if uuid in seen or uuid in known:
+                    summary.already_present += 1
                     continue
-                annotation = dataclasses.replace(annotation, range=frames)
-            elif entry.whole_film:
-                annotation = dataclasses.replace(
-                    annotation, range=FrameRange(0, max(0, target.frame_count - 1))
-                )
-            if entry.pixel_box is not None:
-                region = _pixel_region(entry.pixel_box, target)
-                if region is None:
-                    summary.regions_without_size += 1
-                else:
-                    annotation = dataclasses.replace(annotation, regions=(region,))
-            if annotation.regions and entry.seconds is not None:
-                # a region read from xywh= holds still from the annotation's first frame
+                fitted = _fitted(entry, films.find(entry), info, summary)
+                if fitted is None:
+                    if entry.annotation.parent_uuid is not None:  # a link to walk up
+                        left_out.setdefault(uuid, entry)
+                    continue
+                annotation, frames = fitted
+                target = films.find(entry)
+                tier = tiers.get(entry.tier)
+                if tier is None:
+                    tier = repo.add_tier(entry.tier, author=entry.tier_author)
+                    tiers[tier.name] = tier
+                    summary.new_tiers.append(entry.tier)
+                category = vocabularies.find(entry)
+                if category is None and (entry.category_key or entry.category_label):
+                    summary.unknown_categories.add(entry.category_key or entry.category_label or "")
+                    if not annotation.value and entry.category_label:
+                        # nothing lost: a category the project lacks stays as the value
+                        annotation = dataclasses.replace(annotation, value=entry.category_label)
+                seen.add(uuid)
                 annotation = dataclasses.replace(
                     annotation,
-                    regions=tuple(_moved(r, annotation.range.start) for r in annotation.regions),
-                )
-            if annotation.range.start >= target.frame_count:
-                summary.after_the_end.leave_out(annotation, entry, target)
-                continue
-            if annotation.range.end >= target.frame_count:
-                # begun inside the film: cut at its end, never dropped (nor its children)
-                annotation = summary.past_the_end.cut(annotation, entry, target)
-            tier = tiers.get(entry.tier)
-            if tier is None:
-                tier = repo.add_tier(entry.tier, author=entry.tier_author)
-                tiers[tier.name] = tier
-                summary.new_tiers.append(entry.tier)
-            category = vocabularies.find(entry)
-            if category is None and (entry.category_key or entry.category_label):
-                summary.unknown_categories.add(entry.category_key or entry.category_label or "")
-                if not annotation.value and entry.category_label:
-                    # nothing lost: a category the project lacks stays as the value
-                    annotation = dataclasses.replace(annotation, value=entry.category_label)
-            seen.add(uuid)
-            new.append(
-                dataclasses.replace(
-                    annotation,
+                    range=frames if frames is not None else annotation.range,
                     film_id=target.id or 0,
                     tier_id=tier.id or 0,
                     category_id=category.id if category else None,
                 )
+                if target.id not in summary.film_ids:
+                    summary.film_ids.append(target.id or 0)
+                parent = annotation.parent_uuid
+                if parent is not None and parent not in seen and parent not in known:
+                    waiting.append((annotation, entry))  # stored at the end, its parent known
+                    continue
+                batch.add(annotation)
+        if info is not None:  # what the reader skipped is known once it has read everything
+            summary.skipped += info.skipped
+            summary.skipped_what = info.skipped_what
+            summary.skipped_examples = (list(info.skipped_examples) + summary.skipped_examples)[:3]
+        if waiting:
+            entries = {**left_out, **{e.annotation.uuid: e for _a, e in waiting}}
+            batch.store()  # the kept parents, to be named from the project
+
+            def stored(uuid: str) -> Imported | None:
+                kept = repo.annotation_by_uuid(uuid)
+                if kept is None or uuid not in seen:
+                    return None
+                return Imported(kept, repo.get_tier(kept.tier_id).name)
+
+            for annotation in reattach(
+                [a for a, _e in waiting],
+                entries.values(),
+                known | seen,
+                summary.reattached,
+                stored,
+            ):
+                batch.add(annotation)
+        batch.store()
+        _moved_on(progress, stream, read, summary, last=True)
+        summary.added = batch.count
+        if stack is not None and batch.count:
+            count = batch.count
+            command = batch.command(
+                ngettext(
+                    "Import {count} annotation from {name}",
+                    "Import {count} annotations from {name}",
+                    count,
+                ).format(count=count, name=name)
             )
-            if target.id not in summary.film_ids:
-                summary.film_ids.append(target.id or 0)
-        new = reattach(new, found, known, summary.reattached)
-        if new:
-            # one transaction: all of them or none (and one disk sync, not one per annotation)
-            if stack is not None:
-                count = len(new)
-                stack.push(
-                    CreateAnnotations(
-                        new,
-                        label=ngettext(
-                            "Import {count} annotation from {name}",
-                            "Import {count} annotations from {name}",
-                            count,
-                        ).format(count=count, name=name),
-                    )
-                )
-            else:
-                for a in new:
-                    repo.add_annotation(a)
-    summary.added = len(new)
-    progress.update(total, total, _("done"))
+        progress.check()  # the last moment a Cancel takes everything back
+    # Committed: the import happened, whatever is pressed from now on.
+    if progress is not NO_PROGRESS:  # the shared silent one stays as it is
+        progress.settle()
+    if stack is not None and command is not None:
+        stack.record(command, command.change)
+    if progress.asked_to_cancel:
+        summary.notes.append(_("Cancel came after the annotations were saved: they are kept"))
     return summary
+
+
+def _moved_on(
+    progress: Progress,
+    stream: ImportedStream,
+    read: int,
+    summary: ImportSummary,
+    last: bool = False,
+) -> None:
+    """Progress (which raises Cancelled once the user asked to stop): entries read against
+    their number (a file read as it is stored: against its timing lines), else bytes."""
+    expected = stream.count if stream.count is not None else stream.expected
+    if expected is not None:
+        total = max(expected, read)
+        done = total if last else read
+        message = ngettext("{n} of {total} annotation", "{n} of {total} annotations", total).format(
+            n=format_number(done), total=format_number(total)
+        )
+    else:
+        total = max(1, stream.size)
+        done = total if last else min(total, stream.position())
+        message = ngettext("{n} annotation read", "{n} annotations read", read).format(
+            n=format_number(read)
+        )
+    progress.update(done, total, message)
+
+
+def _fitted(
+    entry: Imported, target: Film, info: ImportedFile | None, summary: ImportSummary
+) -> tuple[Annotation, FrameRange | None] | None:
+    """The entry's annotation on its film: times as frames, pixels as a region, cut at the
+    film's end; None when it is left out (counted in `summary`). For a cue the frames come
+    apart, to be set with the film and tier in one copy (half a million cues are copied)."""
+    annotation = entry.annotation
+    frames: FrameRange | None = None
+    if entry.seconds is not None:
+        frames = frames_of(entry.seconds, target.rate)
+        if entry.pixel_box is not None or annotation.regions or frames.end >= target.frame_count:
+            annotation, frames = dataclasses.replace(annotation, range=frames), None
+    elif entry.timecodes is not None:
+        try:
+            typed = typed_range(entry.timecodes, target)
+        except ValueError as err:
+            if info is not None:
+                summary.skipped += 1
+                if len(summary.skipped_examples) < 3:
+                    summary.skipped_examples.append(f"line {entry.line}: {err}")
+            return None
+        annotation = dataclasses.replace(annotation, range=typed)
+    elif entry.whole_film:
+        annotation = dataclasses.replace(
+            annotation, range=FrameRange(0, max(0, target.frame_count - 1))
+        )
+    if entry.pixel_box is not None:
+        region = _pixel_region(entry.pixel_box, target)
+        if region is None:
+            summary.regions_without_size += 1
+        else:
+            annotation = dataclasses.replace(annotation, regions=(region,))
+    if annotation.regions and entry.seconds is not None:
+        # a region read from xywh= holds still from the annotation's first frame
+        annotation = dataclasses.replace(
+            annotation,
+            regions=tuple(_moved(r, annotation.range.start) for r in annotation.regions),
+        )
+    start = frames.start if frames is not None else annotation.range.start
+    if start >= target.frame_count:
+        summary.after_the_end.leave_out(annotation, entry, target)
+        return None
+    if frames is None and annotation.range.end >= target.frame_count:
+        # begun inside the film: cut at its end, never dropped (nor its children)
+        annotation = summary.past_the_end.cut(annotation, entry, target)
+    return annotation, frames
+
+
+class _Batch:
+    """Annotations stored BATCH at a time; for an undoable import, their ids are kept (not
+    the annotations: 500,000 of them would not fit) for the one step Ctrl+Z takes back."""
+
+    def __init__(self, repo: Any, undoable: bool) -> None:
+        self.repo = repo
+        self.pending: list[Annotation] = []
+        self.ids: array[int] | None = array("q") if undoable else None
+        self.count = 0
+
+    def add(self, annotation: Annotation) -> None:
+        self.pending.append(annotation)
+
+    def store(self) -> None:
+        if not self.pending:
+            return
+        ids = self.repo.insert_annotations(self.pending)
+        if self.ids is not None:
+            self.ids.extend(ids)
+        self.count += len(self.pending)
+        self.pending = []
+
+    def command(self, label: str) -> ImportedAnnotations:
+        assert self.ids is not None
+        return ImportedAnnotations(self.ids, label)

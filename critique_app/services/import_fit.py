@@ -6,7 +6,7 @@ annotation keeps a parent that points nowhere. Both are said in the import's sen
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -143,11 +143,16 @@ class Reattached:
 
 
 def reattach(
-    new: list[Annotation], found: Iterable[Imported], present: set[str], said: Reattached
+    new: list[Annotation],
+    found: Iterable[Imported],
+    present: set[str],
+    said: Reattached,
+    stored: Callable[[str], Imported | None] | None = None,
 ) -> list[Annotation]:
     """`new` with every parent pointing at an annotation that exists: one of `new`, or one in
     `present` (the project's); a missing parent gives way to its own parent in the file, and
-    so on up; none kept, the child goes to the top."""
+    so on up; none kept, the child goes to the top. `stored(uuid)` names a kept parent that
+    `found` does not hold (an import stored in batches keeps only what it left out)."""
     added = {a.uuid for a in new}
 
     def kept(uuid: str) -> bool:
@@ -161,6 +166,8 @@ def reattach(
 
     def name(uuid: str) -> str:
         known = entries.get(uuid)
+        if known is None and stored is not None:
+            known = stored(uuid)
         if known is None:
             return _("an annotation already in the project")
         return _label(known.annotation, known.tier)

@@ -124,3 +124,24 @@ def test_errors_arrive_as_sentences(
     qtbot.waitUntil(lambda: bool(messages), timeout=FRAME_WAIT_MS)
     assert expected in messages[0]
     QApplication.processEvents()
+
+
+def test_work_settled_before_a_late_cancel_is_reported_done(qtbot: Any, runner: TaskRunner) -> None:
+    """An import committed just before the user's Cancel is reported as what it is: done, with
+    its result (the window then says what was imported and Ctrl+Z can take it back), never
+    'cancelled: nothing added'."""
+    got: list[object] = []
+    cancelled: list[bool] = []
+
+    def saved(progress: Progress) -> str:
+        progress.update(1, 1, "saving")
+        progress.settle()  # committed: a Cancel can no longer take it back
+        progress.cancel()  # the user's Cancel, a moment too late
+        progress.check()  # and nothing stops because of it
+        return "kept"
+
+    task = runner.run(
+        "Saving", saved, on_done=got.append, on_cancelled=lambda: cancelled.append(True)
+    )
+    qtbot.waitUntil(lambda: task.delivered, timeout=FRAME_WAIT_MS)
+    assert got == ["kept"] and not cancelled

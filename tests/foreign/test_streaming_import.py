@@ -1,0 +1,267 @@
+"""Large subtitle files are read as they are stored and written in batches (issue 23, item 8):
+every cue of the whole file arrives (checked against the independent readers `webvtt-py` and
+`srt`), progress moves, a Cancel at any point, even from the last progress report, leaves the
+project as it was, and a Cancel after the commit leaves the import whole and says so. No time
+or memory is asserted here: benchmarks/import_size.py measures them."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+import srt
+import webvtt
+
+from critique_app.domain.commands import UndoStack
+from critique_app.errors import Cancelled
+from critique_app.progress import Progress
+from critique_app.services.import_annotations import BATCH, import_file, open_file
+from db.project import Project, open_project
+from exporters import markup, text_decoding
+from exporters.markup.markdown_text import from_markdown, to_markdown
+from exporters.subtitles import _NAMESPACE, cue_uuid
+
+RATE = Fraction(25)
+# What subtitles say: italics ending on a question, bold, a voice, accents, two lines.
+TEXTS = (
+    "Il fait nuit sur la ville, et personne ne répond.",
+    "<i>Tu entends la mer ?</i>\nNon, seulement le vent.",
+    "<v Élodie>On part demain, avant l'aube.</v>",
+    "<b>Attention !</b> Le pont est fermé.",
+    "« Je t'ai attendu » — toute la journée…",
+    "<i>Where are you?</i> <b>Here!</b>",
+)
+CUES = BATCH * 2 + 321  # three batches, the last one short
+
+
+def _stamp(ms: int, comma: bool = False) -> str:
+    h, rest = divmod(ms, 3_600_000)
+    m, rest = divmod(rest, 60_000)
+    s, ms = divmod(rest, 1000)
+    return f"{h:02d}:{m:02d}:{s:02d}{',' if comma else '.'}{ms:03d}"
+
+
+def _vtt(path: Path, cues: int = CUES) -> Path:
+    with path.open("w", encoding="utf-8", newline="\n") as out:
+        out.write("WEBVTT\n\n")
+        for n in range(cues):
+            start = n * 1500 + (n % 7)
+            out.write(f"{_stamp(start)} --> {_stamp(start + 1200)}\n{TEXTS[n % len(TEXTS)]}\n\n")
+    return path
+
+
+def _srt(path: Path, cues: int = CUES) -> Path:
+    with path.open("w", encoding="utf-8", newline="\r\n") as out:  # Windows line ends
+        for n in range(cues):
+            start = n * 1500 + (n % 7)
+            text = TEXTS[n % len(TEXTS)].replace("<v Élodie>", "").replace("</v>", "")
+            out.write(f"{n + 1}\n{_stamp(start, True)} --> {_stamp(start + 1200, True)}\n")
+            out.write(f"{text}\n\n")
+    return path
+
+
+@pytest.fixture
+def project(tmp_path: Path):  # type: ignore[no-untyped-def]
+    with open_project(tmp_path / "p.critique") as opened:
+        opened.repo.add_film(
+            "/film.mp4", sha256="e" * 64, size=1, rate=RATE, frame_count=CUES * 2 * 25
+        )
+        yield opened
+
+
+def _words(value: str) -> str:
+    return markup.plain(from_markdown(value))
+
+
+def _stored(project: Project) -> list:  # type: ignore[type-arg]
+    return sorted(project.repo.annotations(), key=lambda a: a.range.start)
+
+
+def test_every_cue_of_a_vtt_arrives_as_webvtt_py_reads_it(project: Project, tmp_path: Path) -> None:
+    path = _vtt(tmp_path / "long.vtt")
+    summary = import_file(project, path)
+    reference = list(webvtt.read(str(path)))
+    stored = _stored(project)
+    assert summary.added == len(stored) == len(reference) == CUES
+    for annotation, caption in zip(stored, reference, strict=True):
+        assert annotation.range.start == round(_seconds(caption.start) * RATE)
+        assert _words(annotation.value) == caption.text
+    assert import_file(project, path).added == 0  # the same file again adds nothing
+
+
+def _seconds(stamp: str) -> Fraction:
+    """webvtt-py's '00:01:02.345' in seconds."""
+    h, m, s = stamp.split(":")
+    return (int(h) * 60 + int(m)) * 60 + Fraction(s)
+
+
+def test_every_cue_of_an_srt_arrives_as_srt_reads_it(project: Project, tmp_path: Path) -> None:
+    path = _srt(tmp_path / "long.srt")
+    summary = import_file(project, path)
+    reference = list(srt.parse(path.read_text("utf-8")))
+    stored = _stored(project)
+    assert summary.added == len(stored) == len(reference) == CUES
+    for annotation, subtitle in zip(stored, reference, strict=True):
+        seconds = Fraction(subtitle.start.seconds) + Fraction(subtitle.start.microseconds, 10**6)
+        assert annotation.range.start == round(seconds * RATE)
+        assert _words(annotation.value) == _words(to_markdown(markup.from_cue(subtitle.content)))
+        assert "\r" not in annotation.value
+
+
+def test_the_file_is_read_as_it_is_stored_and_written_in_batches(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _vtt(tmp_path / "long.vtt")
+    monkeypatch.setattr(text_decoding, "CHUNK", 4096)  # so that a small file has many pieces
+    found = open_file(path)
+    first = next(found.entries)
+    assert first.annotation.value.startswith("Il fait nuit")
+    assert found.position() < found.size  # one cue read, not the whole file
+    assert found.expected == CUES  # its size is said before it is read
+
+    batches: list[int] = []
+    insert = project.repo.insert_annotations
+
+    def counted(annotations):  # type: ignore[no-untyped-def]
+        batches.append(len(annotations))
+        return insert(annotations)
+
+    monkeypatch.setattr(project.repo, "insert_annotations", counted)
+    assert import_file(project, path).added == CUES
+    assert batches == [BATCH, BATCH, CUES - 2 * BATCH]
+
+
+def test_progress_moves_and_ends_full(project: Project, tmp_path: Path) -> None:
+    path = _vtt(tmp_path / "long.vtt")
+    seen: list[tuple[int, int, str]] = []
+    import_file(project, path, progress=Progress(lambda d, t, m: seen.append((d, t, m))))
+    done = [d for d, _t, _m in seen]
+    assert len(set(done)) >= 4 and done == sorted(done)
+    assert seen[-1][:2] == (CUES, CUES)
+    assert "annotations" in seen[-1][2]
+
+
+@pytest.mark.parametrize("when", ["first", "middle", "last"])
+def test_a_cancel_at_any_report_leaves_the_project_as_it_was(
+    project: Project, tmp_path: Path, when: str
+) -> None:
+    path = _vtt(tmp_path / "long.vtt")
+    tiers = [t.name for t in project.repo.tiers()]
+    progress = Progress()
+    reports: list[int] = []
+
+    def report(done: int, total: int, _message: str) -> None:
+        reports.append(done)
+        if (
+            (when == "first" and len(reports) == 1)
+            or (when == "middle" and 0 < done < total)
+            or (when == "last" and done == total)
+        ):
+            progress.cancel()
+
+    progress = Progress(report)
+    with pytest.raises(Cancelled):
+        import_file(project, path, progress=progress)
+    assert project.repo.annotations() == []
+    assert [t.name for t in project.repo.tiers()] == tiers
+
+
+def test_a_cancel_after_the_commit_keeps_the_import_and_says_so(
+    project: Project, tmp_path: Path
+) -> None:
+    """The window's Cancel may come while the last batch is committed: the annotations are in
+    the project, so the report says they were imported (never 'cancelled: nothing added')."""
+    path = _vtt(tmp_path / "long.vtt", 50)
+    progress = Progress()
+    stack = UndoStack(project.repo)
+    stack.subscribe(lambda _change: progress.cancel())  # heard once committed
+    summary = import_file(project, path, progress=progress, stack=stack)
+    assert summary.added == len(project.repo.annotations()) == 50
+    assert not progress.cancelled  # so the worker reports it done, with its summary
+    assert "Cancel came after the annotations were saved" in summary.sentence(path.name)
+
+
+def test_one_undo_takes_a_batched_import_back_and_redo_restores_it(
+    project: Project, tmp_path: Path
+) -> None:
+    path = _vtt(tmp_path / "long.vtt", BATCH + 10)
+    stack = UndoStack(project.repo)
+    import_file(project, path, stack=stack)
+    before = _stored(project)
+    assert len(before) == BATCH + 10
+    stack.undo()
+    assert project.repo.annotations() == []
+    stack.redo()
+    assert _stored(project) == before  # the same ids, values and times
+
+
+def test_lines_read_a_piece_at_a_time_are_the_lines_of_the_whole_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rng = random.Random(23)
+    monkeypatch.setattr(text_decoding, "CHUNK", 7)  # CR LF split across pieces, and so on
+    for n in range(40):
+        text = "".join(
+            rng.choice(["a", "é", "\r\n", "\r", "\n", "\x00", " ", "→"]) for _ in range(60)
+        )
+        path = tmp_path / f"{n}.txt"
+        path.write_bytes(text.encode("utf-8"))
+        expected = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "\ufffd")
+        stream = text_decoding.TextStream(path, path.name)
+        assert list(stream.lines()) == expected.split("\n")
+        assert stream.encoding == "UTF-8"
+
+
+@pytest.mark.parametrize(
+    ("encoding", "said"),
+    [
+        ("utf-16", "UTF-16 (little-endian)"),
+        ("utf-8-sig", "UTF-8 (with a byte-order mark)"),
+        ("cp1252", "Windows-1252"),
+        ("utf-16-le", "UTF-16 (little-endian, without a byte-order mark)"),
+    ],
+)
+def test_a_streamed_file_still_names_its_encoding(
+    project: Project, tmp_path: Path, encoding: str, said: str
+) -> None:
+    path = tmp_path / "court.srt"
+    path.write_bytes("1\n00:00:01,000 --> 00:00:02,000\nÇa déménage, Noël !\n\n".encode(encoding))
+    summary = import_file(project, path)
+    assert summary.added == 1
+    assert [a.value for a in project.repo.annotations()] == ["Ça déménage, Noël !"]
+    assert f"read as {said}" in summary.sentence(path.name)
+
+
+def test_the_quick_markdown_path_reads_back_as_the_parser_does() -> None:
+    """Most cues are written as Markdown without asking the parser (a parse per cue was most
+    of a 500,000-cue import); what is written so must read back as the same tree."""
+    rng = random.Random(8)
+    pieces = list("ab é?!.,;:…¿«»'\"()-& \n") + ["&amp;", "&x", "1", "Z"]
+
+    def words() -> str:
+        return "".join(rng.choice(pieces) for _ in range(rng.randint(0, 6)))
+
+    def cue(depth: int = 0) -> str:
+        out = []
+        for _ in range(rng.randint(1, 3)):
+            if rng.random() < 0.5 or depth > 2:
+                out.append(words())
+            else:
+                tag = rng.choice("ibsu")
+                out.append(f"<{tag}>{cue(depth + 1)}</{tag}>")
+        return "".join(out)
+
+    for _ in range(3000):
+        tree = markup.from_cue(cue())
+        assert from_markdown(to_markdown(tree)) == tree
+
+
+def test_a_cue_keeps_the_identifier_it_always_had() -> None:
+    """Hashed a piece at a time, a cue's uuid is still uuid5 of its key and text: a file
+    imported before is recognised (nothing added twice)."""
+    for text in ("", "Ça déménage", "→" * 700_000 + "fin"):
+        key = "long.vtt|3|c3|1|3/2|"
+        assert cue_uuid(key, text) == str(uuid.uuid5(_NAMESPACE, key + text))
