@@ -31,6 +31,18 @@ def no_leaked_windows(qapp: QApplication) -> Iterator[None]:
     assert not leaked, f"test left windows open: {[type(w).__name__ for w in leaked]}"
 
 
+@pytest.fixture(autouse=True)
+def _look_put_back(qapp: QApplication) -> Iterator[None]:
+    """The shared app's look as each test found it: Preferences' OK applies the theme to the
+    whole app at once, and a later layout test measured under that stylesheet without saying so
+    (1 px over its screen)."""
+    sheet, theme = qapp.styleSheet(), qapp.property("critique_theme")
+    yield
+    if qapp.styleSheet() != sheet:
+        qapp.setStyleSheet(sheet)
+        qapp.setProperty("critique_theme", theme)
+
+
 @pytest.fixture
 def real_look(qapp: QApplication) -> Iterator[QApplication]:
     """The app's own dark stylesheet, as every user sees it (padding and fonts change sizes,

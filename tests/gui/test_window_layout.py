@@ -273,9 +273,19 @@ def test_an_elided_label_keeps_its_height_and_shows_a_short_text_whole(qtbot: An
     assert label.shown_text().endswith("…") and label.toolTip() == LONG_DEFINITION
 
 
+@pytest.fixture(params=["en", "fr"])
+def language(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The window built in English, then in French (whose words are longer: DÉFILEMENT)."""
+    i18n.use(request.param, explicit=True)
+    yield request.param
+    i18n.use(i18n.SOURCE)
+
+
 def test_panels_are_tabs_on_the_right_with_usable_sizes(
-    new_window: Any, tmp_path: Path, clip: Path
+    new_window: Any, tmp_path: Path, clip: Path, real_look: QApplication, language: str
 ) -> None:
+    """In the app's own look and in both languages: every panel shown, the window still fits
+    (its minimum was 1269 px in English and 1284 px in French with the dark stylesheet)."""
     project, _ident = project_with_everything(tmp_path, clip)
     window = new_window(tmp_path / "settings.ini", project)
     editor = dock(window, "Annotation")
@@ -378,14 +388,6 @@ def test_a_panel_left_floating_off_screen_comes_back_inside(
     again = dock(second, "Seminars")
     assert again.isFloating() and again.isVisible()
     assert room().contains(again.frameGeometry()), again.frameGeometry()
-
-
-@pytest.fixture(params=["en", "fr"])
-def language(request: pytest.FixtureRequest) -> Iterator[str]:
-    """The window built in English, then in French (whose words are longer: DÉFILEMENT)."""
-    i18n.use(request.param, explicit=True)
-    yield request.param
-    i18n.use(i18n.SOURCE)
 
 
 def test_what_the_transport_says_never_narrows_the_editor(

@@ -111,8 +111,9 @@ class TransportBar(QWidget):
         self.goto.setObjectName("GoTo")
         self.goto.setPlaceholderText(_("Go to  TC · frame · 83.5s"))
         self.goto.setClearButtonEnabled(True)
-        # gives way down to 120 px so the editor column keeps its width at 1440 px
-        self.goto.setMinimumWidth(120)
+        # gives way down to a typed timecode's width, so that the editor column keeps its width
+        # at 1280 px in French too (the window's minimum was 1284 px there with 120)
+        self.goto.setMinimumWidth(self.goto.fontMetrics().horizontalAdvance("00:00:00:00") + 14)
         self.goto.setMaximumWidth(180)
         self.goto.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # Ctrl+G or a click; never by default
         self.goto.returnPressed.connect(self._go)
@@ -132,7 +133,7 @@ class TransportBar(QWidget):
         self.volume = QSlider(Qt.Orientation.Horizontal)
         self.volume.setObjectName("Volume")
         self.volume.setRange(0, 100)
-        self.volume.setMinimumWidth(50)
+        self.volume.setMinimumWidth(40)
         self.volume.setMaximumWidth(80)
         self.volume.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.volume.valueChanged.connect(self.volume_chosen)
