@@ -10,10 +10,11 @@ newer reader.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from critique_app.i18n import _
+from critique_app.i18n import _, format_datetime
 from critique_app.provenance.changes import change_sentences
 
 
@@ -32,6 +33,14 @@ class CheckRecord:
     def to_json(self) -> dict[str, Any]:
         return {"since": self.previous_checked_at, "changes": self.changes}
 
+    def _when(self) -> str:
+        """The previous check's moment as the language writes it (stored as ISO 8601)."""
+        stamp = self.previous_checked_at or ""
+        try:
+            return format_datetime(datetime.fromisoformat(stamp))
+        except ValueError:
+            return stamp
+
     def heading(self) -> str:
         """One sentence before the changes (the whole story when nothing changed)."""
         if self.previous_checked_at is None:
@@ -40,8 +49,8 @@ class CheckRecord:
             return _(
                 "Nothing changed since the check of {when}: same verdict, trust lists, "
                 "trust files and findings."
-            ).format(when=self.previous_checked_at)
-        return _("Changes since the check of {when}:").format(when=self.previous_checked_at)
+            ).format(when=self._when())
+        return _("Changes since the check of {when}:").format(when=self._when())
 
     def lines(self) -> list[str]:
         """The command line's text, indented under the file's block."""
