@@ -23,7 +23,7 @@ from critique_app.gui.annotate.annotation_menus import AnnotationMenus
 from critique_app.gui.annotate.annotation_table import AnnotationTable
 from critique_app.gui.annotate.region_overlay import TOOLS, RegionOverlay, ShownRegion
 from critique_app.gui.window_context import WindowContext
-from critique_app.i18n import N_, _
+from critique_app.i18n import N_, _, current
 from critique_app.services.workspace import ProjectWorkspace
 
 TOOL_LABELS = {"select": "▸", "rectangle": "▭", "ellipse": "◯", "polygon": "⬠", "freehand": "✎"}
@@ -446,7 +446,7 @@ class AnnotationWorkbench(QObject):
                 continue
             cat = self.bound.category(a.category_id) if a.category_id else None
             colour = self.colour_of(cat)
-            label = cat.label_en if cat else f"#{a.id}"
+            label = cat.label(current()) if cat else f"#{a.id}"
             for i, region in enumerate(a.regions):
                 shown.append(
                     ShownRegion(

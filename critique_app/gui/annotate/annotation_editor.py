@@ -43,7 +43,7 @@ from critique_app.gui.annotate.annotation_words import (
 )
 from critique_app.gui.fitting_label import ElidedLabel
 from critique_app.gui.flow_layout import FlowLayout
-from critique_app.i18n import N_, _, ngettext
+from critique_app.i18n import N_, _, current, ngettext
 from critique_app.services.workspace import ProjectWorkspace
 
 EMPTY_HINT = N_(
@@ -406,9 +406,9 @@ class AnnotationEditor(QWidget):
             depth: dict[str, int] = {}
             for cat in self.bound.categories():
                 depth[cat.key] = depth[cat.parent_key] + 1 if cat.parent_key in depth else 0
-                self.category.addItem("    " * depth[cat.key] + cat.label_en, cat.id)
+                self.category.addItem("    " * depth[cat.key] + cat.label(current()), cat.id)
                 i = self.category.count() - 1
-                self.category.setItemData(i, cat.definition(), Qt.ItemDataRole.ToolTipRole)
+                self.category.setItemData(i, cat.definition(current()), Qt.ItemDataRole.ToolTipRole)
                 if depth[cat.key] == 0:
                     font = QFont(self.category.font())
                     font.setBold(True)
@@ -442,7 +442,7 @@ class AnnotationEditor(QWidget):
     def _fill(self, a: Annotation) -> None:
         assert self.film is not None
         cat = self.bound.category(a.category_id) if a.category_id else None
-        name = cat.label_en if cat else _("Annotation")
+        name = cat.label(current()) if cat else _("Annotation")
         self.title.setText(f"#{a.id}  {name}")
         count = a.range.length
         length = ngettext("{count} frame", "{count} frames", count).format(count=count)
@@ -457,7 +457,7 @@ class AnnotationEditor(QWidget):
         if cat is None:
             self.definition.setText(_(NO_DEFINITION))
         else:
-            self.definition.setText(cat.definition() or _(NO_DEFINITION_YET))
+            self.definition.setText(cat.definition(current()) or _(NO_DEFINITION_YET))
         if not self.tags.hasFocus():
             self.tags.setText(", ".join(a.tags))
         if self.value.text() != a.value:
@@ -494,7 +494,11 @@ class AnnotationEditor(QWidget):
         cat = self.bound.category(other.category_id) if other.category_id else None
         film = self.film if self.film and self.film.id == other.film_id else None
         film = film or self.bound.film(other.film_id)
-        label = cat.label_en if cat else (other.note.strip().splitlines() or [_("annotation")])[0]
+        label = (
+            cat.label(current())
+            if cat
+            else (other.note.strip().splitlines() or [_("annotation")])[0]
+        )
         return f"#{other.id} {label[:40]} ({film.timecode(other.range.start)})"
 
     def _fill_relations(self, a: Annotation) -> None:

@@ -43,7 +43,7 @@ from critique_app.domain.model import STATUSES, Annotation, Category, Film
 from critique_app.gui import colours
 from critique_app.gui.annotate.annotation_words import confidence_word, status_word
 from critique_app.gui.keys.focus_rules import take_single_keys
-from critique_app.i18n import N_, _, format_number, ngettext
+from critique_app.i18n import N_, _, current, format_number, ngettext
 from critique_app.services.workspace import ProjectWorkspace
 
 _MARKUP = re.compile(r"^#+\s*|[*_`]+")
@@ -472,7 +472,7 @@ class AnnotationTableModel(QAbstractTableModel):
             return tier.name if tier else ""
         if column == "Category":
             cat = self.categories.get(a.category_id or -1)
-            return cat.label_en if cat else "—"
+            return cat.label(current()) if cat else "—"
         if column == "Status":
             if a.conflict_of:
                 return _("{status} · conflict").format(status=status_word(a.status))
@@ -499,7 +499,7 @@ class AnnotationTableModel(QAbstractTableModel):
             ).format(start=a.range.start, end=a.range.end, count=count)
         if column == "Category":
             cat = self.categories.get(a.category_id or -1)
-            return cat.definition() if cat else ""
+            return cat.definition(current()) if cat else ""
         if column == "Value":
             parent = self.bound.annotation_by_uuid(a.parent_uuid) if a.parent_uuid else None
             if parent is None:
@@ -674,7 +674,7 @@ class AnnotationTable(QWidget):
             depth: dict[str, int] = {}
             for cat in self._categories:
                 depth[cat.key] = depth.get(cat.parent_key or "", -1) + 1 if cat.parent_key else 0
-                self.category_box.addItem("    " * depth[cat.key] + cat.label_en, cat.id)
+                self.category_box.addItem("    " * depth[cat.key] + cat.label(current()), cat.id)
             for author in workspace.authors():
                 if author:
                     self.author_box.addItem(author, author)

@@ -22,7 +22,7 @@ from critique_app.gui.player.player_controller import PlayerController
 from critique_app.gui.project_session import ProjectSession
 from critique_app.gui.timeline.timeline import Timeline, TimelineBar, TimelineCanvas
 from critique_app.gui.worker import Task, TaskRunner
-from critique_app.i18n import _
+from critique_app.i18n import _, current
 from critique_app.media.thumbnails import THUMB_HEIGHT, generate_thumbnails, sample_frames
 from critique_app.progress import Progress
 from critique_app.services.workspace import ProjectWorkspace
@@ -58,7 +58,7 @@ def bar_for(annotation: Annotation, categories: dict[int | None, Category]) -> T
     label = (
         plain(a.value.strip().splitlines()[0])
         if a.value.strip()
-        else cat.label_en
+        else cat.label(current())
         if cat
         else plain(a.note.splitlines()[0] if a.note else "")
     )

@@ -42,7 +42,7 @@ from critique_app.gui.panels.compare.compare_view import (
 from critique_app.gui.player.frame_fetcher import FrameFetcher
 from critique_app.gui.window_context import WindowContext
 from critique_app.gui.worker import Task
-from critique_app.i18n import N_, _, format_number, ngettext
+from critique_app.i18n import N_, _, current, format_number, ngettext
 from critique_app.progress import Progress
 
 FILMS = N_("Films (*.mp4 *.mov *.mkv *.webm *.avi *.mxf *.m4v);;All files (*)")
@@ -553,7 +553,7 @@ class Comparer(QObject):
                 continue
             cat = project.category(a.category_id) if project and a.category_id else None
             colour = str(cat.color or colour_for(cat.key)) if cat else "#f4f4f5"
-            label = cat.label_en if cat else f"#{a.id}"
+            label = cat.label(current()) if cat else f"#{a.id}"
             for region in a.regions:
                 out.append(
                     PaneRegion(

@@ -32,7 +32,7 @@ import exporters
 from critique_app.domain.model import SeminarItem
 from critique_app.gui.export_run import ask_target, format_label, notes_of, signer_for, start_export
 from critique_app.gui.worker import Task, TaskBar, TaskRunner
-from critique_app.i18n import _
+from critique_app.i18n import _, current
 from critique_app.services import export as export_service
 from critique_app.services.seminars import Seminars
 from critique_app.services.workspace import ProjectWorkspace
@@ -222,7 +222,11 @@ class SeminarPanel(QWidget):
         if item.annotation_id is not None:
             a = self.project.annotation(item.annotation_id)
             cat = self.project.category(a.category_id) if a and a.category_id else None
-            what = cat.label() if cat else (a.note.splitlines()[0][:50] if a and a.note else what)
+            what = (
+                cat.label(current())
+                if cat
+                else (a.note.splitlines()[0][:50] if a and a.note else what)
+            )
         tc_in, tc_out = film.timecode(item.range.start), film.timecode(item.range.end)
         prompt = f"\n   “{item.prompt.splitlines()[0][:70]}”" if item.prompt.strip() else ""
         return f"{n}. {what} — {film.title}, {tc_in}–{tc_out}{prompt}"
