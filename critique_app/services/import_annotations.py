@@ -33,6 +33,7 @@ from critique_app.progress import NO_PROGRESS, Progress
 from critique_app.services.import_fit import AfterTheEnd, PastTheEnd, Reattached, reattach
 from exporters import registry
 from exporters.document import Imported, ImportedFile, ImportedStream
+from exporters.file_format import Format
 
 LARGE_IMPORT = 1000  # above this many annotations the command line says the size first
 LARGE_FILE = 5_000_000  # bytes: a file read as it is stored (subtitles) says its size first
@@ -140,16 +141,9 @@ class ImportSummary:
         return "; ".join(parts) + "."
 
 
-def read_file(
-    path: str | Path, film: Film | None = None, encoding: str | None = None
-) -> list[Imported]:
-    """Parse a file in the format the registry gives for it (its extension, then its first
-    bytes); one sentence for unknown or unreadable files. `encoding` (a codec name) overrides
-    the detection of text files' encoding.
-
-    The entries carry their file's `ImportedFile` (`entry.source`): tiers, vocabularies and
-    what was skipped."""
-    path = Path(path)
+def _format_of(path: Path) -> Format:
+    """The registered format that reads `path` (its extension, then its first bytes), or one
+    sentence saying why none does."""
     if not path.is_file():
         raise UserError(_("{path} does not exist.").format(path=path))
     fmt = registry.reader_for(path)
@@ -161,6 +155,20 @@ def read_file(
                 suffix=path.suffix or _("files without extension"),
             )
         )
+    return fmt
+
+
+def read_file(
+    path: str | Path, film: Film | None = None, encoding: str | None = None
+) -> list[Imported]:
+    """Parse a file in the format the registry gives for it (its extension, then its first
+    bytes); one sentence for unknown or unreadable files. `encoding` (a codec name) overrides
+    the detection of text files' encoding.
+
+    The entries carry their file's `ImportedFile` (`entry.source`): tiers, vocabularies and
+    what was skipped."""
+    path = Path(path)
+    fmt = _format_of(path)
     # Nesting, size and memory limits of a hostile or broken file end in a sentence naming
     # it; nothing is stored before the whole file is read, so the project is untouched.
     check_size(path)
@@ -174,17 +182,7 @@ def open_file(
     """The file's entries as they are read (see `read_file`): subtitles a megabyte at a time,
     other formats read whole first. Nothing is stored yet."""
     path = Path(path)
-    if not path.is_file():
-        raise UserError(_("{path} does not exist.").format(path=path))
-    fmt = registry.reader_for(path)
-    if fmt is None:
-        raise UserError(
-            _("{name}: Critique imports {extensions} files, not '{suffix}'.").format(
-                name=path.name,
-                extensions=", ".join(registry.reading_extensions()),
-                suffix=path.suffix or _("files without extension"),
-            )
-        )
+    fmt = _format_of(path)
     check_size(path)
     with reading_limits(path.name):
         return fmt.stream(path, film.rate if film else None, encoding)
