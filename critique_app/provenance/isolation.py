@@ -39,12 +39,17 @@ def write_message(stream: IO[bytes], obj: Any) -> None:
 
 
 def read_message(stream: IO[bytes]) -> Any:
-    """One framed object, or _EOF when the other side has gone."""
-    head = stream.read(8)
-    if len(head) < 8:
+    """One framed object, or _EOF when the other side has gone or the pipe was closed under the
+    read (stopping the worker closes it while the pump thread waits in `read`: Python raises
+    ValueError there, seen once in 200 hurried cycles)."""
+    try:
+        head = stream.read(8)
+        if len(head) < 8:
+            return _EOF
+        size = int.from_bytes(head, "little")
+        data = stream.read(size)
+    except (OSError, ValueError):
         return _EOF
-    size = int.from_bytes(head, "little")
-    data = stream.read(size)
     if len(data) < size:
         return _EOF
     return pickle.loads(data)  # only from our own child process
