@@ -25,6 +25,7 @@ from critique_app.services.import_annotations import ImportSummary, import_file
 from exporters import registry
 from exporters.file_format import Format
 from exporters.sniffing import HEAD_SIZE
+from tests.exporters.test_roundtrip import _essence  # one definition of what a round trip keeps
 from tests.formats.conftest import FRENCH, NOTE, VALUE, Reference
 
 REPO = Path(__file__).resolve().parents[2]
@@ -137,23 +138,6 @@ def test_what_it_writes_is_recognised_as_its_own(
 
 
 # -- round trip -----------------------------------------------------------------------------
-
-
-def _essence(project, annotations) -> set:  # type: ignore[no-untyped-def]
-    cats = {c.id: c.key for c in project.repo.categories()}
-    tiers = {t.id: (t.name, t.author) for t in project.repo.tiers()}
-    films = {f.id: f.sha256 for f in project.repo.films()}
-    return {
-        (
-            a.content(),
-            a.created_at,
-            a.modified_at,
-            cats.get(a.category_id),
-            tiers[a.tier_id],
-            films[a.film_id],
-        )
-        for a in annotations
-    }
 
 
 @pytest.mark.parametrize("fmt", BOTH, ids=_ids(BOTH))
