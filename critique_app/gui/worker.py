@@ -255,7 +255,12 @@ class TaskRunner(QObject):
             task.silenced = True  # the window's objects go next: nothing is emitted to them
         late = self._join(doomed, timeout)
         for task in late:
-            log.warning("%s did not stop within %.1f s of Cancel", task.label, timeout)
+            log.warning(
+                "%s did not stop within %.1f s of Cancel, in:\n%s",
+                task.label,
+                timeout,
+                task.where(),
+            )
         return late
 
     def join(self, timeout: float = 60.0) -> list[Task]:

@@ -165,8 +165,10 @@ def align(
     rate_copy: Fraction,
     picture_original: Picture,
     picture_copy: Picture,
+    progress: Progress = NO_PROGRESS,
 ) -> FrameMapping | None:
-    """The frame mapping from the original to the copy, or None when they share no pictures."""
+    """The frame mapping from the original to the copy, or None when they share no pictures.
+    A Cancel raises between the steps of the search (`progress.check`)."""
     usable = np.flatnonzero(_usable(original))
     if len(usable) == 0 or copy.frame_count == 0:
         return None
@@ -174,11 +176,12 @@ def align(
     ratios = [Fraction(1)] + ([rate_copy / rate_original] if rate_copy != rate_original else [])
     best: tuple[float, Fraction, str, list[float]] | None = None
     for variant, hashes in (("plain", original.phash), ("mirror", original.phash_mirror)):
-        hits = index.search(hashes[usable])
+        hits = index.search(hashes[usable], check=progress.check)
         if not len(hits):
             continue
         a, b = usable[hits.query], hits.entry
         for ratio in ratios:
+            progress.check()
             votes = _votes(a, b, hits.distance, float(ratio), original.frame_count)
             peaks = _peaks(votes, max(MIN_SUPPORT * len(usable), 3.0))
             if peaks:
@@ -187,6 +190,7 @@ def align(
                     best = (support, ratio, variant, peaks)
     if best is None:
         return None
+    progress.check()
     _best_offset, ratio, variant, peaks = best
     mapping = FrameMapping(
         ratio, tuple(peaks), variant, 0.0, 0.0, picture_original, picture_copy, copy.frame_count
@@ -371,6 +375,7 @@ def align_films(
         rate_copy=film_b.rate,
         picture_original=Picture(film_a.width or 1, film_a.height or 1, _crop(fa)),
         picture_copy=Picture(film_b.width or 1, film_b.height or 1, _crop(fb)),
+        progress=progress,
     )
     return CopyAlignment(sa.film_id, sb.film_id, mapping, fa, fb)
 

@@ -280,7 +280,7 @@ def compare_files(
                 "frame can be matched to another."
             ).format(copy=Path(b).name, original=Path(a).name, found=format(found, ".0%"))
         )
-    return compare(film_a, film_b, mapping, aligned.original, aligned.copy, cuts)
+    return compare(film_a, film_b, mapping, aligned.original, aligned.copy, cuts, progress)
 
 
 def compare(
@@ -290,8 +290,10 @@ def compare(
     fa: FilmFingerprints,
     fb: FilmFingerprints,
     cuts: list[int],
+    progress: Progress = NO_PROGRESS,
 ) -> Comparison:
-    """The frame correspondence, the passages that differ and the shots' scores."""
+    """The frame correspondence, the passages that differ and the shots' scores (a Cancel
+    raises between the steps)."""
     n = fa.frame_count
     kept: list[float] = []
     for offset in mapping.offsets:  # strongest first
@@ -299,8 +301,10 @@ def compare(
             kept.append(offset)
     mapping = replace(mapping, offsets=tuple(kept))
     choice, dist, b_at = _choose_offsets(mapping, fa, fb)
+    progress.check()
     runs = _runs(choice, dist)
     passages = _passages(runs, mapping, b_at, n, fb.frame_count)
+    progress.check()
     b_of_a = np.full(n, -1, np.int64)
     status = np.full(n, REMOVED, np.int8)
     frames = np.arange(n)

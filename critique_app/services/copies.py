@@ -261,6 +261,7 @@ def plan_copy(
         rate_copy=copy.rate,
         picture_original=Picture(source.width or 1, source.height or 1, _crop(original)),
         picture_copy=Picture(copy.width or 1, copy.height or 1, _crop(copy_prints)),
+        progress=progress,
     )
     if mapping is None or mapping.confidence < MIN_CONFIDENCE:
         found = f"only {mapping.confidence:.0%}" if mapping else "none"

@@ -4,6 +4,7 @@ within 2 frames; each frame of A maps to the B frame that shows it (read off fra
 
 from __future__ import annotations
 
+import inspect
 import json
 from dataclasses import dataclass, replace
 from fractions import Fraction
@@ -16,6 +17,7 @@ from PIL import Image
 from critique_app.cli import main
 from critique_app.errors import UserError
 from critique_app.media.frame_server import FrameServer
+from critique_app.progress import Cancelled, Progress
 from critique_app.services.compare import Comparison, compare_files, map_unrelated
 from tests.fingerprint import material as m
 from tests.media_factory import draw_frame_code, read_frame_code
@@ -197,3 +199,29 @@ def test_stills_side_by_side_and_wipe(
         )
         == 1
     )
+
+
+class _WhereCancelled(Progress):
+    """A Progress that records which function's check raised the Cancel."""
+
+    raised_in = ""
+
+    def check(self) -> None:
+        if self.cancelled and not self.raised_in:
+            self.raised_in = inspect.stack()[1].function
+        super().check()
+
+
+def test_cancel_while_aligning_stops_inside_the_search(edited: Edited) -> None:
+    """A window closing while its compare task aligns two copies: the task stops in the hash
+    search itself (between query blocks or bands), not after it. Seen under load: the search
+    outlasted the 2 s a closing window waits for its work."""
+
+    def cancel_when_aligning(_done: int, _total: int, message: str) -> None:
+        if message.startswith("Aligning"):
+            progress.cancel()
+
+    progress = _WhereCancelled(cancel_when_aligning)
+    with pytest.raises(Cancelled):
+        compare_files(edited.a, edited.b, progress=progress)
+    assert progress.raised_in == "search"

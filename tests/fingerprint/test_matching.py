@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from critique_app.cli import main
-from critique_app.provenance.hash_index import HashIndex, brute_force
+from critique_app.progress import Cancelled
+from critique_app.provenance.hash_index import QUERY_BLOCK, HashIndex, brute_force
 from critique_app.provenance.matching import ReferenceItem, ReferenceLibrary, find_segments
 from tests.fingerprint.conftest import TRANSFORMS, MatchMaterial
 
@@ -89,6 +90,25 @@ def test_multi_index_gives_exactly_the_brute_force_hits(distance: int) -> None:
         assert got.entry.tolist() == expected.entry.tolist(), bands
         assert got.distance.tolist() == expected.distance.tolist(), bands
     assert HashIndex(library, distance).search(queries).entry.tolist() == expected.entry.tolist()
+
+
+@pytest.mark.parametrize("bands", [0, 4])
+def test_a_search_stops_at_the_check_between_its_steps(bands: int) -> None:
+    """`check` runs before each block of queries (and each band): when it raises (a Cancel),
+    the search stops there instead of finishing the whole query list."""
+    rng = np.random.default_rng(7)
+    library = _clustered(rng, 3000, 20, 8)
+    queries = library[rng.integers(0, len(library), 3 * QUERY_BLOCK)]
+    calls: list[int] = []
+
+    def check() -> None:
+        calls.append(1)
+        if len(calls) == 2:
+            raise Cancelled()
+
+    with pytest.raises(Cancelled):
+        HashIndex(library, 8, bands=bands).search(queries, check=check)
+    assert len(calls) == 2
 
 
 def test_one_accidental_frame_or_flat_frames_raise_no_flag() -> None:
