@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from critique_app import i18n
+from critique_app.domain.annotation_words import confidence_word, evidence_word, status_word
 from critique_app.i18n import N_
 from critique_app.paths import resource
 from exporters.document import ExportDocument, ExportItem, ProvenanceSummary
@@ -86,17 +88,25 @@ def item_view(item: ExportItem, language: str = "en") -> ItemView:
         still_tc=item.film.timecode(item.still_frame),
         category=category,
         definition=item.category.definition(language) if item.category else "",
-        status=a.status if a else "",
-        confidence=a.confidence if a else "",
+        status=_word(status_word, a.status if a else "", language),
+        confidence=_word(confidence_word, a.confidence if a else "", language),
         author=a.author if a else "",
         tier=item.tier.name if item.tier else "",
-        evidence=(a.evidence or "") if a else "",
+        evidence=_word(evidence_word, (a.evidence or "") if a else "", language),
         tags=a.tags if a else (),
         note_markdown=a.note if a else "",
         item_notes=item.notes,
         prompt=item.prompt,
         regions=len(a.regions) if a else 0,
     )
+
+
+def _word(words: Callable[[str], str], code: str, language: str) -> str:
+    """A stored code ("observed", "high") in the export's words, never the code itself."""
+    if not code:
+        return ""
+    with i18n.speaking(language):
+        return words(code)
 
 
 def film_views(doc: ExportDocument) -> list[FilmView]:

@@ -146,3 +146,24 @@ def test_the_screening_report_is_written_in_the_language_of_the_messages(tmp_pat
     for english in ("Screening —", "need a human eye", "Why</th>", "Written "):
         assert english not in html, english
     assert "Jury 2026" in html  # the title as the jury gave it
+
+
+def test_a_french_handout_shows_status_confidence_and_evidence_in_words(
+    sample: Sample, tmp_path: Path
+) -> None:
+    """The stored codes ("observed", "medium", "visual inference") are the project's English
+    keys; a French handout says them in French, an English one in English."""
+    doc = service.seminar_document(sample.project, sample.seminar_id)
+    annotated = [i.annotation for i in doc.items if i.annotation]
+    assert {a.status for a in annotated} & {"declared", "observed", "contested"}
+    assert any(a.evidence == "visual inference" for a in annotated)
+    french = service.export(doc, "md", tmp_path / "fiche.md", language="fr").read_text()
+    english = service.export(doc, "md", tmp_path / "sheet.md", language="en").read_text()
+    html = service.export(doc, "html", tmp_path / "fiche.html", language="fr").read_text()
+    for code, word in (("observed", "observé"), ("declared", "déclaré"), ("contested", "contesté")):
+        if any(a.status == code for a in annotated):
+            assert word in french and word in html, code
+            assert f": {code}" not in french
+            assert code in english
+    assert "inférence visuelle" in html
+    assert "visual inference" not in html

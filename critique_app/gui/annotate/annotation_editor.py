@@ -34,13 +34,13 @@ from PyQt6.QtWidgets import (
 )
 
 from critique_app.domain import commands as cmd
-from critique_app.domain.model import CONFIDENCES, RELATION_KINDS, STATUSES, Annotation, Film
-from critique_app.gui.annotate.annotation_words import (
+from critique_app.domain.annotation_words import (
     confidence_word,
     relation_word,
     shape_word,
     status_word,
 )
+from critique_app.domain.model import CONFIDENCES, RELATION_KINDS, STATUSES, Annotation, Film
 from critique_app.gui.fitting_label import ElidedLabel
 from critique_app.gui.flow_layout import FlowLayout
 from critique_app.i18n import N_, _, current, ngettext

@@ -39,9 +39,9 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from critique_app.domain.annotation_words import confidence_word, status_word
 from critique_app.domain.model import STATUSES, Annotation, Category, Film
 from critique_app.gui import colours
-from critique_app.gui.annotate.annotation_words import confidence_word, status_word
 from critique_app.gui.keys.focus_rules import take_single_keys
 from critique_app.i18n import N_, _, current, format_number, ngettext
 from critique_app.services.workspace import ProjectWorkspace

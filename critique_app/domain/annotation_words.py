@@ -1,4 +1,5 @@
-"""The words the window shows for an annotation's status, confidence and relations.
+"""The words the window and the handouts show for an annotation's status, confidence,
+evidence and relations.
 
 The project stores the codes ("observed", "high", "continues") in English, whatever the
 language of the window; only what is shown is translated, here, through the catalogue.
@@ -28,6 +29,19 @@ RELATION_WORDS = {
     "derived from": N_("derived from"),
     "same passage as": N_("same passage as"),
 }
+
+
+# The kinds of evidence Critique itself writes (Matches panel, demo); a person's own words
+# in the field are shown as written.
+EVIDENCE_WORDS = {
+    "perceptual match": N_("perceptual match"),
+    "visual inference": N_("visual inference"),
+    "C2PA": N_("Content Credentials (C2PA)"),
+}
+
+
+def evidence_word(text: str) -> str:
+    return _(EVIDENCE_WORDS[text]) if text in EVIDENCE_WORDS else text
 
 
 def status_word(code: str) -> str:
