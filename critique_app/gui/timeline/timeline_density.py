@@ -60,6 +60,12 @@ class DenseTracks:
             c = QColor(name).lighter(120)
             self.palette[index] = (c.red(), c.green(), c.blue(), 255)
         self._pixels: list[np.ndarray] = []  # keeps the pixels alive while Qt draws them
+        # What the last paint rasterised, for the view it was made for: while the zoom, the
+        # scroll and the selection stay (playback moves only the playhead), a repaint draws
+        # these lines again instead of sorting 100,000 bars into pixels each time.
+        self._view: tuple[float, ...] | None = None
+        self._drawn: list[tuple[float, float, QImage]] = []
+        self._wide: list[np.ndarray] = []
 
     def paint(
         self,
@@ -78,8 +84,13 @@ class DenseTracks:
         nothing = np.zeros(0, np.int64)
         if width <= 0:
             return [nothing for _ in self.lines]
+        view = (float(width), offset, fpp, float(selected or -1), *shown)
+        if view == self._view:
+            for y, height, image in self._drawn:
+                p.drawImage(QRectF(left, top + y, width, height), image)
+            return self._wide
         wide: list[np.ndarray] = []
-        self._pixels = []
+        self._pixels, self._drawn = [], []
         for y, height, starts, ends, colours, ids in self.lines:
             if y + height < shown[0] or y > shown[1]:  # scrolled out of the tracks area
                 wide.append(nothing)
@@ -108,6 +119,8 @@ class DenseTracks:
             self._pixels.append(rgba)  # Qt reads the pixels during drawImage
             # PyQt6's stubs say bytes; Qt takes any buffer and reads it in place (kept alive).
             image = QImage(rgba.data, width, 1, width * 4, QImage.Format.Format_RGBA8888)  # type: ignore[call-overload]
+            self._drawn.append((y, height, image))
             # one row of pixels stretched to the bar height: one call per line
             p.drawImage(QRectF(left, top + y, width, height), image)
+        self._view, self._wide = view, wide
         return wide
