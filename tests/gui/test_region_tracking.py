@@ -1,0 +1,144 @@
+"""Annotate ▸ Track the region forward / backward: the selected annotation's region follows a
+textured square across the picture (a film decoded by FFmpeg), on the window's task runner,
+in one undoable edit; Cancel in the task bar leaves the region as it was."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from critique_app.domain.model import Annotation, FrameRange, Keyframe, Region
+from critique_app.gui.actions import ANNOTATE, find_menu
+from db.project import open_project
+from tests.conftest import FRAME_WAIT_MS
+from tests.decor_clips import DecorClip, make_decor_clip
+from tests.gui.annotation_projects import make_project
+
+SIZE = (640, 360)
+HANG_GUARD_MS = 300_000  # a guard against a hang, not a time bound
+
+
+@pytest.fixture(scope="module")
+def square(tmp_path_factory: pytest.TempPathFactory) -> DecorClip:
+    folder = tmp_path_factory.mktemp("track-window")
+    return make_decor_clip(folder / "square.mp4", frames=48, size=SIZE, mover=(4, 2))
+
+
+def with_square_annotation(folder: Path, clip: DecorClip, frame: int) -> tuple[Path, int]:
+    """The project of the annotation tests plus an annotation on frames 4-44 whose rectangle
+    is drawn around the square on `frame` only."""
+    project = make_project(folder, clip.path)
+    width, height = SIZE
+    x, y, w, h = clip.mover[frame]
+    corners = ((x / width, y / height), ((x + w) / width, (y + h) / height))
+    with open_project(project) as opened:
+        repo = opened.repo
+        film = repo.films()[0]
+        tier = repo.tiers()[0]
+        made = repo.add_annotation(
+            Annotation.create(
+                film.id,
+                tier.id,
+                FrameRange(4, 44),
+                regions=(Region("rectangle", (Keyframe(frame, corners),)),),
+                note="The square walks across the set.",
+                author="Anna",
+            )
+        )
+    assert made.id is not None
+    return project, made.id
+
+
+def centre_off(region: Region, frame: int, clip: DecorClip) -> float:
+    left, top, right, bottom = region.bounds(frame)
+    tx, ty, tw, th = clip.mover[frame]
+    dx = (left + right) / 2 * SIZE[0] - (tx + tw / 2)
+    dy = (top + bottom) / 2 * SIZE[1] - (ty + th / 2)
+    return float((dx * dx + dy * dy) ** 0.5)
+
+
+def stored_region(project: Path, ident: int) -> Region:
+    with open_project(project) as opened:
+        found = next(a for a in opened.repo.annotations() if a.id == ident)
+    return found.regions[0]
+
+
+def test_the_region_follows_the_square_forward_to_the_out_point_then_backward(
+    open_window: Any, square: DecorClip, tmp_path: Path
+) -> None:
+    project, ident = with_square_annotation(tmp_path, square, 20)
+    h = open_window(project)
+    menu = find_menu(h.window.menuBar(), ANNOTATE)
+    assert menu is not None
+    names = [a.objectName() for a in menu.actions()]
+    assert "track_forward" in names and "track_backward" in names
+    h.window.annotations.select(ident)
+    h.controller.show_frame(36)
+    h.settle()
+    h.window.action_table["set_out"].trigger()  # O: the out point on frame 36
+    assert h.controller.out_mark == 36
+    h.controller.show_frame(20)
+    h.settle()
+    tracker = h.window.region_tracker
+    h.window.action_table["track_forward"].trigger()
+    assert tracker.task is not None
+    h.qtbot.waitUntil(lambda: tracker.task is None, timeout=HANG_GUARD_MS)
+    region = stored_region(project, ident)
+    assert [k.frame for k in region.keyframes] == list(range(20, 37))
+    for frame in range(20, 37):
+        assert centre_off(region, frame, square) <= 5.0, frame
+    assert "follows the picture" in h.window.statusBar().currentMessage()
+    # the region on screen follows the picture
+    h.controller.show_frame(30)
+    h.settle()
+    shown = [r for r in h.window.annotations.overlay.regions if r.annotation_id == ident]
+    assert shown and shown[0].keyframe_here
+    (x0, y0), (x1, y1) = shown[0].points
+    tx, ty, tw, th = square.mover[30]
+    assert abs((x0 + x1) / 2 * SIZE[0] - (tx + tw / 2)) <= 5
+    assert abs((y0 + y1) / 2 * SIZE[1] - (ty + th / 2)) <= 5
+    # backward from frame 20: no in point, so to the annotation's first frame (4)
+    h.controller.show_frame(20)
+    h.settle()
+    h.window.action_table["track_backward"].trigger()
+    h.qtbot.waitUntil(lambda: tracker.task is None, timeout=HANG_GUARD_MS)
+    region = stored_region(project, ident)
+    assert [k.frame for k in region.keyframes] == list(range(4, 37))
+    for frame in range(4, 21):
+        assert centre_off(region, frame, square) <= 5.0, frame
+    # one undoable edit each: undo takes the backward run back, keeps the forward one
+    h.window.action_table["undo"].trigger()
+    assert [k.frame for k in stored_region(project, ident).keyframes] == list(range(20, 37))
+
+
+def test_cancel_in_the_task_bar_leaves_the_region_as_it_was(
+    open_window: Any, square: DecorClip, tmp_path: Path
+) -> None:
+    project, ident = with_square_annotation(tmp_path, square, 6)
+    h = open_window(project)
+    h.window.annotations.select(ident)
+    h.controller.show_frame(6)
+    h.settle()
+    tracker = h.window.region_tracker
+    h.window.action_table["track_forward"].trigger()
+    task = tracker.task
+    assert task is not None and h.window.taskbar.isVisible()
+    with h.qtbot.waitSignal(task.cancelled, timeout=HANG_GUARD_MS):
+        h.window.taskbar.cancel_button.click()
+    assert task.wait(HANG_GUARD_MS / 1000)
+    assert [k.frame for k in stored_region(project, ident).keyframes] == [6]
+    h.qtbot.waitUntil(
+        lambda: "cancelled" in h.window.statusBar().currentMessage(), timeout=FRAME_WAIT_MS
+    )
+
+
+def test_without_a_selected_region_it_says_what_to_do(
+    open_window: Any, square: DecorClip, tmp_path: Path
+) -> None:
+    h = open_window(make_project(tmp_path, square.path))
+    h.window.annotations.select(None)
+    h.window.action_table["track_forward"].trigger()
+    assert h.window.region_tracker.task is None
+    assert "Select an annotation with a region" in h.window.statusBar().currentMessage()
