@@ -28,19 +28,13 @@ sys.path.insert(0, str(REPO))
 
 from benchmarks.instability import plain_decode  # noqa: E402
 from critique_app.media.tracking import METHOD, TrackedPath, track_box  # noqa: E402
-from tests.decor_clips import Box, make_decor_clip  # noqa: E402
+from tests.decor_clips import Box, centre_error, make_decor_clip  # noqa: E402
 
 RESULTS = REPO / "benchmarks" / "results"
 
 
 def worst_error(path: TrackedPath, truth: dict[int, Box]) -> float:
-    worst = 0.0
-    for box in path.boxes:
-        tx, ty, tw, th = truth[box.frame]
-        dx = box.x + box.width / 2 - (tx + tw / 2)
-        dy = box.y + box.height / 2 - (ty + th / 2)
-        worst = max(worst, (dx * dx + dy * dy) ** 0.5)
-    return worst
+    return max(centre_error((b.x, b.y, b.width, b.height), truth[b.frame]) for b in path.boxes)
 
 
 def main() -> int:

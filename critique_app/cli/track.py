@@ -11,7 +11,7 @@ import json
 import sys
 from typing import Any
 
-from critique_app.i18n import _
+from critique_app.i18n import _, format_number
 
 
 def register(subparsers: Any) -> None:
@@ -104,8 +104,12 @@ def run(args: argparse.Namespace) -> int:
             )
             print(
                 f"{b.frame:>7}  {tc}  "
-                + _("{w}x{h} at {x},{y}  confidence {confidence:.2f}").format(
-                    w=b.width, h=b.height, x=b.x, y=b.y, confidence=b.confidence
+                + _("{w}x{h} at {x},{y}, confidence {confidence}").format(
+                    w=b.width,
+                    h=b.height,
+                    x=b.x,
+                    y=b.y,
+                    confidence=format_number(round(b.confidence, 2)),
                 )
             )
     if tracked.problem:

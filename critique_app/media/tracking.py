@@ -27,7 +27,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from critique_app.media.grey_frames import DecodingStopped, StreamLayout, read_layout
-from critique_app.media.instability import working_frames
+from critique_app.media.instability import work_size, working_frames
 
 WORK_WIDTH = 640  # pixels: LK at this size follows a 720p film well above 10 frames a second
 GRID = 10  # points per side of the grid laid in the box
@@ -74,15 +74,6 @@ class TrackedPath:
     film_size: tuple[int, int]
     boxes: list[TrackedBox] = field(default_factory=list)
     problem: str | None = None  # the file broke off early: the boxes followed so far are kept
-
-
-def work_size(width: int, height: int) -> tuple[int, int]:
-    """The reduced size tracking computes at: WORK_WIDTH wide at most, even sides."""
-    if width <= WORK_WIDTH:
-        w, h = width, height
-    else:
-        w, h = WORK_WIDTH, round(height * WORK_WIDTH / width)
-    return max(2, w - w % 2), max(2, h - h % 2)
 
 
 def visible_part(box: Box, size: tuple[int, int]) -> Box:
@@ -210,7 +201,7 @@ def track_box(
     path = Path(path)
     layout = layout or read_layout(path)
     film = (layout.width, layout.height)
-    work = work_size(*film)
+    work = work_size(*film, widest=WORK_WIDTH)
     sx, sy = work[0] / film[0], work[1] / film[1]
     x, y, w, h = box
     tracker = MedianFlow((x * sx, y * sy, w * sx, h * sy), work)

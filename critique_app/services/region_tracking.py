@@ -9,7 +9,7 @@ from pathlib import Path
 from critique_app.domain.model import Keyframe, Region
 from critique_app.errors import UserError
 from critique_app.i18n import _
-from critique_app.media.grey_frames import read_layout
+from critique_app.media.grey_frames import check_frames, read_layout
 from critique_app.media.tracking import Box, TrackedPath, track_box
 from critique_app.progress import NO_PROGRESS, Progress
 
@@ -21,7 +21,7 @@ def what_the_tracker_measures() -> str:
         "points, each followed there and back). Confidence, from 0 to 1, is the share of those "
         "points that come back to where they started, times the share of the box still inside "
         "the picture. It is an aid: it can drift onto the background when the thing turns, "
-        "blurs or is hidden; check the boxes and drag them where they belong."
+        "blurs or is hidden; check the boxes against the picture."
     )
 
 
@@ -31,14 +31,7 @@ def track_region(
     """Follow `box` (film pixels) from `frame` to `to` (before `frame`: backward)."""
     path = Path(path)
     layout = read_layout(path)
-    count = layout.frame_count
-    for index in (frame, to):
-        if not 0 <= index < count:
-            raise UserError(
-                _("{path} has frames 0 to {last}; frame {index} does not exist.").format(
-                    path=path, last=count - 1, index=index
-                )
-            )
+    check_frames(path, layout, frame, to)
     x, y, w, h = box
     if w <= 0 or h <= 0 or x + w <= 0 or y + h <= 0 or x >= layout.width or y >= layout.height:
         raise UserError(

@@ -13,7 +13,7 @@ from critique_app.domain.model import Annotation, FrameRange, Keyframe, Region
 from critique_app.gui.actions import ANNOTATE, find_menu
 from db.project import open_project
 from tests.conftest import FRAME_WAIT_MS
-from tests.decor_clips import DecorClip, make_decor_clip
+from tests.decor_clips import DecorClip, centre_error, make_decor_clip
 from tests.gui.annotation_projects import make_project
 
 SIZE = (640, 360)
@@ -53,10 +53,9 @@ def with_square_annotation(folder: Path, clip: DecorClip, frame: int) -> tuple[P
 
 def centre_off(region: Region, frame: int, clip: DecorClip) -> float:
     left, top, right, bottom = region.bounds(frame)
-    tx, ty, tw, th = clip.mover[frame]
-    dx = (left + right) / 2 * SIZE[0] - (tx + tw / 2)
-    dy = (top + bottom) / 2 * SIZE[1] - (ty + th / 2)
-    return float((dx * dx + dy * dy) ** 0.5)
+    width, height = SIZE
+    box = (left * width, top * height, (right - left) * width, (bottom - top) * height)
+    return centre_error(box, clip.mover[frame])
 
 
 def stored_region(project: Path, ident: int) -> Region:
@@ -95,10 +94,7 @@ def test_the_region_follows_the_square_forward_to_the_out_point_then_backward(
     h.settle()
     shown = [r for r in h.window.annotations.overlay.regions if r.annotation_id == ident]
     assert shown and shown[0].keyframe_here
-    (x0, y0), (x1, y1) = shown[0].points
-    tx, ty, tw, th = square.mover[30]
-    assert abs((x0 + x1) / 2 * SIZE[0] - (tx + tw / 2)) <= 5
-    assert abs((y0 + y1) / 2 * SIZE[1] - (ty + th / 2)) <= 5
+    assert centre_off(Region.still("rectangle", shown[0].points), 30, square) <= 5.0
     # backward from frame 20: no in point, so to the annotation's first frame (4)
     h.controller.show_frame(20)
     h.settle()

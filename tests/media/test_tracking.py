@@ -10,7 +10,7 @@ from critique_app.errors import Cancelled
 from critique_app.media.tracking import TrackedBox, track_box
 from critique_app.progress import Progress
 from critique_app.services.region_tracking import track_region
-from tests.decor_clips import Box, DecorClip, make_decor_clip
+from tests.decor_clips import Box, DecorClip, centre_error, make_decor_clip
 
 
 @pytest.fixture(scope="module")
@@ -25,10 +25,7 @@ def films(tmp_path_factory: pytest.TempPathFactory) -> dict[str, DecorClip]:
 
 
 def off_centre(box: TrackedBox, truth: Box) -> float:
-    tx, ty, tw, th = truth
-    dx = box.x + box.width / 2 - (tx + tw / 2)
-    dy = box.y + box.height / 2 - (ty + th / 2)
-    return float((dx * dx + dy * dy) ** 0.5)
+    return centre_error((box.x, box.y, box.width, box.height), truth)
 
 
 def test_square_followed_forward_within_five_pixels(films: dict[str, DecorClip]) -> None:
