@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PyQt6.QtCore import QPoint, Qt
 
 from critique_app.domain.model import Annotation, FrameRange, Keyframe, Region
 from critique_app.gui.actions import ANNOTATE, find_menu
@@ -17,6 +18,7 @@ from tests.decor_clips import DecorClip, centre_error, make_decor_clip
 from tests.gui.annotation_projects import make_project
 
 SIZE = (640, 360)
+LEFT = Qt.MouseButton.LeftButton
 HANG_GUARD_MS = 300_000  # a guard against a hang, not a time bound
 
 
@@ -95,6 +97,23 @@ def test_the_region_follows_the_square_forward_to_the_out_point_then_backward(
     shown = [r for r in h.window.annotations.overlay.regions if r.annotation_id == ident]
     assert shown and shown[0].keyframe_here
     assert centre_off(Region.still("rectangle", shown[0].points), 30, square) <= 5.0
+    # a drag on frame 30 corrects that keyframe; the frames around keep theirs
+    h.key(Qt.Key.Key_V)
+    overlay = h.window.annotations.overlay
+    rect = overlay.pixel_rect(ident)
+    assert rect is not None
+    centre = rect.center().toPoint()
+    shift = round(0.1 * overlay.picture_rect().width())
+    h.qtbot.mousePress(overlay, LEFT, pos=centre)
+    for step in range(1, 7):
+        h.qtbot.mouseMove(overlay, centre + QPoint(shift * step // 6, 0))
+    h.qtbot.mouseRelease(overlay, LEFT, pos=centre + QPoint(shift, 0))
+    corrected = stored_region(project, ident)
+    assert [k.frame for k in corrected.keyframes] == list(range(20, 37))
+    before = dict(zip([k.frame for k in region.keyframes], region.keyframes, strict=True))
+    after = {k.frame: k for k in corrected.keyframes}
+    assert after[29] == before[29] and after[31] == before[31]
+    assert after[30].points[0][0] - before[30].points[0][0] == pytest.approx(0.1, abs=0.01)
     # backward from frame 20: no in point, so to the annotation's first frame (4)
     h.controller.show_frame(20)
     h.settle()
@@ -102,6 +121,7 @@ def test_the_region_follows_the_square_forward_to_the_out_point_then_backward(
     h.qtbot.waitUntil(lambda: tracker.task is None, timeout=HANG_GUARD_MS)
     region = stored_region(project, ident)
     assert [k.frame for k in region.keyframes] == list(range(4, 37))
+    assert region.keyframes[26] == after[30]  # the correction on frame 30 is kept
     for frame in range(4, 21):
         assert centre_off(region, frame, square) <= 5.0, frame
     # one undoable edit each: undo takes the backward run back, keeps the forward one
