@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from PyQt6.QtCore import QPoint, Qt
 
-from critique_app.domain.model import Annotation, FrameRange, Keyframe, Region
+from critique_app.domain.model import Region
 from critique_app.gui.actions import ANNOTATE, find_menu
 from db.project import open_project
 from tests.conftest import FRAME_WAIT_MS
 from tests.decor_clips import DecorClip, centre_error, make_decor_clip
-from tests.gui.annotation_projects import make_project
+from tests.gui.annotation_projects import make_project, with_square_annotation
 
 SIZE = (640, 360)
 LEFT = Qt.MouseButton.LeftButton
@@ -26,31 +26,6 @@ HANG_GUARD_MS = 300_000  # a guard against a hang, not a time bound
 def square(tmp_path_factory: pytest.TempPathFactory) -> DecorClip:
     folder = tmp_path_factory.mktemp("track-window")
     return make_decor_clip(folder / "square.mp4", frames=48, size=SIZE, mover=(4, 2))
-
-
-def with_square_annotation(folder: Path, clip: DecorClip, frame: int) -> tuple[Path, int]:
-    """The project of the annotation tests plus an annotation on frames 4-44 whose rectangle
-    is drawn around the square on `frame` only."""
-    project = make_project(folder, clip.path)
-    width, height = SIZE
-    x, y, w, h = clip.mover[frame]
-    corners = ((x / width, y / height), ((x + w) / width, (y + h) / height))
-    with open_project(project) as opened:
-        repo = opened.repo
-        film = repo.films()[0]
-        tier = repo.tiers()[0]
-        made = repo.add_annotation(
-            Annotation.create(
-                film.id,
-                tier.id,
-                FrameRange(4, 44),
-                regions=(Region("rectangle", (Keyframe(frame, corners),)),),
-                note="The square walks across the set.",
-                author="Anna",
-            )
-        )
-    assert made.id is not None
-    return project, made.id
 
 
 def centre_off(region: Region, frame: int, clip: DecorClip) -> float:
