@@ -53,17 +53,23 @@ def track_region(
     return track_box(path, frame, box, to, layout=layout, check=progress.check, on_frame=on_frame)
 
 
+def frames_off_the_picture(tracked: TrackedPath) -> list[int]:
+    """Frames where the box had wholly left the picture: they get no keyframe."""
+    return [b.frame for b in tracked.boxes if b.width <= 0 or b.height <= 0]
+
+
 def region_following(region: Region, tracked: TrackedPath) -> Region:
     """`region` with one keyframe per tracked frame (its own keyframes outside the passage
-    are kept): a rectangle or ellipse takes the box; any other outline is moved and scaled
+    are kept; none where the box had left the picture): a rectangle or ellipse takes the box; any other outline is moved and scaled
     with it."""
     width, height = tracked.film_size
     low = min(tracked.start, tracked.end)
     high = max(tracked.start, tracked.end)
     left0, top0, right0, bottom0 = region.bounds(tracked.start)
     keys = {k.frame: k for k in region.keyframes if not low <= k.frame <= high}
+    off = set(frames_off_the_picture(tracked))
     for box in tracked.boxes:
-        if box.width <= 0 or box.height <= 0:
+        if box.frame in off:
             continue
         left, top = box.x / width, box.y / height
         right, bottom = (box.x + box.width) / width, (box.y + box.height) / height

@@ -106,3 +106,25 @@ def test_tracked_boxes_become_the_region_keyframes(films: dict[str, DecorClip]) 
     tx, ty, tw, th = clip.mover[20]
     assert abs((left + right) / 2 * width - (tx + tw / 2)) <= 5
     assert abs((top + bottom) / 2 * height - (ty + th / 2)) <= 5
+
+
+def test_frames_where_the_box_left_the_picture_get_no_keyframe_and_are_named() -> None:
+    from critique_app.domain.model import Region
+    from critique_app.media.tracking import TrackedPath
+    from critique_app.services.region_tracking import frames_off_the_picture, region_following
+
+    tracked = TrackedPath(
+        10,
+        13,
+        (100, 50),
+        [
+            TrackedBox(10, 80, 10, 20, 20, 1.0),
+            TrackedBox(11, 90, 10, 10, 20, 0.4),
+            TrackedBox(12, 100, 10, 0, 20, 0.0),
+            TrackedBox(13, 100, 10, 0, 20, 0.0),
+        ],
+    )
+    assert frames_off_the_picture(tracked) == [12, 13]
+    region = region_following(Region.still("ellipse", [(0.8, 0.2), (1.0, 0.6)], 10), tracked)
+    assert [k.frame for k in region.keyframes] == [10, 11]
+    assert region.keyframes[1].points == ((0.9, 0.2), (1.0, 0.6))

@@ -19,7 +19,7 @@ from critique_app.domain import commands as cmd
 from critique_app.domain.model import Annotation
 from critique_app.gui.window_context import WindowContext
 from critique_app.gui.worker import Task
-from critique_app.i18n import N_, _, format_number
+from critique_app.i18n import N_, _, format_number, ngettext
 from critique_app.progress import Progress
 
 TRACKED = N_("Track region")
@@ -107,7 +107,7 @@ class RegionTracker(QObject):
         return self.task
 
     def _tracked(self, ident: int, tracked: Any) -> None:
-        from critique_app.services.region_tracking import region_following
+        from critique_app.services.region_tracking import frames_off_the_picture, region_following
 
         self.task = None
         project = self.window.session.project
@@ -119,17 +119,27 @@ class RegionTracker(QObject):
         if not self.window.annotations.push(cmd.set_regions(ident, regions, TRACKED)):
             return
         lowest = min(tracked.boxes, key=lambda b: b.confidence)
-        self.window.show_message(
-            _(
-                "The region now follows the picture from frame {first} to {last}; lowest "
-                "confidence {confidence} on frame {frame}. Drag it where it drifted."
-            ).format(
-                first=tracked.start,
-                last=tracked.boxes[-1].frame,
-                confidence=format_number(round(lowest.confidence, 2)),
-                frame=lowest.frame,
-            )
+        said = _(
+            "The region now follows the picture from frame {first} to {last}; lowest "
+            "confidence {confidence} on frame {frame}. Drag it where it drifted."
+        ).format(
+            first=tracked.start,
+            last=tracked.boxes[-1].frame,
+            confidence=format_number(round(lowest.confidence, 2)),
+            frame=lowest.frame,
         )
+        off = frames_off_the_picture(tracked)
+        if off:
+            said += " " + ngettext(
+                "The box left the picture on {count} frame (from frame {frame}): no keyframe "
+                "there.",
+                "The box left the picture on {count} frames (from frame {frame}): no keyframes "
+                "there.",
+                len(off),
+            ).format(count=len(off), frame=off[0])
+        if tracked.problem:
+            said += " " + tracked.problem
+        self.window.show_message(said)
 
     def _failed(self, sentence: str) -> None:
         self.task = None
