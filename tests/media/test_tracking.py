@@ -128,3 +128,7 @@ def test_frames_where_the_box_left_the_picture_get_no_keyframe_and_are_named() -
     region = region_following(Region.still("ellipse", [(0.8, 0.2), (1.0, 0.6)], 10), tracked)
     assert [k.frame for k in region.keyframes] == [10, 11]
     assert region.keyframes[1].points == ((0.9, 0.2), (1.0, 0.6))
+    # an outline is moved and scaled with the box
+    triangle = Region.still("polygon", [(0.8, 0.2), (1.0, 0.2), (0.9, 0.6)], 10)
+    moved = region_following(triangle, tracked).keyframes[1].points
+    assert [c for point in moved for c in point] == pytest.approx([0.9, 0.2, 1.0, 0.2, 0.95, 0.6])
