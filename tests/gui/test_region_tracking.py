@@ -133,3 +133,16 @@ def test_without_a_selected_region_it_says_what_to_do(
     h.window.action_table["track_forward"].trigger()
     assert h.window.region_tracker.task is None
     assert "Select an annotation with a region" in h.window.statusBar().currentMessage()
+
+
+def test_at_the_annotations_last_frame_there_is_nothing_to_track_forward(
+    open_window: Any, square: DecorClip, tmp_path: Path
+) -> None:
+    project, ident = with_square_annotation(tmp_path, square, 44)
+    h = open_window(project)
+    h.window.annotations.select(ident)
+    h.controller.show_frame(44)
+    h.settle()
+    h.window.action_table["track_forward"].trigger()
+    assert h.window.region_tracker.task is None
+    assert "Nothing to track forward" in h.window.statusBar().currentMessage()

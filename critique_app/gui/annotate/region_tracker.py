@@ -79,11 +79,12 @@ class RegionTracker(QObject):
             return None
         to = self.target(annotation, forward)
         if to == here:
-            self.window.show_message(
-                _(
-                    "Frame {frame} is the last frame of annotation #{id} that way: nothing to track."
-                ).format(frame=here, id=annotation.id)
+            ends = (
+                _("Nothing to track forward: annotation #{id} ends on frame {frame}.")
+                if forward
+                else _("Nothing to track backward: annotation #{id} begins on frame {frame}.")
             )
+            self.window.show_message(ends.format(frame=here, id=annotation.id))
             return None
         left, top, right, bottom = annotation.regions[0].bounds(here)
         width, height = info.width, info.height
