@@ -34,6 +34,14 @@ class DecorClip:
     mover: dict[int, Box] = field(default_factory=dict)  # frame -> where the moving square is
 
 
+def centre_error(box: tuple[float, float, float, float], truth: Box) -> float:
+    """How far (film pixels) the centre of `box` (x, y, w, h) is from the centre of `truth`."""
+    x, y, w, h = box
+    tx, ty, tw, th = truth
+    dx, dy = x + w / 2 - (tx + tw / 2), y + h / 2 - (ty + th / 2)
+    return float((dx * dx + dy * dy) ** 0.5)
+
+
 def _smooth_texture(rng: np.random.Generator, height: int, width: int, cell: int) -> np.ndarray:
     """Soft blobs of grey and colour: random cells enlarged with a bicubic filter."""
     coarse = rng.integers(20, 236, (height // cell + 2, width // cell + 2, 3), dtype=np.uint8)

@@ -47,6 +47,7 @@ COMMANDS: dict[str, str] = {
     "reanchor": "reanchor",
     "shots": "shots",
     "lens": "lens",
+    "track": "track",
     "export": "export",
     "import": "import_cmd",
     "agreement": "agreement",

@@ -58,7 +58,7 @@ def register(subparsers: Any) -> None:
     lens.set_defaults(func=run_instability)
 
 
-def _position(text: str, info: Any) -> int:
+def film_position(text: str, info: Any) -> int:
     from critique_app.domain.timecode import parse_position
     from critique_app.errors import UserError
 
@@ -92,8 +92,8 @@ def run_instability(args: argparse.Namespace) -> int:
             )
         )
     info = probe(args.media)
-    first = _position(args.start, info)
-    last = _position(args.end, info) if args.end is not None else info.frame_count - 1
+    first = film_position(args.start, info)
+    last = film_position(args.end, info) if args.end is not None else info.frame_count - 1
     progress = TerminalProgress("instability")
     try:
         result = measure_passage(info.path, first, last, progress)

@@ -141,6 +141,21 @@ SPECS: tuple[ActionSpec, ...] = (
         repeats=False,
     ),
     ActionSpec("tool_freehand", N_("Draw free&hand"), ("D",), ANNOTATE, True, repeats=False),
+    # wired by gui/annotate/region_tracker.py: the selected annotation's region follows the picture
+    ActionSpec(
+        "track_forward",
+        N_("Track the region forward to the &out point"),
+        (),
+        ANNOTATE,
+        repeats=False,
+    ),
+    ActionSpec(
+        "track_backward",
+        N_("Track the region &backward to the in point"),
+        (),
+        ANNOTATE,
+        repeats=False,
+    ),
     ActionSpec(
         "find_annotations", N_("Se&arch annotations…"), ("Ctrl+F",), ANNOTATE, repeats=False
     ),

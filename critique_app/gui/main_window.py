@@ -51,6 +51,7 @@ from critique_app.services.window_presence import bring_forward
 if TYPE_CHECKING:  # what the plug-ins' installers return (gui/plug_ins.py)
     from critique_app.gui.annotate.anchor_keeper import AnchorKeeper
     from critique_app.gui.annotate.annotation_actions import AnnotationWorkbench
+    from critique_app.gui.annotate.region_tracker import RegionTracker
     from critique_app.gui.panels.agreement.agreement_dock import AgreementDock
     from critique_app.gui.panels.compare.compare_dock import Comparer
     from critique_app.gui.panels.copies.copy_dialog import CopyMover
@@ -113,6 +114,7 @@ class MainWindow(QMainWindow):
     agreement: AgreementDock
     compare: Comparer
     instability: InstabilityLens
+    region_tracker: RegionTracker
     project_commands: ProjectCommands
     films: FilmsDock
     preferences: Preferences

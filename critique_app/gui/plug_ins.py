@@ -15,6 +15,7 @@ from typing import Protocol
 
 from critique_app.gui.annotate.anchor_keeper import install_anchor_keeper
 from critique_app.gui.annotate.annotation_actions import install_annotation_tools
+from critique_app.gui.annotate.region_tracker import install_region_tracker
 from critique_app.gui.panels.agreement.agreement_dock import install_agreement
 from critique_app.gui.panels.compare.compare_dock import install_compare
 from critique_app.gui.panels.copies.copy_dialog import install_copy_mover
@@ -54,6 +55,7 @@ PLUG_INS: tuple[PlugIn, ...] = (
     PlugIn("agreement", install_agreement),  # Panels ▸ Agreement: where a class differs
     PlugIn("compare", install_compare),  # View ▸ Compare with…, the compare panel
     PlugIn("instability", install_instability_lens),  # View ▸ Instability lens: heat, panel
+    PlugIn("region_tracker", install_region_tracker),  # Annotate ▸ Track the region forward…
     PlugIn("project_commands", install_project_commands),  # File ▸ New, Recent, Copy, Close
     PlugIn("films", install_films),  # Panels ▸ Films: the project's films
     PlugIn("preferences", install_preferences),  # Edit ▸ Preferences…

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMenuBar, QWidget
 
+from critique_app.domain.commands import Command
 from critique_app.domain.model import FrameRange, Region
 
 if TYPE_CHECKING:  # names for mypy only: importing this module loads none of the window
@@ -36,6 +37,10 @@ class AnnotationTools(Protocol):
     @property
     def annotator(self) -> str:
         """Who new annotations are by (the name in Preferences first)."""
+        ...
+
+    def push(self, command: Command) -> bool:
+        """Run one edit on the project's undo stack; False (and a sentence shown) when refused."""
         ...
 
     def create(

@@ -102,6 +102,17 @@ def open_video(path: str | Path) -> tuple[av.container.InputContainer, av.VideoS
     return container, stream
 
 
+def check_frames(path: Path, layout: StreamLayout, *frames: int) -> None:
+    """Raise a UserError naming the first of `frames` the film does not have."""
+    for frame in frames:
+        if not 0 <= frame < layout.frame_count:
+            raise UserError(
+                _("{path} has frames 0 to {last}; frame {index} does not exist.").format(
+                    path=path, last=layout.frame_count - 1, index=frame
+                )
+            )
+
+
 def read_layout(path: str | Path) -> StreamLayout:
     """Packet timestamps in presentation order and keyframe positions, by demuxing only."""
     container, stream = open_video(path)

@@ -83,12 +83,12 @@ class InstabilityResult:
     problem: str | None = None  # the file broke off early: what was measured is kept
 
 
-def work_size(width: int, height: int) -> tuple[int, int]:
-    """The reduced size the lens computes at: WORK_WIDTH wide (never enlarged), even sides."""
-    if width <= WORK_WIDTH:
+def work_size(width: int, height: int, widest: int = WORK_WIDTH) -> tuple[int, int]:
+    """The reduced size a lens computes at: `widest` wide (never enlarged), even sides."""
+    if width <= widest:
         w, h = width, height
     else:
-        w, h = WORK_WIDTH, round(height * WORK_WIDTH / width)
+        w, h = widest, round(height * widest / width)
     return max(2, w - w % 2), max(2, h - h % 2)
 
 

@@ -11,7 +11,7 @@ from numpy.typing import NDArray
 
 from critique_app.errors import UserError
 from critique_app.i18n import _
-from critique_app.media.grey_frames import read_layout
+from critique_app.media.grey_frames import check_frames, read_layout
 from critique_app.media.instability import (
     HOT_LEVEL,
     InstabilityResult,
@@ -37,14 +37,7 @@ def measure_passage(
     """Frames first..last (inclusive) of a film, each against the one before it."""
     path = Path(path)
     layout = read_layout(path)
-    count = layout.frame_count
-    for frame in (first, last):
-        if not 0 <= frame < count:
-            raise UserError(
-                _("{path} has frames 0 to {last}; frame {index} does not exist.").format(
-                    path=path, last=count - 1, index=frame
-                )
-            )
+    check_frames(path, layout, first, last)
     if last < first:
         raise UserError(
             _("The passage ends (frame {last}) before it starts (frame {first}).").format(

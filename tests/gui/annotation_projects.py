@@ -6,10 +6,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from critique_app.domain.model import Annotation, FrameRange
+from critique_app.domain.model import Annotation, FrameRange, Keyframe, Region
 from critique_app.domain.vocabulary import parse_vocabulary
 from critique_app.services.films import add_film
 from db.project import open_project
+from tests.decor_clips import DecorClip
 
 VOCABULARY = {
     "format": "critique-vocabulary",
@@ -103,3 +104,26 @@ def make_project(folder: Path, clip: Path, name: str = "study.critique") -> Path
             )
         )
     return path
+
+
+def with_square_annotation(folder: Path, clip: DecorClip, frame: int) -> tuple[Path, int]:
+    """The project above on a film of tests/decor_clips.py with a moving square, plus an
+    annotation on frames 4-44 whose rectangle is drawn around the square on `frame` only."""
+    project = make_project(folder, clip.path)
+    width, height = clip.size
+    x, y, w, h = clip.mover[frame]
+    corners = ((x / width, y / height), ((x + w) / width, (y + h) / height))
+    with open_project(project) as opened:
+        repo = opened.repo
+        made = repo.add_annotation(
+            Annotation.create(
+                repo.films()[0].id,
+                repo.tiers()[0].id,
+                FrameRange(4, 44),
+                regions=(Region("rectangle", (Keyframe(frame, corners),)),),
+                note="The square walks across the set.",
+                author="Anna",
+            )
+        )
+    assert made.id is not None
+    return project, made.id

@@ -117,7 +117,7 @@ class AnnotationWorkbench(QObject):
         if panels is not None:  # keep Panels last
             bar.insertMenu(panels.menuAction(), menu)
         for name, action in self.actions.items():
-            if name in ("tool_select", "find_annotations", "edit_vocabulary"):
+            if name in ("tool_select", "track_forward", "find_annotations", "edit_vocabulary"):
                 menu.addSeparator()
             menu.addAction(action)
 
