@@ -67,6 +67,9 @@ def parsers() -> list[tuple[str, argparse.ArgumentParser]]:
     return found
 
 
+SEPARATORS = r"[\s\[\]{}(),|=:]+|\.\.\."  # between the words of a --help
+
+
 def not_text(parser: argparse.ArgumentParser) -> set[str]:
     """What a --help shows that is not text to translate: the program and command names,
     option strings, metavars and choices (values typed as they are)."""
@@ -77,7 +80,8 @@ def not_text(parser: argparse.ArgumentParser) -> set[str]:
             tokens.update(action.option_strings)
             for value in (action.metavar, action.dest.upper() if action.dest else None):
                 if value:
-                    tokens.update(re.split(r"[|\s\[\]]+", str(value)))
+                    # split as the help's words are (a metavar such as x,y,w,h)
+                    tokens.update(re.split(SEPARATORS, str(value)))
             if action.choices:
                 tokens.update(str(c) for c in action.choices)
     # file extensions, the same in every language (import's list of formats)
@@ -98,7 +102,7 @@ def leftover_words(text: str, allowed: set[str]) -> list[str]:
     """Words outside the wrapped spans that are not option names, metavars or commands."""
     rest = unwrapped(text)
     words = []
-    for token in re.split(r"[\s\[\]{}(),|=:]+|\.\.\.", rest):
+    for token in re.split(SEPARATORS, rest):
         token = token.strip(".")
         if token and token not in allowed and WORD.search(token):
             words.append(token)
