@@ -24,6 +24,7 @@ from critique_app.domain.rhythm import (
     MORPH,
     ShotStatistics,
     Transition,
+    kind_name,
     shot_boundaries,
 )
 from critique_app.errors import UserError
@@ -42,17 +43,6 @@ COLOURS = {
     MORPH: "#c0307a",
 }
 FORMATS = (".svg", ".png")
-
-
-def kind_name(kind: str) -> str:
-    """The kind as the legend writes it."""
-    return {
-        CUT: _("cut"),
-        DISSOLVE: _("dissolve"),
-        FADE_OUT: _("fade out"),
-        FADE_IN: _("fade in"),
-        MORPH: _("morph"),
-    }[kind]
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,21 @@ import math
 from dataclasses import dataclass
 from fractions import Fraction
 
+from critique_app.i18n import _
+
 CUT, DISSOLVE, FADE_OUT, FADE_IN, MORPH = "cut", "dissolve", "fade_out", "fade_in", "morph"
 KINDS = (CUT, DISSOLVE, FADE_OUT, FADE_IN, MORPH)
+
+
+def kind_name(kind: str) -> str:
+    """A transition's kind in words, as the plot's legend, the timeline and the panels say it."""
+    return {
+        CUT: _("cut"),
+        DISSOLVE: _("dissolve"),
+        FADE_OUT: _("fade out"),
+        FADE_IN: _("fade in"),
+        MORPH: _("morph"),
+    }[kind]
 
 
 @dataclass(frozen=True)
@@ -67,6 +80,12 @@ def shot_spans(starts: list[int], frame_count: int) -> list[tuple[int, int]]:
     firsts = [0, *[s for s in starts if 0 < s < frame_count]]
     lasts = [s - 1 for s in firsts[1:]] + [frame_count - 1]
     return list(zip(firsts, lasts, strict=True))
+
+
+def spans_within(spans: list[tuple[int, int]], first: int, last: int) -> list[tuple[int, int]]:
+    """The shots of a passage (frames first..last): those it overlaps, cut to its ends (a
+    passage that starts mid-shot counts that shot from its in point, as a viewer sees it)."""
+    return [(max(a, first), min(b, last)) for a, b in spans if b >= first and a <= last]
 
 
 @dataclass(frozen=True)

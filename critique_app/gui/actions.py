@@ -108,6 +108,14 @@ SPECS: tuple[ActionSpec, ...] = (
         "View",
         repeats=False,
     ),
+    # wired by gui/panels/lenses/rhythm_lane.py: the montage lens's bars on the timeline
+    ActionSpec(
+        "rhythm_lane",
+        N_("&Rhythm lane: a bar per shot on the timeline"),
+        (),
+        "View",
+        repeats=False,
+    ),
     ActionSpec("reset_layout", N_("Reset layout"), (), "View", repeats=False),
     # The Annotate menu: built and wired by gui/annotate/annotation_actions.py (the tools form a group).
     ActionSpec(
