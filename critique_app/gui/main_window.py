@@ -26,7 +26,7 @@ from PyQt6.QtWidgets import (
 
 from critique_app.errors import UserError
 from critique_app.gui import file_dialogs
-from critique_app.gui.actions import MENUS, ActionCollection, add_menu
+from critique_app.gui.actions import MENUS, ActionCollection, add_menu, add_submenu
 from critique_app.gui.format_filters import import_encodings, import_filter, import_tip
 from critique_app.gui.keys.focus_rules import FocusRules
 from critique_app.gui.keys.help_menu import install_help
@@ -199,8 +199,11 @@ class MainWindow(QMainWindow):
         for title in MENUS:
             menu = add_menu(bar, title)
             assert menu is not None
-            for action in self.action_table.in_menu(title):
-                menu.addAction(action)
+            for entry in self.action_table.entries(title):
+                if isinstance(entry, str):  # a submenu: View ▸ Lenses
+                    add_submenu(menu, entry).addActions(self.action_table.in_menu(entry))
+                else:
+                    menu.addAction(entry)
         # QMenu | None as WindowContext declares it (the Protocol reads it as writable)
         self.panels_menu: QMenu | None = add_menu(bar, "Panels")
         self.help_menu = install_help(self, self.action_table)  # last: others go before Panels

@@ -54,7 +54,9 @@ PLUG_INS: tuple[PlugIn, ...] = (
     PlugIn("screening", install_screening),  # File ▸ Screen a folder…, the Screening panel
     PlugIn("agreement", install_agreement),  # Panels ▸ Agreement: where a class differs
     PlugIn("compare", install_compare),  # View ▸ Compare with…, the compare panel
-    PlugIn("instability", install_instability_lens),  # View ▸ Instability lens: heat, panel
+    PlugIn(
+        "instability", install_instability_lens
+    ),  # View ▸ Lenses ▸ Instability lens: heat, panel
     PlugIn("rhythm", install_rhythm_lane),  # View ▸ Lenses ▸ Rhythm lane: a bar per shot
     PlugIn("project_commands", install_project_commands),  # File ▸ New, Recent, Copy, Close
     PlugIn("films", install_films),  # Panels ▸ Films: the project's films
