@@ -126,3 +126,18 @@ def shot_statistics(frames: list[int], rate: Fraction) -> ShotStatistics:
         longest_seconds=seconds[-1],
         cv=spread / mean if mean else 0.0,
     )
+
+
+HISTOGRAM_BINS = 12
+
+
+def length_histogram(seconds: list[float], top: float, bins: int = HISTOGRAM_BINS) -> list[int]:
+    """How many shots last each of `bins` equal steps of 0 to `top` seconds (give two films
+    the longer of their longest shots, and their histograms read on one scale); a shot of
+    exactly `top` seconds counts in the last step."""
+    counts = [0] * bins
+    if top <= 0:
+        return counts
+    for s in seconds:
+        counts[min(bins - 1, max(0, int(s / top * bins)))] += 1
+    return counts

@@ -117,6 +117,14 @@ SPECS: tuple[ActionSpec, ...] = (
         LENSES,
         repeats=False,
     ),
+    # wired by gui/panels/lenses/rhythm_compare.py
+    ActionSpec(
+        "compare_rhythm",
+        N_("&Compare the rhythm of two films or passages…"),
+        (),
+        LENSES,
+        repeats=False,
+    ),
     ActionSpec("reset_layout", N_("Reset layout"), (), "View", repeats=False),
     # The Annotate menu: built and wired by gui/annotate/annotation_actions.py (the tools form a group).
     ActionSpec(

@@ -57,6 +57,7 @@ if TYPE_CHECKING:  # what the plug-ins' installers return (gui/plug_ins.py)
     from critique_app.gui.panels.exports.annotation_export import AnnotationExport
     from critique_app.gui.panels.films.films_dock import FilmsDock
     from critique_app.gui.panels.lenses.instability_dock import InstabilityLens
+    from critique_app.gui.panels.lenses.rhythm_compare import RhythmComparison
     from critique_app.gui.panels.lenses.rhythm_lane import RhythmLane
     from critique_app.gui.panels.matches.matches_dock import MatchesDock
     from critique_app.gui.panels.provenance.provenance_dock import ProvenanceDock
@@ -115,6 +116,7 @@ class MainWindow(QMainWindow):
     compare: Comparer
     instability: InstabilityLens
     rhythm: RhythmLane
+    rhythm_comparison: RhythmComparison
     project_commands: ProjectCommands
     films: FilmsDock
     preferences: Preferences

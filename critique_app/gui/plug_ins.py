@@ -21,6 +21,7 @@ from critique_app.gui.panels.copies.copy_dialog import install_copy_mover
 from critique_app.gui.panels.exports.annotation_export import install_annotation_export
 from critique_app.gui.panels.films.films_dock import FilmsWindow, install_films
 from critique_app.gui.panels.lenses.instability_dock import install_instability_lens
+from critique_app.gui.panels.lenses.rhythm_compare import install_rhythm_comparison
 from critique_app.gui.panels.lenses.rhythm_lane import install_rhythm_lane
 from critique_app.gui.panels.matches.matches_dock import MatchesWindow, install_matches
 from critique_app.gui.panels.provenance.provenance_dock import install_provenance
@@ -58,6 +59,7 @@ PLUG_INS: tuple[PlugIn, ...] = (
         "instability", install_instability_lens
     ),  # View ▸ Lenses ▸ Instability lens: heat, panel
     PlugIn("rhythm", install_rhythm_lane),  # View ▸ Lenses ▸ Rhythm lane: a bar per shot
+    PlugIn("rhythm_comparison", install_rhythm_comparison),  # View ▸ Lenses ▸ Compare the rhythm
     PlugIn("project_commands", install_project_commands),  # File ▸ New, Recent, Copy, Close
     PlugIn("films", install_films),  # Panels ▸ Films: the project's films
     PlugIn("preferences", install_preferences),  # Edit ▸ Preferences…

@@ -61,3 +61,18 @@ def measure_rhythm(path: str | Path, progress: Progress = NO_PROGRESS) -> FilmRh
 
     info = probe(path)
     return rhythm_of(detect_shots(info.path, progress), info.rate)
+
+
+def measure_rhythms(
+    sides: list[tuple[str, tuple[int, int] | None]], progress: Progress = NO_PROGRESS
+) -> list[FilmRhythm]:
+    """The rhythm of each (film, passage or None for the whole film), each film decoded once
+    (two passages of one film compared: one decode)."""
+    measured: dict[str, FilmRhythm] = {}
+    out = []
+    for path, passage in sides:
+        if path not in measured:
+            measured[path] = measure_rhythm(path, progress)
+        whole = measured[path]
+        out.append(whole.passage(*passage) if passage is not None else whole)
+    return out

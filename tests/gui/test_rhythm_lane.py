@@ -12,12 +12,7 @@ import pytest
 
 from critique_app.gui.colours import FIRST_SHOT, TRANSITION_COLOURS
 from critique_app.gui.timeline.timeline import BAR_LANE, RULER, THUMBS
-from tests.media.montage_films import FRAMES, SHOT_STARTS, TRUTH, make_montage_film
-
-
-@pytest.fixture(scope="module")
-def montage(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_montage_film(tmp_path_factory.mktemp("rhythm-lane"))
+from tests.media.montage_films import FRAMES, SHOT_STARTS, TRUTH
 
 
 def shown_lane(h: Any) -> Any:
