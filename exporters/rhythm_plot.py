@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import BinaryIO
 from xml.sax.saxutils import escape
 
 from critique_app.domain.rhythm import (
@@ -201,8 +202,8 @@ def to_svg(shapes: list[Shape]) -> str:
     return "\n".join(out) + "\n"
 
 
-def to_png(shapes: list[Shape], path: Path) -> None:
-    """The shapes painted by Pillow."""
+def to_png(shapes: list[Shape], path: Path | BinaryIO) -> None:
+    """The shapes painted by Pillow (into a file, or a handout's buffer)."""
     from PIL import Image, ImageDraw, ImageFont
 
     image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
@@ -264,3 +265,18 @@ def write_rhythm_plot(
             )
         ) from err
     return path
+
+
+def rhythm_png(
+    title: str,
+    spans: list[tuple[int, int]],
+    transitions: list[Transition],
+    statistics: ShotStatistics,
+    rate: Fraction,
+) -> bytes:
+    """The plot `shots --plot OUT.png` writes, as PNG bytes (a handout embeds it)."""
+    import io
+
+    buffer = io.BytesIO()
+    to_png(layout(title, spans, transitions, statistics, rate), buffer)
+    return buffer.getvalue()

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from critique_app.domain.rhythm import (
     ShotStatistics,
@@ -18,8 +19,13 @@ from critique_app.domain.rhythm import (
     shot_statistics,
     spans_within,
 )
+from critique_app.errors import UserError
+from critique_app.i18n import _
 from critique_app.progress import NO_PROGRESS, Progress
 from critique_app.services.fingerprinting import ShotList, detect_shots
+
+if TYPE_CHECKING:
+    from exporters.document import ExportDocument
 
 
 @dataclass(frozen=True)
@@ -76,3 +82,25 @@ def measure_rhythms(
         whole = measured[path]
         out.append(whole.passage(*passage) if passage is not None else whole)
     return out
+
+
+def with_rhythm(doc: ExportDocument, progress: Progress = NO_PROGRESS) -> ExportDocument:
+    """A handout document with each of its films' rhythm plot (`export --rhythm`): the drawing
+    of `shots --plot`, one decode per film."""
+    from dataclasses import replace
+
+    from exporters.document import RhythmPlot
+    from exporters.rhythm_plot import rhythm_png
+
+    plots = []
+    for film in doc.films:
+        if not Path(film.path).is_file():
+            raise UserError(
+                _("The film {path} is missing: relink it in the project before exporting.").format(
+                    path=film.path
+                )
+            )
+        found = measure_rhythm(film.path, progress)
+        png = rhythm_png(film.title, found.spans, found.transitions, found.statistics, found.rate)
+        plots.append(RhythmPlot(film.title, png, found.statistics.shots))
+    return replace(doc, rhythms=tuple(plots))
