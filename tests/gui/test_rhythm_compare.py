@@ -52,7 +52,8 @@ def test_the_panel_shows_the_figures_of_shots_json_side_by_side(
     for column, statistics in enumerate((whole, passage)):
         shown = [table.item(row, column).text() for row in range(table.rowCount())]
         assert shown == [value for _what, value in figures(statistics)]
-    assert table.horizontalHeaderItem(1).text() == "Coded clip, frames 120–299"
+    assert table.horizontalHeaderItem(1).toolTip() == "Coded clip, frames 120–299"
+    assert panel.summary.text() == "A: Coded clip. B: Coded clip, frames 120–299."
     assert table.verticalHeaderItem(1).text() == "Average shot length (ASL)"
     counts = [panel.histograms[side].counts for side in ("A", "B")]
     assert [sum(c) for c in counts] == [whole.shots, passage.shots]

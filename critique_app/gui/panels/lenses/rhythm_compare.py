@@ -21,6 +21,7 @@ from PyQt6.QtWidgets import (
     QDockWidget,
     QGridLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QTableWidget,
@@ -124,11 +125,20 @@ class RhythmSide(QWidget):
     def __init__(self, name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.films = QComboBox()
+        # long titles must not widen the window: the list shows them whole when it opens
+        self.films.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.films.setMinimumContentsLength(12)
         self.films.setObjectName(f"RhythmFilm{name}")
-        self.passage = QCheckBox(_("Only the in → out passage of the film on screen"))
+        self.passage = QCheckBox(_("Only in → out"))
+        self.passage.setToolTip(_("Only the in → out passage of the film on screen"))
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.films)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(name))  # the side's letter, as the figures' column says it
+        row.addWidget(self.films, 1)
+        column.addLayout(row)
         column.addWidget(self.passage)
 
     def set_films(self, films: list[tuple[str, str]]) -> None:
@@ -190,7 +200,12 @@ class RhythmComparePanel(QWidget):
         column.addWidget(self.table, 1)
 
     def show_rhythms(self, titles: list[str], rhythms: list[Any]) -> None:
-        self.table.setHorizontalHeaderLabels(titles)
+        # the columns are A and B (as the sides above); their whole titles in the tooltips
+        self.table.setHorizontalHeaderLabels(list(SIDES))
+        for n, title in enumerate(titles):
+            header = self.table.horizontalHeaderItem(n)
+            if header is not None:
+                header.setToolTip(title)
         rows = [figures(r.statistics) for r in rhythms]
         self.table.setVerticalHeaderLabels([what for what, _value in rows[0]])
         for n, side in enumerate(rows):
@@ -198,7 +213,7 @@ class RhythmComparePanel(QWidget):
                 item = QTableWidgetItem(value)
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, n, item)
-        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)  # type: ignore[union-attr]
         top = max(r.statistics.longest_seconds for r in rhythms)
         counts = [length_histogram(r.lengths_seconds(), top) for r in rhythms]
         tallest = max(max(c, default=0) for c in counts)
@@ -306,7 +321,7 @@ class RhythmComparison(QObject):
         assert self.panel is not None
         self.panel.show_rhythms(titles, rhythms)
         self.panel.summary.setText(
-            _("{first} and {second}, side by side.").format(first=titles[0], second=titles[1])
+            _("A: {first}. B: {second}.").format(first=titles[0], second=titles[1])
         )
 
     def _failed(self, sentence: str) -> None:
