@@ -57,3 +57,16 @@ def test_a_bar_per_shot_as_long_as_the_shot_coloured_by_its_transition(
     h.opened()
     h.qtbot.waitUntil(lambda: h.controller.path == clip)
     assert "rhythm" not in canvas.lanes and h.window.rhythm.rhythm is None
+
+
+def test_cancel_stops_finding_the_shots_and_leaves_no_lane(open_window: Any, montage: Path) -> None:
+    h = open_window(montage)
+    messages: list[str] = []
+    h.window.statusBar().messageChanged.connect(lambda text: messages.append(text))
+    h.window.action_table["rhythm_lane"].trigger()
+    task = h.window.rhythm.task
+    assert task is not None
+    task.cancel()  # the task bar's Cancel
+    h.qtbot.waitUntil(lambda: task.delivered and not task.running, timeout=300_000)
+    assert "rhythm" not in h.window.timeline.canvas.lanes and h.window.rhythm.rhythm is None
+    assert "Finding the shots cancelled." in messages
