@@ -36,7 +36,7 @@ from critique_app.gui.file_dialogs import open_file
 from critique_app.gui.panels.compare.compare_dock import A_FILE, FILMS
 from critique_app.gui.window_context import WindowContext
 from critique_app.gui.worker import Task
-from critique_app.i18n import N_, _, format_number
+from critique_app.i18n import N_, _, format_number, ngettext
 from critique_app.progress import Progress
 
 PANEL = N_("Rhythm comparison")
@@ -83,9 +83,11 @@ class LengthHistogram(QWidget):
         self.counts, self.top, self.tallest = counts, top, max(1, tallest)
         total = sum(counts)
         self.setToolTip(
-            _("{count} shots, from 0 to {seconds} s in {steps} equal steps").format(
-                count=total, seconds=format_number(round(top, 2)), steps=len(counts)
-            )
+            ngettext(
+                "{count} shot, from 0 to {seconds} s in {steps} equal steps",
+                "{count} shots, from 0 to {seconds} s in {steps} equal steps",
+                total,
+            ).format(count=total, seconds=format_number(round(top, 2)), steps=len(counts))
             if counts
             else ""
         )
