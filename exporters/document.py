@@ -95,6 +95,36 @@ class AgreementSummary:
 
 
 @dataclass(frozen=True)
+class RhythmPlot:
+    """A film's rhythm plot for a handout (`export --rhythm`): the drawing of `shots --plot`."""
+
+    film: str  # the film's title
+    png: bytes  # exporters/rhythm_plot.py, 1000 x 380 pixels
+    shots: int
+
+    @property
+    def caption(self) -> str:
+        return rhythm_caption(self)
+
+    @property
+    def data_uri(self) -> str:
+        import base64
+
+        return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
+
+
+def rhythm_caption(plot: RhythmPlot) -> str:
+    """What a handout writes under a rhythm plot (the HTML and the PDF alike)."""
+    return i18n.ngettext(
+        "{film}: {count} shot; each bar hangs as long as its shot lasts, coloured by the "
+        "transition that begins it.",
+        "{film}: {count} shots; each bar hangs as long as its shot lasts, coloured by the "
+        "transition that begins it.",
+        plot.shots,
+    ).format(film=plot.film, count=plot.shots)
+
+
+@dataclass(frozen=True)
 class ExportItem:
     """One passage: a frame range of a film, usually an annotation, with a prompt."""
 
@@ -158,6 +188,7 @@ class ExportDocument:
     # Every vocabulary the items' categories or the tiers' types use (ELAN writes them all).
     vocabularies: tuple[Vocabulary, ...] = ()
     agreement: tuple[AgreementSummary, ...] = ()  # optional section: the class's agreement
+    rhythms: tuple[RhythmPlot, ...] = ()  # optional section: each film's rhythm plot
 
     @property
     def films(self) -> list[Film]:

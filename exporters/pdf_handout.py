@@ -34,7 +34,7 @@ from reportlab.platypus import (
 
 from critique_app import __version__, i18n
 from critique_app.i18n import _, ngettext
-from exporters.document import ExportContext, ExportDocument
+from exporters.document import ExportContext, ExportDocument, rhythm_caption
 from exporters.safe_text import markdown_paragraphs, plain
 from exporters.stills import SpooledStill, StillSpool, spool_in_decode_order
 from exporters.views import KIND_LABELS, film_views, item_view
@@ -284,6 +284,7 @@ def build_story(
     story.append(PageBreak())
     for item, still in zip(doc.items, stills, strict=True):
         story += _item(item, still, ctx, s, width)
+    story += _rhythms(doc, s, width)
     story += _agreement(doc, s, width)
     story.append(Spacer(1, 8 * mm))
     story.append(
@@ -398,6 +399,22 @@ def _still_caption(v: Any) -> str:
         return caption
     regions = ngettext("{count} region outlined", "{count} regions outlined", v.regions)
     return f"{caption} · {regions.format(count=v.regions)}"
+
+
+def _rhythms(doc: ExportDocument, s: dict[str, ParagraphStyle], width: float) -> list[Any]:
+    """The optional section of rhythm plots (`export --rhythm`): one plot per film."""
+    if not doc.rhythms:
+        return []
+    story: list[Any] = [
+        CondPageBreak(80 * mm),
+        Paragraph(plain(_("Rhythm of the montage").upper()), s["h2"]),
+    ]
+    for r in doc.rhythms:
+        # the plot is 1000 x 380 pixels: drawn across the text width
+        story.append(Image(io.BytesIO(r.png), width=width, height=width * 380 / 1000))
+        story.append(Paragraph(plain(rhythm_caption(r)), s["caption"]))
+        story.append(Spacer(1, 5 * mm))
+    return story
 
 
 def _agreement(doc: ExportDocument, s: dict[str, ParagraphStyle], width: float) -> list[Any]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import BinaryIO
 from xml.sax.saxutils import escape
 
 from critique_app.domain.rhythm import (
@@ -24,6 +25,7 @@ from critique_app.domain.rhythm import (
     MORPH,
     ShotStatistics,
     Transition,
+    kind_name,
     shot_boundaries,
 )
 from critique_app.errors import UserError
@@ -42,17 +44,6 @@ COLOURS = {
     MORPH: "#c0307a",
 }
 FORMATS = (".svg", ".png")
-
-
-def kind_name(kind: str) -> str:
-    """The kind as the legend writes it."""
-    return {
-        CUT: _("cut"),
-        DISSOLVE: _("dissolve"),
-        FADE_OUT: _("fade out"),
-        FADE_IN: _("fade in"),
-        MORPH: _("morph"),
-    }[kind]
 
 
 @dataclass(frozen=True)
@@ -211,8 +202,8 @@ def to_svg(shapes: list[Shape]) -> str:
     return "\n".join(out) + "\n"
 
 
-def to_png(shapes: list[Shape], path: Path) -> None:
-    """The shapes painted by Pillow."""
+def to_png(shapes: list[Shape], path: Path | BinaryIO) -> None:
+    """The shapes painted by Pillow (into a file, or a handout's buffer)."""
     from PIL import Image, ImageDraw, ImageFont
 
     image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
@@ -274,3 +265,18 @@ def write_rhythm_plot(
             )
         ) from err
     return path
+
+
+def rhythm_png(
+    title: str,
+    spans: list[tuple[int, int]],
+    transitions: list[Transition],
+    statistics: ShotStatistics,
+    rate: Fraction,
+) -> bytes:
+    """The plot `shots --plot OUT.png` writes, as PNG bytes (a handout embeds it)."""
+    import io
+
+    buffer = io.BytesIO()
+    to_png(layout(title, spans, transitions, statistics, rate), buffer)
+    return buffer.getvalue()

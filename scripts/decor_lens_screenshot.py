@@ -1,4 +1,4 @@
-"""The screenshot of View ▸ Instability lens for docs/decor-lens.md and the README.
+"""The screenshot of View ▸ Lenses ▸ Instability lens for docs/decor-lens.md and the README.
 
     .venv/bin/python scripts/decor_lens_screenshot.py [--out docs/decor-lens-window.png]
 

@@ -74,6 +74,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
     )
     parser.add_argument(
+        "--rhythm",
+        action="store_true",
+        help=_(
+            "html, pdf: add each film's rhythm plot (shot lengths over its time, as shots "
+            "--plot draws it)"
+        ),
+    )
+    parser.add_argument(
+        "--heat",
+        action="store_true",
+        help=_(
+            "html, pdf: each still beside the same frame under the instability lens's heat "
+            "(where the picture changes without moving)"
+        ),
+    )
+    parser.add_argument(
         "--language",
         choices=list(LANGUAGES),
         default=None,
@@ -116,6 +132,22 @@ def run(args: argparse.Namespace) -> int:
             from critique_app.services.agreement import with_agreement
 
             doc = with_agreement(project, doc, args.agreement)
+        for flag, asked in (("--rhythm", args.rhythm), ("--heat", args.heat)):
+            if asked and args.format not in ("html", "pdf"):
+                raise UserError(
+                    _(
+                        "{flag} adds pictures to the html and pdf handouts; the {format} format "
+                        "has no place for them."
+                    ).format(flag=flag, format=args.format)
+                )
+        if args.rhythm:
+            from critique_app.services.rhythm import with_rhythm
+
+            finding = TerminalProgress("export --rhythm")
+            try:
+                doc = with_rhythm(doc, finding)
+            finally:
+                finding.finish()
         signer = None
         if args.format in ("clips", "pack"):
             signer = service.configured_signer(project, args.sign_with)
@@ -124,7 +156,13 @@ def run(args: argparse.Namespace) -> int:
         progress = TerminalProgress(f"export {args.format}")
         try:
             done = service.export_files(
-                doc, args.format, args.output, progress, signer=signer, language=language
+                doc,
+                args.format,
+                args.output,
+                progress,
+                signer=signer,
+                language=language,
+                heat=args.heat,
             )
         finally:
             progress.finish()

@@ -42,13 +42,13 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from critique_app.domain.rhythm import shot_spans, shot_starts, shot_statistics
     from critique_app.domain.timecode import frame_to_smpte
     from critique_app.media.probe import probe
     from critique_app.media.shots import METHOD
     from critique_app.media.transitions import METHOD as TRANSITION_METHOD
     from critique_app.progress import TerminalProgress
     from critique_app.services.fingerprinting import detect_shots
+    from critique_app.services.rhythm import rhythm_of
 
     info = probe(args.media)
     progress = TerminalProgress("shots")
@@ -60,10 +60,8 @@ def run(args: argparse.Namespace) -> int:
     def tc(frame: int) -> str:
         return frame_to_smpte(frame, info.rate, drop_frame=info.drop_frame, start=info.start_frame)
 
-    # shots end at every transition: at a cut, in the middle of a dissolve or a morph, in the
-    # middle of a fade out into a fade in (domain/rhythm.py)
-    spans = shot_spans(shot_starts(found.transitions), found.frame_count)
-    statistics = shot_statistics([b - a + 1 for a, b in spans], info.rate)
+    rhythm = rhythm_of(found, info.rate)
+    spans, statistics = rhythm.spans, rhythm.statistics
     shots = [
         {
             "shot": n + 1,

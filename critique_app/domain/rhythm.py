@@ -20,8 +20,21 @@ import math
 from dataclasses import dataclass
 from fractions import Fraction
 
+from critique_app.i18n import _
+
 CUT, DISSOLVE, FADE_OUT, FADE_IN, MORPH = "cut", "dissolve", "fade_out", "fade_in", "morph"
 KINDS = (CUT, DISSOLVE, FADE_OUT, FADE_IN, MORPH)
+
+
+def kind_name(kind: str) -> str:
+    """A transition's kind in words, as the plot's legend, the timeline and the panels say it."""
+    return {
+        CUT: _("cut"),
+        DISSOLVE: _("dissolve"),
+        FADE_OUT: _("fade out"),
+        FADE_IN: _("fade in"),
+        MORPH: _("morph"),
+    }[kind]
 
 
 @dataclass(frozen=True)
@@ -69,6 +82,12 @@ def shot_spans(starts: list[int], frame_count: int) -> list[tuple[int, int]]:
     return list(zip(firsts, lasts, strict=True))
 
 
+def spans_within(spans: list[tuple[int, int]], first: int, last: int) -> list[tuple[int, int]]:
+    """The shots of a passage (frames first..last): those it overlaps, cut to its ends (a
+    passage that starts mid-shot counts that shot from its in point, as a viewer sees it)."""
+    return [(max(a, first), min(b, last)) for a, b in spans if b >= first and a <= last]
+
+
 @dataclass(frozen=True)
 class ShotStatistics:
     shots: int
@@ -107,3 +126,18 @@ def shot_statistics(frames: list[int], rate: Fraction) -> ShotStatistics:
         longest_seconds=seconds[-1],
         cv=spread / mean if mean else 0.0,
     )
+
+
+HISTOGRAM_BINS = 12
+
+
+def length_histogram(seconds: list[float], top: float, bins: int = HISTOGRAM_BINS) -> list[int]:
+    """How many shots last each of `bins` equal steps of 0 to `top` seconds (give two films
+    the longer of their longest shots, and their histograms read on one scale); a shot of
+    exactly `top` seconds counts in the last step."""
+    counts = [0] * bins
+    if top <= 0:
+        return counts
+    for s in seconds:
+        counts[min(bins - 1, max(0, int(s / top * bins)))] += 1
+    return counts

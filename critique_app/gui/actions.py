@@ -32,6 +32,7 @@ class ActionSpec:
 
 ANNOTATE = "Annotate"
 HELP = "Help"
+LENSES = "Lenses"  # View ▸ Lenses: the montage and décor lenses, aids to look
 PROVENANCE = "Provenance"
 
 SPECS: tuple[ActionSpec, ...] = (
@@ -105,7 +106,23 @@ SPECS: tuple[ActionSpec, ...] = (
         "instability_lens",
         N_("Instability &lens: where the picture changes without moving…"),
         (),
-        "View",
+        LENSES,
+        repeats=False,
+    ),
+    # wired by gui/panels/lenses/rhythm_lane.py: the montage lens's bars on the timeline
+    ActionSpec(
+        "rhythm_lane",
+        N_("&Rhythm lane: a bar per shot on the timeline"),
+        (),
+        LENSES,
+        repeats=False,
+    ),
+    # wired by gui/panels/lenses/rhythm_compare.py
+    ActionSpec(
+        "compare_rhythm",
+        N_("&Compare the rhythm of two films or passages…"),
+        (),
+        LENSES,
         repeats=False,
     ),
     ActionSpec("reset_layout", N_("Reset layout"), (), "View", repeats=False),
@@ -176,6 +193,7 @@ SPECS: tuple[ActionSpec, ...] = (
 )
 
 MENUS = ("File", "Edit", "Playback", "Marks", "View")  # the main window's; Annotate is added later
+SUBMENUS = {LENSES: "View"}  # a submenu -> the menu it opens from, where its first entry is listed
 
 # Each menu of the bar opens with its own Alt letter (Playback, Provenance and Panels all start
 # with P); the items of every menu have theirs too, written in the texts above.
@@ -192,9 +210,14 @@ MENU_TITLES = {
 }
 
 
+# A submenu's Alt letter is apart from its siblings' in the menu it opens from, not from the bar's.
+SUBMENU_TITLES = {LENSES: N_("&Lenses")}
+
+
 def menu_title(menu: str) -> str:
     """The menu's title as the menu bar shows it, in the language in use, with its Alt letter."""
-    return _(MENU_TITLES[menu]) if menu in MENU_TITLES else f"&{menu}"
+    title = MENU_TITLES.get(menu) or SUBMENU_TITLES.get(menu)
+    return _(title) if title else f"&{menu}"
 
 
 def add_menu(bar: QMenuBar, menu: str) -> QMenu:
@@ -206,8 +229,17 @@ def add_menu(bar: QMenuBar, menu: str) -> QMenu:
     return added
 
 
-def find_menu(bar: QMenuBar, menu: str) -> QMenu | None:
-    """The bar's menu `menu` (a key of MENU_TITLES), whatever language its title is in."""
+def add_submenu(parent: QMenu, menu: str) -> QMenu:
+    """Submenu `menu` (a key of SUBMENUS) added to its parent, named as `add_menu` names one."""
+    added = parent.addMenu(menu_title(menu))
+    assert added is not None
+    added.setObjectName(f"menu_{menu}")
+    return added
+
+
+def find_menu(bar: QMenuBar | QMenu, menu: str) -> QMenu | None:
+    """The menu `menu` (a key of MENU_TITLES) of the bar or of a menu, whatever language its
+    title is in."""
     for action in bar.actions():
         found = action.menu()
         if isinstance(found, QMenu) and found.objectName() == f"menu_{menu}":
@@ -266,6 +298,17 @@ class ActionCollection:
 
     def in_menu(self, menu: str) -> list[QAction]:
         return [self._actions[s.name] for s in SPECS if s.menu == menu]
+
+    def entries(self, menu: str) -> list[QAction | str]:
+        """The menu's actions in the table's order, with the name of each of its submenus
+        (SUBMENUS) where its first action is listed."""
+        out: list[QAction | str] = []
+        for spec in SPECS:
+            if spec.menu == menu:
+                out.append(self._actions[spec.name])
+            elif SUBMENUS.get(spec.menu) == menu and spec.menu not in out:
+                out.append(spec.menu)
+        return out
 
     def all(self) -> list[QAction]:
         return list(self._actions.values())

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 from PyQt6.QtWidgets import QApplication
 
+from critique_app.domain.rhythm import CUT, DISSOLVE, FADE_IN, FADE_OUT, MORPH
+
 BLACK, WHITE = "#000000", "#ffffff"
 
 
@@ -113,6 +115,23 @@ TIMELINE_HEADER = "#23262b"
 TIMELINE_RULER = "#202329"
 TIMELINE_TEXT = "#c9ccd2"
 TIMELINE_DIM = "#9aa0a9"
+
+# The montage lens's bars (the Rhythm lane, Compare the rhythm): the kind of the transition
+# that begins a shot, light enough to stand out on the timeline's dark surface. The first shot
+# of a film begins with no transition: grey.
+TRANSITION_COLOURS = {
+    CUT: "#8fa3bd",
+    DISSOLVE: "#4fa3ff",
+    FADE_OUT: "#c98a1e",
+    FADE_IN: "#f0c060",
+    MORPH: "#e0559a",
+}
+FIRST_SHOT = "#5d636d"
+
+
+def transition_colour(kind: str | None) -> str:
+    """The colour of a shot begun by a transition of this kind (None: the film's first)."""
+    return TRANSITION_COLOURS.get(kind, FIRST_SHOT) if kind else FIRST_SHOT
 
 
 def label_on(background: str) -> str:

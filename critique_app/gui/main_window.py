@@ -26,7 +26,7 @@ from PyQt6.QtWidgets import (
 
 from critique_app.errors import UserError
 from critique_app.gui import file_dialogs
-from critique_app.gui.actions import MENUS, ActionCollection, add_menu
+from critique_app.gui.actions import MENUS, ActionCollection, add_menu, add_submenu
 from critique_app.gui.format_filters import import_encodings, import_filter, import_tip
 from critique_app.gui.keys.focus_rules import FocusRules
 from critique_app.gui.keys.help_menu import install_help
@@ -58,6 +58,8 @@ if TYPE_CHECKING:  # what the plug-ins' installers return (gui/plug_ins.py)
     from critique_app.gui.panels.exports.annotation_export import AnnotationExport
     from critique_app.gui.panels.films.films_dock import FilmsDock
     from critique_app.gui.panels.lenses.instability_dock import InstabilityLens
+    from critique_app.gui.panels.lenses.rhythm_compare import RhythmComparison
+    from critique_app.gui.panels.lenses.rhythm_lane import RhythmLane
     from critique_app.gui.panels.matches.matches_dock import MatchesDock
     from critique_app.gui.panels.provenance.provenance_dock import ProvenanceDock
     from critique_app.gui.panels.screening.screening_dock import ScreeningDock
@@ -114,6 +116,8 @@ class MainWindow(QMainWindow):
     agreement: AgreementDock
     compare: Comparer
     instability: InstabilityLens
+    rhythm: RhythmLane
+    rhythm_comparison: RhythmComparison
     region_tracker: RegionTracker
     project_commands: ProjectCommands
     films: FilmsDock
@@ -199,8 +203,11 @@ class MainWindow(QMainWindow):
         for title in MENUS:
             menu = add_menu(bar, title)
             assert menu is not None
-            for action in self.action_table.in_menu(title):
-                menu.addAction(action)
+            for entry in self.action_table.entries(title):
+                if isinstance(entry, str):  # a submenu: View ▸ Lenses
+                    add_submenu(menu, entry).addActions(self.action_table.in_menu(entry))
+                else:
+                    menu.addAction(entry)
         # QMenu | None as WindowContext declares it (the Protocol reads it as writable)
         self.panels_menu: QMenu | None = add_menu(bar, "Panels")
         self.help_menu = install_help(self, self.action_table)  # last: others go before Panels

@@ -22,6 +22,8 @@ from critique_app.gui.panels.copies.copy_dialog import install_copy_mover
 from critique_app.gui.panels.exports.annotation_export import install_annotation_export
 from critique_app.gui.panels.films.films_dock import FilmsWindow, install_films
 from critique_app.gui.panels.lenses.instability_dock import install_instability_lens
+from critique_app.gui.panels.lenses.rhythm_compare import install_rhythm_comparison
+from critique_app.gui.panels.lenses.rhythm_lane import install_rhythm_lane
 from critique_app.gui.panels.matches.matches_dock import MatchesWindow, install_matches
 from critique_app.gui.panels.provenance.provenance_dock import install_provenance
 from critique_app.gui.panels.screening.screening_dock import install_screening
@@ -54,7 +56,9 @@ PLUG_INS: tuple[PlugIn, ...] = (
     PlugIn("screening", install_screening),  # File ▸ Screen a folder…, the Screening panel
     PlugIn("agreement", install_agreement),  # Panels ▸ Agreement: where a class differs
     PlugIn("compare", install_compare),  # View ▸ Compare with…, the compare panel
-    PlugIn("instability", install_instability_lens),  # View ▸ Instability lens: heat, panel
+    PlugIn("instability", install_instability_lens),  # View ▸ Lenses ▸ Instability lens
+    PlugIn("rhythm", install_rhythm_lane),  # View ▸ Lenses ▸ Rhythm lane: a bar per shot
+    PlugIn("rhythm_comparison", install_rhythm_comparison),  # View ▸ Lenses ▸ Compare the rhythm
     PlugIn("region_tracker", install_region_tracker),  # Annotate ▸ Track the region forward…
     PlugIn("project_commands", install_project_commands),  # File ▸ New, Recent, Copy, Close
     PlugIn("films", install_films),  # Panels ▸ Films: the project's films

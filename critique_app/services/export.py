@@ -250,8 +250,10 @@ def export_files(
     *,
     signer: Any = None,
     language: str = "en",
+    heat: bool = False,
 ) -> Exported:
-    """As `export`, also naming every file written (a long EDL is split) and what to tell the user."""
+    """As `export`, also naming every file written (a long EDL is split) and what to tell the
+    user. `heat`: each still beside the décor lens's heat of its passage (exporters/heat_stills.py)."""
     try:
         exporter = exporters.get(fmt)
     except KeyError as err:
@@ -273,9 +275,10 @@ def export_files(
                 title=doc.title
             )
         )
+    from exporters.heat_stills import HeatStills
     from exporters.stills import FilmStills
 
-    stills = FilmStills()
+    stills = HeatStills() if heat else FilmStills()
     ctx = ExportContext(
         stills=stills, progress=progress, signer=signer, language=language, target=target
     )

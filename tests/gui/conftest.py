@@ -66,6 +66,14 @@ def clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def montage(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The montage lens's film of known transitions (tests/media/montage_films.py)."""
+    from tests.media.montage_films import make_montage_film
+
+    return make_montage_film(tmp_path_factory.mktemp("montage"))
+
+
+@pytest.fixture(scope="session")
 def clip_2997(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """29.97 drop-frame MOV with a source start timecode."""
     return make_coded_clip(

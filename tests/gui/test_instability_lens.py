@@ -1,4 +1,4 @@
-"""View ▸ Instability lens: the heat of a passage over the exact frame, its hottest regions
+"""View ▸ Lenses ▸ Instability lens: the heat of a passage over the exact frame, its hottest regions
 outlined on the frame on screen, one step from a hot region to an annotation's region."""
 
 from __future__ import annotations

@@ -121,3 +121,19 @@ def test_about_critique_names_the_version(open_window: Any) -> None:
     assert f"Critique {__version__}" in box.text()
     assert box.windowTitle() == "About Critique"
     box.close()
+
+
+def test_the_lenses_open_from_a_submenu_of_view(open_window: Any) -> None:
+    from critique_app.gui.actions import LENSES, find_menu
+
+    window = open_window(None).window
+    view = find_menu(window.menuBar(), "View")
+    assert view is not None
+    lenses = find_menu(view, LENSES)
+    assert lenses is not None and plain(lenses.title()) == "Lenses"
+    table = window.action_table
+    assert lenses.actions() == table.in_menu(LENSES)
+    lensed = {table["instability_lens"], table["rhythm_lane"], table["compare_rhythm"]}
+    assert lensed <= set(lenses.actions())
+    assert table["instability_lens"] not in view.actions()
+    assert table["compare_with"] in view.actions()  # not a lens: a way to look at two films

@@ -7,7 +7,7 @@ It shows data and reports gestures (seek, scrub, edge drags); the window decides
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
@@ -38,6 +38,7 @@ HEADER = 116  # track names column
 RULER = 24
 THUMBS = 50
 LANE = 16
+BAR_LANE = 40  # a lane of bars of different heights (the rhythm: one bar per shot)
 TRACK = 24  # a tier's track when none of its annotations overlap
 SUB_ROW = 18  # each sub-row of a track whose annotations overlap (stacked, never hidden)
 TRACKS_ASKED = 6 * TRACK  # the tracks area asks for at most this height; the rest scrolls
@@ -90,6 +91,18 @@ class Lane:
     key: str
     title: str
     spans: list[tuple[int, int, str, str]]  # start, end (inclusive), colour, label
+    # a bar lane: each span's height as a share of the lane's (0-1), in the spans' order
+    levels: list[float] = field(default_factory=list)
+
+    @property
+    def height(self) -> int:
+        return BAR_LANE if self.levels else LANE
+
+    def span_at(self, frame_of: Any, x: float) -> tuple[int, int, str, str] | None:
+        for span in self.spans:
+            if frame_of(span[0]) - 3 <= x <= frame_of(span[1] + 1) + 3:  # thin: a little slack
+                return span
+        return None
 
 
 class TimelineCanvas(QWidget):
@@ -240,6 +253,16 @@ class TimelineCanvas(QWidget):
         self._fit_height()
         self.update()
 
+    def set_bar_lane(
+        self, key: str, title: str, bars: list[tuple[int, int, str, str, float]]
+    ) -> None:
+        """Fill a lane of bars of their own heights: (start, end, colour, label, share of the
+        lane's height) each, sorted by start and never overlapping (shots)."""
+        ordered = sorted(bars)
+        self.set_lane(key, [bar[:4] for bar in ordered], title)
+        self.lanes[key].levels = [min(1.0, max(0.0, bar[4])) for bar in ordered]
+        self._fit_height()
+
     def remove_lane(self, key: str) -> None:
         """A lane that means nothing any more (the compared film closed)."""
         if self.lanes.pop(key, None) is not None:
@@ -287,7 +310,7 @@ class TimelineCanvas(QWidget):
         return max(1, self.width() - HEADER)
 
     def _tracks_top(self) -> int:
-        return RULER + THUMBS + LANE * len(self.lanes)
+        return RULER + THUMBS + sum(lane.height for lane in self.lanes.values())
 
     def tracks_view_height(self) -> int:
         """The height of the tracks area on screen (below the lanes)."""
@@ -496,15 +519,21 @@ class TimelineCanvas(QWidget):
         top = RULER + THUMBS
         right = self.offset + self.visible_frames()
         for lane in self.lanes.values():
-            for start, end, colour, _label in lane.spans:
+            for n, (start, end, colour, _label) in enumerate(lane.spans):
                 if end < self.offset or start > right:
                     continue
                 x0, x1 = self.x_of(start), self.x_of(end + 1)
-                if start == end or x1 - x0 < 2:
+                if lane.levels:  # standing on the lane's floor, a pixel apart from the next
+                    tall = max(2.0, (lane.height - 6) * lane.levels[n])
+                    bottom = top + lane.height - 3
+                    p.fillRect(
+                        QRectF(x0, bottom - tall, max(1.0, x1 - x0 - 1), tall), QColor(colour)
+                    )
+                elif start == end or x1 - x0 < 2:
                     p.fillRect(QRectF(x0 - 1, top + 2, 2, LANE - 4), QColor(colour))
                 else:
                     p.fillRect(QRectF(x0, top + 3, x1 - x0, LANE - 6), QColor(colour))
-            top += LANE
+            top += lane.height
             p.setPen(LINE)
             p.drawLine(HEADER, top, self.width(), top)
 
@@ -569,8 +598,11 @@ class TimelineCanvas(QWidget):
         )
         top = RULER + THUMBS
         for lane in self.lanes.values():
-            p.drawText(QRectF(8, top, HEADER - 10, LANE), Qt.AlignmentFlag.AlignVCenter, lane.title)
-            top += LANE
+            height = lane.height
+            p.drawText(
+                QRectF(8, top, HEADER - 10, height), Qt.AlignmentFlag.AlignVCenter, lane.title
+            )
+            top += height
         p.save()
         p.setClipRect(QRectF(0, top, HEADER, self.tracks_view_height()))
         names = {tid: (name, colour) for tid, name, colour in self.tiers}
@@ -627,10 +659,16 @@ class TimelineCanvas(QWidget):
         top = RULER + THUMBS
         if not top <= y < self._tracks_top():
             return None
-        lane = list(self.lanes.values())[int((y - top) // LANE)]
-        for start, end, _colour, _label in lane.spans:
-            if self.x_of(start) - 3 <= x <= self.x_of(end + 1) + 3:  # thin spans: a little slack
-                return lane.key, start, end
+        lane = self.lane_at(y)
+        span = lane.span_at(self.x_of, x) if lane is not None else None
+        return (lane.key, span[0], span[1]) if lane is not None and span is not None else None
+
+    def lane_at(self, y: float) -> Lane | None:
+        top = RULER + THUMBS
+        for lane in self.lanes.values():
+            if top <= y < top + lane.height:
+                return lane
+            top += lane.height
         return None
 
     def _tip_at(self, x: float, y: float) -> str:
@@ -640,6 +678,8 @@ class TimelineCanvas(QWidget):
             return ""
         key, start, end = span
         label = next((lbl for s, e, _c, lbl in self.lanes[key].spans if (s, e) == (start, end)), "")
+        if self.lanes[key].levels:  # a bar lane's labels are whole sentences
+            return label
         if key == "matches":
             return _(
                 "Frames {start}–{end} look like library item “{label}” (click: go there)"

@@ -1,1 +1,2 @@
-"""View ▸ Instability lens: aids to look measured over a passage, drawn over the picture."""
+"""View ▸ Lenses: aids to look measured over a passage or a film, drawn over the picture and the
+timeline."""

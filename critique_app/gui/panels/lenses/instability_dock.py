@@ -1,4 +1,4 @@
-"""View ▸ Instability lens…: where the picture changes without moving, over the picture.
+"""View ▸ Lenses ▸ Instability lens…: where the picture changes without moving, over the picture.
 
 The lens (critique_app.services.instability_lens) measures a passage on the window's task
 runner, with progress and Cancel: the in → out marks when both are set, else four seconds
@@ -357,5 +357,5 @@ class InstabilityLens(QObject):
 
 
 def install_instability_lens(window: WindowContext) -> InstabilityLens:
-    """View ▸ Instability lens…: the heat of a passage over the picture, and its panel."""
+    """View ▸ Lenses ▸ Instability lens…: the heat of a passage over the picture, and its panel."""
     return InstabilityLens(window)
