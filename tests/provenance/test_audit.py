@@ -84,11 +84,38 @@ def test_a_test_root_in_the_users_list_is_never_the_official_lists(
     """The issue's case: a test root, once brought, vouches as the user's own list."""
     still = sign_file(make_still(tmp_path / "s.jpg"), tmp_path / "still.jpg", identity)
     assert main(["trust", "update", ca_pem, "--list", "user", "--date", "2026-12-01"]) == 0
-    assert "your own trust list: now dated 2026-12-01" in capsys.readouterr().out
+    assert (
+        "Installed your own trust list (not an official list): dated 2026-12-01"
+        in capsys.readouterr().out
+    )
     c = verify_file(still, "all", reader=isolated_reader).to_json()["c2pa"]
     assert (c["reason"], c["trust_list"]) == ("ok", "user")
     assert "C2PA trust list" not in c["summary"]
     assert trust_list_words("user") in c["summary"]
+
+
+def test_trust_list_names_each_list_in_words_and_json_keeps_the_keys(
+    ca_pem: str, own_data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["trust", "update", ca_pem, "--list", "user", "--date", "2026-12-01"]) == 0
+    capsys.readouterr()
+    assert main(["trust", "list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    headings = [line for line in lines if line.startswith("Files of ")]
+    assert headings == [
+        "Files of the C2PA trust list:",
+        "Files of the CAI interim trust list:",
+        "Files of your own trust list (not an official list):",
+    ]
+    files = [line for line in lines if line.startswith("  ") and "sha256" in line]
+    assert files and all(line.split()[0] not in ("c2pa", "interim", "user") for line in files)
+    assert lines[lines.index(headings[-1]) + 1].lstrip().startswith(Path(ca_pem).stem)
+    (update,) = lines[lines.index("Updates:") + 1 :]
+    assert update.endswith("your own trust list (not an official list): none → 2026-12-01")
+    assert main(["trust", "list", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert {f["list"] for f in listed["files"]} == {"c2pa", "interim", "user"}
+    assert [h["list"] for h in listed["history"]] == ["user"]
 
 
 # -- 2. each check kept in the project, and what changed since --------------------------------
