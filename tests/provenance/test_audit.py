@@ -273,6 +273,47 @@ def test_a_scan_checks_the_embedded_manifest_and_the_stray_sidecar(
     assert (j["other_manifest"]["source"], j["other_manifest"]["reason"]) == ("embedded", "ok")
 
 
+def test_the_screening_report_tells_the_same_story_of_both_manifests(
+    provenance_corpus: Path, stray_sidecar: Path, tmp_path: Path, own_data: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    """What the report's JSON holds of the second manifest and of the list that vouched, the
+    HTML says too, in the sentences `verify` prints."""
+    from critique_app.services.screening import (
+        LibrarySnapshot,
+        ScreeningSettings,
+        find_submissions,
+        screen_file,
+    )
+    from critique_app.services.screening_report import write_report
+    from critique_app.services.screening_table import ranked, row_of
+
+    folder = tmp_path / "submission"
+    folder.mkdir()
+    shutil.copyfile(provenance_corpus / "example-assets" / "Firefly_tabby_cat.jpg",
+                    folder / "cat.jpg")  # fmt: skip
+    shutil.copyfile(stray_sidecar, folder / "cat.c2pa")
+    shutil.copyfile(CLOUDSCAPE, folder / CLOUDSCAPE.name)
+    found = find_submissions([folder])
+    settings = ScreeningSettings(trust="interim")
+    results = [screen_file(s, LibrarySnapshot.of([]), settings) for s in found.submissions]
+    rows = ranked(row_of(r) for r in results)
+    files = write_report(rows, tmp_path / "jury.html")
+    html = files.html.read_text("utf-8")
+    (cat,) = [j for j in json.loads(files.json.read_text("utf-8")) if j["name"] == "cat.jpg"]
+    assert (cat["reason"], cat["trust_list"]) == ("ok", "interim")
+    assert main(["verify", str(folder), "--trust", "interim"]) == 0
+    told = [line.strip() for line in capsys.readouterr().out.splitlines()]
+    assert cat["trust"] == "The signer is on the CAI interim trust list." and cat["trust"] in told
+    (story,) = cat["manifests"]
+    assert story.startswith("The verdict above is about the manifest embedded in the file.")
+    assert story.endswith("cat.c2pa beside it was checked too: Invalid: changed after signing.")
+    for sentence in (cat["trust"], story):
+        assert sentence in html
+    # verify's text is the same sentence, with the verdict's code for experts
+    assert story.replace("signing.", "signing (tampered).") in told
+
+
 @pytest.mark.parametrize(
     "extra",
     [
