@@ -6,6 +6,7 @@ export's language; the annotators' notes as they were written)."""
 
 from __future__ import annotations
 
+import re
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -146,3 +147,28 @@ def test_the_screening_report_is_written_in_the_language_of_the_messages(tmp_pat
     for english in ("Screening —", "need a human eye", "Why</th>", "Written "):
         assert english not in html, english
     assert "Jury 2026" in html  # the title as the jury gave it
+
+
+def test_decimals_are_written_as_the_export_language_writes_them() -> None:
+    assert i18n.format_decimal(2.5, 2, "fr") == "2,50"
+    assert i18n.format_decimal(2.5, 2, "en") == "2.50"
+    assert i18n.format_decimal(1234.5, 1, "fr") == "1\u202f234,5"
+    assert i18n.format_decimal(5.25, 1, "fr", padded_to=2) == "05,2"  # half to even, as Babel
+    assert [
+        i18n.format_decimal(r, 3, "fr", trim=True) for r in (30000 / 1001, 24000 / 1001, 25)
+    ] == [
+        "29,97",
+        "23,976",
+        "25",
+    ]
+
+
+def test_a_french_handout_writes_decimal_commas(sample: Sample, tmp_path: Path) -> None:
+    doc = service.seminar_document(sample.project, sample.seminar_id)
+    french = service.export(doc, "md", tmp_path / "fiche.md", language="fr").read_text("utf-8")
+    english = service.export(doc, "md", tmp_path / "handout.md", language="en").read_text("utf-8")
+    assert "29,97 i/s" in french or "29,97 fps" in french, french
+    assert "29.97 fps" in english and "29,97" not in english
+    # every passage's duration: '2,50 s' in French, '2.50 s' in English
+    assert re.findall(r"\d,\d\d s\)", french) and not re.findall(r"\d\.\d\d s\)", french)
+    assert len(re.findall(r"\d\.\d\d s\)", english)) == len(re.findall(r"\d,\d\d s\)", french))
