@@ -172,3 +172,36 @@ def test_a_french_handout_writes_decimal_commas(sample: Sample, tmp_path: Path) 
     # every passage's duration: '2,50 s' in French, '2.50 s' in English
     assert re.findall(r"\d,\d\d s\)", french) and not re.findall(r"\d\.\d\d s\)", french)
     assert len(re.findall(r"\d\.\d\d s\)", english)) == len(re.findall(r"\d,\d\d s\)", french))
+
+
+def test_the_tiers_an_import_creates_are_named_in_its_language(tmp_path: Path) -> None:
+    """Imported in French, a real SubRip file's cues go on a tier named in French; the name is
+    project data from then on: an English import later makes (or finds) a tier of its own."""
+    import shutil
+    from fractions import Fraction
+
+    from critique_app.cli import main
+    from db.project import open_project
+    from tests.foreign.conftest import HERE
+
+    path = tmp_path / "p.critique"
+    with open_project(path) as project:
+        project.repo.add_film(
+            "/f.mp4", sha256="c" * 64, size=1, rate=Fraction(25), frame_count=10**6
+        )
+    cues = tmp_path / "cues.srt"
+    shutil.copy(HERE / "subtitles" / "webvttpy_sample.srt", cues)
+    names = {}
+    for language in ("fr", "en"):
+        with i18n.speaking(language):
+            names[language] = i18n._("Imported subtitles")
+    assert main(["--language", "fr", "import", str(path), str(cues)]) == 0
+    with open_project(path) as project:
+        assert [t.name for t in project.repo.tiers()] == [names["fr"]]
+    i18n.use("en")
+    other = tmp_path / "more.srt"
+    other.write_text("1\n00:00:01,000 --> 00:00:02,000\nA door melts.\n", "utf-8")
+    assert main(["import", str(path), str(other)]) == 0
+    with open_project(path) as project:
+        assert {t.name for t in project.repo.tiers()} == {names["fr"], names["en"]}
+        assert [t.name for t in project.repo.tiers()][0] == names["fr"]  # kept as created
