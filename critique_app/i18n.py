@@ -256,6 +256,29 @@ def format_percent(percent: float, digits: int = 2) -> str:
     return str(babel_format_percent(percent / 100, format=pattern, locale=babel_locale()))
 
 
+def format_decimal(
+    value: float,
+    digits: int = 2,
+    language: str | None = None,
+    *,
+    trim: bool = False,
+    padded_to: int = 1,
+) -> str:
+    """A decimal as `language` (default: the one in use) writes it, `digits` after the
+    separator: 2.50 in English, 2,50 in French. `trim` drops trailing zeros (a rate: 29.97,
+    23.976, 25); `padded_to` pads the whole part with zeros (seconds after minutes: 05.3)."""
+    from babel.numbers import format_decimal as babel_format_decimal
+
+    whole = "#,##0" if padded_to <= 1 else "0" * padded_to
+    fraction = "." + ("#" if trim else "0") * digits if digits else ""
+    if language is None:
+        locale = babel_locale()
+    else:
+        found = normalise(language) or SOURCE
+        locale = SOURCE if found == PSEUDO else found
+    return str(babel_format_decimal(value, format=whole + fraction, locale=locale))
+
+
 def format_date(day: date | datetime, style: str = "long") -> str:
     """A date as the language writes it: "4 December 2026", "4 décembre 2026"."""
     from babel.dates import format_date as babel_format_date

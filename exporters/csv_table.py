@@ -21,7 +21,14 @@ from critique_app.domain.model import Annotation, FrameRange, Region, now_iso
 from critique_app.errors import UserError
 from critique_app.i18n import _
 from exporters.csv_cut import all_but_last, cut_row
-from exporters.document import ExportContext, ExportDocument, Imported, ImportedFile, ImportedList
+from exporters.document import (
+    ExportContext,
+    ExportDocument,
+    Imported,
+    ImportedFile,
+    ImportedList,
+    imported_tier,
+)
 from exporters.text_decoding import decode
 
 COLUMNS = [
@@ -324,7 +331,7 @@ def _read(path: Path, encoding: str | None = None) -> ImportedList:
         info.add(
             Imported(
                 annotation,
-                cell("tier") or cell("author") or "Spreadsheet",
+                cell("tier") or cell("author") or imported_tier("spreadsheet"),
                 None,
                 film,
                 cell("category") or None,

@@ -27,7 +27,7 @@ from critique_app.domain.model import (
     now_iso,
 )
 from critique_app.domain.timecode import frame_to_seconds
-from critique_app.i18n import _
+from critique_app.i18n import N_, _
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -243,6 +243,22 @@ class ExportContext:
         if self.stills is None:
             raise RuntimeError(_("This export needs stills but no still provider was given."))
         return self.stills(item, max_width)
+
+
+# The tiers readers put annotations on when a file names none, by the kind of file: named in
+# the language of the import (the window's, or --language) and project data once created, as
+# a person's own tier names are (an import in another language later makes a tier of its own).
+IMPORTED_TIERS = {
+    "subtitles": N_("Imported subtitles"),
+    "spreadsheet": N_("Spreadsheet"),
+    "web": N_("Web annotations"),
+    "ranges": N_("IIIF ranges"),
+}
+
+
+def imported_tier(kind: str) -> str:
+    """The name of the tier a reader's annotations go on, in the language in use."""
+    return _(IMPORTED_TIERS[kind])
 
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")

@@ -67,6 +67,36 @@ def sniff(head: bytes) -> list[tuple[Format, float]]:
     return sorted(scored, key=lambda pair: -pair[1])
 
 
+# Below this, a sniffer's guess is not said: any JSON is "maybe W3C" (0.2), any text "maybe a
+# table" (0.05); a WebVTT timing line (0.3) is not enough either.
+LIKELY = 0.5
+
+
+def reader_names() -> list[str]:
+    """The reading formats' names, as `import --format` takes them."""
+    return [f.name for f in readers()]
+
+
+def read_as(name: str) -> Format:
+    """The reading format called `name`, as a person chose it; one sentence naming the choices
+    when there is none."""
+    found = _BY_NAME.get(name)
+    if found is None or not found.reads:
+        raise KeyError(
+            _("'{name}' is not a format Critique imports (choose from {formats}).").format(
+                name=name, formats=", ".join(reader_names())
+            )
+        )
+    return found
+
+
+def looks_like(head: bytes) -> Format | None:
+    """The reading format a file beginning with `head` most likely is, whatever its name says;
+    None when no sniffer is sure enough to say so."""
+    best, confidence = sniff(head)[0]
+    return best if confidence >= LIKELY else None
+
+
 def reader_for(path: Path, head: bytes | None = None) -> Format | None:
     """The format that reads `path`: the one its extension names, the surest sniffer among
     those that share it; None when no format reads files with that extension."""

@@ -29,6 +29,7 @@ from exporters.document import (
     ImportedFile,
     ImportedList,
     ImportedStream,
+    imported_tier,
 )
 from exporters.text_decoding import TextStream
 
@@ -480,7 +481,7 @@ def _imported(
     )
     return Imported(
         annotation,
-        "Imported subtitles",
+        imported_tier("subtitles"),
         film.get("sha256"),
         film.get("title"),
         seconds=(cue.start, cue.end),

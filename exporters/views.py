@@ -10,7 +10,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from critique_app import i18n
 from critique_app.domain.annotation_words import confidence_word, evidence_word, status_word
-from critique_app.i18n import N_
+from critique_app.i18n import N_, _
 from critique_app.paths import resource
 from exporters.document import ExportDocument, ExportItem, ProvenanceSummary
 
@@ -22,16 +22,21 @@ KIND_LABELS = {
 }
 
 
-def rate_text(rate: Fraction) -> str:
-    return str(rate.numerator) if rate.denominator == 1 else f"{float(rate):.3f}".rstrip("0")
+def rate_text(rate: Fraction, language: str | None = None) -> str:
+    """A frame rate as the export's language writes it: 25, 29.97, 23.976 (29,97 in French)."""
+    return i18n.format_decimal(float(rate), 3, language, trim=True)
 
 
-def duration_text(seconds: Fraction) -> str:
+def duration_text(seconds: Fraction, language: str | None = None) -> str:
+    """A passage's duration in the export's language: '2.50 s', '1 min 05.3 s' (French
+    '2,50 s', '1 min 05,3 s')."""
     value = float(seconds)
     if value < 60:
-        return f"{value:.2f} s"
+        return _("{seconds} s").format(seconds=i18n.format_decimal(value, 2, language))
     minutes, rest = divmod(value, 60)
-    return f"{int(minutes)} min {rest:04.1f} s"
+    return _("{minutes} min {seconds} s").format(
+        minutes=int(minutes), seconds=i18n.format_decimal(rest, 1, language, padded_to=2)
+    )
 
 
 @dataclass(frozen=True)
@@ -83,7 +88,7 @@ def item_view(item: ExportItem, language: str = "en") -> ItemView:
         in_frame=item.range.start,
         out_frame=item.range.end,
         length=item.range.length,
-        duration=duration_text(item.end_seconds - item.start_seconds),
+        duration=duration_text(item.end_seconds - item.start_seconds, language),
         still_frame=item.still_frame,
         still_tc=item.film.timecode(item.still_frame),
         category=category,
@@ -109,14 +114,16 @@ def _word(words: Callable[[str], str], code: str, language: str) -> str:
         return words(code)
 
 
-def film_views(doc: ExportDocument) -> list[FilmView]:
+def film_views(doc: ExportDocument, language: str | None = None) -> list[FilmView]:
+    """The document's films as a handout shows them, numbers in `language` (default: the one
+    the export speaks)."""
     views = []
     for film in doc.films:
         size = f"{film.width}×{film.height}" if film.width and film.height else ""
         views.append(
             FilmView(
                 film.title,
-                rate_text(film.rate),
+                rate_text(film.rate, language),
                 film.frame_count,
                 size,
                 doc.provenance.get(film.id) if film.id is not None else None,

@@ -26,6 +26,7 @@ from exporters.document import (
     Imported,
     ImportedFile,
     ImportedList,
+    imported_tier,
 )
 from exporters.text_decoding import decode
 
@@ -387,7 +388,7 @@ def _ranges(structures: Any, parent: str | None) -> list[dict[str, Any]]:
                     "motivation": "describing",
                     "body": {"type": "TextualBody", "value": _text(rng.get("label"))},
                     "target": f"{source}#t={start},{end}",
-                    "critique:tier": "IIIF ranges",
+                    "critique:tier": imported_tier("ranges"),
                     "critique:parent": str(uuid_module.uuid5(_NAMESPACE, parent))
                     if parent
                     else None,
@@ -641,7 +642,7 @@ def _one(
     )
     return Imported(
         annotation,
-        entry.get("critique:tier") or "Web annotations",
+        entry.get("critique:tier") or imported_tier("web"),
         sha,
         target_dict.get("critique:title") or canvas.title,
         category_key,

@@ -122,16 +122,18 @@ def run(args: argparse.Namespace) -> int:
                 )
             # the only seminar, when none is named: its name finds it
             doc = service.seminar_document(project, args.seminar or seminars[0].name)
+        if args.agreement and args.format not in ("html", "pdf", "md", "pack"):
+            raise UserError(
+                _(
+                    "--agreement adds a section to the html, pdf and md handouts (and to the pack's); the {format} format has no place for it."
+                ).format(format=args.format)
+            )
+        # the export speaks the language asked for, else the one of the messages
+        language = args.language or i18n.babel_locale()
         if args.agreement:
-            if args.format not in ("html", "pdf", "md", "pack"):
-                raise UserError(
-                    _(
-                        "--agreement adds a section to the html, pdf and md handouts (and to the pack's); the {format} format has no place for it."
-                    ).format(format=args.format)
-                )
             from critique_app.services.agreement import with_agreement
 
-            doc = with_agreement(project, doc, args.agreement)
+            doc = with_agreement(project, doc, args.agreement, language)
         for flag, asked in (("--rhythm", args.rhythm), ("--heat", args.heat)):
             if asked and args.format not in ("html", "pdf"):
                 raise UserError(
@@ -151,8 +153,6 @@ def run(args: argparse.Namespace) -> int:
         signer = None
         if args.format in ("clips", "pack"):
             signer = service.configured_signer(project, args.sign_with)
-        # the export speaks the language asked for, else the one of the messages
-        language = args.language or i18n.babel_locale()
         progress = TerminalProgress(f"export {args.format}")
         try:
             done = service.export_files(

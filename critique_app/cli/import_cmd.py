@@ -52,6 +52,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "when the one Critique detects is wrong; the summary always names the encoding used"
         ),
     )
+    parser.add_argument(
+        "--format",
+        metavar="NAME",
+        choices=registry.reader_names(),
+        help=_(
+            "read FILE as this format ({names}) whatever its extension; by default the "
+            "extension says, then the file's first bytes"
+        ).format(names=", ".join(registry.reader_names())),
+    )
     parser.set_defaults(func=run)
 
 
@@ -72,6 +81,7 @@ def run(args: argparse.Namespace) -> int:
                 args.file,
                 film=args.film,
                 encoding=args.encoding,
+                format_name=args.format,
                 progress=progress,
                 announce=lambda text: print(text, file=sys.stderr),
             )

@@ -66,25 +66,28 @@ def register(subparsers: Any) -> None:
 
 
 def run_list(args: argparse.Namespace) -> int:
+    from critique_app.domain.provenance_words import trust_list_words
     from critique_app.provenance.trust import origin_words
     from critique_app.provenance.trust_store import file_json, listing
 
     files, history = listing()
-    if args.json:
+    if args.json:  # the lists by their keys, for scripts
         out = {"files": [file_json(f) for f in files], "history": history}
         json.dump(out, sys.stdout, indent=2)
         sys.stdout.write("\n")
         return 0
+    heading = None
     for f in files:
+        if f.list != heading:
+            heading = f.list
+            # Translators: {list} is a trust list's name, e.g. "the C2PA trust list"
+            print(_("Files of {list}:").format(list=trust_list_words(f.list)))
         print(
             ngettext(
-                "{list} {file}  {role}, dated {date}, {count} certificate, sha256 {digest}, "
-                "{origin}",
-                "{list} {file}  {role}, dated {date}, {count} certificates, sha256 {digest}, "
-                "{origin}",
+                "  {file}  {role}, dated {date}, {count} certificate, sha256 {digest}, {origin}",
+                "  {file}  {role}, dated {date}, {count} certificates, sha256 {digest}, {origin}",
                 f.anchors,
             ).format(
-                list=f"{f.list:8}",
                 file=f.file,
                 role=_(ROLE_WORDS.get(f.role, f.role)),
                 date=f.date or "—",
@@ -101,7 +104,7 @@ def run_list(args: argparse.Namespace) -> int:
         print(
             _("  {when}  {list}: {before} → {after}").format(
                 when=h["when"],
-                list=h["list"],
+                list=trust_list_words(h["list"]),
                 before=before.get("date", _("none")),
                 after=after.get("date"),
             )

@@ -20,6 +20,7 @@ from critique_app.domain.provenance_words import (
     identity_kind_words,
     identity_words,
     lists_consulted,
+    manifest_sources,
     signer_name,
     signer_trust,
     trust_list_words,
@@ -217,7 +218,8 @@ def human_block(j: dict) -> str:
     if signer_trust(c["reason"], c["trust_list"]):
         lines.append(f"    {signer_trust(c['reason'], c['trust_list'])}")
         lines.append(f"    {lists_consulted(j.get('trust_dates'))}")
-    lines += _manifest_source_lines(j)
+    # where the manifest judged came from: the screening report tells the same story
+    lines += ["    " + line for line in manifest_sources(j, lambda r: with_code(verdict_words, r))]
     if c.get("remote_url"):
         lines.append("    " + _("remote manifest (not fetched): {url}").format(url=c["remote_url"]))
     for ident in c.get("identities", []):
@@ -295,33 +297,6 @@ def human_block(j: dict) -> str:
     for hint in m["ai_hints"]:
         lines.append("    " + _("hint: {hint}").format(hint=hint))
     return "\n".join(lines) + "\n"
-
-
-def _manifest_source_lines(j: dict) -> list[str]:
-    """Where the manifest judged came from, and what the other one said when an asset has
-    both an embedded manifest and a sidecar."""
-    other = j.get("other_manifest")
-    if j.get("sidecar"):
-        out = [_("manifest from the sidecar {path}").format(path=j["sidecar"])]
-        if other:
-            out.append(
-                _(
-                    "The verdict above is about this sidecar. The manifest embedded in the file "
-                    "was checked too: {verdict}."
-                ).format(verdict=with_code(verdict_words, other["reason"]))
-            )
-        elif j.get("verdict_about") == "sidecar":
-            out.append(_("The file carries no manifest of its own: the verdict is the sidecar's."))
-        return ["    " + line for line in out]
-    if other:
-        return [
-            "    "
-            + _(
-                "The verdict above is about the manifest embedded in the file. The sidecar "
-                "{path} beside it was checked too: {verdict}."
-            ).format(path=other["path"], verdict=with_code(verdict_words, other["reason"]))
-        ]
-    return []
 
 
 def _credentials_line(c: dict) -> str:

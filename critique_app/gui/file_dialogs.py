@@ -8,6 +8,7 @@ remembers its own folder in the Settings, so an export does not start where film
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,11 +60,13 @@ def start_folder(settings: Settings, purpose: str) -> Path:
 class Choice:
     """One more question asked in the dialog, under the file name (the text encoding of a
     file to import): `options` are (value, words) pairs, the first one chosen at first;
-    `chosen` holds the value picked when the dialog is accepted."""
+    `chosen` holds the value picked when the dialog is accepted. `name` is the list's object
+    name (tests find it by that)."""
 
     label: str
     options: list[tuple[Any, str]]
     chosen: Any = field(default=None)
+    name: str = "FileDialogChoice"
 
     def __post_init__(self) -> None:
         if self.options and self.chosen is None:
@@ -77,7 +80,7 @@ def _add_choice(dialog: QFileDialog, choice: Choice) -> QComboBox | None:
     if not isinstance(grid, QGridLayout):
         return None
     combo = QComboBox(dialog)
-    combo.setObjectName("FileDialogChoice")
+    combo.setObjectName(choice.name)
     for value, words in choice.options:
         combo.addItem(words, value)
     combo.setCurrentIndex(max(0, combo.findData(choice.chosen)))
@@ -99,16 +102,17 @@ def ask_user(
     save: bool = False,
     name: str = "",
     ask_overwrite: bool = True,
-    choice: Choice | None = None,
+    choice: Choice | Sequence[Choice] | None = None,
 ) -> list[Path]:
-    """Show the dialog and return what the user chose (nothing: cancelled); `choice`, when
-    given, is asked too and holds the answer. Every dialog of the window comes through here:
+    """Show the dialog and return what the user chose (nothing: cancelled); `choice` (one or
+    several), when given, is asked too and holds the answer. Every dialog of the window comes through here:
     a test replaces this one function to answer them all."""
     settings = settings_for(parent)
     dialog = QFileDialog(parent, title, str(start_folder(settings, purpose)), filters)
     dialog.setObjectName(f"FileDialog:{purpose}")
     dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
-    combo = _add_choice(dialog, choice) if choice is not None else None
+    choices = [] if choice is None else [choice] if isinstance(choice, Choice) else list(choice)
+    combos = [(c, _add_choice(dialog, c)) for c in choices]
     dialog.setFileMode(mode)
     if mode == QFileDialog.FileMode.Directory:
         dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
@@ -121,8 +125,9 @@ def ask_user(
         if dialog.exec() != QDialog.DialogCode.Accepted.value:
             return []
         chosen = [Path(p) for p in dialog.selectedFiles() if p]
-        if choice is not None and combo is not None:
-            choice.chosen = combo.currentData()
+        for asked, combo in combos:
+            if combo is not None:
+                asked.chosen = combo.currentData()
     finally:
         dialog.deleteLater()
     if chosen:
@@ -133,9 +138,14 @@ def ask_user(
 
 
 def open_file(
-    parent: QWidget | None, purpose: str, title: str, filters: str, choice: Choice | None = None
+    parent: QWidget | None,
+    purpose: str,
+    title: str,
+    filters: str,
+    choice: Choice | Sequence[Choice] | None = None,
 ) -> Path | None:
-    """One existing file, or None when the user cancelled; `choice` is asked beside it."""
+    """One existing file, or None when the user cancelled; `choice` (one or several) is asked
+    beside it."""
     mode = QFileDialog.FileMode.ExistingFile
     chosen = ask_user(parent, purpose, title, filters, mode, choice=choice)
     return chosen[0] if chosen else None

@@ -37,6 +37,15 @@ def import_encodings() -> list[tuple[str | None, str]]:
     ]
 
 
+def import_formats() -> list[tuple[str | None, str]]:
+    """The import dialog's formats: the file's extension (then its first bytes) by default
+    (None), else the one a person names for a file whose name says nothing, given to the reader
+    as `critique-app import --format` gives it."""
+    return [(None, _("Automatic (from the file)"))] + [
+        (f.name, f"{_(f.title)} ({' '.join(f.extensions)})") for f in exporters.readers()
+    ]
+
+
 def export_filter(fmt: exporters.Format) -> str:
     """The one format a save dialog writes: 'ELAN (*.eaf)'."""
     return f"{_(fmt.title)} ({_patterns(fmt)})"

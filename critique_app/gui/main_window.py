@@ -27,7 +27,12 @@ from PyQt6.QtWidgets import (
 from critique_app.errors import UserError
 from critique_app.gui import file_dialogs
 from critique_app.gui.actions import MENUS, ActionCollection, add_menu, add_submenu
-from critique_app.gui.format_filters import import_encodings, import_filter, import_tip
+from critique_app.gui.format_filters import (
+    import_encodings,
+    import_filter,
+    import_formats,
+    import_tip,
+)
 from critique_app.gui.keys.focus_rules import FocusRules
 from critique_app.gui.keys.help_menu import install_help
 from critique_app.gui.keys.menu_letters import letter_every_menu
@@ -399,17 +404,19 @@ class MainWindow(QMainWindow):
             self.session.relink(folder)
 
     def ask_import(self) -> None:
-        # Automatic each time: an encoding chosen for one odd file would misread the next one.
+        # Automatic each time: an encoding or format chosen for one odd file would misread the
+        # next one.
         encoding = file_dialogs.Choice(_("Text &encoding:"), import_encodings())
+        fmt = file_dialogs.Choice(_("&Format:"), import_formats(), name="FileDialogFormat")
         path = file_dialogs.open_file(
             self,
             "import",
             _("Import annotations (onto the film on screen when the file does not name one)"),
             import_filter(),  # from the format registry, as `critique-app import` lists them
-            choice=encoding,
+            choice=(fmt, encoding),
         )
         if path is not None:
-            self.session.import_annotations(path, encoding=encoding.chosen)
+            self.session.import_annotations(path, encoding=encoding.chosen, format_name=fmt.chosen)
 
     def _focus_go_to(self) -> None:
         self.transport.goto.setFocus()

@@ -209,11 +209,14 @@ class ProjectSession(QObject):
             on_error=self.message.emit,
         )
 
-    def import_annotations(self, path: str | Path, encoding: str | None = None) -> Task | None:
+    def import_annotations(
+        self, path: str | Path, encoding: str | None = None, format_name: str | None = None
+    ) -> Task | None:
         """Import an ELAN / W3C / IIIF / VTT / SRT / CSV file on a worker with progress and Cancel:
         it reads and adds in one transaction on a connection of its own, then the step joins
         this window's undo stack (Ctrl+Z takes the annotations back). `encoding` (a codec
-        name, None: detected) is the text encoding the dialog's choice names."""
+        name, None: detected) is the text encoding the dialog's choice names, `format_name`
+        (None: from the file) the format its Format choice names."""
         from critique_app.services.import_annotations import BackgroundImport, import_in_background
 
         if self.project is None or self.project.path is None:
@@ -245,6 +248,7 @@ class ProjectSession(QObject):
             path,
             film.id if film is not None else None,
             encoding=encoding,
+            format_name=format_name,
             scope="project",
             on_partial=self.message.emit,  # "x.eaf holds 20,000 annotations; importing them…"
             on_done=imported,

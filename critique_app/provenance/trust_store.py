@@ -16,9 +16,10 @@ from datetime import date as Date
 from datetime import datetime, timezone
 from pathlib import Path
 
+from critique_app.domain.provenance_words import TRUST_LIST_WORDS, trust_list_words
 from critique_app.domain.reading_limits import check_size
 from critique_app.errors import UserError
-from critique_app.i18n import N_, _, ngettext
+from critique_app.i18n import _, ngettext
 from critique_app.provenance.trust import (
     TrustFile,
     count_certificates,
@@ -29,17 +30,13 @@ from critique_app.provenance.trust import (
     origin_words,
 )
 
-# stored in the record of installed lists as they are (English); sentences translate them
-LIST_NAMES = {
-    "c2pa": N_("C2PA trust list"),
-    "interim": N_("CAI interim known-certificate list"),
-    "cawg": N_("CAWG identity trust list"),
-    "user": N_("your own trust list"),
-}
 # The lists a body other than the user publishes: a file goes under one of these names only
 # when the user says so (--list), never because of its file name (issue 24: a test root once
 # joined "the C2PA trust list" that way and was reported as vouched for by it).
 OFFICIAL_LISTS = ("c2pa", "interim", "cawg")
+# every list `trust update` installs, by key; their names come from the one function that names
+# a trust list (domain.provenance_words.trust_list_words)
+LISTS = (*OFFICIAL_LISTS, "user")
 _DATED = re.compile(r"[._-]?\d{4}-\d{2}-\d{2}$")
 
 
@@ -126,7 +123,7 @@ def update(
     for p in paths:
         if not p.is_file():
             raise UserError(_("{path} does not exist.").format(path=p))
-        if list_key not in LIST_NAMES:
+        if list_key not in LISTS:
             raise UserError(
                 _("Unknown list '{list}': use user, c2pa, interim or cawg.").format(list=list_key)
             )
@@ -138,16 +135,18 @@ def update(
     said: list[str] = []
     for key, group in groups.items():
         found = current_entry(key)
-        old = dict(found[0]) if found else {"name": LIST_NAMES[key], "anchors": [], "allowed": []}
+        # the record keeps the list's name in English, as stored data
+        stored_name = TRUST_LIST_WORDS[key]
+        old = dict(found[0]) if found else {"name": stored_name, "anchors": [], "allowed": []}
         if found and day < found[0]["date"]:
             raise UserError(
                 _(
-                    "The {list} in use is dated {date}; {day} is older. Give the date of the "
-                    "newer list with --date."
-                ).format(list=_(LIST_NAMES[key]), date=found[0]["date"], day=day)
+                    "The files of {list} in use are dated {date}; {day} is older. Give the date "
+                    "of the newer list with --date."
+                ).format(list=trust_list_words(key), date=found[0]["date"], day=day)
             )
         before = _snapshot(key)
-        entry = {"name": old.get("name", LIST_NAMES[key]), "date": day,
+        entry = {"name": old.get("name", stored_name), "date": day,
                  "anchors": [], "allowed": [], "config": None}  # fmt: skip
         # Files not brought again stay (e.g. a new C2PA list keeps the TSA list in use), so
         # they are copied next to the new ones under their own names.
@@ -171,14 +170,18 @@ def update(
             _put(entry, role_of(p), _install_copy(p, day))
         if not entry["anchors"]:
             raise UserError(
-                _("The {list} needs at least one file of anchors.").format(list=_(LIST_NAMES[key]))
+                _("At least one file of anchors is needed for {list}.").format(
+                    list=trust_list_words(key)
+                )
             )
         index["lists"][key] = entry
         _save(index)
         after = _snapshot(key)
         if before and after and before["files"] == after["files"]:
             said.append(
-                _("{list}: already in use, nothing changed.").format(list=_(LIST_NAMES[key]))
+                _("Nothing changed: these files of {list} are already in use.").format(
+                    list=trust_list_words(key)
+                )
             )
             continue
         index["history"].append({
@@ -189,21 +192,21 @@ def update(
         count = len(after["files"]) if after else 0
         if before:
             sentence = ngettext(
-                "{list}: now dated {day}, {count} file; was dated {date} ({origin}). The old "
-                "files are kept.",
-                "{list}: now dated {day}, {count} files; was dated {date} ({origin}). The old "
-                "files are kept.",
+                "Updated {list}: now dated {day}, {count} file; was dated {date} ({origin}). "
+                "The old files are kept.",
+                "Updated {list}: now dated {day}, {count} files; was dated {date} ({origin}). "
+                "The old files are kept.",
                 count,
             )
         else:
             sentence = ngettext(
-                "{list}: now dated {day}, {count} file; none before.",
-                "{list}: now dated {day}, {count} files; none before.",
+                "Installed {list}: dated {day}, {count} file; none before.",
+                "Installed {list}: dated {day}, {count} files; none before.",
                 count,
             )
         said.append(
             sentence.format(
-                list=_(LIST_NAMES[key]),
+                list=trust_list_words(key),
                 day=day,
                 count=count,
                 date=(before or {}).get("date"),
@@ -233,7 +236,7 @@ def listing() -> tuple[list[TrustFile], list[dict]]:
     from critique_app.provenance.trust import shipped_list
 
     files: list[TrustFile] = []
-    for key in LIST_NAMES:
+    for key in LISTS:
         if current_entry(key) is not None:
             files += list(shipped_list(key).files)
     return files, list(installed_index().get("history", []))

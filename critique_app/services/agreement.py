@@ -23,7 +23,15 @@ import numpy as np
 
 from critique_app.domain.model import Film, FrameRange, Seminar, SeminarItem
 from critique_app.errors import UserError
-from critique_app.i18n import N_, _, current, ngettext
+from critique_app.i18n import (
+    N_,
+    _,
+    current,
+    format_decimal,
+    format_percent,
+    ngettext,
+    speaking,
+)
 from critique_app.progress import NO_PROGRESS, Progress
 from critique_app.services import agreement_measures as measures
 from exporters.document import AgreementSummary, ExportDocument
@@ -385,12 +393,16 @@ def add_disagreements_to_seminar(
     return service.add_many(seminar, items, label=N_("Add passages of disagreement"))
 
 
-def with_agreement(project: Any, doc: ExportDocument, by: str = "author") -> ExportDocument:
+def with_agreement(
+    project: Any, doc: ExportDocument, by: str = "author", language: str | None = None
+) -> ExportDocument:
     """A handout document with an agreement section: the class's agreement on each of its
-    films (films with fewer than two annotators say so in the section's notes)."""
+    films (films with fewer than two annotators say so in the section's notes), its words
+    and numbers in the export's `language` (default: the one in use)."""
     from dataclasses import replace
 
-    summaries = tuple(handout_summary(film_agreement(project, f, by=by)) for f in doc.films)
+    with speaking(language or current()):
+        summaries = tuple(handout_summary(film_agreement(project, f, by=by)) for f in doc.films)
     return replace(doc, agreement=summaries)
 
 
@@ -398,7 +410,7 @@ def handout_summary(report: FilmAgreement) -> AgreementSummary:
     """The report as plain rows for the handout exporters."""
 
     def number(x: float | None) -> str:
-        return "n/a" if x is None or np.isnan(x) else f"{x:.3f}"
+        return _("n/a") if x is None or np.isnan(x) else format_decimal(x, 3)
 
     return AgreementSummary(
         film=report.film.title,
@@ -413,7 +425,7 @@ def handout_summary(report: FilmAgreement) -> AgreementSummary:
                 p.in_tc,
                 p.out_tc,
                 p.range.length,
-                f"{p.disagreement:.0%}",
+                format_percent(p.disagreement * 100, 0),
                 "; ".join(f"{k}: {v}" for k, v in p.said.items()),
             )
             for p in report.passages

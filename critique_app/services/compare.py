@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 
 from critique_app.domain.model import Film
 from critique_app.errors import UserError
-from critique_app.i18n import _, ngettext
+from critique_app.i18n import _, format_decimal, format_percent, ngettext
 from critique_app.media.fingerprint import hamming
 from critique_app.progress import NO_PROGRESS, Progress
 from critique_app.provenance.matching import MIN_CONTRAST
@@ -128,17 +128,23 @@ class Comparison:
         kinds = {
             k: sum(p.kind == k for p in self.passages) for k in ("inserted", "removed", "changed")
         }
-        text = _("Frame N of '{a}' is frame {frame} of '{b}'").format(
-            a=self.film_a.title, frame=_linear(m), b=self.film_b.title
-        )
+        # the mapping in whole clauses, each with its named placeholders (as a copy's is said)
+        clauses = [
+            _("Frame N of '{a}' is frame {frame} of '{b}'").format(
+                a=self.film_a.title, frame=_linear(m), b=self.film_b.title
+            )
+        ]
         if m.variant == "mirror":
-            text += _(", mirrored left-right")
+            clauses.append(_("the copy is mirrored left-right"))
         rates = {"a": _rate(self.film_a), "b": _rate(self.film_b)}
         if m.ratio != 1:
-            text += _(", converted from {a} to {b} fps").format(**rates)
+            clauses.append(_("converted from {a} to {b} fps").format(**rates))
         elif self.film_a.rate != self.film_b.rate:
-            text += _(", {a} fps played at {b} fps").format(**rates)
-        text += _(" ({share} of A's pictures found). ").format(share=f"{m.confidence:.0%}")
+            clauses.append(_("{a} fps played at {b} fps").format(**rates))
+        clauses.append(
+            _("{share} of A's pictures found").format(share=format_percent(m.confidence * 100, 0))
+        )
+        text = "; ".join(clauses) + ". "
         if not self.passages:
             return text + _("No passage differs.")
         said = []  # passages, each kind counted in words that agree with the number
@@ -227,8 +233,7 @@ def map_unrelated(
 
 
 def _rate(film: Film) -> str:
-    r = film.rate
-    return str(r.numerator) if r.denominator == 1 else f"{float(r):.3f}"
+    return format_decimal(float(film.rate), 3, trim=True)
 
 
 def _linear(m: FrameMapping) -> str:
@@ -278,7 +283,7 @@ def compare_files(
             _(
                 "{copy} is not a copy of {original}: only {found} of its pictures were found, so no "
                 "frame can be matched to another."
-            ).format(copy=Path(b).name, original=Path(a).name, found=format(found, ".0%"))
+            ).format(copy=Path(b).name, original=Path(a).name, found=format_percent(found * 100, 0))
         )
     return compare(film_a, film_b, mapping, aligned.original, aligned.copy, cuts, progress)
 

@@ -19,7 +19,7 @@ from typing import Any
 from critique_app.domain.commands import CreateAnnotations, UndoStack
 from critique_app.domain.model import Annotation, Film, FrameRange, Keyframe, Region
 from critique_app.errors import UserError
-from critique_app.i18n import N_, _, ngettext
+from critique_app.i18n import N_, _, format_decimal, format_percent, ngettext
 from critique_app.progress import NO_PROGRESS, Progress
 from critique_app.services.alignment import (
     FrameMapping,
@@ -82,14 +82,16 @@ class CopyResult:
                 source=self.source_film.title,
                 frame=_linear(m.ratio, m.offset),
                 copy=self.copy_film.title,
-                shift=f"{abs(shift):.2f}",
+                shift=format_decimal(abs(shift), 2),
             )
         ]
         if m.ratio != 1:
             parts.append(_("frame-rate ratio {ratio}").format(ratio=m.ratio))
         if m.variant == "mirror":
             parts.append(_("the copy is mirrored left-right"))
-        parts.append(_("confidence {confidence}").format(confidence=f"{m.confidence:.0%}"))
+        parts.append(
+            _("confidence {confidence}").format(confidence=format_percent(m.confidence * 100, 0))
+        )
         return "; ".join(parts)
 
     def sentence(self) -> str:
@@ -264,18 +266,22 @@ def plan_copy(
         progress=progress,
     )
     if mapping is None or mapping.confidence < MIN_CONFIDENCE:
-        found = f"only {mapping.confidence:.0%}" if mapping else "none"
-        raise UserError(
-            _(
-                "{name} does not look like another copy of '{title}': {found} of that film's "
-                "pictures were found in it (at least {needed} needed); no annotation was "
-                "moved."
-            ).format(
-                name=copy_path.name,
-                title=source.title,
-                found=found,
-                needed=format(MIN_CONFIDENCE, ".0%"),
+        # two whole sentences: "only 35%" and "none" agree differently in other languages
+        needed = format_percent(MIN_CONFIDENCE * 100, 0)
+        if mapping is None:
+            refusal = _(
+                "{name} does not look like another copy of '{title}': none of that film's "
+                "pictures were found in it (at least {needed} needed); no annotation was moved."
             )
+        else:
+            refusal = _(
+                "{name} does not look like another copy of '{title}': only {found} of that "
+                "film's pictures were found in it (at least {needed} needed); no annotation was "
+                "moved."
+            )
+        found = format_percent(mapping.confidence * 100, 0) if mapping else ""
+        raise UserError(
+            refusal.format(name=copy_path.name, title=source.title, found=found, needed=needed)
         )
     annotations = repo.annotations(film_id=source_film_id)
     plan = CopyPlan(source, copy, mapping)

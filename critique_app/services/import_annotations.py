@@ -34,6 +34,7 @@ from critique_app.services.import_fit import AfterTheEnd, PastTheEnd, Reattached
 from exporters import registry
 from exporters.document import Imported, ImportedFile, ImportedStream
 from exporters.file_format import Format
+from exporters.sniffing import HEAD_SIZE
 
 LARGE_IMPORT = 1000  # above this many annotations the command line says the size first
 LARGE_FILE = 5_000_000  # bytes: a file read as it is stored (subtitles) says its size first
@@ -141,34 +142,65 @@ class ImportSummary:
         return "; ".join(parts) + "."
 
 
-def _format_of(path: Path) -> Format:
-    """The registered format that reads `path` (its extension, then its first bytes), or one
-    sentence saying why none does."""
+def _format_of(path: Path, format_name: str | None = None, in_window: bool = False) -> Format:
+    """The registered format that reads `path`: the one a person chose (`format_name`), else
+    the one its extension names (then its first bytes); or one sentence saying why none does,
+    naming the format the file looks like and how to choose it (`in_window`: in the import
+    dialog, else with --format)."""
     if not path.is_file():
         raise UserError(_("{path} does not exist.").format(path=path))
+    if format_name is not None:
+        try:
+            return registry.read_as(format_name)
+        except KeyError as err:
+            raise UserError(str(err.args[0])) from None
     fmt = registry.reader_for(path)
-    if fmt is None:
+    if fmt is not None:
+        return fmt
+    with path.open("rb") as file:
+        likely = registry.looks_like(file.read(HEAD_SIZE))
+    if likely is not None and in_window:
         raise UserError(
-            _("{name}: Critique imports {extensions} files, not '{suffix}'.").format(
+            _(
+                "{name} looks like {format}: rename it to {extension}, or choose {format} as "
+                "its Format in the import dialog."
+            ).format(name=path.name, format=_(likely.title), extension=likely.extension)
+        )
+    if likely is not None:
+        raise UserError(
+            _(
+                "{name} looks like {format}: rename it to {extension}, or choose the format with "
+                "--format {format_name}."
+            ).format(
                 name=path.name,
-                extensions=", ".join(registry.reading_extensions()),
-                suffix=path.suffix or _("files without extension"),
+                format=_(likely.title),
+                extension=likely.extension,
+                format_name=likely.name,
             )
         )
-    return fmt
+    raise UserError(
+        _("{name}: Critique imports {extensions} files, not '{suffix}'.").format(
+            name=path.name,
+            extensions=", ".join(registry.reading_extensions()),
+            suffix=path.suffix or _("files without extension"),
+        )
+    )
 
 
 def read_file(
-    path: str | Path, film: Film | None = None, encoding: str | None = None
+    path: str | Path,
+    film: Film | None = None,
+    encoding: str | None = None,
+    format_name: str | None = None,
 ) -> list[Imported]:
     """Parse a file in the format the registry gives for it (its extension, then its first
-    bytes); one sentence for unknown or unreadable files. `encoding` (a codec name) overrides
-    the detection of text files' encoding.
+    bytes) or the one `format_name` chooses; one sentence for unknown or unreadable files.
+    `encoding` (a codec name) overrides the detection of text files' encoding.
 
     The entries carry their file's `ImportedFile` (`entry.source`): tiers, vocabularies and
     what was skipped."""
     path = Path(path)
-    fmt = _format_of(path)
+    fmt = _format_of(path, format_name)
     # Nesting, size and memory limits of a hostile or broken file end in a sentence naming
     # it; nothing is stored before the whole file is read, so the project is untouched.
     check_size(path)
@@ -177,12 +209,16 @@ def read_file(
 
 
 def open_file(
-    path: str | Path, film: Film | None = None, encoding: str | None = None
+    path: str | Path,
+    film: Film | None = None,
+    encoding: str | None = None,
+    format_name: str | None = None,
+    in_window: bool = False,
 ) -> ImportedStream:
     """The file's entries as they are read (see `read_file`): subtitles a megabyte at a time,
     other formats read whole first. Nothing is stored yet."""
     path = Path(path)
-    fmt = _format_of(path)
+    fmt = _format_of(path, format_name, in_window)
     check_size(path)
     with reading_limits(path.name):
         return fmt.stream(path, film.rate if film else None, encoding)
@@ -299,15 +335,24 @@ def import_file(
     stack: UndoStack | None = None,
     announce: Any = None,
     encoding: str | None = None,
+    format_name: str | None = None,
+    in_window: bool = False,
 ) -> ImportSummary:
     """Read and add a file; `announce(sentence)` is told the size of a long import first;
-    `encoding` names the text encoding instead of detecting it."""
+    `encoding` names the text encoding instead of detecting it, `format_name` the format
+    (`import --format`, the dialog's Format) instead of the file's extension."""
     from critique_app.services.export import find_film
 
     path = Path(path)
     default = find_film(project, film) if film is not None else None
     films = project.repo.films()
-    found = open_file(path, default or (films[0] if len(films) == 1 else None), encoding)
+    found = open_file(
+        path,
+        default or (films[0] if len(films) == 1 else None),
+        encoding,
+        format_name,
+        in_window,
+    )
     size = found.count if found.count is not None else found.expected
     if announce is not None and size is not None and size > LARGE_IMPORT:
         announce(
@@ -344,10 +389,11 @@ def import_in_background(
     path: str | Path,
     film_id: int | None,
     encoding: str | None = None,
+    format_name: str | None = None,
 ) -> BackgroundImport:
     """The window's import: read and add on a worker, through a connection of its own, in one
     transaction (a Cancel rolls it all back). A long file's size is published first;
-    `encoding` is the one chosen in the dialog (None: detected)."""
+    `encoding` and `format_name` are the ones chosen in the dialog (None: detected)."""
     from db.project import open_project
 
     path = Path(path)
@@ -364,6 +410,8 @@ def import_in_background(
             stack=project.undo,
             announce=progress.publish,
             encoding=encoding,
+            format_name=format_name,
+            in_window=True,
         )
         if not changes:
             return BackgroundImport(summary)

@@ -11,7 +11,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from critique_app.domain.provenance_words import ai_signal_words, signer_name, verdict_words
+from critique_app.domain.provenance_words import (
+    ai_signal_words,
+    manifest_sources,
+    signer_name,
+    signer_trust,
+    verdict_words,
+)
 from critique_app.domain.screening import ScreeningResult
 from critique_app.i18n import N_, _
 
@@ -69,6 +75,11 @@ class ScreeningRow:
     recovered_by_content: str = ""  # credentials found again by content (verify --project)
     problem: str = ""
     sidecar: str = ""
+    trust_list: str = ""  # the key of the list that vouched for the signer ('' for none)
+    # the signer's trust, and which manifest the verdict is about when an asset has two (an
+    # embedded one and a sidecar beside it), in the sentences `verify` prints
+    trust: str = ""
+    manifests: list[str] = field(default_factory=list)
 
     @property
     def needs_eye(self) -> bool:
@@ -123,6 +134,9 @@ def row_of(result: ScreeningResult) -> ScreeningRow:
         recovered_by_content=str(recovered),
         problem=str(result.problem or ""),
         sidecar=str(result.sidecar or ""),
+        trust_list=c2pa.get("trust_list") or "",
+        trust=signer_trust(reason, c2pa.get("trust_list")),
+        manifests=manifest_sources(verify),
     )
 
 
@@ -259,6 +273,7 @@ def csv_rows(rows: Sequence[ScreeningRow]) -> list[dict[str, Any]]:
     for r in rows:
         j = r.to_json()
         j["matches"] = " | ".join(r.matches)
+        j["manifests"] = " ".join(r.manifests)
         out.append(j)
     return out
 

@@ -4,6 +4,7 @@ same picture, its region on the same part of it, as one undoable step; nothing i
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from dataclasses import dataclass, replace
 from fractions import Fraction
@@ -213,6 +214,11 @@ def test_an_unrelated_film_is_refused_and_nothing_is_created(
         with pytest.raises(UserError, match="other.mp4 does not look like another copy") as err:
             move_annotations_to_copy(project, source.id or 0, copies.other)
         assert "no annotation was moved" in str(err.value)
+        # one whole sentence for "only 7%" and one for "none", never a fragment put inside
+        assert re.search(
+            r": (only \d+%|none) of that film's pictures were found in it \(at least 20% needed\)",
+            str(err.value),
+        )
         assert project.repo.count_annotations() == 6 and not project.undo.can_undo
         with pytest.raises(UserError, match="very film"):
             move_annotations_to_copy(project, source.id or 0, copies.screener)

@@ -24,23 +24,36 @@ LINES = ("Le billet coûte 5 € à l'entrée.", "Œuvre de 1962, prix 20 €.")
 SUBTITLES = f"1\n00:00:01,000 --> 00:00:02,000\n{LINES[0]}\n\n2\n00:00:03,000 --> 00:00:04,000\n{LINES[1]}\n"
 
 
-def _answer_with_keys(path: Path, encoding: str | None, seen: list[str]) -> None:
-    """When the import dialog shows: note the encoding it offers first, type the encoding's
-    first words into its list (as keyboard search picks an entry), the file name into its
-    field, then Enter."""
+def _pick(dialog: QFileDialog, name: str, words: str | None, seen: list[str]) -> None:
+    """Note what the dialog's list `name` offers first, then type `words` into it (as keyboard
+    search picks an entry)."""
+    combo = dialog.findChild(QComboBox, name)
+    assert combo is not None
+    seen.append(combo.currentText())
+    if words is not None:
+        combo.setFocus()
+        QTest.keyClicks(combo, words)
+        seen.append(combo.currentText())
+
+
+def _answer_with_keys(
+    path: Path,
+    encoding: str | None,
+    seen: list[str],
+    fmt: str | None = None,
+    seen_formats: list[str] | None = None,
+) -> None:
+    """When the import dialog shows: pick the encoding (and the format, when `seen_formats` is
+    given) by keys, type the file name into its field, then Enter."""
 
     def act() -> None:
         dialog = QApplication.activeModalWidget()
         if not isinstance(dialog, QFileDialog):
             QTimer.singleShot(10, act)
             return
-        combo = dialog.findChild(QComboBox, "FileDialogChoice")
-        assert combo is not None
-        seen.append(combo.currentText())
-        if encoding is not None:
-            combo.setFocus()
-            QTest.keyClicks(combo, encoding)
-            seen.append(combo.currentText())
+        _pick(dialog, "FileDialogChoice", encoding, seen)
+        if seen_formats is not None:
+            _pick(dialog, "FileDialogFormat", fmt, seen_formats)
         name = dialog.findChild(QLineEdit, "fileNameEdit")
         assert name is not None
         dialog.setDirectory(str(path.parent))  # as a person goes to the folder first
@@ -120,3 +133,34 @@ def test_the_menu_says_what_it_reads_from_the_registry(open_window: Any) -> None
     assert action.text() == "&Import annotations…"
     for fmt in registry.readers():
         assert fmt.extensions[0] in action.toolTip() and fmt.extensions[0] in action.statusTip()
+
+
+def test_the_format_chosen_in_the_dialog_reads_a_file_its_name_does_not_name(
+    open_window: Any, clip: Path, tmp_path: Path
+) -> None:
+    from tests.foreign.conftest import HERE
+
+    mine = tmp_path / "mine.critique"
+    with open_project(mine) as project:
+        add_film(project, clip, title="Seminar copy")
+    notes = tmp_path / "notes.txt"  # a real WebVTT file (webvtt-py's sample) under a .txt name
+    shutil.copy(HERE / "subtitles" / "webvttpy_sample.vtt", notes)
+    h = open_window(mine)
+    window, status = h.window, h.window.statusBar()
+    seen: list[str] = []
+
+    # Automatic format: refused, naming what it looks like
+    _answer_with_keys(notes, None, [], None, seen)
+    window.action_table["import_annotations"].trigger()
+    h.qtbot.waitUntil(lambda: "notes.txt looks like WebVTT" in status.currentMessage())
+    assert "choose WebVTT as its Format in the import dialog" in status.currentMessage()
+    assert window.session.project.project.repo.annotations() == []
+
+    _answer_with_keys(notes, None, [], "WebVTT", seen)
+    window.action_table["import_annotations"].trigger()
+    h.qtbot.waitUntil(
+        lambda: "imported from notes.txt" in status.currentMessage(),  # (the film is 5 s long)
+        timeout=FRAME_WAIT_MS,
+    )
+    assert seen == ["Automatic (from the file)", "Automatic (from the file)", "WebVTT (.vtt)"]
+    assert window.session.project.project.repo.annotations() != []

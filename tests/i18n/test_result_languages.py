@@ -6,6 +6,7 @@ export's language; the annotators' notes as they were written)."""
 
 from __future__ import annotations
 
+import re
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -167,3 +168,61 @@ def test_a_french_handout_shows_status_confidence_and_evidence_in_words(
             assert code in english
     assert "inférence visuelle" in html
     assert "visual inference" not in html
+
+
+def test_decimals_are_written_as_the_export_language_writes_them() -> None:
+    assert i18n.format_decimal(2.5, 2, "fr") == "2,50"
+    assert i18n.format_decimal(2.5, 2, "en") == "2.50"
+    assert i18n.format_decimal(1234.5, 1, "fr") == "1\u202f234,5"
+    assert i18n.format_decimal(5.25, 1, "fr", padded_to=2) == "05,2"  # half to even, as Babel
+    assert [
+        i18n.format_decimal(r, 3, "fr", trim=True) for r in (30000 / 1001, 24000 / 1001, 25)
+    ] == [
+        "29,97",
+        "23,976",
+        "25",
+    ]
+
+
+def test_a_french_handout_writes_decimal_commas(sample: Sample, tmp_path: Path) -> None:
+    doc = service.seminar_document(sample.project, sample.seminar_id)
+    french = service.export(doc, "md", tmp_path / "fiche.md", language="fr").read_text("utf-8")
+    english = service.export(doc, "md", tmp_path / "handout.md", language="en").read_text("utf-8")
+    assert "29,97 i/s" in french or "29,97 fps" in french, french
+    assert "29.97 fps" in english and "29,97" not in english
+    # every passage's duration: '2,50 s' in French, '2.50 s' in English
+    assert re.findall(r"\d,\d\d s\)", french) and not re.findall(r"\d\.\d\d s\)", french)
+    assert len(re.findall(r"\d\.\d\d s\)", english)) == len(re.findall(r"\d,\d\d s\)", french))
+
+
+def test_the_tiers_an_import_creates_are_named_in_its_language(tmp_path: Path) -> None:
+    """Imported in French, a real SubRip file's cues go on a tier named in French; the name is
+    project data from then on: an English import later makes (or finds) a tier of its own."""
+    import shutil
+    from fractions import Fraction
+
+    from critique_app.cli import main
+    from db.project import open_project
+    from tests.foreign.conftest import HERE
+
+    path = tmp_path / "p.critique"
+    with open_project(path) as project:
+        project.repo.add_film(
+            "/f.mp4", sha256="c" * 64, size=1, rate=Fraction(25), frame_count=10**6
+        )
+    cues = tmp_path / "cues.srt"
+    shutil.copy(HERE / "subtitles" / "webvttpy_sample.srt", cues)
+    names = {}
+    for language in ("fr", "en"):
+        with i18n.speaking(language):
+            names[language] = i18n._("Imported subtitles")
+    assert main(["--language", "fr", "import", str(path), str(cues)]) == 0
+    with open_project(path) as project:
+        assert [t.name for t in project.repo.tiers()] == [names["fr"]]
+    i18n.use("en")
+    other = tmp_path / "more.srt"
+    other.write_text("1\n00:00:01,000 --> 00:00:02,000\nA door melts.\n", "utf-8")
+    assert main(["import", str(path), str(other)]) == 0
+    with open_project(path) as project:
+        assert {t.name for t in project.repo.tiers()} == {names["fr"], names["en"]}
+        assert [t.name for t in project.repo.tiers()][0] == names["fr"]  # kept as created

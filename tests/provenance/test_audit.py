@@ -84,11 +84,38 @@ def test_a_test_root_in_the_users_list_is_never_the_official_lists(
     """The issue's case: a test root, once brought, vouches as the user's own list."""
     still = sign_file(make_still(tmp_path / "s.jpg"), tmp_path / "still.jpg", identity)
     assert main(["trust", "update", ca_pem, "--list", "user", "--date", "2026-12-01"]) == 0
-    assert "your own trust list: now dated 2026-12-01" in capsys.readouterr().out
+    assert (
+        "Installed your own trust list (not an official list): dated 2026-12-01"
+        in capsys.readouterr().out
+    )
     c = verify_file(still, "all", reader=isolated_reader).to_json()["c2pa"]
     assert (c["reason"], c["trust_list"]) == ("ok", "user")
     assert "C2PA trust list" not in c["summary"]
     assert trust_list_words("user") in c["summary"]
+
+
+def test_trust_list_names_each_list_in_words_and_json_keeps_the_keys(
+    ca_pem: str, own_data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["trust", "update", ca_pem, "--list", "user", "--date", "2026-12-01"]) == 0
+    capsys.readouterr()
+    assert main(["trust", "list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    headings = [line for line in lines if line.startswith("Files of ")]
+    assert headings == [
+        "Files of the C2PA trust list:",
+        "Files of the CAI interim trust list:",
+        "Files of your own trust list (not an official list):",
+    ]
+    files = [line for line in lines if line.startswith("  ") and "sha256" in line]
+    assert files and all(line.split()[0] not in ("c2pa", "interim", "user") for line in files)
+    assert lines[lines.index(headings[-1]) + 1].lstrip().startswith(Path(ca_pem).stem)
+    (update,) = lines[lines.index("Updates:") + 1 :]
+    assert update.endswith("your own trust list (not an official list): none → 2026-12-01")
+    assert main(["trust", "list", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert {f["list"] for f in listed["files"]} == {"c2pa", "interim", "user"}
+    assert [h["list"] for h in listed["history"]] == ["user"]
 
 
 # -- 2. each check kept in the project, and what changed since --------------------------------
@@ -244,6 +271,47 @@ def test_a_scan_checks_the_embedded_manifest_and_the_stray_sidecar(
     (j,) = json.loads(capsys.readouterr().out)
     assert code == 0 and (j["verdict_about"], j["c2pa"]["reason"]) == ("sidecar", "tampered")
     assert (j["other_manifest"]["source"], j["other_manifest"]["reason"]) == ("embedded", "ok")
+
+
+def test_the_screening_report_tells_the_same_story_of_both_manifests(
+    provenance_corpus: Path, stray_sidecar: Path, tmp_path: Path, own_data: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    """What the report's JSON holds of the second manifest and of the list that vouched, the
+    HTML says too, in the sentences `verify` prints."""
+    from critique_app.services.screening import (
+        LibrarySnapshot,
+        ScreeningSettings,
+        find_submissions,
+        screen_file,
+    )
+    from critique_app.services.screening_report import write_report
+    from critique_app.services.screening_table import ranked, row_of
+
+    folder = tmp_path / "submission"
+    folder.mkdir()
+    shutil.copyfile(provenance_corpus / "example-assets" / "Firefly_tabby_cat.jpg",
+                    folder / "cat.jpg")  # fmt: skip
+    shutil.copyfile(stray_sidecar, folder / "cat.c2pa")
+    shutil.copyfile(CLOUDSCAPE, folder / CLOUDSCAPE.name)
+    found = find_submissions([folder])
+    settings = ScreeningSettings(trust="interim")
+    results = [screen_file(s, LibrarySnapshot.of([]), settings) for s in found.submissions]
+    rows = ranked(row_of(r) for r in results)
+    files = write_report(rows, tmp_path / "jury.html")
+    html = files.html.read_text("utf-8")
+    (cat,) = [j for j in json.loads(files.json.read_text("utf-8")) if j["name"] == "cat.jpg"]
+    assert (cat["reason"], cat["trust_list"]) == ("ok", "interim")
+    assert main(["verify", str(folder), "--trust", "interim"]) == 0
+    told = [line.strip() for line in capsys.readouterr().out.splitlines()]
+    assert cat["trust"] == "The signer is on the CAI interim trust list." and cat["trust"] in told
+    (story,) = cat["manifests"]
+    assert story.startswith("The verdict above is about the manifest embedded in the file.")
+    assert story.endswith("cat.c2pa beside it was checked too: Invalid: changed after signing.")
+    for sentence in (cat["trust"], story):
+        assert sentence in html
+    # verify's text is the same sentence, with the verdict's code for experts
+    assert story.replace("signing.", "signing (tampered).") in told
 
 
 @pytest.mark.parametrize(

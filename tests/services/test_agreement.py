@@ -392,6 +392,15 @@ def test_handouts_carry_an_agreement_section(
         assert f"Krippendorff's alpha (nominal) {alpha}" in flat.replace("**", ""), fmt
         assert report.passages[0].in_tc in flat, fmt
         assert "ana / ben" in flat, fmt
+    # in French, the numbers as French writes them
+    from critique_app import i18n
+
+    fiche = tmp_path / "fiche.md"
+    args = ["export", str(project_path), "--format", "md", "--film", "ondes", "-o", str(fiche)]
+    assert main([*args, "--agreement", "--language", "fr"]) == 0, capsys.readouterr().err
+    french = fiche.read_text("utf-8")
+    french_alpha = i18n.format_decimal(report.alpha, 3, "fr")
+    assert "," in french_alpha and f"**{french_alpha}**" in french, french
     csv = tmp_path / "x.csv"
     args = ["export", str(project_path), "--format", "csv", "--film", "ondes", "-o", str(csv)]
     assert main([*args, "--agreement"]) == 1 and not csv.exists()
