@@ -250,10 +250,18 @@ def format_number(number: float | int) -> str:
 def format_percent(percent: float, digits: int = 2) -> str:
     """A percentage as the language writes it: 12.5% in English, 12,5 % in French (a sentence
     never writes "{x}%" itself, and gettext never mistakes "% o" for a conversion)."""
+    import re
+
+    from babel import Locale
     from babel.numbers import format_percent as babel_format_percent
 
-    pattern = "#,##0" + ("." + "#" * digits if digits else "") + "%"
-    return str(babel_format_percent(percent / 100, format=pattern, locale=babel_locale()))
+    locale = babel_locale()
+    # the language's own pattern ("#,##0%" in English, "#,##0 %" in French, with its
+    # no-break space), given up to `digits` decimals
+    pattern = Locale.parse(locale).percent_formats[None].pattern
+    if digits:
+        pattern = re.sub(r"0(?=[^0#]*$)", "0." + "#" * digits, pattern, count=1)
+    return str(babel_format_percent(percent / 100, format=pattern, locale=locale))
 
 
 def format_decimal(

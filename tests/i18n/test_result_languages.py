@@ -226,3 +226,11 @@ def test_the_tiers_an_import_creates_are_named_in_its_language(tmp_path: Path) -
     with open_project(path) as project:
         assert {t.name for t in project.repo.tiers()} == {names["fr"], names["en"]}
         assert [t.name for t in project.repo.tiers()][0] == names["fr"]  # kept as created
+
+
+def test_percentages_are_written_as_the_language_writes_them() -> None:
+    """French puts a no-break space before the sign (12,5 %), English none (12.5%)."""
+    with i18n.speaking("fr"):
+        assert [i18n.format_percent(12.5), i18n.format_percent(35, 0)] == ["12,5\xa0%", "35\xa0%"]
+    with i18n.speaking("en"):
+        assert [i18n.format_percent(12.5), i18n.format_percent(35, 0)] == ["12.5%", "35%"]
