@@ -10,18 +10,11 @@ re-samples its texture every frame and a sign's letter changes every eight frame
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-os.environ.setdefault(
-    "QT_QPA_PLATFORM", f"offscreen:configfile={REPO / 'tests' / 'laptop_screen.json'}"
-)
-sys.path.insert(0, str(REPO))
+from offscreen_window import REPO, offscreen_window
 
 
 def main() -> int:
@@ -29,45 +22,20 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "decor-lens-window.png")
     args = parser.parse_args()
 
-    from critique_app.gui.app import make_app
-    from critique_app.gui.main_window import MainWindow
-    from critique_app.gui.settings import Settings
-    from critique_app.player.exact_engine import ExactEngine
     from tests.decor_clips import make_decor_clip
 
-    app = make_app()
-
-    def pump_until(condition: Callable[[], bool], timeout: float = 120.0) -> None:
-        end = time.monotonic() + timeout
-        while not condition() and time.monotonic() < end:
-            app.processEvents()
-            time.sleep(0.01)
-
-    with tempfile.TemporaryDirectory() as home:
+    with tempfile.TemporaryDirectory() as home, offscreen_window(Path(home)) as shown:
         film = make_decor_clip(
             Path(home) / "boiling-set.mp4", frames=48, boil=(300, 150, 120, 90), letter=(420, 40)
         )
-        settings = Settings(Path(home) / "settings.ini")
-        engine = ExactEngine()
-        window = MainWindow(settings=settings, engines=(engine, engine))
-        window.show()
-        if not window.open_path(film.path):
+        if not shown.open(film.path):
             return 1
-        c = window.controller
-        pump_until(lambda: c.info is not None and c.mode == "exact")
-        c.show_frame(24)  # a letter changes here: its box is outlined beside the patch's
-        pump_until(lambda: c.mode == "exact" and window.video.picture.index == c.current)
-        lens = window.instability
-        window.action_table["instability_lens"].trigger()
+        shown.show_frame(24)  # a letter changes here: its box is outlined beside the patch's
+        lens = shown.window.instability
+        shown.window.action_table["instability_lens"].trigger()
         lens.measure()
-        pump_until(lambda: lens.result is not None)
-        for _ in range(30):
-            app.processEvents()
-            time.sleep(0.02)
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        window.grab().save(str(args.out))
-        print(f"wrote {args.out} ({window.width()}×{window.height()})")
-        window.close()
+        shown.pump_until(lambda: lens.result is not None)
+        shown.shoot(args.out)
     return 0
 
 

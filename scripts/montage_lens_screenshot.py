@@ -13,18 +13,11 @@ beside its in → out passage, frames 150 to 429).
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-os.environ.setdefault(
-    "QT_QPA_PLATFORM", f"offscreen:configfile={REPO / 'tests' / 'laptop_screen.json'}"
-)
-sys.path.insert(0, str(REPO))
+from offscreen_window import REPO, offscreen_window
 
 
 def main() -> int:
@@ -32,62 +25,31 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=REPO / "docs")
     args = parser.parse_args()
 
-    from critique_app.gui.app import make_app
-    from critique_app.gui.main_window import MainWindow
-    from critique_app.gui.settings import Settings
-    from critique_app.player.exact_engine import ExactEngine
     from critique_app.services.films import add_film
     from db.project import open_project
     from tests.media.montage_films import make_montage_film
 
-    app = make_app()
-
-    def pump_until(condition: Callable[[], bool], timeout: float = 120.0) -> None:
-        end = time.monotonic() + timeout
-        while not condition() and time.monotonic() < end:
-            app.processEvents()
-            time.sleep(0.01)
-
-    def settle() -> None:
-        for _ in range(30):
-            app.processEvents()
-            time.sleep(0.02)
-
-    with tempfile.TemporaryDirectory() as home:
+    with tempfile.TemporaryDirectory() as home, offscreen_window(Path(home)) as shown:
         film = make_montage_film(Path(home))
         project = Path(home) / "montage.critique"
         with open_project(project) as opened:
             add_film(opened, film, title="Known transitions")
-        settings = Settings(Path(home) / "settings.ini")
-        engine = ExactEngine()
-        window = MainWindow(settings=settings, engines=(engine, engine))
-        window.show()
-        if not window.open_path(project):
+        window, c = shown.window, shown.controller
+        if not shown.open(project):
             return 1
-        c = window.controller
-        pump_until(lambda: c.info is not None and c.mode == "exact")
-        c.show_frame(392)  # the middle of the morph
-        pump_until(lambda: c.mode == "exact" and window.video.picture.index == c.current)
+        shown.show_frame(392)  # the middle of the morph
         lane = window.rhythm
         window.action_table["rhythm_lane"].trigger()
-        pump_until(lambda: lane.rhythm is not None)
-        settle()
-        args.out.mkdir(parents=True, exist_ok=True)
-        shots = args.out / "montage-lens-lane.png"
-        window.grab().save(str(shots))
-        print(f"wrote {shots} ({window.width()}×{window.height()})")
+        shown.pump_until(lambda: lane.rhythm is not None)
+        shown.shoot(args.out / "montage-lens-lane.png")
         comparison = window.rhythm_comparison
         window.action_table["compare_rhythm"].trigger()
         assert comparison.panel is not None
         c.marks.mark_range(150, 429)
         comparison.panel.sides["B"].passage.setChecked(True)
         comparison.compare()
-        pump_until(lambda: len(comparison.rhythms) == 2)
-        settle()
-        compared = args.out / "montage-lens-compare.png"
-        window.grab().save(str(compared))
-        print(f"wrote {compared} ({window.width()}×{window.height()})")
-        window.close()
+        shown.pump_until(lambda: len(comparison.rhythms) == 2)
+        shown.shoot(args.out / "montage-lens-compare.png")
     return 0
 
 

@@ -62,13 +62,15 @@ def make_decor_clip(
     letter_every: int = 8,
     cut: int | None = None,
     mover: tuple[int, int] | None = None,
+    mover_grey: bool = False,
     seed: int = 5,
 ) -> DecorClip:
     """A pan of `pan` film pixels per frame over a still set. `boil` is a box of the *set*
     (its position on frame 0) whose texture is new on every frame; `letter` the top-left corner
     (on frame 0) of a letter on a plain plate, changed every `letter_every` frames; `cut` the
     first frame of a second, different set; `mover` the motion (film pixels per frame) of a
-    textured square that crosses the picture in front of the set, like a walking figure."""
+    textured square that crosses the picture in front of the set, like a walking figure, in
+    greys if `mover_grey` (so that a screenshot's reader tells it from the coloured set)."""
     path = Path(path)
     width, height = size
     rng = np.random.default_rng(seed)
@@ -79,6 +81,8 @@ def make_decor_clip(
     ]
     font = ImageFont.load_default(size=56)
     thing = _smooth_texture(rng, 80, 80, 12)
+    if mover_grey:
+        thing[:] = thing.mean(axis=2, keepdims=True).astype(np.uint8)
     truth = DecorClip(path, size, frames, cut=cut)
     with av.open(str(path), "w", format="mp4") as out:
         video = _video_stream(

@@ -66,6 +66,8 @@ def test_the_region_follows_the_square_forward_to_the_out_point_then_backward(
     for frame in range(20, 37):
         assert centre_off(region, frame, square) <= 5.0, frame
     assert "follows the picture" in h.window.statusBar().currentMessage()
+    said = h.window.annotations.editor.regions.item(0).text()
+    assert said.endswith("17 keyframes from frame 20 to 36"), said  # not the first six only
     # the region on screen follows the picture
     h.controller.show_frame(30)
     h.settle()

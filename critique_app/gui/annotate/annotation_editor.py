@@ -146,6 +146,23 @@ def _segmented(values: tuple[str, ...], word: Callable[[str], str]) -> tuple[QWi
     return box, group
 
 
+LISTED_KEYFRAMES = 6  # more (a tracked region has one a frame) are summed up, not listed
+
+
+def keyframes_said(frames: list[int]) -> str:
+    """Where a region's keyframes are, in a few words: a tracked region has one on every frame
+    of its passage, so a long run is told by its count and its ends rather than cut short."""
+    if len(frames) == 1:
+        return _("drawn on frame {frame}").format(frame=frames[0])
+    if len(frames) <= LISTED_KEYFRAMES:
+        return _("keyframes at {frames}").format(frames=", ".join(map(str, frames)))
+    return ngettext(
+        "{count} keyframe from frame {first} to {last}",
+        "{count} keyframes from frame {first} to {last}",
+        len(frames),
+    ).format(count=len(frames), first=frames[0], last=frames[-1])
+
+
 class AnnotationEditor(QWidget):
     message = pyqtSignal(str)
     open_annotation = pyqtSignal(int)  # a related annotation was double-clicked
@@ -473,14 +490,7 @@ class AnnotationEditor(QWidget):
         self.preview.setMarkdown(a.note)
         self.regions.clear()
         for i, region in enumerate(a.regions):
-            keys = len(region.keyframes)
-            where = (
-                _("keyframes at {frames}").format(
-                    frames=", ".join(str(k.frame) for k in region.keyframes[:6])
-                )
-                if keys > 1
-                else _("drawn on frame {frame}").format(frame=region.keyframes[0].frame)
-            )
+            where = keyframes_said([k.frame for k in region.keyframes])
             shape = shape_word(region.shape)
             item = QListWidgetItem(
                 f"{shape}{' · ' + region.label if region.label else ''}  —  {where}"
