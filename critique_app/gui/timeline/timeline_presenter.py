@@ -155,16 +155,21 @@ class TimelinePresenter(QObject):
         categories: dict[int | None, Category] = {c.id: c for c in project.categories()}
         found = project.annotations_by_id(sorted(ids))
         bars = [bar_for(a, categories) for a in found if a.film_id == film.id]
+        gone, new = set(), set()
         for ident in ids:
             for edge in self._edges.pop(ident, ()):
                 stops[edge] -= 1
                 if stops[edge] <= 0:
                     del stops[edge]
+                    gone.add(edge)
         for bar in bars:
             self._edges[bar.id] = (bar.start, bar.end)
-            stops.update((bar.start, bar.end))
+            for edge in (bar.start, bar.end):
+                if not stops[edge]:
+                    new.add(edge)
+                stops[edge] += 1
         canvas.replace_bars(bars, ids - {b.id for b in bars})
-        self.controller.marks.set_stops(list(stops))
+        self.controller.marks.move_stops(gone - new, new - gone)
 
     # -- tracks and lanes ---------------------------------------------------------------------
     def reload(self) -> None:
