@@ -127,6 +127,9 @@ class AnnotationTableModel(QAbstractTableModel):
         self.matches = 0  # how many annotations the filters keep (listed or not yet)
         self.in_project = 0  # how many annotations the project holds
         self._more = False  # a search has hits beyond the listed window
+        # whole listings queried again (opening, other filters, another program's edits): an
+        # annotation edit, its undo or redo never adds one (tests count them)
+        self.reloads = 0
         self._edge: Key | None = None  # with more to fetch: the listed rows are the hits
         # up to this listing key (the last one fetched), whatever was edited since
         self._rows: dict[int, Annotation] = {}
@@ -150,6 +153,7 @@ class AnnotationTableModel(QAbstractTableModel):
         self._rows.clear()
         self.ids, self._more, self.matches, self.in_project = [], False, 0, 0
         if workspace is not None:
+            self.reloads += 1
             self._load_names(colour_of)
             self.ids, self._more, self.matches = self._query_ids()
             self.in_project = workspace.count_annotations()
@@ -203,6 +207,7 @@ class AnnotationTableModel(QAbstractTableModel):
         as many hits listed as were (the view stays where it was); a new one lists a window."""
         if self.workspace is None:
             return
+        self.reloads += 1
         if names:
             self._load_names()
         for ident in modified or set(self._rows):
@@ -283,7 +288,9 @@ class AnnotationTableModel(QAbstractTableModel):
             self.beginInsertRows(QModelIndex(), row, row)
             self.ids.insert(row, ident)
             self.endInsertRows()
-        self.in_project += len(added) - len(removed)
+        # counted again, not added up: a worker's import read in by another program's re-read
+        # before its step reached the undo stack would count twice (a count costs microseconds)
+        self.in_project = self.bound.count_annotations()
         if self._more:  # hits behind the window may have come or gone: count them again
             self.matches = self.bound.count_annotation_ids(**self._filter_args())
         else:

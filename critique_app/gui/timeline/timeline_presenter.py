@@ -113,6 +113,7 @@ class TimelinePresenter(QObject):
         self.thumb_task: Task | None = None
         self._stops: Counter[int] | None = None  # ↑/↓ stops, counted: set by `reload`
         self._edges: dict[int, tuple[int, int]] = {}  # annotation id -> its counted stops
+        self.reloads = 0  # whole films read again: never for an annotation edit (tests count)
         canvas = timeline.canvas
         canvas.seek.connect(controller.show_frame)
         canvas.scrub.connect(self._scrub)
@@ -183,6 +184,7 @@ class TimelinePresenter(QObject):
             self.controller.marks.set_stops([])
             self._stops = None
             return
+        self.reloads += 1
         self.controller.marks.set_stops(load_tracks(canvas, project, film))
         self._stops, self._edges = stop_counts(canvas)
 
