@@ -22,6 +22,7 @@ from critique_app.domain import commands as cmd
 from critique_app.domain.model import Annotation, Category, FrameRange
 from critique_app.gui.annotate import annotation_table
 from critique_app.gui.timeline.timeline_presenter import bar_for
+from critique_app.gui.timeline.timeline_rows import pack_rows
 from db.project import open_project
 from tests.gui.annotation_projects import make_project
 
@@ -91,6 +92,9 @@ def assert_as_read_afresh(h: Any) -> None:
     }
     fresh = bars_read_afresh(h)
     assert drawn == fresh
+    for bars in canvas.all_bars():  # the sub-rows a packing of everything gives
+        listed = sorted(bars, key=lambda b: (b.start, b.end, b.id))
+        assert [b.row for b in listed] == pack_rows([(b.start, b.end) for b in listed])
     stops = {edge for _tier, start, end, _c, _l in fresh.values() for edge in (start, end)}
     project, film = h.window.session.project, h.window.session.film
     stops |= {m.frame for m in project.markers(film.id)}
