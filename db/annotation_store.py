@@ -518,6 +518,25 @@ class AnnotationStore:
             params += chosen
         return self.db.conn.execute(sql + " ORDER BY id", params).fetchall()
 
+    def unanchored_spans(
+        self, film_id: int, among: Iterable[int] | None = None
+    ) -> list[tuple[int, int, int]]:
+        """(id, start frame, end frame) of the film's annotations without anchor hashes (of
+        `among` only, when given): what the anchor keeper hashes, read without building the
+        film's 100,000 annotations."""
+        sql = (
+            "SELECT id, start_frame, end_frame FROM annotations WHERE film_id = ? "
+            "AND (anchor_hashes IS NULL OR length(anchor_hashes) = 0)"
+        )
+        params: list[Any] = [film_id]
+        if among is not None:
+            chosen = list(among)
+            if not chosen:
+                return []
+            sql += f" AND id IN ({','.join('?' for _ in chosen)})"
+            params += chosen
+        return self.db.conn.execute(sql + " ORDER BY id", params).fetchall()
+
     def count_annotations(self, film_id: int | None = None) -> int:
         if film_id is None:
             return int(self.db.conn.execute("SELECT count(*) FROM annotations").fetchone()[0])

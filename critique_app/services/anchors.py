@@ -8,11 +8,11 @@ Hashing reads exact frames and may run on a worker; storing happens where the pr
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from critique_app.domain.model import Annotation, FrameRange
+from critique_app.domain.model import FrameRange
 from critique_app.i18n import _
 from critique_app.progress import NO_PROGRESS, Progress
 
@@ -52,8 +52,14 @@ def compute_anchor_hashes(
     return out
 
 
-def missing_anchors(annotations: list[Annotation]) -> dict[int, FrameRange]:
-    return {a.id: a.range for a in annotations if a.id is not None and not a.anchor_hashes}
+def missing_anchors(
+    repo: Repository, film_id: int, among: Iterable[int] | None = None
+) -> dict[int, FrameRange]:
+    """The film's annotations (of `among` only, when given) without anchors, with the frames
+    to hash: one query on ids and frames, no annotation built."""
+    return {
+        ident: FrameRange(start, end) for ident, start, end in repo.unanchored_spans(film_id, among)
+    }
 
 
 def store_anchor_hashes(
@@ -75,7 +81,7 @@ def fill_missing_anchors(project: Project, film_id: int, progress: Progress = NO
     """Compute and store anchors for every annotation of the film that has none yet."""
     repo = project.repo
     film = repo.get_film(film_id)
-    todo = missing_anchors(repo.annotations(film_id=film_id))
+    todo = missing_anchors(repo, film_id)
     if not todo:
         return 0
     return store_anchor_hashes(repo, compute_anchor_hashes(film.path, todo, progress), todo)

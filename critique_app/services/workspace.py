@@ -25,7 +25,7 @@ from critique_app.domain.model import (
     Vocabulary,
 )
 from critique_app.progress import NO_PROGRESS, Progress
-from critique_app.services.anchors import AnchorHashes, store_anchor_hashes
+from critique_app.services.anchors import AnchorHashes, missing_anchors, store_anchor_hashes
 from db import fingerprint_store, thumbnail_store, timeline_lanes
 from db.project import Project, check_integrity, needs_background_check, open_project
 from db.vocabulary_files import read_vocabulary_source
@@ -247,6 +247,13 @@ class ProjectWorkspace:
 
     def relations(self, annotation_id: int) -> list[Relation]:
         return self._project.repo.relations(annotation_id)
+
+    def missing_anchors(
+        self, film_id: int, among: Iterable[int] | None = None
+    ) -> dict[int, FrameRange]:
+        """The film's annotations (of `among` only, when given) that have no anchors yet,
+        with the frames to hash."""
+        return missing_anchors(self._project.repo, film_id, among)
 
     def store_anchors(
         self, hashes: Mapping[int, AnchorHashes], ranges: Mapping[int, FrameRange]

@@ -54,6 +54,18 @@ def test_the_stops_and_the_missing_marks_say_a_sentence_instead_of_moving() -> N
     assert said == ["No in point set (press I).", "No annotation or marker after this frame."]
 
 
+def test_an_edit_moves_only_its_stops_and_they_stay_sorted() -> None:
+    head = Playhead(20)
+    marks = Marks(head)
+    marks.set_stops([50, 5, 35])
+    marks.move_stops(gone=[35, 7], new=[20, 50, 60])  # 7 was no stop; 50 already is
+    assert marks.stops == [5, 20, 50, 60]
+    marks.next_stop()  # from 20, exactly on a stop: the next one
+    head.current = 20
+    marks.previous_stop()
+    assert head.shown == [50, 5]
+
+
 def test_one_volume_and_one_mute_reach_every_engine() -> None:
     engines = [FakeEngine(), FakeEngine()]
     sound = Sound(lambda: engines)

@@ -16,10 +16,7 @@ from critique_app.gui.window_context import WindowContext
 from critique_app.gui.worker import Task
 from critique_app.i18n import _
 from critique_app.progress import Progress
-from critique_app.services.anchors import (
-    compute_anchor_hashes,
-    missing_anchors,
-)
+from critique_app.services.anchors import compute_anchor_hashes
 from critique_app.services.workspace import ProjectWorkspace
 
 SETTLE_MS = 250  # a burst of edits (typing, several undos) starts one pass, not one per edit
@@ -32,9 +29,10 @@ def _hash_anchors(progress: Progress, film: Path, ranges: dict[int, FrameRange])
 class AnchorKeeper(QObject):
     """One background pass at a time; a newer edit cancels the pass before it.
 
-    The first pass on a film looks at every annotation of it; later passes only at the
-    annotations edits touched since (and at those a cancelled or failed pass left undone):
-    reading 100,000 annotations after every key press took seconds on the GUI thread."""
+    The first pass on a film asks the project for every annotation of it without anchors;
+    later passes only for the annotations edits touched since (and those a cancelled or
+    failed pass left undone). Both are one query on ids and frames: building the film's
+    100,000 annotations for the first pass held the GUI thread 2.9 s after the first edit."""
 
     stored = pyqtSignal(int)  # how many annotations got their anchors
 
@@ -77,9 +75,8 @@ class AnchorKeeper(QObject):
         if project is None or film is None or self.session.film_path is None:
             return {}
         if self._covered != (project, film.id):
-            return missing_anchors(project.annotations(film_id=film.id))
-        edited = project.annotations_by_id(sorted(self._pending))
-        return missing_anchors([a for a in edited if a.film_id == film.id])
+            return project.missing_anchors(film.id)
+        return project.missing_anchors(film.id, among=sorted(self._pending))
 
     def start(self) -> Task | None:
         """Hash the anchors the film on screen still lacks (cancelling an older pass)."""

@@ -6,6 +6,8 @@ playhead through a small Protocol, so it never imports the controller back.
 
 from __future__ import annotations
 
+import bisect
+from collections.abc import Iterable
 from typing import Protocol
 
 from PyQt6.QtCore import QObject, pyqtSignal
@@ -80,20 +82,33 @@ class Marks(QObject):
     def set_loop(self, on: bool) -> None:
         self.loop = bool(on)
 
-    def set_stops(self, frames: list[int]) -> None:
+    def set_stops(self, frames: Iterable[int]) -> None:
         """Annotation boundaries and markers the ↑/↓ keys visit."""
         self.stops = sorted(set(frames))
 
+    def move_stops(self, gone: Iterable[int], new: Iterable[int]) -> None:
+        """An edit took some stops away and brought others: only those move (sorting the
+        200,000 stops of a class's project again took 15 ms a key press)."""
+        stops = self.stops
+        for frame in gone:
+            at = bisect.bisect_left(stops, frame)
+            if at < len(stops) and stops[at] == frame:
+                del stops[at]
+        for frame in new:
+            at = bisect.bisect_left(stops, frame)
+            if at == len(stops) or stops[at] != frame:
+                stops.insert(at, frame)
+
     def next_stop(self) -> None:
-        later = [f for f in self.stops if f > self.playhead.current]
-        if later:
-            self.playhead.show_frame(later[0])
+        at = bisect.bisect_right(self.stops, self.playhead.current)
+        if at < len(self.stops):
+            self.playhead.show_frame(self.stops[at])
         else:
             self.message.emit(_("No annotation or marker after this frame."))
 
     def previous_stop(self) -> None:
-        earlier = [f for f in self.stops if f < self.playhead.current]
-        if earlier:
-            self.playhead.show_frame(earlier[-1])
+        at = bisect.bisect_left(self.stops, self.playhead.current)
+        if at > 0:
+            self.playhead.show_frame(self.stops[at - 1])
         else:
             self.message.emit(_("No annotation or marker before this frame."))

@@ -31,7 +31,7 @@ from critique_app.domain.timecode import frame_to_smpte, nominal_fps
 from critique_app.gui import colours
 from critique_app.gui.keys.focus_rules import take_single_keys
 from critique_app.gui.timeline.timeline_density import DenseTracks
-from critique_app.gui.timeline.timeline_rows import pack_rows, row_count
+from critique_app.gui.timeline.timeline_rows import pack_rows, repack_rows, row_count
 from critique_app.i18n import _
 
 HEADER = 116  # track names column
@@ -72,6 +72,17 @@ def _bar_order(bar: TimelineBar) -> tuple[int, int, int]:
     """Where an edited bar goes in its tier: by start and end, then in the order the project
     lists annotations (start, then id), so an edit packs as a reload of everything does."""
     return (bar.start, bar.end, bar.id)
+
+
+@dataclass
+class _TierEdit:
+    """One tier's part of an edit: its bars as they were (packed), those taken out, those
+    put in; `rows` its sub-rows before the edit, once re-packed."""
+
+    before: list[TimelineBar]
+    gone: list[TimelineBar] = field(default_factory=list)
+    brought: list[TimelineBar] = field(default_factory=list)
+    rows: list[list[TimelineBar]] = field(default_factory=list)
 
 
 def track_height(rows: int) -> int:
@@ -179,19 +190,26 @@ class TimelineCanvas(QWidget):
     def replace_bars(self, bars: list[TimelineBar], removed: set[int]) -> None:
         """Some annotations were edited (a new one, a moved edge, an undo, a redo): put in
         `bars` (new, or replacing the bar of the same id), take out the bars of `removed`, and
-        re-pack only the tiers they were or are in. The same bars, sub-rows and bands as a
-        `set_tracks` of everything, without re-reading 100,000 annotations per key press."""
+        re-pack only the stretch of the tiers they were or are in that the edit moves. The same
+        bars, sub-rows and bands as a `set_tracks` of everything, without re-reading 100,000
+        annotations per key press."""
         gone = set(removed) | {b.id for b in bars}
-        touched = {self._bar_of.pop(i).tier_id for i in gone if i in self._bar_of}
-        for tier_id in touched:
-            self._bars[tier_id] = [b for b in self._bars.get(tier_id, []) if b.id not in gone]
+        old_bars = [self._bar_of.pop(i) for i in gone if i in self._bar_of]
+        edits: dict[int, _TierEdit] = {}
+        for tier_id in {b.tier_id for b in (*old_bars, *bars)}:
+            # the list as packed stays as it was: the tier gets a new one
+            before = self._bars.get(tier_id, [])
+            edits[tier_id] = _TierEdit(before)
+            self._bars[tier_id] = [b for b in before if b.id not in gone]
+        for bar in old_bars:
+            edits[bar.tier_id].gone.append(bar)
         for ident in gone:
             self._band_of.pop(ident, None)
         for bar in bars:
-            bisect.insort(self._bars.setdefault(bar.tier_id, []), bar, key=_bar_order)
+            edits[bar.tier_id].brought.append(bar)
+            bisect.insort(self._bars[bar.tier_id], bar, key=_bar_order)
             self._bar_of[bar.id] = bar
-            touched.add(bar.tier_id)
-        self._pack(touched)
+        self._pack(set(edits), edits)
         # rebuilt at the next paint, from the lines of untouched tiers as they are
         self._dense_before, self._dense = self._dense or self._dense_before, None
         self._fit_height()
@@ -205,9 +223,12 @@ class TimelineCanvas(QWidget):
         """The bar drawn for an annotation (None when it has none)."""
         return self._bar_of.get(annotation_id)
 
-    def _pack(self, tiers: set[int] | None = None) -> None:
+    def _pack(
+        self, tiers: set[int] | None = None, edits: dict[int, _TierEdit] | None = None
+    ) -> None:
         """Stack each tier's overlapping annotations in sub-rows (once per data change): every
-        tier, or only `tiers` (the others keep their sub-rows; only their tops may move)."""
+        tier, or only `tiers` (the others keep their sub-rows; only their tops may move); a
+        tier with its `edits` known only where they move sub-rows."""
         if tiers is None:
             self._rows, self._band_of = {}, {}
         old_tops = {tier_id: top for tier_id, top, _rows, _first in self._tracks}
@@ -215,7 +236,12 @@ class TimelineCanvas(QWidget):
         top = 0
         for tier_id, _name, _colour in self.tiers:
             repacked = tiers is None or tier_id in tiers or tier_id not in self._rows
-            if repacked:
+            placed: list[TimelineBar] = []  # bars whose band changes, when only some do
+            edit = (edits or {}).get(tier_id)
+            if edit is not None and tier_id in self._rows:
+                placed = self._repack(tier_id, edit)
+                repacked = len(self._rows[tier_id]) != len(edit.rows)
+            elif repacked:
                 bars = self._bars.get(tier_id, [])
                 rows = pack_rows([(b.start, b.end) for b in bars])
                 per_row: list[list[TimelineBar]] = [[] for _ in range(row_count(rows))]
@@ -233,8 +259,57 @@ class TimelineCanvas(QWidget):
                 if moved:
                     for bar in row_bars:
                         self._band_of[bar.id] = (y, h)
+            if not moved:
+                for bar in placed:
+                    self._band_of[bar.id] = sub_row_band(top, count, bar.row)
             top += track_height(count)
         self._content_height = top
+
+    def _repack(self, tier_id: int, edit: _TierEdit) -> list[TimelineBar]:
+        """Move the bars an edit of this tier re-placed between its sub-rows (each sub-row
+        touched is a new list: the dense painting keeps the arrays of the lists it knows);
+        return them."""
+        old, new = edit.before, self._bars.get(tier_id, [])
+        edit.rows = rows = list(self._rows[tier_id])
+        keys = [_bar_order(b) for b in (*edit.gone, *edit.brought)]
+        first = bisect.bisect_left(new, min(keys), key=_bar_order)
+        old_stop = bisect.bisect_right(old, max(keys), key=_bar_order)
+        new_stop = bisect.bisect_right(new, max(keys), key=_bar_order)
+        changes = repack_rows(old, new, first, old_stop, new_stop, len(rows))
+        copied: set[int] = set()
+
+        def row_list(row: int) -> list[TimelineBar]:
+            while len(rows) <= row:
+                rows.append([])
+                copied.add(len(rows) - 1)
+            if row not in copied:
+                rows[row] = list(rows[row])
+                copied.add(row)
+            return rows[row]
+
+        def take_out(bar: TimelineBar) -> None:
+            listed = row_list(bar.row)
+            at = bisect.bisect_left(listed, _bar_order(bar), key=_bar_order)
+            if at < len(listed) and listed[at] is bar:
+                del listed[at]
+
+        brought = {id(b) for b in edit.brought}
+        for bar in edit.gone:
+            take_out(bar)
+        placed = []
+        for j, row in changes:
+            bar = new[j]
+            if id(bar) not in brought:
+                if bar.row == row:
+                    continue
+                take_out(bar)
+            bar.row = row
+            bisect.insort(row_list(row), bar, key=_bar_order)
+            placed.append(bar)
+        while len(rows) > 1 and not rows[-1]:
+            rows.pop()
+        self._rows[tier_id], edit.rows = rows, self._rows[tier_id]
+        return placed
 
     def _fit_height(self) -> None:
         asked = max(TRACK, min(self._content_height, TRACKS_ASKED))

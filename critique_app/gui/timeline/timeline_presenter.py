@@ -113,6 +113,7 @@ class TimelinePresenter(QObject):
         self.thumb_task: Task | None = None
         self._stops: Counter[int] | None = None  # ↑/↓ stops, counted: set by `reload`
         self._edges: dict[int, tuple[int, int]] = {}  # annotation id -> its counted stops
+        self.reloads = 0  # whole films read again: never for an annotation edit (tests count)
         canvas = timeline.canvas
         canvas.seek.connect(controller.show_frame)
         canvas.scrub.connect(self._scrub)
@@ -155,16 +156,21 @@ class TimelinePresenter(QObject):
         categories: dict[int | None, Category] = {c.id: c for c in project.categories()}
         found = project.annotations_by_id(sorted(ids))
         bars = [bar_for(a, categories) for a in found if a.film_id == film.id]
+        gone, new = set(), set()
         for ident in ids:
             for edge in self._edges.pop(ident, ()):
                 stops[edge] -= 1
                 if stops[edge] <= 0:
                     del stops[edge]
+                    gone.add(edge)
         for bar in bars:
             self._edges[bar.id] = (bar.start, bar.end)
-            stops.update((bar.start, bar.end))
+            for edge in (bar.start, bar.end):
+                if not stops[edge]:
+                    new.add(edge)
+                stops[edge] += 1
         canvas.replace_bars(bars, ids - {b.id for b in bars})
-        self.controller.marks.set_stops(list(stops))
+        self.controller.marks.move_stops(gone - new, new - gone)
 
     # -- tracks and lanes ---------------------------------------------------------------------
     def reload(self) -> None:
@@ -178,6 +184,7 @@ class TimelinePresenter(QObject):
             self.controller.marks.set_stops([])
             self._stops = None
             return
+        self.reloads += 1
         self.controller.marks.set_stops(load_tracks(canvas, project, film))
         self._stops, self._edges = stop_counts(canvas)
 
