@@ -1,0 +1,208 @@
+"""Which library frame each film frame of a passage shows: the cheapest monotonic path.
+
+A line fitted to per-frame nearest library frames fails where copies are made: on slow or
+static material every library frame is about as close, and pulldown, blended or doubled
+frames make the nearest frame wander. A path through the whole distance matrix does not:
+from one film frame to the next it moves 0-3 library frames per film frame, forward or (a
+reversed passage) backward, and may jump elsewhere in the item only at a cut of the film
+(re-ordered shots), at a price. Its cost is the sum of the distances it passes through,
+plus a small price for moving at another speed than the rates say, which settles the ties
+of static material.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from critique_app.media.fingerprint import hamming
+
+MOST_PER_FRAME = 3  # library frames a film frame may move on (slow motion to 3x)
+SPEED_PRICE = 0.25  # bits per film frame, per library frame away from the expected speed
+CUT_BITS = 16  # consecutive film pictures this far apart may be a cut
+SPARE_BITS = 4  # a frame's distance counts up to the frame threshold plus this (a flash)
+JUMP_SHOTS = 2  # a jump costs this many frame thresholds
+PATH_ROWS = 1500  # rows of a passage looked at at once (about a minute of film)
+FORWARD, REVERSED, HELD = "forward", "reversed", "held"
+
+
+@dataclass(frozen=True)
+class Piece:
+    """Rows `lo:hi` of a passage, shown in one direction without a jump."""
+
+    lo: int
+    hi: int
+    item_frames: NDArray[np.int64]  # the library frame each row shows
+    order: str  # FORWARD, REVERSED or HELD
+    speed: float  # library frames per film frame
+    held_frames: int  # film frames of the longest stretch on one library frame
+
+
+def distances(
+    pictures: list[NDArray[np.uint64]], grid: NDArray[np.uint64], cap: int
+) -> NDArray[np.float32]:
+    """Rows x item frames: the distances of a row's pictures (0 = none) to the closest variant
+    of an item frame (grid: variants x item frames), each counted up to `cap`, added up: two
+    pictures of a frame (whole, centre) tell apart the near-identical frames of static
+    material that one alone leaves tied."""
+    out = np.zeros((len(pictures[0]), grid.shape[1]), np.float32)
+    seen = np.zeros(len(pictures[0]), bool)
+    for q in pictures:
+        present = q != 0
+        if not present.any():
+            continue
+        d = hamming(q[present][:, None, None], grid.T[None, :, :]).min(axis=2)
+        out[present] += np.minimum(d, cap)
+        seen |= present
+    out[~seen] = cap
+    return out
+
+
+def film_cuts(pictures: list[NDArray[np.uint64]], gaps: NDArray[np.int64]) -> NDArray[np.bool_]:
+    """Rows where the film may cut: a picture changes by CUT_BITS or more since the row
+    before, or frames between them were left out."""
+    cut = gaps > 1
+    for q in pictures:
+        both = (q[1:] != 0) & (q[:-1] != 0)
+        cut[1:] |= both & (hamming(q[1:], q[:-1]) >= CUT_BITS)
+    cut[0] = False
+    return cut
+
+
+def cheapest_path(
+    cost: NDArray[np.float32],
+    gaps: NDArray[np.int64],
+    cuts: NDArray[np.bool_],
+    expected: float,
+    jump: float,
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.bool_]]:
+    """Per row, the column (item frame), the direction (+1 forward, -1 reversed) and whether
+    the path jumped there, for the cheapest path: consecutive rows `gap` film frames apart
+    move 0..MOST_PER_FRAME * gap columns in the row's direction; a jump (any column, either
+    direction) costs `jump` and is allowed only where `cuts` says."""
+    rows, n = cost.shape
+    now = np.stack([cost[0], cost[0]])  # [forward, reversed] x columns
+    moved = np.zeros((rows, 2, n), np.int16)  # columns moved into a row; -1: a jump
+    origin = np.zeros((rows, 2), np.int64)  # where a jump into the row came from
+    for t in range(1, rows):
+        g = int(gaps[t])
+        best = np.full((2, n), np.inf)
+        steps = np.zeros((2, n), np.int16)
+        for k in range(min(MOST_PER_FRAME * g, n - 1) + 1):
+            price = SPEED_PRICE * abs(k - expected * g)
+            ahead = np.full((2, n), np.inf)
+            ahead[0, k:] = now[0, : n - k] + price  # forward: from column j - k
+            ahead[1, : n - k] = now[1, k:] + price  # reversed: from column j + k
+            better = ahead < best
+            best[better], steps[better] = ahead[better], k
+        if cuts[t]:
+            start = int(np.argmin(now))
+            leap = float(now.flat[start]) + jump
+            better = leap < best
+            best[better], steps[better] = leap, -1
+            origin[t] = divmod(start, n)
+        moved[t] = steps
+        now = best + cost[t][None, :]
+    direction, column = divmod(int(np.argmin(now)), n)
+    out = np.zeros(rows, np.int64)
+    sense = np.zeros(rows, np.int64)
+    jumped = np.zeros(rows, bool)
+    for t in range(rows - 1, -1, -1):
+        out[t], sense[t] = column, 1 - 2 * direction
+        if t == 0:
+            break
+        k = int(moved[t, direction, column])
+        if k < 0:
+            jumped[t] = True
+            direction, column = (int(x) for x in origin[t])
+        else:
+            column -= k if direction == 0 else -k
+    return out, sense, jumped
+
+
+def source_pieces(
+    pictures: list[NDArray[np.uint64]],
+    film_frames: NDArray[np.int64],
+    grid: NDArray[np.uint64],
+    matched: NDArray[np.int64],
+    *,
+    expected: float,
+    frame_threshold: int,
+    reach: int,
+) -> list[Piece]:
+    """The passage's rows (film frames `film_frames`, their pictures) cut into pieces, each
+    with the library frames it shows. `grid` is the item's hashes (variants x frames),
+    `matched` the item frame each row matched on its own: the path is looked for within
+    `reach` frames of those, PATH_ROWS rows at a time (a whole film copied would not fit
+    in memory), pieces continuing across two such blocks are joined."""
+    pieces: list[Piece] = []
+    for lo in range(0, len(film_frames), PATH_ROWS):
+        hi = min(lo + PATH_ROWS, len(film_frames))
+        first = max(int(matched[lo:hi].min()) - reach, 0)
+        last = min(int(matched[lo:hi].max()) + reach, grid.shape[1] - 1)
+        for piece in _block_pieces(
+            [q[lo:hi] for q in pictures],
+            film_frames[lo:hi],
+            grid[:, first : last + 1],
+            expected,
+            frame_threshold,
+        ):
+            shown = piece.item_frames + first
+            a, b = lo + piece.lo, lo + piece.hi
+            before = pieces[-1] if pieces else None
+            if before is not None and before.hi == a and _continues(before, shown, piece.order):
+                a, shown = before.lo, np.r_[before.item_frames, shown]
+                pieces.pop()
+            pieces.append(_piece(a, b, shown, _sense(shown, piece.order), film_frames[a:b]))
+    return pieces
+
+
+def _continues(before: Piece, shown: NDArray[np.int64], order: str) -> bool:
+    step = int(shown[0]) - int(before.item_frames[-1])
+    if HELD in (order, before.order):
+        return abs(step) <= MOST_PER_FRAME and (order == before.order or abs(step) <= 1)
+    return order == before.order and 0 <= step * (1 if order == FORWARD else -1) <= MOST_PER_FRAME
+
+
+def _sense(shown: NDArray[np.int64], order: str) -> int:
+    if order == HELD:
+        return 1 if shown[-1] >= shown[0] else -1
+    return 1 if order == FORWARD else -1
+
+
+def _block_pieces(
+    pictures: list[NDArray[np.uint64]],
+    film_frames: NDArray[np.int64],
+    grid: NDArray[np.uint64],
+    expected: float,
+    frame_threshold: int,
+) -> list[Piece]:
+    gaps = np.diff(film_frames, prepend=film_frames[:1])
+    if grid.shape[1] == 1:
+        return [_piece(0, len(film_frames), np.zeros(len(film_frames), np.int64), 1, film_frames)]
+    cost = distances(pictures, grid, frame_threshold + SPARE_BITS)
+    column, sense, jumped = cheapest_path(
+        cost, gaps, film_cuts(pictures, gaps), expected, JUMP_SHOTS * frame_threshold
+    )
+    starts = [0, *np.flatnonzero(jumped).tolist(), len(film_frames)]
+    return [
+        _piece(lo, hi, column[lo:hi], int(sense[lo]), film_frames[lo:hi])
+        for lo, hi in zip(starts[:-1], starts[1:], strict=True)
+    ]
+
+
+def _piece(
+    lo: int, hi: int, shown: NDArray[np.int64], sense: int, film: NDArray[np.int64]
+) -> Piece:
+    span = int(film[-1] - film[0])
+    moved = int(abs(int(shown[-1]) - int(shown[0])))
+    change = np.flatnonzero(np.diff(shown) != 0)
+    bounds = np.r_[0, change + 1, len(shown)]
+    held = max(int(film[b - 1] - film[a]) + 1 for a, b in zip(bounds[:-1], bounds[1:], strict=True))
+    if moved <= 1:
+        order = HELD
+    else:
+        order = FORWARD if sense > 0 else REVERSED
+    return Piece(lo, hi, shown, order, round(moved / span, 3) if span else 0.0, held)
