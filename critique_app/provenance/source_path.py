@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from critique_app.domain.passage_words import FORWARD, HELD, REVERSED
 from critique_app.media.fingerprint import hamming
 
 MOST_PER_FRAME = 3  # library frames a film frame may move on (slow motion to 3x)
@@ -25,7 +26,6 @@ CUT_BITS = 16  # consecutive film pictures this far apart may be a cut
 SPARE_BITS = 4  # a frame's distance counts up to the frame threshold plus this (a flash)
 JUMP_SHOTS = 2  # a jump costs this many frame thresholds
 PATH_ROWS = 1500  # rows of a passage looked at at once (about a minute of film)
-FORWARD, REVERSED, HELD = "forward", "reversed", "held"
 
 
 @dataclass(frozen=True)

@@ -113,6 +113,11 @@ def test_a_held_still_is_one_library_frame_held(
     assert hit["order"] == "held" and abs(hit["item_start"] - 20) <= 1
     assert hit["item_end"] - hit["item_start"] <= 1
     assert hit["held_frames"] >= 70 and hit["speed"] <= 0.02
+    capsys.readouterr()
+    assert main(["match", str(folder / "held.mp4"), "--project", str(project)]) == 0
+    out = capsys.readouterr().out
+    assert f"Holds library frame {hit['item_start']} still for " in out
+    assert f" s ({hit['held_frames']} film frames)." in out
 
 
 def test_a_reversed_passage_is_reported_reversed(
@@ -124,6 +129,10 @@ def test_a_reversed_passage_is_reported_reversed(
     assert hit["order"] == "reversed", hit
     assert hit["item_start"] <= TOLERANCE and abs(hit["item_end"] - (SHOT - 1)) <= TOLERANCE
     assert abs(hit["speed"] - 1) <= 0.1
+    capsys.readouterr()
+    assert main(["match", str(folder / "reversed.mp4"), "--project", str(project)]) == 0
+    said = "Plays library frames {last} back to {first} backwards, at "
+    assert said.format(first=hit["item_start"], last=hit["item_end"]) in capsys.readouterr().out
 
 
 def test_re_ordered_shots_are_segments_of_their_own(

@@ -18,6 +18,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from critique_app.domain.passage_words import playback_sentence
 from critique_app.domain.provenance_words import (
     ai_signal_words,
     signer_name,
@@ -34,6 +35,7 @@ COLUMNS = (
     N_("Distance"),
     N_("Item range"),
     N_("Variant"),
+    N_("Shown as"),
 )
 HEADER_TIPS = (
     N_("The reference item these frames look like"),
@@ -44,6 +46,7 @@ HEADER_TIPS = (
         "'mirrored': the film shows the item flipped left-right; 'inset': shown smaller inside "
         "the picture (picture-in-picture)"
     ),
+    N_("How the passage shows the item: forward or backwards, at what speed, or held still"),
 )
 VARIANTS = {
     "plain": N_("as is"),
@@ -190,6 +193,12 @@ class MatchesPanel(QWidget):
                 f"{s.median_distance:g} / {s.worst_distance} (≤ {s.threshold})",
                 item_range(match),
                 _(VARIANTS[s.variant]) if s.variant in VARIANTS else s.variant,
+                playback_sentence(
+                    s,
+                    film_rate=getattr(film, "rate", None),
+                    item_rate=match.item_rate,
+                    still=match.kind == "still",
+                ),
             )
             for col, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
