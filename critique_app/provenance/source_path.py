@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.lib.stride_tricks import as_strided
 from numpy.typing import NDArray
 
 from critique_app.domain.passage_words import FORWARD, HELD, REVERSED
@@ -83,29 +84,31 @@ def cheapest_path(
     move 0..MOST_PER_FRAME * gap columns in the row's direction; a jump (any column, either
     direction) costs `jump` and is allowed only where `cuts` says."""
     rows, n = cost.shape
-    now = np.stack([cost[0], cost[0]])  # [forward, reversed] x columns
-    moved = np.zeros((rows, 2, n), np.int16)  # columns moved into a row; -1: a jump
-    origin = np.zeros((rows, 2), np.int64)  # where a jump into the row came from
+    most = min(MOST_PER_FRAME * int(gaps.max(initial=1)), n - 1)
+    # The previous row's totals sit in a buffer walled with infinity, seen through two views
+    # [k, j]: forward from column j - k, reversed from column j + k. No copy and few NumPy
+    # calls a row (their number, not the columns, is what a long passage costs); the moves
+    # are found again on the way back, one column a row, from the totals kept.
+    buf = np.full((2, n + 2 * most), np.inf)
+    size = buf.itemsize
+    ahead = as_strided(buf[0, most:], (most + 1, n), (-size, size), writeable=False)
+    behind = as_strided(buf[1, most:], (most + 1, n), (size, size), writeable=False)
+    totals = np.empty((rows, 2, n))
+    totals[0] = cost[0]
+    prices: list[NDArray[np.float64]] = []
     for t in range(1, rows):
-        g = int(gaps[t])
-        best = np.full((2, n), np.inf)
-        steps = np.zeros((2, n), np.int16)
-        for k in range(min(MOST_PER_FRAME * g, n - 1) + 1):
-            price = SPEED_PRICE * abs(k - expected * g)
-            ahead = np.full((2, n), np.inf)
-            ahead[0, k:] = now[0, : n - k] + price  # forward: from column j - k
-            ahead[1, : n - k] = now[1, k:] + price  # reversed: from column j + k
-            better = ahead < best
-            best[better], steps[better] = ahead[better], k
+        buf[:, most : most + n] = totals[t - 1]
+        price = _prices(prices, int(gaps[t]), most, expected)[:, None]
+        k = len(price)
+        forward = (ahead[:k] + price).min(axis=0)
+        backward = (behind[:k] + price).min(axis=0)
         if cuts[t]:
-            start = int(np.argmin(now))
-            leap = float(now.flat[start]) + jump
-            better = leap < best
-            best[better], steps[better] = leap, -1
-            origin[t] = divmod(start, n)
-        moved[t] = steps
-        now = best + cost[t][None, :]
-    direction, column = divmod(int(np.argmin(now)), n)
+            leap = float(totals[t - 1].min()) + jump
+            np.minimum(forward, leap, out=forward)
+            np.minimum(backward, leap, out=backward)
+        totals[t, 0] = forward + cost[t]
+        totals[t, 1] = backward + cost[t]
+    direction, column = divmod(int(np.argmin(totals[-1])), n)
     out = np.zeros(rows, np.int64)
     sense = np.zeros(rows, np.int64)
     jumped = np.zeros(rows, bool)
@@ -113,13 +116,31 @@ def cheapest_path(
         out[t], sense[t] = column, 1 - 2 * direction
         if t == 0:
             break
-        k = int(moved[t, direction, column])
-        if k < 0:
+        before = totals[t - 1, direction]
+        price = _prices(prices, int(gaps[t]), most, expected)
+        came = column - np.arange(len(price)) * (1 if direction == 0 else -1)
+        ok = (came >= 0) & (came < n)
+        options = np.where(ok, before[np.clip(came, 0, n - 1)] + price, np.inf)
+        k = int(options.argmin())  # ties: the smallest move, as on the way there
+        leap = float(totals[t - 1].min()) + jump if cuts[t] else np.inf
+        if leap < options[k]:
             jumped[t] = True
-            direction, column = (int(x) for x in origin[t])
+            direction, column = divmod(int(np.argmin(totals[t - 1])), n)
         else:
-            column -= k if direction == 0 else -k
+            column = int(came[k])
     return out, sense, jumped
+
+
+def _prices(
+    known: list[NDArray[np.float64]], gap: int, most: int, expected: float
+) -> NDArray[np.float64]:
+    """What moving 0, 1, ... columns costs between rows `gap` film frames apart."""
+    while len(known) <= gap:
+        g = len(known)
+        known.append(
+            SPEED_PRICE * np.abs(np.arange(min(MOST_PER_FRAME * g, most) + 1) - expected * g)
+        )
+    return known[gap]
 
 
 def source_pieces(
