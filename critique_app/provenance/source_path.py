@@ -63,11 +63,13 @@ def distances(
 
 def film_cuts(pictures: list[NDArray[np.uint64]], gaps: NDArray[np.int64]) -> NDArray[np.bool_]:
     """Rows where the film may cut: a picture changes by CUT_BITS or more since the row
-    before, or frames between them were left out."""
+    before (or the one before it: a blended copy spreads a cut over two frames), or frames
+    between them were left out."""
     cut = gaps > 1
     for q in pictures:
-        both = (q[1:] != 0) & (q[:-1] != 0)
-        cut[1:] |= both & (hamming(q[1:], q[:-1]) >= CUT_BITS)
+        for back in (1, 2):
+            both = (q[back:] != 0) & (q[:-back] != 0)
+            cut[back:] |= both & (hamming(q[back:], q[:-back]) >= CUT_BITS)
     cut[0] = False
     return cut
 
