@@ -430,8 +430,9 @@ def match_film(
     )
 
 
-def match_annotation_fields(segment: MatchSegment) -> dict[str, object]:
-    """What one click on a match puts into a new annotation (the GUI adds tier and category)."""
+def match_annotation_fields(segment: MatchSegment, playback: str = "") -> dict[str, object]:
+    """What one click on a match puts into a new annotation (the GUI adds tier and category);
+    `playback` says how the passage shows the item (a sentence of its own)."""
     mirrored = _(" (mirrored)") if segment.variant == "mirror" else ""
     return {
         "start": segment.start,
@@ -454,5 +455,6 @@ def match_annotation_fields(segment: MatchSegment) -> dict[str, object]:
                 threshold=segment.threshold,
                 count=segment.matched_frames,
             )
+            + (" " + playback if playback else "")
         ),
     }

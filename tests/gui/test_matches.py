@@ -101,6 +101,7 @@ def test_find_look_annotate_undo_and_reopen(
     assert (a_start, a_end, evidence) == (start, end, "perceptual match")
     assert category == "provenance.evidence.perceptual-match"
     assert "generator output" in note and f"{match.segment.matched_frames} frames" in note
+    assert note.endswith(" " + row[5])  # how the passage shows the item, as the list says
     assert not panel.annotate_button.isEnabled()  # not twice
     assert "annotation #" in panel.table.item(0, 0).text()
     assert window.annotations.table.model.rowCount() == 1

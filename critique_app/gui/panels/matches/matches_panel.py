@@ -18,7 +18,6 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from critique_app.domain.passage_words import playback_sentence
 from critique_app.domain.provenance_words import (
     ai_signal_words,
     signer_name,
@@ -193,12 +192,7 @@ class MatchesPanel(QWidget):
                 f"{s.median_distance:g} / {s.worst_distance} (≤ {s.threshold})",
                 item_range(match),
                 _(VARIANTS[s.variant]) if s.variant in VARIANTS else s.variant,
-                playback_sentence(
-                    s,
-                    film_rate=getattr(film, "rate", None),
-                    item_rate=match.item_rate,
-                    still=match.kind == "still",
-                ),
+                match.playback(getattr(film, "rate", None)),
             )
             for col, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
