@@ -2,7 +2,8 @@
 
 A library item of three shots (the middle one a slow pan, nearly static) is cut into a film
 at 24 fps; the film is then converted by the real `ffmpeg` program as broadcasters and
-uploaders do (3:2 pulldown, slow motion, doubled frames, 25 fps, blended 30 fps). The truth
+uploaders do (3:2 pulldown, slow motion, doubled frames, 25 fps, blended 30 fps, black and
+white with grain). The truth
 of every output frame comes from its time; `match --json` must report library frames within
 2 of it. Then what a jury must be told: a held still, a reversed passage, re-ordered shots.
 """
@@ -48,6 +49,7 @@ COPIES = {
     "doubled frames": Copy("fps=48", Fraction(48)),
     "25 fps (PAL speed-up)": Copy("setpts=PTS*24/25,fps=25", Fraction(25), lambda t: t * 25 / 24),
     "blended 24 to 30 fps": Copy("framerate=fps=30", Fraction(30)),
+    "b&w with grain": Copy("hue=s=0,noise=alls=24:allf=t", Fraction(24)),
 }
 
 
@@ -72,7 +74,7 @@ def test_copies_made_by_ffmpeg_report_the_library_frames_they_show(
 ) -> None:
     folder, project = item_and_project
     copy = COPIES[name]
-    film = folder / f"film-{name.split()[0].replace(':', '')}-{len(name)}.mp4"
+    film = folder / f"film-{name.split()[0].replace(':', '').replace('&', '')}-{len(name)}.mp4"
     if not film.exists():
         base = m.write_clip(
             folder / "base.mp4", [*m.shot(620, HEAD), *_item(), *m.shot(621, HEAD)], crf=16
