@@ -139,9 +139,11 @@ class Comparison:
             count = len(self.matched)
             return ngettext(
                 "'{a}' shows pictures of '{b}' in {count} passage ({frames} frames, {share} of "
-                "its pictures), found as Match finds them; the rest of '{a}' is not in '{b}'.",
+                "its pictures), found as the Matches list finds them; no other frame of '{a}' "
+                "was found in '{b}'.",
                 "'{a}' shows pictures of '{b}' in {count} passages ({frames} frames, {share} of "
-                "its pictures), found as Match finds them; the rest of '{a}' is not in '{b}'.",
+                "its pictures), found as the Matches list finds them; no other frame of '{a}' "
+                "was found in '{b}'.",
                 count,
             ).format(
                 a=self.film_a.title,

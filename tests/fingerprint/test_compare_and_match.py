@@ -48,7 +48,7 @@ def test_compare_falls_back_on_what_match_finds(
         assert shown is not None and abs(shown - (frame - PASSAGE[0] + SHOWN)) <= 2
     assert comparison.map_frame(PASSAGE[0] - 20) is None
     assert comparison.frame_status(PASSAGE[0] + 5) == "same"
-    assert "found as Match finds them" in comparison.sentence()
+    assert "found as the Matches list finds them" in comparison.sentence()
     frames = found[0]["end_frame"] - found[0]["start_frame"] + 1
     assert f"in 1 passage ({frames} frames" in comparison.sentence()
     assert comparison.to_json()["matched"][0]["b"]["start"] == found[0]["item_start"]
