@@ -26,7 +26,9 @@ SPEED_PRICE = 0.25  # bits per film frame, per library frame away from the expec
 CUT_BITS = 16  # consecutive film pictures this far apart may be a cut
 SPARE_BITS = 4  # a frame's distance counts up to the frame threshold plus this (a flash)
 JUMP_SHOTS = 2  # a jump costs this many frame thresholds
-PATH_ROWS = 1500  # rows of a passage looked at at once (about a minute of film)
+PATH_ROWS = 600  # rows of a passage looked at at once (25 s of film)...
+JOIN_SLACK = 12  # library frames between two blocks' pieces that still continue each other
+MOST_COLUMNS = 6000  # ...against at most this many item frames (memory: ~40 MB at most)
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,7 @@ def cheapest_path(
     size = buf.itemsize
     ahead = as_strided(buf[0, most:], (most + 1, n), (-size, size), writeable=False)
     behind = as_strided(buf[1, most:], (most + 1, n), (size, size), writeable=False)
-    totals = np.empty((rows, 2, n))
+    totals = np.empty((rows, 2, n), np.float32)
     totals[0] = cost[0]
     prices: list[NDArray[np.float64]] = []
     for t in range(1, rows):
@@ -163,8 +165,7 @@ def source_pieces(
     pieces: list[Piece] = []
     for lo in range(0, len(film_frames), PATH_ROWS):
         hi = min(lo + PATH_ROWS, len(film_frames))
-        first = max(int(matched[lo:hi].min()) - reach, 0)
-        last = min(int(matched[lo:hi].max()) + reach, grid.shape[1] - 1)
+        first, last = _columns(matched[lo:hi], reach, grid.shape[1])
         for piece in _block_pieces(
             [q[lo:hi] for q in pictures],
             film_frames[lo:hi],
@@ -182,11 +183,23 @@ def source_pieces(
     return pieces
 
 
+def _columns(matched: NDArray[np.int64], reach: int, frames: int) -> tuple[int, int]:
+    """The item frames a block's path is looked for in: around those its rows matched on
+    their own (a stray match far off does not widen it past MOST_COLUMNS)."""
+    first, last = int(matched.min()) - reach, int(matched.max()) + reach
+    if last - first + 1 > MOST_COLUMNS:
+        middle = int(np.median(matched))
+        first, last = middle - MOST_COLUMNS // 2, middle + MOST_COLUMNS // 2 - 1
+    return max(first, 0), min(last, frames - 1)
+
+
 def _continues(before: Piece, shown: NDArray[np.int64], order: str) -> bool:
+    """Whether a block's first piece goes on from the previous block's last: the ends of a
+    block are free, so on static material they may stray by a few frames (JOIN_SLACK)."""
     step = int(shown[0]) - int(before.item_frames[-1])
-    if HELD in (order, before.order):
-        return abs(step) <= MOST_PER_FRAME and (order == before.order or abs(step) <= 1)
-    return order == before.order and 0 <= step * (1 if order == FORWARD else -1) <= MOST_PER_FRAME
+    if HELD in (order, before.order) or order == before.order:
+        return abs(step) <= JOIN_SLACK
+    return False
 
 
 def _sense(shown: NDArray[np.int64], order: str) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from critique_app.provenance.source_path import cheapest_path
+from critique_app.provenance.source_path import FORWARD, PATH_ROWS, cheapest_path, source_pieces
 
 FAR = 16.0
 
@@ -42,3 +42,19 @@ def test_a_jump_only_at_a_cut() -> None:
     assert column.tolist() == shots and np.flatnonzero(jumped).tolist() == [10]
     column, _, jumped = _path(shots)  # no cut there: no jump, however far the pictures
     assert not jumped.any() and column.tolist() != shots
+
+
+def test_a_long_static_passage_stays_one_piece_across_blocks() -> None:
+    rng = np.random.default_rng(3)
+    frames = 3 * PATH_ROWS
+    # a nearly static item: its hash changes every 12 frames, by a few bits
+    base = rng.integers(0, 2**63, frames // 12 + 1, dtype=np.int64).view(np.uint64)
+    item = np.repeat(base, 12)[:frames]
+    noise = np.packbits(rng.random((frames, 64)) < 0.03, axis=1).view(">u8").ravel()
+    film = item ^ noise.astype(np.uint64)
+    film_frames = np.arange(frames, dtype=np.int64)
+    (piece,) = source_pieces(
+        [film], film_frames, item[None, :], film_frames, expected=1.0, frame_threshold=12, reach=96
+    )
+    assert piece.order == FORWARD and (piece.lo, piece.hi) == (0, frames)
+    assert abs(int(piece.item_frames[0])) <= 12 and abs(int(piece.item_frames[-1]) - frames) <= 12
