@@ -78,6 +78,8 @@ def stored_matches(project: Project, film_id: int) -> list[StoredMatch]:
             int(r["threshold"]),
             # fingerprints gone or thresholds changed since: every sampled frame, at most
             (key[2] - key[1]) // step + 1,
+            # and the speed the stored ranges give (the order is not stored: forward)
+            speed=round((int(r["item_end"]) - int(r["item_start"])) / max(key[2] - key[1], 1), 3),
         )
         out.append(StoredMatch(segment, item.kind, item.rate, item.path, item.credentials))
     return out
