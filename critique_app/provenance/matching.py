@@ -338,6 +338,7 @@ def segments_from_hits(
                     expected=float(item.rate / film_rate) if item.rate and film_rate else 1.0,
                     frame_threshold=frame_threshold,
                     reach=ITEM_REACH,
+                    step=step,
                 )
             for piece in pieces:
                 a_, b_ = lo + piece.lo, lo + piece.hi

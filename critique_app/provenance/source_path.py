@@ -63,11 +63,13 @@ def distances(
     return out
 
 
-def film_cuts(pictures: list[NDArray[np.uint64]], gaps: NDArray[np.int64]) -> NDArray[np.bool_]:
+def film_cuts(
+    pictures: list[NDArray[np.uint64]], gaps: NDArray[np.int64], step: int = 1
+) -> NDArray[np.bool_]:
     """Rows where the film may cut: a picture changes by CUT_BITS or more since the row
     before (or the one before it: a blended copy spreads a cut over two frames), or frames
-    between them were left out."""
-    cut = gaps > 1
+    between them were left out (rows `step` film frames apart are next to each other)."""
+    cut = gaps > step
     for q in pictures:
         for back in (1, 2):
             both = (q[back:] != 0) & (q[:-back] != 0)
@@ -156,6 +158,7 @@ def source_pieces(
     expected: float,
     frame_threshold: int,
     reach: int,
+    step: int = 1,
 ) -> list[Piece]:
     """The passage's rows (film frames `film_frames`, their pictures) cut into pieces, each
     with the library frames it shows. `grid` is the item's hashes (variants x frames),
@@ -172,6 +175,7 @@ def source_pieces(
             grid[:, first : last + 1],
             expected,
             frame_threshold,
+            step,
         ):
             shown = piece.item_frames + first
             a, b = lo + piece.lo, lo + piece.hi
@@ -214,13 +218,14 @@ def _block_pieces(
     grid: NDArray[np.uint64],
     expected: float,
     frame_threshold: int,
+    step: int,
 ) -> list[Piece]:
     gaps = np.diff(film_frames, prepend=film_frames[:1])
     if grid.shape[1] == 1:
         return [_piece(0, len(film_frames), np.zeros(len(film_frames), np.int64), 1, film_frames)]
     cost = distances(pictures, grid, frame_threshold + SPARE_BITS)
     column, sense, jumped = cheapest_path(
-        cost, gaps, film_cuts(pictures, gaps), expected, JUMP_SHOTS * frame_threshold
+        cost, gaps, film_cuts(pictures, gaps, step), expected, JUMP_SHOTS * frame_threshold
     )
     starts = [0, *np.flatnonzero(jumped).tolist(), len(film_frames)]
     return [
