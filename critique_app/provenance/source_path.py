@@ -27,6 +27,7 @@ CUT_BITS = 16  # consecutive film pictures this far apart may be a cut
 SPARE_BITS = 4  # a frame's distance counts up to the frame threshold plus this (a flash)
 JUMP_SHOTS = 2  # a jump costs this many frame thresholds
 PATH_ROWS = 600  # rows of a passage looked at at once (25 s of film)...
+HOLD_SPLIT = 24  # film frames on one library frame inside a passage: a freeze, said apart
 JOIN_SLACK = 12  # library frames between two blocks' pieces that still continue each other
 MOST_COLUMNS = 6000  # ...against at most this many item frames (memory: ~40 MB at most)
 
@@ -184,7 +185,30 @@ def source_pieces(
                 a, shown = before.lo, np.r_[before.item_frames, shown]
                 pieces.pop()
             pieces.append(_piece(a, b, shown, _sense(shown, piece.order), film_frames[a:b]))
-    return pieces
+    return [part for piece in pieces for part in _held_apart(piece, film_frames)]
+
+
+def _held_apart(piece: Piece, film_frames: NDArray[np.int64]) -> list[Piece]:
+    """A piece with a freeze of HOLD_SPLIT film frames or more inside, cut around it: a jury
+    is told "held for N s" apart from "played forward"."""
+    shown = piece.item_frames
+    if piece.order == HELD or len(shown) < 2:
+        return [piece]
+    film = film_frames[piece.lo : piece.hi]
+    change = np.flatnonzero(np.diff(shown) != 0) + 1
+    bounds = np.r_[0, change, len(shown)]
+    cuts = {0, len(shown)}
+    for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+        if film[b - 1] - film[a] + 1 >= HOLD_SPLIT:
+            cuts |= {int(a), int(b)}
+    if len(cuts) == 2:
+        return [piece]
+    edges = sorted(cuts)
+    sense = 1 if piece.order == FORWARD else -1
+    return [
+        _piece(piece.lo + a, piece.lo + b, shown[a:b], sense, film[a:b])
+        for a, b in zip(edges[:-1], edges[1:], strict=True)
+    ]
 
 
 def _columns(matched: NDArray[np.int64], reach: int, frames: int) -> tuple[int, int]:

@@ -150,3 +150,17 @@ def test_re_ordered_shots_are_segments_of_their_own(
     ):
         assert abs(at - want_at) <= 2 and abs(first - want_first) <= 2, shown
         assert abs(last - (want_first + SHOT - 1)) <= 2, shown
+
+
+def test_a_freeze_inside_a_passage_is_said_apart(
+    item_and_project: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder, project = item_and_project
+    shot = _item()[:SHOT]
+    frozen = [*shot[:16], *[shot[16]] * 48, *shot[17:]]
+    hits = _match(_film(folder, "freeze", frozen), project, capsys)
+    said = [(h["order"], h["item_start"], h["item_end"]) for h in hits]
+    assert [order for order, _a, _b in said] == ["forward", "held", "forward"], said
+    (held,) = (h for h in hits if h["order"] == "held")
+    assert abs(held["item_start"] - 16) <= 1 and held["held_frames"] >= 46
+    assert abs(hits[0]["item_start"]) <= TOLERANCE and abs(hits[2]["item_end"] - 39) <= TOLERANCE
