@@ -37,7 +37,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import av
@@ -422,6 +422,7 @@ class Passage:
     start: int  # film frames, inclusive
     end: int
     detail: str
+    source_frames: list[int] = field(default_factory=list)  # the source frame each film frame shows
 
 
 def unrelated(seed: int) -> Iterator[np.ndarray]:
@@ -461,7 +462,11 @@ def make_film(family_index: int, sources: list[Source]) -> tuple[Path, list[Pass
             pictures = src.frames
             for i, f in enumerate(plan.source_frames):
                 yield plan.picture(pictures[f], i)
-            passages.append(Passage(k, at, at + len(plan.source_frames) - 1, plan.detail))
+            passages.append(
+                Passage(
+                    k, at, at + len(plan.source_frames) - 1, plan.detail, list(plan.source_frames)
+                )
+            )
             at += len(plan.source_frames)
         for _ in range(GAP_SECONDS * RATE):
             yield next(filler)
@@ -635,11 +640,31 @@ def matching_speed(frames_n: int = 10_000, library_n: int = 1_000_000) -> dict:
 # ---- scoring ---------------------------------------------------------------------------
 
 
+def source_error(s: matching.MatchSegment, p: Passage) -> int:
+    """Library frames between what a segment reports and what its film frames show (its
+    first and last frames inside the passage, either way round)."""
+    shown = p.source_frames
+    a = shown[min(max(s.start - p.start, 0), len(shown) - 1)]
+    b = shown[min(max(s.end - p.start, 0), len(shown) - 1)]
+    return max(abs(s.item_start - min(a, b)), abs(s.item_end - max(a, b)))
+
+
+def source_errors(errors: list[int]) -> dict[str, float | None]:
+    if not errors:
+        return dict.fromkeys(("source_error_median", "source_error_p95", "source_error_within_3"))
+    return {
+        "source_error_median": float(np.median(errors)),
+        "source_error_p95": float(np.percentile(errors, 95)),
+        "source_error_within_3": round(float(np.mean(np.array(errors) <= 3)), 3),
+    }
+
+
 def score(
     segments: list[matching.MatchSegment], passages: list[Passage], unrelated_seconds: float
 ) -> dict:
     found = 0
     true_ids = set()
+    errors: list[int] = []  # library frames off, per segment found
     for p in passages:
         hit = [
             s
@@ -648,6 +673,7 @@ def score(
         ]
         found += bool(hit)
         true_ids |= {id(s) for s in hit}
+        errors += [source_error(s, p) for s in hit if p.source_frames]
     false = [s for s in segments if id(s) not in true_ids]
     return {
         "passages": len(passages),
@@ -655,6 +681,7 @@ def score(
         "recall": round(found / max(len(passages), 1), 3),
         "false_segments": len(false),
         "false_per_hour": round(len(false) / (unrelated_seconds / 3600), 2),
+        **source_errors(errors),
         "missed": [
             f"{p.source}:{p.detail}"
             for p in passages
@@ -842,6 +869,7 @@ def report(r: dict) -> None:
         print(
             f"{f:<32} {GOALS[f]:>5} {a['recall']:>6} {a['false_segments']:>6} "
             f"{(b['recall'] if b else '-'):>14} {(b['false_segments'] if b else '-'):>6}  {ok}"
+            f"  source error median {a['source_error_median']} p95 {a['source_error_p95']}"
         )
     fph = sum(a["false_segments"] for a in app.values()) / (r["set"]["unrelated_minutes"] / 60)
     print(f"app false segments per hour of unrelated footage: {fph:.2f} (goal 0)")

@@ -73,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
                 min_frames=t["min_frames"],
             )
         )
-        for m in data["matches"]:
+        for m, segment in zip(data["matches"], report.segments, strict=True):
             if m["variant"] == "mirror":
                 line = _(
                     "  {start} - {end}  frames {first}-{last}  = {label} frames "
@@ -97,6 +97,7 @@ def run(args: argparse.Namespace) -> int:
                     worst=m["worst_distance"],
                 )
             )
+            print("    " + report.playback(segment))
             o = m.get("original_provenance")
             if o:
                 print(

@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 
 from critique_app.media.fingerprint import hamming
 from critique_app.provenance.hash_index import HashIndex
+from critique_app.provenance.source_path import FORWARD, Piece, source_pieces
 
 FRAME_THRESHOLD = 12  # bits: a frame "matches" an item frame at this pHash distance or less
 MEDIAN_THRESHOLD = 8  # bits: a segment's median distance must not exceed this...
@@ -124,9 +125,7 @@ class ReferenceLibrary:
             mine = _best_per_frame(
                 FrameHits(*(getattr(seeds, k)[seeds.item == item_id] for k in FrameHits.FIELDS))
             )
-            part = self.slices[int(item_id)]
-            n_item = int(self.frame_of[part].max()) + 1
-            grid = self.hashes[part].reshape(-1, n_item)  # rows: the frame, then its variants
+            grid = self.grid(int(item_id))
             matched = np.full(n, -1, np.int64)  # item frame each film position matched
             matched[mine.frame] = mine.item_frame
             done = matched >= 0
@@ -163,6 +162,12 @@ class ReferenceLibrary:
             result.source,
         )
         return result
+
+    def grid(self, item_id: int) -> NDArray[np.uint64]:
+        """An item's hashes, variants x frames (row 0: the frames as they are)."""
+        part = self.slices[item_id]
+        n_item = int(self.frame_of[part].max()) + 1
+        return self.hashes[part].reshape(-1, n_item)
 
     def __len__(self) -> int:
         return len(self.hashes)
@@ -223,6 +228,9 @@ class MatchSegment:
     worst_distance: int
     threshold: int
     matched_frames: int
+    order: str = FORWARD  # FORWARD, REVERSED or HELD (one library frame held)
+    speed: float = 1.0  # library frames per film frame
+    held_frames: int = 1  # film frames of the longest stretch on one library frame
 
     def to_row(self) -> dict[str, object]:
         """The columns of the `matches` table."""
@@ -288,11 +296,17 @@ def segments_from_hits(
     film_rate: Fraction | None = None,
     strict_median: float = STRICT_MEDIAN,
     long_frames: int = LONG_FRAMES,
+    film_pictures: list[NDArray[np.uint64]] | None = None,
+    library: ReferenceLibrary | None = None,
 ) -> list[MatchSegment]:
     """Runs of film frames matching one item each: the segment logic, for any hash kind.
 
-    A run is a segment when it has at least `min_frames` frames and a median distance of at
-    most `strict_median`, or of at most `median_threshold` over at least `long_frames`."""
+    With the film's pictures (whole, inset, centre: full-length arrays) and the library, a
+    run is cut where the library frames it shows jump (re-ordered shots), and the library
+    frames come from the cheapest path through the run (provenance.source_path); without
+    them, from a line fit. A piece is a segment when it has at least `min_frames` frames and
+    a median distance of at most `strict_median`, or of at most `median_threshold` over at
+    least `long_frames`."""
     rank = np.cumsum(usable) - 1
     out: list[MatchSegment] = []
     for item_id in np.unique(hits.item):
@@ -306,33 +320,54 @@ def segments_from_hits(
             )
         )
         f, itf, d = h.frame, h.item_frame, h.distance
+        item = library_items[int(item_id)]
         breaks = np.flatnonzero(np.diff(rank[f]) > max_gap + 1) + 1
         for lo, hi in zip(np.r_[0, breaks], np.r_[breaks, len(f)], strict=True):
-            med = float(np.median(d[lo:hi]))
-            if hi - lo < min_frames or med > median_threshold:
+            if hi - lo < min_frames:
                 continue
-            if med > min(strict_median, median_threshold) and hi - lo < long_frames:
-                continue
-            item = library_items[int(item_id)]
-            a, b = int(f[lo]) * step, int(f[hi - 1]) * step
-            item_a, item_b = _item_range(item, a, b, f[lo:hi] * step, itf[lo:hi], film_rate)
-            inset = np.mean(h.source[lo:hi] == 1) > 0.5
-            name = ("inset-" + variant if variant != "plain" else "inset") if inset else variant
-            out.append(
-                MatchSegment(
-                    item.id,
-                    item.label,
-                    name,
-                    a,
-                    b,
-                    item_a,
-                    item_b,
-                    float(np.median(d[lo:hi])),
-                    int(d[lo:hi].max()),
-                    frame_threshold,
-                    int(hi - lo),
+            if film_pictures is None or library is None:
+                a, b = int(f[lo]) * step, int(f[hi - 1]) * step
+                ends = _item_range(item, a, b, f[lo:hi] * step, itf[lo:hi], film_rate)
+                pieces = [Piece(0, hi - lo, np.array(ends), FORWARD, 1.0, 1)]
+            else:
+                pieces = source_pieces(
+                    [p[f[lo:hi]] for p in film_pictures],
+                    f[lo:hi] * step,
+                    library.grid(int(item_id)),
+                    itf[lo:hi],
+                    expected=float(item.rate / film_rate) if item.rate and film_rate else 1.0,
+                    frame_threshold=frame_threshold,
+                    reach=ITEM_REACH,
+                    step=step,
                 )
-            )
+            for piece in pieces:
+                a_, b_ = lo + piece.lo, lo + piece.hi
+                med = float(np.median(d[a_:b_])) if b_ > a_ else np.inf
+                if b_ - a_ < min_frames or med > median_threshold:
+                    continue
+                if med > min(strict_median, median_threshold) and b_ - a_ < long_frames:
+                    continue
+                inset = np.mean(h.source[a_:b_] == 1) > 0.5
+                name = ("inset-" + variant if variant != "plain" else "inset") if inset else variant
+                shown = piece.item_frames
+                out.append(
+                    MatchSegment(
+                        item.id,
+                        item.label,
+                        name,
+                        int(f[a_]) * step,
+                        int(f[b_ - 1]) * step,
+                        int(shown.min()),
+                        int(shown.max()),
+                        med,
+                        int(d[a_:b_].max()),
+                        frame_threshold,
+                        int(b_ - a_),
+                        piece.order,
+                        piece.speed,
+                        piece.held_frames,
+                    )
+                )
     return out
 
 
@@ -366,10 +401,11 @@ def find_segments(
         ("mirror", phash_mirror, inset_mirror, centre_mirror),
     )
     for variant, whole, part, middle in families:
-        pictures = [np.asarray(whole)[frames]]
+        full = [np.asarray(whole, np.uint64)]
         for extra in (part, middle):  # sources 1 (inset) and 2 (centre)
             ok = extra is not None and len(extra) == len(whole)
-            pictures.append(np.asarray(extra)[frames] if ok else np.zeros(len(frames), np.uint64))
+            full.append(np.asarray(extra, np.uint64) if ok else np.zeros(len(whole), np.uint64))
+        pictures = [p[frames] for p in full]
         hits = library.hits(pictures, frames, frame_threshold, median_threshold, max_gap)
         if not len(hits.frame):
             continue
@@ -384,6 +420,8 @@ def find_segments(
             max_gap=max_gap,
             step=step,
             film_rate=film_rate,
+            film_pictures=[np.asarray(p) for p in full],
+            library=library,
         )
     return _drop_mirror_echoes(sorted(segments, key=lambda s: (s.start, s.item_id)))
 

@@ -19,6 +19,7 @@ from typing import Protocol
 import numpy as np
 from numpy.typing import NDArray
 
+from critique_app.domain.model import Film
 from critique_app.i18n import _
 from critique_app.media.fingerprint import hamming
 from critique_app.progress import NO_PROGRESS, Progress
@@ -373,11 +374,16 @@ def align_films(
         fb,
         rate_original=film_a.rate,
         rate_copy=film_b.rate,
-        picture_original=Picture(film_a.width or 1, film_a.height or 1, _crop(fa)),
-        picture_copy=Picture(film_b.width or 1, film_b.height or 1, _crop(fb)),
+        picture_original=picture_of(film_a, fa),
+        picture_copy=picture_of(film_b, fb),
         progress=progress,
     )
     return CopyAlignment(sa.film_id, sb.film_id, mapping, fa, fb)
+
+
+def picture_of(film: Film, fp: FilmFingerprints) -> Picture:
+    """A film's frame and the picture inside it (bars left out), as a mapping places it."""
+    return Picture(film.width or 1, film.height or 1, _crop(fp))
 
 
 def _crop(fp: FilmFingerprints) -> tuple[int, int, int, int] | None:

@@ -11,6 +11,7 @@ difference score. `Comparison.map_frame` is what a frame-locked view steps by.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +19,18 @@ import numpy as np
 from numpy.typing import NDArray
 
 from critique_app.domain.model import Film
+from critique_app.domain.passage_words import HELD, REVERSED
 from critique_app.errors import UserError
 from critique_app.i18n import _, format_decimal, format_percent, ngettext
 from critique_app.media.fingerprint import hamming
 from critique_app.progress import NO_PROGRESS, Progress
-from critique_app.provenance.matching import MIN_CONTRAST
-from critique_app.services.alignment import FRAME_THRESHOLD, FrameMapping, align_films
+from critique_app.provenance.matching import MIN_CONTRAST, MatchSegment
+from critique_app.services.alignment import (
+    FRAME_THRESHOLD,
+    FrameMapping,
+    align_films,
+    picture_of,
+)
 from db.fingerprint_store import FilmFingerprints, load_shots
 
 MIN_CONFIDENCE = 0.2  # share of A's pictures found in B under which B is not a copy of A
@@ -77,6 +84,9 @@ class Comparison:
     distance: NDArray[np.int64]  # pHash bits between A's frame and b_of_a (64: none)
     passages: list[Passage] = field(default_factory=list)
     shots: list[ShotDifference] = field(default_factory=list)
+    # When whole-frame alignment found too little: B's passages in A as Match finds them
+    # (B the library item), the only correspondence there is.
+    matched: list[MatchSegment] = field(default_factory=list)
     _a_of_b: NDArray[np.int64] | None = field(default=None, repr=False)
 
     def map_frame(self, frame: int) -> int | None:
@@ -125,6 +135,23 @@ class Comparison:
 
     def sentence(self) -> str:
         m = self.mapping
+        if self.matched:
+            count = len(self.matched)
+            return ngettext(
+                "'{a}' shows pictures of '{b}' in {count} passage ({frames} frames, {share} of "
+                "its pictures), found as the Matches list finds them; no other frame of '{a}' "
+                "was found in '{b}'.",
+                "'{a}' shows pictures of '{b}' in {count} passages ({frames} frames, {share} of "
+                "its pictures), found as the Matches list finds them; no other frame of '{a}' "
+                "was found in '{b}'.",
+                count,
+            ).format(
+                a=self.film_a.title,
+                b=self.film_b.title,
+                count=count,
+                frames=int((self.status == SAME).sum()),
+                share=format_percent(100 * m.confidence, 0),
+            )
         kinds = {
             k: sum(p.kind == k for p in self.passages) for k in ("inserted", "removed", "changed")
         }
@@ -211,6 +238,17 @@ class Comparison:
                 }
                 for s in self.shots
             ],
+            "matched": [
+                {
+                    "a": span(fa, (seg.start, seg.end)),
+                    "b": span(fb, (seg.item_start, seg.item_end)),
+                    "order": seg.order,
+                    "speed": seg.speed,
+                    "held_frames": seg.held_frames,
+                    "variant": seg.variant,
+                }
+                for seg in self.matched
+            ],
             "summary": self.sentence(),
         }
 
@@ -278,6 +316,10 @@ def compare_files(
             project.close()
     mapping = aligned.mapping
     if mapping is None or mapping.confidence < MIN_CONFIDENCE:
+        matched = as_match_finds(film_a, film_b, aligned.original, aligned.copy, b, progress)
+        if matched is not None:
+            matched.shots = _shots(matched, cuts, aligned.original.frame_count)
+            return matched
         found = 0.0 if mapping is None else mapping.confidence
         raise NotACopy(
             _(
@@ -322,13 +364,77 @@ def compare(
             scale = (b1 - b0 + 1) / (a1 - a0 + 1)
             b_of_a[a0 : a1 + 1] = np.minimum(b0 + np.floor((frames[a0 : a1 + 1] - a0) * scale), b1)
             status[a0 : a1 + 1] = CHANGED
-    hashes = fa.phash_mirror if mapping.variant == "mirror" else fa.phash
-    distance = np.full(n, 64, np.int64)
-    has = (b_of_a >= 0) & (b_of_a < fb.frame_count)
-    distance[has] = hamming(hashes[has], fb.phash[b_of_a[has]])
+    distance = _distances(mapping.variant, fa, fb, b_of_a)
     comparison = Comparison(film_a, film_b, mapping, b_of_a, status, distance, passages)
     comparison.shots = _shots(comparison, cuts, n)
     return comparison
+
+
+def _distances(
+    variant: str, fa: FilmFingerprints, fb: FilmFingerprints, b_of_a: NDArray[np.int64]
+) -> NDArray[np.int64]:
+    """pHash bits between each frame of A and the frame of B it maps to (64: none)."""
+    hashes = fa.phash_mirror if variant == "mirror" else fa.phash
+    distance = np.full(len(b_of_a), 64, np.int64)
+    has = (b_of_a >= 0) & (b_of_a < fb.frame_count)
+    distance[has] = hamming(hashes[has], fb.phash[b_of_a[has]])
+    return distance
+
+
+def as_match_finds(
+    film_a: Film,
+    film_b: Film,
+    fa: FilmFingerprints,
+    fb: FilmFingerprints,
+    b: str | Path,
+    progress: Progress = NO_PROGRESS,
+) -> Comparison | None:
+    """A's frames that show B's pictures as `match` finds them, with B as the library item
+    (its own function and hashes): where whole-frame alignment finds too little (a passage
+    reversed, slowed, held or re-ordered), Compare then tells the story Match tells. None
+    when Match finds nothing either."""
+    from critique_app.provenance.matching import ReferenceItem, ReferenceLibrary
+    from critique_app.provenance.reference_library import hash_reference
+    from critique_app.services.fingerprinting import segments_of_prints
+
+    ref = hash_reference(b, lambda done, total: progress.check())
+    item = ReferenceItem(film_b.id or 0, film_b.title, ref.hashes, ref.rate, ref.variants)
+    segments = segments_of_prints(fa, ReferenceLibrary([item]), film_a.rate)
+    if not segments:
+        return None
+    n = fa.frame_count
+    b_of_a = np.full(n, -1, np.int64)
+    status = np.full(n, REMOVED, np.int8)
+    for seg in segments:
+        b_of_a[seg.start : seg.end + 1] = shown_frames(seg)
+        status[seg.start : seg.end + 1] = SAME
+    main = max(segments, key=lambda seg: seg.end - seg.start)
+    variant = "mirror" if main.variant.endswith("mirror") else "plain"
+    ratio = Fraction(film_b.rate / film_a.rate)
+    usable = max(int((fa.contrast >= MIN_CONTRAST).sum()), 1)
+    mapping = FrameMapping(
+        ratio,
+        (float(shown_frames(main)[0] - main.start * ratio),),
+        variant,
+        min(int((status == SAME).sum()) / usable, 1.0),
+        float(np.median([seg.median_distance for seg in segments])),
+        picture_of(film_a, fa),
+        picture_of(film_b, fb),
+        fb.frame_count,
+    )
+    distance = _distances(variant, fa, fb, b_of_a)
+    return Comparison(film_a, film_b, mapping, b_of_a, status, distance, matched=segments)
+
+
+def shown_frames(segment: MatchSegment) -> NDArray[np.int64]:
+    """The library frame each film frame of a segment shows, between its reported ends."""
+    count = segment.end - segment.start + 1
+    if segment.order == HELD:
+        return np.full(count, segment.item_start, np.int64)
+    a, b = segment.item_start, segment.item_end
+    if segment.order == REVERSED:
+        a, b = b, a
+    return np.round(np.linspace(a, b, count)).astype(np.int64)
 
 
 def _choose_offsets(

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from critique_app.domain.model import Film
+from critique_app.domain.passage_words import playback_sentence
 from critique_app.domain.rhythm import CUT, Transition
 from critique_app.errors import Cancelled
 from critique_app.i18n import _, ngettext
@@ -298,6 +299,14 @@ class MatchReport:
     library_items: int
     library_hashes: int
     credentials: dict[int, dict[str, Any]] = field(default_factory=dict)  # item id -> summary
+    item_rates: dict[int, Fraction | None] = field(default_factory=dict)  # None: a still
+
+    def playback(self, segment: MatchSegment) -> str:
+        """How the passage shows its item, in the sentence the window says too."""
+        rate = self.item_rates.get(segment.item_id)
+        return playback_sentence(
+            segment, film_rate=self.film.rate, item_rate=rate, still=rate is None
+        )
 
     def to_json(self) -> dict[str, Any]:
         from critique_app.provenance import matching
@@ -326,6 +335,9 @@ class MatchReport:
                     **s.to_row(),
                     "label": s.label,
                     "matched_frames": s.matched_frames,
+                    "order": s.order,
+                    "speed": s.speed,
+                    "held_frames": s.held_frames,
                     "start_timecode": film.timecode(s.start),
                     "end_timecode": film.timecode(s.end),
                     **_original(self.credentials.get(s.item_id)),
@@ -412,11 +424,15 @@ def match_film(
     credentials = {
         i: item.provenance for i, item in library.items.items() if item.provenance is not None
     }
-    return MatchReport(film, summary, segments, len(library.items), library.frames, credentials)
+    rates = {i: item.rate for i, item in library.items.items()}
+    return MatchReport(
+        film, summary, segments, len(library.items), library.frames, credentials, rates
+    )
 
 
-def match_annotation_fields(segment: MatchSegment) -> dict[str, object]:
-    """What one click on a match puts into a new annotation (the GUI adds tier and category)."""
+def match_annotation_fields(segment: MatchSegment, playback: str = "") -> dict[str, object]:
+    """What one click on a match puts into a new annotation (the GUI adds tier and category);
+    `playback` says how the passage shows the item (a sentence of its own)."""
     mirrored = _(" (mirrored)") if segment.variant == "mirror" else ""
     return {
         "start": segment.start,
@@ -439,5 +455,6 @@ def match_annotation_fields(segment: MatchSegment) -> dict[str, object]:
                 threshold=segment.threshold,
                 count=segment.matched_frames,
             )
+            + (" " + playback if playback else "")
         ),
     }

@@ -12,6 +12,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from critique_app.domain.passage_words import playback_sentence
 from critique_app.progress import NO_PROGRESS, Progress
 from critique_app.provenance.matching import MatchSegment, ReferenceItem, ReferenceLibrary
 from db import fingerprint_store as store
@@ -28,6 +29,15 @@ class StoredMatch:
     item_path: str
     # the library original's Content Credentials summary (recovered by content), if any
     original_credentials: dict[str, Any] | None = None
+
+    def playback(self, film_rate: Fraction | None) -> str:
+        """How the passage shows the item, in the sentence `match` prints too."""
+        return playback_sentence(
+            self.segment,
+            film_rate=film_rate,
+            item_rate=self.item_rate,
+            still=self.kind == "still",
+        )
 
 
 def stored_matches(project: Project, film_id: int) -> list[StoredMatch]:
@@ -68,6 +78,8 @@ def stored_matches(project: Project, film_id: int) -> list[StoredMatch]:
             int(r["threshold"]),
             # fingerprints gone or thresholds changed since: every sampled frame, at most
             (key[2] - key[1]) // step + 1,
+            # and the speed the stored ranges give (the order is not stored: forward)
+            speed=round((int(r["item_end"]) - int(r["item_start"])) / max(key[2] - key[1], 1), 3),
         )
         out.append(StoredMatch(segment, item.kind, item.rate, item.path, item.credentials))
     return out

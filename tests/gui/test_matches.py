@@ -77,6 +77,7 @@ def test_find_look_annotate_undo_and_reopen(
     ]
     row = [panel.table.item(0, c).text() for c in range(panel.table.columnCount())]
     assert row[0] == "generator output" and row[3] == "still" and row[4] == "as is"
+    assert row[5].startswith("Shows the library still for ")  # one sentence, as `match` says
     shown_film = window.session.film
     assert row[1] == f"{shown_film.timecode(start)} – {shown_film.timecode(end)}"
     assert row[1].startswith("00:00:00:20")  # the SMPTE of frame 20 at 24 fps
@@ -100,6 +101,7 @@ def test_find_look_annotate_undo_and_reopen(
     assert (a_start, a_end, evidence) == (start, end, "perceptual match")
     assert category == "provenance.evidence.perceptual-match"
     assert "generator output" in note and f"{match.segment.matched_frames} frames" in note
+    assert note.endswith(" " + row[5])  # how the passage shows the item, as the list says
     assert not panel.annotate_button.isEnabled()  # not twice
     assert "annotation #" in panel.table.item(0, 0).text()
     assert window.annotations.table.model.rowCount() == 1

@@ -277,7 +277,7 @@ class MatchesDock(QObject):
         project, film = self.session.project, self.session.film
         if project is None or film is None:
             return None
-        fields: dict[str, Any] = match_annotation_fields(match.segment)
+        fields: dict[str, Any] = match_annotation_fields(match.segment, match.playback(film.rate))
         del fields["start"], fields["end"]  # the segment's own frames, below
         return self.window.annotations.create(
             FrameRange(match.segment.start, match.segment.end),

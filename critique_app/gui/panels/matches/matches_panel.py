@@ -34,6 +34,7 @@ COLUMNS = (
     N_("Distance"),
     N_("Item range"),
     N_("Variant"),
+    N_("Shown as"),
 )
 HEADER_TIPS = (
     N_("The reference item these frames look like"),
@@ -44,6 +45,7 @@ HEADER_TIPS = (
         "'mirrored': the film shows the item flipped left-right; 'inset': shown smaller inside "
         "the picture (picture-in-picture)"
     ),
+    N_("How the passage shows the item: forward or backwards, at what speed, or held still"),
 )
 VARIANTS = {
     "plain": N_("as is"),
@@ -190,6 +192,7 @@ class MatchesPanel(QWidget):
                 f"{s.median_distance:g} / {s.worst_distance} (≤ {s.threshold})",
                 item_range(match),
                 _(VARIANTS[s.variant]) if s.variant in VARIANTS else s.variant,
+                match.playback(getattr(film, "rate", None)),
             )
             for col, text in enumerate(cells):
                 cell = QTableWidgetItem(text)

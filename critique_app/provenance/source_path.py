@@ -1,0 +1,273 @@
+"""Which library frame each film frame of a passage shows: the cheapest monotonic path.
+
+A line fitted to per-frame nearest library frames fails where copies are made: on slow or
+static material every library frame is about as close, and pulldown, blended or doubled
+frames make the nearest frame wander. A path through the whole distance matrix does not:
+from one film frame to the next it moves 0-3 library frames per film frame, forward or (a
+reversed passage) backward, and may jump elsewhere in the item only at a cut of the film
+(re-ordered shots), at a price. Its cost is the sum of the distances it passes through,
+plus a small price for moving at another speed than the rates say, which settles the ties
+of static material.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
+from numpy.typing import NDArray
+
+from critique_app.domain.passage_words import FORWARD, HELD, REVERSED
+from critique_app.media.fingerprint import hamming
+
+MOST_PER_FRAME = 3  # library frames a film frame may move on (slow motion to 3x)
+SPEED_PRICE = 0.25  # bits per film frame, per library frame away from the expected speed
+CUT_BITS = 16  # consecutive film pictures this far apart may be a cut
+SPARE_BITS = 4  # a frame's distance counts up to the frame threshold plus this (a flash)
+JUMP_SHOTS = 2  # a jump costs this many frame thresholds
+PATH_ROWS = 600  # rows of a passage looked at at once (25 s of film)...
+HOLD_SPLIT = 24  # film frames on one library frame inside a passage: a freeze, said apart
+JOIN_SLACK = 12  # library frames between two blocks' pieces that still continue each other
+MOST_COLUMNS = 6000  # ...against at most this many item frames (memory: ~40 MB at most)
+
+
+@dataclass(frozen=True)
+class Piece:
+    """Rows `lo:hi` of a passage, shown in one direction without a jump."""
+
+    lo: int
+    hi: int
+    item_frames: NDArray[np.int64]  # the library frame each row shows
+    order: str  # FORWARD, REVERSED or HELD
+    speed: float  # library frames per film frame
+    held_frames: int  # film frames of the longest stretch on one library frame
+
+
+def distances(
+    pictures: list[NDArray[np.uint64]], grid: NDArray[np.uint64], cap: int
+) -> NDArray[np.float32]:
+    """Rows x item frames: the distances of a row's pictures (0 = none) to the closest variant
+    of an item frame (grid: variants x item frames), each counted up to `cap`, added up: two
+    pictures of a frame (whole, centre) tell apart the near-identical frames of static
+    material that one alone leaves tied."""
+    out = np.zeros((len(pictures[0]), grid.shape[1]), np.float32)
+    seen = np.zeros(len(pictures[0]), bool)
+    for q in pictures:
+        present = q != 0
+        if not present.any():
+            continue
+        d = hamming(q[present][:, None, None], grid.T[None, :, :]).min(axis=2)
+        out[present] += np.minimum(d, cap)
+        seen |= present
+    out[~seen] = cap
+    return out
+
+
+def film_cuts(
+    pictures: list[NDArray[np.uint64]], gaps: NDArray[np.int64], step: int = 1
+) -> NDArray[np.bool_]:
+    """Rows where the film may cut: a picture changes by CUT_BITS or more since the row
+    before (or the one before it: a blended copy spreads a cut over two frames), or frames
+    between them were left out (rows `step` film frames apart are next to each other)."""
+    cut = gaps > step
+    for q in pictures:
+        for back in (1, 2):
+            both = (q[back:] != 0) & (q[:-back] != 0)
+            cut[back:] |= both & (hamming(q[back:], q[:-back]) >= CUT_BITS)
+    cut[0] = False
+    return cut
+
+
+def cheapest_path(
+    cost: NDArray[np.float32],
+    gaps: NDArray[np.int64],
+    cuts: NDArray[np.bool_],
+    expected: float,
+    jump: float,
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.bool_]]:
+    """Per row, the column (item frame), the direction (+1 forward, -1 reversed) and whether
+    the path jumped there, for the cheapest path: consecutive rows `gap` film frames apart
+    move 0..MOST_PER_FRAME * gap columns in the row's direction; a jump (any column, either
+    direction) costs `jump` and is allowed only where `cuts` says."""
+    rows, n = cost.shape
+    most = min(MOST_PER_FRAME * int(gaps.max(initial=1)), n - 1)
+    # The previous row's totals sit in a buffer walled with infinity, seen through two views
+    # [k, j]: forward from column j - k, reversed from column j + k. No copy and few NumPy
+    # calls a row (their number, not the columns, is what a long passage costs); the moves
+    # are found again on the way back, one column a row, from the totals kept.
+    buf = np.full((2, n + 2 * most), np.inf)
+    size = buf.itemsize
+    ahead = as_strided(buf[0, most:], (most + 1, n), (-size, size), writeable=False)
+    behind = as_strided(buf[1, most:], (most + 1, n), (size, size), writeable=False)
+    totals = np.empty((rows, 2, n), np.float32)
+    totals[0] = cost[0]
+    prices: list[NDArray[np.float64]] = []
+    for t in range(1, rows):
+        buf[:, most : most + n] = totals[t - 1]
+        price = _prices(prices, int(gaps[t]), most, expected)[:, None]
+        k = len(price)
+        forward = (ahead[:k] + price).min(axis=0)
+        backward = (behind[:k] + price).min(axis=0)
+        if cuts[t]:
+            leap = float(totals[t - 1].min()) + jump
+            np.minimum(forward, leap, out=forward)
+            np.minimum(backward, leap, out=backward)
+        totals[t, 0] = forward + cost[t]
+        totals[t, 1] = backward + cost[t]
+    direction, column = divmod(int(np.argmin(totals[-1])), n)
+    out = np.zeros(rows, np.int64)
+    sense = np.zeros(rows, np.int64)
+    jumped = np.zeros(rows, bool)
+    for t in range(rows - 1, -1, -1):
+        out[t], sense[t] = column, 1 - 2 * direction
+        if t == 0:
+            break
+        before = totals[t - 1, direction]
+        price = _prices(prices, int(gaps[t]), most, expected)
+        came = column - np.arange(len(price)) * (1 if direction == 0 else -1)
+        ok = (came >= 0) & (came < n)
+        options = np.where(ok, before[np.clip(came, 0, n - 1)] + price, np.inf)
+        k = int(options.argmin())  # ties: the smallest move, as on the way there
+        leap = float(totals[t - 1].min()) + jump if cuts[t] else np.inf
+        if leap < options[k]:
+            jumped[t] = True
+            direction, column = divmod(int(np.argmin(totals[t - 1])), n)
+        else:
+            column = int(came[k])
+    return out, sense, jumped
+
+
+def _prices(
+    known: list[NDArray[np.float64]], gap: int, most: int, expected: float
+) -> NDArray[np.float64]:
+    """What moving 0, 1, ... columns costs between rows `gap` film frames apart."""
+    while len(known) <= gap:
+        g = len(known)
+        known.append(
+            SPEED_PRICE * np.abs(np.arange(min(MOST_PER_FRAME * g, most) + 1) - expected * g)
+        )
+    return known[gap]
+
+
+def source_pieces(
+    pictures: list[NDArray[np.uint64]],
+    film_frames: NDArray[np.int64],
+    grid: NDArray[np.uint64],
+    matched: NDArray[np.int64],
+    *,
+    expected: float,
+    frame_threshold: int,
+    reach: int,
+    step: int = 1,
+) -> list[Piece]:
+    """The passage's rows (film frames `film_frames`, their pictures) cut into pieces, each
+    with the library frames it shows. `grid` is the item's hashes (variants x frames),
+    `matched` the item frame each row matched on its own: the path is looked for within
+    `reach` frames of those, PATH_ROWS rows at a time (a whole film copied would not fit
+    in memory), pieces continuing across two such blocks are joined."""
+    pieces: list[Piece] = []
+    for lo in range(0, len(film_frames), PATH_ROWS):
+        hi = min(lo + PATH_ROWS, len(film_frames))
+        first, last = _columns(matched[lo:hi], reach, grid.shape[1])
+        for piece in _block_pieces(
+            [q[lo:hi] for q in pictures],
+            film_frames[lo:hi],
+            grid[:, first : last + 1],
+            expected,
+            frame_threshold,
+            step,
+        ):
+            shown = piece.item_frames + first
+            a, b = lo + piece.lo, lo + piece.hi
+            before = pieces[-1] if pieces else None
+            if before is not None and before.hi == a and _continues(before, shown, piece.order):
+                a, shown = before.lo, np.r_[before.item_frames, shown]
+                pieces.pop()
+            pieces.append(_piece(a, b, shown, _sense(shown, piece.order), film_frames[a:b]))
+    return [part for piece in pieces for part in _held_apart(piece, film_frames)]
+
+
+def _held_apart(piece: Piece, film_frames: NDArray[np.int64]) -> list[Piece]:
+    """A piece with a freeze of HOLD_SPLIT film frames or more inside, cut around it: a jury
+    is told "held for N s" apart from "played forward"."""
+    shown = piece.item_frames
+    if piece.order == HELD or len(shown) < 2:
+        return [piece]
+    film = film_frames[piece.lo : piece.hi]
+    change = np.flatnonzero(np.diff(shown) != 0) + 1
+    bounds = np.r_[0, change, len(shown)]
+    cuts = {0, len(shown)}
+    for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+        if film[b - 1] - film[a] + 1 >= HOLD_SPLIT:
+            cuts |= {int(a), int(b)}
+    if len(cuts) == 2:
+        return [piece]
+    edges = sorted(cuts)
+    sense = 1 if piece.order == FORWARD else -1
+    return [
+        _piece(piece.lo + a, piece.lo + b, shown[a:b], sense, film[a:b])
+        for a, b in zip(edges[:-1], edges[1:], strict=True)
+    ]
+
+
+def _columns(matched: NDArray[np.int64], reach: int, frames: int) -> tuple[int, int]:
+    """The item frames a block's path is looked for in: around those its rows matched on
+    their own (a stray match far off does not widen it past MOST_COLUMNS)."""
+    first, last = int(matched.min()) - reach, int(matched.max()) + reach
+    if last - first + 1 > MOST_COLUMNS:
+        middle = int(np.median(matched))
+        first, last = middle - MOST_COLUMNS // 2, middle + MOST_COLUMNS // 2 - 1
+    return max(first, 0), min(last, frames - 1)
+
+
+def _continues(before: Piece, shown: NDArray[np.int64], order: str) -> bool:
+    """Whether a block's first piece goes on from the previous block's last: the ends of a
+    block are free, so on static material they may stray by a few frames (JOIN_SLACK)."""
+    step = int(shown[0]) - int(before.item_frames[-1])
+    if HELD in (order, before.order) or order == before.order:
+        return abs(step) <= JOIN_SLACK
+    return False
+
+
+def _sense(shown: NDArray[np.int64], order: str) -> int:
+    if order == HELD:
+        return 1 if shown[-1] >= shown[0] else -1
+    return 1 if order == FORWARD else -1
+
+
+def _block_pieces(
+    pictures: list[NDArray[np.uint64]],
+    film_frames: NDArray[np.int64],
+    grid: NDArray[np.uint64],
+    expected: float,
+    frame_threshold: int,
+    step: int,
+) -> list[Piece]:
+    gaps = np.diff(film_frames, prepend=film_frames[:1])
+    if grid.shape[1] == 1:
+        return [_piece(0, len(film_frames), np.zeros(len(film_frames), np.int64), 1, film_frames)]
+    cost = distances(pictures, grid, frame_threshold + SPARE_BITS)
+    column, sense, jumped = cheapest_path(
+        cost, gaps, film_cuts(pictures, gaps, step), expected, JUMP_SHOTS * frame_threshold
+    )
+    starts = [0, *np.flatnonzero(jumped).tolist(), len(film_frames)]
+    return [
+        _piece(lo, hi, column[lo:hi], int(sense[lo]), film_frames[lo:hi])
+        for lo, hi in zip(starts[:-1], starts[1:], strict=True)
+    ]
+
+
+def _piece(
+    lo: int, hi: int, shown: NDArray[np.int64], sense: int, film: NDArray[np.int64]
+) -> Piece:
+    span = int(film[-1] - film[0])
+    moved = int(abs(int(shown[-1]) - int(shown[0])))
+    change = np.flatnonzero(np.diff(shown) != 0)
+    bounds = np.r_[0, change + 1, len(shown)]
+    held = max(int(film[b - 1] - film[a]) + 1 for a, b in zip(bounds[:-1], bounds[1:], strict=True))
+    if moved <= 1:
+        order = HELD
+    else:
+        order = FORWARD if sense > 0 else REVERSED
+    return Piece(lo, hi, shown, order, round(moved / span, 3) if span else 0.0, held)

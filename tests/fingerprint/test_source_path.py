@@ -1,0 +1,60 @@
+"""The cheapest path through a distance matrix: what each film frame shows, on known cases."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from critique_app.provenance.source_path import FORWARD, PATH_ROWS, cheapest_path, source_pieces
+
+FAR = 16.0
+
+
+def _cost(truth: list[int], columns: int) -> np.ndarray:
+    cost = np.full((len(truth), columns), FAR)
+    for row, column in enumerate(truth):
+        cost[row, column] = 0.0
+    return cost
+
+
+def _path(
+    truth: list[int], cuts: tuple[int, ...] = (), columns: int = 60
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    rows = len(truth)
+    cut = np.zeros(rows, bool)
+    cut[list(cuts)] = True
+    return cheapest_path(_cost(truth, columns), np.ones(rows, np.int64), cut, 1.0, 24.0)
+
+
+def test_slow_motion_pulldown_and_reversal_are_followed() -> None:
+    slow = [10 + i // 2 for i in range(20)]
+    column, sense, jumped = _path(slow)
+    assert column.tolist() == slow and not jumped.any() and (sense == 1).all()
+    pulldown = [round(i * 0.8) for i in range(30)]
+    assert _path(pulldown)[0].tolist() == pulldown
+    backwards = list(range(50, 20, -1))
+    column, sense, _ = _path(backwards)
+    assert column.tolist() == backwards and (sense == -1).all()
+
+
+def test_a_jump_only_at_a_cut() -> None:
+    shots = list(range(40, 50)) + list(range(0, 10))
+    column, _, jumped = _path(shots, cuts=(10,))
+    assert column.tolist() == shots and np.flatnonzero(jumped).tolist() == [10]
+    column, _, jumped = _path(shots)  # no cut there: no jump, however far the pictures
+    assert not jumped.any() and column.tolist() != shots
+
+
+def test_a_long_static_passage_stays_one_piece_across_blocks() -> None:
+    rng = np.random.default_rng(3)
+    frames = 3 * PATH_ROWS
+    # a nearly static item: its hash changes every 12 frames, by a few bits
+    base = rng.integers(0, 2**63, frames // 12 + 1, dtype=np.int64).view(np.uint64)
+    item = np.repeat(base, 12)[:frames]
+    noise = np.packbits(rng.random((frames, 64)) < 0.03, axis=1).view(">u8").ravel()
+    film = item ^ noise.astype(np.uint64)
+    film_frames = np.arange(frames, dtype=np.int64)
+    (piece,) = source_pieces(
+        [film], film_frames, item[None, :], film_frames, expected=1.0, frame_threshold=12, reach=96
+    )
+    assert piece.order == FORWARD and (piece.lo, piece.hi) == (0, frames)
+    assert abs(int(piece.item_frames[0])) <= 12 and abs(int(piece.item_frames[-1]) - frames) <= 12
