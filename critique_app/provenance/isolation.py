@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from critique_app.errors import Cancelled
-from critique_app.i18n import _
+from critique_app.i18n import _, speaking
 from critique_app.progress import NO_PROGRESS, Progress
 from critique_app.provenance.examine import Examination, Request, examine
 from critique_app.provenance.report import C2paFinding
@@ -30,6 +30,9 @@ DEFAULT_TIME_LIMIT = 20.0  # seconds for a small file; more is allowed per size
 DEFAULT_MEMORY_LIMIT = 3 * 1024**3  # bytes of address space for the child
 SECONDS_PER_GB = 15.0  # hashing and reading big films takes longer
 _EOF = object()
+# What a worker that ran out of memory answers: it may not manage to read a catalogue then, so
+# the parent says it, in the language of whoever asked.
+OUT_OF_MEMORY = "critique:reader-out-of-memory"
 
 
 def write_message(stream: IO[bytes], obj: Any) -> None:
@@ -190,7 +193,7 @@ class IsolatedReader:
                     crash = _("the reader crashed on this file (status {status})")
                 return _failed(req, crash.format(signal=-(code or 0), status=code))
         if isinstance(result, str):
-            return _failed(req, result)
+            return _failed(req, worker_sentence(result, req.language))
         return result
 
     def _answer(self, limit: float, progress: Progress) -> Any:
@@ -212,6 +215,14 @@ class IsolatedReader:
         except OSError:
             size = 0
         return self.time_limit + SECONDS_PER_GB * size / 1e9
+
+
+def worker_sentence(said: str, language: str) -> str:
+    """What the worker answered instead of an examination, as a sentence in `language`."""
+    if said == OUT_OF_MEMORY:
+        with speaking(language):
+            return _("the reader ran out of its memory allowance on this file")
+    return said  # a bug's own words (type and message), for the report
 
 
 def _failed(req: Request, sentence: str) -> Examination:

@@ -23,7 +23,12 @@ def serve(memory_limit: int) -> None:
     except (ImportError, ValueError, OSError):
         pass  # Windows has no rlimits; the time limit still protects the app
     from critique_app.provenance.examine import examine
-    from critique_app.provenance.isolation import _EOF, read_message, write_message
+    from critique_app.provenance.isolation import (
+        _EOF,
+        OUT_OF_MEMORY,
+        read_message,
+        write_message,
+    )
 
     while True:
         req = read_message(inp)
@@ -32,7 +37,7 @@ def serve(memory_limit: int) -> None:
         try:
             result: Any = examine(req)
         except MemoryError:
-            result = "the reader ran out of its memory allowance on this file"
+            result = OUT_OF_MEMORY  # the parent says it, in the asker's language
         except Exception as err:  # a bug or an exotic failure: report it, keep serving
             result = f"{type(err).__name__}: {err}"
         write_message(out, result)

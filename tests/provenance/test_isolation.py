@@ -96,3 +96,17 @@ def test_a_pipe_closed_under_a_waiting_read_is_the_end_of_the_answers() -> None:
     stream = os.fdopen(read_end, "rb")
     stream.close()  # what the pump thread's next read meets after _stop()
     assert read_message(stream) is _EOF
+
+
+def test_a_reader_out_of_memory_is_said_in_the_askers_language() -> None:
+    """The worker answers a code when its memory runs out (it may fail to read a catalogue
+    then); the parent writes the sentence in the language of the request."""
+    from critique_app.provenance import worker
+    from critique_app.provenance.isolation import OUT_OF_MEMORY, worker_sentence
+
+    assert "OUT_OF_MEMORY" in Path(worker.__file__).read_text(encoding="utf-8")
+    english = worker_sentence(OUT_OF_MEMORY, "en")
+    french = worker_sentence(OUT_OF_MEMORY, "fr")
+    assert english == "the reader ran out of its memory allowance on this file"
+    assert french != english and "mémoire" in french
+    assert worker_sentence("ValueError: bad box", "fr") == "ValueError: bad box"
