@@ -23,12 +23,14 @@ def serve(memory_limit: int) -> None:
     except (ImportError, ValueError, OSError):
         pass  # Windows has no rlimits; the time limit still protects the app
     from critique_app.provenance.examine import examine
-    from critique_app.provenance.isolation import _EOF, read_message, write_message
+    from critique_app.provenance.isolation import _EOF, HeldLists, read_message, write_message
 
+    held = HeldLists()
     while True:
-        req = read_message(inp)
+        req = read_message(inp, held)
         if req is _EOF or req is None:
             return
+        held.note(req)
         try:
             result: Any = examine(req)
         except MemoryError:

@@ -96,3 +96,27 @@ def test_a_pipe_closed_under_a_waiting_read_is_the_end_of_the_answers() -> None:
     stream = os.fdopen(read_end, "rb")
     stream.close()  # what the pump thread's next read meets after _stop()
     assert read_message(stream) is _EOF
+
+
+def test_trust_lists_cross_the_pipe_once() -> None:
+    """A request names the lists the worker holds already by number (issue 24): the second
+    request is a small fraction of the first and reads back equal, lists included."""
+    import io
+
+    from critique_app.provenance.isolation import HeldLists, read_message, write_message
+    from critique_app.provenance.trust import lists_for
+
+    lists = lists_for("all", "none")
+    sender, reader = HeldLists(), HeldLists()
+    sizes = []
+    for name in ("first.jpg", "second.jpg"):
+        req = Request(name, lists)
+        pipe = io.BytesIO()
+        write_message(pipe, req, sender)
+        sender.note(req)
+        sizes.append(pipe.tell())
+        pipe.seek(0)
+        got = read_message(pipe, reader)
+        reader.note(got)
+        assert got == req
+    assert sizes[1] * 20 < sizes[0]
