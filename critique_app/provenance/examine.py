@@ -16,7 +16,7 @@ from pathlib import Path
 from critique_app.i18n import _, speaking
 from critique_app.provenance import one_read
 from critique_app.provenance.formats import detect_format_bytes, mime_for
-from critique_app.provenance.metadata import read_metadata
+from critique_app.provenance.metadata import WHOLE, read_metadata
 from critique_app.provenance.report import C2paFinding, Metadata
 from critique_app.provenance.trust import TrustList
 
@@ -52,17 +52,20 @@ class Examination:
     versions: dict[str, str] = field(default_factory=dict)
 
 
-def _hash(path: str) -> tuple[str, int, bytes]:
+def _hash(path: str) -> tuple[str, int, bytes | None]:
+    """SHA-256, size, and the bytes themselves when the metadata can be read from them: a file
+    that small is read once for both (issue 24)."""
     digest = hashlib.sha256()
     size = 0
-    head = b""
     with open(path, "rb") as fh:
+        if os.fstat(fh.fileno()).st_size <= WHOLE:
+            data = fh.read()
+            digest.update(data)
+            return digest.hexdigest(), len(data), data
         while chunk := fh.read(1 << 20):
-            if not head:
-                head = chunk[:65536]
             digest.update(chunk)
             size += len(chunk)
-    return digest.hexdigest(), size, head
+    return digest.hexdigest(), size, None
 
 
 def _head(path: str) -> tuple[bytes, int]:
@@ -79,16 +82,17 @@ class _Beside(threading.Thread):
         super().__init__(name="critique-verify-beside", daemon=True)
         self.path, self.fmt = path, fmt
         self.language = language  # `speaking` is per thread: the hints in the asker's language
-        self.digest: tuple[str, int, bytes] | None = None
+        self.digest: tuple[str, int] | None = None
         self.metadata: Metadata | None = None
         self.error: OSError | None = None
         self.failure: BaseException | None = None  # raised again by the caller, as before
 
     def run(self) -> None:
         try:
-            self.digest = _hash(self.path)
+            digest, size, data = _hash(self.path)
+            self.digest = digest, size
             with speaking(self.language):
-                self.metadata = read_metadata(self.path, self.fmt)
+                self.metadata = read_metadata(self.path, self.fmt, data)
         except OSError as err:
             self.error = err
         except BaseException as err:  # MemoryError under the worker's limit, a bug
@@ -123,7 +127,7 @@ def _examine(req: Request) -> Examination:
     if beside.error is not None or beside.digest is None:
         out.finding, out.vouched_by = _cannot_read(req.path, beside.error), None
         return out
-    out.sha256, out.size, _ = beside.digest
+    out.sha256, out.size = beside.digest
     if beside.metadata is not None:
         out.metadata = beside.metadata
     return out
