@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,7 +77,8 @@ def _head(path: str) -> tuple[bytes, int]:
 class _Beside(threading.Thread):
     """The SHA-256 and the plain metadata, read while the C2PA library reads the same file:
     both libraries let go of the interpreter while they work, so a second core does this
-    (issue 24: PyAV opening a film took a fifth of a `verify` run). Always joined."""
+    (issue 24: PyAV opening a film took a fifth of a `verify` run). Started here or run by a
+    kept thread (the worker's); always waited for."""
 
     def __init__(self, path: str, fmt: str | None, language: str) -> None:
         super().__init__(name="critique-verify-beside", daemon=True)
@@ -99,13 +101,14 @@ class _Beside(threading.Thread):
             self.failure = err
 
 
-def examine(req: Request) -> Examination:
-    """Read one file completely; never raises for a bad file (problems go in the result)."""
+def examine(req: Request, helper: Executor | None = None) -> Examination:
+    """Read one file completely; never raises for a bad file (problems go in the result).
+    `helper`: a thread kept for the hash and metadata (the worker's), else one per file."""
     with speaking(req.language):
-        return _examine(req)
+        return _examine(req, helper)
 
 
-def _examine(req: Request) -> Examination:
+def _examine(req: Request, helper: Executor | None) -> Examination:
     from critique_app.provenance import c2pa_reader  # the only door to the native library
 
     out = Examination(path=req.path, versions=c2pa_reader.versions())
@@ -117,11 +120,17 @@ def _examine(req: Request) -> Examination:
     out.format = detect_format_bytes(head, Path(req.path).suffix.lower())
     out.mime = mime_for(out.format)
     beside = _Beside(req.path, out.format, req.language)
-    beside.start()
+    # a kept thread is handed the work at once; a new one is waited for until it runs
+    running = helper.submit(beside.run) if helper is not None else None
+    if running is None:
+        beside.start()
     try:
         out.finding, out.vouched_by = _c2pa(req, out, size)
     finally:
-        beside.join()
+        if running is not None:
+            running.result()
+        else:
+            beside.join()
     if beside.failure is not None:
         raise beside.failure
     if beside.error is not None or beside.digest is None:
