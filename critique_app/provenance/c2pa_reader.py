@@ -173,9 +173,8 @@ def _granted(found: Any, out: list[str]) -> None:
 
 def _gather(evidence: Evidence, reader: Any, store: dict, cr: dict, results: dict) -> None:
     out = evidence.explanations
-    _granted(results, out)
+    _granted(results, out)  # the store's validation_results
     _granted([m.get("validationResults") for m in cr.get("manifests", [])], out)
-    _granted(store.get("validation_results"), out)
     _granted(store.get("validation_status"), out)
     for data in (store.get("manifests") or {}).values():
         for ing in data.get("ingredients") or []:
@@ -196,7 +195,9 @@ def _finding(
     raw = reader.json()
     store = json.loads(raw)
     cr = json.loads(reader.crjson())
-    results = reader.get_validation_results() or {}
+    # what reader.get_validation_results() and .get_validation_state() give, without the
+    # library parsing the same JSON a second time
+    results = store.get("validation_results") or {}
     if evidence is not None:
         _gather(evidence, reader, store, cr, results)
     active_label = store.get("active_manifest") or ""
@@ -242,7 +243,7 @@ def _finding(
                 target.signer_trust = _trust(ing.recorded, ing.recorded, trust)
     return C2paFinding(
         present=True,
-        state=reader.get_validation_state(),
+        state=store.get("validation_state"),
         active_label=store.get("active_manifest"),
         manifests=manifests,
         failures=failures,

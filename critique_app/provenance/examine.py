@@ -10,13 +10,14 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from critique_app.i18n import _, speaking
 from critique_app.provenance import one_read
 from critique_app.provenance.formats import detect_format_bytes, mime_for
-from critique_app.provenance.metadata import read_metadata
+from critique_app.provenance.metadata import WHOLE, read_metadata
 from critique_app.provenance.report import C2paFinding, Metadata
 from critique_app.provenance.trust import TrustList
 
@@ -52,17 +53,20 @@ class Examination:
     versions: dict[str, str] = field(default_factory=dict)
 
 
-def _hash(path: str) -> tuple[str, int, bytes]:
+def _hash(path: str) -> tuple[str, int, bytes | None]:
+    """SHA-256, size, and the bytes themselves when the metadata can be read from them: a file
+    that small is read once for both (issue 24)."""
     digest = hashlib.sha256()
     size = 0
-    head = b""
     with open(path, "rb") as fh:
+        if os.fstat(fh.fileno()).st_size <= WHOLE:
+            data = fh.read()
+            digest.update(data)
+            return digest.hexdigest(), len(data), data
         while chunk := fh.read(1 << 20):
-            if not head:
-                head = chunk[:65536]
             digest.update(chunk)
             size += len(chunk)
-    return digest.hexdigest(), size, head
+    return digest.hexdigest(), size, None
 
 
 def _head(path: str) -> tuple[bytes, int]:
@@ -73,35 +77,38 @@ def _head(path: str) -> tuple[bytes, int]:
 class _Beside(threading.Thread):
     """The SHA-256 and the plain metadata, read while the C2PA library reads the same file:
     both libraries let go of the interpreter while they work, so a second core does this
-    (issue 24: PyAV opening a film took a fifth of a `verify` run). Always joined."""
+    (issue 24: PyAV opening a film took a fifth of a `verify` run). Started here or run by a
+    kept thread (the worker's); always waited for."""
 
     def __init__(self, path: str, fmt: str | None, language: str) -> None:
         super().__init__(name="critique-verify-beside", daemon=True)
         self.path, self.fmt = path, fmt
         self.language = language  # `speaking` is per thread: the hints in the asker's language
-        self.digest: tuple[str, int, bytes] | None = None
+        self.digest: tuple[str, int] | None = None
         self.metadata: Metadata | None = None
         self.error: OSError | None = None
         self.failure: BaseException | None = None  # raised again by the caller, as before
 
     def run(self) -> None:
         try:
-            self.digest = _hash(self.path)
+            digest, size, data = _hash(self.path)
+            self.digest = digest, size
             with speaking(self.language):
-                self.metadata = read_metadata(self.path, self.fmt)
+                self.metadata = read_metadata(self.path, self.fmt, data)
         except OSError as err:
             self.error = err
         except BaseException as err:  # MemoryError under the worker's limit, a bug
             self.failure = err
 
 
-def examine(req: Request) -> Examination:
-    """Read one file completely; never raises for a bad file (problems go in the result)."""
+def examine(req: Request, helper: Executor | None = None) -> Examination:
+    """Read one file completely; never raises for a bad file (problems go in the result).
+    `helper`: a thread kept for the hash and metadata (the worker's), else one per file."""
     with speaking(req.language):
-        return _examine(req)
+        return _examine(req, helper)
 
 
-def _examine(req: Request) -> Examination:
+def _examine(req: Request, helper: Executor | None) -> Examination:
     from critique_app.provenance import c2pa_reader  # the only door to the native library
 
     out = Examination(path=req.path, versions=c2pa_reader.versions())
@@ -113,17 +120,23 @@ def _examine(req: Request) -> Examination:
     out.format = detect_format_bytes(head, Path(req.path).suffix.lower())
     out.mime = mime_for(out.format)
     beside = _Beside(req.path, out.format, req.language)
-    beside.start()
+    # a kept thread is handed the work at once; a new one is waited for until it runs
+    running = helper.submit(beside.run) if helper is not None else None
+    if running is None:
+        beside.start()
     try:
         out.finding, out.vouched_by = _c2pa(req, out, size)
     finally:
-        beside.join()
+        if running is not None:
+            running.result()
+        else:
+            beside.join()
     if beside.failure is not None:
         raise beside.failure
     if beside.error is not None or beside.digest is None:
         out.finding, out.vouched_by = _cannot_read(req.path, beside.error), None
         return out
-    out.sha256, out.size, _ = beside.digest
+    out.sha256, out.size = beside.digest
     if beside.metadata is not None:
         out.metadata = beside.metadata
     return out

@@ -10,6 +10,7 @@ re-imports the caller's main script and never forks a threaded (Qt) parent.
 
 from __future__ import annotations
 
+import io
 import os
 import pickle
 import queue
@@ -25,6 +26,7 @@ from critique_app.i18n import _, speaking
 from critique_app.progress import NO_PROGRESS, Progress
 from critique_app.provenance.examine import Examination, Request, examine
 from critique_app.provenance.report import C2paFinding
+from critique_app.provenance.trust import TrustList
 
 DEFAULT_TIME_LIMIT = 20.0  # seconds for a small file; more is allowed per size
 DEFAULT_MEMORY_LIMIT = 3 * 1024**3  # bytes of address space for the child
@@ -35,16 +37,57 @@ _EOF = object()
 OUT_OF_MEMORY = "critique:reader-out-of-memory"
 
 
-def write_message(stream: IO[bytes], obj: Any) -> None:
-    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+class HeldLists:
+    """The trust lists a worker already holds, numbered alike on both sides of the pipe: a list
+    crosses once, then by its number (issue 24: every request carried 270 kB of certificates,
+    a tenth of a `verify` run). Each side notes a request's lists after it crossed; a fresh
+    worker starts with none."""
+
+    def __init__(self) -> None:
+        self.numbers: dict[TrustList, int] = {}
+        self.lists: list[TrustList] = []
+
+    def note(self, req: Request) -> None:
+        for trust in req.trust_lists:
+            if trust not in self.numbers:
+                self.numbers[trust] = len(self.lists)
+                self.lists.append(trust)
+
+
+class _Pickler(pickle.Pickler):
+    def __init__(self, file: IO[bytes], held: HeldLists) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.held = held
+
+    def persistent_id(self, obj: Any) -> int | None:
+        return self.held.numbers.get(obj) if isinstance(obj, TrustList) else None
+
+
+class _Unpickler(pickle.Unpickler):
+    def __init__(self, file: IO[bytes], held: HeldLists) -> None:
+        super().__init__(file)
+        self.held = held
+
+    def persistent_load(self, pid: Any) -> TrustList:
+        return self.held.lists[pid]
+
+
+def write_message(stream: IO[bytes], obj: Any, held: HeldLists | None = None) -> None:
+    """`held`: the lists the reading side holds already, sent by number."""
+    if held is None:
+        data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    else:
+        buf = io.BytesIO()
+        _Pickler(buf, held).dump(obj)
+        data = buf.getvalue()
     stream.write(len(data).to_bytes(8, "little") + data)
     stream.flush()
 
 
-def read_message(stream: IO[bytes]) -> Any:
+def read_message(stream: IO[bytes], held: HeldLists | None = None) -> Any:
     """One framed object, or _EOF when the other side has gone or the pipe was closed under the
     read (stopping the worker closes it while the pump thread waits in `read`: Python raises
-    ValueError there, seen once in 200 hurried cycles)."""
+    ValueError there, seen once in 200 hurried cycles). `held`: the lists sent by number."""
     try:
         head = stream.read(8)
         if len(head) < 8:
@@ -55,7 +98,9 @@ def read_message(stream: IO[bytes]) -> Any:
         return _EOF
     if len(data) < size:
         return _EOF
-    return pickle.loads(data)  # only from our own child process
+    if held is None:
+        return pickle.loads(data)  # only from our own process pair
+    return _Unpickler(io.BytesIO(data), held).load()
 
 
 def worker_command(memory_limit: int) -> list[str]:
@@ -79,6 +124,7 @@ class IsolatedReader:
         self._lock = threading.Lock()
         self._proc: subprocess.Popen[bytes] | None = None
         self._answers: queue.Queue[Any] = queue.Queue()
+        self._held = HeldLists()
         self.restarts = 0
 
     def _start(self) -> None:
@@ -94,6 +140,7 @@ class IsolatedReader:
         )
         answers: queue.Queue[Any] = queue.Queue()
         self._answers = answers
+        self._held = HeldLists()
         stdout = self._proc.stdout
         assert stdout is not None
 
@@ -166,7 +213,8 @@ class IsolatedReader:
             proc = self._proc
             assert proc is not None and proc.stdin is not None
             try:
-                write_message(proc.stdin, req)
+                write_message(proc.stdin, req, self._held)
+                self._held.note(req)
                 result = self._answer(limit, progress)
             except queue.Empty:
                 self._stop()  # hung: kill it; a fresh worker serves the next file

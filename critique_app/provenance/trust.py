@@ -278,16 +278,20 @@ def lists_for(setting: str, cawg: str | None = None) -> list[TrustList]:
 
 def trust_dates(setting: str) -> dict[str, str]:
     """Which dated lists a report used, for the record and for later re-checks."""
-    out: dict[str, str] = {}
-    for lst in lists_for(setting, "none"):
-        if lst.key == "none":
-            continue
-        out[lst.key] = lst.date or "user file"
-    return out
+    return dates_of(lists_for(setting, "none"))
+
+
+def dates_of(lists: list[TrustList]) -> dict[str, str]:
+    """`trust_dates` of the lists a setting gave (their CAWG list has no say)."""
+    return {lst.key: lst.date or "user file" for lst in lists if lst.key != "none"}
 
 
 def trust_files(setting: str, cawg: str | None = None) -> list[TrustFile]:
-    lists = lists_for(setting, cawg)
+    return files_of(lists_for(setting, cawg))
+
+
+def files_of(lists: list[TrustList]) -> list[TrustFile]:
+    """Every file of the lists a setting gave, their CAWG list's included."""
     out = [f for lst in lists for f in lst.files]
     if lists and lists[0].cawg is not None:
         out += list(lists[0].cawg.files)

@@ -23,7 +23,14 @@ from critique_app.provenance.examine import Examination, Request
 from critique_app.provenance.formats import detect_format, is_media_file
 from critique_app.provenance.isolation import IsolatedReader, examine_in_process, shared_reader
 from critique_app.provenance.report import ProvenanceReport, Verdict
-from critique_app.provenance.trust import TrustList, lists_for, trust_dates, trust_files
+from critique_app.provenance.trust import (
+    TrustList,
+    dates_of,
+    files_of,
+    lists_for,
+    trust_dates,
+    trust_files,
+)
 
 INIT_ALONE = N_(
     "{sentence} This is only the init segment of a fragmented MP4: its hashes cover the media "
@@ -48,9 +55,8 @@ class TrustSetUp:
     @classmethod
     def of(cls, trust: str, cawg_trust: str | None = None) -> TrustSetUp:
         """Raises UserError for a bad setting."""
-        lists = lists_for(trust, cawg_trust)
-        files = [asdict(f) for f in trust_files(trust, cawg_trust)]
-        return cls(trust, cawg_trust, lists, trust_dates(trust), files)
+        lists = lists_for(trust, cawg_trust)  # the installed lists looked at once, not thrice
+        return cls(trust, cawg_trust, lists, dates_of(lists), [asdict(f) for f in files_of(lists)])
 
 
 def verify_file(

@@ -110,3 +110,27 @@ def test_a_reader_out_of_memory_is_said_in_the_askers_language() -> None:
     assert english == "the reader ran out of its memory allowance on this file"
     assert french != english and "mémoire" in french
     assert worker_sentence("ValueError: bad box", "fr") == "ValueError: bad box"
+
+
+def test_trust_lists_cross_the_pipe_once() -> None:
+    """A request names the lists the worker holds already by number (issue 24): the second
+    request is a small fraction of the first and reads back equal, lists included."""
+    import io
+
+    from critique_app.provenance.isolation import HeldLists, read_message, write_message
+    from critique_app.provenance.trust import lists_for
+
+    lists = lists_for("all", "none")
+    sender, reader = HeldLists(), HeldLists()
+    sizes = []
+    for name in ("first.jpg", "second.jpg"):
+        req = Request(name, lists)
+        pipe = io.BytesIO()
+        write_message(pipe, req, sender)
+        sender.note(req)
+        sizes.append(pipe.tell())
+        pipe.seek(0)
+        got = read_message(pipe, reader)
+        reader.note(got)
+        assert got == req
+    assert sizes[1] * 20 < sizes[0]
