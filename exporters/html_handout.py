@@ -18,7 +18,7 @@ from critique_app.i18n import _
 from exporters.document import ExportContext, ExportDocument
 from exporters.safe_text import markdown_html
 from exporters.stills import SpooledStill, StillSpool, spool_in_decode_order
-from exporters.views import KIND_LABELS, film_views, item_view, templates
+from exporters.views import KIND_LABELS, date_words, film_views, item_view, templates
 
 STILL_WIDTH = 880
 STILL_QUALITY = 82
@@ -69,7 +69,7 @@ def _write(
             items=items,
             films=film_views(doc),
             kind_label=_(KIND_LABELS.get(doc.kind, KIND_LABELS["seminar"])),
-            created=doc.created_at[:10],
+            created=date_words(doc.created_at, ctx.language),
             language=ctx.language,
             version=__version__,
         )

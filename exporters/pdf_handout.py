@@ -37,7 +37,7 @@ from critique_app.i18n import _, ngettext
 from exporters.document import ExportContext, ExportDocument, rhythm_caption
 from exporters.safe_text import markdown_paragraphs, plain
 from exporters.stills import SpooledStill, StillSpool, spool_in_decode_order
-from exporters.views import KIND_LABELS, film_views, item_view
+from exporters.views import KIND_LABELS, date_words, film_views, item_view
 
 INK = colors.HexColor("#1d1d1f")
 MUTED = colors.HexColor("#5f6368")
@@ -228,7 +228,7 @@ def build_story(
         Paragraph(
             plain(
                 _("{passages} from {films} · prepared {date}").format(
-                    passages=passages, films=in_films, date=doc.created_at[:10]
+                    passages=passages, films=in_films, date=date_words(doc.created_at, ctx.language)
                 )
             ),
             s["meta"],

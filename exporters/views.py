@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -106,6 +106,19 @@ def item_view(item: ExportItem, language: str = "en") -> ItemView:
     )
 
 
+def date_words(iso: str, language: str) -> str:
+    """An ISO date ("2026-12-05", or a longer timestamp) as the export's language writes it:
+    "5 December 2026", "5 décembre 2026"; anything else as it is."""
+    from datetime import date
+
+    try:
+        day = date.fromisoformat(iso[:10])
+    except ValueError:
+        return iso
+    with i18n.speaking(language):
+        return i18n.format_date(day)
+
+
 def _word(words: Callable[[str], str], code: str, language: str) -> str:
     """A stored code ("observed", "high") in the export's words, never the code itself."""
     if not code:
@@ -120,14 +133,14 @@ def film_views(doc: ExportDocument, language: str | None = None) -> list[FilmVie
     views = []
     for film in doc.films:
         size = f"{film.width}×{film.height}" if film.width and film.height else ""
-        views.append(
-            FilmView(
-                film.title,
-                rate_text(film.rate, language),
-                film.frame_count,
-                size,
-                doc.provenance.get(film.id) if film.id is not None else None,
+        provenance = doc.provenance.get(film.id) if film.id is not None else None
+        if provenance is not None and provenance.checked_at:
+            provenance = replace(
+                provenance,
+                checked_at=date_words(provenance.checked_at, language or i18n.current()),
             )
+        views.append(
+            FilmView(film.title, rate_text(film.rate, language), film.frame_count, size, provenance)
         )
     return views
 

@@ -40,12 +40,15 @@ cat > "$WORK/session.sh" <<EOF
 cd "$WORK/demo"
 PS1='\$ '
 say() { printf '\033[1m\$ %s\033[0m\n' "\$*"; }
-say critique-app --help; "$PY" -m critique_app --help | head -22; echo
-say critique-app verify "$(basename "$FILM")"; "$PY" -m critique_app verify "$FILM" | head -12; echo
-say critique-app verify absent.mp4; "$PY" -m critique_app verify absent.mp4 || true
+fr() { env -u LANGUAGE -u LC_ALL -u LC_MESSAGES LANG=fr_FR.UTF-8 "\$@"; }
+say critique-app --help; fr "$PY" -m critique_app --help | head -22; echo
+say critique-app verify "$(basename "$FILM")"; fr "$PY" -m critique_app verify "$FILM" | head -12; echo
+say critique-app verify absent.mp4; fr "$PY" -m critique_app verify absent.mp4 || true
 touch "$WORK/terminal-done"; sleep 60
 EOF
-french xterm -u8 -fa 'DejaVu Sans Mono' -fs 9 -geometry 150x50+0+0 -bg white -fg black \
+# the terminal itself in UTF-8 whether or not fr_FR.UTF-8 is generated here; each command
+# runs with LANG=fr_FR.UTF-8 alone
+env LC_ALL=C.UTF-8 xterm -u8 -fa 'DejaVu Sans Mono' -fs 9 -geometry 150x50+0+0 -bg white -fg black \
     -e bash "$WORK/session.sh" &
 for _ in $(seq 120); do [ -e "$WORK/terminal-done" ] && break; sleep 0.5; done
 sleep 1

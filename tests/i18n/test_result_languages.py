@@ -234,3 +234,22 @@ def test_percentages_are_written_as_the_language_writes_them() -> None:
         assert [i18n.format_percent(12.5), i18n.format_percent(35, 0)] == ["12,5\xa0%", "35\xa0%"]
     with i18n.speaking("en"):
         assert [i18n.format_percent(12.5), i18n.format_percent(35, 0)] == ["12.5%", "35%"]
+
+
+def test_a_french_handout_writes_its_dates_in_french(sample: Sample, tmp_path: Path) -> None:
+    """'préparé le 5 décembre 2026', not an ISO date, in the HTML and the PDF."""
+    import subprocess
+    from datetime import date
+
+    doc = service.seminar_document(sample.project, sample.seminar_id)
+    made = date.fromisoformat(doc.created_at[:10])
+    with i18n.speaking("fr"):
+        french_day = i18n.format_date(made)
+    html = service.export(doc, "html", tmp_path / "fiche.html", language="fr").read_text()
+    pdf = service.export(doc, "pdf", tmp_path / "fiche.pdf", language="fr")
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    for written in (html, " ".join(text.split())):
+        assert f"préparé le {french_day}" in written
+        assert f"préparé le {made.isoformat()}" not in written
