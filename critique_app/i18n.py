@@ -26,7 +26,7 @@ import io
 import os
 import re
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
 from pathlib import Path
 
@@ -238,6 +238,13 @@ def babel_locale() -> str:
     """The Babel locale for numbers and dates (the pseudo-locale counts like English)."""
     language = current()
     return "en" if language == PSEUDO else language
+
+
+def join_items(items: Iterable[str]) -> str:
+    """Items of a list inside a sentence, separated as the language writes it: "a; b" in
+    English, "a ; b" in French (a no-break space before the semicolon)."""
+    # Translators: the separator between the items of a list inside a sentence ("a; b").
+    return _("; ").join(items)
 
 
 def format_number(number: float | int) -> str:

@@ -27,7 +27,7 @@ from critique_app.domain.provenance_words import (
     verdict_words,
     with_code,
 )
-from critique_app.i18n import _, format_number, ngettext
+from critique_app.i18n import _, format_number, join_items, ngettext
 from critique_app.provenance.trust import origin_words
 
 
@@ -284,7 +284,7 @@ def human_block(j: dict) -> str:
         for f in j.get("trust_files", [])
     ]
     if files:
-        lines.append("  " + _("Trust files used: {files}").format(files="; ".join(files)))
+        lines.append("  " + _("Trust files used: {files}").format(files=join_items(files)))
     n = len(m["fields"])
     lines.append(
         "  "

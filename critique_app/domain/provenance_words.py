@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
-from critique_app.i18n import N_, _
+from critique_app.i18n import N_, _, join_items
 
 # verdict reasons of a file (provenance.report.REASONS) and of an ingredient
 # (provenance.report.INGREDIENT_REASONS)
@@ -192,7 +192,7 @@ def lists_consulted(dates: Mapping[str, str] | None) -> str:
     if not dates:
         return _("No trust list was consulted (trust setting: none), so no signer is trusted here.")
     named = [f"{trust_list_words(key)} ({date})" for key, date in dates.items()]
-    return _("Trust lists consulted: {lists}.").format(lists="; ".join(named))
+    return _("Trust lists consulted: {lists}.").format(lists=join_items(named))
 
 
 def signer_trust(reason: str | None, vouched_by: str | None) -> str:

@@ -17,7 +17,7 @@ from critique_app.domain.provenance_words import (
     trust_list_words,
     verdict_words,
 )
-from critique_app.i18n import N_, _, ngettext
+from critique_app.i18n import N_, _, join_items, ngettext
 from critique_app.provenance import reasons
 
 # the library's states (c2pa `validation_state`), said as a jury reads them
@@ -51,7 +51,7 @@ def _codes_sentences(
     out = []
     found, gone = sorted(new - old), sorted(old - new)
     if found:
-        words = "; ".join(code_words(c) for c in found)
+        words = join_items(code_words(c) for c in found)
         out.append(
             (
                 _("New problems found in the file's own credentials: {problems}.")
@@ -60,7 +60,7 @@ def _codes_sentences(
             ).format(problems=words)
         )
     if gone:
-        words = "; ".join(code_words(c) for c in gone)
+        words = join_items(code_words(c) for c in gone)
         out.append(
             (
                 _("Problems no longer found in the file's own credentials: {problems}.")
@@ -123,7 +123,7 @@ def _identities(items: list[dict] | None) -> str:
     named = [
         f"{i.get('name') or _('unnamed')} ({identity_words(i.get('status'))})" for i in items or []
     ]
-    return "; ".join(named) or _("none")
+    return join_items(named) or _("none")
 
 
 def _versions(v: dict | None) -> str:
@@ -176,8 +176,8 @@ def change_sentences(field: str, before: Any, after: Any) -> list[str]:
     if field == "metadata AI hints":
         return [
             _("The hints in the unsigned metadata changed: {before} then; {after} now.").format(
-                before="; ".join(before or []) or _("none"),
-                after="; ".join(after or []) or _("none"),
+                before=join_items(before or []) or _("none"),
+                after=join_items(after or []) or _("none"),
             )
         ]
     if field == "trust lists":

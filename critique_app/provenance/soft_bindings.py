@@ -14,7 +14,7 @@ import json
 from functools import lru_cache
 from typing import Any
 
-from critique_app.i18n import _
+from critique_app.i18n import _, join_items
 from critique_app.paths import resource
 
 SHORT = 24  # a value longer than this is shown as its start … its end
@@ -110,7 +110,7 @@ def sentence(sb: dict[str, Any]) -> str:
     """One soft binding in a sentence: 'Adobe Trustmark variant P, a watermark
     (com.adobe.trustmark.P): 2*0010011110…1110 over the whole asset.'"""
     name = sb.get("algorithm_name") or sb.get("alg") or _("an unnamed algorithm")
-    values = "; ".join(
+    values = join_items(
         _("{value} over {scope}").format(value=b["value_shown"], scope=b["scope_words"])
         for b in sb.get("blocks") or []
     ) or _("no value")

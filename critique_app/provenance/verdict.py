@@ -11,7 +11,7 @@ from dataclasses import asdict
 from typing import Any
 
 from critique_app.domain.provenance_words import identity_kind_words, identity_words
-from critique_app.i18n import N_, _, ngettext
+from critique_app.i18n import N_, _, join_items, ngettext
 from critique_app.provenance import reasons
 from critique_app.provenance.manifests import C2paFinding, Identity, Ingredient, Manifest
 from critique_app.provenance.vocab import AI_SIGNALS, rubric, stronger
@@ -304,6 +304,6 @@ def identity_sentence(identities: list[Identity]) -> str:
         "{count} identity apart from the signer: {identities}.",
         "{count} identities apart from the signer: {identities}.",
         n,
-    ).format(count=n, identities="; ".join(parts))
+    ).format(count=n, identities=join_items(parts))
     unchanged = _("This does not change the verdict on the credentials.")
     return f"{said} {unchanged}"
