@@ -475,7 +475,11 @@ def import_entries(
     films = _Films(project, default, name)
     batch = _Batch(repo, stack is not None)
     command: ImportedAnnotations | None = None
-    with db.atomic() if db is not None else contextlib.nullcontext():
+    with (
+        db.atomic() if db is not None else contextlib.nullcontext(),
+        # the search index and edit counts written once a batch, not by a trigger a row
+        repo.inserting_in_bulk() if db is not None else contextlib.nullcontext(),
+    ):
         if info is not None:
             for vocab in info.vocabularies:
                 if repo.vocabulary_by_key(vocab.key) is None:
