@@ -270,6 +270,12 @@ def test_a_cue_keeps_the_identifier_it_always_had() -> None:
         assert cue_uuid(key, text) == str(uuid.uuid5(_NAMESPACE, key + text))
 
 
+@given(st.text(max_size=40), st.integers(min_value=0, max_value=10**6))
+def test_a_cue_identifier_is_uuid5_for_any_cue(text: str, number: int) -> None:
+    key = f"film.vtt|{number}||{Fraction(number, 1000)}|{Fraction(number + 1500, 1000)}|"
+    assert cue_uuid(key, text) == str(uuid.uuid5(_NAMESPACE, key + text))
+
+
 @given(
     st.fractions(min_value=0, max_value=100_000, max_denominator=10_000),
     st.fractions(min_value=0, max_value=100, max_denominator=10_000),
