@@ -6,11 +6,12 @@ Reads return domain objects; filters load tags and regions in one query each.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import sqlite3
 import struct
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -23,6 +24,18 @@ _COLUMNS = (
     "id, uuid, film_id, tier_id, category_id, start_frame, end_frame, start_pts_num, "
     "start_pts_den, end_pts_num, end_pts_den, note, status, confidence, evidence, author, "
     "created_at, modified_at, anchor_hashes, conflict_of, value, parent_uuid"
+)
+# The insert triggers (db/migrations 0003, 0006) that `inserting_in_bulk` pauses, and the
+# tags column they give a new annotation's search row, as they compute it.
+_ROW_TRIGGERS = (
+    "annotations_fts_insert",
+    "annotation_tags_fts_insert",
+    "count_annotations_insert",
+    "count_annotation_tags_insert",
+    "count_regions_insert",
+)
+_TAGS_OF_A = (
+    "(SELECT coalesce(group_concat(tag, ' '), '') FROM annotation_tags WHERE annotation_id = a.id)"
 )
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -58,6 +71,7 @@ class AnnotationStore:
     """Annotations, tags, regions, relations; the part of the repository edited for hours."""
 
     db: Database
+    _in_bulk = False
 
     # ---- writing ---------------------------------------------------------------------
 
@@ -119,35 +133,83 @@ class AnnotationStore:
             raise UserError(_integrity_sentence(err, a)) from None
         return self.get_annotation(new_id)
 
+    @contextlib.contextmanager
+    def inserting_in_bulk(self) -> Iterator[None]:
+        """One savepoint in which `insert_annotations` does, once per batch, the work of the
+        insert triggers that keep the search index and the edit counters up to date
+        (_ROW_TRIGGERS): the same index rows and the same counts, for a tenth of the time of
+        half a million trigger runs. Only inserts of new annotations belong inside."""
+        if self._in_bulk:
+            yield
+            return
+        conn = self.db.conn
+        with self.db.atomic():  # a failure rolls back the dropped triggers too
+            saved = conn.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN "
+                f"({', '.join('?' * len(_ROW_TRIGGERS))})",
+                _ROW_TRIGGERS,
+            ).fetchall()
+            if len(saved) != len(_ROW_TRIGGERS):  # a schema this code does not know
+                yield
+                return
+            for name, _sql in saved:
+                conn.execute(f"DROP TRIGGER {name}")
+            self._in_bulk = True
+            try:
+                yield
+            finally:
+                self._in_bulk = False
+            for _name, sql in saved:
+                conn.execute(sql)
+
     def insert_annotations(self, annotations: Sequence[Annotation]) -> list[int]:
         """Store new annotations in one savepoint without reading each one back (an import
         stores 500,000 cues this way, a batch at a time); their ids, in order."""
-        ids: list[int] = []
         if not annotations:
-            return ids
+            return []
         names = ", ".join(self._row(annotations[0]))
-        sql = (
-            f"INSERT INTO annotations ({names}) VALUES ({', '.join('?' * len(names.split(', ')))})"
-        )
+        sql = f"INSERT INTO annotations (id, {names}) VALUES (?{', ?' * len(names.split(', '))})"
         conn = self.db.conn
-        # the batch's tags and regions in one statement each
-        tags: list[tuple[int, str]] = []
-        regions: list[tuple[int, str, str, str | None]] = []
-        with self.db.atomic():
-            for a in annotations:
-                try:
-                    new_id = int(conn.execute(sql, list(self._row(a).values())).lastrowid or 0)
-                except sqlite3.IntegrityError as err:
-                    raise UserError(_integrity_sentence(err, a)) from None
-                tags += ((new_id, tag) for tag in a.tags)
-                regions += ((new_id, r.shape, json.dumps(r.to_json()), r.label) for r in a.regions)
-                ids.append(new_id)
+        with self.db.atomic():  # holds the write lock: the ids after the last one are ours
+            first = int(
+                conn.execute("SELECT coalesce(max(id), 0) + 1 FROM annotations").fetchone()[0]
+            )
+            ids = list(range(first, first + len(annotations)))
+            try:
+                conn.executemany(
+                    sql,
+                    [(i, *self._row(a).values()) for i, a in zip(ids, annotations, strict=True)],
+                )
+            except sqlite3.IntegrityError as err:
+                # the rows before the refused one are in: it is the one after the last of them
+                last = int(
+                    conn.execute("SELECT coalesce(max(id), 0) FROM annotations").fetchone()[0]
+                )
+                refused = annotations[max(0, last + 1 - first)]
+                raise UserError(_integrity_sentence(err, refused)) from None
+            tags = [(i, tag) for i, a in zip(ids, annotations, strict=True) for tag in a.tags]
+            regions = [
+                (i, r.shape, json.dumps(r.to_json()), r.label)
+                for i, a in zip(ids, annotations, strict=True)
+                for r in a.regions
+            ]
             conn.executemany("INSERT INTO annotation_tags (annotation_id, tag) VALUES (?, ?)", tags)
             conn.executemany(
                 "INSERT INTO regions (annotation_id, shape, keyframes_json, label) "
                 "VALUES (?, ?, ?, ?)",
                 regions,
             )
+            if self._in_bulk:
+                conn.execute(
+                    "INSERT INTO annotations_fts (rowid, note, tags, value) "
+                    f"SELECT a.id, a.note, {_TAGS_OF_A}, a.value FROM annotations a "
+                    "WHERE a.id BETWEEN ? AND ?",
+                    [first, ids[-1]],
+                )
+                conn.execute(
+                    "UPDATE edit_counters SET n = n + ? WHERE topic = 'annotations'",
+                    [len(ids) + len(tags) + len(regions)],
+                )
         return ids
 
     def update_annotation(self, a: Annotation) -> Annotation:

@@ -500,4 +500,9 @@ def cue_uuid(key: str, text: str) -> str:
     digest = hashlib.sha1(_NAMESPACE.bytes + key.encode("utf-8"), usedforsecurity=False)
     for start in range(0, len(text), 1 << 20):
         digest.update(text[start : start + (1 << 20)].encode("utf-8"))
-    return str(uuid_module.UUID(bytes=digest.digest()[:16], version=5))
+    # uuid.UUID(bytes=…, version=5) in bytes: the version and the RFC 4122 variant set, as text
+    b = bytearray(digest.digest()[:16])
+    b[6] = (b[6] & 0x0F) | 0x50
+    b[8] = (b[8] & 0x3F) | 0x80
+    h = b.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"

@@ -263,8 +263,21 @@ def _film_for(
 
 def frames_of(seconds: tuple[Fraction, Fraction], rate: Fraction) -> FrameRange:
     """Seconds [start, end) as the inclusive frame range at the film's exact rate."""
-    first = round(seconds[0] * rate) if seconds[0] > 0 else 0
-    return FrameRange(first, max(first, round(seconds[1] * rate) - 1))
+    start, end = seconds
+    first = _rounded(start.numerator * rate.numerator, start.denominator * rate.denominator)
+    last = _rounded(end.numerator * rate.numerator, end.denominator * rate.denominator) - 1
+    first = max(0, first)
+    return FrameRange(first, max(first, last))
+
+
+def _rounded(numerator: int, denominator: int) -> int:
+    """round(Fraction(numerator, denominator)) (half to even), in integers: without the
+    Fractions' products and reductions, half a million cues are read in a second less."""
+    floor, remainder = divmod(numerator, denominator)
+    twice = remainder * 2
+    if twice < denominator or (twice == denominator and floor % 2 == 0):
+        return floor
+    return floor + 1
 
 
 def typed_point(text: str, film: Film) -> int:
@@ -523,7 +536,11 @@ def import_entries(
     films = _Films(project, default, name)
     batch = _Batch(repo, stack is not None)
     command: ImportedAnnotations | None = None
-    with db.atomic() if db is not None else contextlib.nullcontext():
+    with (
+        db.atomic() if db is not None else contextlib.nullcontext(),
+        # the search index and edit counts written once a batch, not by a trigger a row
+        repo.inserting_in_bulk() if db is not None else contextlib.nullcontext(),
+    ):
         if info is not None:
             for vocab in info.vocabularies:
                 if repo.vocabulary_by_key(vocab.key) is None:
@@ -569,12 +586,11 @@ def import_entries(
                         # nothing lost: a category the project lacks stays as the value
                         annotation = dataclasses.replace(annotation, value=entry.category_label)
                 seen.add(uuid)
-                annotation = dataclasses.replace(
-                    annotation,
-                    range=frames if frames is not None else annotation.range,
-                    film_id=target.id or 0,
-                    tier_id=tier.id or 0,
-                    category_id=category.id if category else None,
+                annotation = annotation.placed(
+                    frames if frames is not None else annotation.range,
+                    target.id or 0,
+                    tier.id or 0,
+                    category.id if category else None,
                 )
                 if target.id not in summary.film_ids:
                     summary.film_ids.append(target.id or 0)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -101,3 +103,12 @@ def test_relation_reads_both_ways() -> None:
     assert rel.label_from(7) == "counter-reading of"
     assert rel.label_from(9) == "has counter-reading"
     assert Relation(2, 7, 9, "echoes").label_from(9) == "echoes (inverse)"
+
+
+def test_a_placed_annotation_is_the_replaced_one() -> None:
+    read = Annotation.create(0, 0, FrameRange(0, 0), tags=("vtt-id:7", "voice:Léa"), value="Non.")
+    placed = read.placed(FrameRange(25, 61), 3, 4, None)
+    assert placed == dataclasses.replace(
+        read, range=FrameRange(25, 61), film_id=3, tier_id=4, category_id=None
+    )
+    assert read.range == FrameRange(0, 0) and read.film_id == 0  # the one read is left as it was

@@ -14,11 +14,14 @@ from pathlib import Path
 import pytest
 import srt
 import webvtt
+from hypothesis import given
+from hypothesis import strategies as st
 
 from critique_app.domain.commands import UndoStack
+from critique_app.domain.model import FrameRange
 from critique_app.errors import Cancelled
 from critique_app.progress import Progress
-from critique_app.services.import_annotations import BATCH, import_file, open_file
+from critique_app.services.import_annotations import BATCH, frames_of, import_file, open_file
 from db.project import Project, open_project
 from exporters import markup, text_decoding
 from exporters.markup.markdown_text import from_markdown, to_markdown
@@ -265,3 +268,23 @@ def test_a_cue_keeps_the_identifier_it_always_had() -> None:
     for text in ("", "Ça déménage", "→" * 700_000 + "fin"):
         key = "long.vtt|3|c3|1|3/2|"
         assert cue_uuid(key, text) == str(uuid.uuid5(_NAMESPACE, key + text))
+
+
+@given(st.text(max_size=40), st.integers(min_value=0, max_value=10**6))
+def test_a_cue_identifier_is_uuid5_for_any_cue(text: str, number: int) -> None:
+    key = f"film.vtt|{number}||{Fraction(number, 1000)}|{Fraction(number + 1500, 1000)}|"
+    assert cue_uuid(key, text) == str(uuid.uuid5(_NAMESPACE, key + text))
+
+
+@given(
+    st.fractions(min_value=0, max_value=100_000, max_denominator=10_000),
+    st.fractions(min_value=0, max_value=100, max_denominator=10_000),
+    st.sampled_from([Fraction(24000, 1001), Fraction(25), Fraction(30000, 1001), Fraction(24)]),
+)
+def test_cue_frames_in_integers_round_as_fractions_do(
+    start: Fraction, length: Fraction, rate: Fraction
+) -> None:
+    first = round(start * rate) if start > 0 else 0  # as the import computed them before
+    assert frames_of((start, start + length), rate) == FrameRange(
+        first, max(first, round((start + length) * rate) - 1)
+    )

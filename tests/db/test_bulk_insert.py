@@ -1,0 +1,84 @@
+"""An import's batches write the search index and the edit counts themselves, with the
+per-row triggers paused: what they leave must be exactly what the triggers leave."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from critique_app.domain.model import Annotation, FrameRange, Keyframe, Region
+from critique_app.errors import UserError
+from db.project import Project, memory_project
+from tests.db.helpers import film, tier
+
+_NOTES = ("le visage fond", "un raccord dans l'axe", "", "Gänseliesel au marché")
+_TAGS = ((), ("morphing",), ("morphing", "décor"), ("raccord", "axe", "flou"))
+_VALUES = ("", "plan fixe", "Élodie parle", "")
+
+
+def _annotations(project: Project, count: int) -> list[Annotation]:
+    repo = project.repo
+    f = repo.films()[0] if repo.films() else film(repo)
+    t = repo.tiers()[0] if repo.tiers() else tier(repo)
+    region = Region("rectangle", (Keyframe(0, ((0.1, 0.1), (0.5, 0.5))),), label="visage")
+    return [
+        Annotation.create(
+            f.id or 0,
+            t.id or 0,
+            FrameRange(i, i + 3),
+            note=f"{_NOTES[i % 4]} {i}",
+            tags=_TAGS[i % 4],
+            value=_VALUES[i % 4],
+            regions=(region,) if i % 3 == 0 else (),
+        )
+        for i in range(count)
+    ]
+
+
+def _stored(project: Project) -> tuple[object, ...]:
+    conn = project.repo.db.conn
+    index = conn.execute("SELECT rowid, note, tags, value FROM annotations_fts ORDER BY rowid")
+    found = {
+        word: project.repo.search(word, limit=10_000)
+        for word in ("visage", "raccord", "morphing", "decor", "ganseliesel", "plan", "elodie", "7")
+    }
+    return index.fetchall(), found, project.edit_counts()
+
+
+def _triggers(project: Project) -> list[tuple[str, str]]:
+    return project.repo.db.conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name"
+    ).fetchall()
+
+
+def test_batches_index_and_count_exactly_what_the_triggers_do() -> None:
+    with memory_project() as one_by_one, memory_project() as batched:
+        triggers = _triggers(batched)
+        for a in _annotations(one_by_one, 250):
+            one_by_one.repo.add_annotation(a)
+        annotations = _annotations(batched, 250)
+        with batched.repo.db.atomic(), batched.repo.inserting_in_bulk():
+            for start in range(0, 250, 60):
+                batched.repo.insert_annotations(annotations[start : start + 60])
+        assert _stored(batched) == _stored(one_by_one)
+        assert _triggers(batched) == triggers  # back as they were, for ordinary edits
+        edited = batched.repo.add_annotation(
+            dataclasses.replace(_annotations(batched, 1)[0], note="fondu")
+        )
+        assert batched.repo.search("fondu") == [edited.id]
+
+
+def test_a_failed_batch_takes_back_its_rows_and_keeps_the_triggers() -> None:
+    with memory_project() as project:
+        triggers = _triggers(project)
+        annotations = _annotations(project, 5)
+        twice = [*annotations, annotations[2]]
+        with (
+            pytest.raises(UserError, match=annotations[2].uuid),
+            project.repo.db.atomic(),
+            project.repo.inserting_in_bulk(),
+        ):
+            project.repo.insert_annotations(twice)
+        assert project.repo.count_annotations() == 0 and project.repo.search("visage") == []
+        assert _triggers(project) == triggers
