@@ -17,7 +17,8 @@ from collections.abc import Iterable
 from fractions import Fraction
 from pathlib import Path
 
-from critique_app.domain.model import Annotation, FrameRange, Region, now_iso
+from critique_app.domain.annotation_record import from_record, to_record
+from critique_app.domain.model import Annotation, FrameRange
 from critique_app.errors import UserError
 from critique_app.i18n import _
 from exporters.csv_cut import all_but_last, cut_row
@@ -80,44 +81,30 @@ def write(doc: ExportDocument, out: Path, ctx: ExportContext) -> None:
         for item in doc.annotated_items:
             a = item.annotation
             assert a is not None
-            row = [
-                item.position,
-                a.uuid,
-                item.film.title,
-                item.film.sha256,
-                str(item.film.rate),
-                item.tier.name if item.tier else "",
-                (item.tier.author or "") if item.tier else "",
-                item.category.key if item.category else "",
-                item.category_label,
-                item.in_tc,
-                item.out_tc,
-                a.range.start,
-                a.range.end,
-                a.range.length,
-                f"{float(item.start_seconds):.6f}",
-                f"{float(item.end_seconds):.6f}",
-                a.status,
-                a.confidence,
-                a.author,
-                "; ".join(a.tags),
-                a.note,
-                a.value,
-                a.parent_uuid or "",
-                a.evidence or "",
-                item.prompt,
-                a.created_at,
-                a.modified_at,
-                json.dumps(
-                    [
-                        {"shape": r.shape, "label": r.label, "keyframes": r.to_json()}
-                        for r in a.regions
-                    ]
-                )
-                if a.regions
-                else "",
-            ]
-            writer.writerow([_cell(v) for v in row])
+            record = to_record(a)
+            cells = record | {
+                "item": item.position,
+                "film": item.film.title,
+                "film_sha256": item.film.sha256,
+                "rate": str(item.film.rate),
+                "tier": item.tier.name if item.tier else "",
+                "tier_author": (item.tier.author or "") if item.tier else "",
+                "category_key": item.category.key if item.category else "",
+                "category": item.category_label,
+                "in_timecode": item.in_tc,
+                "out_timecode": item.out_tc,
+                "in_frame": record["start"],
+                "out_frame": record["end"],
+                "frames": a.range.length,
+                "in_seconds": f"{float(item.start_seconds):.6f}",
+                "out_seconds": f"{float(item.end_seconds):.6f}",
+                "tags": "; ".join(record["tags"]),
+                "parent_uuid": record["parent_uuid"] or "",
+                "evidence": record["evidence"] or "",
+                "prompt": item.prompt,
+                "regions": json.dumps(record["regions"]) if a.regions else "",
+            }
+            writer.writerow([_cell(cells[column]) for column in COLUMNS])
 
 
 # What people type as column names (lower case, spaces, '-' and '_' ignored): spreadsheets,
@@ -351,26 +338,15 @@ def _critique_table(rows: Iterable[dict[str, str]], path: Path, notes: list[str]
     for line, raw in enumerate(rows, start=2):
         row = {k: _uncell(v or "") for k, v in raw.items() if k}
         try:
-            annotation = Annotation(
-                id=None,
-                uuid=row["uuid"],
-                film_id=0,
-                tier_id=0,
-                range=FrameRange(int(row["in_frame"]), int(row["out_frame"])),
-                tags=tuple(t for t in row.get("tags", "").split("; ") if t),
-                note=row.get("note", ""),
-                status=row.get("status") or "observed",
-                confidence=row.get("confidence") or "medium",
-                evidence=row.get("evidence") or None,
-                author=row.get("author", ""),
-                created_at=row.get("created_at") or now_iso(),
-                modified_at=row.get("modified_at") or now_iso(),
-                regions=tuple(
-                    Region.from_json(r["shape"], r["keyframes"], r.get("label"))
-                    for r in json.loads(row.get("regions") or "[]")
-                ),
-                value=row.get("value", ""),
-                parent_uuid=row.get("parent_uuid") or None,
+            # the spreadsheet's columns are the record's fields, flattened for a cell
+            annotation = from_record(
+                row
+                | {
+                    "start": row["in_frame"],
+                    "end": row["out_frame"],
+                    "tags": [t for t in row.get("tags", "").split("; ") if t],
+                    "regions": json.loads(row.get("regions") or "[]"),
+                }
             )
             Fraction(row.get("rate") or "1")
         except (ValueError, KeyError, TypeError) as err:

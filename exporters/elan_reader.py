@@ -17,13 +17,12 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
+from critique_app.domain.annotation_record import from_record
 from critique_app.domain.model import (
     Annotation,
     Category,
     FrameRange,
-    Region,
     Vocabulary,
-    now_iso,
 )
 from critique_app.domain.reading_limits import parse_xml
 from critique_app.errors import UserError
@@ -471,27 +470,7 @@ def _restored(
     extra: dict[str, str], label: str, tier: str, film_sha: str | None, film_title: str | None
 ) -> Imported:
     m = json.loads(extra["record"])
-    annotation = Annotation(
-        id=None,
-        uuid=m["uuid"],
-        film_id=0,
-        tier_id=0,
-        range=FrameRange(m["start"], m["end"]),
-        tags=tuple(m.get("tags") or ()),
-        note=extra.get("note", ""),
-        status=m["status"],
-        confidence=m["confidence"],
-        evidence=m.get("evidence"),
-        author=m.get("author") or "",
-        created_at=m.get("created_at") or now_iso(),
-        modified_at=m.get("modified_at") or now_iso(),
-        regions=tuple(
-            Region.from_json(r["shape"], r["keyframes"], r.get("label"))
-            for r in m.get("regions") or ()
-        ),
-        value=m.get("value") or "",
-        parent_uuid=m.get("parent_uuid"),
-    )
+    annotation = from_record(m, note=extra.get("note", ""))
     return Imported(
         annotation,
         m.get("tier") or tier,

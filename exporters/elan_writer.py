@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from fractions import Fraction
 from pathlib import Path
 
+from critique_app.domain.annotation_record import to_record
 from critique_app.domain.model import Tier, Vocabulary
 from exporters.document import ExportContext, ExportDocument, ExportItem, safe_name
 from exporters.elan import CATEGORY_TYPE, NOTE_SUFFIX, RECORD_SUFFIX, SYMBOLIC, TEXT_TYPE
@@ -63,33 +64,17 @@ def _lanes(items: list[ExportItem]) -> list[list[ExportItem]]:
 def _record(item: ExportItem, vocab_of: dict[int | None, Vocabulary]) -> str:
     a = item.annotation
     assert a is not None
-    return json.dumps(
-        {
-            "uuid": a.uuid,
-            "start": a.range.start,
-            "end": a.range.end,
-            "tier": item.tier.name if item.tier else "",
-            "tier_author": item.tier.author if item.tier else None,
-            "category_key": item.category.key if item.category else None,
-            "vocabulary_key": vocab_of[item.category.id].key
-            if item.category and item.category.id in vocab_of
-            else None,
-            "value": a.value,
-            "parent_uuid": a.parent_uuid,
-            "tags": list(a.tags),
-            "status": a.status,
-            "confidence": a.confidence,
-            "evidence": a.evidence,
-            "author": a.author,
-            "created_at": a.created_at,
-            "modified_at": a.modified_at,
-            "regions": [
-                {"shape": r.shape, "label": r.label, "keyframes": r.to_json()} for r in a.regions
-            ],
-        },
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
+    record = to_record(a)
+    del record["note"]  # ELAN shows the note as the annotation's own text: kept once
+    record |= {
+        "tier": item.tier.name if item.tier else "",
+        "tier_author": item.tier.author if item.tier else None,
+        "category_key": item.category.key if item.category else None,
+        "vocabulary_key": vocab_of[item.category.id].key
+        if item.category and item.category.id in vocab_of
+        else None,
+    }
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
 
 
 def write(doc: ExportDocument, out: Path, ctx: ExportContext) -> None:

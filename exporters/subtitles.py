@@ -17,7 +17,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from critique_app.domain.model import Annotation, FrameRange, Region, now_iso
+from critique_app.domain.annotation_record import from_record, to_record
+from critique_app.domain.model import Annotation, FrameRange, now_iso
 from critique_app.errors import UserError
 from critique_app.i18n import _
 from exporters import markup
@@ -85,27 +86,11 @@ def _cue_text(item: ExportItem, vtt: bool) -> str:
 def _meta(item: ExportItem) -> str:
     a = item.annotation
     assert a is not None
-    data = {
-        "uuid": a.uuid,
-        "start": a.range.start,
-        "end": a.range.end,
+    data = to_record(a) | {
         "tier": item.tier.name if item.tier else "",
         "tier_author": item.tier.author if item.tier else None,
         "category_key": item.category.key if item.category else None,
         "category": item.category_label or None,
-        "tags": list(a.tags),
-        "note": a.note,
-        "value": a.value,
-        "parent_uuid": a.parent_uuid,
-        "status": a.status,
-        "confidence": a.confidence,
-        "evidence": a.evidence,
-        "author": a.author,
-        "created_at": a.created_at,
-        "modified_at": a.modified_at,
-        "regions": [
-            {"shape": r.shape, "label": r.label, "keyframes": r.to_json()} for r in a.regions
-        ],
     }
     # ASCII-only JSON with '<', '>' and '&' escaped: a NOTE may not contain '-->'.
     text = json.dumps(data, ensure_ascii=True, separators=(",", ":"))
@@ -428,27 +413,7 @@ def _imported(
 ) -> Imported:
     if meta is not None:
         m = meta
-        annotation = Annotation(
-            id=None,
-            uuid=str(m["uuid"]),
-            film_id=0,
-            tier_id=0,
-            range=FrameRange(int(m["start"]), int(m["end"])),
-            tags=tuple(m.get("tags") or ()),
-            note=str(m.get("note") or ""),
-            status=str(m.get("status") or "observed"),
-            confidence=str(m.get("confidence") or "medium"),
-            evidence=m.get("evidence"),
-            author=str(m.get("author") or ""),
-            created_at=str(m.get("created_at") or now_iso()),
-            modified_at=str(m.get("modified_at") or now_iso()),
-            regions=tuple(
-                Region.from_json(r["shape"], r["keyframes"], r.get("label"))
-                for r in m.get("regions") or ()
-            ),
-            value=str(m.get("value") or ""),
-            parent_uuid=m.get("parent_uuid"),
-        )
+        annotation = from_record(m)
         return Imported(
             annotation,
             str(m.get("tier") or "Imported"),
