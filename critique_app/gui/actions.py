@@ -140,6 +140,14 @@ SPECS: tuple[ActionSpec, ...] = (
         ANNOTATE,
         repeats=False,
     ),
+    # Return, as in ELAN and in an NLE's marker list: the keys go into the note, Esc brings them back.
+    ActionSpec(
+        "write_note",
+        N_("&Write the note of the selected annotation"),
+        ("Return", "Enter"),
+        ANNOTATE,
+        repeats=False,
+    ),
     # Ctrl+Shift+S is left for File ▸ Save a copy as…, as in most applications.
     ActionSpec(
         "add_to_seminar", N_("Add &to seminar…"), ("Ctrl+Shift+A",), ANNOTATE, repeats=False

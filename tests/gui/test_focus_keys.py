@@ -254,3 +254,45 @@ def test_shift_n_on_a_project_without_tiers_makes_the_tier_too(
     (made,) = bench.bound.annotations()
     assert tier.name == bench.annotator and made.range.is_single_frame
     assert f"new tier, “{bench.annotator}”" in h.window.statusBar().currentMessage()
+
+
+def test_shift_n_keeps_the_keys_on_the_picture_and_enter_opens_the_note(
+    open_window: Any, clip: Path, tmp_path: Path
+) -> None:
+    """Marking frame after frame as in an NLE (Shift+N, →, Shift+N), then Enter to write the
+    note of the last one, Esc back to the picture: every key where the student expects it."""
+    h, _first = open_annotated(open_window, clip, tmp_path)
+    w = h.window
+    bench = w.annotations
+    focus(h, w.video)
+    before = len(bench.bound.annotations())
+    h.qtbot.keyClick(w.video, K.Key_N, SHIFT)
+    h.qtbot.keyClick(w.video, K.Key_Right)
+    h.at(21)
+    h.qtbot.keyClick(w.video, K.Key_N, SHIFT)
+    assert len(bench.bound.annotations()) == before + 2
+    assert QApplication.focusWidget() is w.video
+    assert "press Enter to write its note" in w.statusBar().currentMessage()
+    made = bench.selected_id
+    h.qtbot.keyClick(w.video, K.Key_Return)
+    note = bench.editor.note
+    h.qtbot.waitUntil(lambda: QApplication.focusWidget() is note)
+    h.qtbot.keyClicks(note, "the face drifts: jkl n")
+    h.qtbot.keyClick(note, K.Key_Escape)
+    h.qtbot.waitUntil(lambda: QApplication.focusWidget() is w.video)
+    assert bench.bound.annotation(made).note == "the face drifts: jkl n"
+    assert len(bench.bound.annotations()) == before + 2 and h.controller.current == 21
+    h.qtbot.keyClick(w.video, K.Key_Right)
+    h.at(22)
+
+
+def test_enter_with_nothing_selected_says_what_to_do(
+    open_window: Any, clip: Path, tmp_path: Path
+) -> None:
+    h, _first = open_annotated(open_window, clip, tmp_path)
+    w = h.window
+    w.annotations.select(None)
+    focus(h, w.video)
+    h.qtbot.keyClick(w.video, K.Key_Return)
+    assert "Select an annotation first" in w.statusBar().currentMessage()
+    assert QApplication.focusWidget() is w.video

@@ -125,6 +125,7 @@ class AnnotationWorkbench(QObject):
         a = self.actions
         a["annotate_range"].triggered.connect(self.annotate_range)
         a["annotate_frame"].triggered.connect(self.annotate_frame)
+        a["write_note"].triggered.connect(self.write_note)
         a["delete_annotation"].triggered.connect(self.delete_selected)
         for tool in ("select", *TOOLS):
             a[f"tool_{tool}"].triggered.connect(lambda _c=False, t=tool: self.set_tool(t))
@@ -326,12 +327,12 @@ class AnnotationWorkbench(QObject):
             self.window.show_message(
                 _(
                     "Annotation #{id} created at {where} in a new tier, “{tier}”, "
-                    "made for your annotations; describe it on the right."
+                    "made for your annotations; press Enter to write its note."
                 ).format(id=ident, where=where, tier=self.annotator)
             )
         else:
             self.window.show_message(
-                _("Annotation #{id} created at {where}; describe it on the right.").format(
+                _("Annotation #{id} created at {where}; press Enter to write its note.").format(
                     id=ident, where=where
                 )
             )
@@ -348,6 +349,16 @@ class AnnotationWorkbench(QObject):
             return int((mine or tiers)[0].id or 0)
         make = cmd.CreateTier(self.annotator, author=self.annotator)
         return make.tier_id if self.push(make) else None
+
+    def write_note(self) -> None:
+        """N and Shift+N leave the keys on the picture, to mark one frame after another as in
+        an NLE; Return then opens the selected annotation's note for typing."""
+        if self.selected_id is None:
+            self.window.show_message(
+                _("Select an annotation first, then press Enter to write its note.")
+            )
+            return
+        self.editor.write_note()
 
     def delete_selected(self) -> None:
         if self.selected_id is None:

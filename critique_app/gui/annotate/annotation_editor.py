@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PyQt6.QtCore import QEvent, QObject, QStringListModel, Qt, QTimer, pyqtSignal
-from PyQt6.QtGui import QAction, QFocusEvent, QFont, QKeyEvent, QKeySequence
+from PyQt6.QtGui import QAction, QFocusEvent, QFont, QKeyEvent, QKeySequence, QTextCursor
 from PyQt6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -640,6 +640,18 @@ class AnnotationEditor(QWidget):
         a = self.annotation
         if a is not None and not self._loading and text != a.value:
             self._edit(cmd.set_value(a.id or 0, text, typing=True))  # saved at once
+
+    def write_note(self) -> None:
+        """Put the typing in the note of the annotation just made from the keyboard, as ELAN
+        opens its editor on a new annotation: the student types at once, and Esc gives the
+        keys back to the picture."""
+        if self.annotation is None:
+            return
+        if self.preview_button.isChecked():
+            self.preview_button.setChecked(False)
+        self.form_scroll.ensureWidgetVisible(self.note)
+        self.note.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.note.moveCursor(QTextCursor.MoveOperation.End)
 
     def _toggle_preview(self, on: bool) -> None:
         if on:
