@@ -52,9 +52,19 @@ def signer_for(project: Any, fmt: str) -> Any:
 
 
 def _export_job(
-    progress: Progress, doc: Any, fmt: str, out: Path, signer: Any
+    progress: Progress,
+    doc: Any,
+    fmt: str,
+    out: Path,
+    signer: Any,
+    rhythm: bool = False,
+    heat: bool = False,
 ) -> export_service.Exported:
-    return export_service.export_files(doc, fmt, out, progress, signer=signer)
+    if rhythm:  # one decode of each film: on the worker, with the export's progress and Cancel
+        from critique_app.services.rhythm import with_rhythm
+
+        doc = with_rhythm(doc, progress)
+    return export_service.export_files(doc, fmt, out, progress, signer=signer, heat=heat)
 
 
 def start_export(
@@ -69,9 +79,12 @@ def start_export(
     on_error: Callable[[str], None] | None = None,
     on_cancelled: Callable[[], None] | None = None,
     on_finished: Callable[[], None] | None = None,
+    rhythm: bool = False,
+    heat: bool = False,
 ) -> Task:
     """Write `doc` in `fmt` to `out` on a worker (a "project" task: closing the project
-    cancels it); `on_done` receives the service's `Exported` (its path, files and notes)."""
+    cancels it); `on_done` receives the service's `Exported` (its path, files and notes).
+    `rhythm` and `heat` add the handout's pictures (gui/handout_extras.py), made on the worker."""
     return runner.run(
         _("Export {format}").format(format=fmt),
         _export_job,
@@ -79,6 +92,8 @@ def start_export(
         fmt,
         out,
         signer,
+        rhythm,
+        heat,
         scope="project",
         visible=visible,
         on_done=on_done,

@@ -6,6 +6,7 @@ holds; Open / Show in folder offered after; Cancel leaves no half export; no fil
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -44,16 +45,24 @@ def open_film(open_window: Any, tmp_path: Path, clip: Path) -> tuple[Any, Path]:
     return h, path
 
 
-def run_export(h: Any, monkeypatch: Any, fmt: str, target: Path) -> list[tuple[Any, ...]]:
-    """File ▸ Export annotations…, the format chosen, the file dialog answered with `target`;
-    returns what the file dialog was asked. Waits until the export has finished."""
+def run_export(
+    h: Any, monkeypatch: Any, fmt: str, target: Path, **extras: bool
+) -> list[tuple[Any, ...]]:
+    """File ▸ Export annotations…, the format chosen (with the handout's `extras` ticked), the
+    file dialog answered with `target`; returns what the file dialog was asked. Waits until
+    the export has finished."""
     asked: list[tuple[Any, ...]] = []
 
     def dialog(parent: Any, purpose: str, title: str, filters: str, mode: Any, **kw: Any) -> Any:
         asked.append((purpose, filters, kw.get("name"), kw.get("save")))
         return [target]
 
-    monkeypatch.setattr(annotation_export, "choose_format", lambda *_a: fmt)
+    def choose(*args: Any) -> str:
+        if len(args) > 3:
+            args[3].update(extras)
+        return fmt
+
+    monkeypatch.setattr(annotation_export, "choose_format", choose)
     monkeypatch.setattr(file_dialogs, "ask_user", dialog)
     action = h.window.action_table["export_annotations"]
     assert action.isEnabled()
@@ -240,3 +249,43 @@ def test_a_vocabulary_exported_from_the_window_is_offered(
     assert target.read_text("utf-8").lstrip().startswith("<?xml")
     assert "regimes.ecv" in the_offer(h.window).sentence.text()
     dialog.deleteLater()
+
+
+def test_the_handout_pictures_are_offered_for_handouts_only(qtbot: Any) -> None:
+    chooser = FormatChooser("Coded clip", "csv")
+    qtbot.addWidget(chooser)
+    chooser.show()
+    assert not chooser.extras.isVisible()
+    for fmt in ("html", "pdf"):
+        chooser.choose(fmt)
+        assert chooser.extras.isVisible()
+    chooser.extras.rhythm.setChecked(True)
+    chooser.extras.heat.setChecked(True)
+    assert chooser.extras.chosen("pdf") == {"rhythm": True, "heat": True}
+    chooser.choose("eaf")
+    assert not chooser.extras.isVisible()
+    assert chooser.extras.chosen("eaf") == {"rhythm": False, "heat": False}
+
+
+def _jpeg_widths(page: str) -> list[int]:
+    from io import BytesIO
+
+    from PIL import Image
+
+    found = re.findall(r'src="data:image/jpeg;base64,([A-Za-z0-9+/=]+)"', page)
+    return [Image.open(BytesIO(base64.b64decode(b))).width for b in found]
+
+
+def test_an_html_handout_from_the_window_has_the_rhythm_plot_and_the_heat(
+    open_window: Any, clip: Path, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """What `export --rhythm --heat` adds, chosen with the two boxes of the format list."""
+    h, _path = open_film(open_window, tmp_path, clip)
+    plain, lenses = tmp_path / "plain.html", tmp_path / "lenses.html"
+    run_export(h, monkeypatch, "html", plain)
+    run_export(h, monkeypatch, "html", lenses, rhythm=True, heat=True)
+    page, before = lenses.read_text("utf-8"), plain.read_text("utf-8")
+    assert "Rhythm of the montage" in page and "Rhythm of the montage" not in before
+    wide, narrow = _jpeg_widths(page), _jpeg_widths(before)
+    assert len(wide) == len(narrow) > 0
+    assert all(w > 2 * n for w, n in zip(wide, narrow, strict=True))  # the still and its heat

@@ -96,3 +96,16 @@ def test_export_runs_on_a_worker_and_can_be_cancelled(panel, qtbot, tmp_path: Pa
     qtbot.waitUntil(lambda: widget.export_button.isEnabled(), timeout=FRAME_WAIT_MS)
     assert not target.exists()
     assert "cancelled" in widget.status.text()
+
+
+def test_a_handout_with_the_rhythm_plot_ticked(panel, qtbot, tmp_path: Path) -> None:
+    """The panel offers `export --rhythm` / `--heat` as two boxes, for handouts only."""
+    widget, _ = panel
+    widget.format.setCurrentIndex(widget.format.findData("csv"))
+    assert not widget.extras.isVisible()
+    widget.format.setCurrentIndex(widget.format.findData("html"))
+    assert widget.extras.isVisible()
+    widget.extras.rhythm.setChecked(True)
+    with qtbot.waitSignal(widget.export_finished, timeout=120_000) as signal:
+        widget.export("html", tmp_path / "handout.html")
+    assert "Rhythm of the montage" in Path(signal.args[0]).read_text("utf-8")

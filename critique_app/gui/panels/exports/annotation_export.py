@@ -30,6 +30,7 @@ import exporters
 from critique_app.errors import UserError
 from critique_app.gui.export_offer import offer_exported
 from critique_app.gui.export_run import ask_target, format_label, notes_of, signer_for, start_export
+from critique_app.gui.handout_extras import HandoutExtras
 from critique_app.gui.window_context import WindowContext
 from critique_app.gui.worker import Task
 from critique_app.i18n import N_, _
@@ -66,9 +67,13 @@ class FormatChooser(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         self.formats.itemDoubleClicked.connect(lambda _item: self.accept())
+        self.extras = HandoutExtras()
+        self.extras.follow(self.chosen())
+        self.formats.currentItemChanged.connect(lambda *_a: self.extras.follow(self.chosen()))
         column = QVBoxLayout(self)
         column.addWidget(sentence)
         column.addWidget(self.formats, 1)
+        column.addWidget(self.extras)
         column.addWidget(buttons)
 
     def choose(self, name: str) -> None:
@@ -82,14 +87,19 @@ class FormatChooser(QDialog):
         return None if item is None else str(item.data(ROLE))
 
 
-def choose_format(parent: QWidget | None, title: str, last: str) -> str | None:
+def choose_format(
+    parent: QWidget | None, title: str, last: str, extras: dict[str, bool] | None = None
+) -> str | None:
     """The format the user chose, None when cancelled (tests answer it, as they answer the
-    file dialogs through file_dialogs.ask_user)."""
+    file dialogs through file_dialogs.ask_user); `extras` receives the handout's pictures."""
     dialog = FormatChooser(title, last, parent)
     try:
         if dialog.exec() != QDialog.DialogCode.Accepted.value:
             return None
-        return dialog.chosen()
+        fmt = dialog.chosen()
+        if extras is not None:
+            extras.update(dialog.extras.chosen(fmt))
+        return fmt
     finally:
         dialog.deleteLater()
 
@@ -131,15 +141,18 @@ class AnnotationExport(QObject):
             self.window.show_message(_(NO_FILM))
             return
         parent = self.window.as_widget()
-        fmt = choose_format(parent, film.title, self.last_format)
+        extras: dict[str, bool] = {}
+        fmt = choose_format(parent, film.title, self.last_format, extras)
         if fmt is None:
             return
         self.last_format = fmt
         path = ask_target(parent, fmt, safe_name(film.title))
         if path is not None:
-            self.export(fmt, path)
+            self.export(fmt, path, **extras)
 
-    def export(self, fmt: str, out: str | Path) -> Task | None:
+    def export(
+        self, fmt: str, out: str | Path, rhythm: bool = False, heat: bool = False
+    ) -> Task | None:
         """Start writing the film's annotations in `fmt` to `out` on the window's runner."""
         project, film = self.session.project, self.film()
         if project is None or film is None:
@@ -167,6 +180,8 @@ class AnnotationExport(QObject):
                 _("Export cancelled; nothing was written.")
             ),
             on_finished=self._finished,
+            rhythm=rhythm,
+            heat=heat,
         )
         self.refresh()
         return self.task

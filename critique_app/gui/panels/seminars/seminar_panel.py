@@ -31,6 +31,7 @@ from PyQt6.QtWidgets import (
 import exporters
 from critique_app.domain.model import SeminarItem
 from critique_app.gui.export_run import ask_target, format_label, notes_of, signer_for, start_export
+from critique_app.gui.handout_extras import HandoutExtras
 from critique_app.gui.worker import Task, TaskBar, TaskRunner
 from critique_app.i18n import _, current
 from critique_app.services import export as export_service
@@ -137,6 +138,7 @@ class SeminarPanel(QWidget):
         for exporter in exporters.all_exporters():
             self.format.addItem(format_label(exporter), exporter.name)
         self.export_button = QPushButton(_("Export…"))
+        self.extras = HandoutExtras(self)
         for combo in (self.chooser, self.format):  # long names must not widen the whole window
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
@@ -146,6 +148,10 @@ class SeminarPanel(QWidget):
         self.format.currentIndexChanged.connect(
             lambda _i: self.format.setToolTip(self.format.currentText())
         )
+        self.format.currentIndexChanged.connect(
+            lambda _i: self.extras.follow(self.format.currentData())
+        )
+        self.extras.follow(self.format.currentData())
         self.task_bar = TaskBar(parent=self)
         self.status = QLabel()
         # "Exported /a/long/path…" on one line made the dock, and the window, wider than a
@@ -187,6 +193,7 @@ class SeminarPanel(QWidget):
         column.addLayout(actions)
         column.addLayout(form)
         column.addLayout(export_row)
+        column.addWidget(self.extras)
         column.addWidget(self.task_bar)
         column.addWidget(self.status)
 
@@ -345,6 +352,7 @@ class SeminarPanel(QWidget):
             on_error=self._failed,
             on_cancelled=self._cancelled,
             on_finished=lambda: self.export_button.setEnabled(True),
+            **self.extras.chosen(fmt),
         )
         self.task_bar.follow(self.task)
         return self.task
