@@ -204,6 +204,19 @@ class C2paClipSigner:
 SIGNING_SETTING = "export.signing_identity_dir"
 
 
+def read_on_worker(project_path: Path | None, what: str, which: str | int) -> ExportDocument:
+    """`film_document` (what="film") or `seminar_document` (what="seminar") on a worker's own
+    connection: a film of 100,000 annotations takes seconds to read, never on the GUI thread."""
+    from critique_app.services.workspace import worker_project
+
+    if project_path is None:  # only a project held in memory has none: never the window's
+        raise UserError(_("Save the project to a file before exporting from it."))
+    with worker_project(project_path) as project:
+        if what == "film":
+            return film_document(project, which)
+        return seminar_document(project, which)
+
+
 def configured_signer(project: Any, override: str | Path | None = None) -> C2paClipSigner | None:
     """The signer from `--sign-with DIR`, else the project setting, else none."""
     folder = override or project.repo.setting(SIGNING_SETTING)

@@ -289,3 +289,30 @@ def test_an_html_handout_from_the_window_has_the_rhythm_plot_and_the_heat(
     wide, narrow = _jpeg_widths(page), _jpeg_widths(before)
     assert len(wide) == len(narrow) > 0
     assert all(w > 2 * n for w, n in zip(wide, narrow, strict=True))  # the still and its heat
+
+
+def test_the_annotations_are_read_on_the_worker_not_the_gui_thread(
+    open_window: Any, clip: Path, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """A film of 100,000 annotations takes seconds to read: the window must not wait for it."""
+    import threading
+
+    from critique_app.services import export as export_service
+
+    h, path = open_film(open_window, tmp_path, clip)
+    read_by: list[threading.Thread] = []
+    real = export_service.film_document
+
+    def watched(*args: Any, **kw: Any) -> Any:
+        read_by.append(threading.current_thread())
+        return real(*args, **kw)
+
+    monkeypatch.setattr(export_service, "film_document", watched)
+    out = tmp_path / "table.csv"
+    run_export(h, monkeypatch, "csv", out)
+    assert read_by and threading.main_thread() not in read_by
+    _rate, annotations = held(path)
+    import csv
+
+    with out.open(encoding="utf-8", newline="") as table:
+        assert len(list(csv.reader(table))) == len(annotations) + 1  # the header, then each

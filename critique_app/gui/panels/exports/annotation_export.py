@@ -12,6 +12,7 @@ bar offers Open and Show in folder.
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -161,12 +162,13 @@ class AnnotationExport(QObject):
         if self.task is not None:
             self.window.show_message(_("An export of the annotations is already under way."))
             return self.task
-        try:  # the project is read here, on the GUI thread that owns its connection
-            doc = export_service.film_document(project.project, film.id)
+        try:
             signer = signer_for(project.project, fmt)
         except (UserError, OSError) as err:  # a signing certificate missing or unreadable
             self.window.show_message(str(err))
             return None
+        # the annotations are read on the worker (its own connection), not here
+        doc = partial(export_service.read_on_worker, project.project.path, "film", film.id)
         title = film.title
         self.task = start_export(
             self.window.tasks,

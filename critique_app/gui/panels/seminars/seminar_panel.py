@@ -7,6 +7,7 @@ exports run on a worker (gui.worker) with a progress bar and Cancel.
 from __future__ import annotations
 
 import json
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -334,8 +335,11 @@ class SeminarPanel(QWidget):
         """Start exporting the current seminar on a worker; signals report the outcome."""
         if self.seminar_id is None:
             return None
-        try:  # reading the project happens here, on the GUI thread that owns the connection
-            doc = export_service.seminar_document(self.project.project, self.seminar_id)
+        # the seminar is read on the worker, from its own connection
+        doc = partial(
+            export_service.read_on_worker, self.project.project.path, "seminar", self.seminar_id
+        )
+        try:
             signer = signer_for(self.project.project, fmt)
         except Exception as err:  # a UserError sentence, shown in place
             self._failed(str(err))
