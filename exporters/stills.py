@@ -10,6 +10,7 @@ of 278 items held 1.16 GB).
 from __future__ import annotations
 
 import base64
+import os
 import shutil
 import tempfile
 import threading
@@ -76,11 +77,38 @@ class SpooledStill:
                 yield base64.b64encode(piece).decode("ascii")
 
 
+SPOOL_PREFIX = "critique-stills-"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive, and not ours to clean
+        return True
+    return True
+
+
+def sweep_stale_spools(root: Path) -> int:
+    """Remove the spool folders of exports whose process is gone (killed outright, its
+    `close` never ran): each folder names its process. Returns how many were removed."""
+    removed = 0
+    for folder in root.glob(SPOOL_PREFIX + "*"):
+        pid_text = folder.name[len(SPOOL_PREFIX) :].split("-", 1)[0]
+        if folder.is_dir() and pid_text.isdigit() and not _alive(int(pid_text)):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+    return removed
+
+
 class StillSpool:
-    """A temporary folder for one export's stills, removed on close."""
+    """A temporary folder for one export's stills, removed on close; a folder left by an
+    export that was killed is removed by the next export."""
 
     def __init__(self) -> None:
-        self.folder = Path(tempfile.mkdtemp(prefix="critique-stills-"))
+        sweep_stale_spools(Path(tempfile.gettempdir()))
+        self.folder = Path(tempfile.mkdtemp(prefix=f"{SPOOL_PREFIX}{os.getpid()}-"))
         self._count = 0
 
     def write(self, image: Image.Image, quality: int) -> SpooledStill:

@@ -135,3 +135,29 @@ def test_a_failed_export_leaves_no_stills_behind(sample, tmp_path: Path, spool_r
             assert list(spool_root.iterdir()) == []
     finally:
         real.close()
+
+
+def test_an_export_removes_the_spools_that_killed_exports_left(spool_root: Path) -> None:
+    """A handout killed outright never closes its spool; the next export removes it, and only
+    the folders of processes that are gone (another export running keeps its own)."""
+    import os
+    import subprocess
+    import sys
+
+    from exporters.stills import SPOOL_PREFIX, StillSpool
+
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    dead = spool_root / f"{SPOOL_PREFIX}{int(gone.stdout)}-abc"
+    alive = spool_root / f"{SPOOL_PREFIX}{os.getppid()}-def"
+    for folder in (dead, alive):
+        folder.mkdir()
+        (folder / "000001.jpg").write_bytes(b"\xff\xd8")
+    with StillSpool() as spool:
+        assert spool.folder.name.startswith(f"{SPOOL_PREFIX}{os.getpid()}-")
+        assert not dead.exists() and alive.exists()
+    assert not spool.folder.exists()
