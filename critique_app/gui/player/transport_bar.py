@@ -109,7 +109,12 @@ class TransportBar(QWidget):
         row.addWidget(self.marks)
         self.goto = QLineEdit()
         self.goto.setObjectName("GoTo")
-        self.goto.setPlaceholderText(_("Go to  TC · frame · 83.5s"))
+        # short enough to be read whole at its narrowest (1280 px, French); the tooltip says
+        # what it takes
+        self.goto.setPlaceholderText(_("Go to…"))
+        self.goto.setToolTip(
+            _("Go to a timecode (00:01:10:00), a frame number (1680) or seconds (83.5s): Ctrl+G")
+        )
         self.goto.setClearButtonEnabled(True)
         # gives way down to a typed timecode's width, so that the editor column keeps its width
         # at 1280 px in French too (the window's minimum was 1284 px there with 120)
