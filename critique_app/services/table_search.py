@@ -34,13 +34,15 @@ class FirstPage:
 def first_page(
     source: ProjectWorkspace | Repository, filters: Mapping[str, Any], size: int
 ) -> FirstPage:
-    """A search lists its first `size` hits (the count comes from the same statement); the
-    other filters list every row (the timeline selects rows anywhere in the film)."""
+    """A search lists its first `size` hits, walking the table's order in SQLite up to the
+    limit, and counts them all only when more follow; the other filters list every row (the
+    timeline selects rows anywhere in the film)."""
     if not filters.get("search"):
         ids = source.annotation_ids(**filters)
         return FirstPage(ids, False, len(ids), None, source.count_annotations())
-    found, matches = source.first_hits(**filters, limit=size + 1)
+    found = source.annotation_ids(**filters, limit=size + 1)
     ids, more = found[:size], len(found) > size
+    matches = source.count_annotation_ids(**filters) if more else len(ids)
     edge = source.listing_keys(ids[-1:]).get(ids[-1]) if more else None
     return FirstPage(ids, more, matches, edge, source.count_annotations())
 
