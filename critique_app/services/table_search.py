@@ -47,6 +47,38 @@ def first_page(
     return FirstPage(ids, more, matches, edge, source.count_annotations())
 
 
+@dataclass(frozen=True)
+class NextPage:
+    ids: list[int]  # the hits behind the listed ones, in table order
+    more: bool  # still more behind these
+    edge: Key | None  # with more: the listing key of the last of these
+
+
+def next_page(
+    source: ProjectWorkspace | Repository,
+    filters: Mapping[str, Any],
+    after: Key | None,
+    limit: int | None,
+) -> NextPage:
+    """The next `limit` hits behind the listing key `after` (None: all the rest)."""
+    found = source.annotation_ids(
+        **filters, after=after, limit=None if limit is None else limit + 1
+    )
+    more = limit is not None and len(found) > limit
+    found = found[:limit]
+    edge = source.listing_keys(found[-1:]).get(found[-1]) if more else None
+    return NextPage(found, more, edge)
+
+
+def next_page_in_background(
+    progress: Progress, path: Path, filters: Mapping[str, Any], after: Key | None, limit: int
+) -> NextPage:
+    """`next_page` on a read-only connection of its own (a worker thread): the view scrolled
+    to the end of the listed hits."""
+    with reading(path, progress) as repo:
+        return next_page(repo, filters, after, limit)
+
+
 def first_page_in_background(
     progress: Progress, path: Path, filters: Mapping[str, Any], size: int
 ) -> FirstPage:

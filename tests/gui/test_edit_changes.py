@@ -182,7 +182,8 @@ def test_another_programs_edit_during_a_search_and_an_edit_end_as_a_fresh_read(
     assert_as_read_afresh(h)
     assert reloads(h) == heard
     while model.canFetchMore():
-        model.fetchMore()
+        model.fetchMore()  # on the window's task runner
+        h.qtbot.waitUntil(lambda: not model.fetching)
     assert model.ids == model.bound.annotation_ids(**model._filter_args())
 
 

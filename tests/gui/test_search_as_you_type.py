@@ -86,7 +86,8 @@ def test_the_rows_shown_are_the_first_page_of_an_sql_query_and_scrolling_lists_t
         if not model.canFetchMore():
             break
         table.view.scrollToBottom()
-        h.qtbot.wait(1)
+        assert model.fetching  # on the window's task runner: the view scrolls on meanwhile
+        h.qtbot.waitUntil(lambda: not model.fetching)
     assert not model.canFetchMore()
     assert model.ids == everything
     assert model.rowCount() == model.matches == len(everything)

@@ -49,8 +49,11 @@ from critique_app.i18n import N_, _, current, format_number, ngettext
 from critique_app.services.table_search import (
     FirstPage,
     Key,
+    NextPage,
     first_page,
     first_page_in_background,
+    next_page,
+    next_page_in_background,
 )
 from critique_app.services.workspace import ProjectWorkspace
 
@@ -147,6 +150,9 @@ class AnnotationTableModel(QAbstractTableModel):
         # whole listings queried again (opening, other filters, another program's edits): an
         # annotation edit, its undo or redo never adds one (tests count them)
         self.reloads = 0
+        # with the window's task runner, more hits are listed on a worker as the view scrolls
+        self.runner: TaskRunner | None = None
+        self._fetching: Task | None = None
         # changes taken in (edits, re-reads, another project): a search that ran on a worker
         # meanwhile read the project as it was before, so its rows are asked for again
         self.edits = 0
@@ -169,6 +175,7 @@ class AnnotationTableModel(QAbstractTableModel):
     def bind(self, workspace: ProjectWorkspace | None, colour_of: Any = None) -> None:
         """A project was opened (or closed: workspace None)."""
         self.beginResetModel()
+        self._drop_fetch()
         self.workspace = workspace
         self._rows.clear()
         self.ids, self._more, self.matches, self.in_project = [], False, 0, 0
@@ -216,6 +223,7 @@ class AnnotationTableModel(QAbstractTableModel):
         it started): its first page replaces the listed rows, one reset of a window of rows."""
         self.filters = filters
         self.beginResetModel()
+        self._drop_fetch()
         self._take(page)
         self.endResetModel()
 
@@ -356,25 +364,75 @@ class AnnotationTableModel(QAbstractTableModel):
         return self._more and self.workspace is not None
 
     def fetchMore(self, parent: QModelIndex | None = None) -> None:  # noqa: N802
-        if self.canFetchMore(parent):
-            # Each window asks the full-text index again: one as long as the list so far
-            # keeps a long scroll to a few of them.
-            self._fetch(max(WINDOW, len(self.ids)))
+        if not self.canFetchMore(parent):
+            return
+        # Each window asks the full-text index again: one as long as the list so far keeps
+        # a long scroll to a few of them.
+        limit = max(WINDOW, len(self.ids))
+        path = self.bound.path
+        if self.runner is None or path is None:
+            self._insert(next_page(self.bound, self._filter_args(), self._edge, limit))
+        elif self._fetching is None:  # the view asks on every scroll: one fetch at a time
+            self._fetch_in_background(path, limit)
+
+    def _fetch_in_background(self, path: Path, limit: int) -> None:
+        """The next window on a worker ("m" over 100,000 notes: some 100 ms the scrolling
+        view would stand still); taken only if nothing changed the listing meanwhile, else
+        asked again."""
+        assert self.runner is not None
+        before = (self.edits, self.filters, self._edge)
+
+        def fetched(page: NextPage) -> None:
+            if self._fetching is not task:
+                return  # the listing was replaced (another search, another project)
+            self._fetching = None
+            if (self.edits, self.filters, self._edge) != before:
+                self.fetchMore()
+                return
+            self._insert(page)
+
+        def failed(_sentence: str) -> None:
+            if self._fetching is task:  # the window's own connection says what is wrong
+                self._fetching = None
+                self._insert(next_page(self.bound, self._filter_args(), self._edge, limit))
+
+        task = self.runner.run(
+            _("Listing more search hits"),
+            next_page_in_background,
+            path,
+            self._filter_args(),
+            self._edge,
+            limit,
+            scope="project",
+            visible=False,
+            on_done=fetched,
+            on_error=failed,
+        )
+        self._fetching = task
+
+    @property
+    def fetching(self) -> bool:
+        """More hits are being listed on a worker; the rows come when it ends."""
+        return self._fetching is not None
+
+    def _drop_fetch(self) -> None:
+        if self._fetching is not None:
+            self._fetching.drop()
+            self._fetching = None
 
     def _fetch(self, limit: int | None) -> None:
         """List the next `limit` hits behind the listed ones (None: all the rest)."""
-        found = self.bound.annotation_ids(
-            **self._filter_args(), after=self._edge, limit=None if limit is None else limit + 1
-        )
-        more = limit is not None and len(found) > limit
-        found = found[:limit]
-        edge = self.bound.listing_keys(found[-1:]).get(found[-1]) if more else None
-        if not found:
+        self._drop_fetch()
+        self._insert(next_page(self.bound, self._filter_args(), self._edge, limit))
+
+    def _insert(self, page: NextPage) -> None:
+        if not page.ids:
             self._more, self._edge = False, None
             return
+        found = page.ids
         self.beginInsertRows(QModelIndex(), len(self.ids), len(self.ids) + len(found) - 1)
         self.ids.extend(found)
-        self._more, self._edge = more, edge  # before the view hears of it: it may ask again
+        self._more, self._edge = page.more, page.edge  # before the view hears: it may ask again
         self.endInsertRows()
 
     def reveal(self, annotation_id: int) -> int | None:
@@ -662,7 +720,7 @@ class AnnotationTable(QWidget):
     # -- project ---------------------------------------------------------------------------------
     def use_runner(self, runner: TaskRunner) -> None:
         """Search on the window's task runner from now on (a table alone searches at once)."""
-        self._runner = runner
+        self._runner = self.model.runner = runner
 
     def bind(self, workspace: ProjectWorkspace | None, colour_of: Any = None) -> None:
         self._drop_search()
