@@ -486,12 +486,31 @@ class AnnotationStore:
         statuses: Iterable[str] | None = None,
         search: str | None = None,
     ) -> int:
-        """How many annotations the filters keep (what `annotation_ids` would list in all)."""
+        """How many annotations the filters keep (what `annotation_ids` would list in all).
+
+        A search alone (on the only film) is counted by the full-text index by itself, one
+        row per annotation: joining its hits to the annotations to look at their film cost
+        5x more ("m" over 100,000 notes: 130 ms against 28 ms)."""
+        if (
+            search
+            and (tier_ids, category_ids, authors, statuses) == (None, None, None, None)
+            and (film_id is None or self._only_film(film_id))
+        ):
+            query = fts_query(search)
+            if query is None:
+                return 0
+            sql = "SELECT count(*) FROM annotations_fts WHERE annotations_fts MATCH ?"
+            return int(self.db.conn.execute(sql, [query]).fetchone()[0])
         built = self._filters(film_id, tier_ids, category_ids, authors, statuses, search, False)
         if built is None:
             return 0
         sql = f"SELECT count(*) FROM annotations a WHERE {built[0]}"
         return int(self.db.conn.execute(sql, built[1]).fetchone()[0])
+
+    def _only_film(self, film_id: int) -> bool:
+        """Whether every annotation of the project is of this film (no other film exists)."""
+        sql = "SELECT NOT EXISTS (SELECT 1 FROM films WHERE id != ?)"
+        return bool(self.db.conn.execute(sql, [film_id]).fetchone()[0])
 
     def first_hits(
         self,

@@ -66,6 +66,7 @@ def test_filters_and_full_text_search_change_the_rows(
     table.search.clear()
     h.qtbot.keyClicks(table.search, "elephant")
     h.qtbot.keyClick(table.search, Qt.Key.Key_Return)  # Enter searches without the pause
+    h.qtbot.waitUntil(lambda: not table.searching)  # on the window's task runner
     assert notes(table) == []
     table.search.clear()
 

@@ -156,6 +156,7 @@ def test_another_programs_edit_during_a_search_and_an_edit_end_as_a_fresh_read(
     h.window.outside.stop()  # the window looks when its own edit lands (deterministic)
     table.search.setText("door")
     table.search.returnPressed.emit()
+    h.qtbot.waitUntil(lambda: not table.searching)  # on the window's task runner
     model = table.model
     assert model.canFetchMore() and len(model.ids) == 40
     listed = list(model.ids)
@@ -181,7 +182,8 @@ def test_another_programs_edit_during_a_search_and_an_edit_end_as_a_fresh_read(
     assert_as_read_afresh(h)
     assert reloads(h) == heard
     while model.canFetchMore():
-        model.fetchMore()
+        model.fetchMore()  # on the window's task runner
+        h.qtbot.waitUntil(lambda: not model.fetching)
     assert model.ids == model.bound.annotation_ids(**model._filter_args())
 
 
@@ -202,6 +204,7 @@ def test_an_import_read_in_before_its_step_arrives_is_not_counted_twice(
     h.window.outside.stop()
     table.search.setText("door")
     table.search.returnPressed.emit()
+    h.qtbot.waitUntil(lambda: not table.searching)  # on the window's task runner
     model = table.model
     cues = tmp_path / "cues.srt"
     cues.write_text(

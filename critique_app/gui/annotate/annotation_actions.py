@@ -67,6 +67,7 @@ class AnnotationWorkbench(QObject):
         self._colours: dict[int, str] = {}
         self.actions = self._make_actions()
         self.table = AnnotationTable()
+        self.table.use_runner(window.tasks)  # a search typed runs on a worker
         self.editor = AnnotationEditor()
         self.overlay = RegionOverlay(window.video.picture)
         self.overlay.drawing_refused = self._drawing_refused

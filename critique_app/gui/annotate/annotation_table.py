@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from PyQt6.QtCore import (
@@ -43,7 +44,17 @@ from critique_app.domain.annotation_words import confidence_word, status_word
 from critique_app.domain.model import STATUSES, Annotation, Category, Film
 from critique_app.gui import colours
 from critique_app.gui.keys.focus_rules import take_single_keys
+from critique_app.gui.worker import Task, TaskRunner
 from critique_app.i18n import N_, _, current, format_number, ngettext
+from critique_app.services.table_search import (
+    FirstPage,
+    Key,
+    NextPage,
+    first_page,
+    first_page_in_background,
+    next_page,
+    next_page_in_background,
+)
 from critique_app.services.workspace import ProjectWorkspace
 
 _MARKUP = re.compile(r"^#+\s*|[*_`]+")
@@ -81,6 +92,18 @@ class TableFilters:
     search: str = ""
 
 
+def filter_args(f: TableFilters) -> dict[str, Any]:
+    """The filters as the project's queries take them."""
+    return {
+        "film_id": f.film_id,
+        "tier_ids": f.tier_ids,
+        "category_ids": f.category_ids,
+        "authors": f.authors,
+        "statuses": f.statuses,
+        "search": f.search or None,
+    }
+
+
 def category_branch(categories: list[Category], category_id: int) -> tuple[int, ...]:
     """A category and everything under it: filtering on a level shows all its values."""
     by_key = {c.key: c for c in categories}
@@ -109,9 +132,6 @@ def read_annotations(workspace: ProjectWorkspace, ids: list[int]) -> list[Annota
     return list(workspace.annotations_by_id(list(ids)))
 
 
-Key = tuple[int, int, int]  # an annotation's place in the listing: film id, first frame, id
-
-
 class _Stale(Exception):
     """The listed rows no longer match the project (another program edited it)."""
 
@@ -130,6 +150,12 @@ class AnnotationTableModel(QAbstractTableModel):
         # whole listings queried again (opening, other filters, another program's edits): an
         # annotation edit, its undo or redo never adds one (tests count them)
         self.reloads = 0
+        # with the window's task runner, more hits are listed on a worker as the view scrolls
+        self.runner: TaskRunner | None = None
+        self._fetching: Task | None = None
+        # changes taken in (edits, re-reads, another project): a search that ran on a worker
+        # meanwhile read the project as it was before, so its rows are asked for again
+        self.edits = 0
         self._edge: Key | None = None  # with more to fetch: the listed rows are the hits
         # up to this listing key (the last one fetched), whatever was edited since
         self._rows: dict[int, Annotation] = {}
@@ -149,15 +175,16 @@ class AnnotationTableModel(QAbstractTableModel):
     def bind(self, workspace: ProjectWorkspace | None, colour_of: Any = None) -> None:
         """A project was opened (or closed: workspace None)."""
         self.beginResetModel()
+        self._drop_fetch()
         self.workspace = workspace
         self._rows.clear()
         self.ids, self._more, self.matches, self.in_project = [], False, 0, 0
+        self._edge = None
+        self.edits += 1
         if workspace is not None:
             self.reloads += 1
             self._load_names(colour_of)
-            self.ids, self._more, self.matches = self._query_ids()
-            self.in_project = workspace.count_annotations()
-            self._mark_edge()
+            self._take(self._query())
         self.endResetModel()
 
     def _load_names(self, colour_of: Any = None) -> None:
@@ -175,15 +202,7 @@ class AnnotationTableModel(QAbstractTableModel):
             self.refresh(new_filters=True)
 
     def _filter_args(self) -> dict[str, Any]:
-        f = self.filters
-        return {
-            "film_id": f.film_id,
-            "tier_ids": f.tier_ids,
-            "category_ids": f.category_ids,
-            "authors": f.authors,
-            "statuses": f.statuses,
-            "search": f.search or None,
-        }
+        return filter_args(self.filters)
 
     @property
     def windowed(self) -> bool:
@@ -191,14 +210,22 @@ class AnnotationTableModel(QAbstractTableModel):
         (the timeline selects rows anywhere in the film, and those lists are cheap)."""
         return bool(self.filters.search)
 
-    def _query_ids(self, at_least: int = 0) -> tuple[list[int], bool, int]:
-        """(ids listed now, more to fetch?, how many match) for the current filters."""
-        if not self.windowed:
-            ids: list[int] = self.bound.annotation_ids(**self._filter_args())
-            return ids, False, len(ids)
-        size = max(WINDOW, at_least)
-        ids, matches = self.bound.first_hits(**self._filter_args(), limit=size + 1)
-        return ids[:size], len(ids) > size, matches
+    def _query(self, at_least: int = 0) -> FirstPage:
+        """What the current filters list now (a search: a window of its hits)."""
+        return first_page(self.bound, self._filter_args(), max(WINDOW, at_least))
+
+    def _take(self, page: FirstPage) -> None:
+        self.ids, self._more, self.matches = page.ids, page.more, page.matches
+        self._edge, self.in_project = page.edge, page.in_project
+
+    def show_found(self, filters: TableFilters, page: FirstPage) -> None:
+        """A search run on a worker for these filters came back (the project unchanged since
+        it started): its first page replaces the listed rows, one reset of a window of rows."""
+        self.filters = filters
+        self.beginResetModel()
+        self._drop_fetch()
+        self._take(page)
+        self.endResetModel()
 
     def refresh(
         self, modified: set[int] | None = None, names: bool = False, *, new_filters: bool = False
@@ -208,15 +235,14 @@ class AnnotationTableModel(QAbstractTableModel):
         if self.workspace is None:
             return
         self.reloads += 1
+        self.edits += 1
         if names:
             self._load_names()
         for ident in modified or set(self._rows):
             self._rows.pop(ident, None)
-        ids, more, matches = self._query_ids(at_least=0 if new_filters else len(self.ids))
-        self._more, self.matches = more, matches
-        self.in_project = self.workspace.count_annotations()
-        if ids == self.ids:
-            self._mark_edge()
+        page = self._query(at_least=0 if new_filters else len(self.ids))
+        if page.ids == self.ids:
+            self._take(page)
             if modified:
                 for ident in modified:
                     row = self.row_of(ident)
@@ -224,15 +250,8 @@ class AnnotationTableModel(QAbstractTableModel):
                         self._row_changed(row)
             return
         self.beginResetModel()
-        self.ids = ids
-        self._mark_edge()
+        self._take(page)
         self.endResetModel()
-
-    def _mark_edge(self) -> None:
-        """Remember where the listed hits end (only a search with more to fetch has one)."""
-        self._edge = None
-        if self._more and self.ids:
-            self._edge = self.bound.listing_keys([self.ids[-1]]).get(self.ids[-1])
 
     def _listed(self, key: Key) -> bool:
         """Whether a hit with this key belongs among the listed rows (not behind them)."""
@@ -257,6 +276,7 @@ class AnnotationTableModel(QAbstractTableModel):
         touched = added | modified | removed
         if not touched:
             return
+        self.edits += 1
         try:
             self._apply_edit(added, modified, removed)
         except _Stale:
@@ -344,25 +364,75 @@ class AnnotationTableModel(QAbstractTableModel):
         return self._more and self.workspace is not None
 
     def fetchMore(self, parent: QModelIndex | None = None) -> None:  # noqa: N802
-        if self.canFetchMore(parent):
-            # Each window asks the full-text index again: one as long as the list so far
-            # keeps a long scroll to a few of them.
-            self._fetch(max(WINDOW, len(self.ids)))
+        if not self.canFetchMore(parent):
+            return
+        # Each window asks the full-text index again: one as long as the list so far keeps
+        # a long scroll to a few of them.
+        limit = max(WINDOW, len(self.ids))
+        path = self.bound.path
+        if self.runner is None or path is None:
+            self._insert(next_page(self.bound, self._filter_args(), self._edge, limit))
+        elif self._fetching is None:  # the view asks on every scroll: one fetch at a time
+            self._fetch_in_background(path, limit)
+
+    def _fetch_in_background(self, path: Path, limit: int) -> None:
+        """The next window on a worker ("m" over 100,000 notes: some 100 ms the scrolling
+        view would stand still); taken only if nothing changed the listing meanwhile, else
+        asked again."""
+        assert self.runner is not None
+        before = (self.edits, self.filters, self._edge)
+
+        def fetched(page: NextPage) -> None:
+            if self._fetching is not task:
+                return  # the listing was replaced (another search, another project)
+            self._fetching = None
+            if (self.edits, self.filters, self._edge) != before:
+                self.fetchMore()
+                return
+            self._insert(page)
+
+        def failed(_sentence: str) -> None:
+            if self._fetching is task:  # the window's own connection says what is wrong
+                self._fetching = None
+                self._insert(next_page(self.bound, self._filter_args(), self._edge, limit))
+
+        task = self.runner.run(
+            _("Listing more search hits"),
+            next_page_in_background,
+            path,
+            self._filter_args(),
+            self._edge,
+            limit,
+            scope="project",
+            visible=False,
+            on_done=fetched,
+            on_error=failed,
+        )
+        self._fetching = task
+
+    @property
+    def fetching(self) -> bool:
+        """More hits are being listed on a worker; the rows come when it ends."""
+        return self._fetching is not None
+
+    def _drop_fetch(self) -> None:
+        if self._fetching is not None:
+            self._fetching.drop()
+            self._fetching = None
 
     def _fetch(self, limit: int | None) -> None:
         """List the next `limit` hits behind the listed ones (None: all the rest)."""
-        found = self.bound.annotation_ids(
-            **self._filter_args(), after=self._edge, limit=None if limit is None else limit + 1
-        )
-        more = limit is not None and len(found) > limit
-        found = found[:limit]
-        edge = self.bound.listing_keys(found[-1:]).get(found[-1]) if more else None
-        if not found:
+        self._drop_fetch()
+        self._insert(next_page(self.bound, self._filter_args(), self._edge, limit))
+
+    def _insert(self, page: NextPage) -> None:
+        if not page.ids:
             self._more, self._edge = False, None
             return
+        found = page.ids
         self.beginInsertRows(QModelIndex(), len(self.ids), len(self.ids) + len(found) - 1)
         self.ids.extend(found)
-        self._more, self._edge = more, edge  # before the view hears of it: it may ask again
+        self._more, self._edge = page.more, page.edge  # before the view hears: it may ask again
         self.endInsertRows()
 
     def reveal(self, annotation_id: int) -> int | None:
@@ -628,9 +698,13 @@ class AnnotationTable(QWidget):
         self._search_pause = QTimer(self)
         self._search_pause.setSingleShot(True)
         self._search_pause.setInterval(SEARCH_PAUSE_MS)
-        self._search_pause.timeout.connect(self._apply)
+        self._search_pause.timeout.connect(self._search)
         self.search.textChanged.connect(lambda _text: self._search_pause.start())
-        self.search.returnPressed.connect(self._apply)
+        self.search.returnPressed.connect(self._search)
+        # With the window's task runner, a search typed runs on a worker: the rows stay as
+        # they are until its first page comes back, a newer search drops an older one.
+        self._runner: TaskRunner | None = None
+        self._running: Task | None = None
         for box in (self.tier_box, self.category_box, self.author_box, self.status_box):
             box.currentIndexChanged.connect(self._apply)
         self.all_films.toggled.connect(self._apply)
@@ -644,7 +718,12 @@ class AnnotationTable(QWidget):
         self._fill_boxes()
 
     # -- project ---------------------------------------------------------------------------------
+    def use_runner(self, runner: TaskRunner) -> None:
+        """Search on the window's task runner from now on (a table alone searches at once)."""
+        self._runner = self.model.runner = runner
+
     def bind(self, workspace: ProjectWorkspace | None, colour_of: Any = None) -> None:
+        self._drop_search()
         self.model.bind(workspace, colour_of)
         self._fill_boxes()
         self._apply()
@@ -728,17 +807,81 @@ class AnnotationTable(QWidget):
             search=self.search.text().strip(),
         )
 
-    def _apply(self, *_args: object) -> None:
-        self._search_pause.stop()
-        keep = self.selected_id()
+    def _wanted(self) -> TableFilters:
         filters = self.filters()
         if self.current_film_id is None and not self.all_films.isChecked():
             filters = replace(filters, film_id=-1)  # no film on screen yet: nothing to list
-        self.model.set_filters(filters)
+        return filters
+
+    def _apply(self, *_args: object) -> None:
+        self._search_pause.stop()
+        self._drop_search()
+        self._show(lambda: self.model.set_filters(self._wanted()))
+
+    def _show(self, change: Any) -> None:
+        """Change the rows, keeping the selected annotation selected where it is still listed."""
+        keep = self.selected_id()
+        change()
         self.view.setColumnHidden(COLUMNS.index("Film"), not self.all_films.isChecked())
         self._update_count()
         if keep is not None:
             self.select(keep, quiet=True, reveal=False)
+
+    @property
+    def searching(self) -> bool:
+        """A search typed runs on a worker; its rows are not shown yet."""
+        return self._running is not None
+
+    def _search(self) -> None:
+        """Typing paused (or Enter): search on a worker, or at once without a runner."""
+        self._search_pause.stop()
+        workspace = self.model.workspace
+        path = workspace.path if workspace is not None else None
+        if self._runner is None or path is None:
+            self._apply()
+            return
+        self._drop_search()
+        filters = self._wanted()
+        if filters == self.model.filters:
+            return  # typed back to what is listed
+        self._start_search(path, filters)
+
+    def _start_search(self, path: Path, filters: TableFilters) -> None:
+        assert self._runner is not None
+        model = self.model
+        edits = model.edits
+
+        def found(page: FirstPage) -> None:
+            if self._running is not task:
+                return  # a late answer to an older search: a newer one runs or ran
+            self._running = None
+            if model.edits != edits:  # the project changed while it ran: ask again
+                self._start_search(path, filters)
+                return
+            self._show(lambda: model.show_found(filters, page))
+
+        def failed(_sentence: str) -> None:
+            if self._running is task:  # the window's own connection says what is wrong
+                self._running = None
+                self._apply()
+
+        task = self._runner.run(
+            _("Searching the annotations"),
+            first_page_in_background,
+            path,
+            filter_args(filters),
+            WINDOW,
+            scope="project",
+            visible=False,
+            on_done=found,
+            on_error=failed,
+        )
+        self._running = task
+
+    def _drop_search(self) -> None:
+        if self._running is not None:
+            self._running.drop()
+            self._running = None
 
     def _update_count(self, *_args: object) -> None:
         model = self.model
