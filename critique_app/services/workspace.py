@@ -248,6 +248,11 @@ class ProjectWorkspace:
     def relations(self, annotation_id: int) -> list[Relation]:
         return self._project.repo.relations(annotation_id)
 
+    def bar_rows(self, film_id: int) -> list[tuple[int, int, int | None, int, int, str, str]]:
+        """(id, tier, category, start, end, value, note) of the film's annotations, by tier
+        then frames: what the timeline draws, as plain rows."""
+        return self._project.repo.bar_rows(film_id)
+
     def missing_anchors(
         self, film_id: int, among: Iterable[int] | None = None
     ) -> dict[int, FrameRange]:
@@ -292,6 +297,17 @@ def worker_project(path: str | Path) -> Iterator[Project]:
     closed when the work ends."""
     with open_project(path) as project:
         yield project
+
+
+@contextlib.contextmanager
+def worker_reader(path: str | Path) -> Iterator[ProjectWorkspace]:
+    """A worker's own connection that only reads (what a panel shows, while the window edits
+    on its own): it never waits for nor takes the write lock, closed when the work ends."""
+    with open_project(path, check_limit=0, read_only_because=_READING) as project:
+        yield ProjectWorkspace(project)
+
+
+_READING = "read by a worker"  # never said: a reader makes no edit to refuse
 
 
 def check_in_background(path: Path) -> bool:

@@ -35,9 +35,13 @@ def picture(h: Any) -> Any:
 
 def assert_as_reloaded(h: Any) -> None:
     """The incremental redraw, then a full reload: nothing differs."""
-    h.qtbot.wait(1)
+    # the strip's thumbnails arrived and the layout settled first: the reload below reads on
+    # a worker, and the window goes on with its events meanwhile
+    h.qtbot.waitUntil(lambda: h.window.tracks.thumb_task is None)
+    h.qtbot.wait(50)
     after_edit, pixels = drawn(h), picture(h)
     h.window.tracks.reload()
+    h.tracks_read()
     assert drawn(h) == after_edit
     assert picture(h) == pixels
 
@@ -131,9 +135,11 @@ def test_a_tier_change_still_reloads_everything(
     stack = h.window.session.undo_stack
     before = len(h.window.timeline.canvas.tiers)
     stack.push(cmd.CreateTier("Chloé", "Chloé", "#8e6bbf"))
+    h.tracks_read()  # everything read again, on a worker
     assert len(h.window.timeline.canvas.tiers) == before + 1
     assert_as_reloaded(h)
     stack.undo()
+    h.tracks_read()
     assert len(h.window.timeline.canvas.tiers) == before
     assert_as_reloaded(h)
 
