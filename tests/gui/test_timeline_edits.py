@@ -7,6 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from PyQt6.QtCore import QEvent
+from PyQt6.QtWidgets import QApplication
+
 from critique_app.domain import commands as cmd
 from critique_app.domain.model import FrameRange
 from tests.gui.annotation_projects import make_project
@@ -30,15 +33,18 @@ def drawn(h: Any) -> Any:
 
 
 def picture(h: Any) -> Any:
+    """The canvas as painted once the layouts its new height asks for are applied (the
+    tracks read on a worker let the window's events run in between)."""
+    for _ in range(10):  # each layout may ask its parent's again
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest.value)
     return h.window.timeline.canvas.grab().toImage()
 
 
 def assert_as_reloaded(h: Any) -> None:
     """The incremental redraw, then a full reload: nothing differs."""
-    # the strip's thumbnails arrived and the layout settled first: the reload below reads on
-    # a worker, and the window goes on with its events meanwhile
+    # the strip's thumbnails arrived first: the reload below reads on a worker, and the
+    # window goes on with its events meanwhile
     h.qtbot.waitUntil(lambda: h.window.tracks.thumb_task is None)
-    h.qtbot.wait(50)
     after_edit, pixels = drawn(h), picture(h)
     h.window.tracks.reload()
     h.tracks_read()

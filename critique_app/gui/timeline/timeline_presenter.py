@@ -100,14 +100,18 @@ def read_tracks(progress: Progress, project: ProjectWorkspace, film_id: int) -> 
     bars: dict[int, list[TimelineBar]] = {tid: [] for tid, _n, _c in tiers}
     stops: Counter[int] = Counter()
     edges = {}
-    for row in project.bar_rows(film_id):  # by tier, then start, end, id: `_bar_order`
+    for n, row in enumerate(project.bar_rows(film_id)):  # by tier, start, end, id: `_bar_order`
+        if n % 5000 == 0:
+            progress.check()  # another film or project: stop here
         bar = _bar(row, categories)
         bars.setdefault(bar.tier_id, []).append(bar)
         edges[bar.id] = (bar.start, bar.end)
         stops[bar.start] += 1
         stops[bar.end] += 1
-    progress.check()
-    rows = {tid: pack_tier(bars[tid]) for tid, _n, _c in tiers}
+    rows = {}
+    for tid, _n, _c in tiers:
+        progress.check()
+        rows[tid] = pack_tier(bars[tid])
     markers = [(m.frame, m.frame, m.color or "#ffd166", m.label) for m in project.markers(film_id)]
     stops.update(start for start, _end, _c, _l in markers)
     return FilmTracks(
