@@ -302,6 +302,17 @@ def open_project(
         raise UserError(_explain(path, err)) from None
 
 
+def open_reader(path: str | Path) -> Project:
+    """A second connection that only reads (a worker's, beside the window's): it never takes
+    nor waits for the write lock. On a disk it cannot write, opened as the window opened it."""
+    if _cannot_write(Path(path)):
+        return open_project(path, check_limit=0)  # read-only anyway, and said so the same way
+    return open_project(path, check_limit=0, read_only_because=_READING)
+
+
+_READING = "read by a worker"  # never said: a reader makes no edit to refuse
+
+
 def needs_background_check(path: str | Path) -> bool:
     """True for a project too large to be checked at open (see open_project)."""
     try:

@@ -27,7 +27,13 @@ from critique_app.domain.model import (
 from critique_app.progress import NO_PROGRESS, Progress
 from critique_app.services.anchors import AnchorHashes, missing_anchors, store_anchor_hashes
 from db import fingerprint_store, thumbnail_store, timeline_lanes
-from db.project import Project, check_integrity, needs_background_check, open_project
+from db.project import (
+    Project,
+    check_integrity,
+    needs_background_check,
+    open_project,
+    open_reader,
+)
 from db.vocabulary_files import read_vocabulary_source
 
 LAST_FILM = "gui.last_film_id"
@@ -303,11 +309,8 @@ def worker_project(path: str | Path) -> Iterator[Project]:
 def worker_reader(path: str | Path) -> Iterator[ProjectWorkspace]:
     """A worker's own connection that only reads (what a panel shows, while the window edits
     on its own): it never waits for nor takes the write lock, closed when the work ends."""
-    with open_project(path, check_limit=0, read_only_because=_READING) as project:
+    with open_reader(path) as project:
         yield ProjectWorkspace(project)
-
-
-_READING = "read by a worker"  # never said: a reader makes no edit to refuse
 
 
 def check_in_background(path: Path) -> bool:

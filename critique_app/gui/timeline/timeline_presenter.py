@@ -165,6 +165,7 @@ class TimelinePresenter(QObject):
         self.thumb_task: Task | None = None
         self.tracks_task: Task | None = None  # the film's tracks being read on a worker
         self._edited_meanwhile: set[int] = set()  # annotations edited while they are read
+        self._lanes_meanwhile = False  # shots or matches found while they are read
         self._shown: tuple[ProjectWorkspace, int | None] | None = None  # whose tracks are up
         self._stops: Counter[int] | None = None  # ↑/↓ stops, counted: set by `reload`
         self._edges: dict[int, tuple[int, int]] = {}  # annotation id -> its counted stops
@@ -278,6 +279,8 @@ class TimelinePresenter(QObject):
                 return
             self.tracks_task = None
             self._show(tracks)
+            if self._lanes_meanwhile:
+                self.reload_lanes()
             edited, self._edited_meanwhile = self._edited_meanwhile, set()
             if edited:
                 self.update_annotations(project, now, edited)
@@ -308,6 +311,16 @@ class TimelinePresenter(QObject):
         task.finished.connect(lambda: self._tracks_finished(task))
         self.tracks_task = task
 
+    def reload_lanes(self) -> None:
+        """Only the shots and matches lanes read again (a few rows, here): matching found
+        some; the annotations' tracks stay as they are."""
+        project, film = self.session.project, self.session.film
+        if project is None or film is None:
+            return
+        self._lanes_meanwhile = self.loading  # the worker may have read them before: again then
+        self.timeline.canvas.set_shot_cuts(project.shot_cuts(film.id or 0))
+        self.timeline.canvas.set_matches(project.match_spans(film.id or 0))
+
     def _show(self, tracks: FilmTracks) -> None:
         self.controller.marks.set_stops(show_tracks(self.timeline.canvas, tracks))
         self._stops, self._edges = tracks.stops, tracks.edges
@@ -319,7 +332,7 @@ class TimelinePresenter(QObject):
 
     def _cancel_tracks(self) -> None:
         task, self.tracks_task = self.tracks_task, None
-        self._edited_meanwhile = set()
+        self._edited_meanwhile, self._lanes_meanwhile = set(), False
         self.timeline.canvas.waiting = None
         if task is not None and task.running:
             task.drop()
