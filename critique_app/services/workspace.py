@@ -27,7 +27,13 @@ from critique_app.domain.model import (
 from critique_app.progress import NO_PROGRESS, Progress
 from critique_app.services.anchors import AnchorHashes, missing_anchors, store_anchor_hashes
 from db import fingerprint_store, thumbnail_store, timeline_lanes
-from db.project import Project, check_integrity, needs_background_check, open_project
+from db.project import (
+    Project,
+    check_integrity,
+    needs_background_check,
+    open_project,
+    open_reader,
+)
 from db.vocabulary_files import read_vocabulary_source
 
 LAST_FILM = "gui.last_film_id"
@@ -248,6 +254,11 @@ class ProjectWorkspace:
     def relations(self, annotation_id: int) -> list[Relation]:
         return self._project.repo.relations(annotation_id)
 
+    def bar_rows(self, film_id: int) -> list[tuple[int, int, int | None, int, int, str, str]]:
+        """(id, tier, category, start, end, value, note) of the film's annotations, by tier
+        then frames: what the timeline draws, as plain rows."""
+        return self._project.repo.bar_rows(film_id)
+
     def missing_anchors(
         self, film_id: int, among: Iterable[int] | None = None
     ) -> dict[int, FrameRange]:
@@ -292,6 +303,14 @@ def worker_project(path: str | Path) -> Iterator[Project]:
     closed when the work ends."""
     with open_project(path) as project:
         yield project
+
+
+@contextlib.contextmanager
+def worker_reader(path: str | Path) -> Iterator[ProjectWorkspace]:
+    """A worker's own connection that only reads (what a panel shows, while the window edits
+    on its own): it never waits for nor takes the write lock, closed when the work ends."""
+    with open_reader(path) as project:
+        yield ProjectWorkspace(project)
 
 
 def check_in_background(path: Path) -> bool:

@@ -137,8 +137,15 @@ class Harness:
         return read_frame_code(array.copy())
 
     def opened(self) -> None:
-        """Wait until the open being prepared has switched the window, or failed."""
+        """Wait until the open being prepared has switched the window, or failed, and the
+        timeline's tracks (read on a worker) arrived."""
         self.qtbot.waitUntil(lambda: self.window.session.opening is None, timeout=FRAME_WAIT_MS)
+        self.tracks_read()
+
+    def tracks_read(self) -> None:
+        """Wait until the timeline's tracks, read on a worker after a film opened or the
+        project's content changed, are on the canvas."""
+        self.qtbot.waitUntil(lambda: not self.window.tracks.loading, timeout=FRAME_WAIT_MS)
 
     def at(self, index: int) -> None:
         """Assert the app settled on `index` exactly: number shown and picture painted agree."""
@@ -164,6 +171,7 @@ def _open(qtbot: Any, path: Path | None, engines: Any, fake: FakeEngine | None) 
     if path is not None:
         window.open_path(path)
         harness.settle()
+        harness.tracks_read()
     return harness
 
 

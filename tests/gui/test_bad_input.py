@@ -79,7 +79,7 @@ def test_damage_in_a_large_project_is_found_after_opening(
     data = bytearray(path.read_bytes())
     data[len(data) - 4096 + 8 :] = b"\xff" * (4096 - 8)  # the last page: annotation data
     path.write_bytes(bytes(data))
-    monkeypatch.setattr(db.project, "QUICK_CHECK_LIMIT", 0)  # as if it were 48 MB and more
+    monkeypatch.setattr(db.project, "QUICK_CHECK_LIMIT", 0)  # as if it were over the limit
     h = open_window(path)
     status = h.window.statusBar()
     h.qtbot.waitUntil(lambda: "thesis.critique is damaged" in status.currentMessage())

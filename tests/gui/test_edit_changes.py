@@ -72,7 +72,9 @@ def bars_read_afresh(h: Any) -> dict[int, tuple[Any, ...]]:
 
 
 def assert_as_read_afresh(h: Any) -> None:
-    """Table rows, timeline bars and stops: what a fresh read of the project gives."""
+    """Table rows, timeline bars and stops: what a fresh read of the project gives (once
+    the timeline's tracks, read again on a worker after another program's edit, arrived)."""
+    h.tracks_read()
     table = h.window.annotations.table
     model = table.model
     listed = model.bound.annotation_ids(**model._filter_args())

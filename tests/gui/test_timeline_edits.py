@@ -7,6 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from PyQt6.QtCore import QEvent
+from PyQt6.QtWidgets import QApplication
+
 from critique_app.domain import commands as cmd
 from critique_app.domain.model import FrameRange
 from tests.gui.annotation_projects import make_project
@@ -30,14 +33,21 @@ def drawn(h: Any) -> Any:
 
 
 def picture(h: Any) -> Any:
+    """The canvas as painted once the layouts its new height asks for are applied (the
+    tracks read on a worker let the window's events run in between)."""
+    for _ in range(10):  # each layout may ask its parent's again
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest.value)
     return h.window.timeline.canvas.grab().toImage()
 
 
 def assert_as_reloaded(h: Any) -> None:
     """The incremental redraw, then a full reload: nothing differs."""
-    h.qtbot.wait(1)
+    # the strip's thumbnails arrived first: the reload below reads on a worker, and the
+    # window goes on with its events meanwhile
+    h.qtbot.waitUntil(lambda: h.window.tracks.thumb_task is None)
     after_edit, pixels = drawn(h), picture(h)
     h.window.tracks.reload()
+    h.tracks_read()
     assert drawn(h) == after_edit
     assert picture(h) == pixels
 
@@ -131,9 +141,11 @@ def test_a_tier_change_still_reloads_everything(
     stack = h.window.session.undo_stack
     before = len(h.window.timeline.canvas.tiers)
     stack.push(cmd.CreateTier("Chloé", "Chloé", "#8e6bbf"))
+    h.tracks_read()  # everything read again, on a worker
     assert len(h.window.timeline.canvas.tiers) == before + 1
     assert_as_reloaded(h)
     stack.undo()
+    h.tracks_read()
     assert len(h.window.timeline.canvas.tiers) == before
     assert_as_reloaded(h)
 

@@ -68,6 +68,17 @@ class TimelineBar:
     row: int = 0  # sub-row in its tier's track: overlapping annotations stack
 
 
+def pack_tier(bars: list[TimelineBar]) -> list[list[TimelineBar]]:
+    """A tier's bars (sorted by `_bar_order`) in their sub-rows, each row sorted by start;
+    sets each bar's `row`. Plain Python: a worker may pack a whole film."""
+    rows = pack_rows([(b.start, b.end) for b in bars])
+    per_row: list[list[TimelineBar]] = [[] for _ in range(row_count(rows))]
+    for bar, row in zip(bars, rows, strict=True):
+        bar.row = row
+        per_row[row].append(bar)  # stays sorted by start
+    return per_row
+
+
 def _bar_order(bar: TimelineBar) -> tuple[int, int, int]:
     """Where an edited bar goes in its tier: by start and end, then in the order the project
     lists annotations (start, then id), so an edit packs as a reload of everything does."""
@@ -157,6 +168,7 @@ class TimelineCanvas(QWidget):
         self.thumbs: dict[int, QImage] = {}
         self._thumb_frames: list[int] = []
         self.thumb_progress: float | None = None  # 0..1 while generating
+        self.waiting: str | None = None  # said over the tracks while their bars are read
         self.fpp = 1.0  # frames per pixel
         self.offset = 0.0  # frame at the left edge of the tracks area
         self._drag: tuple[str, Any] | None = None
@@ -177,13 +189,26 @@ class TimelineCanvas(QWidget):
         self.zoom_fit()
 
     def set_tracks(self, tiers: list[tuple[int, str, str]], bars: list[TimelineBar]) -> None:
-        self.tiers = list(tiers)
-        self._bars = {tid: [] for tid, _n, _c in tiers}
+        by_tier: dict[int, list[TimelineBar]] = {tid: [] for tid, _n, _c in tiers}
         for bar in sorted(bars, key=lambda b: (b.start, b.end)):  # stable: listing order
-            self._bars.setdefault(bar.tier_id, []).append(bar)
-        self._bar_of = {bar.id: bar for bar in bars}
-        self._pack()
+            by_tier.setdefault(bar.tier_id, []).append(bar)
+        self.set_packed_tracks(tiers, by_tier, {tid: pack_tier(by_tier[tid]) for tid, *_ in tiers})
+
+    def set_packed_tracks(
+        self,
+        tiers: list[tuple[int, str, str]],
+        bars: dict[int, list[TimelineBar]],
+        rows: dict[int, list[list[TimelineBar]]],
+    ) -> None:
+        """Tracks whose bars are sorted (`_bar_order`) and packed already (`pack_tier`, each
+        shown tier's), e.g. on a worker: only their bands are placed here."""
+        self.tiers = list(tiers)
+        self._bars = {tid: [] for tid, _n, _c in tiers} | bars
+        self._bar_of = {bar.id: bar for tier_bars in bars.values() for bar in tier_bars}
+        self._rows, self._band_of, self._tracks = dict(rows), {}, []
+        self._pack(set())  # no tier packed again: each is new, so every band is placed
         self._dense = self._dense_before = None  # rebuilt at the next paint
+        self.waiting = None
         self._fit_height()
         self.update()
 
@@ -242,13 +267,7 @@ class TimelineCanvas(QWidget):
                 placed = self._repack(tier_id, edit)
                 repacked = len(self._rows[tier_id]) != len(edit.rows)
             elif repacked:
-                bars = self._bars.get(tier_id, [])
-                rows = pack_rows([(b.start, b.end) for b in bars])
-                per_row: list[list[TimelineBar]] = [[] for _ in range(row_count(rows))]
-                for bar, row in zip(bars, rows, strict=True):
-                    bar.row = row
-                    per_row[row].append(bar)  # stays sorted by start
-                self._rows[tier_id] = per_row
+                self._rows[tier_id] = pack_tier(self._bars.get(tier_id, []))
             per_row = self._rows[tier_id]
             count = len(per_row)
             self._tracks.append((tier_id, top, count, len(self._lines)))
@@ -495,6 +514,7 @@ class TimelineCanvas(QWidget):
             self._paint_thumbs(p)
             self._paint_lanes(p)
             self._paint_tracks(p)
+            self._paint_waiting(p)
             self._paint_playhead(p)
         self._paint_headers(p)
         p.end()
@@ -611,6 +631,15 @@ class TimelineCanvas(QWidget):
             top += lane.height
             p.setPen(LINE)
             p.drawLine(HEADER, top, self.width(), top)
+
+    def _paint_waiting(self, p: QPainter) -> None:
+        if self.waiting is None:
+            return
+        area = QRectF(HEADER + 8, self._tracks_top(), self.track_width - 16, TRACK)
+        p.setPen(DIM)
+        p.drawText(
+            area, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), self.waiting
+        )
 
     def _paint_tracks(self, p: QPainter) -> None:
         area = self._tracks_top()

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import zlib
 from collections import Counter
+from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from PyQt6.QtCore import QObject
@@ -20,12 +22,12 @@ from critique_app.domain.model import Annotation, Category, Film
 from critique_app.errors import UserError
 from critique_app.gui.player.player_controller import PlayerController
 from critique_app.gui.project_session import ProjectSession
-from critique_app.gui.timeline.timeline import Timeline, TimelineBar, TimelineCanvas
+from critique_app.gui.timeline.timeline import Timeline, TimelineBar, TimelineCanvas, pack_tier
 from critique_app.gui.worker import Task, TaskRunner
 from critique_app.i18n import _, current
 from critique_app.media.thumbnails import THUMB_HEIGHT, generate_thumbnails, sample_frames
-from critique_app.progress import Progress
-from critique_app.services.workspace import ProjectWorkspace
+from critique_app.progress import NO_PROGRESS, Progress
+from critique_app.services.workspace import ProjectWorkspace, worker_reader
 from exporters.markers import plain_text
 
 PALETTE = ("#4f8cc9", "#d9822b", "#3fa46a", "#c0504d", "#8e6bbf", "#2aa1a8", "#c7a431", "#d0609a")
@@ -51,47 +53,97 @@ def _thumbnails(progress: Progress, path: Any, frames: list[int]) -> dict[int, b
 def bar_for(annotation: Annotation, categories: dict[int | None, Category]) -> TimelineBar:
     """How the timeline draws one annotation: its category's colour, its value or label."""
     a = annotation
-    cat = categories.get(a.category_id)
+    return _bar(
+        (a.id or 0, a.tier_id, a.category_id, a.range.start, a.range.end, a.value, a.note),
+        categories,
+    )
+
+
+def _bar(row: tuple[Any, ...], categories: dict[int | None, Category]) -> TimelineBar:
+    """One annotation's bar from its plain row (id, tier, category, start, end, value, note)."""
+    ident, tier_id, category_id, start, end, value, note = row
+    cat = categories.get(category_id)
     colour = (cat.color if cat and cat.color else None) or (
         colour_for(cat.key) if cat else "#6b7280"
     )
+    value = value or ""
     label = (
-        plain(a.value.strip().splitlines()[0])
-        if a.value.strip()
+        plain(value.strip().splitlines()[0])
+        if value.strip()
         else cat.label(current())
         if cat
-        else plain(a.note.splitlines()[0] if a.note else "")
+        else plain(note.splitlines()[0] if note else "")
     )
-    return TimelineBar(a.id or 0, a.tier_id, a.range.start, a.range.end, colour, label)
+    return TimelineBar(ident, tier_id, start, end, colour, label)
+
+
+@dataclass
+class FilmTracks:
+    """Everything the timeline draws of one film, read and packed off the GUI thread: plain
+    bars (not domain annotations), each shown tier's sub-rows, the lanes and the ↑/↓ stops."""
+
+    tiers: list[tuple[int, str, str]]  # the shown tiers: id, name, colour
+    bars: dict[int, list[TimelineBar]]  # every tier's bars (hidden tiers' too), sorted
+    rows: dict[int, list[list[TimelineBar]]]  # each shown tier's sub-rows
+    markers: list[tuple[int, int, str, str]]
+    shot_cuts: list[int]
+    matches: list[tuple[int, int, str]]
+    stops: Counter[int]  # how many bar edges and markers stand at each ↑/↓ stop
+    edges: dict[int, tuple[int, int]]  # annotation id -> its counted stops
+
+
+def read_tracks(progress: Progress, project: ProjectWorkspace, film_id: int) -> FilmTracks:
+    """Read and pack a film's tracks (on a worker, on its own connection): one query of plain
+    rows, no annotation built."""
+    tiers = [(t.id or 0, t.name, t.color) for t in project.tiers() if t.visible]
+    categories: dict[int | None, Category] = {c.id: c for c in project.categories()}
+    bars: dict[int, list[TimelineBar]] = {tid: [] for tid, _n, _c in tiers}
+    stops: Counter[int] = Counter()
+    edges = {}
+    for n, row in enumerate(project.bar_rows(film_id)):  # by tier, start, end, id: `_bar_order`
+        if n % 5000 == 0:
+            progress.check()  # another film or project: stop here
+        bar = _bar(row, categories)
+        bars.setdefault(bar.tier_id, []).append(bar)
+        edges[bar.id] = (bar.start, bar.end)
+        stops[bar.start] += 1
+        stops[bar.end] += 1
+    rows = {}
+    for tid, _n, _c in tiers:
+        progress.check()
+        rows[tid] = pack_tier(bars[tid])
+    markers = [(m.frame, m.frame, m.color or "#ffd166", m.label) for m in project.markers(film_id)]
+    stops.update(start for start, _end, _c, _l in markers)
+    return FilmTracks(
+        tiers,
+        bars,
+        rows,
+        markers,
+        project.shot_cuts(film_id),
+        project.match_spans(film_id),
+        stops,
+        edges,
+    )
+
+
+def _read_tracks_of(progress: Progress, path: Path, film_id: int) -> FilmTracks:
+    with worker_reader(path) as project:
+        return read_tracks(progress, project, film_id)
+
+
+def show_tracks(canvas: TimelineCanvas, tracks: FilmTracks) -> list[int]:
+    """Put a film's tracks and lanes on the canvas; return the frames ↑/↓ stop at."""
+    canvas.set_packed_tracks(tracks.tiers, tracks.bars, tracks.rows)
+    canvas.set_lane("markers", tracks.markers)
+    canvas.set_shot_cuts(tracks.shot_cuts)
+    canvas.set_matches(tracks.matches)
+    return sorted(tracks.stops)
 
 
 def load_tracks(canvas: TimelineCanvas, project: ProjectWorkspace, film: Film) -> list[int]:
-    """Fill the timeline with a film's tracks and lanes (overlapping annotations are packed
-    into sub-rows here, once, not at each paint); return the frames ↑/↓ stop at."""
-    tiers = [t for t in project.tiers() if t.visible]
-    categories: dict[int | None, Category] = {c.id: c for c in project.categories()}
-    bars = [bar_for(a, categories) for a in project.annotations(film_id=film.id)]
-    canvas.set_tracks([(t.id or 0, t.name, t.color) for t in tiers], bars)
-    markers = project.markers(film.id or 0)
-    canvas.set_lane("markers", [(m.frame, m.frame, m.color or "#ffd166", m.label) for m in markers])
-    canvas.set_shot_cuts(project.shot_cuts(film.id or 0))
-    canvas.set_matches(project.match_spans(film.id or 0))
-    stops = {b.start for b in bars} | {b.end for b in bars} | {m.frame for m in markers}
-    return sorted(stops)
-
-
-def stop_counts(canvas: TimelineCanvas) -> tuple[Counter[int], dict[int, tuple[int, int]]]:
-    """How many bar edges and markers stand at each ↑/↓ stop (bars of hidden tiers too, as
-    `load_tracks` counts them), and each bar's counted edges, so an edit can take away its
-    own (the canvas's bar may already show a dragged edge)."""
-    counts: Counter[int] = Counter(start for start, _end, _c, _l in canvas.lanes["markers"].spans)
-    edges = {}
-    for bars in canvas.all_bars():
-        for bar in bars:
-            counts[bar.start] += 1
-            counts[bar.end] += 1
-            edges[bar.id] = (bar.start, bar.end)
-    return counts, edges
+    """Fill the timeline with a film's tracks and lanes here and now (overlapping annotations
+    are packed into sub-rows once, not at each paint); return the frames ↑/↓ stop at."""
+    return show_tracks(canvas, read_tracks(NO_PROGRESS, project, film.id or 0))
 
 
 class TimelinePresenter(QObject):
@@ -111,6 +163,10 @@ class TimelinePresenter(QObject):
             runner,
         )
         self.thumb_task: Task | None = None
+        self.tracks_task: Task | None = None  # the film's tracks being read on a worker
+        self._edited_meanwhile: set[int] = set()  # annotations edited while they are read
+        self._lanes_meanwhile = False  # shots or matches found while they are read
+        self._shown: tuple[ProjectWorkspace, int | None] | None = None  # whose tracks are up
         self._stops: Counter[int] | None = None  # ↑/↓ stops, counted: set by `reload`
         self._edges: dict[int, tuple[int, int]] = {}  # annotation id -> its counted stops
         self.reloads = 0  # whole films read again: never for an annotation edit (tests count)
@@ -138,6 +194,10 @@ class TimelinePresenter(QObject):
         their bars; tiers, categories or anything else: everything again (rare)."""
         refs = change.refs()
         project, film = self.session.project, self.session.film
+        if self.loading and refs and all(kind == "annotation" for kind, _ident in refs):
+            # the worker's read may predate this edit: its bars are read again on arrival
+            self._edited_meanwhile |= {ident for _kind, ident in refs}
+            return
         if (
             project is None
             or film is None
@@ -173,20 +233,109 @@ class TimelinePresenter(QObject):
         self.controller.marks.move_stops(gone - new, new - gone)
 
     # -- tracks and lanes ---------------------------------------------------------------------
+    # Opening a film reads its tracks on a worker (100,000 annotations: about a second), so the
+    # window is usable at once: the lanes say they are loading, edits made meanwhile are noted
+    # and read again when the bars arrive, and bars read for another project or film are
+    # dropped (cancelled with the film's other work).
+    @property
+    def loading(self) -> bool:
+        return self.tracks_task is not None
+
     def reload(self) -> None:
         canvas = self.timeline.canvas
         project, film = self.session.project, self.session.film
+        self._cancel_tracks()
+        self._stops = None
         if project is None or film is None:
+            self._shown = None
             canvas.set_tracks([], [])
             canvas.set_lane("markers", [])
             canvas.set_shot_cuts([])
             canvas.set_matches([])
             self.controller.marks.set_stops([])
-            self._stops = None
             return
         self.reloads += 1
-        self.controller.marks.set_stops(load_tracks(canvas, project, film))
-        self._stops, self._edges = stop_counts(canvas)
+        if project.path is None:  # nothing a worker could open: read here
+            self._show(read_tracks(NO_PROGRESS, project, film.id or 0))
+            self._shown = (project, film.id)
+            return
+        film_id = film.id
+        if self._shown != (project, film_id):  # another film: its lanes at once, empty
+            tiers = [(t.id or 0, t.name, t.color) for t in project.tiers() if t.visible]
+            canvas.set_tracks(tiers, [])
+            canvas.set_lane("markers", [])
+            canvas.set_shot_cuts([])
+            canvas.set_matches([])
+            canvas.waiting = _("Reading the annotations…")
+            self.controller.marks.set_stops([])
+        # else the film's bars stay on screen (and where it is scrolled) until read again
+        self._shown = (project, film_id)
+
+        def arrived(tracks: FilmTracks) -> None:
+            now = self.session.film
+            if task is not self.tracks_task or self.session.project is not project:
+                return  # read for another project (or an older read): not wanted
+            if now is None or now.id != film_id:
+                return
+            self.tracks_task = None
+            self._show(tracks)
+            if self._lanes_meanwhile:
+                self.reload_lanes()
+            edited, self._edited_meanwhile = self._edited_meanwhile, set()
+            if edited:
+                self.update_annotations(project, now, edited)
+
+        def failed(sentence: str) -> None:
+            if task is self.tracks_task:
+                canvas.waiting = sentence
+                canvas.update()
+                self.session.message.emit(sentence)
+
+        def cancelled() -> None:
+            if task is self.tracks_task:
+                canvas.waiting = _(
+                    "The annotations were not read (cancelled): open the film again to see them."
+                )
+                canvas.update()
+
+        task = self.runner.run(
+            _("Reading the timeline"),
+            _read_tracks_of,
+            project.path,
+            film_id,
+            scope="film",
+            on_done=arrived,
+            on_error=failed,
+            on_cancelled=cancelled,
+        )
+        task.finished.connect(lambda: self._tracks_finished(task))
+        self.tracks_task = task
+
+    def reload_lanes(self) -> None:
+        """Only the shots and matches lanes read again (a few rows, here): matching found
+        some; the annotations' tracks stay as they are."""
+        project, film = self.session.project, self.session.film
+        if project is None or film is None:
+            return
+        self._lanes_meanwhile = self.loading  # the worker may have read them before: again then
+        self.timeline.canvas.set_shot_cuts(project.shot_cuts(film.id or 0))
+        self.timeline.canvas.set_matches(project.match_spans(film.id or 0))
+
+    def _show(self, tracks: FilmTracks) -> None:
+        self.controller.marks.set_stops(show_tracks(self.timeline.canvas, tracks))
+        self._stops, self._edges = tracks.stops, tracks.edges
+
+    def _tracks_finished(self, task: Task) -> None:
+        if task is self.tracks_task:  # failed, cancelled or dropped: loading no more
+            self.tracks_task = None
+            self._edited_meanwhile = set()
+
+    def _cancel_tracks(self) -> None:
+        task, self.tracks_task = self.tracks_task, None
+        self._edited_meanwhile, self._lanes_meanwhile = set(), False
+        self.timeline.canvas.waiting = None
+        if task is not None and task.running:
+            task.drop()
 
     def edit_range(self, annotation_id: int, start: int, end: int) -> None:
         """A bar's edge dragged on the timeline: one undoable command (Ctrl+Z puts it back)."""

@@ -322,7 +322,7 @@ class MatchesDock(QObject):
     def _found(self, project: ProjectWorkspace, film_id: int, found: list[StoredMatch]) -> None:
         if project is not self.session.project:
             return
-        self.window.tracks.reload()  # the matches and shots lanes
+        self.window.tracks.reload_lanes()
         film = self.session.film
         if film is not None and film.id == film_id:
             self._loaded_for = film_id
