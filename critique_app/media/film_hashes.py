@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
 
+import av
 import numpy as np
 from numpy.typing import NDArray
 
 from critique_app.media.fingerprint import FrameHashes, hash_frames, hash_pictures
 from critique_app.media.grey_frames import Crop, DecodingStopped, StreamLayout, grey_batches
+from critique_app.media.letterbox import BarsOnTheWay, detect_film_bars
 from critique_app.media.regions import frame_pictures
 from critique_app.media.shots import find_cuts, frame_differences
 
@@ -73,13 +75,21 @@ def hash_batches(
     counter: Synchronized | None = None,
     check: Callable[[], None] | None = None,
     threads: int | None = None,
-) -> Iterator[HashedRun]:
+    watch: Callable[[int, av.VideoFrame], None] | None = None,
+) -> Generator[HashedRun, None, None]:
     """Decode frames start..stop-1 and hash them, one HashedRun per decoded batch
     (`threads`: FFmpeg's decoding threads, None for as many as it likes)."""
     previous: NDArray[np.uint8] | None = None
     try:
         for first, grey in grey_batches(
-            path, start=start, stop=stop, crop=crop, layout=layout, check=check, threads=threads
+            path,
+            start=start,
+            stop=stop,
+            crop=crop,
+            layout=layout,
+            check=check,
+            threads=threads,
+            watch=watch,
         ):
             diffs = frame_differences(grey, previous)
             yield HashedRun(first, hash_grey(grey, diffs), diffs, grey[0], grey[-1])
@@ -101,6 +111,31 @@ def hash_grey(grey: NDArray[np.uint8], diffs: NDArray[np.float32]) -> FrameHashe
     found in this batch's own differences (the film's shots are found later, once)."""
     pictures = frame_pictures(grey, find_cuts(diffs))
     return hash_pictures(pictures.picture, pictures.inset, pictures.has_inset, pictures.centre)
+
+
+def _hash_finding_bars(
+    path: Path, layout: StreamLayout, bars: BarsOnTheWay, check: Callable[[], None] | None
+) -> Iterator[HashedRun]:
+    """Hash from frame 0 uncropped while `bars` watches the first frames; runs are held until
+    it decides. No bars (the usual case): nothing was decoded twice. Bars: start again, cropped."""
+    held: list[HashedRun] = []
+    uncropped = hash_batches(path, 0, None, None, layout, check=check, watch=bars.see)
+    try:
+        for run in uncropped:
+            held.append(run)
+            if bars.decided or run.stopped:
+                bars.decide()
+                if bars.crop is not None:
+                    break
+                yield from held
+                held = []
+    finally:
+        uncropped.close()
+    bars.decide()
+    if bars.crop is None:
+        yield from held
+    else:
+        yield from hash_batches(path, 0, None, bars.crop, layout, check=check)
 
 
 def _hash_chunk(
@@ -141,14 +176,17 @@ def hash_film(
     *,
     start: int = 0,
     crop: Crop | None = None,
+    bars: BarsOnTheWay | None = None,
     workers: int | None = None,
     on_progress: Callable[[int], None] | None = None,
     check: Callable[[], None] | None = None,
 ) -> Iterator[HashedRun]:
     """HashedRuns covering frames start..end in order; the last one may report `stopped`.
 
-    `on_progress(frames_done)` is called often; raising in it (Cancel) stops the workers.
-    `check()` is called for every frame decoded here (raising in it stops at once).
+    `bars` (from frame 0 only) finds the crop on the way, decided before the first run comes
+    out; `crop` is then ignored. `on_progress(frames_done)` is called often; raising in it
+    (Cancel) stops the workers. `check()` is called for every frame decoded here (raising in
+    it stops at once).
     """
     workers = default_workers() if workers is None else workers
     chunks = plan_chunks(layout, start)
@@ -158,11 +196,18 @@ def hash_film(
         or layout.pts is None
         or layout.frame_count - start < PARALLEL_MIN_FRAMES
     ):
-        for run in hash_batches(path, start, None, crop, layout, check=check):
+        if bars is not None:
+            runs = _hash_finding_bars(path, layout, bars, check)
+        else:
+            runs = hash_batches(path, start, None, crop, layout, check=check)
+        for run in runs:
             yield run
             if on_progress is not None:
                 on_progress(run.start + len(run))
         return
+    if bars is not None:  # seconds of a long film: decoding them twice costs little
+        bars.crop, bars.decided = detect_film_bars(path, layout), True
+        crop = bars.crop
     counter: Synchronized = multiprocessing.get_context("spawn").Value("q", 0)
     # spawn, not fork: the GUI process has threads (Qt, libvlc) that fork would copy broken.
     ctx = multiprocessing.get_context("spawn")

@@ -176,6 +176,7 @@ def grey_batches(
     check: Callable[[], None] | None = None,
     threads: int | None = None,
     size: tuple[int, int] = (GREY_SIDE, GREY_SIDE),
+    watch: Callable[[int, av.VideoFrame], None] | None = None,
 ) -> Iterator[tuple[int, NDArray[np.uint8]]]:
     """Yield (first frame index, N x 64 x 64 grey frames) for frames start..stop-1 in order.
 
@@ -183,7 +184,8 @@ def grey_batches(
 
     Raises DecodingStopped after the last good batch when the file breaks off early.
     `check()` runs after every decoded frame (a Cancel raises there: a 2-hour film stops at
-    once, not at the end of a batch).
+    once, not at the end of a batch). `watch(n, frame)` sees the n-th decoded frame, uncropped
+    (letterbox detection on the frames this pass decodes anyway).
     """
     path = Path(path)
     layout = layout or read_layout(path)
@@ -197,7 +199,7 @@ def grey_batches(
     batch = batch or BATCH
     width, height = size
     buf = np.empty((batch, height, width), dtype=np.uint8)
-    filled, first, expected = 0, start, start
+    filled, first, expected, decoded = 0, start, start, 0
     try:
         if start > 0 and layout.pts is not None:
             key = max(k for k in layout.keyframes if k <= start)
@@ -209,6 +211,9 @@ def grey_batches(
             for frame in container.decode(stream):
                 if check is not None:
                     check()
+                if watch is not None:
+                    watch(decoded, frame)
+                    decoded += 1
                 index = index_of.get(frame.pts, expected) if frame.pts is not None else expected
                 expected = index + 1
                 if index < start:

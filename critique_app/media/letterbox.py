@@ -21,6 +21,7 @@ DARK_MAX = 56  # ...and everywhere, allowing for compression ringing at the edge
 MIN_BAR = 0.01  # bars thinner than 1% of the side are encoder padding, not letterbox
 MIN_PICTURE = 0.4  # never crop to less than 40% of a side
 SAMPLE_WIDTH = 480  # bars are looked for on pictures reduced to about this width
+SAMPLES = 9  # frames spread over the film
 
 
 def _dark_lines(grey: NDArray[np.uint8], axis: int) -> NDArray[np.bool_]:
@@ -68,7 +69,7 @@ def detect_bars(frames: Sequence[NDArray[np.uint8]]) -> Crop | None:
 
 
 def sample_frames(
-    path: str | Path, layout: StreamLayout | None = None, count: int = 9
+    path: str | Path, layout: StreamLayout | None = None, count: int = SAMPLES
 ) -> list[NDArray[np.uint8]]:
     """Grey pictures (at most SAMPLE_WIDTH wide) of up to `count` frames spread over the film.
 
@@ -80,7 +81,7 @@ def sample_frames(
     frames: list[NDArray[np.uint8]] = []
     try:
         keys = layout.keyframes
-        if layout.pts is not None and len(keys) >= count:
+        if layout.pts is not None and not decodes_from_start(layout, count):
             # One frame per seek: frame threads would make each seek decode several frames.
             stream.thread_type = "SLICE"
             picks = [keys[round(i * (len(keys) - 1) / (count - 1))] for i in range(count)]
@@ -98,9 +99,9 @@ def sample_frames(
                     frames.append(_grey(decoded[0], factor))
         else:
             stream.thread_type = "AUTO"
-            every = max(1, min(layout.frame_count, 400) // count)
+            first = _first_picks(layout, count)
             for i, frame in enumerate(container.decode(stream)):
-                if i % every == 0:
+                if i in first:
                     frames.append(_grey(frame, factor))
                 if len(frames) >= count:
                     break
@@ -109,6 +110,43 @@ def sample_frames(
     finally:
         container.close()
     return frames
+
+
+def decodes_from_start(layout: StreamLayout, count: int = SAMPLES) -> bool:
+    """Whether the samples are frames from the first seconds (too few keyframes to seek to)."""
+    return layout.pts is None or len(layout.keyframes) < count
+
+
+def _first_picks(layout: StreamLayout, count: int) -> range:
+    every = max(1, min(layout.frame_count, 400) // count)
+    return range(0, every * count, every)
+
+
+class BarsOnTheWay:
+    """Bars found on the frames a pass from the film's start decodes anyway: the same sampled
+    frames as `detect_film_bars`, hence the same crop, without decoding them a second time.
+
+    `see` each decoded frame (uncropped, in decoding order); `decided` once the samples are
+    in (or `decide()` when the film ended first), then `crop` is the film's crop."""
+
+    def __init__(self, layout: StreamLayout, count: int = SAMPLES) -> None:
+        self.layout, self.count = layout, count
+        self.picks = _first_picks(layout, count)
+        self.frames: list[NDArray[np.uint8]] = []
+        self.decided = False
+        self.crop: Crop | None = None
+
+    def see(self, decoded: int, frame: av.VideoFrame) -> None:
+        if self.decided or decoded not in self.picks:
+            return
+        self.frames.append(_grey(frame, _factor(self.layout.width)))
+        if len(self.frames) >= self.count:
+            self.decide()
+
+    def decide(self) -> None:
+        if not self.decided:
+            self.crop = _in_film_pixels(detect_bars(self.frames), self.layout)
+            self.decided = True
 
 
 def _factor(width: int) -> int:
@@ -128,7 +166,10 @@ def detect_film_bars(path: str | Path, layout: StreamLayout | None = None) -> Cr
     Found on reduced pictures: a row half bar, half picture is not dark there, so the crop
     errs on keeping up to `factor - 1` dark lines, never on cutting picture."""
     layout = layout or read_layout(path)
-    found = detect_bars(sample_frames(path, layout))
+    return _in_film_pixels(detect_bars(sample_frames(path, layout)), layout)
+
+
+def _in_film_pixels(found: Crop | None, layout: StreamLayout) -> Crop | None:
     f = _factor(layout.width)
     if found is None or f == 1:
         return found

@@ -21,7 +21,7 @@ from critique_app.errors import Cancelled
 from critique_app.i18n import _, ngettext
 from critique_app.media.film_hashes import HashedRun, hash_film
 from critique_app.media.grey_frames import Crop, StreamLayout, grey_batches, read_layout
-from critique_app.media.letterbox import detect_film_bars
+from critique_app.media.letterbox import BarsOnTheWay, decodes_from_start, detect_film_bars
 from critique_app.media.shots import METHOD, ShotDetector, find_cuts
 from critique_app.media.transitions import find_transitions
 from critique_app.progress import NO_PROGRESS, Progress
@@ -98,9 +98,13 @@ def fingerprint_film(
             cuts,
             True,
         )
+    bars: BarsOnTheWay | None = None
     if known is not None and not restart and 0 < known.frame_count < total:
         # resume just after the last stored chunk
         start, crop = known.frame_count, Crop.from_json(known.crop)
+    elif decodes_from_start(layout):  # the bars are found on the way, not by a decode of their own
+        start, crop, bars = 0, None, BarsOnTheWay(layout)
+        store.start_fingerprints(db, film_id, crop=None)
     else:
         progress.update(0, total, _("Looking for letterbox bars in {name}").format(name=path.name))
         start, crop = 0, detect_film_bars(path, layout)
@@ -131,11 +135,17 @@ def fingerprint_film(
             layout,
             start=start - overlap,
             crop=crop,
+            bars=bars,
             workers=workers,
             on_progress=report,
             check=progress.check,
         )
         for run in runs:
+            if bars is not None:  # decided before the first run: store the crop before hashes
+                if bars.crop is not None:
+                    summary.crop = bars.crop
+                    store.start_fingerprints(db, film_id, crop=bars.crop.to_json())
+                bars = None
             if overlap and len(run):
                 run, overlap = run.without_first(overlap), 0
             if len(run):

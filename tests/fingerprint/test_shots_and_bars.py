@@ -8,9 +8,14 @@ from pathlib import Path
 import numpy as np
 
 from critique_app.cli import main
-from critique_app.media.letterbox import detect_bars, detect_film_bars
+from critique_app.media.film_hashes import hash_film
+from critique_app.media.fingerprint import FrameHashes
+from critique_app.media.grey_frames import Crop, read_layout
+from critique_app.media.letterbox import decodes_from_start, detect_bars, detect_film_bars
 from critique_app.media.shots import find_cuts
-from critique_app.services.fingerprinting import detect_shots
+from critique_app.services.fingerprinting import detect_shots, fingerprint_film
+from db import fingerprint_store as store
+from db.project import open_project
 from tests.fingerprint import material as m
 
 
@@ -73,3 +78,33 @@ def test_black_frames_do_not_count_as_bars() -> None:
     crop = detect_bars([black, picture, black])
     assert crop is not None and (crop.y, crop.height) == (10, 70)
     assert detect_bars([black]) is None
+
+
+def test_bars_found_on_the_way_give_the_crop_and_hashes_of_a_separate_search(
+    tmp_path: Path,
+) -> None:
+    """Few keyframes: the fingerprint pass finds the bars on the frames it decodes anyway,
+    and stores exactly what a separate bar search followed by a cropped pass gives."""
+    frames = m.footage([41, 42, 43], [150, 150, 150])  # past the 9 samples and two batches
+    films = {
+        "boxed": m.write_clip(
+            tmp_path / "boxed.mp4", [m.letterbox(f, 30) for f in frames], gop=250
+        ),
+        "plain": m.write_clip(tmp_path / "plain.mp4", frames, gop=250),
+    }
+    for name, film in films.items():
+        layout = read_layout(film)
+        assert decodes_from_start(layout)
+        crop = detect_film_bars(film, layout)
+        assert (crop is not None) == (name == "boxed")
+        separate = FrameHashes.joined(
+            [r.hashes for r in hash_film(film, layout, crop=crop, workers=1) if len(r)]
+        )
+        with open_project(tmp_path / f"{name}.critique") as project:
+            summary = fingerprint_film(project, film, workers=1)
+            stored = store.load_fingerprints(project.db, summary.film_id)
+        assert summary.crop == crop and summary.hashed == layout.frame_count
+        assert stored is not None and Crop.from_json(stored.crop) == crop
+        assert np.array_equal(stored.phash, separate.phash)
+        assert np.array_equal(stored.dhash, separate.dhash)
+        assert np.array_equal(stored.phash_mirror, separate.phash_mirror)
