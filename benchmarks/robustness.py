@@ -47,6 +47,8 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from benchmarks import _real_footage as real_footage  # noqa: E402
+from benchmarks import _signature_peer as signature_peer  # noqa: E402
 from critique_app.media.film_hashes import _concat, hash_film  # noqa: E402
 from critique_app.media.fingerprint import FrameHashes  # noqa: E402
 from critique_app.media.grey_frames import read_layout  # noqa: E402
@@ -225,6 +227,14 @@ def make_sources(count: int) -> list[Source]:
         if not path.exists():
             _write(path, ken_burns(img, n, k), crf=18)
         out.append(Source(f"photo:{name}", path))
+    footage, missing = real_footage.clips(real_footage.LIBRARY)
+    if missing:
+        print(f"{len(missing)} real clips not installed, left out: {', '.join(missing)}")
+    for clip in footage:
+        path = WORK / f"src-footage-{clip.name}.mp4"
+        if not path.exists():
+            _write(path, real_footage.library_pictures(clip, SRC_SIZE, RATE, n), crf=18)
+        out.append(Source(f"footage:{clip.name}", path))
     return out
 
 
@@ -425,11 +435,19 @@ class Passage:
     source_frames: list[int] = field(default_factory=list)  # the source frame each film frame shows
 
 
+_REAL_SHOTS: list[list[np.ndarray]] = []
+
+
 def unrelated(seed: int) -> Iterator[np.ndarray]:
-    """Endless unrelated footage: generated shots of 2-6 s, none of them a source."""
+    """Endless unrelated footage: generated shots of 2-6 s, none of them a source, and one
+    shot in three a real clip (benchmarks/_real_footage.py) when installed."""
+    if not _REAL_SHOTS:
+        _REAL_SHOTS.extend(s for s in real_footage.unrelated_shots(FILM_SIZE, RATE) if s)
     rng = np.random.default_rng(seed)
     k = 0
     while True:
+        if _REAL_SHOTS and k % 3 == 2:
+            yield from _REAL_SHOTS[(seed + k // 3) % len(_REAL_SHOTS)]
         n = int(rng.integers(2 * RATE, 6 * RATE))
         yield from fast_shot(
             100_000 + seed * 1000 + k,
@@ -830,6 +848,11 @@ def run(args: argparse.Namespace) -> int:
             ]
             pdq_curve[f"{ft}/{mt}"] = dict(zip(FAMILIES, rows, strict=True))
         result["pdq_baseline"] = {"curve": pdq_curve, "hash_seconds": round(pdq_seconds, 1)}
+    result["signature_peer"] = signature_peer.run(
+        films, [(s.name, s.path) for s in sources], FAMILIES, RATE,
+        lambda segs, passages: score(segs, passages, GAP_SECONDS * (len(sources) + 1)),
+    )  # fmt: skip
+    result["real_footage_margin"] = real_footage.margin(WORK, library, app_hashes, FILM_SIZE, RATE)
 
     if not args.no_speed:
         from benchmarks import fingerprint as fp_bench
@@ -871,6 +894,12 @@ def report(r: dict) -> None:
             f"{(b['recall'] if b else '-'):>14} {(b['false_segments'] if b else '-'):>6}  {ok}"
             f"  source error median {a['source_error_median']} p95 {a['source_error_p95']}"
         )
+    sig = r.get("signature_peer", {}).get("families")
+    if sig:
+        print(f"FFmpeg signature filter ({r['signature_peer']['seconds']} s), recall / false: "
+              + "  ".join(f"{x['recall']}/{x['false_segments']}" for x in sig.values()))  # fmt: skip
+    if "real_footage_margin" in r:
+        print(real_footage.describe(r["real_footage_margin"]))
     fph = sum(a["false_segments"] for a in app.values()) / (r["set"]["unrelated_minutes"] / 60)
     print(f"app false segments per hour of unrelated footage: {fph:.2f} (goal 0)")
     print("app threshold curve (frame/median: false segments, recall per family):")

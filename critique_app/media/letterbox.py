@@ -19,7 +19,9 @@ from critique_app.media.grey_frames import Crop, StreamLayout, open_video, read_
 DARK_MEAN = 24  # grey level (0-255, full range) a bar row stays under on average...
 DARK_MAX = 56  # ...and everywhere, allowing for compression ringing at the edge
 MIN_BAR = 0.01  # bars thinner than 1% of the side are encoder padding, not letterbox
-MIN_PICTURE = 0.4  # never crop to less than 40% of a side
+MIN_PICTURE = 0.3  # never crop to less than 30% of a side
+# (a 9:16 phone clip pillarboxed into 16:9 keeps 32% of the width: left uncropped, its bars
+# brought it within 4 bits of a dark library shot, issue 24)
 SAMPLE_WIDTH = 480  # bars are looked for on pictures reduced to about this width
 SAMPLES = 9  # frames spread over the film
 
