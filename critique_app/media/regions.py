@@ -30,6 +30,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from critique_app.media.fingerprint import GREY_SIZE, pool_to_32
+from critique_app.media.screen_in_frame import keystoned, rectify_to_32, run_screen
 
 SIDE = 64  # the grey frames' side
 RUN_FRAMES = 48  # a long shot is looked at in runs of this many frames
@@ -265,7 +266,11 @@ def frame_pictures(
         )
         if insets:
             found = run_inset(run)
-            if found is not None and not _same(found, box):
+            screen = run_screen(run)  # a screen filmed in the frame: keystone wins over a box
+            if screen is not None and (found is None or _same(found, box) or keystoned(screen)):
+                inset[a:b] = rectify_to_32(run, screen)
+                has[a:b] = True
+            elif found is not None and not _same(found, box):
                 inset[a:b] = crop_to_32(run, found)
                 has[a:b] = True
     return FramePictures(picture, inset, has, centre)

@@ -1,0 +1,268 @@
+"""A picture shown on a screen inside the frame: a phone filming a monitor, a TV in a room.
+
+The screen is a quadrilateral (keystone: the phone is rarely square to it), brighter or
+darker than the room, with moiré, another gamma and blur on top. It is found on the same
+64x64 grey frames the decode pass makes, once per run of frames (regions.run_bounds: a
+screen filmed by hand rarely moves within a shot, and a run is two seconds at most), on the
+run's median frame, where moving content averages out and the screen's border stays:
+
+- candidate outlines: contours of the median frame thresholded (Otsu: a lit screen in a dim
+  room, or the reverse) and of its edges (Canny), each simplified to 4 corners
+  (approxPolyDP);
+- plausible ones: convex, 15-90% of the frame, an aspect near 4:3..2.39 once rectified
+  (allowing for keystone), and a border that really is an edge in most frames of the run;
+- the best one is rectified (getPerspectiveTransform / warpPerspective) to the 32x32 picture
+  the hashes are taken from, like an inset: it is then searched like any inset.
+
+OpenCV on 64x64 pictures costs well under a millisecond per run; `SCREEN_COST` counts it.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from critique_app.media.fingerprint import pool_to_32
+
+SIDE = 64  # the grey frames' side
+UPSCALE = 4  # corners are found on the median frame scaled up, to a quarter of a pixel
+MIN_AREA, MAX_AREA = 0.15, 0.90  # share of the frame a screen covers
+# Width/height of the rectified screen, in display units of a 16:9 frame: 4:3 (1.33) to 2.39,
+# with room for the foreshortening a keystone leaves in the side lengths.
+MIN_ASPECT, MAX_ASPECT = 1.0, 3.0
+FRAME_ASPECT = 16 / 9  # the 64x64 grid is a frame shown 16:9
+EDGE_STEP = 6.0  # grey levels across the border, in the median frame, on average
+EDGE_SHARE = 0.6  # share of the run's frames whose border steps at least EDGE_STEP / 2
+MIN_SIDE = 8.0  # pixels of 64: a shorter side is a corner of the frame, not a screen
+
+
+@dataclass
+class ScreenCost:
+    """What looking for screens cost: runs looked at, screens found, seconds spent."""
+
+    runs: int = 0
+    found: int = 0
+    seconds: float = 0.0
+
+
+SCREEN_COST = ScreenCost()
+
+
+def run_screen(grey: NDArray[np.uint8]) -> NDArray[np.float32] | None:
+    """The 4 corners (x, y in pixels of 64; top-left, top-right, bottom-right, bottom-left)
+    of a screen shown in a run of 64x64 grey frames, or None."""
+    t0 = time.perf_counter()
+    try:
+        return _find(grey)
+    finally:
+        SCREEN_COST.runs += 1
+        SCREEN_COST.seconds += time.perf_counter() - t0
+
+
+def _find(grey: NDArray[np.uint8]) -> NDArray[np.float32] | None:
+    if len(grey) == 0:
+        return None
+    median = np.median(grey[:: max(1, len(grey) // 12)], axis=0).astype(np.uint8)
+    if float(median.std()) < 6.0:  # dark or flat: nothing to outline
+        return None
+    masks = _masks(_big(median)) + _masks(_big(_activity(grey)), dark=False)
+    best: tuple[float, NDArray[np.float32]] | None = None
+    for mask in masks:
+        contours, _ = cv2.findContours(mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
+        for c in contours:
+            if cv2.contourArea(c) < MIN_AREA * (SIDE * UPSCALE) ** 2 / 2:
+                continue  # cheaper than its hull (bites out of a screen leave more)
+            quad = _quad(np.asarray(c, np.int32))
+            if quad is None:
+                continue
+            score = _border_score(grey, median, quad)
+            if score is not None and (best is None or score > best[0]):
+                best = (score, quad)
+    if best is None:
+        return None
+    SCREEN_COST.found += 1
+    # the sides are placed on the run's mean: moving pictures blur there, the border does not
+    return _refined(grey.mean(axis=0), best[1])
+
+
+def _big(picture: NDArray[np.uint8]) -> NDArray[np.uint8]:
+    big = cv2.resize(picture, (SIDE * UPSCALE, SIDE * UPSCALE), interpolation=cv2.INTER_LINEAR)
+    return np.asarray(cv2.GaussianBlur(big, (5, 5), 0), np.uint8)
+
+
+def _activity(grey: NDArray[np.uint8]) -> NDArray[np.uint8]:
+    """How much each pixel changes over the run: a screen's moving pictures in a still room."""
+    frames = grey[:: max(1, len(grey) // 12)].astype(np.float32)
+    std = frames.std(axis=0)
+    return np.clip(std * (255 / max(float(std.max()), 1.0)), 0, 255).astype(np.uint8)
+
+
+def _masks(big: NDArray[np.uint8], dark: bool = True) -> list[NDArray[np.uint8]]:
+    """Regions that may be a screen: above (or below) Otsu's level and a lower one, holes
+    left by the picture's own dark or still parts closed; and the picture's edges."""
+    level, _ = cv2.threshold(big, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    out: list[NDArray[np.uint8]] = []
+    close = np.ones((2 * UPSCALE + 1, 2 * UPSCALE + 1), np.uint8)
+    for t in (level, 0.6 * level):
+        _, raw = cv2.threshold(big, t, 255, cv2.THRESH_BINARY)
+        mask = np.asarray(cv2.morphologyEx(raw, cv2.MORPH_CLOSE, close), np.uint8)
+        out += [mask, (255 - mask).astype(np.uint8)] if dark else [mask]
+    if dark:
+        edges = cv2.dilate(cv2.Canny(big, 30, 90), np.ones((3, 3), np.uint8))
+        out.append(np.asarray(edges, np.uint8))
+    return out
+
+
+def _quad(contour: NDArray[np.int32]) -> NDArray[np.float32] | None:
+    """The contour as 4 ordered corners in pixels of 64, when it could be a screen."""
+    # The hull: dark parts of the picture at the screen's edge bite into a bright region.
+    hull = cv2.convexHull(contour)
+    area = cv2.contourArea(hull) / (UPSCALE * UPSCALE)
+    if not MIN_AREA * SIDE * SIDE <= area <= MAX_AREA * SIDE * SIDE:
+        return None
+    perimeter = cv2.arcLength(hull, True)
+    for share in (0.02, 0.04, 0.06, 0.09):  # rounded corners and blur need a looser fit
+        approx = cv2.approxPolyDP(hull, share * perimeter, True)
+        if len(approx) <= 4:
+            break
+    if len(approx) != 4 or cv2.contourArea(approx) < 0.9 * cv2.contourArea(hull):
+        return None
+    # contour points lie on the region's outer pixels: the border is half a pixel out
+    pts = _ordered((np.asarray(approx, np.float32).reshape(4, 2) / UPSCALE).astype(np.float32))
+    centre = pts.mean(axis=0)
+    out = pts + 0.5 * np.sign(pts - centre) / UPSCALE
+    sides = np.linalg.norm(out - np.roll(out, -1, axis=0), axis=1)
+    if sides.min() < MIN_SIDE:
+        return None
+    scale = np.array([FRAME_ASPECT, 1.0], np.float32)
+    shown = out * scale
+    width = float(np.linalg.norm(shown[1] - shown[0]) + np.linalg.norm(shown[2] - shown[3]))
+    height = float(np.linalg.norm(shown[3] - shown[0]) + np.linalg.norm(shown[2] - shown[1]))
+    if not MIN_ASPECT <= width / max(height, 1e-6) <= MAX_ASPECT:
+        return None
+    if _fills_frame(out):
+        return None
+    return out.astype(np.float32)
+
+
+def _sample(picture: NDArray[np.float32], pts: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Bilinear samples of a picture at (x, y) points (pixel centres at whole numbers)."""
+    x = np.clip(pts[..., 0], 0, SIDE - 1.001)
+    y = np.clip(pts[..., 1], 0, SIDE - 1.001)
+    x0, y0 = np.floor(x).astype(int), np.floor(y).astype(int)
+    fx, fy = x - x0, y - y0
+    p = picture
+    top = p[y0, x0] * (1 - fx) + p[y0, x0 + 1] * fx
+    bottom = p[y0 + 1, x0] * (1 - fx) + p[y0 + 1, x0 + 1] * fx
+    return top * (1 - fy) + bottom * fy
+
+
+def _refined(mean: NDArray[np.floating], quad: NDArray[np.float32]) -> NDArray[np.float32]:
+    """Each side moved onto the strongest step across it (within 2 pixels), to a tenth of a
+    pixel, and the corners where the sides meet: thresholds and blur leave a corner a pixel
+    or two off, which a 30-pixel screen's hash does not forgive."""
+    g = mean.astype(np.float32)
+    corners = quad.astype(np.float64) - 0.5  # boundaries -> pixel-centre coordinates
+    offsets = np.arange(-2.0, 2.01, 0.25)
+    lines = []
+    for k in range(4):
+        a, b = corners[k], corners[(k + 1) % 4]
+        along = b - a
+        normal = np.array([-along[1], along[0]]) / max(float(np.linalg.norm(along)), 1e-6)
+        t = np.linspace(0.15, 0.85, 15)[:, None]
+        base = a[None] + along[None] * t  # 15 points on the side
+        pts = base[:, None, :] + offsets[None, :, None] * normal[None, None, :]
+        profile = _sample(g, pts)  # 15 x len(offsets)
+        step = np.abs(np.diff(profile, axis=1))
+        j = step.argmax(axis=1)
+        moved = base + ((offsets[j] + offsets[j + 1]) / 2)[:, None] * normal[None]
+        strong = step.max(axis=1) >= np.median(step.max(axis=1)) * 0.5
+        vx, vy, x0, y0 = cv2.fitLine(
+            moved[strong].astype(np.float32), cv2.DIST_HUBER, 0, 0.01, 0.01
+        )
+        lines.append((np.array([x0[0], y0[0]]), np.array([vx[0], vy[0]])))
+    out = []
+    for k in range(4):  # corner k lies on side k-1 and side k
+        (p1, d1), (p2, d2) = lines[k - 1], lines[k]
+        m = np.array([d1, -d2]).T
+        if abs(np.linalg.det(m)) < 1e-6:
+            return quad
+        s_ = np.linalg.solve(m, p2 - p1)
+        out.append(p1 + s_[0] * d1)
+    refined = np.array(out) + 0.5
+    if np.abs(refined - quad).max() > 3:  # the sides wandered off: keep the first guess
+        return quad
+    return refined.astype(np.float32)
+
+
+def _ordered(pts: NDArray[np.float32]) -> NDArray[np.float32]:
+    """Top-left, top-right, bottom-right, bottom-left."""
+    s, d = pts.sum(axis=1), pts[:, 0] - pts[:, 1]
+    return np.array(
+        [pts[np.argmin(s)], pts[np.argmax(d)], pts[np.argmax(s)], pts[np.argmin(d)]], np.float32
+    )
+
+
+def _fills_frame(quad: NDArray[np.float32], slack: float = 2.0) -> bool:
+    """A quad hugging the frame's own edges is the frame (or its bars), not a screen."""
+    near = (quad <= slack) | (quad >= SIDE - slack)
+    return bool(near.all(axis=1).sum() >= 3)
+
+
+def _border_score(
+    grey: NDArray[np.uint8], median: NDArray[np.uint8], quad: NDArray[np.float32]
+) -> float | None:
+    """How strongly the quad's border is an edge: the mean step across it in the median
+    frame, when most frames of the run step there too; None when it is no border."""
+    centre = quad.mean(axis=0)
+    inner = centre + (quad - centre) * 0.88
+    outer = centre + (quad - centre) * 1.10
+    ti = np.linspace(0, 1, 12, endpoint=False)
+    inside, outside = [], []
+    for k in range(4):
+        a_i, b_i = inner[k], inner[(k + 1) % 4]
+        a_o, b_o = outer[k], outer[(k + 1) % 4]
+        inside.append(a_i[None] + (b_i - a_i)[None] * ti[:, None])
+        outside.append(a_o[None] + (b_o - a_o)[None] * ti[:, None])
+    pin, pout = np.concatenate(inside), np.concatenate(outside)
+    ok = (pout >= 0).all(axis=1) & (pout <= SIDE - 1).all(axis=1)
+    if ok.mean() < 0.5:
+        return None
+    pin, pout = pin[ok], pout[ok]
+    xi, yi = np.rint(pin).astype(int).T
+    xo, yo = np.rint(pout).astype(int).T
+    step = np.abs(median[yi, xi].astype(np.float32) - median[yo, xo].astype(np.float32))
+    if float(step.mean()) < EDGE_STEP:
+        return None
+    frames = grey[:: max(1, len(grey) // 8)].astype(np.float32)
+    each = np.abs(frames[:, yi, xi] - frames[:, yo, xo]).mean(axis=1)
+    if float(np.mean(each >= EDGE_STEP / 2)) < EDGE_SHARE:
+        return None
+    return float(step.mean()) * float(cv2.contourArea(quad.reshape(-1, 1, 2))) ** 0.5
+
+
+def keystoned(quad: NDArray[np.float32], tolerance: float = 1.0) -> bool:
+    """Whether a screen's corners stray from an upright rectangle by more than `tolerance`
+    pixels of 64 (a rectangle is found more precisely by regions.run_inset)."""
+    x0, x1 = (quad[0, 0] + quad[3, 0]) / 2, (quad[1, 0] + quad[2, 0]) / 2
+    y0, y1 = (quad[0, 1] + quad[1, 1]) / 2, (quad[2, 1] + quad[3, 1]) / 2
+    box = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32)
+    return bool(np.abs(quad - box).max() > tolerance)
+
+
+def rectify_to_32(grey: NDArray[np.uint8], quad: NDArray[np.float32]) -> NDArray[np.uint8]:
+    """N x 64 x 64 frames -> N x 32 x 32 pictures of what the screen shows, made square
+    again: warped to 64x64 (linear), then pooled like a whole frame."""
+    dst = np.array([[0, 0], [SIDE, 0], [SIDE, SIDE], [0, SIDE]], np.float32) - 0.5
+    src = quad - 0.5  # corners are pixel boundaries; OpenCV maps pixel centres
+    m = cv2.getPerspectiveTransform(src.astype(np.float32), dst)
+    out = np.empty((len(grey), SIDE, SIDE), np.uint8)
+    for i, g in enumerate(grey):
+        out[i] = cv2.warpPerspective(
+            g, m, (SIDE, SIDE), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+        )
+    return pool_to_32(out)

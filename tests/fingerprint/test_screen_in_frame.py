@@ -1,0 +1,139 @@
+"""A phone filming a monitor: the library picture shown on a screen inside the frame (keystone,
+gamma, noise, a dim room around it) is found with the right item and frames; a screen showing
+other footage raises nothing. The copies are made by FFmpeg itself (perspective, overlay, eq,
+noise), decoded and hashed by the app's own fingerprinting."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import av
+import cv2
+import numpy as np
+import pytest
+
+from critique_app.media.screen_in_frame import rectify_to_32, run_screen
+from critique_app.provenance.matching import ReferenceItem, ReferenceLibrary
+from critique_app.provenance.reference_library import hash_reference
+from tests.fingerprint import material as m
+from tests.fingerprint.test_robustness import match_file
+
+SIZE = (320, 180)
+N = 96  # source frames (4 s at 24 fps)
+HEAD, TAIL = 36, 24  # unrelated frames around the passage
+# Where the screen's corners land in the copy (top-left, top-right, bottom-left,
+# bottom-right, as FFmpeg's perspective filter takes them): a phone held off-axis.
+CORNERS = ((70, 34), (262, 22), (78, 150), (268, 158))
+BEZEL = 4  # the monitor's dark frame, in pixels of the picture before the perspective
+PAD = 6  # a transparent margin round it: what the perspective filter samples outside
+
+pytestmark = pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="needs the ffmpeg tool")
+
+
+def _film_monitor(screen: Path, room: Path, out: Path) -> Path:
+    """`screen` shown on a monitor with a dark bezel, filmed off-axis in a dim room, at
+    another gamma, with sensor noise."""
+    pad = PAD
+    w, h = SIZE[0] + 2 * pad, SIZE[1] + 2 * pad
+    coords = ":".join(f"x{k}={x + pad}:y{k}={y + pad}" for k, (x, y) in enumerate(CORNERS))
+    graph = (
+        f"[0:v]scale={SIZE[0]}:{SIZE[1]},eq=brightness=-0.3:contrast=0.7[room];"
+        f"[1:v]scale={SIZE[0] - 2 * BEZEL}:{SIZE[1] - 2 * BEZEL},format=yuva444p,"
+        f"pad={SIZE[0]}:{SIZE[1]}:{BEZEL}:{BEZEL}:color=0x141414,"
+        f"pad={w}:{h}:{pad}:{pad}:color=black@0,"
+        f"perspective={coords}:sense=destination[shown];"
+        f"[room][shown]overlay=-{pad}:-{pad}:shortest=1,"
+        "eq=gamma=1.35,noise=alls=10:allf=t,format=yuv420p"
+    )
+    subprocess.run(
+        [
+            "ffmpeg",
+            *["-v", "error", "-y", "-loop", "1", "-framerate", "24", "-i"],
+            str(room),
+            "-i",
+            str(screen),
+            "-filter_complex",
+            graph,
+            *["-c:v", "libx264", "-crf", "23", "-preset", "veryfast"],
+            str(out),
+        ],
+        check=True,
+    )
+    return out
+
+
+def _between_footage(passage: Path, out: Path, seed: int) -> Path:
+    """The filmed passage between shots of unrelated footage, as an edit would place it."""
+    with av.open(str(passage)) as container:
+        shown = [f.to_ndarray(format="rgb24") for f in container.decode(video=0)]
+    head = m.shot(seed, HEAD, SIZE)
+    tail = m.shot(seed + 1, TAIL, SIZE)
+    return m.write_clip(out, [*head, *shown, *tail])
+
+
+@dataclass
+class Monitor:
+    library: ReferenceLibrary
+    copy: Path  # the library item filmed on a monitor, frames HEAD..HEAD+N-1
+    other: Path  # a monitor showing unrelated footage
+
+
+@pytest.fixture(scope="module")
+def monitor(tmp_path_factory: pytest.TempPathFactory) -> Monitor:
+    folder = tmp_path_factory.mktemp("monitor")
+    # two brisk shots: slow pans hold one picture for frames, which no copy can place
+    shots = [list(m.shot_frames(seed, N // 2, (384, 216), speed=3.0)) for seed in (900, 901)]
+    source = m.write_clip(folder / "source.mp4", [*shots[0], *shots[1]], crf=16)
+    ref = hash_reference(source)
+    library = ReferenceLibrary([ReferenceItem(1, "source", ref.hashes, ref.rate, ref.variants)])
+    room = m.write_still(folder / "room.png", m.shot(910, 1, SIZE)[0])
+    filmed = _film_monitor(source, room, folder / "filmed.mp4")
+    unrelated = m.write_clip(folder / "unrelated.mp4", m.footage([920, 921], [48, 48], SIZE))
+    filmed_other = _film_monitor(unrelated, room, folder / "filmed-other.mp4")
+    return Monitor(
+        library,
+        _between_footage(filmed, folder / "copy.mp4", 930),
+        _between_footage(filmed_other, folder / "other.mp4", 940),
+    )
+
+
+def test_a_monitor_filmed_off_axis_is_found_with_its_frames(monitor: Monitor) -> None:
+    segments = match_file(monitor.copy, monitor.library)
+    assert [s.item_id for s in segments] == [1], segments
+    (seg,) = segments
+    assert seg.variant == "inset", seg  # found through the screen's rectified picture
+    assert abs(seg.start - HEAD) <= 3 and abs(seg.end - (HEAD + N - 1)) <= 3, seg
+    # the copy shows source frame k at film frame HEAD + k
+    assert abs(seg.item_start - (seg.start - HEAD)) <= 3, seg
+    assert abs(seg.item_end - (seg.end - HEAD)) <= 3, seg
+
+
+def test_a_monitor_showing_other_footage_raises_nothing(monitor: Monitor) -> None:
+    assert match_file(monitor.other, monitor.library) == []
+
+
+def test_the_screen_is_outlined_where_ffmpeg_put_it(monitor: Monitor) -> None:
+    with av.open(str(monitor.copy)) as container:
+        grey = [
+            f.reformat(64, 64, "gray").to_ndarray()
+            for k, f in enumerate(container.decode(video=0))
+            if HEAD <= k < HEAD + 48
+        ]
+    quad = run_screen(np.stack(grey))
+    assert quad is not None
+    # Where FFmpeg put the picture's corners: the padded input (transparent margin, bezel)
+    # goes to CORNERS, and the overlay shifts it back by the margin.
+    w, h = SIZE[0] + 2 * PAD, SIZE[1] + 2 * PAD
+    tl, tr, bl, br = ((x + PAD, y + PAD) for x, y in CORNERS)
+    to_copy = cv2.getPerspectiveTransform(
+        np.float32([[0, 0], [w, 0], [w, h], [0, h]]), np.float32([tl, tr, br, bl])
+    )
+    b0, b1x, b1y = PAD + BEZEL, PAD + SIZE[0] - BEZEL, PAD + SIZE[1] - BEZEL
+    picture = np.float32([[[b0, b0], [b1x, b0], [b1x, b1y], [b0, b1y]]])
+    shown = cv2.perspectiveTransform(picture, to_copy)[0] - PAD
+    expected_64 = shown * np.array([64 / SIZE[0], 64 / SIZE[1]], np.float32)
+    assert np.abs(quad - expected_64).max() <= 1.0, (quad, expected_64)
+    assert rectify_to_32(np.stack(grey), quad).shape == (48, 32, 32)
