@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from exporters.markup import from_cue, to_markdown, voices
 from exporters.markup.markdown_text import words_to_markdown
-from exporters.subtitles import cue_value
+from exporters.subtitles import any_cue_times, cue_times, cue_value, srt_seconds, vtt_seconds
 
 SUBTITLES = Path(__file__).resolve().parents[1] / "foreign" / "subtitles"
 # Markdown's signs, spaces and line breaks around words, and now and then markup.
@@ -71,3 +71,22 @@ def test_every_real_cue_gives_the_value_the_full_way_gives() -> None:
     assert len(plain) > 30  # the short way is taken, not only the tree's
     for text, vtt in texts:
         assert cue_value(text, vtt) == full_way(text, vtt), text
+
+
+digits = st.text(alphabet="0123456789", min_size=1, max_size=3)
+stamps = st.one_of(
+    st.builds("{}:{}:{}.{}".format, digits, digits, digits, digits),
+    st.builds("{}:{}.{}".format, digits, digits, digits),
+    st.builds("{}:{}:{},{}".format, digits, digits, digits, digits),
+)
+spaces = st.sampled_from(["", " ", "\t", "  ", " \t"])
+
+
+@given(spaces, stamps, st.sampled_from([" --> ", "\t-->\t", " -->", "-->", " ->  "]), stamps)
+def test_usual_timing_lines_give_the_times_the_general_way_gives(
+    lead: str, start: str, arrow: str, end: str
+) -> None:
+    for extra in ("", " align:start", "x", "\t line:0%  ", " -->"):
+        line = f"{lead}{start}{arrow}{end}{extra}"
+        for seconds in (vtt_seconds, srt_seconds):
+            assert cue_times(line, seconds) == any_cue_times(line, seconds), line
