@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exporters.markup import from_cue, to_markdown, voices
@@ -34,12 +34,14 @@ words = st.text(alphabet=SIGNS + " \t\n", max_size=40)
 cues = st.lists(st.one_of(words, st.sampled_from(MARKUP)), max_size=6).map("".join)
 
 
+@settings(deadline=None)  # a busy machine is slow now and then
 @given(words)
 def test_words_give_the_value_the_tree_gives(text: str) -> None:
     assert words_to_markdown(text) == to_markdown((text,))
     assert cue_value(text) == full_way(text, True)
 
 
+@settings(deadline=None)  # a busy machine is slow now and then
 @given(cues, st.booleans())
 def test_any_cue_gives_the_value_the_full_way_gives(text: str, vtt: bool) -> None:
     assert cue_value(text, vtt) == full_way(text, vtt)
@@ -82,6 +84,7 @@ stamps = st.one_of(
 spaces = st.sampled_from(["", " ", "\t", "  ", " \t"])
 
 
+@settings(deadline=None)  # a busy machine is slow now and then
 @given(spaces, stamps, st.sampled_from([" --> ", "\t-->\t", " -->", "-->", " ->  "]), stamps)
 def test_usual_timing_lines_give_the_times_the_general_way_gives(
     lead: str, start: str, arrow: str, end: str
