@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Iterator
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +16,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from critique_app.errors import Cancelled
+from critique_app.progress import Progress
+from critique_app.services.import_annotations import BATCH, import_file, open_file
+from db.project import Project, open_project
 from exporters import w3c, w3c_stream
 
 FOREIGN = Path(__file__).resolve().parents[1] / "foreign"
@@ -146,3 +152,52 @@ def test_a_broken_collection_is_named_with_its_line(tmp_path: Path) -> None:
     stream = w3c_stream.stream(path)
     with pytest.raises(Exception, match="broken.json is not readable JSON .line 1"):
         list(stream.entries)
+
+
+def _collection(path: Path, count: int) -> Path:
+    page = {"type": "AnnotationPage", "items": [_annotation(n) for n in range(count)]}
+    path.write_text(json.dumps({"type": "AnnotationCollection", "first": page}), "utf-8")
+    return path
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Iterator[Project]:
+    with open_project(tmp_path / "p.critique") as opened:
+        opened.repo.add_film(
+            "/film.mp4", sha256="e" * 64, size=1, rate=Fraction(25), frame_count=10**6
+        )
+        yield opened
+
+
+def test_a_large_collection_is_stored_in_batches_with_progress(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    count = BATCH * 2 + 7
+    path = _collection(tmp_path / "big.json", count)
+    found = open_file(path)
+    assert next(found.entries).annotation.value == "remark 0"
+    assert found.position() < found.size  # one annotation decoded, not the collection
+    batches: list[int] = []
+    insert = project.repo.insert_annotations
+    monkeypatch.setattr(
+        project.repo, "insert_annotations", lambda a: (batches.append(len(a)), insert(a))[1]
+    )
+    seen: list[int] = []
+    summary = import_file(project, path, progress=Progress(lambda d, t, m: seen.append(d)))
+    assert summary.added == count and batches == [BATCH, BATCH, 7]
+    assert len(set(seen)) >= 3 and seen == sorted(seen)
+
+
+def test_a_cancel_while_a_collection_is_read_leaves_the_project_as_it_was(
+    project: Project, tmp_path: Path
+) -> None:
+    path = _collection(tmp_path / "big.json", BATCH * 2 + 7)
+
+    def report(done: int, total: int, _message: str) -> None:
+        if 0 < done < total:
+            progress.cancel()
+
+    progress = Progress(report)
+    with pytest.raises(Cancelled):
+        import_file(project, path, progress=progress)
+    assert project.repo.annotations() == []
