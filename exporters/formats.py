@@ -119,6 +119,7 @@ FORMATS: tuple[Format, ...] = (
         N_("W3C Web Annotation JSON-LD (media fragments)"),
         writer="w3c:write",
         reader="w3c:read",
+        streamer="w3c_stream:stream",
         sniffer=sniffing.web_annotation,
         round_trip_keeps_everything=True,
         on_import=Kept(

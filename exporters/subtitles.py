@@ -18,7 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from critique_app.domain.annotation_record import from_record, to_record
-from critique_app.domain.model import Annotation, FrameRange, now_iso
+from critique_app.domain.model import (
+    Annotation,
+    FrameRange,
+    normalise_tags,
+    now_iso,
+    trusted,
+)
 from critique_app.errors import UserError
 from critique_app.i18n import _
 from exporters import markup
@@ -152,7 +158,7 @@ SETTINGS_TAG = "vtt-settings:"
 VOICE_TAG = "voice:"
 
 
-def _vtt_seconds(text: str) -> Fraction | None:
+def vtt_seconds(text: str) -> Fraction | None:
     match = _VTT_TIME.fullmatch(text)
     if not match:
         return None
@@ -161,10 +167,10 @@ def _vtt_seconds(text: str) -> Fraction | None:
     return Fraction(((int(h or 0) * 60 + int(m)) * 60 + int(s)) * 1000 + int(ms), 1000)
 
 
-def _srt_seconds(text: str) -> Fraction | None:
+def srt_seconds(text: str) -> Fraction | None:
     match = _SRT_TIME.fullmatch(text)
     if not match:
-        return _vtt_seconds(text)
+        return vtt_seconds(text)
     h, m, s, ms = match.groups()
     return Fraction(int(h) * 3600 + int(m) * 60 + int(s)) + Fraction(int(ms.ljust(3, "0")), 1000)
 
@@ -187,12 +193,15 @@ def cue_value(text: str, vtt: bool = True) -> tuple[str, list[str]]:
     Markdown, other tags kept); a voice that speaks the whole cue is named in the annotation's
     tags instead. Entities are decoded; '<' and '&' that are not tags stay literal; ASS
     override tags other than {\\i1}, {\\b1}, {\\u1}, {\\s1} ({\\an8}) are dropped."""
+    if "<" not in text and "&" not in text and "{" not in text:
+        return markup.words_to_markdown(text), []  # most cues: words only, no tree
     tree = markup.from_cue(text, vtt)
     names = markup.voices(tree)
     whole = tree[0] if len(tree) == 1 and isinstance(tree[0], markup.Span) else None
     if whole is not None and whole.tag == "v" and whole.attrs.startswith(" "):
         tree = whole.children  # one voice for the whole cue, without classes: a tag, as before
-    return markup.to_markdown(tree), names
+        return markup.to_markdown(tree), names
+    return markup.tidy_to_markdown(tree), names  # from_cue's tree is tidy already
 
 
 class _Lines:
@@ -232,7 +241,7 @@ def _collect_vtt(lines: _Lines, info: ImportedFile) -> Iterator[tuple[str, objec
             if "-->" in line:
                 if count == 1 or (count == 2 and cue is None and not bad):
                     lines.take()
-                    parsed = _timing(line, _vtt_seconds)
+                    parsed = cue_times(line, vtt_seconds)
                     if parsed is None:
                         bad = True
                         info.skip(_("bad cue timing '{line}'").format(line=line.strip()[:40]))
@@ -259,9 +268,32 @@ def _collect_vtt(lines: _Lines, info: ImportedFile) -> Iterator[tuple[str, objec
             )
 
 
-def _timing(
+# A whole timing line in the usual form, matched once for both times (half a million cues):
+# what _TIMING and _VTT_TIME give for it; anything else goes the general way.
+_USUAL_TIMING = re.compile(
+    r"\s*(?:(\d{2,}):)?([0-5]\d):([0-5]\d)\.(\d{3})[ \t]+-->[ \t]+"
+    r"(?:(\d{2,}):)?([0-5]\d):([0-5]\d)\.(\d{3})(?!\S)(.*)"
+)
+
+
+def cue_times(
     line: str, seconds: Callable[[str], Fraction | None]
 ) -> tuple[Fraction, Fraction, str] | None:
+    usual = _USUAL_TIMING.fullmatch(line)
+    if usual is not None:
+        h, m, s, ms, h2, m2, s2, ms2, rest = usual.groups()
+        start = ((int(h or 0) * 60 + int(m)) * 60 + int(s)) * 1000 + int(ms)
+        end = ((int(h2 or 0) * 60 + int(m2)) * 60 + int(s2)) * 1000 + int(ms2)
+        if end < start:
+            return None
+        return Fraction(start, 1000), Fraction(end, 1000), rest.strip()
+    return any_cue_times(line, seconds)
+
+
+def any_cue_times(
+    line: str, seconds: Callable[[str], Fraction | None]
+) -> tuple[Fraction, Fraction, str] | None:
+    """A timing line's times and settings, the times read by `seconds` (None: no timing)."""
     match = _TIMING.match(line)
     if not match:
         return None
@@ -304,7 +336,7 @@ def _collect_srt(lines_read: _Lines, info: ImportedFile) -> Iterator[tuple[str, 
                 elif buffer:
                     info.skip(_("text without a timing line: '{line}'").format(line=buffer[0][:40]))
                 buffer = []
-                parsed = _timing(line, _srt_seconds)
+                parsed = cue_times(line, srt_seconds)
                 if parsed is None:
                     info.skip(_("bad cue timing '{line}'").format(line=line.strip()[:40]))
                     cue = None
@@ -364,7 +396,8 @@ def _entries(
     film: dict[str, str] = {}
     pending: dict[str, Any] | None = None
     number = 0
-    now = now_iso()  # one import, one moment (to the second, as stored)
+    # one import, one moment (to the second, as stored), one tier, one film name
+    same = _SameForAll(now_iso(), imported_tier("subtitles"), (path.stem,), info)
     for kind, item in items:
         if kind == "note":
             assert isinstance(item, str)
@@ -378,7 +411,7 @@ def _entries(
             continue
         assert isinstance(item, Cue)
         try:
-            entry = _imported(pending, item, film, path, number, is_vtt, info, now)
+            entry = _imported(pending, item, film, path, number, is_vtt, same)
         except (KeyError, ValueError, TypeError) as err:
             raise UserError(
                 _("{name}: a Critique record cannot be read ({reason}).").format(
@@ -401,16 +434,26 @@ def read(path: Path, rate: Fraction | None = None, encoding: str | None = None) 
     return ImportedList(found.info)
 
 
+@dataclass(frozen=True)
+class _SameForAll:
+    """What every cue of one file shares: worked out once, not half a million times."""
+
+    now: str
+    tier: str
+    film_names: tuple[str, ...]
+    info: ImportedFile | None
+
+
 def _imported(
     meta: dict[str, Any] | None,
     cue: Cue,
     film: dict[str, str],
     path: Path,
     number: int,
-    vtt: bool = True,
-    info: ImportedFile | None = None,
-    now: str | None = None,
+    vtt: bool,
+    same: _SameForAll,
 ) -> Imported:
+    info = same.info
     if meta is not None:
         m = meta
         annotation = from_record(m)
@@ -433,28 +476,33 @@ def _imported(
         tags.append(SETTINGS_TAG + cue.settings)
     # A stable uuid from the file and the cue: importing the same file twice adds nothing.
     key = f"{path.name}|{number}|{cue.ident}|{cue.start}|{cue.end}|"
-    annotation = Annotation(
+    # Built without the dataclasses' checks: every field here is valid by construction (the
+    # default status and confidence, tags put in their one form).
+    annotation = trusted(
+        Annotation,
         id=None,
         uuid=cue_uuid(key, cue.text),
         film_id=0,
         tier_id=0,
-        range=FrameRange(0, 0),
-        tags=tuple(tags),
+        range=_NOWHERE,
+        tags=tuple(tags) if len(tags) < 2 else normalise_tags(tags),  # one tag: stripped
         value=value,
-        created_at=now or now_iso(),
-        modified_at=now or now_iso(),
+        created_at=same.now,
+        modified_at=same.now,
     )
-    return Imported(
-        annotation,
-        imported_tier("subtitles"),
-        film.get("sha256"),
-        film.get("title"),
+    return trusted(
+        Imported,
+        annotation=annotation,
+        tier=same.tier,
+        film_sha256=film.get("sha256"),
+        film_title=film.get("title"),
         seconds=(cue.start, cue.end),
-        film_names=(path.stem,),
+        film_names=same.film_names,
         source=info,
     )
 
 
+_NOWHERE = FrameRange(0, 0)  # a cue's range until the import sets its frames from its times
 _NAMESPACE = uuid_module.UUID("0d7f6a52-3e1b-4a57-8f0e-52b9f1c1e7a4")
 
 

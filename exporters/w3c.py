@@ -7,9 +7,11 @@ understand the standard part.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import uuid as uuid_module
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -455,38 +457,53 @@ def _resolve_references(
         if id(entry) not in seen:  # a page reached twice (as an item and as "next")
             seen.add(id(entry))
             out.append((entry, canvas))
-    if missing:
-        shown = ", ".join(missing[:5]) + (
-            _(" and {count} more").format(count=len(missing) - 5) if len(missing) > 5 else ""
-        )
-        info.notes.append(
-            ngettext(
-                "{count} reference to an annotation not written in the file left out: {shown}",
-                "{count} references to annotations not written in the file left out: {shown}",
-                len(missing),
-            ).format(count=len(missing), shown=shown)
-        )
+    left_out(missing, info)
     return out
 
 
-def read(path: Path, encoding: str | None = None) -> ImportedList:
-    """Web Annotations from W3C JSON-LD (Annotation, AnnotationCollection with its pages) or
-    IIIF Presentation 3 (AnnotationPage, Manifest with AV canvases); any id."""
+def left_out(missing: list[str], info: ImportedFile) -> None:
+    """References to annotations the file does not write, named in the file's notes."""
+    if not missing:
+        return
+    shown = ", ".join(missing[:5]) + (
+        _(" and {count} more").format(count=len(missing) - 5) if len(missing) > 5 else ""
+    )
+    info.notes.append(
+        ngettext(
+            "{count} reference to an annotation not written in the file left out: {shown}",
+            "{count} references to annotations not written in the file left out: {shown}",
+            len(missing),
+        ).format(count=len(missing), shown=shown)
+    )
+
+
+def text_of(path: Path, encoding: str | None) -> tuple[str, str]:
+    """The file's text and the encoding it was read as, or one sentence why it cannot be."""
     try:
         raw = path.read_bytes()
     except OSError as err:
         raise UserError(
             _("{name} cannot be read ({reason}).").format(name=path.name, reason=err.strerror)
         ) from None
-    text, used = decode(raw, path.name, encoding)
+    return decode(raw, path.name, encoding)
+
+
+def not_json(path: Path, err: json.JSONDecodeError) -> UserError:
+    return UserError(
+        _("{name} is not readable JSON (line {line}, column {column}: {reason}).").format(
+            name=path.name, line=err.lineno, column=err.colno, reason=err.msg.lower()
+        )
+    )
+
+
+def read(path: Path, encoding: str | None = None) -> ImportedList:
+    """Web Annotations from W3C JSON-LD (Annotation, AnnotationCollection with its pages) or
+    IIIF Presentation 3 (AnnotationPage, Manifest with AV canvases); any id."""
+    text, used = text_of(path, encoding)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as err:
-        raise UserError(
-            _("{name} is not readable JSON (line {line}, column {column}: {reason}).").format(
-                name=path.name, line=err.lineno, column=err.colno, reason=err.msg.lower()
-            )
-        ) from None
+        raise not_json(path, err) from None
     found: list[tuple[dict[str, Any], _Canvas]] = []
     canvases: dict[str, _Canvas] = {}
     _walk(data, _Canvas(), canvases, found)
@@ -498,10 +515,26 @@ def read(path: Path, encoding: str | None = None) -> ImportedList:
                 "AnnotationCollection, AnnotationPage or Manifest inside)."
             ).format(name=path.name)
         )
-    info = ImportedFile(
+    info = read_info(used)
+    for one in imported_from(_resolve_references(data, found, info), canvases, path, info):
+        info.entries.append(one)
+    return ImportedList(info)
+
+
+def read_info(used: str) -> ImportedFile:
+    return ImportedFile(
         [], skipped_what="annotations", notes=[_("read as {used}").format(used=_(used))]
     )
-    found = _resolve_references(data, found, info)
+
+
+def imported_from(
+    found: Iterable[tuple[dict[str, Any], _Canvas]],
+    canvases: dict[str, _Canvas],
+    path: Path,
+    info: ImportedFile,
+) -> Iterator[Imported]:
+    """The file's annotations as entries, in order (the n-th one's uuid, when it has no id,
+    comes from its place); what cannot be used is counted in `info` as it comes."""
     bookmarks = 0
     for n, (entry, canvas) in enumerate(found):
         if str(entry.get("id", "")).startswith("urn:critique:item:"):
@@ -520,7 +553,7 @@ def read(path: Path, encoding: str | None = None) -> ImportedList:
                 )
             )
             continue
-        info.add(one)
+        yield dataclasses.replace(one, source=info)
     if bookmarks:
         info.notes.append(
             ngettext(
@@ -529,7 +562,6 @@ def read(path: Path, encoding: str | None = None) -> ImportedList:
                 bookmarks,
             ).format(count=bookmarks)
         )
-    return ImportedList(info)
 
 
 def _one(

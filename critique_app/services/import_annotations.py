@@ -600,6 +600,7 @@ def import_entries(
                     continue
                 batch.add(annotation)
         if info is not None:  # what the reader skipped is known once it has read everything
+            summary.notes += info.notes[len(summary.notes) :]  # and what it said at the end
             summary.skipped += info.skipped
             summary.skipped_what = info.skipped_what
             summary.skipped_examples = (list(info.skipped_examples) + summary.skipped_examples)[:3]

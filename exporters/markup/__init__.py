@@ -9,7 +9,12 @@ reader and writer goes through this one tree, so any nesting that comes in goes 
 
 from exporters.markup.cues import from_cue, to_cue
 from exporters.markup.html_bodies import from_html
-from exporters.markup.markdown_text import from_markdown, to_markdown
+from exporters.markup.markdown_text import (
+    from_markdown,
+    tidy_to_markdown,
+    to_markdown,
+    words_to_markdown,
+)
 from exporters.markup.tree import MAX_DEPTH, Markup, Node, Span, plain, tidy, voices
 
 __all__ = [
@@ -22,7 +27,9 @@ __all__ = [
     "from_markdown",
     "plain",
     "tidy",
+    "tidy_to_markdown",
     "to_cue",
     "to_markdown",
+    "words_to_markdown",
     "voices",
 ]

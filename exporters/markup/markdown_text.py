@@ -11,6 +11,7 @@ from markdown_it import MarkdownIt
 
 from exporters.markup.tree import (
     KEPT_TAG,
+    SPACED_BREAK,
     TAG,
     Builder,
     Markup,
@@ -204,7 +205,21 @@ def _opens(inner: str, outside: str) -> bool:
 def to_markdown(nodes: Markup) -> str:
     """The tree as a stored value: Markdown for each bold, italic and strike that reads back as
     the same tree, a kept tag for the others, so that `from_markdown(to_markdown(t)) == t`."""
-    nodes = tidy(nodes)
+    return tidy_to_markdown(tidy(nodes))
+
+
+def words_to_markdown(text: str) -> str:
+    """`to_markdown((text,))` for words without markup (most subtitle cues), without building
+    a tree: tidied as `tidy` does, then the same escapes."""
+    words = (SPACED_BREAK.sub("\n", text) if "\n" in text else text).strip(" \t\n")
+    if _PLAIN.fullmatch(words):
+        return words
+    return tidy_to_markdown((words,))
+
+
+def tidy_to_markdown(nodes: Markup) -> str:
+    """`to_markdown` of a tree already in `tidy`'s one form (as every reader gives it), without
+    tidying it again."""
     if all(isinstance(n, str) for n in nodes):
         words = "".join(n for n in nodes if isinstance(n, str))
         if _PLAIN.fullmatch(words):

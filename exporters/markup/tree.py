@@ -29,7 +29,7 @@ KEPT_TAG = re.compile(TAG, re.IGNORECASE)  # the tags a stored value keeps
 SAME = {"em": "i", "strong": "b", "del": "s", "strike": "s", "ins": "u"}
 ENTITY = re.compile(r"&(amp|lt|gt|nbsp|lrm|rlm|quot|apos|#\d+|#x[0-9a-fA-F]+);")
 _ATTR = re.compile(r"""([^\s=]+)\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+)""")
-_SPACED_BREAK = re.compile(r"[ \t]*\n[ \t]*")
+SPACED_BREAK = re.compile(r"[ \t]*\n[ \t]*")
 # Tags deeper than this are dropped (their words kept): every function here recurses.
 MAX_DEPTH = 40
 
@@ -104,9 +104,9 @@ def _joined(nodes: Markup) -> Markup:
         if isinstance(node, Span):
             out.append(Span(node.tag, node.attrs, _joined(node.children)))
             continue
-        node = _SPACED_BREAK.sub("\n", node)
+        node = SPACED_BREAK.sub("\n", node)
         if out and isinstance(out[-1], str):
-            out[-1] = _SPACED_BREAK.sub("\n", out[-1] + node)
+            out[-1] = SPACED_BREAK.sub("\n", out[-1] + node)
         elif node:
             out.append(node)
     return tuple(out)

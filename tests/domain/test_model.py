@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from critique_app.domain.model import Annotation, FrameRange, Keyframe, Region, Relation
+from critique_app.domain.model import Annotation, FrameRange, Keyframe, Region, Relation, trusted
 
 unit = st.floats(min_value=0, max_value=1, allow_nan=False)
 
@@ -112,3 +112,22 @@ def test_a_placed_annotation_is_the_replaced_one() -> None:
         read, range=FrameRange(25, 61), film_id=3, tier_id=4, category_id=None
     )
     assert read.range == FrameRange(0, 0) and read.film_id == 0  # the one read is left as it was
+
+
+def test_a_trusted_annotation_is_the_checked_one() -> None:
+    fields = dict(
+        id=None,
+        uuid="u",
+        film_id=0,
+        tier_id=0,
+        range=FrameRange(0, 0),
+        tags=("vtt-id:1",),
+        value="words",
+        created_at="2026-01-01T00:00:00+00:00",
+        modified_at="2026-01-01T00:00:00+00:00",
+    )
+    made = trusted(Annotation, **fields)
+    assert made == Annotation(**fields)  # type: ignore[arg-type]
+    assert dataclasses.asdict(made) == dataclasses.asdict(Annotation(**fields))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="created_at, modified_at"):
+        trusted(Annotation, id=None, uuid="u", film_id=0, tier_id=0, range=FrameRange(0, 0))
