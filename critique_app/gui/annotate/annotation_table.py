@@ -4,7 +4,8 @@ The model holds only the ids the repository returns for the current filters (tie
 author, status, full-text search over notes and tags through SQLite FTS5) and reads rows in
 pages as the view scrolls, so 100,000 annotations open at once. A search lists its hits a
 window at a time, already in film order from SQLite, and fetches more as the view scrolls
-(the letter "m" matches most of a class's notes). An annotation edit moves, adds or removes
+(the letter "m" matches most of a class's notes); in the window, a search typed and the next
+windows run on the task runner, a newer text dropping an older search. An annotation edit moves, adds or removes
 only the rows it touched; other changes re-run the query. Double-click asks the window to
 jump to the annotation's first frame; selection is reported so the timeline follows.
 """
@@ -203,12 +204,6 @@ class AnnotationTableModel(QAbstractTableModel):
 
     def _filter_args(self) -> dict[str, Any]:
         return filter_args(self.filters)
-
-    @property
-    def windowed(self) -> bool:
-        """A search lists its hits a window at a time; the other filters list every row
-        (the timeline selects rows anywhere in the film, and those lists are cheap)."""
-        return bool(self.filters.search)
 
     def _query(self, at_least: int = 0) -> FirstPage:
         """What the current filters list now (a search: a window of its hits)."""
