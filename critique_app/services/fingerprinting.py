@@ -60,6 +60,10 @@ def _values(runs: list[HashedRun]) -> dict[str, np.ndarray]:
         "inset_mirror": np.concatenate([r.hashes.inset_mirror for r in runs]),  # type: ignore[misc]
         "centre": np.concatenate([r.hashes.centre for r in runs]),  # type: ignore[misc]
         "centre_mirror": np.concatenate([r.hashes.centre_mirror for r in runs]),  # type: ignore[misc]
+        **{
+            kind: np.concatenate([r.hashes.extra[:, k] for r in runs])  # type: ignore[index]
+            for k, kind in enumerate(store.EXTRA_KINDS)
+        },
         "contrast": np.concatenate([r.hashes.contrast for r in runs]),
         "frame_diff": np.concatenate([r.diffs for r in runs]),
     }
@@ -227,9 +231,13 @@ def add_to_library(
     """Hash stills and clips (folders too) once and keep them in the project's library, with
     the summary of their Content Credentials when they carry any (read offline, isolated)."""
     from critique_app.errors import UserError
-    from critique_app.media.regions import LIBRARY_VARIANTS
     from critique_app.provenance.recovered import credentials_summary
-    from critique_app.provenance.reference_library import expand_paths, file_sha256, hash_reference
+    from critique_app.provenance.reference_library import (
+        VARIANT_NAMES,
+        expand_paths,
+        file_sha256,
+        hash_reference,
+    )
     from critique_app.services.verify import verify_file
 
     files = expand_paths(paths)
@@ -273,7 +281,7 @@ def add_to_library(
                 hashes=ref.hashes,
                 rate=ref.rate,
                 variants=ref.variants,
-                variant_names=LIBRARY_VARIANTS if ref.variants is not None else (),
+                variant_names=VARIANT_NAMES if ref.variants is not None else (),
                 credentials=credentials,
             )
         )
