@@ -308,6 +308,7 @@ class MatchReport:
     library_hashes: int
     credentials: dict[int, dict[str, Any]] = field(default_factory=dict)  # item id -> summary
     item_rates: dict[int, Fraction | None] = field(default_factory=dict)  # None: a still
+    not_searched: list[str] = field(default_factory=list)  # what older hashes could not find
 
     def playback(self, segment: MatchSegment) -> str:
         """How the passage shows its item, in the sentence the window says too."""
@@ -338,6 +339,7 @@ class MatchReport:
                 "min_contrast": matching.MIN_CONTRAST,
             },
             "problem": self.fingerprints.problem,
+            "not_searched": self.not_searched,
             "matches": [
                 {
                     **s.to_row(),
@@ -434,8 +436,47 @@ def match_film(
     }
     rates = {i: item.rate for i, item in library.items.items()}
     return MatchReport(
-        film, summary, segments, len(library.items), library.frames, credentials, rates
+        film,
+        summary,
+        segments,
+        len(library.items),
+        library.frames,
+        credentials,
+        rates,
+        not_searched(project, prints, film.title),
     )
+
+
+def not_searched(project: Project, prints: store.FilmFingerprints, title: str) -> list[str]:
+    """What hashes stored by an earlier version cannot find, one sentence each: a film hashed
+    before split screens were looked for has no panels; a library item added before
+    re-frames has no slices."""
+    from critique_app.media.reframes import REFRAME_VARIANTS
+
+    out = []
+    if prints.frame_count and set(store.EXTRA_KINDS) & set(prints.missing_kinds):
+        out.append(
+            _(
+                "{name} was fingerprinted before split screens were looked for: its panels "
+                "were not searched. Fingerprint it again with --restart to search them."
+            ).format(name=title)
+        )
+    older = [
+        i
+        for i in store.library_items(project.db)
+        if not set(REFRAME_VARIANTS) <= set(i.variant_names)
+    ]
+    if older:
+        out.append(
+            ngettext(
+                "{count} library item was added before re-framed copies (9:16, 4:5, 1:1) were "
+                "looked for: add it to the library again to find them.",
+                "{count} library items were added before re-framed copies (9:16, 4:5, 1:1) "
+                "were looked for: add them to the library again to find them.",
+                len(older),
+            ).format(count=len(older))
+        )
+    return out
 
 
 def match_annotation_fields(segment: MatchSegment, playback: str = "") -> dict[str, object]:

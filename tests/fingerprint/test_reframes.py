@@ -11,6 +11,10 @@ from pathlib import Path
 import pytest
 
 from critique_app.cli import main
+from critique_app.media.regions import LIBRARY_VARIANTS
+from critique_app.provenance.reference_library import hash_reference
+from db import fingerprint_store as store
+from db.project import open_project
 from tests.fingerprint import material as m
 from tests.media.montage_films import ffmpeg
 
@@ -18,15 +22,17 @@ ITEM_FRAMES = 96
 SKIP = 24  # the copies start at this frame of each item
 HEAD = 36  # unrelated footage before and after the passage
 TOLERANCE = 3  # library frames
+PORTRAIT = "[i0]crop=ih*9/16:ih,scale=180:320,setsar=1"  # a 9:16 centre crop, as phones show
 
 
 @pytest.fixture(scope="module")
 def library(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """Three 16:9 library clips (640x360) and a project holding them."""
+    """Three 16:9 library clips (640x360), a 2.39 one (640x268) and a project holding them."""
     folder = tmp_path_factory.mktemp("reframes")
     project = folder / "jury.critique"
-    for k, seed in enumerate((710, 711, 712)):
-        clip = m.write_clip(folder / f"item{k}.mp4", m.shot(seed, ITEM_FRAMES, (640, 360)), crf=16)
+    sizes = [(640, 360)] * 3 + [(640, 268)]
+    for k, (seed, size) in enumerate(zip((710, 711, 712, 713), sizes, strict=True)):
+        clip = m.write_clip(folder / f"item{k}.mp4", m.shot(seed, ITEM_FRAMES, size), crf=16)
         assert main(["library", "add", str(project), str(clip), "--note", "generated"]) == 0
     return folder, project
 
@@ -92,8 +98,16 @@ def test_a_9_16_centre_crop_is_found_with_its_source_frames(
     library: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
     folder, project = library
-    film = _copy(folder, "portrait", "[i0]crop=ih*9/16:ih,scale=180:320,setsar=1", [0], "180x320")
+    film = _copy(folder, "portrait", PORTRAIT, [0], "180x320")
     _assert_found(_matches(film, project, capsys), [0])
+
+
+def test_a_9_16_centre_crop_of_a_scope_film_is_found(
+    library: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder, project = library
+    graph = "[i3]crop=ih*9/16:ih,scale=180:320,setsar=1"
+    _assert_found(_matches(_copy(folder, "scope", graph, [3], "180x320"), project, capsys), [3])
 
 
 def test_a_9_16_crop_against_the_left_edge_is_found(
@@ -137,3 +151,31 @@ def test_an_unrelated_film_gives_no_segment(
         folder / "unrelated.mp4", m.footage([730, 731, 732, 733], [60, 60, 60, 60], (640, 360))
     )
     assert _matches(film, project, capsys) == []
+
+
+def test_an_item_added_before_re_frames_is_named_as_not_searched(
+    library: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Stored by an earlier version (no re-frame slices): still read, and the match says
+    what it could not look for instead of finding nothing silently."""
+    folder, _project = library
+    ref = hash_reference(folder / "item0.mp4")
+    older = folder / "older.critique"
+    with open_project(older) as project:
+        store.add_library_item(
+            project.db,
+            label="item0",
+            source_note="added by an earlier version",
+            path=str(ref.path),
+            sha256=ref.sha256,
+            kind=ref.kind,
+            hashes=ref.hashes,
+            rate=ref.rate,
+            variants=None if ref.variants is None else ref.variants[: len(LIBRARY_VARIANTS)],
+            variant_names=LIBRARY_VARIANTS,
+        )
+    capsys.readouterr()
+    film = _copy(folder, "portrait-older", PORTRAIT, [0], "180x320")
+    assert main(["match", str(film), "--project", str(older)]) == 0
+    err = capsys.readouterr().err
+    assert "1 library item was added before re-framed copies (9:16, 4:5, 1:1)" in err
