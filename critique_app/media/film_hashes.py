@@ -105,12 +105,9 @@ def hash_grey(grey: NDArray[np.uint8], diffs: NDArray[np.float32]) -> FrameHashe
     found in this batch's own differences (the film's shots are found later, once)."""
     cuts = find_cuts(diffs)
     pictures = frame_pictures(grey, cuts)
+    panels, has_panels = film_panels(grey, cuts)
     return hash_pictures(
-        pictures.picture,
-        pictures.inset,
-        pictures.has_inset,
-        pictures.centre,
-        film_panels(grey, cuts),
+        pictures.picture, pictures.inset, pictures.has_inset, pictures.centre, panels, has_panels
     )
 
 

@@ -222,9 +222,10 @@ def hash_pictures(
     has_inset: NDArray[np.bool_],
     centre: GreyStack,
     extra: NDArray[np.uint8] | None = None,
+    has_extra: NDArray[np.bool_] | None = None,
 ) -> FrameHashes:
     """Hashes of 32x32 pictures (bars removed), of their insets where they have one, of
-    their centres, and of N x K extra pictures."""
+    their centres, and of N x K extra pictures where `has_extra` (0 elsewhere)."""
     whole = hash_frames(picture)
     middle, middle_mirror = phash_batch(centre)
     plain = np.zeros(len(picture), np.uint64)
@@ -242,16 +243,18 @@ def hash_pictures(
         mirrored,
         middle,
         middle_mirror,
-        _extra_hashes(extra, len(picture)),
+        _extra_hashes(extra, has_extra, len(picture)),
     )
 
 
-def _extra_hashes(extra: NDArray[np.uint8] | None, n: int) -> U64:
+def _extra_hashes(extra: NDArray[np.uint8] | None, has: NDArray[np.bool_] | None, n: int) -> U64:
     if extra is None or not extra.shape[1]:
         return np.zeros((n, 0), np.uint64)
-    k = extra.shape[1]
-    plain = phash_batch(extra.reshape(n * k, GREY_SIZE, GREY_SIZE), mirror=False)[0]
-    return plain.reshape(n, k)
+    has = np.ones(extra.shape[:2], bool) if has is None else has
+    out = np.zeros(extra.shape[:2], np.uint64)
+    if has.any():
+        out[has] = phash_batch(extra[has], mirror=False)[0]
+    return out
 
 
 def hamming(a: U64, b: U64) -> NDArray[np.uint8]:
