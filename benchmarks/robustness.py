@@ -21,6 +21,7 @@ false. Speed goals (same run): fingerprinting >= 0.85x plain decode on a minute 
 
     nice -n 15 .venv/bin/python benchmarks/robustness.py [--sources 22] [--no-speed]
                                                          [--no-baseline] [--quick] [--out F]
+                                                         [--families 9:16,split]
 
 `--no-speed` skips the speed measurement on 1080p. `--quick` (2 sources of 2 s at 320x180, 1 s of
 unrelated footage between them, every family, made in a temporary folder; a small matching-speed run;
