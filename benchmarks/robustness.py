@@ -21,6 +21,7 @@ false. Speed goals (same run): fingerprinting >= 0.85x plain decode on a minute 
 
     nice -n 15 .venv/bin/python benchmarks/robustness.py [--sources 22] [--no-speed]
                                                          [--no-baseline] [--quick] [--out F]
+                                                         [--families 9:16,split]
 
 `--no-speed` skips the speed measurement on 1080p. `--quick` (2 sources of 2 s at 320x180, 1 s of
 unrelated footage between them, every family, made in a temporary folder; a small matching-speed run;
@@ -86,7 +87,16 @@ FAMILIES = [
     "conform/drop/dup/speed±10%",
     "speed beyond ±10%",
     "phone filming a monitor",
+    "9:16 centre",
+    "9:16 off-centre",
+    "4:5/1:1",
+    "split 2 cropped",
+    "split 2 scaled",
+    "split 3",
 ]
+# Re-framed families are whole films of their own proportions (a vertical copy is vertical
+# from start to end, its unrelated footage too); 4:5 passages are pillarboxed in the square.
+FILM_SIZES = {"9:16 centre": (180, 320), "9:16 off-centre": (180, 320), "4:5/1:1": (240, 240)}
 GOALS = {f: 0.95 for f in FAMILIES} | {"picture-in-picture": 0.85, "speed beyond ±10%": 0.8}
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
 
@@ -384,6 +394,8 @@ def _picture_transform(
         return geom, kind if kind == "hflip" else f"rotation {angle:+.1f}°"
     if family == "phone filming a monitor":
         return _filmed_monitor(rng, next(background))
+    if family in FILM_SIZES or family.startswith("split"):
+        return _geometry(family, rng, background)
     return (lambda img, i: _film(img)), ""
 
 
@@ -437,6 +449,60 @@ def _filmed_monitor(
     return filmed, f"monitor gamma {gamma:.2f} moiré {depth:.2f} bezel {bezel}"
 
 
+def _slice(img: np.ndarray, aspect: float, place: float) -> np.ndarray:
+    """The full-height slice of proportions `aspect` at `place` (0 left .. 1 right)."""
+    H, W = img.shape[:2]
+    cw = round(H * aspect)
+    x = round(place * (W - cw))
+    return img[:, x : x + cw]
+
+
+def _geometry(
+    family: str, rng: np.random.Generator, background: Iterator[np.ndarray]
+) -> tuple[Callable[[np.ndarray, int], np.ndarray], str]:
+    """Re-frames for social media and split screens (the other panels: unrelated footage)."""
+    if family.startswith("9:16") or family == "4:5/1:1":
+        name = "9:16" if family.startswith("9:16") else str(rng.choice(["4:5", "1:1"]))
+        aspect = {"9:16": 9 / 16, "4:5": 4 / 5, "1:1": 1.0}[name]
+        # off-centre: where editors put the slice (an edge, a quarter point)
+        place = 0.5 if family == "9:16 centre" else float(rng.choice([0.0, 0.25, 0.75, 1.0]))
+        if family == "4:5/1:1":
+            place = float(rng.choice([0.0, 0.25, 0.5, 0.75, 1.0]))
+        fw, fh = FILM_SIZES[family]
+        pw = round(fh * aspect)
+
+        def reframe(img: np.ndarray, i: int) -> np.ndarray:
+            out = np.zeros((fh, fw, 3), np.uint8)
+            x = (fw - pw) // 2
+            out[:, x : x + pw] = _resize(_slice(img, aspect, place), (pw, fh))
+            return out
+
+        return reframe, f"{name} at {place:g}"
+    w, h = FILM_SIZE
+    parts = 3 if family == "split 3" else 2
+    scaled = family == "split 2 scaled" or (parts == 3 and bool(rng.integers(0, 2)))
+    side = int(rng.integers(0, parts))
+    xs = [round(k * w / parts) for k in range(parts + 1)]
+
+    def panel(img: np.ndarray, pw: int) -> np.ndarray:
+        if not scaled:  # the centre of the picture, cropped to the panel's proportions
+            return _resize(_slice(img, pw / h, 0.5), (pw, h))
+        ph = round(pw * img.shape[0] / img.shape[1])
+        out = np.zeros((h, pw, 3), np.uint8)
+        out[(h - ph) // 2 : (h - ph) // 2 + ph] = _resize(img, (pw, ph))
+        return out
+
+    def split(img: np.ndarray, i: int) -> np.ndarray:
+        others = next(background)
+        out = np.zeros((h, w, 3), np.uint8)
+        for k in range(parts):
+            pw = xs[k + 1] - xs[k]
+            out[:, xs[k] : xs[k + 1]] = panel(img if k == side else others, pw)
+        return out
+
+    return split, f"{'scaled' if scaled else 'cropped'}, panel {side + 1} of {parts}"
+
+
 def _overlay(kinds: list[str], rng: np.random.Generator) -> Callable[[np.ndarray, int], np.ndarray]:
     w, h = FILM_SIZE
     lines = ["We never meant to go back there.", "— Where is the light coming from?",
@@ -488,24 +554,25 @@ class Passage:
     source_frames: list[int] = field(default_factory=list)  # the source frame each film frame shows
 
 
-_REAL_SHOTS: list[list[np.ndarray]] = []
+_REAL_SHOTS: dict[tuple[int, int], list[list[np.ndarray]]] = {}
 
 
-def unrelated(seed: int) -> Iterator[np.ndarray]:
+def unrelated(seed: int, size: tuple[int, int] = FILM_SIZE) -> Iterator[np.ndarray]:
     """Endless unrelated footage: generated shots of 2-6 s, none of them a source, and one
     shot in three a real clip (benchmarks/_real_footage.py) when installed."""
-    if not _REAL_SHOTS:
-        _REAL_SHOTS.extend(s for s in real_footage.unrelated_shots(FILM_SIZE, RATE) if s)
+    if size not in _REAL_SHOTS:
+        _REAL_SHOTS[size] = [s for s in real_footage.unrelated_shots(size, RATE) if s]
+    real = _REAL_SHOTS[size]
     rng = np.random.default_rng(seed)
     k = 0
     while True:
-        if _REAL_SHOTS and k % 3 == 2:
-            yield from _REAL_SHOTS[(seed + k // 3) % len(_REAL_SHOTS)]
+        if real and k % 3 == 2:
+            yield from real[(seed + k // 3) % len(real)]
         n = int(rng.integers(2 * RATE, 6 * RATE))
         yield from fast_shot(
             100_000 + seed * 1000 + k,
             n,
-            FILM_SIZE,
+            size,
             speed=float(rng.uniform(0.3, 2.0)),
             pooled=True,
         )
@@ -519,7 +586,7 @@ def make_film(family_index: int, sources: list[Source]) -> tuple[Path, list[Pass
     if path.exists() and meta.exists():
         return path, [Passage(**p) for p in json.loads(meta.read_text())]
     rng = np.random.default_rng(500 + family_index)
-    filler = unrelated(family_index)
+    filler = unrelated(family_index, FILM_SIZES.get(family, FILM_SIZE))
     background = unrelated(50 + family_index)  # what picture-in-picture sits on
     passages: list[Passage] = []
 
@@ -643,10 +710,11 @@ def matching_speed(frames_n: int = 10_000, library_n: int = 1_000_000) -> dict:
     one frame in ten, each plain and mirrored) against 1,000,000 library hashes (frames and
     their variants), half the query frames near library frames."""
     from benchmarks.fingerprint import _clustered
-    from critique_app.media.regions import LIBRARY_VARIANTS
+    from critique_app.media.film_hashes import EXTRA_PICTURES
+    from critique_app.provenance.reference_library import VARIANT_NAMES
 
     rng = np.random.default_rng(2026)
-    per_frame = 1 + len(LIBRARY_VARIANTS)
+    per_frame = 1 + len(VARIANT_NAMES)
     frames_per_item = 3000
     n_items = max(1, library_n // (per_frame * frames_per_item))
     hashes = _clustered(rng, n_items * per_frame * frames_per_item)
@@ -688,16 +756,19 @@ def matching_speed(frames_n: int = 10_000, library_n: int = 1_000_000) -> dict:
     mirror, centre_m = far(frames_n), far(frames_n)
     inset = np.where(rng.random(frames_n) < 0.1, query(), np.uint64(0))
     inset_m = np.where(inset != 0, query(), np.uint64(0))
+    # split-screen panels, hashed only in runs whose seams stand out: one frame in ten here
+    split = rng.random((frames_n, 1)) < 0.1
+    extra = np.where(split, np.stack([query() for _ in EXTRA_PICTURES], axis=1), np.uint64(0))
     contrast = np.full(frames_n, 50.0, np.float32)
     t = time.perf_counter()
     segments = matching.find_segments(
         phash, mirror, contrast, library, inset=inset, inset_mirror=inset_m,
-        centre=centre, centre_mirror=centre_m,
+        centre=centre, centre_mirror=centre_m, extra=extra,
     )  # fmt: skip
     search = time.perf_counter() - t
     return {
         "query_frames": frames_n,
-        "query_hashes": int(4 * frames_n + 2 * (inset != 0).sum()),
+        "query_hashes": int(4 * frames_n + 2 * (inset != 0).sum() + (extra != 0).sum()),
         "library_hashes": len(library.hashes),
         "library_frames": library.frames,
         "build_seconds": round(built, 3),
@@ -772,15 +843,19 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="a tiny set, in a temporary folder")
     parser.add_argument("--out", type=Path, default=RESULTS / "robustness.json")
     parser.add_argument(
-        "--family", action="append", choices=FAMILIES, help="only this family (repeatable)"
+        "--families",
+        help="only the families whose names contain one of these comma-separated words "
+        "(made in a folder of their own, so the full set's films stay as they are)",
     )
     args = parser.parse_args()
-    global WORK, SOURCE_SECONDS, GAP_SECONDS, SRC_SIZE, POOL
-    if args.family:  # films are cached by their place in FAMILIES: a folder of their own
-        WORK = WORK / ("only-" + "-".join(str(FAMILIES.index(f)) for f in args.family))
-        FAMILIES[:] = [f for f in FAMILIES if f in args.family]
+    global FAMILIES, WORK
+    if args.families:
+        words = [w.strip() for w in args.families.split(",") if w.strip()]
+        FAMILIES = [f for f in FAMILIES if any(w in f for w in words)]
+        WORK = WORK.with_name(WORK.name + "-" + "-".join(words).replace(":", "x"))
     if not args.quick:
         return run(args)
+    global SOURCE_SECONDS, GAP_SECONDS, SRC_SIZE, POOL
     SOURCE_SECONDS, GAP_SECONDS, args.sources, args.no_speed = 2, 1, 2, True
     SRC_SIZE, POOL = FILM_SIZE, 2  # textures take most of the generation time
     try:
@@ -841,7 +916,7 @@ def run(args: argparse.Namespace) -> int:
                 h.phash, h.phash_mirror, h.contrast, library, inset=h.inset,
                 inset_mirror=h.inset_mirror,
         centre=h.centre,
-        centre_mirror=h.centre_mirror, frame_threshold=frame_t,
+        centre_mirror=h.centre_mirror, extra=h.extra, frame_threshold=frame_t,
                 median_threshold=median_t,
             )  # fmt: skip
             rows.append(score(segs, passages, GAP_SECONDS * (len(sources) + 1)))

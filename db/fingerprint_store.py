@@ -20,10 +20,23 @@ from numpy.typing import NDArray
 from sqlite_utils import Database
 
 from critique_app.domain.model import now_iso
+from critique_app.media.film_hashes import EXTRA_PICTURES
 
-HASH_KINDS = ("phash", "phash_mirror", "dhash", "inset", "inset_mirror", "centre", "centre_mirror")
-# Kinds added later: films fingerprinted before them have no row (read as "no inset").
-OPTIONAL_KINDS = ("inset", "inset_mirror", "centre", "centre_mirror")
+# One kind per extra picture of a frame (FrameHashes.extra, column by column).
+EXTRA_KINDS = tuple(f"extra:{name}" for name in EXTRA_PICTURES)
+HASH_KINDS = (
+    "phash",
+    "phash_mirror",
+    "dhash",
+    "inset",
+    "inset_mirror",
+    "centre",
+    "centre_mirror",
+    *EXTRA_KINDS,
+)
+# Kinds added later: films fingerprinted before them have no row (read as "no inset", "no
+# panels"); `missing_kinds` says which, so that the caller can say what was not searched.
+OPTIONAL_KINDS = ("inset", "inset_mirror", "centre", "centre_mirror", *EXTRA_KINDS)
 # Per-frame measures kept beside the hashes, as fixed-point uint64 (value * SCALE).
 MEASURE_KINDS = {"contrast": 100.0, "frame_diff": 1000.0}
 KINDS = HASH_KINDS + tuple(MEASURE_KINDS)
@@ -55,6 +68,8 @@ class FilmFingerprints:
     inset_mirror: NDArray[np.uint64]
     centre: NDArray[np.uint64]  # pHash of the middle of the picture (0: not computed)
     centre_mirror: NDArray[np.uint64]
+    extra: NDArray[np.uint64]  # N x len(EXTRA_PICTURES), 0 where a frame has no such picture
+    missing_kinds: tuple[str, ...] = ()  # optional kinds stored before they existed
 
 
 def load_fingerprints(db: Database, film_id: int) -> FilmFingerprints | None:
@@ -71,6 +86,7 @@ def load_fingerprints(db: Database, film_id: int) -> FilmFingerprints | None:
     count = min(rows[k][2] for k in rows)  # a crash between kinds: trust the shortest
     stored = _chunks(db, film_id)
     arrays: dict[str, Any] = {}
+    missing = tuple(k for k in OPTIONAL_KINDS if k not in rows)
     for kind in KINDS:
         if kind not in rows and kind in OPTIONAL_KINDS:
             arrays[kind] = np.zeros(count, np.uint64)
@@ -82,7 +98,11 @@ def load_fingerprints(db: Database, film_id: int) -> FilmFingerprints | None:
             arrays[kind] = values
     head = rows["phash"]
     crop = json.loads(head[4]) if head[4] else None
-    return FilmFingerprints(film_id, head[1], count, bool(head[3]), crop, **arrays)
+    columns = [arrays.pop(k) for k in EXTRA_KINDS]
+    extra = np.stack(columns, axis=1) if columns else np.zeros((count, 0), np.uint64)
+    return FilmFingerprints(
+        film_id, head[1], count, bool(head[3]), crop, **arrays, extra=extra, missing_kinds=missing
+    )
 
 
 def _chunks(db: Database, film_id: int) -> dict[str, NDArray[np.uint64]]:

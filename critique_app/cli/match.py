@@ -113,6 +113,8 @@ def run(args: argparse.Namespace) -> int:
                         manifest=o.get("manifest_label"),
                     )
                 )
+    for sentence in report.not_searched:
+        print(f"critique-app: {sentence}", file=sys.stderr)
     if report.fingerprints.problem:
         print(
             f"critique-app: {report.fingerprints.problem}",

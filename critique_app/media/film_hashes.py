@@ -11,7 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Generator, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
 
@@ -22,11 +22,15 @@ from numpy.typing import NDArray
 from critique_app.media.fingerprint import FrameHashes, hash_frames, hash_pictures
 from critique_app.media.grey_frames import Crop, DecodingStopped, StreamLayout, grey_batches
 from critique_app.media.letterbox import BarsOnTheWay, detect_film_bars
+from critique_app.media.reframes import PANEL_NAMES, film_panels
 from critique_app.media.regions import frame_pictures
 from critique_app.media.shots import find_cuts, frame_differences
 
 CHUNK_FRAMES = 2400  # per worker task: ~20 s of 1080p, so start-up cost stays negligible
 PARALLEL_MIN_FRAMES = 2 * CHUNK_FRAMES
+# The extra pictures hashed per frame (FrameHashes.extra, column by column), each searched
+# on its own: the panels of a split screen.
+EXTRA_PICTURES: tuple[str, ...] = PANEL_NAMES
 
 
 @dataclass
@@ -100,17 +104,21 @@ def hash_batches(
     except DecodingStopped as err:
         empty = np.zeros((0, 64, 64), np.uint8)
         grey0 = previous if previous is not None else np.zeros((64, 64), np.uint8)
-        yield HashedRun(
-            err.frames_done, hash_frames(empty), np.zeros(0, np.float32), grey0, grey0, str(err)
-        )
+        # as wide as other runs' extra pictures, so that the runs can be joined
+        hashes = replace(hash_frames(empty), extra=np.zeros((0, len(EXTRA_PICTURES)), np.uint64))
+        yield HashedRun(err.frames_done, hashes, np.zeros(0, np.float32), grey0, grey0, str(err))
 
 
 def hash_grey(grey: NDArray[np.uint8], diffs: NDArray[np.float32]) -> FrameHashes:
     """Hashes of a batch of 64x64 grey frames, each without the bars of its run of frames,
     with the inset of runs that show a picture inside the picture. Runs end at the cuts
     found in this batch's own differences (the film's shots are found later, once)."""
-    pictures = frame_pictures(grey, find_cuts(diffs))
-    return hash_pictures(pictures.picture, pictures.inset, pictures.has_inset, pictures.centre)
+    cuts = find_cuts(diffs)
+    pictures = frame_pictures(grey, cuts)
+    panels, has_panels = film_panels(grey, cuts)
+    return hash_pictures(
+        pictures.picture, pictures.inset, pictures.has_inset, pictures.centre, panels, has_panels
+    )
 
 
 def _hash_finding_bars(

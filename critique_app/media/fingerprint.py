@@ -171,11 +171,16 @@ class FrameHashes:
     # pHash of the frame's centre (away from subtitles, logos, timecode in the corners)
     centre: U64 | None = None
     centre_mirror: U64 | None = None
+    # N x K pHashes of named extra pictures of each frame (film_hashes.EXTRA_PICTURES: the
+    # panels of a split screen...), each searched on its own; 0 where a frame has none
+    extra: U64 | None = None
 
     def __post_init__(self) -> None:
         for name in ("inset", "inset_mirror", "centre", "centre_mirror"):
             if getattr(self, name) is None:
                 object.__setattr__(self, name, np.zeros(len(self.phash), np.uint64))
+        if self.extra is None:
+            object.__setattr__(self, "extra", np.zeros((len(self.phash), 0), np.uint64))
 
     def part(self, lo: int, hi: int | None = None) -> FrameHashes:
         """The hashes of frames lo..hi-1."""
@@ -198,6 +203,7 @@ FRAME_HASH_FIELDS = (
     "inset_mirror",
     "centre",
     "centre_mirror",
+    "extra",
 )
 
 
@@ -211,10 +217,15 @@ def hash_frames(grey: NDArray[np.uint8]) -> FrameHashes:
 
 
 def hash_pictures(
-    picture: GreyStack, inset: GreyStack, has_inset: NDArray[np.bool_], centre: GreyStack
+    picture: GreyStack,
+    inset: GreyStack,
+    has_inset: NDArray[np.bool_],
+    centre: GreyStack,
+    extra: NDArray[np.uint8] | None = None,
+    has_extra: NDArray[np.bool_] | None = None,
 ) -> FrameHashes:
-    """Hashes of 32x32 pictures (bars removed), of their insets where they have one, and of
-    their centres."""
+    """Hashes of 32x32 pictures (bars removed), of their insets where they have one, of
+    their centres, and of N x K extra pictures where `has_extra` (0 elsewhere)."""
     whole = hash_frames(picture)
     middle, middle_mirror = phash_batch(centre)
     plain = np.zeros(len(picture), np.uint64)
@@ -232,7 +243,18 @@ def hash_pictures(
         mirrored,
         middle,
         middle_mirror,
+        _extra_hashes(extra, has_extra, len(picture)),
     )
+
+
+def _extra_hashes(extra: NDArray[np.uint8] | None, has: NDArray[np.bool_] | None, n: int) -> U64:
+    if extra is None or not extra.shape[1]:
+        return np.zeros((n, 0), np.uint64)
+    has = np.ones(extra.shape[:2], bool) if has is None else has
+    out = np.zeros(extra.shape[:2], np.uint64)
+    if has.any():
+        out[has] = phash_batch(extra[has], mirror=False)[0]
+    return out
 
 
 def hamming(a: U64, b: U64) -> NDArray[np.uint8]:

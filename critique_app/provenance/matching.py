@@ -16,6 +16,7 @@ from typing import Any, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
+from critique_app.media.film_hashes import EXTRA_PICTURES
 from critique_app.media.fingerprint import hamming
 from critique_app.provenance.hash_index import HashIndex
 from critique_app.provenance.source_path import FORWARD, Piece, source_pieces
@@ -219,7 +220,9 @@ def _closest_near(
 class MatchSegment:
     item_id: int
     label: str
-    variant: str  # 'plain', 'mirror' (flipped left-right), 'inset', 'inset-mirror' (shown smaller)
+    # 'plain', 'mirror' (flipped left-right), 'inset', 'inset-mirror' (shown smaller), 'panel'
+    # (one panel of a split screen)
+    variant: str
     start: int  # film frames, inclusive
     end: int
     item_start: int  # frames of the library item (0 for a still)
@@ -331,7 +334,7 @@ def segments_from_hits(
                 pieces = [Piece(0, hi - lo, np.array(ends), FORWARD, 1.0, 1)]
             else:
                 pieces = source_pieces(
-                    [p[f[lo:hi]] for p in film_pictures],
+                    [p[f[lo:hi]] for p in _pictures_of(h.source[lo:hi], film_pictures)],
                     f[lo:hi] * step,
                     library.grid(int(item_id)),
                     itf[lo:hi],
@@ -347,8 +350,7 @@ def segments_from_hits(
                     continue
                 if med > min(strict_median, median_threshold) and b_ - a_ < long_frames:
                     continue
-                inset = np.mean(h.source[a_:b_] == 1) > 0.5
-                name = ("inset-" + variant if variant != "plain" else "inset") if inset else variant
+                name = _variant_name(h.source[a_:b_], variant)
                 shown = piece.item_frames
                 out.append(
                     MatchSegment(
@@ -371,6 +373,38 @@ def segments_from_hits(
     return out
 
 
+# The segment kind of each extra picture a frame may have (FrameHashes.extra, in the order
+# of film_hashes.EXTRA_PICTURES): a passage found mostly in one panel is a split-screen panel.
+EXTRA_VARIANTS = dict.fromkeys(EXTRA_PICTURES, "panel")
+FIRST_EXTRA = 3  # picture sources: 0 whole frame, 1 inset, 2 centre, 3.. the extra pictures
+
+
+def _variant_name(sources: NDArray[np.int64], variant: str) -> str:
+    """What a segment's frames were mostly found through, as the segment's variant."""
+    if np.mean(sources == 1) > 0.5:
+        return "inset-" + variant if variant != "plain" else "inset"
+    extra = _extra_found_in(sources)
+    if extra is not None:
+        return EXTRA_VARIANTS.get(EXTRA_PICTURES[extra - FIRST_EXTRA], variant)
+    return variant
+
+
+def _extra_found_in(sources: NDArray[np.int64]) -> int | None:
+    """The extra picture (its source number) most of a run's frames were found in, if any."""
+    extra = sources[sources >= FIRST_EXTRA]
+    return int(np.bincount(extra).argmax()) if len(extra) * 2 > len(sources) else None
+
+
+def _pictures_of(
+    sources: NDArray[np.int64], pictures: list[NDArray[np.uint64]]
+) -> list[NDArray[np.uint64]]:
+    """The pictures a run of frames is mapped to library frames with: the panel it was found
+    in, or the frame's own pictures. Mixing them would let a panel of a panning shot match
+    a slice of a library frame further on, and bend the path (the speed, the source frames)."""
+    extra = _extra_found_in(sources)
+    return pictures[:FIRST_EXTRA] if extra is None else [pictures[extra]]
+
+
 def find_segments(
     phash: NDArray[np.uint64],
     phash_mirror: NDArray[np.uint64],
@@ -381,6 +415,7 @@ def find_segments(
     inset_mirror: NDArray[np.uint64] | None = None,
     centre: NDArray[np.uint64] | None = None,
     centre_mirror: NDArray[np.uint64] | None = None,
+    extra: NDArray[np.uint64] | None = None,
     frame_threshold: int = FRAME_THRESHOLD,
     median_threshold: int = MEDIAN_THRESHOLD,
     min_frames: int = MIN_FRAMES,
@@ -392,7 +427,10 @@ def find_segments(
 
     `inset`/`inset_mirror` hold, per frame, the hash of a picture shown smaller inside the
     frame (0 where there is none), `centre`/`centre_mirror` the hash of the middle of the
-    picture (clear of subtitles and logos); a frame matches through any of them."""
+    picture (clear of subtitles and logos), `extra` (N x K) the hashes of the extra pictures
+    of film_hashes.EXTRA_PICTURES (the panels of a split screen; 0 where none), each searched
+    as a picture of its own, so that two films side by side are both found; a frame matches
+    through any of them. Extra pictures are searched as shown, not mirrored."""
     usable = usable_frames(contrast)
     frames = np.flatnonzero(usable)
     segments: list[MatchSegment] = []
@@ -402,9 +440,11 @@ def find_segments(
     )
     for variant, whole, part, middle in families:
         full = [np.asarray(whole, np.uint64)]
-        for extra in (part, middle):  # sources 1 (inset) and 2 (centre)
-            ok = extra is not None and len(extra) == len(whole)
-            full.append(np.asarray(extra, np.uint64) if ok else np.zeros(len(whole), np.uint64))
+        for more in (part, middle):  # sources 1 (inset) and 2 (centre)
+            ok = more is not None and len(more) == len(whole)
+            full.append(np.asarray(more, np.uint64) if ok else np.zeros(len(whole), np.uint64))
+        if variant == "plain" and extra is not None and len(extra) == len(whole) and extra.any():
+            full += list(np.asarray(extra, np.uint64).T)  # sources 3.., in EXTRA_PICTURES order
         pictures = [p[frames] for p in full]
         hits = library.hits(pictures, frames, frame_threshold, median_threshold, max_gap)
         if not len(hits.frame):
@@ -444,6 +484,8 @@ class PerFrameHashes(Protocol):
     def centre(self) -> NDArray[np.uint64] | None: ...
     @property
     def centre_mirror(self) -> NDArray[np.uint64] | None: ...
+    @property
+    def extra(self) -> NDArray[np.uint64] | None: ...
 
 
 def segments_of_hashes(
@@ -467,6 +509,7 @@ def segments_of_hashes(
         inset_mirror=h.inset_mirror,
         centre=h.centre,
         centre_mirror=h.centre_mirror,
+        extra=h.extra,
         step=step,
         film_rate=film_rate,
         frame_threshold=frame_threshold,

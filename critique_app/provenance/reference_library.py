@@ -29,7 +29,13 @@ from critique_app.media.grey_frames import (
     read_layout,
 )
 from critique_app.media.letterbox import detect_bars, detect_film_bars
-from critique_app.media.regions import library_pictures
+from critique_app.media.reframes import (
+    DEFAULT_ASPECT,
+    REFRAME_VARIANTS,
+    library_reframes,
+    picture_aspect,
+)
+from critique_app.media.regions import LIBRARY_VARIANTS, library_pictures
 from critique_app.media.shots import find_cuts, frame_differences
 
 IMAGE_SUFFIXES = {
@@ -85,6 +91,15 @@ def _open_image(path: Path) -> NDArray[np.uint8] | None:
         return None
 
 
+def still_aspect(rgb: NDArray[np.uint8]) -> float:
+    """The shown proportions of a still's picture, bars removed (as grey_still sees it)."""
+    frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb), format="rgb24")
+    crop = detect_bars([np.asarray(frame.reformat(format="gray").to_ndarray(), np.uint8)])
+    if crop is not None:
+        return picture_aspect(crop.width, crop.height)
+    return picture_aspect(rgb.shape[1], rgb.shape[0])
+
+
 def grey_still(rgb: NDArray[np.uint8]) -> NDArray[np.uint8]:
     """64x64 grey of a still, bars removed, through the scaler film frames go through."""
     frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb), format="rgb24")
@@ -102,19 +117,25 @@ def hash_still(rgb: NDArray[np.uint8]) -> NDArray[np.uint64]:
     return plain
 
 
+# Every variant `library add` stores, row by row (its names are stored with the item).
+VARIANT_NAMES = (*LIBRARY_VARIANTS, *REFRAME_VARIANTS)
+
+
 def hash_library_frames(
-    grey: NDArray[np.uint8], cuts: list[int]
+    grey: NDArray[np.uint8], cuts: list[int], aspect: float = DEFAULT_ASPECT
 ) -> tuple[NDArray[np.uint64], NDArray[np.uint64]]:
-    """pHash of 64x64 grey library frames without their bars, and of their variants (K x N)."""
+    """pHash of 64x64 grey library frames without their bars, and of their variants (K x N,
+    VARIANT_NAMES); `aspect`: the frames' shown proportions, which re-frames depend on."""
     picture, variants = library_pictures(grey, cuts)
+    variants = np.concatenate([variants, library_reframes(grey, cuts, aspect)])
     plain = phash_batch(picture, mirror=False)[0]
     k, n = variants.shape[:2]
     extra = phash_batch(variants.reshape(k * n, GREY_SIZE, GREY_SIZE), mirror=False)[0]
     return plain, extra.reshape(k, n)
 
 
-def _still(path: Path, sha: str, grey: NDArray[np.uint8]) -> ReferenceHashes:
-    plain, extra = hash_library_frames(grey[None], [])
+def _still(path: Path, sha: str, grey: NDArray[np.uint8], aspect: float) -> ReferenceHashes:
+    plain, extra = hash_library_frames(grey[None], [], aspect)
     return ReferenceHashes(path, sha, "still", plain, None, None, variants=extra)
 
 
@@ -128,7 +149,7 @@ def hash_reference(
     sha = file_sha256(path)
     rgb = _open_image(path) if path.suffix.lower() in IMAGE_SUFFIXES else None
     if rgb is not None:
-        return _still(path, sha, grey_still(rgb))
+        return _still(path, sha, grey_still(rgb), still_aspect(rgb))
     try:
         layout = read_layout(path)
     except UserError:
@@ -136,14 +157,19 @@ def hash_reference(
     if layout is None or layout.frame_count == 0:
         rgb = _open_image(path)  # an image with an unusual suffix
         if rgb is not None:
-            return _still(path, sha, grey_still(rgb))
+            return _still(path, sha, grey_still(rgb), still_aspect(rgb))
         raise UserError(
             _("{name} is not an image or a video; it was skipped.").format(name=path.name)
         )
     if layout.frame_count == 1:  # an image FFmpeg reads (and PIL does not)
         only = next(grey_batches(path, layout=layout))[1]
-        return _still(path, sha, only[0])
+        return _still(path, sha, only[0], picture_aspect(layout.width, layout.height))
     crop = detect_film_bars(path, layout)
+    aspect = (
+        picture_aspect(crop.width, crop.height)
+        if crop
+        else picture_aspect(layout.width, layout.height)
+    )
     parts: list[NDArray[np.uint64]] = []
     extras: list[NDArray[np.uint64]] = []
     problem = None
@@ -152,7 +178,7 @@ def hash_reference(
         for first, grey in grey_batches(path, crop=crop, layout=layout):
             diffs = frame_differences(grey, previous)
             previous = grey[-1]
-            plain, extra = hash_library_frames(grey, find_cuts(diffs))
+            plain, extra = hash_library_frames(grey, find_cuts(diffs), aspect)
             parts.append(plain)
             extras.append(extra)
             if on_frames is not None:

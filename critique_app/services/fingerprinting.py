@@ -60,6 +60,10 @@ def _values(runs: list[HashedRun]) -> dict[str, np.ndarray]:
         "inset_mirror": np.concatenate([r.hashes.inset_mirror for r in runs]),  # type: ignore[misc]
         "centre": np.concatenate([r.hashes.centre for r in runs]),  # type: ignore[misc]
         "centre_mirror": np.concatenate([r.hashes.centre_mirror for r in runs]),  # type: ignore[misc]
+        **{
+            kind: np.concatenate([r.hashes.extra[:, k] for r in runs])  # type: ignore[index]
+            for k, kind in enumerate(store.EXTRA_KINDS)
+        },
         "contrast": np.concatenate([r.hashes.contrast for r in runs]),
         "frame_diff": np.concatenate([r.diffs for r in runs]),
     }
@@ -237,9 +241,13 @@ def add_to_library(
     """Hash stills and clips (folders too) once and keep them in the project's library, with
     the summary of their Content Credentials when they carry any (read offline, isolated)."""
     from critique_app.errors import UserError
-    from critique_app.media.regions import LIBRARY_VARIANTS
     from critique_app.provenance.recovered import credentials_summary
-    from critique_app.provenance.reference_library import expand_paths, file_sha256, hash_reference
+    from critique_app.provenance.reference_library import (
+        VARIANT_NAMES,
+        expand_paths,
+        file_sha256,
+        hash_reference,
+    )
     from critique_app.services.verify import verify_file
 
     files = expand_paths(paths)
@@ -283,7 +291,7 @@ def add_to_library(
                 hashes=ref.hashes,
                 rate=ref.rate,
                 variants=ref.variants,
-                variant_names=LIBRARY_VARIANTS if ref.variants is not None else (),
+                variant_names=VARIANT_NAMES if ref.variants is not None else (),
                 credentials=credentials,
             )
         )
@@ -310,6 +318,7 @@ class MatchReport:
     library_hashes: int
     credentials: dict[int, dict[str, Any]] = field(default_factory=dict)  # item id -> summary
     item_rates: dict[int, Fraction | None] = field(default_factory=dict)  # None: a still
+    not_searched: list[str] = field(default_factory=list)  # what older hashes could not find
 
     def playback(self, segment: MatchSegment) -> str:
         """How the passage shows its item, in the sentence the window says too."""
@@ -340,6 +349,7 @@ class MatchReport:
                 "min_contrast": matching.MIN_CONTRAST,
             },
             "problem": self.fingerprints.problem,
+            "not_searched": self.not_searched,
             "matches": [
                 {
                     **s.to_row(),
@@ -436,8 +446,47 @@ def match_film(
     }
     rates = {i: item.rate for i, item in library.items.items()}
     return MatchReport(
-        film, summary, segments, len(library.items), library.frames, credentials, rates
+        film,
+        summary,
+        segments,
+        len(library.items),
+        library.frames,
+        credentials,
+        rates,
+        not_searched(project, prints, film.title),
     )
+
+
+def not_searched(project: Project, prints: store.FilmFingerprints, title: str) -> list[str]:
+    """What hashes stored by an earlier version cannot find, one sentence each: a film hashed
+    before split screens were looked for has no panels; a library item added before
+    re-frames has no slices."""
+    from critique_app.media.reframes import REFRAME_VARIANTS
+
+    out = []
+    if prints.frame_count and set(store.EXTRA_KINDS) & set(prints.missing_kinds):
+        out.append(
+            _(
+                "{name} was fingerprinted before split screens were looked for: its panels "
+                "were not searched. Fingerprint it again with --restart to search them."
+            ).format(name=title)
+        )
+    older = [
+        i
+        for i in store.library_items(project.db)
+        if not set(REFRAME_VARIANTS) <= set(i.variant_names)
+    ]
+    if older:
+        out.append(
+            ngettext(
+                "{count} library item was added before re-framed copies (9:16, 4:5, 1:1) were "
+                "looked for: add it to the library again to find them.",
+                "{count} library items were added before re-framed copies (9:16, 4:5, 1:1) "
+                "were looked for: add them to the library again to find them.",
+                len(older),
+            ).format(count=len(older))
+        )
+    return out
 
 
 def match_annotation_fields(segment: MatchSegment, playback: str = "") -> dict[str, object]:

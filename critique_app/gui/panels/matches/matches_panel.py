@@ -52,6 +52,7 @@ VARIANTS = {
     "mirror": N_("mirrored"),
     "inset": N_("inset"),
     "inset-mirror": N_("inset, mirrored"),
+    "panel": N_("one panel of a split screen"),
 }
 CAVEAT = N_(
     "A match means frames of this film look like a known item (pHash distance). "

@@ -1,0 +1,181 @@
+"""Re-frames and split screens made by the real `ffmpeg` program (crop, scale, pad, hstack)
+from generated 16:9 footage: each library item shown is found, with the frames it shows;
+an unrelated film gives no segment."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from critique_app.cli import main
+from critique_app.media.regions import LIBRARY_VARIANTS
+from critique_app.provenance.reference_library import hash_reference
+from db import fingerprint_store as store
+from db.project import open_project
+from tests.fingerprint import material as m
+from tests.media.montage_films import ffmpeg
+
+ITEM_FRAMES = 96
+SKIP = 24  # the copies start at this frame of each item
+HEAD = 36  # unrelated footage before and after the passage
+TOLERANCE = 3  # library frames
+PORTRAIT = "[i0]crop=ih*9/16:ih,scale=180:320,setsar=1"  # a 9:16 centre crop, as phones show
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Three 16:9 library clips (640x360), a 2.39 one (640x268) and a project holding them."""
+    folder = tmp_path_factory.mktemp("reframes")
+    project = folder / "jury.critique"
+    sizes = [(640, 360)] * 3 + [(640, 268)]
+    for k, (seed, size) in enumerate(zip((710, 711, 712, 713), sizes, strict=True)):
+        clip = m.write_clip(folder / f"item{k}.mp4", m.shot(seed, ITEM_FRAMES, size), crf=16)
+        assert main(["library", "add", str(project), str(clip), "--note", "generated"]) == 0
+    return folder, project
+
+
+def _copy(folder: Path, name: str, graph: str, items: list[int], size: str) -> Path:
+    """A film: unrelated footage, the items (from frame SKIP, labelled [i<item>]) through
+    `graph`, unrelated footage, all at `size`, encoded as H.264 by ffmpeg."""
+    film = folder / f"{name}.mp4"
+    w, h = (int(v) for v in size.split("x"))
+    head = m.write_clip(folder / f"{name}-head.mp4", m.footage([720, 721], [HEAD // 2] * 2, (w, h)))
+    tail = m.write_clip(folder / f"{name}-tail.mp4", m.shot(722, HEAD, (w, h)))
+    trims = "".join(
+        f"[{n + 1}:v]trim=start_frame={SKIP},setpts=PTS-STARTPTS[i{k}];"
+        for n, k in enumerate(items)
+    )
+    joined = f"{trims}{graph}[mid];[0:v][mid][{len(items) + 1}:v]concat=n=3:v=1[out]"
+    inputs = [arg for k in items for arg in ("-i", str(folder / f"item{k}.mp4"))]
+    subprocess.run(
+        [
+            ffmpeg(),
+            "-v",
+            "error",
+            "-y",
+            "-i",
+            str(head),
+            *inputs,
+            "-i",
+            str(tail),
+            "-filter_complex",
+            joined,
+            "-map",
+            "[out]",
+            "-c:v",
+            "libx264",
+            "-crf",
+            "20",
+            "-pix_fmt",
+            "yuv420p",
+            str(film),
+        ],  # fmt: skip
+        check=True,
+    )
+    return film
+
+
+def _matches(film: Path, project: Path, capsys: pytest.CaptureFixture[str]) -> list[dict]:
+    capsys.readouterr()
+    assert main(["match", str(film), "--project", str(project), "--json"]) == 0
+    return list(json.loads(capsys.readouterr().out)["matches"])
+
+
+def _assert_found(matches: list[dict], items: list[int], tolerance: int = TOLERANCE) -> None:
+    """Every item in `items` found as a segment of its own, at the frames the copy shows."""
+    assert sorted({x["label"] for x in matches}) == [f"item{k}" for k in items], matches
+    for x in matches:
+        assert x["start_frame"] >= HEAD - 2, x
+        shown = SKIP + x["start_frame"] - HEAD
+        assert abs(x["item_start"] - shown) <= tolerance, x
+        assert x["end_frame"] - x["start_frame"] >= 0.8 * (ITEM_FRAMES - SKIP) - 1, x
+
+
+def test_a_9_16_centre_crop_is_found_with_its_source_frames(
+    library: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder, project = library
+    film = _copy(folder, "portrait", PORTRAIT, [0], "180x320")
+    _assert_found(_matches(film, project, capsys), [0])
+
+
+def test_a_9_16_centre_crop_of_a_scope_film_is_found(
+    library: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder, project = library
+    graph = "[i3]crop=ih*9/16:ih,scale=180:320,setsar=1"
+    _assert_found(_matches(_copy(folder, "scope", graph, [3], "180x320"), project, capsys), [3])
+
+
+def test_a_9_16_crop_against_the_left_edge_is_found(
+    library: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder, project = library
+    graph = "[i1]crop=ih*9/16:ih:0:0,scale=180:320,setsar=1"
+    _assert_found(
+        _matches(_copy(folder, "portrait-left", graph, [1], "180x320"), project, capsys), [1]
+    )
+
+
+def test_both_films_of_a_cropped_split_screen_are_found(
+    library: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder, project = library
+    graph = "[i0]crop=iw/2:ih[a];[i1]crop=iw/2:ih[b];[a][b]hstack,scale=640:360,setsar=1"
+    matches = _matches(_copy(folder, "split2", graph, [0, 1], "640x360"), project, capsys)
+    _assert_found(matches, [0, 1])
+    assert {x["variant"] for x in matches} == {"panel"}
+
+
+def test_three_films_scaled_into_thirds_are_all_found(
+    library: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder, project = library
+    panels = "".join(f"[i{k}]scale=214:120,pad=214:360:0:(oh-ih)/2[p{k}];" for k in range(3))
+    graph = f"{panels}[p0][p1][p2]hstack=inputs=3,scale=642:360,setsar=1"
+    matches = _matches(_copy(folder, "split3", graph, [0, 1, 2], "642x360"), project, capsys)
+    # A picture a third of the frame wide is 21 pixels of the 64 hashed: neighbouring frames
+    # of these slow pans hash within 2 bits of each other, so the frames shown are only
+    # known to within a few frames.
+    _assert_found(matches, [0, 1, 2], tolerance=3 * TOLERANCE)
+
+
+def test_an_unrelated_film_gives_no_segment(
+    library: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder, project = library
+    film = m.write_clip(
+        folder / "unrelated.mp4", m.footage([730, 731, 732, 733], [60, 60, 60, 60], (640, 360))
+    )
+    assert _matches(film, project, capsys) == []
+
+
+def test_an_item_added_before_re_frames_is_named_as_not_searched(
+    library: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Stored by an earlier version (no re-frame slices): still read, and the match says
+    what it could not look for instead of finding nothing silently."""
+    folder, _project = library
+    ref = hash_reference(folder / "item0.mp4")
+    older = folder / "older.critique"
+    with open_project(older) as project:
+        store.add_library_item(
+            project.db,
+            label="item0",
+            source_note="added by an earlier version",
+            path=str(ref.path),
+            sha256=ref.sha256,
+            kind=ref.kind,
+            hashes=ref.hashes,
+            rate=ref.rate,
+            variants=None if ref.variants is None else ref.variants[: len(LIBRARY_VARIANTS)],
+            variant_names=LIBRARY_VARIANTS,
+        )
+    capsys.readouterr()
+    film = _copy(folder, "portrait-older", PORTRAIT, [0], "180x320")
+    assert main(["match", str(film), "--project", str(older)]) == 0
+    err = capsys.readouterr().err
+    assert "1 library item was added before re-framed copies (9:16, 4:5, 1:1)" in err
