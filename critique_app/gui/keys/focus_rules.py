@@ -96,7 +96,10 @@ class FocusRules:
             or not self._in_window(receiver)
         ):
             return False
-        if receiver is not QApplication.focusWidget() or single_keys_act_on(receiver):
+        # A text field is asked only for a key typed into it (Qt asks the focused widget; a key
+        # sent to the field itself, as a test or an input method sends it, is typing too).
+        focused = receiver is QApplication.focusWidget() or takes_typing(receiver)
+        if not focused or single_keys_act_on(receiver):
             return False
         event.accept()
         return True
