@@ -27,6 +27,8 @@ _COLUMNS = (
 )
 # The insert triggers (db/migrations 0003, 0006) that `inserting_in_bulk` pauses, and the
 # tags column they give a new annotation's search row, as they compute it.
+# A value longer than this (characters) is bound as UTF-8 bytes, and its copy freed at once.
+LONG_TEXT = 1 << 20
 _ROW_TRIGGERS = (
     "annotations_fts_insert",
     "annotation_tags_fts_insert",
@@ -167,19 +169,35 @@ class AnnotationStore:
         stores 500,000 cues this way, a batch at a time); their ids, in order."""
         if not annotations:
             return []
-        names = ", ".join(self._row(annotations[0]))
-        sql = f"INSERT INTO annotations (id, {names}) VALUES (?{', ?' * len(names.split(', '))})"
+        columns = list(self._row(annotations[0]))
+        value_at = columns.index("value") + 1  # after the id
+        marks = ["?"] * (len(columns) + 1)
+        marks[value_at] = "CAST(? AS TEXT)"
+        # WHERE ?: the same statement run once more with nothing inserted (see below)
+        sql = (
+            f"INSERT INTO annotations (id, {', '.join(columns)}) SELECT {', '.join(marks)} WHERE ?"
+        )
         conn = self.db.conn
+        long_values = False
         with self.db.atomic():  # holds the write lock: the ids after the last one are ours
             first = int(
                 conn.execute("SELECT coalesce(max(id), 0) + 1 FROM annotations").fetchone()[0]
             )
             ids = list(range(first, first + len(annotations)))
             try:
-                conn.executemany(
-                    sql,
-                    [(i, *self._row(a).values()) for i, a in zip(ids, annotations, strict=True)],
-                )
+                rows = []
+                for i, a in zip(ids, annotations, strict=True):
+                    row = [i, *self._row(a).values(), 1]
+                    if len(a.value) > LONG_TEXT:
+                        # as UTF-8 bytes, cast back to text: Python keeps no UTF-8 copy on the
+                        # string itself (a 50 MB cue, issue 23)
+                        row[value_at] = a.value.encode("utf-8")
+                        long_values = True
+                    rows.append(row)
+                conn.executemany(sql, rows)
+                del rows
+                if long_values:  # the statement keeps its last values: rebound, freed
+                    conn.execute(sql, [None] * (len(columns) + 1) + [0])
             except sqlite3.IntegrityError as err:
                 # the rows before the refused one are in: it is the one after the last of them
                 last = int(
