@@ -89,7 +89,7 @@ def _items(
         if key == "items" and scan.peek() == "[":
             for _element in scan.elements():
                 yield scan.value(), True
-        elif key == "first" and scan.peek() == "{":
+        elif key == "first" and kind == "AnnotationCollection" and scan.peek() == "{":
             yield from _items(scan, next(page := scan.members(), None), page, "AnnotationPage")
         else:  # a page given whole ('next') or an address is walked as it is
             yield scan.value(), key in _STREAMED[kind]

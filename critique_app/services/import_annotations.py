@@ -216,7 +216,8 @@ def open_file(
     in_window: bool = False,
 ) -> ImportedStream:
     """The file's entries as they are read (see `read_file`): subtitles a megabyte at a time,
-    other formats read whole first. Nothing is stored yet."""
+    W3C collections an annotation at a time, other formats read whole first. Nothing is
+    stored yet."""
     path = Path(path)
     fmt = _format_of(path, format_name, in_window)
     check_size(path)

@@ -82,3 +82,22 @@ def test_a_failed_batch_takes_back_its_rows_and_keeps_the_triggers() -> None:
             project.repo.insert_annotations(twice)
         assert project.repo.count_annotations() == 0 and project.repo.search("visage") == []
         assert _triggers(project) == triggers
+
+
+def test_a_long_value_is_stored_as_the_same_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A value past LONG_TEXT goes to SQLite as UTF-8 bytes cast to text (no UTF-8 copy kept
+    on the string, issue 23's one-line SubRip): stored as text, the same words, indexed."""
+    from db import annotation_store
+
+    monkeypatch.setattr(annotation_store, "LONG_TEXT", 10)
+    with memory_project() as project:
+        annotations = _annotations(project, 4)
+        words = "Zeugma au marché, sans retour à la ligne 🎞 " * 3
+        annotations[1] = dataclasses.replace(annotations[1], value=words)
+        with project.repo.db.atomic(), project.repo.inserting_in_bulk():
+            ids = project.repo.insert_annotations(annotations)
+        conn = project.repo.db.conn
+        stored = conn.execute("SELECT typeof(value), value FROM annotations WHERE id = ?", [ids[1]])
+        assert stored.fetchone() == ("text", words)
+        assert project.repo.search("zeugma") == [ids[1]]
+        assert project.repo.count_annotations() == 4  # the statement run again adds nothing
