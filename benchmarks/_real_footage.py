@@ -116,31 +116,26 @@ PICTURES = ("whole", "whole mirrored", "inset", "inset mirrored", "centre", "cen
 
 def nearest_library(
     prints: FrameHashes, library: matching.ReferenceLibrary
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per frame, the smallest distance (bits) from any picture the app compares (PICTURES)
-    to any library hash (frames and variants), with the library hash and the picture."""
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Per picture the app compares (PICTURES) and per frame, the smallest distance (bits) to
+    any library hash (frames and variants) and that hash; 64 where the frame has no such
+    picture (no inset found)."""
     rows = [prints.phash, prints.phash_mirror, prints.inset, prints.inset_mirror]
     rows += [prints.centre, prints.centre_mirror]
     lib = library.hashes
-    n = len(prints.phash)
-    best = np.full(n, 64, np.int64)
-    entry = np.zeros(n, np.int64)
-    picture = np.zeros(n, np.int64)
-    for k, row in enumerate(rows):
-        if row is None:
-            continue
-        row = np.asarray(row, np.uint64)
-        for lo in range(0, n, 64):
-            block = row[lo : lo + 64]
-            dist = np.bitwise_count(block[:, None] ^ lib[None, :])
+    out = {}
+    for name, row in zip(PICTURES, rows, strict=True):
+        row = np.asarray(row if row is not None else np.zeros(len(prints.phash)), np.uint64)
+        best = np.full(len(row), 64, np.int64)
+        entry = np.zeros(len(row), np.int64)
+        for lo in range(0, len(row), 64):
+            dist = np.bitwise_count(row[lo : lo + 64, None] ^ lib[None, :])
             at = dist.argmin(axis=1)
-            d = dist[np.arange(len(block)), at].astype(np.int64)
-            d[block == 0] = 64  # no such picture on this frame
-            closer = d < best[lo : lo + 64]
-            best[lo : lo + 64][closer] = d[closer]
-            entry[lo : lo + 64][closer] = at[closer]
-            picture[lo : lo + 64][closer] = k
-    return best, entry, picture
+            best[lo : lo + 64] = dist[np.arange(len(at)), at]
+            entry[lo : lo + 64] = at
+        best[row == 0] = 64
+        out[name] = (best, entry)
+    return out
 
 
 def margin(
@@ -155,6 +150,7 @@ def margin(
     found, missing = clips(UNRELATED)
     per_clip = {}
     usable_d: list[np.ndarray] = []
+    no_inset_d: list[np.ndarray] = []  # the same without the inset pictures
     flat = 0
     frames = 0
     nearest: list[tuple[int, str, int, float, str, str]] = []
@@ -165,20 +161,27 @@ def margin(
             material.write_clip(part, iter(pictures(clip.path, size, rate)), rate=rate, crf=23)
             part.rename(path)
         prints = hash_film(path)
-        d, entry, picture = nearest_library(prints, library)
+        near = nearest_library(prints, library)
+        stack = np.stack([near[k][0] for k in PICTURES])
+        picture = stack.argmin(axis=0)
+        d = stack.min(axis=0)
         usable = matching.usable_frames(prints.contrast)
         frames += len(d)
         flat += int((~usable).sum())
         usable_d.append(d[usable])
+        no_inset_d.append(
+            stack[[k for k, p in enumerate(PICTURES) if "inset" not in p]].min(0)[usable]
+        )
         per_clip[clip.name] = {
             "frames": len(d),
             "flat_or_dark_frames": int((~usable).sum()),
+            "frames_with_an_inset": int((np.asarray(prints.inset) != 0).sum()),
             "min_usable": int(d[usable].min()) if usable.any() else None,
-            "min_all": int(d.min()) if len(d) else None,
+            "min_by_picture": {k: int(near[k][0][usable].min()) for k in PICTURES if usable.any()},
         }
         for i in np.flatnonzero(usable):
-            item = library.items[int(library.item_of[entry[i]])].label
-            where = f"{item} frame {int(library.frame_of[entry[i]])}"
+            e = int(near[PICTURES[picture[i]]][1][i])
+            where = f"{library.items[int(library.item_of[e])].label} frame {library.frame_of[e]}"
             nearest.append(
                 (
                     int(d[i]),
@@ -207,6 +210,7 @@ def margin(
             "nearest_p5": float(np.percentile(every, 5)),
             "nearest_median": float(np.median(every)),
             "margin_bits": int(every.min()) - matching.FRAME_THRESHOLD,
+            "nearest_min_without_insets": int(np.concatenate(no_inset_d).min()),
             "closest_frames": [
                 {
                     "distance": d,
