@@ -34,12 +34,9 @@ class FirstPage:
 def first_page(
     source: ProjectWorkspace | Repository, filters: Mapping[str, Any], size: int
 ) -> FirstPage:
-    """A search lists its first `size` hits, walking the table's order in SQLite up to the
-    limit, and counts them all only when more follow; the other filters list every row (the
-    timeline selects rows anywhere in the film)."""
-    if not filters.get("search"):
-        ids = source.annotation_ids(**filters)
-        return FirstPage(ids, False, len(ids), None, source.count_annotations())
+    """The first `size` rows in table order, walked in SQLite up to the limit, all counted
+    only when more follow: a film of 100,000 annotations opens without listing them all (the
+    rest is listed as the view scrolls, or up to a row the timeline selects: `reveal`)."""
     found = source.annotation_ids(**filters, limit=size + 1)
     ids, more = found[:size], len(found) > size
     matches = source.count_annotation_ids(**filters) if more else len(ids)

@@ -108,7 +108,7 @@ def test_edits_undos_and_redos_change_only_what_they_touched(
 ) -> None:
     h = open_window(crowded_project(tmp_path, clip))
     tools, stack = h.window.annotations, h.window.session.undo_stack
-    assert tools.table.model.rowCount() >= MANY
+    assert tools.table.model.matches >= MANY  # listed a page at a time
     opened = reloads(h)
 
     def step() -> None:
