@@ -20,6 +20,7 @@ from critique_app.provenance.matching import ReferenceItem, ReferenceLibrary
 from critique_app.provenance.reference_library import hash_reference
 from tests.fingerprint import material as m
 from tests.fingerprint.test_robustness import match_file
+from tests.missing import missing
 
 SIZE = (320, 180)
 N = 96  # source frames (4 s at 24 fps)
@@ -30,7 +31,12 @@ CORNERS = ((70, 34), (262, 22), (78, 150), (268, 158))
 BEZEL = 4  # the monitor's dark frame, in pixels of the picture before the perspective
 PAD = 6  # a transparent margin round it: what the perspective filter samples outside
 
-pytestmark = pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="needs the ffmpeg tool")
+
+@pytest.fixture(autouse=True)
+def _ffmpeg() -> None:
+    """The copies are made by the ffmpeg program: in CI its absence is a failure (tests/missing.py)."""
+    if shutil.which("ffmpeg") is None:
+        missing("the filmed-monitor copies are made by the ffmpeg program, which is not installed")
 
 
 def _film_monitor(screen: Path, room: Path, out: Path) -> Path:
