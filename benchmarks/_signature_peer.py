@@ -52,10 +52,17 @@ def parse_log(text: str) -> list[SignatureMatch]:
     return out
 
 
-def compare(film: Path, items: list[Path]) -> list[SignatureMatch]:
-    """Run the filter over a film and library items (inputs 1..N, in that order)."""
+def compare(film: Path, items: list[Path], same_size: bool = False) -> list[SignatureMatch]:
+    """Run the filter over a film and library items (inputs 1..N, in that order).
+
+    `same_size` scales every input to 320x180 first: FFmpeg 5.1's filter has been seen to die
+    with a segmentation fault on inputs of different sizes (a quick run's letterboxed film)."""
     inputs = [film, *items]
-    labels = "".join(f"[{k}:v]" for k in range(len(inputs)))
+    if same_size:
+        scaled = "".join(f"[{k}:v]scale=320:180,setsar=1[s{k}];" for k in range(len(inputs)))
+        labels = scaled + "".join(f"[s{k}]" for k in range(len(inputs)))
+    else:
+        labels = "".join(f"[{k}:v]" for k in range(len(inputs)))
     graph = f"{labels}signature=nb_inputs={len(inputs)}:detectmode=full"
     command = ["ffmpeg", "-hide_banner", "-nostats", "-nostdin"]
     for path in inputs:
@@ -63,6 +70,19 @@ def compare(film: Path, items: list[Path]) -> list[SignatureMatch]:
     command += ["-filter_complex", graph, "-f", "null", "-"]
     done = subprocess.run(command, capture_output=True, text=True, check=True)
     return parse_log(done.stderr)
+
+
+def compare_or_say(film: Path, items: list[Path]) -> tuple[list[SignatureMatch], str | None]:
+    """`compare`, once more with every input at one size if FFmpeg dies; if it dies again, no
+    match and the sentence saying so (the peer's crash is counted, never the run's end)."""
+    for same_size in (False, True):
+        try:
+            return compare(film, items, same_size), None
+        except subprocess.CalledProcessError as err:
+            if err.returncode >= 0:  # a refusal, not a crash: a real error of this code
+                raise
+            died = f"ffmpeg's signature filter died (signal {-err.returncode}) on {film.name}"
+    return [], died
 
 
 def segments(
@@ -105,7 +125,11 @@ def run(
     t = time.perf_counter()
     rows = {}
     labels = [name for name, _ in items]
+    crashed = []
     for family, (path, passages) in zip(families, films, strict=True):
-        found = compare(path, [p for _, p in items])
+        found, died = compare_or_say(path, [p for _, p in items])
+        if died is not None:
+            print(f"  {died}: its passages count as not found", flush=True)
+            crashed.append(died)
         rows[family] = score(segments(found, labels, rate), passages)
-    return {"families": rows, "seconds": round(time.perf_counter() - t, 1)}
+    return {"families": rows, "seconds": round(time.perf_counter() - t, 1), "crashed": crashed}
