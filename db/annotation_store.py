@@ -541,38 +541,6 @@ class AnnotationStore:
         sql = "SELECT NOT EXISTS (SELECT 1 FROM films WHERE id != ?)"
         return bool(self.db.conn.execute(sql, [film_id]).fetchone()[0])
 
-    def first_hits(
-        self,
-        *,
-        search: str,
-        limit: int,
-        film_id: int | None = None,
-        tier_ids: Iterable[int] | None = None,
-        category_ids: Iterable[int] | None = None,
-        authors: Iterable[str] | None = None,
-        statuses: Iterable[str] | None = None,
-    ) -> tuple[list[int], int]:
-        """The first `limit` search hits in listing order, and how many the filters keep in
-        all: one statement, so the full-text index is asked once for both (for "m" over
-        100,000 notes that lookup is most of the cost)."""
-        query = fts_query(search)
-        built = self._filters(film_id, tier_ids, category_ids, authors, statuses, None, False)
-        if query is None or built is None:
-            return [], 0
-        where, params = built
-        rows = self.db.conn.execute(
-            "WITH hits AS MATERIALIZED "
-            "(SELECT rowid AS id FROM annotations_fts WHERE annotations_fts MATCH ?) "
-            "SELECT NULL, (SELECT count(*) FROM hits JOIN annotations a ON a.id = hits.id "
-            f"WHERE {where}) "
-            "UNION ALL SELECT * FROM (SELECT a.id, 0 FROM annotations a "
-            f"INDEXED BY annotations_listing WHERE {where} AND a.id IN hits "
-            "ORDER BY a.film_id, a.start_frame, a.id LIMIT ?)",
-            [query, *params, *params, limit],
-        ).fetchall()
-        ids = [ident for ident, _count in rows if ident is not None]
-        return ids, next(count for ident, count in rows if ident is None)
-
     def listing_keys(self, ids: Iterable[int]) -> dict[int, tuple[int, int, int]]:
         """(film id, first frame, id) of these annotations: their place in the listing order,
         for a table that puts one edited row where a fresh query would."""

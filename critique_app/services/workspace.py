@@ -214,29 +214,6 @@ class ProjectWorkspace:
             search=search,
         )
 
-    def first_hits(
-        self,
-        *,
-        search: str,
-        limit: int,
-        film_id: int | None = None,
-        tier_ids: Iterable[int] | None = None,
-        category_ids: Iterable[int] | None = None,
-        authors: Iterable[str] | None = None,
-        statuses: Iterable[str] | None = None,
-    ) -> tuple[list[int], int]:
-        """The first `limit` search hits in film and frame order, and how many there are
-        (what a table shows as its search is typed: "500 of 65,000 shown")."""
-        return self._project.repo.first_hits(
-            search=search,
-            limit=limit,
-            film_id=film_id,
-            tier_ids=tier_ids,
-            category_ids=category_ids,
-            authors=authors,
-            statuses=statuses,
-        )
-
     def listing_keys(self, ids: Iterable[int]) -> dict[int, tuple[int, int, int]]:
         """Each annotation's place in the listing order: (film id, first frame, id)."""
         return self._project.repo.listing_keys(ids)
