@@ -142,14 +142,6 @@ def run(args: argparse.Namespace) -> int:
                         "has no place for them."
                     ).format(flag=flag, format=args.format)
                 )
-        if args.rhythm:
-            from critique_app.services.rhythm import with_rhythm
-
-            finding = TerminalProgress("export --rhythm")
-            try:
-                doc = with_rhythm(doc, finding)
-            finally:
-                finding.finish()
         signer = None
         if args.format in ("clips", "pack"):
             signer = service.configured_signer(project, args.sign_with)
@@ -162,6 +154,7 @@ def run(args: argparse.Namespace) -> int:
                 progress,
                 signer=signer,
                 language=language,
+                rhythm=args.rhythm,
                 heat=args.heat,
             )
         finally:

@@ -62,11 +62,9 @@ def _export_job(
 ) -> export_service.Exported:
     if callable(doc):  # read on this worker, from its own connection
         doc = doc()
-    if rhythm:  # one decode of each film: on the worker, with the export's progress and Cancel
-        from critique_app.services.rhythm import with_rhythm
-
-        doc = with_rhythm(doc, progress)
-    return export_service.export_files(doc, fmt, out, progress, signer=signer, heat=heat)
+    return export_service.export_files(
+        doc, fmt, out, progress, signer=signer, rhythm=rhythm, heat=heat
+    )
 
 
 def start_export(
@@ -85,8 +83,9 @@ def start_export(
     heat: bool = False,
 ) -> Task:
     """Write `doc` in `fmt` to `out` on a worker (a "project" task: closing the project
-    cancels it); `doc` may be a function reading it there (services.export.read_on_worker); `on_done` receives the service's `Exported` (its path, files and notes).
-    `rhythm` and `heat` add the handout's pictures (gui/handout_extras.py), made on the worker."""
+    cancels it); `doc` may be a function reading it there (services.export.read_on_worker);
+    `on_done` receives the service's `Exported` (its path, files and notes). `rhythm` and
+    `heat` add the handout's pictures (gui/handout_extras.py), made on the worker."""
     return runner.run(
         _("Export {format}").format(format=fmt),
         _export_job,

@@ -263,10 +263,13 @@ def export_files(
     *,
     signer: Any = None,
     language: str = "en",
+    rhythm: bool = False,
     heat: bool = False,
 ) -> Exported:
     """As `export`, also naming every file written (a long EDL is split) and what to tell the
-    user. `heat`: each still beside the décor lens's heat of its passage (exporters/heat_stills.py)."""
+    user. `rhythm`: each film's rhythm plot (services/rhythm.py, one decode of each film, with
+    this export's progress and Cancel); `heat`: each still beside the décor lens's heat of its
+    passage (exporters/heat_stills.py). The command line and the window both ask here."""
     try:
         exporter = exporters.get(fmt)
     except KeyError as err:
@@ -288,6 +291,10 @@ def export_files(
                 title=doc.title
             )
         )
+    if rhythm:
+        from critique_app.services.rhythm import with_rhythm
+
+        doc = with_rhythm(doc, progress)
     from exporters.heat_stills import HeatStills
     from exporters.stills import FilmStills
 
