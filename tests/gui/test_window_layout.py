@@ -309,6 +309,24 @@ def test_panels_are_tabs_on_the_right_with_usable_sizes(
     assert hint.width() <= 1280 - 12 and hint.height() <= 720 - 60, hint
 
 
+def test_the_table_filters_show_their_first_entry_whole(
+    new_window: Any, tmp_path: Path, clip: Path, real_look: QApplication, language: str
+) -> None:
+    """At 1280×800, in both languages: "Toutes les catégories" was cut to "Toutes les catégori"
+    beside the search; the search gives up its room first."""
+    from critique_app.gui.annotate.annotation_table import AnnotationTable
+
+    project, _ident = project_with_everything(tmp_path, clip)
+    window = new_window(tmp_path / "settings.ini", project)
+    table = window.findChild(AnnotationTable)
+    assert table is not None and table.isVisible()
+    for box in (table.tier_box, table.category_box, table.author_box, table.status_box):
+        first = box.itemText(0)
+        room_for_text = box.width() - 30  # the arrow and the frame
+        assert box.fontMetrics().horizontalAdvance(first) <= room_for_text, (first, box.width())
+    assert table.search.width() >= 150  # still room to type a word and see it
+
+
 def test_reset_layout_puts_the_default_back(new_window: Any, tmp_path: Path) -> None:
     window = new_window(tmp_path / "settings.ini")
     screening, table, editor = (dock(window, t) for t in ("Screening", "Annotations", "Annotation"))

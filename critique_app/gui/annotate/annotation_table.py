@@ -638,24 +638,28 @@ class AnnotationTable(QWidget):
         bar = QHBoxLayout()
         bar.setContentsMargins(6, 4, 6, 4)
         bar.addWidget(self.search, 2)  # 3 squeezed the French filters ("Toutes les pistes")
-        for box, tip in (
-            (self.tier_box, _("Tier")),
-            (self.category_box, _("Category (a level shows everything under it)")),
-            (self.author_box, _("Author")),
-            (self.status_box, _("Status")),
+        for box, tip, every in (
+            (self.tier_box, _("Tier"), _("All tiers")),
+            (
+                self.category_box,
+                _("Category (a level shows everything under it)"),
+                _("All categories"),
+            ),
+            (self.author_box, _("Author"), _("All authors")),
+            (self.status_box, _("Status"), _("Any status")),
         ):
             box.setToolTip(tip)
-            # Its whole text when there is room, down to a few letters when there is not:
-            # as its minimum, its longest entry ("Toutes les catégories", a long category
-            # name) widened the window past a laptop's screen. The categories ask for their
-            # 14 letters only: a long name would squeeze the other filters.
+            # Its whole text when there is room, down to its first entry ("Toutes les
+            # catégories") when there is not: as its minimum, its longest entry (a long
+            # category name) widened the window past a laptop's screen, and a few letters cut
+            # the French filters at 1280 px. The categories ask for their 14 letters only: a
+            # long name would squeeze the other filters. The search gives up its room first.
             box.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
                 if box is self.category_box
                 else QComboBox.SizeAdjustPolicy.AdjustToContents
             )
-            letters = 11 if box is self.category_box else 4
-            box.setMinimumWidth(box.fontMetrics().horizontalAdvance("M" * letters) + 30)
+            box.setMinimumWidth(box.fontMetrics().horizontalAdvance(every) + 40)
             bar.addWidget(box, 1)
         bar.addWidget(self.all_films)
         bar.addWidget(self.count)
