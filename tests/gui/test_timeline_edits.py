@@ -26,7 +26,7 @@ def drawn(h: Any) -> Any:
         canvas._content_height,
         list(canvas._tracks),
         [(t, y, height, [bar(b) for b in bars]) for t, y, height, bars in canvas._lines],
-        dict(canvas._band_of),
+        {i: canvas._band(i) for i in canvas._bar_of},
         {t: [bar(b) for b in bars] for t, bars in canvas._bars.items() if bars},
         list(h.controller.marks.stops),
     )

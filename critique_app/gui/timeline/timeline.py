@@ -155,7 +155,10 @@ class TimelineCanvas(QWidget):
         # its sub-rows and its first line; per line (tier, sub-row) its band and its bars.
         self._tracks: list[tuple[int, int, int, int]] = []  # tier, top, sub-rows, first line
         self._lines: list[tuple[int, float, float, list[TimelineBar]]] = []
-        self._band_of: dict[int, tuple[float, float]] = {}  # annotation id -> top, height
+        # tier -> its top and sub-rows: a bar's band is worked out from them and its row when
+        # asked (a dict of every bar's band cost a pass over all 100,000 bars whenever an
+        # edit moved the tiers below it, 40 ms a key press)
+        self._track_of: dict[int, tuple[int, int]] = {}
         self._rows: dict[int, list[list[TimelineBar]]] = {}  # tier -> its sub-rows' bars
         self._bar_of: dict[int, TimelineBar] = {}  # annotation id -> its bar
         self._content_height = 0
@@ -205,7 +208,7 @@ class TimelineCanvas(QWidget):
         self.tiers = list(tiers)
         self._bars = {tid: [] for tid, _n, _c in tiers} | bars
         self._bar_of = {bar.id: bar for tier_bars in bars.values() for bar in tier_bars}
-        self._rows, self._band_of, self._tracks = dict(rows), {}, []
+        self._rows, self._tracks = dict(rows), []
         self._pack(set())  # no tier packed again: each is new, so every band is placed
         self._dense = self._dense_before = None  # rebuilt at the next paint
         self.waiting = None
@@ -228,8 +231,6 @@ class TimelineCanvas(QWidget):
             self._bars[tier_id] = [b for b in before if b.id not in gone]
         for bar in old_bars:
             edits[bar.tier_id].gone.append(bar)
-        for ident in gone:
-            self._band_of.pop(ident, None)
         for bar in bars:
             edits[bar.tier_id].brought.append(bar)
             bisect.insort(self._bars[bar.tier_id], bar, key=_bar_order)
@@ -255,39 +256,29 @@ class TimelineCanvas(QWidget):
         tier, or only `tiers` (the others keep their sub-rows; only their tops may move); a
         tier with its `edits` known only where they move sub-rows."""
         if tiers is None:
-            self._rows, self._band_of = {}, {}
-        old_tops = {tier_id: top for tier_id, top, _rows, _first in self._tracks}
-        self._tracks, self._lines = [], []
+            self._rows = {}
+        self._tracks, self._lines, self._track_of = [], [], {}
         top = 0
         for tier_id, _name, _colour in self.tiers:
             repacked = tiers is None or tier_id in tiers or tier_id not in self._rows
-            placed: list[TimelineBar] = []  # bars whose band changes, when only some do
             edit = (edits or {}).get(tier_id)
             if edit is not None and tier_id in self._rows:
-                placed = self._repack(tier_id, edit)
-                repacked = len(self._rows[tier_id]) != len(edit.rows)
+                self._repack(tier_id, edit)
             elif repacked:
                 self._rows[tier_id] = pack_tier(self._bars.get(tier_id, []))
             per_row = self._rows[tier_id]
             count = len(per_row)
             self._tracks.append((tier_id, top, count, len(self._lines)))
-            moved = repacked or old_tops.get(tier_id) != top
+            self._track_of[tier_id] = (top, count)
             for row, row_bars in enumerate(per_row):
                 y, h = sub_row_band(top, count, row)
                 self._lines.append((tier_id, y, h, row_bars))
-                if moved:
-                    for bar in row_bars:
-                        self._band_of[bar.id] = (y, h)
-            if not moved:
-                for bar in placed:
-                    self._band_of[bar.id] = sub_row_band(top, count, bar.row)
             top += track_height(count)
         self._content_height = top
 
-    def _repack(self, tier_id: int, edit: _TierEdit) -> list[TimelineBar]:
+    def _repack(self, tier_id: int, edit: _TierEdit) -> None:
         """Move the bars an edit of this tier re-placed between its sub-rows (each sub-row
-        touched is a new list: the dense painting keeps the arrays of the lists it knows);
-        return them."""
+        touched is a new list: the dense painting keeps the arrays of the lists it knows)."""
         old, new = edit.before, self._bars.get(tier_id, [])
         edit.rows = rows = list(self._rows[tier_id])
         keys = [_bar_order(b) for b in (*edit.gone, *edit.brought)]
@@ -315,7 +306,6 @@ class TimelineCanvas(QWidget):
         brought = {id(b) for b in edit.brought}
         for bar in edit.gone:
             take_out(bar)
-        placed = []
         for j, row in changes:
             bar = new[j]
             if id(bar) not in brought:
@@ -324,11 +314,9 @@ class TimelineCanvas(QWidget):
                 take_out(bar)
             bar.row = row
             bisect.insort(row_list(row), bar, key=_bar_order)
-            placed.append(bar)
         while len(rows) > 1 and not rows[-1]:
             rows.pop()
         self._rows[tier_id], edit.rows = rows, self._rows[tier_id]
-        return placed
 
     def _fit_height(self) -> None:
         asked = max(TRACK, min(self._content_height, TRACKS_ASKED))
@@ -387,7 +375,7 @@ class TimelineCanvas(QWidget):
         """Outline the bar of the annotation selected elsewhere (annotation table, editor)."""
         if annotation_id != self.selected:
             self.selected = annotation_id
-            band = self._band_of.get(annotation_id) if annotation_id is not None else None
+            band = self._band(annotation_id) if annotation_id is not None else None
             if band is not None:  # scrolled out of the tracks area: bring its sub-row in
                 y, h = band
                 if y < self.v_scroll or y + h > self.v_scroll + self.tracks_view_height():
@@ -426,13 +414,22 @@ class TimelineCanvas(QWidget):
 
     def bar_rect(self, annotation_id: int) -> QRectF | None:
         """Where an annotation's bar is drawn on the widget (None: not on this film's tracks)."""
-        band = self._band_of.get(annotation_id)
+        band = self._band(annotation_id)
         bar = self._bar_of.get(annotation_id)
         if band is None or bar is None:
             return None
         x0, x1 = self.x_of(bar.start), self.x_of(bar.end + 1)
         y = self._tracks_top() - self.v_scroll + band[0]
         return QRectF(x0, y, max(2.0, x1 - x0), band[1])
+
+    def _band(self, annotation_id: int) -> tuple[float, float] | None:
+        """The top and height of an annotation's bar in the tracks area (None: no bar, or its
+        tier not shown)."""
+        bar = self._bar_of.get(annotation_id)
+        track = self._track_of.get(bar.tier_id) if bar is not None else None
+        if bar is None or track is None:
+            return None
+        return sub_row_band(track[0], track[1], bar.row)
 
     def x_of(self, frame: float) -> float:
         return HEADER + (frame - self.offset) / self.fpp
