@@ -519,12 +519,14 @@ class AnnotationStore:
 
         A search alone (on the only film) is counted by the full-text index by itself, one
         row per annotation: joining its hits to the annotations to look at their film cost
-        5x more ("m" over 100,000 notes: 130 ms against 28 ms)."""
-        if (
-            search
-            and (tier_ids, category_ids, authors, statuses) == (None, None, None, None)
-            and (film_id is None or self._only_film(film_id))
-        ):
+        5x more ("m" over 100,000 notes: 130 ms against 28 ms). No filter at all (on the only
+        film) is the table's count, which SQLite takes from its narrowest index: the film's
+        count walked the wide listing index, 26 ms at 100,000 against 3 ms, after every edit."""
+        typed = bool(search and search.strip())
+        alone = (tier_ids, category_ids, authors, statuses) == (None, None, None, None)
+        if alone and not typed and (film_id is None or self._only_film(film_id)):
+            return self.count_annotations()
+        if search and alone and (film_id is None or self._only_film(film_id)):
             query = fts_query(search)
             if query is None:
                 return 0

@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 
@@ -81,6 +82,29 @@ def test_windows_read_in_turn_are_the_old_answer_in_its_order(
     assert workspace.count_annotation_ids(film_id=film_id, search=text) == len(whole)
     first = workspace.annotation_ids(film_id=film_id, search=text, limit=500)
     assert first == whole[:500]
+
+
+@pytest.mark.parametrize("blank", [None, "", "  "])
+def test_counts_without_a_filter_are_the_listing_s_length(
+    workspace: ProjectWorkspace, tmp_path: Path, blank: str | None
+) -> None:
+    """Each film's count, the project's, and the only film's (taken from the table's count,
+    not the listing index: 26 ms → 3 ms after every edit at 100,000)."""
+    assert workspace.count_annotation_ids(search=blank) == len(workspace.annotation_ids())
+    for film in workspace.films():
+        listed = workspace.annotation_ids(film_id=film.id)
+        assert workspace.count_annotation_ids(film_id=film.id, search=blank) == len(listed)
+    with open_project(tmp_path / "one.critique") as project:
+        repo = project.repo
+        film = repo.add_film(
+            "/films/one.mp4", sha256="1" * 64, size=1, rate=Fraction(24), frame_count=100
+        )
+        tier = repo.add_tier("Student", author="Student").id or 0
+        for start in (3, 1, 2):
+            repo.add_annotation(Annotation.create(film.id or 0, tier, FrameRange(start, 9)))
+        only = ProjectWorkspace(project)
+        assert only.count_annotation_ids(film_id=film.id, search=blank) == 3
+        assert only.count_annotation_ids(film_id=(film.id or 0) + 1) == 0  # no such film
 
 
 def test_among_asks_about_a_few_ids_with_every_filter(workspace: ProjectWorkspace) -> None:
