@@ -2,9 +2,10 @@
 the window's command path, on a film with N annotations against the same film with 100, in the
 same run, as ratios big / small.
 
-Each figure runs from the command (`window.annotations.create(...)`, Ctrl+Z, Ctrl+Shift+Z on the
-undo stack) through `QApplication.processEvents()` and a `window.repaint()`: what the student
-waits for before the next key does anything. "settle" is the time until the anchor keeper has
+Each figure runs from a key pressed on the picture (Shift+N: the current frame annotated, as in
+the window; Ctrl+Z; Ctrl+Shift+Z), sent through Qt's key events and shortcuts as a keyboard's
+are, through `QApplication.processEvents()` and a `window.repaint()`: what the student waits
+for before the next key does anything. "settle" is the time until the anchor keeper has
 nothing left to do after it (its 250 ms settle delay included): work that a slow edit pushes
 onto the GUI thread a moment later; "first_settle" is the first edit's, when the keeper looks
 over the whole film for annotations without anchors. Each figure comes twice: wall time and
@@ -105,9 +106,10 @@ def build(
 
 
 def measure(path: Path, repeats: int) -> dict[str, Any]:
+    from PyQt6.QtCore import Qt
+    from PyQt6.QtTest import QTest
     from PyQt6.QtWidgets import QApplication
 
-    from critique_app.domain.model import FrameRange
     from critique_app.gui.app import make_app
     from critique_app.gui.main_window import MainWindow
     from critique_app.player.fake_engine import FakeEngine
@@ -146,8 +148,15 @@ def measure(path: Path, repeats: int) -> dict[str, Any]:
         return (time.perf_counter() - start) * 1000, (time.thread_time() - gui) * 1000
 
     settle()
-    tier = window.session.project.tiers()[0].id
-    stack = window.session.undo_stack
+    window.activateWindow()
+    window.video.setFocus()  # the keys go where a student's go: to the picture
+    app.processEvents()
+    shift, ctrl = Qt.KeyboardModifier.ShiftModifier, Qt.KeyboardModifier.ControlModifier
+
+    def key(code: Qt.Key, modifiers: Qt.KeyboardModifier) -> Callable[[], None]:
+        return lambda: QTest.keyClick(window.video, code, modifiers)
+
+    made = len(window.session.undo_stack)
     times: dict[str, list[float]] = {}
 
     def keep(name: str, figures: tuple[float, float]) -> None:
@@ -155,14 +164,17 @@ def measure(path: Path, repeats: int) -> dict[str, Any]:
         times.setdefault(f"{name}_gui", []).append(figures[1])
 
     for i in range(repeats):
-        frames = FrameRange(40 + i, 60 + i)
-        keep("edit", timed(lambda f=frames: window.annotations.create(f, tier_id=tier)))
+        window.controller.step(1)  # a frame not annotated yet by this run
+        app.processEvents()
+        keep("edit", timed(key(Qt.Key.Key_N, shift)))
         # the first pass after opening looks for every annotation of the film without anchors
         keep("first_settle" if i == 0 else "settle", settle())
-        keep("undo", timed(stack.undo))
+        keep("undo", timed(key(Qt.Key.Key_Z, ctrl)))
         settle()
-        keep("redo", timed(stack.redo))
+        keep("redo", timed(key(Qt.Key.Key_Z, ctrl | shift)))
         settle()
+    if len(window.session.undo_stack) != made + repeats:  # every key did its work
+        raise RuntimeError("the keys did not reach the window's commands")
     window.close()
     app.processEvents()
     return {k: round(statistics.median(v), 2) for k, v in times.items()}
