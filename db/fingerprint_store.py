@@ -9,9 +9,9 @@ frames are stored (`frame_count` says where to resume), the step, the crop, comp
 
 A chunk is as wide as its largest value needs (schema 10): 8 bytes a frame for a picture's
 hash, 2 or 4 for a measure, none at all when every value is 0 (a kind of picture, an inset or
-a split screen's panel, that the chunk's frames do not show). Its frame count is where the next
-chunk begins (or the kind's `frame_count` for the last one), so the width is its length over
-that count; chunks written before schema 10 are all 8 bytes wide and read the same way.
+a split screen's panel, that the chunk's frames do not show). It says how many frames it holds
+(`frames`), so its width is its length over them; chunks written before schema 10 have no
+count and are all 8 bytes wide.
 """
 
 from __future__ import annotations
@@ -102,7 +102,7 @@ def load_fingerprints(db: Database, film_id: int) -> FilmFingerprints | None:
     if "phash" not in rows:
         return None
     count = min(rows[k][2] for k in rows)  # a crash between kinds: trust the shortest
-    stored = _chunks(db, film_id, {kind: r[2] for kind, r in rows.items()})
+    stored = _chunks(db, film_id)
     arrays: dict[str, Any] = {}
     missing = tuple(k for k in OPTIONAL_KINDS if k not in rows)
     for kind in KINDS:
@@ -123,36 +123,34 @@ def load_fingerprints(db: Database, film_id: int) -> FilmFingerprints | None:
     )
 
 
-def _chunks(db: Database, film_id: int, ends: dict[str, int]) -> dict[str, NDArray[np.uint64]]:
-    """Every kind's chunks joined in frame order: one copy into one array per kind. `ends`:
-    where each kind's stored frames end (its `frame_count`), which closes its last chunk."""
-    starts: dict[str, list[int]] = {}
-    blobs: dict[str, list[bytes]] = {}
-    for kind, first, blob in db.execute(
-        "SELECT kind, first_frame, hashes FROM fingerprint_chunks WHERE film_id = ? "
+def _chunks(db: Database, film_id: int) -> dict[str, NDArray[np.uint64]]:
+    """Every kind's chunks joined in frame order: one copy into one array per kind."""
+    parts: dict[str, list[tuple[int, int, bytes]]] = {}
+    ends: dict[str, int] = {}
+    for kind, first, frames, blob in db.execute(
+        "SELECT kind, first_frame, frames, hashes FROM fingerprint_chunks WHERE film_id = ? "
         "ORDER BY kind, first_frame",
         [film_id],
     ):
-        starts.setdefault(kind, []).append(first)
-        blobs.setdefault(kind, []).append(blob)
-    return {k: _joined(film_id, k, starts[k], blobs[k], ends[k]) for k in starts if k in ends}
-
-
-def _joined(
-    film_id: int, kind: str, starts: list[int], blobs: list[bytes], end: int
-) -> NDArray[np.uint64]:
-    """The chunks copied once into one writable array, each read in its own width."""
-    out = np.zeros(end, np.uint64)
-    for first, stop, blob in zip(starts, [*starts[1:], end], blobs, strict=True):
-        n = stop - first
+        n = frames if frames is not None else len(blob) // 8  # before schema 10: 8 bytes wide
         width, rest = divmod(len(blob), n) if n > 0 else (-1, 0)
-        if starts[0] != 0 or rest or width not in CHUNK_WIDTHS:
-            # append_fingerprints never leaves a gap or an overlap: a chunk whose length is
-            # not a whole width of its frames was damaged, or its neighbour is missing
+        # append_fingerprints never leaves a gap or an overlap, nor a chunk of another width
+        if first != ends.get(kind, 0) or rest or width not in CHUNK_WIDTHS:
             raise RuntimeError(f"fingerprints of film {film_id} ({kind}) jump at frame {first}")
+        parts.setdefault(kind, []).append((n, width, blob))
+        ends[kind] = first + n
+    return {kind: _joined(chunks, ends[kind]) for kind, chunks in parts.items()}
+
+
+def _joined(chunks: list[tuple[int, int, bytes]], total: int) -> NDArray[np.uint64]:
+    """The chunks (frames, width, bytes) copied once into one writable array."""
+    out = np.zeros(total, np.uint64)
+    at = 0
+    for n, width, blob in chunks:
         dtype = CHUNK_WIDTHS[width]
         if dtype is not None:
-            out[first:stop] = np.frombuffer(blob, dtype=dtype, count=n)
+            out[at : at + n] = np.frombuffer(blob, dtype=dtype, count=n)
+        at += n
     return out
 
 
@@ -231,9 +229,9 @@ def append_fingerprints(
             if n == 0:
                 continue
             db.execute(
-                "INSERT INTO fingerprint_chunks (film_id, kind, first_frame, hashes) "
-                "VALUES (?, ?, ?, ?)",
-                [film_id, kind, start, to_chunk(np.asarray(data, np.uint64))],
+                "INSERT INTO fingerprint_chunks (film_id, kind, first_frame, frames, hashes) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [film_id, kind, start, n, to_chunk(np.asarray(data, np.uint64))],
             )
     return start + n
 

@@ -47,7 +47,7 @@ def test_blob_arrays_round_trip_in_appended_chunks() -> None:
         "SELECT first_frame, length(hashes) FROM fingerprint_chunks WHERE kind = 'phash' "
         "ORDER BY first_frame"
     ).fetchall()
-    assert chunks == [(0, 4 * 8), (4, 4 * 8)]  # 8 bytes a frame, a row a flush
+    assert chunks == [(0, 4 * 8), (4, 4 * 8)]  # 8 bytes a frame (2**64 - 1), a row a flush
 
 
 def test_a_flush_adds_a_chunk_and_never_rewrites_the_earlier_ones() -> None:
@@ -156,6 +156,9 @@ def test_a_chunk_is_as_narrow_as_its_values_and_reads_back_the_same() -> None:
     assert got.inset.tolist() == [0, 2**40, 0, 0, 0] and not got.extra.any()
     assert np.allclose(got.contrast, [0.0, 80.0, 655.35, 0, 0], atol=1e-2)
     assert np.allclose(got.frame_diff, [0.0, 40.0, 255.0, 0, 0], atol=1e-3)
+    db.execute("DELETE FROM fingerprint_chunks WHERE kind = 'dhash' AND first_frame = 0")
+    with pytest.raises(RuntimeError, match="dhash"):  # a chunk lost is found, not read as 0
+        store.load_fingerprints(db, 1)
 
 
 def test_a_pass_begun_in_8_byte_chunks_goes_on_in_narrow_ones(tmp_path: Path) -> None:
