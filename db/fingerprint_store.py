@@ -1,11 +1,17 @@
 """Fingerprints, shots, the reference library and matches in a project file.
 
-Per-frame values are stored per film and kind as little-endian uint64 BLOBs, never a row per
+Per-frame values are stored per film and kind as little-endian unsigned BLOBs, never a row per
 frame: each flush of a fingerprint pass appends one chunk row per kind (`fingerprint_chunks`:
-its first frame and its values), read back in order as one array (a 2-hour film is 1.4 MB
-per kind, loaded in milliseconds). A chunk is never rewritten, so the last flush of a 10-hour
-film costs what the first did. `fingerprints` holds one row per film and kind: how many
+its first frame and its values), read back in order as one array (a 2-hour film is at most
+1.4 MB per kind, loaded in milliseconds). A chunk is never rewritten, so the last flush of a
+10-hour film costs what the first did. `fingerprints` holds one row per film and kind: how many
 frames are stored (`frame_count` says where to resume), the step, the crop, complete or not.
+
+A chunk is as wide as its largest value needs (schema 10): 8 bytes a frame for a picture's
+hash, 2 or 4 for a measure, none at all when every value is 0 (a kind of picture, an inset or
+a split screen's panel, that the chunk's frames do not show). It says how many frames it holds
+(`frames`), so its width is its length over them; chunks written before schema 10 have no
+count and are all 8 bytes wide.
 """
 
 from __future__ import annotations
@@ -48,6 +54,18 @@ def to_blob(values: NDArray[Any]) -> bytes:
 
 def from_blob(blob: bytes | None) -> NDArray[np.uint64]:
     return np.frombuffer(blob or b"", dtype="<u8").astype(np.uint64)
+
+
+# The widths a chunk may have, in bytes a frame (0: every value is 0, nothing stored).
+CHUNK_WIDTHS = {0: None, 1: "<u1", 2: "<u2", 4: "<u4", 8: "<u8"}
+
+
+def to_chunk(values: NDArray[np.uint64]) -> bytes:
+    """The values in the narrowest width that holds the largest of them."""
+    top = int(values.max()) if len(values) else 0
+    width = next(w for w in CHUNK_WIDTHS if top < 1 << (8 * w))
+    dtype = CHUNK_WIDTHS[width]
+    return b"" if dtype is None else np.ascontiguousarray(values, dtype=dtype).tobytes()
 
 
 @dataclass
@@ -107,27 +125,31 @@ def load_fingerprints(db: Database, film_id: int) -> FilmFingerprints | None:
 
 def _chunks(db: Database, film_id: int) -> dict[str, NDArray[np.uint64]]:
     """Every kind's chunks joined in frame order: one copy into one array per kind."""
-    parts: dict[str, list[bytes]] = {}
+    parts: dict[str, list[tuple[int, int, bytes]]] = {}
     ends: dict[str, int] = {}
-    for kind, first, blob in db.execute(
-        "SELECT kind, first_frame, hashes FROM fingerprint_chunks WHERE film_id = ? "
+    for kind, first, frames, blob in db.execute(
+        "SELECT kind, first_frame, frames, hashes FROM fingerprint_chunks WHERE film_id = ? "
         "ORDER BY kind, first_frame",
         [film_id],
     ):
-        if first != ends.get(kind, 0):  # append_fingerprints never leaves a gap or an overlap
+        n = frames if frames is not None else len(blob) // 8  # before schema 10: 8 bytes wide
+        width, rest = divmod(len(blob), n) if n > 0 else (-1, 0)
+        # append_fingerprints never leaves a gap or an overlap, nor a chunk of another width
+        if first != ends.get(kind, 0) or rest or width not in CHUNK_WIDTHS:
             raise RuntimeError(f"fingerprints of film {film_id} ({kind}) jump at frame {first}")
-        parts.setdefault(kind, []).append(blob)
-        ends[kind] = first + len(blob) // 8
-    return {kind: _joined(blobs, ends[kind]) for kind, blobs in parts.items()}
+        parts.setdefault(kind, []).append((n, width, blob))
+        ends[kind] = first + n
+    return {kind: _joined(chunks, ends[kind]) for kind, chunks in parts.items()}
 
 
-def _joined(blobs: list[bytes], total: int) -> NDArray[np.uint64]:
-    """The chunks copied once into one writable array."""
-    out = np.empty(total, np.uint64)
+def _joined(chunks: list[tuple[int, int, bytes]], total: int) -> NDArray[np.uint64]:
+    """The chunks (frames, width, bytes) copied once into one writable array."""
+    out = np.zeros(total, np.uint64)
     at = 0
-    for blob in blobs:
-        n = len(blob) // 8
-        out[at : at + n] = np.frombuffer(blob, dtype="<u8", count=n)
+    for n, width, blob in chunks:
+        dtype = CHUNK_WIDTHS[width]
+        if dtype is not None:
+            out[at : at + n] = np.frombuffer(blob, dtype=dtype, count=n)
         at += n
     return out
 
@@ -178,8 +200,8 @@ def append_fingerprints(
 ) -> int:
     """Append per-frame values for frames start.. (all kinds, same length); returns the count.
 
-    One new chunk row per kind and a small update of its count, in one transaction: the cost
-    does not grow with what is already stored.
+    One new chunk row per kind (as narrow as its values allow) and a small update of its
+    count, in one transaction: the cost does not grow with what is already stored.
     """
     n = len(values["phash"])
     with db.atomic():
@@ -207,9 +229,9 @@ def append_fingerprints(
             if n == 0:
                 continue
             db.execute(
-                "INSERT INTO fingerprint_chunks (film_id, kind, first_frame, hashes) "
-                "VALUES (?, ?, ?, ?)",
-                [film_id, kind, start, to_blob(data)],
+                "INSERT INTO fingerprint_chunks (film_id, kind, first_frame, frames, hashes) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [film_id, kind, start, n, to_chunk(np.asarray(data, np.uint64))],
             )
     return start + n
 

@@ -47,7 +47,7 @@ def test_blob_arrays_round_trip_in_appended_chunks() -> None:
         "SELECT first_frame, length(hashes) FROM fingerprint_chunks WHERE kind = 'phash' "
         "ORDER BY first_frame"
     ).fetchall()
-    assert chunks == [(0, 4 * 8), (4, 4 * 8)]  # 8 bytes a frame, a row a flush
+    assert chunks == [(0, 4 * 8), (4, 4 * 8)]  # 8 bytes a frame (2**64 - 1), a row a flush
 
 
 def test_a_flush_adds_a_chunk_and_never_rewrites_the_earlier_ones() -> None:
@@ -121,6 +121,81 @@ def test_a_version_6_file_keeps_every_hash_in_chunks(tmp_path: Path) -> None:
         assert again.inset.tolist() == [0] * 9
         columns = [r[1] for r in project.db.execute("PRAGMA table_info(fingerprints)")]
         assert "hashes" not in columns  # the old BLOBs are gone, not kept twice
+
+
+def test_a_chunk_is_as_narrow_as_its_values_and_reads_back_the_same() -> None:
+    db = Database(memory=True)
+    migrate(db.conn)
+    db.execute(
+        "INSERT INTO films (id, title, path, sha256, size, rate_num, rate_den, frame_count, added_at) "
+        "VALUES (1, 't', '/f', 'x', 1, 24, 1, 10, 'now')"
+    )
+    store.start_fingerprints(db, 1, crop=None)
+    values = {
+        "phash": np.array([1, 2**64 - 1, 0], np.uint64),
+        "dhash": np.array([255, 0, 7], np.uint64),
+        "inset": np.array([0, 2**40, 0], np.uint64),
+        "contrast": np.array([0.0, 80.0, 655.35], np.float32),  # 65,535 hundredths at most
+        "frame_diff": np.array([0.0, 40.0, 255.0], np.float32),
+    }
+    store.append_fingerprints(db, 1, 0, values)
+    store.append_fingerprints(db, 1, 3, {"phash": np.array([5, 6], np.uint64)})  # no inset here
+    widths = dict(
+        db.execute(
+            "SELECT kind, group_concat(length(hashes), ' ') FROM "
+            "(SELECT * FROM fingerprint_chunks ORDER BY first_frame) GROUP BY kind"
+        ).fetchall()
+    )
+    assert widths["phash"] == f"{3 * 8} {2 * 1}" and widths["dhash"] == f"{3 * 1} 0"
+    assert widths["inset"] == f"{3 * 8} 0" and widths["extra:half-left"] == "0 0"
+    assert widths["contrast"] == f"{3 * 2} 0" and widths["frame_diff"] == f"{3 * 4} 0"
+    got = store.load_fingerprints(db, 1)
+    assert got is not None and got.frame_count == 5
+    assert got.phash.tolist() == [1, 2**64 - 1, 0, 5, 6]
+    assert got.dhash.tolist() == [255, 0, 7, 0, 0]
+    assert got.inset.tolist() == [0, 2**40, 0, 0, 0] and not got.extra.any()
+    assert np.allclose(got.contrast, [0.0, 80.0, 655.35, 0, 0], atol=1e-2)
+    assert np.allclose(got.frame_diff, [0.0, 40.0, 255.0, 0, 0], atol=1e-3)
+    db.execute("DELETE FROM fingerprint_chunks WHERE kind = 'dhash' AND first_frame = 0")
+    with pytest.raises(RuntimeError, match="dhash"):  # a chunk lost is found, not read as 0
+        store.load_fingerprints(db, 1)
+
+
+def test_a_pass_begun_in_8_byte_chunks_goes_on_in_narrow_ones(tmp_path: Path) -> None:
+    """Chunks stored before schema 10 (all 8 bytes a frame) read beside the narrow ones that
+    a resumed pass adds; a chunk whose length is no width of its frames is refused."""
+    path = tmp_path / "version-9.critique"
+    conn = sqlite3.connect(path)
+    migrate(conn, upto=9)
+    conn.execute(
+        "INSERT INTO films (id, title, path, sha256, size, rate_num, rate_den, frame_count, added_at) "
+        "VALUES (1, 't', '/f', 'x', 1, 24, 1, 10, 'now')"
+    )
+    before = np.array([0, 3, 2**64 - 1, 9], np.uint64)
+    for kind in store.KINDS:
+        conn.execute(
+            "INSERT INTO fingerprints (film_id, kind, step, frame_count, complete, crop_json, "
+            "updated_at) VALUES (1, ?, 1, 4, 0, NULL, 'then')",
+            [kind],
+        )
+        conn.execute(
+            "INSERT INTO fingerprint_chunks (film_id, kind, first_frame, hashes) VALUES (1, ?, 0, ?)",
+            [kind, store.to_blob(before)],
+        )
+    conn.commit()
+    conn.close()
+    with open_project(path) as project:
+        store.append_fingerprints(project.db, 1, 4, {"phash": np.array([4, 5], np.uint64)})
+        got = store.load_fingerprints(project.db, 1)
+        assert got is not None and got.frame_count == 6
+        assert got.phash.tolist() == [*before.tolist(), 4, 5]
+        assert got.extra[:, 0].tolist() == [*before.tolist(), 0, 0]
+        project.db.execute(
+            "UPDATE fingerprint_chunks SET hashes = substr(hashes, 2) "
+            "WHERE kind = 'dhash' AND first_frame = 0"
+        )
+        with pytest.raises(RuntimeError, match="dhash"):
+            store.load_fingerprints(project.db, 1)
 
 
 def test_cancel_keeps_work_and_the_next_run_resumes(tmp_path: Path, monkeypatch) -> None:
