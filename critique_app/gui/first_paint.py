@@ -49,8 +49,11 @@ def painted_next(widget: QWidget) -> threading.Event:
     return painted
 
 
-def wait_until_painted(progress: Progress, painted: threading.Event) -> None:
-    """On a worker: return once `painted` is set (or after WAIT_AT_MOST_S); Cancel stops it."""
+def wait_until_painted(progress: Progress, painted: threading.Event | None) -> None:
+    """On a worker: return once `painted` is set (or after WAIT_AT_MOST_S; at once for None:
+    nothing to wait for); Cancel stops it."""
+    if painted is None:
+        return
     until = time.monotonic() + WAIT_AT_MOST_S
     while not painted.wait(CHECK_EVERY_S) and time.monotonic() < until:
         progress.check()

@@ -276,8 +276,7 @@ class ProjectSession(QObject):
         painted = painted_next(window) if isinstance(window, QWidget) else None
 
         def check(progress: Progress) -> str | None:
-            if painted is not None:
-                wait_until_painted(progress, painted)
+            wait_until_painted(progress, painted)
             return check_project(path, progress)
 
         self.runner.run(

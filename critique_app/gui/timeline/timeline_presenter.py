@@ -134,7 +134,7 @@ def _read_tracks_of(progress: Progress, path: Path, film_id: int) -> FilmTracks:
 
 
 def _read_tracks_once_painted(
-    progress: Progress, painted: threading.Event, path: Path, film_id: int
+    progress: Progress, painted: threading.Event | None, path: Path, film_id: int
 ) -> FilmTracks:
     wait_until_painted(progress, painted)  # the first screen is not painted in turns with it
     return _read_tracks_of(progress, path, film_id)
@@ -269,8 +269,7 @@ class TimelinePresenter(QObject):
             self._shown = (project, film.id)
             return
         film_id = film.id
-        painted = threading.Event()
-        painted.set()
+        painted = None  # the film's bars stay on screen: nothing to wait for
         if self._shown != (project, film_id):  # another film: its lanes at once, empty
             tiers = [(t.id or 0, t.name, t.color) for t in project.tiers() if t.visible]
             canvas.set_tracks(tiers, [])
