@@ -11,9 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from PyQt6.QtCore import QObject, pyqtSignal
+from PyQt6.QtWidgets import QWidget
 
 from critique_app.domain.commands import UndoStack
 from critique_app.errors import UserError
+from critique_app.gui.first_paint import painted_next, wait_until_painted
 from critique_app.gui.player.frame_fetcher import PreparedFilm, prepare_film
 from critique_app.gui.player.player_controller import PlayerController
 from critique_app.gui.worker import Task, TaskRunner
@@ -270,9 +272,16 @@ class ProjectSession(QObject):
             if problem:
                 self.message.emit(str(problem))
 
+        window = self.parent()  # its first screen is painted before the check takes a core
+        painted = painted_next(window) if isinstance(window, QWidget) else None
+
+        def check(progress: Progress) -> str | None:
+            wait_until_painted(progress, painted)
+            return check_project(path, progress)
+
         self.runner.run(
             _("Checking the project"),
-            lambda progress: check_project(path, progress),
+            check,
             scope="project",
             on_done=checked,
         )

@@ -723,6 +723,9 @@ class AnnotationTable(QWidget):
 
     def bind(self, workspace: ProjectWorkspace | None, colour_of: Any = None) -> None:
         self._drop_search()
+        # listed once, as wanted: the filters a former project left would list (and count)
+        # rows of no use, 100,000 of them when the project opens on its only film
+        self.model.filters = self._wanted()
         self.model.bind(workspace, colour_of)
         self._fill_boxes()
         self._apply()

@@ -7,6 +7,7 @@ film can never land on another.
 
 from __future__ import annotations
 
+import threading
 import zlib
 from collections import Counter
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from PyQt6.QtGui import QImage
 from critique_app.domain.commands import Change
 from critique_app.domain.model import Annotation, Category, Film
 from critique_app.errors import UserError
+from critique_app.gui.first_paint import painted_next, wait_until_painted
 from critique_app.gui.player.player_controller import PlayerController
 from critique_app.gui.project_session import ProjectSession
 from critique_app.gui.timeline.timeline import Timeline, TimelineBar, TimelineCanvas, pack_tier
@@ -129,6 +131,13 @@ def read_tracks(progress: Progress, project: ProjectWorkspace, film_id: int) -> 
 def _read_tracks_of(progress: Progress, path: Path, film_id: int) -> FilmTracks:
     with worker_reader(path) as project:
         return read_tracks(progress, project, film_id)
+
+
+def _read_tracks_once_painted(
+    progress: Progress, painted: threading.Event | None, path: Path, film_id: int
+) -> FilmTracks:
+    wait_until_painted(progress, painted)  # the first screen is not painted in turns with it
+    return _read_tracks_of(progress, path, film_id)
 
 
 def show_tracks(canvas: TimelineCanvas, tracks: FilmTracks) -> list[int]:
@@ -260,6 +269,7 @@ class TimelinePresenter(QObject):
             self._shown = (project, film.id)
             return
         film_id = film.id
+        painted = None  # the film's bars stay on screen: nothing to wait for
         if self._shown != (project, film_id):  # another film: its lanes at once, empty
             tiers = [(t.id or 0, t.name, t.color) for t in project.tiers() if t.visible]
             canvas.set_tracks(tiers, [])
@@ -268,6 +278,7 @@ class TimelinePresenter(QObject):
             canvas.set_matches([])
             canvas.waiting = _("Reading the annotations…")
             self.controller.marks.set_stops([])
+            painted = painted_next(canvas)  # read once the empty lanes are on screen
         # else the film's bars stay on screen (and where it is scrolled) until read again
         self._shown = (project, film_id)
 
@@ -300,7 +311,8 @@ class TimelinePresenter(QObject):
 
         task = self.runner.run(
             _("Reading the timeline"),
-            _read_tracks_of,
+            _read_tracks_once_painted,
+            painted,
             project.path,
             film_id,
             scope="film",
