@@ -9,8 +9,10 @@ and are explained in docs/matching-thresholds.md.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import partial
 from typing import Any, Protocol
 
 import numpy as np
@@ -18,7 +20,7 @@ from numpy.typing import NDArray
 
 from critique_app.media.film_hashes import EXTRA_PICTURES
 from critique_app.media.fingerprint import hamming
-from critique_app.provenance.hash_index import HashIndex
+from critique_app.provenance.hash_index import QUERY_BLOCK, HashIndex
 from critique_app.provenance.source_path import FORWARD, Piece, source_pieces
 
 FRAME_THRESHOLD = 12  # bits: a frame "matches" an item frame at this pHash distance or less
@@ -29,6 +31,19 @@ MIN_FRAMES = 5  # usable frames a segment needs, so one accidental frame raises 
 MAX_GAP = 3  # usable frames without a match that a segment may bridge (a flash, a glitch)
 MIN_CONTRAST = 6.0  # grey-level standard deviation under which a frame is flat or dark
 ITEM_REACH = 96  # item frames around a matched one that the frames next to it are compared with
+
+# Called between chunks of a search with (done, total) chunks: the caller's Progress.update,
+# which raises at a Cancel, so a long search over a big library stops between two chunks.
+OnChunk = Callable[[int, int], None]
+
+
+def _no_chunk(_done: int, _total: int) -> None:
+    """Nobody follows the search."""
+
+
+def _in_half(on_chunk: OnChunk, half: int, done: int, total: int) -> None:
+    """A chunk of one of two equal halves of the work (plain pictures, then mirrored)."""
+    on_chunk(half * total + done, 2 * total)
 
 
 @dataclass(frozen=True)
@@ -89,6 +104,7 @@ class ReferenceLibrary:
         frame_threshold: int,
         seed_threshold: int,
         max_gap: int,
+        on_chunk: OnChunk = _no_chunk,
     ) -> FrameHits:
         """Film frames close to frames of library items, for several pictures per frame
         (whole frame, inset, centre; 0 = the frame has no such picture).
@@ -99,15 +115,28 @@ class ReferenceLibrary:
         compared with the item frames around the ones its neighbour matched (a copy shows
         an item in order, at 0.5x-2x: ITEM_REACH frames plus twice the distance), at
         `frame_threshold`, until no new frame matches. A full search at `frame_threshold`
-        would cost a hundred times more for the same segments."""
+        would cost a hundred times more for the same segments.
+
+        `on_chunk(done, total)` is called between chunks: QUERY_BLOCK frames of one picture
+        searched, then one item's segments grown."""
         if frame_threshold > self.max_distance:
             raise ValueError(f"the library was prepared for distances up to {self.max_distance}")
         seed_threshold = min(seed_threshold, frame_threshold, self.index.max_distance)
         n = len(frames)
-        found_parts: list[FrameHits] = []
-        for source, hashes in enumerate(pictures):
-            present = np.flatnonzero(hashes != 0)
-            found = self.index.search(hashes[present], seed_threshold)
+        nothing = np.zeros(0, np.int64)
+        found_parts = [FrameHits(*[nothing] * len(FrameHits.FIELDS))]  # no picture, no chunk
+        present_of = [np.flatnonzero(hashes != 0) for hashes in pictures]
+        chunks = [
+            (source, lo)
+            for source, present in enumerate(present_of)
+            for lo in range(0, len(present), QUERY_BLOCK)
+        ]
+        for k, (source, lo) in enumerate(chunks):
+            on_chunk(k, len(chunks))
+            present = present_of[source][lo : lo + QUERY_BLOCK]
+            found = self.index.search(
+                pictures[source][present], seed_threshold, check=partial(on_chunk, k, len(chunks))
+            )
             found_parts.append(
                 FrameHits(
                     present[found.query],
@@ -122,7 +151,9 @@ class ReferenceLibrary:
         )
         out = [seeds]
         reach = max_gap + 1
-        for item_id in np.unique(seeds.item):
+        seeded = np.unique(seeds.item)
+        for grown, item_id in enumerate(seeded):
+            on_chunk(len(chunks) + grown, len(chunks) + len(seeded))
             mine = _best_per_frame(
                 FrameHits(*(getattr(seeds, k)[seeds.item == item_id] for k in FrameHits.FIELDS))
             )
@@ -422,6 +453,7 @@ def find_segments(
     max_gap: int = MAX_GAP,
     step: int = 1,
     film_rate: Fraction | None = None,
+    on_chunk: OnChunk = _no_chunk,
 ) -> list[MatchSegment]:
     """Segments of the film (per-frame hashes, every `step`-th frame) matching library items.
 
@@ -430,7 +462,8 @@ def find_segments(
     picture (clear of subtitles and logos), `extra` (N x K) the hashes of the extra pictures
     of film_hashes.EXTRA_PICTURES (the panels of a split screen; 0 where none), each searched
     as a picture of its own, so that two films side by side are both found; a frame matches
-    through any of them. Extra pictures are searched as shown, not mirrored."""
+    through any of them. Extra pictures are searched as shown, not mirrored. `on_chunk`
+    follows the search (the plain pictures are the first half, the mirrored the second)."""
     usable = usable_frames(contrast)
     frames = np.flatnonzero(usable)
     segments: list[MatchSegment] = []
@@ -438,7 +471,7 @@ def find_segments(
         ("plain", phash, inset, centre),
         ("mirror", phash_mirror, inset_mirror, centre_mirror),
     )
-    for variant, whole, part, middle in families:
+    for half, (variant, whole, part, middle) in enumerate(families):
         full = [np.asarray(whole, np.uint64)]
         for more in (part, middle):  # sources 1 (inset) and 2 (centre)
             ok = more is not None and len(more) == len(whole)
@@ -446,7 +479,14 @@ def find_segments(
         if variant == "plain" and extra is not None and len(extra) == len(whole) and extra.any():
             full += list(np.asarray(extra, np.uint64).T)  # sources 3.., in EXTRA_PICTURES order
         pictures = [p[frames] for p in full]
-        hits = library.hits(pictures, frames, frame_threshold, median_threshold, max_gap)
+        hits = library.hits(
+            pictures,
+            frames,
+            frame_threshold,
+            median_threshold,
+            max_gap,
+            partial(_in_half, on_chunk, half),
+        )
         if not len(hits.frame):
             continue
         segments += segments_from_hits(
@@ -497,6 +537,7 @@ def segments_of_hashes(
     frame_threshold: int = FRAME_THRESHOLD,
     median_threshold: int = MEDIAN_THRESHOLD,
     min_frames: int = MIN_FRAMES,
+    on_chunk: OnChunk = _no_chunk,
 ) -> list[MatchSegment]:
     """find_segments over every hash a frame has (whole, inset, centre; plain and mirrored):
     the one call `match`, `verify --project` and `screen` share, so they find the same."""
@@ -515,6 +556,7 @@ def segments_of_hashes(
         frame_threshold=frame_threshold,
         median_threshold=median_threshold,
         min_frames=min_frames,
+        on_chunk=on_chunk,
     )
 
 

@@ -377,16 +377,28 @@ def _original(credentials: dict[str, Any] | None) -> dict[str, Any]:
 
 
 def segments_of_prints(
-    prints: store.FilmFingerprints | HashedRun, library: ReferenceLibrary, film_rate: Fraction
+    prints: store.FilmFingerprints | HashedRun,
+    library: ReferenceLibrary,
+    film_rate: Fraction,
+    progress: Progress = NO_PROGRESS,
+    message: str = "",
 ) -> list[MatchSegment]:
-    """A film's (or a still's) segments matching the library, as `match` stores them."""
+    """A film's (or a still's) segments matching the library, as `match` stores them; the
+    search reports its chunks to `progress` with `message` (a Cancel stops it between two)."""
     from critique_app.provenance.matching import MIN_FRAMES
 
     h = prints.hashes if isinstance(prints, HashedRun) else prints
     step = prints.step if isinstance(prints, store.FilmFingerprints) else 1
     # a still (one picture) is a segment of one frame when it matches
     min_frames = 1 if len(h.phash) == 1 else MIN_FRAMES
-    return segments_of_hashes(h, library, step=step, film_rate=film_rate, min_frames=min_frames)
+    return segments_of_hashes(
+        h,
+        library,
+        step=step,
+        film_rate=film_rate,
+        min_frames=min_frames,
+        on_chunk=lambda done, total: progress.update(done, total, message),
+    )
 
 
 def segments_of_file(
@@ -414,7 +426,7 @@ def segments_of_file(
     ]
     if not runs:
         return []
-    return segments_of_prints(_concat(runs, 0, None), library, layout.rate)
+    return segments_of_prints(_concat(runs, 0, None), library, layout.rate, progress, path.name)
 
 
 def match_film(
@@ -430,16 +442,13 @@ def match_film(
     prints = store.load_fingerprints(project.db, summary.film_id)
     assert prints is not None
     library = load_library(project)
-    progress.update(
-        0,
-        1,
-        ngettext(
-            "Matching {name} against {count} library item",
-            "Matching {name} against {count} library items",
-            len(library.items),
-        ).format(name=Path(path).name, count=len(library.items)),
-    )
-    segments = segments_of_prints(prints, library, film.rate)
+    matching = ngettext(
+        "Matching {name} against {count} library item",
+        "Matching {name} against {count} library items",
+        len(library.items),
+    ).format(name=Path(path).name, count=len(library.items))
+    progress.update(0, 1, matching)
+    segments = segments_of_prints(prints, library, film.rate, progress, matching)
     store.replace_matches(project.db, summary.film_id, [s.to_row() for s in segments])
     credentials = {
         i: item.provenance for i, item in library.items.items() if item.provenance is not None

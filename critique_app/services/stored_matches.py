@@ -40,15 +40,39 @@ class StoredMatch:
         )
 
 
-def stored_matches(project: Project, film_id: int) -> list[StoredMatch]:
-    """The film's matches in film order (empty when it was never matched)."""
+@dataclass(frozen=True)
+class FilmMatches:
+    """What the window's list shows of one film: its matches and, one sentence each, what
+    its hashes (or the library's) were made too early to look for (as `match` says)."""
+
+    film_id: int
+    matches: list[StoredMatch]
+    not_searched: list[str]
+
+
+def film_matches(project: Project, film_id: int) -> FilmMatches:
+    """The film's stored matches and what was not searched (nothing: never fingerprinted)."""
+    from critique_app.services.fingerprinting import not_searched
+
+    film = project.repo.get_film(film_id)
+    prints = store.load_fingerprints(project.db, film_id)
+    unsearched = not_searched(project, prints, film.title) if prints is not None else []
+    return FilmMatches(film_id, stored_matches(project, film_id, prints), unsearched)
+
+
+def stored_matches(
+    project: Project, film_id: int, prints: store.FilmFingerprints | None = None
+) -> list[StoredMatch]:
+    """The film's matches in film order (empty when it was never matched); `prints`: its
+    fingerprints when the caller has read them already."""
     from critique_app.services.fingerprinting import segments_of_prints
 
     rows = store.load_matches(project.db, film_id)
     if not rows:
         return []
     film = project.repo.get_film(film_id)
-    prints = store.load_fingerprints(project.db, film_id)
+    if prints is None:
+        prints = store.load_fingerprints(project.db, film_id)
     found: dict[tuple[int, int, int, str], MatchSegment] = {}
     items: dict[int, store.LibraryItem] = {}
     for item_id in sorted({int(r["library_item_id"]) for r in rows}):
@@ -85,25 +109,23 @@ def stored_matches(project: Project, film_id: int) -> list[StoredMatch]:
     return out
 
 
-def read_stored_matches(
-    progress: Progress, project_path: str | Path, film_id: int
-) -> list[StoredMatch]:
-    """`stored_matches` through a connection of its own (for a worker thread)."""
+def read_stored_matches(progress: Progress, project_path: str | Path, film_id: int) -> FilmMatches:
+    """`film_matches` through a connection of its own (for a worker thread)."""
     progress.check()
     with open_project(project_path) as project:
-        return stored_matches(project, film_id)
+        return film_matches(project, film_id)
 
 
 def find_and_read_matches(
     progress: Progress = NO_PROGRESS,
     project_path: str | Path = "",
     film_path: str | Path = "",
-) -> tuple[int, list[StoredMatch]]:
+) -> FilmMatches:
     """Fingerprint (or resume) and match the film, on a connection of its own (a worker):
-    the film's id and its matches as stored."""
+    its matches as stored, and what was not searched."""
     from critique_app.services.fingerprinting import match_film
 
     with open_project(project_path) as project:
         report = match_film(project, film_path, progress)
         film_id = report.film.id or 0
-        return film_id, stored_matches(project, film_id)
+        return FilmMatches(film_id, stored_matches(project, film_id), report.not_searched)

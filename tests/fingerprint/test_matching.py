@@ -111,6 +111,38 @@ def test_a_search_stops_at_the_check_between_its_steps(bands: int) -> None:
     assert len(calls) == 2
 
 
+def test_a_cancel_stops_the_library_search_between_its_chunks() -> None:
+    """A Cancel pressed while the film's frames are searched in the library stops the search
+    at the next chunk, not when the whole film has been searched: cancelled from the
+    progress callback after the first chunk, no further chunk runs."""
+    from critique_app.progress import Progress
+
+    rng = np.random.default_rng(11)
+    library = ReferenceLibrary([ReferenceItem(1, "clip", _clustered(rng, 3000, 20, 8))])
+    film = library.hashes[rng.integers(0, len(library), 4 * QUERY_BLOCK)]
+    contrast = np.full(len(film), 30.0, np.float32)
+    whole: list[int] = []
+    find_segments(film, film, contrast, library, on_chunk=lambda done, _total: whole.append(done))
+    assert len(set(whole)) > 8  # four chunks per half, plus the growth
+
+    seen: list[int] = []
+
+    def cancel_after_the_first_chunk(done: int, _total: int, _message: str) -> None:
+        seen.append(done)
+        progress.cancel()
+
+    progress = Progress(cancel_after_the_first_chunk)
+    with pytest.raises(Cancelled):
+        find_segments(
+            film,
+            film,
+            contrast,
+            library,
+            on_chunk=lambda done, total: progress.update(done, total, "matching"),
+        )
+    assert seen == [0]
+
+
 def test_one_accidental_frame_or_flat_frames_raise_no_flag() -> None:
     rng = np.random.default_rng(3)
     item = rng.integers(0, 2**63, 40, dtype=np.int64).view(np.uint64)

@@ -118,3 +118,58 @@ def test_find_look_annotate_undo_and_reopen(
     again.window.matches.actions["show_matches"].trigger()
     h.qtbot.waitUntil(lambda: len(again.window.matches.matches) == 1, timeout=10_000)
     assert again.window.matches.matches[0].segment == match.segment
+
+
+def test_the_list_says_what_older_hashes_did_not_search(
+    open_window: Any,
+    film_and_still: tuple[Path, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A library item stored by an earlier version (no re-frame slices): the Matches list
+    says so in the very sentence `match` prints, read back and after Find matches."""
+    from critique_app.cli import main
+    from critique_app.media.regions import LIBRARY_VARIANTS
+    from critique_app.provenance.reference_library import hash_reference
+    from db import fingerprint_store as store
+
+    film, still = film_and_still
+    path = tmp_path / "older.critique"
+    ref = hash_reference(still)
+    with open_project(path) as project:
+        add_film(project, film, title="Festival copy")
+        store.add_library_item(
+            project.db,
+            label="generator output",
+            source_note="added by an earlier version",
+            path=str(ref.path),
+            sha256=ref.sha256,
+            kind=ref.kind,
+            hashes=ref.hashes,
+            rate=ref.rate,
+            variants=None if ref.variants is None else ref.variants[: len(LIBRARY_VARIANTS)],
+            variant_names=LIBRARY_VARIANTS,
+        )
+    capsys.readouterr()
+    assert main(["match", str(film), "--project", str(path)]) == 0
+    said = [
+        line.removeprefix("critique-app: ")
+        for line in capsys.readouterr().err.splitlines()
+        if "re-framed copies" in line
+    ]
+    assert len(said) == 1 and said[0].startswith("1 library item was added before")
+
+    h = open_window(path)
+    dock = h.window.matches
+    dock.actions["show_matches"].trigger()
+    h.qtbot.waitUntil(lambda: dock.panel is not None and dock.panel.table.rowCount() == 1)
+    label = dock.panel.not_searched
+    assert label.text() == said[0] and label.isVisibleTo(dock.panel)
+
+    dock.panel.clear("")  # a film switch empties it; Find matches says it again
+    assert not label.isVisibleTo(dock.panel)
+    task = dock.find_matches()
+    assert task is not None
+    h.qtbot.waitUntil(lambda: not task.running, timeout=60_000)
+    h.qtbot.waitUntil(lambda: dock.panel.table.rowCount() == 1)
+    assert label.text() == said[0] and label.isVisibleTo(dock.panel)

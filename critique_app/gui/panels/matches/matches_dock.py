@@ -22,6 +22,7 @@ from critique_app.gui.window_context import WindowContext
 from critique_app.gui.worker import Task
 from critique_app.i18n import N_, _, ngettext
 from critique_app.services.stored_matches import (
+    FilmMatches,
     StoredMatch,
     find_and_read_matches,
     read_stored_matches,
@@ -196,7 +197,7 @@ class MatchesDock(QObject):
             film.id,
             scope="film",
             visible=False,
-            on_done=partial(self._show, film.id),
+            on_done=self._show,
             on_error=partial(self._not_read, film.id),
         )
         task.finished.connect(partial(self._read_finished, task))
@@ -218,14 +219,14 @@ class MatchesDock(QObject):
             self._loaded_for = None  # read again the next time the panel shows
         self.window.show_message(sentence)
 
-    def _show(self, film_id: int, found: list[StoredMatch]) -> None:
+    def _show(self, found: FilmMatches) -> None:
         film = self.session.film
-        if film is None or film.id != film_id or self.session.project is None:
+        if film is None or film.id != found.film_id or self.session.project is None:
             return  # another film came meanwhile
-        self.matches = found
+        self.matches = found.matches
         if self.panel is not None:
             size = self.session.project.library_size()
-            self.panel.set_matches(found, film, size)
+            self.panel.set_matches(found.matches, film, size, found.not_searched)
             self._update_annotated()
 
     def _changed(self, change: Change) -> None:
@@ -309,7 +310,7 @@ class MatchesDock(QObject):
             project.path,
             path,
             scope="film",
-            on_done=lambda result: self._found(project, *result),
+            on_done=lambda result: self._found(project, result),
             on_error=self.window.show_message,
             on_cancelled=lambda: self.window.show_message(
                 _("Matching cancelled; the fingerprints made so far are kept for next time.")
@@ -319,18 +320,18 @@ class MatchesDock(QObject):
         self.task = task
         return task
 
-    def _found(self, project: ProjectWorkspace, film_id: int, found: list[StoredMatch]) -> None:
+    def _found(self, project: ProjectWorkspace, found: FilmMatches) -> None:
         if project is not self.session.project:
             return
         self.window.tracks.reload_lanes()
         film = self.session.film
-        if film is not None and film.id == film_id:
-            self._loaded_for = film_id
-            self.matches = found
+        if film is not None and film.id == found.film_id:
+            self._loaded_for = found.film_id
+            self.matches = found.matches
             self.ensure_panel()
             self._raise(self.dock)
-            self._show(film_id, found)
-        n = len(found)
+            self._show(found)
+        n = len(found.matches)
         self.window.show_message(
             ngettext(
                 "{count} matching passage found.", "{count} matching passages found.", n

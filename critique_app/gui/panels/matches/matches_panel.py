@@ -122,6 +122,11 @@ class MatchesPanel(QWidget):
         self._quiet = False
         self.summary = QLabel(_("Open a project with a film, then Find matches."))
         self.summary.setWordWrap(True)
+        # what older hashes could not find, in `match`'s own sentences (nothing hidden)
+        self.not_searched = QLabel("")
+        self.not_searched.setObjectName("MatchesNotSearched")
+        self.not_searched.setWordWrap(True)
+        self.not_searched.setVisible(False)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels([_(c) for c in COLUMNS])
         for col, tip in enumerate(HEADER_TIPS):
@@ -160,6 +165,7 @@ class MatchesPanel(QWidget):
         buttons.addWidget(self.annotate_button)
         column = QVBoxLayout(self)
         column.addWidget(self.summary)
+        column.addWidget(self.not_searched)
         column.addWidget(self.table, 1)
         column.addWidget(self.original)
         column.addWidget(buttons_row)
@@ -178,10 +184,19 @@ class MatchesPanel(QWidget):
         self.annotated = {}
         self.table.setRowCount(0)
         self.summary.setText(sentence)
+        self._set_not_searched([])
         self._selection_changed()
 
-    def set_matches(self, matches: list[StoredMatch], film: Any, library_size: int) -> None:
-        """The film's matches; `film` gives timecodes, `library_size` the summary's words."""
+    def set_matches(
+        self,
+        matches: list[StoredMatch],
+        film: Any,
+        library_size: int,
+        not_searched: list[str] | None = None,
+    ) -> None:
+        """The film's matches; `film` gives timecodes, `library_size` the summary's words,
+        `not_searched` the service's sentences on what older hashes could not look for."""
+        self._set_not_searched(not_searched or [])
         self.film_id = getattr(film, "id", None)
         self.matches = sorted(matches, key=lambda m: (m.segment.start, m.segment.item_id))
         self.table.setRowCount(len(self.matches))
@@ -230,6 +245,10 @@ class MatchesPanel(QWidget):
                 ).format(count=count, title=film.title)
             )
         self._selection_changed()
+
+    def _set_not_searched(self, sentences: list[str]) -> None:
+        self.not_searched.setText("\n".join(sentences))
+        self.not_searched.setVisible(bool(sentences))
 
     def set_annotated(self, annotated: dict[tuple[int, int], int]) -> None:
         self.annotated = annotated
