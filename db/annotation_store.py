@@ -197,14 +197,18 @@ class AnnotationStore:
                         ],
                     )
                 else:
-                    rows = []
-                    for i, a in zip(ids, annotations, strict=True):
-                        row = [i, *self._row(a).values(), 1]
-                        if len(a.value) > LONG_TEXT:
+                    rows = [
+                        [i, *self._row(a).values(), 1]
+                        for i, a in zip(ids, annotations, strict=True)
+                    ]
+                    for row in rows:
+                        if len(row[value_at]) > LONG_TEXT:
                             # as UTF-8 bytes, cast back to text: Python keeps no UTF-8 copy on
                             # the string itself (a 50 MB cue, issue 23)
-                            row[value_at] = a.value.encode("utf-8")
-                        rows.append(row)
+                            row[value_at] = row[value_at].encode("utf-8")
+                    # no name left on a row: its 50 MB of bytes go with the list, before the
+                    # search index is written
+                    del row
                     conn.executemany(sql, rows)
                     del rows
                     # the statement keeps its last values: bound again, the copy is freed

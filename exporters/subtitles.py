@@ -349,6 +349,10 @@ def _collect_srt(lines_read: _Lines, info: ImportedFile) -> Iterator[tuple[str, 
             continue
         if cue is not None:
             cue.text = "\n".join(buffer)
+            # the block's lines go before the cue is read: a cue of one 50 MB line is not
+            # held twice more while it is stored (issue 23)
+            lines.clear()
+            buffer.clear()
             yield ("cue", cue)
         elif buffer:
             words = [ln.strip() for ln in buffer if ln.strip() and not ln.strip().isdigit()]
@@ -420,6 +424,7 @@ def _entries(
             ) from None
         number += 1
         pending = None
+        item.text = ""  # read: its words are the entry's value now, not kept twice
         yield entry
 
 
