@@ -35,8 +35,9 @@ HOLD_SPLIT = 24  # film frames on one library frame inside a passage: a freeze, 
 JOIN_SLACK = 12  # library frames between two blocks' pieces that still continue each other
 TIE_BITS = 4.0  # distances this close to a row's closest are a tie where there are...
 WIDE = 8  # ...this many or more of them (a slow pan; a freeze or moving shot has fewer)
-TIE_SHARE = 0.0625
-SETTLE_ROUNDS = 3
+TIE_SHARE = 0.0625  # ...where the true distances still count this much (the offset of a pan)
+TIE_NUDGE = 0.01  # of the price of speed: what settles a tie between moves
+SETTLE_ROUNDS = 3  # a freeze's frame, then its rows, found again this many times
 HOLD_REACH = 8  # item frames around a freeze's frame that may be the one it holds
 MOST_COLUMNS = 6000  # ...against at most this many item frames (memory: ~40 MB at most)
 
@@ -137,7 +138,9 @@ def cheapest_path(
         came = column - np.arange(len(price)) * (1 if direction == 0 else -1)
         ok = (came >= 0) & (came < n)
         options = np.where(ok, before[np.clip(came, 0, n - 1)] + price, np.inf)
-        k = _nearest_speed(options, float(expected * gaps[t]))
+        # ties (every move on static material) go to the move nearest the expected speed:
+        # the smallest one would put a whole passage's holds at its start
+        k = int((options + TIE_NUDGE * price).argmin())
         leap = float(totals[t - 1].min()) + jump if cuts[t] else np.inf
         if leap < options[k]:
             jumped[t] = True
@@ -183,25 +186,18 @@ def _near_holds(column: NDArray[np.int64]) -> list[tuple[int, int]]:
     are on neighbouring frames and each HOLD_SPLIT / 4 rows or more: a freeze of a frame
     between two near-identical ones may be split between them for the price of speed."""
     bounds = np.r_[0, np.flatnonzero(np.diff(column) != 0) + 1, len(column)].tolist()
-    runs = list(zip(bounds[:-1], bounds[1:], strict=True))
     out: list[tuple[int, int]] = []
-    for a, b in runs:
-        if out:
+    merged = False
+    for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+        if out and not merged:
             pa, pb = out[-1]
             both = min(pb - pa, b - a) >= HOLD_SPLIT // 4
-            if both and abs(int(column[a]) - int(column[pa])) == 1 and (pa, pb) in runs:
-                out[-1] = (pa, b)
+            if both and abs(int(column[a]) - int(column[pa])) == 1:
+                out[-1], merged = (pa, b), True
                 continue
         out.append((a, b))
+        merged = False
     return out
-
-
-def _nearest_speed(options: NDArray[np.float64], expected: float) -> int:
-    """The cheapest move; among equally cheap ones, the one nearest the expected speed: on
-    static material every move costs the same, and the smallest one would put the whole
-    passage's holds at its start."""
-    ties = np.flatnonzero(options <= options.min() + 1e-3)
-    return int(ties[np.argmin(np.abs(ties - expected))])
 
 
 def _prices(
