@@ -791,13 +791,33 @@ def source_error(s: matching.MatchSegment, p: Passage) -> int:
     return max(abs(s.item_start - min(a, b)), abs(s.item_end - max(a, b)))
 
 
-def source_errors(errors: list[int]) -> dict[str, float | None]:
+def frame_error(s: matching.MatchSegment, p: Passage) -> float:
+    """Library frames between what a segment says its film frames show and what they show,
+    at the first and last film frames it shares with its passage: a segment that runs a few
+    film frames past the passage's start is judged on the frames of the passage, not on
+    its own first frame (which shows unrelated footage)."""
+    shown = p.source_frames
+    span = max(s.end - s.start, 1)
+
+    def said(f: int) -> float:
+        if s.order == "held":
+            return float(s.item_start)
+        moved = (f - s.start) / span * (s.item_end - s.item_start)
+        return s.item_end - moved if s.order == "reversed" else s.item_start + moved
+
+    ends = (max(s.start, p.start), min(s.end, p.end))
+    return max(abs(said(f) - shown[f - p.start]) for f in ends)
+
+
+def source_errors(errors: list[int], frame_errors: list[float]) -> dict[str, float | None]:
     if not errors:
-        return dict.fromkeys(("source_error_median", "source_error_p95", "source_error_within_3"))
+        keys = ("source_error_median", "source_error_p95", "source_error_within_3")
+        return dict.fromkeys((*keys, "source_frames_within_3"))
     return {
         "source_error_median": float(np.median(errors)),
         "source_error_p95": float(np.percentile(errors, 95)),
         "source_error_within_3": round(float(np.mean(np.array(errors) <= 3)), 3),
+        "source_frames_within_3": round(float(np.mean(np.array(frame_errors) <= 3.5)), 3),
     }
 
 
@@ -807,6 +827,7 @@ def score(
     found = 0
     true_ids = set()
     errors: list[int] = []  # library frames off, per segment found
+    frame_errors: list[float] = []  # the same, on the film frames inside the passage
     for p in passages:
         hit = [
             s
@@ -816,6 +837,7 @@ def score(
         found += bool(hit)
         true_ids |= {id(s) for s in hit}
         errors += [source_error(s, p) for s in hit if p.source_frames]
+        frame_errors += [frame_error(s, p) for s in hit if p.source_frames]
     false = [s for s in segments if id(s) not in true_ids]
     return {
         "passages": len(passages),
@@ -823,7 +845,7 @@ def score(
         "recall": round(found / max(len(passages), 1), 3),
         "false_segments": len(false),
         "false_per_hour": round(len(false) / (unrelated_seconds / 3600), 2),
-        **source_errors(errors),
+        **source_errors(errors, frame_errors),
         "missed": [
             f"{p.source}:{p.detail}"
             for p in passages
@@ -1027,6 +1049,8 @@ def report(r: dict) -> None:
             f"{f:<32} {GOALS[f]:>5} {a['recall']:>6} {a['false_segments']:>6} "
             f"{(b['recall'] if b else '-'):>14} {(b['false_segments'] if b else '-'):>6}  {ok}"
             f"  source error median {a['source_error_median']} p95 {a['source_error_p95']}"
+            f" within 3: {a['source_error_within_3']} (ends), {a['source_frames_within_3']}"
+            " (frames in the passage)"
         )
     sig = r.get("signature_peer", {}).get("families")
     if sig:

@@ -7,7 +7,11 @@ from one film frame to the next it moves 0-3 library frames per film frame, forw
 reversed passage) backward, and may jump elsewhere in the item only at a cut of the film
 (re-ordered shots), at a price. Its cost is the sum of the distances it passes through,
 plus a small price for moving at another speed than the rates say, which settles the ties
-of static material.
+of static material. Where many item frames are about as close as the closest (a slow pan, a
+narrow slice of a frame: pHash changes by 0-2 bits a second there), their distances are
+made equal, so that the price of speed decides and the noise does not cut the passage into
+forward / held / forward pieces; a freeze found then is put on the frame closest to all
+its rows.
 """
 
 from __future__ import annotations
@@ -29,6 +33,12 @@ JUMP_SHOTS = 2  # a jump costs this many frame thresholds
 PATH_ROWS = 600  # rows of a passage looked at at once (25 s of film)...
 HOLD_SPLIT = 24  # film frames on one library frame inside a passage: a freeze, said apart
 JOIN_SLACK = 12  # library frames between two blocks' pieces that still continue each other
+TIE_BITS = 4.0  # distances this close to a row's closest are a tie where there are...
+WIDE = 8  # ...this many or more of them (a slow pan; a freeze or moving shot has fewer)
+TIE_SHARE = 0.0625  # ...where the true distances still count this much (the offset of a pan)
+TIE_NUDGE = 0.01  # of the price of speed: what settles a tie between moves
+SETTLE_ROUNDS = 3  # a freeze's frame, then its rows, found again this many times
+HOLD_REACH = 8  # item frames around a freeze's frame that may be the one it holds
 MOST_COLUMNS = 6000  # ...against at most this many item frames (memory: ~40 MB at most)
 
 
@@ -128,7 +138,9 @@ def cheapest_path(
         came = column - np.arange(len(price)) * (1 if direction == 0 else -1)
         ok = (came >= 0) & (came < n)
         options = np.where(ok, before[np.clip(came, 0, n - 1)] + price, np.inf)
-        k = int(options.argmin())  # ties: the smallest move, as on the way there
+        # ties (every move on static material) go to the move nearest the expected speed:
+        # the smallest one would put a whole passage's holds at its start
+        k = int((options + TIE_NUDGE * price).argmin())
         leap = float(totals[t - 1].min()) + jump if cuts[t] else np.inf
         if leap < options[k]:
             jumped[t] = True
@@ -136,6 +148,56 @@ def cheapest_path(
         else:
             column = int(came[k])
     return out, sense, jumped
+
+
+def ties_evened(cost: NDArray[np.float32]) -> NDArray[np.float32]:
+    """Rows where many item frames are about as close as the closest, made equal there."""
+    floor = cost.min(axis=1, keepdims=True) + TIE_BITS
+    wide = (cost <= floor).sum(axis=1, keepdims=True) >= WIDE
+    return np.where(wide, np.maximum(cost, floor) + TIE_SHARE * cost, cost)
+
+
+def _settle_holds(
+    column: NDArray[np.int64],
+    cost: NDArray[np.float32],
+    film: NDArray[np.int64],
+    jumped: NDArray[np.bool_],
+) -> None:
+    """Each freeze (HOLD_SPLIT film frames or more on one item frame or two) moved, in place, onto
+    the item frame closest to all its rows (within HOLD_REACH): evened ties let a path hold
+    anywhere among near-identical frames, and the sum over a freeze tells them apart."""
+    for a, b in _near_holds(column):
+        if film[b - 1] - film[a] + 1 < HOLD_SPLIT:
+            continue
+        held = int(column[a])
+        for _ in range(SETTLE_ROUNDS):  # the frame, then the rows that show it as well
+            lo, hi = max(held - HOLD_REACH, 0), min(held + HOLD_REACH + 1, cost.shape[1])
+            held = lo + int(cost[a:b, lo:hi].sum(axis=0).argmin())
+            fits = cost[np.arange(len(column)), held] <= cost[np.arange(len(column)), column]
+            while a > 0 and not jumped[a] and fits[a - 1]:
+                a -= 1
+            while b < len(column) and not jumped[b] and fits[b]:
+                b += 1
+            column[a:b] = held
+
+
+def _near_holds(column: NDArray[np.int64]) -> list[tuple[int, int]]:
+    """Rows on one item frame, two such stretches next to each other taken as one when they
+    are on neighbouring frames and each HOLD_SPLIT / 4 rows or more: a freeze of a frame
+    between two near-identical ones may be split between them for the price of speed."""
+    bounds = np.r_[0, np.flatnonzero(np.diff(column) != 0) + 1, len(column)].tolist()
+    out: list[tuple[int, int]] = []
+    merged = False
+    for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+        if out and not merged:
+            pa, pb = out[-1]
+            both = min(pb - pa, b - a) >= HOLD_SPLIT // 4
+            if both and abs(int(column[a]) - int(column[pa])) == 1:
+                out[-1], merged = (pa, b), True
+                continue
+        out.append((a, b))
+        merged = False
+    return out
 
 
 def _prices(
@@ -248,9 +310,10 @@ def _block_pieces(
     if grid.shape[1] == 1:
         return [_piece(0, len(film_frames), np.zeros(len(film_frames), np.int64), 1, film_frames)]
     cost = distances(pictures, grid, frame_threshold + SPARE_BITS)
-    column, sense, jumped = cheapest_path(
-        cost, gaps, film_cuts(pictures, gaps, step), expected, JUMP_SHOTS * frame_threshold
-    )
+    cuts = film_cuts(pictures, gaps, step)
+    jump = JUMP_SHOTS * frame_threshold
+    column, sense, jumped = cheapest_path(ties_evened(cost), gaps, cuts, expected, jump)
+    _settle_holds(column, cost, film_frames, jumped)
     starts = [0, *np.flatnonzero(jumped).tolist(), len(film_frames)]
     return [
         _piece(lo, hi, column[lo:hi], int(sense[lo]), film_frames[lo:hi])

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from critique_app.provenance.source_path import FORWARD, PATH_ROWS, cheapest_path, source_pieces
+from critique_app.provenance.source_path import (
+    FORWARD,
+    PATH_ROWS,
+    cheapest_path,
+    source_pieces,
+    ties_evened,
+)
 
 FAR = 16.0
 
@@ -58,3 +64,22 @@ def test_a_long_static_passage_stays_one_piece_across_blocks() -> None:
     )
     assert piece.order == FORWARD and (piece.lo, piece.hi) == (0, frames)
     assert abs(int(piece.item_frames[0])) <= 12 and abs(int(piece.item_frames[-1]) - frames) <= 12
+
+
+def test_a_slow_pan_keeps_to_its_speed_where_the_noise_favours_a_hold() -> None:
+    # A slow pan seen through a narrow slice: 80 item frames around the right one are within
+    # a few bits of each film frame, and for 40 rows the noise favours one of them (what
+    # cut such passages into forward / held / forward pieces, 30 frames off, before).
+    rows = 150
+    truth = [70 + row for row in range(rows)]
+    cost = np.full((rows, 240), FAR, np.float32)
+    for row, column in enumerate(truth):
+        cost[row, column - 40 : column + 40] = 3.0
+        cost[row, column] = 1.0
+    cost[50:90, 120] = 1.0
+    cost[50:90, 120:160].flat[41::41] = 3.0  # ...and the right frames a little further
+    flat = np.ones(rows, np.int64)
+    raw, _, _ = cheapest_path(cost, flat, np.zeros(rows, bool), 1.0, 24.0)
+    assert np.abs(raw - truth).max() > 3  # the noise alone: held, then behind
+    column, _, jumped = cheapest_path(ties_evened(cost), flat, np.zeros(rows, bool), 1.0, 24.0)
+    assert not jumped.any() and np.abs(column - truth).max() <= 3
