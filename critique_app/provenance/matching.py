@@ -447,6 +447,7 @@ def find_segments(
             full += list(np.asarray(extra, np.uint64).T)  # sources 3.., in EXTRA_PICTURES order
         pictures = [p[frames] for p in full]
         hits = library.hits(pictures, frames, frame_threshold, median_threshold, max_gap)
+        hits = confirmed_hits(hits, full, library, frame_threshold)
         if not len(hits.frame):
             continue
         segments += segments_from_hits(
@@ -464,6 +465,51 @@ def find_segments(
             library=library,
         )
     return _drop_mirror_echoes(sorted(segments, key=lambda s: (s.start, s.item_id)))
+
+
+# The picture that confirms a hit found through another (picture sources: 0 whole frame,
+# 2 centre): a second pHash of another region at another scale, compared with the same
+# library frame (its frame and every variant of it). On unrelated real footage single frames
+# came within 8-10 bits of library frames through one picture (issue 24); through both at
+# once far more rarely. Insets and panels have no second picture and stand alone.
+CONFIRMED_BY = {0: 2, 2: 0}
+
+
+def confirming_distances(
+    hits: FrameHits, pictures: list[NDArray[np.uint64]], library: ReferenceLibrary
+) -> NDArray[np.int64]:
+    """Per hit (film frames, full-length `pictures`), the distance of the frame's confirming
+    picture to the library frame it hit (the closest of that frame's variants); -1 where the
+    hit has no confirming picture."""
+    out = np.full(len(hits.frame), -1, np.int64)
+    for first, second in CONFIRMED_BY.items():
+        sel = np.flatnonzero(hits.source == first)
+        if not len(sel):
+            continue
+        for item_id in np.unique(hits.item[sel]):
+            mine = sel[hits.item[sel] == item_id]
+            q = pictures[second][hits.frame[mine]]
+            grid = library.grid(int(item_id))[:, hits.item_frame[mine]]
+            near = hamming(q[None, :], grid).min(axis=0).astype(np.int64)
+            out[mine] = np.where(q != 0, near, -1)
+    return out
+
+
+def decided_distances(first: NDArray[np.int64], second: NDArray[np.int64]) -> NDArray[np.int64]:
+    """The distance a frame hit is accepted or refused by: both pictures must be close."""
+    return np.where(second < 0, first, np.maximum(first, second))
+
+
+def confirmed_hits(
+    hits: FrameHits,
+    pictures: list[NDArray[np.uint64]],
+    library: ReferenceLibrary,
+    frame_threshold: int,
+) -> FrameHits:
+    """The hits whose confirming picture is also within the frame threshold."""
+    ok = decided_distances(hits.distance, confirming_distances(hits, pictures, library))
+    keep = ok <= frame_threshold
+    return FrameHits(*(getattr(hits, k)[keep] for k in FrameHits.FIELDS))
 
 
 class PerFrameHashes(Protocol):

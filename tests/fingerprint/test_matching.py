@@ -127,6 +127,28 @@ def test_one_accidental_frame_or_flat_frames_raise_no_flag() -> None:
     assert seg.median_distance == 0 and seg.variant == "plain"
 
 
+def test_a_frame_close_through_one_picture_needs_its_second_picture_close_too() -> None:
+    """Issue 24: an unrelated frame's whole picture can come within the threshold by chance;
+    its centre, hashed at another scale, is then compared with the same library frame."""
+    rng = np.random.default_rng(5)
+    item = rng.integers(0, 2**63, 40, dtype=np.int64).view(np.uint64)
+    centres = rng.integers(0, 2**63, (1, 40), dtype=np.int64).view(np.uint64)
+    library = ReferenceLibrary([ReferenceItem(1, "clip", item, variants=centres)])
+    film = rng.integers(0, 2**63, 100, dtype=np.int64).view(np.uint64)
+    centre = rng.integers(0, 2**63, 100, dtype=np.int64).view(np.uint64)
+    contrast = np.full(100, 30.0, np.float32)
+    film[40:60] = item[10:30]
+
+    def found(centre: np.ndarray | None) -> list[tuple[int, int]]:
+        segs = find_segments(film, film, contrast, library, centre=centre, centre_mirror=centre)
+        return [(s.start, s.end) for s in segs]
+
+    assert found(centre) == []  # whole frames identical, centres unrelated: refused
+    assert found(None) == [(40, 59)]  # no centre hashed: the whole picture stands alone
+    centre[40:60] = centres[0, 10:30] ^ np.uint64(0b1111)  # the centre 4 bits off its variant
+    assert found(centre) == [(40, 59)]
+
+
 def _flip(rng: np.random.Generator, hashes: np.ndarray, most: int) -> np.ndarray:
     """Each hash with up to `most` random bits flipped."""
     bits = (
