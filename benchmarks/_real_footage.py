@@ -181,6 +181,7 @@ def margin(
     usable_d: list[np.ndarray] = []
     no_inset_d: list[np.ndarray] = []  # the same without the inset pictures
     alone_d: list[np.ndarray] = []  # each picture alone, unconfirmed (the measure until s10)
+    alone_no_inset: list[np.ndarray] = []
     flat = 0
     frames = 0
     nearest: list[tuple[int, str, int, float, str, str]] = []
@@ -199,7 +200,11 @@ def margin(
         frames += len(d)
         flat += int((~usable).sum())
         usable_d.append(d[usable])
-        alone_d.append(np.stack([near[k][2] for k in PICTURES]).min(axis=0)[usable])
+        alone = np.stack([near[k][2] for k in PICTURES])
+        alone_d.append(alone.min(axis=0)[usable])
+        alone_no_inset.append(
+            alone[[k for k, p in enumerate(PICTURES) if "inset" not in p]].min(0)[usable]
+        )
         no_inset_d.append(
             stack[[k for k, p in enumerate(PICTURES) if "inset" not in p]].min(0)[usable]
         )
@@ -244,6 +249,7 @@ def margin(
             "nearest_min_without_insets": int(np.concatenate(no_inset_d).min()),
             "nearest_min_unconfirmed": int(np.concatenate(alone_d).min()),
             "nearest_p1_unconfirmed": float(np.percentile(np.concatenate(alone_d), 1)),
+            "nearest_min_unconfirmed_without_insets": int(np.concatenate(alone_no_inset).min()),
             "closest_frames": [
                 {
                     "distance": d,

@@ -22,11 +22,14 @@ false. Speed goals (same run): fingerprinting >= 0.85x plain decode on a minute 
     nice -n 15 .venv/bin/python benchmarks/robustness.py [--sources 22] [--no-speed]
                                                          [--no-baseline] [--quick] [--out F]
                                                          [--families 9:16,split]
+    nice -n 15 .venv/bin/python benchmarks/robustness.py --margin [--out F]
 
 `--no-speed` skips the speed measurement on 1080p. `--quick` (2 sources of 2 s at 320x180, 1 s of
 unrelated footage between them, every family, made in a temporary folder; a small matching-speed run;
 PDQ only when installed) only shows that it still runs and writes its JSON, in well under a
-minute; its figures mean nothing.
+minute; its figures mean nothing. `--margin` makes only the sources (the library) and measures
+how close the unrelated real clips come to it, frame by frame, as the matcher decides (issue
+24): a few minutes once the sources exist.
 """
 
 from __future__ import annotations

@@ -346,9 +346,11 @@ def segments_from_hits(
             for piece in pieces:
                 a_, b_ = lo + piece.lo, lo + piece.hi
                 med = float(np.median(d[a_:b_])) if b_ > a_ else np.inf
-                if b_ - a_ < min_frames or med > median_threshold:
+                within = d[a_:b_] <= frame_threshold  # the others were not confirmed
+                matched = int(within.sum())
+                if matched < min_frames or med > median_threshold:
                     continue
-                if med > min(strict_median, median_threshold) and b_ - a_ < long_frames:
+                if med > min(strict_median, median_threshold) and matched < long_frames:
                     continue
                 name = _variant_name(h.source[a_:b_], variant)
                 shown = piece.item_frames
@@ -362,9 +364,9 @@ def segments_from_hits(
                         int(shown.min()),
                         int(shown.max()),
                         med,
-                        int(d[a_:b_].max()),
+                        int(d[a_:b_][within].max()),
                         frame_threshold,
-                        int(b_ - a_),
+                        matched,
                         piece.order,
                         piece.speed,
                         piece.held_frames,
@@ -447,7 +449,7 @@ def find_segments(
             full += list(np.asarray(extra, np.uint64).T)  # sources 3.., in EXTRA_PICTURES order
         pictures = [p[frames] for p in full]
         hits = library.hits(pictures, frames, frame_threshold, median_threshold, max_gap)
-        hits = confirmed_hits(hits, full, library, frame_threshold)
+        hits = decided_hits(hits, full, library)
         if not len(hits.frame):
             continue
         segments += segments_from_hits(
@@ -471,7 +473,11 @@ def find_segments(
 # 2 centre): a second pHash of another region at another scale, compared with the same
 # library frame (its frame and every variant of it). On unrelated real footage single frames
 # came within 8-10 bits of library frames through one picture (issue 24); through both at
-# once far more rarely. Insets and panels have no second picture and stand alone.
+# once far more rarely. Insets and panels have no second picture and stand alone, and so does
+# a hit within MEDIAN_THRESHOLD: no unrelated whole or centre came that close, while the second
+# picture of a re-framed, off-centre-cropped or overlaid copy often has no counterpart among
+# the library's variants (the centre of a 9:16 slice, of a crop of 12 % off-centre; a centre
+# cleaned of an overlay against a whole frame with it).
 CONFIRMED_BY = {0: 2, 2: 0}
 
 
@@ -496,20 +502,21 @@ def confirming_distances(
 
 
 def decided_distances(first: NDArray[np.int64], second: NDArray[np.int64]) -> NDArray[np.int64]:
-    """The distance a frame hit is accepted or refused by: both pictures must be close."""
-    return np.where(second < 0, first, np.maximum(first, second))
+    """The distance a frame hit is accepted or refused by: both pictures must be close,
+    unless the first is close enough alone."""
+    alone = (second < 0) | (first <= MEDIAN_THRESHOLD)
+    return np.where(alone, first, np.maximum(first, second))
 
 
-def confirmed_hits(
-    hits: FrameHits,
-    pictures: list[NDArray[np.uint64]],
-    library: ReferenceLibrary,
-    frame_threshold: int,
+def decided_hits(
+    hits: FrameHits, pictures: list[NDArray[np.uint64]], library: ReferenceLibrary
 ) -> FrameHits:
-    """The hits whose confirming picture is also within the frame threshold."""
-    ok = decided_distances(hits.distance, confirming_distances(hits, pictures, library))
-    keep = ok <= frame_threshold
-    return FrameHits(*(getattr(hits, k)[keep] for k in FrameHits.FIELDS))
+    """The hits with the distance they are decided by. A hit whose confirming picture is far
+    is kept, beyond the frame threshold: it does not count as a matched frame and weighs on
+    its segment's median, but it does not cut a passage in two either (a burned-in subtitle
+    or a logo can spoil a copy's centre for a few frames)."""
+    decided = decided_distances(hits.distance, confirming_distances(hits, pictures, library))
+    return FrameHits(hits.frame, hits.item, hits.item_frame, decided, hits.source)
 
 
 class PerFrameHashes(Protocol):
