@@ -7,7 +7,9 @@ app does (bars removed, FFmpeg scaling, batched pHash). Printed and written to
 benchmarks/results/match_thresholds.json:
 
 - per transform, the share of the source's frames found at pHash distance <= t (recall);
-- for unrelated frames, the share whose NEAREST library hash is <= t (false frame matches);
+- for unrelated frames, the share whose NEAREST library hash is <= t (false frame matches),
+  and their nearest distance as the matcher decides it (every picture, confirmed by the
+  second picture where it has one: the margin over the frame threshold);
 - with the chosen thresholds, segments found on true passages and on unrelated footage.
 
     .venv/bin/python benchmarks/match_thresholds.py [--sources 8] [--quick] [--out FILE.json]
