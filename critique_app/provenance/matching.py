@@ -377,9 +377,11 @@ def segments_from_hits(
             for piece in pieces:
                 a_, b_ = lo + piece.lo, lo + piece.hi
                 med = float(np.median(d[a_:b_])) if b_ > a_ else np.inf
-                if b_ - a_ < min_frames or med > median_threshold:
+                within = d[a_:b_] <= frame_threshold  # the others were not confirmed
+                matched = int(within.sum())
+                if matched < min_frames or med > median_threshold:
                     continue
-                if med > min(strict_median, median_threshold) and b_ - a_ < long_frames:
+                if med > min(strict_median, median_threshold) and matched < long_frames:
                     continue
                 name = _variant_name(h.source[a_:b_], variant)
                 shown = piece.item_frames
@@ -393,9 +395,9 @@ def segments_from_hits(
                         int(shown.min()),
                         int(shown.max()),
                         med,
-                        int(d[a_:b_].max()),
+                        int(d[a_:b_][within].max()),
                         frame_threshold,
-                        int(b_ - a_),
+                        matched,
                         piece.order,
                         piece.speed,
                         piece.held_frames,
@@ -487,6 +489,7 @@ def find_segments(
             max_gap,
             partial(_in_half, on_chunk, half),
         )
+        hits = decided_hits(hits, full, library)
         if not len(hits.frame):
             continue
         segments += segments_from_hits(
@@ -504,6 +507,56 @@ def find_segments(
             library=library,
         )
     return _drop_mirror_echoes(sorted(segments, key=lambda s: (s.start, s.item_id)))
+
+
+# The picture that confirms a hit found through another (picture sources: 0 whole frame,
+# 2 centre): a second pHash of another region at another scale, compared with the same
+# library frame (its frame and every variant of it). On unrelated real footage single frames
+# came within 8-10 bits of library frames through one picture (issue 24); through both at
+# once far more rarely. Insets and panels have no second picture and stand alone, and so does
+# a hit within MEDIAN_THRESHOLD: no unrelated whole or centre came that close, while the second
+# picture of a re-framed, off-centre-cropped or overlaid copy often has no counterpart among
+# the library's variants (the centre of a 9:16 slice, of a crop of 12 % off-centre; a centre
+# cleaned of an overlay against a whole frame with it).
+CONFIRMED_BY = {0: 2, 2: 0}
+
+
+def confirming_distances(
+    hits: FrameHits, pictures: list[NDArray[np.uint64]], library: ReferenceLibrary
+) -> NDArray[np.int64]:
+    """Per hit (film frames, full-length `pictures`), the distance of the frame's confirming
+    picture to the library frame it hit (the closest of that frame's variants); -1 where the
+    hit has no confirming picture."""
+    out = np.full(len(hits.frame), -1, np.int64)
+    for first, second in CONFIRMED_BY.items():
+        sel = np.flatnonzero(hits.source == first)
+        if not len(sel):
+            continue
+        for item_id in np.unique(hits.item[sel]):
+            mine = sel[hits.item[sel] == item_id]
+            q = pictures[second][hits.frame[mine]]
+            grid = library.grid(int(item_id))[:, hits.item_frame[mine]]
+            near = hamming(q[None, :], grid).min(axis=0).astype(np.int64)
+            out[mine] = np.where(q != 0, near, -1)
+    return out
+
+
+def decided_distances(first: NDArray[np.int64], second: NDArray[np.int64]) -> NDArray[np.int64]:
+    """The distance a frame hit is accepted or refused by: both pictures must be close,
+    unless the first is close enough alone."""
+    alone = (second < 0) | (first <= MEDIAN_THRESHOLD)
+    return np.where(alone, first, np.maximum(first, second))
+
+
+def decided_hits(
+    hits: FrameHits, pictures: list[NDArray[np.uint64]], library: ReferenceLibrary
+) -> FrameHits:
+    """The hits with the distance they are decided by. A hit whose confirming picture is far
+    is kept, beyond the frame threshold: it does not count as a matched frame and weighs on
+    its segment's median, but it does not cut a passage in two either (a burned-in subtitle
+    or a logo can spoil a copy's centre for a few frames)."""
+    decided = decided_distances(hits.distance, confirming_distances(hits, pictures, library))
+    return FrameHits(hits.frame, hits.item, hits.item_frame, decided, hits.source)
 
 
 class PerFrameHashes(Protocol):

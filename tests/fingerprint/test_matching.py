@@ -159,6 +159,31 @@ def test_one_accidental_frame_or_flat_frames_raise_no_flag() -> None:
     assert seg.median_distance == 0 and seg.variant == "plain"
 
 
+def test_a_frame_close_through_one_picture_needs_its_second_picture_close_too() -> None:
+    """Issue 24: an unrelated frame's whole picture can come within the frame threshold by
+    chance; beyond the median threshold its centre, hashed at another scale, must then be
+    close to the same library frame too, or the frame does not count as matched."""
+    rng = np.random.default_rng(5)
+    item = rng.integers(0, 2**63, 60, dtype=np.int64).view(np.uint64)
+    centres = rng.integers(0, 2**63, (1, 60), dtype=np.int64).view(np.uint64)
+    library = ReferenceLibrary([ReferenceItem(1, "clip", item, variants=centres)])
+    film = rng.integers(0, 2**63, 100, dtype=np.int64).view(np.uint64)
+    centre = rng.integers(0, 2**63, 100, dtype=np.int64).view(np.uint64)
+    contrast = np.full(100, 30.0, np.float32)
+    film[30:70] = item[10:50] ^ np.uint64(0xF)  # 4 bits off: close enough alone
+    film[30:70:4] = item[10:50:4] ^ np.uint64(0x3FF)  # one frame in four 10 bits off
+
+    def found(centre: np.ndarray | None) -> list[tuple[int, int, int]]:
+        segs = find_segments(film, film, contrast, library, centre=centre, centre_mirror=centre)
+        return [(s.start, s.end, s.matched_frames) for s in segs]
+
+    assert found(None) == [(30, 69, 40)]  # no centre hashed: the whole picture stands alone
+    # centres unrelated: the 10-bit frames are not matched, and do not cut the passage
+    assert found(centre) == [(30, 69, 30)]
+    centre[30:70] = centres[0, 10:50] ^ np.uint64(0xFF)  # the centres 8 bits off their variant
+    assert found(centre) == [(30, 69, 40)]
+
+
 def _flip(rng: np.random.Generator, hashes: np.ndarray, most: int) -> np.ndarray:
     """Each hash with up to `most` random bits flipped."""
     bits = (
