@@ -157,23 +157,25 @@ def _four_sides(polygon: NDArray[np.float64]) -> NDArray[np.float32] | None:
     """A convex polygon brought down to 4 corners by dropping, one at a time, the side whose
     neighbours meet adding the least area: where dark picture bites a corner off the bright
     region, the bite is a short side and its neighbours, extended, meet at the real corner."""
-    pts = list(polygon)
+    pts = [(float(x), float(y)) for x, y in polygon]  # plain floats: a few dozen bends
     while len(pts) > 4:
-        best: tuple[float, int, NDArray[np.float64]] | None = None
+        best: tuple[float, int, tuple[float, float]] | None = None
         n = len(pts)
         for i in range(n):  # side i runs from pts[i] to pts[i + 1]
-            a, b = pts[i - 1], pts[i]
-            c, d = pts[(i + 1) % n], pts[(i + 2) % n]
-            m = np.array([b - a, d - c]).T
-            if abs(np.linalg.det(m)) < 1e-9:
+            (ax, ay), (bx, by) = pts[i - 1], pts[i]
+            (cx, cy), (dx, dy) = pts[(i + 1) % n], pts[(i + 2) % n]
+            ux, uy, vx, vy = bx - ax, by - ay, dx - cx, dy - cy
+            det = ux * vy - uy * vx
+            if abs(det) < 1e-9:
                 continue
-            s, t = np.linalg.solve(m, d - a)
+            wx, wy = dx - ax, dy - ay  # a + s u = d + t (c - d), solved by Cramer's rule
+            s, t = (wx * vy - wy * vx) / det, (ux * wy - uy * wx) / det
             if s < 1 or t < 1:  # the neighbours meet behind the side: no corner there
                 continue
-            meet = a + s * (b - a)
-            added = abs(float(np.cross(b - meet, c - meet))) / 2
+            mx, my = ax + s * ux, ay + s * uy
+            added = abs((bx - mx) * (cy - my) - (by - my) * (cx - mx)) / 2
             if best is None or added < best[0]:
-                best = (added, i, meet)
+                best = (added, i, (mx, my))
         if best is None:
             return None
         _, i, meet = best
