@@ -44,6 +44,9 @@ DARK_LEVELS = np.array([1.0, 0.6])  # shares of Otsu's level the median frame is
 # Activity is scaled to its brightest pixel: one lively spot raises Otsu's level above the
 # rest of the screen, while the still room stays near zero, so lower cuts outline it whole.
 ACTIVITY_LEVELS = np.array([1.0, 0.6, 0.3, 0.15])
+# Share of the hull's outline that may lie off its 4 sides: bites off a screen's corners are
+# short, while a blob of the picture cut down to 4 sides leaves long stretches off them.
+MAX_OFF_OUTLINE = 0.2
 
 
 @dataclass
@@ -135,6 +138,8 @@ def _quad(contour: NDArray[np.int32]) -> NDArray[np.float32] | None:
     approx = _four_sides(bends.reshape(-1, 2))
     if approx is None or cv2.contourArea(approx) > 1.15 * cv2.contourArea(hull):
         return None  # the sides met far out: a rounded blob, not a screen
+    if _off_outline(bends.reshape(-1, 2), approx) > MAX_OFF_OUTLINE * perimeter:
+        return None
     # contour points lie on the region's outer pixels: the border is half a pixel out
     pts = _ordered((np.asarray(approx, np.float32).reshape(4, 2) / UPSCALE).astype(np.float32))
     centre = pts.mean(axis=0)
@@ -184,6 +189,17 @@ def _four_sides(polygon: NDArray[np.float64]) -> NDArray[np.float32] | None:
     if len(pts) != 4:
         return None
     return np.array(pts, np.float32).reshape(-1, 1, 2)
+
+
+def _off_outline(polygon: NDArray[np.float64], quad: NDArray[np.float32]) -> float:
+    """The length of the polygon's sides whose middle is more than 1.5 pixels of 64 off the
+    quad's outline."""
+    off = 0.0
+    for (ax, ay), (bx, by) in zip(polygon, np.roll(polygon, -1, axis=0), strict=True):
+        middle = (float(ax + bx) / 2, float(ay + by) / 2)
+        if abs(cv2.pointPolygonTest(quad, middle, True)) > 1.5 * UPSCALE:
+            off += float(np.hypot(bx - ax, by - ay))
+    return off
 
 
 def _sample(picture: NDArray[np.float32], pts: NDArray[np.float64]) -> NDArray[np.float64]:
