@@ -7,8 +7,10 @@ screen filmed by hand rarely moves within a shot, and a run is two seconds at mo
 run's median frame, where moving content averages out and the screen's border stays:
 
 - candidate outlines: contours of the median frame thresholded (Otsu: a lit screen in a dim
-  room, or the reverse) and of its edges (Canny), each simplified to 4 corners
-  (approxPolyDP);
+  room, or the reverse), of the run's activity (moving pictures in a still room) and of the
+  median frame's edges (Canny); each contour's hull is brought down to 4 sides by dropping
+  its shortest bends (a dark corner of the picture bites a corner off a bright region; the
+  sides next to the bite, extended, meet where the screen's corner is);
 - plausible ones: convex, 15-90% of the frame, an aspect near 4:3..2.39 once rectified
   (allowing for keystone), and a border that really is an edge in most frames of the run;
 - the best one is rectified (getPerspectiveTransform / warpPerspective) to the 32x32 picture
@@ -38,6 +40,13 @@ FRAME_ASPECT = 16 / 9  # the 64x64 grid is a frame shown 16:9
 EDGE_STEP = 6.0  # grey levels across the border, in the median frame, on average
 EDGE_SHARE = 0.6  # share of the run's frames whose border steps at least EDGE_STEP / 2
 MIN_SIDE = 8.0  # pixels of 64: a shorter side is a corner of the frame, not a screen
+DARK_LEVELS = np.array([1.0, 0.6])  # shares of Otsu's level the median frame is cut at
+# Activity is scaled to its brightest pixel: one lively spot raises Otsu's level above the
+# rest of the screen, while the still room stays near zero, so lower cuts outline it whole.
+ACTIVITY_LEVELS = np.array([1.0, 0.6, 0.3, 0.15])
+# Share of the hull's outline that may lie off its 4 sides: bites off a screen's corners are
+# short, while a blob of the picture cut down to 4 sides leaves long stretches off them.
+MAX_OFF_OUTLINE = 0.2
 
 
 @dataclass
@@ -107,7 +116,7 @@ def _masks(big: NDArray[np.uint8], dark: bool = True) -> list[NDArray[np.uint8]]
     level, _ = cv2.threshold(big, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     out: list[NDArray[np.uint8]] = []
     close = np.ones((2 * UPSCALE + 1, 2 * UPSCALE + 1), np.uint8)
-    for t in (level, 0.6 * level):
+    for t in level * (DARK_LEVELS if dark else ACTIVITY_LEVELS):
         _, raw = cv2.threshold(big, t, 255, cv2.THRESH_BINARY)
         mask = np.asarray(cv2.morphologyEx(raw, cv2.MORPH_CLOSE, close), np.uint8)
         out += [mask, (255 - mask).astype(np.uint8)] if dark else [mask]
@@ -125,11 +134,11 @@ def _quad(contour: NDArray[np.int32]) -> NDArray[np.float32] | None:
     if not MIN_AREA * SIDE * SIDE <= area <= MAX_AREA * SIDE * SIDE:
         return None
     perimeter = cv2.arcLength(hull, True)
-    for share in (0.02, 0.04, 0.06, 0.09):  # rounded corners and blur need a looser fit
-        approx = cv2.approxPolyDP(hull, share * perimeter, True)
-        if len(approx) <= 4:
-            break
-    if len(approx) != 4 or cv2.contourArea(approx) < 0.9 * cv2.contourArea(hull):
+    bends = np.asarray(cv2.approxPolyDP(hull, 0.01 * perimeter, True), np.float64)
+    approx = _four_sides(bends.reshape(-1, 2))
+    if approx is None or cv2.contourArea(approx) > 1.15 * cv2.contourArea(hull):
+        return None  # the sides met far out: a rounded blob, not a screen
+    if _off_outline(bends.reshape(-1, 2), approx) > MAX_OFF_OUTLINE * perimeter:
         return None
     # contour points lie on the region's outer pixels: the border is half a pixel out
     pts = _ordered((np.asarray(approx, np.float32).reshape(4, 2) / UPSCALE).astype(np.float32))
@@ -147,6 +156,50 @@ def _quad(contour: NDArray[np.int32]) -> NDArray[np.float32] | None:
     if _fills_frame(out):
         return None
     return out.astype(np.float32)
+
+
+def _four_sides(polygon: NDArray[np.float64]) -> NDArray[np.float32] | None:
+    """A convex polygon brought down to 4 corners by dropping, one at a time, the side whose
+    neighbours meet adding the least area: where dark picture bites a corner off the bright
+    region, the bite is a short side and its neighbours, extended, meet at the real corner."""
+    pts = [(float(x), float(y)) for x, y in polygon]  # plain floats: a few dozen bends
+    while len(pts) > 4:
+        best: tuple[float, int, tuple[float, float]] | None = None
+        n = len(pts)
+        for i in range(n):  # side i runs from pts[i] to pts[i + 1]
+            (ax, ay), (bx, by) = pts[i - 1], pts[i]
+            (cx, cy), (dx, dy) = pts[(i + 1) % n], pts[(i + 2) % n]
+            ux, uy, vx, vy = bx - ax, by - ay, dx - cx, dy - cy
+            det = ux * vy - uy * vx
+            if abs(det) < 1e-9:
+                continue
+            wx, wy = dx - ax, dy - ay  # a + s u = d + t (c - d), solved by Cramer's rule
+            s, t = (wx * vy - wy * vx) / det, (ux * wy - uy * wx) / det
+            if s < 1 or t < 1:  # the neighbours meet behind the side: no corner there
+                continue
+            mx, my = ax + s * ux, ay + s * uy
+            added = abs((bx - mx) * (cy - my) - (by - my) * (cx - mx)) / 2
+            if best is None or added < best[0]:
+                best = (added, i, (mx, my))
+        if best is None:
+            return None
+        _, i, meet = best
+        pts[i] = meet
+        del pts[(i + 1) % n]
+    if len(pts) != 4:
+        return None
+    return np.array(pts, np.float32).reshape(-1, 1, 2)
+
+
+def _off_outline(polygon: NDArray[np.float64], quad: NDArray[np.float32]) -> float:
+    """The length of the polygon's sides whose middle is more than 1.5 pixels of 64 off the
+    quad's outline."""
+    off = 0.0
+    for (ax, ay), (bx, by) in zip(polygon, np.roll(polygon, -1, axis=0), strict=True):
+        middle = (float(ax + bx) / 2, float(ay + by) / 2)
+        if abs(cv2.pointPolygonTest(quad, middle, True)) > 1.5 * UPSCALE:
+            off += float(np.hypot(bx - ax, by - ay))
+    return off
 
 
 def _sample(picture: NDArray[np.float32], pts: NDArray[np.float64]) -> NDArray[np.float64]:
