@@ -141,3 +141,25 @@ def test_the_window_selects_the_annotation_of_the_sub_row_clicked(
     h.at(30)
     h.qtbot.mouseClick(canvas, LEFT, pos=QPoint(round(canvas.x_of(70)), round(one.center().y())))
     assert table.selected_id() == first.id
+
+
+def test_a_tall_tier_scrolled_part_way_keeps_its_name_in_sight(qtbot: Any) -> None:
+    """Forty annotations on one frame (a student marking frame after frame, Shift+N): forty
+    sub-rows; scrolled to the last one, the tier's name is drawn at the top of the view, as an
+    NLE's track header stays, not above it (seen at 1280×800: a tier without a name)."""
+    timeline = shown_timeline(qtbot)
+    canvas = timeline.canvas
+    crowd = [TimelineBar(100 + n, 10, 4, 4, COLOURS[1]) for n in range(40)]
+    canvas.set_tracks([(10, "Anna", "#d9822b"), (20, "Ben", "#3fa46a")], crowd)
+    canvas.set_selected(139)  # the last sub-row: the view scrolls down to it
+    assert canvas.v_scroll > TRACK
+    top = canvas._tracks_top()
+    header = canvas.grab().toImage().copy(10, top, 60, TRACK)  # the name's place, under the lanes
+    background = header.pixelColor(header.width() - 1, 0)
+    inked = [
+        (x, y)
+        for x in range(header.width())
+        for y in range(header.height())
+        if header.pixelColor(x, y) != background
+    ]
+    assert len(inked) > 20, "no name drawn at the top of the scrolled tier"

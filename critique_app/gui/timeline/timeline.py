@@ -712,7 +712,10 @@ class TimelineCanvas(QWidget):
             name, colour = names[tier_id]
             p.fillRect(QRectF(0, y + 4, 4, track_height(rows) - 8), QColor(colour))
             p.setPen(TEXT)
-            p.drawText(QRectF(10, y, HEADER - 12, TRACK), Qt.AlignmentFlag.AlignVCenter, name)
+            # a tall tier scrolled part way keeps its name in sight, as an NLE's track header
+            # does (scrolled to a bar in its last sub-rows, the name was above the view)
+            at = min(max(y, float(top)), y + track_height(rows) - TRACK)
+            p.drawText(QRectF(10, at, HEADER - 12, TRACK), Qt.AlignmentFlag.AlignVCenter, name)
         p.restore()
         p.setPen(LINE)
         p.drawLine(HEADER, 0, HEADER, self.height())
