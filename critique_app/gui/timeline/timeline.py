@@ -179,6 +179,7 @@ class TimelineCanvas(QWidget):
         self.selected: int | None = None  # the annotation selected in the table/editor (outlined)
         self._dense: DenseTracks | None = None
         self._dense_before: DenseTracks | None = None  # after an edit: its unchanged lines
+        self._wide: tuple[DenseTracks, tuple[Any, ...], QImage] | None = None  # _paint_tracks
         self.setMinimumHeight(RULER + THUMBS + 3 * LANE + 2 * TRACK)
 
     # -- data in ------------------------------------------------------------------------
@@ -658,6 +659,36 @@ class TimelineCanvas(QWidget):
             selected=self.selected,
             shown=(self.v_scroll, self.v_scroll + self.tracks_view_height()),
         )
+        # The bars drawn one by one and the tiers' lines, as one picture kept while the view
+        # and the data stay (the data's change makes a new `_dense`): a repaint for the
+        # playhead alone (playback) draws it again, where it drew ~900 bars with their labels
+        # at a minute's zoom, 2.6x the widget without bars.
+        width, height = self.track_width, self.tracks_view_height()
+        key: tuple[Any, ...] = (self.offset, self.fpp, self.v_scroll, width, height)
+        key += (self.selected, self.devicePixelRatioF(), p.font().key())
+        if self._wide is None or self._wide[0] is not self._dense or self._wide[1] != key:
+            self._wide = (self._dense, key, self._wide_picture(p, wide, area, top, key))
+        p.drawImage(QPointF(HEADER, area), self._wide[2])
+        p.restore()
+
+    def _wide_picture(
+        self, p: QPainter, wide: list[Any], area: int, top: float, key: tuple[Any, ...]
+    ) -> QImage:
+        """The bars wide enough for an outline or a label, and the tiers' lines, on a
+        transparent picture of the tracks area (drawn over the slivers' images)."""
+        ratio = self.devicePixelRatioF()
+        width, height = key[3], key[4]
+        image = QImage(
+            max(1, round(width * ratio)),
+            max(1, round(height * ratio)),
+            QImage.Format.Format_ARGB32_Premultiplied,
+        )
+        image.setDevicePixelRatio(ratio)
+        image.fill(Qt.GlobalColor.transparent)
+        q = QPainter(image)
+        q.setRenderHints(p.renderHints())
+        q.setFont(p.font())
+        q.translate(-HEADER, -area)
         for (_tier, y, h, bars), indices in zip(self._lines, wide, strict=True):
             for i in indices:
                 bar = bars[i]
@@ -665,21 +696,22 @@ class TimelineCanvas(QWidget):
                 colour = QColor(bar.color)
                 if bar.start == bar.end and x1 - x0 < 6:  # a single-frame annotation: a tick
                     tick = QColor("#ffffff") if bar.id == self.selected else colour
-                    p.fillRect(QRectF(x0 - 1, top + y, 3, h), tick)
+                    q.fillRect(QRectF(x0 - 1, top + y, 3, h), tick)
                     continue
                 rect = QRectF(x0, top + y, max(2.0, x1 - x0), h)
                 chosen = bar.id == self.selected
-                p.setPen(QPen(QColor("#ffffff"), 2) if chosen else QPen(colour.lighter(140), 1))
-                p.setBrush(colour.darker(115))
-                p.drawRoundedRect(rect, 3, 3)
+                q.setPen(QPen(QColor("#ffffff"), 2) if chosen else QPen(colour.lighter(140), 1))
+                q.setBrush(colour.darker(115))
+                q.drawRoundedRect(rect, 3, 3)
                 if rect.width() > 30 and bar.label:
-                    p.setPen(QColor(colours.label_on(colour.darker(115).name())))
-                    p.drawText(rect.adjusted(5, 0, -3, 0), Qt.AlignmentFlag.AlignVCenter, bar.label)
-        p.setPen(LINE)
+                    q.setPen(QColor(colours.label_on(colour.darker(115).name())))
+                    q.drawText(rect.adjusted(5, 0, -3, 0), Qt.AlignmentFlag.AlignVCenter, bar.label)
+        q.setPen(LINE)
         for _tier, track_top, rows, _first in self._tracks:
             y = top + track_top + track_height(rows)
-            p.drawLine(QPointF(HEADER, y), QPointF(self.width(), y))
-        p.restore()
+            q.drawLine(QPointF(HEADER, y), QPointF(self.width(), y))
+        q.end()
+        return image
 
     def _paint_playhead(self, p: QPainter) -> None:
         x = self.x_of(self.current)
