@@ -19,13 +19,27 @@ from db.schema import migrate
 from tests.fingerprint import material as m
 
 
-def test_blob_arrays_round_trip_in_appended_chunks() -> None:
+def add_a_film(
+    conn: Database | sqlite3.Connection, film_id: int = 1, frame_count: int = 10
+) -> None:
+    """A film row, as fingerprints need one (24 fps; no file behind it)."""
+    conn.execute(
+        "INSERT INTO films (id, title, path, sha256, size, rate_num, rate_den, frame_count, added_at) "
+        "VALUES (?, ?, ?, 'x', 1, 24, 1, ?, 'now')",
+        [film_id, f"film {film_id}", f"/films/{film_id}.mp4", frame_count],
+    )
+
+
+@pytest.fixture
+def db() -> Database:
+    """An in-memory project with one film (id 1, 10 frames)."""
     db = Database(memory=True)
     migrate(db.conn)
-    db.execute(
-        "INSERT INTO films (id, title, path, sha256, size, rate_num, rate_den, frame_count, added_at) "
-        "VALUES (1, 't', '/f', 'x', 1, 24, 1, 10, 'now')"
-    )
+    add_a_film(db)
+    return db
+
+
+def test_blob_arrays_round_trip_in_appended_chunks(db: Database) -> None:
     store.start_fingerprints(db, 1, crop=[0, 10, 320, 160])
     values = {
         "phash": np.array([0, 2**64 - 1, 2**63, 255], np.uint64),  # NUL bytes and the top bit
@@ -50,13 +64,7 @@ def test_blob_arrays_round_trip_in_appended_chunks() -> None:
     assert chunks == [(0, 4 * 8), (4, 4 * 8)]  # 8 bytes a frame (2**64 - 1), a row a flush
 
 
-def test_a_flush_adds_a_chunk_and_never_rewrites_the_earlier_ones() -> None:
-    db = Database(memory=True)
-    migrate(db.conn)
-    db.execute(
-        "INSERT INTO films (id, title, path, sha256, size, rate_num, rate_den, frame_count, added_at) "
-        "VALUES (1, 't', '/f', 'x', 1, 24, 1, 10, 'now')"
-    )
+def test_a_flush_adds_a_chunk_and_never_rewrites_the_earlier_ones(db: Database) -> None:
     store.start_fingerprints(db, 1, crop=None)
     values = {"phash": np.arange(3, dtype=np.uint64), "contrast": np.ones(3, np.float32)}
     store.append_fingerprints(db, 1, 0, values)
@@ -77,10 +85,8 @@ def test_a_version_6_file_keeps_every_hash_in_chunks(tmp_path: Path) -> None:
     path = tmp_path / "old.critique"
     conn = sqlite3.connect(path)
     migrate(conn, upto=6)
-    conn.execute(
-        "INSERT INTO films (id, title, path, sha256, size, rate_num, rate_den, frame_count, added_at) "
-        "VALUES (1, 't', '/f', 'x', 1, 24, 1, 1000, 'now'), (2, 'u', '/g', 'y', 1, 24, 1, 9, 'now')"
-    )
+    add_a_film(conn, 1, frame_count=1000)
+    add_a_film(conn, 2, frame_count=9)
     rng = np.random.default_rng(6)
     expected = {}
     version_6 = [k for k in store.KINDS if k not in store.EXTRA_KINDS]  # panels came later
@@ -123,13 +129,7 @@ def test_a_version_6_file_keeps_every_hash_in_chunks(tmp_path: Path) -> None:
         assert "hashes" not in columns  # the old BLOBs are gone, not kept twice
 
 
-def test_a_chunk_is_as_narrow_as_its_values_and_reads_back_the_same() -> None:
-    db = Database(memory=True)
-    migrate(db.conn)
-    db.execute(
-        "INSERT INTO films (id, title, path, sha256, size, rate_num, rate_den, frame_count, added_at) "
-        "VALUES (1, 't', '/f', 'x', 1, 24, 1, 10, 'now')"
-    )
+def test_a_chunk_is_as_narrow_as_its_values_and_reads_back_the_same(db: Database) -> None:
     store.start_fingerprints(db, 1, crop=None)
     values = {
         "phash": np.array([1, 2**64 - 1, 0], np.uint64),
@@ -167,10 +167,7 @@ def test_a_pass_begun_in_8_byte_chunks_goes_on_in_narrow_ones(tmp_path: Path) ->
     path = tmp_path / "version-9.critique"
     conn = sqlite3.connect(path)
     migrate(conn, upto=9)
-    conn.execute(
-        "INSERT INTO films (id, title, path, sha256, size, rate_num, rate_den, frame_count, added_at) "
-        "VALUES (1, 't', '/f', 'x', 1, 24, 1, 10, 'now')"
-    )
+    add_a_film(conn)
     before = np.array([0, 3, 2**64 - 1, 9], np.uint64)
     for kind in store.KINDS:
         conn.execute(
