@@ -17,6 +17,7 @@ count and are all 8 bytes wide.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -104,7 +105,7 @@ def load_fingerprints(db: Database, film_id: int) -> FilmFingerprints | None:
     count = min(rows[k][2] for k in rows)  # a crash between kinds: trust the shortest
     stored = _chunks(db, film_id)
     arrays: dict[str, Any] = {}
-    missing = tuple(k for k in OPTIONAL_KINDS if k not in rows)
+    missing = _missing_kinds(rows)
     for kind in KINDS:
         if kind not in rows and kind in OPTIONAL_KINDS:
             arrays[kind] = np.zeros(count, np.uint64)
@@ -121,6 +122,11 @@ def load_fingerprints(db: Database, film_id: int) -> FilmFingerprints | None:
     return FilmFingerprints(
         film_id, head[1], count, bool(head[3]), crop, **arrays, extra=extra, missing_kinds=missing
     )
+
+
+def _missing_kinds(stored_kinds: Iterable[str]) -> tuple[str, ...]:
+    kinds = set(stored_kinds)
+    return tuple(k for k in OPTIONAL_KINDS if k not in kinds)
 
 
 def _chunks(db: Database, film_id: int) -> dict[str, NDArray[np.uint64]]:
@@ -161,6 +167,7 @@ class StoredProgress:
     frame_count: int  # where a resumed pass starts: just after the last chunk
     complete: bool
     crop: list[int] | None
+    missing_kinds: tuple[str, ...] = ()  # as FilmFingerprints says it
 
 
 def stored_progress(db: Database, film_id: int) -> StoredProgress | None:
@@ -172,7 +179,8 @@ def stored_progress(db: Database, film_id: int) -> StoredProgress | None:
     if head is None:
         return None
     count = min(r[1] for r in rows)
-    return StoredProgress(count, bool(head[2]), json.loads(head[3]) if head[3] else None)
+    crop = json.loads(head[3]) if head[3] else None
+    return StoredProgress(count, bool(head[2]), crop, _missing_kinds(r[0] for r in rows))
 
 
 def start_fingerprints(
@@ -283,7 +291,7 @@ _ITEM_COLUMNS = (
 def _item(r: Any) -> LibraryItem:
     rate = Fraction(r[7], r[8]) if r[7] and r[8] else None
     hashes = from_blob(r[9])
-    names = tuple(json.loads(r[12])) if r[12] else ()
+    names = _variant_names(r[12])
     variants = None
     if r[11] and names and len(hashes):
         variants = from_blob(r[11]).reshape(len(names), len(hashes))
@@ -352,6 +360,17 @@ def get_library_item(db: Database, item_id: int) -> LibraryItem:
 
 def library_items(db: Database) -> list[LibraryItem]:
     return [_item(r) for r in db.execute(f"SELECT {_ITEM_COLUMNS} FROM library_items ORDER BY id")]
+
+
+def library_variant_names(db: Database) -> list[tuple[str, ...]]:
+    """Each library item's variant names (as `LibraryItem.variant_names`), in item order,
+    without reading its hashes."""
+    rows = db.execute("SELECT variant_names FROM library_items ORDER BY id")
+    return [_variant_names(r[0]) for r in rows]
+
+
+def _variant_names(stored: str | None) -> tuple[str, ...]:
+    return tuple(json.loads(stored)) if stored else ()
 
 
 # ---- matches ----------------------------------------------------------------------------

@@ -7,6 +7,7 @@ so Cancel or a crash loses little and the next run resumes at the first missing 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -462,29 +463,37 @@ def match_film(
         library.frames,
         credentials,
         rates,
-        not_searched(project, prints, film.title),
+        film_not_searched(project, summary.film_id, film.title),
     )
 
 
-def not_searched(project: Project, prints: store.FilmFingerprints, title: str) -> list[str]:
+def film_not_searched(project: Project, film_id: int, title: str) -> list[str]:
+    """`not_searched` for a film of the project, read without loading any hash."""
+    return not_searched(
+        store.stored_progress(project.db, film_id), store.library_variant_names(project.db), title
+    )
+
+
+def not_searched(
+    stored: store.StoredProgress | None, variant_names: Iterable[tuple[str, ...]], title: str
+) -> list[str]:
     """What hashes stored by an earlier version cannot find, one sentence each: a film hashed
     before split screens were looked for has no panels; a library item added before
-    re-frames has no slices."""
+    re-frames has no slices. `stored`: the film's fingerprints (None: never fingerprinted,
+    nothing searched, nothing said), `variant_names`: each library item's."""
     from critique_app.media.reframes import REFRAME_VARIANTS
 
+    if stored is None:
+        return []
     out = []
-    if prints.frame_count and set(store.EXTRA_KINDS) & set(prints.missing_kinds):
+    if stored.frame_count and set(store.EXTRA_KINDS) & set(stored.missing_kinds):
         out.append(
             _(
                 "{name} was fingerprinted before split screens were looked for: its panels "
                 "were not searched. Fingerprint it again with --restart to search them."
             ).format(name=title)
         )
-    older = [
-        i
-        for i in store.library_items(project.db)
-        if not set(REFRAME_VARIANTS) <= set(i.variant_names)
-    ]
+    older = sum(1 for names in variant_names if not set(REFRAME_VARIANTS) <= set(names))
     if older:
         out.append(
             ngettext(
@@ -492,8 +501,8 @@ def not_searched(project: Project, prints: store.FilmFingerprints, title: str) -
                 "looked for: add it to the library again to find them.",
                 "{count} library items were added before re-framed copies (9:16, 4:5, 1:1) "
                 "were looked for: add them to the library again to find them.",
-                len(older),
-            ).format(count=len(older))
+                older,
+            ).format(count=older)
         )
     return out
 

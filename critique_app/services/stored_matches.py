@@ -52,27 +52,22 @@ class FilmMatches:
 
 def film_matches(project: Project, film_id: int) -> FilmMatches:
     """The film's stored matches and what was not searched (nothing: never fingerprinted)."""
-    from critique_app.services.fingerprinting import not_searched
+    from critique_app.services.fingerprinting import film_not_searched
 
-    film = project.repo.get_film(film_id)
-    prints = store.load_fingerprints(project.db, film_id)
-    unsearched = not_searched(project, prints, film.title) if prints is not None else []
-    return FilmMatches(film_id, stored_matches(project, film_id, prints), unsearched)
+    unsearched = film_not_searched(project, film_id, project.repo.get_film(film_id).title)
+    return FilmMatches(film_id, stored_matches(project, film_id), unsearched)
 
 
-def stored_matches(
-    project: Project, film_id: int, prints: store.FilmFingerprints | None = None
-) -> list[StoredMatch]:
-    """The film's matches in film order (empty when it was never matched); `prints`: its
-    fingerprints when the caller has read them already."""
+def stored_matches(project: Project, film_id: int) -> list[StoredMatch]:
+    """The film's matches in film order (empty when it was never matched): its fingerprints
+    are read only then."""
     from critique_app.services.fingerprinting import segments_of_prints
 
     rows = store.load_matches(project.db, film_id)
     if not rows:
         return []
     film = project.repo.get_film(film_id)
-    if prints is None:
-        prints = store.load_fingerprints(project.db, film_id)
+    prints = store.load_fingerprints(project.db, film_id)
     found: dict[tuple[int, int, int, str], MatchSegment] = {}
     items: dict[int, store.LibraryItem] = {}
     for item_id in sorted({int(r["library_item_id"]) for r in rows}):

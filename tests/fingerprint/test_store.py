@@ -12,7 +12,7 @@ from sqlite_utils import Database
 from critique_app.errors import Cancelled
 from critique_app.media import film_hashes, grey_frames
 from critique_app.progress import Progress
-from critique_app.services.fingerprinting import fingerprint_film
+from critique_app.services.fingerprinting import film_not_searched, fingerprint_film
 from db import fingerprint_store as store
 from db.project import open_project
 from db.schema import migrate
@@ -80,6 +80,49 @@ def test_a_flush_adds_a_chunk_and_never_rewrites_the_earlier_ones(db: Database) 
     got.phash[0] = 9  # the arrays are the caller's own, not views of SQLite's bytes
 
 
+def test_the_kinds_a_film_lacks_are_read_without_its_hashes(db: Database) -> None:
+    """`stored_progress` says which optional kinds were stored before they existed, as
+    `load_fingerprints` does, from the one row per kind (no chunk is read)."""
+    assert store.stored_progress(db, 1) is None  # never fingerprinted
+    store.start_fingerprints(db, 1, crop=None)
+    for start in (0, 3):
+        store.append_fingerprints(db, 1, start, {"phash": np.arange(3, dtype=np.uint64)})
+    now = store.stored_progress(db, 1)
+    assert now is not None and now.missing_kinds == () and now.frame_count == 6
+    # hashed before insets and split screens were looked for: those kinds have no row
+    older = ("inset", *store.EXTRA_KINDS)
+    marks = ", ".join("?" * len(older))
+    db.execute(f"DELETE FROM fingerprints WHERE kind IN ({marks})", list(older))
+    then, prints = store.stored_progress(db, 1), store.load_fingerprints(db, 1)
+    assert then is not None and prints is not None
+    assert then.missing_kinds == prints.missing_kinds == older
+    db.execute("DELETE FROM fingerprint_chunks WHERE kind = 'phash' AND first_frame = 0")
+    with pytest.raises(RuntimeError):  # the hashes cannot be read now; what is missing can
+        store.load_fingerprints(db, 1)
+    assert store.stored_progress(db, 1) == then
+
+
+def test_the_library_items_variant_names_are_read_without_their_hashes(db: Database) -> None:
+    from critique_app.media.regions import LIBRARY_VARIANTS
+    from critique_app.provenance.reference_library import VARIANT_NAMES
+
+    hashes = np.arange(4, dtype=np.uint64)
+    for n, names in enumerate([(), LIBRARY_VARIANTS, VARIANT_NAMES]):
+        store.add_library_item(
+            db,
+            label=f"item {n}",
+            source_note="",
+            path=f"/library/{n}.mp4",
+            sha256=str(n),
+            kind="clip",
+            hashes=hashes,
+            variants=np.zeros((len(names), len(hashes)), np.uint64) if names else None,
+            variant_names=names,
+        )
+    assert store.library_variant_names(db) == [(), LIBRARY_VARIANTS, VARIANT_NAMES]
+    assert store.library_variant_names(db) == [i.variant_names for i in store.library_items(db)]
+
+
 def test_a_version_6_file_keeps_every_hash_in_chunks(tmp_path: Path) -> None:
     """Fingerprints stored as one BLOB per kind (schema 6) read back the same after migration."""
     path = tmp_path / "old.critique"
@@ -117,9 +160,12 @@ def test_a_version_6_file_keeps_every_hash_in_chunks(tmp_path: Path) -> None:
         # hashed before split screens were looked for: no panel, and said so
         assert not got.extra.any() and got.extra.shape == (1000, len(store.EXTRA_KINDS))
         assert got.missing_kinds == store.EXTRA_KINDS
+        (said,) = film_not_searched(project, 1, "film 1")  # no library item: nothing else
+        assert said.startswith("film 1 was fingerprinted before split screens were looked for")
         assert np.array_equal(got.contrast, (expected["contrast"] / 100.0).astype(np.float32))
         begun = store.stored_progress(project.db, 2)
         assert begun is not None and begun.frame_count == 0 and not begun.complete
+        assert film_not_searched(project, 2, "film 2") == []  # nothing hashed, nothing missed
         # the begun film goes on in chunks, and its optional kinds stay absent as before
         store.append_fingerprints(project.db, 2, 0, {"phash": np.arange(9, dtype=np.uint64)})
         again = store.load_fingerprints(project.db, 2)
