@@ -11,11 +11,9 @@ from pathlib import Path
 import pytest
 
 from critique_app.cli import main
-from critique_app.media.regions import LIBRARY_VARIANTS
-from critique_app.provenance.reference_library import hash_reference
-from db import fingerprint_store as store
 from db.project import open_project
 from tests.fingerprint import material as m
+from tests.fingerprint.earlier_versions import add_as_before_re_frames
 from tests.media.montage_films import ffmpeg
 
 ITEM_FRAMES = 96
@@ -159,21 +157,9 @@ def test_an_item_added_before_re_frames_is_named_as_not_searched(
     """Stored by an earlier version (no re-frame slices): still read, and the match says
     what it could not look for instead of finding nothing silently."""
     folder, _project = library
-    ref = hash_reference(folder / "item0.mp4")
     older = folder / "older.critique"
     with open_project(older) as project:
-        store.add_library_item(
-            project.db,
-            label="item0",
-            source_note="added by an earlier version",
-            path=str(ref.path),
-            sha256=ref.sha256,
-            kind=ref.kind,
-            hashes=ref.hashes,
-            rate=ref.rate,
-            variants=None if ref.variants is None else ref.variants[: len(LIBRARY_VARIANTS)],
-            variant_names=LIBRARY_VARIANTS,
-        )
+        add_as_before_re_frames(project.db, folder / "item0.mp4", "item0")
     capsys.readouterr()
     film = _copy(folder, "portrait-older", PORTRAIT, [0], "180x320")
     assert main(["match", str(film), "--project", str(older)]) == 0

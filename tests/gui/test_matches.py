@@ -129,27 +129,13 @@ def test_the_list_says_what_older_hashes_did_not_search(
     """A library item stored by an earlier version (no re-frame slices): the Matches list
     says so in the very sentence `match` prints, read back and after Find matches."""
     from critique_app.cli import main
-    from critique_app.media.regions import LIBRARY_VARIANTS
-    from critique_app.provenance.reference_library import hash_reference
-    from db import fingerprint_store as store
+    from tests.fingerprint.earlier_versions import add_as_before_re_frames
 
     film, still = film_and_still
     path = tmp_path / "older.critique"
-    ref = hash_reference(still)
     with open_project(path) as project:
         add_film(project, film, title="Festival copy")
-        store.add_library_item(
-            project.db,
-            label="generator output",
-            source_note="added by an earlier version",
-            path=str(ref.path),
-            sha256=ref.sha256,
-            kind=ref.kind,
-            hashes=ref.hashes,
-            rate=ref.rate,
-            variants=None if ref.variants is None else ref.variants[: len(LIBRARY_VARIANTS)],
-            variant_names=LIBRARY_VARIANTS,
-        )
+        add_as_before_re_frames(project.db, still, "generator output")
     capsys.readouterr()
     assert main(["match", str(film), "--project", str(path)]) == 0
     said = [
