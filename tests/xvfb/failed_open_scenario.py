@@ -7,13 +7,12 @@ then open each BAD path; after each failure press → again and record what the 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
-from PyQt6.QtWidgets import QApplication
+from PyQt6.QtWidgets import QApplication, QWidget
 
 from critique_app.gui.app import end_gui, make_app
 from critique_app.gui.main_window import MainWindow
@@ -27,6 +26,27 @@ def xdotool(app: QApplication, *args: str) -> str:
     wait_for(app, lambda: proc.poll() is not None, timeout=60)
     out = proc.stdout.read() if proc.stdout is not None else ""
     return out.strip()
+
+
+# Tries at giving a window the keyboard: under load openbox may not hand it over at once.
+ACTIVATIONS = 10
+
+
+def bring_forward(app: QApplication, widget: QWidget) -> None:
+    """Give `widget`'s window the keyboard, as a user's click would, and check that it has it.
+
+    Its X window is asked of Qt at each try, never searched by title or process (a search
+    once found a window already gone, "BadWindow", and the keys went nowhere); an activation
+    that does not take is tried again, a bounded number of times."""
+    for _try in range(ACTIVATIONS):
+        wid = str(int(widget.winId()))
+        xdotool(app, "windowactivate", wid)
+        try:
+            wait_for(app, lambda w=wid: xdotool(app, "getactivewindow") == w, timeout=3)
+            return
+        except TimeoutError:
+            continue
+    raise TimeoutError(f"{widget.windowTitle()!r} never had the keyboard")
 
 
 def keys(app: QApplication, *names: str) -> None:
@@ -50,8 +70,7 @@ def main(project: str, out: str, *bad: str) -> int:
     settled(app, window)
     c = window.controller
     wait_for(app, lambda: c.info is not None and c.mode == "exact", timeout=30)
-    wid = xdotool(app, "search", "--sync", "--onlyvisible", "--pid", str(os.getpid())).split()[-1]
-    xdotool(app, "windowactivate", "--sync", wid)
+    bring_forward(app, window)
     assert c.path is not None
     server = FrameServer(c.path)
     keys(app, "Right", "Right", "Right", "Right")
@@ -67,7 +86,7 @@ def main(project: str, out: str, *bad: str) -> int:
         attempt = {"path": path, "message": window.statusBar().currentMessage()}  # type: ignore[union-attr]
         attempt["title"] = window.windowTitle()
         attempt["film"] = str(c.path)
-        xdotool(app, "windowactivate", "--sync", wid)
+        bring_forward(app, window)
         keys(app, "Right")
         attempt["after_right"] = check(app, window, server, f"right after {Path(path).name}")
         attempts.append(attempt)

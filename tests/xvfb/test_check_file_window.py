@@ -31,7 +31,7 @@ def test_check_a_file_from_the_menu_on_a_signed_still(
     )
     assert done.returncode == 0, f"{done.stdout}\n{done.stderr}"
     result = json.loads(out.read_text())
-    assert result["screen"] == [1280, 800] and result["typist"] == 0
+    assert result["screen"] == [1280, 800] and result["typed"] == str(still)
     assert result["checked"] == "C.jpg"
     assert result["badge"] == "Valid, but the signer is not on a trust list"
     assert "The signer is not on any trust list consulted" in result["trust"]

@@ -9,7 +9,6 @@ picture, and → then steps one frame.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from PyQt6.QtWidgets import QApplication, QScrollArea, QWidget
 from critique_app.gui.app import end_gui, make_app
 from critique_app.gui.main_window import MainWindow
 from critique_app.media.frame_server import FrameServer
-from tests.xvfb.failed_open_scenario import keys, settled, xdotool
+from tests.xvfb.failed_open_scenario import bring_forward, keys, settled, xdotool
 from tests.xvfb.scenarios import check, pump, wait_for
 
 # J, K, L, N, F and Space (lower and upper case: Shift+N is a shortcut too), and R, E, V, I, O
@@ -42,8 +41,7 @@ def main(project: str, out: str) -> int:
     settled(app, window)
     c = window.controller
     wait_for(app, lambda: c.info is not None and c.mode == "exact", timeout=60)
-    wid = xdotool(app, "search", "--sync", "--onlyvisible", "--pid", str(os.getpid())).split()[-1]
-    xdotool(app, "windowactivate", "--sync", wid)
+    bring_forward(app, window)
     assert c.path is not None
     server = FrameServer(c.path)
     bench = window.annotations
