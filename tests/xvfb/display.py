@@ -66,3 +66,36 @@ def x_environment(
         PYTHONFAULTHANDLER="1",
     )
     return env
+
+
+def xdotool(display: str, *args: str) -> str:
+    """What xdotool prints on `display` ("" when it fails: a window gone, say)."""
+    done = subprocess.run(
+        ["xdotool", *args],
+        env={**os.environ, "DISPLAY": display},
+        capture_output=True,
+        text=True,
+        timeout=120,  # a hang guard, not a bound
+    )
+    return done.stdout.strip() if done.returncode == 0 else ""
+
+
+# Tries at giving a window the keyboard: under load openbox may not hand it over at once.
+ACTIVATIONS = 10
+
+
+def give_keyboard(display: str, *search: str) -> str:
+    """Give the keyboard to the first window on screen that `search` (xdotool search terms)
+    finds (on screen already: wait for it first), check that it has it, and return its id.
+    Searched again at each try: a window found may be gone by the time it is activated
+    ("BadWindow": the keys then went nowhere)."""
+    for _try in range(ACTIVATIONS):
+        for wid in xdotool(display, "search", "--onlyvisible", *search).split():
+            xdotool(display, "windowactivate", wid)
+            deadline = time.monotonic() + 3  # pacing: openbox hands the focus over a little later
+            while time.monotonic() < deadline:
+                if xdotool(display, "getactivewindow") == wid:
+                    return wid
+                time.sleep(0.1)
+        time.sleep(0.5)
+    raise TimeoutError(f"no window found by {' '.join(search)} ever had the keyboard")

@@ -4,7 +4,6 @@ kept, and the annotation made next carries it (and so does the tier N makes for 
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -17,23 +16,12 @@ from critique_app.services.films import add_film
 from db.project import open_project
 from tests.media_factory import make_coded_clip
 from tests.xvfb.conftest import REPO
-from tests.xvfb.display import x_environment
+from tests.xvfb.display import give_keyboard, x_environment, xdotool
 
 pytestmark = pytest.mark.xvfb
 
 NAME = "Chantal Akerman"
 WELCOME = "^Welcome to Critique$"
-
-
-def xdotool(display: str, *args: str) -> str:
-    done = subprocess.run(
-        ["xdotool", *args],
-        env={**os.environ, "DISPLAY": display},
-        capture_output=True,
-        text=True,
-        timeout=120,  # a hang guard, not a bound
-    )
-    return done.stdout.strip() if done.returncode == 0 else ""
 
 
 def visible(display: str, title: str) -> list[str]:
@@ -82,14 +70,8 @@ def test_first_run_asks_the_name_and_the_new_annotation_carries_it(
     )
     try:
         wait_for(lambda: visible(display, WELCOME), "the welcome dialog on screen", app)
-        welcome = visible(display, WELCOME)
-        xdotool(display, "windowactivate", "--sync", welcome[0])
-        wait_for(
-            lambda: xdotool(display, "getactivewindow", "getwindowname") == "Welcome to Critique",
-            "the welcome dialog to have the keyboard",
-            app,
-        )
-        geometry = xdotool(display, "getwindowgeometry", "--shell", welcome[0])
+        welcome = give_keyboard(display, "--name", WELCOME)
+        geometry = xdotool(display, "getwindowgeometry", "--shell", welcome)
         fields = dict(line.split("=") for line in geometry.splitlines())
         assert int(fields["X"]) + int(fields["WIDTH"]) <= 1280  # on the laptop screen
         assert int(fields["Y"]) + int(fields["HEIGHT"]) <= 800
@@ -105,7 +87,7 @@ def test_first_run_asks_the_name_and_the_new_annotation_carries_it(
 
         # the title names the film once its exact first frame is on screen
         wait_for(lambda: visible(display, "^Coded clip"), "the film in the window", app)
-        xdotool(display, "windowactivate", "--sync", visible(display, "^Coded clip")[0])
+        give_keyboard(display, "--name", "^Coded clip")
         xdotool(display, "key", "--delay", "80", "shift+n")  # a new annotation on this frame
         wait_for(lambda: annotations(project), "the new annotation in the project", app)
         assert annotations(project) == [(NAME, NAME)]
