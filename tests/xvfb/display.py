@@ -8,6 +8,8 @@ import os
 import shutil
 import subprocess
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -82,20 +84,33 @@ def xdotool(display: str, *args: str) -> str:
 
 # Tries at giving a window the keyboard: under load openbox may not hand it over at once.
 ACTIVATIONS = 10
+LOOKS = 30  # pacing: how often (every 0.1 s) a try looks whether the window has it
 
 
 def give_keyboard(display: str, *search: str) -> str:
     """Give the keyboard to the first window on screen that `search` (xdotool search terms)
-    finds (on screen already: wait for it first), check that it has it, and return its id.
-    Searched again at each try: a window found may be gone by the time it is activated
-    ("BadWindow": the keys then went nowhere)."""
+    finds (on screen already: wait for it first), check that it has it, and return its id."""
+    run = partial(xdotool, display)
+    windows = partial(run, "search", "--onlyvisible", *search)
+    return keyboard_to(lambda: windows().split(), run, time.sleep, " ".join(search))
+
+
+def keyboard_to(
+    find: Callable[[], list[str]],
+    run: Callable[..., str],
+    pause: Callable[[float], None],
+    what: str,
+) -> str:
+    """Activate the first X window `find` gives, until `run` (xdotool) says it is the active
+    one; its id. Found again at each try: a window found may be gone by the time it is
+    activated ("BadWindow": the keys then went nowhere). `pause` waits (an app in the same
+    process keeps answering meanwhile)."""
     for _try in range(ACTIVATIONS):
-        for wid in xdotool(display, "search", "--onlyvisible", *search).split():
-            xdotool(display, "windowactivate", wid)
-            deadline = time.monotonic() + 3  # pacing: openbox hands the focus over a little later
-            while time.monotonic() < deadline:
-                if xdotool(display, "getactivewindow") == wid:
+        for wid in find():
+            run("windowactivate", wid)
+            for _look in range(LOOKS):
+                if run("getactivewindow") == wid:
                     return wid
-                time.sleep(0.1)
-        time.sleep(0.5)
-    raise TimeoutError(f"no window found by {' '.join(search)} ever had the keyboard")
+                pause(0.1)
+        pause(0.5)
+    raise TimeoutError(f"{what} never had the keyboard ({ACTIVATIONS} tries)")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from PyQt6.QtWidgets import QApplication, QWidget
 from critique_app.gui.app import end_gui, make_app
 from critique_app.gui.main_window import MainWindow
 from critique_app.media.frame_server import FrameServer
+from tests.xvfb.display import keyboard_to
 from tests.xvfb.scenarios import check, pump, wait_for
 
 
@@ -28,25 +30,15 @@ def xdotool(app: QApplication, *args: str) -> str:
     return out.strip()
 
 
-# Tries at giving a window the keyboard: under load openbox may not hand it over at once.
-ACTIVATIONS = 10
-
-
 def bring_forward(app: QApplication, widget: QWidget) -> None:
-    """Give `widget`'s window the keyboard, as a user's click would, and check that it has it.
-
-    Its X window is asked of Qt at each try, never searched by title or process (a search
-    once found a window already gone, "BadWindow", and the keys went nowhere); an activation
-    that does not take is tried again, a bounded number of times."""
-    for _try in range(ACTIVATIONS):
-        wid = str(int(widget.winId()))
-        xdotool(app, "windowactivate", wid)
-        try:
-            wait_for(app, lambda w=wid: xdotool(app, "getactivewindow") == w, timeout=3)
-            return
-        except TimeoutError:
-            continue
-    raise TimeoutError(f"{widget.windowTitle()!r} never had the keyboard")
+    """Give `widget`'s window the keyboard, as a user's click would, and check that it has it;
+    its X window is asked of Qt, never searched by title or process."""
+    keyboard_to(
+        lambda: [str(int(widget.winId()))],
+        partial(xdotool, app),
+        partial(pump, app),
+        repr(widget.windowTitle()),
+    )
 
 
 def keys(app: QApplication, *names: str) -> None:
@@ -54,6 +46,16 @@ def keys(app: QApplication, *names: str) -> None:
     for name in names:
         xdotool(app, "key", "--delay", "60", name)
         pump(app, 0.05)
+
+
+def step_right(app: QApplication, window: MainWindow, times: int = 1) -> None:
+    """→ pressed `times`, then waited for until the frame moved that far: under load the X
+    server delivers a key a little later, and a check made before would see the frame the
+    keys left (a check after them sees where they led, one frame too far included)."""
+    c = window.controller
+    start = c.current
+    keys(app, *["Right"] * times)
+    wait_for(app, lambda: c.current - start >= times, timeout=60)
 
 
 def settled(app: QApplication, window: MainWindow) -> None:
@@ -73,7 +75,7 @@ def main(project: str, out: str, *bad: str) -> int:
     bring_forward(app, window)
     assert c.path is not None
     server = FrameServer(c.path)
-    keys(app, "Right", "Right", "Right", "Right")
+    step_right(app, window, 4)
     result: dict[str, Any] = {
         "engine": c.forward.name,
         "first": check(app, window, server, "4 x right"),
@@ -87,7 +89,7 @@ def main(project: str, out: str, *bad: str) -> int:
         attempt["title"] = window.windowTitle()
         attempt["film"] = str(c.path)
         bring_forward(app, window)
-        keys(app, "Right")
+        step_right(app, window)
         attempt["after_right"] = check(app, window, server, f"right after {Path(path).name}")
         attempts.append(attempt)
     result["attempts"] = attempts

@@ -18,7 +18,7 @@ from PyQt6.QtWidgets import QApplication, QScrollArea, QWidget
 from critique_app.gui.app import end_gui, make_app
 from critique_app.gui.main_window import MainWindow
 from critique_app.media.frame_server import FrameServer
-from tests.xvfb.failed_open_scenario import bring_forward, keys, settled, xdotool
+from tests.xvfb.failed_open_scenario import bring_forward, keys, settled, step_right, xdotool
 from tests.xvfb.scenarios import check, pump, wait_for
 
 # J, K, L, N, F and Space (lower and upper case: Shift+N is a shortcut too), and R, E, V, I, O
@@ -92,7 +92,7 @@ def main(project: str, out: str) -> int:
     wait_for(app, lambda: QApplication.focusWidget() is window.video, timeout=30)
     result["focus_after_esc"] = type(QApplication.focusWidget()).__name__
     before = c.current
-    keys(app, "Right")
+    step_right(app, window)
     result["before_right"] = before
     result["after_right"] = check(app, window, server, "right after esc")
     Path(out).write_text(json.dumps(result, indent=2))
