@@ -25,22 +25,11 @@ from critique_app.services.window_presence import window_holds
 from tests.gui.annotation_projects import make_project
 from tests.media_factory import make_coded_clip
 from tests.xvfb.conftest import REPO, scenario_env
-from tests.xvfb.display import WINDOW_USER
+from tests.xvfb.display import WINDOW_USER, give_keyboard, xdotool
 
 ROUNDS = 20
 SCREENING_ROUNDS = (3, 15)
 CLI = [sys.executable, "-m", "critique_app"]
-
-
-def _xdotool(display: str, *args: str) -> str:
-    done = subprocess.run(
-        ["xdotool", *args],
-        env={**os.environ, "DISPLAY": display},
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
-    return done.stdout.strip()
 
 
 def _wait(condition: object, what: str, limit: float = 120.0) -> None:
@@ -56,17 +45,18 @@ def _window_id(display: str, *search: str) -> str:
     found: list[str] = []
 
     def shown() -> bool:
-        found[:] = _xdotool(display, "search", "--onlyvisible", *search).split()
+        found[:] = xdotool(display, "search", "--onlyvisible", *search).split()
         return bool(found)
 
     _wait(shown, "the window on screen")
     return found[0]
 
 
-def _press(display: str, wid: str, *keys: str) -> None:
-    _xdotool(display, "windowactivate", "--sync", wid)
+def _press(display: str, window: tuple[str, ...], *keys: str) -> None:
+    """The keys, pressed once the window (found by these xdotool search terms) has them."""
+    give_keyboard(display, *window)
     for key in keys:
-        _xdotool(display, "key", "--delay", "60", key)
+        xdotool(display, "key", "--delay", "60", key)
 
 
 def _subtitles(path: Path, round_: int) -> Path:
@@ -129,7 +119,8 @@ def test_window_and_terminal_share_a_project_for_twenty_rounds(
     )
     try:
         _wait(lambda: window_holds(project), "the window holding the project")
-        wid = _window_id(display, "--all", "--pid", str(window.pid), "--name", "Critique")
+        main_window = ("--all", "--pid", str(window.pid), "--name", "Critique")
+        wid = _window_id(display, *main_window)
         outputs: list[str] = []
         for round_ in range(ROUNDS):
             terminal = subprocess.Popen(
@@ -148,7 +139,7 @@ def test_window_and_terminal_share_a_project_for_twenty_rounds(
                 text=True,
             )
             # meanwhile, in the window: one frame on, and an annotation of the frame on screen
-            _press(display, wid, "Right", "shift+n")
+            _press(display, main_window, "Right", "shift+n")
             out, _ = terminal.communicate(timeout=600)
             outputs.append(out)
             assert terminal.returncode == 0, f"round {round_}:\n{out}"
@@ -160,8 +151,8 @@ def test_window_and_terminal_share_a_project_for_twenty_rounds(
             env={**os.environ, "DISPLAY": display},
         )
         try:
-            other_id = _window_id(display, "--class", "Xmessage")
-            _xdotool(display, "windowactivate", "--sync", other_id)
+            _window_id(display, "--class", "Xmessage")
+            give_keyboard(display, "--class", "Xmessage")
             second = subprocess.run(
                 [*CLI, "open", str(project)],
                 cwd=REPO,
@@ -172,12 +163,12 @@ def test_window_and_terminal_share_a_project_for_twenty_rounds(
             )
             assert second.returncode == 0, second.stderr
             assert "already open in a Critique window" in second.stderr
-            _wait(lambda: _xdotool(display, "getactivewindow") == wid, "the first window in front")
+            _wait(lambda: xdotool(display, "getactivewindow") == wid, "the first window in front")
         finally:
             other.kill()
             other.wait()
 
-        _press(display, wid, "ctrl+q")
+        _press(display, main_window, "ctrl+q")
         window_out, _ = window.communicate(timeout=120)
     finally:
         if window.poll() is None:
