@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ from critique_app.services.films import add_film
 from db.project import open_project
 from tests.media_factory import make_coded_clip
 from tests.xvfb.conftest import REPO
-from tests.xvfb.display import x_environment
+from tests.xvfb.display import keyboard_to, x_environment, xdotool
 
 pytestmark = pytest.mark.xvfb
 
@@ -112,10 +113,13 @@ class StudentWindow:
         """The window titled `title` has the keyboard (openbox may leave it elsewhere after a
         dialog closes: the student would click it; here it is activated)."""
         if self.shown().get("active_window") != title:
-            for wid in self.xdotool("search", "--onlyvisible", "--pid", str(self.proc.pid)).split():
-                if self.xdotool("getwindowname", wid) == title:
-                    self.xdotool("windowactivate", "--sync", wid)
-                    break
+            run = partial(xdotool, self.display)  # "" for a window gone meanwhile, no error
+
+            def titled() -> list[str]:
+                found = run("search", "--onlyvisible", "--pid", str(self.proc.pid)).split()
+                return [wid for wid in found if run("getwindowname", wid) == title]
+
+            keyboard_to(titled, run, time.sleep, repr(title))
         self.wait(f"{title!r} in front", lambda s: s["active_window"] == title)
 
     def menu_entries(self, title: str) -> dict[str, str]:
