@@ -9,6 +9,7 @@ from critique_app.provenance import source_path
 from critique_app.provenance.source_path import (
     FORWARD,
     PATH_ROWS,
+    _on_a_line,
     cheapest_path,
     source_pieces,
     ties_evened,
@@ -120,3 +121,25 @@ def test_a_passage_at_another_speed_keeps_its_ends_over_a_slow_pan(
     monkeypatch.setattr(source_path, "OFF_SPEED", np.inf)  # the path alone
     ((_, first, last),) = ends()
     assert max(abs(first - shown[0]), abs(last - shown[-1])) > 3
+
+
+def test_a_run_at_the_expected_speed_is_put_on_its_line_but_a_freeze_stays() -> None:
+    # A slow pan: 80 item frames within a few bits of each film frame, the right one 1 bit
+    # closer. A path that lost 4 frames at a static start is put back on its line...
+    rows = 150
+    truth = np.arange(70, 70 + rows)
+    cost = np.full((rows, 240), FAR, np.float32)
+    for row, column in enumerate(truth):
+        cost[row, column - 40 : column + 40] = 3.0
+        cost[row, column] = 2.0
+    film = np.arange(rows, dtype=np.int64)
+    column = np.maximum(truth - 4, 70)
+    _on_a_line(column, cost, film, 0, rows, 1.0)
+    assert column.tolist() == truth.tolist()
+    # ...but a freeze of 30 film frames in the middle of it is not a line at any price
+    frozen = np.r_[truth[:60], np.full(30, truth[60]), truth[61:121]]
+    cost = np.full((rows, 240), FAR, np.float32)
+    cost[film, frozen] = 0.0
+    column = frozen.copy()
+    _on_a_line(column, cost, film, 0, rows, 1.0)
+    assert column.tolist() == frozen.tolist()
