@@ -40,6 +40,11 @@ TIE_NUDGE = 0.01  # of the price of speed: what settles a tie between moves
 SETTLE_ROUNDS = 3  # a freeze's frame, then its rows, found again this many times
 HOLD_REACH = 8  # item frames around a freeze's frame that may be the one it holds
 MOST_COLUMNS = 6000  # ...against at most this many item frames (memory: ~40 MB at most)
+LINE_ROWS = 48  # a run this long is tried on a line...
+OFF_SPEED = 0.1  # ...at the expected speed when within this share of it, otherwise...
+LINE_SPEEDS = 0.25  # ...at speeds within this share of its own (51 of them),
+LINE_REACH = 20  # ...starting within this many item frames of where it starts,
+LINE_SLACK = 1.0  # ...and taken when it costs at most this many bits a row more than the path
 
 
 @dataclass(frozen=True)
@@ -181,6 +186,45 @@ def _settle_holds(
             column[a:b] = held
 
 
+def _on_a_line(
+    column: NDArray[np.int64],
+    cost: NDArray[np.float32],
+    film: NDArray[np.int64],
+    lo: int,
+    hi: int,
+    expected: float,
+) -> None:
+    """Rows `lo:hi` of a run put, in place, on the line (one speed, one start) closest to all
+    of them, unless it costs LINE_SLACK bits a row more than the path. On evened ties the
+    price of speed decides row by row: it pulls a run at another speed towards the expected
+    one (a 1.6x passage started 16 frames late, a 0.56x one held for a second, then ran too
+    fast), and lets a run at the expected speed lose or gain a few frames at a static start
+    or end. The distances summed over the whole run tell both apart; a run within OFF_SPEED
+    of the expected speed is tried at that speed only, the others around their own.
+    A freeze costs far more than the slack on a line, and stays."""
+    shown = column[lo:hi]
+    rows, span = hi - lo, int(film[hi - 1] - film[lo])
+    moved = int(shown[-1]) - int(shown[0])
+    if rows < LINE_ROWS or abs(moved) <= 1:
+        return
+    speed = moved / span
+    if abs(abs(speed) - expected) <= OFF_SPEED * expected:
+        speeds = np.array([np.sign(speed) * expected])[None, :, None]
+    else:
+        speeds = speed * (1 + np.linspace(-LINE_SPEEDS, LINE_SPEEDS, 51))[None, :, None]
+    x = (film[lo:hi] - film[lo]).astype(np.float64)[:, None, None]
+    starts = int(shown[0]) + np.arange(-LINE_REACH, LINE_REACH + 1)[None, None, :]
+    lines = np.rint(starts + speeds * x).astype(np.int64).reshape(rows, -1)
+    n = cost.shape[1]
+    inside = ((lines >= 0) & (lines < n)).all(axis=0)
+    part = cost[lo:hi]
+    totals = np.take_along_axis(part, np.clip(lines, 0, n - 1), axis=1).sum(axis=0)
+    totals[~inside] = np.inf
+    best = int(totals.argmin())
+    if totals[best] <= float(part[np.arange(rows), shown].sum()) + LINE_SLACK * rows:
+        column[lo:hi] = lines[:, best]
+
+
 def _near_holds(column: NDArray[np.int64]) -> list[tuple[int, int]]:
     """Rows on one item frame, two such stretches next to each other taken as one when they
     are on neighbouring frames and each HOLD_SPLIT / 4 rows or more: a freeze of a frame
@@ -315,6 +359,8 @@ def _block_pieces(
     column, sense, jumped = cheapest_path(ties_evened(cost), gaps, cuts, expected, jump)
     _settle_holds(column, cost, film_frames, jumped)
     starts = [0, *np.flatnonzero(jumped).tolist(), len(film_frames)]
+    for lo, hi in zip(starts[:-1], starts[1:], strict=True):
+        _on_a_line(column, cost, film_frames, lo, hi, expected)
     return [
         _piece(lo, hi, column[lo:hi], int(sense[lo]), film_frames[lo:hi])
         for lo, hi in zip(starts[:-1], starts[1:], strict=True)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
+from critique_app.provenance import source_path
 from critique_app.provenance.source_path import (
     FORWARD,
     PATH_ROWS,
+    _on_a_line,
     cheapest_path,
     source_pieces,
     ties_evened,
@@ -83,3 +86,60 @@ def test_a_slow_pan_keeps_to_its_speed_where_the_noise_favours_a_hold() -> None:
     assert np.abs(raw - truth).max() > 3  # the noise alone: held, then behind
     column, _, jumped = cheapest_path(ties_evened(cost), flat, np.zeros(rows, bool), 1.0, 24.0)
     assert not jumped.any() and np.abs(column - truth).max() <= 3
+
+
+def _slow_pan(rows: int, start: int, speed: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """An item whose hash changes by one bit every other frame (a slow pan: a dozen frames
+    within 4 bits of each other), and a film showing it at `speed` with 3 bits of noise in 64."""
+    rng = np.random.default_rng(1)
+    steps = np.zeros((240, 64), bool)
+    steps[np.arange(0, 240, 2), rng.integers(0, 64, 120)] = True
+    bits = (rng.random(64) < 0.5) ^ (np.cumsum(steps, axis=0) % 2 == 1)
+    item = np.packbits(bits, axis=1).view(">u8").ravel().astype(np.uint64)
+    shown = np.rint(start + speed * np.arange(rows)).astype(np.int64)
+    noise = np.packbits(rng.random((rows, 64)) < 0.04, axis=1).view(">u8").ravel()
+    return item, shown, item[shown] ^ noise.astype(np.uint64)
+
+
+@pytest.mark.parametrize(("speed", "start", "rows"), [(1.6, 14, 127), (0.56, 60, 180)])
+def test_a_passage_at_another_speed_keeps_its_ends_over_a_slow_pan(
+    speed: float, start: int, rows: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Row by row, the price of speed on evened ties pulls such a passage towards the expected
+    # speed (a 1.6x passage started 5-8 frames late); the distances over the whole run do not.
+    item, shown, film = _slow_pan(rows, start, speed)
+    film_frames = np.arange(rows, dtype=np.int64)
+
+    def ends() -> list[tuple[str, int, int]]:
+        pieces = source_pieces(
+            [film], film_frames, item[None, :], shown, expected=1.0, frame_threshold=12, reach=96
+        )
+        return [(p.order, int(p.item_frames[0]), int(p.item_frames[-1])) for p in pieces]
+
+    ((order, first, last),) = ends()
+    assert order == FORWARD and abs(first - shown[0]) <= 1 and abs(last - shown[-1]) <= 1
+    monkeypatch.setattr(source_path, "OFF_SPEED", np.inf)  # the path alone
+    ((_, first, last),) = ends()
+    assert max(abs(first - shown[0]), abs(last - shown[-1])) > 3
+
+
+def test_a_run_at_the_expected_speed_is_put_on_its_line_but_a_freeze_stays() -> None:
+    # A slow pan: 80 item frames within a few bits of each film frame, the right one 1 bit
+    # closer. A path that lost 4 frames at a static start is put back on its line...
+    rows = 150
+    truth = np.arange(70, 70 + rows)
+    cost = np.full((rows, 240), FAR, np.float32)
+    for row, column in enumerate(truth):
+        cost[row, column - 40 : column + 40] = 3.0
+        cost[row, column] = 2.0
+    film = np.arange(rows, dtype=np.int64)
+    column = np.maximum(truth - 4, 70)
+    _on_a_line(column, cost, film, 0, rows, 1.0)
+    assert column.tolist() == truth.tolist()
+    # ...but a freeze of 30 film frames in the middle of it is not a line at any price
+    frozen = np.r_[truth[:60], np.full(30, truth[60]), truth[61:121]]
+    cost = np.full((rows, 240), FAR, np.float32)
+    cost[film, frozen] = 0.0
+    column = frozen.copy()
+    _on_a_line(column, cost, film, 0, rows, 1.0)
+    assert column.tolist() == frozen.tolist()
