@@ -111,10 +111,20 @@ def unrelated_shots(size: tuple[int, int], rate: int) -> list[list[np.ndarray]]:
     return [pictures(c.path, size, rate) for c in clips(UNRELATED)[0]]
 
 
-PICTURES = ("whole", "whole mirrored", "inset", "inset mirrored", "centre", "centre mirrored")
-# PICTURES in the order of the matcher's picture sources (0 whole, 1 inset, 2 centre), per
-# family (plain, mirrored): what matching.CONFIRMED_BY numbers are mapped back to.
-SOURCES = ((0, 2, 4), (1, 3, 5))
+PICTURES = (
+    "whole",
+    "whole mirrored",
+    "inset",
+    "inset mirrored",
+    "centre",
+    "centre mirrored",
+    *(f"panel {name}" for name in matching.EXTRA_PICTURES),
+)
+# PICTURES in the order of the matcher's picture sources (0 whole, 1 inset, 2 centre, 3..
+# the panels), per family (plain, mirrored): what matching.CONFIRMED_BY numbers are mapped
+# back to. Panels are searched as shown only.
+SOURCES = ((0, 2, 4, *range(6, len(PICTURES))), (1, 3, 5))
+WHOLE_AND_CENTRE = [k for k, p in enumerate(PICTURES) if p.split()[0] in ("whole", "centre")]
 
 
 def nearest_library(
@@ -127,6 +137,10 @@ def nearest_library(
     has no such picture (no inset found)."""
     rows = [prints.phash, prints.phash_mirror, prints.inset, prints.inset_mirror]
     rows += [prints.centre, prints.centre_mirror]
+    extra = prints.extra if prints.extra is not None else np.zeros((len(prints.phash), 0))
+    rows += [
+        extra[:, k] if k < extra.shape[1] else None for k in range(len(matching.EXTRA_PICTURES))
+    ]
     rows = [
         np.asarray(r if r is not None else np.zeros(len(prints.phash)), np.uint64) for r in rows
     ]
@@ -179,12 +193,13 @@ def margin(
     found, missing = clips(UNRELATED)
     per_clip = {}
     usable_d: list[np.ndarray] = []
-    no_inset_d: list[np.ndarray] = []  # the same without the inset pictures
+    no_inset_d: list[np.ndarray] = []  # the same, whole and centre only (no inset, no panel)
     alone_d: list[np.ndarray] = []  # each picture alone, unconfirmed (the measure until s10)
     alone_no_inset: list[np.ndarray] = []
     flat = 0
     frames = 0
     nearest: list[tuple[int, str, int, float, str, str]] = []
+    by_picture: dict[str, list[np.ndarray]] = {k: [] for k in PICTURES}
     for clip in found:
         path = work / f"unrelated-real-{clip.name}.mp4"
         if not path.exists():
@@ -200,14 +215,12 @@ def margin(
         frames += len(d)
         flat += int((~usable).sum())
         usable_d.append(d[usable])
+        for k in PICTURES:
+            by_picture[k].append(near[k][0][usable])
         alone = np.stack([near[k][2] for k in PICTURES])
         alone_d.append(alone.min(axis=0)[usable])
-        alone_no_inset.append(
-            alone[[k for k, p in enumerate(PICTURES) if "inset" not in p]].min(0)[usable]
-        )
-        no_inset_d.append(
-            stack[[k for k, p in enumerate(PICTURES) if "inset" not in p]].min(0)[usable]
-        )
+        alone_no_inset.append(alone[WHOLE_AND_CENTRE].min(0)[usable])
+        no_inset_d.append(stack[WHOLE_AND_CENTRE].min(0)[usable])
         per_clip[clip.name] = {
             "frames": len(d),
             "flat_or_dark_frames": int((~usable).sum()),
@@ -250,6 +263,11 @@ def margin(
             "nearest_min_unconfirmed": int(np.concatenate(alone_d).min()),
             "nearest_p1_unconfirmed": float(np.percentile(np.concatenate(alone_d), 1)),
             "nearest_min_unconfirmed_without_insets": int(np.concatenate(alone_no_inset).min()),
+            # per picture kind, 64 where no frame had that picture (no inset, no panels)
+            "nearest_min_by_picture": {
+                k: int(np.concatenate(v).min()) if sum(map(len, v)) else 64
+                for k, v in by_picture.items()
+            },
             "closest_frames": [
                 {
                     "distance": d,
@@ -277,6 +295,12 @@ def describe(m: dict) -> str:
         f"{m['nearest_min_without_insets']}), against frame threshold {m['frame_threshold']}: "
         f"margin {m['margin_bits']} bits (goal >= {MARGIN_GOAL}) {ok}"
     )
+    kinds = m.get("nearest_min_by_picture", {})
+    if kinds:
+        text += "; per picture (goal >= {goal}): {kinds}".format(
+            goal=m["frame_threshold"] + MARGIN_GOAL,
+            kinds=", ".join(f"{k} {v}" for k, v in kinds.items() if v < 64),
+        )
     if m["missing_clips"]:
         text += f"; {len(m['missing_clips'])} clips not installed: {', '.join(m['missing_clips'])}"
     return text

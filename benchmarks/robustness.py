@@ -557,29 +557,52 @@ class Passage:
     source_frames: list[int] = field(default_factory=list)  # the source frame each film frame shows
 
 
-_REAL_SHOTS: dict[tuple[int, int], list[list[np.ndarray]]] = {}
+_REAL_SHOTS: dict[tuple[int, int], list[tuple[str, list[np.ndarray]]]] = {}
 
 
-def unrelated(seed: int, size: tuple[int, int] = FILM_SIZE) -> Iterator[np.ndarray]:
-    """Endless unrelated footage: generated shots of 2-6 s, none of them a source, and one
-    shot in three a real clip (benchmarks/_real_footage.py) when installed."""
+def unrelated_shots(seed: int, size: tuple[int, int] = FILM_SIZE) -> Iterator[UnrelatedShot]:
+    """Endless unrelated footage, shot by shot: generated shots of 2-6 s, none of them a
+    source, and one shot in three a real clip (benchmarks/_real_footage.py) when installed.
+    A shot's pictures are made only when read, so its name and length cost nothing."""
     if size not in _REAL_SHOTS:
-        _REAL_SHOTS[size] = [s for s in real_footage.unrelated_shots(size, RATE) if s]
+        found = real_footage.clips(real_footage.UNRELATED)[0]
+        shots = real_footage.unrelated_shots(size, RATE)
+        _REAL_SHOTS[size] = [(c.name, s) for c, s in zip(found, shots, strict=True) if s]
     real = _REAL_SHOTS[size]
     rng = np.random.default_rng(seed)
     k = 0
     while True:
         if real and k % 3 == 2:
-            yield from real[(seed + k // 3) % len(real)]
+            name, shot = real[(seed + k // 3) % len(real)]
+            yield UnrelatedShot(f"real clip {name}", len(shot), iter(shot))
         n = int(rng.integers(2 * RATE, 6 * RATE))
-        yield from fast_shot(
+        pictures = fast_shot(
             100_000 + seed * 1000 + k,
             n,
             size,
             speed=float(rng.uniform(0.3, 2.0)),
             pooled=True,
         )
+        yield UnrelatedShot(f"generated shot {k}", n, pictures)
         k += 1
+
+
+@dataclass
+class UnrelatedShot:
+    name: str
+    frames: int
+    pictures: Iterator[np.ndarray]
+
+
+def unrelated(seed: int, size: tuple[int, int] = FILM_SIZE) -> Iterator[np.ndarray]:
+    """Endless unrelated footage (unrelated_shots), picture by picture."""
+    for shot in unrelated_shots(seed, size):
+        yield from shot.pictures
+
+
+def filler_seeds(family_index: int) -> tuple[int, int]:
+    """The unrelated footage between passages, and what insets and panels sit on."""
+    return family_index, 50 + family_index
 
 
 def make_film(family_index: int, sources: list[Source]) -> tuple[Path, list[Passage]]:
@@ -589,8 +612,9 @@ def make_film(family_index: int, sources: list[Source]) -> tuple[Path, list[Pass
     if path.exists() and meta.exists():
         return path, [Passage(**p) for p in json.loads(meta.read_text())]
     rng = np.random.default_rng(500 + family_index)
-    filler = unrelated(family_index, FILM_SIZES.get(family, FILM_SIZE))
-    background = unrelated(50 + family_index)  # what picture-in-picture sits on
+    between, behind = filler_seeds(family_index)
+    filler = unrelated(between, FILM_SIZES.get(family, FILM_SIZE))
+    background = unrelated(behind)  # what picture-in-picture and split screens sit on
     passages: list[Passage] = []
 
     def frames() -> Iterator[np.ndarray]:  # streamed to the encoder: an hour does not fit

@@ -21,12 +21,20 @@ from numpy.typing import NDArray
 from critique_app.media.film_hashes import EXTRA_PICTURES
 from critique_app.media.fingerprint import hamming
 from critique_app.provenance.hash_index import QUERY_BLOCK, HashIndex
-from critique_app.provenance.source_path import FORWARD, Piece, source_pieces
+from critique_app.provenance.source_path import FORWARD, HELD, Piece, source_pieces
 
 FRAME_THRESHOLD = 12  # bits: a frame "matches" an item frame at this pHash distance or less
 MEDIAN_THRESHOLD = 8  # bits: a segment's median distance must not exceed this...
 STRICT_MEDIAN = 6  # ...and this unless it is long: on 34.5 min of unrelated footage, three
 LONG_FRAMES = 36  # false segments (9-28 frames) had median 8; true passages last seconds
+# Only a segment whose library frames move with the film is let off for being long, and
+# not one found in an inset: a library frame held still is confirmed by no motion, and the
+# inset detector fires on still edges of real footage (a car window). A dark product shot
+# held still came within 8 bits of unrelated dark passages for 39-166 frames, a car window
+# within 8 of a pan over a crater lake for 38-49 (issue 24, session 11): those are held to
+# STRICT_MEDIAN however long they are. Panels keep the exception: true panels of the Earth
+# on black and of dark product shots have a median of 8 over 52-169 frames, and no false
+# segment came from a panel (docs/matching-thresholds.md).
 MIN_FRAMES = 5  # usable frames a segment needs, so one accidental frame raises no flag
 MAX_GAP = 3  # usable frames without a match that a segment may bridge (a flash, a glitch)
 MIN_CONTRAST = 6.0  # grey-level standard deviation under which a frame is flat or dark
@@ -265,6 +273,7 @@ class MatchSegment:
     order: str = FORWARD  # FORWARD, REVERSED or HELD (one library frame held)
     speed: float = 1.0  # library frames per film frame
     held_frames: int = 1  # film frames of the longest stretch on one library frame
+    picture: str = "frame"  # what the frames were found in: "frame", "inset" or a panel's name
 
     def to_row(self) -> dict[str, object]:
         """The columns of the `matches` table."""
@@ -381,9 +390,12 @@ def segments_from_hits(
                 matched = int(within.sum())
                 if matched < min_frames or med > median_threshold:
                     continue
-                if med > min(strict_median, median_threshold) and matched < long_frames:
-                    continue
                 name = _variant_name(h.source[a_:b_], variant)
+                picture = _picture_name(h.source[a_:b_])
+                moving = picture != "inset" and piece.order != HELD
+                long = matched >= long_frames and moving
+                if med > min(strict_median, median_threshold) and not long:
+                    continue
                 shown = piece.item_frames
                 out.append(
                     MatchSegment(
@@ -401,6 +413,7 @@ def segments_from_hits(
                         piece.order,
                         piece.speed,
                         piece.held_frames,
+                        picture,
                     )
                 )
     return out
@@ -420,6 +433,15 @@ def _variant_name(sources: NDArray[np.int64], variant: str) -> str:
     if extra is not None:
         return EXTRA_VARIANTS.get(EXTRA_PICTURES[extra - FIRST_EXTRA], variant)
     return variant
+
+
+def _picture_name(sources: NDArray[np.int64]) -> str:
+    """The picture of the frame a run was mostly found in: the frame itself (whole or
+    centre), its inset (or filmed screen), or one panel of a split screen."""
+    if np.mean(sources == 1) > 0.5:
+        return "inset"
+    extra = _extra_found_in(sources)
+    return "frame" if extra is None else EXTRA_PICTURES[extra - FIRST_EXTRA]
 
 
 def _extra_found_in(sources: NDArray[np.int64]) -> int | None:
@@ -506,7 +528,8 @@ def find_segments(
             film_pictures=[np.asarray(p) for p in full],
             library=library,
         )
-    return _drop_mirror_echoes(sorted(segments, key=lambda s: (s.start, s.item_id)))
+    ordered = sorted(segments, key=lambda s: (s.start, s.item_id))
+    return _drop_lesser_rivals(_drop_mirror_echoes(ordered))
 
 
 # The picture that confirms a hit found through another (picture sources: 0 whole frame,
@@ -663,3 +686,27 @@ def _drop_mirror_echoes(segments: list[MatchSegment]) -> list[MatchSegment]:
         elif seg.median_distance < rival.median_distance:
             kept[kept.index(rival)] = seg
     return kept
+
+
+def _drop_lesser_rivals(segments: list[MatchSegment]) -> list[MatchSegment]:
+    """One picture shows one thing at a time: a segment lying mostly inside a segment of
+    another item found in the same picture (the frame, its inset, one panel) with a lower
+    median is dropped. A crater-lake pan re-framed to 1:1 (median 0) also came within 8 bits
+    of a dark product shot held still for 44 frames (issue 24, session 11). Two panels of a
+    split screen are two pictures, so two films side by side are both kept."""
+
+    def inside(s: MatchSegment, k: MatchSegment) -> bool:
+        shared = min(s.end, k.end) - max(s.start, k.start) + 1
+        return 2 * shared > s.end - s.start + 1
+
+    return [
+        s
+        for s in segments
+        if not any(
+            k.item_id != s.item_id
+            and k.picture == s.picture
+            and k.median_distance < s.median_distance
+            and inside(s, k)
+            for k in segments
+        )
+    ]

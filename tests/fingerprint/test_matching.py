@@ -184,6 +184,67 @@ def test_a_frame_close_through_one_picture_needs_its_second_picture_close_too() 
     assert found(centre) == [(30, 69, 40)]
 
 
+def _random_hashes(rng: np.random.Generator, *shape: int) -> np.ndarray:
+    return rng.integers(0, 2**63, shape, dtype=np.int64).view(np.uint64)
+
+
+def test_a_long_segment_at_median_8_needs_moving_library_frames_and_no_inset() -> None:
+    """Issue 24: 60 frames 8 bits from a library item are a segment when the library
+    frames move with the film; not through an inset (which no second picture confirms),
+    nor on one library frame held still. At 4 bits (the strict median) both count."""
+    rng = np.random.default_rng(24)
+    item = _random_hashes(rng, 100)
+    library = ReferenceLibrary([ReferenceItem(1, "clip", item)])
+    contrast = np.full(120, 30.0, np.float32)
+
+    def found(shown: np.ndarray, bits: int, through: str) -> list[tuple[int, int, str]]:
+        pictures = {"whole": _random_hashes(rng, 120), "inset": np.zeros(120, np.uint64)}
+        pictures[through][30:90] = shown ^ np.uint64(2**bits - 1)
+        segs = find_segments(
+            pictures["whole"], _random_hashes(rng, 120), contrast, library,
+            inset=pictures["inset"], inset_mirror=np.zeros(120, np.uint64),
+        )  # fmt: skip
+        return [(s.start, s.end, s.order) for s in segs]
+
+    moving, held = item[10:70], np.repeat(item[20], 60)
+    assert found(moving, 8, "whole") == [(30, 89, "forward")]
+    assert found(moving, 8, "inset") == []
+    assert found(held, 8, "whole") == []
+    assert found(moving, 4, "inset") == [(30, 89, "forward")]
+    assert found(held, 4, "whole") == [(30, 89, "held")]
+
+
+def test_one_picture_shows_one_item_but_two_panels_show_two() -> None:
+    """Issue 24: where a passage of one item is 0 bits off and another item comes within 8
+    bits of the same frames, only the closer is a segment; two panels of a split screen
+    are two pictures, and each shows its own item."""
+    from critique_app.media.film_hashes import EXTRA_PICTURES
+
+    rng = np.random.default_rng(11)
+    first = _random_hashes(rng, 100)
+    second = first ^ np.uint64(0xFF)  # every frame 8 bits from the first item's
+    library = ReferenceLibrary([ReferenceItem(1, "one", first), ReferenceItem(2, "two", second)])
+    contrast = np.full(120, 30.0, np.float32)
+    film = _random_hashes(rng, 120)
+    film[30:90] = first[10:70]
+    segs = find_segments(film, _random_hashes(rng, 120), contrast, library)
+    assert [(s.item_id, s.start, s.end) for s in segs] == [(1, 30, 89)]
+
+    halves = [EXTRA_PICTURES.index("half-left"), EXTRA_PICTURES.index("half-right")]
+    other = _random_hashes(rng, 100)
+    library = ReferenceLibrary([ReferenceItem(1, "one", first), ReferenceItem(2, "two", other)])
+    extra = np.zeros((120, len(EXTRA_PICTURES)), np.uint64)
+    extra[30:90, halves[0]] = first[10:70]
+    extra[30:90, halves[1]] = other[20:80]
+    segs = find_segments(
+        _random_hashes(rng, 120), _random_hashes(rng, 120), contrast, library, extra=extra
+    )
+    assert sorted((s.item_id, s.start, s.end, s.picture) for s in segs) == [
+        (1, 30, 89, "half-left"),
+        (2, 30, 89, "half-right"),
+    ]
+
+
 def _flip(rng: np.random.Generator, hashes: np.ndarray, most: int) -> np.ndarray:
     """Each hash with up to `most` random bits flipped."""
     bits = (
