@@ -93,14 +93,18 @@ def _request(
     fragments: Iterable[str | Path] = (),
     thumbnails: bool = True,
     sidecar: str | Path | None = None,
+    pictures: bool = True,
 ) -> Request:
-    """What the reader is asked for one file; raises UserError for a missing sidecar."""
+    """What the reader is asked for one file; raises UserError for a missing sidecar.
+    `pictures`: the ingredients' thumbnails themselves, for a window that shows them; without,
+    only the format and size a report holds."""
     if sidecar is not None and not Path(sidecar).is_file():
         raise UserError(_("The sidecar manifest {sidecar} does not exist.").format(sidecar=sidecar))
     side = str(sidecar) if sidecar is not None else None
     return Request(
-        str(path), setup.lists, [str(f) for f in fragments], thumbnails, side, language=current()
-    )
+        str(path), setup.lists, [str(f) for f in fragments], thumbnails, side,
+        language=current(), thumbnail_pictures=pictures,
+    )  # fmt: skip
 
 
 def _report(
@@ -273,11 +277,12 @@ def verify_paths(
         jobs[0].sidecar = Path(manifest)
     # Every file's requests first, so the worker reads the next file while this one's report
     # is built (issue 24); an asset with a sidecar is read with it, then alone.
+    # A batch's reports are written out, never shown: the thumbnails' sizes are enough.
     reqs = []
     for job in jobs:
-        reqs.append(_request(job.path, setup, job.fragments, sidecar=job.sidecar))
+        reqs.append(_request(job.path, setup, job.fragments, sidecar=job.sidecar, pictures=False))
         if job.sidecar is not None:
-            reqs.append(_request(job.path, setup, job.fragments))
+            reqs.append(_request(job.path, setup, job.fragments, pictures=False))
     reports = []
     with closing((reader or shared_reader()).examine_many(reqs, progress)) as exams:
         for done, job in enumerate(jobs):

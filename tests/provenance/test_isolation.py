@@ -146,7 +146,8 @@ def test_the_files_behind_a_hanging_one_in_the_pipe_are_read_by_a_fresh_worker(
     os.mkfifo(fifo)
     stills = [make_still(tmp_path / f"s{i}.png") for i in range(4)]
     order = [stills[0], fifo, *stills[1:]]
-    reader = IsolatedReader(time_limit=1.0)
+    # the limit counts a fresh worker's start-up too: a second was too short on a loaded machine
+    reader = IsolatedReader(time_limit=5.0)
     try:
         exams = list(reader.examine_many([Request(str(p), [NO_TRUST]) for p in order]))
     finally:
