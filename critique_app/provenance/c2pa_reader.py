@@ -18,6 +18,7 @@ from typing import Any
 import c2pa
 
 from critique_app.i18n import _
+from critique_app.provenance import cose
 from critique_app.provenance.one_read import Evidence
 from critique_app.provenance.reasons import IDENTITY_STATUSES, identity_status
 from critique_app.provenance.report import (
@@ -171,7 +172,7 @@ def _granted(found: Any, out: list[str]) -> None:
             _granted(value, out)
 
 
-def _gather(evidence: Evidence, reader: Any, store: dict, cr: dict, results: dict) -> None:
+def _gather(evidence: Evidence, store: dict, cr: dict, results: dict) -> None:
     out = evidence.explanations
     _granted(results, out)  # the store's validation_results
     _granted([m.get("validationResults") for m in cr.get("manifests", [])], out)
@@ -179,14 +180,37 @@ def _gather(evidence: Evidence, reader: Any, store: dict, cr: dict, results: dic
     for data in (store.get("manifests") or {}).values():
         for ing in data.get("ingredients") or []:
             _granted([ing.get("validation_results"), ing.get("validation_status")], out)
+
+
+def _signatures(reader: Any, store: dict) -> bytes | None:
+    """The manifest store as the library hands over the active manifest's signature: every
+    manifest's COSE_Sign1 is in it."""
     label = store.get("active_manifest")
-    if label:
-        buf = io.BytesIO()
-        try:
-            reader.resource_to_stream(f"self#jumbf=/c2pa/{label}/c2pa.signature", buf)
-            evidence.signature = buf.getvalue() or None
-        except c2pa.C2paError:
-            evidence.signature = None
+    if not label:
+        return None
+    buf = io.BytesIO()
+    try:
+        reader.resource_to_stream(f"self#jumbf=/c2pa/{label}/c2pa.signature", buf)
+    except c2pa.C2paError:
+        return None
+    return buf.getvalue() or None
+
+
+def _certificates(signatures: bytes | None, store: dict) -> dict[str, dict] | None:
+    """Each manifest's certificates as crJSON gives them, read from the signatures; None when
+    one cannot be read here (the library's crJSON is asked then)."""
+    manifests = store.get("manifests") or {}
+    if not manifests:
+        return {}
+    if signatures is None:
+        return None
+    out = {}
+    for label, data in manifests.items():
+        found = cose.certificates(signatures, label)
+        if found is None or not (data.get("signature_info") or {}).get("alg"):
+            return None
+        out[label] = {"signature": found}
+    return out
 
 
 def _finding(
@@ -194,12 +218,20 @@ def _finding(
 ) -> C2paFinding:
     raw = reader.json()
     store = json.loads(raw)
-    cr = json.loads(reader.crjson())
+    signatures = _signatures(reader, store)
+    sigs = _certificates(signatures, store)
+    # crJSON only when the signatures cannot give the certificates (issue 24: a tenth of a
+    # `verify` run). Its per-manifest validation results are the store's, filed by URL as
+    # `_Codes` files them (the same codes and explanations on every corpus file and list).
+    cr = json.loads(reader.crjson()) if sigs is None else {}
+    if sigs is None:
+        sigs = {m.get("label"): m for m in cr.get("manifests", [])}
     # what reader.get_validation_results() and .get_validation_state() give, without the
     # library parsing the same JSON a second time
     results = store.get("validation_results") or {}
     if evidence is not None:
-        _gather(evidence, reader, store, cr, results)
+        _gather(evidence, store, cr, results)
+        evidence.signature = signatures
     active_label = store.get("active_manifest") or ""
     active = results.get("activeManifest") or {}
     failures = _codes(active.get("failure"))
@@ -227,7 +259,6 @@ def _finding(
         codes.add({"failure": [e for e in status if e.get("code") in failures],
                    "success": [e for e in status if e.get("code") not in failures]},
                   active_label)  # fmt: skip
-    sigs = {m.get("label"): m for m in cr.get("manifests", [])}
     manifests: dict[str, Manifest] = {}
     for label, data in (store.get("manifests") or {}).items():
         manifests[label] = _manifest(label, data, sigs.get(label, {}), reader, thumbnails, codes)

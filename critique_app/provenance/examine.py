@@ -38,6 +38,9 @@ class Request:
     # (metadata hints, reasons a file cannot be read) are written in the asker's
     language: str = "en"
     per_list: bool = False  # read under each list in turn, never once for all (tests compare)
+    # the thumbnails' pictures cross the pipe only for a window that shows them; a batch
+    # report holds their format and size (issue 24: 1.6 MB of the 1.85 MB a corpus pass sent)
+    thumbnail_pictures: bool = True
 
 
 @dataclass
@@ -126,6 +129,8 @@ def _examine(req: Request, helper: Executor | None) -> Examination:
         beside.start()
     try:
         out.finding, out.vouched_by = _c2pa(req, out, size)
+        if not req.thumbnail_pictures:
+            _sizes_only(out.finding)
     finally:
         if running is not None:
             running.result()
@@ -140,6 +145,12 @@ def _examine(req: Request, helper: Executor | None) -> Examination:
     if beside.metadata is not None:
         out.metadata = beside.metadata
     return out
+
+
+def _sizes_only(finding: C2paFinding) -> None:
+    for manifest in finding.manifests.values():
+        for ing in manifest.ingredients:
+            ing.thumbnail = None  # its size and format stay
 
 
 def _cannot_read(path: str, err: OSError | None) -> C2paFinding:

@@ -18,6 +18,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections import deque
+from collections.abc import Generator, Iterable
 from pathlib import Path
 from typing import IO, Any
 
@@ -31,6 +33,9 @@ from critique_app.provenance.trust import TrustList
 DEFAULT_TIME_LIMIT = 20.0  # seconds for a small file; more is allowed per size
 DEFAULT_MEMORY_LIMIT = 3 * 1024**3  # bytes of address space for the child
 SECONDS_PER_GB = 15.0  # hashing and reading big films takes longer
+# requests waiting in the child's pipe at once: enough to keep it busy while the parent
+# builds a report, few enough that a Cancel or a crash re-sends little
+AHEAD = 4
 _EOF = object()
 # What a worker that ran out of memory answers: it may not manage to read a catalogue then, so
 # the parent says it, in the language of whoever asked.
@@ -201,48 +206,87 @@ class IsolatedReader:
     ) -> Examination:
         """The child's examination of one file; a Cancel (progress) kills the child and
         raises Cancelled at once, whatever it was doing."""
-        limit = time_limit if time_limit is not None else self._limit_for(req.path)
+        (exam,) = self.examine_many([req], progress, time_limit)
+        return exam
+
+    def examine_many(
+        self,
+        reqs: Iterable[Request],
+        progress: Progress = NO_PROGRESS,
+        time_limit: float | None = None,
+        ahead: int = AHEAD,
+    ) -> Generator[Examination, None, None]:
+        """The examinations of `reqs`, in order, with up to `ahead` requests waiting in the
+        child's pipe: it reads the next file while the caller works on this one, and no file
+        waits for a round trip (issue 24: one file per round trip left both sides idle, a
+        third of a `verify` run's wall time on a busy machine). Each file has `examine`'s
+        limits, counted from when the file before it was answered (so never shorter), and its
+        crash, hang and Cancel handling; the files behind one that killed the child go to a
+        fresh one. Serves no one else until exhausted or closed."""
+        todo = deque(reqs)
+        sent: deque[Request] = deque()
         progress.check()
         with self._lock:
-            progress.check()  # cancelled while another file was being read
-            if self._proc is None or self._proc.poll() is not None:
-                if self._proc is not None:
-                    self.restarts += 1
-                self._stop()
-                self._start()
-            proc = self._proc
-            assert proc is not None and proc.stdin is not None
             try:
-                write_message(proc.stdin, req, self._held)
-                self._held.note(req)
-                result = self._answer(limit, progress)
-            except queue.Empty:
-                self._stop()  # hung: kill it; a fresh worker serves the next file
-                self.restarts += 1
-                return _failed(
-                    req,
-                    _(
-                        "the reader took longer than {seconds} s and was stopped "
-                        "(a damaged or crafted file?)"
-                    ).format(seconds=format(limit, "g")),
-                )
-            except OSError:
-                result = _EOF
-            if result is _EOF:
-                try:
-                    code = proc.wait(5)
-                except subprocess.TimeoutExpired:
-                    code = None
-                self._stop()
-                self.restarts += 1
-                if code is not None and code < 0:
-                    crash = _("the reader crashed on this file (signal {signal})")
-                else:
-                    crash = _("the reader crashed on this file (status {status})")
-                return _failed(req, crash.format(signal=-(code or 0), status=code))
+                while todo or sent:
+                    progress.check()  # cancelled while another file was being read
+                    if not sent and (self._proc is None or self._proc.poll() is not None):
+                        if self._proc is not None:
+                            self.restarts += 1
+                        self._stop()
+                        self._start()
+                    proc = self._proc
+                    assert proc is not None and proc.stdin is not None
+                    while todo and len(sent) < max(1, ahead):
+                        req = todo.popleft()
+                        sent.append(req)
+                        try:
+                            write_message(proc.stdin, req, self._held)
+                        except OSError:
+                            break  # the child is gone: its answer is the end of the pipe
+                        self._held.note(req)
+                    req = sent.popleft()
+                    limit = time_limit if time_limit is not None else self._limit_for(req.path)
+                    exam, lost = self._receive(req, proc, limit, progress)
+                    if lost:
+                        todo.extendleft(reversed(sent))  # a fresh child reads them
+                        sent.clear()
+                    yield exam
+            finally:
+                if sent:  # left with answers on the way: they must not reach the next caller
+                    self._stop()
+
+    def _receive(
+        self, req: Request, proc: subprocess.Popen[bytes], limit: float, progress: Progress
+    ) -> tuple[Examination, bool]:
+        """The answer to `req`, the oldest request in the pipe, and whether the child is gone."""
+        try:
+            result = self._answer(limit, progress)
+        except queue.Empty:
+            self._stop()  # hung: kill it; a fresh worker serves the next file
+            self.restarts += 1
+            return _failed(
+                req,
+                _(
+                    "the reader took longer than {seconds} s and was stopped "
+                    "(a damaged or crafted file?)"
+                ).format(seconds=format(limit, "g")),
+            ), True
+        if result is _EOF:
+            try:
+                code = proc.wait(5)
+            except subprocess.TimeoutExpired:
+                code = None
+            self._stop()
+            self.restarts += 1
+            if code is not None and code < 0:
+                crash = _("the reader crashed on this file (signal {signal})")
+            else:
+                crash = _("the reader crashed on this file (status {status})")
+            return _failed(req, crash.format(signal=-(code or 0), status=code)), True
         if isinstance(result, str):
-            return _failed(req, worker_sentence(result, req.language))
-        return result
+            return _failed(req, worker_sentence(result, req.language)), False
+        return result, False
 
     def _answer(self, limit: float, progress: Progress) -> Any:
         """Wait for the child's answer, looking at Cancel twenty times a second."""

@@ -86,8 +86,13 @@ class Ingredient:
     manifest_label: str | None  # the ingredient's own manifest, when it carries one
     failures: list[str] = field(default_factory=list)  # its own validation failure codes
     recorded: list[str] = field(default_factory=list)  # codes recorded when it was placed
-    thumbnail: bytes | None = None
+    thumbnail: bytes | None = None  # the picture, for a window that shows it
     thumbnail_format: str | None = None
+    thumbnail_size: int = 0  # all a report says of the picture, kept when it is not sent
+
+    def __post_init__(self) -> None:
+        if self.thumbnail and not self.thumbnail_size:
+            self.thumbnail_size = len(self.thumbnail)
 
 
 @dataclass

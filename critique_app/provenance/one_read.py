@@ -29,6 +29,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
+from critique_app.provenance.cose import signer_chain
 from critique_app.provenance.report import C2paFinding
 from critique_app.provenance.trust import TrustList
 
@@ -261,124 +262,6 @@ def _chain_meets(first: TrustList, chain: list[Any]) -> bool:
             if _canonical(name) in subjects or _common_names(name) & names:
                 return True
     return False
-
-
-def signer_chain(signature: bytes, label: str | None) -> list[Any] | None:
-    """The certificates (signer first) in a COSE_Sign1's x5chain header, or None when the
-    signature cannot be read that far (a reading per list then settles it)."""
-    from cryptography import x509
-
-    try:
-        sign1, _ = _cbor(_cbor_box(signature, label) or signature, 0, 0)
-        if not isinstance(sign1, list) or len(sign1) != 4:
-            return None
-        protected, unprotected = sign1[0], sign1[1]
-        headers = _cbor(protected, 0, 0)[0] if isinstance(protected, bytes) and protected else {}
-        found = None
-        for table in (headers, unprotected):
-            if isinstance(table, dict):
-                found = found or table.get(33) or table.get("x5chain")
-        ders = [found] if isinstance(found, bytes) else found
-        if not isinstance(ders, list) or not ders or not all(isinstance(d, bytes) for d in ders):
-            return None
-        return [x509.load_der_x509_certificate(d) for d in ders]
-    except (ValueError, IndexError, TypeError, RecursionError):
-        return None
-
-
-def _boxes(data: bytes, pos: int, end: int) -> list[tuple[bytes, int, int]]:
-    """(type, payload start, payload end) of the ISO boxes between pos and end."""
-    out = []
-    while pos + 8 <= end:
-        size, kind, head = int.from_bytes(data[pos : pos + 4], "big"), data[pos + 4 : pos + 8], 8
-        if size == 1:
-            size, head = int.from_bytes(data[pos + 8 : pos + 16], "big"), 16
-        if size < head or pos + size > end:
-            raise ValueError("a box runs past its parent")
-        out.append((kind, pos + head, pos + size))
-        pos += size
-    return out
-
-
-def _label(data: bytes, start: int, end: int) -> str | None:
-    """The label of a JUMBF description box (16-byte type, toggles, then the label)."""
-    if end - start < 17 or not data[start + 16] & 0x02:
-        return None
-    stop = data.find(b"\0", start + 17, end)
-    return data[start + 17 : stop if stop >= 0 else end].decode("utf-8", "replace")
-
-
-def _cbor_box(data: bytes, label: str | None) -> bytes | None:
-    """The COSE_Sign1 of manifest `label` in a JUMBF manifest store (the library hands the
-    signature over as the whole store), or None when it is not there."""
-    if data[4:8] != b"jumb" or not label:
-        return None
-    size = int.from_bytes(data[0:4], "big")
-    level = [(data[4:8], 8, min(len(data), size or len(data)))]
-    for step in (label, "c2pa.signature", None):
-        _, start, end = level[0]
-        children = _boxes(data, start, end)
-        if step is None:
-            found = [c for c in children if c[0] == b"cbor"]
-            return data[found[0][1] : found[0][2]] if found else None
-        nxt = []
-        for kind, s0, e0 in children:
-            if kind != b"jumb":
-                continue
-            inner = _boxes(data, s0, e0)
-            if inner and inner[0][0] == b"jumd" and _label(data, inner[0][1], inner[0][2]) == step:
-                nxt.append((kind, s0, e0))
-        if len(nxt) != 1:
-            return None
-        level = nxt
-    return None
-
-
-def _cbor(data: bytes, pos: int, depth: int) -> tuple[Any, int]:
-    """One CBOR item (RFC 8949) from `data` at `pos`: enough for a COSE header, bounded."""
-    if depth > 16:
-        raise ValueError("too deep")
-    first = data[pos]
-    major, info = first >> 5, first & 31
-    pos += 1
-    if info < 24:
-        arg = info
-    elif info in (24, 25, 26, 27):
-        width = 1 << (info - 24)
-        if pos + width > len(data):
-            raise ValueError("short")
-        arg = int.from_bytes(data[pos : pos + width], "big")
-        pos += width
-    else:
-        raise ValueError("indefinite or reserved length")
-    if major == 0:
-        return arg, pos
-    if major == 1:
-        return -1 - arg, pos
-    if major in (2, 3):
-        if pos + arg > len(data):
-            raise ValueError("short")
-        raw = data[pos : pos + arg]
-        return (bytes(raw) if major == 2 else raw.decode("utf-8")), pos + arg
-    if major in (4, 5):
-        if arg > len(data) - pos:
-            raise ValueError("too long")
-        if major == 4:
-            items = []
-            for _ in range(arg):
-                item, pos = _cbor(data, pos, depth + 1)
-                items.append(item)
-            return items, pos
-        table = {}
-        for _ in range(arg):
-            key, pos = _cbor(data, pos, depth + 1)
-            value, pos = _cbor(data, pos, depth + 1)
-            if isinstance(key, (int, str)):
-                table[key] = value
-        return table, pos
-    if major == 6:
-        return _cbor(data, pos, depth + 1)  # a tag (COSE_Sign1 is 18): its item
-    return None, pos  # simple values and floats: not needed here
 
 
 def _names_meet(first: TrustList, second: TrustList, finding: C2paFinding) -> bool:

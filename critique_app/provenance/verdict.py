@@ -246,8 +246,8 @@ def manifest_to_json(
         "failures": sorted(set(ing.failures) | set(m.failures if m else [])),
         "recorded_codes": ing.recorded,
         "signer_trust": m.signer_trust if m else None,
-        "thumbnail": {"format": ing.thumbnail_format, "bytes": len(ing.thumbnail)}
-        if ing.thumbnail
+        "thumbnail": {"format": ing.thumbnail_format, "bytes": ing.thumbnail_size}
+        if ing.thumbnail_size
         else None,
     }
     if m is None or m.label in seen:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from contextlib import closing
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -77,19 +78,39 @@ def verify_file(
     `setup`: the trust set-up of `trust` and `cawg_trust`, when a batch made it already."""
     if setup is None or (setup.trust, setup.cawg_trust) != (trust, cawg_trust):
         setup = TrustSetUp.of(trust, cawg_trust)
-    lists = setup.lists
-    if sidecar is not None and not Path(sidecar).is_file():
-        raise UserError(_("The sidecar manifest {sidecar} does not exist.").format(sidecar=sidecar))
-    side = str(sidecar) if sidecar is not None else None
-    req = Request(
-        str(path), lists, [str(f) for f in fragments], thumbnails, side, language=current()
-    )
+    req = _request(path, setup, fragments, thumbnails, sidecar)
     if isolated:
         exam = (reader or shared_reader()).examine(req, progress=progress)
     else:
         exam = examine_in_process(req)
     progress.check()
-    report = build_report(exam, trust, isolated, cawg_trust, setup)
+    return _report(exam, setup, isolated, sidecar)
+
+
+def _request(
+    path: str | Path,
+    setup: TrustSetUp,
+    fragments: Iterable[str | Path] = (),
+    thumbnails: bool = True,
+    sidecar: str | Path | None = None,
+    pictures: bool = True,
+) -> Request:
+    """What the reader is asked for one file; raises UserError for a missing sidecar.
+    `pictures`: the ingredients' thumbnails themselves, for a window that shows them; without,
+    only the format and size a report holds."""
+    if sidecar is not None and not Path(sidecar).is_file():
+        raise UserError(_("The sidecar manifest {sidecar} does not exist.").format(sidecar=sidecar))
+    side = str(sidecar) if sidecar is not None else None
+    return Request(
+        str(path), setup.lists, [str(f) for f in fragments], thumbnails, side,
+        language=current(), thumbnail_pictures=pictures,
+    )  # fmt: skip
+
+
+def _report(
+    exam: Examination, setup: TrustSetUp, isolated: bool, sidecar: str | Path | None
+) -> ProvenanceReport:
+    report = build_report(exam, setup.trust, isolated, setup.cawg_trust, setup)
     report.sidecar = str(Path(sidecar).resolve()) if sidecar is not None else None
     return report
 
@@ -254,18 +275,23 @@ def verify_paths(
         if len(jobs) != 1:
             raise UserError(_("--manifest goes with exactly one asset."))
         jobs[0].sidecar = Path(manifest)
-    reports = []
-    for done, job in enumerate(jobs):
-        progress.update(done, len(jobs), job.path.name)
-        report = verify_file(
-            job.path, trust, job.fragments, reader=reader, sidecar=job.sidecar,
-            cawg_trust=cawg_trust, setup=setup,
-        )  # fmt: skip
+    # Every file's requests first, so the worker reads the next file while this one's report
+    # is built (issue 24); an asset with a sidecar is read with it, then alone.
+    # A batch's reports are written out, never shown: the thumbnails' sizes are enough.
+    reqs = []
+    for job in jobs:
+        reqs.append(_request(job.path, setup, job.fragments, sidecar=job.sidecar, pictures=False))
         if job.sidecar is not None:
-            own = verify_file(job.path, trust, job.fragments, reader=reader,
-                              cawg_trust=cawg_trust, setup=setup)  # fmt: skip
-            report = both_manifests(own, report, sidecar_asked=manifest is not None)
-        report.fragments = [str(f.resolve()) for f in job.fragments]
-        reports.append(report)
+            reqs.append(_request(job.path, setup, job.fragments, pictures=False))
+    reports = []
+    with closing((reader or shared_reader()).examine_many(reqs, progress)) as exams:
+        for done, job in enumerate(jobs):
+            progress.update(done, len(jobs), job.path.name)
+            report = _report(next(exams), setup, True, job.sidecar)
+            if job.sidecar is not None:
+                own = _report(next(exams), setup, True, None)
+                report = both_manifests(own, report, sidecar_asked=manifest is not None)
+            report.fragments = [str(f.resolve()) for f in job.fragments]
+            reports.append(report)
     progress.update(len(jobs), len(jobs), _("done"))
     return reports

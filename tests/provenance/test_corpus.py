@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from critique_app.provenance.isolation import IsolatedReader
-from critique_app.services.verify import verify_file
+from critique_app.services.verify import verify_file, verify_paths
 
 pytestmark = pytest.mark.corpus
 
@@ -167,6 +167,24 @@ def test_real_files_say_who_and_what(
         return sum(1 + count(i.get("ingredients", [])) for i in ings)
 
     assert count(deep["ingredients"]) >= 7
+
+
+def test_a_batch_gets_the_thumbnails_sizes_and_the_window_their_pictures(
+    provenance_corpus: Path, isolated_reader: IsolatedReader
+) -> None:
+    """A batch's reports are written out, so only the thumbnails' format and size cross the
+    worker's pipe (issue 24); the provenance panel shows the pictures. Both reports say the same."""
+    sony = provenance_corpus / "c2pa-video-player/PTS_TRUSTED_sony_official_cawg_wdr.mp4"
+    shown = verify_file(sony, "none", reader=isolated_reader)
+    (batch,) = verify_paths([sony], "none", reader=isolated_reader)
+    ingredients = [i for m in batch.c2pa.manifests.values() for i in m.ingredients]
+    pictures = [i for m in shown.c2pa.manifests.values() for i in m.ingredients]
+    assert any(i.thumbnail_size for i in ingredients)
+    assert all(i.thumbnail is None for i in ingredients)
+    assert [len(i.thumbnail or b"") for i in pictures] == [i.thumbnail_size for i in ingredients]
+    ours, theirs = shown.to_json(), batch.to_json()
+    ours.pop("checked_at"), theirs.pop("checked_at")
+    assert ours == theirs
 
 
 def test_fragmented_mp4_with_its_fragment(

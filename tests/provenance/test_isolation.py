@@ -134,3 +134,38 @@ def test_trust_lists_cross_the_pipe_once() -> None:
         reader.note(got)
         assert got == req
     assert sizes[1] * 20 < sizes[0]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_the_files_behind_a_hanging_one_in_the_pipe_are_read_by_a_fresh_worker(
+    tmp_path: Path,
+) -> None:
+    """Requests wait in the worker's pipe (issue 24); those behind a file that had the worker
+    killed are sent again to the next one, and every answer goes with its own file."""
+    fifo = tmp_path / "endless.mp4"
+    os.mkfifo(fifo)
+    stills = [make_still(tmp_path / f"s{i}.png") for i in range(4)]
+    order = [stills[0], fifo, *stills[1:]]
+    # the limit counts a fresh worker's start-up too: a second was too short on a loaded machine
+    reader = IsolatedReader(time_limit=5.0)
+    try:
+        exams = list(reader.examine_many([Request(str(p), [NO_TRUST]) for p in order]))
+    finally:
+        reader.close()
+    assert [e.path for e in exams] == [str(p) for p in order]
+    assert "took longer" in (exams[1].finding.error or "")
+    assert [e.finding.error_kind for e in exams[2:]] == ["no_manifest"] * 3
+    assert exams[0].finding.error_kind == "no_manifest" and reader.restarts == 1
+
+
+def test_a_batch_left_half_way_gives_its_answers_to_no_one_else(tmp_path: Path) -> None:
+    stills = [make_still(tmp_path / f"s{i}.png") for i in range(3)]
+    reader = IsolatedReader()
+    try:
+        batch = reader.examine_many([Request(str(p), [NO_TRUST]) for p in stills])
+        assert next(batch).path == str(stills[0])
+        batch.close()  # the two behind it were on their way
+        other = make_still(tmp_path / "other.png")
+        assert reader.examine(Request(str(other), [NO_TRUST])).path == str(other)
+    finally:
+        reader.close()
