@@ -256,6 +256,7 @@ def frame_pictures(
     inset = np.zeros((n, GREY_SIZE, GREY_SIZE), np.uint8)
     centre = np.empty((n, GREY_SIZE, GREY_SIZE), np.uint8)
     has = np.zeros(n, bool)
+    screen = None
     for a, b in run_bounds(n, cuts):
         run = grey[a:b]
         box = run_bars(run)
@@ -266,8 +267,13 @@ def frame_pictures(
         )
         if insets:
             found = run_inset(run)
-            screen = run_screen(run)  # a screen filmed in the frame: keystone wins over a box
-            if screen is not None and (found is None or _same(found, box) or keystoned(screen)):
+            # a screen filmed in the frame (keystone wins over a box), held through a shot
+            screen = run_screen(run, None if a in cuts else screen)
+            if (
+                screen is not None
+                and not _bars_again(screen, box)  # the bars' picture: `picture` holds it
+                and (found is None or _same(found, box) or keystoned(screen))
+            ):
                 inset[a:b] = rectify_to_32(run, screen)
                 has[a:b] = True
             elif found is not None and not _same(found, box):
@@ -355,6 +361,12 @@ def centre_of(box: Box) -> Box:
         box.x0 + round(w * x1),
         box.y0 + round(h * y1),
     )
+
+
+def _bars_again(screen: NDArray[np.float32], box: Box) -> bool:
+    """A screen that is an upright rectangle where the bars end is the bars' picture."""
+    (x0, y0), (x1, y1) = screen.min(axis=0), screen.max(axis=0)
+    return not keystoned(screen) and _same(Box(x0, y0, x1, y1), box)
 
 
 def _same(a: Box, b: Box, slack: int = 3) -> bool:

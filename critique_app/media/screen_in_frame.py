@@ -13,7 +13,10 @@ run's median frame, where moving content averages out and the screen's border st
   sides next to the bite, extended, meet where the screen's corner is);
 - plausible ones: convex, 15-90% of the frame, an aspect near 4:3..2.39 once rectified
   (allowing for keystone), and a border that really is an edge in most frames of the run;
-- the best one is rectified (getPerspectiveTransform / warpPerspective) to the 32x32 picture
+- the best one (the strongest border, with the moving picture inside it rather than outside)
+  wins; the screen of the run before, in the same shot, stays unless this run's best border
+  is much stronger;
+- that screen is rectified (getPerspectiveTransform / warpPerspective) to the 32x32 picture
   the hashes are taken from, like an inset: it is then searched like any inset.
 
 OpenCV on 64x64 pictures costs well under a millisecond per run; `SCREEN_COST` counts it.
@@ -47,6 +50,8 @@ ACTIVITY_LEVELS = np.array([1.0, 0.6, 0.3, 0.15])
 # Share of the hull's outline that may lie off its 4 sides: bites off a screen's corners are
 # short, while a blob of the picture cut down to 4 sides leaves long stretches off them.
 MAX_OFF_OUTLINE = 0.2
+STILL_ROOM = 1.0  # how much a still room around the border weighs in a candidate's score
+CARRY_SHARE = 0.7  # the previous run's screen stays while its border scores this share of the best
 
 
 @dataclass
@@ -61,18 +66,23 @@ class ScreenCost:
 SCREEN_COST = ScreenCost()
 
 
-def run_screen(grey: NDArray[np.uint8]) -> NDArray[np.float32] | None:
+def run_screen(
+    grey: NDArray[np.uint8], previous: NDArray[np.float32] | None = None
+) -> NDArray[np.float32] | None:
     """The 4 corners (x, y in pixels of 64; top-left, top-right, bottom-right, bottom-left)
-    of a screen shown in a run of 64x64 grey frames, or None."""
+    of a screen shown in a run of 64x64 grey frames, or None. `previous`: the screen found in
+    the run before, when no cut lies between them."""
     t0 = time.perf_counter()
     try:
-        return _find(grey)
+        return _find(grey, previous)
     finally:
         SCREEN_COST.runs += 1
         SCREEN_COST.seconds += time.perf_counter() - t0
 
 
-def _find(grey: NDArray[np.uint8]) -> NDArray[np.float32] | None:
+def _find(
+    grey: NDArray[np.uint8], previous: NDArray[np.float32] | None
+) -> NDArray[np.float32] | None:
     if len(grey) == 0:
         return None
     median = np.median(grey[:: max(1, len(grey) // 12)], axis=0).astype(np.uint8)
@@ -91,6 +101,13 @@ def _find(grey: NDArray[np.uint8]) -> NDArray[np.float32] | None:
             score = _border_score(grey, median, quad)
             if score is not None and (best is None or score > best[0]):
                 best = (score, quad)
+    if previous is not None:
+        # A phone filming a screen is held steady through a shot: the screen of the run before
+        # stays unless this run's best border is much stronger (dark picture at the screen's
+        # edge lets a quad through the picture outscore the true border for a run or two).
+        kept = _border_score(grey, median, previous)
+        if kept is not None and (best is None or kept >= CARRY_SHARE * best[0]):
+            best = (kept, previous)
     if best is None:
         return None
     SCREEN_COST.found += 1
@@ -226,13 +243,13 @@ def _refined(mean: NDArray[np.floating], quad: NDArray[np.float32]) -> NDArray[n
         a, b = corners[k], corners[(k + 1) % 4]
         along = b - a
         normal = np.array([-along[1], along[0]]) / max(float(np.linalg.norm(along)), 1e-6)
-        t = np.linspace(0.15, 0.85, 15)[:, None]
-        base = a[None] + along[None] * t  # 15 points on the side
+        # points up to the corners: a corner is placed by its two sides' ends most of all
+        t = np.linspace(0.05, 0.95, 31)[:, None]
+        base = a[None] + along[None] * t
         pts = base[:, None, :] + offsets[None, :, None] * normal[None, None, :]
-        profile = _sample(g, pts)  # 15 x len(offsets)
+        profile = _sample(g, pts)  # 31 x len(offsets)
         step = np.abs(np.diff(profile, axis=1))
-        j = step.argmax(axis=1)
-        moved = base + ((offsets[j] + offsets[j + 1]) / 2)[:, None] * normal[None]
+        moved = base + _peak(step, offsets)[:, None] * normal[None]
         strong = step.max(axis=1) >= np.median(step.max(axis=1)) * 0.5
         vx, vy, x0, y0 = cv2.fitLine(
             moved[strong].astype(np.float32), cv2.DIST_HUBER, 0, 0.01, 0.01
@@ -250,6 +267,19 @@ def _refined(mean: NDArray[np.floating], quad: NDArray[np.float32]) -> NDArray[n
     if np.abs(refined - quad).max() > 3:  # the sides wandered off: keep the first guess
         return quad
     return refined.astype(np.float32)
+
+
+def _peak(step: NDArray[np.float64], offsets: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Where each row's strongest step lies, between the sampled offsets: the parabola
+    through the strongest step and its two neighbours (a quarter-pixel grid alone leaves
+    an eighth of a pixel, a bit or two of pHash on a small screen)."""
+    rows = np.arange(len(step))
+    j = np.clip(step.argmax(axis=1), 1, step.shape[1] - 2)
+    left, centre, right = step[rows, j - 1], step[rows, j], step[rows, j + 1]
+    bend = left - 2 * centre + right
+    shift = 0.5 * (left - right) / np.where(np.abs(bend) > 1e-6, bend, -1.0)
+    spacing = float(offsets[1] - offsets[0])
+    return (offsets[j] + offsets[j + 1]) / 2 + np.clip(shift, -0.5, 0.5) * spacing
 
 
 def _ordered(pts: NDArray[np.float32]) -> NDArray[np.float32]:
@@ -295,7 +325,13 @@ def _border_score(
     each = np.abs(frames[:, yi, xi] - frames[:, yo, xo]).mean(axis=1)
     if float(np.mean(each >= EDGE_STEP / 2)) < EDGE_SHARE:
         return None
-    return float(step.mean()) * float(cv2.contourArea(quad.reshape(-1, 1, 2))) ** 0.5
+    # A screen's pictures move inside its border and the room stays still outside it; a quad
+    # cut through the picture has moving picture on both sides.
+    moving_in = float(frames[:, yi, xi].std(axis=0).mean())
+    moving_out = float(frames[:, yo, xo].std(axis=0).mean())
+    inside_share = (moving_in + 1.0) / (moving_in + moving_out + 2.0)
+    area = float(cv2.contourArea(quad.reshape(-1, 1, 2)))
+    return float(step.mean()) * area**0.5 * inside_share**STILL_ROOM
 
 
 def keystoned(quad: NDArray[np.float32], tolerance: float = 1.0) -> bool:

@@ -143,3 +143,9 @@ def test_the_screen_is_outlined_where_ffmpeg_put_it(monitor: Monitor) -> None:
     expected_64 = shown * np.array([64 / SIZE[0], 64 / SIZE[1]], np.float32)
     assert np.abs(quad - expected_64).max() <= 1.0, (quad, expected_64)
     assert rectify_to_32(np.stack(grey), quad).shape == (48, 32, 32)
+    # The next run of the shot keeps the screen it is given, placed again on its own frames;
+    # a quad that is no border there (off the frame) is not kept.
+    kept = run_screen(np.stack(grey), quad)
+    assert kept is not None and np.abs(kept - quad).max() <= 0.5, (kept, quad)
+    off = run_screen(np.stack(grey), quad + 60)
+    assert off is not None and np.abs(off - quad).max() <= 1e-4, (off, quad)
