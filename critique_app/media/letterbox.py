@@ -19,6 +19,9 @@ from critique_app.media.grey_frames import Crop, StreamLayout, open_video, read_
 DARK_MEAN = 24  # grey level (0-255, full range) a bar row stays under on average...
 DARK_MAX = 56  # ...and everywhere, allowing for compression ringing at the edge
 MIN_BAR = 0.01  # bars thinner than 1% of the side are encoder padding, not letterbox
+DARK_FRAME = 16.0  # mean grey under which a frame says nothing about bars (as regions.run_bars:
+# the black around the Earth turning in space is not a bar; cropped in the library only, it
+# left the library frame a picture of the globe alone where every copy keeps the sky, issue 24)
 MIN_PICTURE = 0.3  # never crop to less than 30% of a side
 # (a 9:16 phone clip pillarboxed into 16:9 keeps 32% of the width: left uncropped, its bars
 # brought it within 4 bits of a dark library shot, issue 24)
@@ -44,7 +47,7 @@ def detect_bars(frames: Sequence[NDArray[np.uint8]]) -> Crop | None:
     top = bottom = left = right = None
     for grey in frames:
         rows, cols = _dark_lines(grey, 1), _dark_lines(grey, 0)
-        if rows.all() or cols.all():  # a black frame says nothing about bars
+        if rows.all() or cols.all() or grey.mean() <= DARK_FRAME:  # nor does a dark one
             continue
         t, b = _leading(rows), _leading(rows[::-1])
         lf, r = _leading(cols), _leading(cols[::-1])

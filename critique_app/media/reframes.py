@@ -31,6 +31,7 @@ from critique_app.media.regions import (
     Box,
     _edge,
     _ridge,
+    _to_64,
     crop_to_32,
     run_bars,
     run_bounds,
@@ -69,10 +70,34 @@ def reframe_pictures(grey: NDArray[np.uint8], box: Box, aspect: float) -> list[N
     order). `aspect` is the whole 64x64 frame's shown proportions; `box` its picture."""
     shown = aspect * (box.x1 - box.x0) / (box.y1 - box.y0)
     return [
-        crop_to_32(grey, reframe_window(box, shown, target, place))
+        _as_a_copy_shows_it(grey, reframe_window(box, shown, target, place))
         for _name, target, places in REFRAMES
         for place in places
     ]
+
+
+def _dark_edge(picture: NDArray[np.uint8]) -> bool:
+    """Whether an edge row or column of a run of 32x32 pictures is dark (run_bars' test) in
+    every lit one: the only slices in which a copy could find bars."""
+    lit = picture.reshape(len(picture), -1).mean(axis=1) > DARK_FRAME
+    g = picture[lit]
+    edges = (g[:, 0], g[:, -1], g[:, :, 0], g[:, :, -1])
+    return bool(len(g)) and any(
+        bool(((e.mean(axis=1) <= DARK_MEAN) & (e.max(axis=1) <= DARK_MAX)).all()) for e in edges
+    )
+
+
+def _as_a_copy_shows_it(grey: NDArray[np.uint8], window: Box) -> NDArray[np.uint8]:
+    """The window's 32x32 picture without the bars a copy of it alone would be found to
+    have: a slice of a dark shot (a lit subject on black, the whole frame too dark to say
+    anything about bars) can be lit, and the copy's own frames then lose the black at the
+    slice's edge to run_bars (the Earth on black in 9:16 at 0.75, issue 24)."""
+    picture = crop_to_32(grey, window)
+    if not _dark_edge(picture):  # most slices: no bars, and no second resampling
+        return picture
+    alone = _to_64(grey, window)
+    inner = run_bars(alone)
+    return picture if inner.full else crop_to_32(alone, inner)
 
 
 # The panels of a split screen, as named query pictures searched beside the whole frame.
