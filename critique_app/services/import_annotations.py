@@ -538,6 +538,7 @@ def import_entries(
     batch = _Batch(repo, stack is not None)
     command: ImportedAnnotations | None = None
     with (
+        contextlib.closing(stream),  # a Cancel or an error stops what reads the file, too
         db.atomic() if db is not None else contextlib.nullcontext(),
         # the search index and edit counts written once a batch, not by a trigger a row
         repo.inserting_in_bulk() if db is not None else contextlib.nullcontext(),

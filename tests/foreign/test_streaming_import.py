@@ -6,6 +6,7 @@ or memory is asserted here: benchmarks/import_size.py measures them."""
 
 from __future__ import annotations
 
+import multiprocessing
 import random
 import uuid
 from fractions import Fraction
@@ -23,7 +24,7 @@ from critique_app.errors import Cancelled
 from critique_app.progress import Progress
 from critique_app.services.import_annotations import BATCH, frames_of, import_file, open_file
 from db.project import Project, open_project
-from exporters import markup, text_decoding
+from exporters import markup, subtitles_apart, text_decoding
 from exporters.markup.markdown_text import from_markdown, to_markdown
 from exporters.subtitles import _NAMESPACE, cue_uuid
 
@@ -75,6 +76,16 @@ def project(tmp_path: Path):  # type: ignore[no-untyped-def]
         yield opened
 
 
+@pytest.fixture(params=["here", "apart"])
+def way(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Read in this process, or (as a large file is) in a second one while this one stores."""
+    if request.param == "apart":
+        monkeypatch.setattr(subtitles_apart, "APART_FROM", 0)
+        monkeypatch.setattr(subtitles_apart, "BATCH", 700)  # several messages
+    yield request.param
+    assert multiprocessing.active_children() == []  # no reader left behind
+
+
 def _words(value: str) -> str:
     return markup.plain(from_markdown(value))
 
@@ -83,7 +94,9 @@ def _stored(project: Project) -> list:  # type: ignore[type-arg]
     return sorted(project.repo.annotations(), key=lambda a: a.range.start)
 
 
-def test_every_cue_of_a_vtt_arrives_as_webvtt_py_reads_it(project: Project, tmp_path: Path) -> None:
+def test_every_cue_of_a_vtt_arrives_as_webvtt_py_reads_it(
+    project: Project, tmp_path: Path, way: str
+) -> None:
     path = _vtt(tmp_path / "long.vtt")
     summary = import_file(project, path)
     reference = list(webvtt.read(str(path)))
@@ -101,7 +114,9 @@ def _seconds(stamp: str) -> Fraction:
     return (int(h) * 60 + int(m)) * 60 + Fraction(s)
 
 
-def test_every_cue_of_an_srt_arrives_as_srt_reads_it(project: Project, tmp_path: Path) -> None:
+def test_every_cue_of_an_srt_arrives_as_srt_reads_it(
+    project: Project, tmp_path: Path, way: str
+) -> None:
     path = _srt(tmp_path / "long.srt")
     summary = import_file(project, path)
     reference = list(srt.parse(path.read_text("utf-8")))
@@ -137,7 +152,9 @@ def test_the_file_is_read_as_it_is_stored_and_written_in_batches(
     assert batches == [BATCH, BATCH, CUES - 2 * BATCH]
 
 
-def test_progress_moves_and_ends_full(project: Project, tmp_path: Path) -> None:
+def test_progress_moves_and_ends_full(
+    project: Project, tmp_path: Path, way: str
+) -> None:
     path = _vtt(tmp_path / "long.vtt")
     seen: list[tuple[int, int, str]] = []
     import_file(project, path, progress=Progress(lambda d, t, m: seen.append((d, t, m))))
@@ -149,7 +166,7 @@ def test_progress_moves_and_ends_full(project: Project, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("when", ["first", "middle", "last"])
 def test_a_cancel_at_any_report_leaves_the_project_as_it_was(
-    project: Project, tmp_path: Path, when: str
+    project: Project, tmp_path: Path, when: str, way: str
 ) -> None:
     path = _vtt(tmp_path / "long.vtt")
     tiers = [t.name for t in project.repo.tiers()]
