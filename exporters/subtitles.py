@@ -27,7 +27,8 @@ from critique_app.domain.model import (
 )
 from critique_app.errors import UserError
 from critique_app.i18n import _
-from exporters import markup, subtitles_apart as apart
+from exporters import markup
+from exporters import subtitles_apart as apart
 from exporters.document import (
     ExportContext,
     ExportDocument,
@@ -395,7 +396,7 @@ def stream(path: Path, rate: Fraction | None = None, encoding: str | None = None
         )
     if apart.worth_it(text):
         lines.close()  # read again from its start, in the second process
-        read = apart.Reading(text, path.name, is_vtt)
+        read = apart.Reading(read_items, text, path.name, is_vtt)
         return ImportedStream(
             info,
             _entries(read.items(), info, path, is_vtt),
@@ -416,6 +417,13 @@ def stream(path: Path, rate: Fraction | None = None, encoding: str | None = None
 
 def collect(lines: _Lines, info: ImportedFile, vtt: bool) -> Iterator[tuple[str, object]]:
     return _collect_vtt(lines, info) if vtt else _collect_srt(lines, info)
+
+
+def read_items(
+    text: TextStream, info: ImportedFile, name: str, vtt: bool
+) -> Iterator[tuple[str, object]]:
+    """The whole file's items, cues read (what the second process does)."""
+    return read_cues(collect(lines_of(text), info, vtt), name, vtt)
 
 
 # A cue as read: (uuid, value, tags, start and end as numerator and denominator), a tuple of
@@ -446,14 +454,17 @@ def read_cues(
         number += 1
         item.text = ""  # read: its words are the value now, not kept twice
         start, end = item.start, item.end
-        yield "cue", (
-            uuid,
-            value,
-            tuple(tags) if len(tags) < 2 else normalise_tags(tags),  # one tag: stripped
-            start.numerator,
-            start.denominator,
-            end.numerator,
-            end.denominator,
+        yield (
+            "cue",
+            (
+                uuid,
+                value,
+                tuple(tags) if len(tags) < 2 else normalise_tags(tags),  # one tag: stripped
+                start.numerator,
+                start.denominator,
+                end.numerator,
+                end.denominator,
+            ),
         )
 
 

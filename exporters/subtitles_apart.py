@@ -14,7 +14,7 @@ never left behind. Small files are read here: starting a process costs more than
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -44,15 +44,18 @@ class _Said(ImportedFile):
         self.out.append(("skip", why))
 
 
-def _read(there: Connection, text: TextStream, name: str, vtt: bool, language: str) -> None:
-    """The reading process: every item of the file, a batch at a time, then the end."""
-    from exporters import subtitles  # here: subtitles imports this module
+# what the reading process does: a file's items, as `subtitles.read_items` reads them
+ReadItems = Callable[[TextStream, ImportedFile, str, bool], Iterator[tuple[str, object]]]
 
+
+def _read(
+    there: Connection, read: ReadItems, text: TextStream, name: str, vtt: bool, language: str
+) -> None:
+    """The reading process: every item of the file, a batch at a time, then the end."""
     use(language)  # what it skipped is said in the window's language
     out: list[tuple[str, object]] = []
     try:
-        items = subtitles.collect(subtitles.lines_of(text), _Said(out), vtt)
-        for item in subtitles.read_cues(items, name, vtt):
+        for item in read(text, _Said(out), name, vtt):
             out.append(item)
             if len(out) >= BATCH:
                 there.send((text.bytes_read, out, None))
@@ -65,17 +68,17 @@ def _read(there: Connection, text: TextStream, name: str, vtt: bool, language: s
 
 
 class Reading:
-    """One file read in a second process: `items()` as `subtitles.collect` and `read_cues`
-    give them here, `position()` the bytes read, `close()` stops the reader."""
+    """One file read in a second process: `items()` as `read` gives them there (a function
+    of a module, named to the new process), `position()` the bytes read, `close()` stops it."""
 
-    def __init__(self, text: TextStream, name: str, vtt: bool) -> None:
+    def __init__(self, read: ReadItems, text: TextStream, name: str, vtt: bool) -> None:
         self.name = name
         self.read = 0
         # spawn, not fork: the window's process has threads (Qt, libvlc) fork would copy broken
         context = multiprocessing.get_context("spawn")
         self._here, there = context.Pipe(duplex=False)
         self._process: Any = context.Process(
-            target=_read, args=(there, text, name, vtt, current()), daemon=True
+            target=_read, args=(there, read, text, name, vtt, current()), daemon=True
         )
         self._process.start()
         there.close()  # the reader's end is the reader's alone: its end is heard as EOF

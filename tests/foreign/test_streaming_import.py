@@ -152,9 +152,7 @@ def test_the_file_is_read_as_it_is_stored_and_written_in_batches(
     assert batches == [BATCH, BATCH, CUES - 2 * BATCH]
 
 
-def test_progress_moves_and_ends_full(
-    project: Project, tmp_path: Path, way: str
-) -> None:
+def test_progress_moves_and_ends_full(project: Project, tmp_path: Path, way: str) -> None:
     path = _vtt(tmp_path / "long.vtt")
     seen: list[tuple[int, int, str]] = []
     import_file(project, path, progress=Progress(lambda d, t, m: seen.append((d, t, m))))
@@ -305,3 +303,53 @@ def test_cue_frames_in_integers_round_as_fractions_do(
     assert frames_of((start, start + length), rate) == FrameRange(
         first, max(first, round((start + length) * rate) - 1)
     )
+
+
+MIXED = """WEBVTT
+
+NOTE critique-film {"sha256": "ee", "title": "Nuit", "rate": "25"}
+
+intro
+00:00:01.000 --> 00:00:02.500 line:90% align:start
+<v Élodie>On part <i>demain</i>.</v>
+
+00:00:03.000 --> 00:00:02.000
+backwards: skipped
+
+words without a timing line
+
+NOTE critique {"uuid": "not a record"
+
+NOTE critique {"uuid": "5b0c2c2e-9a53-4c4b-b0a3-0a3c6d1e2f40", "range": [75, 99], "value": "kept", "tags": ["a"], "tier": "Mine"}
+00:00:03.000 --> 00:00:04.000
+ignored: the record wins
+
+00:00:05.000 --> 00:00:06.000
+<b>Attention</b> &amp; <c.red>rouge</c>
+deux lignes
+"""
+
+
+def test_a_file_read_apart_gives_what_it_gives_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cues, Critique's records, the film, skips in their order and their sentences: the same
+    entries whichever process reads the file."""
+    from exporters.subtitles import read
+
+    path = tmp_path / "mixed.vtt"
+    path.write_text(MIXED * 3, encoding="utf-8")
+    here = read(path)
+    monkeypatch.setattr(subtitles_apart, "APART_FROM", 0)
+    monkeypatch.setattr(subtitles_apart, "BATCH", 2)
+    apart = read(path)
+    assert multiprocessing.active_children() == []
+    assert len(here) == 9 and [e.annotation for e in apart] == [e.annotation for e in here]
+    assert [(e.seconds, e.tier, e.film_sha256) for e in apart] == [
+        (e.seconds, e.tier, e.film_sha256) for e in here
+    ]
+    assert (apart.info.skipped, apart.info.skipped_examples) == (
+        here.info.skipped,
+        here.info.skipped_examples,
+    )
+    assert here.info.skipped == 9
