@@ -7,8 +7,10 @@ or memory is asserted here: benchmarks/import_size.py measures them."""
 from __future__ import annotations
 
 import multiprocessing
+import os
 import random
 import uuid
+from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
 
@@ -20,7 +22,7 @@ from hypothesis import strategies as st
 
 from critique_app.domain.commands import UndoStack
 from critique_app.domain.model import FrameRange
-from critique_app.errors import Cancelled
+from critique_app.errors import Cancelled, UserError
 from critique_app.progress import Progress
 from critique_app.services.import_annotations import BATCH, frames_of, import_file, open_file
 from db.project import Project, open_project
@@ -353,3 +355,22 @@ def test_a_file_read_apart_gives_what_it_gives_here(
         here.info.skipped_examples,
     )
     assert here.info.skipped == 9
+
+
+def _refused(text: object, info: object, name: str, vtt: bool) -> Iterator[tuple[str, object]]:
+    raise UserError(f"{name} refused")  # what a reader says, said in the storing process
+
+
+def _gone(text: object, info: object, name: str, vtt: bool) -> Iterator[tuple[str, object]]:
+    os._exit(3)  # the reading process dies without a word
+
+
+@pytest.mark.parametrize("read", [_refused, _gone])
+def test_a_reader_that_fails_apart_fails_here_with_a_sentence(tmp_path: Path, read) -> None:  # type: ignore[no-untyped-def]
+    path = _vtt(tmp_path / "long.vtt", 10)
+    reading = subtitles_apart.Reading(
+        read, text_decoding.TextStream(path, path.name), "x.vtt", True
+    )
+    with pytest.raises(UserError, match="x.vtt"):
+        list(reading.items())
+    assert multiprocessing.active_children() == []
