@@ -6,6 +6,9 @@ Critique's time over theirs: how much more the import costs than merely parsing 
 
 Each run is a child process of its own, so its peak memory (the ru_maxrss os.wait4 gives for
 that child alone) is its own: the import as a person runs it, from start to commit.
+A large subtitle file is read by a second process of the import's own (exporters/subtitles_apart.py),
+which it waits for: its processor time is counted in the import's, and the peak is the
+larger of the two processes'.
 Goals: a 50 MB VTT in under 30 s and under 300 MB on a 2-core machine.
 
     .venv/bin/python benchmarks/import_size.py [--megabytes 50] [--quick] [--out FILE.json]

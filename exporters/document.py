@@ -363,6 +363,8 @@ class ImportedStream:
     position: Callable[[], int] = field(default=lambda: 0)
     count: int | None = None
     expected: int | None = None  # about how many entries a file read as stored holds
+    # lets go of what reads the file (a second process) when the import stops before the end
+    close: Callable[[], None] = field(default=lambda: None)
 
     @classmethod
     def of(cls, found: list[Imported], info: ImportedFile | None) -> ImportedStream:

@@ -28,6 +28,7 @@ from critique_app.domain.model import (
 from critique_app.errors import UserError
 from critique_app.i18n import _
 from exporters import markup
+from exporters import subtitles_apart as apart
 from exporters.document import (
     ExportContext,
     ExportDocument,
@@ -217,6 +218,15 @@ class _Lines:
         self.next = next(self._lines, None)
         return line
 
+    def close(self) -> None:
+        close = getattr(self._lines, "close", None)
+        if close is not None:
+            close()
+
+
+def lines_of(text: TextStream) -> _Lines:
+    return _Lines(text.lines())
+
 
 def _collect_vtt(lines: _Lines, info: ImportedFile) -> Iterator[tuple[str, object]]:
     """The WebVTT parsing algorithm (W3C WebVTT, section 6.1) over lines: header, then blocks;
@@ -375,7 +385,7 @@ def stream(path: Path, rate: Fraction | None = None, encoding: str | None = None
     info = ImportedFile(
         [], skipped_what="blocks", notes=[_("read as {used}").format(used=_(text.encoding))]
     )
-    lines = _Lines(text.lines())
+    lines = lines_of(text)
     first = lines.next or ""
     is_vtt = first.startswith("WEBVTT") and first[6:7] in ("", " ", "\t")
     if path.suffix.lower() == ".vtt" and not is_vtt:
@@ -384,7 +394,18 @@ def stream(path: Path, rate: Fraction | None = None, encoding: str | None = None
                 "{name} is not a WebVTT file: its first line must be 'WEBVTT' (it is '{line}')."
             ).format(name=path.name, line=first[:40])
         )
-    items = _collect_vtt(lines, info) if is_vtt else _collect_srt(lines, info)
+    if apart.worth_it(text):
+        lines.close()  # read again from its start, in the second process
+        read = apart.Reading(read_items, text, path.name, is_vtt)
+        return ImportedStream(
+            info,
+            _entries(read.items(), info, path, is_vtt),
+            text.size,
+            read.position,
+            expected=text.arrows,
+            close=read.close,
+        )
+    items = read_cues(collect(lines, info, is_vtt), path.name, is_vtt)
     return ImportedStream(
         info,
         _entries(items, info, path, is_vtt),
@@ -394,15 +415,71 @@ def stream(path: Path, rate: Fraction | None = None, encoding: str | None = None
     )
 
 
+def collect(lines: _Lines, info: ImportedFile, vtt: bool) -> Iterator[tuple[str, object]]:
+    return _collect_vtt(lines, info) if vtt else _collect_srt(lines, info)
+
+
+def read_items(
+    text: TextStream, info: ImportedFile, name: str, vtt: bool
+) -> Iterator[tuple[str, object]]:
+    """The whole file's items, cues read (what the second process does)."""
+    return read_cues(collect(lines_of(text), info, vtt), name, vtt)
+
+
+# A cue as read: (uuid, value, tags, start and end as numerator and denominator), a tuple of
+# plain values that crosses from the reading process to the storing one cheaply.
+CueFields = tuple[str, str, tuple[str, ...], int, int, int, int]
+
+
+def read_cues(
+    items: Iterator[tuple[str, object]], name: str, vtt: bool
+) -> Iterator[tuple[str, object]]:
+    """The reader's items with each ('cue', Cue) read into ('cue', CueFields): its words as
+    a value, its tags and its stable uuid (the costly part, done where the file is read)."""
+    number = 0
+    for kind, item in items:
+        if kind != "cue":
+            yield kind, item
+            continue
+        assert isinstance(item, Cue)
+        value, voices = cue_value(item.text, vtt)
+        tags = [VOICE_TAG + v for v in voices]
+        if item.ident.strip():
+            tags.append(ID_TAG + item.ident.strip())
+        if item.settings:
+            tags.append(SETTINGS_TAG + item.settings)
+        # A stable uuid from the file and the cue: importing the same file twice adds nothing.
+        key = f"{name}|{number}|{item.ident}|{item.start}|{item.end}|"
+        uuid = cue_uuid(key, item.text)
+        number += 1
+        item.text = ""  # read: its words are the value now, not kept twice
+        start, end = item.start, item.end
+        yield (
+            "cue",
+            (
+                uuid,
+                value,
+                tuple(tags) if len(tags) < 2 else normalise_tags(tags),  # one tag: stripped
+                start.numerator,
+                start.denominator,
+                end.numerator,
+                end.denominator,
+            ),
+        )
+
+
 def _entries(
     items: Iterator[tuple[str, object]], info: ImportedFile, path: Path, is_vtt: bool
 ) -> Iterator[Imported]:
     film: dict[str, str] = {}
     pending: dict[str, Any] | None = None
-    number = 0
     # one import, one moment (to the second, as stored), one tier, one film name
     same = _SameForAll(now_iso(), imported_tier("subtitles"), (path.stem,), info)
     for kind, item in items:
+        if kind == "skip":  # said by the reading process, in its place among the cues
+            assert isinstance(item, str)
+            info.skip(item)
+            continue
         if kind == "note":
             assert isinstance(item, str)
             try:
@@ -413,18 +490,16 @@ def _entries(
             except ValueError:
                 info.skip(_("a Critique NOTE that is not readable JSON"))
             continue
-        assert isinstance(item, Cue)
+        fields: Any = item
         try:
-            entry = _imported(pending, item, film, path, number, is_vtt, same)
+            entry = _imported(pending, fields, film, same)
         except (KeyError, ValueError, TypeError) as err:
             raise UserError(
                 _("{name}: a Critique record cannot be read ({reason}).").format(
                     name=path.name, reason=err
                 )
             ) from None
-        number += 1
         pending = None
-        item.text = ""  # read: its words are the entry's value now, not kept twice
         yield entry
 
 
@@ -451,11 +526,8 @@ class _SameForAll:
 
 def _imported(
     meta: dict[str, Any] | None,
-    cue: Cue,
+    fields: CueFields,
     film: dict[str, str],
-    path: Path,
-    number: int,
-    vtt: bool,
     same: _SameForAll,
 ) -> Imported:
     info = same.info
@@ -473,24 +545,17 @@ def _imported(
             vocabulary_key=m.get("vocabulary_key"),
             source=info,
         )
-    value, voices = cue_value(cue.text, vtt)
-    tags = [VOICE_TAG + v for v in voices]
-    if cue.ident.strip():
-        tags.append(ID_TAG + cue.ident.strip())
-    if cue.settings:
-        tags.append(SETTINGS_TAG + cue.settings)
-    # A stable uuid from the file and the cue: importing the same file twice adds nothing.
-    key = f"{path.name}|{number}|{cue.ident}|{cue.start}|{cue.end}|"
+    uuid, value, tags, start, start_per, end, end_per = fields
     # Built without the dataclasses' checks: every field here is valid by construction (the
     # default status and confidence, tags put in their one form).
     annotation = trusted(
         Annotation,
         id=None,
-        uuid=cue_uuid(key, cue.text),
+        uuid=uuid,
         film_id=0,
         tier_id=0,
         range=_NOWHERE,
-        tags=tuple(tags) if len(tags) < 2 else normalise_tags(tags),  # one tag: stripped
+        tags=tags,
         value=value,
         created_at=same.now,
         modified_at=same.now,
@@ -501,7 +566,7 @@ def _imported(
         tier=same.tier,
         film_sha256=film.get("sha256"),
         film_title=film.get("title"),
-        seconds=(cue.start, cue.end),
+        seconds=(Fraction(start, start_per), Fraction(end, end_per)),
         film_names=same.film_names,
         source=info,
     )

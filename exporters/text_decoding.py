@@ -228,6 +228,11 @@ class TextStream:
         # how many times a cue's arrow '-->' occurs: about how many cues the file holds
         self.arrows = self._whole.count("-->") if self._whole is not None else self._count()
 
+    @property
+    def streamed(self) -> bool:
+        """Decoded piece by piece (not held whole)."""
+        return self._whole is None
+
     def _choose(self, name: str, encoding: str | None) -> str:
         """The encoding, chosen as `decode` chooses it. A byte-order mark, or UTF-8 valid from
         the first byte to the last (checked in one pass that keeps nothing), is decoded piece

@@ -538,6 +538,7 @@ def import_entries(
     batch = _Batch(repo, stack is not None)
     command: ImportedAnnotations | None = None
     with (
+        contextlib.closing(stream),  # a Cancel or an error stops what reads the file, too
         db.atomic() if db is not None else contextlib.nullcontext(),
         # the search index and edit counts written once a batch, not by a trigger a row
         repo.inserting_in_bulk() if db is not None else contextlib.nullcontext(),
@@ -568,13 +569,13 @@ def import_entries(
                 if uuid in seen or uuid in known:
                     summary.already_present += 1
                     continue
-                fitted = _fitted(entry, films.find(entry), info, summary)
+                target = films.find(entry)
+                fitted = _fitted(entry, target, info, summary)
                 if fitted is None:
                     if entry.annotation.parent_uuid is not None:  # a link to walk up
                         left_out.setdefault(uuid, entry)
                     continue
                 annotation, frames = fitted
-                target = films.find(entry)
                 tier = tiers.get(entry.tier)
                 if tier is None:
                     tier = repo.add_tier(entry.tier, author=entry.tier_author)

@@ -7,9 +7,12 @@ import re
 from exporters.markup.tree import (
     ENTITY,
     KEPT_TAG,
+    SPACED_BREAK,
     TAG,
     Builder,
     Markup,
+    Node,
+    Span,
     canonical,
     decode,
     tidy,
@@ -22,6 +25,9 @@ _CUE_TAG = re.compile(
 )
 _ANY_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9_-]*)(?:[.\s][^<>]*)?>")
 _ASS_STYLE = re.compile(r"\\([ibus])(\d+)")
+# Most marked-up cues: one span at a time, of a tag written in lower case, with words and
+# entities around it (`<i>Tu entends ?</i>`, `<v Léa>Oui.`, `<b>Stop</b> &amp; go`).
+_FLAT_TAG = re.compile(r"<(/?)(i|b|u|s|c|v|lang)((?:\.[^\s.<>]+)*)(?:[ \t]([^<>]*))?>")
 # Tags a subtitle file can carry: WebVTT's, plus SubRip's <s> and <font> (WebVTT readers
 # ignore tags they do not know and keep the words, so Critique's own tags survive a trip).
 _VTT_TAGS = frozenset({"b", "i", "u", "s", "c", "v", "lang", "ruby", "rt", "font"})
@@ -58,6 +64,9 @@ def from_cue(text: str, vtt: bool = True) -> Markup:
     as the format's players drop them (`_without_unknown_tags`)."""
     if "<" not in text and "&" not in text and "{" not in text:
         return tidy((text,))  # most cues: words only
+    flat = _flat_cue(text) if vtt and "{\\" not in text else None
+    if flat is not None:
+        return flat
     text = _without_unknown_tags(text, vtt)
     build = Builder()
     pos = 0
@@ -76,6 +85,65 @@ def from_cue(text: str, vtt: bool = True) -> Markup:
                 build.text(match.group(0))  # SubRip players show a tag closing nothing as text
     build.text(decode(text[pos:]))
     return tidy(build.done())
+
+
+def _flat_cue(text: str) -> Markup | None:
+    """`from_cue`'s tree for a WebVTT cue whose spans are one deep, each closed by its own tag
+    or by the cue's end, without building it span by span (most cues with markup: a third of
+    a large file's reading); None for any other cue (a '<' that is not such a tag, nesting, a
+    tag closing another), which the general reading takes."""
+    nodes: list[Node] = []
+    words = ""  # the words outside any span since the last one
+    opened: tuple[str, str] | None = None  # the open span's tag and attributes
+    pos = 0
+    for match in _FLAT_TAG.finditer(text):
+        between = text[pos : match.start()]
+        if "<" in between:
+            return None
+        pos = match.end()
+        closing, name, classes, annotation = match.groups()
+        if opened is None:
+            words += between
+            if closing:
+                return None  # closes nothing: the general reading ignores it
+            if words:
+                nodes.append(words)
+                words = ""
+            opened = canonical(name, classes, annotation) if classes or annotation else (name, "")
+        elif closing and name == opened[0]:
+            nodes.append(_span(opened, between))
+            opened = None
+        else:
+            return None  # nested, or closing another tag
+    rest = text[pos:]
+    if "<" in rest:
+        return None
+    if opened is not None:
+        nodes.append(_span(opened, rest))  # closed by the cue's end
+    elif words + rest:
+        nodes.append(words + rest)
+    return _flat_tidy(nodes)
+
+
+def _span(opened: tuple[str, str], inner: str) -> Span:
+    inner = decode(inner) if "&" in inner else inner
+    if "\n" in inner:
+        inner = SPACED_BREAK.sub("\n", inner)
+    return Span(opened[0], opened[1], (inner,) if inner else ())
+
+
+def _flat_tidy(nodes: list[Node]) -> Markup:
+    """`tidy` for spans one deep whose words are tidy already: words decoded, no spaces around
+    a line break, none at either end."""
+    for n, node in enumerate(nodes):
+        if isinstance(node, str):
+            node = decode(node) if "&" in node else node
+            nodes[n] = SPACED_BREAK.sub("\n", node) if "\n" in node else node
+    if nodes and isinstance(nodes[0], str):
+        nodes[0] = nodes[0].lstrip(" \t\n")
+    if nodes and isinstance(nodes[-1], str):
+        nodes[-1] = nodes[-1].rstrip(" \t\n")
+    return tuple(n for n in nodes if n != "")
 
 
 def _escape_cue(text: str, vtt: bool) -> str:

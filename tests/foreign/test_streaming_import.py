@@ -6,8 +6,11 @@ or memory is asserted here: benchmarks/import_size.py measures them."""
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import random
 import uuid
+from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
 
@@ -19,11 +22,11 @@ from hypothesis import strategies as st
 
 from critique_app.domain.commands import UndoStack
 from critique_app.domain.model import FrameRange
-from critique_app.errors import Cancelled
+from critique_app.errors import Cancelled, UserError
 from critique_app.progress import Progress
 from critique_app.services.import_annotations import BATCH, frames_of, import_file, open_file
 from db.project import Project, open_project
-from exporters import markup, text_decoding
+from exporters import markup, subtitles_apart, text_decoding
 from exporters.markup.markdown_text import from_markdown, to_markdown
 from exporters.subtitles import _NAMESPACE, cue_uuid
 
@@ -75,6 +78,16 @@ def project(tmp_path: Path):  # type: ignore[no-untyped-def]
         yield opened
 
 
+@pytest.fixture(params=["here", "apart"])
+def way(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Read in this process, or (as a large file is) in a second one while this one stores."""
+    if request.param == "apart":
+        monkeypatch.setattr(subtitles_apart, "APART_FROM", 0)
+        monkeypatch.setattr(subtitles_apart, "BATCH", 700)  # several messages
+    yield request.param
+    assert multiprocessing.active_children() == []  # no reader left behind
+
+
 def _words(value: str) -> str:
     return markup.plain(from_markdown(value))
 
@@ -83,7 +96,9 @@ def _stored(project: Project) -> list:  # type: ignore[type-arg]
     return sorted(project.repo.annotations(), key=lambda a: a.range.start)
 
 
-def test_every_cue_of_a_vtt_arrives_as_webvtt_py_reads_it(project: Project, tmp_path: Path) -> None:
+def test_every_cue_of_a_vtt_arrives_as_webvtt_py_reads_it(
+    project: Project, tmp_path: Path, way: str
+) -> None:
     path = _vtt(tmp_path / "long.vtt")
     summary = import_file(project, path)
     reference = list(webvtt.read(str(path)))
@@ -101,7 +116,9 @@ def _seconds(stamp: str) -> Fraction:
     return (int(h) * 60 + int(m)) * 60 + Fraction(s)
 
 
-def test_every_cue_of_an_srt_arrives_as_srt_reads_it(project: Project, tmp_path: Path) -> None:
+def test_every_cue_of_an_srt_arrives_as_srt_reads_it(
+    project: Project, tmp_path: Path, way: str
+) -> None:
     path = _srt(tmp_path / "long.srt")
     summary = import_file(project, path)
     reference = list(srt.parse(path.read_text("utf-8")))
@@ -137,7 +154,7 @@ def test_the_file_is_read_as_it_is_stored_and_written_in_batches(
     assert batches == [BATCH, BATCH, CUES - 2 * BATCH]
 
 
-def test_progress_moves_and_ends_full(project: Project, tmp_path: Path) -> None:
+def test_progress_moves_and_ends_full(project: Project, tmp_path: Path, way: str) -> None:
     path = _vtt(tmp_path / "long.vtt")
     seen: list[tuple[int, int, str]] = []
     import_file(project, path, progress=Progress(lambda d, t, m: seen.append((d, t, m))))
@@ -149,7 +166,7 @@ def test_progress_moves_and_ends_full(project: Project, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("when", ["first", "middle", "last"])
 def test_a_cancel_at_any_report_leaves_the_project_as_it_was(
-    project: Project, tmp_path: Path, when: str
+    project: Project, tmp_path: Path, when: str, way: str
 ) -> None:
     path = _vtt(tmp_path / "long.vtt")
     tiers = [t.name for t in project.repo.tiers()]
@@ -288,3 +305,72 @@ def test_cue_frames_in_integers_round_as_fractions_do(
     assert frames_of((start, start + length), rate) == FrameRange(
         first, max(first, round((start + length) * rate) - 1)
     )
+
+
+MIXED = """WEBVTT
+
+NOTE critique-film {"sha256": "ee", "title": "Nuit", "rate": "25"}
+
+intro
+00:00:01.000 --> 00:00:02.500 line:90% align:start
+<v Élodie>On part <i>demain</i>.</v>
+
+00:00:03.000 --> 00:00:02.000
+backwards: skipped
+
+words without a timing line
+
+NOTE critique {"uuid": "not a record"
+
+NOTE critique {"uuid": "5b0c2c2e-9a53-4c4b-b0a3-0a3c6d1e2f40", "range": [75, 99], "value": "kept", "tags": ["a"], "tier": "Mine"}
+00:00:03.000 --> 00:00:04.000
+ignored: the record wins
+
+00:00:05.000 --> 00:00:06.000
+<b>Attention</b> &amp; <c.red>rouge</c>
+deux lignes
+"""
+
+
+def test_a_file_read_apart_gives_what_it_gives_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cues, Critique's records, the film, skips in their order and their sentences: the same
+    entries whichever process reads the file."""
+    from exporters.subtitles import read
+
+    path = tmp_path / "mixed.vtt"
+    path.write_text(MIXED * 3, encoding="utf-8")
+    here = read(path)
+    monkeypatch.setattr(subtitles_apart, "APART_FROM", 0)
+    monkeypatch.setattr(subtitles_apart, "BATCH", 2)
+    apart = read(path)
+    assert multiprocessing.active_children() == []
+    assert len(here) == 9 and [e.annotation for e in apart] == [e.annotation for e in here]
+    assert [(e.seconds, e.tier, e.film_sha256) for e in apart] == [
+        (e.seconds, e.tier, e.film_sha256) for e in here
+    ]
+    assert (apart.info.skipped, apart.info.skipped_examples) == (
+        here.info.skipped,
+        here.info.skipped_examples,
+    )
+    assert here.info.skipped == 9
+
+
+def _refused(text: object, info: object, name: str, vtt: bool) -> Iterator[tuple[str, object]]:
+    raise UserError(f"{name} refused")  # what a reader says, said in the storing process
+
+
+def _gone(text: object, info: object, name: str, vtt: bool) -> Iterator[tuple[str, object]]:
+    os._exit(3)  # the reading process dies without a word
+
+
+@pytest.mark.parametrize("read", [_refused, _gone])
+def test_a_reader_that_fails_apart_fails_here_with_a_sentence(tmp_path: Path, read) -> None:  # type: ignore[no-untyped-def]
+    path = _vtt(tmp_path / "long.vtt", 10)
+    reading = subtitles_apart.Reading(
+        read, text_decoding.TextStream(path, path.name), "x.vtt", True
+    )
+    with pytest.raises(UserError, match="x.vtt"):
+        list(reading.items())
+    assert multiprocessing.active_children() == []
