@@ -55,6 +55,8 @@ REFRAMES: tuple[tuple[str, float, tuple[float, ...]], ...] = (
 REFRAME_VARIANTS: tuple[str, ...] = tuple(
     f"reframe{name}@{place:g}" for name, _aspect, places in REFRAMES for place in places
 )
+# The slices only split screens stacked top and bottom need (added after the others).
+STACKED_SLICES = tuple(v for v in REFRAME_VARIANTS if v.startswith(("reframe32:9@", "reframe9:8@")))
 DEFAULT_ASPECT = 16 / 9  # what a picture is taken to be when its proportions are unknown
 
 

@@ -470,21 +470,43 @@ def not_searched(project: Project, prints: store.FilmFingerprints, title: str) -
     """What hashes stored by an earlier version cannot find, one sentence each: a film hashed
     before split screens were looked for has no panels; a library item added before
     re-frames has no slices."""
-    from critique_app.media.reframes import REFRAME_VARIANTS
+    from critique_app.media.reframes import REFRAME_VARIANTS, STACKED_SLICES
 
     out = []
-    if prints.frame_count and set(store.EXTRA_KINDS) & set(prints.missing_kinds):
+    missing = set(store.EXTRA_KINDS) & set(prints.missing_kinds)
+    if prints.frame_count and missing == set(store.EXTRA_KINDS):
         out.append(
             _(
                 "{name} was fingerprinted before split screens were looked for: its panels "
                 "were not searched. Fingerprint it again with --restart to search them."
             ).format(name=title)
         )
-    older = [
+    elif prints.frame_count and missing:  # only the panels of stacks and grids
+        out.append(
+            _(
+                "{name} was fingerprinted before split screens stacked top and bottom (and "
+                "2x2 grids) were looked for: those panels were not searched. Fingerprint it "
+                "again with --restart to search them."
+            ).format(name=title)
+        )
+    items = store.library_items(project.db)
+    social = set(REFRAME_VARIANTS) - set(STACKED_SLICES)
+    older = [i for i in items if not social <= set(i.variant_names)]
+    stackless = [
         i
-        for i in store.library_items(project.db)
-        if not set(REFRAME_VARIANTS) <= set(i.variant_names)
+        for i in items
+        if social <= set(i.variant_names) and not set(STACKED_SLICES) <= set(i.variant_names)
     ]
+    if stackless:
+        out.append(
+            ngettext(
+                "{count} library item was added before split screens stacked top and bottom "
+                "were looked for: add it to the library again to find its cropped halves.",
+                "{count} library items were added before split screens stacked top and bottom "
+                "were looked for: add them to the library again to find their cropped halves.",
+                len(stackless),
+            ).format(count=len(stackless))
+        )
     if older:
         out.append(
             ngettext(
