@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import json
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from critique_app.cli import main
 from critique_app.media.reframes import STACKED_SLICES
 from critique_app.media.regions import LIBRARY_VARIANTS
 from critique_app.provenance.reference_library import VARIANT_NAMES, hash_reference
+from critique_app.services.fingerprinting import not_searched
 from db import fingerprint_store as store
 from db.project import open_project
 from tests.fingerprint import material as m
@@ -243,14 +246,14 @@ def test_an_item_added_before_stacked_split_screens_is_named_as_not_searched(
     """Stored with every re-frame but the halves of stacked split screens: said so, and not
     as an item without re-frames."""
     folder, _project = library
-    ref = hash_reference(folder / "item1.mp4")
+    ref = hash_reference(folder / "item0.mp4")
     assert ref.variants is not None
     kept = [k for k, name in enumerate(VARIANT_NAMES) if name not in STACKED_SLICES]
     older = folder / "before-stacks.critique"
     with open_project(older) as project:
         store.add_library_item(
             project.db,
-            label="item1",
+            label="item0",
             source_note="added by an earlier version",
             path=str(ref.path),
             sha256=ref.sha256,
@@ -261,8 +264,28 @@ def test_an_item_added_before_stacked_split_screens_is_named_as_not_searched(
             variant_names=tuple(VARIANT_NAMES[k] for k in kept),
         )
     capsys.readouterr()
-    film = _copy(folder, "portrait-before-stacks", PORTRAIT, [1], "180x320")
+    film = _copy(folder, "portrait-before-stacks", PORTRAIT, [0], "180x320")
     assert main(["match", str(film), "--project", str(older)]) == 0
     err = capsys.readouterr().err
     assert "1 library item was added before split screens stacked top and bottom" in err
     assert "re-framed copies" not in err
+
+
+def test_a_film_hashed_before_stacked_panels_is_told_apart_from_one_without_panels(
+    tmp_path: Path,
+) -> None:
+    z = np.zeros(10, np.uint64)
+    prints = store.FilmFingerprints(
+        1, 1, 10, True, None, z, z, z, z.astype(np.float32), z.astype(np.float32),
+        z, z, z, z, np.zeros((10, len(store.EXTRA_KINDS)), np.uint64),
+    )  # fmt: skip
+    stacked = tuple(k for k in store.EXTRA_KINDS if "top" in k or "bottom" in k)
+    with open_project(tmp_path / "jury.critique") as project:
+        before_stacks = not_searched(project, replace(prints, missing_kinds=stacked), "Dune")
+        before_panels = not_searched(
+            project, replace(prints, missing_kinds=store.EXTRA_KINDS), "Dune"
+        )
+        now = not_searched(project, prints, "Dune")
+    assert len(before_stacks) == 1 and "stacked top and bottom" in before_stacks[0]
+    assert len(before_panels) == 1 and "stacked" not in before_panels[0]
+    assert now == []
