@@ -96,10 +96,27 @@ FAMILIES = [
     "split 2 cropped",
     "split 2 scaled",
     "split 3",
+    "split stacked cropped",
+    "split stacked scaled",
+    "split 9:16 stacked cropped",
+    "split 9:16 stacked scaled",
+    "split 2x2",
 ]
 # Re-framed families are whole films of their own proportions (a vertical copy is vertical
 # from start to end, its unrelated footage too); 4:5 passages are pillarboxed in the square.
 FILM_SIZES = {"9:16 centre": (180, 320), "9:16 off-centre": (180, 320), "4:5/1:1": (240, 240)}
+# Split screens: (columns, rows) of panels; a 9:16 frame stacks two, as social media do.
+SPLITS = {
+    "split 2 cropped": (2, 1),
+    "split 2 scaled": (2, 1),
+    "split 3": (3, 1),
+    "split stacked cropped": (1, 2),
+    "split stacked scaled": (1, 2),
+    "split 9:16 stacked cropped": (1, 2),
+    "split 9:16 stacked scaled": (1, 2),
+    "split 2x2": (2, 2),
+}
+FILM_SIZES |= {f: (180, 320) for f in SPLITS if "9:16" in f}
 GOALS = {f: 0.95 for f in FAMILIES} | {"picture-in-picture": 0.85, "speed beyond ±10%": 0.8}
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
 
@@ -481,29 +498,49 @@ def _geometry(
             return out
 
         return reframe, f"{name} at {place:g}"
-    w, h = FILM_SIZE
-    parts = 3 if family == "split 3" else 2
-    scaled = family == "split 2 scaled" or (parts == 3 and bool(rng.integers(0, 2)))
+    w, h = FILM_SIZES.get(family, FILM_SIZE)
+    cols, rows = SPLITS[family]
+    parts = cols * rows
+    scaled = "scaled" in family or (parts == 3 and bool(rng.integers(0, 2)))
     side = int(rng.integers(0, parts))
-    xs = [round(k * w / parts) for k in range(parts + 1)]
-
-    def panel(img: np.ndarray, pw: int) -> np.ndarray:
-        if not scaled:  # the centre of the picture, cropped to the panel's proportions
-            return _resize(_slice(img, pw / h, 0.5), (pw, h))
-        ph = round(pw * img.shape[0] / img.shape[1])
-        out = np.zeros((h, pw, 3), np.uint8)
-        out[(h - ph) // 2 : (h - ph) // 2 + ph] = _resize(img, (pw, ph))
-        return out
+    xs = [round(k * w / cols) for k in range(cols + 1)]
+    ys = [round(k * h / rows) for k in range(rows + 1)]
 
     def split(img: np.ndarray, i: int) -> np.ndarray:
         others = next(background)
         out = np.zeros((h, w, 3), np.uint8)
         for k in range(parts):
-            pw = xs[k + 1] - xs[k]
-            out[:, xs[k] : xs[k + 1]] = panel(img if k == side else others, pw)
+            (x0, x1), (y0, y1) = xs[k % cols : k % cols + 2], ys[k // cols : k // cols + 2]
+            shown = img if k == side else others
+            # cropped: the centre of the picture, to the panel's proportions
+            panel = _fit if scaled else _cover
+            out[y0:y1, x0:x1] = panel(shown, x1 - x0, y1 - y0)
         return out
 
     return split, f"{'scaled' if scaled else 'cropped'}, panel {side + 1} of {parts}"
+
+
+def _cover(img: np.ndarray, pw: int, ph: int) -> np.ndarray:
+    """The centre of the picture cropped to pw:ph and shown at pw x ph."""
+    H, W = img.shape[:2]
+    if pw / ph <= W / H:
+        return _resize(_slice(img, pw / ph, 0.5), (pw, ph))
+    ch = round(W * ph / pw)
+    y = round(0.5 * (H - ch))
+    return _resize(img[y : y + ch], (pw, ph))
+
+
+def _fit(img: np.ndarray, pw: int, ph: int) -> np.ndarray:
+    """The whole picture scaled into pw x ph, dark bars around it."""
+    H, W = img.shape[:2]
+    out = np.zeros((ph, pw, 3), np.uint8)
+    if pw / ph <= W / H:
+        sh = round(pw * H / W)
+        out[(ph - sh) // 2 : (ph - sh) // 2 + sh] = _resize(img, (pw, sh))
+    else:
+        sw = round(ph * W / H)
+        out[:, (pw - sw) // 2 : (pw - sw) // 2 + sw] = _resize(img, (sw, ph))
+    return out
 
 
 def _overlay(kinds: list[str], rng: np.random.Generator) -> Callable[[np.ndarray, int], np.ndarray]:

@@ -15,7 +15,12 @@ cropped to its panel or scaled into it. Both are handled where the missing infor
   panels are where they always are: the halves and thirds of the picture. Each panel (bars
   above and below it removed, for a picture scaled into it) is hashed as its own picture and
   searched on its own, so every panel can be found; a panel cropped from a 16:9 film is
-  the library's 8:9 (halves) or 16:27 (thirds) centre slice.
+  the library's 8:9 (halves) or 16:27 (thirds) centre slice. Panels stacked top and bottom
+  (a film above, a reaction below, as a 16:9 film re-framed to 9:16 often shows) and the
+  quarters of a 2x2 grid are found the same way, with the seam found across the rows: a
+  half-height panel cropped from a 16:9 film is the library's 32:9 centre slice (in a 16:9
+  frame) or 9:8 one (in a 9:16 frame); a picture scaled into it is the whole picture once
+  the dark rows and columns around it are removed.
 """
 
 from __future__ import annotations
@@ -45,10 +50,14 @@ REFRAMES: tuple[tuple[str, float, tuple[float, ...]], ...] = (
     ("1:1", 1.0, EDGE_AND_QUARTERS),
     ("16:27", 16 / 27, (0.5,)),  # a third of a 16:9 split screen
     ("8:9", 8 / 9, (0.5,)),  # half of a 16:9 split screen
+    ("32:9", 32 / 9, (0.5,)),  # the top or bottom half of a 16:9 split screen
+    ("9:8", 9 / 8, (0.5,)),  # the top or bottom half of a 9:16 one
 )
 REFRAME_VARIANTS: tuple[str, ...] = tuple(
     f"reframe{name}@{place:g}" for name, _aspect, places in REFRAMES for place in places
 )
+# The slices only split screens stacked top and bottom need (added after the others).
+STACKED_SLICES = tuple(v for v in REFRAME_VARIANTS if v.startswith(("reframe32:9@", "reframe9:8@")))
 DEFAULT_ASPECT = 16 / 9  # what a picture is taken to be when its proportions are unknown
 
 
@@ -100,43 +109,70 @@ def _as_a_copy_shows_it(grey: NDArray[np.uint8], window: Box) -> NDArray[np.uint
     return picture if inner.full else crop_to_32(alone, inner)
 
 
-# The panels of a split screen, as named query pictures searched beside the whole frame.
-PANELS: tuple[tuple[str, int, int], ...] = (
-    ("half-left", 2, 0),
-    ("half-right", 2, 1),
-    ("third-left", 3, 0),
-    ("third-middle", 3, 1),
-    ("third-right", 3, 2),
+# The panels of a split screen, as named query pictures searched beside the whole frame:
+# (name, columns, rows, column, row) of the grid the picture is cut into.
+PANELS: tuple[tuple[str, int, int, int, int], ...] = (
+    ("half-left", 2, 1, 0, 0),
+    ("half-right", 2, 1, 1, 0),
+    ("third-left", 3, 1, 0, 0),
+    ("third-middle", 3, 1, 1, 0),
+    ("third-right", 3, 1, 2, 0),
+    ("half-top", 1, 2, 0, 0),
+    ("half-bottom", 1, 2, 0, 1),
+    ("quarter-top-left", 2, 2, 0, 0),
+    ("quarter-top-right", 2, 2, 1, 0),
+    ("quarter-bottom-left", 2, 2, 0, 1),
+    ("quarter-bottom-right", 2, 2, 1, 1),
 )
-PANEL_NAMES = tuple(name for name, _n, _i in PANELS)
+PANEL_NAMES = tuple(name for name, *_grid in PANELS)
 MIN_PANEL_HEIGHT = 0.25  # of the picture: a picture scaled into a third keeps a third
 
 
-def panel_box(grey: NDArray[np.uint8], box: Box, parts: int, index: int) -> Box:
-    """Panel `index` of `parts` side by side in `box`, without the dark rows above and below
-    it in every lit frame of the run (a picture scaled into its panel)."""
-    w = (box.x1 - box.x0) / parts
-    x0, x1 = box.x0 + index * w, box.x0 + (index + 1) * w
+def across(grey: NDArray[np.uint8], box: Box) -> tuple[NDArray[np.uint8], Box]:
+    """The frames and box turned a quarter (rows become columns): what is found between
+    panels side by side is then found between panels stacked top and bottom."""
+    return grey.transpose(0, 2, 1), Box(box.y0, box.x0, box.y1, box.x1)
+
+
+def without_dark_rows(grey: NDArray[np.uint8], cell: Box) -> Box:
+    """`cell` without the dark rows above and below it in every lit frame of the run (a
+    picture scaled into its panel)."""
+    x0, x1 = cell.x0, cell.x1
     cols = slice(int(np.ceil(x0)), int(np.floor(x1)))
-    rows = slice(int(box.y0), int(box.y1))
+    first = int(np.ceil(cell.y0))
+    rows = slice(first, int(np.floor(cell.y1)))
     g = grey[:, rows, cols].astype(np.int16)
     lit = g.reshape(len(g), -1).mean(axis=1) > DARK_FRAME
     if not lit.any() or g.shape[2] == 0:
-        return Box(x0, box.y0, x1, box.y1)
+        return cell
     g = g[lit]
     dark = ((g.mean(axis=2) <= DARK_MEAN) & (g.max(axis=2) <= DARK_MAX)).all(axis=0)
     top = int(np.argmin(dark)) if not dark.all() else 0
     bottom = int(np.argmin(dark[::-1])) if not dark.all() else 0
     height = len(dark) - top - bottom
     if height < MIN_PANEL_HEIGHT * len(dark) or dark.all():
-        return Box(x0, box.y0, x1, box.y1)
+        return cell
     if not top and not bottom:
-        return Box(x0, box.y0, x1, box.y1)
+        return cell
     # Each bar's edge where the step really is, to a tenth of a pixel (as an inset's sides):
     # a picture of 20 pixels taken half a pixel off gives another pHash.
     steps = np.abs(np.diff(grey[:, :, cols].astype(np.float32), axis=1)).mean(axis=(0, 2))
-    y0, y1 = int(box.y0) + top, int(box.y0) + top + height
-    return Box(x0, _edge(steps, y0) if top else y0, x1, _edge(steps, y1) if bottom else y1)
+    y0, y1 = first + top, first + top + height
+    return Box(x0, _edge(steps, y0) if top else cell.y0, x1, _edge(steps, y1) if bottom else y1)
+
+
+def panel_box(grey: NDArray[np.uint8], box: Box, grid: tuple[int, int, int, int]) -> Box:
+    """The panel (columns, rows, column, row) of the grid cut in `box`, without the dark rows
+    above and below its picture; a panel of a stack also without the dark columns beside it
+    (a 16:9 picture scaled into a half-height panel is pillarboxed in it)."""
+    cols, rows, col, row = grid
+    w, h = (box.x1 - box.x0) / cols, (box.y1 - box.y0) / rows
+    cell = Box(box.x0 + col * w, box.y0 + row * h, box.x0 + (col + 1) * w, box.y0 + (row + 1) * h)
+    if cols > 1 and rows == 1:  # as before stacks were searched: the same hashes
+        return without_dark_rows(grey, cell)
+    turned, turned_cell = across(grey, without_dark_rows(grey, cell))
+    inner = without_dark_rows(turned, turned_cell)
+    return Box(inner.y0, inner.x0, inner.y1, inner.x1)
 
 
 def picture_aspect(width: int, height: int) -> float:
@@ -173,11 +209,34 @@ def seam_strength(grey: NDArray[np.uint8], box: Box, parts: int) -> float:
     return min(float(ridge[max(x - 2, 0) : x + 1].max()) for x in seams)
 
 
+def dark_seam(grey: NDArray[np.uint8], box: Box, parts: int) -> bool:
+    """Whether every seam between `parts` panels side by side in `box` is a dark band over
+    the run while the middle of each panel is lit: pictures scaled into panels they do not
+    fill (two 16:9 pictures stacked in a 9:16 frame) meet across dark rows, not an edge."""
+    g = grey[:, int(box.y0) : int(box.y1)].astype(np.int16)
+    g = g[g.reshape(len(g), -1).mean(axis=1) > DARK_FRAME]
+    if not len(g):
+        return False
+    dark = ((g.mean(axis=1) <= DARK_MEAN) & (g.max(axis=1) <= DARK_MAX)).all(axis=0)
+    w = (box.x1 - box.x0) / parts
+    seams = [round(box.x0 + k * w) for k in range(1, parts)]
+    middles = [int(box.x0 + (k + 0.5) * w) for k in range(parts)]
+    return all(dark[x - 1] and dark[x] for x in seams) and not dark[middles].any()
+
+
+def is_split(grey: NDArray[np.uint8], box: Box, parts: int) -> bool:
+    """Whether the run shows `parts` panels side by side in `box` (one panel: always)."""
+    if parts == 1:
+        return True
+    return seam_strength(grey, box, parts) >= SEAM_EDGE or dark_seam(grey, box, parts)
+
+
 def film_panels(
     grey: NDArray[np.uint8], cuts: list[int]
 ) -> tuple[NDArray[np.uint8], NDArray[np.bool_]]:
     """N x len(PANELS) x 32 x 32 panel pictures of 64x64 film frames, per run of frames, and
-    where each is a panel: in runs whose seams between halves (thirds) stand out. Elsewhere
+    where each is a panel: in runs whose seams between halves (thirds; top and bottom halves;
+    both for a 2x2 grid's quarters) stand out or are dark bands. Elsewhere
     they are not searched: the search stays as fast, and unrelated footage cut in pieces
     gets no more chances to look like something."""
     out = np.zeros((len(grey), len(PANELS), GREY_SIZE, GREY_SIZE), np.uint8)
@@ -185,9 +244,11 @@ def film_panels(
     for a, b in run_bounds(len(grey), cuts):
         run = grey[a:b]
         box = run_bars(run)
-        split = {n: seam_strength(run, box, n) >= SEAM_EDGE for n in {p for _, p, _ in PANELS}}
-        for k, (_name, parts, index) in enumerate(PANELS):
-            if split[parts]:
-                out[a:b, k] = crop_to_32(run, panel_box(run, box, parts, index))
+        turned, turned_box = across(run, box)
+        side = {n: is_split(run, box, n) for n in {p[1] for p in PANELS}}
+        stacked = {n: is_split(turned, turned_box, n) for n in {p[2] for p in PANELS}}
+        for k, (_name, cols, rows, col, row) in enumerate(PANELS):
+            if side[cols] and stacked[rows]:
+                out[a:b, k] = crop_to_32(run, panel_box(run, box, (cols, rows, col, row)))
                 present[a:b, k] = True
     return out, present

@@ -478,22 +478,44 @@ def not_searched(
     stored: store.StoredProgress | None, variant_names: Iterable[tuple[str, ...]], title: str
 ) -> list[str]:
     """What hashes stored by an earlier version cannot find, one sentence each: a film hashed
-    before split screens were looked for has no panels; a library item added before
-    re-frames has no slices. `stored`: the film's fingerprints (None: never fingerprinted,
+    before split screens (or before stacked ones) were looked for has no panels (or none
+    stacked); a library item added before re-frames (or stacked halves) has no slices. `stored`: the film's fingerprints (None: never fingerprinted,
     nothing searched, nothing said), `variant_names`: each library item's."""
-    from critique_app.media.reframes import REFRAME_VARIANTS
+    from critique_app.media.reframes import REFRAME_VARIANTS, STACKED_SLICES
 
     if stored is None:
         return []
     out = []
-    if stored.frame_count and set(store.EXTRA_KINDS) & set(stored.missing_kinds):
+    missing = set(store.EXTRA_KINDS) & set(stored.missing_kinds)
+    if stored.frame_count and missing == set(store.EXTRA_KINDS):
         out.append(
             _(
                 "{name} was fingerprinted before split screens were looked for: its panels "
                 "were not searched. Fingerprint it again with --restart to search them."
             ).format(name=title)
         )
-    older = sum(1 for names in variant_names if not set(REFRAME_VARIANTS) <= set(names))
+    elif stored.frame_count and missing:  # only the panels of stacks and grids
+        out.append(
+            _(
+                "{name} was fingerprinted before split screens stacked top and bottom (and "
+                "2x2 grids) were looked for: those panels were not searched. Fingerprint it "
+                "again with --restart to search them."
+            ).format(name=title)
+        )
+    items = [set(names) for names in variant_names]
+    social = set(REFRAME_VARIANTS) - set(STACKED_SLICES)
+    older = sum(1 for names in items if not social <= names)
+    stackless = sum(1 for names in items if social <= names and not set(STACKED_SLICES) <= names)
+    if stackless:
+        out.append(
+            ngettext(
+                "{count} library item was added before split screens stacked top and bottom "
+                "were looked for: add it to the library again to find its cropped halves.",
+                "{count} library items were added before split screens stacked top and bottom "
+                "were looked for: add them to the library again to find their cropped halves.",
+                stackless,
+            ).format(count=stackless)
+        )
     if older:
         out.append(
             ngettext(

@@ -6,14 +6,19 @@ from __future__ import annotations
 
 import json
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from critique_app.cli import main
+from critique_app.media.reframes import STACKED_SLICES
+from critique_app.provenance.reference_library import VARIANT_NAMES
+from critique_app.services.fingerprinting import not_searched
+from db import fingerprint_store as store
 from db.project import open_project
 from tests.fingerprint import material as m
-from tests.fingerprint.earlier_versions import add_as_before_re_frames
+from tests.fingerprint.earlier_versions import add_as_an_earlier_version, add_as_before_re_frames
 from tests.media.montage_films import ffmpeg
 
 ITEM_FRAMES = 96
@@ -141,6 +146,61 @@ def test_three_films_scaled_into_thirds_are_all_found(
     _assert_found(matches, [0, 1, 2], tolerance=3 * TOLERANCE)
 
 
+def test_two_films_cropped_and_stacked_top_and_bottom_are_found(
+    library: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder, project = library
+    graph = "[i0]crop=iw:ih/2[a];[i1]crop=iw:ih/2[b];[a][b]vstack,setsar=1"
+    matches = _matches(_copy(folder, "stacked", graph, [0, 1], "640x360"), project, capsys)
+    _assert_found(matches, [0, 1])
+    assert {x["variant"] for x in matches} == {"panel"}
+
+
+def test_two_films_scaled_and_stacked_top_and_bottom_are_found(
+    library: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each 16:9 picture scaled into a half-height panel, dark columns beside it."""
+    folder, project = library
+    panels = "".join(f"[i{k}]scale=320:180,pad=640:180:(ow-iw)/2:0[p{k}];" for k in range(2))
+    graph = f"{panels}[p0][p1]vstack,setsar=1"
+    matches = _matches(_copy(folder, "stacked-scaled", graph, [0, 1], "640x360"), project, capsys)
+    _assert_found(matches, [0, 1], tolerance=2 * TOLERANCE)
+
+
+def test_two_films_cropped_and_stacked_in_a_9_16_frame_are_found(
+    library: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The social-media stacking: a film above, another below, each cropped to 9:8."""
+    folder, project = library
+    panels = "".join(f"[i{k}]crop=ih*9/8:ih,scale=180:160[p{k}];" for k in range(2))
+    graph = f"{panels}[p0][p1]vstack,setsar=1"
+    matches = _matches(_copy(folder, "stacked-9x16", graph, [0, 1], "180x320"), project, capsys)
+    _assert_found(matches, [0, 1])
+
+
+def test_two_films_scaled_and_stacked_in_a_9_16_frame_are_found(
+    library: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each 16:9 picture letterboxed in its 9:8 panel: the pictures meet across dark rows."""
+    folder, project = library
+    panels = "".join(f"[i{k}]scale=180:102,pad=180:160:0:(oh-ih)/2[p{k}];" for k in range(2))
+    graph = f"{panels}[p0][p1]vstack,setsar=1"
+    film = _copy(folder, "stacked-9x16-scaled", graph, [0, 1], "180x320")
+    _assert_found(_matches(film, project, capsys), [0, 1], tolerance=2 * TOLERANCE)
+
+
+def test_four_films_in_a_2x2_grid_are_all_found(
+    library: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder, project = library
+    panels = "".join(
+        f"[i{k}]scale=320:-2,pad=320:180:0:(oh-ih)/2,setsar=1[p{k}];" for k in range(4)
+    )
+    graph = f"{panels}[p0][p1][p2][p3]xstack=inputs=4:layout=0_0|w0_0|0_h0|w0_h0,setsar=1"
+    matches = _matches(_copy(folder, "grid", graph, [0, 1, 2, 3], "640x360"), project, capsys)
+    _assert_found(matches, [0, 1, 2, 3], tolerance=2 * TOLERANCE)
+
+
 def test_an_unrelated_film_gives_no_segment(
     library: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -165,3 +225,35 @@ def test_an_item_added_before_re_frames_is_named_as_not_searched(
     assert main(["match", str(film), "--project", str(older)]) == 0
     err = capsys.readouterr().err
     assert "1 library item was added before re-framed copies (9:16, 4:5, 1:1)" in err
+
+
+def test_an_item_added_before_stacked_split_screens_is_named_as_not_searched(
+    library: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Stored with every re-frame but the halves of stacked split screens: said so, and not
+    as an item without re-frames."""
+    folder, _project = library
+    older = folder / "before-stacks.critique"
+    with open_project(older) as project:
+        add_as_an_earlier_version(
+            project.db,
+            folder / "item0.mp4",
+            "item0",
+            [name for name in VARIANT_NAMES if name not in STACKED_SLICES],
+        )
+    capsys.readouterr()
+    film = _copy(folder, "portrait-before-stacks", PORTRAIT, [0], "180x320")
+    assert main(["match", str(film), "--project", str(older)]) == 0
+    err = capsys.readouterr().err
+    assert "1 library item was added before split screens stacked top and bottom" in err
+    assert "re-framed copies" not in err
+
+
+def test_a_film_hashed_before_stacked_panels_is_told_apart_from_one_without_panels() -> None:
+    stacked = tuple(k for k in store.EXTRA_KINDS if "top" in k or "bottom" in k)
+    progress = store.StoredProgress(10, True, None)
+    before_stacks = not_searched(replace(progress, missing_kinds=stacked), [], "Dune")
+    before_panels = not_searched(replace(progress, missing_kinds=store.EXTRA_KINDS), [], "Dune")
+    assert len(before_stacks) == 1 and "stacked top and bottom" in before_stacks[0]
+    assert len(before_panels) == 1 and "stacked" not in before_panels[0]
+    assert not_searched(progress, [], "Dune") == []
