@@ -65,8 +65,11 @@ def from_cue(text: str, vtt: bool = True) -> Markup:
     if "<" not in text and "&" not in text and "{" not in text:
         return tidy((text,))  # most cues: words only
     flat = _flat_cue(text) if vtt and "{\\" not in text else None
-    if flat is not None:
-        return flat
+    return flat if flat is not None else _read_tags(text, vtt)
+
+
+def _read_tags(text: str, vtt: bool) -> Markup:
+    """`from_cue` for any cue, tag by tag."""
     text = _without_unknown_tags(text, vtt)
     build = Builder()
     pos = 0

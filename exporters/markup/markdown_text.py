@@ -202,6 +202,38 @@ def _opens(inner: str, outside: str) -> bool:
     return bool(inner) and not inner.isspace() and (outside == "" or outside.isspace())
 
 
+def _flat_markdown(nodes: Markup) -> str | None:
+    """The first guess written in one pass for spans one deep (most cues with markup), when it
+    surely reads back as `_surely_read_back` tells; None for any other tree. Such words need
+    no escape: `_SAFE_WORDS` holds none of the signs `_SOME_SIGNS` escapes."""
+    out = []
+    last = len(nodes) - 1
+    for n, node in enumerate(nodes):
+        if isinstance(node, str):
+            if not _SAFE_WORDS.fullmatch(node):
+                return None
+            out.append(node)
+            continue
+        kids = node.children
+        if len(kids) > 1 or node.tag in ("code", "a"):
+            return None
+        words = kids[0] if kids else ""
+        if not isinstance(words, str) or not _SAFE_WORDS.fullmatch(words):
+            return None
+        signs = _EMPHASIS.get(node.tag) if not node.attrs else None
+        if signs is None:
+            out.append(f"<{node.tag}{node.attrs}>{words}</{node.tag}>")
+            continue
+        before = nodes[n - 1] if n > 0 else ""
+        after = nodes[n + 1] if n < last else ""
+        if isinstance(before, Span) or isinstance(after, Span):
+            return None
+        if not (_opens(words[:1], before[-1:]) and _opens(words[-1:], after[:1])):
+            return None
+        out.append(f"{signs[0]}{words}{signs[0]}")
+    return "".join(out)
+
+
 def to_markdown(nodes: Markup) -> str:
     """The tree as a stored value: Markdown for each bold, italic and strike that reads back as
     the same tree, a kept tag for the others, so that `from_markdown(to_markdown(t)) == t`."""
@@ -224,6 +256,9 @@ def tidy_to_markdown(nodes: Markup) -> str:
         words = "".join(n for n in nodes if isinstance(n, str))
         if _PLAIN.fullmatch(words):
             return words
+    flat = _flat_markdown(nodes)
+    if flat is not None:
+        return flat
     guess: dict[int, str] = {}
     _guess(nodes, "", guess, [0])
     written = _write_md(nodes, guess, False, [0])

@@ -22,6 +22,7 @@ from critique_app.domain.model import Annotation, Film, FrameRange
 from exporters import subtitles, w3c
 from exporters.document import ExportContext, ExportDocument, ExportItem
 from exporters.markers import plain_text
+from exporters.markup import cues as cues_module
 from exporters.markup import from_cue, from_markdown, plain, to_markdown
 
 FILM = Film(1, "Film", "/films/a.mov", "ab" * 32, 1, Fraction(25), 100_000, drop_frame=False)
@@ -214,3 +215,22 @@ def test_hostile_cues_end_with_their_words(tmp_path: Path) -> None:
             annotation, again = through_a_project(cue, vtt, tmp_path)
             assert plain(from_cue(again, vtt)) == plain(from_cue(cue, vtt))
             assert plain(from_markdown(annotation.value)) == plain(from_cue(cue, vtt))
+
+
+FLAT_CUES = [
+    "<i>Tu entends ?</i>\nNon.",
+    " <v Léa> Oui \n alors",
+    "<b>STOP</b> &amp; <i>go</i>!",
+    "<c.loud.red>x</c> <lang en>hi</lang> <u></u>",
+    "&nbsp;<i>_x_</i>&lrm;",
+    "<v.loud Léa>a</v> et <v Max>b",
+]
+
+
+@settings(deadline=None)
+@given(st.one_of(cues.map(lambda nodes: render(nodes, vtt=True)), st.sampled_from(FLAT_CUES)))
+def test_one_pass_reading_gives_the_tag_by_tag_tree(cue: str) -> None:
+    # the one-pass reading of most cues with markup must never differ from the general one
+    flat = cues_module._flat_cue(cue)
+    assert flat is None or flat == cues_module._read_tags(cue, True)
+    assert from_cue(cue) == cues_module._read_tags(cue, True)
