@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PyQt6.QtCore import Qt
 
 from critique_app.domain.model import Annotation, FrameRange
 from critique_app.services import export as service
 from critique_app.services.films import add_film
 from db.project import open_project
+from exporters import subtitles_apart
 
 K, CTRL, SHIFT = Qt.Key, Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
 
@@ -91,9 +94,22 @@ def _long_vtt(path: Path, cues: int) -> Path:
     return path
 
 
+@pytest.mark.parametrize("apart", [False, True], ids=["read here", "read by a second process"])
 def test_a_long_import_says_its_size_shows_progress_and_can_be_cancelled(
-    open_window: Any, clip: Path, tmp_path: Path
+    open_window: Any, clip: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, apart: bool
 ) -> None:
+    """A large subtitle file is read by a second process started from the window's worker
+    thread (`subtitles_apart`): the same sentences, bar, undo and Cancel, and no process left."""
+    started: list[object] = []
+    if apart:
+        monkeypatch.setattr(subtitles_apart, "APART_FROM", 0)
+
+        class Counted(subtitles_apart.Reading):
+            def __init__(self, *args: Any) -> None:
+                super().__init__(*args)
+                started.append(self)
+
+        monkeypatch.setattr(subtitles_apart, "Reading", Counted)
     mine = tmp_path / "mine.critique"
     with open_project(mine) as project:
         add_film(project, clip, title="Seminar copy")  # 120 frames at 24 fps: 5 s
@@ -115,3 +131,5 @@ def test_a_long_import_says_its_size_shows_progress_and_can_be_cancelled(
     h.qtbot.waitUntil(lambda: task.delivered, timeout=60_000)
     assert any("cancelled: nothing added" in m for m in messages)
     assert session.project.project.repo.annotations() == []
+    assert len(started) == (2 if apart else 0)  # each import read apart, when asked
+    assert multiprocessing.active_children() == []
