@@ -237,3 +237,49 @@ def test_an_import_read_in_before_its_step_arrives_is_not_counted_twice(
     h.qtbot.wait(1)
     assert_as_read_afresh(h)
     assert reloads(h) == heard
+
+
+def test_an_import_of_many_cues_lists_the_table_afresh_and_its_undo_too(
+    open_window: Any, clip: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Beyond a hundred rows an edit does not place its rows one by one (an import of 73,000
+    cues froze the window for minutes, a bisection and a copy of every key per row): the table
+    is listed once again, with the rows and counts of a fresh read; its undo the same."""
+    from critique_app.progress import NO_PROGRESS
+    from critique_app.services.import_annotations import import_in_background
+
+    path = crowded_project(tmp_path, clip)
+    h = open_window(path)
+    h.window.outside.stop()  # the import's own commit is not another program's edit here
+    stack, model = h.window.session.undo_stack, h.window.annotations.table.model
+    cues = tmp_path / "many.vtt"
+    many = annotation_table.MANY_EDITED + 50
+    cues.write_text(
+        "WEBVTT\n\n"
+        + "".join(
+            f"00:00:0{n % 4}.{n % 1000:03d} --> 00:00:04.500\ncue {n}\n\n" for n in range(many)
+        ),
+        encoding="utf-8",
+    )
+    placed: list[int] = []
+    place = model._bisect_row
+
+    def placing(annotation_id: int, *args: Any) -> int | None:
+        placed.append(annotation_id)
+        return place(annotation_id, *args)
+
+    monkeypatch.setattr(model, "_bisect_row", placing)
+    before = model.in_project
+    imported = import_in_background(NO_PROGRESS, path, cues, h.window.session.film.id)
+    assert imported.command is not None
+    listed = reloads(h)[0]
+    stack.record(imported.command, imported.change)  # the worker's step reaches the window
+    h.qtbot.wait(1)
+    assert reloads(h)[0] > listed and placed == []  # listed again, not a row at a time
+    assert model.in_project == before + many
+    assert_as_read_afresh(h)
+    stack.undo()
+    h.qtbot.wait(1)
+    assert placed == []
+    assert model.in_project == before
+    assert_as_read_afresh(h)

@@ -133,6 +133,9 @@ def read_annotations(workspace: ProjectWorkspace, ids: list[int]) -> list[Annota
     return list(workspace.annotations_by_id(list(ids)))
 
 
+MANY_EDITED = 100  # rows an edit may place one by one; beyond, the table is listed afresh
+
+
 class _Stale(Exception):
     """The listed rows no longer match the project (another program edited it)."""
 
@@ -271,6 +274,11 @@ class AnnotationTableModel(QAbstractTableModel):
         touched = added | modified | removed
         if not touched:
             return
+        if len(touched) > MANY_EDITED:
+            # an import, its undo, a bulk change: placing each row (a bisection each) on the
+            # window's thread would freeze it for minutes; one fresh listing costs a query
+            self.refresh(touched)
+            return
         self.edits += 1
         try:
             self._apply_edit(added, modified, removed)
@@ -290,7 +298,8 @@ class AnnotationTableModel(QAbstractTableModel):
         # in the list. New ones can only be listed already where a re-read (another program's
         # edit) brought them in, in their place: found by their keys.
         found = {ident: self._scan(ident) for ident in modified | removed}
-        found |= {ident: self._bisect_row(ident, keys[ident], dict(keys)) for ident in added & kept}
+        known = dict(keys)
+        found |= {ident: self._bisect_row(ident, keys[ident], known) for ident in added & kept}
         rows = {ident: row for ident, row in found.items() if row is not None}
         if self._stays_in_place(rows, kept, keys):
             for row in rows.values():
@@ -300,7 +309,6 @@ class AnnotationTableModel(QAbstractTableModel):
             self.beginRemoveRows(QModelIndex(), row, row)
             del self.ids[row]
             self.endRemoveRows()
-        known = dict(keys)
         for ident in sorted(kept, key=keys.__getitem__):
             if not self._listed(keys[ident]):
                 continue  # behind the listed window: it comes with the next fetch
