@@ -252,12 +252,12 @@ def test_an_import_of_many_cues_lists_the_table_afresh_and_its_undo_too(
     h = open_window(path)
     h.window.outside.stop()  # the import's own commit is not another program's edit here
     stack, model = h.window.session.undo_stack, h.window.annotations.table.model
-    cues = tmp_path / "many.vtt"
+    cues = tmp_path / "many.vtt"  # at the film's end: behind the rows listed so far
     many = annotation_table.MANY_EDITED + 50
     cues.write_text(
         "WEBVTT\n\n"
         + "".join(
-            f"00:00:0{n % 4}.{n % 1000:03d} --> 00:00:04.500\ncue {n}\n\n" for n in range(many)
+            f"00:00:04.{900 + n % 50:03d} --> 00:00:04.990\ncue {n}\n\n" for n in range(many)
         ),
         encoding="utf-8",
     )

@@ -241,7 +241,11 @@ class AnnotationTableModel(QAbstractTableModel):
         page = self._query(at_least=0 if new_filters else len(self.ids))
         if page.ids == self.ids:
             self._take(page)
-            if modified:
+            if modified and len(modified) > MANY_EDITED and self.ids:  # one repaint of them all
+                self.dataChanged.emit(
+                    self.index(0, 0), self.index(len(self.ids) - 1, len(COLUMNS) - 1)
+                )
+            elif modified:
                 for ident in modified:
                     row = self.row_of(ident)
                     if row is not None:
