@@ -7,7 +7,6 @@ Hashing reads exact frames and may run on a worker; storing happens where the pr
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -65,16 +64,12 @@ def missing_anchors(
 def store_anchor_hashes(
     repo: Repository, hashes: Mapping[int, AnchorHashes], ranges: Mapping[int, FrameRange]
 ) -> int:
-    """Save hashes for annotations whose range is still the one that was hashed."""
-    stored = 0
-    for ident, value in hashes.items():
-        current = repo.find_annotation(ident)
-        if current is None or current.range != ranges[ident]:
-            continue  # deleted or moved meanwhile: the next pass hashes the new range
-        # derived data, not a user's edit: modified_at stays as the annotator left it
-        repo.update_annotation(dataclasses.replace(current, anchor_hashes=value))
-        stored += 1
-    return stored
+    """Save hashes for annotations whose range is still the one that was hashed (one deleted
+    or moved meanwhile is left: the next pass hashes its new range); modified_at stays as the
+    annotator left it, as this is derived data, not a user's edit."""
+    return repo.set_anchor_hashes(
+        (ident, ranges[ident].start, ranges[ident].end, value) for ident, value in hashes.items()
+    )
 
 
 def fill_missing_anchors(project: Project, film_id: int, progress: Progress = NO_PROGRESS) -> int:

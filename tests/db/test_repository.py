@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from fractions import Fraction
 
 import pytest
@@ -194,3 +195,20 @@ def test_deleting_a_film_takes_its_annotations(project: Project) -> None:
     a = repo.add_annotation(_annotation(project, note="gone with the film"))
     repo.delete_film(a.film_id)
     assert repo.annotations() == [] and repo.search("gone") == []
+
+
+def test_anchor_hashes_are_stored_only_where_the_range_is_still_the_one_hashed(
+    project: Project,
+) -> None:
+    repo = project.repo
+    kept, moved, gone = (repo.add_annotation(_annotation(project, note=n)) for n in "abc")
+    assert kept.id and moved.id and gone.id
+    repo.update_annotation(replace(moved, range=FrameRange(12, 20)))  # dragged meanwhile
+    repo.delete_annotation(gone.id)
+    hashes = (1, 2**63, 2**64 - 1)
+    spans = [(a.id or 0, 10, 20, hashes) for a in (kept, moved, gone)]
+    assert repo.set_anchor_hashes(spans) == 1
+    stored = repo.get_annotation(kept.id)
+    assert stored.anchor_hashes == hashes
+    assert stored.modified_at == kept.modified_at  # derived data, not the annotator's edit
+    assert repo.get_annotation(moved.id).anchor_hashes in (None, ())

@@ -20,7 +20,7 @@ from critique_app.errors import UserError
 from critique_app.gui.actions import ANNOTATE, SPECS, add_menu
 from critique_app.gui.annotate.annotation_editor import AnnotationEditor
 from critique_app.gui.annotate.annotation_menus import AnnotationMenus
-from critique_app.gui.annotate.annotation_table import AnnotationTable
+from critique_app.gui.annotate.annotation_table import MANY_EDITED, AnnotationTable
 from critique_app.gui.annotate.region_overlay import TOOLS, RegionOverlay, ShownRegion
 from critique_app.gui.window_context import WindowContext
 from critique_app.i18n import N_, _, current
@@ -232,9 +232,10 @@ class AnnotationWorkbench(QObject):
             self.table.refresh(touched, names="tier" in kinds)
         if "tier" in kinds:
             self.editor.reload_lists()
-        if kinds == {"annotation"}:
-            self._reload_regions_of({ident for _kind, ident in change.refs()})
-        else:
+        edited = {ident for _kind, ident in change.refs()}
+        if kinds == {"annotation"} and len(edited) <= MANY_EDITED:
+            self._reload_regions_of(edited)
+        else:  # an import: one query for the film's regions, not every imported annotation read
             self._load_regions()
         removed = {ident for kind, ident in change.removed if kind == "annotation"}
         if self.selected_id in removed:
