@@ -35,6 +35,14 @@ LONG_FRAMES = 36  # false segments (9-28 frames) had median 8; true passages las
 # STRICT_MEDIAN however long they are. Panels keep the exception: true panels of the Earth
 # on black and of dark product shots have a median of 8 over 52-169 frames, and no false
 # segment came from a panel (docs/matching-thresholds.md).
+STILL_HOLD = 16  # film frames on one library frame: a passage through part of the picture
+STILL_MEDIAN = 2  # that holds one this long must be a near copy of it
+# A panel or the centre is a small, coarse picture: on the split films of issue 24 (session
+# 11) a library shot that hardly moves came within 4-8 bits of unrelated real footage
+# through a third or a half of the frame, or its centre, for 31-80 film frames, each time
+# holding one library frame for 18-31 of them (a panel seam found in real footage, the
+# centre of a dark product shot). No true passage there held one for more than 14, and a
+# true held still is a copy of the frame (0-2 bits). The whole frame keeps the rules above.
 MIN_FRAMES = 5  # usable frames a segment needs, so one accidental frame raises no flag
 MAX_GAP = 3  # usable frames without a match that a segment may bridge (a flash, a glitch)
 MIN_CONTRAST = 6.0  # grey-level standard deviation under which a frame is flat or dark
@@ -392,9 +400,16 @@ def segments_from_hits(
                     continue
                 name = _variant_name(h.source[a_:b_], variant)
                 picture = _picture_name(h.source[a_:b_])
-                moving = picture != "inset" and piece.order != HELD
-                long = matched >= long_frames and moving
-                if med > min(strict_median, median_threshold) and not long:
+                ceiling = _median_ceiling(
+                    h.source[a_:b_],
+                    picture,
+                    piece,
+                    matched,
+                    median_threshold=median_threshold,
+                    strict_median=strict_median,
+                    long_frames=long_frames,
+                )
+                if med > ceiling:
                     continue
                 shown = piece.item_frames
                 out.append(
@@ -417,6 +432,27 @@ def segments_from_hits(
                     )
                 )
     return out
+
+
+def _median_ceiling(
+    sources: NDArray[np.int64],
+    picture: str,
+    piece: Piece,
+    matched: int,
+    *,
+    median_threshold: float,
+    strict_median: float,
+    long_frames: int,
+) -> float:
+    """The highest median a piece of a run may have and still be a segment: the one place
+    the segment rules on medians are decided (see the constants above)."""
+    through_part = picture != "inset" and np.mean(sources == 0) <= 0.5  # a panel, the centre
+    if through_part and piece.held_frames >= STILL_HOLD:
+        return min(STILL_MEDIAN, median_threshold)
+    moving = picture != "inset" and piece.order != HELD
+    if matched >= long_frames and moving:
+        return median_threshold
+    return min(strict_median, median_threshold)
 
 
 # The segment kind of each extra picture a frame may have (FrameHashes.extra, in the order

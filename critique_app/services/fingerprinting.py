@@ -345,6 +345,8 @@ class MatchReport:
                 "median": matching.MEDIAN_THRESHOLD,
                 "strict_median": matching.STRICT_MEDIAN,
                 "long_frames": matching.LONG_FRAMES,
+                "still_hold": matching.STILL_HOLD,
+                "still_median": matching.STILL_MEDIAN,
                 "min_frames": matching.MIN_FRAMES,
                 "max_gap": matching.MAX_GAP,
                 "min_contrast": matching.MIN_CONTRAST,

@@ -214,6 +214,38 @@ def test_a_long_segment_at_median_8_needs_moving_library_frames_and_no_inset() -
     assert found(held, 4, "whole") == [(30, 89, "held")]
 
 
+def test_a_library_frame_held_through_a_panel_or_the_centre_must_be_a_near_copy() -> None:
+    """Issue 24: through a panel or the centre, one library frame held for 40 film frames at
+    4 bits is no segment (unrelated real footage came that close on near-still library
+    shots); at 2 bits it is, and so it is through the whole frame at 4, or moving at 4."""
+    from critique_app.media.film_hashes import EXTRA_PICTURES
+
+    rng = np.random.default_rng(37)
+    item = _random_hashes(rng, 100)
+    library = ReferenceLibrary([ReferenceItem(1, "clip", item)])
+    contrast = np.full(100, 30.0, np.float32)
+    panel = EXTRA_PICTURES.index("third-left")
+
+    def found(shown: np.ndarray, bits: int, through: str) -> list[tuple[int, int, str]]:
+        whole, centre = _random_hashes(rng, 100), _random_hashes(rng, 100)
+        extra = np.zeros((100, len(EXTRA_PICTURES)), np.uint64)
+        pictures = {"whole": whole, "centre": centre, "panel": extra[:, panel]}
+        pictures[through][30:70] = shown ^ np.uint64(2**bits - 1)
+        segs = find_segments(
+            whole, _random_hashes(rng, 100), contrast, library,
+            centre=centre, centre_mirror=_random_hashes(rng, 100), extra=extra,
+        )  # fmt: skip
+        return [(s.start, s.end, s.order) for s in segs]
+
+    held, moving = np.repeat(item[37], 40), item[10:50]
+    assert found(held, 4, "panel") == []
+    assert found(held, 4, "centre") == []
+    assert found(held, 2, "panel") == [(30, 69, "held")]
+    assert found(held, 2, "centre") == [(30, 69, "held")]
+    assert found(held, 4, "whole") == [(30, 69, "held")]
+    assert found(moving, 4, "panel") == [(30, 69, "forward")]
+
+
 def test_one_picture_shows_one_item_but_two_panels_show_two() -> None:
     """Issue 24: where a passage of one item is 0 bits off and another item comes within 8
     bits of the same frames, only the closer is a segment; two panels of a split screen
