@@ -20,6 +20,7 @@ import hashlib
 import json
 import pickle
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -151,14 +152,30 @@ def cached_prints(path: Path) -> FrameHashes:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--families", required=True)
+    parser.add_argument("--families", help="required but with --quick")
     parser.add_argument("--sources", type=int, default=8)
     parser.add_argument("--out", type=Path)
+    parser.add_argument(
+        "--quick", action="store_true", help="robustness.py's tiny set, one family, temporary"
+    )
     args = parser.parse_args()
+    if args.quick:
+        bench.FAMILIES = bench.FAMILIES[:1]
+        args.sources = bench.use_quick_set()
+        with tempfile.TemporaryDirectory(prefix="false-segments-quick-") as tmp:
+            bench.WORK = Path(tmp)
+            return diagnose(args)
+    if not args.families:
+        parser.error("--families is required (e.g. --families 9:16,4:5,split)")
     words = [w.strip() for w in args.families.split(",") if w.strip()]
     bench.FAMILIES = [f for f in bench.FAMILIES if any(w in f for w in words)]
     bench.WORK = bench.WORK.with_name(bench.WORK.name + "-" + "-".join(words).replace(":", "x"))
     bench.WORK.mkdir(parents=True, exist_ok=True)
+    return diagnose(args)
+
+
+def diagnose(args: argparse.Namespace) -> int:
+    """Every false segment of the films of `bench.FAMILIES` in `bench.WORK`, and recall."""
     sources = bench.make_sources(args.sources)
     films = [bench.make_film(k, sources) for k in range(len(bench.FAMILIES))]
     library = matching.ReferenceLibrary(bench.library_of(sources))

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -54,11 +55,30 @@ def picture_rows(h: FrameHashes) -> dict[str, np.ndarray]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("folder", type=Path)
-    parser.add_argument("--film", type=int, required=True)
-    parser.add_argument("--source", type=int, required=True)
+    parser.add_argument("folder", type=Path, nargs="?")
+    parser.add_argument("--film", type=int, default=0)
+    parser.add_argument("--source", type=int, help="required but with --quick")
     parser.add_argument("--every", type=int, default=12, help="print one frame in this many")
+    parser.add_argument("--out", type=Path, help="the per-picture figures as JSON")
+    parser.add_argument(
+        "--quick", action="store_true", help="robustness.py's tiny set: its first passage"
+    )
     args = parser.parse_args()
+    if args.quick:
+        robustness.use_quick_set()
+        with tempfile.TemporaryDirectory(prefix="passage-distances-quick-") as tmp:
+            robustness.WORK = args.folder = Path(tmp)
+            sources = robustness.make_sources(robustness.use_quick_set())
+            _path, passages = robustness.make_film(0, sources)
+            args.film, args.source = 0, passages[0].source
+            return diagnose(args)
+    if args.folder is None or args.source is None:
+        parser.error("a folder and --source are needed (see the description)")
+    return diagnose(args)
+
+
+def diagnose(args: argparse.Namespace) -> int:
+    """The per-frame distances of one passage, printed (and written with --out)."""
     passages = json.loads((args.folder / f"film-{args.film}.json").read_text())
     passage = next(p for p in passages if p["source"] == args.source)
     src = source_path(args.folder, args.source)
@@ -87,6 +107,8 @@ def main() -> int:
         cells = "  ".join(f"{best[n][i]:>15}" for n in names)
         print(f"{frames[i]:>5}  {shown[i]:>5}  {h.contrast[frames[i]]:>8.1f}  {cells}{flag}")
     print(f"usable: {int(usable.sum())} of {len(frames)} frames")
+    figures: dict[str, object] = {"film": args.film, "source": args.source,
+                                  "usable": int(usable.sum()), "frames": len(frames)}  # fmt: skip
     for n in names:
         d = best[n][usable]
         if len(d):
@@ -106,6 +128,11 @@ def main() -> int:
     print(f"segments found in the passage against this item alone: {len(segs)}")
     for s in segs:
         print(f"  {s}")
+    if args.out:
+        figures["medians"] = {n: float(np.median(best[n][usable])) for n in names if usable.any()}
+        figures["segments"] = len(segs)
+        args.out.write_text(json.dumps(figures, indent=1))
+        print(f"written {args.out}")
     return 0
 
 
