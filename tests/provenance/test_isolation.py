@@ -13,7 +13,19 @@ from critique_app.provenance.examine import Request
 from critique_app.provenance.isolation import IsolatedReader
 from critique_app.provenance.trust import NO_TRUST
 from critique_app.services.verify import verify_file
+from tests.missing import missing
 from tests.provenance.ca import make_still
+
+
+@pytest.fixture
+def endless(tmp_path: Path) -> Path:
+    """A file that never ends: a named pipe nobody writes to blocks whoever opens it (POSIX;
+    on a system without them the test is skipped with that reason, and fails in CI)."""
+    if not hasattr(os, "mkfifo"):
+        missing("named pipes (os.mkfifo) are POSIX: this system has none")
+    fifo = tmp_path / "endless.mp4"
+    os.mkfifo(fifo)
+    return fifo
 
 
 def test_nested_moov_is_unreadable_and_the_worker_survives(
@@ -42,11 +54,9 @@ def test_a_reader_that_takes_too_long_is_stopped(tmp_path: Path) -> None:
         reader.close()
 
 
-@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
-def test_a_file_that_never_ends_hangs_only_the_worker(tmp_path: Path) -> None:
+def test_a_file_that_never_ends_hangs_only_the_worker(endless: Path) -> None:
     """A named pipe nobody writes to blocks whoever opens it: here, only the child."""
-    fifo = tmp_path / "endless.mp4"
-    os.mkfifo(fifo)
+    fifo = endless
     reader = IsolatedReader(time_limit=1.0)
     ticks = []
     ticker = threading.Timer(0.2, lambda: ticks.append(1))  # the caller's thread stays free
@@ -136,14 +146,12 @@ def test_trust_lists_cross_the_pipe_once() -> None:
     assert sizes[1] * 20 < sizes[0]
 
 
-@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
 def test_the_files_behind_a_hanging_one_in_the_pipe_are_read_by_a_fresh_worker(
-    tmp_path: Path,
+    tmp_path: Path, endless: Path
 ) -> None:
     """Requests wait in the worker's pipe (issue 24); those behind a file that had the worker
     killed are sent again to the next one, and every answer goes with its own file."""
-    fifo = tmp_path / "endless.mp4"
-    os.mkfifo(fifo)
+    fifo = endless
     stills = [make_still(tmp_path / f"s{i}.png") for i in range(4)]
     order = [stills[0], fifo, *stills[1:]]
     # the limit counts a fresh worker's start-up too: a second was too short on a loaded machine
