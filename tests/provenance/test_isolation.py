@@ -89,7 +89,7 @@ def test_the_worker_runs_with_a_memory_limit(
     pid = isolated_reader.pid
     limits = Path(f"/proc/{pid}/limits")
     if not limits.exists():
-        pytest.skip("no /proc on this system")
+        missing("no /proc on this system: the worker's limits cannot be read")
     line = next(x for x in limits.read_text().splitlines() if x.startswith("Max address space"))
     assert str(isolated_reader.memory_limit) in line
 
