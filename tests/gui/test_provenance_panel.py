@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from PyQt6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PyQt6.QtGui import QDropEvent
+from PyQt6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from critique_app.gui.colours import BADGE_COLOURS
@@ -190,6 +191,32 @@ def test_soft_bindings_of_a_real_still_are_shown_never_judged(qtbot: QtBot, tmp_
     # A file that declares none: the section goes, and says nothing of an absence.
     panel.show_report(verify_file(make_still(tmp_path / "plain.jpg"), "none", isolated=False))
     assert panel.soft_bindings_label.isHidden() and panel.soft_bindings_label.text() == ""
+
+
+def test_a_tall_report_scrolls_in_a_laptops_right_column_never_overlaps(qtbot: QtBot) -> None:
+    """The cloudscape's report (soft bindings and all) in the right column of a 1280x800
+    window: every wrapped sentence gets the height its lines need (squeezed, Qt drew them over
+    the neighbouring sentence), and the column scrolls instead."""
+    still = Path(__file__).parents[1] / "provenance" / "fixtures" / "cloudscape-ACA-Cr.jpeg"
+    panel = ProvenancePanel(trust="interim")
+    qtbot.addWidget(panel)
+    panel.resize(350, 640)  # the dock's share of a 1280x800 screen, under its title and tabs
+    panel.show()
+    panel.show_report(verify_file(still, "interim", isolated=False))
+
+    def squeezed() -> list[str]:
+        return [
+            label.text()[:40]
+            for label in panel.findChildren(QLabel)
+            if label.isVisible()
+            and label.wordWrap()
+            and label.text()
+            and label.height() < label.heightForWidth(label.width())
+        ]
+
+    qtbot.waitUntil(lambda: squeezed() == [], timeout=5000)  # once the layout has settled
+    assert panel.column_scroll.verticalScrollBar().maximum() > 0  # taller than the column
+    assert panel.tabs.height() >= 180  # the actions and ingredients still readable
 
 
 def test_the_films_list_names_a_users_own_list_as_such() -> None:

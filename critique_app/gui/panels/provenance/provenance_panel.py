@@ -21,6 +21,7 @@ from PyQt6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -100,7 +101,18 @@ class ProvenancePanel(QWidget):
         self._verify_fn = verify_fn or _default_verify
         self._task: Any = None
         self.report: ProvenanceReport | None = None
-        layout = QVBoxLayout(self)
+        # The column scrolls down, never sideways: on a 1280x800 laptop a report with soft
+        # bindings is taller than the right column, and a squeezed wrapped label draws its
+        # lines over its neighbours' instead of growing.
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.column_scroll = QScrollArea()
+        self.column_scroll.setWidgetResizable(True)
+        self.column_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.column_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        outer.addWidget(self.column_scroll)
+        body = QWidget()
+        layout = QVBoxLayout(body)
         self.file_label = QLabel(
             _(
                 "Drop a film or a still here, or choose Provenance ▸ Check a file…, to check its "
@@ -172,9 +184,12 @@ class ProvenancePanel(QWidget):
         self.tabs.addTab(self.ingredients, _("Ingredients"))
         self.tabs.addTab(meta_box, _("Unsigned metadata"))
         self.tabs.addTab(self.raw, _("Raw manifest"))
+        # tall enough for a few actions or ingredients when the column scrolls
+        self.tabs.setMinimumHeight(180)
         layout.addWidget(self.tabs, 1)
         self._build_recovered_section(layout)
         self._build_changes_section(layout)
+        self.column_scroll.setWidget(body)
 
     # ---- verification on a worker thread -------------------------------------------------
     def verify(self, path: str | Path) -> None:
