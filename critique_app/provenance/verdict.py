@@ -297,8 +297,12 @@ def identity_sentence(identities: list[Identity]) -> str:
     parts = []
     for i in identities:
         who = i.name or (i.identifiers[0].get("uri") if i.identifiers else None) or _("unnamed")
-        parts.append(f"{who} ({identity_kind_words(i.type)}): "
-                     f"{identity_words(i.status)}")  # fmt: skip
+        # a whole translatable piece: French puts a space before the colon
+        parts.append(
+            _("{who} ({kind}): {status}").format(
+                who=who, kind=identity_kind_words(i.type), status=identity_words(i.status)
+            )
+        )
     n = len(identities)
     said = ngettext(
         "{count} identity apart from the signer: {identities}.",
