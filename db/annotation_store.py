@@ -52,6 +52,7 @@ def fts_query(text: str) -> str | None:
     terms[-1] += "*"
     return " AND ".join(terms)
 
+
 # Each id asked of the full-text index reads the word's whole list of rows again: past this
 # many ids (all of an import's, say), reading the matches once is cheaper (4,000 ids of a
 # word in every note: 3 s one by one).
