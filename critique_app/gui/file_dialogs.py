@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PyQt6.QtCore import QStandardPaths
+from PyQt6.QtCore import QCoreApplication, QStandardPaths
 from PyQt6.QtWidgets import QComboBox, QDialog, QFileDialog, QGridLayout, QLabel, QWidget
 
 from critique_app.gui.settings import Settings
@@ -92,6 +92,20 @@ def _add_choice(dialog: QFileDialog, choice: Choice) -> QComboBox | None:
     return combo
 
 
+def _speak_our_language(dialog: QFileDialog) -> None:
+    """Qt's French catalogue (qtbase_fr.qm shipped with PyQt6) knows "Look in:" and "Files of
+    type:", while Qt 6's dialog asks for "&Look in:" and "Files of &type:": a French window
+    showed those two in English. Qt's own words for its own dialog, from its catalogue (a
+    language it has no words for keeps the labels with their Alt letter)."""
+    for label, words in (
+        (QFileDialog.DialogLabel.LookIn, "Look in:"),
+        (QFileDialog.DialogLabel.FileType, "Files of type:"),
+    ):
+        said = QCoreApplication.translate("QFileDialog", words)
+        if said != words and dialog.labelText(label).replace("&", "") == words:
+            dialog.setLabelText(label, said)
+
+
 def ask_user(
     parent: QWidget | None,
     purpose: str,
@@ -111,6 +125,7 @@ def ask_user(
     dialog = QFileDialog(parent, title, str(start_folder(settings, purpose)), filters)
     dialog.setObjectName(f"FileDialog:{purpose}")
     dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+    _speak_our_language(dialog)
     choices = [] if choice is None else [choice] if isinstance(choice, Choice) else list(choice)
     combos = [(c, _add_choice(dialog, c)) for c in choices]
     dialog.setFileMode(mode)

@@ -313,6 +313,7 @@ class MainWindow(QMainWindow):
         t.mode_cycled.connect(self.cycle_timecode_mode)
         t.message.connect(self.show_message)
         self.session.message.connect(self.show_message)
+        self.session.lasting_message.connect(self.keep_message)
         self.session.project_switched.connect(self._project_switched)
         self.session.title_changed.connect(
             lambda title: self.setWindowTitle(
@@ -428,6 +429,11 @@ class MainWindow(QMainWindow):
 
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)  # type: ignore[union-attr]
+
+    def keep_message(self, text: str) -> None:
+        """Say `text` until the next message: 73,528 imported cues and what was skipped, gone
+        after 8 s behind the audio warning, were lost to a user who had looked away."""
+        self.statusBar().showMessage(text)  # type: ignore[union-attr]
 
     def cycle_timecode_mode(self) -> None:
         mode = TIMECODE_MODES[(TIMECODE_MODES.index(self.transport.mode) + 1) % len(TIMECODE_MODES)]

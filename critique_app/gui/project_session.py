@@ -89,6 +89,8 @@ class ProjectSession(QObject):
     """
 
     message = pyqtSignal(str)
+    # a sentence the user must be able to read after looking away: an import's summary
+    lasting_message = pyqtSignal(str)
     title_changed = pyqtSignal(str)
     open_failed = pyqtSignal(str)  # a sentence: nothing was switched
     project_switched = pyqtSignal(object)  # Path of the project now open
@@ -241,7 +243,7 @@ class ProjectSession(QObject):
                 sentence = _("{summary}; Ctrl+Z takes them back.").format(
                     summary=sentence.rstrip(".")
                 )
-            self.message.emit(sentence)
+            self.lasting_message.emit(sentence)
 
         return self.runner.run(
             _("Importing annotations"),

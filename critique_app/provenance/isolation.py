@@ -126,7 +126,11 @@ class IsolatedReader:
         self.time_limit = time_limit
         self.memory_limit = memory_limit
         self.command = command or worker_command(memory_limit)
-        self._lock = threading.Lock()
+        # Callers take turns in the order they came (see `_take_turn`); a batch gives its
+        # turn to a waiting caller between two files.
+        self._turns = threading.Condition()
+        self._busy = False
+        self._waiting: deque[object] = deque()
         self._proc: subprocess.Popen[bytes] | None = None
         self._answers: queue.Queue[Any] = queue.Queue()
         self._held = HeldLists()
@@ -181,7 +185,8 @@ class IsolatedReader:
         if not graceful:
             self._stop()
             return
-        with self._lock:
+        self._take_turn(NO_PROGRESS)
+        try:
             if self._proc is not None and self._proc.poll() is None and self._proc.stdin:
                 try:
                     write_message(self._proc.stdin, None)
@@ -189,6 +194,30 @@ class IsolatedReader:
                 except (OSError, subprocess.TimeoutExpired):
                     pass
             self._stop()
+        finally:
+            self._give_turn()
+
+    def _take_turn(self, progress: Progress) -> None:
+        """Wait for the child, first come first served, looking at Cancel twenty times a
+        second: a caller cancelled while a batch runs must not wait for the batch's end."""
+        ticket = object()
+        with self._turns:
+            self._waiting.append(ticket)
+            try:
+                while self._busy or self._waiting[0] is not ticket:
+                    self._turns.wait(0.05)
+                    progress.check()
+            except BaseException:
+                self._waiting.remove(ticket)
+                self._turns.notify_all()
+                raise
+            self._waiting.popleft()
+            self._busy = True
+
+    def _give_turn(self) -> None:
+        with self._turns:
+            self._busy = False
+            self._turns.notify_all()
 
     def interrupt(self) -> None:
         """Stop the file being read now (a Cancel, a window closing): the child is killed, the
@@ -222,39 +251,49 @@ class IsolatedReader:
         third of a `verify` run's wall time on a busy machine). Each file has `examine`'s
         limits, counted from when the file before it was answered (so never shorter), and its
         crash, hang and Cancel handling; the files behind one that killed the child go to a
-        fresh one. Serves no one else until exhausted or closed."""
+        fresh one. A caller that comes meanwhile is served between two files (once the pipe
+        is empty), not after the whole batch."""
         todo = deque(reqs)
         sent: deque[Request] = deque()
         progress.check()
-        with self._lock:
-            try:
-                while todo or sent:
-                    progress.check()  # cancelled while another file was being read
-                    if not sent and (self._proc is None or self._proc.poll() is not None):
-                        if self._proc is not None:
-                            self.restarts += 1
-                        self._stop()
-                        self._start()
-                    proc = self._proc
-                    assert proc is not None and proc.stdin is not None
-                    while todo and len(sent) < max(1, ahead):
-                        req = todo.popleft()
-                        sent.append(req)
-                        try:
-                            write_message(proc.stdin, req, self._held)
-                        except OSError:
-                            break  # the child is gone: its answer is the end of the pipe
-                        self._held.note(req)
-                    req = sent.popleft()
-                    limit = time_limit if time_limit is not None else self._limit_for(req.path)
-                    exam, lost = self._receive(req, proc, limit, progress)
-                    if lost:
-                        todo.extendleft(reversed(sent))  # a fresh child reads them
-                        sent.clear()
-                    yield exam
-            finally:
-                if sent:  # left with answers on the way: they must not reach the next caller
+        self._take_turn(progress)
+        mine = True
+        try:
+            while todo or sent:
+                progress.check()  # cancelled while another file was being read
+                if not sent and self._waiting:  # another caller's file goes before our next
+                    mine = False
+                    self._give_turn()
+                    self._take_turn(progress)
+                    mine = True
+                if not sent and (self._proc is None or self._proc.poll() is not None):
+                    if self._proc is not None:
+                        self.restarts += 1
                     self._stop()
+                    self._start()
+                proc = self._proc
+                assert proc is not None and proc.stdin is not None
+                # none sent ahead while someone waits: the pipe empties for their turn
+                while todo and len(sent) < (1 if self._waiting else max(1, ahead)):
+                    req = todo.popleft()
+                    sent.append(req)
+                    try:
+                        write_message(proc.stdin, req, self._held)
+                    except OSError:
+                        break  # the child is gone: its answer is the end of the pipe
+                    self._held.note(req)
+                req = sent.popleft()
+                limit = time_limit if time_limit is not None else self._limit_for(req.path)
+                exam, lost = self._receive(req, proc, limit, progress)
+                if lost:
+                    todo.extendleft(reversed(sent))  # a fresh child reads them
+                    sent.clear()
+                yield exam
+        finally:
+            if sent:  # left with answers on the way: they must not reach the next caller
+                self._stop()
+            if mine:
+                self._give_turn()
 
     def _receive(
         self, req: Request, proc: subprocess.Popen[bytes], limit: float, progress: Progress

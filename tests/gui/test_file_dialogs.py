@@ -107,3 +107,33 @@ def test_an_export_offers_open_and_show_in_folder(
     offer.open_button.click()
     offer.folder_button.click()
     assert [u.toLocalFile() for u in opened] == [str(handout), str(tmp_path)]
+
+
+def test_a_french_windows_file_dialog_is_french(open_window: Any, qapp: Any) -> None:
+    from PyQt6.QtWidgets import QLabel
+
+    from critique_app import i18n
+    from critique_app.gui.translation import apply_language
+
+    i18n.use("fr", explicit=True)
+    apply_language(qapp, "system")
+    try:
+        window = open_window(None).window
+        labels: dict[str, str] = {}
+
+        def read_labels() -> None:
+            dialog = QApplication.activeModalWidget()
+            if not isinstance(dialog, QFileDialog):
+                QTimer.singleShot(10, read_labels)
+                return
+            labels.update({w.objectName(): w.text() for w in dialog.findChildren(QLabel)})
+            dialog.reject()
+
+        QTimer.singleShot(0, read_labels)
+        window.ask_import()
+        assert labels["lookInLabel"] == "Voir dans\u00a0:"
+        assert labels["fileTypeLabel"] == "Fichiers de type\u00a0:"
+        assert labels["fileNameLabel"] == "&Nom de fichier\u00a0:"
+    finally:
+        i18n.use(i18n.SOURCE)
+        apply_language(qapp, "en")

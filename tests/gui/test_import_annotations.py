@@ -133,3 +133,26 @@ def test_a_long_import_says_its_size_shows_progress_and_can_be_cancelled(
     assert session.project.project.repo.annotations() == []
     assert len(started) == (2 if apart else 0)  # each import read apart, when asked
     assert multiprocessing.active_children() == []
+
+
+def test_an_imports_summary_stays_until_the_next_message(
+    open_window: Any, clip: Path, tmp_path: Path
+) -> None:
+    from PyQt6.QtCore import QTimer
+
+    film = tmp_path / "film.mp4"
+    shutil.copy(clip, film)
+    mine = tmp_path / "mine.critique"
+    with open_project(mine) as project:
+        add_film(project, film, title="Seminar copy")
+    eaf = _exported_by_a_classmate(film, tmp_path / "lea", "eaf")
+    h = open_window(mine)
+    session, status = h.window.session, h.window.statusBar()
+    session.import_annotations(eaf).wait(10)
+    session.import_annotations(eaf).wait(10)  # skips both: the sentence names why
+    h.qtbot.waitUntil(lambda: "2 already in the project" in status.currentMessage())
+    # no timer will take it away (a status bar's message lasts while its timer runs)
+    own = status.findChildren(QTimer, options=Qt.FindChildOption.FindDirectChildrenOnly)
+    assert not any(t.isActive() for t in own)
+    h.window.show_message("next")  # what the user does next replaces it
+    assert status.currentMessage() == "next"

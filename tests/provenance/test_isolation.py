@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from critique_app.errors import Cancelled
+from critique_app.progress import Progress
 from critique_app.provenance.examine import Request
 from critique_app.provenance.isolation import IsolatedReader
 from critique_app.provenance.trust import NO_TRUST
@@ -175,5 +177,61 @@ def test_a_batch_left_half_way_gives_its_answers_to_no_one_else(tmp_path: Path) 
         batch.close()  # the two behind it were on their way
         other = make_still(tmp_path / "other.png")
         assert reader.examine(Request(str(other), [NO_TRUST])).path == str(other)
+    finally:
+        reader.close()
+
+
+def test_a_caller_waits_one_file_of_a_batch_not_the_batch(tmp_path: Path) -> None:
+    """A batch gives the child to a caller that came meanwhile between two of its files."""
+    stills = [make_still(tmp_path / f"s{i}.png") for i in range(12)]
+    other = make_still(tmp_path / "other.png")
+    order: list[str] = []
+    reader = IsolatedReader()
+    try:
+        batch = reader.examine_many([Request(str(p), [NO_TRUST]) for p in stills])
+        order.append(next(batch).path)
+
+        def one_file() -> None:
+            order.append(reader.examine(Request(str(other), [NO_TRUST])).path)
+
+        caller = threading.Thread(target=one_file)
+        caller.start()
+        while not reader._waiting and caller.is_alive():  # it waits for its turn
+            caller.join(0.01)
+        order.extend(e.path for e in batch)
+        caller.join()
+    finally:
+        reader.close()
+    # served once the files already in the pipe were answered, far before the batch's end
+    assert order.index(str(other)) < len(stills) // 2
+    assert [p for p in order if p != str(other)] == [str(p) for p in stills]
+
+
+def test_a_cancel_while_waiting_behind_a_batch_stops_at_once(tmp_path: Path) -> None:
+    stills = [make_still(tmp_path / f"s{i}.png") for i in range(3)]
+    reader = IsolatedReader()
+    outcome: list[BaseException] = []
+    try:
+        batch = reader.examine_many([Request(str(p), [NO_TRUST]) for p in stills])
+        next(batch)  # the batch holds the child, its caller busy with the first answer
+        progress = Progress()
+
+        def wait_then_cancelled() -> None:
+            try:
+                reader.examine(Request(str(stills[0]), [NO_TRUST]), progress=progress)
+            except Cancelled as err:
+                outcome.append(err)
+
+        caller = threading.Thread(target=wait_then_cancelled)
+        caller.start()
+        while not reader._waiting and caller.is_alive():  # it waits for its turn
+            caller.join(0.01)
+        progress.cancel()
+        caller.join(60)  # a safety: before, it waited for the batch (here, for ever)
+        stuck = caller.is_alive()
+        batch.close()
+        caller.join()
+        assert not stuck and len(outcome) == 1
+        assert reader.examine(Request(str(stills[1]), [NO_TRUST])).path == str(stills[1])
     finally:
         reader.close()
