@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from contextlib import closing
+from contextlib import ExitStack, closing
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -23,6 +23,7 @@ from critique_app.provenance import verdict as verdicts
 from critique_app.provenance.examine import Examination, Request
 from critique_app.provenance.formats import detect_format, is_media_file
 from critique_app.provenance.isolation import IsolatedReader, examine_in_process, shared_reader
+from critique_app.provenance.reader_pool import ReaderPool, workers_for
 from critique_app.provenance.report import ProvenanceReport, Verdict
 from critique_app.provenance.trust import (
     TrustList,
@@ -263,12 +264,13 @@ def verify_paths(
     paths: Iterable[str | Path],
     trust: str = "all",
     progress: Progress = NO_PROGRESS,
-    reader: IsolatedReader | None = None,
+    reader: IsolatedReader | ReaderPool | None = None,
     manifest: str | Path | None = None,
     cawg_trust: str | None = None,
 ) -> list[ProvenanceReport]:
     """Reports for every file (folders expanded), in order, with progress and cancel.
-    `manifest`: a sidecar `.c2pa` for the one asset given."""
+    `manifest`: a sidecar `.c2pa` for the one asset given. Without a `reader`, a batch gets a
+    worker a core (reader_pool), all stopped when it ends; a single file, the app's one."""
     setup = TrustSetUp.of(trust, cawg_trust)  # a bad setting fails before any work
     jobs = collect(paths)
     if manifest is not None:
@@ -284,7 +286,13 @@ def verify_paths(
         if job.sidecar is not None:
             reqs.append(_request(job.path, setup, job.fragments, pictures=False))
     reports = []
-    with closing((reader or shared_reader()).examine_many(reqs, progress)) as exams:
+    with ExitStack() as stack:
+        if reader is None:
+            workers = workers_for(len(reqs))
+            reader = shared_reader() if workers == 1 else ReaderPool(workers)
+            if isinstance(reader, ReaderPool):
+                stack.callback(reader.close)
+        exams = stack.enter_context(closing(reader.examine_many(reqs, progress)))
         for done, job in enumerate(jobs):
             progress.update(done, len(jobs), job.path.name)
             report = _report(next(exams), setup, True, job.sidecar)

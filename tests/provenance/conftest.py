@@ -1,4 +1,5 @@
-"""Fixtures for the provenance tests: a test CA and one warm isolated reader per session."""
+"""Fixtures for the provenance tests: a test CA, one warm isolated reader and one pool of two
+per session."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 
 from critique_app.provenance.c2pa_signer import SigningIdentity
 from critique_app.provenance.isolation import IsolatedReader
+from critique_app.provenance.reader_pool import ReaderPool
 from tests.provenance.ca import signing_identity
 
 
@@ -21,6 +23,14 @@ def isolated_reader() -> Iterator[IsolatedReader]:
     reader = IsolatedReader()
     yield reader
     reader.close()
+
+
+@pytest.fixture(scope="session")
+def reader_pool() -> Iterator[ReaderPool]:
+    """Two workers sharing a batch, as `verify` runs on a machine with two cores or more."""
+    pool = ReaderPool(2)
+    yield pool
+    pool.close()
 
 
 @pytest.fixture(scope="session")

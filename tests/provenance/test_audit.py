@@ -14,6 +14,7 @@ from critique_app.cli import main
 from critique_app.domain.provenance_words import trust_list_words
 from critique_app.provenance.c2pa_signer import SigningIdentity, sign_file
 from critique_app.provenance.isolation import IsolatedReader
+from critique_app.provenance.reader_pool import ReaderPool
 from critique_app.provenance.soft_bindings import algorithm_list
 from critique_app.services.verify import verify_file, verify_paths
 from tests.provenance.ca import make_still
@@ -248,14 +249,14 @@ def stray_sidecar(identity: SigningIdentity, tmp_path_factory: pytest.TempPathFa
 
 def test_a_scan_checks_the_embedded_manifest_and_the_stray_sidecar(
     provenance_corpus: Path, stray_sidecar: Path, tmp_path: Path, own_data: Path,
-    isolated_reader: IsolatedReader, capsys: pytest.CaptureFixture[str],
+    reader_pool: ReaderPool, capsys: pytest.CaptureFixture[str],
 ) -> None:  # fmt: skip
     folder = tmp_path / "submission"
     folder.mkdir()
     shutil.copyfile(provenance_corpus / "example-assets" / "Firefly_tabby_cat.jpg",
                     folder / "cat.jpg")  # fmt: skip
     shutil.copyfile(stray_sidecar, folder / "cat.c2pa")
-    (report,) = verify_paths([folder], "interim", reader=isolated_reader)
+    (report,) = verify_paths([folder], "interim", reader=reader_pool)  # read side by side
     j = report.to_json()
     assert (j["verdict_about"], j["c2pa"]["reason"], j["sidecar"]) == ("embedded", "ok", None)
     other = j["other_manifest"]

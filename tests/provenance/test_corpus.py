@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from critique_app.provenance.isolation import IsolatedReader
+from critique_app.provenance.reader_pool import ReaderPool
 from critique_app.services.verify import verify_file, verify_paths
 
 pytestmark = pytest.mark.corpus
@@ -185,6 +186,20 @@ def test_a_batch_gets_the_thumbnails_sizes_and_the_window_their_pictures(
     ours, theirs = shown.to_json(), batch.to_json()
     ours.pop("checked_at"), theirs.pop("checked_at")
     assert ours == theirs
+
+
+def test_two_workers_write_the_corpus_reports_one_worker_writes(
+    provenance_corpus: Path, isolated_reader: IsolatedReader, reader_pool: ReaderPool
+) -> None:
+    """`verify` reads a batch with a worker a core (issue 24): the same reports, in order."""
+    folders = [p for p in sorted(provenance_corpus.iterdir()) if p.is_dir() and p.name != "trust"]
+    reports = []
+    for reader in (isolated_reader, reader_pool):
+        reports.append([r.to_json() for r in verify_paths(folders, "all", reader=reader)])
+        for j in reports[-1]:
+            j.pop("checked_at")
+    assert len(reports[0]) == len(AI_SIGNAL) - 1  # a fragment goes with its init segment
+    assert reports[1] == reports[0]
 
 
 def test_fragmented_mp4_with_its_fragment(

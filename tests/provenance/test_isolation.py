@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import threading
 from pathlib import Path
 
+import psutil
 import pytest
 
 from critique_app.errors import Cancelled
 from critique_app.progress import Progress
 from critique_app.provenance.examine import Request
 from critique_app.provenance.isolation import IsolatedReader
+from critique_app.provenance.reader_pool import ReaderPool
 from critique_app.provenance.trust import NO_TRUST
 from critique_app.services.verify import verify_file
 from tests.missing import missing
@@ -148,8 +151,16 @@ def test_trust_lists_cross_the_pipe_once() -> None:
     assert sizes[1] * 20 < sizes[0]
 
 
+def readers(workers: int, time_limit: float = 20.0) -> IsolatedReader | ReaderPool:
+    """One warm worker, or a pool of them reading a batch side by side."""
+    if workers == 1:
+        return IsolatedReader(time_limit=time_limit)
+    return ReaderPool(workers, time_limit=time_limit)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
 def test_the_files_behind_a_hanging_one_in_the_pipe_are_read_by_a_fresh_worker(
-    tmp_path: Path, endless: Path
+    tmp_path: Path, endless: Path, workers: int
 ) -> None:
     """Requests wait in the worker's pipe (issue 24); those behind a file that had the worker
     killed are sent again to the next one, and every answer goes with its own file."""
@@ -157,7 +168,7 @@ def test_the_files_behind_a_hanging_one_in_the_pipe_are_read_by_a_fresh_worker(
     stills = [make_still(tmp_path / f"s{i}.png") for i in range(4)]
     order = [stills[0], fifo, *stills[1:]]
     # the limit counts a fresh worker's start-up too: a second was too short on a loaded machine
-    reader = IsolatedReader(time_limit=5.0)
+    reader = readers(workers, time_limit=5.0)
     try:
         exams = list(reader.examine_many([Request(str(p), [NO_TRUST]) for p in order]))
     finally:
@@ -168,15 +179,19 @@ def test_the_files_behind_a_hanging_one_in_the_pipe_are_read_by_a_fresh_worker(
     assert exams[0].finding.error_kind == "no_manifest" and reader.restarts == 1
 
 
-def test_a_batch_left_half_way_gives_its_answers_to_no_one_else(tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_batch_left_half_way_gives_its_answers_to_no_one_else(
+    tmp_path: Path, workers: int
+) -> None:
     stills = [make_still(tmp_path / f"s{i}.png") for i in range(3)]
-    reader = IsolatedReader()
+    reader = readers(workers)
     try:
         batch = reader.examine_many([Request(str(p), [NO_TRUST]) for p in stills])
         assert next(batch).path == str(stills[0])
         batch.close()  # the two behind it were on their way
         other = make_still(tmp_path / "other.png")
-        assert reader.examine(Request(str(other), [NO_TRUST])).path == str(other)
+        (again,) = reader.examine_many([Request(str(other), [NO_TRUST])])
+        assert again.path == str(other)
     finally:
         reader.close()
 
@@ -235,3 +250,61 @@ def test_a_cancel_while_waiting_behind_a_batch_stops_at_once(tmp_path: Path) -> 
         assert reader.examine(Request(str(stills[1]), [NO_TRUST])).path == str(stills[1])
     finally:
         reader.close()
+
+
+def children_of_this_process() -> list[int]:
+    return [p.pid for p in psutil.Process().children(recursive=True)]
+
+
+def test_a_worker_killed_mid_batch_leaves_no_child_and_every_file_its_report(
+    tmp_path: Path,
+) -> None:
+    """Two workers share a batch; one is killed while it holds files. Its file in hand is a
+    crash, the files behind it go to a fresh worker, every answer comes in the caller's order,
+    and once the pool is closed none of its processes is left."""
+    before = set(children_of_this_process())
+    stills = [make_still(tmp_path / f"s{i}.png") for i in range(24)]
+    pool = ReaderPool(2)
+    seen: set[int] = set()
+    try:
+        batch = pool.examine_many([Request(str(p), [NO_TRUST]) for p in stills])
+        exams = [next(batch)]
+        while len(pool.pids) < 2:  # both started: the other may still be starting
+            exams.append(next(batch))
+        seen |= set(pool.pids)
+        busy = next((r for r in pool.readers if r._lock.locked()), pool.readers[0])
+        assert busy.pid is not None
+        os.kill(busy.pid, signal.SIGKILL)
+        exams += list(batch)
+        seen |= set(pool.pids)
+    finally:
+        pool.close()
+    assert [e.path for e in exams] == [str(p) for p in stills]
+    kinds = [e.finding.error_kind for e in exams]
+    crashed = [e for e in exams if "crashed" in (e.finding.error or "")]
+    assert pool.restarts == 1  # its files went to a fresh worker, in hand or not yet sent
+    assert len(crashed) <= 1 and kinds.count("no_manifest") == len(stills) - len(crashed)
+    assert not (set(children_of_this_process()) - before)
+    assert not [pid for pid in seen if psutil.pid_exists(pid)]
+
+
+def test_a_cancel_stops_every_worker_of_a_batch(tmp_path: Path, endless: Path) -> None:
+    """A Cancel while two workers read (one held by a file that never ends) raises Cancelled
+    at once, stops both workers and joins their threads."""
+    threads = set(threading.enumerate())
+    stills = [make_still(tmp_path / f"s{i}.png") for i in range(8)]
+    progress = Progress()
+    pool = ReaderPool(2, time_limit=600.0)
+    try:
+        batch = pool.examine_many([Request(str(p), [NO_TRUST]) for p in [endless, *stills]],
+                                  progress)  # fmt: skip
+        canceller = threading.Timer(0.5, progress.cancel)
+        canceller.start()
+        with pytest.raises(Cancelled):
+            list(batch)
+        canceller.join()
+        assert pool.pids == []
+    finally:
+        pool.close()
+    left = [t for t in set(threading.enumerate()) - threads if t.name == "critique-reader-feed"]
+    assert left == []

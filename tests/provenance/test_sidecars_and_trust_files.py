@@ -11,6 +11,7 @@ from critique_app.cli import main
 from critique_app.paths import resource
 from critique_app.provenance.c2pa_signer import SigningIdentity, sign_file
 from critique_app.provenance.isolation import IsolatedReader
+from critique_app.provenance.reader_pool import ReaderPool
 from critique_app.services.verify import verify_file, verify_paths
 from db.provenance_store import diff
 from tests.provenance.ca import make_still
@@ -49,7 +50,7 @@ def test_tampered_asset_with_its_sidecar(
 
 
 def test_folder_scan_pairs_sidecars_and_names_a_lone_one(
-    with_sidecar: Path, ca_pem: str, tmp_path: Path, isolated_reader: IsolatedReader,
+    with_sidecar: Path, ca_pem: str, tmp_path: Path, reader_pool: ReaderPool,
     capsys: pytest.CaptureFixture[str],
 ) -> None:  # fmt: skip
     folder = tmp_path / "submission"
@@ -57,7 +58,7 @@ def test_folder_scan_pairs_sidecars_and_names_a_lone_one(
     for f in (with_sidecar, with_sidecar.with_suffix(".c2pa")):
         (folder / f.name).write_bytes(f.read_bytes())
     (folder / "orphan.c2pa").write_bytes(with_sidecar.with_suffix(".c2pa").read_bytes())
-    reports = verify_paths([folder], ca_pem, reader=isolated_reader)
+    reports = verify_paths([folder], ca_pem, reader=reader_pool)
     by_name = {Path(r.path).name: r for r in reports}
     assert set(by_name) == {"photo.jpg", "orphan.c2pa"}  # photo.c2pa went with its asset
     assert by_name["photo.jpg"].verdict.reason == "ok"
