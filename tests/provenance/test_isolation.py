@@ -272,7 +272,7 @@ def test_a_worker_killed_mid_batch_leaves_no_child_and_every_file_its_report(
         while len(pool.pids) < 2:  # both started: the other may still be starting
             exams.append(next(batch))
         seen |= set(pool.pids)
-        busy = next((r for r in pool.readers if r._lock.locked()), pool.readers[0])
+        busy = next((r for r in pool.readers if r._busy), pool.readers[0])
         assert busy.pid is not None
         os.kill(busy.pid, signal.SIGKILL)
         exams += list(batch)
