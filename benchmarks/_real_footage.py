@@ -168,7 +168,7 @@ def nearest_library(
                     per_frame = np.minimum.reduceat(whole[:, order], bounds, axis=1)
                     two = per_frame[:, group]
                     two = np.where((c != 0)[:, None], two.astype(np.int64), -1)
-                    first = matching.decided_distances(first, two)
+                    first = matching.decided_distances(first, two, matching.alone_within(source))
                 at = first.argmin(axis=1)
                 best[lo : lo + 64] = first[np.arange(len(at)), at]
                 entry[lo : lo + 64] = at

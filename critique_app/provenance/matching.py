@@ -578,12 +578,11 @@ def find_segments(
 # centre came that close, while the second picture of a re-framed, off-centre-cropped or
 # overlaid copy often has no counterpart among the library's variants (the centre of a 9:16
 # slice, of a crop of 12 % off-centre; a centre cleaned of an overlay against a whole frame
-# with it). Insets and panels are confirmed the same way by their middle
-# (regions.middle_slice, the library's 9:16 centre slice): through them alone unrelated real
-# footage came within 10 bits (issue 24, session 11). Within MEDIAN_THRESHOLD they stand
-# alone too: the middle of a picture scaled into a third of a split screen is 7 pixels of
-# the 64 hashed, and asking it to agree lost a true passage (tests/fingerprint/
-# test_reframes.py). A filmed screen or a wide panel, which has no middle, stands alone.
+# with it). Insets and panels are confirmed by their middle (regions.middle_slice, the
+# library's 9:16 centre slice) at every distance: through them alone unrelated real footage
+# came within 10 bits, and segments through them within 4-6 (issue 24, session 12), while a
+# true panel's or inset's middle is its library frame's 9:16 centre slice. A filmed screen,
+# a wide panel or one too small to have a middle stands alone as before.
 CONFIRMED_BY = {0: 2, 2: 0}
 
 
@@ -629,11 +628,22 @@ def confirming_distances(
     return out
 
 
-def decided_distances(first: NDArray[np.int64], second: NDArray[np.int64]) -> NDArray[np.int64]:
+def alone_within(source: int) -> int:
+    """The distance within which a hit through picture `source` needs no confirming picture:
+    the whole frame and its centre within MEDIAN_THRESHOLD; an inset or a panel never (their
+    second picture must agree, where they have one)."""
+    return MEDIAN_THRESHOLD if source in CONFIRMED_BY else -1
+
+
+def decided_distances(
+    first: NDArray[np.int64],
+    second: NDArray[np.int64],
+    alone: int | NDArray[np.int64] = MEDIAN_THRESHOLD,
+) -> NDArray[np.int64]:
     """The distance a frame hit is accepted or refused by: both pictures must be close,
-    unless the first is close enough alone."""
-    alone = (second < 0) | (first <= MEDIAN_THRESHOLD)
-    return np.where(alone, first, np.maximum(first, second))
+    unless the first is close enough alone (within `alone`: alone_within its picture)."""
+    stands = (second < 0) | (first <= alone)
+    return np.where(stands, first, np.maximum(first, second))
 
 
 def decided_hits(
@@ -643,7 +653,9 @@ def decided_hits(
     is kept, beyond the frame threshold: it does not count as a matched frame and weighs on
     its segment's median, but it does not cut a passage in two either (a burned-in subtitle
     or a logo can spoil a copy's centre for a few frames)."""
-    decided = decided_distances(hits.distance, confirming_distances(hits, confirm, library))
+    second = confirming_distances(hits, confirm, library)
+    alone = np.vectorize(alone_within, otypes=[np.int64])(hits.source)
+    decided = decided_distances(hits.distance, second, alone)
     return FrameHits(hits.frame, hits.item, hits.item_frame, decided, hits.source)
 
 
