@@ -118,11 +118,11 @@ PICTURES = (
     "inset mirrored",
     "centre",
     "centre mirrored",
-    *(f"panel {name}" for name in matching.EXTRA_PICTURES),
+    *(f"panel {name}" for name in matching.EXTRA_PICTURES[: matching.PANELS]),
 )
 # PICTURES in the order of the matcher's picture sources (0 whole, 1 inset, 2 centre, 3..
-# the panels), per family (plain, mirrored): what matching.CONFIRMED_BY numbers are mapped
-# back to. Panels are searched as shown only.
+# the panels), per family (plain, mirrored): what matching.confirming_pictures' numbers are
+# mapped back to. Panels are searched as shown only.
 SOURCES = ((0, 2, 4, *range(6, len(PICTURES))), (1, 3, 5))
 WHOLE_AND_CENTRE = [k for k, p in enumerate(PICTURES) if p.split()[0] in ("whole", "centre")]
 
@@ -137,10 +137,8 @@ def nearest_library(
     has no such picture (no inset found)."""
     rows = [prints.phash, prints.phash_mirror, prints.inset, prints.inset_mirror]
     rows += [prints.centre, prints.centre_mirror]
-    extra = prints.extra if prints.extra is not None else np.zeros((len(prints.phash), 0))
-    rows += [
-        extra[:, k] if k < extra.shape[1] else None for k in range(len(matching.EXTRA_PICTURES))
-    ]
+    extra = matching.extra_columns(prints.extra, len(prints.phash))
+    rows += list(extra[:, : matching.PANELS].T)
     rows = [
         np.asarray(r if r is not None else np.zeros(len(prints.phash)), np.uint64) for r in rows
     ]
@@ -153,11 +151,11 @@ def nearest_library(
     bounds = np.flatnonzero(np.r_[True, np.diff(key[order]) != 0])
     group = np.unique(key, return_inverse=True)[1]  # each hash's column in `per_frame`
     out = {}
-    for family in SOURCES:
+    for mirrored, family in enumerate(SOURCES):
+        seconds = matching.confirming_pictures([rows[k] for k in family], extra, mirrored)
         for source, k in enumerate(family):
             row = rows[k]
-            second = matching.CONFIRMED_BY.get(source)
-            confirm = rows[family[second]] if second is not None else None
+            confirm = seconds.get(source)
             best = np.full(len(row), 64, np.int64)
             alone = np.full(len(row), 64, np.int64)
             entry = np.zeros(len(row), np.int64)
@@ -170,7 +168,7 @@ def nearest_library(
                     per_frame = np.minimum.reduceat(whole[:, order], bounds, axis=1)
                     two = per_frame[:, group]
                     two = np.where((c != 0)[:, None], two.astype(np.int64), -1)
-                    first = matching.decided_distances(first, two)
+                    first = matching.decided_distances(first, two, matching.alone_within(source))
                 at = first.argmin(axis=1)
                 best[lo : lo + 64] = first[np.arange(len(at)), at]
                 entry[lo : lo + 64] = at

@@ -28,9 +28,13 @@ from sqlite_utils import Database
 
 from critique_app.domain.model import now_iso
 from critique_app.media.film_hashes import EXTRA_PICTURES
+from critique_app.media.reframes import PANEL_NAMES
 
 # One kind per extra picture of a frame (FrameHashes.extra, column by column).
 EXTRA_KINDS = tuple(f"extra:{name}" for name in EXTRA_PICTURES)
+# The panels, searched; the other extra kinds only confirm what they find (a film stored
+# without them is searched as before it had them: nothing goes unsearched).
+PANEL_KINDS = tuple(f"extra:{name}" for name in PANEL_NAMES)
 HASH_KINDS = (
     "phash",
     "phash_mirror",

@@ -19,18 +19,22 @@ import av
 import numpy as np
 from numpy.typing import NDArray
 
-from critique_app.media.fingerprint import FrameHashes, hash_frames, hash_pictures
+from critique_app.media.fingerprint import FrameHashes, hash_frames, hash_pictures, phash_batch
 from critique_app.media.grey_frames import Crop, DecodingStopped, StreamLayout, grey_batches
 from critique_app.media.letterbox import BarsOnTheWay, detect_film_bars
-from critique_app.media.reframes import PANEL_NAMES, film_panels
-from critique_app.media.regions import frame_pictures
+from critique_app.media.reframes import PANEL_NAMES, film_panels, picture_aspect
+from critique_app.media.regions import DEFAULT_ASPECT, frame_pictures
 from critique_app.media.shots import find_cuts, frame_differences
 
 CHUNK_FRAMES = 2400  # per worker task: ~20 s of 1080p, so start-up cost stays negligible
 PARALLEL_MIN_FRAMES = 2 * CHUNK_FRAMES
-# The extra pictures hashed per frame (FrameHashes.extra, column by column), each searched
-# on its own: the panels of a split screen.
-EXTRA_PICTURES: tuple[str, ...] = PANEL_NAMES
+# The extra pictures hashed per frame (FrameHashes.extra, column by column): the panels of a
+# split screen, each searched on its own; then the second picture of each panel and of the
+# inset (plain and mirrored), never searched, only compared with the library frame a hit
+# through the panel or inset found (regions.middle_slice, matching.confirming_pictures).
+PANEL_MIDDLES = tuple(f"{name} middle" for name in PANEL_NAMES)
+INSET_MIDDLES = ("inset middle", "inset middle mirrored")
+EXTRA_PICTURES: tuple[str, ...] = (*PANEL_NAMES, *PANEL_MIDDLES, *INSET_MIDDLES)
 
 
 @dataclass
@@ -84,6 +88,8 @@ def hash_batches(
     """Decode frames start..stop-1 and hash them, one HashedRun per decoded batch
     (`threads`: FFmpeg's decoding threads, None for as many as it likes)."""
     previous: NDArray[np.uint8] | None = None
+    shown = crop or layout
+    aspect = picture_aspect(shown.width, shown.height)
     try:
         for first, grey in grey_batches(
             path,
@@ -96,7 +102,7 @@ def hash_batches(
             watch=watch,
         ):
             diffs = frame_differences(grey, previous)
-            yield HashedRun(first, hash_grey(grey, diffs), diffs, grey[0], grey[-1])
+            yield HashedRun(first, hash_grey(grey, diffs, aspect), diffs, grey[0], grey[-1])
             previous = grey[-1]
             if counter is not None:
                 with counter.get_lock():
@@ -109,16 +115,26 @@ def hash_batches(
         yield HashedRun(err.frames_done, hashes, np.zeros(0, np.float32), grey0, grey0, str(err))
 
 
-def hash_grey(grey: NDArray[np.uint8], diffs: NDArray[np.float32]) -> FrameHashes:
-    """Hashes of a batch of 64x64 grey frames, each without the bars of its run of frames,
-    with the inset of runs that show a picture inside the picture. Runs end at the cuts
-    found in this batch's own differences (the film's shots are found later, once)."""
+def hash_grey(
+    grey: NDArray[np.uint8], diffs: NDArray[np.float32], aspect: float = DEFAULT_ASPECT
+) -> FrameHashes:
+    """Hashes of a batch of 64x64 grey frames (shown at `aspect`), each without the bars of
+    its run of frames, with the inset of runs that show a picture inside the picture. Runs
+    end at the cuts found in this batch's own differences (the film's shots are found later,
+    once)."""
     cuts = find_cuts(diffs)
-    pictures = frame_pictures(grey, cuts)
-    panels, has_panels = film_panels(grey, cuts)
-    return hash_pictures(
+    pictures = frame_pictures(grey, cuts, aspect=aspect)
+    panels, has_panels = film_panels(grey, cuts, aspect)
+    hashes = hash_pictures(
         pictures.picture, pictures.inset, pictures.has_inset, pictures.centre, panels, has_panels
     )
+    middles = np.zeros((len(grey), len(INSET_MIDDLES)), np.uint64)
+    has = pictures.has_inset_middle
+    if has.any():
+        plain, mirrored = phash_batch(pictures.inset_middle[has])
+        assert mirrored is not None
+        middles[has, 0], middles[has, 1] = plain, mirrored
+    return replace(hashes, extra=np.concatenate([hashes.extra, middles], axis=1))
 
 
 def _hash_finding_bars(

@@ -33,11 +33,14 @@ from critique_app.media.regions import (
     DARK_FRAME,
     DARK_MAX,
     DARK_MEAN,
+    DEFAULT_ASPECT,
     Box,
     _edge,
     _ridge,
     _to_64,
     crop_to_32,
+    middle_slice,
+    reframe_window,
     run_bars,
     run_bounds,
 )
@@ -58,20 +61,6 @@ REFRAME_VARIANTS: tuple[str, ...] = tuple(
 )
 # The slices only split screens stacked top and bottom need (added after the others).
 STACKED_SLICES = tuple(v for v in REFRAME_VARIANTS if v.startswith(("reframe32:9@", "reframe9:8@")))
-DEFAULT_ASPECT = 16 / 9  # what a picture is taken to be when its proportions are unknown
-
-
-def reframe_window(box: Box, aspect: float, target: float, place: float) -> Box:
-    """The largest window of proportions `target` inside `box` (a picture shown at `aspect`,
-    width / height), at `place` along the side it shortens; sub-pixel, as pHash needs."""
-    w, h = box.x1 - box.x0, box.y1 - box.y0
-    if target < aspect:
-        cw = w * target / aspect
-        x = box.x0 + place * (w - cw)
-        return Box(x, box.y0, x + cw, box.y1)
-    ch = h * aspect / target
-    y = box.y0 + place * (h - ch)
-    return Box(box.x0, y, box.x1, y + ch)
 
 
 def reframe_pictures(grey: NDArray[np.uint8], box: Box, aspect: float) -> list[NDArray[np.uint8]]:
@@ -232,15 +221,16 @@ def is_split(grey: NDArray[np.uint8], box: Box, parts: int) -> bool:
 
 
 def film_panels(
-    grey: NDArray[np.uint8], cuts: list[int]
+    grey: NDArray[np.uint8], cuts: list[int], aspect: float = DEFAULT_ASPECT
 ) -> tuple[NDArray[np.uint8], NDArray[np.bool_]]:
-    """N x len(PANELS) x 32 x 32 panel pictures of 64x64 film frames, per run of frames, and
-    where each is a panel: in runs whose seams between halves (thirds; top and bottom halves;
-    both for a 2x2 grid's quarters) stand out or are dark bands. Elsewhere
+    """N x 2*len(PANELS) x 32 x 32 panel pictures of 64x64 film frames (shown at `aspect`),
+    per run of frames, then each panel's second picture (regions.middle_slice), and where
+    each is present: panels in runs whose seams between halves (thirds; top and bottom
+    halves; both for a 2x2 grid's quarters) stand out or are dark bands. Elsewhere
     they are not searched: the search stays as fast, and unrelated footage cut in pieces
     gets no more chances to look like something."""
-    out = np.zeros((len(grey), len(PANELS), GREY_SIZE, GREY_SIZE), np.uint8)
-    present = np.zeros((len(grey), len(PANELS)), bool)
+    out = np.zeros((len(grey), 2 * len(PANELS), GREY_SIZE, GREY_SIZE), np.uint8)
+    present = np.zeros((len(grey), 2 * len(PANELS)), bool)
     for a, b in run_bounds(len(grey), cuts):
         run = grey[a:b]
         box = run_bars(run)
@@ -249,6 +239,11 @@ def film_panels(
         stacked = {n: is_split(turned, turned_box, n) for n in {p[2] for p in PANELS}}
         for k, (_name, cols, rows, col, row) in enumerate(PANELS):
             if side[cols] and stacked[rows]:
-                out[a:b, k] = crop_to_32(run, panel_box(run, box, (cols, rows, col, row)))
+                panel = panel_box(run, box, (cols, rows, col, row))
+                out[a:b, k] = crop_to_32(run, panel)
                 present[a:b, k] = True
+                middle = middle_slice(panel, aspect)
+                if middle is not None:
+                    out[a:b, len(PANELS) + k] = crop_to_32(run, middle)
+                    present[a:b, len(PANELS) + k] = True
     return out, present

@@ -44,6 +44,9 @@ INSET_EDGE = 5.0  # grey levels three sides must stand above their surroundings,
 DARK_FRAME = 16.0  # mean grey under which a frame says nothing about bars
 
 
+DEFAULT_ASPECT = 16 / 9  # what a picture is taken to be when its proportions are unknown
+
+
 @dataclass(frozen=True)
 class Box:
     """A rectangle of the 64x64 grey frame: columns x0..x1-1, rows y0..y1-1."""
@@ -245,15 +248,24 @@ class FramePictures:
     has_inset: NDArray[np.bool_]
     centre: NDArray[np.uint8]  # N x 32 x 32, the middle (CENTRE), or the picture cleaned of
     # what is burned into its middle (without_overlays)
+    inset_middle: NDArray[np.uint8]  # N x 32 x 32, the inset's second picture (middle_slice)
+    has_inset_middle: NDArray[np.bool_]  # not for a filmed screen: its picture is rectified
 
 
 def frame_pictures(
-    grey: NDArray[np.uint8], cuts: list[int], *, insets: bool = True
+    grey: NDArray[np.uint8],
+    cuts: list[int],
+    *,
+    insets: bool = True,
+    aspect: float = DEFAULT_ASPECT,
 ) -> FramePictures:
-    """Bars removed per run, and the inset of each run where one is framed by edges."""
+    """Bars removed per run, and the inset of each run where one is framed by edges (with
+    its second picture; `aspect`: the frames' shown proportions)."""
     n = len(grey)
     picture = np.empty((n, GREY_SIZE, GREY_SIZE), np.uint8)
     inset = np.zeros((n, GREY_SIZE, GREY_SIZE), np.uint8)
+    inset_middle = np.zeros((n, GREY_SIZE, GREY_SIZE), np.uint8)
+    has_middle = np.zeros(n, bool)
     centre = np.empty((n, GREY_SIZE, GREY_SIZE), np.uint8)
     has = np.zeros(n, bool)
     screen = None
@@ -279,7 +291,11 @@ def frame_pictures(
             elif found is not None and not _same(found, box):
                 inset[a:b] = crop_to_32(run, found)
                 has[a:b] = True
-    return FramePictures(picture, inset, has, centre)
+                middle = middle_slice(found, aspect)
+                if middle is not None:
+                    inset_middle[a:b] = crop_to_32(run, middle)
+                    has_middle[a:b] = True
+    return FramePictures(picture, inset, has, centre, inset_middle, has_middle)
 
 
 # The middle of a picture, clear of what copies burn in: subtitles (bottom fifth), logos and
@@ -350,6 +366,42 @@ def _blur(x: NDArray[np.float32], r: int) -> NDArray[np.float32]:
 
     count = window_sums(np.ones((1, *x.shape[1:]), np.float32))
     return (window_sums(x) / count).astype(np.float32)
+
+
+def reframe_window(box: Box, aspect: float, target: float, place: float) -> Box:
+    """The largest window of proportions `target` inside `box` (a picture shown at `aspect`,
+    width / height), at `place` along the side it shortens; sub-pixel, as pHash needs."""
+    w, h = box.x1 - box.x0, box.y1 - box.y0
+    if target < aspect:
+        cw = w * target / aspect
+        x = box.x0 + place * (w - cw)
+        return Box(x, box.y0, x + cw, box.y1)
+    ch = h * aspect / target
+    y = box.y0 + place * (h - ch)
+    return Box(box.x0, y, box.x1, y + ch)
+
+
+# The second picture of a panel or an inset (issue 24, session 12): its middle, full height,
+# at 9:16, which is the library's 9:16 centre slice whenever the panel or inset shows a
+# picture scaled into it or the centre of one cropped to a slice wider than 9:16 (the halves
+# of a split screen, the 9:8 halves of a 9:16 stack). A second pHash of another window at
+# another scale, compared with the same library frame, as the whole frame and its centre
+# confirm each other. A panel wider than MIDDLE_WIDEST (a 16:9 film's top half, cropped) has
+# no such slice in the library: it keeps no second picture.
+MIDDLE_SLICE = 9 / 16
+MIDDLE_WIDEST = 2.0  # shown width / height: a 16:9 picture, and a little more
+MIDDLE_NARROWEST = 9.0  # pixels of the 64 hashed: a 16:9 picture scaled into a third of a
+# split screen leaves 7, and its middle then missed a true passage (tests/fingerprint)
+
+
+def middle_slice(box: Box, aspect: float) -> Box | None:
+    """The second picture of `box` (a panel or an inset of a 64x64 frame shown at `aspect`,
+    width / height), or None when the library has no counterpart of it."""
+    shown = aspect * (box.x1 - box.x0) / (box.y1 - box.y0)
+    middle = reframe_window(box, shown, MIDDLE_SLICE, 0.5)
+    if shown > MIDDLE_WIDEST or middle.x1 - middle.x0 < MIDDLE_NARROWEST:
+        return None
+    return middle
 
 
 def centre_of(box: Box) -> Box:

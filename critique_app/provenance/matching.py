@@ -18,7 +18,7 @@ from typing import Any, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
-from critique_app.media.film_hashes import EXTRA_PICTURES
+from critique_app.media.film_hashes import EXTRA_PICTURES, INSET_MIDDLES, PANEL_MIDDLES
 from critique_app.media.fingerprint import hamming
 from critique_app.provenance.hash_index import QUERY_BLOCK, HashIndex
 from critique_app.provenance.source_path import FORWARD, HELD, Piece, source_pieces
@@ -458,7 +458,8 @@ def _median_ceiling(
 # The segment kind of each extra picture a frame may have (FrameHashes.extra, in the order
 # of film_hashes.EXTRA_PICTURES): a passage found mostly in one panel is a split-screen panel.
 EXTRA_VARIANTS = dict.fromkeys(EXTRA_PICTURES, "panel")
-FIRST_EXTRA = 3  # picture sources: 0 whole frame, 1 inset, 2 centre, 3.. the extra pictures
+FIRST_EXTRA = 3  # picture sources: 0 whole frame, 1 inset, 2 centre, 3.. the panels
+PANELS = len(PANEL_MIDDLES)  # the extra pictures searched (the others confirm them)
 
 
 def _variant_name(sources: NDArray[np.int64], variant: str) -> str:
@@ -536,8 +537,9 @@ def find_segments(
         for more in (part, middle):  # sources 1 (inset) and 2 (centre)
             ok = more is not None and len(more) == len(whole)
             full.append(np.asarray(more, np.uint64) if ok else np.zeros(len(whole), np.uint64))
-        if variant == "plain" and extra is not None and len(extra) == len(whole) and extra.any():
-            full += list(np.asarray(extra, np.uint64).T)  # sources 3.., in EXTRA_PICTURES order
+        more = extra_columns(extra, len(whole))
+        if variant == "plain" and more[:, :PANELS].any():
+            full += list(more[:, :PANELS].T)  # sources 3.., in EXTRA_PICTURES order
         pictures = [p[frames] for p in full]
         hits = library.hits(
             pictures,
@@ -547,7 +549,7 @@ def find_segments(
             max_gap,
             partial(_in_half, on_chunk, half),
         )
-        hits = decided_hits(hits, full, library)
+        hits = decided_hits(hits, confirming_pictures(full, more, half), library)
         if not len(hits.frame):
             continue
         segments += segments_from_hits(
@@ -572,49 +574,88 @@ def find_segments(
 # 2 centre): a second pHash of another region at another scale, compared with the same
 # library frame (its frame and every variant of it). On unrelated real footage single frames
 # came within 8-10 bits of library frames through one picture (issue 24); through both at
-# once far more rarely. Insets and panels have no second picture and stand alone, and so does
-# a hit within MEDIAN_THRESHOLD: no unrelated whole or centre came that close, while the second
-# picture of a re-framed, off-centre-cropped or overlaid copy often has no counterpart among
-# the library's variants (the centre of a 9:16 slice, of a crop of 12 % off-centre; a centre
-# cleaned of an overlay against a whole frame with it).
+# once far more rarely. A hit within MEDIAN_THRESHOLD stands alone: no unrelated whole or
+# centre came that close, while the second picture of a re-framed, off-centre-cropped or
+# overlaid copy often has no counterpart among the library's variants (the centre of a 9:16
+# slice, of a crop of 12 % off-centre; a centre cleaned of an overlay against a whole frame
+# with it). Insets and panels are confirmed by their middle (regions.middle_slice, the
+# library's 9:16 centre slice) at every distance: through them alone unrelated real footage
+# came within 10 bits, and segments through them within 4-6 (issue 24, session 12), while a
+# true panel's or inset's middle is its library frame's 9:16 centre slice. A filmed screen,
+# a wide panel or one too small to have a middle stands alone as before.
 CONFIRMED_BY = {0: 2, 2: 0}
 
 
+def extra_columns(extra: NDArray[np.uint64] | None, n: int) -> NDArray[np.uint64]:
+    """The film's extra pictures as N x len(EXTRA_PICTURES) (0 for those it was not hashed
+    with: fingerprints stored before them)."""
+    out = np.zeros((n, len(EXTRA_PICTURES)), np.uint64)
+    if extra is not None and len(extra) == n:
+        have = np.asarray(extra, np.uint64)[:, : len(EXTRA_PICTURES)]
+        out[:, : have.shape[1]] = have
+    return out
+
+
+def confirming_pictures(
+    full: list[NDArray[np.uint64]], extra: NDArray[np.uint64], mirrored: int
+) -> dict[int, NDArray[np.uint64]]:
+    """Per picture source of one half of the search (`full`: its full-length pictures,
+    `mirrored`: 0 plain, 1 mirrored), the full-length picture that confirms its hits."""
+    out = {first: full[second] for first, second in CONFIRMED_BY.items()}
+    out[1] = extra[:, EXTRA_PICTURES.index(INSET_MIDDLES[mirrored])]
+    for k in range(len(full) - FIRST_EXTRA):
+        out[FIRST_EXTRA + k] = extra[:, EXTRA_PICTURES.index(PANEL_MIDDLES[k])]
+    return out
+
+
 def confirming_distances(
-    hits: FrameHits, pictures: list[NDArray[np.uint64]], library: ReferenceLibrary
+    hits: FrameHits, confirm: dict[int, NDArray[np.uint64]], library: ReferenceLibrary
 ) -> NDArray[np.int64]:
-    """Per hit (film frames, full-length `pictures`), the distance of the frame's confirming
-    picture to the library frame it hit (the closest of that frame's variants); -1 where the
-    hit has no confirming picture."""
+    """Per hit (film frames; `confirm`: each picture source's confirming picture, full
+    length), the distance of the frame's confirming picture to the library frame it hit
+    (the closest of that frame's variants); -1 where the hit has no confirming picture."""
     out = np.full(len(hits.frame), -1, np.int64)
-    for first, second in CONFIRMED_BY.items():
+    for first, second in confirm.items():
         sel = np.flatnonzero(hits.source == first)
         if not len(sel):
             continue
         for item_id in np.unique(hits.item[sel]):
             mine = sel[hits.item[sel] == item_id]
-            q = pictures[second][hits.frame[mine]]
+            q = second[hits.frame[mine]]
             grid = library.grid(int(item_id))[:, hits.item_frame[mine]]
             near = hamming(q[None, :], grid).min(axis=0).astype(np.int64)
             out[mine] = np.where(q != 0, near, -1)
     return out
 
 
-def decided_distances(first: NDArray[np.int64], second: NDArray[np.int64]) -> NDArray[np.int64]:
+def alone_within(source: int) -> int:
+    """The distance within which a hit through picture `source` needs no confirming picture:
+    the whole frame and its centre within MEDIAN_THRESHOLD; an inset or a panel never (their
+    second picture must agree, where they have one)."""
+    return MEDIAN_THRESHOLD if source in CONFIRMED_BY else -1
+
+
+def decided_distances(
+    first: NDArray[np.int64],
+    second: NDArray[np.int64],
+    alone: int | NDArray[np.int64] = MEDIAN_THRESHOLD,
+) -> NDArray[np.int64]:
     """The distance a frame hit is accepted or refused by: both pictures must be close,
-    unless the first is close enough alone."""
-    alone = (second < 0) | (first <= MEDIAN_THRESHOLD)
-    return np.where(alone, first, np.maximum(first, second))
+    unless the first is close enough alone (within `alone`: alone_within its picture)."""
+    stands = (second < 0) | (first <= alone)
+    return np.where(stands, first, np.maximum(first, second))
 
 
 def decided_hits(
-    hits: FrameHits, pictures: list[NDArray[np.uint64]], library: ReferenceLibrary
+    hits: FrameHits, confirm: dict[int, NDArray[np.uint64]], library: ReferenceLibrary
 ) -> FrameHits:
     """The hits with the distance they are decided by. A hit whose confirming picture is far
     is kept, beyond the frame threshold: it does not count as a matched frame and weighs on
     its segment's median, but it does not cut a passage in two either (a burned-in subtitle
     or a logo can spoil a copy's centre for a few frames)."""
-    decided = decided_distances(hits.distance, confirming_distances(hits, pictures, library))
+    second = confirming_distances(hits, confirm, library)
+    alone = np.vectorize(alone_within, otypes=[np.int64])(hits.source)
+    decided = decided_distances(hits.distance, second, alone)
     return FrameHits(hits.frame, hits.item, hits.item_frame, decided, hits.source)
 
 

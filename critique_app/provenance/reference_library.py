@@ -29,13 +29,8 @@ from critique_app.media.grey_frames import (
     read_layout,
 )
 from critique_app.media.letterbox import detect_bars, detect_film_bars
-from critique_app.media.reframes import (
-    DEFAULT_ASPECT,
-    REFRAME_VARIANTS,
-    library_reframes,
-    picture_aspect,
-)
-from critique_app.media.regions import LIBRARY_VARIANTS, library_pictures
+from critique_app.media.reframes import REFRAME_VARIANTS, library_reframes, picture_aspect
+from critique_app.media.regions import DEFAULT_ASPECT, LIBRARY_VARIANTS, library_pictures
 from critique_app.media.shots import find_cuts, frame_differences
 
 IMAGE_SUFFIXES = {

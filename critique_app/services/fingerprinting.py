@@ -488,8 +488,8 @@ def not_searched(
     if stored is None:
         return []
     out = []
-    missing = set(store.EXTRA_KINDS) & set(stored.missing_kinds)
-    if stored.frame_count and missing == set(store.EXTRA_KINDS):
+    missing = set(store.PANEL_KINDS) & set(stored.missing_kinds)
+    if stored.frame_count and missing == set(store.PANEL_KINDS):
         out.append(
             _(
                 "{name} was fingerprinted before split screens were looked for: its panels "

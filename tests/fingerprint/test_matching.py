@@ -246,6 +246,39 @@ def test_a_library_frame_held_through_a_panel_or_the_centre_must_be_a_near_copy(
     assert found(moving, 4, "panel") == [(30, 69, "forward")]
 
 
+def test_a_panel_needs_its_middle_to_agree() -> None:
+    """Issue 24, session 12: a frame close to a library frame through a panel counts only
+    where the panel's second picture (its middle) comes within the frame threshold of the
+    same library frame, at any distance (the whole frame needs no confirming centre within
+    8 bits). A passage of 40 moving frames, half 6 and half 10 bits off (median 8, let off
+    for being long), is a segment when the middle agrees or the panel has none (a wide or
+    small panel), not when it is far; nor is one 4 bits off with a far middle."""
+    from critique_app.media.film_hashes import EXTRA_PICTURES
+
+    rng = np.random.default_rng(41)
+    item = _random_hashes(rng, 100)
+    library = ReferenceLibrary([ReferenceItem(1, "clip", item)])
+    contrast = np.full(100, 30.0, np.float32)
+    shown = item[10:50] ^ np.where(np.arange(40) % 2, np.uint64(0b111111), np.uint64(0x3FF))
+    panel, middle = (EXTRA_PICTURES.index(p) for p in ("half-left", "half-left middle"))
+
+    def found(second: str, first: np.ndarray = shown) -> list[tuple[int, int, str]]:
+        extra = np.zeros((100, len(EXTRA_PICTURES)), np.uint64)
+        extra[30:70, panel] = first
+        if second != "none":
+            extra[30:70, middle] = item[10:50] ^ np.uint64(0xFFFFF if second == "far" else 0b11)
+        segs = find_segments(
+            _random_hashes(rng, 100), _random_hashes(rng, 100), contrast, library, extra=extra
+        )
+        return [(s.start, s.end, s.picture) for s in segs]
+
+    assert found("far") == []
+    assert found("near") == [(30, 69, "half-left")]
+    assert found("none") == [(30, 69, "half-left")]
+    assert found("far", item[10:50] ^ np.uint64(0b1111)) == []
+    assert found("near", item[10:50] ^ np.uint64(0b1111)) == [(30, 69, "half-left")]
+
+
 def test_one_picture_shows_one_item_but_two_panels_show_two() -> None:
     """Issue 24: where a passage of one item is 0 bits off and another item comes within 8
     bits of the same frames, only the closer is a segment; two panels of a split screen

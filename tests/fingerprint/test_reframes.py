@@ -9,6 +9,7 @@ import subprocess
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from critique_app.cli import main
@@ -257,3 +258,42 @@ def test_a_film_hashed_before_stacked_panels_is_told_apart_from_one_without_pane
     assert len(before_stacks) == 1 and "stacked top and bottom" in before_stacks[0]
     assert len(before_panels) == 1 and "stacked" not in before_panels[0]
     assert not_searched(progress, [], "Dune") == []
+
+
+SPLIT_COPIES = {
+    "split2": ("[i0]crop=iw/2:ih[a];[i1]crop=iw/2:ih[b];[a][b]hstack,scale=640:360,setsar=1",
+               "640x360", ("half-left", "half-right")),
+    "stacked-9x16": ("".join(f"[i{k}]crop=ih*9/8:ih,scale=180:160[p{k}];" for k in range(2))
+                     + "[p0][p1]vstack,setsar=1", "180x320", ("half-top", "half-bottom")),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(SPLIT_COPIES))
+def test_the_middle_of_each_panel_is_its_library_frames_centre_slice(
+    library: tuple[Path, Path], name: str
+) -> None:
+    """Issue 24, session 12: the second picture of a panel (its 9:16 middle) is the library's
+    9:16 centre slice of the frame the panel shows, so that it can confirm the panel's hits:
+    within the frame threshold on the frames of a real FFmpeg split screen."""
+    from critique_app.media.film_hashes import EXTRA_PICTURES, _concat, hash_film
+    from critique_app.media.fingerprint import hamming
+    from critique_app.media.grey_frames import read_layout
+    from critique_app.provenance.matching import FRAME_THRESHOLD
+    from critique_app.provenance.reference_library import hash_reference
+
+    folder, _project = library
+    graph, size, panels = SPLIT_COPIES[name]
+    film = _copy(folder, f"{name}-middles", graph, [0, 1], size)
+    extra = _concat(list(hash_film(film, read_layout(film), workers=1)), 0, None).hashes.extra
+    assert extra is not None
+    shown = np.arange(HEAD + 2, HEAD + ITEM_FRAMES - SKIP - 2)
+    for k, panel in enumerate(panels):
+        item = hash_reference(folder / f"item{k}.mp4")
+        grid = np.concatenate([item.hashes[None], np.asarray(item.variants)])
+        middle = extra[shown, EXTRA_PICTURES.index(f"{panel} middle")]
+        assert (middle != 0).all(), panel
+        near = [
+            int(hamming(q, grid[:, max(f - 2, 0) : f + 3]).min())
+            for q, f in zip(middle, shown - HEAD + SKIP, strict=True)
+        ]
+        assert np.median(near) <= 4 and np.mean(np.array(near) <= FRAME_THRESHOLD) >= 0.9, near
