@@ -257,3 +257,37 @@ def test_a_film_hashed_before_stacked_panels_is_told_apart_from_one_without_pane
     assert len(before_stacks) == 1 and "stacked top and bottom" in before_stacks[0]
     assert len(before_panels) == 1 and "stacked" not in before_panels[0]
     assert not_searched(progress, [], "Dune") == []
+
+
+def test_a_9_16_centre_crop_of_a_clip_dark_on_one_side_is_found(
+    library: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Dark on its right (a seventh of the frame, as the product shots of issue 24): the
+    library takes it for a bar, but a copy's centre crop is the centre of the whole frame."""
+    folder, _project = library
+    project = folder / "dark-side.critique"
+    lit = m.write_clip(folder / "lit.mp4", m.shot(714, ITEM_FRAMES, (640, 360)), crf=16)
+    clip = folder / "item4.mp4"
+    subprocess.run(
+        [
+            ffmpeg(),
+            "-v",
+            "error",
+            "-y",
+            "-i",
+            str(lit),
+            "-vf",
+            "drawbox=x=548:y=0:w=92:h=360:color=black:t=fill",
+            "-c:v",
+            "libx264",
+            "-crf",
+            "16",
+            "-pix_fmt",
+            "yuv420p",
+            str(clip),
+        ],  # fmt: skip
+        check=True,
+    )
+    assert main(["library", "add", str(project), str(clip), "--note", "generated"]) == 0
+    film = _copy(folder, "portrait-dark-side", PORTRAIT.replace("[i0]", "[i4]"), [4], "180x320")
+    _assert_found(_matches(film, project, capsys), [4])
