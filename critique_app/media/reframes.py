@@ -290,7 +290,9 @@ def film_panels(
     present = np.zeros((len(grey), len(PANELS)), bool)
     for a, b in run_bounds(len(grey), cuts):
         run = grey[a:b]
-        box = run_bars(run)
+        # Panels are laid out on the frame: a letterboxed film in the top panel leaves dark
+        # rows at the top of the frame only, which are its picture's, not the frame's bars.
+        box = placed_in(run_bars(run), FULL)
         turned, turned_box = across(run, box)
         side = {n: is_split(run, box, n) for n in {p[1] for p in PANELS}}
         stacked = {n: is_split(turned, turned_box, n) for n in {p[2] for p in PANELS}}

@@ -167,6 +167,18 @@ def test_two_films_scaled_and_stacked_top_and_bottom_are_found(
     _assert_found(matches, [0, 1], tolerance=2 * TOLERANCE)
 
 
+def test_a_letterboxed_film_scaled_into_the_top_panel_is_found(
+    library: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The scope film letterboxed in its 16:9 frame (as the street footage of issue 24), then
+    scaled into the top panel: the frame is dark at its top only, which is no bar."""
+    folder, project = library
+    boxed = "[i3]pad=640:360:0:46,scale=320:180,pad=640:180:(ow-iw)/2:0[p3];"
+    graph = f"{boxed}[i0]scale=320:180,pad=640:180:(ow-iw)/2:0[p0];[p3][p0]vstack,setsar=1"
+    film = _copy(folder, "stacked-letterboxed", graph, [3, 0], "640x360")
+    _assert_found(_matches(film, project, capsys), [0, 3], tolerance=2 * TOLERANCE)
+
+
 def test_two_films_cropped_and_stacked_in_a_9_16_frame_are_found(
     library: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
