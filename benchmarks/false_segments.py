@@ -215,9 +215,12 @@ def diagnose(args: argparse.Namespace) -> int:
             "passages": scored["passages"],
             "false_segments": len(false),
             "false": false,
+            "missed": scored["missed"],
         }
         print(f"{family:<20} recall {scored['recall']:.3f} ({scored['found']}/"
               f"{scored['passages']})  false segments {len(false)}", flush=True)  # fmt: skip
+        if scored["missed"]:
+            print(f"  missed (source:detail): {'; '.join(scored['missed'])}")
         for f in false:
             print(f"  film {f['film_frames'][0]}-{f['film_frames'][1]}: {f['item']} frames "
                   f"{f['item_frames'][0]}-{f['item_frames'][1]}, found as {f['variant']}, "

@@ -29,11 +29,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from critique_app.media.fingerprint import GREY_SIZE
+from critique_app.media.grey_frames import Crop
 from critique_app.media.regions import (
     DARK_FRAME,
     DARK_MAX,
     DARK_MEAN,
     DEFAULT_ASPECT,
+    FULL,
+    SIDE,
     Box,
     _edge,
     _ridge,
@@ -63,15 +66,57 @@ REFRAME_VARIANTS: tuple[str, ...] = tuple(
 STACKED_SLICES = tuple(v for v in REFRAME_VARIANTS if v.startswith(("reframe32:9@", "reframe9:8@")))
 
 
-def reframe_pictures(grey: NDArray[np.uint8], box: Box, aspect: float) -> list[NDArray[np.uint8]]:
+def reframe_pictures(
+    grey: NDArray[np.uint8], box: Box, aspect: float, frame: Box = FULL
+) -> list[NDArray[np.uint8]]:
     """One run of 64x64 library frames as each re-frame's 32x32 slice (REFRAME_VARIANTS
-    order). `aspect` is the whole 64x64 frame's shown proportions; `box` its picture."""
-    shown = aspect * (box.x1 - box.x0) / (box.y1 - box.y0)
+    order). `aspect` is the whole 64x64 frame's shown proportions; `box` its picture;
+    `frame` the decoded frame before the film's bars were cropped, in the same grid."""
+    placed = placed_in(box, frame)
+    shown = aspect * (placed.x1 - placed.x0) / (placed.y1 - placed.y0)
     return [
-        _as_a_copy_shows_it(grey, reframe_window(box, shown, target, place))
+        _as_a_copy_shows_it(grey, _on_the_grid(reframe_window(placed, shown, target, place)))
         for _name, target, places in REFRAMES
         for place in places
     ]
+
+
+def whole_frame(width: int, height: int, crop: Crop | None) -> Box:
+    """The decoded frame (width x height) in the 64x64 grid of its picture cropped to `crop`:
+    FULL without a crop, wider or taller than the grid with one."""
+    if crop is None:
+        return FULL
+    sx, sy = SIDE / crop.width, SIDE / crop.height
+    return Box(-crop.x * sx, -crop.y * sy, (width - crop.x) * sx, (height - crop.y) * sy)
+
+
+def placed_in(box: Box, frame: Box) -> Box:
+    """Where a copy places its slices: in the picture inside its bars, but along a side whose
+    dark edge is one-sided, in the whole frame. Bars are centred; a dark edge on one side
+    only is dark picture (the product shots of issue 24 are dark on their right, a fifth of
+    the frame), which an editor's 9:16 crop of the frame's centre keeps: placed in the
+    picture without it, the centre slice lay at 0.63 of it, between the stored places, and
+    every frame was 12-30 bits away."""
+
+    def one_sided(before: float, after: float) -> bool:
+        return abs(before - after) > max(before, after) / 2
+
+    x0, x1 = (
+        (frame.x0, frame.x1)
+        if one_sided(box.x0 - frame.x0, frame.x1 - box.x1)
+        else (box.x0, box.x1)
+    )
+    y0, y1 = (
+        (frame.y0, frame.y1)
+        if one_sided(box.y0 - frame.y0, frame.y1 - box.y1)
+        else (box.y0, box.y1)
+    )
+    return Box(x0, y0, x1, y1)
+
+
+def _on_the_grid(window: Box) -> Box:
+    """The part of a window that lies on the 64x64 grid (the rest was cropped as dark)."""
+    return Box(max(window.x0, 0), max(window.y0, 0), min(window.x1, SIDE), min(window.y1, SIDE))
 
 
 def _dark_edge(picture: NDArray[np.uint8]) -> bool:
@@ -169,13 +214,15 @@ def picture_aspect(width: int, height: int) -> float:
     return width / height if width > 0 and height > 0 else DEFAULT_ASPECT
 
 
-def library_reframes(grey: NDArray[np.uint8], cuts: list[int], aspect: float) -> NDArray[np.uint8]:
+def library_reframes(
+    grey: NDArray[np.uint8], cuts: list[int], aspect: float, frame: Box = FULL
+) -> NDArray[np.uint8]:
     """len(REFRAME_VARIANTS) x N x 32 x 32 slices of 64x64 library frames, bars removed per
-    run as for the library's other variants."""
+    run as for the library's other variants; `frame` as for reframe_pictures."""
     out = np.empty((len(REFRAME_VARIANTS), len(grey), GREY_SIZE, GREY_SIZE), np.uint8)
     for a, b in run_bounds(len(grey), cuts):
         run = grey[a:b]
-        out[:, a:b] = np.stack(reframe_pictures(run, run_bars(run), aspect))
+        out[:, a:b] = np.stack(reframe_pictures(run, run_bars(run), aspect, frame))
     return out
 
 
@@ -233,7 +280,9 @@ def film_panels(
     present = np.zeros((len(grey), 2 * len(PANELS)), bool)
     for a, b in run_bounds(len(grey), cuts):
         run = grey[a:b]
-        box = run_bars(run)
+        # Panels are laid out on the frame: a letterboxed film in the top panel leaves dark
+        # rows at the top of the frame only, which are its picture's, not the frame's bars.
+        box = placed_in(run_bars(run), FULL)
         turned, turned_box = across(run, box)
         side = {n: is_split(run, box, n) for n in {p[1] for p in PANELS}}
         stacked = {n: is_split(turned, turned_box, n) for n in {p[2] for p in PANELS}}

@@ -29,8 +29,19 @@ from critique_app.media.grey_frames import (
     read_layout,
 )
 from critique_app.media.letterbox import detect_bars, detect_film_bars
-from critique_app.media.reframes import REFRAME_VARIANTS, library_reframes, picture_aspect
-from critique_app.media.regions import DEFAULT_ASPECT, LIBRARY_VARIANTS, library_pictures
+from critique_app.media.reframes import (
+    REFRAME_VARIANTS,
+    library_reframes,
+    picture_aspect,
+    whole_frame,
+)
+from critique_app.media.regions import (
+    DEFAULT_ASPECT,
+    FULL,
+    LIBRARY_VARIANTS,
+    Box,
+    library_pictures,
+)
 from critique_app.media.shots import find_cuts, frame_differences
 
 IMAGE_SUFFIXES = {
@@ -117,12 +128,13 @@ VARIANT_NAMES = (*LIBRARY_VARIANTS, *REFRAME_VARIANTS)
 
 
 def hash_library_frames(
-    grey: NDArray[np.uint8], cuts: list[int], aspect: float = DEFAULT_ASPECT
+    grey: NDArray[np.uint8], cuts: list[int], aspect: float = DEFAULT_ASPECT, frame: Box = FULL
 ) -> tuple[NDArray[np.uint64], NDArray[np.uint64]]:
     """pHash of 64x64 grey library frames without their bars, and of their variants (K x N,
-    VARIANT_NAMES); `aspect`: the frames' shown proportions, which re-frames depend on."""
+    VARIANT_NAMES); `aspect`: the frames' shown proportions, which re-frames depend on;
+    `frame`: the decoded frame around them (reframes.whole_frame), where copies cut slices."""
     picture, variants = library_pictures(grey, cuts)
-    variants = np.concatenate([variants, library_reframes(grey, cuts, aspect)])
+    variants = np.concatenate([variants, library_reframes(grey, cuts, aspect, frame)])
     plain = phash_batch(picture, mirror=False)[0]
     k, n = variants.shape[:2]
     extra = phash_batch(variants.reshape(k * n, GREY_SIZE, GREY_SIZE), mirror=False)[0]
@@ -165,6 +177,7 @@ def hash_reference(
         if crop
         else picture_aspect(layout.width, layout.height)
     )
+    frame = whole_frame(layout.width, layout.height, crop)
     parts: list[NDArray[np.uint64]] = []
     extras: list[NDArray[np.uint64]] = []
     problem = None
@@ -173,7 +186,7 @@ def hash_reference(
         for first, grey in grey_batches(path, crop=crop, layout=layout):
             diffs = frame_differences(grey, previous)
             previous = grey[-1]
-            plain, extra = hash_library_frames(grey, find_cuts(diffs), aspect)
+            plain, extra = hash_library_frames(grey, find_cuts(diffs), aspect, frame)
             parts.append(plain)
             extras.append(extra)
             if on_frames is not None:

@@ -168,6 +168,18 @@ def test_two_films_scaled_and_stacked_top_and_bottom_are_found(
     _assert_found(matches, [0, 1], tolerance=2 * TOLERANCE)
 
 
+def test_a_letterboxed_film_scaled_into_the_top_panel_is_found(
+    library: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The scope film letterboxed in its 16:9 frame (as the street footage of issue 24), then
+    scaled into the top panel: the frame is dark at its top only, which is no bar."""
+    folder, project = library
+    boxed = "[i3]pad=640:360:0:46,scale=320:180,pad=640:180:(ow-iw)/2:0[p3];"
+    graph = f"{boxed}[i0]scale=320:180,pad=640:180:(ow-iw)/2:0[p0];[p3][p0]vstack,setsar=1"
+    film = _copy(folder, "stacked-letterboxed", graph, [3, 0], "640x360")
+    _assert_found(_matches(film, project, capsys), [0, 3], tolerance=2 * TOLERANCE)
+
+
 def test_two_films_cropped_and_stacked_in_a_9_16_frame_are_found(
     library: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -297,3 +309,37 @@ def test_the_middle_of_each_panel_is_its_library_frames_centre_slice(
             for q, f in zip(middle, shown - HEAD + SKIP, strict=True)
         ]
         assert np.median(near) <= 4 and np.mean(np.array(near) <= FRAME_THRESHOLD) >= 0.9, near
+
+
+def test_a_9_16_centre_crop_of_a_clip_dark_on_one_side_is_found(
+    library: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Dark on its right (a seventh of the frame, as the product shots of issue 24): the
+    library takes it for a bar, but a copy's centre crop is the centre of the whole frame."""
+    folder, _project = library
+    project = folder / "dark-side.critique"
+    lit = m.write_clip(folder / "lit.mp4", m.shot(714, ITEM_FRAMES, (640, 360)), crf=16)
+    clip = folder / "item4.mp4"
+    subprocess.run(
+        [
+            ffmpeg(),
+            "-v",
+            "error",
+            "-y",
+            "-i",
+            str(lit),
+            "-vf",
+            "drawbox=x=548:y=0:w=92:h=360:color=black:t=fill",
+            "-c:v",
+            "libx264",
+            "-crf",
+            "16",
+            "-pix_fmt",
+            "yuv420p",
+            str(clip),
+        ],  # fmt: skip
+        check=True,
+    )
+    assert main(["library", "add", str(project), str(clip), "--note", "generated"]) == 0
+    film = _copy(folder, "portrait-dark-side", PORTRAIT.replace("[i0]", "[i4]"), [4], "180x320")
+    _assert_found(_matches(film, project, capsys), [4])
