@@ -24,7 +24,7 @@ from critique_app.media.grey_frames import Crop, DecodingStopped, StreamLayout, 
 from critique_app.media.letterbox import BarsOnTheWay, detect_film_bars
 from critique_app.media.reframes import PANEL_NAMES, film_panels
 from critique_app.media.regions import frame_pictures
-from critique_app.media.shots import find_cuts, frame_differences
+from critique_app.media.shots import find_cuts, frame_differences, opens_shot
 
 CHUNK_FRAMES = 2400  # per worker task: ~20 s of 1080p, so start-up cost stays negligible
 PARALLEL_MIN_FRAMES = 2 * CHUNK_FRAMES
@@ -84,6 +84,7 @@ def hash_batches(
     """Decode frames start..stop-1 and hash them, one HashedRun per decoded batch
     (`threads`: FFmpeg's decoding threads, None for as many as it likes)."""
     previous: NDArray[np.uint8] | None = None
+    screen: NDArray[np.float32] | None = None  # the filmed screen, held through the shot
     try:
         for first, grey in grey_batches(
             path,
@@ -96,7 +97,8 @@ def hash_batches(
             watch=watch,
         ):
             diffs = frame_differences(grey, previous)
-            yield HashedRun(first, hash_grey(grey, diffs), diffs, grey[0], grey[-1])
+            hashes, screen = hash_grey(grey, diffs, None if opens_shot(diffs) else screen)
+            yield HashedRun(first, hashes, diffs, grey[0], grey[-1])
             previous = grey[-1]
             if counter is not None:
                 with counter.get_lock():
@@ -109,16 +111,23 @@ def hash_batches(
         yield HashedRun(err.frames_done, hashes, np.zeros(0, np.float32), grey0, grey0, str(err))
 
 
-def hash_grey(grey: NDArray[np.uint8], diffs: NDArray[np.float32]) -> FrameHashes:
+def hash_grey(
+    grey: NDArray[np.uint8],
+    diffs: NDArray[np.float32],
+    screen: NDArray[np.float32] | None = None,
+) -> tuple[FrameHashes, NDArray[np.float32] | None]:
     """Hashes of a batch of 64x64 grey frames, each without the bars of its run of frames,
     with the inset of runs that show a picture inside the picture. Runs end at the cuts
-    found in this batch's own differences (the film's shots are found later, once)."""
+    found in this batch's own differences (the film's shots are found later, once).
+    `screen`: the filmed screen the batch before ended on, when its shot goes on; the one
+    this batch ends on is returned with the hashes."""
     cuts = find_cuts(diffs)
-    pictures = frame_pictures(grey, cuts)
+    pictures = frame_pictures(grey, cuts, screen=screen)
     panels, has_panels = film_panels(grey, cuts)
-    return hash_pictures(
+    hashes = hash_pictures(
         pictures.picture, pictures.inset, pictures.has_inset, pictures.centre, panels, has_panels
     )
+    return hashes, pictures.screen
 
 
 def _hash_finding_bars(

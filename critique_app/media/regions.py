@@ -30,7 +30,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from critique_app.media.fingerprint import GREY_SIZE, pool_to_32
-from critique_app.media.screen_in_frame import keystoned, rectify_to_32, run_screen
+from critique_app.media.screen_in_frame import held_back, keystoned, rectify_to_32, run_screen
 
 SIDE = 64  # the grey frames' side
 RUN_FRAMES = 48  # a long shot is looked at in runs of this many frames
@@ -245,19 +245,27 @@ class FramePictures:
     has_inset: NDArray[np.bool_]
     centre: NDArray[np.uint8]  # N x 32 x 32, the middle (CENTRE), or the picture cleaned of
     # what is burned into its middle (without_overlays)
+    screen: NDArray[np.float32] | None = None  # the last run's screen, for the next batch
 
 
 def frame_pictures(
-    grey: NDArray[np.uint8], cuts: list[int], *, insets: bool = True
+    grey: NDArray[np.uint8],
+    cuts: list[int],
+    *,
+    insets: bool = True,
+    screen: NDArray[np.float32] | None = None,
 ) -> FramePictures:
-    """Bars removed per run, and the inset of each run where one is framed by edges."""
+    """Bars removed per run, and the inset of each run where one is framed by edges.
+    `screen`: the screen of the batch before, when the same shot goes on into this one (a
+    batch ends wherever 256 frames do, not where the shot does)."""
     n = len(grey)
     picture = np.empty((n, GREY_SIZE, GREY_SIZE), np.uint8)
     inset = np.zeros((n, GREY_SIZE, GREY_SIZE), np.uint8)
     centre = np.empty((n, GREY_SIZE, GREY_SIZE), np.uint8)
     has = np.zeros(n, bool)
-    screen = None
-    for a, b in run_bounds(n, cuts):
+    bounds = run_bounds(n, cuts)
+    screens = _screens(grey, bounds, cuts, screen) if insets else [None] * len(bounds)
+    for (a, b), screen in zip(bounds, screens, strict=True):
         run = grey[a:b]
         box = run_bars(run)
         picture[a:b] = crop_to_32(run, box)
@@ -267,8 +275,7 @@ def frame_pictures(
         )
         if insets:
             found = run_inset(run)
-            # a screen filmed in the frame (keystone wins over a box), held through a shot
-            screen = run_screen(run, None if a in cuts else screen)
+            # a screen filmed in the frame (keystone wins over a box)
             if (
                 screen is not None
                 and not _bars_again(screen, box)  # the bars' picture: `picture` holds it
@@ -279,7 +286,26 @@ def frame_pictures(
             elif found is not None and not _same(found, box):
                 inset[a:b] = crop_to_32(run, found)
                 has[a:b] = True
-    return FramePictures(picture, inset, has, centre)
+    return FramePictures(picture, inset, has, centre, screens[-1] if screens else screen)
+
+
+def _screens(
+    grey: NDArray[np.uint8],
+    bounds: list[tuple[int, int]],
+    cuts: list[int],
+    screen: NDArray[np.float32] | None,
+) -> list[NDArray[np.float32] | None]:
+    """The filmed screen of each run, held through a shot both ways: carried forward from
+    the run before, then back from the run after where that one's border is the stronger."""
+    screens = []
+    for a, b in bounds:
+        screen = run_screen(grey[a:b], None if a in cuts else screen)
+        screens.append(screen)
+    for j in range(len(bounds) - 2, -1, -1):
+        if bounds[j + 1][0] not in cuts:
+            a, b = bounds[j]
+            screens[j] = held_back(grey[a:b], screens[j], screens[j + 1])
+    return screens
 
 
 # The middle of a picture, clear of what copies burn in: subtitles (bottom fifth), logos and

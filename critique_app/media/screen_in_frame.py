@@ -115,6 +115,29 @@ def _find(
     return _refined(grey.mean(axis=0), best[1])
 
 
+def held_back(
+    grey: NDArray[np.uint8], screen: NDArray[np.float32] | None, later: NDArray[np.float32] | None
+) -> NDArray[np.float32] | None:
+    """The screen for a run: the one found there, or the one a later run of the same shot
+    found, whichever border is the stronger step on this run's frames. A shot's first run has
+    no screen to carry from, and dark picture at the screen's edge can put a corner of it
+    3-6 pixels of 64 off, while the next runs, where the picture lights that edge, find it."""
+    if later is None or screen is None:
+        return screen if later is None else _held(grey, later)
+    median = np.median(grey[:: max(1, len(grey) // 12)], axis=0).astype(np.uint8)
+    own, other = _border_score(grey, median, screen), _border_score(grey, median, later)
+    if other is None or (own is not None and own >= other):
+        return screen
+    return _refined(grey.mean(axis=0), later)
+
+
+def _held(grey: NDArray[np.uint8], later: NDArray[np.float32]) -> NDArray[np.float32] | None:
+    median = np.median(grey[:: max(1, len(grey) // 12)], axis=0).astype(np.uint8)
+    if _border_score(grey, median, later) is None:
+        return None
+    return _refined(grey.mean(axis=0), later)
+
+
 def _big(picture: NDArray[np.uint8]) -> NDArray[np.uint8]:
     big = cv2.resize(picture, (SIDE * UPSCALE, SIDE * UPSCALE), interpolation=cv2.INTER_LINEAR)
     return np.asarray(cv2.GaussianBlur(big, (5, 5), 0), np.uint8)
