@@ -122,20 +122,18 @@ def held_back(
     found, whichever border is the stronger step on this run's frames. A shot's first run has
     no screen to carry from, and dark picture at the screen's edge can put a corner of it
     3-6 pixels of 64 off, while the next runs, where the picture lights that edge, find it."""
-    if later is None or screen is None:
-        return screen if later is None else _held(grey, later)
-    median = np.median(grey[:: max(1, len(grey) // 12)], axis=0).astype(np.uint8)
-    own, other = _border_score(grey, median, screen), _border_score(grey, median, later)
-    if other is None or (own is not None and own >= other):
+    if later is None:
         return screen
-    return _refined(grey.mean(axis=0), later)
-
-
-def _held(grey: NDArray[np.uint8], later: NDArray[np.float32]) -> NDArray[np.float32] | None:
-    median = np.median(grey[:: max(1, len(grey) // 12)], axis=0).astype(np.uint8)
-    if _border_score(grey, median, later) is None:
-        return None
-    return _refined(grey.mean(axis=0), later)
+    t0 = time.perf_counter()
+    try:
+        median = np.median(grey[:: max(1, len(grey) // 12)], axis=0).astype(np.uint8)
+        other = _border_score(grey, median, later)
+        own = None if screen is None else _border_score(grey, median, screen)
+        if other is None or (own is not None and own >= other):
+            return screen
+        return _refined(grey.mean(axis=0), later)
+    finally:
+        SCREEN_COST.seconds += time.perf_counter() - t0
 
 
 def _big(picture: NDArray[np.uint8]) -> NDArray[np.uint8]:
