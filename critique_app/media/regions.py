@@ -30,7 +30,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from critique_app.media.fingerprint import GREY_SIZE, pool_to_32
-from critique_app.media.screen_in_frame import held_back, keystoned, rectify_to_32, run_screen
+from critique_app.media.screen_in_frame import held_back, keystoned, rectified, run_screen
 
 SIDE = 64  # the grey frames' side
 RUN_FRAMES = 48  # a long shot is looked at in runs of this many frames
@@ -281,7 +281,8 @@ def frame_pictures(
                 and not _bars_again(screen, box)  # the bars' picture: `picture` holds it
                 and (found is None or _same(found, box) or keystoned(screen))
             ):
-                inset[a:b] = rectify_to_32(run, screen)
+                shown = rectified(run, screen)  # without the bars the library drops too
+                inset[a:b] = crop_to_32(shown, run_bars(shown))
                 has[a:b] = True
             elif found is not None and not _same(found, box):
                 inset[a:b] = crop_to_32(run, found)

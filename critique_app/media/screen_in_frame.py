@@ -51,6 +51,7 @@ ACTIVITY_LEVELS = np.array([1.0, 0.6, 0.3, 0.15])
 # short, while a blob of the picture cut down to 4 sides leaves long stretches off them.
 MAX_OFF_OUTLINE = 0.2
 STILL_ROOM = 1.0  # how much a still room around the border weighs in a candidate's score
+INSIDE_BORDER = 0.97  # share of the screen (from its centre) rectified: clear of its border
 CARRY_SHARE = 0.7  # the previous run's screen stays while its border scores this share of the best
 
 
@@ -364,15 +365,25 @@ def keystoned(quad: NDArray[np.float32], tolerance: float = 1.0) -> bool:
     return bool(np.abs(quad - box).max() > tolerance)
 
 
-def rectify_to_32(grey: NDArray[np.uint8], quad: NDArray[np.float32]) -> NDArray[np.uint8]:
-    """N x 64 x 64 frames -> N x 32 x 32 pictures of what the screen shows, made square
-    again: warped to 64x64 (linear), then pooled like a whole frame."""
+def rectified(grey: NDArray[np.uint8], quad: NDArray[np.float32]) -> NDArray[np.uint8]:
+    """N x 64 x 64 frames -> N x 64 x 64 pictures of what the screen shows, made square
+    again (linear), from just inside its border (INSIDE_BORDER): a corner a pixel off leaves
+    a sliver of bezel or room along a side, which hides the picture's own dark bars from
+    regions.run_bars (a library clip's frames are hashed without them)."""
+    centre = quad.mean(axis=0)
+    inner = centre + (quad - centre) * INSIDE_BORDER
     dst = np.array([[0, 0], [SIDE, 0], [SIDE, SIDE], [0, SIDE]], np.float32) - 0.5
-    src = quad - 0.5  # corners are pixel boundaries; OpenCV maps pixel centres
+    src = inner - 0.5  # corners are pixel boundaries; OpenCV maps pixel centres
     m = cv2.getPerspectiveTransform(src.astype(np.float32), dst)
     out = np.empty((len(grey), SIDE, SIDE), np.uint8)
     for i, g in enumerate(grey):
         out[i] = cv2.warpPerspective(
             g, m, (SIDE, SIDE), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
         )
-    return pool_to_32(out)
+    return out
+
+
+def rectify_to_32(grey: NDArray[np.uint8], quad: NDArray[np.float32]) -> NDArray[np.uint8]:
+    """N x 64 x 64 frames -> N x 32 x 32 pictures of what the screen shows (`rectified`),
+    pooled like a whole frame."""
+    return pool_to_32(rectified(grey, quad))
