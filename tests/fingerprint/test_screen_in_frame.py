@@ -206,3 +206,28 @@ def test_a_shot_opening_dark_at_the_screens_edge_takes_the_screen_found_later(
         truth = rectify_to_32(grey[a:b], _where_ffmpeg_put_it()).astype(np.float32)
         off = np.abs(pictures.inset[a:b].astype(np.float32) - truth).mean()
         assert pictures.has_inset[a:b].all() and off <= 4.0, (a, off)
+
+
+@pytest.fixture(scope="module")
+def letterboxed(tmp_path_factory: pytest.TempPathFactory) -> Monitor:
+    """A letterboxed library clip (a 2.39 picture in a 16:9 frame, black bars above and
+    below) shown on the monitor with its bars: the library hashes its frames without them."""
+    folder = tmp_path_factory.mktemp("letterboxed")
+    frames = [np.array(f) for f in m.shot_frames(970, N, (384, 216), speed=3.0)]
+    for f in frames:
+        f[:28], f[-28:] = 0, 0
+    source = m.write_clip(folder / "source.mp4", frames, crf=16)
+    ref = hash_reference(source)
+    library = ReferenceLibrary([ReferenceItem(1, "source", ref.hashes, ref.rate, ref.variants)])
+    room = m.write_still(folder / "room.png", m.shot(912, 1, SIZE)[0])
+    copy = _between_footage(
+        _film_monitor(source, room, folder / "filmed.mp4"), folder / "c.mp4", 980
+    )
+    return Monitor(library, copy, copy)
+
+
+def test_a_letterboxed_clip_on_the_monitor_is_found_without_its_bars(letterboxed: Monitor) -> None:
+    segments = match_file(letterboxed.copy, letterboxed.library)
+    assert [s.item_id for s in segments] == [1], segments
+    (seg,) = segments
+    assert abs(seg.start - HEAD) <= 3 and abs(seg.end - (HEAD + N - 1)) <= 3, seg
