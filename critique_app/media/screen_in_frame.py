@@ -15,9 +15,10 @@ run's median frame, where moving content averages out and the screen's border st
   (allowing for keystone), and a border that really is an edge in most frames of the run;
 - the best one (the strongest border, with the moving picture inside it rather than outside)
   wins; the screen of the run before, in the same shot, stays unless this run's best border
-  is much stronger;
-- that screen is rectified (getPerspectiveTransform / warpPerspective) to the 32x32 picture
-  the hashes are taken from, like an inset: it is then searched like any inset.
+  is much stronger, and a run takes the next run's screen when that border is stronger on it;
+- that screen is rectified from just inside its border (getPerspectiveTransform /
+  warpPerspective); regions.frame_pictures removes its picture's bars, as a library run's
+  are, and hashes it into the inset slot: it is then searched like any inset.
 
 OpenCV on 64x64 pictures costs well under a millisecond per run; `SCREEN_COST` counts it.
 """
