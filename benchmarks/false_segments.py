@@ -214,13 +214,15 @@ def diagnose(args: argparse.Namespace) -> int:
             "found": scored["found"],
             "passages": scored["passages"],
             "false_segments": len(false),
-            "false": false,
+            "source_frames_within_3": scored["source_frames_within_3"],
             "missed": scored["missed"],
+            "false": false,
         }
         print(f"{family:<20} recall {scored['recall']:.3f} ({scored['found']}/"
               f"{scored['passages']})  false segments {len(false)}", flush=True)  # fmt: skip
-        if scored["missed"]:
-            print(f"  missed (source:detail): {'; '.join(scored['missed'])}")
+        print(f"  source frames within 3: {scored['source_frames_within_3']}, error median "
+              f"{scored['source_error_median']} / p95 {scored['source_error_p95']}; missed: "
+              + (", ".join(scored["missed"]) or "none"))  # fmt: skip
         for f in false:
             print(f"  film {f['film_frames'][0]}-{f['film_frames'][1]}: {f['item']} frames "
                   f"{f['item_frames'][0]}-{f['item_frames'][1]}, found as {f['variant']}, "

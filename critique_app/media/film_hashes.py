@@ -24,7 +24,7 @@ from critique_app.media.grey_frames import Crop, DecodingStopped, StreamLayout, 
 from critique_app.media.letterbox import BarsOnTheWay, detect_film_bars
 from critique_app.media.reframes import PANEL_NAMES, film_panels, picture_aspect
 from critique_app.media.regions import DEFAULT_ASPECT, frame_pictures
-from critique_app.media.shots import find_cuts, frame_differences
+from critique_app.media.shots import find_cuts, frame_differences, opens_shot
 
 CHUNK_FRAMES = 2400  # per worker task: ~20 s of 1080p, so start-up cost stays negligible
 PARALLEL_MIN_FRAMES = 2 * CHUNK_FRAMES
@@ -90,6 +90,7 @@ def hash_batches(
     previous: NDArray[np.uint8] | None = None
     shown = crop or layout
     aspect = picture_aspect(shown.width, shown.height)
+    screen: NDArray[np.float32] | None = None  # the filmed screen, held through the shot
     try:
         for first, grey in grey_batches(
             path,
@@ -102,7 +103,9 @@ def hash_batches(
             watch=watch,
         ):
             diffs = frame_differences(grey, previous)
-            yield HashedRun(first, hash_grey(grey, diffs, aspect), diffs, grey[0], grey[-1])
+            held = None if opens_shot(diffs) else screen
+            hashes, screen = hash_grey(grey, diffs, aspect, held)
+            yield HashedRun(first, hashes, diffs, grey[0], grey[-1])
             previous = grey[-1]
             if counter is not None:
                 with counter.get_lock():
@@ -116,14 +119,18 @@ def hash_batches(
 
 
 def hash_grey(
-    grey: NDArray[np.uint8], diffs: NDArray[np.float32], aspect: float = DEFAULT_ASPECT
-) -> FrameHashes:
+    grey: NDArray[np.uint8],
+    diffs: NDArray[np.float32],
+    aspect: float = DEFAULT_ASPECT,
+    screen: NDArray[np.float32] | None = None,
+) -> tuple[FrameHashes, NDArray[np.float32] | None]:
     """Hashes of a batch of 64x64 grey frames (shown at `aspect`), each without the bars of
     its run of frames, with the inset of runs that show a picture inside the picture. Runs
     end at the cuts found in this batch's own differences (the film's shots are found later,
-    once)."""
+    once). `screen`: the filmed screen the batch before ended on, when its shot goes on; the
+    one this batch ends on is returned with the hashes."""
     cuts = find_cuts(diffs)
-    pictures = frame_pictures(grey, cuts, aspect=aspect)
+    pictures = frame_pictures(grey, cuts, aspect=aspect, screen=screen)
     panels, has_panels = film_panels(grey, cuts, aspect)
     hashes = hash_pictures(
         pictures.picture, pictures.inset, pictures.has_inset, pictures.centre, panels, has_panels
@@ -134,7 +141,7 @@ def hash_grey(
         plain, mirrored = phash_batch(pictures.inset_middle[has])
         assert mirrored is not None
         middles[has, 0], middles[has, 1] = plain, mirrored
-    return replace(hashes, extra=np.concatenate([hashes.extra, middles], axis=1))
+    return replace(hashes, extra=np.concatenate([hashes.extra, middles], axis=1)), pictures.screen
 
 
 def _hash_finding_bars(

@@ -30,7 +30,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from critique_app.media.fingerprint import GREY_SIZE, pool_to_32
-from critique_app.media.screen_in_frame import keystoned, rectify_to_32, run_screen
+from critique_app.media.screen_in_frame import held_back, keystoned, rectified, run_screen
 
 SIDE = 64  # the grey frames' side
 RUN_FRAMES = 48  # a long shot is looked at in runs of this many frames
@@ -250,6 +250,7 @@ class FramePictures:
     # what is burned into its middle (without_overlays)
     inset_middle: NDArray[np.uint8]  # N x 32 x 32, the inset's second picture (middle_slice)
     has_inset_middle: NDArray[np.bool_]  # not for a filmed screen: its picture is rectified
+    screen: NDArray[np.float32] | None = None  # the last run's screen, for the next batch
 
 
 def frame_pictures(
@@ -258,9 +259,12 @@ def frame_pictures(
     *,
     insets: bool = True,
     aspect: float = DEFAULT_ASPECT,
+    screen: NDArray[np.float32] | None = None,
 ) -> FramePictures:
     """Bars removed per run, and the inset of each run where one is framed by edges (with
-    its second picture; `aspect`: the frames' shown proportions)."""
+    its second picture; `aspect`: the frames' shown proportions).
+    `screen`: the screen of the batch before, when the same shot goes on into this one (a
+    batch ends wherever 256 frames do, not where the shot does)."""
     n = len(grey)
     picture = np.empty((n, GREY_SIZE, GREY_SIZE), np.uint8)
     inset = np.zeros((n, GREY_SIZE, GREY_SIZE), np.uint8)
@@ -268,8 +272,9 @@ def frame_pictures(
     has_middle = np.zeros(n, bool)
     centre = np.empty((n, GREY_SIZE, GREY_SIZE), np.uint8)
     has = np.zeros(n, bool)
-    screen = None
-    for a, b in run_bounds(n, cuts):
+    bounds = run_bounds(n, cuts)
+    screens = _screens(grey, bounds, cuts, screen) if insets else [None] * len(bounds)
+    for (a, b), screen in zip(bounds, screens, strict=True):
         run = grey[a:b]
         box = run_bars(run)
         picture[a:b] = crop_to_32(run, box)
@@ -279,14 +284,14 @@ def frame_pictures(
         )
         if insets:
             found = run_inset(run)
-            # a screen filmed in the frame (keystone wins over a box), held through a shot
-            screen = run_screen(run, None if a in cuts else screen)
+            # a screen filmed in the frame (keystone wins over a box)
             if (
                 screen is not None
                 and not _bars_again(screen, box)  # the bars' picture: `picture` holds it
                 and (found is None or _same(found, box) or keystoned(screen))
             ):
-                inset[a:b] = rectify_to_32(run, screen)
+                shown = rectified(run, screen)  # without the bars the library drops too
+                inset[a:b] = crop_to_32(shown, run_bars(shown))
                 has[a:b] = True
             elif found is not None and not _same(found, box):
                 inset[a:b] = crop_to_32(run, found)
@@ -295,7 +300,27 @@ def frame_pictures(
                 if middle is not None:
                     inset_middle[a:b] = crop_to_32(run, middle)
                     has_middle[a:b] = True
-    return FramePictures(picture, inset, has, centre, inset_middle, has_middle)
+    last = screens[-1] if screens else screen
+    return FramePictures(picture, inset, has, centre, inset_middle, has_middle, last)
+
+
+def _screens(
+    grey: NDArray[np.uint8],
+    bounds: list[tuple[int, int]],
+    cuts: list[int],
+    screen: NDArray[np.float32] | None,
+) -> list[NDArray[np.float32] | None]:
+    """The filmed screen of each run, held through a shot both ways: carried forward from
+    the run before, then back from the run after where that one's border is the stronger."""
+    screens = []
+    for a, b in bounds:
+        screen = run_screen(grey[a:b], None if a in cuts else screen)
+        screens.append(screen)
+    for j in range(len(bounds) - 2, -1, -1):
+        if bounds[j + 1][0] not in cuts:
+            a, b = bounds[j]
+            screens[j] = held_back(grey[a:b], screens[j], screens[j + 1])
+    return screens
 
 
 # The middle of a picture, clear of what copies burn in: subtitles (bottom fifth), logos and

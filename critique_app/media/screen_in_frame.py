@@ -15,9 +15,10 @@ run's median frame, where moving content averages out and the screen's border st
   (allowing for keystone), and a border that really is an edge in most frames of the run;
 - the best one (the strongest border, with the moving picture inside it rather than outside)
   wins; the screen of the run before, in the same shot, stays unless this run's best border
-  is much stronger;
-- that screen is rectified (getPerspectiveTransform / warpPerspective) to the 32x32 picture
-  the hashes are taken from, like an inset: it is then searched like any inset.
+  is much stronger, and a run takes the next run's screen when that border is stronger on it;
+- that screen is rectified from just inside its border (getPerspectiveTransform /
+  warpPerspective); regions.frame_pictures removes its picture's bars, as a library run's
+  are, and hashes it into the inset slot: it is then searched like any inset.
 
 OpenCV on 64x64 pictures costs well under a millisecond per run; `SCREEN_COST` counts it.
 """
@@ -51,6 +52,7 @@ ACTIVITY_LEVELS = np.array([1.0, 0.6, 0.3, 0.15])
 # short, while a blob of the picture cut down to 4 sides leaves long stretches off them.
 MAX_OFF_OUTLINE = 0.2
 STILL_ROOM = 1.0  # how much a still room around the border weighs in a candidate's score
+INSIDE_BORDER = 0.97  # share of the screen (from its centre) rectified: clear of its border
 CARRY_SHARE = 0.7  # the previous run's screen stays while its border scores this share of the best
 
 
@@ -113,6 +115,27 @@ def _find(
     SCREEN_COST.found += 1
     # the sides are placed on the run's mean: moving pictures blur there, the border does not
     return _refined(grey.mean(axis=0), best[1])
+
+
+def held_back(
+    grey: NDArray[np.uint8], screen: NDArray[np.float32] | None, later: NDArray[np.float32] | None
+) -> NDArray[np.float32] | None:
+    """The screen for a run: the one found there, or the one a later run of the same shot
+    found, whichever border is the stronger step on this run's frames. A shot's first run has
+    no screen to carry from, and dark picture at the screen's edge can put a corner of it
+    3-6 pixels of 64 off, while the next runs, where the picture lights that edge, find it."""
+    if later is None:
+        return screen
+    t0 = time.perf_counter()
+    try:
+        median = np.median(grey[:: max(1, len(grey) // 12)], axis=0).astype(np.uint8)
+        other = _border_score(grey, median, later)
+        own = None if screen is None else _border_score(grey, median, screen)
+        if other is None or (own is not None and own >= other):
+            return screen
+        return _refined(grey.mean(axis=0), later)
+    finally:
+        SCREEN_COST.seconds += time.perf_counter() - t0
 
 
 def _big(picture: NDArray[np.uint8]) -> NDArray[np.uint8]:
@@ -343,15 +366,25 @@ def keystoned(quad: NDArray[np.float32], tolerance: float = 1.0) -> bool:
     return bool(np.abs(quad - box).max() > tolerance)
 
 
-def rectify_to_32(grey: NDArray[np.uint8], quad: NDArray[np.float32]) -> NDArray[np.uint8]:
-    """N x 64 x 64 frames -> N x 32 x 32 pictures of what the screen shows, made square
-    again: warped to 64x64 (linear), then pooled like a whole frame."""
+def rectified(grey: NDArray[np.uint8], quad: NDArray[np.float32]) -> NDArray[np.uint8]:
+    """N x 64 x 64 frames -> N x 64 x 64 pictures of what the screen shows, made square
+    again (linear), from just inside its border (INSIDE_BORDER): a corner a pixel off leaves
+    a sliver of bezel or room along a side, which hides the picture's own dark bars from
+    regions.run_bars (a library clip's frames are hashed without them)."""
+    centre = quad.mean(axis=0)
+    inner = centre + (quad - centre) * INSIDE_BORDER
     dst = np.array([[0, 0], [SIDE, 0], [SIDE, SIDE], [0, SIDE]], np.float32) - 0.5
-    src = quad - 0.5  # corners are pixel boundaries; OpenCV maps pixel centres
+    src = inner - 0.5  # corners are pixel boundaries; OpenCV maps pixel centres
     m = cv2.getPerspectiveTransform(src.astype(np.float32), dst)
     out = np.empty((len(grey), SIDE, SIDE), np.uint8)
     for i, g in enumerate(grey):
         out[i] = cv2.warpPerspective(
             g, m, (SIDE, SIDE), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
         )
-    return pool_to_32(out)
+    return out
+
+
+def rectify_to_32(grey: NDArray[np.uint8], quad: NDArray[np.float32]) -> NDArray[np.uint8]:
+    """N x 64 x 64 frames -> N x 32 x 32 pictures of what the screen shows (`rectified`),
+    pooled like a whole frame."""
+    return pool_to_32(rectified(grey, quad))

@@ -76,6 +76,15 @@ def find_cuts(diffs: NDArray[np.float32], phash: NDArray[np.uint64] | None = Non
     return sorted(cuts)
 
 
+def opens_shot(diffs: NDArray[np.float32]) -> bool:
+    """Whether a batch's first frame is a cut from the frame before it (diffs[0], which
+    find_cuts leaves out: the very first frame of a film has nothing before it)."""
+    if len(diffs) == 0:
+        return False
+    d = np.asarray(diffs, dtype=np.float32)
+    return bool(d[0] >= max(CUT_FLOOR, CUT_FACTOR * float(_local_median(d)[0])))
+
+
 class ShotDetector:
     """Collects frame differences (and pHashes, for flashes) batch by batch, in frame order."""
 

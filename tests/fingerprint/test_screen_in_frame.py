@@ -15,8 +15,13 @@ import cv2
 import numpy as np
 import pytest
 
+from critique_app.media import grey_frames
+from critique_app.media.film_hashes import _concat, hash_film
+from critique_app.media.fingerprint import hamming
+from critique_app.media.regions import frame_pictures
 from critique_app.media.screen_in_frame import rectify_to_32, run_screen
-from critique_app.provenance.matching import ReferenceItem, ReferenceLibrary
+from critique_app.media.shots import find_cuts, frame_differences
+from critique_app.provenance.matching import FRAME_THRESHOLD, ReferenceItem, ReferenceLibrary
 from critique_app.provenance.reference_library import hash_reference
 from tests.fingerprint import material as m
 from tests.fingerprint.test_robustness import match_file
@@ -80,6 +85,20 @@ def _between_footage(passage: Path, out: Path, seed: int) -> Path:
     return m.write_clip(out, [*head, *shown, *tail])
 
 
+def _where_ffmpeg_put_it() -> np.ndarray:
+    """The picture's corners in pixels of 64: the padded input (transparent margin, bezel)
+    goes to CORNERS, and the overlay shifts it back by the margin."""
+    w, h = SIZE[0] + 2 * PAD, SIZE[1] + 2 * PAD
+    tl, tr, bl, br = ((x + PAD, y + PAD) for x, y in CORNERS)
+    to_copy = cv2.getPerspectiveTransform(
+        np.float32([[0, 0], [w, 0], [w, h], [0, h]]), np.float32([tl, tr, br, bl])
+    )
+    b0, b1x, b1y = PAD + BEZEL, PAD + SIZE[0] - BEZEL, PAD + SIZE[1] - BEZEL
+    picture = np.float32([[[b0, b0], [b1x, b0], [b1x, b1y], [b0, b1y]]])
+    shown = cv2.perspectiveTransform(picture, to_copy)[0] - PAD
+    return np.asarray(shown * np.array([64 / SIZE[0], 64 / SIZE[1]], np.float32), np.float32)
+
+
 @dataclass
 class Monitor:
     library: ReferenceLibrary
@@ -130,17 +149,7 @@ def test_the_screen_is_outlined_where_ffmpeg_put_it(monitor: Monitor) -> None:
         ]
     quad = run_screen(np.stack(grey))
     assert quad is not None
-    # Where FFmpeg put the picture's corners: the padded input (transparent margin, bezel)
-    # goes to CORNERS, and the overlay shifts it back by the margin.
-    w, h = SIZE[0] + 2 * PAD, SIZE[1] + 2 * PAD
-    tl, tr, bl, br = ((x + PAD, y + PAD) for x, y in CORNERS)
-    to_copy = cv2.getPerspectiveTransform(
-        np.float32([[0, 0], [w, 0], [w, h], [0, h]]), np.float32([tl, tr, br, bl])
-    )
-    b0, b1x, b1y = PAD + BEZEL, PAD + SIZE[0] - BEZEL, PAD + SIZE[1] - BEZEL
-    picture = np.float32([[[b0, b0], [b1x, b0], [b1x, b1y], [b0, b1y]]])
-    shown = cv2.perspectiveTransform(picture, to_copy)[0] - PAD
-    expected_64 = shown * np.array([64 / SIZE[0], 64 / SIZE[1]], np.float32)
+    expected_64 = _where_ffmpeg_put_it()
     assert np.abs(quad - expected_64).max() <= 1.0, (quad, expected_64)
     assert rectify_to_32(np.stack(grey), quad).shape == (48, 32, 32)
     # The next run of the shot keeps the screen it is given, placed again on its own frames;
@@ -149,3 +158,76 @@ def test_the_screen_is_outlined_where_ffmpeg_put_it(monitor: Monitor) -> None:
     assert kept is not None and np.abs(kept - quad).max() <= 0.5, (kept, quad)
     off = run_screen(np.stack(grey), quad + 60)
     assert off is not None and np.abs(off - quad).max() <= 1e-4, (off, quad)
+
+
+@pytest.mark.parametrize("tail", [5, 8])
+def test_the_screen_is_held_into_the_next_batch(
+    monitor: Monitor, monkeypatch: pytest.MonkeyPatch, tail: int
+) -> None:
+    """Frames are decoded and hashed in batches that end wherever 256 frames do, not where a
+    shot does: the last few frames of a filmed screen, alone at the start of the next batch,
+    keep the screen found before them rather than outlining it again on a handful of frames."""
+    monkeypatch.setattr(grey_frames, "BATCH", HEAD + N - tail)  # the passage's last frames
+    layout = grey_frames.read_layout(monitor.copy)
+    runs = [r for r in hash_film(monitor.copy, layout, workers=1) if len(r)]
+    assert [r.start for r in runs] == [0, HEAD + N - tail], "one batch boundary, where asked"
+    inset = _concat(runs, 0, None).hashes.inset
+    library = monitor.library.grid(1)
+    for f in range(HEAD + N - tail, HEAD + N):
+        k = f - HEAD  # the source frame the copy shows there
+        near = library[:, max(0, k - 2) : k + 3]
+        assert int(hamming(inset[f], near).min()) <= FRAME_THRESHOLD, (f, tail)
+
+
+@pytest.fixture(scope="module")
+def dark_edge(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One shot whose first 1.5 seconds are dark along the left third (a night scene opening
+    on a lit window), filmed on the monitor: there that picture merges with the bezel and
+    the dim room."""
+    folder = tmp_path_factory.mktemp("dark-edge")
+    frames = list(m.shot_frames(950, N, (384, 216), speed=3.0))
+    for k, f in enumerate(frames):  # lit gradually, from frame 36 to 60: no cut
+        f[:, : 384 // 3] = (f[:, : 384 // 3] * np.clip((k - 36) / 24, 0.08, 1.0)).astype(np.uint8)
+    source = m.write_clip(folder / "source.mp4", frames, crf=16)
+    room = m.write_still(folder / "room.png", m.shot(911, 1, SIZE)[0])
+    return _film_monitor(source, room, folder / "filmed.mp4")
+
+
+def test_a_shot_opening_dark_at_the_screens_edge_takes_the_screen_found_later(
+    dark_edge: Path,
+) -> None:
+    """The shot's first run has no run before it to carry the screen from, and its dark edge
+    lets the outline bite into the picture; the next run of the shot, lit there, finds the
+    screen, and the first run takes it: its border is the stronger step there too."""
+    grey = np.concatenate([g for _, g in grey_frames.grey_batches(dark_edge)])
+    assert len(grey) == N
+    pictures = frame_pictures(grey, find_cuts(frame_differences(grey)))
+    for a, b in ((0, 48), (48, N)):  # the shot's two runs
+        truth = rectify_to_32(grey[a:b], _where_ffmpeg_put_it()).astype(np.float32)
+        off = np.abs(pictures.inset[a:b].astype(np.float32) - truth).mean()
+        assert pictures.has_inset[a:b].all() and off <= 4.0, (a, off)
+
+
+@pytest.fixture(scope="module")
+def letterboxed(tmp_path_factory: pytest.TempPathFactory) -> Monitor:
+    """A letterboxed library clip (a 2.39 picture in a 16:9 frame, black bars above and
+    below) shown on the monitor with its bars: the library hashes its frames without them."""
+    folder = tmp_path_factory.mktemp("letterboxed")
+    frames = [np.array(f) for f in m.shot_frames(970, N, (384, 216), speed=3.0)]
+    for f in frames:
+        f[:28], f[-28:] = 0, 0
+    source = m.write_clip(folder / "source.mp4", frames, crf=16)
+    ref = hash_reference(source)
+    library = ReferenceLibrary([ReferenceItem(1, "source", ref.hashes, ref.rate, ref.variants)])
+    room = m.write_still(folder / "room.png", m.shot(912, 1, SIZE)[0])
+    copy = _between_footage(
+        _film_monitor(source, room, folder / "filmed.mp4"), folder / "c.mp4", 980
+    )
+    return Monitor(library, copy, copy)
+
+
+def test_a_letterboxed_clip_on_the_monitor_is_found_without_its_bars(letterboxed: Monitor) -> None:
+    segments = match_file(letterboxed.copy, letterboxed.library)
+    assert [s.item_id for s in segments] == [1], segments
+    (seg,) = segments
+    assert abs(seg.start - HEAD) <= 3 and abs(seg.end - (HEAD + N - 1)) <= 3, seg
