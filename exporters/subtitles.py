@@ -426,9 +426,9 @@ def read_items(
     return read_cues(collect(lines_of(text), info, vtt), name, vtt)
 
 
-# A cue as read: (uuid, value, tags, start and end as numerator and denominator), a tuple of
-# plain values that crosses from the reading process to the storing one cheaply.
-CueFields = tuple[str, str, tuple[str, ...], int, int, int, int]
+# A cue as read: (uuid, value, tags, start and end in whole milliseconds), a tuple of plain
+# values that crosses from the reading process to the storing one cheaply.
+CueFields = tuple[str, str, tuple[str, ...], int, int]
 
 
 def read_cues(
@@ -460,10 +460,9 @@ def read_cues(
                 uuid,
                 value,
                 tuple(tags) if len(tags) < 2 else normalise_tags(tags),  # one tag: stripped
-                start.numerator,
-                start.denominator,
-                end.numerator,
-                end.denominator,
+                # both time readers give thousandths: a denominator divides 1000
+                start.numerator * (1000 // start.denominator),
+                end.numerator * (1000 // end.denominator),
             ),
         )
 
@@ -514,14 +513,36 @@ def read(path: Path, rate: Fraction | None = None, encoding: str | None = None) 
     return ImportedList(found.info)
 
 
-@dataclass(frozen=True)
 class _SameForAll:
-    """What every cue of one file shares: worked out once, not half a million times."""
+    """What every cue of one file shares, worked out once, not half a million times: the
+    fields of its annotation and of its entry but for the cue's own (checked here, once)."""
 
-    now: str
-    tier: str
-    film_names: tuple[str, ...]
-    info: ImportedFile | None
+    def __init__(self, now: str, tier: str, film_names: tuple[str, ...], info: ImportedFile):
+        self.info = info
+        self.annotation = vars(
+            trusted(
+                Annotation,
+                id=None,
+                uuid="",
+                film_id=0,
+                tier_id=0,
+                range=_NOWHERE,
+                tags=(),
+                value="",
+                created_at=now,
+                modified_at=now,
+            )
+        )
+        self.entry = vars(
+            trusted(
+                Imported,
+                annotation=None,
+                tier=tier,
+                film_names=film_names,
+                source=info,
+                milliseconds=(0, 0),
+            )
+        )
 
 
 def _imported(
@@ -545,31 +566,20 @@ def _imported(
             vocabulary_key=m.get("vocabulary_key"),
             source=info,
         )
-    uuid, value, tags, start, start_per, end, end_per = fields
-    # Built without the dataclasses' checks: every field here is valid by construction (the
-    # default status and confidence, tags put in their one form).
-    annotation = trusted(
-        Annotation,
-        id=None,
-        uuid=uuid,
-        film_id=0,
-        tier_id=0,
-        range=_NOWHERE,
-        tags=tags,
-        value=value,
-        created_at=same.now,
-        modified_at=same.now,
-    )
-    return trusted(
-        Imported,
+    uuid, value, tags, start, end = fields
+    # Copies of the file's two models with the cue's own fields: every field here is valid by
+    # construction (the default status and confidence, tags put in their one form).
+    annotation = object.__new__(Annotation)
+    annotation.__dict__.update(same.annotation, uuid=uuid, tags=tags, value=value)
+    entry = object.__new__(Imported)
+    entry.__dict__.update(
+        same.entry,
         annotation=annotation,
-        tier=same.tier,
         film_sha256=film.get("sha256"),
         film_title=film.get("title"),
-        seconds=(Fraction(start, start_per), Fraction(end, end_per)),
-        film_names=same.film_names,
-        source=info,
+        milliseconds=(start, end),
     )
+    return entry
 
 
 _NOWHERE = FrameRange(0, 0)  # a cue's range until the import sets its frames from its times

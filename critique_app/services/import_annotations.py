@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from critique_app.domain.commands import ImportedAnnotations, UndoStack
-from critique_app.domain.model import Annotation, Category, Film, FrameRange, Region
+from critique_app.domain.model import Annotation, Category, Film, FrameRange, Region, trusted
 from critique_app.domain.reading_limits import check_size, reading_limits
 from critique_app.errors import UserError
 from critique_app.i18n import _, format_number, ngettext
@@ -265,10 +265,22 @@ def _film_for(
 def frames_of(seconds: tuple[Fraction, Fraction], rate: Fraction) -> FrameRange:
     """Seconds [start, end) as the inclusive frame range at the film's exact rate."""
     start, end = seconds
-    first = _rounded(start.numerator * rate.numerator, start.denominator * rate.denominator)
-    last = _rounded(end.numerator * rate.numerator, end.denominator * rate.denominator) - 1
-    first = max(0, first)
-    return FrameRange(first, max(first, last))
+    return _frames(start.numerator, start.denominator, end.numerator, end.denominator, rate)
+
+
+def frames_of_milliseconds(milliseconds: tuple[int, int], rate: Fraction) -> FrameRange:
+    """`frames_of` for times in whole milliseconds (a cue's): the same frames, no Fraction."""
+    start, end = milliseconds
+    return _frames(start, 1000, end, 1000, rate)
+
+
+def _frames(start: int, start_per: int, end: int, end_per: int, rate: Fraction) -> FrameRange:
+    """[start / start_per, end / end_per) seconds as frames, each rounded half to even."""
+    per_second, per = rate.numerator, rate.denominator
+    first = max(0, _rounded(start * per_second, start_per * per))
+    last = _rounded(end * per_second, end_per * per) - 1
+    # valid by construction (0 <= first <= end): no checks for each of half a million cues
+    return trusted(FrameRange, start=first, end=last if last > first else first)
 
 
 def _rounded(numerator: int, denominator: int) -> int:
@@ -680,8 +692,12 @@ def _fitted(
     apart, to be set with the film and tier in one copy (half a million cues are copied)."""
     annotation = entry.annotation
     frames: FrameRange | None = None
-    if entry.seconds is not None:
+    timed = entry.milliseconds is not None or entry.seconds is not None
+    if entry.milliseconds is not None:
+        frames = frames_of_milliseconds(entry.milliseconds, target.rate)
+    elif entry.seconds is not None:
         frames = frames_of(entry.seconds, target.rate)
+    if frames is not None:
         if entry.pixel_box is not None or annotation.regions or frames.end >= target.frame_count:
             annotation, frames = dataclasses.replace(annotation, range=frames), None
     elif entry.timecodes is not None:
@@ -704,7 +720,7 @@ def _fitted(
             summary.regions_without_size += 1
         else:
             annotation = dataclasses.replace(annotation, regions=(region,))
-    if annotation.regions and entry.seconds is not None:
+    if annotation.regions and timed:
         # a region read from xywh= holds still from the annotation's first frame
         annotation = dataclasses.replace(
             annotation,
