@@ -299,6 +299,9 @@ class Imported:
     # a cue's [start, end) in whole milliseconds, in place of `seconds`: no two Fractions for
     # each of half a million cues (issue 23)
     milliseconds: tuple[int, int] | None = None
+    # the rate at which the annotation's range already is `milliseconds` in frames (the reader
+    # was given the film's rate): not worked out again for that film
+    frames_rate: Fraction | None = None
     film_names: tuple[str, ...] = ()
     whole_film: bool = False  # no time given: the annotation is about the whole film
     # in and out as a person typed them (SMPTE timecode, frames or seconds), inclusive:

@@ -7,6 +7,7 @@ annotation's full record in a NOTE block, so Critique reads its own VTT back wit
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -396,19 +397,19 @@ def stream(path: Path, rate: Fraction | None = None, encoding: str | None = None
         )
     if apart.worth_it(text):
         lines.close()  # read again from its start, in the second process
-        read = apart.Reading(read_items, text, path.name, is_vtt)
+        read = apart.Reading(functools.partial(read_items, rate=rate), text, path.name, is_vtt)
         return ImportedStream(
             info,
-            _entries(read.items(), info, path, is_vtt),
+            _entries(read.items(), info, path, rate),
             text.size,
             read.position,
             expected=text.arrows,
             close=read.close,
         )
-    items = read_cues(collect(lines, info, is_vtt), path.name, is_vtt)
+    items = read_cues(collect(lines, info, is_vtt), path.name, is_vtt, rate)
     return ImportedStream(
         info,
-        _entries(items, info, path, is_vtt),
+        _entries(items, info, path, rate),
         text.size,
         lambda: text.bytes_read,
         expected=text.arrows,  # a timing line per cue
@@ -420,22 +421,24 @@ def collect(lines: _Lines, info: ImportedFile, vtt: bool) -> Iterator[tuple[str,
 
 
 def read_items(
-    text: TextStream, info: ImportedFile, name: str, vtt: bool
+    text: TextStream, info: ImportedFile, name: str, vtt: bool, rate: Fraction | None = None
 ) -> Iterator[tuple[str, object]]:
     """The whole file's items, cues read (what the second process does)."""
-    return read_cues(collect(lines_of(text), info, vtt), name, vtt)
+    return read_cues(collect(lines_of(text), info, vtt), name, vtt, rate)
 
 
-# A cue as read: (uuid, value, tags, start and end in whole milliseconds), a tuple of plain
-# values that crosses from the reading process to the storing one cheaply.
-CueFields = tuple[str, str, tuple[str, ...], int, int]
+# A cue as read: (uuid, value, tags, start and end in whole milliseconds, its first and last
+# frame at the rate the reader was given, else 0 and 0), a tuple of plain values that crosses
+# from the reading process to the storing one cheaply.
+CueFields = tuple[str, str, tuple[str, ...], int, int, int, int]
 
 
 def read_cues(
-    items: Iterator[tuple[str, object]], name: str, vtt: bool
+    items: Iterator[tuple[str, object]], name: str, vtt: bool, rate: Fraction | None = None
 ) -> Iterator[tuple[str, object]]:
     """The reader's items with each ('cue', Cue) read into ('cue', CueFields): its words as
-    a value, its tags and its stable uuid (the costly part, done where the file is read)."""
+    a value, its tags, its stable uuid and, given the film's `rate`, its frames (the costly
+    part, done where the file is read)."""
     number = 0
     for kind, item in items:
         if kind != "cue":
@@ -453,27 +456,31 @@ def read_cues(
         uuid = cue_uuid(key, item.text)
         number += 1
         item.text = ""  # read: its words are the value now, not kept twice
-        start, end = item.start, item.end
+        # both time readers give thousandths: a denominator divides 1000
+        start = item.start.numerator * (1000 // item.start.denominator)
+        end = item.end.numerator * (1000 // item.end.denominator)
+        first, last = FrameRange.spanned((start, 1000, end, 1000), rate) if rate else (0, 0)
         yield (
             "cue",
             (
                 uuid,
                 value,
                 tuple(tags) if len(tags) < 2 else normalise_tags(tags),  # one tag: stripped
-                # both time readers give thousandths: a denominator divides 1000
-                start.numerator * (1000 // start.denominator),
-                end.numerator * (1000 // end.denominator),
+                start,
+                end,
+                first,
+                last,
             ),
         )
 
 
 def _entries(
-    items: Iterator[tuple[str, object]], info: ImportedFile, path: Path, is_vtt: bool
+    items: Iterator[tuple[str, object]], info: ImportedFile, path: Path, rate: Fraction | None
 ) -> Iterator[Imported]:
     film: dict[str, str] = {}
     pending: dict[str, Any] | None = None
     # one import, one moment (to the second, as stored), one tier, one film name
-    same = _SameForAll(now_iso(), imported_tier("subtitles"), (path.stem,), info)
+    same = _SameForAll(now_iso(), imported_tier("subtitles"), (path.stem,), info, rate)
     for kind, item in items:
         if kind == "skip":  # said by the reading process, in its place among the cues
             assert isinstance(item, str)
@@ -517,7 +524,14 @@ class _SameForAll:
     """What every cue of one file shares, worked out once, not half a million times: the
     fields of its annotation and of its entry but for the cue's own (checked here, once)."""
 
-    def __init__(self, now: str, tier: str, film_names: tuple[str, ...], info: ImportedFile):
+    def __init__(
+        self,
+        now: str,
+        tier: str,
+        film_names: tuple[str, ...],
+        info: ImportedFile,
+        rate: Fraction | None,
+    ) -> None:
         self.info = info
         self.annotation = vars(
             trusted(
@@ -541,6 +555,7 @@ class _SameForAll:
                 film_names=film_names,
                 source=info,
                 milliseconds=(0, 0),
+                frames_rate=rate,  # the cues' ranges are their frames at this rate
             )
         )
 
@@ -566,11 +581,13 @@ def _imported(
             vocabulary_key=m.get("vocabulary_key"),
             source=info,
         )
-    uuid, value, tags, start, end = fields
+    uuid, value, tags, start, end, first, last = fields
     # Copies of the file's two models with the cue's own fields: every field here is valid by
     # construction (the default status and confidence, tags put in their one form).
     annotation = object.__new__(Annotation)
-    annotation.__dict__.update(same.annotation, uuid=uuid, tags=tags, value=value)
+    annotation.__dict__.update(
+        same.annotation, uuid=uuid, tags=tags, value=value, range=FrameRange.known(first, last)
+    )
     entry = object.__new__(Imported)
     entry.__dict__.update(
         same.entry,

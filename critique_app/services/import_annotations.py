@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from critique_app.domain.commands import ImportedAnnotations, UndoStack
-from critique_app.domain.model import Annotation, Category, Film, FrameRange, Region, trusted
+from critique_app.domain.model import Annotation, Category, Film, FrameRange, Region
 from critique_app.domain.reading_limits import check_size, reading_limits
 from critique_app.errors import UserError
 from critique_app.i18n import _, format_number, ngettext
@@ -265,32 +265,14 @@ def _film_for(
 def frames_of(seconds: tuple[Fraction, Fraction], rate: Fraction) -> FrameRange:
     """Seconds [start, end) as the inclusive frame range at the film's exact rate."""
     start, end = seconds
-    return _frames(start.numerator, start.denominator, end.numerator, end.denominator, rate)
+    times = (start.numerator, start.denominator, end.numerator, end.denominator)
+    return FrameRange.known(*FrameRange.spanned(times, rate))
 
 
 def frames_of_milliseconds(milliseconds: tuple[int, int], rate: Fraction) -> FrameRange:
     """`frames_of` for times in whole milliseconds (a cue's): the same frames, no Fraction."""
     start, end = milliseconds
-    return _frames(start, 1000, end, 1000, rate)
-
-
-def _frames(start: int, start_per: int, end: int, end_per: int, rate: Fraction) -> FrameRange:
-    """[start / start_per, end / end_per) seconds as frames, each rounded half to even."""
-    per_second, per = rate.numerator, rate.denominator
-    first = max(0, _rounded(start * per_second, start_per * per))
-    last = _rounded(end * per_second, end_per * per) - 1
-    # valid by construction (0 <= first <= end): no checks for each of half a million cues
-    return trusted(FrameRange, start=first, end=last if last > first else first)
-
-
-def _rounded(numerator: int, denominator: int) -> int:
-    """round(Fraction(numerator, denominator)) (half to even), in integers: without the
-    Fractions' products and reductions, half a million cues are read in a second less."""
-    floor, remainder = divmod(numerator, denominator)
-    twice = remainder * 2
-    if twice < denominator or (twice == denominator and floor % 2 == 0):
-        return floor
-    return floor + 1
+    return FrameRange.known(*FrameRange.spanned((start, 1000, end, 1000), rate))
 
 
 def typed_point(text: str, film: Film) -> int:
@@ -694,7 +676,11 @@ def _fitted(
     frames: FrameRange | None = None
     timed = entry.milliseconds is not None or entry.seconds is not None
     if entry.milliseconds is not None:
-        frames = frames_of_milliseconds(entry.milliseconds, target.rate)
+        frames = (
+            annotation.range  # the reader knew the film's rate
+            if entry.frames_rate == target.rate
+            else frames_of_milliseconds(entry.milliseconds, target.rate)
+        )
     elif entry.seconds is not None:
         frames = frames_of(entry.seconds, target.rate)
     if frames is not None:

@@ -359,6 +359,28 @@ def test_half_frames_from_milliseconds_round_to_even(rate: Fraction) -> None:
         )
 
 
+def test_frames_a_reader_worked_out_at_another_rate_are_worked_out_again(
+    project: Project, tmp_path: Path
+) -> None:
+    """A cue's frames come from the reader when it knew the rate of the film they go onto;
+    onto a film of another rate (the file names another one) they are worked out again."""
+    from critique_app.services.import_annotations import import_entries
+    from exporters.subtitles import read
+
+    path = _vtt(tmp_path / "short.vtt", 60)
+    other = Fraction(24000, 1001)
+    found = read(path, other)
+    assert all(e.frames_rate == other and e.milliseconds is not None for e in found)
+    assert import_entries(project, found, path.name).added == 60
+    assert [a.range for a in _stored(project)] == [
+        frames_of((Fraction(e.milliseconds[0], 1000), Fraction(e.milliseconds[1], 1000)), RATE)
+        for e in found
+        if e.milliseconds is not None
+    ]
+    same = read(path, RATE)
+    assert [e.annotation.range for e in same] == [a.range for a in _stored(project)]
+
+
 MIXED = """WEBVTT
 
 NOTE critique-film {"sha256": "ee", "title": "Nuit", "rate": "25"}
