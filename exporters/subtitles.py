@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import math
 import re
 import uuid as uuid_module
 from collections.abc import Callable, Iterator
@@ -179,11 +180,12 @@ def srt_seconds(text: str) -> Fraction | None:
 
 @dataclass
 class Cue:
-    """One cue as the file gives it: identifier, times, settings and the raw text."""
+    """One cue as the file gives it: identifier, times (in whole milliseconds: both time
+    readers give thousandths), settings and the raw text."""
 
     ident: str
-    start: Fraction
-    end: Fraction
+    start: int
+    end: int
     settings: str
     text: str
 
@@ -252,7 +254,7 @@ def _collect_vtt(lines: _Lines, info: ImportedFile) -> Iterator[tuple[str, objec
             if "-->" in line:
                 if count == 1 or (count == 2 and cue is None and not bad):
                     lines.take()
-                    parsed = cue_times(line, vtt_seconds)
+                    parsed = cue_milliseconds(line, vtt_seconds)
                     if parsed is None:
                         bad = True
                         info.skip(_("bad cue timing '{line}'").format(line=line.strip()[:40]))
@@ -290,6 +292,18 @@ _USUAL_TIMING = re.compile(
 def cue_times(
     line: str, seconds: Callable[[str], Fraction | None]
 ) -> tuple[Fraction, Fraction, str] | None:
+    """A timing line's times in seconds and its settings (None: no timing)."""
+    parsed = cue_milliseconds(line, seconds)
+    if parsed is None:
+        return None
+    start, end, settings = parsed
+    return Fraction(start, 1000), Fraction(end, 1000), settings
+
+
+def cue_milliseconds(
+    line: str, seconds: Callable[[str], Fraction | None]
+) -> tuple[int, int, str] | None:
+    """`cue_times` in whole milliseconds: no Fraction for the usual line (half a million)."""
     usual = _USUAL_TIMING.fullmatch(line)
     if usual is not None:
         h, m, s, ms, h2, m2, s2, ms2, rest = usual.groups()
@@ -297,8 +311,16 @@ def cue_times(
         end = ((int(h2 or 0) * 60 + int(m2)) * 60 + int(s2)) * 1000 + int(ms2)
         if end < start:
             return None
-        return Fraction(start, 1000), Fraction(end, 1000), rest.strip()
-    return any_cue_times(line, seconds)
+        return start, end, rest.strip()
+    times = any_cue_times(line, seconds)
+    if times is None:
+        return None
+    # both time readers give thousandths: a denominator divides 1000
+    return (
+        times[0].numerator * (1000 // times[0].denominator),
+        times[1].numerator * (1000 // times[1].denominator),
+        times[2],
+    )
 
 
 def any_cue_times(
@@ -347,7 +369,7 @@ def _collect_srt(lines_read: _Lines, info: ImportedFile) -> Iterator[tuple[str, 
                 elif buffer:
                     info.skip(_("text without a timing line: '{line}'").format(line=buffer[0][:40]))
                 buffer = []
-                parsed = cue_times(line, srt_seconds)
+                parsed = cue_milliseconds(line, srt_seconds)
                 if parsed is None:
                     info.skip(_("bad cue timing '{line}'").format(line=line.strip()[:40]))
                     cue = None
@@ -452,13 +474,11 @@ def read_cues(
         if item.settings:
             tags.append(SETTINGS_TAG + item.settings)
         # A stable uuid from the file and the cue: importing the same file twice adds nothing.
-        key = f"{name}|{number}|{item.ident}|{item.start}|{item.end}|"
+        start, end = item.start, item.end
+        key = f"{name}|{number}|{item.ident}|{_as_fraction(start)}|{_as_fraction(end)}|"
         uuid = cue_uuid(key, item.text)
         number += 1
         item.text = ""  # read: its words are the value now, not kept twice
-        # both time readers give thousandths: a denominator divides 1000
-        start = item.start.numerator * (1000 // item.start.denominator)
-        end = item.end.numerator * (1000 // item.end.denominator)
         first, last = FrameRange.spanned((start, 1000, end, 1000), rate) if rate else (0, 0)
         yield (
             "cue",
@@ -472,6 +492,14 @@ def read_cues(
                 last,
             ),
         )
+
+
+def _as_fraction(milliseconds: int) -> str:
+    """str(Fraction(milliseconds, 1000)) without the Fraction: the times as a cue's stable
+    uuid has always been keyed by them."""
+    common = math.gcd(milliseconds, 1000)
+    per = 1000 // common
+    return str(milliseconds // common) if per == 1 else f"{milliseconds // common}/{per}"
 
 
 def _entries(

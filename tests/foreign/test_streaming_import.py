@@ -34,7 +34,7 @@ from critique_app.services.import_annotations import (
 from db.project import Project, open_project
 from exporters import markup, subtitles, subtitles_apart, text_decoding
 from exporters.markup.markdown_text import from_markdown, to_markdown
-from exporters.subtitles import _NAMESPACE, cue_uuid
+from exporters.subtitles import _NAMESPACE, _as_fraction, cue_uuid
 
 RATE = Fraction(25)
 # What subtitles say: italics ending on a question, bold, a voice, accents, two lines.
@@ -311,6 +311,13 @@ def test_cue_frames_in_integers_round_as_fractions_do(
     assert frames_of((start, start + length), rate) == FrameRange(
         first, max(first, round((start + length) * rate) - 1)
     )
+
+
+@given(st.integers(min_value=0, max_value=10**12))
+def test_a_cue_time_is_keyed_as_its_fraction_always_was(milliseconds: int) -> None:
+    """The stable uuid's key writes a cue's times as str(Fraction) did: the same file imported
+    before and after still adds nothing."""
+    assert _as_fraction(milliseconds) == str(Fraction(milliseconds, 1000))
 
 
 RATES = [
