@@ -282,8 +282,9 @@ class Imported:
 
     `annotation` carries film_id/tier_id 0 and category_id None: the import service fills them
     from `film_sha256`/`film_title`/`film_names`, `tier` and `category_key`/`category_label`
-    (looked up in `vocabulary_key` when given). When `seconds` is given, the annotation's range
-    is a placeholder: the service turns the times into frames with the chosen film's own rate.
+    (looked up in `vocabulary_key` when given). When `seconds` (or `milliseconds`) is given,
+    the annotation's range is a placeholder: the service turns the times into frames with the
+    chosen film's own rate.
     """
 
     annotation: Annotation
@@ -295,6 +296,12 @@ class Imported:
     tier_author: str | None = None
     vocabulary_key: str | None = None
     seconds: tuple[Fraction, Fraction] | None = None
+    # a cue's [start, end) in whole milliseconds, in place of `seconds`: no two Fractions for
+    # each of half a million cues (issue 23)
+    milliseconds: tuple[int, int] | None = None
+    # the rate at which the annotation's range already is `milliseconds` in frames (the reader
+    # was given the film's rate): not worked out again for that film
+    frames_rate: Fraction | None = None
     film_names: tuple[str, ...] = ()
     whole_film: bool = False  # no time given: the annotation is about the whole film
     # in and out as a person typed them (SMPTE timecode, frames or seconds), inclusive:
@@ -305,6 +312,13 @@ class Imported:
     # The file it came from (tiers, vocabularies, what was skipped): shared by every entry of
     # one file, so a plain list of entries still carries it.
     source: ImportedFile | None = field(default=None, compare=False, repr=False)
+
+    def times(self) -> tuple[Fraction, Fraction] | None:
+        """[start, end) in seconds, whichever way the reader gave them (None: no times)."""
+        if self.milliseconds is not None:
+            start, end = self.milliseconds
+            return Fraction(start, 1000), Fraction(end, 1000)
+        return self.seconds
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,10 @@ annotation's full record in a NOTE block, so Critique reads its own VTT back wit
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+import math
 import re
 import uuid as uuid_module
 from collections.abc import Callable, Iterator
@@ -178,11 +180,12 @@ def srt_seconds(text: str) -> Fraction | None:
 
 @dataclass
 class Cue:
-    """One cue as the file gives it: identifier, times, settings and the raw text."""
+    """One cue as the file gives it: identifier, times (in whole milliseconds: both time
+    readers give thousandths), settings and the raw text."""
 
     ident: str
-    start: Fraction
-    end: Fraction
+    start: int
+    end: int
     settings: str
     text: str
 
@@ -251,7 +254,7 @@ def _collect_vtt(lines: _Lines, info: ImportedFile) -> Iterator[tuple[str, objec
             if "-->" in line:
                 if count == 1 or (count == 2 and cue is None and not bad):
                     lines.take()
-                    parsed = cue_times(line, vtt_seconds)
+                    parsed = cue_milliseconds(line, vtt_seconds)
                     if parsed is None:
                         bad = True
                         info.skip(_("bad cue timing '{line}'").format(line=line.strip()[:40]))
@@ -289,6 +292,18 @@ _USUAL_TIMING = re.compile(
 def cue_times(
     line: str, seconds: Callable[[str], Fraction | None]
 ) -> tuple[Fraction, Fraction, str] | None:
+    """A timing line's times in seconds and its settings (None: no timing)."""
+    parsed = cue_milliseconds(line, seconds)
+    if parsed is None:
+        return None
+    start, end, settings = parsed
+    return Fraction(start, 1000), Fraction(end, 1000), settings
+
+
+def cue_milliseconds(
+    line: str, seconds: Callable[[str], Fraction | None]
+) -> tuple[int, int, str] | None:
+    """`cue_times` in whole milliseconds: no Fraction for the usual line (half a million)."""
     usual = _USUAL_TIMING.fullmatch(line)
     if usual is not None:
         h, m, s, ms, h2, m2, s2, ms2, rest = usual.groups()
@@ -296,8 +311,16 @@ def cue_times(
         end = ((int(h2 or 0) * 60 + int(m2)) * 60 + int(s2)) * 1000 + int(ms2)
         if end < start:
             return None
-        return Fraction(start, 1000), Fraction(end, 1000), rest.strip()
-    return any_cue_times(line, seconds)
+        return start, end, rest.strip()
+    times = any_cue_times(line, seconds)
+    if times is None:
+        return None
+    # both time readers give thousandths: a denominator divides 1000
+    return (
+        times[0].numerator * (1000 // times[0].denominator),
+        times[1].numerator * (1000 // times[1].denominator),
+        times[2],
+    )
 
 
 def any_cue_times(
@@ -346,7 +369,7 @@ def _collect_srt(lines_read: _Lines, info: ImportedFile) -> Iterator[tuple[str, 
                 elif buffer:
                     info.skip(_("text without a timing line: '{line}'").format(line=buffer[0][:40]))
                 buffer = []
-                parsed = cue_times(line, srt_seconds)
+                parsed = cue_milliseconds(line, srt_seconds)
                 if parsed is None:
                     info.skip(_("bad cue timing '{line}'").format(line=line.strip()[:40]))
                     cue = None
@@ -396,19 +419,19 @@ def stream(path: Path, rate: Fraction | None = None, encoding: str | None = None
         )
     if apart.worth_it(text):
         lines.close()  # read again from its start, in the second process
-        read = apart.Reading(read_items, text, path.name, is_vtt)
+        read = apart.Reading(functools.partial(read_items, rate=rate), text, path.name, is_vtt)
         return ImportedStream(
             info,
-            _entries(read.items(), info, path, is_vtt),
+            _entries(read.items(), info, path, rate),
             text.size,
             read.position,
             expected=text.arrows,
             close=read.close,
         )
-    items = read_cues(collect(lines, info, is_vtt), path.name, is_vtt)
+    items = read_cues(collect(lines, info, is_vtt), path.name, is_vtt, rate)
     return ImportedStream(
         info,
-        _entries(items, info, path, is_vtt),
+        _entries(items, info, path, rate),
         text.size,
         lambda: text.bytes_read,
         expected=text.arrows,  # a timing line per cue
@@ -420,22 +443,24 @@ def collect(lines: _Lines, info: ImportedFile, vtt: bool) -> Iterator[tuple[str,
 
 
 def read_items(
-    text: TextStream, info: ImportedFile, name: str, vtt: bool
+    text: TextStream, info: ImportedFile, name: str, vtt: bool, rate: Fraction | None = None
 ) -> Iterator[tuple[str, object]]:
     """The whole file's items, cues read (what the second process does)."""
-    return read_cues(collect(lines_of(text), info, vtt), name, vtt)
+    return read_cues(collect(lines_of(text), info, vtt), name, vtt, rate)
 
 
-# A cue as read: (uuid, value, tags, start and end as numerator and denominator), a tuple of
-# plain values that crosses from the reading process to the storing one cheaply.
+# A cue as read: (uuid, value, tags, start and end in whole milliseconds, its first and last
+# frame at the rate the reader was given, else 0 and 0), a tuple of plain values that crosses
+# from the reading process to the storing one cheaply.
 CueFields = tuple[str, str, tuple[str, ...], int, int, int, int]
 
 
 def read_cues(
-    items: Iterator[tuple[str, object]], name: str, vtt: bool
+    items: Iterator[tuple[str, object]], name: str, vtt: bool, rate: Fraction | None = None
 ) -> Iterator[tuple[str, object]]:
     """The reader's items with each ('cue', Cue) read into ('cue', CueFields): its words as
-    a value, its tags and its stable uuid (the costly part, done where the file is read)."""
+    a value, its tags, its stable uuid and, given the film's `rate`, its frames (the costly
+    part, done where the file is read)."""
     number = 0
     for kind, item in items:
         if kind != "cue":
@@ -449,32 +474,41 @@ def read_cues(
         if item.settings:
             tags.append(SETTINGS_TAG + item.settings)
         # A stable uuid from the file and the cue: importing the same file twice adds nothing.
-        key = f"{name}|{number}|{item.ident}|{item.start}|{item.end}|"
+        start, end = item.start, item.end
+        key = f"{name}|{number}|{item.ident}|{_as_fraction(start)}|{_as_fraction(end)}|"
         uuid = cue_uuid(key, item.text)
         number += 1
         item.text = ""  # read: its words are the value now, not kept twice
-        start, end = item.start, item.end
+        first, last = FrameRange.spanned((start, 1000, end, 1000), rate) if rate else (0, 0)
         yield (
             "cue",
             (
                 uuid,
                 value,
                 tuple(tags) if len(tags) < 2 else normalise_tags(tags),  # one tag: stripped
-                start.numerator,
-                start.denominator,
-                end.numerator,
-                end.denominator,
+                start,
+                end,
+                first,
+                last,
             ),
         )
 
 
+def _as_fraction(milliseconds: int) -> str:
+    """str(Fraction(milliseconds, 1000)) without the Fraction: the times as a cue's stable
+    uuid has always been keyed by them."""
+    common = math.gcd(milliseconds, 1000)
+    per = 1000 // common
+    return str(milliseconds // common) if per == 1 else f"{milliseconds // common}/{per}"
+
+
 def _entries(
-    items: Iterator[tuple[str, object]], info: ImportedFile, path: Path, is_vtt: bool
+    items: Iterator[tuple[str, object]], info: ImportedFile, path: Path, rate: Fraction | None
 ) -> Iterator[Imported]:
     film: dict[str, str] = {}
     pending: dict[str, Any] | None = None
     # one import, one moment (to the second, as stored), one tier, one film name
-    same = _SameForAll(now_iso(), imported_tier("subtitles"), (path.stem,), info)
+    same = _SameForAll(now_iso(), imported_tier("subtitles"), (path.stem,), info, rate)
     for kind, item in items:
         if kind == "skip":  # said by the reading process, in its place among the cues
             assert isinstance(item, str)
@@ -514,14 +548,44 @@ def read(path: Path, rate: Fraction | None = None, encoding: str | None = None) 
     return ImportedList(found.info)
 
 
-@dataclass(frozen=True)
 class _SameForAll:
-    """What every cue of one file shares: worked out once, not half a million times."""
+    """What every cue of one file shares, worked out once, not half a million times: the
+    fields of its annotation and of its entry but for the cue's own (checked here, once)."""
 
-    now: str
-    tier: str
-    film_names: tuple[str, ...]
-    info: ImportedFile | None
+    def __init__(
+        self,
+        now: str,
+        tier: str,
+        film_names: tuple[str, ...],
+        info: ImportedFile,
+        rate: Fraction | None,
+    ) -> None:
+        self.info = info
+        self.annotation = vars(
+            trusted(
+                Annotation,
+                id=None,
+                uuid="",
+                film_id=0,
+                tier_id=0,
+                range=_NOWHERE,
+                tags=(),
+                value="",
+                created_at=now,
+                modified_at=now,
+            )
+        )
+        self.entry = vars(
+            trusted(
+                Imported,
+                annotation=None,
+                tier=tier,
+                film_names=film_names,
+                source=info,
+                milliseconds=(0, 0),
+                frames_rate=rate,  # the cues' ranges are their frames at this rate
+            )
+        )
 
 
 def _imported(
@@ -545,31 +609,22 @@ def _imported(
             vocabulary_key=m.get("vocabulary_key"),
             source=info,
         )
-    uuid, value, tags, start, start_per, end, end_per = fields
-    # Built without the dataclasses' checks: every field here is valid by construction (the
-    # default status and confidence, tags put in their one form).
-    annotation = trusted(
-        Annotation,
-        id=None,
-        uuid=uuid,
-        film_id=0,
-        tier_id=0,
-        range=_NOWHERE,
-        tags=tags,
-        value=value,
-        created_at=same.now,
-        modified_at=same.now,
+    uuid, value, tags, start, end, first, last = fields
+    # Copies of the file's two models with the cue's own fields: every field here is valid by
+    # construction (the default status and confidence, tags put in their one form).
+    annotation = object.__new__(Annotation)
+    annotation.__dict__.update(
+        same.annotation, uuid=uuid, tags=tags, value=value, range=FrameRange.known(first, last)
     )
-    return trusted(
-        Imported,
+    entry = object.__new__(Imported)
+    entry.__dict__.update(
+        same.entry,
         annotation=annotation,
-        tier=same.tier,
         film_sha256=film.get("sha256"),
         film_title=film.get("title"),
-        seconds=(Fraction(start, start_per), Fraction(end, end_per)),
-        film_names=same.film_names,
-        source=info,
+        milliseconds=(start, end),
     )
+    return entry
 
 
 _NOWHERE = FrameRange(0, 0)  # a cue's range until the import sets its frames from its times

@@ -95,6 +95,24 @@ class FrameRange:
     def length(self) -> int:
         return self.end - self.start + 1
 
+    @staticmethod
+    def spanned(times: tuple[int, int, int, int], rate: Fraction) -> tuple[int, int]:
+        """The first and last frame of [start / start_per, end / end_per) seconds (`times` in
+        that order) at `rate`, each time rounded to its nearest frame, half to even: what
+        round(Fraction) gives, in integers (half a million cues are read this way)."""
+        start, start_per, end, end_per = times
+        per_second, per = rate.numerator, rate.denominator
+        first = max(0, _rounded(start * per_second, start_per * per))
+        last = _rounded(end * per_second, end_per * per) - 1
+        return first, last if last > first else first
+
+    @staticmethod
+    def known(start: int, end: int) -> FrameRange:
+        """A range its maker knows is valid (0 <= start <= end), made without the checks."""
+        made = object.__new__(FrameRange)
+        made.__dict__.update(start=start, end=end)
+        return made
+
     @property
     def middle(self) -> int:
         return (self.start + self.end) // 2
@@ -108,6 +126,15 @@ class FrameRange:
 
     def overlaps(self, other: FrameRange) -> bool:
         return self.start <= other.end and other.start <= self.end
+
+
+def _rounded(numerator: int, denominator: int) -> int:
+    """round(Fraction(numerator, denominator)) (half to even), without the Fraction."""
+    floor, remainder = divmod(numerator, denominator)
+    twice = remainder * 2
+    if twice < denominator or (twice == denominator and floor % 2 == 0):
+        return floor
+    return floor + 1
 
 
 @dataclass(frozen=True)

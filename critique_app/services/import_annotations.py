@@ -265,20 +265,14 @@ def _film_for(
 def frames_of(seconds: tuple[Fraction, Fraction], rate: Fraction) -> FrameRange:
     """Seconds [start, end) as the inclusive frame range at the film's exact rate."""
     start, end = seconds
-    first = _rounded(start.numerator * rate.numerator, start.denominator * rate.denominator)
-    last = _rounded(end.numerator * rate.numerator, end.denominator * rate.denominator) - 1
-    first = max(0, first)
-    return FrameRange(first, max(first, last))
+    times = (start.numerator, start.denominator, end.numerator, end.denominator)
+    return FrameRange.known(*FrameRange.spanned(times, rate))
 
 
-def _rounded(numerator: int, denominator: int) -> int:
-    """round(Fraction(numerator, denominator)) (half to even), in integers: without the
-    Fractions' products and reductions, half a million cues are read in a second less."""
-    floor, remainder = divmod(numerator, denominator)
-    twice = remainder * 2
-    if twice < denominator or (twice == denominator and floor % 2 == 0):
-        return floor
-    return floor + 1
+def frames_of_milliseconds(milliseconds: tuple[int, int], rate: Fraction) -> FrameRange:
+    """`frames_of` for times in whole milliseconds (a cue's): the same frames, no Fraction."""
+    start, end = milliseconds
+    return FrameRange.known(*FrameRange.spanned((start, 1000, end, 1000), rate))
 
 
 def typed_point(text: str, film: Film) -> int:
@@ -680,8 +674,16 @@ def _fitted(
     apart, to be set with the film and tier in one copy (half a million cues are copied)."""
     annotation = entry.annotation
     frames: FrameRange | None = None
-    if entry.seconds is not None:
+    timed = entry.milliseconds is not None or entry.seconds is not None
+    if entry.milliseconds is not None:
+        frames = (
+            annotation.range  # the reader knew the film's rate
+            if entry.frames_rate == target.rate
+            else frames_of_milliseconds(entry.milliseconds, target.rate)
+        )
+    elif entry.seconds is not None:
         frames = frames_of(entry.seconds, target.rate)
+    if frames is not None:
         if entry.pixel_box is not None or annotation.regions or frames.end >= target.frame_count:
             annotation, frames = dataclasses.replace(annotation, range=frames), None
     elif entry.timecodes is not None:
@@ -704,7 +706,7 @@ def _fitted(
             summary.regions_without_size += 1
         else:
             annotation = dataclasses.replace(annotation, regions=(region,))
-    if annotation.regions and entry.seconds is not None:
+    if annotation.regions and timed:
         # a region read from xywh= holds still from the annotation's first frame
         annotation = dataclasses.replace(
             annotation,

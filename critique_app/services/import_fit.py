@@ -67,11 +67,8 @@ class PastTheEnd(_AtTheEnd):
     """Annotations that begin inside their film and end past it, cut at its last frame."""
 
     def cut(self, annotation: Annotation, entry: Imported, film: Film) -> Annotation:
-        ended = (
-            entry.seconds[1]
-            if entry.seconds is not None
-            else Fraction(annotation.range.end + 1) / film.rate
-        )
+        times = entry.times()
+        ended = times[1] if times is not None else Fraction(annotation.range.end + 1) / film.rate
         what = _label(annotation, entry.tier)
         self._note(_("{what} ended at {ended}").format(what=what, ended=clock(ended)), film)
         last = film.frame_count - 1
@@ -100,11 +97,8 @@ class AfterTheEnd(_AtTheEnd):
     so they are left out."""
 
     def leave_out(self, annotation: Annotation, entry: Imported, film: Film) -> None:
-        began = (
-            entry.seconds[0]
-            if entry.seconds is not None
-            else Fraction(annotation.range.start) / film.rate
-        )
+        times = entry.times()
+        began = times[0] if times is not None else Fraction(annotation.range.start) / film.rate
         what = _label(annotation, entry.tier)
         self._note(_("{what} began at {began}").format(what=what, began=clock(began)), film)
 

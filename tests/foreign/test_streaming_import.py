@@ -24,11 +24,17 @@ from critique_app.domain.commands import UndoStack
 from critique_app.domain.model import FrameRange
 from critique_app.errors import Cancelled, UserError
 from critique_app.progress import Progress
-from critique_app.services.import_annotations import BATCH, frames_of, import_file, open_file
+from critique_app.services.import_annotations import (
+    BATCH,
+    frames_of,
+    frames_of_milliseconds,
+    import_file,
+    open_file,
+)
 from db.project import Project, open_project
-from exporters import markup, subtitles_apart, text_decoding
+from exporters import markup, subtitles, subtitles_apart, text_decoding
 from exporters.markup.markdown_text import from_markdown, to_markdown
-from exporters.subtitles import _NAMESPACE, cue_uuid
+from exporters.subtitles import _NAMESPACE, _as_fraction, cue_uuid
 
 RATE = Fraction(25)
 # What subtitles say: italics ending on a question, bold, a voice, accents, two lines.
@@ -307,6 +313,81 @@ def test_cue_frames_in_integers_round_as_fractions_do(
     )
 
 
+@given(st.integers(min_value=0, max_value=10**12))
+def test_a_cue_time_is_keyed_as_its_fraction_always_was(milliseconds: int) -> None:
+    """The stable uuid's key writes a cue's times as str(Fraction) did: the same file imported
+    before and after still adds nothing."""
+    assert _as_fraction(milliseconds) == str(Fraction(milliseconds, 1000))
+
+
+RATES = [
+    Fraction(24000, 1001),
+    Fraction(30000, 1001),
+    Fraction(60000, 1001),
+    Fraction(25),
+    Fraction(50),
+    Fraction(24),
+    Fraction(30),
+]
+
+
+@given(
+    st.integers(min_value=0, max_value=10**9),
+    st.integers(min_value=0, max_value=10**6),
+    st.one_of(
+        st.sampled_from(RATES),
+        st.fractions(min_value=1, max_value=240, max_denominator=1001),
+    ),
+)
+def test_cue_frames_from_milliseconds_are_the_fractions_frames(
+    start: int, length: int, rate: Fraction
+) -> None:
+    """A cue's times cross from the reading process in whole milliseconds: its frames are
+    exactly those of its times as Fractions, half frames rounded to even alike."""
+    seconds = (Fraction(start, 1000), Fraction(start + length, 1000))
+    frames = frames_of_milliseconds((start, start + length), rate)
+    assert frames == frames_of(seconds, rate)
+    first = round(seconds[0] * rate)
+    assert frames == FrameRange(first, max(first, round(seconds[1] * rate) - 1))
+
+
+@pytest.mark.parametrize("rate", RATES[:4])
+def test_half_frames_from_milliseconds_round_to_even(rate: Fraction) -> None:
+    """The times that fall on half a frame at these rates (where rounding could differ)."""
+    halves = [
+        ms
+        for ms in range(0, 200_000)
+        if (Fraction(ms, 1000) * rate).denominator == 2  # exactly between two frames
+    ]
+    assert halves or rate.denominator != 1
+    for ms in halves[:500]:
+        assert frames_of_milliseconds((ms, ms), rate) == frames_of(
+            (Fraction(ms, 1000), Fraction(ms, 1000)), rate
+        )
+
+
+def test_frames_a_reader_worked_out_at_another_rate_are_worked_out_again(
+    project: Project, tmp_path: Path
+) -> None:
+    """A cue's frames come from the reader when it knew the rate of the film they go onto;
+    onto a film of another rate (the file names another one) they are worked out again."""
+    from critique_app.services.import_annotations import import_entries
+    from exporters.subtitles import read
+
+    path = _vtt(tmp_path / "short.vtt", 60)
+    other = Fraction(24000, 1001)
+    found = read(path, other)
+    assert all(e.frames_rate == other and e.milliseconds is not None for e in found)
+    assert import_entries(project, found, path.name).added == 60
+    assert [a.range for a in _stored(project)] == [
+        frames_of((Fraction(e.milliseconds[0], 1000), Fraction(e.milliseconds[1], 1000)), RATE)
+        for e in found
+        if e.milliseconds is not None
+    ]
+    same = read(path, RATE)
+    assert [e.annotation.range for e in same] == [a.range for a in _stored(project)]
+
+
 MIXED = """WEBVTT
 
 NOTE critique-film {"sha256": "ee", "title": "Nuit", "rate": "25"}
@@ -347,8 +428,8 @@ def test_a_file_read_apart_gives_what_it_gives_here(
     apart = read(path)
     assert multiprocessing.active_children() == []
     assert len(here) == 9 and [e.annotation for e in apart] == [e.annotation for e in here]
-    assert [(e.seconds, e.tier, e.film_sha256) for e in apart] == [
-        (e.seconds, e.tier, e.film_sha256) for e in here
+    assert [(e.times(), e.tier, e.film_sha256) for e in apart] == [
+        (e.times(), e.tier, e.film_sha256) for e in here
     ]
     assert (apart.info.skipped, apart.info.skipped_examples) == (
         here.info.skipped,
@@ -373,4 +454,35 @@ def test_a_reader_that_fails_apart_fails_here_with_a_sentence(tmp_path: Path, re
     )
     with pytest.raises(UserError, match="x.vtt"):
         list(reading.items())
+    assert multiprocessing.active_children() == []
+
+
+SUBTITLE_FILES = sorted(
+    p for p in Path(__file__).parents[1].rglob("*") if p.suffix.lower() in (".vtt", ".srt")
+)
+
+
+def _all_read(path: Path) -> tuple[object, ...]:
+    """Every entry `read` gives for `path` (all their fields), what it skipped and said."""
+    from exporters.subtitles import read
+
+    try:
+        found = read(path)
+    except UserError as err:
+        return (str(err),)
+    info = found.info
+    return (list(found), info.skipped, info.skipped_examples, info.notes, info.skipped_what)
+
+
+def test_every_subtitle_file_of_the_tests_reads_the_same_in_two_processes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The corpus's cues, records, skips and sentences whichever process reads them."""
+    assert len(SUBTITLE_FILES) >= 50
+    monkeypatch.setattr(subtitles, "now_iso", lambda: "2026-12-05T12:00:00+00:00")  # one moment
+    here = {path: _all_read(path) for path in SUBTITLE_FILES}
+    monkeypatch.setattr(subtitles_apart, "APART_FROM", 0)
+    monkeypatch.setattr(subtitles_apart, "BATCH", 3)
+    for path in SUBTITLE_FILES:
+        assert _all_read(path) == here[path], path.name
     assert multiprocessing.active_children() == []
