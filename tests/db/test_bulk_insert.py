@@ -3,12 +3,14 @@ per-row triggers paused: what they leave must be exactly what the triggers leave
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+from fractions import Fraction
 
 import pytest
 
 from critique_app.domain.model import Annotation, FrameRange, Keyframe, Region
-from critique_app.errors import UserError
+from critique_app.errors import Cancelled, UserError
 from db.project import Project, memory_project
 from tests.db.helpers import film, tier
 
@@ -101,3 +103,76 @@ def test_a_long_value_is_stored_as_the_same_text(monkeypatch: pytest.MonkeyPatch
         assert stored.fetchone() == ("text", words)
         assert project.repo.search("zeugma") == [ids[1]]
         assert project.repo.count_annotations() == 4  # the statement run again adds nothing
+
+
+def _rows(project: Project) -> list[tuple[object, ...]]:
+    """Every stored column but the uuid and the moment, which each annotation gets anew."""
+    return project.repo.db.conn.execute(
+        "SELECT id, film_id, tier_id, category_id, start_frame, end_frame, start_pts_num, "
+        "start_pts_den, end_pts_num, end_pts_den, note, status, confidence, evidence, author, "
+        "anchor_hashes, conflict_of, value, parent_uuid FROM annotations ORDER BY id"
+    ).fetchall()
+
+
+def test_a_batch_of_plain_rows_stores_what_one_at_a_time_stores() -> None:
+    """A batch without timestamps or frame hashes goes to SQLite without its ids and those
+    columns; a batch with any of them the general way. Both store the same rows."""
+    with memory_project() as one_by_one, memory_project() as batched:
+        annotations = [_annotations(one_by_one, 90), _annotations(batched, 90)]
+        for some in annotations:
+            for i in range(60):  # columns equal in a batch are written into its statement
+                some[i] = dataclasses.replace(
+                    some[i], author="Jeanne d'Arc", evidence="nul\x00" if i >= 30 else None
+                )
+            for i in range(60, 90, 4):  # the third batch is not plain
+                some[i] = dataclasses.replace(
+                    some[i],
+                    start_pts=Fraction(i, 25),
+                    end_pts=Fraction(i + 3, 25),
+                    anchor_hashes=(i, 2**63 + i, 7),
+                    author="Anna",
+                    category_id=None,
+                )
+        for a in annotations[0]:
+            one_by_one.repo.add_annotation(a)
+        with batched.repo.db.atomic(), batched.repo.inserting_in_bulk():
+            ids = [
+                i
+                for start in (0, 30, 60)
+                for i in batched.repo.insert_annotations(annotations[1][start : start + 30])
+            ]
+        assert ids == list(range(1, 91))
+        assert _rows(batched) == _rows(one_by_one)
+        assert _stored(batched) == _stored(one_by_one)
+
+
+def _schema(project: Project) -> list[tuple[str, str, str | None]]:
+    return project.repo.db.conn.execute(
+        "SELECT type, name, sql FROM sqlite_master ORDER BY type, name"
+    ).fetchall()
+
+
+@pytest.mark.parametrize("ending", ["committed", "cancelled", "refused"])
+def test_a_bulk_import_into_a_project_leaves_it_whole(ending: str) -> None:
+    """Into a project that already holds annotations, committed, cancelled between batches
+    or refused in the middle: SQLite finds nothing wrong, every index and trigger is there."""
+    with memory_project() as project:
+        repo = project.repo
+        with repo.db.atomic(), repo.inserting_in_bulk():
+            repo.insert_annotations(_annotations(project, 120))
+        schema = _schema(project)
+        rows = _rows(project)
+        more = _annotations(project, 90)
+        if ending == "refused":
+            more[70] = dataclasses.replace(more[70], uuid=more[10].uuid)
+        with contextlib.suppress(Cancelled, UserError), repo.db.atomic(), repo.inserting_in_bulk():
+            for start in (0, 30, 60):
+                repo.insert_annotations(more[start : start + 30])
+                if ending == "cancelled" and start == 30:
+                    raise Cancelled
+        conn = repo.db.conn
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert _schema(project) == schema
+        kept = _rows(project)
+        assert len(kept) == (210 if ending == "committed" else 120)
+        assert kept[:120] == rows
