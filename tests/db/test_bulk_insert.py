@@ -176,3 +176,24 @@ def test_a_bulk_import_into_a_project_leaves_it_whole(ending: str) -> None:
         kept = _rows(project)
         assert len(kept) == (210 if ending == "committed" else 120)
         assert kept[:120] == rows
+
+
+def test_an_import_has_a_larger_page_cache_only_while_it_stores() -> None:
+    """64 MB of page cache while the batches go in (the uuid index's random inserts), SQLite's
+    own after, and its own again as soon as a batch holds a very long value (its copies are
+    large enough: a one-line 50 MB SubRip must stay under 300 MB)."""
+    from db.annotation_store import BULK_CACHE, LONG_TEXT
+
+    with memory_project() as project:
+        repo = project.repo
+        conn = repo.db.conn
+        usual = conn.execute("PRAGMA cache_size").fetchone()[0]
+        with repo.inserting_in_bulk():
+            assert conn.execute("PRAGMA cache_size").fetchone()[0] == BULK_CACHE
+            repo.insert_annotations(_annotations(project, 20))
+            assert conn.execute("PRAGMA cache_size").fetchone()[0] == BULK_CACHE
+            (long,) = _annotations(project, 1)
+            repo.insert_annotations([dataclasses.replace(long, value="x" * (LONG_TEXT + 1))])
+            assert conn.execute("PRAGMA cache_size").fetchone()[0] == usual
+        assert conn.execute("PRAGMA cache_size").fetchone()[0] == usual
+        assert repo.count_annotations() == 21
