@@ -654,6 +654,9 @@ def _one(
     )
     names = canvas.names if canvas.names and canvas.ident == source else (_name(source) or "",)
     names = tuple(n for n in names if n)
+    # read once: an annotation without dates is created and modified at the same moment (two
+    # calls could fall either side of a second)
+    read_at = now_iso()
     annotation = Annotation(
         id=None,
         uuid=uuid,
@@ -666,8 +669,8 @@ def _one(
         confidence=entry.get("critique:confidence", "medium"),
         evidence=entry.get("critique:evidence"),
         author=author,
-        created_at=str(entry.get("created") or now_iso()),
-        modified_at=str(entry.get("modified") or entry.get("created") or now_iso()),
+        created_at=str(entry.get("created") or read_at),
+        modified_at=str(entry.get("modified") or entry.get("created") or read_at),
         regions=regions,
         value="\n\n".join(values),
         parent_uuid=entry.get("critique:parent"),

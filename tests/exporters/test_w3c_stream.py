@@ -68,6 +68,19 @@ def _annotation(n: int) -> dict[str, Any]:
     }
 
 
+def test_an_undated_annotation_is_created_and_modified_at_one_moment(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    """Read when the clock turns a second: the dates must still be one moment (each read the
+    clock once, and one run in many a second apart: the comparisons above failed then)."""
+    ticks = iter(f"2026-12-05T16:00:{s:02d}+00:00" for s in range(60))
+    monkeypatch.setattr(w3c, "now_iso", lambda: next(ticks))
+    path = tmp_path / "undated.json"
+    path.write_text(json.dumps(_annotation(3)), encoding="utf-8")
+    (entry,) = w3c.read(path)
+    assert entry.annotation.created_at == entry.annotation.modified_at
+
+
 def _reference(n: int) -> dict[str, Any]:
     return {"type": "Annotation", "id": f"https://example.org/anno/{n}"}
 
