@@ -33,15 +33,20 @@ def _exported_by_a_classmate(clip: Path, folder: Path, fmt: str) -> Path:
         return service.export(doc, fmt, folder / f"lea.{fmt}")
 
 
-def test_an_elan_file_lands_on_the_film_and_one_undo_takes_it_back(
-    open_window: Any, clip: Path, tmp_path: Path
-) -> None:
+def _my_project_and_a_classmates_eaf(clip: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """My project on a copy of the film, and a classmate's two remarks on it as ELAN."""
     film = tmp_path / "film.mp4"
     shutil.copy(clip, film)
     mine = tmp_path / "mine.critique"
     with open_project(mine) as project:
         add_film(project, film, title="Seminar copy")
-    eaf = _exported_by_a_classmate(film, tmp_path / "lea", "eaf")
+    return mine, _exported_by_a_classmate(film, tmp_path / "lea", "eaf")
+
+
+def test_an_elan_file_lands_on_the_film_and_one_undo_takes_it_back(
+    open_window: Any, clip: Path, tmp_path: Path
+) -> None:
+    mine, eaf = _my_project_and_a_classmates_eaf(clip, tmp_path)
     h = open_window(mine)
     session = h.window.session
     task = session.import_annotations(eaf)
@@ -140,12 +145,7 @@ def test_an_imports_summary_stays_until_the_next_message(
 ) -> None:
     from PyQt6.QtCore import QTimer
 
-    film = tmp_path / "film.mp4"
-    shutil.copy(clip, film)
-    mine = tmp_path / "mine.critique"
-    with open_project(mine) as project:
-        add_film(project, film, title="Seminar copy")
-    eaf = _exported_by_a_classmate(film, tmp_path / "lea", "eaf")
+    mine, eaf = _my_project_and_a_classmates_eaf(clip, tmp_path)
     h = open_window(mine)
     session, status = h.window.session, h.window.statusBar()
     session.import_annotations(eaf).wait(10)
