@@ -289,21 +289,11 @@ _USUAL_TIMING = re.compile(
 )
 
 
-def cue_times(
-    line: str, seconds: Callable[[str], Fraction | None]
-) -> tuple[Fraction, Fraction, str] | None:
-    """A timing line's times in seconds and its settings (None: no timing)."""
-    parsed = cue_milliseconds(line, seconds)
-    if parsed is None:
-        return None
-    start, end, settings = parsed
-    return Fraction(start, 1000), Fraction(end, 1000), settings
-
-
 def cue_milliseconds(
     line: str, seconds: Callable[[str], Fraction | None]
 ) -> tuple[int, int, str] | None:
-    """`cue_times` in whole milliseconds: no Fraction for the usual line (half a million)."""
+    """A timing line's times in whole milliseconds and its settings (None: no timing); no
+    Fraction for the usual line (half a million)."""
     usual = _USUAL_TIMING.fullmatch(line)
     if usual is not None:
         h, m, s, ms, h2, m2, s2, ms2, rest = usual.groups()
