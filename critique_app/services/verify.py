@@ -289,9 +289,11 @@ def verify_paths(
     with ExitStack() as stack:
         if reader is None:
             workers = workers_for(len(reqs))
-            reader = shared_reader() if workers == 1 else ReaderPool(workers)
-            if isinstance(reader, ReaderPool):
-                stack.callback(reader.close)
+            reader = (
+                shared_reader()
+                if workers == 1
+                else stack.enter_context(closing(ReaderPool(workers)))  # its own: stopped here
+            )
         exams = stack.enter_context(closing(reader.examine_many(reqs, progress)))
         for done, job in enumerate(jobs):
             progress.update(done, len(jobs), job.path.name)
