@@ -54,32 +54,18 @@ def _copy(folder: Path, name: str, graph: str, items: list[int], size: str) -> P
     )
     joined = f"{trims}{graph}[mid];[0:v][mid][{len(items) + 1}:v]concat=n=3:v=1[out]"
     inputs = [arg for k in items for arg in ("-i", str(folder / f"item{k}.mp4"))]
-    subprocess.run(
-        [
-            ffmpeg(),
-            "-v",
-            "error",
-            "-y",
-            "-i",
-            str(head),
-            *inputs,
-            "-i",
-            str(tail),
-            "-filter_complex",
-            joined,
-            "-map",
-            "[out]",
-            "-c:v",
-            "libx264",
-            "-crf",
-            "20",
-            "-pix_fmt",
-            "yuv420p",
-            str(film),
-        ],  # fmt: skip
-        check=True,
-    )
+    args = ["-i", str(head), *inputs, "-i", str(tail), "-filter_complex", joined, "-map", "[out]"]
+    _x264(args, film, crf=20)
     return film
+
+
+def _x264(args: list[str], out: Path, crf: int) -> None:
+    """ffmpeg's inputs and filters `args`, encoded as H.264 into `out`."""
+    subprocess.run(
+        [ffmpeg(), "-v", "error", "-y", *args, "-c:v", "libx264", "-crf", str(crf),
+         "-pix_fmt", "yuv420p", str(out)],
+        check=True,
+    )  # fmt: skip
 
 
 def _matches(film: Path, project: Path, capsys: pytest.CaptureFixture[str]) -> list[dict]:
@@ -320,26 +306,7 @@ def test_a_9_16_centre_crop_of_a_clip_dark_on_one_side_is_found(
     project = folder / "dark-side.critique"
     lit = m.write_clip(folder / "lit.mp4", m.shot(714, ITEM_FRAMES, (640, 360)), crf=16)
     clip = folder / "item4.mp4"
-    subprocess.run(
-        [
-            ffmpeg(),
-            "-v",
-            "error",
-            "-y",
-            "-i",
-            str(lit),
-            "-vf",
-            "drawbox=x=548:y=0:w=92:h=360:color=black:t=fill",
-            "-c:v",
-            "libx264",
-            "-crf",
-            "16",
-            "-pix_fmt",
-            "yuv420p",
-            str(clip),
-        ],  # fmt: skip
-        check=True,
-    )
+    _x264(["-i", str(lit), "-vf", "drawbox=x=548:y=0:w=92:h=360:color=black:t=fill"], clip, crf=16)
     assert main(["library", "add", str(project), str(clip), "--note", "generated"]) == 0
     film = _copy(folder, "portrait-dark-side", PORTRAIT.replace("[i0]", "[i4]"), [4], "180x320")
     _assert_found(_matches(film, project, capsys), [4])
