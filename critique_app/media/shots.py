@@ -47,6 +47,12 @@ def _local_median(diffs: NDArray[np.float32]) -> NDArray[np.float32]:
     return np.median(around, axis=1).astype(np.float32)
 
 
+def _cut_thresholds(diffs: NDArray[np.float32]) -> NDArray[np.float32]:
+    """How large each frame's difference must be to make it a cut: many times the
+    differences around it, and never less than CUT_FLOOR."""
+    return np.maximum(CUT_FLOOR, CUT_FACTOR * _local_median(diffs))
+
+
 def _is_flash(cut: int, phash: NDArray[np.uint64]) -> bool:
     """The picture after a one- or two-frame change is the picture before it: a flash."""
     n = len(phash)
@@ -65,8 +71,7 @@ def find_cuts(diffs: NDArray[np.float32], phash: NDArray[np.uint64] | None = Non
         return []
     diffs = np.asarray(diffs, dtype=np.float32).copy()
     diffs[0] = 0.0
-    threshold = np.maximum(CUT_FLOOR, CUT_FACTOR * _local_median(diffs))
-    candidates = np.flatnonzero(diffs >= threshold)
+    candidates = np.flatnonzero(diffs >= _cut_thresholds(diffs))
     if phash is not None:
         candidates = np.array([c for c in candidates if not _is_flash(int(c), phash)], np.int64)
     cuts: list[int] = []
@@ -82,7 +87,7 @@ def opens_shot(diffs: NDArray[np.float32]) -> bool:
     if len(diffs) == 0:
         return False
     d = np.asarray(diffs, dtype=np.float32)
-    return bool(d[0] >= max(CUT_FLOOR, CUT_FACTOR * float(_local_median(d)[0])))
+    return bool(d[0] >= _cut_thresholds(d)[0])
 
 
 class ShotDetector:
