@@ -628,11 +628,11 @@ def confirming_distances(
     return out
 
 
-def alone_within(source: int) -> int:
-    """The distance within which a hit through picture `source` needs no confirming picture:
-    the whole frame and its centre within MEDIAN_THRESHOLD; an inset or a panel never (their
-    second picture must agree, where they have one)."""
-    return MEDIAN_THRESHOLD if source in CONFIRMED_BY else -1
+def alone_within(source: int | NDArray[np.int64]) -> NDArray[np.int64]:
+    """The distance within which a hit through picture `source` (one, or one a hit) needs no
+    confirming picture: the whole frame and its centre within MEDIAN_THRESHOLD; an inset or a
+    panel never (their second picture must agree, where they have one)."""
+    return np.where(np.isin(source, tuple(CONFIRMED_BY)), MEDIAN_THRESHOLD, -1).astype(np.int64)
 
 
 def decided_distances(
@@ -654,8 +654,7 @@ def decided_hits(
     its segment's median, but it does not cut a passage in two either (a burned-in subtitle
     or a logo can spoil a copy's centre for a few frames)."""
     second = confirming_distances(hits, confirm, library)
-    alone = np.vectorize(alone_within, otypes=[np.int64])(hits.source)
-    decided = decided_distances(hits.distance, second, alone)
+    decided = decided_distances(hits.distance, second, alone_within(hits.source))
     return FrameHits(hits.frame, hits.item, hits.item_frame, decided, hits.source)
 
 
