@@ -151,6 +151,9 @@ def pool_to_32(grey64: NDArray[np.uint8]) -> GreyStack:
     return ((pairs[:, 0::2] + pairs[:, 1::2] + 2) >> 2).astype(np.uint8)
 
 
+MIN_CONTRAST = 6.0  # grey-level standard deviation under which a frame is flat or dark
+
+
 def contrast(grey: NDArray[np.uint8]) -> NDArray[np.float32]:
     """Standard deviation of each small grey frame: dark or flat frames hash to noise."""
     flat = grey.reshape(len(grey), grey.shape[1] * grey.shape[2]).astype(np.float32)

@@ -28,7 +28,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from critique_app.media.fingerprint import GREY_SIZE
+from critique_app.media.fingerprint import GREY_SIZE, MIN_CONTRAST, contrast
 from critique_app.media.grey_frames import Crop
 from critique_app.media.regions import (
     DARK_FRAME,
@@ -290,9 +290,14 @@ def film_panels(
             if side[cols] and stacked[rows]:
                 panel = panel_box(run, box, (cols, rows, col, row))
                 out[a:b, k] = crop_to_32(run, panel)
-                present[a:b, k] = True
+                # A panel gone dark or flat (a fade to black in it) hashes to noise, as a
+                # whole frame does: its other panel keeps the frame usable, so it is left
+                # out here. A black panel of the product shots came within 4 bits of the
+                # Earth's first frames for 12 frames (issue 24, session 13).
+                lit = contrast(out[a:b, k]) >= MIN_CONTRAST
+                present[a:b, k] = lit
                 middle = middle_slice(panel, aspect)
                 if middle is not None:
                     out[a:b, len(PANELS) + k] = crop_to_32(run, middle)
-                    present[a:b, len(PANELS) + k] = True
+                    present[a:b, len(PANELS) + k] = lit
     return out, present

@@ -19,7 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from critique_app.media.film_hashes import EXTRA_PICTURES, INSET_MIDDLES, PANEL_MIDDLES
-from critique_app.media.fingerprint import hamming
+from critique_app.media.fingerprint import MIN_CONTRAST, hamming
 from critique_app.provenance.hash_index import QUERY_BLOCK, HashIndex
 from critique_app.provenance.source_path import FORWARD, HELD, Piece, source_pieces
 
@@ -45,7 +45,6 @@ STILL_MEDIAN = 2  # that holds one this long must be a near copy of it
 # true held still is a copy of the frame (0-2 bits). The whole frame keeps the rules above.
 MIN_FRAMES = 5  # usable frames a segment needs, so one accidental frame raises no flag
 MAX_GAP = 3  # usable frames without a match that a segment may bridge (a flash, a glitch)
-MIN_CONTRAST = 6.0  # grey-level standard deviation under which a frame is flat or dark
 ITEM_REACH = 96  # item frames around a matched one that the frames next to it are compared with
 
 # Called between chunks of a search with (done, total) chunks: the caller's Progress.update,

@@ -310,3 +310,29 @@ def test_a_9_16_centre_crop_of_a_clip_dark_on_one_side_is_found(
     assert main(["library", "add", str(project), str(clip), "--note", "generated"]) == 0
     film = _copy(folder, "portrait-dark-side", PORTRAIT.replace("[i0]", "[i4]"), [4], "180x320")
     _assert_found(_matches(film, project, capsys), [4])
+
+
+def test_a_panel_gone_dark_is_not_searched(library: tuple[Path, Path]) -> None:
+    """Issue 24, session 13: the top panel of a 9:16 stack fades to black (a little noise
+    left, as a codec leaves) while the bottom one goes on. A dark panel hashes to noise: one
+    of the product shots came within 4 bits of the Earth's first frames for 12 frames. It is
+    left out as a dark frame is, its middle with it; the lit panel below is still searched."""
+    from critique_app.media.film_hashes import EXTRA_PICTURES, _concat, hash_film
+    from critique_app.media.grey_frames import read_layout
+
+    folder, _project = library
+    crop = "crop=ih*9/8:ih,scale=180:160"
+    graph = (
+        f"[i0]{crop},fade=t=out:start_frame=30:nb_frames=6,noise=alls=6:allf=t[p0];"
+        f"[i1]{crop}[p1];[p0][p1]vstack,setsar=1"
+    )
+    film = _copy(folder, "stacked-9x16-fading", graph, [0, 1], "180x320")
+    extra = _concat(list(hash_film(film, read_layout(film), workers=1)), 0, None).hashes.extra
+    assert extra is not None
+    top, bottom, middle = (
+        extra[:, EXTRA_PICTURES.index(p)] for p in ("half-top", "half-bottom", "half-top middle")
+    )
+    lit, dark = np.arange(HEAD + 2, HEAD + 28), np.arange(HEAD + 38, HEAD + ITEM_FRAMES - SKIP)
+    assert (top[lit] != 0).all() and (middle[lit] != 0).all()
+    assert (top[dark] == 0).all() and (middle[dark] == 0).all(), top[dark]
+    assert (bottom[np.r_[lit, dark]] != 0).all()
