@@ -310,3 +310,41 @@ def test_a_9_16_centre_crop_of_a_clip_dark_on_one_side_is_found(
     assert main(["library", "add", str(project), str(clip), "--note", "generated"]) == 0
     film = _copy(folder, "portrait-dark-side", PORTRAIT.replace("[i0]", "[i4]"), [4], "180x320")
     _assert_found(_matches(film, project, capsys), [4])
+
+
+def _planet_on_black(folder: Path) -> Path:
+    """A lit disc on black, dark as a whole (the Earth on black of issue 24): no frame is
+    bright enough on average (regions.DARK_FRAME) to say anything about bars."""
+    w, h = 640, 360
+    yy, xx = np.ogrid[0:h, 0:w]
+    disc = (np.hypot(xx - w / 2, yy - h / 2) < 0.3 * h)[..., None]
+    frames = [(f * disc * 0.45).astype(np.uint8) for f in m.shot(715, ITEM_FRAMES, (w, h))]
+    assert max(float(f.mean()) for f in frames) < 16
+    return m.write_clip(folder / "item5.mp4", frames, crf=16)
+
+
+TOP_DARK = "[i5]scale=320:180,pad=640:180:(ow-iw)/2:0[p5];"
+BELOW = "[i0]scale=320:180,{dim}pad=640:180:(ow-iw)/2:0[p0];[p5][p0]vstack,setsar=1"
+
+
+@pytest.mark.parametrize(
+    ("name", "graph"),
+    [
+        # a lit film below: its middle was 14-20 bits from the library's 9:16 slice
+        ("stacked-dark", TOP_DARK + BELOW.format(dim="")),
+        # a dim one: the whole frame too dark for bars, the panel kept its pillars (12 bits)
+        ("stacked-dark-dim", TOP_DARK + BELOW.format(dim="lutrgb=r=val/5:g=val/5:b=val/5,")),
+    ],
+)
+def test_a_dark_picture_scaled_into_the_top_panel_is_found(
+    library: tuple[Path, Path], capsys: pytest.CaptureFixture[str], name: str, graph: str
+) -> None:
+    """Its bars cannot be told from its own black by their grey: the picture is taken where
+    its proportions put it in the panel, as the library keeps it (whole)."""
+    folder, _project = library
+    project = folder / "dark-planet.critique"
+    if not project.exists():
+        clip = _planet_on_black(folder)
+        assert main(["library", "add", str(project), str(clip), "--note", "generated"]) == 0
+    film = _copy(folder, name, graph, [5, 0], "640x360")
+    _assert_found(_matches(film, project, capsys), [5], tolerance=2 * TOLERANCE)
