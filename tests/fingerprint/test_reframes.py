@@ -317,8 +317,8 @@ def _planet_on_black(folder: Path) -> Path:
     bright enough on average (regions.DARK_FRAME) to say anything about bars."""
     w, h = 640, 360
     yy, xx = np.ogrid[0:h, 0:w]
-    disc = (np.hypot(xx - w / 2, yy - h / 2) < 0.3 * h)[..., None]
-    frames = [(f * disc * 0.45).astype(np.uint8) for f in m.shot(715, ITEM_FRAMES, (w, h))]
+    disc = (np.hypot(xx - w / 2, yy - h / 2) < 0.42 * h)[..., None]
+    frames = [(f * disc * 0.35).astype(np.uint8) for f in m.shot(715, ITEM_FRAMES, (w, h))]
     assert max(float(f.mean()) for f in frames) < 16
     return m.write_clip(folder / "item5.mp4", frames, crf=16)
 
