@@ -344,14 +344,20 @@ def film_panels(
         # Panels are laid out on the frame: a letterboxed film in the top panel leaves dark
         # rows at the top of the frame only, which are its picture's, not the frame's bars.
         box = placed_in(run_bars(run), FULL)
-        turned, turned_box = across(run, box)
+        # The halves of a stack are the frame's: the dark rows at its top and bottom, and the
+        # dark columns beside a stack's panels, are each panel's own and need not be alike
+        # (the Earth on black letterboxed in the top half of a 9:16 stack: 9 rows above, 6
+        # below; laid on them, the seam fell 1.5 rows low). panel_box finds each panel's.
+        tall = Box(box.x0, FULL.y0, box.x1, FULL.y1)
+        turned, turned_box = across(run, tall)
         side = {n: is_split(run, box, n) for n in {p[1] for p in PANELS}}
         stacked = {n: is_split(turned, turned_box, n) for n in {p[2] for p in PANELS}}
         for k, (_name, cols, rows, col, row) in enumerate(PANELS):
             if side[cols] and stacked[rows]:
                 grid = (cols, rows, col, row)
-                dark = dark_picture_box(run, grid_cell(box, grid), aspect)
-                panel = dark or panel_box(run, box, grid)
+                laid = box if rows == 1 else tall if cols > 1 else FULL
+                dark = dark_picture_box(run, grid_cell(laid, grid), aspect)
+                panel = dark or panel_box(run, laid, grid)
                 out[a:b, k] = crop_to_32(run, panel)
                 present[a:b, k] = True
                 middle = middle_slice(panel, aspect)
