@@ -198,7 +198,8 @@ def without_dark_rows(grey: NDArray[np.uint8], cell: Box) -> Box:
 
 def lit(grey: NDArray[np.uint8], box: Box) -> bool:
     """Whether a frame of the run is bright enough in `box` to say anything about bars."""
-    g = grey[:, int(np.ceil(box.y0)) : int(np.floor(box.y1)), int(np.ceil(box.x0)) : int(box.x1)]
+    rows = slice(int(np.ceil(box.y0)), int(np.floor(box.y1)))
+    g = grey[:, rows, int(np.ceil(box.x0)) : int(np.floor(box.x1))]
     return bool(g.size) and bool((g.reshape(len(g), -1).mean(axis=1) > DARK_FRAME).any())
 
 
