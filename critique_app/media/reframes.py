@@ -36,6 +36,7 @@ from critique_app.media.regions import (
     DARK_MEAN,
     DEFAULT_ASPECT,
     FULL,
+    MIN_BAR,
     SIDE,
     Box,
     _edge,
@@ -195,13 +196,74 @@ def without_dark_rows(grey: NDArray[np.uint8], cell: Box) -> Box:
     return Box(x0, _edge(steps, y0) if top else cell.y0, x1, _edge(steps, y1) if bottom else y1)
 
 
+def lit(grey: NDArray[np.uint8], box: Box) -> bool:
+    """Whether a frame of the run is bright enough in `box` to say anything about bars."""
+    rows = slice(int(np.ceil(box.y0)), int(np.floor(box.y1)))
+    g = grey[:, rows, int(np.ceil(box.x0)) : int(np.floor(box.x1))]
+    return bool(g.size) and bool((g.reshape(len(g), -1).mean(axis=1) > DARK_FRAME).any())
+
+
+def confirmed_by_middle(grey: NDArray[np.uint8], panel: Box, aspect: float) -> bool:
+    """Whether a panel's middle (regions.middle_slice) can confirm it. Not in a whole 16:9
+    picture too dark to say anything about bars: the library keeps such a picture whole, but
+    cuts the black off its 9:16 slice as a copy of that slice alone would lose it, and the
+    panel's middle is a sliver of a few grey levels that the copy's scaling and compression
+    decide (the Earth on black of issue 24: 14-24 bits from the library's slice, against 0-2
+    for the panel itself). Such a panel stands on its own picture, as the whole frame does."""
+    shown = aspect * (panel.x1 - panel.x0) / (panel.y1 - panel.y0)
+    return abs(shown / DEFAULT_ASPECT - 1) > WHOLE_PICTURE or lit(grey, panel)
+
+
+WHOLE_PICTURE = 0.05  # a panel within 5 % of 16:9 shows a whole 16:9 picture
+
+
+def dark_picture_box(grey: NDArray[np.uint8], cell: Box, aspect: float) -> Box | None:
+    """The picture of a panel too dark to tell its bars by: the DEFAULT_ASPECT window in the
+    middle of `cell` (shown at `aspect`, the whole 64x64 frame's proportions), when no frame
+    of the run is lit in the cell, all of it outside that window is dark, and so is the
+    window's own edge (a subject on black, scaled whole into the panel); else None.
+
+    A picture dark as a whole (the Earth on black, issue 24) has black of its own that the
+    bars a scaling added cannot be told from by their grey, and in a run whose frames are
+    all that dark run_bars says nothing about bars (nor does the library, which keeps such a
+    picture whole). Scaled into a panel, the picture lies where its proportions put it:
+    without this, the Earth was hashed squeezed into the middle half of a 32:9 panel, 10-14
+    bits from its library frames. A band cropped through it (a panel filled, not fitted)
+    reaches the window's edge, and keeps its panel."""
+    w, h = cell.x1 - cell.x0, cell.y1 - cell.y0
+    window = reframe_window(cell, aspect * w / h, DEFAULT_ASPECT, 0.5)
+    if max(window.x0 - cell.x0, window.y0 - cell.y0) < MIN_BAR:
+        return None  # a picture that fills its panel: no bars to place
+    rows = slice(int(np.ceil(cell.y0)), int(np.floor(cell.y1)))
+    cols = slice(int(np.ceil(cell.x0)), int(np.floor(cell.x1)))
+    if lit(grey, cell):
+        return None  # the dark rows and columns are found where they are
+    g = grey[:, rows, cols]
+    dark = np.all(g <= DARK_MAX, axis=0).astype(bool)  # in every frame
+    seen = np.any(g > DARK_MEAN, axis=0).astype(bool)  # in some frame
+    y, x = np.ogrid[rows.start : rows.stop, cols.start : cols.stop]
+    inside = (x + 1 > window.x0) & (x < window.x1) & (y + 1 > window.y0) & (y < window.y1)
+    within = (
+        (x >= window.x0 + 1) & (x + 2 <= window.x1) & (y >= window.y0 + 1) & (y + 2 <= window.y1)
+    )
+    if not dark[~within].all() or not seen[inside].any():
+        return None
+    return window
+
+
+def grid_cell(box: Box, grid: tuple[int, int, int, int]) -> Box:
+    """The panel (columns, rows, column, row) of the grid cut in `box`."""
+    cols, rows, col, row = grid
+    w, h = (box.x1 - box.x0) / cols, (box.y1 - box.y0) / rows
+    return Box(box.x0 + col * w, box.y0 + row * h, box.x0 + (col + 1) * w, box.y0 + (row + 1) * h)
+
+
 def panel_box(grey: NDArray[np.uint8], box: Box, grid: tuple[int, int, int, int]) -> Box:
     """The panel (columns, rows, column, row) of the grid cut in `box`, without the dark rows
     above and below its picture; a panel of a stack also without the dark columns beside it
     (a 16:9 picture scaled into a half-height panel is pillarboxed in it)."""
-    cols, rows, col, row = grid
-    w, h = (box.x1 - box.x0) / cols, (box.y1 - box.y0) / rows
-    cell = Box(box.x0 + col * w, box.y0 + row * h, box.x0 + (col + 1) * w, box.y0 + (row + 1) * h)
+    cols, rows, _col, _row = grid
+    cell = grid_cell(box, grid)
     if cols > 1 and rows == 1:  # as before stacks were searched: the same hashes
         return without_dark_rows(grey, cell)
     turned, turned_cell = across(grey, without_dark_rows(grey, cell))
@@ -283,12 +345,20 @@ def film_panels(
         # Panels are laid out on the frame: a letterboxed film in the top panel leaves dark
         # rows at the top of the frame only, which are its picture's, not the frame's bars.
         box = placed_in(run_bars(run), FULL)
-        turned, turned_box = across(run, box)
+        # The halves of a stack are the frame's: the dark rows at its top and bottom, and the
+        # dark columns beside a stack's panels, are each panel's own and need not be alike
+        # (the Earth on black letterboxed in the top half of a 9:16 stack: 9 rows above, 6
+        # below; laid on them, the seam fell 1.5 rows low). panel_box finds each panel's.
+        tall = Box(box.x0, FULL.y0, box.x1, FULL.y1)
+        turned, turned_box = across(run, tall)
         side = {n: is_split(run, box, n) for n in {p[1] for p in PANELS}}
         stacked = {n: is_split(turned, turned_box, n) for n in {p[2] for p in PANELS}}
         for k, (_name, cols, rows, col, row) in enumerate(PANELS):
             if side[cols] and stacked[rows]:
-                panel = panel_box(run, box, (cols, rows, col, row))
+                grid = (cols, rows, col, row)
+                laid = box if rows == 1 else tall if cols > 1 else FULL
+                dark = dark_picture_box(run, grid_cell(laid, grid), aspect)
+                panel = dark or panel_box(run, laid, grid)
                 out[a:b, k] = crop_to_32(run, panel)
                 # A panel gone dark or flat (a fade to black in it) hashes to noise, as a
                 # whole frame does: its other panel keeps the frame usable, so it is left
@@ -297,7 +367,7 @@ def film_panels(
                 lit = contrast(out[a:b, k]) >= MIN_CONTRAST
                 present[a:b, k] = lit
                 middle = middle_slice(panel, aspect)
-                if middle is not None:
+                if middle is not None and confirmed_by_middle(run, panel, aspect):
                     out[a:b, len(PANELS) + k] = crop_to_32(run, middle)
                     present[a:b, len(PANELS) + k] = lit
     return out, present

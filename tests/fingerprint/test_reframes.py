@@ -336,3 +336,56 @@ def test_a_panel_gone_dark_is_not_searched(library: tuple[Path, Path]) -> None:
     assert (top[lit] != 0).all() and (middle[lit] != 0).all()
     assert (top[dark] == 0).all() and (middle[dark] == 0).all(), top[dark]
     assert (bottom[np.r_[lit, dark]] != 0).all()
+
+
+def _planet_on_black(folder: Path) -> Path:
+    """A lit disc on black with a few bright lights (the Earth on black of issue 24), dark as
+    a whole: no frame is bright enough on average (regions.DARK_FRAME) to say anything
+    about bars."""
+    w, h = 640, 360
+    yy, xx = np.ogrid[0:h, 0:w]
+    disc = (np.hypot(xx - w / 2, yy - h / 2) < 0.42 * h)[..., None]
+    lights = np.zeros((h, w, 1), bool)
+    for k in range(20):  # on a spiral inside the disc, one every few rows
+        r, a = 0.4 * h * (k + 1) / 21, 2.4 * k
+        y, x = int(h / 2 + r * np.sin(a)), int(w / 2 + r * np.cos(a))
+        lights[y - 5 : y + 5, x - 5 : x + 5] = True
+    frames = [
+        np.where(lights, 255, f * disc * 0.3).astype(np.uint8)
+        for f in m.shot(715, ITEM_FRAMES, (w, h))
+    ]
+    assert max(float(f.mean()) for f in frames) < 16
+    return m.write_clip(folder / "item5.mp4", frames, crf=16)
+
+
+TOP_DARK = "[i5]scale=320:180,pad=640:180:(ow-iw)/2:0[p5];"
+BELOW = "[i0]scale=320:180,{dim}pad=640:180:(ow-iw)/2:0[p0];[p5][p0]vstack,setsar=1"
+
+
+IN_9_16 = "".join(f"[i{k}]scale=180:102,pad=180:160:0:(oh-ih)/2[p{k}];" for k in (5, 0))
+
+
+@pytest.mark.parametrize(
+    ("name", "graph", "size"),
+    [
+        # a lit film below: its middle was 14-20 bits from the library's 9:16 slice
+        ("stacked-dark", TOP_DARK + BELOW.format(dim=""), "640x360"),
+        # a dim one: the whole frame too dark for bars, the panel kept its pillars (12 bits)
+        ("stacked-dark-dim", TOP_DARK + BELOW.format(dim="lutrgb=r=val/5:g=val/5:b=val/5,"),
+         "640x360"),
+        # in a 9:16 stack: more dark rows above than below, the seam was taken too low
+        ("stacked-9x16-dark", IN_9_16 + "[p5][p0]vstack,setsar=1", "180x320"),
+    ],
+)  # fmt: skip
+def test_a_dark_picture_scaled_into_the_top_panel_is_found(
+    library: tuple[Path, Path], capsys: pytest.CaptureFixture[str], name: str, graph: str, size: str
+) -> None:
+    """Its bars cannot be told from its own black by their grey: the picture is taken where
+    its proportions put it in the panel, as the library keeps it (whole)."""
+    folder, _project = library
+    project = folder / "dark-planet.critique"
+    if not project.exists():
+        clip = _planet_on_black(folder)
+        assert main(["library", "add", str(project), str(clip), "--note", "generated"]) == 0
+    film = _copy(folder, name, graph, [5, 0], size)
+    _assert_found(_matches(film, project, capsys), [5], tolerance=2 * TOLERANCE)
