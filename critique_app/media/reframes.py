@@ -364,10 +364,10 @@ def film_panels(
                 # whole frame does: its other panel keeps the frame usable, so it is left
                 # out here. A black panel of the product shots came within 4 bits of the
                 # Earth's first frames for 12 frames (issue 24, session 13).
-                lit = contrast(out[a:b, k]) >= MIN_CONTRAST
-                present[a:b, k] = lit
+                bright = contrast(out[a:b, k]) >= MIN_CONTRAST
+                present[a:b, k] = bright
                 middle = middle_slice(panel, aspect)
                 if middle is not None and confirmed_by_middle(run, panel, aspect):
                     out[a:b, len(PANELS) + k] = crop_to_32(run, middle)
-                    present[a:b, len(PANELS) + k] = lit
+                    present[a:b, len(PANELS) + k] = bright
     return out, present
