@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from critique_app.domain.model import Annotation, Film, FrameRange
-from critique_app.i18n import _, ngettext
+from critique_app.i18n import _, format_number, ngettext
 from exporters.document import Imported
 
 SHOWN = 3  # examples named in a sentence
@@ -82,14 +82,14 @@ class PastTheEnd(_AtTheEnd):
                 "{count} annotations ran past the end of their film and were cut at the end: "
                 "{which}",
                 self.count,
-            ).format(count=self.count, which=self._which())
+            ).format(count=format_number(self.count), which=self._which())
         return ngettext(
             "{count} annotation ran past the end of the film and was cut at its end "
             "({end}): {which}",
             "{count} annotations ran past the end of the film and were cut at its end "
             "({end}): {which}",
             self.count,
-        ).format(count=self.count, end=end, which=self._which())
+        ).format(count=format_number(self.count), end=end, which=self._which())
 
 
 class AfterTheEnd(_AtTheEnd):
@@ -109,13 +109,13 @@ class AfterTheEnd(_AtTheEnd):
                 "{count} annotation began after the end of its film and was left out: {which}",
                 "{count} annotations began after the end of their film and were left out: {which}",
                 self.count,
-            ).format(count=self.count, which=self._which())
+            ).format(count=format_number(self.count), which=self._which())
         return ngettext(
             "{count} annotation began after the end of the film ({end}) and was left out: {which}",
             "{count} annotations began after the end of the film ({end}) and were left out: "
             "{which}",
             self.count,
-        ).format(count=self.count, end=end, which=self._which())
+        ).format(count=format_number(self.count), end=end, which=self._which())
 
 
 @dataclass
@@ -133,7 +133,7 @@ class Reattached:
             "{count} annotations whose parent was left out now hang from their nearest kept "
             "ancestor: {which}",
             self.count,
-        ).format(count=self.count, which=_more(", ".join(self.examples), self.count))
+        ).format(count=format_number(self.count), which=_more(", ".join(self.examples), self.count))
 
 
 def reattach(
