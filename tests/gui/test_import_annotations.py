@@ -156,3 +156,23 @@ def test_an_imports_summary_stays_until_the_next_message(
     assert not any(t.isActive() for t in own)
     h.window.show_message("next")  # what the user does next replaces it
     assert status.currentMessage() == "next"
+    # replaced, it is still whole in Help ▸ Messages of this session, with the line before
+    h.window.action_table["messages"].trigger()
+    shown = h.window.messages.dialog
+    assert shown is not None and shown.isVisible()
+    lines = shown.text.toPlainText().splitlines()
+    assert lines[-1].endswith("  next")
+    assert any(
+        "0 annotations imported from lea.eaf; 2 already in the project" in line
+        for line in lines[:-1]
+    ), lines
+    shown.close()
+
+
+def test_a_sentence_longer_than_the_status_bar_is_whole_in_its_tooltip(open_window: Any) -> None:
+    h = open_window(None)
+    said = "; ".join(f"clause {n} of a long import summary" for n in range(40))
+    h.window.keep_message(said)
+    status = h.window.statusBar()
+    assert status.currentMessage() == said and status.toolTip() == said
+    assert h.window.messages.lines()[-1].endswith(said)
