@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from PyQt6 import sip
 from PyQt6.QtCore import QEvent, QObject, Qt
-from PyQt6.QtGui import QCloseEvent, QKeyEvent
+from PyQt6.QtGui import QCloseEvent, QKeyEvent, QStatusTipEvent
 from PyQt6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -146,6 +146,7 @@ class MainWindow(QMainWindow):
             (forward, reverse), engine_note = engines, ""
         self.action_table = ActionCollection(self)
         self.messages = SessionMessages()  # what the status bar said (Help ▸ Messages…)
+        self._kept = ""  # the message said until the next one (keep_message)
         # Single keys are commands only on the picture, the timeline and the table (the guard
         # sits in eventFilter below; gui/keys/focus_rules.py says why a guard).
         self.focus_rules = FocusRules(self)
@@ -446,6 +447,22 @@ class MainWindow(QMainWindow):
         bar.showMessage(text, milliseconds)
         bar.setToolTip(text)
         self.messages.add(text)
+        self._kept = text if milliseconds == 0 else ""
+
+    def event(self, event: QEvent | None) -> bool:  # noqa: N802
+        """A menu entry's status tip is shown while the pointer is on it; when it leaves, the
+        kept message comes back (Qt cleared it: an import's summary was gone as soon as the
+        user opened a menu)."""
+        if isinstance(event, QStatusTipEvent):
+            bar = self.statusBar()
+            if bar is not None:
+                tip = event.tip()
+                if tip or not self._kept:
+                    bar.showMessage(tip)
+                else:
+                    bar.showMessage(self._kept)
+            return True
+        return super().event(event)
 
     def cycle_timecode_mode(self) -> None:
         mode = TIMECODE_MODES[(TIMECODE_MODES.index(self.transport.mode) + 1) % len(TIMECODE_MODES)]
