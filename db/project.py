@@ -95,15 +95,25 @@ class ProjectDatabase(Database):
             if self.conn.in_transaction:
                 self.conn.rollback()
             raise
+        # Counted before it lands: a window that sees the commit (data_version moved) must
+        # see it counted as this process's, or it blames another program for its own import
+        # (the count, taken after, could be read in between).
+        self._counted(1)
         try:
-            self.conn.execute("COMMIT")
+            self._commit()
         except BaseException:
+            self._counted(-1)
             if self.conn.in_transaction:
                 self.conn.rollback()
             raise
-        self.commits += 1
+
+    def _commit(self) -> None:
+        self.conn.execute("COMMIT")
+
+    def _counted(self, step: int) -> None:
+        self.commits += step
         with _commits_lock:
-            _commits_here[self._file] += 1
+            _commits_here[self._file] += step
 
     def commits_by_other_connections_here(self) -> int:
         """How many transactions other connections of this process (the window's workers)

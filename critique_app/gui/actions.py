@@ -188,6 +188,7 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("merge_projects", N_("&Merge students' projects…"), (), ANNOTATE, repeats=False),
     # The Help menu (gui/keys/help_menu.py): the last of the menu bar.
     ActionSpec("keyboard_shortcuts", N_("&Keyboard shortcuts"), ("F1",), HELP, repeats=False),
+    ActionSpec("messages", N_("&Messages of this session…"), (), HELP, repeats=False),
     ActionSpec("about", N_("&About Critique"), (), HELP, repeats=False),
     # The Provenance menu: built by gui/panels/matches/matches_dock.py; Check a file… is wired by the window.
     ActionSpec(

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from PyQt6.QtCore import QCoreApplication, QStandardPaths
+from PyQt6.QtGui import QFont, QFontMetrics
 from PyQt6.QtWidgets import QComboBox, QDialog, QFileDialog, QGridLayout, QLabel, QWidget
 
 from critique_app.gui.settings import Settings
@@ -106,6 +107,21 @@ def _speak_our_language(dialog: QFileDialog) -> None:
             dialog.setLabelText(label, said)
 
 
+def wide_enough_for_its_title(dialog: QWidget) -> None:
+    """Qt sizes a file dialog by its contents: a French title (« Importer des annotations (sur
+    le film à l’écran quand le fichier n’en nomme aucun) ») was cut in the middle of a word by
+    the window manager at 1280×800. As wide as the title needs, within the screen."""
+    font = QFont(dialog.font())
+    font.setBold(True)
+    # the title bar's buttons and margins, and a title font a little larger than the window's
+    needed = int(QFontMetrics(font).horizontalAdvance(dialog.windowTitle()) * 1.15) + 160
+    screen = dialog.screen()
+    if screen is not None:
+        needed = min(needed, screen.availableGeometry().width() - 40)
+    if dialog.width() < needed:
+        dialog.resize(needed, dialog.height())
+
+
 def ask_user(
     parent: QWidget | None,
     purpose: str,
@@ -126,6 +142,7 @@ def ask_user(
     dialog.setObjectName(f"FileDialog:{purpose}")
     dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
     _speak_our_language(dialog)
+    wide_enough_for_its_title(dialog)
     choices = [] if choice is None else [choice] if isinstance(choice, Choice) else list(choice)
     combos = [(c, _add_choice(dialog, c)) for c in choices]
     dialog.setFileMode(mode)

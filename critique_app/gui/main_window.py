@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from PyQt6 import sip
 from PyQt6.QtCore import QEvent, QObject, Qt
-from PyQt6.QtGui import QCloseEvent, QKeyEvent
+from PyQt6.QtGui import QCloseEvent, QKeyEvent, QStatusTipEvent
 from PyQt6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -36,6 +36,7 @@ from critique_app.gui.format_filters import (
 from critique_app.gui.keys.focus_rules import FocusRules
 from critique_app.gui.keys.help_menu import install_help
 from critique_app.gui.keys.menu_letters import letter_every_menu
+from critique_app.gui.keys.session_messages import SessionMessages
 from critique_app.gui.outside_changes import OutsideChanges
 from critique_app.gui.player.player_controller import PlayerController
 from critique_app.gui.player.transport_bar import TransportBar
@@ -144,6 +145,8 @@ class MainWindow(QMainWindow):
         else:
             (forward, reverse), engine_note = engines, ""
         self.action_table = ActionCollection(self)
+        self.messages = SessionMessages()  # what the status bar said (Help ▸ Messages…)
+        self._kept = ""  # the message said until the next one (keep_message)
         # Single keys are commands only on the picture, the timeline and the table (the guard
         # sits in eventFilter below; gui/keys/focus_rules.py says why a guard).
         self.focus_rules = FocusRules(self)
@@ -215,7 +218,8 @@ class MainWindow(QMainWindow):
                     menu.addAction(entry)
         # QMenu | None as WindowContext declares it (the Protocol reads it as writable)
         self.panels_menu: QMenu | None = add_menu(bar, "Panels")
-        self.help_menu = install_help(self, self.action_table)  # last: others go before Panels
+        # last: others go before Panels
+        self.help_menu = install_help(self, self.action_table, self.messages)
         for action in self.action_table.all():
             self.addAction(action)  # shortcuts work even with the menu bar hidden (full screen)
 
@@ -428,12 +432,37 @@ class MainWindow(QMainWindow):
         return self
 
     def show_message(self, text: str) -> None:
-        self.statusBar().showMessage(text, 8000)  # type: ignore[union-attr]
+        self._say(text, 8000)
 
     def keep_message(self, text: str) -> None:
         """Say `text` until the next message: 73,528 imported cues and what was skipped, gone
         after 8 s behind the audio warning, were lost to a user who had looked away."""
-        self.statusBar().showMessage(text)  # type: ignore[union-attr]
+        self._say(text, 0)
+
+    def _say(self, text: str, milliseconds: int) -> None:
+        """The status bar cuts a long sentence at a laptop's width: the whole of it is its
+        tooltip, and Help ▸ Messages of this session keeps it after the next one."""
+        bar = self.statusBar()
+        assert bar is not None
+        bar.showMessage(text, milliseconds)
+        bar.setToolTip(text)
+        self.messages.add(text)
+        self._kept = text if milliseconds == 0 else ""
+
+    def event(self, event: QEvent | None) -> bool:  # noqa: N802
+        """A menu entry's status tip is shown while the pointer is on it; when it leaves, the
+        kept message comes back (Qt cleared it: an import's summary was gone as soon as the
+        user opened a menu)."""
+        if isinstance(event, QStatusTipEvent):
+            bar = self.statusBar()
+            if bar is not None:
+                tip = event.tip()
+                if tip or not self._kept:
+                    bar.showMessage(tip)
+                else:
+                    bar.showMessage(self._kept)
+            return True
+        return super().event(event)
 
     def cycle_timecode_mode(self) -> None:
         mode = TIMECODE_MODES[(TIMECODE_MODES.index(self.transport.mode) + 1) % len(TIMECODE_MODES)]

@@ -28,7 +28,7 @@ from critique_app.domain.commands import ImportedAnnotations, UndoStack
 from critique_app.domain.model import Annotation, Category, Film, FrameRange, Region
 from critique_app.domain.reading_limits import check_size, reading_limits
 from critique_app.errors import UserError
-from critique_app.i18n import _, format_number, ngettext
+from critique_app.i18n import _, format_number, join_items, ngettext
 from critique_app.progress import NO_PROGRESS, Progress
 from critique_app.services.import_fit import AfterTheEnd, PastTheEnd, Reattached, reattach
 from exporters import registry
@@ -55,8 +55,8 @@ def _skipped(what: str, count: int) -> str:
     elif what == "annotations":
         said = ngettext("{count} annotation skipped", "{count} annotations skipped", count)
     else:
-        return _("{count} {what} skipped").format(count=count, what=what)
-    return said.format(count=count)
+        return _("{count} {what} skipped").format(count=format_number(count), what=what)
+    return said.format(count=format_number(count))
 
 
 @dataclass
@@ -89,7 +89,7 @@ class ImportSummary:
                 "{count} annotation imported from {name}",
                 "{count} annotations imported from {name}",
                 self.added,
-            ).format(count=self.added, name=name)
+            ).format(count=format_number(self.added), name=name)
         ]
         if self.skipped:
             said = _skipped(self.skipped_what, self.skipped)
@@ -104,7 +104,7 @@ class ImportSummary:
                     "{count} already in the project",
                     "{count} already in the project",
                     self.already_present,
-                ).format(count=self.already_present)
+                ).format(count=format_number(self.already_present))
             )
         if self.after_the_end.count:
             parts.append(self.after_the_end.sentence())
@@ -136,10 +136,10 @@ class ImportSummary:
                     "{count} region in pixels left out (the film's picture size is unknown)",
                     "{count} regions in pixels left out (the film's picture size is unknown)",
                     self.regions_without_size,
-                ).format(count=self.regions_without_size)
+                ).format(count=format_number(self.regions_without_size))
             )
         parts += self.notes
-        return "; ".join(parts) + "."
+        return join_items(parts) + "."
 
 
 def _format_of(path: Path, format_name: str | None = None, in_window: bool = False) -> Format:

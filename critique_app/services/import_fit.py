@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from critique_app.domain.model import Annotation, Film, FrameRange
-from critique_app.i18n import _, ngettext
+from critique_app.i18n import _, format_number, ngettext
 from exporters.document import Imported
+from exporters.markers import one_line, plain_text
 
 SHOWN = 3  # examples named in a sentence
 
@@ -29,7 +30,12 @@ def clock(seconds: Fraction) -> str:
 
 
 def _label(annotation: Annotation, tier: str) -> str:
-    text = annotation.value.strip().splitlines()[0] if annotation.value.strip() else ""
+    """An annotation named by its words, as a person reads them: the Markdown and the subtitle
+    tags a value keeps (“*plan 1001* et **raccord** & <v Léa>voix”) taken out, as in an
+    editor's marker."""
+    value = annotation.value.strip()
+    # the first line, cut before its signs are read (a cue can be 50 MB long)
+    text = one_line(plain_text(value.splitlines()[0][:200])) if value else ""
     if not text:
         return _("an annotation of {tier}").format(tier=tier)
     return f"“{text[:40]}…”" if len(text) > 40 else f"“{text}”"
@@ -39,7 +45,9 @@ def _more(shown: str, count: int) -> str:
     more = count - SHOWN
     if more <= 0:
         return shown
-    return shown + ngettext(" and {count} more", " and {count} more", more).format(count=more)
+    return shown + ngettext(" and {count} more", " and {count} more", more).format(
+        count=format_number(more)
+    )
 
 
 @dataclass
@@ -82,14 +90,14 @@ class PastTheEnd(_AtTheEnd):
                 "{count} annotations ran past the end of their film and were cut at the end: "
                 "{which}",
                 self.count,
-            ).format(count=self.count, which=self._which())
+            ).format(count=format_number(self.count), which=self._which())
         return ngettext(
             "{count} annotation ran past the end of the film and was cut at its end "
             "({end}): {which}",
             "{count} annotations ran past the end of the film and were cut at its end "
             "({end}): {which}",
             self.count,
-        ).format(count=self.count, end=end, which=self._which())
+        ).format(count=format_number(self.count), end=end, which=self._which())
 
 
 class AfterTheEnd(_AtTheEnd):
@@ -109,13 +117,13 @@ class AfterTheEnd(_AtTheEnd):
                 "{count} annotation began after the end of its film and was left out: {which}",
                 "{count} annotations began after the end of their film and were left out: {which}",
                 self.count,
-            ).format(count=self.count, which=self._which())
+            ).format(count=format_number(self.count), which=self._which())
         return ngettext(
             "{count} annotation began after the end of the film ({end}) and was left out: {which}",
             "{count} annotations began after the end of the film ({end}) and were left out: "
             "{which}",
             self.count,
-        ).format(count=self.count, end=end, which=self._which())
+        ).format(count=format_number(self.count), end=end, which=self._which())
 
 
 @dataclass
@@ -133,7 +141,7 @@ class Reattached:
             "{count} annotations whose parent was left out now hang from their nearest kept "
             "ancestor: {which}",
             self.count,
-        ).format(count=self.count, which=_more(", ".join(self.examples), self.count))
+        ).format(count=format_number(self.count), which=_more(", ".join(self.examples), self.count))
 
 
 def reattach(

@@ -40,3 +40,28 @@ def test_a_read_then_write_transaction_waits_for_another_writer(tmp_path: Path) 
     with open_project(path) as project:
         names = sorted(r[0] for r in project.db.execute("SELECT name FROM tiers"))
     assert names == ["Later", "Worker"]
+
+
+def test_a_window_that_sees_a_workers_commit_sees_it_counted_as_its_own(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """The window blames another program for what moved data_version unless this process's
+    workers counted a commit. Seen the instant the worker's COMMIT lands (before the line after
+    it runs), the commit must already be counted: the French window said « Ce projet a été
+    modifié par un autre programme » one second before its own import's summary."""
+    from db.project import ProjectDatabase
+
+    path = tmp_path / "class.critique"
+    seen: list[tuple[bool, int]] = []
+    with open_project(path) as window, open_project(path) as worker:
+        before = window.data_version(), window.background_commits()
+        real_commit = ProjectDatabase._commit
+
+        def commit_then_look(db: ProjectDatabase) -> None:
+            real_commit(db)
+            if db is worker.db:  # the window's poll, at the worst moment
+                seen.append((window.data_version() != before[0], window.background_commits()))
+
+        monkeypatch.setattr(ProjectDatabase, "_commit", commit_then_look)
+        worker.repo.add_tier("Imported subtitles", author="")
+    assert seen == [(True, before[1] + 1)]

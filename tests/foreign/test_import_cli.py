@@ -34,7 +34,7 @@ def test_a_long_import_says_its_size_first(tmp_path: Path, capsys) -> None:
     assert main(["import", str(path), str(long)]) == 0
     err = capsys.readouterr().err
     assert "long.vtt holds 1,104 annotations; importing them" in err
-    assert "1104 annotations imported from long.vtt" in err and "read as UTF-8" in err
+    assert "1,104 annotations imported from long.vtt" in err and "read as UTF-8" in err
 
 
 def test_an_import_that_fails_leaves_nothing_behind() -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PyQt6.QtCore import QTimer, QUrl
+from PyQt6.QtGui import QFont, QFontMetrics
 from PyQt6.QtWidgets import QApplication, QFileDialog
 
 from critique_app.gui import export_offer, file_dialogs
@@ -120,6 +121,7 @@ def test_a_french_windows_file_dialog_is_french(open_window: Any, qapp: Any) -> 
     try:
         window = open_window(None).window
         labels: dict[str, str] = {}
+        sizes: dict[str, int] = {}
 
         def read_labels() -> None:
             dialog = QApplication.activeModalWidget()
@@ -127,6 +129,13 @@ def test_a_french_windows_file_dialog_is_french(open_window: Any, qapp: Any) -> 
                 QTimer.singleShot(10, read_labels)
                 return
             labels.update({w.objectName(): w.text() for w in dialog.findChildren(QLabel)})
+            bold = QFont(dialog.font())
+            bold.setBold(True)
+            sizes.update(
+                width=dialog.width(),
+                title=QFontMetrics(bold).horizontalAdvance(dialog.windowTitle()),
+                screen=dialog.screen().availableGeometry().width(),
+            )
             dialog.reject()
 
         QTimer.singleShot(0, read_labels)
@@ -134,6 +143,9 @@ def test_a_french_windows_file_dialog_is_french(open_window: Any, qapp: Any) -> 
         assert labels["lookInLabel"] == "Voir dans\u00a0:"
         assert labels["fileTypeLabel"] == "Fichiers de type\u00a0:"
         assert labels["fileNameLabel"] == "&Nom de fichier\u00a0:"
+        # « Importer des annotations (sur le film à l’écran quand le fichier n’en nomme
+        # aucun) » whole in the title bar, not cut in a word by the window manager
+        assert sizes["width"] >= min(sizes["title"] + 100, sizes["screen"] - 40), sizes
     finally:
         i18n.use(i18n.SOURCE)
         apply_language(qapp, "en")

@@ -144,6 +144,8 @@ def test_an_imports_summary_stays_until_the_next_message(
     open_window: Any, clip: Path, tmp_path: Path
 ) -> None:
     from PyQt6.QtCore import QTimer
+    from PyQt6.QtGui import QStatusTipEvent
+    from PyQt6.QtWidgets import QApplication
 
     mine, eaf = _my_project_and_a_classmates_eaf(clip, tmp_path)
     h = open_window(mine)
@@ -154,5 +156,32 @@ def test_an_imports_summary_stays_until_the_next_message(
     # no timer will take it away (a status bar's message lasts while its timer runs)
     own = status.findChildren(QTimer, options=Qt.FindChildOption.FindDirectChildrenOnly)
     assert not any(t.isActive() for t in own)
+    # a menu entry's tip shows while the pointer is on it, then the summary comes back
+    QApplication.sendEvent(h.window, QStatusTipEvent("Quit the application"))
+    assert status.currentMessage() == "Quit the application"
+    QApplication.sendEvent(h.window, QStatusTipEvent(""))
+    assert "2 already in the project" in status.currentMessage()
     h.window.show_message("next")  # what the user does next replaces it
     assert status.currentMessage() == "next"
+    QApplication.sendEvent(h.window, QStatusTipEvent(""))
+    assert status.currentMessage() == ""  # a message for a moment does not come back
+    # replaced, it is still whole in Help ▸ Messages of this session, with the line before
+    h.window.action_table["messages"].trigger()
+    shown = h.window.messages.dialog
+    assert shown is not None and shown.isVisible()
+    lines = shown.text.toPlainText().splitlines()
+    assert lines[-1].endswith("  next")
+    assert any(
+        "0 annotations imported from lea.eaf; 2 already in the project" in line
+        for line in lines[:-1]
+    ), lines
+    shown.close()
+
+
+def test_a_sentence_longer_than_the_status_bar_is_whole_in_its_tooltip(open_window: Any) -> None:
+    h = open_window(None)
+    said = "; ".join(f"clause {n} of a long import summary" for n in range(40))
+    h.window.keep_message(said)
+    status = h.window.statusBar()
+    assert status.currentMessage() == said and status.toolTip() == said
+    assert h.window.messages.lines()[-1].endswith(said)

@@ -253,3 +253,18 @@ def test_a_french_handout_writes_its_dates_in_french(sample: Sample, tmp_path: P
     for written in (html, " ".join(text.split())):
         assert f"préparé le {french_day}" in written
         assert f"préparé le {made.isoformat()}" not in written
+
+
+def test_an_import_summary_writes_its_numbers_and_clauses_as_french_does() -> None:
+    """The status bar's summary of a large import, in the French window: "73 500", not
+    "73500", and « ; » between its clauses, as the line announcing the import writes them."""
+    from critique_app.services.import_annotations import ImportSummary
+
+    summary = ImportSummary(added=73_500, already_present=1_200, skipped=2, skipped_what="cues")
+    with i18n.speaking("fr"):
+        said = summary.sentence("gros.vtt")
+        thousands = i18n.format_number(73_500)
+    assert thousands not in ("73500", "73,500") and thousands in said, said
+    assert said.count("\u00a0; ") == 2 and "; " not in said.replace("\u00a0; ", ""), said
+    assert said.startswith(f"{thousands} annotations importées depuis gros.vtt"), said
+    assert "1" + thousands[2] + "200" in said, said

@@ -1,5 +1,5 @@
 """The Help menu: Keyboard shortcuts (a sheet printed from the action table, as the README's
-table is) and About Critique."""
+table is), the messages of this session and About Critique."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ from critique_app.gui.actions import (
     shortcut_menus,
     shortcut_table,
 )
+from critique_app.gui.keys.session_messages import SessionMessages
 from critique_app.i18n import N_, _
 
 FOCUS_RULE = N_(
@@ -104,10 +105,13 @@ class ShortcutSheet(QDialog):
 class HelpMenu:
     """The last menu of the bar; the sheet and the About box are made when first asked for."""
 
-    def __init__(self, window: QMainWindow, actions: ActionCollection) -> None:
+    def __init__(
+        self, window: QMainWindow, actions: ActionCollection, messages: SessionMessages
+    ) -> None:
         self.window = window
         self.sheet: ShortcutSheet | None = None
         self.about_box: QMessageBox | None = None
+        self.messages = messages  # the window's status bar adds to it
         bar = window.menuBar()
         assert bar is not None
         self.menu = add_menu(bar, HELP)
@@ -115,6 +119,7 @@ class HelpMenu:
         for action in actions.in_menu(HELP):
             self.menu.addAction(action)
         actions["keyboard_shortcuts"].triggered.connect(self.show_shortcuts)
+        actions["messages"].triggered.connect(lambda: self.messages.show(self.window))
         actions["about"].triggered.connect(self.show_about)
 
     def show_shortcuts(self) -> ShortcutSheet:
@@ -145,6 +150,8 @@ class HelpMenu:
         return self.about_box
 
 
-def install_help(window: QMainWindow, actions: ActionCollection) -> HelpMenu:
+def install_help(
+    window: QMainWindow, actions: ActionCollection, messages: SessionMessages
+) -> HelpMenu:
     """Add the Help menu; call it after the other menus so that it stays the last one."""
-    return HelpMenu(window, actions)
+    return HelpMenu(window, actions, messages)
