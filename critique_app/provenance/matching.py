@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import partial
+from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
@@ -22,6 +23,7 @@ from critique_app.media.film_hashes import EXTRA_PICTURES, INSET_MIDDLES, PANEL_
 from critique_app.media.fingerprint import hamming
 from critique_app.provenance.hash_index import QUERY_BLOCK, HashIndex
 from critique_app.provenance.source_path import FORWARD, HELD, Piece, source_pieces
+from critique_app.provenance.source_pictures import finer_piece, found_through_slices
 
 FRAME_THRESHOLD = 12  # bits: a frame "matches" an item frame at this pHash distance or less
 MEDIAN_THRESHOLD = 8  # bits: a segment's median distance must not exceed this...
@@ -74,6 +76,9 @@ class ReferenceItem:
     # by the same search, they count as the frame they come from.
     variants: NDArray[np.uint64] | None = None
     provenance: dict[str, Any] | None = None  # the original's Content Credentials summary
+    # the original's file, where a passage found through a re-frame slice is looked at
+    # again (provenance.source_pictures); None: the library's hashes alone
+    media: Path | None = None
 
 
 class ReferenceLibrary:
@@ -386,7 +391,7 @@ def segments_from_hits(
                     f[lo:hi] * step,
                     library.grid(int(item_id)),
                     itf[lo:hi],
-                    expected=float(item.rate / film_rate) if item.rate and film_rate else 1.0,
+                    expected=_expected(item, film_rate),
                     frame_threshold=frame_threshold,
                     reach=ITEM_REACH,
                     step=step,
@@ -411,6 +416,18 @@ def segments_from_hits(
                 )
                 if med > ceiling:
                     continue
+                if film_pictures is not None and library is not None:
+                    piece = _finer(
+                        piece,
+                        item,
+                        library,
+                        h.source[lo:hi],
+                        f[lo:hi],
+                        film_pictures,
+                        film_rate=film_rate,
+                        frame_threshold=frame_threshold,
+                        step=step,
+                    )
                 shown = piece.item_frames
                 out.append(
                     MatchSegment(
@@ -432,6 +449,45 @@ def segments_from_hits(
                     )
                 )
     return out
+
+
+def _expected(item: ReferenceItem, film_rate: Fraction | None) -> float:
+    """Library frames per film frame when the copy plays the item at its own speed."""
+    return float(item.rate / film_rate) if item.rate and film_rate else 1.0
+
+
+def _finer(
+    piece: Piece,
+    item: ReferenceItem,
+    library: ReferenceLibrary,
+    sources: NDArray[np.int64],
+    rows: NDArray[np.int64],
+    film_pictures: list[NDArray[np.uint64]],
+    *,
+    film_rate: Fraction | None,
+    frame_threshold: int,
+    step: int,
+) -> Piece:
+    """The piece with its library frames found again on the original's pictures when it was
+    found through the library's re-frame slices (provenance.source_pictures); as it is
+    otherwise, or when the original cannot be read."""
+    if item.media is None or len(item.hashes) < 2:
+        return piece
+    mine = rows[piece.lo : piece.hi]
+    pictures = [p[mine] for p in _pictures_of(sources, film_pictures)]
+    if not found_through_slices(pictures, library.grid(item.id), piece.item_frames):
+        return piece
+    finer = finer_piece(
+        item.media,
+        len(item.hashes),
+        piece,
+        pictures,
+        mine * step,
+        expected=_expected(item, film_rate),
+        frame_threshold=frame_threshold,
+        step=step,
+    )
+    return piece if finer is None else finer
 
 
 def _median_ceiling(

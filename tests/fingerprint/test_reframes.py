@@ -310,3 +310,26 @@ def test_a_9_16_centre_crop_of_a_clip_dark_on_one_side_is_found(
     assert main(["library", "add", str(project), str(clip), "--note", "generated"]) == 0
     film = _copy(folder, "portrait-dark-side", PORTRAIT.replace("[i0]", "[i4]"), [4], "180x320")
     _assert_found(_matches(film, project, capsys), [4])
+
+
+def test_a_9_16_copy_is_looked_at_again_on_its_original_and_found_without_it(
+    library: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A passage found through a re-frame slice has its source frames found again on the
+    original's own pictures; when the original has moved, the library's hashes alone give
+    the same passage (no error, nothing else lost)."""
+    folder, project = library
+    graph = "[i2]crop=ih*9/16:ih:iw-ih*9/16:0,scale=180:320,setsar=1"  # the right edge
+    film = _copy(folder, "portrait-right", graph, [2], "180x320")
+    seen = _matches(film, project, capsys)
+    _assert_found(seen, [2])
+    original = folder / "item2.mp4"
+    moved = original.rename(folder / "item2-moved.mp4")
+    try:
+        alone = _matches(film, project, capsys)
+    finally:
+        moved.rename(original)
+    _assert_found(alone, [2])
+    assert [(x["start_frame"], x["end_frame"]) for x in alone] == [
+        (x["start_frame"], x["end_frame"]) for x in seen
+    ]
