@@ -29,7 +29,9 @@ from critique_app.media.regions import LIBRARY_VARIANTS, Box, crop_to_32
 from critique_app.provenance.reference_library import clip_aspect
 from critique_app.provenance.source_path import Piece, source_pieces
 
-FINE_SIDE = 256  # the original decoded this large: a 9:16 slice of 16:9 keeps 81 columns
+# The original decoded this large: a 9:16 slice of 16:9 keeps 81 columns; 64 rows are as
+# many as a copy's own frame brings (and twice a half-height slice's 32).
+FINE_SIZE = (256, 64)
 AROUND = 48  # library frames either side of a piece's own that it may move to
 FIRST_SLICE = 1 + len(LIBRARY_VARIANTS)  # grid rows: the frame, its variants, then slices
 
@@ -54,7 +56,7 @@ def found_through_slices(
 
 def finer_grid(media: Path, frames: int, first: int, last: int) -> NDArray[np.uint64] | None:
     """(1 + slices) x (last - first + 1) hashes of the original's frames first..last, the whole
-    picture and every re-frame slice (REFRAMES' order) cut from FINE_SIDE frames; None when the
+    picture and every re-frame slice (REFRAMES' order) cut from FINE_SIZE frames; None when the
     file is gone or does not hold the `frames` frames the library hashed."""
     try:
         stat = media.stat()
@@ -73,12 +75,11 @@ def _finer_grid(
         if layout.frame_count != frames:
             return None
         crop = detect_film_bars(media, layout)
-        size = (FINE_SIDE, FINE_SIDE)
         grey = np.concatenate(
             [
                 g
                 for _at, g in grey_batches(
-                    media, start=first, stop=last + 1, crop=crop, layout=layout, size=size
+                    media, start=first, stop=last + 1, crop=crop, layout=layout, size=FINE_SIZE
                 )
             ]
         )
@@ -87,7 +88,7 @@ def _finer_grid(
     if len(grey) != last - first + 1:
         return None
     aspect = clip_aspect(crop, layout)
-    whole = Box(0, 0, FINE_SIDE, FINE_SIDE)
+    whole = Box(0, 0, *FINE_SIZE)
     windows = [whole] + [
         reframe_window(whole, aspect, target, place)
         for _name, target, places in REFRAMES
