@@ -10,7 +10,7 @@ and are explained in docs/matching-thresholds.md.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from functools import partial
 from pathlib import Path
@@ -23,7 +23,12 @@ from critique_app.media.film_hashes import EXTRA_PICTURES, INSET_MIDDLES, PANEL_
 from critique_app.media.fingerprint import hamming
 from critique_app.provenance.hash_index import QUERY_BLOCK, HashIndex
 from critique_app.provenance.source_path import FORWARD, HELD, Piece, source_pieces
-from critique_app.provenance.source_pictures import finer_piece, found_through_slices
+from critique_app.provenance.source_pictures import (
+    around,
+    finer_grids,
+    finer_piece,
+    found_through_slices,
+)
 
 FRAME_THRESHOLD = 12  # bits: a frame "matches" an item frame at this pHash distance or less
 MEDIAN_THRESHOLD = 8  # bits: a segment's median distance must not exceed this...
@@ -354,6 +359,7 @@ def segments_from_hits(
     long_frames: int = LONG_FRAMES,
     film_pictures: list[NDArray[np.uint64]] | None = None,
     library: ReferenceLibrary | None = None,
+    look_again: list[LookAgain] | None = None,
 ) -> list[MatchSegment]:
     """Runs of film frames matching one item each: the segment logic, for any hash kind.
 
@@ -362,7 +368,8 @@ def segments_from_hits(
     frames come from the cheapest path through the run (provenance.source_path); without
     them, from a line fit. A piece is a segment when it has at least `min_frames` frames and
     a median distance of at most `strict_median`, or of at most `median_threshold` over at
-    least `long_frames`."""
+    least `long_frames`. A segment found in the whole frame (with the film's pictures) whose
+    item's file is known is added to `look_again` (see looked_again)."""
     rank = np.cumsum(usable) - 1
     out: list[MatchSegment] = []
     for item_id in np.unique(hits.item):
@@ -416,18 +423,6 @@ def segments_from_hits(
                 )
                 if med > ceiling:
                     continue
-                if film_pictures is not None and library is not None:
-                    piece = _finer(
-                        piece,
-                        item,
-                        library,
-                        h.source[lo:hi],
-                        f[lo:hi],
-                        film_pictures,
-                        film_rate=film_rate,
-                        frame_threshold=frame_threshold,
-                        step=step,
-                    )
                 shown = piece.item_frames
                 out.append(
                     MatchSegment(
@@ -448,6 +443,20 @@ def segments_from_hits(
                         picture,
                     )
                 )
+                if (
+                    look_again is not None
+                    and film_pictures is not None
+                    and picture == "frame"
+                    and item.media is not None
+                    and len(item.hashes) > 1
+                ):
+                    rows = f[lo:hi][piece.lo : piece.hi]
+                    pictures = [p[rows] for p in _pictures_of(h.source[lo:hi], film_pictures)]
+                    look_again.append(
+                        LookAgain(
+                            out[-1], piece, pictures, rows * step, item, _expected(item, film_rate)
+                        )
+                    )
     return out
 
 
@@ -456,38 +465,70 @@ def _expected(item: ReferenceItem, film_rate: Fraction | None) -> float:
     return float(item.rate / film_rate) if item.rate and film_rate else 1.0
 
 
-def _finer(
-    piece: Piece,
-    item: ReferenceItem,
+@dataclass(frozen=True)
+class LookAgain:
+    """A segment found in the whole frame, with what its library frames can be found again
+    from on the original's own pictures (provenance.source_pictures)."""
+
+    segment: MatchSegment
+    piece: Piece
+    pictures: list[NDArray[np.uint64]]  # its rows' pictures
+    film_frames: NDArray[np.int64]
+    item: ReferenceItem
+    expected: float
+
+
+def looked_again(
+    segments: list[MatchSegment],
+    asks: list[LookAgain],
     library: ReferenceLibrary,
-    sources: NDArray[np.int64],
-    rows: NDArray[np.int64],
-    film_pictures: list[NDArray[np.uint64]],
     *,
-    film_rate: Fraction | None,
     frame_threshold: int,
     step: int,
-) -> Piece:
-    """The piece with its library frames found again on the original's pictures when it was
-    found through the library's re-frame slices (provenance.source_pictures); as it is
-    otherwise, or when the original cannot be read."""
-    if item.media is None or len(item.hashes) < 2:
-        return piece
-    mine = rows[piece.lo : piece.hi]
-    pictures = [p[mine] for p in _pictures_of(sources, film_pictures)]
-    if not found_through_slices(pictures, library.grid(item.id), piece.item_frames):
-        return piece
-    finer = finer_piece(
-        item.media,
-        len(item.hashes),
-        piece,
-        pictures,
-        mine * step,
-        expected=_expected(item, film_rate),
-        frame_threshold=frame_threshold,
-        step=step,
-    )
-    return piece if finer is None else finer
+) -> list[MatchSegment]:
+    """The segments, those of `asks` found through the library's re-frame slices with their
+    library frames found again on the original's pictures. Only the final segments (after
+    the echo and rival filters, which the library frames do not change) are looked at, and
+    each item's file is read once for all of them; a segment keeps its frames when the file
+    cannot be read or the finer path does not keep it one piece."""
+    kept = {id(s) for s in segments}
+    by_item: dict[int, list[LookAgain]] = {}
+    for ask in asks:
+        if id(ask.segment) not in kept:
+            continue
+        if found_through_slices(ask.pictures, library.grid(ask.item.id), ask.piece.item_frames):
+            by_item.setdefault(ask.item.id, []).append(ask)
+    finer: dict[int, MatchSegment] = {}
+    for group in by_item.values():
+        item, frames = group[0].item, len(group[0].item.hashes)
+        if item.media is None:  # only segments of items with a file are asked for
+            continue
+        windows = [around(ask.piece.item_frames, frames) for ask in group]
+        for ask, (first, _last), fine in zip(
+            group, windows, finer_grids(item.media, frames, windows), strict=True
+        ):
+            piece = None
+            if fine is not None:
+                piece = finer_piece(
+                    fine,
+                    first,
+                    ask.piece,
+                    ask.pictures,
+                    ask.film_frames,
+                    expected=ask.expected,
+                    frame_threshold=frame_threshold,
+                    step=step,
+                )
+            if piece is not None:
+                finer[id(ask.segment)] = replace(
+                    ask.segment,
+                    item_start=int(piece.item_frames.min()),
+                    item_end=int(piece.item_frames.max()),
+                    order=piece.order,
+                    speed=piece.speed,
+                    held_frames=piece.held_frames,
+                )
+    return [finer.get(id(s), s) for s in segments]
 
 
 def _median_ceiling(
@@ -584,6 +625,7 @@ def find_segments(
     usable = usable_frames(contrast)
     frames = np.flatnonzero(usable)
     segments: list[MatchSegment] = []
+    asks: list[LookAgain] = []
     families = (
         ("plain", phash, inset, centre),
         ("mirror", phash_mirror, inset_mirror, centre_mirror),
@@ -621,9 +663,11 @@ def find_segments(
             film_rate=film_rate,
             film_pictures=[np.asarray(p) for p in full],
             library=library,
+            look_again=asks,
         )
     ordered = sorted(segments, key=lambda s: (s.start, s.item_id))
-    return _drop_lesser_rivals(_drop_mirror_echoes(ordered))
+    final = _drop_lesser_rivals(_drop_mirror_echoes(ordered))
+    return looked_again(final, asks, library, frame_threshold=frame_threshold, step=step)
 
 
 # The picture that confirms a hit found through another (picture sources: 0 whole frame,

@@ -22,7 +22,13 @@ from numpy.typing import NDArray
 
 from critique_app.errors import UserError
 from critique_app.media.fingerprint import hamming, phash_batch
-from critique_app.media.grey_frames import DecodingStopped, grey_batches, read_layout
+from critique_app.media.grey_frames import (
+    Crop,
+    DecodingStopped,
+    StreamLayout,
+    grey_batches,
+    read_layout,
+)
 from critique_app.media.letterbox import detect_film_bars
 from critique_app.media.reframes import REFRAMES, reframe_window
 from critique_app.media.regions import LIBRARY_VARIANTS, Box, crop_to_32
@@ -54,27 +60,67 @@ def found_through_slices(
     return bool(np.mean(row >= FIRST_SLICE) > 0.5)
 
 
-def finer_grid(media: Path, frames: int, first: int, last: int) -> NDArray[np.uint64] | None:
-    """(1 + slices) x (last - first + 1) hashes of the original's frames first..last, the whole
-    picture and every re-frame slice (REFRAMES' order) cut from FINE_SIZE frames; None when the
-    file is gone or does not hold the `frames` frames the library hashed."""
+def around(shown: NDArray[np.int64], frames: int) -> tuple[int, int]:
+    """The original's frames a piece showing `shown` may move to (first, last)."""
+    return max(int(shown.min()) - AROUND, 0), min(int(shown.max()) + AROUND, frames - 1)
+
+
+def finer_grids(
+    media: Path, frames: int, windows: list[tuple[int, int]]
+) -> list[NDArray[np.uint64] | None]:
+    """For each window (first, last) of the original's frames, (1 + slices) x (last - first
+    + 1) hashes: the whole picture and every re-frame slice (REFRAMES' order) cut from
+    FINE_SIZE frames; None when the file is gone or does not hold the `frames` frames the
+    library hashed. The file is read once for all the windows: overlapping ones are merged
+    and each stretch is decoded once, from the keyframe before it."""
+    opened = _opened(media)
+    if opened is None or opened[0].frame_count != frames:
+        return [None] * len(windows)
+    stretches = _merged(windows)
+    grids = [_finer_grid(media, *opened, first, last) for first, last in stretches]
+    out: list[NDArray[np.uint64] | None] = []
+    for first, last in windows:
+        k = next(k for k, (a, b) in enumerate(stretches) if a <= first and last <= b)
+        grid, a = grids[k], stretches[k][0]
+        out.append(None if grid is None else grid[:, first - a : last - a + 1])
+    return out
+
+
+def _merged(windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    stretches: list[tuple[int, int]] = []
+    for first, last in sorted(windows):
+        if stretches and first <= stretches[-1][1] + 1:
+            stretches[-1] = (stretches[-1][0], max(stretches[-1][1], last))
+        else:
+            stretches.append((first, last))
+    return stretches
+
+
+def _opened(media: Path) -> tuple[StreamLayout, Crop | None] | None:
     try:
         stat = media.stat()
     except OSError:
         return None
-    # A film showing one item many times (or Compare after Match) asks for the same frames.
-    return _finer_grid(media, stat.st_mtime_ns, stat.st_size, frames, first, last)
+    return _layout_and_bars(media, stat.st_mtime_ns, stat.st_size)
 
 
-@functools.lru_cache(maxsize=32)
-def _finer_grid(
-    media: Path, _mtime: int, _size: int, frames: int, first: int, last: int
-) -> NDArray[np.uint64] | None:
+# The original's layout and bars, read once for every film matched against it (an item's file
+# is demuxed from end to end and sampled for bars: the decode of a window costs less).
+@functools.lru_cache(maxsize=64)
+def _layout_and_bars(
+    media: Path, _mtime: int, _size: int
+) -> tuple[StreamLayout, Crop | None] | None:
     try:
         layout = read_layout(media)
-        if layout.frame_count != frames:
-            return None
-        crop = detect_film_bars(media, layout)
+        return layout, detect_film_bars(media, layout)
+    except (UserError, DecodingStopped, OSError, ValueError):
+        return None
+
+
+def _finer_grid(
+    media: Path, layout: StreamLayout, crop: Crop | None, first: int, last: int
+) -> NDArray[np.uint64] | None:
+    try:
         grey = np.concatenate(
             [
                 g
@@ -99,8 +145,8 @@ def _finer_grid(
 
 
 def finer_piece(
-    media: Path | None,
-    frames: int,
+    grid: NDArray[np.uint64],
+    first: int,
     piece: Piece,
     pictures: list[NDArray[np.uint64]],
     film_frames: NDArray[np.int64],
@@ -110,16 +156,9 @@ def finer_piece(
     step: int = 1,
 ) -> Piece | None:
     """The piece (its rows' pictures and film frames) with the library frames found again
-    on the original's own slices; None when it cannot be (no file) or the finer path does
-    not keep it one piece in the same direction."""
-    if media is None:
-        return None
+    on the original's own slices (`grid`, from library frame `first` on); None when the finer
+    path does not keep it one piece in the same direction."""
     shown = piece.item_frames
-    first = max(int(shown.min()) - AROUND, 0)
-    last = min(int(shown.max()) + AROUND, frames - 1)
-    grid = finer_grid(media, frames, first, last)
-    if grid is None:
-        return None
     again = source_pieces(
         pictures,
         film_frames,

@@ -8,6 +8,7 @@ import json
 import subprocess
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -333,3 +334,29 @@ def test_a_9_16_copy_is_looked_at_again_on_its_original_and_found_without_it(
     assert [(x["start_frame"], x["end_frame"]) for x in alone] == [
         (x["start_frame"], x["end_frame"]) for x in seen
     ]
+
+
+def test_a_passage_shown_twice_is_looked_at_again_with_one_read_of_its_original(
+    library: tuple[Path, Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 24, session 13: both passages of a film showing a 9:16 right-edge copy twice are
+    looked at again on the original's pictures, which are decoded once for the film (the
+    windows of one item merged), and only around the passages."""
+    from critique_app.provenance import source_pictures
+
+    reads: list[tuple[str, int, int]] = []
+    decode = source_pictures.grey_batches
+
+    def counted(path: Path, **kw: Any) -> Any:
+        reads.append((Path(path).name, kw["start"], kw["stop"]))
+        return decode(path, **kw)
+
+    monkeypatch.setattr(source_pictures, "grey_batches", counted)
+    folder, project = library
+    graph = "[i2]crop=ih*9/16:ih:iw-ih*9/16:0,scale=180:320,setsar=1,split[a][b];[a][b]concat=n=2"
+    seen = _matches(_copy(folder, "portrait-right-twice", graph, [2], "180x320"), project, capsys)
+    assert [x["label"] for x in seen] == ["item2", "item2"], seen
+    for x, at in zip(seen, (HEAD, HEAD + ITEM_FRAMES - SKIP), strict=True):
+        assert abs(x["item_start"] - (SKIP + max(x["start_frame"] - at, 0))) <= TOLERANCE, x
+    assert [name for name, _start, _stop in reads] == ["item2.mp4"], reads
+    assert reads[0][1] <= SKIP and reads[0][2] == ITEM_FRAMES, reads
