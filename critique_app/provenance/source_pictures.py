@@ -30,8 +30,8 @@ from critique_app.media.grey_frames import (
     read_layout,
 )
 from critique_app.media.letterbox import detect_film_bars
-from critique_app.media.reframes import REFRAMES, reframe_window
-from critique_app.media.regions import LIBRARY_VARIANTS, Box, crop_to_32
+from critique_app.media.reframes import reframe_windows, whole_frame
+from critique_app.media.regions import FULL, LIBRARY_VARIANTS, SIDE, Box, crop_to_32
 from critique_app.provenance.reference_library import clip_aspect
 from critique_app.provenance.source_path import Piece, source_pieces
 
@@ -133,12 +133,13 @@ def _finer_grid(
         return None
     if len(grey) != last - first + 1:
         return None
-    aspect = clip_aspect(crop, layout)
-    whole = Box(0, 0, *FINE_SIZE)
-    windows = [whole] + [
-        reframe_window(whole, aspect, target, place)
-        for _name, target, places in REFRAMES
-        for place in places
+    # The library's own windows (a dark edge on one side is picture, not a bar: the slices
+    # lie in the whole frame), taken from the 64x64 grid to the finer one.
+    frame = whole_frame(layout.width, layout.height, crop)
+    sx, sy = FINE_SIZE[0] / SIDE, FINE_SIZE[1] / SIDE
+    windows = [
+        Box(w.x0 * sx, w.y0 * sy, w.x1 * sx, w.y1 * sy)
+        for w in [FULL, *reframe_windows(FULL, clip_aspect(crop, layout), frame)]
     ]
     pictures = np.concatenate([crop_to_32(grey, w) for w in windows])
     return phash_batch(pictures, mirror=False)[0].reshape(len(windows), len(grey))
