@@ -31,7 +31,7 @@ from critique_app.media.grey_frames import (
 )
 from critique_app.media.letterbox import detect_film_bars
 from critique_app.media.reframes import reframe_windows, whole_frame
-from critique_app.media.regions import FULL, LIBRARY_VARIANTS, SIDE, Box, crop_to_32
+from critique_app.media.regions import FULL, LIBRARY_VARIANTS, SIDE, Box, crops_to_32
 from critique_app.provenance.reference_library import clip_aspect
 from critique_app.provenance.source_path import Piece, source_pieces
 
@@ -141,8 +141,10 @@ def _finer_grid(
         Box(w.x0 * sx, w.y0 * sy, w.x1 * sx, w.y1 * sy)
         for w in [FULL, *reframe_windows(FULL, clip_aspect(crop, layout), frame)]
     ]
-    pictures = np.concatenate([crop_to_32(grey, w) for w in windows])
-    return phash_batch(pictures, mirror=False)[0].reshape(len(windows), len(grey))
+    crops = crops_to_32(grey, windows)
+    return phash_batch(crops.reshape(-1, *crops.shape[2:]), mirror=False)[0].reshape(
+        crops.shape[:2]
+    )
 
 
 def finer_piece(
