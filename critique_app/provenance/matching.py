@@ -27,7 +27,7 @@ from critique_app.provenance.source_pictures import (
     around,
     finer_grids,
     finer_piece,
-    found_through_slices,
+    slices_found_through,
 )
 
 FRAME_THRESHOLD = 12  # bits: a frame "matches" an item frame at this pHash distance or less
@@ -493,20 +493,23 @@ def looked_again(
     cannot be read or the finer path does not keep it one piece."""
     kept = {id(s) for s in segments}
     by_item: dict[int, list[LookAgain]] = {}
+    slices: dict[int, set[int]] = {}
     for ask in asks:
         if id(ask.segment) not in kept:
             continue
-        if found_through_slices(ask.pictures, library.grid(ask.item.id), ask.piece.item_frames):
+        grid = library.grid(ask.item.id)
+        through = slices_found_through(ask.pictures, grid, ask.piece.item_frames)
+        if through:
             by_item.setdefault(ask.item.id, []).append(ask)
+            slices[ask.item.id] = slices.get(ask.item.id, set()) | through
     finer: dict[int, MatchSegment] = {}
-    for group in by_item.values():
+    for item_id, group in by_item.items():
         item, frames = group[0].item, len(group[0].item.hashes)
         if item.media is None:  # only segments of items with a file are asked for
             continue
         windows = [around(ask.piece.item_frames, frames) for ask in group]
-        for ask, (first, _last), fine in zip(
-            group, windows, finer_grids(item.media, frames, windows), strict=True
-        ):
+        grids = finer_grids(item.media, frames, windows, slices[item_id])
+        for ask, (first, _last), fine in zip(group, windows, grids, strict=True):
             piece = None
             if fine is not None:
                 piece = finer_piece(

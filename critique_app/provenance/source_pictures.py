@@ -42,13 +42,15 @@ AROUND = 48  # library frames either side of a piece's own that it may move to
 FIRST_SLICE = 1 + len(LIBRARY_VARIANTS)  # grid rows: the frame, its variants, then slices
 
 
-def found_through_slices(
+def slices_found_through(
     pictures: list[NDArray[np.uint64]], grid: NDArray[np.uint64], shown: NDArray[np.int64]
-) -> bool:
-    """Whether most rows of a piece (their pictures, the library frames they show) are
-    closest to a re-frame slice of those frames rather than to the frame or its variants."""
+) -> set[int]:
+    """The re-frame slices (REFRAME_VARIANTS indices) closest to some rows of a piece (their
+    pictures, the library frames they show) when most rows are closest to a slice rather
+    than to the frame or its variants; none otherwise. Only these are cut again: a copy
+    shows one slice, and cutting the 19 others took half of the time of looking again."""
     if grid.shape[0] <= FIRST_SLICE:
-        return False  # hashed before the library had slices
+        return set()  # hashed before the library had slices
     best = np.full(len(shown), 255, np.int64)
     row = np.zeros(len(shown), np.int64)
     for q in pictures:
@@ -57,7 +59,8 @@ def found_through_slices(
         closer = d.min(axis=0) < best
         best[closer] = d.min(axis=0)[closer]
         row[closer] = d.argmin(axis=0)[closer]
-    return bool(np.mean(row >= FIRST_SLICE) > 0.5)
+    through = row >= FIRST_SLICE
+    return set((row[through] - FIRST_SLICE).tolist()) if np.mean(through) > 0.5 else set()
 
 
 def around(shown: NDArray[np.int64], frames: int) -> tuple[int, int]:
@@ -66,18 +69,18 @@ def around(shown: NDArray[np.int64], frames: int) -> tuple[int, int]:
 
 
 def finer_grids(
-    media: Path, frames: int, windows: list[tuple[int, int]]
+    media: Path, frames: int, windows: list[tuple[int, int]], slices: set[int]
 ) -> list[NDArray[np.uint64] | None]:
     """For each window (first, last) of the original's frames, (1 + slices) x (last - first
-    + 1) hashes: the whole picture and every re-frame slice (REFRAMES' order) cut from
-    FINE_SIZE frames; None when the file is gone or does not hold the `frames` frames the
+    + 1) hashes: the whole picture and the re-frame `slices` (REFRAME_VARIANTS indices) cut
+    from FINE_SIZE frames; None when the file is gone or does not hold the `frames` frames the
     library hashed. The file is read once for all the windows: overlapping ones are merged
     and each stretch is decoded once, from the keyframe before it."""
     opened = _opened(media)
     if opened is None or opened[0].frame_count != frames:
         return [None] * len(windows)
     stretches = _merged(windows)
-    grids = [_finer_grid(media, *opened, first, last) for first, last in stretches]
+    grids = [_finer_grid(media, *opened, sorted(slices), a, b) for a, b in stretches]
     out: list[NDArray[np.uint64] | None] = []
     for first, last in windows:
         k = next(k for k, (a, b) in enumerate(stretches) if a <= first and last <= b)
@@ -118,7 +121,7 @@ def _layout_and_bars(
 
 
 def _finer_grid(
-    media: Path, layout: StreamLayout, crop: Crop | None, first: int, last: int
+    media: Path, layout: StreamLayout, crop: Crop | None, slices: list[int], first: int, last: int
 ) -> NDArray[np.uint64] | None:
     try:
         grey = np.concatenate(
@@ -137,9 +140,9 @@ def _finer_grid(
     # lie in the whole frame), taken from the 64x64 grid to the finer one.
     frame = whole_frame(layout.width, layout.height, crop)
     sx, sy = FINE_SIZE[0] / SIDE, FINE_SIZE[1] / SIDE
+    cut = reframe_windows(FULL, clip_aspect(crop, layout), frame)
     windows = [
-        Box(w.x0 * sx, w.y0 * sy, w.x1 * sx, w.y1 * sy)
-        for w in [FULL, *reframe_windows(FULL, clip_aspect(crop, layout), frame)]
+        Box(w.x0 * sx, w.y0 * sy, w.x1 * sx, w.y1 * sy) for w in [FULL, *(cut[k] for k in slices)]
     ]
     crops = crops_to_32(grey, windows)
     return phash_batch(crops.reshape(-1, *crops.shape[2:]), mirror=False)[0].reshape(
