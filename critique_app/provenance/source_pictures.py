@@ -6,8 +6,8 @@ own frame brings its 32 columns from a picture many times wider. On a slow pan t
 slice then matches a library frame a few frames away better than its own (the real 9:16 clip
 of issue 24: 3,082 bits along the true frames against 2,368 along the reported ones), and no
 path through those distances can find the truth. Once a passage is found through a slice, the
-original's frames around it are decoded again, larger, every slice is cut again from them,
-and the same path (provenance.source_path) runs on those distances. When the original is not
+original's frames around it are decoded again, larger, the slices it was found through are
+cut again from them, and the same path (provenance.source_path) runs on those distances. When the original is not
 where it was added from (or no longer decodes to the frames it was hashed from), the passage
 keeps the frames the library's own hashes gave.
 """
