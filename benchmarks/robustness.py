@@ -971,7 +971,7 @@ def main() -> int:
 def library_of(sources: list[Source]) -> list[matching.ReferenceItem]:
     refs = [hash_reference(s.path) for s in sources]
     return [
-        matching.ReferenceItem(k + 1, s.name, r.hashes, r.rate, r.variants)
+        matching.ReferenceItem(k + 1, s.name, r.hashes, r.rate, r.variants, media=s.path)
         for k, (s, r) in enumerate(zip(sources, refs, strict=True))
     ]
 

@@ -73,10 +73,16 @@ def reframe_pictures(
     """One run of 64x64 library frames as each re-frame's 32x32 slice (REFRAME_VARIANTS
     order). `aspect` is the whole 64x64 frame's shown proportions; `box` its picture;
     `frame` the decoded frame before the film's bars were cropped, in the same grid."""
+    return [_as_a_copy_shows_it(grey, w) for w in reframe_windows(box, aspect, frame)]
+
+
+def reframe_windows(box: Box, aspect: float, frame: Box = FULL) -> list[Box]:
+    """Where each re-frame's slice (REFRAME_VARIANTS order) lies on the 64x64 grid of a
+    picture `box` shown at `aspect`, in the decoded `frame` (as for reframe_pictures)."""
     placed = placed_in(box, frame)
     shown = aspect * (placed.x1 - placed.x0) / (placed.y1 - placed.y0)
     return [
-        _as_a_copy_shows_it(grey, _on_the_grid(reframe_window(placed, shown, target, place)))
+        _on_the_grid(reframe_window(placed, shown, target, place))
         for _name, target, places in REFRAMES
         for place in places
     ]

@@ -10,9 +10,10 @@ and are explained in docs/matching-thresholds.md.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from functools import partial
+from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
@@ -22,6 +23,12 @@ from critique_app.media.film_hashes import EXTRA_PICTURES, INSET_MIDDLES, PANEL_
 from critique_app.media.fingerprint import MIN_CONTRAST, hamming
 from critique_app.provenance.hash_index import QUERY_BLOCK, HashIndex
 from critique_app.provenance.source_path import FORWARD, HELD, Piece, source_pieces
+from critique_app.provenance.source_pictures import (
+    around,
+    finer_grids,
+    finer_piece,
+    slices_found_through,
+)
 
 FRAME_THRESHOLD = 12  # bits: a frame "matches" an item frame at this pHash distance or less
 MEDIAN_THRESHOLD = 8  # bits: a segment's median distance must not exceed this...
@@ -73,6 +80,9 @@ class ReferenceItem:
     # by the same search, they count as the frame they come from.
     variants: NDArray[np.uint64] | None = None
     provenance: dict[str, Any] | None = None  # the original's Content Credentials summary
+    # the original's file, where a passage found through a re-frame slice is looked at
+    # again (provenance.source_pictures); None: the library's hashes alone
+    media: Path | None = None
 
 
 class ReferenceLibrary:
@@ -348,6 +358,7 @@ def segments_from_hits(
     long_frames: int = LONG_FRAMES,
     film_pictures: list[NDArray[np.uint64]] | None = None,
     library: ReferenceLibrary | None = None,
+    look_again: list[LookAgain] | None = None,
 ) -> list[MatchSegment]:
     """Runs of film frames matching one item each: the segment logic, for any hash kind.
 
@@ -356,7 +367,8 @@ def segments_from_hits(
     frames come from the cheapest path through the run (provenance.source_path); without
     them, from a line fit. A piece is a segment when it has at least `min_frames` frames and
     a median distance of at most `strict_median`, or of at most `median_threshold` over at
-    least `long_frames`."""
+    least `long_frames`. A segment found in the whole frame (with the film's pictures) whose
+    item's file is known is added to `look_again` (see looked_again)."""
     rank = np.cumsum(usable) - 1
     out: list[MatchSegment] = []
     for item_id in np.unique(hits.item):
@@ -385,7 +397,7 @@ def segments_from_hits(
                     f[lo:hi] * step,
                     library.grid(int(item_id)),
                     itf[lo:hi],
-                    expected=float(item.rate / film_rate) if item.rate and film_rate else 1.0,
+                    expected=_expected(item, film_rate),
                     frame_threshold=frame_threshold,
                     reach=ITEM_REACH,
                     step=step,
@@ -430,7 +442,95 @@ def segments_from_hits(
                         picture,
                     )
                 )
+                if (
+                    look_again is not None
+                    and film_pictures is not None
+                    and picture == "frame"
+                    and item.media is not None
+                    and len(item.hashes) > 1
+                ):
+                    rows = f[lo:hi][piece.lo : piece.hi]
+                    pictures = [p[rows] for p in _pictures_of(h.source[lo:hi], film_pictures)]
+                    look_again.append(
+                        LookAgain(
+                            out[-1], piece, pictures, rows * step, item, _expected(item, film_rate)
+                        )
+                    )
     return out
+
+
+def _expected(item: ReferenceItem, film_rate: Fraction | None) -> float:
+    """Library frames per film frame when the copy plays the item at its own speed."""
+    return float(item.rate / film_rate) if item.rate and film_rate else 1.0
+
+
+@dataclass(frozen=True)
+class LookAgain:
+    """A segment found in the whole frame, with what its library frames can be found again
+    from on the original's own pictures (provenance.source_pictures)."""
+
+    segment: MatchSegment
+    piece: Piece
+    pictures: list[NDArray[np.uint64]]  # its rows' pictures
+    film_frames: NDArray[np.int64]
+    item: ReferenceItem
+    expected: float
+
+
+def looked_again(
+    segments: list[MatchSegment],
+    asks: list[LookAgain],
+    library: ReferenceLibrary,
+    *,
+    frame_threshold: int,
+    step: int,
+) -> list[MatchSegment]:
+    """The segments, those of `asks` found through the library's re-frame slices with their
+    library frames found again on the original's pictures. Only the final segments (after
+    the echo and rival filters, which the library frames do not change) are looked at, and
+    each item's file is read once for all of them; a segment keeps its frames when the file
+    cannot be read or the finer path does not keep it one piece."""
+    kept = {id(s) for s in segments}
+    by_item: dict[int, list[LookAgain]] = {}
+    slices: dict[int, set[int]] = {}
+    for ask in asks:
+        if id(ask.segment) not in kept:
+            continue
+        grid = library.grid(ask.item.id)
+        through = slices_found_through(ask.pictures, grid, ask.piece.item_frames)
+        if through:
+            by_item.setdefault(ask.item.id, []).append(ask)
+            slices[ask.item.id] = slices.get(ask.item.id, set()) | through
+    finer: dict[int, MatchSegment] = {}
+    for item_id, group in by_item.items():
+        item, frames = group[0].item, len(group[0].item.hashes)
+        if item.media is None:  # only segments of items with a file are asked for
+            continue
+        windows = [around(ask.piece.item_frames, frames) for ask in group]
+        grids = finer_grids(item.media, frames, windows, slices[item_id])
+        for ask, (first, _last), fine in zip(group, windows, grids, strict=True):
+            piece = None
+            if fine is not None:
+                piece = finer_piece(
+                    fine,
+                    first,
+                    ask.piece,
+                    ask.pictures,
+                    ask.film_frames,
+                    expected=ask.expected,
+                    frame_threshold=frame_threshold,
+                    step=step,
+                )
+            if piece is not None:
+                finer[id(ask.segment)] = replace(
+                    ask.segment,
+                    item_start=int(piece.item_frames.min()),
+                    item_end=int(piece.item_frames.max()),
+                    order=piece.order,
+                    speed=piece.speed,
+                    held_frames=piece.held_frames,
+                )
+    return [finer.get(id(s), s) for s in segments]
 
 
 def _median_ceiling(
@@ -527,6 +627,7 @@ def find_segments(
     usable = usable_frames(contrast)
     frames = np.flatnonzero(usable)
     segments: list[MatchSegment] = []
+    asks: list[LookAgain] = []
     families = (
         ("plain", phash, inset, centre),
         ("mirror", phash_mirror, inset_mirror, centre_mirror),
@@ -564,9 +665,11 @@ def find_segments(
             film_rate=film_rate,
             film_pictures=[np.asarray(p) for p in full],
             library=library,
+            look_again=asks,
         )
     ordered = sorted(segments, key=lambda s: (s.start, s.item_id))
-    return _drop_lesser_rivals(_drop_mirror_echoes(ordered))
+    final = _drop_lesser_rivals(_drop_mirror_echoes(ordered))
+    return looked_again(final, asks, library, frame_threshold=frame_threshold, step=step)
 
 
 # The picture that confirms a hit found through another (picture sources: 0 whole frame,

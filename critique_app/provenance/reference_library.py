@@ -25,6 +25,7 @@ from critique_app.media.grey_frames import (
     SCALER,
     Crop,
     DecodingStopped,
+    StreamLayout,
     grey_batches,
     read_layout,
 )
@@ -146,6 +147,13 @@ def _still(path: Path, sha: str, grey: NDArray[np.uint8], aspect: float) -> Refe
     return ReferenceHashes(path, sha, "still", plain, None, None, variants=extra)
 
 
+def clip_aspect(crop: Crop | None, layout: StreamLayout) -> float:
+    """The shown proportions of a clip's picture without its bars (re-frames depend on it)."""
+    if crop:
+        return picture_aspect(crop.width, crop.height)
+    return picture_aspect(layout.width, layout.height)
+
+
 def hash_reference(
     path: str | Path, on_frames: Callable[[int, int], None] | None = None
 ) -> ReferenceHashes:
@@ -172,11 +180,7 @@ def hash_reference(
         only = next(grey_batches(path, layout=layout))[1]
         return _still(path, sha, only[0], picture_aspect(layout.width, layout.height))
     crop = detect_film_bars(path, layout)
-    aspect = (
-        picture_aspect(crop.width, crop.height)
-        if crop
-        else picture_aspect(layout.width, layout.height)
-    )
+    aspect = clip_aspect(crop, layout)
     frame = whole_frame(layout.width, layout.height, crop)
     parts: list[NDArray[np.uint64]] = []
     extras: list[NDArray[np.uint64]] = []

@@ -398,7 +398,9 @@ def as_match_finds(
     from critique_app.services.fingerprinting import segments_of_prints
 
     ref = hash_reference(b, lambda done, total: progress.check())
-    item = ReferenceItem(film_b.id or 0, film_b.title, ref.hashes, ref.rate, ref.variants)
+    item = ReferenceItem(
+        film_b.id or 0, film_b.title, ref.hashes, ref.rate, ref.variants, media=Path(b)
+    )
     segments = segments_of_prints(fa, ReferenceLibrary([item]), film_a.rate)
     if not segments:
         return None

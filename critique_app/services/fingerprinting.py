@@ -303,11 +303,17 @@ def add_to_library(
 def load_library(project: Project, max_distance: int | None = None) -> ReferenceLibrary:
     from critique_app.provenance.matching import FRAME_THRESHOLD
 
-    items = [
-        ReferenceItem(i.id, i.label, i.hashes, i.rate, i.variants, i.credentials)
-        for i in store.library_items(project.db)
-    ]
+    items = [reference_item(i) for i in store.library_items(project.db)]
     return ReferenceLibrary(items, FRAME_THRESHOLD if max_distance is None else max_distance)
+
+
+def reference_item(item: store.LibraryItem) -> ReferenceItem:
+    """A library item as matching needs it, with the file it was added from (a passage
+    found through a re-frame slice is looked at again on its pictures when it is still there)."""
+    media = Path(item.path) if item.path else None
+    return ReferenceItem(
+        item.id, item.label, item.hashes, item.rate, item.variants, item.credentials, media
+    )
 
 
 @dataclass

@@ -14,7 +14,7 @@ from typing import Any
 
 from critique_app.domain.passage_words import playback_sentence
 from critique_app.progress import NO_PROGRESS, Progress
-from critique_app.provenance.matching import MatchSegment, ReferenceItem, ReferenceLibrary
+from critique_app.provenance.matching import MatchSegment, ReferenceLibrary
 from db import fingerprint_store as store
 from db.project import Project, open_project
 
@@ -61,7 +61,7 @@ def film_matches(project: Project, film_id: int) -> FilmMatches:
 def stored_matches(project: Project, film_id: int) -> list[StoredMatch]:
     """The film's matches in film order (empty when it was never matched): its fingerprints
     are read only then."""
-    from critique_app.services.fingerprinting import segments_of_prints
+    from critique_app.services.fingerprinting import reference_item, segments_of_prints
 
     rows = store.load_matches(project.db, film_id)
     if not rows:
@@ -74,9 +74,7 @@ def stored_matches(project: Project, film_id: int) -> list[StoredMatch]:
         item = items[item_id] = store.get_library_item(project.db, item_id)
         if prints is None:
             continue
-        library = ReferenceLibrary(
-            [ReferenceItem(item.id, item.label, item.hashes, item.rate, item.variants)]
-        )
+        library = ReferenceLibrary([reference_item(item)])
         for s in segments_of_prints(prints, library, film.rate):  # as match_film found them
             found[(s.item_id, s.start, s.end, s.variant)] = s
     out = []

@@ -8,6 +8,7 @@ import json
 import subprocess
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -389,3 +390,52 @@ def test_a_dark_picture_scaled_into_the_top_panel_is_found(
         assert main(["library", "add", str(project), str(clip), "--note", "generated"]) == 0
     film = _copy(folder, name, graph, [5, 0], size)
     _assert_found(_matches(film, project, capsys), [5], tolerance=2 * TOLERANCE)
+
+
+def test_a_9_16_copy_is_looked_at_again_on_its_original_and_found_without_it(
+    library: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A passage found through a re-frame slice has its source frames found again on the
+    original's own pictures; when the original has moved, the library's hashes alone give
+    the same passage (no error, nothing else lost)."""
+    folder, project = library
+    graph = "[i2]crop=ih*9/16:ih:iw-ih*9/16:0,scale=180:320,setsar=1"  # the right edge
+    film = _copy(folder, "portrait-right", graph, [2], "180x320")
+    seen = _matches(film, project, capsys)
+    _assert_found(seen, [2])
+    original = folder / "item2.mp4"
+    moved = original.rename(folder / "item2-moved.mp4")
+    try:
+        alone = _matches(film, project, capsys)
+    finally:
+        moved.rename(original)
+    _assert_found(alone, [2])
+    assert [(x["start_frame"], x["end_frame"]) for x in alone] == [
+        (x["start_frame"], x["end_frame"]) for x in seen
+    ]
+
+
+def test_a_passage_shown_twice_is_looked_at_again_with_one_read_of_its_original(
+    library: tuple[Path, Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 24, session 13: both passages of a film showing a 9:16 right-edge copy twice are
+    looked at again on the original's pictures, which are decoded once for the film (the
+    windows of one item merged), and only around the passages."""
+    from critique_app.provenance import source_pictures
+
+    reads: list[tuple[str, int, int]] = []
+    decode = source_pictures.grey_batches
+
+    def counted(path: Path, **kw: Any) -> Any:
+        reads.append((Path(path).name, kw["start"], kw["stop"]))
+        return decode(path, **kw)
+
+    monkeypatch.setattr(source_pictures, "grey_batches", counted)
+    folder, project = library
+    graph = "[i2]crop=ih*9/16:ih:iw-ih*9/16:0,scale=180:320,setsar=1,split[a][b];[a][b]concat=n=2"
+    seen = _matches(_copy(folder, "portrait-right-twice", graph, [2], "180x320"), project, capsys)
+    assert [x["label"] for x in seen] == ["item2", "item2"], seen
+    for x, at in zip(seen, (HEAD, HEAD + ITEM_FRAMES - SKIP), strict=True):
+        assert abs(x["item_start"] - (SKIP + max(x["start_frame"] - at, 0))) <= TOLERANCE, x
+    assert [name for name, _start, _stop in reads] == ["item2.mp4"], reads
+    assert reads[0][1] <= SKIP and reads[0][2] == ITEM_FRAMES, reads
