@@ -270,7 +270,7 @@ class FramePictures:
     centre: NDArray[np.uint8]  # N x 32 x 32, the middle (CENTRE), or the picture cleaned of
     # what is burned into its middle (without_overlays)
     inset_middle: NDArray[np.uint8]  # N x 32 x 32, the inset's second picture (middle_slice)
-    has_inset_middle: NDArray[np.bool_]  # not for a filmed screen: its picture is rectified
+    has_inset_middle: NDArray[np.bool_]  # not for a filmed screen, rectified or square-on
     screen: NDArray[np.float32] | None = None  # the last run's screen, for the next batch
 
 
@@ -317,7 +317,10 @@ def frame_pictures(
             elif found is not None and not _same(found, box):
                 inset[a:b] = crop_to_32(run, found)
                 has[a:b] = True
-                middle = middle_slice(found, aspect)
+                # a screen filmed square-on is taken by its box: still a filmed screen,
+                # whose middle (gamma, moire, the phone's blur) is 8-12 bits from the
+                # library's centre slice where the whole screen is 4 (issue 24, session 13)
+                middle = middle_slice(found, aspect) if screen is None else None
                 if middle is not None:
                     inset_middle[a:b] = crop_to_32(run, middle)
                     has_middle[a:b] = True

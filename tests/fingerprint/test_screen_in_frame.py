@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from critique_app.media import grey_frames
-from critique_app.media.film_hashes import _concat, hash_film
+from critique_app.media.film_hashes import EXTRA_PICTURES, INSET_MIDDLES, _concat, hash_film
 from critique_app.media.fingerprint import hamming
 from critique_app.media.regions import frame_pictures
 from critique_app.media.screen_in_frame import rectify_to_32, run_screen
@@ -44,12 +44,14 @@ def _ffmpeg() -> None:
         missing("the filmed-monitor copies are made by the ffmpeg program, which is not installed")
 
 
-def _film_monitor(screen: Path, room: Path, out: Path) -> Path:
-    """`screen` shown on a monitor with a dark bezel, filmed off-axis in a dim room, at
-    another gamma, with sensor noise."""
+def _film_monitor(
+    screen: Path, room: Path, out: Path, corners: tuple[tuple[int, int], ...] = CORNERS
+) -> Path:
+    """`screen` shown on a monitor with a dark bezel, filmed (off-axis unless `corners` say
+    otherwise) in a dim room, at another gamma, with sensor noise."""
     pad = PAD
     w, h = SIZE[0] + 2 * pad, SIZE[1] + 2 * pad
-    coords = ":".join(f"x{k}={x + pad}:y{k}={y + pad}" for k, (x, y) in enumerate(CORNERS))
+    coords = ":".join(f"x{k}={x + pad}:y{k}={y + pad}" for k, (x, y) in enumerate(corners))
     graph = (
         f"[0:v]scale={SIZE[0]}:{SIZE[1]},eq=brightness=-0.3:contrast=0.7[room];"
         f"[1:v]scale={SIZE[0] - 2 * BEZEL}:{SIZE[1] - 2 * BEZEL},format=yuva444p,"
@@ -231,3 +233,37 @@ def test_a_letterboxed_clip_on_the_monitor_is_found_without_its_bars(letterboxed
     assert [s.item_id for s in segments] == [1], segments
     (seg,) = segments
     assert abs(seg.start - HEAD) <= 3 and abs(seg.end - (HEAD + N - 1)) <= 3, seg
+
+
+# The phone held square to the monitor: the screen is taken by its box, as an inset is.
+SQUARE_ON = ((48, 24), (272, 24), (48, 156), (272, 156))
+
+
+@pytest.fixture(scope="module")
+def square_on(tmp_path_factory: pytest.TempPathFactory) -> Monitor:
+    folder = tmp_path_factory.mktemp("square-on")
+    shots = [list(m.shot_frames(seed, N // 2, (384, 216), speed=3.0)) for seed in (902, 903)]
+    source = m.write_clip(folder / "source.mp4", [*shots[0], *shots[1]], crf=16)
+    ref = hash_reference(source)
+    library = ReferenceLibrary([ReferenceItem(1, "source", ref.hashes, ref.rate, ref.variants)])
+    room = m.write_still(folder / "room.png", m.shot(914, 1, SIZE)[0])
+    filmed = _film_monitor(source, room, folder / "filmed.mp4", SQUARE_ON)
+    copy = _between_footage(filmed, folder / "copy.mp4", 990)
+    return Monitor(library, copy, copy)
+
+
+def test_a_monitor_filmed_square_on_is_a_screen_without_a_middle(square_on: Monitor) -> None:
+    """A screen filmed square-on is taken by its box, but it is still a filmed screen: its
+    middle (gamma, moire, the phone's blur) is no second picture of the library's centre
+    slice, which two passages of the filmed-monitor benchmark lost by (issue 24)."""
+    segments = match_file(square_on.copy, square_on.library)
+    assert [s.item_id for s in segments] == [1], segments
+    (seg,) = segments
+    assert seg.variant == "inset", seg
+    assert abs(seg.start - HEAD) <= 3 and abs(seg.end - (HEAD + N - 1)) <= 3, seg
+    layout = grey_frames.read_layout(square_on.copy)
+    hashes = _concat([r for r in hash_film(square_on.copy, layout, workers=1) if len(r)], 0, None)
+    shown = slice(HEAD + 2, HEAD + N - 2)
+    assert hashes.hashes.inset[shown].all(), "the screen is the frame's inset"
+    middles = [EXTRA_PICTURES.index(name) for name in INSET_MIDDLES]
+    assert not hashes.hashes.extra[shown][:, middles].any(), "no middle for a filmed screen"
