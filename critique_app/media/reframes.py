@@ -215,6 +215,40 @@ def confirmed_by_middle(grey: NDArray[np.uint8], panel: Box, aspect: float) -> b
 
 
 WHOLE_PICTURE = 0.05  # a panel within 5 % of 16:9 shows a whole 16:9 picture
+NARROWEST_FILM = 4 / 3  # a film scaled whole into a panel is at least this wide
+
+
+def cut_from_a_dark_picture(grey: NDArray[np.uint8], cell: Box, panel: Box, aspect: float) -> bool:
+    """Whether the lit `panel` found in `cell` is a crop of a picture too dark as a whole for
+    run_bars (the whole 64x64 frame shown at `aspect`): narrower than any film scaled whole
+    into it, and the cell's light, spread over the 16:9 picture of its height it was cut
+    from, under DARK_FRAME in every frame. The dark rows (columns) cut off such a panel are
+    its picture's own black, which the library does not cut off its frames (issue 24, the
+    Earth on black cropped into a panel)."""
+    shown = aspect * (panel.x1 - panel.x0) / (panel.y1 - panel.y0)
+    if shown >= NARROWEST_FILM or not lit(grey, panel):
+        return False
+    cell_shown = aspect * (cell.x1 - cell.x0) / (cell.y1 - cell.y0)
+    rows = slice(int(np.ceil(cell.y0)), int(np.floor(cell.y1)))
+    g = grey[:, rows, int(np.ceil(cell.x0)) : int(np.floor(cell.x1))]
+    spread = g.reshape(len(g), -1).mean(axis=1) * min(cell_shown / DEFAULT_ASPECT, 1.0)
+    return bool((spread <= DARK_FRAME).all())
+
+
+def middle_picture(
+    grey: NDArray[np.uint8], cell: Box, panel: Box, aspect: float
+) -> NDArray[np.uint8]:
+    """The 32x32 picture of a panel's middle (regions.middle_slice). The library's 9:16
+    slice of a picture too dark for run_bars is taken from the whole frame, then cut as a
+    copy of that slice alone would show it (_as_a_copy_shows_it); the middle of a panel
+    cropped from such a picture is taken the same way, from its cell: taken from the panel
+    without its black, it was 14-22 bits from that slice, against 0-4 (issue 24)."""
+    middle = middle_slice(panel, aspect)
+    assert middle is not None
+    whole = middle_slice(cell, aspect)
+    if whole is not None and cut_from_a_dark_picture(grey, cell, panel, aspect):
+        return _as_a_copy_shows_it(grey, whole)
+    return crop_to_32(grey, middle)
 
 
 def dark_picture_box(grey: NDArray[np.uint8], cell: Box, aspect: float) -> Box | None:
@@ -357,8 +391,8 @@ def film_panels(
             if side[cols] and stacked[rows]:
                 grid = (cols, rows, col, row)
                 laid = box if rows == 1 else tall if cols > 1 else FULL
-                dark = dark_picture_box(run, grid_cell(laid, grid), aspect)
-                panel = dark or panel_box(run, laid, grid)
+                cell = grid_cell(laid, grid)
+                panel = dark_picture_box(run, cell, aspect) or panel_box(run, laid, grid)
                 out[a:b, k] = crop_to_32(run, panel)
                 # A panel gone dark or flat (a fade to black in it) hashes to noise, as a
                 # whole frame does: its other panel keeps the frame usable, so it is left
@@ -368,6 +402,6 @@ def film_panels(
                 present[a:b, k] = bright
                 middle = middle_slice(panel, aspect)
                 if middle is not None and confirmed_by_middle(run, panel, aspect):
-                    out[a:b, len(PANELS) + k] = crop_to_32(run, middle)
+                    out[a:b, len(PANELS) + k] = middle_picture(run, cell, panel, aspect)
                     present[a:b, len(PANELS) + k] = bright
     return out, present
