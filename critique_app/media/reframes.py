@@ -36,6 +36,7 @@ from critique_app.media.regions import (
     DARK_MEAN,
     DEFAULT_ASPECT,
     FULL,
+    MIDDLE_SLICE,
     MIN_BAR,
     SIDE,
     Box,
@@ -204,17 +205,20 @@ def lit(grey: NDArray[np.uint8], box: Box) -> bool:
 
 
 def confirmed_by_middle(grey: NDArray[np.uint8], panel: Box, aspect: float) -> bool:
-    """Whether a panel's middle (regions.middle_slice) can confirm it. Not in a whole 16:9
-    picture too dark to say anything about bars: the library keeps such a picture whole, but
-    cuts the black off its 9:16 slice as a copy of that slice alone would lose it, and the
-    panel's middle is a sliver of a few grey levels that the copy's scaling and compression
-    decide (the Earth on black of issue 24: 14-24 bits from the library's slice, against 0-2
-    for the panel itself). Such a panel stands on its own picture, as the whole frame does."""
+    """Whether a panel's middle (regions.middle_slice) can confirm it. Not in a panel too
+    dark to say anything about bars whose middle is a slice of its full height: the library
+    keeps a picture that dark whole, but cuts the black above and below its subject off its
+    9:16 slice as a copy of that slice alone would lose it, and which rows of a few grey
+    levels the copy's middle loses, its scaling and compression decide (the Earth on black
+    of issue 24: 14-24 bits from the library's slice scaled whole into a panel, 10-16 cropped
+    into a 9:16 stack, against 0-2 for the panel itself). Such a panel stands on its own
+    picture, as the whole frame does. A panel narrower than the slice has a middle that is
+    a band across it, not the library's slice, and keeps it: without it, a dark shot's
+    half of a 9:16 frame came within 4-6 bits of the Earth (session 13)."""
     shown = aspect * (panel.x1 - panel.x0) / (panel.y1 - panel.y0)
-    return abs(shown / DEFAULT_ASPECT - 1) > WHOLE_PICTURE or lit(grey, panel)
+    return shown <= MIDDLE_SLICE or lit(grey, panel)
 
 
-WHOLE_PICTURE = 0.05  # a panel within 5 % of 16:9 shows a whole 16:9 picture
 NARROWEST_FILM = 4 / 3  # a film scaled whole into a panel is at least this wide
 
 
