@@ -36,6 +36,7 @@ from critique_app.media.regions import (
     DARK_MEAN,
     DEFAULT_ASPECT,
     FULL,
+    MIDDLE_SLICE,
     MIN_BAR,
     SIDE,
     Box,
@@ -210,17 +211,54 @@ def lit(grey: NDArray[np.uint8], box: Box) -> bool:
 
 
 def confirmed_by_middle(grey: NDArray[np.uint8], panel: Box, aspect: float) -> bool:
-    """Whether a panel's middle (regions.middle_slice) can confirm it. Not in a whole 16:9
-    picture too dark to say anything about bars: the library keeps such a picture whole, but
-    cuts the black off its 9:16 slice as a copy of that slice alone would lose it, and the
-    panel's middle is a sliver of a few grey levels that the copy's scaling and compression
-    decide (the Earth on black of issue 24: 14-24 bits from the library's slice, against 0-2
-    for the panel itself). Such a panel stands on its own picture, as the whole frame does."""
+    """Whether a panel's middle (regions.middle_slice) can confirm it. Not in a panel too
+    dark to say anything about bars whose middle is a slice of its full height: the library
+    keeps a picture that dark whole, but cuts the black above and below its subject off its
+    9:16 slice as a copy of that slice alone would lose it, and which rows of a few grey
+    levels the copy's middle loses, its scaling and compression decide (the Earth on black
+    of issue 24: 14-24 bits from the library's slice scaled whole into a panel, 10-16 cropped
+    into a 9:16 stack, against 0-2 for the panel itself). Such a panel stands on its own
+    picture, as the whole frame does. A panel narrower than the slice has a middle that is
+    a band across it, not the library's slice, and keeps it: without it, a dark shot's
+    half of a 9:16 frame came within 4-6 bits of the Earth (session 13)."""
     shown = aspect * (panel.x1 - panel.x0) / (panel.y1 - panel.y0)
-    return abs(shown / DEFAULT_ASPECT - 1) > WHOLE_PICTURE or lit(grey, panel)
+    return shown <= MIDDLE_SLICE or lit(grey, panel)
 
 
-WHOLE_PICTURE = 0.05  # a panel within 5 % of 16:9 shows a whole 16:9 picture
+NARROWEST_FILM = 4 / 3  # a film scaled whole into a panel is at least this wide
+
+
+def cut_from_a_dark_picture(grey: NDArray[np.uint8], cell: Box, panel: Box, aspect: float) -> bool:
+    """Whether the lit `panel` found in `cell` is a crop of a picture too dark as a whole for
+    run_bars (the whole 64x64 frame shown at `aspect`): narrower than any film scaled whole
+    into it, and the cell's light, spread over the 16:9 picture of its height it was cut
+    from, under DARK_FRAME in every frame. The dark rows (columns) cut off such a panel are
+    its picture's own black, which the library does not cut off its frames (issue 24, the
+    Earth on black cropped into a panel)."""
+    shown = aspect * (panel.x1 - panel.x0) / (panel.y1 - panel.y0)
+    if shown >= NARROWEST_FILM or not lit(grey, panel):
+        return False
+    cell_shown = aspect * (cell.x1 - cell.x0) / (cell.y1 - cell.y0)
+    rows = slice(int(np.ceil(cell.y0)), int(np.floor(cell.y1)))
+    g = grey[:, rows, int(np.ceil(cell.x0)) : int(np.floor(cell.x1))]
+    spread = g.reshape(len(g), -1).mean(axis=1) * min(cell_shown / DEFAULT_ASPECT, 1.0)
+    return bool((spread <= DARK_FRAME).all())
+
+
+def middle_picture(
+    grey: NDArray[np.uint8], cell: Box, panel: Box, aspect: float
+) -> NDArray[np.uint8]:
+    """The 32x32 picture of a panel's middle (regions.middle_slice). The library's 9:16
+    slice of a picture too dark for run_bars is taken from the whole frame, then cut as a
+    copy of that slice alone would show it (_as_a_copy_shows_it); the middle of a panel
+    cropped from such a picture is taken the same way, from its cell: taken from the panel
+    without its black, it was 14-22 bits from that slice, against 0-4 (issue 24)."""
+    middle = middle_slice(panel, aspect)
+    assert middle is not None
+    whole = middle_slice(cell, aspect)
+    if whole is not None and cut_from_a_dark_picture(grey, cell, panel, aspect):
+        return _as_a_copy_shows_it(grey, whole)
+    return crop_to_32(grey, middle)
 
 
 def dark_picture_box(grey: NDArray[np.uint8], cell: Box, aspect: float) -> Box | None:
@@ -363,8 +401,8 @@ def film_panels(
             if side[cols] and stacked[rows]:
                 grid = (cols, rows, col, row)
                 laid = box if rows == 1 else tall if cols > 1 else FULL
-                dark = dark_picture_box(run, grid_cell(laid, grid), aspect)
-                panel = dark or panel_box(run, laid, grid)
+                cell = grid_cell(laid, grid)
+                panel = dark_picture_box(run, cell, aspect) or panel_box(run, laid, grid)
                 out[a:b, k] = crop_to_32(run, panel)
                 # A panel gone dark or flat (a fade to black in it) hashes to noise, as a
                 # whole frame does: its other panel keeps the frame usable, so it is left
@@ -374,6 +412,6 @@ def film_panels(
                 present[a:b, k] = bright
                 middle = middle_slice(panel, aspect)
                 if middle is not None and confirmed_by_middle(run, panel, aspect):
-                    out[a:b, len(PANELS) + k] = crop_to_32(run, middle)
+                    out[a:b, len(PANELS) + k] = middle_picture(run, cell, panel, aspect)
                     present[a:b, len(PANELS) + k] = bright
     return out, present
