@@ -108,16 +108,23 @@ class Monitor:
     other: Path  # a monitor showing unrelated footage
 
 
-@pytest.fixture(scope="module")
-def monitor(tmp_path_factory: pytest.TempPathFactory) -> Monitor:
-    folder = tmp_path_factory.mktemp("monitor")
-    # two brisk shots: slow pans hold one picture for frames, which no copy can place
-    shots = [list(m.shot_frames(seed, N // 2, (384, 216), speed=3.0)) for seed in (900, 901)]
+def _filmed_library(
+    folder: Path, seeds: tuple[int, int], room_seed: int, corners: tuple[tuple[int, int], ...]
+) -> tuple[ReferenceLibrary, Path, Path]:
+    """A library of one clip (two brisk shots: slow pans hold one picture for frames, which no
+    copy can place), the room it is filmed in, and the clip filmed on a monitor there."""
+    shots = [list(m.shot_frames(seed, N // 2, (384, 216), speed=3.0)) for seed in seeds]
     source = m.write_clip(folder / "source.mp4", [*shots[0], *shots[1]], crf=16)
     ref = hash_reference(source)
     library = ReferenceLibrary([ReferenceItem(1, "source", ref.hashes, ref.rate, ref.variants)])
-    room = m.write_still(folder / "room.png", m.shot(910, 1, SIZE)[0])
-    filmed = _film_monitor(source, room, folder / "filmed.mp4")
+    room = m.write_still(folder / "room.png", m.shot(room_seed, 1, SIZE)[0])
+    return library, room, _film_monitor(source, room, folder / "filmed.mp4", corners)
+
+
+@pytest.fixture(scope="module")
+def monitor(tmp_path_factory: pytest.TempPathFactory) -> Monitor:
+    folder = tmp_path_factory.mktemp("monitor")
+    library, room, filmed = _filmed_library(folder, (900, 901), 910, CORNERS)
     unrelated = m.write_clip(folder / "unrelated.mp4", m.footage([920, 921], [48, 48], SIZE))
     filmed_other = _film_monitor(unrelated, room, folder / "filmed-other.mp4")
     return Monitor(
@@ -242,12 +249,7 @@ SQUARE_ON = ((48, 24), (272, 24), (48, 156), (272, 156))
 @pytest.fixture(scope="module")
 def square_on(tmp_path_factory: pytest.TempPathFactory) -> Monitor:
     folder = tmp_path_factory.mktemp("square-on")
-    shots = [list(m.shot_frames(seed, N // 2, (384, 216), speed=3.0)) for seed in (902, 903)]
-    source = m.write_clip(folder / "source.mp4", [*shots[0], *shots[1]], crf=16)
-    ref = hash_reference(source)
-    library = ReferenceLibrary([ReferenceItem(1, "source", ref.hashes, ref.rate, ref.variants)])
-    room = m.write_still(folder / "room.png", m.shot(914, 1, SIZE)[0])
-    filmed = _film_monitor(source, room, folder / "filmed.mp4", SQUARE_ON)
+    library, _room, filmed = _filmed_library(folder, (902, 903), 914, SQUARE_ON)
     copy = _between_footage(filmed, folder / "copy.mp4", 990)
     return Monitor(library, copy, copy)
 
