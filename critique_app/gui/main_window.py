@@ -449,20 +449,14 @@ class MainWindow(QMainWindow):
         self.messages.add(text)
         self._kept = text if milliseconds == 0 else ""
 
-    def event(self, event: QEvent | None) -> bool:  # noqa: N802
+    def _status_tip(self, tip: str) -> None:
         """A menu entry's status tip is shown while the pointer is on it; when it leaves, the
         kept message comes back (Qt cleared it: an import's summary was gone as soon as the
-        user opened a menu)."""
-        if isinstance(event, QStatusTipEvent):
-            bar = self.statusBar()
-            if bar is not None:
-                tip = event.tip()
-                if tip or not self._kept:
-                    bar.showMessage(tip)
-                else:
-                    bar.showMessage(self._kept)
-            return True
-        return super().event(event)
+        user opened a menu). Seen in `eventFilter`: an override of `event` is called while
+        the window is being destroyed, and the C++ half it calls is gone by then."""
+        bar = self.statusBar()
+        if bar is not None:
+            bar.showMessage(tip if tip or not self._kept else self._kept)
 
     def cycle_timecode_mode(self) -> None:
         mode = TIMECODE_MODES[(TIMECODE_MODES.index(self.transport.mode) + 1) % len(TIMECODE_MODES)]
@@ -489,6 +483,9 @@ class MainWindow(QMainWindow):
             self.showNormal()
 
     def eventFilter(self, watched: QObject | None, event: QEvent | None) -> bool:  # noqa: N802
+        if watched is self and isinstance(event, QStatusTipEvent) and not sip.isdeleted(self):
+            self._status_tip(event.tip())
+            return True
         if self.focus_rules.keeps_typing(watched, event):
             return True  # a single key typed off the picture, the timeline and the table
         if (
