@@ -203,10 +203,15 @@ def without_dark_rows(grey: NDArray[np.uint8], cell: Box) -> Box:
     return Box(x0, _edge(steps, y0) if top else cell.y0, x1, _edge(steps, y1) if bottom else y1)
 
 
+def _whole_pixels(grey: NDArray[np.uint8], box: Box) -> NDArray[np.uint8]:
+    """The run's pixels lying wholly inside `box` (frames x rows x columns)."""
+    rows = slice(int(np.ceil(box.y0)), int(np.floor(box.y1)))
+    return grey[:, rows, int(np.ceil(box.x0)) : int(np.floor(box.x1))]
+
+
 def lit(grey: NDArray[np.uint8], box: Box) -> bool:
     """Whether a frame of the run is bright enough in `box` to say anything about bars."""
-    rows = slice(int(np.ceil(box.y0)), int(np.floor(box.y1)))
-    g = grey[:, rows, int(np.ceil(box.x0)) : int(np.floor(box.x1))]
+    g = _whole_pixels(grey, box)
     return bool(g.size) and bool((g.reshape(len(g), -1).mean(axis=1) > DARK_FRAME).any())
 
 
@@ -239,8 +244,7 @@ def cut_from_a_dark_picture(grey: NDArray[np.uint8], cell: Box, panel: Box, aspe
     if shown >= NARROWEST_FILM or not lit(grey, panel):
         return False
     cell_shown = aspect * (cell.x1 - cell.x0) / (cell.y1 - cell.y0)
-    rows = slice(int(np.ceil(cell.y0)), int(np.floor(cell.y1)))
-    g = grey[:, rows, int(np.ceil(cell.x0)) : int(np.floor(cell.x1))]
+    g = _whole_pixels(grey, cell)
     spread = g.reshape(len(g), -1).mean(axis=1) * min(cell_shown / DEFAULT_ASPECT, 1.0)
     return bool((spread <= DARK_FRAME).all())
 
