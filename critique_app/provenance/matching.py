@@ -500,12 +500,11 @@ def looked_again(
         through = slices_found_through(ask.pictures, grid, ask.piece.item_frames)
         if through:
             by_item.setdefault(ask.item.id, []).append(ask)
-            slices[ask.item.id] = slices.get(ask.item.id, set()) | through
+            slices.setdefault(ask.item.id, set()).update(through)
     finer: dict[int, MatchSegment] = {}
     for item_id, group in by_item.items():
         item, frames = group[0].item, len(group[0].item.hashes)
-        if item.media is None:  # only segments of items with a file are asked for
-            continue
+        assert item.media is not None  # segments_from_hits asks only for items with a file
         windows = [around(ask.piece.item_frames, frames) for ask in group]
         grids = finer_grids(item.media, frames, windows, slices[item_id])
         for ask, (first, _last), fine in zip(group, windows, grids, strict=True):
