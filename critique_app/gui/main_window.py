@@ -166,6 +166,8 @@ class MainWindow(QMainWindow):
         self.engine_note = QLabel(engine_note)
         self.engine_note.setObjectName("EngineNote")
         self.statusBar().addPermanentWidget(self.taskbar)  # type: ignore[union-attr]
+        # the whole sentence on hover, whatever said it, and none once it is gone
+        self.statusBar().messageChanged.connect(self.statusBar().setToolTip)  # type: ignore[union-attr]
         if engine_note:
             self.statusBar().addWidget(self.engine_note)  # type: ignore[union-attr]
         self._wire()
@@ -441,11 +443,11 @@ class MainWindow(QMainWindow):
 
     def _say(self, text: str, milliseconds: int) -> None:
         """The status bar cuts a long sentence at a laptop's width: the whole of it is its
-        tooltip, and Help ▸ Messages of this session keeps it after the next one."""
+        tooltip (set as the message changes), and Help ▸ Messages of this session keeps it
+        after the next one."""
         bar = self.statusBar()
         assert bar is not None
         bar.showMessage(text, milliseconds)
-        bar.setToolTip(text)
         self.messages.add(text)
         self._kept = text if milliseconds == 0 else ""
 
