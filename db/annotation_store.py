@@ -43,7 +43,10 @@ _ROW_TRIGGERS = (
 _TAGS_OF_A = (
     "(SELECT coalesce(group_concat(tag, ' '), '') FROM annotation_tags WHERE annotation_id = a.id)"
 )
-_WORD = re.compile(r"\w+", re.UNICODE)
+# A word as the search index's tokenizer (unicode61) cuts it: letters and digits, the
+# underscore a separator. A quoted run of two of its words would be a phrase, which an index
+# without positions (detail=column, migration 0011) cannot answer.
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
 def fts_query(text: str) -> str | None:

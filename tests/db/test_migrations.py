@@ -91,6 +91,15 @@ def test_version_1_file_upgrades_and_keeps_all_its_data(tmp_path: Path) -> None:
         # The full-text index written by version 1's triggers still answers.
         assert repo.search("fond") == [first.id]
         assert repo.search("montage") == [second.id]
+        # Version 11: the index keeps no positions (an import's fifth); words, beginnings and
+        # words joined by an underscore (two words to the index, never a phrase) still answer.
+        sql = project.db.conn.execute(
+            "SELECT sql FROM sqlite_master WHERE name = 'annotations_fts'"
+        ).fetchone()[0]
+        assert "detail=column" in sql and "prefix='1 2'" in sql
+        assert repo.search("visage fo") == [first.id]
+        assert repo.search("visage_fond") == [first.id]
+        assert repo.search("counter-read") == [second.id]
 
 
 def test_a_failing_migration_leaves_the_file_at_its_version(tmp_path: Path, monkeypatch) -> None:
