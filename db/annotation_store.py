@@ -43,10 +43,14 @@ _ROW_TRIGGERS = (
 _TAGS_OF_A = (
     "(SELECT coalesce(group_concat(tag, ' '), '') FROM annotation_tags WHERE annotation_id = a.id)"
 )
-# A word as the search index's tokenizer (unicode61) cuts it: letters and digits, the
-# underscore a separator. A quoted run of two of its words would be a phrase, which an index
-# without positions (detail=column, migration 0011) cannot answer.
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+# Letters to Python that the search index's tokenizer (SQLite's unicode61) cuts words at:
+# New Tai Lue vowel signs and two Vedic signs, letters since Unicode 8 and marks in SQLite's
+# tables. tests/db/test_search_words.py asks the SQLite in use about every code point.
+SQLITE_SEPARATORS = "\u19b0-\u19c0\u19c8\u19c9\u1cf2\u1cf3"
+# A word as unicode61 cuts it: letters and digits; the underscore and the signs above are
+# separators. A quoted run of two of its words would be a phrase, which an index without
+# positions (detail=column, migration 0011) refuses with an error.
+_WORD = re.compile(rf"[^\W_{SQLITE_SEPARATORS}]+")
 
 
 def fts_query(text: str) -> str | None:
