@@ -33,6 +33,14 @@ _COLUMNS = (
 LONG_TEXT = 1 << 20
 # SQLite's page cache while an import stores its batches (negative: KiB), not its 2 MB
 BULK_CACHE = -65536
+# An import's search rows are written this many annotations at a time, in one statement each:
+# FTS5 writes a new segment of its index at the end of every statement (and every savepoint),
+# so a batch of 2,000 made 260 segments of a 50 MB WebVTT for SQLite to merge again and again.
+SEARCH_ROWS_AT_ONCE = 65536
+# ... and FTS5 holds this many bytes of them in memory before it writes a segment (its own
+# default, 1 MB, would cut each statement into a dozen); put back when the import ends
+SEARCH_PENDING_BYTES = 16 << 20
+FTS5_PENDING_BYTES = 1 << 20  # FTS5's 'hashsize' when a project never set it
 _ROW_TRIGGERS = (
     "annotations_fts_insert",
     "annotation_tags_fts_insert",
@@ -147,6 +155,8 @@ class AnnotationStore:
     db: Database
     _in_bulk = False
     _usual_cache = -2000  # SQLite's own default, until an import reads the connection's
+    # the ids stored in bulk whose search rows are not written yet: (first, last) spans
+    _unsearchable: list[tuple[int, int]]  # set when an import begins
 
     # ---- writing ---------------------------------------------------------------------
 
@@ -216,10 +226,11 @@ class AnnotationStore:
 
     @contextlib.contextmanager
     def inserting_in_bulk(self) -> Iterator[None]:
-        """One savepoint in which `insert_annotations` does, once per batch, the work of the
-        insert triggers that keep the search index and the edit counters up to date
-        (_ROW_TRIGGERS): the same index rows and the same counts, for a tenth of the time of
-        half a million trigger runs. Only inserts of new annotations belong inside."""
+        """One savepoint in which `insert_annotations` does the work of the insert triggers
+        that keep the search index and the edit counters up to date (_ROW_TRIGGERS): the
+        counts once a batch, the search rows once SEARCH_ROWS_AT_ONCE annotations and at the
+        end: the same index rows and the same counts, for a tenth of the time of half a
+        million trigger runs. Only inserts of new annotations belong inside."""
         if self._in_bulk:
             yield
             return
@@ -241,13 +252,46 @@ class AnnotationStore:
             # and spilled again and again (a 50 MB WebVTT: 36.5 s -> 31.9 s, issue 23).
             self._usual_cache = int(conn.execute("PRAGMA cache_size").fetchone()[0])
             conn.execute(f"PRAGMA cache_size = {BULK_CACHE}")
+            pending_bytes = conn.execute(
+                "SELECT v FROM annotations_fts_config WHERE k = 'hashsize'"
+            ).fetchone()
+            self._search_pending(SEARCH_PENDING_BYTES)
+            self._unsearchable = []
             try:
                 yield
+                self._write_search_rows()
             finally:
                 self._in_bulk = False
+                self._unsearchable = []
                 conn.execute(f"PRAGMA cache_size = {self._usual_cache}")
+            self._search_pending(FTS5_PENDING_BYTES if pending_bytes is None else pending_bytes[0])
             for _name, sql in saved:
                 conn.execute(sql)
+
+    def _search_pending(self, size: int) -> None:
+        """How many bytes of new search rows FTS5 keeps in memory before writing a segment."""
+        self.db.conn.execute(
+            "INSERT INTO annotations_fts (annotations_fts, rank) VALUES ('hashsize', ?)",
+            [int(size)],
+        )
+
+    def _write_search_rows(self) -> None:
+        """The search rows of the annotations stored since the last call, in one statement
+        per span of ids (an import's ids follow one another: one span)."""
+        spans: list[list[int]] = []
+        for first, last in sorted(self._unsearchable):
+            if spans and first <= spans[-1][1] + 1:
+                spans[-1][1] = max(spans[-1][1], last)
+            else:
+                spans.append([first, last])
+        self._unsearchable = []
+        for first, last in spans:
+            self.db.conn.execute(
+                "INSERT INTO annotations_fts (rowid, note, tags, value) "
+                f"SELECT a.id, a.note, {_TAGS_OF_A}, a.value FROM annotations a "
+                "WHERE a.id BETWEEN ? AND ?",
+                [first, last],
+            )
 
     def insert_annotations(self, annotations: Sequence[Annotation]) -> list[int]:
         """Store new annotations in one savepoint without reading each one back (an import
@@ -324,12 +368,9 @@ class AnnotationStore:
                 regions,
             )
             if self._in_bulk:
-                conn.execute(
-                    "INSERT INTO annotations_fts (rowid, note, tags, value) "
-                    f"SELECT a.id, a.note, {_TAGS_OF_A}, a.value FROM annotations a "
-                    "WHERE a.id BETWEEN ? AND ?",
-                    [first, ids[-1]],
-                )
+                self._unsearchable.append((first, ids[-1]))
+                if ids[-1] - self._unsearchable[0][0] + 1 >= SEARCH_ROWS_AT_ONCE:
+                    self._write_search_rows()
                 conn.execute(
                     "UPDATE edit_counters SET n = n + ? WHERE topic = 'annotations'",
                     [len(ids) + len(tags) + len(regions)],

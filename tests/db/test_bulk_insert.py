@@ -71,6 +71,30 @@ def test_batches_index_and_count_exactly_what_the_triggers_do() -> None:
         assert batched.repo.search("fondu") == [edited.id]
 
 
+def test_search_rows_written_a_span_at_a_time_are_the_triggers_rows(monkeypatch) -> None:
+    """The search rows go in once SEARCH_ROWS_AT_ONCE annotations are stored and at the end
+    (FTS5 writes a segment a statement): the same rows as the triggers', and FTS5's memory
+    for pending rows is back to what it was when the import ends."""
+    from db import annotation_store
+
+    monkeypatch.setattr(annotation_store, "SEARCH_ROWS_AT_ONCE", 100)
+    with memory_project() as one_by_one, memory_project() as batched:
+        for a in _annotations(one_by_one, 250):
+            one_by_one.repo.add_annotation(a)
+        conn = batched.repo.db.conn
+        annotations = _annotations(batched, 250)
+        with batched.repo.db.atomic(), batched.repo.inserting_in_bulk():
+            pending = "SELECT v FROM annotations_fts_config WHERE k = 'hashsize'"
+            assert conn.execute(pending).fetchone() == (annotation_store.SEARCH_PENDING_BYTES,)
+            for start in range(0, 250, 60):
+                batched.repo.insert_annotations(annotations[start : start + 60])
+                searchable = conn.execute("SELECT count(*) FROM annotations_fts").fetchone()
+                # written at 120 (past 100 since the last), then at 240, the rest at the end
+                assert searchable == ({0: 0, 60: 120, 120: 120, 180: 240, 240: 240}[start],)
+        assert _stored(batched) == _stored(one_by_one)
+        assert conn.execute(pending).fetchone() == (annotation_store.FTS5_PENDING_BYTES,)
+
+
 def test_a_failed_batch_takes_back_its_rows_and_keeps_the_triggers() -> None:
     with memory_project() as project:
         triggers = _triggers(project)
