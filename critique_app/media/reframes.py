@@ -64,6 +64,8 @@ REFRAMES: tuple[tuple[str, float, tuple[float, ...]], ...] = (
 REFRAME_VARIANTS: tuple[str, ...] = tuple(
     f"reframe{name}@{place:g}" for name, _aspect, places in REFRAMES for place in places
 )
+# The slices of split screens' panels (cropped from the frame, not from the picture).
+SPLIT_SLICES = ("16:27", "8:9", "32:9", "9:8")
 # The slices only split screens stacked top and bottom need (added after the others).
 STACKED_SLICES = tuple(v for v in REFRAME_VARIANTS if v.startswith(("reframe32:9@", "reframe9:8@")))
 
@@ -81,12 +83,16 @@ def reframe_windows(box: Box, aspect: float, frame: Box = FULL) -> list[Box]:
     """Where each re-frame's slice (REFRAME_VARIANTS order) lies on the 64x64 grid of a
     picture `box` shown at `aspect`, in the decoded `frame` (as for reframe_pictures)."""
     placed = placed_in(box, frame)
-    shown = aspect * (placed.x1 - placed.x0) / (placed.y1 - placed.y0)
-    return [
-        _on_the_grid(reframe_window(placed, shown, target, place))
-        for _name, target, places in REFRAMES
-        for place in places
-    ]
+    out = []
+    for name, target, places in REFRAMES:
+        # A split screen's panel is cut from the decoded frame, bars and all, and shows what
+        # of the picture falls in it: the street footage of issue 24 (2.35 letterboxed in
+        # 16:9) cropped into a 9:8 panel shows its picture at 1.49, not the 9:8 slice of the
+        # picture without its bars (14 bits apart).
+        around = frame if name in SPLIT_SLICES else placed
+        shown = aspect * (around.x1 - around.x0) / (around.y1 - around.y0)
+        out += [_on_the_grid(reframe_window(around, shown, target, p)) for p in places]
+    return out
 
 
 def whole_frame(width: int, height: int, crop: Crop | None) -> Box:

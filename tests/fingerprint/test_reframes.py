@@ -189,6 +189,25 @@ def test_two_films_scaled_and_stacked_in_a_9_16_frame_are_found(
     _assert_found(_matches(film, project, capsys), [0, 1], tolerance=2 * TOLERANCE)
 
 
+def test_a_letterboxed_film_cropped_into_a_9_16_stack_is_found(
+    library: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 24, session 14: a scope film letterboxed in its 16:9 file (the street footage),
+    its frame cropped to 9:8, bars and all, in the bottom panel. Without its bars the panel
+    shows the picture at 1.49, a slice the library took of the picture without its bars at
+    9:8: 14 bits apart."""
+    folder, _project = library
+    project = folder / "letterboxed.critique"
+    if not project.exists():
+        boxed = folder / "item6.mp4"
+        _x264(["-i", str(folder / "item3.mp4"), "-vf", "pad=640:360:0:46"], boxed, crf=16)
+        assert main(["library", "add", str(project), str(boxed), "--note", "generated"]) == 0
+    panels = "".join(f"[i{k}]crop=ih*9/8:ih,scale=180:160[p{k}];" for k in (0, 6))
+    film = _copy(folder, "stacked-9x16-letterboxed", f"{panels}[p0][p6]vstack,setsar=1", [0, 6],
+                 "180x320")  # fmt: skip
+    _assert_found(_matches(film, project, capsys), [6])
+
+
 def test_four_films_in_a_2x2_grid_are_all_found(
     library: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
