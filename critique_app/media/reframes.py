@@ -255,6 +255,15 @@ def cut_from_a_dark_picture(grey: NDArray[np.uint8], cell: Box, panel: Box, aspe
     return bool((spread <= DARK_FRAME).all())
 
 
+def panel_middle(cell: Box, panel: Box, aspect: float) -> Box | None:
+    """Where a panel's middle (regions.middle_slice) lies: placed as the library places its
+    9:16 slice (placed_in), along a side whose dark edge is one-sided in the cell, not in the
+    panel but in the cell. The product shots of issue 24, dark on their right, lose that
+    fifth to the panel of a stack or a grid; their middle, centred on the rest, was 12-18
+    bits from the library's slice, centred on the whole frame."""
+    return middle_slice(placed_in(panel, cell), aspect)
+
+
 def middle_picture(
     grey: NDArray[np.uint8], cell: Box, panel: Box, aspect: float
 ) -> NDArray[np.uint8]:
@@ -263,7 +272,7 @@ def middle_picture(
     copy of that slice alone would show it (_as_a_copy_shows_it); the middle of a panel
     cropped from such a picture is taken the same way, from its cell: taken from the panel
     without its black, it was 14-22 bits from that slice, against 0-4 (issue 24)."""
-    middle = middle_slice(panel, aspect)
+    middle = panel_middle(cell, panel, aspect)
     assert middle is not None
     whole = middle_slice(cell, aspect)
     if whole is not None and cut_from_a_dark_picture(grey, cell, panel, aspect):
@@ -420,7 +429,7 @@ def film_panels(
                 # Earth's first frames for 12 frames (issue 24, session 13).
                 bright = contrast(out[a:b, k]) >= MIN_CONTRAST
                 present[a:b, k] = bright
-                middle = middle_slice(panel, aspect)
+                middle = panel_middle(cell, panel, aspect)
                 if middle is not None and confirmed_by_middle(run, panel, aspect):
                     out[a:b, len(PANELS) + k] = middle_picture(run, cell, panel, aspect)
                     present[a:b, len(PANELS) + k] = bright
