@@ -323,13 +323,11 @@ def grid_cell(box: Box, grid: tuple[int, int, int, int]) -> Box:
 
 def panel_box(grey: NDArray[np.uint8], box: Box, grid: tuple[int, int, int, int]) -> Box:
     """The panel (columns, rows, column, row) of the grid cut in `box`, without the dark rows
-    above and below its picture; a panel of a stack also without the dark columns beside it
-    (a 16:9 picture scaled into a half-height panel is pillarboxed in it)."""
-    cols, rows, _col, _row = grid
-    cell = grid_cell(box, grid)
-    if cols > 1 and rows == 1:  # as before stacks were searched: the same hashes
-        return without_dark_rows(grey, cell)
-    turned, turned_cell = across(grey, without_dark_rows(grey, cell))
+    above and below its picture and the dark columns beside it (a 16:9 picture scaled into a
+    half-height panel is pillarboxed in it; the product shots of issue 24, dark on their
+    right, lose that fifth as the library's frames do: kept, a half of a side-by-side split
+    was 14 bits from them)."""
+    turned, turned_cell = across(grey, without_dark_rows(grey, grid_cell(box, grid)))
     inner = without_dark_rows(turned, turned_cell)
     return Box(inner.y0, inner.x0, inner.y1, inner.x1)
 
@@ -422,6 +420,8 @@ def film_panels(
                 laid = box if rows == 1 else tall if cols > 1 else FULL
                 cell = grid_cell(laid, grid)
                 panel = dark_picture_box(run, cell, aspect) or panel_box(run, laid, grid)
+                if cut_from_a_dark_picture(run, cell, panel, aspect):
+                    panel = without_dark_rows(run, cell)  # its black is its own, kept whole
                 out[a:b, k] = crop_to_32(run, panel)
                 # A panel gone dark or flat (a fade to black in it) hashes to noise, as a
                 # whole frame does: its other panel keeps the frame usable, so it is left
