@@ -64,6 +64,8 @@ REFRAMES: tuple[tuple[str, float, tuple[float, ...]], ...] = (
 REFRAME_VARIANTS: tuple[str, ...] = tuple(
     f"reframe{name}@{place:g}" for name, _aspect, places in REFRAMES for place in places
 )
+# The slices of split screens' panels (cropped from the frame, not from the picture).
+SPLIT_SLICES = ("16:27", "8:9", "32:9", "9:8")
 # The slices only split screens stacked top and bottom need (added after the others).
 STACKED_SLICES = tuple(v for v in REFRAME_VARIANTS if v.startswith(("reframe32:9@", "reframe9:8@")))
 
@@ -81,12 +83,16 @@ def reframe_windows(box: Box, aspect: float, frame: Box = FULL) -> list[Box]:
     """Where each re-frame's slice (REFRAME_VARIANTS order) lies on the 64x64 grid of a
     picture `box` shown at `aspect`, in the decoded `frame` (as for reframe_pictures)."""
     placed = placed_in(box, frame)
-    shown = aspect * (placed.x1 - placed.x0) / (placed.y1 - placed.y0)
-    return [
-        _on_the_grid(reframe_window(placed, shown, target, place))
-        for _name, target, places in REFRAMES
-        for place in places
-    ]
+    out = []
+    for name, target, places in REFRAMES:
+        # A split screen's panel is cut from the decoded frame, bars and all, and shows what
+        # of the picture falls in it: the street footage of issue 24 (2.35 letterboxed in
+        # 16:9) cropped into a 9:8 panel shows its picture at 1.49, not the 9:8 slice of the
+        # picture without its bars (14 bits apart).
+        around = frame if name in SPLIT_SLICES else placed
+        shown = aspect * (around.x1 - around.x0) / (around.y1 - around.y0)
+        out += [_on_the_grid(reframe_window(around, shown, target, p)) for p in places]
+    return out
 
 
 def whole_frame(width: int, height: int, crop: Crop | None) -> Box:
@@ -249,6 +255,15 @@ def cut_from_a_dark_picture(grey: NDArray[np.uint8], cell: Box, panel: Box, aspe
     return bool((spread <= DARK_FRAME).all())
 
 
+def panel_middle(cell: Box, panel: Box, aspect: float) -> Box | None:
+    """Where a panel's middle (regions.middle_slice) lies: placed as the library places its
+    9:16 slice (placed_in), along a side whose dark edge is one-sided in the cell, not in the
+    panel but in the cell. The product shots of issue 24, dark on their right, lose that
+    fifth to the panel of a stack or a grid; their middle, centred on the rest, was 12-18
+    bits from the library's slice, centred on the whole frame."""
+    return middle_slice(placed_in(panel, cell), aspect)
+
+
 def middle_picture(
     grey: NDArray[np.uint8], cell: Box, panel: Box, aspect: float
 ) -> NDArray[np.uint8]:
@@ -257,7 +272,7 @@ def middle_picture(
     copy of that slice alone would show it (_as_a_copy_shows_it); the middle of a panel
     cropped from such a picture is taken the same way, from its cell: taken from the panel
     without its black, it was 14-22 bits from that slice, against 0-4 (issue 24)."""
-    middle = middle_slice(panel, aspect)
+    middle = panel_middle(cell, panel, aspect)
     assert middle is not None
     whole = middle_slice(cell, aspect)
     if whole is not None and cut_from_a_dark_picture(grey, cell, panel, aspect):
@@ -308,13 +323,11 @@ def grid_cell(box: Box, grid: tuple[int, int, int, int]) -> Box:
 
 def panel_box(grey: NDArray[np.uint8], box: Box, grid: tuple[int, int, int, int]) -> Box:
     """The panel (columns, rows, column, row) of the grid cut in `box`, without the dark rows
-    above and below its picture; a panel of a stack also without the dark columns beside it
-    (a 16:9 picture scaled into a half-height panel is pillarboxed in it)."""
-    cols, rows, _col, _row = grid
-    cell = grid_cell(box, grid)
-    if cols > 1 and rows == 1:  # as before stacks were searched: the same hashes
-        return without_dark_rows(grey, cell)
-    turned, turned_cell = across(grey, without_dark_rows(grey, cell))
+    above and below its picture and the dark columns beside it (a 16:9 picture scaled into a
+    half-height panel is pillarboxed in it; the product shots of issue 24, dark on their
+    right, lose that fifth as the library's frames do: kept, a half of a side-by-side split
+    was 14 bits from them)."""
+    turned, turned_cell = across(grey, without_dark_rows(grey, grid_cell(box, grid)))
     inner = without_dark_rows(turned, turned_cell)
     return Box(inner.y0, inner.x0, inner.y1, inner.x1)
 
@@ -407,6 +420,8 @@ def film_panels(
                 laid = box if rows == 1 else tall if cols > 1 else FULL
                 cell = grid_cell(laid, grid)
                 panel = dark_picture_box(run, cell, aspect) or panel_box(run, laid, grid)
+                if cut_from_a_dark_picture(run, cell, panel, aspect):
+                    panel = without_dark_rows(run, cell)  # its black is its own, kept whole
                 out[a:b, k] = crop_to_32(run, panel)
                 # A panel gone dark or flat (a fade to black in it) hashes to noise, as a
                 # whole frame does: its other panel keeps the frame usable, so it is left
@@ -414,7 +429,7 @@ def film_panels(
                 # Earth's first frames for 12 frames (issue 24, session 13).
                 bright = contrast(out[a:b, k]) >= MIN_CONTRAST
                 present[a:b, k] = bright
-                middle = middle_slice(panel, aspect)
+                middle = panel_middle(cell, panel, aspect)
                 if middle is not None and confirmed_by_middle(run, panel, aspect):
                     out[a:b, len(PANELS) + k] = middle_picture(run, cell, panel, aspect)
                     present[a:b, len(PANELS) + k] = bright
