@@ -241,11 +241,12 @@ def its_own_middle(panel: Box, aspect: float) -> bool:
 
 
 def worth_searching(grey: NDArray[np.uint8], panel: Box, aspect: float) -> bool:
-    """Whether a panel is searched: not when no frame of the run is lit in it (its bars cannot be found) and its middle is itself (nothing can confirm
-    it). A quarter of a 9:16 stack whose top film was dim (a real clip at night) kept its
-    bars and the dark half of that film: black with a lit sliver at one edge, 4-14 bits
-    from the Earth's first frames (black with a sliver too) in the library's 9:16 slice, for
-    7 frames (issue 24, session 14). Its half of the stack is searched as before."""
+    """Whether a panel is searched: not when no frame of the run is lit in it (its bars
+    cannot be found) and its middle is itself (nothing can confirm it). A quarter of a 9:16
+    stack whose top film was dim (a real clip) kept its bars and the dark half of that film:
+    black with a lit sliver at one edge, 4-14 bits from the Earth's first frames (nearly
+    black) in the library's 9:16 slice, for 7 frames (issue 24, session 14). Its half of the
+    stack is searched as before."""
     return lit(grey, panel) or not its_own_middle(panel, aspect)
 
 
