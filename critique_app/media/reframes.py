@@ -236,6 +236,26 @@ def confirmed_by_middle(grey: NDArray[np.uint8], panel: Box, aspect: float) -> b
     return shown <= MIDDLE_SLICE or lit(grey, panel)
 
 
+def its_own_middle(panel: Box, aspect: float) -> bool:
+    """Whether a panel's middle (regions.middle_slice) is the panel itself, within half a
+    pixel: a 9:16 panel (a quarter of a 9:16 frame) has no second picture to ask."""
+    shown = aspect * (panel.x1 - panel.x0) / (panel.y1 - panel.y0)
+    middle = reframe_window(panel, shown, MIDDLE_SLICE, 0.5)
+    return (panel.x1 - panel.x0) - (middle.x1 - middle.x0) < 0.5 and (
+        (panel.y1 - panel.y0) - (middle.y1 - middle.y0) < 0.5
+    )
+
+
+def worth_searching(grey: NDArray[np.uint8], panel: Box, aspect: float) -> bool:
+    """Whether a panel is searched: not when no frame of the run is lit in it (its bars
+    cannot be found) and its middle is itself (nothing can confirm it). A quarter of a 9:16
+    stack whose top film was dim (a real clip) kept its bars and the dark half of that film:
+    black with a lit sliver at one edge, 4-14 bits from the Earth's first frames (nearly
+    black) in the library's 9:16 slice, for 7 frames (issue 24, session 14). Its half of the
+    stack is searched as before."""
+    return lit(grey, panel) or not its_own_middle(panel, aspect)
+
+
 NARROWEST_FILM = 4 / 3  # a film scaled whole into a panel is at least this wide
 
 
@@ -422,6 +442,8 @@ def film_panels(
                 panel = dark_picture_box(run, cell, aspect) or panel_box(run, laid, grid)
                 if cut_from_a_dark_picture(run, cell, panel, aspect):
                     panel = without_dark_rows(run, cell)  # its black is its own, kept whole
+                if not worth_searching(run, panel, aspect):
+                    continue
                 out[a:b, k] = crop_to_32(run, panel)
                 # A panel gone dark or flat (a fade to black in it) hashes to noise, as a
                 # whole frame does: its other panel keeps the frame usable, so it is left

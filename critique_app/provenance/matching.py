@@ -50,6 +50,10 @@ STILL_MEDIAN = 2  # that holds one this long must be a near copy of it
 # holding one library frame for 18-31 of them (a panel seam found in real footage, the
 # centre of a dark product shot). No true passage there held one for more than 14, and a
 # true held still is a copy of the frame (0-2 bits). The whole frame keeps the rules above.
+# A picture-in-picture inset (one with a middle, not a filmed screen) follows the same rule:
+# a box the inset detector drew in the black beside the Earth on black (the frame's edge,
+# the planet's rim, the seam of a 9:16 stack) held frame 169 of a dark product shot within
+# 6 bits for 50 film frames, its middle, black too, agreeing (issue 24, session 14).
 MIN_FRAMES = 5  # usable frames a segment needs, so one accidental frame raises no flag
 MAX_GAP = 3  # usable frames without a match that a segment may bridge (a flash, a glitch)
 ITEM_REACH = 96  # item frames around a matched one that the frames next to it are compared with
@@ -359,6 +363,7 @@ def segments_from_hits(
     film_pictures: list[NDArray[np.uint64]] | None = None,
     library: ReferenceLibrary | None = None,
     look_again: list[LookAgain] | None = None,
+    boxed_insets: NDArray[np.bool_] | None = None,
 ) -> list[MatchSegment]:
     """Runs of film frames matching one item each: the segment logic, for any hash kind.
 
@@ -368,7 +373,8 @@ def segments_from_hits(
     them, from a line fit. A piece is a segment when it has at least `min_frames` frames and
     a median distance of at most `strict_median`, or of at most `median_threshold` over at
     least `long_frames`. A segment found in the whole frame (with the film's pictures) whose
-    item's file is known is added to `look_again` (see looked_again)."""
+    item's file is known is added to `look_again` (see looked_again). `boxed_insets`: per
+    film frame, whether its inset is a picture in the picture (has a middle)."""
     rank = np.cumsum(usable) - 1
     out: list[MatchSegment] = []
     for item_id in np.unique(hits.item):
@@ -419,6 +425,7 @@ def segments_from_hits(
                     median_threshold=median_threshold,
                     strict_median=strict_median,
                     long_frames=long_frames,
+                    boxed=boxed_insets is not None and bool(boxed_insets[f[a_:b_]].mean() > 0.5),
                 )
                 if med > ceiling:
                     continue
@@ -541,10 +548,15 @@ def _median_ceiling(
     median_threshold: float,
     strict_median: float,
     long_frames: int,
+    boxed: bool = False,
 ) -> float:
     """The highest median a piece of a run may have and still be a segment: the one place
-    the segment rules on medians are decided (see the constants above)."""
-    through_part = picture != "inset" and np.mean(sources == 0) <= 0.5  # a panel, the centre
+    the segment rules on medians are decided (see the constants above). `boxed`: most of
+    the piece's frames have an inset with a middle (a picture in the picture)."""
+    if picture == "inset":
+        through_part = boxed  # a filmed screen keeps the inset rule alone
+    else:
+        through_part = bool(np.mean(sources == 0) <= 0.5)  # a panel, the centre
     if through_part and piece.held_frames >= STILL_HOLD:
         return min(STILL_MEDIAN, median_threshold)
     moving = picture != "inset" and piece.order != HELD
@@ -648,7 +660,8 @@ def find_segments(
             max_gap,
             partial(_in_half, on_chunk, half),
         )
-        hits = decided_hits(hits, confirming_pictures(full, more, half), library)
+        confirm = confirming_pictures(full, more, half)
+        hits = decided_hits(hits, confirm, library)
         if not len(hits.frame):
             continue
         segments += segments_from_hits(
@@ -665,6 +678,7 @@ def find_segments(
             film_pictures=[np.asarray(p) for p in full],
             library=library,
             look_again=asks,
+            boxed_insets=confirm[1] != 0,
         )
     ordered = sorted(segments, key=lambda s: (s.start, s.item_id))
     final = _drop_lesser_rivals(_drop_mirror_echoes(ordered))

@@ -451,6 +451,31 @@ def test_a_dark_picture_scaled_into_the_top_panel_is_found(
     _assert_found(_matches(film, project, capsys), [5], tolerance=2 * TOLERANCE)
 
 
+def test_a_dim_quarter_whose_middle_is_itself_is_not_searched(library: tuple[Path, Path]) -> None:
+    """Issue 24, session 14: a 9:16 stack, the planet on black above (dark as a whole: its
+    bars cannot be found), two films side by side below (a seam: the frame is also cut into
+    quarters). A top quarter is then a 9:16 cell of black with a lit sliver, its middle the
+    quarter itself: a dim quarter of a real clip at night came within 4-14 bits of the
+    Earth's first frames that way. It is not searched; the top half and the quarters below
+    are."""
+    from critique_app.media.film_hashes import EXTRA_PICTURES, _concat, hash_film
+    from critique_app.media.grey_frames import read_layout
+
+    folder, _project = library
+    if not (folder / "item5.mp4").exists():
+        _planet_on_black(folder)
+    below = "".join(f"[i{k}]crop=ih*9/16:ih,scale=90:160[b{k}];" for k in (1, 2))
+    graph = f"{IN_9_16.split(';')[0]};{below}[b1][b2]hstack[p1];[p5][p1]vstack,setsar=1"
+    film = _copy(folder, "stacked-9x16-dim-quarters", graph, [5, 1, 2], "180x320")
+    extra = _concat(list(hash_film(film, read_layout(film), workers=1)), 0, None).hashes.extra
+    assert extra is not None
+    passage = np.arange(HEAD + 2, HEAD + ITEM_FRAMES - SKIP - 2)
+    column = {name: extra[passage, EXTRA_PICTURES.index(name)] for name in EXTRA_PICTURES}
+    assert (column["quarter-bottom-left"] != 0).all() and (column["half-top"] != 0).all()
+    for name in ("quarter-top-left", "quarter-top-right"):
+        assert (column[name] == 0).all() and (column[f"{name} middle"] == 0).all(), name
+
+
 def test_a_9_16_copy_is_looked_at_again_on_its_original_and_found_without_it(
     library: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
