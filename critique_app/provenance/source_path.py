@@ -44,7 +44,9 @@ LINE_ROWS = 48  # a run this long is tried on a line...
 OFF_SPEED = 0.1  # ...at the expected speed when within this share of it, otherwise...
 LINE_SPEEDS = 0.25  # ...at speeds within this share of its own (51 of them),
 LINE_REACH = 20  # ...starting within this many item frames of where it starts,
-LINE_SLACK = 1.0  # ...and taken when it costs at most this many bits a row more than the path
+LINE_SLACK = 2.0  # ...and taken when it costs at most this many bits a row more than the path:
+# one step of a distance (a pHash has as many bits set as clear, so distances are even),
+# what a dim or near-still picture's rows gain on a library frame that is not theirs
 
 
 @dataclass(frozen=True)

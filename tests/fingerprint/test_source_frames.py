@@ -164,3 +164,58 @@ def test_a_freeze_inside_a_passage_is_said_apart(
     (held,) = (h for h in hits if h["order"] == "held")
     assert abs(held["item_start"] - 16) <= 1 and held["held_frames"] >= 46
     assert abs(hits[0]["item_start"]) <= TOLERANCE and abs(hits[2]["item_end"] - 39) <= TOLERANCE
+
+
+STILL = 72  # frames of the still between the two shots of the item below
+
+
+@pytest.fixture(scope="module")
+def still_and_project(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+    """An item whose picture stands still for 3 s between two moving shots (the grain of a
+    near-still: a grey level or two), in a library of its own, and a film of it in full."""
+    folder = tmp_path_factory.mktemp("still")
+    a, b = m.shot(640, SHOT), m.shot(641, SHOT)
+    rng = np.random.default_rng(5)
+    held = [
+        np.clip(a[-1].astype(np.int16) + rng.integers(-2, 3, a[-1].shape), 0, 255).astype(np.uint8)
+        for _ in range(STILL)
+    ]
+    item = [*a, *held, *b]
+    m.write_clip(folder / "still.mp4", item, crf=16)
+    project = folder / "jury.critique"
+    assert main(["library", "add", str(project), str(folder / "still.mp4"), "--note", "g"]) == 0
+    film = m.write_clip(folder / "base.mp4", [*m.shot(650, HEAD), *item, *m.shot(651, HEAD)])
+    return folder, project, film
+
+
+@pytest.mark.parametrize(
+    ("name", "first", "last", "picture"),
+    [
+        ("out of the still, whole frame", 60, 139, "null"),
+        ("into the still, a 4:5 slice", 20, 89, "crop=ih*4/5:ih:(iw-ih*4/5)*3/4:0,pad=ih:ih:-1:0"),
+    ],
+)
+def test_a_passage_into_or_out_of_a_library_still_keeps_its_steady_speed_through_it(
+    name: str,
+    first: int,
+    last: int,
+    picture: str,
+    still_and_project: tuple[Path, Path, Path],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Any stretch of the still matches as well as the true one: the frames that can be told
+    # apart (the shot before or after it) place the passage, its speed carries it through.
+    folder, project, base = still_and_project
+    film = folder / f"{first}-{last}.mp4"
+    keep = (
+        f"between(n,{first + HEAD},{last + HEAD})+lt(n,{HEAD})+gt(n,{2 * SHOT + STILL + HEAD - 1})"
+    )
+    graph = f"select='{keep}',setpts=N/24/TB,{picture}"
+    run = [ffmpeg(), "-v", "error", "-y", "-i", str(base), "-vf", graph, "-r", "24"]
+    subprocess.run(
+        [*run, "-c:v", "libx264", "-crf", "18", "-pix_fmt", "yuv420p", str(film)], check=True
+    )
+    (hit,) = _match(film, project, capsys)
+    assert hit["order"] == "forward", (name, hit)
+    assert abs(hit["item_start"] - first) <= TOLERANCE, (name, hit)
+    assert abs(hit["item_end"] - last) <= TOLERANCE, (name, hit)

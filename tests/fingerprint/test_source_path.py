@@ -143,3 +143,23 @@ def test_a_run_at_the_expected_speed_is_put_on_its_line_but_a_freeze_stays() -> 
     column = frozen.copy()
     _on_a_line(column, cost, film, 0, rows, 1.0)
     assert column.tolist() == frozen.tolist()
+
+
+def test_a_run_late_by_a_few_frames_on_dim_pictures_is_put_on_its_line() -> None:
+    # A dim product shot (set C: split 3, the stacked panels): every library frame near the
+    # cap, and on most rows one a few frames back one step (2 bits) closer than the row's
+    # own. The path starts 6 frames late and catches up step by step; over the run that
+    # gains 1.6 bits a row, under one step a row: a copy plays at a steady speed, so the
+    # line is the story.
+    rows, start = 100, 40
+    truth = np.arange(start, start + rows)
+    late = np.repeat([6, 4, 2, 0], [30, 30, 20, 20])
+    cost = np.full((rows, 240), FAR, np.float32)
+    cost[np.arange(rows), truth] = 12.0
+    film = np.arange(rows, dtype=np.int64)
+    column = truth - late
+    cost[film[late > 0], column[late > 0]] = 10.0
+    gained = float(cost[film, truth].sum() - cost[film, column].sum()) / rows
+    assert 1.0 < gained < 2.0
+    _on_a_line(column, cost, film, 0, rows, 1.0)
+    assert column.tolist() == truth.tolist()
