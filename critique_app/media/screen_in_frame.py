@@ -58,7 +58,7 @@ STILL_ROOM = 1.0  # how much a still room around the border weighs in a candidat
 INSIDE_BORDER = 0.985
 # Where the border is searched for again, from the first outline (pixels of 64, outwards):
 # dark picture at the screen's edge merges with the bezel, and the outline follows the edge
-# of that picture, up to 6 pixels in (one side) or out of true (a corner). The outermost
+# of that picture instead: a side up to 6 pixels inside the bezel, or across it. The outermost
 # step of at least OUTER_SHARE of the side's usual one is the bezel against the room.
 OUTER_REACH = (-4.0, 8.0)
 OUTER_SHARE = 0.5
@@ -280,13 +280,7 @@ def _refined(mean: NDArray[np.floating], quad: NDArray[np.float32]) -> NDArray[n
     offsets = np.arange(-2.0, 2.01, 0.25)
     lines = []
     for k in range(4):
-        a, b = corners[k], corners[(k + 1) % 4]
-        along = b - a
-        normal = np.array([-along[1], along[0]]) / max(float(np.linalg.norm(along)), 1e-6)
-        # points up to the corners: a corner is placed by its two sides' ends most of all
-        t = np.linspace(0.05, 0.95, 31)[:, None]
-        base = a[None] + along[None] * t
-        pts = base[:, None, :] + offsets[None, :, None] * normal[None, None, :]
+        base, normal, pts = _across(corners[k], corners[(k + 1) % 4], offsets)
         profile = _sample(g, pts)  # 31 x len(offsets)
         step = np.abs(np.diff(profile, axis=1))
         moved = base + _peak(step, offsets)[:, None] * normal[None]
@@ -306,19 +300,11 @@ def _outer_sides(
     the bezel, is moved out to the bezel where the room around it is lit (issue 24)."""
     g = mean.astype(np.float32)
     corners = quad.astype(np.float64) - 0.5
-    centre = corners.mean(axis=0)
     offsets = np.arange(OUTER_REACH[0], OUTER_REACH[1] + 0.01, 0.5)
-    t = np.linspace(0.05, 0.95, 31)[:, None]
     lines = []
     for k in range(4):
-        a, b = corners[k], corners[(k + 1) % 4]
-        along = b - a
-        normal = np.array([-along[1], along[0]]) / max(float(np.linalg.norm(along)), 1e-6)
-        if np.dot(normal, (a + b) / 2 - centre) < 0:
-            normal = -normal  # outwards
-        base = a[None] + along[None] * t
-        pts = base[:, None, :] + offsets[None, :, None] * normal[None, None, :]
-        inside = ((pts >= 0) & (pts <= SIDE - 1)).all(axis=2)
+        base, normal, pts = _across(corners[k], corners[(k + 1) % 4], offsets, corners)
+        inside = np.asarray(((pts >= 0) & (pts <= SIDE - 1)).all(axis=2), bool)
         step = np.abs(np.diff(_sample(g, pts), axis=1)) * (inside[:, 1:] & inside[:, :-1])
         strong = step >= OUTER_SHARE * np.median(step.max(axis=1))
         seen = strong.any(axis=1)
@@ -328,6 +314,23 @@ def _outer_sides(
         moved = base + ((offsets[last] + offsets[last + 1]) / 2)[:, None] * normal[None]
         lines.append(_line(moved[seen]))
     return _meeting(lines)
+
+
+def _across(
+    a: NDArray[np.float64],
+    b: NDArray[np.float64],
+    offsets: NDArray[np.float64],
+    corners: NDArray[np.float64] | None = None,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """31 points along the side a-b, its normal (outwards, given the quad's corners) and the
+    points across it at `offsets` along that normal (31 x len(offsets) x 2). The points run
+    up to the corners: a corner is placed by its two sides' ends most of all."""
+    along = b - a
+    normal = np.array([-along[1], along[0]]) / max(float(np.linalg.norm(along)), 1e-6)
+    if corners is not None and np.dot(normal, (a + b) / 2 - corners.mean(axis=0)) < 0:
+        normal = -normal
+    base = a[None] + along[None] * np.linspace(0.05, 0.95, 31)[:, None]
+    return base, normal, base[:, None, :] + offsets[None, :, None] * normal[None, None, :]
 
 
 def _line(points: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
