@@ -37,6 +37,7 @@ RUN_FRAMES = 48  # a long shot is looked at in runs of this many frames
 DARK_MEAN = 24  # the same bar test as letterbox.py, on the small frames
 DARK_MAX = 56
 MIN_BAR = 2  # pixels of 64 (3%): thinner dark edges are not bars
+SCREEN_BAR_SLACK = 2  # pixels of 64 two bars of a filmed screen may differ by
 MIN_PICTURE = 0.3  # never keep less than 30% of a side (a pillarboxed phone clip: letterbox.py)
 INSET_MIN, INSET_MAX = 18, 52  # inset sides in pixels of 64 (28%-81% of the frame)
 INSET_ASPECT = 1.2  # inset width/height (in frame-relative units) within 1/1.2..1.2
@@ -84,6 +85,26 @@ def run_bars(grey: NDArray[np.uint8]) -> Box:
     if SIDE - top - bottom < MIN_PICTURE * SIDE or SIDE - left - right < MIN_PICTURE * SIDE:
         return FULL
     return Box(left, top, SIDE - right, SIDE - bottom)
+
+
+def screen_bars(shown: NDArray[np.uint8]) -> Box:
+    """The bars of a clip shown on a filmed screen (rectified): a letterbox or a pillarbox,
+    bars in pairs of about one width. A dark side of the picture alone, darker still at the
+    monitor's gamma, is no bar: cut off, it left the rest of a slow zoom over a photograph
+    10-30 % wider than the library's frame, 70-120 frames off (issue 24, session 14)."""
+    box = run_bars(shown)
+    top, bottom, left, right = box.y0, SIDE - box.y1, box.x0, SIDE - box.x1
+    rows = _paired(top, bottom)
+    cols = _paired(left, right)
+    return Box(
+        left if cols else 0, top if rows else 0, box.x1 if cols else SIDE, box.y1 if rows else SIDE
+    )
+
+
+def _paired(a: float, b: float) -> bool:
+    """Two bars a rectified screen can show: both there, within SCREEN_BAR_SLACK of each
+    other (a corner found a pixel off widens one)."""
+    return a > 0 and b > 0 and abs(a - b) <= SCREEN_BAR_SLACK + 0.25 * max(a, b)
 
 
 def _ridge(d: NDArray[np.float32], axis: int) -> NDArray[np.float32]:
@@ -312,7 +333,7 @@ def frame_pictures(
                 and (found is None or _same(found, box) or keystoned(screen))
             ):
                 shown = rectified(run, screen)  # without the bars the library drops too
-                inset[a:b] = crop_to_32(shown, run_bars(shown))
+                inset[a:b] = crop_to_32(shown, screen_bars(shown))
                 has[a:b] = True
             elif found is not None and not _same(found, box):
                 inset[a:b] = crop_to_32(run, found)
