@@ -79,6 +79,12 @@ def reframe_pictures(
     return [_as_a_copy_shows_it(grey, w) for w in reframe_windows(box, aspect, frame)]
 
 
+def shown_at(box: Box, aspect: float) -> float:
+    """The shape (width / height) of what `box` of the 64x64 grid of a picture shown at
+    `aspect` shows: the grid is square, the picture is not."""
+    return aspect * (box.x1 - box.x0) / (box.y1 - box.y0)
+
+
 def reframe_windows(box: Box, aspect: float, frame: Box = FULL) -> list[Box]:
     """Where each re-frame's slice (REFRAME_VARIANTS order) lies on the 64x64 grid of a
     picture `box` shown at `aspect`, in the decoded `frame` (as for reframe_pictures)."""
@@ -90,7 +96,7 @@ def reframe_windows(box: Box, aspect: float, frame: Box = FULL) -> list[Box]:
         # 16:9) cropped into a 9:8 panel shows its picture at 1.49, not the 9:8 slice of the
         # picture without its bars (14 bits apart).
         around = frame if name in SPLIT_SLICES else placed
-        shown = aspect * (around.x1 - around.x0) / (around.y1 - around.y0)
+        shown = shown_at(around, aspect)
         out += [_on_the_grid(reframe_window(around, shown, target, p)) for p in places]
     return out
 
@@ -232,14 +238,14 @@ def confirmed_by_middle(grey: NDArray[np.uint8], panel: Box, aspect: float) -> b
     picture, as the whole frame does. A panel narrower than the slice has a middle that is
     a band across it, not the library's slice, and keeps it: without it, a dark shot's
     half of a 9:16 frame came within 4-6 bits of the Earth (session 13)."""
-    shown = aspect * (panel.x1 - panel.x0) / (panel.y1 - panel.y0)
+    shown = shown_at(panel, aspect)
     return shown <= MIDDLE_SLICE or lit(grey, panel)
 
 
 def its_own_middle(panel: Box, aspect: float) -> bool:
     """Whether a panel's middle (regions.middle_slice) is the panel itself, within half a
     pixel: a 9:16 panel (a quarter of a 9:16 frame) has no second picture to ask."""
-    shown = aspect * (panel.x1 - panel.x0) / (panel.y1 - panel.y0)
+    shown = shown_at(panel, aspect)
     middle = reframe_window(panel, shown, MIDDLE_SLICE, 0.5)
     return (panel.x1 - panel.x0) - (middle.x1 - middle.x0) < 0.5 and (
         (panel.y1 - panel.y0) - (middle.y1 - middle.y0) < 0.5
@@ -266,10 +272,10 @@ def cut_from_a_dark_picture(grey: NDArray[np.uint8], cell: Box, panel: Box, aspe
     from, under DARK_FRAME in every frame. The dark rows (columns) cut off such a panel are
     its picture's own black, which the library does not cut off its frames (issue 24, the
     Earth on black cropped into a panel)."""
-    shown = aspect * (panel.x1 - panel.x0) / (panel.y1 - panel.y0)
+    shown = shown_at(panel, aspect)
     if shown >= NARROWEST_FILM or not lit(grey, panel):
         return False
-    cell_shown = aspect * (cell.x1 - cell.x0) / (cell.y1 - cell.y0)
+    cell_shown = shown_at(cell, aspect)
     g = _whole_pixels(grey, cell)
     spread = g.reshape(len(g), -1).mean(axis=1) * min(cell_shown / DEFAULT_ASPECT, 1.0)
     return bool((spread <= DARK_FRAME).all())

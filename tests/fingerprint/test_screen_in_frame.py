@@ -126,6 +126,21 @@ def _filmed_library(
     return library, room, _film_monitor(source, room, folder / "filmed.mp4", corners)
 
 
+def _on_a_monitor(
+    folder: Path, frames: list[np.ndarray], room: np.ndarray, seed: int, gamma: float = 1.35
+) -> Monitor:
+    """A library of one clip made of `frames`, the clip filmed on a monitor in front of
+    `room`, between unrelated footage."""
+    source = m.write_clip(folder / "source.mp4", frames, crf=16)
+    ref = hash_reference(source)
+    library = ReferenceLibrary([ReferenceItem(1, "source", ref.hashes, ref.rate, ref.variants)])
+    filmed = _film_monitor(
+        source, m.write_still(folder / "room.png", room), folder / "filmed.mp4", gamma=gamma
+    )
+    copy = _between_footage(filmed, folder / "copy.mp4", seed)
+    return Monitor(library, copy, copy)
+
+
 @pytest.fixture(scope="module")
 def monitor(tmp_path_factory: pytest.TempPathFactory) -> Monitor:
     folder = tmp_path_factory.mktemp("monitor")
@@ -230,14 +245,7 @@ def letterboxed(tmp_path_factory: pytest.TempPathFactory) -> Monitor:
     frames = [np.array(f) for f in m.shot_frames(970, N, (384, 216), speed=3.0)]
     for f in frames:
         f[:28], f[-28:] = 0, 0
-    source = m.write_clip(folder / "source.mp4", frames, crf=16)
-    ref = hash_reference(source)
-    library = ReferenceLibrary([ReferenceItem(1, "source", ref.hashes, ref.rate, ref.variants)])
-    room = m.write_still(folder / "room.png", m.shot(912, 1, SIZE)[0])
-    copy = _between_footage(
-        _film_monitor(source, room, folder / "filmed.mp4"), folder / "c.mp4", 980
-    )
-    return Monitor(library, copy, copy)
+    return _on_a_monitor(folder, frames, m.shot(912, 1, SIZE)[0], 980)
 
 
 def test_a_letterboxed_clip_on_the_monitor_is_found_without_its_bars(letterboxed: Monitor) -> None:
@@ -285,14 +293,8 @@ def dim_side(tmp_path_factory: pytest.TempPathFactory) -> Monitor:
     frames = [np.array(f) for f in m.shot_frames(960, N, (384, 216), speed=3.0)]
     for f in frames:
         f[:, :64] = (f[:, :64] * 0.3).astype(np.uint8)
-    source = m.write_clip(folder / "source.mp4", frames, crf=16)
-    ref = hash_reference(source)
-    library = ReferenceLibrary([ReferenceItem(1, "source", ref.hashes, ref.rate, ref.variants)])
     wall = np.full((SIZE[1], SIZE[0], 3), 230, np.uint8)  # a lit wall: the bezel stands out
-    room = m.write_still(folder / "room.png", wall)
-    filmed = _film_monitor(source, room, folder / "filmed.mp4", gamma=0.6)
-    copy = _between_footage(filmed, folder / "copy.mp4", 985)
-    return Monitor(library, copy, copy)
+    return _on_a_monitor(folder, frames, wall, 985, gamma=0.6)
 
 
 def test_a_dark_side_of_the_picture_on_the_monitor_is_no_bar(dim_side: Monitor) -> None:
@@ -327,14 +329,8 @@ def _slow_zoom(seed: int, frames: int, size: tuple[int, int], zoom: float) -> li
 @pytest.fixture(scope="module")
 def slow_zoom(tmp_path_factory: pytest.TempPathFactory) -> Monitor:
     folder = tmp_path_factory.mktemp("slow-zoom")
-    source = m.write_clip(folder / "source.mp4", _slow_zoom(975, N, (384, 216), 0.25), crf=16)
-    ref = hash_reference(source)
-    library = ReferenceLibrary([ReferenceItem(1, "source", ref.hashes, ref.rate, ref.variants)])
-    room = m.write_still(folder / "room.png", m.shot(915, 1, SIZE)[0])
-    copy = _between_footage(
-        _film_monitor(source, room, folder / "filmed.mp4"), folder / "c.mp4", 995
-    )
-    return Monitor(library, copy, copy)
+    frames = _slow_zoom(975, N, (384, 216), 0.25)
+    return _on_a_monitor(folder, frames, m.shot(915, 1, SIZE)[0], 995)
 
 
 def test_a_slow_zoom_on_the_monitor_keeps_its_frames(slow_zoom: Monitor) -> None:
