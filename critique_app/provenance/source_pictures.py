@@ -9,7 +9,9 @@ path through those distances can find the truth. Once a passage is found through
 original's frames around it are decoded again, larger, the slices it was found through are
 cut again from them, and the same path (provenance.source_path) runs on those distances. When the original is not
 where it was added from (or no longer decodes to the frames it was hashed from), the passage
-keeps the frames the library's own hashes gave.
+keeps the frames the library's own hashes gave. So does a passage the finer pictures cannot
+tell from the same passage a few frames earlier or later: dim product shots are as far from
+every decoded frame, and a path through equal distances follows noise.
 """
 
 from __future__ import annotations
@@ -33,13 +35,15 @@ from critique_app.media.letterbox import detect_film_bars
 from critique_app.media.reframes import reframe_windows, whole_frame
 from critique_app.media.regions import FULL, LIBRARY_VARIANTS, SIDE, Box, crops_to_32
 from critique_app.provenance.reference_library import clip_aspect
-from critique_app.provenance.source_path import Piece, source_pieces
+from critique_app.provenance.source_path import SPARE_BITS, Piece, distances, source_pieces
 
 # The original decoded this large: a 9:16 slice of 16:9 keeps 81 columns; 64 rows are as
 # many as a copy's own frame brings (and twice a half-height slice's 32).
 FINE_SIZE = (256, 64)
 AROUND = 48  # library frames either side of a piece's own that it may move to
 FIRST_SLICE = 1 + len(LIBRARY_VARIANTS)  # grid rows: the frame, its variants, then slices
+SHIFTS = range(4, 13)  # library frames: the finer path must beat itself moved this far...
+TELL_BITS = 1.0  # ...by this many bits a row (half a pHash step) on the rows with a picture
 
 
 def slices_found_through(
@@ -178,6 +182,8 @@ def finer_piece(
     if len(again) != 1 or again[0].order != piece.order or again[0].hi - again[0].lo != len(shown):
         return None
     found = again[0]
+    if not tells_apart(grid, found.item_frames, pictures, frame_threshold):
+        return None
     return Piece(
         piece.lo,
         piece.hi,
@@ -186,3 +192,27 @@ def finer_piece(
         found.speed,
         found.held_frames,
     )
+
+
+def tells_apart(
+    grid: NDArray[np.uint64],
+    shown: NDArray[np.int64],
+    pictures: list[NDArray[np.uint64]],
+    frame_threshold: int,
+) -> bool:
+    """Whether the rows' pictures are closer to the columns `shown` of `grid` than to the
+    same columns moved SHIFTS frames either way (those within the grid), by TELL_BITS a row:
+    when they are not, the finer path has chosen among near-equal distances."""
+    seen = np.logical_or.reduce([q != 0 for q in pictures])
+    if not seen.any():
+        return False
+    cost = distances([q[seen] for q in pictures], grid, frame_threshold + SPARE_BITS)
+    rows, columns = np.arange(len(cost)), shown[seen]
+    own = float(cost[rows, columns].mean())
+    moved = [
+        float(cost[rows, columns + s].mean())
+        for shift in SHIFTS
+        for s in (-shift, shift)
+        if int(columns.min()) + s >= 0 and int(columns.max()) + s < grid.shape[1]
+    ]
+    return not moved or min(moved) - own >= TELL_BITS
