@@ -568,7 +568,8 @@ def _median_ceiling(
 # The segment kind of each extra picture a frame may have (FrameHashes.extra, in the order
 # of film_hashes.EXTRA_PICTURES): a passage found mostly in one panel is a split-screen panel.
 EXTRA_VARIANTS = dict.fromkeys(EXTRA_PICTURES, "panel")
-FIRST_EXTRA = 3  # picture sources: 0 whole frame, 1 inset, 2 centre, 3.. the panels
+INSET_SOURCE = 1  # picture sources: 0 whole frame, 1 inset, 2 centre, 3.. the panels
+FIRST_EXTRA = 3
 PANELS = len(PANEL_MIDDLES)  # the extra pictures searched (the others confirm them)
 
 
@@ -678,7 +679,7 @@ def find_segments(
             film_pictures=[np.asarray(p) for p in full],
             library=library,
             look_again=asks,
-            boxed_insets=confirm[1] != 0,
+            boxed_insets=confirm[INSET_SOURCE] != 0,  # an inset with a middle
         )
     ordered = sorted(segments, key=lambda s: (s.start, s.item_id))
     final = _drop_lesser_rivals(_drop_mirror_echoes(ordered))
@@ -717,7 +718,7 @@ def confirming_pictures(
     """Per picture source of one half of the search (`full`: its full-length pictures,
     `mirrored`: 0 plain, 1 mirrored), the full-length picture that confirms its hits."""
     out = {first: full[second] for first, second in CONFIRMED_BY.items()}
-    out[1] = extra[:, EXTRA_PICTURES.index(INSET_MIDDLES[mirrored])]
+    out[INSET_SOURCE] = extra[:, EXTRA_PICTURES.index(INSET_MIDDLES[mirrored])]
     for k in range(len(full) - FIRST_EXTRA):
         out[FIRST_EXTRA + k] = extra[:, EXTRA_PICTURES.index(PANEL_MIDDLES[k])]
     return out
