@@ -56,16 +56,22 @@ class _AtTheEnd:
 
     count: int = 0
     examples: list[str] = field(default_factory=list)
-    film_ends: set[str] = field(default_factory=set)
+    # each film's end as a clock, by its frame count and rate
+    film_ends: dict[tuple[int, Fraction], str] = field(default_factory=dict)
 
-    def _note(self, example: str, film: Film) -> None:
+    def _note(self, example: Callable[[], str], film: Film) -> None:
+        """Counted; named only while a sentence shows it: 300,000 cues of a subtitle file
+        after a short film's end each cost a label read out of Markdown (25 s, issue 23)."""
         self.count += 1
-        self.film_ends.add(clock(Fraction(film.frame_count) / film.rate))
+        end = (film.frame_count, film.rate)
+        if end not in self.film_ends:
+            self.film_ends[end] = clock(Fraction(film.frame_count) / film.rate)
         if len(self.examples) < SHOWN:
-            self.examples.append(example)
+            self.examples.append(example())
 
     def _film_end(self) -> str | None:
-        return next(iter(self.film_ends)) if len(self.film_ends) == 1 else None  # else several
+        ends = set(self.film_ends.values())
+        return next(iter(ends)) if len(ends) == 1 else None  # else several
 
     def _which(self) -> str:
         return _more(", ".join(self.examples), self.count)
@@ -75,10 +81,15 @@ class PastTheEnd(_AtTheEnd):
     """Annotations that begin inside their film and end past it, cut at its last frame."""
 
     def cut(self, annotation: Annotation, entry: Imported, film: Film) -> Annotation:
-        times = entry.times()
-        ended = times[1] if times is not None else Fraction(annotation.range.end + 1) / film.rate
-        what = _label(annotation, entry.tier)
-        self._note(_("{what} ended at {ended}").format(what=what, ended=clock(ended)), film)
+        def example() -> str:
+            times = entry.times()
+            ended = (
+                times[1] if times is not None else Fraction(annotation.range.end + 1) / film.rate
+            )
+            what = _label(annotation, entry.tier)
+            return _("{what} ended at {ended}").format(what=what, ended=clock(ended))
+
+        self._note(example, film)
         last = film.frame_count - 1
         return dataclasses.replace(annotation, range=FrameRange(annotation.range.start, last))
 
@@ -105,10 +116,13 @@ class AfterTheEnd(_AtTheEnd):
     so they are left out."""
 
     def leave_out(self, annotation: Annotation, entry: Imported, film: Film) -> None:
-        times = entry.times()
-        began = times[0] if times is not None else Fraction(annotation.range.start) / film.rate
-        what = _label(annotation, entry.tier)
-        self._note(_("{what} began at {began}").format(what=what, began=clock(began)), film)
+        def example() -> str:
+            times = entry.times()
+            began = times[0] if times is not None else Fraction(annotation.range.start) / film.rate
+            what = _label(annotation, entry.tier)
+            return _("{what} began at {began}").format(what=what, began=clock(began))
+
+        self._note(example, film)
 
     def sentence(self) -> str:
         end = self._film_end()
