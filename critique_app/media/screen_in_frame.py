@@ -56,6 +56,13 @@ STILL_ROOM = 1.0  # how much a still room around the border weighs in a candidat
 # scales the picture: at 0.97 a slow zoom over a photograph came out 4-60 frames off (a
 # 25 % zoom in 4 s: 27), at 0.985 within 3; at 1.0 two passages were lost (issue 24).
 INSIDE_BORDER = 0.985
+# Where the border is searched for again, from the first outline (pixels of 64, outwards):
+# dark picture at the screen's edge merges with the bezel, and the outline follows the edge
+# of that picture instead: a side up to 6 pixels inside the bezel, or across it. The outermost
+# step of at least OUTER_SHARE of the side's usual one is the bezel against the room.
+OUTER_REACH = (-4.0, 8.0)
+OUTER_SHARE = 0.5
+OUTER_ROOM = 2.0  # pixels of 64 of room seen beyond a side, or it is the frame's edge
 CARRY_SHARE = 0.7  # the previous run's screen stays while its border scores this share of the best
 
 
@@ -117,7 +124,15 @@ def _find(
         return None
     SCREEN_COST.found += 1
     # the sides are placed on the run's mean: moving pictures blur there, the border does not
-    return _refined(grey.mean(axis=0), best[1])
+    mean = grey.mean(axis=0)
+    first = _refined(mean, best[1])
+    wider = _outer_sides(mean, first)
+    if wider is None:
+        return first
+    before, after = _border_score(grey, median, first), _border_score(grey, median, wider)
+    if after is None or (before is not None and after <= before):
+        return first
+    return _refined(mean, wider)
 
 
 def held_back(
@@ -266,33 +281,96 @@ def _refined(mean: NDArray[np.floating], quad: NDArray[np.float32]) -> NDArray[n
     offsets = np.arange(-2.0, 2.01, 0.25)
     lines = []
     for k in range(4):
-        a, b = corners[k], corners[(k + 1) % 4]
-        along = b - a
-        normal = np.array([-along[1], along[0]]) / max(float(np.linalg.norm(along)), 1e-6)
-        # points up to the corners: a corner is placed by its two sides' ends most of all
-        t = np.linspace(0.05, 0.95, 31)[:, None]
-        base = a[None] + along[None] * t
-        pts = base[:, None, :] + offsets[None, :, None] * normal[None, None, :]
+        base, normal, pts = _across(corners[k], corners[(k + 1) % 4], offsets)
         profile = _sample(g, pts)  # 31 x len(offsets)
         step = np.abs(np.diff(profile, axis=1))
         moved = base + _peak(step, offsets)[:, None] * normal[None]
         strong = step.max(axis=1) >= np.median(step.max(axis=1)) * 0.5
-        vx, vy, x0, y0 = cv2.fitLine(
-            moved[strong].astype(np.float32), cv2.DIST_HUBER, 0, 0.01, 0.01
-        )
-        lines.append((np.array([x0[0], y0[0]]), np.array([vx[0], vy[0]])))
+        lines.append(_line(moved[strong]))
+    refined = _meeting(lines)
+    if refined is None or np.abs(refined - quad).max() > 3:  # the sides wandered off
+        return quad
+    return refined
+
+
+def _outer_sides(
+    mean: NDArray[np.floating], quad: NDArray[np.float32]
+) -> NDArray[np.float32] | None:
+    """The quad with each side moved onto the outermost strong step across it (within
+    OUTER_REACH): a side that follows the edge of dark picture inside the screen, instead of
+    the bezel, is moved out to the bezel where the room around it is lit (issue 24)."""
+    g = mean.astype(np.float32)
+    corners = quad.astype(np.float64) - 0.5
+    offsets = np.arange(OUTER_REACH[0], OUTER_REACH[1] + 0.01, 0.5)
+    lines, normals = [], []
+    for k in range(4):
+        base, normal, pts = _across(corners[k], corners[(k + 1) % 4], offsets, corners)
+        normals.append(normal)
+        inside = np.asarray(((pts >= 0) & (pts <= SIDE - 1)).all(axis=2), bool)
+        if inside[:, np.searchsorted(offsets, OUTER_ROOM)].mean() < 0.5:
+            # the frame's edge, not a room, lies beyond this side: a screen filmed in a room
+            # is seen with the room all round it; this is a panel of a stacked frame (the
+            # picture's own steps inside it swung the outline 6-10 pixels of 64)
+            return None
+        step = np.abs(np.diff(_sample(g, pts), axis=1)) * (inside[:, 1:] & inside[:, :-1])
+        strong = step >= OUTER_SHARE * np.median(step.max(axis=1))
+        seen = strong.any(axis=1)
+        if seen.sum() < 6:
+            return None
+        last = step.shape[1] - 1 - np.argmax(strong[:, ::-1], axis=1)
+        moved = base + ((offsets[last] + offsets[last + 1]) / 2)[:, None] * normal[None]
+        lines.append(_line(moved[seen]))
+    wider = _meeting(lines)
+    if wider is None:
+        return None
+    # Each corner must stay within the reach searched across both its sides: a side fitted
+    # through steps of the picture at one end and of the bezel at the other swings, and its
+    # corner lands beyond anything searched (8 pixels of 64 inwards on a stacked panel)
+    moved_by = wider.astype(np.float64) - quad
+    lo, hi = OUTER_REACH
+    for k in range(4):
+        for normal in (normals[k - 1], normals[k]):
+            if not lo <= float(moved_by[k] @ normal) <= hi:
+                return None
+    return wider
+
+
+def _across(
+    a: NDArray[np.float64],
+    b: NDArray[np.float64],
+    offsets: NDArray[np.float64],
+    corners: NDArray[np.float64] | None = None,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """31 points along the side a-b, its normal (outwards, given the quad's corners) and the
+    points across it at `offsets` along that normal (31 x len(offsets) x 2). The points run
+    up to the corners: a corner is placed by its two sides' ends most of all."""
+    along = b - a
+    normal = np.array([-along[1], along[0]]) / max(float(np.linalg.norm(along)), 1e-6)
+    if corners is not None and np.dot(normal, (a + b) / 2 - corners.mean(axis=0)) < 0:
+        normal = -normal
+    base = a[None] + along[None] * np.linspace(0.05, 0.95, 31)[:, None]
+    return base, normal, base[:, None, :] + offsets[None, :, None] * normal[None, None, :]
+
+
+def _line(points: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """A point and a direction of the line fitted through points (robust to strays)."""
+    vx, vy, x0, y0 = cv2.fitLine(points.astype(np.float32), cv2.DIST_HUBER, 0, 0.01, 0.01)
+    return np.array([x0[0], y0[0]]), np.array([vx[0], vy[0]])
+
+
+def _meeting(
+    lines: list[tuple[NDArray[np.float64], NDArray[np.float64]]],
+) -> NDArray[np.float32] | None:
+    """The corners where 4 sides (pixel-centre coordinates) meet, as pixel boundaries."""
     out = []
     for k in range(4):  # corner k lies on side k-1 and side k
         (p1, d1), (p2, d2) = lines[k - 1], lines[k]
         m = np.array([d1, -d2]).T
         if abs(np.linalg.det(m)) < 1e-6:
-            return quad
+            return None
         s_ = np.linalg.solve(m, p2 - p1)
         out.append(p1 + s_[0] * d1)
-    refined = np.array(out) + 0.5
-    if np.abs(refined - quad).max() > 3:  # the sides wandered off: keep the first guess
-        return quad
-    return refined.astype(np.float32)
+    return (np.array(out) + 0.5).astype(np.float32)
 
 
 def _peak(step: NDArray[np.float64], offsets: NDArray[np.float64]) -> NDArray[np.float64]:

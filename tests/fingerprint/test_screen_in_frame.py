@@ -284,6 +284,32 @@ def test_a_monitor_filmed_square_on_is_a_screen_without_a_middle(square_on: Moni
     assert not hashes.hashes.extra[shown][:, middles].any(), "no middle for a filmed screen"
 
 
+@pytest.fixture(scope="module")
+def dim_side(tmp_path_factory: pytest.TempPathFactory) -> Monitor:
+    """A clip whose left sixth is dim (a dark wall beside a lit scene: no bar in the library,
+    whose bars are darker still), filmed on a monitor at a low gamma, where it turns black and
+    merges with the bezel, in front of a lit wall."""
+    folder = tmp_path_factory.mktemp("dim-side")
+    frames = [np.array(f) for f in m.shot_frames(960, N, (384, 216), speed=3.0)]
+    for f in frames:
+        f[:, :64] = (f[:, :64] * 0.3).astype(np.uint8)
+    wall = np.full((SIZE[1], SIZE[0], 3), 230, np.uint8)  # a lit wall: the bezel stands out
+    return _on_a_monitor(folder, frames, wall, 985, gamma=0.6)
+
+
+def test_a_dark_side_of_the_picture_on_the_monitor_is_no_bar(dim_side: Monitor) -> None:
+    """Bars come in pairs (a letterbox, a pillarbox): the screen's dark quarter alone, cut
+    off as a bar, left the rest of the picture stretched to the whole frame's shape, which
+    put a slow zoom over a photograph 70-120 frames off in the benchmark (issue 24)."""
+    segments = match_file(dim_side.copy, dim_side.library)
+    assert [s.item_id for s in segments] == [1], segments
+    (seg,) = segments
+    assert seg.variant == "inset", seg
+    assert abs(seg.start - HEAD) <= 3 and abs(seg.end - (HEAD + N - 1)) <= 3, seg
+    assert abs(seg.item_start - (seg.start - HEAD)) <= 3, seg
+    assert abs(seg.item_end - (seg.end - HEAD)) <= 3, seg
+
+
 def _slow_zoom(seed: int, frames: int, size: tuple[int, int], zoom: float) -> list[np.ndarray]:
     """A zoom into a still (a photograph animated for a documentary): `zoom` narrower at the
     end, centred, with no other movement."""
