@@ -632,13 +632,18 @@ def _mapped_with(sources: NDArray[np.int64]) -> tuple[int, ...]:
 def _ends_in(
     sources: NDArray[np.int64], lo: int, hi: int, mapped: tuple[int, ...]
 ) -> tuple[int, int]:
-    """Rows `lo:hi` of a run without the rows at its ends found in a picture it is not mapped
-    with: another panel shows other footage, and a run of a bottom panel that began with 10
-    frames of unrelated footage in the left half's picture was spread over them at 0.94x
-    (12 source frames off at its start; issue 24, session 15)."""
-    while lo < hi and int(sources[lo]) not in mapped:
+    """Rows `lo:hi` of a run without the rows at its ends found in another panel than the one
+    it is mapped with: that panel shows other footage, and a run of a bottom panel that began
+    with 10 frames of unrelated footage in the left half's picture was spread over them at
+    0.94x (12 source frames off at its start; issue 24, session 15). Rows found in the inset
+    stay: the inset of a scaled stack is one of its panels' pictures."""
+
+    def elsewhere(row: int) -> bool:
+        return int(sources[row]) >= FIRST_EXTRA and int(sources[row]) not in mapped
+
+    while lo < hi and elsewhere(lo):
         lo += 1
-    while hi > lo and int(sources[hi - 1]) not in mapped:
+    while hi > lo and elsewhere(hi - 1):
         hi -= 1
     return lo, hi
 
