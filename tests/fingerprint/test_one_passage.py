@@ -4,10 +4,18 @@ frames off, on hashes (the pictures of a copy as the film's hashes give them).""
 
 from __future__ import annotations
 
-import numpy as np
+import json
+import subprocess
+from pathlib import Path
 
+import numpy as np
+import pytest
+
+from critique_app.cli import main
 from critique_app.media.film_hashes import EXTRA_PICTURES
 from critique_app.provenance.matching import ReferenceItem, ReferenceLibrary, find_segments
+from tests.fingerprint import material as m
+from tests.media.montage_films import ffmpeg
 
 N = 200  # film frames
 
@@ -87,3 +95,44 @@ def test_a_passage_is_found_one_way_round() -> None:
 
     assert found(30) == [(1, 80, 139, "plain")]
     assert found(240) == [(1, 80, 139, "plain"), (1, 240, 259, "mirror")]
+
+
+def test_both_panels_of_a_scaled_stack_keep_their_first_frames(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A copy made by ffmpeg: two clips scaled into the halves of a stack, the top one
+    narrower after 40 frames; the bottom clip moves for 48 frames and then lies still. Each
+    is found from the first film frame it is shown in, at the frames it shows, whether the
+    inset detector boxed it or not (a run's rows found in the inset are never left out)."""
+    project = tmp_path / "jury.critique"
+    moving = m.shot(801, 48, (640, 360))
+    clips = [
+        m.write_clip(tmp_path / "still-end.mp4", moving + [moving[-1]] * 96, crf=16),
+        m.write_clip(tmp_path / "other.mp4", m.shot(802, 144, (640, 360)), crf=16),
+    ]
+    for clip in clips:
+        assert main(["library", "add", str(project), str(clip), "--note", "generated"]) == 0
+    head = m.write_clip(tmp_path / "head.mp4", m.footage([720, 721], [18, 18], (640, 360)))
+    tail = m.write_clip(tmp_path / "tail.mp4", m.shot(722, 36, (640, 360)))
+    half = "pad=640:180:(ow-iw)/2:0"
+    graph = (
+        f"[1:v]scale=320:180,{half}[bottom];[2:v]split[a][b];"
+        f"[a]trim=end_frame=40,scale=320:180,{half}[wide];"
+        f"[b]trim=start_frame=40,setpts=PTS-STARTPTS,scale=240:180,{half}[narrow];"
+        "[wide][narrow]concat=n=2:v=1[top];[top][bottom]vstack,setsar=1[mid];"
+        "[0:v][mid][3:v]concat=n=3:v=1[out]"
+    )
+    film = tmp_path / "stacked.mp4"
+    inputs = [arg for path in (head, *clips, tail) for arg in ("-i", str(path))]
+    subprocess.run(
+        [ffmpeg(), "-v", "error", "-y", *inputs, "-filter_complex", graph, "-map", "[out]",
+         "-c:v", "libx264", "-crf", "20", "-pix_fmt", "yuv420p", str(film)],
+        check=True,
+    )  # fmt: skip
+    capsys.readouterr()
+    assert main(["match", str(film), "--project", str(project), "--json"]) == 0
+    found = {x["label"]: x for x in json.loads(capsys.readouterr().out)["matches"]}
+    assert sorted(found) == ["other", "still-end"]
+    for x in found.values():
+        assert x["start_frame"] == 36 and x["item_start"] == 0, x
+        assert x["end_frame"] >= 36 + 140 and x["item_end"] >= 140, x
