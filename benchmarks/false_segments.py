@@ -137,6 +137,37 @@ def footage_at(
     return sorted(where.items(), key=lambda kv: -kv[1])
 
 
+def off_segments(
+    segments: list[matching.MatchSegment], passages: list[bench.Passage], names: list[str]
+) -> list[dict]:
+    """The segments found on a passage whose source frames are more than 3 frames off (as
+    robustness.py scores them), with what they said and what the passage shows."""
+    out = []
+    for p in passages:
+        for s in segments:
+            if not (s.item_id == p.source + 1 and s.start <= p.end and p.start <= s.end):
+                continue
+            if not p.source_frames or (error := bench.frame_error(s, p)) <= 3.5:
+                continue
+            ends = (max(s.start, p.start) - p.start, min(s.end, p.end) - p.start)
+            out.append(
+                {
+                    "passage": f"{p.source}:{names[p.source]} ({p.detail})",
+                    "passage_frames": [p.start, p.end],
+                    "film_frames": [s.start, s.end],
+                    "shows": [p.source_frames[ends[0]], p.source_frames[ends[1]]],
+                    "item_frames": [s.item_start, s.item_end],
+                    "order": s.order,
+                    "speed": s.speed,
+                    "picture": s.picture,
+                    "variant": s.variant,
+                    "median": s.median_distance,
+                    "error": error,
+                }
+            )
+    return out
+
+
 def cached_prints(path: Path) -> FrameHashes:
     """The film's hashes, kept beside it as long as the hashing code is the same."""
     code = hashlib.sha1()
@@ -209,6 +240,7 @@ def diagnose(args: argparse.Namespace) -> int:
                     "pictures": per_frame(s, h, library),
                 }
             )
+        off = off_segments(segments, passages, names)
         result["families"][family] = {
             "recall": scored["recall"],
             "found": scored["found"],
@@ -217,6 +249,7 @@ def diagnose(args: argparse.Namespace) -> int:
             "source_frames_within_3": scored["source_frames_within_3"],
             "missed": scored["missed"],
             "false": false,
+            "off": off,
         }
         print(f"{family:<20} recall {scored['recall']:.3f} ({scored['found']}/"
               f"{scored['passages']})  false segments {len(false)}", flush=True)  # fmt: skip
@@ -233,6 +266,12 @@ def diagnose(args: argparse.Namespace) -> int:
                 more = " ..." if len(row["distances"]) > SHOWN else ""
                 via = f" via library {row['library_picture']}" if "library_picture" in row else ""
                 print(f"    {kind:<18} median {row['median']:>4}{via}: {shown}{more}")
+        for o in off:
+            print(f"  off {o['error']:.1f} frames: film {o['film_frames'][0]}-{o['film_frames'][1]} "
+                  f"of passage {o['passage']} ({o['passage_frames'][0]}-{o['passage_frames'][1]}, "
+                  f"shows {o['shows'][0]}-{o['shows'][1]}): said {o['item_frames'][0]}-"
+                  f"{o['item_frames'][1]} {o['order']} x{o['speed']:.2f}, found in {o['picture']} "
+                  f"({o['variant']}), median {o['median']}")  # fmt: skip
     total = sum(r["false_segments"] for r in result["families"].values())
     print(f"false segments in all: {total}")
     if args.out:

@@ -57,6 +57,11 @@ STILL_MEDIAN = 2  # that holds one this long must be a near copy of it
 MIN_FRAMES = 5  # usable frames a segment needs, so one accidental frame raises no flag
 MAX_GAP = 3  # usable frames without a match that a segment may bridge (a flash, a glitch)
 ITEM_REACH = 96  # item frames around a matched one that the frames next to it are compared with
+# Film frames between two segments of one item that are still one passage. The dark start of
+# a product shot is near-symmetric: it was found flipped (0-5 bits, reversed, 1-2 s) 33-40
+# film frames before the same passage found the right way round, through the whole frame of
+# a 9:16 copy and through an inset drawn in the black of a stack (issue 24, session 15).
+ECHO_REACH = 96
 
 # Called between chunks of a search with (done, total) chunks: the caller's Progress.update,
 # which raises at a Cancel, so a long search over a big library stops between two chunks.
@@ -391,6 +396,9 @@ def segments_from_hits(
         item = library_items[int(item_id)]
         breaks = np.flatnonzero(np.diff(rank[f]) > max_gap + 1) + 1
         for lo, hi in zip(np.r_[0, breaks], np.r_[breaks, len(f)], strict=True):
+            mapped = _mapped_with(h.source[lo:hi])
+            if film_pictures is not None:
+                lo, hi = _ends_in(h.source, lo, hi, mapped)
             if hi - lo < min_frames:
                 continue
             if film_pictures is None or library is None:
@@ -399,7 +407,7 @@ def segments_from_hits(
                 pieces = [Piece(0, hi - lo, np.array(ends), FORWARD, 1.0, 1)]
             else:
                 pieces = source_pieces(
-                    [p[f[lo:hi]] for p in _pictures_of(h.source[lo:hi], film_pictures)],
+                    [film_pictures[k][f[lo:hi]] for k in mapped],
                     f[lo:hi] * step,
                     library.grid(int(item_id)),
                     itf[lo:hi],
@@ -457,7 +465,7 @@ def segments_from_hits(
                     and len(item.hashes) > 1
                 ):
                     rows = f[lo:hi][piece.lo : piece.hi]
-                    pictures = [p[rows] for p in _pictures_of(h.source[lo:hi], film_pictures)]
+                    pictures = [film_pictures[k][rows] for k in mapped]
                     look_again.append(
                         LookAgain(
                             out[-1], piece, pictures, rows * step, item, _expected(item, film_rate)
@@ -598,14 +606,46 @@ def _extra_found_in(sources: NDArray[np.int64]) -> int | None:
     return int(np.bincount(extra).argmax()) if len(extra) * 2 > len(sources) else None
 
 
-def _pictures_of(
-    sources: NDArray[np.int64], pictures: list[NDArray[np.uint64]]
-) -> list[NDArray[np.uint64]]:
-    """The pictures a run of frames is mapped to library frames with: the panel it was found
-    in, or the frame's own pictures. Mixing them would let a panel of a panning shot match
-    a slice of a library frame further on, and bend the path (the speed, the source frames)."""
+def _mapped_with(sources: NDArray[np.int64]) -> tuple[int, ...]:
+    """The pictures (their sources) a run of frames is mapped to library frames with: the
+    panel it was found in, or the frame's own pictures. Mixing them would let a panel of a
+    panning shot match a slice of a library frame further on, and bend the path (the speed,
+    the source frames). A run found in a panel and in the inset, mostly the inset, is mapped
+    with both: a panel scaled into its half of a stack is boxed by black, the inset detector
+    draws the same picture once the other half's picture is narrower, and the frame's own
+    pictures (the two halves) match nothing (issue 24, session 15: a generated shot 10
+    frames off for 192, its panel's frames left out)."""
     extra = _extra_found_in(sources)
-    return pictures[:FIRST_EXTRA] if extra is None else [pictures[extra]]
+    if extra is not None:
+        return (extra,)
+    panels = sources[sources >= FIRST_EXTRA]
+    inset = int((sources == INSET_SOURCE).sum())
+    if (
+        len(panels)
+        and inset + len(panels) > len(sources) / 2
+        and 2 * inset > len(sources) - len(panels)
+    ):
+        return (INSET_SOURCE, int(np.bincount(panels).argmax()))
+    return tuple(range(FIRST_EXTRA))
+
+
+def _ends_in(
+    sources: NDArray[np.int64], lo: int, hi: int, mapped: tuple[int, ...]
+) -> tuple[int, int]:
+    """Rows `lo:hi` of a run without the rows at its ends found in another panel than the one
+    it is mapped with: that panel shows other footage, and a run of a bottom panel that began
+    with 10 frames of unrelated footage in the left half's picture was spread over them at
+    0.94x (12 source frames off at its start; issue 24, session 15). Rows found in the inset
+    stay: the inset of a scaled stack is one of its panels' pictures."""
+
+    def elsewhere(row: int) -> bool:
+        return int(sources[row]) >= FIRST_EXTRA and int(sources[row]) not in mapped
+
+    while lo < hi and elsewhere(lo):
+        lo += 1
+    while hi > lo and elsewhere(hi - 1):
+        hi -= 1
+    return lo, hi
 
 
 def find_segments(
@@ -682,7 +722,9 @@ def find_segments(
             boxed_insets=confirm[INSET_SOURCE] != 0,  # an inset with a middle
         )
     ordered = sorted(segments, key=lambda s: (s.start, s.item_id))
-    final = _drop_lesser_rivals(_drop_mirror_echoes(ordered))
+    # flipped echoes leave only after the rivals they hide: a dark start found flipped at
+    # median 0 hid another item's flipped segment at 6 (issue 24, session 15)
+    final = _one_way_round(_drop_lesser_rivals(_drop_mirror_echoes(ordered)))
     return looked_again(final, asks, library, frame_threshold=frame_threshold, step=step)
 
 
@@ -878,6 +920,33 @@ def _drop_mirror_echoes(segments: list[MatchSegment]) -> list[MatchSegment]:
         elif seg.median_distance < rival.median_distance:
             kept[kept.index(rival)] = seg
     return kept
+
+
+def _is_mirrored(segment: MatchSegment) -> bool:
+    return segment.variant.endswith("mirror")
+
+
+def _one_way_round(segments: list[MatchSegment]) -> list[MatchSegment]:
+    """Segments of one item less than ECHO_REACH film frames apart (one after another) are one
+    passage, and a copy is flipped for the whole of it or not at all: where such a run has
+    segments both ways round, only those of the way with more matched frames are kept."""
+    kept: list[MatchSegment] = []
+    for item_id in sorted({s.item_id for s in segments}):
+        mine = sorted((s for s in segments if s.item_id == item_id), key=lambda s: s.start)
+        run: list[MatchSegment] = []
+        reach = -1
+        for seg in [*mine, None]:
+            if run and (seg is None or seg.start - reach > ECHO_REACH):
+                frames = {False: 0, True: 0}
+                for s in run:
+                    frames[_is_mirrored(s)] += s.matched_frames
+                way = frames[True] > frames[False]
+                kept += [s for s in run if frames[not way] == 0 or _is_mirrored(s) == way]
+                run = []
+            if seg is not None:
+                run.append(seg)
+                reach = max(reach, seg.end) if len(run) > 1 else seg.end
+    return sorted(kept, key=lambda s: (s.start, s.item_id))
 
 
 def _drop_lesser_rivals(segments: list[MatchSegment]) -> list[MatchSegment]:
