@@ -253,11 +253,17 @@ def shows_a_still(
 ) -> tuple[int, int] | None:
     """The library still (its first and last frames) a piece's rows show, None when they do
     not: the one place Match and Compare decide it. The library frames `shown` lie in a
-    still, and holding its picture costs the rows at most LINE_SLACK bits a row more than
-    their own path: any stretch of it fits them, so the passage shows the still, not a
-    place in it (a copy played forward through it cannot be told from one that holds it)."""
+    still (HOLD_REACH frames past its ends at most, as a freeze may stray), and holding its
+    picture costs the rows at most LINE_SLACK bits a row more than their own path: any
+    stretch of it fits them, so the passage shows the still, not a place in it (a copy
+    played forward through it cannot be told from one that holds it). A path through the
+    moving frames before or after it is not a still, however far its rows are from all of
+    them (an inset of a scaled panel is near the cap everywhere)."""
     still = library_still(grid, shown)
-    if still is None:
+    if (
+        still is None
+        or not still[0] - HOLD_REACH <= shown.min() <= shown.max() <= still[1] + HOLD_REACH
+    ):
         return None
     first, last = min(still[0], int(shown.min())), max(still[1], int(shown.max()))
     cost = distances(pictures, grid[:, first : last + 1], frame_threshold + SPARE_BITS)
