@@ -848,18 +848,28 @@ def matching_speed(frames_n: int = 10_000, library_n: int = 1_000_000) -> dict:
 
 def source_error(s: matching.MatchSegment, p: Passage) -> int:
     """Library frames between what a segment reports and what its film frames show (its
-    first and last frames inside the passage, either way round)."""
+    first and last frames inside the passage, either way round); for a library still, how far
+    those frames lie outside the still's frames (0 inside: every one shows its picture)."""
     shown = p.source_frames
     a = shown[min(max(s.start - p.start, 0), len(shown) - 1)]
     b = shown[min(max(s.end - p.start, 0), len(shown) - 1)]
+    if s.library_still:
+        return max(int(_outside(s, a)), int(_outside(s, b)))
     return max(abs(s.item_start - min(a, b)), abs(s.item_end - max(a, b)))
+
+
+def _outside(s: matching.MatchSegment, frame: float) -> float:
+    """Library frames between `frame` and a library still's frames (0 inside them)."""
+    return max(s.item_start - frame, frame - s.item_end, 0.0)
 
 
 def frame_error(s: matching.MatchSegment, p: Passage) -> float:
     """Library frames between what a segment says its film frames show and what they show,
     at the first and last film frames it shares with its passage: a segment that runs a few
     film frames past the passage's start is judged on the frames of the passage, not on
-    its own first frame (which shows unrelated footage)."""
+    its own first frame (which shows unrelated footage). A library still is said as its
+    frames, which show one picture: a true frame among them is 0 frames off, one outside them
+    as far as it is from the nearest."""
     shown = p.source_frames
     span = max(s.end - s.start, 1)
 
@@ -870,6 +880,8 @@ def frame_error(s: matching.MatchSegment, p: Passage) -> float:
         return s.item_end - moved if s.order == "reversed" else s.item_start + moved
 
     ends = (max(s.start, p.start), min(s.end, p.end))
+    if s.library_still:
+        return max(_outside(s, shown[f - p.start]) for f in ends)
     return max(abs(said(f) - shown[f - p.start]) for f in ends)
 
 

@@ -2,7 +2,8 @@
 or backwards and at what speed, or one library frame held still.
 
 One function for the window's Matches panel and `match`'s text output, so they never tell
-two stories; `match --json` keeps the codes (`order`, `speed`, `held_frames`).
+two stories; `match --json` keeps the codes (`order`, `speed`, `held_frames`,
+`library_still`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ class Passage(Protocol):
     def item_start(self) -> int: ...
     @property
     def item_end(self) -> int: ...
+    @property
+    def library_still(self) -> bool: ...  # item_start..item_end show one still picture
 
 
 def playback_sentence(
@@ -45,6 +48,14 @@ def playback_sentence(
             "Shows the library still for {seconds} s ({count} film frames).",
             held_frames,
         ).format(seconds=seconds, count=held_frames)
+    if passage.library_still:
+        return ngettext(
+            "Library frames {first}–{last} show one still picture; this passage shows it for "
+            "{seconds} s ({count} film frame).",
+            "Library frames {first}–{last} show one still picture; this passage shows it for "
+            "{seconds} s ({count} film frames).",
+            held_frames,
+        ).format(first=item_start, last=item_end, seconds=seconds, count=held_frames)
     if order == HELD:
         return ngettext(
             "Holds library frame {frame} still for {seconds} s ({count} film frame).",

@@ -22,7 +22,13 @@ from numpy.typing import NDArray
 from critique_app.media.film_hashes import EXTRA_PICTURES, INSET_MIDDLES, PANEL_MIDDLES
 from critique_app.media.fingerprint import MIN_CONTRAST, hamming
 from critique_app.provenance.hash_index import QUERY_BLOCK, HashIndex
-from critique_app.provenance.source_path import FORWARD, HELD, Piece, source_pieces
+from critique_app.provenance.source_path import (
+    FORWARD,
+    HELD,
+    Piece,
+    shows_a_still,
+    source_pieces,
+)
 from critique_app.provenance.source_pictures import (
     around,
     finer_grids,
@@ -300,6 +306,9 @@ class MatchSegment:
     speed: float = 1.0  # library frames per film frame
     held_frames: int = 1  # film frames of the longest stretch on one library frame
     picture: str = "frame"  # what the frames were found in: "frame", "inset" or a panel's name
+    # item_start..item_end show one still picture (source_path.shows_a_still): the passage
+    # shows that picture, and no place in it can be told
+    library_still: bool = False
 
     def to_row(self) -> dict[str, object]:
         """The columns of the `matches` table."""
@@ -401,13 +410,15 @@ def segments_from_hits(
                 lo, hi = _ends_in(h.source, lo, hi, mapped)
             if hi - lo < min_frames:
                 continue
+            run_pictures: list[NDArray[np.uint64]] = []
             if film_pictures is None or library is None:
                 a, b = int(f[lo]) * step, int(f[hi - 1]) * step
                 ends = _item_range(item, a, b, f[lo:hi] * step, itf[lo:hi], film_rate)
                 pieces = [Piece(0, hi - lo, np.array(ends), FORWARD, 1.0, 1)]
             else:
+                run_pictures = [film_pictures[k][f[lo:hi]] for k in mapped]
                 pieces = source_pieces(
-                    [film_pictures[k][f[lo:hi]] for k in mapped],
+                    run_pictures,
                     f[lo:hi] * step,
                     library.grid(int(item_id)),
                     itf[lo:hi],
@@ -438,6 +449,14 @@ def segments_from_hits(
                 if med > ceiling:
                     continue
                 shown = piece.item_frames
+                still = None
+                if run_pictures and library is not None:
+                    still = shows_a_still(
+                        [q[piece.lo : piece.hi] for q in run_pictures],
+                        library.grid(int(item_id)),
+                        shown,
+                        frame_threshold,
+                    )
                 out.append(
                     MatchSegment(
                         item.id,
@@ -457,7 +476,9 @@ def segments_from_hits(
                         picture,
                     )
                 )
-                if (
+                if still is not None:
+                    out[-1] = _as_still(out[-1], still)
+                elif (
                     look_again is not None
                     and film_pictures is not None
                     and picture == "frame"
@@ -472,6 +493,20 @@ def segments_from_hits(
                         )
                     )
     return out
+
+
+def _as_still(segment: MatchSegment, still: tuple[int, int]) -> MatchSegment:
+    """The segment as the showing of a library still: its first and last library frames
+    (any of them is what the passage shows), held for the segment's film frames."""
+    return replace(
+        segment,
+        item_start=still[0],
+        item_end=still[1],
+        order=HELD,
+        speed=0.0,
+        held_frames=segment.end - segment.start + 1,
+        library_still=True,
+    )
 
 
 def _expected(item: ReferenceItem, film_rate: Fraction | None) -> float:

@@ -47,6 +47,10 @@ LINE_REACH = 20  # ...starting within this many item frames of where it starts,
 LINE_SLACK = 2.0  # ...and taken when it costs at most this many bits a row more than the path:
 # one step of a distance (a pHash has as many bits set as clear, so distances are even),
 # what a dim or near-still picture's rows gain on a library frame that is not theirs
+STILL_BITS = 2  # library frames this close to a frame (median over the item's pictures)...
+STILL_FRAMES = 48  # ...this many or more in a row show one still picture (issue 24, s. 15):
+# one step of a distance is what a codec's refresh flips on a still; a slow pan or zoom over a
+# photograph, the turning Earth, stayed that close for 25 library frames at most
 
 
 @dataclass(frozen=True)
@@ -225,6 +229,47 @@ def _on_a_line(
     best = int(totals.argmin())
     if totals[best] <= float(part[np.arange(rows), shown].sum()) + LINE_SLACK * rows:
         column[lo:hi] = lines[:, best]
+
+
+def library_still(grid: NDArray[np.uint64], shown: NDArray[np.int64]) -> tuple[int, int] | None:
+    """The first and last library frames of the still picture around the middle of the
+    library frames `shown` (columns of `grid`: variants x frames), None when that frame is not
+    part of STILL_FRAMES frames or more in a row that show one picture."""
+    middle = int(np.median(shown))
+    kept = grid[:, middle] != 0
+    if not kept.any():
+        return None
+    off = np.median(hamming(grid[kept], grid[kept, middle : middle + 1]), axis=0) > STILL_BITS
+    first = int(np.flatnonzero(off[:middle])[-1]) + 1 if off[:middle].any() else 0
+    last = middle + int(np.argmax(off[middle:])) - 1 if off[middle:].any() else len(off) - 1
+    return (first, last) if last - first + 1 >= STILL_FRAMES else None
+
+
+def shows_a_still(
+    pictures: list[NDArray[np.uint64]],
+    grid: NDArray[np.uint64],
+    shown: NDArray[np.int64],
+    frame_threshold: int,
+) -> tuple[int, int] | None:
+    """The library still (its first and last frames) a piece's rows show, None when they do
+    not: the one place Match and Compare decide it. The library frames `shown` lie in a
+    still (HOLD_REACH frames past its ends at most, as a freeze may stray), and holding its
+    picture costs the rows at most LINE_SLACK bits a row more than their own path: any
+    stretch of it fits them, so the passage shows the still, not a place in it (a copy
+    played forward through it cannot be told from one that holds it). A path through the
+    moving frames before or after it is not a still, however far its rows are from all of
+    them (an inset of a scaled panel is near the cap everywhere)."""
+    still = library_still(grid, shown)
+    if (
+        still is None
+        or not still[0] - HOLD_REACH <= shown.min() <= shown.max() <= still[1] + HOLD_REACH
+    ):
+        return None
+    first, last = min(still[0], int(shown.min())), max(still[1], int(shown.max()))
+    cost = distances(pictures, grid[:, first : last + 1], frame_threshold + SPARE_BITS)
+    middle = int(np.median(shown)) - first
+    own = float(cost[np.arange(len(shown)), shown - first].mean())
+    return still if float(cost[:, middle].mean()) <= own + LINE_SLACK else None
 
 
 def _near_holds(column: NDArray[np.int64]) -> list[tuple[int, int]]:

@@ -245,6 +245,7 @@ class Comparison:
                     "order": seg.order,
                     "speed": seg.speed,
                     "held_frames": seg.held_frames,
+                    "library_still": seg.library_still,
                     "variant": seg.variant,
                 }
                 for seg in self.matched

@@ -367,6 +367,7 @@ class MatchReport:
                     "order": s.order,
                     "speed": s.speed,
                     "held_frames": s.held_frames,
+                    "library_still": s.library_still,
                     "start_timecode": film.timecode(s.start),
                     "end_timecode": film.timecode(s.end),
                     **_original(self.credentials.get(s.item_id)),

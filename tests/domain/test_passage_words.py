@@ -15,6 +15,7 @@ class Passage:
     held_frames: int
     item_start: int
     item_end: int
+    library_still: bool = False
 
 
 def test_speed_is_said_in_the_items_own_time() -> None:
@@ -38,3 +39,12 @@ def test_reversed_held_and_still_passages() -> None:
         Passage(HELD, 0.0, 1, 0, 0), film_rate=Fraction(25), item_rate=None, still=True
     )
     assert still == "Shows the library still for 0.04 s (1 film frame)."
+
+
+def test_a_passage_inside_a_library_still_is_said_with_the_stills_frames() -> None:
+    shown = Passage(HELD, 0.0, 62, 126, 206, library_still=True)
+    said = playback_sentence(shown, film_rate=Fraction(24), item_rate=Fraction(24), still=False)
+    assert said == (
+        "Library frames 126–206 show one still picture; this passage shows it for 2.58 s "
+        "(62 film frames)."
+    )

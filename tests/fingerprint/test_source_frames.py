@@ -206,7 +206,16 @@ def test_a_passage_into_or_out_of_a_library_still_keeps_its_steady_speed_through
     # Any stretch of the still matches as well as the true one: the frames that can be told
     # apart (the shot before or after it) place the passage, its speed carries it through.
     folder, project, base = still_and_project
-    film = folder / f"{first}-{last}.mp4"
+    (hit,) = _match(_cut(folder, base, first, last, picture), project, capsys)
+    assert hit["order"] == "forward", (name, hit)
+    assert abs(hit["item_start"] - first) <= TOLERANCE, (name, hit)
+    assert abs(hit["item_end"] - last) <= TOLERANCE, (name, hit)
+
+
+def _cut(folder: Path, base: Path, first: int, last: int, picture: str) -> Path:
+    """A copy made by `ffmpeg` of the still item's library frames `first`..`last`, between
+    the unrelated shots around the item in `base`, through the filter `picture`."""
+    film = folder / f"{first}-{last}-{len(picture)}.mp4"
     keep = (
         f"between(n,{first + HEAD},{last + HEAD})+lt(n,{HEAD})+gt(n,{2 * SHOT + STILL + HEAD - 1})"
     )
@@ -215,7 +224,33 @@ def test_a_passage_into_or_out_of_a_library_still_keeps_its_steady_speed_through
     subprocess.run(
         [*run, "-c:v", "libx264", "-crf", "18", "-pix_fmt", "yuv420p", str(film)], check=True
     )
+    return film
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "picture"),
+    [(52, 97, "null"), (50, 100, "crop=ih*4/5:ih:(iw-ih*4/5)*3/4:0,pad=ih:ih:-1:0")],
+)
+def test_a_copy_cut_inside_a_library_still_is_said_to_show_the_still_with_its_frames(
+    first: int,
+    last: int,
+    picture: str,
+    still_and_project: tuple[Path, Path, Path],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # No frame of the copy tells where in the still it was cut: the jury is told which
+    # library frames show that picture (SHOT..SHOT + STILL - 1), not a place among them.
+    folder, project, base = still_and_project
+    film = _cut(folder, base, first, last, picture)
     (hit,) = _match(film, project, capsys)
-    assert hit["order"] == "forward", (name, hit)
-    assert abs(hit["item_start"] - first) <= TOLERANCE, (name, hit)
-    assert abs(hit["item_end"] - last) <= TOLERANCE, (name, hit)
+    assert hit["library_still"] and hit["order"] == "held", hit
+    assert abs(hit["item_start"] - SHOT) <= TOLERANCE, hit
+    assert abs(hit["item_end"] - (SHOT + STILL - 1)) <= TOLERANCE, hit
+    assert hit["held_frames"] == hit["end_frame"] - hit["start_frame"] + 1 >= last - first - 2
+    capsys.readouterr()
+    assert main(["match", str(film), "--project", str(project)]) == 0
+    said = (
+        f"Library frames {hit['item_start']}–{hit['item_end']} show one still picture; this "
+        f"passage shows it for "
+    )
+    assert said in capsys.readouterr().out

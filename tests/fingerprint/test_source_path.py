@@ -11,6 +11,7 @@ from critique_app.provenance.source_path import (
     PATH_ROWS,
     _on_a_line,
     cheapest_path,
+    shows_a_still,
     source_pieces,
     ties_evened,
 )
@@ -163,3 +164,30 @@ def test_a_run_late_by_a_few_frames_on_dim_pictures_is_put_on_its_line() -> None
     assert 1.0 < gained < 2.0
     _on_a_line(column, cost, film, 0, rows, 1.0)
     assert column.tolist() == truth.tolist()
+
+
+def _flipped(hashes: np.ndarray, bits: int) -> np.ndarray:
+    """The hashes with their lowest `bits` bits flipped (that many bits away)."""
+    return hashes ^ np.uint64((1 << bits) - 1)
+
+
+def test_a_passage_inside_a_library_still_shows_the_still_but_not_one_into_it() -> None:
+    # An item moving for 60 frames, then still for 80 (a codec's refresh flips a step of a
+    # distance on some of them), then moving again.
+    rng = np.random.default_rng(24)
+    moving = rng.integers(1, 2**62, 200, dtype=np.int64).astype(np.uint64)
+    item = moving.copy()
+    item[60:140] = moving[60]
+    item[84:140:24] = _flipped(item[84:140:24], 2)
+    grid = item[None, :]
+    copy = np.full(50, _flipped(item[60:61], 6)[0])  # 6 bits from every frame of the still
+    forward = np.arange(66, 116, dtype=np.int64)
+    assert shows_a_still([copy], grid, forward, 12) == (60, 139)
+    # a copy that plays the frames before the still and goes into it, through a picture far
+    # from everything (its rows are as near the still as to their own frames)
+    into = np.arange(20, 120, dtype=np.int64)
+    unrelated = rng.integers(1, 2**62, 100, dtype=np.int64).astype(np.uint64)
+    assert shows_a_still([unrelated], grid, into, 12) is None
+    assert shows_a_still([item[20:120]], grid, into, 12) is None
+    # no still where the item keeps moving
+    assert shows_a_still([moving[150:190]], grid, np.arange(150, 190, dtype=np.int64), 12) is None
