@@ -150,12 +150,22 @@ def nearest_library(
     order = np.argsort(key, kind="stable")
     bounds = np.flatnonzero(np.r_[True, np.diff(key[order]) != 0])
     group = np.unique(key, return_inverse=True)[1]  # each hash's column in `per_frame`
+
+    def second(c: np.ndarray) -> np.ndarray:
+        """Per frame of `c` and library hash, the distance of `c` to that hash's library
+        frame (the closest of its variants); -1 where the frame has no such picture."""
+        per_frame = np.minimum.reduceat(
+            np.bitwise_count(c[:, None] ^ lib[None, :])[:, order], bounds, axis=1
+        )
+        return np.where((c != 0)[:, None], per_frame[:, group].astype(np.int64), -1)
+
     out = {}
     for mirrored, family in enumerate(SOURCES):
         seconds = matching.confirming_pictures([rows[k] for k in family], extra, mirrored)
+        beyond = matching.confirming_screens(extra, mirrored)
         for source, k in enumerate(family):
             row = rows[k]
-            confirm = seconds.get(source)
+            confirm, screen = seconds.get(source), beyond.get(source)
             best = np.full(len(row), 64, np.int64)
             alone = np.full(len(row), 64, np.int64)
             entry = np.zeros(len(row), np.int64)
@@ -163,12 +173,10 @@ def nearest_library(
                 first = np.bitwise_count(row[lo : lo + 64, None] ^ lib[None, :]).astype(np.int64)
                 alone[lo : lo + 64] = first.min(axis=1)
                 if confirm is not None:
-                    c = confirm[lo : lo + 64]
-                    whole = np.bitwise_count(c[:, None] ^ lib[None, :])
-                    per_frame = np.minimum.reduceat(whole[:, order], bounds, axis=1)
-                    two = per_frame[:, group]
-                    two = np.where((c != 0)[:, None], two.astype(np.int64), -1)
+                    two = second(confirm[lo : lo + 64])
                     first = matching.decided_distances(first, two, matching.alone_within(source))
+                if screen is not None:
+                    first = matching.decided_distances(first, second(screen[lo : lo + 64]))
                 at = first.argmin(axis=1)
                 best[lo : lo + 64] = first[np.arange(len(at)), at]
                 entry[lo : lo + 64] = at

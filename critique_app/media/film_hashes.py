@@ -34,7 +34,8 @@ PARALLEL_MIN_FRAMES = 2 * CHUNK_FRAMES
 # through the panel or inset found (regions.middle_slice, matching.confirming_pictures).
 PANEL_MIDDLES = tuple(f"{name} middle" for name in PANEL_NAMES)
 INSET_MIDDLES = ("inset middle", "inset middle mirrored")
-EXTRA_PICTURES: tuple[str, ...] = (*PANEL_NAMES, *PANEL_MIDDLES, *INSET_MIDDLES)
+SCREEN_MIDDLES = ("screen middle", "screen middle mirrored")  # a filmed screen's (session 15)
+EXTRA_PICTURES: tuple[str, ...] = (*PANEL_NAMES, *PANEL_MIDDLES, *INSET_MIDDLES, *SCREEN_MIDDLES)
 
 
 @dataclass
@@ -135,13 +136,21 @@ def hash_grey(
     hashes = hash_pictures(
         pictures.picture, pictures.inset, pictures.has_inset, pictures.centre, panels, has_panels
     )
-    middles = np.zeros((len(grey), len(INSET_MIDDLES)), np.uint64)
-    has = pictures.has_inset_middle
+    middles = [
+        _both_ways(pictures.inset_middle, pictures.has_inset_middle),
+        _both_ways(pictures.screen_middle, pictures.has_screen_middle),
+    ]
+    return replace(hashes, extra=np.concatenate([hashes.extra, *middles], axis=1)), pictures.screen
+
+
+def _both_ways(pictures: NDArray[np.uint8], has: NDArray[np.bool_]) -> NDArray[np.uint64]:
+    """N x 2 hashes, plain and mirrored, of the pictures a frame has (0 where none)."""
+    out = np.zeros((len(pictures), 2), np.uint64)
     if has.any():
-        plain, mirrored = phash_batch(pictures.inset_middle[has])
+        plain, mirrored = phash_batch(pictures[has])
         assert mirrored is not None
-        middles[has, 0], middles[has, 1] = plain, mirrored
-    return replace(hashes, extra=np.concatenate([hashes.extra, middles], axis=1)), pictures.screen
+        out[has, 0], out[has, 1] = plain, mirrored
+    return out
 
 
 def _hash_finding_bars(

@@ -292,6 +292,8 @@ class FramePictures:
     # what is burned into its middle (without_overlays)
     inset_middle: NDArray[np.uint8]  # N x 32 x 32, the inset's second picture (middle_slice)
     has_inset_middle: NDArray[np.bool_]  # not for a filmed screen, rectified or square-on
+    screen_middle: NDArray[np.uint8]  # N x 32 x 32, a filmed screen's middle (middle_slice)
+    has_screen_middle: NDArray[np.bool_]
     screen: NDArray[np.float32] | None = None  # the last run's screen, for the next batch
 
 
@@ -312,6 +314,8 @@ def frame_pictures(
     inset = np.zeros((n, GREY_SIZE, GREY_SIZE), np.uint8)
     inset_middle = np.zeros((n, GREY_SIZE, GREY_SIZE), np.uint8)
     has_middle = np.zeros(n, bool)
+    screen_middle = np.zeros((n, GREY_SIZE, GREY_SIZE), np.uint8)
+    has_screen_middle = np.zeros(n, bool)
     centre = np.empty((n, GREY_SIZE, GREY_SIZE), np.uint8)
     has = np.zeros(n, bool)
     bounds = run_bounds(n, cuts)
@@ -333,20 +337,40 @@ def frame_pictures(
                 and (found is None or _same(found, box) or keystoned(screen))
             ):
                 shown = rectified(run, screen)  # without the bars the library drops too
-                inset[a:b] = crop_to_32(shown, screen_bars(shown))
+                bars = screen_bars(shown)
+                inset[a:b] = crop_to_32(shown, bars)
                 has[a:b] = True
+                # a monitor is taken to be 16:9 (DEFAULT_ASPECT): its picture's proportions
+                # are lost where it is rectified to a square
+                middle = middle_slice(bars, DEFAULT_ASPECT)
+                if middle is not None:
+                    screen_middle[a:b] = crop_to_32(shown, middle)
+                    has_screen_middle[a:b] = True
             elif found is not None and not _same(found, box):
                 inset[a:b] = crop_to_32(run, found)
                 has[a:b] = True
                 # a screen filmed square-on is taken by its box: still a filmed screen,
                 # whose middle (gamma, moire, the phone's blur) is 8-12 bits from the
-                # library's centre slice where the whole screen is 4 (issue 24, session 13)
-                middle = middle_slice(found, aspect) if screen is None else None
+                # library's centre slice where the whole screen is 4 (issue 24, session 13):
+                # it is a screen's middle, asked only beyond MEDIAN_THRESHOLD (session 15)
+                middle = middle_slice(found, aspect)
                 if middle is not None:
-                    inset_middle[a:b] = crop_to_32(run, middle)
-                    has_middle[a:b] = True
+                    boxed = (inset_middle, has_middle) if screen is None else None
+                    into, where = boxed or (screen_middle, has_screen_middle)
+                    into[a:b] = crop_to_32(run, middle)
+                    where[a:b] = True
     last = screens[-1] if screens else screen
-    return FramePictures(picture, inset, has, centre, inset_middle, has_middle, last)
+    return FramePictures(
+        picture,
+        inset,
+        has,
+        centre,
+        inset_middle,
+        has_middle,
+        screen_middle,
+        has_screen_middle,
+        last,
+    )
 
 
 def _screens(

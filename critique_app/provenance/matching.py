@@ -19,7 +19,12 @@ from typing import Any, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
-from critique_app.media.film_hashes import EXTRA_PICTURES, INSET_MIDDLES, PANEL_MIDDLES
+from critique_app.media.film_hashes import (
+    EXTRA_PICTURES,
+    INSET_MIDDLES,
+    PANEL_MIDDLES,
+    SCREEN_MIDDLES,
+)
 from critique_app.media.fingerprint import MIN_CONTRAST, hamming
 from critique_app.provenance.hash_index import QUERY_BLOCK, HashIndex
 from critique_app.provenance.source_path import (
@@ -737,7 +742,7 @@ def find_segments(
             partial(_in_half, on_chunk, half),
         )
         confirm = confirming_pictures(full, more, half)
-        hits = decided_hits(hits, confirm, library)
+        hits = decided_hits(hits, confirm, library, confirming_screens(more, half))
         if not len(hits.frame):
             continue
         segments += segments_from_hits(
@@ -801,6 +806,16 @@ def confirming_pictures(
     return out
 
 
+# A filmed screen's middle (session 15): 8-12 bits from its library frame's 9:16 slice where
+# the screen is 4 (gamma, moiré, the phone's blur; see regions.frame_pictures), so it is asked
+# only beyond MEDIAN_THRESHOLD, as the whole frame asks its centre. Through the screen alone,
+# unrelated real footage came within 10 bits of library frames (issue 24, sessions 12-14).
+def confirming_screens(extra: NDArray[np.uint64], mirrored: int) -> dict[int, NDArray[np.uint64]]:
+    """The inset source's second picture where it is a filmed screen (full length, 0 where
+    the frame has none), for `decided_hits`' hits beyond MEDIAN_THRESHOLD."""
+    return {INSET_SOURCE: extra[:, EXTRA_PICTURES.index(SCREEN_MIDDLES[mirrored])]}
+
+
 def confirming_distances(
     hits: FrameHits, confirm: dict[int, NDArray[np.uint64]], library: ReferenceLibrary
 ) -> NDArray[np.int64]:
@@ -840,7 +855,10 @@ def decided_distances(
 
 
 def decided_hits(
-    hits: FrameHits, confirm: dict[int, NDArray[np.uint64]], library: ReferenceLibrary
+    hits: FrameHits,
+    confirm: dict[int, NDArray[np.uint64]],
+    library: ReferenceLibrary,
+    beyond: dict[int, NDArray[np.uint64]] | None = None,
 ) -> FrameHits:
     """The hits with the distance they are decided by. A hit whose confirming picture is far
     is kept, beyond the frame threshold: it does not count as a matched frame and weighs on
@@ -848,6 +866,8 @@ def decided_hits(
     or a logo can spoil a copy's centre for a few frames)."""
     second = confirming_distances(hits, confirm, library)
     decided = decided_distances(hits.distance, second, alone_within(hits.source))
+    if beyond:  # a second picture asked only beyond MEDIAN_THRESHOLD (confirming_screens)
+        decided = decided_distances(decided, confirming_distances(hits, beyond, library))
     return FrameHits(hits.frame, hits.item, hits.item_frame, decided, hits.source)
 
 

@@ -392,3 +392,42 @@ def test_the_two_step_search_finds_the_segments_of_a_full_search() -> None:
         (s.item_id, s.start, s.end) for s in sorted(expected, key=lambda s: s.start)
     ]
     assert len(got) == 3
+
+
+def test_a_filmed_screen_needs_its_middle_to_agree_beyond_8_bits() -> None:
+    """Issue 24, session 15: a filmed screen (an inset without a boxed middle) is confirmed
+    by its own middle as the whole frame is by its centre: beyond 8 bits only. Through a
+    filmed screen alone, unrelated real footage came within 10 bits of library frames. A
+    film frame 10 bits off through the screen counts as matched when the screen's middle
+    agrees or the screen has none, not when it is far; 4 bits off, the screen stands alone
+    (a true screen's middle, through gamma and moire, is 8-12 bits off). Every third frame
+    is 10 bits off, the others 4: six frames are a segment unless two are refused."""
+    from critique_app.media.film_hashes import EXTRA_PICTURES
+
+    rng = np.random.default_rng(47)
+    item = _random_hashes(rng, 100)
+    library = ReferenceLibrary([ReferenceItem(1, "clip", item)])
+    contrast = np.full(100, 30.0, np.float32)
+    middle = EXTRA_PICTURES.index("screen middle")
+
+    def found(second: str, length: int = 40) -> list[tuple[int, int, str, int]]:
+        shown = item[10 : 10 + length] ^ np.where(
+            np.arange(length) % 3 == 2, np.uint64(0x3FF), np.uint64(0b1111)
+        )
+        inset = np.zeros(100, np.uint64)
+        inset[30 : 30 + length] = shown
+        extra = np.zeros((100, len(EXTRA_PICTURES)), np.uint64)
+        if second != "none":
+            far = np.uint64(0xFFFFF if second == "far" else 0b11)
+            extra[30 : 30 + length, middle] = item[10 : 10 + length] ^ far
+        segs = find_segments(
+            _random_hashes(rng, 100), _random_hashes(rng, 100), contrast, library,
+            inset=inset, inset_mirror=np.zeros(100, np.uint64), extra=extra,
+        )  # fmt: skip
+        return [(s.start, s.end, s.picture, s.matched_frames) for s in segs]
+
+    assert found("none") == [(30, 69, "inset", 40)]
+    assert found("near") == [(30, 69, "inset", 40)]
+    assert found("far") == [(30, 69, "inset", 27)]  # the 4-bit frames stand alone
+    assert found("none", 6) == [(30, 35, "inset", 6)]
+    assert found("far", 6) == []

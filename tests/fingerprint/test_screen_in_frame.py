@@ -370,3 +370,27 @@ def test_a_dark_side_of_the_screens_picture_is_no_bar() -> None:
     assert pictures.has_inset.all()
     whole = rectify_to_32(grey, run_screen(grey)).astype(np.float32)
     assert np.abs(pictures.inset.astype(np.float32) - whole).mean() <= 2.0
+
+
+@pytest.mark.parametrize("filmed", ["monitor", "square_on"])
+def test_a_filmed_screen_has_a_middle_of_its_own(
+    filmed: str, request: pytest.FixtureRequest
+) -> None:
+    """Issue 24, session 15: a filmed screen, off-axis (rectified) or square-on (taken by its
+    box), has a second picture of its own, its 9:16 middle, asked only where the screen is
+    beyond 8 bits from its library frame. On a true copy it lies near the library's centre
+    slice of the frame the copy shows (median within the frame threshold); the passage is
+    found as before."""
+    monitor: Monitor = request.getfixturevalue(filmed)
+    layout = grey_frames.read_layout(monitor.copy)
+    hashes = _concat([r for r in hash_film(monitor.copy, layout, workers=1) if len(r)], 0, None)
+    middle = hashes.hashes.extra[:, EXTRA_PICTURES.index("screen middle")]
+    shown = np.arange(HEAD + 2, HEAD + N - 2)
+    assert middle[shown].all(), "a middle for the filmed screen"
+    assert not middle[: HEAD - 2].any(), "none for the footage around it"
+    grid = monitor.library.grid(1)
+    near = [
+        int(hamming(middle[f], grid[:, max(0, f - HEAD - 2) : f - HEAD + 3]).min()) for f in shown
+    ]
+    assert np.median(near) <= FRAME_THRESHOLD, near
+    assert [s.item_id for s in match_file(monitor.copy, monitor.library)] == [1]
