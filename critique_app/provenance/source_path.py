@@ -251,8 +251,9 @@ def shows_a_still(
     shown: NDArray[np.int64],
     frame_threshold: int,
 ) -> tuple[int, int] | None:
-    """The library still (its first and last frames) a piece's rows show, None when they do
-    not: the one place Match and Compare decide it. The library frames `shown` lie in a
+    """The library still (its first and last frames, with the path's own frames past its
+    ends: a copy may start on the last moving frames before it) a piece's rows show, None when
+    they do not: the one place Match and Compare decide it. The library frames `shown` lie in a
     still (HOLD_REACH frames past its ends at most, as a freeze may stray), and holding its
     picture costs the rows at most LINE_SLACK bits a row more than their own path: any
     stretch of it fits them, so the passage shows the still, not a place in it (a copy
@@ -269,7 +270,7 @@ def shows_a_still(
     cost = distances(pictures, grid[:, first : last + 1], frame_threshold + SPARE_BITS)
     middle = int(np.median(shown)) - first
     own = float(cost[np.arange(len(shown)), shown - first].mean())
-    return still if float(cost[:, middle].mean()) <= own + LINE_SLACK else None
+    return (first, last) if float(cost[:, middle].mean()) <= own + LINE_SLACK else None
 
 
 def _near_holds(column: NDArray[np.int64]) -> list[tuple[int, int]]:

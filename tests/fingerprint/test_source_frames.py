@@ -239,12 +239,13 @@ def test_a_copy_cut_inside_a_library_still_is_said_to_show_the_still_with_its_fr
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     # No frame of the copy tells where in the still it was cut: the jury is told which
-    # library frames show that picture (SHOT..SHOT + STILL - 1), not a place among them.
+    # library frames show that picture (SHOT - 1, the first shot's last frame, to
+    # SHOT + STILL - 1), not a place among them.
     folder, project, base = still_and_project
     film = _cut(folder, base, first, last, picture)
     (hit,) = _match(film, project, capsys)
     assert hit["library_still"] and hit["order"] == "held", hit
-    assert abs(hit["item_start"] - SHOT) <= TOLERANCE, hit
+    assert abs(hit["item_start"] - (SHOT - 1)) <= TOLERANCE, hit
     assert abs(hit["item_end"] - (SHOT + STILL - 1)) <= TOLERANCE, hit
     assert hit["held_frames"] == hit["end_frame"] - hit["start_frame"] + 1 >= last - first - 2
     capsys.readouterr()
