@@ -122,17 +122,57 @@ def test_both_panels_of_a_scaled_stack_keep_their_first_frames(
         "[wide][narrow]concat=n=2:v=1[top];[top][bottom]vstack,setsar=1[mid];"
         "[0:v][mid][3:v]concat=n=3:v=1[out]"
     )
-    film = tmp_path / "stacked.mp4"
-    inputs = [arg for path in (head, *clips, tail) for arg in ("-i", str(path))]
-    subprocess.run(
-        [ffmpeg(), "-v", "error", "-y", *inputs, "-filter_complex", graph, "-map", "[out]",
-         "-c:v", "libx264", "-crf", "20", "-pix_fmt", "yuv420p", str(film)],
-        check=True,
-    )  # fmt: skip
-    capsys.readouterr()
-    assert main(["match", str(film), "--project", str(project), "--json"]) == 0
-    found = {x["label"]: x for x in json.loads(capsys.readouterr().out)["matches"]}
+    film = _ffmpeg_copy(tmp_path / "stacked.mp4", [head, *clips, tail], graph)
+    found = {x["label"]: x for x in _matches(film, project, capsys)}
     assert sorted(found) == ["other", "still-end"]
     for x in found.values():
         assert x["start_frame"] == 36 and x["item_start"] == 0, x
         assert x["end_frame"] >= 36 + 140 and x["item_end"] >= 140, x
+
+
+def test_a_still_of_the_clip_in_the_top_half_before_its_passage_in_the_bottom_half(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A copy made by ffmpeg, stacked top and bottom (each half cropped from its clip): for
+    10 frames the top half holds the clip's frame 24 above unrelated footage, then the clip
+    plays from frame 24 in the bottom half. The passage starts where the bottom half's does,
+    at frame 24; one run through both halves started 10 frames early at frame 14 (frames
+    10 off there), the top half's rows mapped with the bottom half's picture."""
+    project = tmp_path / "jury.critique"
+    clip = m.write_clip(tmp_path / "item.mp4", m.shot(710, 96, (640, 360)), crf=16)
+    assert main(["library", "add", str(project), str(clip), "--note", "generated"]) == 0
+    head = m.write_clip(tmp_path / "head.mp4", m.footage([720, 721], [18, 18], (640, 360)))
+    other = m.write_clip(tmp_path / "other.mp4", m.shot(730, 96, (640, 360)))
+    tail = m.write_clip(tmp_path / "tail.mp4", m.shot(722, 36, (640, 360)))
+    half = "crop=iw:ih/2:0:ih/4"
+    graph = (
+        "[1:v]split[x][y];[2:v]split[o1][o2];"
+        f"[x]trim=start_frame=24:end_frame=25,setpts=PTS-STARTPTS,loop=loop=9:size=1:start=0,"
+        f"{half}[still];[o1]trim=end_frame=10,{half}[below];[still][below]vstack[teaser];"
+        f"[o2]trim=start_frame=10:end_frame=82,setpts=PTS-STARTPTS,{half}[above];"
+        f"[y]trim=start_frame=24,setpts=PTS-STARTPTS,{half}[bottom];[above][bottom]vstack[plays];"
+        "[0:v][teaser][plays][3:v]concat=n=4:v=1,setsar=1[out]"
+    )
+    film = _ffmpeg_copy(tmp_path / "teaser.mp4", [head, clip, other, tail], graph)
+    found = [
+        (x["start_frame"], x["end_frame"], x["item_start"], x["item_end"])
+        for x in _matches(film, project, capsys)
+    ]
+    assert found == [(46, 117, 24, 95)]
+
+
+def _ffmpeg_copy(film: Path, inputs: list[Path], graph: str) -> Path:
+    """`inputs` through the filter `graph` (its output labelled [out]), as H.264."""
+    subprocess.run(
+        [ffmpeg(), "-v", "error", "-y", *[a for path in inputs for a in ("-i", str(path))],
+         "-filter_complex", graph, "-map", "[out]", "-c:v", "libx264", "-crf", "20",
+         "-pix_fmt", "yuv420p", str(film)],
+        check=True,
+    )  # fmt: skip
+    return film
+
+
+def _matches(film: Path, project: Path, capsys: pytest.CaptureFixture[str]) -> list[dict]:
+    capsys.readouterr()
+    assert main(["match", str(film), "--project", str(project), "--json"]) == 0
+    return list(json.loads(capsys.readouterr().out)["matches"])
