@@ -150,18 +150,13 @@ def nearest_library(
     order = np.argsort(key, kind="stable")
     bounds = np.flatnonzero(np.r_[True, np.diff(key[order]) != 0])
     group = np.unique(key, return_inverse=True)[1]  # each hash's column in `per_frame`
-    grid_row = np.zeros(len(lib), np.int64)  # each hash's row in its item's grid (0: the frame)
-    for i, part in library.slices.items():
-        grid_row[part] = np.arange(part.stop - part.start) // len(library.items[i].hashes)
 
-    def second(c: np.ndarray, only: int | None = None) -> np.ndarray:
+    def second(c: np.ndarray) -> np.ndarray:
         """Per frame of `c` and library hash, the distance of `c` to that hash's library
-        frame (the closest of its variants, or its variant `only`); -1 where the frame has
-        no such picture."""
-        near = np.bitwise_count(c[:, None] ^ lib[None, :])
-        if only is not None:
-            near = np.where(grid_row == only, near, 64)
-        per_frame = np.minimum.reduceat(near[:, order], bounds, axis=1)
+        frame (the closest of its variants); -1 where the frame has no such picture."""
+        per_frame = np.minimum.reduceat(
+            np.bitwise_count(c[:, None] ^ lib[None, :])[:, order], bounds, axis=1
+        )
         return np.where((c != 0)[:, None], per_frame[:, group].astype(np.int64), -1)
 
     out = {}
@@ -178,7 +173,7 @@ def nearest_library(
                 first = np.bitwise_count(row[lo : lo + 64, None] ^ lib[None, :]).astype(np.int64)
                 alone[lo : lo + 64] = first.min(axis=1)
                 if confirm is not None:
-                    two = second(confirm[lo : lo + 64], matching.middle_row(source))
+                    two = second(confirm[lo : lo + 64])
                     first = matching.decided_distances(first, two, matching.alone_within(source))
                 if screen is not None:
                     first = matching.decided_distances(first, second(screen[lo : lo + 64]))

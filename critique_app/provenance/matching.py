@@ -26,7 +26,6 @@ from critique_app.media.film_hashes import (
     SCREEN_MIDDLES,
 )
 from critique_app.media.fingerprint import MIN_CONTRAST, hamming
-from critique_app.media.reframes import REFRAME_VARIANTS
 from critique_app.provenance.hash_index import QUERY_BLOCK, HashIndex
 from critique_app.provenance.source_path import (
     FORWARD,
@@ -36,7 +35,6 @@ from critique_app.provenance.source_path import (
     source_pieces,
 )
 from critique_app.provenance.source_pictures import (
-    FIRST_SLICE,
     around,
     finer_grids,
     finer_piece,
@@ -818,17 +816,6 @@ def confirming_screens(extra: NDArray[np.uint64], mirrored: int) -> dict[int, ND
     return {INSET_SOURCE: extra[:, EXTRA_PICTURES.index(SCREEN_MIDDLES[mirrored])]}
 
 
-# A panel's middle is compared with its library frame's 9:16 middle slice alone, the picture
-# it is a copy of (regions.middle_slice), not with the closest of the frame's 51 variants.
-MIDDLE_ROW = FIRST_SLICE + REFRAME_VARIANTS.index("reframe9:16@0.5")
-
-
-def middle_row(source: int) -> int | None:
-    """The one library row a picture source's confirming picture is compared with (None:
-    the closest of every row)."""
-    return MIDDLE_ROW if source >= FIRST_EXTRA else None
-
-
 def confirming_distances(
     hits: FrameHits, confirm: dict[int, NDArray[np.uint64]], library: ReferenceLibrary
 ) -> NDArray[np.int64]:
@@ -843,11 +830,7 @@ def confirming_distances(
         for item_id in np.unique(hits.item[sel]):
             mine = sel[hits.item[sel] == item_id]
             q = second[hits.frame[mine]]
-            grid = library.grid(int(item_id))
-            row = middle_row(first)
-            if row is not None and len(grid) > row:  # an item hashed with its slices
-                grid = grid[row : row + 1]
-            grid = grid[:, hits.item_frame[mine]]
+            grid = library.grid(int(item_id))[:, hits.item_frame[mine]]
             near = hamming(q[None, :], grid).min(axis=0).astype(np.int64)
             out[mine] = np.where(q != 0, near, -1)
     return out

@@ -431,34 +431,3 @@ def test_a_filmed_screen_needs_its_middle_to_agree_beyond_8_bits() -> None:
     assert found("far") == [(30, 69, "inset", 27)]  # the 4-bit frames stand alone
     assert found("none", 6) == [(30, 35, "inset", 6)]
     assert found("far", 6) == []
-
-
-def test_a_panels_middle_is_compared_with_the_library_frames_middle_slice() -> None:
-    """Issue 24, session 15: a panel's middle is a copy of its library frame's 9:16 middle
-    slice (regions.middle_slice), and is compared with that slice alone: through the
-    closest of the frame's 51 variants, the middles of unrelated real footage came within
-    12-14 bits as often as their panels did. A passage 4 bits off through a panel whose
-    middle is near another variant of the library frames, far from their middle slice, is
-    no segment; near the middle slice, it is one."""
-    from critique_app.media.film_hashes import EXTRA_PICTURES
-    from critique_app.provenance.matching import MIDDLE_ROW
-
-    rng = np.random.default_rng(53)
-    item = _random_hashes(rng, 100)
-    variants = np.stack([_random_hashes(rng, 100) for _ in range(MIDDLE_ROW + 3)])
-    library = ReferenceLibrary([ReferenceItem(1, "clip", item, variants=variants)])
-    contrast = np.full(100, 30.0, np.float32)
-    panel, middle = (EXTRA_PICTURES.index(p) for p in ("half-left", "half-left middle"))
-
-    def found(row: int) -> list[tuple[int, int, str]]:
-        extra = np.zeros((100, len(EXTRA_PICTURES)), np.uint64)
-        extra[30:70, panel] = item[10:50] ^ np.uint64(0b1111)
-        extra[30:70, middle] = variants[row - 1, 10:50] ^ np.uint64(0b11)  # grid row 0: item
-        segs = find_segments(
-            _random_hashes(rng, 100), _random_hashes(rng, 100), contrast, library, extra=extra
-        )
-        return [(s.start, s.end, s.picture) for s in segs]
-
-    assert found(MIDDLE_ROW) == [(30, 69, "half-left")]
-    assert found(MIDDLE_ROW + 1) == []
-    assert found(5) == []
