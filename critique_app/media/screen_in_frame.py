@@ -330,7 +330,7 @@ def _outer_sides(
         return None
     # Each corner must stay within the reach searched across both its sides: a side fitted
     # through steps of the picture at one end and of the bezel at the other swings, and its
-    # corner lands beyond anything searched (8 pixels of 64 inwards on a stacked panel)
+    # corner lands beyond anything searched (6 pixels of 64 inwards on a stacked panel)
     moved_by = wider.astype(np.float64) - quad
     lo, hi = OUTER_REACH
     for k in range(4):
