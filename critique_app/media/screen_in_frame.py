@@ -62,6 +62,7 @@ INSIDE_BORDER = 0.985
 # step of at least OUTER_SHARE of the side's usual one is the bezel against the room.
 OUTER_REACH = (-4.0, 8.0)
 OUTER_SHARE = 0.5
+OUTER_LEAST = 1.0  # pixels of 64 a corner must move for the wider outline to be taken
 OUTER_ROOM = 2.0  # pixels of 64 of room seen beyond a side, or it is the frame's edge
 CARRY_SHARE = 0.7  # the previous run's screen stays while its border scores this share of the best
 
@@ -132,7 +133,11 @@ def _find(
     before, after = _border_score(grey, median, first), _border_score(grey, median, wider)
     if after is None or (before is not None and after <= before):
         return first
-    return _refined(mean, wider)
+    found = _refined(mean, wider)
+    # within a pixel, the first outline is on the bezel already: each search places the
+    # side a little differently, and a slow zoom over a photograph moved 60 frames for a
+    # third of a pixel (the monitor film's passage 0)
+    return first if np.abs(found - first).max() < OUTER_LEAST else found
 
 
 def held_back(
@@ -325,7 +330,7 @@ def _outer_sides(
         return None
     # Each corner must stay within the reach searched across both its sides: a side fitted
     # through steps of the picture at one end and of the bezel at the other swings, and its
-    # corner lands beyond anything searched (8 pixels of 64 inwards on a stacked panel)
+    # corner lands beyond anything searched (6 pixels of 64 inwards on a stacked panel)
     moved_by = wider.astype(np.float64) - quad
     lo, hi = OUTER_REACH
     for k in range(4):

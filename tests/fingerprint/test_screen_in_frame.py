@@ -20,7 +20,7 @@ from critique_app.media import grey_frames
 from critique_app.media.film_hashes import EXTRA_PICTURES, INSET_MIDDLES, _concat, hash_film
 from critique_app.media.fingerprint import hamming
 from critique_app.media.regions import frame_pictures
-from critique_app.media.screen_in_frame import rectify_to_32, run_screen
+from critique_app.media.screen_in_frame import _outer_sides, rectify_to_32, run_screen
 from critique_app.media.shots import find_cuts, frame_differences
 from critique_app.provenance.matching import FRAME_THRESHOLD, ReferenceItem, ReferenceLibrary
 from critique_app.provenance.reference_library import hash_reference
@@ -300,7 +300,9 @@ def dim_side(tmp_path_factory: pytest.TempPathFactory) -> Monitor:
 def test_a_dark_side_of_the_picture_on_the_monitor_is_no_bar(dim_side: Monitor) -> None:
     """Bars come in pairs (a letterbox, a pillarbox): the screen's dark quarter alone, cut
     off as a bar, left the rest of the picture stretched to the whole frame's shape, which
-    put a slow zoom over a photograph 70-120 frames off in the benchmark (issue 24)."""
+    put a slow zoom over a photograph 70-120 frames off in the benchmark (issue 24). The dark
+    side merges with the bezel, and the outline follows its edge unless the bezel is looked
+    for beyond it, in the lit room (missed without: the filmed monitor's passage 13)."""
     segments = match_file(dim_side.copy, dim_side.library)
     assert [s.item_id for s in segments] == [1], segments
     (seg,) = segments
@@ -394,3 +396,16 @@ def test_a_filmed_screen_has_a_middle_of_its_own(
     ]
     assert np.median(near) <= FRAME_THRESHOLD, near
     assert [s.item_id for s in match_file(monitor.copy, monitor.library)] == [1]
+
+
+def test_a_panel_on_the_frames_edge_is_not_searched_for_a_bezel() -> None:
+    """The bezel is looked for beyond each side of a screen's outline, in the room around it.
+    An outline on a stacked panel ends at the frame's edge, where there is no room: the search
+    found the panel's own picture steps there instead, swung the outline 6-10 pixels of 64,
+    and the Earth was matched through it (a false segment in two sets of films, issue 24).
+    A mean frame made with numpy: a lit panel down to the frame's bottom edge, dim along it."""
+    mean = np.full((64, 64), 30.0)
+    mean[32:, 16:48] = 160.0  # the lower panel's picture, on a dark set
+    mean[61:, 16:48] = 60.0  # its bottom rows in shadow: a step 3 pixels inside the edge
+    quad = np.float32([[16, 32], [48, 32], [48, 64], [16, 64]])
+    assert _outer_sides(mean, quad) is None
