@@ -188,11 +188,15 @@ def still_and_project(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, P
     return folder, project, film
 
 
+# a 4:5 slice a quarter of the way from the right, pillarboxed into a square frame
+FOUR_FIVE = "crop=ih*4/5:ih:(iw-ih*4/5)*3/4:0,pad=ih:ih:-1:0"
+
+
 @pytest.mark.parametrize(
     ("name", "first", "last", "picture"),
     [
         ("out of the still, whole frame", 60, 139, "null"),
-        ("into the still, a 4:5 slice", 20, 89, "crop=ih*4/5:ih:(iw-ih*4/5)*3/4:0,pad=ih:ih:-1:0"),
+        ("into the still, a 4:5 slice", 20, 89, FOUR_FIVE),
     ],
 )
 def test_a_passage_into_or_out_of_a_library_still_keeps_its_steady_speed_through_it(
@@ -229,7 +233,7 @@ def _cut(folder: Path, base: Path, first: int, last: int, picture: str) -> Path:
 
 @pytest.mark.parametrize(
     ("first", "last", "picture"),
-    [(52, 97, "null"), (50, 100, "crop=ih*4/5:ih:(iw-ih*4/5)*3/4:0,pad=ih:ih:-1:0")],
+    [(52, 97, "null"), (50, 100, FOUR_FIVE)],
 )
 def test_a_copy_cut_inside_a_library_still_is_said_to_show_the_still_with_its_frames(
     first: int,
