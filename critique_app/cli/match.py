@@ -57,22 +57,26 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     else:
         t = data["thresholds"]
-        print(
-            ngettext(
-                "{film}: {count} matching passage against {items} library items (frame "
-                "distance <= {frame}, median <= {median}, at least {min_frames} frames).",
-                "{film}: {count} matching passages against {items} library items (frame "
-                "distance <= {frame}, median <= {median}, at least {min_frames} frames).",
-                len(report.segments),
-            ).format(
-                film=report.film.title,
-                count=len(report.segments),
-                items=report.library_items,
-                frame=t["frame"],
-                median=t["median"],
-                min_frames=t["min_frames"],
-            )
+        found = ngettext(
+            "{film}: {count} matching passage (frame distance <= {frame}, median <= {median}, "
+            "at least {min_frames} frames).",
+            "{film}: {count} matching passages (frame distance <= {frame}, median <= {median}, "
+            "at least {min_frames} frames).",
+            len(report.segments),
+        ).format(
+            film=report.film.title,
+            count=len(report.segments),
+            frame=t["frame"],
+            median=t["median"],
+            min_frames=t["min_frames"],
         )
+        # two sentences, each agreeing with its own number ("against 1 library items" before)
+        searched = ngettext(
+            "{items} library item searched.",
+            "{items} library items searched.",
+            report.library_items,
+        ).format(items=report.library_items)
+        print(f"{found} {searched}")
         for m, segment in zip(data["matches"], report.segments, strict=True):
             if m["variant"] == "mirror":
                 line = _(
