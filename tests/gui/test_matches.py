@@ -93,6 +93,9 @@ def test_find_look_annotate_undo_and_reopen(
     assert (h.controller.in_mark, h.controller.out_mark) == (start, end)
     assert "generator output" in window.statusBar().currentMessage()
     assert panel.table.currentRow() == 0
+    # the selected match's reading in full under the list (its column is cut in the dock)
+    assert panel.reading.isVisible() and panel.reading.wordWrap()
+    assert panel.reading.text() == f"generator output, still: {row[5]}"
 
     # one click: an annotation on exactly those frames, evidence and category from provenance
     assert panel.annotate_button.isEnabled()

@@ -151,6 +151,13 @@ class MatchesPanel(QWidget):
             )
         )
         self.annotate_button.setEnabled(False)
+        # the selected match's reading in full: the column is cut short in a laptop's dock, and
+        # "Library frames 122–206 show one still picture; …" is what a jury must read whole
+        self.reading = QLabel("")
+        self.reading.setObjectName("MatchReading")
+        self.reading.setWordWrap(True)
+        self.reading.setVisible(False)
+        self._rate: Any = None
         self.original = QLabel("")
         self.original.setObjectName("MatchOriginalCredentials")
         self.original.setWordWrap(True)
@@ -167,6 +174,7 @@ class MatchesPanel(QWidget):
         column.addWidget(self.summary)
         column.addWidget(self.not_searched)
         column.addWidget(self.table, 1)
+        column.addWidget(self.reading)
         column.addWidget(self.original)
         column.addWidget(buttons_row)
         column.addWidget(caveat)
@@ -198,6 +206,7 @@ class MatchesPanel(QWidget):
         `not_searched` the service's sentences on what older hashes could not look for."""
         self._set_not_searched(not_searched or [])
         self.film_id = getattr(film, "id", None)
+        self._rate = getattr(film, "rate", None)
         self.matches = sorted(matches, key=lambda m: (m.segment.start, m.segment.item_id))
         self.table.setRowCount(len(self.matches))
         for row, match in enumerate(self.matches):
@@ -208,7 +217,7 @@ class MatchesPanel(QWidget):
                 f"{s.median_distance:g} / {s.worst_distance} (≤ {s.threshold})",
                 item_range(match),
                 _(VARIANTS[s.variant]) if s.variant in VARIANTS else s.variant,
-                match.playback(getattr(film, "rate", None)),
+                match.playback(self._rate),
             )
             for col, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
@@ -285,6 +294,16 @@ class MatchesPanel(QWidget):
         match = self.current()
         taken = match is not None and (match.segment.start, match.segment.end) in self.annotated
         self.annotate_button.setEnabled(match is not None and not taken)
+        self.reading.setText(
+            _("{item}, {where}: {reading}").format(
+                item=match.segment.label,
+                where=item_range(match),
+                reading=match.playback(self._rate),
+            )
+            if match is not None
+            else ""
+        )
+        self.reading.setVisible(bool(self.reading.text()))
         self.original.setText(original_text(match))
         self.original.setToolTip(original_codes(match))
         self.original.setVisible(bool(self.original.text()))
