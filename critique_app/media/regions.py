@@ -355,8 +355,11 @@ def frame_pictures(
                 # it is a screen's middle, asked only beyond MEDIAN_THRESHOLD (session 15)
                 middle = middle_slice(found, aspect)
                 if middle is not None:
-                    boxed = (inset_middle, has_middle) if screen is None else None
-                    into, where = boxed or (screen_middle, has_screen_middle)
+                    into, where = (
+                        (inset_middle, has_middle)
+                        if screen is None
+                        else (screen_middle, has_screen_middle)
+                    )
                     into[a:b] = crop_to_32(run, middle)
                     where[a:b] = True
     last = screens[-1] if screens else screen

@@ -454,10 +454,11 @@ def segments_from_hits(
                 if med > ceiling:
                     continue
                 shown = piece.item_frames
+                piece_pictures = [q[piece.lo : piece.hi] for q in run_pictures]
                 still = None
-                if run_pictures and library is not None:
+                if piece_pictures and library is not None:
                     still = shows_a_still(
-                        [q[piece.lo : piece.hi] for q in run_pictures],
+                        piece_pictures,
                         library.grid(int(item_id)),
                         shown,
                         frame_threshold,
@@ -485,16 +486,20 @@ def segments_from_hits(
                     out[-1] = _as_still(out[-1], still)
                 elif (
                     look_again is not None
-                    and film_pictures is not None
+                    and piece_pictures  # the film's pictures and the library were given
                     and picture == "frame"
                     and item.media is not None
                     and len(item.hashes) > 1
                 ):
                     rows = f[lo:hi][piece.lo : piece.hi]
-                    pictures = [film_pictures[k][rows] for k in mapped]
                     look_again.append(
                         LookAgain(
-                            out[-1], piece, pictures, rows * step, item, _expected(item, film_rate)
+                            out[-1],
+                            piece,
+                            piece_pictures,
+                            rows * step,
+                            item,
+                            _expected(item, film_rate),
                         )
                     )
     return out
@@ -964,7 +969,7 @@ def _drop_mirror_echoes(segments: list[MatchSegment]) -> list[MatchSegment]:
                 k
                 for k in kept
                 if k.item_id == seg.item_id
-                and k.variant.endswith("mirror") != seg.variant.endswith("mirror")
+                and _is_mirrored(k) != _is_mirrored(seg)
                 and k.start <= seg.end
                 and seg.start <= k.end
             ),
