@@ -7,6 +7,7 @@ Reads return domain objects; filters load tags and regions in one query each.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import operator
 import re
@@ -147,6 +148,32 @@ def _plain_rows(annotations: Sequence[Annotation]) -> tuple[str, Iterable[Sequen
     )
     # one column bound: the getter gives the value alone, zip makes it a row
     return sql, map(row, annotations) if len(bound) > 1 else zip(map(row, annotations))
+
+
+# what differs from one cue of a subtitle file to the next (`AnnotationStore.insert_like`)
+_OWN_COLUMNS = ("uuid", "start_frame", "end_frame", "value")
+
+
+def _statement_like(model: Annotation) -> str | None:
+    """The INSERT of rows that are `model` but for `_OWN_COLUMNS`, its other columns written
+    into the statement as `_plain_rows` writes a batch's common ones; None when one of them
+    cannot be (a frame time, frame hashes, regions, a NUL in a text)."""
+    if model.regions or set(_NOT_PLAIN(model)) != {None}:
+        return None
+    fixed: list[str] = []
+    literals: list[str] = []
+    for column, field in _PLAIN_FIELDS.items():
+        if column in _OWN_COLUMNS:
+            continue
+        literal = _literal(operator.attrgetter(field)(model))
+        if literal is None:
+            return None
+        fixed.append(column)
+        literals.append(literal)
+    return (
+        f"INSERT INTO annotations ({', '.join([*_OWN_COLUMNS, *fixed])}) "
+        f"VALUES ({', '.join(['?'] * len(_OWN_COLUMNS) + literals)})"
+    )
 
 
 class AnnotationStore:
@@ -361,21 +388,64 @@ class AnnotationStore:
                 for i, a in zip(ids, annotations, strict=True)
                 for r in a.regions
             ]
-            conn.executemany("INSERT INTO annotation_tags (annotation_id, tag) VALUES (?, ?)", tags)
-            conn.executemany(
-                "INSERT INTO regions (annotation_id, shape, keyframes_json, label) "
-                "VALUES (?, ?, ?, ?)",
-                regions,
-            )
-            if self._in_bulk:
-                self._unsearchable.append((first, ids[-1]))
-                if ids[-1] - self._unsearchable[0][0] + 1 >= SEARCH_ROWS_AT_ONCE:
-                    self._write_search_rows()
-                conn.execute(
-                    "UPDATE edit_counters SET n = n + ? WHERE topic = 'annotations'",
-                    [len(ids) + len(tags) + len(regions)],
-                )
+            self._write_children_of(ids, tags, regions)
         return ids
+
+    def insert_like(
+        self, model: Annotation, cues: Sequence[tuple[str, int, int, str, tuple[str, ...]]]
+    ) -> list[int] | None:
+        """Store new annotations that are `model` but for their own uuid, first and last
+        frame, value and tags (`cues`, an import's subtitles), as `insert_annotations` would
+        store them one by one, without an `Annotation` each; their ids, in order. None, and
+        nothing stored, when `model` is not one its rows can be written from (see
+        `_statement_like`) or a value is long: store them with `insert_annotations`."""
+        sql = _statement_like(model)
+        if not cues or sql is None or max(len(c[3]) for c in cues) > LONG_TEXT:
+            return None if cues else []
+        conn = self.db.conn
+        with self.db.atomic():  # holds the write lock: the ids after the last one are ours
+            first = int(
+                conn.execute("SELECT coalesce(max(id), 0) + 1 FROM annotations").fetchone()[0]
+            )
+            ids = list(range(first, first + len(cues)))
+            try:
+                # no ids: SQLite gives the ones after the largest, as `first` counts them
+                conn.executemany(sql, (c[:4] for c in cues))
+            except sqlite3.IntegrityError as err:
+                last = int(
+                    conn.execute("SELECT coalesce(max(id), 0) FROM annotations").fetchone()[0]
+                )
+                uuid, start, end, value, its_tags = cues[max(0, last + 1 - first)]
+                refused = dataclasses.replace(
+                    model, uuid=uuid, range=FrameRange(start, end), value=value, tags=its_tags
+                )
+                raise UserError(_integrity_sentence(err, refused)) from None
+            given = conn.execute("SELECT max(id) FROM annotations").fetchone()[0]
+            if given != ids[-1]:  # the ids an undo step removes must be these
+                raise RuntimeError(f"stored up to id {given}, not {ids[-1]}")
+            tags = [(i, tag) for i, c in zip(ids, cues, strict=True) for tag in c[4]]
+            self._write_children_of(ids, tags, [])
+        return ids
+
+    def _write_children_of(
+        self, ids: list[int], tags: list[tuple[int, str]], regions: list[tuple[Any, ...]]
+    ) -> None:
+        """The tags and regions of annotations just inserted with `ids`; in an import, their
+        search rows (a span at a time) and the edit count, which the paused triggers leave."""
+        conn = self.db.conn
+        conn.executemany("INSERT INTO annotation_tags (annotation_id, tag) VALUES (?, ?)", tags)
+        conn.executemany(
+            "INSERT INTO regions (annotation_id, shape, keyframes_json, label) VALUES (?, ?, ?, ?)",
+            regions,
+        )
+        if self._in_bulk:
+            self._unsearchable.append((ids[0], ids[-1]))
+            if ids[-1] - self._unsearchable[0][0] + 1 >= SEARCH_ROWS_AT_ONCE:
+                self._write_search_rows()
+            conn.execute(
+                "UPDATE edit_counters SET n = n + ? WHERE topic = 'annotations'",
+                [len(ids) + len(tags) + len(regions)],
+            )
 
     def update_annotation(self, a: Annotation) -> Annotation:
         """Save every field of an existing annotation (tags and regions replaced)."""

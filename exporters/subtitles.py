@@ -32,6 +32,7 @@ from critique_app.i18n import _
 from exporters import markup
 from exporters import subtitles_apart as apart
 from exporters.document import (
+    CueFields,
     ExportContext,
     ExportDocument,
     ExportItem,
@@ -39,6 +40,8 @@ from exporters.document import (
     ImportedFile,
     ImportedList,
     ImportedStream,
+    PlainCues,
+    each_entry,
     imported_tier,
 )
 from exporters.text_decoding import TextStream
@@ -439,10 +442,11 @@ def read_items(
     return read_cues(collect(lines_of(text), info, vtt), name, vtt, rate)
 
 
-# A cue as read: (uuid, value, tags, start and end in whole milliseconds, its first and last
-# frame at the rate the reader was given, else 0 and 0), a tuple of plain values that crosses
-# from the reading process to the storing one cheaply.
-CueFields = tuple[str, str, tuple[str, ...], int, int, int, int]
+# A cue as read (`document.CueFields`): (uuid, value, tags, start and end in whole
+# milliseconds, its first and last frame at the rate the reader was given, else 0 and 0), a
+# tuple of plain values that crosses from the reading process to the storing one cheaply.
+# Cues without a Critique NOTE go on as groups of this many (`document.PlainCues`)
+PLAIN_GROUP = 2000
 
 
 def read_cues(
@@ -494,16 +498,31 @@ def _as_fraction(milliseconds: int) -> str:
 
 def _entries(
     items: Iterator[tuple[str, object]], info: ImportedFile, path: Path, rate: Fraction | None
-) -> Iterator[Imported]:
+) -> Iterator[Imported | PlainCues]:
     film: dict[str, str] = {}
     pending: dict[str, Any] | None = None
     # one import, one moment (to the second, as stored), one tier, one film name
     same = _SameForAll(now_iso(), imported_tier("subtitles"), (path.stem,), info, rate)
+    plain: list[CueFields] = []  # cues with no NOTE before them, gone on as one group
+
+    def group() -> PlainCues:
+        # the film named so far (a NOTE further on ends the group)
+        made = PlainCues(plain.copy(), functools.partial(_imported, None, film=film, same=same))
+        plain.clear()
+        return made
+
     for kind, item in items:
         if kind == "skip":  # said by the reading process, in its place among the cues
             assert isinstance(item, str)
             info.skip(item)
             continue
+        if kind == "cue" and pending is None:
+            plain.append(item)  # type: ignore[arg-type]
+            if len(plain) >= PLAIN_GROUP:
+                yield group()
+            continue
+        if plain:
+            yield group()
         if kind == "note":
             assert isinstance(item, str)
             try:
@@ -525,6 +544,8 @@ def _entries(
             ) from None
         pending = None
         yield entry
+    if plain:
+        yield group()
 
 
 def read(path: Path, rate: Fraction | None = None, encoding: str | None = None) -> ImportedList:
@@ -534,7 +555,7 @@ def read(path: Path, rate: Fraction | None = None, encoding: str | None = None) 
     skipped and counted."""
     found = stream(path, rate, encoding)
     assert found.info is not None
-    found.info.entries = list(found.entries)
+    found.info.entries = list(each_entry(found.entries))
     return ImportedList(found.info)
 
 

@@ -19,20 +19,28 @@ import contextlib
 import dataclasses
 import re
 from array import array
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 from critique_app.domain.commands import ImportedAnnotations, UndoStack
-from critique_app.domain.model import Annotation, Category, Film, FrameRange, Region
+from critique_app.domain.model import (
+    Annotation,
+    Category,
+    Film,
+    FrameRange,
+    Region,
+    Tier,
+)
 from critique_app.domain.reading_limits import check_size, reading_limits
 from critique_app.errors import UserError
 from critique_app.i18n import _, format_number, join_items, ngettext
 from critique_app.progress import NO_PROGRESS, Progress
 from critique_app.services.import_fit import AfterTheEnd, PastTheEnd, Reattached, reattach
 from exporters import registry
-from exporters.document import Imported, ImportedFile, ImportedStream
+from exporters.document import Imported, ImportedFile, ImportedStream, PlainCues
 from exporters.file_format import Format
 from exporters.sniffing import HEAD_SIZE
 
@@ -551,9 +559,41 @@ def import_entries(
         left_out: dict[str, Imported] = {}
         waiting: list[tuple[Annotation, Imported]] = []  # their parent not (yet) kept
         read = 0
+
+        def stored_as_rows(cues: PlainCues) -> bool:
+            """A group of plain cues stored as rows that differ only in each cue's own
+            fields, when each would be stored as it is one by one (below): whether it was."""
+            nonlocal read
+            sample = cues.entry(cues.fields[0])  # what the group's cues share, as an entry
+            target = films.find(sample)
+            own = _own_rows(cues, target, seen, known)
+            if (
+                own is None
+                or sample.frames_rate != target.rate  # frames to work out again, one by one
+                or sample.category_key
+                or sample.category_label
+                or vocabularies.find(sample) is not None
+            ):
+                return False
+            fitted = _fitted(sample, target, info, summary)  # inside the film: none left out
+            assert fitted is not None
+            annotation, frames = fitted
+            assert frames is not None
+            tier = _tier_for(sample, tiers, repo, summary)
+            model = annotation.placed(frames, target.id or 0, tier.id or 0, None)
+            if not batch.add_like(model, own):
+                return False
+            seen.update(c[0] for c in own)
+            if target.id not in summary.film_ids:
+                summary.film_ids.append(target.id or 0)
+            before, read = read, read + len(own)
+            if read // BATCH > before // BATCH:
+                _moved_on(progress, stream, read, summary)
+            return True
+
         _moved_on(progress, stream, read, summary)
         with reading_limits(name):  # a subtitle file is read as it is stored: here
-            for entry in stream.entries:
+            for entry in _one_by_one(stream.entries, stored_as_rows):
                 if len(batch.pending) >= BATCH:
                     batch.store()
                 if read % BATCH == 0 and read:  # also when every entry is already here
@@ -570,11 +610,7 @@ def import_entries(
                         left_out.setdefault(uuid, entry)
                     continue
                 annotation, frames = fitted
-                tier = tiers.get(entry.tier)
-                if tier is None:
-                    tier = repo.add_tier(entry.tier, author=entry.tier_author)
-                    tiers[tier.name] = tier
-                    summary.new_tiers.append(entry.tier)
+                tier = _tier_for(entry, tiers, repo, summary)
                 category = vocabularies.find(entry)
                 if category is None and (entry.category_key or entry.category_label):
                     summary.unknown_categories.add(entry.category_key or entry.category_label or "")
@@ -639,6 +675,42 @@ def import_entries(
     if progress.asked_to_cancel:
         summary.notes.append(_("Cancel came after the annotations were saved: they are kept"))
     return summary
+
+
+def _one_by_one(
+    items: Iterator[Imported | PlainCues], stored: Callable[[PlainCues], bool]
+) -> Iterator[Imported]:
+    """The entries of a stream one by one, but for the groups of plain cues `stored` took."""
+    for item in items:
+        if not isinstance(item, PlainCues):
+            yield item
+        elif not stored(item):
+            yield from item.entries()
+
+
+def _own_rows(
+    cues: PlainCues, film: Film, seen: set[str], known: set[str]
+) -> list[tuple[str, int, int, str, tuple[str, ...]]] | None:
+    """Each cue's uuid, first and last frame, value and tags, when each one would be stored
+    as it is: none already in the project or twice in the file, each ending inside `film`
+    (its frames at the film's rate are checked by the caller). None: decide one by one."""
+    own = [(u, first, last, value, tags) for u, value, tags, _s, _e, first, last in cues.fields]
+    if max(c[2] for c in own) >= film.frame_count:
+        return None
+    uuids = {c[0] for c in own}
+    if len(uuids) != len(own) or not uuids.isdisjoint(seen) or not uuids.isdisjoint(known):
+        return None
+    return own
+
+
+def _tier_for(entry: Imported, tiers: dict[str, Tier], repo: Any, summary: ImportSummary) -> Tier:
+    """The entry's tier, created (and named in the summary) the first time it is needed."""
+    tier = tiers.get(entry.tier)
+    if tier is None:
+        tier = repo.add_tier(entry.tier, author=entry.tier_author)
+        tiers[tier.name] = tier
+        summary.new_tiers.append(entry.tier)
+    return tier
 
 
 def _moved_on(
@@ -734,6 +806,21 @@ class _Batch:
 
     def add(self, annotation: Annotation) -> None:
         self.pending.append(annotation)
+
+    def add_like(
+        self, model: Annotation, cues: list[tuple[str, int, int, str, tuple[str, ...]]]
+    ) -> bool:
+        """Store `cues` as annotations that are `model` but for their own fields, after the
+        ones waiting (ids follow the file's order): whether they could be (see
+        `AnnotationStore.insert_like`)."""
+        self.store()
+        ids = self.repo.insert_like(model, cues)
+        if ids is None:
+            return False
+        if self.ids is not None:
+            self.ids.extend(ids)
+        self.count += len(ids)
+        return True
 
     def store(self) -> None:
         if not self.pending:

@@ -28,11 +28,13 @@ from critique_app.services.import_annotations import (
     BATCH,
     frames_of,
     frames_of_milliseconds,
+    import_entries,
     import_file,
     open_file,
 )
 from db.project import Project, open_project
 from exporters import markup, subtitles, subtitles_apart, text_decoding
+from exporters.document import each_entry
 from exporters.markup.markdown_text import from_markdown, to_markdown
 from exporters.subtitles import _NAMESPACE, _as_fraction, cue_uuid
 
@@ -143,19 +145,19 @@ def test_the_file_is_read_as_it_is_stored_and_written_in_batches(
     path = _vtt(tmp_path / "long.vtt")
     monkeypatch.setattr(text_decoding, "CHUNK", 4096)  # so that a small file has many pieces
     found = open_file(path)
-    first = next(found.entries)
+    first = next(each_entry(found.entries))
     assert first.annotation.value.startswith("Il fait nuit")
-    assert found.position() < found.size  # one cue read, not the whole file
+    assert found.position() < found.size  # one group of cues read, not the whole file
     assert found.expected == CUES  # its size is said before it is read
 
     batches: list[int] = []
-    insert = project.repo.insert_annotations
+    insert = project.repo.insert_like
 
-    def counted(annotations):  # type: ignore[no-untyped-def]
-        batches.append(len(annotations))
-        return insert(annotations)
+    def counted(model, cues):  # type: ignore[no-untyped-def]
+        batches.append(len(cues))
+        return insert(model, cues)
 
-    monkeypatch.setattr(project.repo, "insert_annotations", counted)
+    monkeypatch.setattr(project.repo, "insert_like", counted)
     assert import_file(project, path).added == CUES
     assert batches == [BATCH, BATCH, CUES - 2 * BATCH]
 
@@ -485,4 +487,92 @@ def test_every_subtitle_file_of_the_tests_reads_the_same_in_two_processes(
     monkeypatch.setattr(subtitles_apart, "BATCH", 3)
     for path in SUBTITLE_FILES:
         assert _all_read(path) == here[path], path.name
+    assert multiprocessing.active_children() == []
+
+
+def _everything(project: Project) -> tuple[object, ...]:
+    """Every stored row an import writes: annotations (all columns), tags, regions, search
+    rows and the edit count."""
+    conn = project.repo.db.conn
+    return tuple(
+        conn.execute(sql).fetchall()
+        for sql in (
+            "SELECT * FROM annotations ORDER BY id",
+            "SELECT * FROM annotation_tags ORDER BY annotation_id, tag",
+            "SELECT * FROM regions ORDER BY id",
+            "SELECT rowid, note, tags, value FROM annotations_fts ORDER BY rowid",
+            "SELECT n FROM edit_counters WHERE topic = 'annotations'",
+        )
+    )
+
+
+def _film_of(project: Project, frames: int) -> None:
+    project.repo.add_film("/film.mp4", sha256="e" * 64, size=1, rate=RATE, frame_count=frames)
+
+
+@pytest.mark.parametrize("frames", [CUES * 2 * 25, 5000])  # the whole file, or cues past the end
+def test_cues_stored_as_rows_are_what_one_by_one_stores(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, frames: int
+) -> None:
+    """Every subtitle file of the tests, a long one with Critique's records and skips among
+    plain cues, a cue twice and a film shorter than the file, each imported twice (the
+    second time, every cue is already there): a group of plain cues stored as rows
+    (`PlainCues`, the import's way) leaves the same rows, search rows, edit count and
+    sentence as the same file's entries stored one by one."""
+    monkeypatch.setattr(subtitles, "now_iso", lambda: "2026-12-06T12:00:00+00:00")  # one moment
+    monkeypatch.setattr(subtitles, "PLAIN_GROUP", 5)  # groups cut by records and skips
+    long = _vtt(tmp_path / "long.vtt", 700)
+    mixed = tmp_path / "mixed.vtt"
+    mixed.write_text(
+        MIXED * 2 + long.read_text(encoding="utf-8")[len("WEBVTT\n") :] + MIXED, encoding="utf-8"
+    )
+    twice = tmp_path / "twice.srt"
+    twice.write_text(
+        "1\n00:00:01,000 --> 00:00:02,000\nsame\n\n" * 2 + "2\n00:00:03,000 --> 00:00:04,000\nx\n",
+        encoding="utf-8",
+    )
+    for path in [*SUBTITLE_FILES, long, mixed, twice]:
+        with (
+            open_project(tmp_path / "rows.critique") as rows,
+            open_project(tmp_path / "one.critique") as one,
+        ):
+            _film_of(rows, frames)
+            _film_of(one, frames)
+            said = []
+            for _again in range(2):
+                try:
+                    as_rows = import_file(rows, path).sentence(path.name)
+                except UserError as err:
+                    as_rows = str(err)
+                try:
+                    entries = subtitles.read(path, RATE)
+                except UserError as err:
+                    one_by_one = str(err)
+                else:
+                    one_by_one = import_entries(one, entries, path.name).sentence(path.name)
+                said.append((as_rows, one_by_one))
+            assert [a for a, _b in said] == [b for _a, b in said], path.name
+            assert _everything(rows) == _everything(one), path.name
+        for leftover in tmp_path.glob("*.critique*"):
+            leftover.unlink()
+
+
+def test_a_long_file_read_apart_is_stored_as_rows_as_one_by_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same through the second process, whose sender runs ahead of the storing one."""
+    monkeypatch.setattr(subtitles, "now_iso", lambda: "2026-12-06T12:00:00+00:00")
+    path = _vtt(tmp_path / "long.vtt")
+    with (
+        open_project(tmp_path / "rows.critique") as rows,
+        open_project(tmp_path / "one.critique") as one,
+    ):
+        _film_of(rows, CUES * 2 * 25)
+        _film_of(one, CUES * 2 * 25)
+        monkeypatch.setattr(subtitles_apart, "BATCH", 300)
+        monkeypatch.setattr(subtitles_apart, "APART_FROM", 0)
+        assert import_file(rows, path).added == CUES
+        monkeypatch.setattr(subtitles_apart, "APART_FROM", 1 << 40)
+        assert import_entries(one, subtitles.read(path, RATE), path.name).added == CUES
+        assert _everything(rows) == _everything(one)
     assert multiprocessing.active_children() == []
