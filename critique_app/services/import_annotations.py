@@ -564,11 +564,13 @@ def import_entries(
             """A group of plain cues stored as rows that differ only in each cue's own
             fields, when each would be stored as it is one by one (below): whether it was."""
             nonlocal read
+            own = _own_rows(cues, seen, known)
+            if own is None:  # before the film is looked for, as one by one
+                return False
             sample = cues.entry(cues.fields[0])  # what the group's cues share, as an entry
             target = films.find(sample)
-            own = _own_rows(cues, target, seen, known)
             if (
-                own is None
+                max(c[2] for c in own) >= target.frame_count  # cut or left out, one by one
                 or sample.frames_rate != target.rate  # frames to work out again, one by one
                 or sample.category_key
                 or sample.category_label
@@ -689,14 +691,11 @@ def _one_by_one(
 
 
 def _own_rows(
-    cues: PlainCues, film: Film, seen: set[str], known: set[str]
+    cues: PlainCues, seen: set[str], known: set[str]
 ) -> list[tuple[str, int, int, str, tuple[str, ...]]] | None:
-    """Each cue's uuid, first and last frame, value and tags, when each one would be stored
-    as it is: none already in the project or twice in the file, each ending inside `film`
-    (its frames at the film's rate are checked by the caller). None: decide one by one."""
+    """Each cue's uuid, first and last frame, value and tags, when none is already in the
+    project or twice in the file (its film is the caller's to check). None: one by one."""
     own = [(u, first, last, value, tags) for u, value, tags, _s, _e, first, last in cues.fields]
-    if max(c[2] for c in own) >= film.frame_count:
-        return None
     uuids = {c[0] for c in own}
     if len(uuids) != len(own) or not uuids.isdisjoint(seen) or not uuids.isdisjoint(known):
         return None

@@ -576,3 +576,19 @@ def test_a_long_file_read_apart_is_stored_as_rows_as_one_by_one(
         assert import_entries(one, subtitles.read(path, RATE), path.name).added == CUES
         assert _everything(rows) == _everything(one)
     assert multiprocessing.active_children() == []
+
+
+def test_a_file_already_imported_is_skipped_before_its_film_is_asked_for(tmp_path: Path) -> None:
+    """Imported onto one of two films (`--film`), then again without saying which: every cue
+    is already there, so no film is needed and none is asked for, as one by one."""
+    path = _vtt(tmp_path / "again.vtt", 30)
+    with open_project(tmp_path / "two.critique") as project:
+        _film_of(project, 5000)
+        project.repo.add_film("/other.mp4", sha256="f" * 64, size=1, rate=RATE, frame_count=9)
+        assert import_file(project, path, film=1).added == 30
+        again = import_file(project, path)
+        assert (again.added, again.already_present) == (0, 30)
+        refused = tmp_path / "new.vtt"
+        refused.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nnew\n", encoding="utf-8")
+        with pytest.raises(UserError, match="not in this project"):
+            import_file(project, refused)
