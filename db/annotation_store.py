@@ -142,15 +142,22 @@ def _plain_rows(annotations: Sequence[Annotation]) -> tuple[str, Iterable[Sequen
         else:
             fixed[column] = literal
     row = operator.attrgetter(*(_PLAIN_FIELDS[c] for c in bound))
-    sql = (
-        f"INSERT INTO annotations ({', '.join([*bound, *fixed])}) "
-        f"VALUES ({', '.join(['?'] * len(bound) + list(fixed.values()))})"
-    )
+    sql = _insert_of(bound, fixed)
     # one column bound: the getter gives the value alone, zip makes it a row
     return sql, map(row, annotations) if len(bound) > 1 else zip(map(row, annotations))
 
 
-# what differs from one cue of a subtitle file to the next (`AnnotationStore.insert_like`)
+def _insert_of(bound: Sequence[str], fixed: dict[str, str]) -> str:
+    """The INSERT of rows whose `bound` columns are bound and `fixed` ones written as SQL."""
+    return (
+        f"INSERT INTO annotations ({', '.join([*bound, *fixed])}) "
+        f"VALUES ({', '.join(['?'] * len(bound) + list(fixed.values()))})"
+    )
+
+
+# A cue's own fields, all that differs from one cue of a subtitle file to the next: uuid, first
+# and last frame, value (the columns of _OWN_COLUMNS), and tags (`AnnotationStore.insert_like`)
+CueRow = tuple[str, int, int, str, tuple[str, ...]]
 _OWN_COLUMNS = ("uuid", "start_frame", "end_frame", "value")
 
 
@@ -160,20 +167,29 @@ def _statement_like(model: Annotation) -> str | None:
     cannot be (a frame time, frame hashes, regions, a NUL in a text)."""
     if model.regions or set(_NOT_PLAIN(model)) != {None}:
         return None
-    fixed: list[str] = []
-    literals: list[str] = []
+    fixed: dict[str, str] = {}
     for column, field in _PLAIN_FIELDS.items():
-        if column in _OWN_COLUMNS:
-            continue
-        literal = _literal(operator.attrgetter(field)(model))
-        if literal is None:
-            return None
-        fixed.append(column)
-        literals.append(literal)
-    return (
-        f"INSERT INTO annotations ({', '.join([*_OWN_COLUMNS, *fixed])}) "
-        f"VALUES ({', '.join(['?'] * len(_OWN_COLUMNS) + literals)})"
-    )
+        if column not in _OWN_COLUMNS:
+            literal = _literal(operator.attrgetter(field)(model))
+            if literal is None:
+                return None
+            fixed[column] = literal
+    return _insert_of(_OWN_COLUMNS, fixed)
+
+
+def _ids_given(conn: sqlite3.Connection, ids: list[int]) -> None:
+    """Rows inserted without ids got the ones after the largest: the ids an undo step removes
+    must be `ids`."""
+    given = conn.execute("SELECT max(id) FROM annotations").fetchone()[0]
+    if given != ids[-1]:
+        raise RuntimeError(f"stored up to id {given}, not {ids[-1]}")
+
+
+def _refused_at(conn: sqlite3.Connection, first: int) -> int:
+    """Which row of a batch whose ids begin at `first` SQLite refused: the rows before it are
+    in, so it is the one after the last of them."""
+    last = int(conn.execute("SELECT coalesce(max(id), 0) FROM annotations").fetchone()[0])
+    return max(0, last + 1 - first)
 
 
 class AnnotationStore:
@@ -353,9 +369,7 @@ class AnnotationStore:
                 if plain:
                     # no ids: SQLite gives the ones after the largest, as `first` counts them
                     conn.executemany(*_plain_rows(annotations))
-                    given = conn.execute("SELECT max(id) FROM annotations").fetchone()[0]
-                    if given != ids[-1]:  # the ids an undo step removes must be these
-                        raise RuntimeError(f"stored up to id {given}, not {ids[-1]}")
+                    _ids_given(conn, ids)
                 elif not long_values:
                     conn.executemany(
                         sql,
@@ -376,11 +390,7 @@ class AnnotationStore:
                     # the statement keeps its last values: bound again, the copy is freed
                     conn.execute(sql, [None] * (len(columns) + 1) + [0])
             except sqlite3.IntegrityError as err:
-                # the rows before the refused one are in: it is the one after the last of them
-                last = int(
-                    conn.execute("SELECT coalesce(max(id), 0) FROM annotations").fetchone()[0]
-                )
-                refused = annotations[max(0, last + 1 - first)]
+                refused = annotations[_refused_at(conn, first)]
                 raise UserError(_integrity_sentence(err, refused)) from None
             tags = [(i, tag) for i, a in zip(ids, annotations, strict=True) for tag in a.tags]
             regions = [
@@ -391,9 +401,7 @@ class AnnotationStore:
             self._write_children_of(ids, tags, regions)
         return ids
 
-    def insert_like(
-        self, model: Annotation, cues: Sequence[tuple[str, int, int, str, tuple[str, ...]]]
-    ) -> list[int] | None:
+    def insert_like(self, model: Annotation, cues: Sequence[CueRow]) -> list[int] | None:
         """Store new annotations that are `model` but for their own uuid, first and last
         frame, value and tags (`cues`, an import's subtitles), as `insert_annotations` would
         store them one by one, without an `Annotation` each; their ids, in order. None, and
@@ -412,17 +420,12 @@ class AnnotationStore:
                 # no ids: SQLite gives the ones after the largest, as `first` counts them
                 conn.executemany(sql, (c[:4] for c in cues))
             except sqlite3.IntegrityError as err:
-                last = int(
-                    conn.execute("SELECT coalesce(max(id), 0) FROM annotations").fetchone()[0]
-                )
-                uuid, start, end, value, its_tags = cues[max(0, last + 1 - first)]
+                uuid, start, end, value, its_tags = cues[_refused_at(conn, first)]
                 refused = dataclasses.replace(
                     model, uuid=uuid, range=FrameRange(start, end), value=value, tags=its_tags
                 )
                 raise UserError(_integrity_sentence(err, refused)) from None
-            given = conn.execute("SELECT max(id) FROM annotations").fetchone()[0]
-            if given != ids[-1]:  # the ids an undo step removes must be these
-                raise RuntimeError(f"stored up to id {given}, not {ids[-1]}")
+            _ids_given(conn, ids)
             tags = [(i, tag) for i, c in zip(ids, cues, strict=True) for tag in c[4]]
             self._write_children_of(ids, tags, [])
         return ids

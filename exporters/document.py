@@ -384,13 +384,16 @@ class PlainCues:
         return map(self.entry, self.fields)
 
 
-def each_entry(items: Iterator[Imported | PlainCues]) -> Iterator[Imported]:
-    """A stream's entries one by one, groups of plain cues opened."""
+def each_entry(
+    items: Iterator[Imported | PlainCues], stored: Callable[[PlainCues], bool] = lambda _c: False
+) -> Iterator[Imported]:
+    """A stream's entries one by one, groups of plain cues opened, but for the groups
+    `stored` took as they are (an import storing them as rows)."""
     for item in items:
-        if isinstance(item, PlainCues):
-            yield from item.entries()
-        else:
+        if not isinstance(item, PlainCues):
             yield item
+        elif not stored(item):
+            yield from item.entries()
 
 
 @dataclass

@@ -19,7 +19,6 @@ import contextlib
 import dataclasses
 import re
 from array import array
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -39,8 +38,15 @@ from critique_app.errors import UserError
 from critique_app.i18n import _, format_number, join_items, ngettext
 from critique_app.progress import NO_PROGRESS, Progress
 from critique_app.services.import_fit import AfterTheEnd, PastTheEnd, Reattached, reattach
+from db.annotation_store import CueRow
 from exporters import registry
-from exporters.document import Imported, ImportedFile, ImportedStream, PlainCues
+from exporters.document import (
+    Imported,
+    ImportedFile,
+    ImportedStream,
+    PlainCues,
+    each_entry,
+)
 from exporters.file_format import Format
 from exporters.sniffing import HEAD_SIZE
 
@@ -572,9 +578,8 @@ def import_entries(
             if (
                 max(c[2] for c in own) >= target.frame_count  # cut or left out, one by one
                 or sample.frames_rate != target.rate  # frames to work out again, one by one
-                or sample.category_key
+                or sample.category_key  # a category to find (or to keep as the value)
                 or sample.category_label
-                or vocabularies.find(sample) is not None
             ):
                 return False
             fitted = _fitted(sample, target, info, summary)  # inside the film: none left out
@@ -595,7 +600,7 @@ def import_entries(
 
         _moved_on(progress, stream, read, summary)
         with reading_limits(name):  # a subtitle file is read as it is stored: here
-            for entry in _one_by_one(stream.entries, stored_as_rows):
+            for entry in each_entry(stream.entries, stored_as_rows):
                 if len(batch.pending) >= BATCH:
                     batch.store()
                 if read % BATCH == 0 and read:  # also when every entry is already here
@@ -679,20 +684,7 @@ def import_entries(
     return summary
 
 
-def _one_by_one(
-    items: Iterator[Imported | PlainCues], stored: Callable[[PlainCues], bool]
-) -> Iterator[Imported]:
-    """The entries of a stream one by one, but for the groups of plain cues `stored` took."""
-    for item in items:
-        if not isinstance(item, PlainCues):
-            yield item
-        elif not stored(item):
-            yield from item.entries()
-
-
-def _own_rows(
-    cues: PlainCues, seen: set[str], known: set[str]
-) -> list[tuple[str, int, int, str, tuple[str, ...]]] | None:
+def _own_rows(cues: PlainCues, seen: set[str], known: set[str]) -> list[CueRow] | None:
     """Each cue's uuid, first and last frame, value and tags, when none is already in the
     project or twice in the file (its film is the caller's to check). None: one by one."""
     own = [(u, first, last, value, tags) for u, value, tags, _s, _e, first, last in cues.fields]
@@ -806,9 +798,7 @@ class _Batch:
     def add(self, annotation: Annotation) -> None:
         self.pending.append(annotation)
 
-    def add_like(
-        self, model: Annotation, cues: list[tuple[str, int, int, str, tuple[str, ...]]]
-    ) -> bool:
+    def add_like(self, model: Annotation, cues: list[CueRow]) -> bool:
         """Store `cues` as annotations that are `model` but for their own fields, after the
         ones waiting (ids follow the file's order): whether they could be (see
         `AnnotationStore.insert_like`)."""
