@@ -52,7 +52,12 @@ LONG_FRAMES = 36  # false segments (9-28 frames) had median 8; true passages las
 # within 8 of a pan over a crater lake for 38-49 (issue 24, session 11): those are held to
 # STRICT_MEDIAN however long they are. Panels keep the exception: true panels of the Earth
 # on black and of dark product shots have a median of 8 over 52-169 frames, and no false
-# segment came from a panel (docs/matching-thresholds.md).
+# segment came from a panel (docs/matching-thresholds.md). Nor is a piece read backwards: a
+# chance alignment runs either way, a copy nearly always forward. Of the 8 long segments at
+# median 8 on set C and the filmed-monitor film of issue 24 (session 17), the 6 true ran
+# forward, the 2 false backwards (a dark product shot's frames 37-46 read back at 0.13x
+# through a mirrored 9:16 stack; unrelated footage through a filmed room's whole frame, 50 of
+# its 93 frames within 8 bits). A reversed copy still counts at STRICT_MEDIAN.
 STILL_HOLD = 16  # film frames on one library frame: a passage through part of the picture
 STILL_MEDIAN = 2  # that holds one this long must be a near copy of it
 # A panel or the centre is a small, coarse picture: on the split films of issue 24 (session
@@ -383,6 +388,8 @@ def segments_from_hits(
     library: ReferenceLibrary | None = None,
     look_again: list[LookAgain] | None = None,
     boxed_insets: NDArray[np.bool_] | None = None,
+    screen_middles: NDArray[np.uint64] | None = None,
+    unsaid: list[MatchSegment] | None = None,
 ) -> list[MatchSegment]:
     """Runs of film frames matching one item each: the segment logic, for any hash kind.
 
@@ -393,7 +400,11 @@ def segments_from_hits(
     a median distance of at most `strict_median`, or of at most `median_threshold` over at
     least `long_frames`. A segment found in the whole frame (with the film's pictures) whose
     item's file is known is added to `look_again` (see looked_again). `boxed_insets`: per
-    film frame, whether its inset is a picture in the picture (has a middle)."""
+    film frame, whether its inset is a picture in the picture (has a middle);
+    `screen_middles`: per film frame, the middle of its filmed screen (0 where none); a
+    segment found through a filmed screen that does not agree with it (screen_agrees) is
+    returned like the others and added to `unsaid`: it still settles which of its rivals
+    and echoes stay (see find_segments), but is not reported itself."""
     rank = np.cumsum(usable) - 1
     out: list[MatchSegment] = []
     for item_id in np.unique(hits.item):
@@ -441,6 +452,7 @@ def segments_from_hits(
                     continue
                 name = _variant_name(h.source[a_:b_], variant)
                 picture = _picture_name(h.source[a_:b_])
+                boxed = boxed_insets is not None and bool(boxed_insets[f[a_:b_]].mean() > 0.5)
                 ceiling = _median_ceiling(
                     h.source[a_:b_],
                     picture,
@@ -449,7 +461,7 @@ def segments_from_hits(
                     median_threshold=median_threshold,
                     strict_median=strict_median,
                     long_frames=long_frames,
-                    boxed=boxed_insets is not None and bool(boxed_insets[f[a_:b_]].mean() > 0.5),
+                    boxed=boxed,
                 )
                 if med > ceiling:
                     continue
@@ -484,6 +496,18 @@ def segments_from_hits(
                 )
                 if still is not None:
                     out[-1] = _as_still(out[-1], still)
+                if (
+                    unsaid is not None
+                    and picture == "inset"
+                    and not boxed
+                    and max(mapped) < FIRST_EXTRA  # not a panel's picture (_mapped_with)
+                    and screen_middles is not None
+                    and library is not None
+                    and not screen_agrees(
+                        screen_middles[f[a_:b_]], itf[a_:b_], library.grid(int(item_id))
+                    )
+                ):
+                    unsaid.append(out[-1])
                 elif (
                     look_again is not None
                     and piece_pictures  # the film's pictures and the library were given
@@ -503,6 +527,34 @@ def segments_from_hits(
                         )
                     )
     return out
+
+
+# A segment found through a filmed screen, frame by frame within 8 bits (where a screen's
+# middle is not asked, see confirming_screens), must agree in the screen's middle over the
+# segment as a whole: on the filmed-monitor film of issue 24 (session 17) the true passages'
+# middles had a median of 6-16 bits to the library frames their screens found, against 20 or
+# more for the same screens against every other library item (600 pairs: 20 at the least,
+# 22.5 as a rule). A screen outlined on unrelated generated footage held a pan over a
+# photograph, mirrored, within 4-8 bits for 16 frames while its middle stayed 24 bits away.
+# An inset that is also a split screen's panel (a picture scaled into half a stack, boxed by
+# black) is not asked: its "screen middle" is cut as a 16:9 monitor's and is no copy of the
+# library's slice (a true panel at median 2 had its middle 20 bits away; set C, session 17).
+SCREEN_MIDDLE_MEDIAN = 18  # bits: halfway between the farthest true (16) and unrelated (20)
+
+
+def screen_agrees(
+    middles: NDArray[np.uint64], item_frames: NDArray[np.int64], grid: NDArray[np.uint64]
+) -> bool:
+    """Whether a segment's filmed screen agrees in its middle (`middles`, per row; 0 where
+    the frame's screen has none) with the library frames its rows were found at (`grid`:
+    the item's variants x frames): the middles' median distance within SCREEN_MIDDLE_MEDIAN.
+    A segment most of whose screens have no middle (a film fingerprinted before session 15,
+    a screen too small for one) stands on its screen alone, as before."""
+    have = middles != 0
+    if 2 * int(have.sum()) < len(middles):
+        return True
+    near = hamming(middles[have][None, :], grid[:, item_frames[have]]).min(axis=0)
+    return bool(np.median(near) <= SCREEN_MIDDLE_MEDIAN)
 
 
 def _as_still(segment: MatchSegment, still: tuple[int, int]) -> MatchSegment:
@@ -612,7 +664,7 @@ def _median_ceiling(
         through_part = bool(np.mean(sources == 0) <= 0.5)  # a panel, the centre
     if through_part and piece.held_frames >= STILL_HOLD:
         return min(STILL_MEDIAN, median_threshold)
-    moving = picture != "inset" and piece.order != HELD
+    moving = picture != "inset" and piece.order == FORWARD
     if matched >= long_frames and moving:
         return median_threshold
     return min(strict_median, median_threshold)
@@ -725,6 +777,7 @@ def find_segments(
     frames = np.flatnonzero(usable)
     segments: list[MatchSegment] = []
     asks: list[LookAgain] = []
+    unsaid: list[MatchSegment] = []
     families = (
         ("plain", phash, inset, centre),
         ("mirror", phash_mirror, inset_mirror, centre_mirror),
@@ -765,11 +818,17 @@ def find_segments(
             library=library,
             look_again=asks,
             boxed_insets=confirm[INSET_SOURCE] != 0,  # an inset with a middle
+            screen_middles=confirming_screens(more, half)[INSET_SOURCE],
+            unsaid=unsaid,
         )
     ordered = sorted(segments, key=lambda s: (s.start, s.item_id))
     # flipped echoes leave only after the rivals they hide: a dark start found flipped at
     # median 0 hid another item's flipped segment at 6 (issue 24, session 15)
     final = _one_way_round(_drop_lesser_rivals(_drop_mirror_echoes(ordered)))
+    # a screen that disagrees in its middle leaves last: it is no passage, but the echoes
+    # and rivals it outweighed are no truer for it (a flipped echo of a dark start it hid,
+    # 104 library frames off, came back when it left first; set C, session 17)
+    final = [s for s in final if not any(s is u for u in unsaid)]
     return looked_again(final, asks, library, frame_threshold=frame_threshold, step=step)
 
 
