@@ -10,7 +10,7 @@ Recall and false segments per family are printed too, so a change can be measure
 and after on the same films.
 
     nice -n 19 .venv/bin/python benchmarks/false_segments.py --families 9:16,4:5,split \
-        --sources 8 [--out F]
+        --sources 8 [--out F] [--every]
 """
 
 from __future__ import annotations
@@ -187,6 +187,9 @@ def main() -> int:
     parser.add_argument("--sources", type=int, default=8)
     parser.add_argument("--out", type=Path)
     parser.add_argument(
+        "--every", action="store_true", help="list every segment, true or false, one a line"
+    )
+    parser.add_argument(
         "--quick", action="store_true", help="robustness.py's tiny set, one family, temporary"
     )
     args = parser.parse_args()
@@ -241,6 +244,12 @@ def diagnose(args: argparse.Namespace) -> int:
                 }
             )
         off = off_segments(segments, passages, names)
+        if args.every:
+            for s in segments:
+                print(f"  {'true ' if id(s) in true else 'FALSE'} film {s.start}-{s.end} "
+                      f"{s.label} frames {s.item_start}-{s.item_end} {s.order} "
+                      f"x{s.speed:.2f}, {s.picture} ({s.variant}), median "
+                      f"{s.median_distance}, {s.matched_frames} matched")  # fmt: skip
         result["families"][family] = {
             "recall": scored["recall"],
             "found": scored["found"],
