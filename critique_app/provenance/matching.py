@@ -496,18 +496,6 @@ def segments_from_hits(
                 )
                 if still is not None:
                     out[-1] = _as_still(out[-1], still)
-                if (
-                    unsaid is not None
-                    and picture == "inset"
-                    and not boxed
-                    and max(mapped) < FIRST_EXTRA  # not a panel's picture (_mapped_with)
-                    and screen_middles is not None
-                    and library is not None
-                    and not screen_agrees(
-                        screen_middles[f[a_:b_]], itf[a_:b_], library.grid(int(item_id))
-                    )
-                ):
-                    unsaid.append(out[-1])
                 elif (
                     look_again is not None
                     and piece_pictures  # the film's pictures and the library were given
@@ -526,6 +514,18 @@ def segments_from_hits(
                             _expected(item, film_rate),
                         )
                     )
+                if (
+                    unsaid is not None
+                    and picture == "inset"
+                    and not boxed
+                    and max(mapped) < FIRST_EXTRA  # not a panel's picture (_mapped_with)
+                    and screen_middles is not None
+                    and library is not None
+                    and not screen_agrees(
+                        screen_middles[f[a_:b_]], itf[a_:b_], library.grid(int(item_id))
+                    )
+                ):
+                    unsaid.append(out[-1])  # the segment as listed (a still too)
     return out
 
 
