@@ -550,11 +550,10 @@ def screen_agrees(
     the item's variants x frames): the middles' median distance within SCREEN_MIDDLE_MEDIAN.
     A segment most of whose screens have no middle (a film fingerprinted before session 15,
     a screen too small for one) stands on its screen alone, as before."""
-    have = middles != 0
-    if 2 * int(have.sum()) < len(middles):
+    near = second_distances(middles, grid, item_frames)
+    if 2 * int((near >= 0).sum()) < len(near):
         return True
-    near = hamming(middles[have][None, :], grid[:, item_frames[have]]).min(axis=0)
-    return bool(np.median(near) <= SCREEN_MIDDLE_MEDIAN)
+    return bool(np.median(near[near >= 0]) <= SCREEN_MIDDLE_MEDIAN)
 
 
 def _as_still(segment: MatchSegment, still: tuple[int, int]) -> MatchSegment:
@@ -828,7 +827,8 @@ def find_segments(
     # a screen that disagrees in its middle leaves last: it is no passage, but the echoes
     # and rivals it outweighed are no truer for it (a flipped echo of a dark start it hid,
     # 104 library frames off, came back when it left first; set C, session 17)
-    final = [s for s in final if not any(s is u for u in unsaid)]
+    refused = {id(u) for u in unsaid}  # the very objects: a segment's equal may be true
+    final = [s for s in final if id(s) not in refused]
     return looked_again(final, asks, library, frame_threshold=frame_threshold, step=step)
 
 
@@ -893,11 +893,21 @@ def confirming_distances(
             continue
         for item_id in np.unique(hits.item[sel]):
             mine = sel[hits.item[sel] == item_id]
-            q = second[hits.frame[mine]]
-            grid = library.grid(int(item_id))[:, hits.item_frame[mine]]
-            near = hamming(q[None, :], grid).min(axis=0).astype(np.int64)
-            out[mine] = np.where(q != 0, near, -1)
+            out[mine] = second_distances(
+                second[hits.frame[mine]], library.grid(int(item_id)), hits.item_frame[mine]
+            )
     return out
+
+
+def second_distances(
+    pictures: NDArray[np.uint64], grid: NDArray[np.uint64], item_frames: NDArray[np.int64]
+) -> NDArray[np.int64]:
+    """Per row, the distance of its second picture (`pictures`; 0 where it has none) to the
+    closest variant of its library frame (`grid`: the item's variants x frames): -1 where
+    there is no picture. What a hit is confirmed by (confirming_distances), and a filmed
+    screen's segment (screen_agrees)."""
+    near = hamming(pictures[None, :], grid[:, item_frames]).min(axis=0).astype(np.int64)
+    return np.where(pictures != 0, near, -1)
 
 
 def alone_within(source: int | NDArray[np.int64]) -> NDArray[np.int64]:
