@@ -150,13 +150,21 @@ def nearest_library(
     order = np.argsort(key, kind="stable")
     bounds = np.flatnonzero(np.r_[True, np.diff(key[order]) != 0])
     group = np.unique(key, return_inverse=True)[1]  # each hash's column in `per_frame`
+    grid_row = np.zeros(len(lib), np.int64)  # each hash's row in its item's grid (0: the frame)
+    all_rows = np.zeros(len(lib), bool)  # an item hashed before the library had every slice
+    for i, part in library.slices.items():
+        n = len(library.items[i].hashes)
+        grid_row[part] = np.arange(part.stop - part.start) // n
+        all_rows[part] = (part.stop - part.start) // n != matching.LIBRARY_ROWS
 
-    def second(c: np.ndarray) -> np.ndarray:
+    def second(c: np.ndarray, only: tuple[int, ...] | None = None) -> np.ndarray:
         """Per frame of `c` and library hash, the distance of `c` to that hash's library
-        frame (the closest of its variants); -1 where the frame has no such picture."""
-        per_frame = np.minimum.reduceat(
-            np.bitwise_count(c[:, None] ^ lib[None, :])[:, order], bounds, axis=1
-        )
+        frame (the closest of its variants, or of its rows `only`: matching.middle_rows);
+        -1 where the frame has no such picture."""
+        near = np.bitwise_count(c[:, None] ^ lib[None, :])
+        if only is not None:
+            near = np.where(np.isin(grid_row, only) | all_rows, near, 64)
+        per_frame = np.minimum.reduceat(near[:, order], bounds, axis=1)
         return np.where((c != 0)[:, None], per_frame[:, group].astype(np.int64), -1)
 
     out = {}
@@ -172,11 +180,19 @@ def nearest_library(
             for lo in range(0, len(row), 64):
                 first = np.bitwise_count(row[lo : lo + 64, None] ^ lib[None, :]).astype(np.int64)
                 alone[lo : lo + 64] = first.min(axis=1)
+                own = first
+                vouched = np.zeros((len(first), 1), bool)
                 if confirm is not None:
-                    two = second(confirm[lo : lo + 64])
+                    two = second(confirm[lo : lo + 64], matching.middle_rows(source))
                     first = matching.decided_distances(first, two, matching.alone_within(source))
+                    vouched |= (confirm[lo : lo + 64] != 0)[:, None]
                 if screen is not None:
-                    first = matching.decided_distances(first, second(screen[lo : lo + 64]))
+                    first = matching.decided_distances(
+                        first,
+                        second(screen[lo : lo + 64], matching.middle_rows(source, screens=True)),
+                    )
+                    vouched |= (screen[lo : lo + 64] != 0)[:, None]
+                first = matching.unvouched(first, own, vouched, source)
                 at = first.argmin(axis=1)
                 best[lo : lo + 64] = first[np.arange(len(at)), at]
                 entry[lo : lo + 64] = at

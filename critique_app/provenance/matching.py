@@ -26,6 +26,7 @@ from critique_app.media.film_hashes import (
     SCREEN_MIDDLES,
 )
 from critique_app.media.fingerprint import MIN_CONTRAST, hamming
+from critique_app.media.reframes import REFRAME_VARIANTS, STACKED_SLICES
 from critique_app.provenance.hash_index import QUERY_BLOCK, HashIndex
 from critique_app.provenance.source_path import (
     FORWARD,
@@ -35,6 +36,7 @@ from critique_app.provenance.source_path import (
     source_pieces,
 )
 from critique_app.provenance.source_pictures import (
+    FIRST_SLICE,
     around,
     finer_grids,
     finer_piece,
@@ -881,22 +883,61 @@ def confirming_screens(extra: NDArray[np.uint64], mirrored: int) -> dict[int, ND
 
 
 def confirming_distances(
-    hits: FrameHits, confirm: dict[int, NDArray[np.uint64]], library: ReferenceLibrary
+    hits: FrameHits,
+    confirm: dict[int, NDArray[np.uint64]],
+    library: ReferenceLibrary,
+    screens: bool = False,
 ) -> NDArray[np.int64]:
     """Per hit (film frames; `confirm`: each picture source's confirming picture, full
-    length), the distance of the frame's confirming picture to the library frame it hit
-    (the closest of that frame's variants); -1 where the hit has no confirming picture."""
+    length; `screens`: those pictures are filmed screens' middles), the distance of the
+    frame's confirming picture to the library frame it hit (the closest of that frame's
+    variants, or of those middle_rows names); -1 where the hit has no confirming picture."""
     out = np.full(len(hits.frame), -1, np.int64)
     for first, second in confirm.items():
         sel = np.flatnonzero(hits.source == first)
         if not len(sel):
             continue
+        rows = middle_rows(first, screens)
         for item_id in np.unique(hits.item[sel]):
             mine = sel[hits.item[sel] == item_id]
-            out[mine] = second_distances(
-                second[hits.frame[mine]], library.grid(int(item_id)), hits.item_frame[mine]
-            )
+            grid = library.grid(int(item_id))
+            if rows is not None and len(grid) == LIBRARY_ROWS:  # older items: every row
+                grid = grid[list(rows)]
+            out[mine] = second_distances(second[hits.frame[mine]], grid, hits.item_frame[mine])
     return out
+
+
+# Which of its library frame's 51 pictures a middle (regions.middle_slice: the 9:16 middle of
+# a panel's or a filmed screen's picture) may be a copy of. Through the closest of all 51, the
+# middles of unrelated real footage confirmed their pictures at 12 bits (issue 24, session 18):
+# - a panel's middle, through the stacked panels' slices (32:9, 9:8): wide strips across the
+#   frame that a portrait middle is no copy of. The middles of true panels (sets A and C, 11,000
+#   frames) came closest to the 9:16 middle slice or the 16:27 one, and to a few dozen others
+#   (off-centre slices, crops: a panel cropped off-centre), never first to a stacked slice;
+#   comparing them with the 9:16 slice alone lost a picture squeezed into a stack's half
+#   (session 15, 4cd21a0);
+# - a filmed screen's middle (asked only beyond MEDIAN_THRESHOLD, confirming_screens), through
+#   a centre crop: it is compared with the centred 9:16 slice, its copy, and the 4:5 one (a
+#   16:9 picture shown squeezed). The filmed-monitor film's true screens lost 2 matched frames
+#   of 2,963 by it, and no passage.
+LIBRARY_ROWS = FIRST_SLICE + len(REFRAME_VARIANTS)  # an item's grid: the frame, variants, slices
+PANEL_MIDDLE_ROWS = tuple(
+    r
+    for r in range(LIBRARY_ROWS)
+    if r < FIRST_SLICE or REFRAME_VARIANTS[r - FIRST_SLICE] not in STACKED_SLICES
+)
+SCREEN_MIDDLE_ROWS = tuple(
+    FIRST_SLICE + REFRAME_VARIANTS.index(f"reframe{a}@0.5") for a in ("9:16", "4:5")
+)
+
+
+def middle_rows(source: int, screens: bool = False) -> tuple[int, ...] | None:
+    """The rows of its library frame's grid a picture source's second picture is compared
+    with (`screens`: a filmed screen's middle); None: every row (the whole frame's centre,
+    the centre's whole frame, a boxed inset's middle)."""
+    if screens:
+        return SCREEN_MIDDLE_ROWS
+    return PANEL_MIDDLE_ROWS if source >= FIRST_EXTRA else None
 
 
 def second_distances(
@@ -928,6 +969,34 @@ def decided_distances(
     return np.where(stands, first, np.maximum(first, second))
 
 
+# An inset or a panel with no second picture cannot be confirmed beyond MEDIAN_THRESHOLD as
+# every other picture is: a 32:9 half (the library has no slice for its middle), a screen in
+# which middle_slice finds none, a panel too dark for one (reframes.confirmed_by_middle), a
+# film fingerprinted before pictures had middles. Standing alone up to the frame threshold,
+# such pictures of unrelated real footage came within 12 bits of library frames, no margin at
+# all over it (the 32:9 halves of three clips; issue 24, session 18). Beyond FRAME_THRESHOLD -
+# UNVOUCHED they are decided UNVOUCHED bits farther, as if a second picture had been that much
+# farther: they count as matched within 10 bits. Within 8 (as every other picture) it cost a
+# true passage: a dark shot scaled into a stack's half, its frames 8-10 bits off and its
+# middles withheld for the dark (set A's split stacked scaled, passage 9). A segment's median
+# (never above MEDIAN_THRESHOLD) is the same; only frames beyond 10 bits stop counting.
+UNVOUCHED = 2
+
+
+def unvouched(
+    decided: NDArray[np.int64],
+    first: NDArray[np.int64],
+    vouched: NDArray[np.bool_],
+    source: int | NDArray[np.int64],
+) -> NDArray[np.int64]:
+    """`decided` with the hits that had no second picture to vouch for them (`vouched`
+    False; `first`: their own distance), through an inset or a panel and beyond
+    FRAME_THRESHOLD - UNVOUCHED, decided UNVOUCHED bits farther."""
+    lone = (first > FRAME_THRESHOLD - UNVOUCHED) & ~vouched
+    lone &= ~np.isin(source, tuple(CONFIRMED_BY))
+    return np.where(lone, np.maximum(decided, first + UNVOUCHED), decided)
+
+
 def decided_hits(
     hits: FrameHits,
     confirm: dict[int, NDArray[np.uint64]],
@@ -940,8 +1009,12 @@ def decided_hits(
     or a logo can spoil a copy's centre for a few frames)."""
     second = confirming_distances(hits, confirm, library)
     decided = decided_distances(hits.distance, second, alone_within(hits.source))
+    vouched = second >= 0
     if beyond:  # a second picture asked only beyond MEDIAN_THRESHOLD (confirming_screens)
-        decided = decided_distances(decided, confirming_distances(hits, beyond, library))
+        more = confirming_distances(hits, beyond, library, screens=True)
+        decided = decided_distances(decided, more)
+        vouched |= more >= 0
+    decided = unvouched(decided, hits.distance, vouched, hits.source)
     return FrameHits(hits.frame, hits.item, hits.item_frame, decided, hits.source)
 
 

@@ -470,3 +470,128 @@ def test_a_filmed_screen_needs_its_middle_to_agree_beyond_8_bits() -> None:
     assert found("unrelated") == []
     assert found("none", 6) == [(30, 35, "inset", 6)]
     assert found("far", 6) == []
+
+
+def _library_with_rows(rng: np.random.Generator, rows: int) -> tuple[np.ndarray, ReferenceLibrary]:
+    """An item of 100 random frames with `rows - 1` random variants (grid row r: variant r-1)."""
+    item = _random_hashes(rng, 100)
+    variants = [_random_hashes(rng, 100) for _ in range(rows - 1)]
+    stacked = np.stack(variants) if variants else None
+    return item, ReferenceLibrary([ReferenceItem(1, "clip", item, variants=stacked)])
+
+
+def test_a_panels_middle_is_not_confirmed_through_a_stacked_panels_slice() -> None:
+    """Issue 24, session 18: a panel's middle (the 9:16 middle of its picture) is compared
+    with every picture of its library frame but the stacked panels' slices (32:9, 9:8), wide
+    strips it is no copy of: through the 32:9 slice an unrelated panel's middle confirmed it
+    at 12 bits. A passage 4 bits off through a panel is a segment when its middle is near the
+    frames' 9:16 middle slice or a crop of them, none when near their 32:9 slice alone; an
+    item hashed before the library had every slice is compared on all its rows, as before."""
+    from critique_app.media.film_hashes import EXTRA_PICTURES
+    from critique_app.media.reframes import REFRAME_VARIANTS
+    from critique_app.provenance.matching import LIBRARY_ROWS
+    from critique_app.provenance.source_pictures import FIRST_SLICE
+
+    rng = np.random.default_rng(59)
+    contrast = np.full(100, 30.0, np.float32)
+    panel, middle = (EXTRA_PICTURES.index(p) for p in ("half-left", "half-left middle"))
+    slice_9_16 = FIRST_SLICE + REFRAME_VARIANTS.index("reframe9:16@0.5")
+    slice_32_9 = FIRST_SLICE + REFRAME_VARIANTS.index("reframe32:9@0.5")
+
+    def found(row: int, rows: int = LIBRARY_ROWS) -> list[tuple[int, int, str]]:
+        item, library = _library_with_rows(rng, rows)
+        grid = library.grid(1)
+        extra = np.zeros((100, len(EXTRA_PICTURES)), np.uint64)
+        extra[30:70, panel] = item[10:50] ^ np.uint64(0b1111)
+        extra[30:70, middle] = grid[row, 10:50] ^ np.uint64(0b11)
+        segs = find_segments(
+            _random_hashes(rng, 100), _random_hashes(rng, 100), contrast, library, extra=extra
+        )
+        return [(s.start, s.end, s.picture) for s in segs]
+
+    assert found(slice_9_16) == [(30, 69, "half-left")]
+    assert found(1) == [(30, 69, "half-left")]  # a crop: a panel cropped off-centre
+    assert found(slice_32_9) == []
+    assert found(slice_32_9 - 2, rows=slice_32_9 - 1) == [(30, 69, "half-left")]
+
+
+def test_a_filmed_screens_middle_is_compared_with_the_centred_slices() -> None:
+    """Issue 24, session 18: beyond 8 bits a filmed screen is confirmed by its middle against
+    its library frame's centred 9:16 slice (its copy) or 4:5 one (a 16:9 picture shown
+    squeezed), not the closest of all 51 pictures: through a centre crop an unrelated
+    screen's middle confirmed it at 14 bits. Every third frame 10 bits off (its middle
+    asked), the others 4 (standing alone): all 40 count with the middle near a centred
+    slice, 27 with it near a crop alone, all 40 for an item hashed before its slices."""
+    from critique_app.media.film_hashes import EXTRA_PICTURES
+    from critique_app.media.reframes import REFRAME_VARIANTS
+    from critique_app.provenance.matching import LIBRARY_ROWS
+    from critique_app.provenance.source_pictures import FIRST_SLICE
+
+    rng = np.random.default_rng(61)
+    contrast = np.full(100, 30.0, np.float32)
+    middle = EXTRA_PICTURES.index("screen middle")
+
+    def matched(row: int, rows: int = LIBRARY_ROWS) -> list[tuple[int, int, str, int]]:
+        item, library = _library_with_rows(rng, rows)
+        grid = library.grid(1)
+        inset = np.zeros(100, np.uint64)
+        inset[30:70] = item[10:50] ^ np.where(
+            np.arange(40) % 3 == 2, np.uint64(0x3FF), np.uint64(0b1111)
+        )
+        extra = np.zeros((100, len(EXTRA_PICTURES)), np.uint64)
+        extra[30:70, middle] = grid[row, 10:50] ^ np.uint64(0b11)
+        segs = find_segments(
+            _random_hashes(rng, 100), _random_hashes(rng, 100), contrast, library,
+            inset=inset, inset_mirror=np.zeros(100, np.uint64), extra=extra,
+        )  # fmt: skip
+        return [(s.start, s.end, s.picture, s.matched_frames) for s in segs]
+
+    for name in ("reframe9:16@0.5", "reframe4:5@0.5"):
+        assert matched(FIRST_SLICE + REFRAME_VARIANTS.index(name)) == [(30, 69, "inset", 40)]
+    assert matched(1) == [(30, 69, "inset", 27)]
+    assert matched(1, rows=FIRST_SLICE) == [(30, 69, "inset", 40)]
+
+
+def test_a_picture_with_no_second_picture_counts_within_10_bits() -> None:
+    """Issue 24, session 18: a panel or a filmed screen with no second picture (a 32:9 half,
+    a screen with no middle) cannot be confirmed beyond 8 bits as every other picture is;
+    standing alone up to 12, the 32:9 halves of unrelated real footage came within 12 bits
+    of library frames. They count as matched within 10 bits only. Every third frame of a
+    passage otherwise 4 bits off is 10 or 11 bits off: at 10 all 40 frames count, at 11 the
+    27 at 4 bits, unless the picture's middle agrees; the whole frame with no centre (a film
+    fingerprinted before centres) counts them all, as before."""
+    from critique_app.media.film_hashes import EXTRA_PICTURES
+
+    rng = np.random.default_rng(67)
+    contrast = np.full(100, 30.0, np.float32)
+
+    def matched(where: str, off: int, middle: bool = False) -> list[tuple[int, int, str, int]]:
+        item, library = _library_with_rows(rng, 1)
+        shown = np.zeros(100, np.uint64)
+        shown[30:70] = item[10:50] ^ np.where(
+            np.arange(40) % 3 == 2, np.uint64((1 << off) - 1), np.uint64(0b1111)
+        )
+        extra = np.zeros((100, len(EXTRA_PICTURES)), np.uint64)
+        whole, inset = _random_hashes(rng, 100), None
+        if where == "frame":
+            whole = shown
+        elif where == "inset":
+            inset = shown
+            if middle:
+                extra[30:70, EXTRA_PICTURES.index("screen middle")] = item[10:50] ^ np.uint64(3)
+        else:
+            extra[:, EXTRA_PICTURES.index(where)] = shown
+            if middle:
+                extra[30:70, EXTRA_PICTURES.index(f"{where} middle")] = item[10:50] ^ np.uint64(3)
+        segs = find_segments(
+            whole, _random_hashes(rng, 100), contrast, library,
+            inset=inset, inset_mirror=None if inset is None else np.zeros(100, np.uint64),
+            extra=extra,
+        )  # fmt: skip
+        return [(s.start, s.end, s.picture, s.matched_frames) for s in segs]
+
+    for where in ("half-top", "inset"):
+        assert matched(where, 10) == [(30, 69, where, 40)]
+        assert matched(where, 11) == [(30, 69, where, 27)]
+        assert matched(where, 11, middle=True) == [(30, 69, where, 40)]
+    assert matched("frame", 11) == [(30, 69, "frame", 40)]
