@@ -117,3 +117,29 @@ def test_after_a_whole_pass_only_edited_annotations_are_read_again(
     h.window.annotations.create(FrameRange(40, 44))
     h.qtbot.waitUntil(lambda: all(anchors_on_disk(path).values()), timeout=20_000)
     h.qtbot.waitUntil(lambda: not keeper.busy)
+
+
+def test_a_pass_stops_when_its_annotations_are_undone(
+    open_window: Any, clip: Path, tmp_path: Path
+) -> None:
+    """Work that outlives what it was for is cancelled: a pass hashing annotations that are
+    deleted (a whole import undone with Ctrl+Z) stops; those brought back by undo get their
+    anchors from the next pass, and nothing else is lost."""
+    path = make_project(tmp_path, clip)
+    h = open_window(path)
+    keeper = h.window.anchor_keeper
+    first = keeper.start()  # four annotations without anchors
+    assert first is not None
+    doomed = sorted(keeper._todo_of_task)
+    assert len(doomed) == 4
+    for ident in doomed:
+        h.window.annotations.delete(ident)
+    assert keeper.task is not first
+    h.qtbot.waitUntil(lambda: not first.running and not keeper.busy, timeout=20_000)
+    assert first.dropped and first.progress.cancelled
+    assert anchors_on_disk(path) == {}  # nothing hashed for the deleted ones
+    for _ident in doomed:
+        h.key(K.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    h.qtbot.waitUntil(lambda: len(anchors_on_disk(path)) == 4, timeout=FRAME_WAIT_MS)
+    h.qtbot.waitUntil(lambda: all(anchors_on_disk(path).values()), timeout=20_000)
+    h.qtbot.waitUntil(lambda: not keeper.busy)

@@ -56,6 +56,14 @@ class AnchorKeeper(QObject):
     def _changed(self, change: Change) -> None:
         refs = (*change.added, *change.modified)
         edited = {ident for kind, ident in refs if kind == "annotation"}
+        gone = {ident for kind, ident in change.removed if kind == "annotation"}
+        if gone & set(self._todo_of_task) and self.task is not None:
+            # The pass is hashing annotations that are no more (an import undone with Ctrl+Z,
+            # a deletion): it stops, and the next one hashes what is left of its work.
+            self.cancel()
+            edited |= self._pending
+        self._pending -= gone
+        edited -= gone
         if edited:
             self._pending |= edited
             self._timer.start()
