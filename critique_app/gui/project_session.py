@@ -482,9 +482,21 @@ class ProjectSession(QObject):
         self.close_project()
 
     def undo(self) -> None:
-        if self.undo_stack is not None and self.undo_stack.undo() is None:
+        """Ctrl+Z. The step undone is said: an import's summary ("... Ctrl+Z removes them")
+        stayed in the status bar after its import was undone, as if it were still there."""
+        if self.undo_stack is None:
+            return
+        step = self.undo_stack.undo_label
+        if self.undo_stack.undo() is None:
             self.message.emit(_("Nothing to undo."))
+        elif step:
+            self.message.emit(_("Undone: {step} (Ctrl+Shift+Z redoes it).").format(step=step))
 
     def redo(self) -> None:
-        if self.undo_stack is not None and self.undo_stack.redo() is None:
+        if self.undo_stack is None:
+            return
+        step = self.undo_stack.redo_label
+        if self.undo_stack.redo() is None:
             self.message.emit(_("Nothing to redo."))
+        elif step:
+            self.message.emit(_("Redone: {step}.").format(step=step))

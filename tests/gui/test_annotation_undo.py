@@ -85,16 +85,22 @@ def test_every_edit_saved_at_once_and_undone_and_redone(
     states.append(on_disk(path))
     assert len(states[-1]) == 4
 
-    # Ctrl+Z walks back through every state, on disk
+    # Ctrl+Z walks back through every state, on disk, and says which step it undid
     for expected in reversed(states[:-1]):
+        step = h.window.session.undo_stack.undo_label
         h.key(K.Key_Z, CTRL)
         assert on_disk(path) == expected
+        assert h.window.statusBar().currentMessage() == (
+            f"Undone: {step} (Ctrl+Shift+Z redoes it)."
+        )
     h.key(K.Key_Z, CTRL)
     assert "Nothing to undo" in h.window.statusBar().currentMessage()
     # Ctrl+Shift+Z re-applies them all
     for expected in states[1:]:
+        step = h.window.session.undo_stack.redo_label
         h.key(K.Key_Z, CTRL | SHIFT)
         assert on_disk(path) == expected
+        assert h.window.statusBar().currentMessage() == f"Redone: {step}."
     assert bench.table.model.rowCount() == 4
 
     # undo the deletion: the annotation comes back everywhere (table, timeline, file)
