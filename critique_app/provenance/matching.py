@@ -911,9 +911,9 @@ def confirming_distances(
 # a panel's or a filmed screen's picture) may be a copy of. Through the closest of all 51, the
 # middles of unrelated real footage confirmed their pictures at 12 bits (issue 24, session 18):
 # - a panel's middle, through the stacked panels' slices (32:9, 9:8): wide strips across the
-#   frame that a portrait middle is no copy of. The middles of true panels (sets A and C, 11,000
+#   frame that a portrait middle is no copy of. The middles of true panels (set A, 7,925
 #   frames) came closest to the 9:16 middle slice or the 16:27 one, and to a few dozen others
-#   (off-centre slices, crops: a panel cropped off-centre), never first to a stacked slice;
+#   (off-centre slices, crops: a panel cropped off-centre), to a stacked slice once;
 #   comparing them with the 9:16 slice alone lost a picture squeezed into a stack's half
 #   (session 15, 4cd21a0);
 # - a filmed screen's middle (asked only beyond MEDIAN_THRESHOLD, confirming_screens), through
