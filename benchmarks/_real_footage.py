@@ -151,19 +151,24 @@ def nearest_library(
     bounds = np.flatnonzero(np.r_[True, np.diff(key[order]) != 0])
     group = np.unique(key, return_inverse=True)[1]  # each hash's column in `per_frame`
     grid_row = np.zeros(len(lib), np.int64)  # each hash's row in its item's grid (0: the frame)
-    all_rows = np.zeros(len(lib), bool)  # an item hashed before the library had every slice
+    grid_rows = np.zeros(len(lib), np.int64)  # how many rows its item's grid has
     for i, part in library.slices.items():
         n = len(library.items[i].hashes)
         grid_row[part] = np.arange(part.stop - part.start) // n
-        all_rows[part] = (part.stop - part.start) // n != matching.LIBRARY_ROWS
+        grid_rows[part] = (part.stop - part.start) // n
 
-    def second(c: np.ndarray, only: tuple[int, ...] | None = None) -> np.ndarray:
+    def second(c: np.ndarray, source: int, screens: bool = False) -> np.ndarray:
         """Per frame of `c` and library hash, the distance of `c` to that hash's library
-        frame (the closest of its variants, or of its rows `only`: matching.middle_rows);
-        -1 where the frame has no such picture."""
+        frame (the closest of its variants, or of the rows matching.middle_rows names for
+        `source`); -1 where the frame has no such picture."""
         near = np.bitwise_count(c[:, None] ^ lib[None, :])
-        if only is not None:
-            near = np.where(np.isin(grid_row, only) | all_rows, near, 64)
+        compared = np.ones(len(lib), bool)
+        for rows in np.unique(grid_rows):
+            only = matching.middle_rows(source, screens, int(rows))
+            if only is not None:
+                mine = grid_rows == rows
+                compared[mine] = np.isin(grid_row[mine], only)
+        near = np.where(compared, near, 64)
         per_frame = np.minimum.reduceat(near[:, order], bounds, axis=1)
         return np.where((c != 0)[:, None], per_frame[:, group].astype(np.int64), -1)
 
@@ -183,13 +188,13 @@ def nearest_library(
                 own = first
                 vouched = np.zeros((len(first), 1), bool)
                 if confirm is not None:
-                    two = second(confirm[lo : lo + 64], matching.middle_rows(source))
+                    two = second(confirm[lo : lo + 64], source)
                     first = matching.decided_distances(first, two, matching.alone_within(source))
                     vouched |= (confirm[lo : lo + 64] != 0)[:, None]
                 if screen is not None:
                     first = matching.decided_distances(
                         first,
-                        second(screen[lo : lo + 64], matching.middle_rows(source, screens=True)),
+                        second(screen[lo : lo + 64], source, screens=True),
                     )
                     vouched |= (screen[lo : lo + 64] != 0)[:, None]
                 first = matching.unvouched(first, own, vouched, source)

@@ -897,11 +897,11 @@ def confirming_distances(
         sel = np.flatnonzero(hits.source == first)
         if not len(sel):
             continue
-        rows = middle_rows(first, screens)
         for item_id in np.unique(hits.item[sel]):
             mine = sel[hits.item[sel] == item_id]
             grid = library.grid(int(item_id))
-            if rows is not None and len(grid) == LIBRARY_ROWS:  # older items: every row
+            rows = middle_rows(first, screens, len(grid))
+            if rows is not None:
                 grid = grid[list(rows)]
             out[mine] = second_distances(second[hits.frame[mine]], grid, hits.item_frame[mine])
     return out
@@ -931,10 +931,13 @@ SCREEN_MIDDLE_ROWS = tuple(
 )
 
 
-def middle_rows(source: int, screens: bool = False) -> tuple[int, ...] | None:
-    """The rows of its library frame's grid a picture source's second picture is compared
-    with (`screens`: a filmed screen's middle); None: every row (the whole frame's centre,
-    the centre's whole frame, a boxed inset's middle)."""
+def middle_rows(source: int, screens: bool, grid_rows: int) -> tuple[int, ...] | None:
+    """The rows of its library frame's grid (`grid_rows` of them) a picture source's second
+    picture is compared with (`screens`: a filmed screen's middle); None: every row (the
+    whole frame's centre, the centre's whole frame, a boxed inset's middle, and any second
+    picture of an item hashed before the library had all LIBRARY_ROWS)."""
+    if grid_rows != LIBRARY_ROWS:
+        return None
     if screens:
         return SCREEN_MIDDLE_ROWS
     return PANEL_MIDDLE_ROWS if source >= FIRST_EXTRA else None
