@@ -186,9 +186,10 @@ def nearest_library(
                 first = np.bitwise_count(row[lo : lo + 64, None] ^ lib[None, :]).astype(np.int64)
                 alone[lo : lo + 64] = first.min(axis=1)
                 own = first
+                first = matching.held_panels(first, source)
                 vouched = np.zeros((len(first), 1), bool)
                 if confirm is not None:
-                    two = second(confirm[lo : lo + 64], source)
+                    two = matching.held_panels(second(confirm[lo : lo + 64], source), source)
                     first = matching.decided_distances(first, two, matching.alone_within(source))
                     vouched |= (confirm[lo : lo + 64] != 0)[:, None]
                 if screen is not None:

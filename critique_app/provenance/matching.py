@@ -1000,6 +1000,25 @@ def unvouched(
     return np.where(lone, np.maximum(decided, first + UNVOUCHED), decided)
 
 
+# A split screen's panel and its middle count as matched within 10 bits each, where the
+# whole frame, its centre and a filmed screen count within the frame threshold (12). Cut
+# into halves, thirds and quarters, unrelated real footage gave panels 14 bits from library
+# frames whose middles were within 14 of the same frames (near a crop of them, where true
+# middles are near the 9:16 and 16:27 slices): a margin of 2 bits over the frame threshold,
+# 4 asked (issue 24, session 18). Held PANEL_HOLD bits farther beyond 10, they are decided
+# at 16 or more; on the filmed monitor, set C and set A (23, 127 and 117 segments) every
+# segment stayed the same; 115 of 34,663 matched frames stopped counting (session 19).
+PANEL_HOLD = 2
+
+
+def held_panels(distances: NDArray[np.int64], source: int | NDArray[np.int64]) -> NDArray[np.int64]:
+    """Distances of a panel's picture or of its middle (`source`: the panel's picture
+    source, one or one a distance), those beyond FRAME_THRESHOLD - PANEL_HOLD decided
+    PANEL_HOLD bits farther; -1 (no picture) and every other picture's as they are."""
+    far = (distances > FRAME_THRESHOLD - PANEL_HOLD) & (np.asarray(source) >= FIRST_EXTRA)
+    return np.where(far, distances + PANEL_HOLD, distances)
+
+
 def decided_hits(
     hits: FrameHits,
     confirm: dict[int, NDArray[np.uint64]],
@@ -1010,8 +1029,9 @@ def decided_hits(
     is kept, beyond the frame threshold: it does not count as a matched frame and weighs on
     its segment's median, but it does not cut a passage in two either (a burned-in subtitle
     or a logo can spoil a copy's centre for a few frames)."""
-    second = confirming_distances(hits, confirm, library)
-    decided = decided_distances(hits.distance, second, alone_within(hits.source))
+    second = held_panels(confirming_distances(hits, confirm, library), hits.source)
+    first = held_panels(hits.distance, hits.source)
+    decided = decided_distances(first, second, alone_within(hits.source))
     vouched = second >= 0
     if beyond:  # a second picture asked only beyond MEDIAN_THRESHOLD (confirming_screens)
         more = confirming_distances(hits, beyond, library, screens=True)

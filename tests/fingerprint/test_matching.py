@@ -593,5 +593,55 @@ def test_a_picture_with_no_second_picture_counts_within_10_bits() -> None:
     for where in ("half-top", "inset"):
         assert matched(where, 10) == [(30, 69, where, 40)]
         assert matched(where, 11) == [(30, 69, where, 27)]
-        assert matched(where, 11, middle=True) == [(30, 69, where, 40)]
+    # a filmed screen whose middle agrees counts to the frame threshold; a panel's own
+    # picture counts within 10 bits, middle or not (test_a_panel_counts_within_10_bits)
+    assert matched("inset", 11, middle=True) == [(30, 69, "inset", 40)]
+    assert matched("half-top", 11, middle=True) == [(30, 69, "half-top", 27)]
     assert matched("frame", 11) == [(30, 69, "frame", 40)]
+
+
+def test_a_panel_counts_within_10_bits() -> None:
+    """Issue 24, session 19: a split screen's panel and its middle count as matched within 10
+    bits each (the frame threshold less PANEL_HOLD), where the whole frame, its centre and a
+    filmed screen count within 12: with their middles within 14, unrelated real footage came
+    within 14 bits of library frames through halves, thirds and quarters (a margin of 2 bits
+    over the frame threshold), while the true panels of two sets of films (22 families) kept
+    every segment. Every third frame of a passage otherwise 4 bits off through a panel is
+    10 or 12 bits off, its middle 2, 10 or 12: all 40 frames count at 10 and 10, the 27 at 4
+    bits when either is 12; through the whole frame with its centre, all 40 at 12 and 12."""
+    from critique_app.media.film_hashes import EXTRA_PICTURES
+
+    rng = np.random.default_rng(71)
+    contrast = np.full(100, 30.0, np.float32)
+    every_third = np.arange(40) % 3 == 2
+
+    def matched(where: str, own: int, second: int) -> list[tuple[int, int, str, int]]:
+        item, library = _library_with_rows(rng, 1)
+        shown = np.zeros(100, np.uint64)
+        shown[30:70] = item[10:50] ^ np.where(
+            every_third, np.uint64((1 << own) - 1), np.uint64(0b1111)
+        )
+        middle = np.zeros(100, np.uint64)
+        middle[30:70] = item[10:50] ^ np.where(
+            every_third, np.uint64(((1 << second) - 1) << 20), np.uint64(0b11)
+        )
+        extra = np.zeros((100, len(EXTRA_PICTURES)), np.uint64)
+        whole, centre = _random_hashes(rng, 100), None
+        if where == "frame":
+            whole, centre = shown, middle
+        else:
+            extra[:, EXTRA_PICTURES.index(where)] = shown
+            extra[:, EXTRA_PICTURES.index(f"{where} middle")] = middle
+        segs = find_segments(
+            whole, _random_hashes(rng, 100), contrast, library,
+            centre=centre, centre_mirror=None if centre is None else np.zeros(100, np.uint64),
+            extra=extra,
+        )  # fmt: skip
+        return [(s.start, s.end, s.picture, s.matched_frames) for s in segs]
+
+    for where in ("half-left", "third-middle", "quarter-top-right"):
+        assert matched(where, 10, 10) == [(30, 69, where, 40)]
+        assert matched(where, 10, 2) == [(30, 69, where, 40)]
+        assert matched(where, 12, 2) == [(30, 69, where, 27)]
+        assert matched(where, 10, 12) == [(30, 69, where, 27)]
+    assert matched("frame", 12, 12) == [(30, 69, "frame", 40)]
