@@ -172,6 +172,7 @@ def nearest_library(
         per_frame = np.minimum.reduceat(near[:, order], bounds, axis=1)
         return np.where((c != 0)[:, None], per_frame[:, group].astype(np.int64), -1)
 
+    marks = matching.no_middle_marks(extra)
     out = {}
     for mirrored, family in enumerate(SOURCES):
         seconds = matching.confirming_pictures([rows[k] for k in family], extra, mirrored)
@@ -198,7 +199,8 @@ def nearest_library(
                         second(screen[lo : lo + 64], source, screens=True),
                     )
                     vouched |= (screen[lo : lo + 64] != 0)[:, None]
-                first = matching.unvouched(first, own, vouched, source)
+                no_middle = matching.without_middle(marks[lo : lo + 64], source)[:, None]
+                first = matching.unvouched(first, own, vouched, source, no_middle)
                 at = first.argmin(axis=1)
                 best[lo : lo + 64] = first[np.arange(len(at)), at]
                 entry[lo : lo + 64] = at

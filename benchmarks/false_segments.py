@@ -53,7 +53,7 @@ def film_pictures(h: FrameHashes, mirrored: bool) -> dict[str, np.ndarray]:
     out = {"whole": full(h.phash), "inset/screen": full(h.inset), "centre": full(h.centre)}
     extra = np.asarray(h.extra, np.uint64) if h.extra is not None else np.zeros((n, 0), np.uint64)
     for k, name in enumerate(matching.EXTRA_PICTURES):
-        if k < extra.shape[1]:
+        if k < extra.shape[1] and name != matching.NO_MIDDLE:  # a mark, not a picture
             out[f"panel {name}"] = extra[:, k]
     return out
 

@@ -777,7 +777,7 @@ def matching_speed(frames_n: int = 10_000, library_n: int = 1_000_000) -> dict:
     one frame in ten, each plain and mirrored) against 1,000,000 library hashes (frames and
     their variants), half the query frames near library frames."""
     from benchmarks.fingerprint import _clustered
-    from critique_app.media.film_hashes import EXTRA_PICTURES
+    from critique_app.media.film_hashes import EXTRA_PICTURES, NO_MIDDLE
     from critique_app.provenance.reference_library import VARIANT_NAMES
 
     rng = np.random.default_rng(2026)
@@ -826,6 +826,7 @@ def matching_speed(frames_n: int = 10_000, library_n: int = 1_000_000) -> dict:
     # split-screen panels, hashed only in runs whose seams stand out: one frame in ten here
     split = rng.random((frames_n, 1)) < 0.1
     extra = np.where(split, np.stack([query() for _ in EXTRA_PICTURES], axis=1), np.uint64(0))
+    extra[:, EXTRA_PICTURES.index(NO_MIDDLE)] = 0  # a mark, not a picture: none here
     contrast = np.full(frames_n, 50.0, np.float32)
     t = time.perf_counter()
     segments = matching.find_segments(

@@ -35,7 +35,19 @@ PARALLEL_MIN_FRAMES = 2 * CHUNK_FRAMES
 PANEL_MIDDLES = tuple(f"{name} middle" for name in PANEL_NAMES)
 INSET_MIDDLES = ("inset middle", "inset middle mirrored")
 SCREEN_MIDDLES = ("screen middle", "screen middle mirrored")  # a filmed screen's (session 15)
-EXTRA_PICTURES: tuple[str, ...] = (*PANEL_NAMES, *PANEL_MIDDLES, *INSET_MIDDLES, *SCREEN_MIDDLES)
+# Not a picture: per frame, one bit per panel (PANEL_NAMES order) set where the panel was
+# hashed and can have no middle (regions.middle_slice: a 32:9 half of a stack cropped from
+# its film), clear where it has one or where one was withheld (a panel too dark for its
+# middle, reframes.confirmed_by_middle): the matcher holds the first as a picture alone,
+# the second as before (issue 24, session 19). 0 in films fingerprinted before it.
+NO_MIDDLE = "panels with no middle"
+EXTRA_PICTURES: tuple[str, ...] = (
+    *PANEL_NAMES,
+    *PANEL_MIDDLES,
+    *INSET_MIDDLES,
+    *SCREEN_MIDDLES,
+    NO_MIDDLE,
+)
 
 
 @dataclass
@@ -132,7 +144,7 @@ def hash_grey(
     one this batch ends on is returned with the hashes."""
     cuts = find_cuts(diffs)
     pictures = frame_pictures(grey, cuts, aspect=aspect, screen=screen)
-    panels, has_panels = film_panels(grey, cuts, aspect)
+    panels, has_panels, no_middle = film_panels(grey, cuts, aspect)
     hashes = hash_pictures(
         pictures.picture, pictures.inset, pictures.has_inset, pictures.centre, panels, has_panels
     )
@@ -140,7 +152,11 @@ def hash_grey(
         _both_ways(pictures.inset_middle, pictures.has_inset_middle),
         _both_ways(pictures.screen_middle, pictures.has_screen_middle),
     ]
-    return replace(hashes, extra=np.concatenate([hashes.extra, *middles], axis=1)), pictures.screen
+    marks = (no_middle.astype(np.uint64) << np.arange(len(PANEL_NAMES), dtype=np.uint64)).sum(
+        axis=1, dtype=np.uint64
+    )
+    extra = np.concatenate([hashes.extra, *middles, marks[:, None]], axis=1)
+    return replace(hashes, extra=extra), pictures.screen
 
 
 def _both_ways(pictures: NDArray[np.uint8], has: NDArray[np.bool_]) -> NDArray[np.uint64]:

@@ -418,15 +418,18 @@ def is_split(grey: NDArray[np.uint8], box: Box, parts: int) -> bool:
 
 def film_panels(
     grey: NDArray[np.uint8], cuts: list[int], aspect: float = DEFAULT_ASPECT
-) -> tuple[NDArray[np.uint8], NDArray[np.bool_]]:
+) -> tuple[NDArray[np.uint8], NDArray[np.bool_], NDArray[np.bool_]]:
     """N x 2*len(PANELS) x 32 x 32 panel pictures of 64x64 film frames (shown at `aspect`),
     per run of frames, then each panel's second picture (regions.middle_slice), and where
     each is present: panels in runs whose seams between halves (thirds; top and bottom
     halves; both for a 2x2 grid's quarters) stand out or are dark bands. Elsewhere
     they are not searched: the search stays as fast, and unrelated footage cut in pieces
-    gets no more chances to look like something."""
+    gets no more chances to look like something. Last, N x len(PANELS): where a panel is
+    present, lit, and can have no middle (too wide or too narrow for one), as against one
+    withheld for the dark (confirmed_by_middle) or one too dark to tell its bars by."""
     out = np.zeros((len(grey), 2 * len(PANELS), GREY_SIZE, GREY_SIZE), np.uint8)
     present = np.zeros((len(grey), 2 * len(PANELS)), bool)
+    no_middle = np.zeros((len(grey), len(PANELS)), bool)
     for a, b in run_bounds(len(grey), cuts):
         run = grey[a:b]
         # Panels are laid out on the frame: a letterboxed film in the top panel leaves dark
@@ -458,7 +461,12 @@ def film_panels(
                 bright = contrast(out[a:b, k]) >= MIN_CONTRAST
                 present[a:b, k] = bright
                 middle = panel_middle(cell, panel, aspect)
-                if middle is not None and confirmed_by_middle(run, panel, aspect):
+                if middle is None:
+                    # a wide panel with a lit frame: its bars would have been told, so its
+                    # picture is cropped to it (a 32:9 half); one never lit may be a dark
+                    # picture scaled into it, whose black hides its bars (set A's Eurovox)
+                    no_middle[a:b, k] = bright & lit(run, panel)
+                elif confirmed_by_middle(run, panel, aspect):
                     out[a:b, len(PANELS) + k] = middle_picture(run, cell, panel, aspect)
                     present[a:b, len(PANELS) + k] = bright
-    return out, present
+    return out, present, no_middle

@@ -22,6 +22,7 @@ from numpy.typing import NDArray
 from critique_app.media.film_hashes import (
     EXTRA_PICTURES,
     INSET_MIDDLES,
+    NO_MIDDLE,
     PANEL_MIDDLES,
     SCREEN_MIDDLES,
 )
@@ -801,7 +802,8 @@ def find_segments(
             partial(_in_half, on_chunk, half),
         )
         confirm = confirming_pictures(full, more, half)
-        hits = decided_hits(hits, confirm, library, confirming_screens(more, half))
+        screens = confirming_screens(more, half)
+        hits = decided_hits(hits, confirm, library, screens, no_middle_marks(more))
         if not len(hits.frame):
             continue
         segments += segments_from_hits(
@@ -983,6 +985,10 @@ def decided_distances(
 # true passage: a dark shot scaled into a stack's half, its frames 8-10 bits off and its
 # middles withheld for the dark (set A's split stacked scaled, passage 9). A segment's median
 # (never above MEDIAN_THRESHOLD) is the same; only frames beyond 10 bits stop counting.
+# Since session 19 the fingerprint marks the panels that can have no middle and are lit
+# (film_hashes.NO_MIDDLE: a 32:9 half cropped from its film, not that dark shot, whose panel
+# is never lit enough to tell its bars by): those count within 8, as a picture alone, and the
+# 32:9 halves of unrelated real footage, 12 bits from library frames, are decided at 16.
 UNVOUCHED = 2
 
 
@@ -991,13 +997,33 @@ def unvouched(
     first: NDArray[np.int64],
     vouched: NDArray[np.bool_],
     source: int | NDArray[np.int64],
+    no_middle: NDArray[np.bool_] | None = None,
 ) -> NDArray[np.int64]:
     """`decided` with the hits that had no second picture to vouch for them (`vouched`
     False; `first`: their own distance), through an inset or a panel and beyond
-    FRAME_THRESHOLD - UNVOUCHED, decided UNVOUCHED bits farther."""
+    FRAME_THRESHOLD - UNVOUCHED, decided UNVOUCHED bits farther; through a panel that can
+    have no middle (`no_middle`, the film's mark: a 32:9 half), beyond MEDIAN_THRESHOLD,
+    decided as far beyond the frame threshold: it counts within 8, as a picture alone."""
     lone = (first > FRAME_THRESHOLD - UNVOUCHED) & ~vouched
     lone &= ~np.isin(source, tuple(CONFIRMED_BY))
-    return np.where(lone, np.maximum(decided, first + UNVOUCHED), decided)
+    decided = np.where(lone, np.maximum(decided, first + UNVOUCHED), decided)
+    if no_middle is None:
+        return decided
+    alone = no_middle & ~vouched & (first > MEDIAN_THRESHOLD)
+    return np.where(alone, np.maximum(decided, first + FRAME_THRESHOLD - MEDIAN_THRESHOLD), decided)
+
+
+def without_middle(marks: NDArray[np.uint64], source: int | NDArray[np.int64]) -> NDArray[np.bool_]:
+    """Per hit (`marks`: the film's NO_MIDDLE mark of each hit's frame, `source`: its picture
+    source), whether it was found through a panel that can have no middle."""
+    panel = np.asarray(source, np.int64) - FIRST_EXTRA
+    bit = np.right_shift(np.asarray(marks, np.uint64), np.maximum(panel, 0).astype(np.uint64))
+    return (panel >= 0) & ((bit & np.uint64(1)) == 1)
+
+
+def no_middle_marks(extra: NDArray[np.uint64]) -> NDArray[np.uint64]:
+    """The film's NO_MIDDLE column (extra_columns: 0 for a film fingerprinted before it)."""
+    return extra[:, EXTRA_PICTURES.index(NO_MIDDLE)]
 
 
 # A split screen's panel and its middle count as matched within 10 bits each, where the
@@ -1024,6 +1050,7 @@ def decided_hits(
     confirm: dict[int, NDArray[np.uint64]],
     library: ReferenceLibrary,
     beyond: dict[int, NDArray[np.uint64]] | None = None,
+    marks: NDArray[np.uint64] | None = None,
 ) -> FrameHits:
     """The hits with the distance they are decided by. A hit whose confirming picture is far
     is kept, beyond the frame threshold: it does not count as a matched frame and weighs on
@@ -1037,7 +1064,8 @@ def decided_hits(
         more = confirming_distances(hits, beyond, library, screens=True)
         decided = decided_distances(decided, more)
         vouched |= more >= 0
-    decided = unvouched(decided, hits.distance, vouched, hits.source)
+    no_middle = None if marks is None else without_middle(marks[hits.frame], hits.source)
+    decided = unvouched(decided, hits.distance, vouched, hits.source, no_middle)
     return FrameHits(hits.frame, hits.item, hits.item_frame, decided, hits.source)
 
 
