@@ -11,8 +11,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from critique_app.domain.annotation_words import annotations_done
 from critique_app.domain.model import FrameRange
-from critique_app.i18n import _
 from critique_app.progress import NO_PROGRESS, Progress
 
 if TYPE_CHECKING:
@@ -39,7 +39,9 @@ def compute_anchor_hashes(
     try:
         # in film order, so consecutive anchors reuse the decoder instead of seeking
         for done, (ident, frames) in enumerate(sorted(ranges.items(), key=lambda r: r[1].start)):
-            progress.update(done, len(ranges), _("fingerprinting annotation anchors"))
+            # the task's label already says what (TaskBar: "Anchor fingerprints: ..."); the
+            # step says how far, short enough for the status bar at 1280 px in French
+            progress.update(done, len(ranges), annotations_done(done, len(ranges)))
             for index in anchor_frames(frames):
                 if index not in cache:
                     progress.check()  # before every exact frame: Cancel stops within one

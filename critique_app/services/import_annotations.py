@@ -24,6 +24,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from critique_app.domain.annotation_words import annotations_done
 from critique_app.domain.commands import ImportedAnnotations, UndoStack
 from critique_app.domain.model import (
     Annotation,
@@ -717,9 +718,7 @@ def _moved_on(
     if expected is not None:
         total = max(expected, read)
         done = total if last else read
-        message = ngettext("{n} of {total} annotation", "{n} of {total} annotations", total).format(
-            n=format_number(done), total=format_number(total)
-        )
+        message = annotations_done(done, total)
     else:
         total = max(1, stream.size)
         done = total if last else min(total, stream.position())

@@ -12,6 +12,7 @@ from critique_app.domain import commands as cmd
 from critique_app.domain.model import Annotation, FrameRange
 from critique_app.media.fingerprint import hamming
 from critique_app.media.frame_server import FrameServer
+from critique_app.progress import Progress
 from critique_app.provenance.reference_library import hash_still
 from critique_app.services.anchors import compute_anchor_hashes, fill_missing_anchors
 from critique_app.services.films import add_film
@@ -48,6 +49,19 @@ def test_anchors_are_the_hashes_of_the_exact_frames(tmp_path: Path) -> None:
     project.close()
     with open_project(tmp_path / "anchors.critique") as again:  # saved at once
         assert all(a.anchor_hashes for a in again.repo.annotations())
+
+
+def test_the_progress_says_how_many_annotations_are_done(tmp_path: Path) -> None:
+    """Session 19: beside its label ("Anchor fingerprints") the status bar showed the step
+    "fingerprinting annotation anchors", the label again, cut at 1280 px in French; the step
+    now says how far the pass is, as an import does."""
+    clip = make_coded_clip(tmp_path / "clip.mp4", frames=100, rate=Fraction(24))
+    project, film = _project_with_annotations(tmp_path, clip)
+    steps: list[tuple[int, int, str]] = []
+    assert fill_missing_anchors(project, film.id or 0, Progress(lambda *s: steps.append(s))) == 3
+    said = [m for _d, _t, m in steps if m]
+    assert said[:3] == ["0 of 3 annotations", "1 of 3 annotations", "2 of 3 annotations"]
+    project.close()
 
 
 def test_a_new_range_gets_new_anchors_and_undo_restores_the_old(tmp_path: Path) -> None:
