@@ -67,6 +67,26 @@ def test_cancel_from_the_bar_stops_the_work(qtbot: Any, runner: TaskRunner) -> N
     qtbot.waitUntil(lambda: not bar.isVisible())
 
 
+def test_the_bars_label_takes_the_room_the_cancel_button_does_not_need(
+    qtbot: Any, runner: TaskRunner
+) -> None:
+    """Session 19: in the French window at 1280 px, Cancel stretched to 210 pixels beside a
+    label cut to "Empreintes d'ancrage : 195 annotat"; the button keeps its own width, and
+    the label gets the rest of the bar."""
+    bar = TaskBar(runner)
+    qtbot.addWidget(bar)
+    task = runner.run("Anchor fingerprints", count_to, 100_000, 0.001)
+    qtbot.waitUntil(lambda: bar.isVisible() and bar.bar.value() > 0, timeout=FRAME_WAIT_MS)
+    bar.resize(700, bar.sizeHint().height())
+    qtbot.waitUntil(lambda: bar.width() == 700)
+    button = bar.cancel_button
+    assert button.width() == button.sizeHint().width()
+    spacing = 2 * bar.layout().spacing()
+    assert bar.label.width() == 700 - bar.bar.width() - button.width() - spacing
+    task.cancel()
+    assert task.wait(HANG_GUARD_S)
+
+
 def test_dropped_work_reports_nothing_and_is_joined(qtbot: Any, runner: TaskRunner) -> None:
     seen: list[object] = []
     film_a = runner.run(
