@@ -36,10 +36,11 @@ PANEL_MIDDLES = tuple(f"{name} middle" for name in PANEL_NAMES)
 INSET_MIDDLES = ("inset middle", "inset middle mirrored")
 SCREEN_MIDDLES = ("screen middle", "screen middle mirrored")  # a filmed screen's (session 15)
 # Not a picture: per frame, one bit per panel (PANEL_NAMES order) set where the panel was
-# hashed and can have no middle (regions.middle_slice: a 32:9 half of a stack cropped from
-# its film), clear where it has one or where one was withheld (a panel too dark for its
-# middle, reframes.confirmed_by_middle): the matcher holds the first as a picture alone,
-# the second as before (issue 24, session 19). 0 in films fingerprinted before it.
+# hashed, lit, and can have no middle (regions.middle_slice: a 32:9 half of a stack cropped
+# from its film); clear where it has one, where one was withheld (a panel too dark for its
+# middle, reframes.confirmed_by_middle) or where the panel is never lit (a dark picture
+# scaled into it hides its bars): the matcher holds the first as a picture alone, the others
+# as before (issue 24, session 19). 0 in films fingerprinted before it.
 NO_MIDDLE = "panels with no middle"
 EXTRA_PICTURES: tuple[str, ...] = (
     *PANEL_NAMES,

@@ -821,7 +821,7 @@ def find_segments(
             library=library,
             look_again=asks,
             boxed_insets=confirm[INSET_SOURCE] != 0,  # an inset with a middle
-            screen_middles=confirming_screens(more, half)[INSET_SOURCE],
+            screen_middles=screens[INSET_SOURCE],
             unsaid=unsaid,
         )
     ordered = sorted(segments, key=lambda s: (s.start, s.item_id))

@@ -553,7 +553,8 @@ def test_a_filmed_screens_middle_is_compared_with_the_centred_slices() -> None:
 
 
 def test_a_picture_with_no_second_picture_counts_within_10_bits() -> None:
-    """Issue 24, session 18: a panel or a filmed screen with no second picture (a 32:9 half,
+    """Issue 24, session 18: a panel or a filmed screen with no second picture (a 32:9 half
+    the fingerprint does not mark: a film fingerprinted before the mark, a panel never lit;
     a screen with no middle) cannot be confirmed beyond 8 bits as every other picture is;
     standing alone up to 12, the 32:9 halves of unrelated real footage came within 12 bits
     of library frames. They count as matched within 10 bits only. Every third frame of a
