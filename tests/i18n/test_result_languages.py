@@ -98,6 +98,16 @@ def test_verify_gives_its_metadata_hints_in_french(tmp_path: Path) -> None:
     assert "generation parameters" not in done.stdout
 
 
+def test_how_far_a_task_over_annotations_is_said_in_french() -> None:
+    """Beside the progress bar of an import and of the anchor pass (session 19): the French
+    noun follows the total, as the English one does ("1 annotations sur 1 195" was said)."""
+    from critique_app.domain.annotation_words import annotations_done
+
+    i18n.use("fr")
+    assert annotations_done(1, 1195) == "1 sur 1\u202f195 annotations"  # a narrow no-break space
+    assert annotations_done(0, 1) == "0 sur 1 annotation"
+
+
 def test_a_timecode_typed_wrong_is_said_in_french() -> None:
     i18n.use("fr")
     with pytest.raises(ValueError) as said:
