@@ -304,7 +304,7 @@ class TaskBar(QWidget):
         self.cancel_button = QPushButton(_("Cancel"))
         self.cancel_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         # the button as wide as its word: stretched, it took half the label's room and cut
-        # "Empreintes d'ancrage : 195 annotations sur 1 195" at 1280 px (session 19)
+        # the anchor pass's label and step at 1280 px in French (session 19)
         self.cancel_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         row.addWidget(self.label, 1)
         row.addWidget(self.bar)

@@ -11,7 +11,12 @@ import pytest
 from critique_app.cli import main
 from critique_app.progress import Cancelled
 from critique_app.provenance.hash_index import QUERY_BLOCK, HashIndex, brute_force
-from critique_app.provenance.matching import ReferenceItem, ReferenceLibrary, find_segments
+from critique_app.provenance.matching import (
+    MatchSegment,
+    ReferenceItem,
+    ReferenceLibrary,
+    find_segments,
+)
 from tests.fingerprint.conftest import TRANSFORMS, MatchMaterial
 
 
@@ -462,7 +467,7 @@ def test_a_filmed_screen_needs_its_middle_to_agree_beyond_8_bits() -> None:
             _random_hashes(rng, 100), _random_hashes(rng, 100), contrast, library,
             inset=inset, inset_mirror=np.zeros(100, np.uint64), extra=extra,
         )  # fmt: skip
-        return [(s.start, s.end, s.picture, s.matched_frames) for s in segs]
+        return _said(segs)
 
     assert found("none") == [(30, 69, "inset", 40)]
     assert found("near") == [(30, 69, "inset", 40)]
@@ -470,6 +475,20 @@ def test_a_filmed_screen_needs_its_middle_to_agree_beyond_8_bits() -> None:
     assert found("unrelated") == []
     assert found("none", 6) == [(30, 35, "inset", 6)]
     assert found("far", 6) == []
+
+
+def _every_third_off(
+    frames: np.ndarray, bits: int, others: int = 0b1111, shift: int = 0
+) -> np.ndarray:
+    """`frames` with every third one `bits` bits off (from bit `shift` up), the others off by
+    the bits of `others`: a passage mostly close, with a frame in three far."""
+    far = np.uint64(((1 << bits) - 1) << shift)
+    return frames ^ np.where(np.arange(len(frames)) % 3 == 2, far, np.uint64(others))
+
+
+def _said(segs: list[MatchSegment]) -> list[tuple[int, int, str, int]]:
+    """Each segment's film frames, picture and matched frames, as the tests compare them."""
+    return [(s.start, s.end, s.picture, s.matched_frames) for s in segs]
 
 
 def _library_with_rows(rng: np.random.Generator, rows: int) -> tuple[np.ndarray, ReferenceLibrary]:
@@ -535,16 +554,14 @@ def test_a_filmed_screens_middle_is_compared_with_the_centred_slices() -> None:
         item, library = _library_with_rows(rng, rows)
         grid = library.grid(1)
         inset = np.zeros(100, np.uint64)
-        inset[30:70] = item[10:50] ^ np.where(
-            np.arange(40) % 3 == 2, np.uint64(0x3FF), np.uint64(0b1111)
-        )
+        inset[30:70] = _every_third_off(item[10:50], 10)
         extra = np.zeros((100, len(EXTRA_PICTURES)), np.uint64)
         extra[30:70, middle] = grid[row, 10:50] ^ np.uint64(0b11)
         segs = find_segments(
             _random_hashes(rng, 100), _random_hashes(rng, 100), contrast, library,
             inset=inset, inset_mirror=np.zeros(100, np.uint64), extra=extra,
         )  # fmt: skip
-        return [(s.start, s.end, s.picture, s.matched_frames) for s in segs]
+        return _said(segs)
 
     for name in ("reframe9:16@0.5", "reframe4:5@0.5"):
         assert matched(FIRST_SLICE + REFRAME_VARIANTS.index(name)) == [(30, 69, "inset", 40)]
@@ -569,9 +586,7 @@ def test_a_picture_with_no_second_picture_counts_within_10_bits() -> None:
     def matched(where: str, off: int, middle: bool = False) -> list[tuple[int, int, str, int]]:
         item, library = _library_with_rows(rng, 1)
         shown = np.zeros(100, np.uint64)
-        shown[30:70] = item[10:50] ^ np.where(
-            np.arange(40) % 3 == 2, np.uint64((1 << off) - 1), np.uint64(0b1111)
-        )
+        shown[30:70] = _every_third_off(item[10:50], off)
         extra = np.zeros((100, len(EXTRA_PICTURES)), np.uint64)
         whole, inset = _random_hashes(rng, 100), None
         if where == "frame":
@@ -589,7 +604,7 @@ def test_a_picture_with_no_second_picture_counts_within_10_bits() -> None:
             inset=inset, inset_mirror=None if inset is None else np.zeros(100, np.uint64),
             extra=extra,
         )  # fmt: skip
-        return [(s.start, s.end, s.picture, s.matched_frames) for s in segs]
+        return _said(segs)
 
     for where in ("half-top", "inset"):
         assert matched(where, 10) == [(30, 69, where, 40)]
@@ -618,15 +633,13 @@ def test_a_panel_that_can_have_no_middle_counts_within_8_bits() -> None:
     def matched(off: int, marked: str | None) -> list[tuple[int, int, str, int]]:
         item, library = _library_with_rows(rng, 1)
         extra = np.zeros((100, len(EXTRA_PICTURES)), np.uint64)
-        extra[30:70, EXTRA_PICTURES.index("half-top")] = item[10:50] ^ np.where(
-            np.arange(40) % 3 == 2, np.uint64((1 << off) - 1), np.uint64(0b1111)
-        )
+        extra[30:70, EXTRA_PICTURES.index("half-top")] = _every_third_off(item[10:50], off)
         if marked is not None:
             extra[:, EXTRA_PICTURES.index(NO_MIDDLE)] = np.uint64(1 << PANEL_NAMES.index(marked))
         segs = find_segments(
             _random_hashes(rng, 100), _random_hashes(rng, 100), contrast, library, extra=extra
         )
-        return [(s.start, s.end, s.picture, s.matched_frames) for s in segs]
+        return _said(segs)
 
     assert matched(8, "half-top") == [(30, 69, "half-top", 40)]
     assert matched(10, "half-top") == [(30, 69, "half-top", 27)]
@@ -647,18 +660,13 @@ def test_a_panel_counts_within_10_bits() -> None:
 
     rng = np.random.default_rng(71)
     contrast = np.full(100, 30.0, np.float32)
-    every_third = np.arange(40) % 3 == 2
 
     def matched(where: str, own: int, second: int) -> list[tuple[int, int, str, int]]:
         item, library = _library_with_rows(rng, 1)
         shown = np.zeros(100, np.uint64)
-        shown[30:70] = item[10:50] ^ np.where(
-            every_third, np.uint64((1 << own) - 1), np.uint64(0b1111)
-        )
+        shown[30:70] = _every_third_off(item[10:50], own)
         middle = np.zeros(100, np.uint64)
-        middle[30:70] = item[10:50] ^ np.where(
-            every_third, np.uint64(((1 << second) - 1) << 20), np.uint64(0b11)
-        )
+        middle[30:70] = _every_third_off(item[10:50], second, others=0b11, shift=20)
         extra = np.zeros((100, len(EXTRA_PICTURES)), np.uint64)
         whole, centre = _random_hashes(rng, 100), None
         if where == "frame":
@@ -671,7 +679,7 @@ def test_a_panel_counts_within_10_bits() -> None:
             centre=centre, centre_mirror=None if centre is None else np.zeros(100, np.uint64),
             extra=extra,
         )  # fmt: skip
-        return [(s.start, s.end, s.picture, s.matched_frames) for s in segs]
+        return _said(segs)
 
     for where in ("half-left", "third-middle", "quarter-top-right"):
         assert matched(where, 10, 10) == [(30, 69, where, 40)]
