@@ -154,6 +154,49 @@ def pool_to_32(grey64: NDArray[np.uint8]) -> GreyStack:
 MIN_CONTRAST = 6.0  # grey-level standard deviation under which a frame is flat or dark
 
 
+# A picture too plain for its copies to be found: noise of NOISE_GREY grey levels, less than
+# any copy's own encoding adds, is expected to turn PLAIN_FLIPS of its 64 pHash bits or more,
+# as many as a match allows (provenance.matching.FRAME_THRESHOLD; a test keeps them equal). A
+# bit is a low DCT coefficient against their median, and a smooth gradient or a flat wash of
+# colour has most of them within a hair of it (issue 24: the gradient of the C2PA corpus, 22
+# bits expected and 21 measured, every other library source of the benchmarks 0-3; PDQ's own
+# quality metric rates the same frames 6 of 100).
+NOISE_GREY = 2.0
+PLAIN_FLIPS = 12
+
+
+def _coefficient_noise() -> NDArray[np.float64]:
+    """Per low DCT coefficient, how far noise of one grey level (independent per pixel)
+    moves it, as a standard deviation: the DCT is linear, C @ X @ C.T."""
+    norms = np.sqrt((_C8**2).sum(axis=1))
+    return np.outer(norms, norms).reshape(HASH_SIZE * HASH_SIZE)
+
+
+_COEFFICIENT_NOISE = _coefficient_noise()
+
+
+def noise_flips(grey: GreyStack, sigma: float = NOISE_GREY) -> NDArray[np.float64]:
+    """Per 32x32 grey picture, how many of its pHash bits noise of `sigma` grey levels is
+    expected to turn: a bit turns when noise carries its coefficient across the median, as
+    likely as a normal variable exceeds the coefficient's distance to it."""
+    from scipy.special import erfc  # scipy comes with imagehash
+
+    low = (_C8 @ np.asarray(grey, np.float64) @ _C8T).reshape(len(grey), HASH_SIZE * HASH_SIZE)
+    far = np.abs(low - np.median(low, axis=1, keepdims=True)) / (sigma * _COEFFICIENT_NOISE)
+    return np.asarray(0.5 * erfc(far / math.sqrt(2.0)), np.float64).sum(axis=1)
+
+
+def too_plain(grey: GreyStack) -> NDArray[np.bool_]:
+    """Per 32x32 grey picture, whether it is too plain for its copies to be found."""
+    return noise_flips(grey) >= PLAIN_FLIPS
+
+
+def mostly_plain(plain_frames: int | None, frames: int) -> bool:
+    """Whether a library item is too plain to be found: most of its frames are (None: added
+    before this was measured, nothing is said)."""
+    return plain_frames is not None and 2 * plain_frames > frames
+
+
 def contrast(grey: NDArray[np.uint8]) -> NDArray[np.float32]:
     """Standard deviation of each small grey frame: dark or flat frames hash to noise."""
     flat = grey.reshape(len(grey), grey.shape[1] * grey.shape[2]).astype(np.float32)

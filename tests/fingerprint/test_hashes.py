@@ -59,3 +59,37 @@ def test_flat_and_dark_frames_are_marked_low_contrast(textured_grey: np.ndarray)
     c = fp.contrast(textured_grey)
     assert (c[90:94] == 0).all()  # the flat ones
     assert (c[:90] > 6).mean() > 0.9  # textured pictures are usable
+
+
+def _smooth_gradient() -> np.ndarray:
+    """A 32x32 wash of colour in grey, as the C2PA corpus's C.jpg is: two soft ramps."""
+    y, x = np.mgrid[0:32, 0:32].astype(np.float64) / 31
+    return np.asarray(np.rint(90 + 50 * x + 25 * y + 10 * x * y), np.uint8)
+
+
+def test_the_bits_noise_is_expected_to_turn_are_the_bits_it_turns() -> None:
+    """`noise_flips` against imagehash's pHash (the reference) of the same pictures with
+    noise of 2 grey levels put on them, 300 draws each: a smooth gradient turns about as
+    many bits as a match allows, a shot's textured picture one or two."""
+    rng = np.random.default_rng(11)
+    textured = np.asarray(m.shot(3, 1, (96, 54))[0].mean(axis=2), np.uint8)[11:43, 32:64]
+    for picture, low, high in ((_smooth_gradient(), 12, 40), (textured, 0, 4)):
+        expected = float(fp.noise_flips(picture[None])[0])
+        plain = _ref(imagehash.phash, picture)
+        turned = [
+            bin(plain ^ _ref(imagehash.phash, noisy)).count("1")
+            for noisy in np.clip(
+                np.rint(picture + rng.normal(0, fp.NOISE_GREY, (300, 32, 32))), 0, 255
+            ).astype(np.uint8)
+        ]
+        assert low <= expected <= high
+        assert abs(np.mean(turned) - expected) <= max(1.0, 0.1 * expected)
+
+
+def test_too_plain_means_noise_spends_what_a_match_allows() -> None:
+    from critique_app.provenance.matching import FRAME_THRESHOLD
+
+    assert fp.PLAIN_FLIPS == FRAME_THRESHOLD  # one limit, two modules (no import cycle)
+    assert fp.too_plain(_smooth_gradient()[None]).all()
+    assert not fp.mostly_plain(None, 1)  # added before it was measured: nothing is said
+    assert fp.mostly_plain(2, 3) and not fp.mostly_plain(1, 2)
