@@ -28,6 +28,7 @@ from sqlite_utils import Database
 
 from critique_app.domain.model import now_iso
 from critique_app.media.film_hashes import EXTRA_PICTURES
+from critique_app.media.fingerprint import mostly_plain
 from critique_app.media.reframes import PANEL_NAMES
 
 # One kind per extra picture of a frame (FrameHashes.extra, column by column).
@@ -284,11 +285,17 @@ class LibraryItem:
     variants: NDArray[np.uint64] | None = None  # K x N: the same frames as copies alter them
     variant_names: tuple[str, ...] = ()
     credentials: dict[str, Any] | None = None  # the added file's Content Credentials summary
+    plain_frames: int | None = None  # frames too plain to be found (None: not measured)
+
+    @property
+    def too_plain(self) -> bool:
+        """Whether the item is too plain for its copies to be found (fingerprint.mostly_plain)."""
+        return mostly_plain(self.plain_frames, self.frame_count)
 
 
 _ITEM_COLUMNS = (
     "id, label, source_note, path, sha256, kind, frame_count, rate_num, rate_den, hashes, added_at, "
-    "variant_hashes, variant_names, credentials_json"
+    "variant_hashes, variant_names, credentials_json, plain_frames"
 )
 
 
@@ -301,7 +308,20 @@ def _item(r: Any) -> LibraryItem:
         variants = from_blob(r[11]).reshape(len(names), len(hashes))
     credentials = json.loads(r[13]) if r[13] else None
     return LibraryItem(
-        r[0], r[1], r[2], r[3], r[4], r[5], r[6], rate, hashes, r[10], variants, names, credentials
+        r[0],
+        r[1],
+        r[2],
+        r[3],
+        r[4],
+        r[5],
+        r[6],
+        rate,
+        hashes,
+        r[10],
+        variants,
+        names,
+        credentials,
+        r[14],
     )
 
 
@@ -325,6 +345,7 @@ def add_library_item(
     variants: NDArray[np.uint64] | None = None,
     variant_names: tuple[str, ...] = (),
     credentials: dict[str, Any] | None = None,
+    plain_frames: int | None = None,
 ) -> LibraryItem:
     rate_num, rate_den = (rate.numerator, rate.denominator) if rate else (None, None)
     if variants is not None and (len(variant_names) != len(variants)):
@@ -332,7 +353,7 @@ def add_library_item(
     with db.atomic():
         cur = db.execute(
             f"INSERT INTO library_items ({_ITEM_COLUMNS}) "
-            "VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 label,
                 source_note,
@@ -347,6 +368,7 @@ def add_library_item(
                 to_blob(np.asarray(variants).reshape(-1)) if variants is not None else None,
                 json.dumps(list(variant_names)) if variants is not None else None,
                 json.dumps(credentials) if credentials else None,
+                plain_frames,
             ],
         )
         item_id = int(cur.lastrowid or 0)
@@ -371,6 +393,13 @@ def library_variant_names(db: Database) -> list[tuple[str, ...]]:
     without reading its hashes."""
     rows = db.execute("SELECT variant_names FROM library_items ORDER BY id")
     return [_variant_names(r[0]) for r in rows]
+
+
+def plain_library_labels(db: Database) -> list[str]:
+    """The labels of the library items too plain for their copies to be found, in item
+    order, without reading their hashes."""
+    rows = db.execute("SELECT label, plain_frames, frame_count FROM library_items ORDER BY id")
+    return [r[0] for r in rows if mostly_plain(r[1], r[2])]
 
 
 def _variant_names(stored: str | None) -> tuple[str, ...]:

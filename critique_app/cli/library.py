@@ -54,6 +54,7 @@ def _item_json(item: Any) -> dict[str, Any]:
         "sha256": item.sha256,
         "kind": item.kind,
         "frames": item.frame_count,
+        "too_plain": item.too_plain,  # too plain for its copies to be found
     }
 
 
@@ -108,14 +109,17 @@ def run_list(args: argparse.Namespace) -> int:
                 "#{id} {label} [{kind}, {count} frames] {path}  {note}",
                 i.frame_count,
             )
-            print(
-                line.format(
-                    id=i.id,
-                    label=i.label,
-                    kind=kind,
-                    count=i.frame_count,
-                    path=i.path,
-                    note=i.source_note,
-                )
+            line = line.format(
+                id=i.id,
+                label=i.label,
+                kind=kind,
+                count=i.frame_count,
+                path=i.path,
+                note=i.source_note,
             )
+            if i.too_plain:
+                line = _("{line}  (too plain for its copies to be found)").format(
+                    line=line.rstrip()
+                )
+            print(line)
     return 0

@@ -155,7 +155,12 @@ def run(args: argparse.Namespace) -> int:
     if args.report:
         from critique_app.services.screening_report import write_report
 
-        files = write_report(rows, args.report, title=", ".join(Path(f).name for f in args.folders))
+        files = write_report(
+            rows,
+            args.report,
+            title=", ".join(Path(f).name for f in args.folders),
+            notes=summary.library_notes(),
+        )
         print(
             _("Report: {report} (with {table} and {data})").format(
                 report=files.html, table=files.csv.name, data=files.json.name

@@ -78,6 +78,10 @@ class WindowContext(Protocol):
 
     def show_message(self, text: str) -> None: ...
 
+    def keep_message(self, text: str) -> None:
+        """Say `text` in the status bar until the next message."""
+        ...
+
     def replace_picture(self, widget: QWidget | None) -> None:
         """Show `widget` in place of the film's picture (None: the picture again)."""
         ...

@@ -111,6 +111,7 @@ class ReferenceItem:
     # the original's file, where a passage found through a re-frame slice is looked at
     # again (provenance.source_pictures); None: the library's hashes alone
     media: Path | None = None
+    too_plain: bool = False  # too plain for its copies to be found (fingerprint.mostly_plain)
 
 
 class ReferenceLibrary:

@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 from critique_app.digest import sha256_file
 from critique_app.errors import UserError
 from critique_app.i18n import _
-from critique_app.media.fingerprint import GREY_SIZE, phash_batch, pool_to_32
+from critique_app.media.fingerprint import GREY_SIZE, phash_batch, pool_to_32, too_plain
 from critique_app.media.grey_frames import (
     GREY_SIDE,
     SCALER,
@@ -69,6 +69,7 @@ class ReferenceHashes:
     crop: Crop | None
     problem: str | None = None  # a clip that stopped decoding early: what was kept
     variants: NDArray[np.uint64] | None = None  # K x N: the frames as copies alter them
+    plain_frames: int = 0  # frames too plain for their copies to be found (fingerprint.too_plain)
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
@@ -130,21 +131,22 @@ VARIANT_NAMES = (*LIBRARY_VARIANTS, *REFRAME_VARIANTS)
 
 def hash_library_frames(
     grey: NDArray[np.uint8], cuts: list[int], aspect: float = DEFAULT_ASPECT, frame: Box = FULL
-) -> tuple[NDArray[np.uint64], NDArray[np.uint64]]:
-    """pHash of 64x64 grey library frames without their bars, and of their variants (K x N,
-    VARIANT_NAMES); `aspect`: the frames' shown proportions, which re-frames depend on;
-    `frame`: the decoded frame around them (reframes.whole_frame), where copies cut slices."""
+) -> tuple[NDArray[np.uint64], NDArray[np.uint64], int]:
+    """pHash of 64x64 grey library frames without their bars, of their variants (K x N,
+    VARIANT_NAMES), and how many of them are too plain for their copies to be found;
+    `aspect`: the frames' shown proportions, which re-frames depend on; `frame`: the decoded
+    frame around them (reframes.whole_frame), where copies cut slices."""
     picture, variants = library_pictures(grey, cuts)
     variants = np.concatenate([variants, library_reframes(grey, cuts, aspect, frame)])
     plain = phash_batch(picture, mirror=False)[0]
     k, n = variants.shape[:2]
     extra = phash_batch(variants.reshape(k * n, GREY_SIZE, GREY_SIZE), mirror=False)[0]
-    return plain, extra.reshape(k, n)
+    return plain, extra.reshape(k, n), int(too_plain(picture).sum())
 
 
 def _still(path: Path, sha: str, grey: NDArray[np.uint8], aspect: float) -> ReferenceHashes:
-    plain, extra = hash_library_frames(grey[None], [], aspect)
-    return ReferenceHashes(path, sha, "still", plain, None, None, variants=extra)
+    plain, extra, flat = hash_library_frames(grey[None], [], aspect)
+    return ReferenceHashes(path, sha, "still", plain, None, None, variants=extra, plain_frames=flat)
 
 
 def clip_aspect(crop: Crop | None, layout: StreamLayout) -> float:
@@ -186,13 +188,15 @@ def hash_reference(
     extras: list[NDArray[np.uint64]] = []
     problem = None
     previous = None
+    plain_frames = 0
     try:
         for first, grey in grey_batches(path, crop=crop, layout=layout):
             diffs = frame_differences(grey, previous)
             previous = grey[-1]
-            plain, extra = hash_library_frames(grey, find_cuts(diffs), aspect, frame)
+            plain, extra, flat = hash_library_frames(grey, find_cuts(diffs), aspect, frame)
             parts.append(plain)
             extras.append(extra)
+            plain_frames += flat
             if on_frames is not None:
                 on_frames(first + len(grey), layout.frame_count)
     except DecodingStopped as err:
@@ -208,4 +212,5 @@ def hash_reference(
         crop,
         problem,
         np.concatenate(extras, axis=1),
+        plain_frames,
     )

@@ -294,8 +294,11 @@ def add_to_library(
                 variants=ref.variants,
                 variant_names=VARIANT_NAMES if ref.variants is not None else (),
                 credentials=credentials,
+                plain_frames=ref.plain_frames,
             )
         )
+        if report.added[-1].too_plain:
+            report.problems.append(plain_items_sentence([name]))
     progress.update(len(files), len(files), _("Library updated"))
     return report
 
@@ -312,7 +315,14 @@ def reference_item(item: store.LibraryItem) -> ReferenceItem:
     found through a re-frame slice is looked at again on its pictures when it is still there)."""
     media = Path(item.path) if item.path else None
     return ReferenceItem(
-        item.id, item.label, item.hashes, item.rate, item.variants, item.credentials, media
+        item.id,
+        item.label,
+        item.hashes,
+        item.rate,
+        item.variants,
+        item.credentials,
+        media,
+        item.too_plain,
     )
 
 
@@ -479,17 +489,42 @@ def match_film(
 def film_not_searched(project: Project, film_id: int, title: str) -> list[str]:
     """`not_searched` for a film of the project, read without loading any hash."""
     return not_searched(
-        store.stored_progress(project.db, film_id), store.library_variant_names(project.db), title
+        store.stored_progress(project.db, film_id),
+        store.library_variant_names(project.db),
+        title,
+        store.plain_library_labels(project.db),
+    )
+
+
+def plain_items_sentence(labels: list[str]) -> str:
+    """What a jury is told of library items too plain for their copies to be found, when
+    one is added and beside every match."""
+    return ngettext(
+        "{labels} is too plain for its copies to be found (a smooth gradient or a flat colour: "
+        "the least noise changes its fingerprint as much as a match allows). That no copy of "
+        "it is found says nothing about it.",
+        "{count} library items are too plain for their copies to be found (a smooth gradient "
+        "or a flat colour: the least noise changes their fingerprints as much as a match "
+        "allows): {labels}. That no copy of them is found says nothing about them.",
+        len(labels),
+    ).format(
+        count=len(labels),
+        labels=", ".join(_("“{label}”").format(label=label) for label in labels),
     )
 
 
 def not_searched(
-    stored: store.StoredProgress | None, variant_names: Iterable[tuple[str, ...]], title: str
+    stored: store.StoredProgress | None,
+    variant_names: Iterable[tuple[str, ...]],
+    title: str,
+    plain_labels: list[str] | None = None,
 ) -> list[str]:
     """What hashes stored by an earlier version cannot find, one sentence each: a film hashed
     before split screens (or before stacked ones) were looked for has no panels (or none
-    stacked); a library item added before re-frames (or stacked halves) has no slices. `stored`: the film's fingerprints (None: never fingerprinted,
-    nothing searched, nothing said), `variant_names`: each library item's."""
+    stacked); a library item added before re-frames (or stacked halves) has no slices; and
+    the library items no copy of which can be found (`plain_labels`: too plain). `stored`: the
+    film's fingerprints (None: never fingerprinted, nothing searched, nothing said),
+    `variant_names`: each library item's."""
     from critique_app.media.reframes import REFRAME_VARIANTS, STACKED_SLICES
 
     if stored is None:
@@ -535,6 +570,8 @@ def not_searched(
                 older,
             ).format(count=older)
         )
+    if plain_labels:
+        out.append(plain_items_sentence(plain_labels))
     return out
 
 

@@ -33,6 +33,7 @@ from critique_app.services.screening import (
     unexpected_failure,
 )
 from critique_app.services.screening_table import rank_of
+from db import fingerprint_store
 from db import screening_store as store
 from db.project import Project
 
@@ -98,6 +99,7 @@ class ScreeningSummary:
     workers: int = 0
     dashboard: str | None = None
     seconds: float = 0.0
+    plain_items: list[str] = field(default_factory=list)  # library items too plain to be found
 
     def sentences(self) -> list[str]:
         found = ngettext(
@@ -152,15 +154,19 @@ class ScreeningSummary:
                 ).format(count=count)
             )
             out += [f"  {s}" for s in self.not_seen]
-        return out
+        return out + self.library_notes()
+
+    def library_notes(self) -> list[str]:
+        """What the library cannot find, for the terminal and the report alike."""
+        from critique_app.services.fingerprinting import plain_items_sentence
+
+        return [plain_items_sentence(self.plain_items)] if self.plain_items else []
 
 
 def library_snapshot(project: Project) -> LibrarySnapshot:
     """The library as workers need it: hashes, the variants `library add` computed, and the
     originals' credentials (for `recovered_by_content`)."""
     import json
-
-    from db import fingerprint_store
 
     items = [
         SnapshotItem(
@@ -219,6 +225,7 @@ def run_screening(
     settings = ScreeningSettings(trust=trust, library_digest=snapshot.digest)
     key = settings.key()
     summary = ScreeningSummary(key, len(found.submissions), skipped=list(found.skipped))
+    summary.plain_items = fingerprint_store.plain_library_labels(project.db)
     done = store.done_files(project.db, key)
     pending = [s for s in found.submissions if (s.path, s.size, s.mtime_ns) not in done]
     summary.already_done = len(found.submissions) - len(pending)

@@ -35,8 +35,11 @@ def _env() -> Environment:
     return templates()
 
 
-def write_report(rows: list[ScreeningRow], out: str | Path, title: str = "") -> ReportFiles:
-    """OUT.html, plus OUT.csv and OUT.json beside it, rows in the order given (ranked)."""
+def write_report(
+    rows: list[ScreeningRow], out: str | Path, title: str = "", notes: list[str] | None = None
+) -> ReportFiles:
+    """OUT.html, plus OUT.csv and OUT.json beside it, rows in the order given (ranked);
+    `notes`: sentences on what the screening could not look for, under the title."""
     out = Path(out)
     if out.suffix.lower() not in (".html", ".htm"):
         out = out.with_suffix(out.suffix + ".html") if out.suffix else out.with_suffix(".html")
@@ -52,6 +55,7 @@ def write_report(rows: list[ScreeningRow], out: str | Path, title: str = "") -> 
         .get_template("screening.html.j2")
         .render(
             rows=rows,
+            notes=notes or [],
             title=title or out.stem,
             needs_eye=sum(r.needs_eye for r in rows),
             written=datetime.now(timezone.utc).isoformat(timespec="seconds"),

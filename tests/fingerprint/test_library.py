@@ -95,3 +95,58 @@ def test_stripped_credentials_still_match_by_perceptual_hash(
     seg = max(result.segments, key=lambda s: s.end - s.start)
     assert seg.median_distance <= 2 and seg.variant == "plain"
     assert seg.end - seg.start + 1 >= 0.8 * result.film.frame_count
+
+
+def test_a_smooth_gradient_is_said_too_plain_to_be_found(
+    provenance_corpus: Path, tmp_path: Path, capsys
+) -> None:
+    """c2pa-rs's C.jpg and c.mov (contentauth/c2pa-rs test fixtures, MIT/Apache-2.0: a smooth
+    colour gradient) are said too plain for their copies to be found, when added, in the
+    list and beside every match; a photograph and a real clip are not (the corpus's
+    crater-lake-cr.jpg, the EBU clip whose dark frames are a few of its 452)."""
+    project = tmp_path / "lib.critique"
+    files = [
+        provenance_corpus / "c2pa-rs" / "C.jpg",
+        provenance_corpus / "c2pa-rs" / "c.mov",
+        provenance_corpus / "example-assets" / "crater-lake-cr.jpg",
+        provenance_corpus / "c2pa-video-player" / "PTS_NO_CRs_c2pa_ebu_eurovox.mp4",
+    ]
+    assert main(["library", "add", str(project), *map(str, files)]) == 0
+    err = capsys.readouterr().err
+    for label in ("C", "c"):
+        assert (
+            f"critique-app: “{label}” is too plain for its copies to be found (a smooth "
+            "gradient or a flat colour: the least noise changes its fingerprint as much as a "
+            "match allows). That no copy of it is found says nothing about it."
+        ) in err.splitlines()
+    assert "crater-lake-cr" not in err and "eurovox" not in err
+    assert main(["library", "list", str(project), "--json"]) == 0
+    listed = {i["label"]: i["too_plain"] for i in json.loads(capsys.readouterr().out)}
+    assert listed == {
+        "C": True,
+        "c": True,
+        "crater-lake-cr": False,
+        "PTS_NO_CRs_c2pa_ebu_eurovox": False,
+    }
+    assert main(["library", "list", str(project)]) == 0
+    listing = capsys.readouterr().out.splitlines()
+    assert listing[0].startswith("#1 C [still, 1 frame] ")
+    assert listing[0].endswith("  (too plain for its copies to be found)")
+    assert not listing[2].endswith("(too plain for its copies to be found)")
+
+    film = m.write_clip(tmp_path / "film.mp4", m.shot(4, 24))
+    said = (
+        "2 library items are too plain for their copies to be found (a smooth gradient or a "
+        "flat colour: the least noise changes their fingerprints as much as a match allows): "
+        "“C”, “c”. That no copy of them is found says nothing about them."
+    )
+    with open_project(project) as p:
+        report = match_film(p, film, workers=1)
+    assert report.not_searched == [said]
+    # a festival's batch is told too, on the terminal and in its report
+    submissions = tmp_path / "submissions"
+    submissions.mkdir()  # nothing to screen: no cluster is started, the summary is said
+    out = tmp_path / "jury.html"
+    assert main(["screen", str(submissions), "--project", str(project), "--report", str(out)]) == 0
+    assert said in capsys.readouterr().err.splitlines()
+    assert f'<p class="meta note">{said}</p>' in out.read_text("utf-8")

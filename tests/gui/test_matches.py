@@ -38,6 +38,14 @@ def film_and_still(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path
     return film, still
 
 
+def jury_project(tmp_path: Path, film: Path) -> Path:
+    """A new project with the festival copy in it."""
+    path = tmp_path / "jury.critique"
+    with open_project(path) as project:
+        add_film(project, film, title="Festival copy")
+    return path
+
+
 def annotations_on_disk(path: Path) -> list[tuple[int, int, str | None, str | None, str]]:
     with open_project(path) as project:
         cats = {c.id: c.key for c in project.repo.categories()}
@@ -51,9 +59,7 @@ def test_find_look_annotate_undo_and_reopen(
     open_window: Any, film_and_still: tuple[Path, Path], tmp_path: Path
 ) -> None:
     film, still = film_and_still
-    path = tmp_path / "jury.critique"
-    with open_project(path) as project:
-        add_film(project, film, title="Festival copy")
+    path = jury_project(tmp_path, film)
     h = open_window(path)
     window, dock = h.window, h.window.matches
 
@@ -162,3 +168,37 @@ def test_the_list_says_what_older_hashes_did_not_search(
     h.qtbot.waitUntil(lambda: not task.running, timeout=60_000)
     h.qtbot.waitUntil(lambda: dock.panel.table.rowCount() == 1)
     assert label.text() == said[0] and label.isVisibleTo(dock.panel)
+
+
+def test_an_item_too_plain_to_be_found_is_said_when_added_and_beside_the_matches(
+    open_window: Any,
+    film_and_still: tuple[Path, Path],
+    provenance_corpus: Path,
+    tmp_path: Path,
+) -> None:
+    """The C2PA corpus's smooth gradient (c2pa-rs/C.jpg) added beside a still that is found:
+    the window keeps saying that no copy of it can be found, and the Matches panel says it
+    beside the match."""
+    film, still = film_and_still
+    path = jury_project(tmp_path, film)
+    h = open_window(path)
+    window, dock = h.window, h.window.matches
+    gradient = provenance_corpus / "c2pa-rs" / "C.jpg"
+    added = dock.add_to_library([str(still), str(gradient)])
+    h.qtbot.waitUntil(lambda: not added.running, timeout=20_000)
+    said = (
+        "“C” is too plain for its copies to be found (a smooth gradient or a flat colour: the "
+        "least noise changes its fingerprint as much as a match allows). That no copy of it "
+        "is found says nothing about it."
+    )
+    bar = window.statusBar()
+    assert bar.currentMessage() == (
+        f"2 added to the reference library. {said} Provenance ▸ Find matches looks for them."
+    )
+
+    task = dock.find_matches()
+    assert task is not None
+    h.qtbot.waitUntil(lambda: not task.running, timeout=60_000)
+    h.qtbot.waitUntil(lambda: dock.panel is not None and dock.panel.table.rowCount() == 1)
+    assert dock.panel.not_searched.isVisibleTo(dock.panel)
+    assert dock.panel.not_searched.text() == said

@@ -392,10 +392,16 @@ class MatchesDock(QObject):
                     count=already
                 )
             )
-        parts += report.skipped[:1] + report.problems[:1]  # the service's own sentences
-        self.window.show_message(
-            _("{parts}. Provenance ▸ Find matches looks for them.").format(parts="; ".join(parts))
+        said = report.skipped[:1] + report.problems[:1]  # the service's own sentences
+        text = " ".join(
+            [
+                _("{parts}.").format(parts="; ".join(parts)),
+                *said,
+                _("Provenance ▸ Find matches looks for them."),
+            ]
         )
+        # a file skipped, or an item no copy of which can be found, is kept in the bar
+        (self.window.keep_message if said else self.window.show_message)(text)
 
     def cancel(self) -> None:
         if self.task is not None and self.task.running:
