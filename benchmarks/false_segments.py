@@ -212,14 +212,16 @@ def diagnose(args: argparse.Namespace) -> int:
     """Every false segment of the films of `bench.FAMILIES` in `bench.WORK`, and recall."""
     sources = bench.make_sources(args.sources)
     films = [bench.make_film(k, sources) for k in range(len(bench.FAMILIES))]
-    library = matching.ReferenceLibrary(bench.library_of(sources))
+    items = bench.library_of(sources)
+    plain = frozenset(i.id - 1 for i in items if i.too_plain)
+    library = matching.ReferenceLibrary(items)
     gap = bench.GAP_SECONDS * (len(sources) + 1)
     names = [source.name for source in sources]
     result: dict = {"work": str(bench.WORK), "families": {}}
     for k, (family, (path, passages)) in enumerate(zip(bench.FAMILIES, films, strict=True)):
         h = cached_prints(path)
         segments = matching.segments_of_hashes(h, library)
-        scored = bench.score(segments, passages, gap)
+        scored = bench.score(segments, passages, gap, plain)
         true = {
             id(s)
             for s in segments
@@ -252,6 +254,7 @@ def diagnose(args: argparse.Namespace) -> int:
                       f"{s.median_distance}, {s.matched_frames} matched")  # fmt: skip
         result["families"][family] = {
             "recall": scored["recall"],
+            "findable_recall": scored["findable_recall"],
             "found": scored["found"],
             "passages": scored["passages"],
             "false_segments": len(false),
@@ -262,6 +265,9 @@ def diagnose(args: argparse.Namespace) -> int:
         }
         print(f"{family:<20} recall {scored['recall']:.3f} ({scored['found']}/"
               f"{scored['passages']})  false segments {len(false)}", flush=True)  # fmt: skip
+        if scored["findable_passages"] != scored["passages"]:
+            print(f"  without items too plain to be found: recall {scored['findable_recall']:.3f} "
+                  f"({scored['findable_found']}/{scored['findable_passages']})")  # fmt: skip
         print(f"  source frames within 3: {scored['source_frames_within_3']}, error median "
               f"{scored['source_error_median']} / p95 {scored['source_error_p95']}; missed: "
               + (", ".join(scored["missed"]) or "none"))  # fmt: skip

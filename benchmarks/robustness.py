@@ -54,7 +54,7 @@ sys.path.insert(0, str(REPO))
 from benchmarks import _real_footage as real_footage  # noqa: E402
 from benchmarks import _signature_peer as signature_peer  # noqa: E402
 from critique_app.media.film_hashes import _concat, hash_film  # noqa: E402
-from critique_app.media.fingerprint import FrameHashes  # noqa: E402
+from critique_app.media.fingerprint import FrameHashes, mostly_plain  # noqa: E402
 from critique_app.media.grey_frames import read_layout  # noqa: E402
 from critique_app.media.letterbox import detect_film_bars  # noqa: E402
 from critique_app.provenance import matching  # noqa: E402
@@ -902,8 +902,14 @@ def source_errors(errors: list[int], frame_errors: list[float]) -> dict[str, flo
 
 
 def score(
-    segments: list[matching.MatchSegment], passages: list[Passage], unrelated_seconds: float
+    segments: list[matching.MatchSegment],
+    passages: list[Passage],
+    unrelated_seconds: float,
+    plain: frozenset[int] = frozenset(),
 ) -> dict:
+    """Recall, false segments and source frames of one film. `plain`: the sources whose
+    library item says it is too plain for its copies to be found (the app tells a jury so
+    beside every match): recall is also given without their passages."""
     found = 0
     true_ids = set()
     errors: list[int] = []  # library frames off, per segment found
@@ -919,10 +925,18 @@ def score(
         errors += [source_error(s, p) for s in hit if p.source_frames]
         frame_errors += [frame_error(s, p) for s in hit if p.source_frames]
     false = [s for s in segments if id(s) not in true_ids]
+    findable = [p for p in passages if p.source not in plain]
+    found_findable = sum(
+        any(s.item_id == p.source + 1 and s.start <= p.end and p.start <= s.end for s in segments)
+        for p in findable
+    )
     return {
         "passages": len(passages),
         "found": found,
         "recall": round(found / max(len(passages), 1), 3),
+        "findable_passages": len(findable),
+        "findable_found": found_findable,
+        "findable_recall": round(found_findable / max(len(findable), 1), 3),
         "false_segments": len(false),
         "false_per_hour": round(len(false) / (unrelated_seconds / 3600), 2),
         **source_errors(errors, frame_errors),
@@ -987,7 +1001,15 @@ def main() -> int:
 def library_of(sources: list[Source]) -> list[matching.ReferenceItem]:
     refs = [hash_reference(s.path) for s in sources]
     return [
-        matching.ReferenceItem(k + 1, s.name, r.hashes, r.rate, r.variants, media=s.path)
+        matching.ReferenceItem(
+            k + 1,
+            s.name,
+            r.hashes,
+            r.rate,
+            r.variants,
+            media=s.path,
+            too_plain=mostly_plain(r.plain_frames, len(r.hashes)),
+        )
         for k, (s, r) in enumerate(zip(sources, refs, strict=True))
     ]
 
@@ -1029,6 +1051,10 @@ def run(args: argparse.Namespace) -> int:
     # library: the app's hashes (with variants) and PDQ frame hashes
     t = time.perf_counter()
     items = library_of(sources)
+    plain = frozenset(i.id - 1 for i in items if i.too_plain)
+    if plain:
+        print("too plain for their copies to be found (the app says so beside every match): "
+              + ", ".join(sources[k].name for k in sorted(plain)), flush=True)  # fmt: skip
     # The curve: (frame threshold, median threshold). Seeds are looked up at the median
     # threshold, so each median gets its library index.
     curve = [(10, 8), (12, 8), (14, 8), (16, 10)]
@@ -1060,7 +1086,7 @@ def run(args: argparse.Namespace) -> int:
         centre_mirror=h.centre_mirror, extra=h.extra, frame_threshold=frame_t,
                 median_threshold=median_t,
             )  # fmt: skip
-            rows.append(score(segs, passages, GAP_SECONDS * (len(sources) + 1)))
+            rows.append(score(segs, passages, GAP_SECONDS * (len(sources) + 1), plain))
         return rows
 
     result: dict = {
@@ -1118,6 +1144,7 @@ def run(args: argparse.Namespace) -> int:
                     pdq_segments(fh, fp[2], base_items, ft, mt),
                     passages,
                     GAP_SECONDS * (len(sources) + 1),
+                    plain,
                 )
                 for fh, fp, (_, passages) in zip(film_hits, film_pdq, films, strict=True)
             ]
@@ -1125,7 +1152,7 @@ def run(args: argparse.Namespace) -> int:
         result["pdq_baseline"] = {"curve": pdq_curve, "hash_seconds": round(pdq_seconds, 1)}
     result["signature_peer"] = signature_peer.run(
         films, [(s.name, s.path) for s in sources], FAMILIES, RATE,
-        lambda segs, passages: score(segs, passages, GAP_SECONDS * (len(sources) + 1)),
+        lambda segs, passages: score(segs, passages, GAP_SECONDS * (len(sources) + 1), plain),
     )  # fmt: skip
     result["real_footage_margin"] = real_footage.margin(WORK, library, app_hashes, FILM_SIZE, RATE)
 
@@ -1170,6 +1197,12 @@ def report(r: dict) -> None:
             f"  source error median {a['source_error_median']} p95 {a['source_error_p95']}"
             f" within 3: {a['source_error_within_3']} (ends), {a['source_frames_within_3']}"
             " (frames in the passage)"
+            + (
+                f"; {a['findable_recall']} ({a['findable_found']}/{a['findable_passages']}) "
+                "without items too plain to be found"
+                if a["findable_passages"] != a["passages"]
+                else ""
+            )
         )
     sig = r.get("signature_peer", {}).get("families")
     if sig:
