@@ -375,6 +375,16 @@ def add_library_item(
     return get_library_item(db, item_id)
 
 
+def set_plain_frames(db: Database, item_id: int, plain_frames: int) -> LibraryItem:
+    """Keep how many of an item's frames are too plain to be found (an item added before it
+    was measured, added again)."""
+    with db.atomic():
+        db.execute(
+            "UPDATE library_items SET plain_frames = ? WHERE id = ?", [plain_frames, item_id]
+        )
+    return get_library_item(db, item_id)
+
+
 def get_library_item(db: Database, item_id: int) -> LibraryItem:
     row = db.execute(
         f"SELECT {_ITEM_COLUMNS} FROM library_items WHERE id = ?", [item_id]

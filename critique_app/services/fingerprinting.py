@@ -260,6 +260,12 @@ def add_to_library(
             continue
         try:
             known = store.library_item_by_sha256(project.db, file_sha256(path))
+            if known is not None and known.plain_frames is None:
+                # added before plainness was measured: measured now, the rest kept as it was
+                measured = hash_reference(path, lambda done, total: progress.check())
+                known = store.set_plain_frames(project.db, known.id, measured.plain_frames)
+                if known.too_plain:
+                    report.problems.append(plain_items_sentence([known.label]))
             if known is not None:
                 report.already.append(known)
                 continue

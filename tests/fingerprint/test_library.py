@@ -14,7 +14,7 @@ from critique_app.cli import main
 from critique_app.media.fingerprint import hamming
 from critique_app.provenance.reference_library import hash_reference
 from critique_app.services.fingerprinting import add_to_library, match_film
-from db.fingerprint_store import library_items
+from db.fingerprint_store import add_library_item, library_items
 from db.project import open_project
 from tests.fingerprint import material as m
 
@@ -150,3 +150,37 @@ def test_a_smooth_gradient_is_said_too_plain_to_be_found(
     assert main(["screen", str(submissions), "--project", str(project), "--report", str(out)]) == 0
     assert said in capsys.readouterr().err.splitlines()
     assert f'<p class="meta note">{said}</p>' in out.read_text("utf-8")
+
+
+def test_an_item_added_before_plainness_was_measured_is_measured_when_added_again(
+    provenance_corpus: Path, tmp_path: Path, capsys
+) -> None:
+    """An item as schema 11 kept it (no count of plain frames: nothing is said of it) is
+    measured when its file is added again, and said too plain then; nothing else changes."""
+    gradient = provenance_corpus / "c2pa-rs" / "C.jpg"
+    project = tmp_path / "older.critique"
+    ref = hash_reference(gradient)
+    with open_project(project) as p:
+        add_library_item(
+            p.db,
+            label="C",
+            source_note="from an older Critique",
+            path=str(gradient),
+            sha256=ref.sha256,
+            kind=ref.kind,
+            hashes=ref.hashes,
+        )
+        (before,) = library_items(p.db)
+    assert before.plain_frames is None and not before.too_plain
+    assert main(["library", "add", str(project), str(gradient)]) == 0
+    out, err = capsys.readouterr()
+    assert "already in the library: #1 C" in out
+    assert "critique-app: “C” is too plain for its copies to be found" in err
+    with open_project(project) as p:
+        (after,) = library_items(p.db)
+    assert after.plain_frames == 1 and after.too_plain
+    assert (after.label, after.source_note, after.added_at) == (
+        before.label,
+        before.source_note,
+        before.added_at,
+    )
