@@ -178,6 +178,7 @@ def run(args: argparse.Namespace) -> int:
             "failed": summary.failed,
             "not_seen": summary.not_seen,
             "workers": summary.workers,
+            "library_too_plain": summary.plain_items,  # items no copy of which can be found
             "rows": [r.to_json() for r in rows],
             "results": [r.to_json() for r in results],
         }

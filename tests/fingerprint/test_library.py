@@ -150,6 +150,8 @@ def test_a_smooth_gradient_is_said_too_plain_to_be_found(
     assert main(["screen", str(submissions), "--project", str(project), "--report", str(out)]) == 0
     assert said in capsys.readouterr().err.splitlines()
     assert f'<p class="meta note">{said}</p>' in out.read_text("utf-8")
+    assert main(["screen", str(submissions), "--project", str(project), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["library_too_plain"] == ["C", "c"]
 
 
 def test_an_item_added_before_plainness_was_measured_is_measured_when_added_again(
