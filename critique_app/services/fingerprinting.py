@@ -503,8 +503,8 @@ def film_not_searched(project: Project, film_id: int, title: str) -> list[str]:
 
 
 def plain_items_sentence(labels: list[str]) -> str:
-    """What a jury is told of library items too plain for their copies to be found, when
-    one is added and beside every match."""
+    """What a jury is told of library items too plain for their copies to be found: when
+    one is added (or added again), beside every match and under every screening."""
     return ngettext(
         "{labels} is too plain for its copies to be found (a smooth gradient or a flat colour: "
         "the least noise changes its fingerprint as much as a match allows). That no copy of "
