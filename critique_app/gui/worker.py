@@ -18,7 +18,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from PyQt6.QtCore import QObject, Qt, pyqtSignal
+from PyQt6.QtCore import QObject, QSize, Qt, pyqtSignal
 from PyQt6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -285,6 +285,23 @@ class TaskRunner(QObject):
         return [t for t in tasks if t.running]
 
 
+LABEL_MOST = 420  # pixels: the widest the task's label asks to be
+
+
+class _TaskLabel(QLabel):
+    """The task and its step, asking for the room its words take up to LABEL_MOST pixels and
+    content with a pixel: asking for none, it was left what the status bar's permanent side
+    had ("Recherche des corresponda…" at 1280 px beside the audio warning, session 20); asking
+    for all, a long step ("Export html: writing the page") widened the window past the screen."""
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        hint = super().sizeHint()
+        return QSize(min(hint.width(), LABEL_MOST), hint.height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        return QSize(1, super().minimumSizeHint().height())
+
+
 class TaskBar(QWidget):
     """Label + progress bar + Cancel for the newest visible task; hidden when none runs."""
 
@@ -293,11 +310,7 @@ class TaskBar(QWidget):
         self.setObjectName("TaskBar")
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
-        self.label = QLabel()
-        # a long step ("Export html: writing the page") must not widen the panel, and with it
-        # the window, past the screen while the task runs: the label takes the room left
-        self.label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.label.setMinimumWidth(1)
+        self.label = _TaskLabel()
         self.bar = QProgressBar()
         self.bar.setFixedWidth(160)
         self.bar.setTextVisible(True)

@@ -8,10 +8,10 @@ import time
 from typing import Any
 
 import pytest
-from PyQt6.QtWidgets import QApplication
+from PyQt6.QtWidgets import QApplication, QLabel, QMainWindow
 
 from critique_app.errors import UserError
-from critique_app.gui.worker import TaskBar, TaskRunner
+from critique_app.gui.worker import LABEL_MOST, TaskBar, TaskRunner
 from critique_app.progress import Progress
 from tests.conftest import FRAME_WAIT_MS
 
@@ -85,6 +85,38 @@ def test_the_bars_label_takes_the_room_the_cancel_button_does_not_need(
     assert bar.label.width() == 700 - bar.bar.width() - button.width() - spacing
     task.cancel()
     assert task.wait(HANG_GUARD_S)
+
+
+def test_the_task_is_named_whole_beside_a_message_at_1280_pixels(
+    qtbot: Any, runner: TaskRunner
+) -> None:
+    """Session 20: in the French window at 1280 px, beside the audio warning, the bar read
+    "Recherche des corresponda" (179 pixels for 247) with half the status bar empty; a step
+    longer than LABEL_MOST is cut there and never widens the window."""
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    bar = TaskBar(runner, window)
+    status = window.statusBar()
+    assert status is not None
+    status.addPermanentWidget(bar)
+    status.addWidget(QLabel("Aucun périphérique audio trouvé : les films sont lus sans le son."))
+    window.resize(1280, 800)
+    window.show()
+    label = bar.label
+    for name, whole in (("Recherche des correspondances", True), ("Export html " * 30, False)):
+        task = runner.run(name, count_to, 100_000, 0.001)
+        qtbot.waitUntil(
+            lambda task=task: bar.task is task and bar.bar.value() > 0, timeout=FRAME_WAIT_MS
+        )
+        needs = label.fontMetrics().horizontalAdvance(label.text())
+        if whole:
+            qtbot.waitUntil(lambda needs=needs: label.width() >= needs, timeout=FRAME_WAIT_MS)
+        else:
+            qtbot.waitUntil(lambda: label.width() == LABEL_MOST, timeout=FRAME_WAIT_MS)
+        assert window.width() == 1280 and window.minimumSizeHint().width() < 1280
+        task.cancel()
+        assert task.wait(HANG_GUARD_S)
+        qtbot.waitUntil(bar.isHidden, timeout=FRAME_WAIT_MS)  # its end said before the next
 
 
 def test_dropped_work_reports_nothing_and_is_joined(qtbot: Any, runner: TaskRunner) -> None:
