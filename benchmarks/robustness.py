@@ -910,8 +910,8 @@ def score(
     """Recall, false segments and source frames of one film. `plain`: the sources whose
     library item says it is too plain for its copies to be found (the app tells a jury so
     beside every match): recall is also given without their passages."""
-    found = 0
     true_ids = set()
+    missed: list[Passage] = []  # each passage's segments are looked for once
     errors: list[int] = []  # library frames off, per segment found
     frame_errors: list[float] = []  # the same, on the film frames inside the passage
     for p in passages:
@@ -920,34 +920,26 @@ def score(
             for s in segments
             if s.item_id == p.source + 1 and s.start <= p.end and p.start <= s.end
         ]
-        found += bool(hit)
+        if not hit:
+            missed.append(p)
         true_ids |= {id(s) for s in hit}
         errors += [source_error(s, p) for s in hit if p.source_frames]
         frame_errors += [frame_error(s, p) for s in hit if p.source_frames]
     false = [s for s in segments if id(s) not in true_ids]
-    findable = [p for p in passages if p.source not in plain]
-    found_findable = sum(
-        any(s.item_id == p.source + 1 and s.start <= p.end and p.start <= s.end for s in segments)
-        for p in findable
-    )
+    found = len(passages) - len(missed)
+    findable = sum(p.source not in plain for p in passages)
+    found_findable = findable - sum(p.source not in plain for p in missed)
     return {
         "passages": len(passages),
         "found": found,
         "recall": round(found / max(len(passages), 1), 3),
-        "findable_passages": len(findable),
+        "findable_passages": findable,
         "findable_found": found_findable,
-        "findable_recall": round(found_findable / max(len(findable), 1), 3),
+        "findable_recall": round(found_findable / max(findable, 1), 3),
         "false_segments": len(false),
         "false_per_hour": round(len(false) / (unrelated_seconds / 3600), 2),
         **source_errors(errors, frame_errors),
-        "missed": [
-            f"{p.source}:{p.detail}"
-            for p in passages
-            if not any(
-                s.item_id == p.source + 1 and s.start <= p.end and p.start <= s.end
-                for s in segments
-            )
-        ],  # fmt: skip
+        "missed": [f"{p.source}:{p.detail}" for p in missed],
     }
 
 
