@@ -353,8 +353,9 @@ def add_library_item(
     with db.atomic():
         cur = db.execute(
             f"INSERT INTO library_items ({_ITEM_COLUMNS}) "
-            "VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
+                _next_item_id(db),
                 label,
                 source_note,
                 path,
@@ -410,6 +411,68 @@ def plain_library_labels(db: Database) -> list[str]:
     order, without reading their hashes."""
     rows = db.execute("SELECT label, plain_frames, frame_count FROM library_items ORDER BY id")
     return [r[0] for r in rows if mostly_plain(r[1], r[2])]
+
+
+@dataclass(frozen=True)
+class LibraryRow:
+    """One library item as a list shows it: its words and counts, not its hashes."""
+
+    id: int
+    label: str
+    source_note: str
+    path: str
+    kind: str  # 'still' or 'clip'
+    frame_count: int
+    added_at: str
+    too_plain: bool
+    matches: int  # stored matches of films with it
+
+
+def library_rows(db: Database) -> list[LibraryRow]:
+    """Every library item, in item order, with its stored matches counted, without reading
+    its hashes (a clip's are megabytes)."""
+    rows = db.execute(
+        "SELECT l.id, l.label, l.source_note, l.path, l.kind, l.frame_count, l.added_at, "
+        "l.plain_frames, (SELECT COUNT(*) FROM matches m WHERE m.library_item_id = l.id) "
+        "FROM library_items l ORDER BY l.id"
+    )
+    return [
+        LibraryRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], mostly_plain(r[7], r[5]), r[8])
+        for r in rows
+    ]
+
+
+def library_count(db: Database) -> int:
+    return int(db.execute("SELECT COUNT(*) FROM library_items").fetchone()[0])
+
+
+# The highest item number ever given, kept when that item is removed: SQLite would give its
+# number to the next item added, and "#3" in a jury's notes would name another file.
+_LAST_ITEM = "library.last_item_id"
+
+
+def _next_item_id(db: Database) -> int:
+    row = db.execute(
+        "SELECT MAX(COALESCE((SELECT MAX(id) FROM library_items), 0), "
+        "COALESCE((SELECT CAST(value AS INTEGER) FROM settings WHERE key = ?), 0))",
+        [_LAST_ITEM],
+    ).fetchone()
+    return int(row[0]) + 1
+
+
+def remove_library_item(db: Database, item_id: int) -> bool:
+    """Take an item out of the library, with the stored matches of films with it (the
+    schema's ON DELETE CASCADE); False when it was not there. Its number is not given again."""
+    with db.atomic():
+        last = _next_item_id(db) - 1
+        cur = db.execute("DELETE FROM library_items WHERE id = ?", [item_id])
+        if cur.rowcount:
+            db.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [_LAST_ITEM, str(last)],
+            )
+    return bool(cur.rowcount)
 
 
 def _variant_names(stored: str | None) -> tuple[str, ...]:

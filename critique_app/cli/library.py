@@ -1,4 +1,5 @@
-"""`critique-app library add PROJECT PATH... [--label L] [--note N]` and `library list PROJECT`.
+"""`critique-app library add PROJECT PATH... [--label L] [--note N]`, `library list PROJECT` and
+`library remove PROJECT ITEM...`.
 
 Reference material to match films against: known AI-generated stills and clips, each with a
 label and a note on its source, hashed once and kept in the project.
@@ -43,6 +44,18 @@ def register(subparsers: Any) -> None:
     ls.add_argument("project", metavar="PROJECT", help=_("project file (*.critique)"))
     ls.add_argument("--json", action="store_true", help=_("machine-readable list on stdout"))
     ls.set_defaults(func=run_list)
+    rm = sub.add_parser(
+        "remove",
+        help=_("take items out of the library"),
+        description=_(
+            "Take items out of the project's library, with the matches stored with them. "
+            "ITEM is an item's number (3 or #3, as `library list` shows it) or its label. "
+            "Their files stay where they are; adding a file again brings its item back."
+        ),
+    )
+    rm.add_argument("project", metavar="PROJECT", help=_("project file (*.critique)"))
+    rm.add_argument("items", nargs="+", metavar="ITEM", help=_("an item's number or label"))
+    rm.set_defaults(func=run_remove)
 
 
 def _item_json(item: Any) -> dict[str, Any]:
@@ -122,4 +135,23 @@ def run_list(args: argparse.Namespace) -> int:
                     line=line.rstrip()
                 )
             print(line)
+    return 0
+
+
+def run_remove(args: argparse.Namespace) -> int:
+    from critique_app.cli.projects import UsageError, project_to_use
+    from critique_app.errors import UserError
+    from critique_app.services.library_list import find_item, remove_from_library, removed_sentence
+
+    with project_to_use(args.project, needs=_("it has no library to take items out of")) as project:
+        try:  # every name is checked before anything is removed
+            chosen = [find_item(project, wanted) for wanted in args.items]
+        except UserError as err:
+            raise UsageError(str(err)) from err
+        done: set[int] = set()
+        for entry in chosen:
+            if entry.id in done:  # named twice (by number and by label)
+                continue
+            print(removed_sentence(remove_from_library(project, entry.id)))
+            done.add(entry.id)
     return 0

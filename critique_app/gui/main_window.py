@@ -66,6 +66,7 @@ if TYPE_CHECKING:  # what the plug-ins' installers return (gui/plug_ins.py)
     from critique_app.gui.panels.lenses.instability_dock import InstabilityLens
     from critique_app.gui.panels.lenses.rhythm_compare import RhythmComparison
     from critique_app.gui.panels.lenses.rhythm_lane import RhythmLane
+    from critique_app.gui.panels.library.library_dock import LibraryDock
     from critique_app.gui.panels.matches.matches_dock import MatchesDock
     from critique_app.gui.panels.provenance.provenance_dock import ProvenanceDock
     from critique_app.gui.panels.screening.screening_dock import ScreeningDock
@@ -116,6 +117,7 @@ class MainWindow(QMainWindow):
     seminars: SeminarDock
     anchor_keeper: AnchorKeeper
     matches: MatchesDock
+    library: LibraryDock
     copies: CopyMover
     annotation_export: AnnotationExport
     screening: ScreeningDock
@@ -508,12 +510,15 @@ class MainWindow(QMainWindow):
             self.session.content_changed.emit()
         if "structure" in topics:
             self.seminars.refresh()
-        if "library" in topics and self.matches.panel is not None and self.matches.dock.isVisible():
-            self.matches.load()
+        if "library" in topics:
+            # matches found or items removed (taking their matches): the lane and the list
+            self.tracks.reload_lanes()
+            self.matches.library_changed()
         if "screening" in topics:
             self.screening.refresh()
         if "library" in topics:  # fingerprints were made (structure comes as content_changed)
             self.films.schedule_refresh()
+            self.library.schedule_refresh()  # items added or removed (here or in a terminal)
         if by_another_program:  # the window's own background work says its own sentence
             self.show_message(
                 _("This project was changed by another program: the window shows it now.")

@@ -24,6 +24,7 @@ from critique_app.gui.panels.films.films_dock import FilmsWindow, install_films
 from critique_app.gui.panels.lenses.instability_dock import install_instability_lens
 from critique_app.gui.panels.lenses.rhythm_compare import install_rhythm_comparison
 from critique_app.gui.panels.lenses.rhythm_lane import install_rhythm_lane
+from critique_app.gui.panels.library.library_dock import LibraryWindow, install_library
 from critique_app.gui.panels.matches.matches_dock import MatchesWindow, install_matches
 from critique_app.gui.panels.provenance.provenance_dock import install_provenance
 from critique_app.gui.panels.screening.screening_dock import install_screening
@@ -33,7 +34,7 @@ from critique_app.gui.project_commands import ProjectWindow, install_project_com
 from critique_app.gui.undo_history import install_undo_history
 
 
-class PlugInHost(ProjectWindow, FilmsWindow, MatchesWindow, Protocol):
+class PlugInHost(ProjectWindow, FilmsWindow, MatchesWindow, LibraryWindow, Protocol):
     """Every part of the window some installer needs (the main window offers them all: mypy
     checks it where the window loops over the list)."""
 
@@ -52,6 +53,7 @@ PLUG_INS: tuple[PlugIn, ...] = (
     PlugIn("seminars", install_seminar_dock),
     PlugIn("anchor_keeper", install_anchor_keeper),  # annotations kept on a changed film
     PlugIn("matches", install_matches),
+    PlugIn("library", install_library),  # Panels ▸ Reference library, beside the Matches tab
     PlugIn("copies", install_copy_mover),  # Provenance ▸ Move annotations onto another copy
     PlugIn("screening", install_screening),  # File ▸ Screen a folder…, the Screening panel
     PlugIn("agreement", install_agreement),  # Panels ▸ Agreement: where a class differs

@@ -19,7 +19,7 @@ from critique_app.gui.settings import Settings
 
 # Saved arrangements carry this number; one saved by another number (docks renamed or added,
 # another default) is ignored and the default is used instead.
-LAYOUT_VERSION = 2  # 2: Films and Undo history joined the tabs
+LAYOUT_VERSION = 3  # 2: Films and Undo history joined the tabs; 3: Reference library
 PREFERRED_SIZE = QSize(1600, 1000)  # on a larger screen; a smaller one gets all its room
 # Room the window manager's frame (title bar, borders) may take before the window is shown and
 # its real frame is known: the frame, not only the inside, must lie on the screen.
@@ -29,6 +29,7 @@ RIGHT_TABS = (
     "Seminars",
     "Provenance",
     "Matches",
+    "Reference library",
     "Screening",
     "Agreement",
     "Films",
@@ -44,6 +45,7 @@ MINIMUM_SIZES: dict[str, tuple[int, int]] = {
     "Seminars": (300, 300),
     "Provenance": (300, 300),
     "Matches": (300, 300),
+    "Reference library": (300, 260),
     "Screening": (340, 320),
     "Agreement": (340, 320),
     "Films": (300, 260),

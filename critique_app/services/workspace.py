@@ -271,7 +271,7 @@ class ProjectWorkspace:
     # -- the reference library -------------------------------------------------------------------
     def library_size(self) -> int:
         """How many items the project's reference library holds."""
-        return len(fingerprint_store.library_items(self._project.db))
+        return fingerprint_store.library_count(self._project.db)
 
 
 @contextlib.contextmanager

@@ -157,3 +157,21 @@ def write_clip(
 def write_still(path: str | Path, img: np.ndarray) -> Path:
     Image.fromarray(img).save(path)
     return Path(path)
+
+
+STILL_SHOT = (20, 43)  # festival_copy_and_still: the frames of the shot the still comes from
+
+
+def festival_copy_and_still(folder: Path) -> tuple[Path, Path]:
+    """A festival copy of three shots (64 frames, 320x180) and a generator's still that is
+    its exact frame 31, in the middle shot (STILL_SHOT): the still, as the decoder shows it."""
+    from critique_app.media.frame_server import FrameServer
+
+    frames = shot(201, 20) + list(shot_frames(100, 24, speed=0.3)) + shot(203, 20)
+    film = write_clip(folder / "festival copy.mp4", frames)
+    server = FrameServer(film)
+    try:
+        still = write_still(folder / "generator output.png", server.frame(31).image)
+    finally:
+        server.close()
+    return film, still

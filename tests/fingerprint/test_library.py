@@ -186,3 +186,74 @@ def test_an_item_added_before_plainness_was_measured_is_measured_when_added_agai
         before.source_note,
         before.added_at,
     )
+
+
+def test_an_item_is_taken_out_by_number_or_label_saying_its_note_and_matches(
+    tmp_path: Path, capsys
+) -> None:
+    """`library remove`: by number or label, every name checked before anything goes (a
+    wrong one: exit 2, nothing removed), the stored matches go with the item, and the
+    sentence names the label, the jury's note and the file that brings it back."""
+    film, still = m.festival_copy_and_still(tmp_path)
+    other = m.write_still(tmp_path / "other.png", m.shot(7, 1)[0])
+    twin = m.write_still(tmp_path / "twin.png", m.shot(8, 1)[0])
+    project = tmp_path / "jury.critique"
+    with open_project(project) as p:
+        add_to_library(p, [still], note="press kit, festival 2026")
+        add_to_library(p, [other], label="twin")
+        add_to_library(p, [twin], label="twin")
+        found = match_film(p, film, workers=1)
+        assert [s.item_id for s in found.segments] == [1]  # the still's shot, stored
+    capsys.readouterr()
+
+    assert main(["library", "remove", str(project), "#1", "nothing"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "critique-app: No library item is labelled “nothing”: `critique-app library list` "
+        "shows each item's number and label."
+    )
+    assert main(["library", "remove", str(project), "twin"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "critique-app: 2 library items are labelled “twin”: name one by its number (#2, #3)."
+    )
+    with open_project(project) as p:
+        assert [i.id for i in library_items(p.db)] == [1, 2, 3]  # nothing went
+
+    assert main(["library", "remove", str(project), "generator output", "3", "#1"]) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    assert out == [
+        "Took #1 “generator output” out of the reference library. Its note was: “press kit, "
+        f"festival 2026”. 1 stored match went with it. Adding {still} again brings it back.",
+        f"Took #3 “twin” out of the reference library. Adding {twin} again brings it back.",
+    ]
+    with open_project(project) as p:
+        assert [i.id for i in library_items(p.db)] == [2]
+        assert p.db.execute("SELECT COUNT(*) FROM matches").fetchone()[0] == 0
+    assert still.is_file() and twin.is_file()  # the files stay
+
+    assert main(["library", "add", str(project), str(still)]) == 0  # and come back
+    assert "added #4 generator output (still)" in capsys.readouterr().out
+
+
+def test_a_read_only_project_keeps_its_library_item_and_says_why(tmp_path: Path, capsys) -> None:
+    """On a disk remounted read-only (a real tmpfs: chmod does not stop root, and CI runs as
+    root), `library remove` says why and the item stays."""
+    from tests.db.test_disk_full import TinyDisk
+    from tests.missing import missing
+
+    disk = TinyDisk(tmp_path / "stick")
+    if not disk.mounted:
+        missing(f"a read-only disk needs a tiny mount ({disk.why}); chmod does not stop root")
+    try:
+        still = m.write_still(tmp_path / "a.png", m.shot(1, 1)[0])
+        project = disk.path / "p.critique"
+        with open_project(project) as p:
+            add_to_library(p, [still], note="kept")
+        disk.remount("ro")
+        status = main(["library", "remove", str(project), "1"])
+        err = capsys.readouterr().err
+        assert status == 1 and "Traceback" not in err
+        assert err.startswith("critique-app: ") and "read-only" in err
+        with open_project(project) as p:
+            assert [(i.label, i.source_note) for i in library_items(p.db)] == [("a", "kept")]
+    finally:
+        disk.unmount()

@@ -13,7 +13,6 @@ import pytest
 from PyQt6.QtCore import QPoint, Qt
 
 from critique_app.gui.timeline.timeline import LANE, RULER, THUMBS
-from critique_app.media.frame_server import FrameServer
 from critique_app.services.films import add_film
 from db.fingerprint_store import library_items
 from db.project import open_project
@@ -21,21 +20,13 @@ from tests.fingerprint import material as m
 
 K = Qt.Key
 LEFT = Qt.MouseButton.LeftButton
-SHOT = (20, 43)  # the frames of the middle shot, the one the still comes from
+SHOT = m.STILL_SHOT  # the frames of the middle shot, the one the still comes from
 
 
 @pytest.fixture(scope="module")
 def film_and_still(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """Three shots (64 frames, 320x180); the still is the exact frame 31 of the middle one."""
-    folder = tmp_path_factory.mktemp("matches")
-    frames = m.shot(201, 20) + list(m.shot_frames(100, 24, speed=0.3)) + m.shot(203, 20)
-    film = m.write_clip(folder / "festival copy.mp4", frames)
-    server = FrameServer(film)
-    try:
-        still = m.write_still(folder / "generator output.png", server.frame(31).image)
-    finally:
-        server.close()
-    return film, still
+    return m.festival_copy_and_still(tmp_path_factory.mktemp("matches"))
 
 
 def jury_project(tmp_path: Path, film: Path) -> Path:

@@ -7,15 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol
-
-from PyQt6.QtCore import QObject, QTimer, QUrl
-from PyQt6.QtGui import QDesktopServices
-from PyQt6.QtWidgets import QLabel, QMessageBox
+from typing import Protocol
 
 from critique_app.domain.commands import Change
 from critique_app.errors import UserError
 from critique_app.gui import file_dialogs
+from critique_app.gui.panels.entry_list import EntryDock, ask_with_a_dialog
 from critique_app.gui.panels.films.films_panel import NO_PROJECT, FilmsPanel
 from critique_app.gui.window_context import WindowContext
 from critique_app.gui.worker import Task
@@ -61,108 +58,31 @@ def removal_question(title: str, count: int, copy_name: str) -> tuple[str, str]:
     return text, _("Remove the film and its annotations")
 
 
-def _ask_with_a_dialog(parent: Any) -> Callable[[str, str], bool]:
-    def ask(text: str, button: str) -> bool:
-        box = QMessageBox(QMessageBox.Icon.Question, _("Remove from project"), text, parent=parent)
-        yes = box.addButton(button, QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.exec()
-        return box.clickedButton() is yes
-
-    return ask
-
-
-class FilmsDock(QObject):
+class FilmsDock(EntryDock):
     """Owns the 'Films' dock; its panel is built when first shown."""
 
     def __init__(self, window: FilmsWindow) -> None:
-        super().__init__(window.as_widget())
-        self.window = window
-        self.session = window.session
-        self.panel: FilmsPanel | None = None
-        self.task: Task | None = None
-        # Replaced in tests: a dialog that waits for a click, and the desktop's file manager.
-        self.confirm: Callable[[str, str], bool] = _ask_with_a_dialog(window.as_widget())
-        self.open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl
-        placeholder = QLabel(_(NO_PROJECT))
-        placeholder.setWordWrap(True)
-        self.dock = window.add_panel(N_("Films"), placeholder)
-        self.dock.hide()
-        self.dock.visibilityChanged.connect(self._shown)
-        toggle = self.dock.toggleViewAction()
-        assert toggle is not None  # a dock always has one
-        toggle.triggered.connect(lambda checked: self.dock.raise_() if checked else None)
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)  # many changes in one event turn: one listing
-        self._timer.timeout.connect(self.refresh)
-        self.session.project_opened.connect(self._project_opened)
-        self.session.project_closed.connect(self._project_closed)
+        super().__init__(window, N_("Films"), NO_PROJECT)
+        self.window: FilmsWindow = window
+        # Replaced in tests: a dialog that waits for a click.
+        self.confirm = ask_with_a_dialog(window.as_widget(), _("Remove from project"))
         self.session.content_changed.connect(self.schedule_refresh)
         window.controller.film_opened.connect(lambda _info: self._select_on_screen())
 
-    # -- building and listing -----------------------------------------------------------------
-    def _shown(self, visible: bool) -> None:
-        if visible and self.dock.isVisible():
-            self.ensure_panel()
-            self.refresh()
+    def make_panel(self) -> FilmsPanel:
+        panel = FilmsPanel()
+        panel.add_requested.connect(self.window.ask_add_film)
+        panel.open_requested.connect(self.open_film)
+        panel.remove_requested.connect(self.remove)
+        panel.relink_requested.connect(self.ask_relink)
+        panel.reveal_requested.connect(self.reveal)
+        return panel
 
-    def show(self) -> None:
-        self.dock.show()
-        self.dock.raise_()
+    def listing(self) -> tuple[str, Callable[..., list[FilmEntry]]]:
+        return _("Listing the films"), list_films
 
-    def ensure_panel(self) -> FilmsPanel:
-        if self.panel is None:
-            panel = FilmsPanel()
-            panel.add_requested.connect(self.window.ask_add_film)
-            panel.open_requested.connect(self.open_film)
-            panel.remove_requested.connect(self.remove)
-            panel.relink_requested.connect(self.ask_relink)
-            panel.reveal_requested.connect(self.reveal)
-            panel.set_project(self.session.project is not None)
-            self.dock.setWidget(panel)
-            self.panel = panel
-        return self.panel
-
-    def _project_opened(self, _project: ProjectWorkspace) -> None:
-        if self.panel is not None:
-            self.panel.set_project(True)
-        self.schedule_refresh()
-
-    def _project_closed(self) -> None:
-        if self.task is not None:
-            self.task.drop()
-            self.task = None
-        if self.panel is not None:
-            self.panel.set_project(False)
-
-    def schedule_refresh(self) -> None:
-        self._timer.start(0)
-
-    def refresh(self) -> Task | None:
-        """List the films again, on the task runner (nothing while the panel is hidden)."""
-        project = self.session.project
-        if project is None or project.path is None or not self.dock.isVisible():
-            return None
-        self.ensure_panel()
-        if self.task is not None:
-            self.task.drop()  # an older listing: something changed since it began
-
-        def listed(entries: list[FilmEntry]) -> None:
-            if self.session.project is project and self.panel is not None:
-                self.panel.show_entries(entries)
-                self._select_on_screen()
-
-        self.task = self.window.tasks.run(
-            _("Listing the films"),
-            list_films,
-            project.path,
-            scope="project",
-            visible=False,  # a moment: the rows appear when it is done
-            on_done=listed,
-            on_error=self.window.show_message,
-        )
-        return self.task
+    def listed(self) -> None:
+        self._select_on_screen()
 
     def _select_on_screen(self) -> None:
         film = self.session.film
@@ -307,21 +227,13 @@ class FilmsDock(QObject):
         project = self.session.project
         if project is None:
             return False
-        film = project.film(film_id)
-        folder = Path(film.path).parent
-        if not folder.is_dir():
-            self.window.show_message(
-                _("The folder {folder} is not there any more: Relink… finds the film.").format(
-                    folder=folder
-                )
-            )
-            return False
-        if not self.open_url(QUrl.fromLocalFile(str(folder))):
-            self.window.show_message(
-                _("No program could show the folder {folder}.").format(folder=folder)
-            )
-            return False
-        return True
+        folder = Path(project.film(film_id).path).parent
+        return self.reveal_folder(
+            folder,
+            _("The folder {folder} is not there any more: Relink… finds the film.").format(
+                folder=folder
+            ),
+        )
 
 
 def install_films(window: FilmsWindow) -> FilmsDock:

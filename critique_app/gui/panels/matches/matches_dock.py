@@ -126,6 +126,7 @@ class MatchesDock(QObject):
         assert menu is not None
         if w.panels_menu is not None:  # Panels stays last
             bar.insertMenu(w.panels_menu.menuAction(), menu)
+        self.menu = menu  # the Reference library panel and the copies add theirs
         menu.addAction(actions["check_provenance"])
         menu.addActions(w.action_table.in_menu(MENU))  # Check a file… (gui/actions.py)
         for name in ("show_matches", "find_matches", "add_library"):
@@ -201,6 +202,15 @@ class MatchesDock(QObject):
             on_error=partial(self._not_read, film.id),
         )
         task.finished.connect(partial(self._read_finished, task))
+
+    def library_changed(self) -> None:
+        """The stored matches changed outside this dock (found in a terminal, or a library item
+        removed with its matches): read them again now if the panel shows, else when shown."""
+        if self._reading is not None:
+            self._reading.drop()  # it may have read them before the change
+        self._loaded_for = None
+        if self.panel is not None and self.dock.isVisible():
+            self.load()
 
     def _has(self, film_id: int) -> bool:
         """The panel lists (or is reading) this film's matches; a read dropped by a film

@@ -1,0 +1,1 @@
+"""The Reference library panel: the known AI material films are matched against, reviewed and pruned."""
