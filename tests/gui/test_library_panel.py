@@ -103,6 +103,26 @@ def test_add_stills_or_clips_from_the_panel(
     assert _cells(panel)[3] == ["chosen", "Still", ""]
 
 
+def test_every_file_skipped_when_adding_is_named(
+    open_window: Any, material: dict[str, Path], tmp_path: Path
+) -> None:
+    """Two files that are not pictures beside a still: the window names both, not the first."""
+    h = open_window(_jury(tmp_path, material))
+    panel = _library_panel(h, 3)
+    notes = tmp_path / "notes.txt"
+    notes.write_text("where these come from\n")
+    credits_ = tmp_path / "credits.pdf"
+    credits_.write_bytes(b"%PDF-1.4\n")
+    other = m.write_still(tmp_path / "kept.png", m.shot(12, 1)[0])
+    added = h.window.matches.add_to_library([str(notes), str(other), str(credits_)])
+    h.qtbot.waitUntil(lambda: not added.running, timeout=20_000)
+    h.qtbot.waitUntil(lambda: panel.model.rowCount() == 4, timeout=10_000)
+    said = h.window.statusBar().currentMessage()
+    assert said.startswith("1 added to the reference library.")
+    assert "notes.txt is not an image or a video; it was skipped." in said
+    assert "credits.pdf is not an image or a video; it was skipped." in said
+
+
 def test_removing_an_item_asks_naming_its_note_and_matches_then_removes(
     open_window: Any, material: dict[str, Path], tmp_path: Path
 ) -> None:

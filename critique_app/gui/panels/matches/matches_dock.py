@@ -402,7 +402,9 @@ class MatchesDock(QObject):
                     count=already
                 )
             )
-        said = report.skipped[:1] + report.problems[:1]  # the service's own sentences
+        # the service's own sentences, every one: each file skipped is named (the bar shows
+        # the start; its tooltip and Help ▸ Messages the whole)
+        said = report.skipped + report.problems
         text = " ".join(
             [
                 _("{parts}.").format(parts="; ".join(parts)),
