@@ -452,7 +452,7 @@ def segments_from_hits(
                 med = float(np.median(d[a_:b_])) if b_ > a_ else np.inf
                 within = d[a_:b_] <= frame_threshold  # the others were not confirmed
                 matched = int(within.sum())
-                if matched < min_frames or med > median_threshold:
+                if matched < min_frames:  # the median is checked below (_median_ceiling)
                     continue
                 name = _variant_name(h.source[a_:b_], variant)
                 picture = _picture_name(h.source[a_:b_])
@@ -468,7 +468,16 @@ def segments_from_hits(
                     boxed=boxed,
                 )
                 if med > ceiling:
-                    continue
+                    core = _close_core(
+                        d[a_:b_], h.source[a_:b_], picture, strict_median, min_frames
+                    )
+                    if core is None:
+                        continue
+                    piece = _part_of(piece, *core)
+                    a_, b_ = lo + piece.lo, lo + piece.hi
+                    med = float(np.median(d[a_:b_]))
+                    within = d[a_:b_] <= frame_threshold
+                    matched = int(within.sum())
                 shown = piece.item_frames
                 piece_pictures = [q[piece.lo : piece.hi] for q in run_pictures]
                 still = None
@@ -645,6 +654,55 @@ def looked_again(
                     held_frames=piece.held_frames,
                 )
     return [finer.get(id(s), s) for s in segments]
+
+
+# A still grabbed from a slow pan (a generated shot drifting a pixel a frame) is 0 bits from
+# its own frame and 8-12 from the 50 frames either side: the run's median, 8-10, failed every
+# ceiling and the film raised nothing (three speeds of generated pan, session 21; a test-card
+# film's frame 1200 in session 20). The frames close to it, within STRICT_MEDIAN, are then
+# the segment, when there are MIN_FRAMES of them in a row and one of them is a copy of its
+# library frame (within CORE_NEAREST: what a grabbed still is). Only in the whole frame: no
+# unrelated real frame comes within 16 bits of a library frame through it as the matcher
+# decides (docs/matching-thresholds.md, the margin); insets (6 bits), panels and the centre
+# (4-8 over whole runs) keep their rules. Without CORE_NEAREST, generated filler shots gave 3
+# false cores on set C (7-9 frames, every one 6 bits from a near-still stretch of the EBU
+# clip, mirrored, none nearer).
+CORE_BRIDGE = 2  # rows between two close rows that still leave them one core (a refresh)
+CORE_NEAREST = 2  # bits: the closest frame of a core
+
+
+def _close_core(
+    d: NDArray[np.integer],
+    sources: NDArray[np.int64],
+    picture: str,
+    strict_median: float,
+    min_frames: int,
+) -> tuple[int, int] | None:
+    """Rows lo:hi of a piece whose median failed its ceiling that are a segment on their
+    own: the longest stretch within `strict_median` (see CORE_BRIDGE), in the whole frame,
+    holding a copy of a library frame (CORE_NEAREST)."""
+    if picture != "frame" or np.mean(sources == 0) <= 0.5:
+        return None
+    close = np.flatnonzero(d <= strict_median)
+    if len(close) < min_frames:
+        return None
+    groups = np.split(close, np.flatnonzero(np.diff(close) > CORE_BRIDGE) + 1)
+    best = max(groups, key=len)
+    lo, hi = int(best[0]), int(best[-1]) + 1
+    if len(best) < min_frames or float(np.median(d[lo:hi])) > strict_median:
+        return None
+    if int(d[lo:hi].min()) > CORE_NEAREST:
+        return None
+    return lo, hi
+
+
+def _part_of(piece: Piece, lo: int, hi: int) -> Piece:
+    """Rows lo:hi of a piece (counted from its first row) as a piece of their own."""
+    frames = piece.item_frames[lo:hi]
+    same = np.flatnonzero(np.diff(frames) != 0)
+    edges = np.r_[0, same + 1, len(frames)]
+    held = int(np.diff(edges).max())
+    return Piece(piece.lo + lo, piece.lo + hi, frames, piece.order, piece.speed, held)
 
 
 def _median_ceiling(

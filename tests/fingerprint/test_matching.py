@@ -223,6 +223,60 @@ def test_a_long_segment_at_median_8_needs_moving_library_frames_and_no_inset() -
     assert found(backwards, 4, "whole") == [(30, 89, "reversed")]
 
 
+def test_the_close_core_of_a_weak_run_is_a_segment_through_the_whole_frame_only() -> None:
+    """Session 21: a still 0 bits from one film frame and 10 from the 40 either side (a slow
+    pan) was no segment at all: the run's median, 10, failed every ceiling. The frames within
+    the strict median around the copy are the segment now; not through an inset (6 bits from
+    unrelated real footage happens there), nor without a copy of the frame among them."""
+    rng = np.random.default_rng(21)
+    still = _random_hashes(rng, 1)
+    library = ReferenceLibrary([ReferenceItem(1, "grabbed still", still)])
+    contrast = np.full(140, 30.0, np.float32)
+    profile = np.full(81, 10)
+    profile[30:51] = [6, 6, 4, 4, 4, 2, 2, 2, 2, 0, 0, 0, 2, 2, 2, 4, 4, 4, 6, 6, 6]
+
+    def found(bits: np.ndarray, through: str) -> list[tuple[int, int, str, float]]:
+        shown = np.array([still[0] ^ np.uint64(2 ** int(b) - 1) for b in bits], np.uint64)
+        pictures = {"whole": _random_hashes(rng, 140), "inset": np.zeros(140, np.uint64)}
+        centre = _random_hashes(rng, 140)
+        pictures[through][30:111] = shown
+        centre[30:111] = shown  # the second picture agrees: the frames are confirmed
+        segs = find_segments(
+            pictures["whole"], _random_hashes(rng, 140), contrast, library,
+            inset=pictures["inset"], inset_mirror=np.zeros(140, np.uint64), centre=centre,
+        )  # fmt: skip
+        return [(s.start, s.end, s.order, s.median_distance) for s in segs]
+
+    assert found(profile, "whole") == [(60, 80, "held", 4.0)]
+    assert found(profile, "inset") == []
+    assert found(np.where(profile < 6, 6, profile), "whole") == []  # no copy among them
+
+
+@pytest.mark.parametrize("speed", [0.1, 0.3])
+def test_a_still_grabbed_from_a_slow_pan_is_found_at_its_frame(
+    speed: float, tmp_path: Path
+) -> None:
+    """A still grabbed from frame 120 of a generated shot that pans slowly, encoded by FFmpeg
+    and decoded again: the film raises a segment around that frame, inside the shot."""
+    from critique_app.media.frame_server import FrameServer
+    from critique_app.services.fingerprinting import add_to_library, match_film
+    from db.project import open_project
+    from tests.fingerprint import material as m
+
+    frames = m.shot(201, 40) + list(m.shot_frames(100, 161, speed=speed)) + m.shot(203, 40)
+    film = m.write_clip(tmp_path / "film.mp4", frames)
+    server = FrameServer(film)
+    try:
+        still = m.write_still(tmp_path / "grab.png", server.frame(120).image)
+    finally:
+        server.close()
+    with open_project(tmp_path / "jury.critique") as project:
+        add_to_library(project, [still])
+        (segment,) = match_film(project, film, workers=1).segments
+    assert 40 <= segment.start <= 120 - 6 and 120 + 6 <= segment.end <= 200
+    assert segment.median_distance <= 6
+
+
 def test_a_library_frame_held_through_a_panel_or_the_centre_must_be_a_near_copy() -> None:
     """Issue 24: through a panel or the centre, one library frame held for 40 film frames at
     4 bits is no segment (unrelated real footage came that close on near-still library
