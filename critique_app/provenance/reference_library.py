@@ -19,7 +19,14 @@ from numpy.typing import NDArray
 from critique_app.digest import sha256_file
 from critique_app.errors import UserError
 from critique_app.i18n import _
-from critique_app.media.fingerprint import GREY_SIZE, phash_batch, pool_to_32, too_plain
+from critique_app.media.fingerprint import (
+    GREY_SIZE,
+    MIN_CONTRAST,
+    contrast,
+    phash_batch,
+    pool_to_32,
+    too_plain,
+)
 from critique_app.media.grey_frames import (
     GREY_SIDE,
     SCALER,
@@ -140,7 +147,14 @@ def hash_library_frames(
     variants = np.concatenate([variants, library_reframes(grey, cuts, aspect, frame)])
     plain = phash_batch(picture, mirror=False)[0]
     k, n = variants.shape[:2]
-    extra = phash_batch(variants.reshape(k * n, GREY_SIZE, GREY_SIZE), mirror=False)[0]
+    pictures = variants.reshape(k * n, GREY_SIZE, GREY_SIZE)
+    extra = phash_batch(pictures, mirror=False)[0]
+    # A variant that is dark or flat (a slice of black beside a lit subject) is no picture:
+    # its bits come from faint noise, and the 9:16 slice of the Earth on black, 0.7 grey
+    # levels on average, was 0-6 bits from the right third of a dark broadcast clip for 7-26
+    # frames (7 of 8 false segments on the first nine robustness families, session 21). 0 is
+    # 32 bits or more from any picture's pHash: it is never found.
+    extra[contrast(pictures) < MIN_CONTRAST] = 0
     return plain, extra.reshape(k, n), int(too_plain(picture).sum())
 
 

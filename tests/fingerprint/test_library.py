@@ -257,3 +257,31 @@ def test_a_read_only_project_keeps_its_library_item_and_says_why(tmp_path: Path,
             assert [(i.label, i.source_note) for i in library_items(p.db)] == [("a", "kept")]
     finally:
         disk.unmount()
+
+
+def test_a_dark_slice_of_a_library_clip_is_no_picture(provenance_corpus: Path) -> None:
+    """The C2PA corpus's `c2pa-rs/test.avi` (the Earth turning on black): its right-hand 9:16
+    slice is black on its first frames (under 1 grey level on average), and such a slice's
+    bits come from faint noise: it was 0-6 bits from the dark third of a broadcast clip in
+    7 false segments (session 21). Slices darker or flatter than a usable frame are stored
+    as 0, which no picture's pHash comes near; the lit slices and every whole frame keep
+    theirs."""
+    from critique_app.media.fingerprint import MIN_CONTRAST, contrast
+    from critique_app.media.grey_frames import grey_batches, read_layout
+    from critique_app.media.reframes import library_reframes
+    from critique_app.provenance.reference_library import VARIANT_NAMES, library_pictures
+
+    earth = provenance_corpus / "c2pa-rs" / "test.avi"
+    hashes = hash_reference(earth)
+    grey = np.concatenate([g for _, g in grey_batches(earth, crop=None, layout=read_layout(earth))])
+    _picture, variants = library_pictures(grey, [0])
+    pictures = np.concatenate([variants, library_reframes(grey, [0], 16 / 9)])
+    assert hashes.variants is not None and hashes.variants.shape == pictures.shape[:2]
+    dark = contrast(pictures.reshape(-1, 32, 32)).reshape(pictures.shape[:2]) < MIN_CONTRAST
+    right = VARIANT_NAMES.index("reframe9:16@1")
+    assert dark[right, :10].all()  # the black beside the Earth, as the false segments saw it
+    assert (hashes.variants[dark] == 0).all()
+    assert (hashes.variants[~dark] != 0).all() and (~dark).mean() > 0.5
+    assert (hashes.hashes != 0).all()
+    # 0 is no pHash's neighbour: a pHash sets about half its bits
+    assert min(bin(int(h)).count("1") for h in hashes.variants[~dark]) > 16
