@@ -64,13 +64,14 @@ def list_library(progress: Progress, project_path: str | Path) -> list[LibraryEn
 
 def find_item(project: Project, wanted: str) -> LibraryEntry:
     """The item a jury names on the command line: its number (`3` or `#3`, as `library list`
-    shows it) or its label, when one item has it."""
+    shows it) or its label, when one item has it; `3` naming both item #3 and another item
+    labelled "3" is refused as ambiguous."""
     entries = library_entries(project)
     number = wanted[1:] if wanted.startswith("#") else wanted
-    if number.isdigit():
-        found = [e for e in entries if e.id == int(number)]
-    else:
-        found = [e for e in entries if e.label == wanted]
+    found = [e for e in entries if number.isdigit() and e.id == int(number)]
+    if not found or wanted.isdigit() and any(e.label == wanted for e in entries):
+        # a label may be digits too ("2024"): named bare, both are checked
+        found += [e for e in entries if e.label == wanted and e not in found]
     if len(found) == 1:
         return found[0]
     if not found:

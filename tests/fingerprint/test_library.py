@@ -217,6 +217,11 @@ def test_an_item_is_taken_out_by_number_or_label_saying_its_note_and_matches(
     )
     with open_project(project) as p:
         assert [i.id for i in library_items(p.db)] == [1, 2, 3]  # nothing went
+        add_to_library(p, [m.write_still(tmp_path / "2024.png", m.shot(9, 1)[0])])
+    assert main(["library", "remove", str(project), "2024"]) == 0  # a label of digits
+    assert "Took #4 “2024”" in capsys.readouterr().out
+    assert main(["library", "remove", str(project), "4"]) == 2  # its number went with it
+    capsys.readouterr()
 
     assert main(["library", "remove", str(project), "generator output", "3", "#1"]) == 0
     out = capsys.readouterr().out.strip().splitlines()
@@ -231,7 +236,7 @@ def test_an_item_is_taken_out_by_number_or_label_saying_its_note_and_matches(
     assert still.is_file() and twin.is_file()  # the files stay
 
     assert main(["library", "add", str(project), str(still)]) == 0  # and come back
-    assert "added #4 generator output (still)" in capsys.readouterr().out
+    assert "added #5 generator output (still)" in capsys.readouterr().out  # #1-#4 stay given
 
 
 def test_a_read_only_project_keeps_its_library_item_and_says_why(tmp_path: Path, capsys) -> None:
