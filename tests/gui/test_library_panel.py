@@ -115,7 +115,7 @@ def test_every_file_skipped_when_adding_is_named(
     credits_.write_bytes(b"%PDF-1.4\n")
     other = m.write_still(tmp_path / "kept.png", m.shot(12, 1)[0])
     added = h.window.matches.add_to_library([str(notes), str(other), str(credits_)])
-    h.qtbot.waitUntil(lambda: not added.running, timeout=20_000)
+    h.qtbot.waitUntil(lambda: added.delivered, timeout=20_000)  # its message shown (not only ended)
     h.qtbot.waitUntil(lambda: panel.model.rowCount() == 4, timeout=10_000)
     said = h.window.statusBar().currentMessage()
     assert said.startswith("1 added to the reference library.")

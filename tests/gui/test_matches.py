@@ -57,7 +57,7 @@ def test_find_look_annotate_undo_and_reopen(
     assert dock.find_matches() is None  # nothing to match against yet: said, not attempted
     assert "library is empty" in window.statusBar().currentMessage()
     added = dock.add_to_library([str(still)])
-    h.qtbot.waitUntil(lambda: not added.running, timeout=20_000)
+    h.qtbot.waitUntil(lambda: added.delivered, timeout=20_000)  # its message shown (not only ended)
     with open_project(path) as project:
         assert [i.label for i in library_items(project.db)] == ["generator output"]
 
@@ -176,7 +176,7 @@ def test_an_item_too_plain_to_be_found_is_said_when_added_and_beside_the_matches
     window, dock = h.window, h.window.matches
     gradient = provenance_corpus / "c2pa-rs" / "C.jpg"
     added = dock.add_to_library([str(still), str(gradient)])
-    h.qtbot.waitUntil(lambda: not added.running, timeout=20_000)
+    h.qtbot.waitUntil(lambda: added.delivered, timeout=20_000)  # its message shown (not only ended)
     said = (
         "“C” is too plain for its copies to be found (a smooth gradient or a flat colour: the "
         "least noise changes its fingerprint as much as a match allows). That no copy of it "
