@@ -426,6 +426,7 @@ class LibraryRow:
     added_at: str
     too_plain: bool
     matches: int  # stored matches of films with it
+    sha256: str
 
 
 def library_rows(db: Database) -> list[LibraryRow]:
@@ -433,11 +434,11 @@ def library_rows(db: Database) -> list[LibraryRow]:
     its hashes (a clip's are megabytes)."""
     rows = db.execute(
         "SELECT l.id, l.label, l.source_note, l.path, l.kind, l.frame_count, l.added_at, "
-        "l.plain_frames, (SELECT COUNT(*) FROM matches m WHERE m.library_item_id = l.id) "
-        "FROM library_items l ORDER BY l.id"
+        "l.plain_frames, (SELECT COUNT(*) FROM matches m WHERE m.library_item_id = l.id), "
+        "l.sha256 FROM library_items l ORDER BY l.id"
     )
     return [
-        LibraryRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], mostly_plain(r[7], r[5]), r[8])
+        LibraryRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], mostly_plain(r[7], r[5]), r[8], r[9])
         for r in rows
     ]
 

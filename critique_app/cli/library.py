@@ -107,10 +107,10 @@ def run_add(args: argparse.Namespace) -> int:
 
 def run_list(args: argparse.Namespace) -> int:
     from critique_app.cli.projects import project_to_use
-    from db.fingerprint_store import library_items
+    from db.fingerprint_store import library_rows
 
     with project_to_use(args.project, needs=_("it has no library to list")) as project:
-        items = library_items(project.db)
+        items = library_rows(project.db)  # words and counts, not the hashes
     if args.json:
         json.dump([_item_json(i) for i in items], sys.stdout, indent=2)
         sys.stdout.write("\n")

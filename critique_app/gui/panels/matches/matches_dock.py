@@ -126,7 +126,7 @@ class MatchesDock(QObject):
         assert menu is not None
         if w.panels_menu is not None:  # Panels stays last
             bar.insertMenu(w.panels_menu.menuAction(), menu)
-        self.menu = menu  # the Reference library panel and the copies add theirs
+        self.menu = menu  # the Reference library panel adds its entry
         menu.addAction(actions["check_provenance"])
         menu.addActions(w.action_table.in_menu(MENU))  # Check a file… (gui/actions.py)
         for name in ("show_matches", "find_matches", "add_library"):
